@@ -1,0 +1,42 @@
+"""GET /click: record the click and redirect the visitor (one write, zero reads when warm)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerka.common import http
+from partnerka.common.clock import utc_now
+from partnerka.common.config import get_settings
+from partnerka.common.observability import logger
+from partnerka.tracking.geo import GeoLocator
+from partnerka.tracking.models import ClickRequest
+from partnerka.tracking.pages import unavailable_page
+from partnerka.tracking.repository import CachedRouteRepository, ClickRepository
+from partnerka.tracking.service import Redirect, record_click
+
+settings = get_settings()
+routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
+clicks = ClickRepository(settings.clicks_table)
+geo = GeoLocator(settings.geoip_db_path)
+
+
+def handler(event: http.Event, context: Any) -> http.Response:
+    params = http.query_params(event)
+    request = ClickRequest(
+        offer_id=params.get("o", ""),
+        affiliate_id=params.get("a", ""),
+        subs=params,
+        ip=http.source_ip(event),
+        user_agent=http.header(event, "user-agent"),
+        viewer_country=http.header(event, "cloudfront-viewer-country") or None,
+    )
+    try:
+        outcome = record_click(request, routes, clicks, geo, utc_now(), settings.click_ttl_days)
+    except Exception:
+        logger.exception("click routing failed", offer_id=request.offer_id)
+        return http.html(404, unavailable_page(http.header(event, "accept-language")))
+    if isinstance(outcome, Redirect):
+        return http.redirect(outcome.location)
+    logger.info("click rejected", reason=outcome.reason.value, offer_id=request.offer_id,
+                affiliate_id=request.affiliate_id)  # fmt: skip
+    return http.html(404, unavailable_page(http.header(event, "accept-language")))

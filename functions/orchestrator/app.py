@@ -1,0 +1,42 @@
+"""Consumes the clicks and conversions streams and keeps the hourly stats rollups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerka.common import dynamo
+from partnerka.common.config import get_settings
+from partnerka.common.observability import logger
+from partnerka.orchestrator.service import StreamRecord
+from partnerka.orchestrator.streams import apply_stream_batch
+from partnerka.stats.repository import StatsRepository
+
+settings = get_settings()
+rollups = StatsRepository(settings.stats_table)
+_SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}
+
+
+def _source_of(event_source_arn: str) -> str:
+    # arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>
+    table = event_source_arn.split(":table/", 1)[-1].split("/stream/", 1)[0]
+    return _SOURCES.get(table, "unknown")
+
+
+def _record(raw: dict[str, Any]) -> StreamRecord:
+    change = raw["dynamodb"]
+    image = change.get("NewImage")
+    return StreamRecord(
+        sequence_number=change["SequenceNumber"],
+        event_id=raw["eventID"],
+        event_name=raw["eventName"],
+        source=_source_of(raw.get("eventSourceARN", "")),
+        new_image=dynamo.decode(image) if image else None,
+    )
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    records = [_record(raw) for raw in event.get("Records", [])]
+    failed = apply_stream_batch(records, rollups)
+    logger.info("stream batch applied", records=len(records), failed=len(failed))
+    return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

@@ -1,0 +1,1 @@
+"""Partnerka domain package: one sub-package per bounded context, plus `common`."""

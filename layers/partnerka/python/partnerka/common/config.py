@@ -1,0 +1,37 @@
+"""Settings read once from the environment (template.yaml's Globals set them in AWS and locally)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    stage: str
+    core_table: str
+    clicks_table: str
+    conversions_table: str
+    stats_table: str
+    geoip_db_path: str
+    click_ttl_days: int
+    jwt_secret_arn: str
+    route_cache_seconds: float
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests that change the environment call `get_settings.cache_clear()`."""
+    env = os.environ
+    return Settings(
+        stage=env.get("STAGE", "dev"),
+        core_table=env.get("CORE_TABLE", "partnerka-core"),
+        clicks_table=env.get("CLICKS_TABLE", "partnerka-clicks"),
+        conversions_table=env.get("CONVERSIONS_TABLE", "partnerka-conversions"),
+        stats_table=env.get("STATS_TABLE", "partnerka-stats"),
+        geoip_db_path=env.get("GEOIP_DB_PATH", "/opt/geo/country.mmdb"),
+        click_ttl_days=int(env.get("CLICK_TTL_DAYS", "30")),
+        jwt_secret_arn=env.get("JWT_SECRET_ARN", ""),
+        route_cache_seconds=float(env.get("ROUTE_CACHE_SECONDS", "30")),
+    )

@@ -1,0 +1,75 @@
+"""The closed set of error codes, the one code → HTTP status table, and the base domain error.
+
+Contexts raise small subclasses of `DomainError` next to the code that raises them; the API and the
+hot-path handlers turn any of them into the `{"error": {"code", "message"}}` envelope.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    VALIDATION_ERROR = "validation_error"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INVALID_SECRET = "invalid_secret"  # noqa: S105 - an error code, not a secret
+    CLICK_NOT_FOUND = "click_not_found"
+    CLICK_EXPIRED = "click_expired"
+    INTERNAL = "internal_error"
+
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.VALIDATION_ERROR: 400,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.INVALID_SECRET: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CLICK_NOT_FOUND: 404,
+    ErrorCode.CLICK_EXPIRED: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.INTERNAL: 500,
+}
+
+
+class DomainError(Exception):
+    """An expected failure with a code from the closed set; its message is safe to show the caller."""
+
+    code: ErrorCode = ErrorCode.INTERNAL
+
+    def __init__(self, message: str, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    @property
+    def status(self) -> int:
+        return HTTP_STATUS[self.code]
+
+
+class ValidationFailed(DomainError):
+    code = ErrorCode.VALIDATION_ERROR
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+
+class Conflict(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+class Unauthenticated(DomainError):
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class Forbidden(DomainError):
+    code = ErrorCode.FORBIDDEN
+
+
+def error_envelope(code: ErrorCode, message: str) -> dict[str, Any]:
+    return {"error": {"code": code.value, "message": message}}

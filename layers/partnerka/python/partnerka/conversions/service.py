@@ -1,0 +1,98 @@
+"""Recording an advertiser's postback as a conversion."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from partnerka.common.errors import DomainError, ErrorCode, ValidationFailed
+from partnerka.common.ids import is_click_id, new_id
+from partnerka.common.money import parse_amount
+from partnerka.conversions.models import Conversion, ConversionStatus, PostbackRequest, dedupe_key
+from partnerka.conversions.repository import ConversionStore
+from partnerka.tracking.repository import ClickStore, RouteSource
+
+MAX_TXN_ID_LENGTH = 128
+
+
+class ClickNotFound(DomainError):
+    code = ErrorCode.CLICK_NOT_FOUND
+
+
+class ClickExpired(DomainError):
+    code = ErrorCode.CLICK_EXPIRED
+
+
+class InvalidSecret(DomainError):
+    code = ErrorCode.INVALID_SECRET
+
+
+@dataclass(frozen=True, slots=True)
+class PostbackResult:
+    conversion_id: str
+    duplicate: bool
+
+
+def record_conversion(
+    postback: PostbackRequest,
+    clicks: ClickStore,
+    routes: RouteSource,
+    conversions: ConversionStore,
+    now: datetime,
+) -> PostbackResult:
+    """Validate the postback, price it by the offer's rules and store it exactly once.
+
+    The repeat of a transaction id stores nothing and reports `duplicate`: advertisers retry, and a
+    retried sale must never be paid twice.
+    """
+    status = _parse_status(postback.status)
+    if not postback.click_id:
+        raise ValidationFailed("click_id is required")
+    if len(postback.txn_id) > MAX_TXN_ID_LENGTH:
+        raise ValidationFailed(f"txn_id is longer than {MAX_TXN_ID_LENGTH} characters")
+    click = clicks.get(postback.click_id) if is_click_id(postback.click_id) else None
+    if click is None:
+        raise ClickNotFound(f"no click with id '{postback.click_id}'")
+    if click.expires_at <= now.timestamp():
+        raise ClickExpired(f"click '{postback.click_id}' is past its attribution window")
+    offer = routes.offer(click.offer_id)
+    if offer is None or not hmac.compare_digest(postback.secret.encode(), offer.postback_secret.encode()):
+        raise InvalidSecret("the postback secret does not match the offer")
+
+    paid = status.value == offer.model.paid_status
+    if status is ConversionStatus.REJECTED:
+        payout = 0
+    elif postback.payout:
+        payout = parse_amount(postback.payout, offer.currency).minor
+    else:
+        payout = offer.payout_minor if paid else 0
+    conversion = Conversion(
+        conversion_id=new_id(),
+        dedupe_key=dedupe_key(click.advertiser_id, click.click_id, status, postback.txn_id),
+        click_id=click.click_id,
+        offer_id=click.offer_id,
+        affiliate_id=click.affiliate_id,
+        advertiser_id=click.advertiser_id,
+        status=status,
+        payout_minor=payout,
+        revenue_minor=offer.revenue_minor if paid and status is not ConversionStatus.REJECTED else 0,
+        currency=offer.currency,
+        created_at=now,
+        txn_id=postback.txn_id,
+        country=click.country,
+        user_agent=click.user_agent,
+        click_created_at=click.created_at,
+        subs=click.subs,
+    )
+    existing = conversions.insert(conversion)
+    if existing is not None:
+        return PostbackResult(conversion_id=existing, duplicate=True)
+    return PostbackResult(conversion_id=conversion.conversion_id, duplicate=False)
+
+
+def _parse_status(value: str) -> ConversionStatus:
+    try:
+        return ConversionStatus(value.strip().lower())
+    except ValueError:
+        raise ValidationFailed("status must be one of lead, sale, rejected") from None

@@ -1,0 +1,46 @@
+"""Offers as the advertiser manages them."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from partnerka.common.pynamo import CoreItem
+from partnerka.offers.routing import OfferRoute, OfferStatus, PayoutModel
+
+
+class Offer(CoreItem):
+    """An advertiser's offer. PK `ADV#<advertiser>`, SK `OFFER#<offer>`.
+
+    Money is integer minor units of `currency`. The tracker reads the offer's route item instead
+    (offers.routing), which the repository writes in the same transaction.
+    """
+
+    offer_id = UnicodeAttribute()
+    advertiser_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    model = UnicodeAttribute()
+    payout_minor = NumberAttribute()
+    revenue_minor = NumberAttribute()
+    currency = UnicodeAttribute()
+    landing_url = UnicodeAttribute()
+    status = UnicodeAttribute()
+    postback_secret = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(advertiser_id: str, offer_id: str) -> tuple[str, str]:
+        return f"ADV#{advertiser_id}", f"OFFER#{offer_id}"
+
+    def route(self) -> OfferRoute:
+        return OfferRoute(
+            offer_id=self.offer_id,
+            advertiser_id=self.advertiser_id,
+            status=OfferStatus(self.status),
+            model=PayoutModel(self.model),
+            landing_url=self.landing_url,
+            currency=self.currency,
+            payout_minor=int(self.payout_minor),
+            revenue_minor=int(self.revenue_minor),
+            postback_secret=self.postback_secret,
+        )

@@ -1,0 +1,106 @@
+"""Turning stream records of clicks and conversions into aggregated rollup increments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from partnerka.common.clock import hour_bucket, parse_iso
+from partnerka.conversions.models import ConversionStatus
+from partnerka.stats.models import Increments, RollupKey, money_attribute
+from partnerka.tracking.user_agent import describe_user_agent
+
+_STATUS_COUNTER = {
+    ConversionStatus.LEAD: "leads",
+    ConversionStatus.SALE: "sales",
+    ConversionStatus.REJECTED: "rejected",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    key: RollupKey
+    increments: Increments
+
+
+def _rollup_key(image: dict[str, Any], at: str) -> RollupKey:
+    return RollupKey(
+        advertiser_id=image["advertiser_id"],
+        hour=hour_bucket(parse_iso(at)),
+        offer_id=image["offer_id"],
+        affiliate_id=image["affiliate_id"],
+        country=image.get("country", "ZZ"),
+        device=describe_user_agent(image.get("ua", "")).device,
+    )
+
+
+def click_contribution(image: dict[str, Any]) -> Contribution:
+    """A new click counts once, in the hour it happened."""
+    return Contribution(_rollup_key(image, image["created_at"]), {"clicks": 1})
+
+
+def conversion_contribution(image: dict[str, Any]) -> Contribution:
+    """A new conversion counts in the hour it arrived, with its revenue and payout in its currency."""
+    status = ConversionStatus(image["status"])
+    increments: Increments = {_STATUS_COUNTER[status]: 1}
+    currency = image["currency"]
+    if int(image.get("revenue_minor", 0)):
+        increments[money_attribute("revenue", currency)] = int(image["revenue_minor"])
+    if int(image.get("payout_minor", 0)):
+        increments[money_attribute("payout", currency)] = int(image["payout_minor"])
+    return Contribution(_rollup_key(image, image["created_at"]), increments)
+
+
+def aggregate(contributions: Iterable[Contribution]) -> dict[RollupKey, Increments]:
+    """Many records to one ADD per rollup row: a batch of 100 clicks on one offer is one update."""
+    merged: dict[RollupKey, Increments] = {}
+    for contribution in contributions:
+        row = merged.setdefault(contribution.key, {})
+        for name, amount in contribution.increments.items():
+            row[name] = row.get(name, 0) + amount
+    return merged
+
+
+@dataclass(frozen=True, slots=True)
+class StreamRecord:
+    """One DynamoDB stream record, with its new image already decoded."""
+
+    sequence_number: str
+    event_id: str
+    event_name: str  # INSERT | MODIFY | REMOVE
+    source: str  # "clicks" | "conversions" | other
+    new_image: dict[str, Any] | None
+
+
+def contribution_of(record: StreamRecord) -> Contribution | None:
+    """What a record adds to statistics; expiries (REMOVE) and updates add nothing yet."""
+    if record.event_name != "INSERT" or record.new_image is None:
+        return None
+    if record.source == "clicks":
+        return click_contribution(record.new_image)
+    if record.source == "conversions":
+        return conversion_contribution(record.new_image)
+    return None
+
+
+def chunks_for_transactions(records: list[StreamRecord], max_keys: int) -> list[list[StreamRecord]]:
+    """Consecutive runs of records whose rollup rows fit in one transaction, order kept.
+
+    Consecutive, because on failure the stream retries from a record onwards: everything before the
+    failed chunk must be fully applied and everything from it on must be untouched.
+    """
+    chunks: list[list[StreamRecord]] = []
+    current: list[StreamRecord] = []
+    keys: set[RollupKey] = set()
+    for record in records:
+        contribution = contribution_of(record)
+        if contribution is not None and contribution.key not in keys and len(keys) >= max_keys:
+            chunks.append(current)
+            current, keys = [], set()
+        current.append(record)
+        if contribution is not None:
+            keys.add(contribution.key)
+    if current:
+        chunks.append(current)
+    return chunks

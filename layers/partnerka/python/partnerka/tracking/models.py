@@ -1,0 +1,73 @@
+"""Clicks: what a visitor's request carries and what the platform stores about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from partnerka.common.clock import iso_millis
+
+SUB_KEYS = tuple(f"sub{i}" for i in range(1, 11))
+# Long values are cut, not refused: a visitor is never turned away for an affiliate's long sub.
+MAX_SUB_LENGTH = 512
+MAX_USER_AGENT_LENGTH = 512
+
+
+@dataclass(frozen=True, slots=True)
+class ClickRequest:
+    """A visitor's request to a tracking link, already taken out of the HTTP event."""
+
+    offer_id: str
+    affiliate_id: str
+    subs: dict[str, str]
+    ip: str
+    user_agent: str
+    viewer_country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """One stored click. Key shape: Clicks table, PK `click_id`; expires at `expires_at` (epoch s)."""
+
+    click_id: str
+    offer_id: str
+    affiliate_id: str
+    advertiser_id: str
+    ip: str
+    country: str
+    user_agent: str
+    created_at: datetime
+    expires_at: int
+    subs: dict[str, str] = field(default_factory=dict)
+
+    def as_item(self) -> dict[str, Any]:
+        return {
+            "click_id": self.click_id,
+            "offer_id": self.offer_id,
+            "affiliate_id": self.affiliate_id,
+            "advertiser_id": self.advertiser_id,
+            "ip": self.ip,
+            "country": self.country,
+            "ua": self.user_agent,
+            "created_at": iso_millis(self.created_at),
+            "expires_at": self.expires_at,
+            **self.subs,
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Click:
+        from partnerka.common.clock import parse_iso
+
+        return cls(
+            click_id=item["click_id"],
+            offer_id=item["offer_id"],
+            affiliate_id=item["affiliate_id"],
+            advertiser_id=item["advertiser_id"],
+            ip=item.get("ip", ""),
+            country=item.get("country", "ZZ"),
+            user_agent=item.get("ua", ""),
+            created_at=parse_iso(item["created_at"]),
+            expires_at=int(item["expires_at"]),
+            subs={key: item[key] for key in SUB_KEYS if key in item},
+        )

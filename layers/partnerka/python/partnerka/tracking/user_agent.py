@@ -1,0 +1,53 @@
+"""Device, OS and browser derived from a stored User-Agent, off the click path.
+
+ua-parser (with its ua-parser-rs accelerator) compiles its regexes on first use (~0.2 s), which is why
+the click function never imports this module: the orchestrator and log readers do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ua_parser import parse
+
+# Crawlers and tools that ua-parser does not file under its Spider family.
+_EXTRA_BOTS = re.compile(
+    r"bot\b|crawl|spider|slurp|headless|phantomjs|curl/|wget/|python-requests|python-httpx|aiohttp|"
+    r"go-http-client|java/|okhttp|libwww|scrapy|httpclient|facebookexternalhit|preview",
+    re.IGNORECASE,
+)
+_TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))", re.IGNORECASE)
+_MOBILE = re.compile(r"mobile|iphone|ipod|android|windows phone|opera mini", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class UserAgentInfo:
+    device: str  # desktop | mobile | tablet | bot | unknown
+    os: str
+    browser: str
+
+    @property
+    def is_bot(self) -> bool:
+        return self.device == "bot"
+
+
+@lru_cache(maxsize=4096)
+def describe_user_agent(user_agent: str) -> UserAgentInfo:
+    """Classify a User-Agent; the same strings repeat a lot, hence the cache."""
+    if not user_agent.strip():
+        return UserAgentInfo(device="unknown", os="Other", browser="Other")
+    result = parse(user_agent)
+    browser = result.user_agent.family if result.user_agent else "Other"
+    os_family = result.os.family if result.os else "Other"
+    device_family = result.device.family if result.device else "Other"
+    if device_family == "Spider" or _EXTRA_BOTS.search(user_agent):
+        device = "bot"
+    elif _TABLET.search(user_agent):
+        device = "tablet"
+    elif _MOBILE.search(user_agent):
+        device = "mobile"
+    else:
+        device = "desktop"
+    return UserAgentInfo(device=device, os=os_family, browser=browser)

@@ -1,0 +1,33 @@
+"""Test environment: fixed names for the emulated stack, set before any partnerka module is imported."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_STACK = "test"
+GEO_DB = ROOT / ".local" / "geo" / "country.mmdb"
+
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "POWERTOOLS_SERVICE_NAME": "partnerka",
+        "POWERTOOLS_METRICS_NAMESPACE": "Partnerka",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        # Physical names the local runtime gives a stack called "test" (`<stack>-<LogicalId>`);
+        # the integration fixture checks them against the template, so a rename cannot drift.
+        "CORE_TABLE": f"{TEST_STACK}-CoreTable",
+        "CLICKS_TABLE": f"{TEST_STACK}-ClicksTable",
+        "CONVERSIONS_TABLE": f"{TEST_STACK}-ConversionsTable",
+        "STATS_TABLE": f"{TEST_STACK}-StatsTable",
+        "GEOIP_DB_PATH": str(GEO_DB),
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)

@@ -1,0 +1,104 @@
+"""In-memory stand-ins for the repositories (fakes over mocks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.conversions.models import Conversion
+from partnerka.offers.routing import OfferRoute, OfferStatus, PayoutModel
+from partnerka.stats.models import Increments, RollupKey, StoredRollup
+from partnerka.tracking.models import Click
+
+ADVERTISER = "01JAD0000000000000000000AA"
+OFFER = "01J0FFER00000000000000000A"
+AFFILIATE = "01JAFF0000000000000000000A"
+
+
+def offer_route(**changes: object) -> OfferRoute:
+    values: dict[str, object] = {
+        "offer_id": OFFER,
+        "advertiser_id": ADVERTISER,
+        "status": OfferStatus.ACTIVE,
+        "model": PayoutModel.CPA,
+        "landing_url": "https://shop.example/?cid={click_id}&s1={sub1}&aff={affiliate_id}",
+        "currency": "USD",
+        "payout_minor": 1250,
+        "revenue_minor": 2000,
+        "postback_secret": "s3cret",
+    }
+    values.update(changes)
+    return OfferRoute(**values)  # type: ignore[arg-type]
+
+
+def affiliate_route(**changes: object) -> AffiliateRoute:
+    values: dict[str, object] = {
+        "affiliate_id": AFFILIATE,
+        "status": AccountStatus.ACTIVE,
+        "approved_advertisers": frozenset({ADVERTISER}),
+    }
+    values.update(changes)
+    return AffiliateRoute(**values)  # type: ignore[arg-type]
+
+
+class FakeRoutes:
+    def __init__(self, offers: list[OfferRoute], affiliates: list[AffiliateRoute]) -> None:
+        self.offers = {o.offer_id: o for o in offers}
+        self.affiliates = {a.affiliate_id: a for a in affiliates}
+        self.lookups = 0
+
+    def routes(self, offer_id: str, affiliate_id: str) -> tuple[OfferRoute | None, AffiliateRoute | None]:
+        self.lookups += 1
+        return self.offers.get(offer_id), self.affiliates.get(affiliate_id)
+
+    def offer(self, offer_id: str) -> OfferRoute | None:
+        self.lookups += 1
+        return self.offers.get(offer_id)
+
+
+class FakeClicks:
+    def __init__(self, fail: bool = False) -> None:
+        self.items: dict[str, Click] = {}
+        self.fail = fail
+
+    def put(self, click: Click) -> None:
+        if self.fail:
+            raise ConnectionError("dynamodb unavailable")
+        self.items[click.click_id] = click
+
+    def get(self, click_id: str) -> Click | None:
+        return self.items.get(click_id)
+
+
+class FakeConversions:
+    def __init__(self) -> None:
+        self.items: dict[str, Conversion] = {}
+
+    def insert(self, conversion: Conversion) -> str | None:
+        if conversion.dedupe_key in self.items:
+            return self.items[conversion.dedupe_key].conversion_id
+        self.items[conversion.dedupe_key] = conversion
+        return None
+
+
+class FakeRollups:
+    def __init__(self, fail_on_call: int | None = None) -> None:
+        self.rows: dict[RollupKey, Increments] = {}
+        self.calls = 0
+        self.tokens: list[str] = []
+        self.fail_on_call = fail_on_call
+
+    def apply(self, increments: dict[RollupKey, Increments], token: str) -> None:
+        self.calls += 1
+        if self.calls == self.fail_on_call:
+            raise ConnectionError("transaction cancelled")
+        self.tokens.append(token)
+        for key, values in increments.items():
+            row = self.rows.setdefault(key, {})
+            for name, amount in values.items():
+                row[name] = row.get(name, 0) + amount
+
+    def scan_range(self, advertiser_id: str, first_hour: str, last_hour: str) -> Iterator[StoredRollup]:
+        for key, values in sorted(self.rows.items(), key=lambda kv: kv[0].sk):
+            if key.advertiser_id == advertiser_id and first_hour <= key.hour <= last_hour:
+                yield StoredRollup(key=key, values=dict(values))

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from partnerka.common.errors import ErrorCode, ValidationFailed
+from partnerka.conversions.models import ConversionStatus, PostbackRequest
+from partnerka.conversions.service import ClickExpired, ClickNotFound, InvalidSecret, record_conversion
+from partnerka.offers.routing import PayoutModel
+from partnerka.tracking.geo import GeoLocator
+from partnerka.tracking.models import ClickRequest
+from partnerka.tracking.service import Redirect, record_click
+from tests.unit.fakes import AFFILIATE, OFFER, FakeClicks, FakeConversions, FakeRoutes, affiliate_route, offer_route
+
+NOW = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
+
+
+def given_a_click(routes: FakeRoutes, clicks: FakeClicks) -> str:
+    request = ClickRequest(OFFER, AFFILIATE, {"sub1": "fb"}, "203.0.113.9", "Mozilla/5.0", "FR")
+    outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30)
+    assert isinstance(outcome, Redirect)
+    return outcome.click.click_id
+
+
+@pytest.fixture
+def world() -> tuple[FakeRoutes, FakeClicks, FakeConversions]:
+    return FakeRoutes([offer_route()], [affiliate_route()]), FakeClicks(), FakeConversions()
+
+
+def postback(world, click_id: str, when: datetime = NOW, **changes: str):  # type: ignore[no-untyped-def]
+    routes, clicks, conversions = world
+    values = {"click_id": click_id, "status": "sale", "secret": "s3cret", "txn_id": "T-1"}
+    values.update(changes)
+    return record_conversion(PostbackRequest(**values), clicks, routes, conversions, when)
+
+
+def test_sale_on_a_cpa_offer_is_priced_by_the_offer_and_carries_the_click_context(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    result = postback(world, click_id)
+    assert not result.duplicate
+    (conversion,) = world[2].items.values()
+    assert conversion.conversion_id == result.conversion_id
+    assert (conversion.status, conversion.payout_minor, conversion.revenue_minor) == (ConversionStatus.SALE, 1250, 2000)
+    assert (conversion.country, conversion.subs, conversion.currency) == ("FR", {"sub1": "fb"}, "USD")
+
+
+def test_repeated_transaction_id_is_a_duplicate_and_stores_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    first = postback(world, click_id)
+    again = postback(world, click_id, status="sale", payout="99")
+    assert again.duplicate and again.conversion_id == first.conversion_id
+    assert len(world[2].items) == 1
+
+
+def test_without_transaction_id_the_same_status_for_the_same_click_is_the_duplicate(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    assert not postback(world, click_id, txn_id="", status="lead").duplicate
+    assert postback(world, click_id, txn_id="", status="lead").duplicate
+    assert not postback(world, click_id, txn_id="", status="sale").duplicate
+    assert len(world[2].items) == 2
+
+
+def test_lead_on_a_cpa_offer_is_counted_but_not_paid_unless_a_payout_is_sent(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    postback(world, click_id, status="lead", txn_id="L1")
+    postback(world, click_id, status="lead", txn_id="L2", payout="3.10")
+    payouts = sorted(c.payout_minor for c in world[2].items.values())
+    assert payouts == [0, 310]
+
+
+def test_lead_on_a_cpl_offer_is_paid() -> None:
+    world = FakeRoutes([offer_route(model=PayoutModel.CPL)], [affiliate_route()]), FakeClicks(), FakeConversions()
+    click_id = given_a_click(world[0], world[1])
+    postback(world, click_id, status="lead")
+    (conversion,) = world[2].items.values()
+    assert (conversion.payout_minor, conversion.revenue_minor) == (1250, 2000)
+
+
+def test_rejection_pays_nothing_even_with_a_payout(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    postback(world, click_id, status="rejected", payout="5")
+    (conversion,) = world[2].items.values()
+    assert (conversion.payout_minor, conversion.revenue_minor) == (0, 0)
+
+
+def test_wrong_secret_is_refused_and_nothing_is_written(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    with pytest.raises(InvalidSecret) as caught:
+        postback(world, click_id, secret="guess")
+    assert caught.value.status == 403
+    assert world[2].items == {}
+
+
+@pytest.mark.parametrize("click_id", ["6f1c9b8e-3f57-4c2a-9d43-2b1f0e6a7c55", "not-a-uuid"])
+def test_unknown_click_is_not_found(world, click_id: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ClickNotFound) as caught:
+        postback(world, click_id)
+    assert caught.value.code is ErrorCode.CLICK_NOT_FOUND and caught.value.status == 404
+
+
+def test_click_past_its_attribution_window_cannot_convert(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    with pytest.raises(ClickExpired):
+        postback(world, click_id, when=NOW + timedelta(days=31))
+
+
+@pytest.mark.parametrize(
+    "changes", [{"status": "won"}, {"click_id": ""}, {"payout": "1.234"}, {"payout": "-1"}, {"txn_id": "x" * 200}]
+)
+def test_bad_input_is_a_validation_error(world, changes: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    changes = dict(changes)
+    with pytest.raises(ValidationFailed):
+        postback(world, changes.pop("click_id", click_id), **changes)
+    assert world[2].items == {}

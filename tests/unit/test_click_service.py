@@ -11,7 +11,15 @@ from partnerka.offers.routing import OfferStatus
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import Redirect, Rejected, RejectReason, record_click
-from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeClicks, FakeRoutes, affiliate_route, offer_route
+from tests.unit.fakes import (
+    ADVERTISER,
+    AFFILIATE,
+    OFFER,
+    FakeClicks,
+    FakeRoutes,
+    affiliate_route,
+    offer_route,
+)
 
 NOW = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
 NO_GEO = GeoLocator("/nonexistent.mmdb")
@@ -54,8 +62,16 @@ def test_routable_click_is_stored_once_and_redirects_with_encoded_macros() -> No
         ([], [affiliate_route()], RejectReason.UNKNOWN_OFFER),
         ([offer_route(status=OfferStatus.PAUSED)], [affiliate_route()], RejectReason.OFFER_INACTIVE),
         ([offer_route()], [], RejectReason.UNKNOWN_AFFILIATE),
-        ([offer_route()], [affiliate_route(status=AccountStatus.SUSPENDED)], RejectReason.AFFILIATE_NOT_APPROVED),
-        ([offer_route()], [affiliate_route(approved_advertisers=frozenset())], RejectReason.AFFILIATE_NOT_APPROVED),
+        (
+            [offer_route()],
+            [affiliate_route(status=AccountStatus.SUSPENDED)],
+            RejectReason.AFFILIATE_NOT_APPROVED,
+        ),
+        (
+            [offer_route()],
+            [affiliate_route(approved_advertisers=frozenset())],
+            RejectReason.AFFILIATE_NOT_APPROVED,
+        ),
     ],
 )
 def test_unroutable_click_is_rejected_and_nothing_is_stored(offers, affiliates, reason) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,15 @@ from partnerka.offers.routing import PayoutModel
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import Redirect, record_click
-from tests.unit.fakes import AFFILIATE, OFFER, FakeClicks, FakeConversions, FakeRoutes, affiliate_route, offer_route
+from tests.unit.fakes import (
+    AFFILIATE,
+    OFFER,
+    FakeClicks,
+    FakeConversions,
+    FakeRoutes,
+    affiliate_route,
+    offer_route,
+)
 
 NOW = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
 
@@ -41,7 +49,11 @@ def test_sale_on_a_cpa_offer_is_priced_by_the_offer_and_carries_the_click_contex
     assert not result.duplicate
     (conversion,) = world[2].items.values()
     assert conversion.conversion_id == result.conversion_id
-    assert (conversion.status, conversion.payout_minor, conversion.revenue_minor) == (ConversionStatus.SALE, 1250, 2000)
+    assert (conversion.status, conversion.payout_minor, conversion.revenue_minor) == (
+        ConversionStatus.SALE,
+        1250,
+        2000,
+    )
     assert (conversion.country, conversion.subs, conversion.currency) == ("FR", {"sub1": "fb"}, "USD")
 
 
@@ -70,7 +82,11 @@ def test_lead_on_a_cpa_offer_is_counted_but_not_paid_unless_a_payout_is_sent(wor
 
 
 def test_lead_on_a_cpl_offer_is_paid() -> None:
-    world = FakeRoutes([offer_route(model=PayoutModel.CPL)], [affiliate_route()]), FakeClicks(), FakeConversions()
+    world = (
+        FakeRoutes([offer_route(model=PayoutModel.CPL)], [affiliate_route()]),
+        FakeClicks(),
+        FakeConversions(),
+    )
     click_id = given_a_click(world[0], world[1])
     postback(world, click_id, status="lead")
     (conversion,) = world[2].items.values()
@@ -106,7 +122,8 @@ def test_click_past_its_attribution_window_cannot_convert(world) -> None:  # typ
 
 
 @pytest.mark.parametrize(
-    "changes", [{"status": "won"}, {"click_id": ""}, {"payout": "1.234"}, {"payout": "-1"}, {"txn_id": "x" * 200}]
+    "changes",
+    [{"status": "won"}, {"click_id": ""}, {"payout": "1.234"}, {"payout": "-1"}, {"txn_id": "x" * 200}],
 )
 def test_bad_input_is_a_validation_error(world, changes: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     click_id = given_a_click(world[0], world[1])

@@ -13,7 +13,9 @@ from tests.conftest import GEO_DB
 
 
 def test_macros_are_url_encoded_and_unknown_ones_left_alone() -> None:
-    url = fill_macros("https://x.example/?a={sub1}&b={SUB2}&c={nope}&d={sub3}", {"sub1": "a/b c", "sub2": "ü", "sub3": ""})
+    url = fill_macros(
+        "https://x.example/?a={sub1}&b={SUB2}&c={nope}&d={sub3}", {"sub1": "a/b c", "sub2": "ü", "sub3": ""}
+    )
     assert url == "https://x.example/?a=a%2Fb%20c&b=%C3%BC&c={nope}&d="
 
 
@@ -25,7 +27,8 @@ def test_ids_are_uuid4_for_clicks_and_sortable_ulids_otherwise() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "currency", "minor"), [("12.5", "USD", 1250), ("0", "EUR", 0), ("1000", "JPY", 1000), ("1.005", "KWD", 1005)]
+    ("text", "currency", "minor"),
+    [("12.5", "USD", 1250), ("0", "EUR", 0), ("1000", "JPY", 1000), ("1.005", "KWD", 1005)],
 )
 def test_amounts_become_minor_units(text: str, currency: str, minor: int) -> None:
     assert parse_amount(text, currency) == Money(minor, currency)

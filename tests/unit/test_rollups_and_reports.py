@@ -11,11 +11,14 @@ from partnerka.common.errors import Forbidden, ValidationFailed
 from partnerka.orchestrator.service import StreamRecord, aggregate, chunks_for_transactions, contribution_of
 from partnerka.orchestrator.streams import apply_stream_batch
 from partnerka.stats.models import GroupBy
+from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
 from partnerka.stats.service import StatsFilter, build_report, visible_scope
 from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeRollups
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
-IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+)
 
 
 def click_record(seq: int, at: str = "2026-11-27T16:05:00.000Z", ua: str = CHROME, offer: str = OFFER,
@@ -25,7 +28,9 @@ def click_record(seq: int, at: str = "2026-11-27T16:05:00.000Z", ua: str = CHROM
     return StreamRecord(f"{seq:021d}", f"e{seq}", "INSERT", "clicks", image)
 
 
-def conversion_record(seq: int, status: str, payout: int, revenue: int, currency: str = "USD") -> StreamRecord:
+def conversion_record(
+    seq: int, status: str, payout: int, revenue: int, currency: str = "USD"
+) -> StreamRecord:
     image: dict[str, Any] = {
         "pk": f"k{seq}", "advertiser_id": ADVERTISER, "offer_id": OFFER, "affiliate_id": AFFILIATE,
         "country": "DE", "ua": CHROME, "created_at": "2026-11-27T17:30:00.000Z", "status": status,
@@ -74,13 +79,14 @@ def test_a_failed_chunk_asks_to_retry_from_its_first_record_and_keeps_earlier_ch
     # Given 150 clicks on distinct rows (two transactions) and a store that fails the second
     records = [click_record(i, offer=f"O{i}") for i in range(150)]
     rollups = FakeRollups(fail_on_call=2)
+    first_chunk = MAX_KEYS_PER_TRANSACTION
     # When the batch is applied
     failed = apply_stream_batch(records, rollups)
-    # Then the first 100 are counted once and the retry starts at record 100
-    assert failed[0] == records[100].sequence_number and len(failed) == 50
-    assert sum(v["clicks"] for v in rollups.rows.values()) == 100
+    # Then the first chunk is counted once and the retry starts right after it
+    assert failed[0] == records[first_chunk].sequence_number and len(failed) == 150 - first_chunk
+    assert sum(v["clicks"] for v in rollups.rows.values()) == first_chunk
     # And the retry of the rest completes the count without double counting
-    assert apply_stream_batch(records[100:], rollups) == []
+    assert apply_stream_batch(records[first_chunk:], rollups) == []
     assert sum(v["clicks"] for v in rollups.rows.values()) == 150
 
 
@@ -105,9 +111,15 @@ def test_report_groups_filters_and_totals() -> None:
          conversion_record(4, "sale", 1250, 2000)],
         rollups,
     )  # fmt: skip
-    by_day = build_report(rollups, ADVERTISER, date(2026, 11, 27), date(2026, 11, 28), GroupBy.DAY, StatsFilter())
+    by_day = build_report(
+        rollups, ADVERTISER, date(2026, 11, 27), date(2026, 11, 28), GroupBy.DAY, StatsFilter()
+    )
     assert [(r.key, r.clicks, r.sales) for r in by_day.rows] == [("2026-11-27", 2, 1), ("2026-11-28", 1, 0)]
-    assert (by_day.totals.clicks, by_day.totals.revenue, by_day.totals.payout) == (3, {"USD": 2000}, {"USD": 1250})
+    assert (by_day.totals.clicks, by_day.totals.revenue, by_day.totals.payout) == (
+        3,
+        {"USD": 2000},
+        {"USD": 1250},
+    )
     only_fr = build_report(rollups, ADVERTISER, date(2026, 11, 27), date(2026, 11, 27), GroupBy.COUNTRY,
                            StatsFilter(country="fr"))  # fmt: skip
     assert [(r.key, r.clicks) for r in only_fr.rows] == [("FR", 1)]
@@ -115,9 +127,13 @@ def test_report_groups_filters_and_totals() -> None:
 
 def test_report_refuses_reversed_or_too_long_ranges() -> None:
     with pytest.raises(ValidationFailed):
-        build_report(FakeRollups(), ADVERTISER, date(2026, 2, 1), date(2026, 1, 1), GroupBy.DAY, StatsFilter())
+        build_report(
+            FakeRollups(), ADVERTISER, date(2026, 2, 1), date(2026, 1, 1), GroupBy.DAY, StatsFilter()
+        )
     with pytest.raises(ValidationFailed):
-        build_report(FakeRollups(), ADVERTISER, date(2025, 1, 1), date(2026, 6, 1), GroupBy.DAY, StatsFilter())
+        build_report(
+            FakeRollups(), ADVERTISER, date(2025, 1, 1), date(2026, 6, 1), GroupBy.DAY, StatsFilter()
+        )
 
 
 def test_each_role_sees_only_its_own_statistics() -> None:

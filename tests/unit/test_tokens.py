@@ -20,12 +20,34 @@ def test_a_token_round_trips_its_principal_and_context() -> None:
 @pytest.mark.parametrize(
     "token",
     [
-        issue_access_token(KEY, Principal("U1", Role.OWNER), datetime.now(UTC) - timedelta(hours=1)),  # expired
+        issue_access_token(
+            KEY, Principal("U1", Role.OWNER), datetime.now(UTC) - timedelta(hours=1)
+        ),  # expired
         issue_access_token("other-key" * 8, Principal("U1", Role.OWNER), datetime.now(UTC)),  # forged
-        jwt.encode({"sub": "U1", "role": "owner", "iss": "partnerka", "typ": "refresh",
-                    "iat": 1, "exp": 4_000_000_000}, KEY, algorithm="HS256"),  # fmt: skip
-        jwt.encode({"sub": "U1", "role": "king", "iss": "partnerka", "typ": "access",
-                    "iat": 1, "exp": 4_000_000_000}, KEY, algorithm="HS256"),  # fmt: skip
+        jwt.encode(
+            {
+                "sub": "U1",
+                "role": "owner",
+                "iss": "partnerka",
+                "typ": "refresh",
+                "iat": 1,
+                "exp": 4_000_000_000,
+            },
+            KEY,
+            algorithm="HS256",
+        ),  # fmt: skip
+        jwt.encode(
+            {
+                "sub": "U1",
+                "role": "king",
+                "iss": "partnerka",
+                "typ": "access",
+                "iat": 1,
+                "exp": 4_000_000_000,
+            },
+            KEY,
+            algorithm="HS256",
+        ),  # fmt: skip
         "not.a.token",
     ],
 )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any, Protocol
 
 from partnerka.common import dynamo
 from partnerka.stats.models import COUNTERS, MONEY_PREFIXES, Increments, RollupKey, StoredRollup
 
-MAX_KEYS_PER_TRANSACTION = 100
+# DynamoDB allows 100 items in a transaction; one of them is the batch marker.
+MAX_KEYS_PER_TRANSACTION = 99
+MARKER_TTL_SECONDS = 2 * 86400
 
 
 class RollupStore(Protocol):
@@ -23,18 +26,36 @@ class StatsRepository:
         self._client = client
 
     def apply(self, increments: dict[RollupKey, Increments], token: str) -> None:
-        """All increments in one transaction; `token` makes a retried call with the same batch a no-op.
+        """All increments in one transaction, together with a marker item named by `token`.
 
-        Atomicity matters here: if any row failed while others were added, the stream retry would add
-        those others twice.
+        Atomicity matters: if some rows were added and others not, the stream's retry would add the
+        first ones twice. The marker (PK `BATCH#<token>`, kept two days) makes a redelivered batch a
+        no-op: its insert-once condition cancels the whole transaction, which means "already applied".
         """
         if not increments:
             return
         if len(increments) > MAX_KEYS_PER_TRANSACTION:
             raise ValueError(f"at most {MAX_KEYS_PER_TRANSACTION} rollup rows per transaction")
+        marker = {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    "pk": {"S": f"BATCH#{token}"},
+                    "sk": {"S": "BATCH"},
+                    "expires_at": {"N": str(int(time.time()) + MARKER_TTL_SECONDS)},
+                },
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
         items = [{"Update": self._update(key, values)} for key, values in increments.items()]
         client = self._client or dynamo.client()
-        client.transact_write_items(TransactItems=items, ClientRequestToken=token)
+        try:
+            client.transact_write_items(TransactItems=[marker, *items], ClientRequestToken=token)
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                return
+            raise
 
     def _update(self, key: RollupKey, values: Increments) -> dict[str, Any]:
         names: dict[str, str] = {}

@@ -1,0 +1,163 @@
+"""The click and postback functions under moto, with API Gateway HTTP API events."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import boto3
+
+from partnerka.common import dynamo
+from partnerka.offers.repository import OfferRepository
+from partnerka.offers.routing import OfferStatus
+from partnerka.offers.service import set_offer_status
+from tests.conftest import TEST_STACK
+from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.world import build_world
+
+
+def count_dynamodb_calls() -> Counter[str]:
+    calls: Counter[str] = Counter()
+    dynamo.client().meta.events.register(
+        "before-call.dynamodb", lambda model, **_: calls.update([model.name])
+    )
+    return calls
+
+
+def clicks_in_table() -> list[dict[str, Any]]:
+    return boto3.client("dynamodb").scan(TableName=f"{TEST_STACK}-ClicksTable")["Items"]
+
+
+def test_click_redirects_with_macros_and_stores_one_item(load_function: FunctionLoader) -> None:
+    world = build_world()
+    click = load_function("click")
+    query = urlencode(
+        {"o": world.offer.offer_id, "a": world.affiliate_id, "sub1": "spring & sale", "sub2": "b"}
+    )
+    response = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "PL"}), CONTEXT)
+    assert response["statusCode"] == 302
+    location = urlsplit(response["headers"]["location"])
+    params = parse_qs(location.query)
+    assert (location.netloc, location.path) == ("shop.example", "/land")
+    assert params["s1"] == ["spring & sale"] and params["o"] == [world.offer.offer_id]
+    (item,) = clicks_in_table()
+    stored = dynamo.decode(item)
+    assert stored["click_id"] == params["cid"][0]
+    assert (stored["country"], stored["sub1"], stored["sub2"], stored["ip"]) == (
+        "PL",
+        "spring & sale",
+        "b",
+        "203.0.113.7",
+    )
+    assert stored["advertiser_id"] == world.advertiser_id and "Firefox" in stored["ua"]
+
+
+def test_warm_click_costs_one_write_and_no_read(load_function: FunctionLoader) -> None:
+    world = build_world()
+    click = load_function("click")
+    query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})
+    calls = count_dynamodb_calls()
+    click.handler(http_event("GET", "/click", query), CONTEXT)
+    assert calls == Counter({"BatchGetItem": 1, "PutItem": 1})  # the cold one fills the cache
+    calls.clear()
+    for _ in range(5):
+        assert click.handler(http_event("GET", "/click", query), CONTEXT)["statusCode"] == 302
+    assert calls == Counter({"PutItem": 5})
+
+
+def test_unknown_paused_or_unapproved_traffic_gets_a_page_not_a_5xx(load_function: FunctionLoader) -> None:
+    world = build_world()
+    set_offer_status(OfferRepository(), world.advertiser_id, world.offer.offer_id, OfferStatus.PAUSED)
+    click = load_function("click")
+    for query in (
+        urlencode({"o": world.offer.offer_id, "a": world.affiliate_id}),  # paused
+        urlencode({"o": "01JZZZZZZZZZZZZZZZZZZZZZZZ", "a": world.affiliate_id}),  # unknown offer
+        "o=%00%ff&a=<script>",  # garbage
+        "",  # nothing
+    ):
+        response = click.handler(http_event("GET", "/click", query, {"accept-language": "ru-RU,ru"}), CONTEXT)
+        assert response["statusCode"] == 404
+        assert "Ссылка недоступна" in response["body"]
+    assert clicks_in_table() == []
+
+
+def test_affiliate_not_approved_by_the_advertiser_is_not_redirected(load_function: FunctionLoader) -> None:
+    world = build_world()
+    click = load_function("click")
+    query = urlencode({"o": world.offer.offer_id, "a": world.outsider_affiliate_id})
+    assert click.handler(http_event("GET", "/click", query), CONTEXT)["statusCode"] == 404
+
+
+def a_click(load_function: FunctionLoader) -> tuple[Any, str, Any]:
+    world = build_world()
+    click = load_function("click")
+    query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id, "sub1": "s"})
+    location = click.handler(http_event("GET", "/click", query), CONTEXT)["headers"]["location"]
+    return world, parse_qs(urlsplit(location).query)["cid"][0], load_function("postback")
+
+
+def conversions_in_table() -> list[dict[str, Any]]:
+    items = boto3.client("dynamodb").scan(TableName=f"{TEST_STACK}-ConversionsTable")["Items"]
+    return [dynamo.decode(item) for item in items]
+
+
+def test_postback_get_records_a_conversion_and_a_repeat_is_a_duplicate(load_function: FunctionLoader) -> None:
+    world, click_id, postback = a_click(load_function)
+    query = urlencode(
+        {"click_id": click_id, "status": "sale", "txn_id": "ORD-1", "secret": world.offer.postback_secret}
+    )
+    first = postback.handler(http_event("GET", "/postback", query), CONTEXT)
+    again = postback.handler(http_event("GET", "/postback", query), CONTEXT)
+    assert first["statusCode"] == again["statusCode"] == 200
+    assert json.loads(first["body"])["result"] == "recorded"
+    assert json.loads(again["body"]) == {
+        "result": "duplicate",
+        "conversion_id": json.loads(first["body"])["conversion_id"],
+    }
+    (stored,) = conversions_in_table()
+    assert (stored["status"], stored["payout_minor"], stored["revenue_minor"], stored["sub1"]) == (
+        "sale",
+        1250,
+        2000,
+        "s",
+    )
+
+
+def test_postback_by_post_form_and_json(load_function: FunctionLoader) -> None:
+    world, click_id, postback = a_click(load_function)
+    secret = world.offer.postback_secret
+    form = urlencode({"click_id": click_id, "status": "lead", "txn_id": "L-1", "secret": secret})
+    as_form = http_event("POST", "/postback", "", {"content-type": "application/x-www-form-urlencoded"}, form)
+    as_json = http_event("POST", "/postback", "", {"content-type": "application/json"},
+                         json.dumps({"click_id": click_id, "status": "sale", "txn_id": "S-1", "secret": secret, "payout": 15}))  # fmt: skip
+    assert postback.handler(as_form, CONTEXT)["statusCode"] == 200
+    assert postback.handler(as_json, CONTEXT)["statusCode"] == 200
+    assert sorted((c["status"], c["payout_minor"]) for c in conversions_in_table()) == [
+        ("lead", 0),
+        ("sale", 1500),
+    ]
+
+
+def test_postback_errors_use_the_envelope_and_write_nothing(load_function: FunctionLoader) -> None:
+    world, click_id, postback = a_click(load_function)
+    cases = [
+        ({"click_id": click_id, "status": "sale", "secret": "wrong"}, 403, "invalid_secret"),
+        (
+            {"click_id": "6f1c9b8e-3f57-4c2a-9d43-2b1f0e6a7c55", "status": "sale", "secret": "x"},
+            404,
+            "click_not_found",
+        ),
+        (
+            {"click_id": click_id, "status": "paid", "secret": world.offer.postback_secret},
+            400,
+            "validation_error",
+        ),
+        ({"status": "sale"}, 400, "validation_error"),
+    ]
+    for params, status, code in cases:
+        response = postback.handler(http_event("GET", "/postback", urlencode(params)), CONTEXT)
+        assert response["statusCode"] == status
+        assert json.loads(response["body"])["error"]["code"] == code
+    assert conversions_in_table() == []

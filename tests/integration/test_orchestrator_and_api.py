@@ -1,0 +1,165 @@
+"""Stream records from moto's DynamoDB streams through the orchestrator, then the stats API."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import boto3
+
+from partnerka.accounts.models import Role
+from partnerka.accounts.tokens import Principal, issue_access_token
+from partnerka.common.secrets import secret_string
+from partnerka_local.template import Template
+from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.world import World, build_world
+
+
+def stream_event(stack: Template, table_logical_id: str) -> dict[str, Any]:
+    """Everything in the table's stream so far, as Lambda would deliver it."""
+    streams = boto3.client("dynamodbstreams")
+    arn = stack.get_att(table_logical_id, "StreamArn")
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )
+        for record in streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]:
+            record = json.loads(json.dumps(record, default=lambda d: d.timestamp()))
+            records.append({**record, "eventSourceARN": arn})
+    return {"Records": records}
+
+
+def traffic(load_function: FunctionLoader) -> World:
+    """Three clicks, a lead, a sale and a duplicate sale."""
+    world = build_world()
+    click = load_function("click")
+    postback = load_function("postback")
+    query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})
+    click_ids = []
+    for country in ("DE", "DE", "FR"):
+        location = click.handler(
+            http_event("GET", "/click", query, {"cloudfront-viewer-country": country}), CONTEXT
+        )["headers"]["location"]
+        click_ids.append(parse_qs(urlsplit(location).query)["cid"][0])
+    secret = world.offer.postback_secret
+    for status, txn in (("lead", "L1"), ("sale", "S1"), ("sale", "S1")):
+        params = urlencode({"click_id": click_ids[0], "status": status, "txn_id": txn, "secret": secret})
+        assert postback.handler(http_event("GET", "/postback", params), CONTEXT)["statusCode"] == 200
+    return world
+
+
+def test_orchestrator_rolls_up_clicks_and_conversions(load_function: FunctionLoader, stack: Template) -> None:
+    world = traffic(load_function)
+    orchestrator = load_function("orchestrator")
+    for table in ("ClicksTable", "ConversionsTable"):
+        result = orchestrator.handler(stream_event(stack, table), CONTEXT)
+        assert result == {"batchItemFailures": []}
+    rows = boto3.client("dynamodb").query(
+        TableName=stack.refs["StatsTable"],
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"ADV#{world.advertiser_id}"}},
+    )["Items"]
+    by_country = {row["country"]["S"]: row for row in rows}
+    assert by_country["DE"]["clicks"]["N"] == "2" and by_country["FR"]["clicks"]["N"] == "1"
+    assert (by_country["DE"]["leads"]["N"], by_country["DE"]["sales"]["N"]) == ("1", "1")
+    assert (by_country["DE"]["payout_USD"]["N"], by_country["DE"]["revenue_USD"]["N"]) == ("1250", "2000")
+
+
+def test_redelivered_batch_is_not_counted_twice(load_function: FunctionLoader, stack: Template) -> None:
+    traffic(load_function)
+    orchestrator = load_function("orchestrator")
+    event = stream_event(stack, "ClicksTable")
+    orchestrator.handler(event, CONTEXT)
+    orchestrator.handler(event, CONTEXT)  # Lambda retries the same batch after a timeout
+    rows = boto3.client("dynamodb").scan(TableName=stack.refs["StatsTable"])["Items"]
+    assert sum(int(row["clicks"]["N"]) for row in rows if "clicks" in row) == 3
+
+
+def bearer(principal: Principal, stack: Template) -> dict[str, str]:
+    key = secret_string(stack.refs["JwtSecret"])
+    return {"authorization": f"Bearer {issue_access_token(key, principal, datetime.now(UTC))}"}
+
+
+def stats_query(**params: str) -> str:
+    today = datetime.now(UTC).date()
+    return urlencode({"from": (today - timedelta(days=1)).isoformat(), "to": today.isoformat(), **params})
+
+
+def test_stats_api_reports_what_the_orchestrator_counted(
+    load_function: FunctionLoader, stack: Template
+) -> None:
+    world = traffic(load_function)
+    orchestrator = load_function("orchestrator")
+    for table in ("ClicksTable", "ConversionsTable"):
+        orchestrator.handler(stream_event(stack, table), CONTEXT)
+    api = load_function("api")
+    advertiser = Principal("U1", Role.ADVERTISER, advertiser_id=world.advertiser_id)
+    response = api.handler(
+        http_event("GET", "/api/stats", stats_query(group_by="country"), bearer(advertiser, stack)), CONTEXT
+    )
+    assert response["statusCode"] == 200, response["body"]
+    report = json.loads(response["body"])
+    assert report["totals"] | {"key": "total"} == {
+        "key": "total", "clicks": 3, "leads": 1, "sales": 1, "rejected": 0,
+        "revenue": {"USD": 2000}, "payout": {"USD": 1250},
+    }  # fmt: skip
+    assert [(row["key"], row["clicks"]) for row in report["rows"]] == [("DE", 2), ("FR", 1)]
+    # The affiliate in this advertiser's context sees its own traffic; a stranger sees nothing of it
+    affiliate = Principal(
+        "U2", Role.AFFILIATE, advertiser_id=world.advertiser_id, affiliate_id=world.affiliate_id
+    )
+    mine = api.handler(http_event("GET", "/api/stats", stats_query(), bearer(affiliate, stack)), CONTEXT)
+    assert json.loads(mine["body"])["totals"]["clicks"] == 3
+    stranger = Principal(
+        "U3", Role.AFFILIATE, advertiser_id=world.advertiser_id, affiliate_id=world.outsider_affiliate_id
+    )
+    theirs = api.handler(http_event("GET", "/api/stats", stats_query(), bearer(stranger, stack)), CONTEXT)
+    assert json.loads(theirs["body"])["totals"]["clicks"] == 0
+
+
+def test_stats_api_refuses_bad_requests_with_the_envelope(
+    load_function: FunctionLoader, stack: Template
+) -> None:
+    api = load_function("api")
+    owner = bearer(Principal("U1", Role.OWNER), stack)
+    other = bearer(Principal("U2", Role.ADVERTISER, advertiser_id="01JAD0000000000000000000AA"), stack)
+    cases = [
+        (http_event("GET", "/api/stats", stats_query()), 401, "unauthenticated"),
+        (
+            http_event("GET", "/api/stats", stats_query(), {"authorization": "Bearer forged.token.here"}),
+            401,
+            "unauthenticated",
+        ),
+        (
+            http_event("GET", "/api/stats", stats_query(), owner),
+            400,
+            "validation_error",
+        ),  # no advertiser named
+        (
+            http_event("GET", "/api/stats", stats_query(advertiser_id="01JZZ000000000000000000000"), other),
+            403,
+            "forbidden",
+        ),
+        (http_event("GET", "/api/stats", "from=yesterday&to=2026-01-01", owner), 400, "validation_error"),
+        (
+            http_event("GET", "/api/stats", stats_query(group_by="planet", advertiser_id="x"), owner),
+            400,
+            "validation_error",
+        ),
+        (http_event("GET", "/api/nothing-here", ""), 404, "not_found"),
+    ]
+    for event, status, code in cases:
+        response = api.handler(event, CONTEXT)
+        assert response["statusCode"] == status, (event["rawQueryString"], response["body"])
+        assert json.loads(response["body"])["error"]["code"] == code
+
+
+def test_openapi_document_is_served(load_function: FunctionLoader) -> None:
+    api = load_function("api")
+    response = api.handler(http_event("GET", "/api/openapi.json"), CONTEXT)
+    document = json.loads(response["body"])
+    assert response["statusCode"] == 200
+    assert "/api/stats" in document["paths"] and document["info"]["title"] == "Partnerka API"

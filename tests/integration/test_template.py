@@ -1,0 +1,103 @@
+"""template.yaml is valid SAM: cfn-lint accepts it and aws-sam-translator turns it into CloudFormation."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from samtranslator.model.exceptions import InvalidDocumentException
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+from tests.conftest import ROOT
+
+TEMPLATE = ROOT / "template.yaml"
+
+
+class StubPolicyLoader:
+    """Managed-policy ARNs without calling IAM (the translator only needs names to resolve)."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+    def __getattr__(self, name: str) -> Any:  # pragma: no cover - translator internals vary
+        raise AttributeError(name)
+
+
+def cfn_lint(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def translate(text: str) -> dict[str, Any]:
+    """Translate as `sam deploy` would after `sam package`: code locations become S3 URIs."""
+    document = yaml_parse(text)
+    for resource in document["Resources"].values():
+        props = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if isinstance(props.get(key), str):
+                props[key] = f"s3://partnerka-artifacts/{props[key].strip('/')}.zip"
+    return transform(document, {"AWS::Region": "us-east-1"}, StubPolicyLoader())  # type: ignore[no-any-return]
+
+
+def test_cfn_lint_accepts_the_template() -> None:
+    result = cfn_lint(TEMPLATE)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cfn_lint_catches_a_broken_reference(tmp_path: Path) -> None:
+    broken = tmp_path / "template.yaml"
+    broken.write_text(
+        TEMPLATE.read_text().replace("!GetAtt ClicksTable.StreamArn", "!GetAtt ClicksTabel.StreamArn")
+    )
+    assert cfn_lint(broken).returncode != 0
+
+
+def test_sam_translates_with_stream_mappings_routes_and_arm64_python313() -> None:
+    resources = translate(TEMPLATE.read_text())["Resources"]
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for resource in resources.values():
+        by_type.setdefault(resource["Type"], []).append(resource)
+    mappings = by_type["AWS::Lambda::EventSourceMapping"]
+    assert len(mappings) == 2
+    for mapping in mappings:
+        props = mapping["Properties"]
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert props["BisectBatchOnFunctionError"] is True
+        assert "OnFailure" in props["DestinationConfig"]
+    routes = {r["Properties"]["RouteKey"] for r in by_type.get("AWS::ApiGatewayV2::Route", [])}
+    body_paths = set()
+    for api in by_type.get("AWS::ApiGatewayV2::Api", []):
+        body_paths |= set(api["Properties"].get("Body", {}).get("paths", {}))
+    assert routes or body_paths
+    assert {"/click", "/postback", "/api/{proxy+}"} <= (body_paths or {r.split(" ", 1)[1] for r in routes})
+    for function in by_type["AWS::Lambda::Function"]:
+        assert function["Properties"]["Runtime"] == "python3.13"
+        assert function["Properties"]["Architectures"] == ["arm64"]
+
+
+def test_sam_translation_fails_on_an_unknown_event_type(tmp_path: Path) -> None:
+    with pytest.raises(InvalidDocumentException, match="HttpApii"):
+        translate(TEMPLATE.read_text().replace("Type: HttpApi", "Type: HttpApii", 1))
+
+
+def test_every_function_has_a_handler_where_the_template_says() -> None:
+    resources = yaml_parse(TEMPLATE.read_text())["Resources"]
+    functions = {k: v for k, v in resources.items() if v["Type"] == "AWS::Serverless::Function"}
+    assert {"ClickFunction", "PostbackFunction", "ApiFunction", "OrchestratorFunction"} <= set(functions)
+    for logical_id, function in functions.items():
+        module, attribute = function["Properties"]["Handler"].rsplit(".", 1)
+        source = ROOT / function["Properties"]["CodeUri"] / f"{module}.py"
+        assert source.exists(), logical_id
+        names = {
+            node.name for node in ast.parse(source.read_text()).body if isinstance(node, ast.FunctionDef)
+        }
+        assert attribute in names, logical_id

@@ -16,8 +16,9 @@ app.include_router(stats.router, prefix="/api/stats")
 
 
 def _error(code: ErrorCode, message: str) -> Response[dict[str, Any]]:
-    return Response(status_code=HTTP_STATUS[code], content_type="application/json",
-                    body=error_envelope(code, message))  # fmt: skip
+    return Response(
+        status_code=HTTP_STATUS[code], content_type="application/json", body=error_envelope(code, message)
+    )
 
 
 @app.get("/api/health", summary="Liveness")

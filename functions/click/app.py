@@ -37,6 +37,10 @@ def handler(event: http.Event, context: Any) -> http.Response:
         return http.html(404, unavailable_page(http.header(event, "accept-language")))
     if isinstance(outcome, Redirect):
         return http.redirect(outcome.location)
-    logger.info("click rejected", reason=outcome.reason.value, offer_id=request.offer_id,
-                affiliate_id=request.affiliate_id)  # fmt: skip
+    logger.info(
+        "click rejected",
+        reason=outcome.reason.value,
+        offer_id=request.offer_id,
+        affiliate_id=request.affiliate_id,
+    )
     return http.html(404, unavailable_page(http.header(event, "accept-language")))

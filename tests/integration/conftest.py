@@ -29,8 +29,12 @@ def stack() -> Iterator[Template]:
         settings = get_settings()
         for logical_id in template.of_type(SERVERLESS_FUNCTION):
             env = template.function_spec(logical_id).environment
-            for name, value in (("CORE_TABLE", settings.core_table), ("CLICKS_TABLE", settings.clicks_table),
-                                ("CONVERSIONS_TABLE", settings.conversions_table), ("STATS_TABLE", settings.stats_table)):  # fmt: skip
+            for name, value in (
+                ("CORE_TABLE", settings.core_table),
+                ("CLICKS_TABLE", settings.clicks_table),
+                ("CONVERSIONS_TABLE", settings.conversions_table),
+                ("STATS_TABLE", settings.stats_table),
+            ):
                 assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
         secret_string.cache_clear()
         yield template
@@ -46,9 +50,10 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
 
     def load(name: str) -> ModuleType:
         logical_id = next(
-            lid for lid in stack.of_type(SERVERLESS_FUNCTION)
+            lid
+            for lid in stack.of_type(SERVERLESS_FUNCTION)
             if stack.function_spec(lid).code_dir == (ROOT / "functions" / name).resolve()
-        )  # fmt: skip
+        )
         spec_env = stack.function_spec(logical_id).environment
         for key, value in spec_env.items():
             if key not in ("GEOIP_DB_PATH",):
@@ -59,7 +64,8 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
         for cached in ("auth", "routes", "routes.stats"):
             sys.modules.pop(cached, None)
         spec = importlib.util.spec_from_file_location(f"function_{name}", Path(code_dir) / "app.py")
-        assert spec is not None and spec.loader is not None
+        assert spec is not None
+        assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module
@@ -67,8 +73,14 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
     return load
 
 
-def http_event(method: str, path: str, query: str = "", headers: dict[str, str] | None = None,
-               body: str | None = None, source_ip: str = "203.0.113.7") -> dict[str, Any]:  # fmt: skip
+def http_event(
+    method: str,
+    path: str,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+    source_ip: str = "203.0.113.7",
+) -> dict[str, Any]:
     """An API Gateway HTTP API (payload 2.0) event as API Gateway sends it."""
     all_headers = {"host": "track.example", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"}
     all_headers.update({k.lower(): v for k, v in (headers or {}).items()})
@@ -89,7 +101,7 @@ def http_event(method: str, path: str, query: str = "", headers: dict[str, str] 
                 "protocol": "HTTP/1.1",
                 "sourceIp": source_ip,
                 "userAgent": all_headers["user-agent"],
-            },  # fmt: skip
+            },
             "requestId": "req-1",
             "routeKey": f"{method} {path}",
             "stage": "$default",

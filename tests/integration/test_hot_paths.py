@@ -41,7 +41,8 @@ def test_click_redirects_with_macros_and_stores_one_item(load_function: Function
     location = urlsplit(response["headers"]["location"])
     params = parse_qs(location.query)
     assert (location.netloc, location.path) == ("shop.example", "/land")
-    assert params["s1"] == ["spring & sale"] and params["o"] == [world.offer.offer_id]
+    assert params["s1"] == ["spring & sale"]
+    assert params["o"] == [world.offer.offer_id]
     (item,) = clicks_in_table()
     stored = dynamo.decode(item)
     assert stored["click_id"] == params["cid"][0]
@@ -51,7 +52,8 @@ def test_click_redirects_with_macros_and_stores_one_item(load_function: Function
         "b",
         "203.0.113.7",
     )
-    assert stored["advertiser_id"] == world.advertiser_id and "Firefox" in stored["ua"]
+    assert stored["advertiser_id"] == world.advertiser_id
+    assert "Firefox" in stored["ua"]
 
 
 def test_warm_click_costs_one_write_and_no_read(load_function: FunctionLoader) -> None:
@@ -130,8 +132,13 @@ def test_postback_by_post_form_and_json(load_function: FunctionLoader) -> None:
     secret = world.offer.postback_secret
     form = urlencode({"click_id": click_id, "status": "lead", "txn_id": "L-1", "secret": secret})
     as_form = http_event("POST", "/postback", "", {"content-type": "application/x-www-form-urlencoded"}, form)
-    as_json = http_event("POST", "/postback", "", {"content-type": "application/json"},
-                         json.dumps({"click_id": click_id, "status": "sale", "txn_id": "S-1", "secret": secret, "payout": 15}))  # fmt: skip
+    as_json = http_event(
+        "POST",
+        "/postback",
+        "",
+        {"content-type": "application/json"},
+        json.dumps({"click_id": click_id, "status": "sale", "txn_id": "S-1", "secret": secret, "payout": 15}),
+    )
     assert postback.handler(as_form, CONTEXT)["statusCode"] == 200
     assert postback.handler(as_json, CONTEXT)["statusCode"] == 200
     assert sorted((c["status"], c["payout_minor"]) for c in conversions_in_table()) == [

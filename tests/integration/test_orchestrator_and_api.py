@@ -63,7 +63,8 @@ def test_orchestrator_rolls_up_clicks_and_conversions(load_function: FunctionLoa
         ExpressionAttributeValues={":pk": {"S": f"ADV#{world.advertiser_id}"}},
     )["Items"]
     by_country = {row["country"]["S"]: row for row in rows}
-    assert by_country["DE"]["clicks"]["N"] == "2" and by_country["FR"]["clicks"]["N"] == "1"
+    assert by_country["DE"]["clicks"]["N"] == "2"
+    assert by_country["FR"]["clicks"]["N"] == "1"
     assert (by_country["DE"]["leads"]["N"], by_country["DE"]["sales"]["N"]) == ("1", "1")
     assert (by_country["DE"]["payout_USD"]["N"], by_country["DE"]["revenue_USD"]["N"]) == ("1250", "2000")
 
@@ -103,9 +104,14 @@ def test_stats_api_reports_what_the_orchestrator_counted(
     assert response["statusCode"] == 200, response["body"]
     report = json.loads(response["body"])
     assert report["totals"] | {"key": "total"} == {
-        "key": "total", "clicks": 3, "leads": 1, "sales": 1, "rejected": 0,
-        "revenue": {"USD": 2000}, "payout": {"USD": 1250},
-    }  # fmt: skip
+        "key": "total",
+        "clicks": 3,
+        "leads": 1,
+        "sales": 1,
+        "rejected": 0,
+        "revenue": {"USD": 2000},
+        "payout": {"USD": 1250},
+    }
     assert [(row["key"], row["clicks"]) for row in report["rows"]] == [("DE", 2), ("FR", 1)]
     # The affiliate in this advertiser's context sees its own traffic; a stranger sees nothing of it
     affiliate = Principal(
@@ -162,4 +168,5 @@ def test_openapi_document_is_served(load_function: FunctionLoader) -> None:
     response = api.handler(http_event("GET", "/api/openapi.json"), CONTEXT)
     document = json.loads(response["body"])
     assert response["statusCode"] == 200
-    assert "/api/stats" in document["paths"] and document["info"]["title"] == "Partnerka API"
+    assert "/api/stats" in document["paths"]
+    assert document["info"]["title"] == "Partnerka API"

@@ -96,8 +96,12 @@ def test_visitor_is_still_redirected_when_the_click_cannot_be_stored() -> None:
 
 def test_long_values_are_cut_not_refused() -> None:
     clicks = FakeClicks()
-    outcome = click(FakeRoutes([offer_route()], [affiliate_route()]), clicks, subs={"sub3": "a" * 5000},
-                    user_agent="b" * 5000)  # fmt: skip
+    outcome = click(
+        FakeRoutes([offer_route()], [affiliate_route()]),
+        clicks,
+        subs={"sub3": "a" * 5000},
+        user_agent="b" * 5000,
+    )
     assert isinstance(outcome, Redirect)
     assert len(outcome.click.subs["sub3"]) == 512
     assert len(outcome.click.user_agent) == 512

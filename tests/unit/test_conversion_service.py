@@ -61,7 +61,8 @@ def test_repeated_transaction_id_is_a_duplicate_and_stores_nothing(world) -> Non
     click_id = given_a_click(world[0], world[1])
     first = postback(world, click_id)
     again = postback(world, click_id, status="sale", payout="99")
-    assert again.duplicate and again.conversion_id == first.conversion_id
+    assert again.duplicate
+    assert again.conversion_id == first.conversion_id
     assert len(world[2].items) == 1
 
 
@@ -112,7 +113,8 @@ def test_wrong_secret_is_refused_and_nothing_is_written(world) -> None:  # type:
 def test_unknown_click_is_not_found(world, click_id: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ClickNotFound) as caught:
         postback(world, click_id)
-    assert caught.value.code is ErrorCode.CLICK_NOT_FOUND and caught.value.status == 404
+    assert caught.value.code is ErrorCode.CLICK_NOT_FOUND
+    assert caught.value.status == 404
 
 
 def test_click_past_its_attribution_window_cannot_convert(world) -> None:  # type: ignore[no-untyped-def]

@@ -22,8 +22,11 @@ def test_macros_are_url_encoded_and_unknown_ones_left_alone() -> None:
 def test_ids_are_uuid4_for_clicks_and_sortable_ulids_otherwise() -> None:
     assert is_click_id(new_click_id())
     first, second = new_id(now_ms=1_000), new_id(now_ms=2_000)
-    assert is_id(first) and is_id(second) and first < second
-    assert not is_id("not-an-id") and not is_click_id("00000000-0000-1000-8000-000000000000")
+    assert is_id(first)
+    assert is_id(second)
+    assert first < second
+    assert not is_id("not-an-id")
+    assert not is_click_id("00000000-0000-1000-8000-000000000000")
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,18 @@ IPHONE = (
 )
 
 
-def click_record(seq: int, at: str = "2026-11-27T16:05:00.000Z", ua: str = CHROME, offer: str = OFFER,
-                 country: str = "DE") -> StreamRecord:  # fmt: skip
-    image = {"click_id": f"c{seq}", "advertiser_id": ADVERTISER, "offer_id": offer, "affiliate_id": AFFILIATE,
-             "country": country, "ua": ua, "created_at": at}  # fmt: skip
+def click_record(
+    seq: int, at: str = "2026-11-27T16:05:00.000Z", ua: str = CHROME, offer: str = OFFER, country: str = "DE"
+) -> StreamRecord:
+    image = {
+        "click_id": f"c{seq}",
+        "advertiser_id": ADVERTISER,
+        "offer_id": offer,
+        "affiliate_id": AFFILIATE,
+        "country": country,
+        "ua": ua,
+        "created_at": at,
+    }
     return StreamRecord(f"{seq:021d}", f"e{seq}", "INSERT", "clicks", image)
 
 
@@ -32,10 +40,18 @@ def conversion_record(
     seq: int, status: str, payout: int, revenue: int, currency: str = "USD"
 ) -> StreamRecord:
     image: dict[str, Any] = {
-        "pk": f"k{seq}", "advertiser_id": ADVERTISER, "offer_id": OFFER, "affiliate_id": AFFILIATE,
-        "country": "DE", "ua": CHROME, "created_at": "2026-11-27T17:30:00.000Z", "status": status,
-        "payout_minor": payout, "revenue_minor": revenue, "currency": currency,
-    }  # fmt: skip
+        "pk": f"k{seq}",
+        "advertiser_id": ADVERTISER,
+        "offer_id": OFFER,
+        "affiliate_id": AFFILIATE,
+        "country": "DE",
+        "ua": CHROME,
+        "created_at": "2026-11-27T17:30:00.000Z",
+        "status": status,
+        "payout_minor": payout,
+        "revenue_minor": revenue,
+        "currency": currency,
+    }
     return StreamRecord(f"{seq:021d}", f"e{seq}", "INSERT", "conversions", image)
 
 
@@ -52,19 +68,31 @@ def test_a_batch_of_clicks_on_one_row_becomes_one_aggregated_add() -> None:
 def test_conversions_add_counts_and_money_per_currency() -> None:
     rollups = FakeRollups()
     apply_stream_batch(
-        [conversion_record(1, "sale", 1250, 2000), conversion_record(2, "lead", 0, 0),
-         conversion_record(3, "rejected", 0, 0), conversion_record(4, "sale", 500, 900, "EUR")],
+        [
+            conversion_record(1, "sale", 1250, 2000),
+            conversion_record(2, "lead", 0, 0),
+            conversion_record(3, "rejected", 0, 0),
+            conversion_record(4, "sale", 500, 900, "EUR"),
+        ],
         rollups,
-    )  # fmt: skip
+    )
     (values,) = rollups.rows.values()
-    assert values == {"sales": 2, "leads": 1, "rejected": 1, "revenue_USD": 2000, "payout_USD": 1250,
-                      "revenue_EUR": 900, "payout_EUR": 500}  # fmt: skip
+    assert values == {
+        "sales": 2,
+        "leads": 1,
+        "rejected": 1,
+        "revenue_USD": 2000,
+        "payout_USD": 1250,
+        "revenue_EUR": 900,
+        "payout_EUR": 500,
+    }
 
 
 def test_expiries_and_updates_add_nothing() -> None:
     removed = StreamRecord("1", "e1", "REMOVE", "clicks", None)
     modified = StreamRecord("2", "e2", "MODIFY", "conversions", conversion_record(2, "sale", 1, 1).new_image)
-    assert contribution_of(removed) is None and contribution_of(modified) is None
+    assert contribution_of(removed) is None
+    assert contribution_of(modified) is None
 
 
 def test_chunks_keep_order_and_fit_a_transaction() -> None:
@@ -83,7 +111,8 @@ def test_a_failed_chunk_asks_to_retry_from_its_first_record_and_keeps_earlier_ch
     # When the batch is applied
     failed = apply_stream_batch(records, rollups)
     # Then the first chunk is counted once and the retry starts right after it
-    assert failed[0] == records[first_chunk].sequence_number and len(failed) == 150 - first_chunk
+    assert failed[0] == records[first_chunk].sequence_number
+    assert len(failed) == 150 - first_chunk
     assert sum(v["clicks"] for v in rollups.rows.values()) == first_chunk
     # And the retry of the rest completes the count without double counting
     assert apply_stream_batch(records[first_chunk:], rollups) == []
@@ -94,23 +123,34 @@ def test_same_records_give_the_same_idempotency_token() -> None:
     first, second = FakeRollups(), FakeRollups()
     apply_stream_batch([click_record(1), click_record(2)], first)
     apply_stream_batch([click_record(1), click_record(2)], second)
-    assert first.tokens == second.tokens and len(first.tokens[0]) <= 36
+    assert first.tokens == second.tokens
+    assert len(first.tokens[0]) <= 36
 
 
 def test_bots_and_phones_are_told_apart_by_the_orchestrator() -> None:
     rollups = FakeRollups()
-    apply_stream_batch([click_record(1, ua=IPHONE), click_record(2, ua="Googlebot/2.1 (+http://www.google.com/bot.html)"),
-                        click_record(3, ua="curl/8.0")], rollups)  # fmt: skip
+    apply_stream_batch(
+        [
+            click_record(1, ua=IPHONE),
+            click_record(2, ua="Googlebot/2.1 (+http://www.google.com/bot.html)"),
+            click_record(3, ua="curl/8.0"),
+        ],
+        rollups,
+    )
     assert sorted((k.device, v["clicks"]) for k, v in rollups.rows.items()) == [("bot", 2), ("mobile", 1)]
 
 
 def test_report_groups_filters_and_totals() -> None:
     rollups = FakeRollups()
     apply_stream_batch(
-        [click_record(1, country="DE"), click_record(2, country="FR"), click_record(3, at="2026-11-28T01:00:00.000Z"),
-         conversion_record(4, "sale", 1250, 2000)],
+        [
+            click_record(1, country="DE"),
+            click_record(2, country="FR"),
+            click_record(3, at="2026-11-28T01:00:00.000Z"),
+            conversion_record(4, "sale", 1250, 2000),
+        ],
         rollups,
-    )  # fmt: skip
+    )
     by_day = build_report(
         rollups, ADVERTISER, date(2026, 11, 27), date(2026, 11, 28), GroupBy.DAY, StatsFilter()
     )
@@ -120,8 +160,14 @@ def test_report_groups_filters_and_totals() -> None:
         {"USD": 2000},
         {"USD": 1250},
     )
-    only_fr = build_report(rollups, ADVERTISER, date(2026, 11, 27), date(2026, 11, 27), GroupBy.COUNTRY,
-                           StatsFilter(country="fr"))  # fmt: skip
+    only_fr = build_report(
+        rollups,
+        ADVERTISER,
+        date(2026, 11, 27),
+        date(2026, 11, 27),
+        GroupBy.COUNTRY,
+        StatsFilter(country="fr"),
+    )
     assert [(r.key, r.clicks) for r in only_fr.rows] == [("FR", 1)]
 
 
@@ -148,8 +194,13 @@ def test_each_role_sees_only_its_own_statistics() -> None:
     with pytest.raises(Forbidden):
         visible_scope(advertiser, "ADV2", StatsFilter())
     assert visible_scope(affiliate, None, StatsFilter(offer_id=OFFER)) == (
-        ADVERTISER, StatsFilter(offer_id=OFFER, affiliate_id=AFFILIATE))  # fmt: skip
-    for forbidden in [(affiliate, "ADV2", StatsFilter()), (affiliate, None, StatsFilter(affiliate_id="other")),
-                      (no_context, None, StatsFilter())]:  # fmt: skip
+        ADVERTISER,
+        StatsFilter(offer_id=OFFER, affiliate_id=AFFILIATE),
+    )
+    for forbidden in [
+        (affiliate, "ADV2", StatsFilter()),
+        (affiliate, None, StatsFilter(affiliate_id="other")),
+        (no_context, None, StatsFilter()),
+    ]:
         with pytest.raises(Forbidden):
             visible_scope(*forbidden)

@@ -35,7 +35,7 @@ def test_a_token_round_trips_its_principal_and_context() -> None:
             },
             KEY,
             algorithm="HS256",
-        ),  # fmt: skip
+        ),
         jwt.encode(
             {
                 "sub": "U1",
@@ -47,7 +47,7 @@ def test_a_token_round_trips_its_principal_and_context() -> None:
             },
             KEY,
             algorithm="HS256",
-        ),  # fmt: skip
+        ),
         "not.a.token",
     ],
 )

@@ -1,0 +1,82 @@
+"""Pure pieces without a runtime: cron/rate expressions, intrinsics and Globals merging."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from partnerka_local.schedules import Cron, Rate, ScheduleExpressionError, parse_expression
+from partnerka_local.template import Template, merge_globals
+
+UTC = dt.UTC
+
+
+def test_cron_next_after() -> None:
+    cron = Cron.parse("0/15 9-17 ? * MON-FRI *")
+    friday = dt.datetime(2025, 1, 3, 17, 50, tzinfo=UTC)
+    assert cron.next_after(friday) == dt.datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+    assert cron.next_after(dt.datetime(2025, 1, 6, 9, 0, tzinfo=UTC)) == dt.datetime(
+        2025, 1, 6, 9, 15, tzinfo=UTC
+    )
+    nightly = Cron.parse("0 3 * * ? *")
+    assert nightly.next_after(dt.datetime(2025, 1, 1, 3, 0, tzinfo=UTC)) == dt.datetime(
+        2025, 1, 2, 3, 0, tzinfo=UTC
+    )
+    monthly = Cron.parse("30 1 1,15 JAN,JUL ? 2026")
+    assert monthly.next_after(dt.datetime(2025, 6, 1, tzinfo=UTC)) == dt.datetime(
+        2026, 1, 1, 1, 30, tzinfo=UTC
+    )
+    sunday = Cron.parse("0 0 ? * 1 *")
+    assert sunday.next_after(dt.datetime(2025, 1, 1, tzinfo=UTC)).weekday() == 6
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "cron(0 12 L * ? *)",
+        "cron(0 12 ? * 6#3 *)",
+        "cron(0 12 15W * ? *)",
+        "cron(0 12 * * *)",
+        "cron(0 12 * * 1 *)",
+    ],
+)
+def test_cron_rejects_unsupported(expression: str) -> None:
+    with pytest.raises(ScheduleExpressionError):
+        parse_expression(expression)
+
+
+def test_rate() -> None:
+    assert parse_expression("rate(1 minute)") == Rate(60)
+    assert parse_expression("rate(2 hours)") == Rate(7200)
+    anchor = dt.datetime(2025, 1, 1, tzinfo=UTC)
+    assert Rate(60).next_after(anchor, anchor) == anchor + dt.timedelta(minutes=1)
+    with pytest.raises(ScheduleExpressionError):
+        parse_expression("rate(0 minutes)")
+
+
+def test_merge_globals() -> None:
+    merged = merge_globals(
+        {"Timeout": 10, "Layers": ["g"], "Environment": {"Variables": {"A": "g", "B": "g"}}},
+        {"Timeout": 5, "Layers": ["f"], "Environment": {"Variables": {"B": "f"}}},
+    )
+    assert merged == {"Timeout": 5, "Layers": ["g", "f"], "Environment": {"Variables": {"A": "g", "B": "f"}}}
+
+
+def test_intrinsics(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Parameters:\n  P: {Type: String, Default: x}\n  N: {Type: Number, Default: 3}\n"
+        "Conditions:\n  C: !Or [!Equals [!Ref P, y], !And [!Not [!Equals [!Ref N, 4]], !Equals [a, a]]]\n"
+        "Resources:\n  Q: {Type: AWS::SQS::Queue}\n"
+    )
+    tpl = Template(path, "st", {"P": "z"})
+    assert tpl.condition("C") is True
+    tpl.refs["Q"] = "url"
+    tpl.attrs[("Q", "Arn")] = "arn:q"
+    assert tpl.resolve({"Fn::Sub": "${Q}|${Q.Arn}|${P}|${AWS::StackName}|${!x}"}) == "url|arn:q|z|st|${x}"
+    assert tpl.resolve({"Fn::Sub": ["${v}-${P}", {"v": {"Ref": "N"}}]}) == "3-z"
+    assert tpl.resolve({"Fn::GetAtt": ["Q", "Arn"]}) == "arn:q"
+    assert tpl.resolve([{"Ref": "AWS::NoValue"}, {"Fn::If": ["C", "yes", "no"]}]) == ["yes"]
+    assert tpl.resolve({"Fn::Select": [0, {"Fn::Split": ["-", "a-b"]}]}) == "a"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from local_runtime_helpers import client
 from samtranslator.yaml_helper import yaml_parse
-from test_consumers import client
 
 from partnerka_local import LocalRuntime
 

@@ -6,7 +6,7 @@ import base64
 import json
 import time
 
-from conftest import http
+from local_runtime_helpers import http
 
 from partnerka_local import LocalRuntime
 

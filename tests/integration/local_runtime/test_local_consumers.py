@@ -5,23 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from conftest import http
+from local_runtime_helpers import client, http
 
 from partnerka_local import LocalRuntime
-
-
-def client(runtime: LocalRuntime, service: str) -> Any:
-    env = runtime.aws_env
-    return boto3.client(  # type: ignore[call-overload]
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        config=Config(account_id_endpoint_mode="disabled"),
-    )
 
 
 def write(runtime: LocalRuntime, items: list[dict[str, str]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from test_consumers import client
+from local_runtime_helpers import client
 
 from partnerka_local import LocalRuntime
 

@@ -1,0 +1,328 @@
+"""LocalRuntime: the whole SAM application on one machine, driven only by template.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from .http import HttpGateway, Route
+from .pollers import Poller, SqsPoller, StreamPoller
+from .resources import ResourceManager
+from .schedules import ScheduleEvent, Scheduler
+from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template
+from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_log_file
+
+log = logging.getLogger(__name__)
+
+MOTO_START_TIMEOUT = 30.0
+# Variables of the parent kept in workers: what a process needs to run at all, nothing application-level.
+_INHERITED_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "SYSTEMROOT")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class MotoServer:
+    """moto's server in a child process on its own loopback port, so its state dies with it."""
+
+    def __init__(self, log_dir: Path | None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log_dir = log_dir
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def start(self) -> None:
+        output: IO[bytes] | int = subprocess.DEVNULL
+        if self._log_dir is not None:
+            self._log_dir.mkdir(parents=True, exist_ok=True)
+            self._log = open(self._log_dir / "moto.log", "ab")  # noqa: SIM115 - closed in stop()
+            output = self._log
+        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=output,
+            stderr=output,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + MOTO_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"moto server exited with {self._process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("moto server did not start in time")
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(5)
+            self._process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+class LocalRuntime:
+    """Runs every function, route, stream/queue consumer and schedule of a SAM template against moto."""
+
+    def __init__(
+        self,
+        template: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        stack_name: str = "partnerka-local",
+        parameter_overrides: Mapping[str, str] | None = None,
+        extra_env: Mapping[str, str] | None = None,
+        frontend_dist: Path | None = None,
+        log_dir: Path | None = None,
+        schedule_time_scale: float = 1.0,
+        retry_backoff: float = 0.5,
+    ):
+        self.template_path = Path(template)
+        self.host = host
+        self.requested_port = port
+        self.stack_name = stack_name
+        self.parameter_overrides = dict(parameter_overrides or {})
+        self.extra_env = dict(extra_env or {})
+        self.frontend_dist = Path(frontend_dist) if frontend_dist is not None else None
+        self.log_dir = Path(log_dir) if log_dir is not None else None
+        self.schedule_time_scale = schedule_time_scale
+        self.retry_backoff = retry_backoff
+        self.template: Template | None = None
+        self.functions: dict[str, FunctionSpec] = {}
+        self.workers: dict[str, Worker] = {}
+        self.pollers: list[Poller] = []
+        self.schedules: list[ScheduleEvent] = []
+        self._env: dict[str, dict[str, str]] = {}
+        self._moto: MotoServer | None = None
+        self._gateway: HttpGateway | None = None
+        self._scheduler: Scheduler | None = None
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def url(self) -> str:
+        if self._gateway is None:
+            raise RuntimeError("the runtime is not started")
+        return f"http://{self.host}:{self._gateway.port}"
+
+    @property
+    def aws_env(self) -> dict[str, str]:
+        if self._moto is None:
+            raise RuntimeError("the runtime is not started")
+        return {
+            "AWS_ENDPOINT_URL": self._moto.url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        }
+
+    def function_env(self, logical_id: str) -> dict[str, str]:
+        return dict(self._env[logical_id])
+
+    def physical_id(self, logical_id: str) -> Any:
+        if self.template is None:
+            raise RuntimeError("the runtime is not started")
+        return self.template.refs[logical_id]
+
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        """Invoke one function synchronously (raises InvocationError when it fails)."""
+        return self.workers[logical_id].invoke(event)
+
+    def fire_schedule(self, function_logical_id: str, event_name: str) -> Any:
+        for schedule in self.schedules:
+            if schedule.function == function_logical_id and schedule.event_name == event_name:
+                return self.invoke(function_logical_id, schedule.payload(dt.datetime.now(dt.UTC)))
+        raise KeyError(f"{function_logical_id} has no schedule event {event_name}")
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every stream/queue poller has nothing left to deliver; False on timeout."""
+        deadline = time.monotonic() + timeout
+        return all(poller.wait_idle(deadline) for poller in self.pollers)
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        self._moto = MotoServer(self.log_dir)
+        self._moto.start()
+        log.info("moto server on %s", self._moto.url)
+        template = Template(self.template_path, self.stack_name, self.parameter_overrides)
+        self.template = template
+        ResourceManager(template, self._moto.url).create_all()
+        for logical_id in template.of_type(SERVERLESS_FUNCTION):
+            spec = template.function_spec(logical_id)
+            self.functions[logical_id] = spec
+            self._env[logical_id] = self._build_env(spec)
+            self.workers[logical_id] = Worker(
+                WorkerSpec(
+                    logical_id=logical_id,
+                    function_name=spec.name,
+                    function_arn=spec.arn,
+                    handler=spec.handler,
+                    code_dir=str(spec.code_dir),
+                    layer_dirs=tuple(str(d) for d in spec.layer_dirs),
+                    environment=tuple(sorted(self._env[logical_id].items())),
+                    memory_mb=spec.memory_mb,
+                    timeout=spec.timeout,
+                    log_file=worker_log_file(self.log_dir, logical_id),
+                )
+            )
+        # All workers import their handlers in parallel; wait for them together.
+        for worker in self.workers.values():
+            worker.start()
+        for logical_id, worker in self.workers.items():
+            try:
+                worker.wait_ready(INIT_TIMEOUT)
+            except InvocationError as exc:
+                log.error(
+                    "function %s failed to initialise: %s (retried on first invocation)", logical_id, exc
+                )
+        routes = self._routes()
+        self._gateway = HttpGateway(routes, self.invoke, self.host, self.requested_port, self.frontend_dist)
+        self._gateway.start()
+        self._start_pollers()
+        self._start_schedules()
+        self._log_summary(routes)
+
+    def _build_env(self, spec: FunctionSpec) -> dict[str, str]:
+        env = {key: os.environ[key] for key in _INHERITED_ENV if key in os.environ}
+        env.update(
+            {
+                "AWS_LAMBDA_FUNCTION_NAME": spec.name,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
+                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
+                "AWS_LAMBDA_LOG_STREAM_NAME": "local",
+                "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
+                "LAMBDA_TASK_ROOT": str(spec.code_dir),
+                "_HANDLER": spec.handler,
+                "TZ": ":UTC",
+            }
+        )
+        env.update(spec.environment)
+        env.update(self.aws_env)
+        env.update(self.extra_env)
+        return env
+
+    def _routes(self) -> list[Route]:
+        routes: list[Route] = []
+        for logical_id, spec in self.functions.items():
+            for event in spec.events.values():
+                if event.get("Type") != "HttpApi":
+                    continue
+                props = event.get("Properties") or {}
+                path = str(props.get("Path") or "$default")
+                method = str(props.get("Method") or "ANY")
+                api_id = str(props.get("ApiId") or "serverlesshttpapi")
+                routes.append(Route(method, path, logical_id, api_id))
+        return routes
+
+    def _start_pollers(self) -> None:
+        assert self._moto is not None
+        for logical_id, spec in self.functions.items():
+            for event_name, event in spec.events.items():
+                kind = event.get("Type")
+                props: dict[str, Any] = event.get("Properties") or {}
+                if kind not in ("DynamoDB", "SQS"):
+                    if kind not in ("HttpApi", "Schedule", "ScheduleV2"):
+                        log.warning("%s: event %s of type %s is not emulated", logical_id, event_name, kind)
+                    continue
+                if props.get("Enabled", True) is False:
+                    log.info("%s: event %s is disabled", logical_id, event_name)
+                    continue
+                if props.get("FilterCriteria"):
+                    log.warning("%s: event %s FilterCriteria is ignored locally", logical_id, event_name)
+                poller: Poller
+                if kind == "DynamoDB":
+                    poller = StreamPoller(
+                        logical_id,
+                        spec.arn,
+                        event_name,
+                        props,
+                        self.invoke,
+                        self._moto.url,
+                        self.retry_backoff,
+                    )
+                else:
+                    poller = SqsPoller(logical_id, event_name, props, self.invoke, self._moto.url)
+                self.pollers.append(poller)
+        for poller in self.pollers:
+            poller.start()
+
+    def _start_schedules(self) -> None:
+        for logical_id, spec in self.functions.items():
+            for event_name, event in spec.events.items():
+                if event.get("Type") in ("Schedule", "ScheduleV2"):
+                    self.schedules.append(
+                        ScheduleEvent.from_template(logical_id, self.stack_name, event_name, event)
+                    )
+        if self.schedules:
+            self._scheduler = Scheduler(self.schedules, self.invoke, self.schedule_time_scale)
+            self._scheduler.start()
+
+    def _log_summary(self, routes: list[Route]) -> None:
+        log.info("serving %s", self.url)
+        for route in sorted(routes, key=lambda r: (r.path, r.method)):
+            log.info("  route %-28s -> %s", route.route_key, route.function)
+        for poller in self.pollers:
+            source = (
+                poller.stream_arn if isinstance(poller, StreamPoller) else getattr(poller, "queue_arn", "")
+            )
+            log.info("  consumer %s <- %s", poller.function, source)
+        for schedule in self.schedules:
+            state = "enabled" if schedule.enabled else "disabled"
+            log.info(
+                "  schedule %s/%s (%s, %s)", schedule.function, schedule.event_name, schedule.kind, state
+            )
+        if self._gateway is not None and self._gateway.frontend_dist is not None:
+            log.info("  frontend %s", self._gateway.frontend_dist)
+
+    @property
+    def scheduler(self) -> Scheduler | None:
+        return self._scheduler
+
+    def stop(self) -> None:
+        """Stop HTTP, pollers, schedules, workers and moto; safe to call more than once."""
+        for poller in self.pollers:
+            poller.stop()
+        if self._scheduler is not None:
+            self._scheduler.stop()
+        if self._gateway is not None:
+            self._gateway.stop()
+        # Stopping workers interrupts invocations in flight, which lets the poller threads exit.
+        for worker in self.workers.values():
+            worker.stop()
+        for poller in self.pollers:
+            if poller.is_alive():
+                poller.join(10)
+        if self._scheduler is not None:
+            self._scheduler.join(5)
+            self._scheduler.close()
+        if self._moto is not None:
+            self._moto.stop()

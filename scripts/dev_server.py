@@ -1,0 +1,110 @@
+"""The whole platform on this machine: the local runtime on template.yaml, demo data, and a summary.
+
+Started by scripts/dev (which sets up the machine first). Serves on 127.0.0.1 until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from partnerka_local import LocalRuntime
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+DEFAULT_PORT = 8000
+
+
+def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
+    """The runtime on the real template, with the fetched country database and the built SPA."""
+    runtime = LocalRuntime(
+        template=ROOT / "template.yaml",
+        host="127.0.0.1",
+        port=port,
+        stack_name="partnerka-local",
+        parameter_overrides={"Stage": "local"},
+        extra_env={"GEOIP_DB_PATH": str(LOCAL / "geo" / "country.mmdb")},
+        frontend_dist=ROOT / "frontend" / "dist",
+        log_dir=log_dir,
+    )
+    runtime.start()
+    return runtime
+
+
+def use_runtime_environment(runtime: LocalRuntime) -> None:
+    """Point this process's own AWS clients (the seed) at the runtime, with the functions' settings."""
+    assert runtime.template is not None
+    for logical_id in runtime.functions:
+        os.environ.update(runtime.function_env(logical_id))
+    os.environ.update(runtime.aws_env)
+
+
+def summary(demo: dict[str, Any]) -> str:
+    lines = [
+        "",
+        f"Partnerka is running on {demo['base_url']}",
+        f"  demo data written to {LOCAL / 'demo.json'}",
+        "",
+    ]
+    for offer in demo["offers"]:
+        lines += [
+            f"Offer '{offer['name']}' ({offer['model']}, pays on {offer['paid_status']})",
+            f"  tracking link: {offer['tracking_link']}",
+            f"  postback URL:  {offer['postback_url']}",
+        ]
+    lines += ["", "Logins (sign-in with passwords comes with accounts; until then use the bearer tokens):"]
+    for login in demo["logins"]:
+        lines.append(f"  {login['role']:<11} {login['email']}")
+        lines.append(f"              Authorization: Bearer {login['access_token']}")
+    lines += [
+        "",
+        "Try it:",
+        f"  curl -si '{demo['offers'][0]['tracking_link']}' | grep -i ^location",
+        "  then replace {click_id}, {status} and {txn_id} in the postback URL and open it, and read",
+        f"  {demo['base_url']}/api/stats?from=<today>&to=<today> with the advertiser's bearer token.",
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default {DEFAULT_PORT})")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    for chatty in ("botocore", "pynamodb"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    log = logging.getLogger("dev")
+    done = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    LOCAL.mkdir(exist_ok=True)
+    runtime = start_runtime(args.port, LOCAL / "logs")
+    try:
+        use_runtime_environment(runtime)
+        from scripts.seed_demo import seed  # after the environment names the tables
+
+        demo = seed(runtime.url)
+        (LOCAL / "demo.json").write_text(json.dumps(demo, indent=2, ensure_ascii=False))
+        log.info("%s", summary(demo))
+        done.wait()
+    finally:
+        log.info("stopping")
+        runtime.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -30,7 +30,7 @@ def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
         port=port,
         stack_name="partnerka-local",
         parameter_overrides={"Stage": "local"},
-        extra_env={"GEOIP_DB_PATH": str(LOCAL / "geo" / "country.mmdb")},
+        extra_env={"GEOIP_DB_PATH": str(LOCAL / "geo-layer" / "geo" / "country.mmdb")},
         frontend_dist=ROOT / "frontend" / "dist",
         log_dir=log_dir,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_STACK = "test"
-GEO_DB = ROOT / ".local" / "geo" / "country.mmdb"
+GEO_DB = ROOT / ".local" / "geo-layer" / "geo" / "country.mmdb"
 
 os.environ.update(
     {

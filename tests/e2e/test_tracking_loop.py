@@ -1,0 +1,143 @@
+"""The whole platform through the local runtime over HTTP: click → 302 → postback → statistics."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from partnerka.common.ids import is_click_id
+from partnerka_local import LocalRuntime
+from scripts.dev_server import start_runtime
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def seed_in_subprocess(runtime: LocalRuntime) -> dict[str, Any]:
+    """The demo seed, in its own process so its AWS clients never leak into other tests."""
+    env = dict(os.environ)
+    for logical_id in runtime.functions:
+        env.update(runtime.function_env(logical_id))
+    env.update(runtime.aws_env)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "layers/partnerka/python"), str(ROOT / "infra/local"), str(ROOT)]
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.seed_demo", "--base-url", runtime.url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalRuntime, dict[str, Any]]]:
+    runtime = start_runtime(port=0, log_dir=tmp_path_factory.mktemp("logs"))
+    try:
+        yield runtime, seed_in_subprocess(runtime)
+    finally:
+        runtime.stop()
+
+
+def login(demo: dict[str, Any], role: str) -> dict[str, str]:
+    token = next(entry["access_token"] for entry in demo["logins"] if entry["role"] == role)
+    return {"authorization": f"Bearer {token}"}
+
+
+def visit(client: httpx.Client, link: str) -> str:
+    response = client.get(
+        link, headers={"user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile/15E148"}
+    )
+    assert response.status_code == 302
+    params = parse_qs(urlsplit(response.headers["location"]).query)
+    assert is_click_id(params["click_id"][0])
+    return params["click_id"][0]
+
+
+def send_postback(
+    client: httpx.Client, offer: dict[str, Any], click_id: str, status: str, txn: str
+) -> dict[str, Any]:
+    url = offer["postback_url"].format(click_id=click_id, status=status, txn_id=txn)
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def wait_for_stats(client: httpx.Client, headers: dict[str, str], want: dict[str, int]) -> dict[str, Any]:
+    today = datetime.now(UTC).date().isoformat()
+    deadline = time.monotonic() + 20
+    totals: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        response = client.get("/api/stats", params={"from": today, "to": today}, headers=headers)
+        assert response.status_code == 200, response.text
+        totals = response.json()["totals"]
+        if all(totals[name] == count for name, count in want.items()):
+            return totals
+        time.sleep(0.3)
+    raise AssertionError(f"statistics never reached {want}: {totals}")
+
+
+def test_click_postback_and_statistics_end_to_end(platform: tuple[LocalRuntime, dict[str, Any]]) -> None:
+    runtime, demo = platform
+    sneakers, newsletter = demo["offers"]
+    with httpx.Client(base_url=runtime.url, timeout=10) as client:
+        # Given a visitor on each demo link, redirected with the macros filled in
+        response = client.get(sneakers["tracking_link"])
+        location = urlsplit(response.headers["location"])
+        query = parse_qs(location.query)
+        assert (location.netloc, location.path) == ("demo-shop.example", "/sneakers")
+        assert query["aff"] == [demo["affiliate"]["id"]]
+        assert query["offer"] == [sneakers["id"]]
+        assert query["sub1"] == ["demo"]
+        assert query["sub2"] == ["banner"]
+        sale_click = query["click_id"][0]
+        lead_click = visit(client, newsletter["tracking_link"])
+        # When the advertiser reports a sale (twice) and a lead
+        first = send_postback(client, sneakers, sale_click, "sale", "ORDER-1")
+        repeat = send_postback(client, sneakers, sale_click, "sale", "ORDER-1")
+        send_postback(client, newsletter, lead_click, "lead", "LEAD-1")
+        assert first["result"] == "recorded"
+        assert repeat == {"result": "duplicate", "conversion_id": first["conversion_id"]}
+        # Then the statistics count both clicks and each conversion once, money in minor units
+        totals = wait_for_stats(client, login(demo, "advertiser"), {"clicks": 2, "sales": 1, "leads": 1})
+        assert totals["revenue"] == {"USD": 2000 + 200}
+        assert totals["payout"] == {"USD": 1250 + 120}
+        # And the affiliate, in this advertiser's context, sees the same numbers
+        mine = wait_for_stats(client, login(demo, "affiliate"), {"clicks": 2, "sales": 1, "leads": 1})
+        assert mine["payout"] == {"USD": 1370}
+
+
+def test_bad_requests_get_clear_answers_never_a_5xx(platform: tuple[LocalRuntime, dict[str, Any]]) -> None:
+    runtime, demo = platform
+    sneakers = demo["offers"][0]
+    with httpx.Client(base_url=runtime.url, timeout=10) as client:
+        unknown = client.get(
+            "/click", params={"o": "01JZZZZZZZZZZZZZZZZZZZZZZZ", "a": demo["affiliate"]["id"]}
+        )
+        assert unknown.status_code == 404
+        assert "text/html" in unknown.headers["content-type"]
+        assert client.get("/click?o=%ff%fe&a=%00").status_code == 404
+        click_id = visit(client, sneakers["tracking_link"])
+        forged = client.get("/postback", params={"click_id": click_id, "status": "sale", "secret": "guess"})
+        assert forged.status_code == 403
+        assert forged.json()["error"]["code"] == "invalid_secret"
+        missing = client.post(
+            "/postback", data={"click_id": "6f1c9b8e-3f57-4c2a-9d43-2b1f0e6a7c55", "status": "sale"}
+        )
+        assert missing.status_code == 404
+        assert client.get("/api/stats", params={"from": "2026-01-01", "to": "2026-01-02"}).status_code == 401
+        assert client.get("/api/openapi.json").json()["info"]["title"] == "Partnerka API"

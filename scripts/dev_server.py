@@ -40,10 +40,7 @@ def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
 
 def use_runtime_environment(runtime: LocalRuntime) -> None:
     """Point this process's own AWS clients (the seed) at the runtime, with the functions' settings."""
-    assert runtime.template is not None
-    for logical_id in runtime.functions:
-        os.environ.update(runtime.function_env(logical_id))
-    os.environ.update(runtime.aws_env)
+    os.environ.update(runtime.client_env())
 
 
 def summary(demo: dict[str, Any]) -> str:

@@ -25,10 +25,7 @@ pytestmark = pytest.mark.e2e
 
 def seed_in_subprocess(runtime: LocalRuntime) -> dict[str, Any]:
     """The demo seed, in its own process so its AWS clients never leak into other tests."""
-    env = dict(os.environ)
-    for logical_id in runtime.functions:
-        env.update(runtime.function_env(logical_id))
-    env.update(runtime.aws_env)
+    env = {**os.environ, **runtime.client_env()}
     env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "layers/partnerka/python"), str(ROOT / "infra/local"), str(ROOT)]
     )

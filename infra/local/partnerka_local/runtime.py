@@ -140,6 +140,17 @@ class LocalRuntime:
     def function_env(self, logical_id: str) -> dict[str, str]:
         return dict(self._env[logical_id])
 
+    def client_env(self) -> dict[str, str]:
+        """What a tool beside the functions (a seed script, a test) needs to act as they do: every
+        function's template variables (table names, secret ARNs), extra_env and aws_env, without
+        the Lambda-reserved variables a worker also gets."""
+        env: dict[str, str] = {}
+        for spec in self.functions.values():
+            env.update(spec.environment)
+        env.update(self.extra_env)
+        env.update(self.aws_env)
+        return env
+
     def physical_id(self, logical_id: str) -> Any:
         if self.template is None:
             raise RuntimeError("the runtime is not started")

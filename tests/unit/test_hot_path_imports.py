@@ -1,0 +1,29 @@
+"""The click and postback functions stay lean: no pydantic, no PynamoDB, no ua-parser, no boto3."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+HEAVY = ("pydantic", "pynamodb", "ua_parser", "boto3", "aws_lambda_powertools.event_handler")
+
+
+@pytest.mark.parametrize("function", ["click", "postback"])
+def test_hot_path_function_imports_nothing_heavy(function: str) -> None:
+    code = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "functions" / function), str(ROOT / "layers/partnerka/python")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = json.loads(result.stdout)
+    assert [m for m in loaded if m.startswith(HEAVY)] == []

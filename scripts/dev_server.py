@@ -56,16 +56,17 @@ def summary(demo: dict[str, Any]) -> str:
             f"  tracking link: {offer['tracking_link']}",
             f"  postback URL:  {offer['postback_url']}",
         ]
-    lines += ["", "Logins (sign-in with passwords comes with accounts; until then use the bearer tokens):"]
+    lines += ["", f"Dashboard: {demo['dashboard']}  (sign in with any of these)"]
     for login in demo["logins"]:
-        lines.append(f"  {login['role']:<11} {login['email']}")
-        lines.append(f"              Authorization: Bearer {login['access_token']}")
+        lines.append(f"  {login['role']:<15} {login['email']:<34} password: {login['password']}")
     lines += [
+        f"Affiliate registration link: {demo['registration_link']}",
+        f"E-mails sent (verification, reset, invitations): {demo['mailbox']}",
         "",
         "Try it:",
         f"  curl -si '{demo['offers'][0]['tracking_link']}' | grep -i ^location",
-        "  then replace {click_id}, {status} and {txn_id} in the postback URL and open it, and read",
-        f"  {demo['base_url']}/api/stats?from=<today>&to=<today> with the advertiser's bearer token.",
+        "  then replace {click_id}, {status} and {txn_id} in the postback URL and open it; the",
+        "  dashboard's home (or GET /api/stats) shows the numbers within seconds.",
         "",
         "Ctrl-C stops everything.",
     ]
@@ -94,11 +95,15 @@ def main() -> int:
         from scripts.seed_demo import seed  # after the environment names the tables
 
         demo = seed(runtime.url)
+        demo["mailbox"] = f"{runtime.aws_env['AWS_ENDPOINT_URL']}/moto-api/data.json (ses → Message)"
+        # Tools run beside the platform (scripts/create-owner) find its emulated AWS here.
+        (LOCAL / "runtime-env.json").write_text(json.dumps(runtime.client_env(), indent=2))
         (LOCAL / "demo.json").write_text(json.dumps(demo, indent=2, ensure_ascii=False))
         log.info("%s", summary(demo))
         done.wait()
     finally:
         log.info("stopping")
+        (LOCAL / "runtime-env.json").unlink(missing_ok=True)
         runtime.stop()
     return 0
 

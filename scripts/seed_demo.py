@@ -1,53 +1,44 @@
-"""Demo data: an owner, an advertiser with two offers, and an affiliate connected to it.
+"""Demo data: an owner, an advertiser with two offers and a registration link, and an affiliate
+connected to it, each person with a password.
 
-Runs against whatever the environment points at (the local runtime's moto, or a deployed dev stack:
-CORE_TABLE and JWT_SECRET_ARN name the table and the signing key). Used by scripts/dev; also
-runnable alone: `python -m scripts.seed_demo --base-url https://track.example.com`.
+Runs against whatever the environment points at (the local runtime's moto, or a deployed dev stack).
+Used by scripts/dev; also runnable alone: `python -m scripts.seed_demo --base-url https://…`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from partnerka.accounts import service as accounts
-from partnerka.accounts.models import MembershipStatus, Role, User
-from partnerka.accounts.repository import AccountRepository
-from partnerka.accounts.tokens import Principal, issue_access_token
-from partnerka.common.secrets import secret_string
+from partnerka.accounts import provisioning
+from partnerka.accounts.composition import account_services
+from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.common.config import get_settings
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import create_offer
 
-DEMO_TOKEN_TTL = timedelta(hours=12)
-
-
-def _token(key: str, user: User) -> str:
-    principal = Principal(
-        user_id=user.user_id,
-        role=Role(user.role),
-        advertiser_id=user.advertiser_id,
-        affiliate_id=user.affiliate_id,
-    )
-    return issue_access_token(key, principal, datetime.now(UTC), DEMO_TOKEN_TTL)
+DEMO_PASSWORD = "demo-partnerka-2026"
+LANDING = (
+    "https://demo-shop.example/{page}?click_id={{click_id}}&aff={{affiliate_id}}&offer={{offer_id}}"
+    "&sub1={{sub1}}&sub2={{sub2}}"
+)
 
 
 def seed(base_url: str) -> dict[str, Any]:
     """Create the demo tenant and return what a person needs to try it (links, secrets, logins)."""
-    repo = AccountRepository()
+    service, workspace = account_services(get_settings())
+    repo = service.accounts
+    advertiser = provisioning.create_advertiser(repo, "Acme Shoes")
+    affiliate = provisioning.create_affiliate(repo, "Traffic Pro", "affiliate@demo.partnerka.local")
+    provisioning.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
     offers = OfferRepository()
-    advertiser = accounts.create_advertiser(repo, "Acme Shoes")
-    affiliate = accounts.create_affiliate(repo, "Traffic Pro", "affiliate@demo.partnerka.local")
-    accounts.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.APPROVED)
-    landing = "https://demo-shop.example/{page}?click_id={{click_id}}&aff={{affiliate_id}}&offer={{offer_id}}&sub1={{sub1}}&sub2={{sub2}}"
     sneakers = create_offer(
         offers,
         advertiser.id,
         "Sneakers — sale",
         "CPA",
-        landing.format(page="sneakers"),
+        LANDING.format(page="sneakers"),
         "12.50",
         "20.00",
         "USD",
@@ -57,35 +48,31 @@ def seed(base_url: str) -> dict[str, Any]:
         advertiser.id,
         "Newsletter sign-up",
         "CPL",
-        landing.format(page="newsletter"),
+        LANDING.format(page="newsletter"),
         "1.20",
         "2.00",
         "USD",
     )
-    users = [
-        accounts.create_user(repo, "owner@demo.partnerka.local", "Olga Owner", Role.OWNER),
-        accounts.create_user(
-            repo,
-            "advertiser@demo.partnerka.local",
-            "Anton Acme",
-            Role.ADVERTISER,
-            advertiser_id=advertiser.id,
-        ),
-        accounts.create_user(
-            repo,
-            "affiliate@demo.partnerka.local",
-            "Polina Pro",
-            Role.AFFILIATE,
-            advertiser_id=advertiser.id,
-            affiliate_id=affiliate.affiliate_id,
-        ),
+    link = workspace.create_link(advertiser.id, "Demo partners", provisioning.OPERATOR)
+    people = [
+        ("owner@demo.partnerka.local", "Olga Owner", Role.OWNER, None, None),
+        ("advertiser@demo.partnerka.local", "Anton Acme", Role.ADVERTISER, advertiser.id, None),
+        ("affiliate@demo.partnerka.local", "Polina Pro", Role.AFFILIATE, None, affiliate.affiliate_id),
+        ("support@demo.partnerka.local", "Sasha Support", Role.SUPPORT, None, None),
     ]
-    key = secret_string(os.environ["JWT_SECRET_ARN"])
+    logins = []
+    for email, name, role, advertiser_id, affiliate_id in people:
+        provisioning.create_verified_user(
+            service, email, DEMO_PASSWORD, name, role, advertiser_id, affiliate_id
+        )
+        logins.append({"email": email, "password": DEMO_PASSWORD, "role": role.value})
     base = base_url.rstrip("/")
     return {
         "base_url": base,
+        "dashboard": f"{base}/",
         "advertiser": {"id": advertiser.id, "name": advertiser.name},
         "affiliate": {"id": affiliate.affiliate_id, "name": affiliate.name},
+        "registration_link": f"{base}/join/{link.code}",
         "offers": [
             {
                 "id": offer.offer_id,
@@ -99,10 +86,7 @@ def seed(base_url: str) -> dict[str, Any]:
             }
             for offer in (sneakers, newsletter)
         ],
-        "logins": [
-            {"email": user.email, "role": user.role, "access_token": _token(key, user)} for user in users
-        ],
-        "stats_url": f"{base}/api/stats?from={{yyyy-mm-dd}}&to={{yyyy-mm-dd}}",
+        "logins": logins,
     }
 
 

@@ -26,6 +26,7 @@ os.environ.update(
         "CLICKS_TABLE": f"{TEST_STACK}-ClicksTable",
         "CONVERSIONS_TABLE": f"{TEST_STACK}-ConversionsTable",
         "STATS_TABLE": f"{TEST_STACK}-StatsTable",
+        "AUDIT_TABLE": f"{TEST_STACK}-AuditTable",
         "GEOIP_DB_PATH": str(GEO_DB),
     }
 )

@@ -6,13 +6,15 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from routes import stats
+from routes import accounts, admin, audit, stats, workspace
 
-from partnerka.common.errors import HTTP_STATUS, DomainError, ErrorCode, error_envelope
+from partnerka.common.errors import HTTP_STATUS, DomainError, ErrorCode, RateLimited, error_envelope
 from partnerka.common.observability import logger
 
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(stats.router, prefix="/api/stats")
+for context_router in (accounts.router, admin.router, workspace.router, audit.router):
+    app.include_router(context_router, prefix="/api")
 
 
 def _error(code: ErrorCode, message: str) -> Response[dict[str, Any]]:
@@ -37,7 +39,10 @@ def openapi() -> Response[str]:
 
 @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
 def domain_error(error: DomainError) -> Response[dict[str, Any]]:
-    return _error(error.code, error.message)
+    response = _error(error.code, error.message)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(max(1, error.retry_after))
+    return response
 
 
 @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]

@@ -1,18 +1,69 @@
-"""Who is calling: the bearer access token of the current request, verified."""
+"""Who is calling and from where: the bearer token (or API key) of the current request, verified,
+and the wiring of the account services the routes share."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from typing import Any
 
+from partnerka.accounts.composition import account_services
+from partnerka.accounts.models import User
+from partnerka.accounts.service import AccountService
 from partnerka.accounts.tokens import Principal, verify_access_token
+from partnerka.accounts.workspace import API_KEY_PREFIX, Workspace
+from partnerka.audit.service import Actor
 from partnerka.common.config import get_settings
 from partnerka.common.errors import Unauthenticated
 from partnerka.common.secrets import secret_string
 
 
-def current_principal(headers: Mapping[str, str]) -> Principal:
+def signing_key() -> str:
+    return secret_string(get_settings().jwt_secret_arn)
+
+
+@cache
+def services() -> tuple[AccountService, Workspace]:
+    return account_services(get_settings())
+
+
+def accounts() -> AccountService:
+    return services()[0]
+
+
+def workspace() -> Workspace:
+    return services()[1]
+
+
+def current(headers: Mapping[str, str]) -> tuple[Principal, User]:
+    """The caller, re-read from storage (blocks and role changes count at once)."""
     header = headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("sign in first: an Authorization: Bearer token is required")
-    return verify_access_token(secret_string(get_settings().jwt_secret_arn), token.strip())
+    if token.startswith(API_KEY_PREFIX):
+        principal = workspace().authenticate_api_key(token)
+    else:
+        principal = verify_access_token(signing_key(), token)
+    return accounts().resolve(principal)
+
+
+def actor_of(event: Any, user: User | None = None) -> Actor:
+    context = event.request_context
+    return Actor(
+        user_id=user.user_id if user else None,
+        email=user.email if user else None,
+        request_id=context.request_id or "",
+        ip=context.http.source_ip or "",
+    )
+
+
+def base_url(event: Any) -> str:
+    """Where links in e-mails point: the configured dashboard URL, else this request's own origin."""
+    configured = get_settings().app_base_url
+    if configured:
+        return configured.rstrip("/")
+    headers = event.headers
+    proto = headers.get("x-forwarded-proto", "https")
+    return f"{proto}://{headers.get('host', 'localhost')}"

@@ -29,6 +29,7 @@ def handler(event: http.Event, context: Any) -> http.Response:
         secret=params.get("secret", ""),
         txn_id=params.get("txn_id", "").strip(),
         payout=params.get("payout", "").strip(),
+        source_ip=http.source_ip(event),
     )
     try:
         result = record_conversion(postback, clicks, routes, conversions, utc_now())

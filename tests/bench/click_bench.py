@@ -55,7 +55,7 @@ def deploy(endpoint: str) -> dict[str, str]:
 
 
 def seed() -> tuple[str, str]:
-    from partnerka.accounts import service as accounts
+    from partnerka.accounts import provisioning as accounts
     from partnerka.accounts.models import MembershipStatus
     from partnerka.accounts.repository import AccountRepository
     from partnerka.offers.repository import OfferRepository
@@ -64,7 +64,7 @@ def seed() -> tuple[str, str]:
     repo = AccountRepository()
     advertiser = accounts.create_advertiser(repo, "Bench Advertiser")
     affiliate = accounts.create_affiliate(repo, "Bench Affiliate", "bench@example.com")
-    accounts.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.APPROVED)
+    accounts.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
     landing = "https://shop.example/?cid={click_id}&s1={sub1}&s2={sub2}&aff={affiliate_id}"
     offer = create_offer(OfferRepository(), advertiser.id, "Bench offer", "CPA", landing, "10", "15", "USD")
     return offer.offer_id, affiliate.affiliate_id

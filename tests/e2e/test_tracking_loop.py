@@ -50,9 +50,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalRu
         runtime.stop()
 
 
-def login(demo: dict[str, Any], role: str) -> dict[str, str]:
-    token = next(entry["access_token"] for entry in demo["logins"] if entry["role"] == role)
-    return {"authorization": f"Bearer {token}"}
+def login(client: httpx.Client, demo: dict[str, Any], role: str) -> dict[str, str]:
+    """Sign in through the API like the dashboard does (the demo affiliate has one advertiser,
+    so its session starts in that advertiser's context)."""
+    entry = next(entry for entry in demo["logins"] if entry["role"] == role)
+    response = client.post("/api/auth/login", json={"email": entry["email"], "password": entry["password"]})
+    assert response.status_code == 200, response.text
+    return {"authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def visit(client: httpx.Client, link: str) -> str:
@@ -110,11 +114,13 @@ def test_click_postback_and_statistics_end_to_end(platform: tuple[LocalRuntime, 
         assert first["result"] == "recorded"
         assert repeat == {"result": "duplicate", "conversion_id": first["conversion_id"]}
         # Then the statistics count both clicks and each conversion once, money in minor units
-        totals = wait_for_stats(client, login(demo, "advertiser"), {"clicks": 2, "sales": 1, "leads": 1})
+        totals = wait_for_stats(
+            client, login(client, demo, "advertiser"), {"clicks": 2, "sales": 1, "leads": 1}
+        )
         assert totals["revenue"] == {"USD": 2000 + 200}
         assert totals["payout"] == {"USD": 1250 + 120}
         # And the affiliate, in this advertiser's context, sees the same numbers
-        mine = wait_for_stats(client, login(demo, "affiliate"), {"clicks": 2, "sales": 1, "leads": 1})
+        mine = wait_for_stats(client, login(client, demo, "affiliate"), {"clicks": 2, "sales": 1, "leads": 1})
         assert mine["payout"] == {"USD": 1370}
 
 

@@ -34,6 +34,7 @@ def stack() -> Iterator[Template]:
                 ("CLICKS_TABLE", settings.clicks_table),
                 ("CONVERSIONS_TABLE", settings.conversions_table),
                 ("STATS_TABLE", settings.stats_table),
+                ("AUDIT_TABLE", settings.audit_table),
             ):
                 assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
         secret_string.cache_clear()
@@ -61,7 +62,7 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
         get_settings.cache_clear()
         code_dir = str(ROOT / "functions" / name)
         monkeypatch.syspath_prepend(code_dir)
-        for cached in ("auth", "routes", "routes.stats"):
+        for cached in [m for m in sys.modules if m in ("auth", "routes") or m.startswith("routes.")]:
             sys.modules.pop(cached, None)
         spec = importlib.util.spec_from_file_location(f"function_{name}", Path(code_dir) / "app.py")
         assert spec is not None

@@ -9,12 +9,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 
-from partnerka.accounts.models import Role
 from partnerka.accounts.tokens import Principal, issue_access_token
 from partnerka.common.secrets import secret_string
 from partnerka_local.template import Template
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
-from tests.integration.world import World, build_world
+from tests.integration.world import PASSWORD, World, build_world
 
 
 def stream_event(stack: Template, table_logical_id: str) -> dict[str, Any]:
@@ -34,7 +33,7 @@ def stream_event(stack: Template, table_logical_id: str) -> dict[str, Any]:
 
 def traffic(load_function: FunctionLoader) -> World:
     """Three clicks, a lead, a sale and a duplicate sale."""
-    world = build_world()
+    world = build_world(with_people=True)
     click = load_function("click")
     postback = load_function("postback")
     query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})
@@ -84,6 +83,24 @@ def bearer(principal: Principal, stack: Template) -> dict[str, str]:
     return {"authorization": f"Bearer {issue_access_token(key, principal, datetime.now(UTC))}"}
 
 
+def signed_in(api: Any, email: str, context: str | None = None) -> dict[str, str]:
+    """Sign in through the API (and switch to an advertiser's context) like the dashboard does."""
+    body = json.dumps({"email": email, "password": PASSWORD})
+    session = json.loads(
+        api.handler(
+            http_event("POST", "/api/auth/login", "", {"content-type": "application/json"}, body), CONTEXT
+        )["body"]
+    )
+    headers = {"authorization": f"Bearer {session['access_token']}", "content-type": "application/json"}
+    if context and session["context"]["advertiser_id"] != context:
+        switched = api.handler(
+            http_event("POST", "/api/me/context", "", headers, json.dumps({"advertiser_id": context})),
+            CONTEXT,
+        )
+        headers["authorization"] = f"Bearer {json.loads(switched['body'])['access_token']}"
+    return headers
+
+
 def stats_query(**params: str) -> str:
     today = datetime.now(UTC).date()
     return urlencode({"from": (today - timedelta(days=1)).isoformat(), "to": today.isoformat(), **params})
@@ -97,9 +114,11 @@ def test_stats_api_reports_what_the_orchestrator_counted(
     for table in ("ClicksTable", "ConversionsTable"):
         orchestrator.handler(stream_event(stack, table), CONTEXT)
     api = load_function("api")
-    advertiser = Principal("U1", Role.ADVERTISER, advertiser_id=world.advertiser_id)
     response = api.handler(
-        http_event("GET", "/api/stats", stats_query(group_by="country"), bearer(advertiser, stack)), CONTEXT
+        http_event(
+            "GET", "/api/stats", stats_query(group_by="country"), signed_in(api, world.emails["advertiser"])
+        ),
+        CONTEXT,
     )
     assert response["statusCode"] == 200, response["body"]
     report = json.loads(response["body"])
@@ -113,25 +132,36 @@ def test_stats_api_reports_what_the_orchestrator_counted(
         "payout": {"USD": 1250},
     }
     assert [(row["key"], row["clicks"]) for row in report["rows"]] == [("DE", 2), ("FR", 1)]
-    # The affiliate in this advertiser's context sees its own traffic; a stranger sees nothing of it
-    affiliate = Principal(
-        "U2", Role.AFFILIATE, advertiser_id=world.advertiser_id, affiliate_id=world.affiliate_id
+    # The affiliate in this advertiser's context sees its own traffic
+    mine = api.handler(
+        http_event(
+            "GET", "/api/stats", stats_query(), signed_in(api, world.emails["affiliate"], world.advertiser_id)
+        ),
+        CONTEXT,
     )
-    mine = api.handler(http_event("GET", "/api/stats", stats_query(), bearer(affiliate, stack)), CONTEXT)
     assert json.loads(mine["body"])["totals"]["clicks"] == 3
-    stranger = Principal(
-        "U3", Role.AFFILIATE, advertiser_id=world.advertiser_id, affiliate_id=world.outsider_affiliate_id
+    # A pending affiliate cannot enter the advertiser's context, so it reads nothing of it
+    stranger = signed_in(api, world.emails["outsider"])
+    switch = api.handler(
+        http_event(
+            "POST", "/api/me/context", "", stranger, json.dumps({"advertiser_id": world.advertiser_id})
+        ),
+        CONTEXT,
     )
-    theirs = api.handler(http_event("GET", "/api/stats", stats_query(), bearer(stranger, stack)), CONTEXT)
-    assert json.loads(theirs["body"])["totals"]["clicks"] == 0
+    assert switch["statusCode"] == 403
+    theirs = api.handler(
+        http_event("GET", "/api/stats", stats_query(advertiser_id=world.advertiser_id), stranger), CONTEXT
+    )
+    assert theirs["statusCode"] == 403
 
 
 def test_stats_api_refuses_bad_requests_with_the_envelope(
     load_function: FunctionLoader, stack: Template
 ) -> None:
     api = load_function("api")
-    owner = bearer(Principal("U1", Role.OWNER), stack)
-    other = bearer(Principal("U2", Role.ADVERTISER, advertiser_id="01JAD0000000000000000000AA"), stack)
+    world = build_world(with_people=True)
+    owner = signed_in(api, world.emails["owner"])
+    other = signed_in(api, world.emails["advertiser"])
     cases = [
         (http_event("GET", "/api/stats", stats_query()), 401, "unauthenticated"),
         (

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from partnerka.accounts import service as accounts
-from partnerka.accounts.models import MembershipStatus
-from partnerka.accounts.repository import AccountRepository
+from partnerka.accounts import provisioning
+from partnerka.accounts.composition import account_services
+from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.common.config import get_settings
 from partnerka.offers.models import Offer
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import create_offer
+
+PASSWORD = "correct horse battery"
 
 
 @dataclass
@@ -18,18 +21,34 @@ class World:
     affiliate_id: str
     offer: Offer
     outsider_affiliate_id: str
+    emails: dict[str, str] = field(default_factory=dict)  # who → e-mail (password: PASSWORD)
 
 
 def build_world(
     landing_url: str = "https://shop.example/land?cid={click_id}&s1={sub1}&o={offer_id}",
+    with_people: bool = False,
 ) -> World:
-    repo = AccountRepository()
-    advertiser = accounts.create_advertiser(repo, "Acme Shoes")
-    affiliate = accounts.create_affiliate(repo, "Traffic Pro", "pro@example.com")
-    outsider = accounts.create_affiliate(repo, "Stranger", "stranger@example.com")
-    accounts.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.APPROVED)
-    accounts.set_membership(repo, advertiser.id, outsider.affiliate_id, MembershipStatus.PENDING)
+    service, _ = account_services(get_settings())
+    repo = service.accounts
+    advertiser = provisioning.create_advertiser(repo, "Acme Shoes")
+    affiliate = provisioning.create_affiliate(repo, "Traffic Pro", "pro@example.com")
+    outsider = provisioning.create_affiliate(repo, "Stranger", "stranger@example.com")
+    provisioning.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
+    provisioning.set_membership(repo, advertiser.id, outsider.affiliate_id, MembershipStatus.PENDING)
     offer = create_offer(
         OfferRepository(), advertiser.id, "Sneakers", "CPA", landing_url, "12.50", "20.00", "USD"
     )
-    return World(advertiser.id, affiliate.affiliate_id, offer, outsider.affiliate_id)
+    world = World(advertiser.id, affiliate.affiliate_id, offer, outsider.affiliate_id)
+    if with_people:
+        people = {
+            "owner": ("owner@example.com", Role.OWNER, None, None),
+            "advertiser": ("adv@example.com", Role.ADVERTISER, advertiser.id, None),
+            "affiliate": ("pro@example.com", Role.AFFILIATE, None, affiliate.affiliate_id),
+            "outsider": ("stranger@example.com", Role.AFFILIATE, None, outsider.affiliate_id),
+        }
+        for who, (email, role, advertiser_id, affiliate_id) in people.items():
+            provisioning.create_verified_user(
+                service, email, PASSWORD, who.title(), role, advertiser_id, affiliate_id
+            )
+            world.emails[who] = email
+    return world

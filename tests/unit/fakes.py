@@ -9,6 +9,7 @@ from partnerka.conversions.models import Conversion
 from partnerka.offers.routing import OfferRoute, OfferStatus, PayoutModel
 from partnerka.stats.models import Increments, RollupKey, StoredRollup
 from partnerka.tracking.models import Click
+from partnerka.tracking.repository import PostbackRules
 
 ADVERTISER = "01JAD0000000000000000000AA"
 OFFER = "01J0FFER00000000000000000A"
@@ -45,6 +46,7 @@ class FakeRoutes:
     def __init__(self, offers: list[OfferRoute], affiliates: list[AffiliateRoute]) -> None:
         self.offers = {o.offer_id: o for o in offers}
         self.affiliates = {a.affiliate_id: a for a in affiliates}
+        self.rules: dict[str, PostbackRules] = {}
         self.lookups = 0
 
     def routes(self, offer_id: str, affiliate_id: str) -> tuple[OfferRoute | None, AffiliateRoute | None]:
@@ -54,6 +56,10 @@ class FakeRoutes:
     def offer(self, offer_id: str) -> OfferRoute | None:
         self.lookups += 1
         return self.offers.get(offer_id)
+
+    def postback_rules(self, offer_id: str, advertiser_id: str) -> tuple[OfferRoute | None, PostbackRules]:
+        self.lookups += 1
+        return self.offers.get(offer_id), self.rules.get(advertiser_id, PostbackRules())
 
 
 class FakeClicks:

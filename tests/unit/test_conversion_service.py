@@ -133,3 +133,17 @@ def test_bad_input_is_a_validation_error(world, changes: dict[str, str]) -> None
     with pytest.raises(ValidationFailed):
         postback(world, changes.pop("click_id", click_id), **changes)
     assert world[2].items == {}
+
+
+def test_postback_from_outside_the_advertisers_whitelist_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    from partnerka.conversions.service import SourceNotAllowed
+    from partnerka.tracking.repository import PostbackRules
+    from tests.unit.fakes import ADVERTISER
+
+    click_id = given_a_click(world[0], world[1])
+    world[0].rules[ADVERTISER] = PostbackRules(("198.51.100.0/24", "2001:db8::1/128"))
+    with pytest.raises(SourceNotAllowed) as caught:
+        postback(world, click_id, source_ip="203.0.113.5")
+    assert caught.value.status == 403
+    assert world[2].items == {}
+    assert not postback(world, click_id, source_ip="198.51.100.77").duplicate

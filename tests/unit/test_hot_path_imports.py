@@ -20,7 +20,13 @@ def test_hot_path_function_imports_nothing_heavy(function: str) -> None:
         "print(json.dumps(sorted(sys.modules)))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT / "functions" / function), str(ROOT / "layers/partnerka/python")],
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(ROOT / "functions" / function),
+            str(ROOT / "layers/partnerka/python"),
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from auth import current_principal
+from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
@@ -60,7 +60,7 @@ def get_stats(
     affiliate_id: Annotated[str | None, Query()] = None,
     country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
 ) -> StatsReportOut:
-    principal = current_principal(router.current_event.headers)
+    principal, _ = current(router.current_event.headers)
     advertiser, where = visible_scope(
         principal, advertiser_id, StatsFilter(offer_id=offer_id, affiliate_id=affiliate_id, country=country)
     )

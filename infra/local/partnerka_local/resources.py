@@ -109,6 +109,7 @@ class ResourceManager:
             "AWS::SQS::Queue": self._queue,
             "AWS::SecretsManager::Secret": self._secret,
             "AWS::S3::Bucket": self._bucket,
+            "AWS::SES::EmailIdentity": self._email_identity,
         }
 
     def default_name(self, logical_id: str) -> str:
@@ -229,3 +230,13 @@ class ResourceManager:
         tpl.attrs[(logical_id, "Arn")] = f"arn:{PARTITION}:s3:::{name}"
         tpl.attrs[(logical_id, "DomainName")] = f"{name}.s3.{URL_SUFFIX}"
         tpl.attrs[(logical_id, "RegionalDomainName")] = f"{name}.s3.{REGION}.{URL_SUFFIX}"
+
+    def _email_identity(self, logical_id: str, props: dict[str, Any]) -> None:
+        # moto keeps what is sent through SES; its /moto-api/data.json shows the messages.
+        identity = str(props["EmailIdentity"])
+        ses = make_client("ses", self.endpoint_url)
+        if "@" in identity:
+            ses.verify_email_identity(EmailAddress=identity)
+        else:
+            ses.verify_domain_identity(Domain=identity)
+        self.template.refs[logical_id] = identity

@@ -1,26 +1,94 @@
-"""The one permission matrix: which role may do what (grows with every context)."""
+"""The one permission matrix: which role may do what. Every endpoint asks it through `require`."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from partnerka.accounts.models import Role
+from partnerka.accounts.tokens import Principal
+from partnerka.common.errors import Forbidden, ValidationFailed
 
 
 class Permission(StrEnum):
+    USERS_READ = "users:read"
+    USERS_MANAGE = "users:manage"
+    ADVERTISERS_READ = "advertisers:read"
+    AUDIT_READ_PLATFORM = "audit:read:platform"
+    AUDIT_READ_OWN = "audit:read:own"
+    WORKSPACE_READ_ANY = "workspace:read:any"  # name any advertiser with ?advertiser_id=
+    WORKSPACE_MANAGE_ANY = "workspace:manage:any"
+    WORKSPACE_READ_OWN = "workspace:read:own"
+    WORKSPACE_MANAGE_OWN = "workspace:manage:own"
+    CREDENTIALS_MANAGE_OWN = "credentials:manage:own"  # team and API keys: people only, not API keys
+    MEMBERSHIPS_OWN = "memberships:own"  # an affiliate's own enrollments
+    CONTEXT_SWITCH = "context:switch"
     STATS_READ_ANY_ADVERTISER = "stats:read:any"
     STATS_READ_OWN_ADVERTISER = "stats:read:own"
     STATS_READ_OWN_AFFILIATE = "stats:read:affiliate"
 
 
-MATRIX: dict[Role, frozenset[Permission]] = {
-    Role.OWNER: frozenset({Permission.STATS_READ_ANY_ADVERTISER}),
-    Role.PLATFORM_ADMIN: frozenset({Permission.STATS_READ_ANY_ADVERTISER}),
-    Role.SUPPORT: frozenset({Permission.STATS_READ_ANY_ADVERTISER}),
-    Role.ADVERTISER: frozenset({Permission.STATS_READ_OWN_ADVERTISER}),
-    Role.AFFILIATE: frozenset({Permission.STATS_READ_OWN_AFFILIATE}),
+_STAFF_READ = {
+    Permission.USERS_READ,
+    Permission.ADVERTISERS_READ,
+    Permission.AUDIT_READ_PLATFORM,
+    Permission.WORKSPACE_READ_ANY,
+    Permission.STATS_READ_ANY_ADVERTISER,
 }
 
+MATRIX: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset({*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY}),
+    Role.PLATFORM_ADMIN: frozenset({*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY}),
+    # Support reads to help people; it never changes settings, users or money.
+    Role.SUPPORT: frozenset(_STAFF_READ),
+    Role.ADVERTISER: frozenset(
+        {
+            Permission.AUDIT_READ_OWN,
+            Permission.WORKSPACE_READ_OWN,
+            Permission.WORKSPACE_MANAGE_OWN,
+            Permission.CREDENTIALS_MANAGE_OWN,
+            Permission.STATS_READ_OWN_ADVERTISER,
+        }
+    ),
+    Role.AFFILIATE: frozenset(
+        {Permission.MEMBERSHIPS_OWN, Permission.CONTEXT_SWITCH, Permission.STATS_READ_OWN_AFFILIATE}
+    ),
+}
 
-def allows(role: Role, permission: Permission) -> bool:
-    return permission in MATRIX[role]
+# What an advertiser's API key may do: the advertiser's own work, never people or keys.
+API_KEY_PERMISSIONS = frozenset(
+    {
+        Permission.WORKSPACE_READ_OWN,
+        Permission.WORKSPACE_MANAGE_OWN,
+        Permission.AUDIT_READ_OWN,
+        Permission.STATS_READ_OWN_ADVERTISER,
+    }
+)
+
+
+def allows(principal_or_role: Principal | Role, permission: Permission) -> bool:
+    if isinstance(principal_or_role, Principal):
+        if principal_or_role.api_key_id:
+            return permission in API_KEY_PERMISSIONS
+        return permission in MATRIX[principal_or_role.role]
+    return permission in MATRIX[principal_or_role]
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    if not allows(principal, permission):
+        raise Forbidden("you may not do this")
+
+
+def workspace_tenant(principal: Principal, advertiser_id: str | None, manage: bool) -> str:
+    """The advertiser a workspace call acts on: an advertiser's own (naming another is refused), or
+    the one platform staff name explicitly."""
+    own = Permission.WORKSPACE_MANAGE_OWN if manage else Permission.WORKSPACE_READ_OWN
+    anyone = Permission.WORKSPACE_MANAGE_ANY if manage else Permission.WORKSPACE_READ_ANY
+    if allows(principal, own) and principal.advertiser_id:
+        if advertiser_id and advertiser_id != principal.advertiser_id:
+            raise Forbidden("this belongs to another advertiser")
+        return principal.advertiser_id
+    if allows(principal, anyone):
+        if not advertiser_id:
+            raise ValidationFailed("advertiser_id is required")
+        return advertiser_id
+    raise Forbidden("you may not do this")

@@ -1,81 +1,484 @@
-"""Creating accounts and connecting affiliates to advertisers."""
+"""Signing up, signing in (with 2FA), sessions, e-mail links and the affiliate's advertiser context."""
 
 from __future__ import annotations
 
-from partnerka.accounts.models import Advertiser, Affiliate, Membership, MembershipStatus, Role, User
-from partnerka.accounts.repository import AccountRepository
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from partnerka.accounts import mfa
+from partnerka.accounts.models import (
+    Advertiser,
+    Affiliate,
+    MembershipStatus,
+    OneTimeToken,
+    RefreshToken,
+    Role,
+    SessionChain,
+    User,
+    UserStatus,
+)
+from partnerka.accounts.passwords import (
+    hash_password,
+    hash_secret,
+    needs_rehash,
+    verify_password,
+    verify_secret,
+)
+from partnerka.accounts.ratelimit import FailureLimiter
+from partnerka.accounts.repository import AccountRepository, SessionRepository
+from partnerka.accounts.tokens import (
+    ACCESS_TOKEN_TTL,
+    Principal,
+    issue_access_token,
+    issue_mfa_challenge,
+    verify_mfa_challenge,
+)
+from partnerka.audit.service import Actor, AuditLog
 from partnerka.common.clock import iso_millis, utc_now
-from partnerka.common.errors import ValidationFailed
+from partnerka.common.errors import (
+    Conflict,
+    DomainError,
+    ErrorCode,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 from partnerka.common.ids import new_id
+from partnerka.notifications.email import Mailer, account_email
+
+REFRESH_TOKEN_TTL = timedelta(days=30)
+LINK_TTL = {"verify": timedelta(days=2), "reset": timedelta(hours=1), "invite": timedelta(days=7)}
+LOCALES = ("en", "ru")
 
 
-def _required(value: str, what: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValidationFailed(f"{what} is required")
-    return value
+class InvalidCredentials(DomainError):
+    code = ErrorCode.INVALID_CREDENTIALS
 
 
-def _email(value: str) -> str:
-    value = value.strip().lower()
-    if "@" not in value or value.startswith("@") or value.endswith("@"):
+class EmailNotVerified(DomainError):
+    code = ErrorCode.EMAIL_NOT_VERIFIED
+
+
+class AccountBlocked(DomainError):
+    code = ErrorCode.ACCOUNT_BLOCKED
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+    context_advertiser_id: str | None
+    context_advertiser_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MfaChallenge:
+    mfa_token: str
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_email(value: str) -> str:
+    email = value.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email or len(email) > 254:
         raise ValidationFailed(f"'{value}' is not an e-mail address")
-    return value
+    return email
 
 
-def create_advertiser(repo: AccountRepository, name: str) -> Advertiser:
-    """A new tenant, active at once (plans and approval come with billing)."""
-    advertiser = Advertiser(id=new_id(), name=_required(name, "name"), created_at=iso_millis(utc_now()))
-    repo.add_advertiser(advertiser)
-    return advertiser
+def required_name(value: str, what: str = "name") -> str:
+    name = value.strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(f"{what} is required (at most 120 characters)")
+    return name
 
 
-def create_affiliate(repo: AccountRepository, name: str, email: str) -> Affiliate:
-    affiliate = Affiliate(
-        affiliate_id=new_id(),
-        name=_required(name, "name"),
-        email=_email(email),
-        created_at=iso_millis(utc_now()),
-    )
-    repo.add_affiliate(affiliate)
-    return affiliate
+def locale_of(value: str | None) -> str:
+    return value if value in LOCALES else "en"
 
 
-def set_membership(
-    repo: AccountRepository, advertiser_id: str, affiliate_id: str, status: MembershipStatus
-) -> Membership:
-    """Enroll, approve or reject an affiliate with an advertiser; only approved ones may send clicks."""
-    repo.get_advertiser(advertiser_id)
-    membership = Membership(
-        advertiser_id=advertiser_id,
-        affiliate_id=affiliate_id,
-        status=status.value,
-        updated_at=iso_millis(utc_now()),
-    )
-    repo.save_membership(membership)
-    return membership
+def public_user(user: User) -> dict[str, object]:
+    """What audit entries keep of a user: never hashes or secrets."""
+    return {"email": user.email, "role": user.role, "status": user.status, "name": user.name}
 
 
-def create_user(
-    repo: AccountRepository,
-    email: str,
-    name: str,
-    role: Role,
-    advertiser_id: str | None = None,
-    affiliate_id: str | None = None,
-) -> User:
-    if role is Role.ADVERTISER and not advertiser_id:
-        raise ValidationFailed("an advertiser user needs an advertiser")
-    if role is Role.AFFILIATE and not affiliate_id:
-        raise ValidationFailed("an affiliate user needs an affiliate")
-    user = User(
-        user_id=new_id(),
-        email=_email(email),
-        name=_required(name, "name"),
-        role=role.value,
-        advertiser_id=advertiser_id,
-        affiliate_id=affiliate_id,
-        created_at=iso_millis(utc_now()),
-    )
-    repo.add_user(user)
-    return user
+class AccountService:
+    """Everything about who a person is and how they prove it."""
+
+    def __init__(
+        self,
+        accounts: AccountRepository,
+        sessions: SessionRepository,
+        audit: AuditLog,
+        mailer: Mailer,
+        signing_key: Callable[[], str],
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.accounts = accounts
+        self.sessions = sessions
+        self.audit = audit
+        self.mailer = mailer
+        self.signing_key = signing_key
+        self.now = now
+        self.limiter = FailureLimiter(sessions)
+
+    # ------------------------------------------------------------------ e-mail links
+    def send_link(self, user: User, purpose: str, base_url: str) -> None:
+        token = secrets.token_urlsafe(32)
+        expires = int((self.now() + LINK_TTL[purpose]).timestamp())
+        self.sessions.add_one_time_token(
+            OneTimeToken(
+                *OneTimeToken.key(digest(token)), purpose=purpose, user_id=user.user_id, expires_at=expires
+            )
+        )
+        path = {"verify": "verify-email", "reset": "reset-password", "invite": "accept-invite"}[purpose]
+        link = f"{base_url.rstrip('/')}/{path}?token={token}"
+        self.mailer.send(account_email(purpose, user.locale, user.email, link))
+
+    def _consume(self, token: str, purpose: str) -> User:
+        found = self.sessions.consume_one_time_token(
+            digest(token.strip()), purpose, int(self.now().timestamp())
+        )
+        if found is None:
+            raise ValidationFailed("the link is invalid, used or expired")
+        return self.accounts.get_user(found.user_id)
+
+    # ------------------------------------------------------------------ sign-up
+    def new_user(
+        self,
+        email: str,
+        name: str,
+        role: Role,
+        password: str | None,
+        locale: str | None,
+        advertiser_id: str | None = None,
+        affiliate_id: str | None = None,
+        status: UserStatus = UserStatus.ACTIVE,
+    ) -> User:
+        user = User(
+            user_id=new_id(),
+            email=normalise_email(email),
+            name=required_name(name) if name else "",
+            role=role.value,
+            status=status.value,
+            locale=locale_of(locale),
+            password_hash=hash_password(password) if password is not None else None,
+            email_verified=False,
+            advertiser_id=advertiser_id,
+            affiliate_id=affiliate_id,
+            created_at=iso_millis(self.now()),
+        )
+        self.accounts.add_user(user)
+        return user
+
+    def signup_advertiser(
+        self,
+        email: str,
+        password: str,
+        name: str,
+        company: str,
+        locale: str | None,
+        actor: Actor,
+        base_url: str,
+    ) -> User:
+        """A new tenant and its first advertiser user; sign-in waits for the e-mail link."""
+        normalise_email(email)
+        if self.accounts.find_user_by_email(normalise_email(email)) is not None:
+            raise Conflict("an account with this e-mail already exists")
+        advertiser = Advertiser(
+            id=new_id(), name=required_name(company, "company name"), created_at=iso_millis(self.now())
+        )
+        self.accounts.add_advertiser(advertiser)
+        user = self.new_user(email, name, Role.ADVERTISER, password, locale, advertiser_id=advertiser.id)
+        self.audit.record(
+            actor, advertiser.id, "advertiser.signed_up", f"user:{user.user_id}", after=public_user(user)
+        )
+        self.send_link(user, "verify", base_url)
+        return user
+
+    def new_affiliate_account(self, email: str, password: str, name: str, locale: str | None) -> User:
+        affiliate = Affiliate(
+            affiliate_id=new_id(),
+            name=required_name(name),
+            email=normalise_email(email),
+            created_at=iso_millis(self.now()),
+        )
+        if self.accounts.find_user_by_email(affiliate.email) is not None:
+            raise Conflict("an account with this e-mail already exists")
+        self.accounts.add_affiliate(affiliate)
+        return self.new_user(
+            email, name, Role.AFFILIATE, password, locale, affiliate_id=affiliate.affiliate_id
+        )
+
+    def verify_email(self, token: str, actor: Actor) -> User:
+        user = self._consume(token, "verify")
+        user.email_verified = True
+        self.accounts.save_user(user)
+        self.audit.record(actor, user.advertiser_id, "user.email_verified", f"user:{user.user_id}")
+        return user
+
+    def resend_verification(self, email: str, base_url: str) -> None:
+        user = self.accounts.find_user_by_email(normalise_email(email))
+        if user is not None and not user.email_verified and user.status == UserStatus.ACTIVE.value:
+            self.send_link(user, "verify", base_url)
+
+    # ------------------------------------------------------------------ sign-in
+    def login(self, email: str, password: str, actor: Actor) -> Session | MfaChallenge:
+        now = int(self.now().timestamp())
+        address = email.strip().lower()
+        self.limiter.check("password:account", address, now)
+        self.limiter.check("password:ip", actor.ip, now)
+        user = self.accounts.find_user_by_email(address) if "@" in address else None
+        if user is None or not verify_password(user.password_hash, password):
+            self.limiter.fail("password:account", address, now)
+            self.limiter.fail("password:ip", actor.ip, now)
+            if user is not None:
+                self.audit.record(actor, user.advertiser_id, "auth.login_failed", f"user:{user.user_id}")
+            raise InvalidCredentials("wrong e-mail or password")
+        self._may_sign_in(user)
+        if user.password_hash and needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+            self.accounts.save_user(user)
+        if user.mfa_enabled:
+            return MfaChallenge(issue_mfa_challenge(self.signing_key(), user.user_id, self.now()))
+        return self._start_session(user, actor)
+
+    def _may_sign_in(self, user: User) -> None:
+        if user.status == UserStatus.BLOCKED.value:
+            raise AccountBlocked("this account is blocked")
+        if not user.email_verified:
+            raise EmailNotVerified("confirm your e-mail address first; the link was sent to you")
+
+    def login_mfa(self, mfa_token: str, code: str, actor: Actor) -> Session:
+        user = self.accounts.get_user(verify_mfa_challenge(self.signing_key(), mfa_token))
+        self._may_sign_in(user)
+        self.check_second_factor(user, code, actor)
+        return self._start_session(user, actor)
+
+    def check_second_factor(self, user: User, code: str, actor: Actor) -> None:
+        """A TOTP code (each step once) or an unused recovery code; failures count toward lock-out."""
+        now = int(self.now().timestamp())
+        self.limiter.check("mfa:account", user.user_id, now)
+        self.limiter.check("mfa:ip", actor.ip, now)
+        if user.mfa_secret:
+            step = mfa.matching_step(user.mfa_secret, code, now)
+            if step is not None and self.accounts.record_mfa_step(user, step):
+                return
+        candidate = code.strip().lower()
+        for stored in sorted(user.recovery_codes or ()):
+            if len(candidate) == 11 and verify_secret(stored, candidate):
+                user.recovery_codes = {c for c in user.recovery_codes if c != stored} or None
+                self.accounts.save_user(user)
+                self.audit.record(
+                    actor, user.advertiser_id, "auth.recovery_code_used", f"user:{user.user_id}"
+                )
+                return
+        self.limiter.fail("mfa:account", user.user_id, now)
+        self.limiter.fail("mfa:ip", actor.ip, now)
+        raise InvalidCredentials("the code is wrong or was already used")
+
+    def _start_session(self, user: User, actor: Actor) -> Session:
+        chain_id = new_id()
+        expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
+        self.sessions.add_chain(
+            SessionChain(*SessionChain.key(chain_id), user_id=user.user_id, expires_at=expires)
+        )
+        context = user.advertiser_id if user.role == Role.ADVERTISER.value else None
+        if user.role == Role.AFFILIATE.value:
+            context = self._default_context(user)
+        self.audit.record(actor, user.advertiser_id, "auth.signed_in", f"user:{user.user_id}")
+        return self._session(user, chain_id, context)
+
+    def _default_context(self, user: User) -> str | None:
+        active = [
+            m for m in self.accounts.memberships_of_affiliate(user.affiliate_id or "") if m.status == "active"
+        ]
+        return active[0].advertiser_id if len(active) == 1 else None
+
+    def _session(self, user: User, chain_id: str, context: str | None) -> Session:
+        refresh = secrets.token_urlsafe(32)
+        expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
+        self.sessions.add_refresh_token(
+            RefreshToken(
+                *RefreshToken.key(digest(refresh)),
+                user_id=user.user_id,
+                chain_id=chain_id,
+                state="active",
+                context_advertiser_id=context,
+                expires_at=expires,
+            )
+        )
+        principal = Principal(
+            user_id=user.user_id,
+            role=Role(user.role),
+            advertiser_id=context,
+            affiliate_id=user.affiliate_id,
+            chain_id=chain_id,
+        )
+        name = self.accounts.get_advertiser(context).name if context else None
+        access = issue_access_token(self.signing_key(), principal, self.now())
+        return Session(access, refresh, int(ACCESS_TOKEN_TTL.total_seconds()), user, context, name)
+
+    def refresh(self, refresh_token: str, actor: Actor) -> Session:
+        """Rotate: the presented token dies, a new one is born in the same chain. A token presented a
+        second time means it leaked: the whole chain is revoked and the caller must sign in again."""
+        token = self.sessions.get_refresh_token(digest(refresh_token.strip()))
+        now = int(self.now().timestamp())
+        if token is None or token.expires_at <= now:
+            raise Unauthenticated("the session has ended; sign in again")
+        chain = self.sessions.get_chain(token.chain_id)
+        if chain is None or chain.revoked:
+            raise Unauthenticated("the session has ended; sign in again")
+        if not self.sessions.mark_refresh_token_used(token):
+            self.sessions.revoke_chain(token.chain_id)
+            self.audit.record(actor, None, "auth.refresh_reuse_detected", f"user:{token.user_id}")
+            raise Unauthenticated("the session has ended; sign in again")
+        user = self.accounts.get_user(token.user_id)
+        self._may_sign_in(user)
+        context: str | None = token.context_advertiser_id
+        if context and user.role == Role.AFFILIATE.value and not self._active_member(user, context):
+            context = None
+        return self._session(user, token.chain_id, context)
+
+    def logout(self, refresh_token: str, actor: Actor) -> None:
+        token = self.sessions.get_refresh_token(digest(refresh_token.strip()))
+        if token is not None:
+            self.sessions.revoke_chain(token.chain_id)
+            self.audit.record(actor, None, "auth.signed_out", f"user:{token.user_id}")
+
+    # ------------------------------------------------------------------ passwords and invitations
+    def forgot_password(self, email: str, base_url: str) -> None:
+        try:
+            user = self.accounts.find_user_by_email(normalise_email(email))
+        except ValidationFailed:
+            return
+        if user is not None and user.status != UserStatus.BLOCKED.value:
+            self.send_link(user, "reset", base_url)
+
+    def reset_password(self, token: str, password: str, actor: Actor) -> None:
+        new_hash = hash_password(password)
+        user = self._consume(token, "reset")
+        user.password_hash = new_hash
+        user.email_verified = True  # the link proved the address
+        self.accounts.save_user(user)
+        self.audit.record(actor, user.advertiser_id, "auth.password_reset", f"user:{user.user_id}")
+
+    def accept_invite(self, token: str, name: str, password: str, actor: Actor) -> Session:
+        new_hash = hash_password(password)
+        user = self._consume(token, "invite")
+        user.name = required_name(name)
+        user.password_hash = new_hash
+        user.email_verified = True
+        user.status = UserStatus.ACTIVE.value
+        self.accounts.save_user(user)
+        self.audit.record(actor, user.advertiser_id, "user.invitation_accepted", f"user:{user.user_id}")
+        return self._start_session(user, actor)
+
+    # ------------------------------------------------------------------ the signed-in person
+    def resolve(self, principal: Principal) -> tuple[Principal, User]:
+        """Re-read the user behind a token: a block or a role change counts at once, and an affiliate's
+        context survives only while its membership is active."""
+        if principal.api_key_id:
+            return principal, User(
+                user_id=principal.user_id,
+                email="",
+                name="API key",
+                role=Role.ADVERTISER.value,
+                advertiser_id=principal.advertiser_id,
+                created_at="",
+            )
+        try:
+            user = self.accounts.get_user(principal.user_id)
+        except NotFound:
+            raise Unauthenticated("the account no longer exists") from None
+        if user.status == UserStatus.BLOCKED.value:
+            raise AccountBlocked("this account is blocked")
+        role = Role(user.role)
+        context = principal.advertiser_id
+        if role is Role.ADVERTISER:
+            context = user.advertiser_id
+        elif role is Role.AFFILIATE:
+            context = context if context and self._active_member(user, context) else None
+        else:
+            context = None
+        return Principal(user.user_id, role, context, user.affiliate_id, principal.chain_id), user
+
+    def _active_member(self, user: User, advertiser_id: str) -> bool:
+        membership = self.accounts.get_membership(advertiser_id, user.affiliate_id or "")
+        return membership is not None and membership.status == MembershipStatus.ACTIVE.value
+
+    def switch_context(self, principal: Principal, user: User, advertiser_id: str, actor: Actor) -> Session:
+        if principal.role is not Role.AFFILIATE:
+            raise Forbidden("only affiliates switch between advertisers")
+        if not self._active_member(user, advertiser_id):
+            raise Forbidden("you are not an active partner of this advertiser")
+        self.audit.record(actor, advertiser_id, "auth.context_switched", f"user:{user.user_id}")
+        return self._session(user, principal.chain_id or new_id(), advertiser_id)
+
+    def update_profile(self, user: User, name: str | None, locale: str | None, actor: Actor) -> User:
+        before = public_user(user)
+        if name is not None:
+            user.name = required_name(name)
+        if locale is not None:
+            if locale not in LOCALES:
+                raise ValidationFailed("locale must be en or ru")
+            user.locale = locale
+        self.accounts.save_user(user)
+        self.audit.record(
+            actor,
+            user.advertiser_id,
+            "user.profile_changed",
+            f"user:{user.user_id}",
+            before,
+            public_user(user),
+        )
+        return user
+
+    def change_password(self, user: User, current: str, new: str, actor: Actor) -> None:
+        if not verify_password(user.password_hash, current):
+            raise InvalidCredentials("the current password is wrong")
+        user.password_hash = hash_password(new)
+        self.accounts.save_user(user)
+        self.audit.record(actor, user.advertiser_id, "auth.password_changed", f"user:{user.user_id}")
+
+    # ------------------------------------------------------------------ 2FA enrolment
+    def mfa_setup(self, user: User) -> tuple[str, str]:
+        if user.mfa_enabled:
+            raise Conflict("two-factor authentication is already on")
+        user.mfa_secret = mfa.new_secret()
+        user.mfa_last_step = 0
+        self.accounts.save_user(user)
+        return user.mfa_secret, mfa.provisioning_uri(user.mfa_secret, user.email)
+
+    def mfa_enable(self, user: User, code: str, actor: Actor) -> list[str]:
+        if user.mfa_enabled or not user.mfa_secret:
+            raise Conflict("start the set-up first")
+        step = mfa.matching_step(user.mfa_secret, code, self.now().timestamp())
+        if step is None or not self.accounts.record_mfa_step(user, step):
+            raise InvalidCredentials("the code is wrong or was already used")
+        codes = mfa.new_recovery_codes()
+        user.mfa_enabled = True
+        user.recovery_codes = {hash_secret(c) for c in codes}
+        self.accounts.save_user(user)
+        self.audit.record(actor, user.advertiser_id, "auth.mfa_enabled", f"user:{user.user_id}")
+        return codes
+
+    def mfa_disable(self, user: User, password: str, code: str, actor: Actor) -> None:
+        if not user.mfa_enabled:
+            raise Conflict("two-factor authentication is off")
+        if not verify_password(user.password_hash, password):
+            raise InvalidCredentials("the password is wrong")
+        self.check_second_factor(user, code, actor)
+        user.mfa_enabled = False
+        user.mfa_secret = ""
+        user.recovery_codes = None
+        self.accounts.save_user(user)
+        self.audit.record(actor, user.advertiser_id, "auth.mfa_disabled", f"user:{user.user_id}")

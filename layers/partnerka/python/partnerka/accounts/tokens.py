@@ -1,4 +1,8 @@
-"""Short-lived access tokens (HS256 JWT) that carry who is asking and in which advertiser context."""
+"""Access tokens (HS256 JWT, 15 minutes) and the short sign-in challenge token of the 2FA step.
+
+One pinned algorithm; `exp`, `iat`, `nbf`, `aud`, `iss`, `sub` required; `typ` tells an access token
+from an MFA challenge so neither can stand in for the other. Refresh tokens are opaque (sessions).
+"""
 
 from __future__ import annotations
 
@@ -11,58 +15,95 @@ from partnerka.accounts.models import Role
 from partnerka.common.errors import Unauthenticated
 
 ISSUER = "partnerka"
+AUDIENCE = "partnerka-api"
 ACCESS_TOKEN_TTL = timedelta(minutes=15)
+MFA_CHALLENGE_TTL = timedelta(minutes=5)
 _ALGORITHM = "HS256"
+_REQUIRED = ["exp", "iat", "nbf", "aud", "iss", "sub"]
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The caller of the API. `advertiser_id` is the tenant context: an advertiser user's own
-    advertiser, or the advertiser an affiliate has switched to."""
+    advertiser, or the advertiser an affiliate has switched to. `chain_id` names the sign-in."""
 
     user_id: str
     role: Role
     advertiser_id: str | None = None
     affiliate_id: str | None = None
+    chain_id: str | None = None
+    api_key_id: str | None = None
+
+
+def _encode(key: str, claims: dict[str, object], now: datetime, ttl: timedelta) -> str:
+    moment = int(now.timestamp())
+    claims.update(
+        {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": moment,
+            "nbf": moment,
+            "exp": moment + int(ttl.total_seconds()),
+        }
+    )
+    return jwt.encode(claims, key, algorithm=_ALGORITHM)
+
+
+def _decode(key: str, token: str, kind: str) -> dict[str, object]:
+    try:
+        claims: dict[str, object] = jwt.decode(
+            token,
+            key,
+            algorithms=[_ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": _REQUIRED},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("the token has expired") from None
+    except jwt.InvalidTokenError:
+        raise Unauthenticated("the token is not valid") from None
+    if claims.get("typ") != kind:
+        raise Unauthenticated("the token is not valid here")
+    return claims
 
 
 def issue_access_token(
     key: str, principal: Principal, now: datetime, ttl: timedelta = ACCESS_TOKEN_TTL
 ) -> str:
-    claims: dict[str, object] = {
-        "iss": ISSUER,
-        "typ": "access",
-        "sub": principal.user_id,
-        "role": principal.role.value,
-        "iat": int(now.timestamp()),
-        "exp": int((now + ttl).timestamp()),
-    }
-    if principal.advertiser_id:
-        claims["adv"] = principal.advertiser_id
-    if principal.affiliate_id:
-        claims["aff"] = principal.affiliate_id
-    return jwt.encode(claims, key, algorithm=_ALGORITHM)
+    claims: dict[str, object] = {"typ": "access", "sub": principal.user_id, "role": principal.role.value}
+    for claim, value in (
+        ("adv", principal.advertiser_id),
+        ("aff", principal.affiliate_id),
+        ("sid", principal.chain_id),
+    ):
+        if value:
+            claims[claim] = value
+    return _encode(key, claims, now, ttl)
 
 
 def verify_access_token(key: str, token: str) -> Principal:
     """The token's principal, or `Unauthenticated` for anything expired, forged or malformed."""
+    claims = _decode(key, token, "access")
     try:
-        claims = jwt.decode(
-            token,
-            key,
-            algorithms=[_ALGORITHM],
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
-        )
-        if claims.get("typ") != "access":
-            raise Unauthenticated("not an access token")
         return Principal(
             user_id=str(claims["sub"]),
-            role=Role(claims["role"]),
-            advertiser_id=claims.get("adv"),
-            affiliate_id=claims.get("aff"),
+            role=Role(str(claims["role"])),
+            advertiser_id=_optional(claims.get("adv")),
+            affiliate_id=_optional(claims.get("aff")),
+            chain_id=_optional(claims.get("sid")),
         )
-    except jwt.ExpiredSignatureError:
-        raise Unauthenticated("the access token has expired") from None
-    except (jwt.InvalidTokenError, KeyError, ValueError):
-        raise Unauthenticated("the access token is not valid") from None
+    except (KeyError, ValueError):
+        raise Unauthenticated("the token is not valid") from None
+
+
+def issue_mfa_challenge(key: str, user_id: str, now: datetime) -> str:
+    return _encode(key, {"typ": "mfa", "sub": user_id}, now, MFA_CHALLENGE_TTL)
+
+
+def verify_mfa_challenge(key: str, token: str) -> str:
+    return str(_decode(key, token, "mfa")["sub"])
+
+
+def _optional(value: object) -> str | None:
+    return str(value) if value else None

@@ -18,6 +18,9 @@ class Settings:
     click_ttl_days: int
     jwt_secret_arn: str
     route_cache_seconds: float
+    audit_table: str
+    mail_from: str
+    app_base_url: str
 
 
 @cache
@@ -34,4 +37,7 @@ def get_settings() -> Settings:
         click_ttl_days=int(env.get("CLICK_TTL_DAYS", "30")),
         jwt_secret_arn=env.get("JWT_SECRET_ARN", ""),
         route_cache_seconds=float(env.get("ROUTE_CACHE_SECONDS", "30")),
+        audit_table=env.get("AUDIT_TABLE", "partnerka-audit"),
+        mail_from=env.get("MAIL_FROM", "no-reply@partnerka.local"),
+        app_base_url=env.get("APP_BASE_URL", ""),
     )

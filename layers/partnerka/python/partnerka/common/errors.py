@@ -16,7 +16,13 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
+    IP_NOT_ALLOWED = "ip_not_allowed"
     INVALID_SECRET = "invalid_secret"  # noqa: S105 - an error code, not a secret
+    INVALID_CREDENTIALS = "invalid_credentials"
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105 - an error code
+    EMAIL_NOT_VERIFIED = "email_not_verified"
+    ACCOUNT_BLOCKED = "account_blocked"
+    RATE_LIMITED = "rate_limited"
     CLICK_NOT_FOUND = "click_not_found"
     CLICK_EXPIRED = "click_expired"
     INTERNAL = "internal_error"
@@ -25,8 +31,14 @@ class ErrorCode(StrEnum):
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.VALIDATION_ERROR: 400,
     ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.INVALID_CREDENTIALS: 401,
+    ErrorCode.TOKEN_EXPIRED: 401,
+    ErrorCode.EMAIL_NOT_VERIFIED: 403,
+    ErrorCode.ACCOUNT_BLOCKED: 403,
+    ErrorCode.RATE_LIMITED: 429,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.INVALID_SECRET: 403,
+    ErrorCode.IP_NOT_ALLOWED: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CLICK_NOT_FOUND: 404,
     ErrorCode.CLICK_EXPIRED: 404,
@@ -69,6 +81,14 @@ class Unauthenticated(DomainError):
 
 class Forbidden(DomainError):
     code = ErrorCode.FORBIDDEN
+
+
+class RateLimited(DomainError):
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def error_envelope(code: ErrorCode, message: str) -> dict[str, Any]:

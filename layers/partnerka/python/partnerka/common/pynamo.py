@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
+from typing import Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from partnerka.common.config import get_settings
 
-
-class Gsi1(GlobalSecondaryIndex["CoreItem"]):  # type: ignore[no-untyped-call]
-    """Inverted lookups: an affiliate's memberships, the list of advertisers."""
-
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+GSI1 = "gsi1"
 
 
 class CoreItem(Model):
+    """Every core-table entity: `pk`/`sk`, plus the optional inverted keys of the `gsi1` index."""
+
     class Meta:
         table_name = get_settings().core_table
 
@@ -31,10 +25,40 @@ class CoreItem(Model):
     sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = Gsi1()
 
 
 @cache
 def connection() -> Connection:
-    """The connection PynamoDB transactions run on (region and endpoint from the environment)."""
+    """The connection PynamoDB transactions and index queries run on (endpoint from the environment)."""
     return Connection()
+
+
+ItemT = TypeVar("ItemT", bound=CoreItem)
+
+
+def query_gsi1[ItemT: CoreItem](model: type[ItemT], partition: str, sort_prefix: str = "") -> Iterator[ItemT]:
+    """Items of one entity type found through `gsi1` (one index serves several entities, so rows are
+    decoded by the caller's model rather than by a per-model index)."""
+    start: Any = None
+    condition = CoreItem.gsi1sk.startswith(sort_prefix) if sort_prefix else None
+    table = get_settings().core_table
+    _describe_once(table)
+    while True:
+        page = connection().query(
+            table,
+            partition,
+            range_key_condition=condition,
+            index_name=GSI1,
+            exclusive_start_key=start,
+        )
+        for raw in page.get("Items", []):
+            yield model.from_raw_data(raw)
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+@cache
+def _describe_once(table: str) -> None:
+    # PynamoDB's bare Connection learns a table's key schema from DescribeTable before its first query.
+    connection().describe_table(table)

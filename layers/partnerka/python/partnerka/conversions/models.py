@@ -26,6 +26,7 @@ class PostbackRequest:
     secret: str
     txn_id: str = ""
     payout: str = ""
+    source_ip: str = ""
 
 
 def dedupe_key(advertiser_id: str, click_id: str, status: ConversionStatus, txn_id: str) -> str:

@@ -28,6 +28,12 @@ class InvalidSecret(DomainError):
     code = ErrorCode.INVALID_SECRET
 
 
+class SourceNotAllowed(DomainError):
+    """The advertiser whitelisted the addresses its postbacks come from, and this is not one."""
+
+    code = ErrorCode.IP_NOT_ALLOWED
+
+
 @dataclass(frozen=True, slots=True)
 class PostbackResult:
     conversion_id: str
@@ -56,7 +62,9 @@ def record_conversion(
         raise ClickNotFound(f"no click with id '{postback.click_id}'")
     if click.expires_at <= now.timestamp():
         raise ClickExpired(f"click '{postback.click_id}' is past its attribution window")
-    offer = routes.offer(click.offer_id)
+    offer, rules = routes.postback_rules(click.offer_id, click.advertiser_id)
+    if not rules.admits(postback.source_ip):
+        raise SourceNotAllowed(f"postbacks from {postback.source_ip or 'this address'} are not allowed")
     if offer is None or not hmac.compare_digest(postback.secret.encode(), offer.postback_secret.encode()):
         raise InvalidSecret("the postback secret does not match the offer")
 

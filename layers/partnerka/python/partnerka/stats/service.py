@@ -81,16 +81,15 @@ def visible_scope(
     Platform staff name any advertiser; an advertiser sees its own; an affiliate sees only its own
     traffic within the advertiser context it switched to. Every other advertiser stays invisible.
     """
-    role = principal.role
-    if allows(role, Permission.STATS_READ_ANY_ADVERTISER):
+    if allows(principal, Permission.STATS_READ_ANY_ADVERTISER):
         if not advertiser_id:
             raise ValidationFailed("advertiser_id is required")
         return advertiser_id, where
-    if allows(role, Permission.STATS_READ_OWN_ADVERTISER) and principal.advertiser_id:
+    if allows(principal, Permission.STATS_READ_OWN_ADVERTISER) and principal.advertiser_id:
         if advertiser_id and advertiser_id != principal.advertiser_id:
             raise Forbidden("statistics of another advertiser")
         return principal.advertiser_id, where
-    if allows(role, Permission.STATS_READ_OWN_AFFILIATE) and principal.affiliate_id:
+    if allows(principal, Permission.STATS_READ_OWN_AFFILIATE) and principal.affiliate_id:
         if not principal.advertiser_id:
             raise Forbidden("select an advertiser first")
         if advertiser_id and advertiser_id != principal.advertiser_id:

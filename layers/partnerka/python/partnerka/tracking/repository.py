@@ -6,8 +6,10 @@ TTL, filled by one BatchGetItem (offer route + affiliate profile) on a miss.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from partnerka.accounts.routing import AffiliateRoute, affiliate_key
@@ -20,6 +22,31 @@ class RouteSource(Protocol):
     def routes(self, offer_id: str, affiliate_id: str) -> tuple[OfferRoute | None, AffiliateRoute | None]: ...
 
     def offer(self, offer_id: str) -> OfferRoute | None: ...
+
+    def postback_rules(
+        self, offer_id: str, advertiser_id: str
+    ) -> tuple[OfferRoute | None, PostbackRules]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostbackRules:
+    """An advertiser's rules for incoming postbacks. Key shape: core table, PK `ADV#<id>`, SK `SETTINGS`."""
+
+    allowed_networks: tuple[str, ...] = ()
+
+    def admits(self, source_ip: str) -> bool:
+        """No whitelist admits everyone; otherwise the address must fall in one of its networks."""
+        if not self.allowed_networks:
+            return True
+        try:
+            address = ipaddress.ip_address(source_ip)
+        except ValueError:
+            return False
+        return any(address in ipaddress.ip_network(network) for network in self.allowed_networks)
+
+
+def settings_key(advertiser_id: str) -> dict[str, str]:
+    return {"pk": f"ADV#{advertiser_id}", "sk": "SETTINGS"}
 
 
 class ClickStore(Protocol):
@@ -51,19 +78,22 @@ class CachedRouteRepository:
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
 
     def routes(self, offer_id: str, affiliate_id: str) -> tuple[OfferRoute | None, AffiliateRoute | None]:
-        wanted = [("offer", offer_id), ("affiliate", affiliate_id)]
+        offer, affiliate = self._get([("offer", offer_id), ("affiliate", affiliate_id)])
+        return offer, affiliate
+
+    def offer(self, offer_id: str) -> OfferRoute | None:
+        return self._get([("offer", offer_id)])[0]  # type: ignore[no-any-return]
+
+    def postback_rules(self, offer_id: str, advertiser_id: str) -> tuple[OfferRoute | None, PostbackRules]:
+        offer, rules = self._get([("offer", offer_id), ("settings", advertiser_id)])
+        return offer, rules or PostbackRules()
+
+    def _get(self, wanted: list[tuple[str, str]]) -> list[Any]:
         found = {key: self._cached(key) for key in wanted}
         missing = [key for key, value in found.items() if value is _MISSING]
         if missing:
             found.update(self._load(missing))
-        return found[("offer", offer_id)], found[("affiliate", affiliate_id)]
-
-    def offer(self, offer_id: str) -> OfferRoute | None:
-        key = ("offer", offer_id)
-        value = self._cached(key)
-        if value is _MISSING:
-            value = self._load([key])[key]
-        return value  # type: ignore[no-any-return]
+        return [found[key] for key in wanted]
 
     def _cached(self, key: tuple[str, str]) -> Any:
         entry = self._entries.get(key)
@@ -75,7 +105,7 @@ class CachedRouteRepository:
         by_pk: dict[str, tuple[str, str]] = {}
         request_keys = []
         for kind, entity_id in keys:
-            item_key = offer_route_key(entity_id) if kind == "offer" else affiliate_key(entity_id)
+            item_key = _KEYS[kind](entity_id)
             by_pk[item_key["pk"]] = (kind, entity_id)
             request_keys.append(dynamo.encode(item_key))
         client = self._client or dynamo.client()
@@ -86,14 +116,24 @@ class CachedRouteRepository:
             for raw in response.get("Responses", {}).get(self._table, []):
                 item = dynamo.decode(raw)
                 kind, entity_id = by_pk[item["pk"]]
-                loaded[(kind, entity_id)] = (
-                    OfferRoute.from_item(item) if kind == "offer" else AffiliateRoute.from_item(item)
-                )
+                loaded[(kind, entity_id)] = _DECODERS[kind](item)
             request = response.get("UnprocessedKeys") or {}
         expires = self._monotonic() + self._ttl
         for cache_key, value in loaded.items():
             self._entries[cache_key] = (expires, value)
         return loaded
+
+
+_KEYS: dict[str, Callable[[str], dict[str, str]]] = {
+    "offer": offer_route_key,
+    "affiliate": affiliate_key,
+    "settings": settings_key,
+}
+_DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "offer": OfferRoute.from_item,
+    "affiliate": AffiliateRoute.from_item,
+    "settings": lambda item: PostbackRules(tuple(item.get("postback_ips") or ())),
+}
 
 
 class ClickRepository:

@@ -1,0 +1,277 @@
+"""/api/auth/*, /api/me*, /api/join/*: signing up, signing in, sessions and one's own account."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeVar
+
+from auth import accounts, actor_of, base_url, current, workspace
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from pydantic import BaseModel, Field
+
+from partnerka.accounts.permissions import Permission, require
+from partnerka.accounts.service import MfaChallenge
+from routes.schemas import ContextOut, MembershipOut, MeOut, MfaRequiredOut, SessionOut, UserEnvelope, UserOut
+
+router = Router()  # type: ignore[no-untyped-call]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+NoContent = Response[None]
+
+
+def _no_content() -> NoContent:
+    return Response(status_code=204, body=None)
+
+
+def _created[ModelT: BaseModel](model: ModelT) -> Response[ModelT]:
+    return Response(status_code=201, content_type="application/json", body=model)
+
+
+class SignupIn(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=128)
+    name: str = Field(max_length=120)
+    company_name: str = Field(max_length=120)
+    locale: Literal["en", "ru"] = "en"
+
+
+class TokenIn(BaseModel):
+    token: str = Field(max_length=200)
+
+
+class EmailIn(BaseModel):
+    email: str = Field(max_length=254)
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=128)
+
+
+class MfaLoginIn(BaseModel):
+    mfa_token: str = Field(max_length=2000)
+    code: str = Field(max_length=20)
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(max_length=200)
+
+
+class ResetIn(BaseModel):
+    token: str = Field(max_length=200)
+    password: str = Field(max_length=128)
+
+
+class InviteAcceptIn(BaseModel):
+    token: str = Field(max_length=200)
+    name: str = Field(max_length=120)
+    password: str = Field(max_length=128)
+
+
+class JoinInfoOut(BaseModel):
+    advertiser_name: str
+    label: str
+
+
+class JoinSignupIn(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=128)
+    name: str = Field(max_length=120)
+    locale: Literal["en", "ru"] = "en"
+
+
+class ProfileIn(BaseModel):
+    name: str | None = Field(default=None, max_length=120)
+    locale: Literal["en", "ru"] | None = None
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(max_length=128)
+    new_password: str = Field(max_length=128)
+
+
+class ContextIn(BaseModel):
+    advertiser_id: str = Field(max_length=40)
+
+
+class MfaSetupOut(BaseModel):
+    secret: str
+    otpauth_uri: str
+
+
+class MfaCodeIn(BaseModel):
+    code: str = Field(max_length=20)
+
+
+class MfaDisableIn(BaseModel):
+    password: str = Field(max_length=128)
+    code: str = Field(max_length=20)
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str]
+
+
+# ---------------------------------------------------------------------- public
+@router.post("/auth/signup", summary="Sign up as an advertiser (a new workspace)", responses={201: {}})
+def signup(body: Annotated[SignupIn, Body()]) -> Response[UserEnvelope]:
+    event = router.current_event
+    user = accounts().signup_advertiser(
+        body.email, body.password, body.name, body.company_name, body.locale, actor_of(event), base_url(event)
+    )
+    return _created(UserEnvelope(user=UserOut.of(user)))
+
+
+@router.post("/auth/verify-email", summary="Confirm an e-mail address with the link's token")
+def verify_email(body: Annotated[TokenIn, Body()]) -> UserEnvelope:
+    return UserEnvelope(user=UserOut.of(accounts().verify_email(body.token, actor_of(router.current_event))))
+
+
+@router.post("/auth/resend-verification", summary="Send the verification link again", responses={204: {}})
+def resend_verification(body: Annotated[EmailIn, Body()]) -> NoContent:
+    accounts().resend_verification(body.email, base_url(router.current_event))
+    return _no_content()
+
+
+@router.post("/auth/login", summary="Sign in; answers a session or a 2FA challenge")
+def login(body: Annotated[LoginIn, Body()]) -> SessionOut | MfaRequiredOut:
+    result = accounts().login(body.email, body.password, actor_of(router.current_event))
+    if isinstance(result, MfaChallenge):
+        return MfaRequiredOut(mfa_token=result.mfa_token)
+    return SessionOut.of(result)
+
+
+@router.post("/auth/login/mfa", summary="Finish signing in with a TOTP or recovery code")
+def login_mfa(body: Annotated[MfaLoginIn, Body()]) -> SessionOut:
+    return SessionOut.of(accounts().login_mfa(body.mfa_token, body.code, actor_of(router.current_event)))
+
+
+@router.post("/auth/refresh", summary="Rotate the refresh token for a new session")
+def refresh(body: Annotated[RefreshIn, Body()]) -> SessionOut:
+    return SessionOut.of(accounts().refresh(body.refresh_token, actor_of(router.current_event)))
+
+
+@router.post("/auth/logout", summary="End the session (its whole refresh chain)", responses={204: {}})
+def logout(body: Annotated[RefreshIn, Body()]) -> NoContent:
+    accounts().logout(body.refresh_token, actor_of(router.current_event))
+    return _no_content()
+
+
+@router.post("/auth/password/forgot", summary="E-mail a password reset link", responses={204: {}})
+def forgot_password(body: Annotated[EmailIn, Body()]) -> NoContent:
+    accounts().forgot_password(body.email, base_url(router.current_event))
+    return _no_content()
+
+
+@router.post("/auth/password/reset", summary="Set a new password with the link's token", responses={204: {}})
+def reset_password(body: Annotated[ResetIn, Body()]) -> NoContent:
+    accounts().reset_password(body.token, body.password, actor_of(router.current_event))
+    return _no_content()
+
+
+@router.post("/auth/invite/accept", summary="Accept an invitation: set name and password, get a session")
+def accept_invite(body: Annotated[InviteAcceptIn, Body()]) -> SessionOut:
+    return SessionOut.of(
+        accounts().accept_invite(body.token, body.name, body.password, actor_of(router.current_event))
+    )
+
+
+@router.get("/join/<code>", summary="What a registration link joins")
+def join_info(code: str) -> JoinInfoOut:
+    _, name, label = workspace().join_target(code)
+    return JoinInfoOut(advertiser_name=name, label=label)
+
+
+@router.post(
+    "/join/<code>/signup", summary="Sign up as an affiliate through a registration link", responses={201: {}}
+)
+def join_signup(code: str, body: Annotated[JoinSignupIn, Body()]) -> Response[UserEnvelope]:
+    event = router.current_event
+    user = workspace().join_with_signup(
+        code, body.email, body.password, body.name, body.locale, actor_of(event), base_url(event)
+    )
+    return _created(UserEnvelope(user=UserOut.of(user)))
+
+
+# ---------------------------------------------------------------------- signed in
+@router.post(
+    "/join/<code>",
+    summary="Apply to an advertiser through its link (signed-in affiliate)",
+    responses={201: {}},
+)
+def join(code: str) -> Response[MembershipOut]:
+    principal, user = current(router.current_event.headers)
+    membership = workspace().join(principal, user, code, actor_of(router.current_event, user))
+    views = [
+        v
+        for v in workspace().memberships_of_affiliate(user.affiliate_id or "", None)
+        if v.membership.advertiser_id == membership.advertiser_id
+    ]
+    return _created(MembershipOut.of(views[0]))
+
+
+@router.get("/me", summary="The signed-in user, its context and (affiliates) its memberships")
+def me() -> MeOut:
+    principal, user = current(router.current_event.headers)
+    memberships = []
+    if user.affiliate_id and not principal.api_key_id:
+        memberships = [
+            MembershipOut.of(v) for v in workspace().memberships_of_affiliate(user.affiliate_id, None)
+        ]
+    name = (
+        accounts().accounts.get_advertiser(principal.advertiser_id).name if principal.advertiser_id else None
+    )
+    return MeOut(
+        user=UserOut.of(user),
+        context=ContextOut(advertiser_id=principal.advertiser_id, advertiser_name=name),
+        memberships=memberships,
+    )
+
+
+@router.patch("/me", summary="Change one's name or language")
+def update_me(body: Annotated[ProfileIn, Body()]) -> UserEnvelope:
+    _, user = current(router.current_event.headers)
+    updated = accounts().update_profile(user, body.name, body.locale, actor_of(router.current_event, user))
+    return UserEnvelope(user=UserOut.of(updated))
+
+
+@router.post("/me/password", summary="Change one's password", responses={204: {}})
+def change_password(body: Annotated[PasswordChangeIn, Body()]) -> NoContent:
+    _, user = current(router.current_event.headers)
+    accounts().change_password(
+        user, body.current_password, body.new_password, actor_of(router.current_event, user)
+    )
+    return _no_content()
+
+
+@router.post("/me/context", summary="Affiliate: work in one advertiser's context (a new session)")
+def switch_context(body: Annotated[ContextIn, Body()]) -> SessionOut:
+    principal, user = current(router.current_event.headers)
+    require(principal, Permission.CONTEXT_SWITCH)
+    session = accounts().switch_context(
+        principal, user, body.advertiser_id, actor_of(router.current_event, user)
+    )
+    return SessionOut.of(session)
+
+
+@router.post("/me/mfa/setup", summary="Start 2FA enrolment: a TOTP secret and its otpauth URI")
+def mfa_setup() -> MfaSetupOut:
+    _, user = current(router.current_event.headers)
+    secret, uri = accounts().mfa_setup(user)
+    return MfaSetupOut(secret=secret, otpauth_uri=uri)
+
+
+@router.post("/me/mfa/enable", summary="Confirm 2FA with a code; answers ten recovery codes, once")
+def mfa_enable(body: Annotated[MfaCodeIn, Body()]) -> RecoveryCodesOut:
+    _, user = current(router.current_event.headers)
+    return RecoveryCodesOut(
+        recovery_codes=accounts().mfa_enable(user, body.code, actor_of(router.current_event, user))
+    )
+
+
+@router.post("/me/mfa/disable", summary="Turn 2FA off (password and a code)", responses={204: {}})
+def mfa_disable(body: Annotated[MfaDisableIn, Body()]) -> NoContent:
+    _, user = current(router.current_event.headers)
+    accounts().mfa_disable(user, body.password, body.code, actor_of(router.current_event, user))
+    return _no_content()

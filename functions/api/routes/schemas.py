@@ -1,0 +1,214 @@
+"""Request and response bodies of the dashboard API (what the OpenAPI document shows)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from partnerka.accounts.models import ApiKey, RegistrationLink, User
+from partnerka.accounts.service import Session
+from partnerka.accounts.workspace import MembershipView
+from partnerka.audit.models import AuditEntry
+
+Email = Field(min_length=3, max_length=254)
+Password = Field(min_length=1, max_length=128)
+RoleName = Literal["owner", "platform_admin", "advertiser", "affiliate", "support"]
+MembershipStatusName = Literal["pending", "active", "rejected", "blocked"]
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: RoleName
+    status: Literal["active", "invited", "blocked"]
+    email_verified: bool
+    mfa_enabled: bool
+    locale: Literal["en", "ru"]
+    advertiser_id: str | None
+    created_at: str
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.user_id,
+            email=user.email,
+            name=user.name,
+            role=user.role,  # type: ignore[arg-type]
+            status=user.status,  # type: ignore[arg-type]
+            email_verified=bool(user.email_verified),
+            mfa_enabled=bool(user.mfa_enabled),
+            locale=user.locale if user.locale in ("en", "ru") else "en",  # type: ignore[arg-type]
+            advertiser_id=user.advertiser_id,
+            created_at=user.created_at,
+        )
+
+
+class UserEnvelope(BaseModel):
+    user: UserOut
+
+
+class UserList(BaseModel):
+    items: list[UserOut]
+
+
+class ContextOut(BaseModel):
+    advertiser_id: str | None
+    advertiser_name: str | None
+
+
+class SessionOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: UserOut
+    context: ContextOut
+
+    @classmethod
+    def of(cls, session: Session) -> SessionOut:
+        return cls(
+            access_token=session.access_token,
+            refresh_token=session.refresh_token,
+            expires_in=session.expires_in,
+            user=UserOut.of(session.user),
+            context=ContextOut(
+                advertiser_id=session.context_advertiser_id, advertiser_name=session.context_advertiser_name
+            ),
+        )
+
+
+class MfaRequiredOut(BaseModel):
+    mfa_required: Literal[True] = True
+    mfa_token: str
+
+
+class MembershipOut(BaseModel):
+    advertiser_id: str
+    advertiser_name: str
+    affiliate_id: str
+    affiliate_name: str
+    affiliate_email: str
+    status: MembershipStatusName
+    created_at: str | None
+    updated_at: str
+
+    @classmethod
+    def of(cls, view: MembershipView) -> MembershipOut:
+        m = view.membership
+        return cls(
+            advertiser_id=m.advertiser_id,
+            advertiser_name=view.advertiser_name,
+            affiliate_id=m.affiliate_id,
+            affiliate_name=view.affiliate_name,
+            affiliate_email=view.affiliate_email,
+            status=m.status,  # type: ignore[arg-type]
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+        )
+
+
+class MembershipList(BaseModel):
+    items: list[MembershipOut]
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    context: ContextOut
+    memberships: list[MembershipOut]
+
+
+class LinkOut(BaseModel):
+    code: str
+    url_path: str
+    label: str
+    created_at: str
+    active: bool
+
+    @classmethod
+    def of(cls, link: RegistrationLink) -> LinkOut:
+        return cls(
+            code=link.code,
+            url_path=f"/join/{link.code}",
+            label=link.label,
+            created_at=link.created_at,
+            active=bool(link.active),
+        )
+
+
+class LinkList(BaseModel):
+    items: list[LinkOut]
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    label: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+    revoked: bool
+
+    @classmethod
+    def of(cls, key: ApiKey) -> ApiKeyOut:
+        return cls(
+            id=key.key_id,
+            label=key.label,
+            prefix=key.prefix,
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+            revoked=bool(key.revoked),
+        )
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]
+
+
+class ApiKeyCreated(BaseModel):
+    key: ApiKeyOut
+    secret: str
+
+
+class AuditOut(BaseModel):
+    id: str
+    at: str
+    actor_id: str | None
+    actor_email: str | None
+    tenant_id: str | None
+    action: str
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str
+    ip: str
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditOut:
+        return cls(
+            id=entry.id,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            actor_email=entry.actor_email,
+            tenant_id=entry.tenant_id,
+            action=entry.action,
+            target=entry.target,
+            before=entry.before,
+            after=entry.after,
+            request_id=entry.request_id,
+            ip=entry.ip,
+        )
+
+
+class AuditList(BaseModel):
+    items: list[AuditOut]
+
+
+class AdvertiserOut(BaseModel):
+    id: str
+    name: str
+    status: str
+    created_at: str
+
+
+class AdvertiserList(BaseModel):
+    items: list[AdvertiserOut]

@@ -1,0 +1,24 @@
+"""Builds the account services from the settings: shared by the API function and the scripts."""
+
+from __future__ import annotations
+
+from partnerka.accounts.repository import AccountRepository, SessionRepository
+from partnerka.accounts.service import AccountService
+from partnerka.accounts.workspace import Workspace
+from partnerka.audit.repository import AuditRepository
+from partnerka.audit.service import AuditLog
+from partnerka.common.config import Settings
+from partnerka.common.secrets import secret_string
+from partnerka.notifications.email import SesMailer
+
+
+def account_services(settings: Settings) -> tuple[AccountService, Workspace]:
+    audit = AuditLog(AuditRepository(settings.audit_table))
+
+    def signing_key() -> str:
+        return secret_string(settings.jwt_secret_arn)
+
+    service = AccountService(
+        AccountRepository(), SessionRepository(), audit, SesMailer(settings.mail_from), signing_key
+    )
+    return service, Workspace(service)

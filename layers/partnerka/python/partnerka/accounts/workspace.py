@@ -1,0 +1,314 @@
+"""An advertiser's workspace (team, registration links, affiliates, API keys, settings) and the
+platform's administration of users. Callers pass the tenant already narrowed by the permission matrix."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from dataclasses import dataclass
+
+from partnerka.accounts.models import (
+    AdvertiserSettings,
+    ApiKey,
+    Membership,
+    MembershipStatus,
+    RegistrationLink,
+    Role,
+    User,
+    UserStatus,
+)
+from partnerka.accounts.service import AccountService, digest, public_user, required_name
+from partnerka.accounts.tokens import Principal
+from partnerka.audit.service import Actor
+from partnerka.common.clock import iso_millis
+from partnerka.common.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from partnerka.common.ids import new_id
+
+API_KEY_PREFIX = "pk_live_"
+MAX_POSTBACK_IPS = 50
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipView:
+    membership: Membership
+    advertiser_name: str
+    affiliate_name: str
+    affiliate_email: str
+
+
+class Workspace:
+    def __init__(self, service: AccountService) -> None:
+        self.service = service
+        self.accounts = service.accounts
+        self.audit = service.audit
+
+    # ------------------------------------------------------------------ platform administration
+    def list_users(self, role: str | None, status: str | None, query: str | None) -> list[User]:
+        needle = (query or "").strip().lower()
+        return [
+            user
+            for user in self.accounts.list_users()
+            if (not role or user.role == role)
+            and (not status or user.status == status)
+            and (not needle or needle in user.email or needle in user.name.lower())
+        ]
+
+    def invite_user(
+        self,
+        inviter: Principal,
+        email: str,
+        role: Role,
+        advertiser_id: str | None,
+        actor: Actor,
+        base_url: str,
+    ) -> User:
+        """Create an invited account and e-mail its invitation link (the invitee sets a password)."""
+        if role in (Role.OWNER, Role.PLATFORM_ADMIN) and inviter.role is not Role.OWNER:
+            raise Forbidden("only an owner invites owners and platform admins")
+        if role is Role.AFFILIATE:
+            raise ValidationFailed("affiliates join through an advertiser's registration link")
+        if role is Role.ADVERTISER:
+            if not advertiser_id:
+                raise ValidationFailed("an advertiser user needs advertiser_id")
+            self.accounts.get_advertiser(advertiser_id)
+        else:
+            advertiser_id = None
+        user = self.service.new_user(
+            email, "", role, None, None, advertiser_id=advertiser_id, status=UserStatus.INVITED
+        )
+        self.audit.record(
+            actor, advertiser_id, "user.invited", f"user:{user.user_id}", after=public_user(user)
+        )
+        self.service.send_link(user, "invite", base_url)
+        return user
+
+    def update_user(
+        self, changer: Principal, user_id: str, role: Role | None, status: UserStatus | None, actor: Actor
+    ) -> User:
+        user = self.accounts.get_user(user_id)
+        if user.user_id == changer.user_id:
+            raise Forbidden("change your own account through your profile")
+        touches_staff = Role(user.role) in (Role.OWNER, Role.PLATFORM_ADMIN) or role in (
+            Role.OWNER,
+            Role.PLATFORM_ADMIN,
+        )
+        if touches_staff and changer.role is not Role.OWNER:
+            raise Forbidden("only an owner changes owners and platform admins")
+        before = public_user(user)
+        if role is not None and role.value != user.role:
+            if Role(user.role) in (Role.ADVERTISER, Role.AFFILIATE) or role in (
+                Role.ADVERTISER,
+                Role.AFFILIATE,
+            ):
+                raise ValidationFailed("advertiser and affiliate accounts keep their role")
+            user.role = role.value
+        if status is not None:
+            if status is UserStatus.INVITED:
+                raise ValidationFailed("status must be active or blocked")
+            user.status = status.value
+        self.accounts.save_user(user)
+        self.audit.record(
+            actor, user.advertiser_id, "user.changed", f"user:{user.user_id}", before, public_user(user)
+        )
+        return user
+
+    # ------------------------------------------------------------------ team
+    def invite_teammate(
+        self, advertiser_id: str, email: str, name: str | None, actor: Actor, base_url: str
+    ) -> User:
+        user = self.service.new_user(
+            email,
+            name or "",
+            Role.ADVERTISER,
+            None,
+            None,
+            advertiser_id=advertiser_id,
+            status=UserStatus.INVITED,
+        )
+        self.audit.record(
+            actor, advertiser_id, "team.invited", f"user:{user.user_id}", after=public_user(user)
+        )
+        self.service.send_link(user, "invite", base_url)
+        return user
+
+    # ------------------------------------------------------------------ registration links and joining
+    def create_link(self, advertiser_id: str, label: str, actor: Actor) -> RegistrationLink:
+        link = RegistrationLink(
+            code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10)),
+            advertiser_id=advertiser_id,
+            label=required_name(label, "label"),
+            created_at=iso_millis(self.service.now()),
+        )
+        self.accounts.add_link(link)
+        self.audit.record(
+            actor, advertiser_id, "link.created", f"link:{link.code}", after={"label": link.label}
+        )
+        return link
+
+    def deactivate_link(self, advertiser_id: str, code: str, actor: Actor) -> None:
+        link = self.accounts.get_link(advertiser_id, code)
+        self.accounts.deactivate_link(link)
+        self.audit.record(
+            actor, advertiser_id, "link.deactivated", f"link:{code}", {"active": True}, {"active": False}
+        )
+
+    def join_target(self, code: str) -> tuple[str, str, str]:
+        """(advertiser id, advertiser name, link label) of an active link, else not found."""
+        found = self.accounts.find_join_code(code.strip())
+        if found is None or not found.active:
+            raise NotFound("this registration link does not exist or is no longer active")
+        return found.advertiser_id, self.accounts.get_advertiser(found.advertiser_id).name, found.label
+
+    def join_with_signup(
+        self, code: str, email: str, password: str, name: str, locale: str | None, actor: Actor, base_url: str
+    ) -> User:
+        advertiser_id, _, _ = self.join_target(code)
+        user = self.service.new_affiliate_account(email, password, name, locale)
+        self._apply(advertiser_id, user, actor)
+        self.service.send_link(user, "verify", base_url)
+        return user
+
+    def join(self, principal: Principal, user: User, code: str, actor: Actor) -> Membership:
+        if principal.role is not Role.AFFILIATE or not user.affiliate_id:
+            raise Forbidden("only affiliate accounts join advertisers")
+        advertiser_id, _, _ = self.join_target(code)
+        if self.accounts.get_membership(advertiser_id, user.affiliate_id) is not None:
+            raise Conflict("you have already applied to this advertiser")
+        return self._apply(advertiser_id, user, actor)
+
+    def _apply(self, advertiser_id: str, user: User, actor: Actor) -> Membership:
+        now = iso_millis(self.service.now())
+        membership = Membership(
+            advertiser_id=advertiser_id,
+            affiliate_id=user.affiliate_id,
+            status=MembershipStatus.PENDING.value,
+            created_at=now,
+            updated_at=now,
+        )
+        self.accounts.save_membership(membership)
+        self.audit.record(
+            actor,
+            advertiser_id,
+            "membership.applied",
+            f"affiliate:{user.affiliate_id}",
+            after={"status": membership.status},
+        )
+        return membership
+
+    # ------------------------------------------------------------------ memberships
+    def memberships_of_advertiser(self, advertiser_id: str, status: str | None) -> list[MembershipView]:
+        name = self.accounts.get_advertiser(advertiser_id).name
+        views = []
+        for membership in self.accounts.memberships_of_advertiser(advertiser_id):
+            if status and membership.status != status:
+                continue
+            affiliate = self.accounts.get_affiliate(membership.affiliate_id)
+            views.append(MembershipView(membership, name, affiliate.name, affiliate.email))
+        return views
+
+    def memberships_of_affiliate(self, affiliate_id: str, status: str | None) -> list[MembershipView]:
+        affiliate = self.accounts.get_affiliate(affiliate_id)
+        return [
+            MembershipView(
+                m, self.accounts.get_advertiser(m.advertiser_id).name, affiliate.name, affiliate.email
+            )
+            for m in self.accounts.memberships_of_affiliate(affiliate_id)
+            if not status or m.status == status
+        ]
+
+    def decide_membership(
+        self, advertiser_id: str, affiliate_id: str, status: MembershipStatus, actor: Actor
+    ) -> MembershipView:
+        if status is MembershipStatus.PENDING:
+            raise ValidationFailed("status must be active, rejected or blocked")
+        membership = self.accounts.get_membership(advertiser_id, affiliate_id)
+        if membership is None:
+            raise NotFound(f"no affiliate '{affiliate_id}' in this program")
+        before = {"status": membership.status}
+        membership.status = status.value
+        membership.updated_at = iso_millis(self.service.now())
+        self.accounts.save_membership(membership)
+        self.audit.record(
+            actor,
+            advertiser_id,
+            "membership.decided",
+            f"affiliate:{affiliate_id}",
+            before,
+            {"status": membership.status},
+        )
+        affiliate = self.accounts.get_affiliate(affiliate_id)
+        name = self.accounts.get_advertiser(advertiser_id).name
+        return MembershipView(membership, name, affiliate.name, affiliate.email)
+
+    # ------------------------------------------------------------------ API keys
+    def create_api_key(self, advertiser_id: str, label: str, actor: Actor) -> tuple[ApiKey, str]:
+        """The key and its secret; the secret is shown this once and stored only as a digest."""
+        secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        key = ApiKey(
+            key_id=new_id(),
+            advertiser_id=advertiser_id,
+            label=required_name(label, "label"),
+            prefix=secret[: len(API_KEY_PREFIX) + 6],
+            created_at=iso_millis(self.service.now()),
+        )
+        self.accounts.add_api_key(key, digest(secret))
+        self.audit.record(
+            actor, advertiser_id, "api_key.created", f"api_key:{key.key_id}", after={"label": key.label}
+        )
+        return key, secret
+
+    def revoke_api_key(self, advertiser_id: str, key_id: str, actor: Actor) -> None:
+        key = self.accounts.get_api_key(advertiser_id, key_id)
+        self.accounts.revoke_api_key(key)
+        self.audit.record(
+            actor,
+            advertiser_id,
+            "api_key.revoked",
+            f"api_key:{key_id}",
+            {"revoked": False},
+            {"revoked": True},
+        )
+
+    def authenticate_api_key(self, secret: str) -> Principal:
+        found = self.accounts.find_api_key(digest(secret.strip()))
+        if found is None or found.revoked:
+            raise Unauthenticated("the API key is not valid")
+        self.accounts.touch_api_key(found.advertiser_id, found.key_id, iso_millis(self.service.now()))
+        return Principal(
+            user_id=f"api_key:{found.key_id}",
+            role=Role.ADVERTISER,
+            advertiser_id=found.advertiser_id,
+            api_key_id=found.key_id,
+        )
+
+    # ------------------------------------------------------------------ settings
+    def postback_ips(self, advertiser_id: str) -> list[str]:
+        settings = self.accounts.get_settings(advertiser_id)
+        return sorted(settings.postback_ips or ()) if settings else []
+
+    def set_postback_ips(self, advertiser_id: str, ips: list[str], actor: Actor) -> list[str]:
+        """CIDRs (or single addresses) allowed to send postbacks; an empty list allows any address."""
+        if len(ips) > MAX_POSTBACK_IPS:
+            raise ValidationFailed(f"at most {MAX_POSTBACK_IPS} entries")
+        networks = []
+        for entry in ips:
+            try:
+                networks.append(str(ipaddress.ip_network(entry.strip(), strict=False)))
+            except ValueError:
+                raise ValidationFailed(f"'{entry}' is not an IP address or CIDR") from None
+        before = self.postback_ips(advertiser_id)
+        self.accounts.save_settings(
+            AdvertiserSettings(
+                advertiser_id=advertiser_id, postback_ips=networks, updated_at=iso_millis(self.service.now())
+            )
+        )
+        self.audit.record(
+            actor,
+            advertiser_id,
+            "settings.postback_ips",
+            f"advertiser:{advertiser_id}",
+            {"ips": before},
+            {"ips": sorted(set(networks))},
+        )
+        return sorted(set(networks))

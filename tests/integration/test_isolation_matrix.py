@@ -1,0 +1,279 @@
+"""Tenant isolation, generated from the API's own OpenAPI document: every endpoint, called by every
+role, against the objects of two advertisers. A new endpoint that is not given a request body here
+fails the test, so nothing escapes the matrix.
+
+World: advertisers A and B; affiliate X active in both, Y active in A only, W pending in A, Z pending
+in B only; one user of every role. Checked: nothing private of B reaches anyone not entitled to B
+(X while its context is A sees B only as one of its memberships), no request by anyone not
+entitled to manage B changes B's stored items, and Support changes nothing at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+
+from partnerka.accounts import provisioning
+from partnerka.accounts.composition import account_services
+from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.common.config import get_settings
+from tests.integration.api_client import Api
+from tests.integration.conftest import FunctionLoader
+
+PASSWORD = "isolation-passw0rd"
+SELF_SERVICE = re.compile(r"^/api/(me(/.*)?|auth/.*)$")  # one's own account: not tenant data
+PUBLIC_LINKS = re.compile(r"^/api/join/\{code\}")  # authorised by holding the advertiser's own link
+VOLATILE = ("RATE#", "REFRESH#", "CHAIN#", "OTT#")  # sessions and counters of the callers themselves
+
+
+@dataclass
+class Tenant:
+    advertiser_id: str
+    name: str
+    link_code: str
+    key_id: str
+    key_prefix: str
+    teammate_id: str
+    teammate_email: str
+    pending_affiliate_id: str
+    pending_affiliate_email: str
+    cidr: str
+
+    def private_markers(self) -> set[str]:
+        return {
+            self.link_code,
+            self.key_id,
+            self.key_prefix,
+            self.teammate_id,
+            self.teammate_email,
+            self.pending_affiliate_id,
+            self.pending_affiliate_email,
+            self.cidr,
+        }
+
+    def all_markers(self) -> set[str]:
+        return self.private_markers() | {self.advertiser_id, self.name}
+
+
+_unique = itertools.count()
+
+
+def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
+    """A valid request body for every mutating endpoint, aimed at `tenant`'s objects."""
+    n = lambda: next(_unique)  # noqa: E731 - fresh e-mails per call
+    return {
+        "POST /api/auth/signup": lambda: {
+            "email": f"new{n()}@m.example",
+            "password": PASSWORD,
+            "name": "N",
+            "company_name": "C",
+        },
+        "POST /api/auth/verify-email": lambda: {"token": "not-a-real-token"},
+        "POST /api/auth/resend-verification": lambda: {"email": tenant.teammate_email},
+        "POST /api/auth/login": lambda: {"email": tenant.teammate_email, "password": "wrong-password"},
+        "POST /api/auth/login/mfa": lambda: {"mfa_token": "x.y.z", "code": "123456"},
+        "POST /api/auth/refresh": lambda: {"refresh_token": "not-a-real-token"},
+        "POST /api/auth/logout": lambda: {"refresh_token": "not-a-real-token"},
+        "POST /api/auth/password/forgot": lambda: {"email": tenant.teammate_email},
+        "POST /api/auth/password/reset": lambda: {"token": "not-a-real-token", "password": PASSWORD},
+        "POST /api/auth/invite/accept": lambda: {
+            "token": "not-a-real-token",
+            "name": "N",
+            "password": PASSWORD,
+        },
+        "POST /api/join/{code}/signup": lambda: {
+            "email": f"aff{n()}@m.example",
+            "password": PASSWORD,
+            "name": "A",
+        },
+        "POST /api/join/{code}": lambda: None,
+        "PATCH /api/me": lambda: {"locale": "en"},
+        "POST /api/me/password": lambda: {"current_password": "wrong-password", "new_password": PASSWORD},
+        "POST /api/me/context": lambda: {"advertiser_id": tenant.advertiser_id},
+        "POST /api/me/mfa/setup": lambda: None,
+        "POST /api/me/mfa/enable": lambda: {"code": "000000"},
+        "POST /api/me/mfa/disable": lambda: {"password": "wrong-password", "code": "000000"},
+        "POST /api/users/invite": lambda: {
+            "email": f"inv{n()}@m.example",
+            "role": "advertiser",
+            "advertiser_id": tenant.advertiser_id,
+        },
+        "PATCH /api/users/{user_id}": lambda: {"status": "blocked"},
+        "POST /api/team/invite": lambda: {"email": f"team{n()}@m.example"},
+        "POST /api/registration-links": lambda: {"label": "matrix"},
+        "DELETE /api/registration-links/{code}": lambda: None,
+        "PATCH /api/memberships/{affiliate_id}": lambda: {"status": "rejected"},
+        "POST /api/api-keys": lambda: {"label": "matrix"},
+        "DELETE /api/api-keys/{key_id}": lambda: None,
+        "PUT /api/settings/postback-ips": lambda: {"ips": ["192.0.2.0/24"]},
+    }
+
+
+def path_values(tenant: Tenant) -> dict[str, str]:
+    return {
+        "code": tenant.link_code,
+        "user_id": tenant.teammate_id,
+        "affiliate_id": tenant.pending_affiliate_id,
+        "key_id": tenant.key_id,
+    }
+
+
+def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tenant, str]:
+    service, _ = account_services(get_settings())
+    repo = service.accounts
+    advertiser = provisioning.create_advertiser(repo, name)
+    slug = name.split()[0].lower()
+    boss = provisioning.create_verified_user(
+        service, f"boss@{slug}.example", PASSWORD, "Boss", Role.ADVERTISER, advertiser.id
+    )
+    mate = provisioning.create_verified_user(
+        service, f"mate@{slug}.example", PASSWORD, "Mate", Role.ADVERTISER, advertiser.id
+    )
+    pending = provisioning.create_affiliate(repo, f"Pending of {name}", f"pending@{slug}.example")
+    provisioning.set_membership(repo, advertiser.id, pending.affiliate_id, MembershipStatus.PENDING)
+    token = api.login(boss.email, PASSWORD)["access_token"]
+    link = api.call("POST", "/api/registration-links", {"label": f"{name} link"}, token=token).body
+    key = api.call("POST", "/api/api-keys", {"label": f"{name} key"}, token=token).body
+    api.call("PUT", "/api/settings/postback-ips", {"ips": [cidr]}, token=token)
+    tenant = Tenant(
+        advertiser.id,
+        name,
+        link["code"],
+        key["key"]["id"],
+        key["key"]["prefix"],
+        mate.user_id,
+        mate.email,
+        pending.affiliate_id,
+        pending.email,
+        cidr,
+    )
+    return tenant, key["secret"]
+
+
+def core_items(keep: Callable[[str], bool]) -> dict[tuple[str, str], Any]:
+    """The core table as moto holds it (read in-process: a thousand scans over HTTP would dominate)."""
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table(get_settings().core_table)
+    items: dict[tuple[str, str], Any] = {}
+    for item in table.all_items():
+        document = item.to_json()["Attributes"]
+        pk, sk = document["pk"]["S"], document["sk"]["S"]
+        if keep(pk) and not pk.startswith(VOLATILE):
+            items[(pk, sk)] = json.dumps(document, sort_keys=True)
+    return items
+
+
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, methods in sorted(document["paths"].items()):
+        for method, operation in sorted(methods.items()):
+            yield method.upper(), path, operation
+
+
+def test_nothing_of_one_advertiser_reaches_or_changes_through_another(load_function: FunctionLoader) -> None:
+    api = Api(load_function("api"))
+    service, _ = account_services(get_settings())
+    people = {
+        role: provisioning.create_verified_user(
+            service, f"{role.value}@platform.example", PASSWORD, role.value, role
+        )
+        for role in (Role.OWNER, Role.PLATFORM_ADMIN, Role.SUPPORT)
+    }
+    owner_token = api.login(people[Role.OWNER].email, PASSWORD)["access_token"]
+    a, key_a = build_tenant(api, owner_token, "Alpha Shop", "198.51.100.0/24")
+    b, _ = build_tenant(api, owner_token, "Beta Corp", "203.0.113.0/24")
+    repo = service.accounts
+    x = provisioning.create_affiliate(repo, "Xavier", "x@aff.example")
+    y = provisioning.create_affiliate(repo, "Yana", "y@aff.example")
+    for advertiser, affiliate in ((a, x), (b, x), (a, y)):
+        provisioning.set_membership(
+            repo, advertiser.advertiser_id, affiliate.affiliate_id, MembershipStatus.ACTIVE
+        )
+    provisioning.create_verified_user(
+        service, x.email, PASSWORD, "X", Role.AFFILIATE, affiliate_id=x.affiliate_id
+    )
+    provisioning.create_verified_user(
+        service, y.email, PASSWORD, "Y", Role.AFFILIATE, affiliate_id=y.affiliate_id
+    )
+
+    def in_context(email: str, advertiser_id: str) -> str:
+        token = api.login(email, PASSWORD)["access_token"]
+        return api.call("POST", "/api/me/context", {"advertiser_id": advertiser_id}, token=token).body[
+            "access_token"
+        ]  # type: ignore[no-any-return]
+
+    # principal → (token, markers it must never see, may it change B?)
+    principals: dict[str, tuple[str | None, set[str], bool]] = {
+        "anonymous": (None, b.all_markers() | a.all_markers(), False),
+        "owner": (owner_token, set(), True),
+        "platform_admin": (
+            api.login(people[Role.PLATFORM_ADMIN].email, PASSWORD)["access_token"],
+            set(),
+            True,
+        ),
+        "support": (api.login(people[Role.SUPPORT].email, PASSWORD)["access_token"], set(), False),
+        "advertiser A": (api.login("boss@alpha.example", PASSWORD)["access_token"], b.all_markers(), False),
+        "advertiser B": (api.login("boss@beta.example", PASSWORD)["access_token"], a.all_markers(), True),
+        "API key of A": (key_a, b.all_markers(), False),
+        "affiliate X in A": (in_context(x.email, a.advertiser_id), b.private_markers(), False),
+        "affiliate X in B": (in_context(x.email, b.advertiser_id), a.private_markers(), False),
+        "affiliate Y in A": (in_context(y.email, a.advertiser_id), b.all_markers(), False),
+    }
+    document = api.call("GET", "/api/openapi.json").body
+    requests = leaks = 0
+    problems: list[str] = []
+    ops = list(operations(document))
+    known = bodies(b)
+    missing = [f"{m} {p}" for m, p, _ in ops if m != "GET" and f"{m} {p}" not in known]
+    assert not missing, f"give these endpoints a body in the isolation matrix: {missing}"
+    b_private = {f"JOIN#{b.link_code}", f"USER#{b.teammate_id}", f"AFF#{b.pending_affiliate_id}"}
+
+    def b_keys(pk: str) -> bool:
+        return pk.startswith(f"ADV#{b.advertiser_id}") or pk in b_private
+
+    # Reads first, then writes, so that writes cannot hide data from later reads.
+    ordered = sorted(ops, key=lambda op: op[0] != "GET")
+    for (method, path, operation), target in itertools.product(ordered, (a, b)):
+        query_names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        variants: list[dict[str, str]] = [{}]
+        if "advertiser_id" in query_names:
+            variants.append({"advertiser_id": target.advertiser_id})
+        if {"from", "to"} <= query_names:
+            variants = [v | {"from": "2026-01-01", "to": "2026-03-31"} for v in variants]
+        values = path_values(target)
+        concrete = re.sub(r"\{(\w+)\}", lambda m, values=values: values[m.group(1)], path)
+        for (who, (token, forbidden, may_change_b)), query in itertools.product(principals.items(), variants):
+            body = known[f"{method} {path}"]() if method != "GET" else None
+            public = bool(PUBLIC_LINKS.match(path))
+            mutating = method != "GET" and not SELF_SERVICE.match(path) and not public
+            watch_b = mutating and not may_change_b
+            watch_all = mutating and who == "support"
+            before = core_items(b_keys) if watch_b else None
+            before_all = core_items(lambda pk: True) if watch_all else None
+            reply = api.call(method, concrete, body, token=token, **query)
+            requests += 1
+            text = json.dumps(reply.body)
+            # What the caller itself sent (an id in the path, say) is no leak when an error repeats it;
+            # and a registration link shows its advertiser to whoever holds the link.
+            sent = f"{concrete} {query} {json.dumps(body)}"
+            seen = [] if public else sorted(m for m in forbidden if m in text and m not in sent)
+            if seen:
+                leaks += 1
+                problems.append(f"LEAK {who}: {method} {concrete} {query} → {reply.status} shows {seen}")
+            if reply.status >= 500:
+                problems.append(f"5xx {who}: {method} {concrete} {query} → {reply.status} {text[:200]}")
+            if before is not None and core_items(b_keys) != before:
+                problems.append(f"CHANGED B {who}: {method} {concrete} {query} → {reply.status}")
+            if before_all is not None and core_items(lambda pk: True) != before_all:
+                problems.append(f"SUPPORT CHANGED {method} {concrete} {query} → {reply.status}")
+    print(
+        f"\nisolation matrix: {len(ops)} endpoints × {len(principals)} principals × 2 tenants → "
+        f"{requests} requests, {leaks} leaks, {len(problems)} problems"
+    )
+    assert problems == [], "\n".join(problems)
+    assert requests > 500

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -16,38 +11,9 @@ import httpx
 import pytest
 
 from partnerka.common.ids import is_click_id
-from partnerka_local import LocalRuntime
-from scripts.dev_server import start_runtime
-from tests.conftest import ROOT
+from tests.e2e.conftest import Platform
 
 pytestmark = pytest.mark.e2e
-
-
-def seed_in_subprocess(runtime: LocalRuntime) -> dict[str, Any]:
-    """The demo seed, in its own process so its AWS clients never leak into other tests."""
-    env = {**os.environ, **runtime.client_env()}
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "layers/partnerka/python"), str(ROOT / "infra/local"), str(ROOT)]
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.seed_demo", "--base-url", runtime.url],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalRuntime, dict[str, Any]]]:
-    runtime = start_runtime(port=0, log_dir=tmp_path_factory.mktemp("logs"))
-    try:
-        yield runtime, seed_in_subprocess(runtime)
-    finally:
-        runtime.stop()
 
 
 def login(client: httpx.Client, demo: dict[str, Any], role: str) -> dict[str, str]:
@@ -92,8 +58,8 @@ def wait_for_stats(client: httpx.Client, headers: dict[str, str], want: dict[str
     raise AssertionError(f"statistics never reached {want}: {totals}")
 
 
-def test_click_postback_and_statistics_end_to_end(platform: tuple[LocalRuntime, dict[str, Any]]) -> None:
-    runtime, demo = platform
+def test_click_postback_and_statistics_end_to_end(platform: Platform) -> None:
+    runtime, demo = platform.runtime, platform.demo
     sneakers, newsletter = demo["offers"]
     with httpx.Client(base_url=runtime.url, timeout=10) as client:
         # Given a visitor on each demo link, redirected with the macros filled in
@@ -124,8 +90,8 @@ def test_click_postback_and_statistics_end_to_end(platform: tuple[LocalRuntime, 
         assert mine["payout"] == {"USD": 1370}
 
 
-def test_bad_requests_get_clear_answers_never_a_5xx(platform: tuple[LocalRuntime, dict[str, Any]]) -> None:
-    runtime, demo = platform
+def test_bad_requests_get_clear_answers_never_a_5xx(platform: Platform) -> None:
+    runtime, demo = platform.runtime, platform.demo
     sneakers = demo["offers"][0]
     with httpx.Client(base_url=runtime.url, timeout=10) as client:
         unknown = client.get(

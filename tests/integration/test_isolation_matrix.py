@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
@@ -175,7 +176,9 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
             yield method.upper(), path, operation
 
 
-def test_nothing_of_one_advertiser_reaches_or_changes_through_another(load_function: FunctionLoader) -> None:
+def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
+    load_function: FunctionLoader, capsys: pytest.CaptureFixture[str]
+) -> None:
     api = Api(load_function("api"))
     service, _ = account_services(get_settings())
     people = {
@@ -271,9 +274,10 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(load_funct
                 problems.append(f"CHANGED B {who}: {method} {concrete} {query} → {reply.status}")
             if before_all is not None and core_items(lambda pk: True) != before_all:
                 problems.append(f"SUPPORT CHANGED {method} {concrete} {query} → {reply.status}")
-    print(
-        f"\nisolation matrix: {len(ops)} endpoints × {len(principals)} principals × 2 tenants → "
-        f"{requests} requests, {leaks} leaks, {len(problems)} problems"
-    )
+    with capsys.disabled():
+        print(
+            f"\nisolation matrix: {len(ops)} endpoints × {len(principals)} principals × 2 tenants → "
+            f"{requests} requests, {leaks} leaks, {len(problems)} problems"
+        )
     assert problems == [], "\n".join(problems)
     assert requests > 500

@@ -1,0 +1,38 @@
+import createClient from "openapi-fetch";
+import { createAuthFetch, singleFlight } from "@/api/auth-fetch";
+import type { paths } from "@/api/schema";
+import { sessionStore } from "@/api/session-store";
+import type { Session } from "@/api/types";
+
+/** Asks for a new session with the stored refresh token; single-flight, see `singleFlight`. */
+export const refreshSession = singleFlight(async (): Promise<Session | null> => {
+  const refreshToken = sessionStore.refreshToken();
+  if (!refreshToken) return null;
+  try {
+    const response = await fetch("/api/auth/refresh", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    });
+    if (!response.ok) {
+      // Only a definite refusal ends the session; a network hiccup keeps the token for another try.
+      if (response.status === 401 || response.status === 403) sessionStore.clear();
+      return null;
+    }
+    const session = (await response.json()) as Session;
+    sessionStore.set(session);
+    return session;
+  } catch {
+    return null;
+  }
+});
+
+const authFetch = createAuthFetch({
+  baseFetch: (request) => fetch(request),
+  getAccessToken: () => sessionStore.accessToken(),
+  refresh: async () => (await refreshSession())?.access_token ?? null,
+  onSessionLost: () => sessionStore.clear(),
+});
+
+/** The typed API client; every call goes through the refresh-once-on-401 fetch. */
+export const api = createClient<paths>({ baseUrl: window.location.origin, fetch: authFetch });

@@ -1,0 +1,78 @@
+import { lazy, Suspense, type ReactNode } from "react";
+import { createBrowserRouter } from "react-router-dom";
+import { NotFoundPage } from "@/app/not-found-page";
+import { AppShell } from "@/components/layout/app-shell";
+import { rolesFor } from "@/components/layout/navigation";
+import { Spinner } from "@/components/ui/spinner";
+import { AcceptInvitePage } from "@/features/auth/accept-invite-page";
+import { CheckEmailPage } from "@/features/auth/check-email-page";
+import { ForgotPasswordPage } from "@/features/auth/forgot-password-page";
+import { RedirectIfSignedIn, RequireAuth, RequireRole } from "@/features/auth/guards";
+import { ResetPasswordPage } from "@/features/auth/reset-password-page";
+import { SignInPage } from "@/features/auth/sign-in-page";
+import { SignUpPage } from "@/features/auth/sign-up-page";
+import { VerifyEmailPage } from "@/features/auth/verify-email-page";
+import { JoinPage } from "@/features/join/join-page";
+
+// Dashboard pages load on first visit; the sign-in screens stay in the first bundle.
+const AccountPage = lazy(() => import("@/features/account/account-page").then((module) => ({ default: module.AccountPage })));
+const AdvertisersPage = lazy(() => import("@/features/advertisers/advertisers-page").then((module) => ({ default: module.AdvertisersPage })));
+const ApiKeysPage = lazy(() => import("@/features/api-keys/api-keys-page").then((module) => ({ default: module.ApiKeysPage })));
+const AuditPage = lazy(() => import("@/features/audit/audit-page").then((module) => ({ default: module.AuditPage })));
+const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
+const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
+const RegistrationLinksPage = lazy(() => import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })));
+const SettingsPage = lazy(() => import("@/features/settings/settings-page").then((module) => ({ default: module.SettingsPage })));
+const TeamPage = lazy(() => import("@/features/team/team-page").then((module) => ({ default: module.TeamPage })));
+const UsersPage = lazy(() => import("@/features/users/users-page").then((module) => ({ default: module.UsersPage })));
+
+function PageFallback() {
+  return (
+    <div className="flex justify-center py-20 text-muted-foreground">
+      <Spinner className="size-5" />
+    </div>
+  );
+}
+
+/** A dashboard page open to the roles whose sidebar lists it. */
+function guarded(path: string, page: ReactNode) {
+  return { path: path === "/" ? undefined : path.slice(1), index: path === "/", element: (
+      <RequireRole roles={rolesFor(path)}>
+        <Suspense fallback={<PageFallback />}>{page}</Suspense>
+      </RequireRole>
+    ), };
+}
+
+const signedOut = (page: ReactNode) => <RedirectIfSignedIn>{page}</RedirectIfSignedIn>;
+
+export const router = createBrowserRouter([
+  { path: "/sign-in", element: signedOut(<SignInPage />) },
+  { path: "/sign-up", element: signedOut(<SignUpPage />) },
+  { path: "/check-email", element: <CheckEmailPage /> },
+  { path: "/verify-email", element: <VerifyEmailPage /> },
+  { path: "/forgot-password", element: signedOut(<ForgotPasswordPage />) },
+  { path: "/reset-password", element: <ResetPasswordPage /> },
+  { path: "/accept-invite", element: <AcceptInvitePage /> },
+  { path: "/join/:code", element: <JoinPage /> },
+  {
+    path: "/",
+    element: (
+      <RequireAuth>
+        <AppShell />
+      </RequireAuth>
+    ),
+    children: [
+      guarded("/", <DashboardPage />),
+      guarded("/users", <UsersPage />),
+      guarded("/advertisers", <AdvertisersPage />),
+      guarded("/memberships", <MembershipsPage />),
+      guarded("/registration-links", <RegistrationLinksPage />),
+      guarded("/team", <TeamPage />),
+      guarded("/api-keys", <ApiKeysPage />),
+      guarded("/settings", <SettingsPage />),
+      guarded("/audit", <AuditPage />),
+      guarded("/account", <AccountPage />),
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);

@@ -1,0 +1,60 @@
+import { BuildingIcon, MenuIcon } from "lucide-react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Outlet, useLocation } from "react-router-dom";
+import { LanguageSwitch } from "@/components/layout/language-switch";
+import { SidebarContent } from "@/components/layout/sidebar";
+import { ThemeSwitch } from "@/components/layout/theme-switch";
+import { UserMenu } from "@/components/layout/user-menu";
+import { Button } from "@/components/ui/button";
+import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
+import { useRequiredSession } from "@/features/auth/use-session";
+
+function ContextBadge() {
+  const { t } = useTranslation();
+  const { user, context } = useRequiredSession();
+  if (user.role !== "affiliate") return null;
+  return (
+    <div data-testid="current-context" className="hidden min-w-0 items-center gap-2 rounded-md border px-2.5 py-1 text-xs sm:flex">
+      <BuildingIcon className="size-3.5 text-muted-foreground" />
+      <span className="text-muted-foreground">{t("context.workingIn")}</span>
+      <span className="truncate font-medium">{context.advertiser_name ?? t("context.none")}</span>
+    </div>
+  );
+}
+
+export function AppShell() {
+  const { t } = useTranslation();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const location = useLocation();
+  return (
+    <div className="flex min-h-svh">
+      <aside className="sticky top-0 hidden h-svh w-64 shrink-0 border-r border-sidebar-border bg-sidebar lg:block">
+        <SidebarContent />
+      </aside>
+      <Sheet open={drawerOpen} onOpenChange={setDrawerOpen}>
+        <SheetContent>
+          <SheetTitle className="sr-only">{t("nav.label")}</SheetTitle>
+          <SheetDescription className="sr-only">{t("nav.label")}</SheetDescription>
+          <SidebarContent onNavigate={() => setDrawerOpen(false)} />
+        </SheetContent>
+      </Sheet>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b bg-background/80 px-4 backdrop-blur lg:px-8">
+          <Button variant="ghost" size="icon-sm" className="lg:hidden" aria-label={t("topbar.openMenu")} onClick={() => setDrawerOpen(true)}>
+            <MenuIcon />
+          </Button>
+          <ContextBadge />
+          <div className="ml-auto flex items-center gap-2">
+            <LanguageSwitch />
+            <ThemeSwitch />
+            <UserMenu />
+          </div>
+        </header>
+        <main key={location.pathname} className="mx-auto w-full max-w-6xl flex-1 space-y-6 px-4 py-6 lg:px-8 lg:py-8">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { navigationFor, rolesFor } from "@/components/layout/navigation";
+
+const paths = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role).map((item) => item.labelKey);
+
+describe("sidebar per role", () => {
+  it("gives owners and platform admins users, advertisers and the audit log", () => {
+    const expected = ["nav.dashboard", "nav.users", "nav.advertisers", "nav.audit", "nav.account"];
+    expect(paths("owner")).toEqual(expected);
+    expect(paths("platform_admin")).toEqual(expected);
+  });
+
+  it("gives support read access to users and the audit log", () => {
+    expect(paths("support")).toEqual(["nav.dashboard", "nav.users", "nav.audit", "nav.account"]);
+  });
+
+  it("gives advertisers their workspace", () => {
+    expect(paths("advertiser")).toEqual([
+      "nav.dashboard",
+      "nav.affiliates",
+      "nav.registrationLinks",
+      "nav.team",
+      "nav.apiKeys",
+      "nav.settings",
+      "nav.audit",
+      "nav.account",
+    ]);
+  });
+
+  it("gives affiliates their advertisers only", () => {
+    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.myAdvertisers", "nav.account"]);
+  });
+
+  it("guards each route with the roles whose sidebar shows it", () => {
+    expect(rolesFor("/memberships").sort()).toEqual(["advertiser", "affiliate"]);
+    expect(rolesFor("/users").sort()).toEqual(["owner", "platform_admin", "support"]);
+    expect(rolesFor("/nowhere")).toEqual([]);
+  });
+});

@@ -1,0 +1,171 @@
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { BanIcon, CheckIcon, HandshakeIcon, RotateCcwIcon, XIcon } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router-dom";
+import { toast } from "sonner";
+import { unwrap } from "@/api/api-error";
+import { api } from "@/api/client";
+import { queryClient } from "@/api/query-client";
+import type { Membership, MembershipStatus } from "@/api/types";
+import { DataTable, type Column } from "@/components/data-table";
+import { PageHeader } from "@/components/page-header";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { useRequiredSession } from "@/features/auth/use-session";
+import { MembershipStatusBadge } from "@/features/memberships/membership-status-badge";
+import { useSwitchContext } from "@/features/memberships/use-switch-context";
+import { formatDate } from "@/lib/format";
+import { useErrorMessage } from "@/lib/use-error-message";
+
+const STATUSES: MembershipStatus[] = ["pending", "active", "rejected", "blocked"];
+type Decision = "active" | "rejected" | "blocked";
+
+function isStatus(value: string | null): value is MembershipStatus {
+  return value !== null && (STATUSES as string[]).includes(value);
+}
+
+export function MembershipsPage() {
+  const { t, i18n } = useTranslation();
+  const { user } = useRequiredSession();
+  const isAdvertiser = user.role === "advertiser";
+  const [params, setParams] = useSearchParams();
+  const raw = params.get("status");
+  const status = isStatus(raw) ? raw : undefined;
+
+  const memberships = useQuery({
+    queryKey: ["memberships", { status }],
+    queryFn: () => unwrap(api.GET("/api/memberships", { params: { query: status ? { status } : {} } })),
+  });
+
+  const columns: Column<Membership>[] = isAdvertiser
+    ? [
+        {
+          id: "affiliate",
+          header: t("memberships.columns.affiliate"),
+          cell: (row) => (
+            <div className="min-w-0">
+              <div className="font-medium">{row.affiliate_name}</div>
+              <div className="text-xs text-muted-foreground">{row.affiliate_email}</div>
+            </div>
+          ),
+        },
+        { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
+        { id: "applied", header: t("memberships.columns.applied"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+        { id: "actions", header: <span className="sr-only">{t("common.actions")}</span>, cell: (row) => <AdvertiserActions membership={row} />, className: "text-right" },
+      ]
+    : [
+        { id: "advertiser", header: t("memberships.columns.advertiser"), cell: (row) => <span className="font-medium">{row.advertiser_name}</span> },
+        { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
+        { id: "applied", header: t("memberships.columns.applied"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+        { id: "actions", header: <span className="sr-only">{t("common.actions")}</span>, cell: (row) => <AffiliateActions membership={row} />, className: "text-right" },
+      ];
+
+  return (
+    <>
+      <PageHeader
+        title={t(isAdvertiser ? "memberships.advertiserTitle" : "memberships.affiliateTitle")}
+        description={t(isAdvertiser ? "memberships.advertiserDescription" : "memberships.affiliateDescription")}
+      />
+      <Tabs
+        value={status ?? "all"}
+        onValueChange={(value) => {
+          const next = new URLSearchParams(params);
+          if (value === "all") next.delete("status");
+          else next.set("status", value);
+          setParams(next, { replace: true });
+        }}
+      >
+        <TabsList className="max-w-full overflow-x-auto">
+          <TabsTrigger value="all" data-testid="memberships-filter-all">{t("common.all")}</TabsTrigger>
+          {STATUSES.map((value) => (
+            <TabsTrigger key={value} value={value} data-testid={`memberships-filter-${value}`}>
+              {t(`memberships.filter.${value}`)}
+            </TabsTrigger>
+          ))}
+        </TabsList>
+      </Tabs>
+      <Card>
+        <DataTable
+          columns={columns}
+          rows={memberships.data?.items}
+          rowKey={(row) => `${row.advertiser_id}:${row.affiliate_id}`}
+          rowTestId={(row) => `membership-row-${isAdvertiser ? row.affiliate_id : row.advertiser_id}`}
+          isLoading={memberships.isPending}
+          error={memberships.error}
+          onRetry={() => void memberships.refetch()}
+          empty={{
+            icon: HandshakeIcon,
+            title: t(isAdvertiser ? "memberships.emptyAdvertiserTitle" : "memberships.emptyAffiliateTitle"),
+            description: t(isAdvertiser ? "memberships.emptyAdvertiserText" : "memberships.emptyAffiliateText"),
+          }}
+        />
+      </Card>
+    </>
+  );
+}
+
+function AdvertiserActions({ membership }: { membership: Membership }) {
+  const { t } = useTranslation();
+  const errorMessage = useErrorMessage();
+  const decide = useMutation({
+    mutationFn: (status: Decision) =>
+      unwrap(api.PATCH("/api/memberships/{affiliate_id}", { params: { path: { affiliate_id: membership.affiliate_id } }, body: { status } })),
+    onSuccess: (updated) => {
+      toast.success(t(`memberships.toast.${updated.status}`, { name: updated.affiliate_name }));
+      void queryClient.invalidateQueries({ queryKey: ["memberships"] });
+    },
+    onError: (error) => toast.error(errorMessage(error)),
+  });
+  const id = membership.affiliate_id;
+  const busy = decide.isPending;
+  const approve = (
+    <Button size="sm" disabled={busy} onClick={() => decide.mutate("active")} data-testid={`membership-approve-${id}`}>
+      <CheckIcon /> {t("memberships.actions.approve")}
+    </Button>
+  );
+  return (
+    <div className="flex justify-end gap-2">
+      {membership.status === "pending" ? (
+        <>
+          {approve}
+          <Button size="sm" variant="outline" disabled={busy} onClick={() => decide.mutate("rejected")} data-testid={`membership-reject-${id}`}>
+            <XIcon /> {t("memberships.actions.reject")}
+          </Button>
+        </>
+      ) : null}
+      {membership.status === "active" ? (
+        <Button size="sm" variant="outline" disabled={busy} onClick={() => decide.mutate("blocked")} data-testid={`membership-block-${id}`}>
+          <BanIcon /> {t("memberships.actions.block")}
+        </Button>
+      ) : null}
+      {membership.status === "rejected" ? approve : null}
+      {membership.status === "blocked" ? (
+        <Button size="sm" variant="outline" disabled={busy} onClick={() => decide.mutate("active")} data-testid={`membership-unblock-${id}`}>
+          <RotateCcwIcon /> {t("memberships.actions.unblock")}
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+function AffiliateActions({ membership }: { membership: Membership }) {
+  const { t } = useTranslation();
+  const { context } = useRequiredSession();
+  const switchContext = useSwitchContext();
+  if (membership.status !== "active") return null;
+  if (context.advertiser_id === membership.advertiser_id) {
+    return <span className="text-xs text-muted-foreground">{t("memberships.current")}</span>;
+  }
+  return (
+    <Button
+      size="sm"
+      variant="outline"
+      disabled={switchContext.isPending}
+      onClick={() => switchContext.mutate(membership.advertiser_id)}
+      data-testid={`membership-switch-${membership.advertiser_id}`}
+    >
+      {t("memberships.actions.switch")}
+    </Button>
+  );
+}

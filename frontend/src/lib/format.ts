@@ -1,0 +1,34 @@
+/** Dates and money as the current language writes them. */
+export function formatDateTime(value: string | null | undefined, language: string): string {
+  if (!value) return "—";
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
+export function formatDate(value: string | null | undefined, language: string): string {
+  if (!value) return "—";
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium" }).format(date);
+}
+
+export function formatNumber(value: number, language: string): string {
+  return new Intl.NumberFormat(language).format(value);
+}
+
+/** Money arrives in minor units; the currency says how many digits the minor unit has. */
+export function formatMoney(minor: number, currency: string, language: string): string {
+  try {
+    const format = new Intl.NumberFormat(language, { style: "currency", currency });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+/** Today's date in UTC as YYYY-MM-DD, the day boundary the stats API uses. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

@@ -1,0 +1,27 @@
+import "@/index.css";
+import "@/i18n";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { RouterProvider } from "react-router-dom";
+import { queryClient } from "@/api/query-client";
+import { router } from "@/app/router";
+import { Toaster } from "@/components/ui/sonner";
+import { SessionBootstrap } from "@/features/auth/session-bootstrap";
+import { ThemeProvider } from "@/theme/theme-provider";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("#root missing from index.html");
+
+createRoot(root).render(
+  <StrictMode>
+    <ThemeProvider>
+      <QueryClientProvider client={queryClient}>
+        <SessionBootstrap>
+          <RouterProvider router={router} />
+        </SessionBootstrap>
+        <Toaster />
+      </QueryClientProvider>
+    </ThemeProvider>
+  </StrictMode>,
+);

@@ -64,7 +64,7 @@ def summary(demo: dict[str, Any]) -> str:
         f"E-mails sent (verification, reset, invitations): {demo['mailbox']}",
         "",
         "Try it:",
-        f"  curl -si '{demo['offers'][0]['tracking_link']}' | grep -i ^location",
+        f"  curl -si -A 'Mozilla/5.0 (X11; Linux x86_64)' '{demo['offers'][0]['tracking_link']}' | grep -i ^location",
         "  then replace {click_id}, {status} and {txn_id} in the postback URL and open it; the",
         "  dashboard's home (or GET /api/stats) shows the numbers within seconds.",
         "",

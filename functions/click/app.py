@@ -12,7 +12,7 @@ from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.pages import unavailable_page
 from partnerka.tracking.repository import CachedRouteRepository, ClickRepository
-from partnerka.tracking.service import Redirect, record_click
+from partnerka.tracking.service import record_click
 
 settings = get_settings()
 routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
@@ -35,12 +35,8 @@ def handler(event: http.Event, context: Any) -> http.Response:
     except Exception:
         logger.exception("click routing failed", offer_id=request.offer_id)
         return http.html(404, unavailable_page(http.header(event, "accept-language")))
-    if isinstance(outcome, Redirect):
+    if outcome.reason is not None:
+        logger.info("click refused", reason=outcome.reason.value, offer_id=request.offer_id)
+    if outcome.location:
         return http.redirect(outcome.location)
-    logger.info(
-        "click rejected",
-        reason=outcome.reason.value,
-        offer_id=request.offer_id,
-        affiliate_id=request.affiliate_id,
-    )
     return http.html(404, unavailable_page(http.header(event, "accept-language")))

@@ -15,6 +15,9 @@ from tests.e2e.conftest import Platform
 
 pytestmark = pytest.mark.e2e
 
+# httpx's own User-Agent is a bot's, and bots are sent away from the landing.
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+
 
 def login(client: httpx.Client, demo: dict[str, Any], role: str) -> dict[str, str]:
     """Sign in through the API like the dashboard does (the demo affiliate has one advertiser,
@@ -61,7 +64,7 @@ def wait_for_stats(client: httpx.Client, headers: dict[str, str], want: dict[str
 def test_click_postback_and_statistics_end_to_end(platform: Platform) -> None:
     runtime, demo = platform.runtime, platform.demo
     sneakers, newsletter = demo["offers"]
-    with httpx.Client(base_url=runtime.url, timeout=10) as client:
+    with httpx.Client(base_url=runtime.url, timeout=10, headers={"user-agent": BROWSER}) as client:
         # Given a visitor on each demo link, redirected with the macros filled in
         response = client.get(sneakers["tracking_link"])
         location = urlsplit(response.headers["location"])
@@ -93,7 +96,7 @@ def test_click_postback_and_statistics_end_to_end(platform: Platform) -> None:
 def test_bad_requests_get_clear_answers_never_a_5xx(platform: Platform) -> None:
     runtime, demo = platform.runtime, platform.demo
     sneakers = demo["offers"][0]
-    with httpx.Client(base_url=runtime.url, timeout=10) as client:
+    with httpx.Client(base_url=runtime.url, timeout=10, headers={"user-agent": BROWSER}) as client:
         unknown = client.get(
             "/click", params={"o": "01JZZZZZZZZZZZZZZZZZZZZZZZ", "a": demo["affiliate"]["id"]}
         )

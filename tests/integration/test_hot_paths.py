@@ -12,7 +12,7 @@ import boto3
 from partnerka.common import dynamo
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.routing import OfferStatus
-from partnerka.offers.service import set_offer_status
+from partnerka.offers.service import create_offer, set_offer_status
 from tests.conftest import TEST_STACK
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import build_world
@@ -82,7 +82,33 @@ def test_unknown_paused_or_unapproved_traffic_gets_a_page_not_a_5xx(load_functio
         response = click.handler(http_event("GET", "/click", query, {"accept-language": "ru-RU,ru"}), CONTEXT)
         assert response["statusCode"] == 404
         assert "Ссылка недоступна" in response["body"]
-    assert clicks_in_table() == []
+    # Only the click on the real (paused) offer is kept, with its reason; junk stores nothing
+    (stored,) = [dynamo.decode(item) for item in clicks_in_table()]
+    assert (stored["offer_id"], stored["reason"]) == (world.offer.offer_id, "offer_paused")
+
+
+def test_geo_refused_visitor_goes_to_the_offers_fallback(load_function: FunctionLoader) -> None:
+    world = build_world()
+    offer = create_offer(
+        OfferRepository(),
+        world.advertiser_id,
+        "US only",
+        "CPA",
+        [("https://a.example/?c={click_id}", 1), ("https://b.example/?c={click_id}", 1)],
+        "1",
+        "2",
+        "USD",
+        geo_allow=["US"],
+        fallback_url="https://fallback.example/?o={offer_id}&c={country}",
+    )
+    click = load_function("click")
+    query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
+    refused = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "FR"}), CONTEXT)
+    assert refused["headers"]["location"] == f"https://fallback.example/?o={offer.offer_id}&c=FR"
+    admitted = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "US"}), CONTEXT)
+    assert urlsplit(admitted["headers"]["location"]).netloc in {"a.example", "b.example"}
+    reasons = sorted(str(dynamo.decode(item).get("reason")) for item in clicks_in_table())
+    assert reasons == ["None", "geo_blocked"]
 
 
 def test_affiliate_not_approved_by_the_advertiser_is_not_redirected(load_function: FunctionLoader) -> None:

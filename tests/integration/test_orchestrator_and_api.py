@@ -125,6 +125,7 @@ def test_stats_api_reports_what_the_orchestrator_counted(
     assert report["totals"] | {"key": "total"} == {
         "key": "total",
         "clicks": 3,
+        "blocked": 0,
         "leads": 1,
         "sales": 1,
         "rejected": 0,

@@ -25,7 +25,7 @@ class World:
 
 
 def build_world(
-    landing_url: str = "https://shop.example/land?cid={click_id}&s1={sub1}&o={offer_id}",
+    landing: str = "https://shop.example/land?cid={click_id}&s1={sub1}&o={offer_id}",
     with_people: bool = False,
 ) -> World:
     service, _ = account_services(get_settings())
@@ -36,7 +36,7 @@ def build_world(
     provisioning.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
     provisioning.set_membership(repo, advertiser.id, outsider.affiliate_id, MembershipStatus.PENDING)
     offer = create_offer(
-        OfferRepository(), advertiser.id, "Sneakers", "CPA", landing_url, "12.50", "20.00", "USD"
+        OfferRepository(), advertiser.id, "Sneakers", "CPA", landing, "12.50", "20.00", "USD"
     )
     world = World(advertiser.id, affiliate.affiliate_id, offer, outsider.affiliate_id)
     if with_people:

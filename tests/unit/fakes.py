@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
 from partnerka.conversions.models import Conversion
-from partnerka.offers.routing import OfferRoute, OfferStatus, PayoutModel
+from partnerka.offers.routing import Landing, OfferRoute, OfferStatus, PayoutModel
 from partnerka.stats.models import Increments, RollupKey, StoredRollup
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import PostbackRules
@@ -22,7 +22,7 @@ def offer_route(**changes: object) -> OfferRoute:
         "advertiser_id": ADVERTISER,
         "status": OfferStatus.ACTIVE,
         "model": PayoutModel.CPA,
-        "landing_url": "https://shop.example/?cid={click_id}&s1={sub1}&aff={affiliate_id}",
+        "landings": (Landing("https://shop.example/?cid={click_id}&s1={sub1}&aff={affiliate_id}", 1),),
         "currency": "USD",
         "payout_minor": 1250,
         "revenue_minor": 2000,

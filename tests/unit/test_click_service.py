@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
@@ -7,10 +8,10 @@ import pytest
 
 from partnerka.accounts.routing import AccountStatus
 from partnerka.common.ids import is_click_id
-from partnerka.offers.routing import OfferStatus
+from partnerka.offers.routing import Landing, OfferStatus
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
-from partnerka.tracking.service import Redirect, Rejected, RejectReason, record_click
+from partnerka.tracking.service import ClickOutcome, RejectReason, record_click
 from tests.unit.fakes import (
     ADVERTISER,
     AFFILIATE,
@@ -23,19 +24,22 @@ from tests.unit.fakes import (
 
 NOW = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
 NO_GEO = GeoLocator("/nonexistent.mmdb")
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
+FALLBACK = "https://fallback.example/?from={offer_id}&why=refused"
 
 
-def click(routes: FakeRoutes, clicks: FakeClicks, **changes: object) -> Redirect | Rejected:
+def click(routes: FakeRoutes, clicks: FakeClicks, roll: float = 0.0, **changes: object) -> ClickOutcome:
     values: dict[str, object] = {
         "offer_id": OFFER,
         "affiliate_id": AFFILIATE,
         "subs": {"sub1": "summer sale&more", "sub2": "x", "o": OFFER, "junk": "y"},
         "ip": "203.0.113.9",
-        "user_agent": "Mozilla/5.0",
+        "user_agent": BROWSER,
         "viewer_country": "de",
     }
     values.update(changes)
-    return record_click(ClickRequest(**values), routes, clicks, NO_GEO, NOW, ttl_days=30)  # type: ignore[arg-type]
+    request = ClickRequest(**values)  # type: ignore[arg-type]
+    return record_click(request, routes, clicks, NO_GEO, NOW, ttl_days=30, roll=lambda: roll)
 
 
 def test_routable_click_is_stored_once_and_redirects_with_encoded_macros() -> None:
@@ -44,11 +48,18 @@ def test_routable_click_is_stored_once_and_redirects_with_encoded_macros() -> No
     # When a visitor clicks
     outcome = click(routes, clicks)
     # Then one click is stored with the visitor's data and the landing URL carries it, URL-encoded
-    assert isinstance(outcome, Redirect)
+    assert outcome.reason is None
+    assert outcome.click is not None
+    assert outcome.location is not None
     assert list(clicks.items) == [outcome.click.click_id]
     stored = clicks.items[outcome.click.click_id]
     assert is_click_id(stored.click_id)
-    assert (stored.advertiser_id, stored.country, stored.ip) == (ADVERTISER, "DE", "203.0.113.9")
+    assert (stored.advertiser_id, stored.country, stored.ip, stored.reason) == (
+        ADVERTISER,
+        "DE",
+        "203.0.113.9",
+        None,
+    )
     assert stored.subs == {"sub1": "summer sale&more", "sub2": "x"}
     assert stored.expires_at == int(NOW.timestamp()) + 30 * 86400
     query = parse_qs(urlsplit(outcome.location).query)
@@ -56,41 +67,98 @@ def test_routable_click_is_stored_once_and_redirects_with_encoded_macros() -> No
     assert "summer%20sale%26more" in outcome.location
 
 
+def test_country_and_timestamp_macros_are_filled() -> None:
+    landing = (Landing("https://shop.example/?c={country}&t={timestamp}&x={nope}", 1),)
+    outcome = click(FakeRoutes([offer_route(landings=landing)], [affiliate_route()]), FakeClicks())
+    assert outcome.location == f"https://shop.example/?c=DE&t={int(NOW.timestamp())}&x="
+
+
+def test_landings_rotate_by_weight() -> None:
+    landings = (Landing("https://a.example/", 3), Landing("https://b.example/", 1))
+    routes = FakeRoutes([offer_route(landings=landings)], [affiliate_route()])
+    seen = Counter(click(routes, FakeClicks(), roll=i / 100).location for i in range(100))
+    assert seen == {"https://a.example/": 75, "https://b.example/": 25}
+
+
 @pytest.mark.parametrize(
-    ("offers", "affiliates", "reason"),
+    ("offer", "affiliates", "changes", "reason"),
     [
-        ([], [affiliate_route()], RejectReason.UNKNOWN_OFFER),
-        ([offer_route(status=OfferStatus.PAUSED)], [affiliate_route()], RejectReason.OFFER_INACTIVE),
-        ([offer_route()], [], RejectReason.UNKNOWN_AFFILIATE),
+        (offer_route(status=OfferStatus.PAUSED), [affiliate_route()], {}, RejectReason.OFFER_PAUSED),
+        (offer_route(), [], {}, RejectReason.UNKNOWN_AFFILIATE),
         (
-            [offer_route()],
+            offer_route(),
             [affiliate_route(status=AccountStatus.SUSPENDED)],
+            {},
             RejectReason.AFFILIATE_NOT_APPROVED,
         ),
         (
-            [offer_route()],
+            offer_route(),
             [affiliate_route(approved_advertisers=frozenset())],
+            {},
             RejectReason.AFFILIATE_NOT_APPROVED,
         ),
+        (offer_route(geo_allow=frozenset({"US", "CA"})), [affiliate_route()], {}, RejectReason.GEO_BLOCKED),
+        (offer_route(geo_deny=frozenset({"DE"})), [affiliate_route()], {}, RejectReason.GEO_BLOCKED),
+        (
+            offer_route(geo_allow=frozenset({"US"})),
+            [affiliate_route()],
+            {"viewer_country": None},
+            RejectReason.GEO_BLOCKED,
+        ),
+        (offer_route(), [affiliate_route()], {"user_agent": "curl/8.4.0"}, RejectReason.BOT),
+        (
+            offer_route(),
+            [affiliate_route()],
+            {"user_agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"},
+            RejectReason.BOT,
+        ),
+        (offer_route(), [affiliate_route()], {"user_agent": ""}, RejectReason.BOT),
     ],
 )
-def test_unroutable_click_is_rejected_and_nothing_is_stored(offers, affiliates, reason) -> None:  # type: ignore[no-untyped-def]
+def test_refused_click_is_recorded_with_its_reason_and_sent_to_the_fallback(
+    offer, affiliates, changes, reason
+) -> None:  # type: ignore[no-untyped-def]
     clicks = FakeClicks()
-    outcome = click(FakeRoutes(offers, affiliates), clicks)
-    assert outcome == Rejected(reason)
+    outcome = click(FakeRoutes([offer], affiliates), clicks, **changes)
+    assert outcome.reason is reason
+    assert outcome.location is None  # no fallback: the plain page
+    (stored,) = clicks.items.values()
+    assert stored.reason == reason.value
+
+
+def test_the_first_broken_rule_is_the_reason() -> None:
+    # Given a paused offer that also refuses the visitor's country, and a bot
+    offer = offer_route(status=OfferStatus.PAUSED, geo_deny=frozenset({"DE"}))
+    outcome = click(FakeRoutes([offer], [affiliate_route()]), FakeClicks(), user_agent="curl/8")
+    assert outcome.reason is RejectReason.OFFER_PAUSED
+
+
+def test_refused_visitor_goes_to_the_offers_fallback_with_macros() -> None:
+    offer = offer_route(geo_allow=frozenset({"US"}), fallback_url=FALLBACK)
+    outcome = click(FakeRoutes([offer], [affiliate_route()]), FakeClicks())
+    assert outcome.reason is RejectReason.GEO_BLOCKED
+    assert outcome.location == f"https://fallback.example/?from={OFFER}&why=refused"
+
+
+def test_unknown_or_malformed_offers_store_nothing_and_cost_no_lookup() -> None:
+    routes, clicks = FakeRoutes([offer_route()], [affiliate_route()]), FakeClicks()
+    assert click(routes, clicks, offer_id="'; drop table").reason is RejectReason.UNKNOWN_OFFER
+    assert routes.lookups == 0
+    assert click(routes, clicks, offer_id="01JZZZZZZZZZZZZZZZZZZZZZZZ").reason is RejectReason.UNKNOWN_OFFER
     assert clicks.items == {}
 
 
-def test_malformed_ids_are_refused_without_any_lookup() -> None:
-    routes = FakeRoutes([offer_route()], [affiliate_route()])
-    assert click(routes, FakeClicks(), offer_id="'; drop table") == Rejected(RejectReason.UNKNOWN_OFFER)
-    assert click(routes, FakeClicks(), affiliate_id="") == Rejected(RejectReason.UNKNOWN_AFFILIATE)
-    assert routes.lookups == 0
+def test_a_malformed_affiliate_id_is_recorded_as_unknown_without_storing_it() -> None:
+    clicks = FakeClicks()
+    outcome = click(FakeRoutes([offer_route()], [affiliate_route()]), clicks, affiliate_id="<script>" * 50)
+    assert outcome.reason is RejectReason.UNKNOWN_AFFILIATE
+    (stored,) = clicks.items.values()
+    assert stored.affiliate_id == "-"
 
 
 def test_visitor_is_still_redirected_when_the_click_cannot_be_stored() -> None:
     outcome = click(FakeRoutes([offer_route()], [affiliate_route()]), FakeClicks(fail=True))
-    assert isinstance(outcome, Redirect)
+    assert outcome.location is not None
     assert outcome.location.startswith("https://shop.example/?cid=")
 
 
@@ -100,8 +168,8 @@ def test_long_values_are_cut_not_refused() -> None:
         FakeRoutes([offer_route()], [affiliate_route()]),
         clicks,
         subs={"sub3": "a" * 5000},
-        user_agent="b" * 5000,
+        user_agent=BROWSER + "b" * 5000,
     )
-    assert isinstance(outcome, Redirect)
+    assert outcome.click is not None
     assert len(outcome.click.subs["sub3"]) == 512
     assert len(outcome.click.user_agent) == 512

@@ -10,7 +10,7 @@ from partnerka.conversions.service import ClickExpired, ClickNotFound, InvalidSe
 from partnerka.offers.routing import PayoutModel
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
-from partnerka.tracking.service import Redirect, record_click
+from partnerka.tracking.service import record_click
 from tests.unit.fakes import (
     AFFILIATE,
     OFFER,
@@ -25,9 +25,12 @@ NOW = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
 
 
 def given_a_click(routes: FakeRoutes, clicks: FakeClicks) -> str:
-    request = ClickRequest(OFFER, AFFILIATE, {"sub1": "fb"}, "203.0.113.9", "Mozilla/5.0", "FR")
+    request = ClickRequest(
+        OFFER, AFFILIATE, {"sub1": "fb"}, "203.0.113.9", "Mozilla/5.0 (Windows NT 10.0)", "FR"
+    )
     outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30)
-    assert isinstance(outcome, Redirect)
+    assert outcome.reason is None
+    assert outcome.click is not None
     return outcome.click.click_id
 
 
@@ -147,3 +150,13 @@ def test_postback_from_outside_the_advertisers_whitelist_is_refused(world) -> No
     assert caught.value.status == 403
     assert world[2].items == {}
     assert not postback(world, click_id, source_ip="198.51.100.77").duplicate
+
+
+def test_a_refused_click_cannot_convert(world) -> None:  # type: ignore[no-untyped-def]
+    routes, clicks, _ = world
+    request = ClickRequest(OFFER, AFFILIATE, {}, "203.0.113.9", "curl/8.0", "FR")
+    outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30)
+    assert outcome.click is not None
+    with pytest.raises(ClickNotFound):
+        postback(world, outcome.click.click_id)
+    assert world[2].items == {}

@@ -21,6 +21,9 @@ router = Router()  # type: ignore[no-untyped-call]
 class StatsRowOut(BaseModel):
     key: str
     clicks: int
+    """Clicks that reached a landing."""
+    blocked: int
+    """Clicks a check refused (paused offer, GEO, bot, …), kept with their reason."""
     leads: int
     sales: int
     rejected: int
@@ -33,6 +36,7 @@ class StatsRowOut(BaseModel):
         return cls(
             key=row.key,
             clicks=row.clicks,
+            blocked=row.blocked,
             leads=row.leads,
             sales=row.sales,
             rejected=row.rejected,

@@ -389,7 +389,7 @@ class AccountService:
         if principal.api_key_id:
             return principal, User(
                 user_id=principal.user_id,
-                email="",
+                email=principal.user_id,  # "api_key:<id>": what audit entries name as the actor
                 name="API key",
                 role=Role.ADVERTISER.value,
                 advertiser_id=principal.advertiser_id,

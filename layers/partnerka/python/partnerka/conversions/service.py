@@ -60,6 +60,8 @@ def record_conversion(
     click = clicks.get(postback.click_id) if is_click_id(postback.click_id) else None
     if click is None:
         raise ClickNotFound(f"no click with id '{postback.click_id}'")
+    if click.reason:
+        raise ClickNotFound(f"click '{postback.click_id}' was refused ({click.reason}) and cannot convert")
     if click.expires_at <= now.timestamp():
         raise ClickExpired(f"click '{postback.click_id}' is past its attribution window")
     offer, rules = routes.postback_rules(click.offer_id, click.advertiser_id)

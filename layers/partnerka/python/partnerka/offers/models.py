@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 
 from partnerka.common.pynamo import CoreItem
-from partnerka.offers.routing import OfferRoute, OfferStatus, PayoutModel
+from partnerka.offers.routing import OfferRoute, OfferStatus, PayoutModel, decode_landings
 
 
 class Offer(CoreItem):
@@ -22,7 +22,10 @@ class Offer(CoreItem):
     payout_minor = NumberAttribute()
     revenue_minor = NumberAttribute()
     currency = UnicodeAttribute()
-    landing_url = UnicodeAttribute()
+    landings = UnicodeAttribute()  # JSON: [{"url", "weight"}], see offers.routing.encode_landings
+    geo_allow = UnicodeSetAttribute(null=True)
+    geo_deny = UnicodeSetAttribute(null=True)
+    fallback_url = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     postback_secret = UnicodeAttribute()
     created_at = UnicodeAttribute()
@@ -38,9 +41,12 @@ class Offer(CoreItem):
             advertiser_id=self.advertiser_id,
             status=OfferStatus(self.status),
             model=PayoutModel(self.model),
-            landing_url=self.landing_url,
+            landings=decode_landings(self.landings),
             currency=self.currency,
             payout_minor=int(self.payout_minor),
             revenue_minor=int(self.revenue_minor),
             postback_secret=self.postback_secret,
+            geo_allow=frozenset(self.geo_allow or ()),
+            geo_deny=frozenset(self.geo_deny or ()),
+            fallback_url=self.fallback_url or "",
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
@@ -20,7 +20,10 @@ class OfferRouteItem(CoreItem):
     advertiser_id = UnicodeAttribute()
     status = UnicodeAttribute()
     model = UnicodeAttribute()
-    landing_url = UnicodeAttribute()
+    landings = UnicodeAttribute()
+    geo_allow = UnicodeSetAttribute(null=True)
+    geo_deny = UnicodeSetAttribute(null=True)
+    fallback_url = UnicodeAttribute(null=True)
     currency = UnicodeAttribute()
     payout_minor = NumberAttribute()
     revenue_minor = NumberAttribute()

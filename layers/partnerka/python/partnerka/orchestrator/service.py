@@ -29,15 +29,17 @@ def _rollup_key(image: dict[str, Any], at: str) -> RollupKey:
         advertiser_id=image["advertiser_id"],
         hour=hour_bucket(parse_iso(at)),
         offer_id=image["offer_id"],
-        affiliate_id=image["affiliate_id"],
+        affiliate_id=image.get("affiliate_id", "-"),
         country=image.get("country", "ZZ"),
         device=describe_user_agent(image.get("ua", "")).device,
     )
 
 
 def click_contribution(image: dict[str, Any]) -> Contribution:
-    """A new click counts once, in the hour it happened."""
-    return Contribution(_rollup_key(image, image["created_at"]), {"clicks": 1})
+    """A new click counts once, in the hour it happened: as a click when it reached a landing, as
+    blocked when a check refused it."""
+    counter = "blocked" if image.get("reason") else "clicks"
+    return Contribution(_rollup_key(image, image["created_at"]), {counter: 1})
 
 
 def conversion_contribution(image: dict[str, Any]) -> Contribution:

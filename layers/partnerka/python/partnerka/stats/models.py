@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-COUNTERS = ("clicks", "leads", "sales", "rejected")
+COUNTERS = ("clicks", "blocked", "leads", "sales", "rejected")
 MONEY_PREFIXES = ("revenue_", "payout_")
 
 
@@ -55,6 +55,7 @@ class GroupBy(StrEnum):
 class StatsRow:
     key: str
     clicks: int = 0
+    blocked: int = 0
     leads: int = 0
     sales: int = 0
     rejected: int = 0
@@ -63,6 +64,7 @@ class StatsRow:
 
     def add(self, values: dict[str, int]) -> None:
         self.clicks += values.get("clicks", 0)
+        self.blocked += values.get("blocked", 0)
         self.leads += values.get("leads", 0)
         self.sales += values.get("sales", 0)
         self.rejected += values.get("rejected", 0)

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from partnerka.common.clock import iso_millis
+from partnerka.common.clock import iso_millis, parse_iso
 
 SUB_KEYS = tuple(f"sub{i}" for i in range(1, 11))
 # Long values are cut, not refused: a visitor is never turned away for an affiliate's long sub.
 MAX_SUB_LENGTH = 512
 MAX_USER_AGENT_LENGTH = 512
+# Stands for an affiliate id that names nobody, on clicks recorded for a real offer.
+UNKNOWN_AFFILIATE = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Click:
     created_at: datetime
     expires_at: int
     subs: dict[str, str] = field(default_factory=dict)
+    reason: str | None = None  # why the click was refused; None when it went to a landing
 
     def as_item(self) -> dict[str, Any]:
         return {
@@ -52,13 +55,12 @@ class Click:
             "ua": self.user_agent,
             "created_at": iso_millis(self.created_at),
             "expires_at": self.expires_at,
+            "reason": self.reason,
             **self.subs,
         }
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Click:
-        from partnerka.common.clock import parse_iso
-
         return cls(
             click_id=item["click_id"],
             offer_id=item["offer_id"],
@@ -70,4 +72,5 @@ class Click:
             created_at=parse_iso(item["created_at"]),
             expires_at=int(item["expires_at"]),
             subs={key: item[key] for key in SUB_KEYS if key in item},
+            reason=item.get("reason"),
         )

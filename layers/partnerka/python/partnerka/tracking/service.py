@@ -2,34 +2,48 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from partnerka.accounts.routing import AffiliateRoute
 from partnerka.common.ids import is_id, new_click_id
 from partnerka.common.observability import logger
+from partnerka.offers.routing import OfferRoute
+from partnerka.tracking.bots import looks_like_bot
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.macros import fill_macros
-from partnerka.tracking.models import MAX_SUB_LENGTH, MAX_USER_AGENT_LENGTH, SUB_KEYS, Click, ClickRequest
+from partnerka.tracking.models import (
+    MAX_SUB_LENGTH,
+    MAX_USER_AGENT_LENGTH,
+    SUB_KEYS,
+    UNKNOWN_AFFILIATE,
+    Click,
+    ClickRequest,
+)
 from partnerka.tracking.repository import ClickStore, RouteSource
 
 
 class RejectReason(StrEnum):
+    """Why a click was not sent to the offer's landing; stored on the click as `reason`."""
+
     UNKNOWN_OFFER = "unknown_offer"
-    OFFER_INACTIVE = "offer_inactive"
+    OFFER_PAUSED = "offer_paused"
     UNKNOWN_AFFILIATE = "unknown_affiliate"
     AFFILIATE_NOT_APPROVED = "affiliate_not_approved"
+    GEO_BLOCKED = "geo_blocked"
+    BOT = "bot"
 
 
 @dataclass(frozen=True, slots=True)
-class Redirect:
-    location: str
-    click: Click
+class ClickOutcome:
+    """Where the visitor goes (None: the plain page), the stored click, and why it was refused."""
 
-
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    reason: RejectReason
+    location: str | None
+    click: Click | None
+    reason: RejectReason | None = None
 
 
 def record_click(
@@ -39,37 +53,37 @@ def record_click(
     geo: GeoLocator,
     now: datetime,
     ttl_days: int,
-) -> Redirect | Rejected:
-    """Check the offer and the affiliate, store the click in one write, and build the landing URL.
+    roll: Callable[[], float] = random.random,
+) -> ClickOutcome:
+    """Check the click (offer and affiliate status and membership, GEO, bot), store it in one write,
+    and choose where the visitor goes: a landing by weight, else the offer's fallback URL.
 
-    Ids that are not well-formed are refused before any lookup, so junk links cost no reads.
+    A refused click is stored too, with its reason, whenever it names a real offer; ids that are not
+    even well-formed are refused before any lookup and store nothing, so junk links cost no reads.
     """
     if not is_id(request.offer_id):
-        return Rejected(RejectReason.UNKNOWN_OFFER)
-    if not is_id(request.affiliate_id):
-        return Rejected(RejectReason.UNKNOWN_AFFILIATE)
-    offer, affiliate = routes.routes(request.offer_id, request.affiliate_id)
+        return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
+    if is_id(request.affiliate_id):
+        offer, affiliate = routes.routes(request.offer_id, request.affiliate_id)
+    else:
+        offer, affiliate = routes.offer(request.offer_id), None
     if offer is None:
-        return Rejected(RejectReason.UNKNOWN_OFFER)
-    if not offer.is_active:
-        return Rejected(RejectReason.OFFER_INACTIVE)
-    if affiliate is None:
-        return Rejected(RejectReason.UNKNOWN_AFFILIATE)
-    if not affiliate.may_send_traffic_to(offer.advertiser_id):
-        return Rejected(RejectReason.AFFILIATE_NOT_APPROVED)
-
+        return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
+    country = geo.country(request.ip, request.viewer_country)
+    reason = _check(offer, affiliate, country, request.user_agent)
     subs = {key: value[:MAX_SUB_LENGTH] for key, value in request.subs.items() if key in SUB_KEYS and value}
     click = Click(
         click_id=new_click_id(),
         offer_id=offer.offer_id,
-        affiliate_id=request.affiliate_id,
+        affiliate_id=request.affiliate_id if affiliate is not None else UNKNOWN_AFFILIATE,
         advertiser_id=offer.advertiser_id,
         ip=request.ip,
-        country=geo.country(request.ip, request.viewer_country),
+        country=country,
         user_agent=request.user_agent[:MAX_USER_AGENT_LENGTH],
         created_at=now,
         expires_at=int((now + timedelta(days=ttl_days)).timestamp()),
         subs=subs,
+        reason=reason.value if reason else None,
     )
     try:
         clicks.put(click)
@@ -77,11 +91,33 @@ def record_click(
         # Never a 5xx to a visitor: the advertiser still gets the visit, and the lost click is logged
         # at error level (an alarm on the log, not a metric line per click, keeps clicks cheap).
         logger.exception("click not stored", click_id=click.click_id, offer_id=click.offer_id)
+    target = offer.pick_landing(roll()) if reason is None else offer.fallback_url
+    if not target:
+        return ClickOutcome(None, click, reason)
     macro_values = {
         "click_id": click.click_id,
         "affiliate_id": click.affiliate_id,
         "offer_id": click.offer_id,
         "advertiser_id": click.advertiser_id,
+        "country": country,
+        "timestamp": str(int(now.timestamp())),
         **{key: subs.get(key, "") for key in SUB_KEYS},
     }
-    return Redirect(location=fill_macros(offer.landing_url, macro_values), click=click)
+    return ClickOutcome(fill_macros(target, macro_values), click, reason)
+
+
+def _check(
+    offer: OfferRoute, affiliate: AffiliateRoute | None, country: str, user_agent: str
+) -> RejectReason | None:
+    """The first rule the click breaks, in the documented order, or None."""
+    if not offer.is_active:
+        return RejectReason.OFFER_PAUSED
+    if affiliate is None:
+        return RejectReason.UNKNOWN_AFFILIATE
+    if not affiliate.may_send_traffic_to(offer.advertiser_id):
+        return RejectReason.AFFILIATE_NOT_APPROVED
+    if not offer.admits_country(country):
+        return RejectReason.GEO_BLOCKED
+    if looks_like_bot(user_agent):
+        return RejectReason.BOT
+    return None

@@ -27,6 +27,7 @@ os.environ.update(
         "CONVERSIONS_TABLE": f"{TEST_STACK}-ConversionsTable",
         "STATS_TABLE": f"{TEST_STACK}-StatsTable",
         "AUDIT_TABLE": f"{TEST_STACK}-AuditTable",
+        "CAPS_TABLE": f"{TEST_STACK}-CapsTable",
         "GEOIP_DB_PATH": str(GEO_DB),
     }
 )

@@ -11,12 +11,13 @@ from partnerka.common.observability import logger
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.pages import unavailable_page
-from partnerka.tracking.repository import CachedRouteRepository, ClickRepository
+from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository, ClickRepository
 from partnerka.tracking.service import record_click
 
 settings = get_settings()
 routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
 clicks = ClickRepository(settings.clicks_table)
+caps = CapCounterRepository(settings.caps_table)
 geo = GeoLocator(settings.geoip_db_path)
 
 
@@ -31,7 +32,7 @@ def handler(event: http.Event, context: Any) -> http.Response:
         viewer_country=http.header(event, "cloudfront-viewer-country") or None,
     )
     try:
-        outcome = record_click(request, routes, clicks, geo, utc_now(), settings.click_ttl_days)
+        outcome = record_click(request, routes, clicks, geo, utc_now(), settings.click_ttl_days, caps)
     except Exception:
         logger.exception("click routing failed", offer_id=request.offer_id)
         return http.html(404, unavailable_page(http.header(event, "accept-language")))

@@ -30,6 +30,9 @@ def handler(event: http.Event, context: Any) -> http.Response:
         txn_id=params.get("txn_id", "").strip(),
         payout=params.get("payout", "").strip(),
         source_ip=http.source_ip(event),
+        goal=params.get("goal", "").strip()[:32],
+        amount=params.get("amount", "").strip(),
+        currency=params.get("currency", "").strip(),
     )
     try:
         result = record_conversion(postback, clicks, routes, conversions, utc_now())

@@ -35,6 +35,7 @@ def stack() -> Iterator[Template]:
                 ("CONVERSIONS_TABLE", settings.conversions_table),
                 ("STATS_TABLE", settings.stats_table),
                 ("AUDIT_TABLE", settings.audit_table),
+                ("CAPS_TABLE", settings.caps_table),
             ):
                 assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
         secret_string.cache_clear()

@@ -6,10 +6,18 @@ from collections.abc import Iterator
 
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
 from partnerka.conversions.models import Conversion
-from partnerka.offers.routing import Landing, OfferRoute, OfferStatus, PayoutModel
+from partnerka.offers.routing import (
+    AccessRoute,
+    AmountType,
+    Goal,
+    Landing,
+    OfferRoute,
+    OfferStatus,
+    PayoutModel,
+)
 from partnerka.stats.models import Increments, RollupKey, StoredRollup
 from partnerka.tracking.models import Click
-from partnerka.tracking.repository import PostbackRules
+from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
 ADVERTISER = "01JAD0000000000000000000AA"
 OFFER = "01J0FFER00000000000000000A"
@@ -24,8 +32,7 @@ def offer_route(**changes: object) -> OfferRoute:
         "model": PayoutModel.CPA,
         "landings": (Landing("https://shop.example/?cid={click_id}&s1={sub1}&aff={affiliate_id}", 1),),
         "currency": "USD",
-        "payout_minor": 1250,
-        "revenue_minor": 2000,
+        "goals": (Goal("sale", "Sale", AmountType.FIXED, 1250, AmountType.FIXED, 2000),),
         "postback_secret": "s3cret",
     }
     values.update(changes)
@@ -47,19 +54,24 @@ class FakeRoutes:
         self.offers = {o.offer_id: o for o in offers}
         self.affiliates = {a.affiliate_id: a for a in affiliates}
         self.rules: dict[str, PostbackRules] = {}
+        self.access: dict[tuple[str, str], AccessRoute] = {}
         self.lookups = 0
 
-    def routes(self, offer_id: str, affiliate_id: str) -> tuple[OfferRoute | None, AffiliateRoute | None]:
+    def routes(self, offer_id: str, affiliate_id: str) -> ClickRoutes:
         self.lookups += 1
-        return self.offers.get(offer_id), self.affiliates.get(affiliate_id)
+        access = self.access.get((offer_id, affiliate_id), AccessRoute(offer_id, affiliate_id))
+        return ClickRoutes(self.offers.get(offer_id), self.affiliates.get(affiliate_id), access)
 
     def offer(self, offer_id: str) -> OfferRoute | None:
         self.lookups += 1
         return self.offers.get(offer_id)
 
-    def postback_rules(self, offer_id: str, advertiser_id: str) -> tuple[OfferRoute | None, PostbackRules]:
+    def conversion_routes(self, offer_id: str, affiliate_id: str, advertiser_id: str) -> ConversionRoutes:
         self.lookups += 1
-        return self.offers.get(offer_id), self.rules.get(advertiser_id, PostbackRules())
+        access = self.access.get((offer_id, affiliate_id), AccessRoute(offer_id, affiliate_id))
+        return ConversionRoutes(
+            self.offers.get(offer_id), access, self.rules.get(advertiser_id, PostbackRules())
+        )
 
 
 class FakeClicks:
@@ -108,3 +120,17 @@ class FakeRollups:
         for key, values in sorted(self.rows.items(), key=lambda kv: kv[0].sk):
             if key.advertiser_id == advertiser_id and first_hour <= key.hour <= last_hour:
                 yield StoredRollup(key=key, values=dict(values))
+
+
+class FakeCaps:
+    """Counters in a dict, with the same all-or-nothing rule as the DynamoDB one."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def take(self, slots: list[CapSlot]) -> bool:
+        if any(self.counts.get((s.pk, s.sk), 0) + s.amount > s.limit for s in slots):
+            return False
+        for slot in slots:
+            self.counts[(slot.pk, slot.sk)] = self.counts.get((slot.pk, slot.sk), 0) + slot.amount
+        return True

@@ -8,7 +8,16 @@ import pytest
 
 from partnerka.accounts.routing import AccountStatus
 from partnerka.common.ids import is_click_id
-from partnerka.offers.routing import Landing, OfferStatus
+from partnerka.offers.routing import (
+    Access,
+    AccessRoute,
+    Cap,
+    CapMetric,
+    CapPeriod,
+    Landing,
+    OfferStatus,
+    Visibility,
+)
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import ClickOutcome, RejectReason, record_click
@@ -16,6 +25,7 @@ from tests.unit.fakes import (
     ADVERTISER,
     AFFILIATE,
     OFFER,
+    FakeCaps,
     FakeClicks,
     FakeRoutes,
     affiliate_route,
@@ -28,7 +38,9 @@ BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/1
 FALLBACK = "https://fallback.example/?from={offer_id}&why=refused"
 
 
-def click(routes: FakeRoutes, clicks: FakeClicks, roll: float = 0.0, **changes: object) -> ClickOutcome:
+def click(
+    routes: FakeRoutes, clicks: FakeClicks, roll: float = 0.0, caps: FakeCaps | None = None, **changes: object
+) -> ClickOutcome:
     values: dict[str, object] = {
         "offer_id": OFFER,
         "affiliate_id": AFFILIATE,
@@ -39,7 +51,9 @@ def click(routes: FakeRoutes, clicks: FakeClicks, roll: float = 0.0, **changes: 
     }
     values.update(changes)
     request = ClickRequest(**values)  # type: ignore[arg-type]
-    return record_click(request, routes, clicks, NO_GEO, NOW, ttl_days=30, roll=lambda: roll)
+    return record_click(
+        request, routes, clicks, NO_GEO, NOW, ttl_days=30, caps=caps or FakeCaps(), roll=lambda: roll
+    )
 
 
 def test_routable_click_is_stored_once_and_redirects_with_encoded_macros() -> None:
@@ -173,3 +187,48 @@ def test_long_values_are_cut_not_refused() -> None:
     assert outcome.click is not None
     assert len(outcome.click.subs["sub3"]) == 512
     assert len(outcome.click.user_agent) == 512
+
+
+@pytest.mark.parametrize(
+    ("visibility", "access", "reason"),
+    [
+        (Visibility.PUBLIC, Access.NONE, None),
+        (Visibility.PUBLIC, Access.REJECTED, RejectReason.OFFER_NOT_ALLOWED),
+        (Visibility.APPROVAL, Access.NONE, RejectReason.OFFER_NOT_ALLOWED),
+        (Visibility.APPROVAL, Access.REQUESTED, RejectReason.OFFER_NOT_ALLOWED),
+        (Visibility.APPROVAL, Access.APPROVED, None),
+        (Visibility.PRIVATE, Access.NONE, RejectReason.OFFER_NOT_ALLOWED),
+        (Visibility.PRIVATE, Access.APPROVED, None),
+    ],
+)
+def test_offer_visibility_and_the_affiliates_access_decide_who_may_run_it(visibility, access, reason) -> None:  # type: ignore[no-untyped-def]
+    routes = FakeRoutes([offer_route(visibility=visibility)], [affiliate_route()])
+    routes.access[(OFFER, AFFILIATE)] = AccessRoute(OFFER, AFFILIATE, access=access)
+    assert click(routes, FakeClicks()).reason is reason
+
+
+def test_a_click_cap_admits_exactly_its_limit_then_sends_to_the_fallback() -> None:
+    offer = offer_route(caps=(Cap(CapMetric.CLICKS, CapPeriod.DAY, 2),), fallback_url=FALLBACK)
+    routes, clicks, caps = FakeRoutes([offer], [affiliate_route()]), FakeClicks(), FakeCaps()
+    reasons = [click(routes, clicks, caps=caps).reason for _ in range(4)]
+    assert reasons == [None, None, RejectReason.CAP_REACHED, RejectReason.CAP_REACHED]
+    assert len(clicks.items) == 4  # refused clicks are kept too
+    assert [key for key in caps.counts] == [(f"CAP#{OFFER}", "clicks#day#2026-11-27")]
+
+
+def test_an_affiliates_own_cap_limits_only_that_affiliate() -> None:
+    routes, caps = FakeRoutes([offer_route()], [affiliate_route()]), FakeCaps()
+    routes.access[(OFFER, AFFILIATE)] = AccessRoute(
+        OFFER, AFFILIATE, caps=(Cap(CapMetric.CLICKS, CapPeriod.TOTAL, 1),)
+    )
+    assert click(routes, FakeClicks(), caps=caps).reason is None
+    assert click(routes, FakeClicks(), caps=caps).reason is RejectReason.CAP_REACHED
+
+
+def test_caps_come_before_the_bot_check_and_after_geo() -> None:
+    offer = offer_route(caps=(Cap(CapMetric.CLICKS, CapPeriod.TOTAL, 1),), geo_deny=frozenset({"FR"}))
+    routes, caps = FakeRoutes([offer], [affiliate_route()]), FakeCaps()
+    assert click(routes, FakeClicks(), caps=caps, viewer_country="FR").reason is RejectReason.GEO_BLOCKED
+    assert caps.counts == {}  # a GEO refusal spends no cap
+    assert click(routes, FakeClicks(), caps=caps, user_agent="curl/8").reason is RejectReason.BOT
+    assert click(routes, FakeClicks(), caps=caps).reason is RejectReason.CAP_REACHED

@@ -7,13 +7,14 @@ import pytest
 from partnerka.common.errors import ErrorCode, ValidationFailed
 from partnerka.conversions.models import ConversionStatus, PostbackRequest
 from partnerka.conversions.service import ClickExpired, ClickNotFound, InvalidSecret, record_conversion
-from partnerka.offers.routing import PayoutModel
+from partnerka.offers.routing import AccessRoute, AmountType, Goal, PayoutModel
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import record_click
 from tests.unit.fakes import (
     AFFILIATE,
     OFFER,
+    FakeCaps,
     FakeClicks,
     FakeConversions,
     FakeRoutes,
@@ -28,7 +29,7 @@ def given_a_click(routes: FakeRoutes, clicks: FakeClicks) -> str:
     request = ClickRequest(
         OFFER, AFFILIATE, {"sub1": "fb"}, "203.0.113.9", "Mozilla/5.0 (Windows NT 10.0)", "FR"
     )
-    outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30)
+    outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30, caps=FakeCaps())
     assert outcome.reason is None
     assert outcome.click is not None
     return outcome.click.click_id
@@ -86,8 +87,9 @@ def test_lead_on_a_cpa_offer_is_counted_but_not_paid_unless_a_payout_is_sent(wor
 
 
 def test_lead_on_a_cpl_offer_is_paid() -> None:
+    lead = (Goal("lead", "Lead", AmountType.FIXED, 1250, AmountType.FIXED, 2000),)
     world = (
-        FakeRoutes([offer_route(model=PayoutModel.CPL)], [affiliate_route()]),
+        FakeRoutes([offer_route(model=PayoutModel.CPL, goals=lead)], [affiliate_route()]),
         FakeClicks(),
         FakeConversions(),
     )
@@ -155,8 +157,49 @@ def test_postback_from_outside_the_advertisers_whitelist_is_refused(world) -> No
 def test_a_refused_click_cannot_convert(world) -> None:  # type: ignore[no-untyped-def]
     routes, clicks, _ = world
     request = ClickRequest(OFFER, AFFILIATE, {}, "203.0.113.9", "curl/8.0", "FR")
-    outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30)
+    outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30, caps=FakeCaps())
     assert outcome.click is not None
     with pytest.raises(ClickNotFound):
         postback(world, outcome.click.click_id)
     assert world[2].items == {}
+
+
+def test_revshare_pays_a_share_of_the_sent_amount_and_needs_it() -> None:
+    share = (Goal("sale", "Sale", AmountType.PERCENT, 750, AmountType.PERCENT, 1000),)
+    world = (
+        FakeRoutes([offer_route(model=PayoutModel.REVSHARE, goals=share)], [affiliate_route()]),
+        FakeClicks(),
+        FakeConversions(),
+    )
+    click_id = given_a_click(world[0], world[1])
+    with pytest.raises(ValidationFailed):
+        postback(world, click_id)  # no amount
+    postback(world, click_id, amount="199.99")
+    (conversion,) = world[2].items.values()
+    # 7.5 % and 10 % of 19 999 cents, rounded down to the cent
+    assert (conversion.payout_minor, conversion.revenue_minor, conversion.amount_minor) == (1499, 1999, 19999)
+
+
+def test_the_affiliates_payout_override_wins_over_the_goal() -> None:
+    world = FakeRoutes([offer_route()], [affiliate_route()]), FakeClicks(), FakeConversions()
+    world[0].access[(OFFER, AFFILIATE)] = AccessRoute(OFFER, AFFILIATE, payouts={"sale": 1800})
+    click_id = given_a_click(world[0], world[1])
+    postback(world, click_id)
+    (conversion,) = world[2].items.values()
+    assert (conversion.payout_minor, conversion.revenue_minor) == (1800, 2000)
+
+
+def test_an_explicit_goal_must_exist_and_the_currency_must_match(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    with pytest.raises(ValidationFailed):
+        postback(world, click_id, goal="install")
+    with pytest.raises(ValidationFailed):
+        postback(world, click_id, currency="EUR")
+    assert not postback(world, click_id, currency="usd").duplicate
+
+
+def test_the_same_txn_id_on_another_goal_is_another_conversion(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    assert not postback(world, click_id, status="lead", txn_id="T-9").duplicate
+    assert not postback(world, click_id, status="sale", txn_id="T-9").duplicate
+    assert postback(world, click_id, status="sale", txn_id="T-9").duplicate

@@ -27,7 +27,8 @@ export const refreshSession = singleFlight(async (): Promise<Session | null> => 
   }
 });
 
-const authFetch = createAuthFetch({
+/** The fetch every API client uses: bearer token, one refresh on 401. */
+export const authFetch = createAuthFetch({
   baseFetch: (request) => fetch(request),
   getAccessToken: () => sessionStore.accessToken(),
   refresh: async () => (await refreshSession())?.access_token ?? null,

@@ -32,3 +32,21 @@ export function formatMoney(minor: number, currency: string, language: string): 
 export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/** A decimal money string ("12.50", the offers API's form) in its currency. */
+export function formatDecimalMoney(amount: string, currency: string, language: string): string {
+  const value = Number(amount);
+  if (!Number.isFinite(value)) return `${amount} ${currency}`;
+  try {
+    return new Intl.NumberFormat(language, { style: "currency", currency }).format(value);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+/** A decimal string of percent ("7.5") as the language writes a percentage. */
+export function formatPercent(percent: string, language: string): string {
+  const value = Number(percent);
+  if (!Number.isFinite(value)) return `${percent} %`;
+  return new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 4 }).format(value / 100);
+}

@@ -17,6 +17,7 @@ describe("sidebar per role", () => {
   it("gives advertisers their workspace", () => {
     expect(paths("advertiser")).toEqual([
       "nav.dashboard",
+      "nav.offers",
       "nav.affiliates",
       "nav.registrationLinks",
       "nav.team",
@@ -27,13 +28,17 @@ describe("sidebar per role", () => {
     ]);
   });
 
-  it("gives affiliates their advertisers only", () => {
-    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.myAdvertisers", "nav.account"]);
+  it("gives affiliates their offers, the link builder and their advertisers", () => {
+    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.offers", "nav.linkBuilder", "nav.myAdvertisers", "nav.account"]);
+    expect(navigationFor("affiliate").map((item) => item.to).slice(1, 3)).toEqual(["/my/offers", "/link-builder"]);
   });
 
   it("guards each route with the roles whose sidebar shows it", () => {
     expect(rolesFor("/memberships").sort()).toEqual(["advertiser", "affiliate"]);
     expect(rolesFor("/users").sort()).toEqual(["owner", "platform_admin", "support"]);
+    expect(rolesFor("/offers")).toEqual(["advertiser"]);
+    expect(rolesFor("/my/offers")).toEqual(["affiliate"]);
+    expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });
 });

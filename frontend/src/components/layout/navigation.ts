@@ -1,10 +1,12 @@
 import {
+  BadgePercentIcon,
   BuildingIcon,
   FileClockIcon,
   HandshakeIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
   Link2Icon,
+  LinkIcon,
   SettingsIcon,
   UserCircleIcon,
   UsersIcon,
@@ -23,6 +25,9 @@ const each = (roles: Role[], key: string) => Object.fromEntries(roles.map((role)
 /** The sidebar, in order; an entry shows for the roles that have a label for it. */
 const ENTRIES: NavEntry[] = [
   { to: "/", icon: LayoutDashboardIcon, labels: each(ALL, "nav.dashboard") },
+  { to: "/offers", icon: BadgePercentIcon, labels: each(["advertiser"], "nav.offers") },
+  { to: "/my/offers", icon: BadgePercentIcon, labels: each(["affiliate"], "nav.offers") },
+  { to: "/link-builder", icon: LinkIcon, labels: each(["affiliate"], "nav.linkBuilder") },
   { to: "/users", icon: UsersIcon, labels: each(["owner", "platform_admin", "support"], "nav.users") },
   { to: "/advertisers", icon: BuildingIcon, labels: each(["owner", "platform_admin"], "nav.advertisers") },
   { to: "/memberships", icon: HandshakeIcon, labels: { advertiser: "nav.affiliates", affiliate: "nav.myAdvertisers" } },

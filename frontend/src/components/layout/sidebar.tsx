@@ -27,7 +27,7 @@ export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
             to={to}
             end={to === "/"}
             onClick={onNavigate}
-            data-testid={`nav-${to === "/" ? "dashboard" : to.slice(1)}`}
+            data-testid={`nav-${to === "/" ? "dashboard" : to.slice(1).replaceAll("/", "-")}`}
             className={({ isActive }) =>
               cn(
                 "flex h-8 items-center gap-2.5 truncate rounded-md px-2.5 text-sm font-medium whitespace-nowrap transition-colors",

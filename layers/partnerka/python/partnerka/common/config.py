@@ -14,6 +14,7 @@ class Settings:
     clicks_table: str
     conversions_table: str
     stats_table: str
+    caps_table: str
     geoip_db_path: str
     click_ttl_days: int
     jwt_secret_arn: str
@@ -33,6 +34,7 @@ def get_settings() -> Settings:
         clicks_table=env.get("CLICKS_TABLE", "partnerka-clicks"),
         conversions_table=env.get("CONVERSIONS_TABLE", "partnerka-conversions"),
         stats_table=env.get("STATS_TABLE", "partnerka-stats"),
+        caps_table=env.get("CAPS_TABLE", "partnerka-caps"),
         geoip_db_path=env.get("GEOIP_DB_PATH", "/opt/geo/country.mmdb"),
         click_ttl_days=int(env.get("CLICK_TTL_DAYS", "30")),
         jwt_secret_arn=env.get("JWT_SECRET_ARN", ""),

@@ -27,17 +27,19 @@ class PostbackRequest:
     txn_id: str = ""
     payout: str = ""
     source_ip: str = ""
+    goal: str = ""
+    amount: str = ""
+    currency: str = ""
 
 
-def dedupe_key(advertiser_id: str, click_id: str, status: ConversionStatus, txn_id: str) -> str:
-    """Key shape: Conversions table, PK `ADV#<advertiser>#TXN#<txn_id>`.
+def dedupe_key(advertiser_id: str, offer_id: str, goal: str, click_id: str, txn_id: str) -> str:
+    """Key shape: Conversions table, PK `ADV#<advertiser>#O#<offer>#G#<goal>#TXN#<txn_id>`.
 
-    Advertisers' transaction ids are unique per advertiser; without one, a repeat of the same status
-    for the same click is the duplicate (`ADV#<advertiser>#CLICK#<click_id>#<status>`).
+    One conversion per (advertiser, offer, goal, transaction id); without a transaction id, per
+    (offer, goal, click): `ADV#<advertiser>#O#<offer>#G#<goal>#CLICK#<click_id>`.
     """
-    if txn_id:
-        return f"ADV#{advertiser_id}#TXN#{txn_id}"
-    return f"ADV#{advertiser_id}#CLICK#{click_id}#{status.value}"
+    scope = f"ADV#{advertiser_id}#O#{offer_id}#G#{goal}"
+    return f"{scope}#TXN#{txn_id}" if txn_id else f"{scope}#CLICK#{click_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class Conversion:
     currency: str
     created_at: datetime
     txn_id: str = ""
+    goal: str = ""
+    amount_minor: int | None = None
     # The click's context travels with the conversion so statistics and postbacks need no lookup.
     country: str = "ZZ"
     user_agent: str = ""
@@ -74,6 +78,8 @@ class Conversion:
             "currency": self.currency,
             "created_at": iso_millis(self.created_at),
             "txn_id": self.txn_id,
+            "goal": self.goal,
+            "amount_minor": self.amount_minor,
             "country": self.country,
             "ua": self.user_agent,
             "click_created_at": iso_millis(self.click_created_at) if self.click_created_at else None,
@@ -95,6 +101,8 @@ class Conversion:
             currency=item["currency"],
             created_at=parse_iso(item["created_at"]),
             txn_id=item.get("txn_id", ""),
+            goal=item.get("goal", ""),
+            amount_minor=int(item["amount_minor"]) if "amount_minor" in item else None,
             country=item.get("country", "ZZ"),
             user_agent=item.get("ua", ""),
             click_created_at=parse_iso(item["click_created_at"]) if item.get("click_created_at") else None,

@@ -1,8 +1,6 @@
-"""Core-table storage of offers and their tracker routes (PynamoDB)."""
+"""Core-table storage of offers, affiliates' access to them, and their tracker routes (PynamoDB)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -10,7 +8,7 @@ from pynamodb.transactions import TransactWrite
 
 from partnerka.common.errors import NotFound
 from partnerka.common.pynamo import CoreItem, connection
-from partnerka.offers.models import Offer
+from partnerka.offers.models import Offer, OfferAccess
 
 
 class OfferRouteItem(CoreItem):
@@ -21,23 +19,34 @@ class OfferRouteItem(CoreItem):
     status = UnicodeAttribute()
     model = UnicodeAttribute()
     landings = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    goals = UnicodeAttribute()
+    postback_secret = UnicodeAttribute()
     geo_allow = UnicodeSetAttribute(null=True)
     geo_deny = UnicodeSetAttribute(null=True)
     fallback_url = UnicodeAttribute(null=True)
-    currency = UnicodeAttribute()
-    payout_minor = NumberAttribute()
-    revenue_minor = NumberAttribute()
-    postback_secret = UnicodeAttribute()
+    visibility = UnicodeAttribute()
+    caps = UnicodeAttribute()
+    attribution_days = NumberAttribute()
+
+
+class AccessRouteItem(CoreItem):
+    """The tracker's copy of an affiliate's access to an offer (offers.routing.AccessRoute)."""
+
+    offer_id = UnicodeAttribute()
+    affiliate_id = UnicodeAttribute()
+    access = UnicodeAttribute()
+    payouts = UnicodeAttribute()
+    caps = UnicodeAttribute()
 
 
 class OfferRepository:
     def save(self, offer: Offer) -> None:
         """The offer and its route item together, or neither."""
         offer.pk, offer.sk = Offer.key(offer.advertiser_id, offer.offer_id)
-        route: dict[str, Any] = offer.route().as_item()
         with TransactWrite(connection=connection()) as transaction:
             transaction.save(offer)
-            transaction.save(OfferRouteItem(**route))
+            transaction.save(OfferRouteItem(**offer.route().as_item()))
 
     def get(self, advertiser_id: str, offer_id: str) -> Offer:
         """Only within the advertiser's key range: another tenant's offer id is simply not found."""
@@ -46,5 +55,21 @@ class OfferRepository:
         except DoesNotExist:
             raise NotFound(f"no offer '{offer_id}'") from None
 
-    def list(self, advertiser_id: str) -> list[Offer]:
+    def list_offers(self, advertiser_id: str) -> list[Offer]:
         return list(Offer.query(f"ADV#{advertiser_id}", Offer.sk.startswith("OFFER#")))
+
+    def save_access(self, access: OfferAccess) -> None:
+        access.pk, access.sk = OfferAccess.key(access.advertiser_id, access.offer_id, access.affiliate_id)
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(access)
+            transaction.save(AccessRouteItem(**access.route().as_item()))
+
+    def get_access(self, advertiser_id: str, offer_id: str, affiliate_id: str) -> OfferAccess | None:
+        try:
+            return OfferAccess.get(*OfferAccess.key(advertiser_id, offer_id, affiliate_id))
+        except DoesNotExist:
+            return None
+
+    def accesses(self, advertiser_id: str, offer_id: str | None = None) -> list[OfferAccess]:
+        prefix = f"ACCESS#{offer_id}#" if offer_id else "ACCESS#"
+        return list(OfferAccess.query(f"ADV#{advertiser_id}", OfferAccess.sk.startswith(prefix)))

@@ -1,14 +1,19 @@
-"""What the hot paths need to know about an offer, kept as its own small item.
+"""What the hot paths need to know about an offer, kept as small items of their own.
 
-Key shape: PK `OFFER#<offer_id>`, SK `ROUTE`. The offers repository writes it in the same transaction
-as the offer itself (PK `ADV#<advertiser_id>`, SK `OFFER#<offer_id>`), so the tracker can find an offer
-by its id alone with one key lookup. No PynamoDB here: the click path imports this module.
+Key shapes (core table):
+- offer route: PK `OFFER#<offer_id>`, SK `ROUTE`, written in the same transaction as the offer itself
+  (PK `ADV#<advertiser_id>`, SK `OFFER#<offer_id>`), so the tracker finds an offer by its id alone;
+- access route: PK `OFFER#<offer_id>`, SK `AFF#<affiliate_id>`, the affiliate's access to the offer with
+  its payout overrides and caps, written with its canonical item (PK `ADV#…`, SK `ACCESS#<offer>#<aff>`).
+The click path reads both and the affiliate in one BatchGetItem. No PynamoDB here: the click path
+imports this module.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -22,20 +27,42 @@ class OfferStatus(StrEnum):
 
 
 class PayoutModel(StrEnum):
-    """CPL pays on a lead; CPA and CPS pay on a sale; RevShare pays a share of the sale (later issue)."""
+    """CPL pays on a lead; CPA and CPS on a sale; RevShare pays a share of the sale amount."""
 
     CPA = "CPA"
     CPL = "CPL"
     CPS = "CPS"
     REVSHARE = "RevShare"
 
-    @property
-    def paid_status(self) -> str:
-        return "lead" if self is PayoutModel.CPL else "sale"
+
+class Visibility(StrEnum):
+    PUBLIC = "public"  # every active partner of the advertiser may run it
+    APPROVAL = "approval"  # partners ask, the advertiser approves
+    PRIVATE = "private"  # only partners the advertiser approves; others never see it
 
 
-def offer_route_key(offer_id: str) -> dict[str, str]:
-    return {"pk": f"OFFER#{offer_id}", "sk": ROUTE_SK}
+class Access(StrEnum):
+    APPROVED = "approved"
+    REQUESTED = "requested"
+    REJECTED = "rejected"
+    NONE = "none"
+
+
+class AmountType(StrEnum):
+    FIXED = "fixed"  # integer minor units of the offer's currency
+    PERCENT = "percent"  # basis points of the sale amount (750 = 7.5 %)
+
+
+class CapMetric(StrEnum):
+    CLICKS = "clicks"
+    CONVERSIONS = "conversions"
+    PAYOUT = "payout"
+
+
+class CapPeriod(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    TOTAL = "total"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +74,49 @@ class Landing:
 
 
 @dataclass(frozen=True, slots=True)
+class Goal:
+    """A conversion event the offer pays for (lead, sale, or the advertiser's own), with its price."""
+
+    key: str
+    name: str
+    payout_type: AmountType
+    payout: int
+    revenue_type: AmountType
+    revenue: int
+
+    def payout_for(self, amount_minor: int | None, override: int | None = None) -> int:
+        return _price(self.payout_type, self.payout if override is None else override, amount_minor)
+
+    def revenue_for(self, amount_minor: int | None) -> int:
+        return _price(self.revenue_type, self.revenue, amount_minor)
+
+    @property
+    def needs_amount(self) -> bool:
+        return AmountType.PERCENT in (self.payout_type, self.revenue_type)
+
+
+def _price(kind: AmountType, value: int, amount_minor: int | None) -> int:
+    if kind is AmountType.FIXED:
+        return value
+    # Percent of the sale, rounded half down to the minor unit: never pay a fraction of a cent more.
+    return (amount_minor or 0) * value // 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    metric: CapMetric
+    period: CapPeriod
+    limit: int
+
+    def bucket(self, moment: datetime) -> str:
+        if self.period is CapPeriod.DAY:
+            return moment.strftime("%Y-%m-%d")
+        if self.period is CapPeriod.MONTH:
+            return moment.strftime("%Y-%m")
+        return "all"
+
+
+@dataclass(frozen=True, slots=True)
 class OfferRoute:
     offer_id: str
     advertiser_id: str
@@ -54,12 +124,14 @@ class OfferRoute:
     model: PayoutModel
     landings: tuple[Landing, ...]
     currency: str
-    payout_minor: int
-    revenue_minor: int
+    goals: tuple[Goal, ...]
     postback_secret: str
     geo_allow: frozenset[str] = frozenset()
     geo_deny: frozenset[str] = frozenset()
     fallback_url: str = ""
+    visibility: Visibility = Visibility.PUBLIC
+    caps: tuple[Cap, ...] = ()
+    attribution_days: int = 30
 
     @property
     def is_active(self) -> bool:
@@ -70,6 +142,15 @@ class OfferRoute:
         if self.geo_allow and country not in self.geo_allow:
             return False
         return country not in self.geo_deny
+
+    def admits(self, access: Access) -> bool:
+        """May an active partner with this access run the offer?"""
+        if access is Access.REJECTED:
+            return False
+        return self.visibility is Visibility.PUBLIC or access is Access.APPROVED
+
+    def goal(self, key: str) -> Goal | None:
+        return next((goal for goal in self.goals if goal.key == key), None)
 
     def pick_landing(self, roll: float) -> str:
         """The landing whose weight band holds `roll` (0 ≤ roll < 1): rotation by weight."""
@@ -90,12 +171,14 @@ class OfferRoute:
             "model": self.model.value,
             "landings": encode_landings(self.landings),
             "currency": self.currency,
-            "payout_minor": self.payout_minor,
-            "revenue_minor": self.revenue_minor,
+            "goals": encode_goals(self.goals),
             "postback_secret": self.postback_secret,
             "geo_allow": set(self.geo_allow) or None,
             "geo_deny": set(self.geo_deny) or None,
             "fallback_url": self.fallback_url or None,
+            "visibility": self.visibility.value,
+            "caps": encode_caps(self.caps),
+            "attribution_days": self.attribution_days,
         }
 
     @classmethod
@@ -107,19 +190,101 @@ class OfferRoute:
             model=PayoutModel(item["model"]),
             landings=decode_landings(item["landings"]),
             currency=item["currency"],
-            payout_minor=int(item["payout_minor"]),
-            revenue_minor=int(item["revenue_minor"]),
+            goals=decode_goals(item["goals"]),
             postback_secret=item["postback_secret"],
             geo_allow=frozenset(item.get("geo_allow") or ()),
             geo_deny=frozenset(item.get("geo_deny") or ()),
             fallback_url=item.get("fallback_url") or "",
+            visibility=Visibility(item.get("visibility", "public")),
+            caps=decode_caps(item.get("caps") or "[]"),
+            attribution_days=int(item.get("attribution_days", 30)),
         )
 
 
+@dataclass(frozen=True, slots=True)
+class AccessRoute:
+    """An affiliate's access to one offer, its payout overrides (goal key → minor units or basis
+    points, as the goal's type) and its own caps."""
+
+    offer_id: str
+    affiliate_id: str
+    access: Access = Access.NONE
+    payouts: dict[str, int] = field(default_factory=dict)
+    caps: tuple[Cap, ...] = ()
+
+    def as_item(self) -> dict[str, Any]:
+        return {
+            **access_route_key(self.offer_id, self.affiliate_id),
+            "offer_id": self.offer_id,
+            "affiliate_id": self.affiliate_id,
+            "access": self.access.value,
+            "payouts": json.dumps(self.payouts, sort_keys=True),
+            "caps": encode_caps(self.caps),
+        }
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> AccessRoute:
+        return cls(
+            offer_id=item["offer_id"],
+            affiliate_id=item["affiliate_id"],
+            access=Access(item.get("access", "none")),
+            payouts={str(k): int(v) for k, v in json.loads(item.get("payouts") or "{}").items()},
+            caps=decode_caps(item.get("caps") or "[]"),
+        )
+
+
+def offer_route_key(offer_id: str) -> dict[str, str]:
+    return {"pk": f"OFFER#{offer_id}", "sk": ROUTE_SK}
+
+
+def access_route_key(offer_id: str, affiliate_id: str) -> dict[str, str]:
+    return {"pk": f"OFFER#{offer_id}", "sk": f"AFF#{affiliate_id}"}
+
+
+# Lists travel as JSON string attributes, so route items stay flat and cheap to decode.
 def encode_landings(landings: tuple[Landing, ...]) -> str:
-    """Landings travel as one JSON string attribute, so the route item stays flat and cheap to read."""
     return json.dumps([{"url": landing.url, "weight": landing.weight} for landing in landings])
 
 
 def decode_landings(text: str) -> tuple[Landing, ...]:
     return tuple(Landing(str(entry["url"]), int(entry["weight"])) for entry in json.loads(text))
+
+
+def encode_goals(goals: tuple[Goal, ...]) -> str:
+    return json.dumps(
+        [
+            {
+                "key": g.key,
+                "name": g.name,
+                "payout_type": g.payout_type.value,
+                "payout": g.payout,
+                "revenue_type": g.revenue_type.value,
+                "revenue": g.revenue,
+            }
+            for g in goals
+        ]
+    )
+
+
+def decode_goals(text: str) -> tuple[Goal, ...]:
+    return tuple(
+        Goal(
+            str(e["key"]),
+            str(e["name"]),
+            AmountType(e["payout_type"]),
+            int(e["payout"]),
+            AmountType(e["revenue_type"]),
+            int(e["revenue"]),
+        )
+        for e in json.loads(text)
+    )
+
+
+def encode_caps(caps: tuple[Cap, ...]) -> str:
+    return json.dumps([{"metric": c.metric.value, "period": c.period.value, "limit": c.limit} for c in caps])
+
+
+def decode_caps(text: str) -> tuple[Cap, ...]:
+    return tuple(
+        Cap(CapMetric(e["metric"]), CapPeriod(e["period"]), int(e["limit"])) for e in json.loads(text)
+    )

@@ -1,38 +1,178 @@
-"""Creating and changing offers."""
+"""Creating and changing offers, and who may run them at what price."""
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from partnerka.accounts.models import MembershipStatus
+from partnerka.accounts.repository import AccountRepository
+from partnerka.audit.service import Actor, AuditLog
 from partnerka.common.clock import iso_millis, utc_now
-from partnerka.common.errors import ValidationFailed
+from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
-from partnerka.common.money import currency_code, parse_amount
-from partnerka.offers.models import Offer
+from partnerka.common.money import Money, currency_code, parse_amount
+from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.repository import OfferRepository
-from partnerka.offers.routing import Landing, OfferStatus, PayoutModel, encode_landings
+from partnerka.offers.routing import (
+    Access,
+    AmountType,
+    Cap,
+    CapMetric,
+    CapPeriod,
+    Goal,
+    Landing,
+    OfferStatus,
+    PayoutModel,
+    Visibility,
+    decode_caps,
+    decode_goals,
+    decode_landings,
+    encode_caps,
+    encode_goals,
+    encode_landings,
+)
 
 MAX_LANDINGS = 20
+MAX_GOALS = 20
+MAX_CAPS = 12
+_GOAL_KEY = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
-def _landing_url(value: str) -> str:
+# ---------------------------------------------------------------------- input, as people type it
+@dataclass(frozen=True, slots=True)
+class GoalInput:
+    key: str
+    name: str
+    payout_type: str
+    payout: str
+    revenue_type: str
+    revenue: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapInput:
+    metric: str
+    period: str
+    limit: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDraft:
+    """Every writable field of an offer, as the API or a script gives it (amounts as decimal strings)."""
+
+    name: str
+    model: str
+    currency: str
+    goals: Sequence[GoalInput]
+    landings: Sequence[tuple[str, int]]
+    description: str = ""
+    geo_mode: str = "all"
+    geo_countries: Sequence[str] = ()
+    caps: Sequence[CapInput] = ()
+    visibility: str = "public"
+    hold_days: int = 0
+    attribution_days: int = 30
+    fallback_url: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _url(value: str, what: str) -> str:
     parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationFailed(f"'{value}' is not an http(s) URL")
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2000:
+        raise ValidationFailed(f"{what}: '{value[:80]}' is not an http(s) URL")
     return value.strip()
 
 
-def _landings(value: str | Sequence[tuple[str, int]]) -> tuple[Landing, ...]:
-    entries = [(value, 1)] if isinstance(value, str) else list(value)
-    if not entries or len(entries) > MAX_LANDINGS:
+def _choice[E: (PayoutModel, Visibility, AmountType, CapMetric, CapPeriod, OfferStatus)](
+    kind: type[E], value: str, what: str
+) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationFailed(f"{what} must be one of {', '.join(k.value for k in kind)}") from None
+
+
+def _percent_bps(text: str) -> int:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValidationFailed(f"'{text}' is not a percentage") from None
+    if not value.is_finite() or not 0 <= value <= 100 or value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationFailed(f"'{text}' is not a percentage from 0 to 100 with at most two decimals")
+    return int(value * 100)
+
+
+def _amount(kind: AmountType, text: str, currency: str) -> int:
+    return parse_amount(text, currency).minor if kind is AmountType.FIXED else _percent_bps(text)
+
+
+def show_amount(kind: AmountType, value: int, currency: str) -> str:
+    """Back to what people typed: `12.50` for money, `7.5` for percent."""
+    if kind is AmountType.FIXED:
+        return Money(value, currency).as_decimal_string()
+    return str((Decimal(value) / 100).normalize())
+
+
+def parse_goals(inputs: Sequence[GoalInput], currency: str) -> tuple[Goal, ...]:
+    if not 1 <= len(inputs) <= MAX_GOALS:
+        raise ValidationFailed(f"an offer needs 1 to {MAX_GOALS} goals")
+    goals = []
+    for entry in inputs:
+        key = entry.key.strip().lower()
+        if not _GOAL_KEY.match(key):
+            raise ValidationFailed(f"goal key '{entry.key}' must be 1–32 of a-z, 0-9 and _")
+        payout_type = _choice(AmountType, entry.payout_type, "payout_type")
+        revenue_type = _choice(AmountType, entry.revenue_type, "revenue_type")
+        goals.append(
+            Goal(
+                key,
+                entry.name.strip() or key,
+                payout_type,
+                _amount(payout_type, entry.payout, currency),
+                revenue_type,
+                _amount(revenue_type, entry.revenue, currency),
+            )
+        )
+    if len({goal.key for goal in goals}) != len(goals):
+        raise ValidationFailed("goal keys must be unique")
+    return tuple(goals)
+
+
+def parse_caps(inputs: Sequence[CapInput], currency: str) -> tuple[Cap, ...]:
+    if len(inputs) > MAX_CAPS:
+        raise ValidationFailed(f"at most {MAX_CAPS} caps")
+    caps = []
+    for entry in inputs:
+        metric = _choice(CapMetric, entry.metric, "cap metric")
+        period = _choice(CapPeriod, entry.period, "cap period")
+        if metric is CapMetric.PAYOUT:
+            limit = parse_amount(entry.limit, currency).minor
+        elif entry.limit.strip().isdigit():
+            limit = int(entry.limit.strip())
+        else:
+            raise ValidationFailed(f"a {metric.value} cap is a whole number, not '{entry.limit}'")
+        if limit < 1:
+            raise ValidationFailed("a cap's limit is at least 1")
+        caps.append(Cap(metric, period, limit))
+    if len({(c.metric, c.period) for c in caps}) != len(caps):
+        raise ValidationFailed("one cap per metric and period")
+    return tuple(caps)
+
+
+def _landings(entries: Sequence[tuple[str, int]]) -> tuple[Landing, ...]:
+    if not 1 <= len(entries) <= MAX_LANDINGS:
         raise ValidationFailed(f"an offer needs 1 to {MAX_LANDINGS} landing URLs")
     landings = []
     for url, weight in entries:
         if not 1 <= int(weight) <= 1000:
             raise ValidationFailed("a landing's weight is 1 to 1000")
-        landings.append(Landing(_landing_url(url), int(weight)))
+        landings.append(Landing(_url(url, "landing"), int(weight)))
     return tuple(landings)
 
 
@@ -44,6 +184,92 @@ def _countries(values: Iterable[str]) -> set[str] | None:
     return codes or None
 
 
+def _days(value: int, what: str, low: int, high: int) -> int:
+    if not low <= int(value) <= high:
+        raise ValidationFailed(f"{what} is {low} to {high} days")
+    return int(value)
+
+
+def apply_draft(offer: Offer, draft: OfferDraft) -> Offer:
+    """Validate every field of the draft and write it onto the offer (nothing is stored yet)."""
+    name = draft.name.strip()
+    if not name or len(name) > 200:
+        raise ValidationFailed("name is required (at most 200 characters)")
+    if len(draft.description) > 5000:
+        raise ValidationFailed("the description is at most 5000 characters")
+    code = currency_code(draft.currency)
+    geo_mode = draft.geo_mode
+    if geo_mode not in ("all", "allow", "deny"):
+        raise ValidationFailed("geo_mode must be all, allow or deny")
+    countries = _countries(draft.geo_countries)
+    if geo_mode != "all" and not countries:
+        raise ValidationFailed(f"a GEO {geo_mode} list needs at least one country")
+    offer.name = name
+    offer.description = draft.description.strip()
+    offer.model = _choice(PayoutModel, draft.model, "model").value
+    offer.currency = code
+    offer.goals = encode_goals(parse_goals(draft.goals, code))
+    offer.landings = encode_landings(_landings(draft.landings))
+    offer.geo_allow = countries if geo_mode == "allow" else None
+    offer.geo_deny = countries if geo_mode == "deny" else None
+    offer.caps = encode_caps(parse_caps(draft.caps, code))
+    offer.visibility = _choice(Visibility, draft.visibility, "visibility").value
+    offer.hold_days = _days(draft.hold_days, "the hold period", 0, 365)
+    offer.attribution_days = _days(draft.attribution_days, "the attribution window", 1, 365)
+    offer.fallback_url = _url(draft.fallback_url, "fallback_url") if draft.fallback_url.strip() else None
+    return offer
+
+
+def draft_of(offer: Offer) -> OfferDraft:
+    """The offer as a draft again: what PATCH starts from before it applies the changes."""
+    currency = offer.currency
+    goals = [
+        GoalInput(
+            g.key,
+            g.name,
+            g.payout_type.value,
+            show_amount(g.payout_type, g.payout, currency),
+            g.revenue_type.value,
+            show_amount(g.revenue_type, g.revenue, currency),
+        )
+        for g in decode_goals(offer.goals)
+    ]
+    caps = [
+        CapInput(c.metric.value, c.period.value, cap_limit_text(c, currency)) for c in decode_caps(offer.caps)
+    ]
+    geo_mode = "allow" if offer.geo_allow else "deny" if offer.geo_deny else "all"
+    return OfferDraft(
+        name=offer.name,
+        model=offer.model,
+        currency=currency,
+        goals=goals,
+        landings=[(landing.url, landing.weight) for landing in decode_landings(offer.landings)],
+        description=offer.description or "",
+        geo_mode=geo_mode,
+        geo_countries=sorted(offer.geo_allow or offer.geo_deny or ()),
+        caps=caps,
+        visibility=offer.visibility,
+        hold_days=int(offer.hold_days),
+        attribution_days=int(offer.attribution_days),
+        fallback_url=offer.fallback_url or "",
+    )
+
+
+def cap_limit_text(cap: Cap, currency: str) -> str:
+    return (
+        Money(cap.limit, currency).as_decimal_string() if cap.metric is CapMetric.PAYOUT else str(cap.limit)
+    )
+
+
+def default_goals(model: str, payout: str, revenue: str) -> list[GoalInput]:
+    """One goal that fits the model: a lead for CPL, a sale otherwise (RevShare: percentages)."""
+    if model == PayoutModel.CPL.value:
+        return [GoalInput("lead", "Lead", "fixed", payout, "fixed", revenue)]
+    kind = "percent" if model == PayoutModel.REVSHARE.value else "fixed"
+    return [GoalInput("sale", "Sale", kind, payout, kind, revenue)]
+
+
+# ---------------------------------------------------------------------- offers
 def create_offer(
     repo: OfferRepository,
     advertiser_id: str,
@@ -57,37 +283,33 @@ def create_offer(
     geo_deny: Iterable[str] = (),
     fallback_url: str = "",
 ) -> Offer:
-    """A new active offer with a fresh postback secret; amounts are decimal strings in `currency`.
+    """A quick offer with one goal that fits its model (scripts and tests); the API passes a full draft."""
+    allow, deny = list(geo_allow), list(geo_deny)
+    draft = OfferDraft(
+        name=name,
+        model=model,
+        currency=currency,
+        goals=default_goals(model, payout, revenue),
+        landings=[(landing, 1)] if isinstance(landing, str) else list(landing),
+        geo_mode="allow" if allow else "deny" if deny else "all",
+        geo_countries=allow or deny,
+        fallback_url=fallback_url,
+    )
+    return store_new_offer(repo, advertiser_id, draft)
 
-    `landing` is one URL or several (URL, weight) pairs rotated by weight; the GEO lists allow or
-    deny ISO country codes; visitors a check refuses go to `fallback_url` when it is set.
-    """
-    code = currency_code(currency)
-    try:
-        payout_model = PayoutModel(model)
-    except ValueError:
-        raise ValidationFailed(f"model must be one of {', '.join(m.value for m in PayoutModel)}") from None
-    if not name.strip():
-        raise ValidationFailed("name is required")
+
+def store_new_offer(repo: OfferRepository, advertiser_id: str, draft: OfferDraft) -> Offer:
+    """A new active offer with a fresh postback secret."""
     now = iso_millis(utc_now())
     offer = Offer(
         offer_id=new_id(),
         advertiser_id=advertiser_id,
-        name=name.strip(),
-        model=payout_model.value,
-        payout_minor=parse_amount(payout, code).minor,
-        revenue_minor=parse_amount(revenue, code).minor,
-        currency=code,
-        landings=encode_landings(_landings(landing)),
-        geo_allow=_countries(geo_allow),
-        geo_deny=_countries(geo_deny),
-        fallback_url=_landing_url(fallback_url) if fallback_url else None,
         status=OfferStatus.ACTIVE.value,
         postback_secret=secrets.token_urlsafe(24),
         created_at=now,
         updated_at=now,
     )
-    repo.save(offer)
+    repo.save(apply_draft(offer, draft))
     return offer
 
 
@@ -97,3 +319,163 @@ def set_offer_status(repo: OfferRepository, advertiser_id: str, offer_id: str, s
     offer.updated_at = iso_millis(utc_now())
     repo.save(offer)
     return offer
+
+
+def _offer_snapshot(offer: Offer) -> dict[str, object]:
+    """What audit entries keep of an offer: its settings, never its secret."""
+    return {
+        "name": offer.name,
+        "status": offer.status,
+        "model": offer.model,
+        "goals": offer.goals,
+        "landings": offer.landings,
+        "caps": offer.caps,
+        "visibility": offer.visibility,
+        "geo_allow": sorted(offer.geo_allow or ()),
+        "geo_deny": sorted(offer.geo_deny or ()),
+        "hold_days": int(offer.hold_days),
+        "attribution_days": int(offer.attribution_days),
+        "fallback_url": offer.fallback_url,
+    }
+
+
+class OfferService:
+    """The advertiser's offers and each affiliate's access to them; every change is audited."""
+
+    def __init__(self, offers: OfferRepository, accounts: AccountRepository, audit: AuditLog) -> None:
+        self.offers = offers
+        self.accounts = accounts
+        self.audit = audit
+
+    def create(self, advertiser_id: str, draft: OfferDraft, actor: Actor) -> Offer:
+        offer = store_new_offer(self.offers, advertiser_id, draft)
+        self.audit.record(
+            actor, advertiser_id, "offer.created", f"offer:{offer.offer_id}", after=_offer_snapshot(offer)
+        )
+        return offer
+
+    def update(
+        self, advertiser_id: str, offer_id: str, draft: OfferDraft, status: OfferStatus | None, actor: Actor
+    ) -> Offer:
+        offer = self.offers.get(advertiser_id, offer_id)
+        before = _offer_snapshot(offer)
+        apply_draft(offer, draft)
+        if status is not None:
+            offer.status = status.value
+        offer.updated_at = iso_millis(utc_now())
+        self.offers.save(offer)
+        self.audit.record(
+            actor, advertiser_id, "offer.changed", f"offer:{offer_id}", before, _offer_snapshot(offer)
+        )
+        return offer
+
+    def rotate_secret(self, advertiser_id: str, offer_id: str, actor: Actor) -> Offer:
+        offer = self.offers.get(advertiser_id, offer_id)
+        offer.postback_secret = secrets.token_urlsafe(24)
+        offer.updated_at = iso_millis(utc_now())
+        self.offers.save(offer)
+        self.audit.record(actor, advertiser_id, "offer.secret_rotated", f"offer:{offer_id}")
+        return offer
+
+    # ------------------------------------------------------------------ access
+    def _active_member(self, advertiser_id: str, affiliate_id: str) -> None:
+        membership = self.accounts.get_membership(advertiser_id, affiliate_id)
+        if membership is None or membership.status != MembershipStatus.ACTIVE.value:
+            raise NotFound(f"no active affiliate '{affiliate_id}' in this program")
+
+    def access_list(self, advertiser_id: str, offer_id: str) -> list[tuple[str, OfferAccess | None]]:
+        """Every active partner of the program with its access to the offer (None: never set)."""
+        self.offers.get(advertiser_id, offer_id)
+        by_affiliate = {a.affiliate_id: a for a in self.offers.accesses(advertiser_id, offer_id)}
+        return [
+            (m.affiliate_id, by_affiliate.get(m.affiliate_id))
+            for m in self.accounts.memberships_of_advertiser(advertiser_id)
+            if m.status == MembershipStatus.ACTIVE.value
+        ]
+
+    def set_access(
+        self,
+        advertiser_id: str,
+        offer_id: str,
+        affiliate_id: str,
+        access: Access | None,
+        payouts: dict[str, str] | None,
+        caps: Sequence[CapInput] | None,
+        actor: Actor,
+    ) -> OfferAccess:
+        """Approve or reject an affiliate for the offer and set its own payouts and caps."""
+        offer = self.offers.get(advertiser_id, offer_id)
+        self._active_member(advertiser_id, affiliate_id)
+        current = self.offers.get_access(advertiser_id, offer_id, affiliate_id) or OfferAccess(
+            offer_id=offer_id, advertiser_id=advertiser_id, affiliate_id=affiliate_id
+        )
+        before = {"access": current.access, "payouts": current.payouts, "caps": current.caps}
+        if access is not None:
+            if access not in (Access.APPROVED, Access.REJECTED):
+                raise ValidationFailed("access must be approved or rejected")
+            current.access = access.value
+        if payouts is not None:
+            goals = {goal.key: goal for goal in decode_goals(offer.goals)}
+            unknown = sorted(set(payouts) - set(goals))
+            if unknown:
+                raise ValidationFailed(f"the offer has no goals {', '.join(unknown)}")
+            parsed = {
+                key: _amount(goals[key].payout_type, text, offer.currency) for key, text in payouts.items()
+            }
+            current.payouts = json.dumps(parsed, sort_keys=True)
+        if caps is not None:
+            current.caps = encode_caps(parse_caps(caps, offer.currency))
+        current.updated_at = iso_millis(utc_now())
+        self.offers.save_access(current)
+        after = {"access": current.access, "payouts": current.payouts, "caps": current.caps}
+        self.audit.record(
+            actor,
+            advertiser_id,
+            "offer.access_changed",
+            f"offer:{offer_id}/affiliate:{affiliate_id}",
+            before,
+            after,
+        )
+        return current
+
+    # ------------------------------------------------------------------ the affiliate's side
+    def offers_for_affiliate(self, advertiser_id: str, affiliate_id: str) -> list[tuple[Offer, Access]]:
+        """Active offers of the advertiser the affiliate may see: private ones only once approved."""
+        self._active_member(advertiser_id, affiliate_id)
+        accesses = {
+            a.offer_id: Access(a.access)
+            for a in self.offers.accesses(advertiser_id)
+            if a.affiliate_id == affiliate_id
+        }
+        visible = []
+        for offer in self.offers.list_offers(advertiser_id):
+            access = accesses.get(offer.offer_id, Access.NONE)
+            if offer.status != OfferStatus.ACTIVE.value:
+                continue
+            if offer.visibility == Visibility.PRIVATE.value and access is not Access.APPROVED:
+                continue
+            visible.append((offer, access))
+        return visible
+
+    def request_access(
+        self, advertiser_id: str, offer_id: str, affiliate_id: str, actor: Actor
+    ) -> tuple[Offer, Access]:
+        self._active_member(advertiser_id, affiliate_id)
+        offer = self.offers.get(advertiser_id, offer_id)
+        if offer.status != OfferStatus.ACTIVE.value or offer.visibility == Visibility.PRIVATE.value:
+            raise NotFound(f"no offer '{offer_id}'")
+        if offer.visibility != Visibility.APPROVAL.value:
+            raise Conflict("this offer needs no approval")
+        existing = self.offers.get_access(advertiser_id, offer_id, affiliate_id)
+        if existing is not None and existing.access != Access.NONE.value:
+            raise Conflict(f"access is already {existing.access}")
+        access = existing or OfferAccess(
+            offer_id=offer_id, advertiser_id=advertiser_id, affiliate_id=affiliate_id
+        )
+        access.access = Access.REQUESTED.value
+        access.updated_at = iso_millis(utc_now())
+        self.offers.save_access(access)
+        self.audit.record(
+            actor, advertiser_id, "offer.access_requested", f"offer:{offer_id}/affiliate:{affiliate_id}"
+        )
+        return offer, Access.REQUESTED

@@ -14,18 +14,16 @@ from typing import Any, Protocol
 
 from partnerka.accounts.routing import AffiliateRoute, affiliate_key
 from partnerka.common import dynamo
-from partnerka.offers.routing import OfferRoute, offer_route_key
+from partnerka.offers.routing import AccessRoute, OfferRoute, access_route_key, offer_route_key
 from partnerka.tracking.models import Click
 
 
 class RouteSource(Protocol):
-    def routes(self, offer_id: str, affiliate_id: str) -> tuple[OfferRoute | None, AffiliateRoute | None]: ...
+    def routes(self, offer_id: str, affiliate_id: str) -> ClickRoutes: ...
 
     def offer(self, offer_id: str) -> OfferRoute | None: ...
 
-    def postback_rules(
-        self, offer_id: str, advertiser_id: str
-    ) -> tuple[OfferRoute | None, PostbackRules]: ...
+    def conversion_routes(self, offer_id: str, affiliate_id: str, advertiser_id: str) -> ConversionRoutes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +41,25 @@ class PostbackRules:
         except ValueError:
             return False
         return any(address in ipaddress.ip_network(network) for network in self.allowed_networks)
+
+
+@dataclass(frozen=True, slots=True)
+class ClickRoutes:
+    """What a click needs, from one batch read: the offer, the affiliate and its access to the offer."""
+
+    offer: OfferRoute | None
+    affiliate: AffiliateRoute | None
+    access: AccessRoute
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionRoutes:
+    """What a postback needs, from one batch read: the offer, the affiliate's access (its payout
+    overrides) and the advertiser's postback rules."""
+
+    offer: OfferRoute | None
+    access: AccessRoute
+    rules: PostbackRules
 
 
 def settings_key(advertiser_id: str) -> dict[str, str]:
@@ -77,16 +94,22 @@ class CachedRouteRepository:
         self._monotonic = monotonic
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
 
-    def routes(self, offer_id: str, affiliate_id: str) -> tuple[OfferRoute | None, AffiliateRoute | None]:
-        offer, affiliate = self._get([("offer", offer_id), ("affiliate", affiliate_id)])
-        return offer, affiliate
+    def routes(self, offer_id: str, affiliate_id: str) -> ClickRoutes:
+        offer, affiliate, access = self._get(
+            [("offer", offer_id), ("affiliate", affiliate_id), ("access", f"{offer_id}|{affiliate_id}")]
+        )
+        return ClickRoutes(offer, affiliate, access or AccessRoute(offer_id, affiliate_id))
 
     def offer(self, offer_id: str) -> OfferRoute | None:
         return self._get([("offer", offer_id)])[0]  # type: ignore[no-any-return]
 
-    def postback_rules(self, offer_id: str, advertiser_id: str) -> tuple[OfferRoute | None, PostbackRules]:
-        offer, rules = self._get([("offer", offer_id), ("settings", advertiser_id)])
-        return offer, rules or PostbackRules()
+    def conversion_routes(self, offer_id: str, affiliate_id: str, advertiser_id: str) -> ConversionRoutes:
+        offer, access, rules = self._get(
+            [("offer", offer_id), ("access", f"{offer_id}|{affiliate_id}"), ("settings", advertiser_id)]
+        )
+        return ConversionRoutes(
+            offer, access or AccessRoute(offer_id, affiliate_id), rules or PostbackRules()
+        )
 
     def _get(self, wanted: list[tuple[str, str]]) -> list[Any]:
         found = {key: self._cached(key) for key in wanted}
@@ -102,11 +125,11 @@ class CachedRouteRepository:
         return entry[1]
 
     def _load(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-        by_pk: dict[str, tuple[str, str]] = {}
+        by_key: dict[tuple[str, str], tuple[str, str]] = {}
         request_keys = []
         for kind, entity_id in keys:
             item_key = _KEYS[kind](entity_id)
-            by_pk[item_key["pk"]] = (kind, entity_id)
+            by_key[(item_key["pk"], item_key["sk"])] = (kind, entity_id)
             request_keys.append(dynamo.encode(item_key))
         client = self._client or dynamo.client()
         request: dict[str, Any] = {self._table: {"Keys": request_keys}}
@@ -115,7 +138,7 @@ class CachedRouteRepository:
             response = client.batch_get_item(RequestItems=request)
             for raw in response.get("Responses", {}).get(self._table, []):
                 item = dynamo.decode(raw)
-                kind, entity_id = by_pk[item["pk"]]
+                kind, entity_id = by_key[(item["pk"], item["sk"])]
                 loaded[(kind, entity_id)] = _DECODERS[kind](item)
             request = response.get("UnprocessedKeys") or {}
         expires = self._monotonic() + self._ttl
@@ -124,14 +147,21 @@ class CachedRouteRepository:
         return loaded
 
 
+def _access_key(pair: str) -> dict[str, str]:
+    offer_id, _, affiliate_id = pair.partition("|")
+    return access_route_key(offer_id, affiliate_id)
+
+
 _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
     "offer": offer_route_key,
     "affiliate": affiliate_key,
+    "access": _access_key,
     "settings": settings_key,
 }
 _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "offer": OfferRoute.from_item,
     "affiliate": AffiliateRoute.from_item,
+    "access": AccessRoute.from_item,
     "settings": lambda item: PostbackRules(tuple(item.get("postback_ips") or ())),
 }
 
@@ -156,3 +186,65 @@ class ClickRepository:
         response = client.get_item(TableName=self._table, Key={"click_id": {"S": click_id}})
         item = response.get("Item")
         return Click.from_item(dynamo.decode(item)) if item else None
+
+
+@dataclass(frozen=True, slots=True)
+class CapSlot:
+    """One counter a cap limits. Key shape: core table, PK `CAP#<offer>` (or `CAP#<offer>#AFF#<affiliate>`
+    for an affiliate's own cap), SK `<metric>#<period>#<bucket>`; day and month buckets expire by TTL."""
+
+    pk: str
+    sk: str
+    limit: int
+    expires_at: int | None
+    amount: int = 1
+
+
+class CapCounter(Protocol):
+    def take(self, slots: list[CapSlot]) -> bool:
+        """Count into every slot at once, or into none when any is full."""
+        ...
+
+
+class CapCounterRepository:
+    """Caps are counted by a condition on the counter itself (`n + amount <= limit`), never by
+    reading first: fifty simultaneous clicks on the last slot give exactly one success."""
+
+    def __init__(self, table: str, client: Any = None) -> None:
+        self._table = table
+        self._client = client
+
+    def _update(self, slot: CapSlot) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            ":amount": {"N": str(slot.amount)},
+            ":room": {"N": str(slot.limit - slot.amount)},
+        }
+        update = "ADD n :amount"
+        if slot.expires_at is not None:
+            update += " SET expires_at = :expires"
+            values[":expires"] = {"N": str(slot.expires_at)}
+        return {
+            "TableName": self._table,
+            "Key": {"pk": {"S": slot.pk}, "sk": {"S": slot.sk}},
+            "UpdateExpression": update,
+            "ConditionExpression": "attribute_not_exists(n) OR n <= :room",
+            "ExpressionAttributeValues": values,
+        }
+
+    def take(self, slots: list[CapSlot]) -> bool:
+        if not slots:
+            return True
+        if any(slot.amount > slot.limit for slot in slots):
+            return False
+        client = self._client or dynamo.client()
+        try:
+            if len(slots) == 1:
+                client.update_item(**self._update(slots[0]))
+            else:
+                client.transact_write_items(TransactItems=[{"Update": self._update(slot)} for slot in slots])
+        except (
+            client.exceptions.ConditionalCheckFailedException,
+            client.exceptions.TransactionCanceledException,
+        ):
+            return False
+        return True

@@ -11,7 +11,7 @@ from enum import StrEnum
 from partnerka.accounts.routing import AffiliateRoute
 from partnerka.common.ids import is_id, new_click_id
 from partnerka.common.observability import logger
-from partnerka.offers.routing import OfferRoute
+from partnerka.offers.routing import AccessRoute, CapMetric, CapPeriod, OfferRoute
 from partnerka.tracking.bots import looks_like_bot
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.macros import fill_macros
@@ -23,7 +23,7 @@ from partnerka.tracking.models import (
     Click,
     ClickRequest,
 )
-from partnerka.tracking.repository import ClickStore, RouteSource
+from partnerka.tracking.repository import CapCounter, CapSlot, ClickStore, RouteSource
 
 
 class RejectReason(StrEnum):
@@ -33,7 +33,9 @@ class RejectReason(StrEnum):
     OFFER_PAUSED = "offer_paused"
     UNKNOWN_AFFILIATE = "unknown_affiliate"
     AFFILIATE_NOT_APPROVED = "affiliate_not_approved"
+    OFFER_NOT_ALLOWED = "offer_not_allowed"
     GEO_BLOCKED = "geo_blocked"
+    CAP_REACHED = "cap_reached"
     BOT = "bot"
 
 
@@ -53,10 +55,12 @@ def record_click(
     geo: GeoLocator,
     now: datetime,
     ttl_days: int,
+    caps: CapCounter,
     roll: Callable[[], float] = random.random,
 ) -> ClickOutcome:
-    """Check the click (offer and affiliate status and membership, GEO, bot), store it in one write,
-    and choose where the visitor goes: a landing by weight, else the offer's fallback URL.
+    """Check the click (offer, affiliate, membership and access; GEO; caps; bot), store it in one
+    write (two when a click cap applies: the counter first), and choose where the visitor goes: a
+    landing by weight, else the offer's fallback URL.
 
     A refused click is stored too, with its reason, whenever it names a real offer; ids that are not
     even well-formed are refused before any lookup and store nothing, so junk links cost no reads.
@@ -64,13 +68,18 @@ def record_click(
     if not is_id(request.offer_id):
         return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
     if is_id(request.affiliate_id):
-        offer, affiliate = routes.routes(request.offer_id, request.affiliate_id)
+        found = routes.routes(request.offer_id, request.affiliate_id)
+        offer, affiliate, access = found.offer, found.affiliate, found.access
     else:
-        offer, affiliate = routes.offer(request.offer_id), None
+        offer, affiliate, access = routes.offer(request.offer_id), None, None
     if offer is None:
         return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
     country = geo.country(request.ip, request.viewer_country)
-    reason = _check(offer, affiliate, country, request.user_agent)
+    reason = _check(offer, affiliate, access, country)
+    if reason is None and not caps.take(click_cap_slots(offer, access, now)):
+        reason = RejectReason.CAP_REACHED
+    if reason is None and looks_like_bot(request.user_agent):
+        reason = RejectReason.BOT
     subs = {key: value[:MAX_SUB_LENGTH] for key, value in request.subs.items() if key in SUB_KEYS and value}
     click = Click(
         click_id=new_click_id(),
@@ -107,17 +116,43 @@ def record_click(
 
 
 def _check(
-    offer: OfferRoute, affiliate: AffiliateRoute | None, country: str, user_agent: str
+    offer: OfferRoute, affiliate: AffiliateRoute | None, access: AccessRoute | None, country: str
 ) -> RejectReason | None:
-    """The first rule the click breaks, in the documented order, or None."""
+    """The first status, membership, access or GEO rule the click breaks, or None (caps and the bot
+    pattern come after, in that order)."""
     if not offer.is_active:
         return RejectReason.OFFER_PAUSED
-    if affiliate is None:
+    if affiliate is None or access is None:
         return RejectReason.UNKNOWN_AFFILIATE
     if not affiliate.may_send_traffic_to(offer.advertiser_id):
         return RejectReason.AFFILIATE_NOT_APPROVED
+    if not offer.admits(access.access):
+        return RejectReason.OFFER_NOT_ALLOWED
     if not offer.admits_country(country):
         return RejectReason.GEO_BLOCKED
-    if looks_like_bot(user_agent):
-        return RejectReason.BOT
     return None
+
+
+_BUCKET_LIFETIME = {CapPeriod.DAY: timedelta(days=2), CapPeriod.MONTH: timedelta(days=40)}
+
+
+def cap_slots(
+    offer: OfferRoute, access: AccessRoute | None, metric: CapMetric, now: datetime, amount: int = 1
+) -> list[CapSlot]:
+    """The counters one event counts into: the offer's caps on `metric` and the affiliate's own."""
+    owners = [(f"CAP#{offer.offer_id}", offer.caps)]
+    if access is not None:
+        owners.append((f"CAP#{offer.offer_id}#AFF#{access.affiliate_id}", access.caps))
+    slots = []
+    for pk, caps in owners:
+        for cap in caps:
+            if cap.metric is metric:
+                lifetime = _BUCKET_LIFETIME.get(cap.period)
+                expires = int((now + lifetime).timestamp()) if lifetime else None
+                sk = f"{metric.value}#{cap.period.value}#{cap.bucket(now)}"
+                slots.append(CapSlot(pk, sk, cap.limit, expires, amount))
+    return slots
+
+
+def click_cap_slots(offer: OfferRoute, access: AccessRoute | None, now: datetime) -> list[CapSlot]:
+    return cap_slots(offer, access, CapMetric.CLICKS, now)

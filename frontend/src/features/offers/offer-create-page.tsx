@@ -1,0 +1,45 @@
+import { useMutation } from "@tanstack/react-query";
+import { ArrowLeftIcon } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate } from "react-router-dom";
+import { toast } from "sonner";
+import { unwrap } from "@/api/api-error";
+import { offersApi } from "@/api/offers-client";
+import { queryClient } from "@/api/query-client";
+import type { OfferCreate } from "@/api/types";
+import { PageHeader } from "@/components/page-header";
+import { Button } from "@/components/ui/button";
+import { OfferForm } from "@/features/offers/offer-form";
+import { newOfferForm } from "@/features/offers/offer-schema";
+import { offerKeys } from "@/features/offers/use-offers";
+
+export function OfferCreatePage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const create = useMutation({
+    mutationFn: (body: OfferCreate) => unwrap(offersApi.POST("/api/offers", { body })),
+    onSuccess: (offer) => {
+      queryClient.setQueryData(offerKeys.detail(offer.id), offer);
+      void queryClient.invalidateQueries({ queryKey: offerKeys.all });
+      toast.success(t("offers.created", { name: offer.name }));
+      navigate(`/offers/${offer.id}`, { replace: true });
+    },
+  });
+
+  return (
+    <>
+      <PageHeader
+        title={t("offers.createTitle")}
+        description={t("offers.createText")}
+        actions={
+          <Button asChild variant="ghost" size="sm">
+            <Link to="/offers" data-testid="offer-back">
+              <ArrowLeftIcon /> {t("offers.backToList")}
+            </Link>
+          </Button>
+        }
+      />
+      <OfferForm defaultValues={newOfferForm()} onSubmit={(body) => create.mutate(body)} submitting={create.isPending} error={create.error} submitLabel={t("offers.create")} />
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { newOfferForm, offerFormSchema, toOfferInput, type OfferFormValues } from "@/features/offers/offer-schema";
+
+function valid(): OfferFormValues {
+  return {
+    ...newOfferForm(),
+    name: "Casino RU",
+    goals: [{ key: "sale", name: "Sale", payout_type: "percent", payout: "7.5", revenue_type: "fixed", revenue: "12.50" }],
+    landings: [{ url: "https://land.example.com/a", weight: "100" }],
+  };
+}
+
+/** The i18n keys of the issues at one path of the form. */
+function issuesAt(values: OfferFormValues, path: string): string[] {
+  const result = offerFormSchema.safeParse(values);
+  if (result.success) return [];
+  return result.error.issues.filter((issue) => issue.path.join(".") === path).map((issue) => issue.message);
+}
+
+describe("offer form schema", () => {
+  it("accepts a complete offer and turns it into the API's body", () => {
+    const values = { ...valid(), currency: "eur", geo: { mode: "allow" as const, countries: "us, de ru;US" }, fallback_url: " " };
+    expect(offerFormSchema.safeParse(values).success).toBe(true);
+    expect(toOfferInput(values)).toMatchObject({
+      currency: "EUR",
+      geo_mode: "allow",
+      geo_countries: ["US", "DE", "RU"],
+      landings: [{ url: "https://land.example.com/a", weight: 100 }],
+      fallback_url: null,
+      hold_days: 0,
+      attribution_days: 30,
+    });
+  });
+
+  it.each(["0", "12", "12.5", "12.50", "12,50", "999999999999.99"])("accepts the money string %s", (amount) => {
+    const goal = { ...valid().goals[0]!, payout_type: "fixed" as const, payout: amount };
+    expect(issuesAt({ ...valid(), goals: [goal] }, "goals.0.payout")).toEqual([]);
+  });
+
+  it.each(["", "-1", "12.505", "1e3", "abc", "12.", ".5"])("rejects the money string %j", (amount) => {
+    const goal = { ...valid().goals[0]!, revenue_type: "fixed" as const, revenue: amount };
+    expect(issuesAt({ ...valid(), goals: [goal] }, "goals.0.revenue")).toHaveLength(1);
+  });
+
+  it("sends decimals with a point whatever the user typed", () => {
+    const goal = { ...valid().goals[0]!, payout_type: "fixed" as const, payout: "12,50" };
+    expect(toOfferInput({ ...valid(), goals: [goal] }).goals[0]?.payout).toBe("12.50");
+  });
+
+  it("keeps percentages between 0 and 100", () => {
+    const withPayout = (payout: string) => ({ ...valid(), goals: [{ ...valid().goals[0]!, payout_type: "percent" as const, payout }] });
+    expect(issuesAt(withPayout("0"), "goals.0.payout")).toEqual([]);
+    expect(issuesAt(withPayout("100"), "goals.0.payout")).toEqual([]);
+    expect(issuesAt(withPayout("7.5"), "goals.0.payout")).toEqual([]);
+    expect(issuesAt(withPayout("100.01"), "goals.0.payout")).toEqual(["offers.validation.percent"]);
+    expect(issuesAt(withPayout("150"), "goals.0.payout")).toEqual(["offers.validation.percent"]);
+    expect(issuesAt(withPayout("-5"), "goals.0.payout")).toEqual(["offers.validation.percent"]);
+  });
+
+  it("takes only ISO country codes, and needs some unless the offer runs everywhere", () => {
+    const withGeo = (mode: "all" | "allow" | "deny", countries: string) => ({ ...valid(), geo: { mode, countries } });
+    expect(issuesAt(withGeo("deny", "us de"), "geo.countries")).toEqual([]);
+    expect(issuesAt(withGeo("allow", "US, XX"), "geo.countries")).toEqual(["offers.validation.countries"]);
+    expect(issuesAt(withGeo("allow", "USA"), "geo.countries")).toEqual(["offers.validation.countries"]);
+    expect(issuesAt(withGeo("allow", " , "), "geo.countries")).toEqual(["offers.validation.countriesRequired"]);
+    expect(issuesAt(withGeo("all", ""), "geo.countries")).toEqual([]);
+  });
+
+  it("needs at least one goal and one landing", () => {
+    expect(issuesAt({ ...valid(), goals: [] }, "goals")).toEqual(["offers.validation.goalsRequired"]);
+    expect(issuesAt({ ...valid(), landings: [] }, "landings")).toEqual(["offers.validation.landingsRequired"]);
+  });
+
+  it("rejects goal keys that are malformed or repeated", () => {
+    const goal = valid().goals[0]!;
+    expect(issuesAt({ ...valid(), goals: [{ ...goal, key: "First Deposit" }] }, "goals.0.key")).toEqual(["offers.validation.goalKey"]);
+    expect(issuesAt({ ...valid(), goals: [goal, { ...goal }] }, "goals")).toEqual(["offers.validation.goalKeysUnique"]);
+  });
+
+  it("checks landing URLs and weights, cap limits by metric, and the fallback URL", () => {
+    const values: OfferFormValues = {
+      ...valid(),
+      landings: [{ url: "ftp://example.com", weight: "0" }],
+      caps: [
+        { metric: "clicks", period: "day", limit: "1.5" },
+        { metric: "payout", period: "month", limit: "250.00" },
+      ],
+      fallback_url: "not a url",
+    };
+    expect(issuesAt(values, "landings.0.url")).toEqual(["offers.validation.url"]);
+    expect(issuesAt(values, "landings.0.weight")).toEqual(["offers.validation.weight"]);
+    expect(issuesAt(values, "caps.0.limit")).toEqual(["offers.validation.capCount"]);
+    expect(issuesAt(values, "caps.1.limit")).toEqual([]);
+    expect(issuesAt(values, "fallback_url")).toEqual(["offers.validation.url"]);
+  });
+});

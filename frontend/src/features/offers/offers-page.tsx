@@ -1,0 +1,120 @@
+import { BadgePercentIcon, PencilIcon, PlusIcon } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router-dom";
+import type { Offer, OfferStatus } from "@/api/types";
+import { DataTable, type Column } from "@/components/data-table";
+import { PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { OfferStatusBadge } from "@/features/offers/offer-badges";
+import { formatAmount } from "@/features/offers/payout";
+import { useOffers } from "@/features/offers/use-offers";
+
+const STATUSES: OfferStatus[] = ["active", "paused", "archived"];
+
+function isStatus(value: string | null): value is OfferStatus {
+  return value !== null && (STATUSES as string[]).includes(value);
+}
+
+export function OffersPage() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const raw = params.get("status");
+  const status = isStatus(raw) ? raw : undefined;
+  const offers = useOffers(status);
+
+  const columns: Column<Offer>[] = [
+    {
+      id: "name",
+      header: t("offers.columns.name"),
+      cell: (row) => (
+        <div className="min-w-0 max-w-sm">
+          <Link to={`/offers/${row.id}`} className="font-medium hover:underline" data-testid={`offer-open-${row.id}`}>
+            {row.name}
+          </Link>
+          {row.description ? <div className="truncate text-xs text-muted-foreground">{row.description}</div> : null}
+        </div>
+      ),
+    },
+    { id: "model", header: t("offers.columns.model"), cell: (row) => <Badge variant="outline">{t(`offers.models.${row.model}`)}</Badge> },
+    { id: "status", header: t("offers.columns.status"), cell: (row) => <OfferStatusBadge status={row.status} /> },
+    {
+      id: "payout",
+      header: t("offers.columns.payout"),
+      cell: (row) => (
+        <ul className="space-y-0.5 text-sm">
+          {row.goals.map((goal) => (
+            <li key={goal.key} className="whitespace-nowrap">
+              <span className="text-muted-foreground">{goal.name}:</span>{" "}
+              <span className="font-medium tabular-nums">{formatAmount(goal.payout_type, goal.payout, row.currency, i18n.language)}</span>
+            </li>
+          ))}
+        </ul>
+      ),
+    },
+    { id: "visibility", header: t("offers.columns.visibility"), cell: (row) => t(`offers.visibility.${row.visibility}`), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "actions",
+      header: <span className="sr-only">{t("common.actions")}</span>,
+      className: "text-right",
+      cell: (row) => (
+        <Button asChild size="sm" variant="ghost">
+          <Link to={`/offers/${row.id}`} data-testid={`offer-edit-${row.id}`}>
+            <PencilIcon /> {t("offers.edit")}
+          </Link>
+        </Button>
+      ),
+    },
+  ];
+
+  const createButton = (
+    <Button asChild>
+      <Link to="/offers/new" data-testid="offers-create">
+        <PlusIcon /> {t("offers.create")}
+      </Link>
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader title={t("offers.title")} description={t("offers.description")} actions={createButton} />
+      <Tabs
+        value={status ?? "all"}
+        onValueChange={(value) => {
+          const next = new URLSearchParams(params);
+          if (value === "all") next.delete("status");
+          else next.set("status", value);
+          setParams(next, { replace: true });
+        }}
+      >
+        <TabsList className="max-w-full overflow-x-auto">
+          <TabsTrigger value="all" data-testid="offers-filter-all">{t("common.all")}</TabsTrigger>
+          {STATUSES.map((value) => (
+            <TabsTrigger key={value} value={value} data-testid={`offers-filter-${value}`}>
+              {t(`offers.status.${value}`)}
+            </TabsTrigger>
+          ))}
+        </TabsList>
+      </Tabs>
+      <Card>
+        <DataTable
+          columns={columns}
+          rows={offers.data?.items}
+          rowKey={(row) => row.id}
+          rowTestId={(row) => `offer-row-${row.id}`}
+          isLoading={offers.isPending}
+          error={offers.error}
+          onRetry={() => void offers.refetch()}
+          empty={{
+            icon: BadgePercentIcon,
+            title: t(status ? "offers.emptyFilteredTitle" : "offers.emptyTitle"),
+            description: t(status ? "offers.emptyFilteredText" : "offers.emptyText"),
+            action: status ? undefined : createButton,
+          }}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+import type { AmountType } from "@/api/types";
+import { formatDecimalMoney, formatPercent } from "@/lib/format";
+
+/** A goal's payout or revenue: money in the offer's currency, or a percent of the sale. */
+export function formatAmount(type: AmountType, amount: string, currency: string, language: string): string {
+  return type === "percent" ? formatPercent(amount, language) : formatDecimalMoney(amount, currency, language);
+}

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import account_services, offer_service
 from partnerka.accounts.models import User
 from partnerka.accounts.service import AccountService
 from partnerka.accounts.tokens import Principal, verify_access_token
@@ -16,6 +16,7 @@ from partnerka.audit.service import Actor
 from partnerka.common.config import get_settings
 from partnerka.common.errors import Unauthenticated
 from partnerka.common.secrets import secret_string
+from partnerka.offers.service import OfferService
 
 
 def signing_key() -> str:
@@ -25,6 +26,11 @@ def signing_key() -> str:
 @cache
 def services() -> tuple[AccountService, Workspace]:
     return account_services(get_settings())
+
+
+@cache
+def offers() -> OfferService:
+    return offer_service(get_settings())
 
 
 def accounts() -> AccountService:

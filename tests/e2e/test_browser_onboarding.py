@@ -6,7 +6,9 @@ dashboard in Russian."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,83 @@ def test_advertiser_and_affiliate_onboarding_in_the_browser(
     affiliate_page.reload()
     expect(affiliate_page.get_by_test_id("nav-dashboard")).to_contain_text("Обзор")
     affiliate_page.screenshot(path=str(tmp_path / "affiliate-ru.png"))
+
+
+CHROME_UA = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0 Safari/537.36"
+)
+
+
+class _Landing(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = f"<h1 id='landed'>Landed on {self.path.split('?')[0]}</h1>".encode()
+        self.send_response(200)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def landing_server() -> Iterator[str]:
+    """The advertiser's landing pages, on loopback (there is no internet here)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Landing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_offer_made_in_the_browser_is_built_into_a_link_and_followed(
+    browser: Browser, platform: Platform, landing_server: str
+) -> None:
+    logins = {login["role"]: login for login in platform.demo["logins"]}
+    # The advertiser creates an offer with two landings and a GEO rule
+    advertiser = new_context(browser, platform).new_page()
+    sign_in(advertiser, logins["advertiser"]["email"], logins["advertiser"]["password"])
+    advertiser.get_by_test_id("nav-offers").click()
+    advertiser.get_by_test_id("offers-create").click()
+    advertiser.get_by_test_id("offer-name").fill("Browser offer")
+    advertiser.get_by_test_id("offer-goal-name-0").fill("Lead")
+    advertiser.get_by_test_id("offer-goal-payout-0").fill("2.50")
+    advertiser.get_by_test_id("offer-goal-revenue-0").fill("4")
+    advertiser.get_by_test_id("offer-landing-url-0").fill(
+        f"{landing_server}/one?cid={{click_id}}&s1={{sub1}}"
+    )
+    advertiser.get_by_test_id("offer-landing-add").click()
+    advertiser.get_by_test_id("offer-landing-url-1").fill(
+        f"{landing_server}/two?cid={{click_id}}&s1={{sub1}}"
+    )
+    advertiser.get_by_test_id("offer-geo-mode").click()
+    advertiser.get_by_role("option", name="All except these countries").click()
+    advertiser.get_by_test_id("offer-geo-countries").fill("CN, KP")
+    advertiser.get_by_test_id("offer-save").click()
+    expect(advertiser.get_by_test_id("offer-title")).to_contain_text("Browser offer")
+
+    # The affiliate (a real browser's User-Agent: headless Chromium's own reads as a bot) finds it
+    context = browser.new_context(
+        base_url=platform.url, viewport={"width": 1280, "height": 860}, user_agent=CHROME_UA
+    )
+    context.set_default_timeout(15_000)
+    affiliate = context.new_page()
+    sign_in(affiliate, logins["affiliate"]["email"], logins["affiliate"]["password"])
+    affiliate.get_by_test_id("nav-my-offers").click()
+    expect(affiliate.get_by_text("Browser offer")).to_be_visible()
+    # ...builds its link with a sub
+    affiliate.get_by_test_id("nav-link-builder").click()
+    affiliate.get_by_test_id("linkbuilder-offer").click()
+    affiliate.get_by_role("option", name=re.compile("Browser offer")).click()
+    affiliate.get_by_test_id("linkbuilder-sub1").fill("browser test")
+    url = affiliate.get_by_test_id("linkbuilder-url").inner_text().strip()
+    assert url.startswith(f"{platform.url}/click?o=")
+    assert "sub1=browser%20test" in url
+    # ...and a visitor following it lands on one of the two landings, with the macros filled
+    visitor = context.new_page()
+    visitor.goto(url)
+    expect(visitor.locator("#landed")).to_contain_text("Landed on /")
+    pattern = rf"{re.escape(landing_server)}/(one|two)\?cid=[0-9a-f-]{{36}}&s1=browser%20test"
+    assert re.fullmatch(pattern, visitor.url), visitor.url

@@ -46,9 +46,15 @@ class Tenant:
     pending_affiliate_id: str
     pending_affiliate_email: str
     cidr: str
+    offer_id: str
+    offer_name: str
+    offer_secret: str
 
     def private_markers(self) -> set[str]:
         return {
+            self.offer_id,
+            self.offer_name,
+            self.offer_secret,
             self.link_code,
             self.key_id,
             self.key_prefix,
@@ -114,11 +120,37 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/api-keys": lambda: {"label": "matrix"},
         "DELETE /api/api-keys/{key_id}": lambda: None,
         "PUT /api/settings/postback-ips": lambda: {"ips": ["192.0.2.0/24"]},
+        "POST /api/offers": lambda: OFFER_BODY | {"name": f"Matrix offer {n()}"},
+        "PATCH /api/offers/{offer_id}": lambda: {"name": f"Renamed {n()}", "status": "paused"},
+        "POST /api/offers/{offer_id}/rotate-secret": lambda: None,
+        "PUT /api/offers/{offer_id}/access/{affiliate_id}": lambda: {
+            "access": "approved",
+            "payouts": {"sale": "1.00"},
+        },
+        "POST /api/my/offers/{offer_id}/request-access": lambda: None,
     }
+
+
+OFFER_BODY = {
+    "model": "CPA",
+    "currency": "USD",
+    "goals": [
+        {
+            "key": "sale",
+            "name": "Sale",
+            "payout_type": "fixed",
+            "payout": "5",
+            "revenue_type": "fixed",
+            "revenue": "8",
+        }
+    ],
+    "landings": [{"url": "https://shop.example/?c={click_id}", "weight": 1}],
+}
 
 
 def path_values(tenant: Tenant) -> dict[str, str]:
     return {
+        "offer_id": tenant.offer_id,
         "code": tenant.link_code,
         "user_id": tenant.teammate_id,
         "affiliate_id": tenant.pending_affiliate_id,
@@ -143,6 +175,9 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     link = api.call("POST", "/api/registration-links", {"label": f"{name} link"}, token=token).body
     key = api.call("POST", "/api/api-keys", {"label": f"{name} key"}, token=token).body
     api.call("PUT", "/api/settings/postback-ips", {"ips": [cidr]}, token=token)
+    offer = api.call(
+        "POST", "/api/offers", OFFER_BODY | {"name": f"{name} offer", "visibility": "approval"}, token=token
+    ).body
     tenant = Tenant(
         advertiser.id,
         name,
@@ -154,6 +189,9 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         pending.affiliate_id,
         pending.email,
         cidr,
+        offer["id"],
+        offer["name"],
+        offer["postback_secret"],
     )
     return tenant, key["secret"]
 
@@ -254,7 +292,9 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
             body = known[f"{method} {path}"]() if method != "GET" else None
             public = bool(PUBLIC_LINKS.match(path))
             mutating = method != "GET" and not SELF_SERVICE.match(path) and not public
-            watch_b = mutating and not may_change_b
+            # An affiliate working in B's context may ask B for access to B's offers: its own doing.
+            own_request_in_b = who == "affiliate X in B" and path.startswith("/api/my/")
+            watch_b = mutating and not may_change_b and not own_request_in_b
             watch_all = mutating and who == "support"
             before = core_items(b_keys) if watch_b else None
             before_all = core_items(lambda pk: True) if watch_all else None

@@ -19,6 +19,11 @@ const AccountPage = lazy(() => import("@/features/account/account-page").then((m
 const AdvertisersPage = lazy(() => import("@/features/advertisers/advertisers-page").then((module) => ({ default: module.AdvertisersPage })));
 const ApiKeysPage = lazy(() => import("@/features/api-keys/api-keys-page").then((module) => ({ default: module.ApiKeysPage })));
 const AuditPage = lazy(() => import("@/features/audit/audit-page").then((module) => ({ default: module.AuditPage })));
+const LinkBuilderPage = lazy(() => import("@/features/affiliate-offers/link-builder-page").then((module) => ({ default: module.LinkBuilderPage })));
+const MyOffersPage = lazy(() => import("@/features/affiliate-offers/my-offers-page").then((module) => ({ default: module.MyOffersPage })));
+const OfferCreatePage = lazy(() => import("@/features/offers/offer-create-page").then((module) => ({ default: module.OfferCreatePage })));
+const OfferEditPage = lazy(() => import("@/features/offers/offer-edit-page").then((module) => ({ default: module.OfferEditPage })));
+const OffersPage = lazy(() => import("@/features/offers/offers-page").then((module) => ({ default: module.OffersPage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const RegistrationLinksPage = lazy(() => import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })));
@@ -34,10 +39,10 @@ function PageFallback() {
   );
 }
 
-/** A dashboard page open to the roles whose sidebar lists it. */
-function guarded(path: string, page: ReactNode) {
+/** A dashboard page open to the roles whose sidebar lists it (or lists `section`, for a page inside one). */
+function guarded(path: string, page: ReactNode, section: string = path) {
   return { path: path === "/" ? undefined : path.slice(1), index: path === "/", element: (
-      <RequireRole roles={rolesFor(path)}>
+      <RequireRole roles={rolesFor(section)}>
         <Suspense fallback={<PageFallback />}>{page}</Suspense>
       </RequireRole>
     ), };
@@ -63,6 +68,11 @@ export const router = createBrowserRouter([
     ),
     children: [
       guarded("/", <DashboardPage />),
+      guarded("/offers", <OffersPage />),
+      guarded("/offers/new", <OfferCreatePage />, "/offers"),
+      guarded("/offers/:offerId", <OfferEditPage />, "/offers"),
+      guarded("/my/offers", <MyOffersPage />),
+      guarded("/link-builder", <LinkBuilderPage />),
       guarded("/users", <UsersPage />),
       guarded("/advertisers", <AdvertisersPage />),
       guarded("/memberships", <MembershipsPage />),

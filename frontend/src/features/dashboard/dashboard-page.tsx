@@ -2,17 +2,17 @@ import { useQuery } from "@tanstack/react-query";
 import { BanknoteIcon, BuildingIcon, MousePointerClickIcon, ShoppingCartIcon, UserCheckIcon, WalletIcon, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router-dom";
+import { useSearchParams } from "react-router-dom";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
-import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { useRequiredSession } from "@/features/auth/use-session";
+import { NoContextState } from "@/features/memberships/no-context-state";
 import { formatMoney, formatNumber, todayUtc } from "@/lib/format";
 
 export function DashboardPage() {
@@ -24,20 +24,7 @@ export function DashboardPage() {
 
   let body: ReactNode;
   if (user.role === "affiliate" && !context.advertiser_id) {
-    body = (
-      <Card>
-        <EmptyState
-          icon={BuildingIcon}
-          title={t("dashboard.noContextTitle")}
-          description={t("dashboard.noContextText")}
-          action={
-            <Button asChild variant="outline" size="sm">
-              <Link to="/memberships">{t("nav.myAdvertisers")}</Link>
-            </Button>
-          }
-        />
-      </Card>
-    );
+    body = <NoContextState description={t("dashboard.noContextText")} />;
   } else if (platform && !pickedAdvertiser) {
     body = (
       <Card>

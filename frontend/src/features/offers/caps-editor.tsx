@@ -1,6 +1,7 @@
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import { Controller, useFieldArray, type Control, type FieldErrors, type UseFormRegister } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -25,6 +26,7 @@ export function CapsEditor<Values extends WithCaps>(props: CapsEditorProps<Value
   const errors = (props.errors as FieldErrors<WithCaps>).caps;
   const { idPrefix } = props;
   const { fields, append, remove } = useFieldArray({ control, name: "caps" });
+  const listError = errors?.root?.message ?? errors?.message;
 
   return (
     <div className="space-y-3">
@@ -84,6 +86,7 @@ export function CapsEditor<Values extends WithCaps>(props: CapsEditorProps<Value
           </Button>
         </div>
       ))}
+      {listError ? <FormError testId={`${idPrefix}-error`}>{t(listError)}</FormError> : null}
       <Button variant="outline" size="sm" onClick={() => append(emptyCap())} data-testid={`${idPrefix}-add`}>
         <PlusIcon /> {t("offers.form.addCap")}
       </Button>

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 import { toast } from "sonner";
 import { unwrap } from "@/api/api-error";
-import { offersApi } from "@/api/offers-client";
+import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
 import type { OfferCreate } from "@/api/types";
 import { PageHeader } from "@/components/page-header";
@@ -17,7 +17,7 @@ export function OfferCreatePage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const create = useMutation({
-    mutationFn: (body: OfferCreate) => unwrap(offersApi.POST("/api/offers", { body })),
+    mutationFn: (body: OfferCreate) => unwrap(api.POST("/api/offers", { body })),
     onSuccess: (offer) => {
       queryClient.setQueryData(offerKeys.detail(offer.id), offer);
       void queryClient.invalidateQueries({ queryKey: offerKeys.all });

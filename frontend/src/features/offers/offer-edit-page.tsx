@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { toast } from "sonner";
 import { unwrap } from "@/api/api-error";
-import { offersApi } from "@/api/offers-client";
+import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
 import type { Offer, OfferStatus, OfferUpdate } from "@/api/types";
 import { Confirm } from "@/components/confirm-button";
@@ -28,7 +28,7 @@ type Tab = "details" | "affiliates";
 /** Saves a change to the offer and puts the answer in the cache the page reads. */
 function useUpdateOffer(offerId: string) {
   return useMutation({
-    mutationFn: (body: OfferUpdate) => unwrap(offersApi.PATCH("/api/offers/{offer_id}", { params: { path: { offer_id: offerId } }, body })),
+    mutationFn: (body: OfferUpdate) => unwrap(api.PATCH("/api/offers/{offer_id}", { params: { path: { offer_id: offerId } }, body })),
     onSuccess: (offer) => {
       queryClient.setQueryData(offerKeys.detail(offerId), offer);
       void queryClient.invalidateQueries({ queryKey: ["offers", "list"] });
@@ -54,7 +54,7 @@ export function OfferEditPage() {
   if (offer.isPending) {
     return (
       <>
-        <PageHeader title={<Skeleton className="h-6 w-56" />} actions={back} />
+        <PageHeader title={t("common.loading")} actions={back} />
         <Skeleton className="h-48 w-full rounded-xl" />
         <Skeleton className="h-96 w-full rounded-xl" />
       </>

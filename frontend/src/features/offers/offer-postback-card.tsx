@@ -3,7 +3,7 @@ import { RefreshCwIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import { unwrap } from "@/api/api-error";
-import { offersApi } from "@/api/offers-client";
+import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
 import type { Offer } from "@/api/types";
 import { Confirm } from "@/components/confirm-button";
@@ -24,7 +24,7 @@ export function OfferPostbackCard({ offer }: { offer: Offer }) {
   const errorMessage = useErrorMessage();
   const url = postbackTemplate(window.location.origin, offer.postback_secret);
   const rotate = useMutation({
-    mutationFn: () => unwrap(offersApi.POST("/api/offers/{offer_id}/rotate-secret", { params: { path: { offer_id: offer.id } } })),
+    mutationFn: () => unwrap(api.POST("/api/offers/{offer_id}/rotate-secret", { params: { path: { offer_id: offer.id } } })),
     onSuccess: (updated) => {
       queryClient.setQueryData(offerKeys.detail(offer.id), updated);
       void queryClient.invalidateQueries({ queryKey: offerKeys.all });

@@ -76,7 +76,7 @@ const goalRow = z
       if (message) ctx.addIssue({ code: "custom", message, path: [path] });
     };
     issue("key", GOAL_KEY.test(goal.key.trim()) ? null : "offers.validation.goalKey");
-    issue("name", goal.name.trim() === "" ? "validation.required" : goal.name.length > 200 ? "validation.tooLong" : null);
+    issue("name", goal.name.trim() === "" ? "validation.required" : goal.name.length > 80 ? "validation.tooLong" : null);
     issue("payout", amountIssue(goal.payout_type, goal.payout));
     issue("revenue", amountIssue(goal.revenue_type, goal.revenue));
   });
@@ -86,6 +86,7 @@ const landingRow = z.object({
   weight: wholeNumber(1, 1000, "offers.validation.weight"),
 });
 
+/** The API's limits: 20 goals, 20 landings, 12 caps (for the offer and for one affiliate alike). */
 export const capRow = z
   .object({ metric: z.enum(CAP_METRICS), period: z.enum(CAP_PERIODS), limit: z.string() })
   .superRefine((cap, ctx) => {
@@ -103,16 +104,17 @@ const geo = z
 
 export const offerFormSchema = z.object({
   name: requiredText,
-  description: z.string().max(2000, "validation.tooLong"),
+  description: z.string().max(5000, "validation.tooLong"),
   model: z.enum(OFFER_MODELS),
   currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "offers.validation.currency"),
   goals: z
     .array(goalRow)
     .min(1, "offers.validation.goalsRequired")
+    .max(20, "offers.validation.tooManyRows")
     .refine((goals) => new Set(goals.map((goal) => goal.key.trim())).size === goals.length, "offers.validation.goalKeysUnique"),
-  landings: z.array(landingRow).min(1, "offers.validation.landingsRequired"),
+  landings: z.array(landingRow).min(1, "offers.validation.landingsRequired").max(20, "offers.validation.tooManyRows"),
   geo,
-  caps: z.array(capRow),
+  caps: z.array(capRow).max(12, "offers.validation.tooManyRows"),
   visibility: z.enum(VISIBILITIES),
   hold_days: wholeNumber(0, 365, "offers.validation.holdDays"),
   attribution_days: wholeNumber(1, 365, "offers.validation.attributionDays"),

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { unwrap } from "@/api/api-error";
-import { offersApi } from "@/api/offers-client";
+import { api } from "@/api/client";
 import type { OfferStatus } from "@/api/types";
 
 export const offerKeys = {
@@ -13,20 +13,20 @@ export const offerKeys = {
 export function useOffers(status: OfferStatus | undefined) {
   return useQuery({
     queryKey: offerKeys.list(status),
-    queryFn: () => unwrap(offersApi.GET("/api/offers", { params: { query: status ? { status } : {} } })),
+    queryFn: () => unwrap(api.GET("/api/offers", { params: { query: status ? { status } : {} } })),
   });
 }
 
 export function useOffer(offerId: string) {
   return useQuery({
     queryKey: offerKeys.detail(offerId),
-    queryFn: () => unwrap(offersApi.GET("/api/offers/{offer_id}", { params: { path: { offer_id: offerId } } })),
+    queryFn: () => unwrap(api.GET("/api/offers/{offer_id}", { params: { path: { offer_id: offerId } } })),
   });
 }
 
 export function useOfferAccess(offerId: string) {
   return useQuery({
     queryKey: offerKeys.access(offerId),
-    queryFn: () => unwrap(offersApi.GET("/api/offers/{offer_id}/access", { params: { path: { offer_id: offerId } } })),
+    queryFn: () => unwrap(api.GET("/api/offers/{offer_id}/access", { params: { path: { offer_id: offerId } } })),
   });
 }

@@ -1,4 +1,4 @@
-"""Builds the account services from the settings: shared by the API function and the scripts."""
+"""Builds the services from the settings: shared by the API function and the scripts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,14 @@ from partnerka.audit.service import AuditLog
 from partnerka.common.config import Settings
 from partnerka.common.secrets import secret_string
 from partnerka.notifications.email import SesMailer
+from partnerka.offers.repository import OfferRepository
+from partnerka.offers.service import OfferService
+
+
+def offer_service(settings: Settings) -> OfferService:
+    return OfferService(
+        OfferRepository(), AccountRepository(), AuditLog(AuditRepository(settings.audit_table))
+    )
 
 
 def account_services(settings: Settings) -> tuple[AccountService, Workspace]:

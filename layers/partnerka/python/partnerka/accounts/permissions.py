@@ -21,6 +21,7 @@ class Permission(StrEnum):
     WORKSPACE_MANAGE_OWN = "workspace:manage:own"
     CREDENTIALS_MANAGE_OWN = "credentials:manage:own"  # team and API keys: people only, not API keys
     MEMBERSHIPS_OWN = "memberships:own"  # an affiliate's own enrollments
+    OFFERS_RUN = "offers:run"  # an affiliate's view of its advertiser's offers, and access requests
     CONTEXT_SWITCH = "context:switch"
     STATS_READ_ANY_ADVERTISER = "stats:read:any"
     STATS_READ_OWN_ADVERTISER = "stats:read:own"
@@ -50,7 +51,12 @@ MATRIX: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.AFFILIATE: frozenset(
-        {Permission.MEMBERSHIPS_OWN, Permission.CONTEXT_SWITCH, Permission.STATS_READ_OWN_AFFILIATE}
+        {
+            Permission.MEMBERSHIPS_OWN,
+            Permission.CONTEXT_SWITCH,
+            Permission.OFFERS_RUN,
+            Permission.STATS_READ_OWN_AFFILIATE,
+        }
     ),
 }
 

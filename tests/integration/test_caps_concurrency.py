@@ -1,0 +1,75 @@
+"""Caps are counted by a condition on the counter, so simultaneous events cannot overshoot."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from partnerka.common import dynamo
+from partnerka.common.config import get_settings
+from partnerka.offers.repository import OfferRepository
+from partnerka.offers.service import CapInput, OfferDraft, apply_draft, draft_of
+from partnerka.tracking.repository import CapCounterRepository, CapSlot
+from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.world import build_world
+
+
+def test_fifty_parallel_takes_of_the_last_slot_give_exactly_one(load_function: FunctionLoader) -> None:
+    counter = CapCounterRepository(get_settings().caps_table)
+    slot = CapSlot("CAP#TEST", "conversions#total#all", limit=10, expires_at=None)
+    for _ in range(9):
+        assert counter.take([slot])
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda _: counter.take([slot]), range(50)))
+    assert results.count(True) == 1
+    item = dynamo.client().get_item(
+        TableName=get_settings().caps_table, Key={"pk": {"S": "CAP#TEST"}, "sk": {"S": slot.sk}}
+    )
+    assert item["Item"]["n"] == {"N": "10"}
+
+
+def test_a_payout_budget_counts_amounts_and_refuses_what_would_exceed_it(
+    load_function: FunctionLoader,
+) -> None:
+    counter = CapCounterRepository(get_settings().caps_table)
+    budget = [
+        CapSlot("CAP#BUDGET", "payout#month#2026-11", limit=1000, expires_at=None, amount=amount)
+        for amount in (600, 500, 400)
+    ]
+    assert [counter.take([slot]) for slot in budget] == [True, False, True]
+
+
+def test_fifty_parallel_clicks_on_a_one_click_cap_send_one_visitor_to_the_landing(
+    load_function: FunctionLoader,
+) -> None:
+    world = build_world()
+    repo = OfferRepository()
+    offer = repo.get(world.advertiser_id, world.offer.offer_id)
+    draft = draft_of(offer)
+    capped = OfferDraft(
+        **{
+            **{f: getattr(draft, f) for f in draft.__dataclass_fields__},
+            "caps": [CapInput("clicks", "day", "1")],
+            "fallback_url": "https://fallback.example/",
+        }
+    )
+    repo.save(apply_draft(offer, capped))
+    click = load_function("click")
+    query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        locations = list(
+            pool.map(
+                lambda _: click.handler(http_event("GET", "/click", query), CONTEXT)["headers"]["location"],
+                range(50),
+            )
+        )
+    landed = [url for url in locations if url.startswith("https://shop.example/")]
+    assert len(landed) == 1
+    assert locations.count("https://fallback.example/") == 49
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    counter = dynamo.client().get_item(
+        TableName=get_settings().caps_table,
+        Key={"pk": {"S": f"CAP#{offer.offer_id}"}, "sk": {"S": f"clicks#day#{day}"}},
+    )
+    assert counter["Item"]["n"] == {"N": "1"}

@@ -6,14 +6,21 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from routes import accounts, admin, audit, offers, stats, workspace
+from routes import accounts, admin, audit, conversions, offers, stats, workspace
 
 from partnerka.common.errors import HTTP_STATUS, DomainError, ErrorCode, RateLimited, error_envelope
 from partnerka.common.observability import logger
 
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(stats.router, prefix="/api/stats")
-for context_router in (accounts.router, admin.router, workspace.router, offers.router, audit.router):
+for context_router in (
+    accounts.router,
+    admin.router,
+    workspace.router,
+    offers.router,
+    conversions.router,
+    audit.router,
+):
     app.include_router(context_router, prefix="/api")
 
 

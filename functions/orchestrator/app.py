@@ -24,13 +24,14 @@ def _source_of(event_source_arn: str) -> str:
 
 def _record(raw: dict[str, Any]) -> StreamRecord:
     change = raw["dynamodb"]
-    image = change.get("NewImage")
+    new, old = change.get("NewImage"), change.get("OldImage")
     return StreamRecord(
         sequence_number=change["SequenceNumber"],
         event_id=raw["eventID"],
         event_name=raw["eventName"],
         source=_source_of(raw.get("eventSourceARN", "")),
-        new_image=dynamo.decode(image) if image else None,
+        new_image=dynamo.decode(new) if new else None,
+        old_image=dynamo.decode(old) if old else None,
     )
 
 

@@ -1,7 +1,10 @@
-"""GET or POST /postback: an advertiser reports a lead, sale or rejection against a click."""
+"""GET or POST /postback, and GET /pixel.gif: an advertiser reports a lead, a sale or a rejection
+against a click. The pixel always answers a 1x1 GIF (it sits in a browser's page), with the
+outcome in a header; the postback answers JSON."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from partnerka.common import http
@@ -11,7 +14,7 @@ from partnerka.common.errors import DomainError, ErrorCode
 from partnerka.common.observability import logger
 from partnerka.conversions.models import PostbackRequest
 from partnerka.conversions.repository import ConversionRepository
-from partnerka.conversions.service import record_conversion
+from partnerka.conversions.service import PostbackResult, record_conversion
 from partnerka.tracking.repository import CachedRouteRepository, ClickRepository
 
 settings = get_settings()
@@ -19,13 +22,15 @@ routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds
 clicks = ClickRepository(settings.clicks_table)
 conversions = ConversionRepository(settings.conversions_table)
 
+_PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
-def handler(event: http.Event, context: Any) -> http.Response:
+
+def _request(event: http.Event, pixel: bool) -> PostbackRequest:
     params = http.form_params(event) if http.method(event) == "POST" else {}
     params.update(http.query_params(event))
-    postback = PostbackRequest(
+    return PostbackRequest(
         click_id=params.get("click_id", "").strip(),
-        status=params.get("status", ""),
+        status=params.get("status", "") or ("sale" if params.get("goal") else ""),
         secret=params.get("secret", ""),
         txn_id=params.get("txn_id", "").strip(),
         payout=params.get("payout", "").strip(),
@@ -33,17 +38,33 @@ def handler(event: http.Event, context: Any) -> http.Response:
         goal=params.get("goal", "").strip()[:32],
         amount=params.get("amount", "").strip(),
         currency=params.get("currency", "").strip(),
+        reason=params.get("reason", "").strip()[:32],
+        secret_optional=pixel,
     )
+
+
+def _record(postback: PostbackRequest) -> PostbackResult | DomainError:
     try:
         result = record_conversion(postback, clicks, routes, conversions, utc_now())
     except DomainError as error:
         logger.info("postback refused", code=error.code.value, click_id=postback.click_id)
-        return http.error(error.status, error.code, error.message)
+        return error
+    logger.info("postback recorded", conversion_id=result.conversion_id, outcome=result.outcome)
+    return result
+
+
+def handler(event: http.Event, context: Any) -> http.Response:
+    pixel = str(event.get("rawPath", "")).endswith("/pixel.gif")
+    postback = _request(event, pixel)
+    try:
+        outcome = _record(postback)
     except Exception:
         logger.exception("postback failed", click_id=postback.click_id)
+        if pixel:
+            return http.gif(_PIXEL, "internal_error")
         return http.error(500, ErrorCode.INTERNAL, "the postback could not be recorded; retry later")
-    logger.info("postback recorded", conversion_id=result.conversion_id, duplicate=result.duplicate)
-    return http.json_body(
-        200,
-        {"result": "duplicate" if result.duplicate else "recorded", "conversion_id": result.conversion_id},
-    )
+    if pixel:
+        return http.gif(_PIXEL, outcome.code.value if isinstance(outcome, DomainError) else outcome.outcome)
+    if isinstance(outcome, DomainError):
+        return http.error(outcome.status, outcome.code, outcome.message)
+    return http.json_body(200, {"result": outcome.outcome, "conversion_id": outcome.conversion_id})

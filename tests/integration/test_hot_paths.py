@@ -145,8 +145,15 @@ def test_postback_get_records_a_conversion_and_a_repeat_is_a_duplicate(load_func
         "conversion_id": json.loads(first["body"])["conversion_id"],
     }
     (stored,) = conversions_in_table()
-    assert (stored["status"], stored["payout_minor"], stored["revenue_minor"], stored["sub1"]) == (
+    assert (
+        stored["goal"],
+        stored["status"],
+        stored["payout_minor"],
+        stored["revenue_minor"],
+        stored["sub1"],
+    ) == (
         "sale",
+        "pending",
         1250,
         2000,
         "s",
@@ -167,7 +174,7 @@ def test_postback_by_post_form_and_json(load_function: FunctionLoader) -> None:
     )
     assert postback.handler(as_form, CONTEXT)["statusCode"] == 200
     assert postback.handler(as_json, CONTEXT)["statusCode"] == 200
-    assert sorted((c["status"], c["payout_minor"]) for c in conversions_in_table()) == [
+    assert sorted((c["goal"], c["payout_minor"]) for c in conversions_in_table()) == [
         ("lead", 0),
         ("sale", 1500),
     ]
@@ -194,3 +201,19 @@ def test_postback_errors_use_the_envelope_and_write_nothing(load_function: Funct
         assert response["statusCode"] == status
         assert json.loads(response["body"])["error"]["code"] == code
     assert conversions_in_table() == []
+
+
+def test_the_pixel_answers_a_gif_whatever_happens_and_records_with_the_secret(
+    load_function: FunctionLoader,
+) -> None:
+    world, click_id, postback = a_click(load_function)
+    good = urlencode(
+        {"click_id": click_id, "goal": "sale", "txn_id": "PX-1", "secret": world.offer.postback_secret}
+    )
+    for query, outcome in ((good, "recorded"), (good, "duplicate"), ("click_id=nope", "validation_error")):
+        response = postback.handler(http_event("GET", "/pixel.gif", query), CONTEXT)
+        assert response["statusCode"] == 200
+        assert response["headers"]["content-type"] == "image/gif"
+        assert response["isBase64Encoded"] is True
+        assert response["headers"]["x-partnerka-result"] == outcome
+    assert [c["txn_id"] for c in conversions_in_table()] == ["PX-1"]

@@ -128,6 +128,11 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
             "payouts": {"sale": "1.00"},
         },
         "POST /api/my/offers/{offer_id}/request-access": lambda: None,
+        "POST /api/conversions/decisions": lambda: {
+            "status": "rejected",
+            "reason": "fraud",
+            "txn_ids": ["T-1"],
+        },
     }
 
 

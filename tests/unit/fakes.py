@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
 
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
-from partnerka.conversions.models import Conversion
+from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.offers.routing import (
     AccessRoute,
     AmountType,
@@ -97,6 +99,33 @@ class FakeConversions:
             return self.items[conversion.dedupe_key].conversion_id
         self.items[conversion.dedupe_key] = conversion
         return None
+
+    def get(self, dedupe_key: str) -> Conversion | None:
+        return self.items.get(dedupe_key)
+
+    def transition(
+        self, conversion: Conversion, to: ConversionStatus, reason: str | None, now: datetime
+    ) -> bool:
+        current = self.items.get(conversion.dedupe_key)
+        if current is None or current.status is not conversion.status:
+            return False
+        self.items[conversion.dedupe_key] = replace(
+            current, status=to, reason=reason or current.reason, updated_at=now
+        )
+        return True
+
+    def by_id(self, conversion_id: str) -> Conversion | None:
+        return next((c for c in self.items.values() if c.conversion_id == conversion_id), None)
+
+    def by_txn(self, advertiser_id: str, txn_id: str) -> list[Conversion]:
+        return [c for c in self.items.values() if c.advertiser_id == advertiser_id and c.txn_id == txn_id]
+
+    def due_holds(self, months: list[str], now: datetime) -> list[Conversion]:
+        return [
+            c
+            for c in self.items.values()
+            if c.status is ConversionStatus.HOLD and c.hold_until and c.hold_until <= now
+        ]
 
 
 class FakeRollups:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from partnerka.common.errors import ErrorCode, ValidationFailed
+from partnerka.common.errors import ErrorCode, NotFound, ValidationFailed
 from partnerka.conversions.models import ConversionStatus, PostbackRequest
 from partnerka.conversions.service import ClickExpired, ClickNotFound, InvalidSecret, record_conversion
 from partnerka.offers.routing import AccessRoute, AmountType, Goal, PayoutModel
@@ -50,11 +50,11 @@ def postback(world, click_id: str, when: datetime = NOW, **changes: str):  # typ
 def test_sale_on_a_cpa_offer_is_priced_by_the_offer_and_carries_the_click_context(world) -> None:  # type: ignore[no-untyped-def]
     click_id = given_a_click(world[0], world[1])
     result = postback(world, click_id)
-    assert not result.duplicate
+    assert result.outcome == "recorded"
     (conversion,) = world[2].items.values()
     assert conversion.conversion_id == result.conversion_id
     assert (conversion.status, conversion.payout_minor, conversion.revenue_minor) == (
-        ConversionStatus.SALE,
+        ConversionStatus.PENDING,
         1250,
         2000,
     )
@@ -65,16 +65,16 @@ def test_repeated_transaction_id_is_a_duplicate_and_stores_nothing(world) -> Non
     click_id = given_a_click(world[0], world[1])
     first = postback(world, click_id)
     again = postback(world, click_id, status="sale", payout="99")
-    assert again.duplicate
+    assert again.outcome == "duplicate"
     assert again.conversion_id == first.conversion_id
     assert len(world[2].items) == 1
 
 
 def test_without_transaction_id_the_same_status_for_the_same_click_is_the_duplicate(world) -> None:  # type: ignore[no-untyped-def]
     click_id = given_a_click(world[0], world[1])
-    assert not postback(world, click_id, txn_id="", status="lead").duplicate
-    assert postback(world, click_id, txn_id="", status="lead").duplicate
-    assert not postback(world, click_id, txn_id="", status="sale").duplicate
+    assert postback(world, click_id, txn_id="", status="lead").outcome == "recorded"
+    assert postback(world, click_id, txn_id="", status="lead").outcome == "duplicate"
+    assert postback(world, click_id, txn_id="", status="sale").outcome == "recorded"
     assert len(world[2].items) == 2
 
 
@@ -99,11 +99,18 @@ def test_lead_on_a_cpl_offer_is_paid() -> None:
     assert (conversion.payout_minor, conversion.revenue_minor) == (1250, 2000)
 
 
-def test_rejection_pays_nothing_even_with_a_payout(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_rejection_postback_takes_back_the_conversion_it_names(world) -> None:  # type: ignore[no-untyped-def]
     click_id = given_a_click(world[0], world[1])
-    postback(world, click_id, status="rejected", payout="5")
+    recorded = postback(world, click_id, txn_id="ORD-7")
+    taken_back = postback(world, click_id, status="rejected", txn_id="ORD-7", reason="fraud")
+    assert (taken_back.outcome, taken_back.conversion_id) == ("rejected", recorded.conversion_id)
     (conversion,) = world[2].items.values()
-    assert (conversion.payout_minor, conversion.revenue_minor) == (0, 0)
+    assert (conversion.status, conversion.reason) == (ConversionStatus.REJECTED, "fraud")
+    assert postback(world, click_id, status="rejected", txn_id="ORD-7").outcome == "duplicate"
+    with pytest.raises(NotFound):
+        postback(world, click_id, status="rejected", txn_id="NEVER-SENT")
+    with pytest.raises(ValidationFailed):
+        postback(world, click_id, status="rejected", txn_id="ORD-7", reason="because")
 
 
 def test_wrong_secret_is_refused_and_nothing_is_written(world) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +158,7 @@ def test_postback_from_outside_the_advertisers_whitelist_is_refused(world) -> No
         postback(world, click_id, source_ip="203.0.113.5")
     assert caught.value.status == 403
     assert world[2].items == {}
-    assert not postback(world, click_id, source_ip="198.51.100.77").duplicate
+    assert postback(world, click_id, source_ip="198.51.100.77").outcome == "recorded"
 
 
 def test_a_refused_click_cannot_convert(world) -> None:  # type: ignore[no-untyped-def]
@@ -195,11 +202,11 @@ def test_an_explicit_goal_must_exist_and_the_currency_must_match(world) -> None:
         postback(world, click_id, goal="install")
     with pytest.raises(ValidationFailed):
         postback(world, click_id, currency="EUR")
-    assert not postback(world, click_id, currency="usd").duplicate
+    assert postback(world, click_id, currency="usd").outcome == "recorded"
 
 
 def test_the_same_txn_id_on_another_goal_is_another_conversion(world) -> None:  # type: ignore[no-untyped-def]
     click_id = given_a_click(world[0], world[1])
-    assert not postback(world, click_id, status="lead", txn_id="T-9").duplicate
-    assert not postback(world, click_id, status="sale", txn_id="T-9").duplicate
-    assert postback(world, click_id, status="sale", txn_id="T-9").duplicate
+    assert postback(world, click_id, status="lead", txn_id="T-9").outcome == "recorded"
+    assert postback(world, click_id, status="sale", txn_id="T-9").outcome == "recorded"
+    assert postback(world, click_id, status="sale", txn_id="T-9").outcome == "duplicate"

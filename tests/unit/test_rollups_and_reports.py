@@ -37,7 +37,7 @@ def click_record(
 
 
 def conversion_record(
-    seq: int, status: str, payout: int, revenue: int, currency: str = "USD"
+    seq: int, goal: str, payout: int, revenue: int, currency: str = "USD", status: str = "pending"
 ) -> StreamRecord:
     image: dict[str, Any] = {
         "pk": f"k{seq}",
@@ -47,6 +47,7 @@ def conversion_record(
         "country": "DE",
         "ua": CHROME,
         "created_at": "2026-11-27T17:30:00.000Z",
+        "goal": goal,
         "status": status,
         "payout_minor": payout,
         "revenue_minor": revenue,
@@ -71,7 +72,7 @@ def test_conversions_add_counts_and_money_per_currency() -> None:
         [
             conversion_record(1, "sale", 1250, 2000),
             conversion_record(2, "lead", 0, 0),
-            conversion_record(3, "rejected", 0, 0),
+            conversion_record(3, "sale", 0, 0, status="rejected"),
             conversion_record(4, "sale", 500, 900, "EUR"),
         ],
         rollups,
@@ -88,11 +89,23 @@ def test_conversions_add_counts_and_money_per_currency() -> None:
     }
 
 
-def test_expiries_and_updates_add_nothing() -> None:
+def test_expiries_and_approvals_add_nothing() -> None:
     removed = StreamRecord("1", "e1", "REMOVE", "clicks", None)
-    modified = StreamRecord("2", "e2", "MODIFY", "conversions", conversion_record(2, "sale", 1, 1).new_image)
+    pending = conversion_record(2, "sale", 1, 1).new_image
+    approved = {**(pending or {}), "status": "approved"}
     assert contribution_of(removed) is None
-    assert contribution_of(modified) is None
+    assert contribution_of(StreamRecord("2", "e2", "MODIFY", "conversions", approved, pending)) is None
+
+
+def test_a_later_rejection_moves_the_conversion_from_its_goal_to_rejected_in_its_own_hour() -> None:
+    rollups = FakeRollups()
+    sale = conversion_record(1, "sale", 1250, 2000)
+    rejected = {**(sale.new_image or {}), "status": "rejected", "reason": "fraud"}
+    apply_stream_batch(
+        [sale, StreamRecord("2", "e2", "MODIFY", "conversions", rejected, sale.new_image)], rollups
+    )
+    (values,) = rollups.rows.values()
+    assert values == {"sales": 0, "rejected": 1, "revenue_USD": 0, "payout_USD": 0}
 
 
 def test_chunks_keep_order_and_fit_a_transaction() -> None:

@@ -59,3 +59,25 @@ export type AffiliateOffer = Schemas["AffiliateOfferOut"];
 export type AffiliateOfferAccess = AffiliateOffer["access"];
 export type AffiliateOfferList = Schemas["AffiliateOfferList"];
 // --- end of offers -------------------------------------------------------------------------------
+
+// --- Conversions (from the generated schema) ---------------------------------------------------
+/** Money: a decimal string in the conversion's currency ("12.50"); dates: ISO-8601 UTC strings. */
+export type Conversion = Schemas["ConversionOut"];
+export type ConversionStatus = Conversion["status"];
+export type ConversionReason = NonNullable<Conversion["reason"]>;
+export type ConversionList = Schemas["ConversionList"];
+export type ConversionDecision = Schemas["DecisionIn"];
+export type ConversionDecisionStatus = ConversionDecision["status"];
+/** The reasons an advertiser may give when rejecting. */
+export type RejectionReason = NonNullable<ConversionDecision["reason"]>;
+export type DecisionResult = Schemas["DecisionResultOut"];
+export type ConversionDecisionOutcome = Schemas["DecisionsOut"];
+/** `from`/`to`: YYYY-MM-DD (UTC days); `advertiser_id` only for platform staff. */
+export type ConversionQuery = {
+  from: string;
+  to: string;
+  status?: ConversionStatus | null;
+  offer_id?: string | null;
+  advertiser_id?: string | null;
+};
+// --- end of conversions --------------------------------------------------------------------------

@@ -24,6 +24,8 @@ const MyOffersPage = lazy(() => import("@/features/affiliate-offers/my-offers-pa
 const OfferCreatePage = lazy(() => import("@/features/offers/offer-create-page").then((module) => ({ default: module.OfferCreatePage })));
 const OfferEditPage = lazy(() => import("@/features/offers/offer-edit-page").then((module) => ({ default: module.OfferEditPage })));
 const OffersPage = lazy(() => import("@/features/offers/offers-page").then((module) => ({ default: module.OffersPage })));
+const ConversionsPage = lazy(() => import("@/features/conversions/conversions-page").then((module) => ({ default: module.ConversionsPage })));
+const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my-conversions-page").then((module) => ({ default: module.MyConversionsPage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const RegistrationLinksPage = lazy(() => import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })));
@@ -71,7 +73,9 @@ export const router = createBrowserRouter([
       guarded("/offers", <OffersPage />),
       guarded("/offers/new", <OfferCreatePage />, "/offers"),
       guarded("/offers/:offerId", <OfferEditPage />, "/offers"),
+      guarded("/conversions", <ConversionsPage />),
       guarded("/my/offers", <MyOffersPage />),
+      guarded("/my/conversions", <MyConversionsPage />),
       guarded("/link-builder", <LinkBuilderPage />),
       guarded("/users", <UsersPage />),
       guarded("/advertisers", <AdvertisersPage />),

@@ -33,6 +33,11 @@ export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+/** The UTC day `days` days before `now`, as YYYY-MM-DD. */
+export function daysAgoUtc(days: number, now: Date = new Date()): string {
+  return todayUtc(new Date(now.getTime() - days * 86_400_000));
+}
+
 /** A decimal money string ("12.50", the offers API's form) in its currency. */
 export function formatDecimalMoney(amount: string, currency: string, language: string): string {
   const value = Number(amount);

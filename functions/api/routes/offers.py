@@ -59,6 +59,8 @@ class OfferFields(BaseModel):
     visibility: Literal["public", "approval", "private"] = "public"
     hold_days: int = Field(default=0, ge=0, le=365)
     attribution_days: int = Field(default=30, ge=1, le=365)
+    min_conversion_seconds: int = Field(default=0, ge=0, le=86_400)
+    """Conversions faster than this after their click are marked for review."""
     fallback_url: str | None = Field(default=None, max_length=2000)
 
     def draft(self) -> OfferDraft:
@@ -79,6 +81,7 @@ class OfferFields(BaseModel):
             hold_days=self.hold_days,
             attribution_days=self.attribution_days,
             fallback_url=self.fallback_url or "",
+            min_conversion_seconds=self.min_conversion_seconds,
         )
 
 
@@ -97,6 +100,7 @@ class OfferPatch(BaseModel):
     visibility: Literal["public", "approval", "private"] | None = None
     hold_days: int | None = Field(default=None, ge=0, le=365)
     attribution_days: int | None = Field(default=None, ge=1, le=365)
+    min_conversion_seconds: int | None = Field(default=None, ge=0, le=86_400)
     fallback_url: str | None = Field(default=None, max_length=2000)
     status: Literal["active", "paused", "archived"] | None = None
 
@@ -110,6 +114,7 @@ class OfferOut(OfferFields):
     visibility: Literal["public", "approval", "private"]
     hold_days: int
     attribution_days: int
+    min_conversion_seconds: int
     fallback_url: str | None
     id: str
     advertiser_id: str
@@ -140,6 +145,7 @@ class OfferOut(OfferFields):
             visibility=draft.visibility,  # type: ignore[arg-type]
             hold_days=draft.hold_days,
             attribution_days=draft.attribution_days,
+            min_conversion_seconds=draft.min_conversion_seconds,
             fallback_url=draft.fallback_url or None,
         )
 

@@ -18,6 +18,7 @@ describe("sidebar per role", () => {
     expect(paths("advertiser")).toEqual([
       "nav.dashboard",
       "nav.offers",
+      "nav.conversions",
       "nav.affiliates",
       "nav.registrationLinks",
       "nav.team",
@@ -28,9 +29,13 @@ describe("sidebar per role", () => {
     ]);
   });
 
-  it("gives affiliates their offers, the link builder and their advertisers", () => {
-    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.offers", "nav.linkBuilder", "nav.myAdvertisers", "nav.account"]);
-    expect(navigationFor("affiliate").map((item) => item.to).slice(1, 3)).toEqual(["/my/offers", "/link-builder"]);
+  it("puts conversions right after offers for advertisers", () => {
+    expect(navigationFor("advertiser").map((item) => item.to).slice(1, 3)).toEqual(["/offers", "/conversions"]);
+  });
+
+  it("gives affiliates their offers, conversions, the link builder and their advertisers", () => {
+    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.offers", "nav.conversions", "nav.linkBuilder", "nav.myAdvertisers", "nav.account"]);
+    expect(navigationFor("affiliate").map((item) => item.to).slice(1, 4)).toEqual(["/my/offers", "/my/conversions", "/link-builder"]);
   });
 
   it("guards each route with the roles whose sidebar shows it", () => {
@@ -38,6 +43,8 @@ describe("sidebar per role", () => {
     expect(rolesFor("/users").sort()).toEqual(["owner", "platform_admin", "support"]);
     expect(rolesFor("/offers")).toEqual(["advertiser"]);
     expect(rolesFor("/my/offers")).toEqual(["affiliate"]);
+    expect(rolesFor("/conversions")).toEqual(["advertiser"]);
+    expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });

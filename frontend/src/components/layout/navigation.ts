@@ -7,6 +7,7 @@ import {
   LayoutDashboardIcon,
   Link2Icon,
   LinkIcon,
+  ReceiptTextIcon,
   SettingsIcon,
   UserCircleIcon,
   UsersIcon,
@@ -26,7 +27,9 @@ const each = (roles: Role[], key: string) => Object.fromEntries(roles.map((role)
 const ENTRIES: NavEntry[] = [
   { to: "/", icon: LayoutDashboardIcon, labels: each(ALL, "nav.dashboard") },
   { to: "/offers", icon: BadgePercentIcon, labels: each(["advertiser"], "nav.offers") },
+  { to: "/conversions", icon: ReceiptTextIcon, labels: each(["advertiser"], "nav.conversions") },
   { to: "/my/offers", icon: BadgePercentIcon, labels: each(["affiliate"], "nav.offers") },
+  { to: "/my/conversions", icon: ReceiptTextIcon, labels: each(["affiliate"], "nav.conversions") },
   { to: "/link-builder", icon: LinkIcon, labels: each(["affiliate"], "nav.linkBuilder") },
   { to: "/users", icon: UsersIcon, labels: each(["owner", "platform_admin", "support"], "nav.users") },
   { to: "/advertisers", icon: BuildingIcon, labels: each(["owner", "platform_admin"], "nav.advertisers") },

@@ -7,29 +7,23 @@ import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import type { AuditEntry } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
+import { DateRangeFilter } from "@/components/date-range-filter";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { useRequiredSession } from "@/features/auth/use-session";
-import { formatDateTime, todayUtc } from "@/lib/format";
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function daysAgo(days: number): string {
-  return todayUtc(new Date(Date.now() - days * 86_400_000));
-}
+import { dateRangeFromParams } from "@/lib/date-range";
+import { formatDateTime } from "@/lib/format";
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
   const { user } = useRequiredSession();
   const platform = user.role !== "advertiser";
   const [params, setParams] = useSearchParams();
-  const from = DAY.test(params.get("from") ?? "") ? (params.get("from") as string) : daysAgo(7);
-  const to = DAY.test(params.get("to") ?? "") ? (params.get("to") as string) : todayUtc();
+  const { from, to } = dateRangeFromParams(params, 7);
   const advertiserId = platform ? (params.get("advertiser_id") ?? undefined) : undefined;
   const [selected, setSelected] = useState<AuditEntry | null>(null);
 
@@ -65,14 +59,7 @@ export function AuditPage() {
     <>
       <PageHeader title={t("audit.title")} description={t("audit.description")} />
       <div className="flex flex-wrap items-end gap-3">
-        <div className="grid gap-1.5">
-          <Label htmlFor="audit-from">{t("common.from")}</Label>
-          <Input id="audit-from" type="date" value={from} max={to} onChange={(event) => setParam("from", event.target.value || undefined)} className="w-40" data-testid="audit-from" />
-        </div>
-        <div className="grid gap-1.5">
-          <Label htmlFor="audit-to">{t("common.to")}</Label>
-          <Input id="audit-to" type="date" value={to} min={from} onChange={(event) => setParam("to", event.target.value || undefined)} className="w-40" data-testid="audit-to" />
-        </div>
+        <DateRangeFilter from={from} to={to} onChange={setParam} idPrefix="audit" />
         {platform ? (
           <div className="grid gap-1.5">
             <Label>{t("advertisers.advertiser")}</Label>

@@ -231,6 +231,9 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
           <Field id="offer-attribution-days" label={t("offers.form.attributionDays")} error={errors.attribution_days?.message} hint={t("offers.form.attributionDaysHint")}>
             <Input id="offer-attribution-days" inputMode="numeric" aria-invalid={!!errors.attribution_days} data-testid="offer-attribution-days" {...register("attribution_days")} />
           </Field>
+          <Field id="offer-min-conversion-seconds" label={t("offers.form.minConversionSeconds")} error={errors.min_conversion_seconds?.message} hint={t("offers.form.minConversionSecondsHint")}>
+            <Input id="offer-min-conversion-seconds" inputMode="numeric" aria-invalid={!!errors.min_conversion_seconds} data-testid="offer-min-conversion-seconds" {...register("min_conversion_seconds")} />
+          </Field>
           <Field id="offer-fallback-url" label={t("offers.form.fallbackUrl")} error={errors.fallback_url?.message} hint={t("offers.form.fallbackUrlHint")} className="sm:col-span-2">
             <Input id="offer-fallback-url" type="url" placeholder="https://" aria-invalid={!!errors.fallback_url} data-testid="offer-fallback-url" {...register("fallback_url")} />
           </Field>

@@ -29,6 +29,7 @@ describe("offer form schema", () => {
       fallback_url: null,
       hold_days: 0,
       attribution_days: 30,
+      min_conversion_seconds: 0,
     });
   });
 
@@ -64,6 +65,13 @@ describe("offer form schema", () => {
     expect(issuesAt(withGeo("allow", "USA"), "geo.countries")).toEqual(["offers.validation.countries"]);
     expect(issuesAt(withGeo("allow", " , "), "geo.countries")).toEqual(["offers.validation.countriesRequired"]);
     expect(issuesAt(withGeo("all", ""), "geo.countries")).toEqual([]);
+  });
+
+  it("takes a minimum time to conversion of whole seconds up to a day", () => {
+    expect(issuesAt({ ...valid(), min_conversion_seconds: "86400" }, "min_conversion_seconds")).toEqual([]);
+    expect(issuesAt({ ...valid(), min_conversion_seconds: "86401" }, "min_conversion_seconds")).toEqual(["offers.validation.minConversionSeconds"]);
+    expect(issuesAt({ ...valid(), min_conversion_seconds: "1.5" }, "min_conversion_seconds")).toEqual(["offers.validation.minConversionSeconds"]);
+    expect(toOfferInput({ ...valid(), min_conversion_seconds: " 30 " }).min_conversion_seconds).toBe(30);
   });
 
   it("needs at least one goal and one landing", () => {

@@ -118,6 +118,7 @@ export const offerFormSchema = z.object({
   visibility: z.enum(VISIBILITIES),
   hold_days: wholeNumber(0, 365, "offers.validation.holdDays"),
   attribution_days: wholeNumber(1, 365, "offers.validation.attributionDays"),
+  min_conversion_seconds: wholeNumber(0, 86_400, "offers.validation.minConversionSeconds"),
   fallback_url: z.string().refine((value) => value.trim() === "" || isHttpUrl(value), "offers.validation.url"),
 });
 
@@ -142,6 +143,7 @@ export function newOfferForm(): OfferFormValues {
     visibility: "public",
     hold_days: "0",
     attribution_days: "30",
+    min_conversion_seconds: "0",
     fallback_url: "",
   };
 }
@@ -159,6 +161,7 @@ export function offerToForm(offer: Offer): OfferFormValues {
     visibility: offer.visibility,
     hold_days: String(offer.hold_days),
     attribution_days: String(offer.attribution_days),
+    min_conversion_seconds: String(offer.min_conversion_seconds),
     fallback_url: offer.fallback_url ?? "",
   };
 }
@@ -190,6 +193,7 @@ export function toOfferInput(values: OfferFormValues): OfferCreate {
     visibility: values.visibility,
     hold_days: Number(values.hold_days),
     attribution_days: Number(values.attribution_days),
+    min_conversion_seconds: Number(values.min_conversion_seconds),
     fallback_url: fallback === "" ? null : fallback,
   };
 }

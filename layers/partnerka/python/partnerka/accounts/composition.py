@@ -9,6 +9,7 @@ from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.common.config import Settings
 from partnerka.common.secrets import secret_string
+from partnerka.conversions.repository import ConversionRepository
 from partnerka.notifications.email import SesMailer
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import OfferService
@@ -18,6 +19,10 @@ def offer_service(settings: Settings) -> OfferService:
     return OfferService(
         OfferRepository(), AccountRepository(), AuditLog(AuditRepository(settings.audit_table))
     )
+
+
+def conversions_repository(settings: Settings) -> ConversionRepository:
+    return ConversionRepository(settings.conversions_table)
 
 
 def account_services(settings: Settings) -> tuple[AccountService, Workspace]:

@@ -81,3 +81,13 @@ def json_body(status: int, payload: dict[str, Any]) -> Response:
 
 def error(status: int, code: ErrorCode, message: str) -> Response:
     return json_body(status, error_envelope(code, message))
+
+
+def gif(image: bytes, outcome: str) -> Response:
+    """A tracking pixel: always the image, never an error page in somebody's thank-you page."""
+    return {
+        "statusCode": 200,
+        "headers": {"content-type": "image/gif", "x-partnerka-result": outcome, **_NO_STORE},
+        "body": base64.b64encode(image).decode(),
+        "isBase64Encoded": True,
+    }

@@ -1,4 +1,4 @@
-"""Conversions: a lead, a sale or a rejection reported against a click."""
+"""Conversions: a goal (lead, sale, or the offer's own) reached after a click, and its fate."""
 
 from __future__ import annotations
 
@@ -11,10 +11,40 @@ from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.tracking.models import SUB_KEYS
 
 
-class ConversionStatus(StrEnum):
+class PostbackStatus(StrEnum):
+    """What an advertiser's postback says happened."""
+
     LEAD = "lead"
     SALE = "sale"
+    REJECTED = "rejected"  # takes back a conversion reported before
+
+
+class ConversionStatus(StrEnum):
+    PENDING = "pending"  # waits for the advertiser's decision
+    HOLD = "hold"  # approved by itself when the offer's hold period ends
+    APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class RejectionReason(StrEnum):
+    """The closed set of reasons an affiliate sees for a rejected conversion."""
+
+    FRAUD = "fraud"
+    DUPLICATE = "duplicate"
+    INVALID_DATA = "invalid_data"
+    NOT_PAID = "not_paid"
+    TEST = "test"
+    OTHER = "other"
+    CAP_REACHED = "cap_reached"
+
+
+# Who may move a conversion where. Approved → rejected is a reversal and needs a reason.
+TRANSITIONS: dict[ConversionStatus, frozenset[ConversionStatus]] = {
+    ConversionStatus.PENDING: frozenset({ConversionStatus.APPROVED, ConversionStatus.REJECTED}),
+    ConversionStatus.HOLD: frozenset({ConversionStatus.APPROVED, ConversionStatus.REJECTED}),
+    ConversionStatus.APPROVED: frozenset({ConversionStatus.REJECTED}),
+    ConversionStatus.REJECTED: frozenset(),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +60,8 @@ class PostbackRequest:
     goal: str = ""
     amount: str = ""
     currency: str = ""
+    reason: str = ""
+    secret_optional: bool = False  # the pixel: the advertiser's IP whitelist may stand in for it
 
 
 def dedupe_key(advertiser_id: str, offer_id: str, goal: str, click_id: str, txn_id: str) -> str:
@@ -37,6 +69,9 @@ def dedupe_key(advertiser_id: str, offer_id: str, goal: str, click_id: str, txn_
 
     One conversion per (advertiser, offer, goal, transaction id); without a transaction id, per
     (offer, goal, click): `ADV#<advertiser>#O#<offer>#G#<goal>#CLICK#<click_id>`.
+    GSIs: by_advertiser (advertiser_id, created_at), by_conversion (conversion_id), by_txn
+    (adv_txn = `<advertiser>#<txn_id>`), by_hold (hold_month = `HOLD#<yyyy-mm>`, hold_until; only
+    while on hold), by_click (click_id, created_at).
     """
     scope = f"ADV#{advertiser_id}#O#{offer_id}#G#{goal}"
     return f"{scope}#TXN#{txn_id}" if txn_id else f"{scope}#CLICK#{click_id}"
@@ -50,14 +85,18 @@ class Conversion:
     offer_id: str
     affiliate_id: str
     advertiser_id: str
+    goal: str
     status: ConversionStatus
     payout_minor: int
     revenue_minor: int
     currency: str
     created_at: datetime
     txn_id: str = ""
-    goal: str = ""
     amount_minor: int | None = None
+    hold_until: datetime | None = None
+    review: bool = False
+    reason: str | None = None
+    updated_at: datetime | None = None
     # The click's context travels with the conversion so statistics and postbacks need no lookup.
     country: str = "ZZ"
     user_agent: str = ""
@@ -65,6 +104,7 @@ class Conversion:
     subs: dict[str, str] = field(default_factory=dict)
 
     def as_item(self) -> dict[str, Any]:
+        on_hold = self.status is ConversionStatus.HOLD and self.hold_until is not None
         return {
             "pk": self.dedupe_key,
             "conversion_id": self.conversion_id,
@@ -72,14 +112,20 @@ class Conversion:
             "offer_id": self.offer_id,
             "affiliate_id": self.affiliate_id,
             "advertiser_id": self.advertiser_id,
+            "goal": self.goal,
             "status": self.status.value,
             "payout_minor": self.payout_minor,
             "revenue_minor": self.revenue_minor,
             "currency": self.currency,
             "created_at": iso_millis(self.created_at),
+            "updated_at": iso_millis(self.updated_at or self.created_at),
             "txn_id": self.txn_id,
-            "goal": self.goal,
+            "adv_txn": f"{self.advertiser_id}#{self.txn_id}" if self.txn_id else None,
             "amount_minor": self.amount_minor,
+            "hold_until": iso_millis(self.hold_until) if self.hold_until else None,
+            "hold_month": f"HOLD#{self.hold_until:%Y-%m}" if on_hold and self.hold_until else None,
+            "review": self.review or None,
+            "reason": self.reason,
             "country": self.country,
             "ua": self.user_agent,
             "click_created_at": iso_millis(self.click_created_at) if self.click_created_at else None,
@@ -95,14 +141,18 @@ class Conversion:
             offer_id=item["offer_id"],
             affiliate_id=item["affiliate_id"],
             advertiser_id=item["advertiser_id"],
+            goal=item.get("goal", "sale"),
             status=ConversionStatus(item["status"]),
             payout_minor=int(item["payout_minor"]),
             revenue_minor=int(item["revenue_minor"]),
             currency=item["currency"],
             created_at=parse_iso(item["created_at"]),
             txn_id=item.get("txn_id", ""),
-            goal=item.get("goal", ""),
             amount_minor=int(item["amount_minor"]) if "amount_minor" in item else None,
+            hold_until=parse_iso(item["hold_until"]) if item.get("hold_until") else None,
+            review=bool(item.get("review", False)),
+            reason=item.get("reason"),
+            updated_at=parse_iso(item["updated_at"]) if item.get("updated_at") else None,
             country=item.get("country", "ZZ"),
             user_agent=item.get("ua", ""),
             click_created_at=parse_iso(item["click_created_at"]) if item.get("click_created_at") else None,

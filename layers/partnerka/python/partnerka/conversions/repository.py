@@ -1,11 +1,15 @@
-"""The Conversions table, written once per conversion under its dedupe key."""
+"""The Conversions table: written once per conversion under its dedupe key, then moved between
+statuses only by conditional updates (the status it leaves is the condition)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any, Protocol
 
 from partnerka.common import dynamo
-from partnerka.conversions.models import Conversion
+from partnerka.common.clock import iso_millis
+from partnerka.conversions.models import Conversion, ConversionStatus
 
 
 class ConversionStore(Protocol):
@@ -13,14 +17,35 @@ class ConversionStore(Protocol):
         """Store a new conversion; on a duplicate, store nothing and return the existing id."""
         ...
 
+    def get(self, dedupe_key: str) -> Conversion | None: ...
+
+    def transition(
+        self, conversion: Conversion, to: ConversionStatus, reason: str | None, now: datetime
+    ) -> bool:
+        """Move the conversion from its current status, unless somebody moved it first."""
+        ...
+
+
+class ConversionLookup(ConversionStore, Protocol):
+    def by_id(self, conversion_id: str) -> Conversion | None: ...
+
+    def by_txn(self, advertiser_id: str, txn_id: str) -> list[Conversion]: ...
+
+
+class HoldStore(ConversionStore, Protocol):
+    def due_holds(self, months: list[str], now: datetime) -> Iterable[Conversion]: ...
+
 
 class ConversionRepository:
     def __init__(self, table: str, client: Any = None) -> None:
         self._table = table
         self._client = client
 
+    def _c(self) -> Any:
+        return self._client or dynamo.client()
+
     def insert(self, conversion: Conversion) -> str | None:
-        client = self._client or dynamo.client()
+        client = self._c()
         try:
             client.put_item(
                 TableName=self._table,
@@ -32,3 +57,108 @@ class ConversionRepository:
             existing = getattr(error, "response", {}).get("Item") or {}
             return str(existing.get("conversion_id", {}).get("S", "")) or conversion.dedupe_key
         return None
+
+    def get(self, dedupe_key: str) -> Conversion | None:
+        item = (
+            self._c()
+            .get_item(TableName=self._table, Key={"pk": {"S": dedupe_key}}, ConsistentRead=True)
+            .get("Item")
+        )
+        return Conversion.from_item(dynamo.decode(item)) if item else None
+
+    def transition(
+        self, conversion: Conversion, to: ConversionStatus, reason: str | None, now: datetime
+    ) -> bool:
+        client = self._c()
+        names = {"#s": "status"}
+        values: dict[str, Any] = {
+            ":to": {"S": to.value},
+            ":from": {"S": conversion.status.value},
+            ":now": {"S": iso_millis(now)},
+        }
+        update = "SET #s = :to, updated_at = :now"
+        if reason:
+            update += ", reason = :reason"
+            values[":reason"] = {"S": reason}
+        if to is not ConversionStatus.HOLD:
+            update += " REMOVE hold_month"  # leaves the sparse hold index
+        try:
+            client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": conversion.dedupe_key}},
+                UpdateExpression=update,
+                ConditionExpression="#s = :from",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ reading through the indexes
+    def _query(self, request: dict[str, Any], limit: int | None = None) -> Iterator[Conversion]:
+        request = {"TableName": self._table, **request}
+        count = 0
+        while True:
+            page = self._c().query(**request)
+            for raw in page.get("Items", []):
+                yield Conversion.from_item(dynamo.decode(raw))
+                count += 1
+                if limit is not None and count >= limit:
+                    return
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def by_id(self, conversion_id: str) -> Conversion | None:
+        found = self._query(
+            {
+                "IndexName": "by_conversion",
+                "KeyConditionExpression": "conversion_id = :id",
+                "ExpressionAttributeValues": {":id": {"S": conversion_id}},
+            }
+        )
+        return next(iter(found), None)
+
+    def by_txn(self, advertiser_id: str, txn_id: str) -> list[Conversion]:
+        return list(
+            self._query(
+                {
+                    "IndexName": "by_txn",
+                    "KeyConditionExpression": "adv_txn = :t",
+                    "ExpressionAttributeValues": {":t": {"S": f"{advertiser_id}#{txn_id}"}},
+                }
+            )
+        )
+
+    def of_advertiser(self, advertiser_id: str, first: str, last: str, limit: int) -> list[Conversion]:
+        """Newest first, created within [first, last] (ISO strings)."""
+        return list(
+            self._query(
+                {
+                    "IndexName": "by_advertiser",
+                    "KeyConditionExpression": "advertiser_id = :a AND created_at BETWEEN :lo AND :hi",
+                    "ExpressionAttributeValues": {
+                        ":a": {"S": advertiser_id},
+                        ":lo": {"S": first},
+                        ":hi": {"S": last},
+                    },
+                    "ScanIndexForward": False,
+                },
+                limit,
+            )
+        )
+
+    def due_holds(self, months: list[str], now: datetime) -> Iterator[Conversion]:
+        """Held conversions whose hold ended by `now`, month bucket by month bucket."""
+        for month in months:
+            yield from self._query(
+                {
+                    "IndexName": "by_hold",
+                    "KeyConditionExpression": "hold_month = :m AND hold_until <= :now",
+                    "ExpressionAttributeValues": {
+                        ":m": {"S": f"HOLD#{month}"},
+                        ":now": {"S": iso_millis(now)},
+                    },
+                }
+            )

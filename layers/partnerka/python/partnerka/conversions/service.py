@@ -1,18 +1,30 @@
-"""Recording an advertiser's postback as a conversion."""
+"""Recording advertisers' postbacks as conversions, and moving conversions between statuses."""
 
 from __future__ import annotations
 
+import csv
 import hmac
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from partnerka.common.errors import DomainError, ErrorCode, ValidationFailed
+from partnerka.common.errors import DomainError, ErrorCode, NotFound, ValidationFailed
 from partnerka.common.ids import is_click_id, new_id
 from partnerka.common.money import currency_code, parse_amount
-from partnerka.conversions.models import Conversion, ConversionStatus, PostbackRequest, dedupe_key
-from partnerka.conversions.repository import ConversionStore
+from partnerka.conversions.models import (
+    TRANSITIONS,
+    Conversion,
+    ConversionStatus,
+    PostbackRequest,
+    PostbackStatus,
+    RejectionReason,
+    dedupe_key,
+)
+from partnerka.conversions.repository import ConversionLookup, ConversionStore, HoldStore
 from partnerka.offers.routing import OfferRoute
-from partnerka.tracking.repository import ClickStore, RouteSource
+from partnerka.tracking.models import Click
+from partnerka.tracking.repository import ClickStore, ConversionRoutes, RouteSource
 
 MAX_TXN_ID_LENGTH = 128
 
@@ -38,7 +50,7 @@ class SourceNotAllowed(DomainError):
 @dataclass(frozen=True, slots=True)
 class PostbackResult:
     conversion_id: str
-    duplicate: bool
+    outcome: str  # recorded | duplicate | rejected
 
 
 def record_conversion(
@@ -48,9 +60,10 @@ def record_conversion(
     conversions: ConversionStore,
     now: datetime,
 ) -> PostbackResult:
-    """Validate the postback, price it by the offer's rules and store it exactly once.
+    """Attribute the postback to its click, price it and store it exactly once; or, for
+    `status=rejected`, take back the conversion reported before.
 
-    The repeat of a transaction id stores nothing and reports `duplicate`: advertisers retry, and a
+    A repeat of a transaction stores nothing and reports `duplicate`: advertisers retry, and a
     retried sale must never be paid twice.
     """
     status = _parse_status(postback.status)
@@ -63,16 +76,15 @@ def record_conversion(
         raise ClickNotFound(f"no click with id '{postback.click_id}'")
     if click.reason:
         raise ClickNotFound(f"click '{postback.click_id}' was refused ({click.reason}) and cannot convert")
-    if click.expires_at <= now.timestamp():
-        raise ClickExpired(f"click '{postback.click_id}' is past its attribution window")
     found = routes.conversion_routes(click.offer_id, click.affiliate_id, click.advertiser_id)
-    offer = found.offer
-    if not found.rules.admits(postback.source_ip):
-        raise SourceNotAllowed(f"postbacks from {postback.source_ip or 'this address'} are not allowed")
-    if offer is None or not hmac.compare_digest(postback.secret.encode(), offer.postback_secret.encode()):
-        raise InvalidSecret("the postback secret does not match the offer")
+    offer = _authorised_offer(postback, found)
+    if now > click.created_at + timedelta(days=offer.attribution_days) or click.expires_at <= now.timestamp():
+        raise ClickExpired(f"click '{postback.click_id}' is past its attribution window")
+    if status is PostbackStatus.REJECTED:
+        return _take_back(postback, click, conversions, now)
     goal_key = (postback.goal or status.value).strip().lower()
-    payout, revenue, amount = _price(offer, found.access.payouts.get(goal_key), goal_key, status, postback)
+    payout, revenue, amount = _price(offer, found.access.payouts.get(goal_key), goal_key, postback)
+    held = offer.hold_days > 0
     conversion = Conversion(
         conversion_id=new_id(),
         dedupe_key=dedupe_key(click.advertiser_id, click.offer_id, goal_key, click.click_id, postback.txn_id),
@@ -80,14 +92,16 @@ def record_conversion(
         offer_id=click.offer_id,
         affiliate_id=click.affiliate_id,
         advertiser_id=click.advertiser_id,
-        status=status,
+        goal=goal_key,
+        status=ConversionStatus.HOLD if held else ConversionStatus.PENDING,
         payout_minor=payout,
         revenue_minor=revenue,
-        goal=goal_key,
-        amount_minor=amount,
         currency=offer.currency,
         created_at=now,
         txn_id=postback.txn_id,
+        amount_minor=amount,
+        hold_until=now + timedelta(days=offer.hold_days) if held else None,
+        review=(now - click.created_at).total_seconds() < offer.min_conversion_seconds,
         country=click.country,
         user_agent=click.user_agent,
         click_created_at=click.created_at,
@@ -95,44 +109,169 @@ def record_conversion(
     )
     existing = conversions.insert(conversion)
     if existing is not None:
-        return PostbackResult(conversion_id=existing, duplicate=True)
-    return PostbackResult(conversion_id=conversion.conversion_id, duplicate=False)
+        return PostbackResult(conversion_id=existing, outcome="duplicate")
+    return PostbackResult(conversion_id=conversion.conversion_id, outcome="recorded")
+
+
+def _authorised_offer(postback: PostbackRequest, found: ConversionRoutes) -> OfferRoute:
+    """The source address must be whitelisted (when the advertiser keeps a whitelist), and the
+    secret must match, except on the pixel, where a whitelisted address may stand in for it."""
+    if not found.rules.admits(postback.source_ip):
+        raise SourceNotAllowed(f"postbacks from {postback.source_ip or 'this address'} are not allowed")
+    offer = found.offer
+    if offer is None:
+        raise InvalidSecret("the postback secret does not match the offer")
+    if postback.secret_optional and not postback.secret and found.rules.allowed_networks:
+        return offer
+    if not hmac.compare_digest(postback.secret.encode(), offer.postback_secret.encode()):
+        raise InvalidSecret("the postback secret does not match the offer")
+    return offer
+
+
+def _take_back(
+    postback: PostbackRequest, click: Click, conversions: ConversionStore, now: datetime
+) -> PostbackResult:
+    """`status=rejected`: reject the goal's conversion of this click (or transaction)."""
+    reason = _reason(postback.reason or RejectionReason.OTHER.value)
+    goals = [postback.goal.strip().lower()] if postback.goal else ["sale", "lead"]
+    for goal in goals:
+        key = dedupe_key(click.advertiser_id, click.offer_id, goal, click.click_id, postback.txn_id)
+        conversion = conversions.get(key)
+        if conversion is None:
+            continue
+        if conversion.status is ConversionStatus.REJECTED:
+            return PostbackResult(conversion.conversion_id, "duplicate")
+        if conversions.transition(conversion, ConversionStatus.REJECTED, reason, now):
+            return PostbackResult(conversion.conversion_id, "rejected")
+        raise DomainError("the conversion changed meanwhile; send the postback again", ErrorCode.CONFLICT)
+    raise NotFound("no conversion of this click to reject")
 
 
 def _price(
-    offer: OfferRoute,
-    override: int | None,
-    goal_key: str,
-    status: ConversionStatus,
-    postback: PostbackRequest,
+    offer: OfferRoute, override: int | None, goal_key: str, postback: PostbackRequest
 ) -> tuple[int, int, int | None]:
     """Payout, revenue and sale amount (minor units) by the offer's goal and the affiliate's override.
 
-    A rejection pays nothing; a goal the offer does not price is recorded with no money; a goal
-    priced as a percentage needs the sale amount. An explicit `payout` overrides the payout.
+    A goal the offer does not price is recorded with no money; a goal priced as a percentage needs
+    the sale amount. An explicit `payout` overrides the payout.
     """
     if postback.currency and currency_code(postback.currency) != offer.currency:
         raise ValidationFailed(f"this offer is paid in {offer.currency}, not {postback.currency.upper()}")
     amount = parse_amount(postback.amount, offer.currency).minor if postback.amount else None
+    explicit = parse_amount(postback.payout, offer.currency).minor if postback.payout else None
     goal = offer.goal(goal_key)
-    if status is ConversionStatus.REJECTED:
-        return 0, 0, amount
     if goal is None:
         if postback.goal:
             raise ValidationFailed(f"the offer has no goal '{goal_key}'")
-        return (parse_amount(postback.payout, offer.currency).minor if postback.payout else 0), 0, amount
+        return explicit or 0, 0, amount
     if goal.needs_amount and amount is None:
         raise ValidationFailed(f"goal '{goal_key}' pays a share of the sale: send amount")
-    payout = (
-        parse_amount(postback.payout, offer.currency).minor
-        if postback.payout
-        else goal.payout_for(amount, override)
-    )
+    payout = explicit if explicit is not None else goal.payout_for(amount, override)
     return payout, goal.revenue_for(amount), amount
 
 
-def _parse_status(value: str) -> ConversionStatus:
+def _parse_status(value: str) -> PostbackStatus:
     try:
-        return ConversionStatus(value.strip().lower())
+        return PostbackStatus(value.strip().lower())
     except ValueError:
         raise ValidationFailed("status must be one of lead, sale, rejected") from None
+
+
+def _reason(value: str) -> str:
+    try:
+        return RejectionReason(value.strip().lower()).value
+    except ValueError:
+        raise ValidationFailed(
+            f"reason must be one of {', '.join(r.value for r in RejectionReason)}"
+        ) from None
+
+
+# ---------------------------------------------------------------------- the advertiser's decisions
+@dataclass(frozen=True, slots=True)
+class Decision:
+    ref: str
+    ok: bool
+    error: str | None = None
+    conversion: Conversion | None = None
+
+
+def decide(
+    conversions: ConversionLookup,
+    advertiser_id: str,
+    ids: Iterable[str],
+    txn_ids: Iterable[str],
+    to: ConversionStatus,
+    reason: str | None,
+    now: datetime,
+) -> list[Decision]:
+    """Approve or reject conversions of one advertiser, by id or by transaction id; each ref gets
+    its own result, and another advertiser's conversion is simply not found."""
+    if to not in (ConversionStatus.APPROVED, ConversionStatus.REJECTED):
+        raise ValidationFailed("status must be approved or rejected")
+    checked_reason = _reason(reason) if reason else None
+    if to is ConversionStatus.REJECTED and checked_reason is None:
+        raise ValidationFailed("a rejection needs a reason")
+    results = []
+    for ref, found in _resolve(conversions, advertiser_id, ids, txn_ids):
+        if not found:
+            results.append(Decision(ref, False, "not found"))
+            continue
+        for conversion in found:
+            results.append(_apply(conversions, ref, conversion, to, checked_reason, now))
+    return results
+
+
+def _resolve(
+    conversions: ConversionLookup, advertiser_id: str, ids: Iterable[str], txn_ids: Iterable[str]
+) -> Iterable[tuple[str, list[Conversion]]]:
+    for conversion_id in dict.fromkeys(i.strip() for i in ids if i.strip()):
+        found = conversions.by_id(conversion_id)
+        yield conversion_id, [found] if found is not None and found.advertiser_id == advertiser_id else []
+    for txn_id in dict.fromkeys(t.strip() for t in txn_ids if t.strip()):
+        yield txn_id, conversions.by_txn(advertiser_id, txn_id)
+
+
+def _apply(
+    conversions: ConversionStore,
+    ref: str,
+    conversion: Conversion,
+    to: ConversionStatus,
+    reason: str | None,
+    now: datetime,
+) -> Decision:
+    if conversion.status is to:
+        return Decision(ref, True, None, conversion)
+    if to not in TRANSITIONS[conversion.status]:
+        return Decision(
+            ref, False, f"a {conversion.status.value} conversion cannot become {to.value}", conversion
+        )
+    if not conversions.transition(conversion, to, reason if to is ConversionStatus.REJECTED else None, now):
+        return Decision(ref, False, "changed meanwhile; try again", conversion)
+    return Decision(ref, True, None, conversion)
+
+
+def txn_ids_from_csv(text: str, limit: int = 10_000) -> list[str]:
+    """Transaction ids from CSV text: the column named txn_id, else the first; a header is optional."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if row and any(cell.strip() for cell in row)]
+    if not rows:
+        return []
+    header = [cell.strip().lower() for cell in rows[0]]
+    column = header.index("txn_id") if "txn_id" in header else 0
+    body = rows[1:] if "txn_id" in header else rows
+    ids = [row[column].strip() for row in body if len(row) > column and row[column].strip()]
+    if len(ids) > limit:
+        raise ValidationFailed(f"at most {limit} transaction ids per upload")
+    return ids
+
+
+def release_holds(conversions: HoldStore, now: datetime) -> int:
+    """Approve every held conversion whose hold has ended (those marked for review wait for a
+    person). Runs on a schedule; a conversion approved or rejected meanwhile is left alone."""
+    months = [f"{(now.replace(day=1) - timedelta(days=31 * back)):%Y-%m}" for back in range(0, 14)]
+    released = 0
+    for conversion in conversions.due_holds(sorted(set(months)), now):
+        if conversion.review:
+            continue
+        if conversions.transition(conversion, ConversionStatus.APPROVED, None, now):
+            released += 1
+    return released

@@ -41,6 +41,7 @@ class Offer(CoreItem):
     status = UnicodeAttribute()
     hold_days = NumberAttribute(default=0)
     attribution_days = NumberAttribute(default=30)
+    min_conversion_seconds = NumberAttribute(default=0)
     fallback_url = UnicodeAttribute(null=True)
     postback_secret = UnicodeAttribute()
     created_at = UnicodeAttribute()
@@ -66,6 +67,8 @@ class Offer(CoreItem):
             visibility=Visibility(self.visibility),
             caps=decode_caps(self.caps),
             attribution_days=int(self.attribution_days),
+            hold_days=int(self.hold_days),
+            min_conversion_seconds=int(self.min_conversion_seconds),
         )
 
 

@@ -28,6 +28,8 @@ class OfferRouteItem(CoreItem):
     visibility = UnicodeAttribute()
     caps = UnicodeAttribute()
     attribution_days = NumberAttribute()
+    hold_days = NumberAttribute()
+    min_conversion_seconds = NumberAttribute()
 
 
 class AccessRouteItem(CoreItem):

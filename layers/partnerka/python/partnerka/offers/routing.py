@@ -132,6 +132,8 @@ class OfferRoute:
     visibility: Visibility = Visibility.PUBLIC
     caps: tuple[Cap, ...] = ()
     attribution_days: int = 30
+    hold_days: int = 0
+    min_conversion_seconds: int = 0
 
     @property
     def is_active(self) -> bool:
@@ -179,6 +181,8 @@ class OfferRoute:
             "visibility": self.visibility.value,
             "caps": encode_caps(self.caps),
             "attribution_days": self.attribution_days,
+            "hold_days": self.hold_days,
+            "min_conversion_seconds": self.min_conversion_seconds,
         }
 
     @classmethod
@@ -198,6 +202,8 @@ class OfferRoute:
             visibility=Visibility(item.get("visibility", "public")),
             caps=decode_caps(item.get("caps") or "[]"),
             attribution_days=int(item.get("attribution_days", 30)),
+            hold_days=int(item.get("hold_days", 0)),
+            min_conversion_seconds=int(item.get("min_conversion_seconds", 0)),
         )
 
 

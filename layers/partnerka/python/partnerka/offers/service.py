@@ -6,7 +6,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
@@ -79,7 +79,7 @@ class OfferDraft:
     hold_days: int = 0
     attribution_days: int = 30
     fallback_url: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    min_conversion_seconds: int = 0
 
 
 def _url(value: str, what: str) -> str:
@@ -216,6 +216,9 @@ def apply_draft(offer: Offer, draft: OfferDraft) -> Offer:
     offer.visibility = _choice(Visibility, draft.visibility, "visibility").value
     offer.hold_days = _days(draft.hold_days, "the hold period", 0, 365)
     offer.attribution_days = _days(draft.attribution_days, "the attribution window", 1, 365)
+    if not 0 <= int(draft.min_conversion_seconds) <= 86_400:
+        raise ValidationFailed("min_conversion_seconds is 0 to 86400")
+    offer.min_conversion_seconds = int(draft.min_conversion_seconds)
     offer.fallback_url = _url(draft.fallback_url, "fallback_url") if draft.fallback_url.strip() else None
     return offer
 
@@ -252,6 +255,7 @@ def draft_of(offer: Offer) -> OfferDraft:
         hold_days=int(offer.hold_days),
         attribution_days=int(offer.attribution_days),
         fallback_url=offer.fallback_url or "",
+        min_conversion_seconds=int(offer.min_conversion_seconds or 0),
     )
 
 

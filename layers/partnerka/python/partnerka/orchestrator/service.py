@@ -11,11 +11,10 @@ from partnerka.conversions.models import ConversionStatus
 from partnerka.stats.models import Increments, RollupKey, money_attribute
 from partnerka.tracking.user_agent import describe_user_agent
 
-_STATUS_COUNTER = {
-    ConversionStatus.LEAD: "leads",
-    ConversionStatus.SALE: "sales",
-    ConversionStatus.REJECTED: "rejected",
-}
+
+def _goal_counter(goal: str) -> str:
+    """Leads count as leads; sales and the offers' own goals count as sales."""
+    return "leads" if goal == "lead" else "sales"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +41,33 @@ def click_contribution(image: dict[str, Any]) -> Contribution:
     return Contribution(_rollup_key(image, image["created_at"]), {counter: 1})
 
 
-def conversion_contribution(image: dict[str, Any]) -> Contribution:
-    """A new conversion counts in the hour it arrived, with its revenue and payout in its currency."""
-    status = ConversionStatus(image["status"])
-    increments: Increments = {_STATUS_COUNTER[status]: 1}
+def _conversion_increments(image: dict[str, Any], sign: int) -> Increments:
+    increments: Increments = {_goal_counter(image.get("goal", "sale")): sign}
     currency = image["currency"]
     if int(image.get("revenue_minor", 0)):
-        increments[money_attribute("revenue", currency)] = int(image["revenue_minor"])
+        increments[money_attribute("revenue", currency)] = sign * int(image["revenue_minor"])
     if int(image.get("payout_minor", 0)):
-        increments[money_attribute("payout", currency)] = int(image["payout_minor"])
-    return Contribution(_rollup_key(image, image["created_at"]), increments)
+        increments[money_attribute("payout", currency)] = sign * int(image["payout_minor"])
+    return increments
+
+
+def conversion_contribution(image: dict[str, Any]) -> Contribution:
+    """A new conversion counts in the hour it arrived, by its goal, with its revenue and payout in
+    its currency (a conversion stored already rejected counts as rejected only)."""
+    if image.get("status") == ConversionStatus.REJECTED.value:
+        return Contribution(_rollup_key(image, image["created_at"]), {"rejected": 1})
+    return Contribution(_rollup_key(image, image["created_at"]), _conversion_increments(image, 1))
+
+
+def rejection_contribution(old: dict[str, Any], new: dict[str, Any]) -> Contribution | None:
+    """A conversion rejected later leaves its goal's count and money, in the hour it arrived, and
+    counts as rejected there instead; other status changes do not move the statistics."""
+    rejected = ConversionStatus.REJECTED.value
+    if old.get("status") == rejected or new.get("status") != rejected:
+        return None
+    increments = _conversion_increments(old, -1)
+    increments["rejected"] = 1
+    return Contribution(_rollup_key(old, old["created_at"]), increments)
 
 
 def aggregate(contributions: Iterable[Contribution]) -> dict[RollupKey, Increments]:
@@ -73,10 +89,19 @@ class StreamRecord:
     event_name: str  # INSERT | MODIFY | REMOVE
     source: str  # "clicks" | "conversions" | other
     new_image: dict[str, Any] | None
+    old_image: dict[str, Any] | None = None
 
 
 def contribution_of(record: StreamRecord) -> Contribution | None:
-    """What a record adds to statistics; expiries (REMOVE) and updates add nothing yet."""
+    """What a record adds to statistics: new clicks and conversions, and conversions rejected later;
+    expiries (REMOVE) and other updates add nothing."""
+    if (
+        record.event_name == "MODIFY"
+        and record.source == "conversions"
+        and record.old_image
+        and record.new_image
+    ):
+        return rejection_contribution(record.old_image, record.new_image)
     if record.event_name != "INSERT" or record.new_image is None:
         return None
     if record.source == "clicks":

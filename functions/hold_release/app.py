@@ -1,0 +1,20 @@
+"""Scheduled: approves held conversions whose hold period has ended."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerka.common.clock import utc_now
+from partnerka.common.config import get_settings
+from partnerka.common.observability import logger
+from partnerka.conversions.repository import ConversionRepository
+from partnerka.conversions.service import release_holds
+
+conversions = ConversionRepository(get_settings().conversions_table)
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: Any) -> dict[str, int]:
+    released = release_holds(conversions, utc_now())
+    logger.info("holds released", released=released)
+    return {"released": released}

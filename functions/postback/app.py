@@ -15,12 +15,13 @@ from partnerka.common.observability import logger
 from partnerka.conversions.models import PostbackRequest
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.conversions.service import PostbackResult, record_conversion
-from partnerka.tracking.repository import CachedRouteRepository, ClickRepository
+from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository, ClickRepository
 
 settings = get_settings()
 routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
 clicks = ClickRepository(settings.clicks_table)
 conversions = ConversionRepository(settings.conversions_table)
+caps = CapCounterRepository(settings.caps_table)
 
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -45,7 +46,7 @@ def _request(event: http.Event, pixel: bool) -> PostbackRequest:
 
 def _record(postback: PostbackRequest) -> PostbackResult | DomainError:
     try:
-        result = record_conversion(postback, clicks, routes, conversions, utc_now())
+        result = record_conversion(postback, clicks, routes, conversions, utc_now(), caps)
     except DomainError as error:
         logger.info("postback refused", code=error.code.value, click_id=postback.click_id)
         return error

@@ -97,3 +97,32 @@ def test_fifty_parallel_clicks_on_a_one_click_cap_send_one_visitor_to_the_landin
         Key={"pk": {"S": f"CAP#{offer.offer_id}"}, "sk": {"S": f"clicks#day#{day}"}},
     )
     assert counter["Item"]["n"] == {"N": "1"}
+
+
+def test_fifty_parallel_conversions_on_the_last_slot_count_exactly_one(load_function: FunctionLoader) -> None:
+    world = build_world()
+    repo = OfferRepository()
+    offer = repo.get(world.advertiser_id, world.offer.offer_id)
+    draft = draft_of(offer)
+    fields = {f: getattr(draft, f) for f in draft.__dataclass_fields__}
+    repo.save(apply_draft(offer, OfferDraft(**{**fields, "caps": [CapInput("conversions", "total", "3")]})))
+    click, postback = load_function("click"), load_function("postback")
+    location = click.handler(
+        http_event("GET", "/click", f"o={offer.offer_id}&a={world.affiliate_id}"), CONTEXT
+    )
+    click_id = location["headers"]["location"].split("cid=")[1].split("&")[0]
+
+    def convert(txn: str) -> str:
+        query = urlencode(
+            {"click_id": click_id, "status": "sale", "txn_id": txn, "secret": offer.postback_secret}
+        )
+        return str(postback.handler(http_event("GET", "/postback", query), CONTEXT)["statusCode"])
+
+    assert [convert(f"early-{i}") for i in range(2)] == ["200", "200"]  # two of three slots used
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        assert set(pool.map(convert, [f"rush-{i}" for i in range(50)])) == {"200"}
+    items = dynamo.client().scan(TableName=get_settings().conversions_table)["Items"]
+    rush = [dynamo.decode(item) for item in items if item["txn_id"]["S"].startswith("rush-")]
+    assert len(rush) == 50
+    assert sum(1 for c in rush if c["status"] == "pending") == 1
+    assert {c.get("reason") for c in rush if c["status"] == "rejected"} == {"cap_reached"}

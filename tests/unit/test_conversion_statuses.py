@@ -159,3 +159,28 @@ def test_the_pixel_may_rely_on_the_whitelist_instead_of_the_secret() -> None:
         ).outcome
         == "recorded"
     )
+
+
+def test_conversions_over_a_cap_are_kept_rejected_with_cap_reached() -> None:
+    from partnerka.offers.routing import Cap, CapMetric, CapPeriod
+
+    w = world(
+        caps=(Cap(CapMetric.CONVERSIONS, CapPeriod.DAY, 1), Cap(CapMetric.PAYOUT, CapPeriod.TOTAL, 100_00))
+    )
+    routes, clicks, conversions, click_id = w
+    caps = FakeCaps()
+
+    def post(txn: str):  # type: ignore[no-untyped-def]
+        request = PostbackRequest(click_id=click_id, status="sale", secret="s3cret", txn_id=txn)
+        return record_conversion(request, clicks, routes, conversions, CLICKED + timedelta(hours=1), caps)
+
+    assert post("A").outcome == "recorded"
+    assert post("A").outcome == "duplicate"  # a repeat spends no slot
+    assert post("B").outcome == "recorded"
+    by_txn = {c.txn_id: c for c in conversions.items.values()}
+    assert (by_txn["A"].status, by_txn["B"].status, by_txn["B"].reason) == (
+        ConversionStatus.PENDING,
+        ConversionStatus.REJECTED,
+        "cap_reached",
+    )
+    assert sum(caps.counts.values()) == 1 + 1250  # one conversion and its payout counted

@@ -22,9 +22,10 @@ from partnerka.conversions.models import (
     dedupe_key,
 )
 from partnerka.conversions.repository import ConversionLookup, ConversionStore, HoldStore
-from partnerka.offers.routing import OfferRoute
+from partnerka.offers.routing import CapMetric, OfferRoute
 from partnerka.tracking.models import Click
-from partnerka.tracking.repository import ClickStore, ConversionRoutes, RouteSource
+from partnerka.tracking.repository import CapCounter, ClickStore, ConversionRoutes, RouteSource
+from partnerka.tracking.service import cap_slots
 
 MAX_TXN_ID_LENGTH = 128
 
@@ -59,9 +60,11 @@ def record_conversion(
     routes: RouteSource,
     conversions: ConversionStore,
     now: datetime,
+    caps: CapCounter | None = None,
 ) -> PostbackResult:
     """Attribute the postback to its click, price it and store it exactly once; or, for
-    `status=rejected`, take back the conversion reported before.
+    `status=rejected`, take back the conversion reported before. A conversion over one of the
+    offer's or the affiliate's conversion or payout caps is stored rejected with `cap_reached`.
 
     A repeat of a transaction stores nothing and reports `duplicate`: advertisers retry, and a
     retried sale must never be paid twice.
@@ -85,22 +88,39 @@ def record_conversion(
     goal_key = (postback.goal or status.value).strip().lower()
     payout, revenue, amount = _price(offer, found.access.payouts.get(goal_key), goal_key, postback)
     held = offer.hold_days > 0
+    key = dedupe_key(click.advertiser_id, click.offer_id, goal_key, click.click_id, postback.txn_id)
+    over_cap = False
+    slots = cap_slots(offer, found.access, CapMetric.CONVERSIONS, now)
+    if payout:
+        slots += cap_slots(offer, found.access, CapMetric.PAYOUT, now, amount=payout)
+    if slots and caps is not None:
+        # Only when a cap applies: a repeat must not spend a slot (two racing repeats still might,
+        # which can only make a cap stricter, never pay more).
+        earlier = conversions.get(key)
+        if earlier is not None:
+            return PostbackResult(conversion_id=earlier.conversion_id, outcome="duplicate")
+        over_cap = not caps.take(slots)
     conversion = Conversion(
         conversion_id=new_id(),
-        dedupe_key=dedupe_key(click.advertiser_id, click.offer_id, goal_key, click.click_id, postback.txn_id),
+        dedupe_key=key,
         click_id=click.click_id,
         offer_id=click.offer_id,
         affiliate_id=click.affiliate_id,
         advertiser_id=click.advertiser_id,
         goal=goal_key,
-        status=ConversionStatus.HOLD if held else ConversionStatus.PENDING,
+        status=ConversionStatus.REJECTED
+        if over_cap
+        else ConversionStatus.HOLD
+        if held
+        else ConversionStatus.PENDING,
+        reason=RejectionReason.CAP_REACHED.value if over_cap else None,
         payout_minor=payout,
         revenue_minor=revenue,
         currency=offer.currency,
         created_at=now,
         txn_id=postback.txn_id,
         amount_minor=amount,
-        hold_until=now + timedelta(days=offer.hold_days) if held else None,
+        hold_until=now + timedelta(days=offer.hold_days) if held and not over_cap else None,
         review=(now - click.created_at).total_seconds() < offer.min_conversion_seconds,
         country=click.country,
         user_agent=click.user_agent,

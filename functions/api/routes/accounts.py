@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 from auth import accounts, actor_of, base_url, current, workspace
 from aws_lambda_powertools.event_handler import Response
@@ -12,20 +12,10 @@ from pydantic import BaseModel, Field
 
 from partnerka.accounts.permissions import Permission, require
 from partnerka.accounts.service import MfaChallenge
+from routes.responses import NoContent, created, no_content
 from routes.schemas import ContextOut, MembershipOut, MeOut, MfaRequiredOut, SessionOut, UserEnvelope, UserOut
 
 router = Router()  # type: ignore[no-untyped-call]
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-NoContent = Response[None]
-
-
-def _no_content() -> NoContent:
-    return Response(status_code=204, body=None)
-
-
-def _created[ModelT: BaseModel](model: ModelT) -> Response[ModelT]:
-    return Response(status_code=201, content_type="application/json", body=model)
 
 
 class SignupIn(BaseModel):
@@ -120,7 +110,7 @@ def signup(body: Annotated[SignupIn, Body()]) -> Response[UserEnvelope]:
     user = accounts().signup_advertiser(
         body.email, body.password, body.name, body.company_name, body.locale, actor_of(event), base_url(event)
     )
-    return _created(UserEnvelope(user=UserOut.of(user)))
+    return created(UserEnvelope(user=UserOut.of(user)))
 
 
 @router.post("/auth/verify-email", summary="Confirm an e-mail address with the link's token")
@@ -131,7 +121,7 @@ def verify_email(body: Annotated[TokenIn, Body()]) -> UserEnvelope:
 @router.post("/auth/resend-verification", summary="Send the verification link again", responses={204: {}})
 def resend_verification(body: Annotated[EmailIn, Body()]) -> NoContent:
     accounts().resend_verification(body.email, base_url(router.current_event))
-    return _no_content()
+    return no_content()
 
 
 @router.post("/auth/login", summary="Sign in; answers a session or a 2FA challenge")
@@ -155,19 +145,19 @@ def refresh(body: Annotated[RefreshIn, Body()]) -> SessionOut:
 @router.post("/auth/logout", summary="End the session (its whole refresh chain)", responses={204: {}})
 def logout(body: Annotated[RefreshIn, Body()]) -> NoContent:
     accounts().logout(body.refresh_token, actor_of(router.current_event))
-    return _no_content()
+    return no_content()
 
 
 @router.post("/auth/password/forgot", summary="E-mail a password reset link", responses={204: {}})
 def forgot_password(body: Annotated[EmailIn, Body()]) -> NoContent:
     accounts().forgot_password(body.email, base_url(router.current_event))
-    return _no_content()
+    return no_content()
 
 
 @router.post("/auth/password/reset", summary="Set a new password with the link's token", responses={204: {}})
 def reset_password(body: Annotated[ResetIn, Body()]) -> NoContent:
     accounts().reset_password(body.token, body.password, actor_of(router.current_event))
-    return _no_content()
+    return no_content()
 
 
 @router.post("/auth/invite/accept", summary="Accept an invitation: set name and password, get a session")
@@ -191,7 +181,7 @@ def join_signup(code: str, body: Annotated[JoinSignupIn, Body()]) -> Response[Us
     user = workspace().join_with_signup(
         code, body.email, body.password, body.name, body.locale, actor_of(event), base_url(event)
     )
-    return _created(UserEnvelope(user=UserOut.of(user)))
+    return created(UserEnvelope(user=UserOut.of(user)))
 
 
 # ---------------------------------------------------------------------- signed in
@@ -208,7 +198,7 @@ def join(code: str) -> Response[MembershipOut]:
         for v in workspace().memberships_of_affiliate(user.affiliate_id or "", None)
         if v.membership.advertiser_id == membership.advertiser_id
     ]
-    return _created(MembershipOut.of(views[0]))
+    return created(MembershipOut.of(views[0]))
 
 
 @router.get("/me", summary="The signed-in user, its context and (affiliates) its memberships")
@@ -242,7 +232,7 @@ def change_password(body: Annotated[PasswordChangeIn, Body()]) -> NoContent:
     accounts().change_password(
         user, body.current_password, body.new_password, actor_of(router.current_event, user)
     )
-    return _no_content()
+    return no_content()
 
 
 @router.post("/me/context", summary="Affiliate: work in one advertiser's context (a new session)")
@@ -274,4 +264,4 @@ def mfa_enable(body: Annotated[MfaCodeIn, Body()]) -> RecoveryCodesOut:
 def mfa_disable(body: Annotated[MfaDisableIn, Body()]) -> NoContent:
     _, user = current(router.current_event.headers)
     accounts().mfa_disable(user, body.password, body.code, actor_of(router.current_event, user))
-    return _no_content()
+    return no_content()

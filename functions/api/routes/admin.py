@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import Role, UserStatus
 from partnerka.accounts.permissions import Permission, require
+from routes.responses import created
 from routes.schemas import AdvertiserList, AdvertiserOut, RoleName, UserEnvelope, UserList, UserOut
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -47,9 +48,7 @@ def invite_user(body: Annotated[InviteIn, Body()]) -> Response[UserEnvelope]:
     invited = workspace().invite_user(
         principal, body.email, Role(body.role), body.advertiser_id, actor_of(event, user), base_url(event)
     )
-    return Response(
-        status_code=201, content_type="application/json", body=UserEnvelope(user=UserOut.of(invited))
-    )
+    return created(UserEnvelope(user=UserOut.of(invited)))
 
 
 @router.patch("/users/<user_id>", summary="Change a user's role or block/unblock it")

@@ -20,6 +20,7 @@ from partnerka.common.errors import Forbidden
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.routing import Access, OfferStatus, decode_caps, decode_goals
 from partnerka.offers.service import CapInput, GoalInput, OfferDraft, cap_limit_text, draft_of, show_amount
+from routes.responses import created
 
 router = Router()  # type: ignore[no-untyped-call]
 AdvertiserParam = Annotated[str | None, Query(max_length=40)]
@@ -271,7 +272,7 @@ def create_offer(
     principal, user = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     offer = offers().create(tenant, body.draft(), actor_of(router.current_event, user))
-    return Response(status_code=201, content_type="application/json", body=OfferOut.of(offer))
+    return created(OfferOut.of(offer))
 
 
 @router.get("/offers/<offer_id>", summary="One offer, with its postback secret")
@@ -381,4 +382,4 @@ def request_access(offer_id: str) -> Response[AffiliateOfferOut]:
         advertiser_id, offer_id, affiliate_id, actor_of(router.current_event, user)
     )
     body = _affiliate_out(offer, access, affiliate_id, base_url(router.current_event), {})
-    return Response(status_code=201, content_type="application/json", body=body)
+    return created(body)

@@ -5,7 +5,7 @@ Advertisers act on their own tenant; platform staff name one with `?advertiser_i
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 from auth import actor_of, base_url, current, workspace
 from aws_lambda_powertools.event_handler import Response
@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.accounts.permissions import Permission, require, workspace_tenant
+from routes.responses import created, no_content
 from routes.schemas import (
     ApiKeyCreated,
     ApiKeyList,
@@ -30,16 +31,7 @@ from routes.schemas import (
 )
 
 router = Router()  # type: ignore[no-untyped-call]
-ModelT = TypeVar("ModelT", bound=BaseModel)
 AdvertiserParam = Annotated[str | None, Query(max_length=40)]
-
-
-def _created[ModelT: BaseModel](model: ModelT) -> Response[ModelT]:
-    return Response(status_code=201, content_type="application/json", body=model)
-
-
-def _no_content() -> Response[None]:
-    return Response(status_code=204, body=None)
 
 
 class TeamInviteIn(BaseModel):
@@ -83,7 +75,7 @@ def invite_teammate(
     invited = workspace().invite_teammate(
         tenant, body.email, body.name, actor_of(event, user), base_url(event)
     )
-    return _created(UserEnvelope(user=UserOut.of(invited)))
+    return created(UserEnvelope(user=UserOut.of(invited)))
 
 
 # ---------------------------------------------------------------------- registration links
@@ -98,7 +90,7 @@ def list_links(advertiser_id: AdvertiserParam = None) -> LinkList:
 def create_link(body: Annotated[LabelIn, Body()], advertiser_id: AdvertiserParam = None) -> Response[LinkOut]:
     principal, user = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
-    return _created(
+    return created(
         LinkOut.of(workspace().create_link(tenant, body.label, actor_of(router.current_event, user)))
     )
 
@@ -108,7 +100,7 @@ def deactivate_link(code: str, advertiser_id: AdvertiserParam = None) -> Respons
     principal, user = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     workspace().deactivate_link(tenant, code, actor_of(router.current_event, user))
-    return _no_content()
+    return no_content()
 
 
 # ---------------------------------------------------------------------- memberships
@@ -156,7 +148,7 @@ def create_api_key(
         require(principal, Permission.CREDENTIALS_MANAGE_OWN)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     key, secret = workspace().create_api_key(tenant, body.label, actor_of(router.current_event, user))
-    return _created(ApiKeyCreated(key=ApiKeyOut.of(key), secret=secret))
+    return created(ApiKeyCreated(key=ApiKeyOut.of(key), secret=secret))
 
 
 @router.delete("/api-keys/<key_id>", summary="Revoke an API key", responses={204: {}})
@@ -166,7 +158,7 @@ def revoke_api_key(key_id: str, advertiser_id: AdvertiserParam = None) -> Respon
         require(principal, Permission.CREDENTIALS_MANAGE_OWN)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     workspace().revoke_api_key(tenant, key_id, actor_of(router.current_event, user))
-    return _no_content()
+    return no_content()
 
 
 # ---------------------------------------------------------------------- settings

@@ -17,7 +17,7 @@ from partnerka.accounts.models import Role
 from partnerka.accounts.permissions import Permission, require, workspace_tenant
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
-from partnerka.common.errors import Forbidden, ValidationFailed
+from partnerka.common.errors import Forbidden, NotFound, ValidationFailed
 from partnerka.common.money import Money
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.conversions.repository import ConversionRepository
@@ -146,7 +146,7 @@ def list_conversions(
     for affiliate_id in {c.affiliate_id for c in found}:
         try:
             affiliate_names[affiliate_id] = accounts().accounts.get_affiliate(affiliate_id).name
-        except Exception:  # an affiliate id that names nobody ("-") just shows as it is
+        except NotFound:  # an affiliate id that names nobody ("-") just shows as it is
             affiliate_names[affiliate_id] = affiliate_id
     return ConversionList(items=[_out(c, offer_names, affiliate_names, not affiliate_view) for c in found])
 

@@ -11,12 +11,12 @@ import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { MembershipStatusBadge } from "@/features/memberships/membership-status-badge";
 import { useSwitchContext } from "@/features/memberships/use-switch-context";
 import { formatDate } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
+import { StatusTabs } from "@/components/status-tabs";
 
 const STATUSES: MembershipStatus[] = ["pending", "active", "rejected", "blocked"];
 type Decision = "active" | "rejected" | "blocked";
@@ -29,7 +29,7 @@ export function MembershipsPage() {
   const { t, i18n } = useTranslation();
   const { user } = useRequiredSession();
   const isAdvertiser = user.role === "advertiser";
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const raw = params.get("status");
   const status = isStatus(raw) ? raw : undefined;
 
@@ -67,24 +67,7 @@ export function MembershipsPage() {
         title={t(isAdvertiser ? "memberships.advertiserTitle" : "memberships.affiliateTitle")}
         description={t(isAdvertiser ? "memberships.advertiserDescription" : "memberships.affiliateDescription")}
       />
-      <Tabs
-        value={status ?? "all"}
-        onValueChange={(value) => {
-          const next = new URLSearchParams(params);
-          if (value === "all") next.delete("status");
-          else next.set("status", value);
-          setParams(next, { replace: true });
-        }}
-      >
-        <TabsList className="max-w-full overflow-x-auto">
-          <TabsTrigger value="all" data-testid="memberships-filter-all">{t("common.all")}</TabsTrigger>
-          {STATUSES.map((value) => (
-            <TabsTrigger key={value} value={value} data-testid={`memberships-filter-${value}`}>
-              {t(`memberships.filter.${value}`)}
-            </TabsTrigger>
-          ))}
-        </TabsList>
-      </Tabs>
+      <StatusTabs statuses={STATUSES} value={status} label={(value) => t(`memberships.filter.${value}`)} testIdPrefix="memberships-filter" />
       <Card>
         <DataTable
           columns={columns}

@@ -7,10 +7,10 @@ import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
 import { formatAmount } from "@/features/offers/payout";
 import { useOffers } from "@/features/offers/use-offers";
+import { StatusTabs } from "@/components/status-tabs";
 
 const STATUSES: OfferStatus[] = ["active", "paused", "archived"];
 
@@ -20,7 +20,7 @@ function isStatus(value: string | null): value is OfferStatus {
 
 export function OffersPage() {
   const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const raw = params.get("status");
   const status = isStatus(raw) ? raw : undefined;
   const offers = useOffers(status);
@@ -80,24 +80,7 @@ export function OffersPage() {
   return (
     <>
       <PageHeader title={t("offers.title")} description={t("offers.description")} actions={createButton} />
-      <Tabs
-        value={status ?? "all"}
-        onValueChange={(value) => {
-          const next = new URLSearchParams(params);
-          if (value === "all") next.delete("status");
-          else next.set("status", value);
-          setParams(next, { replace: true });
-        }}
-      >
-        <TabsList className="max-w-full overflow-x-auto">
-          <TabsTrigger value="all" data-testid="offers-filter-all">{t("common.all")}</TabsTrigger>
-          {STATUSES.map((value) => (
-            <TabsTrigger key={value} value={value} data-testid={`offers-filter-${value}`}>
-              {t(`offers.status.${value}`)}
-            </TabsTrigger>
-          ))}
-        </TabsList>
-      </Tabs>
+      <StatusTabs statuses={STATUSES} value={status} label={(value) => t(`offers.status.${value}`)} testIdPrefix="offers-filter" />
       <Card>
         <DataTable
           columns={columns}

@@ -1,4 +1,5 @@
-"""Consumes the clicks and conversions streams and keeps the hourly stats rollups."""
+"""Consumes the clicks and conversions streams: judges new clicks' quality and keeps the hourly
+stats rollups."""
 
 from __future__ import annotations
 
@@ -7,12 +8,18 @@ from typing import Any
 from partnerka.common import dynamo
 from partnerka.common.config import get_settings
 from partnerka.common.observability import logger
+from partnerka.orchestrator.quality import QualityJudge
+from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.orchestrator.service import StreamRecord
 from partnerka.orchestrator.streams import apply_stream_batch
 from partnerka.stats.repository import StatsRepository
+from partnerka.tracking.datacenter import DatacenterRanges
 
 settings = get_settings()
 rollups = StatsRepository(settings.stats_table)
+judge = QualityJudge(
+    QualityRepository(settings.stats_table), DatacenterRanges.load(settings.datacenter_ranges_path)
+)
 _SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}
 
 
@@ -38,6 +45,6 @@ def _record(raw: dict[str, Any]) -> StreamRecord:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = [_record(raw) for raw in event.get("Records", [])]
-    failed = apply_stream_batch(records, rollups)
+    failed = apply_stream_batch(records, rollups, judge)
     logger.info("stream batch applied", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

@@ -24,7 +24,11 @@ from moto.dynamodb.models import dynamodb_backends
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import account_services
 from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
+from partnerka.common.ids import new_click_id
+from partnerka.tracking.models import Click
+from partnerka.tracking.repository import ClickRepository
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
 
@@ -49,9 +53,11 @@ class Tenant:
     offer_id: str
     offer_name: str
     offer_secret: str
+    click_id: str
 
     def private_markers(self) -> set[str]:
         return {
+            self.click_id,
             self.offer_id,
             self.offer_name,
             self.offer_secret,
@@ -160,6 +166,7 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "user_id": tenant.teammate_id,
         "affiliate_id": tenant.pending_affiliate_id,
         "key_id": tenant.key_id,
+        "click_id": tenant.click_id,
     }
 
 
@@ -183,6 +190,18 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     offer = api.call(
         "POST", "/api/offers", OFFER_BODY | {"name": f"{name} offer", "visibility": "approval"}, token=token
     ).body
+    click = Click(
+        click_id=new_click_id(),
+        offer_id=offer["id"],
+        affiliate_id=pending.affiliate_id,
+        advertiser_id=advertiser.id,
+        ip="192.0.2.10",
+        country="DE",
+        user_agent="Mozilla/5.0",
+        created_at=utc_now(),
+        expires_at=int(utc_now().timestamp()) + 86400,
+    )
+    ClickRepository(get_settings().clicks_table).put(click)
     tenant = Tenant(
         advertiser.id,
         name,
@@ -197,6 +216,7 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         offer["id"],
         offer["name"],
         offer["postback_secret"],
+        click.click_id,
     )
     return tenant, key["secret"]
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
+import pytest
 
 from partnerka.accounts.tokens import Principal, issue_access_token
 from partnerka.common.secrets import secret_string
@@ -125,6 +127,10 @@ def test_stats_api_reports_what_the_orchestrator_counted(
     assert report["totals"] | {"key": "total"} == {
         "key": "total",
         "clicks": 3,
+        "unique": 1,  # one visitor (same address and browser) clicked three times
+        "bots": 0,
+        "flood": 0,
+        "datacenter": 0,
         "blocked": 0,
         "leads": 1,
         "sales": 1,
@@ -201,3 +207,61 @@ def test_openapi_document_is_served(load_function: FunctionLoader) -> None:
     assert response["statusCode"] == 200
     assert "/api/stats" in document["paths"]
     assert document["info"]["title"] == "Partnerka API"
+
+
+def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
+    load_function: FunctionLoader, stack: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given two clicks from an AWS address (same visitor) and one from a consumer address, converted
+    world = build_world(with_people=True)
+    click = load_function("click")
+    query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})
+    ids = []
+    for ip in ("3.5.140.2", "3.5.140.2", "95.24.1.1"):
+        location = click.handler(http_event("GET", "/click", query, source_ip=ip), CONTEXT)["headers"][
+            "location"
+        ]
+        ids.append(parse_qs(urlsplit(location).query)["cid"][0])
+    postback = load_function("postback")
+    params = urlencode({"click_id": ids[2], "status": "sale", "secret": world.offer.postback_secret})
+    assert postback.handler(http_event("GET", "/postback", params), CONTEXT)["statusCode"] == 200
+    # When the orchestrator has read both streams
+    orchestrator = load_function("orchestrator")
+    for table in ("ClicksTable", "ConversionsTable"):
+        assert orchestrator.handler(stream_event(stack, table), CONTEXT) == {"batchItemFailures": []}
+    # Then statistics count the quality
+    api = load_function("api")
+    advertiser = signed_in(api, world.emails["advertiser"])
+    totals = json.loads(
+        api.handler(http_event("GET", "/api/stats", stats_query(), advertiser), CONTEXT)["body"]
+    )["totals"]
+    assert (totals["clicks"], totals["unique"], totals["datacenter"], totals["flood"]) == (3, 2, 2, 0)
+
+    # And inspecting the repeated click shows why it is flagged
+    def inspect(click_id: str, headers: dict[str, str]) -> dict[str, Any]:
+        response = api.handler(http_event("GET", f"/api/clicks/{click_id}", "", headers), CONTEXT)
+        return {"status": response["statusCode"], **json.loads(response["body"])}
+
+    repeated = inspect(ids[1], advertiser)
+    assert repeated["status"] == 200, repeated
+    assert repeated["quality"] == {
+        "status": "flagged",
+        "unique": False,
+        "flood": False,
+        "bot": False,
+        "datacenter": "Amazon AWS",
+    }
+    assert (repeated["ip"], repeated["device"], repeated["browser"]) == ("3.5.140.2", "desktop", "Firefox")
+    # A clean click keeps no verdict: under a minute old it may still be waiting for the orchestrator,
+    # later it reads clean; the affiliate sees it with its conversion (never the revenue)
+    affiliate = signed_in(api, world.emails["affiliate"], world.advertiser_id)
+    assert inspect(ids[2], affiliate)["quality"]["status"] == "pending"
+    monkeypatch.setattr(sys.modules["routes.clicks"], "QUALITY_SETTLE", timedelta(0))
+    mine = inspect(ids[2], affiliate)
+    assert (mine["quality"]["status"], mine["quality"]["unique"]) == ("clean", True)
+    assert [(c["goal"], c["revenue"]) for c in mine["conversions"]] == [("sale", None)]
+    # Others' clicks, unknown ids and hostile ids read as missing, in the envelope
+    outsider = inspect(ids[0], signed_in(api, world.emails["outsider"]))
+    assert (outsider["status"], outsider["error"]["code"]) == (404, "not_found")
+    assert inspect("no-such-click", advertiser)["status"] == 404
+    assert inspect("x" * 65, advertiser)["status"] == 400

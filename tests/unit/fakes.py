@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from partnerka.offers.routing import (
     OfferStatus,
     PayoutModel,
 )
+from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorKey
 from partnerka.stats.models import Increments, RollupKey, StoredRollup
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
@@ -135,15 +137,18 @@ class FakeRollups:
         self.tokens: list[str] = []
         self.fail_on_call = fail_on_call
 
-    def apply(self, increments: dict[RollupKey, Increments], token: str) -> None:
+    def apply(self, increments: dict[RollupKey, Increments], token: str) -> bool:
         self.calls += 1
         if self.calls == self.fail_on_call:
             raise ConnectionError("transaction cancelled")
+        if token in self.tokens:
+            return False
         self.tokens.append(token)
         for key, values in increments.items():
             row = self.rows.setdefault(key, {})
             for name, amount in values.items():
                 row[name] = row.get(name, 0) + amount
+        return True
 
     def scan_range(self, advertiser_id: str, first_hour: str, last_hour: str) -> Iterator[StoredRollup]:
         for key, values in sorted(self.rows.items(), key=lambda kv: kv[0].sk):
@@ -163,3 +168,36 @@ class FakeCaps:
         for slot in slots:
             self.counts[(slot.pk, slot.sk)] = self.counts.get((slot.pk, slot.sk), 0) + slot.amount
         return True
+
+
+class FakeQuality:
+    """Visitor windows, address counts and verdicts in dicts, counting the writes each would cost."""
+
+    def __init__(self) -> None:
+        self.windows: dict[VisitorKey, tuple[str, int]] = {}
+        self.counts: dict[IpHourKey, int] = {}
+        self.verdicts: dict[str, ClickQuality] = {}
+        self.writes: Counter[str] = Counter()
+
+    def claim_visitor(self, key: VisitorKey, click_id: str, at: int, window: int) -> bool:
+        self.writes["claim"] += 1
+        held = self.windows.get(key)
+        if held is None or held[1] <= at or held[0] == click_id:
+            self.windows[key] = (click_id, at + window)
+            return True
+        return False
+
+    def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]:
+        return {key: self.counts[key] for key in keys if key in self.counts}
+
+    def add_ip_counts(self, counts: dict[IpHourKey, int]) -> None:
+        self.writes["ip"] += len(counts)
+        for key, amount in counts.items():
+            self.counts[key] = self.counts.get(key, 0) + amount
+
+    def save_verdicts(self, verdicts: dict[str, tuple[ClickQuality, int]]) -> None:
+        self.writes["verdict"] += len(verdicts)
+        self.verdicts.update({click_id: verdict for click_id, (verdict, _) in verdicts.items()})
+
+    def verdict(self, click_id: str) -> ClickQuality | None:
+        return self.verdicts.get(click_id)

@@ -82,7 +82,7 @@ class DecisionsOut(BaseModel):
     results: list[DecisionResultOut]
 
 
-def _out(
+def conversion_out(
     conversion: Conversion, offer_names: dict[str, str], affiliate_names: dict[str, str], with_revenue: bool
 ) -> ConversionOut:
     def money(minor: int) -> str:
@@ -148,7 +148,9 @@ def list_conversions(
             affiliate_names[affiliate_id] = accounts().accounts.get_affiliate(affiliate_id).name
         except NotFound:  # an affiliate id that names nobody ("-") just shows as it is
             affiliate_names[affiliate_id] = affiliate_id
-    return ConversionList(items=[_out(c, offer_names, affiliate_names, not affiliate_view) for c in found])
+    return ConversionList(
+        items=[conversion_out(c, offer_names, affiliate_names, not affiliate_view) for c in found]
+    )
 
 
 @router.post(

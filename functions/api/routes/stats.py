@@ -22,6 +22,14 @@ class StatsRowOut(BaseModel):
     key: str
     clicks: int
     """Clicks that reached a landing."""
+    unique: int
+    """Of `clicks`: a visitor's first on a link within 24 hours (address and browser)."""
+    bots: int
+    """Of `clicks`: crawlers by the full User-Agent classification, run after the redirect."""
+    flood: int
+    """Of `clicks`: past the hourly limit of clicks from one address to the advertiser."""
+    datacenter: int
+    """Of `clicks`: from a cloud or hosting network's address."""
     blocked: int
     """Clicks a check refused (paused offer, GEO, bot, …), kept with their reason."""
     leads: int
@@ -36,6 +44,10 @@ class StatsRowOut(BaseModel):
         return cls(
             key=row.key,
             clicks=row.clicks,
+            unique=row.unique,
+            bots=row.bots,
+            flood=row.flood,
+            datacenter=row.datacenter,
             blocked=row.blocked,
             leads=row.leads,
             sales=row.sales,

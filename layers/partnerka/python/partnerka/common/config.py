@@ -23,6 +23,11 @@ class Settings:
     mail_from: str
     app_base_url: str
 
+    @property
+    def datacenter_ranges_path(self) -> str:
+        """The hosting networks' address ranges ship beside the country database (the GeoLayer)."""
+        return os.path.join(os.path.dirname(self.geoip_db_path), "datacenter.ranges")
+
 
 @cache
 def get_settings() -> Settings:

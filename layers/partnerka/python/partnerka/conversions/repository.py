@@ -120,6 +120,18 @@ class ConversionRepository:
         )
         return next(iter(found), None)
 
+    def of_click(self, click_id: str) -> list[Conversion]:
+        """The conversions attributed to one click, oldest first."""
+        return list(
+            self._query(
+                {
+                    "IndexName": "by_click",
+                    "KeyConditionExpression": "click_id = :c",
+                    "ExpressionAttributeValues": {":c": {"S": click_id}},
+                }
+            )
+        )
+
     def by_txn(self, advertiser_id: str, txn_id: str) -> list[Conversion]:
         return list(
             self._query(

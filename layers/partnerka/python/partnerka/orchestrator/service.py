@@ -8,6 +8,7 @@ from typing import Any
 
 from partnerka.common.clock import hour_bucket, parse_iso
 from partnerka.conversions.models import ConversionStatus
+from partnerka.orchestrator.quality import ClickQuality
 from partnerka.stats.models import Increments, RollupKey, money_attribute
 from partnerka.tracking.user_agent import describe_user_agent
 
@@ -34,11 +35,15 @@ def _rollup_key(image: dict[str, Any], at: str) -> RollupKey:
     )
 
 
-def click_contribution(image: dict[str, Any]) -> Contribution:
-    """A new click counts once, in the hour it happened: as a click when it reached a landing, as
-    blocked when a check refused it."""
-    counter = "blocked" if image.get("reason") else "clicks"
-    return Contribution(_rollup_key(image, image["created_at"]), {counter: 1})
+def click_contribution(image: dict[str, Any], quality: ClickQuality | None = None) -> Contribution:
+    """A new click counts once, in the hour it happened: as blocked when a check refused it, else as
+    a click, with the orchestrator's quality verdict on it (unique, flood, bot, datacenter)."""
+    if image.get("reason"):
+        return Contribution(_rollup_key(image, image["created_at"]), {"blocked": 1})
+    increments: Increments = {"clicks": 1}
+    if quality is not None:
+        increments.update(quality.counters())
+    return Contribution(_rollup_key(image, image["created_at"]), increments)
 
 
 def _conversion_increments(image: dict[str, Any], sign: int) -> Increments:
@@ -92,9 +97,11 @@ class StreamRecord:
     old_image: dict[str, Any] | None = None
 
 
-def contribution_of(record: StreamRecord) -> Contribution | None:
-    """What a record adds to statistics: new clicks and conversions, and conversions rejected later;
-    expiries (REMOVE) and other updates add nothing."""
+def contribution_of(
+    record: StreamRecord, verdicts: dict[str, ClickQuality] | None = None
+) -> Contribution | None:
+    """What a record adds to statistics: new clicks (with their quality verdicts) and conversions,
+    and conversions rejected later; expiries (REMOVE) and other updates add nothing."""
     if (
         record.event_name == "MODIFY"
         and record.source == "conversions"
@@ -105,7 +112,7 @@ def contribution_of(record: StreamRecord) -> Contribution | None:
     if record.event_name != "INSERT" or record.new_image is None:
         return None
     if record.source == "clicks":
-        return click_contribution(record.new_image)
+        return click_contribution(record.new_image, (verdicts or {}).get(record.new_image["click_id"]))
     if record.source == "conversions":
         return conversion_contribution(record.new_image)
     return None

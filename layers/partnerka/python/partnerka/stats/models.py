@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-COUNTERS = ("clicks", "blocked", "leads", "sales", "rejected")
+COUNTERS = (
+    "clicks",
+    "unique",
+    "bots",
+    "flood",
+    "datacenter",
+    "blocked",
+    "leads",
+    "sales",
+    "rejected",
+)
 MONEY_PREFIXES = ("revenue_", "payout_")
 
 
@@ -34,7 +44,10 @@ class RollupKey:
 
 
 Increments = dict[str, int]
-"""Attribute → amount to ADD: `clicks`, `leads`, `sales`, `rejected`, `revenue_<CUR>`, `payout_<CUR>`."""
+"""Attribute → amount to ADD: one of COUNTERS, `revenue_<CUR>` or `payout_<CUR>`.
+
+`unique`, `bots`, `flood` and `datacenter` are subsets of `clicks` (clicks that reached a landing),
+judged by the orchestrator after the redirect; `blocked` clicks were refused by a click-time check."""
 
 
 def money_attribute(kind: str, currency: str) -> str:
@@ -55,6 +68,10 @@ class GroupBy(StrEnum):
 class StatsRow:
     key: str
     clicks: int = 0
+    unique: int = 0
+    bots: int = 0
+    flood: int = 0
+    datacenter: int = 0
     blocked: int = 0
     leads: int = 0
     sales: int = 0
@@ -63,11 +80,8 @@ class StatsRow:
     payout: dict[str, int] = field(default_factory=dict)
 
     def add(self, values: dict[str, int]) -> None:
-        self.clicks += values.get("clicks", 0)
-        self.blocked += values.get("blocked", 0)
-        self.leads += values.get("leads", 0)
-        self.sales += values.get("sales", 0)
-        self.rejected += values.get("rejected", 0)
+        for name in COUNTERS:
+            setattr(self, name, getattr(self, name) + values.get(name, 0))
         for name, amount in values.items():
             for prefix, target in (("revenue_", self.revenue), ("payout_", self.payout)):
                 if name.startswith(prefix):

@@ -15,7 +15,9 @@ MARKER_TTL_SECONDS = 2 * 86400
 
 
 class RollupStore(Protocol):
-    def apply(self, increments: dict[RollupKey, Increments], token: str) -> None: ...
+    def apply(self, increments: dict[RollupKey, Increments], token: str) -> bool:
+        """True when this call added the increments, False when `token` was applied before."""
+        ...
 
     def scan_range(self, advertiser_id: str, first_hour: str, last_hour: str) -> Iterator[StoredRollup]: ...
 
@@ -25,7 +27,7 @@ class StatsRepository:
         self._table = table
         self._client = client
 
-    def apply(self, increments: dict[RollupKey, Increments], token: str) -> None:
+    def apply(self, increments: dict[RollupKey, Increments], token: str) -> bool:
         """All increments in one transaction, together with a marker item named by `token`.
 
         Atomicity matters: if some rows were added and others not, the stream's retry would add the
@@ -33,7 +35,7 @@ class StatsRepository:
         no-op: its insert-once condition cancels the whole transaction, which means "already applied".
         """
         if not increments:
-            return
+            return True
         if len(increments) > MAX_KEYS_PER_TRANSACTION:
             raise ValueError(f"at most {MAX_KEYS_PER_TRANSACTION} rollup rows per transaction")
         marker = {
@@ -54,8 +56,9 @@ class StatsRepository:
         except client.exceptions.TransactionCanceledException as error:
             reasons = getattr(error, "response", {}).get("CancellationReasons") or []
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                return
+                return False
             raise
+        return True
 
     def _update(self, key: RollupKey, values: Increments) -> dict[str, Any]:
         names: dict[str, str] = {}

@@ -101,3 +101,15 @@ def visible_scope(
         )
         return principal.advertiser_id, narrowed
     raise Forbidden("statistics are not available to this account")
+
+
+def may_inspect(principal: Principal, advertiser_id: str, affiliate_id: str) -> bool:
+    """Whether the principal may see one click or conversion of `advertiser_id` sent by
+    `affiliate_id`: the same rule as `visible_scope`, for a single row."""
+    if allows(principal, Permission.STATS_READ_ANY_ADVERTISER):
+        return True
+    if allows(principal, Permission.STATS_READ_OWN_ADVERTISER) and principal.advertiser_id:
+        return advertiser_id == principal.advertiser_id
+    if allows(principal, Permission.STATS_READ_OWN_AFFILIATE) and principal.affiliate_id:
+        return advertiser_id == principal.advertiser_id and affiliate_id == principal.affiliate_id
+    return False

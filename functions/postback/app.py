@@ -34,6 +34,7 @@ def _request(event: http.Event, pixel: bool) -> PostbackRequest:
         status=params.get("status", "") or ("sale" if params.get("goal") else ""),
         secret=params.get("secret", ""),
         txn_id=params.get("txn_id", "").strip(),
+        offer_id=params.get("offer_id", "").strip()[:64],
         payout=params.get("payout", "").strip(),
         source_ip=http.source_ip(event),
         goal=params.get("goal", "").strip()[:32],

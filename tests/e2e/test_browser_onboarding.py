@@ -238,3 +238,13 @@ def test_offer_made_in_the_browser_is_built_into_a_link_and_followed(
     expect(visitor.locator("#landed")).to_contain_text("Landed on /")
     pattern = rf"{re.escape(landing_server)}/(one|two)\?cid=[0-9a-f-]{{36}}&s1=browser%20test"
     assert re.fullmatch(pattern, visitor.url), visitor.url
+    # The affiliate inspects that click once the orchestrator has judged it: it landed, first visit
+    click_id = re.search(r"cid=([0-9a-f-]{36})", visitor.url).group(1)  # type: ignore[union-attr]
+    assert platform.runtime.wait_idle(15)
+    affiliate.get_by_test_id("nav-clicks").click()
+    affiliate.get_by_test_id("click-search-input").fill(click_id)
+    affiliate.get_by_role("button", name="Inspect").click()
+    expect(affiliate.get_by_test_id("click-outcome")).to_have_text("Sent to a landing")
+    expect(affiliate.get_by_test_id("click-quality-status")).to_have_text("Clean")
+    expect(affiliate.get_by_test_id("click-details")).to_contain_text("Browser offer")
+    expect(affiliate.get_by_test_id("click-details")).to_contain_text("browser test")

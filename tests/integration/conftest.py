@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from partnerka.common.config import get_settings
 from partnerka.common.secrets import secret_string
+from partnerka_local import moto_fixes
 from partnerka_local.resources import ResourceManager
 from partnerka_local.template import SERVERLESS_FUNCTION, Template
 from tests.conftest import ROOT, TEST_STACK
@@ -23,6 +24,7 @@ from tests.conftest import ROOT, TEST_STACK
 @pytest.fixture
 def stack() -> Iterator[Template]:
     """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects."""
+    moto_fixes.apply()
     with mock_aws():
         template = Template(ROOT / "template.yaml", stack_name=TEST_STACK)
         ResourceManager(template, None).create_all()  # type: ignore[arg-type]

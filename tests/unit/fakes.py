@@ -18,7 +18,7 @@ from partnerka.offers.routing import (
     OfferStatus,
     PayoutModel,
 )
-from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorKey
+from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 from partnerka.stats.models import Increments, RollupKey, StoredRollup
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
@@ -179,13 +179,15 @@ class FakeQuality:
         self.verdicts: dict[str, ClickQuality] = {}
         self.writes: Counter[str] = Counter()
 
-    def claim_visitor(self, key: VisitorKey, click_id: str, at: int, window: int) -> bool:
-        self.writes["claim"] += 1
-        held = self.windows.get(key)
-        if held is None or held[1] <= at or held[0] == click_id:
-            self.windows[key] = (click_id, at + window)
-            return True
-        return False
+    def claim_visitors(self, claims: list[VisitorClaim], window: int) -> set[VisitorKey]:
+        held: set[VisitorKey] = set()
+        for claim in claims:
+            self.writes["claim"] += 1
+            current = self.windows.get(claim.visitor)
+            if current is None or current[1] <= claim.at or current[0] == claim.click_id:
+                self.windows[claim.visitor] = (claim.click_id, claim.at + window)
+                held.add(claim.visitor)
+        return held
 
     def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]:
         return {key: self.counts[key] for key in keys if key in self.counts}
@@ -201,3 +203,11 @@ class FakeQuality:
 
     def verdict(self, click_id: str) -> ClickQuality | None:
         return self.verdicts.get(click_id)
+
+    def first_visit(self, visitor: VisitorKey, click_id: str, at: int, window: int) -> bool | None:
+        held = self.windows.get(visitor)
+        if held is None:
+            return None
+        if held[0] == click_id:
+            return True
+        return False if held[1] - window <= at < held[1] else None

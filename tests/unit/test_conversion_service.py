@@ -6,7 +6,13 @@ import pytest
 
 from partnerka.common.errors import ErrorCode, NotFound, ValidationFailed
 from partnerka.conversions.models import ConversionStatus, PostbackRequest
-from partnerka.conversions.service import ClickExpired, ClickNotFound, InvalidSecret, record_conversion
+from partnerka.conversions.service import (
+    ClickExpired,
+    ClickNotFound,
+    ClickOfferMismatch,
+    InvalidSecret,
+    record_conversion,
+)
 from partnerka.offers.routing import AccessRoute, AmountType, Goal, PayoutModel
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
@@ -127,6 +133,15 @@ def test_unknown_click_is_not_found(world, click_id: str) -> None:  # type: igno
         postback(world, click_id)
     assert caught.value.code is ErrorCode.CLICK_NOT_FOUND
     assert caught.value.status == 404
+
+
+def test_a_postback_naming_another_offer_than_the_clicks_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    with pytest.raises(ClickOfferMismatch) as caught:
+        postback(world, click_id, offer_id="01J0FFER00000000000000000B")
+    assert (caught.value.code, caught.value.status) == (ErrorCode.CLICK_OFFER_MISMATCH, 422)
+    assert world[2].items == {}
+    assert postback(world, click_id, offer_id=OFFER).outcome == "recorded"
 
 
 def test_click_past_its_attribution_window_cannot_convert(world) -> None:  # type: ignore[no-untyped-def]

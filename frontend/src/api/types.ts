@@ -32,6 +32,7 @@ export type ErrorCode =
   | "invalid_secret"
   | "click_not_found"
   | "click_expired"
+  | "click_offer_mismatch"
   | "internal_error";
 
 // --- Offers ------------------------------------------------------------------------------------
@@ -81,3 +82,8 @@ export type ConversionQuery = {
   advertiser_id?: string | null;
 };
 // --- end of conversions --------------------------------------------------------------------------
+
+// --- Clicks (from the generated schema) ---------------------------------------------------------
+/** One click as inspected: the request, the tracker's decision, the orchestrator's quality verdict. */
+export type ClickDetail = Schemas["ClickOut"];
+export type ClickQuality = ClickDetail["quality"];

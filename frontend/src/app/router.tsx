@@ -24,6 +24,7 @@ const MyOffersPage = lazy(() => import("@/features/affiliate-offers/my-offers-pa
 const OfferCreatePage = lazy(() => import("@/features/offers/offer-create-page").then((module) => ({ default: module.OfferCreatePage })));
 const OfferEditPage = lazy(() => import("@/features/offers/offer-edit-page").then((module) => ({ default: module.OfferEditPage })));
 const OffersPage = lazy(() => import("@/features/offers/offers-page").then((module) => ({ default: module.OffersPage })));
+const ClickPage = lazy(() => import("@/features/clicks/click-page").then((module) => ({ default: module.ClickPage })));
 const ConversionsPage = lazy(() => import("@/features/conversions/conversions-page").then((module) => ({ default: module.ConversionsPage })));
 const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my-conversions-page").then((module) => ({ default: module.MyConversionsPage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
@@ -77,6 +78,8 @@ export const router = createBrowserRouter([
       guarded("/my/offers", <MyOffersPage />),
       guarded("/my/conversions", <MyConversionsPage />),
       guarded("/link-builder", <LinkBuilderPage />),
+      guarded("/clicks", <ClickPage />),
+      guarded("/clicks/:clickId", <ClickPage />, "/clicks"),
       guarded("/users", <UsersPage />),
       guarded("/advertisers", <AdvertisersPage />),
       guarded("/memberships", <MembershipsPage />),

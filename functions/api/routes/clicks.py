@@ -17,7 +17,7 @@ from partnerka.accounts.models import Role
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.errors import NotFound
-from partnerka.orchestrator.quality import ClickQuality
+from partnerka.orchestrator.quality import ClickQuality, recorded_quality
 from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.stats.service import may_inspect
 from partnerka.tracking.models import Click
@@ -26,8 +26,8 @@ from partnerka.tracking.user_agent import describe_user_agent
 from routes.conversions import ConversionOut, conversion_out
 
 router = Router()  # type: ignore[no-untyped-call]
-# The orchestrator judges a click within seconds; a click younger than this without a verdict may
-# simply not have been judged yet, an older one was judged clean (only flagged clicks keep a verdict).
+# The orchestrator judges a click within seconds; a click younger than this with nothing recorded may
+# simply not have been judged yet, an older one was judged clean (only suspect clicks keep a verdict).
 QUALITY_SETTLE = timedelta(seconds=60)
 
 
@@ -46,7 +46,7 @@ class ClickQualityOut(BaseModel):
     """`pending`: not judged yet (the orchestrator runs seconds after the click)."""
     unique: bool | None
     """First click of this visitor (address and browser) on this link within 24 hours; null for a
-    refused click."""
+    refused click, and once that is no longer known (a day after the visitor's window closed)."""
     flood: bool
     """More than the hourly limit of clicks came from this address to this advertiser."""
     bot: bool
@@ -76,17 +76,17 @@ class ClickOut(BaseModel):
     conversions: list[ConversionOut]
 
 
-def _quality_out(click: Click, verdict: ClickQuality | None) -> ClickQualityOut:
-    if verdict is None and utc_now() - click.created_at < QUALITY_SETTLE:
+def _quality_out(click: Click) -> ClickQualityOut:
+    found = recorded_quality(_quality(), click.as_item())
+    if found is None and not click.reason and utc_now() - click.created_at < QUALITY_SETTLE:
         return ClickQualityOut(status="pending", unique=None, flood=False, bot=False, datacenter=None)
-    if verdict is None:
-        verdict = ClickQuality(unique=None if click.reason else True, flood=False, bot=False, datacenter=None)
+    found = found or ClickQuality(unique=None, flood=False, bot=False, datacenter=None)
     return ClickQualityOut(
-        status="flagged" if verdict.flagged else "clean",
-        unique=verdict.unique,
-        flood=verdict.flood,
-        bot=verdict.bot,
-        datacenter=verdict.datacenter,
+        status="flagged" if found.flagged else "clean",
+        unique=found.unique,
+        flood=found.flood,
+        bot=found.bot,
+        datacenter=found.datacenter,
     )
 
 
@@ -121,7 +121,7 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
         os=agent.os,
         browser=agent.browser,
         subs=click.subs,
-        quality=_quality_out(click, _quality().verdict(click.click_id)),
+        quality=_quality_out(click),
         conversions=[
             conversion_out(c, offer_names, affiliate_names, with_revenue)
             for c in conversions_repository(get_settings()).of_click(click.click_id)

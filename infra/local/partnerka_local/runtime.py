@@ -23,6 +23,7 @@ from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_l
 log = logging.getLogger(__name__)
 
 MOTO_START_TIMEOUT = 30.0
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)  # infra/local, where partnerka_local lives
 # Variables of the parent kept in workers: what a process needs to run at all, nothing application-level.
 _INHERITED_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "SYSTEMROOT")
 
@@ -50,10 +51,15 @@ class MotoServer:
             self._log = open(self._log_dir / "moto.log", "ab")  # noqa: SIM115 - closed in stop()
             output = self._log
         self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            # moto's own server, with this project's fix for its transactions (moto_fixes.py)
+            [sys.executable, "-m", "partnerka_local.moto_fixes", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=output,
             stderr=output,
             stdin=subprocess.DEVNULL,
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")])),
+            },
         )
         deadline = time.monotonic() + MOTO_START_TIMEOUT
         while time.monotonic() < deadline:

@@ -5,13 +5,13 @@ const paths = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role)
 
 describe("sidebar per role", () => {
   it("gives owners and platform admins users, advertisers and the audit log", () => {
-    const expected = ["nav.dashboard", "nav.users", "nav.advertisers", "nav.audit", "nav.account"];
+    const expected = ["nav.dashboard", "nav.clicks", "nav.users", "nav.advertisers", "nav.audit", "nav.account"];
     expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
   });
 
   it("gives support read access to users and the audit log", () => {
-    expect(paths("support")).toEqual(["nav.dashboard", "nav.users", "nav.audit", "nav.account"]);
+    expect(paths("support")).toEqual(["nav.dashboard", "nav.clicks", "nav.users", "nav.audit", "nav.account"]);
   });
 
   it("gives advertisers their workspace", () => {
@@ -19,6 +19,7 @@ describe("sidebar per role", () => {
       "nav.dashboard",
       "nav.offers",
       "nav.conversions",
+      "nav.clicks",
       "nav.affiliates",
       "nav.registrationLinks",
       "nav.team",
@@ -34,7 +35,7 @@ describe("sidebar per role", () => {
   });
 
   it("gives affiliates their offers, conversions, the link builder and their advertisers", () => {
-    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.offers", "nav.conversions", "nav.linkBuilder", "nav.myAdvertisers", "nav.account"]);
+    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.offers", "nav.conversions", "nav.linkBuilder", "nav.clicks", "nav.myAdvertisers", "nav.account"]);
     expect(navigationFor("affiliate").map((item) => item.to).slice(1, 4)).toEqual(["/my/offers", "/my/conversions", "/link-builder"]);
   });
 
@@ -46,6 +47,7 @@ describe("sidebar per role", () => {
     expect(rolesFor("/conversions")).toEqual(["advertiser"]);
     expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
+    expect(rolesFor("/clicks").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { ReceiptTextIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
+import { ClickLink } from "@/features/clicks/click-link";
 import type { Conversion, ConversionQuery } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
@@ -54,6 +55,7 @@ function MyConversionsTable({ query, filtered }: { query: ConversionQuery; filte
       cell: (row) => (row.status === "rejected" && row.reason ? t(`conversions.reasons.${row.reason}`) : <span className="text-muted-foreground">—</span>),
     },
     { id: "sub1", header: t("conversions.columns.sub1"), cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.sub1 ?? "—"}</span> },
+    { id: "click", header: t("conversions.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
   ];
   return (
     <Card>

@@ -1,6 +1,7 @@
 import { CheckIcon, ReceiptTextIcon } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ClickLink } from "@/features/clicks/click-link";
 import { toast } from "sonner";
 import type { Conversion, ConversionQuery } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
@@ -113,6 +114,7 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
     { id: "amount", header: t("conversions.columns.amount"), cell: (row) => formatConversionMoney(row.amount, row.currency, language), className: "text-right tabular-nums whitespace-nowrap text-muted-foreground" },
     { id: "txn", header: t("conversions.columns.txnId"), cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.txn_id ?? "—"}</span> },
     { id: "country", header: t("conversions.columns.country"), cell: (row) => <span className="font-mono text-xs">{row.country}</span> },
+    { id: "click", header: t("conversions.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
   ];
 
   return (

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     CLICK_NOT_FOUND = "click_not_found"
     CLICK_EXPIRED = "click_expired"
+    CLICK_OFFER_MISMATCH = "click_offer_mismatch"
     INTERNAL = "internal_error"
 
 
@@ -42,6 +43,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CLICK_NOT_FOUND: 404,
     ErrorCode.CLICK_EXPIRED: 404,
+    ErrorCode.CLICK_OFFER_MISMATCH: 422,
     ErrorCode.CONFLICT: 409,
     ErrorCode.INTERNAL: 500,
 }

@@ -55,6 +55,7 @@ class PostbackRequest:
     status: str
     secret: str
     txn_id: str = ""
+    offer_id: str = ""  # optional: when sent, the click must have been made on this offer
     payout: str = ""
     source_ip: str = ""
     goal: str = ""

@@ -38,6 +38,12 @@ class ClickExpired(DomainError):
     code = ErrorCode.CLICK_EXPIRED
 
 
+class ClickOfferMismatch(DomainError):
+    """The postback names an offer, and the click was made on another one."""
+
+    code = ErrorCode.CLICK_OFFER_MISMATCH
+
+
 class InvalidSecret(DomainError):
     code = ErrorCode.INVALID_SECRET
 
@@ -79,6 +85,10 @@ def record_conversion(
         raise ClickNotFound(f"no click with id '{postback.click_id}'")
     if click.reason:
         raise ClickNotFound(f"click '{postback.click_id}' was refused ({click.reason}) and cannot convert")
+    if postback.offer_id and postback.offer_id != click.offer_id:
+        raise ClickOfferMismatch(
+            f"click '{postback.click_id}' does not belong to offer '{postback.offer_id}'"
+        )
     found = routes.conversion_routes(click.offer_id, click.affiliate_id, click.advertiser_id)
     offer = _authorised_offer(postback, found)
     if now > click.created_at + timedelta(days=offer.attribution_days) or click.expires_at <= now.timestamp():

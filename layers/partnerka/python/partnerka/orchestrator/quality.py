@@ -2,14 +2,16 @@
 
 The click path only refuses what it can tell in microseconds (a compact bot pattern). Everything that
 needs state or big tables runs here, on the clicks stream, and ends up in two places: counters in the
-hourly rollups (statistics), and a verdict item per flagged click (what a user sees when inspecting it).
+hourly rollups (statistics), and what a user sees when inspecting a click: a verdict item per suspect
+click (flood, bot, datacenter) and, for uniqueness, the visitor's window itself.
 
 Costs, in DynamoDB writes (see tests/bench/quality_bench.py for measured figures):
 - uniqueness: one conditional put per distinct visitor (offer, affiliate, IP and User-Agent) in a
   batch; a visitor's further clicks in the same batch cost nothing.
 - floods: one counter ADD per distinct (advertiser, IP, hour) in a batch, read beforehand in one
   BatchGetItem per 100 addresses (reads cost a tenth of writes).
-- verdicts: one put per flagged click only; a click with no verdict item was unique and clean.
+- verdicts: one put per suspect click only. A repeat visit is not suspect: whether a click was its
+  visitor's first is read back from the visitor's window while that lives (a day after it closes).
 """
 
 from __future__ import annotations
@@ -41,8 +43,13 @@ class ClickQuality:
     datacenter: str | None  # the hosting network, when the address belongs to one
 
     @property
+    def suspect(self) -> bool:
+        """Worth a verdict item of its own (uniqueness is kept in the visitor's window)."""
+        return self.flood or self.bot or self.datacenter is not None
+
+    @property
     def flagged(self) -> bool:
-        return self.unique is False or self.flood or self.bot or self.datacenter is not None
+        return self.unique is False or self.suspect
 
     def counters(self) -> Increments:
         """What the click adds to the rollups besides `clicks` (only clicks that reached a landing)."""
@@ -91,10 +98,20 @@ class IpHourKey:
     ip: str
 
 
+@dataclass(frozen=True, slots=True)
+class VisitorClaim:
+    """A click asking to be its visitor's first within the window starting at `at` (epoch second)."""
+
+    visitor: VisitorKey
+    click_id: str
+    at: int
+
+
 class QualityStore(Protocol):
-    def claim_visitor(self, key: VisitorKey, click_id: str, at: int, window: int) -> bool:
-        """Atomically: True when no other click of this visitor claimed the window ending after `at`
-        (or when `click_id` itself holds it, which makes a redelivered click unique again)."""
+    def claim_visitors(self, claims: list[VisitorClaim], window: int) -> set[VisitorKey]:
+        """The visitors whose claim held, each decided atomically: no other click of the visitor holds
+        a window still open at the claim's moment (a click that holds it already, after a redelivery,
+        holds it again)."""
         ...
 
     def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]: ...
@@ -106,6 +123,12 @@ class QualityStore(Protocol):
         ...
 
     def verdict(self, click_id: str) -> ClickQuality | None: ...
+
+    def first_visit(self, visitor: VisitorKey, click_id: str, at: int, window: int) -> bool | None:
+        """From the visitor's window: True when `click_id` holds it, False when another click's open
+        window covered the moment `at`, None when that is no longer known (the window expired or
+        was claimed again later)."""
+        ...
 
 
 def visitor_key(image: dict[str, Any]) -> VisitorKey:
@@ -141,7 +164,18 @@ class QualityJudge:
         """
         ordered = sorted(clicks, key=lambda image: image["created_at"])
         seen = dict(self.store.ip_counts({ip_hour_key(image) for image in ordered}))
-        claimed: dict[VisitorKey, bool] = {}
+        # Only a visitor's earliest click in the batch asks; its later ones are repeats either way.
+        first_of: dict[VisitorKey, str] = {}
+        for image in ordered:
+            if not image.get("reason"):
+                first_of.setdefault(visitor_key(image), image["click_id"])
+        asking = set(first_of.values())
+        claims = [
+            VisitorClaim(visitor_key(image), image["click_id"], _epoch(image))
+            for image in ordered
+            if image["click_id"] in asking
+        ]
+        held = self.store.claim_visitors(claims, UNIQUE_WINDOW_SECONDS) if claims else set()
         verdicts: dict[str, ClickQuality] = {}
         for image in ordered:
             ip_key = ip_hour_key(image)
@@ -149,13 +183,7 @@ class QualityJudge:
             unique: bool | None = None
             if not image.get("reason"):
                 visitor = visitor_key(image)
-                if visitor in claimed:
-                    unique = False  # the visitor's earlier click in this batch holds the window
-                else:
-                    unique = self.store.claim_visitor(
-                        visitor, image["click_id"], _epoch(image), UNIQUE_WINDOW_SECONDS
-                    )
-                    claimed[visitor] = unique
+                unique = first_of[visitor] == image["click_id"] and visitor in held
             verdicts[image["click_id"]] = ClickQuality(
                 unique=unique,
                 flood=seen[ip_key] > self._flood_threshold,
@@ -171,11 +199,28 @@ class QualityJudge:
             self.store.add_ip_counts(dict(counts))
 
     def save(self, clicks: Iterable[dict[str, Any]], verdicts: dict[str, ClickQuality]) -> None:
-        """Keep the verdicts of flagged clicks for as long as the clicks themselves."""
-        flagged = {
+        """Keep the verdicts of suspect clicks for as long as the clicks themselves."""
+        suspects = {
             image["click_id"]: (verdicts[image["click_id"]], int(image.get("expires_at", 0)))
             for image in clicks
-            if image["click_id"] in verdicts and verdicts[image["click_id"]].flagged
+            if image["click_id"] in verdicts and verdicts[image["click_id"]].suspect
         }
-        if flagged:
-            self.store.save_verdicts(flagged)
+        if suspects:
+            self.store.save_verdicts(suspects)
+
+
+def recorded_quality(store: QualityStore, click: dict[str, Any]) -> ClickQuality | None:
+    """What the orchestrator found about a stored click (as `Click.as_item()`), as far as it is
+    still known; None when nothing is recorded: not judged yet, or clean with its window expired."""
+    verdict = store.verdict(click["click_id"])
+    unique: bool | None = None
+    if not click.get("reason"):
+        unique = verdict.unique if verdict is not None else None
+        if unique is None:
+            unique = store.first_visit(
+                visitor_key(click), click["click_id"], _epoch(click), UNIQUE_WINDOW_SECONDS
+            )
+    if verdict is None and unique is None:
+        return None
+    base = verdict or ClickQuality(unique=None, flood=False, bot=False, datacenter=None)
+    return ClickQuality(unique=unique, flood=base.flood, bot=base.bot, datacenter=base.datacenter)

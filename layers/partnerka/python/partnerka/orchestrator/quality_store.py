@@ -3,7 +3,7 @@
 Key shapes (every item expires by TTL on `expires_at`):
 - visitor window: PK `UQ#<offer>#<affiliate>#<visitor hash>`, SK `UQ`; the click holding it and `until`.
 - address count:  PK `IP#<advertiser>#<hour>`, SK `<ip>`; `n` clicks.
-- verdict:        PK `CQ#<click id>`, SK `CQ`; the flags of a flagged click.
+- verdict:        PK `CQ#<click id>`, SK `CQ`; the flags of a suspect click.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from partnerka.common import dynamo
-from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorKey
+from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 
 COUNT_TTL_SECONDS = 2 * 86400
 BATCH_GET_LIMIT = 100
@@ -30,8 +30,16 @@ def _in_parallel[T, R](work: Callable[[T], R], items: list[T]) -> list[R]:
         return list(pool.map(work, items))
 
 
-def _ip_key(key: IpHourKey) -> dict[str, Any]:
-    return {"pk": {"S": f"IP#{key.advertiser_id}#{key.hour}"}, "sk": {"S": key.ip or "-"}}
+def _ip_key(key: IpHourKey) -> tuple[str, str]:
+    return f"IP#{key.advertiser_id}#{key.hour}", key.ip or "-"
+
+
+def _window_key(visitor: VisitorKey) -> tuple[str, str]:
+    return f"UQ#{visitor.offer_id}#{visitor.affiliate_id}#{visitor.visitor}", "UQ"
+
+
+def _attributes(key: tuple[str, str]) -> dict[str, Any]:
+    return {"pk": {"S": key[0]}, "sk": {"S": key[1]}}
 
 
 class QualityRepository:
@@ -43,41 +51,68 @@ class QualityRepository:
     def client(self) -> Any:
         return self._client or dynamo.client()
 
-    def claim_visitor(self, key: VisitorKey, click_id: str, at: int, window: int) -> bool:
+    def claim_visitors(self, claims: list[VisitorClaim], window: int) -> set[VisitorKey]:
+        """Read the windows first (a read costs a tenth of a write) and put only where no other
+        click holds an open one; the conditional put still decides races between shards."""
         client = self.client
-        try:
-            client.put_item(
-                TableName=self._table,
-                Item={
-                    "pk": {"S": f"UQ#{key.offer_id}#{key.affiliate_id}#{key.visitor}"},
-                    "sk": {"S": "UQ"},
-                    "click_id": {"S": click_id},
-                    "until": {"N": str(at + window)},
-                    "expires_at": {"N": str(at + window + 3600)},
-                },
-                ConditionExpression="attribute_not_exists(pk) OR #until <= :at OR click_id = :click",
-                ExpressionAttributeNames={"#until": "until"},
-                ExpressionAttributeValues={":at": {"N": str(at)}, ":click": {"S": click_id}},
-            )
-        except client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        current = self._get_many({_window_key(c.visitor): c for c in claims}, "pk, sk, click_id, #until")
+        held: set[VisitorKey] = set()
+        asking: list[VisitorClaim] = []
+        for claim in claims:
+            found = current.get(claim)
+            if found is None or int(found["until"]) <= claim.at:
+                asking.append(claim)
+            elif found["click_id"] == claim.click_id:
+                held.add(claim.visitor)  # a redelivered click that already holds its window
+
+        def put(request: VisitorClaim) -> VisitorKey | None:
+            try:
+                client.put_item(
+                    TableName=self._table,
+                    Item={
+                        **_attributes(_window_key(request.visitor)),
+                        "click_id": {"S": request.click_id},
+                        "until": {"N": str(request.at + window)},
+                        "expires_at": {"N": str(request.at + window + 3600)},
+                    },
+                    ConditionExpression="attribute_not_exists(pk) OR #until <= :at OR click_id = :click",
+                    ExpressionAttributeNames={"#until": "until"},
+                    ExpressionAttributeValues={
+                        ":at": {"N": str(request.at)},
+                        ":click": {"S": request.click_id},
+                    },
+                )
+            except client.exceptions.ConditionalCheckFailedException:
+                return None
+            return request.visitor
+
+        return held | {key for key in _in_parallel(put, asking) if key is not None}
 
     def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]:
-        wanted = {(k["pk"]["S"], k["sk"]["S"]): key for key in keys for k in [_ip_key(key)]}
-        pending = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted]
-        counts: dict[IpHourKey, int] = {}
+        found = self._get_many({_ip_key(key): key for key in keys}, "pk, sk, n")
+        return {key: int(item.get("n", 0)) for key, item in found.items()}
+
+    def _get_many[K](self, wanted: dict[tuple[str, str], K], projection: str) -> dict[K, dict[str, Any]]:
+        """Items by key in BatchGetItem calls of 100 (eventually consistent), by what asked for them."""
+        pending = [_attributes(key) for key in wanted]
+        found: dict[K, dict[str, Any]] = {}
         client = self.client
         while pending:
             chunk, pending = pending[:BATCH_GET_LIMIT], pending[BATCH_GET_LIMIT:]
-            request: dict[str, Any] = {self._table: {"Keys": chunk, "ProjectionExpression": "pk, sk, n"}}
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": chunk,
+                    "ProjectionExpression": projection,
+                    **({"ExpressionAttributeNames": {"#until": "until"}} if "#until" in projection else {}),
+                }
+            }
             while request:
                 response = client.batch_get_item(RequestItems=request)
                 for raw in response.get("Responses", {}).get(self._table, []):
                     item = dynamo.decode(raw)
-                    counts[wanted[(item["pk"], item["sk"])]] = int(item.get("n", 0))
+                    found[wanted[(item["pk"], item["sk"])]] = item
                 request = response.get("UnprocessedKeys") or {}
-        return counts
+        return found
 
     def add_ip_counts(self, counts: dict[IpHourKey, int]) -> None:
         expires = str(int(time.time()) + COUNT_TTL_SECONDS)
@@ -87,7 +122,7 @@ class QualityRepository:
             key, amount = entry
             client.update_item(
                 TableName=self._table,
-                Key=_ip_key(key),
+                Key=_attributes(_ip_key(key)),
                 UpdateExpression="ADD n :n SET expires_at = :exp",
                 ExpressionAttributeValues={":n": {"N": str(amount)}, ":exp": {"N": expires}},
             )
@@ -119,3 +154,13 @@ class QualityRepository:
         )
         item = response.get("Item")
         return ClickQuality.from_item(dynamo.decode(item)) if item else None
+
+    def first_visit(self, visitor: VisitorKey, click_id: str, at: int, window: int) -> bool | None:
+        response = self.client.get_item(TableName=self._table, Key=_attributes(_window_key(visitor)))
+        item = dynamo.decode(response["Item"]) if "Item" in response else None
+        if item is None:
+            return None
+        if item.get("click_id") == click_id:
+            return True
+        until = int(item.get("until", 0))
+        return False if until - window <= at < until else None

@@ -1,0 +1,218 @@
+"""Orchestrator benchmark: what the clicks stream costs in DynamoDB writes per click, on skewed traffic.
+
+Synthetic clicks (Zipf over offers, affiliates, countries and visitors, with a few flooding
+addresses, datacenter addresses and crawlers) go through the orchestrator's own code
+(`apply_stream_batch` with the real Stats and quality repositories) against a moto server, in stream
+batches of 100 and of 1,000 records. Every DynamoDB request is counted by the items it writes or reads,
+split by purpose. The last line is JSON for tests/bench/test_orchestrator_bench.py.
+Run: `scripts/bench` (or `python -m tests.bench.orchestrator_bench`); BENCH_STREAM_CLICKS=N.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYER = ROOT / "layers" / "partnerka" / "python"
+RANGES = ROOT / ".local" / "geo-layer" / "geo" / "datacenter.ranges"
+CLICKS = int(os.environ.get("BENCH_STREAM_CLICKS", "3000"))
+BATCH_SIZES = (100, 1000)
+SEED = 20261127
+
+CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0 Safari/537.36"
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_{v} like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+)
+CRAWLER = "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"
+
+
+def zipf_index(rng: random.Random, size: int, s: float = 1.1) -> int:
+    """An index in [0, size) drawn with probability proportional to 1 / (rank ** s)."""
+    weights = _ZIPF.setdefault((size, s), [1 / (rank**s) for rank in range(1, size + 1)])
+    return rng.choices(range(size), weights=weights)[0]
+
+
+_ZIPF: dict[tuple[int, float], list[float]] = {}
+
+
+def traffic(advertiser: str, count: int, seed: int) -> list[dict[str, Any]]:
+    """Stream images of `count` clicks over two hours from a pool of half as many visitors, each
+    following one affiliate's link to one offer from one country (Zipf over 50 offers, 500
+    affiliates and 40 countries); visitors are drawn by Zipf too, so some return. On top: 2% of
+    clicks from three flooding addresses, 3% from AWS addresses, 2% crawlers, 5% refused at click
+    time."""
+    rng = random.Random(seed)
+    start = datetime(2026, 11, 27, 10, tzinfo=UTC)
+    aws = int(ipaddress.ip_address("3.5.140.0"))
+    visitors = []
+    for _ in range(max(1, count // 2)):
+        version = rng.randrange(100, 130)
+        visitors.append(
+            {
+                "ip": f"95.{rng.randrange(24, 200)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                "ua": (IPHONE if version % 2 else CHROME).format(v=version),
+                "offer_id": f"{advertiser}-O{zipf_index(rng, 50):02d}",
+                "affiliate_id": f"A{zipf_index(rng, 500):03d}",
+                "country": f"C{zipf_index(rng, 40):02d}",
+            }
+        )
+    images = []
+    for n in range(count):
+        roll = rng.random()
+        visitor = dict(visitors[zipf_index(rng, len(visitors), 0.8)])
+        if roll < 0.02:
+            visitor["ip"] = f"198.51.100.{rng.randrange(3)}"
+        elif roll < 0.05:
+            visitor["ip"] = str(ipaddress.ip_address(aws + rng.randrange(1024)))
+        elif roll < 0.07:
+            visitor["ua"] = CRAWLER
+        at = start + timedelta(seconds=7200 * n / count)
+        images.append(
+            {
+                "click_id": f"{advertiser}-{n:07d}",
+                "advertiser_id": advertiser,
+                **visitor,
+                "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z",
+                "expires_at": int(at.timestamp()) + 30 * 86400,
+                **({"reason": "geo_blocked"} if roll >= 0.95 else {}),
+            }
+        )
+    return images
+
+
+def deploy(endpoint: str) -> str:
+    """Create the template's tables; return the Stats table's name."""
+    from partnerka_local.resources import ResourceManager
+    from partnerka_local.template import Template
+
+    template = Template(ROOT / "template.yaml", stack_name="orchestrator-bench")
+    ResourceManager(template, endpoint).create_all()
+    return str(template.refs["StatsTable"])
+
+
+class ItemCounter:
+    """Items written and read per DynamoDB operation, from the requests the client sends."""
+
+    def __init__(self) -> None:
+        self.written: Counter[str] = Counter()
+        self.read: Counter[str] = Counter()
+
+    def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        name = model.name
+        if name == "TransactWriteItems":
+            self.written["rollup rows (transaction)"] += sum(
+                1 for item in params["TransactItems"] if "Update" in item
+            )
+            self.written["batch markers (transaction)"] += sum(
+                1 for item in params["TransactItems"] if "Put" in item
+            )
+        elif name == "PutItem":
+            self.written["visitor windows"] += 1
+        elif name == "UpdateItem":
+            self.written["address counts"] += 1
+        elif name == "BatchWriteItem":
+            self.written["verdicts"] += sum(len(items) for items in params["RequestItems"].values())
+        elif name == "BatchGetItem":
+            self.read["BatchGetItem"] += sum(len(r["Keys"]) for r in params["RequestItems"].values())
+
+
+def run(batch_size: int, stats_table: str) -> dict[str, Any]:
+    import botocore.session
+    from botocore.config import Config
+
+    from partnerka.orchestrator.quality import QualityJudge
+    from partnerka.orchestrator.quality_store import QualityRepository
+    from partnerka.orchestrator.service import StreamRecord
+    from partnerka.orchestrator.streams import apply_stream_batch
+    from partnerka.stats.repository import StatsRepository
+    from partnerka.tracking.datacenter import DatacenterRanges
+
+    images = traffic(f"ADV{batch_size}", CLICKS, SEED)
+    records = [
+        StreamRecord(f"{n:021d}", f"{batch_size}-e{n}", "INSERT", "clicks", image)
+        for n, image in enumerate(images)
+    ]
+    counter = ItemCounter()
+    # moto copies a table for each transaction's rollback, so its answers slow down as the table
+    # grows: a patient client here, the hot-path timeouts in production.
+    client = botocore.session.get_session().create_client(
+        "dynamodb", config=Config(read_timeout=120, max_pool_connections=16)
+    )
+    client.meta.events.register("before-parameter-build.dynamodb", counter)
+    judge = QualityJudge(QualityRepository(stats_table, client), DatacenterRanges.load(RANGES))
+    rollups = StatsRepository(stats_table, client)
+    started = time.perf_counter()
+    for first in range(0, len(records), batch_size):
+        assert apply_stream_batch(records[first : first + batch_size], rollups, judge) == []
+    elapsed = time.perf_counter() - started
+    client.meta.events.unregister("before-parameter-build.dynamodb", counter)
+    counted: Counter[str] = Counter()
+    for stored in rollups.scan_range(f"ADV{batch_size}", "2026-11-27T00", "2026-11-27T23"):
+        counted.update(stored.values)
+    rollup_writes = (
+        counter.written["rollup rows (transaction)"] + counter.written["batch markers (transaction)"]
+    )
+    quality_writes = sum(counter.written.values()) - rollup_writes
+    return {
+        "batch_size": batch_size,
+        "clicks": len(records),
+        "per_click": {name: amount / len(records) for name, amount in sorted(counter.written.items())},
+        "rollup_writes_per_click": rollup_writes / len(records),
+        "quality_writes_per_click": quality_writes / len(records),
+        "writes_per_click": sum(counter.written.values()) / len(records),
+        "reads_per_click": sum(counter.read.values()) / len(records),
+        "counted": dict(counted),
+        "seconds": elapsed,
+    }
+
+
+def main() -> dict[str, Any]:
+    sys.path[:0] = [str(LAYER), str(ROOT / "infra" / "local")]
+    from partnerka_local.runtime import MotoServer
+    from tests.bench.click_bench import aws_environment
+
+    moto = MotoServer(log_dir=None)
+    moto.start()
+    try:
+        os.environ.update(aws_environment(moto.url))
+        stats_table = deploy(moto.url)
+        results = [run(size, stats_table) for size in BATCH_SIZES]
+    finally:
+        moto.stop()
+
+    print(f"orchestrator benchmark: {CLICKS} skewed clicks through the clicks-stream code, moto endpoint")
+    print("DynamoDB items written per click (a transaction's items cost two write units each)")
+    names = sorted({name for result in results for name in result["per_click"]})
+    print(f"{'':<30}" + "".join(f"{f'batch {r["batch_size"]}':>14}" for r in results))
+    for name in names:
+        print(f"{name:<30}" + "".join(f"{r['per_click'].get(name, 0):>14.3f}" for r in results))
+    for label, key in (
+        ("= rollups", "rollup_writes_per_click"),
+        ("= quality (uniqueness etc.)", "quality_writes_per_click"),
+        ("= all writes", "writes_per_click"),
+        ("items read (BatchGetItem)", "reads_per_click"),
+    ):
+        print(f"{label:<30}" + "".join(f"{r[key]:>14.3f}" for r in results))
+    for r in results:
+        c = r["counted"]
+        print(
+            f"batch {r['batch_size']}: {c.get('clicks', 0)} clicks, {c.get('unique', 0)} unique, "
+            f"{c.get('flood', 0)} flood, {c.get('datacenter', 0)} datacenter, {c.get('bots', 0)} bots, "
+            f"{c.get('blocked', 0)} blocked; {r['seconds']:.1f} s against moto"
+        )
+    result = {"results": results, "clicks": CLICKS}
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

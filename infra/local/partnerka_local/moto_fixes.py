@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models.table import Table
 
 _state = threading.local()
 
@@ -27,7 +28,7 @@ class _CopyOncePerTransaction:
     @staticmethod
     def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
         backups: dict[int, Any] | None = getattr(_state, "backups", None)
-        if backups is None or not isinstance(value, dynamodb_models.Table):
+        if backups is None or not isinstance(value, Table):
             return copy.deepcopy(value, memo)
         if id(value) not in backups:
             backups[id(value)] = copy.deepcopy(value, memo)
@@ -53,7 +54,7 @@ def apply() -> None:
 
     transact_write_items._copies_once = True  # type: ignore[attr-defined]
     backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    dynamodb_models.copy = _CopyOncePerTransaction()  # type: ignore[assignment]
+    setattr(dynamodb_models, "copy", _CopyOncePerTransaction())  # noqa: B010 - the module's own `copy` name
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@ needs state or big tables runs here, on the clicks stream, and ends up in two pl
 hourly rollups (statistics), and what a user sees when inspecting a click: a verdict item per suspect
 click (flood, bot, datacenter) and, for uniqueness, the visitor's window itself.
 
-Costs, in DynamoDB writes (see tests/bench/quality_bench.py for measured figures):
-- uniqueness: one conditional put per distinct visitor (offer, affiliate, IP and User-Agent) in a
-  batch; a visitor's further clicks in the same batch cost nothing.
+Costs, in DynamoDB writes (tests/bench/orchestrator_bench.py measures them on skewed traffic):
+- uniqueness: the visitors' windows (offer, affiliate, IP and User-Agent) are read in one BatchGetItem
+  per 100, then one conditional put per visitor whose window is closed; repeats cost only the read.
 - floods: one counter ADD per distinct (advertiser, IP, hour) in a batch, read beforehand in one
   BatchGetItem per 100 addresses (reads cost a tenth of writes).
 - verdicts: one put per suspect click only. A repeat visit is not suspect: whether a click was its

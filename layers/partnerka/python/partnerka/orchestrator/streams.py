@@ -60,7 +60,7 @@ def apply_stream_batch(
 def _keep_quality(
     judge: QualityJudge, clicks: list[dict[str, Any]], verdicts: dict[str, ClickQuality]
 ) -> None:
-    """After the rollups are in: the flood counts and the flagged verdicts.
+    """After the rollups are in: the flood counts and the suspect clicks' verdicts.
 
     Statistics are already right at this point, so a failure here is logged and not retried: a lost
     count makes a flood show a little later; a lost verdict makes one click look clean when inspected.

@@ -33,6 +33,7 @@ export type ErrorCode =
   | "click_not_found"
   | "click_expired"
   | "click_offer_mismatch"
+  | "unsafe_destination"
   | "internal_error";
 
 // --- Offers ------------------------------------------------------------------------------------

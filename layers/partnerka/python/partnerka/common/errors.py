@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     CLICK_NOT_FOUND = "click_not_found"
     CLICK_EXPIRED = "click_expired"
     CLICK_OFFER_MISMATCH = "click_offer_mismatch"
+    UNSAFE_DESTINATION = "unsafe_destination"
     INTERNAL = "internal_error"
 
 
@@ -44,6 +45,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CLICK_NOT_FOUND: 404,
     ErrorCode.CLICK_EXPIRED: 404,
     ErrorCode.CLICK_OFFER_MISMATCH: 422,
+    ErrorCode.UNSAFE_DESTINATION: 422,
     ErrorCode.CONFLICT: 409,
     ErrorCode.INTERNAL: 500,
 }

@@ -4,37 +4,15 @@ click for each kind of state (counts and structure only: timings are printed, ne
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench.runner import run_benchmark
 
 pytestmark = pytest.mark.bench
 
 
 def test_orchestrator_writes_per_click_on_skewed_traffic(capsys: pytest.CaptureFixture[str]) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.endswith("_TABLE")}
-    env["BENCH_STREAM_CLICKS"] = env.get("BENCH_STREAM_CLICKS", "1500")
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "layers" / "partnerka" / "python"), str(ROOT / "infra" / "local"), str(ROOT)]
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.bench.orchestrator_bench"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=900,
-    )
-    lines = [line for line in result.stdout.splitlines() if not line.startswith('{"level"')]
-    with capsys.disabled():
-        print("\n" + "\n".join(lines[:-1]))
-    figures = json.loads(lines[-1])
+    figures = run_benchmark("tests.bench.orchestrator_bench", capsys, BENCH_STREAM_CLICKS="1500")
     small, large = figures["results"]
     clicks = figures["clicks"]
     # The same traffic gives the same statistics in batches of 100 and of 1,000

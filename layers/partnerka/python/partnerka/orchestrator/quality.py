@@ -165,15 +165,13 @@ class QualityJudge:
         ordered = sorted(clicks, key=lambda image: image["created_at"])
         seen = dict(self.store.ip_counts({ip_hour_key(image) for image in ordered}))
         # Only a visitor's earliest click in the batch asks; its later ones are repeats either way.
-        first_of: dict[VisitorKey, str] = {}
+        visitors = {image["click_id"]: visitor_key(image) for image in ordered if not image.get("reason")}
+        first_of: dict[VisitorKey, dict[str, Any]] = {}
         for image in ordered:
-            if not image.get("reason"):
-                first_of.setdefault(visitor_key(image), image["click_id"])
-        asking = set(first_of.values())
+            if image["click_id"] in visitors:
+                first_of.setdefault(visitors[image["click_id"]], image)
         claims = [
-            VisitorClaim(visitor_key(image), image["click_id"], _epoch(image))
-            for image in ordered
-            if image["click_id"] in asking
+            VisitorClaim(visitor, image["click_id"], _epoch(image)) for visitor, image in first_of.items()
         ]
         held = self.store.claim_visitors(claims, UNIQUE_WINDOW_SECONDS) if claims else set()
         verdicts: dict[str, ClickQuality] = {}
@@ -181,9 +179,9 @@ class QualityJudge:
             ip_key = ip_hour_key(image)
             seen[ip_key] = seen.get(ip_key, 0) + 1
             unique: bool | None = None
-            if not image.get("reason"):
-                visitor = visitor_key(image)
-                unique = first_of[visitor] == image["click_id"] and visitor in held
+            visitor = visitors.get(image["click_id"])
+            if visitor is not None:
+                unique = first_of[visitor] is image and visitor in held
             verdicts[image["click_id"]] = ClickQuality(
                 unique=unique,
                 flood=seen[ip_key] > self._flood_threshold,

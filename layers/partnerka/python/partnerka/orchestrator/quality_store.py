@@ -55,7 +55,7 @@ class QualityRepository:
         """Read the windows first (a read costs a tenth of a write) and put only where no other
         click holds an open one; the conditional put still decides races between shards."""
         client = self.client
-        current = self._get_many({_window_key(c.visitor): c for c in claims}, "pk, sk, click_id, #until")
+        current = self._get_many({_window_key(c.visitor): c for c in claims}, ("click_id", "until"))
         held: set[VisitorKey] = set()
         asking: list[VisitorClaim] = []
         for claim in claims:
@@ -89,12 +89,16 @@ class QualityRepository:
         return held | {key for key in _in_parallel(put, asking) if key is not None}
 
     def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]:
-        found = self._get_many({_ip_key(key): key for key in keys}, "pk, sk, n")
+        found = self._get_many({_ip_key(key): key for key in keys}, ("n",))
         return {key: int(item.get("n", 0)) for key, item in found.items()}
 
-    def _get_many[K](self, wanted: dict[tuple[str, str], K], projection: str) -> dict[K, dict[str, Any]]:
+    def _get_many[K](
+        self, wanted: dict[tuple[str, str], K], attributes: tuple[str, ...]
+    ) -> dict[K, dict[str, Any]]:
         """Items by key in BatchGetItem calls of 100 (eventually consistent), by what asked for them."""
         pending = [_attributes(key) for key in wanted]
+        # Placeholders for every attribute read: `until` is a reserved word.
+        names = {f"#p{i}": name for i, name in enumerate(("pk", "sk", *attributes))}
         found: dict[K, dict[str, Any]] = {}
         client = self.client
         while pending:
@@ -102,8 +106,8 @@ class QualityRepository:
             request: dict[str, Any] = {
                 self._table: {
                     "Keys": chunk,
-                    "ProjectionExpression": projection,
-                    **({"ExpressionAttributeNames": {"#until": "until"}} if "#until" in projection else {}),
+                    "ProjectionExpression": ", ".join(names),
+                    "ExpressionAttributeNames": names,
                 }
             }
             while request:

@@ -29,7 +29,8 @@ def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
         host="127.0.0.1",
         port=port,
         stack_name="partnerka-local",
-        parameter_overrides={"Stage": "local"},
+        # The demo and the end-to-end tests deliver affiliate postbacks to receivers on loopback.
+        parameter_overrides={"Stage": "local", "AllowLoopbackPostbacks": "true"},
         extra_env={"GEOIP_DB_PATH": str(LOCAL / "geo-layer" / "geo" / "country.mmdb")},
         frontend_dist=ROOT / "frontend" / "dist",
         log_dir=log_dir,

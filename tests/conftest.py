@@ -28,6 +28,7 @@ os.environ.update(
         "STATS_TABLE": f"{TEST_STACK}-StatsTable",
         "AUDIT_TABLE": f"{TEST_STACK}-AuditTable",
         "CAPS_TABLE": f"{TEST_STACK}-CapsTable",
+        "OPERATIONS_TABLE": f"{TEST_STACK}-OperationsTable",
         "GEOIP_DB_PATH": str(GEO_DB),
     }
 )

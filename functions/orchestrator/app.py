@@ -1,17 +1,24 @@
-"""Consumes the clicks and conversions streams: judges new clicks' quality and keeps the hourly
-stats rollups."""
+"""Consumes the clicks and conversions streams and runs every job routing gives each event (see
+partnerka.orchestrator.routing): affiliate postbacks to the postback queue, click quality, the
+hourly stats rollups; each batch is logged as an operation."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from partnerka.common import dynamo
+from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.observability import logger
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
+from partnerka.orchestrator.dispatch import PostbackDispatcher
 from partnerka.orchestrator.quality import QualityJudge
 from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.orchestrator.service import StreamRecord
-from partnerka.orchestrator.streams import apply_stream_batch
+from partnerka.orchestrator.streams import run_batch
+from partnerka.postbacks.models import PostbackSettings
+from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
 from partnerka.stats.repository import StatsRepository
 from partnerka.tracking.datacenter import DatacenterRanges
 
@@ -19,6 +26,14 @@ settings = get_settings()
 rollups = StatsRepository(settings.stats_table)
 judge = QualityJudge(
     QualityRepository(settings.stats_table), DatacenterRanges.load(settings.datacenter_ranges_path)
+)
+operations = OperationsRepository(settings.operations_table)
+# An affiliate's settings change reaches the orchestrator within the route cache's lifetime.
+postback_settings: TtlCache[PostbackSettings] = TtlCache(
+    PostbackSettingsRepository(settings.core_table).get_many, settings.route_cache_seconds
+)
+dispatcher = PostbackDispatcher(
+    postback_settings.get_many, operations, SqsQueue(settings.postback_queue_url).send, utc_now
 )
 _SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}
 
@@ -45,6 +60,6 @@ def _record(raw: dict[str, Any]) -> StreamRecord:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = [_record(raw) for raw in event.get("Records", [])]
-    failed = apply_stream_batch(records, rollups, judge)
-    logger.info("stream batch applied", records=len(records), failed=len(failed))
+    failed = run_batch(records, rollups, judge, dispatcher, operations)
+    logger.info("stream batch done", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

@@ -26,7 +26,12 @@ def stack() -> Iterator[Template]:
     """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects."""
     moto_fixes.apply()
     with mock_aws():
-        template = Template(ROOT / "template.yaml", stack_name=TEST_STACK)
+        # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
+        template = Template(
+            ROOT / "template.yaml",
+            stack_name=TEST_STACK,
+            parameter_overrides={"AllowLoopbackPostbacks": "true"},
+        )
         ResourceManager(template, None).create_all()  # type: ignore[arg-type]
         settings = get_settings()
         for logical_id in template.of_type(SERVERLESS_FUNCTION):
@@ -38,6 +43,7 @@ def stack() -> Iterator[Template]:
                 ("STATS_TABLE", settings.stats_table),
                 ("AUDIT_TABLE", settings.audit_table),
                 ("CAPS_TABLE", settings.caps_table),
+                ("OPERATIONS_TABLE", settings.operations_table),
             ):
                 assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
         secret_string.cache_clear()

@@ -1,21 +1,15 @@
 """Caps are counted by a condition on the counter, so simultaneous events cannot overshoot.
 
-DynamoDB evaluates a write's condition and applies the write atomically; moto does not (no lock
-between its check and its write), so under 50 threads it can let two writes through where DynamoDB
-never would. The fixture gives moto that one guarantee of the real service, so these tests measure
+DynamoDB evaluates a write's condition and applies the write atomically; moto does not, so
+partnerka_local.moto_fixes (applied by the stack fixture) serialises moto's writes: these tests measure
 our code under contention and not the emulator's race.
 """
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlencode
-
-import pytest
-from moto.dynamodb.models import DynamoDBBackend
 
 from partnerka.common import dynamo
 from partnerka.common.config import get_settings
@@ -24,19 +18,6 @@ from partnerka.offers.service import CapInput, OfferDraft, apply_draft, draft_of
 from partnerka.tracking.repository import CapCounterRepository, CapSlot
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import build_world
-
-
-@pytest.fixture(autouse=True)
-def atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    lock = threading.RLock()  # transact_write_items calls the others inside
-    for name in ("put_item", "update_item", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
-
-        def serialised(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(*args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, serialised)
 
 
 def test_fifty_parallel_takes_of_the_last_slot_give_exactly_one(load_function: FunctionLoader) -> None:

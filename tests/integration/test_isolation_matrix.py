@@ -27,6 +27,9 @@ from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.ids import new_click_id
+from partnerka.operations.repository import OperationsRepository
+from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
+from partnerka.postbacks.service import delivery_operation
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from tests.integration.api_client import Api
@@ -54,10 +57,12 @@ class Tenant:
     offer_name: str
     offer_secret: str
     click_id: str
+    delivery_id: str
 
     def private_markers(self) -> set[str]:
         return {
             self.click_id,
+            self.delivery_id,
             self.offer_id,
             self.offer_name,
             self.offer_secret,
@@ -134,6 +139,16 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
             "payouts": {"sale": "1.00"},
         },
         "POST /api/my/offers/{offer_id}/request-access": lambda: None,
+        "PUT /api/settings/postback-domains": lambda: {"domains": ["tracker.example"]},
+        "PUT /api/postback-settings": lambda: {
+            "url": "https://tracker.example/pb?c={click_id}",
+            "events": ["sale"],
+        },
+        "POST /api/postback-settings/rotate-secret": lambda: None,
+        "POST /api/postback-settings/test": lambda: {"event": "sale", "url": "http://127.0.0.1:9/pb"},
+        "POST /api/deliveries/{op_id}/replay": lambda: None,
+        "POST /api/monitor/operations/{op_id}/replay": lambda: None,
+        "POST /api/monitor/queues/{queue}/redrive": lambda: None,
         "POST /api/conversions/decisions": lambda: {
             "status": "rejected",
             "reason": "fraud",
@@ -167,6 +182,8 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "affiliate_id": tenant.pending_affiliate_id,
         "key_id": tenant.key_id,
         "click_id": tenant.click_id,
+        "op_id": tenant.delivery_id,
+        "queue": "postback-dlq",
     }
 
 
@@ -202,6 +219,19 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         expires_at=int(utc_now().timestamp()) + 86400,
     )
     ClickRepository(get_settings().clicks_table).put(click)
+    event = EventData(
+        event_id=f"{click.click_id}.click",
+        event=PostbackEvent.CLICK,
+        click_id=click.click_id,
+        affiliate_id=pending.affiliate_id,
+        advertiser_id=advertiser.id,
+        offer_id=offer["id"],
+        occurred_at=utc_now(),
+    )
+    delivery = delivery_operation(
+        event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now()
+    )
+    OperationsRepository(get_settings().operations_table).create(delivery)
     tenant = Tenant(
         advertiser.id,
         name,
@@ -217,6 +247,7 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         offer["name"],
         offer["postback_secret"],
         click.click_id,
+        delivery.op_id,
     )
     return tenant, key["secret"]
 

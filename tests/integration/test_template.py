@@ -64,10 +64,12 @@ def test_sam_translates_with_stream_mappings_routes_and_arm64_python313() -> Non
     for resource in resources.values():
         by_type.setdefault(resource["Type"], []).append(resource)
     mappings = by_type["AWS::Lambda::EventSourceMapping"]
-    assert len(mappings) == 2
-    for mapping in mappings:
-        props = mapping["Properties"]
+    streams = [m["Properties"] for m in mappings if "StartingPosition" in m["Properties"]]
+    queues = [m["Properties"] for m in mappings if "StartingPosition" not in m["Properties"]]
+    assert (len(streams), len(queues)) == (2, 1)
+    for props in streams + queues:
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    for props in streams:
         assert props["BisectBatchOnFunctionError"] is True
         assert "OnFailure" in props["DestinationConfig"]
     routes = {r["Properties"]["RouteKey"] for r in by_type.get("AWS::ApiGatewayV2::Route", [])}

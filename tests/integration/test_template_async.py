@@ -99,7 +99,7 @@ def test_the_check_catches_each_kind_of_mistake() -> None:
     broken["Resources"]["NotifyQueue"]["Properties"].pop("RedrivePolicy")
     broken["Resources"]["OrchestratorFunction"]["Properties"]["Events"]["Work"] = {
         "Type": "SQS",
-        "Properties": {"Queue": {"Fn::GetAtt": ["PostbackQueue", "Arn"]}},
+        "Properties": {"Queue": {"Fn::GetAtt": ["FinanceQueue", "Arn"]}},
     }
     found = problems(broken)
     # 4 for the stream, 2 for the consumer, and the queue without a DLQ with its now orphaned DLQ

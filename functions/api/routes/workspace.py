@@ -55,6 +55,14 @@ class PostbackIpsOut(BaseModel):
     ips: list[str]
 
 
+class PostbackDomainsIn(BaseModel):
+    domains: list[str] = Field(max_length=50)
+
+
+class PostbackDomainsOut(BaseModel):
+    domains: list[str]
+
+
 # ---------------------------------------------------------------------- team
 @router.get("/team", summary="The advertiser's team")
 def list_team(advertiser_id: AdvertiserParam = None) -> UserList:
@@ -178,4 +186,23 @@ def set_postback_ips(
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     return PostbackIpsOut(
         ips=workspace().set_postback_ips(tenant, body.ips, actor_of(router.current_event, user))
+    )
+
+
+@router.get("/settings/postback-domains", summary="Hosts affiliate postbacks for this advertiser may reach")
+def get_postback_domains(advertiser_id: AdvertiserParam = None) -> PostbackDomainsOut:
+    principal, _ = current(router.current_event.headers)
+    return PostbackDomainsOut(
+        domains=workspace().postback_domains(workspace_tenant(principal, advertiser_id, manage=False))
+    )
+
+
+@router.put("/settings/postback-domains", summary="Replace the postback domain whitelist (empty: any host)")
+def set_postback_domains(
+    body: Annotated[PostbackDomainsIn, Body()], advertiser_id: AdvertiserParam = None
+) -> PostbackDomainsOut:
+    principal, user = current(router.current_event.headers)
+    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    return PostbackDomainsOut(
+        domains=workspace().set_postback_domains(tenant, body.domains, actor_of(router.current_event, user))
     )

@@ -1,6 +1,11 @@
-"""A fix for moto's DynamoDB emulation, applied wherever this project runs moto (server and tests).
+"""Two fixes for moto's DynamoDB emulation, applied wherever this project runs moto (server and tests).
 
-moto 5 backs up a table before a TransactWriteItems call so it can roll back, but it deep-copies the
+Atomic conditional writes: DynamoDB evaluates a write's condition and applies the write as one step;
+moto has no lock between the two, so under concurrent requests two conditional writes can both pass
+where DynamoDB lets one through. Every write of the backend runs under one lock here, so tests of
+concurrency (caps, postback claims) measure our code and not the emulator's race.
+
+Transactions' backups: moto 5 backs up a table before a TransactWriteItems call so it can roll back, but it deep-copies the
 whole table once per item of the transaction: a 100-item transaction on a table of 10,000 items copies
 a million items. The orchestrator writes every rollup chunk as a 100-item transaction, so statistics
 slowed to a crawl as the emulated tables filled. The fix makes the copies within one call share the
@@ -38,6 +43,18 @@ class _CopyOncePerTransaction:
         return getattr(copy, name)
 
 
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+_write_lock = threading.RLock()  # re-entrant: a transaction calls the single-item writes inside
+
+
+def _serialised(original: Callable[..., Any]) -> Callable[..., Any]:
+    def write(*args: Any, **kwargs: Any) -> Any:
+        with _write_lock:
+            return original(*args, **kwargs)
+
+    return write
+
+
 def apply() -> None:
     """Idempotent: patch the backend class once per process."""
     backend = dynamodb_models.DynamoDBBackend
@@ -52,8 +69,10 @@ def apply() -> None:
         finally:
             _state.backups = None
 
-    transact_write_items._copies_once = True  # type: ignore[attr-defined]
     backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    for name in _WRITES:
+        setattr(backend, name, _serialised(getattr(backend, name)))
+    backend.transact_write_items._copies_once = True  # type: ignore[attr-defined]
     setattr(dynamodb_models, "copy", _CopyOncePerTransaction())  # noqa: B010 - the module's own `copy` name
 
 

@@ -56,10 +56,13 @@ class AdvertiserSettings(CoreItem):
     """A tenant's settings read by the hot paths. PK `ADV#<id>`, SK `SETTINGS`.
 
     `postback_ips`: CIDRs allowed to send conversion postbacks; empty means any address.
+    `postback_domains`: the only hosts (and their subdomains) affiliate postbacks for this advertiser's
+    events may go to; empty means any public host.
     """
 
     advertiser_id = UnicodeAttribute()
     postback_ips = UnicodeSetAttribute(null=True)
+    postback_domains = UnicodeSetAttribute(null=True)
     updated_at = UnicodeAttribute()
 
     @staticmethod

@@ -26,6 +26,10 @@ class Permission(StrEnum):
     STATS_READ_ANY_ADVERTISER = "stats:read:any"
     STATS_READ_OWN_ADVERTISER = "stats:read:own"
     STATS_READ_OWN_AFFILIATE = "stats:read:affiliate"
+    POSTBACKS_OWN = "postbacks:own"  # an affiliate's postback settings, deliveries and replays
+    DELIVERIES_READ_OWN_ADVERTISER = "deliveries:read:own"  # postbacks sent for the tenant's events
+    DELIVERIES_READ_ANY = "deliveries:read:any"
+    MONITOR = "monitor"  # the orchestrator's queues and operations; replay and redrive
 
 
 _STAFF_READ = {
@@ -34,11 +38,16 @@ _STAFF_READ = {
     Permission.AUDIT_READ_PLATFORM,
     Permission.WORKSPACE_READ_ANY,
     Permission.STATS_READ_ANY_ADVERTISER,
+    Permission.DELIVERIES_READ_ANY,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {
-    Role.OWNER: frozenset({*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY}),
-    Role.PLATFORM_ADMIN: frozenset({*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY}),
+    Role.OWNER: frozenset(
+        {*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY, Permission.MONITOR}
+    ),
+    Role.PLATFORM_ADMIN: frozenset(
+        {*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY, Permission.MONITOR}
+    ),
     # Support reads to help people; it never changes settings, users or money.
     Role.SUPPORT: frozenset(_STAFF_READ),
     Role.ADVERTISER: frozenset(
@@ -48,6 +57,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.WORKSPACE_MANAGE_OWN,
             Permission.CREDENTIALS_MANAGE_OWN,
             Permission.STATS_READ_OWN_ADVERTISER,
+            Permission.DELIVERIES_READ_OWN_ADVERTISER,
         }
     ),
     Role.AFFILIATE: frozenset(
@@ -56,6 +66,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.CONTEXT_SWITCH,
             Permission.OFFERS_RUN,
             Permission.STATS_READ_OWN_AFFILIATE,
+            Permission.POSTBACKS_OWN,
         }
     ),
 }
@@ -67,6 +78,7 @@ API_KEY_PERMISSIONS = frozenset(
         Permission.WORKSPACE_MANAGE_OWN,
         Permission.AUDIT_READ_OWN,
         Permission.STATS_READ_OWN_ADVERTISER,
+        Permission.DELIVERIES_READ_OWN_ADVERTISER,
     }
 )
 

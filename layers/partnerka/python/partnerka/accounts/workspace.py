@@ -4,6 +4,7 @@ platform's administration of users. Callers pass the tenant already narrowed by 
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ from partnerka.common.ids import new_id
 
 API_KEY_PREFIX = "pk_live_"
 MAX_POSTBACK_IPS = 50
+MAX_POSTBACK_DOMAINS = 50
+DOMAIN_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -283,6 +286,41 @@ class Workspace:
         )
 
     # ------------------------------------------------------------------ settings
+    def _update_settings(self, advertiser_id: str, **changes: list[str]) -> None:
+        """Change some settings and keep the others."""
+        settings = self.accounts.get_settings(advertiser_id) or AdvertiserSettings(
+            advertiser_id=advertiser_id
+        )
+        for name, value in changes.items():
+            setattr(settings, name, value or None)
+        settings.updated_at = iso_millis(self.service.now())
+        self.accounts.save_settings(settings)
+
+    def postback_domains(self, advertiser_id: str) -> list[str]:
+        settings = self.accounts.get_settings(advertiser_id)
+        return sorted(settings.postback_domains or ()) if settings else []
+
+    def set_postback_domains(self, advertiser_id: str, domains: list[str], actor: Actor) -> list[str]:
+        """Hosts affiliate postbacks for this advertiser's events may reach (with their subdomains);
+        an empty list allows any public host."""
+        if len(domains) > MAX_POSTBACK_DOMAINS:
+            raise ValidationFailed(f"at most {MAX_POSTBACK_DOMAINS} domains")
+        cleaned = sorted({d.strip().lower().rstrip(".") for d in domains if d.strip()})
+        for domain in cleaned:
+            if not DOMAIN_NAME.fullmatch(domain):
+                raise ValidationFailed(f"'{domain}' is not a domain name")
+        before = self.postback_domains(advertiser_id)
+        self._update_settings(advertiser_id, postback_domains=cleaned)
+        self.audit.record(
+            actor,
+            advertiser_id,
+            "settings.postback_domains",
+            f"advertiser:{advertiser_id}",
+            {"domains": before},
+            {"domains": cleaned},
+        )
+        return cleaned
+
     def postback_ips(self, advertiser_id: str) -> list[str]:
         settings = self.accounts.get_settings(advertiser_id)
         return sorted(settings.postback_ips or ()) if settings else []
@@ -298,11 +336,7 @@ class Workspace:
             except ValueError:
                 raise ValidationFailed(f"'{entry}' is not an IP address or CIDR") from None
         before = self.postback_ips(advertiser_id)
-        self.accounts.save_settings(
-            AdvertiserSettings(
-                advertiser_id=advertiser_id, postback_ips=networks, updated_at=iso_millis(self.service.now())
-            )
-        )
+        self._update_settings(advertiser_id, postback_ips=networks)
         self.audit.record(
             actor,
             advertiser_id,

@@ -22,6 +22,17 @@ class Settings:
     audit_table: str
     mail_from: str
     app_base_url: str
+    operations_table: str = "partnerka-operations"
+    # Queue URLs; the monitor shows each work queue beside its dead-letter queue.
+    postback_queue_url: str = ""
+    postback_dlq_url: str = ""
+    finance_queue_url: str = ""
+    finance_dlq_url: str = ""
+    notify_queue_url: str = ""
+    notify_dlq_url: str = ""
+    orchestrator_failure_queue_url: str = ""
+    allow_loopback_postbacks: str = ""  # "true" only locally and in tests; refused in prod
+    postback_allowed_domains: tuple[str, ...] = ()  # the platform's whitelist; empty allows any
 
     @property
     def datacenter_ranges_path(self) -> str:
@@ -47,4 +58,16 @@ def get_settings() -> Settings:
         audit_table=env.get("AUDIT_TABLE", "partnerka-audit"),
         mail_from=env.get("MAIL_FROM", "no-reply@partnerka.local"),
         app_base_url=env.get("APP_BASE_URL", ""),
+        operations_table=env.get("OPERATIONS_TABLE", "partnerka-operations"),
+        postback_queue_url=env.get("POSTBACK_QUEUE_URL", ""),
+        postback_dlq_url=env.get("POSTBACK_DLQ_URL", ""),
+        finance_queue_url=env.get("FINANCE_QUEUE_URL", ""),
+        finance_dlq_url=env.get("FINANCE_DLQ_URL", ""),
+        notify_queue_url=env.get("NOTIFY_QUEUE_URL", ""),
+        notify_dlq_url=env.get("NOTIFY_DLQ_URL", ""),
+        orchestrator_failure_queue_url=env.get("ORCHESTRATOR_FAILURE_QUEUE_URL", ""),
+        allow_loopback_postbacks=env.get("ALLOW_LOOPBACK_POSTBACKS", ""),
+        postback_allowed_domains=tuple(
+            d.strip().lower() for d in env.get("POSTBACK_ALLOWED_DOMAINS", "").split(",") if d.strip()
+        ),
     )

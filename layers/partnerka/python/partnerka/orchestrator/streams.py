@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
+from partnerka.operations.models import Operation, OperationStatus, OperationType
+from partnerka.operations.repository import OperationStore
+from partnerka.orchestrator.dispatch import PostbackDispatcher
 from partnerka.orchestrator.quality import ClickQuality, QualityJudge
+from partnerka.orchestrator.routing import Job, Routed, route
 from partnerka.orchestrator.service import (
     StreamRecord,
     aggregate,
@@ -70,3 +77,71 @@ def _keep_quality(
         judge.save(clicks, verdicts)
     except Exception:
         logger.exception("keeping click quality failed", clicks=len(clicks))
+
+
+def run_batch(
+    records: list[StreamRecord],
+    rollups: RollupStore,
+    judge: QualityJudge | None,
+    dispatcher: PostbackDispatcher,
+    log: OperationStore | None = None,
+    now: Callable[[], datetime] = utc_now,
+) -> list[str]:
+    """One stream batch through every job routing gives it; the sequence numbers to retry.
+
+    Postbacks go first: making a delivery sure is safe to repeat, the statistics' chunks are not. When
+    a delivery cannot be made sure of at record k, the statistics take the records before k only and
+    the stream retries from k, so no record's statistics are applied twice.
+    """
+    started = now()
+    routed = [route(record) for record in records]
+    candidates = [(i, r.event) for i, r in enumerate(routed) if Job.POSTBACK in r.jobs and r.event]
+    stop = dispatcher.dispatch(candidates)
+    upto = len(records) if stop is None else stop
+    failed = apply_stream_batch(records[:upto], rollups, judge)
+    if not failed and stop is not None:
+        failed = [record.sequence_number for record in records[stop:]]
+    if log is not None and records:
+        _log_batch(log, records, routed, failed, started, now())
+    return failed
+
+
+def _log_batch(
+    log: OperationStore,
+    records: list[StreamRecord],
+    routed: list[Routed],
+    failed: list[str],
+    started: datetime,
+    finished: datetime,
+) -> None:
+    """The batch as one stats operation (a rerun of the very same batch counts as another attempt)."""
+    digest = hashlib.sha256("|".join(r.event_id for r in records).encode()).hexdigest()[:32]
+    operation = Operation(
+        op_id=f"batch-{digest}",
+        type=OperationType.STATS,
+        subject_type="batch",
+        subject_id=f"{records[0].source}:{records[0].sequence_number}",
+        status=OperationStatus.FAILED if failed else OperationStatus.SUCCESS,
+        created_at=started,
+        updated_at=finished,
+        finished_at=finished,
+        last_error=f"{len(failed)} records left for the stream to retry" if failed else "",
+        detail={
+            "records": len(records),
+            "postback_candidates": sum(1 for r in routed if Job.POSTBACK in r.jobs),
+            "retried": len(failed),
+            "duration_ms": int((finished - started).total_seconds() * 1000),
+        },
+    )
+    try:
+        log.record_batch(operation)
+        log.count(
+            OperationType.STATS,
+            finished,
+            attempts=1,
+            failures=1 if failed else 0,
+            succeeded=0 if failed else 1,
+            failed=1 if failed else 0,
+        )
+    except Exception:
+        logger.exception("logging the batch operation failed", records=len(records))

@@ -96,6 +96,12 @@ def _canonical_host(host: str) -> str:
     return host.lower()
 
 
+def on_domain_list(host: str, domains: Sequence[str]) -> bool:
+    """The host is one of the domains or a subdomain of one."""
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in (a.lower().strip().rstrip(".") for a in domains))
+
+
 def check_destination(
     url: str,
     resolver: Resolver = system_resolver,
@@ -122,9 +128,7 @@ def check_destination(
     if port is not None and port != DEFAULT_PORTS[scheme] and not allow_loopback:
         raise UnsafeDestination("a postback URL must use the scheme's default port")
     host = _canonical_host(parts.hostname or "")
-    if allowed_domains and not any(
-        host == d or host.endswith("." + d) for d in (a.lower() for a in allowed_domains)
-    ):
+    if allowed_domains and not on_domain_list(host, allowed_domains):
         raise UnsafeDestination("the postback host is not on the domain whitelist")
     effective_port = port or DEFAULT_PORTS[scheme]
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-_MACRO = re.compile(r"\{([A-Za-z0-9_]+)\}")
+MACRO_PATTERN = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 
 def fill_macros(template: str, values: dict[str, str]) -> str:
@@ -15,4 +15,4 @@ def fill_macros(template: str, values: dict[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
         return quote(values.get(match.group(1).lower(), ""), safe="")
 
-    return _MACRO.sub(replace, template)
+    return MACRO_PATTERN.sub(replace, template)

@@ -1,0 +1,212 @@
+"""/api/monitor: the orchestrator as Owner and Platform Admin watch and repair it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from typing import Annotated, Literal
+
+from auth import current
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel
+
+from partnerka.accounts.permissions import Permission, require
+from partnerka.common.clock import iso_millis, utc_now
+from partnerka.common.config import get_settings
+from partnerka.common.errors import Conflict, NotFound
+from partnerka.operations.models import OperationType
+from partnerka.operations.monitor import Monitor, standard_queues
+from partnerka.operations.repository import Filters
+from routes.postbacks import OperationList, OperationOut, operation_list, operation_out, operations, postbacks
+
+router = Router()  # type: ignore[no-untyped-call]
+
+
+def _replay_delivery(op_id: str) -> bool:
+    try:
+        postbacks().replay(postbacks().delivery(op_id))
+    except (NotFound, Conflict):
+        return False
+    return True
+
+
+@cache
+def monitor() -> Monitor:
+    s = get_settings()
+    queues = standard_queues(
+        s.postback_queue_url,
+        s.postback_dlq_url,
+        s.finance_queue_url,
+        s.finance_dlq_url,
+        s.notify_queue_url,
+        s.notify_dlq_url,
+        s.orchestrator_failure_queue_url,
+    )
+    return Monitor(queues, operations(), _replay_delivery)
+
+
+class QueueOut(BaseModel):
+    key: str
+    name: str
+    kind: Literal["work", "dlq", "failures"]
+    job: str
+    visible: int
+    """Messages waiting to be received."""
+    in_flight: int
+    """Received and not yet finished, or hidden until their retry is due."""
+    delayed: int
+    oldest_open_seconds: int | None
+    """Age of the oldest operation of this queue's job that can still run (work queues)."""
+
+
+class HourOut(BaseModel):
+    hour: str
+    attempts: int
+    failures: int
+
+
+class RateOut(BaseModel):
+    type: str
+    attempts: int
+    failures: int
+    succeeded: int
+    failed: int
+    failure_rate: float
+    """Failed attempts / attempts over the window (0 when there were none)."""
+    hours: list[HourOut]
+
+
+class MonitorOut(BaseModel):
+    generated_at: str
+    queues: list[QueueOut]
+    rates: list[RateOut]
+
+
+class MessageOut(BaseModel):
+    message_id: str
+    body: str
+    sent_at: str
+    receive_count: int
+    op_id: str | None
+
+
+class MessageList(BaseModel):
+    items: list[MessageOut]
+
+
+class RedriveOut(BaseModel):
+    moved: int
+    replayed: int
+
+
+def _staff() -> None:
+    principal, _ = current(router.current_event.headers)
+    require(principal, Permission.MONITOR)
+
+
+@router.get("/monitor", summary="Queues, dead letters and failure rates by job type (last 24 h)")
+def get_monitor() -> MonitorOut:
+    _staff()
+    now = utc_now()
+    queues = [
+        QueueOut(
+            key=status.spec.key,
+            name=status.spec.url.rstrip("/").rsplit("/", 1)[-1],
+            kind=status.spec.kind,  # type: ignore[arg-type]
+            job=status.spec.job,
+            visible=status.depth.visible,
+            in_flight=status.depth.in_flight,
+            delayed=status.depth.delayed,
+            oldest_open_seconds=int((now - status.oldest_open).total_seconds())
+            if status.oldest_open
+            else None,
+        )
+        for status in monitor().queues()
+    ]
+    rates = []
+    for kind, hours in monitor().rates(now).items():
+        attempts = sum(h.attempts for h in hours)
+        failures = sum(h.failures for h in hours)
+        rates.append(
+            RateOut(
+                type=kind.value,
+                attempts=attempts,
+                failures=failures,
+                succeeded=sum(h.succeeded for h in hours),
+                failed=sum(h.failed for h in hours),
+                failure_rate=round(failures / attempts, 4) if attempts else 0.0,
+                hours=[HourOut(hour=h.hour, attempts=h.attempts, failures=h.failures) for h in hours],
+            )
+        )
+    return MonitorOut(generated_at=iso_millis(now), queues=queues, rates=rates)
+
+
+@router.get("/monitor/operations", summary="The latest operations, newest first, with filters")
+def list_operations(
+    type: Annotated[Literal["stats", "postback"] | None, Query()] = None,
+    status: Annotated[Literal["pending", "retrying", "success", "failed"] | None, Query()] = None,
+    advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> OperationList:
+    _staff()
+    filters = Filters(status=status or "", type=type or "", advertiser_id=advertiser_id or "")
+    return operation_list(operations().recent(utc_now(), filters, limit, cursor))
+
+
+@router.get("/monitor/operations/<op_id>", summary="One operation with every attempt")
+def get_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
+    _staff()
+    found = operations().get(op_id)
+    if found is None:
+        raise NotFound("no such operation")
+    return operation_out(found)
+
+
+@router.post("/monitor/operations/<op_id>/replay", summary="Run one operation again")
+def replay_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
+    _staff()
+    found = operations().get(op_id)
+    if found is None:
+        raise NotFound("no such operation")
+    if found.type is not OperationType.POSTBACK:
+        raise Conflict("a stream batch is retried by its stream mapping, not replayed by hand")
+    return operation_out(postbacks().replay(found))
+
+
+QueueKey = Annotated[str, Path(max_length=40, pattern=r"^[a-z-]+$")]
+
+
+def _op_id(body: str) -> str | None:
+    """The operation a message names (postback messages do; other jobs' messages may not)."""
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return None
+    return str(found["op_id"]) if isinstance(found, dict) and "op_id" in found else None
+
+
+@router.get("/monitor/queues/<queue>/messages", summary="Peek at up to 10 messages of a queue")
+def peek_queue(queue: QueueKey) -> MessageList:
+    _staff()
+    items = []
+    for message in monitor().peek(queue):
+        items.append(
+            MessageOut(
+                message_id=message.message_id,
+                body=message.body[:4000],
+                sent_at=iso_millis(datetime.fromtimestamp(message.sent_at_ms / 1000, UTC)),
+                receive_count=message.receive_count,
+                op_id=_op_id(message.body),
+            )
+        )
+    return MessageList(items=items)
+
+
+@router.post("/monitor/queues/<queue>/redrive", summary="Send every message of a DLQ back to work")
+def redrive_queue(queue: QueueKey) -> RedriveOut:
+    _staff()
+    done = monitor().redrive(queue)
+    return RedriveOut(moved=done.moved, replayed=done.replayed)

@@ -1,0 +1,74 @@
+"""The postback-sender worker: each message names one delivery; one attempt is made when it is due,
+and a message that must wait (a retry later, or an attempt in flight elsewhere) is hidden for that
+long and reported as a partial batch failure, so SQS brings it back then."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from partnerka.common.config import get_settings
+from partnerka.common.observability import logger
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
+from partnerka.postbacks.models import PostbackSettings
+from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
+from partnerka.postbacks.sender import DeliveryWorker, HttpSender
+from partnerka.postbacks.ssrf import loopback_allowed
+
+settings = get_settings()
+queue = SqsQueue(settings.postback_queue_url)
+_store = PostbackSettingsRepository(settings.core_table)
+_domains: TtlCache[list[str]] = TtlCache(
+    lambda ids: {i: _store.advertiser_domains(i) for i in ids}, settings.route_cache_seconds
+)
+_affiliates: TtlCache[PostbackSettings] = TtlCache(_store.get_many, settings.route_cache_seconds)
+
+
+def _advertiser_domains(advertiser_id: str) -> list[str]:
+    return _domains.get_many([advertiser_id]).get(advertiser_id, [])
+
+
+def _signing_secret(affiliate_id: str) -> str:
+    found = _affiliates.get_many([affiliate_id]).get(affiliate_id)
+    if found is None or not found.signing_secret:
+        raise RuntimeError(f"affiliate {affiliate_id} has no signing secret")
+    return found.signing_secret
+
+
+worker = DeliveryWorker(
+    OperationsRepository(settings.operations_table),
+    HttpSender(
+        allow_loopback=loopback_allowed(settings.stage, settings.allow_loopback_postbacks),
+        platform_domains=settings.postback_allowed_domains,
+    ),
+    SqsQueue(settings.postback_dlq_url),
+    _advertiser_domains,
+    _signing_secret,
+)
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+class ComeBackLater(Exception):
+    """Not a failure: the message returns when its delivery is due (its visibility was set so)."""
+
+
+def deliver(record: SQSRecord) -> None:
+    outcome = worker.process(record.message_id, record.body)
+    if outcome.done:
+        return
+    try:
+        queue.wait(record.receipt_handle, outcome.wait_seconds)
+    except Exception:  # the message comes back after the queue's own visibility timeout instead
+        logger.warning("could not reschedule the message", message_id=record.message_id)
+    raise ComeBackLater(f"due in {outcome.wait_seconds} s")
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event, record_handler=deliver, processor=processor, context=context
+    )
+    return dict(response)

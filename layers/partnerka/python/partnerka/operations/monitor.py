@@ -1,0 +1,125 @@
+"""The orchestrator's monitor: queue depths and ages, dead-letter contents, failure rates by job
+type, and the two repair actions (replay one operation, redrive a whole dead-letter queue)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from partnerka.common.errors import Conflict, NotFound
+from partnerka.operations.models import OperationType, RateCounts
+from partnerka.operations.queue import PeekedMessage, QueueDepth, SqsQueue
+from partnerka.operations.repository import OperationsRepository
+
+REDRIVE_BATCH_LIMIT = 500  # messages moved per redrive call; call again for more
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSpec:
+    key: str  # how the API names it: postback, postback-dlq, ...
+    url: str
+    kind: str  # work | dlq | failures
+    job: str  # the job type whose work it holds
+    source: str = ""  # for a DLQ: the key of the queue its messages came from
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStatus:
+    spec: QueueSpec
+    depth: QueueDepth
+    oldest_open: datetime | None  # the oldest operation of its job that can still run
+
+
+@dataclass(frozen=True, slots=True)
+class Redriven:
+    moved: int
+    replayed: int
+
+
+def standard_queues(
+    postback: str,
+    postback_dlq: str,
+    finance: str,
+    finance_dlq: str,
+    notify: str,
+    notify_dlq: str,
+    failures: str,
+) -> list[QueueSpec]:
+    specs = [
+        QueueSpec("postback", postback, "work", "postback"),
+        QueueSpec("postback-dlq", postback_dlq, "dlq", "postback", source="postback"),
+        QueueSpec("finance", finance, "work", "finance"),
+        QueueSpec("finance-dlq", finance_dlq, "dlq", "finance", source="finance"),
+        QueueSpec("notify", notify, "work", "notify"),
+        QueueSpec("notify-dlq", notify_dlq, "dlq", "notify", source="notify"),
+        QueueSpec("orchestrator-failures", failures, "failures", "stats"),
+    ]
+    return [spec for spec in specs if spec.url]
+
+
+class Monitor:
+    def __init__(
+        self,
+        queues: list[QueueSpec],
+        operations: OperationsRepository,
+        replay_delivery: Callable[[str], bool],
+        queue_of: Callable[[str], SqsQueue] = SqsQueue,
+    ) -> None:
+        self._specs = {spec.key: spec for spec in queues}
+        self._operations = operations
+        self._replay_delivery = replay_delivery
+        self._queue_of = queue_of
+
+    def _spec(self, key: str) -> QueueSpec:
+        if key not in self._specs:
+            raise NotFound(f"no queue '{key}'")
+        return self._specs[key]
+
+    def queues(self) -> list[QueueStatus]:
+        statuses = []
+        for spec in self._specs.values():
+            oldest = None
+            if spec.kind == "work" and spec.job in {t.value for t in OperationType}:
+                oldest = self._operations.oldest_open(OperationType(spec.job))
+            statuses.append(QueueStatus(spec, self._queue_of(spec.url).depth(), oldest))
+        return statuses
+
+    def rates(self, now: datetime, hours: int = 24) -> dict[OperationType, list[RateCounts]]:
+        return {kind: self._operations.rates(kind, now, hours) for kind in OperationType}
+
+    def peek(self, key: str, limit: int = 10) -> list[PeekedMessage]:
+        return self._queue_of(self._spec(key).url).peek(limit)
+
+    def redrive(self, key: str) -> Redriven:
+        """Every message of a DLQ back to work: a postback's delivery gets fresh attempts and a new
+        message; other jobs' messages go back to their queue as they are."""
+        spec = self._spec(key)
+        if spec.kind != "dlq":
+            raise Conflict(
+                "only dead-letter queues are redriven; failed stream batches are kept for inspection"
+                " (their records are in the stream's retention, re-read by the orchestrator's mapping)"
+            )
+        dlq = self._queue_of(spec.url)
+        target = self._queue_of(self._spec(spec.source).url)
+        moved = replayed = 0
+        while moved < REDRIVE_BATCH_LIMIT:
+            taken = dlq.take(10)
+            if not taken:
+                break
+            for body, receipt in taken:
+                if spec.job == OperationType.POSTBACK.value:
+                    replayed += 1 if self._replay_from(body) else 0
+                else:
+                    target.send([body])
+                dlq.delete(receipt)
+                moved += 1
+        return Redriven(moved, replayed)
+
+    def _replay_from(self, body: str) -> bool:
+        try:
+            op_id = str(json.loads(body)["op_id"])
+        except (ValueError, KeyError, TypeError):
+            return False
+        return self._replay_delivery(op_id)

@@ -1,0 +1,106 @@
+"""The work queues (SQS) as the orchestrator, the workers and the monitor use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+
+_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+
+
+@cache
+def sqs_client() -> Any:
+    return botocore.session.get_session().create_client("sqs", config=_CONFIG)
+
+
+class QueueSendFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueDepth:
+    visible: int
+    in_flight: int
+    delayed: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeekedMessage:
+    message_id: str
+    body: str
+    sent_at_ms: int
+    receive_count: int
+
+
+class SqsQueue:
+    def __init__(self, url: str, client: Any = None) -> None:
+        self.url = url
+        self._client = client
+
+    def _c(self) -> Any:
+        return self._client or sqs_client()
+
+    @property
+    def name(self) -> str:
+        return self.url.rstrip("/").rsplit("/", 1)[-1]
+
+    def send(self, bodies: list[str]) -> None:
+        """All bodies, ten per call; raises QueueSendFailed when any was refused."""
+        for start in range(0, len(bodies), 10):
+            entries = [{"Id": str(i), "MessageBody": b} for i, b in enumerate(bodies[start : start + 10])]
+            response = self._c().send_message_batch(QueueUrl=self.url, Entries=entries)
+            if response.get("Failed"):
+                raise QueueSendFailed(f"{len(response['Failed'])} messages refused by {self.name}")
+
+    def wait(self, receipt_handle: str, seconds: int) -> None:
+        """The message comes back after `seconds` (at most 12 hours, the SQS limit)."""
+        self._c().change_message_visibility(
+            QueueUrl=self.url, ReceiptHandle=receipt_handle, VisibilityTimeout=min(seconds, 43_200)
+        )
+
+    def depth(self) -> QueueDepth:
+        attributes = self._c().get_queue_attributes(
+            QueueUrl=self.url,
+            AttributeNames=[
+                "ApproximateNumberOfMessages",
+                "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed",
+            ],
+        )["Attributes"]
+        return QueueDepth(
+            visible=int(attributes.get("ApproximateNumberOfMessages", 0)),
+            in_flight=int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0)),
+            delayed=int(attributes.get("ApproximateNumberOfMessagesDelayed", 0)),
+        )
+
+    def peek(self, limit: int = 10) -> list[PeekedMessage]:
+        """Up to `limit` messages, left in the queue (received with no visibility timeout)."""
+        response = self._c().receive_message(
+            QueueUrl=self.url,
+            MaxNumberOfMessages=min(limit, 10),
+            VisibilityTimeout=0,
+            AttributeNames=["SentTimestamp", "ApproximateReceiveCount"],
+        )
+        return [
+            PeekedMessage(
+                message_id=m["MessageId"],
+                body=m["Body"],
+                sent_at_ms=int(m.get("Attributes", {}).get("SentTimestamp", 0)),
+                receive_count=int(m.get("Attributes", {}).get("ApproximateReceiveCount", 0)),
+            )
+            for m in response.get("Messages", [])
+        ]
+
+    def take(self, limit: int = 10, hold_seconds: int = 60) -> list[tuple[str, str]]:
+        """Up to `limit` messages as (body, receipt handle), hidden for `hold_seconds` until deleted."""
+        response = self._c().receive_message(
+            QueueUrl=self.url, MaxNumberOfMessages=min(limit, 10), VisibilityTimeout=hold_seconds
+        )
+        return [(m["Body"], m["ReceiptHandle"]) for m in response.get("Messages", [])]
+
+    def delete(self, receipt_handle: str) -> None:
+        self._c().delete_message(QueueUrl=self.url, ReceiptHandle=receipt_handle)

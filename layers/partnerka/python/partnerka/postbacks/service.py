@@ -1,0 +1,245 @@
+"""Affiliate postbacks as people manage them: settings, the test button, deliveries and replays."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from partnerka.common.clock import utc_now
+from partnerka.common.errors import Conflict, NotFound, ValidationFailed
+from partnerka.common.money import Money
+from partnerka.operations.models import MAX_KEPT_ATTEMPTS, Delivery, Operation, OperationStatus, OperationType
+from partnerka.operations.repository import OperationStore
+from partnerka.postbacks.models import (
+    MACROS,
+    MAX_OVERRIDES,
+    DeliveryFormat,
+    Destination,
+    EventData,
+    PostbackEvent,
+    PostbackOverride,
+    PostbackSettings,
+    build_request,
+    new_signing_secret,
+    webhook_headers,
+)
+from partnerka.postbacks.repository import PostbackSettingsRepository
+from partnerka.postbacks.sender import MAX_ATTEMPTS, HttpSender, SendResult
+from partnerka.postbacks.ssrf import UnsafeDestination, check_destination
+from partnerka.tracking.macros import MACRO_PATTERN
+
+
+def delivery_operation(event: EventData, destination: Destination, now: datetime) -> Operation:
+    """The delivery of one event to one affiliate: its id is the event's, so it exists once."""
+    request = build_request(destination, event)
+    return Operation(
+        op_id=event.event_id,
+        type=OperationType.POSTBACK,
+        subject_type="delivery",
+        subject_id=event.conversion_id or event.click_id,
+        status=OperationStatus.PENDING,
+        created_at=now,
+        updated_at=now,
+        advertiser_id=event.advertiser_id,
+        affiliate_id=event.affiliate_id,
+        max_attempts=MAX_ATTEMPTS,
+        delivery=Delivery(
+            event=event.event.value,
+            method=request.method,
+            url=request.url,
+            format=destination.format.value,
+            body=request.body,
+            click_id=event.click_id,
+            conversion_id=event.conversion_id,
+            offer_id=event.offer_id,
+        ),
+    )
+
+
+def message_body(op_id: str) -> str:
+    return json.dumps({"op_id": op_id}, separators=(",", ":"))
+
+
+def _literal_only(host: str, port: int) -> list[str]:
+    """At save time only literal addresses can be judged; names are resolved (and judged) at send
+    time, every time. A name stands in as a public address here."""
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        return ["8.8.8.8"]
+
+
+def validate_url(url: str, allow_loopback: bool) -> str:
+    url = url.strip()
+    if not url:
+        return ""
+    unknown = sorted({m.lower() for m in MACRO_PATTERN.findall(url)} - set(MACROS))
+    if unknown:
+        raise ValidationFailed(f"unknown macros: {', '.join('{' + m + '}' for m in unknown)}")
+    try:
+        check_destination(url, _literal_only, allow_loopback)
+    except UnsafeDestination as error:
+        raise ValidationFailed(str(error)) from None
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideInput:
+    advertiser_id: str
+    url: str
+    offer_id: str = ""
+    events: Sequence[str] | None = None
+
+
+def _events(values: Sequence[str]) -> frozenset[PostbackEvent]:
+    try:
+        return frozenset(PostbackEvent(v) for v in values)
+    except ValueError:
+        raise ValidationFailed(f"events must be among {', '.join(e.value for e in PostbackEvent)}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class TestExchange:
+    method: str
+    url: str  # masked
+    headers: dict[str, str]
+    body: str
+    result: SendResult
+
+
+class PostbackService:
+    def __init__(
+        self,
+        settings_store: PostbackSettingsRepository,
+        operations: OperationStore,
+        http: HttpSender,
+        enqueue: Callable[[list[str]], None],
+        allow_loopback: bool,
+        advertiser_domains: Callable[[str], list[str]],
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = settings_store
+        self._operations = operations
+        self._http = http
+        self._enqueue = enqueue
+        self._allow_loopback = allow_loopback
+        self._advertiser_domains = advertiser_domains
+        self._now = now
+
+    # ------------------------------------------------------------------ settings
+    def settings(self, affiliate_id: str) -> PostbackSettings:
+        return self._store.get(affiliate_id) or PostbackSettings(affiliate_id=affiliate_id)
+
+    def save(
+        self,
+        affiliate_id: str,
+        url: str,
+        events: Sequence[str],
+        delivery_format: str,
+        overrides: Sequence[OverrideInput],
+        advertisers: frozenset[str],
+    ) -> PostbackSettings:
+        """Replace the affiliate's settings. Overrides may name only advertisers it works with."""
+        try:
+            chosen_format = DeliveryFormat(delivery_format)
+        except ValueError:
+            raise ValidationFailed("format must be 'get' or 'webhook'") from None
+        if len(overrides) > MAX_OVERRIDES:
+            raise ValidationFailed(f"at most {MAX_OVERRIDES} overrides")
+        seen: set[tuple[str, str]] = set()
+        checked: list[PostbackOverride] = []
+        for override in overrides:
+            if override.advertiser_id not in advertisers:
+                raise ValidationFailed(f"you do not work with advertiser '{override.advertiser_id}'")
+            scope = (override.advertiser_id, override.offer_id)
+            if scope in seen:
+                raise ValidationFailed("two overrides for the same advertiser and offer")
+            seen.add(scope)
+            checked.append(
+                PostbackOverride(
+                    advertiser_id=override.advertiser_id,
+                    offer_id=override.offer_id,
+                    url=validate_url(override.url, self._allow_loopback),
+                    events=_events(override.events) if override.events is not None else None,
+                )
+            )
+        current = self.settings(affiliate_id)
+        secret = current.signing_secret
+        if chosen_format is DeliveryFormat.WEBHOOK and not secret:
+            secret = new_signing_secret()
+        saved = PostbackSettings(
+            affiliate_id=affiliate_id,
+            url=validate_url(url, self._allow_loopback),
+            events=_events(events),
+            format=chosen_format,
+            signing_secret=secret,
+            overrides=tuple(checked),
+            updated_at=self._now().isoformat(),
+        )
+        self._store.save(saved)
+        return saved
+
+    def rotate_secret(self, affiliate_id: str) -> PostbackSettings:
+        rotated = replace(self.settings(affiliate_id), signing_secret=new_signing_secret())
+        self._store.save(rotated)
+        return rotated
+
+    # ------------------------------------------------------------------ the test button
+    def test(self, affiliate_id: str, advertiser_id: str, event: str, url: str | None) -> TestExchange:
+        """Send a sample event now, to `url` or to where the settings send this event, and show both
+        sides; nothing is stored and no retry follows."""
+        settings = self.settings(affiliate_id)
+        kind = _events([event or "sale"])
+        chosen = next(iter(kind))
+        destination = (
+            Destination(validate_url(url, self._allow_loopback), settings.format)
+            if url
+            else settings.destination(advertiser_id, "", chosen) or Destination(settings.url, settings.format)
+        )
+        if not destination.url:
+            raise ValidationFailed("set a postback URL first, or give one to test")
+        now = self._now()
+        sample = EventData(
+            event_id=f"test-{uuid.uuid4()}",
+            event=chosen,
+            click_id=str(uuid.uuid4()),
+            affiliate_id=affiliate_id,
+            advertiser_id=advertiser_id,
+            offer_id="test-offer",
+            occurred_at=now,
+            conversion_id="" if chosen is PostbackEvent.CLICK else "test-conversion",
+            goal=""
+            if chosen is PostbackEvent.CLICK
+            else ("lead" if chosen is PostbackEvent.LEAD else "sale"),
+            payout=None if chosen is PostbackEvent.CLICK else Money(1234, "USD"),
+            reason="test" if chosen is PostbackEvent.REJECTED else "",
+            subs={"sub1": "test"},
+        )
+        request = build_request(destination, sample)
+        headers: dict[str, str] = {}
+        if destination.format is DeliveryFormat.WEBHOOK:
+            secret = settings.signing_secret or new_signing_secret()
+            headers = webhook_headers(secret, sample.event_id, int(now.timestamp()), request.body)
+        result = self._http.send(request, headers, self._advertiser_domains(advertiser_id))
+        return TestExchange(request.method, result.url, headers, request.body, result)
+
+    # ------------------------------------------------------------------ deliveries
+    def delivery(self, op_id: str) -> Operation:
+        found = self._operations.get(op_id)
+        if found is None or found.type is not OperationType.POSTBACK:
+            raise NotFound("no such delivery")
+        return found
+
+    def replay(self, operation: Operation) -> Operation:
+        """Send it again now, with a fresh set of attempts (retries included)."""
+        if operation.attempts + MAX_ATTEMPTS > MAX_KEPT_ATTEMPTS:
+            raise Conflict("this delivery has been replayed as often as it can be")
+        replayed = self._operations.replay(operation.op_id, self._now(), MAX_ATTEMPTS)
+        if replayed is None:
+            raise Conflict("an attempt of this delivery is in flight; try again in a minute")
+        self._enqueue([message_body(operation.op_id)])
+        return replayed

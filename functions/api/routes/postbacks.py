@@ -45,7 +45,12 @@ def postbacks() -> PostbackService:
     return PostbackService(
         store,
         operations(),
-        HttpSender(allow_loopback=allow_loopback, platform_domains=settings.postback_allowed_domains),
+        # The test button answers within the API function's 10 s timeout.
+        HttpSender(
+            allow_loopback=allow_loopback,
+            platform_domains=settings.postback_allowed_domains,
+            total_timeout=5.0,
+        ),
         SqsQueue(settings.postback_queue_url).send,
         allow_loopback,
         store.advertiser_domains,

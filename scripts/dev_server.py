@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Any
 
 from partnerka_local import LocalRuntime
+from partnerka_local.receiver import running_receiver
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -63,6 +64,8 @@ def summary(demo: dict[str, Any]) -> str:
     lines += [
         f"Affiliate registration link: {demo['registration_link']}",
         f"E-mails sent (verification, reset, invitations): {demo['mailbox']}",
+        f"The affiliate's postbacks go to a demo tracker at {demo['affiliate_postback']}",
+        f"  (its requests: {LOCAL / 'logs' / 'demo-tracker.log'}; deliveries: the dashboard's Postbacks log)",
         "",
         "Try it:",
         f"  curl -si -A 'Mozilla/5.0 (X11; Linux x86_64)' '{demo['offers'][0]['tracking_link']}' | grep -i ^location",
@@ -92,16 +95,17 @@ def main() -> int:
     LOCAL.mkdir(exist_ok=True)
     runtime = start_runtime(args.port, LOCAL / "logs")
     try:
-        use_runtime_environment(runtime)
-        from scripts.seed_demo import seed  # after the environment names the tables
+        with running_receiver(log_file=LOCAL / "logs" / "demo-tracker.log") as tracker:
+            use_runtime_environment(runtime)
+            from scripts.seed_demo import seed  # after the environment names the tables
 
-        demo = seed(runtime.url)
-        demo["mailbox"] = f"{runtime.aws_env['AWS_ENDPOINT_URL']}/moto-api/data.json (ses → Message)"
-        # Tools run beside the platform (scripts/create-owner) find its emulated AWS here.
-        (LOCAL / "runtime-env.json").write_text(json.dumps(runtime.client_env(), indent=2))
-        (LOCAL / "demo.json").write_text(json.dumps(demo, indent=2, ensure_ascii=False))
-        log.info("%s", summary(demo))
-        done.wait()
+            demo = seed(runtime.url, tracker.url("/postback"))
+            demo["mailbox"] = f"{runtime.aws_env['AWS_ENDPOINT_URL']}/moto-api/data.json (ses → Message)"
+            # Tools run beside the platform (scripts/create-owner) find its emulated AWS here.
+            (LOCAL / "runtime-env.json").write_text(json.dumps(runtime.client_env(), indent=2))
+            (LOCAL / "demo.json").write_text(json.dumps(demo, indent=2, ensure_ascii=False))
+            log.info("%s", summary(demo))
+            done.wait()
     finally:
         log.info("stopping")
         (LOCAL / "runtime-env.json").unlink(missing_ok=True)

@@ -14,9 +14,12 @@ from typing import Any
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import account_services
 from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import create_offer
+from partnerka.postbacks.models import PostbackEvent, PostbackSettings
+from partnerka.postbacks.repository import PostbackSettingsRepository
 
 DEMO_PASSWORD = "demo-partnerka-2026"
 LANDING = (
@@ -25,8 +28,11 @@ LANDING = (
 )
 
 
-def seed(base_url: str) -> dict[str, Any]:
-    """Create the demo tenant and return what a person needs to try it (links, secrets, logins)."""
+def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
+    """Create the demo tenant and return what a person needs to try it (links, secrets, logins).
+
+    With `tracker_url`, the demo affiliate sends every event to it as its postback (the local
+    platform runs a demo tracker on loopback)."""
     service, workspace = account_services(get_settings())
     repo = service.accounts
     advertiser = provisioning.create_advertiser(repo, "Acme Shoes")
@@ -66,6 +72,16 @@ def seed(base_url: str) -> dict[str, Any]:
             service, email, DEMO_PASSWORD, name, role, advertiser_id, affiliate_id
         )
         logins.append({"email": email, "password": DEMO_PASSWORD, "role": role.value})
+    if tracker_url:
+        PostbackSettingsRepository(get_settings().core_table).save(
+            PostbackSettings(
+                affiliate_id=affiliate.affiliate_id,
+                url=f"{tracker_url}?click_id={{click_id}}&status={{status}}&payout={{payout}}"
+                "&currency={currency}&sub1={sub1}&event_id={event_id}&reason={reason}",
+                events=frozenset(PostbackEvent),
+                updated_at=utc_now().isoformat(),
+            )
+        )
     base = base_url.rstrip("/")
     return {
         "base_url": base,
@@ -87,6 +103,7 @@ def seed(base_url: str) -> dict[str, Any]:
             for offer in (sneakers, newsletter)
         ],
         "logins": logins,
+        "affiliate_postback": tracker_url or None,
     }
 
 

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from partnerka_local.receiver import Received, Receiver, running_receiver
 from tests.e2e.conftest import Platform
 from tests.e2e.test_tracking_loop import BROWSER, login, visit
-from tests.integration.receiver import Received, Receiver, running_receiver
 
 pytestmark = pytest.mark.e2e
 

@@ -25,10 +25,10 @@ from partnerka.common.config import get_settings
 from partnerka.operations.models import Operation, OperationStatus
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.sender import MAX_ATTEMPTS, RETRY_DELAYS
+from partnerka_local.receiver import Receiver, running_receiver
 from partnerka_local.template import Template
 from tests.integration.api_client import Api
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
-from tests.integration.receiver import Receiver, running_receiver
 from tests.integration.test_orchestrator_and_api import stream_event
 from tests.integration.world import PASSWORD, World, build_world
 

@@ -1,4 +1,8 @@
-"""An affiliate's tracker on loopback: records every request and fails the first N (or all)."""
+"""An affiliate's tracker on loopback: the local platform's demo tracker, and the tests' receiver.
+
+It records every request, and can fail the first N (or all) with 503 or answer with a redirect, so
+tests can watch the postback sender retry, give up and refuse to follow.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -25,6 +30,7 @@ class Receiver:
     fail_first: int = 0
     always_fail: bool = False
     redirect_to: str = ""
+    log_file: Path | None = None  # one line per request
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -35,6 +41,9 @@ class Receiver:
         with self.lock:
             self.requests.append(request)
             count = len(self.requests)
+            if self.log_file is not None:
+                with self.log_file.open("a") as log:
+                    log.write(f"{request.method} {request.path} {request.query} {request.body[:500]}\n")
         if self.redirect_to:
             return 302, {"location": self.redirect_to}, b""
         if self.always_fail or count <= self.fail_first:

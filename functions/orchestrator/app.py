@@ -17,8 +17,7 @@ from partnerka.orchestrator.quality import QualityJudge
 from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.orchestrator.service import StreamRecord
 from partnerka.orchestrator.streams import run_batch
-from partnerka.postbacks.models import PostbackSettings
-from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
+from partnerka.postbacks.repository import PostbackSettingsRepository
 from partnerka.stats.repository import StatsRepository
 from partnerka.tracking.datacenter import DatacenterRanges
 
@@ -28,12 +27,13 @@ judge = QualityJudge(
     QualityRepository(settings.stats_table), DatacenterRanges.load(settings.datacenter_ranges_path)
 )
 operations = OperationsRepository(settings.operations_table)
-# An affiliate's settings change reaches the orchestrator within the route cache's lifetime.
-postback_settings: TtlCache[PostbackSettings] = TtlCache(
-    PostbackSettingsRepository(settings.core_table).get_many, settings.route_cache_seconds
-)
+# Read fresh for every batch (one BatchGetItem for its affiliates): a saved postback URL applies to
+# the very next event, and the cost is a fraction of a read per record.
 dispatcher = PostbackDispatcher(
-    postback_settings.get_many, operations, SqsQueue(settings.postback_queue_url).send, utc_now
+    PostbackSettingsRepository(settings.core_table).get_many,
+    operations,
+    SqsQueue(settings.postback_queue_url).send,
+    utc_now,
 )
 _SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}
 

@@ -13,7 +13,6 @@ from partnerka.common.config import get_settings
 from partnerka.common.observability import logger
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
-from partnerka.postbacks.models import PostbackSettings
 from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
 from partnerka.postbacks.sender import DeliveryWorker, HttpSender
 from partnerka.postbacks.ssrf import loopback_allowed
@@ -24,7 +23,6 @@ _store = PostbackSettingsRepository(settings.core_table)
 _domains: TtlCache[list[str]] = TtlCache(
     lambda ids: {i: _store.advertiser_domains(i) for i in ids}, settings.route_cache_seconds
 )
-_affiliates: TtlCache[PostbackSettings] = TtlCache(_store.get_many, settings.route_cache_seconds)
 
 
 def _advertiser_domains(advertiser_id: str) -> list[str]:
@@ -32,7 +30,8 @@ def _advertiser_domains(advertiser_id: str) -> list[str]:
 
 
 def _signing_secret(affiliate_id: str) -> str:
-    found = _affiliates.get_many([affiliate_id]).get(affiliate_id)
+    """Read at every webhook attempt: a rotated secret signs the very next one."""
+    found = _store.get(affiliate_id)
     if found is None or not found.signing_secret:
         raise RuntimeError(f"affiliate {affiliate_id} has no signing secret")
     return found.signing_secret

@@ -247,9 +247,13 @@ class DeliveryWorker:
             return Outcome(done=False, wait_seconds=_seconds_until(operation.next_attempt_at, now))
         if operation.lease_until and operation.lease_until > now:
             return Outcome(done=False, wait_seconds=_seconds_until(operation.lease_until, now))
+        # What the attempt needs is read before it is claimed: a failed read is not an attempt.
+        delivery = operation.delivery
+        domains = self._advertiser_domains(operation.advertiser_id)
+        secret = self._signing_secret(operation.affiliate_id) if delivery.format == "webhook" else ""
         if not self._operations.claim(operation, now, now + timedelta(seconds=LEASE_SECONDS), message_id):
             return self._after_lost_claim(op_id, message_id, now)
-        return self._attempt(operation, operation.attempts + 1, message_id)
+        return self._attempt(operation, operation.attempts + 1, message_id, domains, secret)
 
     def _after_lost_claim(self, op_id: str, message_id: str, now: datetime) -> Outcome:
         fresh = self._operations.get(op_id)
@@ -260,17 +264,16 @@ class DeliveryWorker:
         waits = [m for m in (fresh.next_attempt_at, fresh.lease_until) if m and m > now]
         return Outcome(done=False, wait_seconds=_seconds_until(max(waits), now) if waits else 1)
 
-    def _attempt(self, operation: Operation, number: int, owner: str) -> Outcome:
+    def _attempt(
+        self, operation: Operation, number: int, owner: str, domains: list[str], secret: str
+    ) -> Outcome:
         delivery = operation.delivery
         assert delivery is not None
         headers: dict[str, str] = {}
-        if delivery.format == "webhook":
-            secret = self._signing_secret(operation.affiliate_id)
+        if secret:
             headers = webhook_headers(secret, operation.op_id, int(self._now().timestamp()), delivery.body)
         sent = self._http.send(
-            OutgoingRequest(delivery.method, delivery.url, delivery.body),
-            headers,
-            self._advertiser_domains(operation.advertiser_id),
+            OutgoingRequest(delivery.method, delivery.url, delivery.body), headers, domains
         )
         at = self._now()
         attempt = Attempt(

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from partnerka.common.errors import ValidationFailed
 from partnerka.common.money import Money
@@ -24,6 +26,7 @@ from partnerka.postbacks.models import (
 )
 from partnerka.postbacks.sender import RETRY_DELAYS, retry_delay
 from partnerka.postbacks.service import validate_url
+from partnerka.postbacks.ssrf import check_destination
 
 CLICK = {
     "click_id": "c-1",
@@ -176,3 +179,43 @@ def test_unsafe_or_unknown_urls_are_refused_at_save(url: str) -> None:
 def test_a_url_with_every_macro_is_accepted() -> None:
     url = "https://t.example/pb?c={click_id}&s={STATUS}&e={event_id}&r={reason}&s10={sub10}"
     assert validate_url(url, allow_loopback=False) == url
+
+
+URL_PARTS = st.sampled_from(
+    [
+        "http://",
+        "https://",
+        "ftp://",
+        "//",
+        "t.example",
+        "127.0.0.1",
+        "[::1]",
+        ":8080",
+        "@",
+        "/pb",
+        "?x=",
+        "{click_id}",
+        "{nope}",
+        "%00",
+        "\n",
+        " ",
+        "#",
+        "0x7f.1",
+        "user:pw@",
+        "xn--d1acufc.xn--p1ai",
+    ]
+)
+
+
+@given(st.lists(st.one_of(URL_PARTS, st.text(max_size=12)), max_size=8).map("".join))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_any_typed_url_is_saved_only_when_safe_and_never_crashes(url: str) -> None:
+    try:
+        saved = validate_url(url, allow_loopback=False)
+    except ValidationFailed:
+        return
+    if saved:
+        target = check_destination(saved, lambda host, port: ["8.8.8.8"])
+        assert target.scheme in ("http", "https")
+        assert target.port in (80, 443)
+    assert isinstance(mask_url(saved), str)

@@ -2,8 +2,10 @@
 
 Synthetic clicks (Zipf over offers, affiliates, countries and visitors, with a few flooding
 addresses, datacenter addresses and crawlers) go through the orchestrator's own code
-(`apply_stream_batch` with the real Stats and quality repositories) against a moto server, in stream
-batches of 100 and of 1,000 records. Every DynamoDB request is counted by the items it writes or reads,
+(`run_batch`: postback routing with the affiliates' settings read from the Core table, the real Stats
+and quality repositories, and the batch's entry in the operations log) against a moto server, in
+stream batches of 100 and of 1,000 records. None of the benchmark's affiliates asked for click
+postbacks, so the postback job costs its settings read only. Every DynamoDB request is counted by the items it writes or reads,
 split by purpose. The last line is JSON for tests/bench/test_orchestrator_bench.py.
 Run: `scripts/bench` (or `python -m tests.bench.orchestrator_bench`); BENCH_STREAM_CLICKS=N.
 """
@@ -89,26 +91,30 @@ def traffic(advertiser: str, count: int, seed: int) -> list[dict[str, Any]]:
     return images
 
 
-def deploy(endpoint: str) -> str:
-    """Create the template's tables; return the Stats table's name."""
+def deploy(endpoint: str) -> dict[str, str]:
+    """Create the template's tables; return their names by logical id."""
     from partnerka_local.resources import ResourceManager
     from partnerka_local.template import Template
 
     template = Template(ROOT / "template.yaml", stack_name="orchestrator-bench")
     ResourceManager(template, endpoint).create_all()
-    return str(template.refs["StatsTable"])
+    return {name: str(template.refs[name]) for name in ("StatsTable", "CoreTable", "OperationsTable")}
 
 
 class ItemCounter:
     """Items written and read per DynamoDB operation, from the requests the client sends."""
 
-    def __init__(self) -> None:
+    def __init__(self, stats_table: str, operations_table: str) -> None:
+        self.stats_table = stats_table
+        self.operations_table = operations_table
         self.written: Counter[str] = Counter()
         self.read: Counter[str] = Counter()
 
     def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         name = model.name
-        if name == "TransactWriteItems":
+        if params.get("TableName") == self.operations_table:
+            self.written["operations log"] += 1
+        elif name == "TransactWriteItems":
             self.written["rollup rows (transaction)"] += sum(
                 1 for item in params["TransactItems"] if "Update" in item
             )
@@ -122,26 +128,34 @@ class ItemCounter:
         elif name == "BatchWriteItem":
             self.written["verdicts"] += sum(len(items) for items in params["RequestItems"].values())
         elif name == "BatchGetItem":
-            self.read["BatchGetItem"] += sum(len(r["Keys"]) for r in params["RequestItems"].values())
+            for table, request in params["RequestItems"].items():
+                kind = "quality windows" if table == self.stats_table else "postback settings"
+                self.read[kind] += len(request["Keys"])
 
 
-def run(batch_size: int, stats_table: str) -> dict[str, Any]:
+def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     import botocore.session
     from botocore.config import Config
 
+    from partnerka.common.clock import utc_now
+    from partnerka.operations.repository import OperationsRepository
+    from partnerka.orchestrator.dispatch import PostbackDispatcher
     from partnerka.orchestrator.quality import QualityJudge
     from partnerka.orchestrator.quality_store import QualityRepository
     from partnerka.orchestrator.service import StreamRecord
-    from partnerka.orchestrator.streams import apply_stream_batch
+    from partnerka.orchestrator.streams import run_batch
+    from partnerka.postbacks.repository import PostbackSettingsRepository
     from partnerka.stats.repository import StatsRepository
     from partnerka.tracking.datacenter import DatacenterRanges
+
+    stats_table = tables["StatsTable"]
 
     images = traffic(f"ADV{batch_size}", CLICKS, SEED)
     records = [
         StreamRecord(f"{n:021d}", f"{batch_size}-e{n}", "INSERT", "clicks", image)
         for n, image in enumerate(images)
     ]
-    counter = ItemCounter()
+    counter = ItemCounter(stats_table, tables["OperationsTable"])
     # moto copies a table for each transaction's rollback, so its answers slow down as the table
     # grows: a patient client here, the hot-path timeouts in production.
     client = botocore.session.get_session().create_client(
@@ -150,9 +164,15 @@ def run(batch_size: int, stats_table: str) -> dict[str, Any]:
     client.meta.events.register("before-parameter-build.dynamodb", counter)
     judge = QualityJudge(QualityRepository(stats_table, client), DatacenterRanges.load(RANGES))
     rollups = StatsRepository(stats_table, client)
+    operations = OperationsRepository(tables["OperationsTable"], client)
+    queued: list[str] = []
+    dispatcher = PostbackDispatcher(
+        PostbackSettingsRepository(tables["CoreTable"], client).get_many, operations, queued.extend, utc_now
+    )
     started = time.perf_counter()
     for first in range(0, len(records), batch_size):
-        assert apply_stream_batch(records[first : first + batch_size], rollups, judge) == []
+        assert run_batch(records[first : first + batch_size], rollups, judge, dispatcher, operations) == []
+    assert queued == []
     elapsed = time.perf_counter() - started
     client.meta.events.unregister("before-parameter-build.dynamodb", counter)
     counted: Counter[str] = Counter()
@@ -161,7 +181,7 @@ def run(batch_size: int, stats_table: str) -> dict[str, Any]:
     rollup_writes = (
         counter.written["rollup rows (transaction)"] + counter.written["batch markers (transaction)"]
     )
-    quality_writes = sum(counter.written.values()) - rollup_writes
+    quality_writes = sum(counter.written.values()) - rollup_writes - counter.written["operations log"]
     return {
         "batch_size": batch_size,
         "clicks": len(records),
@@ -170,6 +190,7 @@ def run(batch_size: int, stats_table: str) -> dict[str, Any]:
         "quality_writes_per_click": quality_writes / len(records),
         "writes_per_click": sum(counter.written.values()) / len(records),
         "reads_per_click": sum(counter.read.values()) / len(records),
+        "reads": {name: amount / len(records) for name, amount in sorted(counter.read.items())},
         "counted": dict(counted),
         "seconds": elapsed,
     }
@@ -184,8 +205,8 @@ def main() -> dict[str, Any]:
     moto.start()
     try:
         os.environ.update(aws_environment(moto.url))
-        stats_table = deploy(moto.url)
-        results = [run(size, stats_table) for size in BATCH_SIZES]
+        tables = deploy(moto.url)
+        results = [run(size, tables) for size in BATCH_SIZES]
     finally:
         moto.stop()
 
@@ -199,9 +220,11 @@ def main() -> dict[str, Any]:
         ("= rollups", "rollup_writes_per_click"),
         ("= quality (uniqueness etc.)", "quality_writes_per_click"),
         ("= all writes", "writes_per_click"),
-        ("items read (BatchGetItem)", "reads_per_click"),
     ):
         print(f"{label:<30}" + "".join(f"{r[key]:>14.3f}" for r in results))
+    print("DynamoDB items read per click (BatchGetItem)")
+    for name in sorted({name for result in results for name in result["reads"]}):
+        print(f"{name:<30}" + "".join(f"{r['reads'].get(name, 0):>14.3f}" for r in results))
     for r in results:
         c = r["counted"]
         print(

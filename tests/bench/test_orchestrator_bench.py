@@ -31,5 +31,7 @@ def test_orchestrator_writes_per_click_on_skewed_traffic(capsys: pytest.CaptureF
         assert per_click["verdicts"] * clicks <= suspects + counted["blocked"]
         assert per_click["address counts"] <= 1
         assert run["rollup_writes_per_click"] < 1
+        # The operations log is two writes per batch (the batch, its hour's counters)
+        assert per_click["operations log"] * clicks == 2 * -(-clicks // run["batch_size"])
     # Bigger batches aggregate more
     assert large["writes_per_click"] <= small["writes_per_click"]

@@ -1,4 +1,4 @@
-import type { components } from "@/api/schema";
+import type { components, paths } from "@/api/schema";
 
 /** The API's types, named once here so a rename in the generated schema is fixed in one place. */
 type Schemas = components["schemas"];
@@ -88,3 +88,26 @@ export type ConversionQuery = {
 /** One click as inspected: the request, the tracker's decision, the orchestrator's quality verdict. */
 export type ClickDetail = Schemas["ClickOut"];
 export type ClickQuality = ClickDetail["quality"];
+
+// --- Postbacks and operations (from the generated schema) --------------------------------------
+/** The affiliate's postback settings: a global URL with macros, per-advertiser (or offer) overrides. */
+export type PostbackSettings = Schemas["PostbackSettingsOut"];
+export type PostbackSettingsInput = Schemas["PostbackSettingsIn"];
+export type PostbackEvent = PostbackSettings["events"][number];
+export type PostbackFormat = NonNullable<PostbackSettings["format"]>;
+export type PostbackOverride = Schemas["OverrideModel"];
+export type PostbackTest = Schemas["TestIn"];
+export type PostbackTestResult = Schemas["TestOut"];
+/** One job the orchestrator runs with retries (a postback delivery or a stats batch), with its attempts. */
+export type Operation = Schemas["OperationOut"];
+export type OperationStatus = Operation["status"];
+export type OperationAttempt = Schemas["AttemptOut"];
+export type OperationList = Schemas["OperationList"];
+export type OperationType = NonNullable<NonNullable<paths["/api/monitor/operations"]["get"]["parameters"]["query"]>["type"]>;
+export type Monitor = Schemas["MonitorOut"];
+export type MonitorQueue = Schemas["QueueOut"];
+export type QueueKind = MonitorQueue["kind"];
+export type FailureRate = Schemas["RateOut"];
+export type FailureHour = Schemas["HourOut"];
+export type QueueMessage = Schemas["MessageOut"];
+export type Redrive = Schemas["RedriveOut"];

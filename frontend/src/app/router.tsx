@@ -21,14 +21,17 @@ const ApiKeysPage = lazy(() => import("@/features/api-keys/api-keys-page").then(
 const AuditPage = lazy(() => import("@/features/audit/audit-page").then((module) => ({ default: module.AuditPage })));
 const LinkBuilderPage = lazy(() => import("@/features/affiliate-offers/link-builder-page").then((module) => ({ default: module.LinkBuilderPage })));
 const MyOffersPage = lazy(() => import("@/features/affiliate-offers/my-offers-page").then((module) => ({ default: module.MyOffersPage })));
+const MonitorPage = lazy(() => import("@/features/monitor/monitor-page").then((module) => ({ default: module.MonitorPage })));
 const OfferCreatePage = lazy(() => import("@/features/offers/offer-create-page").then((module) => ({ default: module.OfferCreatePage })));
 const OfferEditPage = lazy(() => import("@/features/offers/offer-edit-page").then((module) => ({ default: module.OfferEditPage })));
 const OffersPage = lazy(() => import("@/features/offers/offers-page").then((module) => ({ default: module.OffersPage })));
 const ClickPage = lazy(() => import("@/features/clicks/click-page").then((module) => ({ default: module.ClickPage })));
 const ConversionsPage = lazy(() => import("@/features/conversions/conversions-page").then((module) => ({ default: module.ConversionsPage })));
 const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my-conversions-page").then((module) => ({ default: module.MyConversionsPage })));
+const DeliveriesPage = lazy(() => import("@/features/deliveries/deliveries-page").then((module) => ({ default: module.DeliveriesPage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
+const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").then((module) => ({ default: module.PostbacksPage })));
 const RegistrationLinksPage = lazy(() => import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })));
 const SettingsPage = lazy(() => import("@/features/settings/settings-page").then((module) => ({ default: module.SettingsPage })));
 const TeamPage = lazy(() => import("@/features/team/team-page").then((module) => ({ default: module.TeamPage })));
@@ -78,10 +81,13 @@ export const router = createBrowserRouter([
       guarded("/my/offers", <MyOffersPage />),
       guarded("/my/conversions", <MyConversionsPage />),
       guarded("/link-builder", <LinkBuilderPage />),
+      guarded("/postbacks", <PostbacksPage />),
       guarded("/clicks", <ClickPage />),
       guarded("/clicks/:clickId", <ClickPage />, "/clicks"),
+      guarded("/deliveries", <DeliveriesPage />),
       guarded("/users", <UsersPage />),
       guarded("/advertisers", <AdvertisersPage />),
+      guarded("/monitor", <MonitorPage />),
       guarded("/memberships", <MembershipsPage />),
       guarded("/registration-links", <RegistrationLinksPage />),
       guarded("/team", <TeamPage />),

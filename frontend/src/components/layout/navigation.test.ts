@@ -5,13 +5,13 @@ const paths = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role)
 
 describe("sidebar per role", () => {
   it("gives owners and platform admins users, advertisers and the audit log", () => {
-    const expected = ["nav.dashboard", "nav.clicks", "nav.users", "nav.advertisers", "nav.audit", "nav.account"];
+    const expected = ["nav.dashboard", "nav.clicks", "nav.deliveries", "nav.users", "nav.advertisers", "nav.monitor", "nav.audit", "nav.account"];
     expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
   });
 
-  it("gives support read access to users and the audit log", () => {
-    expect(paths("support")).toEqual(["nav.dashboard", "nav.clicks", "nav.users", "nav.audit", "nav.account"]);
+  it("gives support read access to users, deliveries and the audit log, but not the monitor", () => {
+    expect(paths("support")).toEqual(["nav.dashboard", "nav.clicks", "nav.deliveries", "nav.users", "nav.audit", "nav.account"]);
   });
 
   it("gives advertisers their workspace", () => {
@@ -20,6 +20,7 @@ describe("sidebar per role", () => {
       "nav.offers",
       "nav.conversions",
       "nav.clicks",
+      "nav.deliveries",
       "nav.affiliates",
       "nav.registrationLinks",
       "nav.team",
@@ -34,8 +35,18 @@ describe("sidebar per role", () => {
     expect(navigationFor("advertiser").map((item) => item.to).slice(1, 3)).toEqual(["/offers", "/conversions"]);
   });
 
-  it("gives affiliates their offers, conversions, the link builder and their advertisers", () => {
-    expect(paths("affiliate")).toEqual(["nav.dashboard", "nav.offers", "nav.conversions", "nav.linkBuilder", "nav.clicks", "nav.myAdvertisers", "nav.account"]);
+  it("gives affiliates their offers, conversions, the link builder, postbacks and their advertisers", () => {
+    expect(paths("affiliate")).toEqual([
+      "nav.dashboard",
+      "nav.offers",
+      "nav.conversions",
+      "nav.linkBuilder",
+      "nav.postbacks",
+      "nav.clicks",
+      "nav.deliveries",
+      "nav.myAdvertisers",
+      "nav.account",
+    ]);
     expect(navigationFor("affiliate").map((item) => item.to).slice(1, 4)).toEqual(["/my/offers", "/my/conversions", "/link-builder"]);
   });
 
@@ -48,6 +59,9 @@ describe("sidebar per role", () => {
     expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/clicks").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/postbacks")).toEqual(["affiliate"]);
+    expect(rolesFor("/deliveries").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/monitor").sort()).toEqual(["owner", "platform_admin"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ActivityIcon,
   BadgePercentIcon,
   BuildingIcon,
   FileClockIcon,
@@ -9,10 +10,12 @@ import {
   LinkIcon,
   MousePointerClickIcon,
   ReceiptTextIcon,
+  SendIcon,
   SettingsIcon,
   UserCircleIcon,
   UsersIcon,
   UsersRoundIcon,
+  WebhookIcon,
   type LucideIcon,
 } from "lucide-react";
 import type { Role } from "@/api/types";
@@ -32,9 +35,12 @@ const ENTRIES: NavEntry[] = [
   { to: "/my/offers", icon: BadgePercentIcon, labels: each(["affiliate"], "nav.offers") },
   { to: "/my/conversions", icon: ReceiptTextIcon, labels: each(["affiliate"], "nav.conversions") },
   { to: "/link-builder", icon: LinkIcon, labels: each(["affiliate"], "nav.linkBuilder") },
+  { to: "/postbacks", icon: WebhookIcon, labels: each(["affiliate"], "nav.postbacks") },
   { to: "/clicks", icon: MousePointerClickIcon, labels: each(["owner", "platform_admin", "support", "advertiser", "affiliate"], "nav.clicks") },
+  { to: "/deliveries", icon: SendIcon, labels: each(["owner", "platform_admin", "support", "advertiser", "affiliate"], "nav.deliveries") },
   { to: "/users", icon: UsersIcon, labels: each(["owner", "platform_admin", "support"], "nav.users") },
   { to: "/advertisers", icon: BuildingIcon, labels: each(["owner", "platform_admin"], "nav.advertisers") },
+  { to: "/monitor", icon: ActivityIcon, labels: each(["owner", "platform_admin"], "nav.monitor") },
   { to: "/memberships", icon: HandshakeIcon, labels: { advertiser: "nav.affiliates", affiliate: "nav.myAdvertisers" } },
   { to: "/registration-links", icon: Link2Icon, labels: each(["advertiser"], "nav.registrationLinks") },
   { to: "/team", icon: UsersRoundIcon, labels: each(["advertiser"], "nav.team") },

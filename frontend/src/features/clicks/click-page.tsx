@@ -6,6 +6,7 @@ import { ApiError } from "@/api/api-error";
 import type { ClickDetail, ClickQuality } from "@/api/types";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
+import { Facts } from "@/components/facts";
 import { PageHeader } from "@/components/page-header";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -84,19 +85,6 @@ function ClickDetails({ clickId }: { clickId: string }) {
       <VisitorCard click={data} />
       <ConversionsCard click={data} />
     </div>
-  );
-}
-
-function Facts({ rows }: { rows: [string, ReactNode][] }) {
-  return (
-    <dl className="grid grid-cols-[minmax(7rem,auto)_1fr] gap-x-4 gap-y-2 text-sm">
-      {rows.map(([label, value]) => (
-        <div key={label} className="contents">
-          <dt className="text-muted-foreground">{label}</dt>
-          <dd className="min-w-0 break-words">{value}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 

@@ -7,7 +7,8 @@ import type { OfferCreate } from "@/api/types";
 import { FormError } from "@/components/form-error";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { Section } from "@/components/section-card";
+import { Card, CardFooter } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
@@ -36,18 +37,6 @@ type OfferFormProps = {
   error: unknown;
   submitLabel: ReactNode;
 };
-
-function Section({ title, description, children }: { title: ReactNode; description?: ReactNode; children: ReactNode }) {
-  return (
-    <Card>
-      <CardHeader>
-        <CardTitle>{title}</CardTitle>
-        {description ? <CardDescription>{description}</CardDescription> : null}
-      </CardHeader>
-      <CardContent className="space-y-4">{children}</CardContent>
-    </Card>
-  );
-}
 
 /** The advertiser's offer: the create and edit pages share it. */
 export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLabel }: OfferFormProps) {

@@ -1,5 +1,7 @@
 /** Postback IP whitelist entries: IPv4 or IPv6 networks in CIDR notation. */
 
+import { parseWhitelist } from "@/features/settings/whitelist-lines";
+
 function isIPv4(address: string): boolean {
   const parts = address.split(".");
   return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255 && String(Number(part)) === part);
@@ -35,9 +37,6 @@ export function isCidr(value: string): boolean {
 
 /** Splits the editor's text into entries: one per line, blank lines ignored. */
 export function parseCidrLines(text: string): { ips: string[]; invalid: string[] } {
-  const ips = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0);
-  return { ips, invalid: ips.filter((line) => !isCidr(line)) };
+  const { entries, invalid } = parseWhitelist(text, isCidr);
+  return { ips: entries, invalid };
 }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { operationFiltersFromParams, withFilter } from "@/features/operations/operation-filters";
+
+describe("operationFiltersFromParams", () => {
+  it("reads every filter the lists know", () => {
+    const params = new URLSearchParams("status=failed&event=sale&type=postback&advertiser_id=adv_42");
+    expect(operationFiltersFromParams(params)).toEqual({ status: "failed", event: "sale", type: "postback", advertiser_id: "adv_42" });
+  });
+
+  it("has no filters for a bare URL", () => {
+    expect(operationFiltersFromParams(new URLSearchParams())).toEqual({});
+  });
+
+  it("leaves out values the API would refuse", () => {
+    const params = new URLSearchParams(`status=done&event=refund&type=finance&advertiser_id=${"a".repeat(41)}`);
+    expect(operationFiltersFromParams(params)).toEqual({});
+  });
+
+  it("ignores a blank advertiser and trims one with spaces around it", () => {
+    expect(operationFiltersFromParams(new URLSearchParams("advertiser_id=%20%20"))).toEqual({});
+    expect(operationFiltersFromParams(new URLSearchParams("advertiser_id=%20adv_1%20"))).toEqual({ advertiser_id: "adv_1" });
+  });
+
+  it("ignores parameters that are not filters", () => {
+    expect(operationFiltersFromParams(new URLSearchParams("cursor=abc&status=retrying"))).toEqual({ status: "retrying" });
+  });
+});
+
+describe("withFilter", () => {
+  it("sets a filter and keeps the others", () => {
+    const next = withFilter(new URLSearchParams("status=failed"), "event", "lead");
+    expect(next.toString()).toBe("status=failed&event=lead");
+  });
+
+  it("removes a filter set to nothing", () => {
+    expect(withFilter(new URLSearchParams("status=failed&event=lead"), "event", undefined).toString()).toBe("status=failed");
+    expect(withFilter(new URLSearchParams("type=stats"), "type", "").toString()).toBe("");
+  });
+
+  it("does not change the params it was given", () => {
+    const params = new URLSearchParams("status=failed");
+    withFilter(params, "status", "success");
+    expect(params.toString()).toBe("status=failed");
+  });
+});

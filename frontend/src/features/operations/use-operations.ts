@@ -1,0 +1,84 @@
+import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { unwrap } from "@/api/api-error";
+import { api } from "@/api/client";
+import { queryClient } from "@/api/query-client";
+import type { Operation, OperationList } from "@/api/types";
+import type { OperationFilters } from "@/features/operations/operation-filters";
+
+const PAGE_SIZE = 50;
+/** Deliveries move on by themselves (retries, replays): lists and open details follow this often. */
+export const OPERATIONS_REFRESH_MS = 10_000;
+
+/**
+ * Where a list of operations comes from: the delivery log (each role its own slice, postbacks only)
+ * or the monitor (every operation, owner and platform admin). Both answer the same shapes.
+ */
+export type OperationSource = {
+  name: "deliveries" | "monitor";
+  list: (filters: OperationFilters, cursor: string | null) => Promise<OperationList>;
+  get: (opId: string) => Promise<Operation>;
+  replay: (opId: string) => Promise<Operation>;
+};
+
+export const deliverySource: OperationSource = {
+  name: "deliveries",
+  list: ({ status, event, advertiser_id }, cursor) =>
+    unwrap(api.GET("/api/deliveries", { params: { query: { status, event, advertiser_id, cursor, limit: PAGE_SIZE } } })),
+  get: (opId) => unwrap(api.GET("/api/deliveries/{op_id}", { params: { path: { op_id: opId } } })),
+  replay: (opId) => unwrap(api.POST("/api/deliveries/{op_id}/replay", { params: { path: { op_id: opId } } })),
+};
+
+export const monitorSource: OperationSource = {
+  name: "monitor",
+  list: ({ type, status, advertiser_id }, cursor) =>
+    unwrap(api.GET("/api/monitor/operations", { params: { query: { type, status, advertiser_id, cursor, limit: PAGE_SIZE } } })),
+  get: (opId) => unwrap(api.GET("/api/monitor/operations/{op_id}", { params: { path: { op_id: opId } } })),
+  replay: (opId) => unwrap(api.POST("/api/monitor/operations/{op_id}/replay", { params: { path: { op_id: opId } } })),
+};
+
+export const operationKeys = {
+  all: ["operations"] as const,
+  /** `scope`: what else the server narrows the list by, e.g. an affiliate's current advertiser. */
+  list: (source: OperationSource, scope: string | null, filters: OperationFilters) => ["operations", source.name, "list", scope, filters] as const,
+  detail: (source: OperationSource, opId: string) => ["operations", source.name, "detail", opId] as const,
+};
+
+/** Still being worked on: the next attempt may change it. */
+const isOpen = (operation: Operation | undefined) => operation?.status === "pending" || operation?.status === "retrying";
+
+type ListOptions = { scope?: string | null; enabled?: boolean };
+
+/** Newest first, a page at a time: `fetchNextPage` follows the server's cursor; every loaded page is refreshed. */
+export function useOperationList(source: OperationSource, filters: OperationFilters, { scope = null, enabled = true }: ListOptions = {}) {
+  return useInfiniteQuery({
+    queryKey: operationKeys.list(source, scope, filters),
+    queryFn: ({ pageParam }) => source.list(filters, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.cursor ?? undefined,
+    enabled,
+    refetchInterval: OPERATIONS_REFRESH_MS,
+  });
+}
+
+/** One operation with every attempt; the list's copy shows while the fresh one loads, and an open one is followed. */
+export function useOperation(source: OperationSource, listed: Operation | null) {
+  const opId = listed?.op_id ?? "";
+  return useQuery({
+    queryKey: operationKeys.detail(source, opId),
+    queryFn: () => source.get(opId),
+    enabled: opId !== "",
+    placeholderData: listed ?? undefined,
+    refetchInterval: (query) => (isOpen(query.state.data) ? OPERATIONS_REFRESH_MS : false),
+  });
+}
+
+/** Sends an operation again with fresh retries; every list shows its new state afterwards. */
+export function useReplayOperation(source: OperationSource) {
+  return useMutation({
+    mutationFn: source.replay,
+    onSuccess: (operation) => {
+      queryClient.setQueryData(operationKeys.detail(source, operation.op_id), operation);
+      void queryClient.invalidateQueries({ queryKey: operationKeys.all });
+    },
+  });
+}

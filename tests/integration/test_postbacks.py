@@ -542,3 +542,33 @@ def test_signed_json_delivery_verifies_with_the_affiliates_secret(setup: Setup, 
     assert payload["type"] == "conversion.sale"
     assert (payload["data"]["sub1"], payload["data"]["payout"]) == ("abc", "12.50")
     assert request.headers["webhook-id"] == payload["data"]["event_id"]
+
+
+def test_a_sender_that_stops_during_the_last_attempt_still_ends_in_the_dlq(setup: Setup) -> None:
+    with running_receiver(always_fail=True) as receiver:
+        setup.configure(receiver.url("/pb"), ["sale"])
+        setup.convert(setup.click(), "sale", "S-1")
+        setup.orchestrate()
+        driver = Driver(setup)
+        (op,) = setup.postback_ops()
+        while op.attempts < MAX_ATTEMPTS - 1:
+            driver.round()
+            (op,) = setup.postback_ops()
+            assert op.next_attempt_at is not None
+            setup.clock.at = op.next_attempt_at + timedelta(seconds=1)
+        # The last attempt is claimed by a sender that then dies (no outcome is ever written)
+        (message,) = driver.receive()
+        assert setup.operations.claim(
+            op, setup.clock.at, setup.clock.at + timedelta(seconds=120), message["MessageId"]
+        )
+        assert driver.invoke([message]) == {message["MessageId"]}  # the lease holds it back
+        setup.clock.at += timedelta(seconds=121)
+        assert driver.invoke([message]) == set()
+        (op,) = setup.postback_ops()
+        assert len(receiver.requests) == MAX_ATTEMPTS - 1
+    assert (op.status, op.attempts, op.history[-1].error_class) == (
+        OperationStatus.FAILED,
+        6,
+        "worker_stopped",
+    )
+    assert dlq_bodies(setup.stack) == [{"op_id": op.op_id, "reason": "out of attempts"}]

@@ -247,6 +247,8 @@ class DeliveryWorker:
             return Outcome(done=False, wait_seconds=_seconds_until(operation.next_attempt_at, now))
         if operation.lease_until and operation.lease_until > now:
             return Outcome(done=False, wait_seconds=_seconds_until(operation.lease_until, now))
+        if operation.attempts >= operation.max_attempts:
+            return self._give_up(operation, now)
         # What the attempt needs is read before it is claimed: a failed read is not an attempt.
         delivery = operation.delivery
         domains = self._advertiser_domains(operation.advertiser_id)
@@ -322,6 +324,21 @@ class DeliveryWorker:
             return DONE
         if next_attempt_at is not None:
             return Outcome(done=False, wait_seconds=_seconds_until(next_attempt_at, at))
+        return DONE
+
+    def _give_up(self, operation: Operation, now: datetime) -> Outcome:
+        """The last attempt was claimed and its worker stopped before writing the outcome (its lease
+        ran out): the delivery is out of attempts all the same."""
+        stopped = Attempt(
+            number=operation.attempts,
+            at=now,
+            ok=False,
+            error_class="worker_stopped",
+            error="the sender stopped during this attempt; its outcome is unknown",
+        )
+        if self._operations.finish_attempt(operation, stopped, OperationStatus.FAILED, None, operation.owner):
+            self._operations.count(OperationType.POSTBACK, now, failed=1)
+            self._dead_letter(operation)
         return DONE
 
     def _dead_letter(self, operation: Operation) -> None:

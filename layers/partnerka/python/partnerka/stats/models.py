@@ -15,6 +15,7 @@ COUNTERS = (
     "leads",
     "sales",
     "rejected",
+    "hold",
 )
 MONEY_PREFIXES = ("revenue_", "payout_")
 
@@ -76,6 +77,7 @@ class StatsRow:
     leads: int = 0
     sales: int = 0
     rejected: int = 0
+    hold: int = 0
     revenue: dict[str, int] = field(default_factory=dict)
     payout: dict[str, int] = field(default_factory=dict)
 

@@ -22,43 +22,54 @@ class RollupStore(Protocol):
     def scan_range(self, advertiser_id: str, first_hour: str, last_hour: str) -> Iterator[StoredRollup]: ...
 
 
+def apply_once(client: Any, table: str, updates: list[dict[str, Any]], token: str) -> bool:
+    """Updates in one transaction, together with a marker item named by `token`; True when this call
+    applied them, False when `token` was applied before.
+
+    Atomicity matters: if some rows were added and others not, the stream's retry would add the
+    first ones twice. The marker (PK `BATCH#<token>`, kept two days) makes a redelivered batch a
+    no-op: its insert-once condition cancels the whole transaction, which means "already applied".
+    """
+    if len(updates) > MAX_KEYS_PER_TRANSACTION:
+        raise ValueError(f"at most {MAX_KEYS_PER_TRANSACTION} rows per transaction")
+    marker = {
+        "Put": {
+            "TableName": table,
+            "Item": {
+                "pk": {"S": f"BATCH#{token}"},
+                "sk": {"S": "BATCH"},
+                "expires_at": {"N": str(int(time.time()) + MARKER_TTL_SECONDS)},
+            },
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+    try:
+        client.transact_write_items(
+            TransactItems=[marker, *({"Update": update} for update in updates)], ClientRequestToken=token
+        )
+    except client.exceptions.TransactionCanceledException as error:
+        reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+        if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            return False
+        raise
+    return True
+
+
 class StatsRepository:
     def __init__(self, table: str, client: Any = None) -> None:
         self._table = table
         self._client = client
 
     def apply(self, increments: dict[RollupKey, Increments], token: str) -> bool:
-        """All increments in one transaction, together with a marker item named by `token`.
-
-        Atomicity matters: if some rows were added and others not, the stream's retry would add the
-        first ones twice. The marker (PK `BATCH#<token>`, kept two days) makes a redelivered batch a
-        no-op: its insert-once condition cancels the whole transaction, which means "already applied".
-        """
+        """All increments in one transaction (see `apply_once`)."""
         if not increments:
             return True
-        if len(increments) > MAX_KEYS_PER_TRANSACTION:
-            raise ValueError(f"at most {MAX_KEYS_PER_TRANSACTION} rollup rows per transaction")
-        marker = {
-            "Put": {
-                "TableName": self._table,
-                "Item": {
-                    "pk": {"S": f"BATCH#{token}"},
-                    "sk": {"S": "BATCH"},
-                    "expires_at": {"N": str(int(time.time()) + MARKER_TTL_SECONDS)},
-                },
-                "ConditionExpression": "attribute_not_exists(pk)",
-            }
-        }
-        items = [{"Update": self._update(key, values)} for key, values in increments.items()]
-        client = self._client or dynamo.client()
-        try:
-            client.transact_write_items(TransactItems=[marker, *items], ClientRequestToken=token)
-        except client.exceptions.TransactionCanceledException as error:
-            reasons = getattr(error, "response", {}).get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                return False
-            raise
-        return True
+        return apply_once(
+            self._client or dynamo.client(),
+            self._table,
+            [self._update(key, values) for key, values in increments.items()],
+            token,
+        )
 
     def _update(self, key: RollupKey, values: Increments) -> dict[str, Any]:
         names: dict[str, str] = {}

@@ -1,0 +1,133 @@
+"""The statistics cubes in the Stats table (see stats.cube for their key shape)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from partnerka.common import dynamo
+from partnerka.stats.cube import CubeKey
+from partnerka.stats.models import Increments
+from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION, apply_once
+
+
+@dataclass(frozen=True, slots=True)
+class CubeItem:
+    day: str
+    value: str
+    values: dict[str, int]  # `clicks`, `clicks@05`, `revenue_USD`, …
+
+
+class CubeStore(Protocol):
+    def apply(self, increments: dict[CubeKey, Increments], token: str) -> bool: ...
+
+    def days(
+        self,
+        advertiser_id: str,
+        dimension: str,
+        first_day: str,
+        last_day: str,
+        attributes: Sequence[str] = (),
+    ) -> Iterator[CubeItem]:
+        """Every value's item of the days in [first_day, last_day]; only `attributes` when named."""
+        ...
+
+    def exact(self, advertiser_id: str, dimension: str, value: str, days: Iterable[str]) -> list[CubeItem]:
+        """One value's items of the named days (the days without traffic have none)."""
+        ...
+
+
+def _values(item: dict[str, Any]) -> dict[str, int]:
+    return {name: int(value) for name, value in item.items() if name not in ("pk", "sk", "day", "value")}
+
+
+class CubeRepository:
+    def __init__(self, table: str, client: Any = None) -> None:
+        self._table = table
+        self._client = client
+
+    def _c(self) -> Any:
+        return self._client or dynamo.client()
+
+    def apply(self, increments: dict[CubeKey, Increments], token: str) -> bool:
+        """At most MAX_KEYS_PER_TRANSACTION items, applied once per `token` (see `apply_once`)."""
+        updates = [
+            self._update(key, values) for key, values in sorted(increments.items()) if any(values.values())
+        ]
+        if not updates:
+            return True
+        if len(updates) > MAX_KEYS_PER_TRANSACTION:
+            raise ValueError(f"at most {MAX_KEYS_PER_TRANSACTION} cube items per transaction")
+        return apply_once(self._c(), self._table, updates, token)
+
+    def _update(self, key: CubeKey, values: Increments) -> dict[str, Any]:
+        names = {"#day": "day", "#value": "value"}
+        vals: dict[str, Any] = {":day": {"S": key.day}, ":value": {"S": key.value}}
+        adds = []
+        for index, (attribute, amount) in enumerate(sorted(values.items())):
+            if amount:
+                names[f"#a{index}"] = attribute
+                vals[f":a{index}"] = {"N": str(amount)}
+                adds.append(f"#a{index} :a{index}")
+        return {
+            "TableName": self._table,
+            "Key": {"pk": {"S": key.pk}, "sk": {"S": key.sk}},
+            "UpdateExpression": f"SET #day = :day, #value = :value ADD {', '.join(adds)}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": vals,
+        }
+
+    def days(
+        self,
+        advertiser_id: str,
+        dimension: str,
+        first_day: str,
+        last_day: str,
+        attributes: Sequence[str] = (),
+    ) -> Iterator[CubeItem]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": CubeKey(advertiser_id, dimension, "", "").pk},
+                ":lo": {"S": f"{first_day}#"},
+                ":hi": {"S": f"{last_day}#\uffff"},
+            },
+        }
+        if attributes:
+            wanted = ["day", "value", *attributes]
+            request["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(wanted)))
+            request["ExpressionAttributeNames"] = {f"#p{i}": name for i, name in enumerate(wanted)}
+        while True:
+            page = self._c().query(**request)
+            for raw in page.get("Items", []):
+                item = dynamo.decode(raw)
+                yield CubeItem(item["day"], item["value"], _values(item))
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def exact(self, advertiser_id: str, dimension: str, value: str, days: Iterable[str]) -> list[CubeItem]:
+        keys = [CubeKey(advertiser_id, dimension, day, value) for day in sorted(set(days))]
+        found: list[CubeItem] = []
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [{"pk": {"S": k.pk}, "sk": {"S": k.sk}} for k in keys[start : start + 100]]
+                }
+            }
+            while request:
+                response = self._c().batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    item = dynamo.decode(raw)
+                    found.append(CubeItem(item["day"], item["value"], _values(item)))
+                request = response.get("UnprocessedKeys") or {}
+        return sorted(found, key=lambda item: item.day)
+
+
+def read_in_parallel[T](jobs: Sequence[Callable[[], T]]) -> list[T]:
+    """Run independent reads at once (a dashboard's cubes are separate partitions)."""
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(jobs)))) as pool:
+        return list(pool.map(lambda job: job(), jobs))

@@ -5,11 +5,12 @@ moto has no lock between the two, so under concurrent requests two conditional w
 where DynamoDB lets one through. Every write of the backend runs under one lock here, so tests of
 concurrency (caps, postback claims) measure our code and not the emulator's race.
 
-Transactions' backups: moto 5 backs up a table before a TransactWriteItems call so it can roll back, but it deep-copies the
-whole table once per item of the transaction: a 100-item transaction on a table of 10,000 items copies
-a million items. The orchestrator writes every rollup chunk as a 100-item transaction, so statistics
-slowed to a crawl as the emulated tables filled. The fix makes the copies within one call share the
-first: the backup is the same table state either way, as nothing is written before the copies end.
+Transactions' backups: moto backs up every table a TransactWriteItems call touches, to roll back on
+failure, by deep-copying it whole for each item of the call; a 100-item rollup transaction on a table
+of 10,000 items copied a million items, so statistics slowed to a crawl as the emulated tables
+filled. Here a table without a stream is not copied at all: the items the transaction names are
+saved before it runs and put back if it fails. A table with a stream (whose records a rollback must
+take back too) is still copied, once per call instead of once per item.
 
     python -m partnerka_local.moto_fixes -H 127.0.0.1 -p 5000   # moto's server, fixed
 """
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.exceptions import MockValidationException
 from moto.dynamodb.models.table import Table
 
 _state = threading.local()
@@ -35,6 +37,8 @@ class _CopyOncePerTransaction:
         backups: dict[int, Any] | None = getattr(_state, "backups", None)
         if backups is None or not isinstance(value, Table):
             return copy.deepcopy(value, memo)
+        if value.stream_shard is None:
+            return value  # "restored" by assigning itself; its items are saved by `_saved_items`
         if id(value) not in backups:
             backups[id(value)] = copy.deepcopy(value, memo)
         return backups[id(value)]
@@ -55,6 +59,34 @@ def _serialised(original: Callable[..., Any]) -> Callable[..., Any]:
     return write
 
 
+def _saved_items(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[str, Any, Any]]:
+    """(table, key, attributes or None) of every item the transaction names in a table without a
+    stream, as they are before it runs."""
+    saved: list[tuple[str, Any, Any]] = []
+    for entry in transact_items:
+        for kind, operation in entry.items():
+            table = backend.tables.get(operation.get("TableName", ""))
+            if table is None or table.stream_shard is not None:
+                continue
+            if kind == "Put":
+                attrs = operation["Item"]
+                key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = attrs[table.range_key_attr]
+            else:
+                key = operation.get("Key")
+            if not key:
+                continue
+            try:
+                current = backend.get_item(table.name, key)
+            except MockValidationException:  # a malformed key: moto's own call refuses it
+                continue
+            saved.append(
+                (table.name, key, copy.deepcopy(current.to_json()["Attributes"]) if current else None)
+            )
+    return saved
+
+
 def apply() -> None:
     """Idempotent: patch the backend class once per process."""
     backend = dynamodb_models.DynamoDBBackend
@@ -63,9 +95,18 @@ def apply() -> None:
     original: Callable[..., None] = backend.transact_write_items
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = _saved_items(self, transact_items)
         _state.backups = {}
         try:
             original(self, transact_items)
+        except Exception:
+            for table_name, key, attributes in reversed(saved):
+                if attributes is None:
+                    if self.get_item(table_name, key) is not None:
+                        self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, attributes)
+            raise
         finally:
             _state.backups = None
 

@@ -8,7 +8,7 @@ are not UTC days), are read hour by hour.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -64,17 +64,19 @@ def answerable(query: ReportQuery) -> bool:
     return dimension in DIMENSIONS and query.group_by in (*TIME_GROUPS, NO_GROUP, dimension)
 
 
-def _figures(values: dict[str, int], suffix: str = "") -> dict[str, int]:
-    """The day's figures (no suffix) or one hour's (`@05`), under their plain names."""
-    picked: dict[str, int] = {}
+def _by_hour(values: dict[str, int]) -> dict[str, dict[str, int]]:
+    """An item's figures split once: "" → the day's, "@05" → hour 05's, under their plain names."""
+    split: dict[str, dict[str, int]] = {}
     for name, amount in values.items():
         base, at, hour = name.partition("@")
-        if at + hour == suffix and (base in COUNTERS or base.startswith(MONEY_PREFIXES)):
-            picked[base] = amount
-    return picked
+        if base in COUNTERS or base.startswith(MONEY_PREFIXES):
+            split.setdefault(at + hour, {})[base] = amount
+    return split
 
 
-def cube_report(store: CubeStore, query: ReportQuery) -> Report:
+def cube_report(store: CubeStore, query: ReportQuery, money: Sequence[str] | None = None) -> Report:
+    """`money`: the money attributes to read (`revenue_USD`, …) when the caller knows them (from a
+    total it read already); otherwise they are found in the total cube."""
     if not answerable(query):
         raise ValueError("this report combines dimensions: the cubes do not hold it")
     hours = query.utc_hours()
@@ -87,22 +89,28 @@ def cube_report(store: CubeStore, query: ReportQuery) -> Report:
         dimension = query.group_by
     per_hour = query.group_by in TIME_GROUPS
     items = _read(
-        store, query.advertiser_id, dimension, value if query.filter else None, by_day, whole, per_hour
+        store, query.advertiser_id, dimension, value if query.filter else None, by_day, whole, per_hour, money
     )
     report = Report(rows={}, totals=StatsRow(key="total"))
     for item in items:
-        suffixes = by_day.get(item.day, set())
+        split = _by_hour(item.values)
         if item.day in whole and not per_hour:
-            parts: Iterable[tuple[str, dict[str, int]]] = [("", _figures(item.values))]
+            parts = [("", split.get("", {}))]
         else:
-            parts = ((s, _figures(item.values, s)) for s in sorted(suffixes))
+            parts = [(s, split[s]) for s in sorted(by_day.get(item.day, set())) if s in split]
         for suffix, figures in parts:
-            if not figures:
-                continue
-            key = _group_key(query, item, suffix)
-            report.rows.setdefault(key, StatsRow(key=key)).add(figures)
-            report.totals.add(figures)
+            if figures:
+                key = _group_key(query, item, suffix)
+                report.rows.setdefault(key, StatsRow(key=key)).add(figures)
+                report.totals.add(figures)
     return report
+
+
+def money_attributes(report: Report) -> list[str]:
+    """The money attributes a report's totals hold, for the next report over the same range."""
+    return sorted(
+        [f"revenue_{c}" for c in report.totals.revenue] + [f"payout_{c}" for c in report.totals.payout]
+    )
 
 
 def _group_key(query: ReportQuery, item: CubeItem, suffix: str) -> str:
@@ -122,6 +130,7 @@ def _read(
     by_day: dict[str, set[str]],
     whole: set[str],
     per_hour: bool,
+    money: Sequence[str] | None,
 ) -> list[CubeItem]:
     """One value: its items of every day (BatchGetItem). Every value: the whole days' day figures in
     one range read, the edge days in full."""
@@ -131,7 +140,9 @@ def _read(
     jobs: list[Callable[[], list[CubeItem]]] = []
     middle = [d for d in days if d in whole and not per_hour]
     if middle:
-        day_figures = _day_attribute_names(store, advertiser_id, middle)
+        day_figures = (
+            [*COUNTERS, *money] if money is not None else _day_attribute_names(store, advertiser_id, middle)
+        )
         jobs.append(lambda: list(store.days(advertiser_id, dimension, middle[0], middle[-1], day_figures)))
     for day in days:
         if day not in middle:

@@ -1,0 +1,27 @@
+"""Runs the statistics benchmark in its own interpreter, shows its figures, and checks what they rest
+on: cube writes per click at 1,000-record batches and items read by the 30-day dashboard (counts,
+never timings), and that the dashboard's reports add up to the seeded traffic."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bench.runner import run_benchmark
+
+pytestmark = pytest.mark.bench
+
+
+def test_cube_writes_per_click_and_the_30_day_dashboard(capsys: pytest.CaptureFixture[str]) -> None:
+    figures = run_benchmark("tests.bench.stats_bench", capsys)
+    small, large = figures["writes"]
+    assert large["cube_items_per_click"] < 0.5
+    assert large["cube_items_per_click"] < small["cube_items_per_click"]
+    seeded = figures["seeded"]
+    for zone in ("UTC", "Europe/Moscow"):
+        reports = [r for r in figures["reads"] if r["zone"] == zone]
+        assert sum(r["items_read"] for r in reports) < 5000
+        assert {r["report"]: r["rows"] for r in reports} == {"day": 30, "offer": 50, "country": 40}
+        # Every report adds up to the same totals
+        assert len({(r["clicks"], r["sales"]) for r in reports}) == 1
+    utc = next(r for r in figures["reads"] if r["zone"] == "UTC")
+    assert (utc["clicks"], utc["sales"]) == (seeded["clicks"], seeded["conversions"])

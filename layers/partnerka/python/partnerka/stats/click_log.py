@@ -1,0 +1,158 @@
+"""The click log: every click of a stream batch, kept compactly for the reports the cubes cannot answer
+(two dimensions at once, an affiliate's own breakdowns, sub-ids, one click) and for the click log.
+
+Key shape: Stats table, PK `LOG#<advertiser>#<yyyy-mm-dd>` (UTC day), SK `<affiliate>#<hour>#<chunk>`;
+one item per (advertiser, day, affiliate) a stream batch touches, holding its clicks as gzipped JSON
+lines. A day of one advertiser is one partition; one affiliate's clicks of a day are one key prefix.
+The chunk name comes from the batch's own token, so writing a redelivered batch again puts the same
+items (no double counting, no marker needed). Items expire with the clicks' attribution window.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from partnerka.common import dynamo
+from partnerka.common.clock import iso_millis, parse_iso
+
+MAX_CHUNK_BYTES = 300_000  # a compressed chunk stays well under DynamoDB's 400 KB per item
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedClick:
+    click_id: str
+    at: datetime
+    advertiser_id: str
+    offer: str
+    affiliate: str
+    country: str
+    device: str
+    os: str
+    browser: str
+    reason: str = ""  # refused by a check: counts as blocked
+    flags: frozenset[str] = frozenset()  # unique, bots, flood, datacenter
+    subs: dict[str, str] = field(default_factory=dict)
+
+    def value(self, dimension: str) -> str:
+        return (
+            str(getattr(self, dimension)) if not dimension.startswith("sub") else self.subs.get(dimension, "")
+        )
+
+    def increments(self) -> dict[str, int]:
+        if self.reason:
+            return {"blocked": 1}
+        return {"clicks": 1, **dict.fromkeys(sorted(self.flags), 1)}
+
+    def as_line(self) -> list[Any]:
+        return [
+            self.click_id,
+            iso_millis(self.at),
+            self.offer,
+            self.country,
+            self.device,
+            self.os,
+            self.browser,
+            self.reason,
+            sorted(self.flags),
+            self.subs,
+        ]
+
+    @classmethod
+    def from_line(cls, advertiser_id: str, affiliate: str, line: list[Any]) -> LoggedClick:
+        click_id, at, offer, country, device, os, browser, reason, flags, subs = line
+        return cls(
+            click_id,
+            parse_iso(at),
+            advertiser_id,
+            offer,
+            affiliate,
+            country,
+            device,
+            os,
+            browser,
+            reason,
+            frozenset(flags),
+            subs,
+        )
+
+
+class ClickLogStore(Protocol):
+    def write(self, clicks: Iterable[LoggedClick], token: str, expires_at: int) -> int:
+        """Store the clicks in chunks named by `token`; the number of items written."""
+        ...
+
+    def read(self, advertiser_id: str, day: str, affiliate: str | None = None) -> Iterator[LoggedClick]: ...
+
+
+def _chunks(clicks: list[LoggedClick]) -> Iterator[bytes]:
+    lines: list[str] = []
+    size = 0
+    for click in clicks:
+        line = json.dumps(click.as_line(), separators=(",", ":"), ensure_ascii=False)
+        if lines and size + len(line) > MAX_CHUNK_BYTES * 4:  # JSON lines compress about 4:1 at worst
+            yield gzip.compress("\n".join(lines).encode())
+            lines, size = [], 0
+        lines.append(line)
+        size += len(line) + 1
+    if lines:
+        yield gzip.compress("\n".join(lines).encode())
+
+
+class ClickLogRepository:
+    def __init__(self, table: str, client: Any = None) -> None:
+        self._table = table
+        self._client = client
+
+    def _c(self) -> Any:
+        return self._client or dynamo.client()
+
+    def write(self, clicks: Iterable[LoggedClick], token: str, expires_at: int) -> int:
+        groups: dict[tuple[str, str, str, str], list[LoggedClick]] = {}
+        for click in clicks:
+            hour = f"{click.at:%Y-%m-%dT%H}"
+            groups.setdefault((click.advertiser_id, hour[:10], click.affiliate, hour), []).append(click)
+        requests = []
+        for (advertiser, day, affiliate, hour), grouped in sorted(groups.items()):
+            for n, blob in enumerate(_chunks(grouped)):
+                requests.append(
+                    {
+                        "PutRequest": {
+                            "Item": {
+                                "pk": {"S": f"LOG#{advertiser}#{day}"},
+                                "sk": {"S": f"{affiliate}#{hour}#{token}#{n}"},
+                                "clicks": {"N": str(len(grouped))},
+                                "data": {"B": blob},
+                                "expires_at": {"N": str(expires_at)},
+                            }
+                        }
+                    }
+                )
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self._table: requests[start : start + 25]}
+            while pending:
+                pending = self._c().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+        return len(requests)
+
+    def read(self, advertiser_id: str, day: str, affiliate: str | None = None) -> Iterator[LoggedClick]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"LOG#{advertiser_id}#{day}"}},
+        }
+        if affiliate is not None:
+            request["KeyConditionExpression"] += " AND begins_with(sk, :aff)"
+            request["ExpressionAttributeValues"][":aff"] = {"S": f"{affiliate}#"}
+        while True:
+            page = self._c().query(**request)
+            for raw in page.get("Items", []):
+                owner = raw["sk"]["S"].split("#", 1)[0]
+                for line in gzip.decompress(raw["data"]["B"]).decode().splitlines():
+                    yield LoggedClick.from_line(advertiser_id, owner, json.loads(line))
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,8 +1,8 @@
 """Statistics benchmark: what the cubes cost to keep, and what the 30-day dashboard costs to read.
 
-1. Cube items written per click, on the orchestrator benchmark's skewed traffic (Zipf over offers,
-   affiliates, countries and visitors), aggregated per stream batch of 100 and of 1,000 records
-   and written with the cube repository against a moto server.
+1. Items written per click, on the orchestrator benchmark's skewed traffic (Zipf over offers,
+   affiliates, countries and visitors): per stream batch of 100 and of 1,000 records, the cubes
+   (aggregated, in once-only transactions) and the click log, against a moto server.
 2. One advertiser with BENCH_STATS_CLICKS clicks (default 1,000,000) and a fiftieth as many
    conversions over 30 days, spread by Zipf over 50 offers, 500 affiliates and 40 countries. The
    events go through the same rollup code (`cube_increments`, aggregated, applied in transactions
@@ -99,7 +99,9 @@ def write_batches(store: Any, batches: list[dict[Any, dict[str, int]]]) -> None:
 
 
 def writes_per_click(table: str, batch_size: int) -> dict[str, Any]:
-    """The orchestrator benchmark's traffic, one aggregation and one write per batch."""
+    """The orchestrator benchmark's traffic: per batch, one aggregation written to the cubes, and the
+    batch's clicks to the click log."""
+    from partnerka.stats.click_log import ClickLogRepository, LoggedClick
     from partnerka.stats.cube import cube_increments, merge_into
     from partnerka.stats.cube_store import CubeRepository
     from tests.bench.orchestrator_bench import traffic
@@ -111,21 +113,42 @@ def writes_per_click(table: str, batch_size: int) -> dict[str, Any]:
         if model.name == "TransactWriteItems":
             for item in params["TransactItems"]:
                 written["cube items" if "Update" in item else "batch markers"] += 1
+        elif model.name == "BatchWriteItem":
+            written["click log items"] += sum(len(r) for r in params["RequestItems"].values())
 
     dynamodb = client()
     dynamodb.meta.events.register("before-parameter-build.dynamodb", count)
     batches = []
+    log = ClickLogRepository(table, dynamodb)
     for first in range(0, len(images), batch_size):
         merged: dict[Any, dict[str, int]] = {}
+        logged = []
         for image in images[first : first + batch_size]:
-            merge_into(merged, cube_increments(facts_of(image), {"clicks": 1}))
+            facts = facts_of(image)
+            merge_into(merged, cube_increments(facts, {"clicks": 1}))
+            logged.append(
+                LoggedClick(
+                    image["click_id"],
+                    facts.at,
+                    facts.advertiser_id,
+                    facts.offer,
+                    facts.affiliate,
+                    facts.country,
+                    facts.device,
+                    facts.os,
+                    facts.browser,
+                )
+            )
         batches.append(merged)
+        log.write(logged, uuid.uuid4().hex, 0)
     write_batches(CubeRepository(table, dynamodb), batches)
     return {
         "batch_size": batch_size,
         "clicks": len(images),
         "cube_items_per_click": written["cube items"] / len(images),
+        "log_items_per_click": written["click log items"] / len(images),
         "markers_per_click": written["batch markers"] / len(images),
+        "writes_per_click": sum(written.values()) / len(images),
     }
 
 
@@ -256,11 +279,12 @@ def main() -> dict[str, Any]:
     finally:
         moto.stop()
 
-    print("statistics benchmark: cube items written per click (orchestrator traffic, moto endpoint)")
+    print("statistics benchmark: items written per click (orchestrator traffic, moto endpoint)")
     for w in writes:
         print(
-            f"  batch {w['batch_size']:>5}: {w['cube_items_per_click']:.3f} cube items per click "
-            f"(+{w['markers_per_click']:.3f} batch markers), {w['clicks']} clicks"
+            f"  batch {w['batch_size']:>5}: {w['cube_items_per_click']:.3f} cube items + "
+            f"{w['log_items_per_click']:.3f} click log items + {w['markers_per_click']:.3f} batch markers "
+            f"= {w['writes_per_click']:.3f} items written per click ({w['clicks']} clicks)"
         )
     print(
         f"30-day dashboard: {seeded['clicks']:,} clicks and {seeded['conversions']:,} conversions over {DAYS} days, "

@@ -209,3 +209,39 @@ def test_every_raw_report_equals_the_naive_computation(
                 for k, v in cubed.rows.items()
                 if any(asdict(v)[n] for n in ("clicks", "blocked"))
             } == {k: v for k, v in rows.items() if v["clicks"] or v["blocked"]}, query
+
+
+def test_stored_conversions_count_by_their_current_status(load_function, stack: Template) -> None:  # type: ignore[no-untyped-def]
+    """Conversions recorded by the postback function, one of them rejected later: the raw path reads
+    them from the Conversions table and counts each by what it is now."""
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from partnerka.conversions.models import ConversionStatus
+    from partnerka.conversions.repository import ConversionRepository
+    from partnerka.stats.raw import stored_conversions
+    from tests.integration.conftest import CONTEXT, http_event
+    from tests.integration.world import build_world
+
+    world = build_world()
+    click, postback = load_function("click"), load_function("postback")
+    query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id, "sub1": "fb"})
+    location = click.handler(http_event("GET", "/click", query), CONTEXT)["headers"]["location"]
+    click_id = parse_qs(urlsplit(location).query)["cid"][0]
+    for txn in ("S1", "S2"):
+        params = urlencode(
+            {"click_id": click_id, "status": "sale", "txn_id": txn, "secret": world.offer.postback_secret}
+        )
+        assert postback.handler(http_event("GET", "/postback", params), CONTEXT)["statusCode"] == 200
+    repository = ConversionRepository(get_settings().conversions_table)
+    first = repository.by_txn(world.advertiser_id, "S1")[0]
+    assert repository.transition(first, ConversionStatus.REJECTED, "fraud", datetime.now(UTC))
+    today = datetime.now(UTC).date()
+    report = raw_report(
+        ClickLogRepository(get_settings().stats_table),
+        stored_conversions(repository),
+        RawQuery(
+            world.advertiser_id, today, today, ZoneInfo("UTC"), "sub1", (("affiliate", world.affiliate_id),)
+        ),
+    )
+    fb = report.rows["fb"]
+    assert (fb.sales, fb.rejected, fb.payout, fb.revenue) == (1, 1, {"USD": 1250}, {"USD": 2000})

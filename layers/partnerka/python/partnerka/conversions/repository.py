@@ -161,6 +161,20 @@ class ConversionRepository:
             )
         )
 
+    def between(self, advertiser_id: str, first: str, last: str) -> Iterator[Conversion]:
+        """Every conversion of the advertiser that arrived within [first, last] (ISO instants)."""
+        yield from self._query(
+            {
+                "IndexName": "by_advertiser",
+                "KeyConditionExpression": "advertiser_id = :a AND created_at BETWEEN :lo AND :hi",
+                "ExpressionAttributeValues": {
+                    ":a": {"S": advertiser_id},
+                    ":lo": {"S": first},
+                    ":hi": {"S": last},
+                },
+            }
+        )
+
     def due_holds(self, months: list[str], now: datetime) -> Iterator[Conversion]:
         """Held conversions whose hold ended by `now`, month bucket by month bucket."""
         for month in months:

@@ -14,11 +14,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from partnerka.common.clock import iso_millis, parse_iso
+from partnerka.conversions.models import Conversion
+from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogStore
 from partnerka.stats.cube import DIMENSIONS
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery
 from partnerka.stats.models import Increments, StatsRow, money_attribute
 from partnerka.tracking.models import SUB_KEYS
+from partnerka.tracking.user_agent import describe_user_agent
 
 RAW_DIMENSIONS = (*DIMENSIONS, *SUB_KEYS)
 
@@ -41,6 +44,36 @@ class ConvertedEvent:
         return (
             str(getattr(self, dimension)) if not dimension.startswith("sub") else self.subs.get(dimension, "")
         )
+
+
+def converted_event(conversion: Conversion) -> ConvertedEvent:
+    """A stored conversion as the statistics count it (device, OS and browser from the click's
+    User-Agent that travels with it)."""
+    agent = describe_user_agent(conversion.user_agent)
+    return ConvertedEvent(
+        at_iso=iso_millis(conversion.created_at),
+        offer=conversion.offer_id,
+        affiliate=conversion.affiliate_id,
+        country=conversion.country,
+        device=agent.device,
+        os=agent.os,
+        browser=agent.browser,
+        subs=conversion.subs,
+        increments=conversion_increments(
+            conversion.status.value,
+            conversion.goal,
+            conversion.currency,
+            conversion.revenue_minor,
+            conversion.payout_minor,
+        ),
+    )
+
+
+def stored_conversions(repository: ConversionRepository) -> Conversions:
+    """The conversions source of `raw_report`, read through the Conversions table's by_advertiser index."""
+    return lambda advertiser, first, last: (
+        converted_event(c) for c in repository.between(advertiser, first, last)
+    )
 
 
 def conversion_increments(

@@ -22,11 +22,13 @@ from partnerka.accounts.tokens import (
 from partnerka.common.errors import Unauthenticated
 
 KEY = "k" * 64
+# Tokens of the parametrised cases are made at collection; the tests that expect a valid token make
+# theirs when they run (a whole suite can take longer than a 2FA challenge lives).
 NOW = datetime.now(UTC)
 
 
 def claims(**changes: object) -> dict[str, object]:
-    moment = int(NOW.timestamp())
+    moment = int(datetime.now(UTC).timestamp())
     base: dict[str, object] = {
         "typ": "access",
         "sub": "U1",
@@ -51,7 +53,7 @@ def tampered(token: str) -> str:
 
 def test_a_token_round_trips_its_principal_and_context() -> None:
     principal = Principal("U1", Role.AFFILIATE, advertiser_id="ADV", affiliate_id="AFF", chain_id="C1")
-    assert verify_access_token(KEY, issue_access_token(KEY, principal, NOW)) == principal
+    assert verify_access_token(KEY, issue_access_token(KEY, principal, datetime.now(UTC))) == principal
 
 
 def test_a_well_formed_token_of_ours_passes() -> None:
@@ -83,6 +85,6 @@ def test_bad_tokens_are_refused(case: str, token: str) -> None:
 
 
 def test_an_access_token_cannot_stand_in_for_the_2fa_challenge() -> None:
-    assert verify_mfa_challenge(KEY, issue_mfa_challenge(KEY, "U1", NOW)) == "U1"
+    assert verify_mfa_challenge(KEY, issue_mfa_challenge(KEY, "U1", datetime.now(UTC))) == "U1"
     with pytest.raises(Unauthenticated):
-        verify_mfa_challenge(KEY, issue_access_token(KEY, Principal("U1", Role.OWNER), NOW))
+        verify_mfa_challenge(KEY, issue_access_token(KEY, Principal("U1", Role.OWNER), datetime.now(UTC)))

@@ -3,9 +3,9 @@
 One item per operation in the Operations table, PK `OP#<op_id>`:
 - a stats operation is one stream batch applied to the rollups (subject `batch`, id made of its
   records' event ids, so the stream's retry of the same batch counts as another attempt);
-- a postback operation is one affiliate postback delivery (subject `delivery`, id = the event's id,
-  so an event is delivered at most once however often its stream record or message is redelivered);
-  it keeps every attempt (URL with secrets masked, HTTP code, latency, error, first KiB of the answer).
+- a postback operation is one affiliate postback delivery (subject: the conversion or the click it
+  tells about; id = the event's id, so an event is delivered at most once however often its stream
+  record or message is redelivered); it keeps every attempt (URL with secrets masked, HTTP code, latency, error, first KiB of the answer).
 
 Indexes (all sorted by `created_at`): `recent` (`day` = `D#<yyyy-mm-dd>`, the monitor's latest
 operations), `by_advertiser` (`adv` = advertiser id, postbacks only), `by_affiliate` (`aff_adv` =
@@ -103,7 +103,7 @@ class Delivery:
 class Operation:
     op_id: str
     type: OperationType
-    subject_type: str  # click | conversion | delivery | batch
+    subject_type: str  # click | conversion (postbacks) | batch (stats)
     subject_id: str
     status: OperationStatus
     created_at: datetime

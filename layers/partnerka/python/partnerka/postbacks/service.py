@@ -39,7 +39,8 @@ def delivery_operation(event: EventData, destination: Destination, now: datetime
     return Operation(
         op_id=event.event_id,
         type=OperationType.POSTBACK,
-        subject_type="delivery",
+        # What the delivery tells about: the conversion, or the click for click postbacks.
+        subject_type="conversion" if event.conversion_id else "click",
         subject_id=event.conversion_id or event.click_id,
         status=OperationStatus.PENDING,
         created_at=now,

@@ -206,7 +206,8 @@ def dlq_bodies(stack: Template) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    with running_receiver() as running:
+    # An answer longer than the KiB the sender keeps of it
+    with running_receiver(answer_body=b"OK " + b"x" * 3000) as running:
         yield running
 
 

@@ -30,6 +30,7 @@ class Receiver:
     fail_first: int = 0
     always_fail: bool = False
     redirect_to: str = ""
+    answer_body: bytes = b"OK"
     log_file: Path | None = None  # one line per request
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,7 +49,7 @@ class Receiver:
             return 302, {"location": self.redirect_to}, b""
         if self.always_fail or count <= self.fail_first:
             return 503, {}, b"busy, try later"
-        return 200, {}, b"OK " + b"x" * 3000  # longer than the KiB the sender keeps
+        return 200, {}, self.answer_body
 
 
 @contextmanager

@@ -34,7 +34,7 @@ export function OperationDetailDialog({ source, operation, onClose, canReplay }:
   const shown = detail.data ?? operation;
   return (
     <Dialog open={operation !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
-      <DialogContent className="max-h-[90vh] max-w-3xl overflow-y-auto" data-testid="delivery-detail">
+      <DialogContent className="max-h-[90vh] max-w-3xl overflow-y-auto [&>*]:min-w-0" data-testid="delivery-detail">
         {shown ? (
           <>
             <DialogHeader>
@@ -103,7 +103,7 @@ function Attempt({ attempt }: { attempt: OperationAttempt }) {
   const { t, i18n } = useTranslation();
   const body = prettyBody(attempt.response);
   return (
-    <li className="space-y-2 rounded-lg border p-3 text-sm" data-testid="delivery-attempt" data-ok={attempt.ok}>
+    <li className="min-w-0 space-y-2 rounded-lg border p-3 text-sm" data-testid="delivery-attempt" data-ok={attempt.ok}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <span className="font-medium">{t("operations.detail.attempt", { number: attempt.number })}</span>
         <AttemptOutcomeBadge ok={attempt.ok} />
@@ -119,7 +119,7 @@ function Attempt({ attempt }: { attempt: OperationAttempt }) {
         </p>
       ) : null}
       {attempt.url ? <p className="font-mono text-xs break-all text-muted-foreground">{attempt.url}</p> : null}
-      {body ? <pre className="max-h-48 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs whitespace-pre-wrap">{body}</pre> : null}
+      {body ? <pre className="max-h-48 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs break-all whitespace-pre-wrap">{body}</pre> : null}
     </li>
   );
 }

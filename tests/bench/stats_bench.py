@@ -126,19 +126,7 @@ def writes_per_click(table: str, batch_size: int) -> dict[str, Any]:
         for image in images[first : first + batch_size]:
             facts = facts_of(image)
             merge_into(merged, cube_increments(facts, {"clicks": 1}))
-            logged.append(
-                LoggedClick(
-                    image["click_id"],
-                    facts.at,
-                    facts.advertiser_id,
-                    facts.offer,
-                    facts.affiliate,
-                    facts.country,
-                    facts.device,
-                    facts.os,
-                    facts.browser,
-                )
-            )
+            logged.append(LoggedClick(image["click_id"], facts))
         batches.append(merged)
         log.write(logged, uuid.uuid4().hex, 0)
     write_batches(CubeRepository(table, dynamodb), batches)

@@ -6,7 +6,7 @@ sub-id, in several time zones. The cubes and the raw path must agree where both 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,17 +31,19 @@ OFFERS, AFFILIATES, COUNTRIES = ["o1", "o2"], ["a1", "a2", "a3"], ["DE", "US"]
 click = st.builds(
     lambda minutes, offer, affiliate, country, device, flags, reason, sub1, sub2: LoggedClick(
         str(uuid.uuid4()),
-        START + timedelta(minutes=minutes, seconds=7),
-        "ADV",
-        offer,
-        affiliate,
-        country,
-        device,
-        "iOS" if device == "mobile" else "Windows",
-        "Safari" if device == "mobile" else "Chrome",
+        Facts(
+            "ADV",
+            START + timedelta(minutes=minutes, seconds=7),
+            offer,
+            affiliate,
+            country,
+            device,
+            "iOS" if device == "mobile" else "Windows",
+            "Safari" if device == "mobile" else "Chrome",
+            {k: v for k, v in (("sub1", sub1), ("sub2", sub2)) if v},
+        ),
         reason,
         frozenset(flags),
-        {k: v for k, v in (("sub1", sub1), ("sub2", sub2)) if v},
     ),
     st.integers(0, 2 * 24 * 60),
     st.sampled_from(OFFERS),
@@ -63,36 +65,24 @@ conversion = st.builds(
 
 
 def as_event(base: LoggedClick, status: str, goal: str, currency: str) -> ConvertedEvent:
-    return ConvertedEvent(
-        iso_millis(base.at),
-        base.offer,
-        base.affiliate,
-        base.country,
-        base.device,
-        base.os,
-        base.browser,
-        base.subs,
-        conversion_increments(status, goal, currency, 2000, 1250),
-    )
+    return ConvertedEvent(base.facts, conversion_increments(status, goal, currency, 2000, 1250))
 
 
 def expected(clicks: list[LoggedClick], events: list[ConvertedEvent], query: RawQuery) -> tuple[dict, dict]:
     rows: dict[str, StatsRow] = {}
     totals = StatsRow(key="total")
-    everything = [(c.value, c.at, c.increments()) for c in clicks] + [
-        (e.value, datetime.fromisoformat(e.at_iso.replace("Z", "+00:00")), e.increments) for e in events
-    ]
-    for value, at, increments in everything:
-        local = at.astimezone(query.tz)
+    everything = [(c.facts, c.increments()) for c in clicks] + [(e.facts, e.increments) for e in events]
+    for facts, increments in everything:
+        local = facts.at.astimezone(query.tz)
         if not query.date_from <= local.date() <= query.date_to:
             continue
-        if any(value(name) != wanted for name, wanted in query.filters):
+        if any(facts.value(name) != wanted for name, wanted in query.filters):
             continue
         key = {
             "day": f"{local:%Y-%m-%d}",
             "hour": f"{local:%Y-%m-%dT%H}",
             NO_GROUP: "total",
-        }.get(query.group_by) or value(query.group_by)
+        }.get(query.group_by) or facts.value(query.group_by)
         rows.setdefault(key, StatsRow(key=key)).add(increments)
         totals.add(increments)
     return {k: asdict(v) for k, v in rows.items()}, asdict(totals)
@@ -141,21 +131,7 @@ def test_every_raw_report_equals_the_naive_computation(
 ) -> None:
     advertiser = uuid.uuid4().hex
     placed = [
-        LoggedClick(
-            c.click_id,
-            c.at,
-            advertiser,
-            c.offer,
-            c.affiliate,
-            c.country,
-            c.device,
-            c.os,
-            c.browser,
-            c.reason,
-            c.flags,
-            c.subs,
-        )
-        for c in clicks
+        LoggedClick(c.click_id, replace(c.facts, advertiser_id=advertiser), c.reason, c.flags) for c in clicks
     ]
     log = ClickLogRepository(get_settings().stats_table)
     cubes = CubeRepository(get_settings().stats_table)
@@ -169,10 +145,7 @@ def test_every_raw_report_equals_the_naive_computation(
         for c in placed[first : first + batch]:
             merge_into(
                 merged,
-                cube_increments(
-                    Facts(advertiser, c.at, c.offer, c.affiliate, c.country, c.device, c.os, c.browser),
-                    c.increments(),
-                ),
+                cube_increments(c.facts, c.increments()),
             )
         keys = sorted(merged)
         for start in range(0, len(keys), MAX_KEYS_PER_TRANSACTION):
@@ -182,7 +155,7 @@ def test_every_raw_report_equals_the_naive_computation(
 
     def conversions_between(adv: str, first: str, last: str) -> list[ConvertedEvent]:
         assert adv == advertiser
-        return [e for e in events if first <= e.at_iso <= last]
+        return [e for e in events if first <= iso_millis(e.facts.at) <= last]
 
     for zone, first_day, length, group_by, chosen in shapes:
         start = date(2026, 11, 26) + timedelta(days=first_day)

@@ -4,6 +4,7 @@ its current advertiser, the advertiser the deliveries of its events, platform st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Literal
 
@@ -282,14 +283,33 @@ def test_postback(body: Annotated[TestIn, Body()]) -> TestOut:
 
 
 # ---------------------------------------------------------------------- deliveries
-def _may_see(principal: Principal, op: Operation) -> bool:
+@dataclass(frozen=True, slots=True)
+class DeliveryScope:
+    """The deliveries a principal sees: every advertiser's (both None), one advertiser's, or one
+    affiliate's own within its current advertiser."""
+
+    advertiser_id: str | None = None
+    affiliate_id: str | None = None
+
+    def admits(self, op: Operation) -> bool:
+        return (self.advertiser_id is None or op.advertiser_id == self.advertiser_id) and (
+            self.affiliate_id is None or op.affiliate_id == self.affiliate_id
+        )
+
+
+def delivery_scope(principal: Principal, advertiser_id: str | None) -> DeliveryScope:
+    """The one rule for listing and for opening deliveries (`advertiser_id`: staff's filter)."""
     if allows(principal, Permission.DELIVERIES_READ_ANY):
-        return True
-    if allows(principal, Permission.DELIVERIES_READ_OWN_ADVERTISER) and principal.advertiser_id:
-        return op.advertiser_id == principal.advertiser_id
-    if allows(principal, Permission.POSTBACKS_OWN) and principal.affiliate_id:
-        return op.affiliate_id == principal.affiliate_id and op.advertiser_id == principal.advertiser_id
-    return False
+        return DeliveryScope(advertiser_id or None)
+    own_advertiser = allows(principal, Permission.DELIVERIES_READ_OWN_ADVERTISER) and principal.advertiser_id
+    own_affiliate = allows(principal, Permission.POSTBACKS_OWN) and principal.affiliate_id
+    if not (own_advertiser or own_affiliate):
+        raise Forbidden("you may not do this")
+    if not principal.advertiser_id:
+        raise ValidationFailed("select an advertiser first")
+    if advertiser_id and advertiser_id != principal.advertiser_id:
+        raise Forbidden("deliveries of another advertiser")
+    return DeliveryScope(principal.advertiser_id, None if own_advertiser else principal.affiliate_id)
 
 
 @router.get("/deliveries", summary="Postback deliveries, newest first")
@@ -301,31 +321,26 @@ def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> OperationList:
     principal, _ = current(router.current_event.headers)
+    scope = delivery_scope(principal, advertiser_id)
     filters = Filters(status=status or "", event=event or "")
     repository = operations()
-    if allows(principal, Permission.DELIVERIES_READ_ANY):
-        if advertiser_id:
-            return operation_list(repository.of_advertiser(advertiser_id, filters, limit, cursor))
-        staff = Filters(status=filters.status, event=filters.event, type=OperationType.POSTBACK.value)
-        return operation_list(repository.recent(utc_now(), staff, limit, cursor))
-    if allows(principal, Permission.DELIVERIES_READ_OWN_ADVERTISER) and principal.advertiser_id:
-        if advertiser_id and advertiser_id != principal.advertiser_id:
-            raise Forbidden("deliveries of another advertiser")
-        return operation_list(repository.of_advertiser(principal.advertiser_id, filters, limit, cursor))
-    if allows(principal, Permission.POSTBACKS_OWN) and principal.affiliate_id:
-        if not principal.advertiser_id:
-            raise ValidationFailed("select an advertiser first")
-        if advertiser_id and advertiser_id != principal.advertiser_id:
-            raise Forbidden("deliveries of another advertiser")
-        return operation_list(
-            repository.of_affiliate(principal.affiliate_id, principal.advertiser_id, filters, limit, cursor)
-        )
-    raise Forbidden("you may not do this")
+    if scope.affiliate_id and scope.advertiser_id:
+        page = repository.of_affiliate(scope.affiliate_id, scope.advertiser_id, filters, limit, cursor)
+    elif scope.advertiser_id:
+        page = repository.of_advertiser(scope.advertiser_id, filters, limit, cursor)
+    else:
+        everyone = Filters(status=filters.status, event=filters.event, type=OperationType.POSTBACK.value)
+        page = repository.recent(utc_now(), everyone, limit, cursor)
+    return operation_list(page)
 
 
 def _visible(principal: Principal, op_id: str) -> Operation:
     found = postbacks().delivery(op_id)
-    if not _may_see(principal, found):
+    try:
+        visible = delivery_scope(principal, None).admits(found)
+    except (Forbidden, ValidationFailed):
+        visible = False
+    if not visible:
         raise NotFound("no such delivery")
     return found
 

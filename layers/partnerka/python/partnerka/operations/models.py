@@ -16,7 +16,7 @@ Failure rates are counters in the same table, PK `RATE#<type>#<yyyy-mm-ddTHH>`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -126,9 +126,6 @@ class Operation:
     @property
     def terminal(self) -> bool:
         return self.status in TERMINAL
-
-    def with_status(self, status: OperationStatus) -> Operation:
-        return replace(self, status=status)
 
     def as_item(self) -> dict[str, Any]:
         postback = self.type is OperationType.POSTBACK

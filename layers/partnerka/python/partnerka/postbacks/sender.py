@@ -184,9 +184,6 @@ class HttpSender:
             ok=False, http_status=status, error_class="http_status", error=f"HTTP {status}", response=text
         )
 
-    def close(self) -> None:
-        self._client.close()
-
 
 class DeadLetters(Protocol):
     def send(self, bodies: list[str]) -> None: ...

@@ -13,12 +13,12 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
+from partnerka.stats.cube import Facts
 
 MAX_CHUNK_BYTES = 300_000  # a compressed chunk stays well under DynamoDB's 400 KB per item
 
@@ -26,22 +26,9 @@ MAX_CHUNK_BYTES = 300_000  # a compressed chunk stays well under DynamoDB's 400 
 @dataclass(frozen=True, slots=True)
 class LoggedClick:
     click_id: str
-    at: datetime
-    advertiser_id: str
-    offer: str
-    affiliate: str
-    country: str
-    device: str
-    os: str
-    browser: str
+    facts: Facts
     reason: str = ""  # refused by a check: counts as blocked
     flags: frozenset[str] = frozenset()  # unique, bots, flood, datacenter
-    subs: dict[str, str] = field(default_factory=dict)
-
-    def value(self, dimension: str) -> str:
-        return (
-            str(getattr(self, dimension)) if not dimension.startswith("sub") else self.subs.get(dimension, "")
-        )
 
     def increments(self) -> dict[str, int]:
         if self.reason:
@@ -49,36 +36,25 @@ class LoggedClick:
         return {"clicks": 1, **dict.fromkeys(sorted(self.flags), 1)}
 
     def as_line(self) -> list[Any]:
+        f = self.facts
         return [
             self.click_id,
-            iso_millis(self.at),
-            self.offer,
-            self.country,
-            self.device,
-            self.os,
-            self.browser,
+            iso_millis(f.at),
+            f.offer,
+            f.country,
+            f.device,
+            f.os,
+            f.browser,
             self.reason,
             sorted(self.flags),
-            self.subs,
+            f.subs,
         ]
 
     @classmethod
     def from_line(cls, advertiser_id: str, affiliate: str, line: list[Any]) -> LoggedClick:
         click_id, at, offer, country, device, os, browser, reason, flags, subs = line
-        return cls(
-            click_id,
-            parse_iso(at),
-            advertiser_id,
-            offer,
-            affiliate,
-            country,
-            device,
-            os,
-            browser,
-            reason,
-            frozenset(flags),
-            subs,
-        )
+        facts = Facts(advertiser_id, parse_iso(at), offer, affiliate, country, device, os, browser, subs)
+        return cls(click_id, facts, reason, frozenset(flags))
 
 
 class ClickLogStore(Protocol):
@@ -114,8 +90,8 @@ class ClickLogRepository:
     def write(self, clicks: Iterable[LoggedClick], token: str, expires_at: int) -> int:
         groups: dict[tuple[str, str, str, str], list[LoggedClick]] = {}
         for click in clicks:
-            hour = f"{click.at:%Y-%m-%dT%H}"
-            groups.setdefault((click.advertiser_id, hour[:10], click.affiliate, hour), []).append(click)
+            f = click.facts
+            groups.setdefault((f.advertiser_id, f.hour[:10], f.affiliate, f.hour), []).append(click)
         requests = []
         for (advertiser, day, affiliate, hour), grouped in sorted(groups.items()):
             for n, blob in enumerate(_chunks(grouped)):

@@ -20,7 +20,7 @@ range instead (see stats.raw), which costs reads only when someone asks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from partnerka.common.clock import hour_bucket
@@ -33,7 +33,8 @@ NO_VALUE = "-"
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """Where one event belongs: its advertiser, UTC hour and dimension values."""
+    """Where one event belongs: its advertiser, UTC hour, dimension values and sub-ids (the cubes
+    leave sub-ids out; the raw reports filter and group by them)."""
 
     advertiser_id: str
     at: datetime
@@ -43,13 +44,19 @@ class Facts:
     device: str
     os: str
     browser: str
+    subs: dict[str, str] = field(default_factory=dict)
 
     @property
     def hour(self) -> str:
         return hour_bucket(self.at)
 
     def value(self, dimension: str) -> str:
-        return NO_VALUE if dimension == TOTAL else str(getattr(self, dimension))
+        """A dimension's value, a sub-id's (`sub1`; "" when absent), or "-" for the total."""
+        if dimension == TOTAL:
+            return NO_VALUE
+        if dimension.startswith("sub"):
+            return self.subs.get(dimension, "")
+        return str(getattr(self, dimension))
 
 
 @dataclass(frozen=True, slots=True, order=True)

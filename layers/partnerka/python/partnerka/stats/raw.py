@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from partnerka.common.clock import iso_millis, parse_iso
+from partnerka.common.clock import iso_millis
 from partnerka.conversions.models import Conversion
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogStore
-from partnerka.stats.cube import DIMENSIONS
+from partnerka.stats.cube import DIMENSIONS, Facts
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery
 from partnerka.stats.models import Increments, StatsRow, money_attribute
 from partnerka.tracking.models import SUB_KEYS
@@ -30,20 +30,8 @@ RAW_DIMENSIONS = (*DIMENSIONS, *SUB_KEYS)
 class ConvertedEvent:
     """A conversion as the statistics see it: where it belongs and what it counts."""
 
-    at_iso: str
-    offer: str
-    affiliate: str
-    country: str
-    device: str
-    os: str
-    browser: str
-    subs: dict[str, str]
+    facts: Facts
     increments: Increments
-
-    def value(self, dimension: str) -> str:
-        return (
-            str(getattr(self, dimension)) if not dimension.startswith("sub") else self.subs.get(dimension, "")
-        )
 
 
 def converted_event(conversion: Conversion) -> ConvertedEvent:
@@ -51,14 +39,17 @@ def converted_event(conversion: Conversion) -> ConvertedEvent:
     User-Agent that travels with it)."""
     agent = describe_user_agent(conversion.user_agent)
     return ConvertedEvent(
-        at_iso=iso_millis(conversion.created_at),
-        offer=conversion.offer_id,
-        affiliate=conversion.affiliate_id,
-        country=conversion.country,
-        device=agent.device,
-        os=agent.os,
-        browser=agent.browser,
-        subs=conversion.subs,
+        facts=Facts(
+            conversion.advertiser_id,
+            conversion.created_at,
+            conversion.offer_id,
+            conversion.affiliate_id,
+            conversion.country,
+            agent.device,
+            agent.os,
+            agent.browser,
+            conversion.subs,
+        ),
         increments=conversion_increments(
             conversion.status.value,
             conversion.goal,
@@ -114,24 +105,24 @@ def raw_report(log: ClickLogStore, conversions: Conversions, query: RawQuery) ->
     wanted = dict(query.filters)
     report = Report(rows={}, totals=StatsRow(key="total"))
 
-    def count(value: Callable[[str], str], moment: datetime, increments: Increments) -> None:
-        if any(value(name) != expected for name, expected in wanted.items()):
+    def count(facts: Facts, increments: Increments) -> None:
+        if any(facts.value(name) != expected for name, expected in wanted.items()):
             return
         if query.group_by in TIME_GROUPS:
-            local = moment.astimezone(query.tz)
+            local = facts.at.astimezone(query.tz)
             key = f"{local:%Y-%m-%d}" if query.group_by == "day" else f"{local:%Y-%m-%dT%H}"
         elif query.group_by == NO_GROUP:
             key = "total"
         else:
-            key = value(query.group_by)
+            key = facts.value(query.group_by)
         report.rows.setdefault(key, StatsRow(key=key)).add(increments)
         report.totals.add(increments)
 
     for day in sorted({f"{hour:%Y-%m-%d}" for hour in hours}):
         for click in log.read(query.advertiser_id, day, wanted.get("affiliate")):
-            if start <= click.at < end:
-                count(click.value, click.at, click.increments())
+            if start <= click.facts.at < end:
+                count(click.facts, click.increments())
     last = end - timedelta(milliseconds=1)
     for event in conversions(query.advertiser_id, iso_millis(start), iso_millis(last)):
-        count(event.value, parse_iso(event.at_iso), event.increments)
+        count(event.facts, event.increments)
     return report

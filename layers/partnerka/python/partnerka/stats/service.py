@@ -8,10 +8,9 @@ from datetime import date
 from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
+from partnerka.stats.engine import MAX_RANGE_DAYS
 from partnerka.stats.models import GroupBy, RollupKey, StatsReport, StatsRow
 from partnerka.stats.repository import RollupStore
-
-MAX_RANGE_DAYS = 366
 
 
 @dataclass(frozen=True, slots=True)

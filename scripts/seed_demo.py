@@ -1,5 +1,9 @@
-"""Demo data: an owner, an advertiser with two offers and a registration link, and an affiliate
-connected to it, each person with a password.
+"""Demo data: an owner, an advertiser with two offers and a registration link, affiliates connected
+to it (one with a login), each person with a password, and two weeks of traffic history.
+
+The history is written where the tracker writes clicks and conversions (the Clicks and Conversions
+tables), so the platform's own orchestrator counts it into statistics from the tables' streams, as it
+counts live traffic; the seed waits until it has. It ends yesterday, so "today" starts empty.
 
 Runs against whatever the environment points at (the local runtime's moto, or a deployed dev stack).
 Used by scripts/dev; also runnable alone: `python -m scripts.seed_demo --base-url https://…`.
@@ -9,6 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from partnerka.accounts import provisioning
@@ -16,10 +23,18 @@ from partnerka.accounts.composition import account_services
 from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
+from partnerka.common.ids import new_click_id, new_id
+from partnerka.conversions.models import Conversion, ConversionStatus, dedupe_key
+from partnerka.conversions.repository import ConversionRepository
+from partnerka.offers.models import Offer
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import create_offer
 from partnerka.postbacks.models import PostbackEvent, PostbackSettings
 from partnerka.postbacks.repository import PostbackSettingsRepository
+from partnerka.stats.cube import NO_VALUE, TOTAL
+from partnerka.stats.cube_store import CubeRepository
+from partnerka.tracking.models import Click
+from partnerka.tracking.repository import ClickRepository
 
 DEMO_PASSWORD = "demo-partnerka-2026"
 LANDING = (
@@ -38,6 +53,14 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
     advertiser = provisioning.create_advertiser(repo, "Acme Shoes")
     affiliate = provisioning.create_affiliate(repo, "Traffic Pro", "affiliate@demo.partnerka.local")
     provisioning.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
+    partners = [affiliate.affiliate_id]
+    for name, email in (
+        ("Blog Network", "blogs@demo.partnerka.local"),
+        ("Social Ads", "social@demo.partnerka.local"),
+    ):
+        other = provisioning.create_affiliate(repo, name, email)
+        provisioning.set_membership(repo, advertiser.id, other.affiliate_id, MembershipStatus.ACTIVE)
+        partners.append(other.affiliate_id)
     offers = OfferRepository()
     sneakers = create_offer(
         offers,
@@ -72,7 +95,8 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
             service, email, DEMO_PASSWORD, name, role, advertiser_id, affiliate_id
         )
         logins.append({"email": email, "password": DEMO_PASSWORD, "role": role.value})
-    if tracker_url:
+    history = seed_history(advertiser.id, [sneakers, newsletter], partners)
+    if tracker_url:  # after the history is counted, so none of it is sent as a postback
         PostbackSettingsRepository(get_settings().core_table).save(
             PostbackSettings(
                 affiliate_id=affiliate.affiliate_id,
@@ -104,7 +128,104 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
         ],
         "logins": logins,
         "affiliate_postback": tracker_url or None,
+        "history": history,
     }
+
+
+HISTORY_DAYS = 14
+COUNTRIES = ["DE", "US", "RU", "FR", "BR", "PL", "KZ", "TR"]
+AGENTS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0",
+]
+
+
+def seed_history(
+    advertiser_id: str, offers: list[Offer], affiliates: list[str], seed: int = 2026
+) -> dict[str, int]:
+    """HISTORY_DAYS days of clicks and conversions ending yesterday, skewed like real traffic (one
+    offer, affiliate and country lead), then a wait until the orchestrator has counted every click."""
+    rng = random.Random(seed)
+    settings = get_settings()
+    clicks, conversions = (
+        ClickRepository(settings.clicks_table),
+        ConversionRepository(settings.conversions_table),
+    )
+    today = utc_now().replace(hour=0, minute=0, second=0, microsecond=0)
+    first = today - timedelta(days=HISTORY_DAYS)
+    expires = int((today + timedelta(days=settings.click_ttl_days)).timestamp())
+    counted = {"clicks": 0, "conversions": 0}
+    for day in range(HISTORY_DAYS):
+        for _ in range(30 + 3 * day + rng.randrange(15)):
+            at = first + timedelta(days=day, seconds=rng.randrange(86400))
+            offer = rng.choices(offers, weights=[3, 1])[0]
+            click = Click(
+                click_id=new_click_id(),
+                offer_id=offer.offer_id,
+                affiliate_id=rng.choices(affiliates, weights=[5, 3, 2])[0],
+                advertiser_id=advertiser_id,
+                ip=f"203.0.113.{rng.randrange(1, 255)}",
+                country=rng.choices(COUNTRIES, weights=[8, 6, 5, 3, 3, 2, 1, 1])[0],
+                user_agent=rng.choice(AGENTS),
+                created_at=at,
+                expires_at=expires,
+                subs={
+                    "sub1": rng.choice(["blog", "push", "email", "social"]),
+                    "sub2": rng.choice(["banner", "text"]),
+                },
+            )
+            clicks.put(click)
+            counted["clicks"] += 1
+            if rng.random() < 0.08:
+                conversions.insert(
+                    _conversion(rng, click, offer, at + timedelta(minutes=rng.randrange(1, 600)), today)
+                )
+                counted["conversions"] += 1
+    _wait_until_counted(advertiser_id, first, today, counted["clicks"])
+    return counted
+
+
+def _conversion(rng: random.Random, click: Click, offer: Offer, at: datetime, today: datetime) -> Conversion:
+    goal = "lead" if offer.model == "CPL" else "sale"
+    payout, revenue = (120, 200) if goal == "lead" else (1250, 2000)
+    status = rng.choices(list(ConversionStatus), weights=[2, 2, 6, 1])[0]
+    return Conversion(
+        conversion_id=new_id(int(at.timestamp() * 1000)),
+        dedupe_key=dedupe_key(click.advertiser_id, click.offer_id, goal, click.click_id, ""),
+        click_id=click.click_id,
+        offer_id=click.offer_id,
+        affiliate_id=click.affiliate_id,
+        advertiser_id=click.advertiser_id,
+        goal=goal,
+        status=status,
+        payout_minor=payout,
+        revenue_minor=revenue,
+        currency="USD",
+        created_at=min(at, today - timedelta(seconds=1)),
+        hold_until=today + timedelta(days=7) if status is ConversionStatus.HOLD else None,
+        reason="fraud" if status is ConversionStatus.REJECTED else None,
+        country=click.country,
+        user_agent=click.user_agent,
+        click_created_at=click.created_at,
+        subs=click.subs,
+    )
+
+
+def _wait_until_counted(
+    advertiser_id: str, first: datetime, end: datetime, clicks: int, timeout: float = 90
+) -> None:
+    cubes = CubeRepository(get_settings().stats_table)
+    days = [f"{first + timedelta(days=n):%Y-%m-%d}" for n in range((end - first).days)]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = sum(item.values.get("clicks", 0) for item in cubes.exact(advertiser_id, TOTAL, NO_VALUE, days))
+        if seen >= clicks:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"the orchestrator counted fewer than {clicks} history clicks in {timeout:.0f} s")
 
 
 def main() -> None:

@@ -6,7 +6,19 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from routes import accounts, admin, audit, clicks, conversions, monitor, offers, postbacks, stats, workspace
+from routes import (
+    accounts,
+    admin,
+    audit,
+    clicks,
+    conversions,
+    exports,
+    monitor,
+    offers,
+    postbacks,
+    stats,
+    workspace,
+)
 
 from partnerka.common.errors import HTTP_STATUS, DomainError, ErrorCode, RateLimited, error_envelope
 from partnerka.common.observability import logger
@@ -23,6 +35,7 @@ for context_router in (
     audit.router,
     postbacks.router,
     monitor.router,
+    exports.router,
 ):
     app.include_router(context_router, prefix="/api")
 

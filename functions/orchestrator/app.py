@@ -1,6 +1,6 @@
 """Consumes the clicks and conversions streams and runs every job routing gives each event (see
 partnerka.orchestrator.routing): affiliate postbacks to the postback queue, click quality, the
-hourly stats rollups; each batch is logged as an operation."""
+statistics cubes and the click log; each batch is logged as an operation."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from partnerka.orchestrator.dispatch import PostbackDispatcher
 from partnerka.orchestrator.quality import QualityJudge
 from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.orchestrator.service import StreamRecord
-from partnerka.orchestrator.streams import run_batch
+from partnerka.orchestrator.streams import StatsStores, run_batch
 from partnerka.postbacks.repository import PostbackSettingsRepository
-from partnerka.stats.repository import StatsRepository
+from partnerka.stats.click_log import ClickLogRepository
+from partnerka.stats.cube_store import CubeRepository
 from partnerka.tracking.datacenter import DatacenterRanges
 
 settings = get_settings()
-rollups = StatsRepository(settings.stats_table)
+stats = StatsStores(CubeRepository(settings.stats_table), ClickLogRepository(settings.stats_table))
 judge = QualityJudge(
     QualityRepository(settings.stats_table), DatacenterRanges.load(settings.datacenter_ranges_path)
 )
@@ -60,6 +61,6 @@ def _record(raw: dict[str, Any]) -> StreamRecord:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = [_record(raw) for raw in event.get("Records", [])]
-    failed = run_batch(records, rollups, judge, dispatcher, operations)
+    failed = run_batch(records, stats, judge, dispatcher, operations)
     logger.info("stream batch done", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

@@ -61,13 +61,22 @@ def test_orchestrator_rolls_up_clicks_and_conversions(load_function: FunctionLoa
     rows = boto3.client("dynamodb").query(
         TableName=stack.refs["StatsTable"],
         KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"ADV#{world.advertiser_id}"}},
+        ExpressionAttributeValues={":pk": {"S": f"ADV#{world.advertiser_id}#country"}},
     )["Items"]
-    by_country = {row["country"]["S"]: row for row in rows}
+    by_country = {row["value"]["S"]: row for row in rows}
     assert by_country["DE"]["clicks"]["N"] == "2"
     assert by_country["FR"]["clicks"]["N"] == "1"
     assert (by_country["DE"]["leads"]["N"], by_country["DE"]["sales"]["N"]) == ("1", "1")
     assert (by_country["DE"]["payout_USD"]["N"], by_country["DE"]["revenue_USD"]["N"]) == ("1250", "2000")
+    # The conversions await approval: both count as on hold
+    assert by_country["DE"]["hold"]["N"] == "2"
+    # And every click is in the click log, for the reports the cubes cannot answer
+    logged = boto3.client("dynamodb").query(
+        TableName=stack.refs["StatsTable"],
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"LOG#{world.advertiser_id}#{datetime.now(UTC).date()}"}},
+    )["Items"]
+    assert sum(int(item["clicks"]["N"]) for item in logged) == 3
 
 
 def test_redelivered_batch_is_not_counted_twice(load_function: FunctionLoader, stack: Template) -> None:
@@ -77,7 +86,10 @@ def test_redelivered_batch_is_not_counted_twice(load_function: FunctionLoader, s
     orchestrator.handler(event, CONTEXT)
     orchestrator.handler(event, CONTEXT)  # Lambda retries the same batch after a timeout
     rows = boto3.client("dynamodb").scan(TableName=stack.refs["StatsTable"])["Items"]
-    assert sum(int(row["clicks"]["N"]) for row in rows if "clicks" in row) == 3
+    totals = [row for row in rows if row["pk"]["S"].endswith("#total")]
+    assert sum(int(row["clicks"]["N"]) for row in totals) == 3
+    logged = [row for row in rows if row["pk"]["S"].startswith("LOG#")]
+    assert sum(int(row["clicks"]["N"]) for row in logged) == 3
 
 
 def bearer(principal: Principal, stack: Template) -> dict[str, str]:
@@ -135,8 +147,15 @@ def test_stats_api_reports_what_the_orchestrator_counted(
         "leads": 1,
         "sales": 1,
         "rejected": 0,
+        "hold": 2,
+        "conversions": 2,
+        "cr": 66.6667,
+        "label": "total",
         "revenue": {"USD": 2000},
         "payout": {"USD": 1250},
+        "profit": {"USD": 750},
+        "epc": {"USD": 416.6667},
+        "roi": {"USD": 60.0},
     }
     assert [(row["key"], row["clicks"]) for row in report["rows"]] == [("DE", 2), ("FR", 1)]
     # The affiliate in this advertiser's context sees its own traffic
@@ -176,11 +195,13 @@ def test_stats_api_refuses_bad_requests_with_the_envelope(
             401,
             "unauthenticated",
         ),
+        (http_event("GET", "/api/stats", stats_query(tz="Mars/Olympus"), owner), 400, "validation_error"),
+        (http_event("GET", "/api/stats", stats_query(sort="mood"), owner), 400, "validation_error"),
         (
-            http_event("GET", "/api/stats", stats_query(), owner),
+            http_event("GET", "/api/stats/clicks", stats_query(cursor="nonsense"), owner),
             400,
             "validation_error",
-        ),  # no advertiser named
+        ),
         (
             http_event("GET", "/api/stats", stats_query(advertiser_id="01JZZ000000000000000000000"), other),
             403,

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
 from partnerka.conversions.models import Conversion, ConversionStatus
@@ -19,7 +20,11 @@ from partnerka.offers.routing import (
     PayoutModel,
 )
 from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
-from partnerka.stats.models import Increments, RollupKey, StoredRollup
+from partnerka.orchestrator.streams import StatsStores
+from partnerka.stats.click_log import LoggedClick
+from partnerka.stats.cube import TOTAL, CubeKey, merge_into
+from partnerka.stats.cube_store import CubeItem
+from partnerka.stats.models import Increments
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
@@ -130,30 +135,82 @@ class FakeConversions:
         ]
 
 
-class FakeRollups:
+class FakeCubes:
+    """The cubes in a dict, with the once-only tokens of `apply_once`."""
+
     def __init__(self, fail_on_call: int | None = None) -> None:
-        self.rows: dict[RollupKey, Increments] = {}
+        self.rows: dict[CubeKey, Increments] = {}
         self.calls = 0
         self.tokens: list[str] = []
         self.fail_on_call = fail_on_call
 
-    def apply(self, increments: dict[RollupKey, Increments], token: str) -> bool:
+    def apply(self, increments: dict[CubeKey, Increments], token: str) -> bool:
         self.calls += 1
         if self.calls == self.fail_on_call:
             raise ConnectionError("transaction cancelled")
         if token in self.tokens:
             return False
         self.tokens.append(token)
-        for key, values in increments.items():
-            row = self.rows.setdefault(key, {})
-            for name, amount in values.items():
-                row[name] = row.get(name, 0) + amount
+        merge_into(self.rows, increments)
         return True
 
-    def scan_range(self, advertiser_id: str, first_hour: str, last_hour: str) -> Iterator[StoredRollup]:
-        for key, values in sorted(self.rows.items(), key=lambda kv: kv[0].sk):
-            if key.advertiser_id == advertiser_id and first_hour <= key.hour <= last_hour:
-                yield StoredRollup(key=key, values=dict(values))
+    def days(
+        self, advertiser_id: str, dimension: str, first_day: str, last_day: str, attributes: Any = ()
+    ) -> Iterator[CubeItem]:
+        for key, values in sorted(self.rows.items()):
+            if (key.advertiser_id, key.dimension) == (
+                advertiser_id,
+                dimension,
+            ) and first_day <= key.day <= last_day:
+                kept = {n: v for n, v in values.items() if not attributes or n in attributes}
+                yield CubeItem(key.day, key.value, kept)
+
+    def exact(self, advertiser_id: str, dimension: str, value: str, days: Any) -> list[CubeItem]:
+        return [
+            CubeItem(day, value, dict(self.rows[key]))
+            for day in sorted(set(days))
+            if (key := CubeKey(advertiser_id, dimension, day, value)) in self.rows
+        ]
+
+    def totals(self) -> Increments:
+        """Day figures of the total cube, summed over every advertiser and day."""
+        summed: Increments = {}
+        for key, values in self.rows.items():
+            if key.dimension == TOTAL:
+                for name, amount in values.items():
+                    if "@" not in name and amount:
+                        summed[name] = summed.get(name, 0) + amount
+        return summed
+
+
+class FakeClickLog:
+    def __init__(self) -> None:
+        self.chunks: dict[tuple[str, str, str], dict[str, LoggedClick]] = {}
+
+    def write(self, clicks: Iterable[LoggedClick], token: str, expires_at: int) -> int:
+        """Puts under (advertiser, day, affiliate#hour#token): writing a chunk again changes nothing."""
+        written = 0
+        for click in clicks:
+            f = click.facts
+            self.chunks.setdefault((f.advertiser_id, f.hour[:10], f"{f.affiliate}#{f.hour}#{token}"), {})[
+                click.click_id
+            ] = click
+            written += 1
+        return written
+
+    def read(self, advertiser_id: str, day: str, affiliate: str | None = None) -> Iterator[LoggedClick]:
+        for (advertiser, on, sk), clicks in sorted(self.chunks.items()):
+            if (advertiser, on) == (advertiser_id, day) and (
+                affiliate is None or sk.startswith(f"{affiliate}#")
+            ):
+                yield from clicks.values()
+
+    def all(self) -> list[LoggedClick]:
+        return [click for clicks in self.chunks.values() for click in clicks.values()]
+
+
+def fake_stats(fail_on_call: int | None = None) -> StatsStores:
+    return StatsStores(FakeCubes(fail_on_call), FakeClickLog())
 
 
 class FakeCaps:

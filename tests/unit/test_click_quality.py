@@ -1,5 +1,5 @@
 """Traffic quality after the redirect: unique clicks, IP floods, datacenter addresses and bots are
-judged once per click, counted in the rollups and kept for inspection, stably under redelivery."""
+judged once per click, counted in the statistics and kept for inspection, stably under redelivery."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 from partnerka.orchestrator.quality import CLEAN, ClickQuality, QualityJudge, recorded_quality
 from partnerka.orchestrator.service import StreamRecord
-from partnerka.orchestrator.streams import apply_stream_batch
+from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
 from partnerka.tracking.datacenter import DatacenterRanges
-from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeQuality, FakeRollups
+from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeClickLog, FakeCubes, FakeQuality
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 AWS_RANGE = (int(ipaddress.ip_address("3.5.140.0")), int(ipaddress.ip_address("3.5.143.255")), 16509)
@@ -41,25 +41,20 @@ def click(
     return StreamRecord(f"{n:021d}", f"e{n}", "INSERT", "clicks", image)
 
 
-def run(
-    records: list[StreamRecord], store: FakeQuality, rollups: FakeRollups, threshold: int = 30
-) -> list[str]:
-    return apply_stream_batch(records, rollups, QualityJudge(store, RANGES, flood_threshold=threshold))
+def run(records: list[StreamRecord], store: FakeQuality, cubes: FakeCubes, threshold: int = 30) -> list[str]:
+    stats = StatsStores(cubes, FakeClickLog())
+    return apply_stream_batch(records, stats, QualityJudge(store, RANGES, flood_threshold=threshold))
 
 
-def totals(rollups: FakeRollups) -> dict[str, int]:
-    summed: dict[str, int] = {}
-    for values in rollups.rows.values():
-        for name, amount in values.items():
-            summed[name] = summed.get(name, 0) + amount
-    return summed
+def totals(cubes: FakeCubes) -> dict[str, int]:
+    return cubes.totals()
 
 
 def test_a_visitors_second_click_within_24_hours_is_not_unique() -> None:
-    store, rollups = FakeQuality(), FakeRollups()
-    run([click(1), click(2, at="2026-11-27T16:06:00.000Z")], store, rollups)
-    run([click(3, at="2026-11-28T15:00:00.000Z")], store, rollups)
-    assert totals(rollups) == {"clicks": 3, "unique": 1}
+    store, cubes = FakeQuality(), FakeCubes()
+    run([click(1), click(2, at="2026-11-27T16:06:00.000Z")], store, cubes)
+    run([click(3, at="2026-11-28T15:00:00.000Z")], store, cubes)
+    assert totals(cubes) == {"clicks": 3, "unique": 1}
     # Repeats are not suspect: no verdict item, uniqueness is read back from the visitor's window
     assert store.verdicts == {}
     assert recorded_quality(store, click(1).new_image or {}) == CLEAN
@@ -71,14 +66,14 @@ def test_a_visitors_second_click_within_24_hours_is_not_unique() -> None:
 
 
 def test_after_24_hours_the_visitor_is_unique_again() -> None:
-    store, rollups = FakeQuality(), FakeRollups()
-    run([click(1)], store, rollups)
-    run([click(2, at="2026-11-28T16:05:00.000Z")], store, rollups)
-    assert totals(rollups) == {"clicks": 2, "unique": 2}
+    store, cubes = FakeQuality(), FakeCubes()
+    run([click(1)], store, cubes)
+    run([click(2, at="2026-11-28T16:05:00.000Z")], store, cubes)
+    assert totals(cubes) == {"clicks": 2, "unique": 2}
 
 
 def test_another_address_browser_or_affiliate_is_another_visitor() -> None:
-    store, rollups = FakeQuality(), FakeRollups()
+    store, cubes = FakeQuality(), FakeCubes()
     run(
         [
             click(1),
@@ -87,34 +82,34 @@ def test_another_address_browser_or_affiliate_is_another_visitor() -> None:
             click(4, affiliate="01JAFF0000000000000000000B"),
         ],
         store,
-        rollups,
+        cubes,
     )
-    assert totals(rollups)["unique"] == 4
+    assert totals(cubes)["unique"] == 4
 
 
 def test_refused_clicks_neither_take_nor_spend_the_visitors_window() -> None:
-    store, rollups = FakeQuality(), FakeRollups()
-    run([click(1, reason="geo_blocked"), click(2, at="2026-11-27T16:07:00.000Z")], store, rollups)
-    assert totals(rollups) == {"blocked": 1, "clicks": 1, "unique": 1}
+    store, cubes = FakeQuality(), FakeCubes()
+    run([click(1, reason="geo_blocked"), click(2, at="2026-11-27T16:07:00.000Z")], store, cubes)
+    assert totals(cubes) == {"blocked": 1, "clicks": 1, "unique": 1}
     assert store.writes["claim"] == 1
 
 
 def test_clicks_past_the_hourly_threshold_of_one_address_are_a_flood_across_batches() -> None:
-    store, rollups = FakeQuality(), FakeRollups()
+    store, cubes = FakeQuality(), FakeCubes()
     # Given a threshold of 3 clicks per address and hour, 2 clicks in a first batch
-    run([click(1), click(2, ua="A")], store, rollups, threshold=3)
+    run([click(1), click(2, ua="A")], store, cubes, threshold=3)
     # When 3 more arrive in the same hour, from the same address
-    run([click(n, ua=f"UA{n}") for n in (3, 4, 5)], store, rollups, threshold=3)
+    run([click(n, ua=f"UA{n}") for n in (3, 4, 5)], store, cubes, threshold=3)
     # Then the 4th and 5th are the flood, counted and kept for inspection
-    assert totals(rollups)["flood"] == 2
+    assert totals(cubes)["flood"] == 2
     assert sorted(c for c, v in store.verdicts.items() if v.flood) == ["c4", "c5"]
     # And the next hour starts a new count
-    run([click(6, at="2026-11-27T17:00:00.000Z")], store, rollups, threshold=3)
-    assert totals(rollups)["flood"] == 2
+    run([click(6, at="2026-11-27T17:00:00.000Z")], store, cubes, threshold=3)
+    assert totals(cubes)["flood"] == 2
 
 
 def test_datacenter_addresses_and_bots_are_counted_and_named() -> None:
-    store, rollups = FakeQuality(), FakeRollups()
+    store, cubes = FakeQuality(), FakeCubes()
     run(
         [
             click(1, ip="3.5.140.9"),
@@ -122,26 +117,26 @@ def test_datacenter_addresses_and_bots_are_counted_and_named() -> None:
             click(3, ua="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
         ],
         store,
-        rollups,
+        cubes,
     )
-    counted = totals(rollups)
+    counted = totals(cubes)
     assert (counted["datacenter"], counted["bots"], counted["clicks"]) == (2, 1, 3)
     assert store.verdict("c1") == ClickQuality(unique=True, flood=False, bot=False, datacenter="Amazon AWS")
     assert store.verdict("c3") == ClickQuality(unique=True, flood=False, bot=True, datacenter=None)
 
 
 def test_a_redelivered_batch_reaches_the_same_verdicts_and_counts_nothing_twice() -> None:
-    store, rollups = FakeQuality(), FakeRollups()
+    store, cubes = FakeQuality(), FakeCubes()
     batch = [click(n, ua=f"UA{n % 3}") for n in range(1, 7)]
-    run(batch, store, rollups, threshold=4)
-    first = (dict(store.verdicts), totals(rollups), dict(store.counts))
-    run(batch, store, rollups, threshold=4)
-    assert (store.verdicts, totals(rollups), store.counts) == first
-    assert totals(rollups) == {"clicks": 6, "unique": 3, "flood": 2}
+    run(batch, store, cubes, threshold=4)
+    first = (dict(store.verdicts), totals(cubes), dict(store.counts))
+    run(batch, store, cubes, threshold=4)
+    assert (store.verdicts, totals(cubes), store.counts) == first
+    assert totals(cubes) == {"clicks": 6, "unique": 3, "flood": 2}
 
 
-def test_a_failed_rollup_leaves_flood_counts_untouched_so_the_retry_judges_alike() -> None:
-    store, failing = FakeQuality(), FakeRollups(fail_on_call=1)
+def test_a_failed_statistics_chunk_leaves_flood_counts_untouched_so_the_retry_judges_alike() -> None:
+    store, failing = FakeQuality(), FakeCubes(fail_on_call=1)
     batch = [click(n, ua=f"UA{n}") for n in range(1, 6)]
     assert run(batch, store, failing, threshold=3) == [r.sequence_number for r in batch]
     assert store.counts == {}
@@ -155,10 +150,10 @@ def test_a_failing_store_retries_the_whole_batch_before_counting_anything() -> N
         def ip_counts(self, keys: Any) -> Any:
             raise ConnectionError("throttled")
 
-    rollups = FakeRollups()
+    cubes = FakeCubes()
     batch = [click(1), click(2)]
-    assert run(batch, Broken(), rollups) == [r.sequence_number for r in batch]
-    assert rollups.rows == {}
+    assert run(batch, Broken(), cubes) == [r.sequence_number for r in batch]
+    assert cubes.rows == {}
 
 
 def test_a_clean_click_is_the_default_verdict() -> None:

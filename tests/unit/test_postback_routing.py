@@ -86,7 +86,7 @@ def test_every_row_of_the_routing_table() -> None:
     )
 
     approved = route(record("conversions", "MODIFY", {**CONVERSION, "status": "approved"}, CONVERSION))
-    assert approved.jobs == {Job.POSTBACK}
+    assert approved.jobs == {Job.STATS, Job.POSTBACK}
     assert approved.event is not None
     assert approved.event.event_id == "cv-1.approved"
     rejected = route(

@@ -1,5 +1,6 @@
-"""/api/clicks/{click_id}: one click as a user inspects it: what the visitor sent, what the tracker
-decided, the orchestrator's quality verdict, and the conversions attributed to it."""
+"""/api/clicks/{click_id}: one click's whole story as a user inspects it: what the visitor sent, what
+the tracker decided, the orchestrator's quality verdict, the conversions attributed to it, and the
+postbacks sent to the affiliate about them."""
 
 from __future__ import annotations
 
@@ -14,16 +15,21 @@ from pydantic import BaseModel
 
 from partnerka.accounts.composition import conversions_repository
 from partnerka.accounts.models import Role
+from partnerka.accounts.tokens import Principal
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
-from partnerka.common.errors import NotFound
+from partnerka.common.errors import Forbidden, NotFound, ValidationFailed
+from partnerka.conversions.models import Conversion
+from partnerka.operations.models import Operation
 from partnerka.orchestrator.quality import ClickQuality, recorded_quality
 from partnerka.orchestrator.quality_store import QualityRepository
+from partnerka.postbacks.models import PostbackEvent
 from partnerka.stats.service import may_inspect
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from partnerka.tracking.user_agent import describe_user_agent
 from routes.conversions import ConversionOut, conversion_out
+from routes.postbacks import OperationOut, delivery_scope, operation_out, operations
 
 router = Router()  # type: ignore[no-untyped-call]
 # The orchestrator judges a click within seconds; a click younger than this with nothing recorded may
@@ -74,6 +80,9 @@ class ClickOut(BaseModel):
     subs: dict[str, str]
     quality: ClickQualityOut
     conversions: list[ConversionOut]
+    postbacks: list[OperationOut]
+    """The deliveries to the affiliate's tracker about this click and its conversions, oldest first
+    (empty for a viewer who may not see deliveries)."""
 
 
 def _quality_out(click: Click) -> ClickQualityOut:
@@ -105,6 +114,11 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
         affiliate_name = click.affiliate_id
     affiliate_names = {click.affiliate_id: affiliate_name}
     agent = describe_user_agent(click.user_agent)
+    conversions = [
+        c
+        for c in conversions_repository(get_settings()).of_click(click.click_id)
+        if c.advertiser_id == click.advertiser_id
+    ]
     return ClickOut(
         click_id=click.click_id,
         created_at=iso_millis(click.created_at),
@@ -122,9 +136,23 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
         browser=agent.browser,
         subs=click.subs,
         quality=_quality_out(click),
-        conversions=[
-            conversion_out(c, offer_names, affiliate_names, with_revenue)
-            for c in conversions_repository(get_settings()).of_click(click.click_id)
-            if c.advertiser_id == click.advertiser_id
-        ],
+        conversions=[conversion_out(c, offer_names, affiliate_names, with_revenue) for c in conversions],
+        postbacks=[operation_out(op) for op in _deliveries(principal, click, conversions)],
     )
+
+
+def _deliveries(principal: Principal, click: Click, conversions: list[Conversion]) -> list[Operation]:
+    """Every delivery the affiliate could have been sent about the click: delivery ids are event ids
+    (`<click_id>.click`, `<conversion_id>.<event>`), so this is one batch read, no search."""
+    try:
+        scope = delivery_scope(principal, None)
+    except (Forbidden, ValidationFailed):
+        return []
+    ids = [f"{click.click_id}.{PostbackEvent.CLICK}"] + [
+        f"{c.conversion_id}.{event}"
+        for c in conversions
+        for event in PostbackEvent
+        if event is not PostbackEvent.CLICK
+    ]
+    found = [op for op in operations().get_many(ids) if scope.admits(op)]
+    return sorted(found, key=lambda op: (op.created_at, op.op_id))

@@ -43,6 +43,8 @@ def monitor() -> Monitor:
         s.notify_queue_url,
         s.notify_dlq_url,
         s.orchestrator_failure_queue_url,
+        s.reports_queue_url,
+        s.reports_dlq_url,
     )
     return Monitor(queues, operations(), _replay_delivery)
 

@@ -1,25 +1,142 @@
-"""/api/stats: statistics over the hourly rollups, narrowed to what the caller may see."""
+"""/api/stats: reports, the click log and the conversion log, narrowed to what the caller may see
+(`partnerka.stats.service.visible_scope`, the one rule for every statistics endpoint)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Literal, get_args
 
-from auth import current
+from auth import accounts, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from partnerka.accounts.composition import conversions_repository
+from partnerka.accounts.tokens import Principal
+from partnerka.common.clock import iso_millis
 from partnerka.common.config import get_settings
-from partnerka.stats.models import GroupBy, StatsRow
-from partnerka.stats.repository import StatsRepository
-from partnerka.stats.service import StatsFilter, build_report, visible_scope
+from partnerka.stats.click_log import ClickLogRepository, LoggedClick
+from partnerka.stats.cube_store import CubeRepository
+from partnerka.stats.logs import click_page, conversion_page
+from partnerka.stats.metrics import derive
+from partnerka.stats.models import StatsRow
+from partnerka.stats.names import group_names
+from partnerka.stats.raw import stored_conversions
+from partnerka.stats.service import (
+    GROUPS,
+    SORTS,
+    Sources,
+    StatsRequest,
+    StatsScope,
+    build_report,
+    parse_request,
+    sorted_rows,
+    visible_scope,
+)
+from routes.conversions import ConversionOut, conversion_out
 
 router = Router()  # type: ignore[no-untyped-call]
+
+GroupName = Literal[
+    "day", "hour", "none", "advertiser", "offer", "affiliate", "country", "device", "os", "browser",
+    "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10",
+]  # fmt: skip
+SortName = Literal[
+    "key", "clicks", "unique", "bots", "flood", "datacenter", "blocked", "leads", "sales", "rejected",
+    "hold", "conversions", "cr", "roi", "revenue", "payout", "profit", "epc",
+]  # fmt: skip
+assert set(get_args(GroupName)) == set(GROUPS)
+assert set(get_args(SortName)) == set(SORTS)
+
+
+class StatsFilters(BaseModel):
+    """The filters every statistics endpoint takes: the range in the user's time zone, and values
+    that must all hold."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    date_from: date = Field(alias="from")
+    date_to: date = Field(alias="to")
+    tz: str = Field(
+        "UTC", max_length=64, description="IANA time zone of the range's days, e.g. Europe/Moscow"
+    )
+    advertiser_id: str | None = Field(None, max_length=40)
+    offer_id: str | None = Field(None, max_length=40)
+    affiliate_id: str | None = Field(None, max_length=40)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    device: str | None = Field(None, max_length=20)
+    os: str | None = Field(None, max_length=40)
+    browser: str | None = Field(None, max_length=40)
+    sub1: str | None = Field(None, max_length=200)
+    sub2: str | None = Field(None, max_length=200)
+    sub3: str | None = Field(None, max_length=200)
+    sub4: str | None = Field(None, max_length=200)
+    sub5: str | None = Field(None, max_length=200)
+    sub6: str | None = Field(None, max_length=200)
+    sub7: str | None = Field(None, max_length=200)
+    sub8: str | None = Field(None, max_length=200)
+    sub9: str | None = Field(None, max_length=200)
+    sub10: str | None = Field(None, max_length=200)
+    click_id: str | None = Field(None, max_length=64)
+
+    def request(self, group_by: str) -> StatsRequest:
+        named = {
+            "offer": self.offer_id,
+            "affiliate": self.affiliate_id,
+            "country": self.country,
+            "device": self.device,
+            "os": self.os,
+            "browser": self.browser,
+            **{f"sub{n}": getattr(self, f"sub{n}") for n in range(1, 11)},
+        }
+        return parse_request(self.date_from, self.date_to, self.tz, group_by, named, self.click_id)
+
+
+class ReportParams(StatsFilters):
+    group_by: GroupName = "day"
+    sort: SortName | None = None
+    """Default: by key (oldest first) for day and hour, by clicks (most first) otherwise."""
+    desc: bool | None = None
+    offset: int = Field(0, ge=0)
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class LogParams(StatsFilters):
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(50, ge=1, le=500)
+
+
+class ConversionLogParams(LogParams):
+    status: Literal["pending", "hold", "approved", "rejected"] | None = None
+
+
+@cache
+def _sources() -> Sources:
+    settings = get_settings()
+    return Sources(
+        CubeRepository(settings.stats_table),
+        ClickLogRepository(settings.stats_table),
+        stored_conversions(conversions_repository(settings)),
+    )
+
+
+def scoped(
+    principal: Principal, filters: StatsFilters, group_by: str
+) -> tuple[StatsScope, list[str], StatsRequest]:
+    """The caller's scope, the advertisers it covers, and the request narrowed to it."""
+    scope = visible_scope(principal, filters.advertiser_id, filters.affiliate_id)
+    request = filters.request(group_by).within(scope)
+    if scope.advertiser_id is not None:
+        return scope, [scope.advertiser_id], request
+    return scope, sorted(a.id for a in accounts().accounts.list_advertisers()), request
 
 
 class StatsRowOut(BaseModel):
     key: str
+    """The group: a local day (`2026-11-27`), hour (`2026-11-27T05`), id or value; `total` for totals."""
+    label: str
+    """The offer's, affiliate's or advertiser's name when grouped by one, else the key."""
     clicks: int
     """Clicks that reached a landing."""
     unique: int
@@ -34,60 +151,163 @@ class StatsRowOut(BaseModel):
     """Clicks a check refused (paused offer, GEO, bot, …), kept with their reason."""
     leads: int
     sales: int
+    """Sales and the offers' own goals."""
     rejected: int
-    revenue: dict[str, int]
-    """Minor units per ISO-4217 currency."""
+    hold: int
+    """Of `leads` and `sales`: still awaiting approval (on hold, or pending the advertiser's decision)."""
+    conversions: int
+    """leads + sales."""
+    cr: float | None
+    """conversions / clicks * 100 (percent); null without clicks."""
+    revenue: dict[str, int] | None
+    """Minor units per ISO-4217 currency; null for affiliates."""
     payout: dict[str, int]
+    """Minor units per currency."""
+    profit: dict[str, int] | None
+    """revenue - payout per currency, minor units; null for affiliates."""
+    epc: dict[str, float]
+    """payout / clicks per currency, minor units."""
+    roi: dict[str, float | None] | None
+    """profit / payout * 100 per currency (percent; null without payout); null for affiliates."""
 
-    @classmethod
-    def of(cls, row: StatsRow) -> StatsRowOut:
-        return cls(
-            key=row.key,
-            clicks=row.clicks,
-            unique=row.unique,
-            bots=row.bots,
-            flood=row.flood,
-            datacenter=row.datacenter,
-            blocked=row.blocked,
-            leads=row.leads,
-            sales=row.sales,
-            rejected=row.rejected,
-            revenue=row.revenue,
-            payout=row.payout,
-        )
+
+def row_out(row: StatsRow, label: str, sees_revenue: bool) -> StatsRowOut:
+    derived = derive(row)
+    return StatsRowOut(
+        key=row.key,
+        label=label,
+        clicks=row.clicks,
+        unique=row.unique,
+        bots=row.bots,
+        flood=row.flood,
+        datacenter=row.datacenter,
+        blocked=row.blocked,
+        leads=row.leads,
+        sales=row.sales,
+        rejected=row.rejected,
+        hold=row.hold,
+        conversions=derived.conversions,
+        cr=derived.cr,
+        revenue=row.revenue if sees_revenue else None,
+        payout=row.payout,
+        profit=derived.profit if sees_revenue else None,
+        epc=derived.epc,
+        roi=derived.roi if sees_revenue else None,
+    )
 
 
 class StatsReportOut(BaseModel):
-    advertiser_id: str
+    advertiser_id: str | None
+    """The advertiser reported on; null when a platform report covers every advertiser."""
     date_from: date
     date_to: date
-    group_by: GroupBy
+    tz: str
+    group_by: GroupName
+    sort: SortName
+    desc: bool
     rows: list[StatsRowOut]
+    """One page of the rows, in the order asked."""
+    total_rows: int
+    offset: int
+    limit: int
     totals: StatsRowOut
 
 
-@router.get("/", summary="Statistics for a date range (UTC days, inclusive)")
-def get_stats(
-    date_from: Annotated[date, Query(alias="from")],
-    date_to: Annotated[date, Query(alias="to")],
-    group_by: Annotated[GroupBy, Query()] = GroupBy.DAY,
-    advertiser_id: Annotated[str | None, Query()] = None,
-    offer_id: Annotated[str | None, Query()] = None,
-    affiliate_id: Annotated[str | None, Query()] = None,
-    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-) -> StatsReportOut:
+@router.get("/", summary="A statistics report: every metric, filtered and grouped, in the user's time zone")
+def get_stats(params: Annotated[ReportParams, Query()]) -> StatsReportOut:
     principal, _ = current(router.current_event.headers)
-    advertiser, where = visible_scope(
-        principal, advertiser_id, StatsFilter(offer_id=offer_id, affiliate_id=affiliate_id, country=country)
-    )
-    report = build_report(
-        StatsRepository(get_settings().stats_table), advertiser, date_from, date_to, group_by, where
-    )
+    scope, advertisers, request = scoped(principal, params, params.group_by)
+    report = build_report(_sources(), advertisers, request)
+    rows = sorted_rows(report, params.group_by, params.sort, params.desc)
+    page = rows[params.offset : params.offset + params.limit]
+    names = group_names(params.group_by, [row.key for row in page], advertisers)
+    default_sort = "key" if params.group_by in ("day", "hour") else "clicks"
+    sort = params.sort or default_sort
     return StatsReportOut(
-        advertiser_id=advertiser,
-        date_from=date_from,
-        date_to=date_to,
-        group_by=report.group_by,
-        rows=[StatsRowOut.of(row) for row in report.rows],
-        totals=StatsRowOut.of(report.totals),
+        advertiser_id=scope.advertiser_id,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        tz=params.tz,
+        group_by=params.group_by,
+        sort=sort,  # type: ignore[arg-type]
+        desc=params.desc if params.desc is not None else sort != "key",
+        rows=[row_out(row, names.get(row.key, row.key), scope.sees_revenue) for row in page],
+        total_rows=len(rows),
+        offset=params.offset,
+        limit=params.limit,
+        totals=row_out(report.totals, "total", scope.sees_revenue),
+    )
+
+
+class ClickLogRowOut(BaseModel):
+    click_id: str
+    created_at: str
+    advertiser_id: str
+    offer_id: str
+    affiliate_id: str
+    country: str
+    device: str
+    os: str
+    browser: str
+    subs: dict[str, str]
+    reason: str | None
+    """Why a check refused the click; null when it reached a landing."""
+    flags: list[str]
+    """The orchestrator's verdict: unique, bots, flood, datacenter."""
+
+
+class ClickLogOut(BaseModel):
+    items: list[ClickLogRowOut]
+    next_cursor: str | None
+
+
+def click_row(click: LoggedClick) -> ClickLogRowOut:
+    f = click.facts
+    return ClickLogRowOut(
+        click_id=click.click_id,
+        created_at=iso_millis(f.at),
+        advertiser_id=f.advertiser_id,
+        offer_id=f.offer,
+        affiliate_id=f.affiliate,
+        country=f.country,
+        device=f.device,
+        os=f.os,
+        browser=f.browser,
+        subs=f.subs,
+        reason=click.reason or None,
+        flags=sorted(click.flags),
+    )
+
+
+@router.get("/clicks", summary="The click log: the clicks behind a report, newest first, a page at a time")
+def get_click_log(params: Annotated[LogParams, Query()]) -> ClickLogOut:
+    principal, _ = current(router.current_event.headers)
+    _, advertisers, request = scoped(principal, params, "none")
+    clicks, cursor = click_page(_sources().log, advertisers, request, params.cursor, params.limit)
+    return ClickLogOut(items=[click_row(c) for c in clicks], next_cursor=cursor)
+
+
+class ConversionLogOut(BaseModel):
+    items: list[ConversionOut]
+    next_cursor: str | None
+
+
+@router.get("/conversions", summary="The conversion log: filtered like a report, newest first, paged")
+def get_conversion_log(params: Annotated[ConversionLogParams, Query()]) -> ConversionLogOut:
+    principal, _ = current(router.current_event.headers)
+    scope, advertisers, request = scoped(principal, params, "none")
+    repository = conversions_repository(get_settings())
+    found, cursor = conversion_page(
+        lambda a, first, last: repository.between(a, first, last, newest_first=True),
+        advertisers,
+        request,
+        params.status,
+        params.cursor,
+        params.limit,
+    )
+    offer_names = group_names("offer", [], sorted({c.advertiser_id for c in found}))
+    affiliate_names = group_names("affiliate", sorted({c.affiliate_id for c in found}), advertisers)
+    return ConversionLogOut(
+        items=[conversion_out(c, offer_names, affiliate_names, scope.sees_revenue) for c in found],
+        next_cursor=cursor,
     )

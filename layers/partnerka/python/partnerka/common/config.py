@@ -33,6 +33,9 @@ class Settings:
     orchestrator_failure_queue_url: str = ""
     allow_loopback_postbacks: str = ""  # "true" only locally and in tests; refused in prod
     postback_allowed_domains: tuple[str, ...] = ()  # the platform's whitelist; empty allows any
+    reports_bucket: str = ""  # exports and summaries
+    reports_queue_url: str = ""
+    reports_dlq_url: str = ""
 
     @property
     def datacenter_ranges_path(self) -> str:
@@ -67,6 +70,9 @@ def get_settings() -> Settings:
         notify_dlq_url=env.get("NOTIFY_DLQ_URL", ""),
         orchestrator_failure_queue_url=env.get("ORCHESTRATOR_FAILURE_QUEUE_URL", ""),
         allow_loopback_postbacks=env.get("ALLOW_LOOPBACK_POSTBACKS", ""),
+        reports_bucket=env.get("REPORTS_BUCKET", ""),
+        reports_queue_url=env.get("REPORTS_QUEUE_URL", ""),
+        reports_dlq_url=env.get("REPORTS_DLQ_URL", ""),
         postback_allowed_domains=tuple(
             d.strip().lower() for d in env.get("POSTBACK_ALLOWED_DOMAINS", "").split(",") if d.strip()
         ),

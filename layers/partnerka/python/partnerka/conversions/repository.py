@@ -161,10 +161,14 @@ class ConversionRepository:
             )
         )
 
-    def between(self, advertiser_id: str, first: str, last: str) -> Iterator[Conversion]:
-        """Every conversion of the advertiser that arrived within [first, last] (ISO instants)."""
+    def between(
+        self, advertiser_id: str, first: str, last: str, newest_first: bool = False
+    ) -> Iterator[Conversion]:
+        """Every conversion of the advertiser that arrived within [first, last] (ISO instants), read
+        page by page as the caller goes on."""
         yield from self._query(
             {
+                "ScanIndexForward": not newest_first,
                 "IndexName": "by_advertiser",
                 "KeyConditionExpression": "advertiser_id = :a AND created_at BETWEEN :lo AND :hi",
                 "ExpressionAttributeValues": {

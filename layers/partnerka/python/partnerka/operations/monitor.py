@@ -46,6 +46,8 @@ def standard_queues(
     notify: str,
     notify_dlq: str,
     failures: str,
+    reports: str = "",
+    reports_dlq: str = "",
 ) -> list[QueueSpec]:
     specs = [
         QueueSpec("postback", postback, "work", "postback"),
@@ -55,6 +57,8 @@ def standard_queues(
         QueueSpec("notify", notify, "work", "notify"),
         QueueSpec("notify-dlq", notify_dlq, "dlq", "notify", source="notify"),
         QueueSpec("orchestrator-failures", failures, "failures", "stats"),
+        QueueSpec("reports", reports, "work", "reports"),
+        QueueSpec("reports-dlq", reports_dlq, "dlq", "reports", source="reports"),
     ]
     return [spec for spec in specs if spec.url]
 

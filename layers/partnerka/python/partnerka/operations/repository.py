@@ -122,6 +122,20 @@ class OperationsRepository:
         )
         return Operation.from_item(dynamo.decode(item)) if item else None
 
+    def get_many(self, op_ids: list[str]) -> list[Operation]:
+        """The operations that exist among `op_ids` (one BatchGetItem per 100), in no set order."""
+        found: list[Operation] = []
+        keys = [{"pk": {"S": f"OP#{op_id}"}} for op_id in dict.fromkeys(op_ids)]
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {self._table: {"Keys": keys[start : start + 100]}}
+            while request:
+                response = self._c().batch_get_item(RequestItems=request)
+                found += [
+                    Operation.from_item(dynamo.decode(raw)) for raw in response["Responses"][self._table]
+                ]
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
     def _update(self, op_id: str, **request: Any) -> dict[str, Any] | None:
         """One conditional update; the new item, or None when the condition did not hold."""
         client = self._c()

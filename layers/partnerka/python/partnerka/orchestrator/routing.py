@@ -3,10 +3,10 @@
     source       change                          jobs
     clicks       INSERT (sent to a landing)      stats (click, quality) · postback `click`
     clicks       INSERT (refused by a check)     stats (blocked)
-    conversions  INSERT                          stats (goal, money)    · postback `lead` | `sale`
-    conversions  INSERT (rejected on arrival)    stats (rejected)       · postback `rejected`
-    conversions  MODIFY → approved               postback `approved`
-    conversions  MODIFY → rejected               stats (moved back)     · postback `rejected`
+    conversions  INSERT                          stats (goal, money, hold) · postback `lead` | `sale`
+    conversions  INSERT (rejected on arrival)    stats (rejected)          · postback `rejected`
+    conversions  MODIFY → approved               stats (leaves hold)       · postback `approved`
+    conversions  MODIFY → rejected               stats (moved back)        · postback `rejected`
     any          REMOVE (TTL expiry)             nothing
 
 The postback job is only a candidate: it becomes a delivery when the affiliate's postback settings
@@ -55,7 +55,7 @@ def route(record: StreamRecord) -> Routed:
         if new.get("status") == old.get("status"):
             return NOTHING
         if new.get("status") == ConversionStatus.APPROVED.value:
-            return Routed(frozenset({Job.POSTBACK}), _conversion_event(new, arrival=False))
+            return Routed(frozenset({Job.STATS, Job.POSTBACK}), _conversion_event(new, arrival=False))
         if new.get("status") == ConversionStatus.REJECTED.value:
             return Routed(frozenset({Job.STATS, Job.POSTBACK}), _conversion_event(new, arrival=False))
     return NOTHING

@@ -1,4 +1,5 @@
-"""Turning stream records of clicks and conversions into aggregated rollup increments."""
+"""What stream records of clicks and conversions add to statistics: where each belongs (its Facts) and
+what it counts there, aggregated into the cubes once per stream batch (see stats.cube)."""
 
 from __future__ import annotations
 
@@ -6,88 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from partnerka.common.clock import hour_bucket, parse_iso
-from partnerka.conversions.models import ConversionStatus
+from partnerka.common.clock import parse_iso
+from partnerka.conversions.models import Conversion
 from partnerka.orchestrator.quality import ClickQuality
-from partnerka.stats.models import Increments, RollupKey, money_attribute
+from partnerka.stats.click_log import LoggedClick
+from partnerka.stats.cube import CubeKey, Facts, cube_increments, merge_into
+from partnerka.stats.models import Increments
+from partnerka.stats.raw import converted_event
+from partnerka.tracking.models import SUB_KEYS
 from partnerka.tracking.user_agent import describe_user_agent
-
-
-def _goal_counter(goal: str) -> str:
-    """Leads count as leads; sales and the offers' own goals count as sales."""
-    return "leads" if goal == "lead" else "sales"
-
-
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    key: RollupKey
-    increments: Increments
-
-
-def _rollup_key(image: dict[str, Any], at: str) -> RollupKey:
-    return RollupKey(
-        advertiser_id=image["advertiser_id"],
-        hour=hour_bucket(parse_iso(at)),
-        offer_id=image["offer_id"],
-        affiliate_id=image.get("affiliate_id", "-"),
-        country=image.get("country", "ZZ"),
-        device=describe_user_agent(image.get("ua", "")).device,
-    )
-
-
-def click_contribution(image: dict[str, Any], quality: ClickQuality | None = None) -> Contribution:
-    """A new click counts once, in the hour it happened: as blocked when a check refused it, else as
-    a click, with the orchestrator's quality verdict on it (unique, flood, bot, datacenter)."""
-    if image.get("reason"):
-        return Contribution(_rollup_key(image, image["created_at"]), {"blocked": 1})
-    increments: Increments = {"clicks": 1}
-    if quality is not None:
-        increments.update(quality.counters())
-    return Contribution(_rollup_key(image, image["created_at"]), increments)
-
-
-def _conversion_increments(image: dict[str, Any], sign: int) -> Increments:
-    increments: Increments = {_goal_counter(image.get("goal", "sale")): sign}
-    currency = image["currency"]
-    if int(image.get("revenue_minor", 0)):
-        increments[money_attribute("revenue", currency)] = sign * int(image["revenue_minor"])
-    if int(image.get("payout_minor", 0)):
-        increments[money_attribute("payout", currency)] = sign * int(image["payout_minor"])
-    return increments
-
-
-def conversion_contribution(image: dict[str, Any]) -> Contribution:
-    """A new conversion counts in the hour it arrived, by its goal, with its revenue and payout in
-    its currency (a conversion stored already rejected counts as rejected only)."""
-    if image.get("status") == ConversionStatus.REJECTED.value:
-        return Contribution(_rollup_key(image, image["created_at"]), {"rejected": 1})
-    return Contribution(_rollup_key(image, image["created_at"]), _conversion_increments(image, 1))
-
-
-def rejection_contribution(old: dict[str, Any], new: dict[str, Any]) -> Contribution | None:
-    """A conversion rejected later leaves its goal's count and money, in the hour it arrived, and
-    counts as rejected there instead; other status changes do not move the statistics."""
-    rejected = ConversionStatus.REJECTED.value
-    if old.get("status") == rejected or new.get("status") != rejected:
-        return None
-    increments = _conversion_increments(old, -1)
-    increments["rejected"] = 1
-    return Contribution(_rollup_key(old, old["created_at"]), increments)
-
-
-def aggregate(contributions: Iterable[Contribution]) -> dict[RollupKey, Increments]:
-    """Many records to one ADD per rollup row: a batch of 100 clicks on one offer is one update."""
-    merged: dict[RollupKey, Increments] = {}
-    for contribution in contributions:
-        row = merged.setdefault(contribution.key, {})
-        for name, amount in contribution.increments.items():
-            row[name] = row.get(name, 0) + amount
-    return merged
 
 
 @dataclass(frozen=True, slots=True)
 class StreamRecord:
-    """One DynamoDB stream record, with its new image already decoded."""
+    """One DynamoDB stream record, with its images already decoded."""
 
     sequence_number: str
     event_id: str
@@ -97,44 +30,97 @@ class StreamRecord:
     old_image: dict[str, Any] | None = None
 
 
-def contribution_of(
-    record: StreamRecord, verdicts: dict[str, ClickQuality] | None = None
-) -> Contribution | None:
+@dataclass(frozen=True, slots=True)
+class StatsEffect:
+    """What one record adds: increments where its facts belong, and a new click for the click log."""
+
+    facts: Facts
+    increments: Increments
+    click: LoggedClick | None = None
+
+    def cubes(self) -> dict[CubeKey, Increments]:
+        return cube_increments(self.facts, self.increments)
+
+
+def click_facts(image: dict[str, Any]) -> Facts:
+    agent = describe_user_agent(image.get("ua", ""))
+    return Facts(
+        advertiser_id=image["advertiser_id"],
+        at=parse_iso(image["created_at"]),
+        offer=image["offer_id"],
+        affiliate=image.get("affiliate_id", "-"),
+        country=image.get("country", "ZZ"),
+        device=agent.device,
+        os=agent.os,
+        browser=agent.browser,
+        subs={key: str(image[key]) for key in SUB_KEYS if image.get(key)},
+    )
+
+
+def click_effect(image: dict[str, Any], quality: ClickQuality | None) -> StatsEffect:
+    """A new click counts once, in the hour it happened: as blocked when a check refused it, else as
+    a click with the orchestrator's quality verdict (unique, flood, bots, datacenter)."""
+    flags = frozenset(quality.counters()) if quality is not None and not image.get("reason") else frozenset()
+    logged = LoggedClick(image["click_id"], click_facts(image), image.get("reason") or "", flags)
+    return StatsEffect(logged.facts, logged.increments(), logged)
+
+
+def status_change_effect(old: dict[str, Any], new: dict[str, Any]) -> StatsEffect | None:
+    """A conversion whose status (or money) changed moves its counts in the hour it arrived, by the
+    difference between what it counts now and what it counted: hold → approved leaves `hold`; a
+    rejection leaves its goal and money and counts as rejected. None when nothing counted changes."""
+    before, after = converted_event(Conversion.from_item(old)), converted_event(Conversion.from_item(new))
+    difference: Increments = dict(after.increments)
+    for name, amount in before.increments.items():
+        difference[name] = difference.get(name, 0) - amount
+    difference = {name: amount for name, amount in difference.items() if amount}
+    return StatsEffect(before.facts, difference) if difference else None
+
+
+def effect_of(record: StreamRecord, verdicts: dict[str, ClickQuality] | None = None) -> StatsEffect | None:
     """What a record adds to statistics: new clicks (with their quality verdicts) and conversions,
-    and conversions rejected later; expiries (REMOVE) and other updates add nothing."""
-    if (
-        record.event_name == "MODIFY"
-        and record.source == "conversions"
-        and record.old_image
-        and record.new_image
-    ):
-        return rejection_contribution(record.old_image, record.new_image)
+    and conversions whose status changed later; expiries (REMOVE) add nothing."""
+    if record.source == "conversions" and record.event_name == "MODIFY":
+        if record.old_image and record.new_image:
+            return status_change_effect(record.old_image, record.new_image)
+        return None
     if record.event_name != "INSERT" or record.new_image is None:
         return None
     if record.source == "clicks":
-        return click_contribution(record.new_image, (verdicts or {}).get(record.new_image["click_id"]))
+        return click_effect(record.new_image, (verdicts or {}).get(record.new_image["click_id"]))
     if record.source == "conversions":
-        return conversion_contribution(record.new_image)
+        event = converted_event(Conversion.from_item(record.new_image))
+        return StatsEffect(event.facts, event.increments)
     return None
 
 
-def chunks_for_transactions(records: list[StreamRecord], max_keys: int) -> list[list[StreamRecord]]:
-    """Consecutive runs of records whose rollup rows fit in one transaction, order kept.
+def aggregate(effects: Iterable[StatsEffect]) -> dict[CubeKey, Increments]:
+    """Many records to one ADD per cube item: a batch of 100 clicks on one offer is one update there."""
+    merged: dict[CubeKey, Increments] = {}
+    for effect in effects:
+        merge_into(merged, effect.cubes())
+    return merged
+
+
+type Effected = tuple[StreamRecord, StatsEffect | None]
+
+
+def chunks_for_transactions(records: list[Effected], max_keys: int) -> list[list[Effected]]:
+    """Consecutive runs of records whose cube items fit in one transaction, order kept.
 
     Consecutive, because on failure the stream retries from a record onwards: everything before the
     failed chunk must be fully applied and everything from it on must be untouched.
     """
-    chunks: list[list[StreamRecord]] = []
-    current: list[StreamRecord] = []
-    keys: set[RollupKey] = set()
-    for record in records:
-        contribution = contribution_of(record)
-        if contribution is not None and contribution.key not in keys and len(keys) >= max_keys:
+    chunks: list[list[Effected]] = []
+    current: list[Effected] = []
+    keys: set[CubeKey] = set()
+    for record, effect in records:
+        touched = set(effect.cubes()) if effect is not None else set()
+        if current and len(keys | touched) > max_keys:
             chunks.append(current)
             current, keys = [], set()
-        current.append(record)
-        if contribution is not None:
-            keys.add(contribution.key)
+        current.append((record, effect))
+        keys |= touched
     if current:
         chunks.append(current)
     return chunks

@@ -1,9 +1,11 @@
-"""Applying a batch of stream records to the stats rollups, exactly once per record."""
+"""Applying a batch of stream records to the statistics cubes and the click log, exactly once per
+record."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,13 +16,18 @@ from partnerka.operations.repository import OperationStore
 from partnerka.orchestrator.dispatch import PostbackDispatcher
 from partnerka.orchestrator.quality import ClickQuality, QualityJudge
 from partnerka.orchestrator.routing import Job, Routed, route
-from partnerka.orchestrator.service import (
-    StreamRecord,
-    aggregate,
-    chunks_for_transactions,
-    contribution_of,
-)
-from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION, RollupStore
+from partnerka.orchestrator.service import StreamRecord, aggregate, chunks_for_transactions, effect_of
+from partnerka.stats.click_log import LOG_RETENTION, ClickLogStore
+from partnerka.stats.cube_store import CubeStore
+from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
+
+
+@dataclass(frozen=True, slots=True)
+class StatsStores:
+    """Where the orchestrator keeps statistics: the cubes, and the click log for raw reports."""
+
+    cubes: CubeStore
+    log: ClickLogStore
 
 
 def _new_clicks(records: list[StreamRecord]) -> list[dict[str, Any]]:
@@ -32,16 +39,20 @@ def _new_clicks(records: list[StreamRecord]) -> list[dict[str, Any]]:
 
 
 def apply_stream_batch(
-    records: list[StreamRecord], rollups: RollupStore, judge: QualityJudge | None = None
+    records: list[StreamRecord],
+    stats: StatsStores,
+    judge: QualityJudge | None = None,
+    now: Callable[[], datetime] = utc_now,
 ) -> list[str]:
     """Apply the records in order; return the sequence numbers to retry (empty when all went in).
 
     New clicks are judged first (uniqueness claims are idempotent per click, so a retry reaches the
-    same verdicts). Each chunk is then one transaction with an idempotency token made of its records'
-    event ids, so a retry of a chunk that did commit (the function died after the write) adds nothing
-    the second time; the chunk's clicks join their addresses' flood counts, and their verdicts are
-    kept, only when it commits (a redelivered chunk would be judged against counts that already hold
-    its own clicks).
+    same verdicts). Each chunk is then one transaction of cube ADDs with an idempotency token made of
+    its records' event ids, so a retry of a chunk that did commit (the function died after the write)
+    adds nothing the second time. The chunk's clicks then go to the click log under the same token
+    (puts of the same items: repeating them is harmless, so a failure there retries the chunk). The
+    clicks join their addresses' flood counts, and their verdicts are kept, only when the chunk
+    commits (a redelivered chunk would be judged against counts that already hold its own clicks).
     """
     verdicts: dict[str, ClickQuality] = {}
     if judge is not None:
@@ -50,24 +61,29 @@ def apply_stream_batch(
         except Exception:
             logger.exception("judging clicks failed", size=len(records))
             return [record.sequence_number for record in records]
-    for chunk in chunks_for_transactions(records, MAX_KEYS_PER_TRANSACTION):
-        increments = aggregate(c for c in (contribution_of(r, verdicts) for r in chunk) if c is not None)
-        token = hashlib.sha256("|".join(r.event_id for r in chunk).encode()).hexdigest()[:36]
+    effected = [(record, effect_of(record, verdicts)) for record in records]
+    expires_at = int((now() + LOG_RETENTION).timestamp())
+    for chunk in chunks_for_transactions(effected, MAX_KEYS_PER_TRANSACTION):
+        chunk_records = [record for record, _ in chunk]
+        token = hashlib.sha256("|".join(r.event_id for r in chunk_records).encode()).hexdigest()[:36]
         try:
-            applied = rollups.apply(increments, token)
+            applied = stats.cubes.apply(aggregate(e for _, e in chunk if e is not None), token)
+            stats.log.write([e.click for _, e in chunk if e is not None and e.click], token, expires_at)
         except Exception:
-            logger.exception("rollup chunk failed", first_sequence=chunk[0].sequence_number, size=len(chunk))
-            failed_from = records.index(chunk[0])
+            logger.exception(
+                "statistics chunk failed", first_sequence=chunk_records[0].sequence_number, size=len(chunk)
+            )
+            failed_from = records.index(chunk_records[0])
             return [record.sequence_number for record in records[failed_from:]]
         if judge is not None and applied:
-            _keep_quality(judge, _new_clicks(chunk), verdicts)
+            _keep_quality(judge, _new_clicks(chunk_records), verdicts)
     return []
 
 
 def _keep_quality(
     judge: QualityJudge, clicks: list[dict[str, Any]], verdicts: dict[str, ClickQuality]
 ) -> None:
-    """After the rollups are in: the flood counts and the suspect clicks' verdicts.
+    """After the cubes are in: the flood counts and the suspect clicks' verdicts.
 
     Statistics are already right at this point, so a failure here is logged and not retried: a lost
     count makes a flood show a little later; a lost verdict makes one click look clean when inspected.
@@ -81,7 +97,7 @@ def _keep_quality(
 
 def run_batch(
     records: list[StreamRecord],
-    rollups: RollupStore,
+    stats: StatsStores,
     judge: QualityJudge | None,
     dispatcher: PostbackDispatcher,
     log: OperationStore | None = None,
@@ -98,7 +114,7 @@ def run_batch(
     candidates = [(i, r.event) for i, r in enumerate(routed) if Job.POSTBACK in r.jobs and r.event]
     stop = dispatcher.dispatch(candidates)
     upto = len(records) if stop is None else stop
-    failed = apply_stream_batch(records[:upto], rollups, judge)
+    failed = apply_stream_batch(records[:upto], stats, judge, now)
     if not failed and stop is not None:
         failed = [record.sequence_number for record in records[stop:]]
     if log is not None and records:

@@ -1,9 +1,8 @@
-"""Hourly statistics rollups and the reports built from them."""
+"""What statistics count, and a report row."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 COUNTERS = (
     "clicks",
@@ -20,30 +19,6 @@ COUNTERS = (
 MONEY_PREFIXES = ("revenue_", "payout_")
 
 
-@dataclass(frozen=True, slots=True)
-class RollupKey:
-    """One rollup row. Key shape: Stats table, PK `ADV#<advertiser>`,
-    SK `H#<yyyy-mm-ddThh>#O#<offer>#A#<affiliate>#C#<country>#D#<device>`.
-
-    Every dimension is in the sort key, so a date range for one advertiser is one key-range query.
-    """
-
-    advertiser_id: str
-    hour: str
-    offer_id: str
-    affiliate_id: str
-    country: str
-    device: str
-
-    @property
-    def pk(self) -> str:
-        return f"ADV#{self.advertiser_id}"
-
-    @property
-    def sk(self) -> str:
-        return f"H#{self.hour}#O#{self.offer_id}#A#{self.affiliate_id}#C#{self.country}#D#{self.device}"
-
-
 Increments = dict[str, int]
 """Attribute → amount to ADD: one of COUNTERS, `revenue_<CUR>` or `payout_<CUR>`.
 
@@ -54,15 +29,6 @@ judged by the orchestrator after the redirect; `blocked` clicks were refused by 
 def money_attribute(kind: str, currency: str) -> str:
     """Money is kept per currency (`revenue_USD`), so sums never mix currencies."""
     return f"{kind}_{currency}"
-
-
-class GroupBy(StrEnum):
-    HOUR = "hour"
-    DAY = "day"
-    OFFER = "offer"
-    AFFILIATE = "affiliate"
-    COUNTRY = "country"
-    DEVICE = "device"
 
 
 @dataclass(slots=True)
@@ -90,15 +56,9 @@ class StatsRow:
                     currency = name.removeprefix(prefix)
                     target[currency] = target.get(currency, 0) + amount
 
-
-@dataclass(frozen=True, slots=True)
-class StoredRollup:
-    key: RollupKey
-    values: dict[str, int]
-
-
-@dataclass(slots=True)
-class StatsReport:
-    group_by: GroupBy
-    rows: list[StatsRow]
-    totals: StatsRow
+    def values(self) -> Increments:
+        """The row as increments (so rows of several reports merge by `add`)."""
+        values: Increments = {name: getattr(self, name) for name in COUNTERS}
+        values.update({money_attribute("revenue", c): amount for c, amount in self.revenue.items()})
+        values.update({money_attribute("payout", c): amount for c, amount in self.payout.items()})
+        return values

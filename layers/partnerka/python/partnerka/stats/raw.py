@@ -32,6 +32,7 @@ class ConvertedEvent:
 
     facts: Facts
     increments: Increments
+    click_id: str = ""
 
 
 def converted_event(conversion: Conversion) -> ConvertedEvent:
@@ -57,6 +58,7 @@ def converted_event(conversion: Conversion) -> ConvertedEvent:
             conversion.revenue_minor,
             conversion.payout_minor,
         ),
+        click_id=conversion.click_id,
     )
 
 
@@ -93,6 +95,12 @@ class RawQuery:
     tz: ZoneInfo
     group_by: str  # day | hour | none | one of RAW_DIMENSIONS
     filters: tuple[tuple[str, str], ...] = ()  # (dimension or sub-id, value), all must hold
+    click_id: str | None = None  # one click and its conversions
+
+
+def matches(facts: Facts, filters: dict[str, str]) -> bool:
+    """Whether an event has every (dimension or sub-id) value the filters ask for."""
+    return all(facts.value(name) == expected for name, expected in filters.items())
 
 
 Conversions = Callable[[str, str, str], Iterable[ConvertedEvent]]
@@ -105,8 +113,10 @@ def raw_report(log: ClickLogStore, conversions: Conversions, query: RawQuery) ->
     wanted = dict(query.filters)
     report = Report(rows={}, totals=StatsRow(key="total"))
 
-    def count(facts: Facts, increments: Increments) -> None:
-        if any(facts.value(name) != expected for name, expected in wanted.items()):
+    def count(click_id: str, facts: Facts, increments: Increments) -> None:
+        if query.click_id is not None and click_id != query.click_id:
+            return
+        if not matches(facts, wanted):
             return
         if query.group_by in TIME_GROUPS:
             local = facts.at.astimezone(query.tz)
@@ -121,8 +131,8 @@ def raw_report(log: ClickLogStore, conversions: Conversions, query: RawQuery) ->
     for day in sorted({f"{hour:%Y-%m-%d}" for hour in hours}):
         for click in log.read(query.advertiser_id, day, wanted.get("affiliate")):
             if start <= click.facts.at < end:
-                count(click.facts, click.increments())
+                count(click.click_id, click.facts, click.increments())
     last = end - timedelta(milliseconds=1)
     for event in conversions(query.advertiser_id, iso_millis(start), iso_millis(last)):
-        count(event.facts, event.increments)
+        count(event.click_id, event.facts, event.increments)
     return report

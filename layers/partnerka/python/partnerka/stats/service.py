@@ -1,114 +1,223 @@
-"""Reports over the hourly rollups."""
+"""Statistics reports: who may see what (one rule for every statistics endpoint), and which store
+answers a report (the cubes when they hold it, the raw events of the range otherwise)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
-from partnerka.stats.engine import MAX_RANGE_DAYS
-from partnerka.stats.models import GroupBy, RollupKey, StatsReport, StatsRow
-from partnerka.stats.repository import RollupStore
+from partnerka.stats.click_log import ClickLogStore
+from partnerka.stats.cube_store import CubeStore, read_in_parallel
+from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery, answerable, cube_report
+from partnerka.stats.metrics import derive
+from partnerka.stats.models import COUNTERS, StatsRow
+from partnerka.stats.raw import RAW_DIMENSIONS, Conversions, RawQuery, raw_report
+
+BY_ADVERTISER = "advertiser"
+GROUPS = (*TIME_GROUPS, NO_GROUP, BY_ADVERTISER, *RAW_DIMENSIONS)
+FILTERS = RAW_DIMENSIONS
+MONEY_SORTS = ("revenue", "payout", "profit", "epc")
+SORTS = ("key", *COUNTERS, "conversions", "cr", "roi", *MONEY_SORTS)
 
 
 @dataclass(frozen=True, slots=True)
-class StatsFilter:
-    offer_id: str | None = None
-    affiliate_id: str | None = None
-    country: str | None = None
+class StatsScope:
+    """What a principal's statistics request covers, decided once for every statistics endpoint."""
 
-    def matches(self, key: RollupKey) -> bool:
-        return (
-            (self.offer_id is None or key.offer_id == self.offer_id)
-            and (self.affiliate_id is None or key.affiliate_id == self.affiliate_id)
-            and (self.country is None or key.country == self.country.upper())
+    advertiser_id: str | None  # None: every advertiser (platform staff who named none)
+    affiliate_id: str | None  # set: only this affiliate's rows
+    sees_revenue: bool  # affiliates see their payout, never the advertiser's revenue or profit
+
+    def covers(self, advertiser_id: str, affiliate_id: str) -> bool:
+        """Whether one click, conversion or delivery of (advertiser, affiliate) is in the scope."""
+        return (self.advertiser_id is None or advertiser_id == self.advertiser_id) and (
+            self.affiliate_id is None or affiliate_id == self.affiliate_id
         )
-
-
-def _group_value(key: RollupKey, group_by: GroupBy) -> str:
-    match group_by:
-        case GroupBy.HOUR:
-            return key.hour
-        case GroupBy.DAY:
-            return key.hour[:10]
-        case GroupBy.OFFER:
-            return key.offer_id
-        case GroupBy.AFFILIATE:
-            return key.affiliate_id
-        case GroupBy.COUNTRY:
-            return key.country
-        case GroupBy.DEVICE:
-            return key.device
-
-
-def build_report(
-    rollups: RollupStore,
-    advertiser_id: str,
-    date_from: date,
-    date_to: date,
-    group_by: GroupBy,
-    where: StatsFilter,
-) -> StatsReport:
-    """Clicks, leads, sales, rejections, revenue and payout of one advertiser for whole UTC days.
-
-    The caller has already narrowed `advertiser_id` and `where` to what the principal may see.
-    """
-    if date_to < date_from:
-        raise ValidationFailed("date_to is before date_from")
-    if (date_to - date_from).days >= MAX_RANGE_DAYS:
-        raise ValidationFailed(f"a report covers at most {MAX_RANGE_DAYS} days")
-    rows: dict[str, StatsRow] = {}
-    totals = StatsRow(key="total")
-    for stored in rollups.scan_range(
-        advertiser_id, f"{date_from.isoformat()}T00", f"{date_to.isoformat()}T23"
-    ):
-        if not where.matches(stored.key):
-            continue
-        group = _group_value(stored.key, group_by)
-        rows.setdefault(group, StatsRow(key=group)).add(stored.values)
-        totals.add(stored.values)
-    return StatsReport(group_by=group_by, rows=[rows[key] for key in sorted(rows)], totals=totals)
 
 
 def visible_scope(
-    principal: Principal, advertiser_id: str | None, where: StatsFilter
-) -> tuple[str, StatsFilter]:
-    """Narrow a stats request to what the principal may see.
-
-    Platform staff name any advertiser; an advertiser sees its own; an affiliate sees only its own
-    traffic within the advertiser context it switched to. Every other advertiser stays invisible.
-    """
+    principal: Principal, advertiser_id: str | None, affiliate_id: str | None = None
+) -> StatsScope:
+    """Platform staff (Owner, Admin, Support) see everything, narrowed by the advertiser they name; an
+    advertiser sees its own tenant; an affiliate only its own traffic within the advertiser context it
+    switched to. Naming anything outside the scope is refused, never silently widened or emptied."""
     if allows(principal, Permission.STATS_READ_ANY_ADVERTISER):
-        if not advertiser_id:
-            raise ValidationFailed("advertiser_id is required")
-        return advertiser_id, where
+        return StatsScope(advertiser_id or None, None, sees_revenue=True)
+    if advertiser_id and advertiser_id != principal.advertiser_id:
+        raise Forbidden("statistics of another advertiser")
     if allows(principal, Permission.STATS_READ_OWN_ADVERTISER) and principal.advertiser_id:
-        if advertiser_id and advertiser_id != principal.advertiser_id:
-            raise Forbidden("statistics of another advertiser")
-        return principal.advertiser_id, where
+        return StatsScope(principal.advertiser_id, None, sees_revenue=True)
     if allows(principal, Permission.STATS_READ_OWN_AFFILIATE) and principal.affiliate_id:
         if not principal.advertiser_id:
             raise Forbidden("select an advertiser first")
-        if advertiser_id and advertiser_id != principal.advertiser_id:
-            raise Forbidden("statistics of another advertiser")
-        if where.affiliate_id and where.affiliate_id != principal.affiliate_id:
+        if affiliate_id and affiliate_id != principal.affiliate_id:
             raise Forbidden("statistics of another affiliate")
-        narrowed = StatsFilter(
-            offer_id=where.offer_id, affiliate_id=principal.affiliate_id, country=where.country
-        )
-        return principal.advertiser_id, narrowed
+        return StatsScope(principal.advertiser_id, principal.affiliate_id, sees_revenue=False)
     raise Forbidden("statistics are not available to this account")
 
 
 def may_inspect(principal: Principal, advertiser_id: str, affiliate_id: str) -> bool:
-    """Whether the principal may see one click or conversion of `advertiser_id` sent by
-    `affiliate_id`: the same rule as `visible_scope`, for a single row."""
-    if allows(principal, Permission.STATS_READ_ANY_ADVERTISER):
-        return True
-    if allows(principal, Permission.STATS_READ_OWN_ADVERTISER) and principal.advertiser_id:
-        return advertiser_id == principal.advertiser_id
-    if allows(principal, Permission.STATS_READ_OWN_AFFILIATE) and principal.affiliate_id:
-        return advertiser_id == principal.advertiser_id and affiliate_id == principal.affiliate_id
-    return False
+    """Whether the principal may see one click or conversion of `advertiser_id` sent by `affiliate_id`."""
+    try:
+        return visible_scope(principal, None).covers(advertiser_id, affiliate_id)
+    except Forbidden:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class StatsRequest:
+    date_from: date  # local days of `tz`, inclusive
+    date_to: date
+    tz: ZoneInfo
+    group_by: str  # one of GROUPS
+    filters: tuple[tuple[str, str], ...] = ()  # (one of FILTERS, value), all must hold
+    click_id: str | None = None
+
+    def within(self, scope: StatsScope) -> StatsRequest:
+        """The request with the scope's affiliate as a filter (the scope has refused any other)."""
+        if scope.affiliate_id is None:
+            return self
+        kept = tuple((name, value) for name, value in self.filters if name != "affiliate")
+        return replace(self, filters=(("affiliate", scope.affiliate_id), *kept))
+
+
+def parse_request(
+    date_from: date,
+    date_to: date,
+    tz: str,
+    group_by: str,
+    filters: dict[str, str | None],
+    click_id: str | None = None,
+) -> StatsRequest:
+    """A request from the API's parameters, with every mistake named."""
+    try:
+        zone = ZoneInfo(tz)
+    except (ValueError, KeyError, OSError):
+        raise ValidationFailed(f"unknown time zone {tz!r}: use an IANA name such as Europe/Moscow") from None
+    if group_by not in GROUPS:
+        raise ValidationFailed(f"group_by must be one of {', '.join(GROUPS)}")
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise ValidationFailed(f"unknown filters: {', '.join(unknown)}")
+    kept = tuple(
+        sorted(
+            (name, value.upper() if name == "country" else value) for name, value in filters.items() if value
+        )
+    )
+    request = StatsRequest(date_from, date_to, zone, group_by, kept, click_id or None)
+    ReportQuery("", date_from, date_to, zone, NO_GROUP).utc_hours()  # validates the range
+    return request
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Where reports read: the cubes, the click log, and the stored conversions."""
+
+    cubes: CubeStore
+    log: ClickLogStore
+    conversions: Conversions
+
+
+def advertiser_report(sources: Sources, advertiser_id: str, request: StatsRequest) -> Report:
+    """One advertiser's report, from the cubes when they hold it (one filter at most, on the grouped
+    dimension or with a grouping by time), else from the raw events of the range (stats.raw): any
+    filters together, sub-ids, one click. Grouping by advertiser is the advertiser's total."""
+    group = NO_GROUP if request.group_by == BY_ADVERTISER else request.group_by
+    filters = dict(request.filters)
+    report: Report | None = None
+    if request.click_id is None and len(filters) <= 1:
+        query = ReportQuery(
+            advertiser_id,
+            request.date_from,
+            request.date_to,
+            request.tz,
+            group,
+            next(iter(filters.items()), None),
+        )
+        if answerable(query):
+            report = cube_report(sources.cubes, query)
+    if report is None:
+        raw = RawQuery(
+            advertiser_id,
+            request.date_from,
+            request.date_to,
+            request.tz,
+            group,
+            request.filters,
+            request.click_id,
+        )
+        report = raw_report(sources.log, sources.conversions, raw)
+    if request.group_by == BY_ADVERTISER:
+        return Report(
+            rows={advertiser_id: replace(report.totals, key=advertiser_id)} if _any(report) else {},
+            totals=report.totals,
+        )
+    return report
+
+
+def _any(report: Report) -> bool:
+    return any(report.totals.values().values())
+
+
+def build_report(sources: Sources, advertisers: Sequence[str], request: StatsRequest) -> Report:
+    """The report over one or more advertisers (platform staff who named none see them all), merged
+    row by row."""
+    jobs: list[Callable[[], Report]] = [
+        lambda advertiser=advertiser: advertiser_report(sources, advertiser, request)  # type: ignore[misc]
+        for advertiser in advertisers
+    ]
+    merged = Report(rows={}, totals=StatsRow(key="total"))
+    for report in read_in_parallel(jobs) if jobs else []:
+        for key, row in report.rows.items():
+            merged.rows.setdefault(key, StatsRow(key=key)).add(row.values())
+        merged.totals.add(report.totals.values())
+    return merged
+
+
+def primary_currency(totals: StatsRow) -> str | None:
+    """The currency money columns sort by: the one with the most payout (else revenue)."""
+    for money in (totals.payout, totals.revenue):
+        if money:
+            return max(sorted(money), key=lambda currency: money[currency])
+    return None
+
+
+def sorted_rows(report: Report, group_by: str, sort: str | None, descending: bool | None) -> list[StatsRow]:
+    """Rows in the order asked: by key (time groupings' default, oldest first), by a counter or a
+    derived metric (other groupings' default: clicks, most first); money by the primary currency."""
+    if sort is not None and sort not in SORTS:
+        raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}")
+    by = sort or ("key" if group_by in TIME_GROUPS else "clicks")
+    desc = descending if descending is not None else by != "key"
+    currency = primary_currency(report.totals)
+
+    if by == "key":
+        return sorted(report.rows.values(), key=lambda row: row.key, reverse=desc)
+
+    def value(row: StatsRow) -> float | None:
+        if by in COUNTERS:
+            return float(getattr(row, by))
+        derived = derive(row)
+        figures: dict[str, float | None] = {
+            "conversions": derived.conversions,
+            "cr": derived.cr,
+            "revenue": row.revenue.get(currency or "", 0),
+            "payout": row.payout.get(currency or "", 0),
+            "profit": derived.profit.get(currency or "", 0),
+            "epc": derived.epc.get(currency or "", 0.0),
+            "roi": derived.roi.get(currency or ""),
+        }
+        found = figures[by]
+        return None if found is None else float(found)
+
+    def order(row: StatsRow) -> tuple[bool, float, str]:
+        """Rows without the figure (no CR without clicks) last, then by it, ties by key."""
+        found = value(row)
+        return (found is None, 0.0 if found is None else -found if desc else found, row.key)
+
+    return sorted(report.rows.values(), key=order)

@@ -115,7 +115,7 @@ class ItemCounter:
         if params.get("TableName") == self.operations_table:
             self.written["operations log"] += 1
         elif name == "TransactWriteItems":
-            self.written["rollup rows (transaction)"] += sum(
+            self.written["cube items (transaction)"] += sum(
                 1 for item in params["TransactItems"] if "Update" in item
             )
             self.written["batch markers (transaction)"] += sum(
@@ -126,7 +126,10 @@ class ItemCounter:
         elif name == "UpdateItem":
             self.written["address counts"] += 1
         elif name == "BatchWriteItem":
-            self.written["verdicts"] += sum(len(items) for items in params["RequestItems"].values())
+            for items in params["RequestItems"].values():
+                for item in items:
+                    logged = item["PutRequest"]["Item"]["pk"]["S"].startswith("LOG#")
+                    self.written["click log" if logged else "verdicts"] += 1
         elif name == "BatchGetItem":
             for table, request in params["RequestItems"].items():
                 kind = "quality windows" if table == self.stats_table else "postback settings"
@@ -143,9 +146,11 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     from partnerka.orchestrator.quality import QualityJudge
     from partnerka.orchestrator.quality_store import QualityRepository
     from partnerka.orchestrator.service import StreamRecord
-    from partnerka.orchestrator.streams import run_batch
+    from partnerka.orchestrator.streams import StatsStores, run_batch
     from partnerka.postbacks.repository import PostbackSettingsRepository
-    from partnerka.stats.repository import StatsRepository
+    from partnerka.stats.click_log import ClickLogRepository
+    from partnerka.stats.cube import NO_VALUE, TOTAL
+    from partnerka.stats.cube_store import CubeRepository
     from partnerka.tracking.datacenter import DatacenterRanges
 
     stats_table = tables["StatsTable"]
@@ -163,7 +168,7 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     )
     client.meta.events.register("before-parameter-build.dynamodb", counter)
     judge = QualityJudge(QualityRepository(stats_table, client), DatacenterRanges.load(RANGES))
-    rollups = StatsRepository(stats_table, client)
+    stats = StatsStores(CubeRepository(stats_table, client), ClickLogRepository(stats_table, client))
     operations = OperationsRepository(tables["OperationsTable"], client)
     queued: list[str] = []
     dispatcher = PostbackDispatcher(
@@ -171,22 +176,23 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     )
     started = time.perf_counter()
     for first in range(0, len(records), batch_size):
-        assert run_batch(records[first : first + batch_size], rollups, judge, dispatcher, operations) == []
+        assert run_batch(records[first : first + batch_size], stats, judge, dispatcher, operations) == []
     assert queued == []
     elapsed = time.perf_counter() - started
     client.meta.events.unregister("before-parameter-build.dynamodb", counter)
     counted: Counter[str] = Counter()
-    for stored in rollups.scan_range(f"ADV{batch_size}", "2026-11-27T00", "2026-11-27T23"):
-        counted.update(stored.values)
-    rollup_writes = (
-        counter.written["rollup rows (transaction)"] + counter.written["batch markers (transaction)"]
+    for item in stats.cubes.exact(f"ADV{batch_size}", TOTAL, NO_VALUE, ["2026-11-27"]):
+        counted.update({name: amount for name, amount in item.values.items() if "@" not in name})
+    statistics_writes = sum(
+        counter.written[name]
+        for name in ("cube items (transaction)", "batch markers (transaction)", "click log")
     )
-    quality_writes = sum(counter.written.values()) - rollup_writes - counter.written["operations log"]
+    quality_writes = sum(counter.written.values()) - statistics_writes - counter.written["operations log"]
     return {
         "batch_size": batch_size,
         "clicks": len(records),
         "per_click": {name: amount / len(records) for name, amount in sorted(counter.written.items())},
-        "rollup_writes_per_click": rollup_writes / len(records),
+        "statistics_writes_per_click": statistics_writes / len(records),
         "quality_writes_per_click": quality_writes / len(records),
         "writes_per_click": sum(counter.written.values()) / len(records),
         "reads_per_click": sum(counter.read.values()) / len(records),
@@ -217,7 +223,7 @@ def main() -> dict[str, Any]:
     for name in names:
         print(f"{name:<30}" + "".join(f"{r['per_click'].get(name, 0):>14.3f}" for r in results))
     for label, key in (
-        ("= rollups", "rollup_writes_per_click"),
+        ("= statistics (cubes, log)", "statistics_writes_per_click"),
         ("= quality (uniqueness etc.)", "quality_writes_per_click"),
         ("= all writes", "writes_per_click"),
     ):

@@ -1,14 +1,15 @@
 """Statistics benchmark: what the cubes cost to keep, and what the 30-day dashboard costs to read.
 
 1. Items written per click, on the orchestrator benchmark's skewed traffic (Zipf over offers,
-   affiliates, countries and visitors): per stream batch of 100 and of 1,000 records, the cubes
-   (aggregated, in once-only transactions) and the click log, against a moto server.
+   affiliates, countries and visitors), through the orchestrator's own `apply_stream_batch`: per
+   stream batch of 100 and of 1,000 records, the cubes (aggregated, in once-only transactions) and
+   the click log, against a moto server.
 2. One advertiser with BENCH_STATS_CLICKS clicks (default 1,000,000) and a fiftieth as many
    conversions over 30 days, spread by Zipf over 50 offers, 500 affiliates and 40 countries. The
-   events go through the same rollup code (`cube_increments`, aggregated, applied in transactions
-   of at most 99 items), then the dashboard's three reports are read as the API reads them: the
-   trend by day with the totals (KPI cards), the top offers and the top GEOs, in UTC and in Moscow
-   time (whose day edges split UTC days). Items read, wall time against moto (an emulator that
+   events go through the orchestrator's aggregation (`StatsEffect`s, `aggregate`; the items are put
+   as its ADDs would leave them, see put_aggregated), then the dashboard's three reports are read as
+   the API reads them (`build_report`): the trend by day with the totals (KPI cards), the top offers
+   and the top GEOs, in UTC and in Moscow time (whose day edges split UTC days). Items read, wall time against moto (an emulator that
    spends ~1 ms per item of a query answer) and the client's own CPU time (botocore parsing and the
    report) are printed per report.
 
@@ -23,7 +24,6 @@ import os
 import random
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -70,43 +70,21 @@ def client() -> Any:
     )
 
 
-def facts_of(image: dict[str, Any]) -> Any:
-    from partnerka.common.clock import parse_iso
-    from partnerka.stats.cube import Facts
-    from partnerka.tracking.user_agent import describe_user_agent
-
-    agent = describe_user_agent(image["ua"])
-    return Facts(
-        image["advertiser_id"],
-        parse_iso(image["created_at"]),
-        image["offer_id"],
-        image["affiliate_id"],
-        image["country"],
-        agent.device,
-        agent.os,
-        agent.browser,
-    )
-
-
-def write_batches(store: Any, batches: list[dict[Any, dict[str, int]]]) -> None:
-    from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
-
-    for merged in batches:
-        keys = sorted(merged)
-        for start in range(0, len(keys), MAX_KEYS_PER_TRANSACTION):
-            chunk = {k: merged[k] for k in keys[start : start + MAX_KEYS_PER_TRANSACTION]}
-            assert store.apply(chunk, uuid.uuid4().hex)
-
-
 def writes_per_click(table: str, batch_size: int) -> dict[str, Any]:
-    """The orchestrator benchmark's traffic: per batch, one aggregation written to the cubes, and the
-    batch's clicks to the click log."""
-    from partnerka.stats.click_log import ClickLogRepository, LoggedClick
-    from partnerka.stats.cube import cube_increments, merge_into
+    """The orchestrator benchmark's traffic through the orchestrator's statistics code
+    (`apply_stream_batch`: cubes aggregated per chunk in once-only transactions, then the click log),
+    in stream batches of `batch_size`; every item written is counted."""
+    from partnerka.orchestrator.service import StreamRecord
+    from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
+    from partnerka.stats.click_log import ClickLogRepository
     from partnerka.stats.cube_store import CubeRepository
     from tests.bench.orchestrator_bench import traffic
 
     images = [i for i in traffic(f"W{batch_size}", STREAM_CLICKS, SEED) if not i.get("reason")]
+    records = [
+        StreamRecord(f"{n:021d}", f"w{batch_size}-{n}", "INSERT", "clicks", image)
+        for n, image in enumerate(images)
+    ]
     written: Counter[str] = Counter()
 
     def count(model: Any, params: dict[str, Any], **_: Any) -> None:
@@ -118,18 +96,9 @@ def writes_per_click(table: str, batch_size: int) -> dict[str, Any]:
 
     dynamodb = client()
     dynamodb.meta.events.register("before-parameter-build.dynamodb", count)
-    batches = []
-    log = ClickLogRepository(table, dynamodb)
-    for first in range(0, len(images), batch_size):
-        merged: dict[Any, dict[str, int]] = {}
-        logged = []
-        for image in images[first : first + batch_size]:
-            facts = facts_of(image)
-            merge_into(merged, cube_increments(facts, {"clicks": 1}))
-            logged.append(LoggedClick(image["click_id"], facts))
-        batches.append(merged)
-        log.write(logged, uuid.uuid4().hex, 0)
-    write_batches(CubeRepository(table, dynamodb), batches)
+    stats = StatsStores(CubeRepository(table, dynamodb), ClickLogRepository(table, dynamodb))
+    for first in range(0, len(records), batch_size):
+        assert apply_stream_batch(records[first : first + batch_size], stats) == []
     return {
         "batch_size": batch_size,
         "clicks": len(images),
@@ -145,8 +114,10 @@ def zipf_weights(size: int, s: float = 1.1) -> list[float]:
 
 
 def seed_dashboard(table: str, advertiser: str, first_day: date) -> dict[str, int]:
-    """DASHBOARD_CLICKS clicks and a fiftieth as many conversions through the rollup code."""
-    from partnerka.stats.cube import Facts, cube_increments, merge_into
+    """DASHBOARD_CLICKS clicks and a fiftieth as many conversions through the orchestrator's
+    aggregation (`aggregate` of each hour's effects, as a stream batch's chunk would be)."""
+    from partnerka.orchestrator.service import StatsEffect, aggregate
+    from partnerka.stats.cube import Facts, merge_into
     from partnerka.tracking.user_agent import describe_user_agent
 
     rng = random.Random(SEED)
@@ -171,6 +142,7 @@ def seed_dashboard(table: str, advertiser: str, first_day: date) -> dict[str, in
             strict=True,
         )
         grouped = Counter(picks)
+        effects = []
         for (offer, affiliate, country, agent), clicks in grouped.items():
             facts = Facts(advertiser, at, offer, affiliate, country, agent.device, agent.os, agent.browser)
             increments = {"clicks": clicks, "unique": (clicks + 1) // 2}
@@ -180,7 +152,8 @@ def seed_dashboard(table: str, advertiser: str, first_day: date) -> dict[str, in
                 increments.update(
                     sales=converted, hold=converted, revenue_USD=2000 * converted, payout_USD=1250 * converted
                 )
-            merge_into(merged, cube_increments(facts, increments))
+            effects.append(StatsEffect(facts, increments))
+        merge_into(merged, aggregate(effects))
     put_aggregated(table, merged)
     return {"clicks": DASHBOARD_CLICKS, "conversions": conversions, "cube_items": len(merged)}
 
@@ -211,23 +184,22 @@ def put_aggregated(table: str, merged: dict[Any, dict[str, int]]) -> None:
 
 
 def dashboard(table: str, advertiser: str, first_day: date, zone: str) -> list[dict[str, Any]]:
+    """The dashboard's three reports as /api/stats builds them (`build_report`)."""
     from zoneinfo import ZoneInfo
 
+    from partnerka.stats.click_log import ClickLogRepository
     from partnerka.stats.cube_store import CubeRepository
-    from partnerka.stats.engine import ReportQuery, cube_report, money_attributes
+    from partnerka.stats.service import Sources, StatsRequest, build_report
 
     measured = []
-    money = None  # the trend's totals name the currencies the other two read
     for group_by in ("day", "offer", "country"):
         dynamodb = client()
         reads = Reads()
         dynamodb.meta.events.register("after-call.dynamodb", reads)
-        query = ReportQuery(
-            advertiser, first_day, first_day + timedelta(days=DAYS - 1), ZoneInfo(zone), group_by
-        )
+        sources = Sources(CubeRepository(table, dynamodb), ClickLogRepository(table, dynamodb), lambda *_: [])
+        request = StatsRequest(first_day, first_day + timedelta(days=DAYS - 1), ZoneInfo(zone), group_by)
         started, cpu = time.perf_counter(), time.process_time()
-        report = cube_report(CubeRepository(table, dynamodb), query, money)
-        money = money_attributes(report)
+        report = build_report(sources, [advertiser], request)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         measured.append(
             {

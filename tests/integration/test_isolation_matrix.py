@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
@@ -41,7 +42,8 @@ from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
 
 PASSWORD = "isolation-passw0rd"
-SELF_SERVICE = re.compile(r"^/api/(me(/.*)?|auth/.*)$")  # one's own account: not tenant data
+# One's own account, and one's own exports (kept under the user, built from what the user may read).
+SELF_SERVICE = re.compile(r"^/api/(me(/.*)?|auth/.*|exports(/.*)?)$")
 PUBLIC_LINKS = re.compile(r"^/api/join/\{code\}")  # authorised by holding the advertiser's own link
 VOLATILE = ("RATE#", "REFRESH#", "CHAIN#", "OTT#")  # sessions and counters of the callers themselves
 
@@ -63,11 +65,14 @@ class Tenant:
     offer_secret: str
     click_id: str
     delivery_id: str
+    export_id: str
+    summary_key: str
 
     def private_markers(self) -> set[str]:
         return {
             self.click_id,
             self.delivery_id,
+            self.export_id,
             self.offer_id,
             self.offer_name,
             self.offer_secret,
@@ -154,6 +159,7 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/deliveries/{op_id}/replay": lambda: None,
         "POST /api/monitor/operations/{op_id}/replay": lambda: None,
         "POST /api/monitor/queues/{queue}/redrive": lambda: None,
+        "POST /api/exports": lambda: {"kind": "clicks", "from": "2026-01-01", "to": "2026-03-31"},
         "POST /api/conversions/decisions": lambda: {
             "status": "rejected",
             "reason": "fraud",
@@ -188,6 +194,7 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "key_id": tenant.key_id,
         "click_id": tenant.click_id,
         "op_id": tenant.delivery_id,
+        "export_id": tenant.export_id,
         "queue": "postback-dlq",
     }
 
@@ -243,6 +250,11 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now()
     )
     OperationsRepository(get_settings().operations_table).create(delivery)
+    export = api.call(
+        "POST", "/api/exports", {"kind": "clicks", "from": "2026-02-01", "to": "2026-02-01"}, token=token
+    ).body
+    summary_key = f"summaries/{advertiser.id}/daily/2026-02-01.csv"
+    boto3.client("s3").put_object(Bucket=get_settings().reports_bucket, Key=summary_key, Body=b"offer,name\n")
     tenant = Tenant(
         advertiser.id,
         name,
@@ -259,6 +271,8 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         offer["postback_secret"],
         click.click_id,
         delivery.op_id,
+        export["id"],
+        summary_key,
     )
     return tenant, key["secret"]
 
@@ -355,6 +369,8 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
             variants = [v | {"from": "2026-01-01", "to": "2026-03-31"} for v in variants]
         if "group_by" in query_names:  # reports name the offers they group by
             variants = [v | {"group_by": "offer"} for v in variants]
+        if "key" in query_names:  # a summary's download link
+            variants = [v | {"key": target.summary_key} for v in variants]
         values = path_values(target)
         concrete = re.sub(r"\{(\w+)\}", lambda m, values=values: values[m.group(1)], path)
         for (who, (token, forbidden, may_change_b)), query in itertools.product(principals.items(), variants):

@@ -80,7 +80,7 @@ def store_events(
         keys = sorted(merged)
         for start in range(0, len(keys), MAX_KEYS_PER_TRANSACTION):
             chunk = {k: merged[k] for k in keys[start : start + MAX_KEYS_PER_TRANSACTION]}
-            assert store.apply(chunk, uuid.uuid4().hex)
+            assert store.apply(chunk, uuid.uuid4().hex, 0, 1, "1")
 
 
 def naive(events: list[tuple[Facts, Increments]], query: ReportQuery) -> tuple[dict[str, dict], dict]:

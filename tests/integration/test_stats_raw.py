@@ -150,7 +150,11 @@ def test_every_raw_report_equals_the_naive_computation(
         keys = sorted(merged)
         for start in range(0, len(keys), MAX_KEYS_PER_TRANSACTION):
             assert cubes.apply(
-                {k: merged[k] for k in keys[start : start + MAX_KEYS_PER_TRANSACTION]}, uuid.uuid4().hex
+                {k: merged[k] for k in keys[start : start + MAX_KEYS_PER_TRANSACTION]},
+                uuid.uuid4().hex,
+                0,
+                1,
+                "1",
             )
 
     def conversions_between(adv: str, first: str, last: str) -> list[ConvertedEvent]:

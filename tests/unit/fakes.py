@@ -25,6 +25,7 @@ from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.cube import TOTAL, CubeKey, merge_into
 from partnerka.stats.cube_store import CubeItem
 from partnerka.stats.models import Increments
+from partnerka.stats.repository import BatchProgress
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
@@ -136,21 +137,31 @@ class FakeConversions:
 
 
 class FakeCubes:
-    """The cubes in a dict, with the once-only tokens of `apply_once`."""
+    """The cubes in a dict, with the batch markers of `apply_chunk`."""
 
     def __init__(self, fail_on_call: int | None = None) -> None:
         self.rows: dict[CubeKey, Increments] = {}
+        self.markers: dict[str, BatchProgress] = {}
         self.calls = 0
-        self.tokens: list[str] = []
         self.fail_on_call = fail_on_call
 
-    def apply(self, increments: dict[CubeKey, Increments], token: str) -> bool:
+    def progress(self, token: str) -> BatchProgress | None:
+        return self.markers.get(token)
+
+    def apply(
+        self, increments: dict[CubeKey, Increments], token: str, index: int, chunks: int, last_sequence: str
+    ) -> bool:
         self.calls += 1
         if self.calls == self.fail_on_call:
             raise ConnectionError("transaction cancelled")
-        if token in self.tokens:
+        marker = self.markers.get(token)
+        if (
+            (marker is not None)
+            if index == 0
+            else (marker is None or (marker.done, marker.last_sequence) != (index, last_sequence))
+        ):
             return False
-        self.tokens.append(token)
+        self.markers[token] = BatchProgress(last_sequence, chunks, index + 1)
         merge_into(self.rows, increments)
         return True
 

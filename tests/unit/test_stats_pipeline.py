@@ -12,13 +12,12 @@ from partnerka.accounts.models import Role
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
 from partnerka.conversions.models import Conversion
-from partnerka.orchestrator.service import StreamRecord, aggregate, chunks_for_transactions, effect_of
+from partnerka.orchestrator.service import StreamRecord, effect_of
 from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
 from partnerka.stats.cube import TOTAL, CubeKey
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import StatsRow
 from partnerka.stats.raw import converted_event
-from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
 from partnerka.stats.service import (
     Sources,
     StatsRequest,
@@ -151,7 +150,7 @@ def test_status_changes_move_counts_by_the_difference_in_the_arrival_hour() -> N
         "payout_USD": 1250,
     }
     hourly = cubes.rows[CubeKey(ADVERTISER, TOTAL, "2026-11-27", "-")]
-    assert (hourly["hold@17"], hourly["rejected@17"]) == (0, 1)
+    assert (hourly.get("hold@17", 0), hourly["rejected@17"]) == (0, 1)
 
 
 def test_expiries_and_changes_that_count_nothing_add_nothing() -> None:
@@ -170,28 +169,33 @@ def test_refused_clicks_count_as_blocked_and_are_logged_with_their_reason() -> N
     assert logged["c2"].facts.subs == {"sub1": "a b", "sub3": "x"}
 
 
-def test_chunks_keep_order_and_fit_a_transaction() -> None:
-    records = [(r, effect_of(r)) for r in (click_record(i, offer=f"O{i}") for i in range(250))]
-    chunks = chunks_for_transactions(records, max_keys=99)
-    assert [pair for chunk in chunks for pair in chunk] == records
-    assert all(len(aggregate(e for _, e in chunk if e)) <= 99 for chunk in chunks)
-    # every chunk holds the 6 items all clicks share, and one offer item per click
-    assert [len(c) for c in chunks] == [93, 93, 64]
+def test_a_batch_is_aggregated_once_and_each_cube_item_written_once() -> None:
+    cubes, _, stats = stores()
+    records = [click_record(i, offer=f"O{i}") for i in range(250)]
+    assert apply_stream_batch(records, stats) == []
+    # 6 items every click shares and one offer item per click: 256 items in 3 transactions of <= 99
+    assert len(cubes.rows) == 256
+    assert cubes.calls == 3
+    assert next(iter(cubes.markers.values())).chunks == 3
 
 
-def test_a_failed_chunk_asks_to_retry_from_its_first_record_and_keeps_earlier_chunks() -> None:
-    records = [click_record(i, offer=f"O{i}") for i in range(150)]
+def test_a_failed_chunk_sends_the_batch_back_and_the_retry_resumes_where_it_stopped() -> None:
+    records = [click_record(i, offer=f"O{i}") for i in range(300)]
     cubes, log = FakeCubes(fail_on_call=2), FakeClickLog()
     stats = StatsStores(cubes, log)
-    failed = apply_stream_batch(records, stats)
-    first_chunk = MAX_KEYS_PER_TRANSACTION - 6
-    assert failed[0] == records[first_chunk].sequence_number
-    assert len(failed) == 150 - first_chunk
-    assert cubes.totals()["clicks"] == first_chunk
-    assert len(log.all()) == first_chunk
-    assert apply_stream_batch(records[first_chunk:], stats) == []
-    assert cubes.totals()["clicks"] == 150
-    assert len(log.all()) == 150
+    # Given a batch of 250 whose second transaction fails
+    assert apply_stream_batch(records[:250], stats) == [r.sequence_number for r in records[:250]]
+    assert len(cubes.rows) == 99  # its first transaction's items
+    assert log.all() == []
+    # When the stream delivers fewer records than the batch took, nothing is applied yet
+    assert len(apply_stream_batch(records[:100], stats)) == 100
+    assert len(cubes.rows) == 99
+    # And when it delivers more, the batch resumes at its second chunk and the rest is a new batch
+    assert apply_stream_batch(records, stats) == []
+    assert cubes.totals()["clicks"] == 300
+    assert len(log.all()) == 300
+    assert all(values["clicks"] == 1 for key, values in cubes.rows.items() if key.dimension == "offer")
+    assert cubes.calls == 2 + 2 + 1  # failed attempt, the two chunks left, the new batch
 
 
 def test_a_failed_click_log_write_retries_the_chunk_without_counting_it_twice() -> None:
@@ -217,8 +221,8 @@ def test_same_records_give_the_same_idempotency_token() -> None:
     first, second = stores(), stores()
     apply_stream_batch([click_record(1), click_record(2)], first[2])
     apply_stream_batch([click_record(1), click_record(2)], second[2])
-    assert first[0].tokens == second[0].tokens
-    assert len(first[0].tokens[0]) <= 36
+    assert list(first[0].markers) == list(second[0].markers)
+    assert len(next(iter(first[0].markers))) <= 32
 
 
 def test_bots_and_phones_are_told_apart_by_the_orchestrator() -> None:

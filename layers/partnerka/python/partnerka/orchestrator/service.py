@@ -100,27 +100,3 @@ def aggregate(effects: Iterable[StatsEffect]) -> dict[CubeKey, Increments]:
     for effect in effects:
         merge_into(merged, effect.cubes())
     return merged
-
-
-type Effected = tuple[StreamRecord, StatsEffect | None]
-
-
-def chunks_for_transactions(records: list[Effected], max_keys: int) -> list[list[Effected]]:
-    """Consecutive runs of records whose cube items fit in one transaction, order kept.
-
-    Consecutive, because on failure the stream retries from a record onwards: everything before the
-    failed chunk must be fully applied and everything from it on must be untouched.
-    """
-    chunks: list[list[Effected]] = []
-    current: list[Effected] = []
-    keys: set[CubeKey] = set()
-    for record, effect in records:
-        touched = set(effect.cubes()) if effect is not None else set()
-        if current and len(keys | touched) > max_keys:
-            chunks.append(current)
-            current, keys = [], set()
-        current.append((record, effect))
-        keys |= touched
-    if current:
-        chunks.append(current)
-    return chunks

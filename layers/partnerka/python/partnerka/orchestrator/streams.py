@@ -16,7 +16,7 @@ from partnerka.operations.repository import OperationStore
 from partnerka.orchestrator.dispatch import PostbackDispatcher
 from partnerka.orchestrator.quality import ClickQuality, QualityJudge
 from partnerka.orchestrator.routing import Job, Routed, route
-from partnerka.orchestrator.service import StreamRecord, aggregate, chunks_for_transactions, effect_of
+from partnerka.orchestrator.service import StatsEffect, StreamRecord, aggregate, effect_of
 from partnerka.stats.click_log import LOG_RETENTION, ClickLogStore
 from partnerka.stats.cube_store import CubeStore
 from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
@@ -38,21 +38,35 @@ def _new_clicks(records: list[StreamRecord]) -> list[dict[str, Any]]:
     ]
 
 
+def _token(record: StreamRecord) -> str:
+    """A batch is named by its first record: a retry starts from that record and finds its marker."""
+    return hashlib.sha256(record.event_id.encode()).hexdigest()[:32]
+
+
+class RetryLater(Exception):
+    """The statistics of these records cannot be applied exactly once in this call."""
+
+
 def apply_stream_batch(
     records: list[StreamRecord],
     stats: StatsStores,
     judge: QualityJudge | None = None,
     now: Callable[[], datetime] = utc_now,
 ) -> list[str]:
-    """Apply the records in order; return the sequence numbers to retry (empty when all went in).
+    """Apply the records' statistics exactly once; return the sequence numbers to retry (empty when
+    all went in).
 
     New clicks are judged first (uniqueness claims are idempotent per click, so a retry reaches the
-    same verdicts). Each chunk is then one transaction of cube ADDs with an idempotency token made of
-    its records' event ids, so a retry of a chunk that did commit (the function died after the write)
-    adds nothing the second time. The chunk's clicks then go to the click log under the same token
-    (puts of the same items: repeating them is harmless, so a failure there retries the chunk). The
-    clicks join their addresses' flood counts, and their verdicts are kept, only when the chunk
-    commits (a redelivered chunk would be judged against counts that already hold its own clicks).
+    same verdicts). Then the whole batch is aggregated once, so each cube item it touches is written
+    once (a thousand clicks on skewed traffic touch a few hundred items), split into transactions of
+    at most MAX_KEYS_PER_TRANSACTION items, each carrying the batch's marker (`apply_chunk`). A failure
+    anywhere sends the batch back from its first record; the retry (however many records the stream
+    then delivers) finds the marker, takes exactly the records the first attempt took, resumes at the
+    first chunk not applied, and goes on with the records after them as a batch of their own. The
+    clicks then go to the click log under the batch's token (puts of the same items: repeating them is
+    harmless). The clicks join their addresses' flood counts, and their verdicts are kept, only when
+    this call applied the batch's first chunk (a redelivered batch would be judged against counts that
+    already hold its own clicks).
     """
     verdicts: dict[str, ClickQuality] = {}
     if judge is not None:
@@ -61,23 +75,59 @@ def apply_stream_batch(
         except Exception:
             logger.exception("judging clicks failed", size=len(records))
             return [record.sequence_number for record in records]
-    effected = [(record, effect_of(record, verdicts)) for record in records]
+    effects = {record.event_id: effect_of(record, verdicts) for record in records}
     expires_at = int((now() + LOG_RETENTION).timestamp())
-    for chunk in chunks_for_transactions(effected, MAX_KEYS_PER_TRANSACTION):
-        chunk_records = [record for record, _ in chunk]
-        token = hashlib.sha256("|".join(r.event_id for r in chunk_records).encode()).hexdigest()[:36]
+    start = 0
+    while start < len(records):
         try:
-            applied = stats.cubes.apply(aggregate(e for _, e in chunk if e is not None), token)
-            stats.log.write([e.click for _, e in chunk if e is not None and e.click], token, expires_at)
+            batch, first_applied = _apply_batch(records[start:], effects, stats, expires_at)
         except Exception:
-            logger.exception(
-                "statistics chunk failed", first_sequence=chunk_records[0].sequence_number, size=len(chunk)
-            )
-            failed_from = records.index(chunk_records[0])
-            return [record.sequence_number for record in records[failed_from:]]
-        if judge is not None and applied:
-            _keep_quality(judge, _new_clicks(chunk_records), verdicts)
+            logger.exception("statistics batch failed", first_sequence=records[start].sequence_number)
+            return [record.sequence_number for record in records[start:]]
+        if judge is not None and first_applied:
+            _keep_quality(judge, _new_clicks(batch), verdicts)
+        start += len(batch)
     return []
+
+
+def _apply_batch(
+    records: list[StreamRecord],
+    effects: dict[str, StatsEffect | None],
+    stats: StatsStores,
+    expires_at: int,
+) -> tuple[list[StreamRecord], bool]:
+    """The batch that starts at records[0] (all of them, or exactly those an earlier attempt took);
+    whether this call applied its first chunk."""
+    token = _token(records[0])
+    progress = stats.cubes.progress(token)
+    batch = records
+    if progress is not None:
+        last = int(progress.last_sequence)
+        batch = [record for record in records if int(record.sequence_number) <= last]
+        if batch[-1].sequence_number != progress.last_sequence:
+            raise RetryLater(f"the stream delivered fewer records than batch {token} took; wait for them")
+    batch_effects = [effect for record in batch if (effect := effects[record.event_id]) is not None]
+    merged = {  # status changes can cancel out within a batch: nothing to write for those
+        key: kept
+        for key, values in aggregate(batch_effects).items()
+        if (kept := {name: amount for name, amount in values.items() if amount})
+    }
+    keys = sorted(merged)
+    chunks = [keys[i : i + MAX_KEYS_PER_TRANSACTION] for i in range(0, len(keys), MAX_KEYS_PER_TRANSACTION)]
+    if progress is not None and progress.chunks != len(chunks):
+        raise RetryLater(f"batch {token} split into {progress.chunks} chunks before, {len(chunks)} now")
+    first_applied = False
+    for index, chunk in enumerate(chunks):
+        if progress is not None and index < progress.done:
+            continue
+        applied = stats.cubes.apply(
+            {key: merged[key] for key in chunk}, token, index, len(chunks), batch[-1].sequence_number
+        )
+        if not applied:  # another attempt moved the marker since it was read: start again from it
+            raise RetryLater(f"chunk {index} of batch {token} was applied meanwhile")
+        first_applied = first_applied or index == 0
+    stats.log.write([e.click for e in batch_effects if e.click is not None], token, expires_at)
+    return batch, first_applied
 
 
 def _keep_quality(

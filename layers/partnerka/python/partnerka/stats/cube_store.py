@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from partnerka.common import dynamo
 from partnerka.stats.cube import CubeKey
 from partnerka.stats.models import Increments
-from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION, apply_once
+from partnerka.stats.repository import BatchProgress, apply_chunk, read_progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,15 @@ class CubeItem:
 
 
 class CubeStore(Protocol):
-    def apply(self, increments: dict[CubeKey, Increments], token: str) -> bool: ...
+    def progress(self, token: str) -> BatchProgress | None:
+        """How far the batch named `token` got (None: not begun)."""
+        ...
+
+    def apply(
+        self, increments: dict[CubeKey, Increments], token: str, index: int, chunks: int, last_sequence: str
+    ) -> bool:
+        """Chunk `index` of the batch's `chunks` (see `apply_chunk`); False when applied before."""
+        ...
 
     def days(
         self,
@@ -51,16 +59,16 @@ class CubeRepository:
     def _c(self) -> Any:
         return self._client or dynamo.client()
 
-    def apply(self, increments: dict[CubeKey, Increments], token: str) -> bool:
-        """At most MAX_KEYS_PER_TRANSACTION items, applied once per `token` (see `apply_once`)."""
+    def progress(self, token: str) -> BatchProgress | None:
+        return read_progress(self._c(), self._table, token)
+
+    def apply(
+        self, increments: dict[CubeKey, Increments], token: str, index: int, chunks: int, last_sequence: str
+    ) -> bool:
         updates = [
             self._update(key, values) for key, values in sorted(increments.items()) if any(values.values())
         ]
-        if not updates:
-            return True
-        if len(updates) > MAX_KEYS_PER_TRANSACTION:
-            raise ValueError(f"at most {MAX_KEYS_PER_TRANSACTION} cube items per transaction")
-        return apply_once(self._c(), self._table, updates, token)
+        return apply_chunk(self._c(), self._table, updates, token, index, chunks, last_sequence)
 
     def _update(self, key: CubeKey, values: Increments) -> dict[str, Any]:
         names = {"#day": "day", "#value": "value"}

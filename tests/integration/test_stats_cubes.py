@@ -206,3 +206,49 @@ def test_the_edges_of_a_range_count_only_their_own_hours(stack: Template) -> Non
             advertiser, date(2026, 11, 27), date(2026, 11, 27), ZoneInfo("Europe/Moscow"), group_by
         )
         assert cube_report(store, query).totals.clicks == 2, group_by
+
+
+def test_a_batch_split_over_transactions_is_applied_exactly_once_across_retries(stack: Template) -> None:
+    """The real repository's markers: a batch whose second transaction fails resumes there when the
+    stream brings it back with more records, and a shorter redelivery changes nothing."""
+    from partnerka.orchestrator.service import StreamRecord
+    from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
+    from partnerka.stats.click_log import ClickLogRepository
+
+    table = get_settings().stats_table
+
+    class FailingOnce(CubeRepository):
+        calls = 0
+
+        def apply(self, *args: object, **kwargs: object) -> bool:
+            self.calls += 1
+            if self.calls == 2:
+                raise ConnectionError("the network dropped")
+            return super().apply(*args, **kwargs)  # type: ignore[arg-type]
+
+    def record(n: int) -> StreamRecord:
+        image = {
+            "click_id": f"c{n}",
+            "advertiser_id": "ADV",
+            "offer_id": f"O{n:03d}",
+            "affiliate_id": "AFF",
+            "country": "DE",
+            "ua": "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0",
+            "created_at": "2026-11-27T10:00:00.000Z",
+        }
+        return StreamRecord(f"{1000 + n:021d}", f"ev-{n}", "INSERT", "clicks", image)
+
+    records = [record(n) for n in range(300)]
+    cubes = FailingOnce(table)
+    stats = StatsStores(cubes, ClickLogRepository(table))
+    assert len(apply_stream_batch(records[:250], stats)) == 250
+    assert len(apply_stream_batch(records[:120], stats)) == 120
+    assert apply_stream_batch(records, stats) == []
+    assert apply_stream_batch(records, stats) == []  # the whole thing redelivered: nothing twice
+    store = CubeRepository(table)
+    (total,) = store.exact("ADV", "total", "-", ["2026-11-27"])
+    assert total.values["clicks"] == 300
+    offers = list(store.days("ADV", "offer", "2026-11-27", "2026-11-27"))
+    assert len(offers) == 300
+    assert {item.values["clicks"] for item in offers} == {1}
+    assert sum(1 for _ in ClickLogRepository(table).read("ADV", "2026-11-27")) == 300

@@ -48,7 +48,7 @@ def _put(key: str, body: bytes) -> None:
 
 runner = ExportRunner(
     sources,
-    lambda advertiser, first, last: conversions.between(advertiser, first, last, newest_first=True),
+    lambda advertiser, first, last, affiliate: conversions.between(advertiser, first, last, True, affiliate),
     group_names,
     exports,
     _upload,

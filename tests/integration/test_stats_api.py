@@ -182,6 +182,8 @@ def test_logs_page_with_cursors_and_a_click_tells_its_whole_story(
     assert [c["click_id"] for c in push["items"]] == [s.day.click_id]
     _, approved = s.get("advertiser", "/api/stats/conversions", status="approved")
     assert [c["id"] for c in approved["items"]] == [s.sale.conversion_id]
+    _, own = s.get("affiliate", "/api/stats/conversions")  # through the affiliate's own index
+    assert [(c["id"], c["revenue"]) for c in own["items"]] == [(s.sale.conversion_id, None)]
     _, none_pending = s.get("advertiser", "/api/stats/conversions", status="pending")
     assert none_pending["items"] == []
     # The click's story: the click, its sale, and the postbacks the affiliate was sent about both

@@ -157,9 +157,14 @@ def test_every_raw_report_equals_the_naive_computation(
                 "1",
             )
 
-    def conversions_between(adv: str, first: str, last: str) -> list[ConvertedEvent]:
+    def conversions_between(adv: str, first: str, last: str, affiliate: str | None) -> list[ConvertedEvent]:
+        """As the index would answer: the advertiser's (or one affiliate's) conversions in the range."""
         assert adv == advertiser
-        return [e for e in events if first <= iso_millis(e.facts.at) <= last]
+        return [
+            e
+            for e in events
+            if first <= iso_millis(e.facts.at) <= last and affiliate in (None, e.facts.affiliate)
+        ]
 
     for zone, first_day, length, group_by, chosen in shapes:
         start = date(2026, 11, 26) + timedelta(days=first_day)

@@ -244,8 +244,11 @@ def sources(cubes: FakeCubes, log: FakeClickLog, conversions: list[dict[str, Any
     return Sources(
         cubes,
         log,
-        lambda advertiser, first, last: [
-            e for e in events if first <= f"{e.facts.at:%Y-%m-%dT%H:%M:%S.000Z}" <= last
+        lambda advertiser, first, last, affiliate: [
+            e
+            for e in events
+            if first <= f"{e.facts.at:%Y-%m-%dT%H:%M:%S.000Z}" <= last
+            and affiliate in (None, e.facts.affiliate)
         ],
     )
 

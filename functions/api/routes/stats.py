@@ -298,7 +298,7 @@ def get_conversion_log(params: Annotated[ConversionLogParams, Query()]) -> Conve
     scope, advertisers, request = scoped(principal, params, "none")
     repository = conversions_repository(get_settings())
     found, cursor = conversion_page(
-        lambda a, first, last: repository.between(a, first, last, newest_first=True),
+        lambda a, first, last, affiliate: repository.between(a, first, last, True, affiliate),
         advertisers,
         request,
         params.status,

@@ -71,7 +71,8 @@ def dedupe_key(advertiser_id: str, offer_id: str, goal: str, click_id: str, txn_
     One conversion per (advertiser, offer, goal, transaction id); without a transaction id, per
     (offer, goal, click): `ADV#<advertiser>#O#<offer>#G#<goal>#CLICK#<click_id>`.
     GSIs: by_advertiser (advertiser_id, created_at), by_conversion (conversion_id), by_txn
-    (adv_txn = `<advertiser>#<txn_id>`), by_hold (hold_month = `HOLD#<yyyy-mm>`, hold_until; only
+    (adv_txn = `<advertiser>#<txn_id>`), by_affiliate (adv_aff = `<advertiser>#<affiliate>`,
+    created_at), by_hold (hold_month = `HOLD#<yyyy-mm>`, hold_until; only
     while on hold), by_click (click_id, created_at).
     """
     scope = f"ADV#{advertiser_id}#O#{offer_id}#G#{goal}"
@@ -122,6 +123,7 @@ class Conversion:
             "updated_at": iso_millis(self.updated_at or self.created_at),
             "txn_id": self.txn_id,
             "adv_txn": f"{self.advertiser_id}#{self.txn_id}" if self.txn_id else None,
+            "adv_aff": f"{self.advertiser_id}#{self.affiliate_id}",
             "amount_minor": self.amount_minor,
             "hold_until": iso_millis(self.hold_until) if self.hold_until else None,
             "hold_month": f"HOLD#{self.hold_until:%Y-%m}" if on_hold and self.hold_until else None,

@@ -162,17 +162,25 @@ class ConversionRepository:
         )
 
     def between(
-        self, advertiser_id: str, first: str, last: str, newest_first: bool = False
+        self,
+        advertiser_id: str,
+        first: str,
+        last: str,
+        newest_first: bool = False,
+        affiliate_id: str | None = None,
     ) -> Iterator[Conversion]:
-        """Every conversion of the advertiser that arrived within [first, last] (ISO instants), read
-        page by page as the caller goes on."""
+        """Every conversion of the advertiser (of one of its affiliates, when named) that arrived
+        within [first, last] (ISO instants), read page by page as the caller goes on."""
+        index, key, value = ("by_advertiser", "advertiser_id", advertiser_id)
+        if affiliate_id is not None:
+            index, key, value = ("by_affiliate", "adv_aff", f"{advertiser_id}#{affiliate_id}")
         yield from self._query(
             {
                 "ScanIndexForward": not newest_first,
-                "IndexName": "by_advertiser",
-                "KeyConditionExpression": "advertiser_id = :a AND created_at BETWEEN :lo AND :hi",
+                "IndexName": index,
+                "KeyConditionExpression": f"{key} = :a AND created_at BETWEEN :lo AND :hi",
                 "ExpressionAttributeValues": {
-                    ":a": {"S": advertiser_id},
+                    ":a": {"S": value},
                     ":lo": {"S": first},
                     ":hi": {"S": last},
                 },

@@ -108,8 +108,9 @@ def click_page(
     return _page(rows, _click_key, limit)
 
 
-ConversionsNewestFirst = Callable[[str, str, str], Iterator[Conversion]]
-"""(advertiser, first ISO instant, last ISO instant) → its conversions in between, newest first."""
+ConversionsNewestFirst = Callable[[str, str, str, str | None], Iterator[Conversion]]
+"""(advertiser, first ISO instant, last ISO instant, affiliate or None) → its conversions (that
+affiliate's only, when named) in between, newest first."""
 
 
 def _conversion_key(conversion: Conversion) -> tuple[datetime, str]:
@@ -138,7 +139,7 @@ def conversions_newest_first(
         )
 
     def stream(advertiser: str) -> Iterator[Conversion]:
-        found = conversions(advertiser, iso_millis(start), iso_millis(last))
+        found = conversions(advertiser, iso_millis(start), iso_millis(last), filters.get("affiliate"))
         # The index orders by time only: conversions of the same millisecond are put in id order.
         for _, same_time in itertools.groupby(found, key=lambda conversion: conversion.created_at):
             yield from sorted((c for c in same_time if wanted(c)), key=_conversion_key, reverse=True)

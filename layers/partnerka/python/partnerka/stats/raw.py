@@ -63,9 +63,10 @@ def converted_event(conversion: Conversion) -> ConvertedEvent:
 
 
 def stored_conversions(repository: ConversionRepository) -> Conversions:
-    """The conversions source of `raw_report`, read through the Conversions table's by_advertiser index."""
-    return lambda advertiser, first, last: (
-        converted_event(c) for c in repository.between(advertiser, first, last)
+    """The conversions source of `raw_report`: the Conversions table's by_advertiser index, or its
+    by_affiliate index when the report is one affiliate's."""
+    return lambda advertiser, first, last, affiliate: (
+        converted_event(c) for c in repository.between(advertiser, first, last, affiliate_id=affiliate)
     )
 
 
@@ -103,8 +104,9 @@ def matches(facts: Facts, filters: dict[str, str]) -> bool:
     return all(facts.value(name) == expected for name, expected in filters.items())
 
 
-Conversions = Callable[[str, str, str], Iterable[ConvertedEvent]]
-"""(advertiser, first ISO instant, last ISO instant) → the conversions that arrived in between."""
+Conversions = Callable[[str, str, str, str | None], Iterable[ConvertedEvent]]
+"""(advertiser, first ISO instant, last ISO instant, affiliate or None) → the conversions of the
+advertiser (of that affiliate only, when named) that arrived in between."""
 
 
 def raw_report(log: ClickLogStore, conversions: Conversions, query: RawQuery) -> Report:
@@ -133,6 +135,8 @@ def raw_report(log: ClickLogStore, conversions: Conversions, query: RawQuery) ->
             if start <= click.facts.at < end:
                 count(click.click_id, click.facts, click.increments())
     last = end - timedelta(milliseconds=1)
-    for event in conversions(query.advertiser_id, iso_millis(start), iso_millis(last)):
+    for event in conversions(
+        query.advertiser_id, iso_millis(start), iso_millis(last), wanted.get("affiliate")
+    ):
         count(event.click_id, event.facts, event.increments)
     return report

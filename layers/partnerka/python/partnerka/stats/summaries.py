@@ -115,7 +115,7 @@ class SummaryBuilder:
         affiliates = build_report(self.sources, [key.advertiser_id], self._request(key, "affiliate"))
         start = datetime.combine(key.first, time(), UTC)
         end = datetime.combine(key.last + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
-        events = list(self.sources.conversions(key.advertiser_id, iso_millis(start), iso_millis(end)))
+        events = list(self.sources.conversions(key.advertiser_id, iso_millis(start), iso_millis(end), None))
         once = replace(self.sources, conversions=lambda *_: events)
         for affiliate in sorted(affiliates.rows):
             own = replace(key, affiliate_id=affiliate)

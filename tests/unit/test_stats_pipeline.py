@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -380,3 +381,43 @@ def test_each_role_sees_only_its_own_statistics() -> None:
     assert may_inspect(owner, "ADV2", "x")
     assert not may_inspect(advertiser, "ADV2", "x")
     assert not may_inspect(no_context, ADVERTISER, AFFILIATE)
+
+
+def test_a_rare_filter_pages_through_a_long_range_within_a_budget() -> None:
+    from partnerka.stats.logs import click_page
+
+    _, log, stats = stores()
+    at = "2026-11-{:02d}T10:00:00.000Z"
+    records = [click_record(n, at=at.format(n), sub1="rare" if n == 2 else "common") for n in range(1, 8)]
+    apply_stream_batch(records, stats)
+    request = parse_request(date(2026, 11, 1), date(2026, 11, 30), "UTC", "none", {"sub1": "rare"})
+    found, cursor, pages = [], None, 0
+    while True:
+        page, cursor = click_page(log, [ADVERTISER], request, cursor, limit=10, budget=2)
+        found += [click.click_id for click in page]
+        pages += 1
+        if cursor is None:
+            break
+    assert found == ["c2"]
+    assert pages == 4  # 7 clicks looked at, 2 per page, and the last page says there is no more
+    everything, none_left = click_page(log, [ADVERTISER], replace(request, filters=()), None, limit=3)
+    assert [c.click_id for c in everything] == ["c7", "c6", "c5"]
+    rest, none_left = click_page(log, [ADVERTISER], replace(request, filters=()), none_left, limit=10)
+    assert ([c.click_id for c in rest], none_left) == (["c4", "c3", "c2", "c1"], None)
+
+
+def test_an_interactive_raw_report_over_too_many_clicks_asks_to_narrow_or_export() -> None:
+    cubes, log, stats = stores()
+    apply_stream_batch([click_record(n) for n in range(3)], stats)
+    source = replace(sources(cubes, log, []), raw_limit=2)
+    day = date(2026, 11, 27)
+    with pytest.raises(ValidationFailed, match="export it as CSV"):
+        build_report(source, [ADVERTISER], parse_request(day, day, "UTC", "sub1", {}))
+    # The cubes answer without reading clicks one by one, and exports have no limit
+    assert build_report(source, [ADVERTISER], parse_request(day, day, "UTC", "offer", {})).totals.clicks == 3
+    assert (
+        build_report(
+            sources(cubes, log, []), [ADVERTISER], parse_request(day, day, "UTC", "sub1", {})
+        ).totals.clicks
+        == 3
+    )

@@ -25,6 +25,7 @@ from partnerka.stats.names import group_names
 from partnerka.stats.raw import stored_conversions
 from partnerka.stats.service import (
     GROUPS,
+    RAW_LIMIT,
     SORTS,
     Sources,
     StatsRequest,
@@ -118,6 +119,7 @@ def _sources() -> Sources:
         CubeRepository(settings.stats_table),
         ClickLogRepository(settings.stats_table),
         stored_conversions(conversions_repository(settings)),
+        raw_limit=RAW_LIMIT,
     )
 
 

@@ -28,7 +28,12 @@ from partnerka.common.money import Money, exponent
 from partnerka.common.observability import logger
 from partnerka.conversions.models import Conversion
 from partnerka.stats.click_log import LoggedClick
-from partnerka.stats.logs import ConversionsNewestFirst, clicks_newest_first, conversions_newest_first
+from partnerka.stats.logs import (
+    ConversionsNewestFirst,
+    clicks_newest_first,
+    conversions_newest_first,
+    matching,
+)
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import COUNTERS, StatsRow
 from partnerka.stats.service import Sources, StatsRequest, build_report, sorted_rows
@@ -325,12 +330,12 @@ class ExportRunner:
     def lines(self, job: ExportJob) -> Iterator[list[str]]:
         request = job.request
         if job.kind is ExportKind.CLICKS:
-            return click_lines(clicks_newest_first(self.sources.log, job.advertisers, request))
+            return click_lines(matching(clicks_newest_first(self.sources.log, job.advertisers, request)))
         if job.kind is ExportKind.CONVERSIONS:
             found = conversions_newest_first(
                 self.conversions_newest_first, job.advertisers, request, job.options.get("status")
             )
-            return conversion_lines(found, job.sees_revenue)
+            return conversion_lines(matching(found), job.sees_revenue)
         report = build_report(self.sources, job.advertisers, request)
         rows = sorted_rows(report, request.group_by, job.options.get("sort"), job.options.get("desc"))
         return report_lines(

@@ -14,8 +14,6 @@ export type RegistrationLink = Schemas["LinkOut"];
 export type ApiKey = Schemas["ApiKeyOut"];
 export type AuditEntry = Schemas["AuditOut"];
 export type Advertiser = Schemas["AdvertiserOut"];
-export type StatsReport = Schemas["StatsReportOut"];
-export type StatsRow = Schemas["StatsRowOut"];
 /** The closed set of error codes of the API's error envelope (layers/…/common/errors.py). */
 export type ErrorCode =
   | "validation_error"
@@ -111,3 +109,27 @@ export type FailureRate = Schemas["RateOut"];
 export type FailureHour = Schemas["HourOut"];
 export type QueueMessage = Schemas["MessageOut"];
 export type Redrive = Schemas["RedriveOut"];
+
+// --- Statistics, logs and exports (from the generated schema) -----------------------------------
+/** A report: rows of one page, already sorted, and the totals. Money: minor units per currency. */
+export type StatsReport = Schemas["StatsReportOut"];
+export type StatsRow = Schemas["StatsRowOut"];
+export type StatsGroup = StatsReport["group_by"];
+export type StatsSort = StatsReport["sort"];
+/** `from`/`to`: local days of `tz`, inclusive; `advertiser_id` only for platform staff. */
+export type StatsReportQuery = paths["/api/stats"]["get"]["parameters"]["query"];
+/** What every statistics endpoint takes: the range, the time zone, the advertiser and the filters. */
+export type StatsQuery = Omit<StatsReportQuery, "group_by" | "sort" | "desc" | "offset" | "limit">;
+export type StatsLogQuery = paths["/api/stats/conversions"]["get"]["parameters"]["query"];
+export type ClickLog = Schemas["ClickLogOut"];
+export type ClickLogRow = Schemas["ClickLogRowOut"];
+export type ConversionLog = Schemas["ConversionLogOut"];
+export type ExportRequest = Schemas["ExportIn"];
+export type ExportKind = ExportRequest["kind"];
+/** A CSV export the reports worker builds: `rows` is its progress; `download_url` only from GET one, when ready. */
+export type ExportJob = Schemas["ExportOut"];
+export type ExportStatus = ExportJob["status"];
+export type ExportList = Schemas["ExportList"];
+/** A daily or monthly CSV summary the nightly worker built. */
+export type Summary = Schemas["SummaryOut"];
+export type SummaryPeriod = Summary["period"];

@@ -25,6 +25,9 @@ const MonitorPage = lazy(() => import("@/features/monitor/monitor-page").then((m
 const OfferCreatePage = lazy(() => import("@/features/offers/offer-create-page").then((module) => ({ default: module.OfferCreatePage })));
 const OfferEditPage = lazy(() => import("@/features/offers/offer-edit-page").then((module) => ({ default: module.OfferEditPage })));
 const OffersPage = lazy(() => import("@/features/offers/offers-page").then((module) => ({ default: module.OffersPage })));
+const ExportsPage = lazy(() => import("@/features/stats/exports-page").then((module) => ({ default: module.ExportsPage })));
+const LogsPage = lazy(() => import("@/features/stats/logs-page").then((module) => ({ default: module.LogsPage })));
+const ReportsPage = lazy(() => import("@/features/stats/reports-page").then((module) => ({ default: module.ReportsPage })));
 const ClickPage = lazy(() => import("@/features/clicks/click-page").then((module) => ({ default: module.ClickPage })));
 const ConversionsPage = lazy(() => import("@/features/conversions/conversions-page").then((module) => ({ default: module.ConversionsPage })));
 const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my-conversions-page").then((module) => ({ default: module.MyConversionsPage })));
@@ -82,8 +85,10 @@ export const router = createBrowserRouter([
       guarded("/my/conversions", <MyConversionsPage />),
       guarded("/link-builder", <LinkBuilderPage />),
       guarded("/postbacks", <PostbacksPage />),
-      guarded("/clicks", <ClickPage />),
+      guarded("/reports", <ReportsPage />),
+      guarded("/clicks", <LogsPage />),
       guarded("/clicks/:clickId", <ClickPage />, "/clicks"),
+      guarded("/exports", <ExportsPage />),
       guarded("/deliveries", <DeliveriesPage />),
       guarded("/users", <UsersPage />),
       guarded("/advertisers", <AdvertisersPage />),

@@ -55,3 +55,16 @@ export function formatPercent(percent: string, language: string): string {
   if (!Number.isFinite(value)) return `${percent} %`;
   return new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 4 }).format(value / 100);
 }
+
+const BYTE_UNITS = ["kilobyte", "megabyte", "gigabyte"] as const;
+
+/** A file size in the language's units ("1.2 MB", "1,2 МБ"); small files in tenths of a kilobyte. */
+export function formatBytes(bytes: number, language: string): string {
+  let value = Math.max(0, bytes) / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(language, { style: "unit", unit: BYTE_UNITS[unit], unitDisplay: "short", maximumFractionDigits: 1 }).format(value);
+}

@@ -5,13 +5,13 @@ const paths = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role)
 
 describe("sidebar per role", () => {
   it("gives owners and platform admins users, advertisers and the audit log", () => {
-    const expected = ["nav.dashboard", "nav.clicks", "nav.deliveries", "nav.users", "nav.advertisers", "nav.monitor", "nav.audit", "nav.account"];
+    const expected = ["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.deliveries", "nav.users", "nav.advertisers", "nav.monitor", "nav.audit", "nav.account"];
     expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
   });
 
-  it("gives support read access to users, deliveries and the audit log, but not the monitor", () => {
-    expect(paths("support")).toEqual(["nav.dashboard", "nav.clicks", "nav.deliveries", "nav.users", "nav.audit", "nav.account"]);
+  it("gives support read access to statistics, users, deliveries and the audit log, but not the monitor", () => {
+    expect(paths("support")).toEqual(["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.deliveries", "nav.users", "nav.audit", "nav.account"]);
   });
 
   it("gives advertisers their workspace", () => {
@@ -19,7 +19,9 @@ describe("sidebar per role", () => {
       "nav.dashboard",
       "nav.offers",
       "nav.conversions",
-      "nav.clicks",
+      "nav.reports",
+      "nav.logs",
+      "nav.exports",
       "nav.deliveries",
       "nav.affiliates",
       "nav.registrationLinks",
@@ -42,7 +44,9 @@ describe("sidebar per role", () => {
       "nav.conversions",
       "nav.linkBuilder",
       "nav.postbacks",
-      "nav.clicks",
+      "nav.reports",
+      "nav.logs",
+      "nav.exports",
       "nav.deliveries",
       "nav.myAdvertisers",
       "nav.account",
@@ -59,6 +63,8 @@ describe("sidebar per role", () => {
     expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/clicks").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/reports").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/exports").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/postbacks")).toEqual(["affiliate"]);
     expect(rolesFor("/deliveries").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/monitor").sort()).toEqual(["owner", "platform_admin"]);

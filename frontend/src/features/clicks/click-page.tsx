@@ -1,9 +1,9 @@
-import { MousePointerClickIcon, SearchIcon, SearchXIcon } from "lucide-react";
+import { MousePointerClickIcon, SearchIcon, SearchXIcon, SendIcon } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "@/api/api-error";
-import type { ClickDetail, ClickQuality } from "@/api/types";
+import type { ClickDetail, ClickQuality, Operation } from "@/api/types";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { Facts } from "@/components/facts";
@@ -13,10 +13,16 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
+import { mayReplayDeliveries } from "@/features/auth/roles";
+import { useRequiredSession } from "@/features/auth/use-session";
 import { qualitySignals } from "@/features/clicks/click-quality";
 import { useClick } from "@/features/clicks/use-click";
 import { ConversionStatusBadge } from "@/features/conversions/conversion-badges";
 import { formatConversionMoney, goalLabel } from "@/features/conversions/conversion-format";
+import { OperationDetailDialog } from "@/features/operations/operation-detail-dialog";
+import { attemptsOf, eventLabel, lastHttpStatus } from "@/features/operations/operation-labels";
+import { OperationStatusBadge } from "@/features/operations/operation-status-badge";
+import { deliverySource } from "@/features/operations/use-operations";
 import { formatDateTime } from "@/lib/format";
 
 /** Look a click up by its id, and see everything known about it: request, decision, quality, conversions. */
@@ -32,7 +38,8 @@ export function ClickPage() {
   );
 }
 
-function ClickSearch({ initial }: { initial: string }) {
+/** A click looked up by its id: opens the click's page. */
+export function ClickSearch({ initial }: { initial: string }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [value, setValue] = useState(initial);
@@ -84,6 +91,7 @@ function ClickDetails({ clickId }: { clickId: string }) {
       <QualityCard quality={data.quality} />
       <VisitorCard click={data} />
       <ConversionsCard click={data} />
+      <PostbacksCard postbacks={data.postbacks} />
     </div>
   );
 }
@@ -209,6 +217,48 @@ function ConversionsCard({ click }: { click: ClickDetail }) {
           </ul>
         )}
       </CardContent>
+    </Card>
+  );
+}
+
+/** The deliveries to the affiliate's tracker about this click and its conversions; one opens its attempts. */
+function PostbacksCard({ postbacks }: { postbacks: Operation[] }) {
+  const { t, i18n } = useTranslation();
+  const { user } = useRequiredSession();
+  const [selected, setSelected] = useState<Operation | null>(null);
+  return (
+    <Card className="lg:col-span-2">
+      <CardHeader>
+        <CardTitle>{t("clicks.postbacksTitle")}</CardTitle>
+        <CardDescription>{t("clicks.postbacksHint")}</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {postbacks.length === 0 ? (
+          <EmptyState icon={SendIcon} title={t("clicks.noPostbacks")} className="py-6" />
+        ) : (
+          <ul className="divide-y text-sm" data-testid="click-postbacks">
+            {postbacks.map((postback) => (
+              <li key={postback.op_id}>
+                <button
+                  type="button"
+                  className="flex w-full flex-wrap items-center gap-x-4 gap-y-1 py-2 text-left hover:bg-muted/40 focus-visible:ring-2 focus-visible:ring-ring/40 focus-visible:outline-none"
+                  onClick={() => setSelected(postback)}
+                  data-testid="click-postback"
+                  data-status={postback.status}
+                  data-event={postback.event}
+                >
+                  <OperationStatusBadge status={postback.status} />
+                  <span className="font-medium">{eventLabel(t, postback.event)}</span>
+                  <span className="text-muted-foreground tabular-nums">{t("clicks.postbackAttempts", { attempts: attemptsOf(postback) })}</span>
+                  <span className="font-mono text-xs text-muted-foreground">{t("clicks.postbackHttp", { status: lastHttpStatus(postback) ?? "—" })}</span>
+                  <span className="ml-auto text-xs text-muted-foreground">{formatDateTime(postback.updated_at, i18n.language)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </CardContent>
+      <OperationDetailDialog source={deliverySource} operation={selected} onClose={() => setSelected(null)} canReplay={() => mayReplayDeliveries(user.role)} />
     </Card>
   );
 }

@@ -1,9 +1,9 @@
 import { useTranslation } from "react-i18next";
-import type { Role } from "@/api/types";
 import { PageHeader } from "@/components/page-header";
 import { StatusTabs } from "@/components/status-tabs";
 import { Label } from "@/components/ui/label";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
+import { isPlatformStaff, mayReplayDeliveries } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { NoContextState } from "@/features/memberships/no-context-state";
 import { FilterSelect } from "@/features/operations/filter-select";
@@ -14,19 +14,14 @@ import { useOperationFilters } from "@/features/operations/use-operation-filters
 import { deliverySource } from "@/features/operations/use-operations";
 import { POSTBACK_EVENTS } from "@/features/postbacks/postback-form";
 
-/** Platform staff see every advertiser's deliveries and may narrow them to one. */
-const STAFF: readonly Role[] = ["owner", "platform_admin", "support"];
-/** The affiliate replays its own deliveries, owner and platform admin anyone's; the others only look. */
-const REPLAYERS: readonly Role[] = ["affiliate", "owner", "platform_admin"];
-
 /** The postbacks sent to affiliates: every role sees its own slice, the server decides which. */
 export function DeliveriesPage() {
   const { t } = useTranslation();
   const { user, context } = useRequiredSession();
   const { filters, setFilter } = useOperationFilters();
   const isAffiliate = user.role === "affiliate";
-  const isStaff = STAFF.includes(user.role);
-  const mayReplay = REPLAYERS.includes(user.role);
+  const isStaff = isPlatformStaff(user.role);
+  const mayReplay = mayReplayDeliveries(user.role);
   const query: OperationFilters = {
     status: filters.status,
     event: filters.event,

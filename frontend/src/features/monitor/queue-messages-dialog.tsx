@@ -6,6 +6,7 @@ import { ErrorState } from "@/components/error-state";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useQueueMessages } from "@/features/monitor/use-monitor";
+import { queueLabel } from "@/features/operations/operation-labels";
 import { prettyBody } from "@/features/operations/response-body";
 import { formatDateTime } from "@/lib/format";
 
@@ -17,7 +18,7 @@ export function QueueMessagesDialog({ queue, onClose }: { queue: MonitorQueue | 
     <Dialog open={queue !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
       <DialogContent className="max-h-[90vh] max-w-3xl overflow-y-auto" data-testid="monitor-messages">
         <DialogHeader>
-          <DialogTitle>{t("monitor.messages.title", { queue: queue?.key ?? "" })}</DialogTitle>
+          <DialogTitle>{t("monitor.messages.title", { queue: queue ? queueLabel(t, queue.key) : "" })}</DialogTitle>
           <DialogDescription>{t("monitor.messages.text")}</DialogDescription>
         </DialogHeader>
         {messages.isPending ? (

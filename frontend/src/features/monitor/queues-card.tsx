@@ -12,7 +12,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { QueueMessagesDialog } from "@/features/monitor/queue-messages-dialog";
 import { queueAge } from "@/features/monitor/queue-age";
 import { useRedrive } from "@/features/monitor/use-monitor";
-import { operationTypeLabel } from "@/features/operations/operation-labels";
+import { operationTypeLabel, queueLabel } from "@/features/operations/operation-labels";
 import { formatNumber } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
 
@@ -32,7 +32,7 @@ export function QueuesCard({ queues, isLoading, error, onRetry }: QueuesCardProp
       header: t("monitor.queues.name"),
       cell: (queue) => (
         <div className="min-w-0">
-          <div className="font-medium">{queue.key}</div>
+          <div className="font-medium">{queueLabel(t, queue.key)}</div>
           <div className="font-mono text-xs text-muted-foreground">{queue.name}</div>
         </div>
       ),
@@ -106,7 +106,7 @@ function RedriveButton({ queue }: { queue: MonitorQueue }) {
           {t("monitor.queues.redrive")}
         </Button>
       }
-      title={t("monitor.queues.redriveTitle", { queue: queue.key })}
+      title={t("monitor.queues.redriveTitle", { queue: queueLabel(t, queue.key) })}
       description={t("monitor.queues.redriveText")}
       confirmLabel={t("monitor.queues.redrive")}
       onConfirm={() =>

@@ -11,6 +11,11 @@ export function operationTypeLabel(t: TFunction, type: string): string {
   return t(`operations.types.${type}`, { defaultValue: type });
 }
 
+/** A queue of the orchestrator ("reports-dlq") as people read it; a queue the page does not know shows its key. */
+export function queueLabel(t: TFunction, key: string): string {
+  return t(`monitor.queueNames.${key}`, { defaultValue: key });
+}
+
 /** The HTTP status of an operation's latest attempt, if it got an answer. */
 export function lastHttpStatus(operation: Operation): number | null {
   return operation.history.at(-1)?.http_status ?? null;

@@ -1,0 +1,63 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { unwrap } from "@/api/api-error";
+import { api } from "@/api/client";
+import type { StatsLogQuery, StatsReportQuery } from "@/api/types";
+import { isPlatformStaff } from "@/features/auth/roles";
+import { useRequiredSession } from "@/features/auth/use-session";
+
+/** Who is looking at statistics, and what that changes on the screens. */
+export function useStatsViewer() {
+  const { user, context } = useRequiredSession();
+  const affiliate = user.role === "affiliate";
+  return {
+    staff: isPlatformStaff(user.role),
+    affiliate,
+    /** Revenue, profit and ROI are the advertiser's business: the API sends null to affiliates. */
+    seesRevenue: !affiliate,
+    /** An affiliate reads statistics within the advertiser it switched to, and needs one chosen. */
+    needsContext: affiliate && !context.advertiser_id,
+    /** What else the server narrows answers by (the affiliate's advertiser), for the cache. */
+    scope: affiliate ? (context.advertiser_id ?? null) : null,
+    contextName: affiliate ? (context.advertiser_name ?? null) : null,
+  };
+}
+export type StatsViewer = ReturnType<typeof useStatsViewer>;
+
+export const statsKeys = {
+  all: ["stats"] as const,
+  report: (scope: string | null, query: StatsReportQuery) => ["stats", "report", scope, query] as const,
+  clicks: (scope: string | null, query: StatsLogQuery) => ["stats", "clicks", scope, query] as const,
+  conversions: (scope: string | null, query: StatsLogQuery) => ["stats", "conversions", scope, query] as const,
+};
+
+type Options = { scope: string | null; enabled?: boolean };
+
+/** A report; the previous answer stays on screen while a changed one loads, so charts move instead of blinking. */
+export function useStatsReport(query: StatsReportQuery, { scope, enabled = true }: Options) {
+  return useQuery({
+    queryKey: statsKeys.report(scope, query),
+    queryFn: () => unwrap(api.GET("/api/stats", { params: { query } })),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/** One page of the click log, newest first. */
+export function useClickLog(query: StatsLogQuery, { scope, enabled = true }: Options) {
+  return useQuery({
+    queryKey: statsKeys.clicks(scope, query),
+    queryFn: () => unwrap(api.GET("/api/stats/clicks", { params: { query } })),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/** One page of the conversion log, newest first. */
+export function useConversionLog(query: StatsLogQuery, { scope, enabled = true }: Options) {
+  return useQuery({
+    queryKey: statsKeys.conversions(scope, query),
+    queryFn: () => unwrap(api.GET("/api/stats/conversions", { params: { query } })),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}

@@ -8,7 +8,7 @@ are not UTC days), are read hour by hour.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -74,9 +74,10 @@ def _by_hour(values: dict[str, int]) -> dict[str, dict[str, int]]:
     return split
 
 
-def cube_report(store: CubeStore, query: ReportQuery, money: Sequence[str] | None = None) -> Report:
-    """`money`: the money attributes to read (`revenue_USD`, …) when the caller knows them (from a
-    total it read already); otherwise they are found in the total cube."""
+def cube_report(store: CubeStore, query: ReportQuery) -> Report:
+    """A report the cubes hold (see `answerable`). A grouping by a dimension reads only the day
+    figures of the days wholly inside the range, of the counters and of the currencies the total cube
+    saw in them (one BatchGetItem of the total cube finds those)."""
     if not answerable(query):
         raise ValueError("this report combines dimensions: the cubes do not hold it")
     hours = query.utc_hours()
@@ -89,7 +90,7 @@ def cube_report(store: CubeStore, query: ReportQuery, money: Sequence[str] | Non
         dimension = query.group_by
     per_hour = query.group_by in TIME_GROUPS
     items = _read(
-        store, query.advertiser_id, dimension, value if query.filter else None, by_day, whole, per_hour, money
+        store, query.advertiser_id, dimension, value if query.filter else None, by_day, whole, per_hour
     )
     report = Report(rows={}, totals=StatsRow(key="total"))
     for item in items:
@@ -104,13 +105,6 @@ def cube_report(store: CubeStore, query: ReportQuery, money: Sequence[str] | Non
                 report.rows.setdefault(key, StatsRow(key=key)).add(figures)
                 report.totals.add(figures)
     return report
-
-
-def money_attributes(report: Report) -> list[str]:
-    """The money attributes a report's totals hold, for the next report over the same range."""
-    return sorted(
-        [f"revenue_{c}" for c in report.totals.revenue] + [f"payout_{c}" for c in report.totals.payout]
-    )
 
 
 def _group_key(query: ReportQuery, item: CubeItem, suffix: str) -> str:
@@ -130,7 +124,6 @@ def _read(
     by_day: dict[str, set[str]],
     whole: set[str],
     per_hour: bool,
-    money: Sequence[str] | None,
 ) -> list[CubeItem]:
     """One value: its items of every day (BatchGetItem). Every value: the whole days' day figures in
     one range read, the edge days in full."""
@@ -140,9 +133,7 @@ def _read(
     jobs: list[Callable[[], list[CubeItem]]] = []
     middle = [d for d in days if d in whole and not per_hour]
     if middle:
-        day_figures = (
-            [*COUNTERS, *money] if money is not None else _day_attribute_names(store, advertiser_id, middle)
-        )
+        day_figures = _day_attribute_names(store, advertiser_id, middle)
         jobs.append(lambda: list(store.days(advertiser_id, dimension, middle[0], middle[-1], day_figures)))
     for day in days:
         if day not in middle:

@@ -29,6 +29,7 @@ os.environ.update(
         "AUDIT_TABLE": f"{TEST_STACK}-AuditTable",
         "CAPS_TABLE": f"{TEST_STACK}-CapsTable",
         "OPERATIONS_TABLE": f"{TEST_STACK}-OperationsTable",
+        "LEDGER_TABLE": f"{TEST_STACK}-LedgerTable",
         "GEOIP_DB_PATH": str(GEO_DB),
     }
 )

@@ -44,6 +44,7 @@ def stack() -> Iterator[Template]:
                 ("AUDIT_TABLE", settings.audit_table),
                 ("CAPS_TABLE", settings.caps_table),
                 ("OPERATIONS_TABLE", settings.operations_table),
+                ("LEDGER_TABLE", settings.ledger_table),
             ):
                 assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
         secret_string.cache_clear()

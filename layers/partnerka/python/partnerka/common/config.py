@@ -23,6 +23,7 @@ class Settings:
     mail_from: str
     app_base_url: str
     operations_table: str = "partnerka-operations"
+    ledger_table: str = "partnerka-ledger"
     # Queue URLs; the monitor shows each work queue beside its dead-letter queue.
     postback_queue_url: str = ""
     postback_dlq_url: str = ""
@@ -62,6 +63,7 @@ def get_settings() -> Settings:
         mail_from=env.get("MAIL_FROM", "no-reply@partnerka.local"),
         app_base_url=env.get("APP_BASE_URL", ""),
         operations_table=env.get("OPERATIONS_TABLE", "partnerka-operations"),
+        ledger_table=env.get("LEDGER_TABLE", "partnerka-ledger"),
         postback_queue_url=env.get("POSTBACK_QUEUE_URL", ""),
         postback_dlq_url=env.get("POSTBACK_DLQ_URL", ""),
         finance_queue_url=env.get("FINANCE_QUEUE_URL", ""),

@@ -1,0 +1,232 @@
+"""The double-entry ledger: every financial event is a journal of entries that sums to zero in each
+currency. Entries are never changed; a correction is a reversing journal.
+
+Amounts are integer minor units of an ISO-4217 currency (exponents in common.money), signed
+debit-positive: a debit adds, a credit subtracts. An account's balance is the sum of its entries;
+each account has a normal side, and what a person is shown is the balance on that side (`shown`).
+
+Accounts, per currency (an owner, then a kind):
+
+    aff:<advertiser>:<affiliate>  hold       credit  earned, waiting for the hold to end or approval
+                                  approved   credit  payable
+                                  paid       credit  paid out, all time
+    adv:<advertiser>              pending:<offer>  debit   payouts on hold or awaiting approval
+                                  spend:<offer>    debit   approved payouts, all time
+                                  deposits         credit  top-ups, all time
+                                  cash             debit   money received for top-ups
+
+The events, each one journal with a permanent idempotency key:
+
+    conversion arrives (hold or pending)   Dr adv pending:<offer>   Cr aff hold
+    conversion arrives approved            Dr adv spend:<offer>     Cr aff approved
+    conversion approved                    Dr aff hold              Cr aff approved
+                                           Dr adv spend:<offer>     Cr adv pending:<offer>
+    conversion rejected: the reversing journal of what it posted before (its arrival, and its
+    approval when there was one)
+    payout                                 Dr aff approved          Cr aff paid
+    top-up                                 Dr adv cash              Cr adv deposits
+
+An advertiser's balance is its deposits less its spend: top-ups less approved payouts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from partnerka.common.errors import ValidationFailed
+from partnerka.common.money import currency_code
+
+
+class Side(StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+AFFILIATE_KINDS = {"hold": Side.CREDIT, "approved": Side.CREDIT, "paid": Side.CREDIT}
+ADVERTISER_KINDS = {"pending": Side.DEBIT, "spend": Side.DEBIT, "deposits": Side.CREDIT, "cash": Side.DEBIT}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Account:
+    owner: str  # `aff:<advertiser>:<affiliate>` or `adv:<advertiser>`
+    kind: str  # hold | approved | paid | pending:<offer> | spend:<offer> | deposits | cash
+    currency: str
+
+    @property
+    def side(self) -> Side:
+        base = self.kind.split(":", 1)[0]
+        kinds = AFFILIATE_KINDS if self.owner.startswith("aff:") else ADVERTISER_KINDS
+        return kinds[base]
+
+    def shown(self, balance: int) -> int:
+        """The balance on the account's normal side: positive in normal use."""
+        return balance if self.side is Side.DEBIT else -balance
+
+
+def affiliate(advertiser_id: str, affiliate_id: str, kind: str, currency: str) -> Account:
+    return Account(f"aff:{advertiser_id}:{affiliate_id}", kind, currency)
+
+
+def advertiser(advertiser_id: str, kind: str, currency: str) -> Account:
+    return Account(f"adv:{advertiser_id}", kind, currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    account: Account
+    amount: int  # minor units, debit-positive
+
+
+class JournalKind(StrEnum):
+    CONVERSION = "conversion"
+    APPROVAL = "approval"
+    REVERSAL = "reversal"
+    PAYOUT = "payout"
+    TOPUP = "topup"
+
+
+@dataclass(frozen=True, slots=True)
+class Journal:
+    key: str  # the permanent idempotency key: `<conversion id>.<event>`, `payout.<id>`, `topup.<id>`
+    kind: JournalKind
+    advertiser_id: str
+    entries: tuple[Entry, ...]
+    created_at: datetime
+    reverses: str | None = None  # the key of the journal this one reverses
+    detail: dict[str, str] = field(default_factory=dict)  # offer, affiliate, method, reference, memo
+
+    def __post_init__(self) -> None:
+        if not self.entries:
+            raise ValidationFailed("a journal has entries")
+        sums: dict[str, int] = defaultdict(int)
+        for entry in self.entries:
+            currency_code(entry.account.currency)
+            if entry.amount == 0:
+                raise ValidationFailed("an entry moves money")
+            sums[entry.account.currency] += entry.amount
+        unbalanced = {currency: total for currency, total in sums.items() if total}
+        if unbalanced:
+            raise ValidationFailed(f"journal {self.key} does not balance: {unbalanced}")
+        if len({entry.account for entry in self.entries}) != len(self.entries):
+            raise ValidationFailed(f"journal {self.key} names an account twice")
+
+    def reversal(self, key: str, at: datetime, detail: dict[str, str] | None = None) -> Journal:
+        """The journal that undoes this one: the same entries, opposite amounts."""
+        return Journal(
+            key=key,
+            kind=JournalKind.REVERSAL,
+            advertiser_id=self.advertiser_id,
+            entries=tuple(Entry(e.account, -e.amount) for e in self.entries),
+            created_at=at,
+            reverses=self.key,
+            detail=dict(detail or self.detail),
+        )
+
+
+def _pair(debit: Account, credit: Account, amount: int) -> tuple[Entry, Entry]:
+    if amount <= 0:
+        raise ValidationFailed("an amount is positive")
+    return Entry(debit, amount), Entry(credit, -amount)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionMoney:
+    """What the ledger needs of a conversion."""
+
+    conversion_id: str
+    advertiser_id: str
+    affiliate_id: str
+    offer_id: str
+    currency: str
+    payout_minor: int
+
+
+def arrival(c: ConversionMoney, approved: bool, at: datetime) -> Journal:
+    """A conversion's payout enters the affiliate's Hold (or Approved, when it arrives approved)."""
+    if approved:
+        entries = _pair(
+            advertiser(c.advertiser_id, f"spend:{c.offer_id}", c.currency),
+            affiliate(c.advertiser_id, c.affiliate_id, "approved", c.currency),
+            c.payout_minor,
+        )
+    else:
+        entries = _pair(
+            advertiser(c.advertiser_id, f"pending:{c.offer_id}", c.currency),
+            affiliate(c.advertiser_id, c.affiliate_id, "hold", c.currency),
+            c.payout_minor,
+        )
+    return Journal(
+        f"{c.conversion_id}.arrival",
+        JournalKind.CONVERSION,
+        c.advertiser_id,
+        entries,
+        at,
+        detail={"conversion_id": c.conversion_id, "offer_id": c.offer_id, "affiliate_id": c.affiliate_id},
+    )
+
+
+def approval(c: ConversionMoney, at: datetime) -> Journal:
+    """Hold → Approved for the affiliate; pending → spend for the advertiser."""
+    entries = _pair(
+        affiliate(c.advertiser_id, c.affiliate_id, "hold", c.currency),
+        affiliate(c.advertiser_id, c.affiliate_id, "approved", c.currency),
+        c.payout_minor,
+    ) + _pair(
+        advertiser(c.advertiser_id, f"spend:{c.offer_id}", c.currency),
+        advertiser(c.advertiser_id, f"pending:{c.offer_id}", c.currency),
+        c.payout_minor,
+    )
+    return Journal(
+        f"{c.conversion_id}.approval",
+        JournalKind.APPROVAL,
+        c.advertiser_id,
+        entries,
+        at,
+        detail={"conversion_id": c.conversion_id, "offer_id": c.offer_id, "affiliate_id": c.affiliate_id},
+    )
+
+
+def payout(
+    advertiser_id: str,
+    affiliate_id: str,
+    currency: str,
+    amount: int,
+    payout_id: str,
+    at: datetime,
+    detail: dict[str, str],
+) -> Journal:
+    entries = _pair(
+        affiliate(advertiser_id, affiliate_id, "approved", currency),
+        affiliate(advertiser_id, affiliate_id, "paid", currency),
+        amount,
+    )
+    return Journal(f"payout.{payout_id}", JournalKind.PAYOUT, advertiser_id, entries, at, detail=detail)
+
+
+def topup(
+    advertiser_id: str, currency: str, amount: int, topup_id: str, at: datetime, detail: dict[str, str]
+) -> Journal:
+    entries = _pair(
+        advertiser(advertiser_id, "cash", currency), advertiser(advertiser_id, "deposits", currency), amount
+    )
+    return Journal(f"topup.{topup_id}", JournalKind.TOPUP, advertiser_id, entries, at, detail=detail)
+
+
+# Accounts whose shown balance may never go below zero through a journal of these kinds: an affiliate
+# is never paid more than it has approved, and nothing leaves Hold that never entered it (an approval
+# or a rejection that comes before its conversion waits). A rejection after a payout may still take
+# Approved below zero: what was paid becomes a debt the next earnings settle.
+FLOORED = {
+    JournalKind.PAYOUT: ("approved",),
+    JournalKind.APPROVAL: ("hold",),
+    JournalKind.REVERSAL: ("hold",),
+}
+
+
+def floors(journal: Journal) -> list[Account]:
+    """The accounts this journal may not take below zero (checked by a condition as it posts)."""
+    kinds = FLOORED.get(journal.kind, ())
+    return [entry.account for entry in journal.entries if entry.account.kind in kinds]

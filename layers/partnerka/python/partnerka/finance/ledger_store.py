@@ -1,0 +1,180 @@
+"""The Ledger table: journals, their entries and every account's balance, written together.
+
+    journal  PK `J#<key>`                          SK `J`
+    entry    PK `E#<owner>#<kind>#<currency>`       SK `<created_at>#<journal key>`   amount
+    balance  PK `B#<owner>`                        SK `<kind>#<currency>`             balance
+
+A journal posts in one transaction: the journal item on condition that its key is new (so a
+redelivered event can never post twice), an entry per account, and an ADD to each account's balance,
+on condition that a floored balance stays at or above zero (so concurrent payouts can never pay more
+than was approved). One Query of `B#<owner>` gives every balance an affiliate has with an advertiser,
+or every account of an advertiser, in every currency; every balance can be proven by its entries.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from partnerka.common import dynamo
+from partnerka.common.clock import iso_millis, parse_iso
+from partnerka.common.errors import Conflict
+from partnerka.finance.ledger import Account, Entry, Journal, JournalKind, Side, floors
+
+
+class InsufficientBalance(Conflict):
+    """The journal would take a floored balance below zero."""
+
+
+class LedgerStore(Protocol):
+    def post(self, journal: Journal) -> bool:
+        """True when this call posted the journal, False when its key was posted before."""
+        ...
+
+    def get(self, key: str) -> Journal | None: ...
+
+    def balances(self, owner: str) -> dict[Account, int]:
+        """Every account of `owner` with its balance (debit-positive)."""
+        ...
+
+    def entries(self, account: Account) -> list[tuple[str, int]]:
+        """(journal key, amount) of every entry of the account, oldest first."""
+        ...
+
+
+def _entry_pk(account: Account) -> str:
+    return f"E#{account.owner}#{account.kind}#{account.currency}"
+
+
+def journal_item(journal: Journal) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "pk": f"J#{journal.key}",
+        "sk": "J",
+        "kind": journal.kind.value,
+        "advertiser_id": journal.advertiser_id,
+        "created_at": iso_millis(journal.created_at),
+        "entries": [[e.account.owner, e.account.kind, e.account.currency, e.amount] for e in journal.entries],
+        "detail": journal.detail,
+    }
+    if journal.reverses:
+        item["reverses"] = journal.reverses
+    return item
+
+
+def journal_of(item: dict[str, Any]) -> Journal:
+    return Journal(
+        key=item["pk"].removeprefix("J#"),
+        kind=JournalKind(item["kind"]),
+        advertiser_id=item["advertiser_id"],
+        entries=tuple(Entry(Account(o, k, c), int(a)) for o, k, c, a in item["entries"]),
+        created_at=parse_iso(item["created_at"]),
+        reverses=item.get("reverses"),
+        detail=dict(item.get("detail") or {}),
+    )
+
+
+class LedgerRepository:
+    def __init__(self, table: str, client: Any = None) -> None:
+        self._table = table
+        self._client = client
+
+    def _c(self) -> Any:
+        return self._client or dynamo.client()
+
+    def post(self, journal: Journal) -> bool:
+        floored = set(floors(journal))
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": dynamo.encode(journal_item(journal)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ]
+        for entry in journal.entries:
+            account = entry.account
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            "pk": {"S": _entry_pk(account)},
+                            "sk": {"S": f"{iso_millis(journal.created_at)}#{journal.key}"},
+                            "amount": {"N": str(entry.amount)},
+                            "journal": {"S": journal.key},
+                        },
+                    }
+                }
+            )
+            update: dict[str, Any] = {
+                "TableName": self._table,
+                "Key": {"pk": {"S": f"B#{account.owner}"}, "sk": {"S": f"{account.kind}#{account.currency}"}},
+                "UpdateExpression": "ADD balance :amount SET kind = :kind, currency = :currency",
+                "ExpressionAttributeValues": {
+                    ":amount": {"N": str(entry.amount)},
+                    ":kind": {"S": account.kind},
+                    ":currency": {"S": account.currency},
+                },
+            }
+            if account in floored:
+                # After the ADD the shown balance must stay >= 0: for a credit account,
+                # balance + amount <= 0; for a debit one, balance + amount >= 0.
+                limit = -entry.amount
+                credit = account.side is Side.CREDIT
+                update["ConditionExpression"] = "balance <= :limit" if credit else "balance >= :limit"
+                update["ExpressionAttributeValues"][":limit"] = {"N": str(limit)}
+            items.append({"Update": update})
+        client = self._c()
+        try:
+            client.transact_write_items(TransactItems=items)
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+            codes = [reason.get("Code") for reason in reasons]
+            if codes and codes[0] == "ConditionalCheckFailed":
+                return False
+            if "ConditionalCheckFailed" in codes:
+                raise InsufficientBalance("the balance does not cover this amount") from None
+            raise
+        return True
+
+    def get(self, key: str) -> Journal | None:
+        item = (
+            self._c()
+            .get_item(
+                TableName=self._table, Key={"pk": {"S": f"J#{key}"}, "sk": {"S": "J"}}, ConsistentRead=True
+            )
+            .get("Item")
+        )
+        return journal_of(dynamo.decode(item)) if item else None
+
+    def balances(self, owner: str) -> dict[Account, int]:
+        found: dict[Account, int] = {}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"B#{owner}"}},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._c().query(**request)
+            for raw in page.get("Items", []):
+                item = dynamo.decode(raw)
+                found[Account(owner, item["kind"], item["currency"])] = int(item.get("balance", 0))
+            if "LastEvaluatedKey" not in page:
+                return found
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def entries(self, account: Account) -> list[tuple[str, int]]:
+        found: list[tuple[str, int]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": _entry_pk(account)}},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._c().query(**request)
+            found += [(raw["journal"]["S"], int(raw["amount"]["N"])) for raw in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                return found
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

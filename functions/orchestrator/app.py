@@ -1,6 +1,7 @@
 """Consumes the clicks and conversions streams and runs every job routing gives each event (see
-partnerka.orchestrator.routing): affiliate postbacks to the postback queue, click quality, the
-statistics cubes and the click log; each batch is logged as an operation."""
+partnerka.orchestrator.routing): affiliate postbacks to the postback queue, finance events to the
+finance queue, click quality, the statistics cubes and the click log; each batch is logged as an
+operation."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from partnerka.common import dynamo
 from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.observability import logger
+from partnerka.finance.dispatch import FinanceDispatcher
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.orchestrator.dispatch import PostbackDispatcher
@@ -36,6 +38,8 @@ dispatcher = PostbackDispatcher(
     SqsQueue(settings.postback_queue_url).send,
     utc_now,
 )
+finance_queue = SqsQueue(settings.finance_queue_url)
+finance = FinanceDispatcher(finance_queue.send)
 _SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}
 
 
@@ -61,6 +65,6 @@ def _record(raw: dict[str, Any]) -> StreamRecord:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = [_record(raw) for raw in event.get("Records", [])]
-    failed = run_batch(records, stats, judge, dispatcher, operations)
+    failed = run_batch(records, stats, judge, dispatcher, operations, finance=finance)
     logger.info("stream batch done", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

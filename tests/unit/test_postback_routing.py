@@ -69,6 +69,7 @@ def test_every_row_of_the_routing_table() -> None:
     assert (refused.jobs, refused.event) == ({Job.STATS}, None)
 
     sale = route(record("conversions", "INSERT", CONVERSION))
+    assert sale.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
     assert sale.event is not None
     assert sale.event.event is PostbackEvent.SALE
     assert sale.event.payout == Money(1250, "USD")
@@ -79,6 +80,7 @@ def test_every_row_of_the_routing_table() -> None:
     capped = route(
         record("conversions", "INSERT", {**CONVERSION, "status": "rejected", "reason": "cap_reached"})
     )
+    assert capped.jobs == {Job.STATS, Job.POSTBACK}  # over a cap on arrival: never owed
     assert capped.event is not None
     assert (capped.event.event, capped.event.reason) == (
         PostbackEvent.REJECTED,
@@ -86,13 +88,13 @@ def test_every_row_of_the_routing_table() -> None:
     )
 
     approved = route(record("conversions", "MODIFY", {**CONVERSION, "status": "approved"}, CONVERSION))
-    assert approved.jobs == {Job.STATS, Job.POSTBACK}
+    assert approved.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
     assert approved.event is not None
     assert approved.event.event_id == "cv-1.approved"
     rejected = route(
         record("conversions", "MODIFY", {**CONVERSION, "status": "rejected", "reason": "fraud"}, CONVERSION)
     )
-    assert rejected.jobs == {Job.STATS, Job.POSTBACK}
+    assert rejected.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
     assert rejected.event is not None
     assert rejected.event.reason == "fraud"
     assert route(record("conversions", "MODIFY", CONVERSION, CONVERSION)).jobs == set()

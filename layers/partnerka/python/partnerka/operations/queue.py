@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -48,10 +49,25 @@ class SqsQueue:
     def name(self) -> str:
         return self.url.rstrip("/").rsplit("/", 1)[-1]
 
-    def send(self, bodies: list[str]) -> None:
-        """All bodies, ten per call; raises QueueSendFailed when any was refused."""
+    @property
+    def fifo(self) -> bool:
+        return self.url.endswith(".fifo")
+
+    def send(self, bodies: list[str], groups: list[str] | None = None, ids: list[str] | None = None) -> None:
+        """All bodies, ten per call; raises QueueSendFailed when any was refused. A FIFO queue keeps
+        the order of each group's messages (`groups`, one per body) and drops a repeat of a
+        message id (`ids`) within five minutes; without them, a FIFO queue gets one group and ids
+        from the bodies (a monitor's redrive)."""
         for start in range(0, len(bodies), 10):
-            entries = [{"Id": str(i), "MessageBody": b} for i, b in enumerate(bodies[start : start + 10])]
+            entries: list[dict[str, str]] = []
+            for i, body in enumerate(bodies[start : start + 10]):
+                entry = {"Id": str(i), "MessageBody": body}
+                if self.fifo:
+                    entry["MessageGroupId"] = groups[start + i] if groups else "redrive"
+                    entry["MessageDeduplicationId"] = (
+                        ids[start + i] if ids else hashlib.sha256(body.encode()).hexdigest()
+                    )
+                entries.append(entry)
             response = self._c().send_message_batch(QueueUrl=self.url, Entries=entries)
             if response.get("Failed"):
                 raise QueueSendFailed(f"{len(response['Failed'])} messages refused by {self.name}")

@@ -3,14 +3,15 @@
     source       change                          jobs
     clicks       INSERT (sent to a landing)      stats (click, quality) · postback `click`
     clicks       INSERT (refused by a check)     stats (blocked)
-    conversions  INSERT                          stats (goal, money, hold) · postback `lead` | `sale`
+    conversions  INSERT                          stats (goal, money, hold) · postback `lead` | `sale` · finance (arrival)
     conversions  INSERT (rejected on arrival)    stats (rejected)          · postback `rejected`
-    conversions  MODIFY → approved               stats (leaves hold)       · postback `approved`
-    conversions  MODIFY → rejected               stats (moved back)        · postback `rejected`
+    conversions  MODIFY → approved               stats (leaves hold)       · postback `approved`     · finance (approval)
+    conversions  MODIFY → rejected               stats (moved back)        · postback `rejected`     · finance (rejection)
     any          REMOVE (TTL expiry)             nothing
 
 The postback job is only a candidate: it becomes a delivery when the affiliate's postback settings
-ask for that event (PostbackSettings.destination). What each job then does lives in its own module:
+ask for that event (PostbackSettings.destination). The finance job is a message to the finance
+worker (finance.service.finance_event decides which changes move money: none without a payout). What each job then does lives in its own module:
 statistics in orchestrator.service/streams, postbacks in orchestrator.dispatch and postbacks.sender.
 """
 
@@ -31,6 +32,7 @@ from partnerka.tracking.models import SUB_KEYS
 class Job(StrEnum):
     STATS = "stats"
     POSTBACK = "postback"
+    FINANCE = "finance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +52,15 @@ def route(record: StreamRecord) -> Routed:
                 return Routed(frozenset({Job.STATS}))
             return Routed(frozenset({Job.STATS, Job.POSTBACK}), _click_event(new))
         if record.source == "conversions":
-            return Routed(frozenset({Job.STATS, Job.POSTBACK}), _conversion_event(new, arrival=True))
+            owed = new.get("status") != ConversionStatus.REJECTED.value  # not stored over a cap
+            jobs = {Job.STATS, Job.POSTBACK} | ({Job.FINANCE} if owed else set())
+            return Routed(frozenset(jobs), _conversion_event(new, arrival=True))
     if record.event_name == "MODIFY" and record.source == "conversions" and new and old:
         if new.get("status") == old.get("status"):
             return NOTHING
-        if new.get("status") == ConversionStatus.APPROVED.value:
-            return Routed(frozenset({Job.STATS, Job.POSTBACK}), _conversion_event(new, arrival=False))
-        if new.get("status") == ConversionStatus.REJECTED.value:
-            return Routed(frozenset({Job.STATS, Job.POSTBACK}), _conversion_event(new, arrival=False))
+        if new.get("status") in (ConversionStatus.APPROVED.value, ConversionStatus.REJECTED.value):
+            changed = frozenset({Job.STATS, Job.POSTBACK, Job.FINANCE})
+            return Routed(changed, _conversion_event(new, arrival=False))
     return NOTHING
 
 

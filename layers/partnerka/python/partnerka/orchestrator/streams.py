@@ -11,6 +11,7 @@ from typing import Any
 
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
+from partnerka.finance.dispatch import FinanceDispatcher
 from partnerka.operations.models import Operation, OperationStatus, OperationType
 from partnerka.operations.repository import OperationStore
 from partnerka.orchestrator.dispatch import PostbackDispatcher
@@ -152,17 +153,24 @@ def run_batch(
     dispatcher: PostbackDispatcher,
     log: OperationStore | None = None,
     now: Callable[[], datetime] = utc_now,
+    finance: FinanceDispatcher | None = None,
 ) -> list[str]:
     """One stream batch through every job routing gives it; the sequence numbers to retry.
 
-    Postbacks go first: making a delivery sure is safe to repeat, the statistics' chunks are not. When
-    a delivery cannot be made sure of at record k, the statistics take the records before k only and
-    the stream retries from k, so no record's statistics are applied twice.
+    Postbacks and finance messages go first: making a delivery sure and sending a finance event are
+    safe to repeat, the statistics' chunks are not. When either cannot be made sure of at record k,
+    the statistics take the records before k only and the stream retries from k, so no record's
+    statistics are applied twice.
     """
     started = now()
     routed = [route(record) for record in records]
     candidates = [(i, r.event) for i, r in enumerate(routed) if Job.POSTBACK in r.jobs and r.event]
-    stop = dispatcher.dispatch(candidates)
+    stops = [dispatcher.dispatch(candidates)]
+    if finance is not None:
+        stops.append(
+            finance.dispatch([(i, records[i]) for i, r in enumerate(routed) if Job.FINANCE in r.jobs])
+        )
+    stop = min((s for s in stops if s is not None), default=None)
     upto = len(records) if stop is None else stop
     failed = apply_stream_batch(records[:upto], stats, judge, now)
     if not failed and stop is not None:

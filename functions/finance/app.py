@@ -1,0 +1,33 @@
+"""The finance worker: each message of the finance queue (FIFO, one group per affiliate account) is
+one conversion event; it posts the journals the event moves (finance.service), exactly once. An event
+that must wait for an earlier one (an approval before its arrival) fails, and with it the rest of its
+batch, so the queue hands the group's messages back in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from partnerka.common.config import get_settings
+from partnerka.common.observability import logger
+from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.service import FinanceEvent, post_event
+
+ledger = LedgerRepository(get_settings().ledger_table)
+processor = SqsFifoPartialProcessor()
+
+
+def post(record: SQSRecord) -> None:
+    event = FinanceEvent.from_message(record.body)
+    posted = post_event(ledger, event)
+    logger.info("finance event", event_id=event.event_id, posted=posted)
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event, record_handler=post, processor=processor, context=context
+    )
+    return dict(response)

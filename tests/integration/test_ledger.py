@@ -3,6 +3,7 @@ the sums of their entries, and concurrent payouts never pay more than was approv
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -68,6 +69,16 @@ def test_a_conversion_moves_from_hold_to_approved_to_paid_exactly_once(stack: Te
         ledger.post(payout(ADV, AFF, "USD", 1251, "p1", AT, {}))
     assert ledger.post(payout(ADV, AFF, "USD", 1000, "p2", AT, {"method": "wire", "reference": "W-1"}))
     assert shown(ledger, owner) == {("hold", "USD"): 500, ("approved", "USD"): 250, ("paid", "USD"): 1000}
+    # Payouts are listed for the advertiser and for the affiliate, with their method and reference
+    for index in (f"payouts#{ADV}", f"payouts#{ADV}#{AFF}"):
+        (listed,) = ledger.history(index, 10)
+        assert (listed.key, listed.detail["reference"], listed.detail["affiliate_id"]) == (
+            "payout.p2",
+            "W-1",
+            AFF,
+        )
+    # The advertiser's books hold its own accounts and each affiliate's
+    assert {account.party for account in ledger.books(ADV)} == {"adv", f"aff:{AFF}"}
     # A rejection reverses what the conversion posted
     arrived = ledger.get("cv2.arrival")
     assert arrived is not None
@@ -123,7 +134,7 @@ EVENTS = st.lists(
 @given(events=EVENTS)
 def test_random_events_and_redeliveries_keep_every_invariant(stack: Template, events: list) -> None:  # type: ignore[type-arg]
     ledger = LedgerRepository(get_settings().ledger_table)
-    run = datetime.now(UTC).isoformat()  # hypothesis reuses the table between examples
+    run = uuid.uuid4().hex  # hypothesis reuses the table between examples
     adv = f"ADV-{run}"
     posted: dict[str, Journal] = {}
     for step, (event, n, deliveries, currency) in enumerate(events):

@@ -56,6 +56,15 @@ class Account:
     currency: str
 
     @property
+    def advertiser_id(self) -> str:
+        return self.owner.split(":")[1]
+
+    @property
+    def party(self) -> str:
+        """Whose account within the advertiser's books: `aff:<affiliate>` or `adv`."""
+        return "adv" if self.owner.startswith("adv:") else f"aff:{self.owner.split(':', 2)[2]}"
+
+    @property
     def side(self) -> Side:
         base = self.kind.split(":", 1)[0]
         kinds = AFFILIATE_KINDS if self.owner.startswith("aff:") else ADVERTISER_KINDS
@@ -66,12 +75,18 @@ class Account:
         return balance if self.side is Side.DEBIT else -balance
 
 
+def _id(value: str) -> str:
+    if not value or ":" in value or "#" in value:
+        raise ValidationFailed(f"{value!r} cannot name a ledger account")
+    return value
+
+
 def affiliate(advertiser_id: str, affiliate_id: str, kind: str, currency: str) -> Account:
-    return Account(f"aff:{advertiser_id}:{affiliate_id}", kind, currency)
+    return Account(f"aff:{_id(advertiser_id)}:{_id(affiliate_id)}", kind, currency)
 
 
 def advertiser(advertiser_id: str, kind: str, currency: str) -> Account:
-    return Account(f"adv:{advertiser_id}", kind, currency)
+    return Account(f"adv:{_id(advertiser_id)}", kind, currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +127,16 @@ class Journal:
             raise ValidationFailed(f"journal {self.key} does not balance: {unbalanced}")
         if len({entry.account for entry in self.entries}) != len(self.entries):
             raise ValidationFailed(f"journal {self.key} names an account twice")
+
+    @property
+    def indexes(self) -> list[str]:
+        """The histories this journal is listed in: payouts by advertiser and by affiliate, top-ups."""
+        affiliate_id = self.detail.get("affiliate_id", "")
+        if self.kind is JournalKind.PAYOUT:
+            return [f"payouts#{self.advertiser_id}", f"payouts#{self.advertiser_id}#{affiliate_id}"]
+        if self.kind is JournalKind.TOPUP:
+            return [f"topups#{self.advertiser_id}"]
+        return []
 
     def reversal(self, key: str, at: datetime, detail: dict[str, str] | None = None) -> Journal:
         """The journal that undoes this one: the same entries, opposite amounts."""
@@ -203,6 +228,7 @@ def payout(
         affiliate(advertiser_id, affiliate_id, "paid", currency),
         amount,
     )
+    detail = {**detail, "affiliate_id": affiliate_id}
     return Journal(f"payout.{payout_id}", JournalKind.PAYOUT, advertiser_id, entries, at, detail=detail)
 
 

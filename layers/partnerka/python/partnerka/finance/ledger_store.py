@@ -2,13 +2,17 @@
 
     journal  PK `J#<key>`                          SK `J`
     entry    PK `E#<owner>#<kind>#<currency>`       SK `<created_at>#<journal key>`   amount
-    balance  PK `B#<owner>`                        SK `<kind>#<currency>`             balance
+    balance  PK `B#<advertiser>`                   SK `<party>#<kind>#<currency>`     balance
+    history  PK `H#<index>`                        SK `<created_at>#<journal key>`   the journal
+
+(party: `adv`, or `aff:<affiliate>`; index: `payouts#<advertiser>[#<affiliate>]`, `topups#<advertiser>`)
 
 A journal posts in one transaction: the journal item on condition that its key is new (so a
 redelivered event can never post twice), an entry per account, and an ADD to each account's balance,
 on condition that a floored balance stays at or above zero (so concurrent payouts can never pay more
-than was approved). One Query of `B#<owner>` gives every balance an affiliate has with an advertiser,
-or every account of an advertiser, in every currency; every balance can be proven by its entries.
+than was approved). One Query of `B#<advertiser>` gives every balance in an advertiser's books, its
+own and each of its affiliates', in every currency (a key prefix narrows it to one party); every
+balance can be proven by its entries; payouts and top-ups are listed newest first by history items.
 """
 
 from __future__ import annotations
@@ -36,9 +40,24 @@ class LedgerStore(Protocol):
         """Every account of `owner` with its balance (debit-positive)."""
         ...
 
+    def books(self, advertiser_id: str) -> dict[Account, int]:
+        """Every account in the advertiser's books: its own and each of its affiliates'."""
+        ...
+
+    def history(self, index: str, limit: int) -> list[Journal]:
+        """The journals listed under `index`, newest first."""
+        ...
+
     def entries(self, account: Account) -> list[tuple[str, int]]:
         """(journal key, amount) of every entry of the account, oldest first."""
         ...
+
+
+def _balance_key(account: Account) -> dict[str, Any]:
+    return {
+        "pk": {"S": f"B#{account.advertiser_id}"},
+        "sk": {"S": f"{account.party}#{account.kind}#{account.currency}"},
+    }
 
 
 def _entry_pk(account: Account) -> str:
@@ -108,10 +127,12 @@ class LedgerRepository:
             )
             update: dict[str, Any] = {
                 "TableName": self._table,
-                "Key": {"pk": {"S": f"B#{account.owner}"}, "sk": {"S": f"{account.kind}#{account.currency}"}},
-                "UpdateExpression": "ADD balance :amount SET kind = :kind, currency = :currency",
+                "Key": _balance_key(account),
+                "UpdateExpression": "ADD balance :amount SET #owner = :owner, kind = :kind, currency = :currency",
+                "ExpressionAttributeNames": {"#owner": "owner"},
                 "ExpressionAttributeValues": {
                     ":amount": {"N": str(entry.amount)},
+                    ":owner": {"S": account.owner},
                     ":kind": {"S": account.kind},
                     ":currency": {"S": account.currency},
                 },
@@ -124,6 +145,11 @@ class LedgerRepository:
                 update["ConditionExpression"] = "balance <= :limit" if credit else "balance >= :limit"
                 update["ExpressionAttributeValues"][":limit"] = {"N": str(limit)}
             items.append({"Update": update})
+        listed = dynamo.encode(
+            {**journal_item(journal), "sk": f"{iso_millis(journal.created_at)}#{journal.key}"}
+        )
+        for index in journal.indexes:
+            items.append({"Put": {"TableName": self._table, "Item": {**listed, "pk": {"S": f"H#{index}"}}}})
         client = self._c()
         try:
             client.transact_write_items(TransactItems=items)
@@ -148,21 +174,41 @@ class LedgerRepository:
         return journal_of(dynamo.decode(item)) if item else None
 
     def balances(self, owner: str) -> dict[Account, int]:
+        probe = Account(owner, "hold", "XXX")
+        return self._balances(probe.advertiser_id, f"{probe.party}#")
+
+    def books(self, advertiser_id: str) -> dict[Account, int]:
+        return self._balances(advertiser_id, "")
+
+    def _balances(self, advertiser_id: str, prefix: str) -> dict[Account, int]:
         found: dict[Account, int] = {}
         request: dict[str, Any] = {
             "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"B#{owner}"}},
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": f"B#{advertiser_id}"}, ":prefix": {"S": prefix}},
             "ConsistentRead": True,
         }
         while True:
             page = self._c().query(**request)
             for raw in page.get("Items", []):
                 item = dynamo.decode(raw)
-                found[Account(owner, item["kind"], item["currency"])] = int(item.get("balance", 0))
+                found[Account(item["owner"], item["kind"], item["currency"])] = int(item.get("balance", 0))
             if "LastEvaluatedKey" not in page:
                 return found
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def history(self, index: str, limit: int) -> list[Journal]:
+        page = self._c().query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"H#{index}"}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [
+            journal_of({**dynamo.decode(raw), "pk": f"J#{raw['sk']['S'].split('#', 1)[1]}"})
+            for raw in page.get("Items", [])
+        ]
 
     def entries(self, account: Account) -> list[tuple[str, int]]:
         found: list[tuple[str, int]] = []

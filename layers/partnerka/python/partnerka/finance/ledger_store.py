@@ -184,10 +184,13 @@ class LedgerRepository:
         found: dict[Account, int] = {}
         request: dict[str, Any] = {
             "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": {"S": f"B#{advertiser_id}"}, ":prefix": {"S": prefix}},
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"B#{advertiser_id}"}},
             "ConsistentRead": True,
         }
+        if prefix:
+            request["KeyConditionExpression"] += " AND begins_with(sk, :prefix)"
+            request["ExpressionAttributeValues"][":prefix"] = {"S": prefix}
         while True:
             page = self._c().query(**request)
             for raw in page.get("Items", []):

@@ -13,6 +13,7 @@ from routes import (
     clicks,
     conversions,
     exports,
+    finance,
     monitor,
     offers,
     postbacks,
@@ -36,6 +37,7 @@ for context_router in (
     postbacks.router,
     monitor.router,
     exports.router,
+    finance.router,
 ):
     app.include_router(context_router, prefix="/api")
 

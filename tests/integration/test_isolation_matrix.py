@@ -29,6 +29,8 @@ from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.ids import new_click_id
+from partnerka.finance.ledger import ConversionMoney, arrival
+from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.operations.repository import OperationsRepository
 from partnerka.orchestrator.service import StreamRecord
 from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
@@ -160,6 +162,8 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/monitor/operations/{op_id}/replay": lambda: None,
         "POST /api/monitor/queues/{queue}/redrive": lambda: None,
         "POST /api/exports": lambda: {"kind": "clicks", "from": "2026-01-01", "to": "2026-03-31"},
+        "POST /api/finance/payouts": lambda: {"method": "wire", "reference": "matrix"},
+        "POST /api/finance/topups": lambda: {"amount": "10.00", "currency": "USD", "reference": "matrix"},
         "POST /api/conversions/decisions": lambda: {
             "status": "rejected",
             "reason": "fraud",
@@ -250,6 +254,11 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now()
     )
     OperationsRepository(get_settings().operations_table).create(delivery)
+    # An approved sale in its books, for payouts to find (or not)
+    money = ConversionMoney(
+        f"cv-{click.click_id}", advertiser.id, pending.affiliate_id, offer["id"], "USD", 1250
+    )
+    LedgerRepository(get_settings().ledger_table).post(arrival(money, True, utc_now()))
     export = api.call(
         "POST", "/api/exports", {"kind": "clicks", "from": "2026-02-01", "to": "2026-02-01"}, token=token
     ).body
@@ -278,10 +287,14 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
 
 
 def core_items(keep: Callable[[str], bool]) -> dict[tuple[str, str], Any]:
-    """The core table as moto holds it (read in-process: a thousand scans over HTTP would dominate)."""
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table(get_settings().core_table)
+    """The core table and the ledger as moto holds them (read in-process: a thousand scans over HTTP
+    would dominate); `keep` chooses by partition key."""
     items: dict[tuple[str, str], Any] = {}
-    for item in table.all_items():
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    for item in [
+        *backend.get_table(get_settings().core_table).all_items(),
+        *backend.get_table(get_settings().ledger_table).all_items(),
+    ]:
         document = item.to_json()["Attributes"]
         pk, sk = document["pk"]["S"], document["sk"]["S"]
         if keep(pk) and not pk.startswith(VOLATILE):
@@ -356,7 +369,8 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
     b_private = {f"JOIN#{b.link_code}", f"USER#{b.teammate_id}", f"AFF#{b.pending_affiliate_id}"}
 
     def b_keys(pk: str) -> bool:
-        return pk.startswith(f"ADV#{b.advertiser_id}") or pk in b_private
+        # B's workspace, and B's books in the ledger (balances, entries, histories, journals)
+        return pk.startswith(f"ADV#{b.advertiser_id}") or pk in b_private or b.advertiser_id in pk
 
     # Reads first, then writes, so that writes cannot hide data from later reads.
     ordered = sorted(ops, key=lambda op: op[0] != "GET")

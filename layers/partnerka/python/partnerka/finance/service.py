@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from partnerka.common.clock import iso_millis, parse_iso
-from partnerka.finance.ledger import ConversionMoney, Journal, approval, arrival
+from partnerka.finance.ledger import Account, ConversionMoney, Journal, approval, arrival
 from partnerka.finance.ledger_store import LedgerStore
 
 
@@ -111,3 +111,77 @@ def post_event(ledger: LedgerStore, event: FinanceEvent) -> list[str]:
                     posted.reversal(f"{key}.reversal", at, {**posted.detail, "reason": "rejected"})
                 )
     return [journal.key for journal in journals if ledger.post(journal)]
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliateBalance:
+    affiliate_id: str
+    currency: str
+    hold: int
+    approved: int
+    paid: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdvertiserBalance:
+    currency: str
+    deposits: int
+    pending: int
+    spend: int
+
+    @property
+    def balance(self) -> int:
+        """What is left of the top-ups once approved payouts are charged."""
+        return self.deposits - self.spend
+
+
+@dataclass(frozen=True, slots=True)
+class Books:
+    """An advertiser's books as people read them: each affiliate's Hold, Approved and Paid, the
+    advertiser's deposits, pending and spend, and pending and spend per offer, per currency."""
+
+    affiliates: list[AffiliateBalance]
+    advertiser: list[AdvertiserBalance]
+    offers: dict[tuple[str, str], tuple[int, int]]  # (offer, currency) → (pending, spend)
+
+
+def read_books(balances: dict[Account, int]) -> Books:
+    parties: dict[tuple[str, str], dict[str, int]] = {}
+    offers: dict[tuple[str, str], tuple[int, int]] = {}
+    for account, raw in balances.items():
+        shown = account.shown(raw)
+        base, _, offer = account.kind.partition(":")
+        parties.setdefault((account.party, account.currency), {})
+        figures = parties[(account.party, account.currency)]
+        figures[base] = figures.get(base, 0) + shown
+        if offer:
+            pending, spend = offers.get((offer, account.currency), (0, 0))
+            offers[(offer, account.currency)] = (
+                pending + (shown if base == "pending" else 0),
+                spend + (shown if base == "spend" else 0),
+            )
+    affiliates = [
+        AffiliateBalance(
+            party.removeprefix("aff:"), currency, f.get("hold", 0), f.get("approved", 0), f.get("paid", 0)
+        )
+        for (party, currency), f in sorted(parties.items())
+        if party != "adv"
+    ]
+    advertiser = [
+        AdvertiserBalance(currency, f.get("deposits", 0), f.get("pending", 0), f.get("spend", 0))
+        for (party, currency), f in sorted(parties.items())
+        if party == "adv"
+    ]
+    return Books(affiliates, advertiser, offers)
+
+
+def payouts_due(books: Books, affiliate_id: str | None, currency: str | None) -> list[AffiliateBalance]:
+    """The approved balances a bulk payout pays in full: one affiliate's or every affiliate's, in one
+    currency or every currency, above zero."""
+    return [
+        row
+        for row in books.affiliates
+        if row.approved > 0
+        and (affiliate_id is None or row.affiliate_id == affiliate_id)
+        and (currency is None or row.currency == currency)
+    ]

@@ -1,0 +1,293 @@
+"""/api/finance: balances from the ledger, payouts and top-ups. Every money-moving call is audited and
+refused to Support; a payout can never exceed the approved balance (a condition in the ledger)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated
+
+from auth import accounts, actor_of, current
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from pydantic import BaseModel, Field
+
+from partnerka.accounts.models import Role
+from partnerka.accounts.permissions import Permission, require, workspace_tenant
+from partnerka.accounts.tokens import Principal
+from partnerka.common.clock import iso_millis, utc_now
+from partnerka.common.config import get_settings
+from partnerka.common.errors import Forbidden, ValidationFailed
+from partnerka.common.ids import new_id
+from partnerka.common.money import Money, currency_code, parse_amount
+from partnerka.finance.ledger import Journal, payout, topup
+from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
+from partnerka.finance.service import payouts_due, read_books
+from partnerka.stats.names import group_names
+
+router = Router()  # type: ignore[no-untyped-call]
+
+
+@cache
+def _ledger() -> LedgerRepository:
+    return LedgerRepository(get_settings().ledger_table)
+
+
+def _decimal(minor: int, currency: str) -> str:
+    return Money(minor, currency).as_decimal_string()
+
+
+def _books_scope(principal: Principal, advertiser_id: str | None) -> tuple[str, str | None]:
+    """(advertiser, the affiliate when the caller is one): an affiliate reads its own balances in its
+    current advertiser; the advertiser and platform staff read the whole books."""
+    if principal.role is Role.AFFILIATE:
+        if not principal.advertiser_id or not principal.affiliate_id:
+            raise Forbidden("select an advertiser first")
+        if advertiser_id and advertiser_id != principal.advertiser_id:
+            raise Forbidden("this belongs to another advertiser")
+        return principal.advertiser_id, principal.affiliate_id
+    return workspace_tenant(principal, advertiser_id, manage=False), None
+
+
+class AffiliateBalanceOut(BaseModel):
+    affiliate_id: str
+    affiliate_name: str
+    currency: str
+    hold: str
+    """Earned, waiting for the hold to end or the advertiser's approval."""
+    approved: str
+    """Payable now."""
+    paid: str
+
+
+class AdvertiserBalanceOut(BaseModel):
+    currency: str
+    deposits: str
+    pending: str
+    """Payouts on hold or awaiting approval."""
+    spend: str
+    """Approved payouts."""
+    balance: str
+    """deposits - spend."""
+
+
+class OfferSpendOut(BaseModel):
+    offer_id: str
+    offer_name: str
+    currency: str
+    pending: str
+    spend: str
+
+
+class BalancesOut(BaseModel):
+    advertiser_id: str
+    affiliates: list[AffiliateBalanceOut]
+    advertiser: list[AdvertiserBalanceOut] | None
+    """The advertiser's own accounts; null for an affiliate."""
+    offers: list[OfferSpendOut] | None
+
+
+@router.get("/finance/balances", summary="Balances from the ledger: each affiliate's and the advertiser's")
+def get_balances(advertiser_id: Annotated[str | None, Query(max_length=40)] = None) -> BalancesOut:
+    principal, _ = current(router.current_event.headers)
+    tenant, own = _books_scope(principal, advertiser_id)
+    books = read_books(_ledger().balances(f"aff:{tenant}:{own}") if own else _ledger().books(tenant))
+    affiliates = [row for row in books.affiliates if own is None or row.affiliate_id == own]
+    names = group_names("affiliate", sorted({row.affiliate_id for row in affiliates}), [tenant])
+    offer_names = group_names("offer", [], [tenant]) if own is None else {}
+    return BalancesOut(
+        advertiser_id=tenant,
+        affiliates=[
+            AffiliateBalanceOut(
+                affiliate_id=row.affiliate_id,
+                affiliate_name=names.get(row.affiliate_id, row.affiliate_id),
+                currency=row.currency,
+                hold=_decimal(row.hold, row.currency),
+                approved=_decimal(row.approved, row.currency),
+                paid=_decimal(row.paid, row.currency),
+            )
+            for row in affiliates
+        ],
+        advertiser=None
+        if own
+        else [
+            AdvertiserBalanceOut(
+                currency=row.currency,
+                deposits=_decimal(row.deposits, row.currency),
+                pending=_decimal(row.pending, row.currency),
+                spend=_decimal(row.spend, row.currency),
+                balance=_decimal(row.balance, row.currency),
+            )
+            for row in books.advertiser
+        ],
+        offers=None
+        if own
+        else [
+            OfferSpendOut(
+                offer_id=offer,
+                offer_name=offer_names.get(offer, offer),
+                currency=currency,
+                pending=_decimal(pending, currency),
+                spend=_decimal(spend, currency),
+            )
+            for (offer, currency), (pending, spend) in sorted(books.offers.items())
+        ],
+    )
+
+
+class PayoutIn(BaseModel):
+    affiliate_id: str | None = Field(None, max_length=40)
+    """One affiliate; omitted: every affiliate with an approved balance (a bulk payout)."""
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    """Omitted: every currency."""
+    amount: str | None = Field(None, max_length=24)
+    """A decimal amount (one affiliate and one currency only); omitted: the whole approved balance."""
+    method: str = Field(min_length=1, max_length=40)
+    """How it was paid: wire, PayPal, USDT, …"""
+    reference: str = Field("", max_length=200)
+
+
+class PayoutOut(BaseModel):
+    id: str
+    affiliate_id: str
+    currency: str
+    amount: str
+    method: str
+    reference: str
+    created_at: str
+
+
+class PayoutsOut(BaseModel):
+    items: list[PayoutOut]
+
+
+def _payout_out(journal: Journal) -> PayoutOut:
+    paid = next(e for e in journal.entries if e.account.kind == "paid")
+    return PayoutOut(
+        id=journal.key.removeprefix("payout."),
+        affiliate_id=journal.detail.get("affiliate_id", ""),
+        currency=paid.account.currency,
+        amount=_decimal(-paid.amount, paid.account.currency),
+        method=journal.detail.get("method", ""),
+        reference=journal.detail.get("reference", ""),
+        created_at=iso_millis(journal.created_at),
+    )
+
+
+@router.post("/finance/payouts", summary="Pay approved balances: one affiliate, or all of them")
+def create_payouts(
+    body: Annotated[PayoutIn, Body()], advertiser_id: Annotated[str | None, Query(max_length=40)] = None
+) -> PayoutsOut:
+    principal, user = current(router.current_event.headers)
+    tenant = workspace_tenant(principal, advertiser_id, manage=True)  # Support: refused
+    currency = currency_code(body.currency) if body.currency else None
+    now = utc_now()
+    if body.amount is not None:
+        if not body.affiliate_id or not currency:
+            raise ValidationFailed("an amount pays one affiliate in one currency")
+        wanted = [(body.affiliate_id, currency, parse_amount(body.amount, currency).minor)]
+    else:
+        due = payouts_due(read_books(_ledger().books(tenant)), body.affiliate_id, currency)
+        wanted = [(row.affiliate_id, row.currency, row.approved) for row in due]
+    if not wanted:
+        raise ValidationFailed("there is no approved balance to pay")
+    made: list[Journal] = []
+    for affiliate_id, paid_currency, amount in wanted:
+        if amount <= 0:
+            raise ValidationFailed("an amount is positive")
+        journal = payout(
+            tenant,
+            affiliate_id,
+            paid_currency,
+            amount,
+            new_id(),
+            now,
+            {"method": body.method, "reference": body.reference, "by": principal.user_id},
+        )
+        try:
+            _ledger().post(journal)
+        except InsufficientBalance:
+            if body.amount is not None:
+                raise
+            continue  # paid meanwhile by someone else: the bulk pays the rest
+        made.append(journal)
+        accounts().audit.record(
+            actor_of(router.current_event, user),
+            tenant,
+            "finance.payout",
+            f"affiliate:{affiliate_id}",
+            after={
+                "currency": paid_currency,
+                "amount": amount,
+                "method": body.method,
+                "reference": body.reference,
+            },
+        )
+    return PayoutsOut(items=[_payout_out(journal) for journal in made])
+
+
+@router.get("/finance/payouts", summary="Payout history, newest first")
+def list_payouts(advertiser_id: Annotated[str | None, Query(max_length=40)] = None) -> PayoutsOut:
+    principal, _ = current(router.current_event.headers)
+    tenant, own = _books_scope(principal, advertiser_id)
+    index = f"payouts#{tenant}" + (f"#{own}" if own else "")
+    return PayoutsOut(items=[_payout_out(journal) for journal in _ledger().history(index, 200)])
+
+
+class TopupIn(BaseModel):
+    amount: str = Field(max_length=24)
+    currency: str = Field(min_length=3, max_length=3)
+    reference: str = Field(min_length=1, max_length=200)
+    """The bank transfer or payment it came with."""
+
+
+class TopupOut(BaseModel):
+    id: str
+    currency: str
+    amount: str
+    reference: str
+    created_at: str
+
+
+class TopupsOut(BaseModel):
+    items: list[TopupOut]
+
+
+def _topup_out(journal: Journal) -> TopupOut:
+    deposit = next(e for e in journal.entries if e.account.kind == "deposits")
+    return TopupOut(
+        id=journal.key.removeprefix("topup."),
+        currency=deposit.account.currency,
+        amount=_decimal(-deposit.amount, deposit.account.currency),
+        reference=journal.detail.get("reference", ""),
+        created_at=iso_millis(journal.created_at),
+    )
+
+
+@router.post("/finance/topups", summary="Record an advertiser's top-up (Owner and Platform Admin)")
+def create_topup(
+    body: Annotated[TopupIn, Body()], advertiser_id: Annotated[str, Query(max_length=40)]
+) -> TopupOut:
+    principal, user = current(router.current_event.headers)
+    require(principal, Permission.WORKSPACE_MANAGE_ANY)
+    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    currency = currency_code(body.currency)
+    money = parse_amount(body.amount, currency)
+    if money.minor <= 0:
+        raise ValidationFailed("a top-up is positive")
+    journal = topup(tenant, currency, money.minor, new_id(), utc_now(), {"reference": body.reference})
+    _ledger().post(journal)
+    accounts().audit.record(
+        actor_of(router.current_event, user),
+        tenant,
+        "finance.topup",
+        f"advertiser:{tenant}",
+        after={"currency": currency, "amount": money.minor, "reference": body.reference},
+    )
+    return _topup_out(journal)
+
+
+@router.get("/finance/topups", summary="An advertiser's top-ups, newest first")
+def list_topups(advertiser_id: Annotated[str | None, Query(max_length=40)] = None) -> TopupsOut:
+    principal, _ = current(router.current_event.headers)
+    tenant = workspace_tenant(principal, advertiser_id, manage=False)
+    return TopupsOut(items=[_topup_out(journal) for journal in _ledger().history(f"topups#{tenant}", 200)])

@@ -1,0 +1,90 @@
+"""Balances, payouts and top-ups through the API: each role sees its own books, payouts never exceed
+what is approved, and Support moves no money."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerka.accounts import provisioning
+from partnerka.accounts.composition import account_services
+from partnerka.accounts.models import Role
+from partnerka.common.clock import utc_now
+from partnerka.common.config import get_settings
+from partnerka.finance.ledger import ConversionMoney, arrival
+from partnerka.finance.ledger_store import LedgerRepository
+from tests.integration.api_client import Api
+from tests.integration.conftest import FunctionLoader
+from tests.integration.world import PASSWORD, build_world
+
+
+def test_balances_payouts_and_topups_by_role(load_function: FunctionLoader) -> None:
+    api = Api(load_function("api"))
+    world = build_world(with_people=True)
+    service, _ = account_services(get_settings())
+    provisioning.create_verified_user(service, "help@example.com", PASSWORD, "Help", Role.SUPPORT)
+    ledger = LedgerRepository(get_settings().ledger_table)
+    offer = world.offer.offer_id
+    for n, approved, payout in ((1, True, 1250), (2, False, 500)):
+        money = ConversionMoney(f"cv{n}", world.advertiser_id, world.affiliate_id, offer, "USD", payout)
+        assert ledger.post(arrival(money, approved, utc_now()))
+    token = {who: api.login(world.emails[who], PASSWORD)["access_token"] for who in ("owner", "advertiser")}
+    token["support"] = api.login("help@example.com", PASSWORD)["access_token"]
+    token["affiliate"] = api.login(world.emails["affiliate"], PASSWORD)[
+        "access_token"
+    ]  # one advertiser: in its context
+
+    def call(who: str, method: str, path: str, body: Any = None, **query: Any) -> tuple[int, Any]:
+        reply = api.call(method, path, body, token=token[who], **query)
+        return reply.status, reply.body
+
+    # The affiliate reads its own Hold, Approved and Paid, and nothing of the advertiser's
+    status, mine = call("affiliate", "GET", "/api/finance/balances")
+    assert status == 200, mine
+    assert [(r["affiliate_name"], r["hold"], r["approved"], r["paid"]) for r in mine["affiliates"]] == [
+        ("Traffic Pro", "5.00", "12.50", "0.00")
+    ]
+    assert (mine["advertiser"], mine["offers"]) == (None, None)
+    # The advertiser reads its books, by affiliate and by offer
+    _, books = call("advertiser", "GET", "/api/finance/balances")
+    assert [(r["currency"], r["pending"], r["spend"], r["balance"]) for r in books["advertiser"]] == [
+        ("USD", "5.00", "12.50", "-12.50")
+    ]
+    assert [(r["offer_name"], r["pending"], r["spend"]) for r in books["offers"]] == [
+        ("Sneakers", "5.00", "12.50")
+    ]
+
+    # A payout above the approved balance is refused; within it, paid; a bulk payout pays the rest
+    pay = {"affiliate_id": world.affiliate_id, "currency": "USD", "method": "wire", "reference": "W-1"}
+    status, refused = call("advertiser", "POST", "/api/finance/payouts", pay | {"amount": "20.00"})
+    assert (status, refused["error"]["code"]) == (409, "conflict")
+    status, paid = call("advertiser", "POST", "/api/finance/payouts", pay | {"amount": "10.00"})
+    assert status == 200, paid
+    _, rest = call("advertiser", "POST", "/api/finance/payouts", {"method": "usdt"})
+    assert [(p["amount"], p["method"]) for p in rest["items"]] == [("2.50", "usdt")]
+    status, nothing = call("advertiser", "POST", "/api/finance/payouts", {"method": "usdt"})
+    assert (status, nothing["error"]["code"]) == (400, "validation_error")
+    _, history = call("affiliate", "GET", "/api/finance/payouts")
+    assert [(p["amount"], p["reference"]) for p in history["items"]] == [("2.50", ""), ("10.00", "W-1")]
+    _, mine = call("affiliate", "GET", "/api/finance/balances")
+    assert [(r["approved"], r["paid"]) for r in mine["affiliates"]] == [("0.00", "12.50")]
+
+    # Support reads but moves no money; top-ups are recorded by Owner and Platform Admin
+    adv = {"advertiser_id": world.advertiser_id}
+    assert call("support", "GET", "/api/finance/balances", **adv)[0] == 200
+    assert call("support", "POST", "/api/finance/payouts", {"method": "wire"}, **adv)[0] == 403
+    topup = {"amount": "100.00", "currency": "USD", "reference": "BANK-7"}
+    assert call("support", "POST", "/api/finance/topups", topup, **adv)[0] == 403
+    assert call("advertiser", "POST", "/api/finance/topups", topup, **adv)[0] == 403
+    status, recorded = call("owner", "POST", "/api/finance/topups", topup, **adv)
+    assert (status, recorded["amount"]) == (200, "100.00")
+    _, topups = call("advertiser", "GET", "/api/finance/topups")
+    assert [t["reference"] for t in topups["items"]] == ["BANK-7"]
+    _, books = call("advertiser", "GET", "/api/finance/balances")
+    assert [(r["deposits"], r["balance"]) for r in books["advertiser"]] == [("100.00", "87.50")]
+    # Every money-moving call is in the audit log
+    today = utc_now().date().isoformat()
+    status, audit = call("advertiser", "GET", "/api/audit", **{"from": today, "to": today})
+    assert status == 200, audit
+    actions = [entry["action"] for entry in audit["items"]]
+    assert actions.count("finance.payout") == 2
+    assert actions.count("finance.topup") == 1

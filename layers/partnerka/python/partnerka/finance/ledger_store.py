@@ -17,6 +17,7 @@ balance can be proven by its entries; payouts and top-ups are listed newest firs
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from partnerka.common import dynamo
@@ -181,23 +182,26 @@ class LedgerRepository:
         return self._balances(advertiser_id, "")
 
     def _balances(self, advertiser_id: str, prefix: str) -> dict[Account, int]:
-        found: dict[Account, int] = {}
         request: dict[str, Any] = {
-            "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": {"S": f"B#{advertiser_id}"}},
-            "ConsistentRead": True,
         }
         if prefix:
             request["KeyConditionExpression"] += " AND begins_with(sk, :prefix)"
             request["ExpressionAttributeValues"][":prefix"] = {"S": prefix}
+        return {
+            Account(item["owner"], item["kind"], item["currency"]): int(item.get("balance", 0))
+            for item in map(dynamo.decode, self._query(request))
+        }
+
+    def _query(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every item a consistent Query answers, page after page."""
+        request = {"TableName": self._table, "ConsistentRead": True, **request}
         while True:
             page = self._c().query(**request)
-            for raw in page.get("Items", []):
-                item = dynamo.decode(raw)
-                found[Account(item["owner"], item["kind"], item["currency"])] = int(item.get("balance", 0))
+            yield from page.get("Items", [])
             if "LastEvaluatedKey" not in page:
-                return found
+                return
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def history(self, index: str, limit: int) -> list[Journal]:
@@ -214,16 +218,8 @@ class LedgerRepository:
         ]
 
     def entries(self, account: Account) -> list[tuple[str, int]]:
-        found: list[tuple[str, int]] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
+        request = {
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": {"S": _entry_pk(account)}},
-            "ConsistentRead": True,
         }
-        while True:
-            page = self._c().query(**request)
-            found += [(raw["journal"]["S"], int(raw["amount"]["N"])) for raw in page.get("Items", [])]
-            if "LastEvaluatedKey" not in page:
-                return found
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return [(raw["journal"]["S"], int(raw["amount"]["N"])) for raw in self._query(request)]

@@ -80,7 +80,22 @@ def test_balances_payouts_and_topups_by_role(load_function: FunctionLoader) -> N
     _, topups = call("advertiser", "GET", "/api/finance/topups")
     assert [t["reference"] for t in topups["items"]] == ["BANK-7"]
     _, books = call("advertiser", "GET", "/api/finance/balances")
-    assert [(r["deposits"], r["balance"]) for r in books["advertiser"]] == [("100.00", "87.50")]
+    assert [(r["deposits"], r["balance"], r["low_balance"]) for r in books["advertiser"]] == [
+        ("100.00", "87.50", False)
+    ]
+    # The advertiser sets a low-balance threshold (and a minimum payout); its balance is now low
+    settings = {"low_balance_threshold": {"usd": "90"}, "min_payout": {"USD": "50.00"}}
+    assert call("support", "PUT", "/api/finance/settings", settings, **adv)[0] == 403
+    status, saved = call("advertiser", "PUT", "/api/finance/settings", settings)
+    assert (status, saved) == (
+        200,
+        {"low_balance_threshold": {"USD": "90.00"}, "min_payout": {"USD": "50.00"}},
+    )
+    assert call("affiliate", "GET", "/api/finance/settings")[0] == 403
+    _, books = call("advertiser", "GET", "/api/finance/balances")
+    assert [r["low_balance"] for r in books["advertiser"]] == [True]
+    status, bad = call("advertiser", "PUT", "/api/finance/settings", {"min_payout": {"USD": "1.234"}})
+    assert (status, bad["error"]["code"]) == (400, "validation_error")
     # Every money-moving call is in the audit log
     today = utc_now().date().isoformat()
     status, audit = call("advertiser", "GET", "/api/audit", **{"from": today, "to": today})
@@ -88,3 +103,4 @@ def test_balances_payouts_and_topups_by_role(load_function: FunctionLoader) -> N
     actions = [entry["action"] for entry in audit["items"]]
     assert actions.count("finance.payout") == 2
     assert actions.count("finance.topup") == 1
+    assert actions.count("finance.settings") == 1

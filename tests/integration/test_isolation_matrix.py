@@ -164,6 +164,7 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/exports": lambda: {"kind": "clicks", "from": "2026-01-01", "to": "2026-03-31"},
         "POST /api/finance/payouts": lambda: {"method": "wire", "reference": "matrix"},
         "POST /api/finance/topups": lambda: {"amount": "10.00", "currency": "USD", "reference": "matrix"},
+        "PUT /api/finance/settings": lambda: {"low_balance_threshold": {"USD": "5.00"}},
         "POST /api/conversions/decisions": lambda: {
             "status": "rejected",
             "reason": "fraud",

@@ -22,6 +22,7 @@ from partnerka.common.money import Money, currency_code, parse_amount
 from partnerka.finance.ledger import Journal, payout, topup
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
 from partnerka.finance.service import payouts_due, read_books
+from partnerka.finance.settings import FinanceSettings, FinanceSettingsRepository
 from partnerka.stats.names import group_names
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -30,6 +31,11 @@ router = Router()  # type: ignore[no-untyped-call]
 @cache
 def _ledger() -> LedgerRepository:
     return LedgerRepository(get_settings().ledger_table)
+
+
+@cache
+def _settings() -> FinanceSettingsRepository:
+    return FinanceSettingsRepository(get_settings().core_table)
 
 
 def _decimal(minor: int, currency: str) -> str:
@@ -68,6 +74,8 @@ class AdvertiserBalanceOut(BaseModel):
     """Approved payouts."""
     balance: str
     """deposits - spend."""
+    low_balance: bool
+    """Below the low-balance threshold the advertiser set for this currency."""
 
 
 class OfferSpendOut(BaseModel):
@@ -94,6 +102,7 @@ def get_balances(advertiser_id: Annotated[str | None, Query(max_length=40)] = No
     affiliates = [row for row in books.affiliates if own is None or row.affiliate_id == own]
     names = group_names("affiliate", sorted({row.affiliate_id for row in affiliates}), [tenant])
     offer_names = group_names("offer", [], [tenant]) if own is None else {}
+    thresholds = _settings().get(tenant) if own is None else FinanceSettings(tenant)
     return BalancesOut(
         advertiser_id=tenant,
         affiliates=[
@@ -116,6 +125,7 @@ def get_balances(advertiser_id: Annotated[str | None, Query(max_length=40)] = No
                 pending=_decimal(row.pending, row.currency),
                 spend=_decimal(row.spend, row.currency),
                 balance=_decimal(row.balance, row.currency),
+                low_balance=thresholds.is_low(row.currency, row.balance),
             )
             for row in books.advertiser
         ],
@@ -291,3 +301,54 @@ def list_topups(advertiser_id: Annotated[str | None, Query(max_length=40)] = Non
     principal, _ = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=False)
     return TopupsOut(items=[_topup_out(journal) for journal in _ledger().history(f"topups#{tenant}", 200)])
+
+
+class FinanceSettingsBody(BaseModel):
+    low_balance_threshold: dict[str, str] = Field(default_factory=dict, max_length=20)
+    """Currency → decimal amount: below it, the advertiser's balance shows as low."""
+    min_payout: dict[str, str] = Field(default_factory=dict, max_length=20)
+    """Currency → decimal amount: the least an affiliate may ask to be paid."""
+
+
+def _amounts(amounts: dict[str, str]) -> dict[str, int]:
+    parsed = {}
+    for code, text in amounts.items():
+        currency = currency_code(code)
+        parsed[currency] = parse_amount(text, currency).minor
+    return parsed
+
+
+def _settings_out(found: FinanceSettings) -> FinanceSettingsBody:
+    return FinanceSettingsBody(
+        low_balance_threshold={c: _decimal(m, c) for c, m in sorted(found.low_balance_threshold.items())},
+        min_payout={c: _decimal(m, c) for c, m in sorted(found.min_payout.items())},
+    )
+
+
+@router.get("/finance/settings", summary="The low-balance threshold and the minimum payout, per currency")
+def get_finance_settings(
+    advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
+) -> FinanceSettingsBody:
+    principal, _ = current(router.current_event.headers)
+    return _settings_out(_settings().get(workspace_tenant(principal, advertiser_id, manage=False)))
+
+
+@router.put("/finance/settings", summary="Set the low-balance threshold and the minimum payout")
+def put_finance_settings(
+    body: Annotated[FinanceSettingsBody, Body()],
+    advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
+) -> FinanceSettingsBody:
+    principal, user = current(router.current_event.headers)
+    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    before = _settings().get(tenant)
+    after = FinanceSettings(tenant, _amounts(body.low_balance_threshold), _amounts(body.min_payout))
+    _settings().save(after)
+    accounts().audit.record(
+        actor_of(router.current_event, user),
+        tenant,
+        "finance.settings",
+        f"advertiser:{tenant}",
+        before={"low_balance_threshold": before.low_balance_threshold, "min_payout": before.min_payout},
+        after={"low_balance_threshold": after.low_balance_threshold, "min_payout": after.min_payout},
+    )
+    return _settings_out(after)

@@ -104,3 +104,40 @@ def test_balances_payouts_and_topups_by_role(load_function: FunctionLoader) -> N
     assert actions.count("finance.payout") == 2
     assert actions.count("finance.topup") == 1
     assert actions.count("finance.settings") == 1
+
+
+def test_an_affiliate_asks_to_be_paid_and_the_payout_answers_it(load_function: FunctionLoader) -> None:
+    api = Api(load_function("api"))
+    world = build_world(with_people=True)
+    money = ConversionMoney("cv1", world.advertiser_id, world.affiliate_id, world.offer.offer_id, "USD", 8000)
+    LedgerRepository(get_settings().ledger_table).post(arrival(money, True, utc_now()))
+    affiliate = api.login(world.emails["affiliate"], PASSWORD)["access_token"]
+    boss = api.login(world.emails["advertiser"], PASSWORD)["access_token"]
+    api.call("PUT", "/api/finance/settings", {"min_payout": {"USD": "50.00"}}, token=boss)
+
+    def ask(body: dict[str, Any], token: str = affiliate) -> tuple[int, Any]:
+        reply = api.call("POST", "/api/finance/payout-requests", body, token=token)
+        return reply.status, reply.body
+
+    status, low = ask({"currency": "USD", "amount": "20.00"})
+    assert (status, low["error"]["message"]) == (400, "the minimum payout is 50.00 USD")
+    status, high = ask({"currency": "USD", "amount": "90.00"})
+    assert (status, high["error"]["message"]) == (400, "the approved balance is 80.00 USD")
+    assert ask({"currency": "USD"}, token=boss)[0] == 403
+    status, asked = ask({"currency": "USD"})
+    assert status == 200, asked
+    (request,) = asked["items"]
+    assert (request["amount"], request["status"], request["affiliate_name"]) == (
+        "80.00",
+        "open",
+        "Traffic Pro",
+    )
+    # The advertiser sees it, pays, and the request is answered by that payout
+    listed = api.call("GET", "/api/finance/payout-requests", token=boss).body
+    assert [r["id"] for r in listed["items"]] == [request["id"]]
+    paid = api.call(
+        "POST", "/api/finance/payouts", {"affiliate_id": world.affiliate_id, "method": "wire"}, token=boss
+    ).body
+    (payout,) = paid["items"]
+    mine = api.call("GET", "/api/finance/payout-requests", token=affiliate).body
+    assert [(r["status"], r["payout_id"]) for r in mine["items"]] == [("paid", payout["id"])]

@@ -165,6 +165,7 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/finance/payouts": lambda: {"method": "wire", "reference": "matrix"},
         "POST /api/finance/topups": lambda: {"amount": "10.00", "currency": "USD", "reference": "matrix"},
         "PUT /api/finance/settings": lambda: {"low_balance_threshold": {"USD": "5.00"}},
+        "POST /api/finance/payout-requests": lambda: {"currency": "USD"},
         "POST /api/conversions/decisions": lambda: {
             "status": "rejected",
             "reason": "fraud",

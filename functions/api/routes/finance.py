@@ -21,6 +21,7 @@ from partnerka.common.ids import new_id
 from partnerka.common.money import Money, currency_code, parse_amount
 from partnerka.finance.ledger import Journal, payout, topup
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
+from partnerka.finance.requests import PayoutRequest, PayoutRequestRepository
 from partnerka.finance.service import payouts_due, read_books
 from partnerka.finance.settings import FinanceSettings, FinanceSettingsRepository
 from partnerka.stats.names import group_names
@@ -36,6 +37,11 @@ def _ledger() -> LedgerRepository:
 @cache
 def _settings() -> FinanceSettingsRepository:
     return FinanceSettingsRepository(get_settings().core_table)
+
+
+@cache
+def _requests() -> PayoutRequestRepository:
+    return PayoutRequestRepository(get_settings().core_table)
 
 
 def _decimal(minor: int, currency: str) -> str:
@@ -220,6 +226,7 @@ def create_payouts(
                 raise
             continue  # paid meanwhile by someone else: the bulk pays the rest
         made.append(journal)
+        _requests().answer(tenant, affiliate_id, paid_currency, journal.key.removeprefix("payout."))
         accounts().audit.record(
             actor_of(router.current_event, user),
             tenant,
@@ -352,3 +359,90 @@ def put_finance_settings(
         after={"low_balance_threshold": after.low_balance_threshold, "min_payout": after.min_payout},
     )
     return _settings_out(after)
+
+
+class PayoutRequestIn(BaseModel):
+    currency: str = Field(min_length=3, max_length=3)
+    amount: str | None = Field(None, max_length=24)
+    """Omitted: the whole approved balance in that currency."""
+
+
+class PayoutRequestOut(BaseModel):
+    id: str
+    affiliate_id: str
+    affiliate_name: str
+    currency: str
+    amount: str
+    status: str
+    """open, or paid (by the payout named)."""
+    payout_id: str | None
+    created_at: str
+
+
+class PayoutRequestsOut(BaseModel):
+    items: list[PayoutRequestOut]
+
+
+def _requests_out(found: list[PayoutRequest], advertiser_id: str) -> PayoutRequestsOut:
+    names = group_names("affiliate", sorted({r.affiliate_id for r in found}), [advertiser_id])
+    return PayoutRequestsOut(
+        items=[
+            PayoutRequestOut(
+                id=r.request_id,
+                affiliate_id=r.affiliate_id,
+                affiliate_name=names.get(r.affiliate_id, r.affiliate_id),
+                currency=r.currency,
+                amount=_decimal(r.amount, r.currency),
+                status=r.status.value,
+                payout_id=r.payout_id or None,
+                created_at=iso_millis(r.created_at),
+            )
+            for r in found
+        ]
+    )
+
+
+@router.post(
+    "/finance/payout-requests", summary="An affiliate asks its advertiser to pay its approved balance"
+)
+def request_payout(body: Annotated[PayoutRequestIn, Body()]) -> PayoutRequestsOut:
+    principal, user = current(router.current_event.headers)
+    if principal.role is not Role.AFFILIATE:
+        raise Forbidden("payout requests are an affiliate's")
+    tenant, own = _books_scope(principal, None)
+    if own is None:
+        raise Forbidden("payout requests are an affiliate's")
+    currency = currency_code(body.currency)
+    approved = next(
+        (
+            row.approved
+            for row in read_books(_ledger().balances(f"aff:{tenant}:{own}")).affiliates
+            if row.currency == currency
+        ),
+        0,
+    )
+    amount = parse_amount(body.amount, currency).minor if body.amount is not None else approved
+    minimum = _settings().get(tenant).min_payout.get(currency, 1)
+    if amount < max(minimum, 1):
+        raise ValidationFailed(f"the minimum payout is {_decimal(max(minimum, 1), currency)} {currency}")
+    if amount > approved:
+        raise ValidationFailed(f"the approved balance is {_decimal(approved, currency)} {currency}")
+    request = PayoutRequest(new_id(), tenant, own, currency, amount, utc_now())
+    _requests().add(request)
+    accounts().audit.record(
+        actor_of(router.current_event, user),
+        tenant,
+        "finance.payout_request",
+        f"affiliate:{own}",
+        after={"currency": currency, "amount": amount},
+    )
+    return _requests_out([request], tenant)
+
+
+@router.get("/finance/payout-requests", summary="Payout requests, newest first")
+def list_payout_requests(
+    advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
+) -> PayoutRequestsOut:
+    principal, _ = current(router.current_event.headers)
+    tenant, own = _books_scope(principal, advertiser_id)
+    return _requests_out(_requests().of_advertiser(tenant, own), tenant)

@@ -140,4 +140,41 @@ def test_an_affiliate_asks_to_be_paid_and_the_payout_answers_it(load_function: F
     ).body
     (payout,) = paid["items"]
     mine = api.call("GET", "/api/finance/payout-requests", token=affiliate).body
-    assert [(r["status"], r["payout_id"]) for r in mine["items"]] == [("paid", payout["id"])]
+    assert [(r["status"], r["answer"]) for r in mine["items"]] == [("done", payout["id"])]
+
+
+def test_an_advertisers_top_up_waits_for_review(load_function: FunctionLoader) -> None:
+    api = Api(load_function("api"))
+    world = build_world(with_people=True)
+    boss = api.login(world.emails["advertiser"], PASSWORD)["access_token"]
+    owner = api.login(world.emails["owner"], PASSWORD)["access_token"]
+    submitted = api.call(
+        "POST",
+        "/api/finance/topup-requests",
+        {"amount": "250", "currency": "EUR", "reference": "SEPA-9"},
+        token=boss,
+    ).body
+    (request,) = submitted["items"]
+    assert (request["status"], request["amount"], request["reference"]) == ("open", "250.00", "SEPA-9")
+    adv = {"advertiser_id": world.advertiser_id}
+    # Nothing is posted until Owner or Platform Admin confirms it; the advertiser cannot
+    path = f"/api/finance/topup-requests/{request['id']}/confirm"
+    assert api.call("POST", path, token=boss, **adv).status == 403
+    assert api.call("GET", "/api/finance/topups", token=boss).body["items"] == []
+    confirmed = api.call("POST", path, token=owner, **adv)
+    assert confirmed.status == 200, confirmed.body
+    assert [(r["status"], r["answer"]) for r in confirmed.body["items"]] == [("done", request["id"])]
+    again = api.call("POST", path, token=owner, **adv)
+    assert (again.status, again.body["error"]["code"]) == (409, "conflict")
+    topups = api.call("GET", "/api/finance/topups", token=boss).body["items"]
+    assert [(t["id"], t["amount"], t["currency"]) for t in topups] == [(request["id"], "250.00", "EUR")]
+    # A rejected one posts nothing
+    other = api.call(
+        "POST",
+        "/api/finance/topup-requests",
+        {"amount": "5", "currency": "EUR", "reference": "X"},
+        token=boss,
+    ).body["items"][0]
+    rejected = api.call("POST", f"/api/finance/topup-requests/{other['id']}/reject", token=owner, **adv)
+    assert [r["status"] for r in rejected.body["items"]] == ["rejected"]
+    assert len(api.call("GET", "/api/finance/topups", token=boss).body["items"]) == 1

@@ -69,6 +69,7 @@ class Tenant:
     delivery_id: str
     export_id: str
     summary_key: str
+    topup_request_id: str
 
     def private_markers(self) -> set[str]:
         return {
@@ -166,6 +167,8 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/finance/topups": lambda: {"amount": "10.00", "currency": "USD", "reference": "matrix"},
         "PUT /api/finance/settings": lambda: {"low_balance_threshold": {"USD": "5.00"}},
         "POST /api/finance/payout-requests": lambda: {"currency": "USD"},
+        "POST /api/finance/topup-requests": lambda: {"amount": "1", "currency": "USD", "reference": "matrix"},
+        "POST /api/finance/topup-requests/{request_id}/{decision}": lambda: None,
         "POST /api/conversions/decisions": lambda: {
             "status": "rejected",
             "reason": "fraud",
@@ -201,6 +204,8 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "click_id": tenant.click_id,
         "op_id": tenant.delivery_id,
         "export_id": tenant.export_id,
+        "request_id": tenant.topup_request_id,
+        "decision": "confirm",
         "queue": "postback-dlq",
     }
 
@@ -264,6 +269,12 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     export = api.call(
         "POST", "/api/exports", {"kind": "clicks", "from": "2026-02-01", "to": "2026-02-01"}, token=token
     ).body
+    topup_request = api.call(
+        "POST",
+        "/api/finance/topup-requests",
+        {"amount": "5", "currency": "USD", "reference": "T"},
+        token=token,
+    ).body["items"][0]["id"]
     summary_key = f"summaries/{advertiser.id}/daily/2026-02-01.csv"
     boto3.client("s3").put_object(Bucket=get_settings().reports_bucket, Key=summary_key, Body=b"offer,name\n")
     tenant = Tenant(
@@ -284,6 +295,7 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         delivery.op_id,
         export["id"],
         summary_key,
+        topup_request,
     )
     return tenant, key["secret"]
 

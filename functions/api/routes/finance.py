@@ -4,11 +4,11 @@ refused to Support; a payout can never exceed the approved balance (a condition 
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from auth import accounts, actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import Role
@@ -16,12 +16,12 @@ from partnerka.accounts.permissions import Permission, require, workspace_tenant
 from partnerka.accounts.tokens import Principal
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
-from partnerka.common.errors import Forbidden, ValidationFailed
+from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.common.money import Money, currency_code, parse_amount
 from partnerka.finance.ledger import Journal, payout, topup
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
-from partnerka.finance.requests import PayoutRequest, PayoutRequestRepository
+from partnerka.finance.requests import MoneyRequest, MoneyRequestRepository, RequestKind, RequestStatus
 from partnerka.finance.service import payouts_due, read_books
 from partnerka.finance.settings import FinanceSettings, FinanceSettingsRepository
 from partnerka.stats.names import group_names
@@ -40,8 +40,8 @@ def _settings() -> FinanceSettingsRepository:
 
 
 @cache
-def _requests() -> PayoutRequestRepository:
-    return PayoutRequestRepository(get_settings().core_table)
+def _requests() -> MoneyRequestRepository:
+    return MoneyRequestRepository(get_settings().core_table)
 
 
 def _decimal(minor: int, currency: str) -> str:
@@ -226,7 +226,7 @@ def create_payouts(
                 raise
             continue  # paid meanwhile by someone else: the bulk pays the rest
         made.append(journal)
-        _requests().answer(tenant, affiliate_id, paid_currency, journal.key.removeprefix("payout."))
+        _requests().answer_payouts(tenant, affiliate_id, paid_currency, journal.key.removeprefix("payout."))
         accounts().audit.record(
             actor_of(router.current_event, user),
             tenant,
@@ -367,34 +367,41 @@ class PayoutRequestIn(BaseModel):
     """Omitted: the whole approved balance in that currency."""
 
 
-class PayoutRequestOut(BaseModel):
+class MoneyRequestOut(BaseModel):
     id: str
-    affiliate_id: str
-    affiliate_name: str
+    kind: Literal["payout", "topup"]
+    affiliate_id: str | None
+    affiliate_name: str | None
     currency: str
     amount: str
-    status: str
-    """open, or paid (by the payout named)."""
-    payout_id: str | None
+    reference: str
+    status: Literal["open", "done", "rejected"]
+    """done: paid (a payout request) or confirmed and posted (a top-up)."""
+    answer: str | None
+    """The payout that paid it, or the top-up it became."""
     created_at: str
 
 
-class PayoutRequestsOut(BaseModel):
-    items: list[PayoutRequestOut]
+class MoneyRequestsOut(BaseModel):
+    items: list[MoneyRequestOut]
 
 
-def _requests_out(found: list[PayoutRequest], advertiser_id: str) -> PayoutRequestsOut:
-    names = group_names("affiliate", sorted({r.affiliate_id for r in found}), [advertiser_id])
-    return PayoutRequestsOut(
+def _requests_out(found: list[MoneyRequest], advertiser_id: str) -> MoneyRequestsOut:
+    names = group_names(
+        "affiliate", sorted({r.affiliate_id for r in found if r.affiliate_id}), [advertiser_id]
+    )
+    return MoneyRequestsOut(
         items=[
-            PayoutRequestOut(
+            MoneyRequestOut(
                 id=r.request_id,
-                affiliate_id=r.affiliate_id,
-                affiliate_name=names.get(r.affiliate_id, r.affiliate_id),
+                kind=r.kind.value,
+                affiliate_id=r.affiliate_id or None,
+                affiliate_name=names.get(r.affiliate_id, r.affiliate_id) if r.affiliate_id else None,
                 currency=r.currency,
                 amount=_decimal(r.amount, r.currency),
+                reference=r.reference,
                 status=r.status.value,
-                payout_id=r.payout_id or None,
+                answer=r.answer or None,
                 created_at=iso_millis(r.created_at),
             )
             for r in found
@@ -405,7 +412,7 @@ def _requests_out(found: list[PayoutRequest], advertiser_id: str) -> PayoutReque
 @router.post(
     "/finance/payout-requests", summary="An affiliate asks its advertiser to pay its approved balance"
 )
-def request_payout(body: Annotated[PayoutRequestIn, Body()]) -> PayoutRequestsOut:
+def request_payout(body: Annotated[PayoutRequestIn, Body()]) -> MoneyRequestsOut:
     principal, user = current(router.current_event.headers)
     if principal.role is not Role.AFFILIATE:
         raise Forbidden("payout requests are an affiliate's")
@@ -422,12 +429,14 @@ def request_payout(body: Annotated[PayoutRequestIn, Body()]) -> PayoutRequestsOu
         0,
     )
     amount = parse_amount(body.amount, currency).minor if body.amount is not None else approved
-    minimum = _settings().get(tenant).min_payout.get(currency, 1)
-    if amount < max(minimum, 1):
-        raise ValidationFailed(f"the minimum payout is {_decimal(max(minimum, 1), currency)} {currency}")
+    minimum = max(_settings().get(tenant).min_payout.get(currency, 1), 1)
+    if amount < minimum:
+        raise ValidationFailed(f"the minimum payout is {_decimal(minimum, currency)} {currency}")
     if amount > approved:
         raise ValidationFailed(f"the approved balance is {_decimal(approved, currency)} {currency}")
-    request = PayoutRequest(new_id(), tenant, own, currency, amount, utc_now())
+    request = MoneyRequest(
+        RequestKind.PAYOUT, new_id(), tenant, currency, amount, utc_now(), affiliate_id=own
+    )
     _requests().add(request)
     accounts().audit.record(
         actor_of(router.current_event, user),
@@ -442,7 +451,80 @@ def request_payout(body: Annotated[PayoutRequestIn, Body()]) -> PayoutRequestsOu
 @router.get("/finance/payout-requests", summary="Payout requests, newest first")
 def list_payout_requests(
     advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
-) -> PayoutRequestsOut:
+) -> MoneyRequestsOut:
     principal, _ = current(router.current_event.headers)
     tenant, own = _books_scope(principal, advertiser_id)
-    return _requests_out(_requests().of_advertiser(tenant, own), tenant)
+    return _requests_out(_requests().of_advertiser(RequestKind.PAYOUT, tenant, own), tenant)
+
+
+@router.post(
+    "/finance/topup-requests", summary="An advertiser submits a top-up with its reference, for review"
+)
+def request_topup(
+    body: Annotated[TopupIn, Body()], advertiser_id: Annotated[str | None, Query(max_length=40)] = None
+) -> MoneyRequestsOut:
+    principal, user = current(router.current_event.headers)
+    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    currency = currency_code(body.currency)
+    amount = parse_amount(body.amount, currency).minor
+    if amount <= 0:
+        raise ValidationFailed("a top-up is positive")
+    request = MoneyRequest(
+        RequestKind.TOPUP, new_id(), tenant, currency, amount, utc_now(), reference=body.reference
+    )
+    _requests().add(request)
+    accounts().audit.record(
+        actor_of(router.current_event, user),
+        tenant,
+        "finance.topup_request",
+        f"advertiser:{tenant}",
+        after={"currency": currency, "amount": amount, "reference": body.reference},
+    )
+    return _requests_out([request], tenant)
+
+
+@router.get("/finance/topup-requests", summary="Top-ups submitted for review, newest first")
+def list_topup_requests(
+    advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
+) -> MoneyRequestsOut:
+    principal, _ = current(router.current_event.headers)
+    tenant = workspace_tenant(principal, advertiser_id, manage=False)
+    return _requests_out(_requests().of_advertiser(RequestKind.TOPUP, tenant), tenant)
+
+
+@router.post(
+    "/finance/topup-requests/<request_id>/<decision>",
+    summary="Confirm a submitted top-up (it is posted) or reject it (Owner and Platform Admin)",
+)
+def decide_topup(
+    request_id: Annotated[str, Path(max_length=40)],
+    decision: Annotated[Literal["confirm", "reject"], Path()],
+    advertiser_id: Annotated[str, Query(max_length=40)],
+) -> MoneyRequestsOut:
+    principal, user = current(router.current_event.headers)
+    require(principal, Permission.WORKSPACE_MANAGE_ANY)
+    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    found = _requests().get(RequestKind.TOPUP, tenant, request_id)
+    if found is None:
+        raise NotFound("no such top-up request")
+    if found.status is not RequestStatus.OPEN:
+        raise Conflict(f"this top-up is {found.status.value} already")
+    if decision == "confirm":
+        # Posted under the request's own id first: a retry after a failure here posts nothing twice.
+        journal = topup(
+            tenant, found.currency, found.amount, request_id, utc_now(), {"reference": found.reference}
+        )
+        _ledger().post(journal)
+        closed = _requests().close(found, RequestStatus.DONE, request_id)
+    else:
+        closed = _requests().close(found, RequestStatus.REJECTED, "")
+    if not closed:
+        raise Conflict("this top-up was decided meanwhile")
+    accounts().audit.record(
+        actor_of(router.current_event, user),
+        tenant,
+        f"finance.topup_{decision}",
+        f"advertiser:{tenant}",
+        after={"request": request_id, "currency": found.currency, "amount": found.amount},
+    )
+    return _requests_out([_requests().get(RequestKind.TOPUP, tenant, request_id) or found], tenant)

@@ -133,3 +133,21 @@ export type ExportList = Schemas["ExportList"];
 /** A daily or monthly CSV summary the nightly worker built. */
 export type Summary = Schemas["SummaryOut"];
 export type SummaryPeriod = Summary["period"];
+
+// --- Finance (from the generated schema) --------------------------------------------------------
+/** Money: a decimal string in the row's `currency` ("12.50"); dates: ISO-8601 UTC strings. */
+export type Balances = Schemas["BalancesOut"];
+/** An affiliate's Hold (not yet approved), Approved (owed) and Paid, in one currency. */
+export type AffiliateBalance = Schemas["AffiliateBalanceOut"];
+/** The advertiser's deposits, pending and spent amounts and what is left, in one currency. */
+export type AdvertiserBalance = Schemas["AdvertiserBalanceOut"];
+export type OfferSpend = Schemas["OfferSpendOut"];
+/** Without `affiliate_id`, every affiliate's approved balance; without `amount`, the whole of it. */
+export type PayoutInput = Schemas["PayoutIn"];
+export type Payout = Schemas["PayoutOut"];
+export type PayoutList = Schemas["PayoutsOut"];
+export type TopupInput = Schemas["TopupIn"];
+export type Topup = Schemas["TopupOut"];
+export type TopupList = Schemas["TopupsOut"];
+/** Per currency: the low-balance threshold and the least an affiliate may ask to be paid. */
+export type FinanceSettings = Schemas["FinanceSettingsBody"];

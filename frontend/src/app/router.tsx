@@ -32,6 +32,7 @@ const ClickPage = lazy(() => import("@/features/clicks/click-page").then((module
 const ConversionsPage = lazy(() => import("@/features/conversions/conversions-page").then((module) => ({ default: module.ConversionsPage })));
 const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my-conversions-page").then((module) => ({ default: module.MyConversionsPage })));
 const DeliveriesPage = lazy(() => import("@/features/deliveries/deliveries-page").then((module) => ({ default: module.DeliveriesPage })));
+const FinancePage = lazy(() => import("@/features/finance/finance-page").then((module) => ({ default: module.FinancePage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").then((module) => ({ default: module.PostbacksPage })));
@@ -89,6 +90,7 @@ export const router = createBrowserRouter([
       guarded("/clicks", <LogsPage />),
       guarded("/clicks/:clickId", <ClickPage />, "/clicks"),
       guarded("/exports", <ExportsPage />),
+      guarded("/finance", <FinancePage />),
       guarded("/deliveries", <DeliveriesPage />),
       guarded("/users", <UsersPage />),
       guarded("/advertisers", <AdvertisersPage />),

@@ -5,13 +5,13 @@ const paths = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role)
 
 describe("sidebar per role", () => {
   it("gives owners and platform admins users, advertisers and the audit log", () => {
-    const expected = ["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.deliveries", "nav.users", "nav.advertisers", "nav.monitor", "nav.audit", "nav.account"];
+    const expected = ["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.finance", "nav.deliveries", "nav.users", "nav.advertisers", "nav.monitor", "nav.audit", "nav.account"];
     expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
   });
 
-  it("gives support read access to statistics, users, deliveries and the audit log, but not the monitor", () => {
-    expect(paths("support")).toEqual(["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.deliveries", "nav.users", "nav.audit", "nav.account"]);
+  it("gives support read access to statistics, finance, users, deliveries and the audit log, but not the monitor", () => {
+    expect(paths("support")).toEqual(["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.finance", "nav.deliveries", "nav.users", "nav.audit", "nav.account"]);
   });
 
   it("gives advertisers their workspace", () => {
@@ -22,6 +22,7 @@ describe("sidebar per role", () => {
       "nav.reports",
       "nav.logs",
       "nav.exports",
+      "nav.finance",
       "nav.deliveries",
       "nav.affiliates",
       "nav.registrationLinks",
@@ -47,6 +48,7 @@ describe("sidebar per role", () => {
       "nav.reports",
       "nav.logs",
       "nav.exports",
+      "nav.finance",
       "nav.deliveries",
       "nav.myAdvertisers",
       "nav.account",
@@ -67,6 +69,7 @@ describe("sidebar per role", () => {
     expect(rolesFor("/exports").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/postbacks")).toEqual(["affiliate"]);
     expect(rolesFor("/deliveries").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/finance").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/monitor").sort()).toEqual(["owner", "platform_admin"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });

@@ -17,6 +17,7 @@ import {
   UserCircleIcon,
   UsersIcon,
   UsersRoundIcon,
+  WalletIcon,
   WebhookIcon,
   type LucideIcon,
 } from "lucide-react";
@@ -42,6 +43,8 @@ const ENTRIES: NavEntry[] = [
   // The click and conversion logs; a click's own page (/clicks/:id) belongs to them.
   { to: "/clicks", icon: ScrollTextIcon, labels: each(ALL, "nav.logs") },
   { to: "/exports", icon: FileDownIcon, labels: each(ALL, "nav.exports") },
+  // Balances and payouts: every role has a view of them, the server decides whose.
+  { to: "/finance", icon: WalletIcon, labels: each(ALL, "nav.finance") },
   { to: "/deliveries", icon: SendIcon, labels: each(["owner", "platform_admin", "support", "advertiser", "affiliate"], "nav.deliveries") },
   { to: "/users", icon: UsersIcon, labels: each(["owner", "platform_admin", "support"], "nav.users") },
   { to: "/advertisers", icon: BuildingIcon, labels: each(["owner", "platform_admin"], "nav.advertisers") },

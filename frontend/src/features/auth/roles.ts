@@ -11,3 +11,13 @@ export function isPlatformStaff(role: Role): boolean {
 export function mayReplayDeliveries(role: Role): boolean {
   return role === "affiliate" || role === "owner" || role === "platform_admin";
 }
+
+/** The advertiser pays its affiliates and sets its finance rules; owner and platform admin may too, support only looks. */
+export function mayManageFinance(role: Role): boolean {
+  return role === "advertiser" || role === "owner" || role === "platform_admin";
+}
+
+/** Money an advertiser sent the platform is recorded by owner and platform admin only. */
+export function mayRecordTopups(role: Role): boolean {
+  return role === "owner" || role === "platform_admin";
+}

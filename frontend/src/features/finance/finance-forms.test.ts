@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { amountIssue, payoutSchema, settingsIssues, settingsRows, toPayoutBody, toSettingsBody, toTopupBody, topupSchema } from "@/features/finance/finance-forms";
+
+describe("amount of a payout or a top-up", () => {
+  it("takes a positive amount with a point or a comma", () => {
+    expect(amountIssue("12.50")).toBeNull();
+    expect(amountIssue("12,5")).toBeNull();
+  });
+
+  it.each([
+    ["", "validation.required"],
+    ["12.505", "finance.validation.amount"],
+    ["-3", "finance.validation.amount"],
+    ["abc", "finance.validation.amount"],
+    ["0", "finance.validation.positive"],
+    ["0.00", "finance.validation.positive"],
+  ])("refuses %j", (value, issue) => {
+    expect(amountIssue(value)).toBe(issue);
+  });
+
+  it("refuses to pay more than the approved balance but allows all of it", () => {
+    expect(amountIssue("100.01", "100.00")).toBe("finance.validation.aboveApproved");
+    expect(amountIssue("100", "100.00")).toBeNull();
+  });
+
+  it("reports the issue on the payout form's amount", () => {
+    const result = payoutSchema("20.00").safeParse({ amount: "25", method: "wire", reference: "" });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["amount", "finance.validation.aboveApproved"]]);
+  });
+});
+
+describe("payout body", () => {
+  it("pays one affiliate an amount in its currency", () => {
+    expect(toPayoutBody({ amount: "12,50", method: "paypal", reference: " tx-1 " }, { affiliateId: "aff1", currency: "USD" })).toEqual({
+      affiliate_id: "aff1",
+      currency: "USD",
+      amount: "12.50",
+      method: "paypal",
+      reference: "tx-1",
+    });
+  });
+
+  it("pays everyone's approved balance without a target", () => {
+    expect(toPayoutBody({ method: "wire", reference: "" })).toEqual({ method: "wire", reference: "" });
+  });
+});
+
+describe("top-up form", () => {
+  it("needs a reference and a three-letter currency", () => {
+    const result = topupSchema.safeParse({ amount: "100", currency: "US", reference: " " });
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["currency", "finance.validation.currency"],
+      ["reference", "validation.required"],
+    ]);
+  });
+
+  it("sends the currency in capitals and the amount with a point", () => {
+    expect(toTopupBody({ amount: "1000,5", currency: "eur", reference: "wire 42" })).toEqual({ amount: "1000.5", currency: "EUR", reference: "wire 42" });
+  });
+});
+
+describe("finance settings form", () => {
+  it("lists every currency with a setting or a balance", () => {
+    const rows = settingsRows({ low_balance_threshold: { USD: "100.00" }, min_payout: { EUR: "50.00" } }, ["USD", "RUB"]);
+    expect(rows).toEqual([
+      { currency: "EUR", lowBalance: "", minPayout: "50.00" },
+      { currency: "RUB", lowBalance: "", minPayout: "" },
+      { currency: "USD", lowBalance: "100.00", minPayout: "" },
+    ]);
+  });
+
+  it("reports a bad currency, a repeated one and a bad amount on their lines", () => {
+    const issues = settingsIssues([
+      { currency: "USD", lowBalance: "1e3", minPayout: "" },
+      { currency: "usd", lowBalance: "", minPayout: "" },
+      { currency: "DOLLAR", lowBalance: "", minPayout: "5" },
+    ]);
+    expect(issues).toEqual({
+      0: { lowBalance: "finance.validation.amount" },
+      1: { currency: "finance.validation.duplicateCurrency" },
+      2: { currency: "finance.validation.currency" },
+    });
+  });
+
+  it("leaves blank amounts out of the body, which clears them", () => {
+    const body = toSettingsBody([
+      { currency: "usd", lowBalance: "100,5", minPayout: "" },
+      { currency: "EUR", lowBalance: "", minPayout: "50" },
+    ]);
+    expect(body).toEqual({ low_balance_threshold: { USD: "100.5" }, min_payout: { EUR: "50" } });
+  });
+});

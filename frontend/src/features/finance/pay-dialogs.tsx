@@ -1,0 +1,196 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { BanknoteIcon, HandCoinsIcon } from "lucide-react";
+import { useState, type ReactNode } from "react";
+import { useForm, type UseFormRegisterReturn } from "react-hook-form";
+import { useTranslation } from "react-i18next";
+import { toast } from "sonner";
+import type { AffiliateBalance, Payout } from "@/api/types";
+import { FormError } from "@/components/form-error";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Spinner } from "@/components/ui/spinner";
+import { approvedTotals, sumAmounts } from "@/features/finance/amounts";
+import { bulkPayoutSchema, PAYOUT_METHODS, payoutSchema, toPayoutBody, type BulkPayoutValues, type PayoutMethod, type PayoutValues } from "@/features/finance/finance-forms";
+import { usePay, type Books } from "@/features/finance/use-finance";
+import { OptionSelect } from "@/features/offers/option-select";
+import { formatDecimalMoney } from "@/lib/format";
+import { useErrorMessage } from "@/lib/use-error-message";
+
+/** A payout's method as the language names it; methods typed elsewhere are shown as sent. */
+/** What a closed payout dialog forgets: the form's values and the last answer or error. */
+function resetterOf(resetForm: () => void, resetMutation: () => void): () => void {
+  return () => {
+    resetForm();
+    resetMutation();
+  };
+}
+
+export function methodLabel(t: (key: string, options?: { defaultValue: string }) => string, method: string): string {
+  return t(`finance.methods.${method}`, { defaultValue: method });
+}
+
+/** "Pay" on an affiliate's row: its approved balance in that currency, or part of it. */
+export function PayDialog({ books, row }: { books: Books; row: AffiliateBalance }) {
+  const { t, i18n } = useTranslation();
+  const defaults: PayoutValues = { amount: row.approved, method: "wire", reference: "" };
+  const form = useForm<PayoutValues>({ resolver: zodResolver(payoutSchema(row.approved)), defaultValues: defaults });
+  const pay = usePay(books);
+  const [open, setOpen] = useState(false);
+  const resetAll = resetterOf(() => form.reset(defaults), pay.reset);
+  const money = (amount: string) => formatDecimalMoney(amount, row.currency, i18n.language);
+
+  const submit = form.handleSubmit((values) =>
+    pay.mutate(toPayoutBody(values, { affiliateId: row.affiliate_id, currency: row.currency }), {
+      onSuccess: (made) => {
+        toast.success(t("finance.pay.done", { affiliate: row.affiliate_name, amount: paidText(made.items, i18n.language) }));
+        setOpen(false);
+      },
+    }),
+  );
+
+  return (
+    <PayoutDialogFrame
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) resetAll();
+      }}
+      trigger={
+        <Button size="sm" variant="outline" data-testid={`pay-${row.affiliate_id}`} data-currency={row.currency}>
+          <BanknoteIcon /> {t("finance.pay.button")}
+        </Button>
+      }
+      title={t("finance.pay.title", { affiliate: row.affiliate_name })}
+      description={t("finance.pay.text", { amount: money(row.approved) })}
+      error={pay.error}
+      onSubmit={submit}
+      pending={pay.isPending}
+      submitLabel={t("finance.pay.submit")}
+      testId="pay-dialog"
+    >
+      <Field id="pay-amount" label={t("finance.pay.amount", { currency: row.currency })} error={form.formState.errors.amount?.message} hint={t("finance.pay.amountHint")}>
+        <Input id="pay-amount" inputMode="decimal" autoComplete="off" aria-invalid={!!form.formState.errors.amount} data-testid="pay-amount" {...form.register("amount")} />
+      </Field>
+      <MethodFields method={form.watch("method")} onMethod={(method) => form.setValue("method", method)} reference={form.register("reference")} referenceError={form.formState.errors.reference?.message} />
+    </PayoutDialogFrame>
+  );
+}
+
+/** "Pay all approved": every affiliate's whole approved balance, with the totals to confirm. */
+export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBalance[] }) {
+  const { t, i18n } = useTranslation();
+  const defaults: BulkPayoutValues = { method: "wire", reference: "" };
+  const form = useForm<BulkPayoutValues>({ resolver: zodResolver(bulkPayoutSchema), defaultValues: defaults });
+  const pay = usePay(books);
+  const [open, setOpen] = useState(false);
+  const resetAll = resetterOf(() => form.reset(defaults), pay.reset);
+  const totals = approvedTotals(rows);
+
+  const submit = form.handleSubmit((values) =>
+    pay.mutate(toPayoutBody(values), {
+      onSuccess: (made) => {
+        toast.success(t("finance.payAll.done", { count: made.items.length, amount: paidText(made.items, i18n.language) }));
+        setOpen(false);
+      },
+    }),
+  );
+
+  return (
+    <PayoutDialogFrame
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) resetAll();
+      }}
+      trigger={
+        <Button size="sm" disabled={totals.length === 0} data-testid="pay-all">
+          <HandCoinsIcon /> {t("finance.payAll.button")}
+        </Button>
+      }
+      title={t("finance.payAll.title")}
+      description={t("finance.payAll.text")}
+      error={pay.error}
+      onSubmit={submit}
+      pending={pay.isPending}
+      submitLabel={t("finance.payAll.submit")}
+      testId="pay-all-dialog"
+    >
+      <ul className="divide-y rounded-md border text-sm" data-testid="pay-all-totals">
+        {totals.map((total) => (
+          <li key={total.currency} className="flex items-center justify-between gap-3 px-3 py-2" data-currency={total.currency}>
+            <span className="text-muted-foreground">{t("finance.payAll.affiliates", { count: total.affiliates })}</span>
+            <span className="font-semibold tabular-nums">{formatDecimalMoney(total.amount, total.currency, i18n.language)}</span>
+          </li>
+        ))}
+      </ul>
+      <MethodFields method={form.watch("method")} onMethod={(method) => form.setValue("method", method)} reference={form.register("reference")} referenceError={form.formState.errors.reference?.message} />
+    </PayoutDialogFrame>
+  );
+}
+
+/** The payouts just made, summed per currency ("$120.00, €40.00"). */
+function paidText(items: Payout[], language: string): string {
+  const currencies = [...new Set(items.map((item) => item.currency))].sort();
+  return currencies
+    .map((currency) => formatDecimalMoney(sumAmounts(items.filter((item) => item.currency === currency).map((item) => item.amount)), currency, language))
+    .join(", ");
+}
+
+type FrameProps = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  trigger: ReactNode;
+  title: string;
+  description: string;
+  error: unknown;
+  onSubmit: () => void;
+  pending: boolean;
+  submitLabel: string;
+  testId: string;
+  children: ReactNode;
+};
+
+function PayoutDialogFrame({ open, onOpenChange, trigger, title, description, error, onSubmit, pending, submitLabel, testId, children }: FrameProps) {
+  const errorMessage = useErrorMessage();
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      <DialogContent data-testid={testId}>
+        <DialogHeader>
+          <DialogTitle>{title}</DialogTitle>
+          <DialogDescription>{description}</DialogDescription>
+        </DialogHeader>
+        <form noValidate className="space-y-4" onSubmit={onSubmit}>
+          {/* A 409 (more than approved) or 400 (nothing approved) says why in the API's own words. */}
+          {error ? <FormError testId={`${testId}-error`}>{errorMessage(error)}</FormError> : null}
+          {children}
+          <DialogFooter>
+            <Button type="submit" disabled={pending} data-testid={`${testId}-submit`}>
+              {pending ? <Spinner /> : null}
+              {submitLabel}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+type MethodFieldsProps = { method: PayoutMethod; onMethod: (method: PayoutMethod) => void; reference: UseFormRegisterReturn<"reference">; referenceError: string | undefined };
+
+/** How the money was sent and its reference: the part both payout forms share. */
+function MethodFields({ method, onMethod, reference, referenceError }: MethodFieldsProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Field id="pay-method" label={t("finance.pay.method")}>
+        <OptionSelect id="pay-method" value={method} onChange={onMethod} options={PAYOUT_METHODS} label={(value) => methodLabel(t, value)} testId="pay-method" />
+      </Field>
+      <Field id="pay-reference" label={t("finance.pay.reference")} error={referenceError} hint={t("finance.pay.referenceHint")}>
+        <Input id="pay-reference" autoComplete="off" aria-invalid={!!referenceError} data-testid="pay-reference" {...reference} />
+      </Field>
+    </>
+  );
+}

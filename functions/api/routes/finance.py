@@ -176,13 +176,20 @@ class PayoutsOut(BaseModel):
     items: list[PayoutOut]
 
 
+def _credited(journal: Journal, kind: str) -> tuple[str, str]:
+    """(currency, decimal amount) the journal credited to its account of `kind`: what a payout paid
+    (`paid`) or a top-up deposited (`deposits`)."""
+    entry = next(e for e in journal.entries if e.account.kind == kind)
+    return entry.account.currency, _decimal(-entry.amount, entry.account.currency)
+
+
 def _payout_out(journal: Journal) -> PayoutOut:
-    paid = next(e for e in journal.entries if e.account.kind == "paid")
+    currency, amount = _credited(journal, "paid")
     return PayoutOut(
         id=journal.key.removeprefix("payout."),
         affiliate_id=journal.detail.get("affiliate_id", ""),
-        currency=paid.account.currency,
-        amount=_decimal(-paid.amount, paid.account.currency),
+        currency=currency,
+        amount=amount,
         method=journal.detail.get("method", ""),
         reference=journal.detail.get("reference", ""),
         created_at=iso_millis(journal.created_at),
@@ -270,11 +277,11 @@ class TopupsOut(BaseModel):
 
 
 def _topup_out(journal: Journal) -> TopupOut:
-    deposit = next(e for e in journal.entries if e.account.kind == "deposits")
+    currency, amount = _credited(journal, "deposits")
     return TopupOut(
         id=journal.key.removeprefix("topup."),
-        currency=deposit.account.currency,
-        amount=_decimal(-deposit.amount, deposit.account.currency),
+        currency=currency,
+        amount=amount,
         reference=journal.detail.get("reference", ""),
         created_at=iso_millis(journal.created_at),
     )

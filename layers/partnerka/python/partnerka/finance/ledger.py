@@ -49,6 +49,13 @@ AFFILIATE_KINDS = {"hold": Side.CREDIT, "approved": Side.CREDIT, "paid": Side.CR
 ADVERTISER_KINDS = {"pending": Side.DEBIT, "spend": Side.DEBIT, "deposits": Side.CREDIT, "cash": Side.DEBIT}
 
 
+def owner_parts(owner: str) -> tuple[str, str]:
+    """`aff:<advertiser>:<affiliate>` → (advertiser, `aff:<affiliate>`); `adv:<advertiser>` → (advertiser,
+    `adv`): whose books an owner's accounts are in, and whose they are within them."""
+    kind, advertiser_id, *affiliate_id = owner.split(":")
+    return advertiser_id, f"aff:{affiliate_id[0]}" if kind == "aff" else "adv"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Account:
     owner: str  # `aff:<advertiser>:<affiliate>` or `adv:<advertiser>`
@@ -57,12 +64,12 @@ class Account:
 
     @property
     def advertiser_id(self) -> str:
-        return self.owner.split(":")[1]
+        return owner_parts(self.owner)[0]
 
     @property
     def party(self) -> str:
         """Whose account within the advertiser's books: `aff:<affiliate>` or `adv`."""
-        return "adv" if self.owner.startswith("adv:") else f"aff:{self.owner.split(':', 2)[2]}"
+        return owner_parts(self.owner)[1]
 
     @property
     def side(self) -> Side:

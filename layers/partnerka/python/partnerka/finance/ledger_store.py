@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.errors import Conflict
-from partnerka.finance.ledger import Account, Entry, Journal, JournalKind, Side, floors
+from partnerka.finance.ledger import Account, Entry, Journal, JournalKind, Side, floors, owner_parts
 
 
 class InsufficientBalance(Conflict):
@@ -175,8 +175,8 @@ class LedgerRepository:
         return journal_of(dynamo.decode(item)) if item else None
 
     def balances(self, owner: str) -> dict[Account, int]:
-        probe = Account(owner, "hold", "XXX")
-        return self._balances(probe.advertiser_id, f"{probe.party}#")
+        advertiser_id, party = owner_parts(owner)
+        return self._balances(advertiser_id, f"{party}#")
 
     def books(self, advertiser_id: str) -> dict[Account, int]:
         return self._balances(advertiser_id, "")

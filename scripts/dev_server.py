@@ -32,7 +32,10 @@ def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
         stack_name="partnerka-local",
         # The demo and the end-to-end tests deliver affiliate postbacks to receivers on loopback.
         parameter_overrides={"Stage": "local", "AllowLoopbackPostbacks": "true"},
-        extra_env={"GEOIP_DB_PATH": str(LOCAL / "geo-layer" / "geo" / "country.mmdb")},
+        extra_env={
+            "GEOIP_DB_PATH": str(LOCAL / "geo-layer" / "geo" / "country.mmdb"),
+            "FONTS_DIR": str(LOCAL / "documents-layer" / "fonts"),
+        },
         frontend_dist=ROOT / "frontend" / "dist",
         log_dir=log_dir,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEST_STACK = "test"
 GEO_DB = ROOT / ".local" / "geo-layer" / "geo" / "country.mmdb"
+FONTS = ROOT / ".local" / "documents-layer" / "fonts"
 
 os.environ.update(
     {
@@ -31,6 +32,7 @@ os.environ.update(
         "OPERATIONS_TABLE": f"{TEST_STACK}-OperationsTable",
         "LEDGER_TABLE": f"{TEST_STACK}-LedgerTable",
         "GEOIP_DB_PATH": str(GEO_DB),
+        "FONTS_DIR": str(FONTS),
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -67,7 +67,7 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
         )
         spec_env = stack.function_spec(logical_id).environment
         for key, value in spec_env.items():
-            if key not in ("GEOIP_DB_PATH",):
+            if key not in ("GEOIP_DB_PATH", "FONTS_DIR"):  # the layers' paths: from tests/conftest.py
                 monkeypatch.setenv(key, value)
         get_settings.cache_clear()
         code_dir = str(ROOT / "functions" / name)

@@ -95,7 +95,13 @@ def test_a_sale_is_held_approved_and_reversed_in_the_ledger(
     # The redelivered stream sends the arrival again (SQS drops it within five minutes; moto does not,
     # and then the ledger does)
     assert finance_round(load_function, stack) >= 1
-    assert balances() == {"approved": 1250, f"spend:{offer}": 1250}
+    # Approval recognises the offer's revenue (20.00) beside the payout it charges
+    assert balances() == {
+        "approved": 1250,
+        f"spend:{offer}": 1250,
+        f"revenue:{offer}": 2000,
+        f"receivable:{offer}": 2000,
+    }
 
     decide({"status": "rejected", "reason": "fraud", "txn_ids": ["T-1"]})
     finance_round(load_function, stack)

@@ -29,6 +29,7 @@ from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.ids import new_click_id
+from partnerka.finance.invoices import InvoiceRepository, issue_invoice, month_of
 from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.operations.repository import OperationsRepository
@@ -207,6 +208,7 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "request_id": tenant.topup_request_id,
         "decision": "confirm",
         "queue": "postback-dlq",
+        "month": month_of(utc_now()),
     }
 
 
@@ -265,7 +267,12 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     money = ConversionMoney(
         f"cv-{click.click_id}", advertiser.id, pending.affiliate_id, offer["id"], "USD", 1250
     )
-    LedgerRepository(get_settings().ledger_table).post(arrival(money, True, utc_now()))
+    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger.post(arrival(money, True, utc_now()))
+    # and this month's invoice issued (its books closed)
+    issue_invoice(
+        ledger, InvoiceRepository(get_settings().ledger_table), advertiser.id, month_of(utc_now()), utc_now()
+    )
     export = api.call(
         "POST", "/api/exports", {"kind": "clicks", "from": "2026-02-01", "to": "2026-02-01"}, token=token
     ).body

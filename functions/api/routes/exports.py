@@ -37,7 +37,8 @@ def _s3() -> Any:
     return boto3.client("s3")
 
 
-def _link(key: str, file_name: str) -> str:
+def download_link(key: str, file_name: str, content_type: str = "text/csv; charset=utf-8") -> str:
+    """A short-lived link to a file of the reports bucket, downloaded under `file_name`."""
     return str(
         _s3().generate_presigned_url(
             "get_object",
@@ -45,7 +46,7 @@ def _link(key: str, file_name: str) -> str:
                 "Bucket": get_settings().reports_bucket,
                 "Key": key,
                 "ResponseContentDisposition": f'attachment; filename="{file_name}"',
-                "ResponseContentType": "text/csv; charset=utf-8",
+                "ResponseContentType": content_type,
             },
             ExpiresIn=LINK_SECONDS,
         )
@@ -103,7 +104,7 @@ def export_out(job: ExportJob, with_link: bool) -> ExportOut:
         tz=r.tz.key,
         group_by=r.group_by,
         filters=filters,
-        download_url=_link(job.object_key, job.file_name) if ready and with_link else None,
+        download_url=download_link(job.object_key, job.file_name) if ready and with_link else None,
     )
 
 
@@ -215,4 +216,4 @@ def download_summary(key: Annotated[str, Query(max_length=300)]) -> SummaryLinkO
     except _s3().exceptions.ClientError:
         raise NotFound("no such summary") from None
     name = f"partnerka-{parsed.period.value}-{parsed.first.isoformat()}.csv"
-    return SummaryLinkOut(download_url=_link(parsed.key, name))
+    return SummaryLinkOut(download_url=download_link(parsed.key, name))

@@ -1,10 +1,10 @@
-"""/api/finance: balances from the ledger, payouts and top-ups. Every money-moving call is audited and
+"""/api/finance: balances from the ledger, payouts, top-ups, invoices and the platform's overview. Every money-moving call is audited and
 refused to Support; a payout can never exceed the approved balance (a condition in the ledger)."""
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from auth import accounts, actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -19,12 +19,23 @@ from partnerka.common.config import get_settings
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.common.money import Money, currency_code, parse_amount
-from partnerka.finance.ledger import Journal, payout, topup
+from partnerka.finance.billing import document_key
+from partnerka.finance.invoices import (
+    Invoice,
+    InvoiceItem,
+    InvoiceRepository,
+    InvoiceStatus,
+    invoice_items,
+    invoice_lines,
+    month_of,
+)
+from partnerka.finance.ledger import Journal, invoice_index, payout, topup
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
 from partnerka.finance.requests import MoneyRequest, MoneyRequestRepository, RequestKind, RequestStatus
-from partnerka.finance.service import payouts_due, read_books
+from partnerka.finance.service import AdvertiserBalance, payouts_due, read_books
 from partnerka.finance.settings import FinanceSettings, FinanceSettingsRepository
 from partnerka.stats.names import group_names
+from routes.exports import download_link
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -71,25 +82,31 @@ class AffiliateBalanceOut(BaseModel):
     paid: str
 
 
-class AdvertiserBalanceOut(BaseModel):
+class ResultsOut(BaseModel):
     currency: str
-    deposits: str
     pending: str
     """Payouts on hold or awaiting approval."""
     spend: str
     """Approved payouts."""
+    revenue: str
+    """What approved conversions earned (the offers' revenue)."""
+    profit: str
+    """revenue - spend."""
+    roi: float | None
+    """profit / spend × 100, in percent; null without spend."""
+
+
+class AdvertiserBalanceOut(ResultsOut):
+    deposits: str
     balance: str
     """deposits - spend."""
     low_balance: bool
     """Below the low-balance threshold the advertiser set for this currency."""
 
 
-class OfferSpendOut(BaseModel):
+class OfferSpendOut(ResultsOut):
     offer_id: str
     offer_name: str
-    currency: str
-    pending: str
-    spend: str
 
 
 class BalancesOut(BaseModel):
@@ -126,10 +143,8 @@ def get_balances(advertiser_id: Annotated[str | None, Query(max_length=40)] = No
         if own
         else [
             AdvertiserBalanceOut(
-                currency=row.currency,
+                **_results(row),
                 deposits=_decimal(row.deposits, row.currency),
-                pending=_decimal(row.pending, row.currency),
-                spend=_decimal(row.spend, row.currency),
                 balance=_decimal(row.balance, row.currency),
                 low_balance=thresholds.is_low(row.currency, row.balance),
             )
@@ -139,15 +154,24 @@ def get_balances(advertiser_id: Annotated[str | None, Query(max_length=40)] = No
         if own
         else [
             OfferSpendOut(
-                offer_id=offer,
-                offer_name=offer_names.get(offer, offer),
-                currency=currency,
-                pending=_decimal(pending, currency),
-                spend=_decimal(spend, currency),
+                **_results(row),
+                offer_id=row.offer_id or "",
+                offer_name=offer_names.get(row.offer_id or "", row.offer_id or ""),
             )
-            for (offer, currency), (pending, spend) in sorted(books.offers.items())
+            for row in books.offers
         ],
     )
+
+
+def _results(row: AdvertiserBalance) -> dict[str, Any]:
+    return {
+        "currency": row.currency,
+        "pending": _decimal(row.pending, row.currency),
+        "spend": _decimal(row.spend, row.currency),
+        "revenue": _decimal(row.revenue, row.currency),
+        "profit": _decimal(row.profit, row.currency),
+        "roi": round(row.profit * 100 / row.spend, 2) if row.spend else None,
+    }
 
 
 class PayoutIn(BaseModel):
@@ -535,3 +559,239 @@ def decide_topup(
         after={"request": request_id, "currency": found.currency, "amount": found.amount},
     )
     return _requests_out([_requests().get(RequestKind.TOPUP, tenant, request_id) or found], tenant)
+
+
+# ------------------------------------------------------------------ invoices
+
+
+@cache
+def _invoices() -> InvoiceRepository:
+    return InvoiceRepository(get_settings().ledger_table)
+
+
+ITEMS_SHOWN = 1000
+
+
+class InvoiceLineOut(BaseModel):
+    offer_id: str
+    offer_name: str
+    currency: str
+    conversions: int
+    """Approved in the month, less those reversed in it."""
+    amount: str
+    """What the conversions cost in payouts: the amount due."""
+    revenue: str
+
+
+class InvoiceTotalOut(BaseModel):
+    currency: str
+    conversions: int
+    amount: str
+    revenue: str
+
+
+class InvoiceOut(BaseModel):
+    month: str
+    status: Literal["open", "closing", "issued", "empty"]
+    """open: the month's books are open and this is a preview; issued: final, numbered."""
+    number: str | None
+    issued_at: str | None
+    lines: list[InvoiceLineOut]
+    totals: list[InvoiceTotalOut]
+    documents: list[str]
+    """Languages whose PDF is ready."""
+
+
+class InvoiceItemOut(BaseModel):
+    conversion_id: str
+    offer_id: str
+    affiliate_id: str
+    affiliate_name: str
+    currency: str
+    at: str
+    reversed: bool
+    amount: str
+
+
+class InvoicesOut(BaseModel):
+    advertiser_id: str
+    current: InvoiceOut
+    """This month so far (a preview)."""
+    items: list[InvoiceOut]
+    """Issued invoices, newest first."""
+
+
+class InvoiceDetailOut(InvoiceOut):
+    advertiser_id: str
+    items: list[InvoiceItemOut]
+    """The conversions on the invoice, by offer then time (the first 1,000)."""
+    items_total: int
+
+
+def _invoice_tenant(principal: Principal, advertiser_id: str | None) -> str:
+    """Invoices are the advertiser's (and platform staff's); an affiliate has none."""
+    if principal.role is Role.AFFILIATE:
+        raise Forbidden("invoices are the advertiser's")
+    return workspace_tenant(principal, advertiser_id, manage=False)
+
+
+def _invoice_out(invoice: Invoice, offer_names: dict[str, str]) -> InvoiceOut:
+    return InvoiceOut(
+        month=invoice.month,
+        status=invoice.status.value,
+        number=invoice.number,
+        issued_at=iso_millis(invoice.issued_at) if invoice.issued_at else None,
+        lines=[
+            InvoiceLineOut(
+                offer_id=line.offer_id,
+                offer_name=offer_names.get(line.offer_id, line.offer_id),
+                currency=line.currency,
+                conversions=line.conversions,
+                amount=_decimal(line.payout, line.currency),
+                revenue=_decimal(line.revenue, line.currency),
+            )
+            for line in invoice.lines
+        ],
+        totals=[
+            InvoiceTotalOut(
+                currency=currency,
+                conversions=count,
+                amount=_decimal(payout_total, currency),
+                revenue=_decimal(revenue, currency),
+            )
+            for currency, (count, payout_total, revenue) in invoice.totals().items()
+        ],
+        documents=list(invoice.documents),
+    )
+
+
+def _stored_or_preview(tenant: str, month: str) -> tuple[Invoice, list[InvoiceItem]]:
+    stored = _invoices().get(tenant, month)
+    items = invoice_items(_ledger().listed(invoice_index(tenant, month)))
+    if stored is None or stored.status is InvoiceStatus.CLOSING:
+        return Invoice(tenant, month, InvoiceStatus.OPEN, lines=invoice_lines(items)), items
+    return stored, items
+
+
+@router.get("/finance/invoices", summary="The advertiser's issued invoices, and this month's so far")
+def list_invoices(advertiser_id: Annotated[str | None, Query(max_length=40)] = None) -> InvoicesOut:
+    principal, _ = current(router.current_event.headers)
+    tenant = _invoice_tenant(principal, advertiser_id)
+    offer_names = group_names("offer", [], [tenant])
+    current_month, _ = _stored_or_preview(tenant, month_of(utc_now()))
+    return InvoicesOut(
+        advertiser_id=tenant,
+        current=_invoice_out(current_month, offer_names),
+        items=[_invoice_out(invoice, offer_names) for invoice in _invoices().issued(tenant)],
+    )
+
+
+MonthPath = Annotated[str, Path(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
+
+
+@router.get("/finance/invoices/<month>", summary="One month's invoice with its conversions")
+def get_invoice(
+    month: MonthPath, advertiser_id: Annotated[str | None, Query(max_length=40)] = None
+) -> InvoiceDetailOut:
+    principal, _ = current(router.current_event.headers)
+    tenant = _invoice_tenant(principal, advertiser_id)
+    invoice, items = _stored_or_preview(tenant, month)
+    shown = sorted(items, key=lambda item: (item.offer_id, item.at))[:ITEMS_SHOWN]
+    names = group_names("affiliate", sorted({item.affiliate_id for item in shown}), [tenant])
+    return InvoiceDetailOut(
+        **_invoice_out(invoice, group_names("offer", [], [tenant])).model_dump(),
+        advertiser_id=tenant,
+        items=[
+            InvoiceItemOut(
+                conversion_id=item.conversion_id,
+                offer_id=item.offer_id,
+                affiliate_id=item.affiliate_id,
+                affiliate_name=names.get(item.affiliate_id, item.affiliate_id),
+                currency=item.currency,
+                at=iso_millis(item.at),
+                reversed=item.reversed,
+                amount=_decimal(item.payout, item.currency),
+            )
+            for item in shown
+        ],
+        items_total=len(items),
+    )
+
+
+class DocumentLinkOut(BaseModel):
+    download_url: str
+    """A link valid for 15 minutes."""
+
+
+@router.get("/finance/invoices/<month>/document", summary="A link to an issued invoice's PDF")
+def invoice_document(
+    month: MonthPath,
+    language: Annotated[Literal["en", "ru"], Query()] = "en",
+    advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
+) -> DocumentLinkOut:
+    principal, _ = current(router.current_event.headers)
+    tenant = _invoice_tenant(principal, advertiser_id)
+    invoice = _invoices().get(tenant, month)
+    if invoice is None or invoice.status is not InvoiceStatus.ISSUED:
+        raise NotFound("this month has no issued invoice")
+    if language not in invoice.documents:
+        raise Conflict("the invoice's PDF is being drawn: try again in a minute")
+    return DocumentLinkOut(
+        download_url=download_link(
+            document_key(invoice, language), f"{invoice.number}-{language}.pdf", "application/pdf"
+        )
+    )
+
+
+# ------------------------------------------------------------------ the platform's overview
+
+
+class OverviewRowOut(ResultsOut):
+    advertiser_id: str
+    advertiser_name: str
+    deposits: str
+    balance: str
+    low_balance: bool
+    hold: str
+    """What affiliates have on hold with this advertiser."""
+    approved: str
+    """What the advertiser owes its affiliates now."""
+    paid: str
+    open_topups: int
+    """Top-ups submitted and waiting for review."""
+
+
+class OverviewOut(BaseModel):
+    items: list[OverviewRowOut]
+
+
+@router.get("/finance/overview", summary="Every advertiser's books in one table (platform staff)")
+def finance_overview() -> OverviewOut:
+    principal, _ = current(router.current_event.headers)
+    require(principal, Permission.WORKSPACE_READ_ANY)
+    rows: list[OverviewRowOut] = []
+    for advertiser in sorted(accounts().accounts.list_advertisers(), key=lambda a: a.name.lower()):
+        books = read_books(_ledger().books(advertiser.id))
+        thresholds = _settings().get(advertiser.id)
+        waiting = [
+            r
+            for r in _requests().of_advertiser(RequestKind.TOPUP, advertiser.id)
+            if r.status is RequestStatus.OPEN
+        ]
+        for row in books.advertiser:
+            owed = [a for a in books.affiliates if a.currency == row.currency]
+            rows.append(
+                OverviewRowOut(
+                    **_results(row),
+                    advertiser_id=advertiser.id,
+                    advertiser_name=advertiser.name,
+                    deposits=_decimal(row.deposits, row.currency),
+                    balance=_decimal(row.balance, row.currency),
+                    low_balance=thresholds.is_low(row.currency, row.balance),
+                    hold=_decimal(sum(a.hold for a in owed), row.currency),
+                    approved=_decimal(sum(a.approved for a in owed), row.currency),
+                    paid=_decimal(sum(a.paid for a in owed), row.currency),
+                    open_topups=sum(1 for r in waiting if r.currency == row.currency),
+                )
+            )
+    return OverviewOut(items=rows)

@@ -37,6 +37,7 @@ class Settings:
     reports_bucket: str = ""  # exports and summaries
     reports_queue_url: str = ""
     reports_dlq_url: str = ""
+    fonts_dir: str = "/opt/fonts"  # the DocumentsLayer: TrueType fonts for invoices in PDF
 
     @property
     def datacenter_ranges_path(self) -> str:
@@ -75,6 +76,7 @@ def get_settings() -> Settings:
         reports_bucket=env.get("REPORTS_BUCKET", ""),
         reports_queue_url=env.get("REPORTS_QUEUE_URL", ""),
         reports_dlq_url=env.get("REPORTS_DLQ_URL", ""),
+        fonts_dir=env.get("FONTS_DIR", "/opt/fonts"),
         postback_allowed_domains=tuple(
             d.strip().lower() for d in env.get("POSTBACK_ALLOWED_DOMAINS", "").split(",") if d.strip()
         ),

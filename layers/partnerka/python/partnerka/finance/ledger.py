@@ -10,29 +10,40 @@ Accounts, per currency (an owner, then a kind):
     aff:<advertiser>:<affiliate>  hold       credit  earned, waiting for the hold to end or approval
                                   approved   credit  payable
                                   paid       credit  paid out, all time
-    adv:<advertiser>              pending:<offer>  debit   payouts on hold or awaiting approval
-                                  spend:<offer>    debit   approved payouts, all time
-                                  deposits         credit  top-ups, all time
-                                  cash             debit   money received for top-ups
+    adv:<advertiser>              pending:<offer>     debit   payouts on hold or awaiting approval
+                                  spend:<offer>       debit   approved payouts, all time
+                                  revenue:<offer>     credit  what approved conversions earned, all time
+                                  receivable:<offer>  debit   its counterpart (a memo pair: no cash moves)
+                                  deposits            credit  top-ups, all time
+                                  cash                debit   money received for top-ups
 
 The events, each one journal with a permanent idempotency key:
 
     conversion arrives (hold or pending)   Dr adv pending:<offer>   Cr aff hold
     conversion arrives approved            Dr adv spend:<offer>     Cr aff approved
+                                           Dr adv receivable:<offer>  Cr adv revenue:<offer>
     conversion approved                    Dr aff hold              Cr aff approved
                                            Dr adv spend:<offer>     Cr adv pending:<offer>
+                                           Dr adv receivable:<offer>  Cr adv revenue:<offer>
     conversion rejected: the reversing journal of what it posted before (its arrival, and its
     approval when there was one)
     payout                                 Dr aff approved          Cr aff paid
     top-up                                 Dr adv cash              Cr adv deposits
 
-An advertiser's balance is its deposits less its spend: top-ups less approved payouts.
+An advertiser's balance is its deposits less its spend: top-ups less approved payouts; its profit on
+an offer is the revenue less the spend. (A conversion without payout posts only its revenue; one
+without revenue, only its payout.)
+
+Booking: a journal that moves spend or revenue is booked in the month of its event, and listed for
+that month's invoice (index `invoice#<advertiser>#<YYYY-MM>`), unless the month's invoice has
+already closed the books; then it is booked in the first month still open. So an invoice, once
+issued, never changes, and no journal is left off every invoice.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -46,7 +57,15 @@ class Side(StrEnum):
 
 
 AFFILIATE_KINDS = {"hold": Side.CREDIT, "approved": Side.CREDIT, "paid": Side.CREDIT}
-ADVERTISER_KINDS = {"pending": Side.DEBIT, "spend": Side.DEBIT, "deposits": Side.CREDIT, "cash": Side.DEBIT}
+ADVERTISER_KINDS = {
+    "pending": Side.DEBIT,
+    "spend": Side.DEBIT,
+    "revenue": Side.CREDIT,
+    "receivable": Side.DEBIT,
+    "deposits": Side.CREDIT,
+    "cash": Side.DEBIT,
+}
+INVOICED_KINDS = ("spend", "revenue")  # journals moving these are booked into a month's invoice
 
 
 def owner_parts(owner: str) -> tuple[str, str]:
@@ -119,6 +138,7 @@ class Journal:
     created_at: datetime
     reverses: str | None = None  # the key of the journal this one reverses
     detail: dict[str, str] = field(default_factory=dict)  # offer, affiliate, method, reference, memo
+    booked: str | None = None  # YYYY-MM, set when its own month's books were already closed
 
     def __post_init__(self) -> None:
         if not self.entries:
@@ -136,13 +156,28 @@ class Journal:
             raise ValidationFailed(f"journal {self.key} names an account twice")
 
     @property
+    def invoiced(self) -> bool:
+        """Whether this journal moves spend or revenue, and so belongs on an invoice."""
+        return any(e.account.kind.split(":", 1)[0] in INVOICED_KINDS for e in self.entries)
+
+    @property
+    def month(self) -> str | None:
+        """The month whose invoice lists this journal (YYYY-MM), or None."""
+        if not self.invoiced:
+            return None
+        return self.booked or self.created_at.strftime("%Y-%m")
+
+    @property
     def indexes(self) -> list[str]:
-        """The histories this journal is listed in: payouts by advertiser and by affiliate, top-ups."""
+        """The histories this journal is listed in: payouts by advertiser and by affiliate, top-ups,
+        and its month's invoice."""
         affiliate_id = self.detail.get("affiliate_id", "")
         if self.kind is JournalKind.PAYOUT:
             return [f"payouts#{self.advertiser_id}", f"payouts#{self.advertiser_id}#{affiliate_id}"]
         if self.kind is JournalKind.TOPUP:
             return [f"topups#{self.advertiser_id}"]
+        if self.month:
+            return [invoice_index(self.advertiser_id, self.month)]
         return []
 
     def reversal(self, key: str, at: datetime, detail: dict[str, str] | None = None) -> Journal:
@@ -156,6 +191,14 @@ class Journal:
             reverses=self.key,
             detail=dict(detail or self.detail),
         )
+
+    def rebooked(self, month: str) -> Journal:
+        """This journal booked in `month`, its own month's books being closed."""
+        return replace(self, booked=month)
+
+
+def invoice_index(advertiser_id: str, month: str) -> str:
+    return f"invoice#{advertiser_id}#{month}"
 
 
 def _pair(debit: Account, credit: Account, amount: int) -> tuple[Entry, Entry]:
@@ -174,16 +217,36 @@ class ConversionMoney:
     offer_id: str
     currency: str
     payout_minor: int
+    revenue_minor: int = 0
+
+    def revenue(self) -> tuple[Entry, ...]:
+        """The memo pair recognising an approved conversion's revenue (none without revenue)."""
+        if self.revenue_minor <= 0:
+            return ()
+        return _pair(
+            advertiser(self.advertiser_id, f"receivable:{self.offer_id}", self.currency),
+            advertiser(self.advertiser_id, f"revenue:{self.offer_id}", self.currency),
+            self.revenue_minor,
+        )
+
+
+def posts_arrival(c: ConversionMoney, approved: bool) -> bool:
+    """Whether a conversion's arrival moves anything: its payout, or (arriving approved) its revenue."""
+    return c.payout_minor > 0 or (approved and c.revenue_minor > 0)
 
 
 def arrival(c: ConversionMoney, approved: bool, at: datetime) -> Journal:
-    """A conversion's payout enters the affiliate's Hold (or Approved, when it arrives approved)."""
+    """A conversion's payout enters the affiliate's Hold (or Approved, with its revenue, when it
+    arrives approved)."""
+    entries: tuple[Entry, ...] = ()
     if approved:
-        entries = _pair(
-            advertiser(c.advertiser_id, f"spend:{c.offer_id}", c.currency),
-            affiliate(c.advertiser_id, c.affiliate_id, "approved", c.currency),
-            c.payout_minor,
-        )
+        if c.payout_minor > 0:
+            entries = _pair(
+                advertiser(c.advertiser_id, f"spend:{c.offer_id}", c.currency),
+                affiliate(c.advertiser_id, c.affiliate_id, "approved", c.currency),
+                c.payout_minor,
+            )
+        entries += c.revenue()
     else:
         entries = _pair(
             advertiser(c.advertiser_id, f"pending:{c.offer_id}", c.currency),
@@ -201,16 +264,19 @@ def arrival(c: ConversionMoney, approved: bool, at: datetime) -> Journal:
 
 
 def approval(c: ConversionMoney, at: datetime) -> Journal:
-    """Hold → Approved for the affiliate; pending → spend for the advertiser."""
-    entries = _pair(
-        affiliate(c.advertiser_id, c.affiliate_id, "hold", c.currency),
-        affiliate(c.advertiser_id, c.affiliate_id, "approved", c.currency),
-        c.payout_minor,
-    ) + _pair(
-        advertiser(c.advertiser_id, f"spend:{c.offer_id}", c.currency),
-        advertiser(c.advertiser_id, f"pending:{c.offer_id}", c.currency),
-        c.payout_minor,
-    )
+    """Hold → Approved for the affiliate; pending → spend for the advertiser, and its revenue."""
+    entries: tuple[Entry, ...] = ()
+    if c.payout_minor > 0:
+        entries = _pair(
+            affiliate(c.advertiser_id, c.affiliate_id, "hold", c.currency),
+            affiliate(c.advertiser_id, c.affiliate_id, "approved", c.currency),
+            c.payout_minor,
+        ) + _pair(
+            advertiser(c.advertiser_id, f"spend:{c.offer_id}", c.currency),
+            advertiser(c.advertiser_id, f"pending:{c.offer_id}", c.currency),
+            c.payout_minor,
+        )
+    entries += c.revenue()
     return Journal(
         f"{c.conversion_id}.approval",
         JournalKind.APPROVAL,

@@ -4,13 +4,16 @@
     entry    PK `E#<owner>#<kind>#<currency>`       SK `<created_at>#<journal key>`   amount
     balance  PK `B#<advertiser>`                   SK `<party>#<kind>#<currency>`     balance
     history  PK `H#<index>`                        SK `<created_at>#<journal key>`   the journal
+    invoice  PK `I#<advertiser>`                   SK `M#<YYYY-MM>`                  (finance.invoices)
 
-(party: `adv`, or `aff:<affiliate>`; index: `payouts#<advertiser>[#<affiliate>]`, `topups#<advertiser>`)
+(party: `adv`, or `aff:<affiliate>`; index: `payouts#<advertiser>[#<affiliate>]`, `topups#<advertiser>`,
+`invoice#<advertiser>#<YYYY-MM>`)
 
 A journal posts in one transaction: the journal item on condition that its key is new (so a
 redelivered event can never post twice), an entry per account, and an ADD to each account's balance,
 on condition that a floored balance stays at or above zero (so concurrent payouts can never pay more
-than was approved). One Query of `B#<advertiser>` gives every balance in an advertiser's books, its
+than was approved). A journal moving spend or revenue also checks that its month's invoice item does
+not exist yet: once an invoice has closed a month, the journal is booked in the next open month. One Query of `B#<advertiser>` gives every balance in an advertiser's books, its
 own and each of its affiliates', in every currency (a key prefix narrows it to one party); every
 balance can be proven by its entries; payouts and top-ups are listed newest first by history items.
 """
@@ -28,6 +31,22 @@ from partnerka.finance.ledger import Account, Entry, Journal, JournalKind, Side,
 
 class InsufficientBalance(Conflict):
     """The journal would take a floored balance below zero."""
+
+
+def invoice_key(advertiser_id: str, month: str) -> dict[str, Any]:
+    """The item of an advertiser's invoice for a month; its existence closes the month's books."""
+    return {"pk": {"S": f"I#{advertiser_id}"}, "sk": {"S": f"M#{month}"}}
+
+
+def next_month(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+class _BooksClosed(Exception):
+    def __init__(self, month: str) -> None:
+        super().__init__(month)
+        self.month = month
 
 
 class LedgerStore(Protocol):
@@ -51,6 +70,10 @@ class LedgerStore(Protocol):
 
     def entries(self, account: Account) -> list[tuple[str, int]]:
         """(journal key, amount) of every entry of the account, oldest first."""
+        ...
+
+    def listed(self, index: str) -> list[Journal]:
+        """Every journal listed under `index`, oldest first."""
         ...
 
 
@@ -77,6 +100,8 @@ def journal_item(journal: Journal) -> dict[str, Any]:
     }
     if journal.reverses:
         item["reverses"] = journal.reverses
+    if journal.booked:
+        item["booked"] = journal.booked
     return item
 
 
@@ -89,7 +114,13 @@ def journal_of(item: dict[str, Any]) -> Journal:
         created_at=parse_iso(item["created_at"]),
         reverses=item.get("reverses"),
         detail=dict(item.get("detail") or {}),
+        booked=item.get("booked"),
     )
+
+
+def _listed_journal(raw: dict[str, Any]) -> Journal:
+    """The journal of a history item (its key is the part of the sort key after the time)."""
+    return journal_of({**dynamo.decode(raw), "pk": f"J#{raw['sk']['S'].split('#', 1)[1]}"})
 
 
 class LedgerRepository:
@@ -101,6 +132,14 @@ class LedgerRepository:
         return self._client or dynamo.client()
 
     def post(self, journal: Journal) -> bool:
+        for _ in range(36):
+            try:
+                return self._post(journal)
+            except _BooksClosed as closed:
+                journal = journal.rebooked(next_month(closed.month))
+        raise Conflict(f"no open month to book journal {journal.key} in")
+
+    def _post(self, journal: Journal) -> bool:
         floored = set(floors(journal))
         items: list[dict[str, Any]] = [
             {
@@ -111,6 +150,17 @@ class LedgerRepository:
                 }
             }
         ]
+        month = journal.month
+        if month:
+            items.append(
+                {
+                    "ConditionCheck": {
+                        "TableName": self._table,
+                        "Key": invoice_key(journal.advertiser_id, month),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                }
+            )
         for entry in journal.entries:
             account = entry.account
             items.append(
@@ -159,6 +209,8 @@ class LedgerRepository:
             codes = [reason.get("Code") for reason in reasons]
             if codes and codes[0] == "ConditionalCheckFailed":
                 return False
+            if month and len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+                raise _BooksClosed(month) from None
             if "ConditionalCheckFailed" in codes:
                 raise InsufficientBalance("the balance does not cover this amount") from None
             raise
@@ -212,10 +264,7 @@ class LedgerRepository:
             ScanIndexForward=False,
             Limit=limit,
         )
-        return [
-            journal_of({**dynamo.decode(raw), "pk": f"J#{raw['sk']['S'].split('#', 1)[1]}"})
-            for raw in page.get("Items", [])
-        ]
+        return [_listed_journal(raw) for raw in page.get("Items", [])]
 
     def entries(self, account: Account) -> list[tuple[str, int]]:
         request = {
@@ -223,3 +272,10 @@ class LedgerRepository:
             "ExpressionAttributeValues": {":pk": {"S": _entry_pk(account)}},
         }
         return [(raw["journal"]["S"], int(raw["amount"]["N"])) for raw in self._query(request)]
+
+    def listed(self, index: str) -> list[Journal]:
+        request = {
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"H#{index}"}},
+        }
+        return [_listed_journal(raw) for raw in self._query(request)]

@@ -10,13 +10,14 @@ arrives before its conversion's arrival is refused by the ledger's Hold floor an
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from partnerka.common.clock import iso_millis, parse_iso
-from partnerka.finance.ledger import Account, ConversionMoney, Journal, approval, arrival
+from partnerka.finance.ledger import Account, ConversionMoney, Journal, approval, arrival, posts_arrival
 from partnerka.finance.ledger_store import LedgerStore
 
 
@@ -63,7 +64,7 @@ def finance_event(old: dict[str, Any] | None, new: dict[str, Any], at: datetime)
     """The finance event of a Conversions stream record (new and old images), or None.
 
     A conversion stored already rejected (over a cap) never owed anything; a status change between
-    hold and pending moves no money; a conversion without payout posts nothing."""
+    hold and pending moves no money; a conversion with neither payout nor revenue posts nothing."""
     money = ConversionMoney(
         conversion_id=new["conversion_id"],
         advertiser_id=new["advertiser_id"],
@@ -71,8 +72,9 @@ def finance_event(old: dict[str, Any] | None, new: dict[str, Any], at: datetime)
         offer_id=new["offer_id"],
         currency=new["currency"],
         payout_minor=int(new.get("payout_minor", 0)),
+        revenue_minor=int(new.get("revenue_minor", 0)),
     )
-    if money.payout_minor <= 0:
+    if money.payout_minor <= 0 and money.revenue_minor <= 0:
         return None
     status = new.get("status")
     if old is None:
@@ -97,12 +99,13 @@ def post_event(ledger: LedgerStore, event: FinanceEvent) -> list[str]:
     money, at = event.money, event.at
     journals: list[Journal] = []
     if event.kind is FinanceEventKind.ARRIVAL:
-        journals = [arrival(money, event.approved, at)]
+        if posts_arrival(money, event.approved):
+            journals = [arrival(money, event.approved, at)]
     elif event.kind is FinanceEventKind.APPROVAL:
         journals = [approval(money, at)]
     else:
         # Undo what the conversion posted, newest first: its approval (if any), then its arrival.
-        if ledger.get(f"{money.conversion_id}.arrival") is None:
+        if money.payout_minor > 0 and ledger.get(f"{money.conversion_id}.arrival") is None:
             raise NotYetArrived(f"conversion {money.conversion_id} is rejected before its arrival is posted")
         for key in (f"{money.conversion_id}.approval", f"{money.conversion_id}.arrival"):
             posted = ledger.get(key)
@@ -124,55 +127,63 @@ class AffiliateBalance:
 
 @dataclass(frozen=True, slots=True)
 class AdvertiserBalance:
+    """The advertiser's figures in one currency (one offer's, or all offers' together)."""
+
     currency: str
     deposits: int
     pending: int
     spend: int
+    revenue: int
+    offer_id: str | None = None
 
     @property
     def balance(self) -> int:
         """What is left of the top-ups once approved payouts are charged."""
         return self.deposits - self.spend
 
+    @property
+    def profit(self) -> int:
+        """What approved conversions earned less what they cost in payouts."""
+        return self.revenue - self.spend
+
 
 @dataclass(frozen=True, slots=True)
 class Books:
-    """An advertiser's books as people read them: each affiliate's Hold, Approved and Paid, the
-    advertiser's deposits, pending and spend, and pending and spend per offer, per currency."""
+    """An advertiser's books as people read them: each affiliate's Hold, Approved and Paid; the
+    advertiser's deposits, pending, spend and revenue, in total and per offer, per currency."""
 
     affiliates: list[AffiliateBalance]
     advertiser: list[AdvertiserBalance]
-    offers: dict[tuple[str, str], tuple[int, int]]  # (offer, currency) → (pending, spend)
+    offers: list[AdvertiserBalance]
 
 
 def read_books(balances: dict[Account, int]) -> Books:
-    parties: dict[tuple[str, str], dict[str, int]] = {}
-    offers: dict[tuple[str, str], tuple[int, int]] = {}
+    # (party, offer or "", currency) → base kind → shown balance
+    figures: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for account, raw in balances.items():
-        shown = account.shown(raw)
         base, _, offer = account.kind.partition(":")
-        parties.setdefault((account.party, account.currency), {})
-        figures = parties[(account.party, account.currency)]
-        figures[base] = figures.get(base, 0) + shown
+        shown = account.shown(raw)
+        figures[(account.party, "", account.currency)][base] += shown
         if offer:
-            pending, spend = offers.get((offer, account.currency), (0, 0))
-            offers[(offer, account.currency)] = (
-                pending + (shown if base == "pending" else 0),
-                spend + (shown if base == "spend" else 0),
-            )
-    affiliates = [
-        AffiliateBalance(
-            party.removeprefix("aff:"), currency, f.get("hold", 0), f.get("approved", 0), f.get("paid", 0)
+            figures[(account.party, offer, account.currency)][base] += shown
+
+    def advertiser_row(offer: str, currency: str, f: dict[str, int]) -> AdvertiserBalance:
+        return AdvertiserBalance(
+            currency, f["deposits"], f["pending"], f["spend"], f["revenue"], offer_id=offer or None
         )
-        for (party, currency), f in sorted(parties.items())
-        if party != "adv"
-    ]
-    advertiser = [
-        AdvertiserBalance(currency, f.get("deposits", 0), f.get("pending", 0), f.get("spend", 0))
-        for (party, currency), f in sorted(parties.items())
-        if party == "adv"
-    ]
-    return Books(affiliates, advertiser, offers)
+
+    rows = sorted(figures.items())
+    return Books(
+        affiliates=[
+            AffiliateBalance(party.removeprefix("aff:"), currency, f["hold"], f["approved"], f["paid"])
+            for (party, _, currency), f in rows
+            if party != "adv"
+        ],
+        advertiser=[
+            advertiser_row("", c, f) for (party, offer, c), f in rows if party == "adv" and not offer
+        ],
+        offers=[advertiser_row(offer, c, f) for (party, offer, c), f in rows if party == "adv" and offer],
+    )
 
 
 def payouts_due(books: Books, affiliate_id: str | None, currency: str | None) -> list[AffiliateBalance]:

@@ -1,0 +1,83 @@
+"""The nightly billing run (the finance worker's schedule): each advertiser's invoice for the month
+before, issued and drawn as PDF in every language.
+
+It runs every night, not only on the 1st: a run that stopped half-way (an advertiser failed, the
+function timed out) is finished by the next one, because every step is safe to repeat and an
+invoice already issued with all its documents costs one read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from partnerka.common.observability import logger
+from partnerka.finance.invoice_pdf import LANGUAGES, render_invoice
+from partnerka.finance.invoices import (
+    Invoice,
+    InvoiceRepository,
+    InvoiceStatus,
+    invoice_items,
+    issue_invoice,
+)
+from partnerka.finance.ledger import invoice_index
+from partnerka.finance.ledger_store import LedgerStore
+
+Advertisers = Callable[[], dict[str, str]]  # id → name
+Names = Callable[[str, list[str]], Mapping[str, Mapping[str, str]]]  # advertiser, affiliates → names
+Store = Callable[[str, bytes], None]  # S3 key, PDF
+
+
+def document_key(invoice: Invoice, language: str) -> str:
+    return f"invoices/{invoice.advertiser_id}/{invoice.month}/{invoice.number}.{language}.pdf"
+
+
+class Billing:
+    def __init__(
+        self,
+        ledger: LedgerStore,
+        invoices: InvoiceRepository,
+        advertisers: Advertisers,
+        names: Names,
+        store: Store,
+        fonts_dir: str,
+    ) -> None:
+        self._ledger = ledger
+        self._invoices = invoices
+        self._advertisers = advertisers
+        self._names = names
+        self._store = store
+        self._fonts_dir = fonts_dir
+
+    def issue(self, advertiser_id: str, advertiser_name: str, month: str, now: datetime) -> Invoice:
+        """Issue the advertiser's invoice for the month and store its documents."""
+        invoice = issue_invoice(self._ledger, self._invoices, advertiser_id, month, now)
+        if invoice.status is not InvoiceStatus.ISSUED or set(LANGUAGES) <= set(invoice.documents):
+            return invoice
+        items = invoice_items(self._ledger.listed(invoice_index(advertiser_id, month)))
+        names = self._names(advertiser_id, sorted({item.affiliate_id for item in items}))
+        for language in LANGUAGES:
+            if language in invoice.documents:
+                continue
+            pdf = render_invoice(invoice, items, language, advertiser_name, names, self._fonts_dir)
+            self._store(document_key(invoice, language), pdf)
+            self._invoices.add_document(advertiser_id, month, language)
+        return self._invoices.get(advertiser_id, month) or invoice
+
+    def run(self, month: str, now: datetime) -> dict[str, str]:
+        """Every advertiser's invoice for the month: advertiser → its status (or the error); raises
+        at the end when one failed, so the schedule's retry (and the next night) finish it."""
+        done: dict[str, str] = {}
+        failed = []
+        for advertiser_id, name in sorted(self._advertisers().items()):
+            try:
+                invoice = self.issue(advertiser_id, name, month, now)
+                done[advertiser_id] = f"{invoice.status.value} {invoice.number or ''}".strip()
+            except Exception as error:
+                logger.exception("invoice failed", advertiser_id=advertiser_id, month=month)
+                done[advertiser_id] = f"failed: {error}"
+                failed.append(advertiser_id)
+        logger.info("billing run", month=month, invoices=done)
+        if failed:
+            raise RuntimeError(f"invoices for {month} failed for {', '.join(failed)}")
+        return done

@@ -80,6 +80,8 @@ class AffiliateBalanceOut(BaseModel):
     approved: str
     """Payable now."""
     paid: str
+    min_payout: str | None
+    """The advertiser's minimum payout request in this currency (null: any amount above zero)."""
 
 
 class ResultsOut(BaseModel):
@@ -125,7 +127,7 @@ def get_balances(advertiser_id: Annotated[str | None, Query(max_length=40)] = No
     affiliates = [row for row in books.affiliates if own is None or row.affiliate_id == own]
     names = group_names("affiliate", sorted({row.affiliate_id for row in affiliates}), [tenant])
     offer_names = group_names("offer", [], [tenant]) if own is None else {}
-    thresholds = _settings().get(tenant) if own is None else FinanceSettings(tenant)
+    thresholds = _settings().get(tenant)
     return BalancesOut(
         advertiser_id=tenant,
         affiliates=[
@@ -136,6 +138,9 @@ def get_balances(advertiser_id: Annotated[str | None, Query(max_length=40)] = No
                 hold=_decimal(row.hold, row.currency),
                 approved=_decimal(row.approved, row.currency),
                 paid=_decimal(row.paid, row.currency),
+                min_payout=_decimal(thresholds.min_payout[row.currency], row.currency)
+                if row.currency in thresholds.min_payout
+                else None,
             )
             for row in affiliates
         ],

@@ -1,5 +1,6 @@
 """Demo data: an owner, an advertiser with two offers and a registration link, affiliates connected
-to it (one with a login), each person with a password, and two weeks of traffic history.
+to it (one with a login), each person with a password, two weeks of traffic history, and a dozen
+sales approved last month with that month's invoice issued.
 
 The history is written where the tracker writes clicks and conversions (the Clicks and Conversions
 tables), so the platform's own orchestrator counts it into statistics from the tables' streams, as it
@@ -18,6 +19,8 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+import boto3
+
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import account_services
 from partnerka.accounts.models import MembershipStatus, Role
@@ -26,6 +29,10 @@ from partnerka.common.config import get_settings
 from partnerka.common.ids import new_click_id, new_id
 from partnerka.conversions.models import Conversion, ConversionStatus, dedupe_key
 from partnerka.conversions.repository import ConversionRepository
+from partnerka.finance.billing import billing_for
+from partnerka.finance.ledger import invoice_index, topup
+from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.settings import FinanceSettings, FinanceSettingsRepository
 from partnerka.offers.models import Offer
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import create_offer
@@ -96,6 +103,8 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
         )
         logins.append({"email": email, "password": DEMO_PASSWORD, "role": role.value})
     history = seed_history(advertiser.id, [sneakers, newsletter], partners)
+    invoice = seed_last_month(advertiser.id, advertiser.name, [sneakers, newsletter], partners)
+    seed_finance(advertiser.id)
     if tracker_url:  # after the history is counted, so none of it is sent as a postback
         PostbackSettingsRepository(get_settings().core_table).save(
             PostbackSettings(
@@ -129,6 +138,7 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
         "logins": logins,
         "affiliate_postback": tracker_url or None,
         "history": history,
+        "invoice": invoice,
     }
 
 
@@ -188,10 +198,78 @@ def seed_history(
     return counted
 
 
-def _conversion(rng: random.Random, click: Click, offer: Offer, at: datetime, today: datetime) -> Conversion:
+LAST_MONTH_SALES = 12
+
+
+def seed_last_month(
+    advertiser_id: str, advertiser_name: str, offers: list[Offer], affiliates: list[str]
+) -> str:
+    """A dozen conversions approved last month, then that month's invoice, issued as the nightly
+    billing run issues it (once the finance worker has posted them): its number."""
+    rng = random.Random(11)
+    settings = get_settings()
+    clicks, conversions = (
+        ClickRepository(settings.clicks_table),
+        ConversionRepository(settings.conversions_table),
+    )
+    month_start = utc_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    first = (month_start - timedelta(days=1)).replace(day=1)
+    for n in range(LAST_MONTH_SALES):
+        at = first + timedelta(days=2 + 2 * n, seconds=rng.randrange(80000))
+        offer = offers[1] if n % 3 == 2 else offers[0]  # two sales for each lead
+        click = Click(
+            click_id=new_click_id(),
+            offer_id=offer.offer_id,
+            affiliate_id=affiliates[n % len(affiliates)],
+            advertiser_id=advertiser_id,
+            ip=f"198.51.100.{n + 1}",
+            country=COUNTRIES[n % 4],
+            user_agent=AGENTS[n % len(AGENTS)],
+            created_at=at,
+            expires_at=int((utc_now() + timedelta(days=settings.click_ttl_days)).timestamp()),
+        )
+        clicks.put(click)
+        conversions.insert(
+            _conversion(rng, click, offer, at + timedelta(minutes=30), month_start, "approved")
+        )
+    month = f"{first:%Y-%m}"
+    ledger = LedgerRepository(settings.ledger_table)
+    deadline = time.monotonic() + 90
+    while len(ledger.listed(invoice_index(advertiser_id, month))) < LAST_MONTH_SALES:
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"the finance worker posted fewer than {LAST_MONTH_SALES} of last month's sales"
+            )
+        time.sleep(0.5)
+    invoice = billing_for(settings, boto3.client("s3")).issue(
+        advertiser_id, advertiser_name, month, utc_now()
+    )
+    return invoice.number or ""
+
+
+def seed_finance(advertiser_id: str) -> None:
+    """The advertiser's payout settings and a bank transfer recorded at the start of last month, so
+    its balance reads as a funded program's does."""
+    settings = get_settings()
+    FinanceSettingsRepository(settings.core_table).save(
+        FinanceSettings(advertiser_id, low_balance_threshold={"USD": 200_00}, min_payout={"USD": 50_00})
+    )
+    month_start = utc_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    at = (month_start - timedelta(days=1)).replace(day=1, hour=9)
+    LedgerRepository(settings.ledger_table).post(
+        topup(
+            advertiser_id, "USD", 1000_00, new_id(int(at.timestamp() * 1000)), at, {"reference": "WIRE-2041"}
+        )
+    )
+
+
+def _conversion(
+    rng: random.Random, click: Click, offer: Offer, at: datetime, today: datetime, status: str = ""
+) -> Conversion:
     goal = "lead" if offer.model == "CPL" else "sale"
     payout, revenue = (120, 200) if goal == "lead" else (1250, 2000)
-    status = rng.choices(list(ConversionStatus), weights=[2, 2, 6, 1])[0]
+    if not status:
+        status = rng.choices(list(ConversionStatus), weights=[2, 2, 6, 1])[0]
     return Conversion(
         conversion_id=new_id(int(at.timestamp() * 1000)),
         dedupe_key=dedupe_key(click.advertiser_id, click.offer_id, goal, click.click_id, ""),
@@ -200,7 +278,7 @@ def _conversion(rng: random.Random, click: Click, offer: Offer, at: datetime, to
         affiliate_id=click.affiliate_id,
         advertiser_id=click.advertiser_id,
         goal=goal,
-        status=status,
+        status=ConversionStatus(status),
         payout_minor=payout,
         revenue_minor=revenue,
         currency="USD",

@@ -151,3 +151,23 @@ export type Topup = Schemas["TopupOut"];
 export type TopupList = Schemas["TopupsOut"];
 /** Per currency: the low-balance threshold and the least an affiliate may ask to be paid. */
 export type FinanceSettings = Schemas["FinanceSettingsBody"];
+/** An affiliate's payout request or an advertiser's top-up sent for review; `answer`: the payout that paid it, or the top-up it became. */
+export type MoneyRequest = Schemas["MoneyRequestOut"];
+export type MoneyRequestStatus = MoneyRequest["status"];
+export type MoneyRequestList = Schemas["MoneyRequestsOut"];
+/** Without `amount`, the whole approved balance in that currency. */
+export type PayoutRequestInput = Schemas["PayoutRequestIn"];
+/** A month's invoice: `open` is a preview of a month still running, `issued` is final and numbered. */
+export type Invoice = Schemas["InvoiceOut"];
+export type InvoiceStatus = Invoice["status"];
+export type InvoiceLine = Schemas["InvoiceLineOut"];
+export type InvoiceTotal = Schemas["InvoiceTotalOut"];
+export type InvoiceList = Schemas["InvoicesOut"];
+/** One invoice with its conversions (the first of them when there are many: see `items_total`). */
+export type InvoiceDetail = Schemas["InvoiceDetailOut"];
+/** A conversion on an invoice; a reversed approval has a negative amount. */
+export type InvoiceItem = Schemas["InvoiceItemOut"];
+export type InvoiceLanguage = NonNullable<NonNullable<paths["/api/finance/invoices/{month}/document"]["get"]["parameters"]["query"]>["language"]>;
+/** One advertiser's books in one currency, as platform staff see them side by side. */
+export type FinanceOverviewRow = Schemas["OverviewRowOut"];
+export type FinanceOverview = Schemas["OverviewOut"];

@@ -33,6 +33,7 @@ const ConversionsPage = lazy(() => import("@/features/conversions/conversions-pa
 const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my-conversions-page").then((module) => ({ default: module.MyConversionsPage })));
 const DeliveriesPage = lazy(() => import("@/features/deliveries/deliveries-page").then((module) => ({ default: module.DeliveriesPage })));
 const FinancePage = lazy(() => import("@/features/finance/finance-page").then((module) => ({ default: module.FinancePage })));
+const InvoicePage = lazy(() => import("@/features/finance/invoice-page").then((module) => ({ default: module.InvoicePage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").then((module) => ({ default: module.PostbacksPage })));
@@ -91,6 +92,7 @@ export const router = createBrowserRouter([
       guarded("/clicks/:clickId", <ClickPage />, "/clicks"),
       guarded("/exports", <ExportsPage />),
       guarded("/finance", <FinancePage />),
+      guarded("/finance/invoices/:month", <InvoicePage />, "/finance"),
       guarded("/deliveries", <DeliveriesPage />),
       guarded("/users", <UsersPage />),
       guarded("/advertisers", <AdvertisersPage />),

@@ -48,6 +48,11 @@ export function isPositiveAmount(amount: string): boolean {
   return compareAmounts(amount, "0") === 1;
 }
 
+/** A loss (a negative profit) is shown in the destructive colour. */
+export function isNegativeAmount(amount: string): boolean {
+  return compareAmounts(amount, "0") === -1;
+}
+
 /** What a bulk payout pays in one currency: the sum of the approved balances and how many affiliates share it. */
 export type CurrencyTotal = { currency: string; amount: string; affiliates: number };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { amountIssue, payoutSchema, settingsIssues, settingsRows, toPayoutBody, toSettingsBody, toTopupBody, topupSchema } from "@/features/finance/finance-forms";
+import { amountIssue, payoutRequestSchema, payoutSchema, settingsIssues, settingsRows, toPayoutBody, toPayoutRequestBody, toSettingsBody, toTopupBody, topupSchema } from "@/features/finance/finance-forms";
 
 describe("amount of a payout or a top-up", () => {
   it("takes a positive amount with a point or a comma", () => {
@@ -46,7 +46,41 @@ describe("payout body", () => {
   });
 });
 
+describe("payout request form", () => {
+  const issues = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) => result.error?.issues.map((issue) => [issue.path.join("."), issue.message]);
+
+  it("asks for at least the minimum payout and at most the approved balance", () => {
+    const schema = payoutRequestSchema("120.00", "50.00");
+    expect(schema.safeParse({ amount: "50" }).success).toBe(true);
+    expect(schema.safeParse({ amount: "120.00" }).success).toBe(true);
+    expect(issues(schema.safeParse({ amount: "49.99" }))).toEqual([["amount", "finance.validation.belowMinimum"]]);
+    expect(issues(schema.safeParse({ amount: "120.01" }))).toEqual([["amount", "finance.validation.aboveApproved"]]);
+  });
+
+  it("takes any positive amount when the advertiser set no minimum", () => {
+    const schema = payoutRequestSchema("120.00", null);
+    expect(schema.safeParse({ amount: "0.01" }).success).toBe(true);
+    expect(issues(schema.safeParse({ amount: "0" }))).toEqual([["amount", "finance.validation.positive"]]);
+    expect(issues(schema.safeParse({ amount: "" }))).toEqual([["amount", "validation.required"]]);
+  });
+
+  it("reports the approved balance first when it is below the minimum", () => {
+    expect(amountIssue("40", "30.00", "50.00")).toBe("finance.validation.aboveApproved");
+    expect(amountIssue("20", "30.00", "50.00")).toBe("finance.validation.belowMinimum");
+  });
+
+  it("sends the amount with a point in the balance's currency", () => {
+    expect(toPayoutRequestBody({ amount: " 75,5 " }, "EUR")).toEqual({ currency: "EUR", amount: "75.5" });
+  });
+});
+
 describe("top-up form", () => {
+  it("takes a positive amount for a top-up submitted for review", () => {
+    const result = topupSchema.safeParse({ amount: "0", currency: "USD", reference: "wire 42" });
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["amount", "finance.validation.positive"]]);
+    expect(topupSchema.safeParse({ amount: "1500.00", currency: "usd", reference: "wire 42" }).success).toBe(true);
+  });
+
   it("needs a reference and a three-letter currency", () => {
     const result = topupSchema.safeParse({ amount: "100", currency: "US", reference: " " });
     expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FinanceSettings, PayoutInput, TopupInput } from "@/api/types";
+import type { FinanceSettings, PayoutInput, PayoutRequestInput, TopupInput } from "@/api/types";
 import { compareAmounts, isPositiveAmount } from "@/features/finance/amounts";
 import { isMoney, normalizeDecimal } from "@/features/offers/offer-schema";
 
@@ -15,19 +15,23 @@ export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
 const CURRENCY = /^[A-Za-z]{3}$/;
 const REFERENCE_MAX = 200;
 
-/** Why a typed amount cannot be paid or recorded, as an i18n key; null when it can. `max`: the most it may be. */
-export function amountIssue(value: string, max?: string): string | null {
+/**
+ * Why a typed amount cannot be paid, requested or recorded, as an i18n key; null when it can.
+ * `max`: the most it may be (the approved balance); `min`: the least (the minimum payout).
+ */
+export function amountIssue(value: string, max?: string, min?: string | null): string | null {
   if (value.trim() === "") return "validation.required";
   if (!isMoney(value)) return "finance.validation.amount";
   const amount = normalizeDecimal(value);
   if (!isPositiveAmount(amount)) return "finance.validation.positive";
   if (max !== undefined && compareAmounts(amount, max) === 1) return "finance.validation.aboveApproved";
+  if (min && compareAmounts(amount, min) === -1) return "finance.validation.belowMinimum";
   return null;
 }
 
-function amountField(max?: string) {
+function amountField(max?: string, min?: string | null) {
   return z.string().superRefine((value, ctx) => {
-    const issue = amountIssue(value, max);
+    const issue = amountIssue(value, max, min);
     if (issue) ctx.addIssue({ code: "custom", message: issue });
   });
 }
@@ -50,6 +54,17 @@ export function toPayoutBody(values: BulkPayoutValues & { amount?: string }, tar
   return { ...paid, method: values.method, reference: values.reference.trim() };
 }
 
+/** An affiliate's payout request: from the advertiser's minimum payout (if it set one) up to the approved balance. */
+export function payoutRequestSchema(approved: string, minPayout: string | null) {
+  return z.object({ amount: amountField(approved, minPayout) });
+}
+export type PayoutRequestValues = z.infer<ReturnType<typeof payoutRequestSchema>>;
+
+export function toPayoutRequestBody(values: PayoutRequestValues, currency: string): PayoutRequestInput {
+  return { currency, amount: normalizeDecimal(values.amount) };
+}
+
+/** A recorded top-up and one submitted for review take the same amount, currency and bank reference. */
 export const topupSchema = z.object({
   amount: amountField(),
   currency: z.string().trim().regex(CURRENCY, "finance.validation.currency"),

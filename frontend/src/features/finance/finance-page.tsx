@@ -1,4 +1,4 @@
-import { AlertTriangleIcon, BuildingIcon, HandCoinsIcon, PiggyBankIcon, ReceiptTextIcon, UsersIcon, WalletIcon } from "lucide-react";
+import { AlertTriangleIcon, HandCoinsIcon, PiggyBankIcon, ReceiptTextIcon, UsersIcon, WalletIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
@@ -8,15 +8,21 @@ import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { isPlatformStaff, mayManageFinance, mayRecordTopups } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { isPositiveAmount } from "@/features/finance/amounts";
+import { formatRoi } from "@/features/finance/finance-format";
+import { SignedMoney, TitledHeader, type QueryState } from "@/features/finance/finance-parts";
+import { InvoicesCard } from "@/features/finance/invoices-card";
+import { FinanceOverviewCard } from "@/features/finance/overview-table";
 import { methodLabel, PayAllDialog, PayDialog } from "@/features/finance/pay-dialogs";
+import { AdvertiserPayoutRequests, AffiliatePayoutRequests, PayoutRequestDialog } from "@/features/finance/payout-requests";
 import { FinanceSettingsCard } from "@/features/finance/settings-card";
 import { RecordTopupDialog } from "@/features/finance/topup-dialog";
+import { TopupRequestsCard } from "@/features/finance/topup-requests";
 import { useBalances, usePayouts, useTopups, type Books } from "@/features/finance/use-finance";
 import { NoContextState } from "@/features/memberships/no-context-state";
 import { formatDateTime, formatDecimalMoney } from "@/lib/format";
@@ -43,18 +49,22 @@ export function FinancePage() {
       <PageHeader
         title={t("finance.title")}
         description={affiliate && context.advertiser_name ? t("finance.descriptionIn", { advertiser: context.advertiser_name }) : t(affiliate ? "finance.affiliateDescription" : "finance.description")}
-        actions={staff ? <AdvertiserPicker value={advertiserId} onChange={pick} testId="finance-advertiser" /> : null}
+        // "All advertisers" is the overview of every advertiser's books.
+        actions={staff ? <AdvertiserPicker value={advertiserId} onChange={pick} allowAll testId="finance-advertiser" /> : null}
       />
       {affiliate && !context.advertiser_id ? (
         <NoContextState description={t("finance.noContextText")} />
       ) : staff && !advertiserId ? (
-        <Card>
-          <EmptyState icon={BuildingIcon} title={t("advertisers.pick")} description={t("finance.pickText")} />
-        </Card>
+        <FinanceOverviewCard onPick={pick} />
       ) : affiliate ? (
         <AffiliateFinance books={books} />
       ) : (
-        <AdvertiserFinance books={books} manages={mayManageFinance(user.role)} recordsTopups={mayRecordTopups(user.role) && advertiserId !== undefined} />
+        <AdvertiserFinance
+          books={books}
+          manages={mayManageFinance(user.role)}
+          recordsTopups={mayRecordTopups(user.role) && advertiserId !== undefined}
+          submitsTopups={user.role === "advertiser" && mayManageFinance(user.role)}
+        />
       )}
     </>
   );
@@ -72,21 +82,22 @@ function AffiliateFinance({ books }: { books: Books }) {
         rows={balances.data?.affiliates}
         emptyText={t("finance.affiliateEmpty")}
         card={(row: AffiliateBalance) => (
-          <BalanceCard key={row.currency} currency={row.currency}>
+          <BalanceCard key={row.currency} currency={row.currency} footer={<PayoutRequestDialog row={row} />}>
             <Figure label={t("finance.hold")} value={money(row.hold, row.currency)} hint={t("finance.holdHint")} testId="hold" />
             <Figure label={t("finance.approved")} value={money(row.approved, row.currency)} hint={t("finance.approvedHint")} testId="approved" />
             <Figure label={t("finance.paid")} value={money(row.paid, row.currency)} hint={t("finance.paidHint")} testId="paid" />
           </BalanceCard>
         )}
       />
+      <AffiliatePayoutRequests books={books} />
       <PayoutHistory query={payouts} affiliateName={null} />
     </>
   );
 }
 
-type AdvertiserFinanceProps = { books: Books; manages: boolean; recordsTopups: boolean };
+type AdvertiserFinanceProps = { books: Books; manages: boolean; recordsTopups: boolean; submitsTopups: boolean };
 
-function AdvertiserFinance({ books, manages, recordsTopups }: AdvertiserFinanceProps) {
+function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: AdvertiserFinanceProps) {
   const { t, i18n } = useTranslation();
   const balances = useBalances(books);
   const payouts = usePayouts(books);
@@ -117,6 +128,9 @@ function AdvertiserFinance({ books, manages, recordsTopups }: AdvertiserFinanceP
     { id: "currency", header: t("finance.currency"), cell: (row) => row.currency },
     { id: "pending", header: t("finance.pending"), cell: (row) => money(row.pending, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "spend", header: t("finance.spend"), cell: (row) => money(row.spend, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
+    { id: "revenue", header: t("finance.revenue"), cell: (row) => money(row.revenue, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
+    { id: "profit", header: t("finance.profit"), cell: (row) => <SignedMoney amount={row.profit} currency={row.currency} />, className: "text-right tabular-nums whitespace-nowrap" },
+    { id: "roi", header: t("finance.roi"), cell: (row) => formatRoi(row.roi, i18n.language), className: "text-right tabular-nums whitespace-nowrap" },
   ];
 
   return (
@@ -141,9 +155,13 @@ function AdvertiserFinance({ books, manages, recordsTopups }: AdvertiserFinanceP
             <Figure label={t("finance.deposits")} value={money(row.deposits, row.currency)} testId="deposits" />
             <Figure label={t("finance.spend")} value={money(row.spend, row.currency)} testId="spend" />
             <Figure label={t("finance.pending")} value={money(row.pending, row.currency)} hint={t("finance.pendingHint")} testId="pending" />
+            <Figure label={t("finance.revenue")} value={money(row.revenue, row.currency)} hint={t("finance.revenueHint")} testId="revenue" separated />
+            <Figure label={t("finance.profit")} value={<SignedMoney amount={row.profit} currency={row.currency} />} hint={t("finance.profitHint")} testId="profit" />
+            <Figure label={t("finance.roi")} value={formatRoi(row.roi, i18n.language)} hint={t("finance.roiHint")} testId="roi" />
           </BalanceCard>
         )}
       />
+      <AdvertiserPayoutRequests books={books} balances={affiliates} manages={manages} />
       <Card data-testid="finance-affiliates">
         <TitledHeader title={t("finance.affiliatesTitle")} description={t("finance.affiliatesText")}>
           {manages && affiliates ? <PayAllDialog books={books} rows={affiliates} /> : null}
@@ -173,14 +191,14 @@ function AdvertiserFinance({ books, manages, recordsTopups }: AdvertiserFinanceP
           empty={{ icon: ReceiptTextIcon, title: t("finance.offersEmptyTitle"), description: t("finance.offersEmptyText") }}
         />
       </Card>
+      <InvoicesCard books={books} />
       <PayoutHistory query={payouts} affiliateName={(id) => names.get(id) ?? id} />
+      <TopupRequestsCard books={books} decides={recordsTopups} submits={submitsTopups} currency={currencies[0] ?? "USD"} />
       <Topups books={books} recordsTopups={recordsTopups} currency={currencies[0] ?? "USD"} />
       <FinanceSettingsCard books={books} currencies={currencies} editable={manages} />
     </>
   );
 }
-
-type QueryState = { isPending: boolean; error: unknown; refetch: () => unknown };
 
 /** One card per currency; skeletons while loading, the error or a note when there is nothing yet. */
 function BalanceCards<Row>({ query, rows, emptyText, card }: { query: QueryState; rows: Row[] | undefined; emptyText: string; card: (row: Row) => ReactNode }) {
@@ -209,7 +227,7 @@ function BalanceCards<Row>({ query, rows, emptyText, card }: { query: QueryState
   return <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">{rows.map(card)}</div>;
 }
 
-function BalanceCard({ currency, badge, children }: { currency: string; badge?: ReactNode; children: ReactNode }) {
+function BalanceCard({ currency, badge, footer, children }: { currency: string; badge?: ReactNode; footer?: ReactNode; children: ReactNode }) {
   return (
     <Card className="flex flex-col gap-3 p-4" data-testid={`finance-balance-${currency}`}>
       <div className="flex items-center justify-between gap-2">
@@ -219,13 +237,16 @@ function BalanceCard({ currency, badge, children }: { currency: string; badge?: 
         {badge}
       </div>
       <dl className="space-y-2.5">{children}</dl>
+      {footer ? <div className="mt-auto pt-1">{footer}</div> : null}
     </Card>
   );
 }
 
-function Figure({ label, value, hint, testId, strong = false }: { label: string; value: string; hint?: string; testId: string; strong?: boolean }) {
+type FigureProps = { label: string; value: ReactNode; hint?: string; testId: string; strong?: boolean; /** Starts a new group of figures. */ separated?: boolean };
+
+function Figure({ label, value, hint, testId, strong = false, separated = false }: FigureProps) {
   return (
-    <div>
+    <div className={separated ? "border-t pt-2.5" : undefined}>
       <div className="flex items-baseline justify-between gap-3">
         <dt className="text-sm text-muted-foreground">{label}</dt>
         <dd className={strong ? "text-lg font-semibold tabular-nums" : "font-medium tabular-nums"} data-testid={testId}>
@@ -234,18 +255,6 @@ function Figure({ label, value, hint, testId, strong = false }: { label: string;
       </div>
       {hint ? <p className="text-xs text-muted-foreground">{hint}</p> : null}
     </div>
-  );
-}
-
-function TitledHeader({ title, description, children }: { title: string; description: string; children?: ReactNode }) {
-  return (
-    <CardHeader className="flex-row flex-wrap items-start justify-between gap-3 space-y-0 border-b">
-      <div className="space-y-1.5">
-        <CardTitle>{title}</CardTitle>
-        <CardDescription>{description}</CardDescription>
-      </div>
-      {children}
-    </CardHeader>
   );
 }
 

@@ -31,10 +31,19 @@ export function methodLabel(t: (key: string, options?: { defaultValue: string })
   return t(`finance.methods.${method}`, { defaultValue: method });
 }
 
-/** "Pay" on an affiliate's row: its approved balance in that currency, or part of it. */
-export function PayDialog({ books, row }: { books: Books; row: AffiliateBalance }) {
+type PayDialogProps = {
+  books: Books;
+  row: AffiliateBalance;
+  /** What the amount starts at (a payout request's amount); the whole approved balance without it. */
+  amount?: string;
+  /** The trigger's test id; `pay-<affiliate>` without it. */
+  testId?: string;
+};
+
+/** "Pay" on an affiliate's row or its payout request: its approved balance in that currency, or part of it. */
+export function PayDialog({ books, row, amount, testId }: PayDialogProps) {
   const { t, i18n } = useTranslation();
-  const defaults: PayoutValues = { amount: row.approved, method: "wire", reference: "" };
+  const defaults: PayoutValues = { amount: amount ?? row.approved, method: "wire", reference: "" };
   const form = useForm<PayoutValues>({ resolver: zodResolver(payoutSchema(row.approved)), defaultValues: defaults });
   const pay = usePay(books);
   const [open, setOpen] = useState(false);
@@ -58,7 +67,7 @@ export function PayDialog({ books, row }: { books: Books; row: AffiliateBalance 
         if (!next) resetAll();
       }}
       trigger={
-        <Button size="sm" variant="outline" data-testid={`pay-${row.affiliate_id}`} data-currency={row.currency}>
+        <Button size="sm" variant="outline" data-testid={testId ?? `pay-${row.affiliate_id}`} data-affiliate={row.affiliate_id} data-currency={row.currency}>
           <BanknoteIcon /> {t("finance.pay.button")}
         </Button>
       }

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
+from partnerka.accounts.repository import AccountRepository
+from partnerka.common.config import Settings
 from partnerka.common.observability import logger
 from partnerka.finance.invoice_pdf import LANGUAGES, render_invoice
 from partnerka.finance.invoices import (
@@ -21,7 +24,8 @@ from partnerka.finance.invoices import (
     issue_invoice,
 )
 from partnerka.finance.ledger import invoice_index
-from partnerka.finance.ledger_store import LedgerStore
+from partnerka.finance.ledger_store import LedgerRepository, LedgerStore
+from partnerka.stats.names import group_names
 
 Advertisers = Callable[[], dict[str, str]]  # id → name
 Names = Callable[[str, list[str]], Mapping[str, Mapping[str, str]]]  # advertiser, affiliates → names
@@ -81,3 +85,29 @@ class Billing:
         if failed:
             raise RuntimeError(f"invoices for {month} failed for {', '.join(failed)}")
         return done
+
+
+def billing_for(settings: Settings, s3: Any) -> Billing:
+    """The billing run on the platform's own tables and reports bucket: what the schedule runs, and
+    what the demo seed issues its invoice with."""
+
+    def advertisers() -> dict[str, str]:
+        return {advertiser.id: advertiser.name for advertiser in AccountRepository().list_advertisers()}
+
+    def names(advertiser_id: str, affiliates: list[str]) -> Mapping[str, Mapping[str, str]]:
+        return {
+            "offer": group_names("offer", [], [advertiser_id]),
+            "affiliate": group_names("affiliate", affiliates, [advertiser_id]),
+        }
+
+    def store(key: str, pdf: bytes) -> None:
+        s3.put_object(Bucket=settings.reports_bucket, Key=key, Body=pdf, ContentType="application/pdf")
+
+    return Billing(
+        LedgerRepository(settings.ledger_table),
+        InvoiceRepository(settings.ledger_table),
+        advertisers,
+        names,
+        store,
+        settings.fonts_dir,
+    )

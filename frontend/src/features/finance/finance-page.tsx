@@ -1,7 +1,6 @@
 import { AlertTriangleIcon, HandCoinsIcon, PiggyBankIcon, ReceiptTextIcon, UsersIcon, WalletIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router-dom";
 import type { AffiliateBalance, OfferSpend, Payout, Topup } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
@@ -11,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
+import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
 import { isPlatformStaff, mayManageFinance, mayRecordTopups } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { isPositiveAmount } from "@/features/finance/amounts";
@@ -31,18 +31,10 @@ import { formatDateTime, formatDecimalMoney } from "@/lib/format";
 export function FinancePage() {
   const { t } = useTranslation();
   const { user, context } = useRequiredSession();
-  const [params, setParams] = useSearchParams();
   const affiliate = user.role === "affiliate";
   const staff = isPlatformStaff(user.role);
-  const advertiserId = staff ? (params.get("advertiser_id") ?? undefined) : undefined;
+  const [advertiserId, pick] = usePickedAdvertiser(staff);
   const books: Books = { advertiserId, cacheScope: affiliate ? (context.advertiser_id ?? null) : null };
-  const pick = (id: string | undefined) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (id) next.set("advertiser_id", id);
-      else next.delete("advertiser_id");
-      return next;
-    });
 
   return (
     <>

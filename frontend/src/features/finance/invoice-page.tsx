@@ -1,6 +1,6 @@
 import { ArrowLeftIcon, BuildingIcon, ListIcon, ReceiptTextIcon, ShieldOffIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams, useSearchParams } from "react-router-dom";
+import { Link, useParams } from "react-router-dom";
 import type { InvoiceDetail, InvoiceItem, InvoiceLine } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
+import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
 import { isPlatformStaff } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { formatInvoicePeriod } from "@/features/finance/finance-format";
@@ -25,18 +26,10 @@ export function InvoicePage() {
   const { t, i18n } = useTranslation();
   const { month = "" } = useParams();
   const { user } = useRequiredSession();
-  const [params, setParams] = useSearchParams();
   const staff = isPlatformStaff(user.role);
-  const advertiserId = staff ? (params.get("advertiser_id") ?? undefined) : undefined;
+  const [advertiserId, pick] = usePickedAdvertiser(staff);
   const books: Books = { advertiserId, cacheScope: null };
   const financePath = advertiserId ? `/finance?advertiser_id=${encodeURIComponent(advertiserId)}` : "/finance";
-  const pick = (id: string | undefined) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (id) next.set("advertiser_id", id);
-      else next.delete("advertiser_id");
-      return next;
-    });
   const back = (
     <Button asChild variant="ghost" size="sm">
       <Link to={financePath} data-testid="invoice-back">

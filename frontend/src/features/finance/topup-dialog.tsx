@@ -1,9 +1,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { PlusIcon } from "lucide-react";
-import { useState } from "react";
+import type { UseMutationResult } from "@tanstack/react-query";
+import { PlusIcon, SendIcon } from "lucide-react";
+import { useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
+import type { TopupInput } from "@/api/types";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
@@ -11,24 +13,92 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
 import { toTopupBody, topupSchema, type TopupValues } from "@/features/finance/finance-forms";
-import { useRecordTopup } from "@/features/finance/use-finance";
+import { useRecordTopup, useSubmitTopupRequest, type Books } from "@/features/finance/use-finance";
 import { formatDecimalMoney } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
+
+type TopupTexts = { title: string; text: string; reference: string; referenceHint: string; submit: string };
+
+const RECORD_TEXTS: TopupTexts = {
+  title: "finance.topup.title",
+  text: "finance.topup.text",
+  reference: "finance.topup.reference",
+  referenceHint: "finance.topup.referenceHint",
+  submit: "finance.topup.submit",
+};
+
+const SUBMIT_TEXTS: TopupTexts = {
+  title: "finance.topupRequest.title",
+  text: "finance.topupRequest.text",
+  reference: "finance.topupRequest.reference",
+  referenceHint: "finance.topupRequest.referenceHint",
+  submit: "finance.topupRequest.submit",
+};
 
 /** Owner and platform admin record money an advertiser sent: it adds to the advertiser's deposits. */
 export function RecordTopupDialog({ advertiserId, currency }: { advertiserId: string; currency: string }) {
   const { t, i18n } = useTranslation();
+  return (
+    <TopupFormDialog
+      mutation={useRecordTopup(advertiserId)}
+      currency={currency}
+      testId="record-topup"
+      trigger={
+        <Button size="sm" variant="outline" data-testid="record-topup">
+          <PlusIcon /> {t("finance.topup.button")}
+        </Button>
+      }
+      texts={RECORD_TEXTS}
+      done={(topup) => t("finance.topup.done", { amount: formatDecimalMoney(topup.amount, topup.currency, i18n.language) })}
+    />
+  );
+}
+
+/** The advertiser tells the platform it sent money: amount, currency and the bank transfer's reference, for review. */
+export function SubmitTopupDialog({ books, currency }: { books: Books; currency: string }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <TopupFormDialog
+      mutation={useSubmitTopupRequest(books)}
+      currency={currency}
+      testId="topup-request"
+      trigger={
+        <Button size="sm" data-testid="topup-request-open">
+          <SendIcon /> {t("finance.topupRequest.button")}
+        </Button>
+      }
+      texts={SUBMIT_TEXTS}
+      done={(made, values) => {
+        const request = made.items[0];
+        return t("finance.topupRequest.done", { amount: request ? formatDecimalMoney(request.amount, request.currency, i18n.language) : values.amount });
+      }}
+    />
+  );
+}
+
+type TopupFormDialogProps<Result> = {
+  mutation: UseMutationResult<Result, Error, TopupInput>;
+  currency: string;
+  /** Prefix of the dialog's test ids: `<testId>-dialog`, `-amount`, `-currency`, `-reference`, `-error`, `-submit`. */
+  testId: string;
+  trigger: ReactNode;
+  texts: TopupTexts;
+  done: (result: Result, values: TopupValues) => string;
+};
+
+/** Amount, currency and bank reference of a top-up, sent by `mutation`: the form both ways of reporting money share. */
+function TopupFormDialog<Result>({ mutation, currency, testId, trigger, texts, done }: TopupFormDialogProps<Result>) {
+  const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const defaults: TopupValues = { amount: "", currency, reference: "" };
   const form = useForm<TopupValues>({ resolver: zodResolver(topupSchema), defaultValues: defaults });
-  const record = useRecordTopup(advertiserId);
   const [open, setOpen] = useState(false);
   const errors = form.formState.errors;
 
   const submit = form.handleSubmit((values) =>
-    record.mutate(toTopupBody(values), {
-      onSuccess: (topup) => {
-        toast.success(t("finance.topup.done", { amount: formatDecimalMoney(topup.amount, topup.currency, i18n.language) }));
+    mutation.mutate(toTopupBody(values), {
+      onSuccess: (result) => {
+        toast.success(done(result, values));
         setOpen(false);
       },
     }),
@@ -41,37 +111,33 @@ export function RecordTopupDialog({ advertiserId, currency }: { advertiserId: st
         setOpen(next);
         if (!next) {
           form.reset(defaults);
-          record.reset();
+          mutation.reset();
         }
       }}
     >
-      <DialogTrigger asChild>
-        <Button size="sm" variant="outline" data-testid="record-topup">
-          <PlusIcon /> {t("finance.topup.button")}
-        </Button>
-      </DialogTrigger>
-      <DialogContent data-testid="record-topup-dialog">
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      <DialogContent data-testid={`${testId}-dialog`}>
         <DialogHeader>
-          <DialogTitle>{t("finance.topup.title")}</DialogTitle>
-          <DialogDescription>{t("finance.topup.text")}</DialogDescription>
+          <DialogTitle>{t(texts.title)}</DialogTitle>
+          <DialogDescription>{t(texts.text)}</DialogDescription>
         </DialogHeader>
         <form noValidate className="space-y-4" onSubmit={submit}>
-          {record.error ? <FormError testId="record-topup-error">{errorMessage(record.error)}</FormError> : null}
+          {mutation.error ? <FormError testId={`${testId}-error`}>{errorMessage(mutation.error)}</FormError> : null}
           <div className="grid grid-cols-[1fr_7rem] gap-3">
-            <Field id="topup-amount" label={t("finance.topup.amount")} error={errors.amount?.message}>
-              <Input id="topup-amount" inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!errors.amount} data-testid="topup-amount" {...form.register("amount")} />
+            <Field id={`${testId}-amount`} label={t("finance.topup.amount")} error={errors.amount?.message}>
+              <Input id={`${testId}-amount`} inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!errors.amount} data-testid={`${testId}-amount`} {...form.register("amount")} />
             </Field>
-            <Field id="topup-currency" label={t("finance.currency")} error={errors.currency?.message}>
-              <Input id="topup-currency" maxLength={3} autoComplete="off" className="uppercase" aria-invalid={!!errors.currency} data-testid="topup-currency" {...form.register("currency")} />
+            <Field id={`${testId}-currency`} label={t("finance.currency")} error={errors.currency?.message}>
+              <Input id={`${testId}-currency`} maxLength={3} autoComplete="off" className="uppercase" aria-invalid={!!errors.currency} data-testid={`${testId}-currency`} {...form.register("currency")} />
             </Field>
           </div>
-          <Field id="topup-reference" label={t("finance.topup.reference")} error={errors.reference?.message} hint={t("finance.topup.referenceHint")}>
-            <Input id="topup-reference" autoComplete="off" aria-invalid={!!errors.reference} data-testid="topup-reference" {...form.register("reference")} />
+          <Field id={`${testId}-reference`} label={t(texts.reference)} error={errors.reference?.message} hint={t(texts.referenceHint)}>
+            <Input id={`${testId}-reference`} autoComplete="off" aria-invalid={!!errors.reference} data-testid={`${testId}-reference`} {...form.register("reference")} />
           </Field>
           <DialogFooter>
-            <Button type="submit" disabled={record.isPending} data-testid="record-topup-submit">
-              {record.isPending ? <Spinner /> : null}
-              {t("finance.topup.submit")}
+            <Button type="submit" disabled={mutation.isPending} data-testid={`${testId}-submit`}>
+              {mutation.isPending ? <Spinner /> : null}
+              {t(texts.submit)}
             </Button>
           </DialogFooter>
         </form>

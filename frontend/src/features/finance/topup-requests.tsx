@@ -1,100 +1,17 @@
-import { zodResolver } from "@hookform/resolvers/zod";
-import { CheckIcon, ClipboardListIcon, SendIcon, XIcon } from "lucide-react";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { CheckIcon, ClipboardListIcon, XIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import type { MoneyRequest } from "@/api/types";
+import { Confirm } from "@/components/confirm-button";
 import { DataTable, type Column } from "@/components/data-table";
-import { FormError } from "@/components/form-error";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
-import { toTopupBody, topupSchema, type TopupValues } from "@/features/finance/finance-forms";
 import { RequestStatusBadge, TitledHeader } from "@/features/finance/finance-parts";
-import { useDecideTopup, useSubmitTopupRequest, useTopupRequests, type Books, type TopupDecision } from "@/features/finance/use-finance";
+import { SubmitTopupDialog } from "@/features/finance/topup-dialog";
+import { useDecideTopup, useTopupRequests, type Books, type TopupDecision } from "@/features/finance/use-finance";
 import { formatDateTime, formatDecimalMoney } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
-
-/** The advertiser tells the platform it sent money: amount, currency and the bank transfer's reference, for review. */
-export function SubmitTopupDialog({ books, currency }: { books: Books; currency: string }) {
-  const { t, i18n } = useTranslation();
-  const errorMessage = useErrorMessage();
-  const defaults: TopupValues = { amount: "", currency, reference: "" };
-  const form = useForm<TopupValues>({ resolver: zodResolver(topupSchema), defaultValues: defaults });
-  const submitTopup = useSubmitTopupRequest(books);
-  const [open, setOpen] = useState(false);
-  const errors = form.formState.errors;
-
-  const submit = form.handleSubmit((values) =>
-    submitTopup.mutate(toTopupBody(values), {
-      onSuccess: (made) => {
-        const request = made.items[0];
-        toast.success(t("finance.topupRequest.done", { amount: request ? formatDecimalMoney(request.amount, request.currency, i18n.language) : values.amount }));
-        setOpen(false);
-      },
-    }),
-  );
-
-  return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) {
-          form.reset(defaults);
-          submitTopup.reset();
-        }
-      }}
-    >
-      <DialogTrigger asChild>
-        <Button size="sm" data-testid="topup-request-open">
-          <SendIcon /> {t("finance.topupRequest.button")}
-        </Button>
-      </DialogTrigger>
-      <DialogContent data-testid="topup-request-dialog">
-        <DialogHeader>
-          <DialogTitle>{t("finance.topupRequest.title")}</DialogTitle>
-          <DialogDescription>{t("finance.topupRequest.text")}</DialogDescription>
-        </DialogHeader>
-        <form noValidate className="space-y-4" onSubmit={submit}>
-          {submitTopup.error ? <FormError testId="topup-request-error">{errorMessage(submitTopup.error)}</FormError> : null}
-          <div className="grid grid-cols-[1fr_7rem] gap-3">
-            <Field id="topup-request-amount" label={t("finance.topup.amount")} error={errors.amount?.message}>
-              <Input id="topup-request-amount" inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!errors.amount} data-testid="topup-request-amount" {...form.register("amount")} />
-            </Field>
-            <Field id="topup-request-currency" label={t("finance.currency")} error={errors.currency?.message}>
-              <Input id="topup-request-currency" maxLength={3} autoComplete="off" className="uppercase" aria-invalid={!!errors.currency} data-testid="topup-request-currency" {...form.register("currency")} />
-            </Field>
-          </div>
-          <Field id="topup-request-reference" label={t("finance.topupRequest.reference")} error={errors.reference?.message} hint={t("finance.topupRequest.referenceHint")}>
-            <Input id="topup-request-reference" autoComplete="off" aria-invalid={!!errors.reference} data-testid="topup-request-reference" {...form.register("reference")} />
-          </Field>
-          <DialogFooter>
-            <Button type="submit" disabled={submitTopup.isPending} data-testid="topup-request-submit">
-              {submitTopup.isPending ? <Spinner /> : null}
-              {t("finance.topupRequest.submit")}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
-  );
-}
 
 type TopupRequestsProps = {
   books: Books;
@@ -176,25 +93,19 @@ function DecideTopup({ advertiserId, request, decision }: { advertiserId: string
       { onSuccess: () => toast.success(t(texts.done, { amount })), onError: (error) => toast.error(errorMessage(error)) },
     );
   return (
-    <AlertDialog>
-      <AlertDialogTrigger asChild>
+    <Confirm
+      trigger={
         <Button size="sm" variant={decision === "confirm" ? "outline" : "ghost"} disabled={decide.isPending} data-testid={`topup-${decision}`} data-id={request.id}>
           {decide.isPending ? <Spinner /> : decision === "confirm" ? <CheckIcon /> : <XIcon />}
           {t(texts.button)}
         </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent data-testid={`topup-${decision}-dialog`}>
-        <AlertDialogHeader>
-          <AlertDialogTitle>{t(texts.title)}</AlertDialogTitle>
-          <AlertDialogDescription>{t(texts.text, { amount, reference: request.reference })}</AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>{t("common.cancel")}</AlertDialogCancel>
-          <AlertDialogAction destructive={decision === "reject"} onClick={run} data-testid={`topup-${decision}-submit`}>
-            {t(texts.button)}
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+      }
+      title={t(texts.title)}
+      description={t(texts.text, { amount, reference: request.reference })}
+      confirmLabel={t(texts.button)}
+      onConfirm={run}
+      testId={`topup-${decision}-submit`}
+      destructive={decision === "reject"}
+    />
   );
 }

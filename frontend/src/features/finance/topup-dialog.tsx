@@ -38,9 +38,10 @@ const SUBMIT_TEXTS: TopupTexts = {
 /** Owner and platform admin record money an advertiser sent: it adds to the advertiser's deposits. */
 export function RecordTopupDialog({ advertiserId, currency }: { advertiserId: string; currency: string }) {
   const { t, i18n } = useTranslation();
+  const record = useRecordTopup(advertiserId);
   return (
     <TopupFormDialog
-      mutation={useRecordTopup(advertiserId)}
+      mutation={record}
       currency={currency}
       testId="record-topup"
       trigger={
@@ -57,9 +58,10 @@ export function RecordTopupDialog({ advertiserId, currency }: { advertiserId: st
 /** The advertiser tells the platform it sent money: amount, currency and the bank transfer's reference, for review. */
 export function SubmitTopupDialog({ books, currency }: { books: Books; currency: string }) {
   const { t, i18n } = useTranslation();
+  const submit = useSubmitTopupRequest(books);
   return (
     <TopupFormDialog
-      mutation={useSubmitTopupRequest(books)}
+      mutation={submit}
       currency={currency}
       testId="topup-request"
       trigger={

@@ -212,8 +212,7 @@ def seed_last_month(
         ClickRepository(settings.clicks_table),
         ConversionRepository(settings.conversions_table),
     )
-    month_start = utc_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    first = (month_start - timedelta(days=1)).replace(day=1)
+    month_start, first = _month_starts()
     for n in range(LAST_MONTH_SALES):
         at = first + timedelta(days=2 + 2 * n, seconds=rng.randrange(80000))
         offer = offers[1] if n % 3 == 2 else offers[0]  # two sales for each lead
@@ -247,6 +246,12 @@ def seed_last_month(
     return invoice.number or ""
 
 
+def _month_starts() -> tuple[datetime, datetime]:
+    """The first moments of this month and of last month (UTC)."""
+    this_month = utc_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return this_month, (this_month - timedelta(days=1)).replace(day=1)
+
+
 def seed_finance(advertiser_id: str) -> None:
     """The advertiser's payout settings and a bank transfer recorded at the start of last month, so
     its balance reads as a funded program's does."""
@@ -254,8 +259,7 @@ def seed_finance(advertiser_id: str) -> None:
     FinanceSettingsRepository(settings.core_table).save(
         FinanceSettings(advertiser_id, low_balance_threshold={"USD": 200_00}, min_payout={"USD": 50_00})
     )
-    month_start = utc_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    at = (month_start - timedelta(days=1)).replace(day=1, hour=9)
+    at = _month_starts()[1].replace(hour=9)
     LedgerRepository(settings.ledger_table).post(
         topup(
             advertiser_id, "USD", 1000_00, new_id(int(at.timestamp() * 1000)), at, {"reference": "WIRE-2041"}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_browser_onboarding import browser  # noqa: F401 - the fixture
@@ -62,10 +62,6 @@ def waiting_conversion(page: Page, affiliate: str) -> tuple[str, Decimal]:
     raise AssertionError(f"the demo has no waiting conversion of {affiliate}")
 
 
-def in_rows(rows: Locator, text: str) -> Locator:
-    return rows.filter(has_text=text)
-
-
 def test_approve_pay_and_invoice_in_the_browser(
     browser: Browser,  # noqa: F811 - the fixture imported above
     platform: Platform,
@@ -101,14 +97,18 @@ def test_approve_pay_and_invoice_in_the_browser(
         # When the affiliate asks to be paid its whole approved balance
         affiliate.get_by_test_id("payout-request-open").click()
         affiliate.get_by_test_id("payout-request-amount").fill(f"{approved}")
-        affiliate.get_by_test_id("payout-request-submit").click()
+        affiliate.get_by_test_id("payout-request-dialog-submit").click()
         request = affiliate.get_by_test_id("payout-request-row").first
         expect(request).to_have_attribute("data-status", "open")
 
         # and the advertiser pays that request, with a reference of its own
         reference = f"E2E-{int(time.time())}"
         advertiser.goto("/finance")
-        asked = in_rows(advertiser.get_by_test_id("advertiser-payout-requests").locator("tr"), affiliate_name)
+        asked = (
+            advertiser.get_by_test_id("advertiser-payout-requests")
+            .locator("tr")
+            .filter(has_text=affiliate_name)
+        )
         expect(asked.first).to_be_visible()
         asked.first.get_by_test_id("payout-request-pay").click()
         dialog = advertiser.get_by_test_id("pay-dialog")
@@ -118,14 +118,14 @@ def test_approve_pay_and_invoice_in_the_browser(
         expect(dialog).to_be_hidden()
 
         # Then the payout is in the advertiser's history, for that affiliate and amount
-        paid_row = in_rows(advertiser.get_by_test_id("payout-row"), reference)
+        paid_row = advertiser.get_by_test_id("payout-row").filter(has_text=reference)
         expect(paid_row).to_have_count(1)
         expect(paid_row).to_have_attribute("data-affiliate", affiliate_id)
         expect(paid_row).to_contain_text(f"${approved:,}")
         # and in the affiliate's, whose Approved went to Paid and whose request is answered
         until(affiliate, lambda: figure(affiliate, "paid") == paid + approved, f"Paid grows by {approved}")
         assert figure(affiliate, "approved") == 0
-        expect(in_rows(affiliate.get_by_test_id("payout-row"), reference)).to_have_count(1)
+        expect(affiliate.get_by_test_id("payout-row").filter(has_text=reference)).to_have_count(1)
         expect(affiliate.get_by_test_id("payout-request-row").first).to_have_attribute("data-status", "done")
 
         # And the conversion is on this month's invoice, among the month's items

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AffiliateBalance, MoneyRequest } from "@/api/types";
 import { isNegativeAmount } from "@/features/finance/amounts";
-import { balanceOfRequest, formatInvoicePeriod, formatRoi, invoicePath, splitRequests } from "@/features/finance/finance-format";
+import { balanceOfRequest, formatInvoicePeriod, invoicePath, splitRequests } from "@/features/finance/finance-format";
 
 const request = (id: string, status: MoneyRequest["status"], affiliate_id = "aff1", currency = "USD"): MoneyRequest => ({
   id,
@@ -17,25 +17,6 @@ const request = (id: string, status: MoneyRequest["status"], affiliate_id = "aff
 });
 
 const balance = (affiliate_id: string, currency: string): AffiliateBalance => ({ affiliate_id, affiliate_name: affiliate_id, currency, hold: "0.00", approved: "80.00", paid: "0.00", min_payout: null });
-
-describe("ROI", () => {
-  it("writes a percentage with a space before the sign, in the language's digits", () => {
-    expect(formatRoi(12.5, "en")).toBe("12.5 %");
-    expect(formatRoi(-40, "en")).toBe("-40 %");
-    expect(formatRoi(12.5, "ru")).toBe("12,5 %");
-  });
-
-  it("rounds to two digits and groups thousands", () => {
-    expect(formatRoi(33.3333, "en")).toBe("33.33 %");
-    expect(formatRoi(1250, "en")).toBe("1,250 %");
-  });
-
-  it("shows a dash without spend", () => {
-    expect(formatRoi(null, "en")).toBe("—");
-    expect(formatRoi(undefined, "ru")).toBe("—");
-    expect(formatRoi(Number.NaN, "en")).toBe("—");
-  });
-});
 
 describe("profit colour", () => {
   it("calls only amounts below zero a loss", () => {

@@ -1,11 +1,5 @@
 import type { AffiliateBalance, MoneyRequest } from "@/api/types";
 
-/** ROI as the API gives it (a number of percent, null without spend): "12.5 %", "—" when there is none. */
-export function formatRoi(roi: number | null | undefined, language: string): string {
-  if (roi === null || roi === undefined || !Number.isFinite(roi)) return "—";
-  return `${new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(roi)} %`;
-}
-
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** An invoice's month ("2026-03") as a period: "March 2026", «Март 2026»; anything else as sent. */

@@ -14,7 +14,6 @@ import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
 import { isPlatformStaff, mayManageFinance, mayRecordTopups } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { isPositiveAmount } from "@/features/finance/amounts";
-import { formatRoi } from "@/features/finance/finance-format";
 import { SignedMoney, TitledHeader, type QueryState } from "@/features/finance/finance-parts";
 import { InvoicesCard } from "@/features/finance/invoices-card";
 import { FinanceOverviewCard } from "@/features/finance/overview-table";
@@ -25,6 +24,7 @@ import { RecordTopupDialog } from "@/features/finance/topup-dialog";
 import { TopupRequestsCard } from "@/features/finance/topup-requests";
 import { useBalances, usePayouts, useTopups, type Books } from "@/features/finance/use-finance";
 import { NoContextState } from "@/features/memberships/no-context-state";
+import { formatPercentValue } from "@/features/stats/stats-format";
 import { formatDateTime, formatDecimalMoney } from "@/lib/format";
 
 /** Balances, payouts and top-ups: an affiliate sees what it is owed and was paid, the advertiser its whole books. */
@@ -122,7 +122,7 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
     { id: "spend", header: t("finance.spend"), cell: (row) => money(row.spend, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "revenue", header: t("finance.revenue"), cell: (row) => money(row.revenue, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "profit", header: t("finance.profit"), cell: (row) => <SignedMoney amount={row.profit} currency={row.currency} />, className: "text-right tabular-nums whitespace-nowrap" },
-    { id: "roi", header: t("finance.roi"), cell: (row) => formatRoi(row.roi, i18n.language), className: "text-right tabular-nums whitespace-nowrap" },
+    { id: "roi", header: t("finance.roi"), cell: (row) => formatPercentValue(row.roi, i18n.language), className: "text-right tabular-nums whitespace-nowrap" },
   ];
 
   return (
@@ -149,7 +149,7 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
             <Figure label={t("finance.pending")} value={money(row.pending, row.currency)} hint={t("finance.pendingHint")} testId="pending" />
             <Figure label={t("finance.revenue")} value={money(row.revenue, row.currency)} hint={t("finance.revenueHint")} testId="revenue" separated />
             <Figure label={t("finance.profit")} value={<SignedMoney amount={row.profit} currency={row.currency} />} hint={t("finance.profitHint")} testId="profit" />
-            <Figure label={t("finance.roi")} value={formatRoi(row.roi, i18n.language)} hint={t("finance.roiHint")} testId="roi" />
+            <Figure label={t("finance.roi")} value={formatPercentValue(row.roi, i18n.language)} hint={t("finance.roiHint")} testId="roi" />
           </BalanceCard>
         )}
       />

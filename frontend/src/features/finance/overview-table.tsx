@@ -5,9 +5,9 @@ import { DataTable, type Column } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { formatRoi } from "@/features/finance/finance-format";
 import { SignedMoney, TitledHeader } from "@/features/finance/finance-parts";
 import { useFinanceOverview } from "@/features/finance/use-finance";
+import { formatPercentValue } from "@/features/stats/stats-format";
 import { formatDecimalMoney } from "@/lib/format";
 
 const NUMBER = "text-right tabular-nums whitespace-nowrap";
@@ -48,7 +48,7 @@ export function FinanceOverviewCard({ onPick }: { onPick: (advertiserId: string)
     { id: "spend", header: t("finance.spend"), cell: (row) => money(row.spend, row.currency), className: NUMBER },
     { id: "revenue", header: t("finance.revenue"), cell: (row) => money(row.revenue, row.currency), className: NUMBER },
     { id: "profit", header: t("finance.profit"), cell: (row) => <SignedMoney amount={row.profit} currency={row.currency} />, className: NUMBER },
-    { id: "roi", header: t("finance.roi"), cell: (row) => formatRoi(row.roi, language), className: NUMBER },
+    { id: "roi", header: t("finance.roi"), cell: (row) => formatPercentValue(row.roi, language), className: NUMBER },
     { id: "approved", header: t("finance.overview.owed"), cell: (row) => money(row.approved, row.currency), className: NUMBER },
     { id: "hold", header: t("finance.hold"), cell: (row) => money(row.hold, row.currency), className: NUMBER },
     { id: "paid", header: t("finance.paid"), cell: (row) => money(row.paid, row.currency), className: NUMBER },

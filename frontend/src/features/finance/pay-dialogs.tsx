@@ -1,32 +1,21 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { BanknoteIcon, HandCoinsIcon } from "lucide-react";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { useForm, type UseFormRegisterReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import type { AffiliateBalance, Payout } from "@/api/types";
-import { FormError } from "@/components/form-error";
+import { FormDialog } from "@/components/form-dialog";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/spinner";
 import { approvedTotals, sumAmounts } from "@/features/finance/amounts";
 import { bulkPayoutSchema, PAYOUT_METHODS, payoutSchema, toPayoutBody, type BulkPayoutValues, type PayoutMethod, type PayoutValues } from "@/features/finance/finance-forms";
 import { usePay, type Books } from "@/features/finance/use-finance";
 import { OptionSelect } from "@/features/offers/option-select";
 import { formatDecimalMoney } from "@/lib/format";
-import { useErrorMessage } from "@/lib/use-error-message";
 
 /** A payout's method as the language names it; methods typed elsewhere are shown as sent. */
-/** What a closed payout dialog forgets: the form's values and the last answer or error. */
-function resetterOf(resetForm: () => void, resetMutation: () => void): () => void {
-  return () => {
-    resetForm();
-    resetMutation();
-  };
-}
-
 export function methodLabel(t: (key: string, options?: { defaultValue: string }) => string, method: string): string {
   return t(`finance.methods.${method}`, { defaultValue: method });
 }
@@ -47,7 +36,6 @@ export function PayDialog({ books, row, amount, testId }: PayDialogProps) {
   const form = useForm<PayoutValues>({ resolver: zodResolver(payoutSchema(row.approved)), defaultValues: defaults });
   const pay = usePay(books);
   const [open, setOpen] = useState(false);
-  const resetAll = resetterOf(() => form.reset(defaults), pay.reset);
   const money = (amount: string) => formatDecimalMoney(amount, row.currency, i18n.language);
 
   const submit = form.handleSubmit((values) =>
@@ -60,11 +48,12 @@ export function PayDialog({ books, row, amount, testId }: PayDialogProps) {
   );
 
   return (
-    <PayoutDialogFrame
+    <FormDialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) resetAll();
+      setOpen={setOpen}
+      onClosed={() => {
+        form.reset(defaults);
+        pay.reset();
       }}
       trigger={
         <Button size="sm" variant="outline" data-testid={testId ?? `pay-${row.affiliate_id}`} data-affiliate={row.affiliate_id} data-currency={row.currency}>
@@ -83,7 +72,7 @@ export function PayDialog({ books, row, amount, testId }: PayDialogProps) {
         <Input id="pay-amount" inputMode="decimal" autoComplete="off" aria-invalid={!!form.formState.errors.amount} data-testid="pay-amount" {...form.register("amount")} />
       </Field>
       <MethodFields method={form.watch("method")} onMethod={(method) => form.setValue("method", method)} reference={form.register("reference")} referenceError={form.formState.errors.reference?.message} />
-    </PayoutDialogFrame>
+    </FormDialog>
   );
 }
 
@@ -94,7 +83,6 @@ export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBal
   const form = useForm<BulkPayoutValues>({ resolver: zodResolver(bulkPayoutSchema), defaultValues: defaults });
   const pay = usePay(books);
   const [open, setOpen] = useState(false);
-  const resetAll = resetterOf(() => form.reset(defaults), pay.reset);
   const totals = approvedTotals(rows);
 
   const submit = form.handleSubmit((values) =>
@@ -107,11 +95,12 @@ export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBal
   );
 
   return (
-    <PayoutDialogFrame
+    <FormDialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) resetAll();
+      setOpen={setOpen}
+      onClosed={() => {
+        form.reset(defaults);
+        pay.reset();
       }}
       trigger={
         <Button size="sm" disabled={totals.length === 0} data-testid="pay-all">
@@ -135,7 +124,7 @@ export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBal
         ))}
       </ul>
       <MethodFields method={form.watch("method")} onMethod={(method) => form.setValue("method", method)} reference={form.register("reference")} referenceError={form.formState.errors.reference?.message} />
-    </PayoutDialogFrame>
+    </FormDialog>
   );
 }
 
@@ -145,46 +134,6 @@ function paidText(items: Payout[], language: string): string {
   return currencies
     .map((currency) => formatDecimalMoney(sumAmounts(items.filter((item) => item.currency === currency).map((item) => item.amount)), currency, language))
     .join(", ");
-}
-
-type FrameProps = {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  trigger: ReactNode;
-  title: string;
-  description: string;
-  error: unknown;
-  onSubmit: () => void;
-  pending: boolean;
-  submitLabel: string;
-  testId: string;
-  children: ReactNode;
-};
-
-function PayoutDialogFrame({ open, onOpenChange, trigger, title, description, error, onSubmit, pending, submitLabel, testId, children }: FrameProps) {
-  const errorMessage = useErrorMessage();
-  return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent data-testid={testId}>
-        <DialogHeader>
-          <DialogTitle>{title}</DialogTitle>
-          <DialogDescription>{description}</DialogDescription>
-        </DialogHeader>
-        <form noValidate className="space-y-4" onSubmit={onSubmit}>
-          {/* A 409 (more than approved) or 400 (nothing approved) says why in the API's own words. */}
-          {error ? <FormError testId={`${testId}-error`}>{errorMessage(error)}</FormError> : null}
-          {children}
-          <DialogFooter>
-            <Button type="submit" disabled={pending} data-testid={`${testId}-submit`}>
-              {pending ? <Spinner /> : null}
-              {submitLabel}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
-  );
 }
 
 type MethodFieldsProps = { method: PayoutMethod; onMethod: (method: PayoutMethod) => void; reference: UseFormRegisterReturn<"reference">; referenceError: string | undefined };

@@ -5,28 +5,24 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import type { AffiliateBalance, MoneyRequest } from "@/api/types";
-import { DataTable, type Column } from "@/components/data-table";
-import { FormError } from "@/components/form-error";
+import { DataTable, type Column, type DataTableProps } from "@/components/data-table";
+import { FormDialog } from "@/components/form-dialog";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/spinner";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { isPositiveAmount } from "@/features/finance/amounts";
 import { payoutRequestSchema, toPayoutRequestBody, type PayoutRequestValues } from "@/features/finance/finance-forms";
 import { balanceOfRequest, splitRequests } from "@/features/finance/finance-format";
-import { RequestStatusBadge, TitledHeader } from "@/features/finance/finance-parts";
+import { RequestStatusBadge, TitledHeader, type QueryState } from "@/features/finance/finance-parts";
 import { PayDialog } from "@/features/finance/pay-dialogs";
 import { usePayoutRequests, useRequestPayout, type Books } from "@/features/finance/use-finance";
 import { formatDateTime, formatDecimalMoney } from "@/lib/format";
-import { useErrorMessage } from "@/lib/use-error-message";
 
 /** An affiliate asks its advertiser to pay (part of) its approved balance in one currency. */
 export function PayoutRequestDialog({ row }: { row: AffiliateBalance }) {
   const { t, i18n } = useTranslation();
-  const errorMessage = useErrorMessage();
   const defaults: PayoutRequestValues = { amount: row.approved };
   const form = useForm<PayoutRequestValues>({ resolver: zodResolver(payoutRequestSchema(row.approved, row.min_payout)), defaultValues: defaults });
   const send = useRequestPayout();
@@ -47,42 +43,32 @@ export function PayoutRequestDialog({ row }: { row: AffiliateBalance }) {
   );
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) {
-          form.reset(defaults);
-          send.reset();
-        }
+      setOpen={setOpen}
+      onClosed={() => {
+        form.reset(defaults);
+        send.reset();
       }}
-    >
-      <DialogTrigger asChild>
+      trigger={
         <Button size="sm" variant="outline" className="w-full" disabled={!isPositiveAmount(row.approved)} data-testid="payout-request-open" data-currency={row.currency}>
           <BanknoteIcon /> {t("finance.payoutRequest.button")}
         </Button>
-      </DialogTrigger>
-      <DialogContent data-testid="payout-request-dialog">
-        <DialogHeader>
-          <DialogTitle>{t("finance.payoutRequest.title", { currency: row.currency })}</DialogTitle>
-          <DialogDescription>{t("finance.payoutRequest.text")}</DialogDescription>
-        </DialogHeader>
-        <form noValidate className="space-y-4" onSubmit={submit}>
-          {/* Below the minimum or above the approved balance, the API says so in its own words. */}
-          {send.error ? <FormError testId="payout-request-error">{errorMessage(send.error)}</FormError> : null}
-          <Field id="payout-request-amount" label={t("finance.payoutRequest.amount", { currency: row.currency })} error={error} hint={hint}>
-            <Input id="payout-request-amount" inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!error} data-testid="payout-request-amount" {...form.register("amount")} />
-          </Field>
-          {error ? <p className="-mt-2 text-xs text-muted-foreground">{hint}</p> : null}
-          <DialogFooter>
-            <Button type="submit" disabled={send.isPending} data-testid="payout-request-submit">
-              {send.isPending ? <Spinner /> : null}
-              {t("finance.payoutRequest.submit")}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+      }
+      title={t("finance.payoutRequest.title", { currency: row.currency })}
+      description={t("finance.payoutRequest.text")}
+      // Below the minimum or above the approved balance, the API says so in its own words.
+      error={send.error}
+      onSubmit={submit}
+      pending={send.isPending}
+      submitLabel={t("finance.payoutRequest.submit")}
+      testId="payout-request-dialog"
+    >
+      <Field id="payout-request-amount" label={t("finance.payoutRequest.amount", { currency: row.currency })} error={error} hint={hint}>
+        <Input id="payout-request-amount" inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!error} data-testid="payout-request-amount" {...form.register("amount")} />
+      </Field>
+      {error ? <p className="-mt-2 text-xs text-muted-foreground">{hint}</p> : null}
+    </FormDialog>
   );
 }
 
@@ -103,7 +89,24 @@ const affiliateColumn = (header: string): Column<MoneyRequest> => ({
   cell: (request) => <span className="font-medium">{request.affiliate_name ?? request.affiliate_id ?? "—"}</span>,
 });
 
-const rowAttributes = (request: MoneyRequest) => ({ "data-id": request.id, "data-status": request.status, "data-currency": request.currency });
+type RequestsTableProps = { query: QueryState; rows: MoneyRequest[] | undefined; columns: Column<MoneyRequest>[]; empty: DataTableProps<MoneyRequest>["empty"] };
+
+/** Payout requests as rows `payout-request-row` with their id, status and currency. */
+function RequestsTable({ query, rows, columns, empty }: RequestsTableProps) {
+  return (
+    <DataTable
+      columns={columns}
+      rows={rows}
+      rowKey={(request) => request.id}
+      rowTestId={() => "payout-request-row"}
+      rowAttributes={(request) => ({ "data-id": request.id, "data-status": request.status, "data-currency": request.currency })}
+      isLoading={query.isPending}
+      error={query.error}
+      onRetry={() => void query.refetch()}
+      empty={empty}
+    />
+  );
+}
 
 /** The affiliate's own payout requests, newest first, with the payout that answered each. */
 export function AffiliatePayoutRequests({ books }: { books: Books }) {
@@ -122,17 +125,7 @@ export function AffiliatePayoutRequests({ books }: { books: Books }) {
     <Card>
       <TitledHeader title={t("finance.payoutRequests.title")} description={t("finance.payoutRequests.affiliateText")} />
       <div data-testid="payout-requests">
-        <DataTable
-          columns={columns}
-          rows={requests.data?.items}
-          rowKey={(request) => request.id}
-          rowTestId={() => "payout-request-row"}
-          rowAttributes={rowAttributes}
-          isLoading={requests.isPending}
-          error={requests.error}
-          onRetry={() => void requests.refetch()}
-          empty={{ icon: InboxIcon, title: t("finance.payoutRequests.emptyTitle"), description: t("finance.payoutRequests.emptyText") }}
-        />
+        <RequestsTable query={requests} rows={requests.data?.items} columns={columns} empty={{ icon: InboxIcon, title: t("finance.payoutRequests.emptyTitle"), description: t("finance.payoutRequests.emptyText") }} />
       </div>
     </Card>
   );
@@ -155,17 +148,7 @@ export function AdvertiserPayoutRequests({ books, balances, manages }: Advertise
   };
   const openColumns = [affiliate, ...common.filter((column) => column.id !== "status"), ...(manages ? [pay] : [])];
   const table = (rows: MoneyRequest[], columns: Column<MoneyRequest>[], empty: { title: string; description: string }) => (
-    <DataTable
-      columns={columns}
-      rows={requests.data ? rows : undefined}
-      rowKey={(request) => request.id}
-      rowTestId={() => "payout-request-row"}
-      rowAttributes={rowAttributes}
-      isLoading={requests.isPending}
-      error={requests.error}
-      onRetry={() => void requests.refetch()}
-      empty={{ icon: CheckCheckIcon, ...empty }}
-    />
+    <RequestsTable query={requests} rows={requests.data ? rows : undefined} columns={columns} empty={{ icon: CheckCheckIcon, ...empty }} />
   );
 
   return (

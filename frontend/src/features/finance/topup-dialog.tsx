@@ -6,16 +6,13 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import type { TopupInput } from "@/api/types";
-import { FormError } from "@/components/form-error";
+import { FormDialog } from "@/components/form-dialog";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/spinner";
 import { toTopupBody, topupSchema, type TopupValues } from "@/features/finance/finance-forms";
 import { useRecordTopup, useSubmitTopupRequest, type Books } from "@/features/finance/use-finance";
 import { formatDecimalMoney } from "@/lib/format";
-import { useErrorMessage } from "@/lib/use-error-message";
 
 type TopupTexts = { title: string; text: string; reference: string; referenceHint: string; submit: string };
 
@@ -81,7 +78,7 @@ export function SubmitTopupDialog({ books, currency }: { books: Books; currency:
 type TopupFormDialogProps<Result> = {
   mutation: UseMutationResult<Result, Error, TopupInput>;
   currency: string;
-  /** Prefix of the dialog's test ids: `<testId>-dialog`, `-amount`, `-currency`, `-reference`, `-error`, `-submit`. */
+  /** Prefix of the test ids: the fields' `<testId>-amount`, `-currency`, `-reference`; the dialog's `<testId>-dialog` (its error and submit `<testId>-dialog-error`, `-submit`). */
   testId: string;
   trigger: ReactNode;
   texts: TopupTexts;
@@ -91,7 +88,6 @@ type TopupFormDialogProps<Result> = {
 /** Amount, currency and bank reference of a top-up, sent by `mutation`: the form both ways of reporting money share. */
 function TopupFormDialog<Result>({ mutation, currency, testId, trigger, texts, done }: TopupFormDialogProps<Result>) {
   const { t } = useTranslation();
-  const errorMessage = useErrorMessage();
   const defaults: TopupValues = { amount: "", currency, reference: "" };
   const form = useForm<TopupValues>({ resolver: zodResolver(topupSchema), defaultValues: defaults });
   const [open, setOpen] = useState(false);
@@ -107,43 +103,33 @@ function TopupFormDialog<Result>({ mutation, currency, testId, trigger, texts, d
   );
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) {
-          form.reset(defaults);
-          mutation.reset();
-        }
+      setOpen={setOpen}
+      onClosed={() => {
+        form.reset(defaults);
+        mutation.reset();
       }}
+      trigger={trigger}
+      title={t(texts.title)}
+      description={t(texts.text)}
+      error={mutation.error}
+      onSubmit={submit}
+      pending={mutation.isPending}
+      submitLabel={t(texts.submit)}
+      testId={`${testId}-dialog`}
     >
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent data-testid={`${testId}-dialog`}>
-        <DialogHeader>
-          <DialogTitle>{t(texts.title)}</DialogTitle>
-          <DialogDescription>{t(texts.text)}</DialogDescription>
-        </DialogHeader>
-        <form noValidate className="space-y-4" onSubmit={submit}>
-          {mutation.error ? <FormError testId={`${testId}-error`}>{errorMessage(mutation.error)}</FormError> : null}
-          <div className="grid grid-cols-[1fr_7rem] gap-3">
-            <Field id={`${testId}-amount`} label={t("finance.topup.amount")} error={errors.amount?.message}>
-              <Input id={`${testId}-amount`} inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!errors.amount} data-testid={`${testId}-amount`} {...form.register("amount")} />
-            </Field>
-            <Field id={`${testId}-currency`} label={t("finance.currency")} error={errors.currency?.message}>
-              <Input id={`${testId}-currency`} maxLength={3} autoComplete="off" className="uppercase" aria-invalid={!!errors.currency} data-testid={`${testId}-currency`} {...form.register("currency")} />
-            </Field>
-          </div>
-          <Field id={`${testId}-reference`} label={t(texts.reference)} error={errors.reference?.message} hint={t(texts.referenceHint)}>
-            <Input id={`${testId}-reference`} autoComplete="off" aria-invalid={!!errors.reference} data-testid={`${testId}-reference`} {...form.register("reference")} />
-          </Field>
-          <DialogFooter>
-            <Button type="submit" disabled={mutation.isPending} data-testid={`${testId}-submit`}>
-              {mutation.isPending ? <Spinner /> : null}
-              {t(texts.submit)}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+      <div className="grid grid-cols-[1fr_7rem] gap-3">
+        <Field id={`${testId}-amount`} label={t("finance.topup.amount")} error={errors.amount?.message}>
+          <Input id={`${testId}-amount`} inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!errors.amount} data-testid={`${testId}-amount`} {...form.register("amount")} />
+        </Field>
+        <Field id={`${testId}-currency`} label={t("finance.currency")} error={errors.currency?.message}>
+          <Input id={`${testId}-currency`} maxLength={3} autoComplete="off" className="uppercase" aria-invalid={!!errors.currency} data-testid={`${testId}-currency`} {...form.register("currency")} />
+        </Field>
+      </div>
+      <Field id={`${testId}-reference`} label={t(texts.reference)} error={errors.reference?.message} hint={t(texts.referenceHint)}>
+        <Input id={`${testId}-reference`} autoComplete="off" aria-invalid={!!errors.reference} data-testid={`${testId}-reference`} {...form.register("reference")} />
+      </Field>
+    </FormDialog>
   );
 }

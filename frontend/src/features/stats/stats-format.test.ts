@@ -62,6 +62,14 @@ describe("percentages", () => {
     expect(formatPercentValue(null, "en")).toBe("—");
   });
 
+  it("writes a finance ROI: negative, large, in Russian, and a dash without spend", () => {
+    expect(formatPercentValue(-40, "en")).toBe("-40%");
+    expect(formatPercentValue(1250, "en")).toBe("1,250%");
+    expect(formatPercentValue(12.5, "ru").replace(/\s/g, " ")).toBe("12,5 %");
+    expect(formatPercentValue(undefined, "ru")).toBe("—");
+    expect(formatPercentValue(Number.NaN, "en")).toBe("—");
+  });
+
   it("writes one currency's ROI alone and names several", () => {
     expect(formatRoiMap({ USD: 60 }, "en")).toBe("60%");
     expect(formatRoiMap({ USD: 60, EUR: null }, "en")).toBe("EUR — · USD 60%");

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnerka.common import dynamo
 from partnerka.common.clock import utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.observability import logger
@@ -17,7 +16,7 @@ from partnerka.operations.repository import OperationsRepository
 from partnerka.orchestrator.dispatch import PostbackDispatcher
 from partnerka.orchestrator.quality import QualityJudge
 from partnerka.orchestrator.quality_store import QualityRepository
-from partnerka.orchestrator.service import StreamRecord
+from partnerka.orchestrator.service import decode_record
 from partnerka.orchestrator.streams import StatsStores, run_batch
 from partnerka.postbacks.repository import PostbackSettingsRepository
 from partnerka.stats.click_log import ClickLogRepository
@@ -49,22 +48,9 @@ def _source_of(event_source_arn: str) -> str:
     return _SOURCES.get(table, "unknown")
 
 
-def _record(raw: dict[str, Any]) -> StreamRecord:
-    change = raw["dynamodb"]
-    new, old = change.get("NewImage"), change.get("OldImage")
-    return StreamRecord(
-        sequence_number=change["SequenceNumber"],
-        event_id=raw["eventID"],
-        event_name=raw["eventName"],
-        source=_source_of(raw.get("eventSourceARN", "")),
-        new_image=dynamo.decode(new) if new else None,
-        old_image=dynamo.decode(old) if old else None,
-    )
-
-
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    records = [_record(raw) for raw in event.get("Records", [])]
+    records = [decode_record(raw, _source_of) for raw in event.get("Records", [])]
     failed = run_batch(records, stats, judge, dispatcher, operations, finance=finance)
     logger.info("stream batch done", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

@@ -24,7 +24,7 @@ from partnerka.stats.engine import (
     cube_report,
 )
 from partnerka.stats.models import Increments, StatsRow
-from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
+from partnerka.stats.repository import chunk_sizes
 from partnerka_local.template import Template
 
 START = datetime(2026, 3, 28, 18, tzinfo=UTC)  # across Europe's DST change (and not New York's)
@@ -76,10 +76,19 @@ def store_events(
                 facts.browser,
             )
             merge_into(merged, cube_increments(placed, increments))
-        keys = sorted(merged)
-        for start in range(0, len(keys), MAX_KEYS_PER_TRANSACTION):
-            chunk = {k: merged[k] for k in keys[start : start + MAX_KEYS_PER_TRANSACTION]}
-            assert store.apply(chunk, uuid.uuid4().hex, 0, 1, "1")
+        write_range(store, merged)
+
+
+def write_range(store: CubeRepository, merged: dict) -> None:
+    """Aggregated increments as one range of the orchestrator's: its transactions, each <= 100 items."""
+    keys, chunks = sorted(merged), []
+    for size in chunk_sizes(len(keys)):
+        chunks.append({k: merged[k] for k in keys[:size]})
+        keys = keys[size:]
+    token = uuid.uuid4().hex
+    assert store.begin(token, [token], chunks)
+    for index in range(1, len(chunks)):
+        assert store.advance(token, index, chunks[index])
 
 
 def naive(events: list[tuple[Facts, Increments]], query: ReportQuery) -> tuple[dict[str, dict], dict]:
@@ -205,8 +214,9 @@ def test_the_edges_of_a_range_count_only_their_own_hours(stack: Template) -> Non
 
 
 def test_a_batch_split_over_transactions_is_applied_exactly_once_across_retries(stack: Template) -> None:
-    """The real repository's markers: a batch whose second transaction fails resumes there when the
-    stream brings it back with more records, and a shorter redelivery changes nothing."""
+    """The real repository's markers and plans: a batch whose second transaction fails is finished
+    from its plans by a shorter redelivery, the rest of it is found where that one ended, and a
+    longer and a whole redelivery change nothing."""
     from partnerka.orchestrator.service import StreamRecord
     from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
     from partnerka.stats.click_log import ClickLogRepository
@@ -216,11 +226,11 @@ def test_a_batch_split_over_transactions_is_applied_exactly_once_across_retries(
     class FailingOnce(CubeRepository):
         calls = 0
 
-        def apply(self, *args: object, **kwargs: object) -> bool:
+        def advance(self, *args: object, **kwargs: object) -> bool:
             self.calls += 1
-            if self.calls == 2:
+            if self.calls == 1:
                 raise ConnectionError("the network dropped")
-            return super().apply(*args, **kwargs)  # type: ignore[arg-type]
+            return super().advance(*args, **kwargs)  # type: ignore[arg-type]
 
     def record(n: int) -> StreamRecord:
         image = {
@@ -238,8 +248,8 @@ def test_a_batch_split_over_transactions_is_applied_exactly_once_across_retries(
     cubes = FailingOnce(table)
     stats = StatsStores(cubes, ClickLogRepository(table))
     assert len(apply_stream_batch(records[:250], stats)) == 250
-    assert len(apply_stream_batch(records[:120], stats)) == 120
-    assert apply_stream_batch(records, stats) == []
+    assert apply_stream_batch(records[:120], stats) == []  # Lambda's first half after a failure
+    assert apply_stream_batch(records[120:], stats) == []  # the second half, and the rest
     assert apply_stream_batch(records, stats) == []  # the whole thing redelivered: nothing twice
     store = CubeRepository(table)
     (total,) = store.exact("ADV", "total", "-", ["2026-11-27"])

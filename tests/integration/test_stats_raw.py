@@ -21,8 +21,8 @@ from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, ReportQuery, answerable, cube_report
 from partnerka.stats.models import StatsRow
 from partnerka.stats.raw import RAW_DIMENSIONS, ConvertedEvent, RawQuery, conversion_increments, raw_report
-from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
 from partnerka_local.template import Template
+from tests.integration.test_stats_cubes import write_range
 
 START = datetime(2026, 11, 26, 18, tzinfo=UTC)
 ZONES = ["UTC", "Europe/Moscow", "America/New_York"]
@@ -147,15 +147,7 @@ def test_every_raw_report_equals_the_naive_computation(
                 merged,
                 cube_increments(c.facts, c.increments()),
             )
-        keys = sorted(merged)
-        for start in range(0, len(keys), MAX_KEYS_PER_TRANSACTION):
-            assert cubes.apply(
-                {k: merged[k] for k in keys[start : start + MAX_KEYS_PER_TRANSACTION]},
-                uuid.uuid4().hex,
-                0,
-                1,
-                "1",
-            )
+        write_range(cubes, merged)
 
     def conversions_between(adv: str, first: str, last: str, affiliate: str | None) -> list[ConvertedEvent]:
         """As the index would answer: the advertiser's (or one affiliate's) conversions in the range."""

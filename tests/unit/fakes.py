@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,7 @@ from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.cube import TOTAL, CubeKey, merge_into
 from partnerka.stats.cube_store import CubeItem
 from partnerka.stats.models import Increments
-from partnerka.stats.repository import BatchProgress
+from partnerka.stats.repository import RangeMarker
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
@@ -137,33 +137,46 @@ class FakeConversions:
 
 
 class FakeCubes:
-    """The cubes in a dict, with the batch markers of `apply_chunk`."""
+    """The cubes in a dict, with the range markers and plans of stats.repository; `calls` counts the
+    transactions, and the one numbered `fail_on_call` fails before it is applied."""
 
     def __init__(self, fail_on_call: int | None = None) -> None:
         self.rows: dict[CubeKey, Increments] = {}
-        self.markers: dict[str, BatchProgress] = {}
+        self.markers: dict[str, RangeMarker] = {}
+        self.plans: dict[tuple[str, int], dict[CubeKey, Increments]] = {}
         self.calls = 0
         self.fail_on_call = fail_on_call
 
-    def progress(self, token: str) -> BatchProgress | None:
-        return self.markers.get(token)
-
-    def apply(
-        self, increments: dict[CubeKey, Increments], token: str, index: int, chunks: int, last_sequence: str
-    ) -> bool:
+    def _transaction(self) -> None:
         self.calls += 1
         if self.calls == self.fail_on_call:
             raise ConnectionError("transaction cancelled")
-        marker = self.markers.get(token)
-        if (
-            (marker is not None)
-            if index == 0
-            else (marker is None or (marker.done, marker.last_sequence) != (index, last_sequence))
-        ):
+
+    def marker(self, token: str) -> RangeMarker | None:
+        return self.markers.get(token)
+
+    def begin(self, token: str, records: Sequence[str], chunks: Sequence[dict[CubeKey, Increments]]) -> bool:
+        self._transaction()
+        if token in self.markers:
             return False
-        self.markers[token] = BatchProgress(last_sequence, chunks, index + 1)
-        merge_into(self.rows, increments)
+        self.markers[token] = RangeMarker(token, tuple(records), token, len(chunks), 1 if chunks else 0)
+        for index, chunk in enumerate(chunks[1:], start=1):
+            self.plans[token, index] = dict(chunk)
+        if chunks:
+            merge_into(self.rows, chunks[0])
         return True
+
+    def advance(self, token: str, index: int, chunk: dict[CubeKey, Increments] | None = None) -> bool:
+        self._transaction()
+        marker = self.markers.get(token)
+        if marker is None or marker.done != index:
+            return False
+        self.markers[token] = replace(marker, done=index + 1)
+        merge_into(self.rows, chunk if chunk is not None else self.plans[token, index])
+        return True
+
+    def split(self, token: str, records: Sequence[str], owner: str) -> None:
+        self.markers.setdefault(token, RangeMarker(token, tuple(records), owner, 0, 0))
 
     def days(
         self, advertiser_id: str, dimension: str, first_day: str, last_day: str, attributes: Any = ()
@@ -210,14 +223,21 @@ class FakeClickLog:
         return written
 
     def read(self, advertiser_id: str, day: str, affiliate: str | None = None) -> Iterator[LoggedClick]:
+        """Like the repository: a click written into two chunks of its hour is read once."""
+        seen: set[tuple[str, str]] = set()
         for (advertiser, on, sk), clicks in sorted(self.chunks.items()):
             if (advertiser, on) == (advertiser_id, day) and (
                 affiliate is None or sk.startswith(f"{affiliate}#")
             ):
-                yield from clicks.values()
+                hour = sk.rsplit("#", 1)[0]
+                for click in clicks.values():
+                    if (hour, click.click_id) not in seen:
+                        seen.add((hour, click.click_id))
+                        yield click
 
     def all(self) -> list[LoggedClick]:
-        return [click for clicks in self.chunks.values() for click in clicks.values()]
+        days = sorted({(advertiser, day) for advertiser, day, _ in self.chunks})
+        return [click for advertiser, day in days for click in self.read(advertiser, day)]
 
 
 def fake_stats(fail_on_call: int | None = None) -> StatsStores:

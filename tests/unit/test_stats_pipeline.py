@@ -14,7 +14,7 @@ from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
 from partnerka.conversions.models import Conversion
 from partnerka.orchestrator.service import StreamRecord, effect_of
-from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
+from partnerka.orchestrator.streams import StatsStores, apply_stream_batch, token_of
 from partnerka.stats.cube import TOTAL, CubeKey
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import StatsRow
@@ -180,23 +180,36 @@ def test_a_batch_is_aggregated_once_and_each_cube_item_written_once() -> None:
     assert next(iter(cubes.markers.values())).chunks == 3
 
 
-def test_a_failed_chunk_sends_the_batch_back_and_the_retry_resumes_where_it_stopped() -> None:
+def test_a_failed_chunk_sends_the_batch_back_and_a_shorter_delivery_finishes_it_from_its_plans() -> None:
     records = [click_record(i, offer=f"O{i}") for i in range(300)]
     cubes, log = FakeCubes(fail_on_call=2), FakeClickLog()
     stats = StatsStores(cubes, log)
     # Given a batch of 250 whose second transaction fails
     assert apply_stream_batch(records[:250], stats) == [r.sequence_number for r in records[:250]]
-    assert len(cubes.rows) == 99  # its first transaction's items
-    assert log.all() == []
-    # When the stream delivers fewer records than the batch took, nothing is applied yet
-    assert len(apply_stream_batch(records[:100], stats)) == 100
-    assert len(cubes.rows) == 99
-    # And when it delivers more, the batch resumes at its second chunk and the rest is a new batch
-    assert apply_stream_batch(records, stats) == []
+    assert len(cubes.rows) == 97  # its first transaction's items (the marker and two plans beside them)
+    # When the stream hands back only its first half (bisect on error), the range is finished from
+    # its plans, and the rest of it is marked where the half ended
+    assert apply_stream_batch(records[:125], stats) == []
+    assert len(cubes.rows) == 256
+    assert len(log.all()) == 125
+    # And the second half, delivered with more records after it, counts only the new ones
+    assert apply_stream_batch(records[125:], stats) == []
     assert cubes.totals()["clicks"] == 300
     assert len(log.all()) == 300
     assert all(values["clicks"] == 1 for key, values in cubes.rows.items() if key.dimension == "offer")
-    assert cubes.calls == 2 + 2 + 1  # failed attempt, the two chunks left, the new batch
+    assert cubes.calls == 2 + 2 + 1  # the failed attempt, the two chunks left, the 50 new clicks
+
+
+def test_a_batch_applied_before_its_worker_died_counts_once_when_redelivered_in_halves() -> None:
+    """The outside review's crash: the batch went in, the worker was killed before it answered, and
+    Lambda bisected the batch; each half must find its records applied."""
+    cubes, log, stats = stores()
+    records = [click_record(i, offer=f"O{i % 7}") for i in range(100)]
+    assert apply_stream_batch(records, stats) == []  # applied; the answer never reached Lambda
+    for half in (records[:50], records[50:75], records[75:], records[50:]):
+        assert apply_stream_batch(half, stats) == []
+    assert cubes.totals()["clicks"] == 100
+    assert len(log.all()) == 100
 
 
 def test_a_failed_click_log_write_retries_the_chunk_without_counting_it_twice() -> None:
@@ -218,12 +231,13 @@ def test_a_failed_click_log_write_retries_the_chunk_without_counting_it_twice() 
     assert len(log.all()) == 5
 
 
-def test_same_records_give_the_same_idempotency_token() -> None:
+def test_a_range_is_named_by_its_first_record_whatever_batch_brings_it() -> None:
     first, second = stores(), stores()
     apply_stream_batch([click_record(1), click_record(2)], first[2])
-    apply_stream_batch([click_record(1), click_record(2)], second[2])
-    assert list(first[0].markers) == list(second[0].markers)
-    assert len(next(iter(first[0].markers))) <= 32
+    apply_stream_batch([click_record(1), click_record(2), click_record(3)], second[2])
+    assert list(first[0].markers) == list(second[0].markers) == [token_of("e1")]
+    assert len(token_of("e1")) <= 32
+    assert second[0].markers[token_of("e1")].records == ("e1", "e2", "e3")
 
 
 def test_bots_and_phones_are_told_apart_by_the_orchestrator() -> None:

@@ -103,7 +103,7 @@ class Delivery:
 class Operation:
     op_id: str
     type: OperationType
-    subject_type: str  # click | conversion (postbacks) | batch (stats)
+    subject_type: str  # click | conversion (postbacks) | batch, record (stats: a parked record)
     subject_id: str
     status: OperationStatus
     created_at: datetime
@@ -122,6 +122,7 @@ class Operation:
     history: tuple[Attempt, ...] = ()
     detail: dict[str, int] = field(default_factory=dict)  # e.g. a stats batch's record counts
     delivery: Delivery | None = None
+    payload: str = ""  # what it was handed, kept for repair: a parked stream record as delivered
 
     @property
     def terminal(self) -> bool:
@@ -154,6 +155,7 @@ class Operation:
             "dead_lettered": self.dead_lettered or None,
             "history": [a.as_item() for a in self.history],
             "detail": self.detail or None,
+            "payload": self.payload or None,
             "expires_at": int(self.created_at.timestamp()) + RETENTION_DAYS * 86400,
         }
         if self.delivery is not None:
@@ -209,6 +211,7 @@ class Operation:
             history=tuple(Attempt.from_item(a) for a in item.get("history") or ()),
             detail={k: int(v) for k, v in (item.get("detail") or {}).items()},
             delivery=delivery,
+            payload=item.get("payload", ""),
         )
 
 

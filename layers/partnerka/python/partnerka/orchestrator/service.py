@@ -3,10 +3,11 @@ what it counts there, aggregated into the cubes once per stream batch (see stats
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from partnerka.common import dynamo
 from partnerka.common.clock import parse_iso
 from partnerka.conversions.models import Conversion
 from partnerka.orchestrator.quality import ClickQuality
@@ -20,7 +21,11 @@ from partnerka.tracking.user_agent import describe_user_agent
 
 @dataclass(frozen=True, slots=True)
 class StreamRecord:
-    """One DynamoDB stream record, with its images already decoded."""
+    """One DynamoDB stream record, with its images already decoded.
+
+    A record that cannot be handled (an image that does not decode, a missing attribute) carries
+    its `problem` and the record as Lambda delivered it (`raw`): it is parked, and keeps its place in
+    the stream so that everything around it is handled as usual."""
 
     sequence_number: str
     event_id: str
@@ -28,6 +33,58 @@ class StreamRecord:
     source: str  # "clicks" | "conversions" | other
     new_image: dict[str, Any] | None
     old_image: dict[str, Any] | None = None
+    problem: str = ""
+    raw: dict[str, Any] | None = None
+
+    def parked(self, problem: str, raw: dict[str, Any] | None = None) -> StreamRecord:
+        """This record as one that nothing is done with, for `problem`."""
+        return StreamRecord(
+            self.sequence_number,
+            self.event_id,
+            self.event_name,
+            self.source,
+            None,
+            None,
+            problem,
+            raw if raw is not None else self.raw,
+        )
+
+
+def decode_record(raw: dict[str, Any], source_of: Callable[[str], str]) -> StreamRecord:
+    """A record of a DynamoDB stream event as Lambda delivers it (`source_of` names its table from the
+    stream's ARN); one that cannot be decoded comes back with its problem."""
+    change = raw.get("dynamodb") if isinstance(raw, dict) else None
+    change = change if isinstance(change, dict) else {}
+    sequence = change.get("SequenceNumber")
+    event_id = raw.get("eventID") if isinstance(raw, dict) else None
+    source = source_of(str(raw.get("eventSourceARN", ""))) if isinstance(raw, dict) else "unknown"
+    record = StreamRecord(
+        sequence if isinstance(sequence, str) else "",
+        event_id if isinstance(event_id, str) else "",
+        str(raw.get("eventName", "")) if isinstance(raw, dict) else "",
+        source,
+        None,
+        raw=raw if isinstance(raw, dict) else {"record": repr(raw)[:1000]},
+    )
+    if not record.sequence_number or not record.event_id:
+        return record.parked("the record has no sequence number or event id")
+    try:
+        new, old = change.get("NewImage"), change.get("OldImage")
+        return StreamRecord(
+            record.sequence_number,
+            record.event_id,
+            record.event_name,
+            source,
+            dynamo.decode(new) if new else None,
+            dynamo.decode(old) if old else None,
+            raw=record.raw,
+        )
+    except Exception as error:
+        return record.parked(f"its image does not decode: {describe_error(error)}")
+
+
+def describe_error(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:300]
 
 
 @dataclass(frozen=True, slots=True)

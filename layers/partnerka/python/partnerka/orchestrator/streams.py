@@ -4,6 +4,7 @@ record."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,15 +13,18 @@ from typing import Any
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
 from partnerka.finance.dispatch import FinanceDispatcher
+from partnerka.finance.dispatch import event_of as finance_event_of
 from partnerka.operations.models import Operation, OperationStatus, OperationType
 from partnerka.operations.repository import OperationStore
 from partnerka.orchestrator.dispatch import PostbackDispatcher
-from partnerka.orchestrator.quality import ClickQuality, QualityJudge
+from partnerka.orchestrator.quality import ClickQuality, QualityJudge, ip_hour_key, visitor_key
 from partnerka.orchestrator.routing import Job, Routed, route
-from partnerka.orchestrator.service import StatsEffect, StreamRecord, aggregate, effect_of
+from partnerka.orchestrator.service import StatsEffect, StreamRecord, aggregate, describe_error, effect_of
 from partnerka.stats.click_log import LOG_RETENTION, ClickLogStore
+from partnerka.stats.cube import CubeKey
 from partnerka.stats.cube_store import CubeStore
-from partnerka.stats.repository import MAX_KEYS_PER_TRANSACTION
+from partnerka.stats.models import Increments
+from partnerka.stats.repository import RangeMarker, chunk_sizes
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,11 @@ class StatsStores:
     log: ClickLogStore
 
 
+# A range's event ids are kept in its marker item: this many stay far under DynamoDB's 400 KB.
+MAX_RANGE_RECORDS = 2000
+PARKED_RECORD_BYTES = 32_000  # what is kept of a parked record, as delivered
+
+
 def _new_clicks(records: list[StreamRecord]) -> list[dict[str, Any]]:
     return [
         record.new_image
@@ -39,13 +48,18 @@ def _new_clicks(records: list[StreamRecord]) -> list[dict[str, Any]]:
     ]
 
 
-def _token(record: StreamRecord) -> str:
-    """A batch is named by its first record: a retry starts from that record and finds its marker."""
-    return hashlib.sha256(record.event_id.encode()).hexdigest()[:32]
+def token_of(event_id: str) -> str:
+    """A range is named by its first record's event id (stable across every redelivery of it)."""
+    return hashlib.sha256(event_id.encode()).hexdigest()[:32]
 
 
 class RetryLater(Exception):
     """The statistics of these records cannot be applied exactly once in this call."""
+
+
+class RangeMismatch(Exception):
+    """A delivery's records differ from the range an earlier delivery began at the same record: the
+    stream's order is not what Lambda guarantees. Nothing is applied; the records are retried."""
 
 
 def apply_stream_batch(
@@ -57,17 +71,21 @@ def apply_stream_batch(
     """Apply the records' statistics exactly once; return the sequence numbers to retry (empty when
     all went in).
 
+    Records are applied in ranges (see stats.repository): a range is the run of records a delivery
+    brings from a record on which no range was begun yet, and it goes in whole or not at all, in
+    transactions of aggregated ADDs (a thousand clicks on skewed traffic touch a few hundred cube
+    items). Lambda hands a shard's records over in order, and after a failure it delivers them
+    again from the first record not reported done: the whole batch, its first half and then its
+    second (bisect on error), fewer records, more records, or the same ones again. So a delivery
+    starts either on a new record or on a record where a range was begun (a range's first record, or
+    where an earlier shorter delivery of the range ended, which is marked then). Each record is thus
+    applied once, and a range an attempt left half done is finished from its stored plans, whatever
+    records the next delivery carries.
+
     New clicks are judged first (uniqueness claims are idempotent per click, so a retry reaches the
-    same verdicts). Then the whole batch is aggregated once, so each cube item it touches is written
-    once (a thousand clicks on skewed traffic touch a few hundred items), split into transactions of
-    at most MAX_KEYS_PER_TRANSACTION items, each carrying the batch's marker (`apply_chunk`). A failure
-    anywhere sends the batch back from its first record; the retry (however many records the stream
-    then delivers) finds the marker, takes exactly the records the first attempt took, resumes at the
-    first chunk not applied, and goes on with the records after them as a batch of their own. The
-    clicks then go to the click log under the batch's token (puts of the same items: repeating them is
-    harmless). The clicks join their addresses' flood counts, and their verdicts are kept, only when
-    this call applied the batch's first chunk (a redelivered batch would be judged against counts that
-    already hold its own clicks).
+    same verdicts); their flood counts and suspect verdicts are kept only by the call that began
+    their range (a redelivered click would be judged against counts that already hold it). The
+    click log is written for every delivered click, at least once (its reader drops repeats).
     """
     verdicts: dict[str, ClickQuality] = {}
     if judge is not None:
@@ -78,57 +96,96 @@ def apply_stream_batch(
             return [record.sequence_number for record in records]
     effects = {record.event_id: effect_of(record, verdicts) for record in records}
     expires_at = int((now() + LOG_RETENTION).timestamp())
+
+    def begun(batch: list[StreamRecord]) -> None:
+        if judge is not None:
+            _keep_quality(judge, _new_clicks(batch), verdicts)
+
     start = 0
     while start < len(records):
         try:
-            batch, first_applied = _apply_batch(records[start:], effects, stats, expires_at)
+            taken = _apply_range(records[start:], effects, stats, expires_at, begun)
         except Exception:
-            logger.exception("statistics batch failed", first_sequence=records[start].sequence_number)
+            logger.exception("statistics range failed", first_sequence=records[start].sequence_number)
             return [record.sequence_number for record in records[start:]]
-        if judge is not None and first_applied:
-            _keep_quality(judge, _new_clicks(batch), verdicts)
-        start += len(batch)
+        start += taken
     return []
 
 
-def _apply_batch(
+def _apply_range(
     records: list[StreamRecord],
     effects: dict[str, StatsEffect | None],
     stats: StatsStores,
     expires_at: int,
-) -> tuple[list[StreamRecord], bool]:
-    """The batch that starts at records[0] (all of them, or exactly those an earlier attempt took);
-    whether this call applied its first chunk."""
-    token = _token(records[0])
-    progress = stats.cubes.progress(token)
-    batch = records
-    if progress is not None:
-        last = int(progress.last_sequence)
-        batch = [record for record in records if int(record.sequence_number) <= last]
-        if batch[-1].sequence_number != progress.last_sequence:
-            raise RetryLater(f"the stream delivered fewer records than batch {token} took; wait for them")
-    batch_effects = [effect for record in batch if (effect := effects[record.event_id]) is not None]
-    merged = {  # status changes can cancel out within a batch: nothing to write for those
+    begun: Callable[[list[StreamRecord]], None],
+) -> int:
+    """The range at records[0]: begin it on the records from there, or, when an earlier delivery
+    began one there, finish it and skip the records it covers. How many records it took."""
+    token = token_of(records[0].event_id)
+    marker = stats.cubes.marker(token)
+    if marker is None:
+        batch = records[:MAX_RANGE_RECORDS]
+        chunks = _chunks([effect for record in batch if (effect := effects[record.event_id]) is not None])
+        # A range with nothing to count is marked too: a later delivery that starts on it must find
+        # where the next range begins.
+        if not stats.cubes.begin(token, [record.event_id for record in batch], chunks):
+            raise RetryLater(f"range {token} was begun meanwhile")
+        begun(batch)
+        for index in range(1, len(chunks)):
+            if not stats.cubes.advance(token, index, chunks[index]):
+                raise RetryLater(f"chunk {index} of range {token} was applied meanwhile")
+        _log(stats, batch, effects, token, expires_at)
+        return len(batch)
+    covered = records[: len(marker.records)]
+    if tuple(record.event_id for record in covered) != marker.records[: len(covered)]:
+        raise RangeMismatch(f"the records from {records[0].sequence_number} differ from range {token}")
+    if len(covered) < len(marker.records):
+        # This delivery ends inside the range: the next starts at the first record it left out.
+        rest = marker.records[len(covered) :]
+        stats.cubes.split(token_of(rest[0]), rest, marker.owner)
+    _finish(stats.cubes, marker)
+    _log(stats, covered, effects, token, expires_at)
+    return len(covered)
+
+
+def _chunks(effects: list[StatsEffect]) -> list[dict[CubeKey, Increments]]:
+    """The records' increments, aggregated and split into the range's transactions."""
+    merged = {  # status changes can cancel out within a range: nothing to write for those
         key: kept
-        for key, values in aggregate(batch_effects).items()
+        for key, values in aggregate(effects).items()
         if (kept := {name: amount for name, amount in values.items() if amount})
     }
     keys = sorted(merged)
-    chunks = [keys[i : i + MAX_KEYS_PER_TRANSACTION] for i in range(0, len(keys), MAX_KEYS_PER_TRANSACTION)]
-    if progress is not None and progress.chunks != len(chunks):
-        raise RetryLater(f"batch {token} split into {progress.chunks} chunks before, {len(chunks)} now")
-    first_applied = False
-    for index, chunk in enumerate(chunks):
-        if progress is not None and index < progress.done:
-            continue
-        applied = stats.cubes.apply(
-            {key: merged[key] for key in chunk}, token, index, len(chunks), batch[-1].sequence_number
-        )
-        if not applied:  # another attempt moved the marker since it was read: start again from it
-            raise RetryLater(f"chunk {index} of batch {token} was applied meanwhile")
-        first_applied = first_applied or index == 0
-    stats.log.write([e.click for e in batch_effects if e.click is not None], token, expires_at)
-    return batch, first_applied
+    chunks: list[dict[CubeKey, Increments]] = []
+    for size in chunk_sizes(len(keys)):
+        chunks.append({key: merged[key] for key in keys[:size]})
+        keys = keys[size:]
+    return chunks
+
+
+def _finish(cubes: CubeStore, marker: RangeMarker) -> None:
+    """Apply the chunks an earlier attempt left, from their plans (the range that holds them may have
+    been begun at an earlier record)."""
+    owner = marker if marker.owner == marker.token else cubes.marker(marker.owner)
+    if owner is None:
+        raise RetryLater(f"range {marker.owner} is gone (older than its markers live)")
+    for index in range(owner.done, owner.chunks):
+        cubes.advance(owner.token, index)  # False: another attempt applied it meanwhile
+
+
+def _log(
+    stats: StatsStores,
+    records: list[StreamRecord],
+    effects: dict[str, StatsEffect | None],
+    token: str,
+    expires_at: int,
+) -> None:
+    """The delivered records' clicks into the click log, in chunks named by the run of records they
+    came in: the same run delivered again puts the same items, and a run cut differently puts its own
+    (never a smaller copy over items that hold clicks it lacks); the reader drops the repeats."""
+    clicks = [effect.click for r in records if (effect := effects[r.event_id]) and effect.click is not None]
+    if clicks:
+        stats.log.write(clicks, f"{token}-{len(records)}", expires_at)
 
 
 def _keep_quality(
@@ -146,6 +203,56 @@ def _keep_quality(
         logger.exception("keeping click quality failed", clicks=len(clicks))
 
 
+def screen(record: StreamRecord) -> StreamRecord:
+    """The record, or the record parked with its problem when what the orchestrator derives from it
+    (its statistics, its postback and finance events, its click's quality keys) cannot be derived:
+    one bad record must not hold back the records behind it."""
+    if record.problem:
+        return record
+    try:
+        routed = route(record)
+        effect_of(record)
+        if Job.FINANCE in routed.jobs:
+            finance_event_of(record)
+        if record.source == "clicks" and record.event_name == "INSERT" and record.new_image is not None:
+            visitor_key(record.new_image)
+            ip_hour_key(record.new_image)
+    except Exception as error:
+        return record.parked(f"it cannot be handled: {describe_error(error)}")
+    return record
+
+
+def park(log: OperationStore | None, records: list[StreamRecord], at: datetime) -> None:
+    """Keep each problem record, as delivered and with its reason, as a failed operation the monitor
+    lists and counts (once per record, however often the stream brings it again). Raises when one
+    cannot be kept: it must not be skipped unseen."""
+    for record in records:
+        logger.warning(
+            "stream record parked",
+            sequence=record.sequence_number,
+            event_id=record.event_id,
+            problem=record.problem,
+        )
+        if log is None:
+            continue
+        raw = json.dumps(record.raw, default=str, ensure_ascii=False)
+        name = record.event_id or hashlib.sha256(raw.encode()).hexdigest()
+        operation = Operation(
+            op_id=f"parked-{token_of(name)}",
+            type=OperationType.STATS,
+            subject_type="record",
+            subject_id=f"{record.source}:{record.sequence_number or '?'}",
+            status=OperationStatus.FAILED,
+            created_at=at,
+            updated_at=at,
+            finished_at=at,
+            last_error=record.problem,
+            payload=raw[:PARKED_RECORD_BYTES],
+        )
+        if log.create(operation):
+            log.count(OperationType.STATS, at, attempts=1, failures=1, failed=1, parked=1)
+
+
 def run_batch(
     records: list[StreamRecord],
     stats: StatsStores,
@@ -157,12 +264,19 @@ def run_batch(
 ) -> list[str]:
     """One stream batch through every job routing gives it; the sequence numbers to retry.
 
-    Postbacks and finance messages go first: making a delivery sure and sending a finance event are
-    safe to repeat, the statistics' chunks are not. When either cannot be made sure of at record k,
-    the statistics take the records before k only and the stream retries from k, so no record's
-    statistics are applied twice.
+    Records that cannot be handled are parked first (see `screen`, `park`) and keep their place as
+    records with nothing to do. Postbacks and finance messages go next: making a delivery sure and
+    sending a finance event are safe to repeat, the statistics' ranges are not. When either cannot
+    be made sure of at record k, the statistics take the records before k only and the stream
+    retries from k, so no record's statistics are applied twice.
     """
     started = now()
+    records = [screen(record) for record in records]
+    problems = [record for record in records if record.problem]
+    if problems:
+        park(log, problems, started)
+        # A record without a sequence number or an event id cannot be retried or placed in a range.
+        records = [record for record in records if record.sequence_number and record.event_id]
     routed = [route(record) for record in records]
     candidates = [(i, r.event) for i, r in enumerate(routed) if Job.POSTBACK in r.jobs and r.event]
     stops = [dispatcher.dispatch(candidates)]

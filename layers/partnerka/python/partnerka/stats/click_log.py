@@ -4,8 +4,11 @@
 Key shape: Stats table, PK `LOG#<advertiser>#<yyyy-mm-dd>` (UTC day), SK `<affiliate>#<hour>#<chunk>`;
 one item per (advertiser, day, affiliate) a stream batch touches, holding its clicks as gzipped JSON
 lines. A day of one advertiser is one partition; one affiliate's clicks of a day are one key prefix.
-The chunk name comes from the batch's own token, so writing a redelivered batch again puts the same
-items (no double counting, no marker needed). Items are kept LOG_RETENTION, a little longer than the
+The chunk name comes from the run of stream records the clicks were delivered in (its first record's
+range token and its length, see orchestrator.streams): the log is written at least once per delivery
+of a click, so a batch delivered again puts the same items, and a delivery cut differently puts a
+click into a second chunk of its hour, which the reader drops (a click's chunks share its key prefix,
+so they are read one after the other). Items are kept LOG_RETENTION, a little longer than the
 longest report range, so a raw report over any range it allows finds every click (compressed, a
 click costs about 40 bytes).
 """
@@ -127,12 +130,21 @@ class ClickLogRepository:
         if affiliate is not None:
             request["KeyConditionExpression"] += " AND begins_with(sk, :aff)"
             request["ExpressionAttributeValues"][":aff"] = {"S": f"{affiliate}#"}
+        # A click can be in two chunks of its hour (see the module's docstring): its chunks are
+        # neighbours in key order, so the repeats are dropped with one hour's click ids in memory.
+        hour: tuple[str, str] = ("", "")
+        seen: set[str] = set()
         while True:
             page = self._c().query(**request)
             for raw in page.get("Items", []):
-                owner = raw["sk"]["S"].split("#", 1)[0]
+                owner, at, _ = raw["sk"]["S"].split("#", 2)
+                if (owner, at) != hour:
+                    hour, seen = (owner, at), set()
                 for line in gzip.decompress(raw["data"]["B"]).decode().splitlines():
-                    yield LoggedClick.from_line(advertiser_id, owner, json.loads(line))
+                    click = LoggedClick.from_line(advertiser_id, owner, json.loads(line))
+                    if click.click_id not in seen:
+                        seen.add(click.click_id)
+                        yield click
             if "LastEvaluatedKey" not in page:
                 return
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

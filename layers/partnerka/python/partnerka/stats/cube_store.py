@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -10,7 +12,14 @@ from typing import Any, Protocol
 from partnerka.common import dynamo
 from partnerka.stats.cube import CubeKey
 from partnerka.stats.models import Increments
-from partnerka.stats.repository import BatchProgress, apply_chunk, read_progress
+from partnerka.stats.repository import (
+    RangeMarker,
+    apply_planned,
+    begin_range,
+    put_split,
+    read_marker,
+    read_plan,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,14 +30,24 @@ class CubeItem:
 
 
 class CubeStore(Protocol):
-    def progress(self, token: str) -> BatchProgress | None:
-        """How far the batch named `token` got (None: not begun)."""
+    """The cubes, written in once-only ranges (see stats.repository)."""
+
+    def marker(self, token: str) -> RangeMarker | None:
+        """The range begun at the record with this token (None: none was)."""
         ...
 
-    def apply(
-        self, increments: dict[CubeKey, Increments], token: str, index: int, chunks: int, last_sequence: str
-    ) -> bool:
-        """Chunk `index` of the batch's `chunks` (see `apply_chunk`); False when applied before."""
+    def begin(self, token: str, records: Sequence[str], chunks: Sequence[dict[CubeKey, Increments]]) -> bool:
+        """Chunk 0 of a new range, with its marker (`records`: the event ids it covers) and the plans of
+        its other chunks (no chunks: the marker alone); False when the range was begun before."""
+        ...
+
+    def advance(self, token: str, index: int, chunk: dict[CubeKey, Increments] | None = None) -> bool:
+        """Chunk `index` (>= 1) of a begun range, from `chunk` or else from its stored plan; False when
+        it was applied before."""
+        ...
+
+    def split(self, token: str, records: Sequence[str], owner: str) -> None:
+        """Mark `records` (the rest of range `owner`, from the record named by `token`) as applied."""
         ...
 
     def days(
@@ -47,6 +66,18 @@ class CubeStore(Protocol):
         ...
 
 
+def _plan(increments: dict[CubeKey, Increments]) -> bytes:
+    rows = [
+        [k.advertiser_id, k.dimension, k.day, k.value, values] for k, values in sorted(increments.items())
+    ]
+    return gzip.compress(json.dumps(rows, separators=(",", ":")).encode(), mtime=0)
+
+
+def _unplan(blob: bytes) -> dict[CubeKey, Increments]:
+    rows = json.loads(gzip.decompress(blob))
+    return {CubeKey(a, d, day, v): {n: int(x) for n, x in values.items()} for a, d, day, v, values in rows}
+
+
 def _values(item: dict[str, Any]) -> dict[str, int]:
     return {name: int(value) for name, value in item.items() if name not in ("pk", "sk", "day", "value")}
 
@@ -59,16 +90,26 @@ class CubeRepository:
     def _c(self) -> Any:
         return self._client or dynamo.client()
 
-    def progress(self, token: str) -> BatchProgress | None:
-        return read_progress(self._c(), self._table, token)
+    def marker(self, token: str) -> RangeMarker | None:
+        return read_marker(self._c(), self._table, token)
 
-    def apply(
-        self, increments: dict[CubeKey, Increments], token: str, index: int, chunks: int, last_sequence: str
-    ) -> bool:
-        updates = [
+    def begin(self, token: str, records: Sequence[str], chunks: Sequence[dict[CubeKey, Increments]]) -> bool:
+        first = self._updates(chunks[0]) if chunks else []
+        plans = [_plan(chunk) for chunk in chunks[1:]]
+        return begin_range(self._c(), self._table, token, records, first, plans)
+
+    def advance(self, token: str, index: int, chunk: dict[CubeKey, Increments] | None = None) -> bool:
+        if chunk is None:
+            chunk = _unplan(read_plan(self._c(), self._table, token, index))
+        return apply_planned(self._c(), self._table, token, index, self._updates(chunk))
+
+    def split(self, token: str, records: Sequence[str], owner: str) -> None:
+        put_split(self._c(), self._table, token, records, owner)
+
+    def _updates(self, increments: dict[CubeKey, Increments]) -> list[dict[str, Any]]:
+        return [
             self._update(key, values) for key, values in sorted(increments.items()) if any(values.values())
         ]
-        return apply_chunk(self._c(), self._table, updates, token, index, chunks, last_sequence)
 
     def _update(self, key: CubeKey, values: Increments) -> dict[str, Any]:
         names = {"#day": "day", "#value": "value"}

@@ -1,89 +1,204 @@
-"""The Stats table's once-only transactions: a stream batch's aggregated ADDs, applied exactly once."""
+"""The Stats table's once-only ranges: a stream's records applied to the cubes exactly once, however
+Lambda splits, retries, shortens, lengthens or repeats the batches that carry them.
+
+A range is a run of consecutive records of one shard that the orchestrator applied together: their
+increments, aggregated, in one or more transactions (a chunk each, at most 100 items). Items:
+
+    PK `BATCH#<token>`  SK `BATCH`     the marker of the range whose first record has this token:
+                                       `records` (the event ids of its records, in order, gzipped),
+                                       `owner` (the token of the range that holds its chunks: itself,
+                                       or, for the rest of a range a shorter redelivery cut, that
+                                       range's), `chunks` and `done` (chunks applied)
+    PK `BATCH#<token>`  SK `PLAN#<i>`  chunk i's increments (i >= 1), written with chunk 0
+
+Chunk 0 creates the marker (`attribute_not_exists`) and the plans of the other chunks in one
+transaction; chunk i moves `done` from i to i + 1. So a range is either not begun, or begun and
+finishable from its plans alone, by any later delivery, even one that no longer carries all its
+records (Lambda's bisect-on-error hands a failed batch back in halves). Everything here expires
+after MARKER_TTL_SECONDS, longer than a stream keeps records (24 h) plus retries. (botocore gives
+each transaction an idempotency token of its own, so its retry of a transaction whose answer was
+lost applies nothing twice; the conditions on the marker cover every later attempt.)
+"""
 
 from __future__ import annotations
 
+import gzip
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-# DynamoDB allows 100 items in a transaction; one of them is the batch marker.
-MAX_KEYS_PER_TRANSACTION = 99
+MAX_ITEMS_PER_TRANSACTION = 100  # DynamoDB's limit; one of them is always the marker
+MAX_KEYS_PER_TRANSACTION = MAX_ITEMS_PER_TRANSACTION - 1
 MARKER_TTL_SECONDS = 2 * 86400
 
 
 @dataclass(frozen=True, slots=True)
-class BatchProgress:
-    """How far a stream batch's statistics got: the batch is the records up to `last_sequence`, its
-    increments split into `chunks` transactions, of which the first `done` are applied."""
+class RangeMarker:
+    """A begun range: its records' event ids in stream order, and how far its chunks got."""
 
-    last_sequence: str
+    token: str
+    records: tuple[str, ...]
+    owner: str  # the token whose chunks (and plans) these records' increments are in
     chunks: int
     done: int
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.chunks
+
+
+def chunk_sizes(keys: int) -> list[int]:
+    """How many cube items each transaction of a range carries: chunk 0 also carries the marker and
+    one plan item per further chunk, the others the marker's update only. [] when nothing to write."""
+    if keys <= 0:
+        return []
+    chunks = 1
+    while (MAX_KEYS_PER_TRANSACTION - (chunks - 1)) + MAX_KEYS_PER_TRANSACTION * (chunks - 1) < keys:
+        chunks += 1
+    first = min(keys, MAX_KEYS_PER_TRANSACTION - (chunks - 1))
+    sizes = [first]
+    left = keys - first
+    while left > 0:
+        sizes.append(min(left, MAX_KEYS_PER_TRANSACTION))
+        left -= sizes[-1]
+    return sizes
 
 
 def marker_key(token: str) -> dict[str, Any]:
     return {"pk": {"S": f"BATCH#{token}"}, "sk": {"S": "BATCH"}}
 
 
-def read_progress(client: Any, table: str, token: str) -> BatchProgress | None:
+def plan_key(token: str, index: int) -> dict[str, Any]:
+    return {"pk": {"S": f"BATCH#{token}"}, "sk": {"S": f"PLAN#{index}"}}
+
+
+def _pack(records: Sequence[str]) -> bytes:
+    return gzip.compress("\n".join(records).encode(), mtime=0)
+
+
+def _unpack(blob: bytes) -> tuple[str, ...]:
+    text = gzip.decompress(blob).decode()
+    return tuple(text.split("\n")) if text else ()
+
+
+def _expiry() -> dict[str, str]:
+    return {"N": str(int(time.time()) + MARKER_TTL_SECONDS)}
+
+
+def read_marker(client: Any, table: str, token: str) -> RangeMarker | None:
     item = client.get_item(TableName=table, Key=marker_key(token), ConsistentRead=True).get("Item")
     if not item:
         return None
-    return BatchProgress(item["last_sequence"]["S"], int(item["chunks"]["N"]), int(item["done"]["N"]))
+    return RangeMarker(
+        token=token,
+        records=_unpack(item["records"]["B"]),
+        owner=item["owner"]["S"],
+        chunks=int(item["chunks"]["N"]),
+        done=int(item["done"]["N"]),
+    )
 
 
-def apply_chunk(
+def _cancelled_by_condition(client: Any, error: Exception, position: int) -> bool:
+    if not isinstance(error, client.exceptions.TransactionCanceledException):
+        return False
+    reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+    return len(reasons) > position and reasons[position].get("Code") == "ConditionalCheckFailed"
+
+
+def begin_range(
     client: Any,
     table: str,
-    updates: list[dict[str, Any]],
     token: str,
-    index: int,
-    chunks: int,
-    last_sequence: str,
+    records: Sequence[str],
+    first: list[dict[str, Any]],
+    plans: Sequence[bytes],
 ) -> bool:
-    """Chunk `index` of a batch's `chunks`, in one transaction with the batch's marker (PK
-    `BATCH#<token>`, kept two days): the first chunk creates it with `done = 1`, each next one moves
-    `done` from `index` to `index + 1`. So every chunk is applied exactly once however often the
-    batch is retried, and the marker says where a retry resumes. False when the chunk's condition
-    failed (applied before)."""
-    if len(updates) > MAX_KEYS_PER_TRANSACTION:
-        raise ValueError(f"at most {MAX_KEYS_PER_TRANSACTION} rows per transaction")
-    if index == 0:
-        marker: dict[str, Any] = {
+    """Chunk 0 of a new range (`first`: its Update requests), its marker and the plans of its other
+    chunks, in one transaction (the marker alone when there is nothing to count). False when the
+    range was begun before (its marker exists)."""
+    if len(first) + len(plans) + 1 > MAX_ITEMS_PER_TRANSACTION or (plans and not first):
+        raise ValueError("not a first chunk of a range")
+    item = {
+        **marker_key(token),
+        "records": {"B": _pack(records)},
+        "owner": {"S": token},
+        "chunks": {"N": str(len(plans) + 1 if first else 0)},
+        "done": {"N": "1" if first else "0"},
+        "expires_at": _expiry(),
+    }
+    if not first:  # nothing to count: the marker alone, in a plain conditional put (half the cost)
+        try:
+            client.put_item(TableName=table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+    marker = {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
+    plan_items = [
+        {
             "Put": {
                 "TableName": table,
-                "Item": {
-                    **marker_key(token),
-                    "last_sequence": {"S": last_sequence},
-                    "chunks": {"N": str(chunks)},
-                    "done": {"N": "1"},
-                    "expires_at": {"N": str(int(time.time()) + MARKER_TTL_SECONDS)},
-                },
-                "ConditionExpression": "attribute_not_exists(pk)",
+                "Item": {**plan_key(token, index), "plan": {"B": plan}, "expires_at": _expiry()},
             }
         }
-    else:
-        marker = {
-            "Update": {
-                "TableName": table,
-                "Key": marker_key(token),
-                "UpdateExpression": "SET done = :next",
-                "ConditionExpression": "done = :index AND last_sequence = :last",
-                "ExpressionAttributeValues": {
-                    ":next": {"N": str(index + 1)},
-                    ":index": {"N": str(index)},
-                    ":last": {"S": last_sequence},
-                },
-            }
-        }
+        for index, plan in enumerate(plans, start=1)
+    ]
     try:
         client.transact_write_items(
-            TransactItems=[marker, *({"Update": update} for update in updates)],
-            ClientRequestToken=f"{token[:32]}-{index}",
+            TransactItems=[marker, *plan_items, *({"Update": update} for update in first)]
         )
-    except client.exceptions.TransactionCanceledException as error:
-        reasons = getattr(error, "response", {}).get("CancellationReasons") or []
-        if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+    except Exception as error:
+        if _cancelled_by_condition(client, error, 0):
             return False
         raise
     return True
+
+
+def apply_planned(client: Any, table: str, token: str, index: int, updates: list[dict[str, Any]]) -> bool:
+    """Chunk `index` (>= 1) of a begun range, moving its marker's `done` from `index` to `index + 1` in
+    the same transaction. False when the chunk was applied before."""
+    if index < 1 or len(updates) + 1 > MAX_ITEMS_PER_TRANSACTION:
+        raise ValueError("not a further chunk of a range")
+    marker = {
+        "Update": {
+            "TableName": table,
+            "Key": marker_key(token),
+            "UpdateExpression": "SET done = :next",
+            "ConditionExpression": "done = :index",
+            "ExpressionAttributeValues": {":next": {"N": str(index + 1)}, ":index": {"N": str(index)}},
+        }
+    }
+    try:
+        client.transact_write_items(TransactItems=[marker, *({"Update": update} for update in updates)])
+    except Exception as error:
+        if _cancelled_by_condition(client, error, 0):
+            return False
+        raise
+    return True
+
+
+def read_plan(client: Any, table: str, token: str, index: int) -> bytes:
+    item = client.get_item(TableName=table, Key=plan_key(token, index), ConsistentRead=True).get("Item")
+    if not item:
+        raise LookupError(f"range {token} has no plan for chunk {index}")
+    return bytes(item["plan"]["B"])
+
+
+def put_split(client: Any, table: str, token: str, records: Sequence[str], owner: str) -> None:
+    """The marker of the rest of a range that a shorter delivery cut at the record named by `token`:
+    those records are in `owner`'s chunks already. Written once; a marker already there stays."""
+    try:
+        client.put_item(
+            TableName=table,
+            Item={
+                **marker_key(token),
+                "records": {"B": _pack(records)},
+                "owner": {"S": owner},
+                "chunks": {"N": "0"},
+                "done": {"N": "0"},
+                "expires_at": _expiry(),
+            },
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+    except client.exceptions.ConditionalCheckFailedException:
+        return

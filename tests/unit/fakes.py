@@ -129,10 +129,14 @@ class FakeConversions:
         return [c for c in self.items.values() if c.advertiser_id == advertiser_id and c.txn_id == txn_id]
 
     def due_holds(self, months: list[str], now: datetime) -> list[Conversion]:
+        """Like the by_hold index: only the months asked for are read."""
         return [
             c
             for c in self.items.values()
-            if c.status is ConversionStatus.HOLD and c.hold_until and c.hold_until <= now
+            if c.status is ConversionStatus.HOLD
+            and c.hold_until
+            and c.hold_until <= now
+            and f"{c.hold_until:%Y-%m}" in months
         ]
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from partnerka.conversions.service import (
     ClickExpired,
     InvalidSecret,
     decide,
+    hold_months,
     record_conversion,
     release_holds,
     txn_ids_from_csv,
@@ -34,11 +36,13 @@ CLICKED = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0"
 
 
-def world(**offer: object) -> tuple[FakeRoutes, FakeClicks, FakeConversions, str]:
+def world(
+    clicked: datetime = CLICKED, **offer: object
+) -> tuple[FakeRoutes, FakeClicks, FakeConversions, str]:
     routes, clicks = FakeRoutes([offer_route(**offer)], [affiliate_route()]), FakeClicks()
     request = ClickRequest(OFFER, AFFILIATE, {}, "203.0.113.9", BROWSER, "FR")
     outcome = record_click(
-        request, routes, clicks, GeoLocator("/none"), CLICKED, ttl_days=60, caps=FakeCaps()
+        request, routes, clicks, GeoLocator("/none"), clicked, ttl_days=60, caps=FakeCaps()
     )
     assert outcome.click is not None
     return routes, clicks, FakeConversions(), outcome.click.click_id
@@ -184,3 +188,33 @@ def test_conversions_over_a_cap_are_kept_rejected_with_cap_reached() -> None:
         "cap_reached",
     )
     assert sum(caps.counts.values()) == 1 + 1250  # one conversion and its payout counted
+
+
+MONTH_STARTS = [datetime(year, month, 1, tzinfo=UTC) for year in (2025, 2026) for month in range(1, 13)]
+
+
+@pytest.mark.parametrize("first", MONTH_STARTS, ids=[f"{m:%Y-%m}" for m in MONTH_STARTS])
+def test_a_hold_ending_in_the_month_before_is_released_at_every_month_boundary(first: datetime) -> None:
+    """The release used to step back 31 days at a time from the 1st: in some months (March, May,
+    July, October, December) it never read the month before, and those holds stayed forever."""
+    ends = first - timedelta(minutes=1)  # the last minute of the month before
+    w = world(ends - timedelta(days=4), hold_days=3)
+    send(w, ends - timedelta(days=3), txn_id="LATE")
+    (held,) = w[2].items.values()
+    assert held.hold_until is not None
+    assert f"{held.hold_until:%Y-%m}" == f"{ends:%Y-%m}"
+    assert not held.review
+    assert release_holds(w[2], first + timedelta(minutes=15)) == 1
+    assert [c.status for c in w[2].items.values()] == [ConversionStatus.APPROVED]
+
+
+@pytest.mark.parametrize("now", [m + timedelta(days=d) for m in MONTH_STARTS for d in (0, 27, 30)])
+def test_the_months_read_are_fourteen_consecutive_calendar_months_ending_with_the_current(
+    now: datetime,
+) -> None:
+    months = hold_months(now)
+    assert len(months) == 14
+    assert months[-1] == f"{now:%Y-%m}"
+    for earlier, later in itertools.pairwise(months):
+        year, month = map(int, earlier.split("-"))
+        assert later == (f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}")

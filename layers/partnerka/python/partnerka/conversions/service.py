@@ -294,12 +294,23 @@ def txn_ids_from_csv(text: str, limit: int = 10_000) -> list[str]:
     return ids
 
 
+# Held conversions are indexed by the month their hold ends; the release looks this many months back
+# (the current one included), so a schedule that stopped for a year still finds every due hold.
+HOLD_MONTHS_LOOKED_AT = 14
+
+
+def hold_months(now: datetime, count: int = HOLD_MONTHS_LOOKED_AT) -> list[str]:
+    """The `count` calendar months up to `now`'s, oldest first (`2026-01`, …): month arithmetic, not
+    days (stepping back 31 days from the 1st of March lands in January and skips February)."""
+    index = now.year * 12 + now.month - 1
+    return [f"{(index - back) // 12:04d}-{(index - back) % 12 + 1:02d}" for back in range(count - 1, -1, -1)]
+
+
 def release_holds(conversions: HoldStore, now: datetime) -> int:
     """Approve every held conversion whose hold has ended (those marked for review wait for a
     person). Runs on a schedule; a conversion approved or rejected meanwhile is left alone."""
-    months = [f"{(now.replace(day=1) - timedelta(days=31 * back)):%Y-%m}" for back in range(0, 14)]
     released = 0
-    for conversion in conversions.due_holds(sorted(set(months)), now):
+    for conversion in conversions.due_holds(hold_months(now), now):
         if conversion.review:
             continue
         if conversions.transition(conversion, ConversionStatus.APPROVED, None, now):

@@ -1,7 +1,7 @@
 """The finance worker: each message of the finance queue (FIFO, one group per affiliate account) is
 one conversion event; it posts the journals the event moves (finance.service), exactly once. An event
 that must wait for an earlier one (an approval before its arrival) fails, and with it the rest of its
-batch, so the queue hands the group's messages back in order."""
+group in the batch, so the queue hands the group's messages back in order; other groups go on."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.finance.service import FinanceEvent, post_event
 
 ledger = LedgerRepository(get_settings().ledger_table)
-processor = SqsFifoPartialProcessor()
+# A message that fails (an approval before its arrival, or a poison message) holds back its own
+# group, the one affiliate account whose order matters, and no other: the queue hands that group's
+# messages back in order and its DLQ takes a message that never succeeds.
+processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
 def post(record: SQSRecord) -> None:

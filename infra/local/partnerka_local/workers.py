@@ -151,6 +151,16 @@ class Worker:
         self.invocations = 0
         self.errors = 0
 
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id (None before it starts): a test may kill it, as a sandbox dies."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def busy(self) -> bool:
+        """An invocation is running (or waiting for the worker to be ready)."""
+        return self._lock.locked()
+
     def start(self) -> None:
         """Spawn the process (non-blocking: the handler import happens while other workers start)."""
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)

@@ -128,14 +128,18 @@ def _apply_range(
         chunks = _chunks([effect for record in batch if (effect := effects[record.event_id]) is not None])
         # A range with nothing to count is marked too: a later delivery that starts on it must find
         # where the next range begins.
-        if not stats.cubes.begin(token, [record.event_id for record in batch], chunks):
-            raise RetryLater(f"range {token} was begun meanwhile")
-        begun(batch)
-        for index in range(1, len(chunks)):
-            if not stats.cubes.advance(token, index, chunks[index]):
-                raise RetryLater(f"chunk {index} of range {token} was applied meanwhile")
-        _log(stats, batch, effects, token, expires_at)
-        return len(batch)
+        if stats.cubes.begin(token, [record.event_id for record in batch], chunks):
+            begun(batch)
+            for index in range(1, len(chunks)):
+                # False: the chunk is in already (this call's own first try, whose answer was lost)
+                stats.cubes.advance(token, index, chunks[index])
+            _log(stats, batch, effects, token, expires_at)
+            return len(batch)
+        # Begun meanwhile: by this call's own first try, whose answer was lost, as botocore retries
+        # a transaction that timed out. Go on from the marker like any later delivery.
+        marker = stats.cubes.marker(token)
+        if marker is None:
+            raise RetryLater(f"range {token} was begun and is gone")
     covered = records[: len(marker.records)]
     if tuple(record.event_id for record in covered) != marker.records[: len(covered)]:
         raise RangeMismatch(f"the records from {records[0].sequence_number} differ from range {token}")

@@ -16,7 +16,7 @@ from partnerka.audit.service import Actor, AuditLog
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
-from partnerka.common.money import Money, currency_code, parse_amount
+from partnerka.common.money import Money, currency_code, parse_amount, plain_decimal
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.routing import (
@@ -116,7 +116,7 @@ def show_amount(kind: AmountType, value: int, currency: str) -> str:
     """Back to what people typed: `12.50` for money, `7.5` for percent."""
     if kind is AmountType.FIXED:
         return Money(value, currency).as_decimal_string()
-    return str((Decimal(value) / 100).normalize())
+    return plain_decimal((Decimal(value) / 100).normalize())
 
 
 def parse_goals(inputs: Sequence[GoalInput], currency: str) -> tuple[Goal, ...]:

@@ -120,6 +120,32 @@ def test_bad_offers_are_refused_with_a_clear_error(
     assert api.call("GET", "/api/offers", token=advertiser).body["items"] == before
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"landings": [{"url": "https://{sub1}/x", "weight": 1}]}, "landings[0].url"),
+        ({"landings": [OFFER["landings"][0], {"url": "https://good.example@{sub1}/", "weight": 1}]},
+         "landings[1].url"),
+        ({"landings": [{"url": "https://shop.example:{sub2}/", "weight": 1}]}, "landings[0].url"),
+        ({"landings": [{"url": "javascript:alert(1)", "weight": 1}]}, "landings[0].url"),
+        ({"landings": [{"url": "https://shop.example/\r\nSet-Cookie: a=b", "weight": 1}]}, "landings[0].url"),
+        ({"fallback_url": "https://fb.example/?x=1\r\nLocation: https://evil.example/"}, "fallback_url"),
+        ({"fallback_url": "https://{sub1}/"}, "fallback_url"),
+    ],
+)  # fmt: skip
+def test_landing_and_fallback_urls_with_a_visitor_chosen_host_or_line_breaks_are_refused_naming_the_field(
+    setup: tuple[Api, World, str, str], change: dict[str, Any], field: str
+) -> None:
+    api, _, advertiser, _ = setup
+    created = api.call("POST", "/api/offers", OFFER | change, token=advertiser)
+    assert (created.status, created.code) == (400, "validation_error"), created.body
+    assert created.body["error"]["message"].startswith(f"{field}: ")
+    offer = api.call("POST", "/api/offers", OFFER, token=advertiser).body
+    patched = api.call("PATCH", f"/api/offers/{offer['id']}", change, token=advertiser)
+    assert (patched.status, patched.code) == (400, "validation_error"), patched.body
+    assert api.call("GET", f"/api/offers/{offer['id']}", token=advertiser).body == offer
+
+
 def test_affiliate_sees_payouts_only_requests_access_and_gets_a_working_link(
     setup: tuple[Api, World, str, str], load_function: FunctionLoader
 ) -> None:

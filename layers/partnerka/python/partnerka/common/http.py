@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
+import string
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from partnerka.common.errors import ErrorCode, error_envelope
 
@@ -16,6 +17,7 @@ Event = dict[str, Any]
 Response = dict[str, Any]
 
 _NO_STORE = {"cache-control": "no-store"}
+_URL_PUNCTUATION = string.punctuation  # every printable ASCII character but letters, digits and space
 
 
 def query_params(event: Event) -> dict[str, str]:
@@ -60,7 +62,10 @@ def method(event: Event) -> str:
 
 
 def redirect(location: str) -> Response:
-    return {"statusCode": 302, "headers": {"location": location, **_NO_STORE}, "body": ""}
+    """A 302 whose `Location` is printable ASCII whatever it was given: control characters (a CR/LF
+    would inject headers), spaces and non-ASCII letters are percent-encoded, the rest is kept."""
+    safe_location = quote(location, safe=_URL_PUNCTUATION)
+    return {"statusCode": 302, "headers": {"location": safe_location, **_NO_STORE}, "body": ""}
 
 
 def html(status: int, page: str) -> Response:

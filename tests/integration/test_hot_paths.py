@@ -183,7 +183,7 @@ def test_postback_by_post_form_and_json(load_function: FunctionLoader) -> None:
 def test_postback_errors_use_the_envelope_and_write_nothing(load_function: FunctionLoader) -> None:
     world, click_id, postback = a_click(load_function)
     cases = [
-        ({"click_id": click_id, "status": "sale", "secret": "wrong"}, 403, "invalid_secret"),
+        ({"click_id": click_id, "status": "sale", "secret": "wrong"}, 404, "click_not_found"),
         (
             {"click_id": "6f1c9b8e-3f57-4c2a-9d43-2b1f0e6a7c55", "status": "sale", "secret": "x"},
             404,

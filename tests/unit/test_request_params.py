@@ -142,6 +142,12 @@ def test_the_query_wins_over_the_body_and_the_first_repeat_wins() -> None:
     assert (params["status"], params["txn_id"]) == ("lead", "A")
 
 
+def test_an_empty_body_adds_nothing_whatever_its_content_type() -> None:
+    for content_type in ("application/json", "multipart/form-data", "text/plain"):
+        params = http.request_params(event("POST", "click_id=c&status=sale", b"", content_type))
+        assert params == {"click_id": "c", "status": "sale"}
+
+
 def test_charset_names_resolve_only_to_ascii_compatible_text_codecs() -> None:
     assert codec_for("Windows-1251") == "cp1251"
     assert codec_for('"utf-8"') == "utf-8"

@@ -44,9 +44,9 @@ def request_params(event: Event) -> dict[str, str]:
     body: list[_Field] = []
     json_text: bytes | None = None
     options: dict[str, str] = {}
-    if method(event) == "POST":
+    raw = _body_bytes(event) if method(event) == "POST" else b""
+    if raw.strip():  # an empty body adds nothing, whatever its Content-Type says
         media, options = header_parameters(header(event, "content-type"))
-        raw = _body_bytes(event)
         if media == "multipart/form-data":
             body = [(p.name, p.value, p.charset) for p in form_parts(raw, options.get("boundary", ""))]
         elif media.endswith("json") or raw.lstrip()[:1] in (b"{", b"["):

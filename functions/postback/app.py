@@ -27,8 +27,7 @@ _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 
 
 def _request(event: http.Event, pixel: bool) -> PostbackRequest:
-    params = http.form_params(event) if http.method(event) == "POST" else {}
-    params.update(http.query_params(event))
+    params = http.request_params(event) if not pixel else http.query_params(event)
     return PostbackRequest(
         click_id=params.get("click_id", "").strip(),
         status=params.get("status", "") or ("sale" if params.get("goal") else ""),
@@ -57,7 +56,15 @@ def _record(postback: PostbackRequest) -> PostbackResult | DomainError:
 
 def handler(event: http.Event, context: Any) -> http.Response:
     pixel = str(event.get("rawPath", "")).endswith("/pixel.gif")
-    postback = _request(event, pixel)
+    try:
+        postback = _request(event, pixel)
+    except DomainError as error:  # a body that cannot be read as its Content-Type says
+        logger.info("postback unreadable", code=error.code.value, reason=error.message)
+        return (
+            http.gif(_PIXEL, error.code.value)
+            if pixel
+            else http.error(error.status, error.code, error.message)
+        )
     try:
         outcome = _record(postback)
     except Exception:

@@ -3,8 +3,10 @@ never a 5xx, and nothing is stored that should not exist."""
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_from_bytes, urlencode
 
 import boto3
 from hypothesis import given, settings
@@ -94,5 +96,57 @@ def test_postback_never_fails_and_stores_nothing_without_a_real_click(load_funct
         response = handler(http_event("GET" if pixel else method, path, query, headers, body), CONTEXT)
         assert response["statusCode"] < 500
         assert count(table) == 0  # no click id can be guessed, so nothing can be recorded
+
+    check()
+
+
+RAW_VALUES = st.one_of(
+    st.binary(max_size=40),
+    st.sampled_from([b"\xc7\xc0\xca\xc0\xc7-1", b"\r\nSet-Cookie: a=b", b"\xff\xfe", b"%", b"\x00"]),
+)
+CONTENT_TYPES = st.sampled_from(
+    [
+        "",
+        "text/plain",
+        "application/json",
+        "application/json; charset=windows-1251",
+        "application/x-www-form-urlencoded; charset=koi8-r",
+        "multipart/form-data",
+        "multipart/form-data; boundary=b",
+        'multipart/form-data; boundary="b"; charset=utf-16',
+        "application/xml",
+    ]
+)
+
+
+def raw_query(params: dict[str, bytes]) -> str:
+    return "&".join(f"{quote_from_bytes(k.encode())}={quote_from_bytes(v)}" for k, v in params.items())
+
+
+def test_bytes_that_are_not_utf8_and_odd_bodies_never_fail_a_visitor_or_a_postback(
+    load_function: FunctionLoader,
+) -> None:
+    world = build_world()
+    click = load_function("click").handler
+    postback = load_function("postback").handler
+
+    @RUN
+    @given(
+        params=st.dictionaries(st.sampled_from([*NAMES, "charset"]), RAW_VALUES, max_size=6),
+        body=st.one_of(st.binary(max_size=300), st.sampled_from([b"--b\r\n", b'{"click_id":', b"--b--"])),
+        content_type=CONTENT_TYPES,
+    )
+    def check(params: dict[str, bytes], body: bytes, content_type: str) -> None:
+        query = raw_query({**params, "o": world.offer.offer_id.encode(), "a": world.affiliate_id.encode()})
+        visited = click(http_event("GET", "/click", query), CONTEXT)
+        assert visited["statusCode"] in (302, 404)
+        assert all(value.isprintable() and value.isascii() for value in visited["headers"].values())
+        event = http_event("POST", "/postback", raw_query(params), {"content-type": content_type})
+        event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
+        answered = postback(event, CONTEXT)
+        assert answered["statusCode"] < 500
+        assert "error" in json.loads(answered["body"]) or answered["statusCode"] == 200
+        pixel = postback(http_event("GET", "/pixel.gif", raw_query(params)), CONTEXT)
+        assert (pixel["statusCode"], pixel["headers"]["content-type"]) == (200, "image/gif")
 
     check()

@@ -11,7 +11,7 @@ import boto3
 
 from partnerka.common import dynamo
 from partnerka.offers.repository import OfferRepository
-from partnerka.offers.routing import OfferStatus
+from partnerka.offers.routing import Landing, OfferStatus, encode_landings
 from partnerka.offers.service import create_offer, set_offer_status
 from tests.conftest import TEST_STACK
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
@@ -183,7 +183,7 @@ def test_postback_by_post_form_and_json(load_function: FunctionLoader) -> None:
 def test_postback_errors_use_the_envelope_and_write_nothing(load_function: FunctionLoader) -> None:
     world, click_id, postback = a_click(load_function)
     cases = [
-        ({"click_id": click_id, "status": "sale", "secret": "wrong"}, 403, "invalid_secret"),
+        ({"click_id": click_id, "status": "sale", "secret": "wrong"}, 404, "click_not_found"),
         (
             {"click_id": "6f1c9b8e-3f57-4c2a-9d43-2b1f0e6a7c55", "status": "sale", "secret": "x"},
             404,
@@ -217,3 +217,35 @@ def test_the_pixel_answers_a_gif_whatever_happens_and_records_with_the_secret(
         assert response["isBase64Encoded"] is True
         assert response["headers"]["x-partnerka-result"] == outcome
     assert [c["txn_id"] for c in conversions_in_table()] == ["PX-1"]
+
+
+def test_an_offer_stored_before_the_url_rules_never_redirects_to_a_visitors_host_or_splits_headers(
+    load_function: FunctionLoader,
+) -> None:
+    # Given offers saved before landing URLs were checked: one takes its host from sub1, one has a CR/LF
+    world = build_world()
+    repo = OfferRepository()
+    macro_host = create_offer(
+        repo, world.advertiser_id, "Old", "CPA", "https://shop.example/", "1", "2", "USD",
+        fallback_url="https://fallback.example/?o={offer_id}",
+    )  # fmt: skip
+    macro_host.landings = encode_landings((Landing("https://{sub1}/go", 1),))
+    repo.save(macro_host)
+    split = create_offer(repo, world.advertiser_id, "Older", "CPA", "https://shop.example/", "1", "2", "USD")
+    split.landings = encode_landings((Landing("https://shop.example/?c={click_id}\r\nSet-Cookie: s=1", 1),))
+    repo.save(split)
+    click = load_function("click")
+    # When visitors click them
+    hijack = urlencode({"o": macro_host.offer_id, "a": world.affiliate_id, "sub1": "evil.example"})
+    first = click.handler(http_event("GET", "/click", hijack), CONTEXT)
+    second = click.handler(
+        http_event("GET", "/click", urlencode({"o": split.offer_id, "a": world.affiliate_id})), CONTEXT
+    )
+    # Then the first goes to the offer's fallback, the second to the plain page; no header is added
+    assert first["headers"]["location"] == f"https://fallback.example/?o={macro_host.offer_id}"
+    assert second["statusCode"] == 404
+    for response in (first, second):
+        assert set(response["headers"]) <= {"location", "cache-control", "content-type"}
+        assert all(value.isprintable() for value in response["headers"].values())
+    reasons = sorted(str(dynamo.decode(item).get("reason")) for item in clicks_in_table())
+    assert reasons == ["unsafe_landing", "unsafe_landing"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -119,6 +120,32 @@ def test_bad_offers_are_refused_with_a_clear_error(
     assert api.call("GET", "/api/offers", token=advertiser).body["items"] == before
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"landings": [{"url": "https://{sub1}/x", "weight": 1}]}, "landings[0].url"),
+        ({"landings": [OFFER["landings"][0], {"url": "https://good.example@{sub1}/", "weight": 1}]},
+         "landings[1].url"),
+        ({"landings": [{"url": "https://shop.example:{sub2}/", "weight": 1}]}, "landings[0].url"),
+        ({"landings": [{"url": "javascript:alert(1)", "weight": 1}]}, "landings[0].url"),
+        ({"landings": [{"url": "https://shop.example/\r\nSet-Cookie: a=b", "weight": 1}]}, "landings[0].url"),
+        ({"fallback_url": "https://fb.example/?x=1\r\nLocation: https://evil.example/"}, "fallback_url"),
+        ({"fallback_url": "https://{sub1}/"}, "fallback_url"),
+    ],
+)  # fmt: skip
+def test_landing_and_fallback_urls_with_a_visitor_chosen_host_or_line_breaks_are_refused_naming_the_field(
+    setup: tuple[Api, World, str, str], change: dict[str, Any], field: str
+) -> None:
+    api, _, advertiser, _ = setup
+    created = api.call("POST", "/api/offers", OFFER | change, token=advertiser)
+    assert (created.status, created.code) == (400, "validation_error"), created.body
+    assert created.body["error"]["message"].startswith(f"{field}: ")
+    offer = api.call("POST", "/api/offers", OFFER, token=advertiser).body
+    patched = api.call("PATCH", f"/api/offers/{offer['id']}", change, token=advertiser)
+    assert (patched.status, patched.code) == (400, "validation_error"), patched.body
+    assert api.call("GET", f"/api/offers/{offer['id']}", token=advertiser).body == offer
+
+
 def test_affiliate_sees_payouts_only_requests_access_and_gets_a_working_link(
     setup: tuple[Api, World, str, str], load_function: FunctionLoader
 ) -> None:
@@ -193,3 +220,46 @@ def test_access_can_only_be_given_to_active_partners_and_for_real_goals(
         token=advertiser,
     )
     assert unknown_goal.code == "validation_error"
+
+
+PERCENT_FORM = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")  # what the dashboard's offer form accepts
+
+
+def test_percentage_payouts_round_trip_through_get_and_put_as_plain_decimals(
+    setup: tuple[Api, World, str, str],
+) -> None:
+    api, world, advertiser, affiliate = setup
+    goals = [
+        {"key": "sale", "name": "Sale", "payout_type": "percent", "payout": "10",
+         "revenue_type": "percent", "revenue": "20"},
+        {"key": "vip", "name": "VIP", "payout_type": "percent", "payout": "12.5",
+         "revenue_type": "percent", "revenue": "100"},
+    ]  # fmt: skip
+    offer = api.call(
+        "POST", "/api/offers", OFFER | {"model": "RevShare", "goals": goals, "visibility": "public"},
+        token=advertiser,
+    ).body  # fmt: skip
+    read = api.call("GET", f"/api/offers/{offer['id']}", token=advertiser).body
+    amounts = [(g["payout"], g["revenue"]) for g in read["goals"]]
+    assert amounts == [("10", "20"), ("12.5", "100")]
+    assert all(PERCENT_FORM.match(text) for pair in amounts for text in pair)
+    # The edit form sends back what it read: the offer saves unchanged
+    fields = {k: v for k, v in read.items() if k in OFFER}
+    saved = api.call("PATCH", f"/api/offers/{offer['id']}", fields, token=advertiser)
+    assert saved.status == 200, saved.body
+    assert saved.body["goals"] == read["goals"]
+    # An affiliate's own percentage, set by PUT and read back, saves again as read
+    path = f"/api/offers/{offer['id']}/access/{world.affiliate_id}"
+    put = api.call("PUT", path, {"access": "approved", "payouts": {"sale": "30"}}, token=advertiser)
+    assert put.body["payouts"] == {"sale": "30"}
+    (row,) = [
+        r
+        for r in api.call("GET", f"/api/offers/{offer['id']}/access", token=advertiser).body["items"]
+        if r["affiliate_id"] == world.affiliate_id
+    ]
+    assert row["payouts"] == {"sale": "30"}
+    again = api.call("PUT", path, {"payouts": row["payouts"]}, token=advertiser)
+    assert again.status == 200, again.body
+    assert again.body["payouts"] == {"sale": "30"}
+    seen = {o["id"]: o for o in api.call("GET", "/api/my/offers", token=affiliate).body["items"]}
+    assert [g["payout"] for g in seen[offer["id"]]["goals"]] == ["30", "12.5"]

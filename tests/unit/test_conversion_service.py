@@ -10,7 +10,6 @@ from partnerka.conversions.service import (
     ClickExpired,
     ClickNotFound,
     ClickOfferMismatch,
-    InvalidSecret,
     record_conversion,
 )
 from partnerka.offers.routing import AccessRoute, AmountType, Goal, PayoutModel
@@ -119,12 +118,29 @@ def test_a_rejection_postback_takes_back_the_conversion_it_names(world) -> None:
         postback(world, click_id, status="rejected", txn_id="ORD-7", reason="because")
 
 
-def test_wrong_secret_is_refused_and_nothing_is_written(world) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_secret_is_refused_as_if_the_click_did_not_exist_and_nothing_is_written(world) -> None:  # type: ignore[no-untyped-def]
     click_id = given_a_click(world[0], world[1])
-    with pytest.raises(InvalidSecret) as caught:
+    with pytest.raises(ClickNotFound) as caught:
         postback(world, click_id, secret="guess")
-    assert caught.value.status == 403
+    with pytest.raises(ClickNotFound) as unknown:
+        postback(world, "6f1c9b8e-3f57-4c2a-9d43-2b1f0e6a7c55", secret="guess")
+    assert (caught.value.status, caught.value.message) == (404, unknown.value.message)
+    assert click_id not in caught.value.message
     assert world[2].items == {}
+
+
+def test_a_stranger_learns_nothing_of_a_refused_click_or_another_offers_click(world) -> None:  # type: ignore[no-untyped-def]
+    routes, clicks, _ = world
+    request = ClickRequest(OFFER, AFFILIATE, {}, "203.0.113.9", "curl/8.0", "FR")
+    bot = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30, caps=FakeCaps()).click
+    assert bot is not None
+    live = given_a_click(routes, clicks)
+    messages = set()
+    for click_id, changes in ((bot.click_id, {}), (live, {"offer_id": "01J0FFER00000000000000000B"})):
+        with pytest.raises(ClickNotFound) as caught:
+            postback(world, click_id, secret="", **changes)
+        messages.add(caught.value.message)
+    assert len(messages) == 1
 
 
 @pytest.mark.parametrize("click_id", ["6f1c9b8e-3f57-4c2a-9d43-2b1f0e6a7c55", "not-a-uuid"])

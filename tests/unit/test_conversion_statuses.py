@@ -9,7 +9,7 @@ from partnerka.common.errors import ValidationFailed
 from partnerka.conversions.models import ConversionStatus, PostbackRequest
 from partnerka.conversions.service import (
     ClickExpired,
-    InvalidSecret,
+    ClickNotFound,
     decide,
     hold_months,
     record_conversion,
@@ -154,7 +154,7 @@ def test_transaction_ids_come_from_the_first_or_the_txn_id_column(text: str, ids
 
 def test_the_pixel_may_rely_on_the_whitelist_instead_of_the_secret() -> None:
     w = world()
-    with pytest.raises(InvalidSecret):
+    with pytest.raises(ClickNotFound):
         send(w, CLICKED + timedelta(hours=1), secret="", secret_optional=True)  # no whitelist
     w[0].rules[ADVERTISER] = PostbackRules(("198.51.100.0/24",))
     assert (

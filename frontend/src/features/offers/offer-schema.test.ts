@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { newOfferForm, offerFormSchema, toOfferInput, type OfferFormValues } from "@/features/offers/offer-schema";
+import type { Offer } from "@/api/types";
+import { newOfferForm, offerFormSchema, offerToForm, toOfferInput, type OfferFormValues } from "@/features/offers/offer-schema";
 
 function valid(): OfferFormValues {
   return {
@@ -100,5 +101,38 @@ describe("offer form schema", () => {
     expect(issuesAt(values, "caps.0.limit")).toEqual(["offers.validation.capCount"]);
     expect(issuesAt(values, "caps.1.limit")).toEqual([]);
     expect(issuesAt(values, "fallback_url")).toEqual(["offers.validation.url"]);
+  });
+
+  it("saves an offer with percentage payouts exactly as the API answered it", () => {
+    // The API writes every decimal as plain digits ("10", never "1E+1"): the form takes them back unchanged.
+    const offer: Offer = {
+      id: "01J0000000000000000000000A",
+      advertiser_id: "01J0000000000000000000000B",
+      status: "active",
+      postback_secret: "secret",
+      created_at: "2026-11-01T00:00:00.000Z",
+      updated_at: "2026-11-01T00:00:00.000Z",
+      name: "RevShare casino",
+      description: "",
+      model: "RevShare",
+      currency: "USD",
+      goals: [
+        { key: "sale", name: "Sale", payout_type: "percent", payout: "10", revenue_type: "percent", revenue: "100" },
+        { key: "vip", name: "VIP", payout_type: "percent", payout: "12.5", revenue_type: "fixed", revenue: "0.00" },
+      ],
+      landings: [{ url: "https://land.example.com/?c={click_id}", weight: 1 }],
+      geo_mode: "all",
+      geo_countries: [],
+      caps: [{ metric: "payout", period: "month", limit: "500.00" }],
+      visibility: "public",
+      hold_days: 0,
+      attribution_days: 30,
+      min_conversion_seconds: 0,
+      fallback_url: null,
+    };
+    const form = offerToForm(offer);
+    expect(offerFormSchema.safeParse(form).success).toBe(true);
+    expect(toOfferInput(form).goals.map((goal) => [goal.payout, goal.revenue])).toEqual([["10", "100"], ["12.5", "0.00"]]);
+    expect(issuesAt({ ...form, goals: [{ ...form.goals[0]!, payout: "1E+1" }] }, "goals.0.payout")).toEqual(["offers.validation.percent"]);
   });
 });

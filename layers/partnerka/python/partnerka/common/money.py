@@ -54,7 +54,13 @@ class Money:
     def as_decimal_string(self) -> str:
         """`1250 USD` → `12.50`; what postback macros and CSV exports show."""
         exp = exponent(self.currency)
-        return str((Decimal(self.minor) / (Decimal(10) ** exp)).quantize(Decimal(1).scaleb(-exp)))
+        return plain_decimal((Decimal(self.minor) / (Decimal(10) ** exp)).quantize(Decimal(1).scaleb(-exp)))
+
+
+def plain_decimal(value: Decimal) -> str:
+    """Digits and at most one point, never an exponent: `str(Decimal("1E+1"))` is `1E+1`, which
+    people (and the dashboard's forms) do not read as ten."""
+    return format(value, "f")
 
 
 def parse_amount(text: str, currency: str) -> Money:

@@ -34,6 +34,14 @@ class ClickNotFound(DomainError):
     code = ErrorCode.CLICK_NOT_FOUND
 
 
+# Until the caller has shown the offer's secret (or, on the pixel, a whitelisted address), every
+# refusal is this one, word for word: whether the click exists, expired, was a bot or belongs to
+# another offer is the advertiser's business, not a stranger's.
+NO_SUCH_CLICK = "no click with this id accepts this secret: check click_id and the offer's postback secret"
+# Compared against when there is no offer to compare with, so an unknown click costs the same work.
+_NO_SECRET = "-" * 32
+
+
 class ClickExpired(DomainError):
     code = ErrorCode.CLICK_EXPIRED
 
@@ -42,10 +50,6 @@ class ClickOfferMismatch(DomainError):
     """The postback names an offer, and the click was made on another one."""
 
     code = ErrorCode.CLICK_OFFER_MISMATCH
-
-
-class InvalidSecret(DomainError):
-    code = ErrorCode.INVALID_SECRET
 
 
 class SourceNotAllowed(DomainError):
@@ -82,15 +86,17 @@ def record_conversion(
         raise ValidationFailed(f"txn_id is longer than {MAX_TXN_ID_LENGTH} characters")
     click = clicks.get(postback.click_id) if is_click_id(postback.click_id) else None
     if click is None:
-        raise ClickNotFound(f"no click with id '{postback.click_id}'")
+        hmac.compare_digest(postback.secret.encode(), _NO_SECRET.encode())
+        raise ClickNotFound(NO_SUCH_CLICK)
+    found = routes.conversion_routes(click.offer_id, click.affiliate_id, click.advertiser_id)
+    offer = _authorised_offer(postback, found)
+    # From here on the caller holds the offer's secret: the real reasons are theirs to read.
     if click.reason:
         raise ClickNotFound(f"click '{postback.click_id}' was refused ({click.reason}) and cannot convert")
     if postback.offer_id and postback.offer_id != click.offer_id:
         raise ClickOfferMismatch(
             f"click '{postback.click_id}' does not belong to offer '{postback.offer_id}'"
         )
-    found = routes.conversion_routes(click.offer_id, click.affiliate_id, click.advertiser_id)
-    offer = _authorised_offer(postback, found)
     if now > click.created_at + timedelta(days=offer.attribution_days) or click.expires_at <= now.timestamp():
         raise ClickExpired(f"click '{postback.click_id}' is past its attribution window")
     if status is PostbackStatus.REJECTED:
@@ -144,17 +150,21 @@ def record_conversion(
 
 
 def _authorised_offer(postback: PostbackRequest, found: ConversionRoutes) -> OfferRoute:
-    """The source address must be whitelisted (when the advertiser keeps a whitelist), and the
-    secret must match, except on the pixel, where a whitelisted address may stand in for it."""
+    """The secret must match, except on the pixel, where a whitelisted address may stand in for it;
+    and the source address must be whitelisted (when the advertiser keeps a whitelist).
+
+    A caller without the secret (or the pixel's whitelisted address) gets `NO_SUCH_CLICK`,
+    the answer an unknown click gets; only the secret's holder learns that its address is refused.
+    """
+    offer = found.offer
+    expected = offer.postback_secret if offer is not None else _NO_SECRET
+    secret_matches = hmac.compare_digest(postback.secret.encode(), expected.encode()) and offer is not None
+    whitelisted = bool(found.rules.allowed_networks) and found.rules.admits(postback.source_ip)
+    pixel_by_address = postback.secret_optional and not postback.secret and whitelisted
+    if offer is None or not (secret_matches or pixel_by_address):
+        raise ClickNotFound(NO_SUCH_CLICK)
     if not found.rules.admits(postback.source_ip):
         raise SourceNotAllowed(f"postbacks from {postback.source_ip or 'this address'} are not allowed")
-    offer = found.offer
-    if offer is None:
-        raise InvalidSecret("the postback secret does not match the offer")
-    if postback.secret_optional and not postback.secret and found.rules.allowed_networks:
-        return offer
-    if not hmac.compare_digest(postback.secret.encode(), offer.postback_secret.encode()):
-        raise InvalidSecret("the postback secret does not match the offer")
     return offer
 
 

@@ -8,7 +8,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
 
 from partnerka.accounts.models import MembershipStatus
 from partnerka.accounts.repository import AccountRepository
@@ -16,7 +15,7 @@ from partnerka.audit.service import Actor, AuditLog
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
-from partnerka.common.money import Money, currency_code, parse_amount
+from partnerka.common.money import Money, currency_code, parse_amount, plain_decimal
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.routing import (
@@ -37,6 +36,7 @@ from partnerka.offers.routing import (
     encode_goals,
     encode_landings,
 )
+from partnerka.tracking.destinations import destination_problem
 
 MAX_LANDINGS = 20
 MAX_GOALS = 20
@@ -82,11 +82,14 @@ class OfferDraft:
     min_conversion_seconds: int = 0
 
 
-def _url(value: str, what: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2000:
-        raise ValidationFailed(f"{what}: '{value[:80]}' is not an http(s) URL")
-    return value.strip()
+def _url(value: str, field: str) -> str:
+    """A landing or fallback URL template, refused with the field's name when the host is not fixed
+    (see tracking.destinations) or a control character would reach the visitor's `Location`."""
+    url = value.strip()
+    problem = destination_problem(url)
+    if problem is not None:
+        raise ValidationFailed(f"{field}: {problem}")
+    return url
 
 
 def _choice[E: (PayoutModel, Visibility, AmountType, CapMetric, CapPeriod, OfferStatus)](
@@ -116,7 +119,7 @@ def show_amount(kind: AmountType, value: int, currency: str) -> str:
     """Back to what people typed: `12.50` for money, `7.5` for percent."""
     if kind is AmountType.FIXED:
         return Money(value, currency).as_decimal_string()
-    return str((Decimal(value) / 100).normalize())
+    return plain_decimal((Decimal(value) / 100).normalize())
 
 
 def parse_goals(inputs: Sequence[GoalInput], currency: str) -> tuple[Goal, ...]:
@@ -169,10 +172,10 @@ def _landings(entries: Sequence[tuple[str, int]]) -> tuple[Landing, ...]:
     if not 1 <= len(entries) <= MAX_LANDINGS:
         raise ValidationFailed(f"an offer needs 1 to {MAX_LANDINGS} landing URLs")
     landings = []
-    for url, weight in entries:
+    for index, (url, weight) in enumerate(entries):
         if not 1 <= int(weight) <= 1000:
-            raise ValidationFailed("a landing's weight is 1 to 1000")
-        landings.append(Landing(_url(url, "landing"), int(weight)))
+            raise ValidationFailed(f"landings[{index}].weight: a landing's weight is 1 to 1000")
+        landings.append(Landing(_url(url, f"landings[{index}].url"), int(weight)))
     return tuple(landings)
 
 

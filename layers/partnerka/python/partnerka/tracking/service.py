@@ -13,6 +13,7 @@ from partnerka.common.ids import is_id, new_click_id
 from partnerka.common.observability import logger
 from partnerka.offers.routing import AccessRoute, CapMetric, CapPeriod, OfferRoute
 from partnerka.tracking.bots import looks_like_bot
+from partnerka.tracking.destinations import is_safe_destination
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.macros import fill_macros
 from partnerka.tracking.models import (
@@ -37,6 +38,9 @@ class RejectReason(StrEnum):
     GEO_BLOCKED = "geo_blocked"
     CAP_REACHED = "cap_reached"
     BOT = "bot"
+    # The landing takes its host from a macro or holds a control character: an offer saved before
+    # the URL rule (tracking.destinations); the visitor gets the fallback, never that URL.
+    UNSAFE_LANDING = "unsafe_landing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +62,9 @@ def record_click(
     caps: CapCounter,
     roll: Callable[[], float] = random.random,
 ) -> ClickOutcome:
-    """Check the click (offer, affiliate, membership and access; GEO; caps; bot), store it in one
-    write (two when a click cap applies: the counter first), and choose where the visitor goes: a
-    landing by weight, else the offer's fallback URL.
+    """Check the click (offer, affiliate, membership and access; GEO; a safe landing; caps; bot),
+    store it in one write (two when a click cap applies: the counter first), and choose where the
+    visitor goes: a landing by weight, else the offer's fallback URL (when that is safe too).
 
     A refused click is stored too, with its reason, whenever it names a real offer; ids that are not
     even well-formed are refused before any lookup and store nothing, so junk links cost no reads.
@@ -76,6 +80,9 @@ def record_click(
         return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
     country = geo.country(request.ip, request.viewer_country)
     reason = _check(offer, affiliate, access, country)
+    landing = offer.pick_landing(roll()) if reason is None else ""
+    if reason is None and not is_safe_destination(landing):
+        reason = RejectReason.UNSAFE_LANDING
     if reason is None and not caps.take(click_cap_slots(offer, access, now)):
         reason = RejectReason.CAP_REACHED
     if reason is None and looks_like_bot(request.user_agent):
@@ -100,8 +107,8 @@ def record_click(
         # Never a 5xx to a visitor: the advertiser still gets the visit, and the lost click is logged
         # at error level (an alarm on the log, not a metric line per click, keeps clicks cheap).
         logger.exception("click not stored", click_id=click.click_id, offer_id=click.offer_id)
-    target = offer.pick_landing(roll()) if reason is None else offer.fallback_url
-    if not target:
+    target = landing if reason is None else offer.fallback_url
+    if not target or not is_safe_destination(target):
         return ClickOutcome(None, click, reason)
     macro_values = {
         "click_id": click.click_id,

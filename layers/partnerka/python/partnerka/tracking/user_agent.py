@@ -1,7 +1,13 @@
-"""Device, OS and browser derived from a stored User-Agent, off the click path.
+"""Device, OS and browser derived from a stored User-Agent, off the click path; and whether it is a
+bot, which is what statistics count.
 
-ua-parser (with its ua-parser-rs accelerator) compiles its regexes on first use (~0.2 s), which is why
-the click function never imports this module: the orchestrator and log readers do.
+ua-parser (with its ua-parser-rs accelerator) compiles its regexes on first use (~0.2 s) and the
+crawler list builds its index (~40 ms), which is why the click function never imports this module
+(it keeps its compact pattern, tracking/bots.py): the orchestrator and log readers do.
+
+A bot is what any of these names: ua-parser's Spider family; the maintained crawler list
+(tracking/crawlers.py); a few generic signs below. tests/bench/bots_bench.py measures the catch
+rate and the false-positive rate on public corpora, in-app browsers included.
 """
 
 from __future__ import annotations
@@ -12,10 +18,15 @@ from functools import lru_cache
 
 from ua_parser import parse
 
-# Crawlers and tools that ua-parser does not file under its Spider family.
+from partnerka.tracking.crawlers import is_known_crawler
+
+# Generic signs of a program: bot/crawler words (not the phone brand CUBOT), headless engines,
+# HTTP libraries, and a URL or e-mail address, which programs put in their User-Agent to introduce
+# themselves and browsers never do.
 _EXTRA_BOTS = re.compile(
-    r"bot\b|crawl|spider|slurp|headless|phantomjs|curl/|wget/|python-requests|python-httpx|aiohttp|"
-    r"go-http-client|java/|okhttp|libwww|scrapy|httpclient|facebookexternalhit|preview",
+    r"(?<!cu)bot\b|crawl|spider|slurp|headless|phantomjs|curl/|wget/|python-requests|python-httpx|aiohttp|"
+    r"go-http-client|java/|okhttp|libwww|scrapy|httpclient|facebookexternalhit|preview|"
+    r"https?://|www\.|@[a-z0-9-]+\.[a-z]{2,}\b",
     re.IGNORECASE,
 )
 _TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))", re.IGNORECASE)
@@ -42,7 +53,7 @@ def describe_user_agent(user_agent: str) -> UserAgentInfo:
     browser = result.user_agent.family if result.user_agent else "Other"
     os_family = result.os.family if result.os else "Other"
     device_family = result.device.family if result.device else "Other"
-    if device_family == "Spider" or _EXTRA_BOTS.search(user_agent):
+    if device_family == "Spider" or is_bot_agent(user_agent):
         device = "bot"
     elif _TABLET.search(user_agent):
         device = "tablet"
@@ -51,3 +62,8 @@ def describe_user_agent(user_agent: str) -> UserAgentInfo:
     else:
         device = "desktop"
     return UserAgentInfo(device=device, os=os_family, browser=browser)
+
+
+def is_bot_agent(user_agent: str) -> bool:
+    """The crawler list or a generic sign (ua-parser's Spider family is asked by `describe_user_agent`)."""
+    return is_known_crawler(user_agent) or _EXTRA_BOTS.search(user_agent) is not None

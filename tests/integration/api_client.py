@@ -30,8 +30,16 @@ class Api:
         self.module = module
         self.source_ip = source_ip
 
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None, **query: Any) -> Reply:
-        headers = {"content-type": "application/json", "host": "app.example"}
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        **query: Any,
+    ) -> Reply:
+        headers = {"content-type": "application/json", "host": "app.example", **(headers or {})}
         if token:
             headers["authorization"] = f"Bearer {token}"
         query_string = urlencode({k: v for k, v in query.items() if v is not None})
@@ -57,11 +65,16 @@ class Api:
         return reply.body  # type: ignore[no-any-return]
 
 
-def mailed_tokens(to: str, path: str) -> list[str]:
-    """Tokens of the links e-mailed to `to` for `path` (verify-email, reset-password, accept-invite),
-    as sent through moto's SES."""
-    tokens = []
+def mailed_links(to: str, path: str) -> list[str]:
+    """The links e-mailed to `to` for `path` (verify-email, reset-password, accept-invite), as sent
+    through moto's SES, oldest first."""
+    links = []
     for message in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages:
         if to in message.destinations.get("ToAddresses", []):
-            tokens += re.findall(rf"/{path}\?token=([A-Za-z0-9_\-]+)", message.body)
-    return list(dict.fromkeys(tokens))  # each link appears twice (button and plain text)
+            links += re.findall(rf"https?://[^\s\"'<>]*/{path}\?token=[A-Za-z0-9_\-]+", message.body)
+    return list(dict.fromkeys(links))  # each link appears twice (button and plain text)
+
+
+def mailed_tokens(to: str, path: str) -> list[str]:
+    """The tokens of `mailed_links`."""
+    return [link.rsplit("token=", 1)[1] for link in mailed_links(to, path)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from auth import accounts, actor_of, base_url, current, workspace
+from auth import accounts, actor_of, current, workspace
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -106,9 +106,8 @@ class RecoveryCodesOut(BaseModel):
 # ---------------------------------------------------------------------- public
 @router.post("/auth/signup", summary="Sign up as an advertiser (a new workspace)", responses={201: {}})
 def signup(body: Annotated[SignupIn, Body()]) -> Response[UserEnvelope]:
-    event = router.current_event
     user = accounts().signup_advertiser(
-        body.email, body.password, body.name, body.company_name, body.locale, actor_of(event), base_url(event)
+        body.email, body.password, body.name, body.company_name, body.locale, actor_of(router.current_event)
     )
     return created(UserEnvelope(user=UserOut.of(user)))
 
@@ -120,7 +119,7 @@ def verify_email(body: Annotated[TokenIn, Body()]) -> UserEnvelope:
 
 @router.post("/auth/resend-verification", summary="Send the verification link again", responses={204: {}})
 def resend_verification(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().resend_verification(body.email, base_url(router.current_event))
+    accounts().resend_verification(body.email)
     return no_content()
 
 
@@ -150,7 +149,7 @@ def logout(body: Annotated[RefreshIn, Body()]) -> NoContent:
 
 @router.post("/auth/password/forgot", summary="E-mail a password reset link", responses={204: {}})
 def forgot_password(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().forgot_password(body.email, base_url(router.current_event))
+    accounts().forgot_password(body.email)
     return no_content()
 
 
@@ -177,9 +176,8 @@ def join_info(code: str) -> JoinInfoOut:
     "/join/<code>/signup", summary="Sign up as an affiliate through a registration link", responses={201: {}}
 )
 def join_signup(code: str, body: Annotated[JoinSignupIn, Body()]) -> Response[UserEnvelope]:
-    event = router.current_event
     user = workspace().join_with_signup(
-        code, body.email, body.password, body.name, body.locale, actor_of(event), base_url(event)
+        code, body.email, body.password, body.name, body.locale, actor_of(router.current_event)
     )
     return created(UserEnvelope(user=UserOut.of(user)))
 

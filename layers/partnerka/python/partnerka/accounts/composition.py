@@ -7,7 +7,7 @@ from partnerka.accounts.service import AccountService
 from partnerka.accounts.workspace import Workspace
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
-from partnerka.common.config import Settings
+from partnerka.common.config import Settings, dashboard_base_url
 from partnerka.common.secrets import secret_string
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.notifications.email import SesMailer
@@ -32,6 +32,11 @@ def account_services(settings: Settings) -> tuple[AccountService, Workspace]:
         return secret_string(settings.jwt_secret_arn)
 
     service = AccountService(
-        AccountRepository(), SessionRepository(), audit, SesMailer(settings.mail_from), signing_key
+        AccountRepository(),
+        SessionRepository(),
+        audit,
+        SesMailer(settings.mail_from),
+        signing_key,
+        dashboard_base_url(settings),
     )
     return service, Workspace(service)

@@ -120,6 +120,7 @@ class AccountService:
         audit: AuditLog,
         mailer: Mailer,
         signing_key: Callable[[], str],
+        link_base_url: str,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self.accounts = accounts
@@ -127,11 +128,13 @@ class AccountService:
         self.audit = audit
         self.mailer = mailer
         self.signing_key = signing_key
+        self.link_base_url = link_base_url.rstrip("/")
         self.now = now
         self.limiter = FailureLimiter(sessions)
 
     # ------------------------------------------------------------------ e-mail links
-    def send_link(self, user: User, purpose: str, base_url: str) -> None:
+    def send_link(self, user: User, purpose: str) -> None:
+        """E-mail a one-time link; it points at the configured dashboard, never at a request's host."""
         token = secrets.token_urlsafe(32)
         expires = int((self.now() + LINK_TTL[purpose]).timestamp())
         self.sessions.add_one_time_token(
@@ -140,7 +143,7 @@ class AccountService:
             )
         )
         path = {"verify": "verify-email", "reset": "reset-password", "invite": "accept-invite"}[purpose]
-        link = f"{base_url.rstrip('/')}/{path}?token={token}"
+        link = f"{self.link_base_url}/{path}?token={token}"
         self.mailer.send(account_email(purpose, user.locale, user.email, link))
 
     def _consume(self, token: str, purpose: str) -> User:
@@ -187,7 +190,6 @@ class AccountService:
         company: str,
         locale: str | None,
         actor: Actor,
-        base_url: str,
     ) -> User:
         """A new tenant and its first advertiser user; sign-in waits for the e-mail link."""
         normalise_email(email)
@@ -201,7 +203,7 @@ class AccountService:
         self.audit.record(
             actor, advertiser.id, "advertiser.signed_up", f"user:{user.user_id}", after=public_user(user)
         )
-        self.send_link(user, "verify", base_url)
+        self.send_link(user, "verify")
         return user
 
     def new_affiliate_account(self, email: str, password: str, name: str, locale: str | None) -> User:
@@ -225,10 +227,10 @@ class AccountService:
         self.audit.record(actor, user.advertiser_id, "user.email_verified", f"user:{user.user_id}")
         return user
 
-    def resend_verification(self, email: str, base_url: str) -> None:
+    def resend_verification(self, email: str) -> None:
         user = self.accounts.find_user_by_email(normalise_email(email))
         if user is not None and not user.email_verified and user.status == UserStatus.ACTIVE.value:
-            self.send_link(user, "verify", base_url)
+            self.send_link(user, "verify")
 
     # ------------------------------------------------------------------ sign-in
     def login(self, email: str, password: str, actor: Actor) -> Session | MfaChallenge:
@@ -355,13 +357,13 @@ class AccountService:
             self.audit.record(actor, None, "auth.signed_out", f"user:{token.user_id}")
 
     # ------------------------------------------------------------------ passwords and invitations
-    def forgot_password(self, email: str, base_url: str) -> None:
+    def forgot_password(self, email: str) -> None:
         try:
             user = self.accounts.find_user_by_email(normalise_email(email))
         except ValidationFailed:
             return
         if user is not None and user.status != UserStatus.BLOCKED.value:
-            self.send_link(user, "reset", base_url)
+            self.send_link(user, "reset")
 
     def reset_password(self, token: str, password: str, actor: Actor) -> None:
         new_hash = hash_password(password)

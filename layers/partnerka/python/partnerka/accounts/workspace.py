@@ -64,7 +64,6 @@ class Workspace:
         role: Role,
         advertiser_id: str | None,
         actor: Actor,
-        base_url: str,
     ) -> User:
         """Create an invited account and e-mail its invitation link (the invitee sets a password)."""
         if role in (Role.OWNER, Role.PLATFORM_ADMIN) and inviter.role is not Role.OWNER:
@@ -83,7 +82,7 @@ class Workspace:
         self.audit.record(
             actor, advertiser_id, "user.invited", f"user:{user.user_id}", after=public_user(user)
         )
-        self.service.send_link(user, "invite", base_url)
+        self.service.send_link(user, "invite")
         return user
 
     def update_user(
@@ -117,9 +116,7 @@ class Workspace:
         return user
 
     # ------------------------------------------------------------------ team
-    def invite_teammate(
-        self, advertiser_id: str, email: str, name: str | None, actor: Actor, base_url: str
-    ) -> User:
+    def invite_teammate(self, advertiser_id: str, email: str, name: str | None, actor: Actor) -> User:
         user = self.service.new_user(
             email,
             name or "",
@@ -132,7 +129,7 @@ class Workspace:
         self.audit.record(
             actor, advertiser_id, "team.invited", f"user:{user.user_id}", after=public_user(user)
         )
-        self.service.send_link(user, "invite", base_url)
+        self.service.send_link(user, "invite")
         return user
 
     # ------------------------------------------------------------------ registration links and joining
@@ -164,12 +161,12 @@ class Workspace:
         return found.advertiser_id, self.accounts.get_advertiser(found.advertiser_id).name, found.label
 
     def join_with_signup(
-        self, code: str, email: str, password: str, name: str, locale: str | None, actor: Actor, base_url: str
+        self, code: str, email: str, password: str, name: str, locale: str | None, actor: Actor
     ) -> User:
         advertiser_id, _, _ = self.join_target(code)
         user = self.service.new_affiliate_account(email, password, name, locale)
         self._apply(advertiser_id, user, actor)
-        self.service.send_link(user, "verify", base_url)
+        self.service.send_link(user, "verify")
         return user
 
     def join(self, principal: Principal, user: User, code: str, actor: Actor) -> Membership:

@@ -114,7 +114,9 @@ def test_two_factor_codes_work_once_and_recovery_codes_once(api: Api) -> None:
     secret = api.call("POST", "/api/me/mfa/setup", token=token).body["secret"]
     totp = pyotp.TOTP(secret)
     now_code = totp.now()
-    enabled = api.call("POST", "/api/me/mfa/enable", {"code": now_code}, token=token)
+    enabled = api.call(
+        "POST", "/api/me/mfa/enable", {"password": ADVERTISER["password"], "code": now_code}, token=token
+    )
     assert len(enabled.body["recovery_codes"]) == 10
     # Signing in now asks for the second factor
     challenge = api.call(
@@ -171,7 +173,8 @@ def test_wrong_passwords_lock_the_account_out_even_for_the_right_one(api: Api) -
 def test_wrong_second_factor_codes_lock_out(api: Api) -> None:
     token = signed_up_advertiser(api)["access_token"]
     secret = api.call("POST", "/api/me/mfa/setup", token=token).body["secret"]
-    api.call("POST", "/api/me/mfa/enable", {"code": pyotp.TOTP(secret).now()}, token=token)
+    enable = {"password": ADVERTISER["password"], "code": pyotp.TOTP(secret).now()}
+    assert api.call("POST", "/api/me/mfa/enable", enable, token=token).status == 200
     challenge = api.call(
         "POST", "/api/auth/login", {"email": "boss@acme.example", "password": ADVERTISER["password"]}
     ).body

@@ -90,7 +90,8 @@ class MfaSetupOut(BaseModel):
     otpauth_uri: str
 
 
-class MfaCodeIn(BaseModel):
+class MfaEnableIn(BaseModel):
+    password: str = Field(max_length=128)
     code: str = Field(max_length=20)
 
 
@@ -250,12 +251,11 @@ def mfa_setup() -> MfaSetupOut:
     return MfaSetupOut(secret=secret, otpauth_uri=uri)
 
 
-@router.post("/me/mfa/enable", summary="Confirm 2FA with a code; answers ten recovery codes, once")
-def mfa_enable(body: Annotated[MfaCodeIn, Body()]) -> RecoveryCodesOut:
+@router.post("/me/mfa/enable", summary="Turn 2FA on (password and a code); answers ten recovery codes, once")
+def mfa_enable(body: Annotated[MfaEnableIn, Body()]) -> RecoveryCodesOut:
     _, user = current(router.current_event.headers)
-    return RecoveryCodesOut(
-        recovery_codes=accounts().mfa_enable(user, body.code, actor_of(router.current_event, user))
-    )
+    codes = accounts().mfa_enable(user, body.password, body.code, actor_of(router.current_event, user))
+    return RecoveryCodesOut(recovery_codes=codes)
 
 
 @router.post("/me/mfa/disable", summary="Turn 2FA off (password and a code)", responses={204: {}})

@@ -252,7 +252,8 @@ class OneTimeToken(CoreItem):
 
 
 class RateWindow(CoreItem):
-    """Failures counted in one window. PK `RATE#<scope>#<subject>`, SK `W#<window start>`; TTL."""
+    """Failures counted in one window, attempts still being checked included (accounts.ratelimit).
+    PK `RATE#<scope>#<subject>`, SK `W#<window start>`; TTL."""
 
     failures = NumberAttribute(default=0)
     expires_at = NumberAttribute()

@@ -284,16 +284,34 @@ class SessionRepository:
             raise
         return token
 
-    def count_failure(self, scope: str, subject: str, window_start: int, expires_at: int) -> int:
-        window = RateWindow(*RateWindow.key(scope, subject, window_start))
-        window.update(actions=[RateWindow.failures.add(1), RateWindow.expires_at.set(expires_at)])
-        return int(window.failures)
+    def take_failure_slot(
+        self, scope: str, subject: str, window_start: int, limit: int, expires_at: int
+    ) -> bool:
+        """Count one more failure in the window unless `limit` are counted already; False then.
 
-    def failures(self, scope: str, subject: str, window_start: int) -> int:
+        The check and the count are one conditional update, so simultaneous attempts cannot all
+        pass a check made before any of them was counted.
+        """
+        window = RateWindow(*RateWindow.key(scope, subject, window_start))
         try:
-            return int(RateWindow.get(*RateWindow.key(scope, subject, window_start)).failures)
-        except DoesNotExist:
-            return 0
+            window.update(
+                actions=[RateWindow.failures.add(1), RateWindow.expires_at.set(expires_at)],
+                condition=RateWindow.failures.does_not_exist() | (RateWindow.failures < limit),
+            )
+        except UpdateError as error:
+            if _conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def release_failure_slot(self, scope: str, subject: str, window_start: int) -> None:
+        """Take back a counted failure (the attempt turned out right); never below zero."""
+        window = RateWindow(*RateWindow.key(scope, subject, window_start))
+        try:
+            window.update(actions=[RateWindow.failures.add(-1)], condition=RateWindow.failures > 0)
+        except UpdateError as error:
+            if not _conditional_failure(error):
+                raise
 
 
 def _insert(item: Model, conflict: str) -> None:

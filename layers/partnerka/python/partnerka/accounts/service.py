@@ -21,6 +21,7 @@ from partnerka.accounts.models import (
     UserStatus,
 )
 from partnerka.accounts.passwords import (
+    check_policy,
     hash_password,
     hash_secret,
     needs_rehash,
@@ -234,14 +235,21 @@ class AccountService:
 
     # ------------------------------------------------------------------ sign-in
     def login(self, email: str, password: str, actor: Actor) -> Session | MfaChallenge:
-        now = int(self.now().timestamp())
+        """Known and unknown addresses take the same path, one argon2 verification each (an unknown
+        one against a dummy hash), so the answer's timing does not tell which accounts exist."""
         address = email.strip().lower()
-        self.limiter.check("password:account", address, now)
-        self.limiter.check("password:ip", actor.ip, now)
-        user = self.accounts.find_user_by_email(address) if "@" in address else None
-        if user is None or not verify_password(user.password_hash, password):
-            self.limiter.fail("password:account", address, now)
-            self.limiter.fail("password:ip", actor.ip, now)
+        slots = self.limiter.take(
+            [("password:account", address), ("password:ip", actor.ip)], int(self.now().timestamp())
+        )
+        wrong = False
+        try:
+            user = self.accounts.find_user_by_email(address) if "@" in address else None
+            right = verify_password(user.password_hash if user else None, password)
+            wrong = user is None or not right
+        finally:
+            if not wrong:
+                self.limiter.give_back(slots)
+        if user is None or wrong:
             if user is not None:
                 self.audit.record(actor, user.advertiser_id, "auth.login_failed", f"user:{user.user_id}")
             raise InvalidCredentials("wrong e-mail or password")
@@ -268,12 +276,21 @@ class AccountService:
     def check_second_factor(self, user: User, code: str, actor: Actor) -> None:
         """A TOTP code (each step once) or an unused recovery code; failures count toward lock-out."""
         now = int(self.now().timestamp())
-        self.limiter.check("mfa:account", user.user_id, now)
-        self.limiter.check("mfa:ip", actor.ip, now)
+        slots = self.limiter.take([("mfa:account", user.user_id), ("mfa:ip", actor.ip)], now)
+        wrong = False
+        try:
+            wrong = not self._second_factor_matches(user, code, now, actor)
+        finally:
+            if not wrong:
+                self.limiter.give_back(slots)
+        if wrong:
+            raise InvalidCredentials("the code is wrong or was already used")
+
+    def _second_factor_matches(self, user: User, code: str, now: int, actor: Actor) -> bool:
         if user.mfa_secret:
             step = mfa.matching_step(user.mfa_secret, code, now)
             if step is not None and self.accounts.record_mfa_step(user, step):
-                return
+                return True
         candidate = code.strip().lower()
         for stored in sorted(user.recovery_codes or ()):
             if len(candidate) == 11 and verify_secret(stored, candidate):
@@ -282,10 +299,24 @@ class AccountService:
                 self.audit.record(
                     actor, user.advertiser_id, "auth.recovery_code_used", f"user:{user.user_id}"
                 )
-                return
-        self.limiter.fail("mfa:account", user.user_id, now)
-        self.limiter.fail("mfa:ip", actor.ip, now)
-        raise InvalidCredentials("the code is wrong or was already used")
+                return True
+        return False
+
+    def check_password(self, user: User, password: str, actor: Actor) -> None:
+        """The signed-in user's own password, before a sensitive change; wrong guesses count toward
+        the same lock-out as signing in (a stolen session cannot try passwords without limit)."""
+        slots = self.limiter.take(
+            [("password:account", user.email), ("password:ip", actor.ip)], int(self.now().timestamp())
+        )
+        wrong = False
+        try:
+            wrong = not verify_password(user.password_hash, password)
+        finally:
+            if not wrong:
+                self.limiter.give_back(slots)
+        if wrong:
+            self.audit.record(actor, user.advertiser_id, "auth.password_check_failed", f"user:{user.user_id}")
+            raise InvalidCredentials("the password is wrong")
 
     def _start_session(self, user: User, actor: Actor) -> Session:
         chain_id = new_id()
@@ -445,8 +476,8 @@ class AccountService:
         return user
 
     def change_password(self, user: User, current: str, new: str, actor: Actor) -> None:
-        if not verify_password(user.password_hash, current):
-            raise InvalidCredentials("the current password is wrong")
+        check_policy(new)
+        self.check_password(user, current, actor)
         user.password_hash = hash_password(new)
         self.accounts.save_user(user)
         self.audit.record(actor, user.advertiser_id, "auth.password_changed", f"user:{user.user_id}")
@@ -460,9 +491,12 @@ class AccountService:
         self.accounts.save_user(user)
         return user.mfa_secret, mfa.provisioning_uri(user.mfa_secret, user.email)
 
-    def mfa_enable(self, user: User, code: str, actor: Actor) -> list[str]:
+    def mfa_enable(self, user: User, password: str, code: str, actor: Actor) -> list[str]:
+        """Turn 2FA on: the password proves it is the account's owner, the code that the
+        authenticator app holds the secret."""
         if user.mfa_enabled or not user.mfa_secret:
             raise Conflict("start the set-up first")
+        self.check_password(user, password, actor)
         step = mfa.matching_step(user.mfa_secret, code, self.now().timestamp())
         if step is None or not self.accounts.record_mfa_step(user, step):
             raise InvalidCredentials("the code is wrong or was already used")
@@ -476,8 +510,7 @@ class AccountService:
     def mfa_disable(self, user: User, password: str, code: str, actor: Actor) -> None:
         if not user.mfa_enabled:
             raise Conflict("two-factor authentication is off")
-        if not verify_password(user.password_hash, password):
-            raise InvalidCredentials("the password is wrong")
+        self.check_password(user, password, actor)
         self.check_second_factor(user, code, actor)
         user.mfa_enabled = False
         user.mfa_secret = ""

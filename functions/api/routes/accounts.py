@@ -225,13 +225,13 @@ def update_me(body: Annotated[ProfileIn, Body()]) -> UserEnvelope:
     return UserEnvelope(user=UserOut.of(updated))
 
 
-@router.post("/me/password", summary="Change one's password", responses={204: {}})
-def change_password(body: Annotated[PasswordChangeIn, Body()]) -> NoContent:
-    _, user = current(router.current_event.headers)
-    accounts().change_password(
-        user, body.current_password, body.new_password, actor_of(router.current_event, user)
+@router.post("/me/password", summary="Change one's password: every other session ends, this one is renewed")
+def change_password(body: Annotated[PasswordChangeIn, Body()]) -> SessionOut:
+    principal, user = current(router.current_event.headers)
+    session = accounts().change_password(
+        principal, user, body.current_password, body.new_password, actor_of(router.current_event, user)
     )
-    return no_content()
+    return SessionOut.of(session)
 
 
 @router.post("/me/context", summary="Affiliate: work in one advertiser's context (a new session)")

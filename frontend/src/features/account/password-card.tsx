@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
+import { sessionStore } from "@/api/session-store";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -20,7 +21,9 @@ export function PasswordCard() {
   const form = useForm<PasswordChangeValues>({ resolver: zodResolver(passwordChangeSchema), defaultValues: { current_password: "", new_password: "", confirm: "" } });
   const change = useMutation({
     mutationFn: ({ current_password, new_password }: PasswordChangeValues) => unwrap(api.POST("/api/me/password", { body: { current_password, new_password } })),
-    onSuccess: () => {
+    // Every other session has ended; this one goes on with the tokens the answer brings.
+    onSuccess: (session) => {
+      sessionStore.set(session);
       form.reset();
       toast.success(t("account.password.changed"));
     },

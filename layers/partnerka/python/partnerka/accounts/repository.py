@@ -135,7 +135,13 @@ class AccountRepository:
         return self.get_user(claim.user_id)
 
     def save_user(self, user: User) -> None:
-        user.save()
+        """Write the user back, only if nobody saved it since this copy was read (its version)."""
+        try:
+            user.save()
+        except PutError as error:
+            if _conditional_failure(error):
+                raise Conflict("the account was changed at the same time; try again") from None
+            raise
 
     def list_users(self) -> list[User]:
         return list(query_gsi1(User, "USERS"))

@@ -106,6 +106,15 @@ def locale_of(value: str | None) -> str:
     return value if value in LOCALES else "en"
 
 
+def session_version(user: User) -> int:
+    return int(user.session_version or 0)
+
+
+def end_every_session(user: User) -> None:
+    """Every access token and session chain issued so far stops working once the user is saved."""
+    user.session_version = session_version(user) + 1
+
+
 def public_user(user: User) -> dict[str, object]:
     """What audit entries keep of a user: never hashes or secrets."""
     return {"email": user.email, "role": user.role, "status": user.status, "name": user.name}
@@ -319,16 +328,25 @@ class AccountService:
             raise InvalidCredentials("the password is wrong")
 
     def _start_session(self, user: User, actor: Actor) -> Session:
-        chain_id = new_id()
-        expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
-        self.sessions.add_chain(
-            SessionChain(*SessionChain.key(chain_id), user_id=user.user_id, expires_at=expires)
-        )
         context = user.advertiser_id if user.role == Role.ADVERTISER.value else None
         if user.role == Role.AFFILIATE.value:
             context = self._default_context(user)
         self.audit.record(actor, user.advertiser_id, "auth.signed_in", f"user:{user.user_id}")
-        return self._session(user, chain_id, context)
+        return self._session(user, self._new_chain(user), context)
+
+    def _new_chain(self, user: User) -> str:
+        """A new sign-in, valid while the user's session version stays what it is now."""
+        chain_id = new_id()
+        expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
+        self.sessions.add_chain(
+            SessionChain(
+                *SessionChain.key(chain_id),
+                user_id=user.user_id,
+                session_version=session_version(user),
+                expires_at=expires,
+            )
+        )
+        return chain_id
 
     def _default_context(self, user: User) -> str | None:
         active = [
@@ -355,6 +373,7 @@ class AccountService:
             advertiser_id=context,
             affiliate_id=user.affiliate_id,
             chain_id=chain_id,
+            session_version=session_version(user),
         )
         name = self.accounts.get_advertiser(context).name if context else None
         access = issue_access_token(self.signing_key(), principal, self.now())
@@ -376,6 +395,8 @@ class AccountService:
             raise Unauthenticated("the session has ended; sign in again")
         user = self.accounts.get_user(token.user_id)
         self._may_sign_in(user)
+        if int(chain.session_version or 0) != session_version(user):
+            raise Unauthenticated("the session has ended; sign in again")
         context: str | None = token.context_advertiser_id
         if context and user.role == Role.AFFILIATE.value and not self._active_member(user, context):
             context = None
@@ -401,6 +422,7 @@ class AccountService:
         user = self._consume(token, "reset")
         user.password_hash = new_hash
         user.email_verified = True  # the link proved the address
+        end_every_session(user)  # whoever knew the old password is signed out everywhere
         self.accounts.save_user(user)
         self.audit.record(actor, user.advertiser_id, "auth.password_reset", f"user:{user.user_id}")
 
@@ -434,6 +456,9 @@ class AccountService:
             raise Unauthenticated("the account no longer exists") from None
         if user.status == UserStatus.BLOCKED.value:
             raise AccountBlocked("this account is blocked")
+        if principal.session_version != session_version(user):
+            # The password changed or the account was blocked since this token was issued.
+            raise Unauthenticated("the session has ended; sign in again")
         role = Role(user.role)
         context = principal.advertiser_id
         if role is Role.ADVERTISER:
@@ -442,7 +467,15 @@ class AccountService:
             context = context if context and self._active_member(user, context) else None
         else:
             context = None
-        return Principal(user.user_id, role, context, user.affiliate_id, principal.chain_id), user
+        resolved = Principal(
+            user.user_id,
+            role,
+            context,
+            user.affiliate_id,
+            principal.chain_id,
+            session_version=principal.session_version,
+        )
+        return resolved, user
 
     def _active_member(self, user: User, advertiser_id: str) -> bool:
         membership = self.accounts.get_membership(advertiser_id, user.affiliate_id or "")
@@ -475,12 +508,20 @@ class AccountService:
         )
         return user
 
-    def change_password(self, user: User, current: str, new: str, actor: Actor) -> None:
+    def change_password(
+        self, principal: Principal, user: User, current: str, new: str, actor: Actor
+    ) -> Session:
+        """A new password ends every session of the user, this one too; the caller gets a fresh
+        session in its stead (same advertiser context), so only the person who changed it stays in."""
         check_policy(new)
         self.check_password(user, current, actor)
         user.password_hash = hash_password(new)
+        end_every_session(user)
         self.accounts.save_user(user)
+        if principal.chain_id:
+            self.sessions.revoke_chain(principal.chain_id)
         self.audit.record(actor, user.advertiser_id, "auth.password_changed", f"user:{user.user_id}")
+        return self._session(user, self._new_chain(user), principal.advertiser_id)
 
     # ------------------------------------------------------------------ 2FA enrolment
     def mfa_setup(self, user: User) -> tuple[str, str]:

@@ -18,7 +18,13 @@ from partnerka.accounts.models import (
     User,
     UserStatus,
 )
-from partnerka.accounts.service import AccountService, digest, public_user, required_name
+from partnerka.accounts.service import (
+    AccountService,
+    digest,
+    end_every_session,
+    public_user,
+    required_name,
+)
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
@@ -108,6 +114,8 @@ class Workspace:
         if status is not None:
             if status is UserStatus.INVITED:
                 raise ValidationFailed("status must be active or blocked")
+            if status is UserStatus.BLOCKED and user.status != status.value:
+                end_every_session(user)  # unblocking later does not bring the old sessions back
             user.status = status.value
         self.accounts.save_user(user)
         self.audit.record(

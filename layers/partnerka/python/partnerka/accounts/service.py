@@ -427,8 +427,20 @@ class AccountService:
         self.audit.record(actor, user.advertiser_id, "auth.password_reset", f"user:{user.user_id}")
 
     def accept_invite(self, token: str, name: str, password: str, actor: Actor) -> Session:
+        """An invitation holds only while its account is still invited: blocking the account
+        cancels it, and unblocking does not revive it. The save is conditional on the copy read
+        here, so a block that lands meanwhile is not overwritten by `active`."""
         new_hash = hash_password(password)
         user = self._consume(token, "invite")
+        if user.status != UserStatus.INVITED.value:
+            self.audit.record(
+                actor,
+                user.advertiser_id,
+                "user.invitation_refused",
+                f"user:{user.user_id}",
+                after={"status": user.status},
+            )
+            raise ValidationFailed("this invitation was cancelled")
         user.name = required_name(name)
         user.password_hash = new_hash
         user.email_verified = True

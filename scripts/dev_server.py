@@ -75,7 +75,7 @@ def summary(demo: dict[str, Any]) -> str:
         lines.append(f"  {login['role']:<15} {login['email']:<34} password: {login['password']}")
     lines += [
         f"Affiliate registration link: {demo['registration_link']}",
-        f"E-mails sent (verification, reset, invitations): {demo['mailbox']}",
+        f"E-mails sent (verification, reset, invitations; by the notifier, from the notify queue): {demo['mailbox']}",
         f"The affiliate's postbacks go to a demo tracker at {demo['affiliate_postback']}",
         f"  (its requests: {LOCAL / 'logs' / 'demo-tracker.log'}; deliveries: the dashboard's Postbacks log)",
         "",

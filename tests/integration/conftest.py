@@ -85,6 +85,20 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
     return load
 
 
+@pytest.fixture
+def mailbox(load_function: FunctionLoader, stack: Template) -> Any:
+    """Account e-mails through the notifier function (tests.integration.api_client.Mailbox)."""
+    from tests.integration.api_client import Mailbox
+
+    spec = stack.function_spec("NotifierFunction").events["Notifications"]["Properties"]
+    return Mailbox(
+        load_function("notifier"),
+        stack.refs["NotifyQueue"],
+        stack.get_att("NotifyQueue", "Arn"),
+        int(spec.get("BatchSize", 10)),
+    )
+
+
 def http_event(
     method: str,
     path: str,

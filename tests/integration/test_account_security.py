@@ -18,7 +18,7 @@ from partnerka.audit.service import Actor
 from partnerka.common.config import get_settings
 from partnerka.common.errors import Conflict, DomainError
 from partnerka_local.template import Template
-from tests.integration.api_client import Api, mailed_links, mailed_tokens
+from tests.integration.api_client import Api, Mailbox
 from tests.integration.conftest import FunctionLoader
 from tests.integration.test_accounts_api import ADVERTISER, signed_up_advertiser
 from tests.integration.world import PASSWORD, World, build_world
@@ -34,13 +34,13 @@ HOSTILE = {
 
 
 @pytest.fixture
-def api(load_function: FunctionLoader) -> Api:
-    return Api(load_function("api"))
+def api(load_function: FunctionLoader, mailbox: Mailbox) -> Api:
+    return Api(load_function("api"), mailbox=mailbox)
 
 
-def people(load_function: FunctionLoader) -> tuple[World, Api, dict[str, str]]:
+def people(load_function: FunctionLoader, mailbox: Mailbox) -> tuple[World, Api, dict[str, str]]:
     world = build_world(with_people=True)
-    api = Api(load_function("api"))
+    api = Api(load_function("api"), mailbox=mailbox)
     tokens = {who: api.login(email, PASSWORD)["access_token"] for who, email in world.emails.items()}
     return world, api, tokens
 
@@ -53,8 +53,9 @@ def user_id_of(api: Api, owner: str, email: str) -> str:
 # ---------------------------------------------------------------------- links in e-mails (item 8)
 def test_emailed_links_point_at_the_configured_base_url_whatever_the_request_says(
     load_function: FunctionLoader,
+    mailbox: Mailbox,
 ) -> None:
-    _, api, tokens = people(load_function)
+    _, api, tokens = people(load_function, mailbox)
     assert api.call("POST", "/api/auth/signup", ADVERTISER, headers=HOSTILE).status == 201
     assert api.call("POST", "/api/auth/password/forgot", {"email": BOSS}, headers=HOSTILE).status == 204
     invited = api.call(
@@ -66,9 +67,9 @@ def test_emailed_links_point_at_the_configured_base_url_whatever_the_request_say
     )
     assert invited.status == 201, invited.body
     links = [
-        *mailed_links(BOSS, "verify-email"),
-        *mailed_links(BOSS, "reset-password"),
-        *mailed_links("help@example.com", "accept-invite"),
+        *api.mailbox.links(BOSS, "verify-email"),
+        *api.mailbox.links(BOSS, "reset-password"),
+        *api.mailbox.links("help@example.com", "accept-invite"),
     ]
     assert len(links) == 3
     configured = get_settings().app_base_url
@@ -159,8 +160,10 @@ def test_simultaneous_wrong_passwords_never_get_more_guesses_than_the_limit(
     assert failed_login(service, email, PASSWORD, "198.51.100.200") == "rate_limited"
 
 
-def test_a_right_password_does_not_use_up_the_accounts_guesses(load_function: FunctionLoader) -> None:
-    world, api, _ = people(load_function)
+def test_a_right_password_does_not_use_up_the_accounts_guesses(
+    load_function: FunctionLoader, mailbox: Mailbox
+) -> None:
+    world, api, _ = people(load_function, mailbox)
     email = world.emails["advertiser"]
     for _ in range(10):
         api.login(email, PASSWORD)
@@ -233,7 +236,7 @@ def test_resetting_the_password_ends_every_session(api: Api) -> None:
     first = signed_up_advertiser(api)
     second = api.login(BOSS, ADVERTISER["password"])
     assert api.call("POST", "/api/auth/password/forgot", {"email": BOSS}).status == 204
-    (token,) = mailed_tokens(BOSS, "reset-password")
+    (token,) = api.mailbox.tokens(BOSS, "reset-password")
     reset = api.call("POST", "/api/auth/password/reset", {"token": token, "password": NEW_PASSWORD})
     assert reset.status == 204
     assert refused(api, first)
@@ -241,8 +244,10 @@ def test_resetting_the_password_ends_every_session(api: Api) -> None:
     assert api.login(BOSS, NEW_PASSWORD)["access_token"]
 
 
-def test_blocking_a_user_ends_its_sessions_even_once_it_is_unblocked(load_function: FunctionLoader) -> None:
-    world, api, tokens = people(load_function)
+def test_blocking_a_user_ends_its_sessions_even_once_it_is_unblocked(
+    load_function: FunctionLoader, mailbox: Mailbox
+) -> None:
+    world, api, tokens = people(load_function, mailbox)
     owner = tokens["owner"]
     session = api.login(world.emails["advertiser"], PASSWORD)
     target = user_id_of(api, owner, world.emails["advertiser"])
@@ -276,14 +281,16 @@ def invite(api: Api, owner: str, email: str) -> str:
 
 
 def accept(api: Api, email: str) -> Any:
-    (token,) = mailed_tokens(email, "accept-invite")
+    (token,) = api.mailbox.tokens(email, "accept-invite")
     return api.call(
         "POST", "/api/auth/invite/accept", {"token": token, "name": "Helper", "password": "helper-passw0rd"}
     )
 
 
-def test_blocking_an_invited_user_cancels_its_invitation(load_function: FunctionLoader) -> None:
-    _, api, tokens = people(load_function)
+def test_blocking_an_invited_user_cancels_its_invitation(
+    load_function: FunctionLoader, mailbox: Mailbox
+) -> None:
+    _, api, tokens = people(load_function, mailbox)
     owner = tokens["owner"]
     target = invite(api, owner, "help@example.com")
     assert api.call("PATCH", f"/api/users/{target}", {"status": "blocked"}, token=owner).status == 200
@@ -297,8 +304,9 @@ def test_blocking_an_invited_user_cancels_its_invitation(load_function: Function
 
 def test_an_invitation_cancelled_by_a_block_stays_cancelled_after_unblocking(
     load_function: FunctionLoader,
+    mailbox: Mailbox,
 ) -> None:
-    _, api, tokens = people(load_function)
+    _, api, tokens = people(load_function, mailbox)
     owner = tokens["owner"]
     target = invite(api, owner, "help@example.com")
     assert api.call("PATCH", f"/api/users/{target}", {"status": "blocked"}, token=owner).status == 200

@@ -10,9 +10,11 @@ from partnerka.audit.service import AuditLog
 from partnerka.common.config import Settings, dashboard_base_url
 from partnerka.common.secrets import secret_string
 from partnerka.conversions.repository import ConversionRepository
-from partnerka.notifications.email import SesMailer
+from partnerka.notifications.outbox import Outbox
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import OfferService
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
 
 
 def offer_service(settings: Settings) -> OfferService:
@@ -35,7 +37,7 @@ def account_services(settings: Settings) -> tuple[AccountService, Workspace]:
         AccountRepository(),
         SessionRepository(),
         audit,
-        SesMailer(settings.mail_from),
+        Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table)),
         signing_key,
         dashboard_base_url(settings),
     )

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from partnerka.accounts import mfa
 from partnerka.accounts.models import (
@@ -49,11 +50,17 @@ from partnerka.common.errors import (
     ValidationFailed,
 )
 from partnerka.common.ids import new_id
-from partnerka.notifications.email import Mailer, account_email
+from partnerka.notifications.email import ACCOUNT_EMAIL, account_email_payload
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
 LINK_TTL = {"verify": timedelta(days=2), "reset": timedelta(hours=1), "invite": timedelta(days=7)}
 LOCALES = ("en", "ru")
+
+
+class Notifications(Protocol):
+    def post(self, kind: str, payload: dict[str, Any], subject: str = "", advertiser_id: str = "") -> str:
+        """Queue a notification for the notifier; never raises (notifications.outbox.Outbox)."""
+        ...
 
 
 class InvalidCredentials(DomainError):
@@ -128,7 +135,7 @@ class AccountService:
         accounts: AccountRepository,
         sessions: SessionRepository,
         audit: AuditLog,
-        mailer: Mailer,
+        notifications: Notifications,
         signing_key: Callable[[], str],
         link_base_url: str,
         now: Callable[[], datetime] = utc_now,
@@ -136,7 +143,7 @@ class AccountService:
         self.accounts = accounts
         self.sessions = sessions
         self.audit = audit
-        self.mailer = mailer
+        self.notifications = notifications
         self.signing_key = signing_key
         self.link_base_url = link_base_url.rstrip("/")
         self.now = now
@@ -144,7 +151,9 @@ class AccountService:
 
     # ------------------------------------------------------------------ e-mail links
     def send_link(self, user: User, purpose: str) -> None:
-        """E-mail a one-time link; it points at the configured dashboard, never at a request's host."""
+        """E-mail a one-time link; it points at the configured dashboard, never at a request's host.
+        The e-mail is queued for the notifier: however the mail service fares, the caller's request
+        (a sign-up, an invitation) has done its work."""
         token = secrets.token_urlsafe(32)
         expires = int((self.now() + LINK_TTL[purpose]).timestamp())
         self.sessions.add_one_time_token(
@@ -154,7 +163,12 @@ class AccountService:
         )
         path = {"verify": "verify-email", "reset": "reset-password", "invite": "accept-invite"}[purpose]
         link = f"{self.link_base_url}/{path}?token={token}"
-        self.mailer.send(account_email(purpose, user.locale, user.email, link))
+        self.notifications.post(
+            ACCOUNT_EMAIL,
+            account_email_payload(purpose, user.locale, user.email, link),
+            subject=f"user:{user.user_id}",
+            advertiser_id=user.advertiser_id or "",
+        )
 
     def _consume(self, token: str, purpose: str) -> User:
         found = self.sessions.consume_one_time_token(

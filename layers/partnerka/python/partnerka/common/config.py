@@ -105,3 +105,12 @@ def dashboard_base_url(settings: Settings) -> str:
             " parameter)"
         )
     return value.rstrip("/")
+
+
+def required_settings(**values: str) -> None:
+    """Refuse to start (at cold start) when any of these settings is empty, naming each one."""
+    missing = sorted(name for name, value in values.items() if not value.strip())
+    if missing:
+        raise ConfigurationError(
+            f"{', '.join(missing)} must be set (see the function's Environment in template.yaml)"
+        )

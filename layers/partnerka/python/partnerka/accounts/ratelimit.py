@@ -8,7 +8,8 @@ wrong secrets are ever tried per window, however many arrive at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from partnerka.accounts.repository import SessionRepository
@@ -39,6 +40,13 @@ class Slot:
     window_start: int
 
 
+@dataclass(slots=True)
+class Guess:
+    """An attempt at a secret; the caller sets `wrong` once the secret is checked."""
+
+    wrong: bool = False
+
+
 class FailureLimiter:
     def __init__(self, repo: SessionRepository) -> None:
         self._repo = repo
@@ -65,6 +73,19 @@ class FailureLimiter:
                 )
             taken.append(Slot(scope, subject, start))
         return taken
+
+    @contextmanager
+    def guess(self, subjects: Iterable[tuple[str, str]], now: int) -> Iterator[Guess]:
+        """Check a secret inside: the attempt is counted as a failure before (`RateLimited` when a
+        subject is locked out) and given back afterwards unless the caller marked it wrong (an
+        error on the way gives it back too: only a wrong secret counts)."""
+        slots = self.take(subjects, now)
+        guess = Guess()
+        try:
+            yield guess
+        finally:
+            if not guess.wrong:
+                self.give_back(slots)
 
     def give_back(self, slots: Iterable[Slot]) -> None:
         """The secret was right (or was never checked): these attempts are not failures."""

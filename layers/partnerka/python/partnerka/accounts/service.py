@@ -261,18 +261,12 @@ class AccountService:
         """Known and unknown addresses take the same path, one argon2 verification each (an unknown
         one against a dummy hash), so the answer's timing does not tell which accounts exist."""
         address = email.strip().lower()
-        slots = self.limiter.take(
-            [("password:account", address), ("password:ip", actor.ip)], int(self.now().timestamp())
-        )
-        wrong = False
-        try:
+        subjects = [("password:account", address), ("password:ip", actor.ip)]
+        with self.limiter.guess(subjects, int(self.now().timestamp())) as guess:
             user = self.accounts.find_user_by_email(address) if "@" in address else None
             right = verify_password(user.password_hash if user else None, password)
-            wrong = user is None or not right
-        finally:
-            if not wrong:
-                self.limiter.give_back(slots)
-        if user is None or wrong:
+            guess.wrong = user is None or not right
+        if user is None or guess.wrong:
             if user is not None:
                 self.audit.record(actor, user.advertiser_id, "auth.login_failed", f"user:{user.user_id}")
             raise InvalidCredentials("wrong e-mail or password")
@@ -299,14 +293,9 @@ class AccountService:
     def check_second_factor(self, user: User, code: str, actor: Actor) -> None:
         """A TOTP code (each step once) or an unused recovery code; failures count toward lock-out."""
         now = int(self.now().timestamp())
-        slots = self.limiter.take([("mfa:account", user.user_id), ("mfa:ip", actor.ip)], now)
-        wrong = False
-        try:
-            wrong = not self._second_factor_matches(user, code, now, actor)
-        finally:
-            if not wrong:
-                self.limiter.give_back(slots)
-        if wrong:
+        with self.limiter.guess([("mfa:account", user.user_id), ("mfa:ip", actor.ip)], now) as guess:
+            guess.wrong = not self._second_factor_matches(user, code, now, actor)
+        if guess.wrong:
             raise InvalidCredentials("the code is wrong or was already used")
 
     def _second_factor_matches(self, user: User, code: str, now: int, actor: Actor) -> bool:
@@ -328,16 +317,10 @@ class AccountService:
     def check_password(self, user: User, password: str, actor: Actor) -> None:
         """The signed-in user's own password, before a sensitive change; wrong guesses count toward
         the same lock-out as signing in (a stolen session cannot try passwords without limit)."""
-        slots = self.limiter.take(
-            [("password:account", user.email), ("password:ip", actor.ip)], int(self.now().timestamp())
-        )
-        wrong = False
-        try:
-            wrong = not verify_password(user.password_hash, password)
-        finally:
-            if not wrong:
-                self.limiter.give_back(slots)
-        if wrong:
+        subjects = [("password:account", user.email), ("password:ip", actor.ip)]
+        with self.limiter.guess(subjects, int(self.now().timestamp())) as guess:
+            guess.wrong = not verify_password(user.password_hash, password)
+        if guess.wrong:
             self.audit.record(actor, user.advertiser_id, "auth.password_check_failed", f"user:{user.user_id}")
             raise InvalidCredentials("the password is wrong")
 

@@ -2,8 +2,9 @@
 
     scripts/create-owner --email you@example.com --name "Your Name"      (asks for the password)
 
-Against a deployed stack, the environment names its resources (CORE_TABLE, AUDIT_TABLE,
-JWT_SECRET_ARN, AWS credentials); against the local platform scripts/create-owner sets them.
+Against a deployed stack, the environment names its resources and settings (CORE_TABLE, AUDIT_TABLE,
+OPERATIONS_TABLE, NOTIFY_QUEUE_URL, JWT_SECRET_ARN, APP_BASE_URL, AWS credentials); against the local
+platform scripts/create-owner sets them.
 """
 
 from __future__ import annotations

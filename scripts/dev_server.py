@@ -17,6 +17,7 @@ from typing import Any
 
 from partnerka_local import LocalRuntime
 from partnerka_local.receiver import running_receiver
+from partnerka_local.runtime import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -24,14 +25,22 @@ DEFAULT_PORT = 8000
 
 
 def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
-    """The runtime on the real template, with the fetched country database and the built SPA."""
+    """The runtime on the real template, with the fetched country database and the built SPA.
+
+    Port 0 picks a free port first: the dashboard's URL is a setting of the functions (links in
+    e-mails point there), so it is known before they start."""
+    port = port or free_port()
     runtime = LocalRuntime(
         template=ROOT / "template.yaml",
         host="127.0.0.1",
         port=port,
         stack_name="partnerka-local",
-        # The demo and the end-to-end tests deliver affiliate postbacks to receivers on loopback.
-        parameter_overrides={"Stage": "local", "AllowLoopbackPostbacks": "true"},
+        parameter_overrides={
+            "Stage": "local",
+            # The demo and the end-to-end tests deliver affiliate postbacks to receivers on loopback.
+            "AllowLoopbackPostbacks": "true",
+            "AppBaseUrl": f"http://127.0.0.1:{port}",
+        },
         extra_env={
             "GEOIP_DB_PATH": str(LOCAL / "geo-layer" / "geo" / "country.mmdb"),
             "FONTS_DIR": str(LOCAL / "documents-layer" / "fonts"),
@@ -66,7 +75,7 @@ def summary(demo: dict[str, Any]) -> str:
         lines.append(f"  {login['role']:<15} {login['email']:<34} password: {login['password']}")
     lines += [
         f"Affiliate registration link: {demo['registration_link']}",
-        f"E-mails sent (verification, reset, invitations): {demo['mailbox']}",
+        f"E-mails sent (verification, reset, invitations; by the notifier, from the notify queue): {demo['mailbox']}",
         f"The affiliate's postbacks go to a demo tracker at {demo['affiliate_postback']}",
         f"  (its requests: {LOCAL / 'logs' / 'demo-tracker.log'}; deliveries: the dashboard's Postbacks log)",
         "",

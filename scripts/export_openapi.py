@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,8 @@ TARGET = ROOT / "frontend" / "src" / "api" / "openapi.json"
 
 def document() -> str:
     sys.path[:0] = [str(ROOT / "functions" / "api"), str(ROOT / "layers" / "partnerka" / "python")]
+    # The function refuses to start without its public URL; the document does not depend on it.
+    os.environ.setdefault("APP_BASE_URL", "https://partnerka.invalid")
     api = importlib.import_module("app")  # the API function's module: its resolver knows every route
     schema = json.loads(api.app.get_openapi_json_schema(title="Partnerka API", version="0.1.0"))
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

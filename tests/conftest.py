@@ -31,6 +31,8 @@ os.environ.update(
         "CAPS_TABLE": f"{TEST_STACK}-CapsTable",
         "OPERATIONS_TABLE": f"{TEST_STACK}-OperationsTable",
         "LEDGER_TABLE": f"{TEST_STACK}-LedgerTable",
+        # The dashboard's public URL (links in e-mails); deliberately not the Host tests send.
+        "APP_BASE_URL": "https://app.partnerka.test",
         "GEOIP_DB_PATH": str(GEO_DB),
         "FONTS_DIR": str(FONTS),
     }

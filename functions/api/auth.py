@@ -13,10 +13,13 @@ from partnerka.accounts.service import AccountService
 from partnerka.accounts.tokens import Principal, verify_access_token
 from partnerka.accounts.workspace import API_KEY_PREFIX, Workspace
 from partnerka.audit.service import Actor
-from partnerka.common.config import get_settings
+from partnerka.common.config import dashboard_base_url, get_settings
 from partnerka.common.errors import Unauthenticated
 from partnerka.common.secrets import secret_string
 from partnerka.offers.service import OfferService
+
+# Read at cold start: without the dashboard's URL the function refuses to start (see dashboard_base_url).
+BASE_URL = dashboard_base_url(get_settings())
 
 
 def signing_key() -> str:
@@ -65,11 +68,6 @@ def actor_of(event: Any, user: User | None = None) -> Actor:
     )
 
 
-def base_url(event: Any) -> str:
-    """Where links in e-mails point: the configured dashboard URL, else this request's own origin."""
-    configured = get_settings().app_base_url
-    if configured:
-        return configured.rstrip("/")
-    headers = event.headers
-    proto = headers.get("x-forwarded-proto", "https")
-    return f"{proto}://{headers.get('host', 'localhost')}"
+def base_url() -> str:
+    """The dashboard's configured public URL, never a request's Host header."""
+    return BASE_URL

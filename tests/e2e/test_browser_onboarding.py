@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -49,13 +50,19 @@ def new_context(browser: Browser, platform: Platform) -> BrowserContext:
     return context
 
 
-def emailed_link(platform: Platform, to: str, path: str) -> str:
-    for message in reversed(platform.mails()):
-        if to in message.get("destinations", {}).get("ToAddresses", []):
-            found = re.search(rf"https?://[^\"'<\s]+/{path}\?token=[A-Za-z0-9_\-]+", message["body"])
-            if found:
-                return found.group(0)
-    raise AssertionError(f"no {path} e-mail to {to}")
+def emailed_link(platform: Platform, to: str, path: str, timeout: float = 20.0) -> str:
+    """The link of the latest `path` e-mail to `to`. The API only queues e-mails; the notifier
+    function (run by the local runtime from the notify queue) sends them, so wait for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for message in reversed(platform.mails()):
+            if to in message.get("destinations", {}).get("ToAddresses", []):
+                found = re.search(rf"https?://[^\"'<\s]+/{path}\?token=[A-Za-z0-9_\-]+", message["body"])
+                if found:
+                    return found.group(0)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {path} e-mail to {to} within {timeout:.0f} s")
+        time.sleep(0.25)
 
 
 def verify_and_sign_in(page: Page, platform: Platform, email: str) -> None:

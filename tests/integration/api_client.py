@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
@@ -26,12 +27,28 @@ class Reply:
 
 
 class Api:
-    def __init__(self, module: Any, source_ip: str = "203.0.113.7") -> None:
+    """The API function, and (when given) the mailbox its e-mails reach through the notifier."""
+
+    def __init__(self, module: Any, source_ip: str = "203.0.113.7", mailbox: Mailbox | None = None) -> None:
         self.module = module
         self.source_ip = source_ip
+        self._mailbox = mailbox
 
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None, **query: Any) -> Reply:
-        headers = {"content-type": "application/json", "host": "app.example"}
+    @property
+    def mailbox(self) -> Mailbox:
+        assert self._mailbox is not None, "this test's Api was made without a mailbox"
+        return self._mailbox
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        **query: Any,
+    ) -> Reply:
+        headers = {"content-type": "application/json", "host": "app.example", **(headers or {})}
         if token:
             headers["authorization"] = f"Bearer {token}"
         query_string = urlencode({k: v for k, v in query.items() if v is not None})
@@ -57,11 +74,94 @@ class Api:
         return reply.body  # type: ignore[no-any-return]
 
 
-def mailed_tokens(to: str, path: str) -> list[str]:
-    """Tokens of the links e-mailed to `to` for `path` (verify-email, reset-password, accept-invite),
-    as sent through moto's SES."""
-    tokens = []
+def sent_links(to: str, path: str) -> list[str]:
+    """The links moto's SES has sent to `to` for `path` (verify-email, reset-password,
+    accept-invite), oldest first."""
+    links = []
     for message in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages:
         if to in message.destinations.get("ToAddresses", []):
-            tokens += re.findall(rf"/{path}\?token=([A-Za-z0-9_\-]+)", message.body)
-    return list(dict.fromkeys(tokens))  # each link appears twice (button and plain text)
+            links += re.findall(rf"https?://[^\s\"'<>]*/{path}\?token=[A-Za-z0-9_\-]+", message.body)
+    return list(dict.fromkeys(links))  # each link appears twice (button and plain text)
+
+
+@dataclass
+class Delivered:
+    received: int
+    failed: int
+
+
+class Mailbox:
+    """Account e-mails as they go out: the API queues them, the notifier function sends them.
+    `deliver` plays Lambda's SQS poller for the notifier (the template's batch size, partial batch
+    failures honoured: a failed message stays hidden for as long as the notifier asked); `links`
+    delivers what is waiting, then reads what moto's SES has sent."""
+
+    def __init__(self, notifier: Any, queue_url: str, queue_arn: str, batch_size: int) -> None:
+        self.notifier = notifier
+        self.url = queue_url
+        self.arn = queue_arn
+        self.batch_size = batch_size
+        self.sqs = boto3.client("sqs")
+        self.waiting: list[dict[str, Any]] = []  # received, failed and hidden until their retry
+
+    def receive(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        while True:
+            batch = self.sqs.receive_message(
+                QueueUrl=self.url,
+                MaxNumberOfMessages=10,
+                VisibilityTimeout=60,
+                AttributeNames=["All"],
+            )
+            if not batch.get("Messages"):
+                return found
+            found.extend(batch["Messages"])
+
+    def invoke(self, messages: list[dict[str, Any]]) -> set[str]:
+        """One notifier invocation; the message ids it reported as failed."""
+        event = {"Records": [sqs_record(m, self.arn) for m in messages]}
+        result = self.notifier.handler(event, CONTEXT)
+        return {failure["itemIdentifier"] for failure in result["batchItemFailures"]}
+
+    def deliver(self) -> Delivered:
+        messages = self.receive()
+        failed: set[str] = set()
+        for start in range(0, len(messages), self.batch_size):
+            chunk = messages[start : start + self.batch_size]
+            failed |= self.invoke(chunk)
+        for message in messages:
+            if message["MessageId"] in failed:
+                self.waiting.append(message)
+            else:
+                self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+        return Delivered(received=len(messages), failed=len(failed))
+
+    def time_passes(self) -> None:
+        """The messages waiting for a retry become visible again (the test moves the clock)."""
+        for message in self.waiting:
+            self.sqs.change_message_visibility(
+                QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
+        self.waiting = []
+
+    def links(self, to: str, path: str) -> list[str]:
+        self.deliver()
+        return sent_links(to, path)
+
+    def tokens(self, to: str, path: str) -> list[str]:
+        return [link.rsplit("token=", 1)[1] for link in self.links(to, path)]
+
+
+def sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
+    """A received SQS message as Lambda's poller hands it to a function."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {},
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": arn,
+        "awsRegion": "us-east-1",
+    }

@@ -26,14 +26,14 @@ def stack() -> Iterator[Template]:
     """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects."""
     moto_fixes.apply()
     with mock_aws():
+        settings = get_settings()
         # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
         template = Template(
             ROOT / "template.yaml",
             stack_name=TEST_STACK,
-            parameter_overrides={"AllowLoopbackPostbacks": "true"},
+            parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": settings.app_base_url},
         )
         ResourceManager(template, None).create_all()  # type: ignore[arg-type]
-        settings = get_settings()
         for logical_id in template.of_type(SERVERLESS_FUNCTION):
             env = template.function_spec(logical_id).environment
             for name, value in (
@@ -45,6 +45,7 @@ def stack() -> Iterator[Template]:
                 ("CAPS_TABLE", settings.caps_table),
                 ("OPERATIONS_TABLE", settings.operations_table),
                 ("LEDGER_TABLE", settings.ledger_table),
+                ("APP_BASE_URL", settings.app_base_url),
             ):
                 assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
         secret_string.cache_clear()
@@ -82,6 +83,20 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
         return module
 
     return load
+
+
+@pytest.fixture
+def mailbox(load_function: FunctionLoader, stack: Template) -> Any:
+    """Account e-mails through the notifier function (tests.integration.api_client.Mailbox)."""
+    from tests.integration.api_client import Mailbox
+
+    spec = stack.function_spec("NotifierFunction").events["Notifications"]["Properties"]
+    return Mailbox(
+        load_function("notifier"),
+        stack.refs["NotifyQueue"],
+        stack.get_att("NotifyQueue", "Arn"),
+        int(spec.get("BatchSize", 10)),
+    )
 
 
 def http_event(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pyotp
 import pytest
 
-from tests.integration.api_client import Api, mailed_tokens
+from tests.integration.api_client import Api, Mailbox
 from tests.integration.conftest import FunctionLoader, http_event
 from tests.integration.world import PASSWORD, build_world
 
@@ -22,13 +22,13 @@ TODAY = datetime.now(UTC).date().isoformat()
 
 
 @pytest.fixture
-def api(load_function: FunctionLoader) -> Api:
-    return Api(load_function("api"))
+def api(load_function: FunctionLoader, mailbox: Mailbox) -> Api:
+    return Api(load_function("api"), mailbox=mailbox)
 
 
 def signed_up_advertiser(api: Api) -> dict[str, object]:
     assert api.call("POST", "/api/auth/signup", ADVERTISER).status == 201
-    (token,) = mailed_tokens("boss@acme.example", "verify-email")
+    (token,) = api.mailbox.tokens("boss@acme.example", "verify-email")
     assert api.call("POST", "/api/auth/verify-email", {"token": token}).status == 200
     return api.login("boss@acme.example", ADVERTISER["password"])
 
@@ -44,7 +44,7 @@ def test_sign_up_needs_the_emailed_link_before_sign_in(api: Api) -> None:
         == "email_not_verified"
     )
     assert api.call("POST", "/api/auth/signup", ADVERTISER).code == "conflict"
-    (token,) = mailed_tokens("boss@acme.example", "verify-email")
+    (token,) = api.mailbox.tokens("boss@acme.example", "verify-email")
     assert api.call("POST", "/api/auth/verify-email", {"token": token}).body["user"]["email_verified"] is True
     assert (
         api.call("POST", "/api/auth/verify-email", {"token": token}).code == "validation_error"
@@ -93,7 +93,7 @@ def test_password_reset_by_emailed_link(api: Api) -> None:
     signed_up_advertiser(api)
     assert api.call("POST", "/api/auth/password/forgot", {"email": "boss@acme.example"}).status == 204
     assert api.call("POST", "/api/auth/password/forgot", {"email": "nobody@acme.example"}).status == 204
-    (token,) = mailed_tokens("boss@acme.example", "reset-password")
+    (token,) = api.mailbox.tokens("boss@acme.example", "reset-password")
     assert (
         api.call(
             "POST", "/api/auth/password/reset", {"token": token, "password": "brand-new-passw0rd"}
@@ -114,7 +114,9 @@ def test_two_factor_codes_work_once_and_recovery_codes_once(api: Api) -> None:
     secret = api.call("POST", "/api/me/mfa/setup", token=token).body["secret"]
     totp = pyotp.TOTP(secret)
     now_code = totp.now()
-    enabled = api.call("POST", "/api/me/mfa/enable", {"code": now_code}, token=token)
+    enabled = api.call(
+        "POST", "/api/me/mfa/enable", {"password": ADVERTISER["password"], "code": now_code}, token=token
+    )
     assert len(enabled.body["recovery_codes"]) == 10
     # Signing in now asks for the second factor
     challenge = api.call(
@@ -171,7 +173,8 @@ def test_wrong_passwords_lock_the_account_out_even_for_the_right_one(api: Api) -
 def test_wrong_second_factor_codes_lock_out(api: Api) -> None:
     token = signed_up_advertiser(api)["access_token"]
     secret = api.call("POST", "/api/me/mfa/setup", token=token).body["secret"]
-    api.call("POST", "/api/me/mfa/enable", {"code": pyotp.TOTP(secret).now()}, token=token)
+    enable = {"password": ADVERTISER["password"], "code": pyotp.TOTP(secret).now()}
+    assert api.call("POST", "/api/me/mfa/enable", enable, token=token).status == 200
     challenge = api.call(
         "POST", "/api/auth/login", {"email": "boss@acme.example", "password": ADVERTISER["password"]}
     ).body
@@ -199,7 +202,7 @@ def test_affiliate_joins_by_link_is_approved_and_switches_context(api: Api) -> N
         {"email": "aff@x.example", "password": "aff-passw0rd!", "name": "Aff"},
     )
     assert joined.status == 201
-    (verify,) = mailed_tokens("aff@x.example", "verify-email")
+    (verify,) = api.mailbox.tokens("aff@x.example", "verify-email")
     api.call("POST", "/api/auth/verify-email", {"token": verify})
     affiliate = api.login("aff@x.example", "aff-passw0rd!")
     (pending,) = api.call("GET", "/api/me", token=affiliate["access_token"]).body["memberships"]
@@ -275,15 +278,17 @@ def test_postback_ip_whitelist_is_enforced_on_postbacks(load_function: FunctionL
     assert inside["statusCode"] == 200
 
 
-def test_owner_invites_support_who_reads_but_never_changes(load_function: FunctionLoader) -> None:
+def test_owner_invites_support_who_reads_but_never_changes(
+    load_function: FunctionLoader, mailbox: Mailbox
+) -> None:
     world = build_world(with_people=True)
-    api = Api(load_function("api"))
+    api = Api(load_function("api"), mailbox=mailbox)
     owner = api.login(world.emails["owner"], PASSWORD)["access_token"]
     invited = api.call(
         "POST", "/api/users/invite", {"email": "help@example.com", "role": "support"}, token=owner
     )
     assert invited.body["user"]["status"] == "invited"
-    (token,) = mailed_tokens("help@example.com", "accept-invite")
+    (token,) = api.mailbox.tokens("help@example.com", "accept-invite")
     support = api.call(
         "POST", "/api/auth/invite/accept", {"token": token, "name": "Helper", "password": "helper-passw0rd"}
     ).body

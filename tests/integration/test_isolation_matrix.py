@@ -130,7 +130,7 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/me/password": lambda: {"current_password": "wrong-password", "new_password": PASSWORD},
         "POST /api/me/context": lambda: {"advertiser_id": tenant.advertiser_id},
         "POST /api/me/mfa/setup": lambda: None,
-        "POST /api/me/mfa/enable": lambda: {"code": "000000"},
+        "POST /api/me/mfa/enable": lambda: {"password": "wrong-password", "code": "000000"},
         "POST /api/me/mfa/disable": lambda: {"password": "wrong-password", "code": "000000"},
         "POST /api/users/invite": lambda: {
             "email": f"inv{n()}@m.example",

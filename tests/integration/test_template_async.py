@@ -102,7 +102,9 @@ def test_the_check_catches_each_kind_of_mistake() -> None:
         "Properties": {"Queue": {"Fn::GetAtt": ["FinanceQueue", "Arn"]}},
     }
     found = problems(broken)
-    # 4 for the stream, 2 for the consumer, and the queue without a DLQ with its now orphaned DLQ
-    assert len(found) == 8, found
+    # 4 for the stream, 2 for the consumer, and the queue without a DLQ (its consumer's and its own)
+    # with its now orphaned DLQ
+    assert len(found) == 9, found
+    assert "NotifierFunction.Notifications: queue NotifyQueue needs a dead-letter queue" in found
     assert any("VisibilityTimeout 60 < 6 × timeout 60" in line for line in found)
     assert any("NotifyQueue: a work queue without a dead-letter queue" in line for line in found)

@@ -19,6 +19,7 @@ from partnerka.offers.routing import (
     OfferStatus,
     PayoutModel,
 )
+from partnerka.operations.models import NO_OWNER, Attempt, Operation, OperationStatus, OperationType
 from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 from partnerka.orchestrator.streams import StatsStores
 from partnerka.stats.click_log import LoggedClick
@@ -303,3 +304,119 @@ class FakeQuality:
         if held[0] == click_id:
             return True
         return False if held[1] - window <= at < held[1] else None
+
+
+class FakeOperations:
+    """The operations log in a dict, with the Operations table's conditions (operations.repository):
+    an attempt is claimed only by moving the count from n to n+1 when due and not leased, and its
+    outcome is written only by its holder. `down` makes every call fail like an unreachable table."""
+
+    def __init__(self, down: bool = False) -> None:
+        self.items: dict[str, Operation] = {}
+        self.counted: Counter[str] = Counter()
+        self.dead_lettered: list[str] = []
+        self.down = down
+
+    def _up(self) -> None:
+        if self.down:
+            raise ConnectionError("the operations table cannot be reached")
+
+    def create(self, operation: Operation) -> bool:
+        self._up()
+        if operation.op_id in self.items:
+            return False
+        self.items[operation.op_id] = operation
+        return True
+
+    def get(self, op_id: str) -> Operation | None:
+        self._up()
+        return self.items.get(op_id)
+
+    def claim(self, operation: Operation, now: datetime, lease_until: datetime, owner: str) -> bool:
+        self._up()
+        found = self.items.get(operation.op_id)
+        if (
+            found is None
+            or found.attempts != operation.attempts
+            or found.attempts >= found.max_attempts
+            or found.status not in (OperationStatus.PENDING, OperationStatus.RETRYING)
+            or (found.lease_until is not None and found.lease_until >= now)
+            or (found.next_attempt_at is not None and found.next_attempt_at > now)
+        ):
+            return False
+        self.items[operation.op_id] = replace(
+            found, attempts=found.attempts + 1, lease_until=lease_until, owner=owner, updated_at=now
+        )
+        return True
+
+    def finish_attempt(
+        self,
+        operation: Operation,
+        attempt: Attempt,
+        status: OperationStatus,
+        next_attempt_at: datetime | None,
+        owner: str,
+    ) -> bool:
+        self._up()
+        found = self.items.get(operation.op_id)
+        if found is None or found.attempts != attempt.number or found.owner != owner:
+            return False
+        self.items[operation.op_id] = replace(
+            found,
+            status=status,
+            updated_at=attempt.at,
+            history=(*found.history, attempt),
+            last_error="" if attempt.ok else attempt.error or attempt.error_class,
+            next_attempt_at=next_attempt_at,
+            lease_until=None,
+            finished_at=attempt.at if status in (OperationStatus.SUCCESS, OperationStatus.FAILED) else None,
+        )
+        return True
+
+    def replay(self, op_id: str, now: datetime, extra_attempts: int) -> Operation | None:
+        self._up()
+        found = self.items.get(op_id)
+        if found is None or (
+            not found.terminal and found.lease_until is not None and found.lease_until >= now
+        ):
+            return None
+        replayed = replace(
+            found,
+            status=OperationStatus.RETRYING,
+            max_attempts=found.attempts + extra_attempts,
+            next_attempt_at=now,
+            owner=NO_OWNER,
+            replays=found.replays + 1,
+            finished_at=None,
+            lease_until=None,
+            dead_lettered=False,
+        )
+        self.items[op_id] = replayed
+        return replayed
+
+    def mark_dead_lettered(self, op_id: str) -> None:
+        self._up()
+        self.dead_lettered.append(op_id)
+        self.items[op_id] = replace(self.items[op_id], dead_lettered=True)
+
+    def record_batch(self, operation: Operation) -> None:
+        self._up()
+        self.items[operation.op_id] = operation
+
+    def count(self, type: OperationType, at: datetime, **counters: int) -> None:
+        self._up()
+        for name, amount in counters.items():
+            self.counted[f"{type.value}.{name}"] += amount
+
+
+class FakeQueue:
+    """A queue that keeps what is sent, or refuses everything when `refuses`."""
+
+    def __init__(self, refuses: bool = False) -> None:
+        self.bodies: list[str] = []
+        self.refuses = refuses
+
+    def send(self, bodies: list[str]) -> None:
+        if self.refuses:
+            raise ConnectionError("the queue cannot be reached")
+        self.bodies.extend(bodies)

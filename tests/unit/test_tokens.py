@@ -56,6 +56,17 @@ def test_a_token_round_trips_its_principal_and_context() -> None:
     assert verify_access_token(KEY, issue_access_token(KEY, principal, datetime.now(UTC))) == principal
 
 
+def test_a_token_carries_the_session_version_it_was_issued_for() -> None:
+    principal = Principal("U1", Role.ADVERTISER, advertiser_id="ADV", chain_id="C1", session_version=3)
+    token = issue_access_token(KEY, principal, datetime.now(UTC))
+    assert jwt.decode(token, options={"verify_signature": False})["sv"] == 3
+    assert verify_access_token(KEY, token).session_version == 3
+
+
+def test_a_token_from_before_session_versions_counts_as_version_zero() -> None:
+    assert verify_access_token(KEY, jwt.encode(claims(), KEY, algorithm="HS256")).session_version == 0
+
+
 def test_a_well_formed_token_of_ours_passes() -> None:
     assert verify_access_token(KEY, jwt.encode(claims(), KEY, algorithm="HS256")).role is Role.OWNER
 
@@ -75,6 +86,8 @@ def test_a_well_formed_token_of_ours_passes() -> None:
         ("2FA challenge as access", issue_mfa_challenge(KEY, "U1", NOW)),
         ("refresh token as access", "kT3t0j2Xb8c9Yd6Wm1Q4rS5uV7xZa0BcDeFgHiJkLmN"),
         ("unknown role", jwt.encode(claims(role="king"), KEY, algorithm="HS256")),
+        ("session version not a number", jwt.encode(claims(sv="one"), KEY, algorithm="HS256")),
+        ("session version negative", jwt.encode(claims(sv=-1), KEY, algorithm="HS256")),
         ("tampered payload", tampered(issue_access_token(KEY, Principal("U1", Role.SUPPORT), NOW))),
         ("garbage", "not.a.token"),
     ],

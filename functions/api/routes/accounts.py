@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from auth import accounts, actor_of, base_url, current, workspace
+from auth import accounts, actor_of, current, workspace
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -90,7 +90,8 @@ class MfaSetupOut(BaseModel):
     otpauth_uri: str
 
 
-class MfaCodeIn(BaseModel):
+class MfaEnableIn(BaseModel):
+    password: str = Field(max_length=128)
     code: str = Field(max_length=20)
 
 
@@ -106,9 +107,8 @@ class RecoveryCodesOut(BaseModel):
 # ---------------------------------------------------------------------- public
 @router.post("/auth/signup", summary="Sign up as an advertiser (a new workspace)", responses={201: {}})
 def signup(body: Annotated[SignupIn, Body()]) -> Response[UserEnvelope]:
-    event = router.current_event
     user = accounts().signup_advertiser(
-        body.email, body.password, body.name, body.company_name, body.locale, actor_of(event), base_url(event)
+        body.email, body.password, body.name, body.company_name, body.locale, actor_of(router.current_event)
     )
     return created(UserEnvelope(user=UserOut.of(user)))
 
@@ -120,7 +120,7 @@ def verify_email(body: Annotated[TokenIn, Body()]) -> UserEnvelope:
 
 @router.post("/auth/resend-verification", summary="Send the verification link again", responses={204: {}})
 def resend_verification(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().resend_verification(body.email, base_url(router.current_event))
+    accounts().resend_verification(body.email)
     return no_content()
 
 
@@ -150,7 +150,7 @@ def logout(body: Annotated[RefreshIn, Body()]) -> NoContent:
 
 @router.post("/auth/password/forgot", summary="E-mail a password reset link", responses={204: {}})
 def forgot_password(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().forgot_password(body.email, base_url(router.current_event))
+    accounts().forgot_password(body.email)
     return no_content()
 
 
@@ -177,9 +177,8 @@ def join_info(code: str) -> JoinInfoOut:
     "/join/<code>/signup", summary="Sign up as an affiliate through a registration link", responses={201: {}}
 )
 def join_signup(code: str, body: Annotated[JoinSignupIn, Body()]) -> Response[UserEnvelope]:
-    event = router.current_event
     user = workspace().join_with_signup(
-        code, body.email, body.password, body.name, body.locale, actor_of(event), base_url(event)
+        code, body.email, body.password, body.name, body.locale, actor_of(router.current_event)
     )
     return created(UserEnvelope(user=UserOut.of(user)))
 
@@ -226,13 +225,13 @@ def update_me(body: Annotated[ProfileIn, Body()]) -> UserEnvelope:
     return UserEnvelope(user=UserOut.of(updated))
 
 
-@router.post("/me/password", summary="Change one's password", responses={204: {}})
-def change_password(body: Annotated[PasswordChangeIn, Body()]) -> NoContent:
-    _, user = current(router.current_event.headers)
-    accounts().change_password(
-        user, body.current_password, body.new_password, actor_of(router.current_event, user)
+@router.post("/me/password", summary="Change one's password: every other session ends, this one is renewed")
+def change_password(body: Annotated[PasswordChangeIn, Body()]) -> SessionOut:
+    principal, user = current(router.current_event.headers)
+    session = accounts().change_password(
+        principal, user, body.current_password, body.new_password, actor_of(router.current_event, user)
     )
-    return no_content()
+    return SessionOut.of(session)
 
 
 @router.post("/me/context", summary="Affiliate: work in one advertiser's context (a new session)")
@@ -252,12 +251,11 @@ def mfa_setup() -> MfaSetupOut:
     return MfaSetupOut(secret=secret, otpauth_uri=uri)
 
 
-@router.post("/me/mfa/enable", summary="Confirm 2FA with a code; answers ten recovery codes, once")
-def mfa_enable(body: Annotated[MfaCodeIn, Body()]) -> RecoveryCodesOut:
+@router.post("/me/mfa/enable", summary="Turn 2FA on (password and a code); answers ten recovery codes, once")
+def mfa_enable(body: Annotated[MfaEnableIn, Body()]) -> RecoveryCodesOut:
     _, user = current(router.current_event.headers)
-    return RecoveryCodesOut(
-        recovery_codes=accounts().mfa_enable(user, body.code, actor_of(router.current_event, user))
-    )
+    codes = accounts().mfa_enable(user, body.password, body.code, actor_of(router.current_event, user))
+    return RecoveryCodesOut(recovery_codes=codes)
 
 
 @router.post("/me/mfa/disable", summary="Turn 2FA off (password and a code)", responses={204: {}})

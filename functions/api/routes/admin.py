@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from auth import accounts, actor_of, base_url, current, workspace
+from auth import accounts, actor_of, current, workspace
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -44,9 +44,8 @@ def list_users(
 def invite_user(body: Annotated[InviteIn, Body()]) -> Response[UserEnvelope]:
     principal, user = current(router.current_event.headers)
     require(principal, Permission.USERS_MANAGE)
-    event = router.current_event
     invited = workspace().invite_user(
-        principal, body.email, Role(body.role), body.advertiser_id, actor_of(event, user), base_url(event)
+        principal, body.email, Role(body.role), body.advertiser_id, actor_of(router.current_event, user)
     )
     return created(UserEnvelope(user=UserOut.of(invited)))
 

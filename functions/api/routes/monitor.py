@@ -16,6 +16,8 @@ from partnerka.accounts.permissions import Permission, require
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.errors import Conflict, NotFound
+from partnerka.notifications.models import redact
+from partnerka.notifications.notifier import replay_notification
 from partnerka.operations.models import OperationType
 from partnerka.operations.monitor import Monitor, standard_queues
 from partnerka.operations.repository import Filters
@@ -46,7 +48,12 @@ def monitor() -> Monitor:
         s.reports_queue_url,
         s.reports_dlq_url,
     )
-    return Monitor(queues, operations(), _replay_delivery)
+    return Monitor(
+        queues,
+        operations(),
+        _replay_delivery,
+        replay_notification=lambda body: replay_notification(operations(), body, utc_now()),
+    )
 
 
 class QueueOut(BaseModel):
@@ -147,7 +154,7 @@ def get_monitor() -> MonitorOut:
 
 @router.get("/monitor/operations", summary="The latest operations, newest first, with filters")
 def list_operations(
-    type: Annotated[Literal["stats", "postback"] | None, Query()] = None,
+    type: Annotated[Literal["stats", "postback", "notify"] | None, Query()] = None,
     status: Annotated[Literal["pending", "retrying", "success", "failed"] | None, Query()] = None,
     advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
@@ -173,6 +180,8 @@ def replay_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOu
     found = operations().get(op_id)
     if found is None:
         raise NotFound("no such operation")
+    if found.type is OperationType.NOTIFY:
+        raise Conflict("a notification is sent again by redriving the notifications' dead-letter queue")
     if found.type is not OperationType.POSTBACK:
         raise Conflict("a stream batch is retried by its stream mapping, not replayed by hand")
     return operation_out(postbacks().replay(found))
@@ -182,12 +191,17 @@ QueueKey = Annotated[str, Path(max_length=40, pattern=r"^[a-z-]+$")]
 
 
 def _op_id(body: str) -> str | None:
-    """The operation a message names (postback messages do; other jobs' messages may not)."""
+    """The operation a message names (postbacks: `op_id`; notifications: their `id`, which is their
+    operation's; other jobs' messages may name none)."""
     try:
         found = json.loads(body)
     except ValueError:
         return None
-    return str(found["op_id"]) if isinstance(found, dict) and "op_id" in found else None
+    if not isinstance(found, dict):
+        return None
+    if "op_id" in found:
+        return str(found["op_id"])
+    return str(found["id"]) if "kind" in found and "id" in found else None
 
 
 @router.get("/monitor/queues/<queue>/messages", summary="Peek at up to 10 messages of a queue")
@@ -198,7 +212,7 @@ def peek_queue(queue: QueueKey) -> MessageList:
         items.append(
             MessageOut(
                 message_id=message.message_id,
-                body=message.body[:4000],
+                body=redact(message.body)[:4000],  # sign-in links in notifications are secrets
                 sent_at=iso_millis(datetime.fromtimestamp(message.sent_at_ms / 1000, UTC)),
                 receive_count=message.receive_count,
                 op_id=_op_id(message.body),

@@ -357,7 +357,7 @@ def _affiliate_context() -> tuple[str, str, User]:
 def my_offers() -> AffiliateOfferList:
     advertiser_id, affiliate_id, _ = _affiliate_context()
     service = offers()
-    origin = base_url(router.current_event)
+    origin = base_url()
     overrides = {
         a.offer_id: a.route().payouts
         for a in service.offers.accesses(advertiser_id)
@@ -381,5 +381,5 @@ def request_access(offer_id: str) -> Response[AffiliateOfferOut]:
     offer, access = offers().request_access(
         advertiser_id, offer_id, affiliate_id, actor_of(router.current_event, user)
     )
-    body = _affiliate_out(offer, access, affiliate_id, base_url(router.current_event), {})
+    body = _affiliate_out(offer, access, affiliate_id, base_url(), {})
     return created(body)

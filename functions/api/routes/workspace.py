@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from auth import actor_of, base_url, current, workspace
+from auth import actor_of, current, workspace
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -79,10 +79,7 @@ def invite_teammate(
     if principal.api_key_id:
         require(principal, Permission.CREDENTIALS_MANAGE_OWN)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
-    event = router.current_event
-    invited = workspace().invite_teammate(
-        tenant, body.email, body.name, actor_of(event, user), base_url(event)
-    )
+    invited = workspace().invite_teammate(tenant, body.email, body.name, actor_of(router.current_event, user))
     return created(UserEnvelope(user=UserOut.of(invited)))
 
 

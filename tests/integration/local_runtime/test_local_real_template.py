@@ -26,7 +26,10 @@ def test_real_template_resources_exist() -> None:
     if not REAL.exists() or not all((d / "app.py").is_file() for d in _code_dirs()):
         pytest.skip("some function of the real template has no app.py yet")
     rt = LocalRuntime(
-        template=REAL, port=0, stack_name="partnerka-smoke", parameter_overrides={"Stage": "local"}
+        template=REAL,
+        port=0,
+        stack_name="partnerka-smoke",
+        parameter_overrides={"Stage": "local", "AppBaseUrl": "http://127.0.0.1:8000"},
     )
     try:
         rt.start()

@@ -6,7 +6,6 @@ import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
-import { z } from "zod";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { sessionStore } from "@/api/session-store";
@@ -19,7 +18,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
-import { mfaCodeField, totpField } from "@/features/auth/schemas";
+import { mfaDisableSchema, mfaEnableSchema, type MfaDisableValues, type MfaEnableValues } from "@/features/account/account-schemas";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { useErrorMessage } from "@/lib/use-error-message";
 
@@ -107,25 +106,24 @@ function QrImage({ value }: { value: string }) {
   return <img src={src} alt={t("account.mfa.qrAlt")} className="size-48 rounded-lg border bg-white p-2" data-testid="mfa-qr" />;
 }
 
-const enableSchema = z.object({ code: totpField });
-
 function EnableMfa({ setup, onCancel, onEnabled }: { setup: Setup; onCancel: () => void; onEnabled: (codes: string[]) => void }) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
-  const form = useForm<{ code: string }>({ resolver: zodResolver(enableSchema), defaultValues: { code: "" } });
+  const form = useForm<MfaEnableValues>({ resolver: zodResolver(mfaEnableSchema), defaultValues: { password: "", code: "" } });
   const enable = useMutation({
-    mutationFn: (code: string) => unwrap(api.POST("/api/me/mfa/enable", { body: { code } })),
+    mutationFn: (values: MfaEnableValues) => unwrap(api.POST("/api/me/mfa/enable", { body: values })),
     onSuccess: (result) => onEnabled(result.recovery_codes),
   });
   const { errors } = form.formState;
   return (
-    <form noValidate onSubmit={form.handleSubmit(({ code }) => enable.mutate(code))}>
+    <form noValidate onSubmit={form.handleSubmit((values) => enable.mutate(values))}>
       <CardContent className="grid gap-6 sm:grid-cols-[auto_1fr]">
         <QrImage value={setup.otpauth_uri} />
         <div className="space-y-4">
           <ol className="list-decimal space-y-1 pl-4 text-sm text-muted-foreground">
             <li>{t("account.mfa.step1")}</li>
             <li>{t("account.mfa.step2")}</li>
+            <li>{t("account.mfa.step3")}</li>
           </ol>
           <div className="space-y-1.5">
             <p className="text-xs font-medium text-muted-foreground">{t("account.mfa.manual")}</p>
@@ -139,6 +137,9 @@ function EnableMfa({ setup, onCancel, onEnabled }: { setup: Setup; onCancel: () 
           {enable.error ? <FormError>{errorMessage(enable.error)}</FormError> : null}
           <Field id="mfa-code" label={t("fields.code")} error={errors.code?.message}>
             <Input id="mfa-code" inputMode="numeric" autoComplete="one-time-code" placeholder="123456" className="max-w-40 font-mono tracking-widest" aria-invalid={!!errors.code} data-testid="mfa-code" {...form.register("code")} />
+          </Field>
+          <Field id="mfa-enable-password" label={t("fields.currentPassword")} error={errors.password?.message}>
+            <Input id="mfa-enable-password" type="password" autoComplete="current-password" className="max-w-xs" aria-invalid={!!errors.password} data-testid="mfa-enable-password" {...form.register("password")} />
           </Field>
         </div>
       </CardContent>
@@ -189,15 +190,13 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   );
 }
 
-const disableSchema = z.object({ password: z.string().min(1, "validation.required"), code: mfaCodeField });
-
 function DisableMfa() {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const [open, setOpen] = useState(false);
-  const form = useForm<{ password: string; code: string }>({ resolver: zodResolver(disableSchema), defaultValues: { password: "", code: "" } });
+  const form = useForm<MfaDisableValues>({ resolver: zodResolver(mfaDisableSchema), defaultValues: { password: "", code: "" } });
   const disable = useMutation({
-    mutationFn: (values: { password: string; code: string }) => unwrap(api.POST("/api/me/mfa/disable", { body: values })),
+    mutationFn: (values: MfaDisableValues) => unwrap(api.POST("/api/me/mfa/disable", { body: values })),
     onSuccess: () => {
       sessionStore.updateUser({ mfa_enabled: false });
       toast.success(t("account.mfa.disabledToast"));

@@ -3,30 +3,27 @@ import { useMutation } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
-import { z } from "zod";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
+import { sessionStore } from "@/api/session-store";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
-import { passwordField } from "@/features/auth/schemas";
+import { passwordChangeSchema, type PasswordChangeValues } from "@/features/account/account-schemas";
 import { useErrorMessage } from "@/lib/use-error-message";
-
-const schema = z
-  .object({ current_password: z.string().min(1, "validation.required"), new_password: passwordField, confirm: z.string() })
-  .refine((values) => values.new_password === values.confirm, { message: "validation.passwordsMatch", path: ["confirm"] });
-type Values = z.infer<typeof schema>;
 
 export function PasswordCard() {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
-  const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { current_password: "", new_password: "", confirm: "" } });
+  const form = useForm<PasswordChangeValues>({ resolver: zodResolver(passwordChangeSchema), defaultValues: { current_password: "", new_password: "", confirm: "" } });
   const change = useMutation({
-    mutationFn: ({ current_password, new_password }: Values) => unwrap(api.POST("/api/me/password", { body: { current_password, new_password } })),
-    onSuccess: () => {
+    mutationFn: ({ current_password, new_password }: PasswordChangeValues) => unwrap(api.POST("/api/me/password", { body: { current_password, new_password } })),
+    // Every other session has ended; this one goes on with the tokens the answer brings.
+    onSuccess: (session) => {
+      sessionStore.set(session);
       form.reset();
       toast.success(t("account.password.changed"));
     },

@@ -19,10 +19,10 @@ export function withConfirmation<T extends z.ZodRawShape>(shape: T) {
     );
 }
 
-/** A 6-digit TOTP code or a recovery code like `abcd-1234`. */
+/** A 6-digit TOTP code or a recovery code as the API issues them: two groups of five, like `abcde-fghjk`. */
 export const mfaCodeField = z
   .string()
   .trim()
-  .regex(/^(\d{6}|[A-Za-z0-9]{4}-[A-Za-z0-9]{4})$/, "validation.mfaCode");
+  .regex(/^(\d{6}|[A-Za-z0-9]{5}-[A-Za-z0-9]{5})$/, "validation.mfaCode");
 
 export const totpField = z.string().trim().regex(/^\d{6}$/, "validation.totp");

@@ -7,6 +7,10 @@ describe("operationFiltersFromParams", () => {
     expect(operationFiltersFromParams(params)).toEqual({ status: "failed", event: "sale", type: "postback", advertiser_id: "adv_42" });
   });
 
+  it("knows the notifier's operations (account e-mails) as a type", () => {
+    expect(operationFiltersFromParams(new URLSearchParams("type=notify"))).toEqual({ type: "notify" });
+  });
+
   it("has no filters for a bare URL", () => {
     expect(operationFiltersFromParams(new URLSearchParams())).toEqual({});
   });

@@ -7,12 +7,14 @@ from partnerka.accounts.service import AccountService
 from partnerka.accounts.workspace import Workspace
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
-from partnerka.common.config import Settings
+from partnerka.common.config import Settings, dashboard_base_url
 from partnerka.common.secrets import secret_string
 from partnerka.conversions.repository import ConversionRepository
-from partnerka.notifications.email import SesMailer
+from partnerka.notifications.outbox import Outbox
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import OfferService
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
 
 
 def offer_service(settings: Settings) -> OfferService:
@@ -32,6 +34,11 @@ def account_services(settings: Settings) -> tuple[AccountService, Workspace]:
         return secret_string(settings.jwt_secret_arn)
 
     service = AccountService(
-        AccountRepository(), SessionRepository(), audit, SesMailer(settings.mail_from), signing_key
+        AccountRepository(),
+        SessionRepository(),
+        audit,
+        Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table)),
+        signing_key,
+        dashboard_base_url(settings),
     )
     return service, Workspace(service)

@@ -12,6 +12,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
+    VersionAttribute,
 )
 
 from partnerka.accounts.routing import PROFILE_SK, AccountStatus
@@ -108,6 +109,11 @@ class User(CoreItem):
 
     The e-mail is unique through its own item (EmailClaim). `advertiser_id` ties advertiser users to
     their tenant; `affiliate_id` ties an affiliate user to its global affiliate account.
+
+    `session_version` goes up when every session must end (password changed or reset, account
+    blocked): access tokens and session chains of an older version are refused. `version` makes
+    every save conditional on the copy being current, so a stale copy (read before a block or a
+    password change) cannot write the old status or session version back.
     """
 
     user_id = UnicodeAttribute()
@@ -125,6 +131,8 @@ class User(CoreItem):
     advertiser_id = UnicodeAttribute(null=True)
     affiliate_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    session_version = NumberAttribute(default=0)
+    version = VersionAttribute(null=True)
 
     @staticmethod
     def key(user_id: str) -> tuple[str, str]:
@@ -227,10 +235,12 @@ class RefreshToken(CoreItem):
 
 
 class SessionChain(CoreItem):
-    """A sign-in and all its rotated refresh tokens. PK `CHAIN#<id>`, SK `CHAIN`; expires by TTL."""
+    """A sign-in and all its rotated refresh tokens. PK `CHAIN#<id>`, SK `CHAIN`; expires by TTL.
+    It refreshes only while its `session_version` is the user's."""
 
     user_id = UnicodeAttribute()
     revoked = BooleanAttribute(default=False)
+    session_version = NumberAttribute(default=0)
     expires_at = NumberAttribute()
 
     @staticmethod
@@ -252,7 +262,8 @@ class OneTimeToken(CoreItem):
 
 
 class RateWindow(CoreItem):
-    """Failures counted in one window. PK `RATE#<scope>#<subject>`, SK `W#<window start>`; TTL."""
+    """Failures counted in one window, attempts still being checked included (accounts.ratelimit).
+    PK `RATE#<scope>#<subject>`, SK `W#<window start>`; TTL."""
 
     failures = NumberAttribute(default=0)
     expires_at = NumberAttribute()

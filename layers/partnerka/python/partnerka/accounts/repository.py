@@ -135,7 +135,13 @@ class AccountRepository:
         return self.get_user(claim.user_id)
 
     def save_user(self, user: User) -> None:
-        user.save()
+        """Write the user back, only if nobody saved it since this copy was read (its version)."""
+        try:
+            user.save()
+        except PutError as error:
+            if _conditional_failure(error):
+                raise Conflict("the account was changed at the same time; try again") from None
+            raise
 
     def list_users(self) -> list[User]:
         return list(query_gsi1(User, "USERS"))
@@ -284,16 +290,34 @@ class SessionRepository:
             raise
         return token
 
-    def count_failure(self, scope: str, subject: str, window_start: int, expires_at: int) -> int:
-        window = RateWindow(*RateWindow.key(scope, subject, window_start))
-        window.update(actions=[RateWindow.failures.add(1), RateWindow.expires_at.set(expires_at)])
-        return int(window.failures)
+    def take_failure_slot(
+        self, scope: str, subject: str, window_start: int, limit: int, expires_at: int
+    ) -> bool:
+        """Count one more failure in the window unless `limit` are counted already; False then.
 
-    def failures(self, scope: str, subject: str, window_start: int) -> int:
+        The check and the count are one conditional update, so simultaneous attempts cannot all
+        pass a check made before any of them was counted.
+        """
+        window = RateWindow(*RateWindow.key(scope, subject, window_start))
         try:
-            return int(RateWindow.get(*RateWindow.key(scope, subject, window_start)).failures)
-        except DoesNotExist:
-            return 0
+            window.update(
+                actions=[RateWindow.failures.add(1), RateWindow.expires_at.set(expires_at)],
+                condition=RateWindow.failures.does_not_exist() | (RateWindow.failures < limit),
+            )
+        except UpdateError as error:
+            if _conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def release_failure_slot(self, scope: str, subject: str, window_start: int) -> None:
+        """Take back a counted failure (the attempt turned out right); never below zero."""
+        window = RateWindow(*RateWindow.key(scope, subject, window_start))
+        try:
+            window.update(actions=[RateWindow.failures.add(-1)], condition=RateWindow.failures > 0)
+        except UpdateError as error:
+            if not _conditional_failure(error):
+                raise
 
 
 def _insert(item: Model, conflict: str) -> None:

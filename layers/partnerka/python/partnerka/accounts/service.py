@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from partnerka.accounts import mfa
 from partnerka.accounts.models import (
@@ -21,6 +22,7 @@ from partnerka.accounts.models import (
     UserStatus,
 )
 from partnerka.accounts.passwords import (
+    check_policy,
     hash_password,
     hash_secret,
     needs_rehash,
@@ -48,11 +50,17 @@ from partnerka.common.errors import (
     ValidationFailed,
 )
 from partnerka.common.ids import new_id
-from partnerka.notifications.email import Mailer, account_email
+from partnerka.notifications.email import ACCOUNT_EMAIL, account_email_payload
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
 LINK_TTL = {"verify": timedelta(days=2), "reset": timedelta(hours=1), "invite": timedelta(days=7)}
 LOCALES = ("en", "ru")
+
+
+class Notifications(Protocol):
+    def post(self, kind: str, payload: dict[str, Any], subject: str = "", advertiser_id: str = "") -> str:
+        """Queue a notification for the notifier; never raises (notifications.outbox.Outbox)."""
+        ...
 
 
 class InvalidCredentials(DomainError):
@@ -105,6 +113,15 @@ def locale_of(value: str | None) -> str:
     return value if value in LOCALES else "en"
 
 
+def session_version(user: User) -> int:
+    return int(user.session_version or 0)
+
+
+def end_every_session(user: User) -> None:
+    """Every access token and session chain issued so far stops working once the user is saved."""
+    user.session_version = session_version(user) + 1
+
+
 def public_user(user: User) -> dict[str, object]:
     """What audit entries keep of a user: never hashes or secrets."""
     return {"email": user.email, "role": user.role, "status": user.status, "name": user.name}
@@ -118,20 +135,25 @@ class AccountService:
         accounts: AccountRepository,
         sessions: SessionRepository,
         audit: AuditLog,
-        mailer: Mailer,
+        notifications: Notifications,
         signing_key: Callable[[], str],
+        link_base_url: str,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self.accounts = accounts
         self.sessions = sessions
         self.audit = audit
-        self.mailer = mailer
+        self.notifications = notifications
         self.signing_key = signing_key
+        self.link_base_url = link_base_url.rstrip("/")
         self.now = now
         self.limiter = FailureLimiter(sessions)
 
     # ------------------------------------------------------------------ e-mail links
-    def send_link(self, user: User, purpose: str, base_url: str) -> None:
+    def send_link(self, user: User, purpose: str) -> None:
+        """E-mail a one-time link; it points at the configured dashboard, never at a request's host.
+        The e-mail is queued for the notifier: however the mail service fares, the caller's request
+        (a sign-up, an invitation) has done its work."""
         token = secrets.token_urlsafe(32)
         expires = int((self.now() + LINK_TTL[purpose]).timestamp())
         self.sessions.add_one_time_token(
@@ -140,8 +162,13 @@ class AccountService:
             )
         )
         path = {"verify": "verify-email", "reset": "reset-password", "invite": "accept-invite"}[purpose]
-        link = f"{base_url.rstrip('/')}/{path}?token={token}"
-        self.mailer.send(account_email(purpose, user.locale, user.email, link))
+        link = f"{self.link_base_url}/{path}?token={token}"
+        self.notifications.post(
+            ACCOUNT_EMAIL,
+            account_email_payload(purpose, user.locale, user.email, link),
+            subject=f"user:{user.user_id}",
+            advertiser_id=user.advertiser_id or "",
+        )
 
     def _consume(self, token: str, purpose: str) -> User:
         found = self.sessions.consume_one_time_token(
@@ -187,7 +214,6 @@ class AccountService:
         company: str,
         locale: str | None,
         actor: Actor,
-        base_url: str,
     ) -> User:
         """A new tenant and its first advertiser user; sign-in waits for the e-mail link."""
         normalise_email(email)
@@ -201,7 +227,7 @@ class AccountService:
         self.audit.record(
             actor, advertiser.id, "advertiser.signed_up", f"user:{user.user_id}", after=public_user(user)
         )
-        self.send_link(user, "verify", base_url)
+        self.send_link(user, "verify")
         return user
 
     def new_affiliate_account(self, email: str, password: str, name: str, locale: str | None) -> User:
@@ -225,21 +251,22 @@ class AccountService:
         self.audit.record(actor, user.advertiser_id, "user.email_verified", f"user:{user.user_id}")
         return user
 
-    def resend_verification(self, email: str, base_url: str) -> None:
+    def resend_verification(self, email: str) -> None:
         user = self.accounts.find_user_by_email(normalise_email(email))
         if user is not None and not user.email_verified and user.status == UserStatus.ACTIVE.value:
-            self.send_link(user, "verify", base_url)
+            self.send_link(user, "verify")
 
     # ------------------------------------------------------------------ sign-in
     def login(self, email: str, password: str, actor: Actor) -> Session | MfaChallenge:
-        now = int(self.now().timestamp())
+        """Known and unknown addresses take the same path, one argon2 verification each (an unknown
+        one against a dummy hash), so the answer's timing does not tell which accounts exist."""
         address = email.strip().lower()
-        self.limiter.check("password:account", address, now)
-        self.limiter.check("password:ip", actor.ip, now)
-        user = self.accounts.find_user_by_email(address) if "@" in address else None
-        if user is None or not verify_password(user.password_hash, password):
-            self.limiter.fail("password:account", address, now)
-            self.limiter.fail("password:ip", actor.ip, now)
+        subjects = [("password:account", address), ("password:ip", actor.ip)]
+        with self.limiter.guess(subjects, int(self.now().timestamp())) as guess:
+            user = self.accounts.find_user_by_email(address) if "@" in address else None
+            right = verify_password(user.password_hash if user else None, password)
+            guess.wrong = user is None or not right
+        if user is None or guess.wrong:
             if user is not None:
                 self.audit.record(actor, user.advertiser_id, "auth.login_failed", f"user:{user.user_id}")
             raise InvalidCredentials("wrong e-mail or password")
@@ -266,12 +293,16 @@ class AccountService:
     def check_second_factor(self, user: User, code: str, actor: Actor) -> None:
         """A TOTP code (each step once) or an unused recovery code; failures count toward lock-out."""
         now = int(self.now().timestamp())
-        self.limiter.check("mfa:account", user.user_id, now)
-        self.limiter.check("mfa:ip", actor.ip, now)
+        with self.limiter.guess([("mfa:account", user.user_id), ("mfa:ip", actor.ip)], now) as guess:
+            guess.wrong = not self._second_factor_matches(user, code, now, actor)
+        if guess.wrong:
+            raise InvalidCredentials("the code is wrong or was already used")
+
+    def _second_factor_matches(self, user: User, code: str, now: int, actor: Actor) -> bool:
         if user.mfa_secret:
             step = mfa.matching_step(user.mfa_secret, code, now)
             if step is not None and self.accounts.record_mfa_step(user, step):
-                return
+                return True
         candidate = code.strip().lower()
         for stored in sorted(user.recovery_codes or ()):
             if len(candidate) == 11 and verify_secret(stored, candidate):
@@ -280,22 +311,39 @@ class AccountService:
                 self.audit.record(
                     actor, user.advertiser_id, "auth.recovery_code_used", f"user:{user.user_id}"
                 )
-                return
-        self.limiter.fail("mfa:account", user.user_id, now)
-        self.limiter.fail("mfa:ip", actor.ip, now)
-        raise InvalidCredentials("the code is wrong or was already used")
+                return True
+        return False
+
+    def check_password(self, user: User, password: str, actor: Actor) -> None:
+        """The signed-in user's own password, before a sensitive change; wrong guesses count toward
+        the same lock-out as signing in (a stolen session cannot try passwords without limit)."""
+        subjects = [("password:account", user.email), ("password:ip", actor.ip)]
+        with self.limiter.guess(subjects, int(self.now().timestamp())) as guess:
+            guess.wrong = not verify_password(user.password_hash, password)
+        if guess.wrong:
+            self.audit.record(actor, user.advertiser_id, "auth.password_check_failed", f"user:{user.user_id}")
+            raise InvalidCredentials("the password is wrong")
 
     def _start_session(self, user: User, actor: Actor) -> Session:
-        chain_id = new_id()
-        expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
-        self.sessions.add_chain(
-            SessionChain(*SessionChain.key(chain_id), user_id=user.user_id, expires_at=expires)
-        )
         context = user.advertiser_id if user.role == Role.ADVERTISER.value else None
         if user.role == Role.AFFILIATE.value:
             context = self._default_context(user)
         self.audit.record(actor, user.advertiser_id, "auth.signed_in", f"user:{user.user_id}")
-        return self._session(user, chain_id, context)
+        return self._session(user, self._new_chain(user), context)
+
+    def _new_chain(self, user: User) -> str:
+        """A new sign-in, valid while the user's session version stays what it is now."""
+        chain_id = new_id()
+        expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
+        self.sessions.add_chain(
+            SessionChain(
+                *SessionChain.key(chain_id),
+                user_id=user.user_id,
+                session_version=session_version(user),
+                expires_at=expires,
+            )
+        )
+        return chain_id
 
     def _default_context(self, user: User) -> str | None:
         active = [
@@ -322,6 +370,7 @@ class AccountService:
             advertiser_id=context,
             affiliate_id=user.affiliate_id,
             chain_id=chain_id,
+            session_version=session_version(user),
         )
         name = self.accounts.get_advertiser(context).name if context else None
         access = issue_access_token(self.signing_key(), principal, self.now())
@@ -343,6 +392,8 @@ class AccountService:
             raise Unauthenticated("the session has ended; sign in again")
         user = self.accounts.get_user(token.user_id)
         self._may_sign_in(user)
+        if int(chain.session_version or 0) != session_version(user):
+            raise Unauthenticated("the session has ended; sign in again")
         context: str | None = token.context_advertiser_id
         if context and user.role == Role.AFFILIATE.value and not self._active_member(user, context):
             context = None
@@ -355,25 +406,38 @@ class AccountService:
             self.audit.record(actor, None, "auth.signed_out", f"user:{token.user_id}")
 
     # ------------------------------------------------------------------ passwords and invitations
-    def forgot_password(self, email: str, base_url: str) -> None:
+    def forgot_password(self, email: str) -> None:
         try:
             user = self.accounts.find_user_by_email(normalise_email(email))
         except ValidationFailed:
             return
         if user is not None and user.status != UserStatus.BLOCKED.value:
-            self.send_link(user, "reset", base_url)
+            self.send_link(user, "reset")
 
     def reset_password(self, token: str, password: str, actor: Actor) -> None:
         new_hash = hash_password(password)
         user = self._consume(token, "reset")
         user.password_hash = new_hash
         user.email_verified = True  # the link proved the address
+        end_every_session(user)  # whoever knew the old password is signed out everywhere
         self.accounts.save_user(user)
         self.audit.record(actor, user.advertiser_id, "auth.password_reset", f"user:{user.user_id}")
 
     def accept_invite(self, token: str, name: str, password: str, actor: Actor) -> Session:
+        """An invitation holds only while its account is still invited: blocking the account
+        cancels it, and unblocking does not revive it. The save is conditional on the copy read
+        here, so a block that lands meanwhile is not overwritten by `active`."""
         new_hash = hash_password(password)
         user = self._consume(token, "invite")
+        if user.status != UserStatus.INVITED.value:
+            self.audit.record(
+                actor,
+                user.advertiser_id,
+                "user.invitation_refused",
+                f"user:{user.user_id}",
+                after={"status": user.status},
+            )
+            raise ValidationFailed("this invitation was cancelled")
         user.name = required_name(name)
         user.password_hash = new_hash
         user.email_verified = True
@@ -401,6 +465,9 @@ class AccountService:
             raise Unauthenticated("the account no longer exists") from None
         if user.status == UserStatus.BLOCKED.value:
             raise AccountBlocked("this account is blocked")
+        if principal.session_version != session_version(user):
+            # The password changed or the account was blocked since this token was issued.
+            raise Unauthenticated("the session has ended; sign in again")
         role = Role(user.role)
         context = principal.advertiser_id
         if role is Role.ADVERTISER:
@@ -409,7 +476,15 @@ class AccountService:
             context = context if context and self._active_member(user, context) else None
         else:
             context = None
-        return Principal(user.user_id, role, context, user.affiliate_id, principal.chain_id), user
+        resolved = Principal(
+            user.user_id,
+            role,
+            context,
+            user.affiliate_id,
+            principal.chain_id,
+            session_version=principal.session_version,
+        )
+        return resolved, user
 
     def _active_member(self, user: User, advertiser_id: str) -> bool:
         membership = self.accounts.get_membership(advertiser_id, user.affiliate_id or "")
@@ -442,12 +517,20 @@ class AccountService:
         )
         return user
 
-    def change_password(self, user: User, current: str, new: str, actor: Actor) -> None:
-        if not verify_password(user.password_hash, current):
-            raise InvalidCredentials("the current password is wrong")
+    def change_password(
+        self, principal: Principal, user: User, current: str, new: str, actor: Actor
+    ) -> Session:
+        """A new password ends every session of the user, this one too; the caller gets a fresh
+        session in its stead (same advertiser context), so only the person who changed it stays in."""
+        check_policy(new)
+        self.check_password(user, current, actor)
         user.password_hash = hash_password(new)
+        end_every_session(user)
         self.accounts.save_user(user)
+        if principal.chain_id:
+            self.sessions.revoke_chain(principal.chain_id)
         self.audit.record(actor, user.advertiser_id, "auth.password_changed", f"user:{user.user_id}")
+        return self._session(user, self._new_chain(user), principal.advertiser_id)
 
     # ------------------------------------------------------------------ 2FA enrolment
     def mfa_setup(self, user: User) -> tuple[str, str]:
@@ -458,9 +541,12 @@ class AccountService:
         self.accounts.save_user(user)
         return user.mfa_secret, mfa.provisioning_uri(user.mfa_secret, user.email)
 
-    def mfa_enable(self, user: User, code: str, actor: Actor) -> list[str]:
+    def mfa_enable(self, user: User, password: str, code: str, actor: Actor) -> list[str]:
+        """Turn 2FA on: the password proves it is the account's owner, the code that the
+        authenticator app holds the secret."""
         if user.mfa_enabled or not user.mfa_secret:
             raise Conflict("start the set-up first")
+        self.check_password(user, password, actor)
         step = mfa.matching_step(user.mfa_secret, code, self.now().timestamp())
         if step is None or not self.accounts.record_mfa_step(user, step):
             raise InvalidCredentials("the code is wrong or was already used")
@@ -474,8 +560,7 @@ class AccountService:
     def mfa_disable(self, user: User, password: str, code: str, actor: Actor) -> None:
         if not user.mfa_enabled:
             raise Conflict("two-factor authentication is off")
-        if not verify_password(user.password_hash, password):
-            raise InvalidCredentials("the password is wrong")
+        self.check_password(user, password, actor)
         self.check_second_factor(user, code, actor)
         user.mfa_enabled = False
         user.mfa_secret = ""

@@ -2,6 +2,8 @@
 
 One pinned algorithm; `exp`, `iat`, `nbf`, `aud`, `iss`, `sub` required; `typ` tells an access token
 from an MFA challenge so neither can stand in for the other. Refresh tokens are opaque (sessions).
+`sv` is the user's session version when the token was issued: a password change or reset, or a
+block, raises the user's version, and the API refuses every token of an older one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ _REQUIRED = ["exp", "iat", "nbf", "aud", "iss", "sub"]
 @dataclass(frozen=True, slots=True)
 class Principal:
     """The caller of the API. `advertiser_id` is the tenant context: an advertiser user's own
-    advertiser, or the advertiser an affiliate has switched to. `chain_id` names the sign-in."""
+    advertiser, or the advertiser an affiliate has switched to. `chain_id` names the sign-in;
+    `session_version` is the user's session version the token was issued for."""
 
     user_id: str
     role: Role
@@ -33,6 +36,7 @@ class Principal:
     affiliate_id: str | None = None
     chain_id: str | None = None
     api_key_id: str | None = None
+    session_version: int = 0
 
 
 def _encode(key: str, claims: dict[str, object], now: datetime, ttl: timedelta) -> str:
@@ -71,7 +75,12 @@ def _decode(key: str, token: str, kind: str) -> dict[str, object]:
 def issue_access_token(
     key: str, principal: Principal, now: datetime, ttl: timedelta = ACCESS_TOKEN_TTL
 ) -> str:
-    claims: dict[str, object] = {"typ": "access", "sub": principal.user_id, "role": principal.role.value}
+    claims: dict[str, object] = {
+        "typ": "access",
+        "sub": principal.user_id,
+        "role": principal.role.value,
+        "sv": principal.session_version,
+    }
     for claim, value in (
         ("adv", principal.advertiser_id),
         ("aff", principal.affiliate_id),
@@ -85,6 +94,9 @@ def issue_access_token(
 def verify_access_token(key: str, token: str) -> Principal:
     """The token's principal, or `Unauthenticated` for anything expired, forged or malformed."""
     claims = _decode(key, token, "access")
+    version = claims.get("sv", 0)  # tokens issued before session versions existed: version 0
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise Unauthenticated("the token is not valid")
     try:
         return Principal(
             user_id=str(claims["sub"]),
@@ -92,6 +104,7 @@ def verify_access_token(key: str, token: str) -> Principal:
             advertiser_id=_optional(claims.get("adv")),
             affiliate_id=_optional(claims.get("aff")),
             chain_id=_optional(claims.get("sid")),
+            session_version=version,
         )
     except (KeyError, ValueError):
         raise Unauthenticated("the token is not valid") from None

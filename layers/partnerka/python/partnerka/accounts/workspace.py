@@ -18,7 +18,13 @@ from partnerka.accounts.models import (
     User,
     UserStatus,
 )
-from partnerka.accounts.service import AccountService, digest, public_user, required_name
+from partnerka.accounts.service import (
+    AccountService,
+    digest,
+    end_every_session,
+    public_user,
+    required_name,
+)
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
@@ -64,7 +70,6 @@ class Workspace:
         role: Role,
         advertiser_id: str | None,
         actor: Actor,
-        base_url: str,
     ) -> User:
         """Create an invited account and e-mail its invitation link (the invitee sets a password)."""
         if role in (Role.OWNER, Role.PLATFORM_ADMIN) and inviter.role is not Role.OWNER:
@@ -83,7 +88,7 @@ class Workspace:
         self.audit.record(
             actor, advertiser_id, "user.invited", f"user:{user.user_id}", after=public_user(user)
         )
-        self.service.send_link(user, "invite", base_url)
+        self.service.send_link(user, "invite")
         return user
 
     def update_user(
@@ -109,6 +114,8 @@ class Workspace:
         if status is not None:
             if status is UserStatus.INVITED:
                 raise ValidationFailed("status must be active or blocked")
+            if status is UserStatus.BLOCKED and user.status != status.value:
+                end_every_session(user)  # unblocking later does not bring the old sessions back
             user.status = status.value
         self.accounts.save_user(user)
         self.audit.record(
@@ -117,9 +124,7 @@ class Workspace:
         return user
 
     # ------------------------------------------------------------------ team
-    def invite_teammate(
-        self, advertiser_id: str, email: str, name: str | None, actor: Actor, base_url: str
-    ) -> User:
+    def invite_teammate(self, advertiser_id: str, email: str, name: str | None, actor: Actor) -> User:
         user = self.service.new_user(
             email,
             name or "",
@@ -132,7 +137,7 @@ class Workspace:
         self.audit.record(
             actor, advertiser_id, "team.invited", f"user:{user.user_id}", after=public_user(user)
         )
-        self.service.send_link(user, "invite", base_url)
+        self.service.send_link(user, "invite")
         return user
 
     # ------------------------------------------------------------------ registration links and joining
@@ -164,12 +169,12 @@ class Workspace:
         return found.advertiser_id, self.accounts.get_advertiser(found.advertiser_id).name, found.label
 
     def join_with_signup(
-        self, code: str, email: str, password: str, name: str, locale: str | None, actor: Actor, base_url: str
+        self, code: str, email: str, password: str, name: str, locale: str | None, actor: Actor
     ) -> User:
         advertiser_id, _, _ = self.join_target(code)
         user = self.service.new_affiliate_account(email, password, name, locale)
         self._apply(advertiser_id, user, actor)
-        self.service.send_link(user, "verify", base_url)
+        self.service.send_link(user, "verify")
         return user
 
     def join(self, principal: Principal, user: User, code: str, actor: Actor) -> Membership:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the function cannot start without is missing or malformed: raised at cold start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +86,31 @@ def get_settings() -> Settings:
             d.strip().lower() for d in env.get("POSTBACK_ALLOWED_DOMAINS", "").split(",") if d.strip()
         ),
     )
+
+
+def dashboard_base_url(settings: Settings) -> str:
+    """The dashboard's public URL (APP_BASE_URL), where every link in an e-mail points.
+
+    Never taken from a request: a Host or X-Forwarded-Host header is the caller's to choose, and a
+    reset link on the caller's host would hand them the victim's token. A function that sends links
+    calls this at cold start, so a deployment without the setting fails at once and says why.
+    """
+    value = settings.app_base_url.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+        shown = f"'{value}'" if value else "empty"
+        raise ConfigurationError(
+            f"APP_BASE_URL is {shown}: links in e-mails (verification, password reset, invitations) need"
+            " the dashboard's public URL, such as https://app.example.com (the template's AppBaseUrl"
+            " parameter)"
+        )
+    return value.rstrip("/")
+
+
+def required_settings(**values: str) -> None:
+    """Refuse to start (at cold start) when any of these settings is empty, naming each one."""
+    missing = sorted(name for name, value in values.items() if not value.strip())
+    if missing:
+        raise ConfigurationError(
+            f"{', '.join(missing)} must be set (see the function's Environment in template.yaml)"
+        )

@@ -1,6 +1,8 @@
 """Account e-mails (verification, password reset, invitation) in the recipient's language, sent by SES.
 
-In the local runtime SES is moto's: what was sent is readable at `<moto>/moto-api/data.json`.
+The API does not send them: it queues an `account_email` notification (notifications.outbox) and the
+notifier sends it through `AccountEmails`, retrying what SES refuses. In the local runtime SES is
+moto's: what was sent is readable at `<moto>/moto-api/data.json`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,17 @@ from functools import cache
 from typing import Any, Protocol
 
 import botocore.session
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from partnerka.notifications.models import Notification
+from partnerka.operations.runner import AttemptResult
+
+ACCOUNT_EMAIL = "account_email"
+PURPOSES = ("verify", "reset", "invite")
+# SES answers these when the message itself is at fault: sending it again cannot succeed.
+_PERMANENT_SES_ERRORS = frozenset({"InvalidParameterValue", "MailFromDomainNotVerified"})
+_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 2})
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +34,20 @@ class Email:
     html: str
 
 
+class MailRefused(Exception):
+    """The mail service did not take the message; `code` is its reason (SES's error code)."""
+
+    def __init__(self, code: str, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.permanent = permanent
+
+
 class Mailer(Protocol):
-    def send(self, email: Email) -> None: ...
+    def send(self, email: Email) -> None:
+        """Hand the message over, or raise MailRefused."""
+        ...
 
 
 class SesMailer:
@@ -32,20 +57,61 @@ class SesMailer:
     @staticmethod
     @cache
     def _client() -> Any:
-        return botocore.session.get_session().create_client("ses")
+        return botocore.session.get_session().create_client("ses", config=_CONFIG)
 
     def send(self, email: Email) -> None:
-        self._client().send_email(
-            Source=self._sender,
-            Destination={"ToAddresses": [email.to]},
-            Message={
-                "Subject": {"Data": email.subject, "Charset": "UTF-8"},
-                "Body": {
-                    "Text": {"Data": email.text, "Charset": "UTF-8"},
-                    "Html": {"Data": email.html, "Charset": "UTF-8"},
+        try:
+            self._client().send_email(
+                Source=self._sender,
+                Destination={"ToAddresses": [email.to]},
+                Message={
+                    "Subject": {"Data": email.subject, "Charset": "UTF-8"},
+                    "Body": {
+                        "Text": {"Data": email.text, "Charset": "UTF-8"},
+                        "Html": {"Data": email.html, "Charset": "UTF-8"},
+                    },
                 },
-            },
-        )
+            )
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", "ClientError"))
+            message = str(error.response.get("Error", {}).get("Message", code))
+            raise MailRefused(code, message, permanent=code in _PERMANENT_SES_ERRORS) from None
+        except BotoCoreError as error:  # no connection, a timeout: worth another try
+            raise MailRefused(type(error).__name__, str(error)) from None
+
+
+def account_email_payload(purpose: str, locale: str, to: str, link: str) -> dict[str, str]:
+    """What an `account_email` notification carries; the notifier renders it."""
+    return {"purpose": purpose, "locale": locale, "to": to, "link": link}
+
+
+class AccountEmails:
+    """The notifier's channel for `account_email` notifications."""
+
+    def __init__(self, mailer: Mailer) -> None:
+        self._mailer = mailer
+
+    def deliver(self, notification: Notification) -> AttemptResult:
+        payload = notification.payload
+        purpose, to, link = payload.get("purpose"), payload.get("to"), payload.get("link")
+        if (
+            purpose not in PURPOSES
+            or not isinstance(to, str)
+            or not isinstance(link, str)
+            or not to
+            or not link
+        ):
+            return AttemptResult(
+                ok=False, error_class="bad_payload", error="not an account e-mail's payload", permanent=True
+            )
+        email = account_email(purpose, str(payload.get("locale") or "en"), to, link)
+        try:
+            self._mailer.send(email)
+        except MailRefused as refused:
+            return AttemptResult(
+                ok=False, error_class=refused.code, error=refused.message, permanent=refused.permanent
+            )
+        return AttemptResult(ok=True)
 
 
 _MESSAGES: dict[str, dict[str, tuple[str, str, str]]] = {

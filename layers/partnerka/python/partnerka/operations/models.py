@@ -5,7 +5,11 @@ One item per operation in the Operations table, PK `OP#<op_id>`:
   records' event ids, so the stream's retry of the same batch counts as another attempt);
 - a postback operation is one affiliate postback delivery (subject: the conversion or the click it
   tells about; id = the event's id, so an event is delivered at most once however often its stream
-  record or message is redelivered); it keeps every attempt (URL with secrets masked, HTTP code, latency, error, first KiB of the answer).
+  record or message is redelivered); it keeps every attempt (URL with secrets masked, HTTP code, latency, error, first KiB of the answer);
+- a notify operation is one notification sent by the notifier (subject: the kind, such as
+  `account_email`, and whom it concerns; id = the notification's id, so a message delivered twice
+  sends once); it keeps every attempt (the channel's error, never the message's content, which may
+  hold a sign-in link).
 
 Indexes (all sorted by `created_at`): `recent` (`day` = `D#<yyyy-mm-dd>`, the monitor's latest
 operations), `by_advertiser` (`adv` = advertiser id, postbacks only), `by_affiliate` (`aff_adv` =
@@ -32,6 +36,7 @@ NO_OWNER = "-"  # no message carries the retries yet: the next one to claim an a
 class OperationType(StrEnum):
     STATS = "stats"
     POSTBACK = "postback"
+    NOTIFY = "notify"
 
 
 class OperationStatus(StrEnum):
@@ -103,7 +108,8 @@ class Delivery:
 class Operation:
     op_id: str
     type: OperationType
-    subject_type: str  # click | conversion (postbacks) | batch, record (stats: a parked record)
+    # click | conversion (postbacks); batch, or record (a parked stream record) (stats); the kind (notify)
+    subject_type: str
     subject_id: str
     status: OperationStatus
     created_at: datetime

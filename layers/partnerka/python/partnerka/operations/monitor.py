@@ -70,10 +70,12 @@ class Monitor:
         operations: OperationsRepository,
         replay_delivery: Callable[[str], bool],
         queue_of: Callable[[str], SqsQueue] = SqsQueue,
+        replay_notification: Callable[[str], bool] | None = None,
     ) -> None:
         self._specs = {spec.key: spec for spec in queues}
         self._operations = operations
         self._replay_delivery = replay_delivery
+        self._replay_notification = replay_notification
         self._queue_of = queue_of
 
     def _spec(self, key: str) -> QueueSpec:
@@ -98,7 +100,8 @@ class Monitor:
 
     def redrive(self, key: str) -> Redriven:
         """Every message of a DLQ back to work: a postback's delivery gets fresh attempts and a new
-        message; other jobs' messages go back to their queue as they are."""
+        message; a notification gets fresh attempts and its message goes back as it is; other jobs'
+        messages go back to their queue as they are."""
         spec = self._spec(key)
         if spec.kind != "dlq":
             raise Conflict(
@@ -116,10 +119,15 @@ class Monitor:
                 if spec.job == OperationType.POSTBACK.value:
                     replayed += 1 if self._replay_from(body) else 0
                 else:
+                    if spec.job == OperationType.NOTIFY.value and self._replays_notification(body):
+                        replayed += 1
                     target.send([body])
                 dlq.delete(receipt)
                 moved += 1
         return Redriven(moved, replayed)
+
+    def _replays_notification(self, body: str) -> bool:
+        return self._replay_notification is not None and self._replay_notification(body)
 
     def _replay_from(self, body: str) -> bool:
         try:

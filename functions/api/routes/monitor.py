@@ -61,6 +61,9 @@ class QueueOut(BaseModel):
     delayed: int
     oldest_open_seconds: int | None
     """Age of the oldest operation of this queue's job that can still run (work queues)."""
+    inspect: Literal["jobs", "messages", "none"]
+    """How to look inside without changing it: its open jobs (work queues with an operations log),
+    its messages (dead-letter and failure queues), or not at all (depths only)."""
 
 
 class HourOut(BaseModel):
@@ -124,6 +127,7 @@ def get_monitor() -> MonitorOut:
             oldest_open_seconds=int((now - status.oldest_open).total_seconds())
             if status.oldest_open
             else None,
+            inspect=status.spec.inspect,  # type: ignore[arg-type]
         )
         for status in monitor().queues()
     ]
@@ -190,7 +194,10 @@ def _op_id(body: str) -> str | None:
     return str(found["op_id"]) if isinstance(found, dict) and "op_id" in found else None
 
 
-@router.get("/monitor/queues/<queue>/messages", summary="Peek at up to 10 messages of a queue")
+@router.get(
+    "/monitor/queues/<queue>/messages",
+    summary="Up to 10 messages of a dead-letter or failure queue, left in place (work queues: 409)",
+)
 def peek_queue(queue: QueueKey) -> MessageList:
     _staff()
     items = []
@@ -205,6 +212,19 @@ def peek_queue(queue: QueueKey) -> MessageList:
             )
         )
     return MessageList(items=items)
+
+
+@router.get(
+    "/monitor/queues/<queue>/jobs",
+    summary="The open jobs of a work queue, oldest first, from the operations log (the queue is not read)",
+)
+def open_jobs(
+    queue: QueueKey,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> OperationList:
+    _staff()
+    return operation_list(monitor().open_jobs(queue, limit, cursor))
 
 
 @router.post("/monitor/queues/<queue>/redrive", summary="Send every message of a DLQ back to work")

@@ -1,5 +1,10 @@
 """The orchestrator's monitor: queue depths and ages, dead-letter contents, failure rates by job
-type, and the two repair actions (replay one operation, redrive a whole dead-letter queue)."""
+type, and the two repair actions (replay one operation, redrive a whole dead-letter queue).
+
+Looking never changes a queue. Work queues are never received from (every receive counts toward
+their dead-letter queue): their open jobs come from the operations log, and a work queue whose job
+keeps no log shows its depths only. Dead-letter and failure queues, which have no redrive policy,
+are read with no visibility timeout (see `SqsQueue.peek`)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from datetime import datetime
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.operations.models import OperationType, RateCounts
 from partnerka.operations.queue import PeekedMessage, QueueDepth, SqsQueue
-from partnerka.operations.repository import OperationsRepository
+from partnerka.operations.repository import OperationsRepository, Page
 
 REDRIVE_BATCH_LIMIT = 500  # messages moved per redrive call; call again for more
 
@@ -23,6 +28,14 @@ class QueueSpec:
     kind: str  # work | dlq | failures
     job: str  # the job type whose work it holds
     source: str = ""  # for a DLQ: the key of the queue its messages came from
+
+    @property
+    def inspect(self) -> str:
+        """How it can be looked at: `jobs` (open operations of its job, from the operations log),
+        `messages` (read: queues without a redrive policy) or `none` (depths only)."""
+        if self.kind != "work":
+            return "messages"
+        return "jobs" if self.job in {t.value for t in OperationType} else "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +107,21 @@ class Monitor:
         return {kind: self._operations.rates(kind, now, hours) for kind in OperationType}
 
     def peek(self, key: str, limit: int = 10) -> list[PeekedMessage]:
-        return self._queue_of(self._spec(key).url).peek(limit)
+        """The first messages of a dead-letter or failure queue, left where they are."""
+        spec = self._spec(key)
+        if spec.inspect != "messages":
+            raise Conflict(
+                f"'{key}' is a work queue: its messages are never received by the monitor (each receive"
+                " counts toward its dead-letter queue); its open jobs are shown instead"
+            )
+        return self._queue_of(spec.url).peek(limit)
+
+    def open_jobs(self, key: str, limit: int, cursor: str | None) -> Page:
+        """The jobs of a work queue that can still run, oldest first, from the operations log."""
+        spec = self._spec(key)
+        if spec.inspect != "jobs":
+            raise Conflict(f"'{key}' keeps no operations log of open jobs; its depths are all there is")
+        return self._operations.open_of(OperationType(spec.job), limit, cursor)
 
     def redrive(self, key: str) -> Redriven:
         """Every message of a DLQ back to work: a postback's delivery gets fresh attempts and a new

@@ -30,7 +30,15 @@ class Api:
         self.module = module
         self.source_ip = source_ip
 
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None, **query: Any) -> Reply:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        request_id: str = "req-1",
+        **query: Any,
+    ) -> Reply:
         headers = {"content-type": "application/json", "host": "app.example"}
         if token:
             headers["authorization"] = f"Bearer {token}"
@@ -42,6 +50,7 @@ class Api:
             headers,
             json.dumps(body) if body is not None else None,
             source_ip=self.source_ip,
+            request_id=request_id,
         )
         response = self.module.handler(event, CONTEXT)
         text = response.get("body") or ""

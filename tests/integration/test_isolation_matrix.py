@@ -431,7 +431,11 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
         if "advertiser_id" in query_names:
             variants.append({"advertiser_id": target.advertiser_id})
         if {"from", "to"} <= query_names:
-            variants = [v | {"from": "2026-01-01", "to": "2026-03-31"} for v in variants]
+            dated = [v | {"from": "2026-01-01", "to": "2026-03-31"} for v in variants]
+            if path == "/api/audit":  # and today's entries: the world was built (and audited) today
+                today = utc_now().date().isoformat()
+                dated += [v | {"from": today, "to": today} for v in variants]
+            variants = dated
         if "group_by" in query_names:  # reports name the offers they group by
             variants = [v | {"group_by": "offer"} for v in variants]
         if "key" in query_names:  # a summary's download link

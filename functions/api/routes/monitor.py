@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Literal
 
-from auth import current
+from auth import accounts, actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel
 
+from partnerka.accounts.models import User
 from partnerka.accounts.permissions import Permission, require
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.operations.models import OperationType
-from partnerka.operations.monitor import Monitor, standard_queues
+from partnerka.operations.monitor import Monitor, op_id_of, standard_queues
 from partnerka.operations.repository import Filters
 from routes.postbacks import OperationList, OperationOut, operation_list, operation_out, operations, postbacks
 
@@ -26,7 +26,7 @@ router = Router()  # type: ignore[no-untyped-call]
 
 def _replay_delivery(op_id: str) -> bool:
     try:
-        postbacks().replay(postbacks().delivery(op_id))
+        postbacks().resend(postbacks().delivery(op_id))
     except (NotFound, Conflict):
         return False
     return True
@@ -46,7 +46,7 @@ def monitor() -> Monitor:
         s.reports_queue_url,
         s.reports_dlq_url,
     )
-    return Monitor(queues, operations(), _replay_delivery)
+    return Monitor(queues, operations(), _replay_delivery, accounts().audit)
 
 
 class QueueOut(BaseModel):
@@ -106,9 +106,10 @@ class RedriveOut(BaseModel):
     replayed: int
 
 
-def _staff() -> None:
-    principal, _ = current(router.current_event.headers)
+def _staff() -> User:
+    principal, user = current(router.current_event.headers)
     require(principal, Permission.MONITOR)
+    return user
 
 
 @router.get("/monitor", summary="Queues, dead letters and failure rates by job type (last 24 h)")
@@ -173,25 +174,16 @@ def get_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
 
 @router.post("/monitor/operations/<op_id>/replay", summary="Run one operation again")
 def replay_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
-    _staff()
+    user = _staff()
     found = operations().get(op_id)
     if found is None:
         raise NotFound("no such operation")
     if found.type is not OperationType.POSTBACK:
         raise Conflict("a stream batch is retried by its stream mapping, not replayed by hand")
-    return operation_out(postbacks().replay(found))
+    return operation_out(postbacks().replay(found, actor_of(router.current_event, user)))
 
 
 QueueKey = Annotated[str, Path(max_length=40, pattern=r"^[a-z-]+$")]
-
-
-def _op_id(body: str) -> str | None:
-    """The operation a message names (postback messages do; other jobs' messages may not)."""
-    try:
-        found = json.loads(body)
-    except ValueError:
-        return None
-    return str(found["op_id"]) if isinstance(found, dict) and "op_id" in found else None
 
 
 @router.get(
@@ -208,7 +200,7 @@ def peek_queue(queue: QueueKey) -> MessageList:
                 body=message.body[:4000],
                 sent_at=iso_millis(datetime.fromtimestamp(message.sent_at_ms / 1000, UTC)),
                 receive_count=message.receive_count,
-                op_id=_op_id(message.body),
+                op_id=op_id_of(message.body),
             )
         )
     return MessageList(items=items)
@@ -229,6 +221,6 @@ def open_jobs(
 
 @router.post("/monitor/queues/<queue>/redrive", summary="Send every message of a DLQ back to work")
 def redrive_queue(queue: QueueKey) -> RedriveOut:
-    _staff()
-    done = monitor().redrive(queue)
+    user = _staff()
+    done = monitor().redrive(queue, actor_of(router.current_event, user))
     return RedriveOut(moved=done.moved, replayed=done.replayed)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from partnerka.audit.service import Actor, AuditLog
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.operations.models import OperationType, RateCounts
 from partnerka.operations.queue import PeekedMessage, QueueDepth, SqsQueue
@@ -82,11 +83,15 @@ class Monitor:
         queues: list[QueueSpec],
         operations: OperationsRepository,
         replay_delivery: Callable[[str], bool],
+        audit: AuditLog,
         queue_of: Callable[[str], SqsQueue] = SqsQueue,
     ) -> None:
+        """`replay_delivery(op_id)`: give a delivery fresh attempts without auditing it (the redrive
+        audits itself, once); False when there is no such delivery or it cannot be replayed."""
         self._specs = {spec.key: spec for spec in queues}
         self._operations = operations
         self._replay_delivery = replay_delivery
+        self._audit = audit
         self._queue_of = queue_of
 
     def _spec(self, key: str) -> QueueSpec:
@@ -123,9 +128,10 @@ class Monitor:
             raise Conflict(f"'{key}' keeps no operations log of open jobs; its depths are all there is")
         return self._operations.open_of(OperationType(spec.job), limit, cursor)
 
-    def redrive(self, key: str) -> Redriven:
+    def redrive(self, key: str, actor: Actor) -> Redriven:
         """Every message of a DLQ back to work: a postback's delivery gets fresh attempts and a new
-        message; other jobs' messages go back to their queue as they are."""
+        message; other jobs' messages go back to their queue as they are. One audit entry names the
+        deliveries replayed."""
         spec = self._spec(key)
         if spec.kind != "dlq":
             raise Conflict(
@@ -134,23 +140,34 @@ class Monitor:
             )
         dlq = self._queue_of(spec.url)
         target = self._queue_of(self._spec(spec.source).url)
-        moved = replayed = 0
+        moved = 0
+        replayed: list[str] = []
         while moved < REDRIVE_BATCH_LIMIT:
             taken = dlq.take(10)
             if not taken:
                 break
             for body, receipt in taken:
                 if spec.job == OperationType.POSTBACK.value:
-                    replayed += 1 if self._replay_from(body) else 0
+                    op_id = op_id_of(body)
+                    if op_id is not None and self._replay_delivery(op_id):
+                        replayed.append(op_id)
                 else:
                     target.send([body])
                 dlq.delete(receipt)
                 moved += 1
-        return Redriven(moved, replayed)
+        self._audit.record(
+            actor,
+            None,
+            "monitor.dlq_redriven",
+            f"queue:{key}",
+            after={"moved": moved, "replayed": len(replayed), "deliveries": replayed},
+        )
+        return Redriven(moved, len(replayed))
 
-    def _replay_from(self, body: str) -> bool:
-        try:
-            op_id = str(json.loads(body)["op_id"])
-        except (ValueError, KeyError, TypeError):
-            return False
-        return self._replay_delivery(op_id)
+
+def op_id_of(body: str) -> str | None:
+    """The operation a queue message names (postback messages do; other jobs' messages may not)."""
+    try:
+        return str(json.loads(body)["op_id"])
+    except (ValueError, KeyError, TypeError):
+        return None

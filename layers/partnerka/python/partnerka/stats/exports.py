@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from partnerka.audit.service import Actor, AuditLog
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.money import Money, exponent
@@ -190,6 +191,34 @@ class ExportRepository:
     def save(self, job: ExportJob) -> None:
         """The worker's progress and outcome (the job's own item; nobody else writes it)."""
         self._c().put_item(TableName=self._table, Item=dynamo.encode(job.as_item()))
+
+
+def request_export(
+    exports: ExportRepository,
+    enqueue: Callable[[list[str]], None],
+    audit: AuditLog,
+    job: ExportJob,
+    actor: Actor,
+) -> ExportJob:
+    """Store the job and queue it for the reports worker. Audited, in the advertiser it covers when
+    it covers one (platform-wide otherwise): an export takes data out of the platform."""
+    exports.create(job)
+    enqueue([job.message()])
+    r = job.request
+    audit.record(
+        actor,
+        job.advertisers[0] if len(job.advertisers) == 1 else None,
+        "export.requested",
+        f"export:{job.export_id}",
+        after={
+            "kind": job.kind.value,
+            "from": r.date_from.isoformat(),
+            "to": r.date_to.isoformat(),
+            "group_by": r.group_by,
+            "filters": dict(r.filters) | ({"click_id": r.click_id} if r.click_id else {}),
+        },
+    )
+    return job
 
 
 # ---------------------------------------------------------------------------- CSV rows

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from partnerka.audit.service import Actor, AuditLog
 from partnerka.common import dynamo
+from partnerka.common.bidi import show_bidi_controls
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.money import Money, exponent
 from partnerka.common.observability import logger
@@ -291,7 +292,9 @@ def conversion_lines(conversions: Iterable[Conversion], sees_revenue: bool) -> I
 
 def _cell(value: str) -> str:
     """Text a spreadsheet would run as a formula (sub-ids come from visitors' URLs) starts with a
-    quote; numbers, negative ones included, stay numbers."""
+    quote; numbers, negative ones included, stay numbers. Bidi controls are shown as their code
+    points first, so none can reorder a cell or hide what it begins with."""
+    value = show_bidi_controls(value)
     if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and not _NUMBER.fullmatch(value)):
         return "'" + value
     return value

@@ -23,6 +23,6 @@ export default defineConfig({
   build: { outDir: "dist", emptyOutDir: true },
   test: {
     environment: "node",
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
   },
 });

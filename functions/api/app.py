@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import caller_language
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from routes import (
@@ -21,6 +22,7 @@ from routes import (
     workspace,
 )
 
+from partnerka.common.error_messages import message_in
 from partnerka.common.errors import HTTP_STATUS, DomainError, ErrorCode, RateLimited, error_envelope
 from partnerka.common.observability import logger
 
@@ -42,10 +44,11 @@ for context_router in (
     app.include_router(context_router, prefix="/api")
 
 
-def _error(code: ErrorCode, message: str) -> Response[dict[str, Any]]:
-    return Response(
-        status_code=HTTP_STATUS[code], content_type="application/json", body=error_envelope(code, message)
-    )
+def _error(code: ErrorCode, detail: str) -> Response[dict[str, Any]]:
+    """The envelope in the caller's language: `message` localized, `detail` the specifics as stated."""
+    language = caller_language.answer_language(app.current_event.headers)
+    body = error_envelope(code, message_in(code, language, detail), detail)
+    return Response(status_code=HTTP_STATUS[code], content_type="application/json", body=body)
 
 
 @app.get("/api/health", summary="Liveness")
@@ -86,4 +89,5 @@ def not_found(_: Exception) -> Response[dict[str, Any]]:
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    caller_language.start_request()
     return app.resolve(event, context)

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+import caller_language
+
 from partnerka.accounts.composition import account_services, offer_service
 from partnerka.accounts.models import User
 from partnerka.accounts.service import AccountService
@@ -55,7 +57,10 @@ def current(headers: Mapping[str, str]) -> tuple[Principal, User]:
         principal = workspace().authenticate_api_key(token)
     else:
         principal = verify_access_token(signing_key(), token)
-    return accounts().resolve(principal)
+    resolved, user = accounts().resolve(principal)
+    if not resolved.api_key_id:  # a person: answer in its stored language (an API key has none)
+        caller_language.remember(user.locale)
+    return resolved, user
 
 
 def actor_of(event: Any, user: User | None = None) -> Actor:

@@ -46,6 +46,7 @@ class Api:
         body: Any = None,
         token: str | None = None,
         headers: dict[str, str] | None = None,
+        request_id: str = "req-1",
         **query: Any,
     ) -> Reply:
         headers = {"content-type": "application/json", "host": "app.example", **(headers or {})}
@@ -59,6 +60,7 @@ class Api:
             headers,
             json.dumps(body) if body is not None else None,
             source_ip=self.source_ip,
+            request_id=request_id,
         )
         response = self.module.handler(event, CONTEXT)
         text = response.get("body") or ""

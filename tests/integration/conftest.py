@@ -106,6 +106,7 @@ def http_event(
     headers: dict[str, str] | None = None,
     body: str | None = None,
     source_ip: str = "203.0.113.7",
+    request_id: str = "req-1",
 ) -> dict[str, Any]:
     """An API Gateway HTTP API (payload 2.0) event as API Gateway sends it."""
     all_headers = {"host": "track.example", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"}
@@ -128,7 +129,7 @@ def http_event(
                 "sourceIp": source_ip,
                 "userAgent": all_headers["user-agent"],
             },
-            "requestId": "req-1",
+            "requestId": request_id,
             "routeKey": f"{method} {path}",
             "stage": "$default",
             "time": "27/Nov/2026:16:05:00 +0000",

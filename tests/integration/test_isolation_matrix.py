@@ -6,6 +6,10 @@ World: advertisers A and B; affiliate X active in both, Y active in A only, W pe
 in B only; one user of every role. Checked: nothing private of B reaches anyone not entitled to B
 (X while its context is A sees B only as one of its memberships), no request by anyone not
 entitled to manage B changes B's stored items, and Support changes nothing at all.
+
+Secrets are checked on their own: an offer's postback secret (enough to forge conversions) reaches
+only its advertiser (and its API key), Owner and Platform Admin; an affiliate's `whsec_` webhook
+signing secret reaches only that affiliate. Support, which may read everything else, sees neither.
 """
 
 from __future__ import annotations
@@ -363,6 +367,21 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
             "access_token"
         ]  # type: ignore[no-any-return]
 
+    # Both affiliates sign webhooks: their `whsec_` secrets are theirs alone.
+    webhook_secrets = {}
+    for affiliate in (x, y):
+        token = api.login(affiliate.email, PASSWORD)["access_token"]
+        settings = api.call(
+            "PUT",
+            "/api/postback-settings",
+            {"url": "https://tracker.example/hook", "events": ["sale"], "format": "webhook"},
+            token=token,
+        ).body
+        assert settings["signing_secret"].startswith("whsec_"), settings
+        webhook_secrets[affiliate.email] = settings["signing_secret"]
+    every_secret = {a.offer_secret, b.offer_secret, *webhook_secrets.values()}
+    x_secret, y_secret = webhook_secrets[x.email], webhook_secrets[y.email]
+
     # principal → (token, markers it must never see, may it change B?)
     principals: dict[str, tuple[str | None, set[str], bool]] = {
         "anonymous": (None, b.all_markers() | a.all_markers(), False),
@@ -379,6 +398,17 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
         "affiliate X in A": (in_context(x.email, a.advertiser_id), b.private_markers(), False),
         "affiliate X in B": (in_context(x.email, b.advertiser_id), a.private_markers(), False),
         "affiliate Y in A": (in_context(y.email, a.advertiser_id), b.all_markers(), False),
+    }
+    # principal → the secrets it may see; every other secret is a leak wherever it shows up
+    secrets_seen_by = {
+        "owner": {a.offer_secret, b.offer_secret},
+        "platform_admin": {a.offer_secret, b.offer_secret},
+        "advertiser A": {a.offer_secret},
+        "advertiser B": {b.offer_secret},
+        "API key of A": {a.offer_secret},
+        "affiliate X in A": {x_secret},
+        "affiliate X in B": {x_secret},
+        "affiliate Y in A": {y_secret},
     }
     document = api.call("GET", "/api/openapi.json").body
     requests = leaks = 0
@@ -401,7 +431,11 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
         if "advertiser_id" in query_names:
             variants.append({"advertiser_id": target.advertiser_id})
         if {"from", "to"} <= query_names:
-            variants = [v | {"from": "2026-01-01", "to": "2026-03-31"} for v in variants]
+            dated = [v | {"from": "2026-01-01", "to": "2026-03-31"} for v in variants]
+            if path == "/api/audit":  # and today's entries: the world was built (and audited) today
+                today = utc_now().date().isoformat()
+                dated += [v | {"from": today, "to": today} for v in variants]
+            variants = dated
         if "group_by" in query_names:  # reports name the offers they group by
             variants = [v | {"group_by": "offer"} for v in variants]
         if "key" in query_names:  # a summary's download link
@@ -425,6 +459,8 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
             # and a registration link shows its advertiser to whoever holds the link.
             sent = f"{concrete} {query} {json.dumps(body)}"
             seen = [] if public else sorted(m for m in forbidden if m in text and m not in sent)
+            hidden = every_secret - secrets_seen_by.get(who, set())
+            seen += sorted(f"secret {m[:10]}…" for m in hidden if m in text and m not in sent)
             if seen:
                 leaks += 1
                 problems.append(f"LEAK {who}: {method} {concrete} {query} → {reply.status} shows {seen}")

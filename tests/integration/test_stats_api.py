@@ -76,7 +76,7 @@ def sale(of: Click, status: ConversionStatus) -> Conversion:
 class Setup:
     """Two clicks and a sale, counted by the orchestrator; the API signed in as three people."""
 
-    def __init__(self, load_function: FunctionLoader, stack: Template) -> None:
+    def __init__(self, load_function: FunctionLoader, stack: Template, day_sub1: str = "push") -> None:
         self.world = build_world(with_people=True)
         PostbackSettingsRepository(get_settings().core_table).save(
             PostbackSettings(
@@ -88,7 +88,7 @@ class Setup:
         )
         # 23:30 UTC: the 21st in Moscow, the 20th in New York
         self.late = click(self.world, "2026-11-20T23:30:00+00:00", "DE", IPHONE, "blog")
-        self.day = click(self.world, "2026-11-21T10:00:00+00:00", "FR", DESKTOP, "push")
+        self.day = click(self.world, "2026-11-21T10:00:00+00:00", "FR", DESKTOP, day_sub1)
         self.sale = sale(self.late, ConversionStatus.APPROVED)
         orchestrator = load_function("orchestrator")
         for table in ("ClicksTable", "ConversionsTable"):
@@ -256,6 +256,39 @@ def test_exports_are_built_by_the_worker_and_downloaded_by_their_owner_only(
     assert status == 404
     _, listed = s.get("advertiser", "/api/exports")
     assert [e["id"] for e in listed["items"]] == [queued["id"]]
+
+
+# A sub-id whose right-to-left override shows "invoice" + "exe.pdf" backwards: a spreadsheet reads it
+# as "invoiceexe.pdf" unless the control is shown instead of obeyed.
+SPOOFED = "invoice\u202efdp.exe"
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_csv_exports_show_bidi_controls_instead_of_obeying_them(
+    load_function: FunctionLoader, stack: Template
+) -> None:
+    # Given a click whose sub-id carries a right-to-left override, as the visitor sent it
+    s = Setup(load_function, stack, day_sub1=SPOOFED)
+
+    # When the advertiser exports the click log and a report grouped by sub1
+    exports = [
+        s.post("advertiser", "/api/exports", {"kind": "clicks", "from": "2026-11-20", "to": "2026-11-21"})[1],
+        s.post(
+            "advertiser",
+            "/api/exports",
+            {"kind": "report", "from": "2026-11-20", "to": "2026-11-21", "group_by": "sub1", "tz": "UTC"},
+        )[1],
+    ]
+    run_reports_queue(s)
+    clicks, report = (stored_csv(f"exports/{_user(s, 'advertiser')}/{e['id']}.csv") for e in exports)
+
+    # Then each file shows the control as text, beside the values it would have reversed
+    sub1 = clicks[0].index("sub1")
+    assert sorted(row[sub1] for row in clicks[1:]) == ["blog", "invoice[U+202E]fdp.exe"]
+    assert [row[0] for row in report[1:]] == ["blog", "invoice[U+202E]fdp.exe", "total"]
+    assert not [cell for row in clicks + report for cell in row if set(cell) & set(BIDI_CONTROLS)]
+    # while the click keeps its sub-id exactly as it came
+    assert ClickRepository(get_settings().clicks_table).get(s.day.click_id).subs["sub1"] == SPOOFED  # type: ignore[union-attr]
 
 
 def _user(s: Setup, who: str) -> str:

@@ -1,23 +1,30 @@
-/** An error answered by the API in its `{"error": {"code", "message"}}` envelope (or a network failure). */
+/**
+ * An error answered by the API in its `{"error": {"code", "message", "detail"}}` envelope (or a
+ * network failure). `message` is in the caller's language; `detail` the server's specifics, in English.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly detail: string;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, detail = message) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.detail = detail;
   }
 }
 
-type Envelope = { error?: { code?: unknown; message?: unknown } };
+type Envelope = { error?: { code?: unknown; message?: unknown; detail?: unknown } };
 
 export function toApiError(status: number, body: unknown): ApiError {
-  const envelope = (body ?? {}) as Envelope;
+  const envelope = (body && typeof body === "object" ? body : {}) as Envelope;
   const code = typeof envelope.error?.code === "string" ? envelope.error.code : "unknown";
   const message = typeof envelope.error?.message === "string" ? envelope.error.message : "";
-  return new ApiError(status, code, message);
+  // An English answer's message is its detail; other languages carry it on its own.
+  const detail = typeof envelope.error?.detail === "string" ? envelope.error.detail : message;
+  return new ApiError(status, code, message, detail);
 }
 
 type FetchResult<T> = { data?: T; error?: unknown; response: Response };

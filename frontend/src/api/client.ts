@@ -1,3 +1,4 @@
+import i18n from "i18next";
 import createClient from "openapi-fetch";
 import { createAuthFetch, singleFlight } from "@/api/auth-fetch";
 import type { paths } from "@/api/schema";
@@ -27,9 +28,13 @@ export const refreshSession = singleFlight(async (): Promise<Session | null> => 
   }
 });
 
-/** The fetch every API client uses: bearer token, one refresh on 401. */
+/** The fetch every API client uses: bearer token, one refresh on 401, and the dashboard's language. */
 export const authFetch = createAuthFetch({
-  baseFetch: (request) => fetch(request),
+  baseFetch: (request) => {
+    // The API answers in the signed-in user's stored language, else in the one asked for here.
+    request.headers.set("Accept-Language", i18n.resolvedLanguage ?? "en");
+    return fetch(request);
+  },
   getAccessToken: () => sessionStore.accessToken(),
   refresh: async () => (await refreshSession())?.access_token ?? null,
   onSessionLost: () => sessionStore.clear(),

@@ -14,7 +14,10 @@ export type RegistrationLink = Schemas["LinkOut"];
 export type ApiKey = Schemas["ApiKeyOut"];
 export type AuditEntry = Schemas["AuditOut"];
 export type Advertiser = Schemas["AdvertiserOut"];
-/** The closed set of error codes of the API's error envelope (layers/…/common/errors.py). */
+/**
+ * The closed set of error codes of the API's error envelope (layers/…/common/errors.py); each has a
+ * text in en and ru among the translations' error codes (src/i18n/error-codes.test.ts checks).
+ */
 export type ErrorCode =
   | "validation_error"
   | "unauthenticated"

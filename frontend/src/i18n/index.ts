@@ -2,6 +2,7 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "@/i18n/en.json";
 import ru from "@/i18n/ru.json";
+import { INTERPOLATION } from "@/i18n/interpolation";
 import { initialLanguage, isLanguage, LANGUAGES, type Language } from "@/i18n/language";
 
 export { LANGUAGES, type Language } from "@/i18n/language";
@@ -34,7 +35,7 @@ void i18n.use(initReactI18next).init({
   lng: initialLanguage(readStored(), typeof navigator === "undefined" ? [] : navigator.languages),
   fallbackLng: "en",
   supportedLngs: LANGUAGES,
-  interpolation: { escapeValue: false },
+  interpolation: INTERPOLATION,
   returnNull: false,
 });
 

@@ -1,21 +1,9 @@
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "@/api/api-error";
+import { errorText } from "@/lib/error-text";
 
-/**
- * The text to show for a failed call: the API's own message when it sent one, else a translated
- * text for its error code.
- */
+/** The text to show for a failed call, in the reader's language (see `errorText`). */
 export function useErrorMessage(): (error: unknown) => string {
   const { t } = useTranslation();
-  return useCallback(
-    (error: unknown) => {
-      if (error instanceof ApiError) {
-        if (error.message) return error.message;
-        return t(`errors.codes.${error.code}`, { defaultValue: t("errors.generic") });
-      }
-      return t("errors.generic");
-    },
-    [t],
-  );
+  return useCallback((error: unknown) => errorText(t, error), [t]);
 }

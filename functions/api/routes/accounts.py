@@ -120,7 +120,7 @@ def verify_email(body: Annotated[TokenIn, Body()]) -> UserEnvelope:
 
 @router.post("/auth/resend-verification", summary="Send the verification link again", responses={204: {}})
 def resend_verification(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().resend_verification(body.email)
+    accounts().resend_verification(body.email, actor_of(router.current_event))
     return no_content()
 
 
@@ -150,7 +150,7 @@ def logout(body: Annotated[RefreshIn, Body()]) -> NoContent:
 
 @router.post("/auth/password/forgot", summary="E-mail a password reset link", responses={204: {}})
 def forgot_password(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().forgot_password(body.email)
+    accounts().forgot_password(body.email, actor_of(router.current_event))
     return no_content()
 
 
@@ -247,7 +247,7 @@ def switch_context(body: Annotated[ContextIn, Body()]) -> SessionOut:
 @router.post("/me/mfa/setup", summary="Start 2FA enrolment: a TOTP secret and its otpauth URI")
 def mfa_setup() -> MfaSetupOut:
     _, user = current(router.current_event.headers)
-    secret, uri = accounts().mfa_setup(user)
+    secret, uri = accounts().mfa_setup(user, actor_of(router.current_event, user))
     return MfaSetupOut(secret=secret, otpauth_uri=uri)
 
 

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 import boto3
-from auth import current
+from auth import accounts, actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from partnerka.common.config import get_settings
 from partnerka.common.errors import Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.operations.queue import SqsQueue
-from partnerka.stats.exports import ExportJob, ExportKind, ExportRepository, ExportStatus
+from partnerka.stats.exports import ExportJob, ExportKind, ExportRepository, ExportStatus, request_export
 from partnerka.stats.service import visible_scope
 from partnerka.stats.summaries import Period, SummaryKey, prefix_of
 from routes.stats import GroupName, SortName, StatsFilters, scoped
@@ -110,7 +110,7 @@ def export_out(job: ExportJob, with_link: bool) -> ExportOut:
 
 @router.post("/exports", summary="Export a report, the click log or the conversion log as CSV")
 def create_export(body: Annotated[ExportIn, Body()]) -> ExportOut:
-    principal, _ = current(router.current_event.headers)
+    principal, user = current(router.current_event.headers)
     scope, advertisers, request = scoped(principal, body, body.group_by if body.kind == "report" else "none")
     options: dict[str, Any] = {}
     if body.kind == "report":
@@ -127,9 +127,9 @@ def create_export(body: Annotated[ExportIn, Body()]) -> ExportOut:
         created_at=utc_now(),
         options=options,
     )
-    _exports().create(job)
-    SqsQueue(get_settings().reports_queue_url).send([job.message()])
-    return export_out(job, with_link=False)
+    queue = SqsQueue(get_settings().reports_queue_url)
+    actor = actor_of(router.current_event, user)
+    return export_out(request_export(_exports(), queue.send, accounts().audit, job, actor), with_link=False)
 
 
 @router.get("/exports", summary="The caller's exports, newest first (kept 7 days)")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Literal
 
-from auth import current
+from auth import accounts, actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel
 
+from partnerka.accounts.models import User
 from partnerka.accounts.permissions import Permission, require
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
@@ -19,7 +19,7 @@ from partnerka.common.errors import Conflict, NotFound
 from partnerka.notifications.models import redact
 from partnerka.notifications.notifier import replay_notification
 from partnerka.operations.models import OperationType
-from partnerka.operations.monitor import Monitor, standard_queues
+from partnerka.operations.monitor import Monitor, op_id_of, standard_queues
 from partnerka.operations.repository import Filters
 from routes.postbacks import OperationList, OperationOut, operation_list, operation_out, operations, postbacks
 
@@ -28,7 +28,7 @@ router = Router()  # type: ignore[no-untyped-call]
 
 def _replay_delivery(op_id: str) -> bool:
     try:
-        postbacks().replay(postbacks().delivery(op_id))
+        postbacks().resend(postbacks().delivery(op_id))
     except (NotFound, Conflict):
         return False
     return True
@@ -52,6 +52,7 @@ def monitor() -> Monitor:
         queues,
         operations(),
         _replay_delivery,
+        accounts().audit,
         replay_notification=lambda body: replay_notification(operations(), body, utc_now()),
     )
 
@@ -68,6 +69,9 @@ class QueueOut(BaseModel):
     delayed: int
     oldest_open_seconds: int | None
     """Age of the oldest operation of this queue's job that can still run (work queues)."""
+    inspect: Literal["jobs", "messages", "none"]
+    """How to look inside without changing it: its open jobs (work queues with an operations log),
+    its messages (dead-letter and failure queues), or not at all (depths only)."""
 
 
 class HourOut(BaseModel):
@@ -110,9 +114,10 @@ class RedriveOut(BaseModel):
     replayed: int
 
 
-def _staff() -> None:
-    principal, _ = current(router.current_event.headers)
+def _staff() -> User:
+    principal, user = current(router.current_event.headers)
     require(principal, Permission.MONITOR)
+    return user
 
 
 @router.get("/monitor", summary="Queues, dead letters and failure rates by job type (last 24 h)")
@@ -131,6 +136,7 @@ def get_monitor() -> MonitorOut:
             oldest_open_seconds=int((now - status.oldest_open).total_seconds())
             if status.oldest_open
             else None,
+            inspect=status.spec.inspect,  # type: ignore[arg-type]
         )
         for status in monitor().queues()
     ]
@@ -176,7 +182,7 @@ def get_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
 
 @router.post("/monitor/operations/<op_id>/replay", summary="Run one operation again")
 def replay_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
-    _staff()
+    user = _staff()
     found = operations().get(op_id)
     if found is None:
         raise NotFound("no such operation")
@@ -184,27 +190,16 @@ def replay_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOu
         raise Conflict("a notification is sent again by redriving the notifications' dead-letter queue")
     if found.type is not OperationType.POSTBACK:
         raise Conflict("a stream batch is retried by its stream mapping, not replayed by hand")
-    return operation_out(postbacks().replay(found))
+    return operation_out(postbacks().replay(found, actor_of(router.current_event, user)))
 
 
 QueueKey = Annotated[str, Path(max_length=40, pattern=r"^[a-z-]+$")]
 
 
-def _op_id(body: str) -> str | None:
-    """The operation a message names (postbacks: `op_id`; notifications: their `id`, which is their
-    operation's; other jobs' messages may name none)."""
-    try:
-        found = json.loads(body)
-    except ValueError:
-        return None
-    if not isinstance(found, dict):
-        return None
-    if "op_id" in found:
-        return str(found["op_id"])
-    return str(found["id"]) if "kind" in found and "id" in found else None
-
-
-@router.get("/monitor/queues/<queue>/messages", summary="Peek at up to 10 messages of a queue")
+@router.get(
+    "/monitor/queues/<queue>/messages",
+    summary="Up to 10 messages of a dead-letter or failure queue, left in place (work queues: 409)",
+)
 def peek_queue(queue: QueueKey) -> MessageList:
     _staff()
     items = []
@@ -215,14 +210,27 @@ def peek_queue(queue: QueueKey) -> MessageList:
                 body=redact(message.body)[:4000],  # sign-in links in notifications are secrets
                 sent_at=iso_millis(datetime.fromtimestamp(message.sent_at_ms / 1000, UTC)),
                 receive_count=message.receive_count,
-                op_id=_op_id(message.body),
+                op_id=op_id_of(message.body),
             )
         )
     return MessageList(items=items)
 
 
+@router.get(
+    "/monitor/queues/<queue>/jobs",
+    summary="The open jobs of a work queue, oldest first, from the operations log (the queue is not read)",
+)
+def open_jobs(
+    queue: QueueKey,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> OperationList:
+    _staff()
+    return operation_list(monitor().open_jobs(queue, limit, cursor))
+
+
 @router.post("/monitor/queues/<queue>/redrive", summary="Send every message of a DLQ back to work")
 def redrive_queue(queue: QueueKey) -> RedriveOut:
-    _staff()
-    done = monitor().redrive(queue)
+    user = _staff()
+    done = monitor().redrive(queue, actor_of(router.current_event, user))
     return RedriveOut(moved=done.moved, replayed=done.replayed)

@@ -15,7 +15,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import User
-from partnerka.accounts.permissions import Permission, require, workspace_tenant
+from partnerka.accounts.permissions import Permission, allows, require, workspace_tenant
+from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.routing import Access, OfferStatus, decode_caps, decode_goals
@@ -120,18 +121,21 @@ class OfferOut(OfferFields):
     id: str
     advertiser_id: str
     status: Literal["active", "paused", "archived"]
-    postback_secret: str
+    postback_secret: str | None
+    """Null for a caller who may not see it (Support): it is enough to forge conversions."""
     created_at: str
     updated_at: str
 
     @classmethod
-    def of(cls, offer: Offer) -> OfferOut:
+    def of(cls, offer: Offer, principal: Principal) -> OfferOut:
         draft = draft_of(offer)
         return cls(
             id=offer.offer_id,
             advertiser_id=offer.advertiser_id,
             status=offer.status,  # type: ignore[arg-type]
-            postback_secret=offer.postback_secret,
+            postback_secret=offer.postback_secret
+            if allows(principal, Permission.OFFER_SECRETS_READ)
+            else None,
             created_at=offer.created_at,
             updated_at=offer.updated_at,
             name=draft.name,
@@ -262,7 +266,7 @@ def list_offers(
     principal, _ = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=False)
     found = offers().offers.list_offers(tenant)
-    return OfferList(items=[OfferOut.of(o) for o in found if not status or o.status == status])
+    return OfferList(items=[OfferOut.of(o, principal) for o in found if not status or o.status == status])
 
 
 @router.post("/offers", summary="Create an offer (active, with a fresh postback secret)", responses={201: {}})
@@ -272,14 +276,14 @@ def create_offer(
     principal, user = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     offer = offers().create(tenant, body.draft(), actor_of(router.current_event, user))
-    return created(OfferOut.of(offer))
+    return created(OfferOut.of(offer, principal))
 
 
-@router.get("/offers/<offer_id>", summary="One offer, with its postback secret")
+@router.get("/offers/<offer_id>", summary="One offer, with its postback secret for those who may see it")
 def get_offer(offer_id: str, advertiser_id: AdvertiserParam = None) -> OfferOut:
     principal, _ = current(router.current_event.headers)
     return OfferOut.of(
-        offers().offers.get(workspace_tenant(principal, advertiser_id, manage=False), offer_id)
+        offers().offers.get(workspace_tenant(principal, advertiser_id, manage=False), offer_id), principal
     )
 
 
@@ -290,7 +294,7 @@ def update_offer(
     principal, user = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     service = offers()
-    current_fields = OfferOut.of(service.offers.get(tenant, offer_id)).model_dump()
+    current_fields = OfferOut.of(service.offers.get(tenant, offer_id), principal).model_dump()
     changes = body.model_dump(exclude_unset=True)
     status = changes.pop("status", None)
     merged = OfferFields.model_validate({**current_fields, **changes})
@@ -301,14 +305,15 @@ def update_offer(
         OfferStatus(status) if status else None,
         actor_of(router.current_event, user),
     )
-    return OfferOut.of(offer)
+    return OfferOut.of(offer, principal)
 
 
 @router.post("/offers/<offer_id>/rotate-secret", summary="Give the offer a new postback secret")
 def rotate_secret(offer_id: str, advertiser_id: AdvertiserParam = None) -> OfferOut:
     principal, user = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
-    return OfferOut.of(offers().rotate_secret(tenant, offer_id, actor_of(router.current_event, user)))
+    rotated = offers().rotate_secret(tenant, offer_id, actor_of(router.current_event, user))
+    return OfferOut.of(rotated, principal)
 
 
 @router.get("/offers/<offer_id>/access", summary="Every active affiliate's access to the offer")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Literal
 
-from auth import accounts, current
+from auth import accounts, actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, Field
@@ -55,6 +55,7 @@ def postbacks() -> PostbackService:
         SqsQueue(settings.postback_queue_url).send,
         allow_loopback,
         store.advertiser_domains,
+        accounts().audit,
     )
 
 
@@ -241,7 +242,7 @@ def get_postback_settings() -> PostbackSettingsOut:
 
 @router.put("/postback-settings", summary="Replace the affiliate's postback settings")
 def put_postback_settings(body: Annotated[PostbackSettingsIn, Body()]) -> PostbackSettingsOut:
-    principal, _ = current(router.current_event.headers)
+    principal, user = current(router.current_event.headers)
     affiliate_id = _affiliate(principal)
     advertisers = frozenset(accounts().accounts.get_affiliate(affiliate_id).approved_advertisers or ())
     saved = postbacks().save(
@@ -251,21 +252,29 @@ def put_postback_settings(body: Annotated[PostbackSettingsIn, Body()]) -> Postba
         body.format,
         [OverrideInput(o.advertiser_id, o.url, o.offer_id, o.events) for o in body.overrides],
         advertisers,
+        actor_of(router.current_event, user),
     )
     return _settings_out(saved)
 
 
 @router.post("/postback-settings/rotate-secret", summary="A new webhook signing secret")
 def rotate_secret() -> PostbackSettingsOut:
-    principal, _ = current(router.current_event.headers)
-    return _settings_out(postbacks().rotate_secret(_affiliate(principal)))
+    principal, user = current(router.current_event.headers)
+    rotated = postbacks().rotate_secret(_affiliate(principal), actor_of(router.current_event, user))
+    return _settings_out(rotated)
 
 
 @router.post("/postback-settings/test", summary="Send a sample event now and show the exchange")
 def test_postback(body: Annotated[TestIn, Body()]) -> TestOut:
-    principal, _ = current(router.current_event.headers)
+    principal, user = current(router.current_event.headers)
     affiliate_id = _affiliate(principal)
-    exchange = postbacks().test(affiliate_id, principal.advertiser_id or "", body.event, body.url)
+    exchange = postbacks().test(
+        affiliate_id,
+        principal.advertiser_id or "",
+        body.event,
+        body.url,
+        actor_of(router.current_event, user),
+    )
     result = exchange.result
     return TestOut(
         request=TestRequestOut(
@@ -353,8 +362,8 @@ def get_delivery(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
 
 @router.post("/deliveries/<op_id>/replay", summary="Send a delivery again, with fresh retries")
 def replay_delivery(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
-    principal, _ = current(router.current_event.headers)
+    principal, user = current(router.current_event.headers)
     found = _visible(principal, op_id)
     if not (allows(principal, Permission.MONITOR) or allows(principal, Permission.POSTBACKS_OWN)):
         raise Forbidden("you may not replay deliveries")
-    return operation_out(postbacks().replay(found))
+    return operation_out(postbacks().replay(found, actor_of(router.current_event, user)))

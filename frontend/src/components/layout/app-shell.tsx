@@ -8,6 +8,7 @@ import { ThemeSwitch } from "@/components/layout/theme-switch";
 import { UserMenu } from "@/components/layout/user-menu";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
+import { UserText } from "@/components/user-text";
 import { useRequiredSession } from "@/features/auth/use-session";
 
 function ContextBadge() {
@@ -18,7 +19,7 @@ function ContextBadge() {
     <div data-testid="current-context" className="hidden min-w-0 items-center gap-2 rounded-md border px-2.5 py-1 text-xs sm:flex">
       <BuildingIcon className="size-3.5 text-muted-foreground" />
       <span className="text-muted-foreground">{t("context.workingIn")}</span>
-      <span className="truncate font-medium">{context.advertiser_name ?? t("context.none")}</span>
+      <UserText value={context.advertiser_name} fallback={t("context.none")} className="truncate font-medium" />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { UserText } from "@/components/user-text";
 import { signOut } from "@/features/auth/sign-out";
 import { useRequiredSession } from "@/features/auth/use-session";
 
@@ -34,8 +35,12 @@ export function UserMenu() {
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end" className="w-60">
         <DropdownMenuLabel className="font-normal">
-          <div className="truncate text-sm font-medium text-foreground">{user.name || user.email}</div>
-          <div className="truncate text-xs text-muted-foreground">{user.email}</div>
+          <div className="truncate text-sm font-medium text-foreground">
+            <UserText value={user.name || user.email} />
+          </div>
+          <div className="truncate text-xs text-muted-foreground">
+            <UserText value={user.email} />
+          </div>
           <div className="mt-1 text-xs text-muted-foreground">{t(`roles.${user.role}`)}</div>
         </DropdownMenuLabel>
         <DropdownMenuSeparator />

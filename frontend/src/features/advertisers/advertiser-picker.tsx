@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { UserText } from "@/components/user-text";
 import { useAdvertisers } from "@/features/advertisers/use-advertisers";
 
 const ALL = "__all__";
@@ -25,7 +26,7 @@ export function AdvertiserPicker({ value, onChange, allowAll = false, testId = "
         {allowAll ? <SelectItem value={ALL}>{t("advertisers.all")}</SelectItem> : null}
         {(advertisers.data?.items ?? []).map((advertiser) => (
           <SelectItem key={advertiser.id} value={advertiser.id}>
-            {advertiser.name}
+            <UserText value={advertiser.name} />
           </SelectItem>
         ))}
       </SelectContent>

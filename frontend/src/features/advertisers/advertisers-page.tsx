@@ -5,6 +5,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { UserText } from "@/components/user-text";
 import { useAdvertisers } from "@/features/advertisers/use-advertisers";
 import { formatDate } from "@/lib/format";
 
@@ -12,7 +13,7 @@ export function AdvertisersPage() {
   const { t, i18n } = useTranslation();
   const advertisers = useAdvertisers();
   const columns: Column<Advertiser>[] = [
-    { id: "name", header: t("advertisers.columns.name"), cell: (row) => <span className="font-medium">{row.name}</span> },
+    { id: "name", header: t("advertisers.columns.name"), cell: (row) => <UserText value={row.name} className="font-medium" /> },
     { id: "id", header: t("advertisers.columns.id"), cell: (row) => <code className="font-mono text-xs text-muted-foreground">{row.id}</code> },
     {
       id: "status",

@@ -1,5 +1,6 @@
 import { ReceiptTextIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
+import { UserText } from "@/components/user-text";
 import { ClickLink } from "@/features/clicks/click-link";
 import type { Conversion, ConversionQuery } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
@@ -41,7 +42,7 @@ function MyConversionsTable({ query, filtered }: { query: ConversionQuery; filte
   const language = i18n.language;
   const columns: Column<Conversion>[] = [
     { id: "time", header: t("conversions.columns.time"), cell: (row) => formatDateTime(row.created_at, language), className: "whitespace-nowrap" },
-    { id: "offer", header: t("conversions.columns.offer"), cell: (row) => <span className="font-medium">{row.offer_name}</span> },
+    { id: "offer", header: t("conversions.columns.offer"), cell: (row) => <UserText value={row.offer_name} className="font-medium" /> },
     { id: "goal", header: t("conversions.columns.goal"), cell: (row) => goalLabel(t, row.goal), className: "whitespace-nowrap" },
     {
       id: "status",
@@ -54,7 +55,7 @@ function MyConversionsTable({ query, filtered }: { query: ConversionQuery; filte
       header: t("conversions.columns.reason"),
       cell: (row) => (row.status === "rejected" && row.reason ? t(`conversions.reasons.${row.reason}`) : <span className="text-muted-foreground">—</span>),
     },
-    { id: "sub1", header: t("conversions.columns.sub1"), cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.sub1 ?? "—"}</span> },
+    { id: "sub1", header: t("conversions.columns.sub1"), cell: (row) => <UserText value={row.sub1} className="font-mono text-xs text-muted-foreground" /> },
     { id: "click", header: t("conversions.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
   ];
   return (

@@ -12,6 +12,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
+import { UserText } from "@/components/user-text";
 import { buildTrackingLink, SUB_KEYS, type Subs } from "@/features/affiliate-offers/tracking-link";
 import { isRunnable, useMyOffers } from "@/features/affiliate-offers/use-my-offers";
 import { useRequiredSession } from "@/features/auth/use-session";
@@ -93,7 +94,7 @@ function Builder({ offers }: { offers: RunnableOffer[] }) {
               <SelectContent>
                 {offers.map((candidate) => (
                   <SelectItem key={candidate.id} value={candidate.id} data-testid={`linkbuilder-offer-${candidate.id}`}>
-                    {candidate.name}
+                    <UserText value={candidate.name} />
                   </SelectItem>
                 ))}
               </SelectContent>

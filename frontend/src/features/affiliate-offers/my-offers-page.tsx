@@ -15,6 +15,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { isRunnable, myOffersKey, useMyOffers } from "@/features/affiliate-offers/use-my-offers";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { NoContextState } from "@/features/memberships/no-context-state";
@@ -90,7 +91,9 @@ function OfferCard({ offer }: { offer: AffiliateOffer }) {
     <Card className="flex flex-col" data-testid={`my-offer-${offer.id}`}>
       <CardHeader className="pb-4">
         <div className="flex items-start justify-between gap-3">
-          <CardTitle className="leading-snug">{offer.name}</CardTitle>
+          <CardTitle className="leading-snug">
+            <UserText value={offer.name} />
+          </CardTitle>
           <OfferAccessBadge access={offer.access} testId={`my-offer-access-${offer.id}`} />
         </div>
         <div className="flex flex-wrap gap-1.5">
@@ -101,14 +104,16 @@ function OfferCard({ offer }: { offer: AffiliateOffer }) {
             </Badge>
           )}
         </div>
-        {offer.description ? <CardDescription className="line-clamp-3 whitespace-pre-line">{offer.description}</CardDescription> : null}
+        {offer.description ? <CardDescription className="line-clamp-3 whitespace-pre-line">
+            <UserText value={offer.description} />
+          </CardDescription> : null}
       </CardHeader>
       <CardContent className="flex-1">
         <p className="mb-2 text-xs font-medium tracking-wide text-muted-foreground uppercase">{t("myOffers.payouts")}</p>
         <ul className="divide-y rounded-lg border text-sm">
           {offer.goals.map((goal) => (
             <li key={goal.key} className="flex items-center justify-between gap-3 px-3 py-2" data-testid={`my-offer-goal-${offer.id}-${goal.key}`}>
-              <span className="text-muted-foreground">{goal.name}</span>
+              <UserText value={goal.name} className="text-muted-foreground" />
               <span className="font-semibold tabular-nums">
                 {formatAmount(goal.payout_type, goal.payout, offer.currency, i18n.language)}
                 {goal.payout_type === "percent" ? <span className="ml-1 text-xs font-normal text-muted-foreground">{t("myOffers.ofSale")}</span> : null}

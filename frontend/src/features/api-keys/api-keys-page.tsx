@@ -22,6 +22,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { requiredText } from "@/features/auth/schemas";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -44,7 +45,7 @@ export function ApiKeysPage() {
   });
 
   const columns: Column<ApiKey>[] = [
-    { id: "label", header: t("apiKeys.columns.label"), cell: (row) => <span className="font-medium">{row.label}</span> },
+    { id: "label", header: t("apiKeys.columns.label"), cell: (row) => <UserText value={row.label} className="font-medium" /> },
     { id: "prefix", header: t("apiKeys.columns.key"), cell: (row) => <code className="font-mono text-xs text-muted-foreground">{row.prefix}…</code> },
     {
       id: "status",

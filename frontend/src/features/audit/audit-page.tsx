@@ -13,8 +13,10 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
+import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { useRequiredSession } from "@/features/auth/use-session";
+import { showBidiControls } from "@/lib/bidi";
 import { dateRangeFromParams } from "@/lib/date-range";
 import { formatDateTime } from "@/lib/format";
 
@@ -39,9 +41,9 @@ export function AuditPage() {
 
   const columns: Column<AuditEntry>[] = [
     { id: "at", header: t("audit.columns.at"), cell: (row) => <span className="whitespace-nowrap">{formatDateTime(row.at, i18n.language)}</span> },
-    { id: "actor", header: t("audit.columns.actor"), cell: (row) => row.actor_email },
+    { id: "actor", header: t("audit.columns.actor"), cell: (row) => <UserText value={row.actor_email} /> },
     { id: "action", header: t("audit.columns.action"), cell: (row) => <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{row.action}</code> },
-    { id: "target", header: t("audit.columns.target"), cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.target}</span> },
+    { id: "target", header: t("audit.columns.target"), cell: (row) => <UserText value={row.target} className="font-mono text-xs text-muted-foreground" /> },
     { id: "ip", header: t("audit.columns.ip"), cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.ip}</span> },
     {
       id: "details",
@@ -83,7 +85,7 @@ export function AuditPage() {
           <DialogHeader>
             <DialogTitle className="font-mono text-base">{selected?.action}</DialogTitle>
             <DialogDescription>
-              {selected ? `${formatDateTime(selected.at, i18n.language)} · ${selected.actor_email} · ${t("audit.requestId")}: ${selected.request_id}` : null}
+              {selected ? showBidiControls(`${formatDateTime(selected.at, i18n.language)} · ${selected.actor_email ?? "—"} · ${t("audit.requestId")}: ${selected.request_id}`) : null}
             </DialogDescription>
           </DialogHeader>
           <div className="grid gap-3 sm:grid-cols-2">
@@ -91,7 +93,7 @@ export function AuditPage() {
               <div key={side} className="min-w-0 space-y-1.5">
                 <p className="text-xs font-medium text-muted-foreground">{t(`audit.${side}`)}</p>
                 <pre className="max-h-72 overflow-auto rounded-lg border bg-muted/40 p-3 font-mono text-xs">
-                  {selected ? JSON.stringify(selected[side] ?? null, null, 2) : null}
+                  {selected ? <UserText value={JSON.stringify(selected[side] ?? null, null, 2)} /> : null}
                 </pre>
               </div>
             ))}

@@ -13,6 +13,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
+import { UserText } from "@/components/user-text";
 import { mayReplayDeliveries } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { qualitySignals } from "@/features/clicks/click-quality";
@@ -96,7 +97,8 @@ function ClickDetails({ clickId }: { clickId: string }) {
   );
 }
 
-const mono = (value: string) => <span className="font-mono text-xs break-all">{value}</span>;
+/** A visitor's own text (user agent, sub-ids) or an id, as sent: isolated, its bidi controls shown. */
+const mono = (value: string) => <UserText value={value} className="font-mono text-xs break-all" />;
 
 function DecisionCard({ click }: { click: ClickDetail }) {
   const { t, i18n } = useTranslation();
@@ -120,8 +122,8 @@ function DecisionCard({ click }: { click: ClickDetail }) {
           rows={[
             [t("clicks.fields.time"), formatDateTime(click.created_at, i18n.language)],
             [t("clicks.fields.outcome"), outcome],
-            [t("clicks.fields.offer"), click.offer_name],
-            [t("clicks.fields.affiliate"), click.affiliate_name],
+            [t("clicks.fields.offer"), <UserText value={click.offer_name} />],
+            [t("clicks.fields.affiliate"), <UserText value={click.affiliate_name} />],
           ]}
         />
       </CardContent>
@@ -179,9 +181,9 @@ function VisitorCard({ click }: { click: ClickDetail }) {
             [t("clicks.fields.ip"), mono(click.ip || "—")],
             [t("clicks.fields.country"), mono(click.country)],
             [t("clicks.fields.device"), t(`clicks.devices.${click.device}`, { defaultValue: click.device })],
-            [t("clicks.fields.os"), click.os],
-            [t("clicks.fields.browser"), click.browser],
-            [t("clicks.fields.userAgent"), mono(click.user_agent || "—")],
+            [t("clicks.fields.os"), <UserText value={click.os} />],
+            [t("clicks.fields.browser"), <UserText value={click.browser} />],
+            [t("clicks.fields.userAgent"), mono(click.user_agent)],
             ...subs.map(([name, value]): [string, ReactNode] => [name, mono(value)]),
           ]}
         />

@@ -1,6 +1,7 @@
 import { CheckIcon, ReceiptTextIcon } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { UserText } from "@/components/user-text";
 import { ClickLink } from "@/features/clicks/click-link";
 import { toast } from "sonner";
 import type { Conversion, ConversionQuery } from "@/api/types";
@@ -96,8 +97,8 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
       ),
     },
     { id: "time", header: t("conversions.columns.time"), cell: (row) => formatDateTime(row.created_at, language), className: "whitespace-nowrap" },
-    { id: "offer", header: t("conversions.columns.offer"), cell: (row) => <span className="font-medium">{row.offer_name}</span>, className: "whitespace-nowrap" },
-    { id: "affiliate", header: t("conversions.columns.affiliate"), cell: (row) => row.affiliate_name, className: "whitespace-nowrap" },
+    { id: "offer", header: t("conversions.columns.offer"), cell: (row) => <UserText value={row.offer_name} className="font-medium" />, className: "whitespace-nowrap" },
+    { id: "affiliate", header: t("conversions.columns.affiliate"), cell: (row) => <UserText value={row.affiliate_name} />, className: "whitespace-nowrap" },
     { id: "goal", header: t("conversions.columns.goal"), cell: (row) => goalLabel(t, row.goal), className: "whitespace-nowrap" },
     {
       id: "status",
@@ -112,7 +113,7 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
     { id: "payout", header: t("conversions.columns.payout"), cell: (row) => formatConversionMoney(row.payout, row.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "revenue", header: t("conversions.columns.revenue"), cell: (row) => formatConversionMoney(row.revenue, row.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "amount", header: t("conversions.columns.amount"), cell: (row) => formatConversionMoney(row.amount, row.currency, language), className: "text-right tabular-nums whitespace-nowrap text-muted-foreground" },
-    { id: "txn", header: t("conversions.columns.txnId"), cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.txn_id ?? "—"}</span> },
+    { id: "txn", header: t("conversions.columns.txnId"), cell: (row) => <UserText value={row.txn_id} className="font-mono text-xs text-muted-foreground" /> },
     { id: "country", header: t("conversions.columns.country"), cell: (row) => <span className="font-mono text-xs">{row.country}</span> },
     { id: "click", header: t("conversions.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
   ];

@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { previewCsv } from "@/features/conversions/csv-preview";
 import { DECISIONS, decisionSchema, toDecisionBody, type DecisionValues } from "@/features/conversions/decision-schema";
 import { ReasonSelect } from "@/features/conversions/reason-select";
@@ -112,7 +113,7 @@ export function UploadCsvDialog() {
                 <Button variant="outline" size="sm" onClick={() => input.current?.click()} data-testid="conversions-upload-choose">
                   <FileUpIcon /> {t("conversions.upload.choose")}
                 </Button>
-                <span className="min-w-0 truncate text-sm text-muted-foreground">{file?.name ?? t("conversions.upload.noFile")}</span>
+                <UserText value={file?.name} fallback={t("conversions.upload.noFile")} className="min-w-0 truncate text-sm text-muted-foreground" />
               </div>
             </Field>
             {fileError ? (
@@ -180,7 +181,7 @@ function UploadResults({ outcome, onAgain, onDone }: { outcome: ConversionDecisi
         <ul className="max-h-72 divide-y overflow-y-auto rounded-lg border text-sm">
           {results.map((result, index) => (
             <li key={`${result.ref}-${index}`} className="flex items-start justify-between gap-3 px-3 py-2" data-testid={`conversions-upload-result-${result.ok ? "ok" : "failed"}`}>
-              <span className="min-w-0 font-mono text-xs break-all">{result.ref}</span>
+              <UserText value={result.ref} className="min-w-0 font-mono text-xs break-all" />
               {result.ok ? (
                 <Badge variant="success">
                   <CheckIcon /> {t("conversions.upload.ok")}
@@ -190,7 +191,7 @@ function UploadResults({ outcome, onAgain, onDone }: { outcome: ConversionDecisi
                   <Badge variant="destructive">
                     <XIcon /> {t("conversions.upload.failed")}
                   </Badge>
-                  {result.error ? <span className="text-xs text-muted-foreground">{result.error}</span> : null}
+                  {result.error ? <UserText value={result.error} className="text-xs text-muted-foreground" /> : null}
                 </span>
               )}
             </li>

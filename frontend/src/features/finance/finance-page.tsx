@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
 import { isPlatformStaff, mayManageFinance, mayRecordTopups } from "@/features/auth/roles";
@@ -99,7 +100,7 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
   const currencies = [...new Set([...(balances.data?.advertiser ?? []).map((row) => row.currency), ...(affiliates ?? []).map((row) => row.currency)])].sort();
 
   const affiliateColumns: Column<AffiliateBalance>[] = [
-    { id: "affiliate", header: t("finance.columns.affiliate"), cell: (row) => <span className="font-medium">{row.affiliate_name}</span> },
+    { id: "affiliate", header: t("finance.columns.affiliate"), cell: (row) => <UserText value={row.affiliate_name} className="font-medium" /> },
     { id: "currency", header: t("finance.currency"), cell: (row) => row.currency },
     { id: "hold", header: t("finance.hold"), cell: (row) => money(row.hold, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "approved", header: t("finance.approved"), cell: (row) => money(row.approved, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
@@ -116,7 +117,7 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
       : []),
   ];
   const offerColumns: Column<OfferSpend>[] = [
-    { id: "offer", header: t("finance.columns.offer"), cell: (row) => <span className="font-medium">{row.offer_name}</span> },
+    { id: "offer", header: t("finance.columns.offer"), cell: (row) => <UserText value={row.offer_name} className="font-medium" /> },
     { id: "currency", header: t("finance.currency"), cell: (row) => row.currency },
     { id: "pending", header: t("finance.pending"), cell: (row) => money(row.pending, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "spend", header: t("finance.spend"), cell: (row) => money(row.spend, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
@@ -261,7 +262,7 @@ function PayoutHistory({ query, affiliateName }: { query: PayoutsQuery; affiliat
     ...(affiliateName ? [{ id: "affiliate", header: t("finance.columns.affiliate"), cell: (payout: Payout) => <span className="font-medium">{affiliateName(payout.affiliate_id)}</span> }] : []),
     { id: "amount", header: t("finance.columns.amount"), cell: (payout) => formatDecimalMoney(payout.amount, payout.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "method", header: t("finance.pay.method"), cell: (payout) => methodLabel(t, payout.method) },
-    { id: "reference", header: t("finance.pay.reference"), cell: (payout) => payout.reference || <span className="text-muted-foreground">—</span>, className: "max-w-64 truncate" },
+    { id: "reference", header: t("finance.pay.reference"), cell: (payout) => <UserText value={payout.reference} />, className: "max-w-64 truncate" },
   ];
   return (
     <Card data-testid="payout-history">
@@ -288,7 +289,7 @@ function Topups({ books, recordsTopups, currency }: { books: Books; recordsTopup
   const columns: Column<Topup>[] = [
     { id: "created", header: t("finance.columns.date"), cell: (topup) => formatDateTime(topup.created_at, language), className: "whitespace-nowrap" },
     { id: "amount", header: t("finance.columns.amount"), cell: (topup) => formatDecimalMoney(topup.amount, topup.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
-    { id: "reference", header: t("finance.topup.reference"), cell: (topup) => topup.reference, className: "max-w-64 truncate" },
+    { id: "reference", header: t("finance.topup.reference"), cell: (topup) => <UserText value={topup.reference} />, className: "max-w-64 truncate" },
   ];
   return (
     <Card data-testid="topups">

@@ -11,6 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
 import { isPlatformStaff } from "@/features/auth/roles";
@@ -132,7 +133,7 @@ function InvoiceLines({ invoice }: { invoice: InvoiceDetail }) {
   const language = i18n.language;
   const money = (amount: string, currency: string) => formatDecimalMoney(amount, currency, language);
   const columns: Column<InvoiceLine>[] = [
-    { id: "offer", header: t("finance.columns.offer"), cell: (line) => <span className="font-medium">{line.offer_name}</span> },
+    { id: "offer", header: t("finance.columns.offer"), cell: (line) => <UserText value={line.offer_name} className="font-medium" /> },
     { id: "currency", header: t("finance.currency"), cell: (line) => line.currency },
     { id: "conversions", header: t("finance.invoices.columns.conversions"), cell: (line) => formatNumber(line.conversions, language), className: "text-right tabular-nums" },
     { id: "amount", header: t("finance.columns.amount"), cell: (line) => money(line.amount, line.currency), className: "text-right tabular-nums whitespace-nowrap" },
@@ -164,8 +165,8 @@ function InvoiceItems({ invoice }: { invoice: InvoiceDetail }) {
   const columns: Column<InvoiceItem>[] = [
     { id: "at", header: t("finance.invoice.columns.at"), cell: (item) => formatDateTime(item.at, language), className: "whitespace-nowrap" },
     { id: "conversion", header: t("finance.invoice.columns.conversion"), cell: (item) => <span className="font-mono text-xs">{item.conversion_id}</span> },
-    { id: "offer", header: t("finance.columns.offer"), cell: (item) => offers.get(item.offer_id) ?? item.offer_id },
-    { id: "affiliate", header: t("finance.columns.affiliate"), cell: (item) => item.affiliate_name },
+    { id: "offer", header: t("finance.columns.offer"), cell: (item) => <UserText value={offers.get(item.offer_id) ?? item.offer_id} /> },
+    { id: "affiliate", header: t("finance.columns.affiliate"), cell: (item) => <UserText value={item.affiliate_name} /> },
     {
       id: "amount",
       header: t("finance.columns.amount"),

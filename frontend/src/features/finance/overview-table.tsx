@@ -5,6 +5,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { UserText } from "@/components/user-text";
 import { SignedMoney, TitledHeader } from "@/features/finance/finance-parts";
 import { useFinanceOverview } from "@/features/finance/use-finance";
 import { formatPercentValue } from "@/features/stats/stats-format";
@@ -24,7 +25,7 @@ export function FinanceOverviewCard({ onPick }: { onPick: (advertiserId: string)
       header: t("advertisers.advertiser"),
       cell: (row) => (
         <Button variant="link" className="h-auto p-0 font-medium" onClick={() => onPick(row.advertiser_id)} data-testid="overview-pick">
-          {row.advertiser_name}
+          <UserText value={row.advertiser_name} />
         </Button>
       ),
     },

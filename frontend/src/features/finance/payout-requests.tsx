@@ -12,6 +12,7 @@ import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { UserText } from "@/components/user-text";
 import { isPositiveAmount } from "@/features/finance/amounts";
 import { payoutRequestSchema, toPayoutRequestBody, type PayoutRequestValues } from "@/features/finance/finance-forms";
 import { balanceOfRequest, splitRequests } from "@/features/finance/finance-format";
@@ -86,7 +87,7 @@ function useRequestColumns(): Column<MoneyRequest>[] {
 const affiliateColumn = (header: string): Column<MoneyRequest> => ({
   id: "affiliate",
   header,
-  cell: (request) => <span className="font-medium">{request.affiliate_name ?? request.affiliate_id ?? "—"}</span>,
+  cell: (request) => <UserText value={request.affiliate_name ?? request.affiliate_id} className="font-medium" />,
 });
 
 type RequestsTableProps = { query: QueryState; rows: MoneyRequest[] | undefined; columns: Column<MoneyRequest>[]; empty: DataTableProps<MoneyRequest>["empty"] };

@@ -7,6 +7,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { RequestStatusBadge, TitledHeader } from "@/features/finance/finance-parts";
 import { SubmitTopupDialog } from "@/features/finance/topup-dialog";
 import { useDecideTopup, useTopupRequests, type Books, type TopupDecision } from "@/features/finance/use-finance";
@@ -31,7 +32,7 @@ export function TopupRequestsCard({ books, decides, submits, currency }: TopupRe
   const columns: Column<MoneyRequest>[] = [
     { id: "created", header: t("finance.columns.date"), cell: (request) => formatDateTime(request.created_at, language), className: "whitespace-nowrap" },
     { id: "amount", header: t("finance.columns.amount"), cell: (request) => formatDecimalMoney(request.amount, request.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
-    { id: "reference", header: t("finance.topupRequest.reference"), cell: (request) => request.reference || <span className="text-muted-foreground">—</span>, className: "max-w-64 truncate" },
+    { id: "reference", header: t("finance.topupRequest.reference"), cell: (request) => <UserText value={request.reference} />, className: "max-w-64 truncate" },
     { id: "status", header: t("finance.payoutRequests.columns.status"), cell: (request) => <RequestStatusBadge request={request} /> },
     ...(advertiserId
       ? [

@@ -2,6 +2,7 @@ import { Building2Icon, InfoIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
+import { UserText } from "@/components/user-text";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { useMe } from "@/features/memberships/use-me";
 import { useSwitchContext } from "@/features/memberships/use-switch-context";
@@ -49,7 +50,7 @@ export function AdvertiserSwitcher() {
         <SelectContent>
           {active.map((membership) => (
             <SelectItem key={membership.advertiser_id} value={membership.advertiser_id} data-testid={`advertiser-option-${membership.advertiser_id}`}>
-              {membership.advertiser_name}
+              <UserText value={membership.advertiser_name} />
             </SelectItem>
           ))}
         </SelectContent>

@@ -11,6 +11,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { UserText } from "@/components/user-text";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { MembershipStatusBadge } from "@/features/memberships/membership-status-badge";
 import { useSwitchContext } from "@/features/memberships/use-switch-context";
@@ -45,8 +46,12 @@ export function MembershipsPage() {
           header: t("memberships.columns.affiliate"),
           cell: (row) => (
             <div className="min-w-0">
-              <div className="font-medium">{row.affiliate_name}</div>
-              <div className="text-xs text-muted-foreground">{row.affiliate_email}</div>
+              <div className="font-medium">
+                <UserText value={row.affiliate_name} />
+              </div>
+              <div className="text-xs text-muted-foreground">
+                <UserText value={row.affiliate_email} />
+              </div>
             </div>
           ),
         },
@@ -55,7 +60,7 @@ export function MembershipsPage() {
         { id: "actions", header: <span className="sr-only">{t("common.actions")}</span>, cell: (row) => <AdvertiserActions membership={row} />, className: "text-right" },
       ]
     : [
-        { id: "advertiser", header: t("memberships.columns.advertiser"), cell: (row) => <span className="font-medium">{row.advertiser_name}</span> },
+        { id: "advertiser", header: t("memberships.columns.advertiser"), cell: (row) => <UserText value={row.advertiser_name} className="font-medium" /> },
         { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
         { id: "applied", header: t("memberships.columns.applied"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
         { id: "actions", header: <span className="sr-only">{t("common.actions")}</span>, cell: (row) => <AffiliateActions membership={row} />, className: "text-right" },

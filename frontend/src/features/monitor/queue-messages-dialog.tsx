@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
+import { UserText } from "@/components/user-text";
 import { useQueueMessages } from "@/features/monitor/use-monitor";
 import { queueLabel } from "@/features/operations/operation-labels";
 import { prettyBody } from "@/features/operations/response-body";
@@ -37,7 +38,9 @@ export function QueueMessagesDialog({ queue, onClose }: { queue: MonitorQueue | 
                   <span>{t("monitor.messages.received", { n: message.receive_count })}</span>
                   {message.op_id ? <span className="font-mono">{t("monitor.messages.operation", { id: message.op_id })}</span> : null}
                 </div>
-                <pre className="max-h-48 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs whitespace-pre-wrap">{prettyBody(message.body)}</pre>
+                <pre className="max-h-48 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs whitespace-pre-wrap">
+                  <UserText value={prettyBody(message.body)} />
+                </pre>
               </li>
             ))}
           </ol>

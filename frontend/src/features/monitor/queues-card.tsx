@@ -1,4 +1,4 @@
-import { EyeIcon, InboxIcon, RotateCcwIcon } from "lucide-react";
+import { EyeIcon, InboxIcon, ListChecksIcon, RotateCcwIcon } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
@@ -9,6 +9,7 @@ import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
+import { QueueJobsDialog } from "@/features/monitor/queue-jobs-dialog";
 import { QueueMessagesDialog } from "@/features/monitor/queue-messages-dialog";
 import { queueAge } from "@/features/monitor/queue-age";
 import { useRedrive } from "@/features/monitor/use-monitor";
@@ -24,6 +25,7 @@ type QueuesCardProps = { queues: MonitorQueue[] | undefined; isLoading: boolean;
 export function QueuesCard({ queues, isLoading, error, onRetry }: QueuesCardProps) {
   const { t, i18n } = useTranslation();
   const [peeking, setPeeking] = useState<MonitorQueue | null>(null);
+  const [listingJobs, setListingJobs] = useState<MonitorQueue | null>(null);
   const count = (value: number) => <span className="tabular-nums">{formatNumber(value, i18n.language)}</span>;
 
   const columns: Column<MonitorQueue>[] = [
@@ -57,9 +59,16 @@ export function QueuesCard({ queues, isLoading, error, onRetry }: QueuesCardProp
       className: "text-right",
       cell: (queue) => (
         <div className="flex justify-end gap-2">
-          <Button size="sm" variant="ghost" onClick={() => setPeeking(queue)} data-testid={`monitor-peek-${queue.key}`}>
-            <EyeIcon /> {t("monitor.queues.peek")}
-          </Button>
+          {/* The API says how a queue can be looked at without changing it; work queues are never read. */}
+          {queue.inspect === "messages" ? (
+            <Button size="sm" variant="ghost" onClick={() => setPeeking(queue)} data-testid={`monitor-peek-${queue.key}`}>
+              <EyeIcon /> {t("monitor.queues.peek")}
+            </Button>
+          ) : queue.inspect === "jobs" ? (
+            <Button size="sm" variant="ghost" onClick={() => setListingJobs(queue)} data-testid={`monitor-jobs-${queue.key}`}>
+              <ListChecksIcon /> {t("monitor.queues.openJobs")}
+            </Button>
+          ) : null}
           {queue.kind === "dlq" ? <RedriveButton queue={queue} /> : null}
         </div>
       ),
@@ -84,6 +93,7 @@ export function QueuesCard({ queues, isLoading, error, onRetry }: QueuesCardProp
         empty={{ icon: InboxIcon, title: t("monitor.queues.emptyTitle") }}
       />
       <QueueMessagesDialog queue={peeking} onClose={() => setPeeking(null)} />
+      <QueueJobsDialog queue={listingJobs} onClose={() => setListingJobs(null)} />
     </Card>
   );
 }

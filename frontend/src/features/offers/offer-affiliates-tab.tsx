@@ -19,11 +19,13 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Separator } from "@/components/ui/separator";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { CapsEditor } from "@/features/offers/caps-editor";
 import { OfferAccessBadge } from "@/features/offers/offer-badges";
 import { amountIssue, capRow, normalizeDecimal, toCap } from "@/features/offers/offer-schema";
 import { formatAmount } from "@/features/offers/payout";
 import { offerKeys, useOfferAccess } from "@/features/offers/use-offers";
+import { showBidiControls } from "@/lib/bidi";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 function useUpdateAccess(offerId: string, affiliateId: string) {
@@ -46,8 +48,12 @@ export function OfferAffiliatesTab({ offer }: { offer: Offer }) {
       header: t("offers.affiliates.columns.affiliate"),
       cell: (row) => (
         <div className="min-w-0">
-          <div className="font-medium">{row.affiliate_name}</div>
-          <div className="text-xs text-muted-foreground">{row.affiliate_email}</div>
+          <div className="font-medium">
+            <UserText value={row.affiliate_name} />
+          </div>
+          <div className="text-xs text-muted-foreground">
+            <UserText value={row.affiliate_email} />
+          </div>
         </div>
       ),
     },
@@ -62,7 +68,9 @@ export function OfferAffiliatesTab({ offer }: { offer: Offer }) {
           <ul className="space-y-0.5 text-sm">
             {overridden.map((goal) => (
               <li key={goal.key} className="whitespace-nowrap">
-                <span className="text-muted-foreground">{goal.name}:</span>{" "}
+                <span className="text-muted-foreground">
+                  <UserText value={goal.name} />:
+                </span>{" "}
                 <span className="font-medium tabular-nums">{formatAmount(goal.payout_type, row.payouts[goal.key] ?? "", offer.currency, i18n.language)}</span>
               </li>
             ))}
@@ -191,7 +199,7 @@ function AccessTermsDialog({ offer, row, onClose }: { offer: Offer; row: OfferAc
                 <Field
                   key={goal.key}
                   id={`access-payout-${goal.key}`}
-                  label={`${goal.name} (${t(`offers.amountType.${goal.payout_type}`)})`}
+                  label={`${showBidiControls(goal.name)} (${t(`offers.amountType.${goal.payout_type}`)})`}
                   error={errors.payouts?.[index]?.message}
                   hint={t("offers.affiliates.defaultIs", { amount: formatAmount(goal.payout_type, goal.payout, offer.currency, i18n.language) })}
                 >

@@ -15,6 +15,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { UserText } from "@/components/user-text";
 import { OfferAffiliatesTab } from "@/features/offers/offer-affiliates-tab";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
 import { OfferForm } from "@/features/offers/offer-form";
@@ -77,7 +78,7 @@ export function OfferEditPage() {
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-2" data-testid="offer-title">
-            {current.name}
+            <UserText value={current.name} />
             <OfferStatusBadge status={current.status} />
             <Badge variant="outline">{t(`offers.models.${current.model}`)}</Badge>
           </span>

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { UserText } from "@/components/user-text";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
 import { formatAmount } from "@/features/offers/payout";
 import { useOffers } from "@/features/offers/use-offers";
@@ -32,9 +33,9 @@ export function OffersPage() {
       cell: (row) => (
         <div className="min-w-0 max-w-sm">
           <Link to={`/offers/${row.id}`} className="font-medium hover:underline" data-testid={`offer-open-${row.id}`}>
-            {row.name}
+            <UserText value={row.name} />
           </Link>
-          {row.description ? <div className="truncate text-xs text-muted-foreground">{row.description}</div> : null}
+          {row.description ? <UserText value={row.description} className="block truncate text-xs text-muted-foreground" /> : null}
         </div>
       ),
     },
@@ -47,7 +48,9 @@ export function OffersPage() {
         <ul className="space-y-0.5 text-sm">
           {row.goals.map((goal) => (
             <li key={goal.key} className="whitespace-nowrap">
-              <span className="text-muted-foreground">{goal.name}:</span>{" "}
+              <span className="text-muted-foreground">
+                <UserText value={goal.name} />:
+              </span>{" "}
               <span className="font-medium tabular-nums">{formatAmount(goal.payout_type, goal.payout, row.currency, i18n.language)}</span>
             </li>
           ))}

@@ -9,6 +9,7 @@ import { Facts } from "@/components/facts";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { ClickLink } from "@/features/clicks/click-link";
 import { attemptsOf, eventLabel, operationTypeLabel } from "@/features/operations/operation-labels";
 import { AttemptOutcomeBadge, OperationStatusBadge } from "@/features/operations/operation-status-badge";
@@ -25,7 +26,8 @@ type OperationDetailDialogProps = {
   canReplay: (operation: Operation) => boolean;
 };
 
-const mono = (value: string) => <span className="font-mono text-xs break-all">{value}</span>;
+/** Ids, and text from elsewhere (a URL, an answer): isolated, bidi controls shown. */
+const mono = (value: string) => <UserText value={value} className="font-mono text-xs break-all" />;
 
 /** Everything about one operation: where it went, every attempt and its answer; and a replay. */
 export function OperationDetailDialog({ source, operation, onClose, canReplay }: OperationDetailDialogProps) {
@@ -77,7 +79,7 @@ function OperationFacts({ operation }: { operation: Operation }) {
   if (operation.advertiser_id) rows.push([t("operations.fields.advertiser"), mono(operation.advertiser_id)]);
   if (operation.subject_id && operation.type !== "postback") rows.push([t("operations.fields.subject"), mono(`${operation.subject_type} ${operation.subject_id}`)]);
   for (const [name, value] of Object.entries(operation.detail)) rows.push([name, formatNumber(value, language)]);
-  if (operation.last_error) rows.push([t("operations.fields.lastError"), <span className="text-destructive">{operation.last_error}</span>]);
+  if (operation.last_error) rows.push([t("operations.fields.lastError"), <UserText value={operation.last_error} className="text-destructive" />]);
   return <Facts rows={rows} />;
 }
 
@@ -115,11 +117,15 @@ function Attempt({ attempt }: { attempt: OperationAttempt }) {
         <p className="text-xs text-destructive">
           {attempt.error_class ? <span className="font-mono">{attempt.error_class}</span> : null}
           {attempt.error_class && attempt.error ? ": " : null}
-          {attempt.error}
+          <UserText value={attempt.error} fallback="" />
         </p>
       ) : null}
-      {attempt.url ? <p className="font-mono text-xs break-all text-muted-foreground">{attempt.url}</p> : null}
-      {body ? <pre className="max-h-48 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs break-all whitespace-pre-wrap">{body}</pre> : null}
+      {attempt.url ? <UserText value={attempt.url} className="block font-mono text-xs break-all text-muted-foreground" /> : null}
+      {body ? (
+        <pre className="max-h-48 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs break-all whitespace-pre-wrap">
+          <UserText value={body} />
+        </pre>
+      ) : null}
     </li>
   );
 }

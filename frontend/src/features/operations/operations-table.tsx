@@ -6,6 +6,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { ClickLink } from "@/features/clicks/click-link";
 import { OperationDetailDialog } from "@/features/operations/operation-detail-dialog";
 import type { OperationFilters } from "@/features/operations/operation-filters";
@@ -50,9 +51,7 @@ export function OperationsTable({ source, filters, scope, canReplay, withType = 
       header: t("operations.columns.url"),
       cell: (row) =>
         row.url ? (
-          <span className="block max-w-72 truncate font-mono text-xs text-muted-foreground" title={row.url}>
-            {row.url}
-          </span>
+          <UserText value={row.url} className="block max-w-72 truncate font-mono text-xs text-muted-foreground" title={row.url} />
         ) : (
           <span className="text-muted-foreground">—</span>
         ),

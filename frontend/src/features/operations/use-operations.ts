@@ -10,11 +10,12 @@ const PAGE_SIZE = 50;
 export const OPERATIONS_REFRESH_MS = 10_000;
 
 /**
- * Where a list of operations comes from: the delivery log (each role its own slice, postbacks only)
- * or the monitor (every operation, owner and platform admin). Both answer the same shapes.
+ * Where a list of operations comes from: the delivery log (each role its own slice, postbacks only),
+ * the monitor (every operation, owner and platform admin) or a work queue's open jobs. All answer
+ * the same shapes.
  */
 export type OperationSource = {
-  name: "deliveries" | "monitor";
+  name: "deliveries" | "monitor" | "open-jobs";
   list: (filters: OperationFilters, cursor: string | null) => Promise<OperationList>;
   get: (opId: string) => Promise<Operation>;
   replay: (opId: string) => Promise<Operation>;
@@ -35,6 +36,20 @@ export const monitorSource: OperationSource = {
   get: (opId) => unwrap(api.GET("/api/monitor/operations/{op_id}", { params: { path: { op_id: opId } } })),
   replay: (opId) => unwrap(api.POST("/api/monitor/operations/{op_id}/replay", { params: { path: { op_id: opId } } })),
 };
+
+/**
+ * A work queue's jobs that can still run, oldest first, read from the operations log: the queue
+ * itself is never received from (each receive counts toward its dead-letter queue). List it with the
+ * queue's key as the scope.
+ */
+export function openJobsSource(queue: string): OperationSource {
+  return {
+    name: "open-jobs",
+    list: (_filters, cursor) => unwrap(api.GET("/api/monitor/queues/{queue}/jobs", { params: { path: { queue }, query: { cursor, limit: PAGE_SIZE } } })),
+    get: monitorSource.get,
+    replay: monitorSource.replay,
+  };
+}
 
 export const operationKeys = {
   all: ["operations"] as const,

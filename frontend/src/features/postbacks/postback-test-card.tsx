@@ -9,6 +9,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { OptionSelect } from "@/features/offers/option-select";
 import { eventLabel } from "@/features/operations/operation-labels";
 import { AttemptOutcomeBadge } from "@/features/operations/operation-status-badge";
@@ -69,7 +70,9 @@ function Body({ text }: { text: string }) {
   const { t } = useTranslation();
   const body = prettyBody(text);
   return body ? (
-    <pre className="max-h-64 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs whitespace-pre-wrap">{body}</pre>
+    <pre className="max-h-64 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs whitespace-pre-wrap">
+      <UserText value={body} />
+    </pre>
   ) : (
     <p className="text-xs text-muted-foreground">{t("postbacks.test.noBody")}</p>
   );
@@ -91,7 +94,7 @@ function TestExchange({ result }: { result: PostbackTestResult }) {
       <section className="min-w-0 space-y-3 rounded-lg border p-4" data-testid="postback-test-request">
         <h4 className="text-sm font-medium">{t("postbacks.test.request")}</h4>
         <p className="font-mono text-xs break-all">
-          <span className="font-semibold">{request.method}</span> {request.url}
+          <span className="font-semibold">{request.method}</span> <UserText value={request.url} />
         </p>
         {headers.length > 0 ? (
           <div className="space-y-1">

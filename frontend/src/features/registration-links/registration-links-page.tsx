@@ -22,6 +22,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { requiredText } from "@/features/auth/schemas";
 import { formatDate } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -47,7 +48,7 @@ export function RegistrationLinksPage() {
   });
 
   const columns: Column<RegistrationLink>[] = [
-    { id: "label", header: t("links.columns.label"), cell: (row) => <span className="font-medium">{row.label}</span> },
+    { id: "label", header: t("links.columns.label"), cell: (row) => <UserText value={row.label} className="font-medium" /> },
     {
       id: "url",
       header: t("links.columns.url"),

@@ -1,3 +1,4 @@
+import { UserText } from "@/components/user-text";
 import { cn } from "@/lib/cn";
 
 export type Bar = { key: string; label: string; value: number; display: string; /** Not a filter value (a blank sub-id). */ inert?: boolean };
@@ -20,7 +21,7 @@ export function BarList({ bars, onSelect, selected, testId }: BarListProps) {
         const body = (
           <>
             <span className="absolute inset-y-0 left-0 rounded-md bg-primary/12 transition-[width]" style={{ width: `${(bar.value / max) * 100}%` }} aria-hidden />
-            <span className="relative truncate">{bar.label}</span>
+            <UserText value={bar.label} className="relative truncate" />
             <span className="relative ml-auto shrink-0 pl-3 font-medium tabular-nums">{bar.display}</span>
           </>
         );

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { DownloadExportButton, ExportProgress } from "@/features/stats/export-status";
 import { dayLabel, filterValueLabel } from "@/features/stats/stats-labels";
@@ -80,7 +81,7 @@ function ExportsCard() {
               const label = name ? filterValueLabel(t, language, name, value, filterNames(choices)) : value;
               return (
                 <span key={raw} className="rounded-md border px-1.5 py-0.5 text-xs">
-                  <span className="text-muted-foreground">{name ? t(`stats.filters.${name}`) : raw}:</span> {label}
+                  <span className="text-muted-foreground">{name ? t(`stats.filters.${name}`) : raw}:</span> <UserText value={label} />
                 </span>
               );
             })}

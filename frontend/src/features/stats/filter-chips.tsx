@@ -1,6 +1,7 @@
 import { XIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { Button } from "@/components/ui/button";
+import { UserText } from "@/components/user-text";
 import { filterValueLabel } from "@/features/stats/stats-labels";
 import { activeFilters, NO_FILTERS, type FilterName, type ParamChanges, type StatsFilters } from "@/features/stats/stats-params";
 
@@ -26,7 +27,7 @@ export function FilterChips({ filters, nameOf, onChange }: FilterChipsProps) {
           data-value={value}
         >
           <span className="text-muted-foreground">{t(`stats.filters.${name}`)}:</span>
-          <span className="max-w-48 truncate font-medium">{filterValueLabel(t, i18n.language, name, value, nameOf)}</span>
+          <UserText value={filterValueLabel(t, i18n.language, name, value, nameOf)} className="max-w-48 truncate font-medium" />
           <button
             type="button"
             className="inline-flex size-5 items-center justify-center rounded-full text-muted-foreground hover:bg-accent hover:text-foreground"

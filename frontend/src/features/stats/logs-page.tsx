@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 import type { ClickLogRow, Conversion, ConversionStatus } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
+import { UserText } from "@/components/user-text";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -33,6 +34,7 @@ import {
 import { filterNames, nameOf, useFilterChoices, type FilterChoices } from "@/features/stats/use-filter-choices";
 import { useClickLog, useConversionLog, useStatsViewer, type StatsViewer } from "@/features/stats/use-stats";
 import { useStatsParams } from "@/features/stats/use-stats-params";
+import { showBidiControls } from "@/lib/bidi";
 import { formatDateTime } from "@/lib/format";
 
 const PAGE_SIZE = 50;
@@ -99,9 +101,9 @@ function ClickLogTable({ state, viewer, choices }: { state: LogState; viewer: St
   const columns: Column<ClickLogRow>[] = [
     { id: "time", header: t("logs.columns.time"), cell: (row) => formatDateTime(row.created_at, language), className: "whitespace-nowrap" },
     { id: "click", header: t("logs.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
-    ...(acrossAdvertisers ? [{ id: "advertiser", header: t("logs.columns.advertiser"), cell: (row: ClickLogRow) => nameOf(choices.advertisers, row.advertiser_id) }] : []),
-    { id: "offer", header: t("logs.columns.offer"), cell: (row) => <span className="font-medium">{nameOf(choices.offers, row.offer_id)}</span>, className: "whitespace-nowrap" },
-    ...(viewer.affiliate ? [] : [{ id: "affiliate", header: t("logs.columns.affiliate"), cell: (row: ClickLogRow) => nameOf(choices.affiliates, row.affiliate_id), className: "whitespace-nowrap" }]),
+    ...(acrossAdvertisers ? [{ id: "advertiser", header: t("logs.columns.advertiser"), cell: (row: ClickLogRow) => <UserText value={nameOf(choices.advertisers, row.advertiser_id)} /> }] : []),
+    { id: "offer", header: t("logs.columns.offer"), cell: (row) => <UserText value={nameOf(choices.offers, row.offer_id)} className="font-medium" />, className: "whitespace-nowrap" },
+    ...(viewer.affiliate ? [] : [{ id: "affiliate", header: t("logs.columns.affiliate"), cell: (row: ClickLogRow) => <UserText value={nameOf(choices.affiliates, row.affiliate_id)} />, className: "whitespace-nowrap" }]),
     { id: "country", header: t("logs.columns.country"), cell: (row) => <span className="font-mono text-xs">{row.country || "—"}</span> },
     {
       id: "device",
@@ -110,7 +112,7 @@ function ClickLogTable({ state, viewer, choices }: { state: LogState; viewer: St
         <div className="space-y-0.5 whitespace-nowrap">
           <div>{deviceLabel(t, row.device)}</div>
           <div className="text-xs text-muted-foreground">
-            {row.os} · {row.browser}
+            <UserText value={row.os} /> · <UserText value={row.browser} />
           </div>
         </div>
       ),
@@ -167,14 +169,14 @@ function ConversionLogTable({ state, viewer }: { state: LogState; viewer: StatsV
   const money = (amount: string | null, row: Conversion) => formatConversionMoney(amount, row.currency, language);
   const columns: Column<Conversion>[] = [
     { id: "time", header: t("logs.columns.time"), cell: (row) => formatDateTime(row.created_at, language), className: "whitespace-nowrap" },
-    { id: "offer", header: t("logs.columns.offer"), cell: (row) => <span className="font-medium">{row.offer_name}</span>, className: "whitespace-nowrap" },
-    ...(viewer.affiliate ? [] : [{ id: "affiliate", header: t("logs.columns.affiliate"), cell: (row: Conversion) => row.affiliate_name, className: "whitespace-nowrap" }]),
+    { id: "offer", header: t("logs.columns.offer"), cell: (row) => <UserText value={row.offer_name} className="font-medium" />, className: "whitespace-nowrap" },
+    ...(viewer.affiliate ? [] : [{ id: "affiliate", header: t("logs.columns.affiliate"), cell: (row: Conversion) => <UserText value={row.affiliate_name} />, className: "whitespace-nowrap" }]),
     { id: "goal", header: t("logs.columns.goal"), cell: (row) => goalLabel(t, row.goal), className: "whitespace-nowrap" },
     { id: "status", header: t("logs.columns.status"), cell: (row) => <ConversionStatusCell conversion={row} withReason /> },
     { id: "payout", header: t("logs.columns.payout"), cell: (row) => money(row.payout, row), className: "text-right tabular-nums whitespace-nowrap" },
     ...(viewer.seesRevenue ? [{ id: "revenue", header: t("logs.columns.revenue"), cell: (row: Conversion) => money(row.revenue, row), className: "text-right tabular-nums whitespace-nowrap" }] : []),
     { id: "country", header: t("logs.columns.country"), cell: (row) => <span className="font-mono text-xs">{row.country || "—"}</span> },
-    { id: "sub1", header: t("stats.filters.sub1"), cell: (row) => <span className="font-mono text-xs text-muted-foreground">{row.sub1 ?? "—"}</span> },
+    { id: "sub1", header: t("stats.filters.sub1"), cell: (row) => <UserText value={row.sub1} className="font-mono text-xs text-muted-foreground" /> },
     { id: "click", header: t("logs.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
   ];
   return (
@@ -206,8 +208,8 @@ function Subs({ subs }: { subs: Record<string, string> }) {
   return (
     <div className="flex max-w-64 flex-wrap gap-x-2 gap-y-0.5 font-mono text-xs">
       {set.map((name) => (
-        <span key={name} className="truncate" title={`${name}=${subs[name]}`}>
-          <span className="text-muted-foreground">{name}</span> {subs[name]}
+        <span key={name} className="truncate" title={showBidiControls(`${name}=${subs[name]}`)}>
+          <span className="text-muted-foreground">{name}</span> <UserText value={subs[name]} />
         </span>
       ))}
     </div>

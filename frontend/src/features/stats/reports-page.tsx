@@ -11,6 +11,7 @@ import { DropdownMenu, DropdownMenuCheckboxItem, DropdownMenuContent, DropdownMe
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { UserText } from "@/components/user-text";
 import { NoContextState } from "@/features/memberships/no-context-state";
 import { OptionSelect } from "@/features/offers/option-select";
 import { ExportButton } from "@/features/stats/export-status";
@@ -171,7 +172,7 @@ function ReportTable({ state, columns, seesRevenue, scope, onChange }: ReportTab
               : data.rows.map((row) => (
                   <TableRow key={row.key} data-testid="report-row" data-key={row.key}>
                     <TableCell className="font-medium whitespace-nowrap" data-testid="report-key">
-                      {groupLabel(t, language, data.group_by, row)}
+                      <UserText value={groupLabel(t, language, data.group_by, row)} />
                     </TableCell>
                     {columns.map((column) => (
                       <TableCell key={column} className="text-right whitespace-nowrap tabular-nums" data-column={column}>

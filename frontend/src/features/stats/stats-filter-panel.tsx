@@ -5,6 +5,7 @@ import { Card, CardContent } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { FilterSelect } from "@/features/operations/filter-select";
 import { DateRangePicker } from "@/features/stats/date-range-picker";
@@ -175,7 +176,7 @@ function ChoiceSelect({ id, label, all, value, choices, onChange }: ChoiceSelect
           <SelectItem value={ALL}>{all}</SelectItem>
           {shown.map((choice) => (
             <SelectItem key={choice.id} value={choice.id} data-testid={`${id}-${choice.id}`}>
-              {choice.name}
+              <UserText value={choice.name} />
             </SelectItem>
           ))}
         </SelectContent>

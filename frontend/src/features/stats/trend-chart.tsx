@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { UserText } from "@/components/user-text";
 import { areaPath, labelStep, linePath, nearestIndex, niceAxis, plotPoints, plotY, type Plot } from "@/features/stats/chart-scale";
 import { formatMetric, formatTick, type ChartMetric } from "@/features/stats/stats-format";
 
@@ -126,7 +127,7 @@ export function TrendChart({ points, metric, currency, ariaLabel, height = 240, 
           style={{ left: Math.min(Math.max(spot.x, 60), width - 60), top: Math.max(spot.y - 10, 40) }}
           data-testid={`${testId}-tooltip`}
         >
-          <div className="text-muted-foreground">{shown.label}</div>
+          <UserText value={shown.label} className="block text-muted-foreground" />
           <div className="font-semibold tabular-nums">{formatMetric(shown.value, metric, currency, language)}</div>
         </div>
       ) : null}

@@ -19,6 +19,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { emailField } from "@/features/auth/schemas";
 import { UserStatusBadge } from "@/features/users/user-status-badge";
 import { formatDate } from "@/lib/format";
@@ -35,8 +36,12 @@ export function TeamPage() {
       header: t("team.columns.member"),
       cell: (row) => (
         <div>
-          <div className="font-medium">{row.name || "—"}</div>
-          <div className="text-xs text-muted-foreground">{row.email}</div>
+          <div className="font-medium">
+            <UserText value={row.name} />
+          </div>
+          <div className="text-xs text-muted-foreground">
+            <UserText value={row.email} />
+          </div>
         </div>
       ),
     },

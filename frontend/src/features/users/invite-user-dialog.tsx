@@ -17,6 +17,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
+import { UserText } from "@/components/user-text";
 import { useAdvertisers } from "@/features/advertisers/use-advertisers";
 import { emailField } from "@/features/auth/schemas";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -101,7 +102,7 @@ export function InviteUserDialog({ roles }: { roles: Role[] }) {
                     <SelectContent>
                       {(advertisers.data?.items ?? []).map((advertiser) => (
                         <SelectItem key={advertiser.id} value={advertiser.id}>
-                          {advertiser.name}
+                          <UserText value={advertiser.name} />
                         </SelectItem>
                       ))}
                     </SelectContent>

@@ -27,6 +27,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { UserText } from "@/components/user-text";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { InviteUserDialog } from "@/features/users/invite-user-dialog";
 import { UserStatusBadge } from "@/features/users/user-status-badge";
@@ -80,8 +81,12 @@ export function UsersPage() {
       header: t("users.columns.user"),
       cell: (row) => (
         <div>
-          <div className="font-medium">{row.name || "—"}</div>
-          <div className="text-xs text-muted-foreground">{row.email}</div>
+          <div className="font-medium">
+            <UserText value={row.name} />
+          </div>
+          <div className="text-xs text-muted-foreground">
+            <UserText value={row.email} />
+          </div>
         </div>
       ),
     },

@@ -30,6 +30,9 @@ class Permission(StrEnum):
     DELIVERIES_READ_OWN_ADVERTISER = "deliveries:read:own"  # postbacks sent for the tenant's events
     DELIVERIES_READ_ANY = "deliveries:read:any"
     MONITOR = "monitor"  # the orchestrator's queues and operations; replay and redrive
+    # An offer's postback secret forges conversions: the advertiser (its API key too), Owner and
+    # Platform Admin see it; Support, which reads everything else, does not.
+    OFFER_SECRETS_READ = "offers:secrets:read"
 
 
 _STAFF_READ = {
@@ -43,10 +46,22 @@ _STAFF_READ = {
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(
-        {*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY, Permission.MONITOR}
+        {
+            *_STAFF_READ,
+            Permission.USERS_MANAGE,
+            Permission.WORKSPACE_MANAGE_ANY,
+            Permission.MONITOR,
+            Permission.OFFER_SECRETS_READ,
+        }
     ),
     Role.PLATFORM_ADMIN: frozenset(
-        {*_STAFF_READ, Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY, Permission.MONITOR}
+        {
+            *_STAFF_READ,
+            Permission.USERS_MANAGE,
+            Permission.WORKSPACE_MANAGE_ANY,
+            Permission.MONITOR,
+            Permission.OFFER_SECRETS_READ,
+        }
     ),
     # Support reads to help people; it never changes settings, users or money.
     Role.SUPPORT: frozenset(_STAFF_READ),
@@ -58,6 +73,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.CREDENTIALS_MANAGE_OWN,
             Permission.STATS_READ_OWN_ADVERTISER,
             Permission.DELIVERIES_READ_OWN_ADVERTISER,
+            Permission.OFFER_SECRETS_READ,
         }
     ),
     Role.AFFILIATE: frozenset(
@@ -79,6 +95,7 @@ API_KEY_PERMISSIONS = frozenset(
         Permission.AUDIT_READ_OWN,
         Permission.STATS_READ_OWN_ADVERTISER,
         Permission.DELIVERIES_READ_OWN_ADVERTISER,
+        Permission.OFFER_SECRETS_READ,  # the advertiser's own server posts conversions with it
     }
 )
 

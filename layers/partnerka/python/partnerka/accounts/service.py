@@ -251,10 +251,12 @@ class AccountService:
         self.audit.record(actor, user.advertiser_id, "user.email_verified", f"user:{user.user_id}")
         return user
 
-    def resend_verification(self, email: str) -> None:
+    def resend_verification(self, email: str, actor: Actor) -> None:
+        """A new link for an unverified account; an unknown address gets the same silent answer."""
         user = self.accounts.find_user_by_email(normalise_email(email))
         if user is not None and not user.email_verified and user.status == UserStatus.ACTIVE.value:
             self.send_link(user, "verify")
+            self.audit.record(actor, user.advertiser_id, "auth.verification_resent", f"user:{user.user_id}")
 
     # ------------------------------------------------------------------ sign-in
     def login(self, email: str, password: str, actor: Actor) -> Session | MfaChallenge:
@@ -406,13 +408,17 @@ class AccountService:
             self.audit.record(actor, None, "auth.signed_out", f"user:{token.user_id}")
 
     # ------------------------------------------------------------------ passwords and invitations
-    def forgot_password(self, email: str) -> None:
+    def forgot_password(self, email: str, actor: Actor) -> None:
+        """A reset link for a known account; an unknown address gets the same silent answer."""
         try:
             user = self.accounts.find_user_by_email(normalise_email(email))
         except ValidationFailed:
             return
         if user is not None and user.status != UserStatus.BLOCKED.value:
             self.send_link(user, "reset")
+            self.audit.record(
+                actor, user.advertiser_id, "auth.password_reset_requested", f"user:{user.user_id}"
+            )
 
     def reset_password(self, token: str, password: str, actor: Actor) -> None:
         new_hash = hash_password(password)
@@ -533,12 +539,13 @@ class AccountService:
         return self._session(user, self._new_chain(user), principal.advertiser_id)
 
     # ------------------------------------------------------------------ 2FA enrolment
-    def mfa_setup(self, user: User) -> tuple[str, str]:
+    def mfa_setup(self, user: User, actor: Actor) -> tuple[str, str]:
         if user.mfa_enabled:
             raise Conflict("two-factor authentication is already on")
         user.mfa_secret = mfa.new_secret()
         user.mfa_last_step = 0
         self.accounts.save_user(user)
+        self.audit.record(actor, user.advertiser_id, "auth.mfa_setup_started", f"user:{user.user_id}")
         return user.mfa_secret, mfa.provisioning_uri(user.mfa_secret, user.email)
 
     def mfa_enable(self, user: User, password: str, code: str, actor: Actor) -> list[str]:

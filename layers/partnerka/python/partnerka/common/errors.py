@@ -95,5 +95,9 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-def error_envelope(code: ErrorCode, message: str) -> dict[str, Any]:
-    return {"error": {"code": code.value, "message": message}}
+def error_envelope(code: ErrorCode, message: str, detail: str | None = None) -> dict[str, Any]:
+    """`message` in the caller's language; `detail`, when given, the specifics as the service put them."""
+    body = {"code": code.value, "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    return {"error": body}

@@ -1,5 +1,10 @@
 """The orchestrator's monitor: queue depths and ages, dead-letter contents, failure rates by job
-type, and the two repair actions (replay one operation, redrive a whole dead-letter queue)."""
+type, and the two repair actions (replay one operation, redrive a whole dead-letter queue).
+
+Looking never changes a queue. Work queues are never received from (every receive counts toward
+their dead-letter queue): their open jobs come from the operations log, and a work queue whose job
+keeps no log shows its depths only. Dead-letter and failure queues, which have no redrive policy,
+are read with no visibility timeout (see `SqsQueue.peek`)."""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from partnerka.audit.service import Actor, AuditLog
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.operations.models import OperationType, RateCounts
 from partnerka.operations.queue import PeekedMessage, QueueDepth, SqsQueue
-from partnerka.operations.repository import OperationsRepository
+from partnerka.operations.repository import OperationsRepository, Page
 
 REDRIVE_BATCH_LIMIT = 500  # messages moved per redrive call; call again for more
 
@@ -23,6 +29,14 @@ class QueueSpec:
     kind: str  # work | dlq | failures
     job: str  # the job type whose work it holds
     source: str = ""  # for a DLQ: the key of the queue its messages came from
+
+    @property
+    def inspect(self) -> str:
+        """How it can be looked at: `jobs` (open operations of its job, from the operations log),
+        `messages` (read: queues without a redrive policy) or `none` (depths only)."""
+        if self.kind != "work":
+            return "messages"
+        return "jobs" if self.job in {t.value for t in OperationType} else "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +83,17 @@ class Monitor:
         queues: list[QueueSpec],
         operations: OperationsRepository,
         replay_delivery: Callable[[str], bool],
+        audit: AuditLog,
         queue_of: Callable[[str], SqsQueue] = SqsQueue,
         replay_notification: Callable[[str], bool] | None = None,
     ) -> None:
+        """`replay_delivery(op_id)`: give a delivery fresh attempts without auditing it (the redrive
+        audits itself, once); False when there is no such delivery or it cannot be replayed."""
         self._specs = {spec.key: spec for spec in queues}
         self._operations = operations
         self._replay_delivery = replay_delivery
         self._replay_notification = replay_notification
+        self._audit = audit
         self._queue_of = queue_of
 
     def _spec(self, key: str) -> QueueSpec:
@@ -96,12 +114,26 @@ class Monitor:
         return {kind: self._operations.rates(kind, now, hours) for kind in OperationType}
 
     def peek(self, key: str, limit: int = 10) -> list[PeekedMessage]:
-        return self._queue_of(self._spec(key).url).peek(limit)
+        """The first messages of a dead-letter or failure queue, left where they are."""
+        spec = self._spec(key)
+        if spec.inspect != "messages":
+            raise Conflict(
+                f"'{key}' is a work queue: its messages are never received by the monitor (each receive"
+                " counts toward its dead-letter queue); its open jobs are shown instead"
+            )
+        return self._queue_of(spec.url).peek(limit)
 
-    def redrive(self, key: str) -> Redriven:
+    def open_jobs(self, key: str, limit: int, cursor: str | None) -> Page:
+        """The jobs of a work queue that can still run, oldest first, from the operations log."""
+        spec = self._spec(key)
+        if spec.inspect != "jobs":
+            raise Conflict(f"'{key}' keeps no operations log of open jobs; its depths are all there is")
+        return self._operations.open_of(OperationType(spec.job), limit, cursor)
+
+    def redrive(self, key: str, actor: Actor) -> Redriven:
         """Every message of a DLQ back to work: a postback's delivery gets fresh attempts and a new
         message; a notification gets fresh attempts and its message goes back as it is; other jobs'
-        messages go back to their queue as they are."""
+        messages go back to their queue as they are. One audit entry names what was replayed."""
         spec = self._spec(key)
         if spec.kind != "dlq":
             raise Conflict(
@@ -110,28 +142,45 @@ class Monitor:
             )
         dlq = self._queue_of(spec.url)
         target = self._queue_of(self._spec(spec.source).url)
-        moved = replayed = 0
+        moved = 0
+        replayed: list[str] = []
         while moved < REDRIVE_BATCH_LIMIT:
             taken = dlq.take(10)
             if not taken:
                 break
             for body, receipt in taken:
                 if spec.job == OperationType.POSTBACK.value:
-                    replayed += 1 if self._replay_from(body) else 0
+                    op_id = op_id_of(body)
+                    if op_id is not None and self._replay_delivery(op_id):
+                        replayed.append(op_id)
                 else:
                     if spec.job == OperationType.NOTIFY.value and self._replays_notification(body):
-                        replayed += 1
+                        replayed.append(op_id_of(body) or "notification")
                     target.send([body])
                 dlq.delete(receipt)
                 moved += 1
-        return Redriven(moved, replayed)
+        self._audit.record(
+            actor,
+            None,
+            "monitor.dlq_redriven",
+            f"queue:{key}",
+            after={"moved": moved, "replayed": len(replayed), "deliveries": replayed},
+        )
+        return Redriven(moved, len(replayed))
 
     def _replays_notification(self, body: str) -> bool:
         return self._replay_notification is not None and self._replay_notification(body)
 
-    def _replay_from(self, body: str) -> bool:
-        try:
-            op_id = str(json.loads(body)["op_id"])
-        except (ValueError, KeyError, TypeError):
-            return False
-        return self._replay_delivery(op_id)
+
+def op_id_of(body: str) -> str | None:
+    """The operation a queue message names (postbacks: `op_id`; notifications: their `id`, which is
+    their operation's; other jobs' messages may name none)."""
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(found, dict):
+        return None
+    if "op_id" in found:
+        return str(found["op_id"])
+    return str(found["id"]) if "kind" in found and "id" in found else None

@@ -10,6 +10,8 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 
+from partnerka.common.errors import Conflict
+
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
 
 
@@ -94,7 +96,19 @@ class SqsQueue:
         )
 
     def peek(self, limit: int = 10) -> list[PeekedMessage]:
-        """Up to `limit` messages, left in the queue (received with no visibility timeout)."""
+        """Up to `limit` messages of a queue without a redrive policy (a dead-letter or failure queue),
+        left in it and visible at once.
+
+        SQS has no side-effect-free read: ReceiveMessage always counts a receive. On a queue with a
+        redrive policy that count is what moves a message to the dead-letter queue, so such a queue
+        is refused before anything is received. Without one, the count moves nothing, and with no
+        visibility timeout a redrive or another look still finds every message."""
+        attributes = self._c().get_queue_attributes(QueueUrl=self.url, AttributeNames=["RedrivePolicy"])
+        if attributes.get("Attributes", {}).get("RedrivePolicy"):
+            raise Conflict(
+                f"{self.name} has a redrive policy: receiving from it counts toward its dead-letter queue,"
+                " so its messages are not read (see its open jobs instead)"
+            )
         response = self._c().receive_message(
             QueueUrl=self.url,
             MaxNumberOfMessages=min(limit, 10),

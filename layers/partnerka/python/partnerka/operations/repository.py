@@ -420,6 +420,26 @@ class OperationsRepository:
                 return Page(found, _encode_cursor(None, later[0]) if later else None)
         return Page(found, None)
 
+    def open_of(self, type: OperationType, limit: int, cursor: str | None) -> Page:
+        """Operations of this type that can still run, oldest first: their keys from the sparse
+        `open` index (keys only), the operations themselves in one BatchGetItem."""
+        start, _ = _decode_cursor(cursor)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "open",
+            "KeyConditionExpression": "open_type = :t",
+            "ExpressionAttributeValues": {":t": {"S": type.value}},
+            "Limit": limit,
+        }
+        if start:
+            request["ExclusiveStartKey"] = start
+        page = self._c().query(**request)
+        op_ids = [raw["pk"]["S"].removeprefix("OP#") for raw in page.get("Items", [])]
+        found = sorted(
+            (op for op in self.get_many(op_ids) if not op.terminal), key=lambda op: (op.created_at, op.op_id)
+        )
+        return Page(found, _encode_cursor(page.get("LastEvaluatedKey")))
+
     def oldest_open(self, type: OperationType) -> datetime | None:
         """When the oldest operation of this type that can still run was created."""
         items = (

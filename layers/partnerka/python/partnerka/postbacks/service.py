@@ -1,4 +1,6 @@
-"""Affiliate postbacks as people manage them: settings, the test button, deliveries and replays."""
+"""Affiliate postbacks as people manage them: settings, the test button, deliveries and replays.
+Every change, test send and replay is audited here; secrets never reach an audit entry, and URLs are
+kept masked (an affiliate's tracker may take a token in its query)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
+from partnerka.audit.service import Actor, AuditLog
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.money import Money
@@ -24,6 +28,7 @@ from partnerka.postbacks.models import (
     PostbackOverride,
     PostbackSettings,
     build_request,
+    mask_url,
     new_signing_secret,
     webhook_headers,
 )
@@ -103,6 +108,24 @@ def _events(values: Sequence[str]) -> frozenset[PostbackEvent]:
         raise ValidationFailed(f"events must be among {', '.join(e.value for e in PostbackEvent)}") from None
 
 
+def audited_settings(settings: PostbackSettings) -> dict[str, Any]:
+    """What audit entries keep of postback settings: never the signing secret, URLs masked."""
+    return {
+        "url": mask_url(settings.url),
+        "events": sorted(settings.events),
+        "format": settings.format.value,
+        "overrides": [
+            {
+                "advertiser_id": o.advertiser_id,
+                "offer_id": o.offer_id,
+                "url": mask_url(o.url),
+                "events": sorted(o.events) if o.events is not None else None,
+            }
+            for o in settings.overrides
+        ],
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class TestExchange:
     method: str
@@ -121,6 +144,7 @@ class PostbackService:
         enqueue: Callable[[list[str]], None],
         allow_loopback: bool,
         advertiser_domains: Callable[[str], list[str]],
+        audit: AuditLog,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = settings_store
@@ -129,6 +153,7 @@ class PostbackService:
         self._enqueue = enqueue
         self._allow_loopback = allow_loopback
         self._advertiser_domains = advertiser_domains
+        self._audit = audit
         self._now = now
 
     # ------------------------------------------------------------------ settings
@@ -143,8 +168,10 @@ class PostbackService:
         delivery_format: str,
         overrides: Sequence[OverrideInput],
         advertisers: frozenset[str],
+        actor: Actor,
     ) -> PostbackSettings:
-        """Replace the affiliate's settings. Overrides may name only advertisers it works with."""
+        """Replace the affiliate's settings. Overrides may name only advertisers it works with.
+        Audited platform-wide: the settings serve every advertiser of the affiliate."""
         try:
             chosen_format = DeliveryFormat(delivery_format)
         except ValueError:
@@ -168,7 +195,8 @@ class PostbackService:
                     events=_events(override.events) if override.events is not None else None,
                 )
             )
-        current = self.settings(affiliate_id)
+        stored = self._store.get(affiliate_id)
+        current = stored or PostbackSettings(affiliate_id=affiliate_id)
         secret = current.signing_secret
         if chosen_format is DeliveryFormat.WEBHOOK and not secret:
             secret = new_signing_secret()
@@ -182,17 +210,29 @@ class PostbackService:
             updated_at=self._now().isoformat(),
         )
         self._store.save(saved)
+        self._audit.record(
+            actor,
+            None,
+            "postback.settings_changed",
+            f"affiliate:{affiliate_id}",
+            audited_settings(stored) if stored else None,
+            audited_settings(saved),
+        )
         return saved
 
-    def rotate_secret(self, affiliate_id: str) -> PostbackSettings:
+    def rotate_secret(self, affiliate_id: str, actor: Actor) -> PostbackSettings:
         rotated = replace(self.settings(affiliate_id), signing_secret=new_signing_secret())
         self._store.save(rotated)
+        self._audit.record(actor, None, "postback.secret_rotated", f"affiliate:{affiliate_id}")
         return rotated
 
     # ------------------------------------------------------------------ the test button
-    def test(self, affiliate_id: str, advertiser_id: str, event: str, url: str | None) -> TestExchange:
+    def test(
+        self, affiliate_id: str, advertiser_id: str, event: str, url: str | None, actor: Actor
+    ) -> TestExchange:
         """Send a sample event now, to `url` or to where the settings send this event, and show both
-        sides; nothing is stored and no retry follows."""
+        sides; no delivery is stored and no retry follows, but the send is audited (it reaches out
+        from the platform's addresses)."""
         settings = self.settings(affiliate_id)
         kind = _events([event or "sale"])
         chosen = next(iter(kind))
@@ -226,6 +266,19 @@ class PostbackService:
             secret = settings.signing_secret or new_signing_secret()
             headers = webhook_headers(secret, sample.event_id, int(now.timestamp()), request.body)
         result = self._http.send(request, headers, self._advertiser_domains(advertiser_id))
+        self._audit.record(
+            actor,
+            advertiser_id or None,
+            "postback.test_sent",
+            f"affiliate:{affiliate_id}",
+            after={
+                "event": chosen.value,
+                "method": request.method,
+                "url": mask_url(result.url),
+                "ok": result.ok,
+                "http_status": result.http_status,
+            },
+        )
         return TestExchange(request.method, result.url, headers, request.body, result)
 
     # ------------------------------------------------------------------ deliveries
@@ -235,8 +288,23 @@ class PostbackService:
             raise NotFound("no such delivery")
         return found
 
-    def replay(self, operation: Operation) -> Operation:
-        """Send it again now, with a fresh set of attempts (retries included)."""
+    def replay(self, operation: Operation, actor: Actor) -> Operation:
+        """Send it again now, with a fresh set of attempts (retries included); audited in the
+        delivery's advertiser."""
+        replayed = self.resend(operation)
+        self._audit.record(
+            actor,
+            operation.advertiser_id or None,
+            "postback.delivery_replayed",
+            f"delivery:{operation.op_id}",
+            {"status": operation.status.value, "attempts": operation.attempts},
+            {"status": replayed.status.value, "max_attempts": replayed.max_attempts},
+        )
+        return replayed
+
+    def resend(self, operation: Operation) -> Operation:
+        """`replay` without its audit entry, for a caller that audits the whole action it is part of
+        (the monitor's redrive of a dead-letter queue: one entry naming every delivery it replayed)."""
         if operation.attempts + MAX_ATTEMPTS > MAX_KEPT_ATTEMPTS:
             raise Conflict("this delivery has been replayed as often as it can be")
         replayed = self._operations.replay(operation.op_id, self._now(), MAX_ATTEMPTS)

@@ -22,7 +22,9 @@ from enum import StrEnum
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from partnerka.audit.service import Actor, AuditLog
 from partnerka.common import dynamo
+from partnerka.common.bidi import show_bidi_controls
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.money import Money, exponent
 from partnerka.common.observability import logger
@@ -192,6 +194,34 @@ class ExportRepository:
         self._c().put_item(TableName=self._table, Item=dynamo.encode(job.as_item()))
 
 
+def request_export(
+    exports: ExportRepository,
+    enqueue: Callable[[list[str]], None],
+    audit: AuditLog,
+    job: ExportJob,
+    actor: Actor,
+) -> ExportJob:
+    """Store the job and queue it for the reports worker. Audited, in the advertiser it covers when
+    it covers one (platform-wide otherwise): an export takes data out of the platform."""
+    exports.create(job)
+    enqueue([job.message()])
+    r = job.request
+    audit.record(
+        actor,
+        job.advertisers[0] if len(job.advertisers) == 1 else None,
+        "export.requested",
+        f"export:{job.export_id}",
+        after={
+            "kind": job.kind.value,
+            "from": r.date_from.isoformat(),
+            "to": r.date_to.isoformat(),
+            "group_by": r.group_by,
+            "filters": dict(r.filters) | ({"click_id": r.click_id} if r.click_id else {}),
+        },
+    )
+    return job
+
+
 # ---------------------------------------------------------------------------- CSV rows
 def _major(minor: float, currency: str) -> str:
     exp = exponent(currency)
@@ -262,7 +292,9 @@ def conversion_lines(conversions: Iterable[Conversion], sees_revenue: bool) -> I
 
 def _cell(value: str) -> str:
     """Text a spreadsheet would run as a formula (sub-ids come from visitors' URLs) starts with a
-    quote; numbers, negative ones included, stay numbers."""
+    quote; numbers, negative ones included, stay numbers. Bidi controls are shown as their code
+    points first, so none can reorder a cell or hide what it begins with."""
+    value = show_bidi_controls(value)
     if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and not _NUMBER.fullmatch(value)):
         return "'" + value
     return value

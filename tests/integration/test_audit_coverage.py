@@ -1,0 +1,311 @@
+"""Every mutation is audited: each mutating route of the API's own OpenAPI document (POST, PUT, PATCH,
+DELETE) is called once as the people who use it would, successfully, and must leave an audit entry
+carrying that request's id. A new mutating route fails this test until it is given a step here and
+audits inside its service, or is added to EXEMPT with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import boto3
+import pyotp
+
+from partnerka.accounts import provisioning
+from partnerka.accounts.composition import account_services
+from partnerka.accounts.models import Role
+from partnerka.common.clock import utc_now
+from partnerka.common.config import get_settings
+from partnerka.finance.ledger import ConversionMoney, arrival
+from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
+from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
+from partnerka.postbacks.service import delivery_operation, message_body
+from partnerka_local.template import Template
+from tests.integration.api_client import Api, Reply, mailed_tokens
+from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.world import PASSWORD, build_world
+
+# Mutating routes that write no audit entry of their own, and why that loses nothing.
+EXEMPT = {
+    "POST /api/auth/refresh": (
+        "a session's own token rotation, every few minutes of every open tab: the session it continues"
+        " was audited when it began (auth.signed_in), and its end (auth.signed_out) and any reuse of a"
+        " rotated token (auth.refresh_reuse_detected, which revokes the chain) are audited"
+    ),
+}
+
+
+@dataclass
+class Audited:
+    """Calls mutating routes, each with a request id of its own, and remembers which route it was."""
+
+    api: Api
+    calls: dict[str, str] = field(default_factory=dict)  # "METHOD /template" → request id
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __call__(
+        self, method: str, template: str, body: Any = None, token: str | None = None, **values: str
+    ) -> Reply:
+        path = template.format(**{k: v for k, v in values.items() if f"{{{k}}}" in template})
+        query = {k: v for k, v in values.items() if f"{{{k}}}" not in template}
+        request_id = f"audit-{next(self._ids)}"
+        reply = self.api.call(method, path, body, token=token, request_id=request_id, **query)
+        assert 200 <= reply.status < 300, f"{method} {path} → {reply.status} {reply.body}"
+        self.calls[f"{method} {template}"] = request_id
+        return reply
+
+
+def audit_items() -> list[dict[str, Any]]:
+    table = get_settings().audit_table
+    pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=table)
+    return [item for page in pages for item in page["Items"]]
+
+
+def mutating_routes(document: dict[str, Any]) -> set[str]:
+    return {
+        f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method in methods
+        if method.upper() in {"POST", "PUT", "PATCH", "DELETE"}
+    }
+
+
+def test_every_mutating_route_writes_an_audit_record(load_function: FunctionLoader, stack: Template) -> None:
+    world = build_world(with_people=True)
+    api = Api(load_function("api"))
+    call = Audited(api)
+    service, _ = account_services(get_settings())
+    admin = provisioning.create_verified_user(
+        service, "admin@platform.example", PASSWORD, "Admin", Role.PLATFORM_ADMIN
+    )
+    owner = api.login(world.emails["owner"], PASSWORD)["access_token"]
+    staff = api.login(admin.email, PASSWORD)["access_token"]
+    boss = api.login(world.emails["advertiser"], PASSWORD)["access_token"]
+    affiliate = call(
+        "POST",
+        "/api/me/context",
+        {"advertiser_id": world.advertiser_id},
+        token=api.login(world.emails["affiliate"], PASSWORD)["access_token"],
+    ).body["access_token"]
+    adv = {"advertiser_id": world.advertiser_id}
+
+    # ------------------------------------------------------------------ signing up and in
+    call(
+        "POST",
+        "/api/auth/signup",
+        {"email": "new@shop.example", "password": PASSWORD, "name": "New", "company_name": "New Shop"},
+    )
+    call("POST", "/api/auth/resend-verification", {"email": "new@shop.example"})
+    token = mailed_tokens("new@shop.example", "verify-email")[-1]
+    call("POST", "/api/auth/verify-email", {"token": token})
+    session = call("POST", "/api/auth/login", {"email": "new@shop.example", "password": PASSWORD}).body
+    call("POST", "/api/auth/logout", {"refresh_token": session["refresh_token"]})
+    call("POST", "/api/auth/password/forgot", {"email": "new@shop.example"})
+    (token,) = mailed_tokens("new@shop.example", "reset-password")
+    call("POST", "/api/auth/password/reset", {"token": token, "password": PASSWORD + "!"})
+    invited = call(
+        "POST",
+        "/api/users/invite",
+        {"email": "invited@acme.example", "role": "advertiser", "advertiser_id": world.advertiser_id},
+        token=owner,
+    ).body["user"]
+    (token,) = mailed_tokens("invited@acme.example", "accept-invite")
+    call("POST", "/api/auth/invite/accept", {"token": token, "name": "Invited", "password": PASSWORD})
+    call("PATCH", "/api/users/{user_id}", {"status": "blocked"}, token=staff, user_id=invited["id"])
+
+    # ------------------------------------------------------------------ one's own account
+    call("PATCH", "/api/me", {"locale": "ru"}, token=boss)
+    call("POST", "/api/me/password", {"current_password": PASSWORD, "new_password": PASSWORD}, token=boss)
+    setup = call("POST", "/api/me/mfa/setup", token=boss).body
+    codes = call("POST", "/api/me/mfa/enable", {"code": pyotp.TOTP(setup["secret"]).now()}, token=boss).body[
+        "recovery_codes"
+    ]
+    challenge = api.login(world.emails["advertiser"], PASSWORD)
+    boss = call("POST", "/api/auth/login/mfa", {"mfa_token": challenge["mfa_token"], "code": codes[0]}).body[
+        "access_token"
+    ]
+    call("POST", "/api/me/mfa/disable", {"password": PASSWORD, "code": codes[1]}, token=boss)
+
+    # ------------------------------------------------------------------ the advertiser's workspace
+    call("POST", "/api/team/invite", {"email": "mate@acme.example"}, token=boss)
+    link = call("POST", "/api/registration-links", {"label": "Spring"}, token=boss).body
+    call(
+        "POST",
+        "/api/join/{code}/signup",
+        {"email": "joiner@aff.example", "password": PASSWORD, "name": "Joiner"},
+        code=link["code"],
+    )
+    loner = provisioning.create_affiliate(service.accounts, "Loner", "loner@aff.example")
+    provisioning.create_verified_user(
+        service, loner.email, PASSWORD, "Loner", Role.AFFILIATE, affiliate_id=loner.affiliate_id
+    )
+    call(
+        "POST", "/api/join/{code}", token=api.login(loner.email, PASSWORD)["access_token"], code=link["code"]
+    )
+    call("DELETE", "/api/registration-links/{code}", token=boss, code=link["code"])
+    call(
+        "PATCH",
+        "/api/memberships/{affiliate_id}",
+        {"status": "active"},
+        token=boss,
+        affiliate_id=world.outsider_affiliate_id,
+    )
+    key = call("POST", "/api/api-keys", {"label": "ERP"}, token=boss).body["key"]
+    call("DELETE", "/api/api-keys/{key_id}", token=boss, key_id=key["id"])
+    call(
+        "PUT", "/api/settings/postback-ips", {"ips": ["203.0.113.0/24"]}, token=boss
+    )  # where tests call from
+    call("PUT", "/api/settings/postback-domains", {"domains": ["tracker.example"]}, token=boss)
+
+    # ------------------------------------------------------------------ offers
+    offer = call(
+        "POST",
+        "/api/offers",
+        {
+            "name": "Boots",
+            "model": "CPA",
+            "currency": "USD",
+            "visibility": "approval",
+            "goals": [
+                {
+                    "key": "sale",
+                    "name": "Sale",
+                    "payout_type": "fixed",
+                    "payout": "5",
+                    "revenue_type": "fixed",
+                    "revenue": "8",
+                }
+            ],
+            "landings": [{"url": "https://shop.example/?c={click_id}", "weight": 1}],
+        },
+        token=boss,
+    ).body
+    call("PATCH", "/api/offers/{offer_id}", {"name": "Winter boots"}, token=boss, offer_id=offer["id"])
+    rotated = call("POST", "/api/offers/{offer_id}/rotate-secret", token=boss, offer_id=offer["id"]).body
+    call("POST", "/api/my/offers/{offer_id}/request-access", token=affiliate, offer_id=offer["id"])
+    call(
+        "PUT",
+        "/api/offers/{offer_id}/access/{affiliate_id}",
+        {"access": "approved"},
+        token=boss,
+        offer_id=offer["id"],
+        affiliate_id=world.affiliate_id,
+    )
+
+    # ------------------------------------------------------------------ conversions
+    location = load_function("click").handler(
+        http_event("GET", "/click", urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})), CONTEXT
+    )["headers"]["location"]
+    click_id = parse_qs(urlsplit(location).query)["cid"][0]
+    postback = urlencode(
+        {"click_id": click_id, "status": "sale", "txn_id": "T-1", "secret": world.offer.postback_secret}
+    )
+    assert (
+        load_function("postback").handler(http_event("GET", "/postback", postback), CONTEXT)["statusCode"]
+        == 200
+    )
+    call(
+        "POST",
+        "/api/conversions/decisions",
+        {"status": "rejected", "reason": "fraud", "txn_ids": ["T-1"]},
+        token=boss,
+    )
+
+    # ------------------------------------------------------------------ postbacks and the monitor
+    # The affiliate's tracker takes a token in its query: audit entries keep it masked
+    tracker = "https://tracker.example/pb?c={click_id}&token=tok-PRIVATE-1"
+    first = call(
+        "PUT",
+        "/api/postback-settings",
+        {"url": tracker, "events": ["sale"], "format": "webhook"},
+        token=affiliate,
+    ).body
+    second = call("POST", "/api/postback-settings/rotate-secret", token=affiliate).body
+    call(
+        "POST",
+        "/api/postback-settings/test",
+        {"event": "sale", "url": "http://127.0.0.1:9/pb"},
+        token=affiliate,
+    )
+    operations = OperationsRepository(get_settings().operations_table)
+    deliveries = []
+    for n in range(2):
+        delivery = delivery_operation(
+            EventData(
+                event_id=f"{click_id}.audit-{n}",
+                event=PostbackEvent.SALE,
+                click_id=click_id,
+                affiliate_id=world.affiliate_id,
+                advertiser_id=world.advertiser_id,
+                offer_id=world.offer.offer_id,
+                occurred_at=utc_now(),
+            ),
+            Destination("https://tracker.example/pb", DeliveryFormat.GET),
+            utc_now(),
+        )
+        assert operations.create(delivery)
+        deliveries.append(delivery.op_id)
+    call("POST", "/api/deliveries/{op_id}/replay", token=affiliate, op_id=deliveries[0])
+    call("POST", "/api/monitor/operations/{op_id}/replay", token=owner, op_id=deliveries[1])
+    SqsQueue(stack.refs["PostbackDeadLetterQueue"]).send([message_body(deliveries[1])])
+    call("POST", "/api/monitor/queues/{queue}/redrive", token=staff, queue="postback-dlq")
+
+    # ------------------------------------------------------------------ exports
+    call("POST", "/api/exports", {"kind": "clicks", "from": "2026-01-01", "to": "2026-01-31"}, token=boss)
+
+    # ------------------------------------------------------------------ money
+    money = ConversionMoney(
+        "cv-audit", world.advertiser_id, world.affiliate_id, world.offer.offer_id, "USD", 9000
+    )
+    LedgerRepository(get_settings().ledger_table).post(arrival(money, True, utc_now()))
+    call("PUT", "/api/finance/settings", {"min_payout": {"USD": "50.00"}}, token=boss)
+    call("POST", "/api/finance/payout-requests", {"currency": "USD"}, token=affiliate)
+    call("POST", "/api/finance/payouts", {"method": "wire", "reference": "W-1"}, token=boss)
+    call(
+        "POST",
+        "/api/finance/topups",
+        {"amount": "100.00", "currency": "USD", "reference": "B-1"},
+        token=owner,
+        **adv,
+    )
+    request = call(
+        "POST",
+        "/api/finance/topup-requests",
+        {"amount": "20", "currency": "USD", "reference": "B-2"},
+        token=boss,
+    ).body["items"][0]
+    call(
+        "POST",
+        "/api/finance/topup-requests/{request_id}/{decision}",
+        token=owner,
+        request_id=request["id"],
+        decision="confirm",
+        **adv,
+    )
+
+    # Then every mutating route was exercised (or is exempt, for its reason) and left its entry
+    document = api.call("GET", "/api/openapi.json").body
+    routes = mutating_routes(document)
+    assert set(EXEMPT) <= routes, f"exempt routes that no longer exist: {sorted(set(EXEMPT) - routes)}"
+    untested = sorted(routes - set(EXEMPT) - set(call.calls))
+    assert not untested, f"give these mutating routes a step in this test: {untested}"
+    entries = audit_items()
+    audited = {item["request_id"]["S"] for item in entries if "request_id" in item}
+    unaudited = sorted(route for route, request_id in call.calls.items() if request_id not in audited)
+    assert unaudited == [], f"these mutations wrote no audit entry: {json.dumps(unaudited, indent=1)}"
+    # and no entry keeps a secret: offers' postback secrets, signing secrets, tokens in URLs
+    secrets = {
+        offer["postback_secret"],
+        rotated["postback_secret"],
+        first["signing_secret"],
+        second["signing_secret"],
+        "tok-PRIVATE-1",
+    }
+    text = json.dumps(entries)
+    assert sorted(secret for secret in secrets if secret in text) == []

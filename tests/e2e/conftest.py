@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,8 +36,9 @@ class Platform:
             return list(json.load(response).get("ses", {}).get("Message", []))
 
 
-def seed_in_subprocess(runtime: LocalRuntime) -> dict[str, Any]:
-    """The demo seed, in its own process so its AWS clients never leak into other tests."""
+def seed_in_subprocess(runtime: LocalRuntime, log_dir: Path) -> dict[str, Any]:
+    """The demo seed, in its own process so its AWS clients never leak into other tests. When it
+    fails, the error carries its own output, moto's threads' stacks and the ends of the logs."""
     env = {**os.environ, **runtime.client_env()}
     env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "layers/partnerka/python"), str(ROOT / "infra/local"), str(ROOT)]
@@ -46,16 +49,26 @@ def seed_in_subprocess(runtime: LocalRuntime) -> dict[str, Any]:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
-        timeout=120,
+        check=False,
+        timeout=240,
     )
+    if result.returncode != 0:
+        runtime.dump_emulator_stacks()
+        time.sleep(1)
+        tails = "\n".join(
+            f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+            for log in sorted(log_dir.glob("*.log"))
+            if log.name in ("moto.log", "OrchestratorFunction.log", "ApiFunction.log")
+        )
+        raise RuntimeError(f"the demo seed failed:\n{result.stderr[-4000:]}\n{tails}")
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    runtime = start_runtime(port=0, log_dir=tmp_path_factory.mktemp("logs"))
+    log_dir = tmp_path_factory.mktemp("logs")
+    runtime = start_runtime(port=0, log_dir=log_dir)
     try:
-        yield Platform(runtime, seed_in_subprocess(runtime))
+        yield Platform(runtime, seed_in_subprocess(runtime, log_dir))
     finally:
         runtime.stop()

@@ -27,7 +27,7 @@ from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.service import delivery_operation, message_body
 from partnerka_local.template import Template
-from tests.integration.api_client import Api, Reply, mailed_tokens
+from tests.integration.api_client import Api, Mailbox, Reply
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import PASSWORD, build_world
 
@@ -76,9 +76,11 @@ def mutating_routes(document: dict[str, Any]) -> set[str]:
     }
 
 
-def test_every_mutating_route_writes_an_audit_record(load_function: FunctionLoader, stack: Template) -> None:
+def test_every_mutating_route_writes_an_audit_record(
+    load_function: FunctionLoader, stack: Template, mailbox: Mailbox
+) -> None:
     world = build_world(with_people=True)
-    api = Api(load_function("api"))
+    api = Api(load_function("api"), mailbox=mailbox)
     call = Audited(api)
     service, _ = account_services(get_settings())
     admin = provisioning.create_verified_user(
@@ -102,12 +104,12 @@ def test_every_mutating_route_writes_an_audit_record(load_function: FunctionLoad
         {"email": "new@shop.example", "password": PASSWORD, "name": "New", "company_name": "New Shop"},
     )
     call("POST", "/api/auth/resend-verification", {"email": "new@shop.example"})
-    token = mailed_tokens("new@shop.example", "verify-email")[-1]
+    token = api.mailbox.tokens("new@shop.example", "verify-email")[-1]
     call("POST", "/api/auth/verify-email", {"token": token})
     session = call("POST", "/api/auth/login", {"email": "new@shop.example", "password": PASSWORD}).body
     call("POST", "/api/auth/logout", {"refresh_token": session["refresh_token"]})
     call("POST", "/api/auth/password/forgot", {"email": "new@shop.example"})
-    (token,) = mailed_tokens("new@shop.example", "reset-password")
+    (token,) = api.mailbox.tokens("new@shop.example", "reset-password")
     call("POST", "/api/auth/password/reset", {"token": token, "password": PASSWORD + "!"})
     invited = call(
         "POST",
@@ -115,17 +117,23 @@ def test_every_mutating_route_writes_an_audit_record(load_function: FunctionLoad
         {"email": "invited@acme.example", "role": "advertiser", "advertiser_id": world.advertiser_id},
         token=owner,
     ).body["user"]
-    (token,) = mailed_tokens("invited@acme.example", "accept-invite")
+    (token,) = api.mailbox.tokens("invited@acme.example", "accept-invite")
     call("POST", "/api/auth/invite/accept", {"token": token, "name": "Invited", "password": PASSWORD})
     call("PATCH", "/api/users/{user_id}", {"status": "blocked"}, token=staff, user_id=invited["id"])
 
     # ------------------------------------------------------------------ one's own account
     call("PATCH", "/api/me", {"locale": "ru"}, token=boss)
-    call("POST", "/api/me/password", {"current_password": PASSWORD, "new_password": PASSWORD}, token=boss)
+    renewed = call(
+        "POST", "/api/me/password", {"current_password": PASSWORD, "new_password": PASSWORD}, token=boss
+    )
+    boss = renewed.body["access_token"]  # a password change ends the other sessions and renews this one
     setup = call("POST", "/api/me/mfa/setup", token=boss).body
-    codes = call("POST", "/api/me/mfa/enable", {"code": pyotp.TOTP(setup["secret"]).now()}, token=boss).body[
-        "recovery_codes"
-    ]
+    codes = call(
+        "POST",
+        "/api/me/mfa/enable",
+        {"code": pyotp.TOTP(setup["secret"]).now(), "password": PASSWORD},
+        token=boss,
+    ).body["recovery_codes"]
     challenge = api.login(world.emails["advertiser"], PASSWORD)
     boss = call("POST", "/api/auth/login/mfa", {"mfa_token": challenge["mfa_token"], "code": codes[0]}).body[
         "access_token"

@@ -118,7 +118,13 @@ def apply() -> None:
 
 
 if __name__ == "__main__":
+    import faulthandler
+    import signal
+
     from moto.server import main
 
+    # SIGUSR1 prints every thread's stack to the log: what a hung emulator is doing (see
+    # LocalRuntime.dump_emulator_stacks).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     apply()
     main()

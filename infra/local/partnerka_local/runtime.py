@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -72,6 +73,11 @@ class MotoServer:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("moto server did not start in time")
+
+    def dump_stacks(self) -> None:
+        """Ask the server to print every thread's stack into its log (moto_fixes registers it)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGUSR1)
 
     def stop(self) -> None:
         if self._process is not None:
@@ -141,6 +147,9 @@ class LocalRuntime:
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
             "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+            # The emulator on a loaded machine may take seconds where DynamoDB takes milliseconds:
+            # with AWS's short timeouts botocore would retry writes that went through.
+            "PARTNERKA_AWS_READ_TIMEOUT": "30",
         }
 
     def function_env(self, logical_id: str) -> dict[str, str]:
@@ -156,6 +165,11 @@ class LocalRuntime:
         env.update(self.extra_env)
         env.update(self.aws_env)
         return env
+
+    def dump_emulator_stacks(self) -> None:
+        """For a test that waited in vain: moto's threads' stacks go to its log (`moto.log`)."""
+        if self._moto is not None:
+            self._moto.dump_stacks()
 
     def physical_id(self, logical_id: str) -> Any:
         if self.template is None:

@@ -12,11 +12,13 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 
+from partnerka.common.timeouts import read_timeout
+
 AttributeMap = dict[str, dict[str, Any]]
 
 _HOT_PATH_CONFIG = Config(
     connect_timeout=1,
-    read_timeout=2,
+    read_timeout=read_timeout(2),
     retries={"mode": "standard", "max_attempts": 3},
     tcp_keepalive=True,
 )

@@ -16,6 +16,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from partnerka.common.timeouts import read_timeout
 from partnerka.notifications.models import Notification
 from partnerka.operations.runner import AttemptResult
 
@@ -23,7 +24,9 @@ ACCOUNT_EMAIL = "account_email"
 PURPOSES = ("verify", "reset", "invite")
 # SES answers these when the message itself is at fault: sending it again cannot succeed.
 _PERMANENT_SES_ERRORS = frozenset({"InvalidParameterValue", "MailFromDomainNotVerified"})
-_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 2})
+_CONFIG = Config(
+    connect_timeout=2, read_timeout=read_timeout(5), retries={"mode": "standard", "max_attempts": 2}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,11 @@ import botocore.session
 from botocore.config import Config
 
 from partnerka.common.errors import Conflict
+from partnerka.common.timeouts import read_timeout
 
-_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+_CONFIG = Config(
+    connect_timeout=2, read_timeout=read_timeout(5), retries={"mode": "standard", "max_attempts": 3}
+)
 
 
 @cache

@@ -38,4 +38,15 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
+
+# scripts/test --thorough: the long property runs.
+THOROUGH = os.environ.get("PARTNERKA_THOROUGH") == "1"
+
+
+def examples(everyday: int, thorough: int) -> int:
+    """How many hypothesis examples a property test runs: `everyday` in the suite, `thorough` in the
+    long runs (`scripts/test --thorough`)."""
+    return thorough if THOROUGH else everyday
+
+
 os.environ.pop("AWS_PROFILE", None)

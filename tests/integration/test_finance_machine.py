@@ -51,6 +51,7 @@ from partnerka.finance.ledger import invoice_index, payout, topup
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
 from partnerka.orchestrator.service import StreamRecord
 from partnerka_local.template import Template
+from tests.conftest import examples
 from tests.integration.conftest import CONTEXT, FunctionLoader
 
 START = datetime(2026, 9, 10, 12, tzinfo=UTC)
@@ -482,7 +483,7 @@ def test_the_money_path_keeps_every_invariant(load_function: FunctionLoader, sta
     run_state_machine_as_test(
         FinanceMachine,
         settings=settings(
-            max_examples=25,
+            max_examples=examples(25, 250),
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

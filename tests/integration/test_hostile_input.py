@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnerka.common.config import get_settings
+from tests.conftest import examples
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import build_world
 
@@ -57,7 +58,7 @@ HOSTILE = st.one_of(
     ),
 )
 QUERIES = st.dictionaries(st.sampled_from(NAMES), HOSTILE, max_size=8)
-RUN = settings(max_examples=60, deadline=None, derandomize=True)
+RUN = settings(max_examples=examples(60, 1000), deadline=None, derandomize=True)
 
 
 def count(table: str) -> int:

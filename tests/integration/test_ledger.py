@@ -27,6 +27,7 @@ from partnerka.finance.ledger import (
 )
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
 from partnerka_local.template import Template
+from tests.conftest import examples
 
 AT = datetime(2026, 11, 27, 12, tzinfo=UTC)
 ADV, AFF = "ADV1", "AFF1"
@@ -130,7 +131,9 @@ EVENTS = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(40, 400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(events=EVENTS)
 def test_random_events_and_redeliveries_keep_every_invariant(stack: Template, events: list) -> None:  # type: ignore[type-arg]
     ledger = LedgerRepository(get_settings().ledger_table)

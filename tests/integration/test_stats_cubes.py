@@ -26,6 +26,7 @@ from partnerka.stats.engine import (
 from partnerka.stats.models import Increments, StatsRow
 from partnerka.stats.repository import chunk_sizes
 from partnerka_local.template import Template
+from tests.conftest import examples
 
 START = datetime(2026, 3, 28, 18, tzinfo=UTC)  # across Europe's DST change (and not New York's)
 ZONES = ["UTC", "Europe/Moscow", "America/New_York", "Asia/Tokyo", "Europe/Berlin"]
@@ -142,7 +143,7 @@ query_shape = st.tuples(
     st.lists(query_shape, min_size=1, max_size=6),
 )
 @settings(
-    max_examples=40,
+    max_examples=examples(40, 400),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

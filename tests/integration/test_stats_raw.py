@@ -22,6 +22,7 @@ from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, ReportQuery, answerabl
 from partnerka.stats.models import StatsRow
 from partnerka.stats.raw import RAW_DIMENSIONS, ConvertedEvent, RawQuery, conversion_increments, raw_report
 from partnerka_local.template import Template
+from tests.conftest import examples
 from tests.integration.test_stats_cubes import write_range
 
 START = datetime(2026, 11, 26, 18, tzinfo=UTC)
@@ -121,7 +122,7 @@ filters = st.lists(
     ),
 )
 @settings(
-    max_examples=60,
+    max_examples=examples(60, 600),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

@@ -11,7 +11,6 @@ offer's figures are compared with what the clicks and conversions themselves add
 from __future__ import annotations
 
 import itertools
-import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,10 +29,10 @@ from partnerka.stats.raw import converted_event
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from partnerka_local.template import Template
+from tests.conftest import THOROUGH, examples
 from tests.integration.conftest import CONTEXT, FunctionLoader
 from tests.integration.stream_delivery import DyingWorker, Fault, ShardDelivery, shard_records
 
-THOROUGH = os.environ.get("PARTNERKA_THOROUGH") == "1"
 COUNTRIES = ("DE", "FR", "US", "GB", "PL", "RU", "KZ", "BR", "IN", "JP", "ES", "IT")
 BROWSERS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
@@ -165,7 +164,7 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
         return worker.invoke(orchestrator.handler, {"Records": batch}, CONTEXT)  # type: ignore[no-any-return]
 
     @settings(
-        max_examples=200 if THOROUGH else 12,
+        max_examples=examples(12, 200),
         deadline=None,
         derandomize=not THOROUGH,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

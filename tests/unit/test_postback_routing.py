@@ -27,6 +27,7 @@ from partnerka.postbacks.models import (
 from partnerka.postbacks.sender import RETRY_DELAYS, retry_delay
 from partnerka.postbacks.service import validate_url
 from partnerka.postbacks.ssrf import check_destination
+from tests.conftest import examples
 
 CLICK = {
     "click_id": "c-1",
@@ -210,7 +211,7 @@ URL_PARTS = st.sampled_from(
 
 
 @given(st.lists(st.one_of(URL_PARTS, st.text(max_size=12)), max_size=8).map("".join))
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300, 3000), deadline=None, derandomize=True)
 def test_any_typed_url_is_saved_only_when_safe_and_never_crashes(url: str) -> None:
     try:
         saved = validate_url(url, allow_loopback=False)

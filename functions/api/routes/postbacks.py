@@ -152,6 +152,9 @@ class OperationOut(BaseModel):
     conversion_id: str
     offer_id: str
     history: list[AttemptOut]
+    payload: str = ""
+    """What the operation was handed, kept for repair: a stream record the orchestrator parked, as
+    Lambda delivered it (JSON); empty for other operations."""
 
 
 class OperationList(BaseModel):
@@ -185,6 +188,7 @@ def operation_out(op: Operation) -> OperationOut:
         click_id=d.click_id if d else "",
         conversion_id=d.conversion_id if d else "",
         offer_id=d.offer_id if d else "",
+        payload=op.payload,
         history=[
             AttemptOut(
                 number=a.number,

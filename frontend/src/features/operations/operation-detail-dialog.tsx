@@ -80,6 +80,13 @@ function OperationFacts({ operation }: { operation: Operation }) {
   if (operation.subject_id && operation.type !== "postback") rows.push([t("operations.fields.subject"), mono(`${operation.subject_type} ${operation.subject_id}`)]);
   for (const [name, value] of Object.entries(operation.detail)) rows.push([name, formatNumber(value, language)]);
   if (operation.last_error) rows.push([t("operations.fields.lastError"), <UserText value={operation.last_error} className="text-destructive" />]);
+  if (operation.payload)
+    rows.push([
+      t("operations.fields.payload"),
+      <pre className="max-h-64 overflow-auto rounded bg-muted p-2 text-xs whitespace-pre-wrap break-all" data-testid="operation-payload">
+        <UserText value={prettyBody(operation.payload)} />
+      </pre>,
+    ]);
   return <Facts rows={rows} />;
 }
 

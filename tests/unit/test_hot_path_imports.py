@@ -1,4 +1,5 @@
-"""The click and postback functions stay lean: no pydantic, no PynamoDB, no ua-parser, no boto3."""
+"""The click and postback functions stay lean: no pydantic, no PynamoDB, no ua-parser, no crawler
+lists (the orchestrator classifies bots for statistics), no boto3."""
 
 from __future__ import annotations
 
@@ -10,7 +11,18 @@ import pytest
 
 from tests.conftest import ROOT
 
-HEAVY = ("pydantic", "pynamodb", "ua_parser", "boto3", "aws_lambda_powertools.event_handler")
+HEAVY = (
+    "pydantic",
+    "pynamodb",
+    "ua_parser",
+    "crawleruseragents",
+    "crawlerdetect",
+    "partnerka.tracking.crawlers",
+    "partnerka.tracking.pattern_index",
+    "partnerka.tracking.user_agent",
+    "boto3",
+    "aws_lambda_powertools.event_handler",
+)
 
 
 @pytest.mark.parametrize("function", ["click", "postback"])

@@ -1,116 +1,79 @@
-"""Known crawlers, tools and link-preview fetchers: the maintained `crawler-user-agents` list.
+"""Known crawlers, tools and link-preview fetchers: two maintained lists, both layer dependencies
+pinned in `layers/partnerka/requirements.txt`.
 
-The list (about 1,500 patterns, updated monthly) is a dependency of the layer, pinned in
-`layers/partnerka/requirements.txt`. Its own matcher runs 60 regexes of 25 alternatives over each
-User-Agent (~0.3 ms). Every pattern here is indexed instead by a stretch of text that all its
-matches contain (the whole pattern, for the nine in ten that are plain text): a User-Agent's
-three-character windows find the few candidates, and a pattern's regex runs only when its text is
-there. Same answers as the list's own matcher (tests/unit/test_user_agents.py compares them), at a
-fraction of the cost. Only the orchestrator and log readers import this module: building the index
-takes tens of milliseconds, which the click path cannot afford.
+- `crawler-user-agents` (about 1,500 patterns, updated monthly), case-sensitive as its own
+  `is_crawler` reads them;
+- CrawlerDetect, as the `crawlerdetect` package ships the PHP project's data: 1,462 patterns,
+  case-insensitive, searched in what is left once the browser tokens of its exclusions list
+  ("Safari/604.1", "Mozilla/5.0", "Build", the phone brand CUBOT) are cut out.
+
+Each list misses many crawlers the other names (CrawlerDetect 14 % of crawler-user-agents'
+samples, crawler-user-agents 53 % of CrawlerDetect's; tests/bench/bots_bench.py prints both on
+both corpora), so statistics count a User-Agent either list names. Both are searched
+through a `PatternIndex` rather than their own matchers (0.2 to 0.7 ms a User-Agent): same answers,
+which tests/unit/test_user_agents.py checks on the public corpora. Only the orchestrator and log
+readers import this module: building the indexes takes tens of milliseconds, which the click path
+cannot afford.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
+from crawlerdetect.providers.crawlers import data as crawler_detect_patterns
+from crawlerdetect.providers.exclusions import data as crawler_detect_exclusions
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 
-_KEY = 3
-_ANCHORS = frozenset("^$")
+from partnerka.tracking.pattern_index import PatternIndex, compile_folded, fold
+
 # Patterns that name a phone's firmware build rather than a program: a scraper once spoofed that
 # phone, but millions of real phones send the same build id (e.g. Android 15's AP3A.240617.008).
 _DEVICE_BUILD = re.compile(r"^[A-Z0-9]{4}\\\.\d{6}\\\.\d{3}$")
+# Browsers, apps and phones whose names a crawler-user-agents pattern also matches, cut out before
+# the list is searched (as CrawlerDetect cuts its browser tokens): HTC's Butterfly phones (Topsy's
+# crawler is "Butterfly/1.0"), Opera Mini's build number (Advanced Web Ranking's bot is "008/"),
+# Sogou's mobile browser (its spiders are "Sogou web spider", "Sogou News Spider", ...), the
+# Blackboard app (the crawler is "Blackboard Safeassign").
+_BROWSER_NAMES = re.compile(
+    r"Butterfly(?!/)|Opera Mini/[\d.]+/|Sogou(?:MSE|MobileBrowser|Explorer)|Blackboard/\d"
+)
+
+_CRAWLER_USER_AGENTS_PATTERNS = [
+    pattern for entry in CRAWLER_USER_AGENTS_DATA if not _DEVICE_BUILD.match(pattern := str(entry["pattern"]))
+]
+_CRAWLER_USER_AGENTS = PatternIndex(_CRAWLER_USER_AGENTS_PATTERNS)
+_CRAWLER_DETECT = PatternIndex(crawler_detect_patterns, ignore_case=True)
+# CrawlerDetect cuts these case-insensitively; the same cut in folded text is three times faster
+_CRAWLER_DETECT_BROWSER_TOKENS = compile_folded("|".join(crawler_detect_exclusions))
+
+PATTERN_COUNTS = {
+    "crawler-user-agents": len(_CRAWLER_USER_AGENTS_PATTERNS),
+    "CrawlerDetect": len(crawler_detect_patterns),
+}
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """`a|b(c|d)` → [`a`, `b(c|d)`]: the pattern split at its top-level bars."""
-    parts, depth, start, index = [], 0, 0, 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 1
-        elif char == "[":
-            index = pattern.index("]", index + 2)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-        index += 1
-    return [*parts, pattern[start:]]
+def without_browser_names(user_agent: str) -> str:
+    """The User-Agent with the browser, app and phone names that crawler-user-agents mistakes for
+    crawlers cut out."""
+    return _BROWSER_NAMES.sub("", user_agent)
 
 
-def _required_text(pattern: str) -> tuple[str, bool]:
-    """The longest stretch of plain text every match of `pattern` (one without top-level bars)
-    contains, and whether that text is the whole pattern (then no regex needs to run)."""
-    best: list[str] = []
-    run: list[str] = []
-    plain = True
-    depth = 0
-    index = 0
-    while index < len(pattern):
-        char, piece = pattern[index], None
-        if char == "\\" and index + 1 < len(pattern) and not pattern[index + 1].isalnum():
-            piece, index = pattern[index + 1], index + 2
-        elif char == "\\":
-            index += 2  # \d, \s, \b: a class or an anchor
-        elif char == "[":
-            index = pattern.index("]", index + 2) + 1
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-            index += 1
-        elif char in _ANCHORS:
-            index += 1
-            plain = False
-            continue
-        elif char == "{":
-            index = pattern.index("}", index) + 1
-        elif char in "?*+.":
-            index += 1
-        else:
-            piece, index = char, index + 1
-        following = pattern[index : index + 1]
-        if piece is not None and depth == 0 and following not in ("?", "*", "{"):
-            run.append(piece)
-            if following != "+":
-                continue
-        else:
-            plain = False
-        best = max(best, run, key=len)
-        run = []
-    best = max(best, run, key=len)
-    return "".join(best), plain and len(best) > 0
+def in_crawler_user_agents(user_agent: str) -> bool:
+    """Does `crawler-user-agents` name this User-Agent?"""
+    return _CRAWLER_USER_AGENTS.search(without_browser_names(user_agent))
 
 
-def _build() -> tuple[dict[str, tuple[tuple[str, re.Pattern[str] | None], ...]], list[re.Pattern[str]], int]:
-    by_key: defaultdict[str, list[tuple[str, re.Pattern[str] | None]]] = defaultdict(list)
-    unindexed: list[re.Pattern[str]] = []
-    used = 0
-    for entry in CRAWLER_USER_AGENTS_DATA:
-        pattern = str(entry["pattern"])
-        if _DEVICE_BUILD.match(pattern):
-            continue
-        used += 1
-        for alternative in _alternatives(pattern):
-            text, plain = _required_text(alternative)
-            if len(text) < _KEY:
-                unindexed.append(re.compile(alternative))
-                continue
-            by_key[text[:_KEY]].append((text, None if plain else re.compile(alternative)))
-    return {key: tuple(found) for key, found in by_key.items()}, unindexed, used
+def crawler_detect_remainder(user_agent: str) -> str:
+    """What CrawlerDetect searches: the User-Agent without its browser tokens ("Safari/604.1",
+    "Mozilla/5.0", "Build", phone models such as CUBOT or "M bot"), folded (`fold`)."""
+    return _CRAWLER_DETECT_BROWSER_TOKENS.sub("", fold(user_agent.strip()))
 
 
-_BY_KEY, _UNINDEXED, PATTERN_COUNT = _build()
+def crawler_detect_names(remainder: str) -> bool:
+    """Does CrawlerDetect name a User-Agent, given what its browser tokens leave of it?"""
+    return _CRAWLER_DETECT.search(remainder)
 
 
-def is_known_crawler(user_agent: str) -> bool:
-    """Does the list name this User-Agent (case-sensitively, as its patterns are written)?"""
-    for start in range(len(user_agent) - _KEY + 1):
-        for text, regex in _BY_KEY.get(user_agent[start : start + _KEY], ()):
-            if user_agent.startswith(text, start) and (regex is None or regex.search(user_agent)):
-                return True
-    return any(regex.search(user_agent) for regex in _UNINDEXED)
+def in_crawler_detect(user_agent: str) -> bool:
+    """Does CrawlerDetect name this User-Agent?"""
+    return crawler_detect_names(crawler_detect_remainder(user_agent))

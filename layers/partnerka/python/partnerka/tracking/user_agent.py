@@ -2,12 +2,13 @@
 bot, which is what statistics count.
 
 ua-parser (with its ua-parser-rs accelerator) compiles its regexes on first use (~0.2 s) and the
-crawler list builds its index (~40 ms), which is why the click function never imports this module
-(it keeps its compact pattern, tracking/bots.py): the orchestrator and log readers do.
+crawler lists build their indexes (~20 ms), which is why the click function never imports this
+module (it keeps its compact pattern, tracking/bots.py): the orchestrator and log readers do.
 
-A bot is what any of these names: ua-parser's Spider family; the maintained crawler list
-(tracking/crawlers.py); a few generic signs below. tests/bench/bots_bench.py measures the catch
-rate and the false-positive rate on public corpora, in-app browsers included.
+A bot is what any of these names: ua-parser's Spider family; either maintained crawler list,
+crawler-user-agents or CrawlerDetect (tracking/crawlers.py); a few generic signs below.
+tests/bench/bots_bench.py measures the catch rate and the false-positive rate of each and of all
+together on public corpora, in-app browsers included.
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ from functools import lru_cache
 
 from ua_parser import parse
 
-from partnerka.tracking.crawlers import is_known_crawler
+from partnerka.tracking.crawlers import crawler_detect_names, crawler_detect_remainder, in_crawler_user_agents
+from partnerka.tracking.pattern_index import compile_folded
 
-# Generic signs of a program: bot/crawler words (not the phone brand CUBOT), headless engines,
-# HTTP libraries, and a URL or e-mail address, which programs put in their User-Agent to introduce
-# themselves and browsers never do.
-_EXTRA_BOTS = re.compile(
-    r"(?<!cu)bot\b|crawl|spider|slurp|headless|phantomjs|curl/|wget/|python-requests|python-httpx|aiohttp|"
+# Generic signs of a program: bot/crawler words, headless engines, HTTP libraries, and a URL or
+# e-mail address, which programs put in their User-Agent to introduce themselves and browsers never
+# do. Searched in what CrawlerDetect's browser tokens leave, so phones called CUBOT or "M bot 60"
+# are not taken for bots.
+_GENERIC_SIGNS = compile_folded(
+    r"bot\b|crawl|spider|slurp|headless|phantomjs|curl/|wget/|python-requests|python-httpx|aiohttp|"
     r"go-http-client|java/|okhttp|libwww|scrapy|httpclient|facebookexternalhit|preview|"
-    r"https?://|www\.|@[a-z0-9-]+\.[a-z]{2,}\b",
-    re.IGNORECASE,
+    r"https?://|www\.|@[a-z0-9-]+\.[a-z]{2,}\b"
 )
 _TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))", re.IGNORECASE)
 _MOBILE = re.compile(r"mobile|iphone|ipod|android|windows phone|opera mini", re.IGNORECASE)
@@ -65,5 +67,11 @@ def describe_user_agent(user_agent: str) -> UserAgentInfo:
 
 
 def is_bot_agent(user_agent: str) -> bool:
-    """The crawler list or a generic sign (ua-parser's Spider family is asked by `describe_user_agent`)."""
-    return is_known_crawler(user_agent) or _EXTRA_BOTS.search(user_agent) is not None
+    """A generic sign or either crawler list, cheapest first (ua-parser's Spider family is asked by
+    `describe_user_agent`)."""
+    remainder = crawler_detect_remainder(user_agent)
+    return (
+        _GENERIC_SIGNS.search(remainder) is not None
+        or crawler_detect_names(remainder)
+        or in_crawler_user_agents(user_agent)
+    )

@@ -18,7 +18,7 @@ TARGET = ROOT / "frontend" / "src" / "api" / "openapi.json"
 def document() -> str:
     sys.path[:0] = [str(ROOT / "functions" / "api"), str(ROOT / "layers" / "partnerka" / "python")]
     api = importlib.import_module("app")  # the API function's module: its resolver knows every route
-    schema = json.loads(api.app.get_openapi_json_schema(title="Partnerka API", version="0.1.0"))
+    schema = api.openapi_document()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

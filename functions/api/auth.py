@@ -1,9 +1,16 @@
 """Who is calling and from where: the bearer token (or API key) of the current request, verified,
-and the wiring of the account services the routes share."""
+and the wiring of the account services the routes share.
+
+Every route is protected but the few in `PUBLIC_OPERATIONS`: the resolver (app.py) authenticates the
+caller of a protected route before it looks at anything the caller sent, and the route reads that
+caller with `current`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -41,7 +48,32 @@ def workspace() -> Workspace:
     return services()[1]
 
 
-def current(headers: Mapping[str, str]) -> tuple[Principal, User]:
+# (method, OpenAPI path) of the operations anyone may call: signing up, in and out, the links of
+# e-mails, what a registration link joins, liveness and the API's own document.
+PUBLIC_OPERATIONS = frozenset(
+    {
+        ("POST", "/api/auth/signup"),
+        ("POST", "/api/auth/verify-email"),
+        ("POST", "/api/auth/resend-verification"),
+        ("POST", "/api/auth/login"),
+        ("POST", "/api/auth/login/mfa"),
+        ("POST", "/api/auth/refresh"),
+        ("POST", "/api/auth/logout"),
+        ("POST", "/api/auth/password/forgot"),
+        ("POST", "/api/auth/password/reset"),
+        ("POST", "/api/auth/invite/accept"),
+        ("GET", "/api/join/{code}"),
+        ("POST", "/api/join/{code}/signup"),
+        ("GET", "/api/health"),
+        ("GET", "/api/openapi.json"),
+    }
+)
+
+Caller = tuple[Principal, User]
+_caller: ContextVar[Caller | None] = ContextVar("caller", default=None)
+
+
+def authenticate(headers: Mapping[str, str]) -> Caller:
     """The caller, re-read from storage (blocks and role changes count at once)."""
     header = headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -53,6 +85,22 @@ def current(headers: Mapping[str, str]) -> tuple[Principal, User]:
     else:
         principal = verify_access_token(signing_key(), token)
     return accounts().resolve(principal)
+
+
+@contextmanager
+def signed_in(caller: Caller | None) -> Iterator[None]:
+    """Within: the request's caller, as the resolver authenticated it (None on a public route)."""
+    token = _caller.set(caller)
+    try:
+        yield
+    finally:
+        _caller.reset(token)
+
+
+def current(headers: Mapping[str, str]) -> Caller:
+    """The caller of this request: the one the resolver authenticated before validating the request,
+    else (outside the resolver, or on a public route) authenticated from `headers` now."""
+    return _caller.get() or authenticate(headers)
 
 
 def actor_of(event: Any, user: User | None = None) -> Actor:

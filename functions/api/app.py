@@ -8,6 +8,7 @@ input against the route's models (a 400), and the route runs.
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from api_document import complete
@@ -51,14 +52,16 @@ class DashboardResolver(APIGatewayHttpResolver):
         caller: Caller | None = None
         if not self.context.get("unmatched"):
             try:
-                if (route.method, route.openapi_path) not in PUBLIC_OPERATIONS:
-                    caller = authenticate(self.current_event.headers)
+                operation = (route.method, route.openapi_path)
+                if operation not in PUBLIC_OPERATIONS:
+                    caller = authenticate(self.current_event.headers, operation)
                 if route.dependant.body_params:
                     check_json_body(self.current_event)
-            except DomainError as error:
-                return self._response_builder_class(
-                    response=domain_error(error), serializer=self._serializer, route=route
-                )
+            except Exception as error:  # answered as the route's own errors are
+                answer: Answer | None = self._call_exception_handler(error, route)
+                if answer is None:
+                    raise
+                return answer
         with signed_in(caller):
             return super()._call_route(route, route_arguments)
 
@@ -92,8 +95,10 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+@cache
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document: every route, its models, its error answers and who may call it."""
+    """The OpenAPI document: every route, its models, its error answers and who may call it (built
+    once per instance: it takes most of a second)."""
     generated = json.loads(app.get_openapi_json_schema(title="Partnerka API", version="0.1.0"))
     return complete(generated, PUBLIC_OPERATIONS)
 

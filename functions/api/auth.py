@@ -21,7 +21,7 @@ from partnerka.accounts.tokens import Principal, verify_access_token
 from partnerka.accounts.workspace import API_KEY_PREFIX, Workspace
 from partnerka.audit.service import Actor
 from partnerka.common.config import get_settings
-from partnerka.common.errors import Unauthenticated
+from partnerka.common.errors import Forbidden, Unauthenticated
 from partnerka.common.secrets import secret_string
 from partnerka.offers.service import OfferService
 
@@ -69,12 +69,25 @@ PUBLIC_OPERATIONS = frozenset(
     }
 )
 
+# What only a person may do: an API key has no profile, password, second factor or context to change.
+PERSONAL_OPERATIONS = frozenset(
+    {
+        ("PATCH", "/api/me"),
+        ("POST", "/api/me/password"),
+        ("POST", "/api/me/context"),
+        ("POST", "/api/me/mfa/setup"),
+        ("POST", "/api/me/mfa/enable"),
+        ("POST", "/api/me/mfa/disable"),
+    }
+)
+
 Caller = tuple[Principal, User]
 _caller: ContextVar[Caller | None] = ContextVar("caller", default=None)
 
 
-def authenticate(headers: Mapping[str, str]) -> Caller:
-    """The caller, re-read from storage (blocks and role changes count at once)."""
+def authenticate(headers: Mapping[str, str], operation: tuple[str, str] | None = None) -> Caller:
+    """The caller, re-read from storage (blocks and role changes count at once), allowed to call
+    `operation` (method, OpenAPI path) as what it is: a person or an API key."""
     header = headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
@@ -84,6 +97,8 @@ def authenticate(headers: Mapping[str, str]) -> Caller:
         principal = workspace().authenticate_api_key(token)
     else:
         principal = verify_access_token(signing_key(), token)
+    if principal.api_key_id and operation in PERSONAL_OPERATIONS:
+        raise Forbidden("an API key cannot change an account: sign in as a person")
     return accounts().resolve(principal)
 
 

@@ -1,7 +1,7 @@
-"""What the API accepts as a request body: JSON, as UTF-8 text, nested no deeper than any of its
-models, and nothing else. Everything else is a 400 `validation_error` before a route sees it (left to
-Powertools, undecodable bytes, a multipart body without a boundary or JSON nested 100,000 deep were
-each a 500)."""
+"""What the API accepts as a request body: a JSON object, as UTF-8 text, nested no deeper than
+any of its models need, and nothing else. Anything else is a 400 `validation_error` before a route
+sees it (left to Powertools, undecodable bytes, a multipart body without a boundary or JSON nested
+100,000 deep were each a 500, and `[{...}]` was read as the object inside)."""
 
 from __future__ import annotations
 
@@ -39,14 +39,17 @@ def check_json_body(event: APIGatewayProxyEventV2) -> None:
         raise ValidationFailed("the body must be JSON in UTF-8") from None
 
 
-def parse_json(text: str) -> Any:
-    """The body's JSON value: well-formed, no deeper than MAX_DEPTH, every string valid Unicode."""
+def parse_json(text: str) -> dict[str, Any]:
+    """The body's JSON object (every request body of this API is one): well-formed, no deeper than
+    MAX_DEPTH, every string valid Unicode."""
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
         raise ValidationFailed(f"the body nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as error:
         raise ValidationFailed(f"the body is not valid JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise ValidationFailed("the body must be a JSON object")
     _check_nesting(value)
     return value
 

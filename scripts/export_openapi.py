@@ -21,7 +21,7 @@ def document() -> str:
     # The function refuses to start without its public URL; the document does not depend on it.
     os.environ.setdefault("APP_BASE_URL", "https://partnerka.invalid")
     api = importlib.import_module("app")  # the API function's module: its resolver knows every route
-    schema = json.loads(api.app.get_openapi_json_schema(title="Partnerka API", version="0.1.0"))
+    schema = api.openapi_document()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

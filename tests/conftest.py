@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_STACK = "test"
 GEO_DB = ROOT / ".local" / "geo-layer" / "geo" / "country.mmdb"
@@ -50,3 +52,11 @@ def examples(everyday: int, thorough: int) -> int:
 
 
 os.environ.pop("AWS_PROFILE", None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--thorough",
+        action="store_true",
+        help="fuzz the API with many more requests and a fresh seed (tests/integration/test_api_fuzz.py)",
+    )

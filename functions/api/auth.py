@@ -1,9 +1,16 @@
 """Who is calling and from where: the bearer token (or API key) of the current request, verified,
-and the wiring of the account services the routes share."""
+and the wiring of the account services the routes share.
+
+Every route is protected but the few in `PUBLIC_OPERATIONS`: the resolver (app.py) authenticates the
+caller of a protected route before it looks at anything the caller sent, and the route reads that
+caller with `current`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -16,7 +23,7 @@ from partnerka.accounts.tokens import Principal, verify_access_token
 from partnerka.accounts.workspace import API_KEY_PREFIX, Workspace
 from partnerka.audit.service import Actor
 from partnerka.common.config import dashboard_base_url, get_settings
-from partnerka.common.errors import Unauthenticated
+from partnerka.common.errors import Forbidden, Unauthenticated
 from partnerka.common.secrets import secret_string
 from partnerka.offers.service import OfferService
 
@@ -46,8 +53,46 @@ def workspace() -> Workspace:
     return services()[1]
 
 
-def current(headers: Mapping[str, str]) -> tuple[Principal, User]:
-    """The caller, re-read from storage (blocks and role changes count at once)."""
+# (method, OpenAPI path) of the operations anyone may call: signing up, in and out, the links of
+# e-mails, what a registration link joins, liveness and the API's own document.
+PUBLIC_OPERATIONS = frozenset(
+    {
+        ("POST", "/api/auth/signup"),
+        ("POST", "/api/auth/verify-email"),
+        ("POST", "/api/auth/resend-verification"),
+        ("POST", "/api/auth/login"),
+        ("POST", "/api/auth/login/mfa"),
+        ("POST", "/api/auth/refresh"),
+        ("POST", "/api/auth/logout"),
+        ("POST", "/api/auth/password/forgot"),
+        ("POST", "/api/auth/password/reset"),
+        ("POST", "/api/auth/invite/accept"),
+        ("GET", "/api/join/{code}"),
+        ("POST", "/api/join/{code}/signup"),
+        ("GET", "/api/health"),
+        ("GET", "/api/openapi.json"),
+    }
+)
+
+# What only a person may do: an API key has no profile, password, second factor or context to change.
+PERSONAL_OPERATIONS = frozenset(
+    {
+        ("PATCH", "/api/me"),
+        ("POST", "/api/me/password"),
+        ("POST", "/api/me/context"),
+        ("POST", "/api/me/mfa/setup"),
+        ("POST", "/api/me/mfa/enable"),
+        ("POST", "/api/me/mfa/disable"),
+    }
+)
+
+Caller = tuple[Principal, User]
+_caller: ContextVar[Caller | None] = ContextVar("caller", default=None)
+
+
+def authenticate(headers: Mapping[str, str], operation: tuple[str, str] | None = None) -> Caller:
+    """The caller, re-read from storage (blocks and role changes count at once), allowed to call
+    `operation` (method, OpenAPI path) as what it is: a person or an API key."""
     header = headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
@@ -57,10 +102,28 @@ def current(headers: Mapping[str, str]) -> tuple[Principal, User]:
         principal = workspace().authenticate_api_key(token)
     else:
         principal = verify_access_token(signing_key(), token)
+    if principal.api_key_id and operation in PERSONAL_OPERATIONS:
+        raise Forbidden("an API key cannot change an account: sign in as a person")
     resolved, user = accounts().resolve(principal)
     if not resolved.api_key_id:  # a person: answer in its stored language (an API key has none)
         caller_language.remember(user.locale)
     return resolved, user
+
+
+@contextmanager
+def signed_in(caller: Caller | None) -> Iterator[None]:
+    """Within: the request's caller, as the resolver authenticated it (None on a public route)."""
+    token = _caller.set(caller)
+    try:
+        yield
+    finally:
+        _caller.reset(token)
+
+
+def current(headers: Mapping[str, str]) -> Caller:
+    """The caller of this request: the one the resolver authenticated before validating the request,
+    else (outside the resolver, or on a public route) authenticated from `headers` now."""
+    return _caller.get() or authenticate(headers)
 
 
 def actor_of(event: Any, user: User | None = None) -> Actor:

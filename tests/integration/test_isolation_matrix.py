@@ -53,6 +53,22 @@ PASSWORD = "isolation-passw0rd"
 SELF_SERVICE = re.compile(r"^/api/(me(/.*)?|auth/.*|exports(/.*)?)$")
 PUBLIC_LINKS = re.compile(r"^/api/join/\{code\}")  # authorised by holding the advertiser's own link
 VOLATILE = ("RATE#", "REFRESH#", "CHAIN#", "OTT#")  # sessions and counters of the callers themselves
+# What anyone may call; every other operation answers an anonymous call 401, whatever it sent.
+PUBLIC_OPERATIONS = {
+    "POST /api/auth/signup",
+    "POST /api/auth/verify-email",
+    "POST /api/auth/resend-verification",
+    "POST /api/auth/login",
+    "POST /api/auth/login/mfa",
+    "POST /api/auth/refresh",
+    "POST /api/auth/logout",
+    "POST /api/auth/password/forgot",
+    "POST /api/auth/password/reset",
+    "POST /api/auth/invite/accept",
+    "GET /api/join/{code}",
+    "POST /api/join/{code}/signup",
+    "GET /api/health",
+}
 
 
 @dataclass
@@ -466,6 +482,14 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
                 problems.append(f"LEAK {who}: {method} {concrete} {query} → {reply.status} shows {seen}")
             if reply.status >= 500:
                 problems.append(f"5xx {who}: {method} {concrete} {query} → {reply.status} {text[:200]}")
+            if (
+                token is None
+                and f"{method} {path}" not in PUBLIC_OPERATIONS
+                and reply.code != "unauthenticated"
+            ):
+                problems.append(
+                    f"NOT 401 anonymous: {method} {concrete} {query} → {reply.status} {text[:200]}"
+                )
             if before is not None and core_items(b_keys) != before:
                 problems.append(f"CHANGED B {who}: {method} {concrete} {query} → {reply.status}")
             if before_all is not None and core_items(lambda pk: True) != before_all:
@@ -477,3 +501,27 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
         )
     assert problems == [], "\n".join(problems)
     assert requests > 500
+
+
+def test_anonymous_calls_get_401_before_any_validation(load_function: FunctionLoader) -> None:
+    """Whatever an anonymous (or forged-token) caller sends to a protected operation, no parameters,
+    a body of the wrong shape, junk in every parameter, the answer is 401: nothing about the request's
+    shape is told before who is calling is known. Public operations are exactly the expected ones."""
+    api = Api(load_function("api"))
+    document = api.call("GET", "/api/openapi.json").body
+    ops = list(operations(document))
+    public = {f"{m} {p}" for m, p, operation in ops if operation["security"] == []}
+    assert public == PUBLIC_OPERATIONS
+    protected = [(m, p) for m, p, operation in ops if f"{m} {p}" not in PUBLIC_OPERATIONS]
+    assert len(protected) > 60
+    for method, path in protected:
+        concrete = re.sub(r"\{(\w+)\}", "x" * 300, path)  # longer than any path parameter may be
+        junk = {"from": "yesterday", "to": "", "limit": "-1", "advertiser_id": "a" * 500, "cursor": "%%%"}
+        for token, query, body in (
+            (None, {}, None),
+            (None, junk, "a string, not an object"),
+            ("forged.jwt.token", junk, {"unexpected": [1, 2, 3]}),
+            ("pk_live_forged", {}, None),
+        ):
+            reply = api.call(method, concrete, body, token=token, **query)
+            assert (reply.status, reply.code) == (401, "unauthenticated"), (method, path, token, reply.body)

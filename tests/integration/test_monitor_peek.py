@@ -136,7 +136,7 @@ def test_the_overview_says_how_each_queue_can_be_looked_at(load_function: Functi
     assert inspect == {
         "postback": "jobs",  # open deliveries, from the operations log
         "finance": "none",  # depths only: these jobs keep no log of their own
-        "notify": "none",
+        "notify": "jobs",  # notifications keep an operations log too
         "reports": "none",
         "postback-dlq": "messages",
         "finance-dlq": "messages",

@@ -155,7 +155,7 @@ def test_a_postback_naming_another_offer_than_the_clicks_is_refused(world) -> No
     click_id = given_a_click(world[0], world[1])
     with pytest.raises(ClickOfferMismatch) as caught:
         postback(world, click_id, offer_id="01J0FFER00000000000000000B")
-    assert (caught.value.code, caught.value.status) == (ErrorCode.CLICK_OFFER_MISMATCH, 422)
+    assert (caught.value.code, caught.value.status) == (ErrorCode.CLICK_OFFER_MISMATCH, 400)
     assert world[2].items == {}
     assert postback(world, click_id, offer_id=OFFER).outcome == "recorded"
 

@@ -105,7 +105,7 @@ def test_unsafe_destinations_are_refused(url: str) -> None:
     table.update({literal: [literal] for literal in LITERALS})
     with pytest.raises(UnsafeDestination) as caught:
         check_destination(url, resolver(table))
-    assert caught.value.status == 422
+    assert caught.value.status == 400
 
 
 def test_a_public_destination_is_pinned_to_the_addresses_checked() -> None:

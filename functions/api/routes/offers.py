@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, Field
+from pydantic.experimental.missing_sentinel import MISSING
 
 from partnerka.accounts.models import User
 from partnerka.accounts.permissions import Permission, allows, require, workspace_tenant
@@ -88,23 +89,24 @@ class OfferFields(BaseModel):
 
 
 class OfferPatch(BaseModel):
-    """Any subset of an offer's fields, plus its status."""
+    """Any subset of an offer's fields, plus its status. A field is left out to keep it; only the
+    fallback URL may be sent as null (to clear it): no other field of an offer can be empty."""
 
-    name: str | None = Field(default=None, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
-    model: Literal["CPA", "CPL", "CPS", "RevShare"] | None = None
-    currency: str | None = Field(default=None, min_length=3, max_length=3)
-    goals: list[GoalModel] | None = Field(default=None, max_length=20)
-    landings: list[LandingModel] | None = Field(default=None, max_length=20)
-    geo_mode: Literal["all", "allow", "deny"] | None = None
-    geo_countries: list[str] | None = Field(default=None, max_length=250)
-    caps: list[CapModel] | None = Field(default=None, max_length=12)
-    visibility: Literal["public", "approval", "private"] | None = None
-    hold_days: int | None = Field(default=None, ge=0, le=365)
-    attribution_days: int | None = Field(default=None, ge=1, le=365)
-    min_conversion_seconds: int | None = Field(default=None, ge=0, le=86_400)
-    fallback_url: str | None = Field(default=None, max_length=2000)
-    status: Literal["active", "paused", "archived"] | None = None
+    name: str | MISSING = Field(default=MISSING, max_length=200)
+    description: str | MISSING = Field(default=MISSING, max_length=5000)
+    model: Literal["CPA", "CPL", "CPS", "RevShare"] | MISSING = MISSING
+    currency: str | MISSING = Field(default=MISSING, min_length=3, max_length=3)
+    goals: list[GoalModel] | MISSING = Field(default=MISSING, max_length=20)
+    landings: list[LandingModel] | MISSING = Field(default=MISSING, max_length=20)
+    geo_mode: Literal["all", "allow", "deny"] | MISSING = MISSING
+    geo_countries: list[str] | MISSING = Field(default=MISSING, max_length=250)
+    caps: list[CapModel] | MISSING = Field(default=MISSING, max_length=12)
+    visibility: Literal["public", "approval", "private"] | MISSING = MISSING
+    hold_days: int | MISSING = Field(default=MISSING, ge=0, le=365)
+    attribution_days: int | MISSING = Field(default=MISSING, ge=1, le=365)
+    min_conversion_seconds: int | MISSING = Field(default=MISSING, ge=0, le=86_400)
+    fallback_url: str | MISSING | None = Field(default=MISSING, max_length=2000)
+    status: Literal["active", "paused", "archived"] | MISSING = MISSING
 
 
 class OfferOut(OfferFields):

@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal_error"
 
 
+# A request that cannot be carried out as sent is a 400, whichever check refused it (never 422).
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.VALIDATION_ERROR: 400,
     ErrorCode.UNAUTHENTICATED: 401,
@@ -44,8 +45,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CLICK_NOT_FOUND: 404,
     ErrorCode.CLICK_EXPIRED: 404,
-    ErrorCode.CLICK_OFFER_MISMATCH: 422,
-    ErrorCode.UNSAFE_DESTINATION: 422,
+    ErrorCode.CLICK_OFFER_MISMATCH: 400,
+    ErrorCode.UNSAFE_DESTINATION: 400,
     ErrorCode.CONFLICT: 409,
     ErrorCode.INTERNAL: 500,
 }

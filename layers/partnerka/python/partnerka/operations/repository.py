@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -74,6 +75,11 @@ class OperationStore(Protocol):
     def count(self, type: OperationType, at: datetime, **counters: int) -> None: ...
 
 
+# Each index's partition attribute; its keys are these, the table's `pk` and the sort key `created_at`.
+_INDEX_HASH = {"recent": "day", "by_advertiser": "adv", "by_affiliate": "aff_adv", "open": "open_type"}
+_DAY = re.compile(r"D#\d{4}-\d{2}-\d{2}")
+
+
 def _encode_cursor(key: dict[str, Any] | None, day: str = "") -> str | None:
     """Where the next page starts: an index key, and for the day-by-day listing, the day."""
     if not key and not day:
@@ -82,16 +88,41 @@ def _encode_cursor(key: dict[str, Any] | None, day: str = "") -> str | None:
 
 
 def _decode_cursor(cursor: str | None) -> tuple[dict[str, Any] | None, str]:
+    """The cursor's index key and day. A cursor comes back from a caller, who may have forged it: it
+    must hold exactly one index's key, of strings, or DynamoDB would fail on it (see `_check_start`
+    for the rest)."""
     if not cursor:
         return None, ""
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        key, day = raw["k"], str(raw.get("d", ""))
-        if key is not None and not isinstance(key, dict):
+        key, day = raw["k"], raw.get("d", "")
+        if not isinstance(day, str) or (day and not _DAY.fullmatch(day)):
             raise TypeError
+        if key is None:
+            return None, day
+        names = set(key) - {"pk", "created_at"}
+        if (
+            len(names) != 1
+            or names.pop() not in _INDEX_HASH.values()
+            or len(key) != 3
+            or any(not isinstance(value, dict) or set(value) != {"S"} for value in key.values())
+            or any(not isinstance(value["S"], str) or not value["S"] for value in key.values())
+            or not key["pk"]["S"].startswith("OP#")
+        ):
+            raise TypeError
+        parse_iso(key["created_at"]["S"])
         return key, day
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise ValidationFailed("the cursor is not valid") from None
+
+
+def _check_start(request: dict[str, Any], start: dict[str, Any] | None) -> None:
+    """A cursor's key must belong to the key range being read (another range's key is forged)."""
+    if start is None:
+        return
+    hash_name = _INDEX_HASH[request["IndexName"]]
+    if start.get(hash_name) != request["ExpressionAttributeValues"][":k"]:
+        raise ValidationFailed("the cursor is not valid")
 
 
 class OperationsRepository:
@@ -327,6 +358,7 @@ class OperationsRepository:
                 conditions.append(f"#f_{field_name} = :f_{field_name}")
                 names[f"#f_{field_name}"] = field_name
                 values[f":f_{field_name}"] = {"S": wanted}
+        _check_start(request, start)
         request = {"TableName": self._table, "ScanIndexForward": False, **request}
         if conditions:
             request["FilterExpression"] = " AND ".join(conditions)
@@ -357,8 +389,7 @@ class OperationsRepository:
 
     @staticmethod
     def _key_of(raw: dict[str, Any], index: str) -> dict[str, Any]:
-        hash_key = {"recent": "day", "by_advertiser": "adv", "by_affiliate": "aff_adv", "open": "open_type"}
-        return {name: raw[name] for name in ("pk", hash_key[index], "created_at")}
+        return {name: raw[name] for name in ("pk", _INDEX_HASH[index], "created_at")}
 
     def of_affiliate(
         self, affiliate_id: str, advertiser_id: str, filters: Filters, limit: int, cursor: str | None
@@ -427,10 +458,11 @@ class OperationsRepository:
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": "open",
-            "KeyConditionExpression": "open_type = :t",
-            "ExpressionAttributeValues": {":t": {"S": type.value}},
+            "KeyConditionExpression": "open_type = :k",
+            "ExpressionAttributeValues": {":k": {"S": type.value}},
             "Limit": limit,
         }
+        _check_start(request, start)
         if start:
             request["ExclusiveStartKey"] = start
         page = self._c().query(**request)

@@ -1,0 +1,205 @@
+"""Property-based fuzzing of the whole dashboard API from its own OpenAPI document (schemathesis),
+for every role, each request an API Gateway HTTP API 2.0 event (tests/integration/api_gateway_wsgi.py)
+answered by the API function over moto.
+
+For every operation and every role (anonymous, Owner, Platform Admin, Support, advertiser, the
+advertiser's API key, affiliate): requests the document says are valid, and (for a signed-in role)
+requests it says are not. Every answer must be no 5xx, of a documented status, content type, headers
+and schema; an invalid request must be refused (4xx); an anonymous call to a protected operation must
+be a 401. Operations with ids in their path are also called with the ids of real objects.
+
+The normal run is bounded and derandomized (the same requests every time); `--thorough` (or
+PARTNERKA_FUZZ_THOROUGH=1) runs many more, with a fresh seed each time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import Case, GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.schemas import APIOperation
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from partnerka.accounts import provisioning
+from partnerka.accounts.composition import account_services
+from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.common.config import get_settings
+from partnerka_local.http import Route
+from tests.integration.api_client import Api
+from tests.integration.api_gateway_wsgi import api_gateway_app
+from tests.integration.conftest import FunctionLoader
+from tests.integration.test_isolation_matrix import PASSWORD, PUBLIC_OPERATIONS, build_tenant, path_values
+
+CONFORMANCE = [
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@dataclass(frozen=True)
+class Budget:
+    positive: int  # valid requests per operation and role
+    negative: int  # invalid requests per operation and signed-in role
+    negative_roles: tuple[str, ...]
+    derandomize: bool
+
+
+NORMAL = Budget(positive=1, negative=3, negative_roles=("owner",), derandomize=True)
+THOROUGH = Budget(
+    positive=10,
+    negative=10,
+    negative_roles=("owner", "platform_admin", "support", "advertiser", "api_key", "affiliate"),
+    derandomize=False,
+)
+
+
+@dataclass
+class Tally:
+    requests: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+    called: set[tuple[str, str]] = field(default_factory=set)  # (operation, role) with a valid request
+    server_errors: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+
+def thorough(config: pytest.Config) -> bool:
+    return bool(config.getoption("--thorough")) or os.environ.get("PARTNERKA_FUZZ_THOROUGH") == "1"
+
+
+def signed_in_world(api: Api) -> tuple[dict[str, str | None], dict[str, str]]:
+    """A token for every role (None: anonymous), and the ids of real objects of advertiser A."""
+    service, _ = account_services(get_settings())
+    staff = {
+        role: provisioning.create_verified_user(
+            service, f"{role.value}@fuzz.example", PASSWORD, "Staff", role
+        )
+        for role in (Role.OWNER, Role.PLATFORM_ADMIN, Role.SUPPORT)
+    }
+    owner = api.login(staff[Role.OWNER].email, PASSWORD)["access_token"]
+    tenant, _ = build_tenant(api, owner, "Alpha Shop", "198.51.100.0/24")
+    advertiser = api.login("boss@alpha.example", PASSWORD)["access_token"]
+    # The fuzzer may revoke the tenant's first key (its id is among the real ids): sign with a second.
+    key = api.call("POST", "/api/api-keys", {"label": "fuzz"}, token=advertiser).body["secret"]
+    affiliate = provisioning.create_affiliate(service.accounts, "Fuzzy", "fuzzy@aff.example")
+    provisioning.set_membership(
+        service.accounts, tenant.advertiser_id, affiliate.affiliate_id, MembershipStatus.ACTIVE
+    )
+    provisioning.create_verified_user(
+        service, affiliate.email, PASSWORD, "F", Role.AFFILIATE, affiliate_id=affiliate.affiliate_id
+    )
+    tokens: dict[str, str | None] = {
+        "anonymous": None,
+        "owner": owner,
+        "platform_admin": api.login(staff[Role.PLATFORM_ADMIN].email, PASSWORD)["access_token"],
+        "support": api.login(staff[Role.SUPPORT].email, PASSWORD)["access_token"],
+        "advertiser": advertiser,
+        "api_key": key,
+        "affiliate": api.login(affiliate.email, PASSWORD)["access_token"],
+    }
+    return tokens, path_values(tenant)
+
+
+def fuzz(
+    operation: APIOperation,
+    mode: GenerationMode,
+    examples: int,
+    token: str | None,
+    label: str,
+    budget: Budget,
+    tally: Tally,
+    path_parameters: dict[str, str] | None = None,
+) -> None:
+    """Send up to `examples` requests of `mode` drawn for `operation`, as the holder of `token`
+    (its Authorization header is fixed, never generated: the invalid part of a request is elsewhere)."""
+    public = f"{operation.method.upper()} {operation.path}" in PUBLIC_OPERATIONS
+    checks = [*CONFORMANCE, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CONFORMANCE
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    strategy = operation.as_strategy(mode, headers=headers, path_parameters=path_parameters)
+
+    @settings(
+        max_examples=examples,
+        derandomize=budget.derandomize,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def send(case: Case) -> None:
+        if token is None:  # anonymous: no token at all, not a generated one
+            case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+        where = f"{label} {mode.value} {operation.label}"
+        response = case.call(headers=headers)
+        tally.requests[mode.value] += 1
+        if mode is GenerationMode.POSITIVE:
+            tally.called.add((operation.label, label))
+        tally.statuses[response.status_code] += 1
+        if token is None and not public and response.status_code != 401:
+            tally.violations.append(f"{where}: anonymous got {response.status_code}, not 401")
+        try:
+            case.validate_response(response, checks=[not_a_server_error], headers=headers)
+        except FailureGroup as failures:
+            tally.server_errors += [f"{where}: {f.title}: {response.text[:300]}" for f in failures.exceptions]
+            return
+        try:
+            case.validate_response(response, checks=checks, headers=headers)
+        except FailureGroup as failures:
+            curl = case.as_curl_command(headers=headers)
+            tally.violations += [
+                f"{where}: {f.title}: {f.message[:400]}\n    {curl[:600]}" for f in failures.exceptions
+            ]
+
+    # Unsatisfiable: nothing of this operation can be sent invalid (no parameters, or none constrained)
+    with contextlib.suppress(Unsatisfiable):
+        send()
+
+
+def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
+    load_function: FunctionLoader, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started = time.perf_counter()
+    budget = THOROUGH if thorough(request.config) else NORMAL
+    module = load_function("api")
+    tokens, real_ids = signed_in_world(Api(module))
+    app = api_gateway_app(module.handler, Route("ANY", "/api/{proxy+}", "ApiFunction", "api"))
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    tally = Tally()
+    for operation in operations:
+        names = [p.name for p in operation.path_parameters]
+        real = {name: real_ids[name] for name in names if name in real_ids}
+        for label, token in tokens.items():
+            fuzz(operation, GenerationMode.POSITIVE, budget.positive, token, label, budget, tally)
+            if real and token is not None:
+                fuzz(operation, GenerationMode.POSITIVE, budget.positive, token, label, budget, tally, real)
+            if label in budget.negative_roles:
+                fuzz(operation, GenerationMode.NEGATIVE, budget.negative, token, label, budget, tally)
+    elapsed = time.perf_counter() - started
+    with capsys.disabled():
+        print(
+            f"\napi fuzz ({'thorough' if budget is THOROUGH else 'normal'}): {len(operations)} operations × "
+            f"{len(tokens)} roles → {sum(tally.requests.values())} requests "
+            f"({tally.requests['positive']} valid, {tally.requests['negative']} invalid), "
+            f"{len(tally.server_errors)} 5xx, {len(tally.violations)} schema violations, {elapsed:.1f} s; "
+            f"statuses {dict(sorted(tally.statuses.items()))}"
+        )
+    assert tally.server_errors == tally.violations == [], "\n".join(tally.server_errors + tally.violations)
+    assert len(tally.called) == len(operations) * len(tokens), "some operation was not called by every role"

@@ -175,7 +175,9 @@ FORGED_CURSORS = [
     _b64({"k": {"pk": {"S": "OP#x"}, "day": {"S": "D#2026-01-01"}, "created_at": {"S": "not a time"}}}),
     _b64({"k": {"pk": {"S": "OP#x"}, "adv": {"S": "01JOTHER"}, "created_at": {"S": "2026-01-01T00:00:00Z"}}}),
     # another listing's key range: the open jobs of another type
-    _b64({"k": {"pk": {"S": "OP#x"}, "open_type": {"S": "stats"}, "created_at": {"S": "2026-01-01T00:00:00Z"}}}),
+    _b64(
+        {"k": {"pk": {"S": "OP#x"}, "open_type": {"S": "stats"}, "created_at": {"S": "2026-01-01T00:00:00Z"}}}
+    ),
     _b64({"k": {"pk": "OP#x", "created_at": "2026"}, "d": 7}),
     _b64({"k": [], "d": ""}),
     _b64([1, 2]),

@@ -29,6 +29,7 @@ from partnerka.postbacks.service import delivery_operation, message_body
 from partnerka_local.template import Template
 from tests.integration.api_client import Api, Mailbox, Reply
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.test_isolation_matrix import OFFER_BODY
 from tests.integration.world import PASSWORD, build_world
 
 # Mutating routes that write no audit entry of their own, and why that loses nothing.
@@ -173,26 +174,7 @@ def test_every_mutating_route_writes_an_audit_record(
 
     # ------------------------------------------------------------------ offers
     offer = call(
-        "POST",
-        "/api/offers",
-        {
-            "name": "Boots",
-            "model": "CPA",
-            "currency": "USD",
-            "visibility": "approval",
-            "goals": [
-                {
-                    "key": "sale",
-                    "name": "Sale",
-                    "payout_type": "fixed",
-                    "payout": "5",
-                    "revenue_type": "fixed",
-                    "revenue": "8",
-                }
-            ],
-            "landings": [{"url": "https://shop.example/?c={click_id}", "weight": 1}],
-        },
-        token=boss,
+        "POST", "/api/offers", {**OFFER_BODY, "name": "Boots", "visibility": "approval"}, token=boss
     ).body
     call("PATCH", "/api/offers/{offer_id}", {"name": "Winter boots"}, token=boss, offer_id=offer["id"])
     rotated = call("POST", "/api/offers/{offer_id}/rotate-secret", token=boss, offer_id=offer["id"]).body

@@ -34,3 +34,17 @@ export function UserText({ value, fallback = "—", className, title, testId }: 
     </bdi>
   );
 }
+
+/** A person in a table cell: the name over the e-mail, both as text the person wrote. */
+export function PersonCell({ name, email }: { name: string | null | undefined; email: string | null | undefined }) {
+  return (
+    <div className="min-w-0">
+      <div className="font-medium">
+        <UserText value={name} />
+      </div>
+      <div className="text-xs text-muted-foreground">
+        <UserText value={email} />
+      </div>
+    </div>
+  );
+}

@@ -11,7 +11,7 @@ import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { UserText } from "@/components/user-text";
+import { PersonCell, UserText } from "@/components/user-text";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { MembershipStatusBadge } from "@/features/memberships/membership-status-badge";
 import { useSwitchContext } from "@/features/memberships/use-switch-context";
@@ -44,16 +44,7 @@ export function MembershipsPage() {
         {
           id: "affiliate",
           header: t("memberships.columns.affiliate"),
-          cell: (row) => (
-            <div className="min-w-0">
-              <div className="font-medium">
-                <UserText value={row.affiliate_name} />
-              </div>
-              <div className="text-xs text-muted-foreground">
-                <UserText value={row.affiliate_email} />
-              </div>
-            </div>
-          ),
+          cell: (row) => <PersonCell name={row.affiliate_name} email={row.affiliate_email} />,
         },
         { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
         { id: "applied", header: t("memberships.columns.applied"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },

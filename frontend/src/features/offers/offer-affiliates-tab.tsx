@@ -19,7 +19,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Separator } from "@/components/ui/separator";
 import { Spinner } from "@/components/ui/spinner";
-import { UserText } from "@/components/user-text";
+import { PersonCell, UserText } from "@/components/user-text";
 import { CapsEditor } from "@/features/offers/caps-editor";
 import { OfferAccessBadge } from "@/features/offers/offer-badges";
 import { amountIssue, capRow, normalizeDecimal, toCap } from "@/features/offers/offer-schema";
@@ -46,16 +46,7 @@ export function OfferAffiliatesTab({ offer }: { offer: Offer }) {
     {
       id: "affiliate",
       header: t("offers.affiliates.columns.affiliate"),
-      cell: (row) => (
-        <div className="min-w-0">
-          <div className="font-medium">
-            <UserText value={row.affiliate_name} />
-          </div>
-          <div className="text-xs text-muted-foreground">
-            <UserText value={row.affiliate_email} />
-          </div>
-        </div>
-      ),
+      cell: (row) => <PersonCell name={row.affiliate_name} email={row.affiliate_email} />,
     },
     { id: "access", header: t("offers.affiliates.columns.access"), cell: (row) => <OfferAccessBadge access={row.access} testId={`offer-access-state-${row.affiliate_id}`} /> },
     {

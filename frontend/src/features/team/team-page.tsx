@@ -19,7 +19,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
-import { UserText } from "@/components/user-text";
+import { PersonCell } from "@/components/user-text";
 import { emailField } from "@/features/auth/schemas";
 import { UserStatusBadge } from "@/features/users/user-status-badge";
 import { formatDate } from "@/lib/format";
@@ -34,16 +34,7 @@ export function TeamPage() {
     {
       id: "member",
       header: t("team.columns.member"),
-      cell: (row) => (
-        <div>
-          <div className="font-medium">
-            <UserText value={row.name} />
-          </div>
-          <div className="text-xs text-muted-foreground">
-            <UserText value={row.email} />
-          </div>
-        </div>
-      ),
+      cell: (row) => <PersonCell name={row.name} email={row.email} />,
     },
     { id: "status", header: t("team.columns.status"), cell: (row) => <UserStatusBadge status={row.status} /> },
     { id: "mfa", header: t("team.columns.mfa"), cell: (row) => (row.mfa_enabled ? t("common.on") : t("common.off")), className: "whitespace-nowrap text-muted-foreground" },

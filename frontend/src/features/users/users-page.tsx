@@ -27,7 +27,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { UserText } from "@/components/user-text";
+import { PersonCell } from "@/components/user-text";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { InviteUserDialog } from "@/features/users/invite-user-dialog";
 import { UserStatusBadge } from "@/features/users/user-status-badge";
@@ -79,16 +79,7 @@ export function UsersPage() {
     {
       id: "user",
       header: t("users.columns.user"),
-      cell: (row) => (
-        <div>
-          <div className="font-medium">
-            <UserText value={row.name} />
-          </div>
-          <div className="text-xs text-muted-foreground">
-            <UserText value={row.email} />
-          </div>
-        </div>
-      ),
+      cell: (row) => <PersonCell name={row.name} email={row.email} />,
     },
     { id: "role", header: t("users.columns.role"), cell: (row) => <Badge variant="outline">{t(`roles.${row.role}`)}</Badge> },
     { id: "status", header: t("users.columns.status"), cell: (row) => <UserStatusBadge status={row.status} /> },

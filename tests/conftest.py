@@ -41,14 +41,16 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-# scripts/test --thorough: the long property runs.
-THOROUGH = os.environ.get("PARTNERKA_THOROUGH") == "1"
+
+def thorough() -> bool:
+    """The long property runs: `scripts/test --thorough` or `pytest --thorough` (PARTNERKA_THOROUGH=1)."""
+    return os.environ.get("PARTNERKA_THOROUGH") == "1"
 
 
-def examples(everyday: int, thorough: int) -> int:
-    """How many hypothesis examples a property test runs: `everyday` in the suite, `thorough` in the
-    long runs (`scripts/test --thorough`)."""
-    return thorough if THOROUGH else everyday
+def examples(everyday: int, long_run: int) -> int:
+    """How many hypothesis examples a property test runs: `everyday` in the suite, `long_run` in the
+    long runs."""
+    return long_run if thorough() else everyday
 
 
 os.environ.pop("AWS_PROFILE", None)
@@ -58,5 +60,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--thorough",
         action="store_true",
-        help="fuzz the API with many more requests and a fresh seed (tests/integration/test_api_fuzz.py)",
+        help="the long property runs: many more hypothesis examples, and the API fuzzed with many more"
+        " requests and a fresh seed (as PARTNERKA_THOROUGH=1)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--thorough"):
+        os.environ["PARTNERKA_THOROUGH"] = "1"

@@ -9,7 +9,7 @@ and schema; an invalid request must be refused (4xx); an anonymous call to a pro
 be a 401. Operations with ids in their path are also called with the ids of real objects.
 
 The normal run is bounded and derandomized (the same requests every time); `--thorough` (or
-PARTNERKA_FUZZ_THOROUGH=1) runs many more, with a fresh seed each time.
+PARTNERKA_THOROUGH=1, as `scripts/test --thorough` sets it) runs many more, with a fresh seed each time.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class Tally:
 
 
 def thorough(config: pytest.Config) -> bool:
-    return bool(config.getoption("--thorough")) or os.environ.get("PARTNERKA_FUZZ_THOROUGH") == "1"
+    return bool(config.getoption("--thorough")) or os.environ.get("PARTNERKA_THOROUGH") == "1"
 
 
 def signed_in_world(api: Api) -> tuple[dict[str, str | None], dict[str, str]]:

@@ -29,7 +29,7 @@ from partnerka.stats.raw import converted_event
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from partnerka_local.template import Template
-from tests.conftest import THOROUGH, examples
+from tests.conftest import examples, thorough
 from tests.integration.conftest import CONTEXT, FunctionLoader
 from tests.integration.stream_delivery import DyingWorker, Fault, ShardDelivery, shard_records
 
@@ -166,7 +166,7 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
     @settings(
         max_examples=examples(12, 200),
         deadline=None,
-        derandomize=not THOROUGH,
+        derandomize=not thorough(),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(data=st.data())

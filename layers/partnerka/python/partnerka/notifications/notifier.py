@@ -73,7 +73,7 @@ class Notifier:
             return DONE
         operation = self._operation_of(notification)
         attempt = partial(self._send, self._channels.get(notification.kind), notification)
-        return self._runner.process(message_id, operation, attempt, body)
+        return self._runner.process(message_id, operation, lambda _: attempt, body)
 
     def _operation_of(self, notification: Notification) -> Operation:
         found = self._operations.get(notification.id)
@@ -98,7 +98,7 @@ class Notifier:
         return self._operations.get(notification.id) or created  # a copy of the message created it
 
     @staticmethod
-    def _send(channel: Channel | None, notification: Notification, _: Operation) -> AttemptResult:
+    def _send(channel: Channel | None, notification: Notification) -> AttemptResult:
         if channel is None:
             return AttemptResult(
                 ok=False,

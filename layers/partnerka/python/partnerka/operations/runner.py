@@ -8,8 +8,14 @@ later copy is dropped. A message that must wait (its retry is not due, or an att
 elsewhere) is answered with the seconds to wait: the worker hides it that long
 (ChangeMessageVisibility; SQS delays stop at 15 minutes, visibility goes to 12 hours).
 
-The postback sender (postbacks.sender) follows the same rules with its own copy of this loop, written
-before this module; it can move onto this runner.
+What an attempt needs (settings, secrets) is read before the attempt is claimed: a failed read is
+not an attempt, and the message comes back after the queue's visibility timeout. Every attempt made
+is logged in the operation's history and counted in the monitor's failure rates, a send that raises
+included. A replayed operation (more attempts, due at once) goes on with the attempt count where it
+was and its delays start over.
+
+Two workers run on it: the postback sender (postbacks.sender) and the notifier
+(notifications.notifier).
 """
 
 from __future__ import annotations
@@ -43,12 +49,20 @@ DONE = Outcome(done=True)
 @dataclass(frozen=True, slots=True)
 class AttemptResult:
     """How one attempt went. `permanent`: no later attempt can succeed (a malformed payload), so the
-    operation fails at once instead of waiting through its retries."""
+    operation fails at once instead of waiting through its retries. An HTTP attempt (a postback)
+    also says where it went (`url`, secrets masked), the answer's code and its first KiB."""
 
     ok: bool
     error_class: str = ""
     error: str = ""
     permanent: bool = False
+    url: str = ""
+    http_status: int | None = None
+    response: str = ""
+
+
+PreparedAttempt = Callable[[], AttemptResult]
+"""One attempt, ready to make: what it needs was read before the attempt was claimed."""
 
 
 class DeadLetters(Protocol):
@@ -92,13 +106,15 @@ class OperationRunner:
         self,
         message_id: str,
         operation: Operation,
-        attempt: Callable[[Operation], AttemptResult],
+        prepare: Callable[[Operation], PreparedAttempt],
         dead_letter_body: str,
     ) -> Outcome:
         """Make the operation's next attempt if it is due and this message may make it.
 
-        `dead_letter_body` is what goes to the DLQ if the operation runs out of attempts: enough to
-        run it again after a redrive.
+        `prepare` runs only when an attempt is due, before it is claimed: it reads what the attempt
+        needs (an error it raises is not an attempt; it fails the message, which comes back) and
+        returns the attempt. `dead_letter_body` is what goes to the DLQ if the operation runs out of
+        attempts: enough to run it again after a redrive.
         """
         if operation.status is OperationStatus.FAILED and not operation.dead_lettered:
             self._dead_letter(operation, dead_letter_body)  # stopped between `failed` and the DLQ before
@@ -113,12 +129,13 @@ class OperationRunner:
             return Outcome(done=False, wait_seconds=seconds_until(operation.lease_until, now))
         if operation.attempts >= operation.max_attempts:
             return self._give_up(operation, now, dead_letter_body)
+        attempt = prepare(operation)
         if not self._operations.claim(operation, now, now + self._lease, message_id):
             return self._after_lost_claim(operation.op_id, message_id, now)
         number = operation.attempts + 1
         started = time.monotonic()
         try:
-            result = attempt(operation)
+            result = attempt()
         except Exception as error:  # a bug in a channel is a failed attempt, counted like any other
             logger.exception("attempt raised", op_id=operation.op_id, type=self._type.value)
             result = AttemptResult(ok=False, error_class=type(error).__name__, error=str(error))
@@ -140,8 +157,11 @@ class OperationRunner:
             at=at,
             ok=result.ok,
             latency_ms=latency_ms,
+            url=result.url,
+            http_status=result.http_status,
             error_class=result.error_class,
             error=result.error[:ERROR_KEPT_CHARACTERS],
+            response=result.response,
         )
         next_attempt_at: datetime | None = None
         if result.ok:
@@ -170,6 +190,7 @@ class OperationRunner:
             type=self._type.value,
             attempt=number,
             status=status.value,
+            http_status=result.http_status,
             error_class=result.error_class,
             latency_ms=latency_ms,
         )

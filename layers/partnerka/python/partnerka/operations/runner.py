@@ -79,28 +79,37 @@ def retry_delay(delays: tuple[int, ...], attempt_number: int, rng: random.Random
     return max(1, round(base * rng.uniform(1 - JITTER, 1 + JITTER)))
 
 
-class OperationRunner:
-    def __init__(
-        self,
-        type: OperationType,
-        operations: OperationStore,
-        dead_letters: DeadLetters,
-        delays: tuple[int, ...],
-        lease_seconds: int,
-        now: Callable[[], datetime],
-        rng: Callable[[], random.Random],
-    ) -> None:
-        self._type = type
-        self._operations = operations
-        self._dead_letters = dead_letters
-        self._delays = delays
-        self._lease = timedelta(seconds=lease_seconds)
-        self._now = now
-        self._rng = rng
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How one type of operation is attempted: at once, then again after each of `delays` seconds
+    (±15%). An attempt in flight holds a lease of `lease_seconds`, longer than its worker function's
+    timeout, so an attempt whose worker crashed frees itself."""
+
+    type: OperationType
+    delays: tuple[int, ...]
+    lease_seconds: int
 
     @property
     def max_attempts(self) -> int:
-        return len(self._delays) + 1
+        return len(self.delays) + 1
+
+
+class OperationRunner:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        operations: OperationStore,
+        dead_letters: DeadLetters,
+        now: Callable[[], datetime],
+        rng: Callable[[], random.Random],
+    ) -> None:
+        self._policy = policy
+        self._type = policy.type
+        self._operations = operations
+        self._dead_letters = dead_letters
+        self._lease = timedelta(seconds=policy.lease_seconds)
+        self._now = now
+        self._rng = rng
 
     def process(
         self,
@@ -171,8 +180,10 @@ class OperationRunner:
         else:
             status = OperationStatus.RETRYING
             # After a replay the attempts go on from where they were; the delays start over.
-            retry_number = number - (operation.max_attempts - self.max_attempts)
-            next_attempt_at = at + timedelta(seconds=retry_delay(self._delays, retry_number, self._rng()))
+            retry_number = number - (operation.max_attempts - self._policy.max_attempts)
+            next_attempt_at = at + timedelta(
+                seconds=retry_delay(self._policy.delays, retry_number, self._rng())
+            )
         if not self._operations.finish_attempt(operation, attempt, status, next_attempt_at, owner):
             logger.warning("attempt outcome lost its lease", op_id=operation.op_id, attempt=number)
             return DONE

@@ -35,6 +35,7 @@ from partnerka.operations.runner import (
     OperationRunner,
     Outcome,
     PreparedAttempt,
+    RetryPolicy,
 )
 from partnerka.postbacks.models import OutgoingRequest, mask_url, webhook_headers
 from partnerka.postbacks.ssrf import (
@@ -48,8 +49,9 @@ from partnerka.postbacks.ssrf import (
 )
 
 RETRY_DELAYS = (60, 300, 1800, 7200, 28800)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-LEASE_SECONDS = 120  # longer than the sender function's timeout: a crashed attempt frees itself
+LEASE_SECONDS = 120  # longer than the sender function's timeout
+RETRIES = RetryPolicy(OperationType.POSTBACK, RETRY_DELAYS, LEASE_SECONDS)
+MAX_ATTEMPTS = RETRIES.max_attempts
 USER_AGENT = "Partnerka-Postback/1.0"
 
 
@@ -199,13 +201,7 @@ class DeliveryWorker:
         self._now = now
         self._rng = rng or random.Random()
         self._runner = OperationRunner(
-            OperationType.POSTBACK,
-            operations,
-            dead_letters,
-            RETRY_DELAYS,
-            LEASE_SECONDS,
-            now=lambda: self._now(),
-            rng=lambda: self._rng,
+            RETRIES, operations, dead_letters, lambda: self._now(), lambda: self._rng
         )
 
     def process(self, message_id: str, body: str) -> Outcome:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -16,36 +15,28 @@ from partnerka.operations.models import OperationStatus
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.sender import RETRY_DELAYS, DeliveryWorker, HttpSender
 from partnerka.postbacks.service import delivery_operation, message_body
-from tests.unit.fakes import FakeOperations, FakeQueue
+from tests.unit.fakes import FakeClock, FakeOperations, FakeQueue
 
 PUBLIC = "93.184.215.14"
 PRIVATE = "10.0.0.5"
 
 
 @dataclass
-class Clock:
-    at: datetime = field(default_factory=lambda: datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
-
-    def now(self) -> datetime:
-        return self.at
-
-
-@dataclass
 class Reads:
-    """The advertiser's domain whitelist and the affiliate's signing secret, or a failed read."""
+    """The advertiser's domain whitelist and the affiliate's signing secret; the one named in
+    `failing` cannot be read."""
 
-    down: bool = False
-    secret: str = "whsec_" + "A" * 44
+    failing: str = ""
 
     def domains(self, advertiser_id: str) -> list[str]:
-        if self.down:
+        if self.failing == "domains":
             raise ConnectionError("the settings table cannot be reached")
         return []
 
     def signing_secret(self, affiliate_id: str) -> str:
-        if self.down:
-            raise ConnectionError("the settings table cannot be reached")
-        return self.secret
+        if self.failing == "secret":
+            raise RuntimeError(f"affiliate {affiliate_id} has no signing secret")
+        return "whsec_" + "A" * 44
 
 
 def resolving_to(address: str) -> HttpSender:
@@ -53,17 +44,6 @@ def resolving_to(address: str) -> HttpSender:
         return [address]
 
     return HttpSender(resolver=resolve)
-
-
-@pytest.fixture(autouse=True)
-def no_connections(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every attempt here ends before a connection: opening a socket fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the sender opened a connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def queued_delivery(
@@ -84,24 +64,29 @@ def queued_delivery(
     return message_body(operation.op_id)
 
 
-@pytest.mark.parametrize("delivery_format", [DeliveryFormat.GET, DeliveryFormat.WEBHOOK])
-def test_a_failed_read_of_what_an_attempt_needs_is_not_an_attempt(delivery_format: DeliveryFormat) -> None:
-    # Given a delivery whose settings cannot be read for now
-    operations, dead, clock, reads = FakeOperations(), FakeQueue(), Clock(), Reads(down=True)
+@pytest.mark.parametrize(
+    ("failing", "delivery_format"), [("domains", DeliveryFormat.GET), ("secret", DeliveryFormat.WEBHOOK)]
+)
+def test_a_failed_read_of_what_an_attempt_needs_is_not_an_attempt(
+    failing: str, delivery_format: DeliveryFormat
+) -> None:
+    # Given a delivery whose advertiser's whitelist, or whose affiliate's signing secret, cannot
+    # be read for now
+    operations, dead, clock, reads = FakeOperations(), FakeQueue(), FakeClock(), Reads(failing)
     body = queued_delivery(operations, "https://tracker.example/pb", delivery_format, clock.at)
     worker = DeliveryWorker(
         operations, resolving_to(PRIVATE), dead, reads.domains, reads.signing_secret, clock.now
     )
 
     # When its message comes, the read fails the message (it comes back) and no attempt is used
-    with pytest.raises(ConnectionError):
+    with pytest.raises((ConnectionError, RuntimeError)):
         worker.process("m1", body)
     (op,) = operations.items.values()
     assert (op.status, op.attempts, op.history) == (OperationStatus.PENDING, 0, ())
     assert dict(operations.counted) == {}
 
     # Then once the settings can be read, its first attempt is made
-    reads.down = False
+    reads.failing = ""
     outcome = worker.process("m1", body)
     (op,) = operations.items.values()
     assert (op.status, op.attempts) == (OperationStatus.RETRYING, 1)
@@ -112,7 +97,7 @@ def test_a_failed_read_of_what_an_attempt_needs_is_not_an_attempt(delivery_forma
 def test_an_attempt_whose_send_raises_is_logged_and_retried() -> None:
     # Given a delivery to a URL the HTTP client refuses to build (a control character in its path,
     # which the SSRF guard and the settings form let through)
-    operations, dead, clock, reads = FakeOperations(), FakeQueue(), Clock(), Reads()
+    operations, dead, clock, reads = FakeOperations(), FakeQueue(), FakeClock(), Reads()
     body = queued_delivery(
         operations, "https://tracker.example/pb\x01?token=abc", DeliveryFormat.GET, clock.at
     )

@@ -22,7 +22,8 @@ from partnerka.notifications.models import Notification, redact
 from partnerka.notifications.notifier import LEASE_SECONDS, MAX_ATTEMPTS, RETRY_DELAYS, Notifier
 from partnerka.notifications.outbox import Outbox
 from partnerka.operations.models import OperationStatus
-from tests.unit.fakes import FakeClock, FakeOperations, FakeQueue
+from tests.unit.fakes import FakeClock as Clock
+from tests.unit.fakes import FakeOperations, FakeQueue
 
 LINK = "https://app.partnerka.test/reset-password?token=s3cr3t-t0ken_value"
 
@@ -47,15 +48,13 @@ def reset_mail(outbox: Outbox) -> str:
     )
 
 
-def notifier_for(
-    operations: FakeOperations, mailer: FakeMailer, clock: FakeClock, dead: FakeQueue
-) -> Notifier:
+def notifier_for(operations: FakeOperations, mailer: FakeMailer, clock: Clock, dead: FakeQueue) -> Notifier:
     return Notifier({ACCOUNT_EMAIL: AccountEmails(mailer)}, operations, dead, clock.now, random.Random(1))
 
 
 # ---------------------------------------------------------------------- the outbox (API side)
 def test_a_queued_notification_carries_a_kind_and_its_payload() -> None:
-    queue, operations, clock = FakeQueue(), FakeOperations(), FakeClock()
+    queue, operations, clock = FakeQueue(), FakeOperations(), Clock()
     notification_id = reset_mail(Outbox(queue, operations, clock.now))
     (body,) = queue.bodies
     notification = Notification.parse(body)
@@ -74,7 +73,7 @@ def test_a_queued_notification_carries_a_kind_and_its_payload() -> None:
 
 
 def test_a_notification_the_queue_refuses_never_fails_the_caller_and_is_counted() -> None:
-    operations, clock = FakeOperations(), FakeClock()
+    operations, clock = FakeOperations(), Clock()
     notification_id = reset_mail(Outbox(FakeQueue(refuses=True), operations, clock.now))
     op = operations.items[notification_id]
     assert (op.status, op.attempts, op.history[0].error_class) == (OperationStatus.FAILED, 1, "enqueue")
@@ -97,7 +96,7 @@ def test_a_message_the_queue_took_although_it_answered_an_error_is_still_sent() 
         FakeOperations(),
         FakeMailer(),
         FakeQueue(),
-        FakeClock(),
+        Clock(),
     )
     notification_id = reset_mail(Outbox(queue, operations, clock.now))
     assert operations.items[notification_id].status is OperationStatus.FAILED
@@ -107,18 +106,12 @@ def test_a_message_the_queue_took_although_it_answered_an_error_is_still_sent() 
 
 
 def test_when_the_operations_log_is_down_too_the_caller_still_goes_on() -> None:
-    assert reset_mail(Outbox(FakeQueue(refuses=True), FakeOperations(down=True), FakeClock().now))
+    assert reset_mail(Outbox(FakeQueue(refuses=True), FakeOperations(down=True), Clock().now))
 
 
 # ---------------------------------------------------------------------- the notifier
 def test_every_copy_of_a_message_sends_the_mail_once() -> None:
-    queue, operations, mailer, dead, clock = (
-        FakeQueue(),
-        FakeOperations(),
-        FakeMailer(),
-        FakeQueue(),
-        FakeClock(),
-    )
+    queue, operations, mailer, dead, clock = FakeQueue(), FakeOperations(), FakeMailer(), FakeQueue(), Clock()
     reset_mail(Outbox(queue, operations, clock.now))
     notifier = notifier_for(operations, mailer, clock, dead)
     outcomes = [notifier.process(message_id, queue.bodies[0]) for message_id in ("m1", "m1", "m2", "m1")]
@@ -129,7 +122,7 @@ def test_every_copy_of_a_message_sends_the_mail_once() -> None:
 
 
 def test_a_refused_mail_waits_longer_after_each_failure_then_is_dead_lettered() -> None:
-    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), FakeClock()
+    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), Clock()
     mailer = FakeMailer(refusing="Throttling")
     notification_id = reset_mail(Outbox(queue, operations, clock.now))
     notifier = notifier_for(operations, mailer, clock, dead)
@@ -154,7 +147,7 @@ class WorkerKilled(BaseException):
 
 
 def test_an_attempt_whose_worker_died_is_made_again_once_its_lease_ends() -> None:
-    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), FakeClock()
+    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), Clock()
     mailer = FakeMailer()
     notification_id = reset_mail(Outbox(queue, operations, clock.now))
     notifier = notifier_for(operations, mailer, clock, dead)
@@ -178,7 +171,7 @@ class Dying:
 
 
 def test_a_channel_that_raises_is_a_failed_attempt_not_a_crash() -> None:
-    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), FakeClock()
+    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), Clock()
 
     class Broken:
         def deliver(self, notification: Notification) -> None:
@@ -193,7 +186,7 @@ def test_a_channel_that_raises_is_a_failed_attempt_not_a_crash() -> None:
 
 
 def test_a_mail_ses_calls_invalid_fails_at_once() -> None:
-    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), FakeClock()
+    queue, operations, dead, clock = FakeQueue(), FakeOperations(), FakeQueue(), Clock()
     mailer = FakeMailer(refusing="InvalidParameterValue", permanent=True)
     notification_id = reset_mail(Outbox(queue, operations, clock.now))
     assert notifier_for(operations, mailer, clock, dead).process("m1", queue.bodies[0]).done
@@ -203,7 +196,7 @@ def test_a_mail_ses_calls_invalid_fails_at_once() -> None:
 
 def test_what_a_person_sees_of_a_message_hides_the_links_secret() -> None:
     queue = FakeQueue()
-    reset_mail(Outbox(queue, FakeOperations(), FakeClock().now))
+    reset_mail(Outbox(queue, FakeOperations(), Clock().now))
     shown = redact(queue.bodies[0])
     assert "s3cr3t-t0ken_value" not in shown
     assert "reset-password?token=***" in shown

@@ -1,16 +1,13 @@
 """The postback-sender worker: each message names one delivery; one attempt is made when it is due,
-and a message that must wait (a retry later, or an attempt in flight elsewhere) is hidden for that
-long and reported as a partial batch failure, so SQS brings it back then."""
+and a message that must wait comes back then (operations.consumer)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 from partnerka.common.config import get_settings
 from partnerka.common.observability import logger
+from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
@@ -18,7 +15,6 @@ from partnerka.postbacks.sender import DeliveryWorker, HttpSender
 from partnerka.postbacks.ssrf import loopback_allowed
 
 settings = get_settings()
-queue = SqsQueue(settings.postback_queue_url)
 _store = PostbackSettingsRepository(settings.core_table)
 _domains: TtlCache[list[str]] = TtlCache(
     lambda ids: {i: _store.advertiser_domains(i) for i in ids}, settings.route_cache_seconds
@@ -47,27 +43,9 @@ worker = DeliveryWorker(
     _advertiser_domains,
     _signing_secret,
 )
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-
-class ComeBackLater(Exception):
-    """Not a failure: the message returns when its delivery is due (its visibility was set so)."""
-
-
-def deliver(record: SQSRecord) -> None:
-    outcome = worker.process(record.message_id, record.body)
-    if outcome.done:
-        return
-    try:
-        queue.wait(record.receipt_handle, outcome.wait_seconds)
-    except Exception:  # the message comes back after the queue's own visibility timeout instead
-        logger.warning("could not reschedule the message", message_id=record.message_id)
-    raise ComeBackLater(f"due in {outcome.wait_seconds} s")
+consumer = QueueConsumer(worker, SqsQueue(settings.postback_queue_url))
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    response = process_partial_response(
-        event=event, record_handler=deliver, processor=processor, context=context
-    )
-    return dict(response)
+    return consumer.consume(event, context)

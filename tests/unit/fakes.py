@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
@@ -304,6 +304,16 @@ class FakeQuality:
         if held[0] == click_id:
             return True
         return False if held[1] - window <= at < held[1] else None
+
+
+@dataclass
+class FakeClock:
+    """Time that moves only when the test moves it."""
+
+    at: datetime = field(default_factory=lambda: datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.at
 
 
 class FakeOperations:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -22,17 +22,10 @@ from partnerka.notifications.models import Notification, redact
 from partnerka.notifications.notifier import LEASE_SECONDS, MAX_ATTEMPTS, RETRY_DELAYS, Notifier
 from partnerka.notifications.outbox import Outbox
 from partnerka.operations.models import OperationStatus
+from tests.unit.fakes import FakeClock as Clock
 from tests.unit.fakes import FakeOperations, FakeQueue
 
 LINK = "https://app.partnerka.test/reset-password?token=s3cr3t-t0ken_value"
-
-
-@dataclass
-class Clock:
-    at: datetime = field(default_factory=lambda: datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
-
-    def now(self) -> datetime:
-        return self.at
 
 
 @dataclass

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from partnerka.common.errors import ValidationFailed
 from partnerka.common.money import Money
+from partnerka.operations.runner import retry_delay
 from partnerka.orchestrator.routing import Job, route
 from partnerka.orchestrator.service import StreamRecord
 from partnerka.postbacks.models import (
@@ -24,7 +25,7 @@ from partnerka.postbacks.models import (
     build_request,
     mask_url,
 )
-from partnerka.postbacks.sender import RETRY_DELAYS, retry_delay
+from partnerka.postbacks.sender import RETRY_DELAYS
 from partnerka.postbacks.service import validate_url
 from partnerka.postbacks.ssrf import check_destination
 from tests.conftest import examples
@@ -157,7 +158,7 @@ def test_macros_are_url_encoded_and_secrets_masked() -> None:
 def test_retries_grow_with_jitter() -> None:
     rng = random.Random(1)
     for attempt, base in enumerate(RETRY_DELAYS, start=1):
-        delays = {retry_delay(attempt, rng) for _ in range(50)}
+        delays = {retry_delay(RETRY_DELAYS, attempt, rng) for _ in range(50)}
         assert min(delays) >= base * 0.85
         assert max(delays) <= base * 1.15
         assert len(delays) > 1  # jittered, so retries of many deliveries do not arrive together

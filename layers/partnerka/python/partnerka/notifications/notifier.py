@@ -24,11 +24,19 @@ from partnerka.notifications.models import MalformedNotification, Notification
 from partnerka.notifications.outbox import ENQUEUE_FAILED, record_failed_notification
 from partnerka.operations.models import Operation, OperationStatus, OperationType
 from partnerka.operations.repository import OperationStore
-from partnerka.operations.runner import DONE, AttemptResult, DeadLetters, OperationRunner, Outcome
+from partnerka.operations.runner import (
+    DONE,
+    AttemptResult,
+    DeadLetters,
+    OperationRunner,
+    Outcome,
+    RetryPolicy,
+)
 
 RETRY_DELAYS = (30, 120, 600, 3600, 14400)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-LEASE_SECONDS = 60  # longer than the notifier function's timeout: a crashed attempt frees itself
+LEASE_SECONDS = 60  # longer than the notifier function's timeout
+RETRIES = RetryPolicy(OperationType.NOTIFY, RETRY_DELAYS, LEASE_SECONDS)
+MAX_ATTEMPTS = RETRIES.max_attempts
 
 
 class Channel(Protocol):
@@ -50,13 +58,7 @@ class Notifier:
         self._now = now
         self._rng = rng or random.Random()
         self._runner = OperationRunner(
-            OperationType.NOTIFY,
-            operations,
-            dead_letters,
-            RETRY_DELAYS,
-            LEASE_SECONDS,
-            now=lambda: self._now(),
-            rng=lambda: self._rng,
+            RETRIES, operations, dead_letters, lambda: self._now(), lambda: self._rng
         )
 
     def process(self, message_id: str, body: str) -> Outcome:
@@ -73,7 +75,7 @@ class Notifier:
             return DONE
         operation = self._operation_of(notification)
         attempt = partial(self._send, self._channels.get(notification.kind), notification)
-        return self._runner.process(message_id, operation, attempt, body)
+        return self._runner.process(message_id, operation, lambda _: attempt, body)
 
     def _operation_of(self, notification: Notification) -> Operation:
         found = self._operations.get(notification.id)
@@ -98,7 +100,7 @@ class Notifier:
         return self._operations.get(notification.id) or created  # a copy of the message created it
 
     @staticmethod
-    def _send(channel: Channel | None, notification: Notification, _: Operation) -> AttemptResult:
+    def _send(channel: Channel | None, notification: Notification) -> AttemptResult:
         if channel is None:
             return AttemptResult(
                 ok=False,

@@ -121,7 +121,7 @@ class Operation:
     next_attempt_at: datetime | None = None
     finished_at: datetime | None = None
     last_error: str = ""
-    owner: str = ""  # the queue message carrying the retries (see postbacks.sender)
+    owner: str = ""  # the queue message carrying the retries (see operations.runner)
     lease_until: datetime | None = None
     replays: int = 0
     dead_lettered: bool = False  # its DLQ message was sent (a failed delivery's last step)

@@ -8,8 +8,14 @@ later copy is dropped. A message that must wait (its retry is not due, or an att
 elsewhere) is answered with the seconds to wait: the worker hides it that long
 (ChangeMessageVisibility; SQS delays stop at 15 minutes, visibility goes to 12 hours).
 
-The postback sender (postbacks.sender) follows the same rules with its own copy of this loop, written
-before this module; it can move onto this runner.
+What an attempt needs (settings, secrets) is read before the attempt is claimed: a failed read is
+not an attempt, and the message comes back after the queue's visibility timeout. Every attempt made
+is logged in the operation's history and counted in the monitor's failure rates, a send that raises
+included. A replayed operation (more attempts, due at once) goes on with the attempt count where it
+was and its delays start over.
+
+Two workers run on it: the postback sender (postbacks.sender) and the notifier
+(notifications.notifier).
 """
 
 from __future__ import annotations
@@ -43,12 +49,20 @@ DONE = Outcome(done=True)
 @dataclass(frozen=True, slots=True)
 class AttemptResult:
     """How one attempt went. `permanent`: no later attempt can succeed (a malformed payload), so the
-    operation fails at once instead of waiting through its retries."""
+    operation fails at once instead of waiting through its retries. An HTTP attempt (a postback)
+    also says where it went (`url`, secrets masked), the answer's code and its first KiB."""
 
     ok: bool
     error_class: str = ""
     error: str = ""
     permanent: bool = False
+    url: str = ""
+    http_status: int | None = None
+    response: str = ""
+
+
+PreparedAttempt = Callable[[], AttemptResult]
+"""One attempt, ready to make: what it needs was read before the attempt was claimed."""
 
 
 class DeadLetters(Protocol):
@@ -65,40 +79,51 @@ def retry_delay(delays: tuple[int, ...], attempt_number: int, rng: random.Random
     return max(1, round(base * rng.uniform(1 - JITTER, 1 + JITTER)))
 
 
-class OperationRunner:
-    def __init__(
-        self,
-        type: OperationType,
-        operations: OperationStore,
-        dead_letters: DeadLetters,
-        delays: tuple[int, ...],
-        lease_seconds: int,
-        now: Callable[[], datetime],
-        rng: Callable[[], random.Random],
-    ) -> None:
-        self._type = type
-        self._operations = operations
-        self._dead_letters = dead_letters
-        self._delays = delays
-        self._lease = timedelta(seconds=lease_seconds)
-        self._now = now
-        self._rng = rng
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How one type of operation is attempted: at once, then again after each of `delays` seconds
+    (±15%). An attempt in flight holds a lease of `lease_seconds`, longer than its worker function's
+    timeout, so an attempt whose worker crashed frees itself."""
+
+    type: OperationType
+    delays: tuple[int, ...]
+    lease_seconds: int
 
     @property
     def max_attempts(self) -> int:
-        return len(self._delays) + 1
+        return len(self.delays) + 1
+
+
+class OperationRunner:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        operations: OperationStore,
+        dead_letters: DeadLetters,
+        now: Callable[[], datetime],
+        rng: Callable[[], random.Random],
+    ) -> None:
+        self._policy = policy
+        self._type = policy.type
+        self._operations = operations
+        self._dead_letters = dead_letters
+        self._lease = timedelta(seconds=policy.lease_seconds)
+        self._now = now
+        self._rng = rng
 
     def process(
         self,
         message_id: str,
         operation: Operation,
-        attempt: Callable[[Operation], AttemptResult],
+        prepare: Callable[[Operation], PreparedAttempt],
         dead_letter_body: str,
     ) -> Outcome:
         """Make the operation's next attempt if it is due and this message may make it.
 
-        `dead_letter_body` is what goes to the DLQ if the operation runs out of attempts: enough to
-        run it again after a redrive.
+        `prepare` runs only when an attempt is due, before it is claimed: it reads what the attempt
+        needs (an error it raises is not an attempt; it fails the message, which comes back) and
+        returns the attempt. `dead_letter_body` is what goes to the DLQ if the operation runs out of
+        attempts: enough to run it again after a redrive.
         """
         if operation.status is OperationStatus.FAILED and not operation.dead_lettered:
             self._dead_letter(operation, dead_letter_body)  # stopped between `failed` and the DLQ before
@@ -113,12 +138,13 @@ class OperationRunner:
             return Outcome(done=False, wait_seconds=seconds_until(operation.lease_until, now))
         if operation.attempts >= operation.max_attempts:
             return self._give_up(operation, now, dead_letter_body)
+        attempt = prepare(operation)
         if not self._operations.claim(operation, now, now + self._lease, message_id):
             return self._after_lost_claim(operation.op_id, message_id, now)
         number = operation.attempts + 1
         started = time.monotonic()
         try:
-            result = attempt(operation)
+            result = attempt()
         except Exception as error:  # a bug in a channel is a failed attempt, counted like any other
             logger.exception("attempt raised", op_id=operation.op_id, type=self._type.value)
             result = AttemptResult(ok=False, error_class=type(error).__name__, error=str(error))
@@ -140,8 +166,11 @@ class OperationRunner:
             at=at,
             ok=result.ok,
             latency_ms=latency_ms,
+            url=result.url,
+            http_status=result.http_status,
             error_class=result.error_class,
             error=result.error[:ERROR_KEPT_CHARACTERS],
+            response=result.response,
         )
         next_attempt_at: datetime | None = None
         if result.ok:
@@ -151,8 +180,10 @@ class OperationRunner:
         else:
             status = OperationStatus.RETRYING
             # After a replay the attempts go on from where they were; the delays start over.
-            retry_number = number - (operation.max_attempts - self.max_attempts)
-            next_attempt_at = at + timedelta(seconds=retry_delay(self._delays, retry_number, self._rng()))
+            retry_number = number - (operation.max_attempts - self._policy.max_attempts)
+            next_attempt_at = at + timedelta(
+                seconds=retry_delay(self._policy.delays, retry_number, self._rng())
+            )
         if not self._operations.finish_attempt(operation, attempt, status, next_attempt_at, owner):
             logger.warning("attempt outcome lost its lease", op_id=operation.op_id, attempt=number)
             return DONE
@@ -170,6 +201,7 @@ class OperationRunner:
             type=self._type.value,
             attempt=number,
             status=status.value,
+            http_status=result.http_status,
             error_class=result.error_class,
             latency_ms=latency_ms,
         )

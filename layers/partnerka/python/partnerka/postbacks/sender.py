@@ -2,14 +2,13 @@
 redirects), and the delivery worker that turns queue messages into exactly-counted attempts.
 
 Retries: the first attempt at once, then after about 1 min, 5 min, 30 min, 2 h and 8 h (±15%
-jitter), then `failed` and a message in the DLQ. The wait is the queue message's own visibility
-(ChangeMessageVisibility; SQS delays stop at 15 minutes, visibility goes to 12 hours), and the
-attempt count lives in the delivery record, never in SQS receive counts.
-
-Exactly one send per attempt, however often a message is delivered: an attempt is claimed by a
-conditional update moving the count from n to n+1, with a lease while it is in flight. The message
-that made the last attempt owns the delivery's retries; a copy of another message (a stream batch
-redelivered to the orchestrator sends the same delivery twice) finds an owner and is dropped.
+jitter), then `failed` and a message in the DLQ, from which a replay or the monitor's redrive gives
+the delivery fresh attempts. The attempts are the operations runner's (operations.runner): the wait
+is the queue message's own visibility, the count lives in the delivery record, never in SQS receive
+counts, and each attempt is claimed by a conditional update with a lease, so it is sent once however
+often its message is delivered. The message that made the last attempt owns the delivery's retries;
+a copy of another message (a stream batch redelivered to the orchestrator sends the same delivery
+twice) finds an owner and is dropped.
 """
 
 from __future__ import annotations
@@ -19,23 +18,25 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import datetime
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
-from partnerka.operations.models import (
-    NO_OWNER,
-    RESPONSE_KEPT_BYTES,
-    Attempt,
-    Operation,
-    OperationStatus,
-    OperationType,
-)
+from partnerka.operations.models import RESPONSE_KEPT_BYTES, Delivery, Operation, OperationType
 from partnerka.operations.repository import OperationStore
+from partnerka.operations.runner import (
+    DONE,
+    AttemptResult,
+    DeadLetters,
+    OperationRunner,
+    Outcome,
+    PreparedAttempt,
+    RetryPolicy,
+)
 from partnerka.postbacks.models import OutgoingRequest, mask_url, webhook_headers
 from partnerka.postbacks.ssrf import (
     DEFAULT_PORTS,
@@ -48,16 +49,10 @@ from partnerka.postbacks.ssrf import (
 )
 
 RETRY_DELAYS = (60, 300, 1800, 7200, 28800)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-JITTER = 0.15
-LEASE_SECONDS = 120  # longer than the sender function's timeout: a crashed attempt frees itself
+LEASE_SECONDS = 120  # longer than the sender function's timeout
+RETRIES = RetryPolicy(OperationType.POSTBACK, RETRY_DELAYS, LEASE_SECONDS)
+MAX_ATTEMPTS = RETRIES.max_attempts
 USER_AGENT = "Partnerka-Postback/1.0"
-
-
-def retry_delay(attempt_number: int, rng: random.Random) -> int:
-    """Seconds to wait after failed attempt `attempt_number` (1-based)."""
-    base = RETRY_DELAYS[min(attempt_number, len(RETRY_DELAYS)) - 1]
-    return max(1, round(base * rng.uniform(1 - JITTER, 1 + JITTER)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,26 +180,10 @@ class HttpSender:
         )
 
 
-class DeadLetters(Protocol):
-    def send(self, bodies: list[str]) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What to do with the message: drop it (done), or let it come back after `wait_seconds`."""
-
-    done: bool
-    wait_seconds: int = 0
-
-
-DONE = Outcome(done=True)
-
-
-def _seconds_until(moment: datetime, now: datetime) -> int:
-    return max(1, int((moment - now).total_seconds() + 0.999))
-
-
 class DeliveryWorker:
+    """The postback queue's worker: each message names one delivery, whose attempts the operations
+    runner makes (operations.runner: claimed, leased, retried, failed and dead-lettered)."""
+
     def __init__(
         self,
         operations: OperationStore,
@@ -217,13 +196,17 @@ class DeliveryWorker:
     ) -> None:
         self._operations = operations
         self._http = http
-        self._dead_letters = dead_letters
         self._advertiser_domains = advertiser_domains
         self._signing_secret = signing_secret
         self._now = now
         self._rng = rng or random.Random()
+        self._runner = OperationRunner(
+            RETRIES, operations, dead_letters, lambda: self._now(), lambda: self._rng
+        )
 
     def process(self, message_id: str, body: str) -> Outcome:
+        """One message of the postback queue: attempt its delivery if due, else say how long it must
+        wait."""
         try:
             op_id = str(json.loads(body)["op_id"])
         except (ValueError, KeyError, TypeError):
@@ -233,113 +216,30 @@ class DeliveryWorker:
         if operation is None or operation.type is not OperationType.POSTBACK or operation.delivery is None:
             logger.warning("postback message for no delivery", op_id=op_id)
             return DONE
-        if operation.status is OperationStatus.FAILED and not operation.dead_lettered:
-            self._dead_letter(operation)  # the worker stopped between `failed` and the DLQ before
-        if operation.terminal:
-            return DONE
-        if operation.owner not in ("", NO_OWNER, message_id):
-            return DONE  # a copy: the owner's message carries the retries
-        now = self._now()
-        if operation.next_attempt_at and operation.next_attempt_at > now:
-            return Outcome(done=False, wait_seconds=_seconds_until(operation.next_attempt_at, now))
-        if operation.lease_until and operation.lease_until > now:
-            return Outcome(done=False, wait_seconds=_seconds_until(operation.lease_until, now))
-        if operation.attempts >= operation.max_attempts:
-            return self._give_up(operation, now)
-        # What the attempt needs is read before it is claimed: a failed read is not an attempt.
-        delivery = operation.delivery
+        out_of_attempts = json.dumps({"op_id": op_id, "reason": "out of attempts"}, separators=(",", ":"))
+        return self._runner.process(
+            message_id, operation, partial(self._prepare, operation.delivery), out_of_attempts
+        )
+
+    def _prepare(self, delivery: Delivery, operation: Operation) -> PreparedAttempt:
+        """The advertiser's domain whitelist, and a webhook's signing secret (read at every attempt:
+        a rotated secret signs the very next one)."""
         domains = self._advertiser_domains(operation.advertiser_id)
         secret = self._signing_secret(operation.affiliate_id) if delivery.format == "webhook" else ""
-        if not self._operations.claim(operation, now, now + timedelta(seconds=LEASE_SECONDS), message_id):
-            return self._after_lost_claim(op_id, message_id, now)
-        return self._attempt(operation, operation.attempts + 1, message_id, domains, secret)
+        return partial(self._send, operation.op_id, delivery, domains, secret)
 
-    def _after_lost_claim(self, op_id: str, message_id: str, now: datetime) -> Outcome:
-        fresh = self._operations.get(op_id)
-        if fresh is None or fresh.terminal or fresh.owner not in ("", NO_OWNER, message_id):
-            return DONE
-        if fresh.attempts >= fresh.max_attempts:
-            return DONE
-        waits = [m for m in (fresh.next_attempt_at, fresh.lease_until) if m and m > now]
-        return Outcome(done=False, wait_seconds=_seconds_until(max(waits), now) if waits else 1)
-
-    def _attempt(
-        self, operation: Operation, number: int, owner: str, domains: list[str], secret: str
-    ) -> Outcome:
-        delivery = operation.delivery
-        assert delivery is not None
+    def _send(self, op_id: str, delivery: Delivery, domains: list[str], secret: str) -> AttemptResult:
         headers: dict[str, str] = {}
         if secret:
-            headers = webhook_headers(secret, operation.op_id, int(self._now().timestamp()), delivery.body)
+            headers = webhook_headers(secret, op_id, int(self._now().timestamp()), delivery.body)
         sent = self._http.send(
             OutgoingRequest(delivery.method, delivery.url, delivery.body), headers, domains
         )
-        at = self._now()
-        attempt = Attempt(
-            number=number,
-            at=at,
+        return AttemptResult(
             ok=sent.ok,
-            latency_ms=sent.latency_ms,
-            url=sent.url,
-            http_status=sent.http_status,
             error_class=sent.error_class,
             error=sent.error,
+            url=sent.url,
+            http_status=sent.http_status,
             response=sent.response,
         )
-        next_attempt_at: datetime | None = None
-        if sent.ok:
-            status = OperationStatus.SUCCESS
-        elif number >= operation.max_attempts:
-            status = OperationStatus.FAILED
-        else:
-            status = OperationStatus.RETRYING
-            next_attempt_at = at + timedelta(
-                seconds=retry_delay(number - (operation.max_attempts - MAX_ATTEMPTS), self._rng)
-            )
-        if not self._operations.finish_attempt(operation, attempt, status, next_attempt_at, owner):
-            logger.warning("postback attempt outcome lost its lease", op_id=operation.op_id, attempt=number)
-            return DONE
-        self._operations.count(
-            OperationType.POSTBACK,
-            at,
-            attempts=1,
-            failures=0 if sent.ok else 1,
-            succeeded=1 if status is OperationStatus.SUCCESS else 0,
-            failed=1 if status is OperationStatus.FAILED else 0,
-        )
-        logger.info(
-            "postback attempt",
-            op_id=operation.op_id,
-            attempt=number,
-            status=status.value,
-            http_status=sent.http_status,
-            error_class=sent.error_class,
-            latency_ms=sent.latency_ms,
-        )
-        if status is OperationStatus.FAILED:
-            self._dead_letter(operation)
-            return DONE
-        if next_attempt_at is not None:
-            return Outcome(done=False, wait_seconds=_seconds_until(next_attempt_at, at))
-        return DONE
-
-    def _give_up(self, operation: Operation, now: datetime) -> Outcome:
-        """The last attempt was claimed and its worker stopped before writing the outcome (its lease
-        ran out): the delivery is out of attempts all the same."""
-        stopped = Attempt(
-            number=operation.attempts,
-            at=now,
-            ok=False,
-            error_class="worker_stopped",
-            error="the sender stopped during this attempt; its outcome is unknown",
-        )
-        if self._operations.finish_attempt(operation, stopped, OperationStatus.FAILED, None, operation.owner):
-            self._operations.count(OperationType.POSTBACK, now, failed=1)
-            self._dead_letter(operation)
-        return DONE
-
-    def _dead_letter(self, operation: Operation) -> None:
-        self._dead_letters.send(
-            [json.dumps({"op_id": operation.op_id, "reason": "out of attempts"}, separators=(",", ":"))]
-        )
-        self._operations.mark_dead_lettered(operation.op_id)

@@ -173,6 +173,10 @@ def test_retries_grow_with_jitter() -> None:
         "http://0x7f000001/pb",
         "https://t.example:8443/pb",
         "https://t.example/pb?x={unknown_macro}",
+        # a line break or another control character: never to be sent, whatever the HTTP client does
+        "https://t.example/pb?x=1\r\nX-Injected: 1",
+        "https://t.example/pb?x=\x01",
+        "https://t.example/p\u2028b",
     ],
 )
 def test_unsafe_or_unknown_urls_are_refused_at_save(url: str) -> None:

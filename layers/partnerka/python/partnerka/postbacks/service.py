@@ -35,6 +35,7 @@ from partnerka.postbacks.models import (
 from partnerka.postbacks.repository import PostbackSettingsRepository
 from partnerka.postbacks.sender import MAX_ATTEMPTS, HttpSender, SendResult
 from partnerka.postbacks.ssrf import UnsafeDestination, check_destination
+from partnerka.tracking.destinations import has_control_character
 from partnerka.tracking.macros import MACRO_PATTERN
 
 
@@ -83,6 +84,8 @@ def validate_url(url: str, allow_loopback: bool) -> str:
     url = url.strip()
     if not url:
         return ""
+    if has_control_character(url):
+        raise ValidationFailed("the URL contains a control character (a line break, tab or similar)")
     unknown = sorted({m.lower() for m in MACRO_PATTERN.findall(url)} - set(MACROS))
     if unknown:
         raise ValidationFailed(f"unknown macros: {', '.join('{' + m + '}' for m in unknown)}")

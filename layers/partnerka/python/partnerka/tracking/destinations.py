@@ -23,11 +23,17 @@ _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _IPV6_HOST = re.compile(r"^\[[0-9A-Fa-f:.]+\]$")
 
 
+def has_control_character(text: str) -> bool:
+    """A line break, tab or other control character: never part of a URL the platform sends or
+    redirects to (a CR/LF injects headers)."""
+    return _CONTROL.search(text) is not None
+
+
 def destination_problem(template: str) -> str | None:
     """Why `template` may not be a landing or fallback URL, in words for the advertiser; None if it may."""
     if len(template) > MAX_URL_LENGTH:
         return f"is longer than {MAX_URL_LENGTH} characters"
-    if _CONTROL.search(template):
+    if has_control_character(template):
         return "contains a control character (a line break, tab or similar)"
     if "\\" in template:
         # Browsers read a backslash as a slash, so the host they see may differ from the one checked here.

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e
 
 # The demo history ends yesterday; thirty days hold all of it whatever the day.
 LAST_30_DAYS = "range=last30"
+DATA_TIMEOUT = 20_000  # ms: a page waiting for reports of the local platform
 
 
 @contextmanager
@@ -202,12 +203,16 @@ def test_logs_lead_to_a_click_and_affiliates_see_no_revenue(
     with signed_in(browser, platform, "affiliate") as page:
         # The dashboard and the report show its payout, never the advertiser's revenue
         page.goto(f"/?{LAST_30_DAYS}")
-        expect(page.get_by_test_id("stat-clicks")).to_have_attribute("data-value", re.compile(r"^[1-9]\d*$"))
+        # The local runtime serves the dashboard's reports one at a time (one API worker, where Lambda
+        # runs them side by side), and an affiliate's offer breakdown reads 30 days of its click log.
+        expect(page.get_by_test_id("stat-clicks")).to_have_attribute(
+            "data-value", re.compile(r"^[1-9]\d*$"), timeout=DATA_TIMEOUT
+        )
         expect(page.get_by_test_id("kpi-payout")).to_be_visible()
         expect(page.get_by_test_id("kpi-revenue")).to_have_count(0)
         expect(page.get_by_test_id("trend-metric-revenue")).to_have_count(0)
         page.goto(f"/reports?{LAST_30_DAYS}")
-        expect(page.get_by_test_id("report-sort-payout")).to_be_visible()
+        expect(page.get_by_test_id("report-sort-payout")).to_be_visible(timeout=DATA_TIMEOUT)
         expect(page.get_by_test_id("report-sort-revenue")).to_have_count(0)
         expect(page.get_by_test_id("report-sort-roi")).to_have_count(0)
 

@@ -11,43 +11,49 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from moto import mock_aws
 
 from partnerka.common.config import get_settings
 from partnerka.common.secrets import secret_string
-from partnerka_local import moto_fixes
-from partnerka_local.resources import ResourceManager
 from partnerka_local.template import SERVERLESS_FUNCTION, Template
 from tests.conftest import ROOT, TEST_STACK
+from tests.integration.emulated_stack import EmulatedStack
+
+
+@pytest.fixture(scope="session")
+def emulated_stack() -> EmulatedStack:
+    """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects;
+    built once per session (tests.integration.emulated_stack)."""
+    settings = get_settings()
+    # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
+    template = Template(
+        ROOT / "template.yaml",
+        stack_name=TEST_STACK,
+        parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": settings.app_base_url},
+    )
+    stack = EmulatedStack(template)
+    with stack.fresh():  # built, so that every Ref and attribute of the template resolves
+        pass
+    for logical_id in template.of_type(SERVERLESS_FUNCTION):
+        env = template.function_spec(logical_id).environment
+        for name, value in (
+            ("CORE_TABLE", settings.core_table),
+            ("CLICKS_TABLE", settings.clicks_table),
+            ("CONVERSIONS_TABLE", settings.conversions_table),
+            ("STATS_TABLE", settings.stats_table),
+            ("AUDIT_TABLE", settings.audit_table),
+            ("CAPS_TABLE", settings.caps_table),
+            ("OPERATIONS_TABLE", settings.operations_table),
+            ("LEDGER_TABLE", settings.ledger_table),
+            ("APP_BASE_URL", settings.app_base_url),
+        ):
+            assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
+    return stack
 
 
 @pytest.fixture
-def stack() -> Iterator[Template]:
-    """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects."""
-    moto_fixes.apply()
-    with mock_aws():
-        settings = get_settings()
-        # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
-        template = Template(
-            ROOT / "template.yaml",
-            stack_name=TEST_STACK,
-            parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": settings.app_base_url},
-        )
-        ResourceManager(template, None).create_all()  # type: ignore[arg-type]
-        for logical_id in template.of_type(SERVERLESS_FUNCTION):
-            env = template.function_spec(logical_id).environment
-            for name, value in (
-                ("CORE_TABLE", settings.core_table),
-                ("CLICKS_TABLE", settings.clicks_table),
-                ("CONVERSIONS_TABLE", settings.conversions_table),
-                ("STATS_TABLE", settings.stats_table),
-                ("AUDIT_TABLE", settings.audit_table),
-                ("CAPS_TABLE", settings.caps_table),
-                ("OPERATIONS_TABLE", settings.operations_table),
-                ("LEDGER_TABLE", settings.ledger_table),
-                ("APP_BASE_URL", settings.app_base_url),
-            ):
-                assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
+def stack(emulated_stack: EmulatedStack) -> Iterator[Template]:
+    """The emulated stack as just created: empty tables and queues, moto's patching on."""
+    with emulated_stack.fresh() as template:
         secret_string.cache_clear()
         yield template
         secret_string.cache_clear()

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_STACK = "test"
@@ -48,9 +49,17 @@ def thorough() -> bool:
 
 
 def examples(everyday: int, long_run: int) -> int:
-    """How many hypothesis examples a property test runs: `everyday` in the suite, `long_run` in the
-    long runs."""
+    """How many hypothesis examples a property test runs: `everyday` in the suite (small: each example
+    of the stream, money and statistics properties drives moto for a second or more), `long_run` in
+    the long runs."""
     return long_run if thorough() else everyday
+
+
+# Hypothesis profiles: "quick" for every run of the suite, "thorough" for the long runs. A property
+# test names its own count with `examples()`; the profile sets what the others get, and neither has a
+# deadline (moto's latency would make one flaky, and the suite measures speed in tests/bench).
+settings.register_profile("quick", max_examples=100, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
 
 
 os.environ.pop("AWS_PROFILE", None)
@@ -68,3 +77,4 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--thorough"):
         os.environ["PARTNERKA_THOROUGH"] = "1"
+    settings.load_profile("thorough" if thorough() else "quick")

@@ -483,7 +483,7 @@ def test_the_money_path_keeps_every_invariant(load_function: FunctionLoader, sta
     run_state_machine_as_test(
         FinanceMachine,
         settings=settings(
-            max_examples=examples(25, 250),
+            max_examples=examples(8, 250),
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

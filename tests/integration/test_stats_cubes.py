@@ -143,7 +143,7 @@ query_shape = st.tuples(
     st.lists(query_shape, min_size=1, max_size=6),
 )
 @settings(
-    max_examples=examples(40, 400),
+    max_examples=examples(15, 400),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

@@ -164,7 +164,7 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
         return worker.invoke(orchestrator.handler, {"Records": batch}, CONTEXT)  # type: ignore[no-any-return]
 
     @settings(
-        max_examples=examples(12, 200),
+        max_examples=examples(5, 200),
         deadline=None,
         derandomize=not thorough(),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -292,7 +292,9 @@ def test_an_affiliate_reads_its_own_balances_and_the_advertiser_its_whole_books(
         (AFFILIATE, 1250),
         (OTHER_AFFILIATE, 900),
     ]
-    assert [(r.currency, r.pending, r.spend) for r in whole.books.advertiser] == [("USD", 500, 2150)]
+    assert [(r.currency, r.pending, r.spend, r.roi) for r in whole.books.advertiser] == [
+        ("USD", 500, 2150, -100.0)
+    ]
     assert [(r.offer_id, r.spend) for r in whole.books.offers] == [(OFFER, 2150)]
     assert whole.offer_names == {OFFER: "Sneakers"}
 
@@ -303,12 +305,18 @@ def test_the_overview_shows_every_advertiser_by_name_with_what_it_owes(finance: 
     finance.topups.record(ADVERTISER, "10", "USD", "B-1", OWNER)
     finance.topups.submit(ADVERTISER, "20", "USD", "B-2", BOSS)
     finance.settings.save(FinanceSettings(ADVERTISER, low_balance_threshold={"USD": 0}))
+    finance.topups.record(OTHER_ADVERTISER, "5", "EUR", "B-3", OWNER)
     rows = finance.balances.overview()
-    assert [
-        (r.advertiser_name, r.figures.balance, r.low_balance, r.approved, r.open_topups) for r in rows
-    ] == [
-        ("Apparel", -4000, False, 4000, 0),
-        ("shoes", -250, True, 1250, 1),
+    shown = [(r.advertiser_name, r.figures.currency, r.figures.balance, r.figures.roi) for r in rows]
+    assert shown == [
+        ("Apparel", "EUR", 500, None),
+        ("Apparel", "USD", -4000, -100.0),
+        ("shoes", "USD", -250, -100.0),
+    ]
+    assert [(r.low_balance, r.approved, r.open_topups) for r in rows] == [
+        (False, 0, 0),
+        (False, 4000, 0),
+        (True, 1250, 1),
     ]
 
 

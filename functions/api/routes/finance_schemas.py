@@ -14,7 +14,7 @@ from partnerka.finance.service import AdvertiserBalance
 from partnerka.finance.settings import FinanceSettings
 
 
-def decimal(minor: int, currency: str) -> str:
+def amount_text(minor: int, currency: str) -> str:
     return Money(minor, currency).as_decimal_string()
 
 
@@ -48,11 +48,11 @@ class ResultsOut(BaseModel):
     def fields_of(row: AdvertiserBalance) -> dict[str, Any]:
         return {
             "currency": row.currency,
-            "pending": decimal(row.pending, row.currency),
-            "spend": decimal(row.spend, row.currency),
-            "revenue": decimal(row.revenue, row.currency),
-            "profit": decimal(row.profit, row.currency),
-            "roi": round(row.profit * 100 / row.spend, 2) if row.spend else None,
+            "pending": amount_text(row.pending, row.currency),
+            "spend": amount_text(row.spend, row.currency),
+            "revenue": amount_text(row.revenue, row.currency),
+            "profit": amount_text(row.profit, row.currency),
+            "roi": row.roi,
         }
 
 
@@ -87,10 +87,10 @@ class BalancesOut(BaseModel):
                     affiliate_id=row.affiliate_id,
                     affiliate_name=sheet.affiliate_names.get(row.affiliate_id, row.affiliate_id),
                     currency=row.currency,
-                    hold=decimal(row.hold, row.currency),
-                    approved=decimal(row.approved, row.currency),
-                    paid=decimal(row.paid, row.currency),
-                    min_payout=decimal(minimums[row.currency], row.currency)
+                    hold=amount_text(row.hold, row.currency),
+                    approved=amount_text(row.approved, row.currency),
+                    paid=amount_text(row.paid, row.currency),
+                    min_payout=amount_text(minimums[row.currency], row.currency)
                     if row.currency in minimums
                     else None,
                 )
@@ -99,8 +99,8 @@ class BalancesOut(BaseModel):
             advertiser=[
                 AdvertiserBalanceOut(
                     **ResultsOut.fields_of(row),
-                    deposits=decimal(row.deposits, row.currency),
-                    balance=decimal(row.balance, row.currency),
+                    deposits=amount_text(row.deposits, row.currency),
+                    balance=amount_text(row.balance, row.currency),
                     low_balance=sheet.settings.is_low(row.currency, row.balance),
                 )
                 for row in sheet.books.advertiser
@@ -129,8 +129,10 @@ class FinanceSettingsBody(BaseModel):
     @classmethod
     def of(cls, found: FinanceSettings) -> Self:
         return cls(
-            low_balance_threshold={c: decimal(m, c) for c, m in sorted(found.low_balance_threshold.items())},
-            min_payout={c: decimal(m, c) for c, m in sorted(found.min_payout.items())},
+            low_balance_threshold={
+                c: amount_text(m, c) for c, m in sorted(found.low_balance_threshold.items())
+            },
+            min_payout={c: amount_text(m, c) for c, m in sorted(found.min_payout.items())},
         )
 
 
@@ -155,12 +157,12 @@ class OverviewRowOut(ResultsOut):
             **ResultsOut.fields_of(row.figures),
             advertiser_id=row.advertiser_id,
             advertiser_name=row.advertiser_name,
-            deposits=decimal(row.figures.deposits, currency),
-            balance=decimal(row.figures.balance, currency),
+            deposits=amount_text(row.figures.deposits, currency),
+            balance=amount_text(row.figures.balance, currency),
             low_balance=row.low_balance,
-            hold=decimal(row.hold, currency),
-            approved=decimal(row.approved, currency),
-            paid=decimal(row.paid, currency),
+            hold=amount_text(row.hold, currency),
+            approved=amount_text(row.approved, currency),
+            paid=amount_text(row.paid, currency),
             open_topups=row.open_topups,
         )
 

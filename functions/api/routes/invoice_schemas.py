@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from partnerka.common.clock import iso_millis
 from partnerka.finance.invoices import Invoice
 from partnerka.finance.invoicing import InvoiceDetail, InvoiceListing
-from routes.finance_schemas import decimal
+from routes.finance_schemas import amount_text
 
 
 class InvoiceLineOut(BaseModel):
@@ -55,8 +55,8 @@ class InvoiceOut(BaseModel):
                     offer_name=offer_names.get(line.offer_id, line.offer_id),
                     currency=line.currency,
                     conversions=line.conversions,
-                    amount=decimal(line.payout, line.currency),
-                    revenue=decimal(line.revenue, line.currency),
+                    amount=amount_text(line.payout, line.currency),
+                    revenue=amount_text(line.revenue, line.currency),
                 )
                 for line in invoice.lines
             ],
@@ -64,8 +64,8 @@ class InvoiceOut(BaseModel):
                 InvoiceTotalOut(
                     currency=currency,
                     conversions=count,
-                    amount=decimal(payout_total, currency),
-                    revenue=decimal(revenue, currency),
+                    amount=amount_text(payout_total, currency),
+                    revenue=amount_text(revenue, currency),
                 )
                 for currency, (count, payout_total, revenue) in invoice.totals().items()
             ],
@@ -121,7 +121,7 @@ class InvoiceDetailOut(InvoiceOut):
                     currency=item.currency,
                     at=iso_millis(item.at),
                     reversed=item.reversed,
-                    amount=decimal(item.payout, item.currency),
+                    amount=amount_text(item.payout, item.currency),
                 )
                 for item in detail.items
             ],

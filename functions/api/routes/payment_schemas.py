@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from partnerka.common.clock import iso_millis
 from partnerka.finance.ledger import Journal
 from partnerka.finance.requests import MoneyRequest
-from routes.finance_schemas import decimal
+from routes.finance_schemas import amount_text
 
 
 def _moved(journal: Journal, kind: str) -> dict[str, str]:
@@ -21,7 +21,7 @@ def _moved(journal: Journal, kind: str) -> dict[str, str]:
     return {
         "id": journal.own_id,
         "currency": currency,
-        "amount": decimal(amount, currency),
+        "amount": amount_text(amount, currency),
         "reference": journal.detail.get("reference", ""),
         "created_at": iso_millis(journal.created_at),
     }
@@ -120,7 +120,7 @@ class MoneyRequestsOut(BaseModel):
                     affiliate_id=r.affiliate_id or None,
                     affiliate_name=names.get(r.affiliate_id, r.affiliate_id) if r.affiliate_id else None,
                     currency=r.currency,
-                    amount=decimal(r.amount, r.currency),
+                    amount=amount_text(r.amount, r.currency),
                     reference=r.reference,
                     status=r.status.value,
                     answer=r.answer or None,

@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.audit.service import Actor
 from partnerka.conversions.models import Conversion, ConversionStatus
+from partnerka.finance.invoices import Invoice, InvoiceStatus
+from partnerka.finance.ledger import Account, Journal, floors
+from partnerka.finance.ledger_store import InsufficientBalance
+from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
+from partnerka.finance.settings import FinanceSettings
 from partnerka.offers.routing import (
     AccessRoute,
     AmountType,
@@ -430,3 +436,166 @@ class FakeQueue:
         if self.refuses:
             raise ConnectionError("the queue cannot be reached")
         self.bodies.extend(bodies)
+
+
+# ---------------------------------------------------------------------- finance
+class FakeLedger:
+    """The Ledger table in dicts, with its conditions (finance.ledger_store): a journal posts once by
+    its key, all of it or nothing, and never takes a floored balance below zero. (Invoices never
+    close a month here: every journal is booked in its own month.)"""
+
+    def __init__(self) -> None:
+        self.journals: dict[str, Journal] = {}
+        self.balance: dict[Account, int] = {}
+        self.indexed: dict[str, list[Journal]] = {}
+
+    def post(self, journal: Journal) -> bool:
+        if journal.key in self.journals:
+            return False
+        after = {e.account: self.balance.get(e.account, 0) + e.amount for e in journal.entries}
+        if any(account.shown(after[account]) < 0 for account in floors(journal)):
+            raise InsufficientBalance("the balance does not cover this amount")
+        self.journals[journal.key] = journal
+        self.balance.update(after)
+        for index in journal.indexes:
+            self.indexed.setdefault(index, []).append(journal)
+        return True
+
+    def get(self, key: str) -> Journal | None:
+        return self.journals.get(key)
+
+    def balances(self, owner: str) -> dict[Account, int]:
+        return {account: amount for account, amount in self.balance.items() if account.owner == owner}
+
+    def books(self, advertiser_id: str) -> dict[Account, int]:
+        return {a: amount for a, amount in self.balance.items() if a.advertiser_id == advertiser_id}
+
+    def history(self, index: str, limit: int) -> list[Journal]:
+        return self.listed(index)[::-1][:limit]
+
+    def entries(self, account: Account) -> list[tuple[str, int]]:
+        return [
+            (journal.key, entry.amount)
+            for journal in sorted(self.journals.values(), key=_booked_order)
+            for entry in journal.entries
+            if entry.account == account
+        ]
+
+    def listed(self, index: str) -> list[Journal]:
+        return sorted(self.indexed.get(index, []), key=_booked_order)
+
+    def shown(self, account: Account) -> int:
+        """What a person is shown of the account's balance."""
+        return account.shown(self.balance.get(account, 0))
+
+
+def _booked_order(journal: Journal) -> tuple[datetime, str]:
+    return journal.created_at, journal.key  # the ledger's sort key: `<created_at>#<journal key>`
+
+
+class FakeMoneyRequests:
+    """Payout and top-up requests in a dict; one is answered only while it is open (the repository's
+    condition). `lose_next_close` makes the next answer fail as a lost connection would."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[RequestKind, str, str], MoneyRequest] = {}
+        self.lose_next_close = False
+
+    def add(self, request: MoneyRequest) -> None:
+        self.items[(request.kind, request.advertiser_id, request.request_id)] = request
+
+    def of_advertiser(
+        self, kind: RequestKind, advertiser_id: str, affiliate_id: str | None = None, limit: int = 200
+    ) -> list[MoneyRequest]:
+        mine = [r for (k, a, _), r in self.items.items() if (k, a) == (kind, advertiser_id)]
+        newest = sorted(mine, key=lambda r: r.request_id, reverse=True)[:limit]
+        return [r for r in newest if affiliate_id is None or r.affiliate_id == affiliate_id]
+
+    def get(self, kind: RequestKind, advertiser_id: str, request_id: str) -> MoneyRequest | None:
+        return self.items.get((kind, advertiser_id, request_id))
+
+    def close(self, request: MoneyRequest, status: RequestStatus, answer: str) -> bool:
+        if self.lose_next_close:
+            self.lose_next_close = False
+            raise ConnectionError("the core table cannot be reached")
+        key = (request.kind, request.advertiser_id, request.request_id)
+        found = self.items.get(key)
+        if found is None or found.status is not RequestStatus.OPEN:
+            return False
+        self.items[key] = replace(request, status=status, answer=answer)
+        return True
+
+
+class FakeFinanceSettings:
+    def __init__(self) -> None:
+        self.items: dict[str, FinanceSettings] = {}
+
+    def get(self, advertiser_id: str) -> FinanceSettings:
+        return self.items.get(advertiser_id, FinanceSettings(advertiser_id))
+
+    def save(self, settings: FinanceSettings) -> None:
+        self.items[settings.advertiser_id] = settings
+
+
+class FakeInvoices:
+    def __init__(self, *invoices: Invoice) -> None:
+        self.items = {(invoice.advertiser_id, invoice.month): invoice for invoice in invoices}
+
+    def get(self, advertiser_id: str, month: str) -> Invoice | None:
+        return self.items.get((advertiser_id, month))
+
+    def issued(self, advertiser_id: str) -> list[Invoice]:
+        return [
+            invoice
+            for (advertiser, _), invoice in sorted(self.items.items(), reverse=True)
+            if advertiser == advertiser_id and invoice.status is InvoiceStatus.ISSUED
+        ]
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    actor: Actor
+    tenant_id: str | None
+    action: str
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class FakeAudit:
+    """The audit log as a list, in the order the entries were written."""
+
+    def __init__(self) -> None:
+        self.records: list[AuditRecord] = []
+
+    def record(
+        self,
+        actor: Actor,
+        tenant_id: str | None,
+        action: str,
+        target: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.records.append(AuditRecord(actor, tenant_id, action, target, before, after))
+
+    def actions(self) -> list[str]:
+        return [record.action for record in self.records]
+
+
+@dataclass
+class FakeDirectory:
+    """Names by id: affiliates and advertisers platform-wide, offers by advertiser."""
+
+    affiliates: dict[str, str] = field(default_factory=dict)
+    offers: dict[str, dict[str, str]] = field(default_factory=dict)
+    advertiser_names: dict[str, str] = field(default_factory=dict)
+
+    def affiliate_names(self, advertiser_id: str, affiliate_ids: Iterable[str]) -> dict[str, str]:
+        return {i: self.affiliates[i] for i in set(affiliate_ids) if i in self.affiliates}
+
+    def offer_names(self, advertiser_id: str) -> dict[str, str]:
+        return dict(self.offers.get(advertiser_id, {}))
+
+    def advertisers(self) -> dict[str, str]:
+        return dict(self.advertiser_names)

@@ -33,6 +33,9 @@ class Permission(StrEnum):
     # An offer's postback secret forges conversions: the advertiser (its API key too), Owner and
     # Platform Admin see it; Support, which reads everything else, does not.
     OFFER_SECRETS_READ = "offers:secrets:read"
+    # What the advertiser pays the network (revenue, profit, ROI): everyone who reads an
+    # advertiser's figures but its affiliates, who see their own payout only.
+    REVENUE_READ = "revenue:read"
 
 
 _STAFF_READ = {
@@ -42,6 +45,7 @@ _STAFF_READ = {
     Permission.WORKSPACE_READ_ANY,
     Permission.STATS_READ_ANY_ADVERTISER,
     Permission.DELIVERIES_READ_ANY,
+    Permission.REVENUE_READ,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {
@@ -74,6 +78,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.STATS_READ_OWN_ADVERTISER,
             Permission.DELIVERIES_READ_OWN_ADVERTISER,
             Permission.OFFER_SECRETS_READ,
+            Permission.REVENUE_READ,
         }
     ),
     Role.AFFILIATE: frozenset(
@@ -96,6 +101,7 @@ API_KEY_PERMISSIONS = frozenset(
         Permission.STATS_READ_OWN_ADVERTISER,
         Permission.DELIVERIES_READ_OWN_ADVERTISER,
         Permission.OFFER_SECRETS_READ,  # the advertiser's own server posts conversions with it
+        Permission.REVENUE_READ,
     }
 )
 
@@ -126,4 +132,16 @@ def workspace_tenant(principal: Principal, advertiser_id: str | None, manage: bo
         if not advertiser_id:
             raise ValidationFailed("advertiser_id is required")
         return advertiser_id
+    raise Forbidden("you may not do this")
+
+
+def audit_tenant(principal: Principal, advertiser_id: str | None) -> str | None:
+    """Whose audit log a caller reads: platform staff the advertiser they name, or the whole
+    platform's (None) when they name none; an advertiser only its own (naming another is refused)."""
+    if allows(principal, Permission.AUDIT_READ_PLATFORM):
+        return advertiser_id
+    if allows(principal, Permission.AUDIT_READ_OWN) and principal.advertiser_id:
+        if advertiser_id and advertiser_id != principal.advertiser_id:
+            raise Forbidden("this belongs to another advertiser")
+        return principal.advertiser_id
     raise Forbidden("you may not do this")

@@ -600,3 +600,23 @@ class FakeMessages:
 
     def send(self, bodies: list[str]) -> None:
         self.sent.extend(bodies)
+
+
+def stored_conversion(**changes: object) -> Conversion:
+    """A pending 12.50 USD sale (20.00 revenue) of OFFER by AFFILIATE, as stored; `changes` override."""
+    values: dict[str, object] = {
+        "conversion_id": "conv-1",
+        "dedupe_key": "key-1",
+        "click_id": "click-1",
+        "offer_id": OFFER,
+        "affiliate_id": AFFILIATE,
+        "advertiser_id": ADVERTISER,
+        "goal": "sale",
+        "status": ConversionStatus.PENDING,
+        "payout_minor": 1250,
+        "revenue_minor": 2000,
+        "currency": "USD",
+        "created_at": datetime(2026, 11, 27, 12, 0, tzinfo=UTC),
+    }
+    values.update(changes)
+    return Conversion(**values)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ import pytest
 from partnerka.accounts.models import Role
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, NotFound
-from partnerka.conversions.models import Conversion, ConversionStatus
+from partnerka.conversions.models import Conversion
 from partnerka.operations.models import Operation, OperationStatus, OperationType
 from partnerka.orchestrator.quality import ClickQuality
 from partnerka.stats.inspection import QUALITY_SETTLE, ClickInspector, quality_of
@@ -24,6 +24,7 @@ from tests.unit.fakes import (
     FakeConversionLog,
     FakeNames,
     FakeOperationsLog,
+    stored_conversion,
 )
 
 RIVAL = "01JAD0000000000000000000BB"
@@ -47,18 +48,11 @@ SUPPORT = Principal("u-support", Role.SUPPORT)
 
 
 def conversion(conversion_id: str, advertiser: str = ADVERTISER) -> Conversion:
-    return Conversion(
+    return stored_conversion(
         conversion_id=conversion_id,
         dedupe_key=f"key-{conversion_id}",
         click_id=CLICK.click_id,
-        offer_id=OFFER,
-        affiliate_id=AFFILIATE,
         advertiser_id=advertiser,
-        goal="sale",
-        status=ConversionStatus.PENDING,
-        payout_minor=1250,
-        revenue_minor=2000,
-        currency="USD",
         created_at=CLICKED + timedelta(minutes=5),
     )
 

@@ -13,7 +13,15 @@ from partnerka.audit.service import Actor
 from partnerka.common.errors import Forbidden, ValidationFailed
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.conversions.review import ConversionReview
-from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeAudit, FakeConversionLog, FakeNames
+from tests.unit.fakes import (
+    ADVERTISER,
+    AFFILIATE,
+    OFFER,
+    FakeAudit,
+    FakeConversionLog,
+    FakeNames,
+    stored_conversion,
+)
 
 RIVAL = "01JAD0000000000000000000BB"  # another advertiser
 COLLEAGUE = "01JAFF0000000000000000000B"  # another affiliate of the same advertiser
@@ -36,18 +44,14 @@ def conversion(
     txn_id: str = "",
     offer: str = OFFER,
 ) -> Conversion:
-    return Conversion(
+    return stored_conversion(
         conversion_id=f"conv-{n}",
         dedupe_key=f"key-{n}",
         click_id=f"click-{n}",
         offer_id=offer,
         affiliate_id=affiliate,
         advertiser_id=advertiser,
-        goal="sale",
         status=status,
-        payout_minor=1250,
-        revenue_minor=2000,
-        currency="USD",
         created_at=AT + timedelta(minutes=n),
         txn_id=txn_id,
     )

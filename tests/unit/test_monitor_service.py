@@ -95,9 +95,10 @@ def test_failure_rates_sum_each_job_types_hours() -> None:
     ]
     rates = {rate.type: rate for rate in service.failure_rates(NOW)}
     postback = rates[OperationType.POSTBACK]
-    assert (postback.attempts, postback.failures, postback.succeeded, postback.failed) == (8, 3, 3, 1)
+    total = postback.total
+    assert (total.attempts, total.failures, total.succeeded, total.failed) == (8, 3, 3, 1)
     assert postback.failure_rate == 0.375
-    assert (rates[OperationType.NOTIFY].attempts, rates[OperationType.NOTIFY].failure_rate) == (0, 0.0)
+    assert (rates[OperationType.NOTIFY].total.attempts, rates[OperationType.NOTIFY].failure_rate) == (0, 0.0)
 
 
 def test_peeked_dead_letters_hide_the_secrets_in_their_links_and_name_their_operation() -> None:

@@ -31,6 +31,7 @@ from tests.unit.fakes import (
     FakeNames,
     FakeQueue,
     FakeReportFiles,
+    stored_conversion,
 )
 
 RIVAL = "01JAD0000000000000000000BB"
@@ -61,18 +62,12 @@ def click(
 
 
 def sale(n: int, affiliate: str = AFFILIATE) -> Conversion:
-    return Conversion(
+    return stored_conversion(
         conversion_id=f"v{n}",
         dedupe_key=f"k{n}",
         click_id=f"c{n}",
-        offer_id=OFFER,
         affiliate_id=affiliate,
-        advertiser_id=ADVERTISER,
-        goal="sale",
         status=ConversionStatus.APPROVED,
-        payout_minor=1250,
-        revenue_minor=2000,
-        currency="USD",
         created_at=datetime(2026, 11, 27, 11, n, tzinfo=UTC),
     )
 

@@ -106,10 +106,10 @@ def get_monitor() -> MonitorOut:
     rates = [
         RateOut(
             type=rate.type.value,
-            attempts=rate.attempts,
-            failures=rate.failures,
-            succeeded=rate.succeeded,
-            failed=rate.failed,
+            attempts=rate.total.attempts,
+            failures=rate.total.failures,
+            succeeded=rate.total.succeeded,
+            failed=rate.total.failed,
             failure_rate=rate.failure_rate,
             hours=[HourOut(hour=h.hour, attempts=h.attempts, failures=h.failures) for h in rate.hours],
         )

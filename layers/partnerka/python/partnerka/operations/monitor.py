@@ -90,25 +90,22 @@ class FailureRate:
     hours: list[RateCounts]
 
     @property
-    def attempts(self) -> int:
-        return sum(h.attempts for h in self.hours)
-
-    @property
-    def failures(self) -> int:
-        return sum(h.failures for h in self.hours)
-
-    @property
-    def succeeded(self) -> int:
-        return sum(h.succeeded for h in self.hours)
-
-    @property
-    def failed(self) -> int:
-        return sum(h.failed for h in self.hours)
+    def total(self) -> RateCounts:
+        """The window's hours added up."""
+        hours = self.hours
+        return RateCounts(
+            "total",
+            attempts=sum(h.attempts for h in hours),
+            failures=sum(h.failures for h in hours),
+            succeeded=sum(h.succeeded for h in hours),
+            failed=sum(h.failed for h in hours),
+        )
 
     @property
     def failure_rate(self) -> float:
         """Failed attempts / attempts (0 when there were none)."""
-        return round(self.failures / self.attempts, 4) if self.attempts else 0.0
+        total = self.total
+        return round(total.failures / total.attempts, 4) if total.attempts else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -457,7 +457,7 @@ class AuditRecord:
 
 
 class FakeAudit:
-    """The audit log as a list (audit.service.AuditTrail)."""
+    """The audit log as a list, in the order the entries were written."""
 
     def __init__(self) -> None:
         self.records: list[AuditRecord] = []
@@ -472,6 +472,9 @@ class FakeAudit:
         after: dict[str, Any] | None = None,
     ) -> None:
         self.records.append(AuditRecord(actor, tenant_id, action, target, before, after))
+
+    def actions(self) -> list[str]:
+        return [record.action for record in self.records]
 
 
 class FakeNames:

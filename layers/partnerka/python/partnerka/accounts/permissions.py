@@ -26,6 +26,9 @@ class Permission(StrEnum):
     STATS_READ_ANY_ADVERTISER = "stats:read:any"
     STATS_READ_OWN_ADVERTISER = "stats:read:own"
     STATS_READ_OWN_AFFILIATE = "stats:read:affiliate"
+    # What the advertiser pays the network (revenue, profit, ROI): everyone who reads an
+    # advertiser's figures but its affiliates, who see their own payout only.
+    REVENUE_READ = "revenue:read"
     POSTBACKS_OWN = "postbacks:own"  # an affiliate's postback settings, deliveries and replays
     DELIVERIES_READ_OWN_ADVERTISER = "deliveries:read:own"  # postbacks sent for the tenant's events
     DELIVERIES_READ_ANY = "deliveries:read:any"
@@ -33,19 +36,16 @@ class Permission(StrEnum):
     # An offer's postback secret forges conversions: the advertiser (its API key too), Owner and
     # Platform Admin see it; Support, which reads everything else, does not.
     OFFER_SECRETS_READ = "offers:secrets:read"
-    # What the advertiser pays the network (revenue, profit, ROI): everyone who reads an
-    # advertiser's figures but its affiliates, who see their own payout only.
-    REVENUE_READ = "revenue:read"
 
 
 _STAFF_READ = {
     Permission.USERS_READ,
+    Permission.REVENUE_READ,
     Permission.ADVERTISERS_READ,
     Permission.AUDIT_READ_PLATFORM,
     Permission.WORKSPACE_READ_ANY,
     Permission.STATS_READ_ANY_ADVERTISER,
     Permission.DELIVERIES_READ_ANY,
-    Permission.REVENUE_READ,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {
@@ -72,13 +72,13 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADVERTISER: frozenset(
         {
             Permission.AUDIT_READ_OWN,
+            Permission.REVENUE_READ,
             Permission.WORKSPACE_READ_OWN,
             Permission.WORKSPACE_MANAGE_OWN,
             Permission.CREDENTIALS_MANAGE_OWN,
             Permission.STATS_READ_OWN_ADVERTISER,
             Permission.DELIVERIES_READ_OWN_ADVERTISER,
             Permission.OFFER_SECRETS_READ,
-            Permission.REVENUE_READ,
         }
     ),
     Role.AFFILIATE: frozenset(
@@ -96,12 +96,12 @@ MATRIX: dict[Role, frozenset[Permission]] = {
 API_KEY_PERMISSIONS = frozenset(
     {
         Permission.WORKSPACE_READ_OWN,
+        Permission.REVENUE_READ,
         Permission.WORKSPACE_MANAGE_OWN,
         Permission.AUDIT_READ_OWN,
         Permission.STATS_READ_OWN_ADVERTISER,
         Permission.DELIVERIES_READ_OWN_ADVERTISER,
         Permission.OFFER_SECRETS_READ,  # the advertiser's own server posts conversions with it
-        Permission.REVENUE_READ,
     }
 )
 

@@ -26,7 +26,7 @@ class Actor:
 
 
 class AuditTrail(Protocol):
-    """Where a service records what it changed: the audit log (a fake in unit tests)."""
+    """What a service needs of the audit log: one entry for each change it makes (AuditLog)."""
 
     def record(
         self,

@@ -26,6 +26,9 @@ class Permission(StrEnum):
     STATS_READ_ANY_ADVERTISER = "stats:read:any"
     STATS_READ_OWN_ADVERTISER = "stats:read:own"
     STATS_READ_OWN_AFFILIATE = "stats:read:affiliate"
+    # What the advertiser pays the network (revenue, profit, ROI): everyone who reads an
+    # advertiser's figures but its affiliates, who see their own payout only.
+    REVENUE_READ = "revenue:read"
     POSTBACKS_OWN = "postbacks:own"  # an affiliate's postback settings, deliveries and replays
     DELIVERIES_READ_OWN_ADVERTISER = "deliveries:read:own"  # postbacks sent for the tenant's events
     DELIVERIES_READ_ANY = "deliveries:read:any"
@@ -47,6 +50,7 @@ class Permission(StrEnum):
 
 _STAFF_READ = {
     Permission.USERS_READ,
+    Permission.REVENUE_READ,
     Permission.ADVERTISERS_READ,
     Permission.AUDIT_READ_PLATFORM,
     Permission.WORKSPACE_READ_ANY,
@@ -81,6 +85,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADVERTISER: frozenset(
         {
             Permission.AUDIT_READ_OWN,
+            Permission.REVENUE_READ,
             Permission.WORKSPACE_READ_OWN,
             Permission.WORKSPACE_MANAGE_OWN,
             Permission.CREDENTIALS_MANAGE_OWN,
@@ -108,6 +113,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
 API_KEY_PERMISSIONS = frozenset(
     {
         Permission.WORKSPACE_READ_OWN,
+        Permission.REVENUE_READ,
         Permission.WORKSPACE_MANAGE_OWN,
         Permission.AUDIT_READ_OWN,
         Permission.STATS_READ_OWN_ADVERTISER,
@@ -151,4 +157,16 @@ def tenant_for(principal: Principal, advertiser_id: str | None, own: Permission,
         if not advertiser_id:
             raise ValidationFailed("advertiser_id is required")
         return advertiser_id
+    raise Forbidden("you may not do this")
+
+
+def audit_tenant(principal: Principal, advertiser_id: str | None) -> str | None:
+    """Whose audit log a caller reads: platform staff the advertiser they name, or the whole
+    platform's (None) when they name none; an advertiser only its own (naming another is refused)."""
+    if allows(principal, Permission.AUDIT_READ_PLATFORM):
+        return advertiser_id
+    if allows(principal, Permission.AUDIT_READ_OWN) and principal.advertiser_id:
+        if advertiser_id and advertiser_id != principal.advertiser_id:
+            raise Forbidden("this belongs to another advertiser")
+        return principal.advertiser_id
     raise Forbidden("you may not do this")

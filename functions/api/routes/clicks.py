@@ -13,23 +13,24 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel
 
-from partnerka.accounts.composition import conversions_repository
 from partnerka.accounts.models import Role
 from partnerka.accounts.tokens import Principal
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.errors import Forbidden, NotFound, ValidationFailed
+from partnerka.conversions.composition import conversions_repository
 from partnerka.conversions.models import Conversion
 from partnerka.operations.models import Operation
 from partnerka.orchestrator.quality import ClickQuality, recorded_quality
 from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.postbacks.models import PostbackEvent
+from partnerka.postbacks.service import delivery_scope
 from partnerka.stats.service import may_inspect
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from partnerka.tracking.user_agent import describe_user_agent
 from routes.conversions import ConversionOut, conversion_out
-from routes.postbacks import OperationOut, delivery_scope, operation_out, operations
+from routes.postbacks import OperationOut, operation_out, operations
 
 router = Router()  # type: ignore[no-untyped-call]
 # The orchestrator judges a click within seconds; a click younger than this with nothing recorded may

@@ -12,13 +12,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, Field
 
-from partnerka.accounts.composition import conversions_repository
 from partnerka.accounts.models import Role
 from partnerka.accounts.permissions import Permission, require, workspace_tenant
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.config import get_settings
 from partnerka.common.errors import Forbidden, NotFound, ValidationFailed
 from partnerka.common.money import Money
+from partnerka.conversions.composition import conversions_repository
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.conversions.service import decide, txn_ids_from_csv

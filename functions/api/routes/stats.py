@@ -12,10 +12,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerka.accounts.composition import conversions_repository
 from partnerka.accounts.tokens import Principal
 from partnerka.common.clock import iso_millis
 from partnerka.common.config import get_settings
+from partnerka.conversions.composition import conversions_repository
 from partnerka.stats.click_log import ClickLogRepository, LoggedClick
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.logs import click_page, conversion_page

@@ -33,6 +33,10 @@ class Permission(StrEnum):
     # An offer's postback secret forges conversions: the advertiser (its API key too), Owner and
     # Platform Admin see it; Support, which reads everything else, does not.
     OFFER_SECRETS_READ = "offers:secrets:read"
+    # Send a postback delivery again: platform staff any they see, an affiliate its own.
+    DELIVERIES_REPLAY = "deliveries:replay"
+    # Team invitations and API keys of any advertiser named with ?advertiser_id= (platform staff).
+    CREDENTIALS_MANAGE_ANY = "credentials:manage:any"
 
 
 _STAFF_READ = {
@@ -52,6 +56,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.WORKSPACE_MANAGE_ANY,
             Permission.MONITOR,
             Permission.OFFER_SECRETS_READ,
+            Permission.DELIVERIES_REPLAY,
+            Permission.CREDENTIALS_MANAGE_ANY,
         }
     ),
     Role.PLATFORM_ADMIN: frozenset(
@@ -61,6 +67,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.WORKSPACE_MANAGE_ANY,
             Permission.MONITOR,
             Permission.OFFER_SECRETS_READ,
+            Permission.DELIVERIES_REPLAY,
+            Permission.CREDENTIALS_MANAGE_ANY,
         }
     ),
     # Support reads to help people; it never changes settings, users or money.
@@ -83,6 +91,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.OFFERS_RUN,
             Permission.STATS_READ_OWN_AFFILIATE,
             Permission.POSTBACKS_OWN,
+            Permission.DELIVERIES_REPLAY,
         }
     ),
 }
@@ -127,3 +136,23 @@ def workspace_tenant(principal: Principal, advertiser_id: str | None, manage: bo
             raise ValidationFailed("advertiser_id is required")
         return advertiser_id
     raise Forbidden("you may not do this")
+
+
+def credentials_tenant(principal: Principal, advertiser_id: str | None) -> str:
+    """The advertiser whose team or API keys a call changes: as `workspace_tenant` manages it, by a
+    person of that advertiser or platform staff; never by an API key (no key mints another)."""
+    if not (
+        allows(principal, Permission.CREDENTIALS_MANAGE_OWN)
+        or allows(principal, Permission.CREDENTIALS_MANAGE_ANY)
+    ):
+        raise Forbidden("you may not do this")
+    return workspace_tenant(principal, advertiser_id, manage=True)
+
+
+def affiliate_context(principal: Principal, permission: Permission) -> tuple[str, str]:
+    """(advertiser, affiliate) of an affiliate's call made in its current advertiser context, which it
+    must have chosen first (`/me/context`)."""
+    require(principal, permission)
+    if not principal.advertiser_id or not principal.affiliate_id:
+        raise Forbidden("select an advertiser first")
+    return principal.advertiser_id, principal.affiliate_id

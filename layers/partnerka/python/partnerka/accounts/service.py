@@ -29,8 +29,9 @@ from partnerka.accounts.passwords import (
     verify_password,
     verify_secret,
 )
+from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.ratelimit import FailureLimiter
-from partnerka.accounts.repository import AccountRepository, SessionRepository
+from partnerka.accounts.repository import AccountStore, SessionStore
 from partnerka.accounts.tokens import (
     ACCESS_TOKEN_TTL,
     Principal,
@@ -132,8 +133,8 @@ class AccountService:
 
     def __init__(
         self,
-        accounts: AccountRepository,
-        sessions: SessionRepository,
+        accounts: AccountStore,
+        sessions: SessionStore,
         audit: AuditLog,
         notifications: Notifications,
         signing_key: Callable[[], str],
@@ -497,7 +498,7 @@ class AccountService:
         return membership is not None and membership.status == MembershipStatus.ACTIVE.value
 
     def switch_context(self, principal: Principal, user: User, advertiser_id: str, actor: Actor) -> Session:
-        if principal.role is not Role.AFFILIATE:
+        if not allows(principal, Permission.CONTEXT_SWITCH):
             raise Forbidden("only affiliates switch between advertisers")
         if not self._active_member(user, advertiser_id):
             raise Forbidden("you are not an active partner of this advertiser")

@@ -110,6 +110,27 @@ def test_a_taken_email_cannot_sign_up_again(world: Accounts) -> None:
     assert len(world.accounts.list_advertisers()) == 1
 
 
+@pytest.mark.parametrize("password", ["short", "aaaaaaaaaaaaaaaa", " padded password "])
+def test_a_weak_password_is_refused_before_anything_is_stored(world: Accounts, password: str) -> None:
+    with pytest.raises(ValidationFailed, match="password"):
+        world.service.signup_advertiser("boss@acme.example", password, "Boss", "Acme", None, VISITOR)
+
+    assert world.accounts.items == {}
+    assert world.mail.posted == []
+
+
+def test_a_weak_password_at_an_affiliate_sign_up_leaves_no_affiliate_behind(world: Accounts) -> None:
+    advertiser = provisioning.create_advertiser(world.accounts, "Acme")
+    link = world.workspace.create_link(advertiser.id, "Spring", VISITOR)
+    stored = set(world.accounts.items)
+
+    with pytest.raises(ValidationFailed, match="password"):
+        world.workspace.join_with_signup(link.code, "pro@example.com", "weak", "Traffic Pro", None, VISITOR)
+
+    assert set(world.accounts.items) == stored
+    assert world.mail.posted == []
+
+
 def test_the_verification_link_works_once(world: Accounts) -> None:
     world.service.signup_advertiser("boss@acme.example", PASSWORD, "Boss", "Acme", None, VISITOR)
     (token,) = world.mail.link_tokens("boss@acme.example", "verify")

@@ -14,7 +14,7 @@ from partnerka.accounts.permissions import (
 )
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
-from partnerka.postbacks.service import DeliveryScope, delivery_scope
+from partnerka.postbacks.service import DeliveryScope, delivery_scope, opening_scope
 
 ACME, OTHER, PRO = "adv-acme", "adv-other", "aff-pro"
 
@@ -82,3 +82,9 @@ def test_an_affiliate_sees_only_its_own_deliveries_in_its_current_advertiser() -
         delivery_scope(PARTNER_WITHOUT_CONTEXT, None)
     with pytest.raises(Forbidden):
         delivery_scope(PARTNER, OTHER)
+
+
+def test_a_principal_that_sees_no_deliveries_opens_none_rather_than_being_refused() -> None:
+    assert opening_scope(PARTNER) == DeliveryScope(ACME, PRO)
+    assert opening_scope(PARTNER_WITHOUT_CONTEXT) is None
+    assert opening_scope(Principal("u-x", Role.AFFILIATE, advertiser_id=ACME)) is None

@@ -161,6 +161,15 @@ def delivery_scope(principal: Principal, advertiser_id: str | None) -> DeliveryS
     return DeliveryScope(principal.advertiser_id, None if own_advertiser else principal.affiliate_id)
 
 
+def opening_scope(principal: Principal) -> DeliveryScope | None:
+    """The deliveries the principal may open one by one (a delivery, a click's inspection); None
+    when it may open none, so that a delivery it may not see reads as missing rather than refused."""
+    try:
+        return delivery_scope(principal, None)
+    except (Forbidden, ValidationFailed):
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class TestExchange:
     method: str
@@ -350,11 +359,8 @@ class PostbackService:
     def visible_delivery(self, principal: Principal, op_id: str) -> Operation:
         """One delivery the principal sees; any other reads as missing (its existence is not told)."""
         found = self.delivery(op_id)
-        try:
-            visible = delivery_scope(principal, None).admits(found)
-        except (Forbidden, ValidationFailed):
-            visible = False
-        if not visible:
+        scope = opening_scope(principal)
+        if scope is None or not scope.admits(found):
             raise NotFound("no such delivery")
         return found
 

@@ -1,6 +1,5 @@
 """Who is calling and from where: the bearer token (or API key) of the current request, verified,
-and the wiring of the account and offer services the routes share (each built by its context's
-composition module).
+and the wiring of the account services it needs for that (the others: composition.py).
 
 Every route is protected but the few in `PUBLIC_OPERATIONS`: the resolver (app.py) authenticates the
 caller of a protected route before it looks at anything the caller sent, and the route reads that
@@ -26,8 +25,6 @@ from partnerka.audit.service import Actor
 from partnerka.common.config import dashboard_base_url, get_settings
 from partnerka.common.errors import Forbidden, Unauthenticated
 from partnerka.common.secrets import secret_string
-from partnerka.offers.composition import offer_service
-from partnerka.offers.service import OfferService
 
 # Read at cold start: without the dashboard's URL (where e-mail links and affiliates' tracking links
 # point) the function refuses to start (see dashboard_base_url).
@@ -41,11 +38,6 @@ def signing_key() -> str:
 @cache
 def services() -> tuple[AccountService, Workspace]:
     return account_services(get_settings())
-
-
-@cache
-def offers() -> OfferService:
-    return offer_service(get_settings())
 
 
 def accounts() -> AccountService:

@@ -10,11 +10,11 @@ import pytest
 
 from partnerka.accounts import provisioning
 from partnerka.accounts.models import MembershipStatus
-from partnerka.audit.service import Actor, AuditLog
+from partnerka.audit.service import Actor
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.offers.routing import Access, AmountType, Cap, CapMetric, CapPeriod, OfferStatus
 from partnerka.offers.service import CapInput, GoalInput, OfferDraft, OfferService
-from tests.unit.fakes import FakeAccounts, FakeAuditStore, FakeOffers
+from tests.unit.fakes import FakeAccounts, FakeAudit, FakeOffers
 
 BOSS = Actor(user_id="u-boss", email="boss@acme.example", request_id="req-1", ip="203.0.113.7")
 PARTNER = Actor(user_id="u-pro", email="pro@example.com", request_id="req-2", ip="198.51.100.4")
@@ -34,7 +34,7 @@ class Program:
     service: OfferService
     offers: FakeOffers
     accounts: FakeAccounts
-    audit: FakeAuditStore
+    audit: FakeAudit
     advertiser_id: str
     other_advertiser_id: str
     member_id: str  # an active partner of the advertiser
@@ -43,14 +43,14 @@ class Program:
 
 @pytest.fixture
 def program() -> Program:
-    accounts, offers, audit = FakeAccounts(), FakeOffers(), FakeAuditStore()
+    accounts, offers, audit = FakeAccounts(), FakeOffers(), FakeAudit()
     advertiser = provisioning.create_advertiser(accounts, "Acme Shoes")
     other = provisioning.create_advertiser(accounts, "Other Shop")
     member = provisioning.create_affiliate(accounts, "Traffic Pro", "pro@example.com")
     applicant = provisioning.create_affiliate(accounts, "Newcomer", "new@example.com")
     provisioning.set_membership(accounts, advertiser.id, member.affiliate_id, MembershipStatus.ACTIVE)
     provisioning.set_membership(accounts, advertiser.id, applicant.affiliate_id, MembershipStatus.PENDING)
-    service = OfferService(offers, accounts, AuditLog(audit), BASE_URL + "/")
+    service = OfferService(offers, accounts, audit, BASE_URL + "/")
     return Program(
         service, offers, accounts, audit, advertiser.id, other.id, member.affiliate_id, applicant.affiliate_id
     )
@@ -72,8 +72,8 @@ def test_a_new_offer_is_active_with_a_secret_and_the_tracker_gets_its_copy(progr
         1250,
         2000,
     )
-    (entry,) = program.audit.entries
-    assert (entry.action, entry.tenant_id, entry.target, entry.request_id) == (
+    (entry,) = program.audit.records
+    assert (entry.action, entry.tenant_id, entry.target, entry.actor.request_id) == (
         "offer.created",
         program.advertiser_id,
         f"offer:{offer.offer_id}",
@@ -103,7 +103,7 @@ def test_an_invalid_offer_is_refused_and_nothing_is_stored(
 
     assert program.service.list_offers(program.advertiser_id) == []
     assert program.offers.routes == {}
-    assert program.audit.entries == []
+    assert program.audit.records == []
 
 
 def test_a_patch_changes_the_named_fields_and_keeps_every_other(program: Program) -> None:
@@ -117,7 +117,7 @@ def test_a_patch_changes_the_named_fields_and_keeps_every_other(program: Program
     route = program.offers.routes[offer_id]
     assert route.caps == (Cap(CapMetric.CONVERSIONS, CapPeriod.DAY, 50),)
     assert route.goals[0].payout == 1250
-    entry = program.audit.entries[-1]
+    entry = program.audit.records[-1]
     assert entry.action == "offer.changed"
     assert entry.before is not None
     assert entry.after is not None
@@ -173,7 +173,7 @@ def test_rotating_the_secret_replaces_it_everywhere_and_the_audit_never_holds_it
 
     assert rotated.postback_secret != old
     assert program.offers.routes[offer_id].postback_secret == rotated.postback_secret
-    entry = program.audit.entries[-1]
+    entry = program.audit.records[-1]
     assert (entry.action, entry.before, entry.after) == ("offer.secret_rotated", None, None)
 
 
@@ -216,7 +216,7 @@ def test_approval_with_own_payouts_and_caps_reaches_the_tracker_and_reads_as_typ
         {"sale": 1500},
         (Cap(CapMetric.PAYOUT, CapPeriod.MONTH, 30000),),
     )
-    entry = program.audit.entries[-1]
+    entry = program.audit.records[-1]
     assert (entry.action, entry.target) == (
         "offer.access_changed",
         f"offer:{offer_id}/affiliate:{program.member_id}",
@@ -312,8 +312,8 @@ def test_asking_for_access_marks_it_requested_once_and_is_audited(program: Progr
 
     assert (asked.access, asked.tracking_link) == ("requested", None)
     assert program.offers.access_routes[(offer_id, program.member_id)].access is Access.REQUESTED
-    entry = program.audit.entries[-1]
-    assert (entry.action, entry.actor_email, entry.tenant_id) == (
+    entry = program.audit.records[-1]
+    assert (entry.action, entry.actor.email, entry.tenant_id) == (
         "offer.access_requested",
         "pro@example.com",
         program.advertiser_id,

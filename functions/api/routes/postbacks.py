@@ -5,24 +5,22 @@ its current advertiser, the advertiser the deliveries of its events, platform st
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Literal
 
-from auth import accounts, actor_of, current
+from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from composition import postbacks
 from pydantic import BaseModel
 
 from partnerka.accounts.permissions import Permission, require
 from partnerka.accounts.tokens import Principal
 from partnerka.common.clock import iso_millis
-from partnerka.common.config import get_settings
 from partnerka.common.errors import Forbidden
 from partnerka.operations.models import Operation
-from partnerka.operations.repository import OperationsRepository, Page
-from partnerka.postbacks.composition import postback_service
+from partnerka.operations.repository import Page
 from partnerka.postbacks.models import mask_url
-from partnerka.postbacks.service import OverrideInput, PostbackService
+from partnerka.postbacks.service import OverrideInput
 from routes.postback_schemas import (
     EventName,
     PostbackSettingsIn,
@@ -36,16 +34,6 @@ from routes.postback_schemas import (
 router = Router()  # type: ignore[no-untyped-call]
 
 StatusName = Literal["pending", "retrying", "success", "failed"]
-
-
-@cache
-def operations() -> OperationsRepository:
-    return OperationsRepository(get_settings().operations_table)
-
-
-@cache
-def postbacks() -> PostbackService:
-    return postback_service(get_settings(), operations(), accounts().audit)
 
 
 # ---------------------------------------------------------------------- the delivery log's bodies

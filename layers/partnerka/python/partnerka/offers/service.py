@@ -12,7 +12,7 @@ from typing import Any
 
 from partnerka.accounts.models import MembershipStatus
 from partnerka.accounts.repository import AccountStore
-from partnerka.audit.service import Actor, AuditLog
+from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
@@ -400,7 +400,7 @@ class OfferService:
     Callers pass the advertiser already narrowed by the permission matrix (accounts.permissions)."""
 
     def __init__(
-        self, offers: OfferStore, accounts: AccountStore, audit: AuditLog, link_base_url: str
+        self, offers: OfferStore, accounts: AccountStore, audit: AuditTrail, link_base_url: str
     ) -> None:
         self.offers = offers
         self.accounts = accounts

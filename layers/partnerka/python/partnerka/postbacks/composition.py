@@ -4,7 +4,7 @@ orchestrator wire their own parts)."""
 from __future__ import annotations
 
 from partnerka.accounts.repository import AccountRepository
-from partnerka.audit.service import AuditLog
+from partnerka.audit.service import AuditTrail
 from partnerka.common.config import Settings
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationLog
@@ -14,7 +14,7 @@ from partnerka.postbacks.service import PostbackService
 from partnerka.postbacks.ssrf import loopback_allowed
 
 
-def postback_service(settings: Settings, operations: OperationLog, audit: AuditLog) -> PostbackService:
+def postback_service(settings: Settings, operations: OperationLog, audit: AuditTrail) -> PostbackService:
     store = PostbackSettingsRepository(settings.core_table)
     accounts = AccountRepository()
     allow_loopback = loopback_allowed(settings.stage, settings.allow_loopback_postbacks)

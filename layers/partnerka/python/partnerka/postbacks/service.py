@@ -15,7 +15,7 @@ from typing import Any
 
 from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.tokens import Principal
-from partnerka.audit.service import Actor, AuditLog
+from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.money import Money
@@ -189,7 +189,7 @@ class PostbackService:
         allow_loopback: bool,
         advertiser_domains: Callable[[str], list[str]],
         advertisers_of: Callable[[str], frozenset[str]],
-        audit: AuditLog,
+        audit: AuditTrail,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = settings_store

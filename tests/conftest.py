@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -78,3 +80,33 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--thorough"):
         os.environ["PARTNERKA_THOROUGH"] = "1"
     settings.load_profile("thorough" if thorough() else "quick")
+
+
+Figures = Callable[[str], None]
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> Figures:
+    """What a test measured (a benchmark's table, the fuzzer's and the isolation matrix's counts),
+    printed under "figures" at the end of the run: from pytest-xdist's worker processes too, whose
+    own output never reaches the terminal."""
+
+    def record(text: str) -> None:
+        request.node.user_properties.append(("figures", text))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    seen: set[tuple[str, str]] = set()
+    lines: list[str] = []
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "figures" and (report.nodeid, value) not in seen:
+                    seen.add((report.nodeid, value))
+                    lines.append(f"{report.nodeid}\n{value}")
+    if lines:
+        terminalreporter.section("figures")
+        for text in lines:
+            terminalreporter.write_line(text)

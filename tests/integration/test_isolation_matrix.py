@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
@@ -45,6 +44,7 @@ from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
+from tests.conftest import Figures
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
 
@@ -329,17 +329,17 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
 
 def core_items(keep: Callable[[str], bool]) -> dict[tuple[str, str], Any]:
     """The core table and the ledger as moto holds them (read in-process: a thousand scans over HTTP
-    would dominate); `keep` chooses by partition key."""
+    would dominate, and moto's own listing sorts the whole table each time); `keep` chooses by
+    partition key."""
     items: dict[tuple[str, str], Any] = {}
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
-    for item in [
-        *backend.get_table(get_settings().core_table).all_items(),
-        *backend.get_table(get_settings().ledger_table).all_items(),
-    ]:
-        document = item.to_json()["Attributes"]
-        pk, sk = document["pk"]["S"], document["sk"]["S"]
-        if keep(pk) and not pk.startswith(VOLATILE):
-            items[(pk, sk)] = json.dumps(document, sort_keys=True)
+    for table in (get_settings().core_table, get_settings().ledger_table):
+        for partition, rows in backend.get_table(table).items.items():
+            if not keep(partition.value) or partition.value.startswith(VOLATILE):
+                continue
+            for item in rows.values():  # both tables have a sort key: partition → sort key → item
+                document = item.to_json()["Attributes"]
+                items[(document["pk"]["S"], document["sk"]["S"])] = json.dumps(document, sort_keys=True)
     return items
 
 
@@ -350,7 +350,7 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
 
 
 def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
-    load_function: FunctionLoader, capsys: pytest.CaptureFixture[str]
+    load_function: FunctionLoader, figures: Figures
 ) -> None:
     api = Api(load_function("api"))
     service, _ = account_services(get_settings())
@@ -494,11 +494,10 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
                 problems.append(f"CHANGED B {who}: {method} {concrete} {query} → {reply.status}")
             if before_all is not None and core_items(lambda pk: True) != before_all:
                 problems.append(f"SUPPORT CHANGED {method} {concrete} {query} → {reply.status}")
-    with capsys.disabled():
-        print(
-            f"\nisolation matrix: {len(ops)} endpoints × {len(principals)} principals × 2 tenants → "
-            f"{requests} requests, {leaks} leaks, {len(problems)} problems"
-        )
+    figures(
+        f"isolation matrix: {len(ops)} endpoints × {len(principals)} principals × 2 tenants → "
+        f"{requests} requests, {leaks} leaks, {len(problems)} problems"
+    )
     assert problems == [], "\n".join(problems)
     assert requests > 500
 

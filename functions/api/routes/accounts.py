@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import BaseModel, Field
 
-from partnerka.accounts.permissions import Permission, require
+from partnerka.accounts.permissions import Permission, permissions_of, require
 from partnerka.accounts.service import MfaChallenge
 from routes.responses import NoContent, created, no_content
 from routes.schemas import ContextOut, MembershipOut, MeOut, MfaRequiredOut, SessionOut, UserEnvelope, UserOut
@@ -200,7 +200,7 @@ def join(code: str) -> Response[MembershipOut]:
     return created(MembershipOut.of(views[0]))
 
 
-@router.get("/me", summary="The signed-in user, its context and (affiliates) its memberships")
+@router.get("/me", summary="The signed-in user, its context, (affiliates) its memberships and what it may do")
 def me() -> MeOut:
     principal, user = current(router.current_event.headers)
     memberships = []
@@ -215,6 +215,7 @@ def me() -> MeOut:
         user=UserOut.of(user),
         context=ContextOut(advertiser_id=principal.advertiser_id, advertiser_name=name),
         memberships=memberships,
+        permissions=permissions_of(principal),
     )
 
 

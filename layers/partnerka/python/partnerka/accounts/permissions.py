@@ -108,6 +108,12 @@ def allows(principal_or_role: Principal | Role, permission: Permission) -> bool:
     return permission in MATRIX[principal_or_role]
 
 
+def permissions_of(principal: Principal) -> list[Permission]:
+    """Every permission `allows` grants the principal (its role's row, or an API key's set), in the
+    enum's order: what `/api/me` tells the dashboard, so its buttons follow this matrix."""
+    return [permission for permission in Permission if allows(principal, permission)]
+
+
 def require(principal: Principal, permission: Permission) -> None:
     if not allows(principal, permission):
         raise Forbidden("you may not do this")

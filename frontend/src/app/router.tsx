@@ -37,7 +37,9 @@ const InvoicePage = lazy(() => import("@/features/finance/invoice-page").then((m
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").then((module) => ({ default: module.PostbacksPage })));
-const RegistrationLinksPage = lazy(() => import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })));
+const RegistrationLinksPage = lazy(() =>
+  import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })),
+);
 const SettingsPage = lazy(() => import("@/features/settings/settings-page").then((module) => ({ default: module.SettingsPage })));
 const TeamPage = lazy(() => import("@/features/team/team-page").then((module) => ({ default: module.TeamPage })));
 const UsersPage = lazy(() => import("@/features/users/users-page").then((module) => ({ default: module.UsersPage })));
@@ -52,11 +54,15 @@ function PageFallback() {
 
 /** A dashboard page open to the roles whose sidebar lists it (or lists `section`, for a page inside one). */
 function guarded(path: string, page: ReactNode, section: string = path) {
-  return { path: path === "/" ? undefined : path.slice(1), index: path === "/", element: (
+  return {
+    path: path === "/" ? undefined : path.slice(1),
+    index: path === "/",
+    element: (
       <RequireRole roles={rolesFor(section)}>
         <Suspense fallback={<PageFallback />}>{page}</Suspense>
       </RequireRole>
-    ), };
+    ),
+  };
 }
 
 const signedOut = (page: ReactNode) => <RedirectIfSignedIn>{page}</RedirectIfSignedIn>;

@@ -5,13 +5,35 @@ const paths = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role)
 
 describe("sidebar per role", () => {
   it("gives owners and platform admins users, advertisers and the audit log", () => {
-    const expected = ["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.finance", "nav.deliveries", "nav.users", "nav.advertisers", "nav.monitor", "nav.audit", "nav.account"];
+    const expected = [
+      "nav.dashboard",
+      "nav.reports",
+      "nav.logs",
+      "nav.exports",
+      "nav.finance",
+      "nav.deliveries",
+      "nav.users",
+      "nav.advertisers",
+      "nav.monitor",
+      "nav.audit",
+      "nav.account",
+    ];
     expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
   });
 
   it("gives support read access to statistics, finance, users, deliveries and the audit log, but not the monitor", () => {
-    expect(paths("support")).toEqual(["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.finance", "nav.deliveries", "nav.users", "nav.audit", "nav.account"]);
+    expect(paths("support")).toEqual([
+      "nav.dashboard",
+      "nav.reports",
+      "nav.logs",
+      "nav.exports",
+      "nav.finance",
+      "nav.deliveries",
+      "nav.users",
+      "nav.audit",
+      "nav.account",
+    ]);
   });
 
   it("gives advertisers their workspace", () => {
@@ -35,7 +57,11 @@ describe("sidebar per role", () => {
   });
 
   it("puts conversions right after offers for advertisers", () => {
-    expect(navigationFor("advertiser").map((item) => item.to).slice(1, 3)).toEqual(["/offers", "/conversions"]);
+    expect(
+      navigationFor("advertiser")
+        .map((item) => item.to)
+        .slice(1, 3),
+    ).toEqual(["/offers", "/conversions"]);
   });
 
   it("gives affiliates their offers, conversions, the link builder, postbacks and their advertisers", () => {
@@ -53,7 +79,11 @@ describe("sidebar per role", () => {
       "nav.myAdvertisers",
       "nav.account",
     ]);
-    expect(navigationFor("affiliate").map((item) => item.to).slice(1, 4)).toEqual(["/my/offers", "/my/conversions", "/link-builder"]);
+    expect(
+      navigationFor("affiliate")
+        .map((item) => item.to)
+        .slice(1, 4),
+    ).toEqual(["/my/offers", "/my/conversions", "/link-builder"]);
   });
 
   it("guards each route with the roles whose sidebar shows it", () => {

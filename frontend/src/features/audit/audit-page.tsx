@@ -80,12 +80,21 @@ export function AuditPage() {
           empty={{ icon: FileClockIcon, title: t("audit.emptyTitle"), description: t("audit.emptyText") }}
         />
       </Card>
-      <Dialog open={selected !== null} onOpenChange={(open) => { if (!open) setSelected(null); }}>
+      <Dialog
+        open={selected !== null}
+        onOpenChange={(open) => {
+          if (!open) setSelected(null);
+        }}
+      >
         <DialogContent className="max-w-2xl">
           <DialogHeader>
             <DialogTitle className="font-mono text-base">{selected?.action}</DialogTitle>
             <DialogDescription>
-              {selected ? showBidiControls(`${formatDateTime(selected.at, i18n.language)} · ${selected.actor_email ?? "—"} · ${t("audit.requestId")}: ${selected.request_id}`) : null}
+              {selected
+                ? showBidiControls(
+                    `${formatDateTime(selected.at, i18n.language)} · ${selected.actor_email ?? "—"} · ${t("audit.requestId")}: ${selected.request_id}`,
+                  )
+                : null}
             </DialogDescription>
           </DialogHeader>
           <div className="grid gap-3 sm:grid-cols-2">

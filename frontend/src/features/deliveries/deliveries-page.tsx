@@ -33,14 +33,21 @@ export function DeliveriesPage() {
     <>
       <PageHeader
         title={t("deliveries.title")}
-        description={isAffiliate && context.advertiser_name ? t("deliveries.descriptionIn", { advertiser: context.advertiser_name }) : t("deliveries.description")}
+        description={
+          isAffiliate && context.advertiser_name ? t("deliveries.descriptionIn", { advertiser: context.advertiser_name }) : t("deliveries.description")
+        }
       />
       {isAffiliate && !context.advertiser_id ? (
         <NoContextState description={t("deliveries.noContextText")} />
       ) : (
         <>
           <div className="flex flex-wrap items-end gap-3">
-            <StatusTabs statuses={OPERATION_STATUSES} value={filters.status} label={(status) => t(`operations.status.${status}`)} testIdPrefix="deliveries-filter" />
+            <StatusTabs
+              statuses={OPERATION_STATUSES}
+              value={filters.status}
+              label={(status) => t(`operations.status.${status}`)}
+              testIdPrefix="deliveries-filter"
+            />
             <FilterSelect
               id="deliveries-event"
               label={t("operations.columns.event")}

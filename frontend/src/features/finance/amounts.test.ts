@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { AffiliateBalance } from "@/api/types";
 import { approvedTotals, compareAmounts, isPositiveAmount, sumAmounts } from "@/features/finance/amounts";
 
-const balance = (affiliate_id: string, currency: string, approved: string): AffiliateBalance => ({ affiliate_id, affiliate_name: affiliate_id, currency, hold: "0.00", approved, paid: "0.00", min_payout: null });
+const balance = (affiliate_id: string, currency: string, approved: string): AffiliateBalance => ({
+  affiliate_id,
+  affiliate_name: affiliate_id,
+  currency,
+  hold: "0.00",
+  approved,
+  paid: "0.00",
+  min_payout: null,
+});
 
 describe("decimal amounts", () => {
   it("sums exactly where floats would not", () => {

@@ -16,7 +16,15 @@ const request = (id: string, status: MoneyRequest["status"], affiliate_id = "aff
   created_at: "2026-03-02T10:00:00.000Z",
 });
 
-const balance = (affiliate_id: string, currency: string): AffiliateBalance => ({ affiliate_id, affiliate_name: affiliate_id, currency, hold: "0.00", approved: "80.00", paid: "0.00", min_payout: null });
+const balance = (affiliate_id: string, currency: string): AffiliateBalance => ({
+  affiliate_id,
+  affiliate_name: affiliate_id,
+  currency,
+  hold: "0.00",
+  approved: "80.00",
+  paid: "0.00",
+  min_payout: null,
+});
 
 describe("profit colour", () => {
   it("calls only amounts below zero a loss", () => {

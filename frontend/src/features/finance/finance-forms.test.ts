@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { amountIssue, payoutRequestSchema, payoutSchema, settingsIssues, settingsRows, toPayoutBody, toPayoutRequestBody, toSettingsBody, toTopupBody, topupSchema } from "@/features/finance/finance-forms";
+import {
+  amountIssue,
+  payoutRequestSchema,
+  payoutSchema,
+  settingsIssues,
+  settingsRows,
+  toPayoutBody,
+  toPayoutRequestBody,
+  toSettingsBody,
+  toTopupBody,
+  topupSchema,
+} from "@/features/finance/finance-forms";
 
 describe("amount of a payout or a top-up", () => {
   it("takes a positive amount with a point or a comma", () => {
@@ -47,7 +58,8 @@ describe("payout body", () => {
 });
 
 describe("payout request form", () => {
-  const issues = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) => result.error?.issues.map((issue) => [issue.path.join("."), issue.message]);
+  const issues = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+    result.error?.issues.map((issue) => [issue.path.join("."), issue.message]);
 
   it("asks for at least the minimum payout and at most the approved balance", () => {
     const schema = payoutRequestSchema("120.00", "50.00");

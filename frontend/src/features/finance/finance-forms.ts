@@ -50,7 +50,8 @@ export type BulkPayoutValues = z.infer<typeof bulkPayoutSchema>;
 
 /** The API's body: one affiliate in one currency, or (without a target) everyone's approved balance. */
 export function toPayoutBody(values: BulkPayoutValues & { amount?: string }, target?: { affiliateId: string; currency: string }): PayoutInput {
-  const paid = target && values.amount !== undefined ? { affiliate_id: target.affiliateId, currency: target.currency, amount: normalizeDecimal(values.amount) } : {};
+  const paid =
+    target && values.amount !== undefined ? { affiliate_id: target.affiliateId, currency: target.currency, amount: normalizeDecimal(values.amount) } : {};
   return { ...paid, method: values.method, reference: values.reference.trim() };
 }
 

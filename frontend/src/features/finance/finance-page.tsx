@@ -41,7 +41,11 @@ export function FinancePage() {
     <>
       <PageHeader
         title={t("finance.title")}
-        description={affiliate && context.advertiser_name ? t("finance.descriptionIn", { advertiser: context.advertiser_name }) : t(affiliate ? "finance.affiliateDescription" : "finance.description")}
+        description={
+          affiliate && context.advertiser_name
+            ? t("finance.descriptionIn", { advertiser: context.advertiser_name })
+            : t(affiliate ? "finance.affiliateDescription" : "finance.description")
+        }
         // "All advertisers" is the overview of every advertiser's books.
         actions={staff ? <AdvertiserPicker value={advertiserId} onChange={pick} allowAll testId="finance-advertiser" /> : null}
       />
@@ -122,7 +126,12 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
     { id: "pending", header: t("finance.pending"), cell: (row) => money(row.pending, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "spend", header: t("finance.spend"), cell: (row) => money(row.spend, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "revenue", header: t("finance.revenue"), cell: (row) => money(row.revenue, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
-    { id: "profit", header: t("finance.profit"), cell: (row) => <SignedMoney amount={row.profit} currency={row.currency} />, className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "profit",
+      header: t("finance.profit"),
+      cell: (row) => <SignedMoney amount={row.profit} currency={row.currency} />,
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "roi", header: t("finance.roi"), cell: (row) => formatPercentValue(row.roi, i18n.language), className: "text-right tabular-nums whitespace-nowrap" },
   ];
 
@@ -149,7 +158,12 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
             <Figure label={t("finance.spend")} value={money(row.spend, row.currency)} testId="spend" />
             <Figure label={t("finance.pending")} value={money(row.pending, row.currency)} hint={t("finance.pendingHint")} testId="pending" />
             <Figure label={t("finance.revenue")} value={money(row.revenue, row.currency)} hint={t("finance.revenueHint")} testId="revenue" separated />
-            <Figure label={t("finance.profit")} value={<SignedMoney amount={row.profit} currency={row.currency} />} hint={t("finance.profitHint")} testId="profit" />
+            <Figure
+              label={t("finance.profit")}
+              value={<SignedMoney amount={row.profit} currency={row.currency} />}
+              hint={t("finance.profitHint")}
+              testId="profit"
+            />
             <Figure label={t("finance.roi")} value={formatPercentValue(row.roi, i18n.language)} hint={t("finance.roiHint")} testId="roi" />
           </BalanceCard>
         )}
@@ -235,7 +249,14 @@ function BalanceCard({ currency, badge, footer, children }: { currency: string; 
   );
 }
 
-type FigureProps = { label: string; value: ReactNode; hint?: string; testId: string; strong?: boolean; /** Starts a new group of figures. */ separated?: boolean };
+type FigureProps = {
+  label: string;
+  value: ReactNode;
+  hint?: string;
+  testId: string;
+  strong?: boolean;
+  /** Starts a new group of figures. */ separated?: boolean;
+};
 
 function Figure({ label, value, hint, testId, strong = false, separated = false }: FigureProps) {
   return (
@@ -259,8 +280,21 @@ function PayoutHistory({ query, affiliateName }: { query: PayoutsQuery; affiliat
   const language = i18n.language;
   const columns: Column<Payout>[] = [
     { id: "created", header: t("finance.columns.date"), cell: (payout) => formatDateTime(payout.created_at, language), className: "whitespace-nowrap" },
-    ...(affiliateName ? [{ id: "affiliate", header: t("finance.columns.affiliate"), cell: (payout: Payout) => <span className="font-medium">{affiliateName(payout.affiliate_id)}</span> }] : []),
-    { id: "amount", header: t("finance.columns.amount"), cell: (payout) => formatDecimalMoney(payout.amount, payout.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
+    ...(affiliateName
+      ? [
+          {
+            id: "affiliate",
+            header: t("finance.columns.affiliate"),
+            cell: (payout: Payout) => <span className="font-medium">{affiliateName(payout.affiliate_id)}</span>,
+          },
+        ]
+      : []),
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (payout) => formatDecimalMoney(payout.amount, payout.currency, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "method", header: t("finance.pay.method"), cell: (payout) => methodLabel(t, payout.method) },
     { id: "reference", header: t("finance.pay.reference"), cell: (payout) => <UserText value={payout.reference} />, className: "max-w-64 truncate" },
   ];
@@ -288,7 +322,12 @@ function Topups({ books, recordsTopups, currency }: { books: Books; recordsTopup
   const topups = useTopups(books);
   const columns: Column<Topup>[] = [
     { id: "created", header: t("finance.columns.date"), cell: (topup) => formatDateTime(topup.created_at, language), className: "whitespace-nowrap" },
-    { id: "amount", header: t("finance.columns.amount"), cell: (topup) => formatDecimalMoney(topup.amount, topup.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (topup) => formatDecimalMoney(topup.amount, topup.currency, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "reference", header: t("finance.topup.reference"), cell: (topup) => <UserText value={topup.reference} />, className: "max-w-64 truncate" },
   ];
   return (

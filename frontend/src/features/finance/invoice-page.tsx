@@ -135,8 +135,18 @@ function InvoiceLines({ invoice }: { invoice: InvoiceDetail }) {
   const columns: Column<InvoiceLine>[] = [
     { id: "offer", header: t("finance.columns.offer"), cell: (line) => <UserText value={line.offer_name} className="font-medium" /> },
     { id: "currency", header: t("finance.currency"), cell: (line) => line.currency },
-    { id: "conversions", header: t("finance.invoices.columns.conversions"), cell: (line) => formatNumber(line.conversions, language), className: "text-right tabular-nums" },
-    { id: "amount", header: t("finance.columns.amount"), cell: (line) => money(line.amount, line.currency), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "conversions",
+      header: t("finance.invoices.columns.conversions"),
+      cell: (line) => formatNumber(line.conversions, language),
+      className: "text-right tabular-nums",
+    },
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (line) => money(line.amount, line.currency),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "revenue", header: t("finance.revenue"), cell: (line) => money(line.revenue, line.currency), className: "text-right tabular-nums whitespace-nowrap" },
   ];
   return (
@@ -188,7 +198,11 @@ function InvoiceItems({ invoice }: { invoice: InvoiceDetail }) {
     <Card>
       <TitledHeader
         title={t("finance.invoice.itemsTitle")}
-        description={partial ? t("finance.invoice.itemsPartial", { shown: formatNumber(invoice.items.length, language), total: formatNumber(invoice.items_total, language) }) : t("finance.invoice.itemsText")}
+        description={
+          partial
+            ? t("finance.invoice.itemsPartial", { shown: formatNumber(invoice.items.length, language), total: formatNumber(invoice.items_total, language) })
+            : t("finance.invoice.itemsText")
+        }
       />
       <div data-testid="invoice-items" data-total={invoice.items_total}>
         <DataTable

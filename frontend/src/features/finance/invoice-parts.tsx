@@ -68,8 +68,14 @@ export function InvoiceTotals({ totals, revenue = false }: { totals: InvoiceTota
       {totals.map((total) => (
         <li key={total.currency} className="flex flex-wrap items-baseline gap-x-2 tabular-nums" data-currency={total.currency}>
           <span className="font-medium">{formatDecimalMoney(total.amount, total.currency, language)}</span>
-          <span className="text-xs text-muted-foreground">{t("finance.invoices.conversions", { count: total.conversions, formatted: formatNumber(total.conversions, language) })}</span>
-          {revenue ? <span className="text-xs text-muted-foreground">{t("finance.invoices.revenueOf", { amount: formatDecimalMoney(total.revenue, total.currency, language) })}</span> : null}
+          <span className="text-xs text-muted-foreground">
+            {t("finance.invoices.conversions", { count: total.conversions, formatted: formatNumber(total.conversions, language) })}
+          </span>
+          {revenue ? (
+            <span className="text-xs text-muted-foreground">
+              {t("finance.invoices.revenueOf", { amount: formatDecimalMoney(total.revenue, total.currency, language) })}
+            </span>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -55,10 +55,7 @@ export function JoinPage() {
   }
   const advertiser = link.data.advertiser_name;
   return (
-    <AuthLayout
-      title={<span data-testid="join-advertiser-name">{t("join.title", { advertiser })}</span>}
-      description={t("join.description", { advertiser })}
-    >
+    <AuthLayout title={<span data-testid="join-advertiser-name">{t("join.title", { advertiser })}</span>} description={t("join.description", { advertiser })}>
       <JoinBody code={code} advertiser={advertiser} />
     </AuthLayout>
   );
@@ -107,9 +104,7 @@ function JoinApply({ code, advertiser }: { code: string; advertiser: string }) {
   }
   return (
     <div className="space-y-4">
-      {apply.error ? (
-        <FormError testId="join-error">{alreadyMember ? t("join.alreadyMember", { advertiser }) : errorMessage(apply.error)}</FormError>
-      ) : null}
+      {apply.error ? <FormError testId="join-error">{alreadyMember ? t("join.alreadyMember", { advertiser }) : errorMessage(apply.error)}</FormError> : null}
       <div className="flex items-start gap-3 rounded-lg border bg-muted/40 p-4 text-sm text-muted-foreground">
         <HandshakeIcon className="mt-0.5 size-5 shrink-0 text-primary" />
         <p>{t("join.applyText")}</p>
@@ -151,10 +146,24 @@ function JoinSignUp({ code }: { code: string }) {
           <Input id="email" type="email" autoComplete="email" aria-invalid={!!errors.email} data-testid="join-email" {...form.register("email")} />
         </Field>
         <Field id="password" label={t("fields.password")} error={errors.password?.message} hint={t("validation.passwordHint")}>
-          <Input id="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} data-testid="join-password" {...form.register("password")} />
+          <Input
+            id="password"
+            type="password"
+            autoComplete="new-password"
+            aria-invalid={!!errors.password}
+            data-testid="join-password"
+            {...form.register("password")}
+          />
         </Field>
         <Field id="confirm" label={t("fields.confirmPassword")} error={errors.confirm?.message}>
-          <Input id="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} data-testid="join-confirm" {...form.register("confirm")} />
+          <Input
+            id="confirm"
+            type="password"
+            autoComplete="new-password"
+            aria-invalid={!!errors.confirm}
+            data-testid="join-confirm"
+            {...form.register("confirm")}
+          />
         </Field>
         <Button type="submit" className="w-full" disabled={signUp.isPending} data-testid="join-signup-submit">
           {signUp.isPending ? <Spinner /> : null}
@@ -164,7 +173,9 @@ function JoinSignUp({ code }: { code: string }) {
       <p className="text-center text-sm text-muted-foreground">
         <Trans
           i18nKey="join.haveAccount"
-          components={{ signIn: <Link to={`/sign-in?next=${next}`} className="font-medium text-foreground underline-offset-4 hover:underline" data-testid="join-sign-in" /> }}
+          components={{
+            signIn: <Link to={`/sign-in?next=${next}`} className="font-medium text-foreground underline-offset-4 hover:underline" data-testid="join-sign-in" />,
+          }}
         />
       </p>
     </div>

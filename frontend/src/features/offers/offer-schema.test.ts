@@ -132,7 +132,10 @@ describe("offer form schema", () => {
     };
     const form = offerToForm(offer);
     expect(offerFormSchema.safeParse(form).success).toBe(true);
-    expect(toOfferInput(form).goals.map((goal) => [goal.payout, goal.revenue])).toEqual([["10", "100"], ["12.5", "0.00"]]);
+    expect(toOfferInput(form).goals.map((goal) => [goal.payout, goal.revenue])).toEqual([
+      ["10", "100"],
+      ["12.5", "0.00"],
+    ]);
     expect(issuesAt({ ...form, goals: [{ ...form.goals[0]!, payout: "1E+1" }] }, "goals.0.payout")).toEqual(["offers.validation.percent"]);
   });
 });

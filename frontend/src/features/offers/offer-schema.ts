@@ -60,7 +60,10 @@ function isHttpUrl(value: string): boolean {
 }
 
 const wholeNumber = (min: number, max: number, message: string) =>
-  z.string().trim().refine((value) => COUNT.test(value) && Number(value) >= min && Number(value) <= max, message);
+  z
+    .string()
+    .trim()
+    .refine((value) => COUNT.test(value) && Number(value) >= min && Number(value) <= max, message);
 
 const goalRow = z
   .object({
@@ -87,26 +90,25 @@ const landingRow = z.object({
 });
 
 /** The API's limits: 20 goals, 20 landings, 12 caps (for the offer and for one affiliate alike). */
-export const capRow = z
-  .object({ metric: z.enum(CAP_METRICS), period: z.enum(CAP_PERIODS), limit: z.string() })
-  .superRefine((cap, ctx) => {
-    const message = capLimitIssue(cap.metric, cap.limit);
-    if (message) ctx.addIssue({ code: "custom", message, path: ["limit"] });
-  });
+export const capRow = z.object({ metric: z.enum(CAP_METRICS), period: z.enum(CAP_PERIODS), limit: z.string() }).superRefine((cap, ctx) => {
+  const message = capLimitIssue(cap.metric, cap.limit);
+  if (message) ctx.addIssue({ code: "custom", message, path: ["limit"] });
+});
 
-const geo = z
-  .object({ mode: z.enum(GEO_MODES), countries: z.string() })
-  .superRefine((value, ctx) => {
-    const codes = parseCountries(value.countries);
-    if (value.mode !== "all" && codes.length === 0) ctx.addIssue({ code: "custom", message: "offers.validation.countriesRequired", path: ["countries"] });
-    else if (!codes.every(isCountryCode)) ctx.addIssue({ code: "custom", message: "offers.validation.countries", path: ["countries"] });
-  });
+const geo = z.object({ mode: z.enum(GEO_MODES), countries: z.string() }).superRefine((value, ctx) => {
+  const codes = parseCountries(value.countries);
+  if (value.mode !== "all" && codes.length === 0) ctx.addIssue({ code: "custom", message: "offers.validation.countriesRequired", path: ["countries"] });
+  else if (!codes.every(isCountryCode)) ctx.addIssue({ code: "custom", message: "offers.validation.countries", path: ["countries"] });
+});
 
 export const offerFormSchema = z.object({
   name: requiredText,
   description: z.string().max(5000, "validation.tooLong"),
   model: z.enum(OFFER_MODELS),
-  currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "offers.validation.currency"),
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{3}$/, "offers.validation.currency"),
   goals: z
     .array(goalRow)
     .min(1, "offers.validation.goalsRequired")

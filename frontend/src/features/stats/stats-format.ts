@@ -30,7 +30,9 @@ export function formatMoneyMap(amounts: MoneyMap | null | undefined, language: s
 export function formatEpc(minor: number, currency: string, language: string): string {
   const digits = minorDigits(currency);
   try {
-    return new Intl.NumberFormat(language, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits + 2 }).format(minor / 10 ** digits);
+    return new Intl.NumberFormat(language, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits + 2 }).format(
+      minor / 10 ** digits,
+    );
   } catch {
     return `${(minor / 100).toFixed(4)} ${currency}`;
   }

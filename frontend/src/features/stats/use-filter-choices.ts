@@ -46,7 +46,9 @@ export function useFilterChoices(advertiserId: string | undefined) {
   const affiliateChoices: Choice[] | undefined = listsTenant
     ? memberships.data?.items.map((membership) => ({ id: membership.affiliate_id, name: membership.affiliate_name }))
     : undefined;
-  const advertiserChoices: Choice[] | undefined = viewer.staff ? advertisers.data?.items.map((advertiser) => ({ id: advertiser.id, name: advertiser.name })) : undefined;
+  const advertiserChoices: Choice[] | undefined = viewer.staff
+    ? advertisers.data?.items.map((advertiser) => ({ id: advertiser.id, name: advertiser.name }))
+    : undefined;
 
   return {
     offers: offerChoices,

@@ -86,9 +86,15 @@ export function UsersPage() {
     {
       id: "mfa",
       header: t("users.columns.mfa"),
-      cell: (row) => (row.mfa_enabled ? <ShieldIcon className="size-4 text-success" aria-label={t("common.on")} /> : <span className="text-muted-foreground">—</span>),
+      cell: (row) =>
+        row.mfa_enabled ? <ShieldIcon className="size-4 text-success" aria-label={t("common.on")} /> : <span className="text-muted-foreground">—</span>,
     },
-    { id: "created", header: t("users.columns.created"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "created",
+      header: t("users.columns.created"),
+      cell: (row) => formatDate(row.created_at, i18n.language),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
   ];
   if (!readOnly) {
     columns.push({

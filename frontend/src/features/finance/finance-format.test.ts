@@ -28,10 +28,10 @@ const balance = (affiliate_id: string, currency: string): AffiliateBalance => ({
 
 describe("profit colour", () => {
   it("calls only amounts below zero a loss", () => {
-    expect(isNegativeAmount("-0.01")).toBe(true);
-    expect(isNegativeAmount("0.00")).toBe(false);
-    expect(isNegativeAmount("12.00")).toBe(false);
-    expect(isNegativeAmount("n/a")).toBe(false);
+    expect(isNegativeAmount("-0.01", "USD")).toBe(true);
+    expect(isNegativeAmount("0.00", "USD")).toBe(false);
+    expect(isNegativeAmount("12.00", "USD")).toBe(false);
+    expect(isNegativeAmount("n/a", "USD")).toBe(false);
   });
 });
 

@@ -26,7 +26,8 @@ import { TopupRequestsCard } from "@/features/finance/topup-requests";
 import { useBalances, usePayouts, useTopups, type Books } from "@/features/finance/use-finance";
 import { NoContextState } from "@/features/memberships/no-context-state";
 import { formatPercentValue } from "@/features/stats/stats-format";
-import { formatDateTime, formatDecimalMoney } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** Balances, payouts and top-ups: an affiliate sees what it is owed and was paid, the advertiser its whole books. */
 export function FinancePage() {
@@ -114,7 +115,7 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
           {
             id: "pay",
             header: <span className="sr-only">{t("finance.pay.button")}</span>,
-            cell: (row: AffiliateBalance) => (isPositiveAmount(row.approved) ? <PayDialog books={books} row={row} /> : null),
+            cell: (row: AffiliateBalance) => (isPositiveAmount(row.approved, row.currency) ? <PayDialog books={books} row={row} /> : null),
             className: "text-right",
           },
         ]

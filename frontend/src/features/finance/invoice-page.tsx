@@ -20,7 +20,8 @@ import { formatInvoicePeriod } from "@/features/finance/finance-format";
 import { TitledHeader } from "@/features/finance/finance-parts";
 import { InvoicePdfButtons, InvoiceStatusBadge, InvoiceTotals } from "@/features/finance/invoice-parts";
 import { useInvoice, type Books } from "@/features/finance/use-finance";
-import { formatDate, formatDateTime, formatDecimalMoney, formatNumber } from "@/lib/format";
+import { formatDate, formatDateTime, formatNumber } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** One month's invoice (or this month's preview): its lines per offer, totals and every conversion on it. */
 export function InvoicePage() {

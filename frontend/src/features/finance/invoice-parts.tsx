@@ -6,7 +6,8 @@ import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { useDownloadInvoice, type Books } from "@/features/finance/use-finance";
-import { formatDecimalMoney, formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 const LANGUAGES: readonly InvoiceLanguage[] = ["en", "ru"];

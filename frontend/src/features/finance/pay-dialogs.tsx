@@ -21,7 +21,7 @@ import {
 } from "@/features/finance/finance-forms";
 import { usePay, type Books } from "@/features/finance/use-finance";
 import { OptionSelect } from "@/features/offers/option-select";
-import { formatDecimalMoney } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** A payout's method as the language names it; methods typed elsewhere are shown as sent. */
 export function methodLabel(t: (key: string, options?: { defaultValue: string }) => string, method: string): string {
@@ -41,7 +41,7 @@ type PayDialogProps = {
 export function PayDialog({ books, row, amount, testId }: PayDialogProps) {
   const { t, i18n } = useTranslation();
   const defaults: PayoutValues = { amount: amount ?? row.approved, method: "wire", reference: "" };
-  const form = useForm<PayoutValues>({ resolver: zodResolver(payoutSchema(row.approved)), defaultValues: defaults });
+  const form = useForm<PayoutValues>({ resolver: zodResolver(payoutSchema(row)), defaultValues: defaults });
   const method = useWatch({ control: form.control, name: "method" });
   const pay = usePay(books);
   const [open, setOpen] = useState(false);
@@ -164,7 +164,16 @@ export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBal
 function paidText(items: Payout[], language: string): string {
   const currencies = [...new Set(items.map((item) => item.currency))].sort();
   return currencies
-    .map((currency) => formatDecimalMoney(sumAmounts(items.filter((item) => item.currency === currency).map((item) => item.amount)), currency, language))
+    .map((currency) =>
+      formatDecimalMoney(
+        sumAmounts(
+          items.filter((item) => item.currency === currency).map((item) => item.amount),
+          currency,
+        ),
+        currency,
+        language,
+      ),
+    )
     .join(", ");
 }
 

@@ -19,13 +19,14 @@ import { balanceOfRequest, splitRequests } from "@/features/finance/finance-form
 import { RequestStatusBadge, TitledHeader, type QueryState } from "@/features/finance/finance-parts";
 import { PayDialog } from "@/features/finance/pay-dialogs";
 import { usePayoutRequests, useRequestPayout, type Books } from "@/features/finance/use-finance";
-import { formatDateTime, formatDecimalMoney } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** An affiliate asks its advertiser to pay (part of) its approved balance in one currency. */
 export function PayoutRequestDialog({ row }: { row: AffiliateBalance }) {
   const { t, i18n } = useTranslation();
   const defaults: PayoutRequestValues = { amount: row.approved };
-  const form = useForm<PayoutRequestValues>({ resolver: zodResolver(payoutRequestSchema(row.approved, row.min_payout)), defaultValues: defaults });
+  const form = useForm<PayoutRequestValues>({ resolver: zodResolver(payoutRequestSchema(row)), defaultValues: defaults });
   const send = useRequestPayout();
   const [open, setOpen] = useState(false);
   const money = (amount: string) => formatDecimalMoney(amount, row.currency, i18n.language);
@@ -56,7 +57,7 @@ export function PayoutRequestDialog({ row }: { row: AffiliateBalance }) {
           size="sm"
           variant="outline"
           className="w-full"
-          disabled={!isPositiveAmount(row.approved)}
+          disabled={!isPositiveAmount(row.approved, row.currency)}
           data-testid="payout-request-open"
           data-currency={row.currency}
         >
@@ -215,7 +216,7 @@ export function AdvertiserPayoutRequests({ books, balances, manages }: Advertise
 function PayRequestButton({ books, request, balances }: { books: Books; request: MoneyRequest; balances: AffiliateBalance[] }) {
   const { t } = useTranslation();
   const row = balanceOfRequest(request, balances);
-  if (!row || !isPositiveAmount(row.approved)) {
+  if (!row || !isPositiveAmount(row.approved, row.currency)) {
     return (
       <span title={t("finance.payoutRequests.noBalance")} className="inline-flex">
         <Button size="sm" variant="outline" disabled data-testid="payout-request-pay">

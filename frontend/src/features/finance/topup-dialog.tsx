@@ -12,7 +12,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { toTopupBody, topupSchema, type TopupValues } from "@/features/finance/finance-forms";
 import { useRecordTopup, useSubmitTopupRequest, type Books } from "@/features/finance/use-finance";
-import { formatDecimalMoney } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 type TopupTexts = { title: string; text: string; reference: string; referenceHint: string; submit: string };
 

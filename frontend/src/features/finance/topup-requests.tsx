@@ -11,7 +11,8 @@ import { UserText } from "@/components/user-text";
 import { RequestStatusBadge, TitledHeader } from "@/features/finance/finance-parts";
 import { SubmitTopupDialog } from "@/features/finance/topup-dialog";
 import { useDecideTopup, useTopupRequests, type Books, type TopupDecision } from "@/features/finance/use-finance";
-import { formatDateTime, formatDecimalMoney } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 type TopupRequestsProps = {

@@ -22,7 +22,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { PersonCell, UserText } from "@/components/user-text";
 import { CapsEditor } from "@/features/offers/caps-editor";
 import { OfferAccessBadge } from "@/features/offers/offer-badges";
-import { amountIssue, capRow, normalizeDecimal, toCap } from "@/features/offers/offer-schema";
+import { amountIssue, capLimitIssues, capRow, normalizeDecimal, toCap } from "@/features/offers/offer-schema";
 import { formatAmount } from "@/features/offers/payout";
 import { offerKeys, useOfferAccess } from "@/features/offers/use-offers";
 import { showBidiControls } from "@/lib/bidi";
@@ -141,9 +141,10 @@ function termsSchema(offer: Offer) {
   return z.object({ payouts: z.array(z.string()), caps: z.array(capRow).max(12, "offers.validation.tooManyRows") }).superRefine((values, ctx) => {
     offer.goals.forEach((goal, index) => {
       const value = values.payouts[index] ?? "";
-      const message = value.trim() === "" ? null : amountIssue(goal.payout_type, value);
+      const message = value.trim() === "" ? null : amountIssue(goal.payout_type, value, offer.currency);
       if (message) ctx.addIssue({ code: "custom", message, path: ["payouts", index] });
     });
+    for (const [index, message] of capLimitIssues(values.caps, offer.currency)) ctx.addIssue({ code: "custom", message, path: ["caps", index, "limit"] });
   });
 }
 type TermsValues = z.infer<ReturnType<typeof termsSchema>>;

@@ -87,3 +87,32 @@ def test_an_api_key_hears_the_api_key_set_not_its_advertisers_role(
     assert granted == [p.value for p in Permission if p in API_KEY_PERMISSIONS]
     assert "credentials:manage:own" in permissions_of(api, boss)
     assert "credentials:manage:own" not in granted
+
+
+def test_only_the_owner_is_told_and_allowed_to_make_owners_and_platform_admins(
+    load_function: FunctionLoader, world: World
+) -> None:
+    # Given the owner and a platform admin, who otherwise manage users alike
+    api = Api(load_function("api"))
+    owner = api.login(world.emails["owner"], PASSWORD)["access_token"]
+    admin = api.login(world.emails["platform_admin"], PASSWORD)["access_token"]
+    # Then only the owner hears it may manage staff
+    assert "users:manage:staff" in permissions_of(api, owner)
+    assert "users:manage:staff" not in permissions_of(api, admin)
+    assert "users:manage" in permissions_of(api, admin)
+    # And the API holds each to it: the admin invites support but no platform admin, the owner both
+    invite = {"email": "second-admin@example.com", "role": "platform_admin"}
+    assert api.call("POST", "/api/users/invite", invite, token=admin).code == "forbidden"
+    helper = api.call(
+        "POST", "/api/users/invite", {"email": "help@example.com", "role": "support"}, token=admin
+    )
+    assert helper.status == 201
+    assert api.call("POST", "/api/users/invite", invite, token=owner).status == 201
+    # Nor does the admin promote support to platform admin; the owner may
+    promote = {"role": "platform_admin"}
+    target = helper.body["user"]["id"]
+    assert api.call("PATCH", f"/api/users/{target}", promote, token=admin).code == "forbidden"
+    assert (
+        api.call("PATCH", f"/api/users/{target}", promote, token=owner).body["user"]["role"]
+        == "platform_admin"
+    )

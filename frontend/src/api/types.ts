@@ -4,6 +4,8 @@ import type { components, paths } from "@/api/schema";
 type Schemas = components["schemas"];
 export type User = Schemas["UserOut"];
 export type Role = User["role"];
+/** What a user may do, from the API's one permission matrix (`GET /api/me` lists the caller's). */
+export type Permission = Schemas["Permission"];
 export type UserStatus = User["status"];
 export type Locale = User["locale"];
 export type Session = Schemas["SessionOut"];

@@ -12,9 +12,9 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
-import { isPlatformStaff, mayManageFinance, mayRecordTopups } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { isPositiveAmount } from "@/features/finance/amounts";
+import { useFinanceAccess } from "@/features/finance/finance-access";
 import { SignedMoney, TitledHeader, type QueryState } from "@/features/finance/finance-parts";
 import { InvoicesCard } from "@/features/finance/invoices-card";
 import { FinanceOverviewCard } from "@/features/finance/overview-table";
@@ -32,9 +32,10 @@ import { formatDecimalMoney } from "@/lib/money";
 /** Balances, payouts and top-ups: an affiliate sees what it is owed and was paid, the advertiser its whole books. */
 export function FinancePage() {
   const { t } = useTranslation();
-  const { user, context } = useRequiredSession();
-  const affiliate = user.role === "affiliate";
-  const staff = isPlatformStaff(user.role);
+  const { context } = useRequiredSession();
+  const access = useFinanceAccess();
+  const affiliate = access.ownBalances;
+  const staff = access.everyAdvertiser;
   const [advertiserId, pick] = usePickedAdvertiser(staff);
   const books: Books = { advertiserId, cacheScope: affiliate ? (context.advertiser_id ?? null) : null };
 
@@ -59,9 +60,9 @@ export function FinancePage() {
       ) : (
         <AdvertiserFinance
           books={books}
-          manages={mayManageFinance(user.role)}
-          recordsTopups={mayRecordTopups(user.role) && advertiserId !== undefined}
-          submitsTopups={user.role === "advertiser" && mayManageFinance(user.role)}
+          manages={access.manages}
+          recordsTopups={access.recordsTopups && advertiserId !== undefined}
+          submitsTopups={access.submitsTopups}
         />
       )}
     </>

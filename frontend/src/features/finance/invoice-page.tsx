@@ -14,8 +14,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
-import { isPlatformStaff } from "@/features/auth/roles";
-import { useRequiredSession } from "@/features/auth/use-session";
+import { useFinanceAccess } from "@/features/finance/finance-access";
 import { formatInvoicePeriod } from "@/features/finance/finance-format";
 import { TitledHeader } from "@/features/finance/finance-parts";
 import { InvoicePdfButtons, InvoiceStatusBadge, InvoiceTotals } from "@/features/finance/invoice-parts";
@@ -27,8 +26,8 @@ import { formatDecimalMoney } from "@/lib/money";
 export function InvoicePage() {
   const { t, i18n } = useTranslation();
   const { month = "" } = useParams();
-  const { user } = useRequiredSession();
-  const staff = isPlatformStaff(user.role);
+  const access = useFinanceAccess();
+  const staff = access.everyAdvertiser;
   const [advertiserId, pick] = usePickedAdvertiser(staff);
   const books: Books = { advertiserId, cacheScope: null };
   const financePath = advertiserId ? `/finance?advertiser_id=${encodeURIComponent(advertiserId)}` : "/finance";
@@ -42,7 +41,7 @@ export function InvoicePage() {
   const period = formatInvoicePeriod(month, i18n.language);
 
   // Invoices are the advertiser's; an affiliate has its payouts on the finance page instead.
-  if (user.role === "affiliate") {
+  if (access.ownBalances) {
     return <EmptyState icon={ShieldOffIcon} title={t("errors.forbiddenTitle")} description={t("errors.forbiddenText")} />;
   }
   return (

@@ -16,6 +16,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { emailField, requiredText, withConfirmation } from "@/features/auth/schemas";
+import { useCan } from "@/features/auth/use-can";
+import { useMe } from "@/features/auth/use-me";
 import { useSession } from "@/features/auth/use-session";
 import { currentLanguage } from "@/i18n";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -64,7 +66,17 @@ export function JoinPage() {
 function JoinBody({ code, advertiser }: { code: string; advertiser: string }) {
   const session = useSession();
   if (!session) return <JoinSignUp code={code} />;
-  if (session.user.role !== "affiliate") return <NotAnAffiliate />;
+  return <JoinSignedIn code={code} advertiser={advertiser} />;
+}
+
+/** Joining makes an enrollment: for those who keep their own (affiliates), once their permissions are known. */
+function JoinSignedIn({ code, advertiser }: { code: string; advertiser: string }) {
+  const me = useMe();
+  const can = useCan();
+  const errorMessage = useErrorMessage();
+  if (me.isPending) return <Skeleton className="h-24 w-full" />;
+  if (me.isError) return <FormError testId="join-error">{errorMessage(me.error)}</FormError>;
+  if (!can("memberships:own")) return <NotAnAffiliate />;
   return <JoinApply code={code} advertiser={advertiser} />;
 }
 

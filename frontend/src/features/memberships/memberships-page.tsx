@@ -12,6 +12,7 @@ import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PersonCell, UserText } from "@/components/user-text";
+import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { MembershipStatusBadge } from "@/features/memberships/membership-status-badge";
 import { useSwitchContext } from "@/features/memberships/use-switch-context";
@@ -28,8 +29,9 @@ function isStatus(value: string | null): value is MembershipStatus {
 
 export function MembershipsPage() {
   const { t, i18n } = useTranslation();
-  const { user } = useRequiredSession();
-  const isAdvertiser = user.role === "advertiser";
+  const can = useCan();
+  // An affiliate's own enrollments (its advertisers), or the advertiser's affiliates.
+  const isAdvertiser = !can("memberships:own");
   const [params] = useSearchParams();
   const raw = params.get("status");
   const status = isStatus(raw) ? raw : undefined;

@@ -6,7 +6,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { useMe } from "@/features/memberships/use-me";
+import { useMe } from "@/features/auth/use-me";
 import { EventCheckboxes } from "@/features/postbacks/event-checkboxes";
 import { emptyOverride, MAX_OVERRIDES, overrideAdvertisers, type PostbackFormValues } from "@/features/postbacks/postback-form";
 import type { MacroTarget } from "@/features/postbacks/use-macro-target";

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     # An offer's postback secret forges conversions: the advertiser (its API key too), Owner and
     # Platform Admin see it; Support, which reads everything else, does not.
     OFFER_SECRETS_READ = "offers:secrets:read"
+    USERS_MANAGE_STAFF = "users:manage:staff"  # invite, promote or demote owners and platform admins
 
 
 _STAFF_READ = {
@@ -52,6 +53,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.WORKSPACE_MANAGE_ANY,
             Permission.MONITOR,
             Permission.OFFER_SECRETS_READ,
+            Permission.USERS_MANAGE_STAFF,  # only an owner makes or changes owners and platform admins
         }
     ),
     Role.PLATFORM_ADMIN: frozenset(

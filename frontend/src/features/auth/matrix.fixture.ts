@@ -1,0 +1,31 @@
+import type { Permission, Role } from "@/api/types";
+
+/**
+ * For tests only: what `GET /api/me` answers each role today (the API's permission matrix,
+ * layers/partnerka/python/partnerka/accounts/permissions.py, whose own test is
+ * tests/integration/test_me_permissions.py). The dashboard itself never knows roles' permissions: it is told.
+ */
+const STAFF_READ: Permission[] = ["users:read", "advertisers:read", "audit:read:platform", "workspace:read:any", "stats:read:any", "deliveries:read:any"];
+const PLATFORM_MANAGE: Permission[] = ["users:manage", "workspace:manage:any", "monitor", "offers:secrets:read"];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff"],
+  platform_admin: [...STAFF_READ, ...PLATFORM_MANAGE],
+  support: STAFF_READ,
+  advertiser: [
+    "audit:read:own",
+    "workspace:read:own",
+    "workspace:manage:own",
+    "credentials:manage:own",
+    "stats:read:own",
+    "deliveries:read:own",
+    "offers:secrets:read",
+  ],
+  affiliate: ["memberships:own", "context:switch", "offers:run", "stats:read:affiliate", "postbacks:own"],
+};
+
+export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
+
+export function grantedTo(role: Role): ReadonlySet<Permission> {
+  return new Set(ROLE_PERMISSIONS[role]);
+}

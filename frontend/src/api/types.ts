@@ -10,6 +10,8 @@ export type UserStatus = User["status"];
 export type Locale = User["locale"];
 export type Session = Schemas["SessionOut"];
 export type SessionContext = Schemas["ContextOut"];
+/** The signed-in user, its context, (affiliates) its memberships and its permissions: `GET /api/me`. */
+export type MeOut = Schemas["MeOut"];
 export type Membership = Schemas["MembershipOut"];
 export type MembershipStatus = Membership["status"];
 export type RegistrationLink = Schemas["LinkOut"];

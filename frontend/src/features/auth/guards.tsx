@@ -7,7 +7,7 @@ import { ErrorState } from "@/components/error-state";
 import { Spinner } from "@/components/ui/spinner";
 import type { Requirement } from "@/features/auth/permissions";
 import { useCan } from "@/features/auth/use-can";
-import { useMe } from "@/features/auth/use-me";
+import { useMyPermissions } from "@/features/auth/use-me";
 import { useSession } from "@/features/auth/use-session";
 
 /** Signed-in pages: a visitor goes to sign in; a user's pages wait for its permissions (`GET /api/me`). */
@@ -24,7 +24,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
 
 /** Renders its children once the user's permissions are known, so no menu item or button shows and then vanishes. */
 function WithPermissions({ children }: { children: ReactNode }) {
-  const me = useMe();
+  const me = useMyPermissions();
   if (me.isPending) {
     return (
       <div className="flex min-h-svh items-center justify-center text-muted-foreground" data-testid="permissions-loading">

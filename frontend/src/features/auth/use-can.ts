@@ -1,14 +1,14 @@
 import { useCallback, useMemo } from "react";
 import type { Permission } from "@/api/types";
 import { permits, type Requirement } from "@/features/auth/permissions";
-import { useMe } from "@/features/auth/use-me";
+import { useMyPermissions } from "@/features/auth/use-me";
 
 export type Can = (required: Requirement) => boolean;
 
 /** The permissions `GET /api/me` lists for the signed-in user; none before they have arrived. */
 export function usePermissions(): ReadonlySet<Permission> {
-  const me = useMe();
-  return useMemo(() => new Set<Permission>(me.data?.permissions ?? []), [me.data]);
+  const { data } = useMyPermissions();
+  return useMemo(() => new Set<Permission>(data ?? []), [data]);
 }
 
 /**

@@ -17,7 +17,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { emailField, requiredText, withConfirmation } from "@/features/auth/schemas";
 import { useCan } from "@/features/auth/use-can";
-import { useMe } from "@/features/auth/use-me";
+import { useMyPermissions } from "@/features/auth/use-me";
 import { useSession } from "@/features/auth/use-session";
 import { currentLanguage } from "@/i18n";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -71,7 +71,7 @@ function JoinBody({ code, advertiser }: { code: string; advertiser: string }) {
 
 /** Joining makes an enrollment: for those who keep their own (affiliates), once their permissions are known. */
 function JoinSignedIn({ code, advertiser }: { code: string; advertiser: string }) {
-  const me = useMe();
+  const me = useMyPermissions();
   const can = useCan();
   const errorMessage = useErrorMessage();
   if (me.isPending) return <Skeleton className="h-24 w-full" />;

@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from partnerka_local import LocalRuntime
 from scripts.dev_server import start_runtime
 from tests.conftest import ROOT
+
+# An assertion on the page waits as long as an action does: the local platform serves the dashboard
+# from one API worker, so on a busy 2-core machine a page's data can take longer than Playwright's
+# default 5 s to arrive; a real defect still fails, only later.
+expect.set_options(timeout=15_000)
 
 
 @dataclass

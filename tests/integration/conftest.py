@@ -73,7 +73,9 @@ def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionL
         get_settings.cache_clear()
         code_dir = str(ROOT / "functions" / name)
         monkeypatch.syspath_prepend(code_dir)
-        for cached in [m for m in sys.modules if m in ("auth", "routes") or m.startswith("routes.")]:
+        for cached in [
+            m for m in sys.modules if m in ("auth", "composition", "routes") or m.startswith("routes.")
+        ]:
             sys.modules.pop(cached, None)
         spec = importlib.util.spec_from_file_location(f"function_{name}", Path(code_dir) / "app.py")
         assert spec is not None

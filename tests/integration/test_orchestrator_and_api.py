@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -13,6 +12,7 @@ import pytest
 
 from partnerka.accounts.tokens import Principal, issue_access_token
 from partnerka.common.secrets import secret_string
+from partnerka.stats import inspection
 from partnerka_local.template import Template
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import PASSWORD, World, build_world
@@ -290,7 +290,7 @@ def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
     ]
     fresh = parse_qs(urlsplit(location).query)["cid"][0]
     assert inspect(fresh, affiliate)["quality"]["status"] == "pending"
-    monkeypatch.setattr(sys.modules["routes.clicks"], "QUALITY_SETTLE", timedelta(0))
+    monkeypatch.setattr(inspection, "QUALITY_SETTLE", timedelta(0))
     assert inspect(fresh, affiliate)["quality"] == {
         "status": "clean",
         "unique": None,

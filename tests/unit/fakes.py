@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.audit.service import Actor
+from partnerka.common.clock import iso_millis
 from partnerka.conversions.models import Conversion, ConversionStatus
+from partnerka.finance.invoices import Invoice, InvoiceStatus
+from partnerka.finance.ledger import Account, Journal, floors
+from partnerka.finance.ledger_store import InsufficientBalance
+from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
+from partnerka.finance.settings import FinanceSettings
 from partnerka.offers.routing import (
     AccessRoute,
     AmountType,
@@ -19,13 +26,24 @@ from partnerka.offers.routing import (
     OfferStatus,
     PayoutModel,
 )
-from partnerka.operations.models import NO_OWNER, Attempt, Operation, OperationStatus, OperationType
+from partnerka.operations.models import (
+    NO_OWNER,
+    Attempt,
+    Operation,
+    OperationStatus,
+    OperationType,
+    RateCounts,
+)
+from partnerka.operations.queue import PeekedMessage, QueueDepth
+from partnerka.operations.repository import Filters, Page
 from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 from partnerka.orchestrator.streams import StatsStores
 from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.cube import TOTAL, CubeKey, merge_into
 from partnerka.stats.cube_store import CubeItem
+from partnerka.stats.exports import ExportJob
 from partnerka.stats.models import Increments
+from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
@@ -430,3 +448,315 @@ class FakeQueue:
         if self.refuses:
             raise ConnectionError("the queue cannot be reached")
         self.bodies.extend(bodies)
+
+
+# ---------------------------------------------------------------------- finance
+class FakeLedger:
+    """The Ledger table in dicts, with its conditions (finance.ledger_store): a journal posts once by
+    its key, all of it or nothing, and never takes a floored balance below zero. (Invoices never
+    close a month here: every journal is booked in its own month.)"""
+
+    def __init__(self) -> None:
+        self.journals: dict[str, Journal] = {}
+        self.balance: dict[Account, int] = {}
+        self.indexed: dict[str, list[Journal]] = {}
+
+    def post(self, journal: Journal) -> bool:
+        if journal.key in self.journals:
+            return False
+        after = {e.account: self.balance.get(e.account, 0) + e.amount for e in journal.entries}
+        if any(account.shown(after[account]) < 0 for account in floors(journal)):
+            raise InsufficientBalance("the balance does not cover this amount")
+        self.journals[journal.key] = journal
+        self.balance.update(after)
+        for index in journal.indexes:
+            self.indexed.setdefault(index, []).append(journal)
+        return True
+
+    def get(self, key: str) -> Journal | None:
+        return self.journals.get(key)
+
+    def balances(self, owner: str) -> dict[Account, int]:
+        return {account: amount for account, amount in self.balance.items() if account.owner == owner}
+
+    def books(self, advertiser_id: str) -> dict[Account, int]:
+        return {a: amount for a, amount in self.balance.items() if a.advertiser_id == advertiser_id}
+
+    def history(self, index: str, limit: int) -> list[Journal]:
+        return self.listed(index)[::-1][:limit]
+
+    def entries(self, account: Account) -> list[tuple[str, int]]:
+        return [
+            (journal.key, entry.amount)
+            for journal in sorted(self.journals.values(), key=_booked_order)
+            for entry in journal.entries
+            if entry.account == account
+        ]
+
+    def listed(self, index: str) -> list[Journal]:
+        return sorted(self.indexed.get(index, []), key=_booked_order)
+
+    def shown(self, account: Account) -> int:
+        """What a person is shown of the account's balance."""
+        return account.shown(self.balance.get(account, 0))
+
+
+def _booked_order(journal: Journal) -> tuple[datetime, str]:
+    return journal.created_at, journal.key  # the ledger's sort key: `<created_at>#<journal key>`
+
+
+class FakeMoneyRequests:
+    """Payout and top-up requests in a dict; one is answered only while it is open (the repository's
+    condition). `lose_next_close` makes the next answer fail as a lost connection would."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[RequestKind, str, str], MoneyRequest] = {}
+        self.lose_next_close = False
+
+    def add(self, request: MoneyRequest) -> None:
+        self.items[(request.kind, request.advertiser_id, request.request_id)] = request
+
+    def of_advertiser(
+        self, kind: RequestKind, advertiser_id: str, affiliate_id: str | None = None, limit: int = 200
+    ) -> list[MoneyRequest]:
+        mine = [r for (k, a, _), r in self.items.items() if (k, a) == (kind, advertiser_id)]
+        newest = sorted(mine, key=lambda r: r.request_id, reverse=True)[:limit]
+        return [r for r in newest if affiliate_id is None or r.affiliate_id == affiliate_id]
+
+    def get(self, kind: RequestKind, advertiser_id: str, request_id: str) -> MoneyRequest | None:
+        return self.items.get((kind, advertiser_id, request_id))
+
+    def close(self, request: MoneyRequest, status: RequestStatus, answer: str) -> bool:
+        if self.lose_next_close:
+            self.lose_next_close = False
+            raise ConnectionError("the core table cannot be reached")
+        key = (request.kind, request.advertiser_id, request.request_id)
+        found = self.items.get(key)
+        if found is None or found.status is not RequestStatus.OPEN:
+            return False
+        self.items[key] = replace(request, status=status, answer=answer)
+        return True
+
+
+class FakeFinanceSettings:
+    def __init__(self) -> None:
+        self.items: dict[str, FinanceSettings] = {}
+
+    def get(self, advertiser_id: str) -> FinanceSettings:
+        return self.items.get(advertiser_id, FinanceSettings(advertiser_id))
+
+    def save(self, settings: FinanceSettings) -> None:
+        self.items[settings.advertiser_id] = settings
+
+
+class FakeInvoices:
+    def __init__(self, *invoices: Invoice) -> None:
+        self.items = {(invoice.advertiser_id, invoice.month): invoice for invoice in invoices}
+
+    def get(self, advertiser_id: str, month: str) -> Invoice | None:
+        return self.items.get((advertiser_id, month))
+
+    def issued(self, advertiser_id: str) -> list[Invoice]:
+        return [
+            invoice
+            for (advertiser, _), invoice in sorted(self.items.items(), reverse=True)
+            if advertiser == advertiser_id and invoice.status is InvoiceStatus.ISSUED
+        ]
+
+
+# ---------------------------------------------------------------------- the dashboard's services
+@dataclass(frozen=True)
+class AuditRecord:
+    actor: Actor
+    tenant_id: str | None
+    action: str
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class FakeAudit:
+    """The audit log as a list, in the order the entries were written."""
+
+    def __init__(self) -> None:
+        self.records: list[AuditRecord] = []
+
+    def record(
+        self,
+        actor: Actor,
+        tenant_id: str | None,
+        action: str,
+        target: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.records.append(AuditRecord(actor, tenant_id, action, target, before, after))
+
+    def actions(self) -> list[str]:
+        return [record.action for record in self.records]
+
+
+@dataclass
+class FakeDirectory:
+    """Names by id: affiliates and advertisers platform-wide, offers by advertiser."""
+
+    affiliates: dict[str, str] = field(default_factory=dict)
+    offers: dict[str, dict[str, str]] = field(default_factory=dict)
+    advertiser_names: dict[str, str] = field(default_factory=dict)
+
+    def affiliate_names(self, advertiser_id: str, affiliate_ids: Iterable[str]) -> dict[str, str]:
+        return {i: self.affiliates[i] for i in set(affiliate_ids) if i in self.affiliates}
+
+    def offer_names(self, advertiser_id: str) -> dict[str, str]:
+        return dict(self.offers.get(advertiser_id, {}))
+
+    def advertisers(self) -> dict[str, str]:
+        return dict(self.advertiser_names)
+
+
+class FakeNames:
+    """Names in dicts (offers.names.NameBook): offer names by advertiser, affiliates', advertisers'."""
+
+    def __init__(
+        self,
+        offers: dict[str, dict[str, str]] | None = None,
+        affiliates: dict[str, str] | None = None,
+        advertisers: dict[str, str] | None = None,
+    ) -> None:
+        self.offer_names = offers or {}
+        self.affiliate_names = affiliates or {}
+        self.advertiser_names = advertisers or {}
+
+    def offers(self, advertisers: Iterable[str]) -> dict[str, str]:
+        return {o: name for a in advertisers for o, name in self.offer_names.get(a, {}).items()}
+
+    def affiliates(self, affiliate_ids: Iterable[str]) -> dict[str, str]:
+        return {a: self.affiliate_names[a] for a in affiliate_ids if a in self.affiliate_names}
+
+    def advertisers(self, advertiser_ids: Iterable[str]) -> dict[str, str]:
+        return {a: self.advertiser_names[a] for a in advertiser_ids if a in self.advertiser_names}
+
+
+class FakeConversionLog(FakeConversions):
+    """FakeConversions with the indexes people read through: by click and by advertiser and time."""
+
+    def of_click(self, click_id: str) -> list[Conversion]:
+        found = [c for c in self.items.values() if c.click_id == click_id]
+        return sorted(found, key=lambda c: c.created_at)
+
+    def of_advertiser(self, advertiser_id: str, first: str, last: str, limit: int) -> list[Conversion]:
+        found = [
+            c
+            for c in self.items.values()
+            if c.advertiser_id == advertiser_id and first <= iso_millis(c.created_at) <= last
+        ]
+        return sorted(found, key=lambda c: c.created_at, reverse=True)[:limit]
+
+
+class FakeExports:
+    """Export jobs by (user, export id), like the Core table's EXPORTS#<user> items."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[tuple[str, str], ExportJob] = {}
+
+    def create(self, job: ExportJob) -> None:
+        assert (job.user_id, job.export_id) not in self.jobs, "an export is created once"
+        self.jobs[job.user_id, job.export_id] = job
+
+    def get(self, user_id: str, export_id: str) -> ExportJob | None:
+        return self.jobs.get((user_id, export_id))
+
+    def of_user(self, user_id: str, limit: int = 50) -> list[ExportJob]:
+        mine = [job for (user, _), job in self.jobs.items() if user == user_id]
+        return sorted(mine, key=lambda job: job.export_id, reverse=True)[:limit]
+
+
+class FakeReportFiles:
+    """The reports bucket as sizes by key (stats.report_files.ReportFiles); links name the file."""
+
+    def __init__(self, sizes: dict[str, int] | None = None) -> None:
+        self.sizes = dict(sizes or {})
+
+    def listed(self, prefix: str) -> Iterator[StoredFile]:
+        for key in sorted(self.sizes):
+            if key.startswith(prefix):
+                yield StoredFile(key, self.sizes[key])
+
+    def exists(self, key: str) -> bool:
+        return key in self.sizes
+
+    def link(self, key: str, file_name: str, content_type: str = CSV) -> str:
+        return f"https://reports.example/{key}?as={file_name}"
+
+
+class FakeOperationsLog(FakeOperations):
+    """FakeOperations with what the monitor and the click inspection read: batches by id, hourly
+    rates (set by the test), the latest and the open operations."""
+
+    def __init__(self, down: bool = False) -> None:
+        super().__init__(down)
+        self.rate_counts: dict[OperationType, list[RateCounts]] = {}
+
+    def get_many(self, op_ids: list[str]) -> list[Operation]:
+        self._up()
+        return [self.items[op_id] for op_id in dict.fromkeys(op_ids) if op_id in self.items]
+
+    def rates(self, type: OperationType, now: datetime, hours: int) -> list[RateCounts]:
+        self._up()
+        return self.rate_counts.get(type, [])
+
+    def recent(self, now: datetime, filters: Filters, limit: int, cursor: str | None) -> Page:
+        self._up()
+        newest = sorted(self.items.values(), key=lambda op: op.created_at, reverse=True)
+        return Page(newest[:limit], None)
+
+    def open_of(self, type: OperationType, limit: int, cursor: str | None) -> Page:
+        self._up()
+        found = [op for op in self.items.values() if op.type is type and not op.terminal]
+        return Page(sorted(found, key=lambda op: op.created_at)[:limit], None)
+
+    def oldest_open(self, type: OperationType) -> datetime | None:
+        return min((op.created_at for op in self.open_of(type, 1000, None).items), default=None)
+
+
+class FakeMessages:
+    """An SQS queue's messages in a list (operations.monitor.MonitoredQueue)."""
+
+    def __init__(self, bodies: Iterable[str] = (), sent_at_ms: int = 1_764_583_200_000) -> None:
+        self.messages = [PeekedMessage(f"m{n}", body, sent_at_ms, 1) for n, body in enumerate(bodies)]
+        self.sent: list[str] = []
+
+    def depth(self) -> QueueDepth:
+        return QueueDepth(visible=len(self.messages), in_flight=0, delayed=0)
+
+    def peek(self, limit: int = 10) -> list[PeekedMessage]:
+        return self.messages[:limit]
+
+    def take(self, limit: int = 10) -> list[tuple[str, str]]:
+        return [(m.body, m.message_id) for m in self.messages[:limit]]
+
+    def delete(self, receipt_handle: str) -> None:
+        self.messages = [m for m in self.messages if m.message_id != receipt_handle]
+
+    def send(self, bodies: list[str]) -> None:
+        self.sent.extend(bodies)
+
+
+def stored_conversion(**changes: object) -> Conversion:
+    """A pending 12.50 USD sale (20.00 revenue) of OFFER by AFFILIATE, as stored; `changes` override."""
+    values: dict[str, object] = {
+        "conversion_id": "conv-1",
+        "dedupe_key": "key-1",
+        "click_id": "click-1",
+        "offer_id": OFFER,
+        "affiliate_id": AFFILIATE,
+        "advertiser_id": ADVERTISER,
+        "goal": "sale",
+        "status": ConversionStatus.PENDING,
+        "payout_minor": 1250,
+        "revenue_minor": 2000,
+        "currency": "USD",
+        "created_at": datetime(2026, 11, 27, 12, 0, tzinfo=UTC),
+    }
+    values.update(changes)
+    return Conversion(**values)  # type: ignore[arg-type]

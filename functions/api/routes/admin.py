@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from auth import accounts, actor_of, current, workspace
+from auth import actor_of, current, workspace
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -71,6 +71,6 @@ def list_advertisers() -> AdvertiserList:
     return AdvertiserList(
         items=[
             AdvertiserOut(id=a.id, name=a.name, status=a.status, created_at=a.created_at)
-            for a in accounts().accounts.list_advertisers()
+            for a in workspace().list_advertisers()
         ]
     )

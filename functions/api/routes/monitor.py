@@ -1,60 +1,23 @@
-"""/api/monitor: the orchestrator as Owner and Platform Admin watch and repair it."""
+"""/api/monitor: the orchestrator as Owner and Platform Admin watch and repair it
+(`partnerka.operations.monitor`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import cache
 from typing import Annotated, Literal
 
-from auth import accounts, actor_of, current
+from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from composition import monitor
 from pydantic import BaseModel
 
 from partnerka.accounts.models import User
 from partnerka.accounts.permissions import Permission, require
 from partnerka.common.clock import iso_millis, utc_now
-from partnerka.common.config import get_settings
-from partnerka.common.errors import Conflict, NotFound
-from partnerka.notifications.models import redact
-from partnerka.notifications.notifier import replay_notification
-from partnerka.operations.models import OperationType
-from partnerka.operations.monitor import Monitor, op_id_of, standard_queues
 from partnerka.operations.repository import Filters
-from routes.postbacks import OperationList, OperationOut, operation_list, operation_out, operations, postbacks
+from routes.postbacks import OperationList, OperationOut, operation_list, operation_out
 
 router = Router()  # type: ignore[no-untyped-call]
-
-
-def _replay_delivery(op_id: str) -> bool:
-    try:
-        postbacks().resend(postbacks().delivery(op_id))
-    except (NotFound, Conflict):
-        return False
-    return True
-
-
-@cache
-def monitor() -> Monitor:
-    s = get_settings()
-    queues = standard_queues(
-        s.postback_queue_url,
-        s.postback_dlq_url,
-        s.finance_queue_url,
-        s.finance_dlq_url,
-        s.notify_queue_url,
-        s.notify_dlq_url,
-        s.orchestrator_failure_queue_url,
-        s.reports_queue_url,
-        s.reports_dlq_url,
-    )
-    return Monitor(
-        queues,
-        operations(),
-        _replay_delivery,
-        accounts().audit,
-        replay_notification=lambda body: replay_notification(operations(), body, utc_now()),
-    )
 
 
 class QueueOut(BaseModel):
@@ -140,21 +103,18 @@ def get_monitor() -> MonitorOut:
         )
         for status in monitor().queues()
     ]
-    rates = []
-    for kind, hours in monitor().rates(now).items():
-        attempts = sum(h.attempts for h in hours)
-        failures = sum(h.failures for h in hours)
-        rates.append(
-            RateOut(
-                type=kind.value,
-                attempts=attempts,
-                failures=failures,
-                succeeded=sum(h.succeeded for h in hours),
-                failed=sum(h.failed for h in hours),
-                failure_rate=round(failures / attempts, 4) if attempts else 0.0,
-                hours=[HourOut(hour=h.hour, attempts=h.attempts, failures=h.failures) for h in hours],
-            )
+    rates = [
+        RateOut(
+            type=rate.type.value,
+            attempts=rate.total.attempts,
+            failures=rate.total.failures,
+            succeeded=rate.total.succeeded,
+            failed=rate.total.failed,
+            failure_rate=rate.failure_rate,
+            hours=[HourOut(hour=h.hour, attempts=h.attempts, failures=h.failures) for h in rate.hours],
         )
+        for rate in monitor().failure_rates(now)
+    ]
     return MonitorOut(generated_at=iso_millis(now), queues=queues, rates=rates)
 
 
@@ -168,29 +128,19 @@ def list_operations(
 ) -> OperationList:
     _staff()
     filters = Filters(status=status or "", type=type or "", advertiser_id=advertiser_id or "")
-    return operation_list(operations().recent(utc_now(), filters, limit, cursor))
+    return operation_list(monitor().recent(utc_now(), filters, limit, cursor))
 
 
 @router.get("/monitor/operations/<op_id>", summary="One operation with every attempt")
 def get_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
     _staff()
-    found = operations().get(op_id)
-    if found is None:
-        raise NotFound("no such operation")
-    return operation_out(found)
+    return operation_out(monitor().operation(op_id))
 
 
 @router.post("/monitor/operations/<op_id>/replay", summary="Run one operation again")
 def replay_operation(op_id: Annotated[str, Path(max_length=120)]) -> OperationOut:
     user = _staff()
-    found = operations().get(op_id)
-    if found is None:
-        raise NotFound("no such operation")
-    if found.type is OperationType.NOTIFY:
-        raise Conflict("a notification is sent again by redriving the notifications' dead-letter queue")
-    if found.type is not OperationType.POSTBACK:
-        raise Conflict("a stream batch is retried by its stream mapping, not replayed by hand")
-    return operation_out(postbacks().replay(found, actor_of(router.current_event, user)))
+    return operation_out(monitor().replay(op_id, actor_of(router.current_event, user)))
 
 
 QueueKey = Annotated[str, Path(max_length=40, pattern=r"^[a-z-]+$")]
@@ -202,18 +152,18 @@ QueueKey = Annotated[str, Path(max_length=40, pattern=r"^[a-z-]+$")]
 )
 def peek_queue(queue: QueueKey) -> MessageList:
     _staff()
-    items = []
-    for message in monitor().peek(queue):
-        items.append(
+    return MessageList(
+        items=[
             MessageOut(
                 message_id=message.message_id,
-                body=redact(message.body)[:4000],  # sign-in links in notifications are secrets
-                sent_at=iso_millis(datetime.fromtimestamp(message.sent_at_ms / 1000, UTC)),
+                body=message.body,
+                sent_at=iso_millis(message.sent_at),
                 receive_count=message.receive_count,
-                op_id=op_id_of(message.body),
+                op_id=message.op_id,
             )
-        )
-    return MessageList(items=items)
+            for message in monitor().peek(queue)
+        ]
+    )
 
 
 @router.get(
@@ -232,5 +182,5 @@ def open_jobs(
 @router.post("/monitor/queues/<queue>/redrive", summary="Send every message of a DLQ back to work")
 def redrive_queue(queue: QueueKey) -> RedriveOut:
     user = _staff()
-    done = monitor().redrive(queue, actor_of(router.current_event, user))
+    done = monitor().redrive(queue, actor_of(router.current_event, user), utc_now())
     return RedriveOut(moved=done.moved, replayed=done.replayed)

@@ -1,41 +1,24 @@
 """/api/stats: reports, the click log and the conversion log, narrowed to what the caller may see
-(`partnerka.stats.service.visible_scope`, the one rule for every statistics endpoint)."""
+(`partnerka.stats.service.scoped_request`, the one rule for every statistics endpoint)."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from typing import Annotated, Literal, get_args
 
-from auth import accounts, current
+from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from composition import stats_dashboard
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerka.accounts.composition import conversions_repository
-from partnerka.accounts.tokens import Principal
 from partnerka.common.clock import iso_millis
-from partnerka.common.config import get_settings
-from partnerka.stats.click_log import ClickLogRepository, LoggedClick
-from partnerka.stats.cube_store import CubeRepository
-from partnerka.stats.logs import click_page, conversion_page
+from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import StatsRow
-from partnerka.stats.names import group_names
-from partnerka.stats.raw import stored_conversions
-from partnerka.stats.service import (
-    GROUPS,
-    RAW_LIMIT,
-    SORTS,
-    Sources,
-    StatsRequest,
-    StatsScope,
-    build_report,
-    parse_request,
-    sorted_rows,
-    visible_scope,
-)
-from routes.conversions import ConversionOut, conversion_out
+from partnerka.stats.service import GROUPS, SORTS, StatsQuery
+from partnerka.tracking.models import SUB_KEYS
+from routes.conversions import ConversionOut, conversions_out
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -81,17 +64,10 @@ class StatsFilters(BaseModel):
     sub10: str | None = Field(None, max_length=200)
     click_id: str | None = Field(None, max_length=64)
 
-    def request(self, group_by: str) -> StatsRequest:
-        named = {
-            "offer": self.offer_id,
-            "affiliate": self.affiliate_id,
-            "country": self.country,
-            "device": self.device,
-            "os": self.os,
-            "browser": self.browser,
-            **{f"sub{n}": getattr(self, f"sub{n}") for n in range(1, 11)},
-        }
-        return parse_request(self.date_from, self.date_to, self.tz, group_by, named, self.click_id)
+    def query(self) -> StatsQuery:
+        named = {"offer": self.offer_id, "affiliate": self.affiliate_id}
+        named |= self.model_dump(include={"country", "device", "os", "browser", *SUB_KEYS})
+        return StatsQuery(self.date_from, self.date_to, self.tz, self.advertiser_id, named, self.click_id)
 
 
 class ReportParams(StatsFilters):
@@ -110,28 +86,6 @@ class LogParams(StatsFilters):
 
 class ConversionLogParams(LogParams):
     status: Literal["pending", "hold", "approved", "rejected"] | None = None
-
-
-@cache
-def _sources() -> Sources:
-    settings = get_settings()
-    return Sources(
-        CubeRepository(settings.stats_table),
-        ClickLogRepository(settings.stats_table),
-        stored_conversions(conversions_repository(settings)),
-        raw_limit=RAW_LIMIT,
-    )
-
-
-def scoped(
-    principal: Principal, filters: StatsFilters, group_by: str
-) -> tuple[StatsScope, list[str], StatsRequest]:
-    """The caller's scope, the advertisers it covers, and the request narrowed to it."""
-    scope = visible_scope(principal, filters.advertiser_id, filters.affiliate_id)
-    request = filters.request(group_by).within(scope)
-    if scope.advertiser_id is not None:
-        return scope, [scope.advertiser_id], request
-    return scope, sorted(a.id for a in accounts().accounts.list_advertisers()), request
 
 
 class StatsRowOut(BaseModel):
@@ -218,26 +172,17 @@ class StatsReportOut(BaseModel):
 @router.get("/", summary="A statistics report: every metric, filtered and grouped, in the user's time zone")
 def get_stats(params: Annotated[ReportParams, Query()]) -> StatsReportOut:
     principal, _ = current(router.current_event.headers)
-    scope, advertisers, request = scoped(principal, params, params.group_by)
-    report = build_report(_sources(), advertisers, request)
-    rows = sorted_rows(report, params.group_by, params.sort, params.desc)
-    page = rows[params.offset : params.offset + params.limit]
-    names = group_names(params.group_by, [row.key for row in page], advertisers)
-    default_sort = "key" if params.group_by in ("day", "hour") else "clicks"
-    sort = params.sort or default_sort
+    report = stats_dashboard().report(
+        principal, params.query(), params.group_by, params.sort, params.desc, params.offset, params.limit
+    )
     return StatsReportOut(
-        advertiser_id=scope.advertiser_id,
-        date_from=params.date_from,
-        date_to=params.date_to,
-        tz=params.tz,
-        group_by=params.group_by,
-        sort=sort,  # type: ignore[arg-type]
-        desc=params.desc if params.desc is not None else sort != "key",
-        rows=[row_out(row, names.get(row.key, row.key), scope.sees_revenue) for row in page],
-        total_rows=len(rows),
-        offset=params.offset,
-        limit=params.limit,
-        totals=row_out(report.totals, "total", scope.sees_revenue),
+        **params.model_dump(include={"date_from", "date_to", "tz", "group_by", "offset", "limit"}),
+        advertiser_id=report.advertiser_id,
+        sort=report.sort,  # type: ignore[arg-type]
+        desc=report.desc,
+        rows=[row_out(row, report.names.get(row.key, row.key), report.sees_revenue) for row in report.rows],
+        total_rows=report.total_rows,
+        totals=row_out(report.totals, "total", report.sees_revenue),
     )
 
 
@@ -284,9 +229,8 @@ def click_row(click: LoggedClick) -> ClickLogRowOut:
 @router.get("/clicks", summary="The click log: the clicks behind a report, newest first, a page at a time")
 def get_click_log(params: Annotated[LogParams, Query()]) -> ClickLogOut:
     principal, _ = current(router.current_event.headers)
-    _, advertisers, request = scoped(principal, params, "none")
-    clicks, cursor = click_page(_sources().log, advertisers, request, params.cursor, params.limit)
-    return ClickLogOut(items=[click_row(c) for c in clicks], next_cursor=cursor)
+    page = stats_dashboard().click_log(principal, params.query(), params.cursor, params.limit)
+    return ClickLogOut(items=[click_row(c) for c in page.items], next_cursor=page.next_cursor)
 
 
 class ConversionLogOut(BaseModel):
@@ -297,19 +241,7 @@ class ConversionLogOut(BaseModel):
 @router.get("/conversions", summary="The conversion log: filtered like a report, newest first, paged")
 def get_conversion_log(params: Annotated[ConversionLogParams, Query()]) -> ConversionLogOut:
     principal, _ = current(router.current_event.headers)
-    scope, advertisers, request = scoped(principal, params, "none")
-    repository = conversions_repository(get_settings())
-    found, cursor = conversion_page(
-        lambda a, first, last, affiliate: repository.between(a, first, last, True, affiliate),
-        advertisers,
-        request,
-        params.status,
-        params.cursor,
-        params.limit,
+    page = stats_dashboard().conversion_log(
+        principal, params.query(), params.status, params.cursor, params.limit
     )
-    offer_names = group_names("offer", [], sorted({c.advertiser_id for c in found}))
-    affiliate_names = group_names("affiliate", sorted({c.affiliate_id for c in found}), advertisers)
-    return ConversionLogOut(
-        items=[conversion_out(c, offer_names, affiliate_names, scope.sees_revenue) for c in found],
-        next_cursor=cursor,
-    )
+    return ConversionLogOut(items=conversions_out(page.conversions), next_cursor=page.next_cursor)

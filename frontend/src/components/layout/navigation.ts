@@ -47,8 +47,8 @@ const ENTRIES: NavEntry[] = [
   // The click and conversion logs; a click's own page (/clicks/:id) belongs to them.
   { to: "/clicks", icon: ScrollTextIcon, labelKey: "nav.logs", permission: STATS },
   { to: "/exports", icon: FileDownIcon, labelKey: "nav.exports", permission: STATS },
-  // Balances and payouts: everyone has a view of them, the server decides whose.
-  { to: "/finance", icon: WalletIcon, labelKey: "nav.finance" },
+  // Balances and payouts: the advertiser's books, any advertiser's, or an affiliate's own accounts.
+  { to: "/finance", icon: WalletIcon, labelKey: "nav.finance", permission: ["finance:read:own", "finance:read:any", "finance:read:affiliate"] },
   { to: "/deliveries", icon: SendIcon, labelKey: "nav.deliveries", permission: ["deliveries:read:any", "deliveries:read:own", "postbacks:own"] },
   { to: "/users", icon: UsersIcon, labelKey: "nav.users", permission: "users:read" },
   { to: "/advertisers", icon: BuildingIcon, labelKey: "nav.advertisers", permission: "advertisers:read" },

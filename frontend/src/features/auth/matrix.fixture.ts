@@ -5,8 +5,17 @@ import type { Permission, Role } from "@/api/types";
  * layers/partnerka/python/partnerka/accounts/permissions.py, whose own test is
  * tests/integration/test_me_permissions.py). The dashboard itself never knows roles' permissions: it is told.
  */
-const STAFF_READ: Permission[] = ["users:read", "advertisers:read", "audit:read:platform", "workspace:read:any", "stats:read:any", "deliveries:read:any"];
-const PLATFORM_MANAGE: Permission[] = ["users:manage", "workspace:manage:any", "monitor", "offers:secrets:read"];
+const STAFF_READ: Permission[] = [
+  "users:read",
+  "revenue:read",
+  "advertisers:read",
+  "audit:read:platform",
+  "workspace:read:any",
+  "stats:read:any",
+  "deliveries:read:any",
+  "finance:read:any",
+];
+const PLATFORM_MANAGE: Permission[] = ["users:manage", "workspace:manage:any", "monitor", "offers:secrets:read", "finance:manage:any"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff"],
@@ -14,14 +23,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   support: STAFF_READ,
   advertiser: [
     "audit:read:own",
+    "revenue:read",
     "workspace:read:own",
     "workspace:manage:own",
     "credentials:manage:own",
     "stats:read:own",
     "deliveries:read:own",
     "offers:secrets:read",
+    "finance:read:own",
+    "finance:manage:own",
   ],
-  affiliate: ["memberships:own", "context:switch", "offers:run", "stats:read:affiliate", "postbacks:own"],
+  affiliate: ["memberships:own", "context:switch", "offers:run", "stats:read:affiliate", "postbacks:own", "finance:read:affiliate", "finance:request:payout"],
 };
 
 export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];

@@ -56,7 +56,7 @@ export function FinancePage() {
       ) : staff && !advertiserId ? (
         <FinanceOverviewCard onPick={pick} />
       ) : affiliate ? (
-        <AffiliateFinance books={books} />
+        <AffiliateFinance books={books} requestsPayout={access.requestsPayout} />
       ) : (
         <AdvertiserFinance
           books={books}
@@ -69,7 +69,7 @@ export function FinancePage() {
   );
 }
 
-function AffiliateFinance({ books }: { books: Books }) {
+function AffiliateFinance({ books, requestsPayout }: { books: Books; requestsPayout: boolean }) {
   const { t, i18n } = useTranslation();
   const balances = useBalances(books);
   const payouts = usePayouts(books);
@@ -81,7 +81,7 @@ function AffiliateFinance({ books }: { books: Books }) {
         rows={balances.data?.affiliates}
         emptyText={t("finance.affiliateEmpty")}
         card={(row: AffiliateBalance) => (
-          <BalanceCard key={row.currency} currency={row.currency} footer={<PayoutRequestDialog row={row} />}>
+          <BalanceCard key={row.currency} currency={row.currency} footer={requestsPayout ? <PayoutRequestDialog row={row} /> : null}>
             <Figure label={t("finance.hold")} value={money(row.hold, row.currency)} hint={t("finance.holdHint")} testId="hold" />
             <Figure label={t("finance.approved")} value={money(row.approved, row.currency)} hint={t("finance.approvedHint")} testId="approved" />
             <Figure label={t("finance.paid")} value={money(row.paid, row.currency)} hint={t("finance.paidHint")} testId="paid" />

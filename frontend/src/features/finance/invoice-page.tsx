@@ -41,7 +41,7 @@ export function InvoicePage() {
   const period = formatInvoicePeriod(month, i18n.language);
 
   // Invoices are the advertiser's; an affiliate has its payouts on the finance page instead.
-  if (access.ownBalances) {
+  if (!access.readsBooks) {
     return <EmptyState icon={ShieldOffIcon} title={t("errors.forbiddenTitle")} description={t("errors.forbiddenText")} />;
   }
   return (

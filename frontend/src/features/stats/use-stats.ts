@@ -15,8 +15,8 @@ export function useStatsViewer() {
     /** Reads every advertiser's figures and may narrow them to one (platform staff). */
     staff: can("stats:read:any"),
     affiliate,
-    /** Revenue, profit and ROI are the business of whoever reads an advertiser's figures: the API sends null to the rest. */
-    seesRevenue: can(["stats:read:own", "stats:read:any"]),
+    /** Revenue, profit and ROI are the advertiser's business: the API sends null to those without "revenue:read". */
+    seesRevenue: can("revenue:read"),
     /** An affiliate reads statistics within the advertiser it switched to, and needs one chosen. */
     needsContext: affiliate && !context.advertiser_id,
     /** What else the server narrows answers by (the affiliate's advertiser), for the cache. */

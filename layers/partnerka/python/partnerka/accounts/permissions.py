@@ -26,6 +26,9 @@ class Permission(StrEnum):
     STATS_READ_ANY_ADVERTISER = "stats:read:any"
     STATS_READ_OWN_ADVERTISER = "stats:read:own"
     STATS_READ_OWN_AFFILIATE = "stats:read:affiliate"
+    # What the advertiser pays the network (revenue, profit, ROI): everyone who reads an
+    # advertiser's figures but its affiliates, who see their own payout only.
+    REVENUE_READ = "revenue:read"
     POSTBACKS_OWN = "postbacks:own"  # an affiliate's postback settings, deliveries and replays
     DELIVERIES_READ_OWN_ADVERTISER = "deliveries:read:own"  # postbacks sent for the tenant's events
     DELIVERIES_READ_ANY = "deliveries:read:any"
@@ -33,16 +36,28 @@ class Permission(StrEnum):
     # An offer's postback secret forges conversions: the advertiser (its API key too), Owner and
     # Platform Admin see it; Support, which reads everything else, does not.
     OFFER_SECRETS_READ = "offers:secrets:read"
+    # Money. An advertiser reads its own books and pays its own affiliates (its API key too); platform
+    # staff read every advertiser's books; Owner and Platform Admin act on any advertiser's books and
+    # alone record or confirm the money an advertiser sends. An affiliate reads its own balance,
+    # payouts and payout requests in the advertiser context it switched to, and asks to be paid.
+    FINANCE_READ_OWN = "finance:read:own"
+    FINANCE_READ_ANY = "finance:read:any"
+    FINANCE_MANAGE_OWN = "finance:manage:own"  # pay its affiliates, its thresholds, submit top-ups
+    FINANCE_MANAGE_ANY = "finance:manage:any"  # the same for any advertiser, and top-up decisions
+    FINANCE_READ_AFFILIATE = "finance:read:affiliate"
+    FINANCE_REQUEST_PAYOUT = "finance:request:payout"
     USERS_MANAGE_STAFF = "users:manage:staff"  # invite, promote or demote owners and platform admins
 
 
 _STAFF_READ = {
     Permission.USERS_READ,
+    Permission.REVENUE_READ,
     Permission.ADVERTISERS_READ,
     Permission.AUDIT_READ_PLATFORM,
     Permission.WORKSPACE_READ_ANY,
     Permission.STATS_READ_ANY_ADVERTISER,
     Permission.DELIVERIES_READ_ANY,
+    Permission.FINANCE_READ_ANY,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {
@@ -53,6 +68,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.WORKSPACE_MANAGE_ANY,
             Permission.MONITOR,
             Permission.OFFER_SECRETS_READ,
+            Permission.FINANCE_MANAGE_ANY,
             Permission.USERS_MANAGE_STAFF,  # only an owner makes or changes owners and platform admins
         }
     ),
@@ -63,6 +79,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.WORKSPACE_MANAGE_ANY,
             Permission.MONITOR,
             Permission.OFFER_SECRETS_READ,
+            Permission.FINANCE_MANAGE_ANY,
         }
     ),
     # Support reads to help people; it never changes settings, users or money.
@@ -70,12 +87,15 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADVERTISER: frozenset(
         {
             Permission.AUDIT_READ_OWN,
+            Permission.REVENUE_READ,
             Permission.WORKSPACE_READ_OWN,
             Permission.WORKSPACE_MANAGE_OWN,
             Permission.CREDENTIALS_MANAGE_OWN,
             Permission.STATS_READ_OWN_ADVERTISER,
             Permission.DELIVERIES_READ_OWN_ADVERTISER,
             Permission.OFFER_SECRETS_READ,
+            Permission.FINANCE_READ_OWN,
+            Permission.FINANCE_MANAGE_OWN,
         }
     ),
     Role.AFFILIATE: frozenset(
@@ -85,6 +105,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.OFFERS_RUN,
             Permission.STATS_READ_OWN_AFFILIATE,
             Permission.POSTBACKS_OWN,
+            Permission.FINANCE_READ_AFFILIATE,
+            Permission.FINANCE_REQUEST_PAYOUT,
         }
     ),
 }
@@ -93,11 +115,14 @@ MATRIX: dict[Role, frozenset[Permission]] = {
 API_KEY_PERMISSIONS = frozenset(
     {
         Permission.WORKSPACE_READ_OWN,
+        Permission.REVENUE_READ,
         Permission.WORKSPACE_MANAGE_OWN,
         Permission.AUDIT_READ_OWN,
         Permission.STATS_READ_OWN_ADVERTISER,
         Permission.DELIVERIES_READ_OWN_ADVERTISER,
         Permission.OFFER_SECRETS_READ,  # the advertiser's own server posts conversions with it
+        Permission.FINANCE_READ_OWN,
+        Permission.FINANCE_MANAGE_OWN,  # the advertiser's back office pays its affiliates
     }
 )
 
@@ -126,6 +151,12 @@ def workspace_tenant(principal: Principal, advertiser_id: str | None, manage: bo
     the one platform staff name explicitly."""
     own = Permission.WORKSPACE_MANAGE_OWN if manage else Permission.WORKSPACE_READ_OWN
     anyone = Permission.WORKSPACE_MANAGE_ANY if manage else Permission.WORKSPACE_READ_ANY
+    return tenant_for(principal, advertiser_id, own, anyone)
+
+
+def tenant_for(principal: Principal, advertiser_id: str | None, own: Permission, anyone: Permission) -> str:
+    """The advertiser a call acts on, by a pair of permissions: with `own`, the principal's own
+    advertiser (naming another is refused); with `anyone`, the advertiser it names."""
     if allows(principal, own) and principal.advertiser_id:
         if advertiser_id and advertiser_id != principal.advertiser_id:
             raise Forbidden("this belongs to another advertiser")
@@ -134,4 +165,16 @@ def workspace_tenant(principal: Principal, advertiser_id: str | None, manage: bo
         if not advertiser_id:
             raise ValidationFailed("advertiser_id is required")
         return advertiser_id
+    raise Forbidden("you may not do this")
+
+
+def audit_tenant(principal: Principal, advertiser_id: str | None) -> str | None:
+    """Whose audit log a caller reads: platform staff the advertiser they name, or the whole
+    platform's (None) when they name none; an advertiser only its own (naming another is refused)."""
+    if allows(principal, Permission.AUDIT_READ_PLATFORM):
+        return advertiser_id
+    if allows(principal, Permission.AUDIT_READ_OWN) and principal.advertiser_id:
+        if advertiser_id and advertiser_id != principal.advertiser_id:
+            raise Forbidden("this belongs to another advertiser")
+        return principal.advertiser_id
     raise Forbidden("you may not do this")

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from partnerka.accounts.models import (
+    Advertiser,
     AdvertiserSettings,
     ApiKey,
     Membership,
@@ -63,6 +64,9 @@ class Workspace:
             and (not status or user.status == status)
             and (not needle or needle in user.email or needle in user.name.lower())
         ]
+
+    def list_advertisers(self) -> list[Advertiser]:
+        return self.accounts.list_advertisers()
 
     def invite_user(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from partnerka.audit.models import AuditEntry
 from partnerka.audit.repository import AuditRepository
@@ -23,6 +23,20 @@ class Actor:
     email: str | None
     request_id: str = ""
     ip: str = ""
+
+
+class AuditTrail(Protocol):
+    """What a service needs of the audit log: one entry for each change it makes (AuditLog)."""
+
+    def record(
+        self,
+        actor: Actor,
+        tenant_id: str | None,
+        action: str,
+        target: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None: ...
 
 
 class AuditLog:

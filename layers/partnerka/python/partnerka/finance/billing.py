@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from partnerka.accounts.repository import AccountRepository
 from partnerka.common.config import Settings
 from partnerka.common.observability import logger
+from partnerka.finance.directory import PlatformDirectory
 from partnerka.finance.invoice_pdf import LANGUAGES, render_invoice
 from partnerka.finance.invoices import (
     Invoice,
@@ -25,7 +25,6 @@ from partnerka.finance.invoices import (
 )
 from partnerka.finance.ledger import invoice_index
 from partnerka.finance.ledger_store import LedgerRepository, LedgerStore
-from partnerka.stats.names import group_names
 
 Advertisers = Callable[[], dict[str, str]]  # id → name
 Names = Callable[[str, list[str]], Mapping[str, Mapping[str, str]]]  # advertiser, affiliates → names
@@ -91,13 +90,12 @@ def billing_for(settings: Settings, s3: Any) -> Billing:
     """The billing run on the platform's own tables and reports bucket: what the schedule runs, and
     what the demo seed issues its invoice with."""
 
-    def advertisers() -> dict[str, str]:
-        return {advertiser.id: advertiser.name for advertiser in AccountRepository().list_advertisers()}
+    directory = PlatformDirectory()
 
     def names(advertiser_id: str, affiliates: list[str]) -> Mapping[str, Mapping[str, str]]:
         return {
-            "offer": group_names("offer", [], [advertiser_id]),
-            "affiliate": group_names("affiliate", affiliates, [advertiser_id]),
+            "offer": directory.offer_names(advertiser_id),
+            "affiliate": directory.affiliate_names(advertiser_id, affiliates),
         }
 
     def store(key: str, pdf: bytes) -> None:
@@ -106,7 +104,7 @@ def billing_for(settings: Settings, s3: Any) -> Billing:
     return Billing(
         LedgerRepository(settings.ledger_table),
         InvoiceRepository(settings.ledger_table),
-        advertisers,
+        directory.advertisers,
         names,
         store,
         settings.fonts_dir,

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
@@ -174,6 +174,16 @@ def invoice_number(sequence: int) -> str:
     return f"PK-{sequence:06d}"
 
 
+class InvoiceShelf(Protocol):
+    """What the dashboard reads of the stored invoices."""
+
+    def get(self, advertiser_id: str, month: str) -> Invoice | None: ...
+
+    def issued(self, advertiser_id: str) -> list[Invoice]:
+        """The advertiser's issued invoices, newest month first."""
+        ...
+
+
 class InvoiceRepository:
     def __init__(self, table: str, client: Any = None) -> None:
         self._table = table
@@ -305,6 +315,18 @@ def preview(ledger: LedgerStore, advertiser_id: str, month: str) -> tuple[Invoic
     """What the month's invoice holds so far (status open), and its items."""
     items = invoice_items(ledger.listed(invoice_index(advertiser_id, month)))
     return Invoice(advertiser_id, month, InvoiceStatus.OPEN, lines=invoice_lines(items)), items
+
+
+def stored_or_preview(
+    ledger: LedgerStore, invoices: InvoiceShelf, advertiser_id: str, month: str
+) -> tuple[Invoice, list[InvoiceItem]]:
+    """The month's invoice as stored once its books are closed and summed (issued or empty), else
+    the preview of what it holds so far; and its items."""
+    stored = invoices.get(advertiser_id, month)
+    opened, items = preview(ledger, advertiser_id, month)
+    if stored is None or stored.status is InvoiceStatus.CLOSING:
+        return opened, items
+    return stored, items
 
 
 def issue_invoice(

@@ -107,8 +107,13 @@ def _id(value: str) -> str:
     return value
 
 
+def affiliate_owner(advertiser_id: str, affiliate_id: str) -> str:
+    """The owner of an affiliate's accounts in one advertiser's books."""
+    return f"aff:{_id(advertiser_id)}:{_id(affiliate_id)}"
+
+
 def affiliate(advertiser_id: str, affiliate_id: str, kind: str, currency: str) -> Account:
-    return Account(f"aff:{_id(advertiser_id)}:{_id(affiliate_id)}", kind, currency)
+    return Account(affiliate_owner(advertiser_id, affiliate_id), kind, currency)
 
 
 def advertiser(advertiser_id: str, kind: str, currency: str) -> Account:
@@ -173,12 +178,23 @@ class Journal:
         and its month's invoice."""
         affiliate_id = self.detail.get("affiliate_id", "")
         if self.kind is JournalKind.PAYOUT:
-            return [f"payouts#{self.advertiser_id}", f"payouts#{self.advertiser_id}#{affiliate_id}"]
+            return [payouts_index(self.advertiser_id), payouts_index(self.advertiser_id, affiliate_id)]
         if self.kind is JournalKind.TOPUP:
-            return [f"topups#{self.advertiser_id}"]
+            return [topups_index(self.advertiser_id)]
         if self.month:
             return [invoice_index(self.advertiser_id, self.month)]
         return []
+
+    @property
+    def own_id(self) -> str:
+        """A payout's or a top-up's own id: its key without the kind (`payout.<id>` → `<id>`)."""
+        return self.key.removeprefix(f"{self.kind.value}.")
+
+    def credited(self, kind: str) -> tuple[str, int]:
+        """(currency, amount shown) this journal credited to its account of `kind`: what a payout
+        paid (`paid`) or a top-up deposited (`deposits`)."""
+        entry = next(e for e in self.entries if e.account.kind == kind)
+        return entry.account.currency, -entry.amount
 
     def reversal(self, key: str, at: datetime, detail: dict[str, str] | None = None) -> Journal:
         """The journal that undoes this one: the same entries, opposite amounts."""
@@ -199,6 +215,15 @@ class Journal:
 
 def invoice_index(advertiser_id: str, month: str) -> str:
     return f"invoice#{advertiser_id}#{month}"
+
+
+def payouts_index(advertiser_id: str, affiliate_id: str | None = None) -> str:
+    """The history of an advertiser's payouts, or of one affiliate's with it."""
+    return f"payouts#{advertiser_id}" + (f"#{affiliate_id}" if affiliate_id else "")
+
+
+def topups_index(advertiser_id: str) -> str:
+    return f"topups#{advertiser_id}"
 
 
 def _pair(debit: Account, credit: Account, amount: int) -> tuple[Entry, Entry]:

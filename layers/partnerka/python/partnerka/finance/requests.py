@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
@@ -69,6 +69,22 @@ class MoneyRequest:
         )
 
 
+class MoneyRequestStore(Protocol):
+    def add(self, request: MoneyRequest) -> None: ...
+
+    def of_advertiser(
+        self, kind: RequestKind, advertiser_id: str, affiliate_id: str | None = None, limit: int = 200
+    ) -> list[MoneyRequest]:
+        """Newest first; one affiliate's only, when named."""
+        ...
+
+    def get(self, kind: RequestKind, advertiser_id: str, request_id: str) -> MoneyRequest | None: ...
+
+    def close(self, request: MoneyRequest, status: RequestStatus, answer: str) -> bool:
+        """Answer an open request; False when it was answered already (by someone else)."""
+        ...
+
+
 class MoneyRequestRepository:
     def __init__(self, table: str, client: Any = None) -> None:
         self._table = table
@@ -124,10 +140,13 @@ class MoneyRequestRepository:
             return False
         return True
 
-    def answer_payouts(self, advertiser_id: str, affiliate_id: str, currency: str, payout_id: str) -> int:
-        """Mark the affiliate's open payout requests in the currency as paid by the payout; how many."""
-        return sum(
-            self.close(request, RequestStatus.DONE, payout_id)
-            for request in self.of_advertiser(RequestKind.PAYOUT, advertiser_id, affiliate_id)
-            if request.status is RequestStatus.OPEN and request.currency == currency
-        )
+
+def answer_payouts(
+    requests: MoneyRequestStore, advertiser_id: str, affiliate_id: str, currency: str, payout_id: str
+) -> int:
+    """Mark the affiliate's open payout requests in the currency as paid by the payout; how many."""
+    return sum(
+        requests.close(request, RequestStatus.DONE, payout_id)
+        for request in requests.of_advertiser(RequestKind.PAYOUT, advertiser_id, affiliate_id)
+        if request.status is RequestStatus.OPEN and request.currency == currency
+    )

@@ -146,6 +146,11 @@ class AdvertiserBalance:
         """What approved conversions earned less what they cost in payouts."""
         return self.revenue - self.spend
 
+    @property
+    def roi(self) -> float | None:
+        """profit / spend * 100, in percent to two decimals; None without spend."""
+        return round(self.profit * 100 / self.spend, 2) if self.spend else None
+
 
 @dataclass(frozen=True, slots=True)
 class Books:

@@ -4,7 +4,7 @@ Core table, PK `ADV#<advertiser>`, SK `FINANCE`; amounts in minor units."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from partnerka.common import dynamo
 
@@ -19,6 +19,14 @@ class FinanceSettings:
         """Below the threshold the advertiser set for the currency (never, without one)."""
         threshold = self.low_balance_threshold.get(currency)
         return threshold is not None and balance < threshold
+
+
+class FinanceSettingsStore(Protocol):
+    def get(self, advertiser_id: str) -> FinanceSettings:
+        """The advertiser's settings (empty ones, when it never saved any)."""
+        ...
+
+    def save(self, settings: FinanceSettings) -> None: ...
 
 
 class FinanceSettingsRepository:

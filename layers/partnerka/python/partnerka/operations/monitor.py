@@ -11,15 +11,45 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Protocol
 
-from partnerka.audit.service import Actor, AuditLog
+from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.errors import Conflict, NotFound
-from partnerka.operations.models import OperationType, RateCounts
+from partnerka.operations.models import Operation, OperationType, RateCounts
 from partnerka.operations.queue import PeekedMessage, QueueDepth, SqsQueue
-from partnerka.operations.repository import OperationsRepository, Page
+from partnerka.operations.repository import Filters, Page
 
 REDRIVE_BATCH_LIMIT = 500  # messages moved per redrive call; call again for more
+PEEKED_BODY_LIMIT = 4000  # characters of a peeked message's body shown
+
+
+class MonitoredOperations(Protocol):
+    """The operations log as the monitor reads it (operations.repository.OperationsRepository)."""
+
+    def get(self, op_id: str) -> Operation | None: ...
+
+    def recent(self, now: datetime, filters: Filters, limit: int, cursor: str | None) -> Page: ...
+
+    def rates(self, type: OperationType, now: datetime, hours: int) -> list[RateCounts]: ...
+
+    def open_of(self, type: OperationType, limit: int, cursor: str | None) -> Page: ...
+
+    def oldest_open(self, type: OperationType) -> datetime | None: ...
+
+
+class MonitoredQueue(Protocol):
+    def depth(self) -> QueueDepth: ...
+
+    def peek(self, limit: int = 10) -> list[PeekedMessage]: ...
+
+    def take(self, limit: int = 10) -> list[tuple[str, str]]:
+        """Up to `limit` messages as (body, receipt handle)."""
+        ...
+
+    def delete(self, receipt_handle: str) -> None: ...
+
+    def send(self, bodies: list[str]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +82,43 @@ class Redriven:
     replayed: int
 
 
+@dataclass(frozen=True, slots=True)
+class FailureRate:
+    """One job type's attempts and outcomes, hour by hour over the window."""
+
+    type: OperationType
+    hours: list[RateCounts]
+
+    @property
+    def total(self) -> RateCounts:
+        """The window's hours added up."""
+        hours = self.hours
+        return RateCounts(
+            "total",
+            attempts=sum(h.attempts for h in hours),
+            failures=sum(h.failures for h in hours),
+            succeeded=sum(h.succeeded for h in hours),
+            failed=sum(h.failed for h in hours),
+        )
+
+    @property
+    def failure_rate(self) -> float:
+        """Failed attempts / attempts (0 when there were none)."""
+        total = self.total
+        return round(total.failures / total.attempts, 4) if total.attempts else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Peeked:
+    """A dead-letter or failure queue's message as the monitor shows it: its body redacted."""
+
+    message_id: str
+    body: str
+    sent_at: datetime
+    receive_count: int
+    op_id: str | None  # the operation it names
+
+
 def standard_queues(
     postback: str,
     postback_dlq: str,
@@ -81,17 +148,24 @@ class Monitor:
     def __init__(
         self,
         queues: list[QueueSpec],
-        operations: OperationsRepository,
-        replay_delivery: Callable[[str], bool],
-        audit: AuditLog,
-        queue_of: Callable[[str], SqsQueue] = SqsQueue,
-        replay_notification: Callable[[str], bool] | None = None,
+        operations: MonitoredOperations,
+        resend_delivery: Callable[[str], Operation],
+        replay_postback: Callable[[Operation, Actor], Operation],
+        redact: Callable[[str], str],
+        audit: AuditTrail,
+        queue_of: Callable[[str], MonitoredQueue] = SqsQueue,
+        replay_notification: Callable[[str, datetime], bool] | None = None,
     ) -> None:
-        """`replay_delivery(op_id)`: give a delivery fresh attempts without auditing it (the redrive
-        audits itself, once); False when there is no such delivery or it cannot be replayed."""
+        """`resend_delivery(op_id)`: give a delivery fresh attempts without auditing it (the redrive
+        audits itself, once); NotFound or Conflict when there is no such delivery or it cannot be
+        replayed.
+        `replay_postback(op, actor)`: one delivery replayed by hand, audited by the postbacks.
+        `redact(body)`: a queued message's body with its secrets (sign-in links) masked."""
         self._specs = {spec.key: spec for spec in queues}
         self._operations = operations
-        self._replay_delivery = replay_delivery
+        self._resend_delivery = resend_delivery
+        self._replay_postback = replay_postback
+        self._redact = redact
         self._replay_notification = replay_notification
         self._audit = audit
         self._queue_of = queue_of
@@ -110,18 +184,49 @@ class Monitor:
             statuses.append(QueueStatus(spec, self._queue_of(spec.url).depth(), oldest))
         return statuses
 
-    def rates(self, now: datetime, hours: int = 24) -> dict[OperationType, list[RateCounts]]:
-        return {kind: self._operations.rates(kind, now, hours) for kind in OperationType}
+    def failure_rates(self, now: datetime, hours: int = 24) -> list[FailureRate]:
+        """Every job type's attempts and failures over the last `hours` hours."""
+        return [FailureRate(kind, self._operations.rates(kind, now, hours)) for kind in OperationType]
 
-    def peek(self, key: str, limit: int = 10) -> list[PeekedMessage]:
-        """The first messages of a dead-letter or failure queue, left where they are."""
+    def recent(self, now: datetime, filters: Filters, limit: int, cursor: str | None) -> Page:
+        """The latest operations, newest first."""
+        return self._operations.recent(now, filters, limit, cursor)
+
+    def operation(self, op_id: str) -> Operation:
+        """One operation with every attempt."""
+        found = self._operations.get(op_id)
+        if found is None:
+            raise NotFound("no such operation")
+        return found
+
+    def replay(self, op_id: str, actor: Actor) -> Operation:
+        """Run one operation again: only a postback's delivery is replayed by hand; a notification
+        goes again by redriving its dead-letter queue, a stream batch by its stream mapping."""
+        found = self.operation(op_id)
+        if found.type is OperationType.NOTIFY:
+            raise Conflict("a notification is sent again by redriving the notifications' dead-letter queue")
+        if found.type is not OperationType.POSTBACK:
+            raise Conflict("a stream batch is retried by its stream mapping, not replayed by hand")
+        return self._replay_postback(found, actor)
+
+    def peek(self, key: str, limit: int = 10) -> list[Peeked]:
+        """The first messages of a dead-letter or failure queue, left where they are, redacted."""
         spec = self._spec(key)
         if spec.inspect != "messages":
             raise Conflict(
                 f"'{key}' is a work queue: its messages are never received by the monitor (each receive"
                 " counts toward its dead-letter queue); its open jobs are shown instead"
             )
-        return self._queue_of(spec.url).peek(limit)
+        return [
+            Peeked(
+                message.message_id,
+                self._redact(message.body)[:PEEKED_BODY_LIMIT],
+                datetime.fromtimestamp(message.sent_at_ms / 1000, UTC),
+                message.receive_count,
+                op_id_of(message.body),
+            )
+            for message in self._queue_of(spec.url).peek(limit)
+        ]
 
     def open_jobs(self, key: str, limit: int, cursor: str | None) -> Page:
         """The jobs of a work queue that can still run, oldest first, from the operations log."""
@@ -130,7 +235,7 @@ class Monitor:
             raise Conflict(f"'{key}' keeps no operations log of open jobs; its depths are all there is")
         return self._operations.open_of(OperationType(spec.job), limit, cursor)
 
-    def redrive(self, key: str, actor: Actor) -> Redriven:
+    def redrive(self, key: str, actor: Actor, now: datetime) -> Redriven:
         """Every message of a DLQ back to work: a postback's delivery gets fresh attempts and a new
         message; a notification gets fresh attempts and its message goes back as it is; other jobs'
         messages go back to their queue as they are. One audit entry names what was replayed."""
@@ -151,10 +256,10 @@ class Monitor:
             for body, receipt in taken:
                 if spec.job == OperationType.POSTBACK.value:
                     op_id = op_id_of(body)
-                    if op_id is not None and self._replay_delivery(op_id):
+                    if op_id is not None and self._resends_delivery(op_id):
                         replayed.append(op_id)
                 else:
-                    if spec.job == OperationType.NOTIFY.value and self._replays_notification(body):
+                    if spec.job == OperationType.NOTIFY.value and self._replays_notification(body, now):
                         replayed.append(op_id_of(body) or "notification")
                     target.send([body])
                 dlq.delete(receipt)
@@ -168,8 +273,15 @@ class Monitor:
         )
         return Redriven(moved, len(replayed))
 
-    def _replays_notification(self, body: str) -> bool:
-        return self._replay_notification is not None and self._replay_notification(body)
+    def _resends_delivery(self, op_id: str) -> bool:
+        try:
+            self._resend_delivery(op_id)
+        except (NotFound, Conflict):
+            return False
+        return True
+
+    def _replays_notification(self, body: str, now: datetime) -> bool:
+        return self._replay_notification is not None and self._replay_notification(body, now)
 
 
 def op_id_of(body: str) -> str | None:

@@ -25,7 +25,7 @@ from partnerka.common.clock import parse_iso
 from partnerka.common.money import Money
 from partnerka.conversions.models import ConversionStatus
 from partnerka.orchestrator.service import StreamRecord
-from partnerka.postbacks.models import EventData, PostbackEvent
+from partnerka.postbacks.models import EventData, PostbackEvent, event_id
 from partnerka.tracking.models import SUB_KEYS
 
 
@@ -70,7 +70,7 @@ def _subs(image: dict[str, Any]) -> dict[str, str]:
 
 def _click_event(image: dict[str, Any]) -> EventData:
     return EventData(
-        event_id=f"{image['click_id']}.click",
+        event_id=event_id(image["click_id"], PostbackEvent.CLICK),
         event=PostbackEvent.CLICK,
         click_id=image["click_id"],
         affiliate_id=image.get("affiliate_id", ""),
@@ -91,7 +91,7 @@ def _conversion_event(image: dict[str, Any], arrival: bool) -> EventData:
         event = PostbackEvent.LEAD if image.get("goal") == "lead" else PostbackEvent.SALE
     at = image["created_at"] if arrival else image.get("updated_at") or image["created_at"]
     return EventData(
-        event_id=f"{image['conversion_id']}.{event.value}",
+        event_id=event_id(image["conversion_id"], event),
         event=event,
         click_id=image["click_id"],
         affiliate_id=image.get("affiliate_id", ""),

@@ -245,3 +245,9 @@ def mask_url(url: str) -> str:
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     masked = [(name, "***" if _SECRET_NAME.search(name) and value else value) for name, value in pairs]
     return urlunsplit(parts._replace(query=urlencode(masked, safe="*{}")))
+
+
+def event_id(subject_id: str, event: PostbackEvent) -> str:
+    """An event's id, and so its delivery's (one delivery per event and affiliate):
+    `<click_id>.click`, `<conversion_id>.<lead|sale|approved|rejected>`."""
+    return f"{subject_id}.{event.value}"

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from partnerka.audit.service import Actor, AuditLog
+from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common import dynamo
 from partnerka.common.bidi import show_bidi_controls
 from partnerka.common.clock import iso_millis, parse_iso
@@ -108,6 +108,12 @@ class ExportJob:
         return json.dumps({"export": {"user_id": self.user_id, "export_id": self.export_id}})
 
     @property
+    def filters(self) -> dict[str, str]:
+        """The request's filters by name, the click among them."""
+        r = self.request
+        return dict(r.filters) | ({"click_id": r.click_id} if r.click_id else {})
+
+    @property
     def file_name(self) -> str:
         r = self.request
         return f"partnerka-{self.kind.value}-{r.date_from}-{r.date_to}.csv"
@@ -149,6 +155,16 @@ class ExportJob:
             finished_at=parse_iso(item["finished_at"]) if item.get("finished_at") else None,
             error=item.get("error", ""),
         )
+
+
+class ExportStore(Protocol):
+    def create(self, job: ExportJob) -> None: ...
+
+    def get(self, user_id: str, export_id: str) -> ExportJob | None: ...
+
+    def of_user(self, user_id: str, limit: int = 50) -> list[ExportJob]:
+        """The user's exports, newest first."""
+        ...
 
 
 class ExportRepository:
@@ -195,9 +211,9 @@ class ExportRepository:
 
 
 def request_export(
-    exports: ExportRepository,
+    exports: ExportStore,
     enqueue: Callable[[list[str]], None],
-    audit: AuditLog,
+    audit: AuditTrail,
     job: ExportJob,
     actor: Actor,
 ) -> ExportJob:
@@ -216,7 +232,7 @@ def request_export(
             "from": r.date_from.isoformat(),
             "to": r.date_to.isoformat(),
             "group_by": r.group_by,
-            "filters": dict(r.filters) | ({"click_id": r.click_id} if r.click_id else {}),
+            "filters": job.filters,
         },
     )
     return job

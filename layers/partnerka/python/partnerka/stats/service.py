@@ -3,8 +3,8 @@ answers a report (the cubes when they hold it, the raw events of the range other
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -46,18 +46,19 @@ def visible_scope(
     """Platform staff (Owner, Admin, Support) see everything, narrowed by the advertiser they name; an
     advertiser sees its own tenant; an affiliate only its own traffic within the advertiser context it
     switched to. Naming anything outside the scope is refused, never silently widened or emptied."""
+    sees_revenue = allows(principal, Permission.REVENUE_READ)
     if allows(principal, Permission.STATS_READ_ANY_ADVERTISER):
-        return StatsScope(advertiser_id or None, None, sees_revenue=True)
+        return StatsScope(advertiser_id or None, None, sees_revenue)
     if advertiser_id and advertiser_id != principal.advertiser_id:
         raise Forbidden("statistics of another advertiser")
     if allows(principal, Permission.STATS_READ_OWN_ADVERTISER) and principal.advertiser_id:
-        return StatsScope(principal.advertiser_id, None, sees_revenue=True)
+        return StatsScope(principal.advertiser_id, None, sees_revenue)
     if allows(principal, Permission.STATS_READ_OWN_AFFILIATE) and principal.affiliate_id:
         if not principal.advertiser_id:
             raise Forbidden("select an advertiser first")
         if affiliate_id and affiliate_id != principal.affiliate_id:
             raise Forbidden("statistics of another affiliate")
-        return StatsScope(principal.advertiser_id, principal.affiliate_id, sees_revenue=False)
+        return StatsScope(principal.advertiser_id, principal.affiliate_id, sees_revenue)
     raise Forbidden("statistics are not available to this account")
 
 
@@ -112,6 +113,43 @@ def parse_request(
     request = StatsRequest(date_from, date_to, zone, group_by, kept, click_id or None)
     ReportQuery("", date_from, date_to, zone, NO_GROUP).utc_hours()  # validates the range
     return request
+
+
+@dataclass(frozen=True, slots=True)
+class StatsQuery:
+    """What a statistics endpoint was asked, as sent: the range in `tz`'s days, the advertiser
+    (platform staff's choice), values that must all hold (offer, affiliate, country, …) and a click."""
+
+    date_from: date
+    date_to: date
+    tz: str = "UTC"
+    advertiser_id: str | None = None
+    filters: Mapping[str, str | None] = field(default_factory=dict)
+    click_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scoped:
+    """A query narrowed to what its caller may see: the scope, the advertisers it covers, and the
+    request with the scope's affiliate as a filter."""
+
+    scope: StatsScope
+    advertisers: list[str]
+    request: StatsRequest
+
+
+def scoped_request(
+    principal: Principal, query: StatsQuery, group_by: str, every_advertiser: Callable[[], list[str]]
+) -> Scoped:
+    """The one path from what a statistics endpoint was asked to what it reads (`visible_scope`):
+    platform staff who name no advertiser read `every_advertiser()`."""
+    scope = visible_scope(principal, query.advertiser_id, query.filters.get("affiliate"))
+    request = parse_request(
+        query.date_from, query.date_to, query.tz, group_by, dict(query.filters), query.click_id
+    ).within(scope)
+    if scope.advertiser_id is not None:
+        return Scoped(scope, [scope.advertiser_id], request)
+    return Scoped(scope, sorted(every_advertiser()), request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +253,19 @@ def primary_currency(totals: StatsRow) -> str | None:
     return None
 
 
-def sorted_rows(report: Report, group_by: str, sort: str | None, descending: bool | None) -> list[StatsRow]:
-    """Rows in the order asked: by key (time groupings' default, oldest first), by a counter or a
-    derived metric (other groupings' default: clicks, most first); money by the primary currency."""
+def sort_order(group_by: str, sort: str | None, descending: bool | None) -> tuple[str, bool]:
+    """What rows sort by, and whether most first: by key (time groupings' default, oldest first), else
+    by clicks (most first), unless asked otherwise."""
     if sort is not None and sort not in SORTS:
         raise ValidationFailed(f"sort must be one of {', '.join(SORTS)}")
     by = sort or ("key" if group_by in TIME_GROUPS else "clicks")
-    desc = descending if descending is not None else by != "key"
+    return by, descending if descending is not None else by != "key"
+
+
+def sorted_rows(report: Report, group_by: str, sort: str | None, descending: bool | None) -> list[StatsRow]:
+    """Rows in the order asked (`sort_order`): by key, by a counter or a derived metric; money by
+    the primary currency."""
+    by, desc = sort_order(group_by, sort, descending)
     currency = primary_currency(report.totals)
 
     if by == "key":

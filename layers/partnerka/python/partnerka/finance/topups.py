@@ -1,0 +1,122 @@
+"""Top-ups: the money an advertiser sends the platform. Owner or Platform Admin record one they
+received (posted at once), or the advertiser submits one with its transfer's reference and they
+confirm it (then it is posted) or reject it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+
+from partnerka.audit.service import Actor, AuditTrail
+from partnerka.common.clock import utc_now
+from partnerka.common.errors import Conflict, NotFound, ValidationFailed
+from partnerka.common.ids import new_id
+from partnerka.common.money import Money, currency_code, parse_amount
+from partnerka.finance.ledger import Journal, topup, topups_index
+from partnerka.finance.ledger_store import LedgerStore
+from partnerka.finance.requests import MoneyRequest, MoneyRequestStore, RequestKind, RequestStatus
+
+HISTORY_SHOWN = 200
+
+
+class TopUpDecision(StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+
+
+def _positive(amount: str, currency: str) -> Money:
+    code = currency_code(currency)
+    money = parse_amount(amount, code)
+    if money.minor <= 0:
+        raise ValidationFailed("a top-up is positive")
+    return money
+
+
+class TopUps:
+    def __init__(
+        self,
+        ledger: LedgerStore,
+        requests: MoneyRequestStore,
+        audit: AuditTrail,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._ledger = ledger
+        self._requests = requests
+        self._audit = audit
+        self._clock = clock
+
+    def record(self, advertiser_id: str, amount: str, currency: str, reference: str, actor: Actor) -> Journal:
+        """Post a top-up the platform received (a decimal amount); audited."""
+        money = _positive(amount, currency)
+        journal = topup(
+            advertiser_id, money.currency, money.minor, new_id(), self._clock(), {"reference": reference}
+        )
+        self._ledger.post(journal)
+        self._record(actor, advertiser_id, "finance.topup", money, reference)
+        return journal
+
+    def _record(self, actor: Actor, advertiser_id: str, action: str, money: Money, reference: str) -> None:
+        after = {"currency": money.currency, "amount": money.minor, "reference": reference}
+        self._audit.record(actor, advertiser_id, action, f"advertiser:{advertiser_id}", after=after)
+
+    def history(self, advertiser_id: str) -> list[Journal]:
+        """The advertiser's posted top-ups, newest first."""
+        return self._ledger.history(topups_index(advertiser_id), HISTORY_SHOWN)
+
+    def submit(
+        self, advertiser_id: str, amount: str, currency: str, reference: str, actor: Actor
+    ) -> MoneyRequest:
+        """The advertiser says it sent money: a request for review, nothing posted; audited."""
+        money = _positive(amount, currency)
+        request = MoneyRequest(
+            RequestKind.TOPUP,
+            new_id(),
+            advertiser_id,
+            money.currency,
+            money.minor,
+            self._clock(),
+            reference=reference,
+        )
+        self._requests.add(request)
+        self._record(actor, advertiser_id, "finance.topup_request", money, reference)
+        return request
+
+    def submitted(self, advertiser_id: str) -> list[MoneyRequest]:
+        """The advertiser's submitted top-ups, newest first, whatever became of them."""
+        return self._requests.of_advertiser(RequestKind.TOPUP, advertiser_id)
+
+    def decide(
+        self, advertiser_id: str, request_id: str, decision: TopUpDecision, actor: Actor
+    ) -> MoneyRequest:
+        """Confirm a submitted top-up (it is posted) or reject it; a request is decided once, and
+        the confirmed top-up posts under the request's own id, so a retry after a failure between
+        the two writes posts nothing twice and then closes the request. Audited."""
+        found = self._requests.get(RequestKind.TOPUP, advertiser_id, request_id)
+        if found is None:
+            raise NotFound("no such top-up request")
+        if found.status is not RequestStatus.OPEN:
+            raise Conflict(f"this top-up is {found.status.value} already")
+        if decision is TopUpDecision.CONFIRM:
+            journal = topup(
+                advertiser_id,
+                found.currency,
+                found.amount,
+                request_id,
+                self._clock(),
+                {"reference": found.reference},
+            )
+            self._ledger.post(journal)
+            closed = self._requests.close(found, RequestStatus.DONE, request_id)
+        else:
+            closed = self._requests.close(found, RequestStatus.REJECTED, "")
+        if not closed:
+            raise Conflict("this top-up was decided meanwhile")
+        self._audit.record(
+            actor,
+            advertiser_id,
+            f"finance.topup_{decision.value}",
+            f"advertiser:{advertiser_id}",
+            after={"request": request_id, "currency": found.currency, "amount": found.amount},
+        )
+        return self._requests.get(RequestKind.TOPUP, advertiser_id, request_id) or found

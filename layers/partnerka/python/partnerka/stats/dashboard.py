@@ -1,0 +1,107 @@
+"""The statistics the dashboard reads: reports, the click log and the conversion log, each narrowed to
+what the caller may see (`scoped_request`, the one rule for every statistics endpoint)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from partnerka.accounts.tokens import Principal
+from partnerka.conversions.review import NamedConversions, named
+from partnerka.offers.names import NameBook
+from partnerka.stats.click_log import LoggedClick
+from partnerka.stats.engine import NO_GROUP
+from partnerka.stats.logs import ConversionsNewestFirst, click_page, conversion_page
+from partnerka.stats.models import StatsRow
+from partnerka.stats.names import group_names
+from partnerka.stats.service import (
+    Sources,
+    StatsQuery,
+    build_report,
+    scoped_request,
+    sort_order,
+    sorted_rows,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPage:
+    advertiser_id: str | None  # None: a platform report over every advertiser
+    sort: str
+    desc: bool
+    rows: list[StatsRow]  # the page asked for, in order
+    names: dict[str, str]  # the names of the page's keys, when it groups by offer, affiliate or advertiser
+    total_rows: int
+    totals: StatsRow
+    sees_revenue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClickPage:
+    items: list[LoggedClick]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionPage:
+    conversions: NamedConversions
+    next_cursor: str | None
+
+
+class StatsDashboard:
+    def __init__(
+        self,
+        sources: Sources,
+        conversions_newest_first: ConversionsNewestFirst,
+        names: NameBook,
+        every_advertiser: Callable[[], list[str]],
+    ) -> None:
+        """`every_advertiser()`: the ids of every advertiser, for platform reports."""
+        self._sources = sources
+        self._conversions = conversions_newest_first
+        self._names = names
+        self._every_advertiser = every_advertiser
+
+    def report(
+        self,
+        principal: Principal,
+        query: StatsQuery,
+        group_by: str,
+        sort: str | None,
+        desc: bool | None,
+        offset: int,
+        limit: int,
+    ) -> ReportPage:
+        """Every metric, filtered and grouped in the query's time zone; one page of rows, in the
+        order asked (`sort_order`), with the totals of them all."""
+        scoped = scoped_request(principal, query, group_by, self._every_advertiser)
+        report = build_report(self._sources, scoped.advertisers, scoped.request)
+        rows = sorted_rows(report, group_by, sort, desc)
+        page = rows[offset : offset + limit]
+        by, descending = sort_order(group_by, sort, desc)
+        return ReportPage(
+            advertiser_id=scoped.scope.advertiser_id,
+            sort=by,
+            desc=descending,
+            rows=page,
+            names=group_names(group_by, [row.key for row in page], scoped.advertisers, self._names),
+            total_rows=len(rows),
+            totals=report.totals,
+            sees_revenue=scoped.scope.sees_revenue,
+        )
+
+    def click_log(self, principal: Principal, query: StatsQuery, cursor: str | None, limit: int) -> ClickPage:
+        """The clicks behind a report, newest first, a page at a time."""
+        scoped = scoped_request(principal, query, NO_GROUP, self._every_advertiser)
+        clicks, after = click_page(self._sources.log, scoped.advertisers, scoped.request, cursor, limit)
+        return ClickPage(clicks, after)
+
+    def conversion_log(
+        self, principal: Principal, query: StatsQuery, status: str | None, cursor: str | None, limit: int
+    ) -> ConversionPage:
+        """The conversions behind a report (of one status, when named), newest first, a page at a time."""
+        scoped = scoped_request(principal, query, NO_GROUP, self._every_advertiser)
+        found, after = conversion_page(
+            self._conversions, scoped.advertisers, scoped.request, status, cursor, limit
+        )
+        return ConversionPage(named(found, self._names, scoped.scope.sees_revenue), after)

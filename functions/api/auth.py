@@ -1,5 +1,5 @@
 """Who is calling and from where: the bearer token (or API key) of the current request, verified,
-and the wiring of the account services the routes share.
+and the wiring of the account services it needs for that (the others: composition.py).
 
 Every route is protected but the few in `PUBLIC_OPERATIONS`: the resolver (app.py) authenticates the
 caller of a protected route before it looks at anything the caller sent, and the route reads that
@@ -16,7 +16,7 @@ from typing import Any
 
 import caller_language
 
-from partnerka.accounts.composition import account_services, offer_service
+from partnerka.accounts.composition import account_services
 from partnerka.accounts.models import User
 from partnerka.accounts.service import AccountService
 from partnerka.accounts.tokens import Principal, verify_access_token
@@ -25,9 +25,9 @@ from partnerka.audit.service import Actor
 from partnerka.common.config import dashboard_base_url, get_settings
 from partnerka.common.errors import Forbidden, Unauthenticated
 from partnerka.common.secrets import secret_string
-from partnerka.offers.service import OfferService
 
-# Read at cold start: without the dashboard's URL the function refuses to start (see dashboard_base_url).
+# Read at cold start: without the dashboard's URL (where e-mail links and affiliates' tracking links
+# point) the function refuses to start (see dashboard_base_url).
 BASE_URL = dashboard_base_url(get_settings())
 
 
@@ -38,11 +38,6 @@ def signing_key() -> str:
 @cache
 def services() -> tuple[AccountService, Workspace]:
     return account_services(get_settings())
-
-
-@cache
-def offers() -> OfferService:
-    return offer_service(get_settings())
 
 
 def accounts() -> AccountService:
@@ -134,8 +129,3 @@ def actor_of(event: Any, user: User | None = None) -> Actor:
         request_id=context.request_id or "",
         ip=context.http.source_ip or "",
     )
-
-
-def base_url() -> str:
-    """The dashboard's configured public URL, never a request's Host header."""
-    return BASE_URL

@@ -1,13 +1,13 @@
-"""The API function's composition root for statistics, clicks, conversions, exports and the monitor:
-each service built once per instance from the settings, with the repositories and the other
-contexts' services it is given. Routes ask for a service here and call it."""
+"""The API function's composition root for offers, postbacks, statistics, clicks, conversions, exports
+and the monitor: each service built once per instance from the settings, with the repositories and
+the other contexts' services it is given. Routes ask for a service here and call it. (The account
+services, which authentication needs first, are built in auth.)"""
 
 from __future__ import annotations
 
 from functools import cache
 
 from auth import accounts
-from routes.postbacks import delivery_scope, operations, postbacks
 
 from partnerka.accounts.repository import AccountRepository
 from partnerka.common.config import get_settings
@@ -15,11 +15,16 @@ from partnerka.conversions.repository import ConversionRepository
 from partnerka.conversions.review import ConversionReview
 from partnerka.notifications.models import redact
 from partnerka.notifications.notifier import replay_notification
+from partnerka.offers.composition import offer_service
 from partnerka.offers.names import StoredNames
+from partnerka.offers.service import OfferService
 from partnerka.operations.monitor import Monitor, standard_queues
 from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
 from partnerka.orchestrator.quality import recorded_quality
 from partnerka.orchestrator.quality_store import QualityRepository
+from partnerka.postbacks.composition import postback_service
+from partnerka.postbacks.service import PostbackService, delivery_scope
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.dashboard import StatsDashboard
@@ -30,6 +35,21 @@ from partnerka.stats.raw import stored_conversions
 from partnerka.stats.report_files import BucketFiles
 from partnerka.stats.service import RAW_LIMIT, Sources
 from partnerka.tracking.repository import ClickRepository
+
+
+@cache
+def offers() -> OfferService:
+    return offer_service(get_settings(), accounts().audit)
+
+
+@cache
+def operations() -> OperationsRepository:
+    return OperationsRepository(get_settings().operations_table)
+
+
+@cache
+def postbacks() -> PostbackService:
+    return postback_service(get_settings(), operations(), accounts().audit)
 
 
 @cache

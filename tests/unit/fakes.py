@@ -7,16 +7,38 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+from partnerka.accounts.models import (
+    Advertiser,
+    AdvertiserSettings,
+    Affiliate,
+    ApiKey,
+    ApiKeyDigest,
+    EmailClaim,
+    JoinCode,
+    Membership,
+    MembershipStatus,
+    OneTimeToken,
+    RefreshToken,
+    RegistrationLink,
+    SessionChain,
+    TeamMember,
+    User,
+)
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
+from partnerka.common.errors import Conflict, NotFound
+from partnerka.common.pynamo import CoreItem
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.finance.invoices import Invoice, InvoiceStatus
 from partnerka.finance.ledger import Account, Journal, floors
 from partnerka.finance.ledger_store import InsufficientBalance
 from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
+from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.routing import (
     AccessRoute,
     AmountType,
@@ -760,3 +782,341 @@ def stored_conversion(**changes: object) -> Conversion:
     }
     values.update(changes)
     return Conversion(**values)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------- the core table's entities
+def _copy[ItemT: CoreItem](item: ItemT) -> ItemT:
+    """What DynamoDB hands back: a copy of what was written, never the writer's own object."""
+    return type(item).from_raw_data(item.serialize())
+
+
+class FakeCoreTable:
+    """Core-table items in a dict by (pk, sk), read back as copies and queried in key order."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], CoreItem] = {}
+
+    def _put(self, item: CoreItem) -> None:
+        self.items[(item.pk, item.sk)] = _copy(item)
+
+    def _insert(self, item: CoreItem, conflict: str) -> None:
+        if (item.pk, item.sk) in self.items:
+            raise Conflict(conflict)
+        self._put(item)
+
+    def _get[ItemT: CoreItem](self, model: type[ItemT], key: tuple[str, str]) -> ItemT | None:
+        found = self.items.get(key)
+        return _copy(found) if isinstance(found, model) else None
+
+    def _found[ItemT: CoreItem](self, model: type[ItemT], key: tuple[str, str], missing: str) -> ItemT:
+        """Like a repository's getter: the item, or `NotFound` saying what is missing."""
+        found = self._get(model, key)
+        if found is None:
+            raise NotFound(missing)
+        return found
+
+    def _stored[ItemT: CoreItem](self, model: type[ItemT], key: tuple[str, str]) -> ItemT:
+        """The stored item itself, for a change made in place (an UpdateItem)."""
+        found = self.items[key]
+        assert isinstance(found, model)
+        return found
+
+    def _query[ItemT: CoreItem](self, model: type[ItemT], pk: str, sk_prefix: str) -> list[ItemT]:
+        return [
+            _copy(item)
+            for (p, s), item in sorted(self.items.items())
+            if p == pk and s.startswith(sk_prefix) and isinstance(item, model)
+        ]
+
+    def _gsi1[ItemT: CoreItem](self, model: type[ItemT], pk: str, sk_prefix: str = "") -> list[ItemT]:
+        found = [
+            item
+            for item in self.items.values()
+            if isinstance(item, model) and item.gsi1pk == pk and (item.gsi1sk or "").startswith(sk_prefix)
+        ]
+        return [_copy(item) for item in sorted(found, key=lambda item: item.gsi1sk or "")]
+
+
+class FakeAccounts(FakeCoreTable):
+    """accounts.repository.AccountStore with the repository's conditions: one account per e-mail, a
+    user saved only over the copy it was read as (its version), a TOTP step accepted once."""
+
+    def add_advertiser(self, advertiser: Advertiser) -> None:
+        advertiser.pk, advertiser.sk = Advertiser.key(advertiser.id)
+        advertiser.gsi1pk, advertiser.gsi1sk = "ADVERTISERS", advertiser.id
+        self._insert(advertiser, f"advertiser {advertiser.id} exists")
+
+    def get_advertiser(self, advertiser_id: str) -> Advertiser:
+        return self._found(Advertiser, Advertiser.key(advertiser_id), f"no advertiser '{advertiser_id}'")
+
+    def list_advertisers(self) -> list[Advertiser]:
+        return self._gsi1(Advertiser, "ADVERTISERS")
+
+    def get_settings(self, advertiser_id: str) -> AdvertiserSettings | None:
+        return self._get(AdvertiserSettings, AdvertiserSettings.key(advertiser_id))
+
+    def save_settings(self, settings: AdvertiserSettings) -> None:
+        settings.pk, settings.sk = AdvertiserSettings.key(settings.advertiser_id)
+        self._put(settings)
+
+    def add_affiliate(self, affiliate: Affiliate) -> None:
+        affiliate.pk, affiliate.sk = Affiliate.key(affiliate.affiliate_id)
+        self._insert(affiliate, f"affiliate {affiliate.affiliate_id} exists")
+
+    def get_affiliate(self, affiliate_id: str) -> Affiliate:
+        return self._found(Affiliate, Affiliate.key(affiliate_id), f"no affiliate '{affiliate_id}'")
+
+    def save_membership(self, membership: Membership) -> None:
+        membership.pk, membership.sk = Membership.key(membership.advertiser_id, membership.affiliate_id)
+        membership.gsi1pk = f"AFF#{membership.affiliate_id}"
+        membership.gsi1sk = f"MEMBER#{membership.advertiser_id}"
+        if Affiliate.key(membership.affiliate_id) not in self.items:
+            raise NotFound(f"no affiliate '{membership.affiliate_id}'")
+        self._put(membership)
+        affiliate = self._stored(Affiliate, Affiliate.key(membership.affiliate_id))
+        mirror = set(affiliate.approved_advertisers or ())
+        if membership.status == MembershipStatus.ACTIVE.value:
+            mirror.add(membership.advertiser_id)
+        else:
+            mirror.discard(membership.advertiser_id)
+        affiliate.approved_advertisers = mirror or None
+
+    def get_membership(self, advertiser_id: str, affiliate_id: str) -> Membership | None:
+        return self._get(Membership, Membership.key(advertiser_id, affiliate_id))
+
+    def memberships_of_advertiser(self, advertiser_id: str) -> list[Membership]:
+        return self._query(Membership, f"ADV#{advertiser_id}", "MEMBER#")
+
+    def memberships_of_affiliate(self, affiliate_id: str) -> list[Membership]:
+        return self._gsi1(Membership, f"AFF#{affiliate_id}", "MEMBER#")
+
+    def add_user(self, user: User) -> None:
+        user.pk, user.sk = User.key(user.user_id)
+        user.gsi1pk, user.gsi1sk = "USERS", f"{user.created_at}#{user.user_id}"
+        if EmailClaim.key(user.email) in self.items or (user.pk, user.sk) in self.items:
+            raise Conflict("an account with this e-mail already exists")
+        self._put(EmailClaim(*EmailClaim.key(user.email), user_id=user.user_id))
+        self._save_version(user)
+        if user.advertiser_id and user.role == "advertiser":
+            self._put(TeamMember(*TeamMember.key(user.advertiser_id, user.user_id), user_id=user.user_id))
+
+    def _save_version(self, user: User) -> None:
+        """PynamoDB's VersionAttribute: the write holds only over the version read, and counts one up."""
+        stored = self.items.get((user.pk, user.sk))
+        if (stored.version if isinstance(stored, User) else None) != user.version:
+            raise Conflict("the account was changed at the same time; try again")
+        user.version = (user.version or 0) + 1
+        self._put(user)
+
+    def get_user(self, user_id: str) -> User:
+        return self._found(User, User.key(user_id), f"no user '{user_id}'")
+
+    def find_user_by_email(self, email: str) -> User | None:
+        claim = self._get(EmailClaim, EmailClaim.key(email))
+        return self.get_user(claim.user_id) if claim else None
+
+    def save_user(self, user: User) -> None:
+        self._save_version(user)
+
+    def list_users(self) -> list[User]:
+        return self._gsi1(User, "USERS")
+
+    def team_of(self, advertiser_id: str) -> list[User]:
+        members = self._query(TeamMember, f"ADV#{advertiser_id}", "USER#")
+        return sorted((self.get_user(m.user_id) for m in members), key=lambda user: user.created_at)
+
+    def record_mfa_step(self, user: User, step: int) -> bool:
+        stored = self._stored(User, User.key(user.user_id))
+        if stored.version != user.version or not int(stored.mfa_last_step) < step:
+            return False
+        stored.mfa_last_step = step
+        stored.version = (stored.version or 0) + 1
+        user.deserialize(stored.serialize())  # an update answers the item as it now is
+        return True
+
+    def add_link(self, link: RegistrationLink) -> None:
+        link.pk, link.sk = RegistrationLink.key(link.advertiser_id, link.code)
+        if JoinCode.key(link.code) in self.items:
+            raise Conflict(f"registration link {link.code} exists")
+        self._insert(link, f"registration link {link.code} exists")
+        self._put(
+            JoinCode(
+                *JoinCode.key(link.code),
+                code=link.code,
+                advertiser_id=link.advertiser_id,
+                label=link.label,
+                active=link.active,
+            )
+        )
+
+    def links_of(self, advertiser_id: str) -> list[RegistrationLink]:
+        return self._query(RegistrationLink, f"ADV#{advertiser_id}", "LINK#")
+
+    def get_link(self, advertiser_id: str, code: str) -> RegistrationLink:
+        return self._found(
+            RegistrationLink, RegistrationLink.key(advertiser_id, code), f"no registration link '{code}'"
+        )
+
+    def find_join_code(self, code: str) -> JoinCode | None:
+        return self._get(JoinCode, JoinCode.key(code))
+
+    def deactivate_link(self, link: RegistrationLink) -> None:
+        self._stored(RegistrationLink, (link.pk, link.sk)).active = False
+        self._stored(JoinCode, JoinCode.key(link.code)).active = False
+        link.active = False
+
+    def add_api_key(self, key: ApiKey, digest: str) -> None:
+        key.pk, key.sk = ApiKey.key(key.advertiser_id, key.key_id)
+        key.gsi1pk, key.gsi1sk = f"APIKEY#{digest}", "KEY"
+        self._insert(key, f"API key {key.key_id} exists")
+        self._insert(
+            ApiKeyDigest(*ApiKeyDigest.key(digest), key_id=key.key_id, advertiser_id=key.advertiser_id),
+            "API key digest exists",
+        )
+
+    def api_keys_of(self, advertiser_id: str) -> list[ApiKey]:
+        return self._query(ApiKey, f"ADV#{advertiser_id}", "APIKEY#")
+
+    def get_api_key(self, advertiser_id: str, key_id: str) -> ApiKey:
+        return self._found(ApiKey, ApiKey.key(advertiser_id, key_id), f"no API key '{key_id}'")
+
+    def revoke_api_key(self, key: ApiKey) -> None:
+        self._stored(ApiKey, (key.pk, key.sk)).revoked = True
+        self._stored(ApiKeyDigest, (key.gsi1pk or "", "KEY")).revoked = True
+        key.revoked = True
+
+    def find_api_key(self, digest: str) -> ApiKeyDigest | None:
+        return self._get(ApiKeyDigest, ApiKeyDigest.key(digest))
+
+    def touch_api_key(self, advertiser_id: str, key_id: str, at: str) -> None:
+        self._stored(ApiKey, ApiKey.key(advertiser_id, key_id)).last_used_at = at
+
+
+class FakeSessions(FakeCoreTable):
+    """accounts.repository.SessionStore: a refresh token used once, a link token consumed once, and
+    failure windows that count up to their limit and no further."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: Counter[tuple[str, str, int]] = Counter()
+
+    def add_chain(self, chain: SessionChain) -> None:
+        self._put(chain)
+
+    def get_chain(self, chain_id: str) -> SessionChain | None:
+        return self._get(SessionChain, SessionChain.key(chain_id))
+
+    def revoke_chain(self, chain_id: str) -> None:
+        if SessionChain.key(chain_id) in self.items:
+            self._stored(SessionChain, SessionChain.key(chain_id)).revoked = True
+
+    def add_refresh_token(self, token: RefreshToken) -> None:
+        self._insert(token, "refresh token exists")
+
+    def get_refresh_token(self, digest: str) -> RefreshToken | None:
+        return self._get(RefreshToken, RefreshToken.key(digest))
+
+    def mark_refresh_token_used(self, token: RefreshToken) -> bool:
+        stored = self._stored(RefreshToken, (token.pk, token.sk))
+        if stored.state != "active":
+            return False
+        stored.state = token.state = "used"
+        return True
+
+    def add_one_time_token(self, token: OneTimeToken) -> None:
+        self._insert(token, "one-time token exists")
+
+    def consume_one_time_token(self, digest: str, purpose: str, now: int) -> OneTimeToken | None:
+        token = self._get(OneTimeToken, OneTimeToken.key(digest))
+        if token is None or token.purpose != purpose or token.expires_at <= now:
+            return None
+        del self.items[OneTimeToken.key(digest)]
+        return token
+
+    def take_failure_slot(
+        self, scope: str, subject: str, window_start: int, limit: int, expires_at: int
+    ) -> bool:
+        if self.failures[(scope, subject, window_start)] >= limit:
+            return False
+        self.failures[(scope, subject, window_start)] += 1
+        return True
+
+    def release_failure_slot(self, scope: str, subject: str, window_start: int) -> None:
+        if self.failures[(scope, subject, window_start)] > 0:
+            self.failures[(scope, subject, window_start)] -= 1
+
+
+class FakeOffers(FakeCoreTable):
+    """offers.repository.OfferStore, keeping the tracker's copies (route items) beside each write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.routes: dict[str, OfferRoute] = {}
+        self.access_routes: dict[tuple[str, str], AccessRoute] = {}
+
+    def save(self, offer: Offer) -> None:
+        offer.pk, offer.sk = Offer.key(offer.advertiser_id, offer.offer_id)
+        self._put(offer)
+        self.routes[offer.offer_id] = offer.route()
+
+    def get(self, advertiser_id: str, offer_id: str) -> Offer:
+        return self._found(Offer, Offer.key(advertiser_id, offer_id), f"no offer '{offer_id}'")
+
+    def list_offers(self, advertiser_id: str) -> list[Offer]:
+        return self._query(Offer, f"ADV#{advertiser_id}", "OFFER#")
+
+    def save_access(self, access: OfferAccess) -> None:
+        access.pk, access.sk = OfferAccess.key(access.advertiser_id, access.offer_id, access.affiliate_id)
+        self._put(access)
+        self.access_routes[(access.offer_id, access.affiliate_id)] = access.route()
+
+    def get_access(self, advertiser_id: str, offer_id: str, affiliate_id: str) -> OfferAccess | None:
+        return self._get(OfferAccess, OfferAccess.key(advertiser_id, offer_id, affiliate_id))
+
+    def accesses(self, advertiser_id: str, offer_id: str | None = None) -> list[OfferAccess]:
+        return self._query(
+            OfferAccess, f"ADV#{advertiser_id}", f"ACCESS#{offer_id}#" if offer_id else "ACCESS#"
+        )
+
+
+class FakeAuditStore:
+    """audit.repository.AuditStore: entries in the order written, read newest first."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def append(self, entry: AuditEntry) -> None:
+        assert all(e.id != entry.id for e in self.entries), "an audit entry is written once"
+        self.entries.append(entry)
+
+    def of_tenant(self, tenant_id: str | None, first_day: str, last_day: str) -> Iterator[AuditEntry]:
+        yield from (
+            e
+            for e in reversed(self.entries)
+            if e.tenant_id == tenant_id and first_day <= e.at[:10] <= last_day
+        )
+
+    def of_day(self, day: str) -> Iterator[AuditEntry]:
+        yield from (e for e in reversed(self.entries) if e.at[:10] == day)
+
+    def actions(self) -> list[str]:
+        return [e.action for e in self.entries]
+
+
+class FakeNotifications:
+    """accounts.service.Notifications: what was queued for the notifier, in order."""
+
+    def __init__(self) -> None:
+        self.posted: list[tuple[str, dict[str, Any]]] = []
+
+    def post(self, kind: str, payload: dict[str, Any], subject: str = "", advertiser_id: str = "") -> str:
+        self.posted.append((kind, payload))
+        return f"notification-{len(self.posted)}"
+
+    def link_tokens(self, to: str, purpose: str) -> list[str]:
+        """The tokens of the links e-mailed to `to` for `purpose` (verify, reset, invite), oldest first."""
+        return [
+            parse_qs(urlsplit(payload["link"]).query)["token"][0]
+            for _, payload in self.posted
+            if payload["to"] == to and payload["purpose"] == purpose
+        ]

@@ -75,7 +75,12 @@ def test_an_api_key_reads_and_pays_its_own_books_and_can_do_nothing_more_than_be
         Permission.DELIVERIES_READ_OWN_ADVERTISER,
         Permission.OFFER_SECRETS_READ,
     }
-    assert set(API_KEY_PERMISSIONS) == before | {Permission.FINANCE_READ_OWN, Permission.FINANCE_MANAGE_OWN}
+    # revenue:read names what API keys always had (the advertiser's own revenue in its reports)
+    assert set(API_KEY_PERMISSIONS) == before | {
+        Permission.FINANCE_READ_OWN,
+        Permission.FINANCE_MANAGE_OWN,
+        Permission.REVENUE_READ,
+    }
 
 
 def _before_books_scope(principal: Principal, advertiser_id: str | None) -> BooksScope:

@@ -2,106 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from auth import accounts, actor_of, current, workspace
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import BaseModel, Field
 
 from partnerka.accounts.permissions import Permission, permissions_of, require
 from partnerka.accounts.service import MfaChallenge
+from routes.account_schemas import (
+    ContextIn,
+    EmailIn,
+    InviteAcceptIn,
+    JoinInfoOut,
+    JoinSignupIn,
+    LoginIn,
+    MfaDisableIn,
+    MfaEnableIn,
+    MfaLoginIn,
+    MfaSetupOut,
+    PasswordChangeIn,
+    ProfileIn,
+    RecoveryCodesOut,
+    RefreshIn,
+    ResetIn,
+    SignupIn,
+    TokenIn,
+)
 from routes.responses import NoContent, created, no_content
 from routes.schemas import ContextOut, MembershipOut, MeOut, MfaRequiredOut, SessionOut, UserEnvelope, UserOut
 
 router = Router()  # type: ignore[no-untyped-call]
-
-
-class SignupIn(BaseModel):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=128)
-    name: str = Field(max_length=120)
-    company_name: str = Field(max_length=120)
-    locale: Literal["en", "ru"] = "en"
-
-
-class TokenIn(BaseModel):
-    token: str = Field(max_length=200)
-
-
-class EmailIn(BaseModel):
-    email: str = Field(max_length=254)
-
-
-class LoginIn(BaseModel):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=128)
-
-
-class MfaLoginIn(BaseModel):
-    mfa_token: str = Field(max_length=2000)
-    code: str = Field(max_length=20)
-
-
-class RefreshIn(BaseModel):
-    refresh_token: str = Field(max_length=200)
-
-
-class ResetIn(BaseModel):
-    token: str = Field(max_length=200)
-    password: str = Field(max_length=128)
-
-
-class InviteAcceptIn(BaseModel):
-    token: str = Field(max_length=200)
-    name: str = Field(max_length=120)
-    password: str = Field(max_length=128)
-
-
-class JoinInfoOut(BaseModel):
-    advertiser_name: str
-    label: str
-
-
-class JoinSignupIn(BaseModel):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=128)
-    name: str = Field(max_length=120)
-    locale: Literal["en", "ru"] = "en"
-
-
-class ProfileIn(BaseModel):
-    name: str | None = Field(default=None, max_length=120)
-    locale: Literal["en", "ru"] | None = None
-
-
-class PasswordChangeIn(BaseModel):
-    current_password: str = Field(max_length=128)
-    new_password: str = Field(max_length=128)
-
-
-class ContextIn(BaseModel):
-    advertiser_id: str = Field(max_length=40)
-
-
-class MfaSetupOut(BaseModel):
-    secret: str
-    otpauth_uri: str
-
-
-class MfaEnableIn(BaseModel):
-    password: str = Field(max_length=128)
-    code: str = Field(max_length=20)
-
-
-class MfaDisableIn(BaseModel):
-    password: str = Field(max_length=128)
-    code: str = Field(max_length=20)
-
-
-class RecoveryCodesOut(BaseModel):
-    recovery_codes: list[str]
 
 
 # ---------------------------------------------------------------------- public
@@ -191,30 +123,18 @@ def join_signup(code: str, body: Annotated[JoinSignupIn, Body()]) -> Response[Us
 )
 def join(code: str) -> Response[MembershipOut]:
     principal, user = current(router.current_event.headers)
-    membership = workspace().join(principal, user, code, actor_of(router.current_event, user))
-    views = [
-        v
-        for v in workspace().memberships_of_affiliate(user.affiliate_id or "", None)
-        if v.membership.advertiser_id == membership.advertiser_id
-    ]
-    return created(MembershipOut.of(views[0]))
+    view = workspace().join(principal, user, code, actor_of(router.current_event, user))
+    return created(MembershipOut.of(view))
 
 
 @router.get("/me", summary="The signed-in user, its context, (affiliates) its memberships and what it may do")
 def me() -> MeOut:
     principal, user = current(router.current_event.headers)
-    memberships = []
-    if user.affiliate_id and not principal.api_key_id:
-        memberships = [
-            MembershipOut.of(v) for v in workspace().memberships_of_affiliate(user.affiliate_id, None)
-        ]
-    name = (
-        accounts().accounts.get_advertiser(principal.advertiser_id).name if principal.advertiser_id else None
-    )
+    found = workspace().me(principal, user)
     return MeOut(
-        user=UserOut.of(user),
-        context=ContextOut(advertiser_id=principal.advertiser_id, advertiser_name=name),
-        memberships=memberships,
+        user=UserOut.of(found.user),
+        context=ContextOut(advertiser_id=found.advertiser_id, advertiser_name=found.advertiser_name),
+        memberships=[MembershipOut.of(v) for v in found.memberships],
         permissions=permissions_of(principal),
     )
 

@@ -13,8 +13,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, Field
 
-from partnerka.accounts.models import MembershipStatus, Role
-from partnerka.accounts.permissions import Permission, require, workspace_tenant
+from partnerka.accounts.models import MembershipStatus
+from partnerka.accounts.permissions import credentials_tenant, workspace_tenant
 from routes.responses import created, no_content
 from routes.schemas import (
     ApiKeyCreated,
@@ -68,7 +68,7 @@ class PostbackDomainsOut(BaseModel):
 def list_team(advertiser_id: AdvertiserParam = None) -> UserList:
     principal, _ = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=False)
-    return UserList(items=[UserOut.of(u) for u in workspace().accounts.team_of(tenant)])
+    return UserList(items=[UserOut.of(u) for u in workspace().team(tenant)])
 
 
 @router.post("/team/invite", summary="Invite a teammate", responses={201: {}})
@@ -76,9 +76,7 @@ def invite_teammate(
     body: Annotated[TeamInviteIn, Body()], advertiser_id: AdvertiserParam = None
 ) -> Response[UserEnvelope]:
     principal, user = current(router.current_event.headers)
-    if principal.api_key_id:
-        require(principal, Permission.CREDENTIALS_MANAGE_OWN)
-    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    tenant = credentials_tenant(principal, advertiser_id)
     invited = workspace().invite_teammate(tenant, body.email, body.name, actor_of(router.current_event, user))
     return created(UserEnvelope(user=UserOut.of(invited)))
 
@@ -88,7 +86,7 @@ def invite_teammate(
 def list_links(advertiser_id: AdvertiserParam = None) -> LinkList:
     principal, _ = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=False)
-    return LinkList(items=[LinkOut.of(link) for link in workspace().accounts.links_of(tenant)])
+    return LinkList(items=[LinkOut.of(link) for link in workspace().links(tenant)])
 
 
 @router.post("/registration-links", summary="Create a registration link", responses={201: {}})
@@ -113,14 +111,8 @@ def deactivate_link(code: str, advertiser_id: AdvertiserParam = None) -> Respons
 def list_memberships(
     status: Annotated[MembershipStatusName | None, Query()] = None, advertiser_id: AdvertiserParam = None
 ) -> MembershipList:
-    principal, user = current(router.current_event.headers)
-    if principal.role is Role.AFFILIATE:
-        require(principal, Permission.MEMBERSHIPS_OWN)
-        views = workspace().memberships_of_affiliate(user.affiliate_id or "", status)
-    else:
-        views = workspace().memberships_of_advertiser(
-            workspace_tenant(principal, advertiser_id, manage=False), status
-        )
+    principal, _ = current(router.current_event.headers)
+    views = workspace().memberships(principal, advertiser_id, status)
     return MembershipList(items=[MembershipOut.of(v) for v in views])
 
 
@@ -141,7 +133,7 @@ def decide_membership(
 def list_api_keys(advertiser_id: AdvertiserParam = None) -> ApiKeyList:
     principal, _ = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=False)
-    return ApiKeyList(items=[ApiKeyOut.of(k) for k in workspace().accounts.api_keys_of(tenant)])
+    return ApiKeyList(items=[ApiKeyOut.of(k) for k in workspace().api_keys(tenant)])
 
 
 @router.post("/api-keys", summary="Create an API key; its secret is shown once", responses={201: {}})
@@ -149,9 +141,7 @@ def create_api_key(
     body: Annotated[LabelIn, Body()], advertiser_id: AdvertiserParam = None
 ) -> Response[ApiKeyCreated]:
     principal, user = current(router.current_event.headers)
-    if principal.api_key_id:
-        require(principal, Permission.CREDENTIALS_MANAGE_OWN)
-    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    tenant = credentials_tenant(principal, advertiser_id)
     key, secret = workspace().create_api_key(tenant, body.label, actor_of(router.current_event, user))
     return created(ApiKeyCreated(key=ApiKeyOut.of(key), secret=secret))
 
@@ -159,9 +149,7 @@ def create_api_key(
 @router.delete("/api-keys/<key_id>", summary="Revoke an API key", responses={204: {}})
 def revoke_api_key(key_id: str, advertiser_id: AdvertiserParam = None) -> Response[None]:
     principal, user = current(router.current_event.headers)
-    if principal.api_key_id:
-        require(principal, Permission.CREDENTIALS_MANAGE_OWN)
-    tenant = workspace_tenant(principal, advertiser_id, manage=True)
+    tenant = credentials_tenant(principal, advertiser_id)
     workspace().revoke_api_key(tenant, key_id, actor_of(router.current_event, user))
     return no_content()
 

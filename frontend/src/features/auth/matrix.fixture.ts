@@ -15,7 +15,15 @@ const STAFF_READ: Permission[] = [
   "deliveries:read:any",
   "finance:read:any",
 ];
-const PLATFORM_MANAGE: Permission[] = ["users:manage", "workspace:manage:any", "monitor", "offers:secrets:read", "finance:manage:any"];
+const PLATFORM_MANAGE: Permission[] = [
+  "users:manage",
+  "workspace:manage:any",
+  "monitor",
+  "offers:secrets:read",
+  "finance:manage:any",
+  "deliveries:replay",
+  "credentials:manage:any",
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff"],
@@ -33,7 +41,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "finance:read:own",
     "finance:manage:own",
   ],
-  affiliate: ["memberships:own", "context:switch", "offers:run", "stats:read:affiliate", "postbacks:own", "finance:read:affiliate", "finance:request:payout"],
+  affiliate: [
+    "memberships:own",
+    "context:switch",
+    "offers:run",
+    "stats:read:affiliate",
+    "postbacks:own",
+    "finance:read:affiliate",
+    "finance:request:payout",
+    "deliveries:replay",
+  ],
 };
 
 export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];

@@ -22,8 +22,8 @@ export type OperationSource = {
   replay: (opId: string) => Promise<Operation>;
 };
 
-/** Who may send a delivery again: the affiliate its own, the monitor's keepers anyone's; the others only look. */
-export const REPLAY_DELIVERIES: Requirement = ["postbacks:own", "monitor"];
+/** Who may send a delivery again: the affiliate its own, owner and platform admin any they see; the others only look. */
+export const REPLAY_DELIVERIES: Requirement = "deliveries:replay";
 
 export const deliverySource: OperationSource = {
   name: "deliveries",

@@ -1,4 +1,7 @@
-"""Builds the services from the settings: shared by the API function and the scripts."""
+"""Builds the account services from the settings: shared by the API function and the scripts.
+
+Each context wires its own services (offers.composition, postbacks.composition, …): this one, at the
+bottom of the contexts, imports none above it."""
 
 from __future__ import annotations
 
@@ -9,22 +12,9 @@ from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.common.config import Settings, dashboard_base_url
 from partnerka.common.secrets import secret_string
-from partnerka.conversions.repository import ConversionRepository
 from partnerka.notifications.outbox import Outbox
-from partnerka.offers.repository import OfferRepository
-from partnerka.offers.service import OfferService
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
-
-
-def offer_service(settings: Settings) -> OfferService:
-    return OfferService(
-        OfferRepository(), AccountRepository(), AuditLog(AuditRepository(settings.audit_table))
-    )
-
-
-def conversions_repository(settings: Settings) -> ConversionRepository:
-    return ConversionRepository(settings.conversions_table)
 
 
 def account_services(settings: Settings) -> tuple[AccountService, Workspace]:

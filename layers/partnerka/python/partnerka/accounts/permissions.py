@@ -46,6 +46,10 @@ class Permission(StrEnum):
     FINANCE_MANAGE_ANY = "finance:manage:any"  # the same for any advertiser, and top-up decisions
     FINANCE_READ_AFFILIATE = "finance:read:affiliate"
     FINANCE_REQUEST_PAYOUT = "finance:request:payout"
+    # Send a postback delivery again: platform staff any they see, an affiliate its own.
+    DELIVERIES_REPLAY = "deliveries:replay"
+    # Team invitations and API keys of any advertiser named with ?advertiser_id= (platform staff).
+    CREDENTIALS_MANAGE_ANY = "credentials:manage:any"
     USERS_MANAGE_STAFF = "users:manage:staff"  # invite, promote or demote owners and platform admins
 
 
@@ -69,6 +73,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.MONITOR,
             Permission.OFFER_SECRETS_READ,
             Permission.FINANCE_MANAGE_ANY,
+            Permission.DELIVERIES_REPLAY,
+            Permission.CREDENTIALS_MANAGE_ANY,
             Permission.USERS_MANAGE_STAFF,  # only an owner makes or changes owners and platform admins
         }
     ),
@@ -80,6 +86,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.MONITOR,
             Permission.OFFER_SECRETS_READ,
             Permission.FINANCE_MANAGE_ANY,
+            Permission.DELIVERIES_REPLAY,
+            Permission.CREDENTIALS_MANAGE_ANY,
         }
     ),
     # Support reads to help people; it never changes settings, users or money.
@@ -107,6 +115,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.POSTBACKS_OWN,
             Permission.FINANCE_READ_AFFILIATE,
             Permission.FINANCE_REQUEST_PAYOUT,
+            Permission.DELIVERIES_REPLAY,
         }
     ),
 }
@@ -178,3 +187,20 @@ def audit_tenant(principal: Principal, advertiser_id: str | None) -> str | None:
             raise Forbidden("this belongs to another advertiser")
         return principal.advertiser_id
     raise Forbidden("you may not do this")
+
+
+def credentials_tenant(principal: Principal, advertiser_id: str | None) -> str:
+    """The advertiser whose team or API keys a call changes: a person of that advertiser, or platform
+    staff naming it; never an API key (no key mints another)."""
+    return tenant_for(
+        principal, advertiser_id, Permission.CREDENTIALS_MANAGE_OWN, Permission.CREDENTIALS_MANAGE_ANY
+    )
+
+
+def affiliate_context(principal: Principal, permission: Permission) -> tuple[str, str]:
+    """(advertiser, affiliate) of an affiliate's call made in its current advertiser context, which it
+    must have chosen first (`/me/context`)."""
+    require(principal, permission)
+    if not principal.advertiser_id or not principal.affiliate_id:
+        raise Forbidden("select an advertiser first")
+    return principal.advertiser_id, principal.affiliate_id

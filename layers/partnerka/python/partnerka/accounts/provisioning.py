@@ -6,7 +6,7 @@ Used by scripts/create-owner and scripts/seed_demo.py; the API never calls these
 from __future__ import annotations
 
 from partnerka.accounts.models import Advertiser, Affiliate, Membership, MembershipStatus, Role, User
-from partnerka.accounts.repository import AccountRepository
+from partnerka.accounts.repository import AccountStore
 from partnerka.accounts.service import AccountService, normalise_email, required_name
 from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis, utc_now
@@ -15,13 +15,13 @@ from partnerka.common.ids import new_id
 OPERATOR = Actor(user_id=None, email="operator@console")
 
 
-def create_advertiser(repo: AccountRepository, name: str) -> Advertiser:
+def create_advertiser(repo: AccountStore, name: str) -> Advertiser:
     advertiser = Advertiser(id=new_id(), name=required_name(name), created_at=iso_millis(utc_now()))
     repo.add_advertiser(advertiser)
     return advertiser
 
 
-def create_affiliate(repo: AccountRepository, name: str, email: str) -> Affiliate:
+def create_affiliate(repo: AccountStore, name: str, email: str) -> Affiliate:
     affiliate = Affiliate(
         affiliate_id=new_id(),
         name=required_name(name),
@@ -33,7 +33,7 @@ def create_affiliate(repo: AccountRepository, name: str, email: str) -> Affiliat
 
 
 def set_membership(
-    repo: AccountRepository, advertiser_id: str, affiliate_id: str, status: MembershipStatus
+    repo: AccountStore, advertiser_id: str, affiliate_id: str, status: MembershipStatus
 ) -> Membership:
     repo.get_advertiser(advertiser_id)
     now = iso_millis(utc_now())

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from partnerka.accounts.repository import SessionRepository
+from partnerka.accounts.repository import FailureWindows
 from partnerka.common.errors import RateLimited
 
 
@@ -48,7 +48,7 @@ class Guess:
 
 
 class FailureLimiter:
-    def __init__(self, repo: SessionRepository) -> None:
+    def __init__(self, repo: FailureWindows) -> None:
         self._repo = repo
 
     def _window(self, scope: str, now: int) -> tuple[Limit, int]:

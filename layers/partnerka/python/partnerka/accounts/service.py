@@ -29,8 +29,9 @@ from partnerka.accounts.passwords import (
     verify_password,
     verify_secret,
 )
+from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.ratelimit import FailureLimiter
-from partnerka.accounts.repository import AccountRepository, SessionRepository
+from partnerka.accounts.repository import AccountStore, SessionStore
 from partnerka.accounts.tokens import (
     ACCESS_TOKEN_TTL,
     Principal,
@@ -132,8 +133,8 @@ class AccountService:
 
     def __init__(
         self,
-        accounts: AccountRepository,
-        sessions: SessionRepository,
+        accounts: AccountStore,
+        sessions: SessionStore,
         audit: AuditLog,
         notifications: Notifications,
         signing_key: Callable[[], str],
@@ -215,15 +216,16 @@ class AccountService:
         locale: str | None,
         actor: Actor,
     ) -> User:
-        """A new tenant and its first advertiser user; sign-in waits for the e-mail link."""
-        normalise_email(email)
+        """A new tenant and its first advertiser user; sign-in waits for the e-mail link. The user is
+        checked and stored first: a refused sign-up (a weak password, a taken address) leaves no
+        tenant behind."""
         if self.accounts.find_user_by_email(normalise_email(email)) is not None:
             raise Conflict("an account with this e-mail already exists")
         advertiser = Advertiser(
             id=new_id(), name=required_name(company, "company name"), created_at=iso_millis(self.now())
         )
-        self.accounts.add_advertiser(advertiser)
         user = self.new_user(email, name, Role.ADVERTISER, password, locale, advertiser_id=advertiser.id)
+        self.accounts.add_advertiser(advertiser)
         self.audit.record(
             actor, advertiser.id, "advertiser.signed_up", f"user:{user.user_id}", after=public_user(user)
         )
@@ -231,6 +233,7 @@ class AccountService:
         return user
 
     def new_affiliate_account(self, email: str, password: str, name: str, locale: str | None) -> User:
+        """A new affiliate and its user, the user checked and stored first (see signup_advertiser)."""
         affiliate = Affiliate(
             affiliate_id=new_id(),
             name=required_name(name),
@@ -239,10 +242,11 @@ class AccountService:
         )
         if self.accounts.find_user_by_email(affiliate.email) is not None:
             raise Conflict("an account with this e-mail already exists")
-        self.accounts.add_affiliate(affiliate)
-        return self.new_user(
+        user = self.new_user(
             email, name, Role.AFFILIATE, password, locale, affiliate_id=affiliate.affiliate_id
         )
+        self.accounts.add_affiliate(affiliate)
+        return user
 
     def verify_email(self, token: str, actor: Actor) -> User:
         user = self._consume(token, "verify")
@@ -497,7 +501,7 @@ class AccountService:
         return membership is not None and membership.status == MembershipStatus.ACTIVE.value
 
     def switch_context(self, principal: Principal, user: User, advertiser_id: str, actor: Actor) -> Session:
-        if principal.role is not Role.AFFILIATE:
+        if not allows(principal, Permission.CONTEXT_SWITCH):
             raise Forbidden("only affiliates switch between advertisers")
         if not self._active_member(user, advertiser_id):
             raise Forbidden("you are not an active partner of this advertiser")

@@ -19,7 +19,7 @@ from partnerka.accounts.models import (
     User,
     UserStatus,
 )
-from partnerka.accounts.permissions import Permission, allows
+from partnerka.accounts.permissions import Permission, allows, workspace_tenant
 from partnerka.accounts.service import (
     AccountService,
     digest,
@@ -46,6 +46,17 @@ class MembershipView:
     advertiser_name: str
     affiliate_name: str
     affiliate_email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """The signed-in caller as the dashboard shows it: the advertiser it works in, and (a person with an
+    affiliate account) every advertiser it has applied to."""
+
+    user: User
+    advertiser_id: str | None
+    advertiser_name: str | None
+    memberships: list[MembershipView]
 
 
 class Workspace:
@@ -128,7 +139,19 @@ class Workspace:
         )
         return user
 
+    # ------------------------------------------------------------------ the signed-in caller
+    def me(self, principal: Principal, user: User) -> Me:
+        memberships: list[MembershipView] = []
+        if user.affiliate_id and not principal.api_key_id:
+            memberships = self.memberships_of_affiliate(user.affiliate_id, None)
+        advertiser = principal.advertiser_id
+        name = self.accounts.get_advertiser(advertiser).name if advertiser else None
+        return Me(user, advertiser, name, memberships)
+
     # ------------------------------------------------------------------ team
+    def team(self, advertiser_id: str) -> list[User]:
+        return self.accounts.team_of(advertiser_id)
+
     def invite_teammate(self, advertiser_id: str, email: str, name: str | None, actor: Actor) -> User:
         user = self.service.new_user(
             email,
@@ -146,6 +169,9 @@ class Workspace:
         return user
 
     # ------------------------------------------------------------------ registration links and joining
+    def links(self, advertiser_id: str) -> list[RegistrationLink]:
+        return self.accounts.links_of(advertiser_id)
+
     def create_link(self, advertiser_id: str, label: str, actor: Actor) -> RegistrationLink:
         link = RegistrationLink(
             code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10)),
@@ -182,13 +208,14 @@ class Workspace:
         self.service.send_link(user, "verify")
         return user
 
-    def join(self, principal: Principal, user: User, code: str, actor: Actor) -> Membership:
-        if principal.role is not Role.AFFILIATE or not user.affiliate_id:
+    def join(self, principal: Principal, user: User, code: str, actor: Actor) -> MembershipView:
+        """A signed-in affiliate applies to the link's advertiser (pending until it decides)."""
+        if not allows(principal, Permission.MEMBERSHIPS_OWN) or not user.affiliate_id:
             raise Forbidden("only affiliate accounts join advertisers")
         advertiser_id, _, _ = self.join_target(code)
         if self.accounts.get_membership(advertiser_id, user.affiliate_id) is not None:
             raise Conflict("you have already applied to this advertiser")
-        return self._apply(advertiser_id, user, actor)
+        return self._view(self._apply(advertiser_id, user, actor))
 
     def _apply(self, advertiser_id: str, user: User, actor: Actor) -> Membership:
         now = iso_millis(self.service.now())
@@ -210,6 +237,21 @@ class Workspace:
         return membership
 
     # ------------------------------------------------------------------ memberships
+    def _view(self, membership: Membership) -> MembershipView:
+        affiliate = self.accounts.get_affiliate(membership.affiliate_id)
+        name = self.accounts.get_advertiser(membership.advertiser_id).name
+        return MembershipView(membership, name, affiliate.name, affiliate.email)
+
+    def memberships(
+        self, principal: Principal, advertiser_id: str | None, status: str | None
+    ) -> list[MembershipView]:
+        """An affiliate's own memberships (its advertisers), or the memberships of the advertiser the
+        caller may read (its affiliates; staff name it with `advertiser_id`)."""
+        if allows(principal, Permission.MEMBERSHIPS_OWN):
+            return self.memberships_of_affiliate(principal.affiliate_id or "", status)
+        tenant = workspace_tenant(principal, advertiser_id, manage=False)
+        return self.memberships_of_advertiser(tenant, status)
+
     def memberships_of_advertiser(self, advertiser_id: str, status: str | None) -> list[MembershipView]:
         name = self.accounts.get_advertiser(advertiser_id).name
         views = []
@@ -250,11 +292,12 @@ class Workspace:
             before,
             {"status": membership.status},
         )
-        affiliate = self.accounts.get_affiliate(affiliate_id)
-        name = self.accounts.get_advertiser(advertiser_id).name
-        return MembershipView(membership, name, affiliate.name, affiliate.email)
+        return self._view(membership)
 
     # ------------------------------------------------------------------ API keys
+    def api_keys(self, advertiser_id: str) -> list[ApiKey]:
+        return self.accounts.api_keys_of(advertiser_id)
+
     def create_api_key(self, advertiser_id: str, label: str, actor: Actor) -> tuple[ApiKey, str]:
         """The key and its secret; the secret is shown this once and stored only as a digest."""
         secret = API_KEY_PREFIX + secrets.token_urlsafe(32)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from partnerka.audit.models import PLATFORM, AuditEntry
 from partnerka.common import dynamo
+
+
+class AuditStore(Protocol):
+    """The append-only log: an entry is written once; reads are newest first."""
+
+    def append(self, entry: AuditEntry) -> None: ...
+
+    def of_tenant(self, tenant_id: str | None, first_day: str, last_day: str) -> Iterator[AuditEntry]: ...
+
+    def of_day(self, day: str) -> Iterator[AuditEntry]: ...
 
 
 class AuditRepository:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from partnerka.audit.models import AuditEntry
-from partnerka.audit.repository import AuditRepository
+from partnerka.audit.repository import AuditStore
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import ValidationFailed
 from partnerka.common.ids import new_id
@@ -40,7 +40,7 @@ class AuditTrail(Protocol):
 
 
 class AuditLog:
-    def __init__(self, repo: AuditRepository) -> None:
+    def __init__(self, repo: AuditStore) -> None:
         self._repo = repo
 
     def record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
@@ -40,6 +42,24 @@ class AccessRouteItem(CoreItem):
     access = UnicodeAttribute()
     payouts = UnicodeAttribute()
     caps = UnicodeAttribute()
+
+
+class OfferStore(Protocol):
+    """Offers and affiliates' access to them, each saved with its tracker copy in one write."""
+
+    def save(self, offer: Offer) -> None: ...
+
+    def get(self, advertiser_id: str, offer_id: str) -> Offer:
+        """`NotFound` outside the advertiser's own offers."""
+        ...
+
+    def list_offers(self, advertiser_id: str) -> list[Offer]: ...
+
+    def save_access(self, access: OfferAccess) -> None: ...
+
+    def get_access(self, advertiser_id: str, offer_id: str, affiliate_id: str) -> OfferAccess | None: ...
+
+    def accesses(self, advertiser_id: str, offer_id: str | None = None) -> list[OfferAccess]: ...
 
 
 class OfferRepository:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from partnerka.accounts.models import MembershipStatus
-from partnerka.accounts.repository import AccountRepository
-from partnerka.audit.service import Actor, AuditLog
+from partnerka.accounts.repository import AccountStore
+from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.common.money import Money, currency_code, parse_amount, plain_decimal
 from partnerka.offers.models import Offer, OfferAccess
-from partnerka.offers.repository import OfferRepository
+from partnerka.offers.repository import OfferStore
 from partnerka.offers.routing import (
     Access,
     AmountType,
@@ -240,9 +241,7 @@ def draft_of(offer: Offer) -> OfferDraft:
         )
         for g in decode_goals(offer.goals)
     ]
-    caps = [
-        CapInput(c.metric.value, c.period.value, cap_limit_text(c, currency)) for c in decode_caps(offer.caps)
-    ]
+    caps = [cap_input(c, currency) for c in decode_caps(offer.caps)]
     geo_mode = "allow" if offer.geo_allow else "deny" if offer.geo_deny else "all"
     return OfferDraft(
         name=offer.name,
@@ -268,6 +267,11 @@ def cap_limit_text(cap: Cap, currency: str) -> str:
     )
 
 
+def cap_input(cap: Cap, currency: str) -> CapInput:
+    """A stored cap as people typed it."""
+    return CapInput(cap.metric.value, cap.period.value, cap_limit_text(cap, currency))
+
+
 def default_goals(model: str, payout: str, revenue: str) -> list[GoalInput]:
     """One goal that fits the model: a lead for CPL, a sale otherwise (RevShare: percentages)."""
     if model == PayoutModel.CPL.value:
@@ -278,7 +282,7 @@ def default_goals(model: str, payout: str, revenue: str) -> list[GoalInput]:
 
 # ---------------------------------------------------------------------- offers
 def create_offer(
-    repo: OfferRepository,
+    repo: OfferStore,
     advertiser_id: str,
     name: str,
     model: str,
@@ -305,7 +309,7 @@ def create_offer(
     return store_new_offer(repo, advertiser_id, draft)
 
 
-def store_new_offer(repo: OfferRepository, advertiser_id: str, draft: OfferDraft) -> Offer:
+def store_new_offer(repo: OfferStore, advertiser_id: str, draft: OfferDraft) -> Offer:
     """A new active offer with a fresh postback secret."""
     now = iso_millis(utc_now())
     offer = Offer(
@@ -320,7 +324,7 @@ def store_new_offer(repo: OfferRepository, advertiser_id: str, draft: OfferDraft
     return offer
 
 
-def set_offer_status(repo: OfferRepository, advertiser_id: str, offer_id: str, status: OfferStatus) -> Offer:
+def set_offer_status(repo: OfferStore, advertiser_id: str, offer_id: str, status: OfferStatus) -> Offer:
     offer = repo.get(advertiser_id, offer_id)
     offer.status = status.value
     offer.updated_at = iso_millis(utc_now())
@@ -346,13 +350,69 @@ def _offer_snapshot(offer: Offer) -> dict[str, object]:
     }
 
 
-class OfferService:
-    """The advertiser's offers and each affiliate's access to them; every change is audited."""
+_DRAFT_FIELDS = frozenset(f.name for f in fields(OfferDraft))
 
-    def __init__(self, offers: OfferRepository, accounts: AccountRepository, audit: AuditLog) -> None:
+
+def tracking_link(base_url: str, offer_id: str, affiliate_id: str) -> str:
+    """The affiliate's click link for the offer, on the platform's own domain."""
+    return f"{base_url}/click?o={offer_id}&a={affiliate_id}"
+
+
+# ---------------------------------------------------------------------- what people see
+@dataclass(frozen=True, slots=True)
+class AccessView:
+    """An affiliate's access to an offer as the advertiser manages it, amounts as people type them."""
+
+    affiliate_id: str
+    affiliate_name: str
+    affiliate_email: str
+    access: str  # an Access value; "none" when never set
+    payouts: dict[str, str]  # goal key → the affiliate's own payout
+    caps: list[CapInput]
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliateGoal:
+    key: str
+    name: str
+    payout_type: str
+    payout: str  # the affiliate's own payout where the advertiser set one
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliateOffer:
+    """What an affiliate sees of an offer: never revenue, never the postback secret."""
+
+    offer_id: str
+    name: str
+    description: str
+    model: str
+    currency: str
+    goals: list[AffiliateGoal]
+    visibility: str
+    access: str  # "open" (runs without approval), or the affiliate's Access value
+    tracking_link: str | None  # only while the affiliate may run the offer
+
+
+class OfferService:
+    """The advertiser's offers and each affiliate's access to them; every change is audited.
+
+    Callers pass the advertiser already narrowed by the permission matrix (accounts.permissions)."""
+
+    def __init__(
+        self, offers: OfferStore, accounts: AccountStore, audit: AuditTrail, link_base_url: str
+    ) -> None:
         self.offers = offers
         self.accounts = accounts
         self.audit = audit
+        self.link_base_url = link_base_url.rstrip("/")
+
+    # ------------------------------------------------------------------ the advertiser's offers
+    def list_offers(self, advertiser_id: str, status: OfferStatus | None = None) -> list[Offer]:
+        return [o for o in self.offers.list_offers(advertiser_id) if status is None or o.status == status]
+
+    def offer(self, advertiser_id: str, offer_id: str) -> Offer:
+        return self.offers.get(advertiser_id, offer_id)
 
     def create(self, advertiser_id: str, draft: OfferDraft, actor: Actor) -> Offer:
         offer = store_new_offer(self.offers, advertiser_id, draft)
@@ -362,11 +422,21 @@ class OfferService:
         return offer
 
     def update(
-        self, advertiser_id: str, offer_id: str, draft: OfferDraft, status: OfferStatus | None, actor: Actor
+        self,
+        advertiser_id: str,
+        offer_id: str,
+        changes: Mapping[str, Any],
+        status: OfferStatus | None,
+        actor: Actor,
     ) -> Offer:
+        """Change some of the offer's fields (named as OfferDraft names them) and its status; the
+        others keep their values, and the whole offer is validated again as on creation."""
+        unknown = sorted(set(changes) - _DRAFT_FIELDS)
+        if unknown:
+            raise ValidationFailed(f"an offer has no fields {', '.join(unknown)}")
         offer = self.offers.get(advertiser_id, offer_id)
         before = _offer_snapshot(offer)
-        apply_draft(offer, draft)
+        apply_draft(offer, replace(draft_of(offer), **changes))
         if status is not None:
             offer.status = status.value
         offer.updated_at = iso_millis(utc_now())
@@ -390,12 +460,25 @@ class OfferService:
         if membership is None or membership.status != MembershipStatus.ACTIVE.value:
             raise NotFound(f"no active affiliate '{affiliate_id}' in this program")
 
-    def access_list(self, advertiser_id: str, offer_id: str) -> list[tuple[str, OfferAccess | None]]:
-        """Every active partner of the program with its access to the offer (None: never set)."""
-        self.offers.get(advertiser_id, offer_id)
+    def _access_view(self, offer: Offer, affiliate_id: str, access: OfferAccess | None) -> AccessView:
+        affiliate = self.accounts.get_affiliate(affiliate_id)
+        if access is None:
+            return AccessView(affiliate_id, affiliate.name, affiliate.email, Access.NONE.value, {}, [])
+        goals = {goal.key: goal for goal in decode_goals(offer.goals)}
+        payouts = {
+            key: show_amount(goals[key].payout_type, value, offer.currency)
+            for key, value in access.route().payouts.items()
+            if key in goals
+        }
+        caps = [cap_input(cap, offer.currency) for cap in decode_caps(access.caps)]
+        return AccessView(affiliate_id, affiliate.name, affiliate.email, access.access, payouts, caps)
+
+    def access_list(self, advertiser_id: str, offer_id: str) -> list[AccessView]:
+        """Every active partner of the program with its access to the offer ("none": never set)."""
+        offer = self.offers.get(advertiser_id, offer_id)
         by_affiliate = {a.affiliate_id: a for a in self.offers.accesses(advertiser_id, offer_id)}
         return [
-            (m.affiliate_id, by_affiliate.get(m.affiliate_id))
+            self._access_view(offer, m.affiliate_id, by_affiliate.get(m.affiliate_id))
             for m in self.accounts.memberships_of_advertiser(advertiser_id)
             if m.status == MembershipStatus.ACTIVE.value
         ]
@@ -409,8 +492,8 @@ class OfferService:
         payouts: dict[str, str] | None,
         caps: Sequence[CapInput] | None,
         actor: Actor,
-    ) -> OfferAccess:
-        """Approve or reject an affiliate for the offer and set its own payouts and caps."""
+    ) -> AccessView:
+        """Approve or reject an affiliate for the offer and set its own payouts and caps (None: keep)."""
         offer = self.offers.get(advertiser_id, offer_id)
         self._active_member(advertiser_id, affiliate_id)
         current = self.offers.get_access(advertiser_id, offer_id, affiliate_id) or OfferAccess(
@@ -443,30 +526,60 @@ class OfferService:
             before,
             after,
         )
-        return current
+        return self._access_view(offer, affiliate_id, current)
 
     # ------------------------------------------------------------------ the affiliate's side
-    def offers_for_affiliate(self, advertiser_id: str, affiliate_id: str) -> list[tuple[Offer, Access]]:
-        """Active offers of the advertiser the affiliate may see: private ones only once approved."""
+    def _affiliate_offer(
+        self, offer: Offer, access: Access, affiliate_id: str, payouts: Mapping[str, int]
+    ) -> AffiliateOffer:
+        route = offer.route()
+        runnable = route.admits(access)
+        goals = [
+            AffiliateGoal(
+                g.key,
+                g.name,
+                g.payout_type.value,
+                show_amount(g.payout_type, payouts.get(g.key, g.payout), offer.currency),
+            )
+            for g in route.goals
+        ]
+        return AffiliateOffer(
+            offer_id=offer.offer_id,
+            name=offer.name,
+            description=offer.description or "",
+            model=offer.model,
+            currency=offer.currency,
+            goals=goals,
+            visibility=offer.visibility,
+            access="open" if runnable and access is Access.NONE else access.value,
+            tracking_link=tracking_link(self.link_base_url, offer.offer_id, affiliate_id)
+            if runnable
+            else None,
+        )
+
+    def offers_for_affiliate(self, advertiser_id: str, affiliate_id: str) -> list[AffiliateOffer]:
+        """Active offers of the advertiser the affiliate may see (private ones only once approved), at
+        the affiliate's own payouts where the advertiser set them."""
         self._active_member(advertiser_id, affiliate_id)
         accesses = {
-            a.offer_id: Access(a.access)
-            for a in self.offers.accesses(advertiser_id)
-            if a.affiliate_id == affiliate_id
+            a.offer_id: a for a in self.offers.accesses(advertiser_id) if a.affiliate_id == affiliate_id
         }
         visible = []
         for offer in self.offers.list_offers(advertiser_id):
-            access = accesses.get(offer.offer_id, Access.NONE)
+            found = accesses.get(offer.offer_id)
+            access = Access(found.access) if found else Access.NONE
             if offer.status != OfferStatus.ACTIVE.value:
                 continue
             if offer.visibility == Visibility.PRIVATE.value and access is not Access.APPROVED:
                 continue
-            visible.append((offer, access))
+            payouts = found.route().payouts if found else {}
+            visible.append(self._affiliate_offer(offer, access, affiliate_id, payouts))
         return visible
 
     def request_access(
         self, advertiser_id: str, offer_id: str, affiliate_id: str, actor: Actor
-    ) -> tuple[Offer, Access]:
+    ) -> AffiliateOffer:
+        """An affiliate asks to run an offer that needs the advertiser's approval."""
         self._active_member(advertiser_id, affiliate_id)
         offer = self.offers.get(advertiser_id, offer_id)
         if offer.status != OfferStatus.ACTIVE.value or offer.visibility == Visibility.PRIVATE.value:
@@ -485,4 +598,4 @@ class OfferService:
         self.audit.record(
             actor, advertiser_id, "offer.access_requested", f"offer:{offer_id}/affiliate:{affiliate_id}"
         )
-        return offer, Access.REQUESTED
+        return self._affiliate_offer(offer, Access.REQUESTED, affiliate_id, {})

@@ -75,6 +75,20 @@ class OperationStore(Protocol):
     def count(self, type: OperationType, at: datetime, **counters: int) -> None: ...
 
 
+class OperationLog(OperationStore, Protocol):
+    """The operations as people page through them, newest first (`cursor`: where a page ended)."""
+
+    def of_affiliate(
+        self, affiliate_id: str, advertiser_id: str, filters: Filters, limit: int, cursor: str | None
+    ) -> Page: ...
+
+    def of_advertiser(self, advertiser_id: str, filters: Filters, limit: int, cursor: str | None) -> Page: ...
+
+    def recent(
+        self, now: datetime, filters: Filters, limit: int, cursor: str | None, days: int = 7
+    ) -> Page: ...
+
+
 # Each index's partition attribute; its keys are these, the table's `pk` and the sort key `created_at`.
 _INDEX_HASH = {"recent": "day", "by_advertiser": "adv", "by_affiliate": "aff_adv", "open": "open_type"}
 _DAY = re.compile(r"D#\d{4}-\d{2}-\d{2}")

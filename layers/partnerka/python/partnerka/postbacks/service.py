@@ -1,6 +1,7 @@
 """Affiliate postbacks as people manage them: settings, the test button, deliveries and replays.
 Every change, test send and replay is audited here; secrets never reach an audit entry, and URLs are
-kept masked (an affiliate's tracker may take a token in its query)."""
+kept masked (an affiliate's tracker may take a token in its query). Who sees which deliveries is
+decided here too (`delivery_scope`), for the delivery log and for a click's inspection alike."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from partnerka.audit.service import Actor, AuditLog
+from partnerka.accounts.permissions import Permission, allows
+from partnerka.accounts.tokens import Principal
+from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.clock import utc_now
-from partnerka.common.errors import Conflict, NotFound, ValidationFailed
+from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.money import Money
 from partnerka.operations.models import MAX_KEPT_ATTEMPTS, Delivery, Operation, OperationStatus, OperationType
-from partnerka.operations.repository import OperationStore
+from partnerka.operations.repository import Filters, OperationLog, Page
 from partnerka.postbacks.models import (
     MACROS,
     MAX_OVERRIDES,
@@ -130,6 +133,44 @@ def audited_settings(settings: PostbackSettings) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryScope:
+    """The deliveries a principal sees: every advertiser's (both None), one advertiser's, or one
+    affiliate's own within its current advertiser."""
+
+    advertiser_id: str | None = None
+    affiliate_id: str | None = None
+
+    def admits(self, op: Operation) -> bool:
+        return (self.advertiser_id is None or op.advertiser_id == self.advertiser_id) and (
+            self.affiliate_id is None or op.affiliate_id == self.affiliate_id
+        )
+
+
+def delivery_scope(principal: Principal, advertiser_id: str | None) -> DeliveryScope:
+    """The one rule for listing and for opening deliveries (`advertiser_id`: staff's filter)."""
+    if allows(principal, Permission.DELIVERIES_READ_ANY):
+        return DeliveryScope(advertiser_id or None)
+    own_advertiser = allows(principal, Permission.DELIVERIES_READ_OWN_ADVERTISER) and principal.advertiser_id
+    own_affiliate = allows(principal, Permission.POSTBACKS_OWN) and principal.affiliate_id
+    if not (own_advertiser or own_affiliate):
+        raise Forbidden("you may not do this")
+    if not principal.advertiser_id:
+        raise ValidationFailed("select an advertiser first")
+    if advertiser_id and advertiser_id != principal.advertiser_id:
+        raise Forbidden("deliveries of another advertiser")
+    return DeliveryScope(principal.advertiser_id, None if own_advertiser else principal.affiliate_id)
+
+
+def opening_scope(principal: Principal) -> DeliveryScope | None:
+    """The deliveries the principal may open one by one (a delivery, a click's inspection); None
+    when it may open none, so that a delivery it may not see reads as missing rather than refused."""
+    try:
+        return delivery_scope(principal, None)
+    except (Forbidden, ValidationFailed):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class TestExchange:
     method: str
     url: str  # masked
@@ -142,12 +183,13 @@ class PostbackService:
     def __init__(
         self,
         settings_store: PostbackSettingsRepository,
-        operations: OperationStore,
+        operations: OperationLog,
         http: HttpSender,
         enqueue: Callable[[list[str]], None],
         allow_loopback: bool,
         advertiser_domains: Callable[[str], list[str]],
-        audit: AuditLog,
+        advertisers_of: Callable[[str], frozenset[str]],
+        audit: AuditTrail,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = settings_store
@@ -156,6 +198,7 @@ class PostbackService:
         self._enqueue = enqueue
         self._allow_loopback = allow_loopback
         self._advertiser_domains = advertiser_domains
+        self._advertisers_of = advertisers_of
         self._audit = audit
         self._now = now
 
@@ -170,17 +213,18 @@ class PostbackService:
         events: Sequence[str],
         delivery_format: str,
         overrides: Sequence[OverrideInput],
-        advertisers: frozenset[str],
         actor: Actor,
     ) -> PostbackSettings:
-        """Replace the affiliate's settings. Overrides may name only advertisers it works with.
-        Audited platform-wide: the settings serve every advertiser of the affiliate."""
+        """Replace the affiliate's settings. Overrides may name only advertisers it works with (its
+        active memberships). Audited platform-wide: the settings serve every advertiser of the
+        affiliate."""
         try:
             chosen_format = DeliveryFormat(delivery_format)
         except ValueError:
             raise ValidationFailed("format must be 'get' or 'webhook'") from None
         if len(overrides) > MAX_OVERRIDES:
             raise ValidationFailed(f"at most {MAX_OVERRIDES} overrides")
+        advertisers = self._advertisers_of(affiliate_id)
         seen: set[tuple[str, str]] = set()
         checked: list[PostbackOverride] = []
         for override in overrides:
@@ -285,11 +329,48 @@ class PostbackService:
         return TestExchange(request.method, result.url, headers, request.body, result)
 
     # ------------------------------------------------------------------ deliveries
+    def deliveries(
+        self,
+        principal: Principal,
+        advertiser_id: str | None,
+        status: str,
+        event: str,
+        limit: int,
+        cursor: str | None,
+    ) -> Page:
+        """The deliveries the principal sees, newest first (`advertiser_id`: staff's filter)."""
+        scope = delivery_scope(principal, advertiser_id)
+        filters = Filters(status=status, event=event)
+        if scope.affiliate_id and scope.advertiser_id:
+            return self._operations.of_affiliate(
+                scope.affiliate_id, scope.advertiser_id, filters, limit, cursor
+            )
+        if scope.advertiser_id:
+            return self._operations.of_advertiser(scope.advertiser_id, filters, limit, cursor)
+        everyone = Filters(status=status, event=event, type=OperationType.POSTBACK.value)
+        return self._operations.recent(self._now(), everyone, limit, cursor)
+
     def delivery(self, op_id: str) -> Operation:
         found = self._operations.get(op_id)
         if found is None or found.type is not OperationType.POSTBACK:
             raise NotFound("no such delivery")
         return found
+
+    def visible_delivery(self, principal: Principal, op_id: str) -> Operation:
+        """One delivery the principal sees; any other reads as missing (its existence is not told)."""
+        found = self.delivery(op_id)
+        scope = opening_scope(principal)
+        if scope is None or not scope.admits(found):
+            raise NotFound("no such delivery")
+        return found
+
+    def replay_delivery(self, principal: Principal, op_id: str, actor: Actor) -> Operation:
+        """`replay` of a delivery the principal sees, by one who may replay (staff, or the affiliate
+        it was sent to)."""
+        found = self.visible_delivery(principal, op_id)
+        if not allows(principal, Permission.DELIVERIES_REPLAY):
+            raise Forbidden("you may not replay deliveries")
+        return self.replay(found, actor)
 
     def replay(self, operation: Operation, actor: Actor) -> Operation:
         """Send it again now, with a fresh set of attempts (retries included); audited in the

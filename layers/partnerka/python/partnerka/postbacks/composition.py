@@ -1,0 +1,40 @@
+"""Builds the postbacks service from the settings, for the dashboard API (the sender and the
+orchestrator wire their own parts)."""
+
+from __future__ import annotations
+
+from partnerka.accounts.repository import AccountRepository
+from partnerka.audit.service import AuditTrail
+from partnerka.common.config import Settings
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationLog
+from partnerka.postbacks.repository import PostbackSettingsRepository
+from partnerka.postbacks.sender import HttpSender
+from partnerka.postbacks.service import PostbackService
+from partnerka.postbacks.ssrf import loopback_allowed
+
+
+def postback_service(settings: Settings, operations: OperationLog, audit: AuditTrail) -> PostbackService:
+    store = PostbackSettingsRepository(settings.core_table)
+    accounts = AccountRepository()
+    allow_loopback = loopback_allowed(settings.stage, settings.allow_loopback_postbacks)
+
+    def advertisers_of(affiliate_id: str) -> frozenset[str]:
+        """The advertisers the affiliate works with: its active memberships' mirror."""
+        return frozenset(accounts.get_affiliate(affiliate_id).approved_advertisers or ())
+
+    return PostbackService(
+        store,
+        operations,
+        # The test button answers within the API function's 10 s timeout.
+        HttpSender(
+            allow_loopback=allow_loopback,
+            platform_domains=settings.postback_allowed_domains,
+            total_timeout=5.0,
+        ),
+        SqsQueue(settings.postback_queue_url).send,
+        allow_loopback,
+        store.advertiser_domains,
+        advertisers_of,
+        audit,
+    )

@@ -1,0 +1,90 @@
+"""The permission matrix's answers for the workspace, offers and postback routes, and the one rule of
+who sees which postback deliveries."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnerka.accounts.models import Role
+from partnerka.accounts.permissions import (
+    Permission,
+    affiliate_context,
+    allows,
+    credentials_tenant,
+)
+from partnerka.accounts.tokens import Principal
+from partnerka.common.errors import Forbidden, ValidationFailed
+from partnerka.postbacks.service import DeliveryScope, delivery_scope, opening_scope
+
+ACME, OTHER, PRO = "adv-acme", "adv-other", "aff-pro"
+
+OWNER = Principal("u-owner", Role.OWNER)
+ADMIN = Principal("u-admin", Role.PLATFORM_ADMIN)
+SUPPORT = Principal("u-support", Role.SUPPORT)
+BOSS = Principal("u-boss", Role.ADVERTISER, advertiser_id=ACME)
+API_KEY = Principal("api_key:k1", Role.ADVERTISER, advertiser_id=ACME, api_key_id="k1")
+PARTNER = Principal("u-pro", Role.AFFILIATE, advertiser_id=ACME, affiliate_id=PRO)
+PARTNER_WITHOUT_CONTEXT = Principal("u-pro", Role.AFFILIATE, affiliate_id=PRO)
+
+
+@pytest.mark.parametrize(
+    ("principal", "may"),
+    [
+        (OWNER, True),
+        (ADMIN, True),
+        (PARTNER, True),
+        (SUPPORT, False),
+        (BOSS, False),
+        (API_KEY, False),
+    ],
+)
+def test_staff_and_the_affiliate_replay_deliveries_nobody_else_does(principal: Principal, may: bool) -> None:
+    assert allows(principal, Permission.DELIVERIES_REPLAY) is may
+
+
+def test_team_and_api_keys_are_managed_by_the_advertisers_people_and_staff_never_by_a_key() -> None:
+    assert credentials_tenant(BOSS, None) == ACME
+    assert credentials_tenant(OWNER, OTHER) == OTHER
+    assert credentials_tenant(ADMIN, OTHER) == OTHER
+    with pytest.raises(Forbidden, match="another advertiser"):
+        credentials_tenant(BOSS, OTHER)
+    with pytest.raises(ValidationFailed, match="advertiser_id is required"):
+        credentials_tenant(OWNER, None)
+    for refused in (API_KEY, SUPPORT, PARTNER):
+        with pytest.raises(Forbidden):
+            credentials_tenant(refused, ACME)
+
+
+def test_an_affiliate_works_in_the_advertiser_context_it_chose() -> None:
+    assert affiliate_context(PARTNER, Permission.OFFERS_RUN) == (ACME, PRO)
+    with pytest.raises(Forbidden, match="select an advertiser first"):
+        affiliate_context(PARTNER_WITHOUT_CONTEXT, Permission.OFFERS_RUN)
+    for refused in (BOSS, OWNER, API_KEY):
+        with pytest.raises(Forbidden, match="may not"):
+            affiliate_context(refused, Permission.OFFERS_RUN)
+
+
+def test_staff_see_every_delivery_or_the_advertiser_they_name() -> None:
+    assert delivery_scope(OWNER, None) == DeliveryScope()
+    assert delivery_scope(SUPPORT, OTHER) == DeliveryScope(OTHER)
+
+
+def test_an_advertiser_and_its_api_key_see_the_deliveries_of_its_own_events() -> None:
+    assert delivery_scope(BOSS, None) == DeliveryScope(ACME)
+    assert delivery_scope(API_KEY, ACME) == DeliveryScope(ACME)
+    with pytest.raises(Forbidden, match="another advertiser"):
+        delivery_scope(BOSS, OTHER)
+
+
+def test_an_affiliate_sees_only_its_own_deliveries_in_its_current_advertiser() -> None:
+    assert delivery_scope(PARTNER, None) == DeliveryScope(ACME, PRO)
+    with pytest.raises(ValidationFailed, match="select an advertiser first"):
+        delivery_scope(PARTNER_WITHOUT_CONTEXT, None)
+    with pytest.raises(Forbidden):
+        delivery_scope(PARTNER, OTHER)
+
+
+def test_a_principal_that_sees_no_deliveries_opens_none_rather_than_being_refused() -> None:
+    assert opening_scope(PARTNER) == DeliveryScope(ACME, PRO)
+    assert opening_scope(PARTNER_WITHOUT_CONTEXT) is None
+    assert opening_scope(Principal("u-x", Role.AFFILIATE, advertiser_id=ACME)) is None

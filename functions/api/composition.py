@@ -18,14 +18,14 @@ from partnerka.notifications.notifier import replay_notification
 from partnerka.offers.names import StoredNames
 from partnerka.operations.monitor import Monitor, standard_queues
 from partnerka.operations.queue import SqsQueue
-from partnerka.orchestrator.quality import recorded_quality
-from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.dashboard import StatsDashboard
 from partnerka.stats.downloads import Downloads
 from partnerka.stats.exports import ExportRepository
 from partnerka.stats.inspection import ClickInspector
+from partnerka.stats.quality import recorded_quality
+from partnerka.stats.quality_store import QualityRepository
 from partnerka.stats.raw import stored_conversions
 from partnerka.stats.report_files import BucketFiles
 from partnerka.stats.service import RAW_LIMIT, Sources
@@ -96,7 +96,7 @@ def click_inspector() -> ClickInspector:
         _conversions(),
         operations(),
         _names(),
-        lambda click: recorded_quality(quality, click.as_item()),
+        lambda click: recorded_quality(quality, click),
         delivery_scope,
     )
 

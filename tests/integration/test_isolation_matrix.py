@@ -36,17 +36,17 @@ from partnerka.finance.invoices import InvoiceRepository, issue_invoice, month_o
 from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.operations.repository import OperationsRepository
-from partnerka.orchestrator.service import StreamRecord
-from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.service import delivery_operation
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
+from partnerka.stats.projection import StatsStores, apply_stream_batch
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from tests.conftest import Figures
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
+from tests.stream_records import stream_record
 
 PASSWORD = "isolation-passw0rd"
 # One's own account, and one's own exports (kept under the user, built from what the user may read).
@@ -268,7 +268,7 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     stats = StatsStores(
         CubeRepository(get_settings().stats_table), ClickLogRepository(get_settings().stats_table)
     )
-    record = StreamRecord("1", f"matrix-{click.click_id}", "INSERT", "clicks", click.as_item())
+    record = stream_record("1", f"matrix-{click.click_id}", "INSERT", "clicks", click.as_item())
     assert apply_stream_batch([record], stats) == []
     event = EventData(
         event_id=f"{click.click_id}.click",

@@ -1,0 +1,41 @@
+"""The invoice's tables as drawn: every conversion once, in order, a long name broken onto lines and
+not cut, the heading again at the top of every page, and the same document for the same invoice."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from partnerka.finance.invoice_pdf import render_invoice
+from tests.bench.invoice_bench import month_of_items
+from tests.conftest import FONTS
+
+LONG = "An offer whose name is much longer than its column — длинное название оффера"
+
+
+def _pages(language: str, count: int) -> list[str]:
+    invoice, items = month_of_items(count)
+    names = {"offer": {"offer-0": LONG}, "affiliate": {}}
+    body = render_invoice(invoice, items, language, "Acme", names, str(FONTS))
+    assert body == render_invoice(invoice, items, language, "Acme", names, str(FONTS))
+    return [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
+
+
+def test_every_conversion_is_listed_once_under_a_heading_on_every_page() -> None:
+    pages = _pages("en", 300)
+    assert len(pages) > 3
+    text = "\n".join(pages)
+    for n in range(300):
+        assert text.count(f"01BENCH{n:019d}") == 1
+    for page in pages[1:]:
+        assert page.startswith("Date (UTC) Conversion Offer Affiliate Amount"), page[:80]
+
+
+def test_a_name_longer_than_its_column_is_broken_onto_lines_not_cut() -> None:
+    text = "\n".join(_pages("ru", 10))
+    # the summary's wide column holds it on two lines, the details' narrow one on more; no word lost
+    words = " ".join(text.split())
+    for word in LONG.split():
+        assert words.count(word) >= 3  # the summary and both of offer-0's two conversions
+    assert "Оффер Валюта Конверсии Сумма" in text

@@ -1,90 +1,77 @@
-"""Integration fixtures: the template's resources created in in-process moto, handlers loaded fresh."""
+"""Integration fixtures: the template's resources created in in-process moto, its functions loaded
+as cold starts (tests.integration.functions), each function's AWS calls checked against its policy."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from types import ModuleType
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
 from moto import mock_aws
 
-from partnerka.common.config import get_settings
-from partnerka.common.secrets import secret_string
 from partnerka_local import moto_fixes
 from partnerka_local.resources import ResourceManager
-from partnerka_local.template import SERVERLESS_FUNCTION, Template
+from partnerka_local.template import Template
 from tests.conftest import ROOT, TEST_STACK
+from tests.integration import aws_calls
+from tests.integration.functions import LAYER_PATHS, Functions, template_variables
+from tests.integration.iam_policies import function_grants, unauthorized
+
+aws_calls.install()
+TEMPLATE = ROOT / "template.yaml"
 
 
-@pytest.fixture
-def stack() -> Iterator[Template]:
+@contextmanager
+def emulated_stack() -> Iterator[Template]:
     """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects."""
     moto_fixes.apply()
     with mock_aws():
-        settings = get_settings()
         # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
         template = Template(
-            ROOT / "template.yaml",
+            TEMPLATE,
             stack_name=TEST_STACK,
-            parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": settings.app_base_url},
+            parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": os.environ["APP_BASE_URL"]},
         )
         ResourceManager(template, None).create_all()  # type: ignore[arg-type]
-        for logical_id in template.of_type(SERVERLESS_FUNCTION):
-            env = template.function_spec(logical_id).environment
-            for name, value in (
-                ("CORE_TABLE", settings.core_table),
-                ("CLICKS_TABLE", settings.clicks_table),
-                ("CONVERSIONS_TABLE", settings.conversions_table),
-                ("STATS_TABLE", settings.stats_table),
-                ("AUDIT_TABLE", settings.audit_table),
-                ("CAPS_TABLE", settings.caps_table),
-                ("OPERATIONS_TABLE", settings.operations_table),
-                ("LEDGER_TABLE", settings.ledger_table),
-                ("APP_BASE_URL", settings.app_base_url),
-            ):
-                assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
-        secret_string.cache_clear()
         yield template
-        secret_string.cache_clear()
-
-
-FunctionLoader = Callable[[str], ModuleType]
 
 
 @pytest.fixture
-def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionLoader:
-    """Import functions/<name>/app.py as a cold start would, with that function's environment."""
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Template]:
+    """The emulated stack of one test. A test's own code sees every function's variables (as a seed
+    script beside the local platform does); a function sees only its own (tests.integration.functions)."""
+    with emulated_stack() as template:
+        for name, value in template_variables(template).items():
+            if name in LAYER_PATHS or name.startswith("POWERTOOLS_"):
+                continue  # the test's own: the layers' paths in .local, quieter logs
+            if name in os.environ:
+                assert os.environ[name] == value, f"{name} drifted from tests/conftest.py"
+            else:
+                monkeypatch.setenv(name, value)
+        yield template
 
-    def load(name: str) -> ModuleType:
-        logical_id = next(
-            lid
-            for lid in stack.of_type(SERVERLESS_FUNCTION)
-            if stack.function_spec(lid).code_dir == (ROOT / "functions" / name).resolve()
+
+FunctionLoader = Functions
+
+
+@pytest.fixture
+def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> Iterator[FunctionLoader]:
+    """Functions loaded as cold starts: `load_function("notifier")`, `load_function("api")` (the API
+    behind API Gateway). Their AWS calls are theirs; when the test ends, each must be one its
+    function's policy in template.yaml allows, or the test fails naming the function, the action
+    and the resource."""
+    start = aws_calls.mark()
+    functions = Functions(stack, monkeypatch.syspath_prepend)
+    yield functions
+    grants = function_grants(TEMPLATE.read_text(), stack)
+    problems = unauthorized(aws_calls.since(start), grants, functions.stand_ins)
+    if problems:
+        pytest.fail(
+            "AWS calls their functions' policies do not allow:\n" + "\n".join(problems), pytrace=False
         )
-        spec_env = stack.function_spec(logical_id).environment
-        for key, value in spec_env.items():
-            if key not in ("GEOIP_DB_PATH", "FONTS_DIR"):  # the layers' paths: from tests/conftest.py
-                monkeypatch.setenv(key, value)
-        get_settings.cache_clear()
-        code_dir = str(ROOT / "functions" / name)
-        monkeypatch.syspath_prepend(code_dir)
-        for cached in [
-            m for m in sys.modules if m in ("auth", "composition", "routes") or m.startswith("routes.")
-        ]:
-            sys.modules.pop(cached, None)
-        spec = importlib.util.spec_from_file_location(f"function_{name}", Path(code_dir) / "app.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-    return load
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@ rejection, each posted once however often its message comes, in any order the qu
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
 
-from partnerka.common.config import get_settings
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
 from partnerka.finance.service import FinanceEvent, FinanceEventKind, NotYetArrived, finance_event, post_event
 from partnerka_local.template import Template
@@ -50,7 +50,7 @@ def test_which_stream_changes_move_money() -> None:
 
 
 def test_hold_approval_and_rejection_each_post_once_under_redelivery(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     # A crash after the ledger write and before the acknowledgement is a redelivery: one journal
     assert deliver(ledger, finance_event(None, image("hold"), AT), times=3) == [["cv1.arrival"], [], []]
     assert balances(ledger) == {"hold": 1250, "pending:OFF": 1250}
@@ -65,7 +65,7 @@ def test_hold_approval_and_rejection_each_post_once_under_redelivery(stack: Temp
 
 
 def test_events_out_of_order_wait_for_the_arrival(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     with pytest.raises(InsufficientBalance):
         deliver(ledger, finance_event(image("hold", n=2), image("approved", n=2), AT))
     with pytest.raises(NotYetArrived):

@@ -1,0 +1,12 @@
+"""ApiMonitorFunction: the platform's staff at work: the orchestrator's monitor (queues, dead letters,
+operations, replays and redrives) and the administration of users and advertisers."""
+
+from __future__ import annotations
+
+from composition import audit, callers, monitor, postbacks, workspace
+from dashboard import DashboardResolver, dashboard_handler
+from routes import admin
+from routes import monitor as monitor_routes
+
+app = DashboardResolver([monitor_routes.router, admin.router])
+handler = dashboard_handler(app, [callers, audit, monitor, postbacks, workspace])

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_STACK = "test"
@@ -55,9 +58,17 @@ def thorough() -> bool:
 
 
 def examples(everyday: int, long_run: int) -> int:
-    """How many hypothesis examples a property test runs: `everyday` in the suite, `long_run` in the
-    long runs."""
+    """How many hypothesis examples a property test runs: `everyday` in the suite (small: each example
+    of the stream, money and statistics properties drives moto for a second or more), `long_run` in
+    the long runs."""
     return long_run if thorough() else everyday
+
+
+# Hypothesis profiles: "quick" for every run of the suite, "thorough" for the long runs. A property
+# test names its own count with `examples()`; the profile sets what the others get, and neither has a
+# deadline (moto's latency would make one flaky, and the suite measures speed in tests/bench).
+settings.register_profile("quick", max_examples=100, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
 
 
 os.environ.pop("AWS_PROFILE", None)
@@ -75,3 +86,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--thorough"):
         os.environ["PARTNERKA_THOROUGH"] = "1"
+    settings.load_profile("thorough" if thorough() else "quick")
+
+
+Figures = Callable[[str], None]
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> Figures:
+    """What a test measured (a benchmark's table, the fuzzer's and the isolation matrix's counts),
+    printed under "figures" at the end of the run: from pytest-xdist's worker processes too, whose
+    own output never reaches the terminal."""
+
+    def record(text: str) -> None:
+        request.node.user_properties.append(("figures", text))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    seen: set[tuple[str, str]] = set()
+    lines: list[str] = []
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "figures" and (report.nodeid, value) not in seen:
+                    seen.add((report.nodeid, value))
+                    lines.append(f"{report.nodeid}\n{value}")
+    if lines:
+        terminalreporter.section("figures")
+        for text in lines:
+            terminalreporter.write_line(text)

@@ -32,8 +32,6 @@ from partnerka.offers.service import OfferService
 from partnerka.operations.monitor import Monitor, standard_queues
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
-from partnerka.orchestrator.quality import recorded_quality
-from partnerka.orchestrator.quality_store import QualityRepository
 from partnerka.postbacks.composition import PostbackServiceSettings, postback_service
 from partnerka.postbacks.service import PostbackService, delivery_scope
 from partnerka.stats.click_log import ClickLogRepository
@@ -42,6 +40,8 @@ from partnerka.stats.dashboard import StatsDashboard
 from partnerka.stats.downloads import Downloads
 from partnerka.stats.exports import ExportRepository
 from partnerka.stats.inspection import ClickInspector
+from partnerka.stats.quality import recorded_quality
+from partnerka.stats.quality_store import QualityRepository
 from partnerka.stats.raw import stored_conversions
 from partnerka.stats.report_files import BucketFiles
 from partnerka.stats.service import RAW_LIMIT, Sources
@@ -226,7 +226,7 @@ def click_inspector() -> ClickInspector:
         ConversionRepository(settings.conversions_table),
         OperationsRepository(settings.operations_table),
         _names(settings.core_table),
-        lambda click: recorded_quality(quality, click.as_item()),
+        lambda click: recorded_quality(quality, click),
         delivery_scope,
     )
 

@@ -1,7 +1,7 @@
-"""Consumes the clicks and conversions streams and runs every job routing gives each event (see
-partnerka.orchestrator.routing): affiliate postbacks to the postback queue, finance events to the
-finance queue, click quality, the statistics cubes and the click log; each batch is logged as an
-operation."""
+"""Consumes the clicks and conversions streams: each record is decoded once into its typed event
+(partnerka.orchestrator.records) and routed (partnerka.orchestrator.routing) to affiliate postbacks
+on the postback queue, finance events on the finance queue, and the statistics' projection with click
+quality; each batch is logged as an operation."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from partnerka.common.observability import logger
 from partnerka.finance.dispatch import FinanceDispatcher
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
-from partnerka.orchestrator.dispatch import PostbackDispatcher
-from partnerka.orchestrator.quality import QualityJudge
-from partnerka.orchestrator.quality_store import QualityRepository
-from partnerka.orchestrator.service import decode_record
-from partnerka.orchestrator.streams import StatsStores, run_batch
+from partnerka.orchestrator.records import decode_record
+from partnerka.orchestrator.service import run_batch
+from partnerka.postbacks.dispatch import PostbackDispatcher
 from partnerka.postbacks.repository import PostbackSettingsRepository
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
+from partnerka.stats.projection import StatsStores
+from partnerka.stats.quality import QualityJudge
+from partnerka.stats.quality_store import QualityRepository
 from partnerka.tracking.datacenter import DatacenterRanges
 
 

@@ -142,22 +142,25 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
 
     from partnerka.common.clock import utc_now
     from partnerka.operations.repository import OperationsRepository
-    from partnerka.orchestrator.dispatch import PostbackDispatcher
-    from partnerka.orchestrator.quality import QualityJudge
-    from partnerka.orchestrator.quality_store import QualityRepository
-    from partnerka.orchestrator.service import StreamRecord
-    from partnerka.orchestrator.streams import StatsStores, run_batch
+    from partnerka.orchestrator.service import run_batch
+    from partnerka.postbacks.dispatch import PostbackDispatcher
     from partnerka.postbacks.repository import PostbackSettingsRepository
     from partnerka.stats.click_log import ClickLogRepository
     from partnerka.stats.cube import NO_VALUE, TOTAL
     from partnerka.stats.cube_store import CubeRepository
+    from partnerka.stats.projection import StatsStores
+    from partnerka.stats.quality import QualityJudge
+    from partnerka.stats.quality_store import QualityRepository
     from partnerka.tracking.datacenter import DatacenterRanges
+    from tests.stream_records import stream_record
 
     stats_table = tables["StatsTable"]
 
     images = traffic(f"ADV{batch_size}", CLICKS, SEED)
+    # Decoded before the clock starts, as the images were before records were typed events: the
+    # figures stay comparable across versions.
     records = [
-        StreamRecord(f"{n:021d}", f"{batch_size}-e{n}", "INSERT", "clicks", image)
+        stream_record(f"{n:021d}", f"{batch_size}-e{n}", "INSERT", "clicks", image)
         for n, image in enumerate(images)
     ]
     counter = ItemCounter(stats_table, tables["OperationsTable"])

@@ -9,12 +9,10 @@ import subprocess
 import sys
 from typing import Any
 
-import pytest
-
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Figures
 
 
-def run_benchmark(module: str, capsys: pytest.CaptureFixture[str], **defaults: str) -> dict[str, Any]:
+def run_benchmark(module: str, figures: Figures, **defaults: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.endswith("_TABLE")}
     env.update({name: env.get(name, value) for name, value in defaults.items()})
     env["PYTHONPATH"] = os.pathsep.join(
@@ -30,6 +28,5 @@ def run_benchmark(module: str, capsys: pytest.CaptureFixture[str], **defaults: s
         timeout=900,
     )
     lines = [line for line in result.stdout.splitlines() if not line.startswith('{"level"')]
-    with capsys.disabled():
-        print("\n" + "\n".join(lines[:-1]))
+    figures("\n".join(lines[:-1]))
     return json.loads(lines[-1])  # type: ignore[no-any-return]

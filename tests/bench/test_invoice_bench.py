@@ -8,12 +8,13 @@ import pytest
 from pypdf import PdfReader
 
 from tests.bench.runner import run_benchmark
+from tests.conftest import Figures
 
 pytestmark = pytest.mark.bench
 
 
-def test_an_invoice_of_two_thousand_conversions_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
-    figures = run_benchmark("tests.bench.invoice_bench", capsys)
+def test_an_invoice_of_two_thousand_conversions_in_both_languages(figures: Figures) -> None:
+    figures = run_benchmark("tests.bench.invoice_bench", figures)
     items = figures["items"]
     assert [row["language"] for row in figures["drawn"]] == ["en", "ru"]
     for row in figures["drawn"]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.bench.runner import run_benchmark
+from tests.conftest import Figures
 
 pytestmark = pytest.mark.bench
 
 
-def test_orchestrator_writes_per_click_on_skewed_traffic(capsys: pytest.CaptureFixture[str]) -> None:
-    figures = run_benchmark("tests.bench.orchestrator_bench", capsys, BENCH_STREAM_CLICKS="1500")
+def test_orchestrator_writes_per_click_on_skewed_traffic(figures: Figures) -> None:
+    figures = run_benchmark("tests.bench.orchestrator_bench", figures, BENCH_STREAM_CLICKS="1000")
     small, large = figures["results"]
     clicks = figures["clicks"]
     # The same traffic gives the same statistics in batches of 100 and of 1,000

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from moto import mock_aws
 
-from partnerka_local import moto_fixes
-from partnerka_local.resources import ResourceManager
 from partnerka_local.template import Template
 from tests.conftest import ROOT, TEST_STACK
 from tests.integration import aws_calls
+from tests.integration.emulated_stack import EmulatedStack
 from tests.integration.functions import LAYER_PATHS, Functions, template_variables
 from tests.integration.iam_policies import function_grants, unauthorized
 
@@ -24,32 +21,38 @@ aws_calls.install()
 TEMPLATE = ROOT / "template.yaml"
 
 
-@contextmanager
-def emulated_stack() -> Iterator[Template]:
-    """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects."""
-    moto_fixes.apply()
-    with mock_aws():
-        # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
-        template = Template(
-            TEMPLATE,
-            stack_name=TEST_STACK,
-            parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": os.environ["APP_BASE_URL"]},
-        )
-        ResourceManager(template, None).create_all()  # type: ignore[arg-type]
-        yield template
+def _test_owned(name: str) -> bool:
+    """Variables a test keeps its own value of: the layers' paths in .local, quieter logs."""
+    return name in LAYER_PATHS or name.startswith("POWERTOOLS_")
+
+
+@pytest.fixture(scope="session")
+def emulated_stack() -> EmulatedStack:
+    """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects;
+    built once per session (tests.integration.emulated_stack)."""
+    # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
+    template = Template(
+        TEMPLATE,
+        stack_name=TEST_STACK,
+        parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": os.environ["APP_BASE_URL"]},
+    )
+    stack = EmulatedStack(template)
+    with stack.fresh():  # built, so that every Ref and attribute of the template resolves
+        pass
+    for name, value in template_variables(template).items():
+        if name in os.environ and not _test_owned(name):
+            assert os.environ[name] == value, f"{name} drifted from tests/conftest.py"
+    return stack
 
 
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Template]:
-    """The emulated stack of one test. A test's own code sees every function's variables (as a seed
-    script beside the local platform does); a function sees only its own (tests.integration.functions)."""
-    with emulated_stack() as template:
+def stack(emulated_stack: EmulatedStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Template]:
+    """The emulated stack as just created: empty tables and queues, moto's patching on. A test's own
+    code sees every function's variables (as a seed script beside the local platform does); a
+    function sees only its own (tests.integration.functions)."""
+    with emulated_stack.fresh() as template:
         for name, value in template_variables(template).items():
-            if name in LAYER_PATHS or name.startswith("POWERTOOLS_"):
-                continue  # the test's own: the layers' paths in .local, quieter logs
-            if name in os.environ:
-                assert os.environ[name] == value, f"{name} drifted from tests/conftest.py"
-            else:
+            if not _test_owned(name):
                 monkeypatch.setenv(name, value)
         yield template
 
@@ -59,10 +62,11 @@ FunctionLoader = Functions
 
 @pytest.fixture
 def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> Iterator[FunctionLoader]:
-    """Functions loaded as cold starts: `load_function("notifier")`, `load_function("api")` (the API
-    behind API Gateway). Their AWS calls are theirs; when the test ends, each must be one its
-    function's policy in template.yaml allows, or the test fails naming the function, the action
-    and the resource."""
+    """The template's functions: `load_function("notifier")`, `load_function("api")` (the API behind
+    API Gateway), imported as a cold start would the first time and then a warm instance for every
+    test that asks with the same environment (tests.integration.functions). Their AWS calls are
+    theirs; when the test ends, each must be one its function's policy in template.yaml allows, or
+    the test fails naming the function, the action and the resource."""
     start = aws_calls.mark()
     functions = Functions(stack, monkeypatch.syspath_prepend)
     yield functions

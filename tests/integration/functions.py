@@ -1,7 +1,10 @@
 """The functions of template.yaml, loaded in the test process as Lambda runs them: each handler module
-imported afresh (its own copies of the function's modules) with only its own environment, as at a cold
-start; the dashboard API behind API Gateway's routing, each request handed to the function whose route
-matches. Every AWS call a function makes is attributed to it (tests.integration.aws_calls)."""
+imported with only its own environment and its own copies of the function's modules, as at a cold
+start, and handed back warm to every later test that asks with the same environment (importing an API
+function costs a fraction of a second; the stack is emptied between tests, so what a warm instance
+keeps is its own caches, as on Lambda); the dashboard API behind API Gateway's routing, each request
+handed to the function whose route matches. Every AWS call a function makes is attributed to it
+(tests.integration.aws_calls)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ FUNCTIONS = (ROOT / "functions").resolve()
 API = FUNCTIONS / "api"
 # The layers' paths (the country database, the fonts): tests/conftest.py points them into .local.
 LAYER_PATHS = ("GEOIP_DB_PATH", "FONTS_DIR")
+# Warm instances: by function and the whole environment it started in.
+_WARM: dict[tuple[str, frozenset[tuple[str, str]]], ModuleType] = {}
 NOT_FOUND = {
     "statusCode": 404,
     "headers": {"content-type": "application/json"},
@@ -65,10 +70,15 @@ class Functions:
     def spec(self, logical_id: str) -> FunctionSpec:
         return self.stack.function_spec(logical_id)
 
-    def load(self, logical_id: str, without: Iterable[str] = ()) -> ModuleType:
-        """A cold start of `logical_id` (its environment less the variables `without`): its handler
-        module, whose handler's AWS calls are the function's."""
+    def load(self, logical_id: str, without: Iterable[str] = (), cold: bool = False) -> ModuleType:
+        """`logical_id`'s handler module (its environment less the variables `without`), whose
+        handler's AWS calls are the function's: a warm instance when one started in the same
+        environment, unless `cold`."""
         spec = self.spec(logical_id)
+        environment = self._own_environment(spec, set(without))
+        instance = (logical_id, frozenset(i for i in environment.items() if i[0] != "PYTEST_CURRENT_TEST"))
+        if instance in _WARM and not cold:
+            return _WARM[instance]
         module_path, _, attribute = spec.handler.rpartition(".")
         source = spec.code_dir / f"{module_path.replace('.', '/')}.py"
         self.add_path(str(spec.code_dir))
@@ -82,28 +92,33 @@ class Functions:
         assert loader.loader is not None
         module = importlib.util.module_from_spec(loader)
         sys.modules[loader.name] = module  # as an import leaves it (dataclasses look their module up)
-        with self._environment(spec, set(without)), aws_calls.running(logical_id):
+        with _environment(environment), aws_calls.running(logical_id):
             loader.loader.exec_module(module)
         setattr(module, attribute, aws_calls.as_function(logical_id, getattr(module, attribute)))
+        _WARM[instance] = module
         return module
 
-    @contextmanager
-    def _environment(self, spec: FunctionSpec, without: set[str]) -> Iterator[None]:
-        """Within: the process environment as the function's own, none of the other functions'
-        variables left in it; outside, the test's own (every function's variables) again."""
-        before = dict(os.environ)
-        own = {k: v for k, v in before.items() if k not in self._variables}
+    def _own_environment(self, spec: FunctionSpec, without: set[str]) -> dict[str, str]:
+        """The process environment as the function's own: none of the other functions' variables."""
+        own = {k: v for k, v in os.environ.items() if k not in self._variables}
         for name, value in spec.environment.items():
-            own[name] = before[name] if name in LAYER_PATHS else value
+            own[name] = os.environ[name] if name in LAYER_PATHS else value
         for name in without:
             own.pop(name, None)
+        return own
+
+
+@contextmanager
+def _environment(variables: dict[str, str]) -> Iterator[None]:
+    """Within: exactly `variables` as the process environment; after, the test's own again."""
+    before = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
         os.environ.clear()
-        os.environ.update(own)
-        try:
-            yield
-        finally:
-            os.environ.clear()
-            os.environ.update(before)
+        os.environ.update(before)
 
 
 class ApiGateway:

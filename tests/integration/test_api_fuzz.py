@@ -40,6 +40,7 @@ from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.common.config import read_settings
+from tests.conftest import Figures
 from tests.integration.api_client import Api
 from tests.integration.api_gateway_wsgi import api_gateway_app
 from tests.integration.conftest import FunctionLoader
@@ -172,7 +173,7 @@ def fuzz(
 
 
 def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
-    load_function: FunctionLoader, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+    load_function: FunctionLoader, request: pytest.FixtureRequest, figures: Figures
 ) -> None:
     started = time.perf_counter()
     budget = THOROUGH if thorough(request.config) else NORMAL
@@ -192,13 +193,12 @@ def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
             if label in budget.negative_roles:
                 fuzz(operation, GenerationMode.NEGATIVE, budget.negative, token, label, budget, tally)
     elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(
-            f"\napi fuzz ({'thorough' if budget is THOROUGH else 'normal'}): {len(operations)} operations × "
-            f"{len(tokens)} roles → {sum(tally.requests.values())} requests "
-            f"({tally.requests['positive']} valid, {tally.requests['negative']} invalid), "
-            f"{len(tally.server_errors)} 5xx, {len(tally.violations)} schema violations, {elapsed:.1f} s; "
-            f"statuses {dict(sorted(tally.statuses.items()))}"
-        )
+    figures(
+        f"api fuzz ({'thorough' if budget is THOROUGH else 'normal'}): {len(operations)} operations × "
+        f"{len(tokens)} roles → {sum(tally.requests.values())} requests "
+        f"({tally.requests['positive']} valid, {tally.requests['negative']} invalid), "
+        f"{len(tally.server_errors)} 5xx, {len(tally.violations)} schema violations, {elapsed:.1f} s; "
+        f"statuses {dict(sorted(tally.statuses.items()))}"
+    )
     assert tally.server_errors == tally.violations == [], "\n".join(tally.server_errors + tally.violations)
     assert len(tally.called) == len(operations) * len(tokens), "some operation was not called by every role"

@@ -4,7 +4,8 @@ payouts, top-ups, month-end invoices, worker crashes after the ledger write, and
 message up to ten times.
 
 Conversions change as the Conversions table would; each change becomes the finance message the
-orchestrator would send (`finance.dispatch.event_of`), queued per FIFO group, and is delivered to
+orchestrator would send (the stream record decoded by the orchestrator's edge, then
+`finance.service.finance_event`), queued per FIFO group, and is delivered to
 the real finance worker (`functions/finance/app.py`) against the real ledger table (moto). After
 every step:
 
@@ -39,7 +40,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from partnerka.finance.dispatch import event_of
+from partnerka.conversions.events import ConversionChanged
 from partnerka.finance.invoices import (
     InvoiceRepository,
     InvoiceStatus,
@@ -49,10 +50,12 @@ from partnerka.finance.invoices import (
 )
 from partnerka.finance.ledger import invoice_index, payout, topup
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
-from partnerka.orchestrator.service import StreamRecord
+from partnerka.finance.service import FinanceEvent, finance_event
+from partnerka.orchestrator.records import StreamRecord
 from partnerka_local.template import Template
 from tests.conftest import examples
 from tests.integration.conftest import CONTEXT, FunctionLoader
+from tests.stream_records import stream_record
 
 START = datetime(2026, 9, 10, 12, tzinfo=UTC)
 AFFILIATES = ("AFFA", "AFFB")
@@ -79,7 +82,9 @@ class Conversion:
 
     def image(self, advertiser_id: str, at: datetime) -> dict[str, Any]:
         return {
+            "pk": f"ADV#{advertiser_id}#O#{self.offer_id}#G#sale#CLICK#{self.conversion_id}",
             "conversion_id": self.conversion_id,
+            "click_id": f"click-{self.conversion_id}",
             "advertiser_id": advertiser_id,
             "affiliate_id": self.affiliate_id,
             "offer_id": self.offer_id,
@@ -90,6 +95,12 @@ class Conversion:
             "created_at": at.isoformat(),
             "updated_at": at.isoformat(),
         }
+
+
+def _finance_event(record: StreamRecord) -> FinanceEvent | None:
+    """The finance message the orchestrator sends for a decoded Conversions stream record."""
+    assert isinstance(record.event, ConversionChanged), record.problem
+    return finance_event(record.event)
 
 
 @dataclass
@@ -172,10 +183,10 @@ class FinanceMachine(RuleBasedStateMachine):
     def _send(self, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
         """What the orchestrator sends for a Conversions stream record."""
         self.sequence += 1
-        record = StreamRecord(
-            str(self.sequence), f"e{self.sequence}", "MODIFY" if old else "INSERT", "conversions", new, old
+        name = "MODIFY" if old else "INSERT"
+        event = _finance_event(
+            stream_record(str(self.sequence), f"e{self.sequence}", name, "conversions", new, old)
         )
-        event = event_of(record)
         if event is None:
             return
         group = f"{self.adv}#{event.money.affiliate_id}"
@@ -480,13 +491,17 @@ def _crash(*args: Any, **kwargs: Any) -> None:
     raise RuntimeError("the worker died after the ledger write")
 
 
-def test_the_money_path_keeps_every_invariant(load_function: FunctionLoader, stack: Template) -> None:
+def test_the_money_path_keeps_every_invariant(
+    load_function: FunctionLoader, stack: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
     FinanceMachine.worker = load_function("finance")
+    # Each run points the worker at a ledger table of its own; the warm worker gets its own back after
+    monkeypatch.setattr(FinanceMachine.worker, "ledger", FinanceMachine.worker.ledger)
     FinanceMachine.functions = load_function
     run_state_machine_as_test(
         FinanceMachine,
         settings=settings(
-            max_examples=examples(25, 250),
+            max_examples=examples(8, 250),
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -498,14 +513,8 @@ def test_a_crash_after_the_ledger_write_then_redelivery_posts_one_journal(
     load_function: FunctionLoader, stack: Template
 ) -> None:
     worker = load_function("finance")
-    record = StreamRecord(
-        "1",
-        "e1",
-        "INSERT",
-        "conversions",
-        Conversion("cvX", "AFFA", "OFF1", "USD", 1250, 0).image("ADVX", START),
-    )
-    finance = event_of(record)
+    image = Conversion("cvX", "AFFA", "OFF1", "USD", 1250, 0).image("ADVX", START)
+    finance = _finance_event(stream_record("1", "e1", "INSERT", "conversions", image))
     assert finance is not None
     message = Message("m1", "ADVX#AFFA", finance.as_message(), finance.event_id)
     with pytest.MonkeyPatch.context() as patch:

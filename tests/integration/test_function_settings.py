@@ -3,28 +3,15 @@ variables template.yaml gives it, and refuses to start without any one of them, 
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-
 import pytest
 
 from partnerka.common.config import ConfigurationError
 from partnerka_local.template import SERVERLESS_FUNCTION, Template
 from tests.conftest import TEST_STACK
-from tests.integration.conftest import TEMPLATE, emulated_stack
-from tests.integration.functions import Functions
+from tests.integration.conftest import TEMPLATE, FunctionLoader
 
 # An empty whitelist of postback domains is a setting (any public host), so it may be left out.
 OPTIONAL = {"POSTBACK_ALLOWED_DOMAINS"}
-
-
-@pytest.fixture(scope="module")
-def functions() -> Iterator[Functions]:
-    """One stack for the module: a cold start reads settings and builds clients, and calls no AWS."""
-    before = list(sys.path)
-    with emulated_stack() as stack:
-        yield Functions(stack, lambda code_dir: sys.path.insert(0, code_dir))
-    sys.path[:] = before  # each function's code directory went first for its imports
 
 
 def own_variables() -> list[tuple[str, str]]:
@@ -38,21 +25,21 @@ def own_variables() -> list[tuple[str, str]]:
     ]
 
 
-def test_every_function_starts_from_its_template_environment(functions: Functions) -> None:
-    for logical_id in functions.stack.of_type(SERVERLESS_FUNCTION):
-        assert callable(functions.load(logical_id).handler), logical_id
+def test_every_function_starts_from_its_template_environment(load_function: FunctionLoader) -> None:
+    for logical_id in load_function.stack.of_type(SERVERLESS_FUNCTION):
+        assert callable(load_function.load(logical_id, cold=True).handler), logical_id
 
 
 @pytest.mark.parametrize(("function", "variable"), [c for c in own_variables() if c[1] not in OPTIONAL])
 def test_a_cold_start_without_a_setting_fails_naming_it(
-    functions: Functions, function: str, variable: str
+    load_function: FunctionLoader, function: str, variable: str
 ) -> None:
     with pytest.raises(ConfigurationError, match=rf"\b{variable}\b"):
-        functions.load(function, without={variable})
+        load_function.load(function, without={variable})
 
 
 @pytest.mark.parametrize(("function", "variable"), [c for c in own_variables() if c[1] in OPTIONAL])
 def test_an_empty_whitelist_of_postback_domains_may_be_left_out(
-    functions: Functions, function: str, variable: str
+    load_function: FunctionLoader, function: str, variable: str
 ) -> None:
-    assert callable(functions.load(function, without={variable}).handler)
+    assert callable(load_function.load(function, without={variable}, cold=True).handler)

@@ -58,7 +58,7 @@ HOSTILE = st.one_of(
     ),
 )
 QUERIES = st.dictionaries(st.sampled_from(NAMES), HOSTILE, max_size=8)
-RUN = settings(max_examples=examples(60, 1000), deadline=None, derandomize=True)
+RUN = settings(max_examples=examples(30, 1000), deadline=None, derandomize=True)
 
 
 def count(table: str) -> int:

@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
@@ -38,16 +37,17 @@ from partnerka.finance.invoices import InvoiceRepository, issue_invoice, month_o
 from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.operations.repository import OperationsRepository
-from partnerka.orchestrator.service import StreamRecord
-from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.service import delivery_operation
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
+from partnerka.stats.projection import StatsStores, apply_stream_batch
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
+from tests.conftest import Figures
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
+from tests.stream_records import stream_record
 
 PASSWORD = "isolation-passw0rd"
 # One's own account, and one's own exports (kept under the user, built from what the user may read).
@@ -269,7 +269,7 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     stats = StatsStores(
         CubeRepository(os.environ["STATS_TABLE"]), ClickLogRepository(os.environ["STATS_TABLE"])
     )
-    record = StreamRecord("1", f"matrix-{click.click_id}", "INSERT", "clicks", click.as_item())
+    record = stream_record("1", f"matrix-{click.click_id}", "INSERT", "clicks", click.as_item())
     assert apply_stream_batch([record], stats) == []
     event = EventData(
         event_id=f"{click.click_id}.click",
@@ -330,17 +330,17 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
 
 def core_items(keep: Callable[[str], bool]) -> dict[tuple[str, str], Any]:
     """The core table and the ledger as moto holds them (read in-process: a thousand scans over HTTP
-    would dominate); `keep` chooses by partition key."""
+    would dominate, and moto's own listing sorts the whole table each time); `keep` chooses by
+    partition key."""
     items: dict[tuple[str, str], Any] = {}
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
-    for item in [
-        *backend.get_table(os.environ["CORE_TABLE"]).all_items(),
-        *backend.get_table(os.environ["LEDGER_TABLE"]).all_items(),
-    ]:
-        document = item.to_json()["Attributes"]
-        pk, sk = document["pk"]["S"], document["sk"]["S"]
-        if keep(pk) and not pk.startswith(VOLATILE):
-            items[(pk, sk)] = json.dumps(document, sort_keys=True)
+    for table in (os.environ["CORE_TABLE"], os.environ["LEDGER_TABLE"]):
+        for partition, rows in backend.get_table(table).items.items():
+            if not keep(partition.value) or partition.value.startswith(VOLATILE):
+                continue
+            for item in rows.values():  # both tables have a sort key: partition → sort key → item
+                document = item.to_json()["Attributes"]
+                items[(document["pk"]["S"], document["sk"]["S"])] = json.dumps(document, sort_keys=True)
     return items
 
 
@@ -351,7 +351,7 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
 
 
 def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
-    load_function: FunctionLoader, capsys: pytest.CaptureFixture[str]
+    load_function: FunctionLoader, figures: Figures
 ) -> None:
     api = Api(load_function("api"))
     service, _ = account_services(read_settings(AccountSettings))
@@ -495,11 +495,10 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
                 problems.append(f"CHANGED B {who}: {method} {concrete} {query} → {reply.status}")
             if before_all is not None and core_items(lambda pk: True) != before_all:
                 problems.append(f"SUPPORT CHANGED {method} {concrete} {query} → {reply.status}")
-    with capsys.disabled():
-        print(
-            f"\nisolation matrix: {len(ops)} endpoints × {len(principals)} principals × 2 tenants → "
-            f"{requests} requests, {leaks} leaks, {len(problems)} problems"
-        )
+    figures(
+        f"isolation matrix: {len(ops)} endpoints × {len(principals)} principals × 2 tenants → "
+        f"{requests} requests, {leaks} leaks, {len(problems)} problems"
+    )
     assert problems == [], "\n".join(problems)
     assert requests > 500
 

@@ -132,7 +132,7 @@ EVENTS = st.lists(
 
 
 @settings(
-    max_examples=examples(40, 400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(15, 400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(events=EVENTS)
 def test_random_events_and_redeliveries_keep_every_invariant(stack: Template, events: list) -> None:  # type: ignore[type-arg]

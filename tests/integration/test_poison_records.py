@@ -11,8 +11,9 @@ from typing import Any
 
 import boto3
 
+from partnerka.finance.ledger import ConversionMoney
 from partnerka.finance.ledger_store import LedgerRepository
-from partnerka.finance.service import finance_event
+from partnerka.finance.service import FinanceEvent, FinanceEventKind
 from partnerka.operations.models import OperationStatus, OperationType
 from partnerka.operations.repository import Filters, OperationsRepository
 from partnerka.stats.cube_store import CubeRepository
@@ -113,18 +114,8 @@ def test_a_poison_finance_message_fails_only_its_own_affiliates_group(
     load_function: FunctionLoader, stack: Template
 ) -> None:
     def arrival(affiliate: str, n: int) -> str:
-        image = {
-            "conversion_id": f"cv{n}",
-            "advertiser_id": "ADV",
-            "affiliate_id": affiliate,
-            "offer_id": "OFF",
-            "currency": "USD",
-            "payout_minor": 1000,
-            "status": "hold",
-        }
-        event = finance_event(None, image, AT)
-        assert event is not None
-        return event.as_message()
+        money = ConversionMoney(f"cv{n}", "ADV", affiliate, "OFF", "USD", payout_minor=1000)
+        return FinanceEvent(FinanceEventKind.ARRIVAL, money, approved=False, at=AT).as_message()
 
     finance = load_function("finance")
     event = {

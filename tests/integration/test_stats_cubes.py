@@ -143,7 +143,7 @@ query_shape = st.tuples(
     st.lists(query_shape, min_size=1, max_size=6),
 )
 @settings(
-    max_examples=examples(40, 400),
+    max_examples=examples(15, 400),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
@@ -218,9 +218,10 @@ def test_a_batch_split_over_transactions_is_applied_exactly_once_across_retries(
     """The real repository's markers and plans: a batch whose second transaction fails is finished
     from its plans by a shorter redelivery, the rest of it is found where that one ended, and a
     longer and a whole redelivery change nothing."""
-    from partnerka.orchestrator.service import StreamRecord
-    from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
+    from partnerka.orchestrator.records import StreamRecord
     from partnerka.stats.click_log import ClickLogRepository
+    from partnerka.stats.projection import StatsStores, apply_stream_batch
+    from tests.stream_records import stream_record
 
     table = os.environ["STATS_TABLE"]
 
@@ -243,7 +244,7 @@ def test_a_batch_split_over_transactions_is_applied_exactly_once_across_retries(
             "ua": "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0",
             "created_at": "2026-11-27T10:00:00.000Z",
         }
-        return StreamRecord(f"{1000 + n:021d}", f"ev-{n}", "INSERT", "clicks", image)
+        return stream_record(f"{1000 + n:021d}", f"ev-{n}", "INSERT", "clicks", image)
 
     records = [record(n) for n in range(300)]
     cubes = FailingOnce(table)

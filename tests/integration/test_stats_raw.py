@@ -122,7 +122,7 @@ filters = st.lists(
     ),
 )
 @settings(
-    max_examples=examples(60, 600),
+    max_examples=examples(20, 600),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

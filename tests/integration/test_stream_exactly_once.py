@@ -29,7 +29,7 @@ from partnerka.stats.raw import converted_event
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from partnerka_local.template import Template
-from tests.conftest import examples, thorough
+from tests.conftest import Figures, examples, thorough
 from tests.integration.conftest import CONTEXT, FunctionLoader
 from tests.integration.stream_delivery import DyingWorker, Fault, ShardDelivery, shard_records
 
@@ -147,7 +147,7 @@ def _counted(cubes: CubeRepository, advertiser: str, days: list[str]) -> dict[st
 
 
 def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_kill(
-    load_function: FunctionLoader, stack: Template
+    load_function: FunctionLoader, stack: Template, figures: Figures
 ) -> None:
     orchestrator = load_function("orchestrator")
     table = os.environ["STATS_TABLE"]
@@ -164,7 +164,7 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
         return worker.invoke(orchestrator.handler, {"Records": batch}, CONTEXT)  # type: ignore[no-any-return]
 
     @settings(
-        max_examples=examples(12, 200),
+        max_examples=examples(5, 200),
         deadline=None,
         derandomize=not thorough(),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -209,8 +209,8 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
         deliver_and_count()
     finally:
         worker.restore()
-    print(
-        f"\nstream exactly-once: {seen['records']} records in {seen['invocations']} invocations, "
+    figures(
+        f"stream exactly-once: {seen['records']} records in {seen['invocations']} invocations, "
         f"{seen['kills']} kills, {seen['bisects']} bisects, {seen['repeats']} repeated batches: every "
         "click and conversion counted once"
     )

@@ -58,13 +58,13 @@ from partnerka.operations.models import (
 )
 from partnerka.operations.queue import PeekedMessage, QueueDepth
 from partnerka.operations.repository import Filters, Page
-from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
-from partnerka.orchestrator.streams import StatsStores
 from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.cube import TOTAL, CubeKey, merge_into
 from partnerka.stats.cube_store import CubeItem
 from partnerka.stats.exports import ExportJob
 from partnerka.stats.models import Increments
+from partnerka.stats.projection import StatsStores
+from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker
 from partnerka.tracking.models import Click

@@ -13,8 +13,8 @@ from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, NotFound
 from partnerka.conversions.models import Conversion
 from partnerka.operations.models import Operation, OperationStatus, OperationType
-from partnerka.orchestrator.quality import ClickQuality
 from partnerka.stats.inspection import QUALITY_SETTLE, ClickInspector, quality_of
+from partnerka.stats.quality import ClickQuality
 from partnerka.tracking.models import Click
 from tests.unit.fakes import (
     ADVERTISER,

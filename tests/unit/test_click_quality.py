@@ -6,10 +6,13 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from partnerka.orchestrator.quality import CLEAN, ClickQuality, QualityJudge, recorded_quality
-from partnerka.orchestrator.service import StreamRecord
-from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
+from partnerka.orchestrator.records import StreamRecord
+from partnerka.stats.projection import StatsStores, apply_stream_batch
+from partnerka.stats.quality import CLEAN, ClickQuality, QualityJudge, recorded_quality
 from partnerka.tracking.datacenter import DatacenterRanges
+from partnerka.tracking.events import ClickRecorded
+from partnerka.tracking.models import Click
+from tests.stream_records import stream_record
 from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeClickLog, FakeCubes, FakeQuality
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
@@ -38,7 +41,13 @@ def click(
     }
     if reason:
         image["reason"] = reason
-    return StreamRecord(f"{n:021d}", f"e{n}", "INSERT", "clicks", image)
+    return stream_record(f"{n:021d}", f"e{n}", "INSERT", "clicks", image)
+
+
+def stored(record: StreamRecord) -> Click:
+    """The click a record reports, as the click inspection reads it back from the Clicks table."""
+    assert isinstance(record.event, ClickRecorded)
+    return record.event.click
 
 
 def run(records: list[StreamRecord], store: FakeQuality, cubes: FakeCubes, threshold: int = 30) -> list[str]:
@@ -57,12 +66,12 @@ def test_a_visitors_second_click_within_24_hours_is_not_unique() -> None:
     assert totals(cubes) == {"clicks": 3, "unique": 1}
     # Repeats are not suspect: no verdict item, uniqueness is read back from the visitor's window
     assert store.verdicts == {}
-    assert recorded_quality(store, click(1).new_image or {}) == CLEAN
+    assert recorded_quality(store, stored(click(1))) == CLEAN
     repeat = ClickQuality(unique=False, flood=False, bot=False, datacenter=None)
-    assert recorded_quality(store, click(2, at="2026-11-27T16:06:00.000Z").new_image or {}) == repeat
-    assert recorded_quality(store, click(3, at="2026-11-28T15:00:00.000Z").new_image or {}) == repeat
+    assert recorded_quality(store, stored(click(2, at="2026-11-27T16:06:00.000Z"))) == repeat
+    assert recorded_quality(store, stored(click(3, at="2026-11-28T15:00:00.000Z"))) == repeat
     # Nothing is known of a click the orchestrator has not seen
-    assert recorded_quality(store, click(9, ip="10.0.0.9").new_image or {}) is None
+    assert recorded_quality(store, stored(click(9, ip="10.0.0.9"))) is None
 
 
 def test_after_24_hours_the_visitor_is_unique_again() -> None:

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from partnerka.common import http
 from partnerka.common.errors import ValidationFailed
+from partnerka.offers.destinations import destination_problem
 from partnerka.offers.models import Offer
 from partnerka.offers.routing import Landing
 from partnerka.offers.service import GoalInput, OfferDraft, apply_draft
-from partnerka.tracking.destinations import destination_problem
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import RejectReason, record_click

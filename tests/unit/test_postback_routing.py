@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from partnerka.common.errors import ValidationFailed
 from partnerka.common.money import Money
 from partnerka.operations.runner import retry_delay
-from partnerka.orchestrator.routing import Job, route
-from partnerka.orchestrator.service import StreamRecord
+from partnerka.orchestrator.records import StreamRecord
+from partnerka.orchestrator.routing import Job, Routed, route
 from partnerka.postbacks.models import (
     DeliveryFormat,
     Destination,
@@ -29,6 +29,7 @@ from partnerka.postbacks.sender import RETRY_DELAYS
 from partnerka.postbacks.service import validate_url
 from partnerka.postbacks.ssrf import check_destination
 from tests.conftest import examples
+from tests.stream_records import stream_record
 
 CLICK = {
     "click_id": "c-1",
@@ -39,6 +40,7 @@ CLICK = {
     "sub1": "one",
 }
 CONVERSION = {
+    "pk": "ADV#adv#O#off#G#sale#TXN#t-1",
     "conversion_id": "cv-1",
     "click_id": "c-1",
     "affiliate_id": "aff",
@@ -47,6 +49,7 @@ CONVERSION = {
     "goal": "sale",
     "status": "hold",
     "payout_minor": 1250,
+    "revenue_minor": 2000,
     "currency": "USD",
     "created_at": "2026-11-27T10:05:00.000Z",
     "updated_at": "2026-11-27T10:05:00.000Z",
@@ -56,51 +59,62 @@ CONVERSION = {
 def record(
     source: str, name: str, new: dict[str, Any] | None, old: dict[str, Any] | None = None
 ) -> StreamRecord:
-    return StreamRecord("1", "e1", name, source, new, old)
+    return stream_record("1", "e1", name, source, new, old)
+
+
+def routed(source: str, name: str, new: dict[str, Any] | None, old: dict[str, Any] | None = None) -> Routed:
+    decoded = record(source, name, new, old)
+    assert not decoded.problem
+    return route(decoded.event)
 
 
 def test_every_row_of_the_routing_table() -> None:
-    click = route(record("clicks", "INSERT", CLICK))
+    click = routed("clicks", "INSERT", CLICK)
     assert click.jobs == {Job.STATS, Job.POSTBACK}
-    assert click.event is not None
-    assert (click.event.event, click.event.event_id) == (
+    assert click.postback is not None
+    assert (click.postback.event, click.postback.event_id) == (
         PostbackEvent.CLICK,
         "c-1.click",
     )
-    refused = route(record("clicks", "INSERT", {**CLICK, "reason": "geo_blocked"}))
-    assert (refused.jobs, refused.event) == ({Job.STATS}, None)
+    assert click.postback.subs == {"sub1": "one"}
+    refused = routed("clicks", "INSERT", {**CLICK, "reason": "geo_blocked"})
+    assert (refused.jobs, refused.postback) == ({Job.STATS}, None)
 
-    sale = route(record("conversions", "INSERT", CONVERSION))
+    sale = routed("conversions", "INSERT", CONVERSION)
     assert sale.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
-    assert sale.event is not None
-    assert sale.event.event is PostbackEvent.SALE
-    assert sale.event.payout == Money(1250, "USD")
-    assert sale.event.event_id == "cv-1.sale"
-    lead = route(record("conversions", "INSERT", {**CONVERSION, "goal": "lead"}))
-    assert lead.event is not None
-    assert lead.event.event is PostbackEvent.LEAD
-    capped = route(
-        record("conversions", "INSERT", {**CONVERSION, "status": "rejected", "reason": "cap_reached"})
-    )
+    assert sale.postback is not None
+    assert sale.postback.event is PostbackEvent.SALE
+    assert sale.postback.payout == Money(1250, "USD")
+    assert sale.postback.event_id == "cv-1.sale"
+    assert sale.finance is not None
+    assert (sale.finance.event_id, sale.finance.money.payout_minor) == ("cv-1.arrival", 1250)
+    lead = routed("conversions", "INSERT", {**CONVERSION, "goal": "lead"})
+    assert lead.postback is not None
+    assert lead.postback.event is PostbackEvent.LEAD
+    capped = routed("conversions", "INSERT", {**CONVERSION, "status": "rejected", "reason": "cap_reached"})
     assert capped.jobs == {Job.STATS, Job.POSTBACK}  # over a cap on arrival: never owed
-    assert capped.event is not None
-    assert (capped.event.event, capped.event.reason) == (
+    assert capped.postback is not None
+    assert (capped.postback.event, capped.postback.reason) == (
         PostbackEvent.REJECTED,
         "cap_reached",
     )
 
-    approved = route(record("conversions", "MODIFY", {**CONVERSION, "status": "approved"}, CONVERSION))
+    approved = routed("conversions", "MODIFY", {**CONVERSION, "status": "approved"}, CONVERSION)
     assert approved.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
-    assert approved.event is not None
-    assert approved.event.event_id == "cv-1.approved"
-    rejected = route(
-        record("conversions", "MODIFY", {**CONVERSION, "status": "rejected", "reason": "fraud"}, CONVERSION)
+    assert approved.postback is not None
+    assert approved.postback.event_id == "cv-1.approved"
+    rejected = routed(
+        "conversions", "MODIFY", {**CONVERSION, "status": "rejected", "reason": "fraud"}, CONVERSION
     )
     assert rejected.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
-    assert rejected.event is not None
-    assert rejected.event.reason == "fraud"
-    assert route(record("conversions", "MODIFY", CONVERSION, CONVERSION)).jobs == set()
-    assert route(record("clicks", "REMOVE", None, CLICK)).jobs == set()
+    assert rejected.postback is not None
+    assert rejected.postback.reason == "fraud"
+    # A change that neither approves nor rejects is the statistics' alone (its money may have moved)
+    assert routed("conversions", "MODIFY", {**CONVERSION, "status": "pending"}, CONVERSION).jobs == {
+        Job.STATS
+    }
+    assert routed("conversions", "MODIFY", CONVERSION, CONVERSION).jobs == {Job.STATS}
+    assert routed("clicks", "REMOVE", None, CLICK).jobs == set()
 
 
 def test_the_offer_override_wins_over_the_advertiser_and_the_global_url() -> None:

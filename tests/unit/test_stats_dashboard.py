@@ -13,13 +13,14 @@ from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
 from partnerka.common.errors import Forbidden, NotFound, ValidationFailed
 from partnerka.conversions.models import Conversion, ConversionStatus
-from partnerka.orchestrator.service import StreamRecord
-from partnerka.orchestrator.streams import StatsStores, apply_stream_batch
+from partnerka.orchestrator.records import StreamRecord
 from partnerka.stats.dashboard import StatsDashboard
 from partnerka.stats.downloads import Downloads
 from partnerka.stats.exports import ExportKind, ExportStatus
+from partnerka.stats.projection import StatsStores, apply_stream_batch
 from partnerka.stats.service import Sources, StatsQuery, scoped_request
 from partnerka.stats.summaries import Period
+from tests.stream_records import stream_record
 from tests.unit.fakes import (
     ADVERTISER,
     AFFILIATE,
@@ -58,7 +59,7 @@ def click(
         "ua": CHROME,
         "created_at": f"2026-11-27T10:{n:02d}:00.000Z",
     }
-    return StreamRecord(f"{n:021d}", f"e{n}", "INSERT", "clicks", image)
+    return stream_record(f"{n:021d}", f"e{n}", "INSERT", "clicks", image)
 
 
 def sale(n: int, affiliate: str = AFFILIATE) -> Conversion:

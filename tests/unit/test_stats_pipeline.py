@@ -13,11 +13,11 @@ from partnerka.accounts.models import Role
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
 from partnerka.conversions.models import Conversion
-from partnerka.orchestrator.service import StreamRecord, effect_of
-from partnerka.orchestrator.streams import StatsStores, apply_stream_batch, token_of
+from partnerka.orchestrator.records import StreamRecord
 from partnerka.stats.cube import TOTAL, CubeKey
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import StatsRow
+from partnerka.stats.projection import StatsStores, apply_stream_batch, effect_of, token_of
 from partnerka.stats.raw import converted_event
 from partnerka.stats.service import (
     Sources,
@@ -29,6 +29,7 @@ from partnerka.stats.service import (
     sorted_rows,
     visible_scope,
 )
+from tests.stream_records import stream_record
 from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeClickLog, FakeCubes
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
@@ -56,7 +57,7 @@ def click_record(
         "created_at": at,
         **extra,
     }
-    return StreamRecord(f"{seq:021d}", f"e{seq}", "INSERT", "clicks", image)
+    return stream_record(f"{seq:021d}", f"e{seq}", "INSERT", "clicks", image)
 
 
 def conversion_image(
@@ -82,13 +83,13 @@ def conversion_image(
 
 
 def conversion_record(seq: int, *args: Any, **kwargs: Any) -> StreamRecord:
-    return StreamRecord(
+    return stream_record(
         f"{seq:021d}", f"e{seq}", "INSERT", "conversions", conversion_image(seq, *args, **kwargs)
     )
 
 
 def changed(seq: int, old: dict[str, Any], **new: Any) -> StreamRecord:
-    return StreamRecord(f"{seq:021d}", f"e{seq}", "MODIFY", "conversions", {**old, **new}, old)
+    return stream_record(f"{seq:021d}", f"e{seq}", "MODIFY", "conversions", {**old, **new}, old)
 
 
 def stores() -> tuple[FakeCubes, FakeClickLog, StatsStores]:
@@ -137,8 +138,8 @@ def test_status_changes_move_counts_by_the_difference_in_the_arrival_hour() -> N
     lead = conversion_image(2, "lead", 100, 300)
     apply_stream_batch(
         [
-            StreamRecord("1", "e1", "INSERT", "conversions", sale),
-            StreamRecord("2", "e2", "INSERT", "conversions", lead),
+            stream_record("1", "e1", "INSERT", "conversions", sale),
+            stream_record("2", "e2", "INSERT", "conversions", lead),
             changed(3, sale, status="approved"),
             changed(4, lead, status="rejected", reason="fraud"),
         ],
@@ -156,9 +157,15 @@ def test_status_changes_move_counts_by_the_difference_in_the_arrival_hour() -> N
 
 def test_expiries_and_changes_that_count_nothing_add_nothing() -> None:
     pending = conversion_image(2, "sale", 1, 1)
-    assert effect_of(StreamRecord("1", "e1", "REMOVE", "clicks", None)) is None
-    assert effect_of(changed(2, pending, updated_at="2026-11-28T00:00:00.000Z")) is None
-    assert effect_of(changed(3, pending, status="hold")) is None  # pending and hold both await approval
+    expired = {
+        "click_id": "c1",
+        "advertiser_id": ADVERTISER,
+        "offer_id": OFFER,
+        "created_at": "2026-11-27T16:05:00.000Z",
+    }
+    assert stream_record("1", "e1", "REMOVE", "clicks", None, expired).event is None
+    assert effect_of(changed(2, pending, updated_at="2026-11-28T00:00:00.000Z").event) is None
+    assert effect_of(changed(3, pending, status="hold").event) is None  # pending and hold both await approval
 
 
 def test_refused_clicks_count_as_blocked_and_are_logged_with_their_reason() -> None:
@@ -276,7 +283,7 @@ def test_reports_group_filter_and_total_from_the_cubes_and_from_the_raw_events_a
             click_record(1, country="DE", sub1="blog"),
             click_record(2, country="FR"),
             click_record(3, at="2026-11-28T01:00:00.000Z", sub1="blog"),
-            StreamRecord("4", "e4", "INSERT", "conversions", sale),
+            stream_record("4", "e4", "INSERT", "conversions", sale),
         ],
         stats,
     )

@@ -1,3 +1,5 @@
+import type { ClientErrorCode } from "@/api/types";
+
 /**
  * An error answered by the API in its `{"error": {"code", "message", "detail"}}` envelope (or a
  * network failure). `message` is in the caller's language; `detail` the server's specifics, in English.
@@ -35,7 +37,8 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   try {
     result = await call;
   } catch (cause) {
-    throw new ApiError(0, "network_error", cause instanceof Error ? cause.message : String(cause));
+    const code: ClientErrorCode = "network_error";
+    throw new ApiError(0, code, cause instanceof Error ? cause.message : String(cause));
   }
   if (!result.response.ok) throw toApiError(result.response.status, result.error);
   return result.data as T;

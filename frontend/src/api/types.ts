@@ -4,10 +4,14 @@ import type { components, paths } from "@/api/schema";
 type Schemas = components["schemas"];
 export type User = Schemas["UserOut"];
 export type Role = User["role"];
+/** What a user may do, from the API's one permission matrix (`GET /api/me` lists the caller's). */
+export type Permission = Schemas["Permission"];
 export type UserStatus = User["status"];
 export type Locale = User["locale"];
 export type Session = Schemas["SessionOut"];
 export type SessionContext = Schemas["ContextOut"];
+/** The signed-in user, its context, (affiliates) its memberships and its permissions: `GET /api/me`. */
+export type MeOut = Schemas["MeOut"];
 export type Membership = Schemas["MembershipOut"];
 export type MembershipStatus = Membership["status"];
 export type RegistrationLink = Schemas["LinkOut"];
@@ -15,27 +19,12 @@ export type ApiKey = Schemas["ApiKeyOut"];
 export type AuditEntry = Schemas["AuditOut"];
 export type Advertiser = Schemas["AdvertiserOut"];
 /**
- * The closed set of error codes of the API's error envelope (layers/…/common/errors.py); each has a
- * text in en and ru among the translations' error codes (src/i18n/error-codes.test.ts checks).
+ * The closed set of error codes of the API's error envelope, as its OpenAPI document declares them
+ * (`ErrorCode`); each has a text in en and ru among the translations' error codes (src/i18n/error-codes.test.ts checks).
  */
-export type ErrorCode =
-  | "validation_error"
-  | "unauthenticated"
-  | "invalid_credentials"
-  | "token_expired"
-  | "email_not_verified"
-  | "account_blocked"
-  | "rate_limited"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "ip_not_allowed"
-  | "invalid_secret"
-  | "click_not_found"
-  | "click_expired"
-  | "click_offer_mismatch"
-  | "unsafe_destination"
-  | "internal_error";
+export type ErrorCode = Schemas["ErrorCode"];
+/** The client's own codes: the server could not be reached. */
+export type ClientErrorCode = "network_error";
 
 // --- Offers ------------------------------------------------------------------------------------
 // Offers, from the generated schema. Money: a decimal string in the offer's currency ("12.50");

@@ -2,12 +2,12 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter } from "react-router-dom";
 import { NotFoundPage } from "@/app/not-found-page";
 import { AppShell } from "@/components/layout/app-shell";
-import { rolesFor } from "@/components/layout/navigation";
+import { permissionFor } from "@/components/layout/navigation";
 import { Spinner } from "@/components/ui/spinner";
 import { AcceptInvitePage } from "@/features/auth/accept-invite-page";
 import { CheckEmailPage } from "@/features/auth/check-email-page";
 import { ForgotPasswordPage } from "@/features/auth/forgot-password-page";
-import { RedirectIfSignedIn, RequireAuth, RequireRole } from "@/features/auth/guards";
+import { RedirectIfSignedIn, RequireAuth, RequirePermission } from "@/features/auth/guards";
 import { ResetPasswordPage } from "@/features/auth/reset-password-page";
 import { SignInPage } from "@/features/auth/sign-in-page";
 import { SignUpPage } from "@/features/auth/sign-up-page";
@@ -37,7 +37,9 @@ const InvoicePage = lazy(() => import("@/features/finance/invoice-page").then((m
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").then((module) => ({ default: module.PostbacksPage })));
-const RegistrationLinksPage = lazy(() => import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })));
+const RegistrationLinksPage = lazy(() =>
+  import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })),
+);
 const SettingsPage = lazy(() => import("@/features/settings/settings-page").then((module) => ({ default: module.SettingsPage })));
 const TeamPage = lazy(() => import("@/features/team/team-page").then((module) => ({ default: module.TeamPage })));
 const UsersPage = lazy(() => import("@/features/users/users-page").then((module) => ({ default: module.UsersPage })));
@@ -50,13 +52,17 @@ function PageFallback() {
   );
 }
 
-/** A dashboard page open to the roles whose sidebar lists it (or lists `section`, for a page inside one). */
+/** A dashboard page open to those whose sidebar lists it (or lists `section`, for a page inside one). */
 function guarded(path: string, page: ReactNode, section: string = path) {
-  return { path: path === "/" ? undefined : path.slice(1), index: path === "/", element: (
-      <RequireRole roles={rolesFor(section)}>
+  return {
+    path: path === "/" ? undefined : path.slice(1),
+    index: path === "/",
+    element: (
+      <RequirePermission permission={permissionFor(section)}>
         <Suspense fallback={<PageFallback />}>{page}</Suspense>
-      </RequireRole>
-    ), };
+      </RequirePermission>
+    ),
+  };
 }
 
 const signedOut = (page: ReactNode) => <RedirectIfSignedIn>{page}</RedirectIfSignedIn>;

@@ -16,11 +16,27 @@ export function DateRangeFilter({ from, to, onChange, idPrefix }: DateRangeFilte
     <>
       <div className="grid gap-1.5">
         <Label htmlFor={`${idPrefix}-from`}>{t("common.from")}</Label>
-        <Input id={`${idPrefix}-from`} type="date" value={from} max={to} onChange={(event) => onChange("from", event.target.value || undefined)} className="w-40" data-testid={`${idPrefix}-from`} />
+        <Input
+          id={`${idPrefix}-from`}
+          type="date"
+          value={from}
+          max={to}
+          onChange={(event) => onChange("from", event.target.value || undefined)}
+          className="w-40"
+          data-testid={`${idPrefix}-from`}
+        />
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor={`${idPrefix}-to`}>{t("common.to")}</Label>
-        <Input id={`${idPrefix}-to`} type="date" value={to} min={from} onChange={(event) => onChange("to", event.target.value || undefined)} className="w-40" data-testid={`${idPrefix}-to`} />
+        <Input
+          id={`${idPrefix}-to`}
+          type="date"
+          value={to}
+          min={from}
+          onChange={(event) => onChange("to", event.target.value || undefined)}
+          className="w-40"
+          data-testid={`${idPrefix}-to`}
+        />
       </div>
     </>
   );

@@ -25,7 +25,9 @@ export function StatusTabs<Status extends string>({ statuses, value, label, test
       }}
     >
       <TabsList className="max-w-full overflow-x-auto">
-        <TabsTrigger value="all" data-testid={`${testIdPrefix}-all`}>{t("common.all")}</TabsTrigger>
+        <TabsTrigger value="all" data-testid={`${testIdPrefix}-all`}>
+          {t("common.all")}
+        </TabsTrigger>
         {statuses.map((status) => (
           <TabsTrigger key={status} value={status} data-testid={`${testIdPrefix}-${status}`}>
             {label(status)}

@@ -10,7 +10,9 @@ describe("UserText", () => {
   it("isolates the text and shows its bidi controls instead of obeying them", () => {
     const html = renderToStaticMarkup(<UserText value={SPOOFED} />);
     expect(html).not.toMatch(ANY_CONTROL);
-    expect(html).toBe('<bdi>invoice<span class="rounded-sm bg-warning/15 px-0.5 font-mono text-[0.8em]" title="U+202E" data-bidi-control="U+202E">[U+202E]</span>fdp.exe</bdi>');
+    expect(html).toBe(
+      '<bdi>invoice<span class="rounded-sm bg-warning/15 px-0.5 font-mono text-[0.8em]" title="U+202E" data-bidi-control="U+202E">[U+202E]</span>fdp.exe</bdi>',
+    );
   });
 
   it("shows a dash for nothing, and plain text as it is", () => {

@@ -18,6 +18,8 @@ describe("interpolated names", () => {
   });
 
   it("leave every other character of a value alone (React escapes markup)", async () => {
-    expect((await translator("en"))("context.switched", { advertiser: `<b>O'Neil & "Sons"</b> Кроссовки` })).toBe(`Now working in <b>O'Neil & "Sons"</b> Кроссовки`);
+    expect((await translator("en"))("context.switched", { advertiser: `<b>O'Neil & "Sons"</b> Кроссовки` })).toBe(
+      `Now working in <b>O'Neil & "Sons"</b> Кроссовки`,
+    );
   });
 });

@@ -36,8 +36,7 @@ describe("translations", () => {
   });
 
   it("have no empty strings", () => {
-    const empty = (tree: object): boolean =>
-      Object.values(tree).some((value) => (value && typeof value === "object" ? empty(value) : value === ""));
+    const empty = (tree: object): boolean => Object.values(tree).some((value) => (value && typeof value === "object" ? empty(value) : value === ""));
     expect(empty(en)).toBe(false);
     expect(empty(ru)).toBe(false);
   });

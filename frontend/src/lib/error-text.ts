@@ -1,11 +1,12 @@
 import type { TFunction } from "i18next";
 import { ApiError } from "@/api/api-error";
+import type { ErrorCode } from "@/api/types";
 
 /**
  * Codes whose server detail tells the reader what to fix (which field, what exists already, which
  * address was refused); the detail is the server's English words, so it follows the translated text.
  */
-const DETAILED_CODES = new Set(["validation_error", "conflict", "unsafe_destination"]);
+const DETAILED_CODES: ReadonlySet<string> = new Set<ErrorCode>(["validation_error", "conflict", "unsafe_destination"]);
 
 /** The text to show for a failed call: its error code's text in the reader's language, and for a few codes the server's detail. */
 export function errorText(t: TFunction, error: unknown): string {

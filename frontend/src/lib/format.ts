@@ -1,4 +1,4 @@
-/** Dates and money as the current language writes them. */
+/** Dates and numbers as the current language writes them; money is src/lib/money.ts's. */
 export function formatDateTime(value: string | null | undefined, language: string): string {
   if (!value) return "—";
   const date = new Date(value);
@@ -17,17 +17,6 @@ export function formatNumber(value: number, language: string): string {
   return new Intl.NumberFormat(language).format(value);
 }
 
-/** Money arrives in minor units; the currency says how many digits the minor unit has. */
-export function formatMoney(minor: number, currency: string, language: string): string {
-  try {
-    const format = new Intl.NumberFormat(language, { style: "currency", currency });
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-    return format.format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
-  }
-}
-
 /** Today's date in UTC as YYYY-MM-DD, the day boundary the stats API uses. */
 export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -36,17 +25,6 @@ export function todayUtc(now: Date = new Date()): string {
 /** The UTC day `days` days before `now`, as YYYY-MM-DD. */
 export function daysAgoUtc(days: number, now: Date = new Date()): string {
   return todayUtc(new Date(now.getTime() - days * 86_400_000));
-}
-
-/** A decimal money string ("12.50", the offers API's form) in its currency. */
-export function formatDecimalMoney(amount: string, currency: string, language: string): string {
-  const value = Number(amount);
-  if (!Number.isFinite(value)) return `${amount} ${currency}`;
-  try {
-    return new Intl.NumberFormat(language, { style: "currency", currency }).format(value);
-  } catch {
-    return `${amount} ${currency}`;
-  }
 }
 
 /** A decimal string of percent ("7.5") as the language writes a percentage. */

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from composition import accounts, workspace
 
-from partnerka.accounts.permissions import Permission, require
+from partnerka.accounts.permissions import Permission, permissions_of, require
 from partnerka.accounts.service import MfaChallenge
 from routes.account_schemas import (
     ContextIn,
@@ -128,7 +128,7 @@ def join(code: str) -> Response[MembershipOut]:
     return created(MembershipOut.of(view))
 
 
-@router.get("/me", summary="The signed-in user, its context and (affiliates) its memberships")
+@router.get("/me", summary="The signed-in user, its context, (affiliates) its memberships and what it may do")
 def me() -> MeOut:
     principal, user = current(router.current_event.headers)
     found = workspace().me(principal, user)
@@ -136,6 +136,7 @@ def me() -> MeOut:
         user=UserOut.of(found.user),
         context=ContextOut(advertiser_id=found.advertiser_id, advertiser_name=found.advertiser_name),
         memberships=[MembershipOut.of(v) for v in found.memberships],
+        permissions=permissions_of(principal),
     )
 
 

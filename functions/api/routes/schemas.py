@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import ApiKey, RegistrationLink, User
+from partnerka.accounts.permissions import Permission
 from partnerka.accounts.service import Session
 from partnerka.accounts.workspace import MembershipView
 from partnerka.audit.models import AuditEntry
@@ -116,6 +117,9 @@ class MeOut(BaseModel):
     user: UserOut
     context: ContextOut
     memberships: list[MembershipOut]
+    permissions: list[Permission] = Field(
+        description="What the caller may do, from the one permission matrix; the dashboard shows what these allow"
+    )
 
 
 class LinkOut(BaseModel):

@@ -9,12 +9,15 @@ import { UserMenu } from "@/components/layout/user-menu";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
 import { UserText } from "@/components/user-text";
+import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 
 function ContextBadge() {
   const { t } = useTranslation();
-  const { user, context } = useRequiredSession();
-  if (user.role !== "affiliate") return null;
+  const { context } = useRequiredSession();
+  const can = useCan();
+  // Who works within one advertiser at a time sees which one.
+  if (!can("context:switch")) return null;
   return (
     <div data-testid="current-context" className="hidden min-w-0 items-center gap-2 rounded-md border px-2.5 py-1 text-xs sm:flex">
       <BuildingIcon className="size-3.5 text-muted-foreground" />

@@ -1,17 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { navigationFor, rolesFor } from "@/components/layout/navigation";
+import type { Role } from "@/api/types";
+import { navigationFor, permissionFor } from "@/components/layout/navigation";
+import { grantedTo, ROLES } from "@/features/auth/matrix.fixture";
+import { permits } from "@/features/auth/permissions";
 
-const paths = (role: Parameters<typeof navigationFor>[0]) => navigationFor(role).map((item) => item.labelKey);
+const paths = (role: Role) => navigationFor(grantedTo(role)).map((item) => item.labelKey);
+const targets = (role: Role) => navigationFor(grantedTo(role)).map((item) => item.to);
+/** The roles whose permissions open a path, as the route guards decide. */
+const rolesFor = (path: string) => ROLES.filter((role) => permits(grantedTo(role), permissionFor(path))).sort();
 
-describe("sidebar per role", () => {
+describe("sidebar by the permissions /api/me lists for each role", () => {
   it("gives owners and platform admins users, advertisers and the audit log", () => {
-    const expected = ["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.finance", "nav.deliveries", "nav.users", "nav.advertisers", "nav.monitor", "nav.audit", "nav.account"];
+    const expected = [
+      "nav.dashboard",
+      "nav.reports",
+      "nav.logs",
+      "nav.exports",
+      "nav.finance",
+      "nav.deliveries",
+      "nav.users",
+      "nav.advertisers",
+      "nav.monitor",
+      "nav.audit",
+      "nav.account",
+    ];
     expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
   });
 
-  it("gives support read access to statistics, finance, users, deliveries and the audit log, but not the monitor", () => {
-    expect(paths("support")).toEqual(["nav.dashboard", "nav.reports", "nav.logs", "nav.exports", "nav.finance", "nav.deliveries", "nav.users", "nav.audit", "nav.account"]);
+  it("gives support read access to statistics, finance, users, advertisers, deliveries and the audit log, but not the monitor", () => {
+    expect(paths("support")).toEqual([
+      "nav.dashboard",
+      "nav.reports",
+      "nav.logs",
+      "nav.exports",
+      "nav.finance",
+      "nav.deliveries",
+      "nav.users",
+      "nav.advertisers",
+      "nav.audit",
+      "nav.account",
+    ]);
   });
 
   it("gives advertisers their workspace", () => {
@@ -35,7 +64,7 @@ describe("sidebar per role", () => {
   });
 
   it("puts conversions right after offers for advertisers", () => {
-    expect(navigationFor("advertiser").map((item) => item.to).slice(1, 3)).toEqual(["/offers", "/conversions"]);
+    expect(targets("advertiser").slice(1, 3)).toEqual(["/offers", "/conversions"]);
   });
 
   it("gives affiliates their offers, conversions, the link builder, postbacks and their advertisers", () => {
@@ -53,24 +82,25 @@ describe("sidebar per role", () => {
       "nav.myAdvertisers",
       "nav.account",
     ]);
-    expect(navigationFor("affiliate").map((item) => item.to).slice(1, 4)).toEqual(["/my/offers", "/my/conversions", "/link-builder"]);
+    expect(targets("affiliate").slice(1, 4)).toEqual(["/my/offers", "/my/conversions", "/link-builder"]);
   });
 
-  it("guards each route with the roles whose sidebar shows it", () => {
-    expect(rolesFor("/memberships").sort()).toEqual(["advertiser", "affiliate"]);
-    expect(rolesFor("/users").sort()).toEqual(["owner", "platform_admin", "support"]);
+  it("guards each route with the permissions that show it in the sidebar", () => {
+    expect(rolesFor("/memberships")).toEqual(["advertiser", "affiliate"]);
+    expect(rolesFor("/users")).toEqual(["owner", "platform_admin", "support"]);
     expect(rolesFor("/offers")).toEqual(["advertiser"]);
     expect(rolesFor("/my/offers")).toEqual(["affiliate"]);
     expect(rolesFor("/conversions")).toEqual(["advertiser"]);
     expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
-    expect(rolesFor("/clicks").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
-    expect(rolesFor("/reports").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
-    expect(rolesFor("/exports").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/clicks")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/reports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/exports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/postbacks")).toEqual(["affiliate"]);
-    expect(rolesFor("/deliveries").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
-    expect(rolesFor("/finance").sort()).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
-    expect(rolesFor("/monitor").sort()).toEqual(["owner", "platform_admin"]);
+    expect(rolesFor("/deliveries")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/finance")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/monitor")).toEqual(["owner", "platform_admin"]);
+    expect(rolesFor("/advertisers")).toEqual(["owner", "platform_admin", "support"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });
 });

@@ -21,52 +21,62 @@ import {
   WebhookIcon,
   type LucideIcon,
 } from "lucide-react";
-import type { Role } from "@/api/types";
+import type { Permission } from "@/api/types";
+import { permits, type Requirement } from "@/features/auth/permissions";
 
 export type NavItem = { to: string; labelKey: string; icon: LucideIcon };
 
-type NavEntry = { to: string; icon: LucideIcon; labels: Partial<Record<Role, string>> };
+/** A sidebar entry and what the API must allow for it: the permission its page's main call needs (any of several). */
+type NavEntry = NavItem & { permission?: Requirement };
 
-const ALL: Role[] = ["owner", "platform_admin", "advertiser", "affiliate", "support"];
-const each = (roles: Role[], key: string) => Object.fromEntries(roles.map((role) => [role, key])) as Partial<Record<Role, string>>;
+const STATS: Permission[] = ["stats:read:any", "stats:read:own", "stats:read:affiliate"];
 
-/** The sidebar, in order; an entry shows for the roles that have a label for it. */
+/**
+ * The sidebar, in order. A path may have several entries (the advertiser's affiliates, the affiliate's
+ * advertisers): a user gets the first it is allowed. The route guards read the same table.
+ */
 const ENTRIES: NavEntry[] = [
-  { to: "/", icon: LayoutDashboardIcon, labels: each(ALL, "nav.dashboard") },
-  { to: "/offers", icon: BadgePercentIcon, labels: each(["advertiser"], "nav.offers") },
-  { to: "/conversions", icon: ReceiptTextIcon, labels: each(["advertiser"], "nav.conversions") },
-  { to: "/my/offers", icon: BadgePercentIcon, labels: each(["affiliate"], "nav.offers") },
-  { to: "/my/conversions", icon: ReceiptTextIcon, labels: each(["affiliate"], "nav.conversions") },
-  { to: "/link-builder", icon: LinkIcon, labels: each(["affiliate"], "nav.linkBuilder") },
-  { to: "/postbacks", icon: WebhookIcon, labels: each(["affiliate"], "nav.postbacks") },
-  { to: "/reports", icon: ChartColumnIcon, labels: each(ALL, "nav.reports") },
+  { to: "/", icon: LayoutDashboardIcon, labelKey: "nav.dashboard" },
+  { to: "/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: "workspace:read:own" },
+  { to: "/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: "workspace:read:own" },
+  { to: "/my/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: "offers:run" },
+  { to: "/my/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: "offers:run" },
+  { to: "/link-builder", icon: LinkIcon, labelKey: "nav.linkBuilder", permission: "offers:run" },
+  { to: "/postbacks", icon: WebhookIcon, labelKey: "nav.postbacks", permission: "postbacks:own" },
+  { to: "/reports", icon: ChartColumnIcon, labelKey: "nav.reports", permission: STATS },
   // The click and conversion logs; a click's own page (/clicks/:id) belongs to them.
-  { to: "/clicks", icon: ScrollTextIcon, labels: each(ALL, "nav.logs") },
-  { to: "/exports", icon: FileDownIcon, labels: each(ALL, "nav.exports") },
-  // Balances and payouts: every role has a view of them, the server decides whose.
-  { to: "/finance", icon: WalletIcon, labels: each(ALL, "nav.finance") },
-  { to: "/deliveries", icon: SendIcon, labels: each(["owner", "platform_admin", "support", "advertiser", "affiliate"], "nav.deliveries") },
-  { to: "/users", icon: UsersIcon, labels: each(["owner", "platform_admin", "support"], "nav.users") },
-  { to: "/advertisers", icon: BuildingIcon, labels: each(["owner", "platform_admin"], "nav.advertisers") },
-  { to: "/monitor", icon: ActivityIcon, labels: each(["owner", "platform_admin"], "nav.monitor") },
-  { to: "/memberships", icon: HandshakeIcon, labels: { advertiser: "nav.affiliates", affiliate: "nav.myAdvertisers" } },
-  { to: "/registration-links", icon: Link2Icon, labels: each(["advertiser"], "nav.registrationLinks") },
-  { to: "/team", icon: UsersRoundIcon, labels: each(["advertiser"], "nav.team") },
-  { to: "/api-keys", icon: KeyRoundIcon, labels: each(["advertiser"], "nav.apiKeys") },
-  { to: "/settings", icon: SettingsIcon, labels: each(["advertiser"], "nav.settings") },
-  { to: "/audit", icon: FileClockIcon, labels: each(["owner", "platform_admin", "support", "advertiser"], "nav.audit") },
-  { to: "/account", icon: UserCircleIcon, labels: each(ALL, "nav.account") },
+  { to: "/clicks", icon: ScrollTextIcon, labelKey: "nav.logs", permission: STATS },
+  { to: "/exports", icon: FileDownIcon, labelKey: "nav.exports", permission: STATS },
+  // Balances and payouts: the advertiser's books, any advertiser's, or an affiliate's own accounts.
+  { to: "/finance", icon: WalletIcon, labelKey: "nav.finance", permission: ["finance:read:own", "finance:read:any", "finance:read:affiliate"] },
+  { to: "/deliveries", icon: SendIcon, labelKey: "nav.deliveries", permission: ["deliveries:read:any", "deliveries:read:own", "postbacks:own"] },
+  { to: "/users", icon: UsersIcon, labelKey: "nav.users", permission: "users:read" },
+  { to: "/advertisers", icon: BuildingIcon, labelKey: "nav.advertisers", permission: "advertisers:read" },
+  { to: "/monitor", icon: ActivityIcon, labelKey: "nav.monitor", permission: "monitor" },
+  { to: "/memberships", icon: HandshakeIcon, labelKey: "nav.affiliates", permission: "workspace:read:own" },
+  { to: "/memberships", icon: HandshakeIcon, labelKey: "nav.myAdvertisers", permission: "memberships:own" },
+  { to: "/registration-links", icon: Link2Icon, labelKey: "nav.registrationLinks", permission: "workspace:read:own" },
+  { to: "/team", icon: UsersRoundIcon, labelKey: "nav.team", permission: "credentials:manage:own" },
+  { to: "/api-keys", icon: KeyRoundIcon, labelKey: "nav.apiKeys", permission: "credentials:manage:own" },
+  { to: "/settings", icon: SettingsIcon, labelKey: "nav.settings", permission: "workspace:read:own" },
+  { to: "/audit", icon: FileClockIcon, labelKey: "nav.audit", permission: ["audit:read:platform", "audit:read:own"] },
+  { to: "/account", icon: UserCircleIcon, labelKey: "nav.account" },
 ];
 
-export function navigationFor(role: Role): NavItem[] {
-  return ENTRIES.flatMap(({ to, icon, labels }) => {
-    const labelKey = labels[role];
-    return labelKey ? [{ to, icon, labelKey }] : [];
+/** The sidebar of a user with these permissions. */
+export function navigationFor(granted: ReadonlySet<Permission>): NavItem[] {
+  const shown = new Set<string>();
+  return ENTRIES.flatMap(({ permission, ...item }) => {
+    if (shown.has(item.to) || !permits(granted, permission)) return [];
+    shown.add(item.to);
+    return [item];
   });
 }
 
-/** The roles that may open a path; the route guards use the same table as the sidebar. */
-export function rolesFor(path: string): Role[] {
-  const entry = ENTRIES.find((candidate) => candidate.to === path);
-  return entry ? (Object.keys(entry.labels) as Role[]) : [];
+/** What a path needs: any of its entries' permissions (undefined: every signed-in user). The route guards use the sidebar's table. */
+export function permissionFor(path: string): Requirement {
+  const entries = ENTRIES.filter((entry) => entry.to === path);
+  if (entries.length === 0) return [];
+  if (entries.some((entry) => entry.permission === undefined)) return undefined;
+  return entries.flatMap((entry) => (typeof entry.permission === "string" ? [entry.permission] : (entry.permission ?? [])));
 }

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router-dom";
 import { Brand } from "@/components/layout/brand";
 import { navigationFor } from "@/components/layout/navigation";
+import { usePermissions } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { AdvertiserSwitcher } from "@/features/memberships/advertiser-switcher";
 import { cn } from "@/lib/cn";
@@ -9,13 +10,14 @@ import { cn } from "@/lib/cn";
 export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
   const { user } = useRequiredSession();
-  const items = navigationFor(user.role);
+  const granted = usePermissions();
+  const items = navigationFor(granted);
   return (
     <div className="flex h-full flex-col">
       <div className="flex h-14 items-center px-4">
         <Brand />
       </div>
-      {user.role === "affiliate" ? (
+      {granted.has("context:switch") ? (
         <div className="px-3 pb-3">
           <AdvertiserSwitcher />
         </div>

@@ -136,10 +136,27 @@ function EnableMfa({ setup, onCancel, onEnabled }: { setup: Setup; onCancel: () 
           </div>
           {enable.error ? <FormError>{errorMessage(enable.error)}</FormError> : null}
           <Field id="mfa-code" label={t("fields.code")} error={errors.code?.message}>
-            <Input id="mfa-code" inputMode="numeric" autoComplete="one-time-code" placeholder="123456" className="max-w-40 font-mono tracking-widest" aria-invalid={!!errors.code} data-testid="mfa-code" {...form.register("code")} />
+            <Input
+              id="mfa-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              placeholder="123456"
+              className="max-w-40 font-mono tracking-widest"
+              aria-invalid={!!errors.code}
+              data-testid="mfa-code"
+              {...form.register("code")}
+            />
           </Field>
           <Field id="mfa-enable-password" label={t("fields.currentPassword")} error={errors.password?.message}>
-            <Input id="mfa-enable-password" type="password" autoComplete="current-password" className="max-w-xs" aria-invalid={!!errors.password} data-testid="mfa-enable-password" {...form.register("password")} />
+            <Input
+              id="mfa-enable-password"
+              type="password"
+              autoComplete="current-password"
+              className="max-w-xs"
+              aria-invalid={!!errors.password}
+              data-testid="mfa-enable-password"
+              {...form.register("password")}
+            />
           </Field>
         </div>
       </CardContent>

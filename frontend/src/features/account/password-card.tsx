@@ -18,9 +18,13 @@ import { useErrorMessage } from "@/lib/use-error-message";
 export function PasswordCard() {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
-  const form = useForm<PasswordChangeValues>({ resolver: zodResolver(passwordChangeSchema), defaultValues: { current_password: "", new_password: "", confirm: "" } });
+  const form = useForm<PasswordChangeValues>({
+    resolver: zodResolver(passwordChangeSchema),
+    defaultValues: { current_password: "", new_password: "", confirm: "" },
+  });
   const change = useMutation({
-    mutationFn: ({ current_password, new_password }: PasswordChangeValues) => unwrap(api.POST("/api/me/password", { body: { current_password, new_password } })),
+    mutationFn: ({ current_password, new_password }: PasswordChangeValues) =>
+      unwrap(api.POST("/api/me/password", { body: { current_password, new_password } })),
     // Every other session has ended; this one goes on with the tokens the answer brings.
     onSuccess: (session) => {
       sessionStore.set(session);
@@ -39,7 +43,13 @@ export function PasswordCard() {
         <CardContent className="grid gap-4 sm:grid-cols-2">
           {change.error ? <FormError className="sm:col-span-2">{errorMessage(change.error)}</FormError> : null}
           <Field id="current-password" label={t("fields.currentPassword")} error={errors.current_password?.message} className="sm:col-span-2">
-            <Input id="current-password" type="password" autoComplete="current-password" aria-invalid={!!errors.current_password} {...form.register("current_password")} />
+            <Input
+              id="current-password"
+              type="password"
+              autoComplete="current-password"
+              aria-invalid={!!errors.current_password}
+              {...form.register("current_password")}
+            />
           </Field>
           <Field id="new-password" label={t("fields.newPassword")} error={errors.new_password?.message} hint={t("validation.passwordHint")}>
             <Input id="new-password" type="password" autoComplete="new-password" aria-invalid={!!errors.new_password} {...form.register("new_password")} />

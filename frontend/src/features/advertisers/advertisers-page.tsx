@@ -22,7 +22,12 @@ export function AdvertisersPage() {
         <Badge variant={row.status === "active" ? "success" : "neutral"}>{t(`advertisers.status.${row.status}`, { defaultValue: row.status })}</Badge>
       ),
     },
-    { id: "created", header: t("advertisers.columns.created"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "created",
+      header: t("advertisers.columns.created"),
+      cell: (row) => formatDate(row.created_at, i18n.language),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
   ];
   return (
     <>

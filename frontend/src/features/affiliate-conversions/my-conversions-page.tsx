@@ -49,7 +49,12 @@ function MyConversionsTable({ query, filtered }: { query: ConversionQuery; filte
       header: t("conversions.columns.status"),
       cell: (row) => <ConversionStatusCell conversion={row} withReason={false} />,
     },
-    { id: "payout", header: t("conversions.columns.payout"), cell: (row) => formatConversionMoney(row.payout, row.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "payout",
+      header: t("conversions.columns.payout"),
+      cell: (row) => formatConversionMoney(row.payout, row.currency, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     {
       id: "reason",
       header: t("conversions.columns.reason"),

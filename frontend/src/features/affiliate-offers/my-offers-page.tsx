@@ -104,9 +104,11 @@ function OfferCard({ offer }: { offer: AffiliateOffer }) {
             </Badge>
           )}
         </div>
-        {offer.description ? <CardDescription className="line-clamp-3 whitespace-pre-line">
+        {offer.description ? (
+          <CardDescription className="line-clamp-3 whitespace-pre-line">
             <UserText value={offer.description} />
-          </CardDescription> : null}
+          </CardDescription>
+        ) : null}
       </CardHeader>
       <CardContent className="flex-1">
         <p className="mb-2 text-xs font-medium tracking-wide text-muted-foreground uppercase">{t("myOffers.payouts")}</p>

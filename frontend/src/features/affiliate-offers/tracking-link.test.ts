@@ -14,9 +14,7 @@ describe("buildTrackingLink", () => {
   });
 
   it("URL-encodes the values", () => {
-    expect(buildTrackingLink(BASE, { sub1: "fb ads/ru&kz", sub2: "тест=1?#" })).toBe(
-      `${BASE}&sub1=fb%20ads%2Fru%26kz&sub2=%D1%82%D0%B5%D1%81%D1%82%3D1%3F%23`,
-    );
+    expect(buildTrackingLink(BASE, { sub1: "fb ads/ru&kz", sub2: "тест=1?#" })).toBe(`${BASE}&sub1=fb%20ads%2Fru%26kz&sub2=%D1%82%D0%B5%D1%81%D1%82%3D1%3F%23`);
   });
 
   it("trims the values", () => {

@@ -52,7 +52,12 @@ export function ApiKeysPage() {
       header: t("apiKeys.columns.status"),
       cell: (row) => <Badge variant={row.revoked ? "neutral" : "success"}>{t(row.revoked ? "apiKeys.revokedBadge" : "apiKeys.activeBadge")}</Badge>,
     },
-    { id: "created", header: t("apiKeys.columns.created"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "created",
+      header: t("apiKeys.columns.created"),
+      cell: (row) => formatDate(row.created_at, i18n.language),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
     {
       id: "used",
       header: t("apiKeys.columns.lastUsed"),
@@ -111,21 +116,30 @@ export function ApiKeysPage() {
           setSecret(created);
         }}
       />
-      <Dialog open={secret !== null} onOpenChange={(open) => { if (!open) setSecret(null); }}>
+      <Dialog
+        open={secret !== null}
+        onOpenChange={(open) => {
+          if (!open) setSecret(null);
+        }}
+      >
         <DialogContent onInteractOutside={(event) => event.preventDefault()}>
           <DialogHeader>
             <DialogTitle>{t("apiKeys.secretTitle")}</DialogTitle>
             <DialogDescription>{t("apiKeys.secretText")}</DialogDescription>
           </DialogHeader>
           <div className="flex items-center gap-2 rounded-lg border bg-muted/40 p-3">
-            <code className="min-w-0 flex-1 font-mono text-xs break-all" data-testid="apikey-secret">{secret}</code>
+            <code className="min-w-0 flex-1 font-mono text-xs break-all" data-testid="apikey-secret">
+              {secret}
+            </code>
             <CopyButton value={secret ?? ""} size="icon-sm" testId="apikey-secret-copy" />
           </div>
           <p className="flex items-center gap-2 text-xs text-warning">
             <AlertTriangleIcon className="size-4" /> {t("apiKeys.secretWarning")}
           </p>
           <DialogFooter>
-            <Button onClick={() => setSecret(null)} data-testid="apikey-secret-done">{t("common.done")}</Button>
+            <Button onClick={() => setSecret(null)} data-testid="apikey-secret-done">
+              {t("common.done")}
+            </Button>
           </DialogFooter>
         </DialogContent>
       </Dialog>
@@ -149,7 +163,13 @@ function CreateKeyDialog({ open, onOpenChange, onCreated }: { open: boolean; onO
   });
   const { errors } = form.formState;
   return (
-    <Dialog open={open} onOpenChange={(next) => { onOpenChange(next); if (!next) create.reset(); }}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        onOpenChange(next);
+        if (!next) create.reset();
+      }}
+    >
       <DialogContent>
         <DialogHeader>
           <DialogTitle>{t("apiKeys.createTitle")}</DialogTitle>
@@ -158,7 +178,14 @@ function CreateKeyDialog({ open, onOpenChange, onCreated }: { open: boolean; onO
         <form noValidate className="space-y-4" onSubmit={form.handleSubmit(({ label }) => create.mutate(label))}>
           {create.error ? <FormError>{errorMessage(create.error)}</FormError> : null}
           <Field id="key-label" label={t("apiKeys.columns.label")} error={errors.label?.message}>
-            <Input id="key-label" autoFocus placeholder={t("apiKeys.labelPlaceholder")} aria-invalid={!!errors.label} data-testid="apikey-label" {...form.register("label")} />
+            <Input
+              id="key-label"
+              autoFocus
+              placeholder={t("apiKeys.labelPlaceholder")}
+              aria-invalid={!!errors.label}
+              data-testid="apikey-label"
+              {...form.register("label")}
+            />
           </Field>
           <DialogFooter>
             <Button type="submit" disabled={create.isPending} data-testid="apikey-create-submit">

@@ -15,15 +15,15 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { Label } from "@/components/ui/label";
 import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
-import { useRequiredSession } from "@/features/auth/use-session";
+import { useCan } from "@/features/auth/use-can";
 import { showBidiControls } from "@/lib/bidi";
 import { dateRangeFromParams } from "@/lib/date-range";
 import { formatDateTime } from "@/lib/format";
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
-  const { user } = useRequiredSession();
-  const platform = user.role !== "advertiser";
+  const can = useCan();
+  const platform = can("audit:read:platform");
   const [params, setParams] = useSearchParams();
   const { from, to } = dateRangeFromParams(params, 7);
   const advertiserId = platform ? (params.get("advertiser_id") ?? undefined) : undefined;
@@ -80,12 +80,21 @@ export function AuditPage() {
           empty={{ icon: FileClockIcon, title: t("audit.emptyTitle"), description: t("audit.emptyText") }}
         />
       </Card>
-      <Dialog open={selected !== null} onOpenChange={(open) => { if (!open) setSelected(null); }}>
+      <Dialog
+        open={selected !== null}
+        onOpenChange={(open) => {
+          if (!open) setSelected(null);
+        }}
+      >
         <DialogContent className="max-w-2xl">
           <DialogHeader>
             <DialogTitle className="font-mono text-base">{selected?.action}</DialogTitle>
             <DialogDescription>
-              {selected ? showBidiControls(`${formatDateTime(selected.at, i18n.language)} · ${selected.actor_email ?? "—"} · ${t("audit.requestId")}: ${selected.request_id}`) : null}
+              {selected
+                ? showBidiControls(
+                    `${formatDateTime(selected.at, i18n.language)} · ${selected.actor_email ?? "—"} · ${t("audit.requestId")}: ${selected.request_id}`,
+                  )
+                : null}
             </DialogDescription>
           </DialogHeader>
           <div className="grid gap-3 sm:grid-cols-2">

@@ -45,10 +45,24 @@ export function AcceptInvitePage() {
             <Input id="name" autoComplete="name" autoFocus aria-invalid={!!errors.name} data-testid="invite-name" {...form.register("name")} />
           </Field>
           <Field id="password" label={t("fields.password")} error={errors.password?.message} hint={t("validation.passwordHint")}>
-            <Input id="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} data-testid="invite-password" {...form.register("password")} />
+            <Input
+              id="password"
+              type="password"
+              autoComplete="new-password"
+              aria-invalid={!!errors.password}
+              data-testid="invite-password"
+              {...form.register("password")}
+            />
           </Field>
           <Field id="confirm" label={t("fields.confirmPassword")} error={errors.confirm?.message}>
-            <Input id="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} data-testid="invite-confirm" {...form.register("confirm")} />
+            <Input
+              id="confirm"
+              type="password"
+              autoComplete="new-password"
+              aria-invalid={!!errors.confirm}
+              data-testid="invite-confirm"
+              {...form.register("confirm")}
+            />
           </Field>
           <Button type="submit" className="w-full" disabled={accept.isPending} data-testid="invite-submit">
             {accept.isPending ? <Spinner /> : null}

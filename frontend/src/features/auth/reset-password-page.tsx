@@ -50,10 +50,25 @@ export function ResetPasswordPage() {
         <form noValidate className="space-y-4" onSubmit={form.handleSubmit(({ password }) => reset.mutate(password))}>
           {reset.error ? <FormError testId="reset-error">{errorMessage(reset.error)}</FormError> : null}
           <Field id="password" label={t("fields.newPassword")} error={errors.password?.message} hint={t("validation.passwordHint")}>
-            <Input id="password" type="password" autoComplete="new-password" autoFocus aria-invalid={!!errors.password} data-testid="reset-password" {...form.register("password")} />
+            <Input
+              id="password"
+              type="password"
+              autoComplete="new-password"
+              autoFocus
+              aria-invalid={!!errors.password}
+              data-testid="reset-password"
+              {...form.register("password")}
+            />
           </Field>
           <Field id="confirm" label={t("fields.confirmPassword")} error={errors.confirm?.message}>
-            <Input id="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} data-testid="reset-confirm" {...form.register("confirm")} />
+            <Input
+              id="confirm"
+              type="password"
+              autoComplete="new-password"
+              aria-invalid={!!errors.confirm}
+              data-testid="reset-confirm"
+              {...form.register("confirm")}
+            />
           </Field>
           <Button type="submit" className="w-full" disabled={reset.isPending} data-testid="reset-submit">
             {reset.isPending ? <Spinner /> : null}

@@ -56,10 +56,7 @@ export function SignInPage() {
         </>
       }
     >
-      <CredentialsStep
-        onSession={finish}
-        onMfa={(token) => setMfaToken(token)}
-      />
+      <CredentialsStep onSession={finish} onMfa={(token) => setMfaToken(token)} />
     </AuthLayout>
   );
 }
@@ -113,7 +110,14 @@ function CredentialsStep({ onSession, onMfa }: { onSession: (session: Session) =
           </Link>
         }
       >
-        <Input id="password" type="password" autoComplete="current-password" aria-invalid={!!errors.password} data-testid="signin-password" {...form.register("password")} />
+        <Input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={!!errors.password}
+          data-testid="signin-password"
+          {...form.register("password")}
+        />
       </Field>
       <Button type="submit" className="w-full" disabled={login.isPending} data-testid="signin-submit">
         {login.isPending ? <Spinner /> : null}

@@ -28,8 +28,7 @@ export function SignUpPage() {
     defaultValues: { name: "", company_name: "", email: "", password: "", confirm: "" },
   });
   const signUp = useMutation({
-    mutationFn: ({ confirm: _confirm, ...values }: Values) =>
-      unwrap(api.POST("/api/auth/signup", { body: { ...values, locale: currentLanguage() } })),
+    mutationFn: ({ confirm: _confirm, ...values }: Values) => unwrap(api.POST("/api/auth/signup", { body: { ...values, locale: currentLanguage() } })),
     onSuccess: (_result, values) => navigate(`/check-email?email=${encodeURIComponent(values.email)}`),
   });
   const { errors } = form.formState;
@@ -54,17 +53,37 @@ export function SignUpPage() {
             <Input id="name" autoComplete="name" autoFocus aria-invalid={!!errors.name} data-testid="signup-name" {...form.register("name")} />
           </Field>
           <Field id="company_name" label={t("fields.company")} error={errors.company_name?.message}>
-            <Input id="company_name" autoComplete="organization" aria-invalid={!!errors.company_name} data-testid="signup-company" {...form.register("company_name")} />
+            <Input
+              id="company_name"
+              autoComplete="organization"
+              aria-invalid={!!errors.company_name}
+              data-testid="signup-company"
+              {...form.register("company_name")}
+            />
           </Field>
         </div>
         <Field id="email" label={t("fields.workEmail")} error={errors.email?.message}>
           <Input id="email" type="email" autoComplete="email" aria-invalid={!!errors.email} data-testid="signup-email" {...form.register("email")} />
         </Field>
         <Field id="password" label={t("fields.password")} error={errors.password?.message} hint={t("validation.passwordHint")}>
-          <Input id="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} data-testid="signup-password" {...form.register("password")} />
+          <Input
+            id="password"
+            type="password"
+            autoComplete="new-password"
+            aria-invalid={!!errors.password}
+            data-testid="signup-password"
+            {...form.register("password")}
+          />
         </Field>
         <Field id="confirm" label={t("fields.confirmPassword")} error={errors.confirm?.message}>
-          <Input id="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} data-testid="signup-confirm" {...form.register("confirm")} />
+          <Input
+            id="confirm"
+            type="password"
+            autoComplete="new-password"
+            aria-invalid={!!errors.confirm}
+            data-testid="signup-confirm"
+            {...form.register("confirm")}
+          />
         </Field>
         <Button type="submit" className="w-full" disabled={signUp.isPending} data-testid="signup-submit">
           {signUp.isPending ? <Spinner /> : null}

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from "react";
 import { sessionStore, type SessionState } from "@/api/session-store";
 
 export function useSession(): SessionState | null {
-  return useSyncExternalStore(sessionStore.subscribe, sessionStore.get);
+  return useSyncExternalStore(sessionStore.subscribe, sessionStore.get, sessionStore.get);
 }
 
 /** The session inside routes guarded by `RequireAuth`, where it always exists. */

@@ -14,8 +14,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
-import { mayReplayDeliveries } from "@/features/auth/roles";
-import { useRequiredSession } from "@/features/auth/use-session";
+import { useCan } from "@/features/auth/use-can";
 import { qualitySignals } from "@/features/clicks/click-quality";
 import { useClick } from "@/features/clicks/use-click";
 import { ConversionStatusBadge } from "@/features/conversions/conversion-badges";
@@ -23,7 +22,7 @@ import { formatConversionMoney, goalLabel } from "@/features/conversions/convers
 import { OperationDetailDialog } from "@/features/operations/operation-detail-dialog";
 import { attemptsOf, eventLabel, lastHttpStatus } from "@/features/operations/operation-labels";
 import { OperationStatusBadge } from "@/features/operations/operation-status-badge";
-import { deliverySource } from "@/features/operations/use-operations";
+import { deliverySource, REPLAY_DELIVERIES } from "@/features/operations/use-operations";
 import { formatDateTime } from "@/lib/format";
 
 /** Look a click up by its id, and see everything known about it: request, decision, quality, conversions. */
@@ -226,7 +225,7 @@ function ConversionsCard({ click }: { click: ClickDetail }) {
 /** The deliveries to the affiliate's tracker about this click and its conversions; one opens its attempts. */
 function PostbacksCard({ postbacks }: { postbacks: Operation[] }) {
   const { t, i18n } = useTranslation();
-  const { user } = useRequiredSession();
+  const can = useCan();
   const [selected, setSelected] = useState<Operation | null>(null);
   return (
     <Card className="lg:col-span-2">
@@ -260,7 +259,7 @@ function PostbacksCard({ postbacks }: { postbacks: Operation[] }) {
           </ul>
         )}
       </CardContent>
-      <OperationDetailDialog source={deliverySource} operation={selected} onClose={() => setSelected(null)} canReplay={() => mayReplayDeliveries(user.role)} />
+      <OperationDetailDialog source={deliverySource} operation={selected} onClose={() => setSelected(null)} canReplay={() => can(REPLAY_DELIVERIES)} />
     </Card>
   );
 }

@@ -33,7 +33,9 @@ export function ConversionStatusCell({ conversion, withReason }: { conversion: C
     <div className="space-y-1">
       <ConversionStatusBadge status={conversion.status} />
       {conversion.status === "hold" && conversion.hold_until ? (
-        <div className="text-xs whitespace-nowrap text-muted-foreground">{t("conversions.holdUntil", { date: formatDateTime(conversion.hold_until, i18n.language) })}</div>
+        <div className="text-xs whitespace-nowrap text-muted-foreground">
+          {t("conversions.holdUntil", { date: formatDateTime(conversion.hold_until, i18n.language) })}
+        </div>
       ) : null}
       {withReason && conversion.status === "rejected" && conversion.reason ? (
         <div className="text-xs text-muted-foreground">{t(`conversions.reasons.${conversion.reason}`)}</div>

@@ -37,7 +37,9 @@ export function ConversionFilters({ from, to, status, setParam, idPrefix }: Conv
       <DateRangeFilter from={from} to={to} onChange={setParam} idPrefix={idPrefix} />
       <Tabs value={status ?? "all"} onValueChange={(value) => setParam("status", value === "all" ? undefined : value)}>
         <TabsList className="max-w-full overflow-x-auto">
-          <TabsTrigger value="all" data-testid={`${idPrefix}-filter-all`}>{t("common.all")}</TabsTrigger>
+          <TabsTrigger value="all" data-testid={`${idPrefix}-filter-all`}>
+            {t("common.all")}
+          </TabsTrigger>
           {CONVERSION_STATUSES.map((value) => (
             <TabsTrigger key={value} value={value} data-testid={`${idPrefix}-filter-${value}`}>
               {t(`conversions.filter.${value}`)}

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import { formatDecimalMoney } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** A goal key as people read it: "lead" and "sale" translated, an offer's own key as it is. */
 export function goalLabel(t: TFunction, goal: string): string {

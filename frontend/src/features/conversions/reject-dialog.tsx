@@ -71,7 +71,13 @@ export function RejectDialog({ conversions, onDecided }: { conversions: Conversi
               control={form.control}
               name="reason"
               render={({ field }) => (
-                <ReasonSelect id="conversions-reject-reason" value={field.value} onChange={field.onChange} invalid={!!form.formState.errors.reason} testId="conversions-reject-reason" />
+                <ReasonSelect
+                  id="conversions-reject-reason"
+                  value={field.value}
+                  onChange={field.onChange}
+                  invalid={!!form.formState.errors.reason}
+                  testId="conversions-reject-reason"
+                />
               )}
             />
           </Field>

@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { CheckIcon, FileUpIcon, UploadIcon, XIcon } from "lucide-react";
 import { useMemo, useRef, useState } from "react";
-import { Controller, useForm } from "react-hook-form";
+import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import type { ConversionDecisionOutcome } from "@/api/types";
 import { FormError } from "@/components/form-error";
@@ -39,7 +39,7 @@ export function UploadCsvDialog() {
   const form = useForm<DecisionValues>({ resolver: zodResolver(decisionSchema), defaultValues: APPROVE });
   const decide = useDecideConversions();
   const preview = useMemo(() => (file ? previewCsv(file.text) : null), [file]);
-  const status = form.watch("status");
+  const status = useWatch({ control: form.control, name: "status" });
 
   const reset = () => {
     setFile(null);
@@ -94,7 +94,14 @@ export function UploadCsvDialog() {
           <DialogDescription>{t("conversions.upload.text")}</DialogDescription>
         </DialogHeader>
         {outcome ? (
-          <UploadResults outcome={outcome} onAgain={reset} onDone={() => { setOpen(false); reset(); }} />
+          <UploadResults
+            outcome={outcome}
+            onAgain={reset}
+            onDone={() => {
+              setOpen(false);
+              reset();
+            }}
+          />
         ) : (
           <form noValidate className="space-y-4" onSubmit={submit}>
             {decide.error ? <FormError>{errorMessage(decide.error)}</FormError> : null}
@@ -149,14 +156,25 @@ export function UploadCsvDialog() {
                     control={form.control}
                     name="reason"
                     render={({ field }) => (
-                      <ReasonSelect id="conversions-upload-reason" value={field.value} onChange={field.onChange} invalid={!!form.formState.errors.reason} testId="conversions-upload-reason" />
+                      <ReasonSelect
+                        id="conversions-upload-reason"
+                        value={field.value}
+                        onChange={field.onChange}
+                        invalid={!!form.formState.errors.reason}
+                        testId="conversions-upload-reason"
+                      />
                     )}
                   />
                 </Field>
               ) : null}
             </div>
             <DialogFooter>
-              <Button type="submit" variant={status === "rejected" ? "destructive" : "default"} disabled={decide.isPending} data-testid="conversions-upload-submit">
+              <Button
+                type="submit"
+                variant={status === "rejected" ? "destructive" : "default"}
+                disabled={decide.isPending}
+                data-testid="conversions-upload-submit"
+              >
                 {decide.isPending ? <Spinner /> : null}
                 {t(`conversions.decision.${status}`)}
               </Button>
@@ -180,7 +198,11 @@ function UploadResults({ outcome, onAgain, onDone }: { outcome: ConversionDecisi
       {results.length > 0 ? (
         <ul className="max-h-72 divide-y overflow-y-auto rounded-lg border text-sm">
           {results.map((result, index) => (
-            <li key={`${result.ref}-${index}`} className="flex items-start justify-between gap-3 px-3 py-2" data-testid={`conversions-upload-result-${result.ok ? "ok" : "failed"}`}>
+            <li
+              key={`${result.ref}-${index}`}
+              className="flex items-start justify-between gap-3 px-3 py-2"
+              data-testid={`conversions-upload-result-${result.ok ? "ok" : "failed"}`}
+            >
               <UserText value={result.ref} className="min-w-0 font-mono text-xs break-all" />
               {result.ok ? (
                 <Badge variant="success">

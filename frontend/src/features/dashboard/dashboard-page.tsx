@@ -20,7 +20,16 @@ import { DateRangePicker } from "@/features/stats/date-range-picker";
 import { FilterChips } from "@/features/stats/filter-chips";
 import { CHART_METRICS, formatMoneyMap, formatPercentValue, metricValue, primaryCurrency, type ChartMetric } from "@/features/stats/stats-format";
 import { dayLabel, hourLabel, isBlankKey } from "@/features/stats/stats-labels";
-import { filtersFromParams, scopeFromParams, statsQuery, withParams, type FilterName, type ParamChanges, type StatsFilters, type StatsScope } from "@/features/stats/stats-params";
+import {
+  filtersFromParams,
+  scopeFromParams,
+  statsQuery,
+  withParams,
+  type FilterName,
+  type ParamChanges,
+  type StatsFilters,
+  type StatsScope,
+} from "@/features/stats/stats-params";
 import { TrendChart, type TrendPoint } from "@/features/stats/trend-chart";
 import { useStatsReport, useStatsViewer, type StatsViewer } from "@/features/stats/use-stats";
 import { useStatsParams } from "@/features/stats/use-stats-params";
@@ -42,7 +51,12 @@ export function DashboardPage() {
         description={viewer.contextName ? t("dashboard.descriptionIn", { advertiser: viewer.contextName }) : t("dashboard.description")}
         actions={
           viewer.staff ? (
-            <AdvertiserPicker value={scope.advertiserId} onChange={(id) => change({ advertiser_id: id, offer_id: undefined, affiliate_id: undefined })} allowAll testId="dashboard-advertiser" />
+            <AdvertiserPicker
+              value={scope.advertiserId}
+              onChange={(id) => change({ advertiser_id: id, offer_id: undefined, affiliate_id: undefined })}
+              allowAll
+              testId="dashboard-advertiser"
+            />
           ) : null
         }
       />
@@ -55,7 +69,14 @@ export function DashboardPage() {
   );
 }
 
-type BodyProps = { scope: StatsScope; filters: StatsFilters; metricParam: string | null; params: URLSearchParams; change: (changes: ParamChanges) => void; viewer: StatsViewer };
+type BodyProps = {
+  scope: StatsScope;
+  filters: StatsFilters;
+  metricParam: string | null;
+  params: URLSearchParams;
+  change: (changes: ParamChanges) => void;
+  viewer: StatsViewer;
+};
 
 function DashboardBody({ scope, filters, metricParam, params, change, viewer }: BodyProps) {
   const { t, i18n } = useTranslation();
@@ -98,7 +119,15 @@ function DashboardBody({ scope, filters, metricParam, params, change, viewer }: 
       </div>
       <FilterChips filters={filters} nameOf={nameOf} onChange={change} />
       <KpiCards totals={trend.data?.totals} seesRevenue={viewer.seesRevenue} />
-      <TrendCard report={trend.data} timeGroup={timeGroup} scope={scope} metric={metric} metrics={metrics} onMetric={(next) => change({ metric: next === "clicks" ? undefined : next })} fetching={trend.isFetching} />
+      <TrendCard
+        report={trend.data}
+        timeGroup={timeGroup}
+        scope={scope}
+        metric={metric}
+        metrics={metrics}
+        onMetric={(next) => change({ metric: next === "clicks" ? undefined : next })}
+        fetching={trend.isFetching}
+      />
       <div className="grid gap-4 lg:grid-cols-2">
         <TopCard
           title={t("dashboard.topOffers")}
@@ -195,18 +224,46 @@ function PeriodTable({ report, hourly }: { report: StatsReport; hourly: boolean 
   const number = (value: number) => formatNumber(value, language);
   const seesRevenue = report.totals.revenue !== null;
   const columns: Column<StatsRow>[] = [
-    { id: "key", header: t(hourly ? "stats.groups.hour" : "stats.groups.day"), cell: (row) => (hourly ? hourLabel(row.key, language, true) : dayLabel(row.key, language, true)), className: "whitespace-nowrap" },
+    {
+      id: "key",
+      header: t(hourly ? "stats.groups.hour" : "stats.groups.day"),
+      cell: (row) => (hourly ? hourLabel(row.key, language, true) : dayLabel(row.key, language, true)),
+      className: "whitespace-nowrap",
+    },
     { id: "clicks", header: t("stats.metrics.clicks"), cell: (row) => number(row.clicks), className: "text-right tabular-nums" },
     { id: "unique", header: t("stats.metrics.unique"), cell: (row) => number(row.unique), className: "text-right tabular-nums" },
     { id: "conversions", header: t("stats.metrics.conversions"), cell: (row) => number(row.conversions), className: "text-right tabular-nums" },
     { id: "cr", header: t("stats.metrics.cr"), cell: (row) => formatPercentValue(row.cr, language), className: "text-right tabular-nums" },
-    { id: "payout", header: t("stats.metrics.payout"), cell: (row) => formatMoneyMap(row.payout, language), className: "text-right tabular-nums whitespace-nowrap" },
-    ...(seesRevenue ? [{ id: "revenue", header: t("stats.metrics.revenue"), cell: (row: StatsRow) => formatMoneyMap(row.revenue, language), className: "text-right tabular-nums whitespace-nowrap" }] : []),
+    {
+      id: "payout",
+      header: t("stats.metrics.payout"),
+      cell: (row) => formatMoneyMap(row.payout, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
+    ...(seesRevenue
+      ? [
+          {
+            id: "revenue",
+            header: t("stats.metrics.revenue"),
+            cell: (row: StatsRow) => formatMoneyMap(row.revenue, language),
+            className: "text-right tabular-nums whitespace-nowrap",
+          },
+        ]
+      : []),
   ];
   const rows = [...report.rows].reverse();
   return (
     <div className="max-h-72 overflow-y-auto rounded-md border" data-testid="period-table">
-      <DataTable columns={columns} rows={rows} rowKey={(row) => row.key} rowTestId={() => "period-row"} rowAttributes={(row) => ({ "data-key": row.key })} isLoading={false} error={null} empty={{ icon: ChartLineIcon, title: t("dashboard.emptyTitle") }} />
+      <DataTable
+        columns={columns}
+        rows={rows}
+        rowKey={(row) => row.key}
+        rowTestId={() => "period-row"}
+        rowAttributes={(row) => ({ "data-key": row.key })}
+        isLoading={false}
+        error={null}
+        empty={{ icon: ChartLineIcon, title: t("dashboard.emptyTitle") }}
+      />
     </div>
   );
 }

@@ -35,7 +35,13 @@ export function KpiCards({ totals, seesRevenue }: { totals: StatsRow | undefined
   }
   const number = (value: number) => formatNumber(value, language);
   const cards: Kpi[] = [
-    { key: "clicks", icon: MousePointerClickIcon, value: number(totals.clicks), raw: totals.clicks, hint: t("dashboard.hints.blocked", { n: number(totals.blocked) }) },
+    {
+      key: "clicks",
+      icon: MousePointerClickIcon,
+      value: number(totals.clicks),
+      raw: totals.clicks,
+      hint: t("dashboard.hints.blocked", { n: number(totals.blocked) }),
+    },
     {
       key: "unique",
       icon: FingerprintIcon,

@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/page-header";
 import { StatusTabs } from "@/components/status-tabs";
 import { Label } from "@/components/ui/label";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
-import { isPlatformStaff, mayReplayDeliveries } from "@/features/auth/roles";
+import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { NoContextState } from "@/features/memberships/no-context-state";
 import { FilterSelect } from "@/features/operations/filter-select";
@@ -11,17 +11,19 @@ import { OPERATION_STATUSES, type OperationFilters } from "@/features/operations
 import { eventLabel } from "@/features/operations/operation-labels";
 import { OperationsTable } from "@/features/operations/operations-table";
 import { useOperationFilters } from "@/features/operations/use-operation-filters";
-import { deliverySource } from "@/features/operations/use-operations";
+import { deliverySource, REPLAY_DELIVERIES } from "@/features/operations/use-operations";
 import { POSTBACK_EVENTS } from "@/features/postbacks/postback-form";
 
-/** The postbacks sent to affiliates: every role sees its own slice, the server decides which. */
+/** The postbacks sent to affiliates: everyone sees its own slice, the server decides which. */
 export function DeliveriesPage() {
   const { t } = useTranslation();
-  const { user, context } = useRequiredSession();
+  const { context } = useRequiredSession();
   const { filters, setFilter } = useOperationFilters();
-  const isAffiliate = user.role === "affiliate";
-  const isStaff = isPlatformStaff(user.role);
-  const mayReplay = mayReplayDeliveries(user.role);
+  const can = useCan();
+  // The affiliate reads its own deliveries within the advertiser it switched to.
+  const isAffiliate = can("context:switch");
+  const isStaff = can("deliveries:read:any");
+  const mayReplay = can(REPLAY_DELIVERIES);
   const query: OperationFilters = {
     status: filters.status,
     event: filters.event,
@@ -33,14 +35,21 @@ export function DeliveriesPage() {
     <>
       <PageHeader
         title={t("deliveries.title")}
-        description={isAffiliate && context.advertiser_name ? t("deliveries.descriptionIn", { advertiser: context.advertiser_name }) : t("deliveries.description")}
+        description={
+          isAffiliate && context.advertiser_name ? t("deliveries.descriptionIn", { advertiser: context.advertiser_name }) : t("deliveries.description")
+        }
       />
       {isAffiliate && !context.advertiser_id ? (
         <NoContextState description={t("deliveries.noContextText")} />
       ) : (
         <>
           <div className="flex flex-wrap items-end gap-3">
-            <StatusTabs statuses={OPERATION_STATUSES} value={filters.status} label={(status) => t(`operations.status.${status}`)} testIdPrefix="deliveries-filter" />
+            <StatusTabs
+              statuses={OPERATION_STATUSES}
+              value={filters.status}
+              label={(status) => t(`operations.status.${status}`)}
+              testIdPrefix="deliveries-filter"
+            />
             <FilterSelect
               id="deliveries-event"
               label={t("operations.columns.event")}

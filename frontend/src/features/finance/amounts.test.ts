@@ -1,36 +1,43 @@
 import { describe, expect, it } from "vitest";
 import type { AffiliateBalance } from "@/api/types";
-import { approvedTotals, compareAmounts, isPositiveAmount, sumAmounts } from "@/features/finance/amounts";
+import { approvedTotals, isPositiveAmount, sumAmounts } from "@/features/finance/amounts";
 
-const balance = (affiliate_id: string, currency: string, approved: string): AffiliateBalance => ({ affiliate_id, affiliate_name: affiliate_id, currency, hold: "0.00", approved, paid: "0.00", min_payout: null });
+const balance = (affiliate_id: string, currency: string, approved: string): AffiliateBalance => ({
+  affiliate_id,
+  affiliate_name: affiliate_id,
+  currency,
+  hold: "0.00",
+  approved,
+  paid: "0.00",
+  min_payout: null,
+});
 
-describe("decimal amounts", () => {
+describe("decimal amounts in a currency", () => {
   it("sums exactly where floats would not", () => {
-    expect(sumAmounts(["0.10", "0.20"])).toBe("0.30");
-    expect(sumAmounts(["12.5", "0.05", "3"])).toBe("15.55");
+    expect(sumAmounts(["0.10", "0.20"], "USD")).toBe("0.30");
+    expect(sumAmounts(["12.5", "0.05", "3"], "USD")).toBe("15.55");
   });
 
-  it("keeps currencies without a minor unit whole and sums nothing to zero", () => {
-    expect(sumAmounts(["1000", "250"])).toBe("1250");
-    expect(sumAmounts([])).toBe("0");
+  it("writes the sum with the currency's digits, and sums nothing to zero", () => {
+    expect(sumAmounts(["1000", "250"], "JPY")).toBe("1250");
+    expect(sumAmounts(["1.5", "0.125"], "KWD")).toBe("1.625");
+    expect(sumAmounts([], "USD")).toBe("0.00");
   });
 
   it("sums negative amounts", () => {
-    expect(sumAmounts(["-5.00", "2.50"])).toBe("-2.50");
-    expect(sumAmounts(["-0.05"])).toBe("-0.05");
+    expect(sumAmounts(["-5.00", "2.50"], "USD")).toBe("-2.50");
+    expect(sumAmounts(["-0.05"], "USD")).toBe("-0.05");
   });
 
-  it("compares amounts of different precision", () => {
-    expect(compareAmounts("10.5", "10.50")).toBe(0);
-    expect(compareAmounts("10.51", "10.5")).toBe(1);
-    expect(compareAmounts("9.99", "10")).toBe(-1);
-    expect(compareAmounts("ten", "10")).toBeNull();
+  it("counts what it cannot read as zero", () => {
+    expect(sumAmounts(["ten", "1.00", "0.001"], "USD")).toBe("1.00");
   });
 
   it("calls only amounts above zero positive", () => {
-    expect(isPositiveAmount("0.01")).toBe(true);
-    expect(isPositiveAmount("0.00")).toBe(false);
-    expect(isPositiveAmount("-1")).toBe(false);
+    expect(isPositiveAmount("0.01", "USD")).toBe(true);
+    expect(isPositiveAmount("0.00", "USD")).toBe(false);
+    expect(isPositiveAmount("-1", "USD")).toBe(false);
+    expect(isPositiveAmount("0.001", "KWD")).toBe(true);
   });
 });
 

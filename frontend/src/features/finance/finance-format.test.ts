@@ -16,14 +16,22 @@ const request = (id: string, status: MoneyRequest["status"], affiliate_id = "aff
   created_at: "2026-03-02T10:00:00.000Z",
 });
 
-const balance = (affiliate_id: string, currency: string): AffiliateBalance => ({ affiliate_id, affiliate_name: affiliate_id, currency, hold: "0.00", approved: "80.00", paid: "0.00", min_payout: null });
+const balance = (affiliate_id: string, currency: string): AffiliateBalance => ({
+  affiliate_id,
+  affiliate_name: affiliate_id,
+  currency,
+  hold: "0.00",
+  approved: "80.00",
+  paid: "0.00",
+  min_payout: null,
+});
 
 describe("profit colour", () => {
   it("calls only amounts below zero a loss", () => {
-    expect(isNegativeAmount("-0.01")).toBe(true);
-    expect(isNegativeAmount("0.00")).toBe(false);
-    expect(isNegativeAmount("12.00")).toBe(false);
-    expect(isNegativeAmount("n/a")).toBe(false);
+    expect(isNegativeAmount("-0.01", "USD")).toBe(true);
+    expect(isNegativeAmount("0.00", "USD")).toBe(false);
+    expect(isNegativeAmount("12.00", "USD")).toBe(false);
+    expect(isNegativeAmount("n/a", "USD")).toBe(false);
   });
 });
 

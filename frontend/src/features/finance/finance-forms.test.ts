@@ -1,10 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { amountIssue, payoutRequestSchema, payoutSchema, settingsIssues, settingsRows, toPayoutBody, toPayoutRequestBody, toSettingsBody, toTopupBody, topupSchema } from "@/features/finance/finance-forms";
+import {
+  amountIssue,
+  payoutRequestSchema,
+  payoutSchema,
+  settingsIssues,
+  settingsRows,
+  toPayoutBody,
+  toPayoutRequestBody,
+  toSettingsBody,
+  toTopupBody,
+  topupSchema,
+} from "@/features/finance/finance-forms";
 
 describe("amount of a payout or a top-up", () => {
   it("takes a positive amount with a point or a comma", () => {
-    expect(amountIssue("12.50")).toBeNull();
-    expect(amountIssue("12,5")).toBeNull();
+    expect(amountIssue("12.50", "USD")).toBeNull();
+    expect(amountIssue("12,5", "USD")).toBeNull();
   });
 
   it.each([
@@ -15,16 +26,23 @@ describe("amount of a payout or a top-up", () => {
     ["0", "finance.validation.positive"],
     ["0.00", "finance.validation.positive"],
   ])("refuses %j", (value, issue) => {
-    expect(amountIssue(value)).toBe(issue);
+    expect(amountIssue(value, "USD")).toBe(issue);
+  });
+
+  it("takes as many decimals as the currency has, and compares in its minor units", () => {
+    expect(amountIssue("10.125", "KWD", "10.125")).toBeNull();
+    expect(amountIssue("10.126", "KWD", "10.125")).toBe("finance.validation.aboveApproved");
+    expect(amountIssue("10.5", "JPY")).toBe("finance.validation.amount");
+    expect(amountIssue("10.125", "USD")).toBe("finance.validation.amount");
   });
 
   it("refuses to pay more than the approved balance but allows all of it", () => {
-    expect(amountIssue("100.01", "100.00")).toBe("finance.validation.aboveApproved");
-    expect(amountIssue("100", "100.00")).toBeNull();
+    expect(amountIssue("100.01", "USD", "100.00")).toBe("finance.validation.aboveApproved");
+    expect(amountIssue("100", "USD", "100.00")).toBeNull();
   });
 
   it("reports the issue on the payout form's amount", () => {
-    const result = payoutSchema("20.00").safeParse({ amount: "25", method: "wire", reference: "" });
+    const result = payoutSchema({ approved: "20.00", currency: "USD" }).safeParse({ amount: "25", method: "wire", reference: "" });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["amount", "finance.validation.aboveApproved"]]);
   });
@@ -47,10 +65,11 @@ describe("payout body", () => {
 });
 
 describe("payout request form", () => {
-  const issues = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) => result.error?.issues.map((issue) => [issue.path.join("."), issue.message]);
+  const issues = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+    result.error?.issues.map((issue) => [issue.path.join("."), issue.message]);
 
   it("asks for at least the minimum payout and at most the approved balance", () => {
-    const schema = payoutRequestSchema("120.00", "50.00");
+    const schema = payoutRequestSchema({ approved: "120.00", currency: "USD", min_payout: "50.00" });
     expect(schema.safeParse({ amount: "50" }).success).toBe(true);
     expect(schema.safeParse({ amount: "120.00" }).success).toBe(true);
     expect(issues(schema.safeParse({ amount: "49.99" }))).toEqual([["amount", "finance.validation.belowMinimum"]]);
@@ -58,15 +77,15 @@ describe("payout request form", () => {
   });
 
   it("takes any positive amount when the advertiser set no minimum", () => {
-    const schema = payoutRequestSchema("120.00", null);
+    const schema = payoutRequestSchema({ approved: "120.00", currency: "USD", min_payout: null });
     expect(schema.safeParse({ amount: "0.01" }).success).toBe(true);
     expect(issues(schema.safeParse({ amount: "0" }))).toEqual([["amount", "finance.validation.positive"]]);
     expect(issues(schema.safeParse({ amount: "" }))).toEqual([["amount", "validation.required"]]);
   });
 
   it("reports the approved balance first when it is below the minimum", () => {
-    expect(amountIssue("40", "30.00", "50.00")).toBe("finance.validation.aboveApproved");
-    expect(amountIssue("20", "30.00", "50.00")).toBe("finance.validation.belowMinimum");
+    expect(amountIssue("40", "USD", "30.00", "50.00")).toBe("finance.validation.aboveApproved");
+    expect(amountIssue("20", "USD", "30.00", "50.00")).toBe("finance.validation.belowMinimum");
   });
 
   it("sends the amount with a point in the balance's currency", () => {
@@ -87,6 +106,12 @@ describe("top-up form", () => {
       ["currency", "finance.validation.currency"],
       ["reference", "validation.required"],
     ]);
+  });
+
+  it("checks the amount against the currency typed beside it", () => {
+    const result = topupSchema.safeParse({ amount: "1000.50", currency: "jpy", reference: "wire 42" });
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["amount", "finance.validation.amount"]]);
+    expect(topupSchema.safeParse({ amount: "1000.500", currency: "KWD", reference: "wire 42" }).success).toBe(true);
   });
 
   it("sends the currency in capitals and the amount with a point", () => {
@@ -115,6 +140,11 @@ describe("finance settings form", () => {
       1: { currency: "finance.validation.duplicateCurrency" },
       2: { currency: "finance.validation.currency" },
     });
+  });
+
+  it("checks each line's amounts in that line's currency", () => {
+    expect(settingsIssues([{ currency: "JPY", lowBalance: "1000", minPayout: "0.5" }])).toEqual({ 0: { minPayout: "finance.validation.amount" } });
+    expect(settingsIssues([{ currency: "BHD", lowBalance: "100.250", minPayout: "0.5" }])).toEqual({});
   });
 
   it("leaves blank amounts out of the body, which clears them", () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { FinanceSettings, PayoutInput, PayoutRequestInput, TopupInput } from "@/api/types";
-import { compareAmounts, isPositiveAmount } from "@/features/finance/amounts";
-import { isMoney, normalizeDecimal } from "@/features/offers/offer-schema";
+import type { AffiliateBalance, FinanceSettings, PayoutInput, PayoutRequestInput, TopupInput } from "@/api/types";
+import { isMoney, normalizeDecimal, typedMoney } from "@/features/offers/offer-schema";
+import { compareMoney, parseMoney } from "@/lib/money";
 
 /*
  * The payout, top-up and settings forms keep what the user typed; the `to…Body` functions turn it
@@ -16,22 +16,24 @@ const CURRENCY = /^[A-Za-z]{3}$/;
 const REFERENCE_MAX = 200;
 
 /**
- * Why a typed amount cannot be paid, requested or recorded, as an i18n key; null when it can.
- * `max`: the most it may be (the approved balance); `min`: the least (the minimum payout).
+ * Why a typed amount of `currency` cannot be paid, requested or recorded, as an i18n key; null when it
+ * can. `max`: the most it may be (the approved balance); `min`: the least (the minimum payout).
  */
-export function amountIssue(value: string, max?: string, min?: string | null): string | null {
+export function amountIssue(value: string, currency: string, max?: string, min?: string | null): string | null {
   if (value.trim() === "") return "validation.required";
-  if (!isMoney(value)) return "finance.validation.amount";
-  const amount = normalizeDecimal(value);
-  if (!isPositiveAmount(amount)) return "finance.validation.positive";
-  if (max !== undefined && compareAmounts(amount, max) === 1) return "finance.validation.aboveApproved";
-  if (min && compareAmounts(amount, min) === -1) return "finance.validation.belowMinimum";
+  const amount = typedMoney(value, currency);
+  if (!amount) return "finance.validation.amount";
+  if (amount.minor <= 0n) return "finance.validation.positive";
+  const most = max === undefined ? null : parseMoney(max, currency);
+  if (most && compareMoney(amount, most) === 1) return "finance.validation.aboveApproved";
+  const least = min ? parseMoney(min, currency) : null;
+  if (least && compareMoney(amount, least) === -1) return "finance.validation.belowMinimum";
   return null;
 }
 
-function amountField(max?: string, min?: string | null) {
+function amountField(currency: string, max?: string, min?: string | null) {
   return z.string().superRefine((value, ctx) => {
-    const issue = amountIssue(value, max, min);
+    const issue = amountIssue(value, currency, max, min);
     if (issue) ctx.addIssue({ code: "custom", message: issue });
   });
 }
@@ -39,8 +41,8 @@ function amountField(max?: string, min?: string | null) {
 const reference = z.string().trim().max(REFERENCE_MAX, "validation.tooLong");
 
 /** One affiliate's payout: an amount up to its approved balance. */
-export function payoutSchema(approved: string) {
-  return z.object({ amount: amountField(approved), method: z.enum(PAYOUT_METHODS), reference });
+export function payoutSchema(balance: Pick<AffiliateBalance, "approved" | "currency">) {
+  return z.object({ amount: amountField(balance.currency, balance.approved), method: z.enum(PAYOUT_METHODS), reference });
 }
 export type PayoutValues = z.infer<ReturnType<typeof payoutSchema>>;
 
@@ -50,13 +52,14 @@ export type BulkPayoutValues = z.infer<typeof bulkPayoutSchema>;
 
 /** The API's body: one affiliate in one currency, or (without a target) everyone's approved balance. */
 export function toPayoutBody(values: BulkPayoutValues & { amount?: string }, target?: { affiliateId: string; currency: string }): PayoutInput {
-  const paid = target && values.amount !== undefined ? { affiliate_id: target.affiliateId, currency: target.currency, amount: normalizeDecimal(values.amount) } : {};
+  const paid =
+    target && values.amount !== undefined ? { affiliate_id: target.affiliateId, currency: target.currency, amount: normalizeDecimal(values.amount) } : {};
   return { ...paid, method: values.method, reference: values.reference.trim() };
 }
 
 /** An affiliate's payout request: from the advertiser's minimum payout (if it set one) up to the approved balance. */
-export function payoutRequestSchema(approved: string, minPayout: string | null) {
-  return z.object({ amount: amountField(approved, minPayout) });
+export function payoutRequestSchema(balance: Pick<AffiliateBalance, "approved" | "currency" | "min_payout">) {
+  return z.object({ amount: amountField(balance.currency, balance.approved, balance.min_payout) });
 }
 export type PayoutRequestValues = z.infer<ReturnType<typeof payoutRequestSchema>>;
 
@@ -65,11 +68,17 @@ export function toPayoutRequestBody(values: PayoutRequestValues, currency: strin
 }
 
 /** A recorded top-up and one submitted for review take the same amount, currency and bank reference. */
-export const topupSchema = z.object({
-  amount: amountField(),
-  currency: z.string().trim().regex(CURRENCY, "finance.validation.currency"),
-  reference: z.string().trim().min(1, "validation.required").max(REFERENCE_MAX, "validation.tooLong"),
-});
+export const topupSchema = z
+  .object({
+    amount: z.string(),
+    currency: z.string().trim().regex(CURRENCY, "finance.validation.currency"),
+    reference: z.string().trim().min(1, "validation.required").max(REFERENCE_MAX, "validation.tooLong"),
+  })
+  .superRefine((values, ctx) => {
+    // The amount is money of the currency typed beside it: its minor unit says how many decimals it may have.
+    const issue = amountIssue(values.amount, values.currency);
+    if (issue) ctx.addIssue({ code: "custom", message: issue, path: ["amount"] });
+  });
 export type TopupValues = z.infer<typeof topupSchema>;
 
 export function toTopupBody(values: TopupValues): TopupInput {
@@ -99,7 +108,7 @@ export function settingsIssues(rows: readonly SettingsRow[]): Record<number, Set
     else if (seen.has(currency)) found.currency = "finance.validation.duplicateCurrency";
     seen.add(currency);
     for (const field of ["lowBalance", "minPayout"] as const) {
-      if (row[field].trim() !== "" && !isMoney(row[field])) found[field] = "finance.validation.amount";
+      if (row[field].trim() !== "" && !isMoney(row[field], currency)) found[field] = "finance.validation.amount";
     }
     if (Object.keys(found).length > 0) issues[index] = found;
   });

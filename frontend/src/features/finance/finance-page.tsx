@@ -12,9 +12,9 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
-import { isPlatformStaff, mayManageFinance, mayRecordTopups } from "@/features/auth/roles";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { isPositiveAmount } from "@/features/finance/amounts";
+import { useFinanceAccess } from "@/features/finance/finance-access";
 import { SignedMoney, TitledHeader, type QueryState } from "@/features/finance/finance-parts";
 import { InvoicesCard } from "@/features/finance/invoices-card";
 import { FinanceOverviewCard } from "@/features/finance/overview-table";
@@ -26,14 +26,16 @@ import { TopupRequestsCard } from "@/features/finance/topup-requests";
 import { useBalances, usePayouts, useTopups, type Books } from "@/features/finance/use-finance";
 import { NoContextState } from "@/features/memberships/no-context-state";
 import { formatPercentValue } from "@/features/stats/stats-format";
-import { formatDateTime, formatDecimalMoney } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** Balances, payouts and top-ups: an affiliate sees what it is owed and was paid, the advertiser its whole books. */
 export function FinancePage() {
   const { t } = useTranslation();
-  const { user, context } = useRequiredSession();
-  const affiliate = user.role === "affiliate";
-  const staff = isPlatformStaff(user.role);
+  const { context } = useRequiredSession();
+  const access = useFinanceAccess();
+  const affiliate = access.ownBalances;
+  const staff = access.everyAdvertiser;
   const [advertiserId, pick] = usePickedAdvertiser(staff);
   const books: Books = { advertiserId, cacheScope: affiliate ? (context.advertiser_id ?? null) : null };
 
@@ -41,7 +43,11 @@ export function FinancePage() {
     <>
       <PageHeader
         title={t("finance.title")}
-        description={affiliate && context.advertiser_name ? t("finance.descriptionIn", { advertiser: context.advertiser_name }) : t(affiliate ? "finance.affiliateDescription" : "finance.description")}
+        description={
+          affiliate && context.advertiser_name
+            ? t("finance.descriptionIn", { advertiser: context.advertiser_name })
+            : t(affiliate ? "finance.affiliateDescription" : "finance.description")
+        }
         // "All advertisers" is the overview of every advertiser's books.
         actions={staff ? <AdvertiserPicker value={advertiserId} onChange={pick} allowAll testId="finance-advertiser" /> : null}
       />
@@ -50,20 +56,20 @@ export function FinancePage() {
       ) : staff && !advertiserId ? (
         <FinanceOverviewCard onPick={pick} />
       ) : affiliate ? (
-        <AffiliateFinance books={books} />
+        <AffiliateFinance books={books} requestsPayout={access.requestsPayout} />
       ) : (
         <AdvertiserFinance
           books={books}
-          manages={mayManageFinance(user.role)}
-          recordsTopups={mayRecordTopups(user.role) && advertiserId !== undefined}
-          submitsTopups={user.role === "advertiser" && mayManageFinance(user.role)}
+          manages={access.manages}
+          recordsTopups={access.recordsTopups && advertiserId !== undefined}
+          submitsTopups={access.submitsTopups}
         />
       )}
     </>
   );
 }
 
-function AffiliateFinance({ books }: { books: Books }) {
+function AffiliateFinance({ books, requestsPayout }: { books: Books; requestsPayout: boolean }) {
   const { t, i18n } = useTranslation();
   const balances = useBalances(books);
   const payouts = usePayouts(books);
@@ -75,7 +81,7 @@ function AffiliateFinance({ books }: { books: Books }) {
         rows={balances.data?.affiliates}
         emptyText={t("finance.affiliateEmpty")}
         card={(row: AffiliateBalance) => (
-          <BalanceCard key={row.currency} currency={row.currency} footer={<PayoutRequestDialog row={row} />}>
+          <BalanceCard key={row.currency} currency={row.currency} footer={requestsPayout ? <PayoutRequestDialog row={row} /> : null}>
             <Figure label={t("finance.hold")} value={money(row.hold, row.currency)} hint={t("finance.holdHint")} testId="hold" />
             <Figure label={t("finance.approved")} value={money(row.approved, row.currency)} hint={t("finance.approvedHint")} testId="approved" />
             <Figure label={t("finance.paid")} value={money(row.paid, row.currency)} hint={t("finance.paidHint")} testId="paid" />
@@ -110,7 +116,7 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
           {
             id: "pay",
             header: <span className="sr-only">{t("finance.pay.button")}</span>,
-            cell: (row: AffiliateBalance) => (isPositiveAmount(row.approved) ? <PayDialog books={books} row={row} /> : null),
+            cell: (row: AffiliateBalance) => (isPositiveAmount(row.approved, row.currency) ? <PayDialog books={books} row={row} /> : null),
             className: "text-right",
           },
         ]
@@ -122,7 +128,12 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
     { id: "pending", header: t("finance.pending"), cell: (row) => money(row.pending, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "spend", header: t("finance.spend"), cell: (row) => money(row.spend, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
     { id: "revenue", header: t("finance.revenue"), cell: (row) => money(row.revenue, row.currency), className: "text-right tabular-nums whitespace-nowrap" },
-    { id: "profit", header: t("finance.profit"), cell: (row) => <SignedMoney amount={row.profit} currency={row.currency} />, className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "profit",
+      header: t("finance.profit"),
+      cell: (row) => <SignedMoney amount={row.profit} currency={row.currency} />,
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "roi", header: t("finance.roi"), cell: (row) => formatPercentValue(row.roi, i18n.language), className: "text-right tabular-nums whitespace-nowrap" },
   ];
 
@@ -149,7 +160,12 @@ function AdvertiserFinance({ books, manages, recordsTopups, submitsTopups }: Adv
             <Figure label={t("finance.spend")} value={money(row.spend, row.currency)} testId="spend" />
             <Figure label={t("finance.pending")} value={money(row.pending, row.currency)} hint={t("finance.pendingHint")} testId="pending" />
             <Figure label={t("finance.revenue")} value={money(row.revenue, row.currency)} hint={t("finance.revenueHint")} testId="revenue" separated />
-            <Figure label={t("finance.profit")} value={<SignedMoney amount={row.profit} currency={row.currency} />} hint={t("finance.profitHint")} testId="profit" />
+            <Figure
+              label={t("finance.profit")}
+              value={<SignedMoney amount={row.profit} currency={row.currency} />}
+              hint={t("finance.profitHint")}
+              testId="profit"
+            />
             <Figure label={t("finance.roi")} value={formatPercentValue(row.roi, i18n.language)} hint={t("finance.roiHint")} testId="roi" />
           </BalanceCard>
         )}
@@ -235,7 +251,14 @@ function BalanceCard({ currency, badge, footer, children }: { currency: string; 
   );
 }
 
-type FigureProps = { label: string; value: ReactNode; hint?: string; testId: string; strong?: boolean; /** Starts a new group of figures. */ separated?: boolean };
+type FigureProps = {
+  label: string;
+  value: ReactNode;
+  hint?: string;
+  testId: string;
+  strong?: boolean;
+  /** Starts a new group of figures. */ separated?: boolean;
+};
 
 function Figure({ label, value, hint, testId, strong = false, separated = false }: FigureProps) {
   return (
@@ -259,8 +282,21 @@ function PayoutHistory({ query, affiliateName }: { query: PayoutsQuery; affiliat
   const language = i18n.language;
   const columns: Column<Payout>[] = [
     { id: "created", header: t("finance.columns.date"), cell: (payout) => formatDateTime(payout.created_at, language), className: "whitespace-nowrap" },
-    ...(affiliateName ? [{ id: "affiliate", header: t("finance.columns.affiliate"), cell: (payout: Payout) => <span className="font-medium">{affiliateName(payout.affiliate_id)}</span> }] : []),
-    { id: "amount", header: t("finance.columns.amount"), cell: (payout) => formatDecimalMoney(payout.amount, payout.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
+    ...(affiliateName
+      ? [
+          {
+            id: "affiliate",
+            header: t("finance.columns.affiliate"),
+            cell: (payout: Payout) => <span className="font-medium">{affiliateName(payout.affiliate_id)}</span>,
+          },
+        ]
+      : []),
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (payout) => formatDecimalMoney(payout.amount, payout.currency, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "method", header: t("finance.pay.method"), cell: (payout) => methodLabel(t, payout.method) },
     { id: "reference", header: t("finance.pay.reference"), cell: (payout) => <UserText value={payout.reference} />, className: "max-w-64 truncate" },
   ];
@@ -288,7 +324,12 @@ function Topups({ books, recordsTopups, currency }: { books: Books; recordsTopup
   const topups = useTopups(books);
   const columns: Column<Topup>[] = [
     { id: "created", header: t("finance.columns.date"), cell: (topup) => formatDateTime(topup.created_at, language), className: "whitespace-nowrap" },
-    { id: "amount", header: t("finance.columns.amount"), cell: (topup) => formatDecimalMoney(topup.amount, topup.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (topup) => formatDecimalMoney(topup.amount, topup.currency, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "reference", header: t("finance.topup.reference"), cell: (topup) => <UserText value={topup.reference} />, className: "max-w-64 truncate" },
   ];
   return (

@@ -5,7 +5,7 @@ import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { isNegativeAmount } from "@/features/finance/amounts";
 import { cn } from "@/lib/cn";
-import { formatDecimalMoney } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** What a finance card needs of a query to show its loading, error and retry. */
 export type QueryState = { isPending: boolean; error: unknown; refetch: () => unknown };
@@ -26,7 +26,7 @@ export function TitledHeader({ title, description, children }: { title: ReactNod
 /** An amount in its currency; a loss in the destructive colour. */
 export function SignedMoney({ amount, currency, className }: { amount: string; currency: string; className?: string }) {
   const { i18n } = useTranslation();
-  return <span className={cn(isNegativeAmount(amount) && "text-destructive", className)}>{formatDecimalMoney(amount, currency, i18n.language)}</span>;
+  return <span className={cn(isNegativeAmount(amount, currency) && "text-destructive", className)}>{formatDecimalMoney(amount, currency, i18n.language)}</span>;
 }
 
 const STATUS_VARIANTS: Record<MoneyRequestStatus, BadgeVariant> = { open: "warning", done: "success", rejected: "neutral" };

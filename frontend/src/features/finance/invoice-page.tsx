@@ -14,20 +14,20 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
-import { isPlatformStaff } from "@/features/auth/roles";
-import { useRequiredSession } from "@/features/auth/use-session";
+import { useFinanceAccess } from "@/features/finance/finance-access";
 import { formatInvoicePeriod } from "@/features/finance/finance-format";
 import { TitledHeader } from "@/features/finance/finance-parts";
 import { InvoicePdfButtons, InvoiceStatusBadge, InvoiceTotals } from "@/features/finance/invoice-parts";
 import { useInvoice, type Books } from "@/features/finance/use-finance";
-import { formatDate, formatDateTime, formatDecimalMoney, formatNumber } from "@/lib/format";
+import { formatDate, formatDateTime, formatNumber } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** One month's invoice (or this month's preview): its lines per offer, totals and every conversion on it. */
 export function InvoicePage() {
   const { t, i18n } = useTranslation();
   const { month = "" } = useParams();
-  const { user } = useRequiredSession();
-  const staff = isPlatformStaff(user.role);
+  const access = useFinanceAccess();
+  const staff = access.everyAdvertiser;
   const [advertiserId, pick] = usePickedAdvertiser(staff);
   const books: Books = { advertiserId, cacheScope: null };
   const financePath = advertiserId ? `/finance?advertiser_id=${encodeURIComponent(advertiserId)}` : "/finance";
@@ -41,7 +41,7 @@ export function InvoicePage() {
   const period = formatInvoicePeriod(month, i18n.language);
 
   // Invoices are the advertiser's; an affiliate has its payouts on the finance page instead.
-  if (user.role === "affiliate") {
+  if (!access.readsBooks) {
     return <EmptyState icon={ShieldOffIcon} title={t("errors.forbiddenTitle")} description={t("errors.forbiddenText")} />;
   }
   return (
@@ -135,8 +135,18 @@ function InvoiceLines({ invoice }: { invoice: InvoiceDetail }) {
   const columns: Column<InvoiceLine>[] = [
     { id: "offer", header: t("finance.columns.offer"), cell: (line) => <UserText value={line.offer_name} className="font-medium" /> },
     { id: "currency", header: t("finance.currency"), cell: (line) => line.currency },
-    { id: "conversions", header: t("finance.invoices.columns.conversions"), cell: (line) => formatNumber(line.conversions, language), className: "text-right tabular-nums" },
-    { id: "amount", header: t("finance.columns.amount"), cell: (line) => money(line.amount, line.currency), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "conversions",
+      header: t("finance.invoices.columns.conversions"),
+      cell: (line) => formatNumber(line.conversions, language),
+      className: "text-right tabular-nums",
+    },
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (line) => money(line.amount, line.currency),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "revenue", header: t("finance.revenue"), cell: (line) => money(line.revenue, line.currency), className: "text-right tabular-nums whitespace-nowrap" },
   ];
   return (
@@ -188,7 +198,11 @@ function InvoiceItems({ invoice }: { invoice: InvoiceDetail }) {
     <Card>
       <TitledHeader
         title={t("finance.invoice.itemsTitle")}
-        description={partial ? t("finance.invoice.itemsPartial", { shown: formatNumber(invoice.items.length, language), total: formatNumber(invoice.items_total, language) }) : t("finance.invoice.itemsText")}
+        description={
+          partial
+            ? t("finance.invoice.itemsPartial", { shown: formatNumber(invoice.items.length, language), total: formatNumber(invoice.items_total, language) })
+            : t("finance.invoice.itemsText")
+        }
       />
       <div data-testid="invoice-items" data-total={invoice.items_total}>
         <DataTable

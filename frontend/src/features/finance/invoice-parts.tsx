@@ -6,7 +6,8 @@ import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { useDownloadInvoice, type Books } from "@/features/finance/use-finance";
-import { formatDecimalMoney, formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 const LANGUAGES: readonly InvoiceLanguage[] = ["en", "ru"];
@@ -68,8 +69,14 @@ export function InvoiceTotals({ totals, revenue = false }: { totals: InvoiceTota
       {totals.map((total) => (
         <li key={total.currency} className="flex flex-wrap items-baseline gap-x-2 tabular-nums" data-currency={total.currency}>
           <span className="font-medium">{formatDecimalMoney(total.amount, total.currency, language)}</span>
-          <span className="text-xs text-muted-foreground">{t("finance.invoices.conversions", { count: total.conversions, formatted: formatNumber(total.conversions, language) })}</span>
-          {revenue ? <span className="text-xs text-muted-foreground">{t("finance.invoices.revenueOf", { amount: formatDecimalMoney(total.revenue, total.currency, language) })}</span> : null}
+          <span className="text-xs text-muted-foreground">
+            {t("finance.invoices.conversions", { count: total.conversions, formatted: formatNumber(total.conversions, language) })}
+          </span>
+          {revenue ? (
+            <span className="text-xs text-muted-foreground">
+              {t("finance.invoices.revenueOf", { amount: formatDecimalMoney(total.revenue, total.currency, language) })}
+            </span>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -29,10 +29,20 @@ export function InvoicesCard({ books }: { books: Books }) {
       ),
       className: "whitespace-nowrap",
     },
-    { id: "period", header: t("finance.invoices.columns.period"), cell: (invoice) => formatInvoicePeriod(invoice.month, language), className: "whitespace-nowrap" },
+    {
+      id: "period",
+      header: t("finance.invoices.columns.period"),
+      cell: (invoice) => formatInvoicePeriod(invoice.month, language),
+      className: "whitespace-nowrap",
+    },
     { id: "issued", header: t("finance.invoices.columns.issued"), cell: (invoice) => formatDate(invoice.issued_at, language), className: "whitespace-nowrap" },
     { id: "totals", header: t("finance.invoices.columns.totals"), cell: (invoice) => <InvoiceTotals totals={invoice.totals} /> },
-    { id: "pdf", header: <span className="sr-only">PDF</span>, cell: (invoice) => <InvoicePdfButtons books={books} invoice={invoice} />, className: "text-right" },
+    {
+      id: "pdf",
+      header: <span className="sr-only">PDF</span>,
+      cell: (invoice) => <InvoicePdfButtons books={books} invoice={invoice} />,
+      className: "text-right",
+    },
   ];
 
   return (

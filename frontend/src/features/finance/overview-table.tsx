@@ -9,7 +9,7 @@ import { UserText } from "@/components/user-text";
 import { SignedMoney, TitledHeader } from "@/features/finance/finance-parts";
 import { useFinanceOverview } from "@/features/finance/use-finance";
 import { formatPercentValue } from "@/features/stats/stats-format";
-import { formatDecimalMoney } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 const NUMBER = "text-right tabular-nums whitespace-nowrap";
 

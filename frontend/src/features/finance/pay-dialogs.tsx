@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { BanknoteIcon, HandCoinsIcon } from "lucide-react";
 import { useState } from "react";
-import { useForm, type UseFormRegisterReturn } from "react-hook-form";
+import { useForm, useWatch, type UseFormRegisterReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import type { AffiliateBalance, Payout } from "@/api/types";
@@ -10,10 +10,18 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { approvedTotals, sumAmounts } from "@/features/finance/amounts";
-import { bulkPayoutSchema, PAYOUT_METHODS, payoutSchema, toPayoutBody, type BulkPayoutValues, type PayoutMethod, type PayoutValues } from "@/features/finance/finance-forms";
+import {
+  bulkPayoutSchema,
+  PAYOUT_METHODS,
+  payoutSchema,
+  toPayoutBody,
+  type BulkPayoutValues,
+  type PayoutMethod,
+  type PayoutValues,
+} from "@/features/finance/finance-forms";
 import { usePay, type Books } from "@/features/finance/use-finance";
 import { OptionSelect } from "@/features/offers/option-select";
-import { formatDecimalMoney } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** A payout's method as the language names it; methods typed elsewhere are shown as sent. */
 export function methodLabel(t: (key: string, options?: { defaultValue: string }) => string, method: string): string {
@@ -33,7 +41,8 @@ type PayDialogProps = {
 export function PayDialog({ books, row, amount, testId }: PayDialogProps) {
   const { t, i18n } = useTranslation();
   const defaults: PayoutValues = { amount: amount ?? row.approved, method: "wire", reference: "" };
-  const form = useForm<PayoutValues>({ resolver: zodResolver(payoutSchema(row.approved)), defaultValues: defaults });
+  const form = useForm<PayoutValues>({ resolver: zodResolver(payoutSchema(row)), defaultValues: defaults });
+  const method = useWatch({ control: form.control, name: "method" });
   const pay = usePay(books);
   const [open, setOpen] = useState(false);
   const money = (amount: string) => formatDecimalMoney(amount, row.currency, i18n.language);
@@ -68,10 +77,27 @@ export function PayDialog({ books, row, amount, testId }: PayDialogProps) {
       submitLabel={t("finance.pay.submit")}
       testId="pay-dialog"
     >
-      <Field id="pay-amount" label={t("finance.pay.amount", { currency: row.currency })} error={form.formState.errors.amount?.message} hint={t("finance.pay.amountHint")}>
-        <Input id="pay-amount" inputMode="decimal" autoComplete="off" aria-invalid={!!form.formState.errors.amount} data-testid="pay-amount" {...form.register("amount")} />
+      <Field
+        id="pay-amount"
+        label={t("finance.pay.amount", { currency: row.currency })}
+        error={form.formState.errors.amount?.message}
+        hint={t("finance.pay.amountHint")}
+      >
+        <Input
+          id="pay-amount"
+          inputMode="decimal"
+          autoComplete="off"
+          aria-invalid={!!form.formState.errors.amount}
+          data-testid="pay-amount"
+          {...form.register("amount")}
+        />
       </Field>
-      <MethodFields method={form.watch("method")} onMethod={(method) => form.setValue("method", method)} reference={form.register("reference")} referenceError={form.formState.errors.reference?.message} />
+      <MethodFields
+        method={method}
+        onMethod={(method) => form.setValue("method", method)}
+        reference={form.register("reference")}
+        referenceError={form.formState.errors.reference?.message}
+      />
     </FormDialog>
   );
 }
@@ -81,6 +107,7 @@ export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBal
   const { t, i18n } = useTranslation();
   const defaults: BulkPayoutValues = { method: "wire", reference: "" };
   const form = useForm<BulkPayoutValues>({ resolver: zodResolver(bulkPayoutSchema), defaultValues: defaults });
+  const method = useWatch({ control: form.control, name: "method" });
   const pay = usePay(books);
   const [open, setOpen] = useState(false);
   const totals = approvedTotals(rows);
@@ -123,7 +150,12 @@ export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBal
           </li>
         ))}
       </ul>
-      <MethodFields method={form.watch("method")} onMethod={(method) => form.setValue("method", method)} reference={form.register("reference")} referenceError={form.formState.errors.reference?.message} />
+      <MethodFields
+        method={method}
+        onMethod={(method) => form.setValue("method", method)}
+        reference={form.register("reference")}
+        referenceError={form.formState.errors.reference?.message}
+      />
     </FormDialog>
   );
 }
@@ -132,11 +164,25 @@ export function PayAllDialog({ books, rows }: { books: Books; rows: AffiliateBal
 function paidText(items: Payout[], language: string): string {
   const currencies = [...new Set(items.map((item) => item.currency))].sort();
   return currencies
-    .map((currency) => formatDecimalMoney(sumAmounts(items.filter((item) => item.currency === currency).map((item) => item.amount)), currency, language))
+    .map((currency) =>
+      formatDecimalMoney(
+        sumAmounts(
+          items.filter((item) => item.currency === currency).map((item) => item.amount),
+          currency,
+        ),
+        currency,
+        language,
+      ),
+    )
     .join(", ");
 }
 
-type MethodFieldsProps = { method: PayoutMethod; onMethod: (method: PayoutMethod) => void; reference: UseFormRegisterReturn<"reference">; referenceError: string | undefined };
+type MethodFieldsProps = {
+  method: PayoutMethod;
+  onMethod: (method: PayoutMethod) => void;
+  reference: UseFormRegisterReturn<"reference">;
+  referenceError: string | undefined;
+};
 
 /** How the money was sent and its reference: the part both payout forms share. */
 function MethodFields({ method, onMethod, reference, referenceError }: MethodFieldsProps) {
@@ -144,7 +190,14 @@ function MethodFields({ method, onMethod, reference, referenceError }: MethodFie
   return (
     <>
       <Field id="pay-method" label={t("finance.pay.method")}>
-        <OptionSelect id="pay-method" value={method} onChange={onMethod} options={PAYOUT_METHODS} label={(value) => methodLabel(t, value)} testId="pay-method" />
+        <OptionSelect
+          id="pay-method"
+          value={method}
+          onChange={onMethod}
+          options={PAYOUT_METHODS}
+          label={(value) => methodLabel(t, value)}
+          testId="pay-method"
+        />
       </Field>
       <Field id="pay-reference" label={t("finance.pay.reference")} error={referenceError} hint={t("finance.pay.referenceHint")}>
         <Input id="pay-reference" autoComplete="off" aria-invalid={!!referenceError} data-testid="pay-reference" {...reference} />

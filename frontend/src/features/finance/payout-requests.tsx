@@ -19,13 +19,14 @@ import { balanceOfRequest, splitRequests } from "@/features/finance/finance-form
 import { RequestStatusBadge, TitledHeader, type QueryState } from "@/features/finance/finance-parts";
 import { PayDialog } from "@/features/finance/pay-dialogs";
 import { usePayoutRequests, useRequestPayout, type Books } from "@/features/finance/use-finance";
-import { formatDateTime, formatDecimalMoney } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 /** An affiliate asks its advertiser to pay (part of) its approved balance in one currency. */
 export function PayoutRequestDialog({ row }: { row: AffiliateBalance }) {
   const { t, i18n } = useTranslation();
   const defaults: PayoutRequestValues = { amount: row.approved };
-  const form = useForm<PayoutRequestValues>({ resolver: zodResolver(payoutRequestSchema(row.approved, row.min_payout)), defaultValues: defaults });
+  const form = useForm<PayoutRequestValues>({ resolver: zodResolver(payoutRequestSchema(row)), defaultValues: defaults });
   const send = useRequestPayout();
   const [open, setOpen] = useState(false);
   const money = (amount: string) => formatDecimalMoney(amount, row.currency, i18n.language);
@@ -52,7 +53,14 @@ export function PayoutRequestDialog({ row }: { row: AffiliateBalance }) {
         send.reset();
       }}
       trigger={
-        <Button size="sm" variant="outline" className="w-full" disabled={!isPositiveAmount(row.approved)} data-testid="payout-request-open" data-currency={row.currency}>
+        <Button
+          size="sm"
+          variant="outline"
+          className="w-full"
+          disabled={!isPositiveAmount(row.approved, row.currency)}
+          data-testid="payout-request-open"
+          data-currency={row.currency}
+        >
           <BanknoteIcon /> {t("finance.payoutRequest.button")}
         </Button>
       }
@@ -66,7 +74,15 @@ export function PayoutRequestDialog({ row }: { row: AffiliateBalance }) {
       testId="payout-request-dialog"
     >
       <Field id="payout-request-amount" label={t("finance.payoutRequest.amount", { currency: row.currency })} error={error} hint={hint}>
-        <Input id="payout-request-amount" inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!error} data-testid="payout-request-amount" {...form.register("amount")} />
+        <Input
+          id="payout-request-amount"
+          inputMode="decimal"
+          autoComplete="off"
+          autoFocus
+          aria-invalid={!!error}
+          data-testid="payout-request-amount"
+          {...form.register("amount")}
+        />
       </Field>
       {error ? <p className="-mt-2 text-xs text-muted-foreground">{hint}</p> : null}
     </FormDialog>
@@ -78,8 +94,18 @@ function useRequestColumns(): Column<MoneyRequest>[] {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   return [
-    { id: "created", header: t("finance.payoutRequests.columns.created"), cell: (request) => formatDateTime(request.created_at, language), className: "whitespace-nowrap" },
-    { id: "amount", header: t("finance.columns.amount"), cell: (request) => formatDecimalMoney(request.amount, request.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "created",
+      header: t("finance.payoutRequests.columns.created"),
+      cell: (request) => formatDateTime(request.created_at, language),
+      className: "whitespace-nowrap",
+    },
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (request) => formatDecimalMoney(request.amount, request.currency, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "status", header: t("finance.payoutRequests.columns.status"), cell: (request) => <RequestStatusBadge request={request} /> },
   ];
 }
@@ -90,7 +116,12 @@ const affiliateColumn = (header: string): Column<MoneyRequest> => ({
   cell: (request) => <UserText value={request.affiliate_name ?? request.affiliate_id} className="font-medium" />,
 });
 
-type RequestsTableProps = { query: QueryState; rows: MoneyRequest[] | undefined; columns: Column<MoneyRequest>[]; empty: DataTableProps<MoneyRequest>["empty"] };
+type RequestsTableProps = {
+  query: QueryState;
+  rows: MoneyRequest[] | undefined;
+  columns: Column<MoneyRequest>[];
+  empty: DataTableProps<MoneyRequest>["empty"];
+};
 
 /** Payout requests as rows `payout-request-row` with their id, status and currency. */
 function RequestsTable({ query, rows, columns, empty }: RequestsTableProps) {
@@ -126,7 +157,12 @@ export function AffiliatePayoutRequests({ books }: { books: Books }) {
     <Card>
       <TitledHeader title={t("finance.payoutRequests.title")} description={t("finance.payoutRequests.affiliateText")} />
       <div data-testid="payout-requests">
-        <RequestsTable query={requests} rows={requests.data?.items} columns={columns} empty={{ icon: InboxIcon, title: t("finance.payoutRequests.emptyTitle"), description: t("finance.payoutRequests.emptyText") }} />
+        <RequestsTable
+          query={requests}
+          rows={requests.data?.items}
+          columns={columns}
+          empty={{ icon: InboxIcon, title: t("finance.payoutRequests.emptyTitle"), description: t("finance.payoutRequests.emptyText") }}
+        />
       </div>
     </Card>
   );
@@ -180,7 +216,7 @@ export function AdvertiserPayoutRequests({ books, balances, manages }: Advertise
 function PayRequestButton({ books, request, balances }: { books: Books; request: MoneyRequest; balances: AffiliateBalance[] }) {
   const { t } = useTranslation();
   const row = balanceOfRequest(request, balances);
-  if (!row || !isPositiveAmount(row.approved)) {
+  if (!row || !isPositiveAmount(row.approved, row.currency)) {
     return (
       <span title={t("finance.payoutRequests.noBalance")} className="inline-flex">
         <Button size="sm" variant="outline" disabled data-testid="payout-request-pay">

@@ -1,7 +1,8 @@
 import { PlusIcon, Trash2Icon } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
+import type { FinanceSettings } from "@/api/types";
 import { ErrorState } from "@/components/error-state";
 import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
@@ -26,11 +27,15 @@ export function FinanceSettingsCard({ books, currencies, editable }: SettingsCar
   const [issues, setIssues] = useState<Record<number, SettingsRowIssues>>({});
   const currencyKey = currencies.join(",");
 
-  useEffect(() => {
-    if (current.data) setRows(settingsRows(current.data, currencyKey ? currencyKey.split(",") : []));
-  }, [current.data, currencyKey]);
+  // The lines start over from the stored settings whenever new ones arrive or the currencies change.
+  const [shown, setShown] = useState<{ data: FinanceSettings; currencyKey: string } | undefined>(undefined);
+  if (current.data && (current.data !== shown?.data || currencyKey !== shown.currencyKey)) {
+    setShown({ data: current.data, currencyKey });
+    setRows(settingsRows(current.data, currencies));
+  }
 
-  const change = (index: number, field: keyof SettingsRow, value: string) => setRows((all) => all.map((row, at) => (at === index ? { ...row, [field]: value } : row)));
+  const change = (index: number, field: keyof SettingsRow, value: string) =>
+    setRows((all) => all.map((row, at) => (at === index ? { ...row, [field]: value } : row)));
   const submit = () => {
     const found = settingsIssues(rows);
     setIssues(found);
@@ -81,7 +86,12 @@ export function FinanceSettingsCard({ books, currencies, editable }: SettingsCar
       </CardContent>
       {editable && current.data ? (
         <CardFooter className="justify-between gap-2 border-t pt-4">
-          <Button variant="ghost" size="sm" onClick={() => setRows((all) => [...all, { currency: "", lowBalance: "", minPayout: "" }])} data-testid="finance-settings-add">
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => setRows((all) => [...all, { currency: "", lowBalance: "", minPayout: "" }])}
+            data-testid="finance-settings-add"
+          >
             <PlusIcon /> {t("finance.settings.addCurrency")}
           </Button>
           <Button size="sm" onClick={submit} disabled={save.isPending} data-testid="finance-settings-save">
@@ -94,7 +104,13 @@ export function FinanceSettingsCard({ books, currencies, editable }: SettingsCar
   );
 }
 
-type LineProps = { row: SettingsRow; issues: SettingsRowIssues; editable: boolean; onChange: (field: keyof SettingsRow, value: string) => void; onRemove: () => void };
+type LineProps = {
+  row: SettingsRow;
+  issues: SettingsRowIssues;
+  editable: boolean;
+  onChange: (field: keyof SettingsRow, value: string) => void;
+  onRemove: () => void;
+};
 
 function SettingsLine({ row, issues, editable, onChange, onRemove }: LineProps) {
   const { t } = useTranslation();

@@ -12,7 +12,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { toTopupBody, topupSchema, type TopupValues } from "@/features/finance/finance-forms";
 import { useRecordTopup, useSubmitTopupRequest, type Books } from "@/features/finance/use-finance";
-import { formatDecimalMoney } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 
 type TopupTexts = { title: string; text: string; reference: string; referenceHint: string; submit: string };
 
@@ -121,14 +121,36 @@ function TopupFormDialog<Result>({ mutation, currency, testId, trigger, texts, d
     >
       <div className="grid grid-cols-[1fr_7rem] gap-3">
         <Field id={`${testId}-amount`} label={t("finance.topup.amount")} error={errors.amount?.message}>
-          <Input id={`${testId}-amount`} inputMode="decimal" autoComplete="off" autoFocus aria-invalid={!!errors.amount} data-testid={`${testId}-amount`} {...form.register("amount")} />
+          <Input
+            id={`${testId}-amount`}
+            inputMode="decimal"
+            autoComplete="off"
+            autoFocus
+            aria-invalid={!!errors.amount}
+            data-testid={`${testId}-amount`}
+            {...form.register("amount")}
+          />
         </Field>
         <Field id={`${testId}-currency`} label={t("finance.currency")} error={errors.currency?.message}>
-          <Input id={`${testId}-currency`} maxLength={3} autoComplete="off" className="uppercase" aria-invalid={!!errors.currency} data-testid={`${testId}-currency`} {...form.register("currency")} />
+          <Input
+            id={`${testId}-currency`}
+            maxLength={3}
+            autoComplete="off"
+            className="uppercase"
+            aria-invalid={!!errors.currency}
+            data-testid={`${testId}-currency`}
+            {...form.register("currency")}
+          />
         </Field>
       </div>
       <Field id={`${testId}-reference`} label={t(texts.reference)} error={errors.reference?.message} hint={t(texts.referenceHint)}>
-        <Input id={`${testId}-reference`} autoComplete="off" aria-invalid={!!errors.reference} data-testid={`${testId}-reference`} {...form.register("reference")} />
+        <Input
+          id={`${testId}-reference`}
+          autoComplete="off"
+          aria-invalid={!!errors.reference}
+          data-testid={`${testId}-reference`}
+          {...form.register("reference")}
+        />
       </Field>
     </FormDialog>
   );

@@ -11,7 +11,8 @@ import { UserText } from "@/components/user-text";
 import { RequestStatusBadge, TitledHeader } from "@/features/finance/finance-parts";
 import { SubmitTopupDialog } from "@/features/finance/topup-dialog";
 import { useDecideTopup, useTopupRequests, type Books, type TopupDecision } from "@/features/finance/use-finance";
-import { formatDateTime, formatDecimalMoney } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
+import { formatDecimalMoney } from "@/lib/money";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 type TopupRequestsProps = {
@@ -31,7 +32,12 @@ export function TopupRequestsCard({ books, decides, submits, currency }: TopupRe
   const advertiserId = decides ? books.advertiserId : undefined;
   const columns: Column<MoneyRequest>[] = [
     { id: "created", header: t("finance.columns.date"), cell: (request) => formatDateTime(request.created_at, language), className: "whitespace-nowrap" },
-    { id: "amount", header: t("finance.columns.amount"), cell: (request) => formatDecimalMoney(request.amount, request.currency, language), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "amount",
+      header: t("finance.columns.amount"),
+      cell: (request) => formatDecimalMoney(request.amount, request.currency, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     { id: "reference", header: t("finance.topupRequest.reference"), cell: (request) => <UserText value={request.reference} />, className: "max-w-64 truncate" },
     { id: "status", header: t("finance.payoutRequests.columns.status"), cell: (request) => <RequestStatusBadge request={request} /> },
     ...(advertiserId
@@ -60,7 +66,11 @@ export function TopupRequestsCard({ books, decides, submits, currency }: TopupRe
           isLoading={requests.isPending}
           error={requests.error}
           onRetry={() => void requests.refetch()}
-          empty={{ icon: ClipboardListIcon, title: t("finance.topupRequests.emptyTitle"), description: t(submits ? "finance.topupRequests.emptyText" : "finance.topupRequests.staffEmptyText") }}
+          empty={{
+            icon: ClipboardListIcon,
+            title: t("finance.topupRequests.emptyTitle"),
+            description: t(submits ? "finance.topupRequests.emptyText" : "finance.topupRequests.staffEmptyText"),
+          }}
         />
       </div>
     </Card>
@@ -77,8 +87,18 @@ function DecideButtons({ advertiserId, request }: { advertiserId: string; reques
 }
 
 const DECISION_TEXTS = {
-  confirm: { button: "finance.topupRequests.confirm", title: "finance.topupRequests.confirmTitle", text: "finance.topupRequests.confirmText", done: "finance.topupRequests.confirmed" },
-  reject: { button: "finance.topupRequests.reject", title: "finance.topupRequests.rejectTitle", text: "finance.topupRequests.rejectText", done: "finance.topupRequests.rejected" },
+  confirm: {
+    button: "finance.topupRequests.confirm",
+    title: "finance.topupRequests.confirmTitle",
+    text: "finance.topupRequests.confirmText",
+    done: "finance.topupRequests.confirmed",
+  },
+  reject: {
+    button: "finance.topupRequests.reject",
+    title: "finance.topupRequests.rejectTitle",
+    text: "finance.topupRequests.rejectText",
+    done: "finance.topupRequests.rejected",
+  },
 } as const;
 
 /** Confirm or reject behind an "are you sure?" step that repeats the amount and the reference. */
@@ -96,7 +116,13 @@ function DecideTopup({ advertiserId, request, decision }: { advertiserId: string
   return (
     <Confirm
       trigger={
-        <Button size="sm" variant={decision === "confirm" ? "outline" : "ghost"} disabled={decide.isPending} data-testid={`topup-${decision}`} data-id={request.id}>
+        <Button
+          size="sm"
+          variant={decision === "confirm" ? "outline" : "ghost"}
+          disabled={decide.isPending}
+          data-testid={`topup-${decision}`}
+          data-id={request.id}
+        >
           {decide.isPending ? <Spinner /> : decision === "confirm" ? <CheckIcon /> : <XIcon />}
           {t(texts.button)}
         </Button>

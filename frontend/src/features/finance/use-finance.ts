@@ -31,7 +31,11 @@ export function useTopups(books: Books, enabled = true) {
 }
 
 export function usePayoutRequests(books: Books, enabled = true) {
-  return useQuery({ queryKey: financeKeys.of(books, "payout-requests"), queryFn: () => unwrap(api.GET("/api/finance/payout-requests", query(books))), enabled });
+  return useQuery({
+    queryKey: financeKeys.of(books, "payout-requests"),
+    queryFn: () => unwrap(api.GET("/api/finance/payout-requests", query(books))),
+    enabled,
+  });
 }
 
 export function useTopupRequests(books: Books, enabled = true) {

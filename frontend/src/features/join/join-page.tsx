@@ -16,6 +16,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { emailField, requiredText, withConfirmation } from "@/features/auth/schemas";
+import { useCan } from "@/features/auth/use-can";
+import { useMyPermissions } from "@/features/auth/use-me";
 import { useSession } from "@/features/auth/use-session";
 import { currentLanguage } from "@/i18n";
 import { useErrorMessage } from "@/lib/use-error-message";
@@ -55,10 +57,7 @@ export function JoinPage() {
   }
   const advertiser = link.data.advertiser_name;
   return (
-    <AuthLayout
-      title={<span data-testid="join-advertiser-name">{t("join.title", { advertiser })}</span>}
-      description={t("join.description", { advertiser })}
-    >
+    <AuthLayout title={<span data-testid="join-advertiser-name">{t("join.title", { advertiser })}</span>} description={t("join.description", { advertiser })}>
       <JoinBody code={code} advertiser={advertiser} />
     </AuthLayout>
   );
@@ -67,7 +66,17 @@ export function JoinPage() {
 function JoinBody({ code, advertiser }: { code: string; advertiser: string }) {
   const session = useSession();
   if (!session) return <JoinSignUp code={code} />;
-  if (session.user.role !== "affiliate") return <NotAnAffiliate />;
+  return <JoinSignedIn code={code} advertiser={advertiser} />;
+}
+
+/** Joining makes an enrollment: for those who keep their own (affiliates), once their permissions are known. */
+function JoinSignedIn({ code, advertiser }: { code: string; advertiser: string }) {
+  const me = useMyPermissions();
+  const can = useCan();
+  const errorMessage = useErrorMessage();
+  if (me.isPending) return <Skeleton className="h-24 w-full" />;
+  if (me.isError) return <FormError testId="join-error">{errorMessage(me.error)}</FormError>;
+  if (!can("memberships:own")) return <NotAnAffiliate />;
   return <JoinApply code={code} advertiser={advertiser} />;
 }
 
@@ -107,9 +116,7 @@ function JoinApply({ code, advertiser }: { code: string; advertiser: string }) {
   }
   return (
     <div className="space-y-4">
-      {apply.error ? (
-        <FormError testId="join-error">{alreadyMember ? t("join.alreadyMember", { advertiser }) : errorMessage(apply.error)}</FormError>
-      ) : null}
+      {apply.error ? <FormError testId="join-error">{alreadyMember ? t("join.alreadyMember", { advertiser }) : errorMessage(apply.error)}</FormError> : null}
       <div className="flex items-start gap-3 rounded-lg border bg-muted/40 p-4 text-sm text-muted-foreground">
         <HandshakeIcon className="mt-0.5 size-5 shrink-0 text-primary" />
         <p>{t("join.applyText")}</p>
@@ -151,10 +158,24 @@ function JoinSignUp({ code }: { code: string }) {
           <Input id="email" type="email" autoComplete="email" aria-invalid={!!errors.email} data-testid="join-email" {...form.register("email")} />
         </Field>
         <Field id="password" label={t("fields.password")} error={errors.password?.message} hint={t("validation.passwordHint")}>
-          <Input id="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} data-testid="join-password" {...form.register("password")} />
+          <Input
+            id="password"
+            type="password"
+            autoComplete="new-password"
+            aria-invalid={!!errors.password}
+            data-testid="join-password"
+            {...form.register("password")}
+          />
         </Field>
         <Field id="confirm" label={t("fields.confirmPassword")} error={errors.confirm?.message}>
-          <Input id="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} data-testid="join-confirm" {...form.register("confirm")} />
+          <Input
+            id="confirm"
+            type="password"
+            autoComplete="new-password"
+            aria-invalid={!!errors.confirm}
+            data-testid="join-confirm"
+            {...form.register("confirm")}
+          />
         </Field>
         <Button type="submit" className="w-full" disabled={signUp.isPending} data-testid="join-signup-submit">
           {signUp.isPending ? <Spinner /> : null}
@@ -164,7 +185,9 @@ function JoinSignUp({ code }: { code: string }) {
       <p className="text-center text-sm text-muted-foreground">
         <Trans
           i18nKey="join.haveAccount"
-          components={{ signIn: <Link to={`/sign-in?next=${next}`} className="font-medium text-foreground underline-offset-4 hover:underline" data-testid="join-sign-in" /> }}
+          components={{
+            signIn: <Link to={`/sign-in?next=${next}`} className="font-medium text-foreground underline-offset-4 hover:underline" data-testid="join-sign-in" />,
+          }}
         />
       </p>
     </div>

@@ -3,8 +3,8 @@ import { useTranslation } from "react-i18next";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
+import { useMe } from "@/features/auth/use-me";
 import { useRequiredSession } from "@/features/auth/use-session";
-import { useMe } from "@/features/memberships/use-me";
 import { useSwitchContext } from "@/features/memberships/use-switch-context";
 
 /** The affiliate's advertiser context: which advertiser's data the whole dashboard shows. */

@@ -12,6 +12,7 @@ import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PersonCell, UserText } from "@/components/user-text";
+import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { MembershipStatusBadge } from "@/features/memberships/membership-status-badge";
 import { useSwitchContext } from "@/features/memberships/use-switch-context";
@@ -28,8 +29,9 @@ function isStatus(value: string | null): value is MembershipStatus {
 
 export function MembershipsPage() {
   const { t, i18n } = useTranslation();
-  const { user } = useRequiredSession();
-  const isAdvertiser = user.role === "advertiser";
+  const can = useCan();
+  // An affiliate's own enrollments (its advertisers), or the advertiser's affiliates.
+  const isAdvertiser = !can("memberships:own");
   const [params] = useSearchParams();
   const raw = params.get("status");
   const status = isStatus(raw) ? raw : undefined;
@@ -47,14 +49,34 @@ export function MembershipsPage() {
           cell: (row) => <PersonCell name={row.affiliate_name} email={row.affiliate_email} />,
         },
         { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
-        { id: "applied", header: t("memberships.columns.applied"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
-        { id: "actions", header: <span className="sr-only">{t("common.actions")}</span>, cell: (row) => <AdvertiserActions membership={row} />, className: "text-right" },
+        {
+          id: "applied",
+          header: t("memberships.columns.applied"),
+          cell: (row) => formatDate(row.created_at, i18n.language),
+          className: "whitespace-nowrap text-muted-foreground",
+        },
+        {
+          id: "actions",
+          header: <span className="sr-only">{t("common.actions")}</span>,
+          cell: (row) => <AdvertiserActions membership={row} />,
+          className: "text-right",
+        },
       ]
     : [
         { id: "advertiser", header: t("memberships.columns.advertiser"), cell: (row) => <UserText value={row.advertiser_name} className="font-medium" /> },
         { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
-        { id: "applied", header: t("memberships.columns.applied"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
-        { id: "actions", header: <span className="sr-only">{t("common.actions")}</span>, cell: (row) => <AffiliateActions membership={row} />, className: "text-right" },
+        {
+          id: "applied",
+          header: t("memberships.columns.applied"),
+          cell: (row) => formatDate(row.created_at, i18n.language),
+          className: "whitespace-nowrap text-muted-foreground",
+        },
+        {
+          id: "actions",
+          header: <span className="sr-only">{t("common.actions")}</span>,
+          cell: (row) => <AffiliateActions membership={row} />,
+          className: "text-right",
+        },
       ];
 
   return (

@@ -52,7 +52,12 @@ export function QueuesCard({ queues, isLoading, error, onRetry }: QueuesCardProp
     { id: "visible", header: t("monitor.queues.visible"), cell: (queue) => count(queue.visible), className: "text-right" },
     { id: "inFlight", header: t("monitor.queues.inFlight"), cell: (queue) => count(queue.in_flight), className: "text-right" },
     { id: "delayed", header: t("monitor.queues.delayed"), cell: (queue) => count(queue.delayed), className: "text-right" },
-    { id: "oldest", header: t("monitor.queues.oldest"), cell: (queue) => <QueueAge seconds={queue.oldest_open_seconds} />, className: "text-right whitespace-nowrap" },
+    {
+      id: "oldest",
+      header: t("monitor.queues.oldest"),
+      cell: (queue) => <QueueAge seconds={queue.oldest_open_seconds} />,
+      className: "text-right whitespace-nowrap",
+    },
     {
       id: "actions",
       header: <span className="sr-only">{t("common.actions")}</span>,

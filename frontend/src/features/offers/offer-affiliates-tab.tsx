@@ -22,7 +22,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { PersonCell, UserText } from "@/components/user-text";
 import { CapsEditor } from "@/features/offers/caps-editor";
 import { OfferAccessBadge } from "@/features/offers/offer-badges";
-import { amountIssue, capRow, normalizeDecimal, toCap } from "@/features/offers/offer-schema";
+import { amountIssue, capLimitIssues, capRow, normalizeDecimal, toCap } from "@/features/offers/offer-schema";
 import { formatAmount } from "@/features/offers/payout";
 import { offerKeys, useOfferAccess } from "@/features/offers/use-offers";
 import { showBidiControls } from "@/lib/bidi";
@@ -48,7 +48,11 @@ export function OfferAffiliatesTab({ offer }: { offer: Offer }) {
       header: t("offers.affiliates.columns.affiliate"),
       cell: (row) => <PersonCell name={row.affiliate_name} email={row.affiliate_email} />,
     },
-    { id: "access", header: t("offers.affiliates.columns.access"), cell: (row) => <OfferAccessBadge access={row.access} testId={`offer-access-state-${row.affiliate_id}`} /> },
+    {
+      id: "access",
+      header: t("offers.affiliates.columns.access"),
+      cell: (row) => <OfferAccessBadge access={row.access} testId={`offer-access-state-${row.affiliate_id}`} />,
+    },
     {
       id: "payouts",
       header: t("offers.affiliates.columns.payout"),
@@ -134,15 +138,14 @@ function AccessActions({ offerId, row, onEdit }: { offerId: string; row: OfferAc
 
 /** Payout overrides by goal (blank keeps the offer's payout) and the affiliate's own caps. */
 function termsSchema(offer: Offer) {
-  return z
-    .object({ payouts: z.array(z.string()), caps: z.array(capRow).max(12, "offers.validation.tooManyRows") })
-    .superRefine((values, ctx) => {
-      offer.goals.forEach((goal, index) => {
-        const value = values.payouts[index] ?? "";
-        const message = value.trim() === "" ? null : amountIssue(goal.payout_type, value);
-        if (message) ctx.addIssue({ code: "custom", message, path: ["payouts", index] });
-      });
+  return z.object({ payouts: z.array(z.string()), caps: z.array(capRow).max(12, "offers.validation.tooManyRows") }).superRefine((values, ctx) => {
+    offer.goals.forEach((goal, index) => {
+      const value = values.payouts[index] ?? "";
+      const message = value.trim() === "" ? null : amountIssue(goal.payout_type, value, offer.currency);
+      if (message) ctx.addIssue({ code: "custom", message, path: ["payouts", index] });
     });
+    for (const [index, message] of capLimitIssues(values.caps, offer.currency)) ctx.addIssue({ code: "custom", message, path: ["caps", index, "limit"] });
+  });
 }
 type TermsValues = z.infer<ReturnType<typeof termsSchema>>;
 
@@ -175,7 +178,12 @@ function AccessTermsDialog({ offer, row, onClose }: { offer: Offer; row: OfferAc
   });
 
   return (
-    <Dialog open onOpenChange={(open) => { if (!open) onClose(); }}>
+    <Dialog
+      open
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
       <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl" data-testid="offer-access-dialog">
         <DialogHeader>
           <DialogTitle>{t("offers.affiliates.termsTitle", { name: row.affiliate_name })}</DialogTitle>
@@ -212,7 +220,9 @@ function AccessTermsDialog({ offer, row, onClose }: { offer: Offer; row: OfferAc
             <CapsEditor control={form.control} register={form.register} errors={errors} idPrefix="access-cap" />
           </div>
           <DialogFooter>
-            <Button variant="outline" onClick={onClose}>{t("common.cancel")}</Button>
+            <Button variant="outline" onClick={onClose}>
+              {t("common.cancel")}
+            </Button>
             <Button type="submit" disabled={update.isPending} data-testid="offer-access-save">
               {update.isPending ? <Spinner /> : null}
               {t("common.save")}

@@ -39,7 +39,13 @@ export function OfferCreatePage() {
           </Button>
         }
       />
-      <OfferForm defaultValues={newOfferForm()} onSubmit={(body) => create.mutate(body)} submitting={create.isPending} error={create.error} submitLabel={t("offers.create")} />
+      <OfferForm
+        defaultValues={newOfferForm()}
+        onSubmit={(body) => create.mutate(body)}
+        submitting={create.isPending}
+        error={create.error}
+        submitLabel={t("offers.create")}
+      />
     </>
   );
 }

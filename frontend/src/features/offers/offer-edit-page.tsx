@@ -102,8 +102,12 @@ export function OfferEditPage() {
         className="space-y-6"
       >
         <TabsList>
-          <TabsTrigger value="details" data-testid="offer-tab-details">{t("offers.tabs.details")}</TabsTrigger>
-          <TabsTrigger value="affiliates" data-testid="offer-tab-affiliates">{t("offers.tabs.affiliates")}</TabsTrigger>
+          <TabsTrigger value="details" data-testid="offer-tab-details">
+            {t("offers.tabs.details")}
+          </TabsTrigger>
+          <TabsTrigger value="affiliates" data-testid="offer-tab-affiliates">
+            {t("offers.tabs.affiliates")}
+          </TabsTrigger>
         </TabsList>
         <TabsContent value="details" className="space-y-6">
           <OfferPostbackCard offer={current} />

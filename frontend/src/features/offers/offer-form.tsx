@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import type { ComponentProps, ReactNode } from "react";
-import { Controller, useFieldArray, useForm } from "react-hook-form";
+import { Controller, useFieldArray, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import type { OfferCreate } from "@/api/types";
 import { FormError } from "@/components/form-error";
@@ -47,10 +47,13 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
   const { errors } = form.formState;
   const goals = useFieldArray({ control, name: "goals" });
   const landings = useFieldArray({ control, name: "landings" });
-  const geoMode = form.watch("geo.mode");
-  const countries = parseCountries(form.watch("geo.countries"));
-  const currency = form.watch("currency").trim().toUpperCase();
-  const amountSuffix = (type: string) => (type === "percent" ? "%" : currency);
+  const [geoMode, countriesText, currencyText, visibility, goalValues] = useWatch({
+    control,
+    name: ["geo.mode", "geo.countries", "currency", "visibility", "goals"],
+  });
+  const countries = parseCountries(countriesText);
+  const currency = currencyText.trim().toUpperCase();
+  const amountSuffix = (type: string | undefined) => (type === "percent" ? "%" : currency);
 
   return (
     <form noValidate className="space-y-6" onSubmit={form.handleSubmit((values) => onSubmit(toOfferInput(values)))} data-testid="offer-form">
@@ -67,19 +70,40 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
               control={control}
               name="model"
               render={({ field }) => (
-                <OptionSelect id="offer-model" value={field.value} onChange={field.onChange} options={OFFER_MODELS} label={(value) => t(`offers.models.${value}`)} testId="offer-model" />
+                <OptionSelect
+                  id="offer-model"
+                  value={field.value}
+                  onChange={field.onChange}
+                  options={OFFER_MODELS}
+                  label={(value) => t(`offers.models.${value}`)}
+                  testId="offer-model"
+                />
               )}
             />
           </Field>
           <Field id="offer-currency" label={t("offers.form.currency")} error={errors.currency?.message} hint={t("offers.form.currencyHint")}>
-            <Input id="offer-currency" maxLength={3} className="uppercase" aria-invalid={!!errors.currency} data-testid="offer-currency" {...register("currency")} />
+            <Input
+              id="offer-currency"
+              maxLength={3}
+              className="uppercase"
+              aria-invalid={!!errors.currency}
+              data-testid="offer-currency"
+              {...register("currency")}
+            />
           </Field>
-          <Field id="offer-visibility" label={t("offers.form.visibility")} hint={t(`offers.visibilityHint.${form.watch("visibility")}`)}>
+          <Field id="offer-visibility" label={t("offers.form.visibility")} hint={t(`offers.visibilityHint.${visibility}`)}>
             <Controller
               control={control}
               name="visibility"
               render={({ field }) => (
-                <OptionSelect id="offer-visibility" value={field.value} onChange={field.onChange} options={VISIBILITIES} label={(value) => t(`offers.visibility.${value}`)} testId="offer-visibility" />
+                <OptionSelect
+                  id="offer-visibility"
+                  value={field.value}
+                  onChange={field.onChange}
+                  options={VISIBILITIES}
+                  label={(value) => t(`offers.visibility.${value}`)}
+                  testId="offer-visibility"
+                />
               )}
             />
           </Field>
@@ -89,15 +113,31 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
       <Section title={t("offers.form.goals")} description={t("offers.form.goalsText")}>
         {goals.fields.map((field, index) => {
           const rowErrors = errors.goals?.[index];
-          const payoutType = form.watch(`goals.${index}.payout_type`);
-          const revenueType = form.watch(`goals.${index}.revenue_type`);
+          const payoutType = goalValues[index]?.payout_type;
+          const revenueType = goalValues[index]?.revenue_type;
           return (
-            <div key={field.id} className="grid items-start gap-3 rounded-lg border p-3 sm:grid-cols-2 lg:grid-cols-[9rem_1fr_1fr_1fr_auto]" data-testid={`offer-goal-${index}`}>
+            <div
+              key={field.id}
+              className="grid items-start gap-3 rounded-lg border p-3 sm:grid-cols-2 lg:grid-cols-[9rem_1fr_1fr_1fr_auto]"
+              data-testid={`offer-goal-${index}`}
+            >
               <Field id={`goal-${index}-key`} label={t("offers.form.goalKey")} error={rowErrors?.key?.message}>
-                <Input id={`goal-${index}-key`} placeholder="lead" className="font-mono" aria-invalid={!!rowErrors?.key} data-testid={`offer-goal-key-${index}`} {...register(`goals.${index}.key`)} />
+                <Input
+                  id={`goal-${index}-key`}
+                  placeholder="lead"
+                  className="font-mono"
+                  aria-invalid={!!rowErrors?.key}
+                  data-testid={`offer-goal-key-${index}`}
+                  {...register(`goals.${index}.key`)}
+                />
               </Field>
               <Field id={`goal-${index}-name`} label={t("offers.form.goalName")} error={rowErrors?.name?.message}>
-                <Input id={`goal-${index}-name`} aria-invalid={!!rowErrors?.name} data-testid={`offer-goal-name-${index}`} {...register(`goals.${index}.name`)} />
+                <Input
+                  id={`goal-${index}-name`}
+                  aria-invalid={!!rowErrors?.name}
+                  data-testid={`offer-goal-name-${index}`}
+                  {...register(`goals.${index}.name`)}
+                />
               </Field>
               <Field id={`goal-${index}-payout`} label={t("offers.form.payout")} error={rowErrors?.payout?.message}>
                 <div className="flex gap-2">
@@ -105,10 +145,24 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
                     control={control}
                     name={`goals.${index}.payout_type`}
                     render={({ field: type }) => (
-                      <OptionSelect value={type.value} onChange={type.onChange} options={AMOUNT_TYPES} label={(value) => t(`offers.amountType.${value}`)} testId={`offer-goal-payout-type-${index}`} ariaLabel={t("offers.form.payoutType")} className="w-28 shrink-0" />
+                      <OptionSelect
+                        value={type.value}
+                        onChange={type.onChange}
+                        options={AMOUNT_TYPES}
+                        label={(value) => t(`offers.amountType.${value}`)}
+                        testId={`offer-goal-payout-type-${index}`}
+                        ariaLabel={t("offers.form.payoutType")}
+                        className="w-28 shrink-0"
+                      />
                     )}
                   />
-                  <AmountInput id={`goal-${index}-payout`} suffix={amountSuffix(payoutType)} invalid={!!rowErrors?.payout} testId={`offer-goal-payout-${index}`} {...register(`goals.${index}.payout`)} />
+                  <AmountInput
+                    id={`goal-${index}-payout`}
+                    suffix={amountSuffix(payoutType)}
+                    invalid={!!rowErrors?.payout}
+                    testId={`offer-goal-payout-${index}`}
+                    {...register(`goals.${index}.payout`)}
+                  />
                 </div>
               </Field>
               <Field id={`goal-${index}-revenue`} label={t("offers.form.revenue")} error={rowErrors?.revenue?.message}>
@@ -117,10 +171,24 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
                     control={control}
                     name={`goals.${index}.revenue_type`}
                     render={({ field: type }) => (
-                      <OptionSelect value={type.value} onChange={type.onChange} options={AMOUNT_TYPES} label={(value) => t(`offers.amountType.${value}`)} testId={`offer-goal-revenue-type-${index}`} ariaLabel={t("offers.form.revenueType")} className="w-28 shrink-0" />
+                      <OptionSelect
+                        value={type.value}
+                        onChange={type.onChange}
+                        options={AMOUNT_TYPES}
+                        label={(value) => t(`offers.amountType.${value}`)}
+                        testId={`offer-goal-revenue-type-${index}`}
+                        ariaLabel={t("offers.form.revenueType")}
+                        className="w-28 shrink-0"
+                      />
                     )}
                   />
-                  <AmountInput id={`goal-${index}-revenue`} suffix={amountSuffix(revenueType)} invalid={!!rowErrors?.revenue} testId={`offer-goal-revenue-${index}`} {...register(`goals.${index}.revenue`)} />
+                  <AmountInput
+                    id={`goal-${index}-revenue`}
+                    suffix={amountSuffix(revenueType)}
+                    invalid={!!rowErrors?.revenue}
+                    testId={`offer-goal-revenue-${index}`}
+                    {...register(`goals.${index}.revenue`)}
+                  />
                 </div>
               </Field>
               <Button
@@ -149,10 +217,23 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
           return (
             <div key={field.id} className="grid items-start gap-3 rounded-lg border p-3 sm:grid-cols-[1fr_8rem_auto]" data-testid={`offer-landing-${index}`}>
               <Field id={`landing-${index}-url`} label={t("offers.form.landingUrl")} error={rowErrors?.url?.message}>
-                <Input id={`landing-${index}-url`} type="url" placeholder="https://" aria-invalid={!!rowErrors?.url} data-testid={`offer-landing-url-${index}`} {...register(`landings.${index}.url`)} />
+                <Input
+                  id={`landing-${index}-url`}
+                  type="url"
+                  placeholder="https://"
+                  aria-invalid={!!rowErrors?.url}
+                  data-testid={`offer-landing-url-${index}`}
+                  {...register(`landings.${index}.url`)}
+                />
               </Field>
               <Field id={`landing-${index}-weight`} label={t("offers.form.weight")} error={rowErrors?.weight?.message}>
-                <Input id={`landing-${index}-weight`} inputMode="numeric" aria-invalid={!!rowErrors?.weight} data-testid={`offer-landing-weight-${index}`} {...register(`landings.${index}.weight`)} />
+                <Input
+                  id={`landing-${index}-weight`}
+                  inputMode="numeric"
+                  aria-invalid={!!rowErrors?.weight}
+                  data-testid={`offer-landing-weight-${index}`}
+                  {...register(`landings.${index}.weight`)}
+                />
               </Field>
               <Button
                 variant="ghost"
@@ -181,13 +262,27 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
               control={control}
               name="geo.mode"
               render={({ field }) => (
-                <OptionSelect id="offer-geo-mode" value={field.value} onChange={field.onChange} options={GEO_MODES} label={(value) => t(`offers.geoMode.${value}`)} testId="offer-geo-mode" />
+                <OptionSelect
+                  id="offer-geo-mode"
+                  value={field.value}
+                  onChange={field.onChange}
+                  options={GEO_MODES}
+                  label={(value) => t(`offers.geoMode.${value}`)}
+                  testId="offer-geo-mode"
+                />
               )}
             />
           </Field>
           {geoMode === "all" ? null : (
             <Field id="offer-geo-countries" label={t("offers.form.countries")} error={errors.geo?.countries?.message} hint={t("offers.form.countriesHint")}>
-              <Input id="offer-geo-countries" placeholder="US, DE, GB" className="uppercase" aria-invalid={!!errors.geo?.countries} data-testid="offer-geo-countries" {...register("geo.countries")} />
+              <Input
+                id="offer-geo-countries"
+                placeholder="US, DE, GB"
+                className="uppercase"
+                aria-invalid={!!errors.geo?.countries}
+                data-testid="offer-geo-countries"
+                {...register("geo.countries")}
+              />
             </Field>
           )}
         </div>
@@ -217,14 +312,49 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
           <Field id="offer-hold-days" label={t("offers.form.holdDays")} error={errors.hold_days?.message} hint={t("offers.form.holdDaysHint")}>
             <Input id="offer-hold-days" inputMode="numeric" aria-invalid={!!errors.hold_days} data-testid="offer-hold-days" {...register("hold_days")} />
           </Field>
-          <Field id="offer-attribution-days" label={t("offers.form.attributionDays")} error={errors.attribution_days?.message} hint={t("offers.form.attributionDaysHint")}>
-            <Input id="offer-attribution-days" inputMode="numeric" aria-invalid={!!errors.attribution_days} data-testid="offer-attribution-days" {...register("attribution_days")} />
+          <Field
+            id="offer-attribution-days"
+            label={t("offers.form.attributionDays")}
+            error={errors.attribution_days?.message}
+            hint={t("offers.form.attributionDaysHint")}
+          >
+            <Input
+              id="offer-attribution-days"
+              inputMode="numeric"
+              aria-invalid={!!errors.attribution_days}
+              data-testid="offer-attribution-days"
+              {...register("attribution_days")}
+            />
           </Field>
-          <Field id="offer-min-conversion-seconds" label={t("offers.form.minConversionSeconds")} error={errors.min_conversion_seconds?.message} hint={t("offers.form.minConversionSecondsHint")}>
-            <Input id="offer-min-conversion-seconds" inputMode="numeric" aria-invalid={!!errors.min_conversion_seconds} data-testid="offer-min-conversion-seconds" {...register("min_conversion_seconds")} />
+          <Field
+            id="offer-min-conversion-seconds"
+            label={t("offers.form.minConversionSeconds")}
+            error={errors.min_conversion_seconds?.message}
+            hint={t("offers.form.minConversionSecondsHint")}
+          >
+            <Input
+              id="offer-min-conversion-seconds"
+              inputMode="numeric"
+              aria-invalid={!!errors.min_conversion_seconds}
+              data-testid="offer-min-conversion-seconds"
+              {...register("min_conversion_seconds")}
+            />
           </Field>
-          <Field id="offer-fallback-url" label={t("offers.form.fallbackUrl")} error={errors.fallback_url?.message} hint={t("offers.form.fallbackUrlHint")} className="sm:col-span-2">
-            <Input id="offer-fallback-url" type="url" placeholder="https://" aria-invalid={!!errors.fallback_url} data-testid="offer-fallback-url" {...register("fallback_url")} />
+          <Field
+            id="offer-fallback-url"
+            label={t("offers.form.fallbackUrl")}
+            error={errors.fallback_url?.message}
+            hint={t("offers.form.fallbackUrlHint")}
+            className="sm:col-span-2"
+          >
+            <Input
+              id="offer-fallback-url"
+              type="url"
+              placeholder="https://"
+              aria-invalid={!!errors.fallback_url}
+              data-testid="offer-fallback-url"
+              {...register("fallback_url")}
+            />
           </Field>
         </div>
       </Section>
@@ -233,7 +363,11 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
         <CardFooter className="flex-col items-stretch gap-3 border-t-0 sm:flex-row sm:items-center sm:justify-between">
           <div className="min-w-0 flex-1">
             {error ? <FormError testId="offer-form-error">{errorMessage(error)}</FormError> : null}
-            {!error && Object.keys(errors).length > 0 ? <p className="text-sm text-destructive" data-testid="offer-form-invalid">{t("offers.form.fixErrors")}</p> : null}
+            {!error && Object.keys(errors).length > 0 ? (
+              <p className="text-sm text-destructive" data-testid="offer-form-invalid">
+                {t("offers.form.fixErrors")}
+              </p>
+            ) : null}
           </div>
           <Button type="submit" disabled={submitting} data-testid="offer-save">
             {submitting ? <Spinner /> : null}

@@ -44,6 +44,22 @@ describe("offer form schema", () => {
     expect(issuesAt({ ...valid(), goals: [goal] }, "goals.0.revenue")).toHaveLength(1);
   });
 
+  it("takes as many decimals as the offer's currency has, no more", () => {
+    const offer = (currency: string, payout: string, capLimit: string): OfferFormValues => ({
+      ...valid(),
+      currency,
+      goals: [{ ...valid().goals[0]!, payout_type: "fixed", payout }],
+      caps: [{ metric: "payout", period: "day", limit: capLimit }],
+    });
+    expect(issuesAt(offer("jpy", "1250", "5000"), "goals.0.payout")).toEqual([]);
+    expect(issuesAt(offer("JPY", "12.50", "0.5"), "goals.0.payout")).toEqual(["offers.validation.money"]);
+    expect(issuesAt(offer("JPY", "12.50", "0.5"), "caps.0.limit")).toEqual(["offers.validation.capMoney"]);
+    expect(issuesAt(offer("KWD", "1.125", "0.005"), "goals.0.payout")).toEqual([]);
+    expect(issuesAt(offer("KWD", "1.125", "0.005"), "caps.0.limit")).toEqual([]);
+    expect(issuesAt(offer("USD", "1.125", "0.005"), "goals.0.payout")).toEqual(["offers.validation.money"]);
+    expect(issuesAt(offer("USD", "1.125", "0.005"), "caps.0.limit")).toEqual(["offers.validation.capMoney"]);
+  });
+
   it("sends decimals with a point whatever the user typed", () => {
     const goal = { ...valid().goals[0]!, payout_type: "fixed" as const, payout: "12,50" };
     expect(toOfferInput({ ...valid(), goals: [goal] }).goals[0]?.payout).toBe("12.50");
@@ -132,7 +148,10 @@ describe("offer form schema", () => {
     };
     const form = offerToForm(offer);
     expect(offerFormSchema.safeParse(form).success).toBe(true);
-    expect(toOfferInput(form).goals.map((goal) => [goal.payout, goal.revenue])).toEqual([["10", "100"], ["12.5", "0.00"]]);
+    expect(toOfferInput(form).goals.map((goal) => [goal.payout, goal.revenue])).toEqual([
+      ["10", "100"],
+      ["12.5", "0.00"],
+    ]);
     expect(issuesAt({ ...form, goals: [{ ...form.goals[0]!, payout: "1E+1" }] }, "goals.0.payout")).toEqual(["offers.validation.percent"]);
   });
 });

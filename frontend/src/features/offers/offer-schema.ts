@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AmountType, CapMetric, Offer, OfferCap, OfferCreate } from "@/api/types";
 import { requiredText } from "@/features/auth/schemas";
 import { isCountryCode, parseCountries } from "@/features/offers/countries";
+import { parseMoney, type Money } from "@/lib/money";
 
 /*
  * The offer form keeps every value as the text the user typed; `toOfferInput` turns it into the API's
@@ -16,7 +17,8 @@ export const VISIBILITIES = ["public", "approval", "private"] as const;
 export const CAP_METRICS = ["clicks", "conversions", "payout"] as const;
 export const CAP_PERIODS = ["day", "month", "total"] as const;
 
-const MONEY = /^\d{1,12}(?:[.,]\d{1,2})?$/;
+// The shape of a typed amount; how many decimals it may have is its currency's (`typedMoney`).
+const MONEY = /^\d{1,12}(?:[.,]\d+)?$/;
 const PERCENT = /^\d{1,3}(?:[.,]\d{1,2})?$/;
 const COUNT = /^\d{1,12}$/;
 const GOAL_KEY = /^[a-z0-9_]{1,32}$/;
@@ -26,8 +28,14 @@ export function normalizeDecimal(value: string): string {
   return value.trim().replace(",", ".");
 }
 
-export function isMoney(value: string): boolean {
-  return MONEY.test(value.trim());
+/** A typed amount of `currency` ("12.50", "12,5"): up to twelve whole digits and no more decimals than the currency has. */
+export function typedMoney(value: string, currency: string): Money | null {
+  const text = value.trim();
+  return MONEY.test(text) ? parseMoney(text, currency) : null;
+}
+
+export function isMoney(value: string, currency: string): boolean {
+  return typedMoney(value, currency) !== null;
 }
 
 export function isPercent(value: string): boolean {
@@ -35,19 +43,27 @@ export function isPercent(value: string): boolean {
   return PERCENT.test(text) && Number(normalizeDecimal(text)) <= 100;
 }
 
-/** Why an amount of the given type is not valid, as an i18n key; null when it is. */
-export function amountIssue(type: AmountType, value: string): string | null {
+/** Why an amount of the given type (money of `currency`, or percent) is not valid, as an i18n key; null when it is. */
+export function amountIssue(type: AmountType, value: string, currency: string): string | null {
   if (value.trim() === "") return "validation.required";
   if (type === "percent") return isPercent(value) ? null : "offers.validation.percent";
-  return isMoney(value) ? null : "offers.validation.money";
+  return isMoney(value, currency) ? null : "offers.validation.money";
 }
 
-/** Why a cap's limit is not valid: a whole count for clicks and conversions, money for payout. */
-export function capLimitIssue(metric: CapMetric, limit: string): string | null {
+/** Why a cap's limit is not valid: a whole count for clicks and conversions, money of `currency` for payout. */
+export function capLimitIssue(metric: CapMetric, limit: string, currency: string): string | null {
   const text = limit.trim();
   if (text === "") return "validation.required";
-  if (metric === "payout") return isMoney(text) && Number(normalizeDecimal(text)) > 0 ? null : "offers.validation.capMoney";
+  if (metric === "payout") return (typedMoney(text, currency)?.minor ?? 0n) > 0n ? null : "offers.validation.capMoney";
   return COUNT.test(text) && Number(text) >= 1 ? null : "offers.validation.capCount";
+}
+
+/** Each cap whose limit is not valid, by index, with its i18n key; limits on payout are money of `currency`. */
+export function capLimitIssues(caps: readonly CapRow[], currency: string): [number, string][] {
+  return caps.flatMap((cap, index): [number, string][] => {
+    const message = capLimitIssue(cap.metric, cap.limit, currency);
+    return message ? [[index, message]] : [];
+  });
 }
 
 function isHttpUrl(value: string): boolean {
@@ -60,7 +76,10 @@ function isHttpUrl(value: string): boolean {
 }
 
 const wholeNumber = (min: number, max: number, message: string) =>
-  z.string().trim().refine((value) => COUNT.test(value) && Number(value) >= min && Number(value) <= max, message);
+  z
+    .string()
+    .trim()
+    .refine((value) => COUNT.test(value) && Number(value) >= min && Number(value) <= max, message);
 
 const goalRow = z
   .object({
@@ -77,8 +96,6 @@ const goalRow = z
     };
     issue("key", GOAL_KEY.test(goal.key.trim()) ? null : "offers.validation.goalKey");
     issue("name", goal.name.trim() === "" ? "validation.required" : goal.name.length > 80 ? "validation.tooLong" : null);
-    issue("payout", amountIssue(goal.payout_type, goal.payout));
-    issue("revenue", amountIssue(goal.revenue_type, goal.revenue));
   });
 
 const landingRow = z.object({
@@ -87,40 +104,51 @@ const landingRow = z.object({
 });
 
 /** The API's limits: 20 goals, 20 landings, 12 caps (for the offer and for one affiliate alike). */
-export const capRow = z
-  .object({ metric: z.enum(CAP_METRICS), period: z.enum(CAP_PERIODS), limit: z.string() })
-  .superRefine((cap, ctx) => {
-    const message = capLimitIssue(cap.metric, cap.limit);
-    if (message) ctx.addIssue({ code: "custom", message, path: ["limit"] });
-  });
+/** A cap's limit depends on the offer's currency: `capLimitIssues` checks it where that is known. */
+export const capRow = z.object({ metric: z.enum(CAP_METRICS), period: z.enum(CAP_PERIODS), limit: z.string() });
 
-const geo = z
-  .object({ mode: z.enum(GEO_MODES), countries: z.string() })
-  .superRefine((value, ctx) => {
-    const codes = parseCountries(value.countries);
-    if (value.mode !== "all" && codes.length === 0) ctx.addIssue({ code: "custom", message: "offers.validation.countriesRequired", path: ["countries"] });
-    else if (!codes.every(isCountryCode)) ctx.addIssue({ code: "custom", message: "offers.validation.countries", path: ["countries"] });
-  });
-
-export const offerFormSchema = z.object({
-  name: requiredText,
-  description: z.string().max(5000, "validation.tooLong"),
-  model: z.enum(OFFER_MODELS),
-  currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "offers.validation.currency"),
-  goals: z
-    .array(goalRow)
-    .min(1, "offers.validation.goalsRequired")
-    .max(20, "offers.validation.tooManyRows")
-    .refine((goals) => new Set(goals.map((goal) => goal.key.trim())).size === goals.length, "offers.validation.goalKeysUnique"),
-  landings: z.array(landingRow).min(1, "offers.validation.landingsRequired").max(20, "offers.validation.tooManyRows"),
-  geo,
-  caps: z.array(capRow).max(12, "offers.validation.tooManyRows"),
-  visibility: z.enum(VISIBILITIES),
-  hold_days: wholeNumber(0, 365, "offers.validation.holdDays"),
-  attribution_days: wholeNumber(1, 365, "offers.validation.attributionDays"),
-  min_conversion_seconds: wholeNumber(0, 86_400, "offers.validation.minConversionSeconds"),
-  fallback_url: z.string().refine((value) => value.trim() === "" || isHttpUrl(value), "offers.validation.url"),
+const geo = z.object({ mode: z.enum(GEO_MODES), countries: z.string() }).superRefine((value, ctx) => {
+  const codes = parseCountries(value.countries);
+  if (value.mode !== "all" && codes.length === 0) ctx.addIssue({ code: "custom", message: "offers.validation.countriesRequired", path: ["countries"] });
+  else if (!codes.every(isCountryCode)) ctx.addIssue({ code: "custom", message: "offers.validation.countries", path: ["countries"] });
 });
+
+export const offerFormSchema = z
+  .object({
+    name: requiredText,
+    description: z.string().max(5000, "validation.tooLong"),
+    model: z.enum(OFFER_MODELS),
+    currency: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{3}$/, "offers.validation.currency"),
+    goals: z
+      .array(goalRow)
+      .min(1, "offers.validation.goalsRequired")
+      .max(20, "offers.validation.tooManyRows")
+      .refine((goals) => new Set(goals.map((goal) => goal.key.trim())).size === goals.length, "offers.validation.goalKeysUnique"),
+    landings: z.array(landingRow).min(1, "offers.validation.landingsRequired").max(20, "offers.validation.tooManyRows"),
+    geo,
+    caps: z.array(capRow).max(12, "offers.validation.tooManyRows"),
+    visibility: z.enum(VISIBILITIES),
+    hold_days: wholeNumber(0, 365, "offers.validation.holdDays"),
+    attribution_days: wholeNumber(1, 365, "offers.validation.attributionDays"),
+    min_conversion_seconds: wholeNumber(0, 86_400, "offers.validation.minConversionSeconds"),
+    fallback_url: z.string().refine((value) => value.trim() === "" || isHttpUrl(value), "offers.validation.url"),
+  })
+  .superRefine((offer, ctx) => {
+    // Amounts are money of the offer's currency, whose minor unit says how many decimals they may have.
+    offer.goals.forEach((goal, index) => {
+      for (const [field, type] of [
+        ["payout", goal.payout_type],
+        ["revenue", goal.revenue_type],
+      ] as const) {
+        const message = amountIssue(type, goal[field], offer.currency);
+        if (message) ctx.addIssue({ code: "custom", message, path: ["goals", index, field] });
+      }
+    });
+    for (const [index, message] of capLimitIssues(offer.caps, offer.currency)) ctx.addIssue({ code: "custom", message, path: ["caps", index, "limit"] });
+  });
 
 export type OfferFormValues = z.infer<typeof offerFormSchema>;
 export type GoalRow = OfferFormValues["goals"][number];

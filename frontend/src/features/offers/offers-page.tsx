@@ -57,7 +57,12 @@ export function OffersPage() {
         </ul>
       ),
     },
-    { id: "visibility", header: t("offers.columns.visibility"), cell: (row) => t(`offers.visibility.${row.visibility}`), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "visibility",
+      header: t("offers.columns.visibility"),
+      cell: (row) => t(`offers.visibility.${row.visibility}`),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
     {
       id: "actions",
       header: <span className="sr-only">{t("common.actions")}</span>,

@@ -77,7 +77,8 @@ function OperationFacts({ operation }: { operation: Operation }) {
   if (operation.conversion_id) rows.push([t("operations.fields.conversion"), mono(operation.conversion_id)]);
   if (operation.offer_id) rows.push([t("operations.fields.offer"), mono(operation.offer_id)]);
   if (operation.advertiser_id) rows.push([t("operations.fields.advertiser"), mono(operation.advertiser_id)]);
-  if (operation.subject_id && operation.type !== "postback") rows.push([t("operations.fields.subject"), mono(`${operation.subject_type} ${operation.subject_id}`)]);
+  if (operation.subject_id && operation.type !== "postback")
+    rows.push([t("operations.fields.subject"), mono(`${operation.subject_type} ${operation.subject_id}`)]);
   for (const [name, value] of Object.entries(operation.detail)) rows.push([name, formatNumber(value, language)]);
   if (operation.last_error) rows.push([t("operations.fields.lastError"), <UserText value={operation.last_error} className="text-destructive" />]);
   if (operation.payload)

@@ -60,7 +60,12 @@ export function OperationsTable({ source, filters, scope, canReplay, withType = 
       id: "click",
       header: t("operations.columns.click"),
       // The link opens the click; the row around it opens the delivery.
-      cell: (row) => (row.click_id ? <span onClick={(event) => event.stopPropagation()}><ClickLink clickId={row.click_id} /></span> : null),
+      cell: (row) =>
+        row.click_id ? (
+          <span onClick={(event) => event.stopPropagation()}>
+            <ClickLink clickId={row.click_id} />
+          </span>
+        ) : null,
     },
   ];
 

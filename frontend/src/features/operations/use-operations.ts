@@ -3,6 +3,7 @@ import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
 import type { Operation, OperationList } from "@/api/types";
+import type { Requirement } from "@/features/auth/permissions";
 import type { OperationFilters } from "@/features/operations/operation-filters";
 
 const PAGE_SIZE = 50;
@@ -10,7 +11,7 @@ const PAGE_SIZE = 50;
 export const OPERATIONS_REFRESH_MS = 10_000;
 
 /**
- * Where a list of operations comes from: the delivery log (each role its own slice, postbacks only),
+ * Where a list of operations comes from: the delivery log (each viewer its own slice, postbacks only),
  * the monitor (every operation, owner and platform admin) or a work queue's open jobs. All answer
  * the same shapes.
  */
@@ -20,6 +21,9 @@ export type OperationSource = {
   get: (opId: string) => Promise<Operation>;
   replay: (opId: string) => Promise<Operation>;
 };
+
+/** Who may send a delivery again: the affiliate its own, owner and platform admin any they see; the others only look. */
+export const REPLAY_DELIVERIES: Requirement = "deliveries:replay";
 
 export const deliverySource: OperationSource = {
   name: "deliveries",

@@ -6,7 +6,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { useMe } from "@/features/memberships/use-me";
+import { useMe } from "@/features/auth/use-me";
 import { EventCheckboxes } from "@/features/postbacks/event-checkboxes";
 import { emptyOverride, MAX_OVERRIDES, overrideAdvertisers, type PostbackFormValues } from "@/features/postbacks/postback-form";
 import type { MacroTarget } from "@/features/postbacks/use-macro-target";
@@ -25,7 +25,10 @@ export function OverridesEditor({ form, registerUrl }: OverridesEditorProps) {
   const { fields, append, remove } = useFieldArray({ control, name: "overrides" });
   const rows = form.watch("overrides");
   const globalEvents = form.watch("events");
-  const advertisers = overrideAdvertisers(me.data?.memberships ?? [], rows.map((row) => row.advertiser_id));
+  const advertisers = overrideAdvertisers(
+    me.data?.memberships ?? [],
+    rows.map((row) => row.advertiser_id),
+  );
 
   return (
     <div className="space-y-3" data-testid="postback-overrides">
@@ -42,7 +45,11 @@ export function OverridesEditor({ form, registerUrl }: OverridesEditorProps) {
                   name={`overrides.${index}.advertiser_id`}
                   render={({ field: advertiser }) => (
                     <Select value={advertiser.value} onValueChange={advertiser.onChange}>
-                      <SelectTrigger id={`override-${index}-advertiser`} aria-invalid={!!rowErrors?.advertiser_id} data-testid={`postback-override-advertiser-${index}`}>
+                      <SelectTrigger
+                        id={`override-${index}-advertiser`}
+                        aria-invalid={!!rowErrors?.advertiser_id}
+                        data-testid={`postback-override-advertiser-${index}`}
+                      >
                         <SelectValue placeholder={me.isPending ? t("common.loading") : t("postbacks.overrides.advertiserPlaceholder")} />
                       </SelectTrigger>
                       <SelectContent>
@@ -112,7 +119,12 @@ export function OverridesEditor({ form, registerUrl }: OverridesEditorProps) {
                 control={control}
                 name={`overrides.${index}.events`}
                 render={({ field: events }) => (
-                  <EventCheckboxes value={events.value} onChange={events.onChange} idPrefix={`postback-override-${index}-event`} label={t("postbacks.eventsLabel")} />
+                  <EventCheckboxes
+                    value={events.value}
+                    onChange={events.onChange}
+                    idPrefix={`postback-override-${index}-event`}
+                    label={t("postbacks.eventsLabel")}
+                  />
                 )}
               />
             )}

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Membership, PostbackSettings } from "@/api/types";
-import { emptyOverride, overrideAdvertisers, postbackFormSchema, postbackUrlIssue, settingsToForm, toSettingsInput, type PostbackFormValues } from "@/features/postbacks/postback-form";
+import {
+  emptyOverride,
+  overrideAdvertisers,
+  postbackFormSchema,
+  postbackUrlIssue,
+  settingsToForm,
+  toSettingsInput,
+  type PostbackFormValues,
+} from "@/features/postbacks/postback-form";
 
 const MACROS = ["{click_id}", "{status}", "{payout}"];
 
@@ -47,8 +55,18 @@ describe("settingsToForm and toSettingsInput", () => {
   });
 
   it("trims URLs and offer ids", () => {
-    const values: PostbackFormValues = { url: "  https://x.test/?s={status} ", events: [], format: "webhook", overrides: [{ ...emptyOverride(), advertiser_id: "adv_1", offer_id: " off_1 ", url: " https://y.test/ " }] };
-    expect(toSettingsInput(values)).toEqual({ url: "https://x.test/?s={status}", events: [], format: "webhook", overrides: [{ advertiser_id: "adv_1", offer_id: "off_1", url: "https://y.test/", events: null }] });
+    const values: PostbackFormValues = {
+      url: "  https://x.test/?s={status} ",
+      events: [],
+      format: "webhook",
+      overrides: [{ ...emptyOverride(), advertiser_id: "adv_1", offer_id: " off_1 ", url: " https://y.test/ " }],
+    };
+    expect(toSettingsInput(values)).toEqual({
+      url: "https://x.test/?s={status}",
+      events: [],
+      format: "webhook",
+      overrides: [{ advertiser_id: "adv_1", offer_id: "off_1", url: "https://y.test/", events: null }],
+    });
   });
 });
 
@@ -83,7 +101,9 @@ describe("postbackFormSchema", () => {
 
   it("refuses two overrides for the same advertiser and offer", () => {
     const row = { ...emptyOverride(), advertiser_id: "adv_1", offer_id: "off_1" };
-    expect(issues({ ...settingsToForm(saved), overrides: [row, { ...row, offer_id: " off_1" }] })).toEqual(["overrides.1.offer_id: postbacks.validation.duplicate"]);
+    expect(issues({ ...settingsToForm(saved), overrides: [row, { ...row, offer_id: " off_1" }] })).toEqual([
+      "overrides.1.offer_id: postbacks.validation.duplicate",
+    ]);
   });
 
   it("allows one override for the whole advertiser and one for an offer of it", () => {
@@ -93,7 +113,10 @@ describe("postbackFormSchema", () => {
 
   it("checks the override URLs like the global one", () => {
     const row = { ...emptyOverride(), advertiser_id: "adv_1", url: "https://x.test/?{nope}" };
-    expect(issues({ ...settingsToForm(saved), url: "nope", overrides: [row] })).toEqual(["url: postbacks.validation.url", "overrides.0.url: postbacks.validation.macros"]);
+    expect(issues({ ...settingsToForm(saved), url: "nope", overrides: [row] })).toEqual([
+      "url: postbacks.validation.url",
+      "overrides.0.url: postbacks.validation.macros",
+    ]);
   });
 });
 
@@ -108,7 +131,12 @@ describe("overrideAdvertisers", () => {
     created_at: null,
     updated_at: "2025-01-01T00:00:00Z",
   });
-  const memberships = [membership("adv_1", "Shop One", "active"), membership("adv_2", "Shop Two", "pending"), membership("adv_3", "Shop Three", "active"), membership("adv_4", "Gone", "blocked")];
+  const memberships = [
+    membership("adv_1", "Shop One", "active"),
+    membership("adv_2", "Shop Two", "pending"),
+    membership("adv_3", "Shop Three", "active"),
+    membership("adv_4", "Gone", "blocked"),
+  ];
 
   it("offers the advertisers the affiliate works with", () => {
     expect(overrideAdvertisers(memberships, [])).toEqual([

@@ -46,7 +46,12 @@ const overrideRow = z.object({
 /** The form's rules; URLs are checked against the macros the server knows. */
 export function postbackFormSchema(macros: readonly string[]) {
   return z
-    .object({ url: z.string(), events: eventList, format: z.enum(POSTBACK_FORMATS), overrides: z.array(overrideRow).max(MAX_OVERRIDES, "postbacks.validation.tooManyOverrides") })
+    .object({
+      url: z.string(),
+      events: eventList,
+      format: z.enum(POSTBACK_FORMATS),
+      overrides: z.array(overrideRow).max(MAX_OVERRIDES, "postbacks.validation.tooManyOverrides"),
+    })
     .superRefine((values, ctx) => {
       const issue = (path: (string | number)[], message: string | null) => {
         if (message) ctx.addIssue({ code: "custom", message, path });
@@ -107,7 +112,9 @@ export type AdvertiserOption = { id: string; name: string; active: boolean };
  * already names that is no longer active (kept so the row shows it; the server refuses to save it).
  */
 export function overrideAdvertisers(memberships: readonly Membership[], chosen: readonly string[]): AdvertiserOption[] {
-  const active = memberships.filter((membership) => membership.status === "active").map((membership) => ({ id: membership.advertiser_id, name: membership.advertiser_name, active: true }));
+  const active = memberships
+    .filter((membership) => membership.status === "active")
+    .map((membership) => ({ id: membership.advertiser_id, name: membership.advertiser_name, active: true }));
   const known = new Set(active.map((option) => option.id));
   const stale = [...new Set(chosen)]
     .filter((id) => id !== "" && !known.has(id))

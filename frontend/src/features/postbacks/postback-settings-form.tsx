@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Controller, useForm } from "react-hook-form";
+import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import type { PostbackSettings } from "@/api/types";
@@ -28,7 +28,7 @@ export function PostbackSettingsForm({ settings }: { settings: PostbackSettings 
   const { control } = form;
   const { errors } = form.formState;
   const macros = useMacroTarget(form);
-  const format = form.watch("format");
+  const format = useWatch({ control, name: "format" });
 
   const submit = form.handleSubmit((values) =>
     save.mutate(toSettingsInput(values), {
@@ -43,7 +43,9 @@ export function PostbackSettingsForm({ settings }: { settings: PostbackSettings 
     <form noValidate className="space-y-6" onSubmit={submit} data-testid="postback-form">
       <Section
         title={t("postbacks.globalTitle")}
-        description={settings.updated_at ? t("postbacks.globalTextSaved", { date: formatDateTime(settings.updated_at, i18n.language) }) : t("postbacks.globalText")}
+        description={
+          settings.updated_at ? t("postbacks.globalTextSaved", { date: formatDateTime(settings.updated_at, i18n.language) }) : t("postbacks.globalText")
+        }
       >
         <Field id="postback-url" label={t("postbacks.url")} error={errors.url?.message} hint={t("postbacks.urlHint")}>
           <Textarea
@@ -82,7 +84,9 @@ export function PostbackSettingsForm({ settings }: { settings: PostbackSettings 
           <Controller
             control={control}
             name="events"
-            render={({ field }) => <EventCheckboxes value={field.value} onChange={field.onChange} idPrefix="postback-event" label={t("postbacks.eventsLabel")} />}
+            render={({ field }) => (
+              <EventCheckboxes value={field.value} onChange={field.onChange} idPrefix="postback-event" label={t("postbacks.eventsLabel")} />
+            )}
           />
           <p className="text-xs text-muted-foreground">{t("postbacks.eventsHint")}</p>
         </div>
@@ -91,7 +95,14 @@ export function PostbackSettingsForm({ settings }: { settings: PostbackSettings 
             control={control}
             name="format"
             render={({ field }) => (
-              <OptionSelect id="postback-format" value={field.value} onChange={field.onChange} options={POSTBACK_FORMATS} label={(value) => t(`postbacks.formats.${value}`)} testId="postback-format" />
+              <OptionSelect
+                id="postback-format"
+                value={field.value}
+                onChange={field.onChange}
+                options={POSTBACK_FORMATS}
+                label={(value) => t(`postbacks.formats.${value}`)}
+                testId="postback-format"
+              />
             )}
           />
         </Field>

@@ -40,7 +40,14 @@ export function PostbackTestCard() {
       <CardContent className="space-y-4">
         <form noValidate onSubmit={send} className="grid items-end gap-3 sm:grid-cols-[12rem_1fr_auto]">
           <Field id="postback-test-event" label={t("postbacks.test.event")}>
-            <OptionSelect id="postback-test-event" value={event} onChange={setEvent} options={POSTBACK_EVENTS} label={(value) => eventLabel(t, value)} testId="postback-test-event" />
+            <OptionSelect
+              id="postback-test-event"
+              value={event}
+              onChange={setEvent}
+              options={POSTBACK_EVENTS}
+              label={(value) => eventLabel(t, value)}
+              testId="postback-test-event"
+            />
           </Field>
           <Field id="postback-test-url" label={t("postbacks.test.url")}>
             <Input

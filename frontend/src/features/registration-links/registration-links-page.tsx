@@ -63,7 +63,12 @@ export function RegistrationLinksPage() {
       header: t("links.columns.status"),
       cell: (row) => <Badge variant={row.active ? "success" : "neutral"}>{t(row.active ? "links.active" : "links.inactive")}</Badge>,
     },
-    { id: "created", header: t("links.columns.created"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "created",
+      header: t("links.columns.created"),
+      cell: (row) => formatDate(row.created_at, i18n.language),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
     {
       id: "actions",
       header: <span className="sr-only">{t("common.actions")}</span>,
@@ -147,7 +152,14 @@ function CreateLinkDialog() {
         <form noValidate className="space-y-4" onSubmit={form.handleSubmit(({ label }) => create.mutate(label))}>
           {create.error ? <FormError>{errorMessage(create.error)}</FormError> : null}
           <Field id="label" label={t("links.columns.label")} error={errors.label?.message}>
-            <Input id="label" autoFocus placeholder={t("links.labelPlaceholder")} aria-invalid={!!errors.label} data-testid="reglink-label" {...form.register("label")} />
+            <Input
+              id="label"
+              autoFocus
+              placeholder={t("links.labelPlaceholder")}
+              aria-invalid={!!errors.label}
+              data-testid="reglink-label"
+              {...form.register("label")}
+            />
           </Field>
           <DialogFooter>
             <Button type="submit" disabled={create.isPending} data-testid="reglink-create-submit">

@@ -6,9 +6,12 @@ describe("isCidr", () => {
     expect(isCidr(value)).toBe(true);
   });
 
-  it.each(["203.0.113.0", "256.1.1.1/24", "10.0.0.1/33", "01.2.3.4/8", "2001:db8:::/32", "2001:db8::/129", "example.com/24", "1.2.3.4/24/1", ""])("rejects %s", (value) => {
-    expect(isCidr(value)).toBe(false);
-  });
+  it.each(["203.0.113.0", "256.1.1.1/24", "10.0.0.1/33", "01.2.3.4/8", "2001:db8:::/32", "2001:db8::/129", "example.com/24", "1.2.3.4/24/1", ""])(
+    "rejects %s",
+    (value) => {
+      expect(isCidr(value)).toBe(false);
+    },
+  );
 });
 
 describe("parseCidrLines", () => {

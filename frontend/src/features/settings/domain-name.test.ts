@@ -6,12 +6,21 @@ describe("isDomainName", () => {
     expect(isDomainName(value)).toBe(true);
   });
 
-  it.each(["", "localhost", "https://example.com", "example.com/path", "-bad.com", "bad-.com", "exa mple.com", "203.0.113.7", "*.example.com", "example.c", `${"a".repeat(64)}.com`])(
-    "rejects %s",
-    (value) => {
-      expect(isDomainName(value)).toBe(false);
-    },
-  );
+  it.each([
+    "",
+    "localhost",
+    "https://example.com",
+    "example.com/path",
+    "-bad.com",
+    "bad-.com",
+    "exa mple.com",
+    "203.0.113.7",
+    "*.example.com",
+    "example.c",
+    `${"a".repeat(64)}.com`,
+  ])("rejects %s", (value) => {
+    expect(isDomainName(value)).toBe(false);
+  });
 });
 
 describe("normalizeDomain", () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import { ErrorState } from "@/components/error-state";
@@ -33,10 +33,12 @@ export function WhitelistCard({ whitelist, isValid, title, text, hint, placehold
   const { current, save } = useWhitelist(whitelist);
   const [value, setValue] = useState("");
   const [invalid, setInvalid] = useState<string[]>([]);
-
-  useEffect(() => {
-    if (current.data) setValue(current.data.join("\n"));
-  }, [current.data]);
+  // The text starts over from the stored list whenever a new one arrives (loaded, or saved).
+  const [shown, setShown] = useState<string[] | undefined>(undefined);
+  if (current.data && current.data !== shown) {
+    setShown(current.data);
+    setValue(current.data.join("\n"));
+  }
 
   const submit = () => {
     const parsed = parseWhitelist(value, isValid);

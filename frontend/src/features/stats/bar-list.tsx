@@ -20,7 +20,11 @@ export function BarList({ bars, onSelect, selected, testId }: BarListProps) {
       {bars.map((bar) => {
         const body = (
           <>
-            <span className="absolute inset-y-0 left-0 rounded-md bg-primary/12 transition-[width]" style={{ width: `${(bar.value / max) * 100}%` }} aria-hidden />
+            <span
+              className="absolute inset-y-0 left-0 rounded-md bg-primary/12 transition-[width]"
+              style={{ width: `${(bar.value / max) * 100}%` }}
+              aria-hidden
+            />
             <UserText value={bar.label} className="relative truncate" />
             <span className="relative ml-auto shrink-0 pl-3 font-medium tabular-nums">{bar.display}</span>
           </>
@@ -29,7 +33,12 @@ export function BarList({ bars, onSelect, selected, testId }: BarListProps) {
         return (
           <li key={bar.key} data-testid={`${testId}-item`} data-key={bar.key} data-value={bar.value}>
             {onSelect && !bar.inert ? (
-              <button type="button" className={cn(className, "hover:bg-accent/60 focus-visible:ring-2 focus-visible:ring-ring/40 focus-visible:outline-none")} onClick={() => onSelect(bar.key)} aria-pressed={bar.key === selected}>
+              <button
+                type="button"
+                className={cn(className, "hover:bg-accent/60 focus-visible:ring-2 focus-visible:ring-ring/40 focus-visible:outline-none")}
+                onClick={() => onSelect(bar.key)}
+                aria-pressed={bar.key === selected}
+              >
                 {body}
               </button>
             ) : (

@@ -53,7 +53,11 @@ describe("fillSeries", () => {
 
   it("keeps a row whose key the range does not list, in order", () => {
     const rows = [{ key: "2026-03-01T02b", clicks: 1 }];
-    expect(fillSeries(["2026-03-01T02", "2026-03-01T03"], rows, (row) => row.clicks).map((point) => point.key)).toEqual(["2026-03-01T02", "2026-03-01T02b", "2026-03-01T03"]);
+    expect(fillSeries(["2026-03-01T02", "2026-03-01T03"], rows, (row) => row.clicks).map((point) => point.key)).toEqual([
+      "2026-03-01T02",
+      "2026-03-01T02b",
+      "2026-03-01T03",
+    ]);
   });
 });
 

@@ -54,7 +54,11 @@ function ExportsCard() {
       cell: (job) => (
         <div className="space-y-0.5">
           <div className="font-medium whitespace-nowrap">{t(`exports.kinds.${job.kind}`)}</div>
-          {job.kind === "report" ? <div className="text-xs whitespace-nowrap text-muted-foreground">{t("exports.groupedBy", { group: t(`stats.groups.${job.group_by}`, { defaultValue: job.group_by }) })}</div> : null}
+          {job.kind === "report" ? (
+            <div className="text-xs whitespace-nowrap text-muted-foreground">
+              {t("exports.groupedBy", { group: t(`stats.groups.${job.group_by}`, { defaultValue: job.group_by }) })}
+            </div>
+          ) : null}
         </div>
       ),
     },
@@ -63,7 +67,11 @@ function ExportsCard() {
       header: t("exports.columns.range"),
       cell: (job) => (
         <div className="space-y-0.5 whitespace-nowrap">
-          <div>{job.date_from === job.date_to ? dayLabel(job.date_from, language, true) : `${dayLabel(job.date_from, language, true)} – ${dayLabel(job.date_to, language, true)}`}</div>
+          <div>
+            {job.date_from === job.date_to
+              ? dayLabel(job.date_from, language, true)
+              : `${dayLabel(job.date_from, language, true)} – ${dayLabel(job.date_to, language, true)}`}
+          </div>
           <div className="text-xs text-muted-foreground">{job.tz}</div>
         </div>
       ),
@@ -90,8 +98,18 @@ function ExportsCard() {
       },
     },
     { id: "status", header: t("exports.columns.status"), cell: (job) => <ExportProgress job={job} /> },
-    { id: "size", header: t("exports.columns.size"), cell: (job) => (job.status === "ready" ? formatBytes(job.size_bytes, language) : "—"), className: "text-right whitespace-nowrap tabular-nums" },
-    { id: "download", header: <span className="sr-only">{t("exports.download")}</span>, cell: (job) => <DownloadExportButton job={job} />, className: "text-right" },
+    {
+      id: "size",
+      header: t("exports.columns.size"),
+      cell: (job) => (job.status === "ready" ? formatBytes(job.size_bytes, language) : "—"),
+      className: "text-right whitespace-nowrap tabular-nums",
+    },
+    {
+      id: "download",
+      header: <span className="sr-only">{t("exports.download")}</span>,
+      cell: (job) => <DownloadExportButton job={job} />,
+      className: "text-right",
+    },
   ];
   return (
     <Card data-testid="exports">
@@ -149,21 +167,39 @@ function SummariesCard() {
   );
 }
 
-function SummaryTable({ period, advertiserId, scope, enabled }: { period: SummaryPeriod; advertiserId: string | undefined; scope: string | null; enabled: boolean }) {
+function SummaryTable({
+  period,
+  advertiserId,
+  scope,
+  enabled,
+}: {
+  period: SummaryPeriod;
+  advertiserId: string | undefined;
+  scope: string | null;
+  enabled: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const errorMessage = useErrorMessage();
   const summaries = useSummaries(period, advertiserId, { scope, enabled });
   const download = useDownloadSummary();
-  const monthLabel = (day: string) => new Intl.DateTimeFormat(language, { timeZone: "UTC", month: "long", year: "numeric" }).format(new Date(`${day}T00:00:00Z`));
+  const monthLabel = (day: string) =>
+    new Intl.DateTimeFormat(language, { timeZone: "UTC", month: "long", year: "numeric" }).format(new Date(`${day}T00:00:00Z`));
   const columns: Column<Summary>[] = [
     {
       id: "period",
       header: t("summaries.columns.period"),
-      cell: (summary) => <span className="font-medium">{summary.period === "monthly" ? monthLabel(summary.date_from) : dayLabel(summary.date_from, language, true)}</span>,
+      cell: (summary) => (
+        <span className="font-medium">{summary.period === "monthly" ? monthLabel(summary.date_from) : dayLabel(summary.date_from, language, true)}</span>
+      ),
       className: "whitespace-nowrap",
     },
-    { id: "size", header: t("summaries.columns.size"), cell: (summary) => formatBytes(summary.size_bytes, language), className: "text-right tabular-nums whitespace-nowrap" },
+    {
+      id: "size",
+      header: t("summaries.columns.size"),
+      cell: (summary) => formatBytes(summary.size_bytes, language),
+      className: "text-right tabular-nums whitespace-nowrap",
+    },
     {
       id: "download",
       header: <span className="sr-only">{t("exports.download")}</span>,

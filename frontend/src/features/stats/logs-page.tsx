@@ -101,9 +101,31 @@ function ClickLogTable({ state, viewer, choices }: { state: LogState; viewer: St
   const columns: Column<ClickLogRow>[] = [
     { id: "time", header: t("logs.columns.time"), cell: (row) => formatDateTime(row.created_at, language), className: "whitespace-nowrap" },
     { id: "click", header: t("logs.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
-    ...(acrossAdvertisers ? [{ id: "advertiser", header: t("logs.columns.advertiser"), cell: (row: ClickLogRow) => <UserText value={nameOf(choices.advertisers, row.advertiser_id)} /> }] : []),
-    { id: "offer", header: t("logs.columns.offer"), cell: (row) => <UserText value={nameOf(choices.offers, row.offer_id)} className="font-medium" />, className: "whitespace-nowrap" },
-    ...(viewer.affiliate ? [] : [{ id: "affiliate", header: t("logs.columns.affiliate"), cell: (row: ClickLogRow) => <UserText value={nameOf(choices.affiliates, row.affiliate_id)} />, className: "whitespace-nowrap" }]),
+    ...(acrossAdvertisers
+      ? [
+          {
+            id: "advertiser",
+            header: t("logs.columns.advertiser"),
+            cell: (row: ClickLogRow) => <UserText value={nameOf(choices.advertisers, row.advertiser_id)} />,
+          },
+        ]
+      : []),
+    {
+      id: "offer",
+      header: t("logs.columns.offer"),
+      cell: (row) => <UserText value={nameOf(choices.offers, row.offer_id)} className="font-medium" />,
+      className: "whitespace-nowrap",
+    },
+    ...(viewer.affiliate
+      ? []
+      : [
+          {
+            id: "affiliate",
+            header: t("logs.columns.affiliate"),
+            cell: (row: ClickLogRow) => <UserText value={nameOf(choices.affiliates, row.affiliate_id)} />,
+            className: "whitespace-nowrap",
+          },
+        ]),
     { id: "country", header: t("logs.columns.country"), cell: (row) => <span className="font-mono text-xs">{row.country || "—"}</span> },
     {
       id: "device",
@@ -169,12 +191,35 @@ function ConversionLogTable({ state, viewer }: { state: LogState; viewer: StatsV
   const money = (amount: string | null, row: Conversion) => formatConversionMoney(amount, row.currency, language);
   const columns: Column<Conversion>[] = [
     { id: "time", header: t("logs.columns.time"), cell: (row) => formatDateTime(row.created_at, language), className: "whitespace-nowrap" },
-    { id: "offer", header: t("logs.columns.offer"), cell: (row) => <UserText value={row.offer_name} className="font-medium" />, className: "whitespace-nowrap" },
-    ...(viewer.affiliate ? [] : [{ id: "affiliate", header: t("logs.columns.affiliate"), cell: (row: Conversion) => <UserText value={row.affiliate_name} />, className: "whitespace-nowrap" }]),
+    {
+      id: "offer",
+      header: t("logs.columns.offer"),
+      cell: (row) => <UserText value={row.offer_name} className="font-medium" />,
+      className: "whitespace-nowrap",
+    },
+    ...(viewer.affiliate
+      ? []
+      : [
+          {
+            id: "affiliate",
+            header: t("logs.columns.affiliate"),
+            cell: (row: Conversion) => <UserText value={row.affiliate_name} />,
+            className: "whitespace-nowrap",
+          },
+        ]),
     { id: "goal", header: t("logs.columns.goal"), cell: (row) => goalLabel(t, row.goal), className: "whitespace-nowrap" },
     { id: "status", header: t("logs.columns.status"), cell: (row) => <ConversionStatusCell conversion={row} withReason /> },
     { id: "payout", header: t("logs.columns.payout"), cell: (row) => money(row.payout, row), className: "text-right tabular-nums whitespace-nowrap" },
-    ...(viewer.seesRevenue ? [{ id: "revenue", header: t("logs.columns.revenue"), cell: (row: Conversion) => money(row.revenue, row), className: "text-right tabular-nums whitespace-nowrap" }] : []),
+    ...(viewer.seesRevenue
+      ? [
+          {
+            id: "revenue",
+            header: t("logs.columns.revenue"),
+            cell: (row: Conversion) => money(row.revenue, row),
+            className: "text-right tabular-nums whitespace-nowrap",
+          },
+        ]
+      : []),
     { id: "country", header: t("logs.columns.country"), cell: (row) => <span className="font-mono text-xs">{row.country || "—"}</span> },
     { id: "sub1", header: t("stats.filters.sub1"), cell: (row) => <UserText value={row.sub1} className="font-mono text-xs text-muted-foreground" /> },
     { id: "click", header: t("logs.columns.click"), cell: (row) => <ClickLink clickId={row.click_id} /> },
@@ -234,7 +279,13 @@ function CursorPager({ state, nextCursor, fetching }: { state: LogState; nextCur
       <Button variant="outline" size="sm" disabled={page === 1} onClick={() => go(withPreviousPage(params))} data-testid="logs-newer">
         <ChevronLeftIcon /> {t("logs.newer")}
       </Button>
-      <Button variant="outline" size="sm" disabled={!nextCursor || fetching} onClick={() => nextCursor && go(withNextPage(params, nextCursor))} data-testid="logs-older">
+      <Button
+        variant="outline"
+        size="sm"
+        disabled={!nextCursor || fetching}
+        onClick={() => nextCursor && go(withNextPage(params, nextCursor))}
+        data-testid="logs-older"
+      >
         {t("logs.older")} <ChevronRightIcon />
       </Button>
     </div>

@@ -2,13 +2,41 @@ import type { StatsSort } from "@/api/types";
 
 /** The metric columns of a report, in order; `key` (the group) always leads. */
 export const REPORT_COLUMNS = [
-  "clicks", "unique", "bots", "flood", "datacenter", "blocked", "leads", "sales", "conversions", "hold", "rejected",
-  "cr", "payout", "epc", "revenue", "profit", "roi",
+  "clicks",
+  "unique",
+  "bots",
+  "flood",
+  "datacenter",
+  "blocked",
+  "leads",
+  "sales",
+  "conversions",
+  "hold",
+  "rejected",
+  "cr",
+  "payout",
+  "epc",
+  "revenue",
+  "profit",
+  "roi",
 ] as const satisfies readonly Exclude<StatsSort, "key">[];
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
 
 /** Shown unless the URL's `cols` says otherwise; the traffic-quality counters are a click away. */
-export const DEFAULT_COLUMNS: readonly ReportColumn[] = ["clicks", "unique", "blocked", "leads", "sales", "conversions", "cr", "payout", "epc", "revenue", "profit", "roi"];
+export const DEFAULT_COLUMNS: readonly ReportColumn[] = [
+  "clicks",
+  "unique",
+  "blocked",
+  "leads",
+  "sales",
+  "conversions",
+  "cr",
+  "payout",
+  "epc",
+  "revenue",
+  "profit",
+  "roi",
+];
 
 /** The advertiser's money: the API sends null to affiliates, so their reports do not offer the columns. */
 export const REVENUE_COLUMNS: readonly ReportColumn[] = ["revenue", "profit", "roi"];

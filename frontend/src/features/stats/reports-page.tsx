@@ -7,7 +7,14 @@ import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { DropdownMenu, DropdownMenuCheckboxItem, DropdownMenuContent, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
+import {
+  DropdownMenu,
+  DropdownMenuCheckboxItem,
+  DropdownMenuContent,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -47,7 +54,11 @@ export function ReportsPage() {
   const choices = useFilterChoices(state.scope.advertiserId);
   // Grouping by advertiser only means something across advertisers.
   const groups = GROUPS.filter((group) => group !== "advertiser" || viewer.staff);
-  const request = exportRequest("report", state.scope, state.filters, { group_by: state.groupBy, ...(state.sort ? { sort: state.sort } : {}), ...(state.desc !== undefined ? { desc: state.desc } : {}) });
+  const request = exportRequest("report", state.scope, state.filters, {
+    group_by: state.groupBy,
+    ...(state.sort ? { sort: state.sort } : {}),
+    ...(state.desc !== undefined ? { desc: state.desc } : {}),
+  });
 
   return (
     <>
@@ -76,7 +87,13 @@ export function ReportsPage() {
             </div>
           </StatsFilterPanel>
           <FilterChips filters={state.filters} nameOf={filterNames(choices)} onChange={change} />
-          <ReportTable state={state} columns={visibleColumns(params.get("cols"), viewer.seesRevenue)} seesRevenue={viewer.seesRevenue} scope={viewer.scope} onChange={change} />
+          <ReportTable
+            state={state}
+            columns={visibleColumns(params.get("cols"), viewer.seesRevenue)}
+            seesRevenue={viewer.seesRevenue}
+            scope={viewer.scope}
+            onChange={change}
+          />
         </>
       )}
     </>
@@ -204,7 +221,13 @@ function TotalsRow({ report, columns, cells }: { report: StatsReport; columns: R
   );
 }
 
-type SortHeadProps = { column: StatsSort; order: { sort: StatsSort; desc: boolean }; onSort: (column: StatsSort) => void; className?: string; children: ReactNode };
+type SortHeadProps = {
+  column: StatsSort;
+  order: { sort: StatsSort; desc: boolean };
+  onSort: (column: StatsSort) => void;
+  className?: string;
+  children: ReactNode;
+};
 
 /** A column's header that orders the report by it (on the server, over every page). */
 function SortHead({ column, order, onSort, className, children }: SortHeadProps) {
@@ -215,7 +238,10 @@ function SortHead({ column, order, onSort, className, children }: SortHeadProps)
     <TableHead className={className} aria-sort={active ? (order.desc ? "descending" : "ascending") : "none"}>
       <button
         type="button"
-        className={cn("inline-flex items-center gap-1 rounded-sm hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring/40 focus-visible:outline-none", active && "text-foreground")}
+        className={cn(
+          "inline-flex items-center gap-1 rounded-sm hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring/40 focus-visible:outline-none",
+          active && "text-foreground",
+        )}
         onClick={() => onSort(column)}
         title={t("reports.sortBy")}
         data-testid={`report-sort-${column}`}
@@ -281,10 +307,24 @@ function Pager({ report, state, onChange }: { report: StatsReport; state: Report
         {t("reports.pageInfo", { first: formatNumber(first, language), last: formatNumber(last, language), total: formatNumber(report.total_rows, language) })}
       </span>
       <div className="flex gap-1">
-        <Button variant="outline" size="icon-sm" disabled={report.offset === 0} onClick={() => goTo(Math.max(0, report.offset - state.limit))} aria-label={t("reports.previous")} data-testid="report-prev">
+        <Button
+          variant="outline"
+          size="icon-sm"
+          disabled={report.offset === 0}
+          onClick={() => goTo(Math.max(0, report.offset - state.limit))}
+          aria-label={t("reports.previous")}
+          data-testid="report-prev"
+        >
           <ChevronLeftIcon />
         </Button>
-        <Button variant="outline" size="icon-sm" disabled={last >= report.total_rows} onClick={() => goTo(report.offset + state.limit)} aria-label={t("reports.next")} data-testid="report-next">
+        <Button
+          variant="outline"
+          size="icon-sm"
+          disabled={last >= report.total_rows}
+          onClick={() => goTo(report.offset + state.limit)}
+          aria-label={t("reports.next")}
+          data-testid="report-next"
+        >
           <ChevronRightIcon />
         </Button>
       </div>

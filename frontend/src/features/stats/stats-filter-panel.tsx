@@ -58,7 +58,14 @@ export function StatsFilterPanel({ scope, filters, choices, onChange, idPrefix, 
         </div>
         <div className="flex flex-wrap items-end gap-3">
           {choices.canPickOffer ? (
-            <ChoiceSelect id={`${idPrefix}-offer`} label={t("stats.filters.offer_id")} all={t("stats.allOffers")} value={filters.offer_id} choices={choices.offers} onChange={set("offer_id")} />
+            <ChoiceSelect
+              id={`${idPrefix}-offer`}
+              label={t("stats.filters.offer_id")}
+              all={t("stats.allOffers")}
+              value={filters.offer_id}
+              choices={choices.offers}
+              onChange={set("offer_id")}
+            />
           ) : null}
           {choices.canPickAffiliate ? (
             <ChoiceSelect
@@ -80,10 +87,41 @@ export function StatsFilterPanel({ scope, filters, choices, onChange, idPrefix, 
             maxLength={2}
             className="w-20 uppercase"
           />
-          <FilterSelect id={`${idPrefix}-device`} label={t("stats.filters.device")} value={filters.device as (typeof DEVICES)[number] | undefined} options={DEVICES} optionLabel={(device) => deviceLabel(t, device)} onChange={set("device")} testId={`${idPrefix}-device`} />
-          <TextFilter id={`${idPrefix}-os`} label={t("stats.filters.os")} value={filters.os} onCommit={set("os")} placeholder={t("stats.osPlaceholder")} maxLength={40} className="w-32" />
-          <TextFilter id={`${idPrefix}-browser`} label={t("stats.filters.browser")} value={filters.browser} onCommit={set("browser")} placeholder={t("stats.browserPlaceholder")} maxLength={40} className="w-32" />
-          <TextFilter id={`${idPrefix}-click_id`} label={t("stats.filters.click_id")} value={filters.click_id} onCommit={set("click_id")} maxLength={64} className="w-72 font-mono text-xs" />
+          <FilterSelect
+            id={`${idPrefix}-device`}
+            label={t("stats.filters.device")}
+            value={filters.device as (typeof DEVICES)[number] | undefined}
+            options={DEVICES}
+            optionLabel={(device) => deviceLabel(t, device)}
+            onChange={set("device")}
+            testId={`${idPrefix}-device`}
+          />
+          <TextFilter
+            id={`${idPrefix}-os`}
+            label={t("stats.filters.os")}
+            value={filters.os}
+            onCommit={set("os")}
+            placeholder={t("stats.osPlaceholder")}
+            maxLength={40}
+            className="w-32"
+          />
+          <TextFilter
+            id={`${idPrefix}-browser`}
+            label={t("stats.filters.browser")}
+            value={filters.browser}
+            onCommit={set("browser")}
+            placeholder={t("stats.browserPlaceholder")}
+            maxLength={40}
+            className="w-32"
+          />
+          <TextFilter
+            id={`${idPrefix}-click_id`}
+            label={t("stats.filters.click_id")}
+            value={filters.click_id}
+            onCommit={set("click_id")}
+            maxLength={64}
+            className="w-72 font-mono text-xs"
+          />
         </div>
         <div className="space-y-3">
           <button
@@ -99,7 +137,14 @@ export function StatsFilterPanel({ scope, filters, choices, onChange, idPrefix, 
           {subsOpen ? (
             <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
               {SUB_NAMES.map((name) => (
-                <TextFilter key={name} id={`${idPrefix}-${name}`} label={t(`stats.filters.${name}`)} value={filters[name]} onCommit={set(name)} maxLength={200} />
+                <TextFilter
+                  key={name}
+                  id={`${idPrefix}-${name}`}
+                  label={t(`stats.filters.${name}`)}
+                  value={filters[name]}
+                  onCommit={set(name)}
+                  maxLength={200}
+                />
               ))}
             </div>
           ) : null}
@@ -158,7 +203,14 @@ function TextFilterField({ id, label, value, onCommit, placeholder, maxLength, p
 
 const ALL = "__all__";
 
-type ChoiceSelectProps = { id: string; label: string; all: string; value: string | undefined; choices: Choice[] | undefined; onChange: (id: string | undefined) => void };
+type ChoiceSelectProps = {
+  id: string;
+  label: string;
+  all: string;
+  value: string | undefined;
+  choices: Choice[] | undefined;
+  onChange: (id: string | undefined) => void;
+};
 
 /** One of the viewer's offers or affiliates, or all of them; an id from a shared link shows even if not listed. */
 function ChoiceSelect({ id, label, all, value, choices, onChange }: ChoiceSelectProps) {

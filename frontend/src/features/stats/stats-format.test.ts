@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { StatsRow } from "@/api/types";
-import { formatEpc, formatEpcMap, formatMetric, formatMoneyMap, formatPercentValue, formatRoiMap, formatTick, metricValue, primaryCurrency } from "@/features/stats/stats-format";
+import {
+  formatEpc,
+  formatEpcMap,
+  formatMetric,
+  formatMoneyMap,
+  formatPercentValue,
+  formatRoiMap,
+  formatTick,
+  metricValue,
+  primaryCurrency,
+} from "@/features/stats/stats-format";
 
 const row = (money: Partial<StatsRow>): StatsRow => ({
   key: "2026-03-01",

@@ -1,17 +1,9 @@
 import type { StatsRow } from "@/api/types";
-import { formatMoney, formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
+import { formatMinor, minorDigits } from "@/lib/money";
 
 /** Money per currency in minor units, as a report row carries it; null where the viewer may not see it. */
 export type MoneyMap = Record<string, number>;
-
-/** The digits of a currency's minor unit (2 for USD, 0 for JPY). */
-function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
 
 /** The currencies of an amount, the largest first, so the headline figure leads. */
 function byAmount<Value>(amounts: Record<string, Value>, size: (value: Value) => number): [string, Value][] {
@@ -23,16 +15,18 @@ export function formatMoneyMap(amounts: MoneyMap | null | undefined, language: s
   if (!amounts) return "—";
   const entries = byAmount(amounts, Math.abs);
   if (entries.length === 0) return formatNumber(0, language);
-  return entries.map(([currency, minor]) => formatMoney(minor, currency, language)).join(" · ");
+  return entries.map(([currency, minor]) => formatMinor(minor, currency, language)).join(" · ");
 }
 
 /** Earnings per click: fractions of a minor unit matter, so two more digits than the currency has. */
 export function formatEpc(minor: number, currency: string, language: string): string {
   const digits = minorDigits(currency);
   try {
-    return new Intl.NumberFormat(language, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits + 2 }).format(minor / 10 ** digits);
+    return new Intl.NumberFormat(language, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits + 2 }).format(
+      minor / 10 ** digits,
+    );
   } catch {
-    return `${(minor / 100).toFixed(4)} ${currency}`;
+    return `${(minor / 10 ** digits).toFixed(digits + 2)} ${currency}`;
   }
 }
 
@@ -89,7 +83,7 @@ export function metricValue(row: StatsRow, metric: ChartMetric, currency: string
 
 /** A metric's value for people: money in its currency, counts as numbers. */
 export function formatMetric(value: number, metric: ChartMetric, currency: string | null, language: string): string {
-  return isMoneyMetric(metric) && currency ? formatMoney(value, currency, language) : formatNumber(value, language);
+  return isMoneyMetric(metric) && currency ? formatMinor(value, currency, language) : formatNumber(value, language);
 }
 
 /** An axis tick of a metric: money in whole units of its currency, compact. */

@@ -27,9 +27,14 @@ function lookup(tree: unknown, path: string): unknown {
 }
 
 describe("statistics texts", () => {
-  for (const [language, tree] of [["en", en], ["ru", ru]] as const) {
+  for (const [language, tree] of [
+    ["en", en],
+    ["ru", ru],
+  ] as const) {
     it(`name every value the screens show in ${language}`, () => {
-      const missing = families.flatMap(([prefix, values]) => values.filter((value) => typeof lookup(tree, `${prefix}.${value}`) !== "string").map((value) => `${prefix}.${value}`));
+      const missing = families.flatMap(([prefix, values]) =>
+        values.filter((value) => typeof lookup(tree, `${prefix}.${value}`) !== "string").map((value) => `${prefix}.${value}`),
+      );
       expect(missing).toEqual([]);
     });
   }

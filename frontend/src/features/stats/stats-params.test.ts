@@ -70,7 +70,8 @@ describe("the report builder's URL", () => {
   });
 
   it("round-trips into the API's query", () => {
-    const url = "range=custom&from=2026-02-01&to=2026-02-28&tz=Europe/Moscow&advertiser_id=adv_1&country=RU&sub3=push&group_by=offer&sort=payout&desc=1&offset=50&limit=25";
+    const url =
+      "range=custom&from=2026-02-01&to=2026-02-28&tz=Europe/Moscow&advertiser_id=adv_1&country=RU&sub3=push&group_by=offer&sort=payout&desc=1&offset=50&limit=25";
     expect(reportQuery(reportFromParams(params(url), options))).toEqual({
       from: "2026-02-01",
       to: "2026-02-28",

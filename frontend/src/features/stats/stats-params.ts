@@ -27,11 +27,37 @@ const MAX_LENGTH: Record<FilterName, number> = {
 export const DEVICES = ["desktop", "mobile", "tablet", "bot", "unknown"] as const;
 
 export const GROUPS = [
-  "day", "hour", "none", "advertiser", "offer", "affiliate", "country", "device", "os", "browser", ...SUB_NAMES,
+  "day",
+  "hour",
+  "none",
+  "advertiser",
+  "offer",
+  "affiliate",
+  "country",
+  "device",
+  "os",
+  "browser",
+  ...SUB_NAMES,
 ] as const satisfies readonly StatsGroup[];
 export const SORTS = [
-  "key", "clicks", "unique", "bots", "flood", "datacenter", "blocked", "leads", "sales", "rejected", "hold",
-  "conversions", "cr", "roi", "revenue", "payout", "profit", "epc",
+  "key",
+  "clicks",
+  "unique",
+  "bots",
+  "flood",
+  "datacenter",
+  "blocked",
+  "leads",
+  "sales",
+  "rejected",
+  "hold",
+  "conversions",
+  "cr",
+  "roi",
+  "revenue",
+  "payout",
+  "profit",
+  "epc",
 ] as const satisfies readonly StatsSort[];
 
 export const PAGE_SIZES = [25, 50, 100, 250, 500] as const;

@@ -80,7 +80,15 @@ export function TrendChart({ points, metric, currency, ariaLabel, height = 240, 
       data-values={values.join(",")}
       data-total={values.reduce((sum, value) => sum + value, 0)}
     >
-      <svg width={width} height={height} role="img" aria-label={ariaLabel} className="block overflow-visible text-primary" onPointerMove={pointAt} onPointerLeave={() => setHovered(null)}>
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label={ariaLabel}
+        className="block overflow-visible text-primary"
+        onPointerMove={pointAt}
+        onPointerLeave={() => setHovered(null)}
+      >
         <defs>
           <linearGradient id={gradient} x1="0" x2="0" y1="0" y2="1">
             <stop offset="0%" stopColor="currentColor" stopOpacity={0.25} />
@@ -112,7 +120,9 @@ export function TrendChart({ points, metric, currency, ariaLabel, height = 240, 
           </>
         ) : null}
         {spots.length <= 31
-          ? spots.map((point, index) => <circle key={points[index]?.key} cx={point.x} cy={point.y} r={2.5} className="fill-background stroke-current" strokeWidth={1.5} />)
+          ? spots.map((point, index) => (
+              <circle key={points[index]?.key} cx={point.x} cy={point.y} r={2.5} className="fill-background stroke-current" strokeWidth={1.5} />
+            ))
           : null}
         {spot ? (
           <g pointerEvents="none">

@@ -3,6 +3,7 @@ import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { myOffersKey } from "@/features/affiliate-offers/use-my-offers";
 import { useAdvertisers } from "@/features/advertisers/use-advertisers";
+import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 import type { FilterName } from "@/features/stats/stats-params";
 import { useStatsViewer } from "@/features/stats/use-stats";
@@ -16,9 +17,11 @@ export type Choice = { id: string; name: string };
  * `undefined` where the viewer cannot list them.
  */
 export function useFilterChoices(advertiserId: string | undefined) {
-  const { user, context } = useRequiredSession();
+  const { context } = useRequiredSession();
+  const can = useCan();
   const viewer = useStatsViewer();
-  const listsTenant = user.role === "advertiser" || (viewer.staff && advertiserId !== undefined);
+  // The offers and affiliates of one advertiser: its own, or the one platform staff picked.
+  const listsTenant = can("workspace:read:own") || (viewer.staff && advertiserId !== undefined);
   const tenant = viewer.staff ? advertiserId : undefined;
 
   const offers = useQuery({
@@ -46,7 +49,9 @@ export function useFilterChoices(advertiserId: string | undefined) {
   const affiliateChoices: Choice[] | undefined = listsTenant
     ? memberships.data?.items.map((membership) => ({ id: membership.affiliate_id, name: membership.affiliate_name }))
     : undefined;
-  const advertiserChoices: Choice[] | undefined = viewer.staff ? advertisers.data?.items.map((advertiser) => ({ id: advertiser.id, name: advertiser.name })) : undefined;
+  const advertiserChoices: Choice[] | undefined = viewer.staff
+    ? advertisers.data?.items.map((advertiser) => ({ id: advertiser.id, name: advertiser.name }))
+    : undefined;
 
   return {
     offers: offerChoices,

@@ -2,18 +2,21 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import type { StatsLogQuery, StatsReportQuery } from "@/api/types";
-import { isPlatformStaff } from "@/features/auth/roles";
+import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 
-/** Who is looking at statistics, and what that changes on the screens. */
+/** Who is looking at statistics, and what that changes on the screens (by the permissions `GET /api/me` lists). */
 export function useStatsViewer() {
-  const { user, context } = useRequiredSession();
-  const affiliate = user.role === "affiliate";
+  const { context } = useRequiredSession();
+  const can = useCan();
+  /** Reads only its own traffic, within the advertiser it switched to (an affiliate). */
+  const affiliate = can("stats:read:affiliate");
   return {
-    staff: isPlatformStaff(user.role),
+    /** Reads every advertiser's figures and may narrow them to one (platform staff). */
+    staff: can("stats:read:any"),
     affiliate,
-    /** Revenue, profit and ROI are the advertiser's business: the API sends null to affiliates. */
-    seesRevenue: !affiliate,
+    /** Revenue, profit and ROI are the advertiser's business: the API sends null to those without "revenue:read". */
+    seesRevenue: can("revenue:read"),
     /** An affiliate reads statistics within the advertiser it switched to, and needs one chosen. */
     needsContext: affiliate && !context.advertiser_id,
     /** What else the server narrows answers by (the affiliate's advertiser), for the cache. */

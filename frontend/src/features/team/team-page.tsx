@@ -37,8 +37,18 @@ export function TeamPage() {
       cell: (row) => <PersonCell name={row.name} email={row.email} />,
     },
     { id: "status", header: t("team.columns.status"), cell: (row) => <UserStatusBadge status={row.status} /> },
-    { id: "mfa", header: t("team.columns.mfa"), cell: (row) => (row.mfa_enabled ? t("common.on") : t("common.off")), className: "whitespace-nowrap text-muted-foreground" },
-    { id: "created", header: t("team.columns.added"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "mfa",
+      header: t("team.columns.mfa"),
+      cell: (row) => (row.mfa_enabled ? t("common.on") : t("common.off")),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
+    {
+      id: "created",
+      header: t("team.columns.added"),
+      cell: (row) => formatDate(row.created_at, i18n.language),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
   ];
   return (
     <>
@@ -77,7 +87,13 @@ function InviteTeamMemberDialog() {
   });
   const { errors } = form.formState;
   return (
-    <Dialog open={open} onOpenChange={(next) => { setOpen(next); if (!next) invite.reset(); }}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) invite.reset();
+      }}
+    >
       <DialogTrigger asChild>
         <Button data-testid="team-invite">
           <UserPlusIcon /> {t("team.invite")}

@@ -2,7 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { UserPlusIcon } from "lucide-react";
 import { useState } from "react";
-import { Controller, useForm } from "react-hook-form";
+import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import { z } from "zod";
@@ -35,7 +35,7 @@ export function InviteUserDialog({ roles }: { roles: Role[] }) {
   const errorMessage = useErrorMessage();
   const [open, setOpen] = useState(false);
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { email: "", role: "affiliate", advertiser_id: "" } });
-  const role = form.watch("role");
+  const role = useWatch({ control: form.control, name: "role" });
   const advertisers = useAdvertisers(open && role === "advertiser");
   const invite = useMutation({
     mutationFn: ({ email, role, advertiser_id }: Values) =>
@@ -53,7 +53,13 @@ export function InviteUserDialog({ roles }: { roles: Role[] }) {
   });
   const { errors } = form.formState;
   return (
-    <Dialog open={open} onOpenChange={(next) => { setOpen(next); if (!next) invite.reset(); }}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) invite.reset();
+      }}
+    >
       <DialogTrigger asChild>
         <Button data-testid="users-invite">
           <UserPlusIcon /> {t("users.invite")}

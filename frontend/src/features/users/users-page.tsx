@@ -28,6 +28,7 @@ import {
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { PersonCell } from "@/components/user-text";
+import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { InviteUserDialog } from "@/features/users/invite-user-dialog";
 import { UserStatusBadge } from "@/features/users/user-status-badge";
@@ -38,9 +39,12 @@ export const ROLES: Role[] = ["owner", "platform_admin", "advertiser", "affiliat
 const STATUSES: UserStatus[] = ["active", "invited", "blocked"];
 const ANY = "__any__";
 
-/** The roles a user may hand out: only an owner creates owners and platform admins. */
-export function assignableRoles(actor: Role): Role[] {
-  return actor === "owner" ? ROLES : ROLES.filter((role) => role !== "owner" && role !== "platform_admin");
+/** Owners and platform admins are made and changed only with "users:manage:staff" (the owner's). */
+const STAFF_ROLES: readonly Role[] = ["owner", "platform_admin"];
+
+/** The roles a user may hand out, and the users whose role it may change. */
+export function assignableRoles(managesStaff: boolean): Role[] {
+  return managesStaff ? ROLES : ROLES.filter((role) => !STAFF_ROLES.includes(role));
 }
 
 function pick<T extends string>(value: string | null, allowed: readonly T[]): T | undefined {
@@ -50,7 +54,9 @@ function pick<T extends string>(value: string | null, allowed: readonly T[]): T 
 export function UsersPage() {
   const { t, i18n } = useTranslation();
   const { user: me } = useRequiredSession();
-  const readOnly = me.role === "support";
+  const can = useCan();
+  const readOnly = !can("users:manage");
+  const roles = assignableRoles(can("users:manage:staff"));
   const [params, setParams] = useSearchParams();
   const role = pick(params.get("role"), ROLES);
   const status = pick(params.get("status"), STATUSES);
@@ -86,16 +92,22 @@ export function UsersPage() {
     {
       id: "mfa",
       header: t("users.columns.mfa"),
-      cell: (row) => (row.mfa_enabled ? <ShieldIcon className="size-4 text-success" aria-label={t("common.on")} /> : <span className="text-muted-foreground">—</span>),
+      cell: (row) =>
+        row.mfa_enabled ? <ShieldIcon className="size-4 text-success" aria-label={t("common.on")} /> : <span className="text-muted-foreground">—</span>,
     },
-    { id: "created", header: t("users.columns.created"), cell: (row) => formatDate(row.created_at, i18n.language), className: "whitespace-nowrap text-muted-foreground" },
+    {
+      id: "created",
+      header: t("users.columns.created"),
+      cell: (row) => formatDate(row.created_at, i18n.language),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
   ];
   if (!readOnly) {
     columns.push({
       id: "actions",
       header: <span className="sr-only">{t("common.actions")}</span>,
       className: "text-right",
-      cell: (row) => (row.id === me.id ? null : <UserActions user={row} actorRole={me.role} />),
+      cell: (row) => (row.id === me.id ? null : <UserActions user={row} roles={roles} />),
     });
   }
 
@@ -104,7 +116,7 @@ export function UsersPage() {
       <PageHeader
         title={t("users.title")}
         description={t(readOnly ? "users.descriptionReadOnly" : "users.description")}
-        actions={readOnly ? null : <InviteUserDialog roles={assignableRoles(me.role)} />}
+        actions={readOnly ? null : <InviteUserDialog roles={roles} />}
       />
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <div className="relative sm:max-w-xs sm:flex-1">
@@ -161,7 +173,7 @@ export function UsersPage() {
   );
 }
 
-function UserActions({ user, actorRole }: { user: User; actorRole: Role }) {
+function UserActions({ user, roles }: { user: User; roles: Role[] }) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const update = useMutation({
@@ -173,7 +185,6 @@ function UserActions({ user, actorRole }: { user: User; actorRole: Role }) {
     },
     onError: (error) => toast.error(errorMessage(error)),
   });
-  const roles = assignableRoles(actorRole);
   const canManage = roles.includes(user.role);
   if (!canManage) return null;
   return (

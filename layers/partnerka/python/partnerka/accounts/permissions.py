@@ -50,6 +50,7 @@ class Permission(StrEnum):
     DELIVERIES_REPLAY = "deliveries:replay"
     # Team invitations and API keys of any advertiser named with ?advertiser_id= (platform staff).
     CREDENTIALS_MANAGE_ANY = "credentials:manage:any"
+    USERS_MANAGE_STAFF = "users:manage:staff"  # invite, promote or demote owners and platform admins
 
 
 _STAFF_READ = {
@@ -74,6 +75,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.FINANCE_MANAGE_ANY,
             Permission.DELIVERIES_REPLAY,
             Permission.CREDENTIALS_MANAGE_ANY,
+            Permission.USERS_MANAGE_STAFF,  # only an owner makes or changes owners and platform admins
         }
     ),
     Role.PLATFORM_ADMIN: frozenset(
@@ -140,6 +142,12 @@ def allows(principal_or_role: Principal | Role, permission: Permission) -> bool:
             return permission in API_KEY_PERMISSIONS
         return permission in MATRIX[principal_or_role.role]
     return permission in MATRIX[principal_or_role]
+
+
+def permissions_of(principal: Principal) -> list[Permission]:
+    """Every permission `allows` grants the principal (its role's row, or an API key's set), in the
+    enum's order: what `/api/me` tells the dashboard, so its buttons follow this matrix."""
+    return [permission for permission in Permission if allows(principal, permission)]
 
 
 def require(principal: Principal, permission: Permission) -> None:

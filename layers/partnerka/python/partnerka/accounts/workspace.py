@@ -88,7 +88,7 @@ class Workspace:
         actor: Actor,
     ) -> User:
         """Create an invited account and e-mail its invitation link (the invitee sets a password)."""
-        if role in (Role.OWNER, Role.PLATFORM_ADMIN) and inviter.role is not Role.OWNER:
+        if role in (Role.OWNER, Role.PLATFORM_ADMIN) and not allows(inviter, Permission.USERS_MANAGE_STAFF):
             raise Forbidden("only an owner invites owners and platform admins")
         if role is Role.AFFILIATE:
             raise ValidationFailed("affiliates join through an advertiser's registration link")
@@ -117,7 +117,7 @@ class Workspace:
             Role.OWNER,
             Role.PLATFORM_ADMIN,
         )
-        if touches_staff and changer.role is not Role.OWNER:
+        if touches_staff and not allows(changer, Permission.USERS_MANAGE_STAFF):
             raise Forbidden("only an owner changes owners and platform admins")
         before = public_user(user)
         if role is not None and role.value != user.role:

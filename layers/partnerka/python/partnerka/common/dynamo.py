@@ -1,11 +1,13 @@
 """A lean low-level DynamoDB client and value codec, for the repositories on the hot paths.
 
 The click and postback paths avoid PynamoDB's model layer: botocore alone keeps the cold import small
-and makes every call visible (one write per click is a Must). Only repositories import this module.
+and makes every call visible (one write per click is a Must). Only repositories, and the events that
+decode stream images, import this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -77,6 +79,15 @@ def decode_value(value: dict[str, Any]) -> Any:
     if kind == "L":
         return [decode_value(v) for v in raw]
     raise TypeError(f"unsupported DynamoDB type {kind}")
+
+
+def require_text(item: dict[str, Any], names: Iterable[str]) -> None:
+    """Raise TypeError naming the attributes among `names` that `item` holds as something other than
+    text. A stream image has no schema: a number or a set where a model reads text is refused where
+    the image is decoded, not by whichever reader of the model trips over it later."""
+    wrong = [name for name in names if item.get(name) is not None and not isinstance(item[name], str)]
+    if wrong:
+        raise TypeError(f"not text: {', '.join(wrong)}")
 
 
 def is_condition_failure(error: Exception) -> bool:

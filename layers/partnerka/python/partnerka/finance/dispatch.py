@@ -1,4 +1,5 @@
-"""Turning a stream batch's finance jobs into messages for the finance worker.
+"""Sending a stream batch's finance events (finance.service.FinanceEvent, the finance queue's own
+message shape) to the finance worker.
 
 One FIFO message group per affiliate account (advertiser and affiliate), so a conversion's arrival,
 approval and rejection reach the worker in order; the message id is the event's, so a redelivered
@@ -10,30 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from partnerka.common.clock import parse_iso
 from partnerka.common.observability import logger
-from partnerka.finance.service import FinanceEvent, finance_event
-from partnerka.orchestrator.service import StreamRecord
+from partnerka.finance.service import FinanceEvent
 
 Send = Callable[[list[str], list[str], list[str]], None]  # bodies, groups, ids
-
-
-def event_of(record: StreamRecord) -> FinanceEvent | None:
-    new, old = record.new_image, record.old_image
-    if new is None:
-        return None
-    at = new["created_at"] if old is None else new.get("updated_at") or new["created_at"]
-    return finance_event(old, new, parse_iso(at))
 
 
 class FinanceDispatcher:
     def __init__(self, send: Send) -> None:
         self._send = send
 
-    def dispatch(self, candidates: list[tuple[int, StreamRecord]]) -> int | None:
-        """Send the batch's finance events in order; the position of the first record whose message
-        could not be sent (to be retried from), or None."""
-        events = [(i, e) for i, record in candidates if (e := event_of(record)) is not None]
+    def dispatch(self, events: list[tuple[int, FinanceEvent]]) -> int | None:
+        """Send a batch's finance events (each with its record's position) in order; the position of
+        the first record whose message could not be sent (to be retried from), or None."""
         for start in range(0, len(events), 10):
             chunk = events[start : start + 10]
             try:

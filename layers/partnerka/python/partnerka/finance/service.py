@@ -1,10 +1,12 @@
 """What a conversion's life posts to the ledger, one event at a time, exactly once.
 
-The finance worker receives one message per conversion event (routed by the orchestrator from the
-Conversions stream): its arrival, its approval, its rejection. Each event posts under a permanent key
-derived from the conversion and the event, so a message delivered any number of times, or a crash
-between the ledger write and the acknowledgement, posts once. An approval or a rejection that
-arrives before its conversion's arrival is refused by the ledger's Hold floor and retried later.
+The finance worker receives one message per conversion event (`FinanceEvent`, the finance queue's
+message shape: the orchestrator routes each ConversionChanged of the Conversions stream here, and
+`finance_event` says which ones move money): its arrival, its approval, its rejection. Each event
+posts under a permanent key derived from the conversion and the event, so a message delivered any
+number of times, or a crash between the ledger write and the acknowledgement, posts once. An
+approval or a rejection that arrives before its conversion's arrival is refused by the ledger's Hold
+floor and retried later.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from enum import StrEnum
 from typing import Any
 
 from partnerka.common.clock import iso_millis, parse_iso
+from partnerka.conversions.events import ConversionChanged
+from partnerka.conversions.models import ConversionStatus
 from partnerka.finance.ledger import Account, ConversionMoney, Journal, approval, arrival, posts_arrival
 from partnerka.finance.ledger_store import LedgerStore
 
@@ -60,33 +64,34 @@ class FinanceEvent:
         )
 
 
-def finance_event(old: dict[str, Any] | None, new: dict[str, Any], at: datetime) -> FinanceEvent | None:
-    """The finance event of a Conversions stream record (new and old images), or None.
+def finance_event(change: ConversionChanged) -> FinanceEvent | None:
+    """The finance event of a conversion's arrival or change, or None.
 
     A conversion stored already rejected (over a cap) never owed anything; a status change between
     hold and pending moves no money; a conversion with neither payout nor revenue posts nothing."""
+    conversion = change.conversion
     money = ConversionMoney(
-        conversion_id=new["conversion_id"],
-        advertiser_id=new["advertiser_id"],
-        affiliate_id=new["affiliate_id"],
-        offer_id=new["offer_id"],
-        currency=new["currency"],
-        payout_minor=int(new.get("payout_minor", 0)),
-        revenue_minor=int(new.get("revenue_minor", 0)),
+        conversion_id=conversion.conversion_id,
+        advertiser_id=conversion.advertiser_id,
+        affiliate_id=conversion.affiliate_id,
+        offer_id=conversion.offer_id,
+        currency=conversion.currency,
+        payout_minor=conversion.payout_minor,
+        revenue_minor=conversion.revenue_minor,
     )
     if money.payout_minor <= 0 and money.revenue_minor <= 0:
         return None
-    status = new.get("status")
-    if old is None:
-        if status == "rejected":
+    status = conversion.status
+    if change.arrival:
+        if status is ConversionStatus.REJECTED:
             return None
-        return FinanceEvent(FinanceEventKind.ARRIVAL, money, status == "approved", at)
-    if old.get("status") == status:
+        return FinanceEvent(FinanceEventKind.ARRIVAL, money, status is ConversionStatus.APPROVED, change.at)
+    if not change.status_changed:
         return None
-    if status == "approved":
-        return FinanceEvent(FinanceEventKind.APPROVAL, money, False, at)
-    if status == "rejected":
-        return FinanceEvent(FinanceEventKind.REJECTION, money, False, at)
+    if status is ConversionStatus.APPROVED:
+        return FinanceEvent(FinanceEventKind.APPROVAL, money, False, change.at)
+    if status is ConversionStatus.REJECTED:
+        return FinanceEvent(FinanceEventKind.REJECTION, money, False, change.at)
     return None
 
 

@@ -17,6 +17,7 @@ from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.common.money import Money, currency_code, parse_amount, plain_decimal
+from partnerka.offers.destinations import destination_problem
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.repository import OfferStore
 from partnerka.offers.routing import (
@@ -37,7 +38,6 @@ from partnerka.offers.routing import (
     encode_goals,
     encode_landings,
 )
-from partnerka.tracking.destinations import destination_problem
 
 MAX_LANDINGS = 20
 MAX_GOALS = 20
@@ -85,7 +85,7 @@ class OfferDraft:
 
 def _url(value: str, field: str) -> str:
     """A landing or fallback URL template, refused with the field's name when the host is not fixed
-    (see tracking.destinations) or a control character would reach the visitor's `Location`."""
+    (see offers.destinations) or a control character would reach the visitor's `Location`."""
     url = value.strip()
     problem = destination_problem(url)
     if problem is not None:

@@ -1,32 +1,34 @@
-"""Where every event goes. The clicks and conversions streams are the only sources of events.
+"""Where every event goes. The clicks and conversions streams are the only sources of events; each
+record is decoded once into a typed event (orchestrator.records), and routing hands it on.
 
-    source       change                          jobs
-    clicks       INSERT (sent to a landing)      stats (click, quality) · postback `click`
-    clicks       INSERT (refused by a check)     stats (blocked)
-    conversions  INSERT                          stats (goal, money, hold) · postback `lead` | `sale` · finance (arrival)
-    conversions  INSERT (rejected on arrival)    stats (rejected)          · postback `rejected`
-    conversions  MODIFY → approved               stats (leaves hold)       · postback `approved`     · finance (approval)
-    conversions  MODIFY → rejected               stats (moved back)        · postback `rejected`     · finance (rejection)
-    any          REMOVE (TTL expiry)             nothing
+    event                                   jobs
+    ClickRecorded (sent to a landing)       stats (click, quality) · postback `click`
+    ClickRecorded (refused by a check)      stats (blocked)
+    ConversionChanged, arrival              stats (goal, money, hold) · postback `lead` | `sale` · finance (arrival)
+    ConversionChanged, arrival rejected     stats (rejected)          · postback `rejected`
+    ConversionChanged, → approved           stats (leaves hold)       · postback `approved`     · finance (approval)
+    ConversionChanged, → rejected           stats (moved back)        · postback `rejected`     · finance (rejection)
+    ConversionChanged, other changes        stats (money moved, if any)
+    none (a REMOVE: TTL expiry)             nothing
 
-The postback job is only a candidate: it becomes a delivery when the affiliate's postback settings
-ask for that event (PostbackSettings.destination). The finance job is a message to the finance
-worker (finance.service.finance_event decides which changes move money: none without a payout). What each job then does lives in its own module:
-statistics in orchestrator.service/streams, postbacks in orchestrator.dispatch and postbacks.sender.
+Each consumer decides what an event means to it, and routing asks each once: statistics take every
+event (stats.projection, with click quality in stats.quality); postbacks.dispatch.postback_event
+names the event an affiliate may ask for (a candidate: it becomes a delivery when the affiliate's
+postback settings ask for that event, PostbackSettings.destination; postbacks.sender sends it);
+finance.service.finance_event gives the finance queue's message for changes that move money (none
+without payout or revenue, none for a conversion stored rejected).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from partnerka.common.clock import parse_iso
-from partnerka.common.money import Money
-from partnerka.conversions.models import ConversionStatus
-from partnerka.orchestrator.service import StreamRecord
-from partnerka.postbacks.models import EventData, PostbackEvent, event_id
-from partnerka.tracking.models import SUB_KEYS
+from partnerka.conversions.events import ConversionChanged
+from partnerka.finance.service import FinanceEvent, finance_event
+from partnerka.postbacks.dispatch import postback_event
+from partnerka.postbacks.models import EventData
+from partnerka.tracking.events import ClickRecorded
 
 
 class Job(StrEnum):
@@ -38,69 +40,21 @@ class Job(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Routed:
     jobs: frozenset[Job]
-    event: EventData | None = None  # what the postback job would tell the affiliate
+    postback: EventData | None = None  # what the postback job would tell the affiliate
+    finance: FinanceEvent | None = None  # the finance worker's message
 
 
 NOTHING = Routed(frozenset())
 
 
-def route(record: StreamRecord) -> Routed:
-    new, old = record.new_image, record.old_image
-    if record.event_name == "INSERT" and new is not None:
-        if record.source == "clicks":
-            if new.get("reason"):
-                return Routed(frozenset({Job.STATS}))
-            return Routed(frozenset({Job.STATS, Job.POSTBACK}), _click_event(new))
-        if record.source == "conversions":
-            owed = new.get("status") != ConversionStatus.REJECTED.value  # not stored over a cap
-            jobs = {Job.STATS, Job.POSTBACK} | ({Job.FINANCE} if owed else set())
-            return Routed(frozenset(jobs), _conversion_event(new, arrival=True))
-    if record.event_name == "MODIFY" and record.source == "conversions" and new and old:
-        if new.get("status") == old.get("status"):
-            return NOTHING
-        if new.get("status") in (ConversionStatus.APPROVED.value, ConversionStatus.REJECTED.value):
-            changed = frozenset({Job.STATS, Job.POSTBACK, Job.FINANCE})
-            return Routed(changed, _conversion_event(new, arrival=False))
-    return NOTHING
-
-
-def _subs(image: dict[str, Any]) -> dict[str, str]:
-    return {key: str(image[key]) for key in SUB_KEYS if image.get(key)}
-
-
-def _click_event(image: dict[str, Any]) -> EventData:
-    return EventData(
-        event_id=event_id(image["click_id"], PostbackEvent.CLICK),
-        event=PostbackEvent.CLICK,
-        click_id=image["click_id"],
-        affiliate_id=image.get("affiliate_id", ""),
-        advertiser_id=image["advertiser_id"],
-        offer_id=image["offer_id"],
-        occurred_at=parse_iso(image["created_at"]),
-        subs=_subs(image),
-    )
-
-
-def _conversion_event(image: dict[str, Any], arrival: bool) -> EventData:
-    status = image.get("status")
-    if status == ConversionStatus.REJECTED.value:
-        event = PostbackEvent.REJECTED
-    elif not arrival:
-        event = PostbackEvent.APPROVED
-    else:
-        event = PostbackEvent.LEAD if image.get("goal") == "lead" else PostbackEvent.SALE
-    at = image["created_at"] if arrival else image.get("updated_at") or image["created_at"]
-    return EventData(
-        event_id=event_id(image["conversion_id"], event),
-        event=event,
-        click_id=image["click_id"],
-        affiliate_id=image.get("affiliate_id", ""),
-        advertiser_id=image["advertiser_id"],
-        offer_id=image["offer_id"],
-        occurred_at=parse_iso(at),
-        conversion_id=image["conversion_id"],
-        goal=image.get("goal", ""),
-        payout=Money(int(image.get("payout_minor", 0)), image["currency"]),
-        reason=(image.get("reason") or "") if event is PostbackEvent.REJECTED else "",
-        subs=_subs(image),
-    )
+def route(event: ClickRecorded | ConversionChanged | None) -> Routed:
+    if event is None:
+        return NOTHING
+    postback = postback_event(event)
+    finance = finance_event(event) if isinstance(event, ConversionChanged) else None
+    jobs = {Job.STATS}
+    if postback is not None:
+        jobs.add(Job.POSTBACK)
+    if finance is not None:
+        jobs.add(Job.FINANCE)
+    return Routed(frozenset(jobs), postback, finance)

@@ -1,159 +1,151 @@
-"""What stream records of clicks and conversions add to statistics: where each belongs (its Facts) and
-what it counts there, aggregated into the cubes once per stream batch (see stats.cube)."""
+"""The orchestrator: one stream batch of typed events (orchestrator.records) routed to every consumer
+(orchestrator.routing): postbacks, finance, and the statistics' projection, in the order that keeps
+each record's effects exactly once; records it cannot handle are parked; each batch is logged as an
+operation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
 
-from partnerka.common import dynamo
-from partnerka.common.clock import parse_iso
-from partnerka.conversions.models import Conversion
-from partnerka.orchestrator.quality import ClickQuality
-from partnerka.stats.click_log import LoggedClick
-from partnerka.stats.cube import CubeKey, Facts, cube_increments, merge_into
-from partnerka.stats.models import Increments
-from partnerka.stats.raw import converted_event
-from partnerka.tracking.models import SUB_KEYS
-from partnerka.tracking.user_agent import describe_user_agent
+from partnerka.common.clock import utc_now
+from partnerka.common.observability import logger
+from partnerka.finance.dispatch import FinanceDispatcher
+from partnerka.operations.models import Operation, OperationStatus, OperationType
+from partnerka.operations.repository import OperationStore
+from partnerka.orchestrator.records import StreamRecord, describe_error
+from partnerka.orchestrator.routing import NOTHING, Job, Routed, route
+from partnerka.postbacks.dispatch import PostbackDispatcher
+from partnerka.stats.projection import StatsStores, apply_stream_batch, token_of
+from partnerka.stats.quality import QualityJudge
 
-
-@dataclass(frozen=True, slots=True)
-class StreamRecord:
-    """One DynamoDB stream record, with its images already decoded.
-
-    A record that cannot be handled (an image that does not decode, a missing attribute) carries
-    its `problem` and the record as Lambda delivered it (`raw`): it is parked, and keeps its place in
-    the stream so that everything around it is handled as usual."""
-
-    sequence_number: str
-    event_id: str
-    event_name: str  # INSERT | MODIFY | REMOVE
-    source: str  # "clicks" | "conversions" | other
-    new_image: dict[str, Any] | None
-    old_image: dict[str, Any] | None = None
-    problem: str = ""
-    raw: dict[str, Any] | None = None
-
-    def parked(self, problem: str, raw: dict[str, Any] | None = None) -> StreamRecord:
-        """This record as one that nothing is done with, for `problem`."""
-        return StreamRecord(
-            self.sequence_number,
-            self.event_id,
-            self.event_name,
-            self.source,
-            None,
-            None,
-            problem,
-            raw if raw is not None else self.raw,
-        )
+PARKED_RECORD_BYTES = 32_000  # what is kept of a parked record, as delivered
 
 
-def decode_record(raw: dict[str, Any], source_of: Callable[[str], str]) -> StreamRecord:
-    """A record of a DynamoDB stream event as Lambda delivers it (`source_of` names its table from the
-    stream's ARN); one that cannot be decoded comes back with its problem."""
-    change = raw.get("dynamodb") if isinstance(raw, dict) else None
-    change = change if isinstance(change, dict) else {}
-    sequence = change.get("SequenceNumber")
-    event_id = raw.get("eventID") if isinstance(raw, dict) else None
-    source = source_of(str(raw.get("eventSourceARN", ""))) if isinstance(raw, dict) else "unknown"
-    record = StreamRecord(
-        sequence if isinstance(sequence, str) else "",
-        event_id if isinstance(event_id, str) else "",
-        str(raw.get("eventName", "")) if isinstance(raw, dict) else "",
-        source,
-        None,
-        raw=raw if isinstance(raw, dict) else {"record": repr(raw)[:1000]},
-    )
-    if not record.sequence_number or not record.event_id:
-        return record.parked("the record has no sequence number or event id")
+def screen(record: StreamRecord) -> tuple[StreamRecord, Routed]:
+    """The record with where its event goes, or the record parked with its problem when that cannot
+    be told: one bad record must not hold back the records behind it. (A record whose image is not
+    a click or a conversion was parked when it was decoded.)"""
+    if record.problem:
+        return record, NOTHING
     try:
-        new, old = change.get("NewImage"), change.get("OldImage")
-        return StreamRecord(
-            record.sequence_number,
-            record.event_id,
-            record.event_name,
-            source,
-            dynamo.decode(new) if new else None,
-            dynamo.decode(old) if old else None,
-            raw=record.raw,
-        )
+        return record, route(record.event)
     except Exception as error:
-        return record.parked(f"its image does not decode: {describe_error(error)}")
+        return record.parked(f"it cannot be handled: {describe_error(error)}"), NOTHING
 
 
-def describe_error(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"[:300]
+def park(log: OperationStore | None, records: list[StreamRecord], at: datetime) -> None:
+    """Keep each problem record, as delivered and with its reason, as a failed operation the monitor
+    lists and counts (once per record, however often the stream brings it again). Raises when one
+    cannot be kept: it must not be skipped unseen."""
+    for record in records:
+        logger.warning(
+            "stream record parked",
+            sequence=record.sequence_number,
+            event_id=record.event_id,
+            problem=record.problem,
+        )
+        if log is None:
+            continue
+        raw = json.dumps(record.raw, default=str, ensure_ascii=False)
+        name = record.event_id or hashlib.sha256(raw.encode()).hexdigest()
+        operation = Operation(
+            op_id=f"parked-{token_of(name)}",
+            type=OperationType.STATS,
+            subject_type="record",
+            subject_id=f"{record.source}:{record.sequence_number or '?'}",
+            status=OperationStatus.FAILED,
+            created_at=at,
+            updated_at=at,
+            finished_at=at,
+            last_error=record.problem,
+            payload=raw[:PARKED_RECORD_BYTES],
+        )
+        if log.create(operation):
+            log.count(OperationType.STATS, at, attempts=1, failures=1, failed=1, parked=1)
 
 
-@dataclass(frozen=True, slots=True)
-class StatsEffect:
-    """What one record adds: increments where its facts belong, and a new click for the click log."""
+def run_batch(
+    records: list[StreamRecord],
+    stats: StatsStores,
+    judge: QualityJudge | None,
+    dispatcher: PostbackDispatcher,
+    log: OperationStore | None = None,
+    now: Callable[[], datetime] = utc_now,
+    finance: FinanceDispatcher | None = None,
+) -> list[str]:
+    """One stream batch through every job routing gives it; the sequence numbers to retry.
 
-    facts: Facts
-    increments: Increments
-    click: LoggedClick | None = None
+    Records that cannot be handled are parked first (see `screen`, `park`) and keep their place as
+    records without an event. Postbacks and finance messages go next: making a delivery sure and
+    sending a finance event are safe to repeat, the statistics' ranges are not. When either cannot
+    be made sure of at record k, the statistics take the records before k only and the stream
+    retries from k, so no record's statistics are applied twice.
+    """
+    started = now()
+    screened = [screen(record) for record in records]
+    problems = [record for record, _ in screened if record.problem]
+    if problems:
+        park(log, problems, started)
+        # A record without a sequence number or an event id cannot be retried or placed in a range.
+        screened = [
+            (record, routed) for record, routed in screened if record.sequence_number and record.event_id
+        ]
+    records = [record for record, _ in screened]
+    routed = [routed for _, routed in screened]
+    stops = [dispatcher.dispatch([(i, r.postback) for i, r in enumerate(routed) if r.postback is not None])]
+    if finance is not None:
+        stops.append(
+            finance.dispatch([(i, r.finance) for i, r in enumerate(routed) if r.finance is not None])
+        )
+    stop = min((s for s in stops if s is not None), default=None)
+    upto = len(records) if stop is None else stop
+    failed = apply_stream_batch(records[:upto], stats, judge, now)
+    if not failed and stop is not None:
+        failed = [record.sequence_number for record in records[stop:]]
+    if log is not None and records:
+        _log_batch(log, records, routed, failed, started, now())
+    return failed
 
-    def cubes(self) -> dict[CubeKey, Increments]:
-        return cube_increments(self.facts, self.increments)
 
-
-def click_facts(image: dict[str, Any]) -> Facts:
-    agent = describe_user_agent(image.get("ua", ""))
-    return Facts(
-        advertiser_id=image["advertiser_id"],
-        at=parse_iso(image["created_at"]),
-        offer=image["offer_id"],
-        affiliate=image.get("affiliate_id", "-"),
-        country=image.get("country", "ZZ"),
-        device=agent.device,
-        os=agent.os,
-        browser=agent.browser,
-        subs={key: str(image[key]) for key in SUB_KEYS if image.get(key)},
+def _log_batch(
+    log: OperationStore,
+    records: list[StreamRecord],
+    routed: list[Routed],
+    failed: list[str],
+    started: datetime,
+    finished: datetime,
+) -> None:
+    """The batch as one stats operation (a rerun of the very same batch counts as another attempt)."""
+    digest = hashlib.sha256("|".join(r.event_id for r in records).encode()).hexdigest()[:32]
+    operation = Operation(
+        op_id=f"batch-{digest}",
+        type=OperationType.STATS,
+        subject_type="batch",
+        subject_id=f"{records[0].source}:{records[0].sequence_number}",
+        status=OperationStatus.FAILED if failed else OperationStatus.SUCCESS,
+        created_at=started,
+        updated_at=finished,
+        finished_at=finished,
+        last_error=f"{len(failed)} records left for the stream to retry" if failed else "",
+        detail={
+            "records": len(records),
+            "postback_candidates": sum(1 for r in routed if Job.POSTBACK in r.jobs),
+            "retried": len(failed),
+            "duration_ms": int((finished - started).total_seconds() * 1000),
+        },
     )
-
-
-def click_effect(image: dict[str, Any], quality: ClickQuality | None) -> StatsEffect:
-    """A new click counts once, in the hour it happened: as blocked when a check refused it, else as
-    a click with the orchestrator's quality verdict (unique, flood, bots, datacenter)."""
-    flags = frozenset(quality.counters()) if quality is not None and not image.get("reason") else frozenset()
-    logged = LoggedClick(image["click_id"], click_facts(image), image.get("reason") or "", flags)
-    return StatsEffect(logged.facts, logged.increments(), logged)
-
-
-def status_change_effect(old: dict[str, Any], new: dict[str, Any]) -> StatsEffect | None:
-    """A conversion whose status (or money) changed moves its counts in the hour it arrived, by the
-    difference between what it counts now and what it counted: hold → approved leaves `hold`; a
-    rejection leaves its goal and money and counts as rejected. None when nothing counted changes."""
-    before, after = converted_event(Conversion.from_item(old)), converted_event(Conversion.from_item(new))
-    difference: Increments = dict(after.increments)
-    for name, amount in before.increments.items():
-        difference[name] = difference.get(name, 0) - amount
-    difference = {name: amount for name, amount in difference.items() if amount}
-    return StatsEffect(before.facts, difference) if difference else None
-
-
-def effect_of(record: StreamRecord, verdicts: dict[str, ClickQuality] | None = None) -> StatsEffect | None:
-    """What a record adds to statistics: new clicks (with their quality verdicts) and conversions,
-    and conversions whose status changed later; expiries (REMOVE) add nothing."""
-    if record.source == "conversions" and record.event_name == "MODIFY":
-        if record.old_image and record.new_image:
-            return status_change_effect(record.old_image, record.new_image)
-        return None
-    if record.event_name != "INSERT" or record.new_image is None:
-        return None
-    if record.source == "clicks":
-        return click_effect(record.new_image, (verdicts or {}).get(record.new_image["click_id"]))
-    if record.source == "conversions":
-        event = converted_event(Conversion.from_item(record.new_image))
-        return StatsEffect(event.facts, event.increments)
-    return None
-
-
-def aggregate(effects: Iterable[StatsEffect]) -> dict[CubeKey, Increments]:
-    """Many records to one ADD per cube item: a batch of 100 clicks on one offer is one update there."""
-    merged: dict[CubeKey, Increments] = {}
-    for effect in effects:
-        merge_into(merged, effect.cubes())
-    return merged
+    try:
+        log.record_batch(operation)
+        log.count(
+            OperationType.STATS,
+            finished,
+            attempts=1,
+            failures=1 if failed else 0,
+            succeeded=0 if failed else 1,
+            failed=1 if failed else 0,
+        )
+    except Exception:
+        logger.exception("logging the batch operation failed", records=len(records))

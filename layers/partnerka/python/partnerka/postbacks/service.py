@@ -19,6 +19,7 @@ from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.money import Money
+from partnerka.offers.destinations import has_control_character
 from partnerka.operations.models import MAX_KEPT_ATTEMPTS, Delivery, Operation, OperationStatus, OperationType
 from partnerka.operations.repository import Filters, OperationLog, Page
 from partnerka.postbacks.models import (
@@ -38,7 +39,6 @@ from partnerka.postbacks.models import (
 from partnerka.postbacks.repository import PostbackSettingsRepository
 from partnerka.postbacks.sender import MAX_ATTEMPTS, HttpSender, SendResult
 from partnerka.postbacks.ssrf import UnsafeDestination, check_destination
-from partnerka.tracking.destinations import has_control_character
 from partnerka.tracking.macros import MACRO_PATTERN
 
 

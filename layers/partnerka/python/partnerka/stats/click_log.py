@@ -5,7 +5,7 @@ Key shape: Stats table, PK `LOG#<advertiser>#<yyyy-mm-dd>` (UTC day), SK `<affil
 one item per (advertiser, day, affiliate) a stream batch touches, holding its clicks as gzipped JSON
 lines. A day of one advertiser is one partition; one affiliate's clicks of a day are one key prefix.
 The chunk name comes from the run of stream records the clicks were delivered in (its first record's
-range token and its length, see orchestrator.streams): the log is written at least once per delivery
+range token and its length, see stats.projection): the log is written at least once per delivery
 of a click, so a batch delivered again puts the same items, and a delivery cut differently puts a
 click into a second chunk of its hour, which the reader drops (a click's chunks share its key prefix,
 so they are read one after the other). Items are kept LOG_RETENTION, a little longer than the

@@ -44,7 +44,7 @@ class Deliveries(Protocol):
 
 
 class Verdict(Protocol):
-    """The orchestrator's verdict on a click (orchestrator.quality.ClickQuality)."""
+    """The orchestrator's verdict on a click (stats.quality.ClickQuality)."""
 
     @property
     def unique(self) -> bool | None: ...

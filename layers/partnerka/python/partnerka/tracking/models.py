@@ -64,13 +64,14 @@ class Click:
         return cls(
             click_id=item["click_id"],
             offer_id=item["offer_id"],
-            affiliate_id=item["affiliate_id"],
+            affiliate_id=item.get("affiliate_id", UNKNOWN_AFFILIATE),
             advertiser_id=item["advertiser_id"],
             ip=item.get("ip", ""),
             country=item.get("country", "ZZ"),
             user_agent=item.get("ua", ""),
             created_at=parse_iso(item["created_at"]),
-            expires_at=int(item["expires_at"]),
+            # A click without its expiry (an older writer's) still counts; 0 lets what is kept of it lapse.
+            expires_at=int(item.get("expires_at", 0)),
             subs={key: item[key] for key in SUB_KEYS if key in item},
             reason=item.get("reason"),
         )

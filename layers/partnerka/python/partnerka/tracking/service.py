@@ -11,9 +11,9 @@ from enum import StrEnum
 from partnerka.accounts.routing import AffiliateRoute
 from partnerka.common.ids import is_id, new_click_id
 from partnerka.common.observability import logger
+from partnerka.offers.destinations import is_safe_destination
 from partnerka.offers.routing import AccessRoute, CapMetric, CapPeriod, OfferRoute
 from partnerka.tracking.bots import looks_like_bot
-from partnerka.tracking.destinations import is_safe_destination
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.macros import fill_macros
 from partnerka.tracking.models import (
@@ -39,7 +39,7 @@ class RejectReason(StrEnum):
     CAP_REACHED = "cap_reached"
     BOT = "bot"
     # The landing takes its host from a macro or holds a control character: an offer saved before
-    # the URL rule (tracking.destinations); the visitor gets the fallback, never that URL.
+    # the URL rule (offers.destinations); the visitor gets the fallback, never that URL.
     UNSAFE_LANDING = "unsafe_landing"
 
 

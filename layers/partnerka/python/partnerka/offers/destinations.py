@@ -6,9 +6,10 @@ URL-encoded. Otherwise `https://{sub1}/` would let any visitor choose where the 
 redirects (an open redirect on the advertiser's tracking domain). Control characters are refused
 too: a CR/LF in a `Location` header injects headers into the click's response.
 
-The offers service refuses such templates when they are saved; the click path asks again before it
-redirects (cached per template), so an offer stored before the rule existed falls back instead.
-Stdlib only: the click path imports this module.
+The rule belongs to offers, whose landings and fallback it guards: the offers service refuses such
+templates when they are saved; the click path asks again before it redirects (cached per template),
+so an offer stored before the rule existed falls back instead. Postback URLs share its control
+character test. Stdlib only: the click path imports this module.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Traffic quality, judged after the redirect: unique clicks, IP floods, datacenter addresses, bots.
 
 The click path only refuses what it can tell in microseconds (a compact bot pattern). Everything that
-needs state or big tables runs here, on the clicks stream, and ends up in two places: counters in the
-hourly rollups (statistics), and what a user sees when inspecting a click: a verdict item per suspect
-click (flood, bot, datacenter) and, for uniqueness, the visitor's window itself.
+needs state or big tables runs here, in the orchestrator, as part of the statistics' projection of the
+clicks stream (stats.projection), and ends up in two places: counters in the hourly rollups, and what
+a user sees when inspecting a click: a verdict item per suspect click (flood, bot, datacenter) and,
+for uniqueness, the visitor's window itself.
 
 Costs, in DynamoDB writes (tests/bench/orchestrator_bench.py measures them on skewed traffic):
 - uniqueness: the visitors' windows (offer, affiliate, IP and User-Agent) are read in one BatchGetItem
@@ -22,9 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from partnerka.common.clock import hour_bucket, parse_iso
+from partnerka.common.clock import hour_bucket
 from partnerka.stats.models import Increments
 from partnerka.tracking.datacenter import DatacenterRanges
+from partnerka.tracking.models import Click
 from partnerka.tracking.user_agent import describe_user_agent
 
 UNIQUE_WINDOW_SECONDS = 24 * 3600
@@ -131,17 +133,17 @@ class QualityStore(Protocol):
         ...
 
 
-def visitor_key(image: dict[str, Any]) -> VisitorKey:
-    digest = hashlib.blake2b(f"{image.get('ip', '')}\n{image.get('ua', '')}".encode(), digest_size=12)
-    return VisitorKey(image["offer_id"], image.get("affiliate_id", "-"), digest.hexdigest())
+def visitor_key(click: Click) -> VisitorKey:
+    digest = hashlib.blake2b(f"{click.ip}\n{click.user_agent}".encode(), digest_size=12)
+    return VisitorKey(click.offer_id, click.affiliate_id, digest.hexdigest())
 
 
-def ip_hour_key(image: dict[str, Any]) -> IpHourKey:
-    return IpHourKey(image["advertiser_id"], hour_bucket(parse_iso(image["created_at"])), image.get("ip", ""))
+def ip_hour_key(click: Click) -> IpHourKey:
+    return IpHourKey(click.advertiser_id, hour_bucket(click.created_at), click.ip)
 
 
-def _epoch(image: dict[str, Any]) -> int:
-    return int(parse_iso(image["created_at"]).timestamp())
+def _epoch(click: Click) -> int:
+    return int(click.created_at.timestamp())
 
 
 class QualityJudge:
@@ -155,68 +157,66 @@ class QualityJudge:
         self._datacenters = datacenters
         self._flood_threshold = flood_threshold
 
-    def judge(self, clicks: list[dict[str, Any]]) -> dict[str, ClickQuality]:
-        """Verdicts for new clicks (stream images), in the order they happened.
+    def judge(self, clicks: list[Click]) -> dict[str, ClickQuality]:
+        """Verdicts for new clicks, in the order they happened.
 
         Flood counts are read before and added only after the batch's rollups commit (see
         `commit_counts`), so a retried batch reads the same counts and reaches the same verdicts.
         Clicks of one address handled by two shards at once may cross the threshold a batch late.
         """
-        ordered = sorted(clicks, key=lambda image: image["created_at"])
-        seen = dict(self.store.ip_counts({ip_hour_key(image) for image in ordered}))
+        ordered = sorted(clicks, key=lambda click: click.created_at)
+        seen = dict(self.store.ip_counts({ip_hour_key(click) for click in ordered}))
         # Only a visitor's earliest click in the batch asks; its later ones are repeats either way.
-        visitors = {image["click_id"]: visitor_key(image) for image in ordered if not image.get("reason")}
-        first_of: dict[VisitorKey, dict[str, Any]] = {}
-        for image in ordered:
-            if image["click_id"] in visitors:
-                first_of.setdefault(visitors[image["click_id"]], image)
-        claims = [
-            VisitorClaim(visitor, image["click_id"], _epoch(image)) for visitor, image in first_of.items()
-        ]
+        visitors = {click.click_id: visitor_key(click) for click in ordered if not click.reason}
+        first_of: dict[VisitorKey, Click] = {}
+        for click in ordered:
+            if click.click_id in visitors:
+                first_of.setdefault(visitors[click.click_id], click)
+        claims = [VisitorClaim(visitor, click.click_id, _epoch(click)) for visitor, click in first_of.items()]
         held = self.store.claim_visitors(claims, UNIQUE_WINDOW_SECONDS) if claims else set()
         verdicts: dict[str, ClickQuality] = {}
-        for image in ordered:
-            ip_key = ip_hour_key(image)
+        for click in ordered:
+            ip_key = ip_hour_key(click)
             seen[ip_key] = seen.get(ip_key, 0) + 1
             unique: bool | None = None
-            visitor = visitors.get(image["click_id"])
+            visitor = visitors.get(click.click_id)
             if visitor is not None:
-                unique = first_of[visitor] is image and visitor in held
-            verdicts[image["click_id"]] = ClickQuality(
+                unique = first_of[visitor] is click and visitor in held
+            verdicts[click.click_id] = ClickQuality(
                 unique=unique,
                 flood=seen[ip_key] > self._flood_threshold,
-                bot=describe_user_agent(image.get("ua", "")).is_bot,
-                datacenter=self._datacenters.network(image.get("ip", "")),
+                bot=describe_user_agent(click.user_agent).is_bot,
+                datacenter=self._datacenters.network(click.ip),
             )
         return verdicts
 
-    def commit_counts(self, clicks: Iterable[dict[str, Any]]) -> None:
+    def commit_counts(self, clicks: Iterable[Click]) -> None:
         """Add the clicks to their addresses' hourly counts (once their rollups are in)."""
-        counts = Counter(ip_hour_key(image) for image in clicks)
+        counts = Counter(ip_hour_key(click) for click in clicks)
         if counts:
             self.store.add_ip_counts(dict(counts))
 
-    def save(self, clicks: Iterable[dict[str, Any]], verdicts: dict[str, ClickQuality]) -> None:
+    def save(self, clicks: Iterable[Click], verdicts: dict[str, ClickQuality]) -> None:
         """Keep the verdicts of suspect clicks for as long as the clicks themselves."""
         suspects = {
-            image["click_id"]: (verdicts[image["click_id"]], int(image.get("expires_at", 0)))
-            for image in clicks
-            if image["click_id"] in verdicts and verdicts[image["click_id"]].suspect
+            click.click_id: (verdicts[click.click_id], click.expires_at)
+            for click in clicks
+            if click.click_id in verdicts and verdicts[click.click_id].suspect
         }
         if suspects:
             self.store.save_verdicts(suspects)
 
 
-def recorded_quality(store: QualityStore, click: dict[str, Any]) -> ClickQuality | None:
-    """What the orchestrator found about a stored click (as `Click.as_item()`), as far as it is
-    still known; None when nothing is recorded: not judged yet, or clean with its window expired."""
-    verdict = store.verdict(click["click_id"])
+def recorded_quality(store: QualityStore, click: Click) -> ClickQuality | None:
+    """What the orchestrator found about a stored click, as far as it is still known; None when
+    nothing is recorded: not judged yet, or clean with its window expired."""
+    verdict = store.verdict(click.click_id)
     unique: bool | None = None
-    if not click.get("reason"):
+    if not click.reason:
         unique = verdict.unique if verdict is not None else None
         if unique is None:
             unique = store.first_visit(
-                visitor_key(click), click["click_id"], _epoch(click), UNIQUE_WINDOW_SECONDS
+                visitor_key(click), click.click_id, _epoch(click), UNIQUE_WINDOW_SECONDS
             )
     if verdict is None and unique is None:
         return None

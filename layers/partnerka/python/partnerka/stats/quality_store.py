@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from partnerka.common import dynamo
-from partnerka.orchestrator.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
+from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 
 COUNT_TTL_SECONDS = 2 * 86400
 BATCH_GET_LIMIT = 100

@@ -1,30 +1,48 @@
-"""Applying a batch of stream records to the statistics cubes and the click log, exactly once per
-record."""
+"""The statistics' projection of the clicks and conversions streams: what each event adds to the cubes
+and the click log, and applying a stream batch's worth exactly once per record.
+
+The orchestrator hands over every record of a batch, in the shard's order, each with its typed event
+(tracking.events.ClickRecorded, conversions.events.ConversionChanged) or none (a record that tells
+statistics nothing, or one parked as a problem): records without an event still take their place in
+the ranges below, so every delivery of the shard finds where the next range begins.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
-from partnerka.finance.dispatch import FinanceDispatcher
-from partnerka.finance.dispatch import event_of as finance_event_of
-from partnerka.operations.models import Operation, OperationStatus, OperationType
-from partnerka.operations.repository import OperationStore
-from partnerka.orchestrator.dispatch import PostbackDispatcher
-from partnerka.orchestrator.quality import ClickQuality, QualityJudge, ip_hour_key, visitor_key
-from partnerka.orchestrator.routing import Job, Routed, route
-from partnerka.orchestrator.service import StatsEffect, StreamRecord, aggregate, describe_error, effect_of
-from partnerka.stats.click_log import LOG_RETENTION, ClickLogStore
-from partnerka.stats.cube import CubeKey
+from partnerka.conversions.events import ConversionChanged
+from partnerka.stats.click_log import LOG_RETENTION, ClickLogStore, LoggedClick
+from partnerka.stats.cube import CubeKey, Facts, cube_increments, merge_into
 from partnerka.stats.cube_store import CubeStore
 from partnerka.stats.models import Increments
+from partnerka.stats.quality import ClickQuality, QualityJudge
+from partnerka.stats.raw import converted_event
 from partnerka.stats.repository import RangeMarker, chunk_sizes
+from partnerka.tracking.events import ClickRecorded
+from partnerka.tracking.models import Click
+from partnerka.tracking.user_agent import describe_user_agent
+
+StatsEvent = ClickRecorded | ConversionChanged
+
+
+class Delivered(Protocol):
+    """A stream record as statistics see it: its place in the shard and its event, if any."""
+
+    @property
+    def sequence_number(self) -> str: ...
+
+    @property
+    def event_id(self) -> str: ...
+
+    @property
+    def event(self) -> StatsEvent | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,17 +53,83 @@ class StatsStores:
     log: ClickLogStore
 
 
+@dataclass(frozen=True, slots=True)
+class StatsEffect:
+    """What one event adds: increments where its facts belong, and a new click for the click log."""
+
+    facts: Facts
+    increments: Increments
+    click: LoggedClick | None = None
+
+    def cubes(self) -> dict[CubeKey, Increments]:
+        return cube_increments(self.facts, self.increments)
+
+
+def click_facts(click: Click) -> Facts:
+    agent = describe_user_agent(click.user_agent)
+    return Facts(
+        advertiser_id=click.advertiser_id,
+        at=click.created_at,
+        offer=click.offer_id,
+        affiliate=click.affiliate_id,
+        country=click.country,
+        device=agent.device,
+        os=agent.os,
+        browser=agent.browser,
+        subs={key: value for key, value in click.subs.items() if value},
+    )
+
+
+def click_effect(click: Click, quality: ClickQuality | None) -> StatsEffect:
+    """A new click counts once, in the hour it happened: as blocked when a check refused it, else as
+    a click with the orchestrator's quality verdict (unique, flood, bots, datacenter)."""
+    flags = frozenset(quality.counters()) if quality is not None and not click.reason else frozenset()
+    logged = LoggedClick(click.click_id, click_facts(click), click.reason or "", flags)
+    return StatsEffect(logged.facts, logged.increments(), logged)
+
+
+def conversion_effect(change: ConversionChanged) -> StatsEffect | None:
+    """An arriving conversion counts its goal, money and hold in the hour it arrived. A conversion
+    whose status (or money) changed later moves its counts in that same hour, by the difference
+    between what it counts now and what it counted: hold → approved leaves `hold`; a rejection
+    leaves its goal and money and counts as rejected. None when nothing counted changes."""
+    after = converted_event(change.conversion)
+    if change.before is None:
+        return StatsEffect(after.facts, after.increments)
+    before = converted_event(change.before)
+    difference: Increments = dict(after.increments)
+    for name, amount in before.increments.items():
+        difference[name] = difference.get(name, 0) - amount
+    difference = {name: amount for name, amount in difference.items() if amount}
+    return StatsEffect(before.facts, difference) if difference else None
+
+
+def effect_of(
+    event: StatsEvent | None, verdicts: dict[str, ClickQuality] | None = None
+) -> StatsEffect | None:
+    """What an event adds to statistics: a new click (with its quality verdict), a new conversion,
+    or a conversion's change; a record without an event (an expiry) adds nothing."""
+    if isinstance(event, ClickRecorded):
+        return click_effect(event.click, (verdicts or {}).get(event.click.click_id))
+    if isinstance(event, ConversionChanged):
+        return conversion_effect(event)
+    return None
+
+
+def aggregate(effects: Iterable[StatsEffect]) -> dict[CubeKey, Increments]:
+    """Many records to one ADD per cube item: a batch of 100 clicks on one offer is one update there."""
+    merged: dict[CubeKey, Increments] = {}
+    for effect in effects:
+        merge_into(merged, effect.cubes())
+    return merged
+
+
 # A range's event ids are kept in its marker item: this many stay far under DynamoDB's 400 KB.
 MAX_RANGE_RECORDS = 2000
-PARKED_RECORD_BYTES = 32_000  # what is kept of a parked record, as delivered
 
 
-def _new_clicks(records: list[StreamRecord]) -> list[dict[str, Any]]:
-    return [
-        record.new_image
-        for record in records
-        if record.source == "clicks" and record.event_name == "INSERT" and record.new_image
-    ]
+def _new_clicks(records: Sequence[Delivered]) -> list[Click]:
+    return [record.event.click for record in records if isinstance(record.event, ClickRecorded)]
 
 
 def token_of(event_id: str) -> str:
@@ -63,7 +147,7 @@ class RangeMismatch(Exception):
 
 
 def apply_stream_batch(
-    records: list[StreamRecord],
+    records: Sequence[Delivered],
     stats: StatsStores,
     judge: QualityJudge | None = None,
     now: Callable[[], datetime] = utc_now,
@@ -94,10 +178,10 @@ def apply_stream_batch(
         except Exception:
             logger.exception("judging clicks failed", size=len(records))
             return [record.sequence_number for record in records]
-    effects = {record.event_id: effect_of(record, verdicts) for record in records}
+    effects = {record.event_id: effect_of(record.event, verdicts) for record in records}
     expires_at = int((now() + LOG_RETENTION).timestamp())
 
-    def begun(batch: list[StreamRecord]) -> None:
+    def begun(batch: Sequence[Delivered]) -> None:
         if judge is not None:
             _keep_quality(judge, _new_clicks(batch), verdicts)
 
@@ -113,11 +197,11 @@ def apply_stream_batch(
 
 
 def _apply_range(
-    records: list[StreamRecord],
+    records: Sequence[Delivered],
     effects: dict[str, StatsEffect | None],
     stats: StatsStores,
     expires_at: int,
-    begun: Callable[[list[StreamRecord]], None],
+    begun: Callable[[Sequence[Delivered]], None],
 ) -> int:
     """The range at records[0]: begin it on the records from there, or, when an earlier delivery
     began one there, finish it and skip the records it covers. How many records it took."""
@@ -179,7 +263,7 @@ def _finish(cubes: CubeStore, marker: RangeMarker) -> None:
 
 def _log(
     stats: StatsStores,
-    records: list[StreamRecord],
+    records: Sequence[Delivered],
     effects: dict[str, StatsEffect | None],
     token: str,
     expires_at: int,
@@ -192,9 +276,7 @@ def _log(
         stats.log.write(clicks, f"{token}-{len(records)}", expires_at)
 
 
-def _keep_quality(
-    judge: QualityJudge, clicks: list[dict[str, Any]], verdicts: dict[str, ClickQuality]
-) -> None:
+def _keep_quality(judge: QualityJudge, clicks: list[Click], verdicts: dict[str, ClickQuality]) -> None:
     """After the cubes are in: the flood counts and the suspect clicks' verdicts.
 
     Statistics are already right at this point, so a failure here is logged and not retried: a lost
@@ -205,135 +287,3 @@ def _keep_quality(
         judge.save(clicks, verdicts)
     except Exception:
         logger.exception("keeping click quality failed", clicks=len(clicks))
-
-
-def screen(record: StreamRecord) -> StreamRecord:
-    """The record, or the record parked with its problem when what the orchestrator derives from it
-    (its statistics, its postback and finance events, its click's quality keys) cannot be derived:
-    one bad record must not hold back the records behind it."""
-    if record.problem:
-        return record
-    try:
-        routed = route(record)
-        effect_of(record)
-        if Job.FINANCE in routed.jobs:
-            finance_event_of(record)
-        if record.source == "clicks" and record.event_name == "INSERT" and record.new_image is not None:
-            visitor_key(record.new_image)
-            ip_hour_key(record.new_image)
-    except Exception as error:
-        return record.parked(f"it cannot be handled: {describe_error(error)}")
-    return record
-
-
-def park(log: OperationStore | None, records: list[StreamRecord], at: datetime) -> None:
-    """Keep each problem record, as delivered and with its reason, as a failed operation the monitor
-    lists and counts (once per record, however often the stream brings it again). Raises when one
-    cannot be kept: it must not be skipped unseen."""
-    for record in records:
-        logger.warning(
-            "stream record parked",
-            sequence=record.sequence_number,
-            event_id=record.event_id,
-            problem=record.problem,
-        )
-        if log is None:
-            continue
-        raw = json.dumps(record.raw, default=str, ensure_ascii=False)
-        name = record.event_id or hashlib.sha256(raw.encode()).hexdigest()
-        operation = Operation(
-            op_id=f"parked-{token_of(name)}",
-            type=OperationType.STATS,
-            subject_type="record",
-            subject_id=f"{record.source}:{record.sequence_number or '?'}",
-            status=OperationStatus.FAILED,
-            created_at=at,
-            updated_at=at,
-            finished_at=at,
-            last_error=record.problem,
-            payload=raw[:PARKED_RECORD_BYTES],
-        )
-        if log.create(operation):
-            log.count(OperationType.STATS, at, attempts=1, failures=1, failed=1, parked=1)
-
-
-def run_batch(
-    records: list[StreamRecord],
-    stats: StatsStores,
-    judge: QualityJudge | None,
-    dispatcher: PostbackDispatcher,
-    log: OperationStore | None = None,
-    now: Callable[[], datetime] = utc_now,
-    finance: FinanceDispatcher | None = None,
-) -> list[str]:
-    """One stream batch through every job routing gives it; the sequence numbers to retry.
-
-    Records that cannot be handled are parked first (see `screen`, `park`) and keep their place as
-    records with nothing to do. Postbacks and finance messages go next: making a delivery sure and
-    sending a finance event are safe to repeat, the statistics' ranges are not. When either cannot
-    be made sure of at record k, the statistics take the records before k only and the stream
-    retries from k, so no record's statistics are applied twice.
-    """
-    started = now()
-    records = [screen(record) for record in records]
-    problems = [record for record in records if record.problem]
-    if problems:
-        park(log, problems, started)
-        # A record without a sequence number or an event id cannot be retried or placed in a range.
-        records = [record for record in records if record.sequence_number and record.event_id]
-    routed = [route(record) for record in records]
-    candidates = [(i, r.event) for i, r in enumerate(routed) if Job.POSTBACK in r.jobs and r.event]
-    stops = [dispatcher.dispatch(candidates)]
-    if finance is not None:
-        stops.append(
-            finance.dispatch([(i, records[i]) for i, r in enumerate(routed) if Job.FINANCE in r.jobs])
-        )
-    stop = min((s for s in stops if s is not None), default=None)
-    upto = len(records) if stop is None else stop
-    failed = apply_stream_batch(records[:upto], stats, judge, now)
-    if not failed and stop is not None:
-        failed = [record.sequence_number for record in records[stop:]]
-    if log is not None and records:
-        _log_batch(log, records, routed, failed, started, now())
-    return failed
-
-
-def _log_batch(
-    log: OperationStore,
-    records: list[StreamRecord],
-    routed: list[Routed],
-    failed: list[str],
-    started: datetime,
-    finished: datetime,
-) -> None:
-    """The batch as one stats operation (a rerun of the very same batch counts as another attempt)."""
-    digest = hashlib.sha256("|".join(r.event_id for r in records).encode()).hexdigest()[:32]
-    operation = Operation(
-        op_id=f"batch-{digest}",
-        type=OperationType.STATS,
-        subject_type="batch",
-        subject_id=f"{records[0].source}:{records[0].sequence_number}",
-        status=OperationStatus.FAILED if failed else OperationStatus.SUCCESS,
-        created_at=started,
-        updated_at=finished,
-        finished_at=finished,
-        last_error=f"{len(failed)} records left for the stream to retry" if failed else "",
-        detail={
-            "records": len(records),
-            "postback_candidates": sum(1 for r in routed if Job.POSTBACK in r.jobs),
-            "retried": len(failed),
-            "duration_ms": int((finished - started).total_seconds() * 1000),
-        },
-    )
-    try:
-        log.record_batch(operation)
-        log.count(
-            OperationType.STATS,
-            finished,
-            attempts=1,
-            failures=1 if failed else 0,
-            succeeded=0 if failed else 1,
-            failed=1 if failed else 0,
-        )
-    except Exception:
-        logger.exception("logging the batch operation failed", records=len(records))

@@ -1,0 +1,60 @@
+import type { Permission, Role } from "@/api/types";
+
+/**
+ * For tests only: what `GET /api/me` answers each role today (the API's permission matrix,
+ * layers/partnerka/python/partnerka/accounts/permissions.py, whose own test is
+ * tests/integration/test_me_permissions.py). The dashboard itself never knows roles' permissions: it is told.
+ */
+const STAFF_READ: Permission[] = [
+  "users:read",
+  "revenue:read",
+  "advertisers:read",
+  "audit:read:platform",
+  "workspace:read:any",
+  "stats:read:any",
+  "deliveries:read:any",
+  "finance:read:any",
+];
+const PLATFORM_MANAGE: Permission[] = [
+  "users:manage",
+  "workspace:manage:any",
+  "monitor",
+  "offers:secrets:read",
+  "finance:manage:any",
+  "deliveries:replay",
+  "credentials:manage:any",
+];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff"],
+  platform_admin: [...STAFF_READ, ...PLATFORM_MANAGE],
+  support: STAFF_READ,
+  advertiser: [
+    "audit:read:own",
+    "revenue:read",
+    "workspace:read:own",
+    "workspace:manage:own",
+    "credentials:manage:own",
+    "stats:read:own",
+    "deliveries:read:own",
+    "offers:secrets:read",
+    "finance:read:own",
+    "finance:manage:own",
+  ],
+  affiliate: [
+    "memberships:own",
+    "context:switch",
+    "offers:run",
+    "stats:read:affiliate",
+    "postbacks:own",
+    "finance:read:affiliate",
+    "finance:request:payout",
+    "deliveries:replay",
+  ],
+};
+
+export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
+
+export function grantedTo(role: Role): ReadonlySet<Permission> {
+  return new Set(ROLE_PERMISSIONS[role]);
+}

@@ -3,7 +3,8 @@ person (profile, password, second factor, an affiliate's advertiser context)."""
 
 from __future__ import annotations
 
-from composition import accounts, callers
+from composition import callers
+from composition.accounts import accounts
 from dashboard import DashboardResolver, dashboard_handler
 from routes import accounts as account_routes
 

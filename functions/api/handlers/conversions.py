@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from composition import audit, callers, conversion_review
+from composition import audit, callers
+from composition.conversions import conversion_review
 from dashboard import DashboardResolver, dashboard_handler
 from routes import conversions as conversion_routes
 

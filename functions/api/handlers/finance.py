@@ -3,7 +3,9 @@ invoices and the platform's overview of every advertiser's books."""
 
 from __future__ import annotations
 
-from composition import callers, finance, report_files
+from composition import callers
+from composition.files import report_files
+from composition.finance import finance
 from dashboard import DashboardResolver, dashboard_handler
 from routes import finance as finance_routes
 

@@ -3,7 +3,10 @@ operations, replays and redrives) and the administration of users and advertiser
 
 from __future__ import annotations
 
-from composition import audit, callers, monitor, postbacks, workspace
+from composition import audit, callers
+from composition.accounts import workspace
+from composition.monitor import monitor
+from composition.postbacks import postbacks
 from dashboard import DashboardResolver, dashboard_handler
 from routes import admin
 from routes import monitor as monitor_routes

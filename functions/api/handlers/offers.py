@@ -3,7 +3,8 @@ affiliate may promote."""
 
 from __future__ import annotations
 
-from composition import audit, callers, offers
+from composition import audit, callers
+from composition.offers import offers
 from dashboard import DashboardResolver, dashboard_handler
 from routes import offers as offer_routes
 

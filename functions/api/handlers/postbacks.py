@@ -3,7 +3,8 @@ of postbacks with every attempt, replayed on demand."""
 
 from __future__ import annotations
 
-from composition import audit, callers, postbacks
+from composition import audit, callers
+from composition.postbacks import postbacks
 from dashboard import DashboardResolver, dashboard_handler
 from routes import postbacks as postback_routes
 

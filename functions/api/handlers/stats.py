@@ -3,7 +3,9 @@ click inspected), and their exports and summaries as files."""
 
 from __future__ import annotations
 
-from composition import audit, callers, click_inspector, downloads, report_files, stats_dashboard
+from composition import audit, callers
+from composition.files import report_files
+from composition.stats import click_inspector, downloads, stats_dashboard
 from dashboard import DashboardResolver, dashboard_handler
 from routes import clicks, exports, stats
 

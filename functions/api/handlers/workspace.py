@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from composition import callers, workspace
+from composition import callers
+from composition.accounts import workspace
 from dashboard import DashboardResolver, dashboard_handler
 from routes import workspace as workspace_routes
 

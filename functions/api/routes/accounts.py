@@ -8,7 +8,7 @@ from auth import actor_of, current
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from composition import accounts, workspace
+from composition.accounts import accounts, workspace
 
 from partnerka.accounts.permissions import Permission, permissions_of, require
 from partnerka.accounts.service import MfaChallenge

@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from composition import finance
+from composition.files import report_files
+from composition.finance import finance
 
 from partnerka.finance.access import (
     advertiser_books,
@@ -25,7 +26,6 @@ from partnerka.finance.access import (
 )
 from partnerka.finance.payouts import PayoutOrder
 from partnerka.finance.topups import TopUpDecision
-from routes.exports import download_link
 from routes.finance_schemas import BalancesOut, FinanceSettingsBody, OverviewOut, OverviewRowOut
 from routes.invoice_schemas import DocumentLinkOut, InvoiceDetailOut, InvoicesOut
 from routes.payment_schemas import (
@@ -176,7 +176,8 @@ def invoice_document(
 ) -> DocumentLinkOut:
     principal, _ = current(router.current_event.headers)
     document = finance().invoicing.document(invoice_tenant(principal, advertiser_id), month, language)
-    return DocumentLinkOut(download_url=download_link(document.key, document.file_name, "application/pdf"))
+    link = report_files().link(document.key, document.file_name, "application/pdf")
+    return DocumentLinkOut(download_url=link)
 
 
 @router.get("/finance/overview", summary="Every advertiser's books in one table (platform staff)")

@@ -9,7 +9,7 @@ from typing import Annotated, Literal, get_args
 from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from composition import stats_dashboard
+from composition.stats import stats_dashboard
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerka.common.clock import iso_millis

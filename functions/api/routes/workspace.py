@@ -11,7 +11,7 @@ from auth import actor_of, current
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from composition import workspace
+from composition.accounts import workspace
 from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import MembershipStatus

@@ -44,7 +44,7 @@ def template_variables(stack: Template) -> dict[str, str]:
 
 
 class Functions:
-    """Loads functions of `stack` (cold starts), each with its template environment only."""
+    """Loads the functions of `stack`, each with its template environment only."""
 
     def __init__(self, stack: Template, add_path: Callable[[str], None]) -> None:
         self.stack = stack

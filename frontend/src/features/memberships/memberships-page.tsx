@@ -41,43 +41,26 @@ export function MembershipsPage() {
     queryFn: () => unwrap(api.GET("/api/memberships", { params: { query: status ? { status } : {} } })),
   });
 
-  const columns: Column<Membership>[] = isAdvertiser
-    ? [
-        {
-          id: "affiliate",
-          header: t("memberships.columns.affiliate"),
-          cell: (row) => <PersonCell name={row.affiliate_name} email={row.affiliate_email} />,
-        },
-        { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
-        {
-          id: "applied",
-          header: t("memberships.columns.applied"),
-          cell: (row) => formatDate(row.created_at, i18n.language),
-          className: "whitespace-nowrap text-muted-foreground",
-        },
-        {
-          id: "actions",
-          header: <span className="sr-only">{t("common.actions")}</span>,
-          cell: (row) => <AdvertiserActions membership={row} />,
-          className: "text-right",
-        },
-      ]
-    : [
-        { id: "advertiser", header: t("memberships.columns.advertiser"), cell: (row) => <UserText value={row.advertiser_name} className="font-medium" /> },
-        { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
-        {
-          id: "applied",
-          header: t("memberships.columns.applied"),
-          cell: (row) => formatDate(row.created_at, i18n.language),
-          className: "whitespace-nowrap text-muted-foreground",
-        },
-        {
-          id: "actions",
-          header: <span className="sr-only">{t("common.actions")}</span>,
-          cell: (row) => <AffiliateActions membership={row} />,
-          className: "text-right",
-        },
-      ];
+  // The other side of the enrollment, its status and date, and what this side may do with it.
+  const party: Column<Membership> = isAdvertiser
+    ? { id: "affiliate", header: t("memberships.columns.affiliate"), cell: (row) => <PersonCell name={row.affiliate_name} email={row.affiliate_email} /> }
+    : { id: "advertiser", header: t("memberships.columns.advertiser"), cell: (row) => <UserText value={row.advertiser_name} className="font-medium" /> };
+  const columns: Column<Membership>[] = [
+    party,
+    { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
+    {
+      id: "applied",
+      header: t("memberships.columns.applied"),
+      cell: (row) => formatDate(row.created_at, i18n.language),
+      className: "whitespace-nowrap text-muted-foreground",
+    },
+    {
+      id: "actions",
+      header: <span className="sr-only">{t("common.actions")}</span>,
+      cell: (row) => (isAdvertiser ? <AdvertiserActions membership={row} /> : <AffiliateActions membership={row} />),
+      className: "text-right",
+    },
+  ];
 
   return (
     <>

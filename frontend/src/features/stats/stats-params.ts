@@ -1,4 +1,5 @@
 import type { ConversionStatus, ExportRequest, StatsGroup, StatsLogQuery, StatsQuery, StatsReportQuery, StatsSort } from "@/api/types";
+import { REPORT_COLUMNS } from "./report-columns";
 import { browserTimeZone, chosenRange, isTimeZone, type ChosenRange, type DatePreset } from "@/lib/date-range";
 
 /**
@@ -39,26 +40,7 @@ export const GROUPS = [
   "browser",
   ...SUB_NAMES,
 ] as const satisfies readonly StatsGroup[];
-export const SORTS = [
-  "key",
-  "clicks",
-  "unique",
-  "bots",
-  "flood",
-  "datacenter",
-  "blocked",
-  "leads",
-  "sales",
-  "rejected",
-  "hold",
-  "conversions",
-  "cr",
-  "roi",
-  "revenue",
-  "payout",
-  "profit",
-  "epc",
-] as const satisfies readonly StatsSort[];
+export const SORTS = ["key", ...REPORT_COLUMNS] as const satisfies readonly StatsSort[];
 
 export const PAGE_SIZES = [25, 50, 100, 250, 500] as const;
 export const DEFAULT_PAGE_SIZE = 50;

@@ -14,9 +14,9 @@ import getpass
 import os
 import sys
 
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.provisioning import create_owner
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.errors import DomainError
 
 
@@ -28,7 +28,7 @@ def main() -> int:
     parser.add_argument("--name", required=True)
     args = parser.parse_args()
     password = os.environ.get("PARTNERKA_OWNER_PASSWORD") or getpass.getpass("Password (10+ characters): ")
-    service, _ = account_services(get_settings())
+    service, _ = account_services(read_settings(AccountSettings))
     try:
         user = create_owner(service, args.email, password, args.name)
     except DomainError as error:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -18,10 +17,9 @@ TARGET = ROOT / "frontend" / "src" / "api" / "openapi.json"
 
 def document() -> str:
     sys.path[:0] = [str(ROOT / "functions" / "api"), str(ROOT / "layers" / "partnerka" / "python")]
-    # The function refuses to start without its public URL; the document does not depend on it.
-    os.environ.setdefault("APP_BASE_URL", "https://partnerka.invalid")
-    api = importlib.import_module("app")  # the API function's module: its resolver knows every route
-    schema = api.openapi_document()
+    # The document function's module: its resolver has every context's routes (and needs no settings).
+    document = importlib.import_module("handlers.document")
+    schema = document.openapi_document()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

@@ -16,20 +16,21 @@ import argparse
 import json
 import random
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
 
 from partnerka.accounts import provisioning
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.ids import new_click_id, new_id
 from partnerka.conversions.models import Conversion, ConversionStatus, dedupe_key
 from partnerka.conversions.repository import ConversionRepository
-from partnerka.finance.billing import billing_for
+from partnerka.finance.billing import BillingSettings, billing_for
 from partnerka.finance.ledger import invoice_index, topup
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.finance.settings import FinanceSettings, FinanceSettingsRepository
@@ -44,6 +45,21 @@ from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 
 DEMO_PASSWORD = "demo-partnerka-2026"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSettings:
+    """Where the seed writes what the platform would have recorded (the local runtime's client
+    environment names them, as it names them for the functions)."""
+
+    core_table: str
+    clicks_table: str
+    conversions_table: str
+    stats_table: str
+    ledger_table: str
+    click_ttl_days: int
+
+
 LANDING = (
     "https://demo-shop.example/{page}?click_id={{click_id}}&aff={{affiliate_id}}&offer={{offer_id}}"
     "&sub1={{sub1}}&sub2={{sub2}}"
@@ -55,7 +71,7 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
 
     With `tracker_url`, the demo affiliate sends every event to it as its postback (the local
     platform runs a demo tracker on loopback)."""
-    service, workspace = account_services(get_settings())
+    service, workspace = account_services(read_settings(AccountSettings))
     repo = service.accounts
     advertiser = provisioning.create_advertiser(repo, "Acme Shoes")
     affiliate = provisioning.create_affiliate(repo, "Traffic Pro", "affiliate@demo.partnerka.local")
@@ -106,7 +122,7 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
     invoice = seed_last_month(advertiser.id, advertiser.name, [sneakers, newsletter], partners)
     seed_finance(advertiser.id)
     if tracker_url:  # after the history is counted, so none of it is sent as a postback
-        PostbackSettingsRepository(get_settings().core_table).save(
+        PostbackSettingsRepository(read_settings(DemoSettings).core_table).save(
             PostbackSettings(
                 affiliate_id=affiliate.affiliate_id,
                 url=f"{tracker_url}?click_id={{click_id}}&status={{status}}&payout={{payout}}"
@@ -159,7 +175,7 @@ def seed_history(
     """HISTORY_DAYS days of clicks and conversions ending yesterday, skewed like real traffic (one
     offer, affiliate and country lead), then a wait until the orchestrator has counted every click."""
     rng = random.Random(seed)
-    settings = get_settings()
+    settings = read_settings(DemoSettings)
     clicks, conversions = (
         ClickRepository(settings.clicks_table),
         ConversionRepository(settings.conversions_table),
@@ -207,7 +223,7 @@ def seed_last_month(
     """A dozen conversions approved last month, then that month's invoice, issued as the nightly
     billing run issues it (once the finance worker has posted them): its number."""
     rng = random.Random(11)
-    settings = get_settings()
+    settings = read_settings(DemoSettings)
     clicks, conversions = (
         ClickRepository(settings.clicks_table),
         ConversionRepository(settings.conversions_table),
@@ -240,7 +256,7 @@ def seed_last_month(
                 f"the finance worker posted fewer than {LAST_MONTH_SALES} of last month's sales"
             )
         time.sleep(0.5)
-    invoice = billing_for(settings, boto3.client("s3")).issue(
+    invoice = billing_for(read_settings(BillingSettings), boto3.client("s3")).issue(
         advertiser_id, advertiser_name, month, utc_now()
     )
     return invoice.number or ""
@@ -255,7 +271,7 @@ def _month_starts() -> tuple[datetime, datetime]:
 def seed_finance(advertiser_id: str) -> None:
     """The advertiser's payout settings and a bank transfer recorded at the start of last month, so
     its balance reads as a funded program's does."""
-    settings = get_settings()
+    settings = read_settings(DemoSettings)
     FinanceSettingsRepository(settings.core_table).save(
         FinanceSettings(advertiser_id, low_balance_threshold={"USD": 200_00}, min_payout={"USD": 50_00})
     )
@@ -299,7 +315,7 @@ def _conversion(
 def _wait_until_counted(
     advertiser_id: str, first: datetime, end: datetime, clicks: int, timeout: float = 90
 ) -> None:
-    cubes = CubeRepository(get_settings().stats_table)
+    cubes = CubeRepository(read_settings(DemoSettings).stats_table)
     days = [f"{first + timedelta(days=n):%Y-%m-%d}" for n in range((end - first).days)]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

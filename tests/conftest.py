@@ -36,6 +36,7 @@ os.environ.update(
         "CAPS_TABLE": f"{TEST_STACK}-CapsTable",
         "OPERATIONS_TABLE": f"{TEST_STACK}-OperationsTable",
         "LEDGER_TABLE": f"{TEST_STACK}-LedgerTable",
+        "CLICK_TTL_DAYS": "30",  # the template's ClickTtlDays
         # The dashboard's public URL (links in e-mails); deliberately not the Host tests send.
         "APP_BASE_URL": "https://app.partnerka.test",
         "GEOIP_DB_PATH": str(GEO_DB),
@@ -43,6 +44,12 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
+
+# The core-table entities name their table when a function's composition binds it; a test's own code
+# (repositories built directly, scripts) works on the test stack's.
+from partnerka.common.pynamo import use_core_table  # noqa: E402 - after the environment above
+
+use_core_table(os.environ["CORE_TABLE"])
 
 
 def thorough() -> bool:

@@ -1,5 +1,5 @@
-"""Who is calling and from where: the bearer token (or API key) of the current request, verified,
-and the wiring of the account services it needs for that (the others: composition.py).
+"""Who is calling and from where: the bearer token (or API key) of the current request, verified by
+the callers service (composition.callers).
 
 Every route is protected but the few in `PUBLIC_OPERATIONS`: the resolver (app.py) authenticates the
 caller of a protected route before it looks at anything the caller sent, and the route reads that
@@ -11,42 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
 from typing import Any
 
 import caller_language
+from composition import callers
 
-from partnerka.accounts.composition import account_services
 from partnerka.accounts.models import User
-from partnerka.accounts.service import AccountService
-from partnerka.accounts.tokens import Principal, verify_access_token
-from partnerka.accounts.workspace import API_KEY_PREFIX, Workspace
+from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
-from partnerka.common.config import dashboard_base_url, get_settings
 from partnerka.common.errors import Forbidden, Unauthenticated
-from partnerka.common.secrets import secret_string
-
-# Read at cold start: without the dashboard's URL (where e-mail links and affiliates' tracking links
-# point) the function refuses to start (see dashboard_base_url).
-BASE_URL = dashboard_base_url(get_settings())
-
-
-def signing_key() -> str:
-    return secret_string(get_settings().jwt_secret_arn)
-
-
-@cache
-def services() -> tuple[AccountService, Workspace]:
-    return account_services(get_settings())
-
-
-def accounts() -> AccountService:
-    return services()[0]
-
-
-def workspace() -> Workspace:
-    return services()[1]
-
 
 # (method, OpenAPI path) of the operations anyone may call: signing up, in and out, the links of
 # e-mails, what a registration link joins, liveness and the API's own document.
@@ -93,13 +66,10 @@ def authenticate(headers: Mapping[str, str], operation: tuple[str, str] | None =
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("sign in first: an Authorization: Bearer token is required")
-    if token.startswith(API_KEY_PREFIX):
-        principal = workspace().authenticate_api_key(token)
-    else:
-        principal = verify_access_token(signing_key(), token)
+    principal = callers().identify(token)
     if principal.api_key_id and operation in PERSONAL_OPERATIONS:
         raise Forbidden("an API key cannot change an account: sign in as a person")
-    resolved, user = accounts().resolve(principal)
+    resolved, user = callers().resolve(principal)
     if not resolved.api_key_id:  # a person: answer in its stored language (an API key has none)
         caller_language.remember(user.locale)
     return resolved, user

@@ -10,13 +10,13 @@ from typing import Any
 import boto3
 
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.observability import logger
-from partnerka.finance.billing import billing_for
+from partnerka.finance.billing import BillingSettings, billing_for
 from partnerka.finance.invoices import previous_month
 
 MONTH = re.compile(r"20\d\d-(0[1-9]|1[0-2])")
-billing = billing_for(get_settings(), boto3.client("s3"))
+billing = billing_for(read_settings(BillingSettings), boto3.client("s3"))
 
 
 @logger.inject_lambda_context

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from partnerka.common import http
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings, setting
 from partnerka.common.observability import logger
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
@@ -14,7 +15,18 @@ from partnerka.tracking.pages import unavailable_page
 from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository, ClickRepository
 from partnerka.tracking.service import record_click
 
-settings = get_settings()
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    core_table: str  # offers' routes, read through a short cache
+    clicks_table: str
+    caps_table: str
+    geoip_db_path: str  # the GeoLayer's country database
+    click_ttl_days: int  # the attribution window: a click expires after it
+    route_cache_seconds: float = setting(default=30.0)
+
+
+settings = read_settings(Settings)
 routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
 clicks = ClickRepository(settings.clicks_table)
 caps = CapCounterRepository(settings.caps_table)

@@ -5,17 +5,24 @@ group in the batch, so the queue hands the group's messages back in order; other
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.observability import logger
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.finance.service import FinanceEvent, post_event
 
-ledger = LedgerRepository(get_settings().ledger_table)
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    ledger_table: str
+
+
+ledger = LedgerRepository(read_settings(Settings).ledger_table)
 # A message that fails (an approval before its arrival, or a poison message) holds back its own
 # group, the one affiliate account whose order matters, and no other: the queue hands that group's
 # messages back in order and its DLQ takes a message that never succeeds.

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.observability import logger
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.conversions.service import release_holds
 
-conversions = ConversionRepository(get_settings().conversions_table)
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    conversions_table: str
+
+
+conversions = ConversionRepository(read_settings(Settings).conversions_table)
 
 
 @logger.inject_lambda_context

@@ -4,9 +4,10 @@ payload). One attempt is made when it is due, and a message that must wait comes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from partnerka.common.config import get_settings, required_settings
+from partnerka.common.config import read_settings
 from partnerka.common.observability import logger
 from partnerka.notifications.email import ACCOUNT_EMAIL, AccountEmails, SesMailer
 from partnerka.notifications.notifier import Notifier
@@ -14,12 +15,16 @@ from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 
-settings = get_settings()
-required_settings(
-    NOTIFY_QUEUE_URL=settings.notify_queue_url,
-    NOTIFY_DLQ_URL=settings.notify_dlq_url,
-    MAIL_FROM=settings.mail_from,
-)
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    operations_table: str  # every notification's attempts
+    notify_queue_url: str
+    notify_dlq_url: str
+    mail_from: str  # the SES identity account e-mails are sent as
+
+
+settings = read_settings(Settings)
 worker = Notifier(
     {ACCOUNT_EMAIL: AccountEmails(SesMailer(settings.mail_from))},
     OperationsRepository(settings.operations_table),

@@ -5,10 +5,12 @@ quality; each batch is logged as an operation."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from typing import Any
 
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.observability import logger
 from partnerka.finance.dispatch import FinanceDispatcher
 from partnerka.operations.queue import SqsQueue
@@ -24,7 +26,24 @@ from partnerka.stats.quality import QualityJudge
 from partnerka.stats.quality_store import QualityRepository
 from partnerka.tracking.datacenter import DatacenterRanges
 
-settings = get_settings()
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    stats_table: str  # cubes, the click log, click quality
+    operations_table: str
+    core_table: str  # affiliates' postback settings
+    postback_queue_url: str
+    finance_queue_url: str
+    clicks_table: str  # the streams' tables: a record's source is known by its table's name
+    conversions_table: str
+    geoip_db_path: str  # the GeoLayer: the hosting networks' ranges lie beside the country database
+
+    @property
+    def datacenter_ranges_path(self) -> str:
+        return os.path.join(os.path.dirname(self.geoip_db_path), "datacenter.ranges")
+
+
+settings = read_settings(Settings)
 stats = StatsStores(CubeRepository(settings.stats_table), ClickLogRepository(settings.stats_table))
 judge = QualityJudge(
     QualityRepository(settings.stats_table), DatacenterRanges.load(settings.datacenter_ranges_path)

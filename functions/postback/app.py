@@ -5,11 +5,12 @@ outcome in a header; the postback answers JSON."""
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 from partnerka.common import http
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings, setting
 from partnerka.common.errors import DomainError, ErrorCode
 from partnerka.common.observability import logger
 from partnerka.conversions.models import PostbackRequest
@@ -17,7 +18,17 @@ from partnerka.conversions.repository import ConversionRepository
 from partnerka.conversions.service import PostbackResult, record_conversion
 from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository, ClickRepository
 
-settings = get_settings()
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    core_table: str  # offers' routes, read through a short cache
+    clicks_table: str
+    conversions_table: str
+    caps_table: str
+    route_cache_seconds: float = setting(default=30.0)
+
+
+settings = read_settings(Settings)
 routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
 clicks = ClickRepository(settings.clicks_table)
 conversions = ConversionRepository(settings.conversions_table)

@@ -3,9 +3,10 @@ and a message that must wait comes back then (operations.consumer)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from partnerka.common.config import get_settings
+from partnerka.common.config import host_names, read_settings, setting
 from partnerka.common.observability import logger
 from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
@@ -14,7 +15,20 @@ from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
 from partnerka.postbacks.sender import DeliveryWorker, HttpSender
 from partnerka.postbacks.ssrf import loopback_allowed
 
-settings = get_settings()
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    core_table: str  # affiliates' postback settings, advertisers' postback domains
+    operations_table: str
+    postback_queue_url: str
+    postback_dlq_url: str
+    stage: str
+    allow_loopback_postbacks: str  # "true" only locally and in tests; refused in prod
+    postback_allowed_domains: tuple[str, ...] = setting(host_names, default=())  # empty: any public host
+    route_cache_seconds: float = setting(default=30.0)
+
+
+settings = read_settings(Settings)
 _store = PostbackSettingsRepository(settings.core_table)
 _domains: TtlCache[list[str]] = TtlCache(
     lambda ids: {i: _store.advertiser_domains(i) for i in ids}, settings.route_cache_seconds

@@ -5,6 +5,7 @@ daily schedule: the summaries of the day before, and on the 1st those of the mon
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
@@ -14,8 +15,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from partnerka.accounts.repository import AccountRepository
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.observability import logger
+from partnerka.common.pynamo import use_core_table
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
@@ -25,7 +27,17 @@ from partnerka.stats.raw import stored_conversions
 from partnerka.stats.service import Sources
 from partnerka.stats.summaries import SummaryBuilder, periods_due
 
-settings = get_settings()
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    core_table: str  # export jobs; the advertisers and the names of what a report groups by
+    stats_table: str
+    conversions_table: str
+    reports_bucket: str
+
+
+settings = read_settings(Settings)
+use_core_table(settings.core_table)
 s3 = boto3.client("s3")
 conversions = ConversionRepository(settings.conversions_table)
 sources = Sources(

@@ -58,9 +58,11 @@ def seed() -> tuple[str, str]:
     from partnerka.accounts import provisioning as accounts
     from partnerka.accounts.models import MembershipStatus
     from partnerka.accounts.repository import AccountRepository
+    from partnerka.common.pynamo import use_core_table
     from partnerka.offers.repository import OfferRepository
     from partnerka.offers.service import create_offer
 
+    use_core_table(os.environ["CORE_TABLE"])
     repo = AccountRepository()
     advertiser = accounts.create_advertiser(repo, "Bench Advertiser")
     affiliate = accounts.create_affiliate(repo, "Bench Affiliate", "bench@example.com")
@@ -92,6 +94,7 @@ def load_click_handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as an import leaves it (its settings dataclass looks it up)
     spec.loader.exec_module(module)
     return module.handler  # type: ignore[no-any-return]
 

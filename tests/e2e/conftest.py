@@ -64,7 +64,7 @@ def seed_in_subprocess(runtime: LocalRuntime, log_dir: Path) -> dict[str, Any]:
         tails = "\n".join(
             f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-40:])
             for log in sorted(log_dir.glob("*.log"))
-            if log.name in ("moto.log", "OrchestratorFunction.log", "ApiFunction.log")
+            if log.name in ("moto.log", "OrchestratorFunction.log") or log.name.startswith("Api")
         )
         raise RuntimeError(f"the demo seed failed:\n{result.stderr[-4000:]}\n{tails}")
     return json.loads(result.stdout)  # type: ignore[no-any-return]

@@ -1,4 +1,4 @@
-"""A Lambda handler behind API Gateway, as a WSGI application, so that HTTP tools that call WSGI apps
+"""The API functions behind API Gateway, as a WSGI application, so that HTTP tools that call WSGI apps
 in-process (schemathesis, werkzeug's client) reach it as a browser would through API Gateway: each
 request becomes an HTTP API payload-2.0 event built by the local runtime's gateway (lower-case
 headers, repeated ones joined by commas, cookies apart, base64 bodies for anything but text), and the
@@ -10,12 +10,12 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from partnerka_local.http import Route, build_event, map_result
+from partnerka_local.http import build_event, map_result
 from tests.integration.conftest import CONTEXT
+from tests.integration.functions import ApiGateway
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def _header_pairs(environ: dict[str, Any]) -> list[tuple[str, str]]:
@@ -30,23 +30,24 @@ def _header_pairs(environ: dict[str, Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-def api_gateway_app(handler: Handler, route: Route, source_ip: str = "203.0.113.7") -> WsgiApp:
-    """`handler` served on `route` (e.g. ANY /api/{proxy+}), as API Gateway serves it."""
+def api_gateway_app(gateway: ApiGateway, source_ip: str = "203.0.113.7") -> WsgiApp:
+    """The template's API routes, each served by its function, as API Gateway serves them."""
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"].upper()
         raw_path = environ.get("RAW_URI", environ["PATH_INFO"]).partition("?")[0]
         raw_query = environ.get("QUERY_STRING", "")
-        matched = route.match(method, raw_path)
-        if matched is None:
+        found = gateway.route(method, raw_path)
+        if found is None:
             start_response("404 Not Found", [("Content-Type", "application/json")])
             return [b'{"message":"Not Found"}']
+        route, matched = found
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         event = build_event(
             route, matched, method, raw_path, raw_query, _header_pairs(environ), body, source_ip, 443
         )
-        answer = map_result(handler(event, CONTEXT))
+        answer = map_result(gateway.function(route.function).handler(event, CONTEXT))
         start_response(f"{answer.status} {_reason(answer.status)}", answer.headers)
         return [answer.body]
 

@@ -1,107 +1,81 @@
-"""Integration fixtures: the template's resources created in in-process moto, handlers loaded fresh."""
+"""Integration fixtures: the template's resources created in in-process moto, its functions loaded
+as cold starts (tests.integration.functions), each function's AWS calls checked against its policy."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
 
-from partnerka.common.config import get_settings
-from partnerka.common.secrets import secret_string
-from partnerka_local.template import SERVERLESS_FUNCTION, Template
+from partnerka_local.template import Template
 from tests.conftest import ROOT, TEST_STACK
+from tests.integration import aws_calls
 from tests.integration.emulated_stack import EmulatedStack
+from tests.integration.functions import LAYER_PATHS, Functions, template_variables
+from tests.integration.iam_policies import function_grants, unauthorized
+
+aws_calls.install()
+TEMPLATE = ROOT / "template.yaml"
+
+
+def _test_owned(name: str) -> bool:
+    """Variables a test keeps its own value of: the layers' paths in .local, quieter logs."""
+    return name in LAYER_PATHS or name.startswith("POWERTOOLS_")
 
 
 @pytest.fixture(scope="session")
 def emulated_stack() -> EmulatedStack:
     """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects;
     built once per session (tests.integration.emulated_stack)."""
-    settings = get_settings()
     # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
     template = Template(
-        ROOT / "template.yaml",
+        TEMPLATE,
         stack_name=TEST_STACK,
-        parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": settings.app_base_url},
+        parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": os.environ["APP_BASE_URL"]},
     )
     stack = EmulatedStack(template)
     with stack.fresh():  # built, so that every Ref and attribute of the template resolves
         pass
-    for logical_id in template.of_type(SERVERLESS_FUNCTION):
-        env = template.function_spec(logical_id).environment
-        for name, value in (
-            ("CORE_TABLE", settings.core_table),
-            ("CLICKS_TABLE", settings.clicks_table),
-            ("CONVERSIONS_TABLE", settings.conversions_table),
-            ("STATS_TABLE", settings.stats_table),
-            ("AUDIT_TABLE", settings.audit_table),
-            ("CAPS_TABLE", settings.caps_table),
-            ("OPERATIONS_TABLE", settings.operations_table),
-            ("LEDGER_TABLE", settings.ledger_table),
-            ("APP_BASE_URL", settings.app_base_url),
-        ):
-            assert env.get(name, value) == value, f"{logical_id}: {name} drifted from tests/conftest.py"
+    for name, value in template_variables(template).items():
+        if name in os.environ and not _test_owned(name):
+            assert os.environ[name] == value, f"{name} drifted from tests/conftest.py"
     return stack
 
 
 @pytest.fixture
-def stack(emulated_stack: EmulatedStack) -> Iterator[Template]:
-    """The emulated stack as just created: empty tables and queues, moto's patching on."""
+def stack(emulated_stack: EmulatedStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Template]:
+    """The emulated stack as just created: empty tables and queues, moto's patching on. A test's own
+    code sees every function's variables (as a seed script beside the local platform does); a
+    function sees only its own (tests.integration.functions)."""
     with emulated_stack.fresh() as template:
-        secret_string.cache_clear()
+        for name, value in template_variables(template).items():
+            if not _test_owned(name):
+                monkeypatch.setenv(name, value)
         yield template
-        secret_string.cache_clear()
 
 
-FunctionLoader = Callable[[str], ModuleType]
-
-# Functions already imported, by name and the whole environment they were imported in: handed back to
-# a later test as Lambda hands a request to a warm instance (importing the API costs about a second).
-_WARM: dict[tuple[str, frozenset[tuple[str, str]]], ModuleType] = {}
+FunctionLoader = Functions
 
 
 @pytest.fixture
-def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> FunctionLoader:
-    """functions/<name>/app.py with that function's environment: imported as a cold start would the
-    first time, then a warm instance of it for every test that asks with the same environment (the
-    stack is emptied between tests, so what a warm instance keeps is its own caches, as on Lambda)."""
-
-    def load(name: str) -> ModuleType:
-        logical_id = next(
-            lid
-            for lid in stack.of_type(SERVERLESS_FUNCTION)
-            if stack.function_spec(lid).code_dir == (ROOT / "functions" / name).resolve()
+def load_function(monkeypatch: pytest.MonkeyPatch, stack: Template) -> Iterator[FunctionLoader]:
+    """The template's functions: `load_function("notifier")`, `load_function("api")` (the API behind
+    API Gateway), imported as a cold start would the first time and then a warm instance for every
+    test that asks with the same environment (tests.integration.functions). Their AWS calls are
+    theirs; when the test ends, each must be one its function's policy in template.yaml allows, or
+    the test fails naming the function, the action and the resource."""
+    start = aws_calls.mark()
+    functions = Functions(stack, monkeypatch.syspath_prepend)
+    yield functions
+    grants = function_grants(TEMPLATE.read_text(), stack)
+    problems = unauthorized(aws_calls.since(start), grants, functions.stand_ins)
+    if problems:
+        pytest.fail(
+            "AWS calls their functions' policies do not allow:\n" + "\n".join(problems), pytrace=False
         )
-        spec_env = stack.function_spec(logical_id).environment
-        for key, value in spec_env.items():
-            if key not in ("GEOIP_DB_PATH", "FONTS_DIR"):  # the layers' paths: from tests/conftest.py
-                monkeypatch.setenv(key, value)
-        get_settings.cache_clear()
-        code_dir = str(ROOT / "functions" / name)
-        monkeypatch.syspath_prepend(code_dir)
-        instance = (name, frozenset(i for i in os.environ.items() if i[0] != "PYTEST_CURRENT_TEST"))
-        if instance in _WARM:
-            return _WARM[instance]
-        for cached in [
-            m for m in sys.modules if m in ("auth", "composition", "routes") or m.startswith("routes.")
-        ]:
-            sys.modules.pop(cached, None)
-        spec = importlib.util.spec_from_file_location(f"function_{name}", Path(code_dir) / "app.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _WARM[instance] = module
-        return module
-
-    return load
 
 
 @pytest.fixture

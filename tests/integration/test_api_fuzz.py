@@ -37,10 +37,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from partnerka.accounts import provisioning
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
-from partnerka.common.config import get_settings
-from partnerka_local.http import Route
+from partnerka.common.config import read_settings
 from tests.conftest import Figures
 from tests.integration.api_client import Api
 from tests.integration.api_gateway_wsgi import api_gateway_app
@@ -87,7 +86,7 @@ def thorough(config: pytest.Config) -> bool:
 
 def signed_in_world(api: Api) -> tuple[dict[str, str | None], dict[str, str]]:
     """A token for every role (None: anonymous), and the ids of real objects of advertiser A."""
-    service, _ = account_services(get_settings())
+    service, _ = account_services(read_settings(AccountSettings))
     staff = {
         role: provisioning.create_verified_user(
             service, f"{role.value}@fuzz.example", PASSWORD, "Staff", role
@@ -180,7 +179,7 @@ def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
     budget = THOROUGH if thorough(request.config) else NORMAL
     module = load_function("api")
     tokens, real_ids = signed_in_world(Api(module))
-    app = api_gateway_app(module.handler, Route("ANY", "/api/{proxy+}", "ApiFunction", "api"))
+    app = api_gateway_app(module)
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     tally = Tally()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +13,6 @@ from urllib.parse import urlencode
 import pytest
 
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
 from partnerka.common.ids import new_click_id
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
@@ -206,7 +206,7 @@ def test_cursors_the_api_gave_page_through_every_operation_once(
     # Given seven deliveries to the affiliate over three days (and one of another advertiser's)
     api, world, tokens = setup
     tokens["affiliate"] = api.login(world.emails["affiliate"], PASSWORD)["access_token"]
-    repository = OperationsRepository(get_settings().operations_table)
+    repository = OperationsRepository(os.environ["OPERATIONS_TABLE"])
     now = utc_now()
     mine = set()
     for n in range(8):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -16,10 +17,10 @@ import boto3
 import pyotp
 
 from partnerka.accounts import provisioning
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import Role
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.operations.queue import SqsQueue
@@ -63,7 +64,7 @@ class Audited:
 
 
 def audit_items() -> list[dict[str, Any]]:
-    table = get_settings().audit_table
+    table = os.environ["AUDIT_TABLE"]
     pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=table)
     return [item for page in pages for item in page["Items"]]
 
@@ -83,7 +84,7 @@ def test_every_mutating_route_writes_an_audit_record(
     world = build_world(with_people=True)
     api = Api(load_function("api"), mailbox=mailbox)
     call = Audited(api)
-    service, _ = account_services(get_settings())
+    service, _ = account_services(read_settings(AccountSettings))
     admin = provisioning.create_verified_user(
         service, "admin@platform.example", PASSWORD, "Admin", Role.PLATFORM_ADMIN
     )
@@ -223,7 +224,7 @@ def test_every_mutating_route_writes_an_audit_record(
         {"event": "sale", "url": "http://127.0.0.1:9/pb"},
         token=affiliate,
     )
-    operations = OperationsRepository(get_settings().operations_table)
+    operations = OperationsRepository(os.environ["OPERATIONS_TABLE"])
     deliveries = []
     for n in range(2):
         delivery = delivery_operation(
@@ -253,7 +254,7 @@ def test_every_mutating_route_writes_an_audit_record(
     money = ConversionMoney(
         "cv-audit", world.advertiser_id, world.affiliate_id, world.offer.offer_id, "USD", 9000
     )
-    LedgerRepository(get_settings().ledger_table).post(arrival(money, True, utc_now()))
+    LedgerRepository(os.environ["LEDGER_TABLE"]).post(arrival(money, True, utc_now()))
     call("PUT", "/api/finance/settings", {"min_payout": {"USD": "50.00"}}, token=boss)
     call("POST", "/api/finance/payout-requests", {"currency": "USD"}, token=affiliate)
     call("POST", "/api/finance/payouts", {"method": "wire", "reference": "W-1"}, token=boss)

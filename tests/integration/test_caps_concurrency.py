@@ -7,12 +7,12 @@ our code under contention and not the emulator's race.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from partnerka.common import dynamo
-from partnerka.common.config import get_settings
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import CapInput, OfferDraft, apply_draft, draft_of
 from partnerka.tracking.repository import CapCounterRepository, CapSlot
@@ -21,7 +21,7 @@ from tests.integration.world import build_world
 
 
 def test_fifty_parallel_takes_of_the_last_slot_give_exactly_one(load_function: FunctionLoader) -> None:
-    counter = CapCounterRepository(get_settings().caps_table)
+    counter = CapCounterRepository(os.environ["CAPS_TABLE"])
     slot = CapSlot("CAP#TEST", "conversions#total#all", limit=10, expires_at=None)
     for _ in range(9):
         assert counter.take([slot])
@@ -29,7 +29,7 @@ def test_fifty_parallel_takes_of_the_last_slot_give_exactly_one(load_function: F
         results = list(pool.map(lambda _: counter.take([slot]), range(50)))
     assert results.count(True) == 1
     item = dynamo.client().get_item(
-        TableName=get_settings().caps_table, Key={"pk": {"S": "CAP#TEST"}, "sk": {"S": slot.sk}}
+        TableName=os.environ["CAPS_TABLE"], Key={"pk": {"S": "CAP#TEST"}, "sk": {"S": slot.sk}}
     )
     assert item["Item"]["n"] == {"N": "10"}
 
@@ -37,7 +37,7 @@ def test_fifty_parallel_takes_of_the_last_slot_give_exactly_one(load_function: F
 def test_a_payout_budget_counts_amounts_and_refuses_what_would_exceed_it(
     load_function: FunctionLoader,
 ) -> None:
-    counter = CapCounterRepository(get_settings().caps_table)
+    counter = CapCounterRepository(os.environ["CAPS_TABLE"])
     budget = [
         CapSlot("CAP#BUDGET", "payout#month#2026-11", limit=1000, expires_at=None, amount=amount)
         for amount in (600, 500, 400)
@@ -74,7 +74,7 @@ def test_fifty_parallel_clicks_on_a_one_click_cap_send_one_visitor_to_the_landin
     assert locations.count("https://fallback.example/") == 49
     day = datetime.now(UTC).strftime("%Y-%m-%d")
     counter = dynamo.client().get_item(
-        TableName=get_settings().caps_table,
+        TableName=os.environ["CAPS_TABLE"],
         Key={"pk": {"S": f"CAP#{offer.offer_id}"}, "sk": {"S": f"clicks#day#{day}"}},
     )
     assert counter["Item"]["n"] == {"N": "1"}
@@ -102,7 +102,7 @@ def test_fifty_parallel_conversions_on_the_last_slot_count_exactly_one(load_func
     assert [convert(f"early-{i}") for i in range(2)] == ["200", "200"]  # two of three slots used
     with ThreadPoolExecutor(max_workers=16) as pool:
         assert set(pool.map(convert, [f"rush-{i}" for i in range(50)])) == {"200"}
-    items = dynamo.client().scan(TableName=get_settings().conversions_table)["Items"]
+    items = dynamo.client().scan(TableName=os.environ["CONVERSIONS_TABLE"])["Items"]
     rush = [dynamo.decode(item) for item in items if item["txn_id"]["S"].startswith("rush-")]
     assert len(rush) == 50
     assert sum(1 for c in rush if c["status"] == "pending") == 1

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from partnerka.common import dynamo
-from partnerka.common.config import get_settings
 from partnerka.conversions.models import ConversionStatus
 from partnerka.conversions.repository import ConversionRepository
 from partnerka_local.template import Template
@@ -103,11 +103,11 @@ def test_hold_release_runs_as_the_scheduled_function(load_function: FunctionLoad
         {"click_id": click_id, "status": "sale", "txn_id": "H-1", "secret": world.offer.postback_secret}
     )
     postback.handler(http_event("GET", "/postback", query), CONTEXT)
-    repo = ConversionRepository(get_settings().conversions_table)
+    repo = ConversionRepository(os.environ["CONVERSIONS_TABLE"])
     (conversion,) = repo.by_txn(world.advertiser_id, "H-1")
     # Put it on a hold that ended yesterday, as an offer with a hold period would have
     held = replace(conversion, status=ConversionStatus.HOLD, hold_until=datetime.now(UTC) - timedelta(days=1))
-    dynamo.client().put_item(TableName=get_settings().conversions_table, Item=dynamo.encode(held.as_item()))
+    dynamo.client().put_item(TableName=os.environ["CONVERSIONS_TABLE"], Item=dynamo.encode(held.as_item()))
     release = load_function("hold_release")
     assert release.handler({"source": "aws.events", "detail-type": "Scheduled Event"}, CONTEXT) == {
         "released": 1

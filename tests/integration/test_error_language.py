@@ -29,7 +29,7 @@ def test_an_anonymous_russian_browser_reads_errors_in_russian(load_function: Fun
         401,
         {"code": "unauthenticated", "message": "Войдите снова.", "detail": SIGN_IN_FIRST},
     )
-    # a request the API cannot read, and a path it does not have
+    # a request the API cannot read, and a registration link it does not have
     headers = {"accept-language": RUSSIAN_BROWSER, "content-type": "application/json"}
     status, body = call(api, "POST", "/api/auth/login", headers, "{")
     assert (status, body["error"]["code"], body["error"]["message"]) == (
@@ -37,8 +37,8 @@ def test_an_anonymous_russian_browser_reads_errors_in_russian(load_function: Fun
         "validation_error",
         "Часть данных заполнена неверно.",
     )
-    status, body = call(api, "GET", "/api/no-such-thing", {"accept-language": "ru"})
-    assert (status, body["error"]["message"]) == (404, "Не найдено.")
+    status, body = call(api, "GET", "/api/join/no-such-code", {"accept-language": "ru"})
+    assert (status, body["error"]["code"], body["error"]["message"]) == (404, "not_found", "Не найдено.")
 
 
 def test_english_callers_keep_the_services_own_words(load_function: FunctionLoader) -> None:

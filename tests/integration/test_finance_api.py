@@ -3,13 +3,14 @@ what is approved, and Support moves no money."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from partnerka.accounts import provisioning
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import Role
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.ledger_store import LedgerRepository
 from tests.integration.api_client import Api
@@ -20,9 +21,9 @@ from tests.integration.world import PASSWORD, build_world
 def test_balances_payouts_and_topups_by_role(load_function: FunctionLoader) -> None:
     api = Api(load_function("api"))
     world = build_world(with_people=True)
-    service, _ = account_services(get_settings())
+    service, _ = account_services(read_settings(AccountSettings))
     provisioning.create_verified_user(service, "help@example.com", PASSWORD, "Help", Role.SUPPORT)
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     offer = world.offer.offer_id
     for n, approved, payout in ((1, True, 1250), (2, False, 500)):
         money = ConversionMoney(f"cv{n}", world.advertiser_id, world.affiliate_id, offer, "USD", payout)
@@ -110,7 +111,7 @@ def test_an_affiliate_asks_to_be_paid_and_the_payout_answers_it(load_function: F
     api = Api(load_function("api"))
     world = build_world(with_people=True)
     money = ConversionMoney("cv1", world.advertiser_id, world.affiliate_id, world.offer.offer_id, "USD", 8000)
-    LedgerRepository(get_settings().ledger_table).post(arrival(money, True, utc_now()))
+    LedgerRepository(os.environ["LEDGER_TABLE"]).post(arrival(money, True, utc_now()))
     affiliate = api.login(world.emails["affiliate"], PASSWORD)["access_token"]
     boss = api.login(world.emails["advertiser"], PASSWORD)["access_token"]
     api.call("PUT", "/api/finance/settings", {"min_payout": {"USD": "50.00"}}, token=boss)

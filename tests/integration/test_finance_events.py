@@ -3,11 +3,11 @@ rejection, each posted once however often its message comes, in any order the qu
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
 
-from partnerka.common.config import get_settings
 from partnerka.conversions.events import ConversionChanged
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
@@ -63,7 +63,7 @@ def test_which_stream_changes_move_money() -> None:
 
 
 def test_hold_approval_and_rejection_each_post_once_under_redelivery(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     # A crash after the ledger write and before the acknowledgement is a redelivery: one journal
     assert deliver(ledger, change_event(None, conversion("hold")), times=3) == [["cv1.arrival"], [], []]
     assert balances(ledger) == {"hold": 1250, "pending:OFF": 1250}
@@ -78,7 +78,7 @@ def test_hold_approval_and_rejection_each_post_once_under_redelivery(stack: Temp
 
 
 def test_events_out_of_order_wait_for_the_arrival(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     with pytest.raises(InsufficientBalance):
         deliver(ledger, change_event(conversion("hold", n=2), conversion("approved", n=2)))
     with pytest.raises(NotYetArrived):

@@ -5,12 +5,12 @@ by the advertiser through the API; every stream record redelivered, every messag
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 
-from partnerka.common.config import get_settings
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka_local.template import Template
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
@@ -71,7 +71,7 @@ def test_a_sale_is_held_approved_and_reversed_in_the_ledger(
         load_function("postback").handler(http_event("GET", "/postback", params), CONTEXT)["statusCode"]
         == 200
     )
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     owner = f"aff:{world.advertiser_id}:{world.affiliate_id}"
 
     def balances() -> dict[str, int]:

@@ -19,6 +19,7 @@ every step:
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,7 +40,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from partnerka.common.config import get_settings
 from partnerka.conversions.events import ConversionChanged
 from partnerka.finance.invoices import (
     InvoiceRepository,
@@ -141,12 +141,13 @@ class Books:
 
 class FinanceMachine(RuleBasedStateMachine):
     worker: ModuleType  # the finance worker, loaded once per test
+    functions: FunctionLoader
 
     def __init__(self) -> None:
         super().__init__()
         # A table of its own for each run, shaped like the stack's: moto copies the whole table on
         # every transaction, so one table growing across runs would slow each run down.
-        self.table = f"{get_settings().ledger_table}-{uuid.uuid4().hex[:8]}"
+        self.table = f"{os.environ['LEDGER_TABLE']}-{uuid.uuid4().hex[:8]}"
         dynamo = boto3.client("dynamodb")
         dynamo.create_table(
             TableName=self.table,
@@ -162,6 +163,7 @@ class FinanceMachine(RuleBasedStateMachine):
         )
         self.ledger = LedgerRepository(self.table)
         self.worker.ledger = self.ledger  # the worker's module-level repository
+        self.functions.stand_in(self.table, os.environ["LEDGER_TABLE"])  # authorized as the stack's
         self.invoices = InvoiceRepository(self.table)
         self.adv = f"ADV{uuid.uuid4().hex[:12]}"  # hypothesis reuses the table between examples
         self.now = START
@@ -495,6 +497,7 @@ def test_the_money_path_keeps_every_invariant(
     FinanceMachine.worker = load_function("finance")
     # Each run points the worker at a ledger table of its own; the warm worker gets its own back after
     monkeypatch.setattr(FinanceMachine.worker, "ledger", FinanceMachine.worker.ledger)
+    FinanceMachine.functions = load_function
     run_state_machine_as_test(
         FinanceMachine,
         settings=settings(
@@ -518,7 +521,7 @@ def test_a_crash_after_the_ledger_write_then_redelivery_posts_one_journal(
         patch.setattr(worker.logger, "info", _crash)  # dies right after post_event returned
         with pytest.raises(BatchProcessingError):
             worker.handler(sqs_event([message]), CONTEXT)
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     assert ledger.get("cvX.arrival") is not None  # the write happened; the message was not acknowledged
     assert worker.handler(sqs_event([message]), CONTEXT) == {"batchItemFailures": []}
     hold = next(a for a in ledger.books("ADVX") if a.kind == "hold")

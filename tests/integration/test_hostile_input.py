@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from typing import Any
 from urllib.parse import quote_from_bytes, urlencode
 
@@ -12,7 +13,6 @@ import boto3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnerka.common.config import get_settings
 from tests.conftest import examples
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import build_world
@@ -68,7 +68,7 @@ def count(table: str) -> int:
 def test_click_never_fails_and_stores_only_clicks_on_real_offers(load_function: FunctionLoader) -> None:
     world = build_world()
     handler = load_function("click").handler
-    table = get_settings().clicks_table
+    table = os.environ["CLICKS_TABLE"]
 
     @RUN
     @given(params=QUERIES, aimed=st.booleans())
@@ -86,7 +86,7 @@ def test_click_never_fails_and_stores_only_clicks_on_real_offers(load_function: 
 def test_postback_never_fails_and_stores_nothing_without_a_real_click(load_function: FunctionLoader) -> None:
     build_world()
     handler = load_function("postback").handler
-    table = get_settings().conversions_table
+    table = os.environ["CONVERSIONS_TABLE"]
 
     @RUN
     @given(params=QUERIES, method=st.sampled_from(["GET", "POST"]), pixel=st.booleans())

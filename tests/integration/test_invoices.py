@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -14,7 +15,6 @@ import boto3
 from pypdf import PdfReader
 
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
 from partnerka.finance.invoices import (
     InvoiceRepository,
     InvoiceStatus,
@@ -41,8 +41,8 @@ def money(n: int, adv: str = "ADV1", payout: int = 1250, revenue: int = 2000) ->
 
 
 def test_a_closed_month_keeps_its_invoice_and_late_journals_go_to_the_next(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
-    invoices = InvoiceRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
+    invoices = InvoiceRepository(os.environ["LEDGER_TABLE"])
     # October: two conversions approved, one arriving approved, one held (not on the invoice)
     for n in (1, 2, 4):
         ledger.post(arrival(money(n), False, OCT))
@@ -84,8 +84,8 @@ def test_a_closed_month_keeps_its_invoice_and_late_journals_go_to_the_next(stack
 
 
 def test_a_run_stopped_after_closing_the_month_issues_the_same_invoice(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
-    invoices = InvoiceRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
+    invoices = InvoiceRepository(os.environ["LEDGER_TABLE"])
     ledger.post(arrival(money(1), True, OCT))
     closed = invoices.close("ADV1", "2026-10", NOV)  # the run stops here
     assert closed.status is InvoiceStatus.CLOSING
@@ -102,7 +102,7 @@ def test_billing_draws_the_invoice_in_both_languages_for_the_advertiser_only(
     load_function: FunctionLoader,
 ) -> None:
     world = build_world(with_people=True)
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     offer = world.offer.offer_id
     last_month = previous_month(utc_now())
     at = datetime.fromisoformat(f"{last_month}-15T10:00:00+00:00")
@@ -144,7 +144,7 @@ def test_billing_draws_the_invoice_in_both_languages_for_the_advertiser_only(
         ("cv2", "Traffic Pro", "8.00"),
     ]
     s3 = boto3.client("s3")
-    bucket = get_settings().reports_bucket
+    bucket = os.environ["REPORTS_BUCKET"]
     for language, words in (
         ("en", ("Invoice PK-000001", "Sneakers", "20.50 USD", "Traffic Pro")),
         ("ru", ("Счёт PK-000001", "Итого", "20.50 USD", "Рекламодатель")),

@@ -3,6 +3,7 @@ the sums of their entries, and concurrent payouts never pay more than was approv
 
 from __future__ import annotations
 
+import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnerka.common.config import get_settings
 from partnerka.common.errors import ValidationFailed
 from partnerka.finance.ledger import (
     Account,
@@ -54,7 +54,7 @@ def test_a_journal_must_balance_in_every_currency_and_move_money() -> None:
 
 
 def test_a_conversion_moves_from_hold_to_approved_to_paid_exactly_once(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     owner = f"aff:{ADV}:{AFF}"
     # Redelivered up to three times each: every journal posts once
     for journal in (arrival(money(1), False, AT), approval(money(1), AT), arrival(money(2, 500), False, AT)):
@@ -91,7 +91,7 @@ def test_a_conversion_moves_from_hold_to_approved_to_paid_exactly_once(stack: Te
 
 
 def test_fifty_concurrent_payouts_pay_at_most_the_approved_balance(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     for n in range(4):  # 4 x 12.50 approved
         ledger.post(arrival(money(n), True, AT))
 
@@ -109,7 +109,7 @@ def test_fifty_concurrent_payouts_pay_at_most_the_approved_balance(stack: Templa
 
 
 def test_zero_and_three_decimal_currencies_stay_in_their_own_minor_units(stack: Template) -> None:
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     ledger.post(topup(ADV, "JPY", 5000, "t1", AT, {}))
     ledger.post(topup(ADV, "KWD", 12345, "t2", AT, {}))
     assert shown(ledger, f"adv:{ADV}") == {
@@ -136,7 +136,7 @@ EVENTS = st.lists(
 )
 @given(events=EVENTS)
 def test_random_events_and_redeliveries_keep_every_invariant(stack: Template, events: list) -> None:  # type: ignore[type-arg]
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     run = uuid.uuid4().hex  # hypothesis reuses the table between examples
     adv = f"ADV-{run}"
     posted: dict[str, Journal] = {}

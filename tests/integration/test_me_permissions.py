@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from partnerka.accounts import provisioning
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import Role
 from partnerka.accounts.permissions import API_KEY_PERMISSIONS, Permission, allows
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
 from tests.integration.world import PASSWORD, World, build_world
@@ -21,7 +21,7 @@ STAFF = {Role.PLATFORM_ADMIN: "admin@example.com", Role.SUPPORT: "support@exampl
 @pytest.fixture
 def world() -> World:
     world = build_world(with_people=True)
-    service, _ = account_services(get_settings())
+    service, _ = account_services(read_settings(AccountSettings))
     for role, email in STAFF.items():
         provisioning.create_verified_user(service, email, PASSWORD, role.value, role)
         world.emails[role.value] = email

@@ -10,16 +10,17 @@ and hides nothing from a redrive; the monitor checks that before it reads one.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import boto3
 import pytest
 
 from partnerka.accounts import provisioning
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import Role
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.common.errors import Conflict
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -41,7 +42,7 @@ PEEKS = 10
 
 
 def owner_token(api: Api) -> str:
-    service, _ = account_services(get_settings())
+    service, _ = account_services(read_settings(AccountSettings))
     provisioning.create_verified_user(service, "owner@platform.example", PASSWORD, "Owner", Role.OWNER)
     return api.login("owner@platform.example", PASSWORD)["access_token"]  # type: ignore[no-any-return]
 
@@ -61,7 +62,7 @@ def open_postback_job() -> str:
     operation = delivery_operation(
         event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now()
     )
-    assert OperationsRepository(get_settings().operations_table).create(operation)
+    assert OperationsRepository(os.environ["OPERATIONS_TABLE"]).create(operation)
     return operation.op_id
 
 

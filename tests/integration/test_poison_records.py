@@ -5,12 +5,12 @@ message."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 
-from partnerka.common.config import get_settings
 from partnerka.finance.ledger import ConversionMoney
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.finance.service import FinanceEvent, FinanceEventKind
@@ -44,7 +44,7 @@ def test_a_record_missing_attributes_or_with_a_binary_one_is_parked_and_the_rest
     load_function: FunctionLoader, stack: Template
 ) -> None:
     for n in range(6):
-        ClickRepository(get_settings().clicks_table).put(_click(n))
+        ClickRepository(os.environ["CLICKS_TABLE"]).put(_click(n))
     records = shard_records(stack.get_att("ClicksTable", "StreamArn"), lambda r: True)
     assert len(records) == 6
     # Given three records of the batch that cannot be handled, as a stream could carry them
@@ -56,10 +56,10 @@ def test_a_record_missing_attributes_or_with_a_binary_one_is_parked_and_the_rest
     for _ in range(2):
         assert orchestrator.handler({"Records": records}, CONTEXT) == {"batchItemFailures": []}
     # Then the three good clicks count, once
-    (total,) = CubeRepository(get_settings().stats_table).exact("ADVP", "total", "-", ["2026-11-27"])
+    (total,) = CubeRepository(os.environ["STATS_TABLE"]).exact("ADVP", "total", "-", ["2026-11-27"])
     assert total.values["clicks"] == 3
     # And each bad record is kept, as delivered, with its reason, and counted once as a failure
-    operations = OperationsRepository(get_settings().operations_table)
+    operations = OperationsRepository(os.environ["OPERATIONS_TABLE"])
     parked = [
         op
         for op in operations.recent(datetime.now(UTC), Filters(type=OperationType.STATS), 100, None).items
@@ -79,12 +79,12 @@ def test_a_record_missing_attributes_or_with_a_binary_one_is_parked_and_the_rest
 def test_a_record_lambda_could_not_place_is_parked_not_retried(
     load_function: FunctionLoader, stack: Template
 ) -> None:
-    ClickRepository(get_settings().clicks_table).put(_click(10))
+    ClickRepository(os.environ["CLICKS_TABLE"]).put(_click(10))
     (good,) = shard_records(stack.get_att("ClicksTable", "StreamArn"), lambda r: True)
     broken: dict[str, Any] = {"eventID": "x", "eventName": "INSERT", "eventSourceARN": good["eventSourceARN"]}
     orchestrator = load_function("orchestrator")
     assert orchestrator.handler({"Records": [broken, good]}, CONTEXT) == {"batchItemFailures": []}
-    (total,) = CubeRepository(get_settings().stats_table).exact("ADVP", "total", "-", ["2026-11-27"])
+    (total,) = CubeRepository(os.environ["STATS_TABLE"]).exact("ADVP", "total", "-", ["2026-11-27"])
     assert total.values["clicks"] == 1
 
 
@@ -129,7 +129,7 @@ def test_a_poison_finance_message_fails_only_its_own_affiliates_group(
     }
     response = finance.handler(event, CONTEXT)
     assert sorted(f["itemIdentifier"] for f in response["batchItemFailures"]) == ["m2", "m4"]
-    ledger = LedgerRepository(get_settings().ledger_table)
+    ledger = LedgerRepository(os.environ["LEDGER_TABLE"])
     assert ledger.balances("aff:ADV:A")
     assert ledger.balances("aff:ADV:C")
     assert not ledger.balances("aff:ADV:B")

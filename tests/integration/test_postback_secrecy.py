@@ -5,6 +5,7 @@ item 15). A matrix of click states by secret states, compared response by respon
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,10 +13,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import create_offer
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
@@ -30,7 +31,7 @@ def click_on(click: Any, offer_id: str, affiliate_id: str, user_agent: str | Non
     response = click.handler(http_event("GET", "/click", query, headers), CONTEXT)
     if "location" in response["headers"]:
         return parse_qs(urlsplit(response["headers"]["location"]).query)["cid"][0]
-    items = boto3.client("dynamodb").scan(TableName=get_settings().clicks_table)["Items"]
+    items = boto3.client("dynamodb").scan(TableName=os.environ["CLICKS_TABLE"])["Items"]
     (refused,) = [i for i in items if i.get("ua", {}).get("S") == user_agent]
     return refused["click_id"]["S"]
 
@@ -39,7 +40,7 @@ def expire(click_id: str) -> None:
     """Age a click past the 30-day attribution window (and its TTL, not yet swept by DynamoDB)."""
     then = datetime.now(UTC) - timedelta(days=45)
     boto3.client("dynamodb").update_item(
-        TableName=get_settings().clicks_table,
+        TableName=os.environ["CLICKS_TABLE"],
         Key={"click_id": {"S": click_id}},
         UpdateExpression="SET created_at = :c, expires_at = :e",
         ExpressionAttributeValues={
@@ -125,7 +126,7 @@ def test_a_missing_or_wrong_secret_gets_one_answer_whatever_the_click(load_funct
 
 def test_the_pixels_whitelisted_address_still_stands_in_for_the_secret(load_function: FunctionLoader) -> None:
     world, states, _ = click_states(load_function)
-    _, workspace = account_services(get_settings())
+    _, workspace = account_services(read_settings(AccountSettings))
     workspace.set_postback_ips(world.advertiser_id, ["198.51.100.0/24"], Actor("test", None))
     postback = load_function("postback")
     params = {"goal": "sale", "txn_id": "PX-1"}

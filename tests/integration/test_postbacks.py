@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import random
 import threading
 from collections.abc import Iterator
@@ -21,7 +22,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import boto3
 import pytest
 
-from partnerka.common.config import get_settings
 from partnerka.operations.models import Operation, OperationStatus
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.sender import MAX_ATTEMPTS, RETRY_DELAYS
@@ -125,7 +125,7 @@ def setup(load_function: FunctionLoader, stack: Template) -> Setup:
         orchestrator,
         sender,
         clock,
-        OperationsRepository(get_settings().operations_table),
+        OperationsRepository(os.environ["OPERATIONS_TABLE"]),
     )
 
 
@@ -346,7 +346,9 @@ def test_the_monitor_redrives_the_postback_dlq(setup: Setup, monkeypatch: pytest
         assert len(dlq_bodies(setup.stack)) == 2
         owner = setup.token("owner")
         # The attempts happened on the test's clock, hours ahead: the monitor looks from there.
-        monkeypatch.setattr(setup.api.module.monitor, "utc_now", setup.clock.now)
+        monkeypatch.setattr(
+            setup.api.module.function("ApiMonitorFunction").monitor_routes, "utc_now", setup.clock.now
+        )
 
         overview = setup.api.call("GET", "/api/monitor", token=owner)
         assert overview.status == 200, overview.body

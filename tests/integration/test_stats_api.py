@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +16,6 @@ from urllib.parse import urlencode
 import boto3
 
 from partnerka.common.clock import utc_now
-from partnerka.common.config import get_settings
 from partnerka.common.ids import new_click_id
 from partnerka.conversions.models import Conversion, ConversionStatus, dedupe_key
 from partnerka.conversions.repository import ConversionRepository
@@ -47,7 +47,7 @@ def click(world: World, at: str, country: str, ua: str, sub1: str) -> Click:
         expires_at=int(utc_now().timestamp()) + 86400,
         subs={"sub1": sub1},
     )
-    ClickRepository(get_settings().clicks_table).put(found)
+    ClickRepository(os.environ["CLICKS_TABLE"]).put(found)
     return found
 
 
@@ -69,7 +69,7 @@ def sale(of: Click, status: ConversionStatus) -> Conversion:
         user_agent=of.user_agent,
         subs=of.subs,
     )
-    assert ConversionRepository(get_settings().conversions_table).insert(conversion) is None
+    assert ConversionRepository(os.environ["CONVERSIONS_TABLE"]).insert(conversion) is None
     return conversion
 
 
@@ -78,7 +78,7 @@ class Setup:
 
     def __init__(self, load_function: FunctionLoader, stack: Template, day_sub1: str = "push") -> None:
         self.world = build_world(with_people=True)
-        PostbackSettingsRepository(get_settings().core_table).save(
+        PostbackSettingsRepository(os.environ["CORE_TABLE"]).save(
             PostbackSettings(
                 affiliate_id=self.world.affiliate_id,
                 url="https://tracker.example/pb?c={click_id}&s={status}",
@@ -221,7 +221,7 @@ def run_reports_queue(s: Setup) -> None:
 
 
 def stored_csv(key: str) -> list[list[str]]:
-    body = boto3.client("s3").get_object(Bucket=get_settings().reports_bucket, Key=key)["Body"].read()
+    body = boto3.client("s3").get_object(Bucket=os.environ["REPORTS_BUCKET"], Key=key)["Body"].read()
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
@@ -288,7 +288,7 @@ def test_csv_exports_show_bidi_controls_instead_of_obeying_them(
     assert [row[0] for row in report[1:]] == ["blog", "invoice[U+202E]fdp.exe", "total"]
     assert not [cell for row in clicks + report for cell in row if set(cell) & set(BIDI_CONTROLS)]
     # while the click keeps its sub-id exactly as it came
-    assert ClickRepository(get_settings().clicks_table).get(s.day.click_id).subs["sub1"] == SPOOFED  # type: ignore[union-attr]
+    assert ClickRepository(os.environ["CLICKS_TABLE"]).get(s.day.click_id).subs["sub1"] == SPOOFED  # type: ignore[union-attr]
 
 
 def _user(s: Setup, who: str) -> str:

@@ -5,6 +5,7 @@ single filter) compared field by field, money to the minor unit."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -13,7 +14,6 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnerka.common.config import get_settings
 from partnerka.stats.cube import DIMENSIONS, Facts, cube_increments, merge_into
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.engine import (
@@ -151,7 +151,7 @@ query_shape = st.tuples(
 def test_every_cube_report_equals_the_naive_computation(
     stack: Template, events: list[tuple[Facts, Increments]], batch: int, shapes: list
 ) -> None:
-    store = CubeRepository(get_settings().stats_table)
+    store = CubeRepository(os.environ["STATS_TABLE"])
     advertiser = uuid.uuid4().hex
     store_events(store, advertiser, events, batch)
     placed = [
@@ -173,7 +173,7 @@ def test_every_cube_report_equals_the_naive_computation(
 
 
 def test_a_conversion_at_2330_utc_lands_on_each_users_own_day(stack: Template) -> None:
-    store = CubeRepository(get_settings().stats_table)
+    store = CubeRepository(os.environ["STATS_TABLE"])
     advertiser = uuid.uuid4().hex
     at = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
     store_events(
@@ -194,7 +194,7 @@ def test_a_conversion_at_2330_utc_lands_on_each_users_own_day(stack: Template) -
 def test_the_edges_of_a_range_count_only_their_own_hours(stack: Template) -> None:
     """Moscow's 27 November is 26 Nov 21:00 to 27 Nov 21:00 UTC: a click at 26 Nov 20:00 UTC and one
     at 27 Nov 22:00 UTC are outside it, though they share UTC days with clicks inside."""
-    store = CubeRepository(get_settings().stats_table)
+    store = CubeRepository(os.environ["STATS_TABLE"])
     advertiser = uuid.uuid4().hex
     moments = ["2026-11-26T20:00", "2026-11-26T21:30", "2026-11-27T12:00", "2026-11-27T22:00"]
     events = [
@@ -223,7 +223,7 @@ def test_a_batch_split_over_transactions_is_applied_exactly_once_across_retries(
     from partnerka.stats.projection import StatsStores, apply_stream_batch
     from tests.stream_records import stream_record
 
-    table = get_settings().stats_table
+    table = os.environ["STATS_TABLE"]
 
     class FailingOnce(CubeRepository):
         calls = 0

@@ -5,6 +5,7 @@ sub-id, in several time zones. The cubes and the raw path must agree where both 
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerka.common.clock import iso_millis
-from partnerka.common.config import get_settings
 from partnerka.stats.click_log import ClickLogRepository, LoggedClick
 from partnerka.stats.cube import Facts, cube_increments, merge_into
 from partnerka.stats.cube_store import CubeRepository
@@ -134,8 +134,8 @@ def test_every_raw_report_equals_the_naive_computation(
     placed = [
         LoggedClick(c.click_id, replace(c.facts, advertiser_id=advertiser), c.reason, c.flags) for c in clicks
     ]
-    log = ClickLogRepository(get_settings().stats_table)
-    cubes = CubeRepository(get_settings().stats_table)
+    log = ClickLogRepository(os.environ["STATS_TABLE"])
+    cubes = CubeRepository(os.environ["STATS_TABLE"])
     events = [as_event(*c) for c in conversions]
     for first in range(0, len(placed), batch):
         token = uuid.uuid4().hex
@@ -207,12 +207,12 @@ def test_stored_conversions_count_by_their_current_status(load_function, stack: 
             {"click_id": click_id, "status": "sale", "txn_id": txn, "secret": world.offer.postback_secret}
         )
         assert postback.handler(http_event("GET", "/postback", params), CONTEXT)["statusCode"] == 200
-    repository = ConversionRepository(get_settings().conversions_table)
+    repository = ConversionRepository(os.environ["CONVERSIONS_TABLE"])
     first = repository.by_txn(world.advertiser_id, "S1")[0]
     assert repository.transition(first, ConversionStatus.REJECTED, "fraud", datetime.now(UTC))
     today = datetime.now(UTC).date()
     report = raw_report(
-        ClickLogRepository(get_settings().stats_table),
+        ClickLogRepository(os.environ["STATS_TABLE"]),
         stored_conversions(repository),
         RawQuery(
             world.advertiser_id, today, today, ZoneInfo("UTC"), "sub1", (("affiliate", world.affiliate_id),)

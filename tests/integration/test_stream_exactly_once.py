@@ -11,6 +11,7 @@ offer's figures are compared with what the clicks and conversions themselves add
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerka.common import dynamo
-from partnerka.common.config import get_settings
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogRepository
@@ -150,9 +150,9 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
     load_function: FunctionLoader, stack: Template, figures: Figures
 ) -> None:
     orchestrator = load_function("orchestrator")
-    table = get_settings().stats_table
-    clicks_repo = ClickRepository(get_settings().clicks_table)
-    conversions_repo = ConversionRepository(get_settings().conversions_table)
+    table = os.environ["STATS_TABLE"]
+    clicks_repo = ClickRepository(os.environ["CLICKS_TABLE"])
+    conversions_repo = ConversionRepository(os.environ["CONVERSIONS_TABLE"])
     cubes, log = CubeRepository(table), ClickLogRepository(table)
     worker = DyingWorker(dynamo.client())
     streams = {name: stack.get_att(name, "StreamArn") for name in ("ClicksTable", "ConversionsTable")}
@@ -228,10 +228,10 @@ def test_a_batch_whose_worker_died_then_bisected_counts_each_click_once(
     """The review's reproduction, kept as a plain example: 150 clicks in batches of 50, each batch's
     first invocation killed after it wrote (or its answer lost), Lambda bisecting what failed."""
     orchestrator = load_function("orchestrator")
-    table = get_settings().stats_table
+    table = os.environ["STATS_TABLE"]
     clicks = _clicks("ADVKILL", 150, 40)
     for click in clicks:
-        ClickRepository(get_settings().clicks_table).put(click)
+        ClickRepository(os.environ["CLICKS_TABLE"]).put(click)
     worker = DyingWorker(dynamo.client())
 
     class EachBatchDiesOnce:

@@ -10,19 +10,12 @@ from typing import Any
 
 import pytest
 from samtranslator.model.exceptions import InvalidDocumentException
-from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 from tests.conftest import ROOT
+from tests.integration.iam_policies import translate
 
 TEMPLATE = ROOT / "template.yaml"
-
-
-class StubPolicyLoader:
-    """Managed-policy ARNs without calling IAM (the translator only needs names to resolve)."""
-
-    def load(self) -> dict[str, str]:
-        return {}
 
 
 def cfn_lint(path: Path) -> subprocess.CompletedProcess[str]:
@@ -32,17 +25,6 @@ def cfn_lint(path: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
-
-
-def translate(text: str) -> dict[str, Any]:
-    """Translate as `sam deploy` would after `sam package`: code locations become S3 URIs."""
-    document = yaml_parse(text)
-    for resource in document["Resources"].values():
-        props = resource.get("Properties", {})
-        for key in ("CodeUri", "ContentUri"):
-            if isinstance(props.get(key), str):
-                props[key] = f"s3://partnerka-artifacts/{props[key].strip('/')}.zip"
-    return transform(document, {"AWS::Region": "us-east-1"}, StubPolicyLoader())  # type: ignore[no-any-return]
 
 
 def test_cfn_lint_accepts_the_template() -> None:
@@ -78,7 +60,10 @@ def test_sam_translates_with_stream_mappings_routes_and_arm64_python313() -> Non
     for api in by_type.get("AWS::ApiGatewayV2::Api", []):
         body_paths |= set(api["Properties"].get("Body", {}).get("paths", {}))
     assert routes or body_paths
-    assert {"/click", "/postback", "/api/{proxy+}"} <= (body_paths or {r.split(" ", 1)[1] for r in routes})
+    paths = body_paths or {r.split(" ", 1)[1] for r in routes}
+    assert {"/click", "/postback", "/api/offers", "/api/finance/payouts", "/api/clicks/{click_id}"} <= paths
+    # every route by its method and path: no greedy variable, no $default
+    assert not [path for path in paths if "+}" in path or path == "$default"]
     for function in by_type["AWS::Lambda::Function"]:
         assert function["Properties"]["Runtime"] == "python3.13"
         assert function["Properties"]["Architectures"] == ["arm64"]
@@ -92,12 +77,17 @@ def test_sam_translation_fails_on_an_unknown_event_type(tmp_path: Path) -> None:
 def test_every_function_has_a_handler_where_the_template_says() -> None:
     resources = yaml_parse(TEMPLATE.read_text())["Resources"]
     functions = {k: v for k, v in resources.items() if v["Type"] == "AWS::Serverless::Function"}
-    assert {"ClickFunction", "PostbackFunction", "ApiFunction", "OrchestratorFunction"} <= set(functions)
+    assert {"ClickFunction", "PostbackFunction", "ApiOffersFunction", "OrchestratorFunction"} <= set(
+        functions
+    )
     for logical_id, function in functions.items():
         module, attribute = function["Properties"]["Handler"].rsplit(".", 1)
         source = ROOT / function["Properties"]["CodeUri"] / f"{module}.py"
         assert source.exists(), logical_id
-        names = {
-            node.name for node in ast.parse(source.read_text()).body if isinstance(node, ast.FunctionDef)
-        }
+        names: set[str] = set()
+        for node in ast.parse(source.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Assign):
+                names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
         assert attribute in names, logical_id

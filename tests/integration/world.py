@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from partnerka.accounts import provisioning
-from partnerka.accounts.composition import account_services
+from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
-from partnerka.common.config import get_settings
+from partnerka.common.config import read_settings
 from partnerka.offers.models import Offer
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import create_offer
@@ -28,7 +28,7 @@ def build_world(
     landing: str = "https://shop.example/land?cid={click_id}&s1={sub1}&o={offer_id}",
     with_people: bool = False,
 ) -> World:
-    service, _ = account_services(get_settings())
+    service, _ = account_services(read_settings(AccountSettings))
     repo = service.accounts
     advertiser = provisioning.create_advertiser(repo, "Acme Shoes")
     affiliate = provisioning.create_affiliate(repo, "Traffic Pro", "pro@example.com")

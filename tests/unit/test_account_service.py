@@ -10,6 +10,7 @@ import pyotp
 import pytest
 
 from partnerka.accounts import provisioning
+from partnerka.accounts.callers import Callers
 from partnerka.accounts.models import MembershipStatus, Role, User, UserStatus
 from partnerka.accounts.service import (
     AccountBlocked,
@@ -42,6 +43,7 @@ VISITOR = Actor(user_id=None, email=None, request_id="req-1", ip="203.0.113.7")
 class Accounts:
     service: AccountService
     workspace: Workspace
+    callers: Callers
     accounts: FakeAccounts
     sessions: FakeSessions
     audit: FakeAuditStore
@@ -70,7 +72,8 @@ def world() -> Accounts:
     service = AccountService(
         accounts, sessions, AuditLog(audit), mail, lambda: KEY, "https://app.partnerka.test/", clock.now
     )
-    return Accounts(service, Workspace(service), accounts, sessions, audit, mail, clock)
+    callers = Callers(accounts, lambda: KEY, clock.now)
+    return Accounts(service, Workspace(service), callers, accounts, sessions, audit, mail, clock)
 
 
 def principal_of(session: Session) -> Principal:
@@ -211,8 +214,8 @@ def test_changing_the_password_ends_every_other_session_and_renews_this_one(worl
         with pytest.raises(Unauthenticated):
             world.service.refresh(old.refresh_token, VISITOR)
         with pytest.raises(Unauthenticated):
-            world.service.resolve(principal_of(old))
-    assert world.service.resolve(principal_of(renewed))[1].user_id == user.user_id
+            world.callers.resolve(principal_of(old))
+    assert world.callers.resolve(principal_of(renewed))[1].user_id == user.user_id
     assert world.signed_in("boss@acme.example", PASSWORD + "!").user.user_id == user.user_id
     assert "auth.password_changed" in world.audit.actions()
 
@@ -386,7 +389,7 @@ def test_an_affiliate_works_in_an_advertisers_context_only_once_approved(world: 
     world.workspace.decide_membership(
         deal.advertiser_id, deal.affiliate.affiliate_id or "", MembershipStatus.BLOCKED, VISITOR
     )
-    assert world.service.resolve(principal_of(switched))[0].advertiser_id is None
+    assert world.callers.resolve(principal_of(switched))[0].advertiser_id is None
 
 
 def test_an_advertiser_does_not_switch_context(world: Accounts) -> None:
@@ -449,7 +452,7 @@ def test_me_names_the_context_and_lists_memberships_for_people_only(world: Accou
     assert (me.advertiser_id, me.advertiser_name) == (None, None)
     assert [v.advertiser_name for v in me.memberships] == ["Acme"]
     _, secret = world.workspace.create_api_key(deal.advertiser_id, "Server", VISITOR)
-    key_principal, key_user = world.service.resolve(world.workspace.authenticate_api_key(secret))
+    key_principal, key_user = world.callers.resolve(world.callers.api_key(secret))
     as_key = world.workspace.me(key_principal, key_user)
     assert (as_key.advertiser_name, as_key.memberships) == ("Acme", [])
 
@@ -463,7 +466,7 @@ def test_an_api_key_is_shown_once_stored_as_a_digest_and_acts_for_its_advertiser
     assert secret.startswith(API_KEY_PREFIX)
     assert key.prefix == secret[: len(API_KEY_PREFIX) + 6]
     assert secret not in repr(world.accounts.items)
-    principal = world.workspace.authenticate_api_key(secret)
+    principal = world.callers.api_key(secret)
     assert (principal.advertiser_id, principal.api_key_id, principal.role) == (
         advertiser.id,
         key.key_id,
@@ -475,6 +478,19 @@ def test_an_api_key_is_shown_once_stored_as_a_digest_and_acts_for_its_advertiser
     assert (entry.action, entry.after) == ("api_key.created", {"label": "Server"})
 
 
+def test_a_bearer_token_is_an_api_key_by_its_prefix_and_otherwise_an_access_token(world: Accounts) -> None:
+    acme = provisioning.create_advertiser(world.accounts, "Acme")
+    key, secret = world.workspace.create_api_key(acme.id, "Server", VISITOR)
+    boss = world.person("boss@acme.example", advertiser_id=acme.id)
+    session = world.signed_in(boss.email)
+
+    assert world.callers.identify(secret).api_key_id == key.key_id
+    assert world.callers.identify(session.access_token) == principal_of(session)
+    for forged in (f"{API_KEY_PREFIX}not-a-key", session.access_token[:-2] + "xx", "not.a.token"):
+        with pytest.raises(Unauthenticated):
+            world.callers.identify(forged)
+
+
 def test_a_revoked_api_key_no_longer_signs_in_and_only_its_advertiser_revokes_it(world: Accounts) -> None:
     acme = provisioning.create_advertiser(world.accounts, "Acme")
     other = provisioning.create_advertiser(world.accounts, "Other")
@@ -482,10 +498,10 @@ def test_a_revoked_api_key_no_longer_signs_in_and_only_its_advertiser_revokes_it
 
     with pytest.raises(NotFound):
         world.workspace.revoke_api_key(other.id, key.key_id, VISITOR)
-    world.workspace.authenticate_api_key(secret)
+    world.callers.api_key(secret)
     world.workspace.revoke_api_key(acme.id, key.key_id, VISITOR)
 
     with pytest.raises(Unauthenticated):
-        world.workspace.authenticate_api_key(secret)
+        world.callers.api_key(secret)
     assert world.workspace.api_keys(acme.id)[0].revoked
     assert world.audit.actions()[-1] == "api_key.revoked"

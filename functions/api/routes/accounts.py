@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from auth import accounts, actor_of, current, workspace
+from auth import actor_of, current
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
+from composition.accounts import accounts, workspace
 
 from partnerka.accounts.permissions import Permission, permissions_of, require
 from partnerka.accounts.service import MfaChallenge

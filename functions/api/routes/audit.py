@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from auth import accounts, current
+from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from composition import audit
 
 from partnerka.accounts.permissions import audit_tenant
 from routes.schemas import AuditList, AuditOut
@@ -23,5 +24,5 @@ def read_audit(
 ) -> AuditList:
     principal, _ = current(router.current_event.headers)
     tenant = audit_tenant(principal, advertiser_id)
-    entries = accounts().audit.read(tenant, date_from, date_to, platform_wide=tenant is None)
+    entries = audit().read(tenant, date_from, date_to, platform_wide=tenant is None)
     return AuditList(items=[AuditOut.of(e) for e in entries])

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from composition import click_inspector
+from composition.stats import click_inspector
 from pydantic import BaseModel
 
 from partnerka.common.clock import iso_millis, utc_now

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from composition import conversion_review
+from composition.conversions import conversion_review
 from pydantic import BaseModel, Field
 
 from partnerka.common.clock import iso_millis, utc_now

@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from composition import downloads, report_files
+from composition.files import report_files
+from composition.stats import downloads
 from pydantic import BaseModel
 
 from partnerka.common.clock import iso_millis, utc_now

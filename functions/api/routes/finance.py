@@ -1,20 +1,20 @@
 """/api/finance: balances from the ledger, payouts, top-ups, invoices and the platform's overview.
 
 Each route reads its input, asks the finance rules of tenancy (finance.access) whose books the caller
-may read or move money in, and calls one finance service (finance.composition builds them); the
+may read or move money in, and calls one finance service (composition.finance builds them); the
 services audit every change. Support reads and moves no money; a payout can never exceed the approved
 balance (a condition in the ledger)."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Literal
 
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from composition.files import report_files
+from composition.finance import finance
 
-from partnerka.common.config import get_settings
 from partnerka.finance.access import (
     advertiser_books,
     books_scope,
@@ -24,10 +24,8 @@ from partnerka.finance.access import (
     paying_tenant,
     payout_requester,
 )
-from partnerka.finance.composition import FinanceServices, build_finance_services
 from partnerka.finance.payouts import PayoutOrder
 from partnerka.finance.topups import TopUpDecision
-from routes.exports import download_link
 from routes.finance_schemas import BalancesOut, FinanceSettingsBody, OverviewOut, OverviewRowOut
 from routes.invoice_schemas import DocumentLinkOut, InvoiceDetailOut, InvoicesOut
 from routes.payment_schemas import (
@@ -44,11 +42,6 @@ from routes.payment_schemas import (
 router = Router()  # type: ignore[no-untyped-call]
 AdvertiserParam = Annotated[str | None, Query(max_length=40)]
 MonthPath = Annotated[str, Path(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
-
-
-@cache
-def finance() -> FinanceServices:
-    return build_finance_services(get_settings())
 
 
 @router.get("/finance/balances", summary="Balances from the ledger: each affiliate's and the advertiser's")
@@ -183,7 +176,8 @@ def invoice_document(
 ) -> DocumentLinkOut:
     principal, _ = current(router.current_event.headers)
     document = finance().invoicing.document(invoice_tenant(principal, advertiser_id), month, language)
-    return DocumentLinkOut(download_url=download_link(document.key, document.file_name, "application/pdf"))
+    link = report_files().link(document.key, document.file_name, "application/pdf")
+    return DocumentLinkOut(download_url=link)
 
 
 @router.get("/finance/overview", summary="Every advertiser's books in one table (platform staff)")

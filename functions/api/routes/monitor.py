@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from composition import monitor
+from composition.monitor import monitor
 from pydantic import BaseModel
 
 from partnerka.accounts.models import User

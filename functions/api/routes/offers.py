@@ -12,7 +12,7 @@ from auth import actor_of, current
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from composition import offers
+from composition.offers import offers
 
 from partnerka.accounts.permissions import Permission, affiliate_context, workspace_tenant
 from partnerka.offers.routing import Access, OfferStatus

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from composition import postbacks
+from composition.postbacks import postbacks
 from pydantic import BaseModel
 
 from partnerka.accounts.permissions import Permission, require

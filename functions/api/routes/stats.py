@@ -9,7 +9,7 @@ from typing import Annotated, Literal, get_args
 from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from composition import stats_dashboard
+from composition.stats import stats_dashboard
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerka.common.clock import iso_millis
@@ -169,7 +169,9 @@ class StatsReportOut(BaseModel):
     totals: StatsRowOut
 
 
-@router.get("/", summary="A statistics report: every metric, filtered and grouped, in the user's time zone")
+@router.get(
+    "/stats", summary="A statistics report: every metric, filtered and grouped, in the user's time zone"
+)
 def get_stats(params: Annotated[ReportParams, Query()]) -> StatsReportOut:
     principal, _ = current(router.current_event.headers)
     report = stats_dashboard().report(
@@ -226,7 +228,9 @@ def click_row(click: LoggedClick) -> ClickLogRowOut:
     )
 
 
-@router.get("/clicks", summary="The click log: the clicks behind a report, newest first, a page at a time")
+@router.get(
+    "/stats/clicks", summary="The click log: the clicks behind a report, newest first, a page at a time"
+)
 def get_click_log(params: Annotated[LogParams, Query()]) -> ClickLogOut:
     principal, _ = current(router.current_event.headers)
     page = stats_dashboard().click_log(principal, params.query(), params.cursor, params.limit)
@@ -238,7 +242,7 @@ class ConversionLogOut(BaseModel):
     next_cursor: str | None
 
 
-@router.get("/conversions", summary="The conversion log: filtered like a report, newest first, paged")
+@router.get("/stats/conversions", summary="The conversion log: filtered like a report, newest first, paged")
 def get_conversion_log(params: Annotated[ConversionLogParams, Query()]) -> ConversionLogOut:
     principal, _ = current(router.current_event.headers)
     page = stats_dashboard().conversion_log(

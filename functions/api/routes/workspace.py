@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from auth import actor_of, current, workspace
+from auth import actor_of, current
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from composition.accounts import workspace
 from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import MembershipStatus

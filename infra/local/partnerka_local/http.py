@@ -11,7 +11,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .template import ACCOUNT_ID
+from .template import ACCOUNT_ID, FunctionSpec
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,31 @@ class Route:
 
 def sort_routes(routes: list[Route]) -> list[Route]:
     return sorted(routes, key=lambda r: r.sort_key)
+
+
+def find_route(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route API Gateway picks for a request among `routes` (sorted, see `sort_routes`), with its
+    path parameters; None when none matches (API Gateway answers 404 itself)."""
+    for route in routes:
+        params = route.match(method, path)
+        if params is not None:
+            return route, params
+    return None
+
+
+def function_routes(functions: Mapping[str, FunctionSpec]) -> list[Route]:
+    """The HttpApi routes of `functions` (logical id → its FunctionSpec), sorted."""
+    routes: list[Route] = []
+    for logical_id, spec in functions.items():
+        for event in spec.events.values():
+            if event.get("Type") != "HttpApi":
+                continue
+            props = event.get("Properties") or {}
+            path = str(props.get("Path") or "$default")
+            method = str(props.get("Method") or "ANY")
+            api_id = str(props.get("ApiId") or "serverlesshttpapi")
+            routes.append(Route(method, path, logical_id, api_id))
+    return sort_routes(routes)
 
 
 def _is_loopback(address: str) -> bool:
@@ -257,18 +282,11 @@ class HttpGateway:
             self._thread.join(5)
         self.server.server_close()
 
-    def find_route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        for route in self.routes:
-            params = route.match(method, path)
-            if params is not None:
-                return route, params
-        return None
-
     def handle(
         self, method: str, target: str, header_pairs: list[tuple[str, str]], body: bytes, client_ip: str
     ) -> HttpResponse:
         raw_path, _, raw_query = target.partition("?")
-        found = self.find_route(method, raw_path)
+        found = find_route(self.routes, method, raw_path)
         if found is None:
             if method in ("GET", "HEAD"):
                 spa = self.spa_file(raw_path)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .http import HttpGateway, Route
+from .http import HttpGateway, Route, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
 from .resources import ResourceManager
 from .schedules import ScheduleEvent, Scheduler
@@ -262,17 +262,7 @@ class LocalRuntime:
         return env
 
     def _routes(self) -> list[Route]:
-        routes: list[Route] = []
-        for logical_id, spec in self.functions.items():
-            for event in spec.events.values():
-                if event.get("Type") != "HttpApi":
-                    continue
-                props = event.get("Properties") or {}
-                path = str(props.get("Path") or "$default")
-                method = str(props.get("Method") or "ANY")
-                api_id = str(props.get("ApiId") or "serverlesshttpapi")
-                routes.append(Route(method, path, logical_id, api_id))
-        return routes
+        return function_routes(self.functions)
 
     def _start_pollers(self) -> None:
         assert self._moto is not None

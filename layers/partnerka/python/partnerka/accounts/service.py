@@ -46,7 +46,6 @@ from partnerka.common.errors import (
     DomainError,
     ErrorCode,
     Forbidden,
-    NotFound,
     Unauthenticated,
     ValidationFailed,
 )
@@ -116,6 +115,12 @@ def locale_of(value: str | None) -> str:
 
 def session_version(user: User) -> int:
     return int(user.session_version or 0)
+
+
+def is_active_member(accounts: AccountStore, user: User, advertiser_id: str) -> bool:
+    """Whether the affiliate behind `user` is an active partner of the advertiser."""
+    membership = accounts.get_membership(advertiser_id, user.affiliate_id or "")
+    return membership is not None and membership.status == MembershipStatus.ACTIVE.value
 
 
 def end_every_session(user: User) -> None:
@@ -401,7 +406,11 @@ class AccountService:
         if int(chain.session_version or 0) != session_version(user):
             raise Unauthenticated("the session has ended; sign in again")
         context: str | None = token.context_advertiser_id
-        if context and user.role == Role.AFFILIATE.value and not self._active_member(user, context):
+        if (
+            context
+            and user.role == Role.AFFILIATE.value
+            and not is_active_member(self.accounts, user, context)
+        ):
             context = None
         return self._session(user, token.chain_id, context)
 
@@ -457,53 +466,10 @@ class AccountService:
         return self._start_session(user, actor)
 
     # ------------------------------------------------------------------ the signed-in person
-    def resolve(self, principal: Principal) -> tuple[Principal, User]:
-        """Re-read the user behind a token: a block or a role change counts at once, and an affiliate's
-        context survives only while its membership is active."""
-        if principal.api_key_id:
-            return principal, User(
-                user_id=principal.user_id,
-                email=principal.user_id,  # "api_key:<id>": what audit entries name as the actor
-                name="API key",
-                role=Role.ADVERTISER.value,
-                advertiser_id=principal.advertiser_id,
-                created_at="",
-            )
-        try:
-            user = self.accounts.get_user(principal.user_id)
-        except NotFound:
-            raise Unauthenticated("the account no longer exists") from None
-        if user.status == UserStatus.BLOCKED.value:
-            raise AccountBlocked("this account is blocked")
-        if principal.session_version != session_version(user):
-            # The password changed or the account was blocked since this token was issued.
-            raise Unauthenticated("the session has ended; sign in again")
-        role = Role(user.role)
-        context = principal.advertiser_id
-        if role is Role.ADVERTISER:
-            context = user.advertiser_id
-        elif role is Role.AFFILIATE:
-            context = context if context and self._active_member(user, context) else None
-        else:
-            context = None
-        resolved = Principal(
-            user.user_id,
-            role,
-            context,
-            user.affiliate_id,
-            principal.chain_id,
-            session_version=principal.session_version,
-        )
-        return resolved, user
-
-    def _active_member(self, user: User, advertiser_id: str) -> bool:
-        membership = self.accounts.get_membership(advertiser_id, user.affiliate_id or "")
-        return membership is not None and membership.status == MembershipStatus.ACTIVE.value
-
     def switch_context(self, principal: Principal, user: User, advertiser_id: str, actor: Actor) -> Session:
         if not allows(principal, Permission.CONTEXT_SWITCH):
             raise Forbidden("only affiliates switch between advertisers")
-        if not self._active_member(user, advertiser_id):
+        if not is_active_member(self.accounts, user, advertiser_id):
             raise Forbidden("you are not an active partner of this advertiser")
         self.audit.record(actor, advertiser_id, "auth.context_switched", f"user:{user.user_id}")
         return self._session(user, principal.chain_id or new_id(), advertiser_id)

@@ -30,7 +30,7 @@ from partnerka.accounts.service import (
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
-from partnerka.common.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 
 API_KEY_PREFIX = "pk_live_"
@@ -324,18 +324,6 @@ class Workspace:
             f"api_key:{key_id}",
             {"revoked": False},
             {"revoked": True},
-        )
-
-    def authenticate_api_key(self, secret: str) -> Principal:
-        found = self.accounts.find_api_key(digest(secret.strip()))
-        if found is None or found.revoked:
-            raise Unauthenticated("the API key is not valid")
-        self.accounts.touch_api_key(found.advertiser_id, found.key_id, iso_millis(self.service.now()))
-        return Principal(
-            user_id=f"api_key:{found.key_id}",
-            role=Role.ADVERTISER,
-            advertiser_id=found.advertiser_id,
-            api_key_id=found.key_id,
         )
 
     # ------------------------------------------------------------------ settings

@@ -10,8 +10,6 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
-from partnerka.common.config import get_settings
-
 GSI1 = "gsi1"
 
 
@@ -19,12 +17,26 @@ class CoreItem(Model):
     """Every core-table entity: `pk`/`sk`, plus the optional inverted keys of the `gsi1` index."""
 
     class Meta:
-        table_name = get_settings().core_table
+        table_name: str | None = None  # the function's CORE_TABLE, bound at cold start (use_core_table)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+
+
+def use_core_table(name: str) -> None:
+    """Point every core-table entity at `name`, the function's core table. PynamoDB names a model's
+    table on its class, so the composition that builds a repository of core entities calls this with
+    its settings' `core_table` (the same name each time)."""
+    CoreItem.Meta.table_name = name
+
+
+def core_table() -> str:
+    name = CoreItem.Meta.table_name
+    if not name:
+        raise RuntimeError("the core table is not bound: call use_core_table at cold start")
+    return name
 
 
 @cache
@@ -41,7 +53,7 @@ def query_gsi1[ItemT: CoreItem](model: type[ItemT], partition: str, sort_prefix:
     decoded by the caller's model rather than by a per-model index)."""
     start: Any = None
     condition = CoreItem.gsi1sk.startswith(sort_prefix) if sort_prefix else None
-    table = get_settings().core_table
+    table = core_table()
     _describe_once(table)
     while True:
         page = connection().query(

@@ -9,11 +9,12 @@ invoice already issued with all its documents costs one read.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from partnerka.common.config import Settings
 from partnerka.common.observability import logger
+from partnerka.common.pynamo import use_core_table
 from partnerka.finance.directory import PlatformDirectory
 from partnerka.finance.invoice_pdf import LANGUAGES, render_invoice
 from partnerka.finance.invoices import (
@@ -86,10 +87,21 @@ class Billing:
         return done
 
 
-def billing_for(settings: Settings, s3: Any) -> Billing:
+@dataclass(frozen=True, slots=True)
+class BillingSettings:
+    """The ledger (its invoices too), the advertisers and names in the core table, the bucket the
+    PDFs go to, and the DocumentsLayer's fonts."""
+
+    core_table: str
+    ledger_table: str
+    reports_bucket: str
+    fonts_dir: str
+
+
+def billing_for(settings: BillingSettings, s3: Any) -> Billing:
     """The billing run on the platform's own tables and reports bucket: what the schedule runs, and
     what the demo seed issues its invoice with."""
-
+    use_core_table(settings.core_table)
     directory = PlatformDirectory()
 
     def names(advertiser_id: str, affiliates: list[str]) -> Mapping[str, Mapping[str, str]]:

@@ -1,5 +1,5 @@
 """The finance services on the platform's own tables: built once per function instance, from the
-settings (the API function's finance routes are their one user)."""
+settings (the API's finance function is their one user)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
-from partnerka.common.config import Settings
+from partnerka.common.pynamo import use_core_table
 from partnerka.finance.balances import Balances
 from partnerka.finance.directory import PlatformDirectory
 from partnerka.finance.invoices import InvoiceRepository
@@ -27,7 +27,17 @@ class FinanceServices:
     invoicing: Invoicing
 
 
-def build_finance_services(settings: Settings) -> FinanceServices:
+@dataclass(frozen=True, slots=True)
+class FinanceServiceSettings:
+    """The ledger (and invoices in it), money requests and thresholds in the core table, the audit log."""
+
+    core_table: str
+    ledger_table: str
+    audit_table: str
+
+
+def build_finance_services(settings: FinanceServiceSettings) -> FinanceServices:
+    use_core_table(settings.core_table)
     ledger = LedgerRepository(settings.ledger_table)
     requests = MoneyRequestRepository(settings.core_table)
     thresholds = FinanceSettingsRepository(settings.core_table)

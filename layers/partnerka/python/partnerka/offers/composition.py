@@ -1,14 +1,26 @@
-"""Builds the offers service from the settings (the offers context wires itself; accounts, below it,
+"""Builds the offers service from its settings (the offers context wires itself; accounts, below it,
 knows nothing of offers)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.service import AuditTrail
-from partnerka.common.config import Settings, dashboard_base_url
+from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
+from partnerka.common.pynamo import use_core_table
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import OfferService
 
 
-def offer_service(settings: Settings, audit: AuditTrail) -> OfferService:
-    return OfferService(OfferRepository(), AccountRepository(), audit, dashboard_base_url(settings))
+@dataclass(frozen=True, slots=True)
+class OfferSettings:
+    """The offers live in the core table; affiliates' tracking links start at the dashboard's URL."""
+
+    core_table: str
+    app_base_url: str = setting(base_url, APP_BASE_URL_HINT)
+
+
+def offer_service(settings: OfferSettings, audit: AuditTrail) -> OfferService:
+    use_core_table(settings.core_table)
+    return OfferService(OfferRepository(), AccountRepository(), audit, settings.app_base_url)

@@ -3,9 +3,12 @@ orchestrator wire their own parts)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.service import AuditTrail
-from partnerka.common.config import Settings
+from partnerka.common.config import host_names, setting
+from partnerka.common.pynamo import use_core_table
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationLog
 from partnerka.postbacks.repository import PostbackSettingsRepository
@@ -14,7 +17,24 @@ from partnerka.postbacks.service import PostbackService
 from partnerka.postbacks.ssrf import loopback_allowed
 
 
-def postback_service(settings: Settings, operations: OperationLog, audit: AuditTrail) -> PostbackService:
+@dataclass(frozen=True, slots=True)
+class PostbackServiceSettings:
+    """Affiliates' postback settings (core table), the deliveries' log and queue, and the guard of the
+    test button's requests: loopback receivers only where the stage and the switch allow them, and
+    the platform's whitelist of postback domains (empty: any public host)."""
+
+    core_table: str
+    operations_table: str
+    postback_queue_url: str
+    stage: str
+    allow_loopback_postbacks: str
+    postback_allowed_domains: tuple[str, ...] = setting(host_names, default=())
+
+
+def postback_service(
+    settings: PostbackServiceSettings, operations: OperationLog, audit: AuditTrail
+) -> PostbackService:
+    use_core_table(settings.core_table)
     store = PostbackSettingsRepository(settings.core_table)
     accounts = AccountRepository()
     allow_loopback = loopback_allowed(settings.stage, settings.allow_loopback_postbacks)

@@ -1,0 +1,15 @@
+"""ApiMonitorFunction: the platform's staff at work: the orchestrator's monitor (queues, dead letters,
+operations, replays and redrives) and the administration of users and advertisers."""
+
+from __future__ import annotations
+
+from composition import audit, callers
+from composition.accounts import workspace
+from composition.monitor import monitor
+from composition.postbacks import postbacks
+from dashboard import DashboardResolver, dashboard_handler
+from routes import admin
+from routes import monitor as monitor_routes
+
+app = DashboardResolver([monitor_routes.router, admin.router])
+handler = dashboard_handler(app, [callers, audit, monitor, postbacks, workspace])

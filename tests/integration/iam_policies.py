@@ -1,0 +1,127 @@
+"""What each function of template.yaml may do: its role's policies as aws-sam-translator writes them
+(SAM policy templates expanded by SAM itself), resolved against a stack's physical names, and the
+calls a function made that they do not allow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+from partnerka_local.template import REGION, Template
+from tests.integration.aws_calls import UNKNOWN, Access, Call
+
+
+class StubPolicyLoader:
+    """Managed-policy ARNs without calling IAM (the translator only needs names to resolve)."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def translate(text: str) -> dict[str, Any]:
+    """Translate as `sam deploy` would after `sam package`: code locations become S3 URIs."""
+    document = yaml_parse(text)
+    for resource in document["Resources"].values():
+        props = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if isinstance(props.get(key), str):
+                props[key] = f"s3://partnerka-artifacts/{props[key].strip('/')}.zip"
+    return transform(document, {"AWS::Region": REGION}, StubPolicyLoader())  # type: ignore[no-any-return]
+
+
+@cache
+def _translated(text: str) -> dict[str, Any]:
+    return translate(text)
+
+
+def _pattern(value: str, case_sensitive: bool) -> re.Pattern[str]:
+    """An IAM wildcard (`*` any run, `?` one character) as a regular expression."""
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value)
+    return re.compile(f"^{body}$", 0 if case_sensitive else re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One Allow statement: its actions and resources, as patterns."""
+
+    actions: tuple[re.Pattern[str], ...]
+    resources: tuple[re.Pattern[str], ...]
+
+    def allows(self, access: Access) -> bool:
+        return any(a.match(access.action) for a in self.actions) and any(
+            r.match(access.resource) for r in self.resources
+        )
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _grants(document: Mapping[str, Any], where: str) -> list[Grant]:
+    grants = []
+    for statement in _listed(document.get("Statement", [])):
+        unsupported = set(statement) - {"Effect", "Action", "Resource", "Sid"}
+        if unsupported or statement.get("Effect") != "Allow":
+            # Deny, NotAction, Condition...: nothing here writes them, and this check would misjudge them.
+            raise ValueError(f"{where}: a statement this check cannot evaluate: {statement}")
+        grants.append(
+            Grant(
+                tuple(_pattern(str(a), False) for a in _listed(statement["Action"])),
+                tuple(_pattern(str(r), True) for r in _listed(statement["Resource"])),
+            )
+        )
+    return grants
+
+
+def function_grants(text: str, stack: Template) -> dict[str, list[Grant]]:
+    """Each function's inline role policies (template `text`), resolved with `stack`'s names."""
+    resources = _translated(text)["Resources"]
+    found: dict[str, list[Grant]] = {}
+    for logical_id, resource in resources.items():
+        if resource["Type"] != "AWS::Lambda::Function":
+            continue
+        role = resource["Properties"]["Role"]
+        if not (isinstance(role, dict) and "Fn::GetAtt" in role):
+            raise ValueError(f"{logical_id}: a role from outside the template cannot be checked")
+        role_id = role["Fn::GetAtt"][0]
+        grants: list[Grant] = []
+        for policy in resources[role_id]["Properties"].get("Policies", []):
+            grants += _grants(stack.resolve(policy["PolicyDocument"]), f"{logical_id}.{policy['PolicyName']}")
+        found[logical_id] = grants
+    return found
+
+
+def unauthorized(
+    calls: Iterable[Call], grants: Mapping[str, list[Grant]], stand_ins: Mapping[str, str] | None = None
+) -> list[str]:
+    """What the functions did that their policies do not allow, one line per (function, action,
+    resource), first seen first. `stand_ins`: a test's own table → the stack's table it plays."""
+    problems: dict[str, None] = {}
+    for call in calls:
+        allowed = grants.get(call.function)
+        for needed in call.needs:
+            access = _as_stack_table(needed, stand_ins or {})
+            if access.resource == UNKNOWN:
+                problems[f"{call.function}: {call.operation} on a resource this check cannot name"] = None
+            elif allowed is None:
+                problems[f"{call.function}: not a function of the template ({access.action})"] = None
+            elif not any(grant.allows(access) for grant in allowed):
+                problems[
+                    f"{call.function} called {call.operation}, which needs {access.action} on "
+                    f"{access.resource}: its policy does not allow it"
+                ] = None
+    return list(problems)
+
+
+def _as_stack_table(access: Access, stand_ins: Mapping[str, str]) -> Access:
+    table, _, rest = access.resource.partition(":table/")
+    name, slash, index = rest.partition("/")
+    if rest and name in stand_ins:
+        return Access(access.action, f"{table}:table/{stand_ins[name]}{slash}{index}")
+    return access

@@ -230,28 +230,28 @@ function DeliveriesCard({ deliveries }: { deliveries: Delivery[] }) {
   return (
     <Card className="lg:col-span-2">
       <CardHeader>
-        <CardTitle>{t("clicks.postbacksTitle")}</CardTitle>
-        <CardDescription>{t("clicks.postbacksHint")}</CardDescription>
+        <CardTitle>{t("clicks.deliveriesTitle")}</CardTitle>
+        <CardDescription>{t("clicks.deliveriesHint")}</CardDescription>
       </CardHeader>
       <CardContent>
         {deliveries.length === 0 ? (
-          <EmptyState icon={SendIcon} title={t("clicks.noPostbacks")} className="py-6" />
+          <EmptyState icon={SendIcon} title={t("clicks.noDeliveries")} className="py-6" />
         ) : (
-          <ul className="divide-y text-sm" data-testid="click-postbacks">
+          <ul className="divide-y text-sm" data-testid="click-deliveries">
             {deliveries.map((delivery) => (
               <li key={delivery.delivery_id}>
                 <button
                   type="button"
                   className="flex w-full flex-wrap items-center gap-x-4 gap-y-1 py-2 text-left hover:bg-muted/40 focus-visible:ring-2 focus-visible:ring-ring/40 focus-visible:outline-none"
                   onClick={() => setSelected(delivery)}
-                  data-testid="click-postback"
+                  data-testid="click-delivery"
                   data-status={delivery.status}
                   data-event={delivery.event}
                 >
                   <OperationStatusBadge status={delivery.status} />
                   <span className="font-medium">{eventLabel(t, delivery.event)}</span>
-                  <span className="text-muted-foreground tabular-nums">{t("clicks.postbackAttempts", { attempts: attemptsOf(delivery) })}</span>
-                  <span className="font-mono text-xs text-muted-foreground">{t("clicks.postbackHttp", { status: lastHttpStatus(delivery) ?? "—" })}</span>
+                  <span className="text-muted-foreground tabular-nums">{t("clicks.deliveryAttempts", { attempts: attemptsOf(delivery) })}</span>
+                  <span className="font-mono text-xs text-muted-foreground">{t("clicks.deliveryHttp", { status: lastHttpStatus(delivery) ?? "—" })}</span>
                   <span className="ml-auto text-xs text-muted-foreground">{formatDateTime(delivery.updated_at, i18n.language)}</span>
                 </button>
               </li>

@@ -18,7 +18,7 @@ from partnerka.operations.repository import OperationsRepository
 from partnerka.orchestrator.records import decode_record
 from partnerka.orchestrator.service import run_batch
 from partnerka.postbacks.dispatch import PostbackDispatcher
-from partnerka.postbacks.repository import PostbackSettingsRepository
+from partnerka.postbacks.repository import DeliveryRepository, PostbackSettingsRepository
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores
@@ -53,7 +53,7 @@ operations = OperationsRepository(settings.operations_table)
 # the very next event, and the cost is a fraction of a read per record.
 dispatcher = PostbackDispatcher(
     PostbackSettingsRepository(settings.core_table).get_many,
-    operations,
+    DeliveryRepository(operations),
     SqsQueue(settings.postback_queue_url).send,
     utc_now,
 )

@@ -144,7 +144,7 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     from partnerka.operations.repository import OperationsRepository
     from partnerka.orchestrator.service import run_batch
     from partnerka.postbacks.dispatch import PostbackDispatcher
-    from partnerka.postbacks.repository import PostbackSettingsRepository
+    from partnerka.postbacks.repository import DeliveryRepository, PostbackSettingsRepository
     from partnerka.stats.click_log import ClickLogRepository
     from partnerka.stats.cube import NO_VALUE, TOTAL
     from partnerka.stats.cube_store import CubeRepository
@@ -175,7 +175,10 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     operations = OperationsRepository(tables["OperationsTable"], client)
     queued: list[str] = []
     dispatcher = PostbackDispatcher(
-        PostbackSettingsRepository(tables["CoreTable"], client).get_many, operations, queued.extend, utc_now
+        PostbackSettingsRepository(tables["CoreTable"], client).get_many,
+        DeliveryRepository(operations),
+        queued.extend,
+        utc_now,
     )
     started = time.perf_counter()
     for first in range(0, len(records), batch_size):

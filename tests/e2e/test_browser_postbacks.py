@@ -65,7 +65,7 @@ def test_the_test_button_the_delivery_log_and_a_replay(browser: Browser, platfor
             assert reported.status_code == 200, reported.text
             event_id = f"{reported.json()['conversion_id']}.sale"
             page.get_by_test_id("nav-deliveries").click()
-            row = page.locator(f'[data-testid="delivery-row"][data-op-id="{event_id}"]')
+            row = page.locator(f'[data-testid="delivery-row"][data-delivery-id="{event_id}"]')
             expect(row).to_have_attribute("data-status", "retrying", timeout=30_000)
 
             # The tracker is back; the affiliate replays the delivery and sees it delivered

@@ -240,13 +240,13 @@ def test_logs_lead_to_a_click_and_affiliates_see_no_revenue(
             page.get_by_test_id("conversion-log").locator("[data-testid^='conversion-status-']").first
         ).to_be_visible()
 
-        # A click opens its page, with the postbacks sent about it
+        # A click opens its page, with the deliveries of postbacks about it
         page.get_by_test_id("logs-tab-clicks").click()
         rows.first.get_by_role("link").click()
         expect(page).to_have_url(re.compile(rf"/clicks/{first_page}$"))
-        expect(page.get_by_test_id("click-details")).to_contain_text("Postbacks sent")
+        expect(page.get_by_test_id("click-details")).to_contain_text("Deliveries")
 
         # In Russian too
         page.get_by_test_id("language-ru").click()
         expect(page.get_by_test_id("nav-clicks")).to_contain_text("Логи")
-        expect(page.get_by_test_id("click-details")).to_contain_text("Отправленные постбэки")
+        expect(page.get_by_test_id("click-details")).to_contain_text("Доставки")

@@ -26,7 +26,8 @@ from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
-from partnerka.postbacks.service import delivery_operation, message_body
+from partnerka.postbacks.repository import operation_of
+from partnerka.postbacks.service import message_body, new_delivery
 from partnerka_local.template import Template
 from tests.integration.api_client import Api, Mailbox, Reply
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
@@ -227,7 +228,7 @@ def test_every_mutating_route_writes_an_audit_record(
     operations = OperationsRepository(os.environ["OPERATIONS_TABLE"])
     deliveries = []
     for n in range(2):
-        delivery = delivery_operation(
+        delivery = new_delivery(
             EventData(
                 event_id=f"{click_id}.audit-{n}",
                 event=PostbackEvent.SALE,
@@ -240,9 +241,9 @@ def test_every_mutating_route_writes_an_audit_record(
             Destination("https://tracker.example/pb", DeliveryFormat.GET),
             utc_now(),
         )
-        assert operations.create(delivery)
-        deliveries.append(delivery.op_id)
-    call("POST", "/api/deliveries/{op_id}/replay", token=affiliate, op_id=deliveries[0])
+        assert operations.create(operation_of(delivery))
+        deliveries.append(delivery.delivery_id)
+    call("POST", "/api/deliveries/{delivery_id}/replay", token=affiliate, delivery_id=deliveries[0])
     call("POST", "/api/monitor/operations/{op_id}/replay", token=owner, op_id=deliveries[1])
     SqsQueue(stack.refs["PostbackDeadLetterQueue"]).send([message_body(deliveries[1])])
     call("POST", "/api/monitor/queues/{queue}/redrive", token=staff, queue="postback-dlq")

@@ -38,7 +38,8 @@ from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
-from partnerka.postbacks.service import delivery_operation
+from partnerka.postbacks.repository import operation_of
+from partnerka.postbacks.service import new_delivery
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores, apply_stream_batch
@@ -181,7 +182,7 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         },
         "POST /api/postback-settings/rotate-secret": lambda: None,
         "POST /api/postback-settings/test": lambda: {"event": "sale", "url": "http://127.0.0.1:9/pb"},
-        "POST /api/deliveries/{op_id}/replay": lambda: None,
+        "POST /api/deliveries/{delivery_id}/replay": lambda: None,
         "POST /api/monitor/operations/{op_id}/replay": lambda: None,
         "POST /api/monitor/queues/{queue}/redrive": lambda: None,
         "POST /api/exports": lambda: {"kind": "clicks", "from": "2026-01-01", "to": "2026-03-31"},
@@ -224,7 +225,8 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "affiliate_id": tenant.pending_affiliate_id,
         "key_id": tenant.key_id,
         "click_id": tenant.click_id,
-        "op_id": tenant.delivery_id,
+        "delivery_id": tenant.delivery_id,
+        "op_id": tenant.delivery_id,  # the operation that runs it, in the monitor's log
         "export_id": tenant.export_id,
         "request_id": tenant.topup_request_id,
         "decision": "confirm",
@@ -280,10 +282,8 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         offer_id=offer["id"],
         occurred_at=utc_now(),
     )
-    delivery = delivery_operation(
-        event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now()
-    )
-    OperationsRepository(os.environ["OPERATIONS_TABLE"]).create(delivery)
+    delivery = new_delivery(event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now())
+    OperationsRepository(os.environ["OPERATIONS_TABLE"]).create(operation_of(delivery))
     # An approved sale in its books, for payouts to find (or not)
     money = ConversionMoney(
         f"cv-{click.click_id}", advertiser.id, pending.affiliate_id, offer["id"], "USD", 1250
@@ -320,7 +320,7 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         offer["name"],
         offer["postback_secret"],
         click.click_id,
-        delivery.op_id,
+        delivery.delivery_id,
         export["id"],
         summary_key,
         topup_request,

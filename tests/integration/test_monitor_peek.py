@@ -25,7 +25,8 @@ from partnerka.common.errors import Conflict
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
-from partnerka.postbacks.service import delivery_operation, message_body
+from partnerka.postbacks.repository import operation_of
+from partnerka.postbacks.service import message_body, new_delivery
 from partnerka_local.template import Template
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
@@ -59,11 +60,9 @@ def open_postback_job() -> str:
         occurred_at=utc_now(),
         conversion_id="cv-1",
     )
-    operation = delivery_operation(
-        event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now()
-    )
-    assert OperationsRepository(os.environ["OPERATIONS_TABLE"]).create(operation)
-    return operation.op_id
+    delivery = new_delivery(event, Destination("https://tracker.example/pb", DeliveryFormat.GET), utc_now())
+    assert OperationsRepository(os.environ["OPERATIONS_TABLE"]).create(operation_of(delivery))
+    return delivery.delivery_id
 
 
 def enqueue(url: str, body: str) -> None:

@@ -223,7 +223,7 @@ def test_conversion_reaches_the_affiliates_tracker_with_every_macro(setup: Setup
     assert len(receiver.requests) == 1
     got = receiver.requests[0].query
     (op,) = setup.postback_ops()
-    assert op.delivery is not None
+    assert op.request is not None
     assert got["cid"] == click_id
     assert (got["aff"], got["adv"], got["off"]) == (
         setup.world.affiliate_id,
@@ -231,7 +231,7 @@ def test_conversion_reaches_the_affiliates_tracker_with_every_macro(setup: Setup
         setup.world.offer.offer_id,
     )
     assert (got["st"], got["pay"], got["cur"], got["why"]) == ("sale", "12.50", "USD", "")
-    assert got["eid"] == op.op_id == f"{op.delivery.conversion_id}.sale"
+    assert got["eid"] == op.op_id == f"{op.request.conversion_id}.sale"
     assert abs(int(got["ts"]) - datetime.now(UTC).timestamp()) < 120
     assert {f"sub{i}": got[f"s{i}"] for i in range(1, 11)} == subs  # encoded, decoded back intact
 
@@ -246,12 +246,12 @@ def test_conversion_reaches_the_affiliates_tracker_with_every_macro(setup: Setup
 
     # The advertiser sees the delivery of its event; the other affiliate and support cannot replay.
     listed = setup.api.call("GET", "/api/deliveries", token=setup.token("advertiser"))
-    assert [d["op_id"] for d in listed.body["items"]] == [op.op_id]
+    assert [d["delivery_id"] for d in listed.body["items"]] == [op.op_id]
     assert setup.api.call("GET", f"/api/deliveries/{op.op_id}", token=setup.token("outsider")).status == 404
     outsider_list = setup.api.call("GET", "/api/deliveries", token=setup.token("outsider"))
     assert (outsider_list.status, outsider_list.code) == (400, "validation_error")  # no advertiser context
     mine = setup.api.call("GET", "/api/deliveries", token=setup.token("affiliate"), status="success")
-    assert [d["op_id"] for d in mine.body["items"]] == [op.op_id]
+    assert [d["delivery_id"] for d in mine.body["items"]] == [op.op_id]
 
 
 def test_rejections_and_approvals_reach_the_tracker_with_their_reason(
@@ -265,8 +265,8 @@ def test_rejections_and_approvals_reach_the_tracker_with_their_reason(
     setup.orchestrate()
     Driver(setup).run()
     (sale,) = setup.postback_ops()
-    assert sale.delivery is not None
-    conversion_id = sale.delivery.conversion_id
+    assert sale.request is not None
+    conversion_id = sale.request.conversion_id
     advertiser = setup.token("advertiser")
     reply = setup.api.call(
         "POST",

@@ -186,13 +186,13 @@ def test_logs_page_with_cursors_and_a_click_tells_its_whole_story(
     assert [(c["id"], c["revenue"]) for c in own["items"]] == [(s.sale.conversion_id, None)]
     _, none_pending = s.get("advertiser", "/api/stats/conversions", status="pending")
     assert none_pending["items"] == []
-    # The click's story: the click, its sale, and the postbacks the affiliate was sent about both
+    # The click's story: the click, its sale, and the deliveries the affiliate was sent about both
     response = s.api.handler(
         http_event("GET", f"/api/clicks/{s.late.click_id}", "", s.people["advertiser"]), CONTEXT
     )
     story = json.loads(response["body"])
     assert [c["id"] for c in story["conversions"]] == [s.sale.conversion_id]
-    assert sorted(p["op_id"] for p in story["postbacks"]) == sorted(
+    assert sorted(d["delivery_id"] for d in story["deliveries"]) == sorted(
         [f"{s.late.click_id}.click", f"{s.sale.conversion_id}.sale"]
     )
 

@@ -12,7 +12,9 @@ from partnerka.accounts.models import Role
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, NotFound
 from partnerka.conversions.models import Conversion
-from partnerka.operations.models import Operation, OperationStatus, OperationType
+from partnerka.operations.models import DeliveryRequest, OperationStatus
+from partnerka.postbacks.models import Delivery
+from partnerka.postbacks.repository import DeliveryRepository
 from partnerka.stats.inspection import QUALITY_SETTLE, ClickInspector, quality_of
 from partnerka.stats.quality import ClickQuality
 from partnerka.tracking.models import Click
@@ -57,19 +59,11 @@ def conversion(conversion_id: str, advertiser: str = ADVERTISER) -> Conversion:
     )
 
 
-def delivery(op_id: str, minutes: int, advertiser: str = ADVERTISER) -> Operation:
+def delivery(delivery_id: str, minutes: int, advertiser: str = ADVERTISER) -> Delivery:
     at = CLICKED + timedelta(minutes=minutes)
-    return Operation(
-        op_id,
-        OperationType.POSTBACK,
-        "click",
-        CLICK.click_id,
-        OperationStatus.SUCCESS,
-        at,
-        at,
-        advertiser,
-        AFFILIATE,
-    )
+    event = delivery_id.rsplit(".", 1)[-1]
+    request = DeliveryRequest(event, "GET", "https://t.example/pb", "get", click_id=CLICK.click_id)
+    return Delivery(delivery_id, OperationStatus.SUCCESS, request, at, at, advertiser, AFFILIATE)
 
 
 @dataclass(frozen=True)
@@ -78,8 +72,8 @@ class OneAdvertiser:
 
     advertiser_id: str
 
-    def admits(self, op: Operation) -> bool:
-        return op.advertiser_id == self.advertiser_id
+    def admits(self, delivery: Delivery) -> bool:
+        return delivery.advertiser_id == self.advertiser_id
 
 
 def delivery_rule(principal: Principal, advertiser_id: str | None) -> OneAdvertiser:
@@ -89,22 +83,23 @@ def delivery_rule(principal: Principal, advertiser_id: str | None) -> OneAdverti
 
 
 def inspector(verdicts: dict[str, ClickQuality] | None = None, click: Click = CLICK) -> ClickInspector:
-    clicks, conversions, operations = FakeClicks(), FakeConversionLog(), FakeOperationsLog()
+    clicks, conversions = FakeClicks(), FakeConversionLog()
+    deliveries = DeliveryRepository(FakeOperationsLog())
     clicks.put(click)
     # The click's conversion, and one of another advertiser's that names the same click id
     conversions.insert(conversion("conv-1"))
     conversions.insert(conversion("conv-forged", advertiser=RIVAL))
-    for op in (
+    for sent in (
         delivery("conv-1.sale", minutes=6),
         delivery(f"{click.click_id}.click", minutes=1),
         delivery("conv-forged.sale", minutes=7, advertiser=RIVAL),
         delivery("unrelated.click", minutes=0),
     ):
-        operations.create(op)
+        deliveries.create(sent)
     names = FakeNames(offers={ADVERTISER: {OFFER: "Shoes"}}, affiliates={AFFILIATE: "Blogger"})
     found = verdicts or {}
     return ClickInspector(
-        clicks, conversions, operations, names, lambda c: found.get(c.click_id), delivery_rule
+        clicks, conversions, deliveries, names, lambda c: found.get(c.click_id), delivery_rule
     )
 
 
@@ -133,7 +128,7 @@ def test_the_advertiser_sees_the_click_named_with_its_conversions_revenue_and_de
     # Only the conversions and deliveries of the click's own advertiser
     assert [c.conversion_id for c in found.conversions.items] == ["conv-1"]
     assert found.conversions.sees_revenue
-    assert [op.op_id for op in found.deliveries] == [f"{CLICK.click_id}.click", "conv-1.sale"]
+    assert [d.delivery_id for d in found.deliveries] == [f"{CLICK.click_id}.click", "conv-1.sale"]
 
 
 def test_the_affiliate_sees_its_click_and_conversions_without_the_advertisers_revenue() -> None:

@@ -40,15 +40,13 @@ class Replays:
         self.resent: list[str] = []
         self.resendable = resendable
 
-    def replay(self, op: Operation, actor: Actor) -> Operation:
-        self.replayed.append((op.op_id, actor))
-        return op
+    def replay(self, delivery_id: str, actor: Actor) -> None:
+        self.replayed.append((delivery_id, actor))
 
-    def resend(self, op_id: str) -> Operation:
-        if op_id not in self.resendable:
+    def resend(self, delivery_id: str) -> None:
+        if delivery_id not in self.resendable:
             raise Conflict("this delivery has been replayed as often as it can be")
-        self.resent.append(op_id)
-        return operation(op_id, OperationType.POSTBACK, OperationStatus.RETRYING)
+        self.resent.append(delivery_id)
 
 
 def monitor(
@@ -60,7 +58,7 @@ def monitor(
         QUEUES,
         operations,
         resend_delivery=replays.resend,
-        replay_postback=replays.replay,
+        replay_delivery=replays.replay,
         redact=redact,
         audit=audit,
         queue_of=by_url.__getitem__,

@@ -13,8 +13,9 @@ import pytest
 
 from partnerka.operations.models import OperationStatus
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
+from partnerka.postbacks.repository import DeliveryRepository
 from partnerka.postbacks.sender import RETRY_DELAYS, DeliveryWorker, HttpSender
-from partnerka.postbacks.service import delivery_operation, message_body
+from partnerka.postbacks.service import message_body, new_delivery
 from tests.unit.fakes import FakeClock, FakeOperations, FakeQueue
 
 PUBLIC = "93.184.215.14"
@@ -59,9 +60,9 @@ def queued_delivery(
         occurred_at=at,
         conversion_id="cv-1",
     )
-    operation = delivery_operation(event, Destination(url, delivery_format), at)
-    assert operations.create(operation)
-    return message_body(operation.op_id)
+    delivery = new_delivery(event, Destination(url, delivery_format), at)
+    assert DeliveryRepository(operations).create(delivery)
+    return message_body(delivery.delivery_id)
 
 
 @pytest.mark.parametrize(

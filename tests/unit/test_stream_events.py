@@ -18,6 +18,7 @@ from partnerka.orchestrator.records import decode_record
 from partnerka.orchestrator.service import run_batch
 from partnerka.postbacks.dispatch import PostbackDispatcher
 from partnerka.postbacks.models import PostbackEvent, PostbackSettings
+from partnerka.postbacks.repository import DeliveryRepository
 from partnerka.stats.projection import StatsStores
 from partnerka.tracking.events import ClickRecorded
 from tests.stream_records import raw_record, stream_record
@@ -122,7 +123,7 @@ def test_one_decoded_batch_reaches_postbacks_finance_and_statistics() -> None:
     operations, postback_queue = FakeOperations(), FakeQueue()
     dispatcher = PostbackDispatcher(
         lambda affiliates: {AFFILIATE: wants} if AFFILIATE in affiliates else {},
-        operations,
+        DeliveryRepository(operations),
         postback_queue.send,
         utc_now,
     )

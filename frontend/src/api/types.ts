@@ -88,11 +88,16 @@ export type PostbackFormat = NonNullable<PostbackSettings["format"]>;
 export type PostbackOverride = Schemas["OverrideModel"];
 export type PostbackTest = Schemas["TestIn"];
 export type PostbackTestResult = Schemas["TestOut"];
-/** One job the orchestrator runs with retries (a postback delivery or a stats batch), with its attempts. */
+/** One event sent to one affiliate's postback URL, with every attempt. */
+export type Delivery = Schemas["DeliveryOut"];
+export type DeliveryList = Schemas["DeliveryList"];
+/** One job of the orchestrator's operations log (a stats batch, a notification, the run of a delivery), with its attempts. */
 export type Operation = Schemas["OperationOut"];
 export type OperationStatus = Operation["status"];
 export type OperationAttempt = Schemas["AttemptOut"];
 export type OperationList = Schemas["OperationList"];
+/** What the delivery log and the operations log both show of a row: a delivery, or an operation of the monitor's. */
+export type LoggedWork = Delivery | Operation;
 export type OperationType = NonNullable<NonNullable<paths["/api/monitor/operations"]["get"]["parameters"]["query"]>["type"]>;
 export type Monitor = Schemas["MonitorOut"];
 export type MonitorQueue = Schemas["QueueOut"];

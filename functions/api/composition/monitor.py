@@ -48,7 +48,7 @@ def monitor() -> Monitor:
         queues,
         operations,
         resend_delivery=lambda op_id: postbacks().resend(postbacks().delivery(op_id)),
-        replay_postback=lambda op, actor: postbacks().replay(op, actor),
+        replay_delivery=lambda op_id, actor: postbacks().replay(postbacks().delivery(op_id), actor),
         redact=redact,
         audit=audit(),
         replay_notification=lambda body, now: replay_notification(operations, body, now),

@@ -12,6 +12,7 @@ from partnerka.common.pynamo import use_core_table
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
+from partnerka.postbacks.repository import DeliveryRepository
 from partnerka.postbacks.service import delivery_scope
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
@@ -88,7 +89,7 @@ def click_inspector() -> ClickInspector:
     return ClickInspector(
         ClickRepository(settings.clicks_table),
         ConversionRepository(settings.conversions_table),
-        OperationsRepository(settings.operations_table),
+        DeliveryRepository(OperationsRepository(settings.operations_table)),
         stored_names(settings.core_table),
         lambda click: recorded_quality(quality, click),
         delivery_scope,

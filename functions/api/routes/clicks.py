@@ -1,6 +1,6 @@
 """/api/clicks/{click_id}: one click's whole story as a user inspects it: what the visitor sent, what
 the tracker decided, the orchestrator's quality verdict, the conversions attributed to it, and the
-postbacks sent to the affiliate about them (`partnerka.stats.inspection`)."""
+postback deliveries sent to the affiliate about them (`partnerka.stats.inspection`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from partnerka.common.clock import iso_millis, utc_now
 from routes.conversions import ConversionOut, conversions_out
-from routes.postbacks import OperationOut, operation_out
+from routes.postback_schemas import DeliveryOut, delivery_out
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -52,8 +52,8 @@ class ClickOut(BaseModel):
     subs: dict[str, str]
     quality: ClickQualityOut
     conversions: list[ConversionOut]
-    postbacks: list[OperationOut]
-    """The deliveries to the affiliate's tracker about this click and its conversions, oldest first
+    deliveries: list[DeliveryOut]
+    """The postback deliveries to the affiliate's tracker about this click and its conversions, oldest first
     (empty for a viewer who may not see deliveries)."""
 
 
@@ -86,5 +86,5 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
             datacenter=quality.datacenter,
         ),
         conversions=conversions_out(found.conversions),
-        postbacks=[operation_out(op) for op in found.deliveries],
+        deliveries=[delivery_out(d) for d in found.deliveries],
     )

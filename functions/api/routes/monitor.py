@@ -15,7 +15,7 @@ from partnerka.accounts.models import User
 from partnerka.accounts.permissions import Permission, require
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.operations.repository import Filters
-from routes.postbacks import OperationList, OperationOut, operation_list, operation_out
+from routes.operation_schemas import OperationList, OperationOut, operation_list, operation_out
 
 router = Router()  # type: ignore[no-untyped-call]
 

@@ -3,7 +3,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "@/api/api-error";
-import type { ClickDetail, ClickQuality, Operation } from "@/api/types";
+import type { ClickDetail, ClickQuality, Delivery } from "@/api/types";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { Facts } from "@/components/facts";
@@ -91,7 +91,7 @@ function ClickDetails({ clickId }: { clickId: string }) {
       <QualityCard quality={data.quality} />
       <VisitorCard click={data} />
       <ConversionsCard click={data} />
-      <PostbacksCard postbacks={data.postbacks} />
+      <DeliveriesCard deliveries={data.deliveries} />
     </div>
   );
 }
@@ -223,36 +223,36 @@ function ConversionsCard({ click }: { click: ClickDetail }) {
 }
 
 /** The deliveries to the affiliate's tracker about this click and its conversions; one opens its attempts. */
-function PostbacksCard({ postbacks }: { postbacks: Operation[] }) {
+function DeliveriesCard({ deliveries }: { deliveries: Delivery[] }) {
   const { t, i18n } = useTranslation();
   const can = useCan();
-  const [selected, setSelected] = useState<Operation | null>(null);
+  const [selected, setSelected] = useState<Delivery | null>(null);
   return (
     <Card className="lg:col-span-2">
       <CardHeader>
-        <CardTitle>{t("clicks.postbacksTitle")}</CardTitle>
-        <CardDescription>{t("clicks.postbacksHint")}</CardDescription>
+        <CardTitle>{t("clicks.deliveriesTitle")}</CardTitle>
+        <CardDescription>{t("clicks.deliveriesHint")}</CardDescription>
       </CardHeader>
       <CardContent>
-        {postbacks.length === 0 ? (
-          <EmptyState icon={SendIcon} title={t("clicks.noPostbacks")} className="py-6" />
+        {deliveries.length === 0 ? (
+          <EmptyState icon={SendIcon} title={t("clicks.noDeliveries")} className="py-6" />
         ) : (
-          <ul className="divide-y text-sm" data-testid="click-postbacks">
-            {postbacks.map((postback) => (
-              <li key={postback.op_id}>
+          <ul className="divide-y text-sm" data-testid="click-deliveries">
+            {deliveries.map((delivery) => (
+              <li key={delivery.delivery_id}>
                 <button
                   type="button"
                   className="flex w-full flex-wrap items-center gap-x-4 gap-y-1 py-2 text-left hover:bg-muted/40 focus-visible:ring-2 focus-visible:ring-ring/40 focus-visible:outline-none"
-                  onClick={() => setSelected(postback)}
-                  data-testid="click-postback"
-                  data-status={postback.status}
-                  data-event={postback.event}
+                  onClick={() => setSelected(delivery)}
+                  data-testid="click-delivery"
+                  data-status={delivery.status}
+                  data-event={delivery.event}
                 >
-                  <OperationStatusBadge status={postback.status} />
-                  <span className="font-medium">{eventLabel(t, postback.event)}</span>
-                  <span className="text-muted-foreground tabular-nums">{t("clicks.postbackAttempts", { attempts: attemptsOf(postback) })}</span>
-                  <span className="font-mono text-xs text-muted-foreground">{t("clicks.postbackHttp", { status: lastHttpStatus(postback) ?? "—" })}</span>
-                  <span className="ml-auto text-xs text-muted-foreground">{formatDateTime(postback.updated_at, i18n.language)}</span>
+                  <OperationStatusBadge status={delivery.status} />
+                  <span className="font-medium">{eventLabel(t, delivery.event)}</span>
+                  <span className="text-muted-foreground tabular-nums">{t("clicks.deliveryAttempts", { attempts: attemptsOf(delivery) })}</span>
+                  <span className="font-mono text-xs text-muted-foreground">{t("clicks.deliveryHttp", { status: lastHttpStatus(delivery) ?? "—" })}</span>
+                  <span className="ml-auto text-xs text-muted-foreground">{formatDateTime(delivery.updated_at, i18n.language)}</span>
                 </button>
               </li>
             ))}

@@ -14,7 +14,7 @@ import { useOperationFilters } from "@/features/operations/use-operation-filters
 import { deliverySource, REPLAY_DELIVERIES } from "@/features/operations/use-operations";
 import { POSTBACK_EVENTS } from "@/features/postbacks/postback-form";
 
-/** The postbacks sent to affiliates: everyone sees its own slice, the server decides which. */
+/** The deliveries of postbacks to affiliates: everyone sees its own slice, the server decides which. */
 export function DeliveriesPage() {
   const { t } = useTranslation();
   const { context } = useRequiredSession();

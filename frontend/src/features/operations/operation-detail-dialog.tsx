@@ -2,7 +2,7 @@ import { RotateCcwIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
-import type { Operation, OperationAttempt } from "@/api/types";
+import type { LoggedWork, OperationAttempt } from "@/api/types";
 import { Confirm } from "@/components/confirm-button";
 import { ErrorState } from "@/components/error-state";
 import { Facts } from "@/components/facts";
@@ -14,23 +14,23 @@ import { ClickLink } from "@/features/clicks/click-link";
 import { attemptsOf, eventLabel, operationTypeLabel } from "@/features/operations/operation-labels";
 import { AttemptOutcomeBadge, OperationStatusBadge } from "@/features/operations/operation-status-badge";
 import { prettyBody } from "@/features/operations/response-body";
-import { useOperation, useReplayOperation, type OperationSource } from "@/features/operations/use-operations";
+import { useOperation, useReplayOperation, type WorkSource } from "@/features/operations/use-operations";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
 
-type OperationDetailDialogProps = {
-  source: OperationSource;
-  /** The operation as the list showed it; null closes the dialog. */
-  operation: Operation | null;
+type OperationDetailDialogProps<Row extends LoggedWork> = {
+  source: WorkSource<Row>;
+  /** The delivery or operation as the list showed it; null closes the dialog. */
+  operation: Row | null;
   onClose: () => void;
-  canReplay: (operation: Operation) => boolean;
+  canReplay: (row: Row) => boolean;
 };
 
 /** Ids, and text from elsewhere (a URL, an answer): isolated, bidi controls shown. */
 const mono = (value: string) => <UserText value={value} className="font-mono text-xs break-all" />;
 
-/** Everything about one operation: where it went, every attempt and its answer; and a replay. */
-export function OperationDetailDialog({ source, operation, onClose, canReplay }: OperationDetailDialogProps) {
+/** Everything about one delivery or operation: where it went, every attempt and its answer; and a replay. */
+export function OperationDetailDialog<Row extends LoggedWork>({ source, operation, onClose, canReplay }: OperationDetailDialogProps<Row>) {
   const { t } = useTranslation();
   const detail = useOperation(source, operation);
   const shown = detail.data ?? operation;
@@ -41,10 +41,12 @@ export function OperationDetailDialog({ source, operation, onClose, canReplay }:
           <>
             <DialogHeader>
               <DialogTitle className="flex flex-wrap items-center gap-2">
-                {shown.type === "postback" ? t("operations.detail.deliveryTitle", { event: eventLabel(t, shown.event) }) : operationTypeLabel(t, shown.type)}
+                {"type" in shown && shown.type !== "postback"
+                  ? operationTypeLabel(t, shown.type)
+                  : t("operations.detail.deliveryTitle", { event: eventLabel(t, shown.event) })}
                 <OperationStatusBadge status={shown.status} />
               </DialogTitle>
-              <DialogDescription className="font-mono text-xs break-all">{shown.op_id}</DialogDescription>
+              <DialogDescription className="font-mono text-xs break-all">{source.idOf(shown)}</DialogDescription>
             </DialogHeader>
             {detail.isError ? <ErrorState error={detail.error} onRetry={() => void detail.refetch()} /> : null}
             <OperationFacts operation={shown} />
@@ -61,7 +63,7 @@ export function OperationDetailDialog({ source, operation, onClose, canReplay }:
   );
 }
 
-function OperationFacts({ operation }: { operation: Operation }) {
+function OperationFacts({ operation }: { operation: LoggedWork }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const rows: [string, ReactNode][] = [
@@ -77,15 +79,16 @@ function OperationFacts({ operation }: { operation: Operation }) {
   if (operation.conversion_id) rows.push([t("operations.fields.conversion"), mono(operation.conversion_id)]);
   if (operation.offer_id) rows.push([t("operations.fields.offer"), mono(operation.offer_id)]);
   if (operation.advertiser_id) rows.push([t("operations.fields.advertiser"), mono(operation.advertiser_id)]);
-  if (operation.subject_id && operation.type !== "postback")
-    rows.push([t("operations.fields.subject"), mono(`${operation.subject_type} ${operation.subject_id}`)]);
-  for (const [name, value] of Object.entries(operation.detail)) rows.push([name, formatNumber(value, language)]);
+  // What only the operations log keeps: a job's subject, its counts, what it was handed.
+  const logged = "op_id" in operation ? operation : null;
+  if (logged?.subject_id && logged.type !== "postback") rows.push([t("operations.fields.subject"), mono(`${logged.subject_type} ${logged.subject_id}`)]);
+  for (const [name, value] of Object.entries(logged?.detail ?? {})) rows.push([name, formatNumber(value, language)]);
   if (operation.last_error) rows.push([t("operations.fields.lastError"), <UserText value={operation.last_error} className="text-destructive" />]);
-  if (operation.payload)
+  if (logged?.payload)
     rows.push([
       t("operations.fields.payload"),
       <pre className="max-h-64 overflow-auto rounded bg-muted p-2 text-xs whitespace-pre-wrap break-all" data-testid="operation-payload">
-        <UserText value={prettyBody(operation.payload)} />
+        <UserText value={prettyBody(logged.payload)} />
       </pre>,
     ]);
   return <Facts rows={rows} />;
@@ -138,7 +141,7 @@ function Attempt({ attempt }: { attempt: OperationAttempt }) {
   );
 }
 
-function ReplayButton({ source, operation }: { source: OperationSource; operation: Operation }) {
+function ReplayButton<Row extends LoggedWork>({ source, operation }: { source: WorkSource<Row>; operation: Row }) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const replay = useReplayOperation(source);
@@ -154,7 +157,7 @@ function ReplayButton({ source, operation }: { source: OperationSource; operatio
       description={t("operations.replayText")}
       confirmLabel={t("operations.replay")}
       onConfirm={() =>
-        replay.mutate(operation.op_id, {
+        replay.mutate(source.idOf(operation), {
           onSuccess: () => toast.success(t("operations.replayed")),
           onError: (error) => toast.error(errorMessage(error)),
         })

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import type { Operation } from "@/api/types";
+import type { LoggedWork } from "@/api/types";
 
 /** A postback event ("sale") as people read it; a dash for operations that are not postbacks. */
 export function eventLabel(t: TFunction, event: string): string {
@@ -16,12 +16,12 @@ export function queueLabel(t: TFunction, key: string): string {
   return t(`monitor.queueNames.${key}`, { defaultValue: key });
 }
 
-/** The HTTP status of an operation's latest attempt, if it got an answer. */
-export function lastHttpStatus(operation: Operation): number | null {
-  return operation.history.at(-1)?.http_status ?? null;
+/** The HTTP status of the latest attempt (of a delivery, or of an operation), if it got an answer. */
+export function lastHttpStatus(work: LoggedWork): number | null {
+  return work.history.at(-1)?.http_status ?? null;
 }
 
 /** Attempts made out of those allowed, "2 / 8". */
-export function attemptsOf(operation: Operation): string {
-  return `${operation.attempts} / ${operation.max_attempts}`;
+export function attemptsOf(work: LoggedWork): string {
+  return `${work.attempts} / ${work.max_attempts}`;
 }

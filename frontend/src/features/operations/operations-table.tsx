@@ -1,7 +1,7 @@
 import { ChevronsDownIcon, SendIcon } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { Operation } from "@/api/types";
+import type { LoggedWork } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -12,15 +12,15 @@ import { OperationDetailDialog } from "@/features/operations/operation-detail-di
 import type { OperationFilters } from "@/features/operations/operation-filters";
 import { attemptsOf, eventLabel, lastHttpStatus, operationTypeLabel } from "@/features/operations/operation-labels";
 import { OperationStatusBadge } from "@/features/operations/operation-status-badge";
-import { useOperationList, type OperationSource } from "@/features/operations/use-operations";
+import { useOperationList, type WorkSource } from "@/features/operations/use-operations";
 import { formatDateTime } from "@/lib/format";
 
-type OperationsTableProps = {
-  source: OperationSource;
+type OperationsTableProps<Row extends LoggedWork> = {
+  source: WorkSource<Row>;
   filters: OperationFilters;
   /** What else the server narrows the list by (an affiliate's current advertiser), for the cache. */
   scope?: string | null;
-  canReplay: (operation: Operation) => boolean;
+  canReplay: (row: Row) => boolean;
   /** Show the job type: the monitor lists stats batches beside postbacks. */
   withType?: boolean;
   testId: string;
@@ -28,16 +28,25 @@ type OperationsTableProps = {
   empty: { title: ReactNode; description: ReactNode };
 };
 
-/** Operations newest first, a page at a time; a row opens its attempts. */
-export function OperationsTable({ source, filters, scope, canReplay, withType = false, testId, rowTestId, empty }: OperationsTableProps) {
+/** Deliveries or operations newest first, a page at a time; a row opens its attempts. */
+export function OperationsTable<Row extends LoggedWork>({
+  source,
+  filters,
+  scope,
+  canReplay,
+  withType = false,
+  testId,
+  rowTestId,
+  empty,
+}: OperationsTableProps<Row>) {
   const { t, i18n } = useTranslation();
   const list = useOperationList(source, filters, { scope });
-  const [selected, setSelected] = useState<Operation | null>(null);
+  const [selected, setSelected] = useState<Row | null>(null);
   const rows = list.data?.pages.flatMap((page) => page.items);
 
-  const columns: Column<Operation>[] = [
+  const columns: Column<Row>[] = [
     { id: "created", header: t("operations.columns.created"), cell: (row) => formatDateTime(row.created_at, i18n.language), className: "whitespace-nowrap" },
-    ...(withType ? [{ id: "type", header: t("operations.columns.type"), cell: (row: Operation) => operationTypeLabel(t, row.type) }] : []),
+    ...(withType ? [{ id: "type", header: t("operations.columns.type"), cell: (row: Row) => ("type" in row ? operationTypeLabel(t, row.type) : null) }] : []),
     { id: "event", header: t("operations.columns.event"), cell: (row) => eventLabel(t, row.event), className: "whitespace-nowrap" },
     { id: "status", header: t("operations.columns.status"), cell: (row) => <OperationStatusBadge status={row.status} /> },
     { id: "attempts", header: t("operations.columns.attempts"), cell: attemptsOf, className: "whitespace-nowrap tabular-nums" },
@@ -75,9 +84,9 @@ export function OperationsTable({ source, filters, scope, canReplay, withType = 
         <DataTable
           columns={columns}
           rows={rows}
-          rowKey={(row) => row.op_id}
+          rowKey={source.idOf}
           rowTestId={() => rowTestId}
-          rowAttributes={(row) => ({ "data-status": row.status, "data-event": row.event, "data-op-id": row.op_id })}
+          rowAttributes={(row) => ({ "data-status": row.status, "data-event": row.event, [source.idAttribute]: source.idOf(row) })}
           onRowClick={setSelected}
           isLoading={list.isPending}
           error={list.error}

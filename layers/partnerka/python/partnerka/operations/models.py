@@ -91,8 +91,9 @@ class Attempt:
 
 
 @dataclass(frozen=True, slots=True)
-class Delivery:
-    """What a postback operation sends (the raw URL may hold the affiliate's secrets: never shown)."""
+class DeliveryRequest:
+    """What a postback operation sends: the request of a postback delivery (postbacks.models.Delivery),
+    kept on the operation that runs it (the raw URL may hold the affiliate's secrets: never shown)."""
 
     event: str
     method: str
@@ -127,7 +128,7 @@ class Operation:
     dead_lettered: bool = False  # its DLQ message was sent (a failed delivery's last step)
     history: tuple[Attempt, ...] = ()
     detail: dict[str, int] = field(default_factory=dict)  # e.g. a stats batch's record counts
-    delivery: Delivery | None = None
+    request: DeliveryRequest | None = None  # a postback operation's: what its delivery sends
     payload: str = ""  # what it was handed, kept for repair: a parked stream record as delivered
 
     @property
@@ -164,8 +165,8 @@ class Operation:
             "payload": self.payload or None,
             "expires_at": int(self.created_at.timestamp()) + RETENTION_DAYS * 86400,
         }
-        if self.delivery is not None:
-            d = self.delivery
+        if self.request is not None:
+            d = self.request
             item.update(
                 event=d.event,
                 method=d.method,
@@ -183,9 +184,9 @@ class Operation:
         def moment(name: str) -> datetime | None:
             return parse_iso(item[name]) if item.get(name) else None
 
-        delivery = None
+        request = None
         if item.get("url"):
-            delivery = Delivery(
+            request = DeliveryRequest(
                 event=item.get("event", ""),
                 method=item.get("method", "GET"),
                 url=item["url"],
@@ -216,7 +217,7 @@ class Operation:
             dead_lettered=bool(item.get("dead_lettered")),
             history=tuple(Attempt.from_item(a) for a in item.get("history") or ()),
             detail={k: int(v) for k, v in (item.get("detail") or {}).items()},
-            delivery=delivery,
+            request=request,
             payload=item.get("payload", ""),
         )
 

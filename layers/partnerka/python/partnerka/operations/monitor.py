@@ -149,22 +149,23 @@ class Monitor:
         self,
         queues: list[QueueSpec],
         operations: MonitoredOperations,
-        resend_delivery: Callable[[str], Operation],
-        replay_postback: Callable[[Operation, Actor], Operation],
+        resend_delivery: Callable[[str], object],
+        replay_delivery: Callable[[str, Actor], object],
         redact: Callable[[str], str],
         audit: AuditTrail,
         queue_of: Callable[[str], MonitoredQueue] = SqsQueue,
         replay_notification: Callable[[str, datetime], bool] | None = None,
     ) -> None:
-        """`resend_delivery(op_id)`: give a delivery fresh attempts without auditing it (the redrive
+        """A postback operation runs a postback delivery, which the postbacks context replays:
+        `resend_delivery(op_id)`: give a delivery fresh attempts without auditing it (the redrive
         audits itself, once); NotFound or Conflict when there is no such delivery or it cannot be
         replayed.
-        `replay_postback(op, actor)`: one delivery replayed by hand, audited by the postbacks.
+        `replay_delivery(op_id, actor)`: one delivery replayed by hand, audited by the postbacks.
         `redact(body)`: a queued message's body with its secrets (sign-in links) masked."""
         self._specs = {spec.key: spec for spec in queues}
         self._operations = operations
         self._resend_delivery = resend_delivery
-        self._replay_postback = replay_postback
+        self._replay_delivery = replay_delivery
         self._redact = redact
         self._replay_notification = replay_notification
         self._audit = audit
@@ -200,14 +201,16 @@ class Monitor:
         return found
 
     def replay(self, op_id: str, actor: Actor) -> Operation:
-        """Run one operation again: only a postback's delivery is replayed by hand; a notification
-        goes again by redriving its dead-letter queue, a stream batch by its stream mapping."""
+        """Run one operation again, as it stands afterwards: only a postback delivery is replayed by
+        hand; a notification goes again by redriving its dead-letter queue, a stream batch by its
+        stream mapping."""
         found = self.operation(op_id)
         if found.type is OperationType.NOTIFY:
             raise Conflict("a notification is sent again by redriving the notifications' dead-letter queue")
         if found.type is not OperationType.POSTBACK:
             raise Conflict("a stream batch is retried by its stream mapping, not replayed by hand")
-        return self._replay_postback(found, actor)
+        self._replay_delivery(op_id, actor)
+        return self.operation(op_id)
 
     def peek(self, key: str, limit: int = 10) -> list[Peeked]:
         """The first messages of a dead-letter or failure queue, left where they are, redacted."""

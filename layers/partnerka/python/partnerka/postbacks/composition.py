@@ -10,8 +10,7 @@ from partnerka.audit.service import AuditTrail
 from partnerka.common.config import host_names, setting
 from partnerka.common.pynamo import use_core_table
 from partnerka.operations.queue import SqsQueue
-from partnerka.operations.repository import OperationLog
-from partnerka.postbacks.repository import PostbackSettingsRepository
+from partnerka.postbacks.repository import DeliveryOperations, DeliveryRepository, PostbackSettingsRepository
 from partnerka.postbacks.sender import HttpSender
 from partnerka.postbacks.service import PostbackService
 from partnerka.postbacks.ssrf import loopback_allowed
@@ -32,7 +31,7 @@ class PostbackServiceSettings:
 
 
 def postback_service(
-    settings: PostbackServiceSettings, operations: OperationLog, audit: AuditTrail
+    settings: PostbackServiceSettings, operations: DeliveryOperations, audit: AuditTrail
 ) -> PostbackService:
     use_core_table(settings.core_table)
     store = PostbackSettingsRepository(settings.core_table)
@@ -45,7 +44,7 @@ def postback_service(
 
     return PostbackService(
         store,
-        operations,
+        DeliveryRepository(operations),
         # The test button answers within the API function's 10 s timeout.
         HttpSender(
             allow_loopback=allow_loopback,

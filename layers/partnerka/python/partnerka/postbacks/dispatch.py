@@ -19,9 +19,9 @@ from partnerka.common.money import Money
 from partnerka.common.observability import logger
 from partnerka.conversions.events import ConversionChanged
 from partnerka.conversions.models import ConversionStatus
-from partnerka.operations.repository import OperationStore
 from partnerka.postbacks.models import EventData, PostbackEvent, PostbackSettings, event_id
-from partnerka.postbacks.service import delivery_operation, message_body
+from partnerka.postbacks.repository import NewDeliveries
+from partnerka.postbacks.service import message_body, new_delivery
 from partnerka.tracking.events import ClickRecorded
 
 
@@ -75,12 +75,12 @@ class PostbackDispatcher:
     def __init__(
         self,
         settings_of: Callable[[set[str]], dict[str, PostbackSettings]],
-        operations: OperationStore,
+        deliveries: NewDeliveries,
         enqueue: Callable[[list[str]], None],
         now: Callable[[], datetime],
     ) -> None:
         self._settings_of = settings_of
-        self._operations = operations
+        self._deliveries = deliveries
         self._enqueue = enqueue
         self._now = now
 
@@ -105,7 +105,7 @@ class PostbackDispatcher:
             if destination is None:
                 continue
             try:
-                self._operations.create(delivery_operation(event, destination, now))
+                self._deliveries.create(new_delivery(event, destination, now))
             except Exception:
                 logger.exception("creating a delivery failed", event_id=event.event_id)
                 failed = self._send(queued)

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from partnerka.common.money import Money
+from partnerka.operations.models import Attempt, DeliveryRequest, OperationStatus
 from partnerka.tracking.macros import fill_macros
 from partnerka.tracking.models import SUB_KEYS
 
@@ -215,6 +216,30 @@ def build_request(destination: Destination, event: EventData) -> OutgoingRequest
         body = json.dumps(event.webhook_payload(), separators=(",", ":"), sort_keys=True)
         return OutgoingRequest("POST", destination.url.strip(), body)
     return OutgoingRequest("GET", fill_macros(destination.url.strip(), event.macro_values()))
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One event sent to one affiliate's postback URL, with every attempt (statuses: pending, retrying,
+    success, failed). Its id is the event's id, so an event is delivered at most once. It is stored
+    and run as an operation of the orchestrator's log (type `postback`); postbacks.repository turns
+    one into the other, so the postbacks code deals in deliveries only."""
+
+    delivery_id: str
+    status: OperationStatus
+    request: DeliveryRequest  # the event, where it goes and what is sent (the raw URL: never shown)
+    created_at: datetime
+    updated_at: datetime
+    advertiser_id: str
+    affiliate_id: str
+    attempts: int = 0
+    max_attempts: int = 1
+    next_attempt_at: datetime | None = None
+    finished_at: datetime | None = None
+    last_error: str = ""
+    replays: int = 0
+    dead_lettered: bool = False  # its DLQ message was sent (a failed delivery's last step)
+    history: tuple[Attempt, ...] = ()
 
 
 def webhook_headers(secret: str, message_id: str, timestamp: int, body: str) -> dict[str, str]:

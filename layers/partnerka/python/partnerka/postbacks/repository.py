@@ -1,13 +1,19 @@
-"""Affiliates' postback settings and advertisers' postback domain whitelists, in the Core table."""
+"""Affiliates' postback settings and advertisers' postback domain whitelists, in the Core table; and
+the deliveries, stored as operations of the orchestrator's log (Operations table, `OP#<delivery_id>`,
+see operations.models), read and written here as `Delivery`."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 from partnerka.common import dynamo
-from partnerka.postbacks.models import PostbackSettings
+from partnerka.operations.models import Operation, OperationType
+from partnerka.operations.repository import Filters, OperationLog, Page
+from partnerka.postbacks.models import Delivery, PostbackSettings
 
 
 class PostbackSettingsRepository:
@@ -82,3 +88,113 @@ class TtlCache[V]:
             for key in missing:
                 self._kept[key] = (now + self._seconds, loaded.get(key))
         return {k: v for k in wanted if (v := self._kept[k][1]) is not None}
+
+
+# ---------------------------------------------------------------------- deliveries
+def delivery_of(operation: Operation) -> Delivery | None:
+    """The delivery an operation runs; None for any other operation (a stats batch, a notification)."""
+    if operation.type is not OperationType.POSTBACK or operation.request is None:
+        return None
+    return Delivery(
+        delivery_id=operation.op_id,
+        status=operation.status,
+        request=operation.request,
+        created_at=operation.created_at,
+        updated_at=operation.updated_at,
+        advertiser_id=operation.advertiser_id,
+        affiliate_id=operation.affiliate_id,
+        attempts=operation.attempts,
+        max_attempts=operation.max_attempts,
+        next_attempt_at=operation.next_attempt_at,
+        finished_at=operation.finished_at,
+        last_error=operation.last_error,
+        replays=operation.replays,
+        dead_lettered=operation.dead_lettered,
+        history=operation.history,
+    )
+
+
+def operation_of(delivery: Delivery) -> Operation:
+    """The operation that runs a delivery: what it tells about (the conversion, or the click for click
+    postbacks) is its subject."""
+    request = delivery.request
+    return Operation(
+        op_id=delivery.delivery_id,
+        type=OperationType.POSTBACK,
+        subject_type="conversion" if request.conversion_id else "click",
+        subject_id=request.conversion_id or request.click_id,
+        status=delivery.status,
+        created_at=delivery.created_at,
+        updated_at=delivery.updated_at,
+        advertiser_id=delivery.advertiser_id,
+        affiliate_id=delivery.affiliate_id,
+        attempts=delivery.attempts,
+        max_attempts=delivery.max_attempts,
+        next_attempt_at=delivery.next_attempt_at,
+        finished_at=delivery.finished_at,
+        last_error=delivery.last_error,
+        replays=delivery.replays,
+        dead_lettered=delivery.dead_lettered,
+        history=delivery.history,
+        request=request,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPage:
+    items: list[Delivery]
+    cursor: str | None  # where the page ended
+
+
+class DeliveryOperations(OperationLog, Protocol):
+    """The operations log as the deliveries need it (operations.repository.OperationsRepository)."""
+
+    def get_many(self, op_ids: list[str]) -> list[Operation]: ...
+
+
+class NewDeliveries(Protocol):
+    def create(self, delivery: Delivery) -> bool:
+        """Store a new delivery; False (and nothing written) when it exists already."""
+        ...
+
+
+class DeliveryRepository:
+    """The deliveries: the postback operations of the orchestrator's log, seen as deliveries."""
+
+    def __init__(self, operations: DeliveryOperations) -> None:
+        self._operations = operations
+
+    def create(self, delivery: Delivery) -> bool:
+        return self._operations.create(operation_of(delivery))
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        found = self._operations.get(delivery_id)
+        return delivery_of(found) if found else None
+
+    def get_many(self, delivery_ids: list[str]) -> list[Delivery]:
+        """The deliveries that exist among `delivery_ids`, in no set order."""
+        return [d for op in self._operations.get_many(delivery_ids) if (d := delivery_of(op))]
+
+    def replay(self, delivery_id: str, now: datetime, extra_attempts: int) -> Delivery | None:
+        """`extra_attempts` more, due now; None when an attempt of it is in flight."""
+        replayed = self._operations.replay(delivery_id, now, extra_attempts)
+        return delivery_of(replayed) if replayed else None
+
+    def of_affiliate(
+        self, affiliate_id: str, advertiser_id: str, filters: Filters, limit: int, cursor: str | None
+    ) -> DeliveryPage:
+        return _deliveries(self._operations.of_affiliate(affiliate_id, advertiser_id, filters, limit, cursor))
+
+    def of_advertiser(
+        self, advertiser_id: str, filters: Filters, limit: int, cursor: str | None
+    ) -> DeliveryPage:
+        return _deliveries(self._operations.of_advertiser(advertiser_id, filters, limit, cursor))
+
+    def recent(self, now: datetime, filters: Filters, limit: int, cursor: str | None) -> DeliveryPage:
+        """Every advertiser's, newest first (the log's latest operations of type `postback`)."""
+        postbacks = Filters(status=filters.status, event=filters.event, type=OperationType.POSTBACK.value)
+        return _deliveries(self._operations.recent(now, postbacks, limit, cursor))
+
+
+def _deliveries(page: Page) -> DeliveryPage:
+    return DeliveryPage([d for op in page.items if (d := delivery_of(op))], page.cursor)

@@ -26,7 +26,7 @@ import httpx
 
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
-from partnerka.operations.models import RESPONSE_KEPT_BYTES, Delivery, Operation, OperationType
+from partnerka.operations.models import RESPONSE_KEPT_BYTES, Operation, OperationType
 from partnerka.operations.repository import OperationStore
 from partnerka.operations.runner import (
     DONE,
@@ -37,7 +37,8 @@ from partnerka.operations.runner import (
     PreparedAttempt,
     RetryPolicy,
 )
-from partnerka.postbacks.models import OutgoingRequest, mask_url, webhook_headers
+from partnerka.postbacks.models import Delivery, OutgoingRequest, mask_url, webhook_headers
+from partnerka.postbacks.repository import delivery_of
 from partnerka.postbacks.ssrf import (
     DEFAULT_PORTS,
     Resolver,
@@ -182,7 +183,8 @@ class HttpSender:
 
 class DeliveryWorker:
     """The postback queue's worker: each message names one delivery, whose attempts the operations
-    runner makes (operations.runner: claimed, leased, retried, failed and dead-lettered)."""
+    runner makes (operations.runner: claimed, leased, retried, failed and dead-lettered) on the
+    operation that runs the delivery; everything else here deals in the delivery."""
 
     def __init__(
         self,
@@ -208,33 +210,35 @@ class DeliveryWorker:
         """One message of the postback queue: attempt its delivery if due, else say how long it must
         wait."""
         try:
-            op_id = str(json.loads(body)["op_id"])
+            delivery_id = str(json.loads(body)["op_id"])
         except (ValueError, KeyError, TypeError):
             logger.error("postback message without an operation id", message_id=message_id)
             return DONE
-        operation = self._operations.get(op_id)
-        if operation is None or operation.type is not OperationType.POSTBACK or operation.delivery is None:
-            logger.warning("postback message for no delivery", op_id=op_id)
+        operation = self._operations.get(delivery_id)
+        delivery = delivery_of(operation) if operation else None
+        if operation is None or delivery is None:
+            logger.warning("postback message for no delivery", delivery_id=delivery_id)
             return DONE
-        out_of_attempts = json.dumps({"op_id": op_id, "reason": "out of attempts"}, separators=(",", ":"))
-        return self._runner.process(
-            message_id, operation, partial(self._prepare, operation.delivery), out_of_attempts
+        out_of_attempts = json.dumps(
+            {"op_id": delivery_id, "reason": "out of attempts"}, separators=(",", ":")
         )
+        return self._runner.process(message_id, operation, partial(self._prepare, delivery), out_of_attempts)
 
-    def _prepare(self, delivery: Delivery, operation: Operation) -> PreparedAttempt:
+    def _prepare(self, delivery: Delivery, _: Operation) -> PreparedAttempt:
         """The advertiser's domain whitelist, and a webhook's signing secret (read at every attempt:
         a rotated secret signs the very next one)."""
-        domains = self._advertiser_domains(operation.advertiser_id)
-        secret = self._signing_secret(operation.affiliate_id) if delivery.format == "webhook" else ""
-        return partial(self._send, operation.op_id, delivery, domains, secret)
+        domains = self._advertiser_domains(delivery.advertiser_id)
+        secret = self._signing_secret(delivery.affiliate_id) if delivery.request.format == "webhook" else ""
+        return partial(self._send, delivery, domains, secret)
 
-    def _send(self, op_id: str, delivery: Delivery, domains: list[str], secret: str) -> AttemptResult:
+    def _send(self, delivery: Delivery, domains: list[str], secret: str) -> AttemptResult:
+        request = delivery.request
         headers: dict[str, str] = {}
         if secret:
-            headers = webhook_headers(secret, op_id, int(self._now().timestamp()), delivery.body)
-        sent = self._http.send(
-            OutgoingRequest(delivery.method, delivery.url, delivery.body), headers, domains
-        )
+            headers = webhook_headers(
+                secret, delivery.delivery_id, int(self._now().timestamp()), request.body
+            )
+        sent = self._http.send(OutgoingRequest(request.method, request.url, request.body), headers, domains)
         return AttemptResult(
             ok=sent.ok,
             error_class=sent.error_class,

@@ -20,11 +20,12 @@ from partnerka.common.clock import utc_now
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.money import Money
 from partnerka.offers.destinations import has_control_character
-from partnerka.operations.models import MAX_KEPT_ATTEMPTS, Delivery, Operation, OperationStatus, OperationType
-from partnerka.operations.repository import Filters, OperationLog, Page
+from partnerka.operations.models import MAX_KEPT_ATTEMPTS, DeliveryRequest, OperationStatus
+from partnerka.operations.repository import Filters
 from partnerka.postbacks.models import (
     MACROS,
     MAX_OVERRIDES,
+    Delivery,
     DeliveryFormat,
     Destination,
     EventData,
@@ -36,28 +37,24 @@ from partnerka.postbacks.models import (
     new_signing_secret,
     webhook_headers,
 )
-from partnerka.postbacks.repository import PostbackSettingsRepository
+from partnerka.postbacks.repository import DeliveryPage, DeliveryRepository, PostbackSettingsRepository
 from partnerka.postbacks.sender import MAX_ATTEMPTS, HttpSender, SendResult
 from partnerka.postbacks.ssrf import UnsafeDestination, check_destination
 from partnerka.tracking.macros import MACRO_PATTERN
 
 
-def delivery_operation(event: EventData, destination: Destination, now: datetime) -> Operation:
+def new_delivery(event: EventData, destination: Destination, now: datetime) -> Delivery:
     """The delivery of one event to one affiliate: its id is the event's, so it exists once."""
     request = build_request(destination, event)
-    return Operation(
-        op_id=event.event_id,
-        type=OperationType.POSTBACK,
-        # What the delivery tells about: the conversion, or the click for click postbacks.
-        subject_type="conversion" if event.conversion_id else "click",
-        subject_id=event.conversion_id or event.click_id,
+    return Delivery(
+        delivery_id=event.event_id,
         status=OperationStatus.PENDING,
         created_at=now,
         updated_at=now,
         advertiser_id=event.advertiser_id,
         affiliate_id=event.affiliate_id,
         max_attempts=MAX_ATTEMPTS,
-        delivery=Delivery(
+        request=DeliveryRequest(
             event=event.event.value,
             method=request.method,
             url=request.url,
@@ -70,8 +67,10 @@ def delivery_operation(event: EventData, destination: Destination, now: datetime
     )
 
 
-def message_body(op_id: str) -> str:
-    return json.dumps({"op_id": op_id}, separators=(",", ":"))
+def message_body(delivery_id: str) -> str:
+    """The postback queue's message for a delivery. It names the operation that runs the delivery
+    (`op_id`, the orchestrator's word: the monitor and the runner read every queue's messages so)."""
+    return json.dumps({"op_id": delivery_id}, separators=(",", ":"))
 
 
 def _literal_only(host: str, port: int) -> list[str]:
@@ -140,9 +139,9 @@ class DeliveryScope:
     advertiser_id: str | None = None
     affiliate_id: str | None = None
 
-    def admits(self, op: Operation) -> bool:
-        return (self.advertiser_id is None or op.advertiser_id == self.advertiser_id) and (
-            self.affiliate_id is None or op.affiliate_id == self.affiliate_id
+    def admits(self, delivery: Delivery) -> bool:
+        return (self.advertiser_id is None or delivery.advertiser_id == self.advertiser_id) and (
+            self.affiliate_id is None or delivery.affiliate_id == self.affiliate_id
         )
 
 
@@ -183,7 +182,7 @@ class PostbackService:
     def __init__(
         self,
         settings_store: PostbackSettingsRepository,
-        operations: OperationLog,
+        deliveries: DeliveryRepository,
         http: HttpSender,
         enqueue: Callable[[list[str]], None],
         allow_loopback: bool,
@@ -193,7 +192,7 @@ class PostbackService:
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = settings_store
-        self._operations = operations
+        self._deliveries = deliveries
         self._http = http
         self._enqueue = enqueue
         self._allow_loopback = allow_loopback
@@ -337,62 +336,61 @@ class PostbackService:
         event: str,
         limit: int,
         cursor: str | None,
-    ) -> Page:
+    ) -> DeliveryPage:
         """The deliveries the principal sees, newest first (`advertiser_id`: staff's filter)."""
         scope = delivery_scope(principal, advertiser_id)
         filters = Filters(status=status, event=event)
         if scope.affiliate_id and scope.advertiser_id:
-            return self._operations.of_affiliate(
+            return self._deliveries.of_affiliate(
                 scope.affiliate_id, scope.advertiser_id, filters, limit, cursor
             )
         if scope.advertiser_id:
-            return self._operations.of_advertiser(scope.advertiser_id, filters, limit, cursor)
-        everyone = Filters(status=status, event=event, type=OperationType.POSTBACK.value)
-        return self._operations.recent(self._now(), everyone, limit, cursor)
+            return self._deliveries.of_advertiser(scope.advertiser_id, filters, limit, cursor)
+        return self._deliveries.recent(self._now(), filters, limit, cursor)
 
-    def delivery(self, op_id: str) -> Operation:
-        found = self._operations.get(op_id)
-        if found is None or found.type is not OperationType.POSTBACK:
+    def delivery(self, delivery_id: str) -> Delivery:
+        found = self._deliveries.get(delivery_id)
+        if found is None:
             raise NotFound("no such delivery")
         return found
 
-    def visible_delivery(self, principal: Principal, op_id: str) -> Operation:
+    def visible_delivery(self, principal: Principal, delivery_id: str) -> Delivery:
         """One delivery the principal sees; any other reads as missing (its existence is not told)."""
-        found = self.delivery(op_id)
+        found = self.delivery(delivery_id)
         scope = opening_scope(principal)
         if scope is None or not scope.admits(found):
             raise NotFound("no such delivery")
         return found
 
-    def replay_delivery(self, principal: Principal, op_id: str, actor: Actor) -> Operation:
+    def replay_delivery(self, principal: Principal, delivery_id: str, actor: Actor) -> Delivery:
         """`replay` of a delivery the principal sees, by one who may replay (staff, or the affiliate
         it was sent to)."""
-        found = self.visible_delivery(principal, op_id)
+        found = self.visible_delivery(principal, delivery_id)
         if not allows(principal, Permission.DELIVERIES_REPLAY):
             raise Forbidden("you may not replay deliveries")
         return self.replay(found, actor)
 
-    def replay(self, operation: Operation, actor: Actor) -> Operation:
+    def replay(self, delivery: Delivery, actor: Actor) -> Delivery:
         """Send it again now, with a fresh set of attempts (retries included); audited in the
         delivery's advertiser."""
-        replayed = self.resend(operation)
+        replayed = self.resend(delivery)
         self._audit.record(
             actor,
-            operation.advertiser_id or None,
+            delivery.advertiser_id or None,
             "postback.delivery_replayed",
-            f"delivery:{operation.op_id}",
-            {"status": operation.status.value, "attempts": operation.attempts},
+            f"delivery:{delivery.delivery_id}",
+            {"status": delivery.status.value, "attempts": delivery.attempts},
             {"status": replayed.status.value, "max_attempts": replayed.max_attempts},
         )
         return replayed
 
-    def resend(self, operation: Operation) -> Operation:
+    def resend(self, delivery: Delivery) -> Delivery:
         """`replay` without its audit entry, for a caller that audits the whole action it is part of
         (the monitor's redrive of a dead-letter queue: one entry naming every delivery it replayed)."""
-        if operation.attempts + MAX_ATTEMPTS > MAX_KEPT_ATTEMPTS:
+        if delivery.attempts + MAX_ATTEMPTS > MAX_KEPT_ATTEMPTS:
             raise Conflict("this delivery has been replayed as often as it can be")
-        replayed = self._operations.replay(operation.op_id, self._now(), MAX_ATTEMPTS)
+        replayed = self._deliveries.replay(delivery.delivery_id, self._now(), MAX_ATTEMPTS)
         if replayed is None:
             raise Conflict("an attempt of this delivery is in flight; try again in a minute")
-        self._enqueue([message_body(operation.op_id)])
+        self._enqueue([message_body(delivery.delivery_id)])
         return replayed

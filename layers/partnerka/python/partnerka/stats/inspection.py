@@ -1,6 +1,6 @@
 """One click's whole story as a user inspects it: what the visitor sent, what the tracker decided,
-the orchestrator's quality verdict, the conversions attributed to it, and the postbacks the affiliate
-was sent about them. Who may inspect a click is the statistics' rule (`may_inspect`); someone else's
+the orchestrator's quality verdict, the conversions attributed to it, and the postback deliveries
+the affiliate was sent about them. Who may inspect a click is the statistics' rule (`may_inspect`); someone else's
 click reads as missing."""
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from partnerka.common.errors import Forbidden, NotFound, ValidationFailed
 from partnerka.conversions.models import Conversion
 from partnerka.conversions.review import NamedConversions, named
 from partnerka.offers.names import NameBook
-from partnerka.operations.models import Operation
-from partnerka.postbacks.models import PostbackEvent, event_id
+from partnerka.postbacks.models import Delivery, PostbackEvent, event_id
 from partnerka.stats.service import may_inspect
 from partnerka.tracking.models import Click
 from partnerka.tracking.user_agent import UserAgentInfo, describe_user_agent
@@ -38,8 +37,8 @@ class ClickConversions(Protocol):
 
 
 class Deliveries(Protocol):
-    def get_many(self, op_ids: list[str]) -> list[Operation]:
-        """The operations that exist among `op_ids`, in no set order."""
+    def get_many(self, delivery_ids: list[str]) -> list[Delivery]:
+        """The deliveries that exist among `delivery_ids`, in no set order."""
         ...
 
 
@@ -59,7 +58,7 @@ class Verdict(Protocol):
 
 
 class DeliveryScope(Protocol):
-    def admits(self, op: Operation) -> bool: ...
+    def admits(self, delivery: Delivery) -> bool: ...
 
 
 DeliveryRule = Callable[[Principal, str | None], DeliveryScope]
@@ -84,7 +83,7 @@ class ClickInspection:
     agent: UserAgentInfo
     quality: Quality
     conversions: NamedConversions
-    deliveries: list[Operation]  # oldest first; empty for a viewer who may not see deliveries
+    deliveries: list[Delivery]  # oldest first; empty for a viewer who may not see deliveries
 
 
 def quality_of(click: Click, verdict: Verdict | None, now: datetime) -> Quality:
@@ -150,7 +149,7 @@ class ClickInspector:
 
     def _visible_deliveries(
         self, principal: Principal, click: Click, conversions: list[Conversion]
-    ) -> list[Operation]:
+    ) -> list[Delivery]:
         """Every delivery the affiliate could have been sent about the click: delivery ids are event
         ids, so this is one batch read, no search."""
         try:
@@ -163,5 +162,5 @@ class ClickInspector:
             for event in PostbackEvent
             if event is not PostbackEvent.CLICK
         ]
-        found = [op for op in self._deliveries.get_many(ids) if scope.admits(op)]
-        return sorted(found, key=lambda op: (op.created_at, op.op_id))
+        found = [d for d in self._deliveries.get_many(ids) if scope.admits(d)]
+        return sorted(found, key=lambda d: (d.created_at, d.delivery_id))

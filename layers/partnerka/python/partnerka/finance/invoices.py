@@ -208,13 +208,8 @@ class InvoiceRepository:
             "ExpressionAttributeValues": {":pk": {"S": f"I#{advertiser_id}"}, ":prefix": {"S": "M#"}},
             "ScanIndexForward": False,
         }
-        found: list[Invoice] = []
-        while True:
-            page = self._c().query(**request)
-            found += [_invoice_of(dynamo.decode(raw)) for raw in page.get("Items", [])]
-            if "LastEvaluatedKey" not in page:
-                return [invoice for invoice in found if invoice.status is InvoiceStatus.ISSUED]
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = [_invoice_of(dynamo.decode(raw)) for raw in dynamo.query(self._c(), request)]
+        return [invoice for invoice in found if invoice.status is InvoiceStatus.ISSUED]
 
     def close(self, advertiser_id: str, month: str, now: datetime) -> Invoice:
         """The month's invoice, closing its books first when they are still open."""

@@ -35,7 +35,7 @@ from partnerka.common.pynamo import CoreItem
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.finance.invoices import Invoice, InvoiceStatus
 from partnerka.finance.ledger import Account, Journal, floors
-from partnerka.finance.ledger_store import InsufficientBalance
+from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.offers.models import Offer, OfferAccess
@@ -474,7 +474,7 @@ class FakeQueue:
 
 # ---------------------------------------------------------------------- finance
 class FakeLedger:
-    """The Ledger table in dicts, with its conditions (finance.ledger_store): a journal posts once by
+    """The Ledger table in dicts, with its conditions (finance.repository): a journal posts once by
     its key, all of it or nothing, and never takes a floored balance below zero. (Invoices never
     close a month here: every journal is booked in its own month.)"""
 

@@ -30,7 +30,7 @@ from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.errors import Conflict
 from partnerka.finance.ledger import Journal, JournalKind, invoice_index
-from partnerka.finance.ledger_store import LedgerStore, invoice_key
+from partnerka.finance.repository import LedgerStore, invoice_key
 
 
 class InvoiceStatus(StrEnum):

@@ -32,7 +32,7 @@ from partnerka.conversions.models import Conversion, ConversionStatus, dedupe_ke
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.finance.billing import BillingSettings, billing_for
 from partnerka.finance.ledger import invoice_index, topup
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from partnerka.finance.settings import FinanceSettings, FinanceSettingsRepository
 from partnerka.offers.models import Offer
 from partnerka.offers.repository import OfferRepository

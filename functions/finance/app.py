@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from partnerka.common.config import read_settings
 from partnerka.common.observability import logger
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from partnerka.finance.service import FinanceEvent, post_event
 
 

@@ -22,7 +22,7 @@ from partnerka.accounts.models import Role
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.finance.ledger import ConversionMoney, arrival
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent

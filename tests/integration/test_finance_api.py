@@ -12,7 +12,7 @@ from partnerka.accounts.models import Role
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.finance.ledger import ConversionMoney, arrival
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
 from tests.integration.world import PASSWORD, build_world

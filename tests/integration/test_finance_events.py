@@ -10,7 +10,7 @@ import pytest
 
 from partnerka.conversions.events import ConversionChanged
 from partnerka.conversions.models import Conversion, ConversionStatus
-from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
+from partnerka.finance.repository import InsufficientBalance, LedgerRepository
 from partnerka.finance.service import FinanceEvent, FinanceEventKind, NotYetArrived, finance_event, post_event
 from partnerka_local.template import Template
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from partnerka_local.template import Template
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.test_orchestrator_and_api import signed_in, stream_event

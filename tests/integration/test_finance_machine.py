@@ -49,7 +49,7 @@ from partnerka.finance.invoices import (
     issue_invoice,
 )
 from partnerka.finance.ledger import invoice_index, payout, topup
-from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
+from partnerka.finance.repository import InsufficientBalance, LedgerRepository
 from partnerka.finance.service import FinanceEvent, finance_event
 from partnerka.orchestrator.records import StreamRecord
 from partnerka_local.template import Template

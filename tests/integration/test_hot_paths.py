@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -11,7 +12,7 @@ import boto3
 
 from partnerka.common import dynamo
 from partnerka.offers.repository import OfferRepository
-from partnerka.offers.routing import Landing, OfferStatus, encode_landings
+from partnerka.offers.routing import Landing, OfferStatus
 from partnerka.offers.service import create_offer, set_offer_status
 from tests.conftest import TEST_STACK
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
@@ -229,10 +230,10 @@ def test_an_offer_stored_before_the_url_rules_never_redirects_to_a_visitors_host
         repo, world.advertiser_id, "Old", "CPA", "https://shop.example/", "1", "2", "USD",
         fallback_url="https://fallback.example/?o={offer_id}",
     )  # fmt: skip
-    macro_host.landings = encode_landings((Landing("https://{sub1}/go", 1),))
+    macro_host = replace(macro_host, landings=(Landing("https://{sub1}/go", 1),))
     repo.save(macro_host)
     split = create_offer(repo, world.advertiser_id, "Older", "CPA", "https://shop.example/", "1", "2", "USD")
-    split.landings = encode_landings((Landing("https://shop.example/?c={click_id}\r\nSet-Cookie: s=1", 1),))
+    split = replace(split, landings=(Landing("https://shop.example/?c={click_id}\r\nSet-Cookie: s=1", 1),))
     repo.save(split)
     click = load_function("click")
     # When visitors click them

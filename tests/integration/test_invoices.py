@@ -25,7 +25,7 @@ from partnerka.finance.invoices import (
     previous_month,
 )
 from partnerka.finance.ledger import ConversionMoney, approval, arrival, invoice_index
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from partnerka.finance.service import FinanceEvent, FinanceEventKind, post_event
 from partnerka_local.template import Template
 from tests.integration.api_client import Api

@@ -35,7 +35,7 @@ from partnerka.common.config import read_settings
 from partnerka.common.ids import new_click_id
 from partnerka.finance.invoices import InvoiceRepository, issue_invoice, month_of
 from partnerka.finance.ledger import ConversionMoney, arrival
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.repository import operation_of

@@ -25,7 +25,7 @@ from partnerka.finance.ledger import (
     payout,
     topup,
 )
-from partnerka.finance.ledger_store import InsufficientBalance, LedgerRepository
+from partnerka.finance.repository import InsufficientBalance, LedgerRepository
 from partnerka_local.template import Template
 from tests.conftest import examples
 

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 
 from partnerka.finance.ledger import ConversionMoney
-from partnerka.finance.ledger_store import LedgerRepository
+from partnerka.finance.repository import LedgerRepository
 from partnerka.finance.service import FinanceEvent, FinanceEventKind
 from partnerka.operations.models import OperationStatus, OperationType
 from partnerka.operations.repository import Filters, OperationsRepository

@@ -35,7 +35,7 @@ from partnerka.common.pynamo import CoreItem
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.finance.invoices import Invoice, InvoiceStatus
 from partnerka.finance.ledger import Account, Journal, floors
-from partnerka.finance.ledger_store import InsufficientBalance
+from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.offers.models import Offer, OfferAccess
@@ -474,7 +474,7 @@ class FakeQueue:
 
 # ---------------------------------------------------------------------- finance
 class FakeLedger:
-    """The Ledger table in dicts, with its conditions (finance.ledger_store): a journal posts once by
+    """The Ledger table in dicts, with its conditions (finance.repository): a journal posts once by
     its key, all of it or nothing, and never takes a floored balance below zero. (Invoices never
     close a month here: every journal is booked in its own month.)"""
 
@@ -1046,37 +1046,43 @@ class FakeSessions(FakeCoreTable):
             self.failures[(scope, subject, window_start)] -= 1
 
 
-class FakeOffers(FakeCoreTable):
-    """offers.repository.OfferStore, keeping the tracker's copies (route items) beside each write."""
+class FakeOffers:
+    """offers.repository.OfferStore: offers and accesses by their keys (frozen, so stored as given),
+    keeping the tracker's copies (route items) beside each write."""
 
     def __init__(self) -> None:
-        super().__init__()
+        self.offers: dict[tuple[str, str], Offer] = {}
+        self.access: dict[tuple[str, str], OfferAccess] = {}
         self.routes: dict[str, OfferRoute] = {}
         self.access_routes: dict[tuple[str, str], AccessRoute] = {}
 
     def save(self, offer: Offer) -> None:
-        offer.pk, offer.sk = Offer.key(offer.advertiser_id, offer.offer_id)
-        self._put(offer)
+        self.offers[Offer.key(offer.advertiser_id, offer.offer_id)] = offer
         self.routes[offer.offer_id] = offer.route()
 
     def get(self, advertiser_id: str, offer_id: str) -> Offer:
-        return self._found(Offer, Offer.key(advertiser_id, offer_id), f"no offer '{offer_id}'")
+        found = self.offers.get(Offer.key(advertiser_id, offer_id))
+        if found is None:
+            raise NotFound(f"no offer '{offer_id}'")
+        return found
 
     def list_offers(self, advertiser_id: str) -> list[Offer]:
-        return self._query(Offer, f"ADV#{advertiser_id}", "OFFER#")
+        return [offer for key, offer in sorted(self.offers.items()) if key[0] == f"ADV#{advertiser_id}"]
 
     def save_access(self, access: OfferAccess) -> None:
-        access.pk, access.sk = OfferAccess.key(access.advertiser_id, access.offer_id, access.affiliate_id)
-        self._put(access)
+        self.access[OfferAccess.key(access.advertiser_id, access.offer_id, access.affiliate_id)] = access
         self.access_routes[(access.offer_id, access.affiliate_id)] = access.route()
 
     def get_access(self, advertiser_id: str, offer_id: str, affiliate_id: str) -> OfferAccess | None:
-        return self._get(OfferAccess, OfferAccess.key(advertiser_id, offer_id, affiliate_id))
+        return self.access.get(OfferAccess.key(advertiser_id, offer_id, affiliate_id))
 
     def accesses(self, advertiser_id: str, offer_id: str | None = None) -> list[OfferAccess]:
-        return self._query(
-            OfferAccess, f"ADV#{advertiser_id}", f"ACCESS#{offer_id}#" if offer_id else "ACCESS#"
-        )
+        prefix = f"ACCESS#{offer_id}#" if offer_id else "ACCESS#"
+        return [
+            access
+            for (pk, sk), access in sorted(self.access.items())
+            if pk == f"ADV#{advertiser_id}" and sk.startswith(prefix)
+        ]
 
 
 class FakeAuditStore:

@@ -14,7 +14,7 @@ from partnerka.common import http
 from partnerka.common.errors import ValidationFailed
 from partnerka.offers.destinations import destination_problem
 from partnerka.offers.models import Offer
-from partnerka.offers.routing import Landing
+from partnerka.offers.routing import Landing, OfferStatus, PayoutModel
 from partnerka.offers.service import GoalInput, OfferDraft, apply_draft
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
@@ -83,7 +83,19 @@ def draft(landing: str, fallback: str = "") -> OfferDraft:
 
 
 def blank_offer() -> Offer:
-    return Offer(offer_id=OFFER, advertiser_id="adv", status="active", postback_secret="s")
+    return Offer(
+        offer_id=OFFER,
+        advertiser_id="adv",
+        name="Offer",
+        model=PayoutModel.CPA,
+        currency="USD",
+        goals=(),
+        landings=(),
+        status=OfferStatus.ACTIVE,
+        postback_secret="s",
+        created_at="2026-01-01T00:00:00.000Z",
+        updated_at="2026-01-01T00:00:00.000Z",
+    )
 
 
 def test_saving_an_offer_names_the_field_whose_url_is_refused() -> None:

@@ -24,8 +24,8 @@ from partnerka.finance.ledger import (
     arrival,
     payout,
 )
-from partnerka.finance.ledger_store import InsufficientBalance
 from partnerka.finance.payouts import PayoutOrder, Payouts
+from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.finance.topups import TopUpDecision, TopUps

@@ -221,7 +221,13 @@ def test_approval_with_own_payouts_and_caps_reaches_the_tracker_and_reads_as_typ
         "offer.access_changed",
         f"offer:{offer_id}/affiliate:{program.member_id}",
     )
-    assert entry.before == {"access": "none", "payouts": "{}", "caps": "[]"}
+    # The audit keeps payouts and caps as structures, not as JSON text
+    assert entry.before == {"access": "none", "payouts": {}, "caps": []}
+    assert entry.after == {
+        "access": "approved",
+        "payouts": {"sale": 1500},
+        "caps": [{"metric": "payout", "period": "month", "limit": 30000}],
+    }
 
 
 @pytest.mark.parametrize(

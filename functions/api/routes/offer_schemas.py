@@ -130,7 +130,7 @@ class OfferOut(OfferFields):
         return cls(
             id=offer.offer_id,
             advertiser_id=offer.advertiser_id,
-            status=offer.status,  # type: ignore[arg-type]
+            status=offer.status.value,
             postback_secret=offer.postback_secret
             if allows(principal, Permission.OFFER_SECRETS_READ)
             else None,

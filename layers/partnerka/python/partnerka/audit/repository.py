@@ -71,24 +71,18 @@ class AuditRepository:
 
     def _query(self, request: dict[str, Any]) -> Iterator[AuditEntry]:
         client = self._client or dynamo.client()
-        request = {"TableName": self._table, "ScanIndexForward": False, **request}
-        while True:
-            page = client.query(**request)
-            for raw in page.get("Items", []):
-                item = dynamo.decode(raw)
-                yield AuditEntry(
-                    id=item["id"],
-                    at=item["at"],
-                    actor_id=item.get("actor_id"),
-                    actor_email=item.get("actor_email"),
-                    tenant_id=item.get("tenant_id"),
-                    action=item["action"],
-                    target=item.get("target", ""),
-                    before=json.loads(item["before"]) if item.get("before") else None,
-                    after=json.loads(item["after"]) if item.get("after") else None,
-                    request_id=item.get("request_id", ""),
-                    ip=item.get("ip", ""),
-                )
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for raw in dynamo.query(client, {"TableName": self._table, "ScanIndexForward": False, **request}):
+            item = dynamo.decode(raw)
+            yield AuditEntry(
+                id=item["id"],
+                at=item["at"],
+                actor_id=item.get("actor_id"),
+                actor_email=item.get("actor_email"),
+                tenant_id=item.get("tenant_id"),
+                action=item["action"],
+                target=item.get("target", ""),
+                before=json.loads(item["before"]) if item.get("before") else None,
+                after=json.loads(item["after"]) if item.get("after") else None,
+                request_id=item.get("request_id", ""),
+                ip=item.get("ip", ""),
+            )

@@ -7,7 +7,7 @@ decode stream images, import this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -79,6 +79,76 @@ def decode_value(value: dict[str, Any]) -> Any:
     if kind == "L":
         return [decode_value(v) for v in raw]
     raise TypeError(f"unsupported DynamoDB type {kind}")
+
+
+def query(using: Any, request: dict[str, Any], limit: int | None = None) -> Iterator[AttributeMap]:
+    """The raw items a Query answers, following `LastEvaluatedKey` page after page, at most `limit`
+    of them. `using` is the repository's client; `request` is the Query's parameters with its table."""
+    request = dict(request)
+    count = 0
+    while True:
+        page = using.query(**request)
+        for raw in page.get("Items", []):
+            yield raw
+            count += 1
+            if limit is not None and count >= limit:
+                return
+        if "LastEvaluatedKey" not in page:
+            return
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+# A filtered Query reads whole pages and keeps what matches: reading fewer items than this per
+# request would cost a round trip for every few matches.
+_FILTERED_READ = 25
+
+
+def query_page(
+    using: Any,
+    request: dict[str, Any],
+    limit: int,
+    start: AttributeMap | None,
+    key_names: Sequence[str],
+) -> tuple[list[AttributeMap], AttributeMap | None]:
+    """One page of at most `limit` raw items from `start` on, and the key to resume from: the key of
+    the last item returned (its `key_names`: the table's and the index's key attributes), or None
+    when nothing is left. Resuming after the last item returned, not after the last item read,
+    loses nothing when a request reads past the page's end (a filtered Query reads ahead)."""
+    found: list[AttributeMap] = []
+    key = start
+    filtered = "FilterExpression" in request
+    while len(found) < limit:
+        wanted = limit - len(found)
+        page_request = {**request, "Limit": max(wanted, _FILTERED_READ) if filtered else wanted}
+        if key:
+            page_request["ExclusiveStartKey"] = key
+        page = using.query(**page_request)
+        items = page.get("Items", [])
+        for index, raw in enumerate(items):
+            found.append(raw)
+            if len(found) >= limit:
+                if index < len(items) - 1 or "LastEvaluatedKey" in page:
+                    return found, {name: raw[name] for name in key_names}
+                return found, None
+        key = page.get("LastEvaluatedKey")
+        if not key:
+            return found, None
+    return found, key
+
+
+BATCH_GET_LIMIT = 100
+
+
+def batch_get(using: Any, table: str, keys: Sequence[AttributeMap], **read: Any) -> Iterator[AttributeMap]:
+    """The raw items of `keys` that exist, in no particular order: BatchGetItem by hundreds (its
+    limit), asking again for the keys DynamoDB left unprocessed. `read`: the table's other request
+    parameters (`ProjectionExpression`, `ExpressionAttributeNames`)."""
+    for first in range(0, len(keys), BATCH_GET_LIMIT):
+        request: dict[str, Any] = {table: {"Keys": list(keys[first : first + BATCH_GET_LIMIT]), **read}}
+        while request:
+            response = using.batch_get_item(RequestItems=request)
+            yield from response.get("Responses", {}).get(table, [])
+            request = response.get("UnprocessedKeys") or {}
 
 
 def require_text(item: dict[str, Any], names: Iterable[str]) -> None:

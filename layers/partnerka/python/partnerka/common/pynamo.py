@@ -10,6 +10,8 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
+from partnerka.common import dynamo
+
 GSI1 = "gsi1"
 
 
@@ -51,26 +53,14 @@ ItemT = TypeVar("ItemT", bound=CoreItem)
 def query_gsi1[ItemT: CoreItem](model: type[ItemT], partition: str, sort_prefix: str = "") -> Iterator[ItemT]:
     """Items of one entity type found through `gsi1` (one index serves several entities, so rows are
     decoded by the caller's model rather than by a per-model index)."""
-    start: Any = None
-    condition = CoreItem.gsi1sk.startswith(sort_prefix) if sort_prefix else None
-    table = core_table()
-    _describe_once(table)
-    while True:
-        page = connection().query(
-            table,
-            partition,
-            range_key_condition=condition,
-            index_name=GSI1,
-            exclusive_start_key=start,
-        )
-        for raw in page.get("Items", []):
-            yield model.from_raw_data(raw)
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return
-
-
-@cache
-def _describe_once(table: str) -> None:
-    # PynamoDB's bare Connection learns a table's key schema from DescribeTable before its first query.
-    connection().describe_table(table)
+    request: dict[str, Any] = {
+        "TableName": core_table(),
+        "IndexName": GSI1,
+        "KeyConditionExpression": "gsi1pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": partition}},
+    }
+    if sort_prefix:
+        request["KeyConditionExpression"] += " AND begins_with(gsi1sk, :prefix)"
+        request["ExpressionAttributeValues"][":prefix"] = {"S": sort_prefix}
+    for raw in dynamo.query(dynamo.client(), request):
+        yield model.from_raw_data(raw)

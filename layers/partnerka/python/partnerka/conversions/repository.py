@@ -97,18 +97,8 @@ class ConversionRepository:
 
     # ------------------------------------------------------------------ reading through the indexes
     def _query(self, request: dict[str, Any], limit: int | None = None) -> Iterator[Conversion]:
-        request = {"TableName": self._table, **request}
-        count = 0
-        while True:
-            page = self._c().query(**request)
-            for raw in page.get("Items", []):
-                yield Conversion.from_item(dynamo.decode(raw))
-                count += 1
-                if limit is not None and count >= limit:
-                    return
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for raw in dynamo.query(self._c(), {"TableName": self._table, **request}, limit):
+            yield Conversion.from_item(dynamo.decode(raw))
 
     def by_id(self, conversion_id: str) -> Conversion | None:
         found = self._query(

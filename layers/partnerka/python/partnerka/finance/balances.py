@@ -11,7 +11,7 @@ from partnerka.common.money import currency_code, parse_amount
 from partnerka.finance.access import BooksScope
 from partnerka.finance.directory import Directory
 from partnerka.finance.ledger import affiliate_owner
-from partnerka.finance.ledger_store import LedgerStore
+from partnerka.finance.repository import LedgerStore
 from partnerka.finance.requests import MoneyRequestStore, RequestKind, RequestStatus
 from partnerka.finance.service import AdvertiserBalance, Books, read_books
 from partnerka.finance.settings import FinanceSettings, FinanceSettingsStore

@@ -25,7 +25,7 @@ from partnerka.finance.invoices import (
     issue_invoice,
 )
 from partnerka.finance.ledger import invoice_index
-from partnerka.finance.ledger_store import LedgerRepository, LedgerStore
+from partnerka.finance.repository import LedgerRepository, LedgerStore
 
 Advertisers = Callable[[], dict[str, str]]  # id → name
 Names = Callable[[str, list[str]], Mapping[str, Mapping[str, str]]]  # advertiser, affiliates → names

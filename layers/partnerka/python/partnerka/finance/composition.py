@@ -12,8 +12,8 @@ from partnerka.finance.balances import Balances
 from partnerka.finance.directory import PlatformDirectory
 from partnerka.finance.invoices import InvoiceRepository
 from partnerka.finance.invoicing import Invoicing
-from partnerka.finance.ledger_store import LedgerRepository
 from partnerka.finance.payouts import Payouts
+from partnerka.finance.repository import LedgerRepository
 from partnerka.finance.requests import MoneyRequestRepository
 from partnerka.finance.settings import FinanceSettingsRepository
 from partnerka.finance.topups import TopUps

@@ -30,7 +30,7 @@ from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.errors import Conflict
 from partnerka.finance.ledger import Journal, JournalKind, invoice_index
-from partnerka.finance.ledger_store import LedgerStore, invoice_key
+from partnerka.finance.repository import LedgerStore, invoice_key
 
 
 class InvoiceStatus(StrEnum):
@@ -208,13 +208,8 @@ class InvoiceRepository:
             "ExpressionAttributeValues": {":pk": {"S": f"I#{advertiser_id}"}, ":prefix": {"S": "M#"}},
             "ScanIndexForward": False,
         }
-        found: list[Invoice] = []
-        while True:
-            page = self._c().query(**request)
-            found += [_invoice_of(dynamo.decode(raw)) for raw in page.get("Items", [])]
-            if "LastEvaluatedKey" not in page:
-                return [invoice for invoice in found if invoice.status is InvoiceStatus.ISSUED]
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = [_invoice_of(dynamo.decode(raw)) for raw in dynamo.query(self._c(), request)]
+        return [invoice for invoice in found if invoice.status is InvoiceStatus.ISSUED]
 
     def close(self, advertiser_id: str, month: str, now: datetime) -> Invoice:
         """The month's invoice, closing its books first when they are still open."""

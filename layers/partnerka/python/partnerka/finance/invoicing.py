@@ -20,7 +20,7 @@ from partnerka.finance.invoices import (
     month_of,
     stored_or_preview,
 )
-from partnerka.finance.ledger_store import LedgerStore
+from partnerka.finance.repository import LedgerStore
 
 ITEMS_SHOWN = 1000
 

@@ -16,7 +16,7 @@ from partnerka.common.money import Money, currency_code, parse_amount
 from partnerka.finance.access import BooksScope
 from partnerka.finance.directory import Directory
 from partnerka.finance.ledger import Journal, affiliate_owner, payout, payouts_index
-from partnerka.finance.ledger_store import InsufficientBalance, LedgerStore
+from partnerka.finance.repository import InsufficientBalance, LedgerStore
 from partnerka.finance.requests import MoneyRequest, MoneyRequestStore, RequestKind, answer_payouts
 from partnerka.finance.service import payouts_due, read_books
 from partnerka.finance.settings import FinanceSettingsStore

@@ -22,7 +22,7 @@ from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.conversions.events import ConversionChanged
 from partnerka.conversions.models import ConversionStatus
 from partnerka.finance.ledger import Account, ConversionMoney, Journal, approval, arrival, posts_arrival
-from partnerka.finance.ledger_store import LedgerStore
+from partnerka.finance.repository import LedgerStore
 
 
 class FinanceEventKind(StrEnum):

@@ -14,7 +14,7 @@ from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.common.money import Money, currency_code, parse_amount
 from partnerka.finance.ledger import Journal, topup, topups_index
-from partnerka.finance.ledger_store import LedgerStore
+from partnerka.finance.repository import LedgerStore
 from partnerka.finance.requests import MoneyRequest, MoneyRequestStore, RequestKind, RequestStatus
 
 HISTORY_SHOWN = 200

@@ -7,6 +7,10 @@ Key shapes (core table):
   its payout overrides and caps, written with its canonical item (PK `ADV#…`, SK `ACCESS#<offer>#<aff>`).
 The click path reads both and the affiliate in one BatchGetItem. No PynamoDB here: the click path
 imports this module.
+
+Goals, landings and caps are stored as DynamoDB lists of maps, payout overrides as a map. Items
+written before were JSON text in string attributes: the readers here take either form, so nothing
+stored is lost (the next save writes the native form).
 """
 
 from __future__ import annotations
@@ -200,7 +204,7 @@ class OfferRoute:
             geo_deny=frozenset(item.get("geo_deny") or ()),
             fallback_url=item.get("fallback_url") or "",
             visibility=Visibility(item.get("visibility", "public")),
-            caps=decode_caps(item.get("caps") or "[]"),
+            caps=decode_caps(item.get("caps")),
             attribution_days=int(item.get("attribution_days", 30)),
             hold_days=int(item.get("hold_days", 0)),
             min_conversion_seconds=int(item.get("min_conversion_seconds", 0)),
@@ -224,7 +228,7 @@ class AccessRoute:
             "offer_id": self.offer_id,
             "affiliate_id": self.affiliate_id,
             "access": self.access.value,
-            "payouts": json.dumps(self.payouts, sort_keys=True),
+            "payouts": dict(self.payouts),
             "caps": encode_caps(self.caps),
         }
 
@@ -234,8 +238,8 @@ class AccessRoute:
             offer_id=item["offer_id"],
             affiliate_id=item["affiliate_id"],
             access=Access(item.get("access", "none")),
-            payouts={str(k): int(v) for k, v in json.loads(item.get("payouts") or "{}").items()},
-            caps=decode_caps(item.get("caps") or "[]"),
+            payouts=decode_payouts(item.get("payouts")),
+            caps=decode_caps(item.get("caps")),
         )
 
 
@@ -247,32 +251,39 @@ def access_route_key(offer_id: str, affiliate_id: str) -> dict[str, str]:
     return {"pk": f"OFFER#{offer_id}", "sk": f"AFF#{affiliate_id}"}
 
 
-# Lists travel as JSON string attributes, so route items stay flat and cheap to decode.
-def encode_landings(landings: tuple[Landing, ...]) -> str:
-    return json.dumps([{"url": landing.url, "weight": landing.weight} for landing in landings])
+Stored = Any
+"""A list or map attribute as the codec decodes it, or its JSON text in an item written before."""
 
 
-def decode_landings(text: str) -> tuple[Landing, ...]:
-    return tuple(Landing(str(entry["url"]), int(entry["weight"])) for entry in json.loads(text))
+def _native(value: Stored, empty: Any) -> Any:
+    if value is None or value == "":
+        return empty
+    return json.loads(value) if isinstance(value, str) else value
 
 
-def encode_goals(goals: tuple[Goal, ...]) -> str:
-    return json.dumps(
-        [
-            {
-                "key": g.key,
-                "name": g.name,
-                "payout_type": g.payout_type.value,
-                "payout": g.payout,
-                "revenue_type": g.revenue_type.value,
-                "revenue": g.revenue,
-            }
-            for g in goals
-        ]
-    )
+def encode_landings(landings: tuple[Landing, ...]) -> list[dict[str, Any]]:
+    return [{"url": landing.url, "weight": landing.weight} for landing in landings]
 
 
-def decode_goals(text: str) -> tuple[Goal, ...]:
+def decode_landings(value: Stored) -> tuple[Landing, ...]:
+    return tuple(Landing(str(entry["url"]), int(entry["weight"])) for entry in _native(value, []))
+
+
+def encode_goals(goals: tuple[Goal, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": g.key,
+            "name": g.name,
+            "payout_type": g.payout_type.value,
+            "payout": g.payout,
+            "revenue_type": g.revenue_type.value,
+            "revenue": g.revenue,
+        }
+        for g in goals
+    ]
+
+
+def decode_goals(value: Stored) -> tuple[Goal, ...]:
     return tuple(
         Goal(
             str(e["key"]),
@@ -282,15 +293,19 @@ def decode_goals(text: str) -> tuple[Goal, ...]:
             AmountType(e["revenue_type"]),
             int(e["revenue"]),
         )
-        for e in json.loads(text)
+        for e in _native(value, [])
     )
 
 
-def encode_caps(caps: tuple[Cap, ...]) -> str:
-    return json.dumps([{"metric": c.metric.value, "period": c.period.value, "limit": c.limit} for c in caps])
+def encode_caps(caps: tuple[Cap, ...]) -> list[dict[str, Any]]:
+    return [{"metric": c.metric.value, "period": c.period.value, "limit": c.limit} for c in caps]
 
 
-def decode_caps(text: str) -> tuple[Cap, ...]:
+def decode_caps(value: Stored) -> tuple[Cap, ...]:
     return tuple(
-        Cap(CapMetric(e["metric"]), CapPeriod(e["period"]), int(e["limit"])) for e in json.loads(text)
+        Cap(CapMetric(e["metric"]), CapPeriod(e["period"]), int(e["limit"])) for e in _native(value, [])
     )
+
+
+def decode_payouts(value: Stored) -> dict[str, int]:
+    return {str(k): int(v) for k, v in _native(value, {}).items()}

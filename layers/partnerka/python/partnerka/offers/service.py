@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,9 +30,6 @@ from partnerka.offers.routing import (
     OfferStatus,
     PayoutModel,
     Visibility,
-    decode_caps,
-    decode_goals,
-    decode_landings,
     encode_caps,
     encode_goals,
     encode_landings,
@@ -195,7 +191,12 @@ def _days(value: int, what: str, low: int, high: int) -> int:
 
 
 def apply_draft(offer: Offer, draft: OfferDraft) -> Offer:
-    """Validate every field of the draft and write it onto the offer (nothing is stored yet)."""
+    """The offer with every field of the draft, validated (nothing is stored yet)."""
+    return replace(offer, **_draft_fields(draft))
+
+
+def _draft_fields(draft: OfferDraft) -> dict[str, Any]:
+    """Every field of the draft, validated, as the offer's fields."""
     name = draft.name.strip()
     if not name or len(name) > 200:
         raise ValidationFailed("name is required (at most 200 characters)")
@@ -208,23 +209,25 @@ def apply_draft(offer: Offer, draft: OfferDraft) -> Offer:
     countries = _countries(draft.geo_countries)
     if geo_mode != "all" and not countries:
         raise ValidationFailed(f"a GEO {geo_mode} list needs at least one country")
-    offer.name = name
-    offer.description = draft.description.strip()
-    offer.model = _choice(PayoutModel, draft.model, "model").value
-    offer.currency = code
-    offer.goals = encode_goals(parse_goals(draft.goals, code))
-    offer.landings = encode_landings(_landings(draft.landings))
-    offer.geo_allow = countries if geo_mode == "allow" else None
-    offer.geo_deny = countries if geo_mode == "deny" else None
-    offer.caps = encode_caps(parse_caps(draft.caps, code))
-    offer.visibility = _choice(Visibility, draft.visibility, "visibility").value
-    offer.hold_days = _days(draft.hold_days, "the hold period", 0, 365)
-    offer.attribution_days = _days(draft.attribution_days, "the attribution window", 1, 365)
+    fields = {
+        "name": name,
+        "description": draft.description.strip(),
+        "model": _choice(PayoutModel, draft.model, "model"),
+        "currency": code,
+        "goals": parse_goals(draft.goals, code),
+        "landings": _landings(draft.landings),
+        "geo_allow": frozenset(countries or ()) if geo_mode == "allow" else frozenset(),
+        "geo_deny": frozenset(countries or ()) if geo_mode == "deny" else frozenset(),
+        "caps": parse_caps(draft.caps, code),
+        "visibility": _choice(Visibility, draft.visibility, "visibility"),
+        "hold_days": _days(draft.hold_days, "the hold period", 0, 365),
+        "attribution_days": _days(draft.attribution_days, "the attribution window", 1, 365),
+    }
     if not 0 <= int(draft.min_conversion_seconds) <= 86_400:
         raise ValidationFailed("min_conversion_seconds is 0 to 86400")
-    offer.min_conversion_seconds = int(draft.min_conversion_seconds)
-    offer.fallback_url = _url(draft.fallback_url, "fallback_url") if draft.fallback_url.strip() else None
-    return offer
+    fields["min_conversion_seconds"] = int(draft.min_conversion_seconds)
+    fields["fallback_url"] = _url(draft.fallback_url, "fallback_url") if draft.fallback_url.strip() else ""
+    return fields
 
 
 def draft_of(offer: Offer) -> OfferDraft:
@@ -239,25 +242,25 @@ def draft_of(offer: Offer) -> OfferDraft:
             g.revenue_type.value,
             show_amount(g.revenue_type, g.revenue, currency),
         )
-        for g in decode_goals(offer.goals)
+        for g in offer.goals
     ]
-    caps = [cap_input(c, currency) for c in decode_caps(offer.caps)]
+    caps = [cap_input(c, currency) for c in offer.caps]
     geo_mode = "allow" if offer.geo_allow else "deny" if offer.geo_deny else "all"
     return OfferDraft(
         name=offer.name,
-        model=offer.model,
+        model=offer.model.value,
         currency=currency,
         goals=goals,
-        landings=[(landing.url, landing.weight) for landing in decode_landings(offer.landings)],
-        description=offer.description or "",
+        landings=[(landing.url, landing.weight) for landing in offer.landings],
+        description=offer.description,
         geo_mode=geo_mode,
         geo_countries=sorted(offer.geo_allow or offer.geo_deny or ()),
         caps=caps,
-        visibility=offer.visibility,
-        hold_days=int(offer.hold_days),
-        attribution_days=int(offer.attribution_days),
-        fallback_url=offer.fallback_url or "",
-        min_conversion_seconds=int(offer.min_conversion_seconds or 0),
+        visibility=offer.visibility.value,
+        hold_days=offer.hold_days,
+        attribution_days=offer.attribution_days,
+        fallback_url=offer.fallback_url,
+        min_conversion_seconds=offer.min_conversion_seconds,
     )
 
 
@@ -315,19 +318,18 @@ def store_new_offer(repo: OfferStore, advertiser_id: str, draft: OfferDraft) -> 
     offer = Offer(
         offer_id=new_id(),
         advertiser_id=advertiser_id,
-        status=OfferStatus.ACTIVE.value,
+        status=OfferStatus.ACTIVE,
         postback_secret=secrets.token_urlsafe(24),
         created_at=now,
         updated_at=now,
+        **_draft_fields(draft),
     )
-    repo.save(apply_draft(offer, draft))
+    repo.save(offer)
     return offer
 
 
 def set_offer_status(repo: OfferStore, advertiser_id: str, offer_id: str, status: OfferStatus) -> Offer:
-    offer = repo.get(advertiser_id, offer_id)
-    offer.status = status.value
-    offer.updated_at = iso_millis(utc_now())
+    offer = replace(repo.get(advertiser_id, offer_id), status=status, updated_at=iso_millis(utc_now()))
     repo.save(offer)
     return offer
 
@@ -336,18 +338,23 @@ def _offer_snapshot(offer: Offer) -> dict[str, object]:
     """What audit entries keep of an offer: its settings, never its secret."""
     return {
         "name": offer.name,
-        "status": offer.status,
-        "model": offer.model,
-        "goals": offer.goals,
-        "landings": offer.landings,
-        "caps": offer.caps,
-        "visibility": offer.visibility,
-        "geo_allow": sorted(offer.geo_allow or ()),
-        "geo_deny": sorted(offer.geo_deny or ()),
-        "hold_days": int(offer.hold_days),
-        "attribution_days": int(offer.attribution_days),
-        "fallback_url": offer.fallback_url,
+        "status": offer.status.value,
+        "model": offer.model.value,
+        "goals": encode_goals(offer.goals),
+        "landings": encode_landings(offer.landings),
+        "caps": encode_caps(offer.caps),
+        "visibility": offer.visibility.value,
+        "geo_allow": sorted(offer.geo_allow),
+        "geo_deny": sorted(offer.geo_deny),
+        "hold_days": offer.hold_days,
+        "attribution_days": offer.attribution_days,
+        "fallback_url": offer.fallback_url or None,
     }
+
+
+def _access_snapshot(access: OfferAccess) -> dict[str, object]:
+    """What audit entries keep of an affiliate's access to an offer."""
+    return {"access": access.access.value, "payouts": dict(access.payouts), "caps": encode_caps(access.caps)}
 
 
 _DRAFT_FIELDS = frozenset(f.name for f in fields(OfferDraft))
@@ -434,12 +441,13 @@ class OfferService:
         unknown = sorted(set(changes) - _DRAFT_FIELDS)
         if unknown:
             raise ValidationFailed(f"an offer has no fields {', '.join(unknown)}")
-        offer = self.offers.get(advertiser_id, offer_id)
-        before = _offer_snapshot(offer)
-        apply_draft(offer, replace(draft_of(offer), **changes))
-        if status is not None:
-            offer.status = status.value
-        offer.updated_at = iso_millis(utc_now())
+        stored = self.offers.get(advertiser_id, offer_id)
+        before = _offer_snapshot(stored)
+        offer = replace(
+            apply_draft(stored, replace(draft_of(stored), **changes)),
+            status=stored.status if status is None else status,
+            updated_at=iso_millis(utc_now()),
+        )
         self.offers.save(offer)
         self.audit.record(
             actor, advertiser_id, "offer.changed", f"offer:{offer_id}", before, _offer_snapshot(offer)
@@ -447,9 +455,11 @@ class OfferService:
         return offer
 
     def rotate_secret(self, advertiser_id: str, offer_id: str, actor: Actor) -> Offer:
-        offer = self.offers.get(advertiser_id, offer_id)
-        offer.postback_secret = secrets.token_urlsafe(24)
-        offer.updated_at = iso_millis(utc_now())
+        offer = replace(
+            self.offers.get(advertiser_id, offer_id),
+            postback_secret=secrets.token_urlsafe(24),
+            updated_at=iso_millis(utc_now()),
+        )
         self.offers.save(offer)
         self.audit.record(actor, advertiser_id, "offer.secret_rotated", f"offer:{offer_id}")
         return offer
@@ -464,14 +474,14 @@ class OfferService:
         affiliate = self.accounts.get_affiliate(affiliate_id)
         if access is None:
             return AccessView(affiliate_id, affiliate.name, affiliate.email, Access.NONE.value, {}, [])
-        goals = {goal.key: goal for goal in decode_goals(offer.goals)}
+        goals = {goal.key: goal for goal in offer.goals}
         payouts = {
             key: show_amount(goals[key].payout_type, value, offer.currency)
-            for key, value in access.route().payouts.items()
+            for key, value in access.payouts.items()
             if key in goals
         }
-        caps = [cap_input(cap, offer.currency) for cap in decode_caps(access.caps)]
-        return AccessView(affiliate_id, affiliate.name, affiliate.email, access.access, payouts, caps)
+        caps = [cap_input(cap, offer.currency) for cap in access.caps]
+        return AccessView(affiliate_id, affiliate.name, affiliate.email, access.access.value, payouts, caps)
 
     def access_list(self, advertiser_id: str, offer_id: str) -> list[AccessView]:
         """Every active partner of the program with its access to the offer ("none": never set)."""
@@ -499,25 +509,25 @@ class OfferService:
         current = self.offers.get_access(advertiser_id, offer_id, affiliate_id) or OfferAccess(
             offer_id=offer_id, advertiser_id=advertiser_id, affiliate_id=affiliate_id
         )
-        before = {"access": current.access, "payouts": current.payouts, "caps": current.caps}
+        before = _access_snapshot(current)
         if access is not None:
             if access not in (Access.APPROVED, Access.REJECTED):
                 raise ValidationFailed("access must be approved or rejected")
-            current.access = access.value
+            current = replace(current, access=access)
         if payouts is not None:
-            goals = {goal.key: goal for goal in decode_goals(offer.goals)}
+            goals = {goal.key: goal for goal in offer.goals}
             unknown = sorted(set(payouts) - set(goals))
             if unknown:
                 raise ValidationFailed(f"the offer has no goals {', '.join(unknown)}")
             parsed = {
                 key: _amount(goals[key].payout_type, text, offer.currency) for key, text in payouts.items()
             }
-            current.payouts = json.dumps(parsed, sort_keys=True)
+            current = replace(current, payouts=parsed)
         if caps is not None:
-            current.caps = encode_caps(parse_caps(caps, offer.currency))
-        current.updated_at = iso_millis(utc_now())
+            current = replace(current, caps=parse_caps(caps, offer.currency))
+        current = replace(current, updated_at=iso_millis(utc_now()))
         self.offers.save_access(current)
-        after = {"access": current.access, "payouts": current.payouts, "caps": current.caps}
+        after = _access_snapshot(current)
         self.audit.record(
             actor,
             advertiser_id,
@@ -546,11 +556,11 @@ class OfferService:
         return AffiliateOffer(
             offer_id=offer.offer_id,
             name=offer.name,
-            description=offer.description or "",
-            model=offer.model,
+            description=offer.description,
+            model=offer.model.value,
             currency=offer.currency,
             goals=goals,
-            visibility=offer.visibility,
+            visibility=offer.visibility.value,
             access="open" if runnable and access is Access.NONE else access.value,
             tracking_link=tracking_link(self.link_base_url, offer.offer_id, affiliate_id)
             if runnable
@@ -567,12 +577,12 @@ class OfferService:
         visible = []
         for offer in self.offers.list_offers(advertiser_id):
             found = accesses.get(offer.offer_id)
-            access = Access(found.access) if found else Access.NONE
-            if offer.status != OfferStatus.ACTIVE.value:
+            access = found.access if found else Access.NONE
+            if offer.status is not OfferStatus.ACTIVE:
                 continue
-            if offer.visibility == Visibility.PRIVATE.value and access is not Access.APPROVED:
+            if offer.visibility is Visibility.PRIVATE and access is not Access.APPROVED:
                 continue
-            payouts = found.route().payouts if found else {}
+            payouts = found.payouts if found else {}
             visible.append(self._affiliate_offer(offer, access, affiliate_id, payouts))
         return visible
 
@@ -582,18 +592,19 @@ class OfferService:
         """An affiliate asks to run an offer that needs the advertiser's approval."""
         self._active_member(advertiser_id, affiliate_id)
         offer = self.offers.get(advertiser_id, offer_id)
-        if offer.status != OfferStatus.ACTIVE.value or offer.visibility == Visibility.PRIVATE.value:
+        if offer.status is not OfferStatus.ACTIVE or offer.visibility is Visibility.PRIVATE:
             raise NotFound(f"no offer '{offer_id}'")
-        if offer.visibility != Visibility.APPROVAL.value:
+        if offer.visibility is not Visibility.APPROVAL:
             raise Conflict("this offer needs no approval")
         existing = self.offers.get_access(advertiser_id, offer_id, affiliate_id)
-        if existing is not None and existing.access != Access.NONE.value:
-            raise Conflict(f"access is already {existing.access}")
-        access = existing or OfferAccess(
-            offer_id=offer_id, advertiser_id=advertiser_id, affiliate_id=affiliate_id
+        if existing is not None and existing.access is not Access.NONE:
+            raise Conflict(f"access is already {existing.access.value}")
+        access = replace(
+            existing
+            or OfferAccess(offer_id=offer_id, advertiser_id=advertiser_id, affiliate_id=affiliate_id),
+            access=Access.REQUESTED,
+            updated_at=iso_millis(utc_now()),
         )
-        access.access = Access.REQUESTED.value
-        access.updated_at = iso_millis(utc_now())
         self.offers.save_access(access)
         self.audit.record(
             actor, advertiser_id, "offer.access_requested", f"offer:{offer_id}/affiliate:{affiliate_id}"

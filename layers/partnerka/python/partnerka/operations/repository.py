@@ -169,17 +169,10 @@ class OperationsRepository:
 
     def get_many(self, op_ids: list[str]) -> list[Operation]:
         """The operations that exist among `op_ids` (one BatchGetItem per 100), in no set order."""
-        found: list[Operation] = []
         keys = [{"pk": {"S": f"OP#{op_id}"}} for op_id in dict.fromkeys(op_ids)]
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {self._table: {"Keys": keys[start : start + 100]}}
-            while request:
-                response = self._c().batch_get_item(RequestItems=request)
-                found += [
-                    Operation.from_item(dynamo.decode(raw)) for raw in response["Responses"][self._table]
-                ]
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        return [
+            Operation.from_item(dynamo.decode(raw)) for raw in dynamo.batch_get(self._c(), self._table, keys)
+        ]
 
     def _update(self, op_id: str, **request: Any) -> dict[str, Any] | None:
         """One conditional update; the new item, or None when the condition did not hold."""
@@ -342,14 +335,8 @@ class OperationsRepository:
         wanted = [f"{now - timedelta(hours=h):%Y-%m-%dT%H}" for h in range(hours - 1, -1, -1)]
         found: dict[str, dict[str, Any]] = {}
         keys = [{"pk": {"S": f"RATE#{type.value}#{hour}"}} for hour in wanted]
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {self._table: {"Keys": keys[start : start + 100]}}
-            while request:
-                response = self._c().batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self._table, []):
-                    item = dynamo.decode(raw)
-                    found[item["pk"].rsplit("#", 1)[-1]] = item
-                request = response.get("UnprocessedKeys") or {}
+        for item in map(dynamo.decode, dynamo.batch_get(self._c(), self._table, keys)):
+            found[item["pk"].rsplit("#", 1)[-1]] = item
         return [
             RateCounts(
                 hour=hour,
@@ -378,32 +365,10 @@ class OperationsRepository:
             request["FilterExpression"] = " AND ".join(conditions)
             request["ExpressionAttributeNames"] = {**request.get("ExpressionAttributeNames", {}), **names}
             request["ExpressionAttributeValues"] = {**request["ExpressionAttributeValues"], **values}
-        found: list[Operation] = []
-        key = start
-        while len(found) < limit:
-            page_request = {
-                **request,
-                "Limit": max(limit - len(found), 25) if conditions else limit - len(found),
-            }
-            if key:
-                page_request["ExclusiveStartKey"] = key
-            page = self._c().query(**page_request)
-            items = page.get("Items", [])
-            for index, raw in enumerate(items):
-                found.append(Operation.from_item(dynamo.decode(raw)))
-                if len(found) >= limit:
-                    # Resume right after the last item returned, not after the page read.
-                    if index < len(items) - 1 or "LastEvaluatedKey" in page:
-                        return found, self._key_of(raw, request["IndexName"])
-                    return found, None
-            key = page.get("LastEvaluatedKey")
-            if not key:
-                return found, None
-        return found, key
-
-    @staticmethod
-    def _key_of(raw: dict[str, Any], index: str) -> dict[str, Any]:
-        return {name: raw[name] for name in ("pk", _INDEX_HASH[index], "created_at")}
+        items, key = dynamo.query_page(
+            self._c(), request, limit, start, ("pk", _INDEX_HASH[request["IndexName"]], "created_at")
+        )
+        return [Operation.from_item(dynamo.decode(raw)) for raw in items], key
 
     def of_affiliate(
         self, affiliate_id: str, advertiser_id: str, filters: Filters, limit: int, cursor: str | None

@@ -39,17 +39,12 @@ class PostbackSettingsRepository:
     def get_many(self, affiliate_ids: Iterable[str]) -> dict[str, PostbackSettings]:
         """Every named affiliate's settings in BatchGetItem calls of 100 (absent: no postback)."""
         wanted = sorted(set(affiliate_ids))
-        found: dict[str, PostbackSettings] = {}
-        for start in range(0, len(wanted), 100):
-            keys = [{"pk": {"S": f"AFF#{a}"}, "sk": {"S": "POSTBACK"}} for a in wanted[start : start + 100]]
-            request: dict[str, Any] = {self._table: {"Keys": keys}}
-            while request:
-                response = self._c().batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self._table, []):
-                    settings = PostbackSettings.from_item(dynamo.decode(raw))
-                    found[settings.affiliate_id] = settings
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [{"pk": {"S": f"AFF#{a}"}, "sk": {"S": "POSTBACK"}} for a in wanted]
+        found = [
+            PostbackSettings.from_item(dynamo.decode(raw))
+            for raw in dynamo.batch_get(self._c(), self._table, keys)
+        ]
+        return {settings.affiliate_id: settings for settings in found}
 
     def save(self, settings: PostbackSettings) -> None:
         item = settings.as_item()

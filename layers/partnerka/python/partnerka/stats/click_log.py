@@ -134,17 +134,12 @@ class ClickLogRepository:
         # neighbours in key order, so the repeats are dropped with one hour's click ids in memory.
         hour: tuple[str, str] = ("", "")
         seen: set[str] = set()
-        while True:
-            page = self._c().query(**request)
-            for raw in page.get("Items", []):
-                owner, at, _ = raw["sk"]["S"].split("#", 2)
-                if (owner, at) != hour:
-                    hour, seen = (owner, at), set()
-                for line in gzip.decompress(raw["data"]["B"]).decode().splitlines():
-                    click = LoggedClick.from_line(advertiser_id, owner, json.loads(line))
-                    if click.click_id not in seen:
-                        seen.add(click.click_id)
-                        yield click
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for raw in dynamo.query(self._c(), request):
+            owner, at, _ = raw["sk"]["S"].split("#", 2)
+            if (owner, at) != hour:
+                hour, seen = (owner, at), set()
+            for line in gzip.decompress(raw["data"]["B"]).decode().splitlines():
+                click = LoggedClick.from_line(advertiser_id, owner, json.loads(line))
+                if click.click_id not in seen:
+                    seen.add(click.click_id)
+                    yield click

@@ -149,30 +149,20 @@ class CubeRepository:
             wanted = ["day", "value", *attributes]
             request["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(wanted)))
             request["ExpressionAttributeNames"] = {f"#p{i}": name for i, name in enumerate(wanted)}
-        while True:
-            page = self._c().query(**request)
-            for raw in page.get("Items", []):
-                item = dynamo.decode(raw)
-                yield CubeItem(item["day"], item["value"], _values(item))
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in map(dynamo.decode, dynamo.query(self._c(), request)):
+            yield CubeItem(item["day"], item["value"], _values(item))
 
     def exact(self, advertiser_id: str, dimension: str, value: str, days: Iterable[str]) -> list[CubeItem]:
         keys = [CubeKey(advertiser_id, dimension, day, value) for day in sorted(set(days))]
-        found: list[CubeItem] = []
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {
-                self._table: {
-                    "Keys": [{"pk": {"S": k.pk}, "sk": {"S": k.sk}} for k in keys[start : start + 100]]
-                }
-            }
-            while request:
-                response = self._c().batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self._table, []):
-                    item = dynamo.decode(raw)
-                    found.append(CubeItem(item["day"], item["value"], _values(item)))
-                request = response.get("UnprocessedKeys") or {}
+        found = [
+            CubeItem(item["day"], item["value"], _values(item))
+            for item in map(
+                dynamo.decode,
+                dynamo.batch_get(
+                    self._c(), self._table, [{"pk": {"S": k.pk}, "sk": {"S": k.sk}} for k in keys]
+                ),
+            )
+        ]
         return sorted(found, key=lambda item: item.day)
 
 

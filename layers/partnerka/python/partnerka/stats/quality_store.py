@@ -17,7 +17,6 @@ from partnerka.common import dynamo
 from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 
 COUNT_TTL_SECONDS = 2 * 86400
-BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
 # Conditional puts cannot be batched; a few in flight keep a batch of 100 clicks well under a second.
 PARALLEL_WRITES = 8
@@ -100,22 +99,15 @@ class QualityRepository:
         # Placeholders for every attribute read: `until` is a reserved word.
         names = {f"#p{i}": name for i, name in enumerate(("pk", "sk", *attributes))}
         found: dict[K, dict[str, Any]] = {}
-        client = self.client
-        while pending:
-            chunk, pending = pending[:BATCH_GET_LIMIT], pending[BATCH_GET_LIMIT:]
-            request: dict[str, Any] = {
-                self._table: {
-                    "Keys": chunk,
-                    "ProjectionExpression": ", ".join(names),
-                    "ExpressionAttributeNames": names,
-                }
-            }
-            while request:
-                response = client.batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self._table, []):
-                    item = dynamo.decode(raw)
-                    found[wanted[(item["pk"], item["sk"])]] = item
-                request = response.get("UnprocessedKeys") or {}
+        for raw in dynamo.batch_get(
+            self.client,
+            self._table,
+            pending,
+            ProjectionExpression=", ".join(names),
+            ExpressionAttributeNames=names,
+        ):
+            item = dynamo.decode(raw)
+            found[wanted[(item["pk"], item["sk"])]] = item
         return found
 
     def add_ip_counts(self, counts: dict[IpHourKey, int]) -> None:

@@ -132,15 +132,10 @@ class CachedRouteRepository:
             by_key[(item_key["pk"], item_key["sk"])] = (kind, entity_id)
             request_keys.append(dynamo.encode(item_key))
         client = self._client or dynamo.client()
-        request: dict[str, Any] = {self._table: {"Keys": request_keys}}
         loaded: dict[tuple[str, str], Any] = {key: None for key in keys}
-        while request:
-            response = client.batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(self._table, []):
-                item = dynamo.decode(raw)
-                kind, entity_id = by_key[(item["pk"], item["sk"])]
-                loaded[(kind, entity_id)] = _DECODERS[kind](item)
-            request = response.get("UnprocessedKeys") or {}
+        for item in map(dynamo.decode, dynamo.batch_get(client, self._table, request_keys)):
+            kind, entity_id = by_key[(item["pk"], item["sk"])]
+            loaded[(kind, entity_id)] = _DECODERS[kind](item)
         expires = self._monotonic() + self._ttl
         for cache_key, value in loaded.items():
             self._entries[cache_key] = (expires, value)

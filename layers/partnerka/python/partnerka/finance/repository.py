@@ -248,13 +248,7 @@ class LedgerRepository:
 
     def _query(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every item a consistent Query answers, page after page."""
-        request = {"TableName": self._table, "ConsistentRead": True, **request}
-        while True:
-            page = self._c().query(**request)
-            yield from page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return dynamo.query(self._c(), {"TableName": self._table, "ConsistentRead": True, **request})
 
     def history(self, index: str, limit: int) -> list[Journal]:
         page = self._c().query(

@@ -1,0 +1,79 @@
+"""Only repositories touch AWS's SDKs: ARCHITECTURE §2 says "Nothing above a repository imports boto3
+or pynamodb". Services, routes and handlers get domain types from repositories and never see a
+PynamoDB item or a botocore client.
+
+Allowed: every `repository.py`, the two DynamoDB helpers in `common` (the codec and table helper,
+and PynamoDB's base row), and the few adapters listed in `ADAPTERS`, each with its reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+SDKS = ("boto3", "botocore", "pynamodb")
+PACKAGE = Path("layers/partnerka/python/partnerka")
+STORAGE = {PACKAGE / "common" / "dynamo.py", PACKAGE / "common" / "pynamo.py"}
+
+ADAPTERS = {
+    PACKAGE / "common" / "secrets.py": "reads Secrets Manager (the signing keys) for every context",
+    PACKAGE / "notifications" / "email.py": "the SES port's implementation (sends the e-mails)",
+    PACKAGE / "operations" / "queue.py": "the SQS port's implementation (enqueues background work)",
+    PACKAGE / "stats" / "report_files.py": "the S3 port's implementation (report and export files)",
+    Path("functions/billing/app.py"): "composition root: builds the S3 client the billing service takes",
+    Path("functions/reports/app.py"): "composition root: builds the S3 client the report runner takes",
+    PACKAGE / "accounts" / "models.py": "accounts' entities are still PynamoDB models (not yet behind "
+    "its repository as offers' are): remove this line when they are dataclasses",
+}
+
+
+def sdk_imports(path: Path, root: Path = ROOT) -> list[str]:
+    """`file:line module` for every import of an AWS SDK or PynamoDB in the file, also inside functions."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        found += [f"{path.relative_to(root)}:{node.lineno} {n}" for n in names if n.split(".")[0] in SDKS]
+    return found
+
+
+def _code() -> list[Path]:
+    return sorted([*(ROOT / PACKAGE).rglob("*.py"), *(ROOT / "functions").rglob("*.py")])
+
+
+def _allowed(relative: Path) -> bool:
+    return relative.name == "repository.py" or relative in STORAGE or relative in ADAPTERS
+
+
+def test_only_repositories_and_named_adapters_import_aws_sdks_or_pynamodb() -> None:
+    offending = [hit for path in _code() if not _allowed(path.relative_to(ROOT)) for hit in sdk_imports(path)]
+    assert not offending, "move these behind a repository, or name the adapter in ADAPTERS:\n" + "\n".join(
+        offending
+    )
+
+
+def test_every_named_adapter_still_imports_an_sdk() -> None:
+    # The list of exceptions stays short: a line whose file no longer needs an SDK goes.
+    stale = [str(path) for path in ADAPTERS if not sdk_imports(ROOT / path)]
+    assert not stale, f"no longer import an SDK, drop them from ADAPTERS: {stale}"
+
+
+def test_an_sdk_import_in_a_service_is_found_also_inside_a_function(tmp_path: Path) -> None:
+    # Given a service module that imports PynamoDB lazily, and botocore at the top
+    service = tmp_path / "service.py"
+    service.write_text(
+        "from botocore.exceptions import ClientError\n"
+        "from partnerka.common import dynamo\n"
+        "def later():\n"
+        "    import pynamodb.models\n"
+    )
+    # When its imports are read
+    hits = sdk_imports(service, tmp_path)
+    # Then both are named with their lines; the domain package's own helper is not
+    assert hits == ["service.py:1 botocore.exceptions", "service.py:4 pynamodb.models"]

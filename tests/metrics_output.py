@@ -4,10 +4,14 @@ Partnerka) and the JSON log lines of its Logger."""
 from __future__ import annotations
 
 import json
+import logging
+import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from partnerka.common.observability import NAMESPACE, metrics
+from partnerka.common.observability import NAMESPACE, logger, metrics
 
 Counted = Counter[tuple[str, frozenset[tuple[str, str]]]]
 
@@ -54,3 +58,20 @@ def log_lines(output: str, message: str) -> list[dict[str, Any]]:
 def flush_counts() -> None:
     """Write out what earlier code counted outside a handler (a test's own service calls)."""
     metrics.flush_metrics()
+
+
+@contextmanager
+def logging_to_stdout(level: str = "INFO") -> Iterator[None]:
+    """Within: the Logger writes at `level` to the current stdout (the one capsys reads); its handler
+    holds the stdout of the moment it was made."""
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    before = handler.setStream(sys.stdout)
+    old_level = logger.log_level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(old_level)
+        if before is not None:
+            handler.setStream(before)

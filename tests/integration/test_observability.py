@@ -17,6 +17,7 @@ from partnerka.finance.service import FinanceEvent, FinanceEventKind
 from partnerka.offers.service import OfferService
 from partnerka_local.template import Template
 from tests.conftest import ROOT
+from tests.integration.api_client import sqs_record
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.iam_policies import translate
 from tests.integration.test_finance_machine import Message, sqs_event
@@ -25,6 +26,7 @@ from tests.integration.world import build_world
 from tests.metrics_output import emitted, flush_counts, log_lines, logging_to_stdout, metric
 
 AT = datetime(2026, 11, 27, 12, tzinfo=UTC)
+FINANCE_QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:finance.fifo"
 
 
 @pytest.fixture(autouse=True)
@@ -38,20 +40,7 @@ def finance_messages(stack: Template) -> list[dict[str, Any]]:
     messages = boto3.client("sqs").receive_message(
         QueueUrl=stack.refs["FinanceQueue"], MaxNumberOfMessages=10, AttributeNames=["All"]
     )["Messages"]
-    return [
-        {
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": m["Attributes"],
-            "messageAttributes": {},
-            "md5OfBody": m["MD5OfBody"],
-            "eventSource": "aws:sqs",
-            "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:finance.fifo",
-            "awsRegion": "us-east-1",
-        }
-        for m in messages
-    ]
+    return [sqs_record(m, FINANCE_QUEUE_ARN) for m in messages]
 
 
 def test_clicks_conversions_and_postings_are_counted_once_by_the_functions_that_see_them(

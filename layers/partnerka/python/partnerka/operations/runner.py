@@ -140,40 +140,31 @@ class OperationRunner:
             operation.advertiser_id, affiliate_id=operation.affiliate_id, op_id=operation.op_id
         )
         with logger.append_context_keys(**keys):
-            return self._process(message_id, operation, prepare, dead_letter_body)
-
-    def _process(
-        self,
-        message_id: str,
-        operation: Operation,
-        prepare: Callable[[Operation], PreparedAttempt],
-        dead_letter_body: str,
-    ) -> Outcome:
-        if operation.status is OperationStatus.FAILED and not operation.dead_lettered:
-            self._dead_letter(operation, dead_letter_body)  # stopped between `failed` and the DLQ before
-        if operation.terminal:
-            return DONE
-        if operation.owner not in ("", NO_OWNER, message_id):
-            return DONE  # a copy: the owner's message carries the retries
-        now = self._now()
-        if operation.next_attempt_at and operation.next_attempt_at > now:
-            return Outcome(done=False, wait_seconds=seconds_until(operation.next_attempt_at, now))
-        if operation.lease_until and operation.lease_until > now:
-            return Outcome(done=False, wait_seconds=seconds_until(operation.lease_until, now))
-        if operation.attempts >= operation.max_attempts:
-            return self._give_up(operation, now, dead_letter_body)
-        attempt = prepare(operation)
-        if not self._operations.claim(operation, now, now + self._lease, message_id):
-            return self._after_lost_claim(operation.op_id, message_id, now)
-        number = operation.attempts + 1
-        started = time.monotonic()
-        try:
-            result = attempt()
-        except Exception as error:  # a bug in a channel is a failed attempt, counted like any other
-            logger.exception("attempt raised", op_id=operation.op_id, type=self._type.value)
-            result = AttemptResult(ok=False, error_class=type(error).__name__, error=str(error))
-        latency_ms = round((time.monotonic() - started) * 1000)
-        return self._finish(operation, number, message_id, result, latency_ms, dead_letter_body)
+            if operation.status is OperationStatus.FAILED and not operation.dead_lettered:
+                self._dead_letter(operation, dead_letter_body)  # stopped between `failed` and the DLQ before
+            if operation.terminal:
+                return DONE
+            if operation.owner not in ("", NO_OWNER, message_id):
+                return DONE  # a copy: the owner's message carries the retries
+            now = self._now()
+            if operation.next_attempt_at and operation.next_attempt_at > now:
+                return Outcome(done=False, wait_seconds=seconds_until(operation.next_attempt_at, now))
+            if operation.lease_until and operation.lease_until > now:
+                return Outcome(done=False, wait_seconds=seconds_until(operation.lease_until, now))
+            if operation.attempts >= operation.max_attempts:
+                return self._give_up(operation, now, dead_letter_body)
+            attempt = prepare(operation)
+            if not self._operations.claim(operation, now, now + self._lease, message_id):
+                return self._after_lost_claim(operation.op_id, message_id, now)
+            number = operation.attempts + 1
+            started = time.monotonic()
+            try:
+                result = attempt()
+            except Exception as error:  # a bug in a channel is a failed attempt, counted like any other
+                logger.exception("attempt raised", op_id=operation.op_id, type=self._type.value)
+                result = AttemptResult(ok=False, error_class=type(error).__name__, error=str(error))
+            latency_ms = round((time.monotonic() - started) * 1000)
+            return self._finish(operation, number, message_id, result, latency_ms, dead_letter_body)
 
     def _finish(
         self,

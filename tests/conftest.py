@@ -26,6 +26,7 @@ os.environ.update(
         "POWERTOOLS_SERVICE_NAME": "partnerka",
         "POWERTOOLS_METRICS_NAMESPACE": "Partnerka",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon to send segments to
         # Physical names the local runtime gives a stack called "test" (`<stack>-<LogicalId>`);
         # the integration fixture checks them against the template, so a rename cannot drift.
         "CORE_TABLE": f"{TEST_STACK}-CoreTable",

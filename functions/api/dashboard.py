@@ -10,7 +10,7 @@ and the route runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import caller_language
 import composition
@@ -22,7 +22,7 @@ from request_body import check_json_body, parse_json
 
 from partnerka.common.error_messages import message_in
 from partnerka.common.errors import HTTP_STATUS, DomainError, ErrorCode, RateLimited, error_envelope
-from partnerka.common.observability import logger
+from partnerka.common.observability import logger, metrics, tenant_keys, tracer
 
 Answer = ResponseBuilder[Any]
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -63,7 +63,7 @@ class DashboardResolver(APIGatewayHttpResolver):
                 if answer is None:
                     raise
                 return answer
-        with signed_in(caller):
+        with signed_in(caller), logger.append_context_keys(**_log_keys(caller)):
             return super()._call_route(route, route_arguments)
 
     def _error(self, code: ErrorCode, detail: str) -> Response[dict[str, Any]]:
@@ -104,14 +104,31 @@ class DashboardResolver(APIGatewayHttpResolver):
         return self._error(ErrorCode.NOT_FOUND, f"no route {self.current_event.raw_path}")
 
 
+def _log_keys(caller: Caller | None) -> dict[str, str]:
+    """What every line logged while serving the caller carries: its tenant (the advertiser context),
+    who it is and as what (the request's id is the correlation id)."""
+    if caller is None:
+        return {}
+    principal = caller[0]
+    return tenant_keys(
+        principal.advertiser_id,
+        user_id=principal.user_id,
+        role=principal.role.value,
+        affiliate_id=principal.affiliate_id,
+        api_key_id=principal.api_key_id,
+    )
+
+
 def dashboard_handler(app: DashboardResolver, services: Iterable[Callable[[], object]] = ()) -> Handler:
     """The Lambda entry point of an API function serving `app`. Its `services` (composition's) are
     built now, at cold start: a setting one of them misses stops the function here, naming it."""
     composition.start(services)
 
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    @tracer.capture_lambda_handler(capture_response=False)  # answers hold tokens and personal data
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         caller_language.start_request()
         return app.resolve(event, context)
 
-    return handler
+    return cast(Handler, handler)  # Powertools' metrics decorator is untyped

@@ -11,7 +11,7 @@ import boto3
 
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
-from partnerka.common.observability import logger
+from partnerka.common.observability import logger, metrics, tracer
 from partnerka.finance.billing import BillingSettings, billing_for
 from partnerka.finance.invoices import previous_month
 
@@ -20,6 +20,8 @@ billing = billing_for(read_settings(BillingSettings), boto3.client("s3"))
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     detail = event.get("detail") or event
     now = utc_now()

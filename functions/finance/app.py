@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, proce
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from partnerka.common.config import read_settings
-from partnerka.common.observability import logger
+from partnerka.common.observability import logger, metrics, tenant_keys, tracer
 from partnerka.finance.repository import LedgerRepository
 from partnerka.finance.service import FinanceEvent, post_event
 
@@ -31,11 +31,16 @@ processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 def post(record: SQSRecord) -> None:
     event = FinanceEvent.from_message(record.body)
-    posted = post_event(ledger, event)
-    logger.info("finance event", event_id=event.event_id, posted=posted)
+    with logger.append_context_keys(
+        **tenant_keys(event.money.advertiser_id, affiliate_id=event.money.affiliate_id)
+    ):
+        posted = post_event(ledger, event)
+        logger.info("finance event", event_id=event.event_id, posted=posted)
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     response = process_partial_response(
         event=event, record_handler=post, processor=processor, context=context

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from partnerka.common.config import read_settings
-from partnerka.common.observability import logger
+from partnerka.common.observability import logger, metrics, tracer
 from partnerka.notifications.email import ACCOUNT_EMAIL, AccountEmails, SesMailer
 from partnerka.notifications.notifier import Notifier
 from partnerka.operations.consumer import QueueConsumer
@@ -34,5 +34,7 @@ consumer = QueueConsumer(worker, SqsQueue(settings.notify_queue_url))
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return consumer.consume(event, context)

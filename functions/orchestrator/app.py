@@ -11,7 +11,7 @@ from typing import Any
 
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
-from partnerka.common.observability import logger
+from partnerka.common.observability import logger, metrics, tracer
 from partnerka.finance.dispatch import FinanceDispatcher
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -69,6 +69,8 @@ def _source_of(event_source_arn: str) -> str:
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = [decode_record(raw, _source_of) for raw in event.get("Records", [])]
     failed = run_batch(records, stats, judge, dispatcher, operations, finance=finance)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from partnerka.common.config import host_names, read_settings, setting
-from partnerka.common.observability import logger
+from partnerka.common.observability import logger, metrics, tracer
 from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -61,5 +61,7 @@ consumer = QueueConsumer(worker, SqsQueue(settings.postback_queue_url))
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return consumer.consume(event, context)

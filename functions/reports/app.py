@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from partnerka.accounts.repository import AccountRepository
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
-from partnerka.common.observability import logger
+from partnerka.common.observability import logger, metrics, tenant_keys, tracer
 from partnerka.common.pynamo import use_core_table
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogRepository
@@ -78,8 +78,10 @@ def export(record: SQSRecord) -> None:
     if job is None:  # expired before it was built: nothing to do
         logger.warning("export not found", **named)
         return
-    done = runner.run(job)
-    logger.info("export finished", export_id=done.export_id, status=done.status.value, rows=done.rows)
+    tenant = job.advertisers[0] if len(job.advertisers) == 1 else None  # a platform export spans many
+    with logger.append_context_keys(**tenant_keys(tenant, user_id=job.user_id)):
+        done = runner.run(job)
+        logger.info("export finished", export_id=done.export_id, status=done.status.value, rows=done.rows)
 
 
 def summarise(event: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +92,8 @@ def summarise(event: dict[str, Any]) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if "Records" in event:
         response = process_partial_response(

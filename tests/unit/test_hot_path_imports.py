@@ -1,5 +1,6 @@
 """The click and postback functions stay lean: no pydantic, no PynamoDB, no ua-parser, no crawler
-lists (the orchestrator classifies bots for statistics), no boto3."""
+lists (the orchestrator classifies bots for statistics), no boto3, no X-Ray SDK (the tracer is made
+only where a module imports it: the workers and the API)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ HEAVY = (
     "partnerka.tracking.user_agent",
     "boto3",
     "aws_lambda_powertools.event_handler",
+    "aws_xray_sdk",
 )
 
 

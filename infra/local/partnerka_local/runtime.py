@@ -253,6 +253,8 @@ class LocalRuntime:
                 "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
                 "LAMBDA_TASK_ROOT": str(spec.code_dir),
                 "_HANDLER": spec.handler,
+                # Tracing is the template's (Tracing: Active) in AWS; no X-Ray daemon listens here.
+                "POWERTOOLS_TRACE_DISABLED": "true",
                 "TZ": ":UTC",
             }
         )

@@ -78,7 +78,7 @@ class Billing:
                 invoice = self.issue(advertiser_id, name, month, now)
                 done[advertiser_id] = f"{invoice.status.value} {invoice.number or ''}".strip()
             except Exception as error:
-                logger.exception("invoice failed", advertiser_id=advertiser_id, month=month)
+                logger.exception("invoice failed", tenant_id=advertiser_id, month=month)
                 done[advertiser_id] = f"failed: {error}"
                 failed.append(advertiser_id)
         logger.info("billing run", month=month, invoices=done)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from partnerka.common.clock import iso_millis, parse_iso
+from partnerka.common.observability import count, tracer
 from partnerka.conversions.events import ConversionChanged
 from partnerka.conversions.models import ConversionStatus
 from partnerka.finance.ledger import Account, ConversionMoney, Journal, approval, arrival, posts_arrival
@@ -99,8 +100,10 @@ class NotYetArrived(Exception):
     """A rejection came before the arrival it undoes: the message is retried later."""
 
 
+@tracer.capture_method(capture_response=False)
 def post_event(ledger: LedgerStore, event: FinanceEvent) -> list[str]:
-    """Post what the event moves; the keys of the journals this call posted (none on a repeat)."""
+    """Post what the event moves; the keys of the journals this call posted (none on a repeat, so
+    a message delivered twice counts its postings once)."""
     money, at = event.money, event.at
     journals: list[Journal] = []
     if event.kind is FinanceEventKind.ARRIVAL:
@@ -118,7 +121,9 @@ def post_event(ledger: LedgerStore, event: FinanceEvent) -> list[str]:
                 journals.append(
                     posted.reversal(f"{key}.reversal", at, {**posted.detail, "reason": "rejected"})
                 )
-    return [journal.key for journal in journals if ledger.post(journal)]
+    keys = [journal.key for journal in journals if ledger.post(journal)]
+    count("LedgerPostings", len(keys), event=event.kind.value)
+    return keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from partnerka.operations.runner import (
 
 RETRY_DELAYS = (30, 120, 600, 3600, 14400)
 LEASE_SECONDS = 60  # longer than the notifier function's timeout
-RETRIES = RetryPolicy(OperationType.NOTIFY, RETRY_DELAYS, LEASE_SECONDS)
+RETRIES = RetryPolicy(OperationType.NOTIFY, RETRY_DELAYS, LEASE_SECONDS, "Notifications")
 MAX_ATTEMPTS = RETRIES.max_attempts
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from partnerka.common.observability import logger
+from partnerka.common.observability import count, logger, tenant_keys, tracer
 from partnerka.operations.models import NO_OWNER, Attempt, Operation, OperationStatus, OperationType
 from partnerka.operations.repository import OperationStore
 
@@ -44,6 +44,14 @@ class Outcome:
 
 
 DONE = Outcome(done=True)
+
+# An attempt's metric by the status it left its operation in: counted once, by the call whose
+# conditional write recorded the attempt (a copy of the message that loses the claim counts nothing).
+OUTCOMES = {
+    OperationStatus.SUCCESS: "sent",
+    OperationStatus.RETRYING: "retried",
+    OperationStatus.FAILED: "failed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,7 @@ class RetryPolicy:
     type: OperationType
     delays: tuple[int, ...]
     lease_seconds: int
+    metric: str  # the attempts' count (sent, retried, failed): "Postbacks", "Notifications"
 
     @property
     def max_attempts(self) -> int:
@@ -111,6 +120,7 @@ class OperationRunner:
         self._now = now
         self._rng = rng
 
+    @tracer.capture_method(capture_response=False)
     def process(
         self,
         message_id: str,
@@ -123,33 +133,38 @@ class OperationRunner:
         `prepare` runs only when an attempt is due, before it is claimed: it reads what the attempt
         needs (an error it raises is not an attempt; it fails the message, which comes back) and
         returns the attempt. `dead_letter_body` is what goes to the DLQ if the operation runs out of
-        attempts: enough to run it again after a redrive.
+        attempts: enough to run it again after a redrive. Whatever is logged meanwhile carries the
+        operation's tenant (and affiliate).
         """
-        if operation.status is OperationStatus.FAILED and not operation.dead_lettered:
-            self._dead_letter(operation, dead_letter_body)  # stopped between `failed` and the DLQ before
-        if operation.terminal:
-            return DONE
-        if operation.owner not in ("", NO_OWNER, message_id):
-            return DONE  # a copy: the owner's message carries the retries
-        now = self._now()
-        if operation.next_attempt_at and operation.next_attempt_at > now:
-            return Outcome(done=False, wait_seconds=seconds_until(operation.next_attempt_at, now))
-        if operation.lease_until and operation.lease_until > now:
-            return Outcome(done=False, wait_seconds=seconds_until(operation.lease_until, now))
-        if operation.attempts >= operation.max_attempts:
-            return self._give_up(operation, now, dead_letter_body)
-        attempt = prepare(operation)
-        if not self._operations.claim(operation, now, now + self._lease, message_id):
-            return self._after_lost_claim(operation.op_id, message_id, now)
-        number = operation.attempts + 1
-        started = time.monotonic()
-        try:
-            result = attempt()
-        except Exception as error:  # a bug in a channel is a failed attempt, counted like any other
-            logger.exception("attempt raised", op_id=operation.op_id, type=self._type.value)
-            result = AttemptResult(ok=False, error_class=type(error).__name__, error=str(error))
-        latency_ms = round((time.monotonic() - started) * 1000)
-        return self._finish(operation, number, message_id, result, latency_ms, dead_letter_body)
+        keys = tenant_keys(
+            operation.advertiser_id, affiliate_id=operation.affiliate_id, op_id=operation.op_id
+        )
+        with logger.append_context_keys(**keys):
+            if operation.status is OperationStatus.FAILED and not operation.dead_lettered:
+                self._dead_letter(operation, dead_letter_body)  # stopped between `failed` and the DLQ before
+            if operation.terminal:
+                return DONE
+            if operation.owner not in ("", NO_OWNER, message_id):
+                return DONE  # a copy: the owner's message carries the retries
+            now = self._now()
+            if operation.next_attempt_at and operation.next_attempt_at > now:
+                return Outcome(done=False, wait_seconds=seconds_until(operation.next_attempt_at, now))
+            if operation.lease_until and operation.lease_until > now:
+                return Outcome(done=False, wait_seconds=seconds_until(operation.lease_until, now))
+            if operation.attempts >= operation.max_attempts:
+                return self._give_up(operation, now, dead_letter_body)
+            attempt = prepare(operation)
+            if not self._operations.claim(operation, now, now + self._lease, message_id):
+                return self._after_lost_claim(operation.op_id, message_id, now)
+            number = operation.attempts + 1
+            started = time.monotonic()
+            try:
+                result = attempt()
+            except Exception as error:  # a bug in a channel is a failed attempt, counted like any other
+                logger.exception("attempt raised", op_id=operation.op_id, type=self._type.value)
+                result = AttemptResult(ok=False, error_class=type(error).__name__, error=str(error))
+            latency_ms = round((time.monotonic() - started) * 1000)
+            return self._finish(operation, number, message_id, result, latency_ms, dead_letter_body)
 
     def _finish(
         self,
@@ -195,6 +210,7 @@ class OperationRunner:
             succeeded=1 if status is OperationStatus.SUCCESS else 0,
             failed=1 if status is OperationStatus.FAILED else 0,
         )
+        count(self._policy.metric, outcome=OUTCOMES[status])
         logger.info(
             "operation attempt",
             op_id=operation.op_id,
@@ -233,6 +249,7 @@ class OperationRunner:
         )
         if self._operations.finish_attempt(operation, stopped, OperationStatus.FAILED, None, operation.owner):
             self._operations.count(self._type, now, failed=1)
+            count(self._policy.metric, outcome=OUTCOMES[OperationStatus.FAILED])
             self._dead_letter(operation, dead_letter_body)
         return DONE
 

@@ -7,19 +7,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from partnerka.common.clock import utc_now
-from partnerka.common.observability import logger
+from partnerka.common.observability import count, logger, tracer
+from partnerka.conversions.events import ConversionChanged
 from partnerka.finance.dispatch import FinanceDispatcher
 from partnerka.operations.models import Operation, OperationStatus, OperationType
 from partnerka.operations.repository import OperationStore
 from partnerka.orchestrator.records import StreamRecord, describe_error
 from partnerka.orchestrator.routing import NOTHING, Job, Routed, route
 from partnerka.postbacks.dispatch import PostbackDispatcher
-from partnerka.stats.projection import StatsStores, apply_stream_batch, token_of
+from partnerka.stats.projection import Delivered, StatsStores, apply_stream_batch, token_of
 from partnerka.stats.quality import QualityJudge
+from partnerka.tracking.events import ClickRecorded
+from partnerka.tracking.service import RejectReason
 
 PARKED_RECORD_BYTES = 32_000  # what is kept of a parked record, as delivered
 
@@ -67,6 +70,22 @@ def park(log: OperationStore | None, records: list[StreamRecord], at: datetime) 
             log.count(OperationType.STATS, at, attempts=1, failures=1, failed=1, parked=1)
 
 
+def count_taken(records: Sequence[Delivered]) -> None:
+    """The business metrics of records the statistics have just taken (each record once): every
+    click stored, the refused ones by reason, and each conversion under the status it arrived in or
+    changed to. The stream is where every writer's click and conversion is seen once (the tracker,
+    postbacks, hold release, reviews), and the click function stays as lean as it is."""
+    for record in records:
+        event = record.event
+        if isinstance(event, ClickRecorded):
+            count("ClicksStored")
+            if reason := event.click.reason:
+                count("ClicksRefused", reason=reason if reason in RejectReason else "other")
+        elif isinstance(event, ConversionChanged) and (event.arrival or event.status_changed):
+            count("Conversions", status=event.conversion.status.value)
+
+
+@tracer.capture_method(capture_response=False)
 def run_batch(
     records: list[StreamRecord],
     stats: StatsStores,
@@ -102,7 +121,7 @@ def run_batch(
         )
     stop = min((s for s in stops if s is not None), default=None)
     upto = len(records) if stop is None else stop
-    failed = apply_stream_batch(records[:upto], stats, judge, now)
+    failed = apply_stream_batch(records[:upto], stats, judge, now, count_taken)
     if not failed and stop is not None:
         failed = [record.sequence_number for record in records[stop:]]
     if log is not None and records:

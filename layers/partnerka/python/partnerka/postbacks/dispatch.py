@@ -107,7 +107,9 @@ class PostbackDispatcher:
             try:
                 self._deliveries.create(new_delivery(event, destination, now))
             except Exception:
-                logger.exception("creating a delivery failed", event_id=event.event_id)
+                logger.exception(
+                    "creating a delivery failed", event_id=event.event_id, tenant_id=event.advertiser_id
+                )
                 failed = self._send(queued)
                 return index if failed is None else failed
             queued.append((index, message_body(event.event_id)))

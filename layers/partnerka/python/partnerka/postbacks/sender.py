@@ -51,7 +51,7 @@ from partnerka.postbacks.ssrf import (
 
 RETRY_DELAYS = (60, 300, 1800, 7200, 28800)
 LEASE_SECONDS = 120  # longer than the sender function's timeout
-RETRIES = RetryPolicy(OperationType.POSTBACK, RETRY_DELAYS, LEASE_SECONDS)
+RETRIES = RetryPolicy(OperationType.POSTBACK, RETRY_DELAYS, LEASE_SECONDS, "Postbacks")
 MAX_ATTEMPTS = RETRIES.max_attempts
 USER_AGENT = "Partnerka-Postback/1.0"
 

@@ -151,9 +151,11 @@ def apply_stream_batch(
     stats: StatsStores,
     judge: QualityJudge | None = None,
     now: Callable[[], datetime] = utc_now,
+    on_begun: Callable[[Sequence[Delivered]], None] | None = None,
 ) -> list[str]:
     """Apply the records' statistics exactly once; return the sequence numbers to retry (empty when
-    all went in).
+    all went in). `on_begun` is told each range's records once, when this call began the range:
+    the one moment a record is taken, however often the stream delivers it.
 
     Records are applied in ranges (see stats.repository): a range is the run of records a delivery
     brings from a record on which no range was begun yet, and it goes in whole or not at all, in
@@ -184,6 +186,8 @@ def apply_stream_batch(
     def begun(batch: Sequence[Delivered]) -> None:
         if judge is not None:
             _keep_quality(judge, _new_clicks(batch), verdicts)
+        if on_begun is not None:
+            on_begun(batch)
 
     start = 0
     while start < len(records):

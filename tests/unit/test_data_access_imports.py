@@ -19,7 +19,7 @@ PACKAGE = Path("layers/partnerka/python/partnerka")
 STORAGE = {
     PACKAGE / "common" / "dynamo.py": "the codec and table helper every repository pages with",
     PACKAGE / "common" / "pynamo.py": "PynamoDB's base row of the core table",
-    PACKAGE / "accounts" / "_rows.py": "accounts' PynamoDB rows (sixteen entities), split from its "
+    PACKAGE / "accounts" / "_rows.py": "accounts' PynamoDB rows (fifteen), split from its "
     "repository for length; only accounts/repository.py imports it",
 }
 

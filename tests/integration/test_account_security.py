@@ -8,12 +8,14 @@ import os
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from partnerka.accounts import passwords
 from partnerka.accounts.composition import AccountSettings, account_services
+from partnerka.accounts.models import UserStatus
 from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.service import Actor
 from partnerka.common.config import ConfigurationError, read_settings
@@ -268,11 +270,9 @@ def test_a_stale_copy_of_a_user_cannot_overwrite_a_newer_one(load_function: Func
     stale = repo.find_user_by_email(world.emails["advertiser"])
     assert first is not None
     assert stale is not None
-    first.status = "blocked"
-    repo.save_user(first)
-    stale.name = "Renamed"
+    repo.save_user(replace(first, status=UserStatus.BLOCKED))
     with pytest.raises(Conflict):
-        repo.save_user(stale)
+        repo.save_user(replace(stale, name="Renamed"))
     fresh = repo.get_user(first.user_id)
     assert (fresh.status, fresh.name) == ("blocked", first.name)
 

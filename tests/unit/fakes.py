@@ -15,15 +15,15 @@ from partnerka.accounts.models import (
     Affiliate,
     ApiKey,
     ApiKeyDigest,
-    EmailClaim,
     JoinCode,
     Membership,
     MembershipStatus,
     OneTimeToken,
     RefreshToken,
     RegistrationLink,
+    Role,
     SessionChain,
-    TeamMember,
+    TokenState,
     User,
 )
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
@@ -31,7 +31,6 @@ from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
-from partnerka.common.pynamo import CoreItem
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.finance.invoices import Invoice, InvoiceStatus
 from partnerka.finance.ledger import Account, Journal, floors
@@ -785,56 +784,52 @@ def stored_conversion(**changes: object) -> Conversion:
 
 
 # ---------------------------------------------------------------------- the core table's entities
-def _copy[ItemT: CoreItem](item: ItemT) -> ItemT:
-    """What DynamoDB hands back: a copy of what was written, never the writer's own object."""
-    return type(item).from_raw_data(item.serialize())
+@dataclass(frozen=True, slots=True)
+class EmailClaim:
+    """The item that makes an e-mail address unique (PK `EMAIL#<email>`, SK `USER`)."""
+
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamEntry:
+    """An advertiser's team member (PK `ADV#<advertiser>`, SK `USER#<user>`)."""
+
+    user_id: str
 
 
 class FakeCoreTable:
-    """Core-table items in a dict by (pk, sk), read back as copies and queried in key order."""
+    """Core-table entities in a dict by their (pk, sk) key, queried in key order. The entities are
+    frozen, so what is stored is what was written, and a change replaces it."""
 
     def __init__(self) -> None:
-        self.items: dict[tuple[str, str], CoreItem] = {}
+        self.items: dict[tuple[str, str], object] = {}
 
-    def _put(self, item: CoreItem) -> None:
-        self.items[(item.pk, item.sk)] = _copy(item)
-
-    def _insert(self, item: CoreItem, conflict: str) -> None:
-        if (item.pk, item.sk) in self.items:
+    def _insert(self, key: tuple[str, str], item: object, conflict: str) -> None:
+        if key in self.items:
             raise Conflict(conflict)
-        self._put(item)
+        self.items[key] = item
 
-    def _get[ItemT: CoreItem](self, model: type[ItemT], key: tuple[str, str]) -> ItemT | None:
+    def _get[T](self, kind: type[T], key: tuple[str, str]) -> T | None:
         found = self.items.get(key)
-        return _copy(found) if isinstance(found, model) else None
+        return found if isinstance(found, kind) else None
 
-    def _found[ItemT: CoreItem](self, model: type[ItemT], key: tuple[str, str], missing: str) -> ItemT:
-        """Like a repository's getter: the item, or `NotFound` saying what is missing."""
-        found = self._get(model, key)
+    def _found[T](self, kind: type[T], key: tuple[str, str], missing: str) -> T:
+        """Like a repository's getter: the entity, or `NotFound` saying what is missing."""
+        found = self._get(kind, key)
         if found is None:
             raise NotFound(missing)
         return found
 
-    def _stored[ItemT: CoreItem](self, model: type[ItemT], key: tuple[str, str]) -> ItemT:
-        """The stored item itself, for a change made in place (an UpdateItem)."""
-        found = self.items[key]
-        assert isinstance(found, model)
-        return found
-
-    def _query[ItemT: CoreItem](self, model: type[ItemT], pk: str, sk_prefix: str) -> list[ItemT]:
+    def _query[T](self, kind: type[T], pk: str, sk_prefix: str) -> list[T]:
         return [
-            _copy(item)
-            for (p, s), item in sorted(self.items.items())
-            if p == pk and s.startswith(sk_prefix) and isinstance(item, model)
+            item
+            for (p, s), item in sorted(self.items.items(), key=lambda pair: pair[0])
+            if p == pk and s.startswith(sk_prefix) and isinstance(item, kind)
         ]
 
-    def _gsi1[ItemT: CoreItem](self, model: type[ItemT], pk: str, sk_prefix: str = "") -> list[ItemT]:
-        found = [
-            item
-            for item in self.items.values()
-            if isinstance(item, model) and item.gsi1pk == pk and (item.gsi1sk or "").startswith(sk_prefix)
-        ]
-        return [_copy(item) for item in sorted(found, key=lambda item: item.gsi1sk or "")]
+    def _all[T](self, kind: type[T]) -> list[T]:
+        return [item for item in self.items.values() if isinstance(item, kind)]
 
 
 class FakeAccounts(FakeCoreTable):
@@ -842,44 +837,36 @@ class FakeAccounts(FakeCoreTable):
     user saved only over the copy it was read as (its version), a TOTP step accepted once."""
 
     def add_advertiser(self, advertiser: Advertiser) -> None:
-        advertiser.pk, advertiser.sk = Advertiser.key(advertiser.id)
-        advertiser.gsi1pk, advertiser.gsi1sk = "ADVERTISERS", advertiser.id
-        self._insert(advertiser, f"advertiser {advertiser.id} exists")
+        self._insert(Advertiser.key(advertiser.id), advertiser, f"advertiser {advertiser.id} exists")
 
     def get_advertiser(self, advertiser_id: str) -> Advertiser:
         return self._found(Advertiser, Advertiser.key(advertiser_id), f"no advertiser '{advertiser_id}'")
 
     def list_advertisers(self) -> list[Advertiser]:
-        return self._gsi1(Advertiser, "ADVERTISERS")
+        return sorted(self._all(Advertiser), key=lambda advertiser: advertiser.id)
 
     def get_settings(self, advertiser_id: str) -> AdvertiserSettings | None:
         return self._get(AdvertiserSettings, AdvertiserSettings.key(advertiser_id))
 
     def save_settings(self, settings: AdvertiserSettings) -> None:
-        settings.pk, settings.sk = AdvertiserSettings.key(settings.advertiser_id)
-        self._put(settings)
+        self.items[AdvertiserSettings.key(settings.advertiser_id)] = settings
 
     def add_affiliate(self, affiliate: Affiliate) -> None:
-        affiliate.pk, affiliate.sk = Affiliate.key(affiliate.affiliate_id)
-        self._insert(affiliate, f"affiliate {affiliate.affiliate_id} exists")
+        key = Affiliate.key(affiliate.affiliate_id)
+        self._insert(key, affiliate, f"affiliate {affiliate.affiliate_id} exists")
 
     def get_affiliate(self, affiliate_id: str) -> Affiliate:
         return self._found(Affiliate, Affiliate.key(affiliate_id), f"no affiliate '{affiliate_id}'")
 
     def save_membership(self, membership: Membership) -> None:
-        membership.pk, membership.sk = Membership.key(membership.advertiser_id, membership.affiliate_id)
-        membership.gsi1pk = f"AFF#{membership.affiliate_id}"
-        membership.gsi1sk = f"MEMBER#{membership.advertiser_id}"
-        if Affiliate.key(membership.affiliate_id) not in self.items:
-            raise NotFound(f"no affiliate '{membership.affiliate_id}'")
-        self._put(membership)
-        affiliate = self._stored(Affiliate, Affiliate.key(membership.affiliate_id))
-        mirror = set(affiliate.approved_advertisers or ())
-        if membership.status == MembershipStatus.ACTIVE.value:
-            mirror.add(membership.advertiser_id)
+        affiliate = self.get_affiliate(membership.affiliate_id)
+        self.items[Membership.key(membership.advertiser_id, membership.affiliate_id)] = membership
+        mirror = {membership.advertiser_id}
+        if membership.status is MembershipStatus.ACTIVE:
+            approved = affiliate.approved_advertisers | mirror
         else:
-            mirror.discard(membership.advertiser_id)
-        affiliate.approved_advertisers = mirror or None
+            approved = affiliate.approved_advertisers - mirror
+        self.items[Affiliate.key(affiliate.affiliate_id)] = replace(affiliate, approved_advertisers=approved)
 
     def get_membership(self, advertiser_id: str, affiliate_id: str) -> Membership | None:
         return self._get(Membership, Membership.key(advertiser_id, affiliate_id))
@@ -888,66 +875,59 @@ class FakeAccounts(FakeCoreTable):
         return self._query(Membership, f"ADV#{advertiser_id}", "MEMBER#")
 
     def memberships_of_affiliate(self, affiliate_id: str) -> list[Membership]:
-        return self._gsi1(Membership, f"AFF#{affiliate_id}", "MEMBER#")
+        found = [m for m in self._all(Membership) if m.affiliate_id == affiliate_id]
+        return sorted(found, key=lambda membership: membership.advertiser_id)
 
-    def add_user(self, user: User) -> None:
-        user.pk, user.sk = User.key(user.user_id)
-        user.gsi1pk, user.gsi1sk = "USERS", f"{user.created_at}#{user.user_id}"
-        if EmailClaim.key(user.email) in self.items or (user.pk, user.sk) in self.items:
+    def add_user(self, user: User) -> User:
+        claim = (f"EMAIL#{user.email}", "USER")
+        if claim in self.items or User.key(user.user_id) in self.items:
             raise Conflict("an account with this e-mail already exists")
-        self._put(EmailClaim(*EmailClaim.key(user.email), user_id=user.user_id))
-        self._save_version(user)
-        if user.advertiser_id and user.role == "advertiser":
-            self._put(TeamMember(*TeamMember.key(user.advertiser_id, user.user_id), user_id=user.user_id))
+        self.items[claim] = EmailClaim(user.user_id)
+        stored = self._save_version(user)
+        if user.advertiser_id and user.role is Role.ADVERTISER:
+            self.items[(f"ADV#{user.advertiser_id}", f"USER#{user.user_id}")] = TeamEntry(user.user_id)
+        return stored
 
-    def _save_version(self, user: User) -> None:
+    def _save_version(self, user: User) -> User:
         """PynamoDB's VersionAttribute: the write holds only over the version read, and counts one up."""
-        stored = self.items.get((user.pk, user.sk))
-        if (stored.version if isinstance(stored, User) else None) != user.version:
+        stored = self._get(User, User.key(user.user_id))
+        if (stored.version if stored else None) != user.version:
             raise Conflict("the account was changed at the same time; try again")
-        user.version = (user.version or 0) + 1
-        self._put(user)
+        saved = replace(user, version=(user.version or 0) + 1)
+        self.items[User.key(user.user_id)] = saved
+        return saved
 
     def get_user(self, user_id: str) -> User:
         return self._found(User, User.key(user_id), f"no user '{user_id}'")
 
     def find_user_by_email(self, email: str) -> User | None:
-        claim = self._get(EmailClaim, EmailClaim.key(email))
+        claim = self._get(EmailClaim, (f"EMAIL#{email}", "USER"))
         return self.get_user(claim.user_id) if claim else None
 
-    def save_user(self, user: User) -> None:
-        self._save_version(user)
+    def save_user(self, user: User) -> User:
+        return self._save_version(user)
 
     def list_users(self) -> list[User]:
-        return self._gsi1(User, "USERS")
+        return sorted(self._all(User), key=lambda user: f"{user.created_at}#{user.user_id}")
 
     def team_of(self, advertiser_id: str) -> list[User]:
-        members = self._query(TeamMember, f"ADV#{advertiser_id}", "USER#")
+        members = self._query(TeamEntry, f"ADV#{advertiser_id}", "USER#")
         return sorted((self.get_user(m.user_id) for m in members), key=lambda user: user.created_at)
 
-    def record_mfa_step(self, user: User, step: int) -> bool:
-        stored = self._stored(User, User.key(user.user_id))
-        if stored.version != user.version or not int(stored.mfa_last_step) < step:
-            return False
-        stored.mfa_last_step = step
-        stored.version = (stored.version or 0) + 1
-        user.deserialize(stored.serialize())  # an update answers the item as it now is
-        return True
+    def record_mfa_step(self, user: User, step: int) -> User | None:
+        stored = self._get(User, User.key(user.user_id))
+        if stored is None or stored.version != user.version or not stored.mfa_last_step < step:
+            return None
+        saved = replace(stored, mfa_last_step=step, version=(stored.version or 0) + 1)
+        self.items[User.key(user.user_id)] = saved
+        return saved  # an update answers the item as it now is
 
     def add_link(self, link: RegistrationLink) -> None:
-        link.pk, link.sk = RegistrationLink.key(link.advertiser_id, link.code)
-        if JoinCode.key(link.code) in self.items:
+        key, lookup = RegistrationLink.key(link.advertiser_id, link.code), JoinCode.key(link.code)
+        if key in self.items or lookup in self.items:
             raise Conflict(f"registration link {link.code} exists")
-        self._insert(link, f"registration link {link.code} exists")
-        self._put(
-            JoinCode(
-                *JoinCode.key(link.code),
-                code=link.code,
-                advertiser_id=link.advertiser_id,
-                label=link.label,
-                active=link.active,
-            )
-        )
+        self.items[key] = link
+        self.items[lookup] = JoinCode(link.code, link.advertiser_id, link.label, link.active)
 
     def links_of(self, advertiser_id: str) -> list[RegistrationLink]:
         return self._query(RegistrationLink, f"ADV#{advertiser_id}", "LINK#")
@@ -961,18 +941,16 @@ class FakeAccounts(FakeCoreTable):
         return self._get(JoinCode, JoinCode.key(code))
 
     def deactivate_link(self, link: RegistrationLink) -> None:
-        self._stored(RegistrationLink, (link.pk, link.sk)).active = False
-        self._stored(JoinCode, JoinCode.key(link.code)).active = False
-        link.active = False
+        key, lookup = RegistrationLink.key(link.advertiser_id, link.code), JoinCode.key(link.code)
+        self.items[key] = replace(self._found(RegistrationLink, key, link.code), active=False)
+        self.items[lookup] = replace(self._found(JoinCode, lookup, link.code), active=False)
 
-    def add_api_key(self, key: ApiKey, digest: str) -> None:
-        key.pk, key.sk = ApiKey.key(key.advertiser_id, key.key_id)
-        key.gsi1pk, key.gsi1sk = f"APIKEY#{digest}", "KEY"
-        self._insert(key, f"API key {key.key_id} exists")
-        self._insert(
-            ApiKeyDigest(*ApiKeyDigest.key(digest), key_id=key.key_id, advertiser_id=key.advertiser_id),
-            "API key digest exists",
-        )
+    def add_api_key(self, key: ApiKey) -> None:
+        stored, lookup = ApiKey.key(key.advertiser_id, key.key_id), ApiKeyDigest.key(key.digest)
+        if stored in self.items or lookup in self.items:
+            raise Conflict(f"API key {key.key_id} exists")
+        self.items[stored] = key
+        self.items[lookup] = ApiKeyDigest(key.key_id, key.advertiser_id)
 
     def api_keys_of(self, advertiser_id: str) -> list[ApiKey]:
         return self._query(ApiKey, f"ADV#{advertiser_id}", "APIKEY#")
@@ -981,15 +959,16 @@ class FakeAccounts(FakeCoreTable):
         return self._found(ApiKey, ApiKey.key(advertiser_id, key_id), f"no API key '{key_id}'")
 
     def revoke_api_key(self, key: ApiKey) -> None:
-        self._stored(ApiKey, (key.pk, key.sk)).revoked = True
-        self._stored(ApiKeyDigest, (key.gsi1pk or "", "KEY")).revoked = True
-        key.revoked = True
+        stored, lookup = ApiKey.key(key.advertiser_id, key.key_id), ApiKeyDigest.key(key.digest)
+        self.items[stored] = replace(self._found(ApiKey, stored, key.key_id), revoked=True)
+        self.items[lookup] = replace(self._found(ApiKeyDigest, lookup, key.key_id), revoked=True)
 
     def find_api_key(self, digest: str) -> ApiKeyDigest | None:
         return self._get(ApiKeyDigest, ApiKeyDigest.key(digest))
 
     def touch_api_key(self, advertiser_id: str, key_id: str, at: str) -> None:
-        self._stored(ApiKey, ApiKey.key(advertiser_id, key_id)).last_used_at = at
+        key = ApiKey.key(advertiser_id, key_id)
+        self.items[key] = replace(self._found(ApiKey, key, key_id), last_used_at=at)
 
 
 class FakeSessions(FakeCoreTable):
@@ -1001,30 +980,31 @@ class FakeSessions(FakeCoreTable):
         self.failures: Counter[tuple[str, str, int]] = Counter()
 
     def add_chain(self, chain: SessionChain) -> None:
-        self._put(chain)
+        self.items[SessionChain.key(chain.chain_id)] = chain
 
     def get_chain(self, chain_id: str) -> SessionChain | None:
         return self._get(SessionChain, SessionChain.key(chain_id))
 
     def revoke_chain(self, chain_id: str) -> None:
-        if SessionChain.key(chain_id) in self.items:
-            self._stored(SessionChain, SessionChain.key(chain_id)).revoked = True
+        chain = self.get_chain(chain_id)
+        if chain is not None:
+            self.items[SessionChain.key(chain_id)] = replace(chain, revoked=True)
 
     def add_refresh_token(self, token: RefreshToken) -> None:
-        self._insert(token, "refresh token exists")
+        self._insert(RefreshToken.key(token.digest), token, "refresh token exists")
 
     def get_refresh_token(self, digest: str) -> RefreshToken | None:
         return self._get(RefreshToken, RefreshToken.key(digest))
 
     def mark_refresh_token_used(self, token: RefreshToken) -> bool:
-        stored = self._stored(RefreshToken, (token.pk, token.sk))
-        if stored.state != "active":
+        stored = self.get_refresh_token(token.digest)
+        if stored is None or stored.state is not TokenState.ACTIVE:
             return False
-        stored.state = token.state = "used"
+        self.items[RefreshToken.key(token.digest)] = replace(stored, state=TokenState.USED)
         return True
 
     def add_one_time_token(self, token: OneTimeToken) -> None:
-        self._insert(token, "one-time token exists")
+        self._insert(OneTimeToken.key(token.digest), token, "one-time token exists")
 
     def consume_one_time_token(self, digest: str, purpose: str, now: int) -> OneTimeToken | None:
         token = self._get(OneTimeToken, OneTimeToken.key(digest))

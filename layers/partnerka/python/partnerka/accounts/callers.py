@@ -53,7 +53,7 @@ class Callers:
                 user_id=principal.user_id,
                 email=principal.user_id,  # "api_key:<id>": what audit entries name as the actor
                 name="API key",
-                role=Role.ADVERTISER.value,
+                role=Role.ADVERTISER,
                 advertiser_id=principal.advertiser_id,
                 created_at="",
             )
@@ -61,12 +61,12 @@ class Callers:
             user = self.accounts.get_user(principal.user_id)
         except NotFound:
             raise Unauthenticated("the account no longer exists") from None
-        if user.status == UserStatus.BLOCKED.value:
+        if user.status is UserStatus.BLOCKED:
             raise AccountBlocked("this account is blocked")
         if principal.session_version != session_version(user):
             # The password changed or the account was blocked since this token was issued.
             raise Unauthenticated("the session has ended; sign in again")
-        role = Role(user.role)
+        role = user.role
         context = principal.advertiser_id
         if role is Role.ADVERTISER:
             context = user.advertiser_id

@@ -5,6 +5,8 @@ Used by scripts/create-owner and scripts/seed_demo.py; the API never calls these
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from partnerka.accounts.models import Advertiser, Affiliate, Membership, MembershipStatus, Role, User
 from partnerka.accounts.repository import AccountStore
 from partnerka.accounts.service import AccountService, normalise_email, required_name
@@ -40,7 +42,7 @@ def set_membership(
     membership = Membership(
         advertiser_id=advertiser_id,
         affiliate_id=affiliate_id,
-        status=status.value,
+        status=status,
         created_at=now,
         updated_at=now,
     )
@@ -62,14 +64,13 @@ def create_verified_user(
     user = service.new_user(
         email, name, role, password, locale, advertiser_id=advertiser_id, affiliate_id=affiliate_id
     )
-    user.email_verified = True
-    service.accounts.save_user(user)
+    user = service.accounts.save_user(replace(user, email_verified=True))
     service.audit.record(
         OPERATOR,
         advertiser_id,
         "user.provisioned",
         f"user:{user.user_id}",
-        after={"email": user.email, "role": user.role},
+        after={"email": user.email, "role": user.role.value},
     )
     return user
 

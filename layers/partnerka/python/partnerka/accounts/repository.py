@@ -1,4 +1,9 @@
-"""Core-table storage of accounts (PynamoDB): the only module of this context that touches DynamoDB."""
+"""Core-table storage of accounts (PynamoDB): the only module of this context that touches DynamoDB.
+
+The stores take and return the frozen domain types of accounts.models; the PynamoDB rows they are
+stored as (accounts._rows) stay inside this module. A write that changes a user answers the user as
+stored, its new version included.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +14,40 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from partnerka.accounts._rows import (
+    ADVERTISERS,
+    USERS,
+    AdvertiserRow,
+    AffiliateRow,
+    ApiKeyDigestRow,
+    ApiKeyRow,
+    EmailClaimRow,
+    JoinCodeRow,
+    LinkRow,
+    MembershipRow,
+    OneTimeTokenRow,
+    RateWindowRow,
+    RefreshTokenRow,
+    SessionChainRow,
+    SettingsRow,
+    TeamMemberRow,
+    UserRow,
+)
 from partnerka.accounts.models import (
     Advertiser,
     AdvertiserSettings,
     Affiliate,
     ApiKey,
     ApiKeyDigest,
-    EmailClaim,
     JoinCode,
     Membership,
     MembershipStatus,
     OneTimeToken,
-    RateWindow,
     RefreshToken,
     RegistrationLink,
+    Role,
     SessionChain,
-    TeamMember,
+    TokenState,
     User,
 )
 from partnerka.common.errors import Conflict, NotFound
@@ -64,21 +87,27 @@ class AccountStore(Protocol):
 
     def memberships_of_affiliate(self, affiliate_id: str) -> list[Membership]: ...
 
-    def add_user(self, user: User) -> None: ...
+    def add_user(self, user: User) -> User:
+        """The user as stored (its first version); `Conflict` when the e-mail is taken."""
+        ...
 
     def get_user(self, user_id: str) -> User: ...
 
     def find_user_by_email(self, email: str) -> User | None: ...
 
-    def save_user(self, user: User) -> None:
-        """Only over the copy it was read as (`Conflict` when somebody saved it meanwhile)."""
+    def save_user(self, user: User) -> User:
+        """Only over the copy it was read as (`Conflict` when somebody saved it meanwhile); the user
+        as stored now."""
         ...
 
     def list_users(self) -> list[User]: ...
 
     def team_of(self, advertiser_id: str) -> list[User]: ...
 
-    def record_mfa_step(self, user: User, step: int) -> bool: ...
+    def record_mfa_step(self, user: User, step: int) -> User | None:
+        """The user as stored with the TOTP step used, or None when that step (or a later one) was
+        already used, or the copy is stale."""
+        ...
 
     def add_link(self, link: RegistrationLink) -> None: ...
 
@@ -90,7 +119,7 @@ class AccountStore(Protocol):
 
     def deactivate_link(self, link: RegistrationLink) -> None: ...
 
-    def add_api_key(self, key: ApiKey, digest: str) -> None: ...
+    def add_api_key(self, key: ApiKey) -> None: ...
 
     def api_keys_of(self, advertiser_id: str) -> list[ApiKey]: ...
 
@@ -136,234 +165,232 @@ class SessionStore(FailureWindows, Protocol):
 class AccountRepository:
     # ------------------------------------------------------------------ tenants
     def add_advertiser(self, advertiser: Advertiser) -> None:
-        advertiser.pk, advertiser.sk = Advertiser.key(advertiser.id)
-        advertiser.gsi1pk, advertiser.gsi1sk = "ADVERTISERS", advertiser.id
-        _insert(advertiser, f"advertiser {advertiser.id} exists")
+        _insert(AdvertiserRow.of(advertiser), f"advertiser {advertiser.id} exists")
 
     def get_advertiser(self, advertiser_id: str) -> Advertiser:
         try:
-            return Advertiser.get(*Advertiser.key(advertiser_id))
+            return AdvertiserRow.get(*Advertiser.key(advertiser_id)).advertiser()
         except DoesNotExist:
             raise NotFound(f"no advertiser '{advertiser_id}'") from None
 
     def list_advertisers(self) -> list[Advertiser]:
-        return list(query_gsi1(Advertiser, "ADVERTISERS"))
+        return [row.advertiser() for row in query_gsi1(AdvertiserRow, ADVERTISERS)]
 
     def get_settings(self, advertiser_id: str) -> AdvertiserSettings | None:
         try:
-            return AdvertiserSettings.get(*AdvertiserSettings.key(advertiser_id))
+            return SettingsRow.get(*AdvertiserSettings.key(advertiser_id)).settings()
         except DoesNotExist:
             return None
 
     def save_settings(self, settings: AdvertiserSettings) -> None:
-        settings.pk, settings.sk = AdvertiserSettings.key(settings.advertiser_id)
-        settings.save()
+        SettingsRow.of(settings).save()
 
     # ------------------------------------------------------------------ affiliates and memberships
     def add_affiliate(self, affiliate: Affiliate) -> None:
-        affiliate.pk, affiliate.sk = Affiliate.key(affiliate.affiliate_id)
-        _insert(affiliate, f"affiliate {affiliate.affiliate_id} exists")
+        _insert(AffiliateRow.of(affiliate), f"affiliate {affiliate.affiliate_id} exists")
 
     def get_affiliate(self, affiliate_id: str) -> Affiliate:
         try:
-            return Affiliate.get(*Affiliate.key(affiliate_id))
+            return AffiliateRow.get(*Affiliate.key(affiliate_id)).affiliate()
         except DoesNotExist:
             raise NotFound(f"no affiliate '{affiliate_id}'") from None
 
     def save_membership(self, membership: Membership) -> None:
         """Store the membership and, in the same transaction, keep the tracker's mirror in step."""
-        membership.pk, membership.sk = Membership.key(membership.advertiser_id, membership.affiliate_id)
-        membership.gsi1pk = f"AFF#{membership.affiliate_id}"
-        membership.gsi1sk = f"MEMBER#{membership.advertiser_id}"
-        affiliate = Affiliate(*Affiliate.key(membership.affiliate_id))
+        affiliate = AffiliateRow(*Affiliate.key(membership.affiliate_id))
         mirror = {membership.advertiser_id}
         action: Action
-        if membership.status == MembershipStatus.ACTIVE.value:
-            action = Affiliate.approved_advertisers.add(mirror)
+        if membership.status is MembershipStatus.ACTIVE:
+            action = AffiliateRow.approved_advertisers.add(mirror)
         else:
-            action = Affiliate.approved_advertisers.delete(mirror)
+            action = AffiliateRow.approved_advertisers.delete(mirror)
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(membership)
-                transaction.update(affiliate, actions=[action], condition=Affiliate.pk.exists())
+                transaction.save(MembershipRow.of(membership))
+                transaction.update(affiliate, actions=[action], condition=AffiliateRow.pk.exists())
         except TransactWriteError:
             raise NotFound(f"no affiliate '{membership.affiliate_id}'") from None
 
     def get_membership(self, advertiser_id: str, affiliate_id: str) -> Membership | None:
         try:
-            return Membership.get(*Membership.key(advertiser_id, affiliate_id))
+            return MembershipRow.get(*Membership.key(advertiser_id, affiliate_id)).membership()
         except DoesNotExist:
             return None
 
     def memberships_of_advertiser(self, advertiser_id: str) -> list[Membership]:
-        return list(Membership.query(f"ADV#{advertiser_id}", Membership.sk.startswith("MEMBER#")))
+        rows = MembershipRow.query(f"ADV#{advertiser_id}", MembershipRow.sk.startswith("MEMBER#"))
+        return [row.membership() for row in rows]
 
     def memberships_of_affiliate(self, affiliate_id: str) -> list[Membership]:
-        return list(query_gsi1(Membership, f"AFF#{affiliate_id}", "MEMBER#"))
+        rows = query_gsi1(MembershipRow, MembershipRow.affiliate_partition(affiliate_id), "MEMBER#")
+        return [row.membership() for row in rows]
 
     # ------------------------------------------------------------------ users
-    def add_user(self, user: User) -> None:
+    def add_user(self, user: User) -> User:
         """The user, its e-mail claim and (for advertiser users) its team entry, or nothing."""
-        user.pk, user.sk = User.key(user.user_id)
-        user.gsi1pk, user.gsi1sk = "USERS", f"{user.created_at}#{user.user_id}"
-        claim = EmailClaim(*EmailClaim.key(user.email), user_id=user.user_id)
+        row = UserRow.of(user)
+        claim = EmailClaimRow(*EmailClaimRow.key(user.email), user_id=user.user_id)
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(claim, condition=EmailClaim.pk.does_not_exist())
-                transaction.save(user, condition=User.pk.does_not_exist())
-                if user.advertiser_id and user.role == "advertiser":
-                    transaction.save(
-                        TeamMember(*TeamMember.key(user.advertiser_id, user.user_id), user_id=user.user_id)
+                transaction.save(claim, condition=EmailClaimRow.pk.does_not_exist())
+                transaction.save(row, condition=UserRow.pk.does_not_exist())
+                if user.advertiser_id and user.role is Role.ADVERTISER:
+                    member = TeamMemberRow(
+                        *TeamMemberRow.key(user.advertiser_id, user.user_id), user_id=user.user_id
                     )
+                    transaction.save(member)
         except TransactWriteError as error:
             if _conditional_failure(error):
                 raise Conflict("an account with this e-mail already exists") from None
             raise
+        return row.user()
 
     def get_user(self, user_id: str) -> User:
         try:
-            return User.get(*User.key(user_id))
+            return UserRow.get(*User.key(user_id)).user()
         except DoesNotExist:
             raise NotFound(f"no user '{user_id}'") from None
 
     def find_user_by_email(self, email: str) -> User | None:
         try:
-            claim = EmailClaim.get(*EmailClaim.key(email))
+            claim = EmailClaimRow.get(*EmailClaimRow.key(email))
         except DoesNotExist:
             return None
         return self.get_user(claim.user_id)
 
-    def save_user(self, user: User) -> None:
+    def save_user(self, user: User) -> User:
         """Write the user back, only if nobody saved it since this copy was read (its version)."""
+        row = UserRow.of(user)
         try:
-            user.save()
+            row.save()
         except PutError as error:
             if _conditional_failure(error):
                 raise Conflict("the account was changed at the same time; try again") from None
             raise
+        return row.user()
 
     def list_users(self) -> list[User]:
-        return list(query_gsi1(User, "USERS"))
+        return [row.user() for row in query_gsi1(UserRow, USERS)]
 
     def team_of(self, advertiser_id: str) -> list[User]:
-        members = TeamMember.query(f"ADV#{advertiser_id}", TeamMember.sk.startswith("USER#"))
+        members = TeamMemberRow.query(f"ADV#{advertiser_id}", TeamMemberRow.sk.startswith("USER#"))
         keys = [User.key(member.user_id) for member in members]
-        return sorted(User.batch_get(keys), key=lambda user: user.created_at) if keys else []
+        users = [row.user() for row in UserRow.batch_get(keys)] if keys else []
+        return sorted(users, key=lambda user: user.created_at)
 
-    def record_mfa_step(self, user: User, step: int) -> bool:
-        """Accept a TOTP time step once: False when that step (or a later one) was already used."""
+    def record_mfa_step(self, user: User, step: int) -> User | None:
+        """Accept a TOTP time step once: None when that step (or a later one) was already used."""
+        row = UserRow.at_version(user)
         try:
-            user.update(actions=[User.mfa_last_step.set(step)], condition=User.mfa_last_step < step)
+            row.update(actions=[UserRow.mfa_last_step.set(step)], condition=UserRow.mfa_last_step < step)
         except UpdateError as error:
             if _conditional_failure(error):
-                return False
+                return None
             raise
-        return True
+        return row.user()
 
     # ------------------------------------------------------------------ registration links
     def add_link(self, link: RegistrationLink) -> None:
-        link.pk, link.sk = RegistrationLink.key(link.advertiser_id, link.code)
-        lookup = JoinCode(
-            *JoinCode.key(link.code),
-            code=link.code,
-            advertiser_id=link.advertiser_id,
-            label=link.label,
-            active=link.active,
-        )
         with TransactWrite(connection=connection()) as transaction:
-            transaction.save(link, condition=RegistrationLink.pk.does_not_exist())
-            transaction.save(lookup, condition=JoinCode.pk.does_not_exist())
+            transaction.save(LinkRow.of(link), condition=LinkRow.pk.does_not_exist())
+            transaction.save(JoinCodeRow.of(link), condition=JoinCodeRow.pk.does_not_exist())
 
     def links_of(self, advertiser_id: str) -> list[RegistrationLink]:
-        return list(RegistrationLink.query(f"ADV#{advertiser_id}", RegistrationLink.sk.startswith("LINK#")))
+        rows = LinkRow.query(f"ADV#{advertiser_id}", LinkRow.sk.startswith("LINK#"))
+        return [row.link() for row in rows]
 
     def get_link(self, advertiser_id: str, code: str) -> RegistrationLink:
         try:
-            return RegistrationLink.get(*RegistrationLink.key(advertiser_id, code))
+            return LinkRow.get(*RegistrationLink.key(advertiser_id, code)).link()
         except DoesNotExist:
             raise NotFound(f"no registration link '{code}'") from None
 
     def find_join_code(self, code: str) -> JoinCode | None:
         try:
-            return JoinCode.get(*JoinCode.key(code))
+            return JoinCodeRow.get(*JoinCode.key(code)).join_code()
         except DoesNotExist:
             return None
 
     def deactivate_link(self, link: RegistrationLink) -> None:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.update(link, actions=[RegistrationLink.active.set(False)])
-            transaction.update(JoinCode(*JoinCode.key(link.code)), actions=[JoinCode.active.set(False)])
-        link.active = False
+            transaction.update(
+                LinkRow(*RegistrationLink.key(link.advertiser_id, link.code)),
+                actions=[LinkRow.active.set(False)],
+            )
+            transaction.update(JoinCodeRow(*JoinCode.key(link.code)), actions=[JoinCodeRow.active.set(False)])
 
     # ------------------------------------------------------------------ API keys
-    def add_api_key(self, key: ApiKey, digest: str) -> None:
-        key.pk, key.sk = ApiKey.key(key.advertiser_id, key.key_id)
-        key.gsi1pk, key.gsi1sk = f"APIKEY#{digest}", "KEY"  # the digest, so revocation finds the lookup
-        lookup = ApiKeyDigest(*ApiKeyDigest.key(digest), key_id=key.key_id, advertiser_id=key.advertiser_id)
+    def add_api_key(self, key: ApiKey) -> None:
         with TransactWrite(connection=connection()) as transaction:
-            transaction.save(key, condition=ApiKey.pk.does_not_exist())
-            transaction.save(lookup, condition=ApiKeyDigest.pk.does_not_exist())
+            transaction.save(ApiKeyRow.of(key), condition=ApiKeyRow.pk.does_not_exist())
+            transaction.save(ApiKeyDigestRow.of(key), condition=ApiKeyDigestRow.pk.does_not_exist())
 
     def api_keys_of(self, advertiser_id: str) -> list[ApiKey]:
-        return list(ApiKey.query(f"ADV#{advertiser_id}", ApiKey.sk.startswith("APIKEY#")))
+        rows = ApiKeyRow.query(f"ADV#{advertiser_id}", ApiKeyRow.sk.startswith("APIKEY#"))
+        return [row.api_key() for row in rows]
 
     def get_api_key(self, advertiser_id: str, key_id: str) -> ApiKey:
         try:
-            return ApiKey.get(*ApiKey.key(advertiser_id, key_id))
+            return ApiKeyRow.get(*ApiKey.key(advertiser_id, key_id)).api_key()
         except DoesNotExist:
             raise NotFound(f"no API key '{key_id}'") from None
 
     def revoke_api_key(self, key: ApiKey) -> None:
-        lookup = ApiKeyDigest(key.gsi1pk or "", "KEY")
         with TransactWrite(connection=connection()) as transaction:
-            transaction.update(key, actions=[ApiKey.revoked.set(True)])
-            transaction.update(lookup, actions=[ApiKeyDigest.revoked.set(True)])
-        key.revoked = True
+            transaction.update(
+                ApiKeyRow(*ApiKey.key(key.advertiser_id, key.key_id)), actions=[ApiKeyRow.revoked.set(True)]
+            )
+            transaction.update(
+                ApiKeyDigestRow(*ApiKeyDigest.key(key.digest)), actions=[ApiKeyDigestRow.revoked.set(True)]
+            )
 
     def find_api_key(self, digest: str) -> ApiKeyDigest | None:
         try:
-            return ApiKeyDigest.get(*ApiKeyDigest.key(digest))
+            return ApiKeyDigestRow.get(*ApiKeyDigest.key(digest)).lookup()
         except DoesNotExist:
             return None
 
     def touch_api_key(self, advertiser_id: str, key_id: str, at: str) -> None:
-        ApiKey(*ApiKey.key(advertiser_id, key_id)).update(actions=[ApiKey.last_used_at.set(at)])
+        ApiKeyRow(*ApiKey.key(advertiser_id, key_id)).update(actions=[ApiKeyRow.last_used_at.set(at)])
 
 
 class SessionRepository:
     """Refresh-token chains, one-time link tokens and rate-limit windows (all expire by TTL)."""
 
     def add_chain(self, chain: SessionChain) -> None:
-        chain.save()
+        SessionChainRow.of(chain).save()
 
     def get_chain(self, chain_id: str) -> SessionChain | None:
         try:
-            return SessionChain.get(*SessionChain.key(chain_id))
+            return SessionChainRow.get(*SessionChain.key(chain_id)).chain()
         except DoesNotExist:
             return None
 
     def revoke_chain(self, chain_id: str) -> None:
         try:
-            SessionChain(*SessionChain.key(chain_id)).update(
-                actions=[SessionChain.revoked.set(True)], condition=SessionChain.pk.exists()
+            SessionChainRow(*SessionChain.key(chain_id)).update(
+                actions=[SessionChainRow.revoked.set(True)], condition=SessionChainRow.pk.exists()
             )
         except UpdateError as error:
             if not _conditional_failure(error):
                 raise
 
     def add_refresh_token(self, token: RefreshToken) -> None:
-        token.save(condition=RefreshToken.pk.does_not_exist())
+        RefreshTokenRow.of(token).save(condition=RefreshTokenRow.pk.does_not_exist())
 
     def get_refresh_token(self, digest: str) -> RefreshToken | None:
         try:
-            return RefreshToken.get(*RefreshToken.key(digest))
+            return RefreshTokenRow.get(*RefreshToken.key(digest)).token()
         except DoesNotExist:
             return None
 
     def mark_refresh_token_used(self, token: RefreshToken) -> bool:
         """active → used, once; False when somebody already used it."""
         try:
-            token.update(actions=[RefreshToken.state.set("used")], condition=RefreshToken.state == "active")
+            RefreshTokenRow(*RefreshToken.key(token.digest)).update(
+                actions=[RefreshTokenRow.state.set(TokenState.USED.value)],
+                condition=RefreshTokenRow.state == TokenState.ACTIVE.value,
+            )
         except UpdateError as error:
             if _conditional_failure(error):
                 return False
@@ -371,18 +398,19 @@ class SessionRepository:
         return True
 
     def add_one_time_token(self, token: OneTimeToken) -> None:
-        token.save(condition=OneTimeToken.pk.does_not_exist())
+        OneTimeTokenRow.of(token).save(condition=OneTimeTokenRow.pk.does_not_exist())
 
     def consume_one_time_token(self, digest: str, purpose: str, now: int) -> OneTimeToken | None:
         """Delete and return the token when it exists, has this purpose and has not expired."""
         try:
-            token = OneTimeToken.get(*OneTimeToken.key(digest))
+            row = OneTimeTokenRow.get(*OneTimeToken.key(digest))
         except DoesNotExist:
             return None
+        token = row.token()
         if token.purpose != purpose or token.expires_at <= now:
             return None
         try:
-            token.delete(condition=OneTimeToken.pk.exists())
+            row.delete(condition=OneTimeTokenRow.pk.exists())
         except DeleteError as error:
             if _conditional_failure(error):
                 return None
@@ -397,11 +425,11 @@ class SessionRepository:
         The check and the count are one conditional update, so simultaneous attempts cannot all
         pass a check made before any of them was counted.
         """
-        window = RateWindow(*RateWindow.key(scope, subject, window_start))
+        window = RateWindowRow(*RateWindowRow.key(scope, subject, window_start))
         try:
             window.update(
-                actions=[RateWindow.failures.add(1), RateWindow.expires_at.set(expires_at)],
-                condition=RateWindow.failures.does_not_exist() | (RateWindow.failures < limit),
+                actions=[RateWindowRow.failures.add(1), RateWindowRow.expires_at.set(expires_at)],
+                condition=RateWindowRow.failures.does_not_exist() | (RateWindowRow.failures < limit),
             )
         except UpdateError as error:
             if _conditional_failure(error):
@@ -411,9 +439,9 @@ class SessionRepository:
 
     def release_failure_slot(self, scope: str, subject: str, window_start: int) -> None:
         """Take back a counted failure (the attempt turned out right); never below zero."""
-        window = RateWindow(*RateWindow.key(scope, subject, window_start))
+        window = RateWindowRow(*RateWindowRow.key(scope, subject, window_start))
         try:
-            window.update(actions=[RateWindow.failures.add(-1)], condition=RateWindow.failures > 0)
+            window.update(actions=[RateWindowRow.failures.add(-1)], condition=RateWindowRow.failures > 0)
         except UpdateError as error:
             if not _conditional_failure(error):
                 raise

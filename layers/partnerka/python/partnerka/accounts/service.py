@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -18,6 +18,7 @@ from partnerka.accounts.models import (
     RefreshToken,
     Role,
     SessionChain,
+    TokenState,
     User,
     UserStatus,
 )
@@ -114,23 +115,23 @@ def locale_of(value: str | None) -> str:
 
 
 def session_version(user: User) -> int:
-    return int(user.session_version or 0)
+    return user.session_version
 
 
 def is_active_member(accounts: AccountStore, user: User, advertiser_id: str) -> bool:
     """Whether the affiliate behind `user` is an active partner of the advertiser."""
     membership = accounts.get_membership(advertiser_id, user.affiliate_id or "")
-    return membership is not None and membership.status == MembershipStatus.ACTIVE.value
+    return membership is not None and membership.status is MembershipStatus.ACTIVE
 
 
-def end_every_session(user: User) -> None:
-    """Every access token and session chain issued so far stops working once the user is saved."""
-    user.session_version = session_version(user) + 1
+def end_every_session(user: User) -> User:
+    """The user whose every access token and session chain issued so far stops working once saved."""
+    return replace(user, session_version=session_version(user) + 1)
 
 
 def public_user(user: User) -> dict[str, object]:
     """What audit entries keep of a user: never hashes or secrets."""
-    return {"email": user.email, "role": user.role, "status": user.status, "name": user.name}
+    return {"email": user.email, "role": user.role.value, "status": user.status.value, "name": user.name}
 
 
 class AccountService:
@@ -163,9 +164,7 @@ class AccountService:
         token = secrets.token_urlsafe(32)
         expires = int((self.now() + LINK_TTL[purpose]).timestamp())
         self.sessions.add_one_time_token(
-            OneTimeToken(
-                *OneTimeToken.key(digest(token)), purpose=purpose, user_id=user.user_id, expires_at=expires
-            )
+            OneTimeToken(digest=digest(token), purpose=purpose, user_id=user.user_id, expires_at=expires)
         )
         path = {"verify": "verify-email", "reset": "reset-password", "invite": "accept-invite"}[purpose]
         link = f"{self.link_base_url}/{path}?token={token}"
@@ -200,8 +199,8 @@ class AccountService:
             user_id=new_id(),
             email=normalise_email(email),
             name=required_name(name) if name else "",
-            role=role.value,
-            status=status.value,
+            role=role,
+            status=status,
             locale=locale_of(locale),
             password_hash=hash_password(password) if password is not None else None,
             email_verified=False,
@@ -209,8 +208,7 @@ class AccountService:
             affiliate_id=affiliate_id,
             created_at=iso_millis(self.now()),
         )
-        self.accounts.add_user(user)
-        return user
+        return self.accounts.add_user(user)
 
     def signup_advertiser(
         self,
@@ -254,16 +252,14 @@ class AccountService:
         return user
 
     def verify_email(self, token: str, actor: Actor) -> User:
-        user = self._consume(token, "verify")
-        user.email_verified = True
-        self.accounts.save_user(user)
+        user = self.accounts.save_user(replace(self._consume(token, "verify"), email_verified=True))
         self.audit.record(actor, user.advertiser_id, "user.email_verified", f"user:{user.user_id}")
         return user
 
     def resend_verification(self, email: str, actor: Actor) -> None:
         """A new link for an unverified account; an unknown address gets the same silent answer."""
         user = self.accounts.find_user_by_email(normalise_email(email))
-        if user is not None and not user.email_verified and user.status == UserStatus.ACTIVE.value:
+        if user is not None and not user.email_verified and user.status is UserStatus.ACTIVE:
             self.send_link(user, "verify")
             self.audit.record(actor, user.advertiser_id, "auth.verification_resent", f"user:{user.user_id}")
 
@@ -283,14 +279,13 @@ class AccountService:
             raise InvalidCredentials("wrong e-mail or password")
         self._may_sign_in(user)
         if user.password_hash and needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-            self.accounts.save_user(user)
+            user = self.accounts.save_user(replace(user, password_hash=hash_password(password)))
         if user.mfa_enabled:
             return MfaChallenge(issue_mfa_challenge(self.signing_key(), user.user_id, self.now()))
         return self._start_session(user, actor)
 
     def _may_sign_in(self, user: User) -> None:
-        if user.status == UserStatus.BLOCKED.value:
+        if user.status is UserStatus.BLOCKED:
             raise AccountBlocked("this account is blocked")
         if not user.email_verified:
             raise EmailNotVerified("confirm your e-mail address first; the link was sent to you")
@@ -298,32 +293,35 @@ class AccountService:
     def login_mfa(self, mfa_token: str, code: str, actor: Actor) -> Session:
         user = self.accounts.get_user(verify_mfa_challenge(self.signing_key(), mfa_token))
         self._may_sign_in(user)
-        self.check_second_factor(user, code, actor)
+        user = self.check_second_factor(user, code, actor)
         return self._start_session(user, actor)
 
-    def check_second_factor(self, user: User, code: str, actor: Actor) -> None:
-        """A TOTP code (each step once) or an unused recovery code; failures count toward lock-out."""
+    def check_second_factor(self, user: User, code: str, actor: Actor) -> User:
+        """A TOTP code (each step once) or an unused recovery code; failures count toward lock-out.
+        The user as stored after the code was used up."""
         now = int(self.now().timestamp())
         with self.limiter.guess([("mfa:account", user.user_id), ("mfa:ip", actor.ip)], now) as guess:
-            guess.wrong = not self._second_factor_matches(user, code, now, actor)
-        if guess.wrong:
+            used = self._second_factor_used(user, code, now, actor)
+            guess.wrong = used is None
+        if used is None:
             raise InvalidCredentials("the code is wrong or was already used")
+        return used
 
-    def _second_factor_matches(self, user: User, code: str, now: int, actor: Actor) -> bool:
+    def _second_factor_used(self, user: User, code: str, now: int, actor: Actor) -> User | None:
         if user.mfa_secret:
             step = mfa.matching_step(user.mfa_secret, code, now)
-            if step is not None and self.accounts.record_mfa_step(user, step):
-                return True
+            stepped = self.accounts.record_mfa_step(user, step) if step is not None else None
+            if stepped is not None:
+                return stepped
         candidate = code.strip().lower()
-        for stored in sorted(user.recovery_codes or ()):
+        for stored in sorted(user.recovery_codes):
             if len(candidate) == 11 and verify_secret(stored, candidate):
-                user.recovery_codes = {c for c in user.recovery_codes if c != stored} or None
-                self.accounts.save_user(user)
+                user = self.accounts.save_user(replace(user, recovery_codes=user.recovery_codes - {stored}))
                 self.audit.record(
                     actor, user.advertiser_id, "auth.recovery_code_used", f"user:{user.user_id}"
                 )
-                return True
-        return False
+                return user
+        return None
 
     def check_password(self, user: User, password: str, actor: Actor) -> None:
         """The signed-in user's own password, before a sensitive change; wrong guesses count toward
@@ -336,8 +334,8 @@ class AccountService:
             raise InvalidCredentials("the password is wrong")
 
     def _start_session(self, user: User, actor: Actor) -> Session:
-        context = user.advertiser_id if user.role == Role.ADVERTISER.value else None
-        if user.role == Role.AFFILIATE.value:
+        context = user.advertiser_id if user.role is Role.ADVERTISER else None
+        if user.role is Role.AFFILIATE:
             context = self._default_context(user)
         self.audit.record(actor, user.advertiser_id, "auth.signed_in", f"user:{user.user_id}")
         return self._session(user, self._new_chain(user), context)
@@ -348,7 +346,7 @@ class AccountService:
         expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
         self.sessions.add_chain(
             SessionChain(
-                *SessionChain.key(chain_id),
+                chain_id=chain_id,
                 user_id=user.user_id,
                 session_version=session_version(user),
                 expires_at=expires,
@@ -358,7 +356,9 @@ class AccountService:
 
     def _default_context(self, user: User) -> str | None:
         active = [
-            m for m in self.accounts.memberships_of_affiliate(user.affiliate_id or "") if m.status == "active"
+            m
+            for m in self.accounts.memberships_of_affiliate(user.affiliate_id or "")
+            if m.status is MembershipStatus.ACTIVE
         ]
         return active[0].advertiser_id if len(active) == 1 else None
 
@@ -367,17 +367,17 @@ class AccountService:
         expires = int((self.now() + REFRESH_TOKEN_TTL).timestamp())
         self.sessions.add_refresh_token(
             RefreshToken(
-                *RefreshToken.key(digest(refresh)),
+                digest=digest(refresh),
                 user_id=user.user_id,
                 chain_id=chain_id,
-                state="active",
+                state=TokenState.ACTIVE,
                 context_advertiser_id=context,
                 expires_at=expires,
             )
         )
         principal = Principal(
             user_id=user.user_id,
-            role=Role(user.role),
+            role=user.role,
             advertiser_id=context,
             affiliate_id=user.affiliate_id,
             chain_id=chain_id,
@@ -403,14 +403,10 @@ class AccountService:
             raise Unauthenticated("the session has ended; sign in again")
         user = self.accounts.get_user(token.user_id)
         self._may_sign_in(user)
-        if int(chain.session_version or 0) != session_version(user):
+        if chain.session_version != session_version(user):
             raise Unauthenticated("the session has ended; sign in again")
         context: str | None = token.context_advertiser_id
-        if (
-            context
-            and user.role == Role.AFFILIATE.value
-            and not is_active_member(self.accounts, user, context)
-        ):
+        if context and user.role is Role.AFFILIATE and not is_active_member(self.accounts, user, context):
             context = None
         return self._session(user, token.chain_id, context)
 
@@ -427,7 +423,7 @@ class AccountService:
             user = self.accounts.find_user_by_email(normalise_email(email))
         except ValidationFailed:
             return
-        if user is not None and user.status != UserStatus.BLOCKED.value:
+        if user is not None and user.status is not UserStatus.BLOCKED:
             self.send_link(user, "reset")
             self.audit.record(
                 actor, user.advertiser_id, "auth.password_reset_requested", f"user:{user.user_id}"
@@ -436,10 +432,9 @@ class AccountService:
     def reset_password(self, token: str, password: str, actor: Actor) -> None:
         new_hash = hash_password(password)
         user = self._consume(token, "reset")
-        user.password_hash = new_hash
-        user.email_verified = True  # the link proved the address
-        end_every_session(user)  # whoever knew the old password is signed out everywhere
-        self.accounts.save_user(user)
+        # The link proved the address; whoever knew the old password is signed out everywhere.
+        reset = replace(end_every_session(user), password_hash=new_hash, email_verified=True)
+        user = self.accounts.save_user(reset)
         self.audit.record(actor, user.advertiser_id, "auth.password_reset", f"user:{user.user_id}")
 
     def accept_invite(self, token: str, name: str, password: str, actor: Actor) -> Session:
@@ -448,20 +443,23 @@ class AccountService:
         here, so a block that lands meanwhile is not overwritten by `active`."""
         new_hash = hash_password(password)
         user = self._consume(token, "invite")
-        if user.status != UserStatus.INVITED.value:
+        if user.status is not UserStatus.INVITED:
             self.audit.record(
                 actor,
                 user.advertiser_id,
                 "user.invitation_refused",
                 f"user:{user.user_id}",
-                after={"status": user.status},
+                after={"status": user.status.value},
             )
             raise ValidationFailed("this invitation was cancelled")
-        user.name = required_name(name)
-        user.password_hash = new_hash
-        user.email_verified = True
-        user.status = UserStatus.ACTIVE.value
-        self.accounts.save_user(user)
+        accepted = replace(
+            user,
+            name=required_name(name),
+            password_hash=new_hash,
+            email_verified=True,
+            status=UserStatus.ACTIVE,
+        )
+        user = self.accounts.save_user(accepted)
         self.audit.record(actor, user.advertiser_id, "user.invitation_accepted", f"user:{user.user_id}")
         return self._start_session(user, actor)
 
@@ -475,23 +473,20 @@ class AccountService:
         return self._session(user, principal.chain_id or new_id(), advertiser_id)
 
     def update_profile(self, user: User, name: str | None, locale: str | None, actor: Actor) -> User:
-        before = public_user(user)
-        if name is not None:
-            user.name = required_name(name)
-        if locale is not None:
-            if locale not in LOCALES:
-                raise ValidationFailed("locale must be en or ru")
-            user.locale = locale
-        self.accounts.save_user(user)
+        new_name = user.name if name is None else required_name(name)
+        if locale is not None and locale not in LOCALES:
+            raise ValidationFailed("locale must be en or ru")
+        changed = replace(user, name=new_name, locale=user.locale if locale is None else locale)
+        saved = self.accounts.save_user(changed)
         self.audit.record(
             actor,
             user.advertiser_id,
             "user.profile_changed",
             f"user:{user.user_id}",
-            before,
             public_user(user),
+            public_user(saved),
         )
-        return user
+        return saved
 
     def change_password(
         self, principal: Principal, user: User, current: str, new: str, actor: Actor
@@ -500,9 +495,7 @@ class AccountService:
         session in its stead (same advertiser context), so only the person who changed it stays in."""
         check_policy(new)
         self.check_password(user, current, actor)
-        user.password_hash = hash_password(new)
-        end_every_session(user)
-        self.accounts.save_user(user)
+        user = self.accounts.save_user(replace(end_every_session(user), password_hash=hash_password(new)))
         if principal.chain_id:
             self.sessions.revoke_chain(principal.chain_id)
         self.audit.record(actor, user.advertiser_id, "auth.password_changed", f"user:{user.user_id}")
@@ -512,11 +505,10 @@ class AccountService:
     def mfa_setup(self, user: User, actor: Actor) -> tuple[str, str]:
         if user.mfa_enabled:
             raise Conflict("two-factor authentication is already on")
-        user.mfa_secret = mfa.new_secret()
-        user.mfa_last_step = 0
-        self.accounts.save_user(user)
+        secret = mfa.new_secret()
+        user = self.accounts.save_user(replace(user, mfa_secret=secret, mfa_last_step=0))
         self.audit.record(actor, user.advertiser_id, "auth.mfa_setup_started", f"user:{user.user_id}")
-        return user.mfa_secret, mfa.provisioning_uri(user.mfa_secret, user.email)
+        return secret, mfa.provisioning_uri(secret, user.email)
 
     def mfa_enable(self, user: User, password: str, code: str, actor: Actor) -> list[str]:
         """Turn 2FA on: the password proves it is the account's owner, the code that the
@@ -525,12 +517,12 @@ class AccountService:
             raise Conflict("start the set-up first")
         self.check_password(user, password, actor)
         step = mfa.matching_step(user.mfa_secret, code, self.now().timestamp())
-        if step is None or not self.accounts.record_mfa_step(user, step):
+        stepped = self.accounts.record_mfa_step(user, step) if step is not None else None
+        if stepped is None:
             raise InvalidCredentials("the code is wrong or was already used")
         codes = mfa.new_recovery_codes()
-        user.mfa_enabled = True
-        user.recovery_codes = {hash_secret(c) for c in codes}
-        self.accounts.save_user(user)
+        hashes = frozenset(hash_secret(c) for c in codes)
+        user = self.accounts.save_user(replace(stepped, mfa_enabled=True, recovery_codes=hashes))
         self.audit.record(actor, user.advertiser_id, "auth.mfa_enabled", f"user:{user.user_id}")
         return codes
 
@@ -538,9 +530,8 @@ class AccountService:
         if not user.mfa_enabled:
             raise Conflict("two-factor authentication is off")
         self.check_password(user, password, actor)
-        self.check_second_factor(user, code, actor)
-        user.mfa_enabled = False
-        user.mfa_secret = ""
-        user.recovery_codes = None
-        self.accounts.save_user(user)
+        used = self.check_second_factor(user, code, actor)
+        user = self.accounts.save_user(
+            replace(used, mfa_enabled=False, mfa_secret="", recovery_codes=frozenset())
+        )
         self.audit.record(actor, user.advertiser_id, "auth.mfa_disabled", f"user:{user.user_id}")

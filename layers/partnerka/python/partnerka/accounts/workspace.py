@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from partnerka.accounts.models import (
     Advertiser,
@@ -113,31 +113,37 @@ class Workspace:
         user = self.accounts.get_user(user_id)
         if user.user_id == changer.user_id:
             raise Forbidden("change your own account through your profile")
-        touches_staff = Role(user.role) in (Role.OWNER, Role.PLATFORM_ADMIN) or role in (
+        touches_staff = user.role in (Role.OWNER, Role.PLATFORM_ADMIN) or role in (
             Role.OWNER,
             Role.PLATFORM_ADMIN,
         )
         if touches_staff and not allows(changer, Permission.USERS_MANAGE_STAFF):
             raise Forbidden("only an owner changes owners and platform admins")
-        before = public_user(user)
-        if role is not None and role.value != user.role:
-            if Role(user.role) in (Role.ADVERTISER, Role.AFFILIATE) or role in (
+        changed = user
+        if role is not None and role is not user.role:
+            if user.role in (Role.ADVERTISER, Role.AFFILIATE) or role in (
                 Role.ADVERTISER,
                 Role.AFFILIATE,
             ):
                 raise ValidationFailed("advertiser and affiliate accounts keep their role")
-            user.role = role.value
+            changed = replace(changed, role=role)
         if status is not None:
             if status is UserStatus.INVITED:
                 raise ValidationFailed("status must be active or blocked")
-            if status is UserStatus.BLOCKED and user.status != status.value:
-                end_every_session(user)  # unblocking later does not bring the old sessions back
-            user.status = status.value
-        self.accounts.save_user(user)
+            if status is UserStatus.BLOCKED and user.status is not status:
+                # Unblocking later does not bring the old sessions back.
+                changed = end_every_session(changed)
+            changed = replace(changed, status=status)
+        saved = self.accounts.save_user(changed)
         self.audit.record(
-            actor, user.advertiser_id, "user.changed", f"user:{user.user_id}", before, public_user(user)
+            actor,
+            user.advertiser_id,
+            "user.changed",
+            f"user:{user.user_id}",
+            public_user(user),
+            public_user(saved),
         )
-        return user
+        return saved
 
     # ------------------------------------------------------------------ the signed-in caller
     def me(self, principal: Principal, user: User) -> Me:
@@ -221,8 +227,8 @@ class Workspace:
         now = iso_millis(self.service.now())
         membership = Membership(
             advertiser_id=advertiser_id,
-            affiliate_id=user.affiliate_id,
-            status=MembershipStatus.PENDING.value,
+            affiliate_id=user.affiliate_id or "",
+            status=MembershipStatus.PENDING,
             created_at=now,
             updated_at=now,
         )
@@ -232,7 +238,7 @@ class Workspace:
             advertiser_id,
             "membership.applied",
             f"affiliate:{user.affiliate_id}",
-            after={"status": membership.status},
+            after={"status": membership.status.value},
         )
         return membership
 
@@ -280,19 +286,17 @@ class Workspace:
         membership = self.accounts.get_membership(advertiser_id, affiliate_id)
         if membership is None:
             raise NotFound(f"no affiliate '{affiliate_id}' in this program")
-        before = {"status": membership.status}
-        membership.status = status.value
-        membership.updated_at = iso_millis(self.service.now())
-        self.accounts.save_membership(membership)
+        decided = replace(membership, status=status, updated_at=iso_millis(self.service.now()))
+        self.accounts.save_membership(decided)
         self.audit.record(
             actor,
             advertiser_id,
             "membership.decided",
             f"affiliate:{affiliate_id}",
-            before,
-            {"status": membership.status},
+            {"status": membership.status.value},
+            {"status": decided.status.value},
         )
-        return self._view(membership)
+        return self._view(decided)
 
     # ------------------------------------------------------------------ API keys
     def api_keys(self, advertiser_id: str) -> list[ApiKey]:
@@ -307,8 +311,9 @@ class Workspace:
             label=required_name(label, "label"),
             prefix=secret[: len(API_KEY_PREFIX) + 6],
             created_at=iso_millis(self.service.now()),
+            digest=digest(secret),
         )
-        self.accounts.add_api_key(key, digest(secret))
+        self.accounts.add_api_key(key)
         self.audit.record(
             actor, advertiser_id, "api_key.created", f"api_key:{key.key_id}", after={"label": key.label}
         )
@@ -327,19 +332,12 @@ class Workspace:
         )
 
     # ------------------------------------------------------------------ settings
-    def _update_settings(self, advertiser_id: str, **changes: list[str]) -> None:
-        """Change some settings and keep the others."""
-        settings = self.accounts.get_settings(advertiser_id) or AdvertiserSettings(
-            advertiser_id=advertiser_id
-        )
-        for name, value in changes.items():
-            setattr(settings, name, value or None)
-        settings.updated_at = iso_millis(self.service.now())
-        self.accounts.save_settings(settings)
+    def _settings(self, advertiser_id: str) -> AdvertiserSettings:
+        """The stored settings, or the defaults of an advertiser that never changed them."""
+        return self.accounts.get_settings(advertiser_id) or AdvertiserSettings(advertiser_id)
 
     def postback_domains(self, advertiser_id: str) -> list[str]:
-        settings = self.accounts.get_settings(advertiser_id)
-        return sorted(settings.postback_domains or ()) if settings else []
+        return sorted(self._settings(advertiser_id).postback_domains)
 
     def set_postback_domains(self, advertiser_id: str, domains: list[str], actor: Actor) -> list[str]:
         """Hosts affiliate postbacks for this advertiser's events may reach (with their subdomains);
@@ -351,7 +349,12 @@ class Workspace:
             if not DOMAIN_NAME.fullmatch(domain):
                 raise ValidationFailed(f"'{domain}' is not a domain name")
         before = self.postback_domains(advertiser_id)
-        self._update_settings(advertiser_id, postback_domains=cleaned)
+        settings = replace(
+            self._settings(advertiser_id),
+            postback_domains=frozenset(cleaned),
+            updated_at=iso_millis(self.service.now()),
+        )
+        self.accounts.save_settings(settings)
         self.audit.record(
             actor,
             advertiser_id,
@@ -363,8 +366,7 @@ class Workspace:
         return cleaned
 
     def postback_ips(self, advertiser_id: str) -> list[str]:
-        settings = self.accounts.get_settings(advertiser_id)
-        return sorted(settings.postback_ips or ()) if settings else []
+        return sorted(self._settings(advertiser_id).postback_ips)
 
     def set_postback_ips(self, advertiser_id: str, ips: list[str], actor: Actor) -> list[str]:
         """CIDRs (or single addresses) allowed to send postbacks; an empty list allows any address."""
@@ -377,7 +379,12 @@ class Workspace:
             except ValueError:
                 raise ValidationFailed(f"'{entry}' is not an IP address or CIDR") from None
         before = self.postback_ips(advertiser_id)
-        self._update_settings(advertiser_id, postback_ips=networks)
+        settings = replace(
+            self._settings(advertiser_id),
+            postback_ips=frozenset(networks),
+            updated_at=iso_millis(self.service.now()),
+        )
+        self.accounts.save_settings(settings)
         self.audit.record(
             actor,
             advertiser_id,

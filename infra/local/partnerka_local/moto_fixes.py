@@ -18,12 +18,21 @@ on a table of 15,000 cube items took seconds per request). Here a query of the t
 partition, and a query of an index reads the items unsorted (moto sorts the matches by the index's
 keys afterwards, so the answer and its order are the same).
 
+Update expressions validated in linear time: moto's ten validators of an UpdateExpression each walk
+its tree, and each rebuilt its map of node types for every node it passed, and the check that an
+expression has at most one ADD, SET and REMOVE clause ran again at every clause below the root; a
+rollup's update of forty counters took 8 ms of validation. Here each validator builds its map once,
+and the clause count is checked once, at the root (whose clauses include every clause below it).
+An expression's parse is kept by its text (moto parsed the same text two or three times per item,
+and every validation works on its own deep copy of the tree, so the kept one is never changed).
+
     python -m partnerka_local.moto_fixes -H 127.0.0.1 -p 5000   # moto's server, fixed
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import threading
 from collections.abc import Callable
@@ -32,6 +41,9 @@ from typing import Any
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import MockValidationException
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.dynamodb.parsing.validators import ActionCountValidator
 
 _state = threading.local()
 
@@ -125,12 +137,44 @@ def _scoped_query(
     return query, all_items
 
 
+def _processing_map_once(traverser: Any) -> dict[type, Callable[[Any], Any]]:
+    cached: dict[type, Callable[[Any], Any]] | None = traverser.__dict__.get("_map_once")
+    if cached is None:
+        cached = traverser.__dict__["_map_once"] = traverser._processing_map()
+    return cached
+
+
+def _nodes_to_be_processed(self: Any) -> tuple[type, ...]:
+    return tuple(_processing_map_once(self))
+
+
+def _process(self: Any, node: Any) -> Any:
+    for node_type, processor in _processing_map_once(self).items():
+        if isinstance(node, node_type):
+            return processor(node)
+    return None
+
+
+def _clause_counts_at_the_root(original: Callable[..., Any]) -> Callable[..., Any]:
+    def verify_action_counts(self: Any, node: Any) -> Any:
+        return node if node.parent is not None else original(self, node)
+
+    return verify_action_counts
+
+
 def apply() -> None:
     """Idempotent: patch the backend class once per process."""
     backend = dynamodb_models.DynamoDBBackend
     if getattr(backend.transact_write_items, "_copies_once", False):
         return
     Table.query, Table.all_items = _scoped_query(Table.query, Table.all_items)  # type: ignore[method-assign]
+    DepthFirstTraverser.nodes_to_be_processed = _nodes_to_be_processed
+    DepthFirstTraverser.process = _process
+    parse = functools.lru_cache(maxsize=4096)(UpdateExpressionParser.make)
+    UpdateExpressionParser.make = staticmethod(parse)
+    ActionCountValidator.verify_action_counts = _clause_counts_at_the_root(  # type: ignore[method-assign]
+        ActionCountValidator.verify_action_counts
+    )
     original: Callable[..., None] = backend.transact_write_items
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:

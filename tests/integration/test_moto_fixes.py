@@ -1,4 +1,4 @@
-"""moto_fixes' partition-scoped queries answer exactly what DynamoDB answers: the same items in the same
+"""moto_fixes: partition-scoped queries answer exactly what DynamoDB answers: the same items in the same
 order, page by page, for the table and for an index, forwards and backwards, with key conditions.
 
 The expected answers come from a model of DynamoDB's rules written here (a partition's items ordered
@@ -111,3 +111,42 @@ def test_queries_of_the_table_and_of_an_index_answer_like_dynamodb(table: Any) -
     )
     scanned = table.scan(TableName=_TABLE)["Items"]  # a scan still sees every item
     assert len(scanned) == len(items)
+
+
+def test_update_expressions_are_still_validated_and_applied_per_item(table: Any) -> None:
+    """The kept parse and the once-built validator maps: the same expression on two items changes each
+    by its own values, and what DynamoDB refuses is still refused."""
+    update = "ADD n :one, #s :tag SET #v = if_not_exists(#v, :zero) + :one REMOVE gone"
+    names = {"#s": "tags", "#v": "total"}
+    for pk, tag in (("A", "x"), ("B", "y"), ("A", "z")):
+        table.update_item(
+            TableName=_TABLE,
+            Key={"pk": {"S": pk}, "sk": {"S": "1"}},
+            UpdateExpression=update,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={":one": {"N": "1"}, ":tag": {"SS": [tag]}, ":zero": {"N": "0"}},
+        )
+    a = table.get_item(TableName=_TABLE, Key={"pk": {"S": "A"}, "sk": {"S": "1"}})["Item"]
+    b = table.get_item(TableName=_TABLE, Key={"pk": {"S": "B"}, "sk": {"S": "1"}})["Item"]
+    assert (a["n"], a["total"], sorted(a["tags"]["SS"])) == ({"N": "2"}, {"N": "2"}, ["x", "z"])
+    assert (b["n"], b["total"], b["tags"]) == ({"N": "1"}, {"N": "1"}, {"SS": ["y"]})
+
+    refused = {
+        "ADD n :one ADD m :one": 'The "ADD" section can only be used once in an update expression',
+        "SET n = :one SET m = :one": 'The "SET" section can only be used once in an update expression',
+        "ADD n :text": "An operand in the update expression has an incorrect data type",
+        "SET pk = :text": "Cannot update attribute pk. This attribute is part of the key",
+    }
+    for expression, message in refused.items():
+        with pytest.raises(table.exceptions.ClientError, match="ValidationException") as error:
+            table.update_item(
+                TableName=_TABLE,
+                Key={"pk": {"S": "A"}, "sk": {"S": "1"}},
+                UpdateExpression=expression,
+                ExpressionAttributeValues={
+                    name: value
+                    for name, value in {":one": {"N": "1"}, ":text": {"S": "t"}}.items()
+                    if name in expression
+                },
+            )
+        assert message in str(error.value), (expression, str(error.value))

@@ -150,3 +150,62 @@ def test_update_expressions_are_still_validated_and_applied_per_item(table: Any)
                 },
             )
         assert message in str(error.value), (expression, str(error.value))
+
+
+def _every_item_answer(client: Any) -> list[Any]:
+    """One call of each item operation, on items holding every attribute type."""
+    item = {
+        "pk": {"S": "T"},
+        "sk": {"S": "1"},
+        "n": {"N": "-12.50"},
+        "b": {"B": b"\x00\xffbytes"},
+        "ss": {"SS": ["a", "b"]},
+        "ns": {"NS": ["1", "2.5"]},
+        "bs": {"BS": [b"\x01", b"\x02"]},
+        "m": {"M": {"inner": {"L": [{"S": "x"}, {"N": "1"}, {"NULL": True}, {"BOOL": False}]}}},
+        "text": {"S": "ünïcode ✓"},
+    }
+    key = {"pk": {"S": "T"}, "sk": {"S": "1"}}
+    other = {"pk": {"S": "T"}, "sk": {"S": "2"}}
+    answers = [
+        client.put_item(TableName=_TABLE, Item=item, ReturnValues="ALL_OLD"),
+        client.put_item(TableName=_TABLE, Item={**item, "n": {"N": "7"}}, ReturnValues="ALL_OLD"),
+        client.get_item(TableName=_TABLE, Key=key),
+        client.get_item(TableName=_TABLE, Key={"pk": {"S": "none"}, "sk": {"S": "1"}}),
+        client.update_item(
+            TableName=_TABLE,
+            Key=key,
+            UpdateExpression="ADD n :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="ALL_NEW",
+            ReturnConsumedCapacity="TOTAL",
+        ),
+        client.batch_write_item(RequestItems={_TABLE: [{"PutRequest": {"Item": {**item, **other}}}]}),
+        client.query(
+            TableName=_TABLE,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "T"}},
+            Limit=1,
+        ),
+        client.scan(TableName=_TABLE, Select="COUNT"),
+        client.batch_get_item(
+            RequestItems={_TABLE: {"Keys": [key, other], "ProjectionExpression": "pk, sk, b, m"}}
+        ),
+        client.transact_get_items(TransactItems=[{"Get": {"TableName": _TABLE, "Key": key}}]),
+        client.transact_write_items(
+            TransactItems=[{"Delete": {"TableName": _TABLE, "Key": other}}], ReturnConsumedCapacity="TOTAL"
+        ),
+        client.delete_item(TableName=_TABLE, Key=key, ReturnValues="ALL_OLD"),
+    ]
+    for answer in answers:
+        answer.pop("ResponseMetadata")
+    return answers
+
+
+def test_item_answers_written_directly_read_as_motos_own(table: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.responses import DynamoResult
+
+    direct = _every_item_answer(table)
+    assert direct[2]["Item"]["b"] == {"B": b"\x00\xffbytes"}  # bytes survive the wire both ways
+    monkeypatch.setattr(DynamoResult, "execute_result", DynamoResult.execute_result.__wrapped__)
+    assert _every_item_answer(table) == direct

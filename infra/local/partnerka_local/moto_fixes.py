@@ -26,14 +26,24 @@ and the clause count is checked once, at the root (whose clauses include every c
 An expression's parse is kept by its text (moto parsed the same text two or three times per item,
 and every validation works on its own deep copy of the tree, so the kept one is never changed).
 
+Item answers written as JSON directly: moto walks botocore's output shape for every answer, value by
+value, to build a JSON document that for DynamoDB's item operations is the result itself (attribute
+values are already in their wire form); that walk cost more than the operation. Here the answers of
+the item operations are dumped as they are (their output shape's members, bytes in base64, as the
+wire has them); every other
+answer, and every error, still goes through moto's serializer. A test compares the two on every
+attribute type.
+
     python -m partnerka_local.moto_fixes -H 127.0.0.1 -p 5000   # moto's server, fixed
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
 import inspect
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +54,7 @@ from moto.dynamodb.models.table import Table
 from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.validators import ActionCountValidator
+from moto.dynamodb.responses import DynamoResult
 
 _state = threading.local()
 
@@ -162,6 +173,46 @@ def _clause_counts_at_the_root(original: Callable[..., Any]) -> Callable[..., An
     return verify_action_counts
 
 
+ITEM_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
+
+
+def _wire_value(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"not part of an item answer: {type(value).__name__}")
+
+
+def item_answer(result: Any) -> str:
+    """An item operation's result as DynamoDB's JSON body."""
+    return json.dumps(result, default=_wire_value, separators=(",", ":"))
+
+
+def _answers_directly(original: Callable[..., Any]) -> Callable[..., Any]:
+    def execute_result(self: Any, context: Any) -> Any:
+        if context.operation_model.name not in ITEM_OPERATIONS:
+            return original(self, context)
+        content_type = "application/x-amz-json-" + context.service_model.metadata.get("jsonVersion", "1.0")
+        members = context.operation_model.output_shape.members  # what the wire has: moto adds a few more
+        answer = {name: value for name, value in self.result.items() if name in members}
+        return 200, {"Content-Type": content_type}, item_answer(answer)
+
+    execute_result.__wrapped__ = original  # type: ignore[attr-defined]  # moto's own, for the test
+    return execute_result
+
+
 def apply() -> None:
     """Idempotent: patch the backend class once per process."""
     backend = dynamodb_models.DynamoDBBackend
@@ -170,6 +221,7 @@ def apply() -> None:
     Table.query, Table.all_items = _scoped_query(Table.query, Table.all_items)  # type: ignore[method-assign]
     DepthFirstTraverser.nodes_to_be_processed = _nodes_to_be_processed
     DepthFirstTraverser.process = _process
+    DynamoResult.execute_result = _answers_directly(DynamoResult.execute_result)  # type: ignore[method-assign]
     parse = functools.lru_cache(maxsize=4096)(UpdateExpressionParser.make)
     UpdateExpressionParser.make = staticmethod(parse)
     ActionCountValidator.verify_action_counts = _clause_counts_at_the_root(  # type: ignore[method-assign]

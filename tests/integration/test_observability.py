@@ -79,7 +79,7 @@ def test_clicks_conversions_and_postings_are_counted_once_by_the_functions_that_
         metric("ClicksStored"): 2,
         metric("ClicksRefused", reason="affiliate_not_approved"): 1,
         metric("Conversions", status="pending"): 1,  # the offer's sales wait for the advertiser
-        metric("LedgerPostings", event="arrival"): 1,
+        metric("LedgerPostings", kind="conversion"): 1,
     }
 
 

@@ -197,8 +197,8 @@ def test_a_ledger_posting_counts_once_when_its_message_comes_twice(
     for body in (message, message, arrival("cv2").as_message()):
         post_event(ledger, FinanceEvent.from_message(body))
 
-    # Then two postings are counted, under the event that made them
-    assert counted(capsys) == {metric("LedgerPostings", event="arrival"): 2}
+    # Then two postings are counted, under the kind of journal they are
+    assert counted(capsys) == {metric("LedgerPostings", kind="conversion"): 2}
 
 
 def test_an_email_sent_counts_once_and_a_refused_one_as_retried(capsys: pytest.CaptureFixture[str]) -> None:

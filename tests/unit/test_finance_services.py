@@ -29,6 +29,7 @@ from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.finance.topups import TopUpDecision, TopUps
+from tests.metrics_output import emitted, flush_counts, metric
 from tests.unit.fakes import (
     ADVERTISER,
     AFFILIATE,
@@ -358,3 +359,28 @@ def test_an_invoice_pdf_is_given_only_once_issued_and_drawn(finance: Finance) ->
     )
     assert [(line.offer_id, line.payout) for line in listing.current.lines] == [(OFFER, 1250)]
     assert finance.clock.now() == datetime(2026, 12, 1, 10, tzinfo=UTC)
+
+
+def test_payouts_and_top_ups_count_each_ledger_posting_once_by_kind(
+    finance: Finance, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an approved balance and a submitted top-up (the earning itself is posted outside the services)
+    finance.earn(5000)
+    request = finance.topups.submit(ADVERTISER, "250", "eur", "SEPA-9", BOSS)
+    flush_counts()
+    capsys.readouterr()
+    # When the balance is paid twice over (the second pays nothing), a top-up is recorded, and the
+    # submitted one confirmed (then confirmed again, refused)
+    finance.payouts.pay(ADVERTISER, PayoutOrder("wire", "W-1"), BOSS)
+    with pytest.raises(ValidationFailed, match="no approved balance"):
+        finance.payouts.pay(ADVERTISER, PayoutOrder("wire", "W-1"), BOSS)
+    finance.topups.record(ADVERTISER, "100.00", "usd", "BANK-7", OWNER)
+    finance.topups.decide(ADVERTISER, request.request_id, TopUpDecision.CONFIRM, OWNER)
+    with pytest.raises(Conflict):
+        finance.topups.decide(ADVERTISER, request.request_id, TopUpDecision.CONFIRM, OWNER)
+    flush_counts()
+    # Then each journal posted is counted once, under its kind
+    assert emitted(capsys.readouterr().out) == {
+        metric("LedgerPostings", kind="payout"): 1,
+        metric("LedgerPostings", kind="topup"): 2,
+    }

@@ -18,7 +18,7 @@ from partnerka.finance.directory import Directory
 from partnerka.finance.ledger import Journal, affiliate_owner, payout, payouts_index
 from partnerka.finance.repository import InsufficientBalance, LedgerStore
 from partnerka.finance.requests import MoneyRequest, MoneyRequestStore, RequestKind, answer_payouts
-from partnerka.finance.service import payouts_due, read_books
+from partnerka.finance.service import payouts_due, post_journal, read_books
 from partnerka.finance.settings import FinanceSettingsStore
 
 HISTORY_SHOWN = 200
@@ -84,7 +84,7 @@ class Payouts:
             detail = {"method": order.method, "reference": order.reference, "by": actor.user_id or ""}
             journal = payout(advertiser_id, affiliate_id, paid_currency, amount, new_id(), now, detail)
             try:
-                self._ledger.post(journal)
+                post_journal(self._ledger, journal)
             except InsufficientBalance:
                 if order.amount is not None:
                     raise

@@ -100,6 +100,15 @@ class NotYetArrived(Exception):
     """A rejection came before the arrival it undoes: the message is retried later."""
 
 
+def post_journal(ledger: LedgerStore, journal: Journal) -> bool:
+    """Post one journal; counted (LedgerPostings by kind) only when this call posted it, so a
+    journal delivered or submitted twice counts once."""
+    posted = ledger.post(journal)
+    if posted:
+        count("LedgerPostings", kind=journal.kind.value)
+    return posted
+
+
 @tracer.capture_method(capture_response=False)
 def post_event(ledger: LedgerStore, event: FinanceEvent) -> list[str]:
     """Post what the event moves; the keys of the journals this call posted (none on a repeat, so
@@ -121,9 +130,7 @@ def post_event(ledger: LedgerStore, event: FinanceEvent) -> list[str]:
                 journals.append(
                     posted.reversal(f"{key}.reversal", at, {**posted.detail, "reason": "rejected"})
                 )
-    keys = [journal.key for journal in journals if ledger.post(journal)]
-    count("LedgerPostings", len(keys), event=event.kind.value)
-    return keys
+    return [journal.key for journal in journals if post_journal(ledger, journal)]
 
 
 @dataclass(frozen=True, slots=True)

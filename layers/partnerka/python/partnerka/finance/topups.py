@@ -16,6 +16,7 @@ from partnerka.common.money import Money, currency_code, parse_amount
 from partnerka.finance.ledger import Journal, topup, topups_index
 from partnerka.finance.repository import LedgerStore
 from partnerka.finance.requests import MoneyRequest, MoneyRequestStore, RequestKind, RequestStatus
+from partnerka.finance.service import post_journal
 
 HISTORY_SHOWN = 200
 
@@ -52,7 +53,7 @@ class TopUps:
         journal = topup(
             advertiser_id, money.currency, money.minor, new_id(), self._clock(), {"reference": reference}
         )
-        self._ledger.post(journal)
+        post_journal(self._ledger, journal)
         self._record(actor, advertiser_id, "finance.topup", money, reference)
         return journal
 
@@ -106,7 +107,7 @@ class TopUps:
                 self._clock(),
                 {"reference": found.reference},
             )
-            self._ledger.post(journal)
+            post_journal(self._ledger, journal)
             closed = self._requests.close(found, RequestStatus.DONE, request_id)
         else:
             closed = self._requests.close(found, RequestStatus.REJECTED, "")

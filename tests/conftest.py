@@ -105,7 +105,22 @@ def figures(request: pytest.FixtureRequest) -> Figures:
     return record
 
 
+def _time_by_folder(terminalreporter: Any) -> None:
+    """Seconds spent in each folder's tests (setup, call and teardown, summed over the processes)."""
+    spent: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if isinstance(report, pytest.TestReport):
+                folder = report.nodeid.split("/")[1] if report.nodeid.startswith("tests/") else "?"
+                spent[folder] = spent.get(folder, 0.0) + report.duration
+    if spent:
+        terminalreporter.section("time by folder (summed over processes)")
+        for folder, seconds in sorted(spent.items(), key=lambda entry: -entry[1]):
+            terminalreporter.write_line(f"{seconds:7.1f} s  tests/{folder}")
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    _time_by_folder(terminalreporter)
     seen: set[tuple[str, str]] = set()
     lines: list[str] = []
     for outcome in ("passed", "failed"):

@@ -3,12 +3,13 @@ jobs) and the attempts every logged job keeps, a postback delivery's included.""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
 from partnerka.common.clock import iso_millis
-from partnerka.operations.models import Attempt, Operation
+from partnerka.operations.models import Attempt, Operation, OperationStatus
 from partnerka.operations.repository import Page
 from partnerka.postbacks.models import mask_url
 
@@ -28,11 +29,9 @@ class AttemptOut(BaseModel):
     """The first KiB of the answer."""
 
 
-class OperationOut(BaseModel):
-    op_id: str
-    type: str
-    subject_type: str
-    subject_id: str
+class ProgressOut(BaseModel):
+    """Where a piece of background work stands (an operation, a delivery): its attempts and when."""
+
     status: StatusName
     advertiser_id: str
     affiliate_id: str
@@ -44,6 +43,61 @@ class OperationOut(BaseModel):
     finished_at: str | None
     last_error: str
     replays: int
+    history: list[AttemptOut]
+
+
+class Progress(Protocol):
+    """What an operation and a delivery both record of their attempts."""
+
+    @property
+    def status(self) -> OperationStatus: ...
+    @property
+    def advertiser_id(self) -> str: ...
+    @property
+    def affiliate_id(self) -> str: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def max_attempts(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def next_attempt_at(self) -> datetime | None: ...
+    @property
+    def finished_at(self) -> datetime | None: ...
+    @property
+    def last_error(self) -> str: ...
+    @property
+    def replays(self) -> int: ...
+    @property
+    def history(self) -> tuple[Attempt, ...]: ...
+
+
+def progress_out(work: Progress) -> dict[str, Any]:
+    """ProgressOut's fields of an operation or a delivery."""
+    return {
+        "status": work.status.value,
+        "advertiser_id": work.advertiser_id,
+        "affiliate_id": work.affiliate_id,
+        "attempts": work.attempts,
+        "max_attempts": work.max_attempts,
+        "created_at": iso_millis(work.created_at),
+        "updated_at": iso_millis(work.updated_at),
+        "next_attempt_at": iso_millis(work.next_attempt_at) if work.next_attempt_at else None,
+        "finished_at": iso_millis(work.finished_at) if work.finished_at else None,
+        "last_error": work.last_error,
+        "replays": work.replays,
+        "history": attempts_out(work.history),
+    }
+
+
+class OperationOut(ProgressOut):
+    op_id: str
+    type: str
+    subject_type: str
+    subject_id: str
     detail: dict[str, int]
     event: str
     method: str
@@ -53,7 +107,6 @@ class OperationOut(BaseModel):
     click_id: str
     conversion_id: str
     offer_id: str
-    history: list[AttemptOut]
     payload: str = ""
     """What the operation was handed, kept for repair: a stream record the orchestrator parked, as
     Lambda delivered it (JSON); empty for other operations."""
@@ -89,17 +142,6 @@ def operation_out(op: Operation) -> OperationOut:
         type=op.type.value,
         subject_type=op.subject_type,
         subject_id=op.subject_id,
-        status=op.status.value,
-        advertiser_id=op.advertiser_id,
-        affiliate_id=op.affiliate_id,
-        attempts=op.attempts,
-        max_attempts=op.max_attempts,
-        created_at=iso_millis(op.created_at),
-        updated_at=iso_millis(op.updated_at),
-        next_attempt_at=iso_millis(op.next_attempt_at) if op.next_attempt_at else None,
-        finished_at=iso_millis(op.finished_at) if op.finished_at else None,
-        last_error=op.last_error,
-        replays=op.replays,
         detail=op.detail,
         event=d.event if d else "",
         method=d.method if d else "",
@@ -109,7 +151,7 @@ def operation_out(op: Operation) -> OperationOut:
         conversion_id=d.conversion_id if d else "",
         offer_id=d.offer_id if d else "",
         payload=op.payload,
-        history=attempts_out(op.history),
+        **progress_out(op),
     )
 
 

@@ -7,11 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from partnerka.common.clock import iso_millis
 from partnerka.postbacks.models import MACROS, Delivery, PostbackSettings, mask_url
 from partnerka.postbacks.repository import DeliveryPage
 from partnerka.postbacks.service import TestExchange
-from routes.operation_schemas import AttemptOut, StatusName, attempts_out
+from routes.operation_schemas import ProgressOut, progress_out
 
 EventName = Literal["click", "lead", "sale", "approved", "rejected"]
 
@@ -106,15 +105,12 @@ def exchange_out(exchange: TestExchange) -> TestOut:
     )
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(ProgressOut):
     """One event sent to one affiliate's postback URL, with every attempt."""
 
     delivery_id: str
     """The event's id: an event is delivered at most once."""
-    status: StatusName
     event: EventName
-    advertiser_id: str
-    affiliate_id: str
     offer_id: str
     click_id: str
     conversion_id: str
@@ -123,15 +119,6 @@ class DeliveryOut(BaseModel):
     url: str
     """Secrets in the query are masked."""
     format: Literal["get", "webhook"]
-    attempts: int
-    max_attempts: int
-    created_at: str
-    updated_at: str
-    next_attempt_at: str | None
-    finished_at: str | None
-    last_error: str
-    replays: int
-    history: list[AttemptOut]
 
 
 class DeliveryList(BaseModel):
@@ -143,25 +130,14 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
     request = delivery.request
     return DeliveryOut(
         delivery_id=delivery.delivery_id,
-        status=delivery.status.value,
         event=request.event,  # type: ignore[arg-type]
-        advertiser_id=delivery.advertiser_id,
-        affiliate_id=delivery.affiliate_id,
         offer_id=request.offer_id,
         click_id=request.click_id,
         conversion_id=request.conversion_id,
         method=request.method,
         url=mask_url(request.url),
         format=request.format,  # type: ignore[arg-type]
-        attempts=delivery.attempts,
-        max_attempts=delivery.max_attempts,
-        created_at=iso_millis(delivery.created_at),
-        updated_at=iso_millis(delivery.updated_at),
-        next_attempt_at=iso_millis(delivery.next_attempt_at) if delivery.next_attempt_at else None,
-        finished_at=iso_millis(delivery.finished_at) if delivery.finished_at else None,
-        last_error=delivery.last_error,
-        replays=delivery.replays,
-        history=attempts_out(delivery.history),
+        **progress_out(delivery),
     )
 
 

@@ -88,3 +88,29 @@ def test_batch_get_reads_more_keys_than_one_request_takes(stack: Template) -> No
     # Then each existing row comes once, with only the attributes asked for
     assert sorted(raw["sk"]["S"] for raw in found) == [f"ROW#{n:04d}" for n in range(130)]
     assert all(set(raw) == {"sk", "colour"} for raw in found)
+
+
+def test_batch_put_writes_more_items_than_one_request_takes_and_sends_again_what_was_left(
+    stack: Template,
+) -> None:
+    # Given 60 rows (BatchWriteItem takes 25 a request) and a DynamoDB that leaves the last two items
+    # of its first answer unprocessed, as it does under throttling
+    client, table = dynamo.client(), os.environ["CORE_TABLE"]
+    rows = [dynamo.encode({"pk": "HELPER#put", "sk": f"ROW#{n:04d}"}) for n in range(60)]
+    requests: list[int] = []
+
+    class Throttled:
+        def batch_write_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803
+            puts = RequestItems[table]
+            requests.append(len(puts))
+            if len(requests) == 1:
+                client.batch_write_item(RequestItems={table: puts[:-2]})
+                return {"UnprocessedItems": {table: puts[-2:]}}
+            return client.batch_write_item(RequestItems=RequestItems)  # type: ignore[no-any-return]
+
+    # When the helper puts them all
+    dynamo.batch_put(Throttled(), table, rows)
+    # Then every row is stored once, in requests of at most 25, the two left over sent again
+    stored = list(dynamo.query(client, _rows(table, "HELPER#put")))
+    assert [raw["sk"]["S"] for raw in stored] == [f"ROW#{n:04d}" for n in range(60)]
+    assert requests == [25, 2, 25, 10]

@@ -151,6 +151,20 @@ def batch_get(using: Any, table: str, keys: Sequence[AttributeMap], **read: Any)
             request = response.get("UnprocessedKeys") or {}
 
 
+BATCH_WRITE_LIMIT = 25
+
+
+def batch_put(using: Any, table: str, items: Sequence[AttributeMap]) -> None:
+    """Put raw `items` (unconditionally): BatchWriteItem by twenty-fives (its limit), sending again
+    what DynamoDB left unprocessed."""
+    for first in range(0, len(items), BATCH_WRITE_LIMIT):
+        request: dict[str, Any] = {
+            table: [{"PutRequest": {"Item": item}} for item in items[first : first + BATCH_WRITE_LIMIT]]
+        }
+        while request:
+            request = using.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+
+
 def require_text(item: dict[str, Any], names: Iterable[str]) -> None:
     """Raise TypeError naming the attributes among `names` that `item` holds as something other than
     text. A stream image has no schema: a number or a set where a model reads text is refused where

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -174,6 +174,14 @@ class ClickRepository:
             TableName=self._table,
             Item=dynamo.encode(click.as_item()),
             ConditionExpression="attribute_not_exists(click_id)",
+        )
+
+    def put_many(self, clicks: Sequence[Click]) -> None:
+        """Load clicks made elsewhere (the demo's history) in batches of twenty-five. A batch write has
+        no condition: only for clicks with fresh ids (a click id is 128 random bits), never the
+        tracker's own writes, which `put` makes once each."""
+        dynamo.batch_put(
+            self._client or dynamo.client(), self._table, [dynamo.encode(c.as_item()) for c in clicks]
         )
 
     def get(self, click_id: str) -> Click | None:

@@ -209,3 +209,38 @@ def test_item_answers_written_directly_read_as_motos_own(table: Any, monkeypatch
     assert direct[2]["Item"]["b"] == {"B": b"\x00\xffbytes"}  # bytes survive the wire both ways
     monkeypatch.setattr(DynamoResult, "execute_result", DynamoResult.execute_result.__wrapped__)
     assert _every_item_answer(table) == direct
+
+
+def test_a_read_beside_writes_sees_each_item_whole(table: Any) -> None:
+    """moto changes a stored item in place, one action of an update after another: a read beside it
+    must see the item before or after the update, never between (the demo seed once read a cube item
+    that had its counters but not yet its day)."""
+    import threading
+
+    keys = [{"pk": {"S": "W"}, "sk": {"S": f"{n:04d}"}} for n in range(40)]
+    stop = threading.Event()
+    torn: list[dict[str, Any]] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            found = table.batch_get_item(RequestItems={_TABLE: {"Keys": keys}})["Responses"][_TABLE]
+            torn.extend(item for item in found if {"day", "clicks", "unique"} - set(item))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(5):
+            for key in keys:
+                table.update_item(
+                    TableName=_TABLE,
+                    Key=key,
+                    UpdateExpression="SET #d = if_not_exists(#d, :day) ADD clicks :one, #u :one",
+                    ExpressionAttributeNames={"#d": "day", "#u": "unique"},
+                    ExpressionAttributeValues={":day": {"S": "2026-12-06"}, ":one": {"N": "1"}},
+                )
+            for key in keys:
+                table.delete_item(TableName=_TABLE, Key=key)
+    finally:
+        stop.set()
+        reader.join()
+    assert torn == []

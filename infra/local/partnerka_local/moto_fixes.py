@@ -3,7 +3,10 @@
 Atomic conditional writes: DynamoDB evaluates a write's condition and applies the write as one step;
 moto has no lock between the two, so under concurrent requests two conditional writes can both pass
 where DynamoDB lets one through. Every write of the backend runs under one lock here, so tests of
-concurrency (caps, postback claims) measure our code and not the emulator's race.
+concurrency (caps, postback claims) measure our code and not the emulator's race. Reads take the
+same lock, and an item read is a copy: moto changes a stored item in place, one action after
+another, so a read beside an update (or a transaction) could see it half written, which DynamoDB
+never shows.
 
 Transactions' backups: moto backs up every table a TransactWriteItems call touches, to roll back on
 failure, by deep-copying it whole for each item of the call; a 100-item rollup transaction on a table
@@ -77,7 +80,10 @@ class _CopyOncePerTransaction:
         return getattr(copy, name)
 
 
-_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+# Reads (BatchGetItem and TransactGetItems read item by item through get_item): query and scan copy
+# what they answer themselves; get_item hands out the stored item, which a later write changes in place.
+_READS = ("query", "scan")
 _write_lock = threading.RLock()  # re-entrant: a transaction calls the single-item writes inside
 
 
@@ -87,6 +93,14 @@ def _serialised(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(*args, **kwargs)
 
     return write
+
+
+def _read_whole(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_item(*args: Any, **kwargs: Any) -> Any:
+        with _write_lock:
+            return copy.deepcopy(original(*args, **kwargs))
+
+    return get_item
 
 
 def _saved_items(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[str, Any, Any]]:
@@ -246,8 +260,9 @@ def apply() -> None:
             _state.backups = None
 
     backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    for name in _WRITES:
+    for name in (*_WRITES, *_READS):
         setattr(backend, name, _serialised(getattr(backend, name)))
+    backend.get_item = _read_whole(backend.get_item)  # type: ignore[method-assign]
     backend.transact_write_items._copies_once = True  # type: ignore[attr-defined]
     setattr(dynamodb_models, "copy", _CopyOncePerTransaction())  # noqa: B010 - the module's own `copy` name
 

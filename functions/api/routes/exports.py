@@ -17,7 +17,8 @@ from partnerka.common.clock import iso_millis, utc_now
 from partnerka.stats.exports import ExportJob, ExportKind
 from partnerka.stats.report_files import CSV
 from partnerka.stats.summaries import Period
-from routes.stats import GroupName, SortName, StatsFilters
+from routes.stats import StatsFilters
+from routes.stats_schemas import GroupName, SortName
 
 router = Router()  # type: ignore[no-untyped-call]
 

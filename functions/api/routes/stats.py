@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -12,26 +12,20 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from composition.stats import stats_dashboard
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerka.common.clock import iso_millis
-from partnerka.stats.click_log import LoggedClick
-from partnerka.stats.metrics import derive
-from partnerka.stats.models import StatsRow
-from partnerka.stats.service import GROUPS, SORTS, StatsQuery
+from partnerka.stats.service import StatsQuery
 from partnerka.tracking.models import SUB_KEYS
-from routes.conversions import ConversionOut, conversions_out
+from routes.conversions import conversions_out
+from routes.stats_schemas import (
+    ClickLogOut,
+    ConversionLogOut,
+    GroupName,
+    SortName,
+    StatsReportOut,
+    click_row,
+    row_out,
+)
 
 router = Router()  # type: ignore[no-untyped-call]
-
-GroupName = Literal[
-    "day", "hour", "none", "advertiser", "offer", "affiliate", "country", "device", "os", "browser",
-    "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10",
-]  # fmt: skip
-SortName = Literal[
-    "key", "clicks", "unique", "bots", "flood", "datacenter", "blocked", "leads", "sales", "rejected",
-    "hold", "conversions", "cr", "roi", "revenue", "payout", "profit", "epc",
-]  # fmt: skip
-assert set(get_args(GroupName)) == set(GROUPS)
-assert set(get_args(SortName)) == set(SORTS)
 
 
 class StatsFilters(BaseModel):
@@ -88,87 +82,6 @@ class ConversionLogParams(LogParams):
     status: Literal["pending", "hold", "approved", "rejected"] | None = None
 
 
-class StatsRowOut(BaseModel):
-    key: str
-    """The group: a local day (`2026-11-27`), hour (`2026-11-27T05`), id or value; `total` for totals."""
-    label: str
-    """The offer's, affiliate's or advertiser's name when grouped by one, else the key."""
-    clicks: int
-    """Clicks that reached a landing."""
-    unique: int
-    """Of `clicks`: a visitor's first on a link within 24 hours (address and browser)."""
-    bots: int
-    """Of `clicks`: crawlers by the full User-Agent classification, run after the redirect."""
-    flood: int
-    """Of `clicks`: past the hourly limit of clicks from one address to the advertiser."""
-    datacenter: int
-    """Of `clicks`: from a cloud or hosting network's address."""
-    blocked: int
-    """Clicks a check refused (paused offer, GEO, bot, …), kept with their reason."""
-    leads: int
-    sales: int
-    """Sales and the offers' own goals."""
-    rejected: int
-    hold: int
-    """Of `leads` and `sales`: still awaiting approval (on hold, or pending the advertiser's decision)."""
-    conversions: int
-    """leads + sales."""
-    cr: float | None
-    """conversions / clicks * 100 (percent); null without clicks."""
-    revenue: dict[str, int] | None
-    """Minor units per ISO-4217 currency; null for affiliates."""
-    payout: dict[str, int]
-    """Minor units per currency."""
-    profit: dict[str, int] | None
-    """revenue - payout per currency, minor units; null for affiliates."""
-    epc: dict[str, float]
-    """payout / clicks per currency, minor units."""
-    roi: dict[str, float | None] | None
-    """profit / payout * 100 per currency (percent; null without payout); null for affiliates."""
-
-
-def row_out(row: StatsRow, label: str, sees_revenue: bool) -> StatsRowOut:
-    derived = derive(row)
-    return StatsRowOut(
-        key=row.key,
-        label=label,
-        clicks=row.clicks,
-        unique=row.unique,
-        bots=row.bots,
-        flood=row.flood,
-        datacenter=row.datacenter,
-        blocked=row.blocked,
-        leads=row.leads,
-        sales=row.sales,
-        rejected=row.rejected,
-        hold=row.hold,
-        conversions=derived.conversions,
-        cr=derived.cr,
-        revenue=row.revenue if sees_revenue else None,
-        payout=row.payout,
-        profit=derived.profit if sees_revenue else None,
-        epc=derived.epc,
-        roi=derived.roi if sees_revenue else None,
-    )
-
-
-class StatsReportOut(BaseModel):
-    advertiser_id: str | None
-    """The advertiser reported on; null when a platform report covers every advertiser."""
-    date_from: date
-    date_to: date
-    tz: str
-    group_by: GroupName
-    sort: SortName
-    desc: bool
-    rows: list[StatsRowOut]
-    """One page of the rows, in the order asked."""
-    total_rows: int
-    offset: int
-    limit: int
-    totals: StatsRowOut
-
-
 @router.get(
     "/stats", summary="A statistics report: every metric, filtered and grouped, in the user's time zone"
 )
@@ -188,46 +101,6 @@ def get_stats(params: Annotated[ReportParams, Query()]) -> StatsReportOut:
     )
 
 
-class ClickLogRowOut(BaseModel):
-    click_id: str
-    created_at: str
-    advertiser_id: str
-    offer_id: str
-    affiliate_id: str
-    country: str
-    device: str
-    os: str
-    browser: str
-    subs: dict[str, str]
-    reason: str | None
-    """Why a check refused the click; null when it reached a landing."""
-    flags: list[str]
-    """The orchestrator's verdict: unique, bots, flood, datacenter."""
-
-
-class ClickLogOut(BaseModel):
-    items: list[ClickLogRowOut]
-    next_cursor: str | None
-
-
-def click_row(click: LoggedClick) -> ClickLogRowOut:
-    f = click.facts
-    return ClickLogRowOut(
-        click_id=click.click_id,
-        created_at=iso_millis(f.at),
-        advertiser_id=f.advertiser_id,
-        offer_id=f.offer,
-        affiliate_id=f.affiliate,
-        country=f.country,
-        device=f.device,
-        os=f.os,
-        browser=f.browser,
-        subs=f.subs,
-        reason=click.reason or None,
-        flags=sorted(click.flags),
-    )
-
-
 @router.get(
     "/stats/clicks", summary="The click log: the clicks behind a report, newest first, a page at a time"
 )
@@ -235,11 +108,6 @@ def get_click_log(params: Annotated[LogParams, Query()]) -> ClickLogOut:
     principal, _ = current(router.current_event.headers)
     page = stats_dashboard().click_log(principal, params.query(), params.cursor, params.limit)
     return ClickLogOut(items=[click_row(c) for c in page.items], next_cursor=page.next_cursor)
-
-
-class ConversionLogOut(BaseModel):
-    items: list[ConversionOut]
-    next_cursor: str | None
 
 
 @router.get("/stats/conversions", summary="The conversion log: filtered like a report, newest first, paged")

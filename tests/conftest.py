@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import botocore.loaders
 import pytest
 from hypothesis import settings
 
@@ -51,6 +52,41 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 from partnerka.common.pynamo import use_core_table  # noqa: E402 - after the environment above
 
 use_core_table(os.environ["CORE_TABLE"])
+
+# Passwords: the same argon2id at the least cost argon2 accepts (8 KiB, one pass). A test's passwords
+# guard nothing, and at OWASP's 19 MiB and two passes the suite's thousands of sign-ups, sign-ins and
+# recovery codes spent half a minute of CPU hashing. `owasp_passwords` gives a test the real cost back.
+from argon2 import PasswordHasher, Type  # noqa: E402
+
+from partnerka.accounts import passwords  # noqa: E402
+
+_OWASP_HASHING = (passwords._HASHER, passwords._DUMMY_HASH)
+passwords._HASHER = PasswordHasher(
+    time_cost=1, memory_cost=8, parallelism=1, hash_len=32, salt_len=16, type=Type.ID
+)
+passwords._DUMMY_HASH = passwords._HASHER.hash("partnerka-timing-equaliser")
+
+# botocore reads its service models (JSON files of megabytes) once per session, and the tests make
+# sessions by the thousand (a function's cold start, a helper's own client): here every loader with
+# the same search paths shares one cache, so a model is read once per process. Within a session
+# botocore already hands the same loaded model to every client.
+_MODEL_CACHES: dict[tuple[str, ...], dict[Any, Any]] = {}
+_load_models = botocore.loaders.Loader.__init__
+
+
+def _shared_model_cache(self: botocore.loaders.Loader, *args: Any, **kwargs: Any) -> None:
+    _load_models(self, *args, **kwargs)
+    self._cache = _MODEL_CACHES.setdefault(tuple(self.search_paths), {})  # type: ignore[attr-defined]
+
+
+botocore.loaders.Loader.__init__ = _shared_model_cache  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def owasp_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords hashed and checked at production's cost (OWASP's argon2id parameters) in this test."""
+    monkeypatch.setattr(passwords, "_HASHER", _OWASP_HASHING[0])
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", _OWASP_HASHING[1])
 
 
 def thorough() -> bool:

@@ -36,7 +36,8 @@ def translate(text: str) -> dict[str, Any]:
 
 
 @cache
-def _translated(text: str) -> dict[str, Any]:
+def translated(text: str) -> dict[str, Any]:
+    """`translate`, once per process for each text (seconds each): the answer is shared, never change it."""
     return translate(text)
 
 
@@ -81,7 +82,7 @@ def _grants(document: Mapping[str, Any], where: str) -> list[Grant]:
 
 def function_grants(text: str, stack: Template) -> dict[str, list[Grant]]:
     """Each function's inline role policies (template `text`), resolved with `stack`'s names."""
-    resources = _translated(text)["Resources"]
+    resources = translated(text)["Resources"]
     found: dict[str, list[Grant]] = {}
     for logical_id, resource in resources.items():
         if resource["Type"] != "AWS::Lambda::Function":

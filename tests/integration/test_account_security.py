@@ -122,7 +122,7 @@ def failed_login(service: Any, email: str, password: str, ip: str) -> str:
 
 
 def test_an_unknown_email_costs_a_password_check_like_a_known_one(
-    load_function: FunctionLoader, monkeypatch: pytest.MonkeyPatch
+    load_function: FunctionLoader, monkeypatch: pytest.MonkeyPatch, owasp_passwords: None
 ) -> None:
     world = build_world(with_people=True)
     service, _ = account_services(read_settings(AccountSettings))

@@ -191,6 +191,19 @@ def _every_item_answer(client: Any) -> list[Any]:
         client.batch_get_item(
             RequestItems={_TABLE: {"Keys": [key, other], "ProjectionExpression": "pk, sk, b, m"}}
         ),
+        client.get_item(
+            TableName=_TABLE,
+            Key=key,
+            ProjectionExpression="#t, n, ss, bs, ns, absent",
+            ExpressionAttributeNames={"#t": "text"},
+        ),
+        client.get_item(TableName=_TABLE, Key=key, ProjectionExpression="m.inner[1], b"),
+        client.query(
+            TableName=_TABLE,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "T"}},
+            ProjectionExpression="sk, m, n",
+        ),
         client.transact_get_items(TransactItems=[{"Get": {"TableName": _TABLE, "Key": key}}]),
         client.transact_write_items(
             TransactItems=[{"Delete": {"TableName": _TABLE, "Key": other}}], ReturnConsumedCapacity="TOTAL"
@@ -209,6 +222,50 @@ def test_item_answers_written_directly_read_as_motos_own(table: Any, monkeypatch
     assert direct[2]["Item"]["b"] == {"B": b"\x00\xffbytes"}  # bytes survive the wire both ways
     monkeypatch.setattr(DynamoResult, "execute_result", DynamoResult.execute_result.__wrapped__)
     assert _every_item_answer(table) == direct
+
+
+def _sets_sorted(answer: Any) -> Any:
+    """Moto's own projection passes values through Python sets: their order is the hash's."""
+    if isinstance(answer, dict):
+        return {
+            key: sorted(value) if key in ("SS", "NS", "BS") else _sets_sorted(value)
+            for key, value in answer.items()
+        }
+    if isinstance(answer, list):
+        return [_sets_sorted(value) for value in answer]
+    return answer
+
+
+def test_items_built_and_projected_directly_read_as_motos_own(
+    table: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.dynamodb.models.dynamo_type import Item
+
+    direct = _every_item_answer(table)
+    assert direct[10]["Item"] == {
+        "m": {"M": {"inner": {"L": [{"N": "1"}]}}},
+        "b": direct[2]["Item"]["b"],
+    }
+    assert set(direct[9]["Item"]) == {"text", "n", "ss", "bs", "ns"}
+    monkeypatch.setattr(Item, "__init__", Item.__init__.__wrapped__)
+    monkeypatch.setattr(Item, "project", Item.project.__wrapped__)
+    assert _sets_sorted(_every_item_answer(table)) == _sets_sorted(direct)
+
+
+def test_an_item_over_the_size_limit_is_still_refused(table: Any) -> None:
+    key = {"pk": {"S": "big"}, "sk": {"S": "1"}}
+    table.put_item(TableName=_TABLE, Item={**key, "a": {"S": "x" * 200_000}})
+    with pytest.raises(table.exceptions.ClientError, match="Item size has exceeded"):
+        table.put_item(TableName=_TABLE, Item={**key, "a": {"S": "x" * 200_000}, "b": {"S": "y" * 206_000}})
+    with pytest.raises(table.exceptions.ClientError, match="Item size"):
+        table.update_item(
+            TableName=_TABLE,
+            Key=key,
+            UpdateExpression="SET b = :b",
+            ExpressionAttributeValues={":b": {"S": "y" * 206_000}},
+        )
+    stored = table.get_item(TableName=_TABLE, Key=key)["Item"]
+    assert set(stored) == {"pk", "sk", "a"}
 
 
 def test_a_read_beside_writes_sees_each_item_whole(table: Any) -> None:

@@ -19,7 +19,7 @@ from partnerka_local.template import Template
 from tests.conftest import ROOT
 from tests.integration.api_client import sqs_record
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
-from tests.integration.iam_policies import translate
+from tests.integration.iam_policies import translated
 from tests.integration.test_finance_machine import Message, sqs_event
 from tests.integration.test_orchestrator_and_api import signed_in, stream_event
 from tests.integration.world import build_world
@@ -139,7 +139,7 @@ def test_a_worker_logs_each_record_with_its_own_tenant(
 
 
 def test_every_function_is_traced_by_x_ray_with_the_permission_to_send_its_segments() -> None:
-    resources = translate((ROOT / "template.yaml").read_text())["Resources"]
+    resources = translated((ROOT / "template.yaml").read_text())["Resources"]
     functions = {k: r for k, r in resources.items() if r["Type"] == "AWS::Lambda::Function"}
     assert functions
     for logical_id, function in functions.items():

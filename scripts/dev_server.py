@@ -24,7 +24,7 @@ LOCAL = ROOT / ".local"
 DEFAULT_PORT = 8000
 
 
-def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
+def start_runtime(port: int, log_dir: Path | None, lazy_workers: bool = False) -> LocalRuntime:
     """The runtime on the real template, with the fetched country database and the built SPA.
 
     Port 0 picks a free port first: the dashboard's URL is a setting of the functions (links in
@@ -47,6 +47,7 @@ def start_runtime(port: int, log_dir: Path | None) -> LocalRuntime:
         },
         frontend_dist=ROOT / "frontend" / "dist",
         log_dir=log_dir,
+        lazy_workers=lazy_workers,
     )
     runtime.start()
     return runtime

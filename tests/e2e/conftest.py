@@ -73,7 +73,9 @@ def seed_in_subprocess(runtime: LocalRuntime, log_dir: Path) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     log_dir = tmp_path_factory.mktemp("logs")
-    runtime = start_runtime(port=0, log_dir=log_dir)
+    # Workers start at their functions' first invocations: the seed begins at once, and functions
+    # no test calls never start.
+    runtime = start_runtime(port=0, log_dir=log_dir, lazy_workers=True)
     try:
         yield Platform(runtime, seed_in_subprocess(runtime, log_dir))
     finally:

@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 Invoker = Callable[[str, Any], Any]
 
 POLL_INTERVAL = 0.25
+# A source found empty is polled less and less often, down to once per IDLE_POLL_MAX: eight idle
+# pollers at POLL_INTERVAL kept a third of a core busy asking moto for nothing. Whatever the runtime
+# invokes (an HTTP request, a batch, a schedule) nudges every poller awake when it returns, so what a
+# function wrote is picked up at once; a write from outside the runtime (a seed script) waits at most
+# IDLE_POLL_MAX, and `wait_idle` nudges the pollers it waits for.
+IDLE_POLL_MAX = 1.0
 # How often stream shards are re-listed so that new shards are picked up.
 DESCRIBE_INTERVAL = 5.0
 # Back-off after an unexpected error (moto gone, table deleted) so the log is not flooded.
@@ -68,15 +74,33 @@ class Poller(threading.Thread):
         self.function = function
         self.invoke = invoke
         self.stop_event = threading.Event()
+        self._wake = threading.Event()
         self._cycle_lock = threading.Condition()
         self.cycles = 0
         self.idle = False
+        self._idle_cycles = 0
 
     def finish_cycle(self, idle: bool) -> None:
         with self._cycle_lock:
             self.idle = idle
             self.cycles += 1
+            self._idle_cycles = self._idle_cycles + 1 if idle else 0
             self._cycle_lock.notify_all()
+
+    def idle_delay(self) -> float:
+        """How long to rest after a cycle that found nothing: longer the longer the source stays empty."""
+        return float(min(IDLE_POLL_MAX, POLL_INTERVAL * 2 ** max(self._idle_cycles - 1, 0)))
+
+    def nudge(self) -> None:
+        """Something may have been written to the source: poll it now instead of after the rest."""
+        self._wake.set()
+
+    def rest(self, seconds: float) -> bool:
+        """Sleep until the delay passes, a nudge or stop; returns False when the poller must stop."""
+        if seconds > 0:
+            self._wake.wait(seconds)
+        self._wake.clear()
+        return not self.stop_event.is_set()
 
     def wait_idle(self, deadline: float) -> bool:
         """True once two complete poll cycles have run after this call and the last one found nothing."""
@@ -86,14 +110,17 @@ class Poller(threading.Thread):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self.is_alive():
                     return not self.is_alive()
+                self.nudge()
                 self._cycle_lock.wait(min(remaining, 0.5))
             return True
 
     def stop(self) -> None:
         self.stop_event.set()
+        self._wake.set()
 
     def pause(self, seconds: float) -> bool:
-        """Sleep unless stopping; returns False when the poller must stop."""
+        """Sleep unless stopping (a nudge does not cut it short: retries keep their back-off); returns
+        False when the poller must stop."""
         return not self.stop_event.wait(seconds)
 
 
@@ -158,13 +185,15 @@ class StreamPoller(Poller):
         while not self.stop_event.is_set():
             try:
                 idle = self.poll_once()
-                # While records wait for the batching window, poll at least every POLL_INTERVAL.
-                delay = POLL_INTERVAL if idle else min(POLL_INTERVAL, self.window)
             except Exception:
                 log.exception("%s: stream poll failed", self.name)
-                idle, delay = False, ERROR_PAUSE
+                self.finish_cycle(False)
+                if not self.pause(ERROR_PAUSE):
+                    return
+                continue
             self.finish_cycle(idle)
-            if not self.pause(delay):
+            # While records wait for the batching window, poll at least every POLL_INTERVAL.
+            if not self.rest(self.idle_delay() if idle else min(POLL_INTERVAL, self.window)):
                 return
 
     def poll_once(self) -> bool:
@@ -339,13 +368,17 @@ class SqsPoller(Poller):
             self._received = False
             try:
                 idle = self.poll_once()
-                delay = 0.0 if self._received else POLL_INTERVAL
             except Exception:
                 log.exception("%s: queue poll failed", self.name)
-                idle, delay = False, ERROR_PAUSE
+                self.finish_cycle(False)
+                if not self.pause(ERROR_PAUSE):
+                    return
+                continue
             self.finish_cycle(idle)
-            # Right after a batch the queue may hold more; otherwise do not hammer an empty queue.
-            if not self.pause(delay):
+            # Right after a batch the queue may hold more; messages in flight (a retry's visibility
+            # timeout) are looked for every POLL_INTERVAL; an empty queue is rested on.
+            delay = 0.0 if self._received else self.idle_delay() if idle else POLL_INTERVAL
+            if not self.rest(delay):
                 return
 
     def receive(self) -> list[dict[str, Any]]:

@@ -108,6 +108,7 @@ class LocalRuntime:
         log_dir: Path | None = None,
         schedule_time_scale: float = 1.0,
         retry_backoff: float = 0.5,
+        lazy_workers: bool = False,
     ):
         self.template_path = Path(template)
         self.host = host
@@ -119,6 +120,10 @@ class LocalRuntime:
         self.log_dir = Path(log_dir) if log_dir is not None else None
         self.schedule_time_scale = schedule_time_scale
         self.retry_backoff = retry_backoff
+        # Lazy: a function's worker starts at its first invocation (a cold start, as in Lambda)
+        # instead of all of them at start-up, where twenty imports at once take a 2-core machine
+        # a quarter of a minute and functions nobody calls cost nothing.
+        self.lazy_workers = lazy_workers
         self.template: Template | None = None
         self.functions: dict[str, FunctionSpec] = {}
         self.workers: dict[str, Worker] = {}
@@ -177,8 +182,13 @@ class LocalRuntime:
         return self.template.refs[logical_id]
 
     def invoke(self, logical_id: str, event: Any) -> Any:
-        """Invoke one function synchronously (raises InvocationError when it fails)."""
-        return self.workers[logical_id].invoke(event)
+        """Invoke one function synchronously (raises InvocationError when it fails). What it wrote
+        may feed a stream or a queue: every poller is nudged to look at once."""
+        try:
+            return self.workers[logical_id].invoke(event)
+        finally:
+            for poller in self.pollers:
+                poller.nudge()
 
     def fire_schedule(self, function_logical_id: str, event_name: str) -> Any:
         for schedule in self.schedules:
@@ -224,7 +234,17 @@ class LocalRuntime:
                     log_file=worker_log_file(self.log_dir, logical_id),
                 )
             )
-        # All workers import their handlers in parallel; wait for them together.
+        if not self.lazy_workers:
+            self._start_workers()
+        routes = self._routes()
+        self._gateway = HttpGateway(routes, self.invoke, self.host, self.requested_port, self.frontend_dist)
+        self._gateway.start()
+        self._start_pollers()
+        self._start_schedules()
+        self._log_summary(routes)
+
+    def _start_workers(self) -> None:
+        """All workers import their handlers in parallel; wait for them together."""
         for worker in self.workers.values():
             worker.start()
         for logical_id, worker in self.workers.items():
@@ -234,12 +254,6 @@ class LocalRuntime:
                 log.error(
                     "function %s failed to initialise: %s (retried on first invocation)", logical_id, exc
                 )
-        routes = self._routes()
-        self._gateway = HttpGateway(routes, self.invoke, self.host, self.requested_port, self.frontend_dist)
-        self._gateway.start()
-        self._start_pollers()
-        self._start_schedules()
-        self._log_summary(routes)
 
     def _build_env(self, spec: FunctionSpec) -> dict[str, str]:
         env = {key: os.environ[key] for key in _INHERITED_ENV if key in os.environ}

@@ -1,12 +1,16 @@
-"""Pure pieces without a runtime: cron/rate expressions, intrinsics and Globals merging."""
+"""Pure pieces without a runtime: cron/rate expressions, intrinsics, Globals merging and the pollers'
+rest between cycles."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from partnerka_local.pollers import IDLE_POLL_MAX, POLL_INTERVAL, Poller
 from partnerka_local.schedules import Cron, Rate, ScheduleExpressionError, parse_expression
 from partnerka_local.template import Template, merge_globals
 
@@ -80,3 +84,40 @@ def test_intrinsics(tmp_path: Path) -> None:
     assert tpl.resolve({"Fn::GetAtt": ["Q", "Arn"]}) == "arn:q"
     assert tpl.resolve([{"Ref": "AWS::NoValue"}, {"Fn::If": ["C", "yes", "no"]}]) == ["yes"]
     assert tpl.resolve({"Fn::Select": [0, {"Fn::Split": ["-", "a-b"]}]}) == "a"
+
+
+def test_an_idle_poller_rests_longer_and_longer_and_a_nudge_or_a_stop_wakes_it() -> None:
+    poller = Poller("test", "Function", lambda *_: None)
+    delays = []
+    for _ in range(6):
+        poller.finish_cycle(idle=True)
+        delays.append(poller.idle_delay())
+    assert delays == [
+        POLL_INTERVAL,
+        2 * POLL_INTERVAL,
+        IDLE_POLL_MAX,
+        IDLE_POLL_MAX,
+        IDLE_POLL_MAX,
+        IDLE_POLL_MAX,
+    ]
+    poller.finish_cycle(idle=False)  # something arrived: the next empty cycle starts over
+    poller.finish_cycle(idle=True)
+    assert poller.idle_delay() == POLL_INTERVAL
+
+    started = time.monotonic()
+    threading.Timer(0.05, poller.nudge).start()
+    assert poller.rest(30.0)
+    assert time.monotonic() - started < 5
+    poller.nudge()  # a nudge before the rest is not lost: the rest ends at once
+    started = time.monotonic()
+    assert poller.rest(30.0)
+    assert time.monotonic() - started < 5
+    # a retry's back-off is not cut short by a nudge, only by a stop
+    poller.nudge()
+    started = time.monotonic()
+    assert poller.pause(0.2)
+    assert time.monotonic() - started >= 0.19
+    assert poller.rest(0)  # the nudge waited for the next rest
+    threading.Timer(0.05, poller.stop).start()
+    assert not poller.rest(30.0)
+    assert not poller.pause(30.0)

@@ -25,6 +25,7 @@ LAYER = ROOT / "layers" / "partnerka" / "python"
 CLICK_DIR = ROOT / "functions" / "click"
 CLICKS = int(os.environ.get("BENCH_CLICKS", "500"))
 WARMUP = 20
+COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "5"))
 GEO_DB = ROOT / ".local" / "geo-layer" / "geo" / "country.mmdb"
 
 
@@ -157,13 +158,13 @@ def measure(
 
 
 def cold_import_ms(statement: str, env: dict[str, str], paths: list[Path]) -> float:
-    """Median over 5 fresh interpreters of the time to run `statement` (an import)."""
+    """Median over COLD_RUNS fresh interpreters of the time to run `statement` (an import)."""
     code = (
         "import sys, time; sys.path[:0] = " + repr([str(p) for p in paths]) + "\n"
         f"t = time.perf_counter(); {statement}; print((time.perf_counter() - t) * 1000)"
     )
     runs = []
-    for _ in range(5):
+    for _ in range(COLD_RUNS):
         out = subprocess.run(
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
         )

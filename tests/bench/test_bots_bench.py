@@ -17,7 +17,7 @@ pytestmark = pytest.mark.bench
 def test_statistics_count_known_crawlers_as_bots_and_browsers_as_people(
     figures: Figures,
 ) -> None:
-    figures = run_benchmark("tests.bench.bots_bench", figures)
+    figures = run_benchmark("tests.bench.bots_bench", figures, BENCH_DEVICES_EVERY="16")
     catch, false_positive = figures["catch"], figures["false_positive"]
     assert set(catch[STATISTICS]) == {
         ua_corpora.CRAWLER_USER_AGENTS_SAMPLES,

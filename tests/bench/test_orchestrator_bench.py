@@ -13,7 +13,7 @@ pytestmark = pytest.mark.bench
 
 
 def test_orchestrator_writes_per_click_on_skewed_traffic(figures: Figures) -> None:
-    figures = run_benchmark("tests.bench.orchestrator_bench", figures, BENCH_STREAM_CLICKS="1000")
+    figures = run_benchmark("tests.bench.orchestrator_bench", figures, BENCH_STREAM_CLICKS="500")
     small, large = figures["results"]
     clicks = figures["clicks"]
     # The same traffic gives the same statistics in batches of 100 and of 1,000

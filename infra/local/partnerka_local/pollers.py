@@ -23,10 +23,11 @@ Invoker = Callable[[str, Any], Any]
 
 POLL_INTERVAL = 0.25
 # A source found empty is polled less and less often, down to once per IDLE_POLL_MAX: eight idle
-# pollers at POLL_INTERVAL kept a third of a core busy asking moto for nothing. Whatever the runtime
-# invokes (an HTTP request, a batch, a schedule) nudges every poller awake when it returns, so what a
-# function wrote is picked up at once; a write from outside the runtime (a seed script) waits at most
-# IDLE_POLL_MAX, and `wait_idle` nudges the pollers it waits for.
+# pollers at POLL_INTERVAL kept a third of a core busy asking moto for nothing. When a function that
+# can write to a poller's source returns (the runtime knows which from their settings), the poller is
+# nudged awake, so what it wrote is picked up at once; a write from outside the runtime (a seed
+# script) or a message whose visibility timeout ends waits at most IDLE_POLL_MAX, and `wait_idle`
+# nudges the pollers it waits for.
 IDLE_POLL_MAX = 1.0
 # How often stream shards are re-listed so that new shards are picked up.
 DESCRIBE_INTERVAL = 5.0
@@ -78,18 +79,26 @@ class Poller(threading.Thread):
         self._cycle_lock = threading.Condition()
         self.cycles = 0
         self.idle = False
-        self._idle_cycles = 0
+        self._quiet_cycles = 0
 
-    def finish_cycle(self, idle: bool) -> None:
+    @property
+    def source(self) -> str:
+        """The name of the table or queue polled."""
+        raise NotImplementedError
+
+    def finish_cycle(self, idle: bool, quiet: bool | None = None) -> None:
+        """A cycle ended: `idle` when nothing is left to deliver, `quiet` (by default `idle`) when it
+        found nothing new."""
         with self._cycle_lock:
             self.idle = idle
             self.cycles += 1
-            self._idle_cycles = self._idle_cycles + 1 if idle else 0
+            self._quiet_cycles = self._quiet_cycles + 1 if (idle if quiet is None else quiet) else 0
             self._cycle_lock.notify_all()
 
     def idle_delay(self) -> float:
-        """How long to rest after a cycle that found nothing: longer the longer the source stays empty."""
-        return float(min(IDLE_POLL_MAX, POLL_INTERVAL * 2 ** max(self._idle_cycles - 1, 0)))
+        """How long to rest after a cycle that found nothing: longer the longer the source stays quiet."""
+        doublings = min(max(self._quiet_cycles - 1, 0), 10)  # 2 ** 10 quarter-seconds is past any rest
+        return float(min(IDLE_POLL_MAX, POLL_INTERVAL * 2**doublings))
 
     def nudge(self) -> None:
         """Something may have been written to the source: poll it now instead of after the rest."""
@@ -149,6 +158,8 @@ class StreamPoller(Poller):
         super().__init__(f"stream-{function}-{event_name}", function, invoke)
         self.function_arn = function_arn
         self.stream_arn = str(props["Stream"])
+        # arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>
+        self._table = self.stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
         self.batch_size = int(props.get("BatchSize", 100))
         self.window = float(props.get("MaximumBatchingWindowInSeconds", 0))
         self.starting_position = str(props.get("StartingPosition", "LATEST"))
@@ -163,6 +174,10 @@ class StreamPoller(Poller):
         self.shards: dict[str, _Shard] = {}
         self._described_at = 0.0
         self._first = True
+
+    @property
+    def source(self) -> str:
+        return self._table
 
     def describe(self) -> None:
         description = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
@@ -356,12 +371,17 @@ class SqsPoller(Poller):
     ):
         super().__init__(f"sqs-{function}-{event_name}", function, invoke)
         self.queue_arn = str(props["Queue"])
+        self._queue = self.queue_arn.rsplit(":", 1)[-1]
         self.batch_size = int(props.get("BatchSize", 10))
         self.window = float(props.get("MaximumBatchingWindowInSeconds", 0))
         self.report_failures = "ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or [])
         self.sqs = make_client("sqs", endpoint_url)
         self._received = False
-        self.queue_url = str(self.sqs.get_queue_url(QueueName=self.queue_arn.rsplit(":", 1)[-1])["QueueUrl"])
+        self.queue_url = str(self.sqs.get_queue_url(QueueName=self._queue)["QueueUrl"])
+
+    @property
+    def source(self) -> str:
+        return self._queue
 
     def run(self) -> None:
         while not self.stop_event.is_set():
@@ -374,11 +394,10 @@ class SqsPoller(Poller):
                 if not self.pause(ERROR_PAUSE):
                     return
                 continue
-            self.finish_cycle(idle)
-            # Right after a batch the queue may hold more; messages in flight (a retry's visibility
-            # timeout) are looked for every POLL_INTERVAL; an empty queue is rested on.
-            delay = 0.0 if self._received else self.idle_delay() if idle else POLL_INTERVAL
-            if not self.rest(delay):
+            self.finish_cycle(idle, quiet=not self._received)
+            # Right after a batch the queue may hold more; otherwise rest, whether the queue is empty
+            # or its messages are in flight (a retry's visibility timeout).
+            if not self.rest(0.0 if self._received else self.idle_delay()):
                 return
 
     def receive(self) -> list[dict[str, Any]]:

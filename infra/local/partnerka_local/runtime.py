@@ -35,6 +35,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def _names(values: Any, source: str) -> bool:
+    """A function's settings name a table or queue: its name, a queue's URL or an ARN end with it."""
+    return any(v == source or v.endswith((f"/{source}", f":{source}")) for v in values)
+
+
 class MotoServer:
     """moto's server in a child process on its own loopback port, so its state dies with it."""
 
@@ -128,6 +133,7 @@ class LocalRuntime:
         self.functions: dict[str, FunctionSpec] = {}
         self.workers: dict[str, Worker] = {}
         self.pollers: list[Poller] = []
+        self._fed_by: dict[str, list[Poller]] = {}  # function -> the pollers of the sources it can write
         self.schedules: list[ScheduleEvent] = []
         self._env: dict[str, dict[str, str]] = {}
         self._moto: MotoServer | None = None
@@ -183,11 +189,11 @@ class LocalRuntime:
 
     def invoke(self, logical_id: str, event: Any) -> Any:
         """Invoke one function synchronously (raises InvocationError when it fails). What it wrote
-        may feed a stream or a queue: every poller is nudged to look at once."""
+        may feed a stream or a queue: the pollers of the sources it can write are nudged to look."""
         try:
             return self.workers[logical_id].invoke(event)
         finally:
-            for poller in self.pollers:
+            for poller in self._fed_by.get(logical_id, ()):
                 poller.nudge()
 
     def fire_schedule(self, function_logical_id: str, event_name: str) -> Any:
@@ -195,6 +201,10 @@ class LocalRuntime:
             if schedule.function == function_logical_id and schedule.event_name == event_name:
                 return self.invoke(function_logical_id, schedule.payload(dt.datetime.now(dt.UTC)))
         raise KeyError(f"{function_logical_id} has no schedule event {event_name}")
+
+    def pollers_fed_by(self, logical_id: str) -> list[Poller]:
+        """The pollers whose table or queue the function's settings name: those it can write to."""
+        return list(self._fed_by.get(logical_id, ()))
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """True once every stream/queue poller has nothing left to deliver; False on timeout."""
@@ -309,6 +319,8 @@ class LocalRuntime:
                 else:
                     poller = SqsPoller(logical_id, event_name, props, self.invoke, self._moto.url)
                 self.pollers.append(poller)
+        for logical_id, env in self._env.items():
+            self._fed_by[logical_id] = [p for p in self.pollers if _names(env.values(), p.source)]
         for poller in self.pollers:
             poller.start()
 
@@ -352,7 +364,10 @@ class LocalRuntime:
             self._scheduler.stop()
         if self._gateway is not None:
             self._gateway.stop()
-        # Stopping workers interrupts invocations in flight, which lets the poller threads exit.
+        # Stopping workers interrupts invocations in flight, which lets the poller threads exit. All
+        # are asked first, then each is waited for: their exits overlap.
+        for worker in self.workers.values():
+            worker.request_stop()
         for worker in self.workers.values():
             worker.stop()
         for poller in self.pollers:

@@ -263,15 +263,21 @@ class Worker:
         if not self._stopped:
             self.start()
 
+    def request_stop(self) -> None:
+        """Ask the worker to exit without waiting: the runtime asks them all, then waits for each."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._conn is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._conn.send(("stop",))
+
     def stop(self) -> None:
         """Ask the worker to exit, kill it if it does not; interrupts a running invocation."""
-        self._stopped = True
-        process, conn = self._process, self._conn
+        self.request_stop()
+        process = self._process
         if process is None:
             return
-        if conn is not None:
-            with contextlib.suppress(OSError, ValueError):
-                conn.send(("stop",))
         process.join(1.0)
         if process.is_alive():
             process.kill()

@@ -51,6 +51,13 @@ def test_real_template_resources_exist() -> None:
             except InvocationError as error:
                 failed[logical_id] = str(error)
         assert failed == {}
+        # A function nudges the pollers of the sources its settings name when it returns
+        fed = {f: {p.name for p in rt.pollers_fed_by(f)} for f in rt.functions}
+        assert fed["ClickFunction"] == {"stream-OrchestratorFunction-ClicksStream"}
+        assert {"sqs-PostbackSenderFunction-Deliveries", "sqs-FinanceFunction-Events"} <= fed[
+            "OrchestratorFunction"
+        ]
+        assert fed["ApiAuditFunction"] == set()
         # Each API function answers a route of its own: anonymous, a 401 in the API's envelope.
         assert http(f"{rt.url}/api/health").json() == {"status": "ok"}
         for logical_id, spec in rt.functions.items():

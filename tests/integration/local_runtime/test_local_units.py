@@ -100,6 +100,9 @@ def test_an_idle_poller_rests_longer_and_longer_and_a_nudge_or_a_stop_wakes_it()
         IDLE_POLL_MAX,
         IDLE_POLL_MAX,
     ]
+    for _ in range(5000):  # a source quiet for hours
+        poller.finish_cycle(idle=True)
+    assert poller.idle_delay() == IDLE_POLL_MAX
     poller.finish_cycle(idle=False)  # something arrived: the next empty cycle starts over
     poller.finish_cycle(idle=True)
     assert poller.idle_delay() == POLL_INTERVAL

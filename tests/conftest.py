@@ -155,6 +155,36 @@ def _time_by_folder(terminalreporter: Any) -> None:
             terminalreporter.write_line(f"{seconds:7.1f} s  tests/{folder}")
 
 
+# The slowest files, with their seconds on this machine. pytest-xdist's worksteal hands each of its
+# two processes one half of the collection and lets an idle one steal from the end of the other's
+# queue, so a long test collected late runs alone while the other process waits. These files go
+# first instead, each whole (its fixtures set up once), shared between the two halves by weight.
+SLOWEST_FILES = {
+    "tests/integration/test_isolation_matrix.py": 42,
+    "tests/integration/test_stream_exactly_once.py": 36,
+    "tests/integration/test_api_fuzz.py": 33,
+    "tests/integration/test_template.py": 20,
+    "tests/integration/test_finance_machine.py": 16,
+    "tests/integration/test_stats_raw.py": 11,
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    by_file: dict[str, list[pytest.Item]] = {}
+    rest: list[pytest.Item] = []
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        (by_file.setdefault(path, []) if path in SLOWEST_FILES else rest).append(item)
+    halves: tuple[list[pytest.Item], list[pytest.Item]] = ([], [])
+    weights = [0, 0]
+    for path in sorted(by_file, key=lambda p: -SLOWEST_FILES[p]):
+        lighter = weights.index(min(weights))
+        halves[lighter].extend(by_file[path])
+        weights[lighter] += SLOWEST_FILES[path]
+    first = max(len(items) // 2 - len(halves[0]), 0)
+    items[:] = halves[0] + rest[:first] + halves[1] + rest[first:]
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     _time_by_folder(terminalreporter)
     seen: set[tuple[str, str]] = set()

@@ -351,9 +351,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if "date" not in names:
             self.send_header("Date", formatdate(usegmt=True))
         self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+        try:
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The browser went on to another page before this answer arrived, as API Gateway's
+            # clients do: nobody is left to tell.
+            log.info("%s %s: the client left before the answer", self.command, self.path)
+            self.close_connection = True
 
     # BaseHTTPRequestHandler dispatches on these names.
     do_GET = _serve  # noqa: N815

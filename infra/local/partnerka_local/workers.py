@@ -174,6 +174,13 @@ class Worker:
         child_conn.close()
         self._process, self._conn, self._ready = process, parent_conn, False
 
+    def prestart(self) -> None:
+        """Start the process now unless it runs (a lazy worker before its first invocation), so that
+        several import their handlers at once; `wait_ready` then waits for it."""
+        with self._lock:
+            if self._process is None and not self._stopped:
+                self.start()
+
     def wait_ready(self, timeout: float = INIT_TIMEOUT) -> None:
         """Block until the handler is imported; raise InvocationError on an init failure."""
         with self._lock:

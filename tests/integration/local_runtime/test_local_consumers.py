@@ -85,7 +85,9 @@ def test_sqs_partial_batch_failure_and_dead_letter_queue(runtime: LocalRuntime) 
     assert counts["fail-once:2"] == ["1", "2"]
     assert counts["always:3"] == ["1", "2"]
     dlq = runtime.physical_id("WorkDeadLetterQueue")
-    dead = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", [])
+    # Once the source is idle the message is in the dead-letter queue; a long poll (as a consumer
+    # of it would wait) rather than one look, since SQS promises the move, not its moment.
+    dead = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, WaitTimeSeconds=5).get("Messages", [])
     assert [m["Body"] for m in dead] == ["always:3"]
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import httpx
 import pytest
-from botocore.config import Config
 from samtranslator.yaml_helper import yaml_parse
 
+from partnerka_local.resources import make_client
 from partnerka_local.workers import InvocationError
 from tests.conftest import ROOT
 from tests.e2e.conftest import Platform
@@ -24,15 +23,7 @@ TEMPLATE = ROOT / "template.yaml"
 
 
 def aws(platform: Platform, service: str) -> Any:
-    env = platform.runtime.aws_env
-    return boto3.client(  # type: ignore[call-overload]
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        config=Config(account_id_endpoint_mode="disabled"),
-    )
+    return make_client(service, platform.runtime.aws_env["AWS_ENDPOINT_URL"])
 
 
 def test_every_resource_exists_and_every_function_starts_and_serves(platform: Platform) -> None:

@@ -8,10 +8,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from partnerka_local import LocalRuntime
+from partnerka_local.resources import make_client
 
 
 @dataclass
@@ -39,12 +37,4 @@ def http(
 
 
 def client(runtime: LocalRuntime, service: str) -> Any:
-    env = runtime.aws_env
-    return boto3.client(  # type: ignore[call-overload]
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        config=Config(account_id_endpoint_mode="disabled"),
-    )
+    return make_client(service, runtime.aws_env["AWS_ENDPOINT_URL"])

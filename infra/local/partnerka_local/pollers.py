@@ -70,9 +70,10 @@ def failed_identifiers(result: Any, valid: set[str]) -> list[str] | None:
 class Poller(threading.Thread):
     """Base of the event source pollers: a stoppable thread that tracks whether it has work pending."""
 
-    def __init__(self, name: str, function: str, invoke: Invoker):
+    def __init__(self, name: str, function: str, invoke: Invoker, source: str):
         super().__init__(name=name, daemon=True)
         self.function = function
+        self.source = source  # the name of the table or queue polled
         self.invoke = invoke
         self.stop_event = threading.Event()
         self._wake = threading.Event()
@@ -80,11 +81,6 @@ class Poller(threading.Thread):
         self.cycles = 0
         self.idle = False
         self._quiet_cycles = 0
-
-    @property
-    def source(self) -> str:
-        """The name of the table or queue polled."""
-        raise NotImplementedError
 
     def finish_cycle(self, idle: bool, quiet: bool | None = None) -> None:
         """A cycle ended: `idle` when nothing is left to deliver, `quiet` (by default `idle`) when it
@@ -155,11 +151,12 @@ class StreamPoller(Poller):
         endpoint_url: str,
         retry_backoff: float,
     ):
-        super().__init__(f"stream-{function}-{event_name}", function, invoke)
-        self.function_arn = function_arn
-        self.stream_arn = str(props["Stream"])
+        stream_arn = str(props["Stream"])
         # arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>
-        self._table = self.stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
+        table = stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
+        super().__init__(f"stream-{function}-{event_name}", function, invoke, table)
+        self.function_arn = function_arn
+        self.stream_arn = stream_arn
         self.batch_size = int(props.get("BatchSize", 100))
         self.window = float(props.get("MaximumBatchingWindowInSeconds", 0))
         self.starting_position = str(props.get("StartingPosition", "LATEST"))
@@ -174,10 +171,6 @@ class StreamPoller(Poller):
         self.shards: dict[str, _Shard] = {}
         self._described_at = 0.0
         self._first = True
-
-    @property
-    def source(self) -> str:
-        return self._table
 
     def describe(self) -> None:
         description = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
@@ -369,19 +362,15 @@ class SqsPoller(Poller):
         invoke: Invoker,
         endpoint_url: str,
     ):
-        super().__init__(f"sqs-{function}-{event_name}", function, invoke)
-        self.queue_arn = str(props["Queue"])
-        self._queue = self.queue_arn.rsplit(":", 1)[-1]
+        queue_arn = str(props["Queue"])
+        super().__init__(f"sqs-{function}-{event_name}", function, invoke, queue_arn.rsplit(":", 1)[-1])
+        self.queue_arn = queue_arn
         self.batch_size = int(props.get("BatchSize", 10))
         self.window = float(props.get("MaximumBatchingWindowInSeconds", 0))
         self.report_failures = "ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or [])
         self.sqs = make_client("sqs", endpoint_url)
         self._received = False
-        self.queue_url = str(self.sqs.get_queue_url(QueueName=self._queue)["QueueUrl"])
-
-    @property
-    def source(self) -> str:
-        return self._queue
+        self.queue_url = str(self.sqs.get_queue_url(QueueName=self.source)["QueueUrl"])
 
     def run(self) -> None:
         while not self.stop_event.is_set():

@@ -87,7 +87,7 @@ def test_intrinsics(tmp_path: Path) -> None:
 
 
 def test_an_idle_poller_rests_longer_and_longer_and_a_nudge_or_a_stop_wakes_it() -> None:
-    poller = Poller("test", "Function", lambda *_: None)
+    poller = Poller("test", "Function", lambda *_: None, "test-queue")
     delays = []
     for _ in range(6):
         poller.finish_cycle(idle=True)

@@ -321,6 +321,18 @@ class Template:
         globals_fn: dict[str, Any] = (self.doc.get("Globals") or {}).get("Function") or {}
         return merge_globals(globals_fn, self.resources[logical_id].get("Properties") or {})
 
+    def layer_python_dir(self, layer: dict[str, Any], content: str) -> Path:
+        """The folder of a layer that lands at /opt/python on Lambda, as `sam build` lays it out.
+
+        A layer is unpacked at /opt and Python finds /opt/python. Without a BuildMethod the layer is
+        its ContentUri as it stands, so its `python/` folder is what Python sees; with one, SAM's
+        builder installs the ContentUri (its requirements.txt and its source) into `python/`, so the
+        ContentUri itself is what Python sees.
+        """
+        built = bool((layer.get("Metadata") or {}).get("BuildMethod"))
+        root = self.base_dir / content
+        return (root if built else root / "python").resolve()
+
     def function_spec(self, logical_id: str) -> FunctionSpec:
         raw = self.function_properties(logical_id)
         layer_dirs: list[Path] = []
@@ -334,7 +346,7 @@ class Template:
             if not isinstance(content, str):
                 log.warning("%s: layer %s has no local ContentUri; ignored", logical_id, target)
                 continue
-            layer_dirs.append((self.base_dir / content / "python").resolve())
+            layer_dirs.append(self.layer_python_dir(res, content))
         props = self.resolve({k: v for k, v in raw.items() if k != "Layers"})
         code_uri = props.get("CodeUri")
         if not isinstance(code_uri, str):

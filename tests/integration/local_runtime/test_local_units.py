@@ -86,6 +86,33 @@ def test_intrinsics(tmp_path: Path) -> None:
     assert tpl.resolve({"Fn::Select": [0, {"Fn::Split": ["-", "a-b"]}]}) == "a"
 
 
+def test_layers_land_where_sam_build_puts_them(tmp_path: Path) -> None:
+    """A layer with a BuildMethod is installed by `sam build` into `python/`, so its ContentUri itself
+    is what Lambda's Python sees; a layer without one is unpacked as it stands, so its `python/` is.
+    The project's layer laid out the old way (`ContentUri: layers/partnerka/`, the package one level
+    down in `python/`) lands at /opt/python/python/partnerka, and the local runtime must fail then too."""
+    (tmp_path / "fn").mkdir()
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n"
+        "  Built: {Type: AWS::Serverless::LayerVersion, Properties: {ContentUri: pkg/python/},"
+        " Metadata: {BuildMethod: python3.13}}\n"
+        "  OldLayout: {Type: AWS::Serverless::LayerVersion, Properties: {ContentUri: pkg/},"
+        " Metadata: {BuildMethod: python3.13}}\n"
+        "  AsIs: {Type: AWS::Serverless::LayerVersion, Properties: {ContentUri: data/}}\n"
+        "  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: fn/, Handler: app.handler,"
+        " Layers: [!Ref Built, !Ref OldLayout, !Ref AsIs]}}\n"
+    )
+    tpl = Template(path, "st", {})
+    tpl.refs["F"] = "f"
+    tpl.attrs[("F", "Arn")] = "arn:f"
+    assert tpl.function_spec("F").layer_dirs == [
+        (tmp_path / "pkg" / "python").resolve(),
+        (tmp_path / "pkg").resolve(),
+        (tmp_path / "data" / "python").resolve(),
+    ]
+
+
 def test_an_idle_poller_rests_longer_and_longer_and_a_nudge_or_a_stop_wakes_it() -> None:
     poller = Poller("test", "Function", lambda *_: None, "test-queue")
     delays = []

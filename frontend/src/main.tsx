@@ -1,3 +1,4 @@
+import "@/lib/zod-config";
 import "@/index.css";
 import "@/i18n";
 import { QueryClientProvider } from "@tanstack/react-query";

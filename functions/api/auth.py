@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import caller_language
-from composition import callers
+from composition import callers, edge
 
 from partnerka.accounts.models import User
 from partnerka.accounts.tokens import Principal
@@ -97,5 +97,5 @@ def actor_of(event: Any, user: User | None = None) -> Actor:
         user_id=user.user_id if user else None,
         email=user.email if user else None,
         request_id=context.request_id or "",
-        ip=context.http.source_ip or "",
+        ip=edge().viewer(event.raw_event).ip,
     )

@@ -8,6 +8,7 @@ from typing import Any
 from partnerka.common import http
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings, setting
+from partnerka.common.edge import TrackingEdgeSettings, edge_trust
 from partnerka.common.observability import logger
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
@@ -27,6 +28,8 @@ class Settings:
 
 
 settings = read_settings(Settings)
+edge_settings = read_settings(TrackingEdgeSettings)
+edge = edge_trust(edge_settings)
 routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
 clicks = ClickRepository(settings.clicks_table)
 caps = CapCounterRepository(settings.caps_table)
@@ -34,14 +37,18 @@ geo = GeoLocator(settings.geoip_db_path)
 
 
 def handler(event: http.Event, context: Any) -> http.Response:
+    viewer = edge.viewer(event)
+    if edge_settings.edge_required and not viewer.via_edge:
+        logger.info("click refused", reason="not_through_edge")
+        return http.html(403, unavailable_page(http.header(event, "accept-language")))
     params = http.query_params(event)
     request = ClickRequest(
         offer_id=params.get("o", ""),
         affiliate_id=params.get("a", ""),
         subs=params,
-        ip=http.source_ip(event),
+        ip=viewer.ip,
         user_agent=http.header(event, "user-agent"),
-        viewer_country=http.header(event, "cloudfront-viewer-country") or None,
+        viewer_country=viewer.country,
     )
     try:
         outcome = record_click(request, routes, clicks, geo, utc_now(), settings.click_ttl_days, caps)

@@ -11,6 +11,7 @@ from typing import Any
 from partnerka.common import http
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings, setting
+from partnerka.common.edge import TrackingEdgeSettings, edge_trust
 from partnerka.common.errors import DomainError, ErrorCode
 from partnerka.common.observability import logger
 from partnerka.conversions.models import PostbackRequest
@@ -29,6 +30,8 @@ class Settings:
 
 
 settings = read_settings(Settings)
+edge_settings = read_settings(TrackingEdgeSettings)
+edge = edge_trust(edge_settings)
 routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds)
 clicks = ClickRepository(settings.clicks_table)
 conversions = ConversionRepository(settings.conversions_table)
@@ -37,7 +40,7 @@ caps = CapCounterRepository(settings.caps_table)
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
-def _request(event: http.Event, pixel: bool) -> PostbackRequest:
+def _request(event: http.Event, pixel: bool, source_ip: str) -> PostbackRequest:
     params = http.request_params(event) if not pixel else http.query_params(event)
     return PostbackRequest(
         click_id=params.get("click_id", "").strip(),
@@ -46,7 +49,7 @@ def _request(event: http.Event, pixel: bool) -> PostbackRequest:
         txn_id=params.get("txn_id", "").strip(),
         offer_id=params.get("offer_id", "").strip()[:64],
         payout=params.get("payout", "").strip(),
-        source_ip=http.source_ip(event),
+        source_ip=source_ip,
         goal=params.get("goal", "").strip()[:32],
         amount=params.get("amount", "").strip(),
         currency=params.get("currency", "").strip(),
@@ -67,8 +70,15 @@ def _record(postback: PostbackRequest) -> PostbackResult | DomainError:
 
 def handler(event: http.Event, context: Any) -> http.Response:
     pixel = str(event.get("rawPath", "")).endswith("/pixel.gif")
+    viewer = edge.viewer(event)
+    if edge_settings.edge_required and not viewer.via_edge:
+        logger.info("postback refused", code=ErrorCode.FORBIDDEN.value, reason="not_through_edge")
+        message = "postbacks are accepted on the platform's tracking domain only"
+        return (
+            http.gif(_PIXEL, "not_through_edge") if pixel else http.error(403, ErrorCode.FORBIDDEN, message)
+        )
     try:
-        postback = _request(event, pixel)
+        postback = _request(event, pixel, viewer.ip)
     except DomainError as error:  # a body that cannot be read as its Content-Type says
         logger.info("postback unreadable", code=error.code.value, reason=error.message)
         return (

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from partnerka_local import LocalRuntime
 from scripts.dev_server import start_runtime
@@ -68,6 +68,28 @@ def seed_in_subprocess(runtime: LocalRuntime, log_dir: Path) -> dict[str, Any]:
         )
         raise RuntimeError(f"the demo seed failed:\n{result.stderr[-4000:]}\n{tails}")
     return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one for every browser test (each test opens contexts of its own)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: scripts/setup installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Platform
-from tests.e2e.test_browser_onboarding import browser  # noqa: F401 - the fixture
 from tests.e2e.test_browser_stats import signed_in
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +62,7 @@ def waiting_conversion(page: Page, affiliate: str) -> tuple[str, Decimal]:
 
 
 def test_approve_pay_and_invoice_in_the_browser(
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
     platform: Platform,
 ) -> None:
     affiliate_name = platform.demo["affiliate"]["name"]

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from partnerka_local.receiver import running_receiver
 from tests.e2e.conftest import Platform
-from tests.e2e.test_browser_onboarding import browser, new_context, sign_in  # noqa: F401 - the fixture
+from tests.e2e.test_browser_onboarding import new_context, sign_in
 from tests.e2e.test_postback_delivery import OFFER
 from tests.e2e.test_tracking_loop import BROWSER, login, visit
 
@@ -22,7 +22,7 @@ def credentials(platform: Platform, role: str) -> tuple[str, str]:
     return entry["email"], entry["password"]
 
 
-def test_the_test_button_the_delivery_log_and_a_replay(browser: Browser, platform: Platform) -> None:  # noqa: F811
+def test_the_test_button_the_delivery_log_and_a_replay(browser: Browser, platform: Platform) -> None:
     demo = platform.demo
     with (
         running_receiver() as receiver,

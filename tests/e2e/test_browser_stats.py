@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Platform
-from tests.e2e.test_browser_onboarding import browser, new_context, sign_in  # noqa: F401 - the fixture
+from tests.e2e.test_browser_onboarding import new_context, sign_in
 from tests.e2e.test_browser_postbacks import credentials
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +47,7 @@ def plotted(page: Page) -> str:
 
 
 def test_dashboard_shows_the_history_and_filters_by_a_top_country(
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
     platform: Platform,
 ) -> None:
     # Given the demo advertiser, signed in, on its dashboard over the last 30 days
@@ -111,7 +111,7 @@ def settled(page: Page, attribute: str, value: str) -> None:
 
 
 def test_report_builder_keeps_its_report_in_the_url(
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
     platform: Platform,
 ) -> None:
     # Given the advertiser's report by day over the last 30 days
@@ -167,7 +167,7 @@ def test_report_builder_keeps_its_report_in_the_url(
 
 
 def test_an_export_is_built_and_downloaded(
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
     platform: Platform,
 ) -> None:
     # Given the advertiser's report by offer over the last 30 days
@@ -196,7 +196,7 @@ def test_an_export_is_built_and_downloaded(
 
 
 def test_logs_lead_to_a_click_and_affiliates_see_no_revenue(
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
     platform: Platform,
 ) -> None:
     # Given the demo affiliate, in its advertiser's context

@@ -3,6 +3,7 @@ as cold starts (tests.integration.functions), each function's AWS calls checked 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from partnerka.common.secrets import secret_string
 from partnerka_local.template import Template
 from tests.conftest import ROOT, TEST_STACK
 from tests.integration import aws_calls
@@ -90,6 +92,17 @@ def mailbox(load_function: FunctionLoader, stack: Template) -> Any:
         stack.get_att("NotifyQueue", "Arn"),
         int(spec.get("BatchSize", 10)),
     )
+
+
+def through_edge(stack: Template, country: str, address: str = "198.51.100.23:51324") -> dict[str, str]:
+    """The headers CloudFront adds to a request it sends to the API: its origin header with the
+    edge secret's current value, and the viewer's country and address."""
+    secret = json.loads(secret_string(stack.refs["EdgeSecret"]))
+    return {
+        "x-partnerka-edge": secret["current"],
+        "cloudfront-viewer-country": country,
+        "cloudfront-viewer-address": address,
+    }
 
 
 def http_event(

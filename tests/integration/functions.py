@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
@@ -70,12 +70,18 @@ class Functions:
     def spec(self, logical_id: str) -> FunctionSpec:
         return self.stack.function_spec(logical_id)
 
-    def load(self, logical_id: str, without: Iterable[str] = (), cold: bool = False) -> ModuleType:
-        """`logical_id`'s handler module (its environment less the variables `without`), whose
-        handler's AWS calls are the function's: a warm instance when one started in the same
-        environment, unless `cold`."""
+    def load(
+        self,
+        logical_id: str,
+        without: Iterable[str] = (),
+        cold: bool = False,
+        overrides: Mapping[str, str] | None = None,
+    ) -> ModuleType:
+        """`logical_id`'s handler module (its environment less the variables `without`, with
+        `overrides`, as another stage's parameters would give it), whose handler's AWS calls are the
+        function's: a warm instance when one started in the same environment, unless `cold`."""
         spec = self.spec(logical_id)
-        environment = self._own_environment(spec, set(without))
+        environment = self._own_environment(spec, set(without)) | dict(overrides or {})
         instance = (logical_id, frozenset(i for i in environment.items() if i[0] != "PYTEST_CURRENT_TEST"))
         if instance in _WARM and not cold:
             return _WARM[instance]

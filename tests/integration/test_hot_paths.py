@@ -14,8 +14,9 @@ from partnerka.common import dynamo
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.routing import Landing, OfferStatus
 from partnerka.offers.service import create_offer, set_offer_status
+from partnerka_local.template import Template
 from tests.conftest import TEST_STACK
-from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.conftest import CONTEXT, FunctionLoader, http_event, through_edge
 from tests.integration.world import build_world
 
 
@@ -31,13 +32,15 @@ def clicks_in_table() -> list[dict[str, Any]]:
     return boto3.client("dynamodb").scan(TableName=f"{TEST_STACK}-ClicksTable")["Items"]
 
 
-def test_click_redirects_with_macros_and_stores_one_item(load_function: FunctionLoader) -> None:
+def test_click_redirects_with_macros_and_stores_one_item(
+    load_function: FunctionLoader, stack: Template
+) -> None:
     world = build_world()
     click = load_function("click")
     query = urlencode(
         {"o": world.offer.offer_id, "a": world.affiliate_id, "sub1": "spring & sale", "sub2": "b"}
     )
-    response = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "PL"}), CONTEXT)
+    response = click.handler(http_event("GET", "/click", query, through_edge(stack, "PL")), CONTEXT)
     assert response["statusCode"] == 302
     location = urlsplit(response["headers"]["location"])
     params = parse_qs(location.query)
@@ -51,7 +54,7 @@ def test_click_redirects_with_macros_and_stores_one_item(load_function: Function
         "PL",
         "spring & sale",
         "b",
-        "203.0.113.7",
+        "198.51.100.23",  # the viewer's, as CloudFront tells it, not the edge's own address
     )
     assert stored["advertiser_id"] == world.advertiser_id
     assert "Firefox" in stored["ua"]
@@ -88,7 +91,9 @@ def test_unknown_paused_or_unapproved_traffic_gets_a_page_not_a_5xx(load_functio
     assert (stored["offer_id"], stored["reason"]) == (world.offer.offer_id, "offer_paused")
 
 
-def test_geo_refused_visitor_goes_to_the_offers_fallback(load_function: FunctionLoader) -> None:
+def test_geo_refused_visitor_goes_to_the_offers_fallback(
+    load_function: FunctionLoader, stack: Template
+) -> None:
     world = build_world()
     offer = create_offer(
         OfferRepository(),
@@ -104,9 +109,9 @@ def test_geo_refused_visitor_goes_to_the_offers_fallback(load_function: Function
     )
     click = load_function("click")
     query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
-    refused = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "FR"}), CONTEXT)
+    refused = click.handler(http_event("GET", "/click", query, through_edge(stack, "FR")), CONTEXT)
     assert refused["headers"]["location"] == f"https://fallback.example/?o={offer.offer_id}&c=FR"
-    admitted = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "US"}), CONTEXT)
+    admitted = click.handler(http_event("GET", "/click", query, through_edge(stack, "US")), CONTEXT)
     assert urlsplit(admitted["headers"]["location"]).netloc in {"a.example", "b.example"}
     reasons = sorted(str(dynamo.decode(item).get("reason")) for item in clicks_in_table())
     assert reasons == ["None", "geo_blocked"]

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.integration.api_client import Api
-from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.conftest import CONTEXT, FunctionLoader, http_event, through_edge
 from tests.integration.world import PASSWORD, World, build_world
 
 OFFER = {
@@ -196,9 +196,9 @@ def test_affiliate_sees_payouts_only_requests_access_and_gets_a_working_link(
     # The link works for a visitor from an allowed country, and sends others to the fallback
     click = load_function("click")
     query = link.split("?", 1)[1] + "&" + urlencode({"sub1": "fb"})
-    us = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "US"}), CONTEXT)
+    us = click.handler(http_event("GET", "/click", query, through_edge(load_function.stack, "US")), CONTEXT)
     assert us["headers"]["location"].split("?")[0] in {"https://a.example/", "https://b.example/"}
-    fr = click.handler(http_event("GET", "/click", query, {"cloudfront-viewer-country": "FR"}), CONTEXT)
+    fr = click.handler(http_event("GET", "/click", query, through_edge(load_function.stack, "FR")), CONTEXT)
     assert fr["headers"]["location"] == "https://fallback.example/"
 
 

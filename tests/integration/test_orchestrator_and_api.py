@@ -14,7 +14,7 @@ from partnerka.accounts.tokens import Principal, issue_access_token
 from partnerka.common.secrets import secret_string
 from partnerka.stats import inspection
 from partnerka_local.template import Template
-from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.conftest import CONTEXT, FunctionLoader, http_event, through_edge
 from tests.integration.world import PASSWORD, World, build_world
 
 
@@ -42,7 +42,7 @@ def traffic(load_function: FunctionLoader) -> World:
     click_ids = []
     for country in ("DE", "DE", "FR"):
         location = click.handler(
-            http_event("GET", "/click", query, {"cloudfront-viewer-country": country}), CONTEXT
+            http_event("GET", "/click", query, through_edge(load_function.stack, country)), CONTEXT
         )["headers"]["location"]
         click_ids.append(parse_qs(urlsplit(location).query)["cid"][0])
     secret = world.offer.postback_secret

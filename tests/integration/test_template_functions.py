@@ -110,8 +110,8 @@ CUTS = [
     # The click function loading an offer's route: its SAM policy template on the core table cut.
     (
         "ClickFunction",
-        "      Policies:\n        - DynamoDBReadPolicy:\n            TableName: !Ref CoreTable\n        - DynamoDBWritePolicy:\n            TableName: !Ref ClicksTable",
-        "      Policies:\n        - DynamoDBWritePolicy:\n            TableName: !Ref ClicksTable",
+        "            SecretArn: !Ref EdgeSecret\n        - DynamoDBReadPolicy:\n            TableName: !Ref CoreTable\n        - DynamoDBWritePolicy:\n            TableName: !Ref ClicksTable",
+        "            SecretArn: !Ref EdgeSecret\n        - DynamoDBWritePolicy:\n            TableName: !Ref ClicksTable",
         "dynamodb:BatchGetItem",
         "CoreTable",
     ),

@@ -20,6 +20,7 @@ from partnerka.accounts.composition import CallerSettings, callers_of
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.common.config import read_settings
+from partnerka.common.edge import EdgeSettings, EdgeTrust, edge_trust
 
 _started = False
 
@@ -60,3 +61,9 @@ def callers() -> Callers:
 @service
 def audit() -> AuditLog:
     return AuditLog(AuditRepository(read_settings(AuditSettings).audit_table))
+
+
+@service
+def edge() -> EdgeTrust:
+    """Who calls from where: the visitor behind the edge, or a direct caller."""
+    return edge_trust(read_settings(EdgeSettings))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .edge import cache_control, dashboard_key, with_headers
 from .template import ACCOUNT_ID, FunctionSpec
 
 log = logging.getLogger(__name__)
@@ -254,10 +255,13 @@ class HttpGateway:
         host: str,
         port: int,
         frontend_dist: Path | None = None,
+        edge_headers: list[tuple[str, str]] | None = None,
     ):
         self.routes = sort_routes(routes)
         self.invoke = invoke
         self.frontend_dist = frontend_dist.resolve() if frontend_dist and frontend_dist.is_dir() else None
+        # What the edge adds to every answer (the template's response headers policy).
+        self.edge_headers = list(edge_headers or [])
         gateway = self
 
         class Handler(_RequestHandler):
@@ -285,14 +289,23 @@ class HttpGateway:
     def handle(
         self, method: str, target: str, header_pairs: list[tuple[str, str]], body: bytes, client_ip: str
     ) -> HttpResponse:
+        response = self._answer(method, target, header_pairs, body, client_ip)
+        response.headers = with_headers(response.headers, self.edge_headers)
+        return response
+
+    def _answer(
+        self, method: str, target: str, header_pairs: list[tuple[str, str]], body: bytes, client_ip: str
+    ) -> HttpResponse:
         raw_path, _, raw_query = target.partition("?")
         found = find_route(self.routes, method, raw_path)
         if found is None:
             if method in ("GET", "HEAD"):
                 spa = self.spa_file(raw_path)
                 if spa is not None:
-                    content_type = mimetypes.guess_type(spa.name)[0] or "application/octet-stream"
-                    return HttpResponse(200, [("Content-Type", content_type)], spa.read_bytes())
+                    path, key = spa
+                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    headers = [("Content-Type", content_type), ("Cache-Control", cache_control(key))]
+                    return HttpResponse(200, headers, path.read_bytes())
             return json_response(404, {"message": "Not Found"})
         route, params = found
         event = build_event(
@@ -307,18 +320,20 @@ class HttpGateway:
         response.headers.append(("Apigw-Requestid", event["requestContext"]["requestId"]))
         return response
 
-    def spa_file(self, raw_path: str) -> Path | None:
+    def spa_file(self, raw_path: str) -> tuple[Path, str] | None:
+        """The dashboard's file for a path and its key, routed as the edge routes it: a route of the
+        page gets index.html, any other path its own file or nothing."""
         dist = self.frontend_dist
         if dist is None:
             return None
         path = unquote(raw_path)
         if path == "/api" or path.startswith("/api/"):
             return None
-        candidate = (dist / path.lstrip("/")).resolve()
+        key = dashboard_key(path)
+        candidate = (dist / key).resolve()
         if candidate.is_relative_to(dist) and candidate.is_file():
-            return candidate
-        index = dist / "index.html"
-        return index if index.is_file() else None
+            return candidate, key
+        return None
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

@@ -36,6 +36,14 @@ _PASSIVE_TYPES = {
     "AWS::Logs::LogGroup",
     "AWS::SQS::QueuePolicy",
     "AWS::CloudWatch::Alarm",
+    # The edge: the local gateway plays CloudFront (its response headers policy and the dashboard's
+    # routing, partnerka_local.edge); the local platform is reached directly, as the API's own URL.
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::Function",
+    "AWS::CloudFront::CachePolicy",
+    "AWS::CloudFront::ResponseHeadersPolicy",
+    "AWS::S3::BucketPolicy",
 }
 
 # CloudFormation queue properties that map one-to-one onto SQS queue attributes.

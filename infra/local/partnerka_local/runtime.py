@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from .edge import RESPONSE_HEADERS_POLICY, security_headers
 from .http import HttpGateway, Route, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
 from .resources import ResourceManager
 from .schedules import ScheduleEvent, Scheduler
-from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template
+from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template, TemplateError
 from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_log_file
 
 log = logging.getLogger(__name__)
@@ -247,11 +248,25 @@ class LocalRuntime:
         if not self.lazy_workers:
             self._start_workers()
         routes = self._routes()
-        self._gateway = HttpGateway(routes, self.invoke, self.host, self.requested_port, self.frontend_dist)
+        self._gateway = HttpGateway(
+            routes, self.invoke, self.host, self.requested_port, self.frontend_dist, self._edge_headers()
+        )
         self._gateway.start()
         self._start_pollers()
         self._start_schedules()
         self._log_summary(routes)
+
+    def _edge_headers(self) -> list[tuple[str, str]]:
+        """The headers of the template's response headers policy: the local gateway plays the edge."""
+        template = self.template
+        assert template is not None
+        policies = template.of_type(RESPONSE_HEADERS_POLICY)
+        if len(policies) > 1:
+            raise TemplateError(f"one response headers policy is emulated, the template has {policies}")
+        if not policies:
+            return []
+        properties = template.resolve(template.resources[policies[0]].get("Properties") or {})
+        return security_headers(properties["ResponseHeadersPolicyConfig"])
 
     def _start_workers(self) -> None:
         """All workers import their handlers in parallel; wait for them together."""

@@ -97,6 +97,14 @@ APP_BASE_URL_HINT = (
 )
 
 
+def flag(name: str, value: str) -> bool:
+    """`true` or `false` (a template parameter's AllowedValues), in any case."""
+    lowered = value.lower()
+    if lowered not in ("true", "false"):
+        raise ConfigurationError(f"{name} is '{value}': true or false is required")
+    return lowered == "true"
+
+
 def host_names(_: str, value: str) -> tuple[str, ...]:
     """A comma-separated list of host names, lower-cased."""
     return tuple(d.strip().lower() for d in value.split(",") if d.strip())

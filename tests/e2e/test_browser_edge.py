@@ -1,0 +1,169 @@
+"""The dashboard under the edge's headers: the local platform answers with the response headers
+policy of template.yaml (its gateway plays CloudFront), so these run under the production CSP.
+
+- every screen a signed-in person reaches loads with no console error and no CSP violation;
+- a foreign page cannot frame the sign-in form;
+- the headers, the dashboard's routing and its files' Cache-Control are the edge's."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect
+
+from partnerka_local.edge import IMMUTABLE, NEVER_STALE, security_headers
+from partnerka_local.template import Template
+from tests.conftest import ROOT
+from tests.e2e.conftest import Platform
+from tests.e2e.test_browser_onboarding import new_context, sign_in
+from tests.e2e.test_browser_postbacks import credentials
+
+pytestmark = pytest.mark.e2e
+
+# Counts CSP violations in the page itself (Playwright's init scripts are not subject to the CSP).
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def policy_headers() -> dict[str, str]:
+    template = Template(ROOT / "template.yaml", "edge-test")
+    (policy,) = template.of_type("AWS::CloudFront::ResponseHeadersPolicy")
+    config = template.resolve(template.resources[policy]["Properties"])["ResponseHeadersPolicyConfig"]
+    return dict(security_headers(config))
+
+
+class Watched:
+    """A page whose console errors, uncaught errors and CSP violations are collected."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.add_init_script(WATCH_VIOLATIONS)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def violations(self) -> list[Any]:
+        try:
+            return list(self.page.evaluate("window.__violations || []"))
+        except Error:
+            return []
+
+
+def test_every_screen_loads_under_the_production_csp(browser: Browser, platform: Platform) -> None:
+    """Every screen of the sidebar, each once, as the first of the roles that has it."""
+    seen: set[str] = set()
+    for role in ("advertiser", "affiliate", "owner"):
+        context = new_context(browser, platform)
+        try:
+            watched = Watched(context.new_page())
+            page = watched.page
+            sign_in(page, *credentials(platform, role))
+            links = page.locator('[data-testid^="nav-"]')
+            targets = {str(links.nth(i).get_attribute("href")) for i in range(links.count())}
+            assert len(targets) >= 5, targets
+            for target in sorted(targets - seen):
+                page.goto(target)
+                page.wait_for_load_state("networkidle")
+                assert watched.violations() == [], f"{role} at {target}"
+            seen |= targets
+            if role == "advertiser":
+                # A form with a select (Radix: a portal, a positioned popper, a scroll lock that
+                # adds a style element)
+                page.goto("/offers")
+                page.get_by_test_id("offers-create").click()
+                page.get_by_test_id("offer-geo-mode").click()
+                expect(page.get_by_role("listbox")).to_be_visible()
+                page.keyboard.press("Escape")
+            assert watched.errors == [], f"{role}: {watched.errors}"
+            assert watched.violations() == []
+        finally:
+            context.close()
+
+
+def test_the_theme_is_applied_before_the_app_by_a_script_the_csp_allows(
+    browser: Browser, platform: Platform
+) -> None:
+    context = new_context(browser, platform)
+    try:
+        watched = Watched(context.new_page())
+        page = watched.page
+        page.goto("/sign-in")
+        page.evaluate("localStorage.setItem('partnerka.theme', 'dark')")
+        page.reload()
+        expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))
+        assert watched.errors == []
+        assert watched.violations() == []
+    finally:
+        context.close()
+
+
+def test_a_foreign_page_cannot_frame_the_sign_in_form(browser: Browser, platform: Platform) -> None:
+    context = new_context(browser, platform)
+    try:
+        page = context.new_page()
+        refusals: list[str] = []
+        page.on("console", lambda m: refusals.append(m.text) if "frame-ancestors" in m.text else None)
+        page.set_content(
+            f'<iframe id="victim" src="{platform.url}/sign-in" width="600" height="400"></iframe>'
+        )
+        page.wait_for_timeout(1500)
+        frames = [f for f in page.frames if f != page.main_frame]
+        assert frames, "the iframe was not created"
+        for frame in frames:
+            assert frame.query_selector('[data-testid="signin-email"]') is None
+        assert any("frame-ancestors 'none'" in text for text in refusals), refusals
+    finally:
+        context.close()
+
+
+def fetch(platform: Platform, path: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(f"{platform.url}{path}", timeout=15) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def test_every_answer_carries_the_edge_headers_and_the_dashboard_is_routed_as_the_edge_routes_it(
+    platform: Platform,
+) -> None:
+    expected = {name.lower(): value for name, value in policy_headers().items()}
+    assert "frame-ancestors 'none'" in expected["content-security-policy"]
+    assert "script-src 'self';" in expected["content-security-policy"]
+    assert expected["x-frame-options"] == "DENY"
+    assert expected["x-content-type-options"] == "nosniff"
+    assert expected["strict-transport-security"].startswith("max-age=")
+    assert expected["referrer-policy"] == "strict-origin-when-cross-origin"
+
+    status, headers, body = fetch(platform, "/offers/some-offer")  # a route of the page
+    assert status == 200
+    assert b'<div id="root">' in body
+    assert headers["cache-control"] == NEVER_STALE
+    for name, value in expected.items():
+        assert headers.get(name) == value, name
+    script = re.search(rb'src="(/assets/[^"]+\.js)"', body)
+    assert script is not None
+    status, headers, _ = fetch(platform, script.group(1).decode())
+    assert (status, headers["cache-control"]) == (200, IMMUTABLE)
+    assert headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert fetch(platform, "/assets/no-such-file.js")[0] == 404  # a missing file is not the page
+
+    status, headers, _ = fetch(platform, "/api/health")  # the API's answers carry them too
+    assert status == 200
+    for name, value in expected.items():
+        assert headers.get(name) == value, name
+    status, headers, _ = fetch(platform, "/click?o=nothing&a=nobody")  # and the tracker's
+    for name, value in expected.items():
+        assert headers.get(name) == value, name

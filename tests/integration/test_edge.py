@@ -1,0 +1,93 @@
+"""The edge of template.yaml as the local runtime plays it (partnerka_local.edge): the dashboard's
+routing function run in Node against the local rule, the response headers policy, and the
+Cache-Control of the dashboard's files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from partnerka_local.edge import (
+    IMMUTABLE,
+    INDEX,
+    NEVER_STALE,
+    SHORT,
+    cache_control,
+    dashboard_key,
+    security_headers,
+)
+from partnerka_local.template import Template
+from tests.conftest import ROOT
+
+PATHS = [
+    "/",
+    "/offers",
+    "/offers/01JZZ000000000000000000000",
+    "/join/abc-def",
+    "/reports/",
+    "/index.html",
+    "/assets/index-8w900jEf.js",
+    "/assets/index-DJTYxn5i.css",
+    "/favicon.svg",
+    "/theme.js",
+    "/.well-known/security.txt",
+    "/a.b/c",
+]
+
+
+def template() -> Template:
+    return Template(ROOT / "template.yaml", "edge-test")
+
+
+def test_the_cloudfront_routing_function_and_the_local_gateway_route_alike() -> None:
+    code = template().resources["DashboardRouting"]["Properties"]["FunctionCode"]
+    script = code + "\nconsole.log(JSON.stringify(JSON.parse(process.argv[1]).map("
+    script += "(uri) => handler({request: {uri: uri, method: 'GET', headers: {}}}).uri)));"
+    done = subprocess.run(
+        ["node", "-e", script, json.dumps(PATHS)], capture_output=True, text=True, check=True
+    )
+    at_the_edge = json.loads(done.stdout)
+    assert at_the_edge == [f"/{dashboard_key(path)}" for path in PATHS]
+    assert at_the_edge[:5] == ["/index.html"] * 5  # the page's routes
+    assert at_the_edge[6] == "/assets/index-8w900jEf.js"  # files are themselves
+
+
+def test_the_response_headers_policy_forbids_inline_script_framing_and_sniffing() -> None:
+    tpl = template()
+    (policy,) = tpl.of_type("AWS::CloudFront::ResponseHeadersPolicy")
+    headers = dict(
+        security_headers(tpl.resolve(tpl.resources[policy]["Properties"])["ResponseHeadersPolicyConfig"])
+    )
+    directives = {
+        d.split()[0]: d.split()[1:] for d in headers["Content-Security-Policy"].split(";") if d.strip()
+    }
+    assert directives["script-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["default-src"] == ["'self'"]
+    assert "'unsafe-eval'" not in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Strict-Transport-Security"] == "max-age=63072000"
+    # Every behaviour of the distribution answers with it: the dashboard's, the API's, the tracker's.
+    config = tpl.resources["Distribution"]["Properties"]["DistributionConfig"]
+    behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
+    assert all(b["ResponseHeadersPolicyId"] == {"Ref": policy} for b in behaviours)
+    assert {b.get("PathPattern") for b in behaviours} == {None, "/api/*", "/click", "/postback", "/pixel.gif"}
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (INDEX, NEVER_STALE),
+        ("assets/index-8w900jEf.js", IMMUTABLE),
+        ("assets/index-DJTYxn5i.css", IMMUTABLE),
+        ("favicon.svg", SHORT),
+        ("theme.js", SHORT),
+    ],
+)
+def test_hashed_files_are_kept_a_year_and_the_page_never(key: str, expected: str) -> None:
+    assert cache_control(key) == expected

@@ -70,6 +70,15 @@ def test_every_screen_loads_under_the_production_csp(browser: Browser, platform:
             watched = Watched(context.new_page())
             page = watched.page
             sign_in(page, *credentials(platform, role))
+            # The refresh token is out of the page's reach: an HttpOnly cookie, nothing in storage;
+            # each page.goto below reloads the page, whose session comes back through that cookie.
+            readable = str(page.evaluate("document.cookie"))
+            assert "pk_csrf=" in readable
+            assert "pk_refresh" not in readable
+            assert page.evaluate("JSON.stringify(Object.assign({}, localStorage))").find("refresh") == -1
+            names = {c["name"]: c for c in context.cookies()}
+            assert names["pk_refresh"]["httpOnly"] is True
+            assert (names["pk_refresh"]["sameSite"], names["pk_refresh"]["path"]) == ("Strict", "/api/auth")
             links = page.locator('[data-testid^="nav-"]')
             targets = {str(links.nth(i).get_attribute("href")) for i in range(links.count())}
             assert len(targets) >= 5, targets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +20,12 @@ class Reply:
     status: int
     body: Any
     headers: dict[str, str]
+    set_cookies: list[str] = field(default_factory=list)  # as API Gateway sends them, one header each
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """What the answer sets: name → value ("" for a cookie it removes)."""
+        return {c.split(";")[0].split("=", 1)[0]: c.split(";")[0].split("=", 1)[1] for c in self.set_cookies}
 
     @property
     def code(self) -> str | None:
@@ -68,12 +74,32 @@ class Api:
             parsed = json.loads(text) if text else None
         except ValueError:
             parsed = text
-        return Reply(response["statusCode"], parsed, response.get("headers") or {})
+        return Reply(
+            response["statusCode"], parsed, response.get("headers") or {}, response.get("cookies") or []
+        )
 
     def login(self, email: str, password: str) -> dict[str, Any]:
+        """The session's body, with the cookies the answer set under "cookies"."""
         reply = self.call("POST", "/api/auth/login", {"email": email, "password": password})
         assert reply.status == 200, reply.body
-        return reply.body  # type: ignore[no-any-return]
+        return {**reply.body, "cookies": reply.cookies}
+
+    def with_session(self, method: str, path: str, cookies: dict[str, str], csrf: str | None = None) -> Reply:
+        return self.call(method, path, headers=session_headers(cookies, csrf))
+
+    def refresh(self, cookies: dict[str, str], csrf: str | None = None) -> Reply:
+        return self.with_session("POST", "/api/auth/refresh", cookies, csrf)
+
+    def logout(self, cookies: dict[str, str], csrf: str | None = None) -> Reply:
+        return self.with_session("POST", "/api/auth/logout", cookies, csrf)
+
+
+def session_headers(cookies: dict[str, str], csrf: str | None = None) -> dict[str, str]:
+    """A call as the dashboard makes it with a session's cookies: the browser sends them, the page's
+    script copies pk_csrf into X-CSRF-Token (`csrf` overrides it)."""
+    headers = {"cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    headers["x-csrf-token"] = cookies.get("pk_csrf", "") if csrf is None else csrf
+    return headers
 
 
 def sent_links(to: str, path: str) -> list[str]:

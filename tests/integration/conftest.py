@@ -114,9 +114,11 @@ def http_event(
     source_ip: str = "203.0.113.7",
     request_id: str = "req-1",
 ) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) event as API Gateway sends it."""
+    """An API Gateway HTTP API (payload 2.0) event as API Gateway sends it: a Cookie header's
+    cookies move to the event's `cookies`, one entry each."""
     all_headers = {"host": "track.example", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"}
     all_headers.update({k.lower(): v for k, v in (headers or {}).items()})
+    cookie_header = all_headers.pop("cookie", "")
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": f"{method} {path}",
@@ -150,6 +152,8 @@ def http_event(
         event["queryStringParameters"] = params
     if body is not None:
         event["body"] = body
+    if cookie_header:
+        event["cookies"] = [c.strip() for c in cookie_header.split(";") if c.strip()]
     return event
 
 

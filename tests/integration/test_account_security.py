@@ -217,7 +217,7 @@ def test_turning_on_two_factor_needs_the_password(api: Api) -> None:
 def refused(api: Api, session: dict[str, Any]) -> bool:
     """Both halves of a session are dead: its access token and its refresh token."""
     me = api.call("GET", "/api/me", token=session["access_token"])
-    again = api.call("POST", "/api/auth/refresh", {"refresh_token": session["refresh_token"]})
+    again = api.refresh(session["cookies"])
     return me.code == "unauthenticated" and again.code == "unauthenticated"
 
 
@@ -231,12 +231,12 @@ def test_changing_the_password_ends_every_other_session_and_renews_this_one(api:
         token=here["access_token"],
     )
     assert changed.status == 200, changed.body
-    renewed = changed.body
+    renewed = {**changed.body, "cookies": changed.cookies}
     assert renewed["user"]["email"] == BOSS
     assert refused(api, here)
     assert refused(api, elsewhere)
     assert api.call("GET", "/api/me", token=renewed["access_token"]).status == 200
-    rotated = api.call("POST", "/api/auth/refresh", {"refresh_token": renewed["refresh_token"]})
+    rotated = api.refresh(renewed["cookies"])
     assert rotated.status == 200
     assert api.call("GET", "/api/me", token=rotated.body["access_token"]).status == 200
 

@@ -69,24 +69,62 @@ def test_bad_sign_ups_are_refused_clearly(api: Api, body: dict[str, str], code: 
 
 def test_refresh_rotates_and_a_reused_refresh_token_ends_the_session(api: Api) -> None:
     first = signed_up_advertiser(api)
-    second = api.call("POST", "/api/auth/refresh", {"refresh_token": first["refresh_token"]})
+    assert "refresh_token" not in first  # the body carries the access token only
+    second = api.refresh(first["cookies"])
     assert second.status == 200
-    assert second.body["refresh_token"] != first["refresh_token"]
+    assert second.cookies["pk_refresh"] not in ("", first["cookies"]["pk_refresh"])
     # The old token again: a thief or a replay; the whole chain dies, the legitimate one too
-    assert (
-        api.call("POST", "/api/auth/refresh", {"refresh_token": first["refresh_token"]}).code
-        == "unauthenticated"
-    )
-    assert (
-        api.call("POST", "/api/auth/refresh", {"refresh_token": second.body["refresh_token"]}).code
-        == "unauthenticated"
-    )
+    assert api.refresh(first["cookies"]).code == "unauthenticated"
+    assert api.refresh(second.cookies).code == "unauthenticated"
 
 
-def test_logout_revokes_the_refresh_chain(api: Api) -> None:
+def test_the_refresh_token_lives_in_an_httponly_strict_cookie_scoped_to_the_auth_calls(api: Api) -> None:
+    reply = api.call("POST", "/api/auth/login", {"email": "boss@acme.example", "password": "x"})
+    assert reply.set_cookies == []  # a refused sign-in sets nothing
+    signed_up_advertiser(api)
+    reply = api.call(
+        "POST", "/api/auth/login", {"email": "boss@acme.example", "password": ADVERTISER["password"]}
+    )
+    attributes = {
+        c.split("=", 1)[0]: {a.strip().lower() for a in c.split(";")[1:]} for c in reply.set_cookies
+    }
+    assert attributes["pk_refresh"] >= {
+        "path=/api/auth",
+        "httponly",
+        "secure",
+        "samesite=strict",
+        "max-age=2592000",
+    }
+    assert attributes["pk_csrf"] >= {"path=/", "secure", "samesite=strict", "max-age=2592000"}
+    assert "httponly" not in attributes["pk_csrf"]  # the page's script reads it
+    assert "refresh_token" not in reply.body
+
+
+@pytest.mark.parametrize("csrf", ["", "forged", None])
+def test_refresh_and_sign_out_need_the_csrf_header_matching_the_cookie(api: Api, csrf: str | None) -> None:
     session = signed_up_advertiser(api)
-    assert api.call("POST", "/api/auth/logout", {"refresh_token": session["refresh_token"]}).status == 204
-    assert api.call("POST", "/api/auth/refresh", {"refresh_token": session["refresh_token"]}).status == 401
+    cookies = dict(session["cookies"])
+    if csrf is None:  # a cross-site request that could not read pk_csrf: no cookie value to copy
+        cookies.pop("pk_csrf")
+    assert api.refresh(cookies, csrf="" if csrf is None else csrf).code == "forbidden"
+    assert api.logout(cookies, csrf="" if csrf is None else csrf).code == "forbidden"
+    # Nothing was refreshed or ended: the real page goes on
+    assert api.refresh(session["cookies"]).status == 200
+
+
+def test_refresh_without_a_session_cookie_is_unauthenticated(api: Api) -> None:
+    assert api.refresh({}).code == "unauthenticated"
+    assert api.call("POST", "/api/auth/refresh", {"refresh_token": "from-the-body"}).code == "unauthenticated"
+
+
+def test_logout_revokes_the_refresh_chain_and_removes_the_cookies(api: Api) -> None:
+    session = signed_up_advertiser(api)
+    out = api.logout(session["cookies"])
+    assert out.status == 204
+    assert out.cookies == {"pk_refresh": "", "pk_csrf": ""}
+    assert all("max-age=0" in c.lower() for c in out.set_cookies)
+    assert api.refresh(session["cookies"]).status == 401
+    assert api.logout({}).status == 204  # signing out twice is fine
 
 
 def test_password_reset_by_emailed_link(api: Api) -> None:

@@ -29,7 +29,7 @@ from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, P
 from partnerka.postbacks.repository import operation_of
 from partnerka.postbacks.service import message_body, new_delivery
 from partnerka_local.template import Template
-from tests.integration.api_client import Api, Mailbox, Reply
+from tests.integration.api_client import Api, Mailbox, Reply, session_headers
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.test_isolation_matrix import OFFER_BODY
 from tests.integration.world import PASSWORD, build_world
@@ -53,12 +53,20 @@ class Audited:
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def __call__(
-        self, method: str, template: str, body: Any = None, token: str | None = None, **values: str
+        self,
+        method: str,
+        template: str,
+        body: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        **values: str,
     ) -> Reply:
         path = template.format(**{k: v for k, v in values.items() if f"{{{k}}}" in template})
         query = {k: v for k, v in values.items() if f"{{{k}}}" not in template}
         request_id = f"audit-{next(self._ids)}"
-        reply = self.api.call(method, path, body, token=token, request_id=request_id, **query)
+        reply = self.api.call(
+            method, path, body, token=token, headers=headers, request_id=request_id, **query
+        )
         assert 200 <= reply.status < 300, f"{method} {path} → {reply.status} {reply.body}"
         self.calls[f"{method} {template}"] = request_id
         return reply
@@ -109,8 +117,8 @@ def test_every_mutating_route_writes_an_audit_record(
     call("POST", "/api/auth/resend-verification", {"email": "new@shop.example"})
     token = api.mailbox.tokens("new@shop.example", "verify-email")[-1]
     call("POST", "/api/auth/verify-email", {"token": token})
-    session = call("POST", "/api/auth/login", {"email": "new@shop.example", "password": PASSWORD}).body
-    call("POST", "/api/auth/logout", {"refresh_token": session["refresh_token"]})
+    signed_in = call("POST", "/api/auth/login", {"email": "new@shop.example", "password": PASSWORD})
+    call("POST", "/api/auth/logout", headers=session_headers(signed_in.cookies))
     call("POST", "/api/auth/password/forgot", {"email": "new@shop.example"})
     (token,) = api.mailbox.tokens("new@shop.example", "reset-password")
     call("POST", "/api/auth/password/reset", {"token": token, "password": PASSWORD + "!"})

@@ -133,8 +133,8 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/auth/resend-verification": lambda: {"email": tenant.teammate_email},
         "POST /api/auth/login": lambda: {"email": tenant.teammate_email, "password": "wrong-password"},
         "POST /api/auth/login/mfa": lambda: {"mfa_token": "x.y.z", "code": "123456"},
-        "POST /api/auth/refresh": lambda: {"refresh_token": "not-a-real-token"},
-        "POST /api/auth/logout": lambda: {"refresh_token": "not-a-real-token"},
+        "POST /api/auth/refresh": lambda: None,  # the refresh token is a cookie: none here
+        "POST /api/auth/logout": lambda: None,
         "POST /api/auth/password/forgot": lambda: {"email": tenant.teammate_email},
         "POST /api/auth/password/reset": lambda: {"token": "not-a-real-token", "password": PASSWORD},
         "POST /api/auth/invite/accept": lambda: {

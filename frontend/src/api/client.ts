@@ -2,21 +2,24 @@ import i18n from "i18next";
 import createClient from "openapi-fetch";
 import { createAuthFetch, singleFlight } from "@/api/auth-fetch";
 import type { paths } from "@/api/schema";
-import { sessionStore } from "@/api/session-store";
+import { CSRF_HEADER, sessionStore } from "@/api/session-store";
 import type { Session } from "@/api/types";
 
-/** Asks for a new session with the stored refresh token; single-flight, see `singleFlight`. */
+/**
+ * Asks for a new session: the browser sends the refresh cookie, the page proves it is the page by
+ * copying the readable CSRF cookie into X-CSRF-Token. Single-flight, see `singleFlight`.
+ */
 export const refreshSession = singleFlight(async (): Promise<Session | null> => {
-  const refreshToken = sessionStore.refreshToken();
-  if (!refreshToken) return null;
+  const csrf = sessionStore.csrfToken();
+  if (!csrf) return null;
   try {
     const response = await fetch("/api/auth/refresh", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh_token: refreshToken }),
+      credentials: "same-origin",
+      headers: { [CSRF_HEADER]: csrf },
     });
     if (!response.ok) {
-      // Only a definite refusal ends the session; a network hiccup keeps the token for another try.
+      // Only a definite refusal ends the session; a network hiccup keeps the cookie for another try.
       if (response.status === 401 || response.status === 403) sessionStore.clear();
       return null;
     }

@@ -1,6 +1,10 @@
 import type { Session, SessionContext, User } from "@/api/types";
 
-const REFRESH_KEY = "partnerka.refresh_token";
+/** The refresh token's former home, emptied for those who signed in before it moved to a cookie. */
+const FORMER_REFRESH_KEY = "partnerka.refresh_token";
+/** The session's double-submit value: readable by the page, sent back in X-CSRF-Token. */
+const CSRF_COOKIE = "pk_csrf";
+export const CSRF_HEADER = "X-CSRF-Token";
 
 export type SessionState = {
   accessToken: string;
@@ -10,9 +14,20 @@ export type SessionState = {
 
 type Listener = () => void;
 
+/** A cookie of this page's, by name (`document.cookie` lists them `name=value; …`). */
+export function readCookie(name: string, cookies: string = document.cookie): string | null {
+  for (const pair of cookies.split(";")) {
+    const [key, ...value] = pair.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return null;
+}
+
 /**
- * The signed-in session. The access token lives in memory only; the refresh token is kept in
- * localStorage so a reload can restore the session with one refresh call.
+ * The signed-in session. The access token lives in memory only. The refresh token is in an
+ * HttpOnly cookie the page cannot read (the API sets it, Path=/api/auth): a reload restores the
+ * session with one refresh call, which carries the readable `pk_csrf` cookie's value in
+ * X-CSRF-Token so that no other site can make that call.
  */
 class SessionStore {
   private state: SessionState | null = null;
@@ -29,20 +44,16 @@ class SessionStore {
     return this.state?.accessToken ?? null;
   }
 
-  refreshToken(): string | null {
+  /** The value the refresh and sign-out calls send in X-CSRF-Token; null when no session cookie is set. */
+  csrfToken(): string | null {
     try {
-      return localStorage.getItem(REFRESH_KEY);
+      return readCookie(CSRF_COOKIE) || null;
     } catch {
       return null;
     }
   }
 
   set(session: Session): void {
-    try {
-      localStorage.setItem(REFRESH_KEY, session.refresh_token);
-    } catch {
-      // Storage can be unavailable (private mode); the session then lasts until reload.
-    }
     this.state = { accessToken: session.access_token, user: session.user, context: session.context };
     this.emit();
   }
@@ -54,11 +65,6 @@ class SessionStore {
   }
 
   clear(): void {
-    try {
-      localStorage.removeItem(REFRESH_KEY);
-    } catch {
-      // nothing to clear
-    }
     if (this.state === null) return;
     this.state = null;
     this.emit();
@@ -70,3 +76,9 @@ class SessionStore {
 }
 
 export const sessionStore = new SessionStore();
+
+try {
+  localStorage.removeItem(FORMER_REFRESH_KEY);
+} catch {
+  // storage unavailable: nothing stored there either
+}

@@ -34,10 +34,6 @@ class MfaLoginIn(BaseModel):
     code: str = Field(max_length=20)
 
 
-class RefreshIn(BaseModel):
-    refresh_token: str = Field(max_length=200)
-
-
 class ResetIn(BaseModel):
     token: str = Field(max_length=200)
     password: str = Field(max_length=128)

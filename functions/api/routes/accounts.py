@@ -26,13 +26,13 @@ from routes.account_schemas import (
     PasswordChangeIn,
     ProfileIn,
     RecoveryCodesOut,
-    RefreshIn,
     ResetIn,
     SignupIn,
     TokenIn,
 )
 from routes.responses import NoContent, created, no_content
 from routes.schemas import ContextOut, MembershipOut, MeOut, MfaRequiredOut, SessionOut, UserEnvelope, UserOut
+from routes.session_cookies import ended, presented_refresh_token, required_refresh_token, session_response
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -58,27 +58,38 @@ def resend_verification(body: Annotated[EmailIn, Body()]) -> NoContent:
 
 
 @router.post("/auth/login", summary="Sign in; answers a session or a 2FA challenge")
-def login(body: Annotated[LoginIn, Body()]) -> SessionOut | MfaRequiredOut:
+def login(body: Annotated[LoginIn, Body()]) -> Response[SessionOut | MfaRequiredOut]:
     result = accounts().login(body.email, body.password, actor_of(router.current_event))
     if isinstance(result, MfaChallenge):
-        return MfaRequiredOut(mfa_token=result.mfa_token)
-    return SessionOut.of(result)
+        return Response(200, "application/json", MfaRequiredOut(mfa_token=result.mfa_token))
+    return session_response(result)  # type: ignore[return-value]
 
 
 @router.post("/auth/login/mfa", summary="Finish signing in with a TOTP or recovery code")
-def login_mfa(body: Annotated[MfaLoginIn, Body()]) -> SessionOut:
-    return SessionOut.of(accounts().login_mfa(body.mfa_token, body.code, actor_of(router.current_event)))
+def login_mfa(body: Annotated[MfaLoginIn, Body()]) -> Response[SessionOut]:
+    return session_response(accounts().login_mfa(body.mfa_token, body.code, actor_of(router.current_event)))
 
 
-@router.post("/auth/refresh", summary="Rotate the refresh token for a new session")
-def refresh(body: Annotated[RefreshIn, Body()]) -> SessionOut:
-    return SessionOut.of(accounts().refresh(body.refresh_token, actor_of(router.current_event)))
+@router.post(
+    "/auth/refresh",
+    summary="Rotate the refresh token (its cookie, with X-CSRF-Token) for a new session",
+)
+def refresh() -> Response[SessionOut]:
+    event = router.current_event
+    return session_response(accounts().refresh(required_refresh_token(event), actor_of(event)))
 
 
-@router.post("/auth/logout", summary="End the session (its whole refresh chain)", responses={204: {}})
-def logout(body: Annotated[RefreshIn, Body()]) -> NoContent:
-    accounts().logout(body.refresh_token, actor_of(router.current_event))
-    return no_content()
+@router.post(
+    "/auth/logout",
+    summary="End the session (its whole refresh chain) and remove its cookies",
+    responses={204: {}},
+)
+def logout() -> NoContent:
+    event = router.current_event
+    token = presented_refresh_token(event)
+    if token is not None:
+        accounts().logout(token, actor_of(event))
+    return Response(status_code=204, body=None, cookies=ended())
 
 
 @router.post("/auth/password/forgot", summary="E-mail a password reset link", responses={204: {}})
@@ -94,8 +105,8 @@ def reset_password(body: Annotated[ResetIn, Body()]) -> NoContent:
 
 
 @router.post("/auth/invite/accept", summary="Accept an invitation: set name and password, get a session")
-def accept_invite(body: Annotated[InviteAcceptIn, Body()]) -> SessionOut:
-    return SessionOut.of(
+def accept_invite(body: Annotated[InviteAcceptIn, Body()]) -> Response[SessionOut]:
+    return session_response(
         accounts().accept_invite(body.token, body.name, body.password, actor_of(router.current_event))
     )
 
@@ -148,22 +159,22 @@ def update_me(body: Annotated[ProfileIn, Body()]) -> UserEnvelope:
 
 
 @router.post("/me/password", summary="Change one's password: every other session ends, this one is renewed")
-def change_password(body: Annotated[PasswordChangeIn, Body()]) -> SessionOut:
+def change_password(body: Annotated[PasswordChangeIn, Body()]) -> Response[SessionOut]:
     principal, user = current(router.current_event.headers)
     session = accounts().change_password(
         principal, user, body.current_password, body.new_password, actor_of(router.current_event, user)
     )
-    return SessionOut.of(session)
+    return session_response(session)
 
 
 @router.post("/me/context", summary="Affiliate: work in one advertiser's context (a new session)")
-def switch_context(body: Annotated[ContextIn, Body()]) -> SessionOut:
+def switch_context(body: Annotated[ContextIn, Body()]) -> Response[SessionOut]:
     principal, user = current(router.current_event.headers)
     require(principal, Permission.CONTEXT_SWITCH)
     session = accounts().switch_context(
         principal, user, body.advertiser_id, actor_of(router.current_event, user)
     )
-    return SessionOut.of(session)
+    return session_response(session)
 
 
 @router.post("/me/mfa/setup", summary="Start 2FA enrolment: a TOTP secret and its otpauth URI")

@@ -60,8 +60,10 @@ class ContextOut(BaseModel):
 
 
 class SessionOut(BaseModel):
+    """A session: its access token, for the page's memory. Its refresh token travels in the HttpOnly
+    `pk_refresh` cookie, never in a body."""
+
     access_token: str
-    refresh_token: str
     expires_in: int
     user: UserOut
     context: ContextOut
@@ -70,7 +72,6 @@ class SessionOut(BaseModel):
     def of(cls, session: Session) -> SessionOut:
         return cls(
             access_token=session.access_token,
-            refresh_token=session.refresh_token,
             expires_in=session.expires_in,
             user=UserOut.of(session.user),
             context=ContextOut(

@@ -42,7 +42,7 @@ const person = (id: string, role: Role): User => ({
  */
 function renderFor(permissions: readonly Permission[], screen: ReactNode, cached: [readonly unknown[], unknown][] = []): string {
   const user = person("me", "platform_admin");
-  sessionStore.set({ access_token: "token", refresh_token: "refresh", expires_in: 900, user, context: { advertiser_id: null, advertiser_name: null } });
+  sessionStore.set({ access_token: "token", expires_in: 900, user, context: { advertiser_id: null, advertiser_name: null } });
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   client.setQueryData(meQueryKey(user.id), { user, context: { advertiser_id: null, advertiser_name: null }, memberships: [], permissions });
   for (const [key, data] of cached) client.setQueryData(key, data);

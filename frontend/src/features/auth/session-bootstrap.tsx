@@ -3,9 +3,9 @@ import { refreshSession } from "@/api/client";
 import { sessionStore } from "@/api/session-store";
 import { Spinner } from "@/components/ui/spinner";
 
-/** Restores the session from the stored refresh token before the first route renders. */
+/** Restores the session from its refresh cookie (when one is set) before the first route renders. */
 export function SessionBootstrap({ children }: { children: ReactNode }) {
-  const [ready, setReady] = useState(() => !sessionStore.refreshToken());
+  const [ready, setReady] = useState(() => !sessionStore.csrfToken());
 
   useEffect(() => {
     if (ready) return;

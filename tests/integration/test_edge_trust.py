@@ -76,15 +76,21 @@ def test_a_rotated_secret_is_accepted_with_the_one_before_it_and_no_other(
     offer = us_only_offer(world.advertiser_id)
     query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
     secrets = boto3.client("secretsmanager")
-    old = json.loads(secret_string(stack.refs["EdgeSecret"]))["current"]
+    before = secret_string(stack.refs["EdgeSecret"])  # the session's stack keeps its secrets' values
+    old = json.loads(before)["current"]
     secrets.put_secret_value(
         SecretId=stack.refs["EdgeSecret"], SecretString=json.dumps({"current": "new-value", "previous": old})
     )
-    click = load_function.load("ClickFunction", cold=True)
-    for value, admitted in (("new-value", True), (old, True), ("older-value", False)):
-        headers = {**through_edge(stack, "US"), "x-partnerka-edge": value}
-        location = click.handler(http_event("GET", "/click", query, headers), CONTEXT)["headers"]["location"]
-        assert (urlsplit(location).netloc == "a.example") is admitted, value
+    try:
+        click = load_function.load("ClickFunction", cold=True)
+        for value, admitted in (("new-value", True), (old, True), ("older-value", False)):
+            headers = {**through_edge(stack, "US"), "x-partnerka-edge": value}
+            location = click.handler(http_event("GET", "/click", query, headers), CONTEXT)["headers"][
+                "location"
+            ]
+            assert (urlsplit(location).netloc == "a.example") is admitted, value
+    finally:
+        secrets.put_secret_value(SecretId=stack.refs["EdgeSecret"], SecretString=before)
 
 
 def test_the_postback_whitelist_sees_the_viewer_through_the_edge_and_the_connection_otherwise(

@@ -1,10 +1,11 @@
 """Starts one function of a `sam build` output the way the Lambda runtime for Python starts it, and
 prints what it found as one line of JSON. Run by tests/build/test_lambda_build.py as
 
-    python3.13 -I -S -B tests/build/lambda_bootstrap.py < spec.json
+    python3.13 -I -S -X pycache_prefix=<folder> tests/build/lambda_bootstrap.py < spec.json
 
-`-I -S -B`: no site-packages, no user site, no PYTHON* variables, no bytecode written (Lambda's file
-system is read-only): only the interpreter's standard library, as on Lambda. The spec gives the function's folder (/var/task), the folder its layers were
+`-I -S`: no site-packages, no user site, no PYTHON* variables: only the interpreter's standard
+library, as on Lambda; bytecode is kept in a folder of the test's (Lambda's file system is
+read-only, nothing is written beside the sources). The spec gives the function's folder (/var/task), the folder its layers were
 unpacked into (/opt), the runtime's own packages (the runtime's boto3, last on the path, as on
 Lambda), the handler string and the function's environment.
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError, NoCredentialsError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "infra" / "local"))
@@ -154,8 +155,21 @@ def publish_dashboard(
     return {"uploaded": [k for k, _ in files], "removed": removed, "invalidated": paths}
 
 
+def who_deploys(sts: Any) -> str:
+    """The account and identity of the credentials in use; a clear stop when there are none."""
+    try:
+        identity = sts.get_caller_identity()
+    except (NoCredentialsError, ClientError) as error:
+        raise SystemExit(
+            "no usable AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+            f" for the account to deploy to ({error})"
+        ) from None
+    return f"{identity['Arn']} (account {identity['Account']})"
+
+
 def deploy(stage: Stage, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The stage deployed and its dashboard published; the stack's outputs."""
+    print(f"[deploy] {stage.stack_name} in {stage.region} as {who_deploys(boto3.client('sts'))}")
     cloudformation = boto3.client("cloudformation", region_name=stage.region)
     current, outputs = stack_state(cloudformation, stage.stack_name)
     parameters = parameters_for(stage, current, outputs) | dict(extra or {})

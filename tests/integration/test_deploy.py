@@ -17,7 +17,7 @@ from botocore.stub import ANY, Stubber
 from partnerka_local.edge import IMMUTABLE, NEVER_STALE, SHORT
 from partnerka_local.template import Template
 from scripts.create_owner import stage_settings
-from scripts.deploy import Stage, parameters_for, publish_dashboard, read_stage
+from scripts.deploy import Stage, parameters_for, publish_dashboard, read_stage, who_deploys
 from scripts.rotate_edge_secret import rotated
 from tests.conftest import ROOT
 
@@ -174,3 +174,17 @@ def test_a_rotation_keeps_the_old_value_as_previous() -> None:
     assert after["current"].isalnum()
     assert after["current"] != rotated({"current": "old-value"})["current"]
     assert json.loads(json.dumps(after)) == after
+
+
+def test_without_credentials_the_deployment_stops_with_a_clear_word() -> None:
+    sts = boto3.client("sts", region_name="us-east-1")
+    with Stubber(sts) as stub:
+        stub.add_client_error("get_caller_identity", "InvalidClientTokenId", "The security token is invalid")
+        with pytest.raises(SystemExit, match="no usable AWS credentials"):
+            who_deploys(sts)
+    with Stubber(sts) as stub:
+        stub.add_response(
+            "get_caller_identity",
+            {"UserId": "AIDA", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/ops"},
+        )
+        assert who_deploys(sts) == "arn:aws:iam::123456789012:user/ops (account 123456789012)"

@@ -122,6 +122,14 @@ def test_every_screen_loads_under_the_production_csp(browser: Browser, platform:
                 page.keyboard.press("Escape")
             assert watched.errors == [], f"{role}: {watched.errors}"
             assert watched.violations() == []
+            if role == "affiliate":
+                # Signing out ends the refresh chain and removes both cookies: a reload stays out
+                page.get_by_test_id("user-menu").click()
+                page.get_by_test_id("sign-out").click()
+                expect(page).to_have_url(re.compile(r"/sign-in$"))
+                assert {c["name"] for c in context.cookies()} & {"pk_refresh", "pk_csrf"} == set()
+                page.reload()
+                expect(page.get_by_test_id("signin-email")).to_be_visible()
         finally:
             context.close()
 

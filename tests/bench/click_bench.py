@@ -1,8 +1,10 @@
 """Click-path benchmark: the real click handler next to a bare one-PutItem-and-302 baseline.
 
 Both run in this process against the same moto server (a child process, so its CPU is not ours),
-with the template's own tables. Prints per-click CPU and wall time, DynamoDB calls per warm click,
-and the cold import time of the click function next to importing botocore alone. The last line is
+with the template's own tables, and every click arrives as CloudFront sends it (the edge's secret
+header and the viewer's address and country, which the click function checks: the cold start reads
+the secret). Prints per-click CPU and wall time, DynamoDB calls per warm click, and the cold import
+time of the click function next to importing botocore alone. The last line is
 JSON for tests/bench/test_click_bench.py. Run: `scripts/bench` (or `python -m tests.bench.click_bench`).
 """
 
@@ -73,7 +75,18 @@ def seed() -> tuple[str, str]:
     return offer.offer_id, affiliate.affiliate_id
 
 
-def click_event(offer_id: str, affiliate_id: str, n: int) -> dict[str, Any]:
+def edge_headers(secret_arn: str) -> dict[str, str]:
+    """What CloudFront adds to a request it sends to the API (template.yaml: the distribution)."""
+    from partnerka.common.secrets import secret_string
+
+    return {
+        "x-partnerka-edge": json.loads(secret_string(secret_arn))["current"],
+        "cloudfront-viewer-address": "81.2.69.160:51324",
+        "cloudfront-viewer-country": "GB",
+    }
+
+
+def click_event(offer_id: str, affiliate_id: str, n: int, edge: dict[str, str]) -> dict[str, Any]:
     query = f"o={offer_id}&a={affiliate_id}&sub1=campaign-{n}&sub2=banner"
     return {
         "version": "2.0",
@@ -83,8 +96,9 @@ def click_event(offer_id: str, affiliate_id: str, n: int) -> dict[str, Any]:
         "headers": {
             "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
             "accept-language": "en-US,en;q=0.9",
+            **edge,
         },
-        "requestContext": {"http": {"method": "GET", "path": "/click", "sourceIp": "81.2.69.160"}},
+        "requestContext": {"http": {"method": "GET", "path": "/click", "sourceIp": "130.176.1.10"}},
         "isBase64Encoded": False,
     }
 
@@ -189,18 +203,19 @@ def main() -> dict[str, Any]:
         function_env = deploy(moto.url)
         os.environ.update(function_env)
         offer_id, affiliate_id = seed()
+        edge = edge_headers(function_env["EDGE_SECRET_ARN"])
 
         handler = load_click_handler()
         from partnerka.common import dynamo
 
         click = measure(
-            handler, lambda n: click_event(offer_id, affiliate_id, n), counter_on(dynamo.client())
+            handler, lambda n: click_event(offer_id, affiliate_id, n, edge), counter_on(dynamo.client())
         )
         bare = baseline_handler(function_env["CLICKS_TABLE"])
-        base = measure(bare, lambda n: click_event(offer_id, affiliate_id, n), counter_on(bare.client))  # type: ignore[attr-defined]
+        base = measure(bare, lambda n: click_event(offer_id, affiliate_id, n, edge), counter_on(bare.client))  # type: ignore[attr-defined]
 
         env = {**os.environ}
-        event = json.dumps(click_event(offer_id, affiliate_id, 0))
+        event = json.dumps(click_event(offer_id, affiliate_id, 0, edge))
         baseline_start = (
             "import botocore.session, uuid; c = botocore.session.get_session().create_client('dynamodb'); "
             f"c.put_item(TableName={function_env['CLICKS_TABLE']!r}, Item={{'click_id': {{'S': str(uuid.uuid4())}}}})"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from partnerka.common.config import flag, setting
 from partnerka.common.http import Event, header, source_ip
 from partnerka.common.observability import logger
-from partnerka.common.secrets import secret_string
+from partnerka.common.secrets import HOT_PATH, secret_string
 
 EDGE_HEADER = "x-partnerka-edge"
 VIEWER_ADDRESS = "cloudfront-viewer-address"
@@ -111,4 +111,6 @@ def _address(value: str) -> str | None:
 
 
 def edge_trust(settings: EdgeSettings | TrackingEdgeSettings) -> EdgeTrust:
-    return EdgeTrust(lambda: secret_string(settings.edge_secret_arn))
+    """Reads the secret with short timeouts: a click waits at most about two seconds for it, once,
+    and then goes on as a direct call (RETRY_SECONDS later it asks again)."""
+    return EdgeTrust(lambda: secret_string(settings.edge_secret_arn, HOT_PATH))

@@ -1,4 +1,4 @@
-"""Secrets Manager values (the signing key of access tokens)."""
+"""Secrets Manager values (the signing key of access tokens, the edge's origin secret)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,23 @@ from functools import cache
 from typing import Any
 
 import botocore.session
+from botocore.config import Config
+
+from partnerka.common.timeouts import read_timeout
+
+# A request on a hot path waits for a secret at most about two seconds, then goes on without it.
+HOT_PATH = Config(
+    connect_timeout=1, read_timeout=read_timeout(1), retries={"mode": "standard", "max_attempts": 2}
+)
 
 
-def secret_string(secret_id: str) -> str:
-    client: Any = botocore.session.get_session().create_client("secretsmanager")
+@cache
+def _client(config: Config | None) -> Any:
+    return botocore.session.get_session().create_client("secretsmanager", config=config)
+
+
+def secret_string(secret_id: str, config: Config | None = None) -> str:
+    client = _client(config)
     return str(client.get_secret_value(SecretId=secret_id)["SecretString"])
 
 

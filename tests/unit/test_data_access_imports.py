@@ -25,6 +25,7 @@ STORAGE = {
 
 ADAPTERS = {
     PACKAGE / "common" / "secrets.py": "reads Secrets Manager (the signing keys) for every context",
+    PACKAGE / "common" / "aws.py": "the one botocore session every adapter makes its client from",
     PACKAGE / "notifications" / "email.py": "the SES port's implementation (sends the e-mails)",
     PACKAGE / "operations" / "queue.py": "the SQS port's implementation (enqueues background work)",
     PACKAGE / "stats" / "report_files.py": "the S3 port's implementation (report and export files)",

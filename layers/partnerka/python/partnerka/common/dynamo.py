@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
-import botocore.session
 from botocore.config import Config
 
+from partnerka.common import aws
 from partnerka.common.timeouts import read_timeout
 
 AttributeMap = dict[str, dict[str, Any]]
@@ -29,7 +29,7 @@ _HOT_PATH_CONFIG = Config(
 @cache
 def client() -> Any:
     """One botocore DynamoDB client per process (region and endpoint come from the environment)."""
-    return botocore.session.get_session().create_client("dynamodb", config=_HOT_PATH_CONFIG)
+    return aws.session().create_client("dynamodb", config=_HOT_PATH_CONFIG)
 
 
 def encode(item: dict[str, Any]) -> AttributeMap:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-import botocore.session
 from botocore.config import Config
 
+from partnerka.common import aws
 from partnerka.common.timeouts import read_timeout
 
 # A request on a hot path waits for a secret at most about two seconds, then goes on without it.
@@ -19,7 +19,7 @@ HOT_PATH = Config(
 
 @cache
 def _client(config: Config | None) -> Any:
-    return botocore.session.get_session().create_client("secretsmanager", config=config)
+    return aws.session().create_client("secretsmanager", config=config)
 
 
 def secret_string(secret_id: str, config: Config | None = None) -> str:

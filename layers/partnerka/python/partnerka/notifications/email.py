@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from partnerka.common import aws
 from partnerka.common.timeouts import read_timeout
 from partnerka.notifications.models import Notification
 from partnerka.operations.runner import AttemptResult
@@ -60,7 +60,7 @@ class SesMailer:
     @staticmethod
     @cache
     def _client() -> Any:
-        return botocore.session.get_session().create_client("ses", config=_CONFIG)
+        return aws.session().create_client("ses", config=_CONFIG)
 
     def send(self, email: Email) -> None:
         try:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import botocore.session
 from botocore.config import Config
 
+from partnerka.common import aws
 from partnerka.common.errors import Conflict
 from partnerka.common.timeouts import read_timeout
 
@@ -20,7 +20,7 @@ _CONFIG = Config(
 
 @cache
 def sqs_client() -> Any:
-    return botocore.session.get_session().create_client("sqs", config=_CONFIG)
+    return aws.session().create_client("sqs", config=_CONFIG)
 
 
 class QueueSendFailed(Exception):

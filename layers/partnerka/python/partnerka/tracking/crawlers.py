@@ -1,5 +1,5 @@
 """Known crawlers, tools and link-preview fetchers: two maintained lists, both layer dependencies
-pinned in `layers/partnerka/python/requirements.txt`.
+pinned in `layers/dependencies/requirements.txt`.
 
 - `crawler-user-agents` (about 1,500 patterns, updated monthly), case-sensitive as its own
   `is_crawler` reads them;

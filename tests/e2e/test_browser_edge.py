@@ -122,6 +122,14 @@ def test_every_screen_loads_under_the_production_csp(browser: Browser, platform:
                 page.keyboard.press("Escape")
             assert watched.errors == [], f"{role}: {watched.errors}"
             assert watched.violations() == []
+            if role == "owner":
+                # A refresh the server refuses (a revoked or forged token) is forgotten: the page
+                # drops the CSRF cookie, so later loads do not ask again
+                forged = {"name": "pk_refresh", "value": "forged", "domain": "127.0.0.1", "path": "/api/auth"}
+                context.add_cookies([{**forged, "httpOnly": True, "secure": True, "sameSite": "Strict"}])
+                page.reload()
+                expect(page.get_by_test_id("signin-email")).to_be_visible()
+                assert "pk_csrf" not in {c["name"] for c in context.cookies()}
             if role == "affiliate":
                 # Signing out ends the refresh chain and removes both cookies: a reload stays out
                 page.get_by_test_id("user-menu").click()

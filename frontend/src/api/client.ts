@@ -20,7 +20,7 @@ export const refreshSession = singleFlight(async (): Promise<Session | null> => 
     });
     if (!response.ok) {
       // Only a definite refusal ends the session; a network hiccup keeps the cookie for another try.
-      if (response.status === 401 || response.status === 403) sessionStore.clear();
+      if (response.status === 401 || response.status === 403) sessionStore.forgetRefusedSession();
       return null;
     }
     const session = (await response.json()) as Session;

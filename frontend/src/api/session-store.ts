@@ -64,6 +64,19 @@ class SessionStore {
     this.emit();
   }
 
+  /**
+   * Forgets a session the server refused: the readable CSRF cookie goes (the HttpOnly refresh
+   * cookie is the server's to remove), so later page loads no longer ask to refresh it.
+   */
+  forgetRefusedSession(): void {
+    try {
+      document.cookie = `${CSRF_COOKIE}=; Max-Age=0; Path=/; Secure; SameSite=Strict`;
+    } catch {
+      // no document (tests): nothing to forget
+    }
+    this.clear();
+  }
+
   clear(): void {
     if (this.state === null) return;
     this.state = null;

@@ -3,7 +3,8 @@ build output the way the Lambda runtime starts it (tests/build/lambda_bootstrap.
 folder, then its layers unpacked into one /opt, then the runtime's own boto3, and nothing else.
 
 The real build targets arm64, whose native wheels cannot load on this x86_64 machine, so the build
-here is of a copy of the template with `x86_64` for `arm64`, the only difference. Sizes are printed
+that is started here is of a copy of the template with `x86_64` for `arm64`, the only difference;
+the real arm64 build is made too, and checked to hold arm64 libraries only. Sizes are printed
 and checked against Lambda's limit of 250 MB unzipped for a function and all its layers.
 
 Needs the SAM CLI and python3.13, both set up by scripts/setup (.local/sam/).
@@ -261,6 +262,27 @@ def test_every_function_starts_from_the_build_as_lambda_starts_it(build: Built, 
         assert total < UNZIPPED_LIMIT, f"{lid}: {total} bytes unzipped, over Lambda's limit"
     lines += [f"layer {f.name}: {sizes[f] / 2**20:.1f} MB unzipped" for f in sorted(layers)]
     figures("\n".join(lines))
+
+
+EM_AARCH64 = 183  # the ELF header's e_machine of arm64 (x86_64 is 62)
+
+
+def elf_machine(path: Path) -> int | None:
+    """The architecture an ELF file is built for; None for a file that is not ELF."""
+    with path.open("rb") as file:
+        header = file.read(20)
+    return int.from_bytes(header[18:20], "little") if header[:4] == b"\x7fELF" else None
+
+
+def test_the_build_as_deployed_has_arm64_wheels_only() -> None:
+    """The template itself, as `scripts/deploy` builds it: every dependency has a wheel for
+    python3.13 on arm64 (one without would fail here, not at deployment), and no native library
+    of another architecture slips into a layer."""
+    built = sam_build((ROOT / "template.yaml").read_text(encoding="utf-8"), "arm64")
+    libraries = [p for p in (built.directory / "build").rglob("*.so*") if p.is_file()]
+    machines = {p.relative_to(built.directory / "build"): elf_machine(p) for p in libraries}
+    assert len([m for m in machines.values() if m is not None]) >= 10  # pydantic-core, argon2, ua-parser-rs…
+    assert {str(p): m for p, m in machines.items() if m not in (None, EM_AARCH64)} == {}
 
 
 def test_a_layer_laid_out_the_old_way_fails_the_check() -> None:

@@ -112,6 +112,18 @@ def test_refresh_and_sign_out_need_the_csrf_header_matching_the_cookie(api: Api,
     assert api.refresh(session["cookies"]).status == 200
 
 
+def test_of_two_refresh_cookies_the_one_sent_first_counts(api: Api) -> None:
+    """A browser sends the cookie of the longest path first: ours, on /api/auth, before one of the
+    same name someone set on a shorter path."""
+    session = signed_up_advertiser(api)
+    cookies = session["cookies"]
+    header = f"pk_refresh={cookies['pk_refresh']}; pk_refresh=planted; pk_csrf={cookies['pk_csrf']}"
+    reply = api.call(
+        "POST", "/api/auth/refresh", headers={"cookie": header, "x-csrf-token": cookies["pk_csrf"]}
+    )
+    assert reply.status == 200
+
+
 def test_refresh_without_a_session_cookie_is_unauthenticated(api: Api) -> None:
     assert api.refresh({}).code == "unauthenticated"
     assert api.call("POST", "/api/auth/refresh", {"refresh_token": "from-the-body"}).code == "unauthenticated"

@@ -91,3 +91,15 @@ def test_the_response_headers_policy_forbids_inline_script_framing_and_sniffing(
 )
 def test_hashed_files_are_kept_a_year_and_the_page_never(key: str, expected: str) -> None:
     assert cache_control(key) == expected
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"CorsConfig": {"AccessControlAllowCredentials": False}},
+        {"SecurityHeadersConfig": {"XSSProtection": {"Protection": True, "Override": True}}},
+    ],
+)
+def test_a_policy_part_the_local_gateway_does_not_play_is_refused(extra: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="does not play"):
+        security_headers({"Name": "p", **extra})

@@ -54,7 +54,10 @@ def ended() -> list[Cookie]:
 
 
 def request_cookies(event: Any) -> dict[str, str]:
-    """The request's cookies (payload 2.0 carries them apart from the headers), first one winning."""
+    """The request's cookies (payload 2.0 carries them apart from the headers), the first of a name
+    winning: a browser sends the cookie of the longest path first, and ours is on /api/auth.
+    (Powertools' `resolved_cookies_field` keeps the last, which a cookie of the same name set on a
+    shorter path by someone else would be.)"""
     found: dict[str, str] = {}
     for pair in event.cookies or []:
         name, separator, value = str(pair).partition("=")

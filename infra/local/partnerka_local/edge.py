@@ -23,10 +23,28 @@ NEVER_STALE = "no-cache"
 SHORT = "public, max-age=3600"
 
 
+# The parts of a ResponseHeadersPolicyConfig the local gateway plays; a policy with any other part
+# (CORS, XSSProtection, server timing, headers to remove) is refused, so that what the browser tests
+# run under cannot drift from what the edge sends without anyone noticing.
+EMULATED = {"Name", "Comment", "SecurityHeadersConfig", "CustomHeadersConfig"}
+EMULATED_SECURITY = {
+    "ContentSecurityPolicy",
+    "FrameOptions",
+    "ContentTypeOptions",
+    "ReferrerPolicy",
+    "StrictTransportSecurity",
+}
+
+
 def security_headers(policy_config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The headers a ResponseHeadersPolicyConfig adds to every answer (each overrides the origin's)."""
-    headers: list[tuple[str, str]] = []
     security = policy_config.get("SecurityHeadersConfig") or {}
+    unplayed = (set(policy_config) - EMULATED) | (set(security) - EMULATED_SECURITY)
+    if unplayed:
+        raise ValueError(
+            f"the local gateway does not play these parts of the response headers policy: {sorted(unplayed)}"
+        )
+    headers: list[tuple[str, str]] = []
     if "ContentSecurityPolicy" in security:
         csp = " ".join(str(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]).split())
         headers.append(("Content-Security-Policy", csp))
@@ -44,12 +62,6 @@ def security_headers(policy_config: Mapping[str, Any]) -> list[tuple[str, str]]:
         if _flag(hsts.get("Preload")):
             value += "; preload"
         headers.append(("Strict-Transport-Security", value))
-    if "XSSProtection" in security:
-        xss = security["XSSProtection"]
-        value = "1" if _flag(xss.get("Protection")) else "0"
-        if _flag(xss.get("ModeBlock")):
-            value += "; mode=block"
-        headers.append(("X-XSS-Protection", value))
     for item in (policy_config.get("CustomHeadersConfig") or {}).get("Items") or []:
         headers.append((str(item["Header"]), str(item["Value"])))
     return headers

@@ -32,6 +32,7 @@ from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
+from partnerka.domains.dns import DnsUnavailable
 from partnerka.finance.invoices import Invoice, InvoiceStatus
 from partnerka.finance.ledger import Account, Journal, floors
 from partnerka.finance.repository import InsufficientBalance
@@ -1106,3 +1107,58 @@ class FakeNotifications:
             for _, payload in self.posted
             if payload["to"] == to and payload["purpose"] == purpose
         ]
+
+
+# ---------------------------------------------------------------------- custom domains
+def _dns_key(name: str) -> str:
+    return name.lower().removesuffix(".")
+
+
+class FakeDns:
+    """domains.dns.DnsLookup over dicts, answering as a recursive resolver does: names are
+    case-insensitive, a TXT lookup follows a CNAME, and a name set to fail raises DnsUnavailable (as a
+    timeout or SERVFAIL would). `asked` lists the lookups made, in order."""
+
+    def __init__(self) -> None:
+        self.txt_records: dict[str, list[str]] = {}
+        self.cnames: dict[str, str] = {}
+        self.failures: dict[str, str] = {}
+        self.asked: list[tuple[str, str]] = []
+
+    def set_txt(self, name: str, values: Iterable[str | bytes]) -> None:
+        """`name`'s TXT records, one per value (a CNAME of the name goes, as in DNS)."""
+        self.remove(name)
+        self.txt_records[_dns_key(name)] = [
+            value.decode("utf-8", "replace") if isinstance(value, bytes) else value for value in values
+        ]
+
+    def set_cname(self, name: str, target: str) -> None:
+        self.remove(name)
+        self.cnames[_dns_key(name)] = _dns_key(target)
+
+    def fail(self, name: str, reason: str = "SERVFAIL") -> None:
+        self.remove(name)
+        self.failures[_dns_key(name)] = reason
+
+    def remove(self, name: str) -> None:
+        for records in (self.txt_records, self.cnames, self.failures):
+            records.pop(_dns_key(name), None)
+
+    def txt(self, name: str) -> list[str]:
+        self.asked.append(("TXT", name))
+        key = self._answering(name)
+        for _ in range(8):  # a resolver follows a chain of CNAMEs, and gives up on a loop
+            if key not in self.cnames:
+                return list(self.txt_records.get(key, []))
+            key = self._answering(self.cnames[key])
+        return []
+
+    def cname(self, name: str) -> str | None:
+        self.asked.append(("CNAME", name))
+        return self.cnames.get(self._answering(name))
+
+    def _answering(self, name: str) -> str:
+        key = _dns_key(name)
+        if key in self.failures:
+            raise DnsUnavailable(name, self.failures[key])
+        return key

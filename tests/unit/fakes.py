@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +33,16 @@ from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.domains.dns import DnsUnavailable
+from partnerka.domains.tenants import (
+    DnsCheck,
+    DnsStatus,
+    DomainNotPointed,
+    DomainTaken,
+    Tenant,
+    TenantGone,
+    TenantState,
+    certificate_of,
+)
 from partnerka.finance.invoices import Invoice, InvoiceStatus
 from partnerka.finance.ledger import Account, Journal, floors
 from partnerka.finance.repository import InsufficientBalance
@@ -1162,3 +1172,136 @@ class FakeDns:
         if key in self.failures:
             raise DnsUnavailable(name, self.failures[key])
         return key
+
+# ---------------------------------------------------------------------- custom domains' edge
+@dataclass
+class EdgeTenant:
+    """A distribution tenant as FakeTenantEdge keeps it; `certificate` is CloudFront's own word."""
+
+    tenant_id: str
+    name: str
+    domain: str
+    tags: dict[str, str]
+    enabled: bool = True
+    deployed: bool = False
+    certificate: str = "pending-validation"
+    attached: bool = False
+
+
+class FakeTenantEdge:
+    """domains.tenants.TenantEdge as CloudFront SaaS Manager behaves (the order in that module's
+    docstring), moved on by the test as CloudFront would move on its own:
+
+    - a tenant is created only for a domain that points here (`unpoint` one to see the refusal), and
+      not for one another CloudFront resource serves (`serve_elsewhere`); created again under its
+      name it is the same tenant, under another name its domain is taken;
+    - a new tenant is InProgress with its certificate pending: `deploy` (the change reached the edge),
+      `issue`, `fail_certificate`;
+    - attaching the issued certificate and disabling are changes: InProgress until `deploy`;
+    - a tenant is deleted only disabled and deployed;
+    - `race` changes a tenant behind the caller's back: its next change is refused (a stale ETag);
+    - `vanish` deletes one outside the platform."""
+
+    def __init__(self) -> None:
+        self.tenants: dict[str, EdgeTenant] = {}
+        self.unpointed: set[str] = set()
+        self.elsewhere: set[str] = set()
+        self.raced: set[str] = set()
+        self.created = 0
+
+    # --- CloudFront moving on
+    def unpoint(self, domain: str) -> None:
+        self.unpointed.add(domain)
+
+    def point(self, domain: str) -> None:
+        self.unpointed.discard(domain)
+
+    def serve_elsewhere(self, domain: str) -> None:
+        self.elsewhere.add(domain)
+
+    def deploy(self, tenant_id: str) -> None:
+        self.tenants[tenant_id].deployed = True
+
+    def issue(self, tenant_id: str) -> None:
+        self.tenants[tenant_id].certificate = "issued"
+
+    def fail_certificate(self, tenant_id: str, status: str = "validation-timed-out") -> None:
+        self.tenants[tenant_id].certificate = status
+
+    def race(self, tenant_id: str) -> None:
+        self.raced.add(tenant_id)
+
+    def vanish(self, tenant_id: str) -> None:
+        del self.tenants[tenant_id]
+
+    # --- the port
+    def create(self, domain: str, name: str, tags: Mapping[str, str]) -> Tenant:
+        if domain in self.unpointed:
+            raise DomainNotPointed("InvalidArgument", f"Could not verify Domain Name ownership of {domain}")
+        if domain in self.elsewhere:
+            raise DomainTaken("CNAMEAlreadyExists", f"{domain} is served by another distribution")
+        for tenant in self.tenants.values():
+            if tenant.name == name and tenant.domain == domain:
+                return Tenant(tenant.tenant_id, name, domain)
+            if tenant.name == name or tenant.domain == domain:
+                raise DomainTaken("EntityAlreadyExists", f"{domain} is served by tenant {tenant.tenant_id}")
+        self.created += 1
+        tenant = EdgeTenant(f"dt_fake{self.created}", name, domain, dict(tags))
+        self.tenants[tenant.tenant_id] = tenant
+        return Tenant(tenant.tenant_id, name, domain)
+
+    def state(self, tenant_id: str) -> TenantState:
+        tenant = self._tenant(tenant_id)
+        certificate, reason = certificate_of(tenant.certificate)
+        return TenantState(
+            tenant_id=tenant_id,
+            enabled=tenant.enabled,
+            deployed=tenant.deployed,
+            domain_active=tenant.enabled and tenant.attached,
+            certificate=certificate,
+            certificate_status=tenant.certificate,
+            certificate_reason=reason,
+            certificate_attached=tenant.attached,
+        )
+
+    def attach_certificate(self, tenant_id: str) -> bool:
+        tenant = self._tenant(tenant_id)
+        if tenant.certificate != "issued":
+            return False
+        if tenant.attached:
+            return True
+        if self._raced(tenant_id):
+            return False
+        tenant.attached, tenant.deployed = True, False
+        return True
+
+    def remove(self, tenant_id: str) -> bool:
+        tenant = self.tenants.get(tenant_id)
+        if tenant is None:
+            return True
+        if tenant.enabled:
+            if not self._raced(tenant_id):
+                tenant.enabled, tenant.deployed = False, False
+            return False
+        if not tenant.deployed or self._raced(tenant_id):
+            return False
+        del self.tenants[tenant_id]
+        return True
+
+    def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
+        self._tenant(tenant_id)
+        if domain in self.unpointed:
+            return DnsCheck(DnsStatus.ELSEWHERE, f"{domain} does not point at the connection group")
+        return DnsCheck(DnsStatus.POINTS_HERE, "")
+
+    def _tenant(self, tenant_id: str) -> EdgeTenant:
+        found = self.tenants.get(tenant_id)
+        if found is None:
+            raise TenantGone("EntityNotFound", f"no tenant {tenant_id}")
+        return found
+
+    def _raced(self, tenant_id: str) -> bool:
+        if tenant_id in self.raced:
+            self.raced.discard(tenant_id)
+            return True
+        return False

@@ -9,6 +9,8 @@ after it. The order is what the code needs, read from the bottom up:
 - operations: the log of background work and the queues it runs on (every worker writes it; the
   monitor reads it and audits repairs).
 - notifications: e-mail, in-app and webhook messages, sent as operations.
+- domains: advertisers' own portal and tracking domains and their CloudFront tenants (audited, checked
+  as operations, told to the advertiser); below accounts and tracking, which route by Host.
 - accounts: users, advertisers, affiliates, memberships, permissions, tokens (sends e-mails).
 - offers: offers, goals, landings, the affiliates' access, and the routes the hot paths read.
 - tracking: clicks, recorded on offers' and affiliates' routes; owns the `ClickRecorded` event.
@@ -36,6 +38,7 @@ LAYERS = (
     "audit",
     "operations",
     "notifications",
+    "domains",
     "accounts",
     "offers",
     "tracking",

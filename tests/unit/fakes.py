@@ -1173,6 +1173,7 @@ class FakeDns:
             raise DnsUnavailable(name, self.failures[key])
         return key
 
+
 # ---------------------------------------------------------------------- custom domains' edge
 @dataclass
 class EdgeTenant:

@@ -116,22 +116,27 @@ class FakeRoutes:
         self.affiliates = {a.affiliate_id: a for a in affiliates}
         self.rules: dict[str, PostbackRules] = {}
         self.access: dict[tuple[str, str], AccessRoute] = {}
+        self.host_owners: dict[str, str] = {}  # custom domain → its advertiser
         self.lookups = 0
 
-    def routes(self, offer_id: str, affiliate_id: str) -> ClickRoutes:
+    def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
         self.lookups += 1
+        owner = self.host_owners.get(host)
+        if affiliate_id is None:
+            return ClickRoutes(self.offers.get(offer_id), None, None, owner)
         access = self.access.get((offer_id, affiliate_id), AccessRoute(offer_id, affiliate_id))
-        return ClickRoutes(self.offers.get(offer_id), self.affiliates.get(affiliate_id), access)
+        return ClickRoutes(self.offers.get(offer_id), self.affiliates.get(affiliate_id), access, owner)
 
-    def offer(self, offer_id: str) -> OfferRoute | None:
-        self.lookups += 1
-        return self.offers.get(offer_id)
-
-    def conversion_routes(self, offer_id: str, affiliate_id: str, advertiser_id: str) -> ConversionRoutes:
+    def conversion_routes(
+        self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""
+    ) -> ConversionRoutes:
         self.lookups += 1
         access = self.access.get((offer_id, affiliate_id), AccessRoute(offer_id, affiliate_id))
         return ConversionRoutes(
-            self.offers.get(offer_id), access, self.rules.get(advertiser_id, PostbackRules())
+            self.offers.get(offer_id),
+            access,
+            self.rules.get(advertiser_id, PostbackRules()),
+            self.host_owners.get(host),
         )
 
 
@@ -1288,6 +1293,12 @@ class FakeTenantEdge:
             return False
         del self.tenants[tenant_id]
         return True
+
+    def find(self, name: str) -> Tenant | None:
+        for tenant in self.tenants.values():
+            if tenant.name == name:
+                return Tenant(tenant.tenant_id, name, tenant.domain)
+        return None
 
     def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
         self._tenant(tenant_id)

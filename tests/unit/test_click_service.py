@@ -232,3 +232,27 @@ def test_caps_come_before_the_bot_check_and_after_geo() -> None:
     assert caps.counts == {}  # a GEO refusal spends no cap
     assert click(routes, FakeClicks(), caps=caps, user_agent="curl/8").reason is RejectReason.BOT
     assert click(routes, FakeClicks(), caps=caps).reason is RejectReason.CAP_REACHED
+
+
+def test_a_custom_tracking_domain_serves_its_own_advertisers_offers_only() -> None:
+    # Given an offer with a fallback, and two custom tracking domains: its advertiser's and another's
+    routes = FakeRoutes([offer_route(fallback_url=FALLBACK)], [affiliate_route()])
+    routes.host_owners = {"track.acme.example": ADVERTISER, "track.other.example": "adv-other"}
+    clicks = FakeClicks()
+    # When the link is followed on its own advertiser's domain, and on the platform's host
+    own = click(routes, clicks, host="track.acme.example")
+    ours = click(routes, clicks, host="app.platform.example")
+    # Then both go to the landing
+    assert (own.reason, ours.reason) == (None, None)
+    assert own.location is not None
+    assert own.location.startswith("https://shop.example/")
+    # When it is followed on the other advertiser's domain: refused with its reason, stored for the
+    # offer's advertiser to see, and the visitor gets the plain page, not the offer's fallback
+    foreign = click(routes, clicks, host="track.other.example")
+    assert foreign.reason is RejectReason.FOREIGN_DOMAIN
+    assert foreign.location is None
+    assert foreign.click is not None
+    assert clicks.items[foreign.click.click_id].reason == "foreign_domain"
+    # and a link without a well-formed affiliate is refused for the domain first, all the same
+    anonymous = click(routes, clicks, host="track.other.example", affiliate_id="not-an-id")
+    assert anonymous.reason is RejectReason.FOREIGN_DOMAIN

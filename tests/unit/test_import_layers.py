@@ -8,7 +8,7 @@ after it. The order is what the code needs, read from the bottom up:
 - audit: the audit trail every mutation writes.
 - operations: the log of background work and the queues it runs on (every worker writes it; the
   monitor reads it and audits repairs).
-- notifications: e-mail, in-app and webhook messages, sent as operations.
+- notifications: e-mail, in-app and webhook messages, sent as operations (in the brand they concern).
 - domains: advertisers' own portal and tracking domains and their CloudFront tenants (audited, checked
   as operations, told to the advertiser); below accounts and tracking, which route by Host.
 - accounts: users, advertisers, affiliates, memberships, permissions, tokens (sends e-mails).

@@ -293,12 +293,15 @@ def test_the_affiliate_sees_active_offers_and_private_ones_only_once_approved(pr
 
 
 def test_the_affiliate_never_sees_revenue(program: Program) -> None:
-    offer_of(program, goals=[GoalInput("sale", "Sale", "percent", "30", "percent", "45")], model="RevShare")
+    # A revenue no random id can hold ("45" alone turned up in an offer id now and then)
+    offer_of(
+        program, goals=[GoalInput("sale", "Sale", "percent", "30", "percent", "45.17")], model="RevShare"
+    )
 
     (seen,) = program.service.offers_for_affiliate(program.advertiser_id, program.member_id)
 
     assert [(g.payout_type, g.payout) for g in seen.goals] == [(AmountType.PERCENT.value, "30")]
-    assert "45" not in repr(seen)
+    assert "45.17" not in repr(seen)
     assert "secret" not in repr(seen).lower()
 
 

@@ -120,7 +120,7 @@ def get_monitor() -> MonitorOut:
 
 @router.get("/monitor/operations", summary="The latest operations, newest first, with filters")
 def list_operations(
-    type: Annotated[Literal["stats", "postback", "notify"] | None, Query()] = None,
+    type: Annotated[Literal["stats", "postback", "notify", "domain"] | None, Query()] = None,
     status: Annotated[Literal["pending", "retrying", "success", "failed"] | None, Query()] = None,
     advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,

@@ -63,6 +63,7 @@ class PostbackRequest:
     currency: str = ""
     reason: str = ""
     secret_optional: bool = False  # the pixel: the advertiser's IP whitelist may stand in for it
+    host: str = ""  # the host it was sent to (a custom tracking domain serves its advertiser's only)
 
 
 def dedupe_key(advertiser_id: str, offer_id: str, goal: str, click_id: str, txn_id: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from partnerka.common.errors import DomainError, ErrorCode, NotFound, ValidationFailed
+from partnerka.common.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import is_click_id, new_id
 from partnerka.common.money import currency_code, parse_amount
 from partnerka.conversions.models import (
@@ -40,6 +40,10 @@ class ClickNotFound(DomainError):
 NO_SUCH_CLICK = "no click with this id accepts this secret: check click_id and the offer's postback secret"
 # Compared against when there is no offer to compare with, so an unknown click costs the same work.
 _NO_SECRET = "-" * 32
+
+
+class ForeignDomain(Forbidden):
+    """Sent to another advertiser's custom tracking domain."""
 
 
 class ClickExpired(DomainError):
@@ -88,9 +92,11 @@ def record_conversion(
     if click is None:
         hmac.compare_digest(postback.secret.encode(), _NO_SECRET.encode())
         raise ClickNotFound(NO_SUCH_CLICK)
-    found = routes.conversion_routes(click.offer_id, click.affiliate_id, click.advertiser_id)
+    found = routes.conversion_routes(click.offer_id, click.affiliate_id, click.advertiser_id, postback.host)
     offer = _authorised_offer(postback, found)
     # From here on the caller holds the offer's secret: the real reasons are theirs to read.
+    if found.host_owner is not None and found.host_owner != click.advertiser_id:
+        raise ForeignDomain("this tracking domain belongs to another advertiser; send the postback to your own")
     if click.reason:
         raise ClickNotFound(f"click '{postback.click_id}' was refused ({click.reason}) and cannot convert")
     if postback.offer_id and postback.offer_id != click.offer_id:

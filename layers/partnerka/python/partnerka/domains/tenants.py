@@ -190,6 +190,11 @@ class TenantEdge(Protocol):
         disabled (the next call goes on)."""
         ...
 
+    def find(self, name: str) -> Tenant | None:
+        """Our tenant of this name (tenant_name), if it exists: one a check made and was stopped
+        before it could store the id."""
+        ...
+
     def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
         """Whether the domain still resolves to the tenant's routing endpoint, as CloudFront sees it.
         Raises TenantGone."""
@@ -296,6 +301,13 @@ class CloudFrontTenants:
         raise DomainTaken(
             code, f"{domain} is served by another CloudFront distribution or tenant ({message})"
         )
+
+    def find(self, name: str) -> Tenant | None:
+        found = self._find(name)
+        if found is None or found.get("DistributionId") != self.distribution_id:
+            return None
+        domains = sorted(_domains(found))
+        return Tenant(found["Id"], name, domains[0] if domains else "")
 
     def _find(self, name: str) -> DistributionTenantTypeDef | None:
         try:
@@ -464,6 +476,9 @@ class DirectTenants:
 
     def remove(self, tenant_id: str) -> bool:  # noqa: ARG002 - the port's signature
         return True
+
+    def find(self, name: str) -> Tenant | None:  # noqa: ARG002 - the port's signature
+        return None  # a tenant here is its name: there is never one to take down
 
     def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:  # noqa: ARG002 - the port's signature
         return DnsCheck(DnsStatus.POINTS_HERE, "")

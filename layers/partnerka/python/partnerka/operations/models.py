@@ -9,7 +9,9 @@ One item per operation in the Operations table, PK `OP#<op_id>`:
 - a notify operation is one notification sent by the notifier (subject: the kind, such as
   `account_email`, and whom it concerns; id = the notification's id, so a message delivered twice
   sends once); it keeps every attempt (the channel's error, never the message's content, which may
-  hold a sign-in link).
+  hold a sign-in link);
+- a domain operation is one check of a custom domain (subject `domain`, its id; the advertiser's),
+  with its one attempt: what the check moved the domain to, or why it could not look.
 
 Indexes (all sorted by `created_at`): `recent` (`day` = `D#<yyyy-mm-dd>`, the monitor's latest
 operations), `by_advertiser` (`adv` = advertiser id, postbacks only), `by_affiliate` (`aff_adv` =
@@ -37,6 +39,7 @@ class OperationType(StrEnum):
     STATS = "stats"
     POSTBACK = "postback"
     NOTIFY = "notify"
+    DOMAIN = "domain"  # one check of a custom domain (domains.service), done when it has run
 
 
 class OperationStatus(StrEnum):

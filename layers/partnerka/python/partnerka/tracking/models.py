@@ -26,6 +26,7 @@ class ClickRequest:
     ip: str
     user_agent: str
     viewer_country: str | None = None
+    host: str = ""  # the host the link was followed on (a custom tracking domain, or ours)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,16 +14,20 @@ from typing import Any, Protocol
 
 from partnerka.accounts.routing import AffiliateRoute, affiliate_key
 from partnerka.common import dynamo
+from partnerka.domains.claims import DomainClaim
 from partnerka.offers.routing import AccessRoute, OfferRoute, access_route_key, offer_route_key
 from partnerka.tracking.models import Click
 
 
 class RouteSource(Protocol):
-    def routes(self, offer_id: str, affiliate_id: str) -> ClickRoutes: ...
+    def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
+        """What a click needs; `affiliate_id` None when the link names no well-formed affiliate,
+        `host` "" when the request's host is not known."""
+        ...
 
-    def offer(self, offer_id: str) -> OfferRoute | None: ...
-
-    def conversion_routes(self, offer_id: str, affiliate_id: str, advertiser_id: str) -> ConversionRoutes: ...
+    def conversion_routes(
+        self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""
+    ) -> ConversionRoutes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +49,13 @@ class PostbackRules:
 
 @dataclass(frozen=True, slots=True)
 class ClickRoutes:
-    """What a click needs, from one batch read: the offer, the affiliate and its access to the offer."""
+    """What a click needs, from one batch read: the offer, the affiliate and its access to the offer,
+    and the advertiser whose custom domain the click came in by (None: the platform's own host)."""
 
     offer: OfferRoute | None
     affiliate: AffiliateRoute | None
-    access: AccessRoute
+    access: AccessRoute | None
+    host_owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,7 @@ class ConversionRoutes:
     offer: OfferRoute | None
     access: AccessRoute
     rules: PostbackRules
+    host_owner: str | None = None
 
 
 def settings_key(advertiser_id: str) -> dict[str, str]:
@@ -94,21 +101,34 @@ class CachedRouteRepository:
         self._monotonic = monotonic
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
 
-    def routes(self, offer_id: str, affiliate_id: str) -> ClickRoutes:
-        offer, affiliate, access = self._get(
-            [("offer", offer_id), ("affiliate", affiliate_id), ("access", f"{offer_id}|{affiliate_id}")]
-        )
-        return ClickRoutes(offer, affiliate, access or AccessRoute(offer_id, affiliate_id))
+    def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
+        wanted = [("offer", offer_id)]
+        if affiliate_id is not None:
+            wanted += [("affiliate", affiliate_id), ("access", f"{offer_id}|{affiliate_id}")]
+        wanted += _host(host)
+        found = dict(zip(wanted, self._get(wanted), strict=True))
+        offer, owner = found[("offer", offer_id)], found.get(("domain", host))
+        if affiliate_id is None:
+            return ClickRoutes(offer, None, None, owner)
+        access = found[("access", f"{offer_id}|{affiliate_id}")] or AccessRoute(offer_id, affiliate_id)
+        return ClickRoutes(offer, found[("affiliate", affiliate_id)], access, owner)
 
-    def offer(self, offer_id: str) -> OfferRoute | None:
-        return self._get([("offer", offer_id)])[0]  # type: ignore[no-any-return]
-
-    def conversion_routes(self, offer_id: str, affiliate_id: str, advertiser_id: str) -> ConversionRoutes:
-        offer, access, rules = self._get(
-            [("offer", offer_id), ("access", f"{offer_id}|{affiliate_id}"), ("settings", advertiser_id)]
+    def conversion_routes(
+        self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""
+    ) -> ConversionRoutes:
+        offer, access, rules, *owner = self._get(
+            [
+                ("offer", offer_id),
+                ("access", f"{offer_id}|{affiliate_id}"),
+                ("settings", advertiser_id),
+                *_host(host),
+            ]
         )
         return ConversionRoutes(
-            offer, access or AccessRoute(offer_id, affiliate_id), rules or PostbackRules()
+            offer,
+            access or AccessRoute(offer_id, affiliate_id),
+            rules or PostbackRules(),
+            owner[0] if owner else None,
         )
 
     def _get(self, wanted: list[tuple[str, str]]) -> list[Any]:
@@ -142,6 +162,11 @@ class CachedRouteRepository:
         return loaded
 
 
+def _host(host: str) -> list[tuple[str, str]]:
+    """The cache key of a host's owner, when there is a host to look up."""
+    return [("domain", host)] if host else []
+
+
 def _access_key(pair: str) -> dict[str, str]:
     offer_id, _, affiliate_id = pair.partition("|")
     return access_route_key(offer_id, affiliate_id)
@@ -152,12 +177,14 @@ _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
     "affiliate": affiliate_key,
     "access": _access_key,
     "settings": settings_key,
+    "domain": DomainClaim.key,
 }
 _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "offer": OfferRoute.from_item,
     "affiliate": AffiliateRoute.from_item,
     "access": AccessRoute.from_item,
     "settings": lambda item: PostbackRules(tuple(item.get("postback_ips") or ())),
+    "domain": lambda item: DomainClaim.from_item(item).advertiser_id,
 }
 
 

@@ -41,6 +41,10 @@ class RejectReason(StrEnum):
     # The landing takes its host from a macro or holds a control character: an offer saved before
     # the URL rule (offers.destinations); the visitor gets the fallback, never that URL.
     UNSAFE_LANDING = "unsafe_landing"
+    # The link came by another advertiser's tracking domain: a custom domain serves only its own
+    # advertiser's offers. The visitor gets the plain page (not the offer's fallback: the domain is
+    # not that advertiser's to send traffic from).
+    FOREIGN_DOMAIN = "foreign_domain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +75,14 @@ def record_click(
     """
     if not is_id(request.offer_id):
         return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
-    if is_id(request.affiliate_id):
-        found = routes.routes(request.offer_id, request.affiliate_id)
-        offer, affiliate, access = found.offer, found.affiliate, found.access
-    else:
-        offer, affiliate, access = routes.offer(request.offer_id), None, None
+    affiliate_id = request.affiliate_id if is_id(request.affiliate_id) else None
+    found = routes.routes(request.offer_id, affiliate_id, request.host)
+    offer, affiliate, access = found.offer, found.affiliate, found.access
     if offer is None:
         return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
     country = geo.country(request.ip, request.viewer_country)
-    reason = _check(offer, affiliate, access, country)
+    foreign = found.host_owner is not None and found.host_owner != offer.advertiser_id
+    reason = RejectReason.FOREIGN_DOMAIN if foreign else _check(offer, affiliate, access, country)
     landing = offer.pick_landing(roll()) if reason is None else ""
     if reason is None and not is_safe_destination(landing):
         reason = RejectReason.UNSAFE_LANDING
@@ -108,6 +111,8 @@ def record_click(
         # at error level (an alarm on the log, not a metric line per click, keeps clicks cheap).
         logger.exception("click not stored", click_id=click.click_id, offer_id=click.offer_id)
     target = landing if reason is None else offer.fallback_url
+    if reason is RejectReason.FOREIGN_DOMAIN:
+        return ClickOutcome(None, click, reason)
     if not target or not is_safe_destination(target):
         return ClickOutcome(None, click, reason)
     macro_values = {

@@ -1,0 +1,45 @@
+"""Builds the custom-domain service from its settings: the core table, the operations log, DNS, and
+the edge that serves advertisers' hosts (domains.tenants: CloudFront's distribution tenants in AWS;
+on the local platform, whose gateway answers every host itself, tenants that exist at once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from partnerka.audit.service import AuditTrail
+from partnerka.common.config import APP_BASE_URL_HINT, base_url, host_names, setting
+from partnerka.common.pynamo import use_core_table
+from partnerka.domains.dns import ResolverLookup
+from partnerka.domains.repository import DomainRepository
+from partnerka.domains.service import DomainService, DomainSettings
+from partnerka.domains.tenants import TenantEdgeSettings, tenant_edge
+from partnerka.operations.repository import OperationsRepository
+
+
+@dataclass(frozen=True, slots=True)
+class DomainServiceSettings:
+    core_table: str
+    operations_table: str
+    tenant_cname_target: str  # the connection group's routing endpoint: what advertisers' CNAMEs name
+    app_base_url: str = setting(base_url, APP_BASE_URL_HINT)
+    platform_domains: tuple[str, ...] = setting(host_names, default=())  # the template's DomainName
+    dns_nameservers: str = ""  # empty: the system's resolver (on Lambda, AWS's)
+
+
+def domain_service(
+    settings: DomainServiceSettings, edge: TenantEdgeSettings, audit: AuditTrail
+) -> DomainService:
+    use_core_table(settings.core_table)
+    own_host = urlsplit(settings.app_base_url).hostname or ""
+    platform = tuple(dict.fromkeys(h for h in (own_host, *settings.platform_domains) if h))
+    return DomainService(
+        DomainRepository(),
+        ResolverLookup(settings.dns_nameservers),
+        tenant_edge(edge),
+        audit,
+        OperationsRepository(settings.operations_table),
+        DomainSettings(
+            platform_domains=platform, cname_target=settings.tenant_cname_target.lower().rstrip(".")
+        ),
+    )

@@ -1,11 +1,12 @@
 """The edge of template.yaml as the local runtime plays it (partnerka_local.edge): the dashboard's
-routing function run in Node against the local rule, the response headers policy, and the
-Cache-Control of the dashboard's files."""
+routing function run in Node against the local rule, the viewer-host function run in Node, the
+response headers policy, and the Cache-Control of the dashboard's files."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+from typing import Any
 
 import pytest
 
@@ -77,6 +78,70 @@ def test_the_response_headers_policy_forbids_inline_script_framing_and_sniffing(
     behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
     assert all(b["ResponseHeadersPolicyId"] == {"Ref": policy} for b in behaviours)
     assert {b.get("PathPattern") for b in behaviours} == {None, "/api/*", "/click", "/postback", "/pixel.gif"}
+
+
+def run_viewer_host(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The headers ViewerHost's code returns for each request, run in Node as CloudFront runs it."""
+    code = template().resources["ViewerHost"]["Properties"]["FunctionCode"]
+    script = code + "\nconsole.log(JSON.stringify(JSON.parse(process.argv[1]).map("
+    script += "(request) => handler({version: '1.0', context: {eventType: 'viewer-request'},"
+    script += " viewer: {ip: '198.51.100.7'}, request: request}).headers)));"
+    done = subprocess.run(
+        ["node", "-e", script, json.dumps(requests)], capture_output=True, text=True, check=True
+    )
+    return list(json.loads(done.stdout))
+
+
+def viewer_request(headers: dict[str, Any]) -> dict[str, Any]:
+    return {"method": "GET", "uri": "/click", "querystring": {}, "headers": headers, "cookies": {}}
+
+
+def test_the_api_learns_the_host_the_viewer_asked_for_and_no_host_the_viewer_made_up() -> None:
+    country = {"cloudfront-viewer-country": {"value": "DE"}}
+    answered = run_viewer_host(
+        [
+            # an advertiser's tracking domain
+            viewer_request({"host": {"value": "track.acme.com"}, **country}),
+            # a viewer that names another host of its own
+            viewer_request(
+                {"host": {"value": "partners.acme.com"}, "x-forwarded-host": {"value": "evil.example"}}
+            ),
+            # ... more than once
+            viewer_request(
+                {
+                    "host": {"value": "partners.acme.com"},
+                    "x-forwarded-host": {
+                        "value": "a.example",
+                        "multiValue": [{"value": "a.example"}, {"value": "b.example"}],
+                    },
+                }
+            ),
+            # no Host to copy: nothing of the viewer's passes as one
+            viewer_request({"x-forwarded-host": {"value": "evil.example"}}),
+        ]
+    )
+    assert answered[0] == {
+        "host": {"value": "track.acme.com"},
+        "x-forwarded-host": {"value": "track.acme.com"},
+        **country,
+    }
+    assert answered[1]["x-forwarded-host"] == {"value": "partners.acme.com"}
+    assert answered[2]["x-forwarded-host"] == {"value": "partners.acme.com"}
+    assert "x-forwarded-host" not in answered[3]
+
+
+def test_every_api_and_tracker_behaviour_of_both_distributions_forwards_the_viewers_host() -> None:
+    tpl = template()
+    for distribution in tpl.of_type("AWS::CloudFront::Distribution"):
+        config = tpl.resources[distribution]["Properties"]["DistributionConfig"]
+        to_api = [b for b in config["CacheBehaviors"] if b["TargetOriginId"] == "api"]
+        assert {b["PathPattern"] for b in to_api} == {"/api/*", "/click", "/postback", "/pixel.gif"}
+        for behaviour in to_api:
+            assert behaviour["FunctionAssociations"] == [
+                {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": ["ViewerHost", "FunctionARN"]}}
+            ], (distribution, behaviour["PathPattern"])
+            # AllViewerExceptHostHeader: every viewer header, the function's among them, but Host
+            assert behaviour["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
 
 @pytest.mark.parametrize(

@@ -37,14 +37,21 @@ _PASSIVE_TYPES = {
     "AWS::SQS::QueuePolicy",
     "AWS::CloudWatch::Alarm",
     # The edge: the local gateway plays CloudFront (its response headers policy and the dashboard's
-    # routing, partnerka_local.edge); the local platform is reached directly, as the API's own URL.
+    # routing, partnerka_local.edge); the local platform is reached directly, as the API's own URL,
+    # on every host (advertisers' domains too: no connection group or tenant stands in front).
     "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::ConnectionGroup",
     "AWS::CloudFront::OriginAccessControl",
     "AWS::CloudFront::Function",
     "AWS::CloudFront::CachePolicy",
     "AWS::CloudFront::ResponseHeadersPolicy",
     "AWS::S3::BucketPolicy",
 }
+
+# Attributes of passive resources that functions may be given. Locally an advertiser's domain
+# (partners.acme.localhost) resolves to loopback and the gateway answers every host: the CNAME target
+# they would be shown is localhost.
+_PASSIVE_ATTRIBUTES = {"AWS::CloudFront::ConnectionGroup": {"RoutingEndpoint": "localhost"}}
 
 # CloudFormation queue properties that map one-to-one onto SQS queue attributes.
 _QUEUE_ATTRIBUTES = (
@@ -143,6 +150,8 @@ class ResourceManager:
             elif rtype not in self._creators:
                 tpl.refs[logical_id] = logical_id.lower()
                 tpl.attrs[(logical_id, "ApiEndpoint")] = "http://localhost"
+                for attribute, value in _PASSIVE_ATTRIBUTES.get(rtype, {}).items():
+                    tpl.attrs[(logical_id, attribute)] = value
                 if rtype not in _PASSIVE_TYPES:
                     log.warning("resource %s of type %s is not emulated; skipped", logical_id, rtype)
         for logical_id in tpl.creation_order():

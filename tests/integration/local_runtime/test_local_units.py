@@ -4,6 +4,7 @@ rest between cycles."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from partnerka_local.pollers import IDLE_POLL_MAX, POLL_INTERVAL, Poller
+from partnerka_local.resources import ResourceManager
 from partnerka_local.schedules import Cron, Rate, ScheduleExpressionError, parse_expression
 from partnerka_local.template import Template, merge_globals
 
@@ -84,6 +86,24 @@ def test_intrinsics(tmp_path: Path) -> None:
     assert tpl.resolve({"Fn::GetAtt": ["Q", "Arn"]}) == "arn:q"
     assert tpl.resolve([{"Ref": "AWS::NoValue"}, {"Fn::If": ["C", "yes", "no"]}]) == ["yes"]
     assert tpl.resolve({"Fn::Select": [0, {"Fn::Split": ["-", "a-b"]}]}) == "a"
+
+
+def test_the_edge_of_advertisers_domains_is_passive_and_points_at_localhost(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n"
+        "  Group: {Type: AWS::CloudFront::ConnectionGroup, Properties: {Name: g, Ipv6Enabled: true}}\n"
+        "  Tenants: {Type: AWS::CloudFront::Distribution,"
+        " Properties: {DistributionConfig: {ConnectionMode: tenant-only, Enabled: true}}}\n"
+    )
+    tpl = Template(path, "st", {})
+    with caplog.at_level(logging.WARNING, logger="partnerka_local.resources"):
+        ResourceManager(tpl, "http://127.0.0.1:9").create_all()  # nothing of them is created in moto
+    assert not caplog.records
+    assert tpl.resolve({"Fn::GetAtt": ["Group", "RoutingEndpoint"]}) == "localhost"
+    assert (tpl.resolve({"Ref": "Group"}), tpl.resolve({"Ref": "Tenants"})) == ("group", "tenants")
 
 
 def test_layers_land_where_sam_build_puts_them(tmp_path: Path) -> None:

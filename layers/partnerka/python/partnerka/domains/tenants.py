@@ -78,8 +78,8 @@ class CertificateStatus(StrEnum):
 _FAILURES = {
     "validation-timed-out": "the domain did not point at the platform while its certificate was being"
     " validated (the certificate authority waits 72 hours)",
-    "failed": "the certificate authority refused to issue a certificate for the domain (a CAA record"
-    " that does not allow Amazon is the usual cause)",
+    "failed": "the certificate authority refused to issue a certificate for the domain (for example,"
+    " a CAA record that does not allow Amazon)",
     "revoked": "the domain's certificate was revoked",
     "expired": "the domain's certificate expired: it could not be renewed while the domain did not"
     " point at the platform",
@@ -172,8 +172,9 @@ class DnsCheck:
 
 class TenantEdge(Protocol):
     def create(self, domain: str, name: str, tags: Mapping[str, str]) -> Tenant:
-        """The domain's tenant, created enabled with a managed certificate, or the one an earlier
-        call created under the same name. Raises DomainNotPointed, DomainTaken or EdgeError."""
+        """The domain's tenant (the domain as stored: lower case, IDNs in punycode), created enabled
+        with a managed certificate, or the one an earlier call created under the same name. Raises
+        DomainNotPointed, DomainTaken or EdgeError."""
         ...
 
     def state(self, tenant_id: str) -> TenantState:

@@ -40,6 +40,8 @@ def start_runtime(port: int, log_dir: Path | None, lazy_workers: bool = False) -
             # The demo and the end-to-end tests deliver affiliate postbacks to receivers on loopback.
             "AllowLoopbackPostbacks": "true",
             "AppBaseUrl": f"http://127.0.0.1:{port}",
+            # No CDN in front: the gateway answers advertisers' hosts (partners.acme.localhost) itself.
+            "TenantEdge": "direct",
         },
         extra_env={
             "GEOIP_DB_PATH": str(LOCAL / "geo-layer" / "geo" / "country.mmdb"),

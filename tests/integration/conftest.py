@@ -36,7 +36,11 @@ def emulated_stack() -> EmulatedStack:
     template = Template(
         TEMPLATE,
         stack_name=TEST_STACK,
-        parameter_overrides={"AllowLoopbackPostbacks": "true", "AppBaseUrl": os.environ["APP_BASE_URL"]},
+        parameter_overrides={
+            "AllowLoopbackPostbacks": "true",
+            "AppBaseUrl": os.environ["APP_BASE_URL"],
+            "TenantEdge": "direct",  # moto has no distribution tenants (tests drive a fake of them)
+        },
     )
     stack = EmulatedStack(template)
     with stack.fresh():  # built, so that every Ref and attribute of the template resolves

@@ -10,8 +10,9 @@ from partnerka_local.template import SERVERLESS_FUNCTION, Template
 from tests.conftest import TEST_STACK
 from tests.integration.conftest import TEMPLATE, FunctionLoader
 
-# An empty whitelist of postback domains is a setting (any public host), so it may be left out.
-OPTIONAL = {"POSTBACK_ALLOWED_DOMAINS"}
+# Settings whose empty value means something, so they may be left out: an empty whitelist of postback
+# domains (any public host), no platform domain of its own (the distribution's), the system's resolvers.
+OPTIONAL = {"POSTBACK_ALLOWED_DOMAINS", "PLATFORM_DOMAINS", "DNS_NAMESERVERS"}
 
 
 def own_variables() -> list[tuple[str, str]]:
@@ -39,7 +40,7 @@ def test_a_cold_start_without_a_setting_fails_naming_it(
 
 
 @pytest.mark.parametrize(("function", "variable"), [c for c in own_variables() if c[1] in OPTIONAL])
-def test_an_empty_whitelist_of_postback_domains_may_be_left_out(
+def test_a_setting_whose_empty_value_means_something_may_be_left_out(
     load_function: FunctionLoader, function: str, variable: str
 ) -> None:
     assert callable(load_function.load(function, without={variable}, cold=True).handler)

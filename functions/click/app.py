@@ -49,6 +49,7 @@ def handler(event: http.Event, context: Any) -> http.Response:
         ip=viewer.ip,
         user_agent=http.header(event, "user-agent"),
         viewer_country=viewer.country,
+        host=viewer.host,
     )
     try:
         outcome = record_click(request, routes, clicks, geo, utc_now(), settings.click_ttl_days, caps)

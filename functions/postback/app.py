@@ -40,7 +40,7 @@ caps = CapCounterRepository(settings.caps_table)
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
-def _request(event: http.Event, pixel: bool, source_ip: str) -> PostbackRequest:
+def _request(event: http.Event, pixel: bool, source_ip: str, host: str) -> PostbackRequest:
     params = http.request_params(event) if not pixel else http.query_params(event)
     return PostbackRequest(
         click_id=params.get("click_id", "").strip(),
@@ -55,6 +55,7 @@ def _request(event: http.Event, pixel: bool, source_ip: str) -> PostbackRequest:
         currency=params.get("currency", "").strip(),
         reason=params.get("reason", "").strip()[:32],
         secret_optional=pixel,
+        host=host,
     )
 
 
@@ -78,7 +79,7 @@ def handler(event: http.Event, context: Any) -> http.Response:
             http.gif(_PIXEL, "not_through_edge") if pixel else http.error(403, ErrorCode.FORBIDDEN, message)
         )
     try:
-        postback = _request(event, pixel, viewer.ip)
+        postback = _request(event, pixel, viewer.ip, viewer.host)
     except DomainError as error:  # a body that cannot be read as its Content-Type says
         logger.info("postback unreadable", code=error.code.value, reason=error.message)
         return (

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 
 from partnerka.common import dynamo
+from partnerka.common.pynamo import use_core_table
+from partnerka.domains.models import Domain, DomainKind, DomainStatus
+from partnerka.domains.names import DomainName
+from partnerka.domains.repository import DomainRepository
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.routing import Landing, OfferStatus
 from partnerka.offers.service import create_offer, set_offer_status
@@ -255,3 +261,36 @@ def test_an_offer_stored_before_the_url_rules_never_redirects_to_a_visitors_host
         assert all(value.isprintable() for value in response["headers"].values())
     reasons = sorted(str(dynamo.decode(item).get("reason")) for item in clicks_in_table())
     assert reasons == ["unsafe_landing", "unsafe_landing"]
+
+
+def test_a_custom_tracking_domain_refuses_another_advertisers_offer_with_its_reason(
+    load_function: FunctionLoader, stack: Template
+) -> None:
+    # Given an advertiser's offer, and a tracking domain that belongs to another advertiser
+    world = build_world()
+    use_core_table(os.environ["CORE_TABLE"])
+    theirs = DomainName("track.other.example")
+    now = datetime.now(UTC)
+    DomainRepository().add(
+        Domain("dom-1", "adv-other", theirs, DomainKind.TRACKING, DomainStatus.ACTIVE, "t", now, now)
+    )
+    click = load_function("click")
+    query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})
+    # When a visitor follows the link on that domain (the edge tells the API the viewer's host)
+    headers = {**through_edge(stack, "PL"), "x-forwarded-host": "Track.Other.Example"}
+    refused = click.handler(http_event("GET", "/click", query, headers), CONTEXT)
+    # Then it gets the plain page, and the click is kept with its reason for the offer's advertiser
+    assert refused["statusCode"] == 404
+    (stored,) = clicks_in_table()
+    assert (dynamo.decode(stored)["reason"], dynamo.decode(stored)["advertiser_id"]) == (
+        "foreign_domain",
+        world.advertiser_id,
+    )
+    # while the same link on the platform's own host goes to the landing, and a forged header
+    # without the edge's secret claims no domain
+    assert (
+        click.handler(http_event("GET", "/click", query, through_edge(stack, "PL")), CONTEXT)["statusCode"]
+        == 302
+    )
+    forged = http_event("GET", "/click", query, {"x-forwarded-host": "track.other.example"})
+    assert click.handler(forged, CONTEXT)["statusCode"] == 302

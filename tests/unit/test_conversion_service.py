@@ -10,6 +10,7 @@ from partnerka.conversions.service import (
     ClickExpired,
     ClickNotFound,
     ClickOfferMismatch,
+    ForeignDomain,
     record_conversion,
 )
 from partnerka.offers.routing import AccessRoute, AmountType, Goal, PayoutModel
@@ -17,6 +18,7 @@ from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import record_click
 from tests.unit.fakes import (
+    ADVERTISER,
     AFFILIATE,
     OFFER,
     FakeCaps,
@@ -181,7 +183,6 @@ def test_bad_input_is_a_validation_error(world, changes: dict[str, str]) -> None
 def test_postback_from_outside_the_advertisers_whitelist_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     from partnerka.conversions.service import SourceNotAllowed
     from partnerka.tracking.repository import PostbackRules
-    from tests.unit.fakes import ADVERTISER
 
     click_id = given_a_click(world[0], world[1])
     world[0].rules[ADVERTISER] = PostbackRules(("198.51.100.0/24", "2001:db8::1/128"))
@@ -241,3 +242,18 @@ def test_the_same_txn_id_on_another_goal_is_another_conversion(world) -> None:  
     assert postback(world, click_id, status="lead", txn_id="T-9").outcome == "recorded"
     assert postback(world, click_id, status="sale", txn_id="T-9").outcome == "recorded"
     assert postback(world, click_id, status="sale", txn_id="T-9").outcome == "duplicate"
+
+
+def test_a_postback_to_another_advertisers_tracking_domain_is_refused_after_the_secret(world) -> None:  # type: ignore[no-untyped-def]
+    click_id = given_a_click(world[0], world[1])
+    world[0].host_owners = {"track.other.example": "adv-other", "track.own.example": ADVERTISER}
+    # Without the offer's secret the domain tells nothing: the click is "not found" as ever
+    with pytest.raises(ClickNotFound):
+        postback(world, click_id, secret="guess", host="track.other.example")
+    # With it, the refusal says why, and nothing is written
+    with pytest.raises(ForeignDomain, match="belongs to another advertiser") as caught:
+        postback(world, click_id, host="track.other.example")
+    assert caught.value.status == 403
+    assert world[2].items == {}
+    # On the advertiser's own tracking domain, and on the platform's, it is recorded
+    assert postback(world, click_id, host="track.own.example").outcome == "recorded"

@@ -96,7 +96,9 @@ def record_conversion(
     offer = _authorised_offer(postback, found)
     # From here on the caller holds the offer's secret: the real reasons are theirs to read.
     if found.host_owner is not None and found.host_owner != click.advertiser_id:
-        raise ForeignDomain("this tracking domain belongs to another advertiser; send the postback to your own")
+        raise ForeignDomain(
+            "this tracking domain belongs to another advertiser; send the postback to your own"
+        )
     if click.reason:
         raise ClickNotFound(f"click '{postback.click_id}' was refused ({click.reason}) and cannot convert")
     if postback.offer_id and postback.offer_id != click.offer_id:

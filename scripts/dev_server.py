@@ -24,7 +24,9 @@ LOCAL = ROOT / ".local"
 DEFAULT_PORT = 8000
 
 
-def start_runtime(port: int, log_dir: Path | None, lazy_workers: bool = False) -> LocalRuntime:
+def start_runtime(
+    port: int, log_dir: Path | None, lazy_workers: bool = False, dns_zone: Path | None = None
+) -> LocalRuntime:
     """The runtime on the real template, with the fetched country database and the built SPA.
 
     Port 0 picks a free port first: the dashboard's URL is a setting of the functions (links in
@@ -50,6 +52,7 @@ def start_runtime(port: int, log_dir: Path | None, lazy_workers: bool = False) -
         frontend_dist=ROOT / "frontend" / "dist",
         log_dir=log_dir,
         lazy_workers=lazy_workers,
+        dns_zone=dns_zone,
     )
     runtime.start()
     return runtime
@@ -108,7 +111,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     LOCAL.mkdir(exist_ok=True)
-    runtime = start_runtime(args.port, LOCAL / "logs")
+    # Advertisers' DNS records for the domain checks, in a file a developer edits while it runs.
+    runtime = start_runtime(args.port, LOCAL / "logs", dns_zone=LOCAL / "dns-zone.json")
     try:
         with running_receiver(log_file=LOCAL / "logs" / "demo-tracker.log") as tracker:
             use_runtime_environment(runtime)

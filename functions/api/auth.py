@@ -14,9 +14,11 @@ from contextvars import ContextVar
 from typing import Any
 
 import caller_language
-from composition import callers, edge
+from composition import callers, edge, portal_of
 
 from partnerka.accounts.models import User
+from partnerka.accounts.permissions import require_portal
+from partnerka.accounts.service import PLATFORM, Site
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
 from partnerka.common.errors import Forbidden, Unauthenticated
@@ -58,9 +60,12 @@ Caller = tuple[Principal, User]
 _caller: ContextVar[Caller | None] = ContextVar("caller", default=None)
 
 
-def authenticate(headers: Mapping[str, str], operation: tuple[str, str] | None = None) -> Caller:
+def authenticate(
+    headers: Mapping[str, str], operation: tuple[str, str] | None = None, portal: str | None = None
+) -> Caller:
     """The caller, re-read from storage (blocks and role changes count at once), allowed to call
-    `operation` (method, OpenAPI path) as what it is: a person or an API key."""
+    `operation` (method, OpenAPI path) as what it is: a person or an API key, and, on an
+    advertiser's portal (`portal`: its id), as one the portal serves."""
     header = headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
@@ -70,6 +75,7 @@ def authenticate(headers: Mapping[str, str], operation: tuple[str, str] | None =
     if principal.api_key_id and operation in PERSONAL_OPERATIONS:
         raise Forbidden("an API key cannot change an account: sign in as a person")
     resolved, user = callers().resolve(principal)
+    require_portal(resolved, portal)
     if not resolved.api_key_id:  # a person: answer in its stored language (an API key has none)
         caller_language.remember(user.locale)
     return resolved, user
@@ -89,6 +95,13 @@ def current(headers: Mapping[str, str]) -> Caller:
     """The caller of this request: the one the resolver authenticated before validating the request,
     else (outside the resolver, or on a public route) authenticated from `headers` now."""
     return _caller.get() or authenticate(headers)
+
+
+def site_of(event: Any) -> Site:
+    """The site the request came in by: an advertiser's portal domain, or the platform's own host."""
+    raw = event.raw_event
+    portal = portal_of(raw)
+    return Site(portal, edge().viewer(raw).host) if portal else PLATFORM
 
 
 def actor_of(event: Any, user: User | None = None) -> Actor:

@@ -55,7 +55,8 @@ class DashboardResolver(APIGatewayHttpResolver):
             try:
                 operation = (route.method, route.openapi_path)
                 if operation not in PUBLIC_OPERATIONS:
-                    caller = authenticate(self.current_event.headers, operation)
+                    portal = composition.portal_of(self.current_event.raw_event)
+                    caller = authenticate(self.current_event.headers, operation, portal)
                 if route.dependant.body_params:
                     check_json_body(self.current_event)
             except Exception as error:  # answered as the route's own errors are

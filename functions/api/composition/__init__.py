@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, wraps
+from typing import Any
 
 from partnerka.accounts.callers import Callers
 from partnerka.accounts.composition import CallerSettings, callers_of
@@ -21,6 +22,7 @@ from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.common.config import read_settings
 from partnerka.common.edge import EdgeSettings, EdgeTrust, edge_trust
+from partnerka.domains.claims import PortalHosts
 
 _started = False
 
@@ -67,3 +69,19 @@ def audit() -> AuditLog:
 def edge() -> EdgeTrust:
     """Who calls from where: the visitor behind the edge, or a direct caller."""
     return edge_trust(read_settings(EdgeSettings))
+
+
+@dataclass(frozen=True, slots=True)
+class PortalSettings:
+    core_table: str  # where the domain claims are
+
+
+@service
+def portals() -> PortalHosts:
+    """Which advertiser's portal a request's host is (an advertiser's own domain), if any."""
+    return PortalHosts(read_settings(PortalSettings).core_table)
+
+
+def portal_of(event: dict[str, Any]) -> str | None:
+    """The advertiser whose portal domain the viewer asked for; None on the platform's own hosts."""
+    return portals().owner(edge().viewer(event).host)

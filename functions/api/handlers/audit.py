@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from composition import audit, callers, edge
+from composition import audit, callers, edge, portals
 from dashboard import DashboardResolver, dashboard_handler
 from routes import audit as audit_routes
 
 app = DashboardResolver([audit_routes.router])
-handler = dashboard_handler(app, [callers, edge, audit])
+handler = dashboard_handler(app, [callers, edge, portals, audit])

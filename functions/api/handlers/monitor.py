@@ -3,7 +3,7 @@ operations, replays and redrives) and the administration of users and advertiser
 
 from __future__ import annotations
 
-from composition import audit, callers, edge
+from composition import audit, callers, edge, portals
 from composition.accounts import workspace
 from composition.monitor import monitor
 from composition.postbacks import postbacks
@@ -12,4 +12,4 @@ from routes import admin
 from routes import monitor as monitor_routes
 
 app = DashboardResolver([monitor_routes.router, admin.router])
-handler = dashboard_handler(app, [callers, edge, audit, monitor, postbacks, workspace])
+handler = dashboard_handler(app, [callers, edge, portals, audit, monitor, postbacks, workspace])

@@ -3,10 +3,10 @@ affiliate may promote."""
 
 from __future__ import annotations
 
-from composition import audit, callers, edge
+from composition import audit, callers, edge, portals
 from composition.offers import offers
 from dashboard import DashboardResolver, dashboard_handler
 from routes import offers as offer_routes
 
 app = DashboardResolver([offer_routes.router])
-handler = dashboard_handler(app, [callers, edge, audit, offers])
+handler = dashboard_handler(app, [callers, edge, portals, audit, offers])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from auth import actor_of, current
+from auth import actor_of, current, site_of
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -41,7 +41,13 @@ router = Router()  # type: ignore[no-untyped-call]
 @router.post("/auth/signup", summary="Sign up as an advertiser (a new workspace)", responses={201: {}})
 def signup(body: Annotated[SignupIn, Body()]) -> Response[UserEnvelope]:
     user = accounts().signup_advertiser(
-        body.email, body.password, body.name, body.company_name, body.locale, actor_of(router.current_event)
+        body.email,
+        body.password,
+        body.name,
+        body.company_name,
+        body.locale,
+        actor_of(router.current_event),
+        site_of(router.current_event),
     )
     return created(UserEnvelope(user=UserOut.of(user)))
 
@@ -53,13 +59,14 @@ def verify_email(body: Annotated[TokenIn, Body()]) -> UserEnvelope:
 
 @router.post("/auth/resend-verification", summary="Send the verification link again", responses={204: {}})
 def resend_verification(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().resend_verification(body.email, actor_of(router.current_event))
+    accounts().resend_verification(body.email, actor_of(router.current_event), site_of(router.current_event))
     return no_content()
 
 
 @router.post("/auth/login", summary="Sign in; answers a session or a 2FA challenge")
 def login(body: Annotated[LoginIn, Body()]) -> Response[SessionOut | MfaRequiredOut]:
-    result = accounts().login(body.email, body.password, actor_of(router.current_event))
+    event = router.current_event
+    result = accounts().login(body.email, body.password, actor_of(event), site_of(event))
     if isinstance(result, MfaChallenge):
         return Response(200, "application/json", MfaRequiredOut(mfa_token=result.mfa_token))
     return session_response(result)  # type: ignore[return-value]
@@ -67,7 +74,8 @@ def login(body: Annotated[LoginIn, Body()]) -> Response[SessionOut | MfaRequired
 
 @router.post("/auth/login/mfa", summary="Finish signing in with a TOTP or recovery code")
 def login_mfa(body: Annotated[MfaLoginIn, Body()]) -> Response[SessionOut]:
-    return session_response(accounts().login_mfa(body.mfa_token, body.code, actor_of(router.current_event)))
+    event = router.current_event
+    return session_response(accounts().login_mfa(body.mfa_token, body.code, actor_of(event), site_of(event)))
 
 
 @router.post(
@@ -76,7 +84,9 @@ def login_mfa(body: Annotated[MfaLoginIn, Body()]) -> Response[SessionOut]:
 )
 def refresh() -> Response[SessionOut]:
     event = router.current_event
-    return session_response(accounts().refresh(required_refresh_token(event), actor_of(event)))
+    return session_response(
+        accounts().refresh(required_refresh_token(event), actor_of(event), site_of(event))
+    )
 
 
 @router.post(
@@ -94,7 +104,7 @@ def logout() -> NoContent:
 
 @router.post("/auth/password/forgot", summary="E-mail a password reset link", responses={204: {}})
 def forgot_password(body: Annotated[EmailIn, Body()]) -> NoContent:
-    accounts().forgot_password(body.email, actor_of(router.current_event))
+    accounts().forgot_password(body.email, actor_of(router.current_event), site_of(router.current_event))
     return no_content()
 
 
@@ -106,14 +116,15 @@ def reset_password(body: Annotated[ResetIn, Body()]) -> NoContent:
 
 @router.post("/auth/invite/accept", summary="Accept an invitation: set name and password, get a session")
 def accept_invite(body: Annotated[InviteAcceptIn, Body()]) -> Response[SessionOut]:
+    event = router.current_event
     return session_response(
-        accounts().accept_invite(body.token, body.name, body.password, actor_of(router.current_event))
+        accounts().accept_invite(body.token, body.name, body.password, actor_of(event), site_of(event))
     )
 
 
 @router.get("/join/<code>", summary="What a registration link joins")
 def join_info(code: str) -> JoinInfoOut:
-    _, name, label = workspace().join_target(code)
+    _, name, label = workspace().join_target(code, site_of(router.current_event))
     return JoinInfoOut(advertiser_name=name, label=label)
 
 
@@ -121,8 +132,9 @@ def join_info(code: str) -> JoinInfoOut:
     "/join/<code>/signup", summary="Sign up as an affiliate through a registration link", responses={201: {}}
 )
 def join_signup(code: str, body: Annotated[JoinSignupIn, Body()]) -> Response[UserEnvelope]:
+    event = router.current_event
     user = workspace().join_with_signup(
-        code, body.email, body.password, body.name, body.locale, actor_of(router.current_event)
+        code, body.email, body.password, body.name, body.locale, actor_of(event), site_of(event)
     )
     return created(UserEnvelope(user=UserOut.of(user)))
 
@@ -135,14 +147,15 @@ def join_signup(code: str, body: Annotated[JoinSignupIn, Body()]) -> Response[Us
 )
 def join(code: str) -> Response[MembershipOut]:
     principal, user = current(router.current_event.headers)
-    view = workspace().join(principal, user, code, actor_of(router.current_event, user))
+    event = router.current_event
+    view = workspace().join(principal, user, code, actor_of(event, user), site_of(event))
     return created(MembershipOut.of(view))
 
 
 @router.get("/me", summary="The signed-in user, its context, (affiliates) its memberships and what it may do")
 def me() -> MeOut:
     principal, user = current(router.current_event.headers)
-    found = workspace().me(principal, user)
+    found = workspace().me(principal, user, site_of(router.current_event))
     return MeOut(
         user=UserOut.of(found.user),
         context=ContextOut(advertiser_id=found.advertiser_id, advertiser_name=found.advertiser_name),
@@ -171,8 +184,9 @@ def change_password(body: Annotated[PasswordChangeIn, Body()]) -> Response[Sessi
 def switch_context(body: Annotated[ContextIn, Body()]) -> Response[SessionOut]:
     principal, user = current(router.current_event.headers)
     require(principal, Permission.CONTEXT_SWITCH)
+    event = router.current_event
     session = accounts().switch_context(
-        principal, user, body.advertiser_id, actor_of(router.current_event, user)
+        principal, user, body.advertiser_id, actor_of(event, user), site_of(event)
     )
     return session_response(session)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from auth import actor_of, current
+from auth import actor_of, current, site_of
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -113,7 +113,7 @@ def list_memberships(
     status: Annotated[MembershipStatusName | None, Query()] = None, advertiser_id: AdvertiserParam = None
 ) -> MembershipList:
     principal, _ = current(router.current_event.headers)
-    views = workspace().memberships(principal, advertiser_id, status)
+    views = workspace().memberships(principal, advertiser_id, status, site_of(router.current_event))
     return MembershipList(items=[MembershipOut.of(v) for v in views])
 
 

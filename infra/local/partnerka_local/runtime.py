@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from .dns import LocalDns
 from .edge import RESPONSE_HEADERS_POLICY, security_headers
 from .http import HttpGateway, Route, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
@@ -115,6 +116,7 @@ class LocalRuntime:
         schedule_time_scale: float = 1.0,
         retry_backoff: float = 0.5,
         lazy_workers: bool = False,
+        dns_zone: Path | None = None,
     ):
         self.template_path = Path(template)
         self.host = host
@@ -130,6 +132,10 @@ class LocalRuntime:
         # instead of all of them at start-up, where twenty imports at once take a 2-core machine
         # a quarter of a minute and functions nobody calls cost nothing.
         self.lazy_workers = lazy_workers
+        # The resolver the domain checks ask (DnsNameservers): a loopback server whose zone a
+        # developer edits in `dns_zone` (JSON), as an advertiser would at its DNS provider.
+        self.dns_zone = dns_zone
+        self.dns: LocalDns | None = None
         self.template: Template | None = None
         self.functions: dict[str, FunctionSpec] = {}
         self.workers: dict[str, Worker] = {}
@@ -224,6 +230,8 @@ class LocalRuntime:
         self._moto = MotoServer(self.log_dir)
         self._moto.start()
         log.info("moto server on %s", self._moto.url)
+        self.dns = LocalDns(zone_file=self.dns_zone)
+        self.parameter_overrides.setdefault("DnsNameservers", self.dns.address)
         template = Template(self.template_path, self.stack_name, self.parameter_overrides)
         self.template = template
         ResourceManager(template, self._moto.url).create_all()
@@ -393,3 +401,6 @@ class LocalRuntime:
             self._scheduler.close()
         if self._moto is not None:
             self._moto.stop()
+        if self.dns is not None:
+            self.dns.close()
+            self.dns = None

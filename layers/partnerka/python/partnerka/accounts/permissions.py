@@ -204,3 +204,27 @@ def affiliate_context(principal: Principal, permission: Permission) -> tuple[str
     if not principal.advertiser_id or not principal.affiliate_id:
         raise Forbidden("select an advertiser first")
     return principal.advertiser_id, principal.affiliate_id
+
+
+def may_use_portal(role: Role, own_advertiser_id: str | None, portal: str | None) -> bool:
+    """Who an advertiser's portal (its own domain) serves: its affiliates and its own team. Nobody
+    else signs in there, platform staff included: they work on the platform's own host."""
+    if portal is None:
+        return True
+    if role is Role.AFFILIATE:
+        return True
+    return role is Role.ADVERTISER and own_advertiser_id == portal
+
+
+def require_portal(principal: Principal, portal: str | None) -> None:
+    """A call on an advertiser's portal acts in that advertiser's context only: an affiliate's token
+    for another advertiser, another advertiser's or staff's, is refused there."""
+    if portal is None:
+        return
+    if not may_use_portal(principal.role, principal.advertiser_id, portal):
+        raise Forbidden(PORTAL_REFUSAL)
+    if principal.role is Role.AFFILIATE and principal.advertiser_id not in (None, portal):
+        raise Forbidden("this session belongs to another advertiser's program: sign in again here")
+
+
+PORTAL_REFUSAL = "this site serves its advertiser's partners and team only"

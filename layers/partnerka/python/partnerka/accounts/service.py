@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from partnerka.accounts import mfa
 from partnerka.accounts.models import (
@@ -30,7 +31,7 @@ from partnerka.accounts.passwords import (
     verify_password,
     verify_secret,
 )
-from partnerka.accounts.permissions import Permission, allows
+from partnerka.accounts.permissions import PORTAL_REFUSAL, Permission, allows, may_use_portal
 from partnerka.accounts.ratelimit import FailureLimiter
 from partnerka.accounts.repository import AccountStore, SessionStore
 from partnerka.accounts.tokens import (
@@ -56,6 +57,19 @@ from partnerka.notifications.email import ACCOUNT_EMAIL, account_email_payload
 REFRESH_TOKEN_TTL = timedelta(days=30)
 LINK_TTL = {"verify": timedelta(days=2), "reset": timedelta(hours=1), "invite": timedelta(days=7)}
 LOCALES = ("en", "ru")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where a request came in: the platform's own host (`portal` None), or an advertiser's portal
+    domain, which serves that advertiser's affiliates and team only, in its context, and whose
+    e-mailed links point back to it."""
+
+    portal: str | None = None  # the advertiser whose portal domain it is
+    host: str = ""  # that domain (links point at it; "" on the platform's own host)
+
+
+PLATFORM = Site()
 
 
 class Notifications(Protocol):
@@ -157,23 +171,33 @@ class AccountService:
         self.limiter = FailureLimiter(sessions)
 
     # ------------------------------------------------------------------ e-mail links
-    def send_link(self, user: User, purpose: str) -> None:
-        """E-mail a one-time link; it points at the configured dashboard, never at a request's host.
-        The e-mail is queued for the notifier: however the mail service fares, the caller's request
-        (a sign-up, an invitation) has done its work."""
+    def send_link(self, user: User, purpose: str, site: Site = PLATFORM) -> None:
+        """E-mail a one-time link; it points at the configured dashboard, or at the advertiser's
+        verified portal domain the request came in by, never at a Host header as sent (the portal's
+        host is one a claim made the advertiser's). The e-mail is queued for the notifier: however the
+        mail service fares, the caller's request (a sign-up, an invitation) has done its work."""
         token = secrets.token_urlsafe(32)
         expires = int((self.now() + LINK_TTL[purpose]).timestamp())
         self.sessions.add_one_time_token(
             OneTimeToken(digest=digest(token), purpose=purpose, user_id=user.user_id, expires_at=expires)
         )
         path = {"verify": "verify-email", "reset": "reset-password", "invite": "accept-invite"}[purpose]
-        link = f"{self.link_base_url}/{path}?token={token}"
+        link = f"{self.site_url(site)}/{path}?token={token}"
         self.notifications.post(
             ACCOUNT_EMAIL,
             account_email_payload(purpose, user.locale, user.email, link),
             subject=f"user:{user.user_id}",
             advertiser_id=user.advertiser_id or "",
         )
+
+    def site_url(self, site: Site) -> str:
+        """The base of links for `site`: the configured dashboard's URL, or the same scheme and port
+        on the advertiser's portal domain."""
+        if not site.host:
+            return self.link_base_url
+        parts = urlsplit(self.link_base_url)
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{site.host}{port}"
 
     def _consume(self, token: str, purpose: str) -> User:
         found = self.sessions.consume_one_time_token(
@@ -218,10 +242,13 @@ class AccountService:
         company: str,
         locale: str | None,
         actor: Actor,
+        site: Site = PLATFORM,
     ) -> User:
         """A new tenant and its first advertiser user; sign-in waits for the e-mail link. The user is
         checked and stored first: a refused sign-up (a weak password, a taken address) leaves no
-        tenant behind."""
+        tenant behind. Not on an advertiser's portal: it signs up its partners, not advertisers."""
+        if site.portal is not None:
+            raise Forbidden(PORTAL_REFUSAL)
         if self.accounts.find_user_by_email(normalise_email(email)) is not None:
             raise Conflict("an account with this e-mail already exists")
         advertiser = Advertiser(
@@ -256,15 +283,15 @@ class AccountService:
         self.audit.record(actor, user.advertiser_id, "user.email_verified", f"user:{user.user_id}")
         return user
 
-    def resend_verification(self, email: str, actor: Actor) -> None:
+    def resend_verification(self, email: str, actor: Actor, site: Site = PLATFORM) -> None:
         """A new link for an unverified account; an unknown address gets the same silent answer."""
         user = self.accounts.find_user_by_email(normalise_email(email))
         if user is not None and not user.email_verified and user.status is UserStatus.ACTIVE:
-            self.send_link(user, "verify")
+            self.send_link(user, "verify", site)
             self.audit.record(actor, user.advertiser_id, "auth.verification_resent", f"user:{user.user_id}")
 
     # ------------------------------------------------------------------ sign-in
-    def login(self, email: str, password: str, actor: Actor) -> Session | MfaChallenge:
+    def login(self, email: str, password: str, actor: Actor, site: Site = PLATFORM) -> Session | MfaChallenge:
         """Known and unknown addresses take the same path, one argon2 verification each (an unknown
         one against a dummy hash), so the answer's timing does not tell which accounts exist."""
         address = email.strip().lower()
@@ -277,24 +304,26 @@ class AccountService:
             if user is not None:
                 self.audit.record(actor, user.advertiser_id, "auth.login_failed", f"user:{user.user_id}")
             raise InvalidCredentials("wrong e-mail or password")
-        self._may_sign_in(user)
+        self._may_sign_in(user, site)
         if user.password_hash and needs_rehash(user.password_hash):
             user = self.accounts.save_user(replace(user, password_hash=hash_password(password)))
         if user.mfa_enabled:
             return MfaChallenge(issue_mfa_challenge(self.signing_key(), user.user_id, self.now()))
-        return self._start_session(user, actor)
+        return self._start_session(user, actor, site)
 
-    def _may_sign_in(self, user: User) -> None:
+    def _may_sign_in(self, user: User, site: Site) -> None:
         if user.status is UserStatus.BLOCKED:
             raise AccountBlocked("this account is blocked")
         if not user.email_verified:
             raise EmailNotVerified("confirm your e-mail address first; the link was sent to you")
+        if not may_use_portal(user.role, user.advertiser_id, site.portal):
+            raise Forbidden(PORTAL_REFUSAL)
 
-    def login_mfa(self, mfa_token: str, code: str, actor: Actor) -> Session:
+    def login_mfa(self, mfa_token: str, code: str, actor: Actor, site: Site = PLATFORM) -> Session:
         user = self.accounts.get_user(verify_mfa_challenge(self.signing_key(), mfa_token))
-        self._may_sign_in(user)
+        self._may_sign_in(user, site)
         user = self.check_second_factor(user, code, actor)
-        return self._start_session(user, actor)
+        return self._start_session(user, actor, site)
 
     def check_second_factor(self, user: User, code: str, actor: Actor) -> User:
         """A TOTP code (each step once) or an unused recovery code; failures count toward lock-out.
@@ -333,10 +362,10 @@ class AccountService:
             self.audit.record(actor, user.advertiser_id, "auth.password_check_failed", f"user:{user.user_id}")
             raise InvalidCredentials("the password is wrong")
 
-    def _start_session(self, user: User, actor: Actor) -> Session:
+    def _start_session(self, user: User, actor: Actor, site: Site = PLATFORM) -> Session:
         context = user.advertiser_id if user.role is Role.ADVERTISER else None
         if user.role is Role.AFFILIATE:
-            context = self._default_context(user)
+            context = self._default_context(user, site)
         self.audit.record(actor, user.advertiser_id, "auth.signed_in", f"user:{user.user_id}")
         return self._session(user, self._new_chain(user), context)
 
@@ -354,7 +383,11 @@ class AccountService:
         )
         return chain_id
 
-    def _default_context(self, user: User) -> str | None:
+    def _default_context(self, user: User, site: Site = PLATFORM) -> str | None:
+        """An affiliate's context on signing in: on a portal, that advertiser's (once a partner; an
+        applicant has none yet); elsewhere its one advertiser, if it has exactly one."""
+        if site.portal is not None:
+            return site.portal if is_active_member(self.accounts, user, site.portal) else None
         active = [
             m
             for m in self.accounts.memberships_of_affiliate(user.affiliate_id or "")
@@ -387,7 +420,7 @@ class AccountService:
         access = issue_access_token(self.signing_key(), principal, self.now())
         return Session(access, refresh, int(ACCESS_TOKEN_TTL.total_seconds()), user, context, name)
 
-    def refresh(self, refresh_token: str, actor: Actor) -> Session:
+    def refresh(self, refresh_token: str, actor: Actor, site: Site = PLATFORM) -> Session:
         """Rotate: the presented token dies, a new one is born in the same chain. A token presented a
         second time means it leaked: the whole chain is revoked and the caller must sign in again."""
         token = self.sessions.get_refresh_token(digest(refresh_token.strip()))
@@ -402,10 +435,12 @@ class AccountService:
             self.audit.record(actor, None, "auth.refresh_reuse_detected", f"user:{token.user_id}")
             raise Unauthenticated("the session has ended; sign in again")
         user = self.accounts.get_user(token.user_id)
-        self._may_sign_in(user)
+        self._may_sign_in(user, site)
         if chain.session_version != session_version(user):
             raise Unauthenticated("the session has ended; sign in again")
         context: str | None = token.context_advertiser_id
+        if user.role is Role.AFFILIATE and site.portal is not None and context != site.portal:
+            context = self._default_context(user, site)  # a portal's session is in its context only
         if context and user.role is Role.AFFILIATE and not is_active_member(self.accounts, user, context):
             context = None
         return self._session(user, token.chain_id, context)
@@ -417,14 +452,16 @@ class AccountService:
             self.audit.record(actor, None, "auth.signed_out", f"user:{token.user_id}")
 
     # ------------------------------------------------------------------ passwords and invitations
-    def forgot_password(self, email: str, actor: Actor) -> None:
+    def forgot_password(self, email: str, actor: Actor, site: Site = PLATFORM) -> None:
         """A reset link for a known account; an unknown address gets the same silent answer."""
         try:
             user = self.accounts.find_user_by_email(normalise_email(email))
         except ValidationFailed:
             return
         if user is not None and user.status is not UserStatus.BLOCKED:
-            self.send_link(user, "reset")
+            if not may_use_portal(user.role, user.advertiser_id, site.portal):
+                site = PLATFORM  # the account signs in on the platform's site: its link goes there
+            self.send_link(user, "reset", site)
             self.audit.record(
                 actor, user.advertiser_id, "auth.password_reset_requested", f"user:{user.user_id}"
             )
@@ -437,12 +474,16 @@ class AccountService:
         user = self.accounts.save_user(reset)
         self.audit.record(actor, user.advertiser_id, "auth.password_reset", f"user:{user.user_id}")
 
-    def accept_invite(self, token: str, name: str, password: str, actor: Actor) -> Session:
+    def accept_invite(
+        self, token: str, name: str, password: str, actor: Actor, site: Site = PLATFORM
+    ) -> Session:
         """An invitation holds only while its account is still invited: blocking the account
         cancels it, and unblocking does not revive it. The save is conditional on the copy read
         here, so a block that lands meanwhile is not overwritten by `active`."""
         new_hash = hash_password(password)
         user = self._consume(token, "invite")
+        if not may_use_portal(user.role, user.advertiser_id, site.portal):
+            raise Forbidden(PORTAL_REFUSAL)
         if user.status is not UserStatus.INVITED:
             self.audit.record(
                 actor,
@@ -461,12 +502,16 @@ class AccountService:
         )
         user = self.accounts.save_user(accepted)
         self.audit.record(actor, user.advertiser_id, "user.invitation_accepted", f"user:{user.user_id}")
-        return self._start_session(user, actor)
+        return self._start_session(user, actor, site)
 
     # ------------------------------------------------------------------ the signed-in person
-    def switch_context(self, principal: Principal, user: User, advertiser_id: str, actor: Actor) -> Session:
+    def switch_context(
+        self, principal: Principal, user: User, advertiser_id: str, actor: Actor, site: Site = PLATFORM
+    ) -> Session:
         if not allows(principal, Permission.CONTEXT_SWITCH):
             raise Forbidden("only affiliates switch between advertisers")
+        if site.portal is not None and advertiser_id != site.portal:
+            raise Forbidden("on this site you work in its advertiser's program only")
         if not is_active_member(self.accounts, user, advertiser_id):
             raise Forbidden("you are not an active partner of this advertiser")
         self.audit.record(actor, advertiser_id, "auth.context_switched", f"user:{user.user_id}")

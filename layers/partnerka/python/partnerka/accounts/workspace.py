@@ -21,7 +21,9 @@ from partnerka.accounts.models import (
 )
 from partnerka.accounts.permissions import Permission, allows, workspace_tenant
 from partnerka.accounts.service import (
+    PLATFORM,
     AccountService,
+    Site,
     digest,
     end_every_session,
     public_user,
@@ -146,10 +148,12 @@ class Workspace:
         return saved
 
     # ------------------------------------------------------------------ the signed-in caller
-    def me(self, principal: Principal, user: User) -> Me:
+    def me(self, principal: Principal, user: User, site: Site = PLATFORM) -> Me:
+        """The signed-in person; on an advertiser's portal an affiliate's memberships are that
+        advertiser's only (its other programs are not this site's business)."""
         memberships: list[MembershipView] = []
         if user.affiliate_id and not principal.api_key_id:
-            memberships = self.memberships_of_affiliate(user.affiliate_id, None)
+            memberships = self.memberships_of_affiliate(user.affiliate_id, None, site)
         advertiser = principal.advertiser_id
         name = self.accounts.get_advertiser(advertiser).name if advertiser else None
         return Me(user, advertiser, name, memberships)
@@ -198,27 +202,37 @@ class Workspace:
             actor, advertiser_id, "link.deactivated", f"link:{code}", {"active": True}, {"active": False}
         )
 
-    def join_target(self, code: str) -> tuple[str, str, str]:
-        """(advertiser id, advertiser name, link label) of an active link, else not found."""
+    def join_target(self, code: str, site: Site = PLATFORM) -> tuple[str, str, str]:
+        """(advertiser id, advertiser name, link label) of an active link, else not found; on an
+        advertiser's portal, only that advertiser's links exist."""
         found = self.accounts.find_join_code(code.strip())
-        if found is None or not found.active:
+        if found is None or not found.active or site.portal not in (None, found.advertiser_id):
             raise NotFound("this registration link does not exist or is no longer active")
         return found.advertiser_id, self.accounts.get_advertiser(found.advertiser_id).name, found.label
 
     def join_with_signup(
-        self, code: str, email: str, password: str, name: str, locale: str | None, actor: Actor
+        self,
+        code: str,
+        email: str,
+        password: str,
+        name: str,
+        locale: str | None,
+        actor: Actor,
+        site: Site = PLATFORM,
     ) -> User:
-        advertiser_id, _, _ = self.join_target(code)
+        advertiser_id, _, _ = self.join_target(code, site)
         user = self.service.new_affiliate_account(email, password, name, locale)
         self._apply(advertiser_id, user, actor)
-        self.service.send_link(user, "verify")
+        self.service.send_link(user, "verify", site)
         return user
 
-    def join(self, principal: Principal, user: User, code: str, actor: Actor) -> MembershipView:
+    def join(
+        self, principal: Principal, user: User, code: str, actor: Actor, site: Site = PLATFORM
+    ) -> MembershipView:
         """A signed-in affiliate applies to the link's advertiser (pending until it decides)."""
         if not allows(principal, Permission.MEMBERSHIPS_OWN) or not user.affiliate_id:
             raise Forbidden("only affiliate accounts join advertisers")
-        advertiser_id, _, _ = self.join_target(code)
+        advertiser_id, _, _ = self.join_target(code, site)
         if self.accounts.get_membership(advertiser_id, user.affiliate_id) is not None:
             raise Conflict("you have already applied to this advertiser")
         return self._view(self._apply(advertiser_id, user, actor))
@@ -249,12 +263,13 @@ class Workspace:
         return MembershipView(membership, name, affiliate.name, affiliate.email)
 
     def memberships(
-        self, principal: Principal, advertiser_id: str | None, status: str | None
+        self, principal: Principal, advertiser_id: str | None, status: str | None, site: Site = PLATFORM
     ) -> list[MembershipView]:
-        """An affiliate's own memberships (its advertisers), or the memberships of the advertiser the
-        caller may read (its affiliates; staff name it with `advertiser_id`)."""
+        """An affiliate's own memberships (its advertisers; on a portal, that advertiser's), or the
+        memberships of the advertiser the caller may read (its affiliates; staff name it with
+        `advertiser_id`)."""
         if allows(principal, Permission.MEMBERSHIPS_OWN):
-            return self.memberships_of_affiliate(principal.affiliate_id or "", status)
+            return self.memberships_of_affiliate(principal.affiliate_id or "", status, site)
         tenant = workspace_tenant(principal, advertiser_id, manage=False)
         return self.memberships_of_advertiser(tenant, status)
 
@@ -268,14 +283,16 @@ class Workspace:
             views.append(MembershipView(membership, name, affiliate.name, affiliate.email))
         return views
 
-    def memberships_of_affiliate(self, affiliate_id: str, status: str | None) -> list[MembershipView]:
+    def memberships_of_affiliate(
+        self, affiliate_id: str, status: str | None, site: Site = PLATFORM
+    ) -> list[MembershipView]:
         affiliate = self.accounts.get_affiliate(affiliate_id)
         return [
             MembershipView(
                 m, self.accounts.get_advertiser(m.advertiser_id).name, affiliate.name, affiliate.email
             )
             for m in self.accounts.memberships_of_affiliate(affiliate_id)
-            if not status or m.status == status
+            if (not status or m.status == status) and site.portal in (None, m.advertiser_id)
         ]
 
     def decide_membership(

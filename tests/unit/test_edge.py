@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from partnerka.common.edge import REFRESH_SECONDS, RETRY_SECONDS, EdgeTrust
+from partnerka.common.edge import REFRESH_SECONDS, RETRY_SECONDS, EdgeTrust, host_name
 
 
 def event(headers: dict[str, str], source_ip: str = "130.176.1.10") -> dict[str, Any]:
@@ -115,3 +115,50 @@ def test_an_unreadable_secret_trusts_nobody_and_is_retried_later_not_per_request
     secret.document = {"current": "s3cret"}
     assert trust.viewer(through()).via_edge
     assert secret.reads == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("partners.acme.com", "partners.acme.com"),
+        ("Partners.ACME.com", "partners.acme.com"),
+        ("partners.acme.localhost:5173", "partners.acme.localhost"),
+        ("partners.acme.com.", "partners.acme.com"),
+        ("xn--80ak6aa92e.com", "xn--80ak6aa92e.com"),
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("[2001:DB8::1]:8443", "[2001:db8::1]"),
+        ("localhost", "localhost"),
+        ("", ""),
+        ("a.example,b.example", ""),  # a repeated Host, joined by API Gateway
+        ("a.example:0", ""),
+        ("a.example:99999", ""),
+        ("a.example:http", ""),
+        ("a..example", ""),
+        ("-a.example", ""),
+        ("a_b.example", ""),
+        ("a.example/x", ""),
+        ("user@a.example", ""),
+        ("пример.рф", ""),  # browsers send an IDN in punycode
+        ("[not-an-address]", ""),
+        ("[2001:db8::1]x", ""),
+        ("a.example\r\nx: y", ""),
+        ("a" * 64 + ".example", ""),
+    ],
+)
+def test_a_host_is_one_lower_case_name_without_its_port_or_nothing(value: str, expected: str) -> None:
+    assert host_name(value) == expected
+
+
+def test_the_viewers_host_is_the_forwarded_one_only_beside_the_secret() -> None:
+    trust = EdgeTrust(Secret({"current": "s3cret"}))
+    api_host = "abc123.execute-api.us-east-1.amazonaws.com"
+    forwarded = {"host": api_host, "x-forwarded-host": "Partners.Acme.com"}
+    # Through the edge: the Host is the API's own; the viewer's is the one ViewerHost forwarded
+    assert trust.viewer(event({**forwarded, "x-partnerka-edge": "s3cret"})).host == "partners.acme.com"
+    # Without the secret, a forwarded host is anyone's claim: the request's own Host counts
+    assert trust.viewer(event(forwarded)).host == api_host
+    assert trust.viewer(event({**forwarded, "x-partnerka-edge": "guessed"})).host == api_host
+    # The local gateway passes the browser's Host through
+    assert trust.viewer(event({"host": "partners.acme.localhost:8000"})).host == "partners.acme.localhost"
+    # Through the edge without a forwarded host there is no viewer's host to trust
+    assert trust.viewer(event({"host": api_host, "x-partnerka-edge": "s3cret"})).host == ""

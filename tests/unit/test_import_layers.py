@@ -11,6 +11,7 @@ after it. The order is what the code needs, read from the bottom up:
 - notifications: e-mail, in-app and webhook messages, sent as operations.
 - accounts: users, advertisers, affiliates, memberships, permissions, tokens (sends e-mails).
 - offers: offers, goals, landings, the affiliates' access, and the routes the hot paths read.
+- branding: advertisers' brands and the portal a host belongs to (checks links by offers' rules).
 - tracking: clicks, recorded on offers' and affiliates' routes; owns the `ClickRecorded` event.
 - conversions: conversions of clicks; owns the `ConversionChanged` event.
 - postbacks: telling affiliates about clicks and conversions.
@@ -38,6 +39,7 @@ LAYERS = (
     "notifications",
     "accounts",
     "offers",
+    "branding",
     "tracking",
     "conversions",
     "postbacks",

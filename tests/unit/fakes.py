@@ -1120,9 +1120,8 @@ class FakeBrands(FakeCoreTable):
 
     def save_form(self, brand: Brand) -> Brand:
         current = self.get(brand.advertiser_id) or brand
-        saved = replace(
-            current, **{name: getattr(brand, name) for name in FORM_FIELDS}, updated_at=brand.updated_at
-        )
+        form: dict[str, Any] = {name: getattr(brand, name) for name in FORM_FIELDS}
+        saved = replace(current, **form, updated_at=brand.updated_at)
         self.items[Brand.key(brand.advertiser_id)] = saved
         return saved
 
@@ -1130,7 +1129,8 @@ class FakeBrands(FakeCoreTable):
         self, advertiser_id: str, kind: AssetKind, path: str | None, updated_at: str, portal_name: str
     ) -> Brand:
         current = self.get(advertiser_id) or Brand(advertiser_id, portal_name)
-        saved = replace(current, **{ASSET_FIELDS[kind]: path}, updated_at=updated_at)
+        image: dict[str, Any] = {ASSET_FIELDS[kind]: path}
+        saved = replace(current, **image, updated_at=updated_at)
         self.items[Brand.key(advertiser_id)] = saved
         return saved
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -122,7 +123,7 @@ def test_a_text_colour_below_aa_on_its_background_is_refused_naming_the_pair_and
     ],
 )
 def test_a_colour_without_its_text_colour_or_the_other_way_round_is_refused(
-    shop: Shop, pair: dict[str, str | None]
+    shop: Shop, pair: dict[str, Any]
 ) -> None:
     with pytest.raises(ValidationFailed, match="go together"):
         shop.service.save(shop.advertiser_id, replace(DRAFT, **pair), BOSS)

@@ -208,7 +208,9 @@ def credentials_tenant(principal: Principal, advertiser_id: str | None) -> str:
 def branding_tenant(principal: Principal, advertiser_id: str | None) -> str:
     """The advertiser whose brand a call changes: a person of that advertiser, or Owner and Platform
     Admin naming it."""
-    return tenant_for(principal, advertiser_id, Permission.BRANDING_MANAGE_OWN, Permission.BRANDING_MANAGE_ANY)
+    return tenant_for(
+        principal, advertiser_id, Permission.BRANDING_MANAGE_OWN, Permission.BRANDING_MANAGE_ANY
+    )
 
 
 def affiliate_context(principal: Principal, permission: Permission) -> tuple[str, str]:

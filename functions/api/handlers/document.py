@@ -16,6 +16,7 @@ from routes import (
     accounts,
     admin,
     audit,
+    branding,
     clicks,
     conversions,
     exports,
@@ -41,6 +42,7 @@ app = DashboardResolver(
         monitor.router,
         exports.router,
         finance.router,
+        branding.router,
     ]
 )
 

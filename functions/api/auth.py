@@ -24,7 +24,8 @@ from partnerka.audit.service import Actor
 from partnerka.common.errors import Forbidden, Unauthenticated
 
 # (method, OpenAPI path) of the operations anyone may call: signing up, in and out, the links of
-# e-mails, what a registration link joins, liveness and the API's own document.
+# e-mails, what a registration link joins, the brand of the portal a page is on, liveness and the API's
+# own document.
 PUBLIC_OPERATIONS = frozenset(
     {
         ("POST", "/api/auth/signup"),
@@ -39,6 +40,7 @@ PUBLIC_OPERATIONS = frozenset(
         ("POST", "/api/auth/invite/accept"),
         ("GET", "/api/join/{code}"),
         ("POST", "/api/join/{code}/signup"),
+        ("GET", "/api/portal"),
         ("GET", "/api/health"),
         ("GET", "/api/openapi.json"),
     }

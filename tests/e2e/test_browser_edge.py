@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect
 
-from partnerka_local.edge import IMMUTABLE, NEVER_STALE, security_headers
+from partnerka_local.edge import IMMUTABLE, NEVER_STALE, edge_headers
+from partnerka_local.resources import name_bucket
 from partnerka_local.template import Template
 from tests.conftest import ROOT
 from tests.e2e.conftest import Platform
@@ -33,11 +34,13 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def policy_headers() -> dict[str, str]:
-    template = Template(ROOT / "template.yaml", "edge-test")
-    (policy,) = template.of_type("AWS::CloudFront::ResponseHeadersPolicy")
-    config = template.resolve(template.resources[policy]["Properties"])["ResponseHeadersPolicyConfig"]
-    return dict(security_headers(config))
+def policy_headers(platform: Platform) -> dict[str, str]:
+    """The template's response headers policy for the local platform's stack: its buckets' names, and
+    the brand bucket where the emulator serves it (the dashboard posts brand images there)."""
+    template = Template(ROOT / "template.yaml", platform.runtime.stack_name)
+    for bucket in template.of_type("AWS::S3::Bucket"):
+        name_bucket(template, bucket, template.resources[bucket].get("Properties") or {})
+    return dict(edge_headers(template, platform.runtime.aws_env["AWS_ENDPOINT_URL"]))
 
 
 class Watched:
@@ -189,8 +192,12 @@ def fetch(platform: Platform, path: str) -> tuple[int, dict[str, str], bytes]:
 def test_every_answer_carries_the_edge_headers_and_the_dashboard_is_routed_as_the_edge_routes_it(
     platform: Platform,
 ) -> None:
-    expected = {name.lower(): value for name, value in policy_headers().items()}
+    expected = {name.lower(): value for name, value in policy_headers(platform).items()}
     assert "frame-ancestors 'none'" in expected["content-security-policy"]
+    brand_bucket = (
+        f"{platform.runtime.aws_env['AWS_ENDPOINT_URL']}/{platform.runtime.physical_id('BrandBucket')}"
+    )
+    assert f"connect-src 'self' {brand_bucket};" in expected["content-security-policy"]
     assert "script-src 'self';" in expected["content-security-policy"]
     assert expected["x-frame-options"] == "DENY"
     assert expected["x-content-type-options"] == "nosniff"

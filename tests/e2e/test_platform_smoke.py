@@ -59,7 +59,9 @@ def test_every_resource_exists_and_every_function_starts_and_serves(platform: Pl
             if e["Type"] == "HttpApi"
             and e["Properties"]["Method"] == "GET"
             and "{" not in e["Properties"]["Path"]
-            and not e["Properties"]["Path"].startswith(("/api/health", "/api/openapi", "/api/join"))
+            and not e["Properties"]["Path"].startswith(
+                ("/api/health", "/api/openapi", "/api/join", "/api/portal")
+            )
         ]
         if protected and protected[0]["Path"].startswith("/api/"):
             answer = httpx.get(f"{rt.url}{protected[0]['Path']}", timeout=30)

@@ -2,7 +2,9 @@
 
 A botocore hook registered for every session (where moto registers its own stubber) sees each call's
 operation and parameters before it is sent, presigned URLs included (a link signed by the function
-is authorized as the function). A call made while a function's cold start or handler runs belongs to
+is authorized as the function). A presigned POST is authorized as the PutObject it lets a browser
+make, on the key it was signed for: botocore builds its URL from a CreateBucket request, which is
+not what is authorized, so it is seen where the form is signed instead. A call made while a function's cold start or handler runs belongs to
 that function: the loader marks the running function in a context variable, which a handler's
 thread pool inherits. Calls made by a test's own setup code belong to no function and are not
 checked.
@@ -105,6 +107,7 @@ def install() -> None:
         if _done:
             return
         handlers.BUILTIN_HANDLERS.append(("before-parameter-build", _record))
+        handlers.BUILTIN_HANDLERS.append(("before-sign.s3.PutObject", _record_presigned_post))
         _inherit_context_in_thread_pools()
         _done = True
 
@@ -128,10 +131,23 @@ def _record(
     function = _running.get()
     if function is None:
         return
+    if model.name == "CreateBucket" and (context or {}).get("is_presign_request"):
+        return  # a presigned POST's URL: recorded as its PutObject when signed (_record_presigned_post)
     service = model.service_model
     region = (context or {}).get("client_region") or "us-east-1"
     needs = accesses(service.service_name, service.signing_name, model.name, params, region)
     _calls.append(Call(function, f"{service.service_name}:{model.name}", needs))
+
+
+def _record_presigned_post(request: Any, **_: Any) -> None:
+    function = _running.get()
+    fields = request.context.get("s3-presign-post-fields")
+    if function is None or fields is None:
+        return
+    conditions = request.context["s3-presign-post-policy"]["conditions"]
+    bucket = next(c["bucket"] for c in conditions if isinstance(c, dict) and "bucket" in c)
+    resource = f"arn:{PARTITION}:s3:::{bucket}/{fields['key']}"
+    _calls.append(Call(function, "s3:PostObject", (Access("s3:PutObject", resource),)))
 
 
 def accesses(

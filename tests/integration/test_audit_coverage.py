@@ -6,6 +6,7 @@ audits inside its service, or is added to EXEMPT with the reason.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 import pyotp
+from PIL import Image
 
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
@@ -197,6 +199,19 @@ def test_every_mutating_route_writes_an_audit_record(
         offer_id=offer["id"],
         affiliate_id=world.affiliate_id,
     )
+
+    # ------------------------------------------------------------------ the brand
+    call("PUT", "/api/brand", {"portal_name": "Acme Partners", "primary_color": None}, token=boss)
+    logo = io.BytesIO()
+    Image.new("RGB", (64, 32), (11, 95, 255)).save(logo, "PNG")
+    upload = {"kind": "logo_light", "content_type": "image/png", "size": len(logo.getvalue())}
+    form = call("POST", "/api/brand/uploads", upload, token=boss).body
+    # posted as the browser posts it (tests/integration/test_branding_api.py posts the form itself)
+    boto3.client("s3").put_object(
+        Bucket=os.environ["BRAND_BUCKET"], Key=form["key"], Body=logo.getvalue(), ContentType="image/png"
+    )
+    call("PUT", "/api/brand/assets/{kind}", {"key": form["key"]}, token=boss, kind="logo_light")
+    call("DELETE", "/api/brand/assets/{kind}", token=boss, kind="logo_light")
 
     # ------------------------------------------------------------------ conversions
     location = load_function("click").handler(

@@ -1,6 +1,7 @@
 """The edge of template.yaml as the local runtime plays it (partnerka_local.edge): the dashboard's
 routing function run in Node against the local rule, the viewer-host function run in Node, the
-response headers policy, and the Cache-Control of the dashboard's files."""
+response headers policy, the Cache-Control of the dashboard's files, and the paths served from a
+bucket (the brand's images)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ from partnerka_local.edge import (
     INDEX,
     NEVER_STALE,
     SHORT,
+    BucketBehaviour,
+    bucket_behaviours,
     cache_control,
     dashboard_key,
+    edge_headers,
     security_headers,
 )
+from partnerka_local.resources import name_bucket
 from partnerka_local.template import Template
 from tests.conftest import ROOT
 
@@ -39,7 +44,11 @@ PATHS = [
 
 
 def template() -> Template:
-    return Template(ROOT / "template.yaml", "edge-test")
+    """The template with its buckets named as a stack "edge-test" names them (nothing is created)."""
+    tpl = Template(ROOT / "template.yaml", "edge-test")
+    for bucket in tpl.of_type("AWS::S3::Bucket"):
+        name_bucket(tpl, bucket, tpl.resources[bucket].get("Properties") or {})
+    return tpl
 
 
 def test_the_cloudfront_routing_function_and_the_local_gateway_route_alike() -> None:
@@ -68,6 +77,8 @@ def test_the_response_headers_policy_forbids_inline_script_framing_and_sniffing(
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
     assert directives["default-src"] == ["'self'"]
+    # the dashboard posts brand images straight to the brand bucket, and connects nowhere else
+    assert directives["connect-src"] == ["'self'", "https://edge-test-brandbucket.s3.us-east-1.amazonaws.com"]
     assert "'unsafe-eval'" not in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -77,7 +88,35 @@ def test_the_response_headers_policy_forbids_inline_script_framing_and_sniffing(
     config = tpl.resources["Distribution"]["Properties"]["DistributionConfig"]
     behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
     assert all(b["ResponseHeadersPolicyId"] == {"Ref": policy} for b in behaviours)
-    assert {b.get("PathPattern") for b in behaviours} == {None, "/api/*", "/click", "/postback", "/pixel.gif"}
+    assert {b.get("PathPattern") for b in behaviours} == {
+        None,
+        "/api/*",
+        "/click",
+        "/postback",
+        "/pixel.gif",
+        "/brand/*",
+    }
+
+
+def test_the_local_gateway_serves_the_brand_images_from_the_bucket_the_edge_reads_them_from() -> None:
+    tpl = template()
+    (brand,) = bucket_behaviours(tpl)
+    assert brand == BucketBehaviour("/brand/*", "edge-test-brandbucket")
+    assert brand.matches("/brand/01JZZ/0123456789abcdef.png")
+    assert brand.matches("/brand/")
+    for other in ("/brand", "/branding/x.png", "/Brand/x.png", "/api/brand", "/x/brand/y.png"):
+        assert not brand.matches(other), other
+
+
+def test_locally_the_csp_admits_the_brand_bucket_where_the_emulator_serves_it() -> None:
+    local = dict(edge_headers(template(), "http://127.0.0.1:5123"))["Content-Security-Policy"]
+    assert "connect-src 'self' http://127.0.0.1:5123/edge-test-brandbucket;" in local
+    assert "amazonaws.com" not in local
+    deployed = dict(edge_headers(template()))["Content-Security-Policy"]
+    assert deployed == local.replace(
+        "http://127.0.0.1:5123/edge-test-brandbucket",
+        "https://edge-test-brandbucket.s3.us-east-1.amazonaws.com",
+    )
 
 
 def run_viewer_host(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:

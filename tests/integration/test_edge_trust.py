@@ -172,3 +172,37 @@ def test_with_require_edge_a_direct_tracking_call_is_refused_without_a_5xx(
     assert pixel["headers"]["content-type"] == "image/gif"
     through = module.handler(http_event("GET", "/postback", params, through_edge(stack, "US")), CONTEXT)
     assert through["statusCode"] == 404  # past the edge check: an unknown click
+
+
+def test_the_portal_is_told_by_the_forwarded_host_only_through_the_edge(
+    load_function: FunctionLoader, stack: Template
+) -> None:
+    """Behind CloudFront the request's Host is the API's own: the viewer's comes in X-Forwarded-Host,
+    which counts only beside the edge secret, or anyone could claim to be on an advertiser's portal."""
+    world = build_world()
+    boto3.client("dynamodb").put_item(
+        TableName=stack.refs["CoreTable"],
+        Item={
+            "pk": {"S": "DOMAIN#partners.acme.example"},
+            "sk": {"S": "CLAIM"},
+            "advertiser_id": {"S": world.advertiser_id},
+            "kind": {"S": "portal"},
+            "status": {"S": "active"},
+        },
+    )
+    api = Api(load_function("api"), source_ip=EDGE_ADDRESS)
+    api_host = "abc123.execute-api.us-east-1.amazonaws.com"
+    forwarded = {"host": api_host, "x-forwarded-host": "partners.acme.example"}
+    through = api.call("GET", "/api/portal", headers={**forwarded, **through_edge(stack, "DE")})
+    assert (through.status, through.body["advertiser_id"], through.body["platform"]) == (
+        200,
+        world.advertiser_id,
+        False,
+    )
+    forged = api.call("GET", "/api/portal", headers=forwarded)
+    assert (forged.body["advertiser_id"], forged.body["platform"]) == (None, True)
+    wrong_secret = {**forwarded, **through_edge(stack, "DE"), "x-partnerka-edge": "guessed"}
+    assert api.call("GET", "/api/portal", headers=wrong_secret).body["platform"] is True
+    # Reached directly (the local gateway passes the browser's Host), the Host itself is the viewer's
+    direct = api.call("GET", "/api/portal", headers={"host": "partners.acme.example"})
+    assert direct.body["advertiser_id"] == world.advertiser_id

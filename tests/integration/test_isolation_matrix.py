@@ -69,6 +69,7 @@ PUBLIC_OPERATIONS = {
     "POST /api/auth/invite/accept",
     "GET /api/join/{code}",
     "POST /api/join/{code}/signup",
+    "GET /api/portal",
     "GET /api/health",
 }
 
@@ -197,6 +198,13 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
             "reason": "fraud",
             "txn_ids": ["T-1"],
         },
+        "PUT /api/brand": lambda: {
+            "portal_name": f"Matrix brand {n()}",
+            "support_email": "help@matrix.example",
+        },
+        "POST /api/brand/uploads": lambda: {"kind": "logo_light", "content_type": "image/png", "size": 900},
+        "PUT /api/brand/assets/{kind}": lambda: {"key": f"uploads/{tenant.advertiser_id}/{'0' * 32}"},
+        "DELETE /api/brand/assets/{kind}": lambda: None,
     }
 
 
@@ -232,6 +240,7 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "decision": "confirm",
         "queue": "postback-dlq",
         "month": month_of(utc_now()),
+        "kind": "logo_light",
     }
 
 

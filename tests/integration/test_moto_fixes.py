@@ -1,5 +1,6 @@
 """moto_fixes: partition-scoped queries answer exactly what DynamoDB answers: the same items in the same
-order, page by page, for the table and for an index, forwards and backwards, with key conditions.
+order, page by page, for the table and for an index, forwards and backwards, with key conditions;
+and a browser's form upload is held to its presigned policy as S3 holds it.
 
 The expected answers come from a model of DynamoDB's rules written here (a partition's items ordered
 by sort key; an index holds only items that carry its keys), not from moto, so the test fails if the
@@ -8,13 +9,17 @@ fix drops an item, leaks one from another partition or changes an order.
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 
+from partnerka_local.moto_fixes import post_policy_refusal
 from partnerka_local.template import Template
 
 _TABLE = "moto-query-check"
@@ -301,3 +306,62 @@ def test_a_read_beside_writes_sees_each_item_whole(table: Any) -> None:
         stop.set()
         reader.join()
     assert torn == []
+
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
+def signed_form(conditions: list[Any], expires: datetime = NOW + timedelta(minutes=5)) -> dict[str, str]:
+    policy = {"expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "conditions": conditions}
+    return {
+        "key": "uploads/acme/abc",
+        "Content-Type": "image/png",
+        "x-amz-algorithm": "AWS4-HMAC-SHA256",
+        "policy": base64.b64encode(json.dumps(policy).encode()).decode(),
+        "x-amz-signature": "0" * 64,
+    }
+
+
+CONDITIONS = [
+    {"Content-Type": "image/png"},
+    ["content-length-range", 1, 100],
+    {"bucket": "brand"},
+    ["starts-with", "$key", "uploads/acme/"],
+    {"x-amz-algorithm": "AWS4-HMAC-SHA256"},
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "size", "refusal"),
+    [
+        ({}, 50, None),
+        ({}, 100, None),
+        ({"x-ignore-note": "the browser's own"}, 50, None),
+        ({}, 101, (400, "EntityTooLarge")),
+        ({}, 0, (400, "EntityTooSmall")),
+        ({"Content-Type": "image/svg+xml"}, 50, (403, "AccessDenied")),
+        ({"key": "uploads/globex/abc"}, 50, (403, "AccessDenied")),
+        ({"acl": "public-read"}, 50, (403, "AccessDenied")),  # a field the policy does not name
+        ({"policy": "not base64 json"}, 50, (400, "InvalidPolicyDocument")),
+    ],
+)
+def test_a_form_upload_is_held_to_its_policy_as_s3_holds_it(
+    fields: dict[str, str], size: int, refusal: tuple[int, str] | None
+) -> None:
+    form = {**signed_form(CONDITIONS), **fields}
+    found = post_policy_refusal(form, size, "brand", NOW)
+    assert (found[:2] if found else None) == refusal
+
+
+def test_an_expired_policy_a_missing_one_and_another_bucket_are_refused() -> None:
+    expired = signed_form(CONDITIONS, NOW - timedelta(seconds=1))
+    assert post_policy_refusal(expired, 50, "brand", NOW) == (
+        403,
+        "AccessDenied",
+        "Invalid according to Policy: Policy expired.",
+    )
+    anonymous = {k: v for k, v in signed_form(CONDITIONS).items() if k != "policy"}
+    assert post_policy_refusal(anonymous, 50, "brand", NOW) == (403, "AccessDenied", "Access Denied")
+    refused = post_policy_refusal(signed_form(CONDITIONS), 50, "another-bucket", NOW)
+    assert refused is not None
+    assert refused[2] == 'Invalid according to Policy: Policy Condition failed: {"bucket": "brand"}'

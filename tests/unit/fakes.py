@@ -29,6 +29,9 @@ from partnerka.accounts.models import (
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
 from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
+from partnerka.branding.assets import IMMUTABLE, Upload
+from partnerka.branding.models import ASSET_FIELDS, AssetKind, Brand, UploadForm
+from partnerka.branding.repository import FORM_FIELDS
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
@@ -1317,3 +1320,70 @@ class FakeTenantEdge:
             self.raced.discard(tenant_id)
             return True
         return False
+
+
+class FakeBrands(FakeCoreTable):
+    """branding.repository.BrandStore: each write names only its own fields, as the repository's
+    updates do, so a saved form and an attached image never undo each other."""
+
+    def get(self, advertiser_id: str) -> Brand | None:
+        return self._get(Brand, Brand.key(advertiser_id))
+
+    def save_form(self, brand: Brand) -> Brand:
+        current = self.get(brand.advertiser_id) or brand
+        form: dict[str, Any] = {name: getattr(brand, name) for name in FORM_FIELDS}
+        saved = replace(current, **form, updated_at=brand.updated_at)
+        self.items[Brand.key(brand.advertiser_id)] = saved
+        return saved
+
+    def set_asset(
+        self, advertiser_id: str, kind: AssetKind, path: str | None, updated_at: str, portal_name: str
+    ) -> Brand:
+        current = self.get(advertiser_id) or Brand(advertiser_id, portal_name)
+        image: dict[str, Any] = {ASSET_FIELDS[kind]: path}
+        saved = replace(current, **image, updated_at=updated_at)
+        self.items[Brand.key(advertiser_id)] = saved
+        return saved
+
+
+@dataclass
+class FakePortalHosts:
+    """branding.repository.PortalHosts: host → (advertiser, kind) as the domains' claims hold them."""
+
+    claims: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def owner(self, host: str) -> str | None:
+        advertiser_id, kind = self.claims.get(host, ("", ""))
+        return advertiser_id if kind == "portal" else None
+
+
+@dataclass
+class FakeBrandFiles:
+    """branding.assets.BrandFiles: the bucket as a dict of key → (Content-Type, bytes); `post` plays
+    the browser posting a file with the form (the fake takes it as given: the policy is S3's to hold,
+    see the integration tests)."""
+
+    objects: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    forms: list[UploadForm] = field(default_factory=list)
+    published: dict[str, str] = field(default_factory=dict)  # key → Cache-Control
+
+    def upload_form(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> UploadForm:
+        form = UploadForm(
+            "https://brand.example/", {"key": key, "Content-Type": content_type}, key, max_bytes
+        )
+        self.forms.append(form)
+        return form
+
+    def post(self, form: UploadForm, data: bytes, content_type: str | None = None) -> None:
+        self.objects[form.key] = (content_type or form.fields["Content-Type"], data)
+
+    def read_upload(self, key: str, max_bytes: int) -> Upload | None:
+        found = self.objects.get(key)
+        return Upload(found[0], found[1][: max_bytes + 1]) if found else None
+
+    def publish(self, key: str, data: bytes, content_type: str) -> None:
+        self.objects[key] = (content_type, data)
+        self.published[key] = IMMUTABLE
+
+    def discard(self, key: str) -> None:
+        self.objects.pop(key, None)

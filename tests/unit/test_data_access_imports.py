@@ -30,6 +30,7 @@ ADAPTERS = {
     PACKAGE / "operations" / "queue.py": "the SQS port's implementation (enqueues background work)",
     PACKAGE / "stats" / "report_files.py": "the S3 port's implementation (report and export files)",
     PACKAGE / "domains" / "tenants.py": "the CloudFront port's implementation (advertisers' domains)",
+    PACKAGE / "branding" / "assets.py": "the S3 port's implementation (brand images: uploads, publishing)",
     Path("functions/billing/app.py"): "composition root: builds the S3 client the billing service takes",
     Path("functions/reports/app.py"): "composition root: builds the S3 client the report runner takes",
 }

@@ -13,6 +13,7 @@ after it. The order is what the code needs, read from the bottom up:
   as operations, told to the advertiser); below accounts and tracking, which route by Host.
 - accounts: users, advertisers, affiliates, memberships, permissions, tokens (sends e-mails).
 - offers: offers, goals, landings, the affiliates' access, and the routes the hot paths read.
+- branding: advertisers' brands and the portal a host belongs to (checks links by offers' rules).
 - tracking: clicks, recorded on offers' and affiliates' routes; owns the `ClickRecorded` event.
 - conversions: conversions of clicks; owns the `ConversionChanged` event.
 - postbacks: telling affiliates about clicks and conversions.
@@ -41,6 +42,7 @@ LAYERS = (
     "domains",
     "accounts",
     "offers",
+    "branding",
     "tracking",
     "conversions",
     "postbacks",

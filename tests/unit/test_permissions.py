@@ -10,6 +10,7 @@ from partnerka.accounts.permissions import (
     Permission,
     affiliate_context,
     allows,
+    branding_tenant,
     credentials_tenant,
 )
 from partnerka.accounts.tokens import Principal
@@ -53,6 +54,22 @@ def test_team_and_api_keys_are_managed_by_the_advertisers_people_and_staff_never
     for refused in (API_KEY, SUPPORT, PARTNER):
         with pytest.raises(Forbidden):
             credentials_tenant(refused, ACME)
+
+
+def test_a_brand_is_changed_by_its_advertisers_people_and_by_owner_and_admin_naming_it() -> None:
+    assert branding_tenant(BOSS, None) == ACME
+    assert branding_tenant(BOSS, ACME) == ACME
+    assert branding_tenant(OWNER, OTHER) == OTHER
+    assert branding_tenant(ADMIN, OTHER) == OTHER
+    with pytest.raises(Forbidden, match="another advertiser"):
+        branding_tenant(BOSS, OTHER)
+    with pytest.raises(ValidationFailed, match="advertiser_id is required"):
+        branding_tenant(ADMIN, None)
+    # Support reads and never changes; an API key does not do the dashboard's work; an affiliate
+    # sees brands only as a portal shows them
+    for refused in (SUPPORT, API_KEY, PARTNER, PARTNER_WITHOUT_CONTEXT):
+        with pytest.raises(Forbidden):
+            branding_tenant(refused, ACME)
 
 
 def test_an_affiliate_works_in_the_advertiser_context_it_chose() -> None:

@@ -16,8 +16,10 @@ from routes import (
     accounts,
     admin,
     audit,
+    branding,
     clicks,
     conversions,
+    domains,
     exports,
     finance,
     monitor,
@@ -41,6 +43,8 @@ app = DashboardResolver(
         monitor.router,
         exports.router,
         finance.router,
+        branding.router,
+        domains.router,
     ]
 )
 

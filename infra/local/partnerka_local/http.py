@@ -19,14 +19,30 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .edge import cache_control, dashboard_key, with_headers
+from .edge import BucketBehaviour, cache_control, dashboard_key, with_headers
 from .template import ACCOUNT_ID, FunctionSpec
 
 log = logging.getLogger(__name__)
 
 Invoker = Callable[[str, Any], Any]
 
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    """An object of a bucket as the edge serves it: its bytes and the headers its metadata gives."""
+
+    body: bytes
+    headers: list[tuple[str, str]]
+
+
+ObjectReader = Callable[[str, str], StoredObject | None]  # (bucket, key) → the object, or None
+
 _PARAM = re.compile(r"^\{([^}+]+)(\+?)\}$")
+# S3's answer for a key its reader may not list (a missing object read through the edge's OAC).
+_ACCESS_DENIED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+)
 _TEXT_TYPES = re.compile(
     r"^(text/.*|application/(json|.*\+json|xml|.*\+xml|javascript|x-www-form-urlencoded|graphql))$"
 )
@@ -256,12 +272,17 @@ class HttpGateway:
         port: int,
         frontend_dist: Path | None = None,
         edge_headers: list[tuple[str, str]] | None = None,
+        bucket_behaviours: list[BucketBehaviour] | None = None,
+        read_object: ObjectReader | None = None,
     ):
         self.routes = sort_routes(routes)
         self.invoke = invoke
         self.frontend_dist = frontend_dist.resolve() if frontend_dist and frontend_dist.is_dir() else None
         # What the edge adds to every answer (the template's response headers policy).
         self.edge_headers = list(edge_headers or [])
+        # Paths the edge serves from a bucket (the brand's images), read through `read_object`.
+        self.bucket_behaviours = list(bucket_behaviours or [])
+        self.read_object = read_object
         gateway = self
 
         class Handler(_RequestHandler):
@@ -297,6 +318,9 @@ class HttpGateway:
         self, method: str, target: str, header_pairs: list[tuple[str, str]], body: bytes, client_ip: str
     ) -> HttpResponse:
         raw_path, _, raw_query = target.partition("?")
+        behaviour = next((b for b in self.bucket_behaviours if b.matches(raw_path)), None)
+        if behaviour is not None:
+            return self.bucket_file(behaviour, method, raw_path)
         found = find_route(self.routes, method, raw_path)
         if found is None:
             if method in ("GET", "HEAD"):
@@ -319,6 +343,19 @@ class HttpGateway:
             response = json_response(500, {"message": "Internal Server Error"})
         response.headers.append(("Apigw-Requestid", event["requestContext"]["requestId"]))
         return response
+
+    def bucket_file(self, behaviour: BucketBehaviour, method: str, raw_path: str) -> HttpResponse:
+        """An object of the behaviour's bucket, its key the path (as CloudFront asks S3 for it), with
+        the object's own Content-Type and Cache-Control. A missing object is S3's 403 (the edge's
+        access may read objects, not list them), and a method the behaviour does not allow is
+        CloudFront's 403."""
+        denied = HttpResponse(403, [("Content-Type", "application/xml")], _ACCESS_DENIED)
+        if method not in ("GET", "HEAD") or self.read_object is None:
+            return denied
+        found = self.read_object(behaviour.bucket, unquote(raw_path).lstrip("/"))
+        if found is None:
+            return denied
+        return HttpResponse(200, list(found.headers), found.body)
 
     def spa_file(self, raw_path: str) -> tuple[Path, str] | None:
         """The dashboard's file for a path and its key, routed as the edge routes it: a route of the

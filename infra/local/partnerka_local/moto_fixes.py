@@ -47,6 +47,14 @@ still goes moto's way). A test compares both with moto's own on every attribute 
 Every request's handler is found without listing its class's members: moto listed them with
 `inspect.getmembers` on every request; here once per class.
 
+Browsers' form uploads held to their policy: S3 refuses a presigned POST whose fields break the
+policy the form was signed with (another Content-Type, a file outside `content-length-range`, another
+key, a field the policy does not name, an expired policy); moto stores whatever is posted. Here the
+policy is evaluated as S3 does (`post_policy_refusal`), so a test that posts a wrong file sees S3's
+refusal; the signature is not checked (moto checks no request's). A form without a policy is an
+anonymous upload, which every bucket of this project refuses (they block public access). The
+answer, refused or not, carries the bucket's CORS headers as S3's does: the browser reads it.
+
 The server finds each request's service without listing its own package: moto's server listed the
 two hundred folders of moto, with a stat of each, for every request to tell its service from the
 host; the list is made once here. And it logs errors only, not a line per request (at a few hundred
@@ -58,13 +66,16 @@ requests a second the log cost a tenth of its CPU).
 from __future__ import annotations
 
 import base64
+import binascii
 import copy
 import functools
 import inspect
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from moto import backends as moto_backends
 from moto.core import responses as moto_responses
@@ -77,6 +88,7 @@ from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.validators import ActionCountValidator
 from moto.dynamodb.responses import DynamoResult
+from moto.s3.responses import S3Response
 
 _state = threading.local()
 
@@ -278,6 +290,90 @@ def _top_level_projection(original: Callable[..., Item]) -> Callable[..., Item]:
     return project
 
 
+# Form fields a POST policy never names: the policy and its signature, the file, SigV2's key id.
+_UNCONDITIONED = frozenset({"policy", "x-amz-signature", "signature", "awsaccesskeyid", "file"})
+Refusal = tuple[int, str, str]  # HTTP status, S3's error code, its message
+
+
+def post_policy_refusal(fields: Mapping[str, str], size: int, bucket: str, now: datetime) -> Refusal | None:
+    """Why S3 refuses a browser's form upload of a `size`-byte file with `fields` into `bucket`;
+    None when it takes it. Field names are compared in lower case, values exactly."""
+    form = {name.lower(): value for name, value in fields.items()}
+    if "policy" not in form:
+        return 403, "AccessDenied", "Access Denied"
+    try:
+        policy = json.loads(base64.b64decode(form["policy"], validate=True))
+        expiration = datetime.fromisoformat(str(policy["expiration"]))
+        conditions = list(policy["conditions"])
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        return 400, "InvalidPolicyDocument", "Invalid Policy: Invalid JSON."
+    if expiration <= now:
+        return 403, "AccessDenied", "Invalid according to Policy: Policy expired."
+    named: set[str] = set()
+    for condition in conditions:
+        if isinstance(condition, dict):
+            ((name, value),) = condition.items()
+            operation, field, expected = "eq", str(name).lower(), str(value)
+        elif isinstance(condition, list) and condition and condition[0] == "content-length-range":
+            low, high = int(condition[1]), int(condition[2])
+            if size > high:
+                return 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
+            if size < low:
+                return 400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size"
+            continue
+        else:
+            operation, field, expected = (
+                str(condition[0]),
+                str(condition[1]).lstrip("$").lower(),
+                str(condition[2]),
+            )
+        named.add(field)
+        actual = bucket if field == "bucket" else form.get(field)
+        held = actual is not None and (
+            actual == expected
+            if operation == "eq"
+            else operation == "starts-with" and actual.startswith(expected)
+        )
+        if not held:
+            return (
+                403,
+                "AccessDenied",
+                f"Invalid according to Policy: Policy Condition failed: {json.dumps(condition)}",
+            )
+    extra = sorted(
+        name
+        for name in form
+        if name not in named and name not in _UNCONDITIONED and not name.startswith("x-ignore-")
+    )
+    if extra:
+        return 403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {', '.join(extra)}"
+    return None
+
+
+def _error_document(code: str, message: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+    )
+
+
+def _form_uploads_held_to_their_policy(original: Callable[..., Any]) -> Callable[..., Any]:
+    def bucket_response_post(self: Any, request: Any, bucket_name: str) -> Any:
+        if self.is_delete_keys() or "key" not in self.form_data:
+            return original(self, request, bucket_name)
+        cors = self._get_cors_headers_other()
+        file = self.raw_body if isinstance(self.raw_body, bytes) else str(self.raw_body or "").encode()
+        refused = post_policy_refusal(dict(self.form_data), len(file), bucket_name, datetime.now(UTC))
+        if refused is not None:
+            status, code, message = refused
+            return status, {**cors, "content-type": "application/xml"}, _error_document(code, message)
+        status, headers, body = original(self, request, bucket_name)
+        return status, {**headers, **cors}, body
+
+    bucket_response_post.__wrapped__ = original  # type: ignore[attr-defined]
+    return bucket_response_post
+
+
 def apply() -> None:
     """Idempotent: patch the backend class once per process."""
     backend = dynamodb_models.DynamoDBBackend
@@ -320,6 +416,9 @@ def apply() -> None:
     for name in (*_WRITES, *_READS):
         setattr(backend, name, _serialised(getattr(backend, name)))
     backend.get_item = _read_whole(backend.get_item)  # type: ignore[method-assign]
+    S3Response._bucket_response_post = _form_uploads_held_to_their_policy(  # type: ignore[method-assign]
+        S3Response._bucket_response_post
+    )
     backend.transact_write_items._copies_once = True  # type: ignore[attr-defined]
     setattr(dynamodb_models, "copy", _CopyOncePerTransaction())  # noqa: B010 - the module's own `copy` name
 

@@ -112,6 +112,34 @@ def generate_secret(spec: Mapping[str, Any]) -> str:
     return password
 
 
+def name_bucket(template: Template, logical_id: str, props: Mapping[str, Any]) -> str:
+    """Give the bucket its physical name and attributes in `template`, as CloudFormation would."""
+    name = str(props.get("BucketName") or f"{template.stack_name}-{logical_id}".lower())
+    template.refs[logical_id] = name
+    template.attrs[(logical_id, "Arn")] = f"arn:{PARTITION}:s3:::{name}"
+    template.attrs[(logical_id, "DomainName")] = f"{name}.s3.{URL_SUFFIX}"
+    template.attrs[(logical_id, "RegionalDomainName")] = f"{name}.s3.{REGION}.{URL_SUFFIX}"
+    return name
+
+
+# CloudFormation's names of a CORS rule's parts → S3's API's.
+_CORS_PARTS = {
+    "AllowedHeaders": "AllowedHeaders",
+    "AllowedMethods": "AllowedMethods",
+    "AllowedOrigins": "AllowedOrigins",
+    "ExposedHeaders": "ExposeHeaders",
+    "Id": "ID",
+    "MaxAge": "MaxAgeSeconds",
+}
+
+
+def _cors_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(rule) - set(_CORS_PARTS)
+    if unknown:
+        raise ValueError(f"CORS rule parts the local runtime does not know: {sorted(unknown)}")
+    return {_CORS_PARTS[part]: int(value) if part == "MaxAge" else value for part, value in rule.items()}
+
+
 class ResourceManager:
     """Registers every resource's physical id in the Template and creates the stateful ones in moto."""
 
@@ -240,13 +268,13 @@ class ResourceManager:
 
     def _bucket(self, logical_id: str, props: dict[str, Any]) -> None:
         s3 = make_client("s3", self.endpoint_url)
-        name = str(props.get("BucketName") or self.default_name(logical_id).lower())
+        name = name_bucket(self.template, logical_id, props)
         s3.create_bucket(Bucket=name)
-        tpl = self.template
-        tpl.refs[logical_id] = name
-        tpl.attrs[(logical_id, "Arn")] = f"arn:{PARTITION}:s3:::{name}"
-        tpl.attrs[(logical_id, "DomainName")] = f"{name}.s3.{URL_SUFFIX}"
-        tpl.attrs[(logical_id, "RegionalDomainName")] = f"{name}.s3.{REGION}.{URL_SUFFIX}"
+        cors = (props.get("CorsConfiguration") or {}).get("CorsRules")
+        if cors:
+            # moto answers a browser's preflight and cross-origin requests by the bucket's own rules
+            # (its global CORS is off in the local runtime, see runtime.MotoServer).
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [_cors_rule(r) for r in cors]})
 
     def _email_identity(self, logical_id: str, props: dict[str, Any]) -> None:
         # moto keeps what is sent through SES; its /moto-api/data.json shows the messages.

@@ -14,13 +14,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from botocore.exceptions import ClientError
+
 from .dns import LocalDns
-from .edge import RESPONSE_HEADERS_POLICY, security_headers
-from .http import HttpGateway, Route, function_routes
+from .edge import bucket_behaviours, edge_headers
+from .http import HttpGateway, Route, StoredObject, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
-from .resources import ResourceManager
+from .resources import ResourceManager, make_client
 from .schedules import ScheduleEvent, Scheduler
-from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template, TemplateError
+from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template
 from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_log_file
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,12 @@ MOTO_START_TIMEOUT = 30.0
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)  # infra/local, where partnerka_local lives
 # Variables of the parent kept in workers: what a process needs to run at all, nothing application-level.
 _INHERITED_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "SYSTEMROOT")
+# The headers an object's own metadata gives an answer of the edge (S3 → CloudFront → the viewer).
+_OBJECT_HEADERS = (
+    ("Content-Type", "ContentType"),
+    ("Cache-Control", "CacheControl"),
+    ("ETag", "ETag"),
+)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -67,6 +75,9 @@ class MotoServer:
             env={
                 **os.environ,
                 "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")])),
+                # moto's server would answer every cross-origin request of a browser; S3 answers by
+                # the bucket's own CORS rules (the template's), which moto honours with this off.
+                "MOTO_DISABLE_GLOBAL_CORS": "true",
             },
         )
         deadline = time.monotonic() + MOTO_START_TIMEOUT
@@ -257,7 +268,14 @@ class LocalRuntime:
             self._start_workers()
         routes = self._routes()
         self._gateway = HttpGateway(
-            routes, self.invoke, self.host, self.requested_port, self.frontend_dist, self._edge_headers()
+            routes,
+            self.invoke,
+            self.host,
+            self.requested_port,
+            self.frontend_dist,
+            self._edge_headers(),
+            bucket_behaviours(template),
+            self._bucket_object,
         )
         self._gateway.start()
         self._start_pollers()
@@ -266,15 +284,21 @@ class LocalRuntime:
 
     def _edge_headers(self) -> list[tuple[str, str]]:
         """The headers of the template's response headers policy: the local gateway plays the edge."""
-        template = self.template
-        assert template is not None
-        policies = template.of_type(RESPONSE_HEADERS_POLICY)
-        if len(policies) > 1:
-            raise TemplateError(f"one response headers policy is emulated, the template has {policies}")
-        if not policies:
-            return []
-        properties = template.resolve(template.resources[policies[0]].get("Properties") or {})
-        return security_headers(properties["ResponseHeadersPolicyConfig"])
+        assert self.template is not None
+        assert self._moto is not None
+        return edge_headers(self.template, self._moto.url)
+
+    def _bucket_object(self, bucket: str, key: str) -> StoredObject | None:
+        """An object of the emulated buckets, as the edge's origin access reads it (None: missing)."""
+        assert self._moto is not None
+        try:
+            found = make_client("s3", self._moto.url).get_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        headers = [(name, str(found[field])) for name, field in _OBJECT_HEADERS if found.get(field)]
+        return StoredObject(found["Body"].read(), headers)
 
     def _start_workers(self) -> None:
         """All workers import their handlers in parallel; wait for them together."""

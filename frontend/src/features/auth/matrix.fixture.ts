@@ -23,6 +23,7 @@ const PLATFORM_MANAGE: Permission[] = [
   "finance:manage:any",
   "deliveries:replay",
   "credentials:manage:any",
+  "branding:manage:any",
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -40,6 +41,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "offers:secrets:read",
     "finance:read:own",
     "finance:manage:own",
+    "branding:manage:own",
   ],
   affiliate: [
     "memberships:own",

@@ -51,6 +51,11 @@ class Permission(StrEnum):
     # Team invitations and API keys of any advertiser named with ?advertiser_id= (platform staff).
     CREDENTIALS_MANAGE_ANY = "credentials:manage:any"
     USERS_MANAGE_STAFF = "users:manage:staff"  # invite, promote or demote owners and platform admins
+    # The brand (portal name, colours, images, links) an advertiser's affiliates see: a person of the
+    # advertiser changes its own (not an API key: it is the dashboard's work), Owner and Platform
+    # Admin any advertiser's they name; whoever reads the workspace reads it.
+    BRANDING_MANAGE_OWN = "branding:manage:own"
+    BRANDING_MANAGE_ANY = "branding:manage:any"
 
 
 _STAFF_READ = {
@@ -76,6 +81,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.DELIVERIES_REPLAY,
             Permission.CREDENTIALS_MANAGE_ANY,
             Permission.USERS_MANAGE_STAFF,  # only an owner makes or changes owners and platform admins
+            Permission.BRANDING_MANAGE_ANY,
         }
     ),
     Role.PLATFORM_ADMIN: frozenset(
@@ -88,6 +94,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.FINANCE_MANAGE_ANY,
             Permission.DELIVERIES_REPLAY,
             Permission.CREDENTIALS_MANAGE_ANY,
+            Permission.BRANDING_MANAGE_ANY,
         }
     ),
     # Support reads to help people; it never changes settings, users or money.
@@ -104,6 +111,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.OFFER_SECRETS_READ,
             Permission.FINANCE_READ_OWN,
             Permission.FINANCE_MANAGE_OWN,
+            Permission.BRANDING_MANAGE_OWN,
         }
     ),
     Role.AFFILIATE: frozenset(
@@ -194,6 +202,14 @@ def credentials_tenant(principal: Principal, advertiser_id: str | None) -> str:
     staff naming it; never an API key (no key mints another)."""
     return tenant_for(
         principal, advertiser_id, Permission.CREDENTIALS_MANAGE_OWN, Permission.CREDENTIALS_MANAGE_ANY
+    )
+
+
+def branding_tenant(principal: Principal, advertiser_id: str | None) -> str:
+    """The advertiser whose brand a call changes: a person of that advertiser, or Owner and Platform
+    Admin naming it."""
+    return tenant_for(
+        principal, advertiser_id, Permission.BRANDING_MANAGE_OWN, Permission.BRANDING_MANAGE_ANY
     )
 
 

@@ -77,8 +77,10 @@ def sam_build(template_text: str, name: str) -> Built:
     built_template = work / "build" / "template.yaml"
     template = Template(built_template, f"build-{name}", PARAMETERS)
     # Physical ids: what each function's environment names (tables, queues, secrets); any will do.
-    for logical_id in template.resources:
+    for logical_id, resource in template.resources.items():
         template.refs[logical_id] = f"{template.stack_name}-{logical_id}"
+        if resource["Type"] == "AWS::CloudFront::ConnectionGroup":  # the CNAME target advertisers are shown
+            template.attrs[(logical_id, "RoutingEndpoint")] = "d111111abcdef8.cloudfront.net"
     return Built(template, work)
 
 

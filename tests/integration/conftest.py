@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from partnerka.common.secrets import secret_string
+from partnerka_local.dns import LocalDns
 from partnerka_local.template import Template
 from tests.conftest import ROOT, TEST_STACK
 from tests.integration import aws_calls
@@ -29,7 +30,15 @@ def _test_owned(name: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def emulated_stack() -> EmulatedStack:
+def local_dns() -> Iterator[LocalDns]:
+    """The resolver the functions' domain checks ask (DnsNameservers): a loopback server whose
+    records a test sets, as an advertiser would at its DNS provider."""
+    with LocalDns() as dns:
+        yield dns
+
+
+@pytest.fixture(scope="session")
+def emulated_stack(local_dns: LocalDns) -> EmulatedStack:
     """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects;
     built once per session (tests.integration.emulated_stack)."""
     # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
@@ -40,6 +49,7 @@ def emulated_stack() -> EmulatedStack:
             "AllowLoopbackPostbacks": "true",
             "AppBaseUrl": os.environ["APP_BASE_URL"],
             "TenantEdge": "direct",  # moto has no distribution tenants (tests drive a fake of them)
+            "DnsNameservers": local_dns.address,
         },
     )
     stack = EmulatedStack(template)

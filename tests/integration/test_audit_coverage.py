@@ -213,6 +213,13 @@ def test_every_mutating_route_writes_an_audit_record(
     call("PUT", "/api/brand/assets/{kind}", {"key": form["key"]}, token=boss, kind="logo_light")
     call("DELETE", "/api/brand/assets/{kind}", token=boss, kind="logo_light")
 
+    # ------------------------------------------------------------------ custom domains
+    domain = call(
+        "POST", "/api/domains", {"name": "partners.acme-audit.example", "kind": "portal"}, token=boss
+    ).body
+    call("POST", "/api/domains/{domain_id}/check", token=boss, domain_id=domain["id"])
+    call("DELETE", "/api/domains/{domain_id}", token=boss, domain_id=domain["id"])
+
     # ------------------------------------------------------------------ conversions
     location = load_function("click").handler(
         http_event("GET", "/click", urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})), CONTEXT

@@ -94,6 +94,8 @@ class Tenant:
     export_id: str
     summary_key: str
     topup_request_id: str
+    domain_id: str
+    domain_name: str
 
     def private_markers(self) -> set[str]:
         return {
@@ -111,6 +113,8 @@ class Tenant:
             self.pending_affiliate_id,
             self.pending_affiliate_email,
             self.cidr,
+            self.domain_id,
+            self.domain_name,
         }
 
     def all_markers(self) -> set[str]:
@@ -205,6 +209,9 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/brand/uploads": lambda: {"kind": "logo_light", "content_type": "image/png", "size": 900},
         "PUT /api/brand/assets/{kind}": lambda: {"key": f"uploads/{tenant.advertiser_id}/{'0' * 32}"},
         "DELETE /api/brand/assets/{kind}": lambda: None,
+        "POST /api/domains": lambda: {"name": f"portal{n()}.matrix-domains.example", "kind": "portal"},
+        "POST /api/domains/{domain_id}/check": lambda: None,
+        "DELETE /api/domains/{domain_id}": lambda: None,
     }
 
 
@@ -241,6 +248,7 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "queue": "postback-dlq",
         "month": month_of(utc_now()),
         "kind": "logo_light",
+        "domain_id": tenant.domain_id,
     }
 
 
@@ -312,6 +320,9 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         {"amount": "5", "currency": "USD", "reference": "T"},
         token=token,
     ).body["items"][0]["id"]
+    domain = api.call(
+        "POST", "/api/domains", {"name": f"partners.{slug}-matrix.example", "kind": "tracking"}, token=token
+    ).body
     summary_key = f"summaries/{advertiser.id}/daily/2026-02-01.csv"
     boto3.client("s3").put_object(Bucket=os.environ["REPORTS_BUCKET"], Key=summary_key, Body=b"offer,name\n")
     tenant = Tenant(
@@ -333,6 +344,8 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         export["id"],
         summary_key,
         topup_request,
+        domain["id"],
+        domain["name"],
     )
     return tenant, key["secret"]
 

@@ -49,8 +49,8 @@ def test_sam_translates_with_stream_mappings_routes_and_arm64_python313() -> Non
     mappings = by_type["AWS::Lambda::EventSourceMapping"]
     streams = [m["Properties"] for m in mappings if "StartingPosition" in m["Properties"]]
     queues = [m["Properties"] for m in mappings if "StartingPosition" not in m["Properties"]]
-    # postback sender, reports worker, finance worker, notifier
-    assert (len(streams), len(queues)) == (2, 4)
+    # postback sender, reports worker, finance worker, notifier, domain checks
+    assert (len(streams), len(queues)) == (2, 5)
     for props in streams + queues:
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     for props in streams:

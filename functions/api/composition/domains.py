@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from composition import audit, service
 from partnerka.common.config import read_settings
-from partnerka.domains.composition import DomainServiceSettings, domain_service
+from partnerka.domains.composition import DomainServiceSettings, WakeSettings, domain_service
 from partnerka.domains.service import DomainService
-from partnerka.domains.tenants import TenantEdgeSettings
 
 
 @service
 def domains() -> DomainService:
-    return domain_service(read_settings(DomainServiceSettings), read_settings(TenantEdgeSettings), audit())
+    # Without the edge: the API cannot name the tenant distribution (see domain_service).
+    return domain_service(read_settings(DomainServiceSettings), audit(), wake=read_settings(WakeSettings))

@@ -241,9 +241,13 @@ class LocalRuntime:
         self._moto = MotoServer(self.log_dir)
         self._moto.start()
         log.info("moto server on %s", self._moto.url)
-        self.dns = LocalDns(zone_file=self.dns_zone)
-        self.parameter_overrides.setdefault("DnsNameservers", self.dns.address)
         template = Template(self.template_path, self.stack_name, self.parameter_overrides)
+        self.dns = LocalDns(zone_file=self.dns_zone)
+        if (
+            "DnsNameservers" in (template.doc.get("Parameters") or {})
+            and "DnsNameservers" not in self.parameter_overrides
+        ):
+            template.parameters["DnsNameservers"] = self.dns.address
         self.template = template
         ResourceManager(template, self._moto.url).create_all()
         for logical_id in template.of_type(SERVERLESS_FUNCTION):

@@ -19,6 +19,7 @@ check is an operation in the operations log (type `domain`).
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -27,7 +28,7 @@ from typing import Any, Protocol
 
 from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.clock import utc_now
-from partnerka.common.errors import Conflict, ValidationFailed
+from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.common.observability import logger
 from partnerka.domains.dns import DnsLookup, DnsUnavailable
@@ -59,6 +60,13 @@ RETRY_AFTER = timedelta(minutes=15)
 MAX_NAME_LENGTH = 253  # DNS's limit on a whole name, which the TXT record's name must keep too
 # The most domains one advertiser may hold, whatever their state (plans will lower it).
 MAX_DOMAINS = 20
+
+
+class DomainWake(Protocol):
+    """Asks the domain checks, where the edge is, to look at a domain now (a queue message): the
+    API's checks go as far as DNS takes them and leave the edge's part to the DomainCheckFunction."""
+
+    def wake(self, advertiser_id: str, domain_id: str) -> None: ...
 
 
 class DomainLog(Protocol):
@@ -93,21 +101,30 @@ class DomainService:
         self,
         store: DomainStore,
         dns: DnsLookup,
-        tenants: TenantEdge,
+        tenants: TenantEdge | None,
         audit: AuditTrail,
         log: DomainLog,
         settings: DomainSettings,
         now: Callable[[], datetime] = utc_now,
         new_token: Callable[[], str] = lambda: secrets.token_hex(16),
+        wake: DomainWake | None = None,
     ) -> None:
+        """`tenants` None: this service does not reach the edge (the API's); what needs it is left
+        to the DomainCheckFunction, woken through `wake`."""
         self._store = store
         self._dns = dns
         self._tenants = tenants
+        self._wake = wake
         self._audit = audit
         self._log = log
         self._settings = settings
         self._now = now
         self._new_token = new_token
+
+    def _edge(self) -> TenantEdge:
+        if self._tenants is None:  # _step hands the edge's part over before it gets here
+            raise RuntimeError("this domain service does not reach the edge")
+        return self._tenants
 
     @property
     def cname_target(self) -> str:
@@ -170,7 +187,21 @@ class DomainService:
                 )
             restarted = replace(domain, created_at=self._now())
             domain = self._save(restarted.moved_to(DomainStatus.PENDING_DNS, self._now()), domain, actor)
-        return self._check(domain, actor) or domain
+        checked = self._check(domain, actor) or self._store.get(advertiser_id, domain_id)
+        # A check asked for is audited even when nothing moved: who looked, and what it found.
+        self._audit.record(
+            actor, advertiser_id, "domain.checked", f"domain:{domain_id}", _view(domain), _view(checked)
+        )
+        return checked
+
+    def check_woken(self, advertiser_id: str, domain_id: str) -> Domain | None:
+        """A check asked for by a wake (the API handed over the edge's part); None for a domain gone
+        meanwhile or one that could not be looked at now."""
+        try:
+            domain = self._store.get(advertiser_id, domain_id)
+        except NotFound:
+            return None
+        return self._check(domain, SCHEDULED_CHECK)
 
     def check_due(self, limit: int = 100) -> CheckRun:
         """The scheduled run: every domain whose check is due, each on its own (one that fails, or
@@ -213,6 +244,11 @@ class DomainService:
             self._record(domain, started, ok=False, error_class="unreachable", error=str(error))
             return None
         self._record(domain, started, ok=True, after=current)
+        if self._tenants is None and self._wake is not None and _needs_edge(current):
+            try:
+                self._wake.wake(current.advertiser_id, current.domain_id)
+            except Exception:  # the scheduled check comes by all the same, a few minutes later
+                logger.exception("domain check not woken", domain_id=current.domain_id)
         return current
 
     def _step(self, domain: Domain) -> Domain:
@@ -220,6 +256,8 @@ class DomainService:
         now = self._now()
         seen = replace(domain, checked_at=now)
         status = domain.status
+        if self._tenants is None and _needs_edge(domain):
+            return seen  # the edge's part: the DomainCheckFunction's
         if status in (DomainStatus.REMOVING, DomainStatus.FAILED):
             return self._take_down(seen)  # neither keeps anything at the edge
         if status is DomainStatus.PENDING_DNS:
@@ -260,9 +298,9 @@ class DomainService:
         if not seen.tenant_id:
             return self._create_tenant(seen, now)
         try:
-            state = self._tenants.state(seen.tenant_id)
+            state = self._edge().state(seen.tenant_id)
             if state.certificate is CertificateStatus.ISSUED and not state.certificate_attached:
-                self._tenants.attach_certificate(seen.tenant_id)
+                self._edge().attach_certificate(seen.tenant_id)
                 return seen  # attaching is a change the edge deploys: the next check sees it
         except TenantGone:
             # deleted outside the platform: made again on the next step
@@ -279,7 +317,7 @@ class DomainService:
 
     def _create_tenant(self, seen: Domain, now: datetime) -> Domain:
         try:
-            tenant = self._tenants.create(
+            tenant = self._edge().create(
                 seen.host,
                 tenant_name(seen.domain_id),
                 {"advertiser": seen.advertiser_id, "domain": seen.domain_id},
@@ -335,14 +373,14 @@ class DomainService:
 
     def _find_tenant(self, domain: Domain) -> str | None:
         try:
-            found = self._tenants.find(tenant_name(domain.domain_id))
+            found = self._edge().find(tenant_name(domain.domain_id))
         except EdgeError as error:
             raise _Unreachable(f"the edge did not answer: {error.code}") from error
         return found.tenant_id if found is not None else None
 
     def _remove_tenant(self, tenant_id: str) -> bool:
         try:
-            return self._tenants.remove(tenant_id)
+            return self._edge().remove(tenant_id)
         except TenantGone:
             return True
         except EdgeError as error:
@@ -415,6 +453,14 @@ class DomainService:
             logger.exception("domain check not logged", domain_id=domain.domain_id)
 
 
+def _needs_edge(domain: Domain) -> bool:
+    """Whether the next step of `domain` is the edge's: making or following its tenant, or taking
+    it down."""
+    if domain.status in (DomainStatus.ISSUING_CERTIFICATE, DomainStatus.REMOVING):
+        return True
+    return domain.status is DomainStatus.FAILED and bool(domain.tenant_id)
+
+
 def _view(domain: Domain) -> dict[str, Any]:
     """What the audit keeps of a domain (never its token: it proves ownership)."""
     return {
@@ -429,3 +475,34 @@ def _view(domain: Domain) -> dict[str, Any]:
 def hosts_of(domains: Iterable[Domain], kind: DomainKind) -> list[str]:
     """The active hosts of one kind, oldest first: the first is the one links use."""
     return [d.host for d in domains if d.kind is kind and d.status is DomainStatus.ACTIVE]
+
+
+class QueueWake:
+    """DomainWake on the domain checks' queue: one message per domain to look at, `{advertiser_id,
+    domain_id}`; a message that comes twice is a second look, which changes nothing by itself."""
+
+    def __init__(self, queue: WakeQueue) -> None:
+        self._queue = queue
+
+    def wake(self, advertiser_id: str, domain_id: str) -> None:
+        self._queue.send([json.dumps({"advertiser_id": advertiser_id, "domain_id": domain_id})])
+
+
+class WakeQueue(Protocol):
+    def send(self, bodies: list[str]) -> None: ...
+
+
+def woken(body: str) -> tuple[str, str]:
+    """(advertiser id, domain id) of a wake message; ValueError for anything else."""
+    found = json.loads(body)
+    if not isinstance(found, dict):
+        raise ValueError("a wake message is an object")
+    advertiser_id, domain_id = found.get("advertiser_id"), found.get("domain_id")
+    if (
+        not isinstance(advertiser_id, str)
+        or not isinstance(domain_id, str)
+        or not advertiser_id
+        or not domain_id
+    ):
+        raise ValueError("a wake message names an advertiser_id and a domain_id")
+    return advertiser_id, domain_id

@@ -155,3 +155,29 @@ def test_registration_links_and_emailed_links_belong_to_the_portal(setup: Setup)
 def test_a_forged_forwarded_host_without_the_edge_secret_claims_no_portal(setup: Setup) -> None:
     forged = {"x-forwarded-host": setup.portal}
     assert setup.login("owner", forged).status == 200  # the request's own Host decides: the platform's
+
+
+def test_registration_and_tracking_links_use_the_advertisers_own_active_domains(setup: Setup) -> None:
+    boss = setup.login("advertiser").body["access_token"]
+    (link,) = setup.api.call("GET", "/api/registration-links", token=boss).body["items"]
+    assert link["url"] == f"https://{setup.portal}/join/{setup.acme_link}"
+    affiliate = setup.login("affiliate", setup.on_portal).body["access_token"]
+
+    def tracking_links() -> set[str]:
+        offers = setup.api.call("GET", "/api/my/offers", token=affiliate, headers=setup.on_portal).body[
+            "items"
+        ]
+        return {offer["tracking_link"].split("/click?")[0] for offer in offers if offer["tracking_link"]}
+
+    assert tracking_links() == {"https://app.partnerka.test"}  # no tracking domain yet: the platform's
+    now = datetime.now(UTC)
+    for domain_id, host, status in (
+        ("dom-t1", f"track-{setup.portal}", DomainStatus.VERIFYING),  # not active: not used
+        ("dom-t2", f"go-{setup.portal}", DomainStatus.ACTIVE),
+    ):
+        name = DomainName(host)
+        domain = Domain(
+            domain_id, setup.world.advertiser_id, name, DomainKind.TRACKING, status, "t", now, now
+        )
+        DomainRepository().add(domain)
+    assert tracking_links() == {f"https://go-{setup.portal}"}

@@ -126,15 +126,19 @@ class MeOut(BaseModel):
 class LinkOut(BaseModel):
     code: str
     url_path: str
+    url: str = Field(
+        description="the whole link: on the advertiser's own portal domain while it has an active one"
+    )
     label: str
     created_at: str
     active: bool
 
     @classmethod
-    def of(cls, link: RegistrationLink) -> LinkOut:
+    def of(cls, link: RegistrationLink, base_url: str) -> LinkOut:
         return cls(
             code=link.code,
             url_path=f"/join/{link.code}",
+            url=f"{base_url}/join/{link.code}",
             label=link.label,
             created_at=link.created_at,
             active=bool(link.active),

@@ -87,7 +87,8 @@ def invite_teammate(
 def list_links(advertiser_id: AdvertiserParam = None) -> LinkList:
     principal, _ = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=False)
-    return LinkList(items=[LinkOut.of(link) for link in workspace().links(tenant)])
+    base = workspace().link_base(tenant)
+    return LinkList(items=[LinkOut.of(link, base) for link in workspace().links(tenant)])
 
 
 @router.post("/registration-links", summary="Create a registration link", responses={201: {}})
@@ -95,7 +96,10 @@ def create_link(body: Annotated[LabelIn, Body()], advertiser_id: AdvertiserParam
     principal, user = current(router.current_event.headers)
     tenant = workspace_tenant(principal, advertiser_id, manage=True)
     return created(
-        LinkOut.of(workspace().create_link(tenant, body.label, actor_of(router.current_event, user)))
+        LinkOut.of(
+            workspace().create_link(tenant, body.label, actor_of(router.current_event, user)),
+            workspace().link_base(tenant),
+        )
     )
 
 

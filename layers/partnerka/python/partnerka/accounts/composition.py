@@ -17,6 +17,8 @@ from partnerka.audit.service import AuditLog
 from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
 from partnerka.common.pynamo import use_core_table
 from partnerka.common.secrets import secret_reader
+from partnerka.domains.links import LinkBases
+from partnerka.domains.repository import DomainRepository
 from partnerka.notifications.outbox import Outbox
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -58,4 +60,4 @@ def account_services(settings: AccountSettings) -> tuple[AccountService, Workspa
         signing_key,
         settings.app_base_url,
     )
-    return service, Workspace(service)
+    return service, Workspace(service, LinkBases(DomainRepository(), settings.app_base_url))

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from partnerka.accounts import mfa
 from partnerka.accounts.models import (
@@ -52,6 +51,7 @@ from partnerka.common.errors import (
     ValidationFailed,
 )
 from partnerka.common.ids import new_id
+from partnerka.domains.links import on_host
 from partnerka.notifications.email import ACCOUNT_EMAIL, account_email_payload
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
@@ -193,11 +193,7 @@ class AccountService:
     def site_url(self, site: Site) -> str:
         """The base of links for `site`: the configured dashboard's URL, or the same scheme and port
         on the advertiser's portal domain."""
-        if not site.host:
-            return self.link_base_url
-        parts = urlsplit(self.link_base_url)
-        port = f":{parts.port}" if parts.port else ""
-        return f"{parts.scheme}://{site.host}{port}"
+        return on_host(self.link_base_url, site.host) if site.host else self.link_base_url
 
     def _consume(self, token: str, purpose: str) -> User:
         found = self.sessions.consume_one_time_token(

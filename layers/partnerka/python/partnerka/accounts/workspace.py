@@ -34,6 +34,7 @@ from partnerka.audit.service import Actor
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
+from partnerka.domains.links import LinkBases
 
 API_KEY_PREFIX = "pk_live_"
 MAX_POSTBACK_IPS = 50
@@ -62,10 +63,13 @@ class Me:
 
 
 class Workspace:
-    def __init__(self, service: AccountService) -> None:
+    def __init__(self, service: AccountService, link_bases: LinkBases | None = None) -> None:
+        """`link_bases`: where registration links point (the advertiser's own active portal domain);
+        without it, at the platform's URL."""
         self.service = service
         self.accounts = service.accounts
         self.audit = service.audit
+        self.link_bases = link_bases
 
     # ------------------------------------------------------------------ platform administration
     def list_users(self, role: str | None, status: str | None, query: str | None) -> list[User]:
@@ -181,6 +185,13 @@ class Workspace:
     # ------------------------------------------------------------------ registration links and joining
     def links(self, advertiser_id: str) -> list[RegistrationLink]:
         return self.accounts.links_of(advertiser_id)
+
+    def link_base(self, advertiser_id: str) -> str:
+        """Where the advertiser's registration links start: its own portal domain while it has an
+        active one (one Query of its domains), else the platform's URL."""
+        if self.link_bases is None:
+            return self.service.link_base_url
+        return self.link_bases.portal_base(advertiser_id)
 
     def create_link(self, advertiser_id: str, label: str, actor: Actor) -> RegistrationLink:
         link = RegistrationLink(

@@ -7,6 +7,7 @@ reason; an active domain whose CNAME moves away is `broken` until it points back
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -123,3 +124,8 @@ class Domain:
             active_since=active_since if status in (DomainStatus.ACTIVE, DomainStatus.BROKEN) else None,
         )
         return replace(moved, next_check_at=moved.next_check(now))
+
+
+def hosts_of(domains: Iterable[Domain], kind: DomainKind) -> list[str]:
+    """The active hosts of one kind, oldest first: the first is the one links use."""
+    return [d.host for d in domains if d.kind is kind and d.status is DomainStatus.ACTIVE]

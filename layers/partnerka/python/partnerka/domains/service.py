@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -470,11 +470,6 @@ def _view(domain: Domain) -> dict[str, Any]:
         "reason": domain.status_reason,
         "tenant_id": domain.tenant_id,
     }
-
-
-def hosts_of(domains: Iterable[Domain], kind: DomainKind) -> list[str]:
-    """The active hosts of one kind, oldest first: the first is the one links use."""
-    return [d.host for d in domains if d.kind is kind and d.status is DomainStatus.ACTIVE]
 
 
 class QueueWake:

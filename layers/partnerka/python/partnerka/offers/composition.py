@@ -9,6 +9,8 @@ from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.service import AuditTrail
 from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
 from partnerka.common.pynamo import use_core_table
+from partnerka.domains.links import LinkBases
+from partnerka.domains.repository import DomainRepository
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import OfferService
 
@@ -23,4 +25,5 @@ class OfferSettings:
 
 def offer_service(settings: OfferSettings, audit: AuditTrail) -> OfferService:
     use_core_table(settings.core_table)
-    return OfferService(OfferRepository(), AccountRepository(), audit, settings.app_base_url)
+    links = LinkBases(DomainRepository(), settings.app_base_url)
+    return OfferService(OfferRepository(), AccountRepository(), audit, settings.app_base_url, links)

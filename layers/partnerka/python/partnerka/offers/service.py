@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from partnerka.accounts.models import MembershipStatus
 from partnerka.accounts.repository import AccountStore
@@ -360,8 +360,16 @@ def _access_snapshot(access: OfferAccess) -> dict[str, object]:
 _DRAFT_FIELDS = frozenset(f.name for f in fields(OfferDraft))
 
 
+class TrackingBases(Protocol):
+    def tracking_base(self, advertiser_id: str) -> str:
+        """The base URL of the advertiser's tracking links: its own tracking domain when it has an
+        active one, else the platform's."""
+        ...
+
+
 def tracking_link(base_url: str, offer_id: str, affiliate_id: str) -> str:
-    """The affiliate's click link for the offer, on the platform's own domain."""
+    """The affiliate's click link for the offer, on `base_url` (the platform's domain, or the
+    advertiser's own tracking domain)."""
     return f"{base_url}/click?o={offer_id}&a={affiliate_id}"
 
 
@@ -407,12 +415,25 @@ class OfferService:
     Callers pass the advertiser already narrowed by the permission matrix (accounts.permissions)."""
 
     def __init__(
-        self, offers: OfferStore, accounts: AccountStore, audit: AuditTrail, link_base_url: str
+        self,
+        offers: OfferStore,
+        accounts: AccountStore,
+        audit: AuditTrail,
+        link_base_url: str,
+        tracking_bases: TrackingBases | None = None,
     ) -> None:
+        """`tracking_bases`: where an advertiser's tracking links point (its own active tracking
+        domain); without it, at `link_base_url`, the platform's."""
         self.offers = offers
         self.accounts = accounts
         self.audit = audit
         self.link_base_url = link_base_url.rstrip("/")
+        self.tracking_bases = tracking_bases
+
+    def _tracking_base(self, advertiser_id: str) -> str:
+        if self.tracking_bases is None:
+            return self.link_base_url
+        return self.tracking_bases.tracking_base(advertiser_id)
 
     # ------------------------------------------------------------------ the advertiser's offers
     def list_offers(self, advertiser_id: str, status: OfferStatus | None = None) -> list[Offer]:
@@ -540,7 +561,7 @@ class OfferService:
 
     # ------------------------------------------------------------------ the affiliate's side
     def _affiliate_offer(
-        self, offer: Offer, access: Access, affiliate_id: str, payouts: Mapping[str, int]
+        self, offer: Offer, access: Access, affiliate_id: str, payouts: Mapping[str, int], base: str
     ) -> AffiliateOffer:
         route = offer.route()
         runnable = route.admits(access)
@@ -562,9 +583,7 @@ class OfferService:
             goals=goals,
             visibility=offer.visibility.value,
             access="open" if runnable and access is Access.NONE else access.value,
-            tracking_link=tracking_link(self.link_base_url, offer.offer_id, affiliate_id)
-            if runnable
-            else None,
+            tracking_link=tracking_link(base, offer.offer_id, affiliate_id) if runnable else None,
         )
 
     def offers_for_affiliate(self, advertiser_id: str, affiliate_id: str) -> list[AffiliateOffer]:
@@ -575,6 +594,7 @@ class OfferService:
             a.offer_id: a for a in self.offers.accesses(advertiser_id) if a.affiliate_id == affiliate_id
         }
         visible = []
+        base = self._tracking_base(advertiser_id)
         for offer in self.offers.list_offers(advertiser_id):
             found = accesses.get(offer.offer_id)
             access = found.access if found else Access.NONE
@@ -583,7 +603,7 @@ class OfferService:
             if offer.visibility is Visibility.PRIVATE and access is not Access.APPROVED:
                 continue
             payouts = found.payouts if found else {}
-            visible.append(self._affiliate_offer(offer, access, affiliate_id, payouts))
+            visible.append(self._affiliate_offer(offer, access, affiliate_id, payouts, base))
         return visible
 
     def request_access(
@@ -609,4 +629,6 @@ class OfferService:
         self.audit.record(
             actor, advertiser_id, "offer.access_requested", f"offer:{offer_id}/affiliate:{affiliate_id}"
         )
-        return self._affiliate_offer(offer, Access.REQUESTED, affiliate_id, {})
+        return self._affiliate_offer(
+            offer, Access.REQUESTED, affiliate_id, {}, self._tracking_base(advertiser_id)
+        )

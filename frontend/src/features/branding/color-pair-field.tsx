@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import type { BrandFormValues, COLOR_PAIRS } from "@/features/branding/brand-form";
 import { formatContrast, MIN_CONTRAST, pairContrast, parseColor } from "@/features/branding/contrast";
 import { cn } from "@/lib/cn";
+import { formatNumber } from "@/lib/format";
 
 type ColorName = (typeof COLOR_PAIRS)[number]["color" | "text"];
 
@@ -107,7 +108,7 @@ function ContrastBadge({ color, text, testId }: { color: string; text: string; t
     <Badge variant={readable ? "success" : "destructive"} data-testid={testId} data-readable={readable}>
       {t(readable ? "brand.colors.readable" : "brand.colors.unreadable", {
         ratio: formatContrast(ratio, i18n.language),
-        min: formatContrast(MIN_CONTRAST, i18n.language),
+        min: formatNumber(MIN_CONTRAST, i18n.language),
       })}
     </Badge>
   );

@@ -3,7 +3,7 @@
 // script (template.yaml, SecurityHeaders).
 (function () {
   try {
-    var stored = localStorage.getItem("partnerka.theme");
+    var stored = localStorage.getItem("pk.theme");
     var dark = stored === "dark" || ((!stored || stored === "system") && window.matchMedia("(prefers-color-scheme: dark)").matches);
     if (dark) document.documentElement.classList.add("dark");
   } catch {

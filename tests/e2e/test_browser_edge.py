@@ -153,7 +153,7 @@ def test_the_theme_is_applied_before_the_app_by_a_script_the_csp_allows(
         watched = Watched(context.new_page())
         page = watched.page
         page.goto("/sign-in")
-        page.evaluate("localStorage.setItem('partnerka.theme', 'dark')")
+        page.evaluate("localStorage.setItem('pk.theme', 'dark')")
         page.reload()
         expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))
         assert watched.errors == []

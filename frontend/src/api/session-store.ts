@@ -1,7 +1,5 @@
 import type { Session, SessionContext, User } from "@/api/types";
 
-/** The refresh token's former home, emptied for those who signed in before it moved to a cookie. */
-const FORMER_REFRESH_KEY = "partnerka.refresh_token";
 /** The session's double-submit value: readable by the page, sent back in X-CSRF-Token. */
 const CSRF_COOKIE = "pk_csrf";
 export const CSRF_HEADER = "X-CSRF-Token";
@@ -89,9 +87,3 @@ class SessionStore {
 }
 
 export const sessionStore = new SessionStore();
-
-try {
-  localStorage.removeItem(FORMER_REFRESH_KEY);
-} catch {
-  // storage unavailable: nothing stored there either
-}

@@ -168,3 +168,21 @@ export type InvoiceLanguage = NonNullable<NonNullable<paths["/api/finance/invoic
 /** One advertiser's books in one currency, as platform staff see them side by side. */
 export type FinanceOverviewRow = Schemas["OverviewRowOut"];
 export type FinanceOverview = Schemas["OverviewOut"];
+
+// --- Branding and custom domains (from the generated schema) ------------------------------------
+/** An advertiser's brand as it edits it. Colours: "#rrggbb", or null for the platform's theme; images: same-origin paths. */
+export type Brand = Schemas["BrandOut"];
+/** Every text field of a brand at once: one left out (null) is cleared; the images are uploaded apart. */
+export type BrandInput = Schemas["BrandIn"];
+export type BrandAssetKind = Schemas["UploadIn"]["kind"];
+/** A presigned POST: the form's fields, then the file, go straight to storage; then the upload is attached by its key. */
+export type BrandUploadForm = Schemas["UploadOut"];
+/** Whose portal a page is on (its host's advertiser, the one named, or the platform) and the brand it shows. */
+export type Portal = Schemas["PortalOut"];
+export type PublicBrand = Schemas["PublicBrandOut"];
+export type Domain = Schemas["DomainOut"];
+export type DomainKind = Domain["kind"];
+export type DomainStatus = Domain["status"];
+/** A DNS record the advertiser creates; `found`: what the last check saw (null before the first). */
+export type DnsRecord = Schemas["DnsRecordOut"];
+export type DomainList = Schemas["DomainList"];

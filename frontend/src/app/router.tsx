@@ -18,6 +18,7 @@ import { JoinPage } from "@/features/join/join-page";
 const AccountPage = lazy(() => import("@/features/account/account-page").then((module) => ({ default: module.AccountPage })));
 const AdvertisersPage = lazy(() => import("@/features/advertisers/advertisers-page").then((module) => ({ default: module.AdvertisersPage })));
 const ApiKeysPage = lazy(() => import("@/features/api-keys/api-keys-page").then((module) => ({ default: module.ApiKeysPage })));
+const BrandPage = lazy(() => import("@/features/branding/brand-page").then((module) => ({ default: module.BrandPage })));
 const AuditPage = lazy(() => import("@/features/audit/audit-page").then((module) => ({ default: module.AuditPage })));
 const LinkBuilderPage = lazy(() => import("@/features/affiliate-offers/link-builder-page").then((module) => ({ default: module.LinkBuilderPage })));
 const MyOffersPage = lazy(() => import("@/features/affiliate-offers/my-offers-page").then((module) => ({ default: module.MyOffersPage })));
@@ -34,6 +35,7 @@ const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my
 const DeliveriesPage = lazy(() => import("@/features/deliveries/deliveries-page").then((module) => ({ default: module.DeliveriesPage })));
 const FinancePage = lazy(() => import("@/features/finance/finance-page").then((module) => ({ default: module.FinancePage })));
 const InvoicePage = lazy(() => import("@/features/finance/invoice-page").then((module) => ({ default: module.InvoicePage })));
+const DomainsPage = lazy(() => import("@/features/domains/domains-page").then((module) => ({ default: module.DomainsPage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").then((module) => ({ default: module.PostbacksPage })));
@@ -108,6 +110,8 @@ export const router = createBrowserRouter([
       guarded("/team", <TeamPage />),
       guarded("/api-keys", <ApiKeysPage />),
       guarded("/settings", <SettingsPage />),
+      guarded("/brand", <BrandPage />),
+      guarded("/domains", <DomainsPage />),
       guarded("/audit", <AuditPage />),
       guarded("/account", <AccountPage />),
       { path: "*", element: <NotFoundPage /> },

@@ -7,7 +7,7 @@ import { initialLanguage, isLanguage, LANGUAGES, type Language } from "@/i18n/la
 
 export { LANGUAGES, type Language } from "@/i18n/language";
 
-const STORAGE_KEY = "partnerka.lang";
+const STORAGE_KEY = "pk.lang";
 
 function readStored(): string | null {
   try {

@@ -7,7 +7,7 @@
 
 /**
  * Currencies whose minor unit is not 1/100, as the API's money module has them
- * (layers/partnerka/python/partnerka/common/money.py; money.test.ts fails when the two differ).
+ * (common/money.py of the domain package; money.test.ts fails when the two differ).
  * The browser's own table (Intl) differs for some (HUF, IDR, IQD, …), so it is not asked.
  */
 const EXPONENTS: Readonly<Record<string, number>> = {

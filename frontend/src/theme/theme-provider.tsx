@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 export type ThemeChoice = "light" | "dark" | "system";
 type Resolved = "light" | "dark";
 
-const STORAGE_KEY = "partnerka.theme";
+const STORAGE_KEY = "pk.theme"; // public/theme.js reads it too, before the app starts
 const media = () => window.matchMedia("(prefers-color-scheme: dark)");
 
 type ThemeValue = { theme: ThemeChoice; resolved: Resolved; setTheme: (theme: ThemeChoice) => void };

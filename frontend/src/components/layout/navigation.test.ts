@@ -10,7 +10,7 @@ const targets = (role: Role) => navigationFor(grantedTo(role)).map((item) => ite
 const rolesFor = (path: string) => ROLES.filter((role) => permits(grantedTo(role), permissionFor(path))).sort();
 
 describe("sidebar by the permissions /api/me lists for each role", () => {
-  it("gives owners and platform admins users, advertisers and the audit log", () => {
+  it("gives owners and platform admins users, advertisers, advertisers' brands and domains, and the audit log", () => {
     const expected = [
       "nav.dashboard",
       "nav.reports",
@@ -21,6 +21,8 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.users",
       "nav.advertisers",
       "nav.monitor",
+      "nav.brand",
+      "nav.domains",
       "nav.audit",
       "nav.account",
     ];
@@ -28,7 +30,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(paths("platform_admin")).toEqual(expected);
   });
 
-  it("gives support read access to statistics, finance, users, advertisers, deliveries and the audit log, but not the monitor", () => {
+  it("gives support read access to statistics, finance, users, advertisers, deliveries, domains and the audit log, but not the monitor or brands", () => {
     expect(paths("support")).toEqual([
       "nav.dashboard",
       "nav.reports",
@@ -38,6 +40,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.deliveries",
       "nav.users",
       "nav.advertisers",
+      "nav.domains",
       "nav.audit",
       "nav.account",
     ]);
@@ -58,6 +61,8 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.team",
       "nav.apiKeys",
       "nav.settings",
+      "nav.brand",
+      "nav.domains",
       "nav.audit",
       "nav.account",
     ]);
@@ -101,6 +106,8 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/finance")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/monitor")).toEqual(["owner", "platform_admin"]);
     expect(rolesFor("/advertisers")).toEqual(["owner", "platform_admin", "support"]);
+    expect(rolesFor("/brand")).toEqual(["advertiser", "owner", "platform_admin"]);
+    expect(rolesFor("/domains")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });
 });

@@ -5,11 +5,13 @@ import {
   ChartColumnIcon,
   FileDownIcon,
   FileClockIcon,
+  GlobeIcon,
   HandshakeIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
   Link2Icon,
   LinkIcon,
+  PaletteIcon,
   ReceiptTextIcon,
   ScrollTextIcon,
   SendIcon,
@@ -59,6 +61,10 @@ const ENTRIES: NavEntry[] = [
   { to: "/team", icon: UsersRoundIcon, labelKey: "nav.team", permission: "credentials:manage:own" },
   { to: "/api-keys", icon: KeyRoundIcon, labelKey: "nav.apiKeys", permission: "credentials:manage:own" },
   { to: "/settings", icon: SettingsIcon, labelKey: "nav.settings", permission: "workspace:read:own" },
+  // What the advertiser's affiliates see: its brand (changed by its people, or by owners and platform
+  // admins for it), and its own domains (read like the rest of its settings, changed by those who manage them).
+  { to: "/brand", icon: PaletteIcon, labelKey: "nav.brand", permission: ["branding:manage:own", "branding:manage:any"] },
+  { to: "/domains", icon: GlobeIcon, labelKey: "nav.domains", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/audit", icon: FileClockIcon, labelKey: "nav.audit", permission: ["audit:read:platform", "audit:read:own"] },
   { to: "/account", icon: UserCircleIcon, labelKey: "nav.account" },
 ];

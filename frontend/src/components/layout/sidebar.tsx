@@ -33,7 +33,7 @@ export function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
             className={({ isActive }) =>
               cn(
                 "flex h-8 items-center gap-2.5 truncate rounded-md px-2.5 text-sm font-medium whitespace-nowrap transition-colors",
-                isActive ? "bg-accent text-foreground" : "text-muted-foreground hover:bg-accent/60 hover:text-foreground",
+                isActive ? "bg-accent text-accent-foreground" : "text-muted-foreground hover:bg-accent/60 hover:text-accent-foreground",
               )
             }
           >

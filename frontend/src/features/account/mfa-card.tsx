@@ -19,7 +19,9 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { mfaDisableSchema, mfaEnableSchema, type MfaDisableValues, type MfaEnableValues } from "@/features/account/account-schemas";
+import { recoveryCodesFileName } from "@/features/account/recovery-codes";
 import { useRequiredSession } from "@/features/auth/use-session";
+import { useBrand } from "@/features/branding/brand-provider";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 type Setup = { secret: string; otpauth_uri: string };
@@ -175,12 +177,13 @@ function EnableMfa({ setup, onCancel, onEnabled }: { setup: Setup; onCancel: () 
 
 function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const { t } = useTranslation();
+  const { brand } = useBrand();
   const text = codes.join("\n");
   const download = () => {
     const url = URL.createObjectURL(new Blob([`${text}\n`], { type: "text/plain" }));
     const link = document.createElement("a");
     link.href = url;
-    link.download = "partnerka-recovery-codes.txt";
+    link.download = recoveryCodesFileName(brand.name);
     link.click();
     URL.revokeObjectURL(url);
   };

@@ -24,6 +24,7 @@ import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
 import { UserText } from "@/components/user-text";
 import { requiredText } from "@/features/auth/schemas";
+import { useBrand } from "@/features/branding/brand-provider";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { useErrorMessage } from "@/lib/use-error-message";
 
@@ -31,6 +32,7 @@ const keysKey = ["api-keys"] as const;
 
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
+  const { brand } = useBrand();
   const errorMessage = useErrorMessage();
   const [createOpen, setCreateOpen] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
@@ -90,7 +92,7 @@ export function ApiKeysPage() {
     <>
       <PageHeader
         title={t("apiKeys.title")}
-        description={t("apiKeys.description")}
+        description={t("apiKeys.description", { brand: brand.name })}
         actions={
           <Button onClick={() => setCreateOpen(true)} data-testid="apikey-create">
             <PlusIcon /> {t("apiKeys.create")}

@@ -16,6 +16,8 @@ import { INTERPOLATION } from "@/i18n/interpolation";
 
 // Nothing here reaches the API: every answer a screen needs is in the query cache already.
 vi.mock("@/api/client", () => ({ api: {}, authFetch: fetch, refreshSession: async () => null }));
+// The brand's mark (the page's brand and theme) is not what these screens are told apart by.
+vi.mock("@/components/layout/brand", () => ({ Brand: () => null }));
 
 const i18n = i18next.createInstance();
 beforeAll(async () => {

@@ -19,6 +19,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { safeNext } from "@/features/auth/safe-next";
 import { emailField, mfaCodeField } from "@/features/auth/schemas";
+import { useBrand } from "@/features/branding/brand-provider";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 const credentialsSchema = z.object({ email: emailField, password: z.string().min(1, "validation.required") });
@@ -31,6 +32,7 @@ function isSession(result: unknown): result is Session {
 
 export function SignInPage() {
   const { t } = useTranslation();
+  const { brand, onPortal } = useBrand();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
@@ -46,14 +48,19 @@ export function SignInPage() {
   ) : (
     <AuthLayout
       title={t("auth.signIn.title")}
-      description={t("auth.signIn.description")}
+      description={t("auth.signIn.description", { brand: brand.name })}
       footer={
-        <>
-          {t("auth.signIn.noAccount")}{" "}
-          <Link to="/sign-up" className="font-medium text-foreground underline-offset-4 hover:underline" data-testid="signin-to-signup">
-            {t("auth.signIn.createAccount")}
-          </Link>
-        </>
+        // Advertisers open their accounts on the platform's own host; on a portal, affiliates join by a link.
+        onPortal ? (
+          t("auth.signIn.portalNoAccount", { brand: brand.name })
+        ) : (
+          <>
+            {t("auth.signIn.noAccount", { brand: brand.name })}{" "}
+            <Link to="/sign-up" className="font-medium text-foreground underline-offset-4 hover:underline" data-testid="signin-to-signup">
+              {t("auth.signIn.createAccount")}
+            </Link>
+          </>
+        )
       }
     >
       <CredentialsStep onSession={finish} onMfa={(token) => setMfaToken(token)} />

@@ -13,13 +13,32 @@ import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { emailField, requiredText, withConfirmation } from "@/features/auth/schemas";
+import { useBrand } from "@/features/branding/brand-provider";
 import { currentLanguage } from "@/i18n";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 const schema = withConfirmation({ name: requiredText, company_name: requiredText, email: emailField });
 type Values = z.infer<typeof schema>;
 
+/** An advertiser opens its account here, on the platform's own host; an advertiser's portal signs up its affiliates only, by registration links. */
 export function SignUpPage() {
+  const { onPortal } = useBrand();
+  return onPortal ? <PortalSignUp /> : <AdvertiserSignUp />;
+}
+
+function PortalSignUp() {
+  const { t } = useTranslation();
+  const { brand } = useBrand();
+  return (
+    <AuthLayout title={t("auth.signUp.portalTitle")} description={t("auth.signUp.portalText", { brand: brand.name })}>
+      <Button asChild variant="outline" className="w-full" data-testid="signup-portal-sign-in">
+        <Link to="/sign-in">{t("auth.backToSignIn")}</Link>
+      </Button>
+    </AuthLayout>
+  );
+}
+
+function AdvertiserSignUp() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const errorMessage = useErrorMessage();

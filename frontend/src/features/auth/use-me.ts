@@ -7,9 +7,11 @@ import { useRequiredSession } from "@/features/auth/use-session";
 /** `["me"]` invalidates every user's answer; the user's id keeps one signed-in user's apart from the next one's. */
 export const meQueryKey = (userId: string) => ["me", userId] as const;
 
+const fetchMe = () => unwrap(api.GET("/api/me"));
+
 function useMeQuery<Selected>(select: (me: MeOut) => Selected, refetchOnMount: boolean) {
   const { user } = useRequiredSession();
-  return useQuery({ queryKey: meQueryKey(user.id), queryFn: () => unwrap(api.GET("/api/me")), select, refetchOnMount });
+  return useQuery({ queryKey: meQueryKey(user.id), queryFn: fetchMe, select, refetchOnMount });
 }
 
 const whole = (me: MeOut) => me;
@@ -26,4 +28,12 @@ export function useMe() {
  */
 export function useMyPermissions() {
   return useMeQuery(permissionsOf, false);
+}
+
+/**
+ * The permissions of whoever is signed in (`userId`), wherever the page is: outside `RequireAuth`
+ * too, where a visitor (null) has none and nothing is asked. The same answer `useMyPermissions` reads.
+ */
+export function useSessionPermissions(userId: string | null, enabled = true) {
+  return useQuery({ queryKey: meQueryKey(userId ?? ""), queryFn: fetchMe, select: permissionsOf, refetchOnMount: false, enabled: enabled && userId !== null });
 }

@@ -2,7 +2,7 @@ import { useCan } from "@/features/auth/use-can";
 
 /**
  * What the finance pages offer a viewer, from the finance permissions `GET /api/me` lists (the API's
- * tenancy rules for them: layers/partnerka/python/partnerka/finance/access.py).
+ * tenancy rules for them: finance/access.py of the domain package).
  */
 export function useFinanceAccess() {
   const can = useCan();

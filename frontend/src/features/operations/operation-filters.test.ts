@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { operationFiltersFromParams, withFilter } from "@/features/operations/operation-filters";
+import openapi from "@/api/openapi.json";
+import { OPERATION_TYPES, operationFiltersFromParams, withFilter } from "@/features/operations/operation-filters";
 
 describe("operationFiltersFromParams", () => {
   it("reads every filter the lists know", () => {
@@ -9,6 +10,17 @@ describe("operationFiltersFromParams", () => {
 
   it("knows the notifier's operations (account e-mails) as a type", () => {
     expect(operationFiltersFromParams(new URLSearchParams("type=notify"))).toEqual({ type: "notify" });
+  });
+
+  it("knows a custom domain's checks as a type", () => {
+    expect(operationFiltersFromParams(new URLSearchParams("type=domain"))).toEqual({ type: "domain" });
+  });
+
+  it("offers every type the operations log can be filtered by", () => {
+    const type = openapi.paths["/api/monitor/operations"].get.parameters.find((parameter) => parameter.name === "type");
+    const declared = type?.schema.anyOf?.flatMap((choice) => ("enum" in choice && choice.enum ? choice.enum : []));
+    expect(declared?.length).toBeGreaterThan(0);
+    expect([...OPERATION_TYPES].sort()).toEqual([...(declared ?? [])].sort());
   });
 
   it("has no filters for a bare URL", () => {

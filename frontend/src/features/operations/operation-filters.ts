@@ -2,7 +2,7 @@ import type { OperationStatus, OperationType, PostbackEvent } from "@/api/types"
 import { POSTBACK_EVENTS } from "@/features/postbacks/postback-form";
 
 export const OPERATION_STATUSES = ["pending", "retrying", "success", "failed"] as const satisfies readonly OperationStatus[];
-export const OPERATION_TYPES = ["postback", "notify", "stats"] as const satisfies readonly OperationType[];
+export const OPERATION_TYPES = ["postback", "notify", "stats", "domain"] as const satisfies readonly OperationType[];
 
 /** The filters of an operations list (deliveries, the monitor), as kept in the page's URL. */
 export type OperationFilters = {

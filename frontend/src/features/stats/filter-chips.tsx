@@ -30,7 +30,7 @@ export function FilterChips({ filters, nameOf, onChange }: FilterChipsProps) {
           <UserText value={filterValueLabel(t, i18n.language, name, value, nameOf)} className="max-w-48 truncate font-medium" />
           <button
             type="button"
-            className="inline-flex size-5 items-center justify-center rounded-full text-muted-foreground hover:bg-accent hover:text-foreground"
+            className="inline-flex size-5 items-center justify-center rounded-full text-muted-foreground hover:bg-accent hover:text-accent-foreground"
             onClick={() => onChange({ [name]: undefined })}
             aria-label={t("stats.removeFilter", { name: t(`stats.filters.${name}`) })}
             data-testid={`stats-filter-${name}-remove`}

@@ -19,7 +19,7 @@ const families: [string, readonly string[]][] = [
   ["exports.kinds", ["report", "clicks", "conversions"]],
   ["summaries.periods", ["daily", "monthly"]],
   ["monitor.queueNames", ["postback", "postback-dlq", "finance", "finance-dlq", "notify", "notify-dlq", "orchestrator-failures", "reports", "reports-dlq"]],
-  ["operations.types", ["postback", "stats", "finance", "notify", "reports"]],
+  ["operations.types", ["postback", "stats", "finance", "notify", "reports", "domain"]],
 ];
 
 function lookup(tree: unknown, path: string): unknown {

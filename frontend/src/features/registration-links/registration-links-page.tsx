@@ -29,11 +29,6 @@ import { useErrorMessage } from "@/lib/use-error-message";
 
 const linksKey = ["registration-links"] as const;
 
-/** The full address an affiliate opens; the API gives only the path. */
-export function joinUrl(code: string, origin: string = window.location.origin): string {
-  return `${origin}/join/${code}`;
-}
-
 export function RegistrationLinksPage() {
   const { t, i18n } = useTranslation();
   const errorMessage = useErrorMessage();
@@ -54,7 +49,7 @@ export function RegistrationLinksPage() {
       header: t("links.columns.url"),
       cell: (row) => (
         <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs" data-testid={`reglink-url-${row.code}`}>
-          {joinUrl(row.code)}
+          {row.url}
         </code>
       ),
     },
@@ -75,7 +70,7 @@ export function RegistrationLinksPage() {
       className: "text-right",
       cell: (row) => (
         <div className="flex justify-end gap-2">
-          <CopyButton value={joinUrl(row.code)} testId={`reglink-copy-${row.code}`} label={t("links.copy")} />
+          <CopyButton value={row.url} testId={`reglink-copy-${row.code}`} label={t("links.copy")} />
           {row.active ? (
             <Confirm
               trigger={

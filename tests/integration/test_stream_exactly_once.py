@@ -225,11 +225,13 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
 def test_a_batch_whose_worker_died_then_bisected_counts_each_click_once(
     load_function: FunctionLoader, stack: Template, fault: Fault
 ) -> None:
-    """The review's reproduction, kept as a plain example: 150 clicks in batches of 50, each batch's
-    first invocation killed after it wrote (or its answer lost), Lambda bisecting what failed."""
+    """The review's reproduction, kept as a plain example: 150 clicks in batches of 50 (`--thorough`;
+    every day 60 in batches of 20, the same three batches bisected the same way), each batch's first
+    invocation killed after it wrote (or its answer lost), Lambda bisecting what failed."""
     orchestrator = load_function("orchestrator")
     table = os.environ["STATS_TABLE"]
-    clicks = _clicks("ADVKILL", 150, 40)
+    batch = examples(20, 50)
+    clicks = _clicks("ADVKILL", 3 * batch, 40)
     for click in clicks:
         ClickRepository(os.environ["CLICKS_TABLE"]).put(click)
     worker = DyingWorker(dynamo.client())
@@ -239,7 +241,7 @@ def test_a_batch_whose_worker_died_then_bisected_counts_each_click_once(
 
         def batch_size(self, left: int) -> int:
             self.armed = True
-            return min(left, 50)
+            return min(left, batch)
 
         def fault(self) -> Fault | None:
             armed, self.armed = self.armed, False
@@ -263,6 +265,6 @@ def test_a_batch_whose_worker_died_then_bisected_counts_each_click_once(
     assert delivery.kills == 3
     cubes = CubeRepository(table)
     days = sorted({f"{c.created_at:%Y-%m-%d}" for c in clicks})
-    assert _counted(cubes, "ADVKILL", days) == {"clicks": 150, "unique": 150}
+    assert _counted(cubes, "ADVKILL", days) == {"clicks": 3 * batch, "unique": 3 * batch}
     logged = [c.click_id for day in days for c in ClickLogRepository(table).read("ADVKILL", day)]
     assert sorted(logged) == sorted(c.click_id for c in clicks)

@@ -22,11 +22,12 @@ class Settings:
     notify_queue_url: str
     notify_dlq_url: str
     mail_from: str  # the SES identity account e-mails are sent as
+    platform_name: str  # the name e-mails carry where no advertiser's brand applies
 
 
 settings = read_settings(Settings)
 worker = Notifier(
-    {ACCOUNT_EMAIL: AccountEmails(SesMailer(settings.mail_from))},
+    {ACCOUNT_EMAIL: AccountEmails(SesMailer(settings.mail_from), settings.platform_name)},
     OperationsRepository(settings.operations_table),
     SqsQueue(settings.notify_dlq_url),
 )

@@ -60,7 +60,7 @@ def main() -> None:
     drawn: list[dict[str, Any]] = []
     for language in LANGUAGES:
         wall, cpu = time.perf_counter(), time.process_time()
-        pdf = render_invoice(invoice, items, language, "Acme Shoes", names, str(FONTS))
+        pdf = render_invoice(invoice, items, language, "Acme Shoes", names, str(FONTS), "Acme Partners")
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         drawn.append(
             {

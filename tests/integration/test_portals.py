@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
 
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
@@ -181,3 +183,31 @@ def test_registration_and_tracking_links_use_the_advertisers_own_active_domains(
         )
         DomainRepository().add(domain)
     assert tracking_links() == {f"https://go-{setup.portal}"}
+
+
+def test_an_email_asked_for_on_the_portal_wears_the_brand_and_never_the_platforms_name(setup: Setup) -> None:
+    boss = setup.login("advertiser").body["access_token"]
+    brand = {
+        "portal_name": "Acme Partners",
+        "sender_name": "Acme Team",
+        "support_email": "help@acme.example",
+        "primary_color": "#0b5fff",
+        "primary_text_color": "#ffffff",
+    }
+    saved = setup.api.call("PUT", "/api/brand", brand, token=boss)
+    assert saved.status == 200, saved.body
+    to = setup.world.emails["affiliate"]
+    assert (
+        setup.api.call("POST", "/api/auth/password/forgot", {"email": to}, headers=setup.on_portal).status
+        == 204
+    )
+    setup.api.mailbox.deliver()
+    (message,) = [
+        m
+        for m in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+        if to in m.destinations["ToAddresses"]
+    ]
+    assert message.source.startswith("Acme Team <")
+    assert "Acme Partners" in message.body
+    assert "background:#0b5fff;color:#ffffff" in message.body
+    assert "Partnerka" not in f"{message.subject} {message.body} {message.source}"

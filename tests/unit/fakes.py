@@ -51,6 +51,7 @@ from partnerka.finance.ledger import Account, Journal, floors
 from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
+from partnerka.notifications.email import MailBrand
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.routing import (
     AccessRoute,
@@ -1387,3 +1388,23 @@ class FakeBrandFiles:
 
     def discard(self, key: str) -> None:
         self.objects.pop(key, None)
+
+
+class FakeBrandBook:
+    """accounts.service.Brands over a dict: the advertisers that saved a brand, by id."""
+
+    def __init__(
+        self, brands: dict[str, MailBrand] | None = None, platform_name: str = "Platform Co"
+    ) -> None:
+        self.brands = dict(brands or {})
+        self.platform_name = platform_name
+
+    def mail_brand(self, advertiser_id: str, base_url: str) -> MailBrand | None:
+        brand = self.brands.get(advertiser_id)
+        if brand is None or not brand.logo_url:
+            return brand
+        return replace(brand, logo_url=f"{base_url}{brand.logo_url}")
+
+    def issuer(self, advertiser_id: str | None) -> str:
+        brand = self.brands.get(advertiser_id or "")
+        return brand.name if brand else self.platform_name

@@ -19,6 +19,7 @@ from partnerka.accounts.service import (
     InvalidCredentials,
     MfaChallenge,
     Session,
+    Site,
 )
 from partnerka.accounts.tokens import Principal, verify_access_token
 from partnerka.accounts.workspace import API_KEY_PREFIX, Workspace
@@ -32,7 +33,15 @@ from partnerka.common.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from tests.unit.fakes import FakeAccounts, FakeAuditStore, FakeClock, FakeNotifications, FakeSessions
+from partnerka.notifications.email import MailBrand
+from tests.unit.fakes import (
+    FakeAccounts,
+    FakeAuditStore,
+    FakeBrandBook,
+    FakeClock,
+    FakeNotifications,
+    FakeSessions,
+)
 
 KEY = "unit-test-signing-key-of-enough-length"
 PASSWORD = "correct horse battery"
@@ -70,7 +79,14 @@ def world() -> Accounts:
         FakeClock(utc_now() - timedelta(minutes=5)),
     )
     service = AccountService(
-        accounts, sessions, AuditLog(audit), mail, lambda: KEY, "https://app.partnerka.test/", clock.now
+        accounts,
+        sessions,
+        AuditLog(audit),
+        mail,
+        lambda: KEY,
+        "https://app.partnerka.test/",
+        clock.now,
+        brands=FakeBrandBook(),
     )
     callers = Callers(accounts, lambda: KEY, clock.now)
     return Accounts(service, Workspace(service), callers, accounts, sessions, audit, mail, clock)
@@ -505,3 +521,47 @@ def test_a_revoked_api_key_no_longer_signs_in_and_only_its_advertiser_revokes_it
         world.callers.api_key(secret)
     assert world.workspace.api_keys(acme.id)[0].revoked
     assert world.audit.actions()[-1] == "api_key.revoked"
+
+
+# ---------------------------------------------------------------------- brands
+def branded(world: Accounts, name: str) -> str:
+    """An advertiser that saved a brand (with a logo): its id."""
+    advertiser = provisioning.create_advertiser(world.accounts, name)
+    book = world.service.brands
+    assert isinstance(book, FakeBrandBook)
+    book.brands[advertiser.id] = MailBrand(f"{name} Partners", logo_url=f"/brand/{advertiser.id}/logo.png")
+    return advertiser.id
+
+
+def test_an_affiliate_joining_by_a_link_gets_the_advertisers_brand_in_its_mail(world: Accounts) -> None:
+    acme = branded(world, "Acme")
+    link = world.workspace.create_link(acme, "Spring", VISITOR)
+    world.workspace.join_with_signup(link.code, "pro@example.com", PASSWORD, "Traffic Pro", None, VISITOR)
+    (_, payload), *_ = [p for p in world.mail.posted if p[1]["to"] == "pro@example.com"]
+    assert payload["brand"]["name"] == "Acme Partners"
+    assert payload["brand"]["logo_url"] == f"https://app.partnerka.test/brand/{acme}/logo.png"
+
+
+def test_a_reset_asked_on_a_portal_wears_its_brand_and_links_there_and_on_the_platform_none(
+    world: Accounts,
+) -> None:
+    acme = branded(world, "Acme")
+    world.person("pro@example.com", Role.AFFILIATE, affiliate_id="aff-1")
+    world.service.forgot_password("pro@example.com", VISITOR, Site(acme, "partners.acme.example"))
+    world.service.forgot_password("pro@example.com", VISITOR)
+    on_portal, on_platform = [p for _, p in world.mail.posted if p["purpose"] == "reset"]
+    assert on_portal["brand"]["name"] == "Acme Partners"
+    assert on_portal["link"].startswith("https://partners.acme.example/reset-password?token=")
+    assert on_portal["brand"]["logo_url"].startswith("https://partners.acme.example/brand/")
+    assert "brand" not in on_platform  # the notifier writes the platform's name
+
+
+def test_the_authenticator_files_an_account_under_the_brand_it_works_in(world: Accounts) -> None:
+    acme = branded(world, "Acme")
+    user = world.person("boss@acme.example", Role.ADVERTISER, advertiser_id=acme)
+    _, on_portal = world.service.mfa_setup(user, VISITOR, None, Site(acme, "partners.acme.example"))
+    _, in_context = world.service.mfa_setup(world.accounts.get_user(user.user_id), VISITOR, acme)
+    _, elsewhere = world.service.mfa_setup(world.accounts.get_user(user.user_id), VISITOR, None)
+    assert "issuer=Acme%20Partners" in on_portal
+    assert "issuer=Acme%20Partners" in in_context
+    assert "issuer=Platform%20Co" in elsewhere

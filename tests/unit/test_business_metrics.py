@@ -208,7 +208,9 @@ def test_an_email_sent_counts_once_and_a_refused_one_as_retried(capsys: pytest.C
     reset_mail(outbox)
     reset_mail(outbox)
     mailer = FakeMailer()
-    notifier = Notifier({ACCOUNT_EMAIL: AccountEmails(mailer)}, operations, dead, clock.now, random.Random(1))
+    notifier = Notifier(
+        {ACCOUNT_EMAIL: AccountEmails(mailer, "Platform Co")}, operations, dead, clock.now, random.Random(1)
+    )
 
     # When the first is sent, delivered again, and the second is refused
     notifier.process("m1", queue.bodies[0])

@@ -17,8 +17,8 @@ LONG = "An offer whose name is much longer than its column — длинное н
 def _pages(language: str, count: int) -> list[str]:
     invoice, items = month_of_items(count)
     names = {"offer": {"offer-0": LONG}, "affiliate": {}}
-    body = render_invoice(invoice, items, language, "Acme", names, str(FONTS))
-    assert body == render_invoice(invoice, items, language, "Acme", names, str(FONTS))
+    body = render_invoice(invoice, items, language, "Acme", names, str(FONTS), "Acme Partners")
+    assert body == render_invoice(invoice, items, language, "Acme", names, str(FONTS), "Acme Partners")
     return [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
 
 
@@ -39,3 +39,15 @@ def test_a_name_longer_than_its_column_is_broken_onto_lines_not_cut() -> None:
     for word in LONG.split():
         assert words.count(word) >= 3  # the summary and both of offer-0's two conversions
     assert "Оффер Валюта Конверсии Сумма" in text
+
+
+def test_the_invoice_carries_its_issuers_name_in_every_footer_and_its_metadata() -> None:
+    invoice, items = month_of_items(120)
+    body = render_invoice(
+        invoice, items, "en", "Acme", {"offer": {}, "affiliate": {}}, str(FONTS), "Acme Partners"
+    )
+    reader = PdfReader(io.BytesIO(body))
+    assert reader.metadata is not None
+    assert reader.metadata.author == "Acme Partners"
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Acme Partners · page {number}" in page.extract_text()

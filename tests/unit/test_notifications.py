@@ -15,7 +15,9 @@ from partnerka.notifications.email import (
     ACCOUNT_EMAIL,
     AccountEmails,
     Email,
+    MailBrand,
     MailRefused,
+    SesMailer,
     account_email_payload,
 )
 from partnerka.notifications.models import Notification, redact
@@ -26,6 +28,9 @@ from tests.unit.fakes import FakeClock as Clock
 from tests.unit.fakes import FakeOperations, FakeQueue
 
 LINK = "https://app.partnerka.test/reset-password?token=s3cr3t-t0ken_value"
+
+
+PLATFORM = "Platform Co"
 
 
 @dataclass
@@ -49,7 +54,9 @@ def reset_mail(outbox: Outbox) -> str:
 
 
 def notifier_for(operations: FakeOperations, mailer: FakeMailer, clock: Clock, dead: FakeQueue) -> Notifier:
-    return Notifier({ACCOUNT_EMAIL: AccountEmails(mailer)}, operations, dead, clock.now, random.Random(1))
+    return Notifier(
+        {ACCOUNT_EMAIL: AccountEmails(mailer, PLATFORM)}, operations, dead, clock.now, random.Random(1)
+    )
 
 
 # ---------------------------------------------------------------------- the outbox (API side)
@@ -151,7 +158,7 @@ def test_an_attempt_whose_worker_died_is_made_again_once_its_lease_ends() -> Non
     mailer = FakeMailer()
     notification_id = reset_mail(Outbox(queue, operations, clock.now))
     notifier = notifier_for(operations, mailer, clock, dead)
-    dying = Notifier({ACCOUNT_EMAIL: AccountEmails(Dying())}, operations, dead, clock.now)
+    dying = Notifier({ACCOUNT_EMAIL: AccountEmails(Dying(), PLATFORM)}, operations, dead, clock.now)
     with pytest.raises(WorkerKilled):
         dying.process("m1", queue.bodies[0])
     # The message comes back while attempt 1 still holds its lease: it waits, nothing is sent twice.
@@ -200,3 +207,73 @@ def test_what_a_person_sees_of_a_message_hides_the_links_secret() -> None:
     shown = redact(queue.bodies[0])
     assert "s3cr3t-t0ken_value" not in shown
     assert "reset-password?token=***" in shown
+
+
+def test_an_account_email_wears_the_brand_it_carries_and_nothing_of_the_platform() -> None:
+    brand = MailBrand(
+        name="Acme Partners",
+        sender_name="Acme Партнёры",
+        logo_url="https://partners.acme.example/brand/adv/abc.png",
+        primary_color="#0b5fff",
+        primary_text_color="#ffffff",
+        support_email="help@acme.example",
+        terms_url="https://acme.example/terms",
+        privacy_url="https://acme.example/privacy",
+    )
+    payload = account_email_payload("verify", "ru", "vera@vendor.example", LINK, brand)
+    email = AccountEmails(FakeMailer(), PLATFORM).render(payload)
+    assert email.sender_name == "Acme Партнёры"
+    assert email.reply_to == "help@acme.example"
+    assert "Acme Partners" in email.text
+    assert 'src="https://partners.acme.example/brand/adv/abc.png"' in email.html
+    assert "background:#0b5fff;color:#ffffff" in email.html
+    for part in ("https://acme.example/terms", "https://acme.example/privacy", "mailto:help@acme.example"):
+        assert part in email.html
+    assert PLATFORM not in email.html + email.text + email.subject
+
+
+def test_without_a_brand_an_account_email_carries_the_platforms_name() -> None:
+    payload = account_email_payload("invite", "en", "vera@vendor.example", LINK)
+    email = AccountEmails(FakeMailer(), PLATFORM).render(payload)
+    assert email.subject == f"You are invited to {PLATFORM}"
+    assert (email.sender_name, email.reply_to) == (PLATFORM, "")
+
+
+def test_a_brand_from_the_queue_is_checked_again_and_keeps_only_what_is_sound() -> None:
+    queued = {
+        "name": "Acme\r\nBcc: x@evil.example",
+        "primary_color": "red;background:url(x)",
+        "primary_text_color": "#ffffff",
+        "logo_url": "javascript:alert(1)",
+        "terms_url": "https://acme.example/terms",
+        "support_email": "no-at-sign",
+    }
+    brand = MailBrand.from_payload(queued, PLATFORM)
+    assert brand.name == PLATFORM  # a name with a line break is no name
+    assert (brand.primary_color, brand.primary_text_color, brand.logo_url, brand.support_email) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert brand.terms_url == "https://acme.example/terms"
+    assert MailBrand.from_payload(["not", "a", "dict"], PLATFORM) == MailBrand(PLATFORM)
+
+
+def test_the_sender_name_goes_into_from_quoted_and_encoded() -> None:
+    calls: list[dict[str, object]] = []
+
+    class Client:
+        def send_email(self, **request: object) -> None:
+            calls.append(request)
+
+    mailer = SesMailer("no-reply@mail.example")
+    mailer._client = lambda: Client()  # type: ignore[method-assign]
+    mailer.send(
+        Email("a@b.example", "s", "t", "<p>h</p>", sender_name="Acme, Партнёры", reply_to="help@acme.example")
+    )
+    mailer.send(Email("a@b.example", "s", "t", "<p>h</p>"))
+    assert calls[0]["Source"] == "=?utf-8?b?QWNtZSwg0J/QsNGA0YLQvdGR0YDRiw==?= <no-reply@mail.example>"
+    assert calls[0]["ReplyToAddresses"] == ["help@acme.example"]
+    assert calls[1]["Source"] == "no-reply@mail.example"
+    assert "ReplyToAddresses" not in calls[1]

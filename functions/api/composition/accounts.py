@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from composition import service
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.service import AccountService
 from partnerka.accounts.workspace import Workspace
+from partnerka.branding.book import BrandBook
+from partnerka.branding.repository import BrandRepository
 from partnerka.common.config import read_settings
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformSettings:
+    platform_name: str  # what e-mails and authenticator apps show where no advertiser's brand applies
 
 
 @service
 def _account_services() -> tuple[AccountService, Workspace]:
-    return account_services(read_settings(AccountSettings))
+    brands = BrandBook(BrandRepository(), read_settings(PlatformSettings).platform_name)
+    return account_services(read_settings(AccountSettings), brands)
 
 
 def accounts() -> AccountService:

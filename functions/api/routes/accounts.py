@@ -193,8 +193,9 @@ def switch_context(body: Annotated[ContextIn, Body()]) -> Response[SessionOut]:
 
 @router.post("/me/mfa/setup", summary="Start 2FA enrolment: a TOTP secret and its otpauth URI")
 def mfa_setup() -> MfaSetupOut:
-    _, user = current(router.current_event.headers)
-    secret, uri = accounts().mfa_setup(user, actor_of(router.current_event, user))
+    principal, user = current(router.current_event.headers)
+    event = router.current_event
+    secret, uri = accounts().mfa_setup(user, actor_of(event, user), principal.advertiser_id, site_of(event))
     return MfaSetupOut(secret=secret, otpauth_uri=uri)
 
 

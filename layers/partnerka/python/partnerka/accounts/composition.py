@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from partnerka.accounts.callers import Callers
 from partnerka.accounts.repository import AccountRepository, SessionRepository
-from partnerka.accounts.service import AccountService
+from partnerka.accounts.service import AccountService, Brands
 from partnerka.accounts.workspace import Workspace
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
@@ -49,7 +49,9 @@ def callers_of(settings: CallerSettings) -> Callers:
     return Callers(AccountRepository(), secret_reader(settings.jwt_secret_arn))
 
 
-def account_services(settings: AccountSettings) -> tuple[AccountService, Workspace]:
+def account_services(
+    settings: AccountSettings, brands: Brands | None = None
+) -> tuple[AccountService, Workspace]:
     use_core_table(settings.core_table)
     signing_key: Callable[[], str] = secret_reader(settings.jwt_secret_arn)
     service = AccountService(
@@ -59,5 +61,6 @@ def account_services(settings: AccountSettings) -> tuple[AccountService, Workspa
         Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table)),
         signing_key,
         settings.app_base_url,
+        brands=brands,
     )
     return service, Workspace(service, LinkBases(DomainRepository(), settings.app_base_url))

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pyotp
 
-ISSUER_NAME = "Partnerka"
 RECOVERY_CODE_COUNT = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -16,8 +15,9 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
-def provisioning_uri(secret: str, email: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER_NAME)
+def provisioning_uri(secret: str, email: str, issuer: str) -> str:
+    """The otpauth URI an authenticator app scans; `issuer` is the name it files the account under."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 
 def matching_step(secret: str, code: str, now: float) -> int | None:

@@ -52,11 +52,23 @@ from partnerka.common.errors import (
 )
 from partnerka.common.ids import new_id
 from partnerka.domains.links import on_host
-from partnerka.notifications.email import ACCOUNT_EMAIL, account_email_payload
+from partnerka.notifications.email import ACCOUNT_EMAIL, MailBrand, account_email_payload
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
 LINK_TTL = {"verify": timedelta(days=2), "reset": timedelta(hours=1), "invite": timedelta(days=7)}
 LOCALES = ("en", "ru")
+
+
+class Brands(Protocol):
+    """The brands, as the account service uses them (branding.book.BrandBook)."""
+
+    def mail_brand(self, advertiser_id: str, base_url: str) -> MailBrand | None:
+        """How the advertiser's e-mails look (logo URLs on `base_url`); None: the platform's name."""
+        ...
+
+    def issuer(self, advertiser_id: str | None) -> str:
+        """The name authenticator apps show for an account in the advertiser's context (or none)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,32 +172,41 @@ class AccountService:
         signing_key: Callable[[], str],
         link_base_url: str,
         now: Callable[[], datetime] = utc_now,
+        brands: Brands | None = None,
     ) -> None:
+        """`brands`: the advertisers' brands their affiliates' e-mails and authenticator entries
+        wear; without it (scripts), e-mails carry the platform's name, which the notifier knows."""
         self.accounts = accounts
         self.sessions = sessions
         self.audit = audit
         self.notifications = notifications
         self.signing_key = signing_key
         self.link_base_url = link_base_url.rstrip("/")
+        self.brands = brands
         self.now = now
         self.limiter = FailureLimiter(sessions)
 
     # ------------------------------------------------------------------ e-mail links
-    def send_link(self, user: User, purpose: str, site: Site = PLATFORM) -> None:
+    def send_link(self, user: User, purpose: str, site: Site = PLATFORM, brand_of: str | None = None) -> None:
         """E-mail a one-time link; it points at the configured dashboard, or at the advertiser's
         verified portal domain the request came in by, never at a Host header as sent (the portal's
         host is one a claim made the advertiser's). The e-mail is queued for the notifier: however the
-        mail service fares, the caller's request (a sign-up, an invitation) has done its work."""
+        mail service fares, the caller's request (a sign-up, an invitation) has done its work. It
+        wears the brand of `brand_of` (the advertiser a registration link joins), else of the portal
+        it was asked for on, else the platform's name."""
         token = secrets.token_urlsafe(32)
         expires = int((self.now() + LINK_TTL[purpose]).timestamp())
         self.sessions.add_one_time_token(
             OneTimeToken(digest=digest(token), purpose=purpose, user_id=user.user_id, expires_at=expires)
         )
         path = {"verify": "verify-email", "reset": "reset-password", "invite": "accept-invite"}[purpose]
-        link = f"{self.site_url(site)}/{path}?token={token}"
+        base = self.site_url(site)
+        link = f"{base}/{path}?token={token}"
+        advertiser = brand_of or site.portal
+        brand = self.brands.mail_brand(advertiser, base) if self.brands and advertiser else None
         self.notifications.post(
             ACCOUNT_EMAIL,
-            account_email_payload(purpose, user.locale, user.email, link),
+            account_email_payload(purpose, user.locale, user.email, link, brand),
             subject=f"user:{user.user_id}",
             advertiser_id=user.advertiser_id or "",
         )
@@ -543,13 +564,20 @@ class AccountService:
         return self._session(user, self._new_chain(user), principal.advertiser_id)
 
     # ------------------------------------------------------------------ 2FA enrolment
-    def mfa_setup(self, user: User, actor: Actor) -> tuple[str, str]:
+    def mfa_setup(
+        self, user: User, actor: Actor, context: str | None = None, site: Site = PLATFORM
+    ) -> tuple[str, str]:
+        """A new TOTP secret and its otpauth URI, filed in the authenticator app under the brand the
+        person works in: the portal's, else the advertiser context's, else the platform's."""
         if user.mfa_enabled:
             raise Conflict("two-factor authentication is already on")
+        if self.brands is None:
+            raise RuntimeError("2FA enrolment needs the brands: build the account service with them")
+        issuer = self.brands.issuer(site.portal or context)
         secret = mfa.new_secret()
         user = self.accounts.save_user(replace(user, mfa_secret=secret, mfa_last_step=0))
         self.audit.record(actor, user.advertiser_id, "auth.mfa_setup_started", f"user:{user.user_id}")
-        return secret, mfa.provisioning_uri(secret, user.email)
+        return secret, mfa.provisioning_uri(secret, user.email, issuer)
 
     def mfa_enable(self, user: User, password: str, code: str, actor: Actor) -> list[str]:
         """Turn 2FA on: the password proves it is the account's owner, the code that the

@@ -234,7 +234,7 @@ class Workspace:
         advertiser_id, _, _ = self.join_target(code, site)
         user = self.service.new_affiliate_account(email, password, name, locale)
         self._apply(advertiser_id, user, actor)
-        self.service.send_link(user, "verify", site)
+        self.service.send_link(user, "verify", site, brand_of=advertiser_id)
         return user
 
     def join(

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from partnerka.branding.book import BrandBook
+from partnerka.branding.repository import BrandRepository
 from partnerka.common.observability import logger
 from partnerka.common.pynamo import use_core_table
 from partnerka.finance.directory import PlatformDirectory
@@ -30,6 +32,7 @@ from partnerka.finance.repository import LedgerRepository, LedgerStore
 Advertisers = Callable[[], dict[str, str]]  # id → name
 Names = Callable[[str, list[str]], Mapping[str, Mapping[str, str]]]  # advertiser, affiliates → names
 Store = Callable[[str, bytes], None]  # S3 key, PDF
+Issuer = Callable[[str], str]  # advertiser → the name its invoices carry (branding.book.BrandBook.issuer)
 
 
 def document_key(invoice: Invoice, language: str) -> str:
@@ -45,7 +48,9 @@ class Billing:
         names: Names,
         store: Store,
         fonts_dir: str,
+        issuer: Issuer,
     ) -> None:
+        self._issuer = issuer
         self._ledger = ledger
         self._invoices = invoices
         self._advertisers = advertisers
@@ -60,10 +65,11 @@ class Billing:
             return invoice
         items = invoice_items(self._ledger.listed(invoice_index(advertiser_id, month)))
         names = self._names(advertiser_id, sorted({item.affiliate_id for item in items}))
+        issuer = self._issuer(advertiser_id)
         for language in LANGUAGES:
             if language in invoice.documents:
                 continue
-            pdf = render_invoice(invoice, items, language, advertiser_name, names, self._fonts_dir)
+            pdf = render_invoice(invoice, items, language, advertiser_name, names, self._fonts_dir, issuer)
             self._store(document_key(invoice, language), pdf)
             self._invoices.add_document(advertiser_id, month, language)
         return self._invoices.get(advertiser_id, month) or invoice
@@ -96,6 +102,7 @@ class BillingSettings:
     ledger_table: str
     reports_bucket: str
     fonts_dir: str
+    platform_name: str  # what an invoice carries where its advertiser has no brand
 
 
 def billing_for(settings: BillingSettings, s3: Any) -> Billing:
@@ -120,4 +127,5 @@ def billing_for(settings: BillingSettings, s3: Any) -> Billing:
         names,
         store,
         settings.fonts_dir,
+        BrandBook(BrandRepository(), settings.platform_name).issuer,
     )

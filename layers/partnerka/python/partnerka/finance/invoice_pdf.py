@@ -72,7 +72,7 @@ LABELS = {
             "November",
             "December",
         ),
-        footer="Partnerka · page {page}",
+        footer="{issuer} · page {page}",
     ),
     "ru": Labels(
         title="Счёт",
@@ -105,7 +105,7 @@ LABELS = {
             "ноябрь",
             "декабрь",
         ),
-        footer="Partnerka · стр. {page}",
+        footer="{issuer} · стр. {page}",
     ),
 }
 
@@ -126,8 +126,11 @@ def render_invoice(
     advertiser_name: str,
     names: Mapping[str, Mapping[str, str]],
     fonts_dir: str,
+    issuer: str,
 ) -> bytes:
-    """The invoice as PDF bytes. `names` maps `offer` and `affiliate` ids to their names."""
+    """The invoice as PDF bytes. `names` maps `offer` and `affiliate` ids to their names; `issuer` is
+    the name its footer and metadata carry (the advertiser's brand where it has one: its team may read
+    it on its own portal, which never shows the platform's name)."""
     from fpdf import FPDF  # only this module needs fpdf2, and only when drawing
 
     labels = LABELS[language]
@@ -137,7 +140,7 @@ def render_invoice(
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font("DejaVu", size=8)
-            self.cell(0, 6, labels.footer.format(page=self.page_no()), align="C")
+            self.cell(0, 6, labels.footer.format(issuer=issuer, page=self.page_no()), align="C")
 
     pdf = Document(format="A4")
     pdf.add_font("DejaVu", "", os.path.join(fonts_dir, "DejaVuSans.ttf"))
@@ -145,7 +148,7 @@ def render_invoice(
     if invoice.issued_at:
         pdf.set_creation_date(invoice.issued_at)
     pdf.set_title(f"{labels.title} {invoice.number}")
-    pdf.set_author("Partnerka")
+    pdf.set_author(issuer)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
 

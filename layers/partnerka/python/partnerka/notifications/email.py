@@ -8,9 +8,12 @@ moto's: what was sent is readable at `<moto>/moto-api/data.json`.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
+from email.utils import formataddr
 from functools import cache
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -35,6 +38,60 @@ class Email:
     subject: str
     text: str
     html: str
+    sender_name: str = ""  # the From header's display name (the address is the platform's identity)
+    reply_to: str = ""  # where answers go: the brand's support address
+
+
+_COLOR = re.compile(r"#[0-9a-f]{6}")
+_DEFAULT_BUTTON = ("#111827", "#ffffff")
+
+
+@dataclass(frozen=True, slots=True)
+class MailBrand:
+    """Who an e-mail is from and how it looks: an advertiser's brand (its affiliates' mail), or the
+    platform's own (a name only). Carried in the notification's payload, so the notifier needs no
+    access to brands; everything in it was checked when the brand was saved, and is checked again
+    here (a payload is data from a queue)."""
+
+    name: str
+    sender_name: str = ""
+    logo_url: str = ""  # absolute: a mail client has no page to resolve a path against
+    primary_color: str = ""
+    primary_text_color: str = ""
+    support_email: str = ""
+    terms_url: str = ""
+    privacy_url: str = ""
+
+    def as_payload(self) -> dict[str, str]:
+        return {name: value for name, value in asdict(self).items() if value}
+
+    @classmethod
+    def from_payload(cls, value: Any, platform_name: str) -> MailBrand:
+        """The payload's brand, what of it is sound; the platform's name where it has none."""
+        found = value if isinstance(value, dict) else {}
+
+        def text(name: str, limit: int = 200) -> str:
+            item = found.get(name)
+            if not isinstance(item, str) or len(item) > limit or any(ord(c) < 32 for c in item):
+                return ""
+            return item
+
+        def url(name: str) -> str:
+            item = text(name, 2000)
+            return item if urlsplit(item).scheme in ("https", "http") and urlsplit(item).netloc else ""
+
+        colors = [text(n).lower() for n in ("primary_color", "primary_text_color")]
+        both = all(_COLOR.fullmatch(c) for c in colors)
+        return cls(
+            name=text("name", 60) or platform_name,
+            sender_name=text("sender_name", 60),
+            logo_url=url("logo_url"),
+            primary_color=colors[0] if both else "",
+            primary_text_color=colors[1] if both else "",
+            support_email=text("support_email", 254) if "@" in text("support_email", 254) else "",
+            terms_url=url("terms_url"),
+            privacy_url=url("privacy_url"),
+        )
 
 
 class MailRefused(Exception):
@@ -63,9 +120,14 @@ class SesMailer:
         return aws.session().create_client("ses", config=_CONFIG)
 
     def send(self, email: Email) -> None:
+        source = self._sender
+        if email.sender_name:  # quoted, and in RFC 2047 when it is not ASCII (formataddr does both)
+            source = formataddr((email.sender_name, self._sender), "utf-8")
+        extra: dict[str, Any] = {"ReplyToAddresses": [email.reply_to]} if email.reply_to else {}
         try:
             self._client().send_email(
-                Source=self._sender,
+                Source=source,
+                **extra,
                 Destination={"ToAddresses": [email.to]},
                 Message={
                     "Subject": {"Data": email.subject, "Charset": "UTF-8"},
@@ -83,16 +145,31 @@ class SesMailer:
             raise MailRefused(type(error).__name__, str(error)) from None
 
 
-def account_email_payload(purpose: str, locale: str, to: str, link: str) -> dict[str, str]:
-    """What an `account_email` notification carries; the notifier renders it."""
-    return {"purpose": purpose, "locale": locale, "to": to, "link": link}
+def account_email_payload(
+    purpose: str, locale: str, to: str, link: str, brand: MailBrand | None = None
+) -> dict[str, Any]:
+    """What an `account_email` notification carries; the notifier renders it (in `brand`: an
+    advertiser's, for its affiliates; none: the platform's name)."""
+    payload: dict[str, Any] = {"purpose": purpose, "locale": locale, "to": to, "link": link}
+    if brand is not None:
+        payload["brand"] = brand.as_payload()
+    return payload
 
 
 class AccountEmails:
     """The notifier's channel for `account_email` notifications."""
 
-    def __init__(self, mailer: Mailer) -> None:
+    def __init__(self, mailer: Mailer, platform_name: str) -> None:
         self._mailer = mailer
+        self._platform_name = platform_name
+
+    def render(self, payload: dict[str, Any]) -> Email:
+        """The e-mail of a payload that has its purpose, address and link (deliver checks them)."""
+        brand = MailBrand.from_payload(payload.get("brand"), self._platform_name)
+        language = str(payload.get("locale") or "en")
+        return account_email(
+            str(payload["purpose"]), language, str(payload["to"]), str(payload["link"]), brand
+        )
 
     def deliver(self, notification: Notification) -> AttemptResult:
         payload = notification.payload
@@ -107,7 +184,7 @@ class AccountEmails:
             return AttemptResult(
                 ok=False, error_class="bad_payload", error="not an account e-mail's payload", permanent=True
             )
-        email = account_email(purpose, str(payload.get("locale") or "en"), to, link)
+        email = self.render(payload)
         try:
             self._mailer.send(email)
         except MailRefused as refused:
@@ -118,50 +195,94 @@ class AccountEmails:
 
 
 _MESSAGES: dict[str, dict[str, tuple[str, str, str]]] = {
-    # purpose: language: (subject, opening line, button text)
+    # purpose: language: (subject, opening line, button text); {brand} is the brand's name
     "verify": {
         "en": (
             "Confirm your e-mail",
-            "Confirm your e-mail address to finish signing up to Partnerka.",
+            "Confirm your e-mail address to finish signing up to {brand}.",
             "Confirm e-mail",
         ),
         "ru": (
             "Подтвердите e-mail",
-            "Подтвердите адрес электронной почты, чтобы завершить регистрацию в Partnerka.",
+            "Подтвердите адрес электронной почты, чтобы завершить регистрацию в {brand}.",
             "Подтвердить e-mail",
         ),
     },
     "reset": {
         "en": (
             "Reset your password",
-            "Somebody asked to reset your Partnerka password. If it was not you, ignore this e-mail.",
+            "Somebody asked to reset your {brand} password. If it was not you, ignore this e-mail.",
             "Choose a new password",
         ),
         "ru": (
             "Сброс пароля",
-            "Кто-то запросил сброс пароля Partnerka. Если это были не вы, просто проигнорируйте письмо.",
+            "Кто-то запросил сброс пароля {brand}. Если это были не вы, просто проигнорируйте письмо.",
             "Задать новый пароль",
         ),
     },
     "invite": {
         "en": (
-            "You are invited to Partnerka",
-            "You have been invited to Partnerka. Set your name and password to join.",
+            "You are invited to {brand}",
+            "You have been invited to {brand}. Set your name and password to join.",
             "Accept the invitation",
         ),
         "ru": (
-            "Приглашение в Partnerka",
-            "Вас пригласили в Partnerka. Укажите имя и пароль, чтобы присоединиться.",
+            "Приглашение в {brand}",
+            "Вас пригласили в {brand}. Укажите имя и пароль, чтобы присоединиться.",
             "Принять приглашение",
         ),
     },
 }
+_FOOTER = {
+    "en": ("Terms", "Privacy", "Questions? Write to"),
+    "ru": ("Условия", "Конфиденциальность", "Вопросы? Пишите на"),
+}
 
 
-def account_email(purpose: str, locale: str, to: str, link: str) -> Email:
-    subject, opening, button = _MESSAGES[purpose].get(locale, _MESSAGES[purpose]["en"])
-    body = (
-        f'<p>{html.escape(opening)}</p><p><a href="{html.escape(link, quote=True)}">{html.escape(button)}</a></p>'
-        f"<p>{html.escape(link)}</p>"
+def account_email(purpose: str, locale: str, to: str, link: str, brand: MailBrand) -> Email:
+    """The e-mail in `locale` (English where there is none), wearing `brand`: its name in the text,
+    its logo and colours in the HTML, its legal links and support address in the footer, its sender
+    name in From and its support address in Reply-To."""
+    language = locale if locale in _FOOTER else "en"
+    subject, opening, button = (part.format(brand=brand.name) for part in _MESSAGES[purpose][language])
+    background, foreground = (
+        (brand.primary_color, brand.primary_text_color) if brand.primary_color else _DEFAULT_BUTTON
     )
-    return Email(to=to, subject=subject, text=f"{opening}\n\n{button}: {link}\n", html=body)
+    e = html.escape
+    logo = (
+        f'<p><img src="{e(brand.logo_url, quote=True)}" alt="{e(brand.name, quote=True)}" height="40"></p>'
+        if brand.logo_url
+        else f"<p><strong>{e(brand.name)}</strong></p>"
+    )
+    terms, privacy, ask = _FOOTER[language]
+    footer = [e(brand.name)]
+    footer += [
+        f'<a href="{e(u, quote=True)}">{e(label)}</a>'
+        for u, label in ((brand.terms_url, terms), (brand.privacy_url, privacy))
+        if u
+    ]
+    if brand.support_email:
+        footer.append(
+            f'{e(ask)} <a href="mailto:{e(brand.support_email, quote=True)}">{e(brand.support_email)}</a>'
+        )
+    body = (
+        f"{logo}<p>{e(opening)}</p>"
+        f'<p><a href="{e(link, quote=True)}" style="display:inline-block;padding:10px 16px;border-radius:6px;'
+        f'background:{background};color:{foreground};text-decoration:none">{e(button)}</a></p>'
+        f'<p>{e(link)}</p><hr><p style="font-size:12px;color:#6b7280">{" · ".join(footer)}</p>'
+    )
+    text_footer = " · ".join(
+        [
+            brand.name,
+            *(u for u in (brand.terms_url, brand.privacy_url) if u),
+            *([brand.support_email] if brand.support_email else []),
+        ]
+    )
+    return Email(
+        to=to,
+        subject=subject,
+        text=f"{opening}\n\n{button}: {link}\n\n-- \n{text_footer}\n",
+        html=body,
+        sender_name=brand.sender_name or brand.name,
+        reply_to=brand.support_email,
+    )

@@ -53,7 +53,8 @@ RETRY_DELAYS = (60, 300, 1800, 7200, 28800)
 LEASE_SECONDS = 120  # longer than the sender function's timeout
 RETRIES = RetryPolicy(OperationType.POSTBACK, RETRY_DELAYS, LEASE_SECONDS, "Postbacks")
 MAX_ATTEMPTS = RETRIES.max_attempts
-USER_AGENT = "Partnerka-Postback/1.0"
+# Neutral: an affiliate of a branded portal reads it in its own tracker's logs, which must not name us.
+USER_AGENT = "Postback-Delivery/1.0"
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,17 @@ def start_runtime(
     return runtime
 
 
+def publish_demo_records(runtime: LocalRuntime, records: list[dict[str, str]]) -> None:
+    """The demo advertiser's DNS records, as it would have created them at its DNS provider: in the
+    local resolver the domain checks ask, so they find its domains where they left them."""
+    assert runtime.dns is not None
+    for record in records:
+        if record["type"] == "TXT":
+            runtime.dns.set_txt(record["name"], [record["value"]])
+        else:
+            runtime.dns.set_cname(record["name"], record["value"])
+
+
 def use_runtime_environment(runtime: LocalRuntime) -> None:
     """Point this process's own AWS clients (the seed) at the runtime, with the functions' settings."""
     os.environ.update(runtime.client_env())
@@ -79,8 +90,12 @@ def summary(demo: dict[str, Any]) -> str:
     lines += ["", f"Dashboard: {demo['dashboard']}  (sign in with any of these)"]
     for login in demo["logins"]:
         lines.append(f"  {login['role']:<15} {login['email']:<34} password: {login['password']}")
+    portal = demo["portal"]
     lines += [
         f"Affiliate registration link: {demo['registration_link']}",
+        f"Acme's own portal (its brand, its partners only): {portal['portal_url']}/  "
+        f"registration link {demo['portal_registration_link']}",
+        f"Acme's own tracking domain: {portal['tracking_url']}/click?o=…  (DNS records in {LOCAL / 'dns-zone.json'})",
         f"E-mails sent (verification, reset, invitations; by the notifier, from the notify queue): {demo['mailbox']}",
         f"The affiliate's postbacks go to a demo tracker at {demo['affiliate_postback']}",
         f"  (its requests: {LOCAL / 'logs' / 'demo-tracker.log'}; deliveries: the dashboard's Postbacks log)",
@@ -119,6 +134,7 @@ def main() -> int:
             from scripts.seed_demo import seed  # after the environment names the tables
 
             demo = seed(runtime.url, tracker.url("/postback"))
+            publish_demo_records(runtime, demo["portal"]["dns_records"])
             demo["mailbox"] = f"{runtime.aws_env['AWS_ENDPOINT_URL']}/moto-api/data.json (ses → Message)"
             # Tools run beside the platform (scripts/create-owner) find its emulated AWS here.
             (LOCAL / "runtime-env.json").write_text(json.dumps(runtime.client_env(), indent=2))

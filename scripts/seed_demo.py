@@ -1,6 +1,9 @@
 """Demo data: an owner, an advertiser with two offers and a registration link, affiliates connected
 to it (one with a login), each person with a password, two weeks of traffic history, and a dozen
-sales approved last month with that month's invoice issued.
+sales approved last month with that month's invoice issued. The advertiser runs its program under
+its own brand, on its own portal and tracking domains (`partners.acme.localhost`,
+`track.acme.localhost`: browsers resolve `*.localhost` to this machine); a second advertiser, without
+a brand, has the same affiliate, whose other program shows on the platform's own address.
 
 The history is written where the tracker writes clicks and conversions (the Clicks and Conversions
 tables), so the platform's own orchestrator counts it into statistics from the tables' streams, as it
@@ -13,23 +16,34 @@ Used by scripts/dev; also runnable alone: `python -m scripts.seed_demo --base-ur
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import random
+import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
+from PIL import Image, ImageDraw
 
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.audit.repository import AuditRepository
+from partnerka.audit.service import AuditLog
+from partnerka.branding.composition import BrandSettings, brand_service
+from partnerka.branding.models import AssetKind, BrandDraft
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.ids import new_click_id, new_id
 from partnerka.conversions.models import Conversion, ConversionStatus, dedupe_key
 from partnerka.conversions.repository import ConversionRepository
+from partnerka.domains.models import Domain, DomainKind, DomainStatus
+from partnerka.domains.names import parse_domain
+from partnerka.domains.repository import DomainRepository
 from partnerka.finance.billing import BillingSettings, billing_for
 from partnerka.finance.ledger import invoice_index, topup
 from partnerka.finance.repository import LedgerRepository
@@ -58,6 +72,11 @@ class DemoSettings:
     stats_table: str
     ledger_table: str
     click_ttl_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSettings:
+    audit_table: str
 
 
 LANDING = (
@@ -118,6 +137,15 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
             service, email, DEMO_PASSWORD, name, role, advertiser_id, affiliate_id
         )
         logins.append({"email": email, "password": DEMO_PASSWORD, "role": role.value})
+    # A second program of the same affiliate: on Acme's portal it does not show, on the platform's
+    # own address it does.
+    globex = provisioning.create_advertiser(repo, "Globex Travel")
+    provisioning.set_membership(repo, globex.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
+    create_offer(
+        offers, globex.id, "Weekend trips", "CPA", LANDING.format(page="trips"), "8.00", "11.00", "USD"
+    )
+    globex_link = workspace.create_link(globex.id, "Travel partners", provisioning.OPERATOR)
+    portal = seed_brand_and_domains(advertiser.id, base_url)
     history = seed_history(advertiser.id, [sneakers, newsletter], partners)
     invoice = seed_last_month(advertiser.id, advertiser.name, [sneakers, newsletter], partners)
     seed_finance(advertiser.id)
@@ -138,6 +166,13 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
         "advertiser": {"id": advertiser.id, "name": advertiser.name},
         "affiliate": {"id": affiliate.affiliate_id, "name": affiliate.name},
         "registration_link": f"{base}/join/{link.code}",
+        "portal": portal,
+        "second_advertiser": {
+            "id": globex.id,
+            "name": globex.name,
+            "registration_link": f"{base}/join/{globex_link.code}",
+        },
+        "portal_registration_link": f"{portal['portal_url']}/join/{link.code}",
         "offers": [
             {
                 "id": offer.offer_id,
@@ -155,6 +190,70 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
         "affiliate_postback": tracker_url or None,
         "history": history,
         "invoice": invoice,
+    }
+
+
+DEMO_BRAND = BrandDraft(
+    portal_name="Acme Partners",
+    primary_color="#0b5fff",
+    primary_text_color="#ffffff",
+    accent_color="#fde68a",
+    accent_text_color="#1f2937",
+    support_email="partners@acme.example",
+    sender_name="Acme Partner Program",
+    terms_url="https://acme.example/partner-terms",
+    privacy_url="https://acme.example/privacy",
+)
+DEMO_DOMAINS = (("partners.acme.localhost", DomainKind.PORTAL), ("track.acme.localhost", DomainKind.TRACKING))
+
+
+def seed_brand_and_domains(advertiser_id: str, base_url: str) -> dict[str, Any]:
+    """The advertiser's brand (saved, with a logo uploaded as the dashboard uploads one and checked
+    as it is) and its portal and tracking domains, active: on the local platform no CDN stands in
+    front (TenantEdge=direct) and the DNS records are the local resolver's (scripts/dev sets them)."""
+    actor = provisioning.OPERATOR
+    brands = brand_service(
+        read_settings(BrandSettings), AuditLog(AuditRepository(read_settings(AuditSettings).audit_table))
+    )
+    brands.save(advertiser_id, DEMO_BRAND, actor)
+    logo = io.BytesIO()
+    image = Image.new("RGB", (240, 64), (11, 95, 255))
+    ImageDraw.Draw(image).rectangle((16, 16, 48, 48), fill=(253, 230, 138))
+    image.save(logo, "PNG")
+    key = f"uploads/{advertiser_id}/{secrets.token_hex(16)}"
+    boto3.client("s3").put_object(
+        Bucket=read_settings(BrandSettings).brand_bucket,
+        Key=key,
+        Body=logo.getvalue(),
+        ContentType="image/png",
+    )
+    brands.attach(advertiser_id, AssetKind.LOGO_LIGHT, key, actor)
+    now = utc_now()
+    records = []
+    for host, kind in DEMO_DOMAINS:
+        domain = Domain(
+            domain_id=new_id(),
+            advertiser_id=advertiser_id,
+            name=parse_domain(host, ()),
+            kind=kind,
+            status=DomainStatus.ACTIVE,
+            token=secrets.token_hex(16),
+            created_at=now,
+            updated_at=now,
+            tenant_id=f"direct-{host}",
+            checked_at=now,
+            active_since=now,
+            txt_found=True,
+            cname_found=True,
+        )
+        DomainRepository().add(replace(domain, next_check_at=domain.next_check(now)))
+        records += [{"type": r.type, "name": r.name, "value": r.value} for r in domain.records("localhost")]
+    port = urlsplit(base_url).port
+    suffix = f":{port}" if port else ""
+    return {
+        "portal_url": f"http://{DEMO_DOMAINS[0][0]}{suffix}",
+        "tracking_url": f"http://{DEMO_DOMAINS[1][0]}{suffix}",
+        "dns_records": records,
     }
 
 

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from partnerka_local import LocalRuntime
-from scripts.dev_server import start_runtime
+from scripts.dev_server import publish_demo_records, start_runtime
 from tests.conftest import ROOT
 
 # An assertion on the page waits as long as an action does: the local platform serves the dashboard
@@ -99,6 +99,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     # no test calls never start.
     runtime = start_runtime(port=0, log_dir=log_dir, lazy_workers=True)
     try:
-        yield Platform(runtime, seed_in_subprocess(runtime, log_dir))
+        demo = seed_in_subprocess(runtime, log_dir)
+        publish_demo_records(runtime, demo["portal"]["dns_records"])
+        yield Platform(runtime, demo)
     finally:
         runtime.stop()

@@ -3,7 +3,7 @@ to it (one with a login), each person with a password, two weeks of traffic hist
 sales approved last month with that month's invoice issued. The advertiser runs its program under
 its own brand, on its own portal and tracking domains (`partners.acme.localhost`,
 `track.acme.localhost`: browsers resolve `*.localhost` to this machine); a second advertiser, without
-a brand, has the same affiliate, whose other program shows on the platform's own address.
+a brand, has a registration link of its own.
 
 The history is written where the tracker writes clicks and conversions (the Clicks and Conversions
 tables), so the platform's own orchestrator counts it into statistics from the tables' streams, as it
@@ -137,10 +137,9 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
             service, email, DEMO_PASSWORD, name, role, advertiser_id, affiliate_id
         )
         logins.append({"email": email, "password": DEMO_PASSWORD, "role": role.value})
-    # A second program of the same affiliate: on Acme's portal it does not show, on the platform's
-    # own address it does.
+    # A second advertiser, unbranded, with its own registration link: an affiliate of both sees only
+    # Acme's program on Acme's portal and both on the platform's own address.
     globex = provisioning.create_advertiser(repo, "Globex Travel")
-    provisioning.set_membership(repo, globex.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
     create_offer(
         offers, globex.id, "Weekend trips", "CPA", LANDING.format(page="trips"), "8.00", "11.00", "USD"
     )

@@ -113,9 +113,17 @@ def dashboard_files(dist: Path) -> list[tuple[str, Path]]:
 
 
 def publish_dashboard(
-    s3: Any, cloudfront: Any, bucket: str, distribution_id: str, dist: Path, now: datetime | None = None
+    s3: Any,
+    cloudfront: Any,
+    bucket: str,
+    distribution_id: str,
+    dist: Path,
+    now: datetime | None = None,
+    tenant_distribution_id: str = "",
 ) -> dict[str, Any]:
-    """Uploads the dashboard's build; what it did (uploaded and removed keys, invalidated paths)."""
+    """Uploads the dashboard's build; what it did (uploaded and removed keys, invalidated paths, and
+    the advertisers' domains, tenants of `tenant_distribution_id`, whose copies were invalidated too:
+    a multi-tenant distribution is invalidated tenant by tenant)."""
     now = now or datetime.now(UTC)
     files = dashboard_files(dist)
     for key, path in files:
@@ -145,14 +153,29 @@ def publish_dashboard(
     # Names that do not change with their content: the page itself (every route of the page is
     # /index.html at the edge) and the other unhashed files.
     paths = sorted(f"/{key}" for key in built if not key.startswith(HASHED_PREFIX))
-    cloudfront.create_invalidation(
-        DistributionId=distribution_id,
-        InvalidationBatch={
-            "Paths": {"Quantity": len(paths), "Items": paths},
-            "CallerReference": f"partnerka-{now.strftime('%Y%m%dT%H%M%S.%f')}",
-        },
-    )
-    return {"uploaded": [k for k, _ in files], "removed": removed, "invalidated": paths}
+    batch = {
+        "Paths": {"Quantity": len(paths), "Items": paths},
+        "CallerReference": f"partnerka-{now.strftime('%Y%m%dT%H%M%S.%f')}",
+    }
+    cloudfront.create_invalidation(DistributionId=distribution_id, InvalidationBatch=batch)
+    tenants = []
+    if tenant_distribution_id:
+        for tenant in advertisers_tenants(cloudfront, tenant_distribution_id):
+            cloudfront.create_invalidation_for_distribution_tenant(Id=tenant, InvalidationBatch=batch)
+            tenants.append(tenant)
+    return {"uploaded": [k for k, _ in files], "removed": removed, "invalidated": paths, "tenants": tenants}
+
+
+def advertisers_tenants(cloudfront: Any, distribution_id: str) -> list[str]:
+    """The ids of the multi-tenant distribution's tenants (the advertisers' domains), page by page."""
+    found: list[str] = []
+    request: dict[str, Any] = {"AssociationFilter": {"DistributionId": distribution_id}}
+    while True:
+        page = cloudfront.list_distribution_tenants(**request)
+        found += [tenant["Id"] for tenant in page.get("DistributionTenantList", [])]
+        if not page.get("NextMarker"):
+            return found
+        request["Marker"] = page["NextMarker"]
 
 
 def who_deploys(sts: Any) -> str:
@@ -187,10 +210,12 @@ def deploy(stage: Stage, extra: Mapping[str, str] | None = None) -> dict[str, st
         outputs["DashboardBucketName"],
         outputs["DistributionId"],
         DIST,
+        tenant_distribution_id=outputs.get("TenantDistributionId", ""),
     )
     print(
         f"[deploy] dashboard: {len(published['uploaded'])} files up, {len(published['removed'])} stale"
-        f" removed, {len(published['invalidated'])} paths invalidated"
+        f" removed, {len(published['invalidated'])} paths invalidated (and on"
+        f" {len(published['tenants'])} advertisers' domains)"
     )
     return outputs
 

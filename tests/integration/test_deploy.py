@@ -188,3 +188,37 @@ def test_without_credentials_the_deployment_stops_with_a_clear_word() -> None:
             {"UserId": "AIDA", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/ops"},
         )
         assert who_deploys(sts) == "arn:aws:iam::123456789012:user/ops (account 123456789012)"
+
+
+def test_the_advertisers_domains_copies_are_invalidated_tenant_by_tenant(
+    stack: Template, tmp_path: Path
+) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="dashboard-tenants")
+    cloudfront = boto3.client("cloudfront", region_name="us-east-1")
+    dist = tmp_path / "dist"
+    build(dist, {"index.html": b"<html></html>", "theme.js": b"0"})
+    tenant = {"Id": "dt_1", "DistributionId": "ETENANTS", "Name": "domain-1", "Domains": [], "Enabled": True}
+    with Stubber(cloudfront) as edge:
+        edge.add_response("create_invalidation", invalidation_reply())
+        filtered = {"AssociationFilter": {"DistributionId": "ETENANTS"}}
+        edge.add_response(
+            "list_distribution_tenants", {"DistributionTenantList": [tenant], "NextMarker": "m2"}, filtered
+        )
+        edge.add_response(
+            "list_distribution_tenants",
+            {"DistributionTenantList": [tenant | {"Id": "dt_2", "Name": "domain-2"}]},
+            filtered | {"Marker": "m2"},
+        )
+        paths = {"Paths": {"Quantity": 2, "Items": ["/index.html", "/theme.js"]}, "CallerReference": ANY}
+        for tenant_id in ("dt_1", "dt_2"):
+            edge.add_response(
+                "create_invalidation_for_distribution_tenant",
+                {"Invalidation": invalidation_reply()["Invalidation"]},
+                {"Id": tenant_id, "InvalidationBatch": paths},
+            )
+        done = publish_dashboard(
+            s3, cloudfront, "dashboard-tenants", "E123", dist, tenant_distribution_id="ETENANTS"
+        )
+        edge.assert_no_pending_responses()
+    assert done["tenants"] == ["dt_1", "dt_2"]

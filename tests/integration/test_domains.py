@@ -30,6 +30,16 @@ START = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
 
 @dataclass
+class Told:
+    """domains.service.DomainNotices as a list of (host, status, reason)."""
+
+    moves: list[tuple[str, str, str]]
+
+    def domain_moved(self, domain: Domain) -> None:
+        self.moves.append((domain.host, domain.status.value, domain.status_reason))
+
+
+@dataclass
 class World:
     service: DomainService
     dns: FakeDns
@@ -37,6 +47,7 @@ class World:
     audit: FakeAudit
     clock: list[datetime]
     repo: DomainRepository
+    told: Told
 
     def later(self, **delta: float) -> None:
         self.clock[0] += timedelta(**delta)
@@ -60,7 +71,7 @@ class World:
 def world(stack: Template) -> World:
     use_core_table(os.environ["CORE_TABLE"])
     clock = [START]
-    dns, edge, audit, repo = FakeDns(), FakeTenantEdge(), FakeAudit(), DomainRepository()
+    dns, edge, audit, repo, told = FakeDns(), FakeTenantEdge(), FakeAudit(), DomainRepository(), Told([])
     service = DomainService(
         repo,
         dns,
@@ -69,8 +80,9 @@ def world(stack: Template) -> World:
         OperationsRepository(os.environ["OPERATIONS_TABLE"]),
         DomainSettings(platform_domains=("app.platform.example",), cname_target=EDGE),
         now=lambda: clock[0],
+        notices=told,
     )
-    return World(service, dns, edge, audit, clock, repo)
+    return World(service, dns, edge, audit, clock, repo, told)
 
 
 def statuses(world: World, domain: Domain) -> list[str]:
@@ -148,6 +160,12 @@ def test_a_domain_goes_from_its_dns_records_to_active_and_breaks_when_its_cname_
         "domain.active",
     ]
     assert {r.actor for r in world.audit.records[1:]} == {SCHEDULED_CHECK}
+    # and the advertiser was told when it went live, broke (and why), and came back
+    assert [(status, reason[:20]) for _, status, reason in world.told.moves] == [
+        ("active", ""),
+        ("broken", "the CNAME of partner"),
+        ("active", ""),
+    ]
     assert all(domain.token not in str(r.after) for r in world.audit.records)
     # and every check is an operation of type `domain`
     log = OperationsRepository(os.environ["OPERATIONS_TABLE"])

@@ -70,6 +70,12 @@ def test_a_check_by_hand_goes_as_far_as_dns_and_the_woken_function_makes_the_dom
     listed = api.call("GET", "/api/domains", token=boss).body
     (active,) = listed["items"]
     assert (active["status"], active["display_name"]) == ("active", "partners.acme-api.example")
+    # and the advertiser's team is told by e-mail (a notification for the notifier)
+    told = boto3.client("sqs").receive_message(QueueUrl=stack.refs["NotifyQueue"], MaxNumberOfMessages=10)
+    notices = [json.loads(m["Body"])["payload"] for m in told.get("Messages", [])]
+    assert [(n["to"], n["purpose"], n["status"]) for n in notices] == [
+        (world.emails["advertiser"], "domain", "active")
+    ]
     # and a message that names no domain is dropped, not retried for ever
     junk = {**record, "messageId": "junk", "body": "\xff not json"}
     assert worker.handler({"Records": [junk]}, CONTEXT) == {"batchItemFailures": []}

@@ -12,7 +12,7 @@ from partnerka.common.config import APP_BASE_URL_HINT, base_url, host_names, set
 from partnerka.common.pynamo import use_core_table
 from partnerka.domains.dns import ResolverLookup
 from partnerka.domains.repository import DomainRepository
-from partnerka.domains.service import DomainService, DomainSettings, QueueWake
+from partnerka.domains.service import DomainNotices, DomainService, DomainSettings, QueueWake
 from partnerka.domains.tenants import TenantEdgeSettings, tenant_edge
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -38,6 +38,7 @@ def domain_service(
     audit: AuditTrail,
     edge: TenantEdgeSettings | None = None,
     wake: WakeSettings | None = None,
+    notices: DomainNotices | None = None,
 ) -> DomainService:
     """The checks with the edge (`edge`: the DomainCheckFunction), or without it, handing the edge's
     part over through the queue (`wake`: the API, which cannot name the tenant distribution: that
@@ -55,4 +56,5 @@ def domain_service(
             platform_domains=platform, cname_target=settings.tenant_cname_target.lower().rstrip(".")
         ),
         wake=QueueWake(SqsQueue(wake.domain_check_queue_url)) if wake is not None else None,
+        notices=notices,
     )

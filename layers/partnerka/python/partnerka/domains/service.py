@@ -69,6 +69,16 @@ class DomainWake(Protocol):
     def wake(self, advertiser_id: str, domain_id: str) -> None: ...
 
 
+class DomainNotices(Protocol):
+    """Tells the advertiser's team where a domain now stands (accounts.domain_notices)."""
+
+    def domain_moved(self, domain: Domain) -> None: ...
+
+
+# The moves an advertiser is told of: the scheduled checks make them while nobody watches.
+TOLD = frozenset({DomainStatus.ACTIVE, DomainStatus.BROKEN, DomainStatus.FAILED})
+
+
 class DomainLog(Protocol):
     """What the checks need of the operations log (operations.repository.OperationsRepository)."""
 
@@ -108,6 +118,7 @@ class DomainService:
         now: Callable[[], datetime] = utc_now,
         new_token: Callable[[], str] = lambda: secrets.token_hex(16),
         wake: DomainWake | None = None,
+        notices: DomainNotices | None = None,
     ) -> None:
         """`tenants` None: this service does not reach the edge (the API's); what needs it is left
         to the DomainCheckFunction, woken through `wake`."""
@@ -115,6 +126,7 @@ class DomainService:
         self._dns = dns
         self._tenants = tenants
         self._wake = wake
+        self._notices = notices
         self._audit = audit
         self._log = log
         self._settings = settings
@@ -398,6 +410,11 @@ class DomainService:
                 _view(before),
                 _view(saved),
             )
+            if self._notices is not None and saved.status in TOLD:
+                try:
+                    self._notices.domain_moved(saved)
+                except Exception:  # telling is not the work: the domain moved all the same
+                    logger.exception("domain move not told", domain_id=saved.domain_id)
             logger.info(
                 "domain moved",
                 domain_id=saved.domain_id,

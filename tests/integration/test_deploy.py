@@ -198,7 +198,18 @@ def test_the_advertisers_domains_copies_are_invalidated_tenant_by_tenant(
     cloudfront = boto3.client("cloudfront", region_name="us-east-1")
     dist = tmp_path / "dist"
     build(dist, {"index.html": b"<html></html>", "theme.js": b"0"})
-    tenant = {"Id": "dt_1", "DistributionId": "ETENANTS", "Name": "domain-1", "Domains": [], "Enabled": True}
+    tenant = {  # a summary as ListDistributionTenants answers it
+        "Id": "dt_1",
+        "DistributionId": "ETENANTS",
+        "Name": "domain-1",
+        "Arn": "arn:aws:cloudfront::123456789012:distribution-tenant/dt_1",
+        "Domains": [{"Domain": "partners.acme.example", "Status": "active"}],
+        "CreatedTime": datetime(2026, 12, 1, tzinfo=UTC),
+        "LastModifiedTime": datetime(2026, 12, 1, tzinfo=UTC),
+        "ETag": "E1",
+        "Enabled": True,
+        "Status": "Deployed",
+    }
     with Stubber(cloudfront) as edge:
         edge.add_response("create_invalidation", invalidation_reply())
         filtered = {"AssociationFilter": {"DistributionId": "ETENANTS"}}

@@ -345,3 +345,56 @@ def test_a_name_too_long_for_its_ownership_record_is_refused(world: World) -> No
     longest = ".".join(["a" * 60] * 4)[:241] + ".example"  # 249 characters: a DNS name, but not with _verify.
     with pytest.raises(ValidationFailed, match="too long for its ownership record"):
         world.service.add(ACME, longest, DomainKind.PORTAL, BOSS)
+
+
+def test_without_the_edge_a_removal_waits_for_the_worker_which_finds_a_tenant_it_lost_track_of(
+    world: World,
+) -> None:
+    # Given a domain whose tenant a stopped check made without storing its id
+    domain = world.service.add(ACME, "partners.acme.example", DomainKind.PORTAL, BOSS)
+    world.publish(domain)
+    world.edge.unpoint(domain.host)
+    world.service.check_now(ACME, domain.domain_id, BOSS)
+    from partnerka.domains.tenants import tenant_name
+
+    world.edge.point(domain.host)
+    orphan = world.edge.create(domain.host, tenant_name(domain.domain_id), {})
+    # When the advertiser removes it through the API's service, which cannot reach the edge
+    woken: list[str] = []
+
+    class Wake:
+        def wake(self, advertiser_id: str, domain_id: str) -> None:
+            woken.append(domain_id)
+
+    api = DomainService(
+        world.repo,
+        world.dns,
+        None,
+        world.audit,
+        OperationsRepository(os.environ["OPERATIONS_TABLE"]),
+        DomainSettings(platform_domains=(), cname_target=EDGE),
+        now=lambda: world.clock[0],
+        wake=Wake(),
+    )
+    api.remove(ACME, domain.domain_id, BOSS)
+    # Then it is removing, not gone, and the worker is woken: it finds the tenant and takes it down
+    assert world.current(domain).status is DomainStatus.REMOVING
+    assert woken == [domain.domain_id]
+    world.service.check_woken(ACME, domain.domain_id)
+    world.edge.deploy(orphan.tenant_id)
+    world.service.check_woken(ACME, domain.domain_id)
+    assert world.edge.tenants == {}
+    assert world.service.of_advertiser(ACME) == []
+
+
+def test_a_check_that_breaks_on_one_domain_does_not_stop_the_others(world: World) -> None:
+    first = world.service.add(ACME, "partners.acme.example", DomainKind.PORTAL, BOSS)
+    second = world.service.add(ACME, "track.acme.example", DomainKind.TRACKING, BOSS)
+    world.publish(second, cname=None)
+    world.dns.txt = lambda name, real=world.dns.txt: (  # type: ignore[method-assign]
+        (_ for _ in ()).throw(RuntimeError("a fault of ours")) if first.host in name else real(name)
+    )
+    world.later(minutes=5)
+    run = world.service.check_due()
+    assert (run.checked, run.failed) == (2, 1)
+    assert world.current(second).status is DomainStatus.VERIFYING

@@ -225,6 +225,10 @@ class DomainService:
                 after = self._check(domain, SCHEDULED_CHECK)
             except DomainChanged:
                 continue  # the advertiser acted meanwhile; the next run looks at what it left
+            except Exception:  # a fault of ours or of storage: logged, the others still checked
+                logger.exception("domain check broke", domain_id=domain.domain_id)
+                failed += 1
+                continue
             if after is None:
                 failed += 1
             elif after.status is not domain.status:
@@ -245,7 +249,9 @@ class DomainService:
                 if not moved:
                     following = replace(following, next_check_at=following.next_check(self._now()))
                 current = self._save(following, current, actor)
-                if current.status is DomainStatus.REMOVING and not current.tenant_id:
+                # Gone once the edge has been asked (a tenant made by a check stopped before it
+                # stored the id is found by name first): without the edge, the worker finishes it.
+                if current.status is DomainStatus.REMOVING and not current.tenant_id and self._tenants:
                     self._store.delete(current)
                     break
                 if not moved:

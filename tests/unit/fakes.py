@@ -1198,28 +1198,16 @@ class EdgeTenant:
     attached: bool = False
 
 
-class FakeTenantEdge:
-    """domains.tenants.TenantEdge as CloudFront SaaS Manager behaves (the order in that module's
-    docstring), moved on by the test as CloudFront would move on its own:
+class CloudFrontMovesOn:
+    """The verbs a test moves CloudFront's side with, as CloudFront would move on its own: shared by
+    FakeTenantEdge and the Stubber scenarios' simulation (tests/unit/test_domain_tenants.py), which
+    keep `tenants` (with `deployed` and `certificate`), `unpointed`, `elsewhere` and `raced`."""
 
-    - a tenant is created only for a domain that points here (`unpoint` one to see the refusal), and
-      not for one another CloudFront resource serves (`serve_elsewhere`); created again under its
-      name it is the same tenant, under another name its domain is taken;
-    - a new tenant is InProgress with its certificate pending: `deploy` (the change reached the edge),
-      `issue`, `fail_certificate`;
-    - attaching the issued certificate and disabling are changes: InProgress until `deploy`;
-    - a tenant is deleted only disabled and deployed;
-    - `race` changes a tenant behind the caller's back: its next change is refused (a stale ETag);
-    - `vanish` deletes one outside the platform."""
+    tenants: Mapping[str, Any]
+    unpointed: set[str]
+    elsewhere: set[str]
+    raced: set[str]
 
-    def __init__(self) -> None:
-        self.tenants: dict[str, EdgeTenant] = {}
-        self.unpointed: set[str] = set()
-        self.elsewhere: set[str] = set()
-        self.raced: set[str] = set()
-        self.created = 0
-
-    # --- CloudFront moving on
     def unpoint(self, domain: str) -> None:
         self.unpointed.add(domain)
 
@@ -1242,7 +1230,29 @@ class FakeTenantEdge:
         self.raced.add(tenant_id)
 
     def vanish(self, tenant_id: str) -> None:
-        del self.tenants[tenant_id]
+        del self.tenants[tenant_id]  # type: ignore[attr-defined]
+
+
+class FakeTenantEdge(CloudFrontMovesOn):
+    """domains.tenants.TenantEdge as CloudFront SaaS Manager behaves (the order in that module's
+    docstring), moved on by the test as CloudFront would move on its own:
+
+    - a tenant is created only for a domain that points here (`unpoint` one to see the refusal), and
+      not for one another CloudFront resource serves (`serve_elsewhere`); created again under its
+      name it is the same tenant, under another name its domain is taken;
+    - a new tenant is InProgress with its certificate pending: `deploy` (the change reached the edge),
+      `issue`, `fail_certificate`;
+    - attaching the issued certificate and disabling are changes: InProgress until `deploy`;
+    - a tenant is deleted only disabled and deployed;
+    - `race` changes a tenant behind the caller's back: its next change is refused (a stale ETag);
+    - `vanish` deletes one outside the platform."""
+
+    def __init__(self) -> None:
+        self.tenants: dict[str, EdgeTenant] = {}
+        self.unpointed: set[str] = set()
+        self.elsewhere: set[str] = set()
+        self.raced: set[str] = set()
+        self.created = 0
 
     # --- the port
     def create(self, domain: str, name: str, tags: Mapping[str, str]) -> Tenant:

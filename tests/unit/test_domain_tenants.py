@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -38,7 +38,7 @@ from partnerka.domains.tenants import (
     tenant_edge,
     tenant_name,
 )
-from tests.unit.fakes import FakeTenantEdge
+from tests.unit.fakes import CloudFrontMovesOn, FakeTenantEdge
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudfront import CloudFrontClient
@@ -630,7 +630,7 @@ class SimTenant:
 
 
 @dataclass
-class CloudFrontSim:
+class CloudFrontSim(CloudFrontMovesOn):
     """CloudFront's side of the scenarios: its tenants as state, and for each call of the port the
     requests CloudFrontTenants is to make, queued on the Stubber with the answers CloudFront would
     give from that state (and the state changed as CloudFront would change it). The world is moved
@@ -641,31 +641,6 @@ class CloudFrontSim:
     unpointed: set[str] = field(default_factory=set)
     elsewhere: set[str] = field(default_factory=set)
     raced: set[str] = field(default_factory=set)
-
-    # --- CloudFront moving on
-    def unpoint(self, domain: str) -> None:
-        self.unpointed.add(domain)
-
-    def point(self, domain: str) -> None:
-        self.unpointed.discard(domain)
-
-    def serve_elsewhere(self, domain: str) -> None:
-        self.elsewhere.add(domain)
-
-    def deploy(self, tenant_id: str) -> None:
-        self.tenants[tenant_id].deployed = True
-
-    def issue(self, tenant_id: str) -> None:
-        self.tenants[tenant_id].certificate = "issued"
-
-    def fail_certificate(self, tenant_id: str, status: str = "validation-timed-out") -> None:
-        self.tenants[tenant_id].certificate = status
-
-    def race(self, tenant_id: str) -> None:
-        self.raced.add(tenant_id)
-
-    def vanish(self, tenant_id: str) -> None:
-        del self.tenants[tenant_id]
 
     # --- the calls each port method makes
     def on_create(self, domain: str, name: str, tags: Mapping[str, str]) -> None:
@@ -685,6 +660,10 @@ class CloudFrontSim:
         tenant = SimTenant(f"dt_sim{len(self.tenants) + 1}", name, domain)
         self.stub.add_response("create_distribution_tenant", tenant.reply(), request)
         self.tenants[tenant.tenant_id] = tenant
+
+    def on_find(self, name: str) -> None:
+        found = next((t for t in self.tenants.values() if t.name == name), None)
+        self._get("get_distribution_tenant", {"Identifier": name}, found)
 
     def on_state(self, tenant_id: str) -> None:
         tenant = self._read(tenant_id)
@@ -794,6 +773,13 @@ class StubbedEdge:
         finally:
             self.sim.stub.assert_no_pending_responses()
 
+    def find(self, name: str) -> Tenant | None:
+        self.sim.on_find(name)
+        try:
+            return self.tenants.find(name)
+        finally:
+            self.sim.stub.assert_no_pending_responses()
+
     def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
         self.sim.on_check_dns(domain, tenant_id)
         try:
@@ -802,17 +788,7 @@ class StubbedEdge:
             self.sim.stub.assert_no_pending_responses()
 
 
-class World(Protocol):
-    """An edge and the CloudFront behind it, moved on by the test."""
-
-    def unpoint(self, domain: str) -> None: ...
-    def point(self, domain: str) -> None: ...
-    def serve_elsewhere(self, domain: str) -> None: ...
-    def deploy(self, tenant_id: str) -> None: ...
-    def issue(self, tenant_id: str) -> None: ...
-    def fail_certificate(self, tenant_id: str, status: str = ...) -> None: ...
-    def race(self, tenant_id: str) -> None: ...
-    def vanish(self, tenant_id: str) -> None: ...
+World = CloudFrontMovesOn  # an edge's CloudFront, moved on by the test
 
 
 @pytest.fixture(params=["fake", "stubbed cloudfront"])
@@ -947,3 +923,12 @@ def test_a_tenant_deleted_by_hand_is_gone_and_its_cname_moving_away_is_seen(
     with pytest.raises(TenantGone):
         edge.check_dns(lost.domain, lost.tenant_id)
     assert edge.remove(lost.tenant_id) is True
+
+
+def test_a_tenant_is_found_by_its_name_and_nothing_when_there_is_none(
+    world: tuple[TenantEdge, World],
+) -> None:
+    edge, _ = world
+    made = edge.create("partners.acme.example", "domain-d1", {})
+    assert edge.find("domain-d1") == Tenant(made.tenant_id, "domain-d1", "partners.acme.example")
+    assert edge.find("domain-d2") is None

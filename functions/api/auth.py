@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import caller_language
-from composition import callers, edge, portal_of
+from composition import callers, edge, portals
 
 from partnerka.accounts.models import User
 from partnerka.accounts.permissions import require_portal
@@ -101,9 +101,9 @@ def current(headers: Mapping[str, str]) -> Caller:
 
 def site_of(event: Any) -> Site:
     """The site the request came in by: an advertiser's portal domain, or the platform's own host."""
-    raw = event.raw_event
-    portal = portal_of(raw)
-    return Site(portal, edge().viewer(raw).host) if portal else PLATFORM
+    host = edge().viewer(event.raw_event).host
+    portal = portals().owner(host)
+    return Site(portal, host) if portal else PLATFORM
 
 
 def actor_of(event: Any, user: User | None = None) -> Actor:

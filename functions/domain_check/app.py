@@ -60,8 +60,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def _woken(records: list[dict[str, Any]]) -> list[str]:
     """Each message's domain looked at now; the ids of the messages to deliver again (the domain
-    changed under the check: the next delivery sees what it became). A message that names no domain
-    is dropped, logged: it can never be checked."""
+    changed under the check, or the check broke on a fault: the next delivery looks again, and a
+    look changes nothing by itself), so one message's trouble never sends the others round again. A
+    message that names no domain is dropped, logged: it can never be checked."""
     again = []
     for record in records:
         try:
@@ -72,5 +73,8 @@ def _woken(records: list[dict[str, Any]]) -> list[str]:
         try:
             domains.check_woken(advertiser_id, domain_id)
         except DomainChanged:
+            again.append(record["messageId"])
+        except Exception:
+            logger.exception("domain wake failed", domain_id=domain_id)
             again.append(record["messageId"])
     return again

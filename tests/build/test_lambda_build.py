@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from samtranslator.yaml_helper import yaml_parse
 
+from partnerka_local.resources import PASSIVE_ATTRIBUTES
 from partnerka_local.template import SERVERLESS_FUNCTION, SERVERLESS_LAYER, Template
 from tests.conftest import ROOT, Figures
 
@@ -77,10 +78,11 @@ def sam_build(template_text: str, name: str) -> Built:
     built_template = work / "build" / "template.yaml"
     template = Template(built_template, f"build-{name}", PARAMETERS)
     # Physical ids: what each function's environment names (tables, queues, secrets); any will do.
+    # Attributes of what nothing emulates (the CNAME target advertisers are shown) as locally.
     for logical_id, resource in template.resources.items():
         template.refs[logical_id] = f"{template.stack_name}-{logical_id}"
-        if resource["Type"] == "AWS::CloudFront::ConnectionGroup":  # the CNAME target advertisers are shown
-            template.attrs[(logical_id, "RoutingEndpoint")] = "d111111abcdef8.cloudfront.net"
+        for attribute, value in PASSIVE_ATTRIBUTES.get(resource["Type"], {}).items():
+            template.attrs[(logical_id, attribute)] = value
     return Built(template, work)
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import boto3
+import pytest
 
 from partnerka_local.dns import LocalDns
 from partnerka_local.template import Template
@@ -122,3 +123,29 @@ def test_another_advertisers_domain_is_not_found_and_a_taken_host_is_refused(
     for bad in ("10.1.2.3", "*.acme.example", "co.uk", "app.partnerka.test", "https://x.acme.example:8443/"):
         answer = api.call("POST", "/api/domains", {"name": bad, "kind": "portal"}, token=boss)
         assert (answer.status, answer.body["error"]["code"]) == (400, "validation_error"), bad
+
+
+def test_a_wake_whose_check_breaks_is_delivered_again_alone(
+    load_function: FunctionLoader, stack: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = build_world(with_people=True)
+    api = Api(load_function("api"))
+    boss = api.login(world.emails["advertiser"], PASSWORD)["access_token"]
+    names = ("one.acme-wake.example", "two.acme-wake.example")
+    ids = [
+        api.call("POST", "/api/domains", {"name": n, "kind": "portal"}, token=boss).body["id"] for n in names
+    ]
+    worker = load_function("domain_check")
+    real = worker.domains.check_woken
+
+    def flaky(advertiser_id: str, domain_id: str) -> Any:
+        if domain_id == ids[0]:
+            raise RuntimeError("storage fault")
+        return real(advertiser_id, domain_id)
+
+    monkeypatch.setattr(worker.domains, "check_woken", flaky)
+    records = [
+        {"messageId": f"m{n}", "body": json.dumps({"advertiser_id": world.advertiser_id, "domain_id": d})}
+        for n, d in enumerate(ids)
+    ]
+    assert worker.handler({"Records": records}, CONTEXT) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}

@@ -37,8 +37,6 @@ from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.domains.dns import DnsUnavailable
 from partnerka.domains.tenants import (
-    DnsCheck,
-    DnsStatus,
     DomainNotPointed,
     DomainTaken,
     Tenant,
@@ -1313,12 +1311,6 @@ class FakeTenantEdge(CloudFrontMovesOn):
             if tenant.name == name:
                 return Tenant(tenant.tenant_id, name, tenant.domain)
         return None
-
-    def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
-        self._tenant(tenant_id)
-        if domain in self.unpointed:
-            return DnsCheck(DnsStatus.ELSEWHERE, f"{domain} does not point at the connection group")
-        return DnsCheck(DnsStatus.POINTS_HERE, "")
 
     def _tenant(self, tenant_id: str) -> EdgeTenant:
         found = self.tenants.get(tenant_id)

@@ -25,8 +25,6 @@ from partnerka.domains.tenants import (
     CertificateStatus,
     CloudFrontTenants,
     DirectTenants,
-    DnsCheck,
-    DnsStatus,
     DomainNotPointed,
     DomainTaken,
     EdgeError,
@@ -526,41 +524,12 @@ def test_access_denied_is_raised_not_taken_for_progress(stubbed: tuple[CloudFron
     assert refused.value.code == "AccessDenied"
 
 
-# --------------------------------------------------------------------------- check_dns
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        ("valid-configuration", DnsStatus.POINTS_HERE),
-        ("invalid-configuration", DnsStatus.ELSEWHERE),
-        ("unknown-configuration", DnsStatus.UNKNOWN),
-    ],
-)
-def test_check_dns_reports_cloudfronts_verdict_on_the_domain(
-    stubbed: tuple[CloudFrontTenants, Stubber], status: str, expected: DnsStatus
-) -> None:
-    edge, stub = stubbed
-    reply = {"DnsConfigurationList": [{"Domain": DOMAIN, "Status": status, "Reason": "CNAME record"}]}
-    stub.add_response("verify_dns_configuration", reply, {"Domain": DOMAIN, "Identifier": TENANT})
-    assert edge.check_dns(DOMAIN, TENANT) == DnsCheck(expected, "CNAME record")
-
-
-def test_check_dns_without_a_word_on_the_domain_is_unknown(
-    stubbed: tuple[CloudFrontTenants, Stubber],
-) -> None:
-    edge, stub = stubbed
-    stub.add_response(
-        "verify_dns_configuration", {"DnsConfigurationList": []}, {"Domain": DOMAIN, "Identifier": TENANT}
-    )
-    assert edge.check_dns(DOMAIN, TENANT).status is DnsStatus.UNKNOWN
-
-
 # --------------------------------------------------------------------------- the local platform
 def test_without_a_cdn_every_tenant_is_at_once_live_and_removed() -> None:
     edge = DirectTenants()
     tenant = edge.create("partners.acme.localhost", NAME, TAGS)
     assert edge.state(tenant.tenant_id).serving
     assert edge.attach_certificate(tenant.tenant_id) is True
-    assert edge.check_dns(tenant.domain, tenant.tenant_id).status is DnsStatus.POINTS_HERE
     assert edge.remove(tenant.tenant_id) is True
     with pytest.raises(ValueError, match="tenant name"):
         edge.create("partners.acme.localhost", "x", {})
@@ -696,19 +665,6 @@ class CloudFrontSim(CloudFrontMovesOn):
                 self.stub.add_response("delete_distribution_tenant", {}, request)
                 del self.tenants[tenant_id]
 
-    def on_check_dns(self, domain: str, tenant_id: str) -> None:
-        request = {"Domain": domain, "Identifier": tenant_id}
-        if tenant_id not in self.tenants:
-            refuse(self.stub, "verify_dns_configuration", "EntityNotFound", 404, request)
-            return
-        pointed = domain not in self.unpointed
-        item = {
-            "Domain": domain,
-            "Status": "valid-configuration" if pointed else "invalid-configuration",
-            "Reason": "" if pointed else f"{domain} does not point at the connection group",
-        }
-        self.stub.add_response("verify_dns_configuration", {"DnsConfigurationList": [item]}, request)
-
     def _get(self, operation: str, request: dict[str, Any], found: SimTenant | None) -> None:
         if found is None:
             refuse(self.stub, operation, "EntityNotFound", 404, request)
@@ -780,13 +736,6 @@ class StubbedEdge:
         finally:
             self.sim.stub.assert_no_pending_responses()
 
-    def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
-        self.sim.on_check_dns(domain, tenant_id)
-        try:
-            return self.tenants.check_dns(domain, tenant_id)
-        finally:
-            self.sim.stub.assert_no_pending_responses()
-
 
 World = CloudFrontMovesOn  # an edge's CloudFront, moved on by the test
 
@@ -833,7 +782,6 @@ def test_a_domain_goes_live_once_its_certificate_is_issued_and_attached(
     assert edge.attach_certificate(tenant.tenant_id) is True  # asked once only
     cloudfront.deploy(tenant.tenant_id)
     assert edge.state(tenant.tenant_id).serving
-    assert edge.check_dns(DOMAIN, tenant.tenant_id).status is DnsStatus.POINTS_HERE
 
 
 def test_a_retried_create_returns_the_tenant_the_first_one_made(world: tuple[TenantEdge, World]) -> None:
@@ -905,23 +853,14 @@ def test_a_change_that_raced_another_is_left_for_the_next_run(world: tuple[Tenan
     assert edge.remove(tenant.tenant_id) is True
 
 
-def test_a_tenant_deleted_by_hand_is_gone_and_its_cname_moving_away_is_seen(
-    world: tuple[TenantEdge, World],
-) -> None:
+def test_a_tenant_deleted_by_hand_is_gone(world: tuple[TenantEdge, World]) -> None:
     edge, cloudfront = world
-    kept = edge.create(DOMAIN, NAME, TAGS)
     lost = edge.create("track.acme.com", tenant_name("01JTRACKD0MA1N000000000000"), TAGS)
-    cloudfront.unpoint(DOMAIN)
-    moved = edge.check_dns(DOMAIN, kept.tenant_id)
-    assert moved.status is DnsStatus.ELSEWHERE
-    assert DOMAIN in moved.reason
     cloudfront.vanish(lost.tenant_id)
     with pytest.raises(TenantGone):
         edge.state(lost.tenant_id)
     with pytest.raises(TenantGone):
         edge.attach_certificate(lost.tenant_id)
-    with pytest.raises(TenantGone):
-        edge.check_dns(lost.domain, lost.tenant_id)
     assert edge.remove(lost.tenant_id) is True
 
 

@@ -51,7 +51,7 @@ _PASSIVE_TYPES = {
 # Attributes of passive resources that functions may be given. Locally an advertiser's domain
 # (partners.acme.localhost) resolves to loopback and the gateway answers every host: the CNAME target
 # they would be shown is localhost.
-_PASSIVE_ATTRIBUTES = {"AWS::CloudFront::ConnectionGroup": {"RoutingEndpoint": "localhost"}}
+PASSIVE_ATTRIBUTES = {"AWS::CloudFront::ConnectionGroup": {"RoutingEndpoint": "localhost"}}
 
 # CloudFormation queue properties that map one-to-one onto SQS queue attributes.
 _QUEUE_ATTRIBUTES = (
@@ -178,7 +178,7 @@ class ResourceManager:
             elif rtype not in self._creators:
                 tpl.refs[logical_id] = logical_id.lower()
                 tpl.attrs[(logical_id, "ApiEndpoint")] = "http://localhost"
-                for attribute, value in _PASSIVE_ATTRIBUTES.get(rtype, {}).items():
+                for attribute, value in PASSIVE_ATTRIBUTES.get(rtype, {}).items():
                     tpl.attrs[(logical_id, attribute)] = value
                 if rtype not in _PASSIVE_TYPES:
                     log.warning("resource %s of type %s is not emulated; skipped", logical_id, rtype)

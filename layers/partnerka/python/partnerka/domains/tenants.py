@@ -97,19 +97,6 @@ def certificate_of(status: str) -> tuple[CertificateStatus, str]:
     return CertificateStatus.PENDING, ""
 
 
-class DnsStatus(StrEnum):
-    POINTS_HERE = "points_here"
-    ELSEWHERE = "elsewhere"
-    UNKNOWN = "unknown"  # CloudFront could not tell (its lookup failed or timed out): ask again later
-
-
-_DNS = {
-    "valid-configuration": DnsStatus.POINTS_HERE,
-    "invalid-configuration": DnsStatus.ELSEWHERE,
-    "unknown-configuration": DnsStatus.UNKNOWN,
-}
-
-
 class EdgeError(Exception):
     """CloudFront did not do what was asked. `code` is its error code (or the client's, for a call
     that got no answer). Unless a subclass says otherwise, worth another try on the next run."""
@@ -164,12 +151,6 @@ class TenantState:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class DnsCheck:
-    status: DnsStatus
-    reason: str  # CloudFront's explanation, when it gives one
-
-
 class TenantEdge(Protocol):
     def create(self, domain: str, name: str, tags: Mapping[str, str]) -> Tenant:
         """The domain's tenant (the domain as stored: lower case, IDNs in punycode), created enabled
@@ -194,11 +175,6 @@ class TenantEdge(Protocol):
     def find(self, name: str) -> Tenant | None:
         """Our tenant of this name (tenant_name), if it exists: one a check made and was stopped
         before it could store the id."""
-        ...
-
-    def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
-        """Whether the domain still resolves to the tenant's routing endpoint, as CloudFront sees it.
-        Raises TenantGone."""
         ...
 
 
@@ -379,14 +355,6 @@ class CloudFrontTenants:
         logger.info("distribution tenant deleted", tenant_id=tenant_id)
         return True
 
-    def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:
-        with _answers():
-            reply = self._c().verify_dns_configuration(Domain=domain, Identifier=tenant_id)
-        for item in reply.get("DnsConfigurationList", []):
-            if item["Domain"].lower() == domain.lower():
-                return DnsCheck(_DNS.get(item["Status"], DnsStatus.UNKNOWN), item.get("Reason", ""))
-        return DnsCheck(DnsStatus.UNKNOWN, "CloudFront did not report on the domain")
-
     def _read(self, tenant_id: str) -> tuple[DistributionTenantTypeDef, str]:
         with _answers():
             reply = self._c().get_distribution_tenant(Identifier=tenant_id)
@@ -480,9 +448,6 @@ class DirectTenants:
 
     def find(self, name: str) -> Tenant | None:  # noqa: ARG002 - the port's signature
         return None  # a tenant here is its name: there is never one to take down
-
-    def check_dns(self, domain: str, tenant_id: str) -> DnsCheck:  # noqa: ARG002 - the port's signature
-        return DnsCheck(DnsStatus.POINTS_HERE, "")
 
 
 CLOUDFRONT = "cloudfront"

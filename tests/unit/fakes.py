@@ -50,6 +50,7 @@ from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.notifications.email import MailBrand
+from partnerka.notifications.events import Event, EventType
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.routing import (
     AccessRoute,
@@ -1124,6 +1125,19 @@ class FakeNotifications:
             for _, payload in self.posted
             if payload["to"] == to and payload["purpose"] == purpose
         ]
+
+
+class FakeNotices:
+    """notifications.events.Notices: the events producers sent, in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[Event] = []
+
+    def send(self, event: Event) -> None:
+        self.sent.append(event)
+
+    def of_type(self, type: EventType) -> list[Event]:
+        return [event for event in self.sent if event.type is type]
 
 
 # ---------------------------------------------------------------------- custom domains

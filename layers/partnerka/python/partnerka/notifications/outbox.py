@@ -38,10 +38,18 @@ class Outbox:
         self._operations = operations
         self._now = now
 
-    def post(self, kind: str, payload: dict[str, Any], subject: str = "", advertiser_id: str = "") -> str:
-        """Queue one notification and return its id; never raises."""
+    def post(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        subject: str = "",
+        advertiser_id: str = "",
+        notification_id: str = "",
+    ) -> str:
+        """Queue one notification and return its id (`notification_id` when the caller's business key
+        makes one: a copy posted again is then sent once); never raises."""
         notification = Notification(
-            id=new_id(),
+            id=notification_id or new_id(),
             kind=kind,
             created_at=self._now(),
             payload=payload,

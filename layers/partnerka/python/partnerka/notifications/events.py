@@ -1,0 +1,275 @@
+"""What the platform tells people: the events worth a notification, who receives each by default and
+on which channels, and the one port every producer sends them through.
+
+A producer (the orchestrator, finance, billing, domain checks, accounts) says what happened once, as
+an `Event`: its type, the advertiser it happened in, whom it concerns (`Audience`) and the facts the
+messages need (`data`, JSON values only). It never names channels or people's addresses: the notifier
+fans the event out to the audience's users, by each user's preferences, on e-mail, Telegram and the
+in-app inbox, and to the webhook endpoints subscribed to its type.
+
+An event's id is the producer's business key (the conversion and what happened to it, the journal,
+the domain check), so a producer that runs twice (a redelivered stream batch, a retried message)
+sends the same event twice and the notifier sends it once. `fold_key` folds storms: of the events
+with one fold key in one window, the first is sent (with the count of those folded since the last
+one sent) and the rest are counted only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from partnerka.common.clock import iso_millis, parse_iso, utc_now
+from partnerka.common.observability import logger
+
+EVENT = "event"  # the notify-queue kind of an event, which the notifier fans out
+FORMAT_VERSION = 1
+
+
+class EventType(StrEnum):
+    """The `type` of a webhook's payload too: dotted, stable, never renamed."""
+
+    CONVERSION_LEAD = "conversion.lead"
+    CONVERSION_SALE = "conversion.sale"
+    CONVERSION_APPROVED = "conversion.approved"
+    CONVERSION_REJECTED = "conversion.rejected"
+    CONVERSION_REVERSED = "conversion.reversed"
+    BALANCE_LOW = "balance.low"
+    TOPUP_CONFIRMED = "topup.confirmed"
+    TOPUP_REJECTED = "topup.rejected"
+    PAYOUT_REQUESTED = "payout.requested"
+    PAYOUT_PAID = "payout.paid"
+    POSTBACK_FAILING = "postback.failing"
+    APPLICATION_RECEIVED = "membership.applied"
+    MEMBERSHIP_DECIDED = "membership.decided"
+    CAP_REACHED = "offer.cap_reached"
+    INVOICE_ISSUED = "invoice.issued"
+    DOMAIN_STATUS = "domain.status_changed"
+    SIGN_IN_NEW_DEVICE = "security.new_sign_in"
+    MFA_DISABLED = "security.mfa_disabled"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    TELEGRAM = "telegram"
+    IN_APP = "in_app"
+
+
+class Side(StrEnum):
+    """Which side of a program a recipient is on: the affiliate's people, the advertiser's team, or
+    the user the event is about (security notices)."""
+
+    AFFILIATE = "affiliate"
+    ADVERTISER = "advertiser"
+    USER = "user"
+
+
+class Group(StrEnum):
+    """How the settings screen groups the events."""
+
+    CONVERSIONS = "conversions"
+    MONEY = "money"
+    DELIVERY = "delivery"
+    PROGRAM = "program"
+    SECURITY = "security"
+
+
+ALL_CHANNELS = frozenset(Channel)
+INBOX = frozenset({Channel.IN_APP})
+INBOX_AND_MAIL = frozenset({Channel.IN_APP, Channel.EMAIL})
+NONE: frozenset[Channel] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    """One event type: the group it shows in, and the channels each side receives it on by default
+    (a side missing from `defaults` never receives it). A security notice goes to its user on every
+    channel it has and cannot be turned off; nor does it go to webhooks."""
+
+    type: EventType
+    group: Group
+    defaults: dict[Side, frozenset[Channel]]
+    security: bool = False
+    fold_seconds: int = 0  # the window events with one fold key are folded in (0: never folded)
+
+    def receives(self, side: Side) -> bool:
+        return side in self.defaults
+
+
+CATALOGUE: dict[EventType, EventSpec] = {
+    spec.type: spec
+    for spec in (
+        # An advertiser may ask for its conversions too (off by default: it has the statistics).
+        EventSpec(
+            EventType.CONVERSION_LEAD,
+            Group.CONVERSIONS,
+            {Side.AFFILIATE: INBOX, Side.ADVERTISER: NONE},
+        ),
+        EventSpec(
+            EventType.CONVERSION_SALE,
+            Group.CONVERSIONS,
+            {Side.AFFILIATE: INBOX_AND_MAIL, Side.ADVERTISER: NONE},
+        ),
+        EventSpec(EventType.CONVERSION_APPROVED, Group.CONVERSIONS, {Side.AFFILIATE: INBOX}),
+        EventSpec(EventType.CONVERSION_REJECTED, Group.CONVERSIONS, {Side.AFFILIATE: INBOX_AND_MAIL}),
+        EventSpec(EventType.CONVERSION_REVERSED, Group.CONVERSIONS, {Side.AFFILIATE: INBOX_AND_MAIL}),
+        EventSpec(EventType.BALANCE_LOW, Group.MONEY, {Side.ADVERTISER: ALL_CHANNELS}),
+        EventSpec(EventType.TOPUP_CONFIRMED, Group.MONEY, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.TOPUP_REJECTED, Group.MONEY, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.PAYOUT_REQUESTED, Group.MONEY, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.PAYOUT_PAID, Group.MONEY, {Side.AFFILIATE: INBOX_AND_MAIL}),
+        EventSpec(
+            EventType.POSTBACK_FAILING,
+            Group.DELIVERY,
+            {Side.AFFILIATE: ALL_CHANNELS},
+            fold_seconds=3600,  # at most one alert per URL an hour, with the count
+        ),
+        EventSpec(EventType.APPLICATION_RECEIVED, Group.PROGRAM, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.MEMBERSHIP_DECIDED, Group.PROGRAM, {Side.AFFILIATE: INBOX_AND_MAIL}),
+        EventSpec(
+            EventType.CAP_REACHED,
+            Group.PROGRAM,
+            {Side.ADVERTISER: INBOX_AND_MAIL, Side.AFFILIATE: INBOX},
+            fold_seconds=3600,
+        ),
+        EventSpec(EventType.INVOICE_ISSUED, Group.MONEY, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.DOMAIN_STATUS, Group.PROGRAM, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.SIGN_IN_NEW_DEVICE, Group.SECURITY, {Side.USER: ALL_CHANNELS}, security=True),
+        EventSpec(EventType.MFA_DISABLED, Group.SECURITY, {Side.USER: ALL_CHANNELS}, security=True),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Whom an event concerns: one affiliate's people (in the event's advertiser), the advertiser's
+    team, and named users (a security notice's user). Each side hears only the events its spec
+    gives it."""
+
+    affiliate_id: str = ""
+    advertiser_team: bool = False
+    user_ids: tuple[str, ...] = ()
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "affiliate_id": self.affiliate_id,
+            "advertiser_team": self.advertiser_team,
+            "user_ids": list(self.user_ids),
+        }
+
+    @classmethod
+    def from_payload(cls, value: Any) -> Audience:
+        found = value if isinstance(value, dict) else {}
+        users = found.get("user_ids") or []
+        return cls(
+            affiliate_id=str(found.get("affiliate_id") or ""),
+            advertiser_team=bool(found.get("advertiser_team")),
+            user_ids=tuple(str(u) for u in users) if isinstance(users, list) else (),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened, as a producer says it. `data` holds what the messages show (names,
+    amounts as decimal strings with their currency, reasons, links' ids), JSON values only, and never
+    a secret: it is shown in the inbox and sent to webhooks as it is."""
+
+    event_id: str
+    type: EventType
+    occurred_at: datetime
+    advertiser_id: str = ""  # "" for what concerns a user everywhere (security notices)
+    audience: Audience = field(default_factory=Audience)
+    data: dict[str, Any] = field(default_factory=dict)
+    fold_key: str = ""  # events with one key are folded within the spec's window (storms)
+
+    @property
+    def spec(self) -> EventSpec:
+        return CATALOGUE[self.type]
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "v": FORMAT_VERSION,
+            "event_id": self.event_id,
+            "type": self.type.value,
+            "occurred_at": iso_millis(self.occurred_at),
+            "advertiser_id": self.advertiser_id,
+            "audience": self.audience.as_payload(),
+            "data": self.data,
+            "fold_key": self.fold_key,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Event:
+        """Raises ValueError (or KeyError, TypeError) on a payload that is not an event."""
+        if payload.get("v") != FORMAT_VERSION:
+            raise ValueError("not an event of a known format")
+        data = payload.get("data") or {}
+        if not isinstance(data, dict):
+            raise TypeError("an event's data is an object")
+        event_id = str(payload["event_id"])
+        if not event_id:
+            raise ValueError("an event needs an id")
+        return cls(
+            event_id=event_id,
+            type=EventType(payload["type"]),
+            occurred_at=parse_iso(str(payload["occurred_at"])),
+            advertiser_id=str(payload.get("advertiser_id") or ""),
+            audience=Audience.from_payload(payload.get("audience")),
+            data=data,
+            fold_key=str(payload.get("fold_key") or ""),
+        )
+
+
+class Notices(Protocol):
+    """Where producers send events. `send` never raises and never waits on a channel: a notification
+    that cannot go out must not fail or slow the action that caused it."""
+
+    def send(self, event: Event) -> None: ...
+
+
+class Poster(Protocol):
+    """The outbox (notifications.outbox.Outbox), as much of it as events need."""
+
+    def post(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        subject: str = "",
+        advertiser_id: str = "",
+        notification_id: str = "",
+    ) -> str: ...
+
+
+class QueuedNotices:
+    """Events onto the notify queue, one message each; the notifier fans them out. The message's id
+    is the event's, so the notifier's operation for it is made once however often it is sent."""
+
+    def __init__(self, outbox: Poster) -> None:
+        self._outbox = outbox
+
+    def send(self, event: Event) -> None:
+        try:
+            self._outbox.post(
+                EVENT,
+                event.as_payload(),
+                subject=f"{event.type.value}:{event.event_id}",
+                advertiser_id=event.advertiser_id,
+                notification_id=f"event.{event.event_id}",
+            )
+        except Exception:  # the outbox never raises; this guards a bug in building the message
+            logger.exception("event not queued", event_id=event.event_id, type=event.type.value)
+
+
+def new_event(
+    event_id: str,
+    type: EventType,
+    advertiser_id: str = "",
+    audience: Audience | None = None,
+    data: dict[str, Any] | None = None,
+    fold_key: str = "",
+    now: Callable[[], datetime] = utc_now,
+) -> Event:
+    return Event(event_id, type, now(), advertiser_id, audience or Audience(), data or {}, fold_key)

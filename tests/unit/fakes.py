@@ -51,6 +51,8 @@ from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.notifications.email import MailBrand
 from partnerka.notifications.events import Event, EventType
+from partnerka.notifications.telegram import LinkCode, LinkedChat, TelegramLink
+from partnerka.notifications.telegram_bot import BotAnswer
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.routing import (
     AccessRoute,
@@ -1424,3 +1426,63 @@ class FakeBrandBook:
     def issuer(self, advertiser_id: str | None) -> str:
         brand = self.brands.get(advertiser_id or "")
         return brand.name if brand else self.platform_name
+
+
+# ---------------------------------------------------------------------- Telegram
+class FakeTelegramLinks:
+    """notifications.telegram.TelegramLinkStore over dicts, with the repository's rules: a code is
+    used once and not after it expires, a chat belongs to one user, a user has one chat."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, TelegramLink] = {}
+        self.codes: dict[str, LinkCode] = {}
+
+    def chats_of(self, user_ids: Sequence[str]) -> dict[str, int]:
+        return {u: self.links[u].chat_id for u in user_ids if u in self.links}
+
+    def link_of(self, user_id: str) -> TelegramLink | None:
+        return self.links.get(user_id)
+
+    def save_code(self, code: LinkCode) -> None:
+        if code.code in self.codes:
+            raise Conflict("the code exists")
+        self.codes[code.code] = code
+
+    def link_with_code(self, code: str, chat_id: int, username: str, now: datetime) -> LinkedChat | None:
+        found = self.codes.get(code)
+        if found is None or found.expires_at <= int(now.timestamp()):
+            return None
+        del self.codes[code]
+        moved_from = next(
+            (u for u, link in self.links.items() if link.chat_id == chat_id and u != found.user_id), None
+        )
+        if moved_from is not None:
+            del self.links[moved_from]
+        self.links[found.user_id] = TelegramLink(found.user_id, chat_id, username, iso_millis(now))
+        return LinkedChat(found.user_id, found.locale, moved_from)
+
+    def unlink(self, user_id: str, chat_id: int | None = None) -> TelegramLink | None:
+        found = self.links.get(user_id)
+        if found is None or (chat_id is not None and found.chat_id != chat_id):
+            return None
+        return self.links.pop(user_id)
+
+    def unlink_chat(self, chat_id: int) -> TelegramLink | None:
+        owner = next((u for u, link in self.links.items() if link.chat_id == chat_id), None)
+        return self.unlink(owner, chat_id) if owner else None
+
+
+@dataclass
+class FakeBot:
+    """The Bot API as notifications.telegram.BotApi sees it: what was sent, and the answers a test
+    queues (each used once; then `ok`)."""
+
+    sent: list[tuple[int, str]] = field(default_factory=list)
+    answers: list[BotAnswer] = field(default_factory=list)
+
+    def send_message(self, chat_id: int, html_text: str) -> BotAnswer:
+        self.sent.append((chat_id, html_text))
+        return self.answers.pop(0) if self.answers else BotAnswer(status=200, ok=True)
+
+    def masked_url(self, method: str) -> str:
+        return f"https://api.telegram.test/bot***/{method}"

@@ -58,7 +58,9 @@ OUTCOMES = {
 class AttemptResult:
     """How one attempt went. `permanent`: no later attempt can succeed (a malformed payload), so the
     operation fails at once instead of waiting through its retries. An HTTP attempt (a postback)
-    also says where it went (`url`, secrets masked), the answer's code and its first KiB."""
+    also says where it went (`url`, secrets masked), the answer's code and its first KiB.
+    `retry_after`: the seconds the other side asked us to wait (Telegram's 429 says so); the next
+    attempt waits at least that long, or longer when the retry policy's delay is longer."""
 
     ok: bool
     error_class: str = ""
@@ -67,6 +69,7 @@ class AttemptResult:
     url: str = ""
     http_status: int | None = None
     response: str = ""
+    retry_after: int | None = None
 
 
 PreparedAttempt = Callable[[], AttemptResult]
@@ -196,9 +199,8 @@ class OperationRunner:
             status = OperationStatus.RETRYING
             # After a replay the attempts go on from where they were; the delays start over.
             retry_number = number - (operation.max_attempts - self._policy.max_attempts)
-            next_attempt_at = at + timedelta(
-                seconds=retry_delay(self._policy.delays, retry_number, self._rng())
-            )
+            delay = retry_delay(self._policy.delays, retry_number, self._rng())
+            next_attempt_at = at + timedelta(seconds=max(delay, result.retry_after or 0))
         if not self._operations.finish_attempt(operation, attempt, status, next_attempt_at, owner):
             logger.warning("attempt outcome lost its lease", op_id=operation.op_id, attempt=number)
             return DONE

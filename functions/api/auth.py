@@ -24,8 +24,8 @@ from partnerka.audit.service import Actor
 from partnerka.common.errors import Forbidden, Unauthenticated
 
 # (method, OpenAPI path) of the operations anyone may call: signing up, in and out, the links of
-# e-mails, what a registration link joins, the brand of the portal a page is on, liveness and the API's
-# own document.
+# e-mails, what a registration link joins, the brand of the portal a page is on, liveness, the API's
+# own document, and Telegram's webhook (which proves itself with the bot's secret token instead).
 PUBLIC_OPERATIONS = frozenset(
     {
         ("POST", "/api/auth/signup"),
@@ -43,6 +43,7 @@ PUBLIC_OPERATIONS = frozenset(
         ("GET", "/api/portal"),
         ("GET", "/api/health"),
         ("GET", "/api/openapi.json"),
+        ("POST", "/telegram/webhook"),
     }
 )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,6 +24,7 @@ from .http import HttpGateway, Route, StoredObject, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
 from .resources import ResourceManager, make_client
 from .schedules import ScheduleEvent, Scheduler
+from .telegram import FakeBotApi
 from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template
 from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_log_file
 
@@ -147,6 +150,8 @@ class LocalRuntime:
         # developer edits in `dns_zone` (JSON), as an advertiser would at its DNS provider.
         self.dns_zone = dns_zone
         self.dns: LocalDns | None = None
+        # The Bot API the functions' Telegram bot calls (TelegramApiBaseUrl): a fake on loopback.
+        self.telegram: FakeBotApi | None = None
         self.template: Template | None = None
         self.functions: dict[str, FunctionSpec] = {}
         self.workers: dict[str, Worker] = {}
@@ -248,8 +253,10 @@ class LocalRuntime:
             and "DnsNameservers" not in self.parameter_overrides
         ):
             template.parameters["DnsNameservers"] = self.dns.address
+        self._start_telegram(template)
         self.template = template
         ResourceManager(template, self._moto.url).create_all()
+        self._set_telegram_secret(template)
         for logical_id in template.of_type(SERVERLESS_FUNCTION):
             spec = template.function_spec(logical_id)
             self.functions[logical_id] = spec
@@ -282,9 +289,36 @@ class LocalRuntime:
             self._bucket_object,
         )
         self._gateway.start()
+        if self.telegram is not None:
+            self.telegram.webhook_url = f"{self.url}/telegram/webhook"
         self._start_pollers()
         self._start_schedules()
         self._log_summary(routes)
+
+    def _start_telegram(self, template: Template) -> None:
+        """The fake Bot API, and the functions pointed at it unless the caller chose a Bot API."""
+        log_file = self.log_dir / "telegram.jsonl" if self.log_dir is not None else None
+        if log_file is not None:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+        self.telegram = FakeBotApi(log_file=log_file)
+        parameters = template.doc.get("Parameters") or {}
+        if "TelegramApiBaseUrl" in parameters and "TelegramApiBaseUrl" not in self.parameter_overrides:
+            template.parameters["TelegramApiBaseUrl"] = self.telegram.url
+
+    def _set_telegram_secret(self, template: Template) -> None:
+        """The bot's secret as an operator fills it in, with values the fake Bot API knows too."""
+        if self.telegram is None or "TelegramBotSecret" not in template.resources:
+            return
+        assert self._moto is not None
+        self.telegram.webhook_secret = secrets.token_urlsafe(24)
+        value = {
+            "token": "100001:local-bot-token",
+            "webhook_secret": self.telegram.webhook_secret,
+            "username": self.telegram.username,
+        }
+        make_client("secretsmanager", self._moto.url).put_secret_value(
+            SecretId=str(template.refs["TelegramBotSecret"]), SecretString=json.dumps(value)
+        )
 
     def _edge_headers(self) -> list[tuple[str, str]]:
         """The headers of the template's response headers policy: the local gateway plays the edge."""
@@ -432,3 +466,6 @@ class LocalRuntime:
         if self.dns is not None:
             self.dns.close()
             self.dns = None
+        if self.telegram is not None:
+            self.telegram.close()
+            self.telegram = None

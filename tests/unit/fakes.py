@@ -312,6 +312,7 @@ class FakeCaps:
 
     def __init__(self) -> None:
         self.counts: dict[tuple[str, str], int] = {}
+        self.reads = 0
 
     def take(self, slots: list[CapSlot]) -> bool:
         if any(self.counts.get((s.pk, s.sk), 0) + s.amount > s.limit for s in slots):
@@ -319,6 +320,10 @@ class FakeCaps:
         for slot in slots:
             self.counts[(slot.pk, slot.sk)] = self.counts.get((slot.pk, slot.sk), 0) + slot.amount
         return True
+
+    def levels(self, slots: list[CapSlot]) -> dict[tuple[str, str], int]:
+        self.reads += 1
+        return {(s.pk, s.sk): self.counts.get((s.pk, s.sk), 0) for s in slots}
 
 
 class FakeQuality:

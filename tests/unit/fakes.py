@@ -594,6 +594,21 @@ class FakeFinanceSettings:
         self.items[settings.advertiser_id] = settings
 
 
+class FakeLowBalanceFlags:
+    """finance.low_balance.LowBalanceFlags in a dict, with the repository's condition: a flag is
+    raised when there is none, or by the crossing that raised it."""
+
+    def __init__(self) -> None:
+        self.flags: dict[tuple[str, str], str] = {}
+
+    def raise_flag(self, advertiser_id: str, currency: str, crossing: str, at: datetime) -> bool:
+        held = self.flags.setdefault((advertiser_id, currency), crossing)
+        return held == crossing
+
+    def lower_flag(self, advertiser_id: str, currency: str) -> None:
+        self.flags.pop((advertiser_id, currency), None)
+
+
 class FakeInvoices:
     def __init__(self, *invoices: Invoice) -> None:
         self.items = {(invoice.advertiser_id, invoice.month): invoice for invoice in invoices}

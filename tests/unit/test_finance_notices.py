@@ -8,6 +8,8 @@ from itertools import count
 
 import pytest
 
+from partnerka.finance.billing import invoice_issued
+from partnerka.finance.invoices import Invoice, InvoiceLine, InvoiceStatus
 from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.low_balance import LowBalanceWatch, balance_currencies
 from partnerka.finance.payouts import PayoutOrder, Payouts
@@ -156,3 +158,19 @@ def test_money_moves_when_the_notify_queue_refuses_every_notice(finance: Finance
     assert finance.deposits("USD") == 5000
     kinds = sorted(op.subject_id.split(":", 1)[0] for op in operations.items.values())
     assert kinds == ["balance.low", "payout.paid", "payout.requested", "topup.confirmed"]
+
+
+def test_an_issued_invoice_tells_the_team_what_it_pays(finance: Finance) -> None:
+    lines = [InvoiceLine(OFFER, "USD", 3, 3750, 6000), InvoiceLine("o2", "USD", 1, 1250, 2000)]
+    invoice = Invoice(ADVERTISER, "2026-11", InvoiceStatus.ISSUED, "PK-000007", lines=lines)
+    event = invoice_issued(invoice, finance.clock.now())
+    assert event.event_id == f"{ADVERTISER}.2026-11.issued"
+    assert (event.type, event.audience) == (EventType.INVOICE_ISSUED, Audience(advertiser_team=True))
+    assert event.data == {
+        "invoice_id": f"{ADVERTISER}.2026-11",
+        "number": "PK-000007",
+        "month": "2026-11",
+        "amount": "50.00",
+        "currency": "USD",
+        "amounts": {"USD": "50.00"},
+    }

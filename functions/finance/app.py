@@ -13,16 +13,29 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from partnerka.common.config import read_settings
 from partnerka.common.observability import logger, metrics, tenant_keys, tracer
+from partnerka.finance.composition import low_balance_watch
 from partnerka.finance.repository import LedgerRepository
 from partnerka.finance.service import FinanceEvent, post_event
+from partnerka.notifications.events import QueuedNotices
+from partnerka.notifications.outbox import Outbox
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     ledger_table: str
+    core_table: str  # thresholds and low-balance flags
+    notify_queue_url: str
+    operations_table: str  # a notice the queue refuses is kept there
 
 
-ledger = LedgerRepository(read_settings(Settings).ledger_table)
+settings = read_settings(Settings)
+ledger = LedgerRepository(settings.ledger_table)
+notices = QueuedNotices(
+    Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table))
+)
+low_balance = low_balance_watch(ledger, settings.core_table, notices)
 # A message that fails (an approval before its arrival, or a poison message) holds back its own
 # group, the one affiliate account whose order matters, and no other: the queue hands that group's
 # messages back in order and its DLQ takes a message that never succeeds.
@@ -36,6 +49,9 @@ def post(record: SQSRecord) -> None:
     ):
         posted = post_event(ledger, event)
         logger.info("finance event", event_id=event.event_id, posted=posted)
+        if event.moves_balance:
+            # Also when nothing was posted now: a retry after a crash before the check checks it.
+            low_balance.check(event.money.advertiser_id, {event.money.currency}, event.event_id)
 
 
 @logger.inject_lambda_context

@@ -12,7 +12,10 @@ from typing import Any
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.observability import logger, metrics, tracer
+from partnerka.conversions.cap_notices import CapWatch
 from partnerka.finance.dispatch import FinanceDispatcher
+from partnerka.notifications.events import QueuedNotices
+from partnerka.notifications.outbox import Outbox
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.orchestrator.records import decode_record
@@ -25,6 +28,7 @@ from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import QualityJudge
 from partnerka.stats.quality_store import QualityRepository
 from partnerka.tracking.datacenter import DatacenterRanges
+from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +41,14 @@ class Settings:
     clicks_table: str  # the streams' tables: a record's source is known by its table's name
     conversions_table: str
     geoip_db_path: str  # the GeoLayer: the hosting networks' ranges lie beside the country database
+    notify_queue_url: str
 
     @property
     def datacenter_ranges_path(self) -> str:
         return os.path.join(os.path.dirname(self.geoip_db_path), "datacenter.ranges")
 
+
+ROUTE_TTL_SECONDS = 60.0  # a cap changed on an offer is told by its new limit within a minute
 
 settings = read_settings(Settings)
 stats = StatsStores(CubeRepository(settings.stats_table), ClickLogRepository(settings.stats_table))
@@ -59,6 +66,11 @@ dispatcher = PostbackDispatcher(
 )
 finance_queue = SqsQueue(settings.finance_queue_url)
 finance = FinanceDispatcher(finance_queue.send)
+notices = QueuedNotices(Outbox(SqsQueue(settings.notify_queue_url), operations))
+# Only refusals over a cap read anything: the offer's caps, cached as the tracker caches them.
+caps = CapWatch(
+    CachedRouteRepository(settings.core_table, ROUTE_TTL_SECONDS), CapCounterRepository(settings.core_table)
+)
 _SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}
 
 
@@ -73,6 +85,8 @@ def _source_of(event_source_arn: str) -> str:
 @tracer.capture_lambda_handler(capture_response=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = [decode_record(raw, _source_of) for raw in event.get("Records", [])]
-    failed = run_batch(records, stats, judge, dispatcher, operations, finance=finance)
+    failed = run_batch(
+        records, stats, judge, dispatcher, operations, finance=finance, notices=notices, caps=caps
+    )
     logger.info("stream batch done", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

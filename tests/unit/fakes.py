@@ -314,6 +314,7 @@ class FakeCaps:
 
     def __init__(self) -> None:
         self.counts: dict[tuple[str, str], int] = {}
+        self.reads = 0
 
     def take(self, slots: list[CapSlot]) -> bool:
         if any(self.counts.get((s.pk, s.sk), 0) + s.amount > s.limit for s in slots):
@@ -321,6 +322,10 @@ class FakeCaps:
         for slot in slots:
             self.counts[(slot.pk, slot.sk)] = self.counts.get((slot.pk, slot.sk), 0) + slot.amount
         return True
+
+    def levels(self, slots: list[CapSlot]) -> dict[tuple[str, str], int]:
+        self.reads += 1
+        return {(s.pk, s.sk): self.counts.get((s.pk, s.sk), 0) for s in slots}
 
 
 class FakeQuality:
@@ -589,6 +594,21 @@ class FakeFinanceSettings:
 
     def save(self, settings: FinanceSettings) -> None:
         self.items[settings.advertiser_id] = settings
+
+
+class FakeLowBalanceFlags:
+    """finance.low_balance.LowBalanceFlags in a dict, with the repository's condition: a flag is
+    raised when there is none, or by the crossing that raised it."""
+
+    def __init__(self) -> None:
+        self.flags: dict[tuple[str, str], str] = {}
+
+    def raise_flag(self, advertiser_id: str, currency: str, crossing: str, at: datetime) -> bool:
+        held = self.flags.setdefault((advertiser_id, currency), crossing)
+        return held == crossing
+
+    def lower_flag(self, advertiser_id: str, currency: str) -> None:
+        self.flags.pop((advertiser_id, currency), None)
 
 
 class FakeInvoices:

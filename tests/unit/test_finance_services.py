@@ -24,6 +24,7 @@ from partnerka.finance.ledger import (
     arrival,
     payout,
 )
+from partnerka.finance.low_balance import LowBalanceWatch
 from partnerka.finance.payouts import PayoutOrder, Payouts
 from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import RequestKind, RequestStatus
@@ -40,7 +41,9 @@ from tests.unit.fakes import (
     FakeFinanceSettings,
     FakeInvoices,
     FakeLedger,
+    FakeLowBalanceFlags,
     FakeMoneyRequests,
+    FakeNotices,
 )
 
 OTHER_ADVERTISER = "01JAD0000000000000000000BB"
@@ -64,11 +67,26 @@ class Finance:
             offers={ADVERTISER: {OFFER: "Sneakers"}},
             advertiser_names={ADVERTISER: "shoes", OTHER_ADVERTISER: "Apparel"},
         )
-        self.payouts = Payouts(
-            self.ledger, self.requests, self.settings, self.directory, self.audit, self.clock.now
+        self.notices = FakeNotices()
+        self.flags = FakeLowBalanceFlags()
+        self.low_balance = LowBalanceWatch(
+            self.ledger, self.settings, self.flags, self.notices, self.clock.now
         )
-        self.topups = TopUps(self.ledger, self.requests, self.audit, self.clock.now)
-        self.balances = Balances(self.ledger, self.settings, self.requests, self.directory, self.audit)
+        self.payouts = Payouts(
+            self.ledger,
+            self.requests,
+            self.settings,
+            self.directory,
+            self.audit,
+            self.notices,
+            self.clock.now,
+        )
+        self.topups = TopUps(
+            self.ledger, self.requests, self.audit, self.notices, self.low_balance, self.clock.now
+        )
+        self.balances = Balances(
+            self.ledger, self.settings, self.requests, self.directory, self.audit, self.low_balance
+        )
 
     def earn(
         self,

@@ -81,18 +81,20 @@ def test_every_row_of_the_routing_table() -> None:
     assert (refused.jobs, refused.postback) == ({Job.STATS}, None)
 
     sale = routed("conversions", "INSERT", CONVERSION)
-    assert sale.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
+    assert sale.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE, Job.NOTICE}
     assert sale.postback is not None
     assert sale.postback.event is PostbackEvent.SALE
     assert sale.postback.payout == Money(1250, "USD")
     assert sale.postback.event_id == "cv-1.sale"
     assert sale.finance is not None
     assert (sale.finance.event_id, sale.finance.money.payout_minor) == ("cv-1.arrival", 1250)
+    assert sale.notice is not None
+    assert sale.notice.event_id == "cv-1.sale"
     lead = routed("conversions", "INSERT", {**CONVERSION, "goal": "lead"})
     assert lead.postback is not None
     assert lead.postback.event is PostbackEvent.LEAD
     capped = routed("conversions", "INSERT", {**CONVERSION, "status": "rejected", "reason": "cap_reached"})
-    assert capped.jobs == {Job.STATS, Job.POSTBACK}  # over a cap on arrival: never owed
+    assert capped.jobs == {Job.STATS, Job.POSTBACK, Job.NOTICE}  # over a cap on arrival: never owed
     assert capped.postback is not None
     assert (capped.postback.event, capped.postback.reason) == (
         PostbackEvent.REJECTED,
@@ -100,13 +102,13 @@ def test_every_row_of_the_routing_table() -> None:
     )
 
     approved = routed("conversions", "MODIFY", {**CONVERSION, "status": "approved"}, CONVERSION)
-    assert approved.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
+    assert approved.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE, Job.NOTICE}
     assert approved.postback is not None
     assert approved.postback.event_id == "cv-1.approved"
     rejected = routed(
         "conversions", "MODIFY", {**CONVERSION, "status": "rejected", "reason": "fraud"}, CONVERSION
     )
-    assert rejected.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE}
+    assert rejected.jobs == {Job.STATS, Job.POSTBACK, Job.FINANCE, Job.NOTICE}
     assert rejected.postback is not None
     assert rejected.postback.reason == "fraud"
     # A change that neither approves nor rejects is the statistics' alone (its money may have moved)

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from partnerka.audit.service import Actor, AuditTrail
+from partnerka.common.ids import new_id
 from partnerka.common.money import currency_code, parse_amount
 from partnerka.finance.access import BooksScope
 from partnerka.finance.directory import Directory
 from partnerka.finance.ledger import affiliate_owner
+from partnerka.finance.low_balance import LowBalanceWatch
 from partnerka.finance.repository import LedgerStore
 from partnerka.finance.requests import MoneyRequestStore, RequestKind, RequestStatus
 from partnerka.finance.service import AdvertiserBalance, Books, read_books
@@ -60,12 +62,14 @@ class Balances:
         requests: MoneyRequestStore,
         directory: Directory,
         audit: AuditTrail,
+        low_balance: LowBalanceWatch,
     ) -> None:
         self._ledger = ledger
         self._settings = settings
         self._requests = requests
         self._directory = directory
         self._audit = audit
+        self._low_balance = low_balance
 
     def sheet(self, scope: BooksScope) -> BalanceSheet:
         """The scope's balances: an affiliate's Hold, Approved and Paid, or the advertiser's books by
@@ -122,7 +126,8 @@ class Balances:
         min_payout: Mapping[str, str],
         actor: Actor,
     ) -> FinanceSettings:
-        """Replace the advertiser's thresholds (decimal amounts by currency); audited."""
+        """Replace the advertiser's thresholds (decimal amounts by currency); audited. A threshold now
+        above the balance is a crossing, told as one; a removed threshold forgets its crossing."""
         before = self._settings.get(advertiser_id)
         after = FinanceSettings(
             advertiser_id, minor_amounts(low_balance_threshold), minor_amounts(min_payout)
@@ -136,4 +141,12 @@ class Balances:
             before={"low_balance_threshold": before.low_balance_threshold, "min_payout": before.min_payout},
             after={"low_balance_threshold": after.low_balance_threshold, "min_payout": after.min_payout},
         )
+        removed = set(before.low_balance_threshold) - set(after.low_balance_threshold)
+        self._low_balance.forget(advertiser_id, removed)
+        changed = {
+            currency
+            for currency, threshold in after.low_balance_threshold.items()
+            if before.low_balance_threshold.get(currency) != threshold
+        }
+        self._low_balance.check(advertiser_id, changed, f"threshold.{new_id()}")
         return after

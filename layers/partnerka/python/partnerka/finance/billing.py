@@ -15,6 +15,7 @@ from typing import Any
 
 from partnerka.branding.book import BrandBook
 from partnerka.branding.repository import BrandRepository
+from partnerka.common.money import Money
 from partnerka.common.observability import logger
 from partnerka.common.pynamo import use_core_table
 from partnerka.finance.directory import PlatformDirectory
@@ -28,6 +29,10 @@ from partnerka.finance.invoices import (
 )
 from partnerka.finance.ledger import invoice_index
 from partnerka.finance.repository import LedgerRepository, LedgerStore
+from partnerka.notifications.events import Audience, Event, EventType, Notices, QueuedNotices
+from partnerka.notifications.outbox import Outbox
+from partnerka.operations.queue import SqsQueue
+from partnerka.operations.repository import OperationsRepository
 
 Advertisers = Callable[[], dict[str, str]]  # id → name
 Names = Callable[[str, list[str]], Mapping[str, Mapping[str, str]]]  # advertiser, affiliates → names
@@ -49,8 +54,10 @@ class Billing:
         store: Store,
         fonts_dir: str,
         issuer: Issuer,
+        notices: Notices,
     ) -> None:
         self._issuer = issuer
+        self._notices = notices
         self._ledger = ledger
         self._invoices = invoices
         self._advertisers = advertisers
@@ -59,7 +66,8 @@ class Billing:
         self._fonts_dir = fonts_dir
 
     def issue(self, advertiser_id: str, advertiser_name: str, month: str, now: datetime) -> Invoice:
-        """Issue the advertiser's invoice for the month and store its documents."""
+        """Issue the advertiser's invoice for the month and store its documents; the team is told
+        once they are all stored (the run that completes them tells it)."""
         invoice = issue_invoice(self._ledger, self._invoices, advertiser_id, month, now)
         if invoice.status is not InvoiceStatus.ISSUED or set(LANGUAGES) <= set(invoice.documents):
             return invoice
@@ -72,6 +80,7 @@ class Billing:
             pdf = render_invoice(invoice, items, language, advertiser_name, names, self._fonts_dir, issuer)
             self._store(document_key(invoice, language), pdf)
             self._invoices.add_document(advertiser_id, month, language)
+        self._notices.send(invoice_issued(invoice, now))
         return self._invoices.get(advertiser_id, month) or invoice
 
     def run(self, month: str, now: datetime) -> dict[str, str]:
@@ -93,6 +102,32 @@ class Billing:
         return done
 
 
+def invoice_issued(invoice: Invoice, now: datetime) -> Event:
+    """The team's notice of an issued invoice: what it pays (the payouts), in its one currency (an
+    invoice in several currencies names the first, with every currency's total in `amounts`)."""
+    payouts = {
+        currency: Money(payout, currency).as_decimal_string()
+        for currency, (_, payout, _) in invoice.totals().items()
+    }
+    currency = next(iter(payouts), "")
+    invoice_id = f"{invoice.advertiser_id}.{invoice.month}"
+    return Event(
+        event_id=f"{invoice_id}.issued",
+        type=EventType.INVOICE_ISSUED,
+        occurred_at=invoice.issued_at or now,
+        advertiser_id=invoice.advertiser_id,
+        audience=Audience(advertiser_team=True),
+        data={
+            "invoice_id": invoice_id,
+            "number": invoice.number or "",
+            "month": invoice.month,
+            "amount": payouts.get(currency, "0"),
+            "currency": currency,
+            "amounts": payouts,
+        },
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class BillingSettings:
     """The ledger (its invoices too), the advertisers and names in the core table, the bucket the
@@ -103,6 +138,8 @@ class BillingSettings:
     reports_bucket: str
     fonts_dir: str
     platform_name: str  # what an invoice carries where its advertiser has no brand
+    notify_queue_url: str  # issued invoices are told to the advertisers' teams
+    operations_table: str  # where a notice the queue refuses is kept
 
 
 def billing_for(settings: BillingSettings, s3: Any) -> Billing:
@@ -128,4 +165,7 @@ def billing_for(settings: BillingSettings, s3: Any) -> Billing:
         store,
         settings.fonts_dir,
         BrandBook(BrandRepository(), settings.platform_name).issuer,
+        QueuedNotices(
+            Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table))
+        ),
     )

@@ -20,6 +20,7 @@ from partnerka.finance.repository import InsufficientBalance, LedgerStore
 from partnerka.finance.requests import MoneyRequest, MoneyRequestStore, RequestKind, answer_payouts
 from partnerka.finance.service import payouts_due, post_journal, read_books
 from partnerka.finance.settings import FinanceSettingsStore
+from partnerka.notifications.events import Audience, Event, EventType, Notices
 
 HISTORY_SHOWN = 200
 
@@ -52,6 +53,7 @@ class Payouts:
         settings: FinanceSettingsStore,
         directory: Directory,
         audit: AuditTrail,
+        notices: Notices,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._ledger = ledger
@@ -59,13 +61,14 @@ class Payouts:
         self._settings = settings
         self._directory = directory
         self._audit = audit
+        self._notices = notices
         self._clock = clock
 
     def pay(self, advertiser_id: str, order: PayoutOrder, actor: Actor) -> list[Journal]:
         """Pay the order; the payouts made. An amount the approved balance does not cover is refused
         (InsufficientBalance); a bulk payout pays every approved balance in full, skipping one that
         someone else paid meanwhile. Each payout answers the affiliate's open requests in its
-        currency, and is audited."""
+        currency, is audited, and is told to the affiliate."""
         currency = currency_code(order.currency) if order.currency else None
         now = self._clock()
         if order.amount is not None:
@@ -103,6 +106,20 @@ class Payouts:
                     "reference": order.reference,
                 },
             )
+            self._notices.send(
+                Event(
+                    event_id=f"{journal.own_id}.paid",
+                    type=EventType.PAYOUT_PAID,
+                    occurred_at=now,
+                    advertiser_id=advertiser_id,
+                    audience=Audience(affiliate_id=affiliate_id),
+                    data={
+                        "payout_id": journal.own_id,
+                        "amount": _shown(amount, paid_currency),
+                        "currency": paid_currency,
+                    },
+                )
+            )
         return made
 
     def history(self, scope: BooksScope) -> list[Journal]:
@@ -114,7 +131,8 @@ class Payouts:
         self, advertiser_id: str, affiliate_id: str, currency: str, amount: str | None, actor: Actor
     ) -> PayoutRequests:
         """An affiliate asks to be paid `amount` (omitted: its whole approved balance in the
-        currency), between the advertiser's minimum payout and its approved balance; audited."""
+        currency), between the advertiser's minimum payout and its approved balance; audited, and
+        told to the advertiser's team."""
         currency = currency_code(currency)
         owner = affiliate_owner(advertiser_id, affiliate_id)
         approved = next(
@@ -148,7 +166,24 @@ class Payouts:
             f"affiliate:{affiliate_id}",
             after={"currency": currency, "amount": asked},
         )
-        return self._named(advertiser_id, [request])
+        named = self._named(advertiser_id, [request])
+        self._notices.send(
+            Event(
+                event_id=f"{request.request_id}.requested",
+                type=EventType.PAYOUT_REQUESTED,
+                occurred_at=request.created_at,
+                advertiser_id=advertiser_id,
+                audience=Audience(advertiser_team=True),
+                data={
+                    "request_id": request.request_id,
+                    "affiliate_id": affiliate_id,
+                    "affiliate_name": named.affiliate_names.get(affiliate_id, ""),
+                    "amount": _shown(asked, currency),
+                    "currency": currency,
+                },
+            )
+        )
+        return named
 
     def requests(self, scope: BooksScope) -> PayoutRequests:
         """The scope's payout requests (an affiliate's own, or all of the advertiser's), newest first."""

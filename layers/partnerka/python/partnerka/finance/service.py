@@ -43,6 +43,12 @@ class FinanceEvent:
     def event_id(self) -> str:
         return f"{self.money.conversion_id}.{self.kind.value}"
 
+    @property
+    def moves_balance(self) -> bool:
+        """Whether it charges or refunds the advertiser's spend: an approval, a rejection, an arrival
+        approved at once (a conversion on hold moves only its pending)."""
+        return self.kind is not FinanceEventKind.ARRIVAL or self.approved
+
     def as_message(self) -> str:
         return json.dumps(
             {

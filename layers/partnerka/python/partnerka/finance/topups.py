@@ -14,9 +14,11 @@ from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
 from partnerka.common.money import Money, currency_code, parse_amount
 from partnerka.finance.ledger import Journal, topup, topups_index
+from partnerka.finance.low_balance import LowBalanceWatch, balance_currencies
 from partnerka.finance.repository import LedgerStore
 from partnerka.finance.requests import MoneyRequest, MoneyRequestStore, RequestKind, RequestStatus
 from partnerka.finance.service import post_journal
+from partnerka.notifications.events import Audience, Event, EventType, Notices
 
 HISTORY_SHOWN = 200
 
@@ -40,22 +42,51 @@ class TopUps:
         ledger: LedgerStore,
         requests: MoneyRequestStore,
         audit: AuditTrail,
+        notices: Notices,
+        low_balance: LowBalanceWatch,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._ledger = ledger
         self._requests = requests
         self._audit = audit
+        self._notices = notices
+        self._low_balance = low_balance
         self._clock = clock
 
     def record(self, advertiser_id: str, amount: str, currency: str, reference: str, actor: Actor) -> Journal:
-        """Post a top-up the platform received (a decimal amount); audited."""
+        """Post a top-up the platform received (a decimal amount); audited, and told to the team."""
         money = _positive(amount, currency)
         journal = topup(
             advertiser_id, money.currency, money.minor, new_id(), self._clock(), {"reference": reference}
         )
         post_journal(self._ledger, journal)
         self._record(actor, advertiser_id, "finance.topup", money, reference)
+        self._posted(journal)
+        self._tell(EventType.TOPUP_CONFIRMED, journal.own_id, advertiser_id, money)
         return journal
+
+    def _posted(self, journal: Journal) -> None:
+        self._low_balance.check(journal.advertiser_id, balance_currencies(journal), journal.key)
+
+    def _tell(
+        self, kind: EventType, topup_id: str, advertiser_id: str, money: Money, reason: str = ""
+    ) -> None:
+        outcome = "confirmed" if kind is EventType.TOPUP_CONFIRMED else "rejected"
+        self._notices.send(
+            Event(
+                event_id=f"{topup_id}.{outcome}",
+                type=kind,
+                occurred_at=self._clock(),
+                advertiser_id=advertiser_id,
+                audience=Audience(advertiser_team=True),
+                data={
+                    "topup_id": topup_id,
+                    "amount": money.as_decimal_string(),
+                    "currency": money.currency,
+                    "reason": reason,
+                },
+            )
+        )
 
     def _record(self, actor: Actor, advertiser_id: str, action: str, money: Money, reference: str) -> None:
         after = {"currency": money.currency, "amount": money.minor, "reference": reference}
@@ -108,6 +139,7 @@ class TopUps:
                 {"reference": found.reference},
             )
             post_journal(self._ledger, journal)
+            self._posted(journal)
             closed = self._requests.close(found, RequestStatus.DONE, request_id)
         else:
             closed = self._requests.close(found, RequestStatus.REJECTED, "")
@@ -120,4 +152,7 @@ class TopUps:
             f"advertiser:{advertiser_id}",
             after={"request": request_id, "currency": found.currency, "amount": found.amount},
         )
+        confirmed = decision is TopUpDecision.CONFIRM
+        kind = EventType.TOPUP_CONFIRMED if confirmed else EventType.TOPUP_REJECTED
+        self._tell(kind, request_id, advertiser_id, Money(found.amount, found.currency))
         return self._requests.get(RequestKind.TOPUP, advertiser_id, request_id) or found

@@ -1,7 +1,7 @@
 """The orchestrator: one stream batch of typed events (orchestrator.records) routed to every consumer
-(orchestrator.routing): postbacks, finance, and the statistics' projection, in the order that keeps
-each record's effects exactly once; records it cannot handle are parked; each batch is logged as an
-operation."""
+(orchestrator.routing): postbacks, finance, notifications and the statistics' projection, in the order
+that keeps each record's effects exactly once; records it cannot handle are parked; each batch is
+logged as an operation."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from datetime import datetime
 
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import count, logger, tracer
+from partnerka.conversions.cap_notices import CapWatch
 from partnerka.conversions.events import ConversionChanged
 from partnerka.finance.dispatch import FinanceDispatcher
+from partnerka.notifications.events import Notices
 from partnerka.operations.models import Operation, OperationStatus, OperationType
 from partnerka.operations.repository import OperationStore
 from partnerka.orchestrator.records import StreamRecord, describe_error
@@ -70,6 +72,17 @@ def park(log: OperationStore | None, records: list[StreamRecord], at: datetime) 
             log.count(OperationType.STATS, at, attempts=1, failures=1, failed=1, parked=1)
 
 
+def tell(notices: Notices, caps: CapWatch | None, records: list[StreamRecord], routed: list[Routed]) -> None:
+    """Send the notification events of these records: the conversions' own, and the caps their
+    refusals prove. Neither the port nor the cap watch raises, so this never holds the batch."""
+    for found in routed:
+        if found.notice is not None:
+            notices.send(found.notice)
+    if caps is not None:
+        for notice in caps.notices([r.event for r in records if r.event is not None]):
+            notices.send(notice)
+
+
 def count_taken(records: Sequence[Delivered]) -> None:
     """The business metrics of records the statistics have just taken (each record once): every
     click stored, the refused ones by reason, and each conversion under the status it arrived in or
@@ -94,6 +107,8 @@ def run_batch(
     log: OperationStore | None = None,
     now: Callable[[], datetime] = utc_now,
     finance: FinanceDispatcher | None = None,
+    notices: Notices | None = None,
+    caps: CapWatch | None = None,
 ) -> list[str]:
     """One stream batch through every job routing gives it; the sequence numbers to retry.
 
@@ -101,7 +116,9 @@ def run_batch(
     records without an event. Postbacks and finance messages go next: making a delivery sure and
     sending a finance event are safe to repeat, the statistics' ranges are not. When either cannot
     be made sure of at record k, the statistics take the records before k only and the stream
-    retries from k, so no record's statistics are applied twice.
+    retries from k, so no record's statistics are applied twice. Notifications go with the records
+    the statistics take: their ids are the events', so a record that comes again sends the same
+    event, and sending never fails or holds the batch (see `tell`).
     """
     started = now()
     screened = [screen(record) for record in records]
@@ -121,6 +138,8 @@ def run_batch(
         )
     stop = min((s for s in stops if s is not None), default=None)
     upto = len(records) if stop is None else stop
+    if notices is not None:
+        tell(notices, caps, records[:upto], routed[:upto])
     failed = apply_stream_batch(records[:upto], stats, judge, now, count_taken)
     if not failed and stop is not None:
         failed = [record.sequence_number for record in records[stop:]]

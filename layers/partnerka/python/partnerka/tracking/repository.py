@@ -236,6 +236,12 @@ class CapCounter(Protocol):
         ...
 
 
+class CapLevels(Protocol):
+    def levels(self, slots: list[CapSlot]) -> dict[tuple[str, str], int]:
+        """How far each slot's counter has got, by (pk, sk); a counter never counted into is 0."""
+        ...
+
+
 class CapCounterRepository:
     """Caps are counted by a condition on the counter itself (`n + amount <= limit`), never by
     reading first: fifty simultaneous clicks on the last slot give exactly one success."""
@@ -278,3 +284,11 @@ class CapCounterRepository:
         ):
             return False
         return True
+
+    def levels(self, slots: list[CapSlot]) -> dict[tuple[str, str], int]:
+        keys = list(dict.fromkeys((slot.pk, slot.sk) for slot in slots))
+        found = {key: 0 for key in keys}
+        encoded = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys]
+        for item in dynamo.batch_get(self._client or dynamo.client(), self._table, encoded):
+            found[(item["pk"]["S"], item["sk"]["S"])] = int(item.get("n", {}).get("N", "0"))
+        return found

@@ -15,16 +15,15 @@ import boto3
 import pytest
 
 from partnerka.common.errors import Unauthenticated
+from partnerka.notifications.composition import telegram_channel, telegram_linking
 from partnerka.notifications.events import Audience, Event, EventType, new_event
 from partnerka.notifications.models import Notification
+from partnerka.notifications.repository import TelegramLinkRepository
 from partnerka.notifications.telegram import (
     TELEGRAM,
     TelegramChannel,
     TelegramLinking,
-    TelegramLinkRepository,
     TelegramWebhook,
-    telegram_channel,
-    telegram_linking,
     telegram_payload,
 )
 from partnerka.notifications.telegram_bot import TelegramSettings

@@ -525,7 +525,7 @@ _RENDERERS: dict[EventType, Callable[[_Text], Message]] = {
 def _folded(t: _Text) -> str:
     """The storm's count: how many more of its kind came since the last alert."""
     more = t.f.count("folded")
-    if not more:
+    if more is None or more <= 0:
         return ""
     return t.say(
         f"And {more} more since the last alert.",

@@ -50,7 +50,7 @@ from partnerka.finance.repository import InsufficientBalance
 from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.notifications.email import MailBrand
-from partnerka.notifications.events import Event, EventType
+from partnerka.notifications.events import Channel, Event, EventType
 from partnerka.notifications.telegram import LinkCode, LinkedChat, TelegramLink
 from partnerka.notifications.telegram_bot import BotAnswer
 from partnerka.offers.models import Offer, OfferAccess
@@ -1506,3 +1506,24 @@ class FakeBot:
 
     def masked_url(self, method: str) -> str:
         return f"https://api.telegram.test/bot***/{method}"
+
+
+# ---------------------------------------------------------------------- unsubscribing
+class FakePreferenceSwitch:
+    """notifications.unsubscribe.PreferenceSwitch: the (user, type, channel) turned off, in order."""
+
+    def __init__(self) -> None:
+        self.turned_off: list[tuple[str, EventType, Channel]] = []
+
+    def turn_off(self, user_id: str, type: EventType, channel: Channel) -> None:
+        self.turned_off.append((user_id, type, channel))
+
+
+class FakeAddresses:
+    """notifications.unsubscribe.Addresses over a dict of user id → address."""
+
+    def __init__(self, emails: dict[str, str]) -> None:
+        self.emails = emails
+
+    def email_of(self, user_id: str) -> str | None:
+        return self.emails.get(user_id)

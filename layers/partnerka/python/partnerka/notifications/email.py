@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formataddr
 from functools import cache
 from typing import Any, Protocol
@@ -20,6 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from partnerka.common import aws
 from partnerka.common.timeouts import read_timeout
+from partnerka.notifications.messages import DOMAIN_STATUS_TEXTS
 from partnerka.notifications.models import Notification
 from partnerka.operations.runner import AttemptResult
 
@@ -42,6 +46,8 @@ class Email:
     html: str
     sender_name: str = ""  # the From header's display name (the address is the platform's identity)
     reply_to: str = ""  # where answers go: the brand's support address
+    # more header fields (List-Unsubscribe): the message then goes as raw MIME, which carries them
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 _COLOR = re.compile(r"#[0-9a-f]{6}")
@@ -125,8 +131,17 @@ class SesMailer:
         source = self._sender
         if email.sender_name:  # quoted, and in RFC 2047 when it is not ASCII (formataddr does both)
             source = formataddr((email.sender_name, self._sender), "utf-8")
-        extra: dict[str, Any] = {"ReplyToAddresses": [email.reply_to]} if email.reply_to else {}
         try:
+            if email.headers:
+                # SendEmail's simple content takes no header fields of ours; raw MIME does (and moto
+                # keeps it as sent, so what a mail client reads can be checked).
+                self._client().send_raw_email(
+                    Source=self._sender,
+                    Destinations=[email.to],
+                    RawMessage={"Data": mime_message(email, source)},
+                )
+                return
+            extra: dict[str, Any] = {"ReplyToAddresses": [email.reply_to]} if email.reply_to else {}
             self._client().send_email(
                 Source=source,
                 **extra,
@@ -145,6 +160,39 @@ class SesMailer:
             raise MailRefused(code, message, permanent=code in _PERMANENT_SES_ERRORS) from None
         except BotoCoreError as error:  # no connection, a timeout: worth another try
             raise MailRefused(type(error).__name__, str(error)) from None
+
+
+# Header lines up to SMTP's limit: a long URL in List-Unsubscribe has nowhere to fold, and the
+# default 78 would have the library encode it as an RFC 2047 word no mail client reads as a URL.
+_MIME_POLICY = SMTP.clone(max_line_length=998)
+
+
+def mime_message(email: Email, sender: str) -> bytes:
+    """The e-mail as a multipart/alternative MIME message (text and HTML, quoted-printable UTF-8),
+    From `sender`, with its own header fields."""
+    message = EmailMessage(policy=_MIME_POLICY)
+    message["From"] = sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    if email.reply_to:
+        message["Reply-To"] = email.reply_to
+    for name, value in email.headers:
+        message[name] = value
+    message.set_content(email.text, cte="quoted-printable")
+    message.add_alternative(email.html, subtype="html", cte="quoted-printable")
+    return message.as_bytes()
+
+
+def send_attempt(mailer: Mailer, email: Email) -> AttemptResult:
+    """One attempt at sending `email`, as the notifier counts it: what the mail service refuses is
+    retried, unless it says the message itself is at fault."""
+    try:
+        mailer.send(email)
+    except MailRefused as refused:
+        return AttemptResult(
+            ok=False, error_class=refused.code, error=refused.message, permanent=refused.permanent
+        )
+    return AttemptResult(ok=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,14 +258,7 @@ class AccountEmails:
             return AttemptResult(
                 ok=False, error_class="bad_payload", error="not an account e-mail's payload", permanent=True
             )
-        email = self.render(payload)
-        try:
-            self._mailer.send(email)
-        except MailRefused as refused:
-            return AttemptResult(
-                ok=False, error_class=refused.code, error=refused.message, permanent=refused.permanent
-            )
-        return AttemptResult(ok=True)
+        return send_attempt(self._mailer, self.render(payload))
 
 
 _MESSAGES: dict[str, dict[str, tuple[str, str, str]]] = {
@@ -266,11 +307,35 @@ _FOOTER = {
 
 
 def account_email(purpose: str, locale: str, to: str, link: str, brand: MailBrand) -> Email:
-    """The e-mail in `locale` (English where there is none), wearing `brand`: its name in the text,
-    its logo and colours in the HTML, its legal links and support address in the footer, its sender
-    name in From and its support address in Reply-To."""
+    """The e-mail in `locale` (English where there is none), wearing `brand`."""
     language = locale if locale in _FOOTER else "en"
     subject, opening, button = (part.format(brand=brand.name) for part in _MESSAGES[purpose][language])
+    return branded_email(to, subject, [opening], button, link, brand, language)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A line under the footer (why the recipient gets the e-mail, how to stop it), with a link."""
+
+    text: str
+    link: str = ""
+
+
+def branded_email(
+    to: str,
+    subject: str,
+    paragraphs: Sequence[str],
+    button: str,
+    link: str,
+    brand: MailBrand,
+    language: str,
+    notes: Sequence[Note] = (),
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Email:
+    """An e-mail of plain-text `paragraphs` and a button to `link`, wearing `brand`: its name in the
+    text, its logo and colours in the HTML, its legal links and support address in the footer, its
+    sender name in From and its support address in Reply-To; `notes` go under the footer."""
+    language = language if language in _FOOTER else "en"
     background, foreground = (
         (brand.primary_color, brand.primary_text_color) if brand.primary_color else _DEFAULT_BUTTON
     )
@@ -291,11 +356,18 @@ def account_email(purpose: str, locale: str, to: str, link: str, brand: MailBran
         footer.append(
             f'{e(ask)} <a href="mailto:{e(brand.support_email, quote=True)}">{e(brand.support_email)}</a>'
         )
+    small = '<p style="font-size:12px;color:#6b7280">'
+    notes_html = "".join(
+        f"{small}{e(note.text)}"
+        + (f' <a href="{e(note.link, quote=True)}">{e(note.link)}</a>' if note.link else "")
+        + "</p>"
+        for note in notes
+    )
     body = (
-        f"{logo}<p>{e(opening)}</p>"
+        f"{logo}{''.join(f'<p>{e(p)}</p>' for p in paragraphs)}"
         f'<p><a href="{e(link, quote=True)}" style="display:inline-block;padding:10px 16px;border-radius:6px;'
         f'background:{background};color:{foreground};text-decoration:none">{e(button)}</a></p>'
-        f'<p>{e(link)}</p><hr><p style="font-size:12px;color:#6b7280">{" · ".join(footer)}</p>'
+        f"<p>{e(link)}</p><hr>{small}{' · '.join(footer)}</p>{notes_html}"
     )
     text_footer = " · ".join(
         [
@@ -304,43 +376,19 @@ def account_email(purpose: str, locale: str, to: str, link: str, brand: MailBran
             *([brand.support_email] if brand.support_email else []),
         ]
     )
+    text_paragraphs = "".join(f"{paragraph}\n\n" for paragraph in paragraphs)
+    text_notes = "".join(f"\n{note.text}" + (f" {note.link}" if note.link else "") for note in notes)
     return Email(
         to=to,
         subject=subject,
-        text=f"{opening}\n\n{button}: {link}\n\n-- \n{text_footer}\n",
+        text=f"{text_paragraphs}{button}: {link}\n\n-- \n{text_footer}\n{text_notes}",
         html=body,
         sender_name=brand.sender_name or brand.name,
         reply_to=brand.support_email,
+        headers=headers,
     )
 
 
-_DOMAIN_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
-    # status: language: (subject, what happened); {domain} is the domain's name
-    "active": {
-        "en": (
-            "{domain} is live",
-            "Your domain {domain} is set up: its certificate is issued and it serves your program.",
-        ),
-        "ru": (
-            "{domain} работает",
-            "Домен {domain} настроен: сертификат выпущен, домен обслуживает вашу программу.",
-        ),
-    },
-    "broken": {
-        "en": (
-            "{domain} no longer points to us",
-            "Your domain {domain} stopped pointing to the platform, so visitors may not reach it.",
-        ),
-        "ru": (
-            "{domain} больше не указывает на нас",
-            "Домен {domain} перестал указывать на платформу: посетители могут его не открыть.",
-        ),
-    },
-    "failed": {
-        "en": ("{domain} could not be set up", "Setting up your domain {domain} stopped."),
-        "ru": ("Не удалось настроить {domain}", "Настройка домена {domain} остановлена."),
-    },
-}
 _DOMAIN_BUTTON = {"en": "Open your domains", "ru": "Открыть домены"}
 
 
@@ -348,7 +396,7 @@ def domain_email(locale: str, to: str, link: str, notice: DomainNotice, brand: M
     """A domain's new status for its advertiser's team, with the reason the check found."""
     language = locale if locale in _FOOTER else "en"
     subject, opening = (
-        part.format(domain=notice.domain) for part in _DOMAIN_MESSAGES[notice.status][language]
+        part.format(domain=notice.domain) for part in DOMAIN_STATUS_TEXTS[notice.status][language]
     )
     button = _DOMAIN_BUTTON[language]
     e = html.escape

@@ -1,0 +1,544 @@
+"""What an event says to a person: a title, a body and the dashboard page it opens, in Russian or
+English. E-mail, Telegram and the inbox all render events here.
+
+`render` returns plain text: names and reasons from the event's data (an offer's name, a postback's
+error) are kept as they came, so each channel escapes for its own medium (HTML for e-mail and for
+Telegram's HTML parse mode). The data comes from a queue: a fact that is missing or of the wrong
+type is left out of the sentence (a name falls back to its id) and never breaks the message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from partnerka.common.clock import parse_iso
+from partnerka.notifications.events import Event, EventType, Side
+
+LANGUAGES = ("en", "ru")
+_LONGEST_FACT = 300  # characters of one fact shown; the rest is cut (a postback's error, a reason)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    title: str
+    body: str
+    link: str  # a dashboard path ("/finance"); the channel puts its base URL in front
+
+
+def language_of(locale: str) -> str:
+    """ "ru" for a Russian locale ("ru", "ru-RU"), else "en"."""
+    return "ru" if locale.lower().replace("_", "-").split("-")[0] == "ru" else "en"
+
+
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """The Russian form of a noun after `count`: 1, 21 → one (конверсия); 2 to 4, 22 to 24 → few
+    (конверсии); 0, 5 to 20, 25 to 30 → many (конверсий). The caller gives the forms in the case the
+    sentence needs."""
+    tens, units = abs(count) % 100, abs(count) % 10
+    if units == 1 and tens != 11:
+        return one
+    if 2 <= units <= 4 and not 12 <= tens <= 14:
+        return few
+    return many
+
+
+def counted(count: int, language: str, english: tuple[str, str], russian: tuple[str, str, str]) -> str:
+    """`count` with its noun: "1 conversion", "5 conversions"; "1 конверсия", "5 конверсий"."""
+    if language == "ru":
+        return f"{count} {plural(count, *russian)}"
+    return f"{count} {english[0] if count == 1 else english[1]}"
+
+
+class _Facts:
+    """An event's data as the sentences read it: each fact as display text, or "" when it is
+    missing or not usable."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def text(self, key: str) -> str:
+        value = self._data.get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return ""
+        shown = _CONTROL.sub(" ", str(value)).strip()
+        return shown if len(shown) <= _LONGEST_FACT else shown[: _LONGEST_FACT - 1] + "…"
+
+    def count(self, key: str) -> int | None:
+        value = self._data.get(key)
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        return None
+
+    def money(self, key: str) -> str:
+        """ "12.50 EUR": the amount (a decimal string) with the event's currency, at least to the cent."""
+        value = self._data.get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return ""
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            return ""
+        if not amount.is_finite():
+            return ""
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -2:
+            amount = amount.quantize(_CENT)
+        currency = self.text("currency").upper()
+        return f"{amount:f} {currency}" if _CURRENCY.fullmatch(currency) else f"{amount:f}"
+
+    def moment(self, key: str) -> str:
+        """An ISO time as people read it: "2026-12-07 14:03 UTC"."""
+        shown = self.text(key)
+        try:
+            return parse_iso(shown).strftime("%Y-%m-%d %H:%M UTC") if shown else ""
+        except ValueError:
+            return shown
+
+
+def _sentences(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def _either(name: str, fallback: str) -> str:
+    return name or fallback
+
+
+class _Text:
+    """One event's sentences in one language."""
+
+    def __init__(self, event: Event, language: str, side: Side) -> None:
+        self.event = event
+        self.ru = language == "ru"
+        self.side = side
+        self.f = _Facts(event.data)
+
+    def say(self, english: str, russian: str) -> str:
+        return russian if self.ru else english
+
+    def part(self, english: str, russian: str, **facts: str) -> str:
+        """The sentence with its facts filled in, or "" when any of them is missing."""
+        if not all(facts.values()):
+            return ""
+        return (russian if self.ru else english).format(**facts)
+
+    # ------------------------------------------------------------------ names
+    def offer(self) -> str:
+        """The offer as a title names it: its name, else its id."""
+        return _either(self.f.text("offer_name"), self.f.text("offer_id"))
+
+    def on_offer(self) -> str:
+        """ " on offer "Summer"" / " по офферу «Summer»" (with the id when the name is missing)."""
+        name, offer_id = self.f.text("offer_name"), self.f.text("offer_id")
+        if name:
+            return self.say(f' on offer "{name}"', f" по офферу «{name}»")
+        return self.say(f" on offer {offer_id}", f" по офферу {offer_id}") if offer_id else ""
+
+    def affiliate(self) -> str:
+        return _either(self.f.text("affiliate_name"), self.f.text("affiliate_id"))
+
+    def advertiser(self) -> str:
+        return self.f.text("advertiser_name")
+
+    # ------------------------------------------------------------------ links
+    def conversions_link(self) -> str:
+        return "/conversions" if self.side is Side.ADVERTISER else "/my/conversions"
+
+
+def _titled(title: str, subject: str) -> str:
+    return f"{title}: {subject}" if subject else title
+
+
+def _conversion(t: _Text) -> Message:
+    kind = t.event.type
+    payout = t.f.money("payout")
+    conversion_id = t.f.text("conversion_id")
+    goal = t.part(" (goal: {goal})", " (цель: {goal})", goal=t.f.text("goal"))
+    pays = t.part("Payout: {money}.", "Выплата: {money}.", money=payout)
+    because = t.part("Reason: {reason}.", "Причина: {reason}.", reason=t.f.text("reason"))
+    the_conversion = t.say(
+        f"Conversion {conversion_id}" if conversion_id else "A conversion",
+        f"Конверсия {conversion_id}" if conversion_id else "Конверсия",
+    )
+    if kind is EventType.CONVERSION_LEAD:
+        title = t.say("New lead", "Новый лид")
+        body = _sentences(t.say("A new lead", "Новый лид") + t.on_offer() + goal + ".", pays)
+    elif kind is EventType.CONVERSION_SALE:
+        title = t.say("New sale", "Новая продажа")
+        body = _sentences(t.say("A new sale", "Новая продажа") + t.on_offer() + goal + ".", pays)
+    elif kind is EventType.CONVERSION_APPROVED:
+        title = t.say("Conversion approved", "Конверсия подтверждена")
+        body = _sentences(the_conversion + t.on_offer() + t.say(" was approved.", " подтверждена."), pays)
+    elif kind is EventType.CONVERSION_REJECTED:
+        title = t.say("Conversion rejected", "Конверсия отклонена")
+        body = _sentences(the_conversion + t.on_offer() + t.say(" was rejected.", " отклонена."), because)
+    else:
+        title = t.say("Approved conversion reversed", "Подтверждённая конверсия отменена")
+        body = _sentences(
+            the_conversion
+            + t.on_offer()
+            + t.say(" was approved earlier and is now rejected.", " была подтверждена, а теперь отклонена."),
+            because,
+            t.part("The payout of {money} is taken back.", "Выплата {money} отменена.", money=payout),
+        )
+    return Message(_titled(title, t.offer()), body, t.conversions_link())
+
+
+def _balance_low(t: _Text) -> Message:
+    balance, threshold = t.f.money("balance"), t.f.money("threshold")
+    title = _titled(t.say("Low balance", "Низкий баланс"), balance)
+    body = _sentences(
+        t.part("Your balance is down to {balance}", "Баланс опустился до {balance}", balance=balance)
+        + t.part(", below {threshold}", " — ниже порога {threshold}", threshold=threshold)
+        + ("." if balance else ""),
+        t.say(
+            "Top up to keep paying your affiliates without a break.",
+            "Пополните баланс, чтобы выплаты партнёрам шли без перерыва.",
+        ),
+    )
+    return Message(title, body, "/finance")
+
+
+def _topup(t: _Text) -> Message:
+    amount = t.f.money("amount")
+    if t.event.type is EventType.TOPUP_CONFIRMED:
+        title = t.say("Top-up confirmed", "Пополнение подтверждено")
+        body = t.say("Your top-up", "Пополнение") + t.part(" of {amount}", " на {amount}", amount=amount)
+        body += t.say(" is confirmed and added to your balance.", " подтверждено и зачислено на баланс.")
+    else:
+        title = t.say("Top-up rejected", "Пополнение отклонено")
+        body = t.say("Your top-up", "Пополнение") + t.part(" of {amount}", " на {amount}", amount=amount)
+        body = _sentences(
+            body + t.say(" was rejected.", " отклонено."),
+            t.part("Reason: {reason}.", "Причина: {reason}.", reason=t.f.text("reason")),
+        )
+    return Message(_titled(title, amount), body, "/finance")
+
+
+def _payout_requested(t: _Text) -> Message:
+    amount, affiliate = t.f.money("amount"), t.affiliate()
+    title = _titled(t.say("Payout requested", "Запрос выплаты"), amount)
+    who = t.say(f"Affiliate {affiliate}" if affiliate else "An affiliate", f"Партнёр {affiliate}".strip())
+    body = who + t.say(" asked for a payout", " запросил выплату")
+    body += t.part(" of {amount}.", " {amount}.", amount=amount) or "."
+    return Message(title, body, "/finance")
+
+
+def _payout_paid(t: _Text) -> Message:
+    amount, advertiser = t.f.money("amount"), t.advertiser()
+    title = _titled(t.say("Payout sent", "Выплата отправлена"), amount)
+    if advertiser:
+        body = t.say(f"{advertiser} paid you", f"Рекламодатель {advertiser} отправил вам выплату")
+    else:
+        body = t.say("You have been paid", "Вам отправлена выплата")
+    body += t.part(" {amount}.", " {amount}.", amount=amount) or "."
+    return Message(title, body, "/finance")
+
+
+def _postback_failing(t: _Text) -> Message:
+    url = t.f.text("url")
+    attempts, failures = t.f.count("attempts"), t.f.count("failures")
+    window = t.f.count("window_minutes")
+    reason = t.f.text("reason")
+    language = "ru" if t.ru else "en"
+    to_url = t.part(" to {url}", " на {url}", url=url)
+    if reason == "gave_up":
+        tries = ""
+        if attempts:
+            tries = t.say(" after ", " после ") + counted(
+                attempts, language, ("attempt", "attempts"), ("попытки", "попыток", "попыток")
+            )
+        what = t.say(f"A postback{to_url} was not delivered{tries}.", f"Постбэк{to_url} не доставлен{tries}.")
+    elif reason == "failure_rate" and failures is not None and attempts and window:
+        sent = counted(attempts, language, ("postback", "postbacks"), ("постбэка", "постбэков", "постбэков"))
+        minutes = counted(window, language, ("minute", "minutes"), ("минуту", "минуты", "минут"))
+        what = t.say(
+            f"{failures} of {sent}{to_url} failed in the last {minutes}.",
+            f"За {minutes} не доставлено {failures} из {sent}{to_url}.",
+        )
+    else:
+        what = t.say(f"Postbacks{to_url} are failing.", f"Постбэки{to_url} не доставляются.")
+    body = _sentences(
+        what,
+        t.part("Last error: {error}.", "Последняя ошибка: {error}.", error=t.f.text("last_error")),
+        t.say("Check the URL and your server.", "Проверьте адрес и ваш сервер."),
+    )
+    return Message(t.say("Postbacks are failing", "Постбэки не доставляются"), body, "/deliveries")
+
+
+def _application_received(t: _Text) -> Message:
+    affiliate = t.affiliate()
+    title = _titled(t.say("New application", "Новая заявка"), affiliate)
+    body = t.say(
+        (f"{affiliate}" if affiliate else "An affiliate") + " applied to join your program.",
+        (f"Партнёр {affiliate}" if affiliate else "Партнёр") + " подал заявку на участие в вашей программе.",
+    )
+    return Message(title, body, "/memberships")
+
+
+_DECISIONS = {
+    # status: (en title, en body, ru title, ru body); {who} is the advertiser, or "" when unnamed
+    "active": (
+        "Application approved",
+        "{who} approved your application: its offers are open to you now.",
+        "Заявка одобрена",
+        "{who} одобрил вашу заявку: его офферы теперь доступны вам.",
+    ),
+    "rejected": (
+        "Application declined",
+        "{who} declined your application.",
+        "Заявка отклонена",
+        "{who} отклонил вашу заявку.",
+    ),
+    "blocked": (
+        "Access blocked",
+        "{who} blocked your access to its program.",
+        "Доступ закрыт",
+        "{who} закрыл вам доступ к своей программе.",
+    ),
+}
+
+
+def _membership_decided(t: _Text) -> Message:
+    advertiser = t.advertiser()
+    decision = _DECISIONS.get(t.f.text("status"))
+    if decision is None:
+        title = t.say("Your membership has changed", "Статус участия изменён")
+        body = t.say(
+            "The status of your membership in a program has changed.",
+            "Статус вашего участия в программе изменился.",
+        )
+        return Message(_titled(title, advertiser), body, "/memberships")
+    en_title, en_body, ru_title, ru_body = decision
+    who = t.say(advertiser or "The advertiser", f"Рекламодатель {advertiser}".strip())
+    body = (ru_body if t.ru else en_body).format(who=who)
+    return Message(_titled(t.say(en_title, ru_title), advertiser), body, "/memberships")
+
+
+_PERIODS = {
+    # period: (en adjective, ru adjective in the genitive: "достиг дневного лимита")
+    "day": ("daily", "дневного"),
+    "week": ("weekly", "недельного"),
+    "month": ("monthly", "месячного"),
+    "total": ("total", "общего"),
+}
+
+
+def _cap_reached(t: _Text) -> Message:
+    language = "ru" if t.ru else "en"
+    limit = t.f.count("limit")
+    cap = t.f.text("cap")
+    if cap == "clicks" and limit is not None:
+        amount = counted(limit, language, ("click", "clicks"), ("клик", "клика", "кликов"))
+    elif cap == "conversions" and limit is not None:
+        amount = counted(
+            limit, language, ("conversion", "conversions"), ("конверсия", "конверсии", "конверсий")
+        )
+    elif cap == "payout":
+        amount = t.part("{money} in payouts", "выплаты на {money}", money=t.f.money("limit"))
+    else:
+        amount = ""
+    en_period, ru_period = _PERIODS.get(t.f.text("period"), ("", ""))
+    name, offer_id = t.f.text("offer_name"), t.f.text("offer_id")
+    the_offer = t.say(
+        f'Offer "{name}"' if name else _sentences("Offer", offer_id),
+        f"Оффер «{name}»" if name else _sentences("Оффер", offer_id),
+    )
+    body = the_offer + t.say(
+        " reached its " + _sentences(en_period, "cap"),
+        " достиг " + _sentences(ru_period, "лимита"),
+    )
+    body += t.part(": {amount}.", ": {amount}.", amount=amount) or "."
+    if t.side is Side.ADVERTISER and offer_id:
+        link = f"/offers/{offer_id}"
+    else:
+        link = "/offers" if t.side is Side.ADVERTISER else "/my/offers"
+    return Message(_titled(t.say("Cap reached", "Лимит достигнут"), t.offer()), body, link)
+
+
+_MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "ru": (
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ),
+}
+
+
+def _month(value: str, language: str) -> str:
+    found = _MONTH.fullmatch(value)
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return value
+    return f"{_MONTHS[language][int(found[2]) - 1]} {found[1]}"
+
+
+def _invoice_issued(t: _Text) -> Message:
+    number, amount = t.f.text("number"), t.f.money("amount")
+    month_key = t.f.text("month")
+    month = _month(month_key, "ru" if t.ru else "en")
+    title = _titled(t.say("Invoice issued", "Выставлен счёт"), number)
+    body = t.say("Invoice", "Счёт") + t.part(" {number}", " {number}", number=number)
+    body += t.part(" for {month}", " за {month}", month=month)
+    body += t.say(" is issued", " выставлен")
+    body += t.part(": {amount}.", " на сумму {amount}.", amount=amount) or "."
+    link = f"/finance/invoices/{month_key}" if _MONTH.fullmatch(month_key) else "/finance"
+    return Message(title, body, link)
+
+
+DOMAIN_STATUS_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    # status: language: (title, what happened); {domain} is the domain's name as people read it
+    "active": {
+        "en": (
+            "{domain} is live",
+            "Your domain {domain} is set up: its certificate is issued and it serves your program.",
+        ),
+        "ru": (
+            "{domain} работает",
+            "Домен {domain} настроен: сертификат выпущен, домен обслуживает вашу программу.",
+        ),
+    },
+    "broken": {
+        "en": (
+            "{domain} no longer points to us",
+            "Your domain {domain} stopped pointing to the platform, so visitors may not reach it.",
+        ),
+        "ru": (
+            "{domain} больше не указывает на нас",
+            "Домен {domain} перестал указывать на платформу: посетители могут его не открыть.",
+        ),
+    },
+    "failed": {
+        "en": ("{domain} could not be set up", "Setting up your domain {domain} stopped."),
+        "ru": ("Не удалось настроить {domain}", "Настройка домена {domain} остановлена."),
+    },
+}
+
+
+def _domain_status(t: _Text) -> Message:
+    domain = t.f.text("domain")
+    texts = DOMAIN_STATUS_TEXTS.get(t.f.text("status"))
+    if texts is None or not domain:
+        title = _titled(t.say("Your domain's status has changed", "Статус домена изменился"), domain)
+        what = t.say(
+            f"The status of {domain or 'your domain'} has changed.",
+            _sentences("Статус домена", domain, "изменился."),
+        )
+    else:
+        title, what = (part.format(domain=domain) for part in texts["ru" if t.ru else "en"])
+    reason = t.part("Reason: {reason}.", "Причина: {reason}.", reason=t.f.text("reason"))
+    return Message(title, _sentences(what, reason), "/domains")
+
+
+_IF_NOT_YOU = (
+    "If it was not you, change your password and turn on two-factor authentication.",
+    "Если это были не вы, смените пароль и включите двухфакторную аутентификацию.",
+)
+
+
+def _new_sign_in(t: _Text) -> Message:
+    device, ip, at = t.f.text("device"), t.f.text("ip"), t.f.moment("at")
+    where = ", ".join(part for part in (device, t.part("IP {ip}", "IP {ip}", ip=ip), at) if part)
+    body = _sentences(
+        t.say(
+            "Someone signed in to your account from a new device", "В ваш аккаунт вошли с нового устройства"
+        )
+        + (f" ({where})." if where else "."),
+        t.say(*_IF_NOT_YOU),
+    )
+    return Message(t.say("New sign-in to your account", "Новый вход в аккаунт"), body, "/account")
+
+
+def _mfa_disabled(t: _Text) -> Message:
+    ip, at = t.f.text("ip"), t.f.moment("at")
+    where = ", ".join(part for part in (at, t.part("IP {ip}", "IP {ip}", ip=ip)) if part)
+    body = _sentences(
+        t.say(
+            "Two-factor authentication was turned off for your account",
+            "Для вашего аккаунта отключена двухфакторная аутентификация",
+        )
+        + (f" ({where})." if where else "."),
+        t.say(
+            "If it was not you, change your password and turn it on again.",
+            "Если это были не вы, смените пароль и включите её снова.",
+        ),
+    )
+    title = t.say("Two-factor authentication turned off", "Двухфакторная аутентификация отключена")
+    return Message(title, body, "/account")
+
+
+_RENDERERS: dict[EventType, Callable[[_Text], Message]] = {
+    EventType.CONVERSION_LEAD: _conversion,
+    EventType.CONVERSION_SALE: _conversion,
+    EventType.CONVERSION_APPROVED: _conversion,
+    EventType.CONVERSION_REJECTED: _conversion,
+    EventType.CONVERSION_REVERSED: _conversion,
+    EventType.BALANCE_LOW: _balance_low,
+    EventType.TOPUP_CONFIRMED: _topup,
+    EventType.TOPUP_REJECTED: _topup,
+    EventType.PAYOUT_REQUESTED: _payout_requested,
+    EventType.PAYOUT_PAID: _payout_paid,
+    EventType.POSTBACK_FAILING: _postback_failing,
+    EventType.APPLICATION_RECEIVED: _application_received,
+    EventType.MEMBERSHIP_DECIDED: _membership_decided,
+    EventType.CAP_REACHED: _cap_reached,
+    EventType.INVOICE_ISSUED: _invoice_issued,
+    EventType.DOMAIN_STATUS: _domain_status,
+    EventType.SIGN_IN_NEW_DEVICE: _new_sign_in,
+    EventType.MFA_DISABLED: _mfa_disabled,
+}
+
+
+def _folded(t: _Text) -> str:
+    """The storm's count: how many more of its kind came since the last alert."""
+    more = t.f.count("folded")
+    if more is None or more <= 0:
+        return ""
+    return t.say(
+        f"And {more} more since the last alert.",
+        f"И ещё {more} {plural(more, 'такое событие', 'таких события', 'таких событий')}"
+        " с прошлого уведомления.",
+    )
+
+
+def render(event: Event, locale: str, side: Side | None = None) -> Message:
+    """The event in the reader's language ("ru", else English), as plain text. `side` is the
+    reader's side of the program where an event reaches both (a conversion: the affiliate's page or
+    the advertiser's); by default the first side its spec names."""
+    reader = side if side is not None else next(iter(event.spec.defaults), Side.USER)
+    t = _Text(event, language_of(locale), reader)
+    message = _RENDERERS[event.type](t)
+    return Message(message.title, _sentences(message.body, _folded(t)), message.link)

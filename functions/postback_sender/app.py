@@ -8,17 +8,19 @@ from typing import Any
 
 from partnerka.common.config import host_names, read_settings, setting
 from partnerka.common.observability import logger, metrics, tracer
+from partnerka.notifications.webhooks import WebhookEndpointRepository
 from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
 from partnerka.postbacks.sender import DeliveryWorker, HttpSender
 from partnerka.postbacks.ssrf import loopback_allowed
+from partnerka.postbacks.webhooks import DeliverySigningSecrets
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    core_table: str  # affiliates' postback settings, advertisers' postback domains
+    core_table: str  # affiliates' postback settings, advertisers' postback domains, webhook endpoints
     operations_table: str
     postback_queue_url: str
     postback_dlq_url: str
@@ -39,14 +41,6 @@ def _advertiser_domains(advertiser_id: str) -> list[str]:
     return _domains.get_many([advertiser_id]).get(advertiser_id, [])
 
 
-def _signing_secret(affiliate_id: str) -> str:
-    """Read at every webhook attempt: a rotated secret signs the very next one."""
-    found = _store.get(affiliate_id)
-    if found is None or not found.signing_secret:
-        raise RuntimeError(f"affiliate {affiliate_id} has no signing secret")
-    return found.signing_secret
-
-
 worker = DeliveryWorker(
     OperationsRepository(settings.operations_table),
     HttpSender(
@@ -55,7 +49,8 @@ worker = DeliveryWorker(
     ),
     SqsQueue(settings.postback_dlq_url),
     _advertiser_domains,
-    _signing_secret,
+    # Read at every webhook attempt: a rotated secret signs the very next one.
+    DeliverySigningSecrets(WebhookEndpointRepository(settings.core_table), _store.get),
 )
 consumer = QueueConsumer(worker, SqsQueue(settings.postback_queue_url))
 

@@ -53,6 +53,7 @@ from partnerka.notifications.email import MailBrand
 from partnerka.notifications.events import Channel, Event, EventType
 from partnerka.notifications.telegram import LinkCode, LinkedChat, TelegramLink
 from partnerka.notifications.telegram_bot import BotAnswer
+from partnerka.notifications.webhooks import EndpointOwner, WebhookEndpoint
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.routing import (
     AccessRoute,
@@ -1160,6 +1161,30 @@ class FakeNotices:
 
     def of_type(self, type: EventType) -> list[Event]:
         return [event for event in self.sent if event.type is type]
+
+
+class FakeWebhookEndpoints:
+    """notifications.webhooks.WebhookEndpointRepository in a dict by (owner, endpoint id); `reads`
+    counts the owners' partitions read (the dispatcher reads each with one Query)."""
+
+    def __init__(self, *endpoints: WebhookEndpoint) -> None:
+        self.items: dict[tuple[EndpointOwner, str], WebhookEndpoint] = {
+            (e.owner, e.endpoint_id): e for e in endpoints
+        }
+        self.reads: list[EndpointOwner] = []
+
+    def of_owner(self, owner: EndpointOwner) -> list[WebhookEndpoint]:
+        self.reads.append(owner)
+        return [e for (o, _), e in sorted(self.items.items(), key=lambda kv: kv[0][1]) if o == owner]
+
+    def get(self, owner: EndpointOwner, endpoint_id: str) -> WebhookEndpoint | None:
+        return self.items.get((owner, endpoint_id))
+
+    def save(self, endpoint: WebhookEndpoint) -> None:
+        self.items[(endpoint.owner, endpoint.endpoint_id)] = endpoint
+
+    def delete(self, owner: EndpointOwner, endpoint_id: str) -> None:
+        self.items.pop((owner, endpoint_id), None)
 
 
 # ---------------------------------------------------------------------- custom domains

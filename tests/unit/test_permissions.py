@@ -43,6 +43,24 @@ def test_staff_and_the_affiliate_replay_deliveries_nobody_else_does(principal: P
     assert allows(principal, Permission.DELIVERIES_REPLAY) is may
 
 
+@pytest.mark.parametrize(
+    ("principal", "may"),
+    [
+        (BOSS, True),
+        (PARTNER, True),
+        (PARTNER_WITHOUT_CONTEXT, True),
+        (API_KEY, False),
+        (OWNER, False),
+        (ADMIN, False),
+        (SUPPORT, False),
+    ],
+)
+def test_webhook_endpoints_are_managed_by_an_advertisers_people_and_by_affiliates_only(
+    principal: Principal, may: bool
+) -> None:
+    assert allows(principal, Permission.WEBHOOKS_OWN) is may
+
+
 def test_team_and_api_keys_are_managed_by_the_advertisers_people_and_staff_never_by_a_key() -> None:
     assert credentials_tenant(BOSS, None) == ACME
     assert credentials_tenant(OWNER, OTHER) == OTHER
@@ -86,9 +104,11 @@ def test_staff_see_every_delivery_or_the_advertiser_they_name() -> None:
     assert delivery_scope(SUPPORT, OTHER) == DeliveryScope(OTHER)
 
 
-def test_an_advertiser_and_its_api_key_see_the_deliveries_of_its_own_events() -> None:
-    assert delivery_scope(BOSS, None) == DeliveryScope(ACME)
-    assert delivery_scope(API_KEY, ACME) == DeliveryScope(ACME)
+def test_an_advertiser_and_its_api_key_see_the_deliveries_of_its_own_events_but_affiliates_endpoints() -> (
+    None
+):
+    assert delivery_scope(BOSS, None) == DeliveryScope(ACME, affiliate_endpoints=False)
+    assert delivery_scope(API_KEY, ACME) == DeliveryScope(ACME, affiliate_endpoints=False)
     with pytest.raises(Forbidden, match="another advertiser"):
         delivery_scope(BOSS, OTHER)
 

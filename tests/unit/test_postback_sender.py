@@ -34,9 +34,9 @@ class Reads:
             raise ConnectionError("the settings table cannot be reached")
         return []
 
-    def signing_secret(self, affiliate_id: str) -> str:
+    def signing_secret(self, delivery: Delivery) -> str:
         if self.failing == "secret":
-            raise RuntimeError(f"affiliate {affiliate_id} has no signing secret")
+            raise RuntimeError(f"affiliate {delivery.affiliate_id} has no signing secret")
         return "whsec_" + "A" * 44
 
 

@@ -13,6 +13,26 @@ from partnerka.postbacks.service import TestExchange
 from routes.operation_schemas import ProgressOut, progress_out
 
 EventName = Literal["click", "lead", "sale", "approved", "rejected"]
+# What a webhook endpoint may hear (notifications.webhooks.event_types_for either side), as the
+# delivery log names a webhook delivery's event.
+WebhookEventName = Literal[
+    "conversion.lead",
+    "conversion.sale",
+    "conversion.approved",
+    "conversion.rejected",
+    "conversion.reversed",
+    "balance.low",
+    "topup.confirmed",
+    "topup.rejected",
+    "payout.requested",
+    "payout.paid",
+    "postback.failing",
+    "membership.applied",
+    "membership.decided",
+    "offer.cap_reached",
+    "invoice.issued",
+    "domain.status_changed",
+]
 
 
 class OverrideModel(BaseModel):
@@ -106,11 +126,14 @@ def exchange_out(exchange: TestExchange) -> TestOut:
 
 
 class DeliveryOut(ProgressOut):
-    """One event sent to one affiliate's postback URL, with every attempt."""
+    """One event sent to one affiliate's postback URL, or to a webhook endpoint, with every attempt."""
 
     delivery_id: str
-    """The event's id: an event is delivered at most once."""
-    event: EventName
+    """The event's id (`<event_id>.wh.<endpoint_id>` for a webhook endpoint): an event is delivered
+    at most once to each destination."""
+    event: EventName | WebhookEventName
+    endpoint_id: str
+    """The webhook endpoint it was made for; empty for a postback."""
     offer_id: str
     click_id: str
     conversion_id: str
@@ -131,6 +154,7 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
     return DeliveryOut(
         delivery_id=delivery.delivery_id,
         event=request.event,  # type: ignore[arg-type]
+        endpoint_id=request.endpoint_id,
         offer_id=request.offer_id,
         click_id=request.click_id,
         conversion_id=request.conversion_id,

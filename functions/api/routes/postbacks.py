@@ -25,6 +25,7 @@ from routes.postback_schemas import (
     PostbackSettingsOut,
     TestIn,
     TestOut,
+    WebhookEventName,
     delivery_list,
     delivery_out,
     exchange_out,
@@ -32,6 +33,7 @@ from routes.postback_schemas import (
 )
 
 router = Router()  # type: ignore[no-untyped-call]
+DELIVERY_ID_LENGTH = 240  # an event's id, and a webhook endpoint's after it
 
 
 def _affiliate(principal: Principal) -> str:
@@ -86,7 +88,7 @@ def test_postback(body: Annotated[TestIn, Body()]) -> TestOut:
 @router.get("/deliveries", summary="Postback deliveries, newest first")
 def list_deliveries(
     status: Annotated[StatusName | None, Query()] = None,
-    event: Annotated[EventName | None, Query()] = None,
+    event: Annotated[EventName | WebhookEventName | None, Query()] = None,
     advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -97,13 +99,13 @@ def list_deliveries(
 
 
 @router.get("/deliveries/<delivery_id>", summary="One delivery with every attempt")
-def get_delivery(delivery_id: Annotated[str, Path(max_length=120)]) -> DeliveryOut:
+def get_delivery(delivery_id: Annotated[str, Path(max_length=DELIVERY_ID_LENGTH)]) -> DeliveryOut:
     principal, _ = current(router.current_event.headers)
     return delivery_out(postbacks().visible_delivery(principal, delivery_id))
 
 
 @router.post("/deliveries/<delivery_id>/replay", summary="Send a delivery again, with fresh retries")
-def replay_delivery(delivery_id: Annotated[str, Path(max_length=120)]) -> DeliveryOut:
+def replay_delivery(delivery_id: Annotated[str, Path(max_length=DELIVERY_ID_LENGTH)]) -> DeliveryOut:
     principal, user = current(router.current_event.headers)
     replayed = postbacks().replay_delivery(principal, delivery_id, actor_of(router.current_event, user))
     return delivery_out(replayed)

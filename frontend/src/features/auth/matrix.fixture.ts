@@ -42,6 +42,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "finance:read:own",
     "finance:manage:own",
     "branding:manage:own",
+    "webhooks:own",
   ],
   affiliate: [
     "memberships:own",
@@ -52,6 +53,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "finance:read:affiliate",
     "finance:request:payout",
     "deliveries:replay",
+    "webhooks:own",
   ],
 };
 

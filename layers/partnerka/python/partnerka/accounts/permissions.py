@@ -56,6 +56,10 @@ class Permission(StrEnum):
     # Admin any advertiser's they name; whoever reads the workspace reads it.
     BRANDING_MANAGE_OWN = "branding:manage:own"
     BRANDING_MANAGE_ANY = "branding:manage:any"
+    # Webhook endpoints (notifications.webhooks): an advertiser's people its advertiser's, an affiliate
+    # its own; never an API key (an endpoint's secret is shown to whoever manages it), nor staff, who
+    # read the deliveries in the delivery log.
+    WEBHOOKS_OWN = "webhooks:own"
 
 
 _STAFF_READ = {
@@ -112,10 +116,12 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.FINANCE_READ_OWN,
             Permission.FINANCE_MANAGE_OWN,
             Permission.BRANDING_MANAGE_OWN,
+            Permission.WEBHOOKS_OWN,
         }
     ),
     Role.AFFILIATE: frozenset(
         {
+            Permission.WEBHOOKS_OWN,
             Permission.MEMBERSHIPS_OWN,
             Permission.CONTEXT_SWITCH,
             Permission.OFFERS_RUN,

@@ -33,6 +33,10 @@ RETENTION_DAYS = 90
 MAX_KEPT_ATTEMPTS = 50
 RESPONSE_KEPT_BYTES = 1024
 NO_OWNER = "-"  # no message carries the retries yet: the next one to claim an attempt does
+# `DeliveryRequest.endpoint_owner` of a delivery made for a webhook endpoint: the values of
+# notifications.events.Side, which the operations log does not import.
+ADVERTISER_ENDPOINT = "advertiser"
+AFFILIATE_ENDPOINT = "affiliate"
 
 
 class OperationType(StrEnum):
@@ -96,7 +100,10 @@ class Attempt:
 @dataclass(frozen=True, slots=True)
 class DeliveryRequest:
     """What a postback operation sends: the request of a postback delivery (postbacks.models.Delivery),
-    kept on the operation that runs it (the raw URL may hold the affiliate's secrets: never shown)."""
+    kept on the operation that runs it (the raw URL may hold the affiliate's secrets: never shown).
+    A delivery made for a webhook endpoint (notifications.webhooks) names it: `endpoint_owner` is the
+    side that owns it (`advertiser`, `affiliate`) and its secret signs every attempt; both are empty
+    for an affiliate's postback."""
 
     event: str
     method: str
@@ -106,6 +113,8 @@ class DeliveryRequest:
     click_id: str = ""
     conversion_id: str = ""
     offer_id: str = ""
+    endpoint_id: str = ""
+    endpoint_owner: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +188,9 @@ class Operation:
                 click_id=d.click_id,
                 conversion_id=d.conversion_id,
                 offer_id=d.offer_id,
+                # empty (so absent, as on every item written before webhooks) for a postback
+                endpoint_id=d.endpoint_id,
+                endpoint_owner=d.endpoint_owner,
             )
         return item
 
@@ -198,6 +210,8 @@ class Operation:
                 click_id=item.get("click_id", ""),
                 conversion_id=item.get("conversion_id", ""),
                 offer_id=item.get("offer_id", ""),
+                endpoint_id=item.get("endpoint_id", ""),
+                endpoint_owner=item.get("endpoint_owner", ""),
             )
         return cls(
             op_id=item["op_id"],

@@ -18,6 +18,7 @@ from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.errors import ValidationFailed
 from partnerka.operations.models import (
+    AFFILIATE_ENDPOINT,
     NO_OWNER,
     Attempt,
     Operation,
@@ -41,6 +42,10 @@ class Filters:
     type: str = ""
     event: str = ""
     advertiser_id: str = ""
+    endpoint_id: str = ""  # the deliveries made for one webhook endpoint
+    # Leave out the deliveries made for affiliates' own webhook endpoints: what an affiliate asked
+    # to be told is its business, not its advertiser's (see postbacks.service.delivery_scope).
+    without_affiliate_endpoints: bool = False
 
 
 class OperationStore(Protocol):
@@ -353,12 +358,16 @@ class OperationsRepository:
         self, request: dict[str, Any], filters: Filters, limit: int, start: dict[str, Any] | None
     ) -> tuple[list[Operation], dict[str, Any] | None]:
         conditions, names, values = [], {}, {}
-        for field_name in ("status", "type", "event", "advertiser_id"):
+        for field_name in ("status", "type", "event", "advertiser_id", "endpoint_id"):
             wanted = getattr(filters, field_name)
             if wanted:
                 conditions.append(f"#f_{field_name} = :f_{field_name}")
                 names[f"#f_{field_name}"] = field_name
                 values[f":f_{field_name}"] = {"S": wanted}
+        if filters.without_affiliate_endpoints:
+            conditions.append("(attribute_not_exists(#f_owner) OR #f_owner <> :f_owner)")
+            names["#f_owner"] = "endpoint_owner"
+            values[":f_owner"] = {"S": AFFILIATE_ENDPOINT}
         _check_start(request, start)
         request = {"TableName": self._table, "ScanIndexForward": False, **request}
         if conditions:

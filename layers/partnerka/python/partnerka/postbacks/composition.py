@@ -1,5 +1,5 @@
-"""Builds the postbacks service from the settings, for the dashboard API (the sender and the
-orchestrator wire their own parts)."""
+"""Builds the postbacks and webhooks services from the settings, for the dashboard API (the sender,
+the orchestrator and the notifier wire their own parts)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.service import AuditTrail
 from partnerka.common.config import host_names, setting
 from partnerka.common.pynamo import use_core_table
+from partnerka.notifications.webhooks import WebhookEndpointRepository
 from partnerka.operations.queue import SqsQueue
 from partnerka.postbacks.repository import DeliveryOperations, DeliveryRepository, PostbackSettingsRepository
 from partnerka.postbacks.sender import HttpSender
 from partnerka.postbacks.service import PostbackService
 from partnerka.postbacks.ssrf import loopback_allowed
+from partnerka.postbacks.webhooks import WebhookService
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +58,35 @@ def postback_service(
         store.advertiser_domains,
         advertisers_of,
         audit,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookServiceSettings:
+    """Webhook endpoints (core table), their deliveries' log, and the guard of the URLs they save
+    and of the test button's requests: the postbacks' own."""
+
+    core_table: str
+    operations_table: str
+    stage: str
+    allow_loopback_postbacks: str
+    postback_allowed_domains: tuple[str, ...] = setting(host_names, default=())
+
+
+def webhook_service(
+    settings: WebhookServiceSettings, operations: DeliveryOperations, audit: AuditTrail
+) -> WebhookService:
+    allow_loopback = loopback_allowed(settings.stage, settings.allow_loopback_postbacks)
+    return WebhookService(
+        WebhookEndpointRepository(settings.core_table),
+        DeliveryRepository(operations),
+        # The test button answers within the API function's timeout.
+        HttpSender(
+            allow_loopback=allow_loopback,
+            platform_domains=settings.postback_allowed_domains,
+            total_timeout=5.0,
+        ),
+        allow_loopback,
+        audit,
+        PostbackSettingsRepository(settings.core_table).advertiser_domains,
     )

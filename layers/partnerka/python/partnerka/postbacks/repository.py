@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -111,13 +111,20 @@ def delivery_of(operation: Operation) -> Delivery | None:
 
 def operation_of(delivery: Delivery) -> Operation:
     """The operation that runs a delivery: what it tells about (the conversion, or the click for click
-    postbacks) is its subject."""
+    postbacks; a webhook's event when it is about no conversion) is its subject."""
     request = delivery.request
+    subject_type, subject_id = (
+        ("conversion", request.conversion_id)
+        if request.conversion_id
+        else ("event", delivery.delivery_id.removesuffix(f".wh.{request.endpoint_id}"))
+        if request.endpoint_id
+        else ("click", request.click_id)
+    )
     return Operation(
         op_id=delivery.delivery_id,
         type=OperationType.POSTBACK,
-        subject_type="conversion" if request.conversion_id else "click",
-        subject_id=request.conversion_id or request.click_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
         status=delivery.status,
         created_at=delivery.created_at,
         updated_at=delivery.updated_at,
@@ -187,7 +194,7 @@ class DeliveryRepository:
 
     def recent(self, now: datetime, filters: Filters, limit: int, cursor: str | None) -> DeliveryPage:
         """Every advertiser's, newest first (the log's latest operations of type `postback`)."""
-        postbacks = Filters(status=filters.status, event=filters.event, type=OperationType.POSTBACK.value)
+        postbacks = replace(filters, type=OperationType.POSTBACK.value)
         return _deliveries(self._operations.recent(now, postbacks, limit, cursor))
 
 

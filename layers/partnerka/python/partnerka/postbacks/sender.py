@@ -193,7 +193,7 @@ class DeliveryWorker:
         http: HttpSender,
         dead_letters: DeadLetters,
         advertiser_domains: Callable[[str], list[str]],
-        signing_secret: Callable[[str], str],
+        signing_secret: Callable[[Delivery], str],
         now: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
     ) -> None:
@@ -226,10 +226,12 @@ class DeliveryWorker:
         return self._runner.process(message_id, operation, partial(self._prepare, delivery), out_of_attempts)
 
     def _prepare(self, delivery: Delivery, _: Operation) -> PreparedAttempt:
-        """The advertiser's domain whitelist, and a webhook's signing secret (read at every attempt:
-        a rotated secret signs the very next one)."""
-        domains = self._advertiser_domains(delivery.advertiser_id)
-        secret = self._signing_secret(delivery.affiliate_id) if delivery.request.format == "webhook" else ""
+        """The advertiser's domain whitelist, and a webhook's signing secret (the affiliate's postback
+        secret, or the webhook endpoint's the delivery was made for; read at every attempt: a rotated
+        secret signs the very next one). The whitelist bounds where the advertiser's events go to its
+        affiliates; a delivery to the advertiser's own endpoint (no affiliate) is not held to it."""
+        domains = self._advertiser_domains(delivery.advertiser_id) if delivery.affiliate_id else []
+        secret = self._signing_secret(delivery) if delivery.request.format == "webhook" else ""
         return partial(self._send, delivery, domains, secret)
 
     def _send(self, delivery: Delivery, domains: list[str], secret: str) -> AttemptResult:

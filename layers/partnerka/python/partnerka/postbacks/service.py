@@ -20,7 +20,13 @@ from partnerka.common.clock import utc_now
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.money import Money
 from partnerka.offers.destinations import has_control_character
-from partnerka.operations.models import MAX_KEPT_ATTEMPTS, DeliveryRequest, OperationStatus
+from partnerka.operations.models import (
+    ADVERTISER_ENDPOINT,
+    AFFILIATE_ENDPOINT,
+    MAX_KEPT_ATTEMPTS,
+    DeliveryRequest,
+    OperationStatus,
+)
 from partnerka.operations.repository import Filters
 from partnerka.postbacks.models import (
     MACROS,
@@ -138,15 +144,21 @@ class DeliveryScope:
 
     advertiser_id: str | None = None
     affiliate_id: str | None = None
+    affiliate_endpoints: bool = True  # the deliveries made for affiliates' own webhook endpoints
 
     def admits(self, delivery: Delivery) -> bool:
-        return (self.advertiser_id is None or delivery.advertiser_id == self.advertiser_id) and (
-            self.affiliate_id is None or delivery.affiliate_id == self.affiliate_id
+        return (
+            (self.advertiser_id is None or delivery.advertiser_id == self.advertiser_id)
+            and (self.affiliate_id is None or delivery.affiliate_id == self.affiliate_id)
+            and (self.affiliate_endpoints or delivery.request.endpoint_owner != AFFILIATE_ENDPOINT)
         )
 
 
 def delivery_scope(principal: Principal, advertiser_id: str | None) -> DeliveryScope:
-    """The one rule for listing and for opening deliveries (`advertiser_id`: staff's filter)."""
+    """The one rule for listing and for opening deliveries (`advertiser_id`: staff's filter). An
+    advertiser sees what is sent for its events to its affiliates' postbacks and to its own webhook
+    endpoints, never to an affiliate's own endpoint; an affiliate sees its own postbacks and
+    endpoints' deliveries (never its advertiser's endpoints', made with no affiliate)."""
     if allows(principal, Permission.DELIVERIES_READ_ANY):
         return DeliveryScope(advertiser_id or None)
     own_advertiser = allows(principal, Permission.DELIVERIES_READ_OWN_ADVERTISER) and principal.advertiser_id
@@ -157,7 +169,29 @@ def delivery_scope(principal: Principal, advertiser_id: str | None) -> DeliveryS
         raise ValidationFailed("select an advertiser first")
     if advertiser_id and advertiser_id != principal.advertiser_id:
         raise Forbidden("deliveries of another advertiser")
-    return DeliveryScope(principal.advertiser_id, None if own_advertiser else principal.affiliate_id)
+    if own_advertiser:
+        return DeliveryScope(principal.advertiser_id, None, affiliate_endpoints=False)
+    return DeliveryScope(principal.advertiser_id, principal.affiliate_id)
+
+
+def visible_deliveries(
+    deliveries: DeliveryRepository,
+    principal: Principal,
+    advertiser_id: str | None,
+    filters: Filters,
+    limit: int,
+    cursor: str | None,
+    now: datetime,
+) -> DeliveryPage:
+    """The deliveries the principal sees that match `filters`, newest first: the delivery log's one
+    reading (the postbacks' list, and a webhook endpoint's)."""
+    scope = delivery_scope(principal, advertiser_id)
+    filters = replace(filters, without_affiliate_endpoints=not scope.affiliate_endpoints)
+    if scope.affiliate_id and scope.advertiser_id:
+        return deliveries.of_affiliate(scope.affiliate_id, scope.advertiser_id, filters, limit, cursor)
+    if scope.advertiser_id:
+        return deliveries.of_advertiser(scope.advertiser_id, filters, limit, cursor)
+    return deliveries.recent(now, filters, limit, cursor)
 
 
 def opening_scope(principal: Principal) -> DeliveryScope | None:
@@ -338,15 +372,10 @@ class PostbackService:
         cursor: str | None,
     ) -> DeliveryPage:
         """The deliveries the principal sees, newest first (`advertiser_id`: staff's filter)."""
-        scope = delivery_scope(principal, advertiser_id)
         filters = Filters(status=status, event=event)
-        if scope.affiliate_id and scope.advertiser_id:
-            return self._deliveries.of_affiliate(
-                scope.affiliate_id, scope.advertiser_id, filters, limit, cursor
-            )
-        if scope.advertiser_id:
-            return self._deliveries.of_advertiser(scope.advertiser_id, filters, limit, cursor)
-        return self._deliveries.recent(self._now(), filters, limit, cursor)
+        return visible_deliveries(
+            self._deliveries, principal, advertiser_id, filters, limit, cursor, self._now()
+        )
 
     def delivery(self, delivery_id: str) -> Delivery:
         found = self._deliveries.get(delivery_id)
@@ -364,9 +393,14 @@ class PostbackService:
 
     def replay_delivery(self, principal: Principal, delivery_id: str, actor: Actor) -> Delivery:
         """`replay` of a delivery the principal sees, by one who may replay (staff, or the affiliate
-        it was sent to)."""
+        it was sent to), or by the advertiser's people a delivery to its own webhook endpoint."""
         found = self.visible_delivery(principal, delivery_id)
-        if not allows(principal, Permission.DELIVERIES_REPLAY):
+        own_endpoint = (
+            allows(principal, Permission.WEBHOOKS_OWN)
+            and found.request.endpoint_owner == ADVERTISER_ENDPOINT
+            and found.advertiser_id == principal.advertiser_id
+        )
+        if not (own_endpoint or allows(principal, Permission.DELIVERIES_REPLAY)):
             raise Forbidden("you may not replay deliveries")
         return self.replay(found, actor)
 

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { EVENT_TYPES, type EventType, type WebhookEndpoint, type WebhookInput } from "@/features/notifications/api-types";
 
-/** An endpoint's address: http(s) only; whether it is public and allowed the API decides, saying why. */
+/** An endpoint's address: http(s) only; whether it is public and allowed the API decides, saying why. Empty is "required"'s to say. */
 function isWebAddress(value: string): boolean {
+  if (!value) return true;
   try {
     const url = new URL(value);
     return url.protocol === "https:" || url.protocol === "http:";

@@ -74,6 +74,11 @@ export function TelegramCard({ telegram, code, onConnect, connecting, connectErr
               testId="telegram-disconnect-confirm"
             />
           </div>
+        ) : !telegram.bot_username ? (
+          // No bot is configured on this platform: nothing to connect to.
+          <p className="text-sm text-muted-foreground" data-testid="telegram-unavailable">
+            {t("notifications.telegram.unavailable")}
+          </p>
         ) : code ? (
           <PendingCode code={code} onRenew={onConnect} renewing={connecting} />
         ) : (

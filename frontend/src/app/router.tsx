@@ -13,6 +13,7 @@ import { SignInPage } from "@/features/auth/sign-in-page";
 import { SignUpPage } from "@/features/auth/sign-up-page";
 import { VerifyEmailPage } from "@/features/auth/verify-email-page";
 import { JoinPage } from "@/features/join/join-page";
+import { UnsubscribePage } from "@/features/notifications/unsubscribe-page";
 
 // Dashboard pages load on first visit; the sign-in screens stay in the first bundle.
 const AccountPage = lazy(() => import("@/features/account/account-page").then((module) => ({ default: module.AccountPage })));
@@ -42,6 +43,10 @@ const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").t
 const RegistrationLinksPage = lazy(() =>
   import("@/features/registration-links/registration-links-page").then((module) => ({ default: module.RegistrationLinksPage })),
 );
+const NotificationsPage = lazy(() => import("@/features/notifications/notifications-page").then((module) => ({ default: module.NotificationsPage })));
+const PreferencesPage = lazy(() => import("@/features/notifications/preferences-page").then((module) => ({ default: module.PreferencesPage })));
+const WebhooksPage = lazy(() => import("@/features/webhooks/webhooks-page").then((module) => ({ default: module.WebhooksPage })));
+const WebhookDeliveriesPage = lazy(() => import("@/features/webhooks/webhook-deliveries-page").then((module) => ({ default: module.WebhookDeliveriesPage })));
 const SettingsPage = lazy(() => import("@/features/settings/settings-page").then((module) => ({ default: module.SettingsPage })));
 const TeamPage = lazy(() => import("@/features/team/team-page").then((module) => ({ default: module.TeamPage })));
 const UsersPage = lazy(() => import("@/features/users/users-page").then((module) => ({ default: module.UsersPage })));
@@ -78,6 +83,8 @@ export const router = createBrowserRouter([
   { path: "/reset-password", element: <ResetPasswordPage /> },
   { path: "/accept-invite", element: <AcceptInvitePage /> },
   { path: "/join/:code", element: <JoinPage /> },
+  // An e-mail's unsubscribe link: its token is the proof, signed in or not.
+  { path: "/unsubscribe", element: <UnsubscribePage /> },
   {
     path: "/",
     element: (
@@ -110,6 +117,11 @@ export const router = createBrowserRouter([
       guarded("/team", <TeamPage />),
       guarded("/api-keys", <ApiKeysPage />),
       guarded("/settings", <SettingsPage />),
+      // Every user's own notices and their channels, like the account page.
+      guarded("/notifications", <NotificationsPage />, "/account"),
+      guarded("/settings/notifications", <PreferencesPage />, "/account"),
+      guarded("/webhooks", <WebhooksPage />),
+      guarded("/webhooks/:endpointId/deliveries", <WebhookDeliveriesPage />, "/webhooks"),
       guarded("/brand", <BrandPage />),
       guarded("/domains", <DomainsPage />),
       guarded("/audit", <AuditPage />),

@@ -11,6 +11,7 @@ import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/
 import { UserText } from "@/components/user-text";
 import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
+import { NotificationBell } from "@/features/notifications/notification-bell";
 
 function ContextBadge() {
   const { t } = useTranslation();
@@ -52,6 +53,7 @@ export function AppShell() {
           <div className="ml-auto flex items-center gap-2">
             <LanguageSwitch />
             <ThemeSwitch />
+            <NotificationBell />
             <UserMenu />
           </div>
         </header>

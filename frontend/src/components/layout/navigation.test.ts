@@ -56,6 +56,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.exports",
       "nav.finance",
       "nav.deliveries",
+      "nav.webhooks",
       "nav.affiliates",
       "nav.registrationLinks",
       "nav.team",
@@ -72,7 +73,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(targets("advertiser").slice(1, 3)).toEqual(["/offers", "/conversions"]);
   });
 
-  it("gives affiliates their offers, conversions, the link builder, postbacks and their advertisers", () => {
+  it("gives affiliates their offers, conversions, the link builder, postbacks, webhooks and their advertisers", () => {
     expect(paths("affiliate")).toEqual([
       "nav.dashboard",
       "nav.offers",
@@ -84,6 +85,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.exports",
       "nav.finance",
       "nav.deliveries",
+      "nav.webhooks",
       "nav.myAdvertisers",
       "nav.account",
     ]);
@@ -102,6 +104,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/reports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/exports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/postbacks")).toEqual(["affiliate"]);
+    expect(rolesFor("/webhooks")).toEqual(["advertiser", "affiliate"]);
     expect(rolesFor("/deliveries")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/finance")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/monitor")).toEqual(["owner", "platform_admin"]);

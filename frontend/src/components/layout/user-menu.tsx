@@ -1,4 +1,4 @@
-import { LogOutIcon, UserCircleIcon } from "lucide-react";
+import { BellIcon, LogOutIcon, UserCircleIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import {
@@ -46,6 +46,9 @@ export function UserMenu() {
         <DropdownMenuSeparator />
         <DropdownMenuItem onSelect={() => navigate("/account")}>
           <UserCircleIcon /> {t("nav.account")}
+        </DropdownMenuItem>
+        <DropdownMenuItem onSelect={() => navigate("/settings/notifications")} data-testid="user-menu-notifications">
+          <BellIcon /> {t("notifications.preferences.link")}
         </DropdownMenuItem>
         <DropdownMenuItem
           data-testid="sign-out"

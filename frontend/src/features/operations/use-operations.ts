@@ -16,7 +16,7 @@ export const OPERATIONS_REFRESH_MS = 10_000;
  * `idOf` names a row by its own word: a delivery's `delivery_id`, an operation's `op_id`.
  */
 export type WorkSource<Row extends LoggedWork> = {
-  name: "deliveries" | "monitor" | "open-jobs";
+  name: "deliveries" | "monitor" | "open-jobs" | "webhook-deliveries";
   list: (filters: OperationFilters, cursor: string | null) => Promise<{ items: Row[]; cursor: string | null }>;
   get: (id: string) => Promise<Row>;
   replay: (id: string) => Promise<Row>;

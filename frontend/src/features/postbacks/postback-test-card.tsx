@@ -85,7 +85,8 @@ function Body({ text }: { text: string }) {
   );
 }
 
-function TestExchange({ result }: { result: PostbackTestResult }) {
+/** Both sides of a test send: the request as it went out and what came back. */
+export function TestExchange({ result }: { result: PostbackTestResult }) {
   const { t } = useTranslation();
   const { request, response } = result;
   const headers = Object.entries(request.headers);

@@ -1,0 +1,107 @@
+import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { queryClient } from "@/api/query-client";
+import type { NoticePage, NotificationPreferences, PreferencesInput, UnreadCount } from "@/features/notifications/api-types";
+import { notificationsApi } from "@/features/notifications/notifications-api";
+
+/** The bell asks this often (and when the window gets focus again); the inbox is read when opened. */
+export const UNREAD_POLL_MS = 60_000;
+/** While a Telegram code waits to be used, the screen asks whether the chat got linked this often. */
+export const TELEGRAM_POLL_MS = 3_000;
+const PAGE_SIZE = 20;
+/** The bell's panel shows the newest few; the inbox page has the rest. */
+export const LATEST_COUNT = 10;
+
+export const notificationKeys = {
+  all: ["notifications"] as const,
+  unread: ["notifications", "unread"] as const,
+  latest: ["notifications", "latest"] as const,
+  inbox: ["notifications", "inbox"] as const,
+  preferences: ["notification-preferences"] as const,
+};
+
+export function useUnreadCount() {
+  return useQuery({
+    queryKey: notificationKeys.unread,
+    queryFn: notificationsApi.unread,
+    refetchInterval: UNREAD_POLL_MS,
+    refetchOnWindowFocus: true,
+    staleTime: 0,
+  });
+}
+
+/** The newest notices for the bell's panel, read each time it opens. */
+export function useLatestNotices(open: boolean) {
+  return useQuery({
+    queryKey: notificationKeys.latest,
+    queryFn: () => notificationsApi.list(null, LATEST_COUNT),
+    enabled: open,
+    staleTime: 0,
+  });
+}
+
+/** The inbox, newest first, a page at a time (`fetchNextPage` follows the server's cursor). */
+export function useInbox() {
+  return useInfiniteQuery({
+    queryKey: notificationKeys.inbox,
+    queryFn: ({ pageParam }) => notificationsApi.list(pageParam, PAGE_SIZE),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page: NoticePage) => page.next_cursor ?? undefined,
+  });
+}
+
+/** Marks every loaded copy of the notices read (`id` one, or all) and takes the count the API answered. */
+function markedRead(unread: UnreadCount, id: string | null) {
+  queryClient.setQueryData(notificationKeys.unread, unread);
+  const read = (page: NoticePage): NoticePage => ({
+    ...page,
+    unread: unread.unread,
+    items: page.items.map((notice) => (id === null || notice.id === id ? { ...notice, read: true } : notice)),
+  });
+  queryClient.setQueryData<NoticePage>(notificationKeys.latest, (page) => (page ? read(page) : page));
+  queryClient.setQueryData<{ pages: NoticePage[]; pageParams: (string | null)[] }>(notificationKeys.inbox, (data) =>
+    data ? { ...data, pages: data.pages.map(read) } : data,
+  );
+}
+
+export function useMarkRead() {
+  return useMutation({
+    mutationFn: notificationsApi.markRead,
+    onSuccess: (unread, id) => markedRead(unread, id),
+  });
+}
+
+export function useMarkAllRead() {
+  return useMutation({
+    mutationFn: notificationsApi.markAllRead,
+    onSuccess: (unread) => markedRead(unread, null),
+  });
+}
+
+/** The caller's preferences; while a Telegram code waits, asked again until the chat is linked. */
+export function useNotificationPreferences(waitingForTelegram = false) {
+  return useQuery({
+    queryKey: notificationKeys.preferences,
+    queryFn: notificationsApi.preferences,
+    refetchInterval: (query) => (waitingForTelegram && !query.state.data?.telegram.linked ? TELEGRAM_POLL_MS : false),
+  });
+}
+
+const keepPreferences = (preferences: NotificationPreferences) => queryClient.setQueryData(notificationKeys.preferences, preferences);
+
+export function useSavePreferences() {
+  return useMutation({
+    mutationFn: (body: PreferencesInput) => notificationsApi.savePreferences(body),
+    onSuccess: keepPreferences,
+  });
+}
+
+export function useLinkTelegram() {
+  return useMutation({ mutationFn: notificationsApi.linkTelegram });
+}
+
+export function useUnlinkTelegram() {
+  return useMutation({
+    mutationFn: notificationsApi.unlinkTelegram,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: notificationKeys.preferences }),
+  });
+}

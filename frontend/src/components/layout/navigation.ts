@@ -34,13 +34,6 @@ type NavEntry = NavItem & { permission?: Requirement };
 
 const STATS: Permission[] = ["stats:read:any", "stats:read:own", "stats:read:affiliate"];
 /**
- * Webhook endpoints: an advertiser's team (who manage its settings) and affiliates (who own their
- * postbacks). The API will list its own permission for them ("webhooks:own"); until the generated
- * Permission type has it, these two stand in, which the same roles hold.
- */
-const WEBHOOKS: Permission[] = ["workspace:manage:own", "postbacks:own"];
-
-/**
  * The sidebar, in order. A path may have several entries (the advertiser's affiliates, the affiliate's
  * advertisers): a user gets the first it is allowed. The route guards read the same table.
  */
@@ -59,7 +52,7 @@ const ENTRIES: NavEntry[] = [
   // Balances and payouts: the advertiser's books, any advertiser's, or an affiliate's own accounts.
   { to: "/finance", icon: WalletIcon, labelKey: "nav.finance", permission: ["finance:read:own", "finance:read:any", "finance:read:affiliate"] },
   { to: "/deliveries", icon: SendIcon, labelKey: "nav.deliveries", permission: ["deliveries:read:any", "deliveries:read:own", "postbacks:own"] },
-  { to: "/webhooks", icon: RadioTowerIcon, labelKey: "nav.webhooks", permission: WEBHOOKS },
+  { to: "/webhooks", icon: RadioTowerIcon, labelKey: "nav.webhooks", permission: "webhooks:own" },
   { to: "/users", icon: UsersIcon, labelKey: "nav.users", permission: "users:read" },
   { to: "/advertisers", icon: BuildingIcon, labelKey: "nav.advertisers", permission: "advertisers:read" },
   { to: "/monitor", icon: ActivityIcon, labelKey: "nav.monitor", permission: "monitor" },

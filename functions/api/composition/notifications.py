@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from composition import service
 from partnerka.common.config import read_settings
-from partnerka.notifications.inbox import InboxRepository, InboxService
+from partnerka.notifications.events import Event
+from partnerka.notifications.inbox import InboxRepository, InboxService, Rendered
 from partnerka.notifications.preferences import PreferenceRepository, PreferenceService
 
 
@@ -15,11 +16,16 @@ class NotificationSettings:
     core_table: str  # inboxes and preferences
 
 
+def render(event: Event, locale: str) -> Rendered:
+    """notifications.messages.render, imported at the first notice read: the document function
+    imports these routes and never renders, and need not load every message's text."""
+    from partnerka.notifications import messages
+
+    return messages.render(event, locale)
+
+
 @service
 def inbox() -> InboxService:
-    # Imported here, not at the top: the document function imports the routes but never renders.
-    from partnerka.notifications.messages import render
-
     return InboxService(InboxRepository(read_settings(NotificationSettings).core_table), render)
 
 

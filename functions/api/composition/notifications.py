@@ -19,9 +19,9 @@ class NotificationSettings:
 def render(event: Event, locale: str) -> Rendered:
     """notifications.messages.render, imported at the first notice read: the document function
     imports these routes and never renders, and need not load every message's text."""
-    from partnerka.notifications import messages
+    from partnerka.notifications.messages import render as render_message
 
-    return messages.render(event, locale)
+    return render_message(event, locale)
 
 
 @service

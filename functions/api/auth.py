@@ -47,7 +47,8 @@ PUBLIC_OPERATIONS = frozenset(
     }
 )
 
-# What only a person may do: an API key has no profile, password, second factor or context to change.
+# What only a person may do: an API key has no profile, password, second factor or context to change,
+# and no notices.
 PERSONAL_OPERATIONS = frozenset(
     {
         ("PATCH", "/api/me"),
@@ -56,6 +57,13 @@ PERSONAL_OPERATIONS = frozenset(
         ("POST", "/api/me/mfa/setup"),
         ("POST", "/api/me/mfa/enable"),
         ("POST", "/api/me/mfa/disable"),
+        # An API key has no inbox and no notification settings: they are a person's.
+        ("GET", "/api/notifications"),
+        ("GET", "/api/notifications/unread"),
+        ("POST", "/api/notifications/{notice_id}/read"),
+        ("POST", "/api/notifications/read-all"),
+        ("GET", "/api/notifications/preferences"),
+        ("PUT", "/api/notifications/preferences"),
     }
 )
 

@@ -51,6 +51,8 @@ from partnerka.finance.requests import MoneyRequest, RequestKind, RequestStatus
 from partnerka.finance.settings import FinanceSettings
 from partnerka.notifications.email import MailBrand
 from partnerka.notifications.events import Channel, Event, EventType
+from partnerka.notifications.inbox import UNREAD_COUNTED_UP_TO, Notice, NoticePage, sort_key_of
+from partnerka.notifications.preferences import Preferences
 from partnerka.notifications.telegram import LinkCode, LinkedChat, TelegramLink
 from partnerka.notifications.telegram_bot import BotAnswer
 from partnerka.notifications.webhooks import EndpointOwner, WebhookEndpoint
@@ -956,6 +958,11 @@ class FakeAccounts(FakeCoreTable):
         members = self._query(TeamEntry, f"ADV#{advertiser_id}", "USER#")
         return sorted((self.get_user(m.user_id) for m in members), key=lambda user: user.created_at)
 
+    def users_of_affiliate(self, affiliate_id: str) -> list[User]:
+        affiliate = self._get(Affiliate, Affiliate.key(affiliate_id))
+        user = self.find_user_by_email(affiliate.email) if affiliate else None
+        return [user] if user is not None and user.affiliate_id == affiliate_id else []
+
     def record_mfa_step(self, user: User, step: int) -> User | None:
         stored = self._get(User, User.key(user.user_id))
         if stored is None or stored.version != user.version or not stored.mfa_last_step < step:
@@ -1552,3 +1559,118 @@ class FakeAddresses:
 
     def email_of(self, user_id: str) -> str | None:
         return self.emails.get(user_id)
+
+
+# ---------------------------------------------------------------------- notifications: preferences, inbox, fan-out
+class FakePreferences:
+    """notifications.preferences.PreferenceStore over a dict; `batch_reads` counts get_many calls."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, Preferences] = {}
+        self.batch_reads = 0
+
+    def get(self, user_id: str) -> Preferences:
+        return self.saved.get(user_id) or Preferences(user_id)
+
+    def get_many(self, user_ids: Sequence[str]) -> dict[str, Preferences]:
+        self.batch_reads += 1
+        return {user_id: self.get(user_id) for user_id in user_ids}
+
+    def save(self, preferences: Preferences) -> None:
+        self.saved[preferences.user_id] = preferences
+
+
+class FakeInbox:
+    """notifications.inbox.InboxStore over a dict keyed as the table is (user, sort key); `puts`
+    counts the writes that stored a notice."""
+
+    def __init__(self) -> None:
+        self.notices: dict[tuple[str, str], Notice] = {}
+        self.puts = 0
+
+    def put(self, notice: Notice) -> bool:
+        key = (notice.user_id, notice.sort_key)
+        if key in self.notices:
+            return False
+        self.notices[key] = notice
+        self.puts += 1
+        return True
+
+    def _reach(self, user_id: str, scope: str) -> list[Notice]:
+        mine = [n for (owner, _), n in self.notices.items() if owner == user_id and n.scope in ("", scope)]
+        return sorted(mine, key=lambda n: n.sort_key, reverse=True)
+
+    def page(self, user_id: str, scope: str, limit: int, cursor: str | None) -> NoticePage:
+        found = self._reach(user_id, scope)
+        if cursor:
+            found = [n for n in found if n.sort_key < sort_key_of(cursor)]
+        page = found[:limit]
+        return NoticePage(page, page[-1].id if len(found) > limit else None)
+
+    def unread(self, user_id: str, scope: str, up_to: int = UNREAD_COUNTED_UP_TO) -> int:
+        return min(up_to, sum(1 for n in self._reach(user_id, scope) if not n.read))
+
+    def mark_read(self, user_id: str, scope: str, sort_key: str) -> bool:
+        found = self.notices.get((user_id, sort_key))
+        if found is None or found.scope not in ("", scope):
+            return False
+        self.notices[(user_id, sort_key)] = replace(found, read=True)
+        return True
+
+    def mark_all_read(self, user_id: str, scope: str) -> None:
+        for notice in self._reach(user_id, scope):
+            self.notices[(user_id, notice.sort_key)] = replace(notice, read=True)
+
+    def of(self, user_id: str) -> list[Notice]:
+        return [n for (owner, _), n in sorted(self.notices.items()) if owner == user_id]
+
+
+class FakeFoldCounts:
+    """notifications.folding.FoldCounts over dicts: each window's first event and counted events."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], str] = {}
+        self.counted: dict[tuple[str, str], set[str]] = {}
+
+    def first_of(self, fold_key: str, window: str, event_id: str, expires_at: int) -> str:
+        return self.first.setdefault((fold_key, window), event_id)
+
+    def count(self, fold_key: str, window: str, event_id: str, expires_at: int) -> None:
+        self.counted.setdefault((fold_key, window), set()).add(event_id)
+
+    def folded(self, fold_key: str, window: str) -> int:
+        return len(self.counted.get((fold_key, window), set()))
+
+
+class FakeTelegramChats:
+    """notifications.fanout.TelegramChats: the chats linked, by user id."""
+
+    def __init__(self, chats: dict[str, int] | None = None) -> None:
+        self.chats = dict(chats or {})
+
+    def chats_of(self, user_ids: Sequence[str]) -> dict[str, int]:
+        return {user_id: self.chats[user_id] for user_id in user_ids if user_id in self.chats}
+
+
+class FakeWebhookDispatch:
+    """notifications.fanout.WebhookDispatch: the events handed over, in order; raises while `failing`."""
+
+    def __init__(self) -> None:
+        self.dispatched: list[Event] = []
+        self.failing = False
+
+    def dispatch(self, event: Event) -> None:
+        if self.failing:
+            raise ConnectionError("the postback queue is not answering")
+        self.dispatched.append(event)
+
+
+class FakePortalBases:
+    """notifications.fanout.PortalBases: an advertiser's portal URL where it has one."""
+
+    def __init__(self, platform: str, portals: dict[str, str] | None = None) -> None:
+        self.platform = platform
+        self.portals = dict(portals or {})
+
+    def portal_base(self, advertiser_id: str) -> str:
+        return self.portals.get(advertiser_id, self.platform)

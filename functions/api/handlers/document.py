@@ -23,6 +23,7 @@ from routes import (
     exports,
     finance,
     monitor,
+    notifications,
     offers,
     postbacks,
     stats,
@@ -45,6 +46,7 @@ app = DashboardResolver(
         finance.router,
         branding.router,
         domains.router,
+        notifications.router,
     ]
 )
 

@@ -104,6 +104,10 @@ class AccountStore(Protocol):
 
     def team_of(self, advertiser_id: str) -> list[User]: ...
 
+    def users_of_affiliate(self, affiliate_id: str) -> list[User]:
+        """The people of an affiliate account (none for an affiliate that does not exist)."""
+        ...
+
     def record_mfa_step(self, user: User, step: int) -> User | None:
         """The user as stored with the TOTP step used, or None when that step (or a later one) was
         already used, or the copy is stale."""
@@ -277,6 +281,17 @@ class AccountRepository:
         keys = [User.key(member.user_id) for member in members]
         users = [row.user() for row in UserRow.batch_get(keys)] if keys else []
         return sorted(users, key=lambda user: user.created_at)
+
+    def users_of_affiliate(self, affiliate_id: str) -> list[User]:
+        """An affiliate account has one person, the one who signed it up (affiliates join by their
+        own sign-up and are never invited), found by the e-mail it signed up with, which never
+        changes: three reads, no index to keep."""
+        try:
+            affiliate = AffiliateRow.get(*Affiliate.key(affiliate_id)).affiliate()
+        except DoesNotExist:
+            return []
+        user = self.find_user_by_email(affiliate.email)
+        return [user] if user is not None and user.affiliate_id == affiliate_id else []
 
     def record_mfa_step(self, user: User, step: int) -> User | None:
         """Accept a TOTP time step once: None when that step (or a later one) was already used."""

@@ -44,6 +44,7 @@ PUBLIC_OPERATIONS = frozenset(
         ("GET", "/api/health"),
         ("GET", "/api/openapi.json"),
         ("POST", "/telegram/webhook"),
+        ("POST", "/api/notifications/unsubscribe"),
     }
 )
 

@@ -16,7 +16,7 @@ import pytest
 
 from partnerka.common.errors import Unauthenticated
 from partnerka.notifications.composition import telegram_channel, telegram_linking
-from partnerka.notifications.events import Audience, Event, EventType, new_event
+from partnerka.notifications.events import Audience, Event, EventType, Side, new_event
 from partnerka.notifications.models import Notification
 from partnerka.notifications.repository import TelegramLinkRepository
 from partnerka.notifications.telegram import (
@@ -42,7 +42,7 @@ class Text:
     link: str
 
 
-def render(event: Event, locale: str) -> Text:
+def render(event: Event, locale: str, side: Side | None = None) -> Text:
     title = {"ru": "Низкий баланс", "en": "Low balance"}.get(locale, "Low balance")
     return Text(title, f"{event.data['balance']} {event.data['currency']}", "/finance")
 

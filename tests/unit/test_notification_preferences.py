@@ -98,7 +98,7 @@ class Text:
     link: str
 
 
-def render(event: Event, locale: str) -> Text:
+def render(event: Event, locale: str, side: Side | None = None) -> Text:
     return Text(f"{locale}:{event.type.value}", f"{event.data.get('n')}", f"/x/{event.advertiser_id}")
 
 

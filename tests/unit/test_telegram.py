@@ -13,7 +13,7 @@ import pytest
 from partnerka.accounts.models import Role, User
 from partnerka.audit.service import Actor
 from partnerka.common.errors import Unauthenticated
-from partnerka.notifications.events import Audience, Event, EventType, new_event
+from partnerka.notifications.events import Audience, Event, EventType, Side, new_event
 from partnerka.notifications.models import Notification
 from partnerka.notifications.notifier import RETRY_DELAYS, Notifier
 from partnerka.notifications.telegram import (
@@ -234,7 +234,7 @@ class Text:
     link: str
 
 
-def render(event: Event, locale: str) -> Text:
+def render(event: Event, locale: str, side: Side | None = None) -> Text:
     title = {"ru": "Баланс <низкий>", "en": "Balance <low>"}[locale]
     return Text(title, f"{event.data['balance']} {event.data['currency']} & falling", "/finance")
 

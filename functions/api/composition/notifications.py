@@ -1,14 +1,20 @@
-"""The inbox and the preferences services."""
+"""The inbox and the preferences services (with where each person stands with the Telegram bot)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from composition import service
+from composition.telegram import telegram_linking
 from partnerka.common.config import read_settings
-from partnerka.notifications.events import Event
-from partnerka.notifications.inbox import InboxRepository, InboxService, Rendered
-from partnerka.notifications.preferences import PreferenceRepository, PreferenceService
+from partnerka.notifications.inbox import InboxRepository, InboxService
+from partnerka.notifications.messages import render
+from partnerka.notifications.preferences import (
+    PreferenceRepository,
+    PreferenceService,
+    TelegramLink,
+)
+from partnerka.notifications.unsubscribe import PreferenceSwitch
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,12 +22,18 @@ class NotificationSettings:
     core_table: str  # inboxes and preferences
 
 
-def render(event: Event, locale: str) -> Rendered:
-    """notifications.messages.render, imported at the first notice read: the document function
-    imports these routes and never renders, and need not load every message's text."""
-    from partnerka.notifications.messages import render as render_message
+@dataclass(frozen=True, slots=True)
+class _Person:
+    user_id: str
+    locale: str = "en"
 
-    return render_message(event, locale)
+
+class TelegramStanding:
+    """preferences.TelegramLinks over the Telegram linking: linked or not, as whom, and the bot."""
+
+    def link_of(self, user_id: str) -> TelegramLink:
+        status = telegram_linking().status(_Person(user_id))
+        return TelegramLink(status.linked, status.username, status.bot_username)
 
 
 @service
@@ -31,4 +43,10 @@ def inbox() -> InboxService:
 
 @service
 def preferences() -> PreferenceService:
-    return PreferenceService(PreferenceRepository(read_settings(NotificationSettings).core_table))
+    return PreferenceService(
+        PreferenceRepository(read_settings(NotificationSettings).core_table), TelegramStanding()
+    )
+
+
+def preference_switch() -> PreferenceSwitch:
+    return preferences()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from composition import audit, service
 from partnerka.common.config import read_settings
-from partnerka.notifications.telegram import TelegramLinking, TelegramWebhook
 from partnerka.notifications.composition import telegram_linking as build_linking
+from partnerka.notifications.telegram import TelegramLinking, TelegramWebhook
 from partnerka.notifications.telegram_bot import TelegramSettings
 
 

@@ -27,6 +27,9 @@ from routes import (
     offers,
     postbacks,
     stats,
+    telegram,
+    unsubscribe,
+    webhooks,
     workspace,
 )
 
@@ -47,8 +50,12 @@ app = DashboardResolver(
         branding.router,
         domains.router,
         notifications.router,
+        telegram.router,
+        unsubscribe.router,
+        webhooks.router,
     ]
 )
+app.include_router(telegram.webhook_router)
 
 
 @app.get("/api/health", summary="Liveness")

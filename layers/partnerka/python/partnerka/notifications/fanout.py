@@ -11,21 +11,20 @@ sends once whoever posts it how often.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from partnerka.common.observability import logger
 from partnerka.notifications.email import MailBrand
-from partnerka.notifications.events import Channel, Event, Poster, Side
+from partnerka.notifications.event_email import EVENT_EMAIL
+from partnerka.notifications.events import Channel, Event, EventType, Poster, Side
 from partnerka.notifications.folding import Folding
 from partnerka.notifications.inbox import InboxStore, Notice
 from partnerka.notifications.models import Notification
 from partnerka.notifications.preferences import PreferenceStore, effective_channels
+from partnerka.notifications.telegram import TELEGRAM
 from partnerka.operations.runner import AttemptResult
-
-EVENT_EMAIL = "event_email"
-TELEGRAM = "telegram"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +81,11 @@ class Reach:
     recipient: Recipient
     sides: frozenset[Side]
 
+    @property
+    def side(self) -> Side:
+        """The side its messages' links lead to: its own program pages first."""
+        return next(s for s in (Side.AFFILIATE, Side.ADVERTISER, Side.USER) if s in self.sides)
+
 
 @dataclass(frozen=True, slots=True)
 class Looks:
@@ -108,6 +112,7 @@ class FanOut:
         platform_name: str,
         telegram: TelegramChats | None = None,
         webhooks: WebhookDispatch | None = None,
+        unsubscribe: Callable[[str, EventType], str] | None = None,
     ) -> None:
         self._recipients = recipients
         self._preferences = preferences
@@ -120,6 +125,7 @@ class FanOut:
         self._platform_name = platform_name
         self._telegram = telegram
         self._webhooks = webhooks
+        self._unsubscribe = unsubscribe
 
     def deliver(self, notification: Notification) -> AttemptResult:
         try:
@@ -150,11 +156,11 @@ class FanOut:
             reach = reached[user_id]
             look = looks if Side.AFFILIATE in reach.sides else None
             if Channel.IN_APP in channels:
-                self._inbox.put(Notice.of(event, user_id))
+                self._inbox.put(Notice.of(event, user_id, reach.side))
             if Channel.EMAIL in channels and reach.recipient.email:
-                self._post_email(event, reach.recipient, look)
+                self._post_email(event, reach, look)
             if Channel.TELEGRAM in channels and user_id in chats:
-                self._post_telegram(event, reach.recipient, chats[user_id], look)
+                self._post_telegram(event, reach, chats[user_id], look)
         if self._webhooks is not None and not event.spec.security:
             self._webhooks.dispatch(event)
         logger.info("event fanned out", event_id=event.event_id, type=event.type.value, people=len(reached))
@@ -189,7 +195,14 @@ class FanOut:
         base_url = self._portals.portal_base(event.advertiser_id).rstrip("/")
         return Looks(self._brands.mail_brand(event.advertiser_id, base_url), base_url)
 
-    def _post_email(self, event: Event, recipient: Recipient, looks: Looks | None) -> None:
+    def _post_email(self, event: Event, reach: Reach, looks: Looks | None) -> None:
+        recipient = reach.recipient
+        # Security mail cannot be turned off, so it carries no way to.
+        token = (
+            self._unsubscribe(recipient.user_id, event.type)
+            if self._unsubscribe is not None and not event.spec.security
+            else ""
+        )
         payload: dict[str, Any] = {
             "event": event.as_payload(),
             "user_id": recipient.user_id,
@@ -197,11 +210,13 @@ class FanOut:
             "locale": recipient.locale,
             "brand": looks.brand.as_payload() if looks and looks.brand else {},
             "base_url": looks.base_url if looks else self._dashboard_url,
-            "unsubscribe": "",
+            "unsubscribe": token,
+            "side": reach.side.value,
         }
         self._post(EVENT_EMAIL, payload, event, recipient, "email")
 
-    def _post_telegram(self, event: Event, recipient: Recipient, chat_id: int, looks: Looks | None) -> None:
+    def _post_telegram(self, event: Event, reach: Reach, chat_id: int, looks: Looks | None) -> None:
+        recipient = reach.recipient
         payload: dict[str, Any] = {
             "event": event.as_payload(),
             "user_id": recipient.user_id,
@@ -209,6 +224,7 @@ class FanOut:
             "locale": recipient.locale,
             "base_url": looks.base_url if looks else self._dashboard_url,
             "brand_name": looks.brand.name if looks and looks.brand else self._platform_name,
+            "side": reach.side.value,
         }
         self._post(TELEGRAM, payload, event, recipient, "telegram")
 

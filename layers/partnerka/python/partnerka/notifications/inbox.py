@@ -20,7 +20,7 @@ from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.errors import NotFound, ValidationFailed
 from partnerka.common.observability import logger
-from partnerka.notifications.events import CATALOGUE, Event, EventType, Group
+from partnerka.notifications.events import CATALOGUE, Event, EventType, Group, Side
 
 KEPT = timedelta(days=90)
 # The bell shows "99+" past this: counting further would read every unread notice of a person who
@@ -44,9 +44,10 @@ class Notice:
     data: dict[str, Any] = field(default_factory=dict)
     read: bool = False
     expires_at: int = 0
+    side: Side | None = None  # the reader's side of the program: its links go to its own pages
 
     @classmethod
-    def of(cls, event: Event, user_id: str) -> Notice:
+    def of(cls, event: Event, user_id: str, side: Side | None = None) -> Notice:
         return cls(
             user_id=user_id,
             event_id=event.event_id,
@@ -55,6 +56,7 @@ class Notice:
             scope=event.advertiser_id,
             data=dict(event.data),
             expires_at=int((event.occurred_at + KEPT).timestamp()),
+            side=side,
         )
 
     @property
@@ -84,6 +86,8 @@ class Notice:
             "read": {"BOOL": self.read},
             "expires_at": {"N": str(self.expires_at)},
         }
+        if self.side is not None:
+            item["side"] = {"S": self.side.value}
         if not self.read:
             item["gsi1pk"] = {"S": f"UNREAD#{self.user_id}"}
             item["gsi1sk"] = {"S": self.sort_key}
@@ -101,6 +105,7 @@ class Notice:
             scope=item.get("scope") or "",
             data=data if isinstance(data, dict) else {},
             read=bool(item.get("read")),
+            side=Side(item["side"]) if item.get("side") in set(Side) else None,
             expires_at=int(item.get("expires_at") or 0),
         )
 
@@ -265,7 +270,7 @@ class Rendered(Protocol):
     def link(self) -> str: ...
 
 
-Render = Callable[[Event, str], Rendered]
+Render = Callable[[Event, str, Side | None], Rendered]
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +322,7 @@ class InboxService:
         return 0
 
     def _item(self, notice: Notice, locale: str) -> InboxItem:
-        message = self._render(notice.event(), locale)
+        message = self._render(notice.event(), locale, notice.side)
         return InboxItem(
             id=notice.id,
             type=notice.type,

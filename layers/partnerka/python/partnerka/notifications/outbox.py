@@ -48,14 +48,7 @@ class Outbox:
     ) -> str:
         """Queue one notification and return its id (`notification_id` when the caller's business key
         makes one: a copy posted again is then sent once); never raises."""
-        notification = Notification(
-            id=notification_id or new_id(),
-            kind=kind,
-            created_at=self._now(),
-            payload=payload,
-            advertiser_id=advertiser_id or "",
-            subject=subject,
-        )
+        notification = new_notification(kind, payload, subject, advertiser_id, notification_id, self._now())
         try:
             self._queue.send([notification.body()])
         except Exception as error:  # whatever the queue's trouble, the caller's work stands
@@ -72,6 +65,45 @@ class Outbox:
             ENQUEUE_FAILED,
             f"{type(error).__name__}: {error}",
         )
+
+
+def new_notification(
+    kind: str,
+    payload: dict[str, Any],
+    subject: str,
+    advertiser_id: str,
+    notification_id: str,
+    now: datetime,
+) -> Notification:
+    return Notification(
+        id=notification_id or new_id(),
+        kind=kind,
+        created_at=now,
+        payload=payload,
+        advertiser_id=advertiser_id or "",
+        subject=subject,
+    )
+
+
+class FanOutPoster:
+    """The fan-out's outbox: a notification the queue refuses raises, so the fan-out's attempt fails
+    and is retried whole (its notifications' ids are the event's, so none goes out twice)."""
+
+    def __init__(self, queue: NotificationQueue, now: Callable[[], datetime] = utc_now) -> None:
+        self._queue = queue
+        self._now = now
+
+    def post(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        subject: str = "",
+        advertiser_id: str = "",
+        notification_id: str = "",
+    ) -> str:
+        notification = new_notification(kind, payload, subject, advertiser_id, notification_id, self._now())
+        self._queue.send([notification.body()])
+        return notification.id
 
 
 def record_failed_notification(

@@ -221,6 +221,16 @@ class PreferenceService:
         self._store.save(changed)
         return self._view(changed, sides)
 
+    def turn_off(self, user_id: str, type: EventType, channel: Channel) -> None:
+        """One event type off on one channel (an e-mail's unsubscribe link); a security notice stays
+        on, as everywhere."""
+        if CATALOGUE[type].security:
+            return
+        current = self._store.get(user_id)
+        choices = {t: dict(c) for t, c in current.choices.items()}
+        choices.setdefault(type, {})[channel] = False
+        self._store.save(Preferences(user_id, choices, iso_millis(self._now())))
+
     def _view(self, preferences: Preferences, sides: frozenset[Side]) -> PreferenceView:
         events = []
         for spec in receivable(sides):

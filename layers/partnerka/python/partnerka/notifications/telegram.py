@@ -34,7 +34,7 @@ from partnerka.common import dynamo
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import Conflict, Unauthenticated
 from partnerka.common.observability import logger
-from partnerka.notifications.events import Event
+from partnerka.notifications.events import Event, Side
 from partnerka.notifications.models import Notification
 from partnerka.notifications.telegram_bot import (
     BotAnswer,
@@ -359,15 +359,22 @@ class RenderedMessage(Protocol):
     def link(self) -> str: ...
 
 
-Renderer = Callable[[Event, str], RenderedMessage]
+Renderer = Callable[[Event, str, Side | None], RenderedMessage]
 _OPEN = {"en": "Open", "ru": "Открыть"}
 
 
 def telegram_payload(
-    event: Event, user_id: str, chat_id: int, locale: str, base_url: str, brand_name: str
+    event: Event,
+    user_id: str,
+    chat_id: int,
+    locale: str,
+    base_url: str,
+    brand_name: str,
+    side: Side | None = None,
 ) -> dict[str, Any]:
-    """What a `telegram` notification carries (the fan-out posts it)."""
-    return {
+    """What a `telegram` notification carries (the fan-out posts it); `side`: the recipient's side of
+    the program, for links to its own pages."""
+    payload: dict[str, Any] = {
         "event": event.as_payload(),
         "user_id": user_id,
         "chat_id": chat_id,
@@ -375,6 +382,9 @@ def telegram_payload(
         "base_url": base_url,
         "brand_name": brand_name,
     }
+    if side is not None:
+        payload["side"] = side.value
+    return payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +395,7 @@ class _Send:
     locale: str
     base_url: str
     brand_name: str
+    side: Side | None = None
 
     @classmethod
     def of(cls, payload: dict[str, Any]) -> _Send | None:
@@ -402,7 +413,11 @@ class _Send:
             or not all(isinstance(t, str) for t in texts)
         ):
             return None
-        return cls(event, user_id, chat_id, *texts)
+        locale, base_url, brand_name = (str(t) for t in texts)
+        side = payload.get("side")
+        return cls(
+            event, user_id, chat_id, locale, base_url, brand_name, Side(side) if side in set(Side) else None
+        )
 
 
 def message_html(message: RenderedMessage, locale: str, base_url: str, brand_name: str) -> str:
@@ -437,7 +452,7 @@ class TelegramChannel:
             # Unlinked (or linked to another chat) since the fan-out: this chat is no longer theirs.
             return AttemptResult(ok=True, response="not sent: the chat is no longer linked")
         text = message_html(
-            self._render(send.event, send.locale), send.locale, send.base_url, send.brand_name
+            self._render(send.event, send.locale, send.side), send.locale, send.base_url, send.brand_name
         )
         answer = self._bot.send_message(send.chat_id, text)
         return self._result(send, answer)

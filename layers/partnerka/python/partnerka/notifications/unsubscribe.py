@@ -97,7 +97,9 @@ class Unsubscribed:
 
 
 class Unsubscriptions:
-    def __init__(self, tokens: UnsubscribeTokens, preferences: PreferenceSwitch, addresses: Addresses) -> None:
+    def __init__(
+        self, tokens: UnsubscribeTokens, preferences: PreferenceSwitch, addresses: Addresses
+    ) -> None:
         self._tokens = tokens
         self._preferences = preferences
         self._addresses = addresses

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from partnerka.accounts.devices import MAX_DEVICES
 from partnerka.accounts.models import (
     Advertiser,
     AdvertiserSettings,
@@ -1065,6 +1066,28 @@ class FakeSessions(FakeCoreTable):
     def release_failure_slot(self, scope: str, subject: str, window_start: int) -> None:
         if self.failures[(scope, subject, window_start)] > 0:
             self.failures[(scope, subject, window_start)] -= 1
+
+
+class FakeKnownDevices:
+    """accounts.devices.KnownDevices: each user's devices (fingerprint → last seen), capped as the
+    repository caps them; `fail` makes it raise as an unreachable table would."""
+
+    def __init__(self) -> None:
+        self.devices: dict[str, dict[str, datetime]] = {}
+        self.fail = False
+
+    def remember(self, user_id: str, fingerprint: str, at: datetime) -> bool | None:
+        if self.fail:
+            raise ConnectionError("the core table is unreachable")
+        seen = self.devices.get(user_id)
+        if seen is None:
+            self.devices[user_id] = {fingerprint: at}
+            return None
+        new = fingerprint not in seen
+        if new and len(seen) >= MAX_DEVICES:
+            del seen[min(seen, key=lambda name: seen[name])]
+        seen[fingerprint] = at
+        return new
 
 
 class FakeOffers:

@@ -24,9 +24,7 @@ from partnerka.notifications.models import Notification
 from partnerka.operations.runner import AttemptResult
 
 ACCOUNT_EMAIL = "account_email"
-PURPOSES = ("verify", "reset", "invite", "domain")
-# A `domain` e-mail tells an advertiser's team where one of its domains now stands.
-DOMAIN_STATUSES = ("active", "broken", "failed")
+PURPOSES = ("verify", "reset", "invite")
 # SES answers these when the message itself is at fault: sending it again cannot succeed.
 _PERMANENT_SES_ERRORS = frozenset({"InvalidParameterValue", "MailFromDomainNotVerified"})
 _CONFIG = Config(
@@ -147,25 +145,6 @@ class SesMailer:
             raise MailRefused(type(error).__name__, str(error)) from None
 
 
-@dataclass(frozen=True, slots=True)
-class DomainNotice:
-    """Where one of an advertiser's domains now stands: `status` one of DOMAIN_STATUSES."""
-
-    domain: str  # as people read it (Unicode)
-    status: str
-    reason: str = ""
-
-
-def _is_domain_notice(payload: dict[str, Any]) -> bool:
-    domain, status, reason = payload.get("domain"), payload.get("status"), payload.get("reason", "")
-    return isinstance(domain, str) and bool(domain) and status in DOMAIN_STATUSES and isinstance(reason, str)
-
-
-def domain_email_payload(locale: str, to: str, link: str, notice: DomainNotice) -> dict[str, Any]:
-    """What a `domain` account e-mail carries: `link` opens the team's domains screen."""
-    return {"purpose": "domain", "locale": locale, "to": to, "link": link, **asdict(notice)}
-
-
 def account_email_payload(
     purpose: str, locale: str, to: str, link: str, brand: MailBrand | None = None
 ) -> dict[str, Any]:
@@ -189,11 +168,6 @@ class AccountEmails:
         brand = MailBrand.from_payload(payload.get("brand"), self._platform_name)
         language = str(payload.get("locale") or "en")
         to, link = str(payload["to"]), str(payload["link"])
-        if payload["purpose"] == "domain":
-            notice = DomainNotice(
-                str(payload["domain"]), str(payload["status"]), str(payload.get("reason") or "")
-            )
-            return domain_email(language, to, link, notice, brand)
         return account_email(str(payload["purpose"]), language, to, link, brand)
 
     def deliver(self, notification: Notification) -> AttemptResult:
@@ -201,7 +175,6 @@ class AccountEmails:
         purpose, to, link = payload.get("purpose"), payload.get("to"), payload.get("link")
         if (
             purpose not in PURPOSES
-            or (purpose == "domain" and not _is_domain_notice(payload))
             or not isinstance(to, str)
             or not isinstance(link, str)
             or not to
@@ -312,50 +285,3 @@ def account_email(purpose: str, locale: str, to: str, link: str, brand: MailBran
         sender_name=brand.sender_name or brand.name,
         reply_to=brand.support_email,
     )
-
-
-_DOMAIN_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
-    # status: language: (subject, what happened); {domain} is the domain's name
-    "active": {
-        "en": (
-            "{domain} is live",
-            "Your domain {domain} is set up: its certificate is issued and it serves your program.",
-        ),
-        "ru": (
-            "{domain} работает",
-            "Домен {domain} настроен: сертификат выпущен, домен обслуживает вашу программу.",
-        ),
-    },
-    "broken": {
-        "en": (
-            "{domain} no longer points to us",
-            "Your domain {domain} stopped pointing to the platform, so visitors may not reach it.",
-        ),
-        "ru": (
-            "{domain} больше не указывает на нас",
-            "Домен {domain} перестал указывать на платформу: посетители могут его не открыть.",
-        ),
-    },
-    "failed": {
-        "en": ("{domain} could not be set up", "Setting up your domain {domain} stopped."),
-        "ru": ("Не удалось настроить {domain}", "Настройка домена {domain} остановлена."),
-    },
-}
-_DOMAIN_BUTTON = {"en": "Open your domains", "ru": "Открыть домены"}
-
-
-def domain_email(locale: str, to: str, link: str, notice: DomainNotice, brand: MailBrand) -> Email:
-    """A domain's new status for its advertiser's team, with the reason the check found."""
-    language = locale if locale in _FOOTER else "en"
-    subject, opening = (
-        part.format(domain=notice.domain) for part in _DOMAIN_MESSAGES[notice.status][language]
-    )
-    button = _DOMAIN_BUTTON[language]
-    e = html.escape
-    reason = f"<p>{e(notice.reason)}</p>" if notice.reason else ""
-    body = (
-        f"<p><strong>{e(brand.name)}</strong></p><p>{e(opening)}</p>{reason}"
-        f'<p><a href="{e(link, quote=True)}">{e(button)}</a></p><p>{e(link)}</p>'
-    )
-    text = f"{opening}\n\n{notice.reason + chr(10) + chr(10) if notice.reason else ''}{button}: {link}\n"
-    return Email(to=to, subject=subject, text=text, html=body, sender_name=brand.sender_name or brand.name)

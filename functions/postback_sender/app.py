@@ -8,9 +8,12 @@ from typing import Any
 
 from partnerka.common.config import host_names, read_settings, setting
 from partnerka.common.observability import logger, metrics, tracer
+from partnerka.notifications.events import QueuedNotices
+from partnerka.notifications.outbox import Outbox
 from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
+from partnerka.postbacks.failing import AttemptCounterRepository, PostbackFailureWatch
 from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
 from partnerka.postbacks.sender import DeliveryWorker, HttpSender
 from partnerka.postbacks.ssrf import loopback_allowed
@@ -19,7 +22,8 @@ from partnerka.postbacks.ssrf import loopback_allowed
 @dataclass(frozen=True, slots=True)
 class Settings:
     core_table: str  # affiliates' postback settings, advertisers' postback domains
-    operations_table: str
+    operations_table: str  # the deliveries, the failure counters, a notice the notify queue refused
+    notify_queue_url: str  # affiliates are told of failing postbacks
     postback_queue_url: str
     postback_dlq_url: str
     stage: str
@@ -47,8 +51,13 @@ def _signing_secret(affiliate_id: str) -> str:
     return found.signing_secret
 
 
+operations = OperationsRepository(settings.operations_table)
+failing = PostbackFailureWatch(
+    AttemptCounterRepository(settings.operations_table),
+    QueuedNotices(Outbox(SqsQueue(settings.notify_queue_url), operations)),
+)
 worker = DeliveryWorker(
-    OperationsRepository(settings.operations_table),
+    operations,
     HttpSender(
         allow_loopback=loopback_allowed(settings.stage, settings.allow_loopback_postbacks),
         platform_domains=settings.postback_allowed_domains,
@@ -56,6 +65,7 @@ worker = DeliveryWorker(
     SqsQueue(settings.postback_dlq_url),
     _advertiser_domains,
     _signing_secret,
+    observer=failing,
 )
 consumer = QueueConsumer(worker, SqsQueue(settings.postback_queue_url))
 

@@ -1185,6 +1185,23 @@ class FakeNotices:
         return [event for event in self.sent if event.type is type]
 
 
+class FakeAttemptCounters:
+    """postbacks.failing.AttemptCounters: (attempts, failures) per (affiliate, URL hash, window);
+    `down` makes it raise as an unreachable table would."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str, datetime], tuple[int, int]] = {}
+        self.down = False
+
+    def add(self, affiliate_id: str, url_hash: str, window: datetime, failed: bool) -> tuple[int, int]:
+        if self.down:
+            raise ConnectionError("the operations table is unreachable")
+        attempts, failures = self.counts.get((affiliate_id, url_hash, window), (0, 0))
+        counted = (attempts + 1, failures + (1 if failed else 0))
+        self.counts[(affiliate_id, url_hash, window)] = counted
+        return counted
+
+
 # ---------------------------------------------------------------------- custom domains
 def _dns_key(name: str) -> str:
     return name.lower().removesuffix(".")

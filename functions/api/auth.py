@@ -22,6 +22,7 @@ from partnerka.accounts.service import PLATFORM, Site
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
 from partnerka.common.errors import Forbidden, Unauthenticated
+from partnerka.common.http import header
 
 # (method, OpenAPI path) of the operations anyone may call: signing up, in and out, the links of
 # e-mails, what a registration link joins, the brand of the portal a page is on, liveness, the API's
@@ -123,4 +124,5 @@ def actor_of(event: Any, user: User | None = None) -> Actor:
         email=user.email if user else None,
         request_id=context.request_id or "",
         ip=edge().viewer(event.raw_event).ip,
+        user_agent=header(event.raw_event, "user-agent"),
     )

@@ -8,16 +8,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from partnerka.accounts.domain_notices import TeamDomainNotices
-from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.common.config import read_settings, setting
 from partnerka.common.observability import logger, metrics, tracer
 from partnerka.domains.composition import DomainServiceSettings, domain_service
+from partnerka.domains.notices import DomainStatusNotices
 from partnerka.domains.repository import DomainChanged
 from partnerka.domains.service import woken
 from partnerka.domains.tenants import TenantEdgeSettings
+from partnerka.notifications.events import QueuedNotices
 from partnerka.notifications.outbox import Outbox
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -26,7 +26,7 @@ from partnerka.operations.repository import OperationsRepository
 @dataclass(frozen=True, slots=True)
 class Settings:
     audit_table: str
-    notify_queue_url: str  # the advertiser's team is told by e-mail where its domains stand
+    notify_queue_url: str  # the advertiser's team is told where its domains stand
     operations_table: str
     domain_check_batch: int = setting(
         default=100
@@ -39,10 +39,10 @@ domains = domain_service(
     domain_settings,
     AuditLog(AuditRepository(settings.audit_table)),
     edge=read_settings(TenantEdgeSettings),
-    notices=TeamDomainNotices(
-        AccountRepository(),
-        Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table)),
-        domain_settings.app_base_url,
+    notices=DomainStatusNotices(
+        QueuedNotices(
+            Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table))
+        )
     ),
 )
 

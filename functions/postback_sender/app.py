@@ -8,10 +8,13 @@ from typing import Any
 
 from partnerka.common.config import host_names, read_settings, setting
 from partnerka.common.observability import logger, metrics, tracer
+from partnerka.notifications.events import QueuedNotices
+from partnerka.notifications.outbox import Outbox
 from partnerka.notifications.webhooks import WebhookEndpointRepository
 from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
+from partnerka.postbacks.failing import AttemptCounterRepository, PostbackFailureWatch
 from partnerka.postbacks.repository import PostbackSettingsRepository, TtlCache
 from partnerka.postbacks.sender import DeliveryWorker, HttpSender
 from partnerka.postbacks.ssrf import loopback_allowed
@@ -21,7 +24,8 @@ from partnerka.postbacks.webhooks import DeliverySigningSecrets
 @dataclass(frozen=True, slots=True)
 class Settings:
     core_table: str  # affiliates' postback settings, advertisers' postback domains, webhook endpoints
-    operations_table: str
+    operations_table: str  # the deliveries, the failure counters, a notice the notify queue refused
+    notify_queue_url: str  # affiliates are told of failing postbacks
     postback_queue_url: str
     postback_dlq_url: str
     stage: str
@@ -41,8 +45,13 @@ def _advertiser_domains(advertiser_id: str) -> list[str]:
     return _domains.get_many([advertiser_id]).get(advertiser_id, [])
 
 
+operations = OperationsRepository(settings.operations_table)
+failing = PostbackFailureWatch(
+    AttemptCounterRepository(settings.operations_table),
+    QueuedNotices(Outbox(SqsQueue(settings.notify_queue_url), operations)),
+)
 worker = DeliveryWorker(
-    OperationsRepository(settings.operations_table),
+    operations,
     HttpSender(
         allow_loopback=loopback_allowed(settings.stage, settings.allow_loopback_postbacks),
         platform_domains=settings.postback_allowed_domains,
@@ -51,6 +60,7 @@ worker = DeliveryWorker(
     _advertiser_domains,
     # Read at every webhook attempt: a rotated secret signs the very next one.
     DeliverySigningSecrets(WebhookEndpointRepository(settings.core_table), _store.get),
+    observer=failing,
 )
 consumer = QueueConsumer(worker, SqsQueue(settings.postback_queue_url))
 

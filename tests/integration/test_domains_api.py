@@ -71,12 +71,18 @@ def test_a_check_by_hand_goes_as_far_as_dns_and_the_woken_function_makes_the_dom
     listed = api.call("GET", "/api/domains", token=boss).body
     (active,) = listed["items"]
     assert (active["status"], active["display_name"]) == ("active", "partners.acme-api.example")
-    # and the advertiser's team is told by e-mail (a notification for the notifier)
+    # and the advertiser's team is told (an event for the notifier to fan out)
     told = boto3.client("sqs").receive_message(QueueUrl=stack.refs["NotifyQueue"], MaxNumberOfMessages=10)
-    notices = [json.loads(m["Body"])["payload"] for m in told.get("Messages", [])]
-    assert [(n["to"], n["purpose"], n["status"]) for n in notices] == [
-        (world.emails["advertiser"], "domain", "active")
-    ]
+    notices = [json.loads(m["Body"]) for m in told.get("Messages", [])]
+    assert [
+        (n["kind"], n["payload"]["type"], n["payload"]["audience"]["advertiser_team"]) for n in notices
+    ] == [("event", "domain.status_changed", True)]
+    assert notices[0]["payload"]["data"] == {
+        "domain": "partners.acme-api.example",
+        "status": "active",
+        "reason": "",
+    }
+    assert notices[0]["payload"]["event_id"].startswith(f"{domain['id']}.active.")
     # and a message that names no domain is dropped, not retried for ever
     junk = {**record, "messageId": "junk", "body": "\xff not json"}
     assert worker.handler({"Records": [junk]}, CONTEXT) == {"batchItemFailures": []}

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from partnerka.accounts.devices import MAX_DEVICES
 from partnerka.accounts.models import (
     Advertiser,
     AdvertiserSettings,
@@ -1075,6 +1076,28 @@ class FakeSessions(FakeCoreTable):
             self.failures[(scope, subject, window_start)] -= 1
 
 
+class FakeKnownDevices:
+    """accounts.devices.KnownDevices: each user's devices (fingerprint → last seen), capped as the
+    repository caps them; `fail` makes it raise as an unreachable table would."""
+
+    def __init__(self) -> None:
+        self.devices: dict[str, dict[str, datetime]] = {}
+        self.fail = False
+
+    def remember(self, user_id: str, fingerprint: str, at: datetime) -> bool | None:
+        if self.fail:
+            raise ConnectionError("the core table is unreachable")
+        seen = self.devices.get(user_id)
+        if seen is None:
+            self.devices[user_id] = {fingerprint: at}
+            return None
+        new = fingerprint not in seen
+        if new and len(seen) >= MAX_DEVICES:
+            del seen[min(seen, key=lambda name: seen[name])]
+        seen[fingerprint] = at
+        return new
+
+
 class FakeOffers:
     """offers.repository.OfferStore: offers and accesses by their keys (frozen, so stored as given),
     keeping the tracker's copies (route items) beside each write."""
@@ -1192,6 +1215,23 @@ class FakeWebhookEndpoints:
 
     def delete(self, owner: EndpointOwner, endpoint_id: str) -> None:
         self.items.pop((owner, endpoint_id), None)
+
+
+class FakeAttemptCounters:
+    """postbacks.failing.AttemptCounters: (attempts, failures) per (affiliate, URL hash, window);
+    `down` makes it raise as an unreachable table would."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str, datetime], tuple[int, int]] = {}
+        self.down = False
+
+    def add(self, affiliate_id: str, url_hash: str, window: datetime, failed: bool) -> tuple[int, int]:
+        if self.down:
+            raise ConnectionError("the operations table is unreachable")
+        attempts, failures = self.counts.get((affiliate_id, url_hash, window), (0, 0))
+        counted = (attempts + 1, failures + (1 if failed else 0))
+        self.counts[(affiliate_id, url_hash, window)] = counted
+        return counted
 
 
 # ---------------------------------------------------------------------- custom domains

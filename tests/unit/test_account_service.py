@@ -39,6 +39,8 @@ from tests.unit.fakes import (
     FakeAuditStore,
     FakeBrandBook,
     FakeClock,
+    FakeKnownDevices,
+    FakeNotices,
     FakeNotifications,
     FakeSessions,
 )
@@ -58,6 +60,8 @@ class Accounts:
     audit: FakeAuditStore
     mail: FakeNotifications
     clock: FakeClock
+    notices: FakeNotices
+    devices: FakeKnownDevices
 
     def person(self, email: str, role: Role = Role.ADVERTISER, **ids: str) -> User:
         return provisioning.create_verified_user(self.service, email, PASSWORD, "Someone", role, **ids)
@@ -70,6 +74,7 @@ class Accounts:
 
 @pytest.fixture
 def world() -> Accounts:
+    notices, devices = FakeNotices(), FakeKnownDevices()
     accounts, sessions, audit, mail, clock = (
         FakeAccounts(),
         FakeSessions(),
@@ -87,9 +92,13 @@ def world() -> Accounts:
         "https://app.partnerka.test/",
         clock.now,
         brands=FakeBrandBook(),
+        notices=notices,
+        devices=devices,
     )
     callers = Callers(accounts, lambda: KEY, clock.now)
-    return Accounts(service, Workspace(service), callers, accounts, sessions, audit, mail, clock)
+    return Accounts(
+        service, Workspace(service), callers, accounts, sessions, audit, mail, clock, notices, devices
+    )
 
 
 def principal_of(session: Session) -> Principal:

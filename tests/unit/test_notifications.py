@@ -7,20 +7,18 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from partnerka.notifications.email import (
     ACCOUNT_EMAIL,
     AccountEmails,
-    DomainNotice,
     Email,
     MailBrand,
     MailRefused,
     SesMailer,
     account_email_payload,
-    domain_email_payload,
 )
 from partnerka.notifications.models import Notification, redact
 from partnerka.notifications.notifier import LEASE_SECONDS, MAX_ATTEMPTS, RETRY_DELAYS, Notifier
@@ -279,16 +277,3 @@ def test_the_sender_name_goes_into_from_quoted_and_encoded() -> None:
     assert calls[0]["ReplyToAddresses"] == ["help@acme.example"]
     assert calls[1]["Source"] == "no-reply@mail.example"
     assert "ReplyToAddresses" not in calls[1]
-
-
-def test_a_domain_notice_tells_the_team_where_its_domain_stands_and_why() -> None:
-    notice = DomainNotice("партнёры.acme.example", "broken", "the CNAME of x points to y")
-    payload = domain_email_payload("ru", "boss@acme.example", "https://app.example/domains", notice)
-    email = AccountEmails(FakeMailer(), PLATFORM).render(payload)
-    assert email.subject == "партнёры.acme.example больше не указывает на нас"
-    assert "the CNAME of x points to y" in email.text
-    assert "https://app.example/domains" in email.html
-    sent = FakeMailer()
-    bad = Notification("n1", ACCOUNT_EMAIL, datetime(2026, 12, 7, tzinfo=UTC), payload | {"status": "weird"})
-    assert AccountEmails(sent, PLATFORM).deliver(bad).permanent
-    assert sent.sent == []

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from partnerka.accounts.callers import Callers
+from partnerka.accounts.devices import KnownDeviceRepository
 from partnerka.accounts.repository import AccountRepository, SessionRepository
 from partnerka.accounts.service import AccountService, Brands
 from partnerka.accounts.workspace import Workspace
@@ -19,6 +20,7 @@ from partnerka.common.pynamo import use_core_table
 from partnerka.common.secrets import secret_reader
 from partnerka.domains.links import LinkBases
 from partnerka.domains.repository import DomainRepository
+from partnerka.notifications.events import QueuedNotices
 from partnerka.notifications.outbox import Outbox
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -54,13 +56,16 @@ def account_services(
 ) -> tuple[AccountService, Workspace]:
     use_core_table(settings.core_table)
     signing_key: Callable[[], str] = secret_reader(settings.jwt_secret_arn)
+    outbox = Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table))
     service = AccountService(
         AccountRepository(),
         SessionRepository(),
         AuditLog(AuditRepository(settings.audit_table)),
-        Outbox(SqsQueue(settings.notify_queue_url), OperationsRepository(settings.operations_table)),
+        outbox,
         signing_key,
         settings.app_base_url,
         brands=brands,
+        notices=QueuedNotices(outbox),
+        devices=KnownDeviceRepository(settings.core_table),
     )
     return service, Workspace(service, LinkBases(DomainRepository(), settings.app_base_url))

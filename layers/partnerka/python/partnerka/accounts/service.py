@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from partnerka.accounts import mfa
+from partnerka.accounts.devices import KnownDevices, device_of
 from partnerka.accounts.models import (
     Advertiser,
     Affiliate,
@@ -51,8 +52,10 @@ from partnerka.common.errors import (
     ValidationFailed,
 )
 from partnerka.common.ids import new_id
+from partnerka.common.observability import logger
 from partnerka.domains.links import on_host
 from partnerka.notifications.email import ACCOUNT_EMAIL, MailBrand, account_email_payload
+from partnerka.notifications.events import Audience, Event, EventType, Notices
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
 LINK_TTL = {"verify": timedelta(days=2), "reset": timedelta(hours=1), "invite": timedelta(days=7)}
@@ -173,13 +176,20 @@ class AccountService:
         link_base_url: str,
         now: Callable[[], datetime] = utc_now,
         brands: Brands | None = None,
+        *,
+        notices: Notices,
+        devices: KnownDevices,
     ) -> None:
         """`brands`: the advertisers' brands their affiliates' e-mails and authenticator entries
-        wear; without it (scripts), e-mails carry the platform's name, which the notifier knows."""
+        wear; without it (scripts), e-mails carry the platform's name, which the notifier knows.
+        `notices`: where the security notices and the memberships' events go; `devices`: the devices
+        each user signed in from, so a new one is told."""
         self.accounts = accounts
         self.sessions = sessions
         self.audit = audit
         self.notifications = notifications
+        self.notices = notices
+        self.devices = devices
         self.signing_key = signing_key
         self.link_base_url = link_base_url.rstrip("/")
         self.brands = brands
@@ -384,7 +394,27 @@ class AccountService:
         if user.role is Role.AFFILIATE:
             context = self._default_context(user, site)
         self.audit.record(actor, user.advertiser_id, "auth.signed_in", f"user:{user.user_id}")
+        self._note_device(user, actor)
         return self._session(user, self._new_chain(user), context)
+
+    def _note_device(self, user: User, actor: Actor) -> None:
+        """Tell the user of a sign-in from a device it never signed in from; its first device is
+        only noted. Never raises: the sign-in stands whatever becomes of its notice."""
+        try:
+            device, now = device_of(actor.user_agent), self.now()
+            if not self.devices.remember(user.user_id, device.fingerprint, now):
+                return
+            self.notices.send(
+                Event(
+                    event_id=f"{user.user_id}.sign-in.{device.fingerprint[:16]}.{now.date().isoformat()}",
+                    type=EventType.SIGN_IN_NEW_DEVICE,
+                    occurred_at=now,
+                    audience=Audience(user_ids=(user.user_id,)),
+                    data={"ip": actor.ip, "device": device.label, "at": iso_millis(now)},
+                )
+            )
+        except Exception:
+            logger.exception("the sign-in's device was not checked", user_id=user.user_id)
 
     def _new_chain(self, user: User) -> str:
         """A new sign-in, valid while the user's session version stays what it is now."""
@@ -604,3 +634,14 @@ class AccountService:
             replace(used, mfa_enabled=False, mfa_secret="", recovery_codes=frozenset())
         )
         self.audit.record(actor, user.advertiser_id, "auth.mfa_disabled", f"user:{user.user_id}")
+        now = self.now()
+        at = iso_millis(now)
+        self.notices.send(
+            Event(
+                event_id=f"{user.user_id}.mfa-off.{at}",
+                type=EventType.MFA_DISABLED,
+                occurred_at=now,
+                audience=Audience(user_ids=(user.user_id,)),
+                data={"ip": actor.ip, "at": at},
+            )
+        )

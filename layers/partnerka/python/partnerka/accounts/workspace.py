@@ -31,10 +31,12 @@ from partnerka.accounts.service import (
 )
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
-from partnerka.common.clock import iso_millis
+from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
+from partnerka.common.observability import logger
 from partnerka.domains.links import LinkBases
+from partnerka.notifications.events import Audience, Event, EventType
 
 API_KEY_PREFIX = "pk_live_"
 MAX_POSTBACK_IPS = 50
@@ -265,7 +267,26 @@ class Workspace:
             f"affiliate:{user.affiliate_id}",
             after={"status": membership.status.value},
         )
+        self._tell_application(membership, now)
         return membership
+
+    def _tell_application(self, membership: Membership, at: str) -> None:
+        """The advertiser's team hears of the application it has to decide. Never raises."""
+        advertiser_id, affiliate_id = membership.advertiser_id, membership.affiliate_id
+        try:
+            name = self.accounts.get_affiliate(affiliate_id).name
+            self.service.notices.send(
+                Event(
+                    event_id=f"{advertiser_id}.{affiliate_id}.applied.{at}",
+                    type=EventType.APPLICATION_RECEIVED,
+                    occurred_at=parse_iso(at),
+                    advertiser_id=advertiser_id,
+                    audience=Audience(advertiser_team=True),
+                    data={"affiliate_id": affiliate_id, "affiliate_name": name},
+                )
+            )
+        except Exception:
+            logger.exception("the application was not told", advertiser_id=advertiser_id)
 
     # ------------------------------------------------------------------ memberships
     def _view(self, membership: Membership) -> MembershipView:
@@ -324,7 +345,19 @@ class Workspace:
             {"status": membership.status.value},
             {"status": decided.status.value},
         )
-        return self._view(decided)
+        view = self._view(decided)
+        if decided.status is not membership.status:
+            self.service.notices.send(
+                Event(
+                    event_id=f"{advertiser_id}.{affiliate_id}.{decided.status.value}.{decided.updated_at}",
+                    type=EventType.MEMBERSHIP_DECIDED,
+                    occurred_at=parse_iso(decided.updated_at),
+                    advertiser_id=advertiser_id,
+                    audience=Audience(affiliate_id=affiliate_id),
+                    data={"status": decided.status.value, "advertiser_name": view.advertiser_name},
+                )
+            )
+        return view
 
     # ------------------------------------------------------------------ API keys
     def api_keys(self, advertiser_id: str) -> list[ApiKey]:

@@ -23,6 +23,7 @@ class Actor:
     email: str | None
     request_id: str = ""
     ip: str = ""
+    user_agent: str = ""  # the browser's, for telling a sign-in from a new device; not audited
 
 
 class AuditTrail(Protocol):

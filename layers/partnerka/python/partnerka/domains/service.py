@@ -70,7 +70,7 @@ class DomainWake(Protocol):
 
 
 class DomainNotices(Protocol):
-    """Tells the advertiser's team where a domain now stands (accounts.domain_notices)."""
+    """Tells the advertiser's team where a domain now stands (domains.notices)."""
 
     def domain_moved(self, domain: Domain) -> None: ...
 

@@ -23,14 +23,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from partnerka.common import aws
 from partnerka.common.timeouts import read_timeout
-from partnerka.notifications.messages import DOMAIN_STATUS_TEXTS
 from partnerka.notifications.models import Notification
 from partnerka.operations.runner import AttemptResult
 
 ACCOUNT_EMAIL = "account_email"
-PURPOSES = ("verify", "reset", "invite", "domain")
-# A `domain` e-mail tells an advertiser's team where one of its domains now stands.
-DOMAIN_STATUSES = ("active", "broken", "failed")
+PURPOSES = ("verify", "reset", "invite")
 # SES answers these when the message itself is at fault: sending it again cannot succeed.
 _PERMANENT_SES_ERRORS = frozenset({"InvalidParameterValue", "MailFromDomainNotVerified"})
 _CONFIG = Config(
@@ -195,25 +192,6 @@ def send_attempt(mailer: Mailer, email: Email) -> AttemptResult:
     return AttemptResult(ok=True)
 
 
-@dataclass(frozen=True, slots=True)
-class DomainNotice:
-    """Where one of an advertiser's domains now stands: `status` one of DOMAIN_STATUSES."""
-
-    domain: str  # as people read it (Unicode)
-    status: str
-    reason: str = ""
-
-
-def _is_domain_notice(payload: dict[str, Any]) -> bool:
-    domain, status, reason = payload.get("domain"), payload.get("status"), payload.get("reason", "")
-    return isinstance(domain, str) and bool(domain) and status in DOMAIN_STATUSES and isinstance(reason, str)
-
-
-def domain_email_payload(locale: str, to: str, link: str, notice: DomainNotice) -> dict[str, Any]:
-    """What a `domain` account e-mail carries: `link` opens the team's domains screen."""
-    return {"purpose": "domain", "locale": locale, "to": to, "link": link, **asdict(notice)}
-
-
 def account_email_payload(
     purpose: str, locale: str, to: str, link: str, brand: MailBrand | None = None
 ) -> dict[str, Any]:
@@ -237,11 +215,6 @@ class AccountEmails:
         brand = MailBrand.from_payload(payload.get("brand"), self._platform_name)
         language = str(payload.get("locale") or "en")
         to, link = str(payload["to"]), str(payload["link"])
-        if payload["purpose"] == "domain":
-            notice = DomainNotice(
-                str(payload["domain"]), str(payload["status"]), str(payload.get("reason") or "")
-            )
-            return domain_email(language, to, link, notice, brand)
         return account_email(str(payload["purpose"]), language, to, link, brand)
 
     def deliver(self, notification: Notification) -> AttemptResult:
@@ -249,7 +222,6 @@ class AccountEmails:
         purpose, to, link = payload.get("purpose"), payload.get("to"), payload.get("link")
         if (
             purpose not in PURPOSES
-            or (purpose == "domain" and not _is_domain_notice(payload))
             or not isinstance(to, str)
             or not isinstance(link, str)
             or not to
@@ -387,23 +359,3 @@ def branded_email(
         reply_to=brand.support_email,
         headers=headers,
     )
-
-
-_DOMAIN_BUTTON = {"en": "Open your domains", "ru": "Открыть домены"}
-
-
-def domain_email(locale: str, to: str, link: str, notice: DomainNotice, brand: MailBrand) -> Email:
-    """A domain's new status for its advertiser's team, with the reason the check found."""
-    language = locale if locale in _FOOTER else "en"
-    subject, opening = (
-        part.format(domain=notice.domain) for part in DOMAIN_STATUS_TEXTS[notice.status][language]
-    )
-    button = _DOMAIN_BUTTON[language]
-    e = html.escape
-    reason = f"<p>{e(notice.reason)}</p>" if notice.reason else ""
-    body = (
-        f"<p><strong>{e(brand.name)}</strong></p><p>{e(opening)}</p>{reason}"
-        f'<p><a href="{e(link, quote=True)}">{e(button)}</a></p><p>{e(link)}</p>'
-    )
-    text = f"{opening}\n\n{notice.reason + chr(10) + chr(10) if notice.reason else ''}{button}: {link}\n"
-    return Email(to=to, subject=subject, text=text, html=body, sender_name=brand.sender_name or brand.name)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -182,6 +183,13 @@ class HttpSender:
         )
 
 
+class AttemptObserver(Protocol):
+    def __call__(self, delivery: Delivery, result: AttemptResult, number: int, last: bool) -> None:
+        """After attempt `number` of the delivery; `last`: it failed and no other will be made.
+        Never raises."""
+        ...
+
+
 class DeliveryWorker:
     """The postback queue's worker: each message names one delivery, whose attempts the operations
     runner makes (operations.runner: claimed, leased, retried, failed and dead-lettered) on the
@@ -196,8 +204,11 @@ class DeliveryWorker:
         signing_secret: Callable[[Delivery], str],
         now: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
+        observer: AttemptObserver | None = None,
     ) -> None:
+        """`observer`: shown every attempt once made (postbacks.failing tells failing postbacks)."""
         self._operations = operations
+        self._observer = observer
         self._http = http
         self._advertiser_domains = advertiser_domains
         self._signing_secret = signing_secret
@@ -225,14 +236,28 @@ class DeliveryWorker:
         )
         return self._runner.process(message_id, operation, partial(self._prepare, delivery), out_of_attempts)
 
-    def _prepare(self, delivery: Delivery, _: Operation) -> PreparedAttempt:
+    def _prepare(self, delivery: Delivery, operation: Operation) -> PreparedAttempt:
         """The advertiser's domain whitelist, and a webhook's signing secret (the affiliate's postback
         secret, or the webhook endpoint's the delivery was made for; read at every attempt: a rotated
         secret signs the very next one). The whitelist bounds where the advertiser's events go to its
         affiliates; a delivery to the advertiser's own endpoint (no affiliate) is not held to it."""
         domains = self._advertiser_domains(delivery.advertiser_id) if delivery.affiliate_id else []
         secret = self._signing_secret(delivery) if delivery.request.format == "webhook" else ""
-        return partial(self._send, delivery, domains, secret)
+        attempt = partial(self._send, delivery, domains, secret)
+        if self._observer is None:
+            return attempt
+        return partial(self._observed, attempt, delivery, operation.attempts + 1, operation.max_attempts)
+
+    def _observed(
+        self, attempt: PreparedAttempt, delivery: Delivery, number: int, max_attempts: int
+    ) -> AttemptResult:
+        """The attempt, then shown to the observer with whether it was the delivery's last (failed, as
+        the runner will find: permanently, or with no attempt left)."""
+        result = attempt()
+        if self._observer is not None:
+            last = not result.ok and (result.permanent or number >= max_attempts)
+            self._observer(delivery, result, number, last)
+        return result
 
     def _send(self, delivery: Delivery, domains: list[str], secret: str) -> AttemptResult:
         request = delivery.request

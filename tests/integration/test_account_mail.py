@@ -259,8 +259,9 @@ def test_the_notifier_consumes_the_notify_queue_with_least_privilege() -> None:
             sends_to.add(policy[name]["QueueName"]["Fn::GetAtt"][0])
         elif name.startswith("DynamoDB"):
             assert policy[name]["TableName"] == {"Ref": "OperationsTable"}
-    # Its dead letters, and the notifications an event fans out into (on its own queue).
-    assert sends_to == {"NotifyDeadLetterQueue", "NotifyQueue"}
+    # Its dead letters, the notifications an event fans out into (on its own queue), and the
+    # deliveries to webhook endpoints (the postback sender's).
+    assert sends_to == {"NotifyDeadLetterQueue", "NotifyQueue", "PostbackQueue"}
     # The API no longer sends mail itself.
     api = [
         r

@@ -71,6 +71,8 @@ PUBLIC_OPERATIONS = {
     "POST /api/join/{code}/signup",
     "GET /api/portal",
     "GET /api/health",
+    "POST /api/notifications/unsubscribe",  # the token in the e-mail's link is the credential
+    "POST /telegram/webhook",  # Telegram's secret token header is the credential
 }
 
 

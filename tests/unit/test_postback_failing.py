@@ -5,6 +5,7 @@ delivery's own outcome."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from partnerka.notifications.events import Audience, EventType, QueuedNotices
@@ -161,3 +162,14 @@ def test_a_delivery_ends_as_it_would_when_its_notice_cannot_go() -> None:
     assert ended is not None
     assert (ended.status, ended.attempts) == (OperationStatus.FAILED, len(RETRY_DELAYS) + 1)
     assert [op.op_id for op in refused.items.values()] == [f"event.postback-failed.{given_up.delivery_id}"]
+
+
+def test_a_webhook_endpoints_deliveries_tell_no_postback_alert() -> None:
+    """An endpoint's owner reads its own delivery log; a failing endpoint is not an affiliate's
+    failing postback URL."""
+    watched = Watched()
+    request = replace(watched.delivery.request, endpoint_id="ep1", format=DeliveryFormat.WEBHOOK.value)
+    watched.delivery = replace(watched.delivery, request=request)
+    watched.attempts(*[FAILED] * 12)
+    watched.watch(watched.delivery, FAILED, 6, True)
+    assert watched.notices.sent == []

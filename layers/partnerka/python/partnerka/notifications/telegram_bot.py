@@ -46,7 +46,7 @@ class TelegramSettings:
 
     core_table: str
     telegram_secret_arn: str
-    telegram_api_base_url: str = setting(api_base_url, default=DEFAULT_API_BASE_URL)
+    telegram_api_base_url: str = setting(api_base_url)
 
 
 @dataclass(frozen=True, slots=True)

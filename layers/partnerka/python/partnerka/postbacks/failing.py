@@ -109,6 +109,9 @@ class PostbackFailureWatch:
             logger.exception("the postback's failures were not watched", delivery_id=delivery.delivery_id)
 
     def _watch(self, delivery: Delivery, result: AttemptResult, number: int, last: bool) -> None:
+        if delivery.request.endpoint_id or not delivery.affiliate_id:
+            # A webhook endpoint's delivery: its owner watches the endpoint's own delivery log.
+            return
         now = self._now()
         url = mask_url(delivery.request.url)
         hashed = url_hash(url)

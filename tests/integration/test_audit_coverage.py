@@ -43,6 +43,30 @@ EXEMPT = {
         " was audited when it began (auth.signed_in), and its end (auth.signed_out) and any reuse of a"
         " rotated token (auth.refresh_reuse_detected, which revokes the chain) are audited"
     ),
+    "POST /api/notifications/{notice_id}/read": (
+        "a person's own read mark on its own notice: nothing anyone else sees changes, and the notice"
+        " itself expires after 90 days"
+    ),
+    "POST /api/notifications/read-all": "the same read marks, all of a person's at once",
+    "PUT /api/notifications/preferences": (
+        "a person's own choice of channels for its own notices; security notices cannot be turned off,"
+        " so no choice hides an account's security from its owner"
+    ),
+    "POST /api/notifications/unsubscribe": (
+        "the same choice made from an e-mail's signed link (one event type's e-mail, never security mail)"
+    ),
+    "POST /api/notifications/telegram/link": (
+        "issues a one-time code and changes nothing; the chat it links is audited when Telegram's"
+        " update binds it (telegram.linked)"
+    ),
+    "DELETE /api/notifications/telegram": (
+        "audited as telegram.unlinked when a chat was linked (tests/unit/test_telegram.py); with none"
+        " linked nothing changes"
+    ),
+    "POST /telegram/webhook": (
+        "Telegram's updates: binding a chat is audited (telegram.linked, tests/unit/test_telegram.py);"
+        " any other update changes nothing"
+    ),
 }
 
 
@@ -219,6 +243,25 @@ def test_every_mutating_route_writes_an_audit_record(
     ).body
     call("POST", "/api/domains/{domain_id}/check", token=boss, domain_id=domain["id"])
     call("DELETE", "/api/domains/{domain_id}", token=boss, domain_id=domain["id"])
+
+    # ------------------------------------------------------------------ webhook endpoints
+    endpoint = call(
+        "POST",
+        "/api/webhooks",
+        {"url": "http://127.0.0.1:9/hooks", "events": ["balance.low"], "description": "audit"},
+        token=boss,
+    ).body
+    changed = {"url": "http://127.0.0.1:9/hooks2", "events": ["invoice.issued"], "enabled": False}
+    call("PUT", "/api/webhooks/{endpoint_id}", changed, token=boss, endpoint_id=endpoint["id"])
+    call("POST", "/api/webhooks/{endpoint_id}/rotate-secret", token=boss, endpoint_id=endpoint["id"])
+    call(
+        "POST",
+        "/api/webhooks/{endpoint_id}/test",
+        {"type": "invoice.issued"},
+        token=boss,
+        endpoint_id=endpoint["id"],
+    )
+    call("DELETE", "/api/webhooks/{endpoint_id}", token=boss, endpoint_id=endpoint["id"])
 
     # ------------------------------------------------------------------ conversions
     location = load_function("click").handler(

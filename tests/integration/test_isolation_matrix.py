@@ -98,6 +98,8 @@ class Tenant:
     topup_request_id: str
     domain_id: str
     domain_name: str
+    endpoint_id: str
+    endpoint_url: str
 
     def private_markers(self) -> set[str]:
         return {
@@ -117,6 +119,8 @@ class Tenant:
             self.cidr,
             self.domain_id,
             self.domain_name,
+            self.endpoint_id,
+            self.endpoint_url,
         }
 
     def all_markers(self) -> set[str]:
@@ -214,6 +218,28 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/domains": lambda: {"name": f"portal{n()}.matrix-domains.example", "kind": "portal"},
         "POST /api/domains/{domain_id}/check": lambda: None,
         "DELETE /api/domains/{domain_id}": lambda: None,
+        "PUT /api/notifications/preferences": lambda: {"events": {"balance.low": {"telegram": False}}},
+        "POST /api/notifications/read-all": lambda: None,
+        "POST /api/notifications/{notice_id}/read": lambda: None,
+        "POST /api/notifications/telegram/link": lambda: None,
+        "DELETE /api/notifications/telegram": lambda: None,
+        "POST /api/notifications/unsubscribe": lambda: {"token": "not-a-real-token"},
+        "POST /telegram/webhook": lambda: {"update_id": 1, "message": {"text": "/start x"}},
+        "POST /api/webhooks": lambda: {
+            "url": f"http://127.0.0.1:9/matrix-{n()}",
+            "events": ["balance.low"],
+            "description": "matrix",
+            "enabled": True,
+        },
+        "PUT /api/webhooks/{endpoint_id}": lambda: {
+            "url": f"http://127.0.0.1:9/matrix-{n()}",
+            "events": ["invoice.issued"],
+            "description": "changed",
+            "enabled": False,
+        },
+        "DELETE /api/webhooks/{endpoint_id}": lambda: None,
+        "POST /api/webhooks/{endpoint_id}/rotate-secret": lambda: None,
+        "POST /api/webhooks/{endpoint_id}/test": lambda: {"type": "balance.low"},
     }
 
 
@@ -251,6 +277,8 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "month": month_of(utc_now()),
         "kind": "logo_light",
         "domain_id": tenant.domain_id,
+        "endpoint_id": tenant.endpoint_id,
+        "notice_id": "bm8tc3VjaC1ub3RpY2U",
     }
 
 
@@ -325,6 +353,12 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     domain = api.call(
         "POST", "/api/domains", {"name": f"partners.{slug}-matrix.example", "kind": "tracking"}, token=token
     ).body
+    endpoint = api.call(
+        "POST",
+        "/api/webhooks",
+        {"url": f"http://127.0.0.1:9/{slug}-private-hook", "events": ["balance.low"], "enabled": True},
+        token=token,
+    ).body
     summary_key = f"summaries/{advertiser.id}/daily/2026-02-01.csv"
     boto3.client("s3").put_object(Bucket=os.environ["REPORTS_BUCKET"], Key=summary_key, Body=b"offer,name\n")
     tenant = Tenant(
@@ -348,6 +382,8 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         topup_request,
         domain["id"],
         domain["name"],
+        endpoint["id"],
+        endpoint["url"],
     )
     return tenant, key["secret"]
 

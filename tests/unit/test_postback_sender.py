@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from partnerka.operations.models import OperationStatus
-from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
+from partnerka.postbacks.models import Delivery, DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.repository import DeliveryRepository
 from partnerka.postbacks.sender import RETRY_DELAYS, DeliveryWorker, HttpSender
 from partnerka.postbacks.service import message_body, new_delivery

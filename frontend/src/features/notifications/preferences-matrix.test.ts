@@ -11,7 +11,7 @@ function preferences(linked: boolean): NotificationPreferences {
   return {
     channels: ["email", "telegram", "in_app"],
     events: [signIn, failing, sale, paid],
-    telegram: { linked, username: linked ? "ann" : null, bot_username: "partnerka_bot" },
+    telegram: { linked, username: linked ? "ann" : null, bot_username: "acme_alerts_bot" },
   };
 }
 

@@ -20,8 +20,8 @@ describe("the Telegram code's countdown", () => {
 
 describe("the deep link's button", () => {
   it("opens only t.me over https", () => {
-    expect(isTelegramLink("https://t.me/partnerka_bot?start=AB12CD")).toBe(true);
-    expect(isTelegramLink("http://t.me/partnerka_bot")).toBe(false);
+    expect(isTelegramLink("https://t.me/acme_alerts_bot?start=AB12CD")).toBe(true);
+    expect(isTelegramLink("http://t.me/acme_alerts_bot")).toBe(false);
     expect(isTelegramLink("https://t.me.evil.example/x")).toBe(false);
     expect(isTelegramLink("javascript:alert(1)")).toBe(false);
   });

@@ -59,7 +59,7 @@ export function WebhookDialog({ endpoint, eventTypes, trigger }: WebhookDialogPr
       <Field id={`${prefix}-url`} label={t("webhooks.form.url")} error={errors.url?.message}>
         <Input
           id={`${prefix}-url`}
-          placeholder="https://example.com/webhooks/partnerka"
+          placeholder="https://example.com/webhooks/events"
           autoComplete="off"
           spellCheck={false}
           className="font-mono text-xs"

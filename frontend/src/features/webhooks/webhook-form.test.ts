@@ -4,7 +4,7 @@ import { webhookFormSchema, webhookFormValues, webhookInput } from "@/features/w
 
 const endpoint: WebhookEndpoint = {
   id: "wh_1",
-  url: "https://hooks.example.com/partnerka",
+  url: "https://hooks.example.com/events",
   events: ["payout.paid", "conversion.sale"],
   description: "Billing",
   enabled: false,

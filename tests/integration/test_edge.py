@@ -95,6 +95,7 @@ def test_the_response_headers_policy_forbids_inline_script_framing_and_sniffing(
         "/postback",
         "/pixel.gif",
         "/brand/*",
+        "/telegram/webhook",
     }
 
 
@@ -174,7 +175,13 @@ def test_every_api_and_tracker_behaviour_of_both_distributions_forwards_the_view
     for distribution in tpl.of_type("AWS::CloudFront::Distribution"):
         config = tpl.resources[distribution]["Properties"]["DistributionConfig"]
         to_api = [b for b in config["CacheBehaviors"] if b["TargetOriginId"] == "api"]
-        assert {b["PathPattern"] for b in to_api} == {"/api/*", "/click", "/postback", "/pixel.gif"}
+        assert {b["PathPattern"] for b in to_api} == {
+            "/api/*",
+            "/click",
+            "/postback",
+            "/pixel.gif",
+            "/telegram/webhook",
+        }
         for behaviour in to_api:
             assert behaviour["FunctionAssociations"] == [
                 {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": ["ViewerHost", "FunctionARN"]}}

@@ -30,7 +30,9 @@ def start_link() -> TelegramLinkOut:
     return TelegramLinkOut.of(telegram_linking().start_link(user))
 
 
-@router.delete("/notifications/telegram", summary="Stop notifications in the linked Telegram chat")
+@router.delete(
+    "/notifications/telegram", summary="Stop notifications in the linked Telegram chat", responses={204: {}}
+)
 def unlink() -> NoContent:
     _, user = current(router.current_event.headers)
     telegram_linking().unlink(user, actor_of(router.current_event, user))

@@ -23,8 +23,11 @@ from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import Role
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
+from partnerka.common.secrets import secret_reader
 from partnerka.finance.ledger import ConversionMoney, arrival
 from partnerka.finance.repository import LedgerRepository
+from partnerka.notifications.events import EventType
+from partnerka.notifications.unsubscribe import UnsubscribeTokens
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
@@ -48,13 +51,6 @@ EXEMPT = {
         " itself expires after 90 days"
     ),
     "POST /api/notifications/read-all": "the same read marks, all of a person's at once",
-    "PUT /api/notifications/preferences": (
-        "a person's own choice of channels for its own notices; security notices cannot be turned off,"
-        " so no choice hides an account's security from its owner"
-    ),
-    "POST /api/notifications/unsubscribe": (
-        "the same choice made from an e-mail's signed link (one event type's e-mail, never security mail)"
-    ),
     "POST /api/notifications/telegram/link": (
         "issues a one-time code and changes nothing; the chat it links is audited when Telegram's"
         " update binds it (telegram.linked)"
@@ -262,6 +258,18 @@ def test_every_mutating_route_writes_an_audit_record(
         endpoint_id=endpoint["id"],
     )
     call("DELETE", "/api/webhooks/{endpoint_id}", token=boss, endpoint_id=endpoint["id"])
+
+    # ------------------------------------------------------------------ notification choices
+    call(
+        "PUT",
+        "/api/notifications/preferences",
+        {"events": {"conversion.sale": {"telegram": True}}},
+        token=affiliate,
+    )
+    me = api.call("GET", "/api/me", token=affiliate).body
+    link = UnsubscribeTokens(secret_reader(os.environ["JWT_SECRET_ARN"]))
+    token = link.unsubscribe_token(me["user"]["id"], EventType.CONVERSION_SALE)
+    call("POST", "/api/notifications/unsubscribe", {"token": token})
 
     # ------------------------------------------------------------------ conversions
     location = load_function("click").handler(

@@ -1587,7 +1587,7 @@ class FakePreferenceSwitch:
     def __init__(self) -> None:
         self.turned_off: list[tuple[str, EventType, Channel]] = []
 
-    def turn_off(self, user_id: str, type: EventType, channel: Channel) -> None:
+    def turn_off(self, user_id: str, type: EventType, channel: Channel, actor: Actor) -> None:
         self.turned_off.append((user_id, type, channel))
 
 

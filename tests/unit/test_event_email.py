@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from partnerka.audit.service import Actor
 from partnerka.notifications.email import Email, MailBrand, SesMailer, mime_message
 from partnerka.notifications.event_email import EVENT_EMAIL, EventEmails, event_email_payload
 from partnerka.notifications.events import Audience, Channel, Event, EventType, Side
@@ -223,10 +224,13 @@ def test_the_token_key_is_not_the_secret_itself() -> None:
         TOKENS.read_token(f"{payload}.{base64.urlsafe_b64encode(raw).rstrip(b'=').decode()}")
 
 
+VISITOR = Actor(None, None, request_id="r-1", ip="198.51.100.4")
+
+
 def test_taking_a_token_turns_off_that_types_email_for_its_user() -> None:
     switch = FakePreferenceSwitch()
     service = Unsubscriptions(TOKENS, switch, FakeAddresses({"u1": "vera@aff.example"}))
-    done = service.unsubscribe(TOKENS.unsubscribe_token("u1", EventType.CONVERSION_REJECTED))
+    done = service.unsubscribe(TOKENS.unsubscribe_token("u1", EventType.CONVERSION_REJECTED), VISITOR)
     assert (done.type, done.email) == (EventType.CONVERSION_REJECTED, "vera@aff.example")
     assert switch.turned_off == [("u1", EventType.CONVERSION_REJECTED, Channel.EMAIL)]
 
@@ -235,9 +239,9 @@ def test_a_security_notice_or_a_gone_user_cannot_be_unsubscribed() -> None:
     switch = FakePreferenceSwitch()
     service = Unsubscriptions(TOKENS, switch, FakeAddresses({"u1": "vera@aff.example"}))
     with pytest.raises(InvalidUnsubscribeLink, match="security"):
-        service.unsubscribe(TOKENS.unsubscribe_token("u1", EventType.MFA_DISABLED))
+        service.unsubscribe(TOKENS.unsubscribe_token("u1", EventType.MFA_DISABLED), VISITOR)
     with pytest.raises(InvalidUnsubscribeLink, match="no longer exists"):
-        service.unsubscribe(TOKENS.unsubscribe_token("gone", EventType.CONVERSION_SALE))
+        service.unsubscribe(TOKENS.unsubscribe_token("gone", EventType.CONVERSION_SALE), VISITOR)
     with pytest.raises(InvalidUnsubscribeLink):
-        service.unsubscribe("forged.token")
+        service.unsubscribe("forged.token", VISITOR)
     assert switch.turned_off == []

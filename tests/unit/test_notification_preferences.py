@@ -11,6 +11,7 @@ import pytest
 
 from partnerka.accounts.models import Role
 from partnerka.accounts.notice_recipients import sides_of
+from partnerka.audit.service import Actor
 from partnerka.common.errors import NotFound, ValidationFailed
 from partnerka.notifications.events import CATALOGUE, Audience, Channel, Event, EventType, Side
 from partnerka.notifications.inbox import InboxService, Notice
@@ -19,9 +20,12 @@ from partnerka.notifications.preferences import (
     PreferenceService,
     channels_for,
 )
-from tests.unit.fakes import FakeInbox, FakePreferences
+from tests.unit.fakes import FakeAudit, FakeInbox, FakePreferences
 
 AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+
+ME = Actor("U1", "u1@aff.example", request_id="r-1", ip="198.51.100.4")
 
 
 def test_each_side_gets_its_own_defaults_and_a_side_the_spec_omits_gets_nothing() -> None:
@@ -32,7 +36,7 @@ def test_each_side_gets_its_own_defaults_and_a_side_the_spec_omits_gets_nothing(
 
 
 def test_what_a_caller_may_receive_follows_its_role() -> None:
-    service = PreferenceService(FakePreferences())
+    service = PreferenceService(FakePreferences(), FakeAudit())
     types = {role: {e.type for e in service.settings("U1", sides_of(role)).events} for role in Role}
     assert EventType.CONVERSION_SALE in types[Role.AFFILIATE]
     assert EventType.BALANCE_LOW not in types[Role.AFFILIATE]
@@ -42,16 +46,19 @@ def test_what_a_caller_may_receive_follows_its_role() -> None:
 
 
 def test_a_choice_is_kept_over_the_default_and_the_rest_keep_theirs() -> None:
-    store = FakePreferences()
-    service = PreferenceService(store, now=lambda: AT)
+    store, audit = FakePreferences(), FakeAudit()
+    service = PreferenceService(store, audit, now=lambda: AT)
     view = service.change(
-        "U1", sides_of(Role.AFFILIATE), {"conversion.sale": {"email": False, "telegram": True}}
+        "U1", sides_of(Role.AFFILIATE), {"conversion.sale": {"email": False, "telegram": True}}, ME
     )
     sale = next(e for e in view.events if e.type is EventType.CONVERSION_SALE)
     assert sale.channels == {Channel.EMAIL: False, Channel.TELEGRAM: True, Channel.IN_APP: True}
     assert store.get("U1").updated_at == "2026-12-01T10:00:00.000Z"
+    [entry] = audit.records
+    assert (entry.action, entry.target) == ("notifications.preferences_changed", "user:U1")
+    assert entry.after == {"conversion.sale": {"email": False, "telegram": True}}
     # a later change of another type keeps this one
-    service.change("U1", sides_of(Role.AFFILIATE), {"conversion.lead": {"in_app": False}})
+    service.change("U1", sides_of(Role.AFFILIATE), {"conversion.lead": {"in_app": False}}, ME)
     again = next(e for e in service.settings("U1", sides_of(Role.AFFILIATE)).events if e.type is sale.type)
     assert again.channels == sale.channels
 
@@ -68,15 +75,15 @@ def test_a_choice_is_kept_over_the_default_and_the_rest_keep_theirs() -> None:
 )
 def test_a_change_that_cannot_be_made_is_refused_whole(changes: dict[str, dict[str, bool]]) -> None:
     store = FakePreferences()
-    service = PreferenceService(store)
+    service = PreferenceService(store, FakeAudit())
     with pytest.raises(ValidationFailed):
-        service.change("U1", sides_of(Role.AFFILIATE), changes)
+        service.change("U1", sides_of(Role.AFFILIATE), changes, ME)
     assert store.saved == {}
 
 
 def test_a_security_notice_shows_every_channel_on_and_turning_it_on_is_no_change() -> None:
-    service = PreferenceService(FakePreferences())
-    view = service.change("U1", sides_of(Role.SUPPORT), {"security.new_sign_in": {"email": True}})
+    service = PreferenceService(FakePreferences(), FakeAudit())
+    view = service.change("U1", sides_of(Role.SUPPORT), {"security.new_sign_in": {"email": True}}, ME)
     assert [(e.security, set(e.channels.values())) for e in view.events] == [(True, {True}), (True, {True})]
 
 

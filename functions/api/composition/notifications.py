@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from composition import service
+from composition import audit, service
 from composition.telegram import telegram_linking
 from partnerka.common.config import read_settings
 from partnerka.notifications.inbox import InboxRepository, InboxService
@@ -44,7 +44,7 @@ def inbox() -> InboxService:
 @service
 def preferences() -> PreferenceService:
     return PreferenceService(
-        PreferenceRepository(read_settings(NotificationSettings).core_table), TelegramStanding()
+        PreferenceRepository(read_settings(NotificationSettings).core_table), audit(), TelegramStanding()
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from auth import current
+from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from composition.notifications import inbox, preferences
@@ -62,6 +62,8 @@ def get_preferences() -> PreferencesOut:
 
 @router.put("/notifications/preferences", summary="Turn channels of events on or off")
 def save_preferences(body: Annotated[PreferencesIn, Body()]) -> PreferencesOut:
-    principal, _ = current(router.current_event.headers)
-    view = preferences().change(principal.user_id, sides_of(principal.role), body.events)
+    principal, user = current(router.current_event.headers)
+    view = preferences().change(
+        principal.user_id, sides_of(principal.role), body.events, actor_of(router.current_event, user)
+    )
     return PreferencesOut.of(view)

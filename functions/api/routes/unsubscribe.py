@@ -10,6 +10,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from auth import actor_of
 from composition.unsubscribe import unsubscriptions
 
 from routes.unsubscribe_schemas import MAX_TOKEN, UnsubscribeOut, token_of
@@ -22,5 +23,6 @@ router = Router()  # type: ignore[no-untyped-call]
     summary="Stop one kind of e-mail by its link: JSON {token}, or RFC 8058 one-click with ?token=",
 )
 def unsubscribe(token: Annotated[str | None, Query(max_length=MAX_TOKEN)] = None) -> UnsubscribeOut:
-    done = unsubscriptions().unsubscribe(token_of(router.current_event, token))
+    event = router.current_event
+    done = unsubscriptions().unsubscribe(token_of(event, token), actor_of(event))
     return UnsubscribeOut(type=done.type.value, email=done.email)

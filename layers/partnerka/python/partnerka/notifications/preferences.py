@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import ValidationFailed
@@ -202,10 +203,12 @@ class PreferenceService:
     def __init__(
         self,
         store: PreferenceStore,
+        audit: AuditTrail,
         telegram: TelegramLinks | None = None,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._store = store
+        self._audit = audit
         self._telegram = telegram
         self._now = now
 
@@ -214,22 +217,44 @@ class PreferenceService:
         return self._view(self._store.get(user_id), sides)
 
     def change(
-        self, user_id: str, sides: frozenset[Side], changes: Mapping[str, Mapping[str, bool]]
+        self,
+        user_id: str,
+        sides: frozenset[Side],
+        changes: Mapping[str, Mapping[str, bool]],
+        actor: Actor,
     ) -> PreferenceView:
-        """Lay `changes` over the person's choices (refused whole, see `with_choices`)."""
-        changed = with_choices(self._store.get(user_id), changes, sides, iso_millis(self._now()))
+        """Lay `changes` over the person's choices (refused whole, see `with_choices`); audited."""
+        current = self._store.get(user_id)
+        changed = with_choices(current, changes, sides, iso_millis(self._now()))
         self._store.save(changed)
+        self._audit.record(
+            actor,
+            None,
+            "notifications.preferences_changed",
+            f"user:{user_id}",
+            _audited(current),
+            _audited(changed),
+        )
         return self._view(changed, sides)
 
-    def turn_off(self, user_id: str, type: EventType, channel: Channel) -> None:
-        """One event type off on one channel (an e-mail's unsubscribe link); a security notice stays
-        on, as everywhere."""
+    def turn_off(self, user_id: str, type: EventType, channel: Channel, actor: Actor) -> None:
+        """One event type off on one channel (an e-mail's unsubscribe link), audited; a security
+        notice stays on, as everywhere."""
         if CATALOGUE[type].security:
             return
         current = self._store.get(user_id)
         choices = {t: dict(c) for t, c in current.choices.items()}
         choices.setdefault(type, {})[channel] = False
-        self._store.save(Preferences(user_id, choices, iso_millis(self._now())))
+        changed = Preferences(user_id, choices, iso_millis(self._now()))
+        self._store.save(changed)
+        self._audit.record(
+            actor,
+            None,
+            "notifications.unsubscribed",
+            f"user:{user_id}",
+            _audited(current),
+            _audited(changed),
+        )
 
     def _view(self, preferences: Preferences, sides: frozenset[Side]) -> PreferenceView:
         events = []
@@ -238,3 +263,8 @@ class PreferenceService:
             events.append(EventChoice(spec.type, spec.group, spec.security, {c: c in on for c in Channel}))
         telegram = self._telegram.link_of(preferences.user_id) if self._telegram else TelegramLink()
         return PreferenceView(tuple(Channel), events, telegram)
+
+
+def _audited(preferences: Preferences) -> dict[str, Any]:
+    """What an audit entry keeps of a person's choices: each event type's channels chosen."""
+    return {t.value: {c.value: on for c, on in chosen.items()} for t, chosen in preferences.choices.items()}

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from partnerka.audit.service import Actor
 from partnerka.common.errors import ValidationFailed
 from partnerka.common.observability import logger
 from partnerka.notifications.events import CATALOGUE, Channel, EventType
@@ -79,7 +80,7 @@ class PreferenceSwitch(Protocol):
     """The recipients' notification preferences, as much as unsubscribing needs
     (notifications.preferences)."""
 
-    def turn_off(self, user_id: str, type: EventType, channel: Channel) -> None: ...
+    def turn_off(self, user_id: str, type: EventType, channel: Channel, actor: Actor) -> None: ...
 
 
 class Addresses(Protocol):
@@ -104,7 +105,7 @@ class Unsubscriptions:
         self._preferences = preferences
         self._addresses = addresses
 
-    def unsubscribe(self, token: str) -> Unsubscribed:
+    def unsubscribe(self, token: str, actor: Actor) -> Unsubscribed:
         """Turn off the e-mails of the token's event type for its user; taking a token twice is
         the same as once. A security notice cannot be turned off, and a user that is gone has
         nothing to unsubscribe from (both: InvalidUnsubscribeLink)."""
@@ -114,6 +115,6 @@ class Unsubscriptions:
         email = self._addresses.email_of(user_id)
         if email is None:
             raise InvalidUnsubscribeLink("the unsubscribe link's account no longer exists")
-        self._preferences.turn_off(user_id, type, Channel.EMAIL)
+        self._preferences.turn_off(user_id, type, Channel.EMAIL, actor)
         logger.info("unsubscribed by link", user_id=user_id, type=type.value)
         return Unsubscribed(type, email)

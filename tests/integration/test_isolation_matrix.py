@@ -51,8 +51,8 @@ from tests.integration.conftest import FunctionLoader
 from tests.stream_records import stream_record
 
 PASSWORD = "isolation-passw0rd"
-# One's own account, and one's own exports (kept under the user, built from what the user may read).
-SELF_SERVICE = re.compile(r"^/api/(me(/.*)?|auth/.*|exports(/.*)?)$")
+# A person's own: its profile and sessions, its exports, its notices and choices of notifications.
+SELF_SERVICE = re.compile(r"^/api/(me(/.*)?|auth/.*|exports(/.*)?|notifications(/.*)?)$")
 PUBLIC_LINKS = re.compile(r"^/api/join/\{code\}")  # authorised by holding the advertiser's own link
 VOLATILE = ("RATE#", "REFRESH#", "CHAIN#", "OTT#")  # sessions and counters of the callers themselves
 # What anyone may call; every other operation answers an anonymous call 401, whatever it sent.

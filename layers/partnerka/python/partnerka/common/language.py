@@ -2,8 +2,50 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
+MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "ru": (
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ),
+}
+_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def month_name(month: str, language: str) -> str:
+    """A `YYYY-MM` month as people read it ("March 2026", "март 2026"); anything else as it is."""
+    found = _YEAR_MONTH.fullmatch(month)
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return month
+    names = MONTHS.get(language, MONTHS[DEFAULT_LANGUAGE])
+    return f"{names[int(found[2]) - 1]} {found[1]}"
 
 
 def _weight(parameters: list[str]) -> float:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from partnerka.common.language import month_name
 from partnerka.common.money import Money
 from partnerka.finance.invoices import Invoice, InvoiceItem
 
@@ -36,7 +37,6 @@ class Labels:
     affiliate: str
     reversed: str
     nothing: str
-    months: tuple[str, ...]
     footer: str
 
 
@@ -58,20 +58,6 @@ LABELS = {
         affiliate="Affiliate",
         reversed="reversed",
         nothing="Nothing was approved this month.",
-        months=(
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
         footer="{issuer} · page {page}",
     ),
     "ru": Labels(
@@ -91,20 +77,6 @@ LABELS = {
         affiliate="Партнёр",
         reversed="отменена",
         nothing="В этом месяце ничего не подтверждено.",
-        months=(
-            "январь",
-            "февраль",
-            "март",
-            "апрель",
-            "май",
-            "июнь",
-            "июль",
-            "август",
-            "сентябрь",
-            "октябрь",
-            "ноябрь",
-            "декабрь",
-        ),
         footer="{issuer} · стр. {page}",
     ),
 }
@@ -112,11 +84,6 @@ LABELS = {
 
 def _money(minor: int, currency: str) -> str:
     return f"{Money(minor, currency).as_decimal_string()} {currency}"
-
-
-def period_name(month: str, language: str) -> str:
-    year, number = month.split("-")
-    return f"{LABELS[language].months[int(number) - 1]} {year}"
 
 
 def render_invoice(
@@ -157,7 +124,7 @@ def render_invoice(
     pdf.set_font("DejaVu", size=10)
     for label, value in (
         (labels.advertiser, f"{advertiser_name} ({invoice.advertiser_id})"),
-        (labels.period, period_name(invoice.month, language)),
+        (labels.period, month_name(invoice.month, language)),
         (labels.issued, invoice.issued_at.strftime("%Y-%m-%d") if invoice.issued_at else "—"),
     ):
         pdf.cell(40, 6, f"{label}:")

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from partnerka.common.clock import parse_iso
+from partnerka.common.language import month_name
 from partnerka.notifications.events import Event, EventType, Side
 
 LANGUAGES = ("en", "ru")
@@ -367,49 +368,10 @@ def _cap_reached(t: _Text) -> Message:
     return Message(_titled(t.say("Cap reached", "Лимит достигнут"), t.offer()), body, link)
 
 
-_MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "ru": (
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ),
-}
-
-
-def _month(value: str, language: str) -> str:
-    found = _MONTH.fullmatch(value)
-    if found is None or not 1 <= int(found[2]) <= 12:
-        return value
-    return f"{_MONTHS[language][int(found[2]) - 1]} {found[1]}"
-
-
 def _invoice_issued(t: _Text) -> Message:
     number, amount = t.f.text("number"), t.f.money("amount")
     month_key = t.f.text("month")
-    month = _month(month_key, "ru" if t.ru else "en")
+    month = month_name(month_key, "ru" if t.ru else "en")
     title = _titled(t.say("Invoice issued", "Выставлен счёт"), number)
     body = t.say("Invoice", "Счёт") + t.part(" {number}", " {number}", number=number)
     body += t.part(" for {month}", " за {month}", month=month)

@@ -17,13 +17,13 @@ from typing import Any, Protocol
 
 from partnerka.common.observability import logger
 from partnerka.notifications.email import MailBrand
-from partnerka.notifications.event_email import EVENT_EMAIL
+from partnerka.notifications.event_email import EVENT_EMAIL, event_email_payload
 from partnerka.notifications.events import Channel, Event, EventType, Poster, Side
 from partnerka.notifications.folding import Folding
 from partnerka.notifications.inbox import InboxStore, Notice
 from partnerka.notifications.models import Notification
 from partnerka.notifications.preferences import PreferenceStore, effective_channels
-from partnerka.notifications.telegram import TELEGRAM
+from partnerka.notifications.telegram import TELEGRAM, telegram_payload
 from partnerka.operations.runner import AttemptResult
 
 
@@ -203,29 +203,29 @@ class FanOut:
             if self._unsubscribe is not None and not event.spec.security
             else ""
         )
-        payload: dict[str, Any] = {
-            "event": event.as_payload(),
-            "user_id": recipient.user_id,
-            "to": recipient.email,
-            "locale": recipient.locale,
-            "brand": looks.brand.as_payload() if looks and looks.brand else {},
-            "base_url": looks.base_url if looks else self._dashboard_url,
-            "unsubscribe": token,
-            "side": reach.side.value,
-        }
+        payload = event_email_payload(
+            event,
+            recipient.user_id,
+            recipient.email,
+            recipient.locale,
+            looks.base_url if looks else self._dashboard_url,
+            token,
+            looks.brand if looks else None,
+            reach.side,
+        )
         self._post(EVENT_EMAIL, payload, event, recipient, "email")
 
     def _post_telegram(self, event: Event, reach: Reach, chat_id: int, looks: Looks | None) -> None:
         recipient = reach.recipient
-        payload: dict[str, Any] = {
-            "event": event.as_payload(),
-            "user_id": recipient.user_id,
-            "chat_id": chat_id,
-            "locale": recipient.locale,
-            "base_url": looks.base_url if looks else self._dashboard_url,
-            "brand_name": looks.brand.name if looks and looks.brand else self._platform_name,
-            "side": reach.side.value,
-        }
+        payload = telegram_payload(
+            event,
+            recipient.user_id,
+            chat_id,
+            recipient.locale,
+            looks.base_url if looks else self._dashboard_url,
+            looks.brand.name if looks and looks.brand else self._platform_name,
+            reach.side,
+        )
         self._post(TELEGRAM, payload, event, recipient, "telegram")
 
     def _post(

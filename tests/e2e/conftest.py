@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import subprocess
@@ -10,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +40,20 @@ class Platform:
 
     def mails(self) -> list[dict[str, Any]]:
         """What SES (moto's) has sent: [{destinations, subject, body (HTML)}, ...]."""
+        return self._ses("Message")
+
+    def raw_mails(self) -> list[EmailMessage]:
+        """What SES (moto's) has sent as raw MIME (the e-mails with header fields of their own, such
+        as List-Unsubscribe), parsed as a mail client reads them, oldest first."""
+        return [
+            email.message_from_string(sent["raw_data"], policy=email.policy.default)  # type: ignore[misc]
+            for sent in self._ses("RawMessage")
+        ]
+
+    def _ses(self, model: str) -> list[dict[str, Any]]:
         endpoint = self.runtime.aws_env["AWS_ENDPOINT_URL"]
         with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=10) as response:
-            return list(json.load(response).get("ses", {}).get("Message", []))
+            return list(json.load(response).get("ses", {}).get(model, []))
 
 
 def seed_in_subprocess(runtime: LocalRuntime, log_dir: Path) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from partnerka.notifications.telegram import TELEGRAM
 from partnerka.notifications.telegram_bot import TelegramSettings
 from partnerka.notifications.unsubscribe import UnsubscribeTokens
 from partnerka.notifications.webhooks import WebhookEndpointRepository
+from partnerka.offers.names import NoticeNames
 from partnerka.operations.consumer import QueueConsumer
 from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
@@ -77,6 +78,7 @@ fan_out = FanOut(
         SqsQueue(settings.postback_queue_url).send,
     ),
     unsubscribe=UnsubscribeTokens(secret_reader(settings.jwt_secret_arn)).unsubscribe_token,
+    names=NoticeNames(),
 )
 channels: dict[str, Channel] = {
     ACCOUNT_EMAIL: AccountEmails(mailer, settings.platform_name),

@@ -1193,6 +1193,20 @@ class FakeNotices:
         return [event for event in self.sent if event.type is type]
 
 
+class FakeNames:
+    """notifications.fanout.Names over dicts: offers by (advertiser, offer id), advertisers by id."""
+
+    def __init__(self, offers: dict[tuple[str, str], str], advertisers: dict[str, str]) -> None:
+        self.offers = offers
+        self.advertisers = advertisers
+
+    def offer_name(self, advertiser_id: str, offer_id: str) -> str | None:
+        return self.offers.get((advertiser_id, offer_id))
+
+    def advertiser_name(self, advertiser_id: str) -> str | None:
+        return self.advertisers.get(advertiser_id)
+
+
 class FakeWebhookEndpoints:
     """notifications.webhooks.WebhookEndpointRepository in a dict by (owner, endpoint id); `reads`
     counts the owners' partitions read (the dispatcher reads each with one Query)."""

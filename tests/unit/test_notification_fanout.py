@@ -37,6 +37,7 @@ from tests.unit.fakes import (
     FakeClock,
     FakeFoldCounts,
     FakeInbox,
+    FakeNames,
     FakeOperations,
     FakePortalBases,
     FakePreferences,
@@ -80,6 +81,7 @@ class World:
             "Platform Co",
             telegram=self.telegram,
             webhooks=self.webhooks,
+            names=FakeNames({(ADV, "OFF1"): "Кредитка Gold"}, {ADV: "Acme Shoes"}),
         )
         self.sent: list[Notification] = []  # what the channels behind the fan-out were given
         self.notifier = Notifier(
@@ -188,7 +190,7 @@ def test_the_affiliate_sides_mail_wears_the_advertisers_brand_and_portal_the_tea
     }
     assert mails[world.ivan.user_id]["base_url"] == PORTAL
     assert (mails[world.ann.user_id]["brand"], mails[world.ann.user_id]["base_url"]) == ({}, DASHBOARD)
-    assert Event.from_payload(mails[world.ivan.user_id]["event"]) == sale()
+    assert Event.from_payload(mails[world.ivan.user_id]["event"]) == world.fanout.named(sale())
 
 
 def test_mail_goes_only_to_a_confirmed_address() -> None:
@@ -373,3 +375,35 @@ def test_an_event_of_a_type_never_folded_always_goes_on(fold_key: str) -> None:
     folding = Folding(world.folds)
     events = [sale(f"C{n}", fold_key=fold_key) for n in range(3)]
     assert [folding.admit(event) for event in events] == events
+
+
+def test_the_offer_and_the_advertiser_are_named_where_the_producer_sent_ids_only() -> None:
+    world = World()
+    world.send(
+        Event(
+            "CV1.sale",
+            EventType.CONVERSION_SALE,
+            AT,
+            ADV,
+            Audience(affiliate_id="AFF1"),
+            {"conversion_id": "CV1", "offer_id": "OFF1", "payout": "12.50", "currency": "EUR"},
+        )
+    )
+    world.send(
+        Event(
+            "CV2.sale",
+            EventType.CONVERSION_SALE,
+            AT,
+            ADV,
+            Audience(affiliate_id="AFF1"),
+            {"conversion_id": "CV2", "offer_id": "GONE", "offer_name": ""},
+        )
+    )
+    world.run_queue()
+    named, unknown = sorted(world.inbox.of(world.ivan.user_id), key=lambda n: n.event_id)
+    assert named.data["offer_name"] == "Кредитка Gold"
+    assert named.data["advertiser_name"] == "Acme Shoes"
+    assert unknown.data["offer_name"] == ""  # an offer gone since: its id stays what is shown
+    [mail, _] = world.sent_of(EVENT_EMAIL)
+    assert Event.from_payload(mail.payload["event"]).data["offer_name"] == "Кредитка Gold"
+

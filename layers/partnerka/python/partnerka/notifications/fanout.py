@@ -12,7 +12,7 @@ sends once whoever posts it how often.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from partnerka.common.observability import logger
@@ -67,6 +67,15 @@ class TelegramChats(Protocol):
         ...
 
 
+class Names(Protocol):
+    """The names messages show beside ids (offers, accounts): a producer that has no name at hand
+    sends the id, and the fan-out names it once for every channel. None: no such offer or advertiser."""
+
+    def offer_name(self, advertiser_id: str, offer_id: str) -> str | None: ...
+
+    def advertiser_name(self, advertiser_id: str) -> str | None: ...
+
+
 class WebhookDispatch(Protocol):
     """The webhooks subscribed to an event (notifications.webhooks): raises when it cannot hand the
     event over, so the fan-out is tried again."""
@@ -113,6 +122,7 @@ class FanOut:
         telegram: TelegramChats | None = None,
         webhooks: WebhookDispatch | None = None,
         unsubscribe: Callable[[str, EventType], str] | None = None,
+        names: Names | None = None,
     ) -> None:
         self._recipients = recipients
         self._preferences = preferences
@@ -126,6 +136,7 @@ class FanOut:
         self._telegram = telegram
         self._webhooks = webhooks
         self._unsubscribe = unsubscribe
+        self._names = names
 
     def deliver(self, notification: Notification) -> AttemptResult:
         try:
@@ -138,8 +149,23 @@ class FanOut:
         if admitted is None:
             logger.info("event folded", event_id=event.event_id, fold_key=event.fold_key)
             return AttemptResult(ok=True)
-        self.fan_out(admitted)
+        self.fan_out(self.named(admitted))
         return AttemptResult(ok=True)
+
+    def named(self, event: Event) -> Event:
+        """The event with the names of the offer and the advertiser it concerns where its producer
+        sent only their ids (an affiliate reads the advertiser's name, never its id)."""
+        if self._names is None or not event.advertiser_id:
+            return event
+        data = dict(event.data)
+        offer_id = data.get("offer_id")
+        unnamed = isinstance(offer_id, str) and offer_id and not data.get("offer_name")
+        if unnamed and (offer := self._names.offer_name(event.advertiser_id, str(offer_id))):
+            data["offer_name"] = offer
+        unnamed = event.spec.receives(Side.AFFILIATE) and not data.get("advertiser_name")
+        if unnamed and (advertiser := self._names.advertiser_name(event.advertiser_id)):
+            data["advertiser_name"] = advertiser
+        return replace(event, data=data) if data != event.data else event
 
     def fan_out(self, event: Event) -> None:
         """The event to each person of its audience on the channels it chose, and to the webhooks.

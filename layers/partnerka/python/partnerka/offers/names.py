@@ -48,3 +48,23 @@ class StoredNames:
     def advertisers(self, advertiser_ids: Iterable[str]) -> dict[str, str]:
         wanted = set(advertiser_ids)
         return {a.id: a.name for a in self._accounts.list_advertisers() if a.id in wanted}
+
+
+class NoticeNames:
+    """notifications.fanout.Names: one read of the offer or of the advertiser."""
+
+    def __init__(
+        self, offers: OfferRepository | None = None, accounts: AccountRepository | None = None
+    ) -> None:
+        self._offers = offers or OfferRepository()
+        self._accounts = accounts or AccountRepository()
+
+    def offer_name(self, advertiser_id: str, offer_id: str) -> str | None:
+        with suppress(NotFound):
+            return self._offers.get(advertiser_id, offer_id).name
+        return None
+
+    def advertiser_name(self, advertiser_id: str) -> str | None:
+        with suppress(NotFound):
+            return self._accounts.get_advertiser(advertiser_id).name
+        return None

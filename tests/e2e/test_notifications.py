@@ -144,7 +144,7 @@ def sell(client: httpx.Client, platform: Platform, offer: dict[str, Any], txn: s
 
 
 def mine(notices: list[dict[str, Any]], mark: str) -> list[dict[str, Any]]:
-    """The notices that name `mark` (an offer's id: other tests' sales are in the inbox too)."""
+    """The notices that name `mark` (this test's offer: other tests' sales are in the inbox too)."""
     return [n for n in notices if mark in n["title"] or mark in n["body"]]
 
 
@@ -188,7 +188,7 @@ def test_a_sale_reaches_the_affiliate_by_email_telegram_inbox_and_webhook(
 
             # The inbox, and its unread count.
             notice = until(
-                lambda: mine(affiliate.notices("conversion.sale"), offer["id"]), "the inbox notice"
+                lambda: mine(affiliate.notices("conversion.sale"), offer["name"]), "the inbox notice"
             )[0]
             assert notice["title"].startswith("Новая продажа")  # the reader's language
             assert notice["read"] is False
@@ -197,14 +197,14 @@ def test_a_sale_reaches_the_affiliate_by_email_telegram_inbox_and_webhook(
 
             # Telegram, in the affiliate's language.
             message = until(
-                lambda: [m for m in telegram.messages(chat_id) if offer["id"] in m["text"]],
+                lambda: [m for m in telegram.messages(chat_id) if offer["name"] in m["text"]],
                 "the Telegram message",
             )
             assert len(message) == 1
             assert "Новая продажа" in message[0]["text"]
 
             # The e-mail: to the affiliate, in Russian, with one-click unsubscribe (RFC 8058).
-            mail = until(lambda: mails_to(platform, address, offer["id"]), "the e-mail")
+            mail = until(lambda: mails_to(platform, address, offer["name"]), "the e-mail")
             reached = time.monotonic() - started
             assert len(mail) == 1
             assert mail[0]["Subject"].startswith("Новая продажа")
@@ -236,9 +236,9 @@ def test_a_sale_reaches_the_affiliate_by_email_telegram_inbox_and_webhook(
             # Nothing was sent twice.
             time.sleep(1)
             assert len(receiver.requests) == 1
-            assert len([m for m in telegram.messages(chat_id) if offer["id"] in m["text"]]) == 1
-            assert len(mails_to(platform, address, offer["id"])) == 1
-            assert len(mine(affiliate.notices("conversion.sale"), offer["id"])) == 1
+            assert len([m for m in telegram.messages(chat_id) if offer["name"] in m["text"]]) == 1
+            assert len(mails_to(platform, address, offer["name"])) == 1
+            assert len(mine(affiliate.notices("conversion.sale"), offer["name"])) == 1
         finally:
             affiliate.call("DELETE", f"/api/webhooks/{endpoint['id']}", expect=204)
             affiliate.call("PATCH", "/api/me", json={"locale": "en"})

@@ -40,11 +40,12 @@ export function useLatestNotices(open: boolean) {
   });
 }
 
-/** The inbox, newest first, a page at a time (`fetchNextPage` follows the server's cursor). */
-export function useInbox() {
+/** The inbox (or its unread notices alone), newest first, a page at a time (`fetchNextPage` follows the server's cursor). */
+export function useInbox(unreadOnly: boolean) {
   return useInfiniteQuery({
-    queryKey: notificationKeys.inbox,
-    queryFn: ({ pageParam }) => unwrap(api.GET("/api/notifications", { params: { query: { cursor: pageParam, limit: PAGE_SIZE } } })),
+    queryKey: [...notificationKeys.inbox, unreadOnly ? "unread" : "all"],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/notifications", { params: { query: { cursor: pageParam, limit: PAGE_SIZE, unread: unreadOnly || undefined } } })),
     initialPageParam: null as string | null,
     getNextPageParam: (page: NoticePage) => page.next_cursor ?? undefined,
   });
@@ -59,7 +60,7 @@ function markedRead(unread: UnreadCount, id: string | null) {
     items: page.items.map((notice) => (id === null || notice.id === id ? { ...notice, read: true } : notice)),
   });
   queryClient.setQueryData<NoticePage>(notificationKeys.latest, (page) => (page ? read(page) : page));
-  queryClient.setQueryData<{ pages: NoticePage[]; pageParams: (string | null)[] }>(notificationKeys.inbox, (data) =>
+  queryClient.setQueriesData<{ pages: NoticePage[]; pageParams: (string | null)[] }>({ queryKey: notificationKeys.inbox }, (data) =>
     data ? { ...data, pages: data.pages.map(read) } : data,
   );
 }

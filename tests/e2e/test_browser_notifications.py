@@ -184,6 +184,7 @@ def telegram_linked(page: Page, platform: Platform, api: httpx.Client) -> None:
         if call["method"] == "sendMessage" and call["arguments"].get("chat_id") == CHAT_ID
     ]
     assert len(to_chat) == 1, sent
+    assert "notifications of your account will come to this chat" in to_chat[0]
 
 
 def in_russian(page: Page) -> None:
@@ -197,3 +198,6 @@ def in_russian(page: Page) -> None:
     panel = page.get_by_test_id("notification-panel")
     expect(panel).to_contain_text("Уведомления")
     expect(panel.get_by_test_id("notification-see-all")).to_have_text("Все уведомления")
+    panel.get_by_test_id("notification-see-all").click()
+    expect(page.get_by_test_id("notifications-mark-all")).to_have_text("Прочитать все")
+    expect(page.get_by_test_id("notifications-filter-unread")).to_have_text("Непрочитанные (0)")

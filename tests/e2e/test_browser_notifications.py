@@ -84,7 +84,7 @@ def test_the_bell_the_inbox_the_preferences_and_telegram(
         offer_id = sell(api, platform)
 
         def unread() -> list[dict[str, Any]]:
-            query = {"unread": "true", "limit": 100}
+            query = {"unread": "true", "limit": "100"}
             return list(api.get("/api/notifications", params=query, headers=affiliate).json()["items"])
 
         waited_for(

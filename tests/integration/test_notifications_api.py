@@ -154,6 +154,38 @@ def test_the_inbox_pages_newest_first_in_the_readers_scope_and_marks_read(people
     assert people.api.call("GET", "/api/notifications", token=token, cursor="%%%").code == "validation_error"
 
 
+def test_the_unread_list_comes_from_the_unread_index_and_pages_on_past_a_notice_read_meanwhile(
+    people: People,
+) -> None:
+    # Given five notices in the affiliate's reach, the newest read, and one of another advertiser
+    inbox = InboxRepository(os.environ["CORE_TABLE"])
+    affiliate, token = people.user_ids["affiliate"], people.tokens["affiliate"]
+    for number in range(5):
+        assert inbox.put(stored_notice(affiliate, number, people.world.advertiser_id if number % 2 else ""))
+    inbox.put(stored_notice(affiliate, 5, "OTHER-ADV"))
+    newest = stored_notice(affiliate, 4, "").id
+    assert people.api.call("POST", f"/api/notifications/{newest}/read", token=token).status == 200
+    # When it lists the unread ones two at a time, and reads the last one of the first page meanwhile
+    first = people.api.call("GET", "/api/notifications", token=token, limit=2, unread="true")
+    assert first.status == 200, first.body
+    assert (
+        people.api.call(
+            "POST", f"/api/notifications/{first.body['items'][-1]['id']}/read", token=token
+        ).status
+        == 200
+    )
+    rest = people.api.call(
+        "GET", "/api/notifications", token=token, limit=2, unread="true", cursor=first.body["next_cursor"]
+    )
+    # Then it gets every unread one in reach once, newest first, and the count of those still unread
+    assert rest.status == 200, rest.body
+    created = [item["created_at"][11:16] for item in first.body["items"] + rest.body["items"]]
+    assert created == ["10:03", "10:02", "10:01", "10:00"]
+    assert rest.body["next_cursor"] is None
+    assert rest.body["unread"] == 3
+    assert not any(item["read"] for item in first.body["items"] + rest.body["items"])
+
+
 def test_preferences_through_the_api_and_a_security_notice_cannot_be_turned_off(people: People) -> None:
     token = people.tokens["affiliate"]
     shown = people.api.call("GET", "/api/notifications/preferences", token=token)

@@ -1654,8 +1654,10 @@ class FakeInbox:
         mine = [n for (owner, _), n in self.notices.items() if owner == user_id and n.scope in ("", scope)]
         return sorted(mine, key=lambda n: n.sort_key, reverse=True)
 
-    def page(self, user_id: str, scope: str, limit: int, cursor: str | None) -> NoticePage:
-        found = self._reach(user_id, scope)
+    def page(
+        self, user_id: str, scope: str, limit: int, cursor: str | None, unread_only: bool = False
+    ) -> NoticePage:
+        found = [n for n in self._reach(user_id, scope) if not (unread_only and n.read)]
         if cursor:
             found = [n for n in found if n.sort_key < sort_key_of(cursor)]
         page = found[:limit]

@@ -143,6 +143,22 @@ def test_a_reader_sees_its_current_advertisers_notices_and_global_ones_newest_fi
     assert rest.next_cursor is None
 
 
+def test_the_unread_list_pages_through_unread_notices_in_reach_only() -> None:
+    # Given the reader's inbox with its newest notice in reach already read
+    inbox = filled_inbox()
+    service = InboxService(inbox, render)
+    service.mark_read("U1", "A", notice(4, "A").id)
+    # When it lists the unread ones, two at a time
+    page = service.page("U1", "A", "en", limit=2, cursor=None, unread_only=True)
+    rest = service.page("U1", "A", "en", limit=2, cursor=page.next_cursor, unread_only=True)
+    # Then it sees the unread ones of its advertiser and of none, never the read one or another advertiser's
+    assert [i.body for i in page.items] == ["3", "1"]
+    assert [i.body for i in rest.items] == ["0"]
+    assert rest.next_cursor is None
+    assert not any(i.read for i in page.items + rest.items)
+    assert page.unread == 3
+
+
 def test_marking_read_counts_down_and_a_notice_out_of_reach_is_not_found() -> None:
     inbox = filled_inbox()
     service = InboxService(inbox, render)

@@ -186,3 +186,34 @@ export type DomainStatus = Domain["status"];
 /** A DNS record the advertiser creates; `found`: what the last check saw (null before the first). */
 export type DnsRecord = Schemas["DnsRecordOut"];
 export type DomainList = Schemas["DomainList"];
+
+// --- Notifications and webhooks (from the generated schema) -------------------------------------
+/** Every notice the platform sends, dotted and stable (the `type` of a webhook's payload too). */
+export type EventType = Schemas["EventType"];
+/** How the preferences screen groups the notices. */
+export type EventGroup = Schemas["Group"];
+/** Where a notice goes. */
+export type Channel = Schemas["Channel"];
+/** One notice of the inbox, its title and body in the reader's language; `link`: a dashboard path. */
+export type Notice = Schemas["NotificationOut"];
+/** A page of the inbox, newest first, with the unread count of the notices in reach. */
+export type NoticePage = Schemas["NotificationsOut"];
+/** `GET /api/notifications/unread`, and the answer of marking one or all read. */
+export type UnreadCount = Schemas["UnreadOut"];
+export type EventPreference = Schemas["EventChoiceOut"];
+export type TelegramLink = Schemas["TelegramOut"];
+/** Only the notices the caller's side can receive, each with its channels. */
+export type NotificationPreferences = Schemas["PreferencesOut"];
+/** Per notice type, the channels it goes to. */
+export type PreferencesInput = Schemas["PreferencesIn"];
+/** A one-time code in a t.me deep link. */
+export type TelegramLinkCode = Schemas["TelegramLinkOut"];
+/** Which notice was turned off for which address. */
+export type Unsubscribed = Schemas["UnsubscribeOut"];
+/** A webhook endpoint of an advertiser's team or of an affiliate; `secret` signs its deliveries (Standard Webhooks). */
+export type WebhookEndpoint = Schemas["EndpointOut"];
+/** The notices an endpoint may subscribe to: every one but the security notices, which go to a person only. */
+export type WebhookEventType = WebhookEndpoint["events"][number];
+/** The endpoints and the types the caller may subscribe them to. */
+export type WebhookList = Schemas["EndpointList"];
+export type WebhookInput = Schemas["EndpointIn"];

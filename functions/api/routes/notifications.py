@@ -29,9 +29,10 @@ def _reader() -> tuple[str, str, str]:
 def list_notifications(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    unread: Annotated[bool, Query(description="only the notices not read yet")] = False,
 ) -> NotificationsOut:
     user_id, scope, locale = _reader()
-    return NotificationsOut.of(inbox().page(user_id, scope, locale, limit, cursor))
+    return NotificationsOut.of(inbox().page(user_id, scope, locale, limit, cursor, unread_only=unread))
 
 
 @router.get("/notifications/unread", summary="How many of the caller's notices are unread")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHANNELS, EVENT_GROUPS, EVENT_TYPES } from "@/features/notifications/api-types";
+import { CHANNELS, EVENT_GROUPS, EVENT_TYPES } from "@/features/notifications/catalogue";
 import en from "@/i18n/en.json";
 import ru from "@/i18n/ru.json";
 

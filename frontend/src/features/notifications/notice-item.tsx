@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { UserText } from "@/components/user-text";
-import type { Notice } from "@/features/notifications/api-types";
+import type { Notice } from "@/api/types";
 import { noticeHref } from "@/features/notifications/notice-link";
 import { relativeTime } from "@/features/notifications/relative-time";
 import { useMarkRead } from "@/features/notifications/use-notifications";

@@ -23,11 +23,11 @@ export function NotificationsPage() {
   const errorMessage = useErrorMessage();
   const [params, setParams] = useSearchParams();
   const filter: Filter = params.get("filter") === "unread" ? "unread" : "all";
-  const inbox = useInbox();
+  const inbox = useInbox(filter === "unread");
   const markAll = useMarkAllRead();
   const now = useNow(30_000);
   const unread = useUnreadCount().data?.unread ?? inbox.data?.pages[0]?.unread ?? 0;
-  // The API pages the whole inbox; the unread tab shows the unread among the pages loaded so far.
+  // The unread tab's list is the API's; a notice read since it was loaded leaves it at once.
   const notices = inbox.data?.pages.flatMap((page) => page.items).filter((notice) => filter === "all" || !notice.read);
 
   const setFilter = (next: string) => {

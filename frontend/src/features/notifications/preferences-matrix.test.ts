@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventPreference, NotificationPreferences } from "@/features/notifications/api-types";
+import type { EventPreference, NotificationPreferences } from "@/api/types";
 import { cellOf, groupedEvents, isChanged, matrixOf, preferencesBody, withCell } from "@/features/notifications/preferences-matrix";
 
 const sale: EventPreference = { type: "conversion.sale", group: "conversions", security: false, channels: { email: true, telegram: false, in_app: true } };

@@ -1,5 +1,5 @@
-import type { Channel, EventGroup, EventPreference, EventType, NotificationPreferences, PreferencesInput } from "@/features/notifications/api-types";
-import { EVENT_GROUPS } from "@/features/notifications/api-types";
+import type { Channel, EventGroup, EventPreference, EventType, NotificationPreferences, PreferencesInput } from "@/api/types";
+import { EVENT_GROUPS } from "@/features/notifications/catalogue";
 
 /** What the preferences screen holds while it is edited: per notice type, the channels ticked. */
 export type PreferenceMatrix = Partial<Record<EventType, Record<Channel, boolean>>>;

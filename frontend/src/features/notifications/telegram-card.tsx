@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
 import { UserText } from "@/components/user-text";
-import type { TelegramLink, TelegramLinkCode } from "@/features/notifications/api-types";
+import type { TelegramLink, TelegramLinkCode } from "@/api/types";
 import { countdown, isTelegramLink, secondsLeft } from "@/features/notifications/telegram-code";
 import { useNow } from "@/features/notifications/use-now";
 import { useUnlinkTelegram } from "@/features/notifications/use-notifications";

@@ -2,12 +2,13 @@ import { useMutation } from "@tanstack/react-query";
 import { BellOffIcon, CheckCircle2Icon, XCircleIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
+import { unwrap } from "@/api/api-error";
+import { api } from "@/api/client";
+import type { Unsubscribed } from "@/api/types";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { UserText } from "@/components/user-text";
 import { AuthLayout } from "@/features/auth/auth-layout";
-import type { Unsubscribed } from "@/features/notifications/api-types";
-import { notificationsApi } from "@/features/notifications/notifications-api";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 /**
@@ -17,7 +18,11 @@ import { useErrorMessage } from "@/lib/use-error-message";
 export function UnsubscribePage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
-  const unsubscribe = useMutation({ mutationFn: notificationsApi.unsubscribe });
+  // The token goes as `?token=`, the form the OpenAPI document declares (the route also takes JSON, which its
+  // document cannot state: its one-click form is not JSON); the e-mail's one-click link sends it so too.
+  const unsubscribe = useMutation({
+    mutationFn: (token: string) => unwrap(api.POST("/api/notifications/unsubscribe", { params: { query: { token } } })),
+  });
   return (
     <UnsubscribeView
       token={token}

@@ -1,7 +1,8 @@
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { unwrap } from "@/api/api-error";
+import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
-import type { NoticePage, NotificationPreferences, PreferencesInput, UnreadCount } from "@/features/notifications/api-types";
-import { notificationsApi } from "@/features/notifications/notifications-api";
+import type { NoticePage, NotificationPreferences, PreferencesInput, UnreadCount } from "@/api/types";
 
 /** The bell asks this often (and when the window gets focus again); the inbox is read when opened. */
 export const UNREAD_POLL_MS = 60_000;
@@ -22,7 +23,7 @@ export const notificationKeys = {
 export function useUnreadCount() {
   return useQuery({
     queryKey: notificationKeys.unread,
-    queryFn: notificationsApi.unread,
+    queryFn: () => unwrap(api.GET("/api/notifications/unread")),
     refetchInterval: UNREAD_POLL_MS,
     refetchOnWindowFocus: true,
     staleTime: 0,
@@ -33,17 +34,18 @@ export function useUnreadCount() {
 export function useLatestNotices(open: boolean) {
   return useQuery({
     queryKey: notificationKeys.latest,
-    queryFn: () => notificationsApi.list(null, LATEST_COUNT),
+    queryFn: () => unwrap(api.GET("/api/notifications", { params: { query: { limit: LATEST_COUNT } } })),
     enabled: open,
     staleTime: 0,
   });
 }
 
-/** The inbox, newest first, a page at a time (`fetchNextPage` follows the server's cursor). */
-export function useInbox() {
+/** The inbox (or its unread notices alone), newest first, a page at a time (`fetchNextPage` follows the server's cursor). */
+export function useInbox(unreadOnly: boolean) {
   return useInfiniteQuery({
-    queryKey: notificationKeys.inbox,
-    queryFn: ({ pageParam }) => notificationsApi.list(pageParam, PAGE_SIZE),
+    queryKey: [...notificationKeys.inbox, unreadOnly ? "unread" : "all"],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/notifications", { params: { query: { cursor: pageParam, limit: PAGE_SIZE, unread: unreadOnly || undefined } } })),
     initialPageParam: null as string | null,
     getNextPageParam: (page: NoticePage) => page.next_cursor ?? undefined,
   });
@@ -58,21 +60,21 @@ function markedRead(unread: UnreadCount, id: string | null) {
     items: page.items.map((notice) => (id === null || notice.id === id ? { ...notice, read: true } : notice)),
   });
   queryClient.setQueryData<NoticePage>(notificationKeys.latest, (page) => (page ? read(page) : page));
-  queryClient.setQueryData<{ pages: NoticePage[]; pageParams: (string | null)[] }>(notificationKeys.inbox, (data) =>
+  queryClient.setQueriesData<{ pages: NoticePage[]; pageParams: (string | null)[] }>({ queryKey: notificationKeys.inbox }, (data) =>
     data ? { ...data, pages: data.pages.map(read) } : data,
   );
 }
 
 export function useMarkRead() {
   return useMutation({
-    mutationFn: notificationsApi.markRead,
+    mutationFn: (noticeId: string) => unwrap(api.POST("/api/notifications/{notice_id}/read", { params: { path: { notice_id: noticeId } } })),
     onSuccess: (unread, id) => markedRead(unread, id),
   });
 }
 
 export function useMarkAllRead() {
   return useMutation({
-    mutationFn: notificationsApi.markAllRead,
+    mutationFn: () => unwrap(api.POST("/api/notifications/read-all")),
     onSuccess: (unread) => markedRead(unread, null),
   });
 }
@@ -81,7 +83,7 @@ export function useMarkAllRead() {
 export function useNotificationPreferences(waitingForTelegram = false) {
   return useQuery({
     queryKey: notificationKeys.preferences,
-    queryFn: notificationsApi.preferences,
+    queryFn: () => unwrap(api.GET("/api/notifications/preferences")),
     refetchInterval: (query) => (waitingForTelegram && !query.state.data?.telegram.linked ? TELEGRAM_POLL_MS : false),
   });
 }
@@ -90,18 +92,18 @@ const keepPreferences = (preferences: NotificationPreferences) => queryClient.se
 
 export function useSavePreferences() {
   return useMutation({
-    mutationFn: (body: PreferencesInput) => notificationsApi.savePreferences(body),
+    mutationFn: (body: PreferencesInput) => unwrap(api.PUT("/api/notifications/preferences", { body })),
     onSuccess: keepPreferences,
   });
 }
 
 export function useLinkTelegram() {
-  return useMutation({ mutationFn: notificationsApi.linkTelegram });
+  return useMutation({ mutationFn: () => unwrap(api.POST("/api/notifications/telegram/link")) });
 }
 
 export function useUnlinkTelegram() {
   return useMutation({
-    mutationFn: notificationsApi.unlinkTelegram,
+    mutationFn: () => unwrap(api.DELETE("/api/notifications/telegram")),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: notificationKeys.preferences }),
   });
 }

@@ -1,8 +1,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { unwrap } from "@/api/api-error";
+import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
-import type { Delivery } from "@/api/types";
-import type { EventType, WebhookEndpoint, WebhookInput, WebhookList } from "@/features/notifications/api-types";
-import { webhooksApi } from "@/features/notifications/notifications-api";
+import type { Delivery, WebhookEndpoint, WebhookEventType, WebhookInput, WebhookList } from "@/api/types";
 import { deliverySource, type WorkSource } from "@/features/operations/use-operations";
 
 const webhooksKey = ["webhooks"] as const;
@@ -18,19 +18,22 @@ function replaced(list: WebhookList | undefined, endpoint: WebhookEndpoint): Web
 const keep = (endpoint: WebhookEndpoint) => queryClient.setQueryData<WebhookList>(webhooksKey, (list) => replaced(list, endpoint));
 
 export function useWebhooks() {
-  return useQuery({ queryKey: webhooksKey, queryFn: webhooksApi.list });
+  return useQuery({ queryKey: webhooksKey, queryFn: () => unwrap(api.GET("/api/webhooks")) });
 }
 
 export function useSaveWebhook(endpointId: string | null) {
   return useMutation({
-    mutationFn: (body: WebhookInput) => (endpointId ? webhooksApi.update(endpointId, body) : webhooksApi.create(body)),
+    mutationFn: (body: WebhookInput) =>
+      unwrap(
+        endpointId ? api.PUT("/api/webhooks/{endpoint_id}", { params: { path: { endpoint_id: endpointId } }, body }) : api.POST("/api/webhooks", { body }),
+      ),
     onSuccess: keep,
   });
 }
 
 export function useRemoveWebhook() {
   return useMutation({
-    mutationFn: webhooksApi.remove,
+    mutationFn: (endpointId: string) => unwrap(api.DELETE("/api/webhooks/{endpoint_id}", { params: { path: { endpoint_id: endpointId } } })),
     onSuccess: (_nothing, endpointId) =>
       queryClient.setQueryData<WebhookList>(webhooksKey, (list) => (list ? { ...list, items: list.items.filter((item) => item.id !== endpointId) } : list)),
   });
@@ -38,12 +41,18 @@ export function useRemoveWebhook() {
 
 /** A new signing secret for one endpoint; the old one stops verifying at once. */
 export function useRotateWebhookSecret() {
-  return useMutation({ mutationFn: webhooksApi.rotateSecret, onSuccess: keep });
+  return useMutation({
+    mutationFn: (endpointId: string) => unwrap(api.POST("/api/webhooks/{endpoint_id}/rotate-secret", { params: { path: { endpoint_id: endpointId } } })),
+    onSuccess: keep,
+  });
 }
 
 /** Sends a sample event of `type` to the endpoint now and answers with both sides of the exchange. */
 export function useWebhookTest(endpointId: string) {
-  return useMutation({ mutationFn: (type: EventType) => webhooksApi.test(endpointId, type) });
+  return useMutation({
+    mutationFn: (type: WebhookEventType) =>
+      unwrap(api.POST("/api/webhooks/{endpoint_id}/test", { params: { path: { endpoint_id: endpointId } }, body: { type } })),
+  });
 }
 
 /**
@@ -54,6 +63,7 @@ export function webhookDeliverySource(endpointId: string): WorkSource<Delivery> 
   return {
     ...deliverySource,
     name: "webhook-deliveries",
-    list: (_filters, cursor) => webhooksApi.deliveries(endpointId, cursor, PAGE_SIZE),
+    list: (_filters, cursor) =>
+      unwrap(api.GET("/api/webhooks/{endpoint_id}/deliveries", { params: { path: { endpoint_id: endpointId }, query: { cursor, limit: PAGE_SIZE } } })),
   };
 }

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
 import { UserText } from "@/components/user-text";
-import type { EventType, WebhookEndpoint } from "@/features/notifications/api-types";
+import type { WebhookEndpoint, WebhookEventType } from "@/api/types";
 import { eventTypeName } from "@/features/notifications/event-names";
 import { OptionSelect } from "@/features/offers/option-select";
 import { TestExchange } from "@/features/postbacks/postback-test-card";
@@ -20,7 +20,7 @@ import { WebhookDialog } from "@/features/webhooks/webhook-dialog";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 /** One endpoint: where it posts, which events, its signing secret, a test send, and its deliveries. */
-export function WebhookCard({ endpoint, eventTypes }: { endpoint: WebhookEndpoint; eventTypes: readonly EventType[] }) {
+export function WebhookCard({ endpoint, eventTypes }: { endpoint: WebhookEndpoint; eventTypes: readonly WebhookEventType[] }) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const remove = useRemoveWebhook();
@@ -142,7 +142,7 @@ function WebhookTest({ endpoint }: { endpoint: WebhookEndpoint }) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const test = useWebhookTest(endpoint.id);
-  const [picked, setPicked] = useState<EventType | null>(null);
+  const [picked, setPicked] = useState<WebhookEventType | null>(null);
   const type = picked !== null && endpoint.events.includes(picked) ? picked : endpoint.events[0];
   if (type === undefined) return null;
   return (

@@ -8,7 +8,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
-import type { EventType, WebhookEndpoint } from "@/features/notifications/api-types";
+import type { WebhookEndpoint, WebhookEventType } from "@/api/types";
 import { eventTypeName } from "@/features/notifications/event-names";
 import { webhookFormSchema, webhookFormValues, webhookInput, type WebhookFormValues } from "@/features/webhooks/webhook-form";
 import { useSaveWebhook } from "@/features/webhooks/use-webhooks";
@@ -17,7 +17,7 @@ type WebhookDialogProps = {
   /** The endpoint edited, or null for a new one. */
   endpoint: WebhookEndpoint | null;
   /** The types the caller may subscribe an endpoint to (`event_types` of the list). */
-  eventTypes: readonly EventType[];
+  eventTypes: readonly WebhookEventType[];
   trigger: ReactNode;
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WebhookEndpoint } from "@/features/notifications/api-types";
+import type { WebhookEndpoint } from "@/api/types";
 import { webhookFormSchema, webhookFormValues, webhookInput } from "@/features/webhooks/webhook-form";
 
 const endpoint: WebhookEndpoint = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { EVENT_TYPES, type EventType, type WebhookEndpoint, type WebhookInput } from "@/features/notifications/api-types";
+import type { WebhookEndpoint, WebhookEventType, WebhookInput } from "@/api/types";
+import { WEBHOOK_EVENT_TYPES } from "@/features/notifications/catalogue";
 
 /** An endpoint's address: http(s) only; whether it is public and allowed the API decides, saying why. Empty is "required"'s to say. */
 function isWebAddress(value: string): boolean {
@@ -15,7 +16,7 @@ function isWebAddress(value: string): boolean {
 export const webhookFormSchema = z.object({
   url: z.string().trim().min(1, "validation.required").max(2048, "validation.tooLong").refine(isWebAddress, "webhooks.form.urlInvalid"),
   description: z.string().trim().max(200, "validation.tooLong"),
-  events: z.array(z.enum(EVENT_TYPES)).min(1, "webhooks.form.eventsRequired"),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "webhooks.form.eventsRequired"),
   enabled: z.boolean(),
 });
 export type WebhookFormValues = z.infer<typeof webhookFormSchema>;
@@ -28,11 +29,11 @@ export function webhookFormValues(endpoint: WebhookEndpoint | null): WebhookForm
 
 /** The body of `POST`/`PUT /api/webhooks`: the subscribed types in the catalogue's order, once each. */
 export function webhookInput(values: WebhookFormValues): WebhookInput {
-  const chosen = new Set<EventType>(values.events);
+  const chosen = new Set<WebhookEventType>(values.events);
   return {
     url: values.url.trim(),
     description: values.description.trim(),
-    events: EVENT_TYPES.filter((type) => chosen.has(type)),
+    events: WEBHOOK_EVENT_TYPES.filter((type) => chosen.has(type)),
     enabled: values.enabled,
   };
 }

@@ -139,7 +139,11 @@ class InboxStore(Protocol):
         """Store the notice unless it is there already (False then: as read or unread as it was)."""
         ...
 
-    def page(self, user_id: str, scope: str, limit: int, cursor: str | None) -> NoticePage: ...
+    def page(
+        self, user_id: str, scope: str, limit: int, cursor: str | None, unread_only: bool = False
+    ) -> NoticePage:
+        """Newest first, from after `cursor` on; `unread_only`: only the notices not read yet."""
+        ...
 
     def unread(self, user_id: str, scope: str, up_to: int = UNREAD_COUNTED_UP_TO) -> int:
         """How many are unread, counted up to `up_to`."""
@@ -180,20 +184,33 @@ class InboxRepository:
             raise
         return True
 
-    def page(self, user_id: str, scope: str, limit: int, cursor: str | None) -> NoticePage:
-        condition, values = _scope_filter(scope)
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "FilterExpression": condition,
-            "ExpressionAttributeNames": {"#scope": "scope"},
-            "ExpressionAttributeValues": {":pk": {"S": f"INBOX#{user_id}"}, **values},
-            "ScanIndexForward": False,
-        }
+    def page(
+        self, user_id: str, scope: str, limit: int, cursor: str | None, unread_only: bool = False
+    ) -> NoticePage:
+        """Unread only: read from the sparse unread index, which orders by the same sort key, so one
+        cursor (a notice's sort key) resumes either list; the notice it names may have been read
+        since, and out of the index: a start key need not be an item that exists."""
+        if unread_only:
+            request = self._unread_request(user_id, scope)
+            key_names: tuple[str, ...] = ("pk", "sk", "gsi1pk", "gsi1sk")
+        else:
+            condition, values = _scope_filter(scope)
+            request = {
+                "TableName": self._table,
+                "KeyConditionExpression": "pk = :pk",
+                "FilterExpression": condition,
+                "ExpressionAttributeNames": {"#scope": "scope"},
+                "ExpressionAttributeValues": {":pk": {"S": f"INBOX#{user_id}"}, **values},
+            }
+            key_names = ("pk", "sk")
+        request["ScanIndexForward"] = False
         start = None
         if cursor:  # only ever a key of the reader's own partition
-            start = {"pk": {"S": f"INBOX#{user_id}"}, "sk": {"S": sort_key_of(cursor)}}
-        raw, last = dynamo.query_page(self._c(), request, limit, start, ("pk", "sk"))
+            sort_key = sort_key_of(cursor)
+            start = {"pk": {"S": f"INBOX#{user_id}"}, "sk": {"S": sort_key}}
+            if unread_only:
+                start |= {"gsi1pk": {"S": f"UNREAD#{user_id}"}, "gsi1sk": {"S": sort_key}}
+        raw, last = dynamo.query_page(self._c(), request, limit, start, key_names)
         notices = _readable(raw)
         return NoticePage(notices, notice_id(last["sk"]["S"]) if last else None)
 
@@ -302,9 +319,11 @@ class InboxService:
         self._store = store
         self._render = render
 
-    def page(self, user_id: str, scope: str, locale: str, limit: int, cursor: str | None) -> InboxPage:
-        """Newest first, from `cursor` on, with the unread count."""
-        page = self._store.page(user_id, scope, limit, cursor)
+    def page(
+        self, user_id: str, scope: str, locale: str, limit: int, cursor: str | None, unread_only: bool = False
+    ) -> InboxPage:
+        """Newest first, from `cursor` on (only the unread ones with `unread_only`), with the unread count."""
+        page = self._store.page(user_id, scope, limit, cursor, unread_only)
         items = [self._item(notice, locale) for notice in page.notices]
         return InboxPage(items, page.cursor, self._store.unread(user_id, scope))
 

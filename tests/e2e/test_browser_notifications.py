@@ -46,8 +46,8 @@ def api() -> Iterator[httpx.Client]:
 
 
 def sell(client: httpx.Client, platform: Platform) -> str:
-    """Sales on a new offer of the demo advertiser by the demo affiliate; the offer's id (a sale's
-    notice names the offer by its id: a conversion does not carry the offer's name)."""
+    """Sales on a new offer of the demo advertiser by the demo affiliate; the offer's name, which
+    its sales' notices carry."""
     demo = platform.demo
     created = client.post(
         "/api/offers", json=OFFER | {"name": OFFER_NAME}, headers=login(client, demo, "advertiser")
@@ -66,7 +66,7 @@ def sell(client: httpx.Client, platform: Platform) -> str:
             },
         )
         assert reported.status_code == 200, reported.text
-    return str(offer["id"])
+    return str(offer["name"])
 
 
 def test_the_bell_the_inbox_the_preferences_and_telegram(
@@ -81,21 +81,21 @@ def test_the_bell_the_inbox_the_preferences_and_telegram(
         sign_in(page, *credentials(platform, "affiliate"))
         # Given two sales of the affiliate fanned out to its inbox, and nothing else unread there
         # (the demo's history and a sign-in from a new device leave notices of their own)
-        offer_id = sell(api, platform)
+        offer_name = sell(api, platform)
 
         def unread() -> list[dict[str, Any]]:
             query = {"unread": "true", "limit": "100"}
             return list(api.get("/api/notifications", params=query, headers=affiliate).json()["items"])
 
         waited_for(
-            lambda: sum(offer_id in item["body"] for item in unread()) == SALES,
+            lambda: sum(offer_name in item["body"] for item in unread()) == SALES,
             f"{SALES} sale notices in the affiliate's inbox",
         )
-        for other in (item for item in unread() if offer_id not in item["body"]):
+        for other in (item for item in unread() if offer_name not in item["body"]):
             api.post(f"/api/notifications/{other['id']}/read", headers=affiliate)
         page.reload()
 
-        the_bell_and_the_inbox(page, offer_id)
+        the_bell_and_the_inbox(page, offer_name)
         the_preferences_matrix(page)
         telegram_linked(page, platform, api)
         in_russian(page)
@@ -110,19 +110,19 @@ def test_the_bell_the_inbox_the_preferences_and_telegram(
         context.close()
 
 
-def the_bell_and_the_inbox(page: Page, offer_id: str) -> None:
+def the_bell_and_the_inbox(page: Page, offer_name: str) -> None:
     badge = page.get_by_test_id("notification-badge")
     expect(badge).to_have_text(str(SALES))
     # The bell's panel shows the newest, our sales among them
     page.get_by_test_id("notification-bell").click()
     panel = page.get_by_test_id("notification-panel")
     expect(panel).to_contain_text("Notifications")
-    expect(panel.get_by_test_id("notice").filter(has_text=offer_id)).to_have_count(SALES)
+    expect(panel.get_by_test_id("notice").filter(has_text=offer_name)).to_have_count(SALES)
     # The inbox has them too, on both of its tabs
     panel.get_by_test_id("notification-see-all").click()
     expect(page).to_have_url(re.compile(r"/notifications$"))
     inbox = page.get_by_test_id("notifications")
-    sales = inbox.get_by_test_id("notice").filter(has_text=offer_id)
+    sales = inbox.get_by_test_id("notice").filter(has_text=offer_name)
     expect(sales).to_have_count(SALES)
     page.get_by_test_id("notifications-filter-unread").click()
     expect(inbox.locator('[data-testid="notice"][data-read="true"]')).to_have_count(0)
@@ -137,7 +137,7 @@ def the_bell_and_the_inbox(page: Page, offer_id: str) -> None:
     expect(badge).to_have_count(0)
     expect(inbox.get_by_test_id("notice")).to_have_count(0)  # the unread tab has none left
     page.get_by_test_id("notifications-filter-all").click()
-    expect(inbox.locator('[data-testid="notice"][data-read="true"]').filter(has_text=offer_id)).to_have_count(
+    expect(inbox.locator('[data-testid="notice"][data-read="true"]').filter(has_text=offer_name)).to_have_count(
         SALES
     )
 
@@ -197,6 +197,8 @@ def in_russian(page: Page) -> None:
     page.get_by_test_id("notification-bell").click()
     panel = page.get_by_test_id("notification-panel")
     expect(panel).to_contain_text("Уведомления")
+    # the notices themselves are written in the language the dashboard shows now
+    expect(panel).to_contain_text("Новая продажа")
     expect(panel.get_by_test_id("notification-see-all")).to_have_text("Все уведомления")
     panel.get_by_test_id("notification-see-all").click()
     expect(page.get_by_test_id("notifications-mark-all")).to_have_text("Прочитать все")

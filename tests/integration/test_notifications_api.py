@@ -103,9 +103,16 @@ def test_an_event_reaches_the_affiliates_inbox_once_and_its_mail_is_queued(peopl
         people.world.advertiser_id,
         False,
     )
-    assert item["title"]
+    assert item["title"].startswith("New sale")  # the affiliate's own language
     assert item["link"].startswith("/")
     assert reply.body["unread"] == 1
+    # written in the language the dashboard shows now, when it asks for one
+    russian = people.api.call("GET", "/api/notifications", token=people.tokens["affiliate"], lang="ru")
+    assert russian.body["items"][0]["title"].startswith("Новая продажа")
+    assert (
+        people.api.call("GET", "/api/notifications", token=people.tokens["affiliate"], lang="fr").code
+        == "validation_error"
+    )
     # the team hears nothing of a sale by default
     assert people.api.call("GET", "/api/notifications/unread", token=people.tokens["advertiser"]).body == {
         "unread": 0

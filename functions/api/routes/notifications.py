@@ -6,7 +6,7 @@ routes.notification_schemas.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -30,9 +30,14 @@ def list_notifications(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     unread: Annotated[bool, Query(description="only the notices not read yet")] = False,
+    lang: Annotated[
+        Literal["en", "ru"] | None,
+        Query(description="the language to write them in (the dashboard's now); the caller's own by default"),
+    ] = None,
 ) -> NotificationsOut:
     user_id, scope, locale = _reader()
-    return NotificationsOut.of(inbox().page(user_id, scope, locale, limit, cursor, unread_only=unread))
+    page = inbox().page(user_id, scope, lang or locale, limit, cursor, unread_only=unread)
+    return NotificationsOut.of(page)
 
 
 @router.get("/notifications/unread", summary="How many of the caller's notices are unread")

@@ -1,4 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
@@ -30,11 +31,18 @@ export function useUnreadCount() {
   });
 }
 
+/** Notices are written at read time in the language the dashboard shows now (switching it re-reads them). */
+function useNoticeLanguage(): "en" | "ru" {
+  const { i18n } = useTranslation();
+  return i18n.resolvedLanguage === "ru" ? "ru" : "en";
+}
+
 /** The newest notices for the bell's panel, read each time it opens. */
 export function useLatestNotices(open: boolean) {
+  const lang = useNoticeLanguage();
   return useQuery({
-    queryKey: notificationKeys.latest,
-    queryFn: () => unwrap(api.GET("/api/notifications", { params: { query: { limit: LATEST_COUNT } } })),
+    queryKey: [...notificationKeys.latest, lang],
+    queryFn: () => unwrap(api.GET("/api/notifications", { params: { query: { limit: LATEST_COUNT, lang } } })),
     enabled: open,
     staleTime: 0,
   });
@@ -42,10 +50,11 @@ export function useLatestNotices(open: boolean) {
 
 /** The inbox (or its unread notices alone), newest first, a page at a time (`fetchNextPage` follows the server's cursor). */
 export function useInbox(unreadOnly: boolean) {
+  const lang = useNoticeLanguage();
   return useInfiniteQuery({
-    queryKey: [...notificationKeys.inbox, unreadOnly ? "unread" : "all"],
+    queryKey: [...notificationKeys.inbox, unreadOnly ? "unread" : "all", lang],
     queryFn: ({ pageParam }) =>
-      unwrap(api.GET("/api/notifications", { params: { query: { cursor: pageParam, limit: PAGE_SIZE, unread: unreadOnly || undefined } } })),
+      unwrap(api.GET("/api/notifications", { params: { query: { cursor: pageParam, limit: PAGE_SIZE, unread: unreadOnly || undefined, lang } } })),
     initialPageParam: null as string | null,
     getNextPageParam: (page: NoticePage) => page.next_cursor ?? undefined,
   });
@@ -59,7 +68,7 @@ function markedRead(unread: UnreadCount, id: string | null) {
     unread: unread.unread,
     items: page.items.map((notice) => (id === null || notice.id === id ? { ...notice, read: true } : notice)),
   });
-  queryClient.setQueryData<NoticePage>(notificationKeys.latest, (page) => (page ? read(page) : page));
+  queryClient.setQueriesData<NoticePage>({ queryKey: notificationKeys.latest }, (page) => (page ? read(page) : page));
   queryClient.setQueriesData<{ pages: NoticePage[]; pageParams: (string | null)[] }>({ queryKey: notificationKeys.inbox }, (data) =>
     data ? { ...data, pages: data.pages.map(read) } : data,
   );

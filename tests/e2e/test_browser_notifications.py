@@ -137,9 +137,9 @@ def the_bell_and_the_inbox(page: Page, offer_name: str) -> None:
     expect(badge).to_have_count(0)
     expect(inbox.get_by_test_id("notice")).to_have_count(0)  # the unread tab has none left
     page.get_by_test_id("notifications-filter-all").click()
-    expect(inbox.locator('[data-testid="notice"][data-read="true"]').filter(has_text=offer_name)).to_have_count(
-        SALES
-    )
+    expect(
+        inbox.locator('[data-testid="notice"][data-read="true"]').filter(has_text=offer_name)
+    ).to_have_count(SALES)
 
 
 def the_preferences_matrix(page: Page) -> None:

@@ -406,4 +406,3 @@ def test_the_offer_and_the_advertiser_are_named_where_the_producer_sent_ids_only
     assert unknown.data["offer_name"] == ""  # an offer gone since: its id stays what is shown
     [mail, _] = world.sent_of(EVENT_EMAIL)
     assert Event.from_payload(mail.payload["event"]).data["offer_name"] == "Кредитка Gold"
-

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from auth import actor_of
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from auth import actor_of
 from composition.unsubscribe import unsubscriptions
 
 from routes.unsubscribe_schemas import MAX_TOKEN, UnsubscribeOut, token_of

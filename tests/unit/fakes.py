@@ -1193,7 +1193,7 @@ class FakeNotices:
         return [event for event in self.sent if event.type is type]
 
 
-class FakeNames:
+class FakeNoticeNames:
     """notifications.fanout.Names over dicts: offers by (advertiser, offer id), advertisers by id."""
 
     def __init__(self, offers: dict[tuple[str, str], str], advertisers: dict[str, str]) -> None:

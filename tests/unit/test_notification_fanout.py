@@ -37,7 +37,7 @@ from tests.unit.fakes import (
     FakeClock,
     FakeFoldCounts,
     FakeInbox,
-    FakeNames,
+    FakeNoticeNames,
     FakeOperations,
     FakePortalBases,
     FakePreferences,
@@ -81,7 +81,7 @@ class World:
             "Platform Co",
             telegram=self.telegram,
             webhooks=self.webhooks,
-            names=FakeNames({(ADV, "OFF1"): "Кредитка Gold"}, {ADV: "Acme Shoes"}),
+            names=FakeNoticeNames({(ADV, "OFF1"): "Кредитка Gold"}, {ADV: "Acme Shoes"}),
         )
         self.sent: list[Notification] = []  # what the channels behind the fan-out were given
         self.notifier = Notifier(

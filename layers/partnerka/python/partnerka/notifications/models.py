@@ -1,5 +1,5 @@
 """A notification as it travels on the notify queue: a kind and its payload, general enough for every
-channel the platform sends on (account e-mails now; Telegram, webhooks and in-app messages later).
+channel the platform sends on (account and event e-mails, Telegram messages, and events to fan out).
 
 The message body is JSON: `{"v": 1, "id", "kind", "created_at", "advertiser_id", "subject",
 "payload": {...}}`. `id` (time-sortable) is the business key: the notifier's operation for the

@@ -1,4 +1,5 @@
-"""The notifier: sends each queued notification on its kind's channel (account e-mails by SES now),
+"""The notifier: sends each queued notification on its kind's channel (e-mails by SES, Telegram messages,
+events fanned out into these, inbox notices and webhook deliveries),
 once, retrying what fails after growing delays (30 s, 2 min, 10 min, 1 h, 4 h, ±15%), then marking
 it failed and leaving its message in the dead-letter queue, from which the monitor's redrive sends
 it again. Every attempt is a notify operation's attempt, counted in the monitor's failure rates.

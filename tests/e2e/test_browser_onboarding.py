@@ -229,7 +229,7 @@ def test_offer_made_in_the_browser_is_built_into_a_link_and_followed(
     assert re.fullmatch(pattern, visitor.url), visitor.url
     # The affiliate inspects that click once the orchestrator has judged it: it landed, first visit
     click_id = re.search(r"cid=([0-9a-f-]{36})", visitor.url).group(1)  # type: ignore[union-attr]
-    assert platform.runtime.wait_idle(15)
+    assert platform.runtime.wait_idle(15, functions=("OrchestratorFunction",))
     affiliate.get_by_test_id("nav-clicks").click()
     affiliate.get_by_test_id("click-search-input").fill(click_id)
     affiliate.get_by_role("button", name="Inspect").click()

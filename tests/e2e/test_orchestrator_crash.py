@@ -81,7 +81,7 @@ def test_every_click_counts_once_when_the_orchestrator_dies_mid_batch(platform: 
                 sent += 1
             time.sleep(0.3)
         killer.stop.set()
-        assert platform.runtime.wait_idle(180)
+        assert platform.runtime.wait_idle(180, functions=("OrchestratorFunction",))
         # The raw click log (sub-ids) and the cubes (the offer's total) both hold every click once
         by_tag = counted(client, boss, sub5=tag)
         by_offer = counted(client, boss, offer_id=offer_id)

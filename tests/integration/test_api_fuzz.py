@@ -60,9 +60,19 @@ class Budget:
     negative: int  # invalid requests per operation and signed-in role
     negative_roles: tuple[str, ...]
     derandomize: bool
+    # the roles every operation is asked as; None: all of them. Every day, one of each kind of
+    # answer: staff allowed everything (the owner), a tenant's person, an API key, an affiliate,
+    # the anonymous; the platform admin and support (mostly the owner's answers or 403s) thorough.
+    roles: tuple[str, ...] | None = None
 
 
-NORMAL = Budget(positive=1, negative=3, negative_roles=("owner",), derandomize=True)
+NORMAL = Budget(
+    positive=1,
+    negative=3,
+    negative_roles=("owner",),
+    derandomize=True,
+    roles=("owner", "advertiser", "api_key", "affiliate", "anonymous"),
+)
 THOROUGH = Budget(
     positive=10,
     negative=10,
@@ -183,10 +193,11 @@ def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     tally = Tally()
+    asked = {label: token for label, token in tokens.items() if budget.roles is None or label in budget.roles}
     for operation in operations:
         names = [p.name for p in operation.path_parameters]
         real = {name: real_ids[name] for name in names if name in real_ids}
-        for label, token in tokens.items():
+        for label, token in asked.items():
             fuzz(operation, GenerationMode.POSITIVE, budget.positive, token, label, budget, tally)
             if real and token is not None:
                 fuzz(operation, GenerationMode.POSITIVE, budget.positive, token, label, budget, tally, real)
@@ -195,10 +206,10 @@ def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
     elapsed = time.perf_counter() - started
     figures(
         f"api fuzz ({'thorough' if budget is THOROUGH else 'normal'}): {len(operations)} operations × "
-        f"{len(tokens)} roles → {sum(tally.requests.values())} requests "
+        f"{len(asked)} roles → {sum(tally.requests.values())} requests "
         f"({tally.requests['positive']} valid, {tally.requests['negative']} invalid), "
         f"{len(tally.server_errors)} 5xx, {len(tally.violations)} schema violations, {elapsed:.1f} s; "
         f"statuses {dict(sorted(tally.statuses.items()))}"
     )
     assert tally.server_errors == tally.violations == [], "\n".join(tally.server_errors + tally.violations)
-    assert len(tally.called) == len(operations) * len(tokens), "some operation was not called by every role"
+    assert len(tally.called) == len(operations) * len(asked), "some operation was not called by every role"

@@ -501,7 +501,7 @@ def test_the_money_path_keeps_every_invariant(
     run_state_machine_as_test(
         FinanceMachine,
         settings=settings(
-            max_examples=examples(8, 250),
+            max_examples=examples(5, 250),
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -22,7 +22,7 @@ from tests.e2e.test_tracking_loop import BROWSER, login
 
 pytestmark = pytest.mark.e2e
 
-CLICKS = 300  # at least; more are sent while the kills are still to come
+CLICKS = 200  # at least; more are sent while the kills are still to come
 MAX_CLICKS = 1500
 KILLS = 3
 

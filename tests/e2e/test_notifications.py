@@ -10,7 +10,7 @@ import json
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from partnerka.notifications.events import Audience, Event, EventType, QueuedNotices
-from partnerka.notifications.outbox import new_notification
+from partnerka.notifications.models import Notification
 from partnerka_local.receiver import running_receiver
 from tests.e2e.conftest import Platform
 from tests.e2e.test_tracking_loop import BROWSER, login, visit
@@ -366,19 +366,8 @@ class _Captured:
     def __init__(self) -> None:
         self.bodies: list[str] = []
 
-    def post(
-        self,
-        kind: str,
-        payload: dict[str, Any],
-        subject: str = "",
-        advertiser_id: str = "",
-        notification_id: str = "",
-    ) -> str:
-        notification = new_notification(
-            kind, payload, subject, advertiser_id, notification_id, datetime.now(UTC)
-        )
-        self.bodies.append(notification.body())
-        return notification.id
+    def post_all(self, notifications: Sequence[Notification]) -> None:
+        self.bodies += [notification.body() for notification in notifications]
 
 
 def sqs_event(queue_url: str, body: str, receive_count: int) -> dict[str, Any]:

@@ -1189,6 +1189,9 @@ class FakeNotices:
     def send(self, event: Event) -> None:
         self.sent.append(event)
 
+    def send_all(self, events: Sequence[Event]) -> None:
+        self.sent.extend(events)
+
     def of_type(self, type: EventType) -> list[Event]:
         return [event for event in self.sent if event.type is type]
 

@@ -18,27 +18,26 @@ from partnerka.notifications.events import (
     Side,
 )
 from partnerka.notifications.models import Notification
+from partnerka.notifications.outbox import Outbox
+from tests.unit.fakes import FakeOperations, FakeQueue
 
 AT = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
-class _Outbox:
-    def __init__(self, fails: bool = False) -> None:
-        self.posted: list[Notification] = []
-        self.fails = fails
+class Counted(FakeQueue):
+    """The notify queue, counting its requests (a request carries up to ten messages)."""
 
-    def post(
-        self,
-        kind: str,
-        payload: dict[str, Any],
-        subject: str = "",
-        advertiser_id: str = "",
-        notification_id: str = "",
-    ) -> str:
-        if self.fails:
-            raise RuntimeError("a bug while building the message")
-        self.posted.append(Notification(notification_id, kind, AT, payload, advertiser_id, subject))
-        return notification_id
+    def __init__(self, refuses: bool = False) -> None:
+        super().__init__(refuses)
+        self.requests = 0
+
+    def send(self, bodies: list[str]) -> None:
+        self.requests += (len(bodies) + 9) // 10
+        super().send(bodies)
+
+
+def notices(queue: FakeQueue, operations: FakeOperations | None = None) -> QueuedNotices:
+    return QueuedNotices(Outbox(queue, operations or FakeOperations(), lambda: AT))
 
 
 def test_an_event_survives_the_queue_as_it_was_sent() -> None:
@@ -50,9 +49,9 @@ def test_an_event_survives_the_queue_as_it_was_sent() -> None:
         Audience(affiliate_id="aff1", advertiser_team=True),
         {"payout": "12.50", "currency": "EUR", "offer": "Кредитка"},
     )
-    outbox = _Outbox()
-    QueuedNotices(outbox).send(event)
-    [message] = outbox.posted
+    queue = FakeQueue()
+    notices(queue).send(event)
+    [message] = [Notification.parse(body) for body in queue.bodies]
     assert (message.kind, message.id, message.advertiser_id) == (EVENT, "event.c1.sale", "adv1")
     body = Notification.parse(message.body())
     assert Event.from_payload(body.payload) == event
@@ -60,15 +59,31 @@ def test_an_event_survives_the_queue_as_it_was_sent() -> None:
 
 
 def test_the_same_event_sent_twice_is_one_notification() -> None:
-    outbox = _Outbox()
+    queue = FakeQueue()
     event = Event("j1.low.EUR", EventType.BALANCE_LOW, AT, "adv1", Audience(advertiser_team=True))
-    QueuedNotices(outbox).send(event)
-    QueuedNotices(outbox).send(event)
-    assert len({m.id for m in outbox.posted}) == 1
+    notices(queue).send(event)
+    notices(queue).send(event)
+    assert len({Notification.parse(body).id for body in queue.bodies}) == 1
 
 
-def test_sending_never_fails_the_producer() -> None:
-    QueuedNotices(_Outbox(fails=True)).send(Event("x", EventType.MFA_DISABLED, AT))
+def test_a_batchs_events_go_ten_to_a_request() -> None:
+    queue = Counted()
+    events = [Event(f"c{n}.sale", EventType.CONVERSION_SALE, AT, "adv1") for n in range(23)]
+    notices(queue).send_all(events)
+    notices(queue).send_all([])
+    assert [Notification.parse(body).id for body in queue.bodies] == [f"event.c{n}.sale" for n in range(23)]
+    assert queue.requests == 3
+
+
+def test_sending_never_fails_the_producer_and_what_the_queue_refused_is_on_record() -> None:
+    operations = FakeOperations()
+    events = [Event("x", EventType.MFA_DISABLED, AT), Event("y", EventType.MFA_DISABLED, AT)]
+    notices(FakeQueue(refuses=True), operations).send_all(events)
+    refused = [operations.get(f"event.{e.event_id}") for e in events]
+    assert [(o.status.value, o.history[0].error_class) for o in refused if o] == [
+        ("failed", "enqueue"),
+        ("failed", "enqueue"),
+    ]
 
 
 @pytest.mark.parametrize(

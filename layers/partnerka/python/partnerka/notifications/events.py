@@ -16,7 +16,7 @@ one sent) and the rest are counted only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from partnerka.common.clock import iso_millis, parse_iso, utc_now
 from partnerka.common.observability import logger
+from partnerka.notifications.models import Notification
 
 EVENT = "event"  # the notify-queue kind of an event, which the notifier fans out
 FORMAT_VERSION = 1
@@ -224,43 +225,51 @@ class Event:
 
 
 class Notices(Protocol):
-    """Where producers send events. `send` never raises and never waits on a channel: a notification
-    that cannot go out must not fail or slow the action that caused it."""
+    """Where producers send events. Neither call raises or waits on a channel: a notification that
+    cannot go out must not fail or slow the action that caused it. `send_all`: a stream batch's
+    events, ten to a queue request."""
 
     def send(self, event: Event) -> None: ...
 
+    def send_all(self, events: Sequence[Event]) -> None: ...
 
-class Poster(Protocol):
-    """The outbox (notifications.outbox.Outbox), as much of it as events need."""
 
-    def post(
-        self,
-        kind: str,
-        payload: dict[str, Any],
-        subject: str = "",
-        advertiser_id: str = "",
-        notification_id: str = "",
-    ) -> str: ...
+class EventOutbox(Protocol):
+    """The outbox (notifications.outbox.Outbox), as much of it as events need: it never raises."""
+
+    def post_all(self, notifications: Sequence[Notification]) -> None: ...
+
+
+def event_notification(event: Event) -> Notification:
+    """The notify-queue message of an event: its id is the event's, so the notifier's operation for
+    it is made once however often it is sent."""
+    return Notification(
+        id=f"event.{event.event_id}",
+        kind=EVENT,
+        created_at=event.occurred_at,
+        payload=event.as_payload(),
+        advertiser_id=event.advertiser_id,
+        subject=f"{event.type.value}:{event.event_id}",
+    )
 
 
 class QueuedNotices:
-    """Events onto the notify queue, one message each; the notifier fans them out. The message's id
-    is the event's, so the notifier's operation for it is made once however often it is sent."""
+    """Events onto the notify queue, one message each; the notifier fans them out."""
 
-    def __init__(self, outbox: Poster) -> None:
+    def __init__(self, outbox: EventOutbox) -> None:
         self._outbox = outbox
 
     def send(self, event: Event) -> None:
+        self.send_all([event])
+
+    def send_all(self, events: Sequence[Event]) -> None:
         try:
-            self._outbox.post(
-                EVENT,
-                event.as_payload(),
-                subject=f"{event.type.value}:{event.event_id}",
-                advertiser_id=event.advertiser_id,
-                notification_id=f"event.{event.event_id}",
-            )
-        except Exception:  # the outbox never raises; this guards a bug in building the message
-            logger.exception("event not queued", event_id=event.event_id, type=event.type.value)
+            notifications = [event_notification(event) for event in events]
+        except Exception:  # a bug in building a message; the outbox itself never raises
+            logger.exception("events not queued", events=len(events))
+            return
+        if notifications:
+            self._outbox.post_all(notifications)
 
 
 def new_event(

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from partnerka.common.observability import logger
 from partnerka.notifications.email import MailBrand
 from partnerka.notifications.event_email import EVENT_EMAIL, event_email_payload
-from partnerka.notifications.events import Channel, Event, EventType, Poster, Side
+from partnerka.notifications.events import Channel, Event, EventType, Side
 from partnerka.notifications.folding import Folding
 from partnerka.notifications.inbox import InboxStore, Notice
 from partnerka.notifications.models import Notification
@@ -65,6 +65,19 @@ class TelegramChats(Protocol):
     def chats_of(self, user_ids: Sequence[str]) -> dict[str, int]:
         """User id → chat id, for those of `user_ids` with a linked chat."""
         ...
+
+
+class Poster(Protocol):
+    """Where the fan-out posts an event's e-mails and messages (notifications.outbox.FanOutPoster)."""
+
+    def post(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        subject: str = "",
+        advertiser_id: str = "",
+        notification_id: str = "",
+    ) -> str: ...
 
 
 class Names(Protocol):

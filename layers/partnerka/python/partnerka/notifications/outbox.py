@@ -8,7 +8,7 @@ operation (with its counters), so the monitor shows it beside the notifier's own
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -49,22 +49,26 @@ class Outbox:
         """Queue one notification and return its id (`notification_id` when the caller's business key
         makes one: a copy posted again is then sent once); never raises."""
         notification = new_notification(kind, payload, subject, advertiser_id, notification_id, self._now())
-        try:
-            self._queue.send([notification.body()])
-        except Exception as error:  # whatever the queue's trouble, the caller's work stands
-            logger.exception("notification not queued", notification_id=notification.id, kind=kind)
-            self._record_unqueued(notification, error)
+        self.post_all([notification])
         return notification.id
 
-    def _record_unqueued(self, notification: Notification, error: Exception) -> None:
-        record_failed_notification(
-            self._operations,
-            notification.id,
-            notification,
-            self._now(),
-            ENQUEUE_FAILED,
-            f"{type(error).__name__}: {error}",
-        )
+    def post_all(self, notifications: Sequence[Notification]) -> None:
+        """Queue the notifications, ten to a request; never raises. When the queue refuses, each is
+        recorded as refused: one it had taken after all is sent when its message arrives (the
+        notifier replays a refused notification whose message it gets)."""
+        try:
+            self._queue.send([notification.body() for notification in notifications])
+        except Exception as error:  # whatever the queue's trouble, the caller's work stands
+            logger.exception("notifications not queued", notifications=len(notifications))
+            for notification in notifications:
+                record_failed_notification(
+                    self._operations,
+                    notification.id,
+                    notification,
+                    self._now(),
+                    ENQUEUE_FAILED,
+                    f"{type(error).__name__}: {error}",
+                )
 
 
 def new_notification(

@@ -75,12 +75,10 @@ def park(log: OperationStore | None, records: list[StreamRecord], at: datetime) 
 def tell(notices: Notices, caps: CapWatch | None, records: list[StreamRecord], routed: list[Routed]) -> None:
     """Send the notification events of these records: the conversions' own, and the caps their
     refusals prove. Neither the port nor the cap watch raises, so this never holds the batch."""
-    for found in routed:
-        if found.notice is not None:
-            notices.send(found.notice)
+    events = [found.notice for found in routed if found.notice is not None]
     if caps is not None:
-        for notice in caps.notices([r.event for r in records if r.event is not None]):
-            notices.send(notice)
+        events += caps.notices([r.event for r in records if r.event is not None])
+    notices.send_all(events)
 
 
 def count_taken(records: Sequence[Delivered]) -> None:

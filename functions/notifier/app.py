@@ -27,7 +27,6 @@ from partnerka.notifications.folding import Folding, FoldRepository
 from partnerka.notifications.inbox import InboxRepository
 from partnerka.notifications.messages import render
 from partnerka.notifications.notifier import Channel, Notifier
-from partnerka.notifications.outbox import FanOutPoster
 from partnerka.notifications.preferences import PreferenceRepository
 from partnerka.notifications.repository import TelegramLinkRepository
 from partnerka.notifications.telegram import TELEGRAM
@@ -66,7 +65,7 @@ fan_out = FanOut(
     PreferenceRepository(settings.core_table),
     InboxRepository(settings.core_table),
     Folding(FoldRepository(settings.core_table)),
-    FanOutPoster(notify_queue),
+    notify_queue,
     BrandBook(BrandRepository(), settings.platform_name),
     LinkBases(DomainRepository(), settings.app_base_url),
     settings.app_base_url,

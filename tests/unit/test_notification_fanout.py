@@ -74,7 +74,7 @@ class World:
             self.preferences,
             self.inbox,
             Folding(self.folds),
-            self.outbox,
+            self.queue,
             self.brands,
             FakePortalBases(DASHBOARD, {ADV: PORTAL}),
             DASHBOARD,

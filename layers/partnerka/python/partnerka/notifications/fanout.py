@@ -22,6 +22,7 @@ from partnerka.notifications.events import Channel, Event, EventType, Side
 from partnerka.notifications.folding import Folding
 from partnerka.notifications.inbox import InboxStore, Notice
 from partnerka.notifications.models import Notification
+from partnerka.notifications.outbox import NotificationQueue
 from partnerka.notifications.preferences import PreferenceStore, effective_channels
 from partnerka.notifications.telegram import TELEGRAM, telegram_payload
 from partnerka.operations.runner import AttemptResult
@@ -65,19 +66,6 @@ class TelegramChats(Protocol):
     def chats_of(self, user_ids: Sequence[str]) -> dict[str, int]:
         """User id → chat id, for those of `user_ids` with a linked chat."""
         ...
-
-
-class Poster(Protocol):
-    """Where the fan-out posts an event's e-mails and messages (notifications.outbox.FanOutPoster)."""
-
-    def post(
-        self,
-        kind: str,
-        payload: dict[str, Any],
-        subject: str = "",
-        advertiser_id: str = "",
-        notification_id: str = "",
-    ) -> str: ...
 
 
 class Names(Protocol):
@@ -127,7 +115,7 @@ class FanOut:
         preferences: PreferenceStore,
         inbox: InboxStore,
         folding: Folding,
-        outbox: Poster,
+        queue: NotificationQueue,
         brands: MailBrands,
         portals: PortalBases,
         dashboard_url: str,
@@ -141,7 +129,7 @@ class FanOut:
         self._preferences = preferences
         self._inbox = inbox
         self._folding = folding
-        self._outbox = outbox
+        self._queue = queue
         self._brands = brands
         self._portals = portals
         self._dashboard_url = dashboard_url.rstrip("/")
@@ -191,15 +179,19 @@ class FanOut:
         }
         chats = self._chats([user_id for user_id, channels in wanted.items() if Channel.TELEGRAM in channels])
         looks = self._looks(event, reached)
+        sends: list[Notification] = []
         for user_id, channels in wanted.items():
             reach = reached[user_id]
             look = looks if Side.AFFILIATE in reach.sides else None
             if Channel.IN_APP in channels:
                 self._inbox.put(Notice.of(event, user_id, reach.side))
             if Channel.EMAIL in channels and reach.recipient.email:
-                self._post_email(event, reach, look)
+                sends.append(self._email(event, reach, look))
             if Channel.TELEGRAM in channels and user_id in chats:
-                self._post_telegram(event, reach, chats[user_id], look)
+                sends.append(self._telegram_message(event, reach, chats[user_id], look))
+        # Ten to a request; a refusal raises and the whole fan-out is tried again (every id is the
+        # event's: nothing goes out twice).
+        self._queue.send([notification.body() for notification in sends])
         if self._webhooks is not None and not event.spec.security:
             self._webhooks.dispatch(event)
         logger.info("event fanned out", event_id=event.event_id, type=event.type.value, people=len(reached))
@@ -234,7 +226,7 @@ class FanOut:
         base_url = self._portals.portal_base(event.advertiser_id).rstrip("/")
         return Looks(self._brands.mail_brand(event.advertiser_id, base_url), base_url)
 
-    def _post_email(self, event: Event, reach: Reach, looks: Looks | None) -> None:
+    def _email(self, event: Event, reach: Reach, looks: Looks | None) -> Notification:
         recipient = reach.recipient
         # Security mail cannot be turned off, so it carries no way to.
         token = (
@@ -252,9 +244,11 @@ class FanOut:
             looks.brand if looks else None,
             reach.side,
         )
-        self._post(EVENT_EMAIL, payload, event, recipient, "email")
+        return self._notification(EVENT_EMAIL, payload, event, recipient, "email")
 
-    def _post_telegram(self, event: Event, reach: Reach, chat_id: int, looks: Looks | None) -> None:
+    def _telegram_message(
+        self, event: Event, reach: Reach, chat_id: int, looks: Looks | None
+    ) -> Notification:
         recipient = reach.recipient
         payload = telegram_payload(
             event,
@@ -265,15 +259,17 @@ class FanOut:
             looks.brand.name if looks and looks.brand else self._platform_name,
             reach.side,
         )
-        self._post(TELEGRAM, payload, event, recipient, "telegram")
+        return self._notification(TELEGRAM, payload, event, recipient, "telegram")
 
-    def _post(
-        self, kind: str, payload: dict[str, Any], event: Event, recipient: Recipient, suffix: str
-    ) -> None:
-        self._outbox.post(
-            kind,
-            payload,
-            subject=f"user:{recipient.user_id}",
+    @staticmethod
+    def _notification(
+        kind: str, payload: dict[str, Any], event: Event, recipient: Recipient, suffix: str
+    ) -> Notification:
+        return Notification(
+            id=f"{event.event_id}.{recipient.user_id}.{suffix}",
+            kind=kind,
+            created_at=event.occurred_at,
+            payload=payload,
             advertiser_id=event.advertiser_id,
-            notification_id=f"{event.event_id}.{recipient.user_id}.{suffix}",
+            subject=f"user:{recipient.user_id}",
         )

@@ -89,27 +89,6 @@ def new_notification(
     )
 
 
-class FanOutPoster:
-    """The fan-out's outbox: a notification the queue refuses raises, so the fan-out's attempt fails
-    and is retried whole (its notifications' ids are the event's, so none goes out twice)."""
-
-    def __init__(self, queue: NotificationQueue, now: Callable[[], datetime] = utc_now) -> None:
-        self._queue = queue
-        self._now = now
-
-    def post(
-        self,
-        kind: str,
-        payload: dict[str, Any],
-        subject: str = "",
-        advertiser_id: str = "",
-        notification_id: str = "",
-    ) -> str:
-        notification = new_notification(kind, payload, subject, advertiser_id, notification_id, self._now())
-        self._queue.send([notification.body()])
-        return notification.id
-
-
 def record_failed_notification(
     operations: OperationStore,
     op_id: str,

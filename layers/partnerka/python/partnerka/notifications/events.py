@@ -51,6 +51,14 @@ class EventType(StrEnum):
     DOMAIN_STATUS = "domain.status_changed"
     SIGN_IN_NEW_DEVICE = "security.new_sign_in"
     MFA_DISABLED = "security.mfa_disabled"
+    # The platform's own billing of an advertiser (partnerka.billing): its plan and its subscription.
+    PLAN_LIMIT_WARNING = "plan.limit_warning"
+    TRIAL_ENDING = "billing.trial_ending"
+    SUBSCRIPTION_INVOICE = "billing.invoice_issued"
+    PAYMENT_FAILED = "billing.payment_failed"
+    PAYMENT_REMINDER = "billing.payment_reminder"
+    SUBSCRIPTION_SUSPENDED = "billing.suspended"
+    SUBSCRIPTION_REACTIVATED = "billing.reactivated"
 
 
 class Channel(StrEnum):
@@ -76,6 +84,7 @@ class Group(StrEnum):
     DELIVERY = "delivery"
     PROGRAM = "program"
     SECURITY = "security"
+    BILLING = "billing"
 
 
 ALL_CHANNELS = frozenset(Channel)
@@ -140,6 +149,15 @@ CATALOGUE: dict[EventType, EventSpec] = {
         EventSpec(EventType.DOMAIN_STATUS, Group.PROGRAM, {Side.ADVERTISER: INBOX_AND_MAIL}),
         EventSpec(EventType.SIGN_IN_NEW_DEVICE, Group.SECURITY, {Side.USER: ALL_CHANNELS}, security=True),
         EventSpec(EventType.MFA_DISABLED, Group.SECURITY, {Side.USER: ALL_CHANNELS}, security=True),
+        # What the platform bills the advertiser: its team hears it, by e-mail too (a payment that
+        # failed or a suspension coming is worth a message outside the dashboard).
+        EventSpec(EventType.PLAN_LIMIT_WARNING, Group.BILLING, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.TRIAL_ENDING, Group.BILLING, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.SUBSCRIPTION_INVOICE, Group.BILLING, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.PAYMENT_FAILED, Group.BILLING, {Side.ADVERTISER: ALL_CHANNELS}),
+        EventSpec(EventType.PAYMENT_REMINDER, Group.BILLING, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        EventSpec(EventType.SUBSCRIPTION_SUSPENDED, Group.BILLING, {Side.ADVERTISER: ALL_CHANNELS}),
+        EventSpec(EventType.SUBSCRIPTION_REACTIVATED, Group.BILLING, {Side.ADVERTISER: INBOX_AND_MAIL}),
     )
 }
 

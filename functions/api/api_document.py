@@ -18,6 +18,7 @@ SECURITY_SCHEME = "bearer"
 ERROR_STATUSES = {
     400: "The request is not valid: a parameter, the body (JSON in UTF-8), a cursor or a value",
     401: "No valid bearer token (or the credentials of a sign-in are wrong)",
+    402: "The advertiser's subscription is not paid up (suspended or canceled), or a payment failed",
     403: "The caller may not do this, or its account may not (yet)",
     404: "Nothing of that id is visible to the caller",
     409: "The change conflicts with the current state",

@@ -13,7 +13,7 @@ from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
 from tests.integration.test_isolation_matrix import PUBLIC_OPERATIONS, operations
 
-ERROR_STATUSES = {"400", "401", "403", "404", "409", "429", "500"}
+ERROR_STATUSES = {"400", "401", "402", "403", "404", "409", "429", "500"}
 
 
 @pytest.fixture

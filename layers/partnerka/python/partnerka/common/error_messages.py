@@ -55,6 +55,18 @@ ERROR_MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "This address cannot be used as a destination.",
         "ru": "Этот адрес нельзя использовать как адрес назначения.",
     },
+    ErrorCode.PLAN_LIMIT: {
+        "en": "Your plan does not allow this. Upgrade the plan or reduce what you use.",
+        "ru": "Ваш тариф этого не позволяет. Перейдите на тариф выше или сократите использование.",
+    },
+    ErrorCode.SUBSCRIPTION_INACTIVE: {
+        "en": "The subscription is not active: pay the open invoice on the billing page to continue.",
+        "ru": "Подписка не активна: оплатите открытый счёт на странице оплаты, чтобы продолжить.",
+    },
+    ErrorCode.PAYMENT_FAILED: {
+        "en": "The payment did not go through. Try another card or pay by bank transfer.",
+        "ru": "Платёж не прошёл. Попробуйте другую карту или оплатите банковским переводом.",
+    },
     ErrorCode.INTERNAL: {
         "en": "Something went wrong on our side. Please try again.",
         "ru": "На нашей стороне что-то пошло не так. Попробуйте ещё раз.",

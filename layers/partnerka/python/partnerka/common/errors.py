@@ -27,6 +27,9 @@ class ErrorCode(StrEnum):
     CLICK_EXPIRED = "click_expired"
     CLICK_OFFER_MISMATCH = "click_offer_mismatch"
     UNSAFE_DESTINATION = "unsafe_destination"
+    PLAN_LIMIT = "plan_limit"  # the advertiser's plan does not allow this (partnerka.billing)
+    SUBSCRIPTION_INACTIVE = "subscription_inactive"  # suspended or canceled: billing pages only
+    PAYMENT_FAILED = "payment_failed"
     INTERNAL = "internal_error"
 
 
@@ -48,6 +51,9 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CLICK_OFFER_MISMATCH: 400,
     ErrorCode.UNSAFE_DESTINATION: 400,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.PLAN_LIMIT: 403,
+    ErrorCode.SUBSCRIPTION_INACTIVE: 402,
+    ErrorCode.PAYMENT_FAILED: 402,
     ErrorCode.INTERNAL: 500,
 }
 

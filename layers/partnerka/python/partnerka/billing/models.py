@@ -140,7 +140,15 @@ class Subscription:
     conditional on the revision it read).
 
     `price` is what the current period costs (locked when the period began, or when an upgrade
-    changed it); `plan_version` the version it was billed at. Instants are ISO-8601 UTC strings."""
+    changed it); `plan_version` the version it was billed at. Instants are ISO-8601 UTC strings.
+
+    `anchor_day` is the day of the month periods start on (a period starting on the 31st ends on the
+    28th of February and the next on the 31st of March); 0 for the period start's own day.
+    `period_cost` is the current period's exact price as billed so far, in minor units times seconds:
+    each plan's period price times the seconds it held, the current plan's to the period's end. The
+    period's invoices sum to it divided by the period's seconds, rounded once; an upgrade bills the rounded
+    new total less the rounded old one, so rounding never adds up over several upgrades. 0 while
+    nothing is billed (a trial)."""
 
     advertiser_id: str
     plan_code: str
@@ -162,6 +170,8 @@ class Subscription:
     custom_terms: CustomTerms | None = None
     canceled_at: str | None = None
     updated_at: str = ""
+    anchor_day: int = 0
+    period_cost: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +227,7 @@ class PlatformInvoice:
     provider_payment: str | None = None  # a Checkout Session or PaymentIntent in progress
     attempts: int = 0  # failed card charges
     buyer: BillingProfile | None = None  # as addressed when issued
+    announced: bool = False  # the team was told of it (a run that stopped before telling tells it)
 
 
 # ---------------------------------------------------------------------------- prices and periods

@@ -30,6 +30,27 @@ from partnerka.accounts.models import (
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
 from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
+from partnerka.billing.models import (
+    BillingProfile,
+    Limit,
+    Plan,
+    PlatformInvoice,
+    Subscription,
+    SubscriptionState,
+)
+from partnerka.billing.models import (
+    InvoiceStatus as BillingInvoiceStatus,
+)
+from partnerka.billing.payments import Checkout, PaymentEvent
+from partnerka.billing.repository import (
+    INVOICE_MOVING_PARTS,
+    AlreadyRecorded,
+    BillingChanged,
+    Committed,
+    PlanChanged,
+    invoice_number,
+)
+from partnerka.billing.repository import Commit as BillingCommit
 from partnerka.branding.assets import IMMUTABLE, Upload
 from partnerka.branding.models import ASSET_FIELDS, AssetKind, Brand, UploadForm
 from partnerka.branding.repository import FORM_FIELDS
@@ -1733,3 +1754,191 @@ class FakePortalBases:
 
     def portal_base(self, advertiser_id: str) -> str:
         return self.portals.get(advertiser_id, self.platform)
+
+
+# --------------------------------------------------------------------------- SaaS billing
+class FakeBillingStore:
+    """billing.repository.BillingStore in dicts, with the repository's conditions: a commit writes
+    all or nothing, only over the subscription's revision and the invoices' moving parts as read,
+    never over an invoice id or a mark recorded before; numbers from one series a year.
+
+    `crash_after_commits`: that many more commits are written, and the one after it is written and
+    then raises (the process died after the write, before anything that followed it)."""
+
+    def __init__(self) -> None:
+        self.plan_items: dict[str, Plan] = {}
+        self.plan_versions: dict[tuple[str, int], Plan] = {}
+        self.subs: dict[str, Subscription] = {}
+        self.profiles: dict[str, BillingProfile] = {}
+        self.invoice_items: dict[tuple[str, str], PlatformInvoice] = {}
+        self.marks: set[tuple[str, str]] = set()
+        self.series: dict[str, int] = {}
+        self.churn_counts: dict[str, dict[str, int]] = {}
+        self.commits = 0
+        self.crash_after_commits: int | None = None
+
+    # plans
+    def add_plan(self, plan: Plan) -> bool:
+        if plan.code in self.plan_items:
+            return False
+        self.plan_items[plan.code] = plan
+        self.plan_versions[(plan.code, plan.version)] = plan
+        return True
+
+    def save_plan(self, plan: Plan) -> None:
+        current = self.plan_items.get(plan.code)
+        if current is None or current.version != plan.version - 1:
+            raise PlanChanged(f"the plan '{plan.code}' was changed meanwhile; try again")
+        self.plan_items[plan.code] = plan
+        self.plan_versions[(plan.code, plan.version)] = plan
+
+    def plan(self, code: str) -> Plan | None:
+        return self.plan_items.get(code)
+
+    def plan_version(self, code: str, version: int) -> Plan | None:
+        return self.plan_versions.get((code, version))
+
+    def plans(self) -> list[Plan]:
+        return [self.plan_items[code] for code in sorted(self.plan_items)]
+
+    # subscriptions
+    def subscription(self, advertiser_id: str) -> Subscription | None:
+        return self.subs.get(advertiser_id)
+
+    def subscriptions(self, state: SubscriptionState | None = None) -> Iterator[Subscription]:
+        for advertiser_id in sorted(self.subs, key=lambda a: (self.subs[a].state.value, a)):
+            if state is None or self.subs[advertiser_id].state is state:
+                yield self.subs[advertiser_id]
+
+    def commit(self, commit: BillingCommit) -> Committed:
+        sub = commit.subscription
+        if sub is not None:
+            stored = self.subs.get(sub.advertiser_id)
+            if (stored is None) != (sub.revision == 0) or (stored and stored.revision != sub.revision):
+                raise BillingChanged("the subscription changed meanwhile; try again")
+        for before, _ in commit.changed_invoices:
+            stored_invoice = self.invoice_items.get((before.advertiser_id, before.invoice_id))
+            if stored_invoice is None or any(
+                getattr(stored_invoice, part) != getattr(before, part) for part in INVOICE_MOVING_PARTS
+            ):
+                raise BillingChanged("an invoice changed meanwhile; try again")
+        for invoice in commit.new_invoices:
+            if (invoice.advertiser_id, invoice.invoice_id) in self.invoice_items:
+                raise AlreadyRecorded("this was recorded before")
+        if any((commit.advertiser_id, name) in self.marks for name in commit.marks):
+            raise AlreadyRecorded("this was recorded before")
+        written = replace(sub, revision=sub.revision + 1) if sub is not None else None
+        if written is not None:
+            self.subs[written.advertiser_id] = written
+        numbered = []
+        for invoice in commit.new_invoices:
+            year = invoice.issued_at[:4]
+            self.series[year] = self.series.get(year, 0) + 1
+            issued = replace(invoice, number=invoice_number(year, self.series[year]))
+            self.invoice_items[(issued.advertiser_id, issued.invoice_id)] = issued
+            numbered.append(issued)
+        for _, after in commit.changed_invoices:
+            self.invoice_items[(after.advertiser_id, after.invoice_id)] = after
+        self.marks.update((commit.advertiser_id, name) for name in commit.marks)
+        for month, name in commit.counts:
+            counters = self.churn_counts.setdefault(month, {})
+            counters[name] = counters.get(name, 0) + 1
+        self.commits += 1
+        if self.crash_after_commits is not None:
+            if self.crash_after_commits == 0:
+                self.crash_after_commits = None
+                raise ConnectionError("the process died right after this write")
+            self.crash_after_commits -= 1
+        return Committed(written, tuple(numbered))
+
+    # profiles
+    def profile(self, advertiser_id: str) -> BillingProfile:
+        return self.profiles.get(advertiser_id) or BillingProfile(advertiser_id)
+
+    def save_profile(self, profile: BillingProfile) -> None:
+        self.profiles[profile.advertiser_id] = profile
+
+    # invoices
+    def invoice(self, advertiser_id: str, invoice_id: str) -> PlatformInvoice | None:
+        return self.invoice_items.get((advertiser_id, invoice_id))
+
+    def invoices(self, advertiser_id: str) -> list[PlatformInvoice]:
+        found = [invoice for (owner, _), invoice in self.invoice_items.items() if owner == advertiser_id]
+        return sorted(found, key=lambda invoice: (invoice.issued_at, invoice.number), reverse=True)
+
+    def invoices_in(
+        self, status: BillingInvoiceStatus, due_before: str | None = None
+    ) -> Iterator[PlatformInvoice]:
+        found = [
+            invoice
+            for invoice in self.invoice_items.values()
+            if invoice.status is status and (due_before is None or invoice.due_at < due_before)
+        ]
+        yield from sorted(found, key=lambda invoice: (invoice.due_at, invoice.invoice_id))
+
+    # marks, churn
+    def marked(self, advertiser_id: str, name: str) -> bool:
+        return (advertiser_id, name) in self.marks
+
+    def mark(self, advertiser_id: str, name: str, at: str) -> bool:
+        if (advertiser_id, name) in self.marks:
+            return False
+        self.marks.add((advertiser_id, name))
+        return True
+
+    def churn(self) -> dict[str, dict[str, int]]:
+        return {month: dict(counters) for month, counters in self.churn_counts.items()}
+
+
+class FakePaymentProvider:
+    """billing.payments.PaymentProvider: pages and charges recorded; a charge's id is the invoice's
+    and the attempt's, so the same attempt charged twice is one charge (the provider's idempotency
+    key), as Stripe's is."""
+
+    def __init__(self) -> None:
+        self.checkouts: list[str] = []  # invoice ids
+        self.card_setups: list[str] = []  # advertiser ids
+        self.charges: list[str] = []  # payment ids, each once
+
+    def checkout(
+        self, invoice: PlatformInvoice, profile: BillingProfile, success_url: str, cancel_url: str
+    ) -> Checkout:
+        self.checkouts.append(invoice.invoice_id)
+        session = f"cs_{len(self.checkouts)}"
+        return Checkout(session, f"https://pay.example/{session}", profile.provider_customer or "cus_new")
+
+    def card_setup(self, profile: BillingProfile, success_url: str, cancel_url: str) -> Checkout:
+        self.card_setups.append(profile.advertiser_id)
+        session = f"cs_setup_{len(self.card_setups)}"
+        return Checkout(session, f"https://pay.example/{session}", profile.provider_customer or "cus_new")
+
+    def charge(self, invoice: PlatformInvoice, profile: BillingProfile) -> str:
+        payment = f"pi_{invoice.invoice_id}_{invoice.attempts}"
+        if payment not in self.charges:
+            self.charges.append(payment)
+        return payment
+
+    def parse_webhook(self, payload: bytes, signature_header: str) -> PaymentEvent | None:
+        raise NotImplementedError("the billing services never parse webhooks")
+
+
+class FakeUsage:
+    """billing.ports.UsageCounts: what each advertiser uses, as set by the test."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, dict[Limit, int]] = {}
+
+    def usage(self, advertiser_id: str) -> dict[Limit, int]:
+        return dict(self.used.get(advertiser_id, {}))
+
+
+class FakeClicksMeter:
+    """billing.ports.ClicksMeter: clicks by advertiser and month, as the statistics counted them."""
+
+    def __init__(self) -> None:
+        self.counted: dict[tuple[str, str], int] = {}
+        self.reads = 0
+
+    def clicks(self, advertiser_id: str, month: str) -> int:
+        self.reads += 1
+        return self.counted.get((advertiser_id, month), 0)

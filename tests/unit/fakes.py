@@ -1899,6 +1899,7 @@ class FakePaymentProvider:
         self.checkouts: list[str] = []  # invoice ids
         self.card_setups: list[str] = []  # advertiser ids
         self.charges: list[str] = []  # payment ids, each once
+        self.charged: dict[str, str] = {}  # payment id → the invoice it charges
 
     def checkout(
         self, invoice: PlatformInvoice, profile: BillingProfile, success_url: str, cancel_url: str
@@ -1916,6 +1917,7 @@ class FakePaymentProvider:
         payment = f"pi_{invoice.invoice_id}_{invoice.attempts}"
         if payment not in self.charges:
             self.charges.append(payment)
+            self.charged[payment] = invoice.invoice_id
         return payment
 
     def parse_webhook(self, payload: bytes, signature_header: str) -> PaymentEvent | None:

@@ -136,7 +136,7 @@ def test_a_bank_transfer_is_awaited_fourteen_days_then_the_subscription_is_past_
     billing.run.run()
 
     assert billing.service.current(ADVERTISER).state is State.PAST_DUE
-    assert told(billing, EventType.PAYMENT_REMINDER) == [f"overdue.{invoice.invoice_id}"]
+    assert told(billing, EventType.PAYMENT_REMINDER) == [f"overdue.{invoice.invoice_id}.20270104T100000Z"]
 
 
 def test_dunning_reminds_on_days_1_3_7_12_and_suspends_on_day_14_telling_each_once(billing: Billing) -> None:

@@ -62,9 +62,11 @@ State = SubscriptionState
 class Billing:
     """SaaS billing's services over one set of fakes, with a clock the test moves."""
 
-    def __init__(self, at: datetime = START, seeded: bool = True) -> None:
+    def __init__(
+        self, at: datetime = START, seeded: bool = True, store: FakeBillingStore | None = None
+    ) -> None:
         self.clock = FakeClock(at)
-        self.store = FakeBillingStore()
+        self.store = store or FakeBillingStore()
         self.accounts = FakeAccounts()
         self.audit = FakeAudit()
         self.notices = FakeNotices()

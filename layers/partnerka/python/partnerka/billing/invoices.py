@@ -2,8 +2,10 @@
 invoice as issued.
 
 An invoice's id is its billing key, so a rerun finds the invoice it issued instead of issuing
-another: `subscription.<advertiser>.<period start>`, `proration.<advertiser>.<instant of the
-upgrade>`, `overage.<advertiser>.<YYYY-MM>`. Its number comes from the platform's own series when
+another: `subscription.<advertiser>.<period start>` (a renewal, a trial's end), `overage.<advertiser>.
+<YYYY-MM>`; what an advertiser's change bills is also keyed by the plan it chose (two changes in one
+second are two changes): `subscription.<advertiser>.<start>.<plan>.<interval>`, `proration.
+<advertiser>.<instant>.<plan>`. Its number comes from the platform's own series when
 it is stored (billing.repository). Lines are written once, as printed, in the language of the
 buyer's billing profile (Russian or English); amounts are minor units of the invoice's currency.
 """

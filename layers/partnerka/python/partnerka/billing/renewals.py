@@ -353,7 +353,7 @@ class Renewals:
                 updated_at=iso_millis(at),
             )
             told = self._book.event(
-                f"overdue.{invoice_id}",
+                f"overdue.{invoice_id}.{instant_key(at)}",
                 EventType.PAYMENT_REMINDER,
                 advertiser_id,
                 at,

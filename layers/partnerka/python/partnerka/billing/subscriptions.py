@@ -350,7 +350,7 @@ class SubscriptionService:
         invoice = new_invoice(
             InvoiceKind.SUBSCRIPTION,
             sub.advertiser_id,
-            instant_key(at),
+            f"{instant_key(at)}.{plan.code}.{interval.value}",
             (at, end),
             sub.currency,
             (period_line(plan.name, interval, at, end, price, locale_of(profile)),),
@@ -408,7 +408,7 @@ class SubscriptionService:
                 new_invoice(
                     InvoiceKind.PRORATION,
                     sub.advertiser_id,
-                    instant_key(at),
+                    f"{instant_key(at)}.{plan.code}",
                     (at, end),
                     sub.currency,
                     (line,),
@@ -441,7 +441,7 @@ class SubscriptionService:
         invoice = new_invoice(
             InvoiceKind.SUBSCRIPTION,
             sub.advertiser_id,
-            instant_key(at),
+            f"{instant_key(at)}.{plan.code}.{Interval.YEAR.value}",
             (at, year_end),
             sub.currency,
             lines,

@@ -134,8 +134,20 @@ class _Plan:
     line_name: str = ""
     intent_metadata: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    setup_future_usage: str | None = None  # a payment's card is kept on the customer only when asked
     payment_intent: str | None = None
     setup_intent: str | None = None
+
+
+@dataclass
+class ApiCall:
+    """A request the API answered, as sent (for tests that check what the adapter asked for)."""
+
+    method: str
+    path: str
+    params: dict[str, Any]
+    idempotency_key: str | None
+    status: int
 
 
 @dataclass
@@ -167,13 +179,16 @@ class FakeStripe:
         self.payment_methods: dict[str, dict[str, Any]] = {}
         self.events: dict[str, dict[str, Any]] = {}
         self.deliveries: list[Delivery] = []
+        self.calls: list[ApiCall] = []
         self._plans: dict[str, _Plan] = {}
         self._declines: dict[str, str] = {}
         self._replies: dict[str, tuple[str, int, dict[str, Any]]] = {}  # idempotency key → answer
         self._senders: list[threading.Thread] = []
         self._lock = threading.RLock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-stripe", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="fake-stripe", daemon=True
+        )
         self._thread.start()
 
     @property
@@ -238,7 +253,8 @@ class FakeStripe:
                 return target
             plan = self._plans[session_id]
             customer = session["customer"] or self._new_customer({})["id"]
-            card = self._new_card(customer)
+            kept = session["mode"] == "setup" or plan.setup_future_usage is not None
+            card = self._new_card(customer if kept else None)
             session["customer"] = customer
             session["status"] = "complete"
             if session["mode"] == "payment":
@@ -291,7 +307,7 @@ class FakeStripe:
                 metadata=plan.intent_metadata,
                 description=plan.description,
             )
-            intent["setup_future_usage"] = "off_session"
+            intent["setup_future_usage"] = plan.setup_future_usage
             plan.payment_intent = intent["id"]
         return self.payment_intents[plan.payment_intent]
 
@@ -396,7 +412,7 @@ class FakeStripe:
             "data": [_public(m) for m in cards[:limit]],
         }
 
-    def _new_card(self, customer: str) -> str:
+    def _new_card(self, customer: str | None) -> str:
         card_id = _new_id("pm")
         self.payment_methods[card_id] = {
             "id": card_id,
@@ -434,6 +450,7 @@ class FakeStripe:
             intent_data = params.get("payment_intent_data") or {}
             plan.intent_metadata = _metadata(intent_data)
             plan.description = str(intent_data.get("description") or "")
+            plan.setup_future_usage = intent_data.get("setup_future_usage")
         else:
             if currency is None and not params.get("allowed_payment_method_types"):
                 raise _invalid(
@@ -484,6 +501,7 @@ class FakeStripe:
             "status": "requires_payment_method",
             "last_payment_error": None,
             "latest_charge": None,
+            "setup_future_usage": None,
             "livemode": False,
         }
         return self.payment_intents[intent_id]
@@ -728,6 +746,8 @@ class FakeStripe:
 
             def _api(self, method: str, path: str, form: str) -> None:
                 if not fake._authorised(self.headers.get("authorization")):
+                    with fake._lock:
+                        fake.calls.append(ApiCall(method, path, {}, None, 401))
                     self._send(
                         401,
                         {
@@ -738,9 +758,10 @@ class FakeStripe:
                         },
                     )
                     return
+                params: dict[str, Any] = {}
+                key = self.headers.get("idempotency-key")
                 try:
                     params = decode_form(form)
-                    key = self.headers.get("idempotency-key")
                     if method == "POST" and key:
                         fingerprint = f"{path}?{json.dumps(params, sort_keys=True)}"
                         status, body = fake._replayed(
@@ -750,6 +771,8 @@ class FakeStripe:
                         status, body = fake._answer(method, path, params)
                 except StripeFailure as failure:
                     status, body = failure.status, failure.body
+                with fake._lock:
+                    fake.calls.append(ApiCall(method, path, params, key, status))
                 self._send(status, body)
 
             def do_GET(self) -> None:

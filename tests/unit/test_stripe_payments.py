@@ -29,7 +29,8 @@ from partnerka.billing.payments import (
     PaymentEventKind,
     PaymentProviderError,
 )
-from partnerka.billing.stripe import StripeCredentials, StripePayments
+from partnerka.billing.stripe import DEFAULT_API_BASE_URL, StripeCredentials, StripePayments, StripeSettings
+from partnerka.common.config import ConfigurationError, read_settings
 from partnerka.common.errors import ValidationFailed
 from partnerka_local.receiver import Receiver, running_receiver
 from partnerka_local.stripe_fake import FakeStripe
@@ -182,6 +183,7 @@ def test_the_page_sends_the_advertiser_back_with_the_session_and_tells_the_webho
         html = shown.read().decode()
     assert 'data-testid="fake-stripe-pay"' in html
     assert 'data-testid="fake-stripe-decline"' in html
+    assert f'<a href="{CANCEL}" data-testid="fake-stripe-cancel">' in html
     assert "149.00 USD" in html
     status, location = post(f"{page.url}/pay")
 
@@ -471,6 +473,8 @@ def test_a_past_event_can_be_delivered_again_as_often_as_a_test_needs(
     payment = stripe_payments.charge(invoice("ADV-REDELIVERED"), profile("ADV-REDELIVERED", customer))
     (original,) = events_for(fake, webhook, stripe_payments, payment)
     assert original is not None
+    (sent,) = [e for e in fake.events_of("payment_intent.succeeded") if e["data"]["object"]["id"] == payment]
+    assert sent["id"] == original.event_id
 
     for _ in range(10):
         status, _ = post(f"{fake.url}/_control/events/{original.event_id}/resend")
@@ -491,3 +495,40 @@ def test_a_customer_told_to_decline_over_http_declines(
     payment = stripe_payments.charge(invoice("ADV-HTTP-DECLINE"), profile("ADV-HTTP-DECLINE", customer))
     assert fake.payment_intents[payment]["last_payment_error"]["code"] == "insufficient_funds"
     assert post(f"{fake.url}/_control/customers/cus_nobody/decline")[0] == 404
+
+
+# ---------------------------------------------------------------------- settings
+def test_the_settings_name_the_secret_and_default_to_stripes_own_api() -> None:
+    settings = read_settings(StripeSettings, {"STRIPE_SECRET_ARN": "arn:aws:secretsmanager:::secret:stripe"})
+    assert settings.stripe_api_base_url == DEFAULT_API_BASE_URL
+    local = {"STRIPE_SECRET_ARN": "arn", "STRIPE_API_BASE_URL": "http://127.0.0.1:4010/"}
+    assert read_settings(StripeSettings, local).stripe_api_base_url == "http://127.0.0.1:4010"
+    with pytest.raises(ConfigurationError, match="STRIPE_SECRET_ARN"):
+        read_settings(StripeSettings, {})
+
+
+@pytest.mark.parametrize(
+    "url", ["api.stripe.com", "ftp://api.stripe.com", "https://api.stripe.com/v1", "https://"]
+)
+def test_an_api_address_stripes_paths_would_not_follow_stops_the_cold_start(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="STRIPE_API_BASE_URL"):
+        read_settings(StripeSettings, {"STRIPE_SECRET_ARN": "arn", "STRIPE_API_BASE_URL": url})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"api_key": " sk_live_1 ", "webhook_secret": "whsec_1"}',
+            StripeCredentials("sk_live_1", "whsec_1"),
+        ),
+        ('{"api_key": "", "webhook_secret": ""}', StripeCredentials("", "")),
+        ('{"api_key": 5}', StripeCredentials("", "")),
+        ("not json", StripeCredentials("", "")),
+        ("[]", StripeCredentials("", "")),
+    ],
+)
+def test_the_secret_reads_as_empty_where_the_operator_has_not_filled_it_in(
+    text: str, expected: StripeCredentials
+) -> None:
+    assert StripeCredentials.parse(text) == expected

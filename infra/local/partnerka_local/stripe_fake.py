@@ -64,6 +64,7 @@ _DECLINES = {
     ),
 }
 _ZERO_DECIMAL = frozenset({"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"})  # fmt: skip
+_WEB = ("http://", "https://")
 _CURRENCY = re.compile(r"^[a-z]{3}$")
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
 
@@ -259,7 +260,9 @@ class FakeStripe:
             session["status"] = "complete"
             if session["mode"] == "payment":
                 intent = self._checkout_intent(session, plan)
-                intent.update(status="succeeded", payment_method=card, last_payment_error=None)
+                intent.update(
+                    status="succeeded", customer=customer, payment_method=card, last_payment_error=None
+                )
                 intent["latest_charge"] = _new_id("ch")
                 session.update(payment_status="paid", payment_intent=intent["id"])
                 events = [
@@ -268,7 +271,9 @@ class FakeStripe:
                 ]
             else:
                 setup = self._checkout_setup(session, plan)
-                setup.update(status="succeeded", payment_method=card, last_setup_error=None)
+                setup.update(
+                    status="succeeded", customer=customer, payment_method=card, last_setup_error=None
+                )
                 session["setup_intent"] = setup["id"]
                 events = [
                     self._event("checkout.session.completed", session),
@@ -437,7 +442,8 @@ class FakeStripe:
         if mode not in ("payment", "setup"):
             raise _invalid("Invalid mode: must be one of payment, setup", param="mode")
         for url in ("success_url", "cancel_url"):
-            if not str(params.get(url, "")).startswith(("http://", "https://")):
+            required = url == "success_url"  # without a cancel_url the page has no way back
+            if (required or url in params) and not str(params.get(url, "")).startswith(_WEB):
                 raise _invalid(f"Not a valid URL: {url}", param=url)
         customer = params.get("customer")
         if customer is not None:
@@ -477,7 +483,7 @@ class FakeStripe:
             "payment_intent": None,
             "setup_intent": None,
             "success_url": params["success_url"],
-            "cancel_url": params["cancel_url"],
+            "cancel_url": params.get("cancel_url"),
             "url": f"{self.url}/checkout/{session_id}",
             "livemode": False,
         }
@@ -654,7 +660,7 @@ class FakeStripe:
                 return 404, _html("Not found", "<p>This checkout page does not exist.</p>")
             plan = self._plans[session_id]
             title = plan.line_name or "Save a card"
-            cancel = html.escape(str(session["cancel_url"]), quote=True)
+            cancel = session["cancel_url"]
             if session["status"] != "open":
                 done = html.escape(str(session["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_id))
                 return 200, _html(title, f'<p>This page is complete.</p><a href="{done}">Continue</a>')
@@ -673,8 +679,9 @@ class FakeStripe:
             f'<button type="submit" data-testid="fake-stripe-pay">{html.escape(label)}</button></form>'
             f'<form method="post" action="/checkout/{session_id}/decline">'
             '<button type="submit" data-testid="fake-stripe-decline">Decline</button></form>'
-            f'<a href="{cancel}" data-testid="fake-stripe-cancel">Back</a>'
         )
+        if cancel:
+            body += f'<a href="{html.escape(cancel, quote=True)}" data-testid="fake-stripe-cancel">Back</a>'
         return 200, _html(title, body)
 
     def _authorised(self, header: str | None) -> bool:

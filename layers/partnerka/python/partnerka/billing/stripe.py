@@ -15,8 +15,9 @@ accepts nothing (InvalidSignature). The API's address is a setting (the template
 StripeApiBaseUrl): https://api.stripe.com in AWS, the local platform's fake Stripe on loopback
 (partnerka_local.stripe_fake) elsewhere.
 
-`import stripe` costs about a quarter of a second at cold start (150 ms after botocore): only the
-functions that take payments import this module; the others see the port alone.
+`import stripe` costs 0.15 to 0.3 s of a cold start on top of botocore and Powertools (measured on
+the 2-core development machine), and the client 40 ms more at the first call: only the functions
+that take payments import this module; the others see the port alone.
 """
 
 from __future__ import annotations

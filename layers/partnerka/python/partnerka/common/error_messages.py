@@ -55,6 +55,10 @@ ERROR_MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "This address cannot be used as a destination.",
         "ru": "Этот адрес нельзя использовать как адрес назначения.",
     },
+    ErrorCode.PLAN_LIMIT: {
+        "en": "Your plan does not allow this: move to a higher plan or free something up first.",
+        "ru": "Ваш тариф этого не позволяет: перейдите на тариф выше или сначала освободите место.",
+    },
     ErrorCode.INTERNAL: {
         "en": "Something went wrong on our side. Please try again.",
         "ru": "На нашей стороне что-то пошло не так. Попробуйте ещё раз.",

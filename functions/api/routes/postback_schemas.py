@@ -32,13 +32,6 @@ WebhookEventName = Literal[
     "offer.cap_reached",
     "invoice.issued",
     "domain.status_changed",
-    "plan.limit_warning",
-    "billing.trial_ending",
-    "billing.invoice_issued",
-    "billing.payment_failed",
-    "billing.payment_reminder",
-    "billing.suspended",
-    "billing.reactivated",
 ]
 
 

@@ -10,6 +10,7 @@ from collections.abc import Set
 from http import HTTPStatus
 from typing import Any
 
+from partnerka.billing.models import Limit
 from partnerka.common.errors import HTTP_STATUS, ErrorCode
 
 SCHEMAS = "#/components/schemas/"
@@ -27,10 +28,38 @@ ERROR_STATUSES = {
 }
 
 
+_LIMIT = {"type": "string", "enum": [limit.value for limit in Limit]}
+_EXCESS = {
+    "type": "object",
+    "required": ["limit", "usage", "allowed"],
+    "additionalProperties": False,
+    "properties": {"limit": _LIMIT, "usage": {"type": "integer"}, "allowed": {"type": "integer"}},
+}
+# What a `plan_limit` error carries besides (billing.limits.PlanLimitExceeded.details).
+PLAN_LIMIT_FIELDS: dict[str, Any] = {
+    "limit": {**_LIMIT, "description": "plan_limit: the limit the plan reached"},
+    "usage": {"type": "integer", "description": "plan_limit: how much of it is in use"},
+    "allowed": {
+        "type": "integer",
+        "description": "plan_limit: how much the plan allows (white-label: 0 or 1)",
+    },
+    "plan": {"type": "string", "description": "plan_limit: the code of the plan that refused"},
+    "upgrade_to": {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "description": "plan_limit: the code of the lowest plan that allows it; null when none does",
+    },
+    "excess": {
+        "type": "array",
+        "items": _EXCESS,
+        "description": "plan_limit, a change of plan refused: every limit what is in use goes over",
+    },
+}
+
+
 def error_schema(codes: list[str] | None = None) -> dict[str, Any]:
     """The envelope `{"error": {"code", "message", "detail"}}`: `message` in the caller's language,
-    `detail` the specifics as the service stated them (English); `codes` narrows `code` to one
-    status's codes."""
+    `detail` the specifics as the service stated them (English), and, where `plan_limit` may answer,
+    the fields of a plan's limit; `codes` narrows `code` to one status's codes."""
     code: dict[str, Any] = (
         {"$ref": f"{SCHEMAS}ErrorCode"} if codes is None else {"type": "string", "enum": codes}
     )
@@ -47,6 +76,7 @@ def error_schema(codes: list[str] | None = None) -> dict[str, Any]:
                     "code": code,
                     "message": {"type": "string", "description": "In the caller's language"},
                     "detail": {"type": "string", "description": "The specifics, as the service stated them"},
+                    **(PLAN_LIMIT_FIELDS if codes is None or ErrorCode.PLAN_LIMIT in codes else {}),
                 },
             }
         },

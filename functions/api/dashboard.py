@@ -1,7 +1,8 @@
 """What every API function shares: the resolver of the dashboard's JSON API and the Lambda entry point
 around it. Each API function (handlers/<context>.py) serves its context's routers with it.
 
-Errors are one envelope: {"error": {"code", "message"}}. Before a route's input is validated, the
+Errors are one envelope: {"error": {"code", "message"}}, with an error's own fields beside them (a
+plan's limit: the limit, what is in use, what is allowed). Before a route's input is validated, the
 caller of a protected route is authenticated (an anonymous call is a 401 whatever it sent) and a body
 is checked to be UTF-8 JSON; then Powertools validates the input against the route's models (a 400),
 and the route runs.
@@ -9,7 +10,7 @@ and the route runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 import caller_language
@@ -67,14 +68,17 @@ class DashboardResolver(APIGatewayHttpResolver):
         with signed_in(caller), logger.append_context_keys(**_log_keys(caller)):
             return super()._call_route(route, route_arguments)
 
-    def _error(self, code: ErrorCode, detail: str) -> Response[dict[str, Any]]:
-        """The envelope in the caller's language: `message` localized, `detail` the specifics as stated."""
+    def _error(
+        self, code: ErrorCode, detail: str, extra: Mapping[str, Any] | None = None
+    ) -> Response[dict[str, Any]]:
+        """The envelope in the caller's language: `message` localized, `detail` the specifics as stated,
+        and the error's own fields (`extra`) for the caller to act on."""
         language = caller_language.answer_language(self.current_event.headers)
-        body = error_envelope(code, message_in(code, language, detail), detail)
+        body = error_envelope(code, message_in(code, language, detail), detail, extra)
         return Response(status_code=HTTP_STATUS[code], content_type="application/json", body=body)
 
     def _domain_error(self, error: DomainError) -> Response[dict[str, Any]]:
-        response = self._error(error.code, error.message)
+        response = self._error(error.code, error.message, error.details())
         if isinstance(error, RateLimited):
             response.headers["Retry-After"] = str(max(1, error.retry_after))
         return response

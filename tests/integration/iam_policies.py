@@ -4,12 +4,17 @@ calls a function made that they do not allow."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+import samtranslator
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
@@ -35,10 +40,28 @@ def translate(text: str) -> dict[str, Any]:
     return transform(document, {"AWS::Region": REGION}, StubPolicyLoader())  # type: ignore[no-any-return]
 
 
+CACHE = Path(__file__).resolve().parents[2] / ".local" / "cache" / "sam-translated"
+
+
 @cache
 def translated(text: str) -> dict[str, Any]:
-    """`translate`, once per process for each text (seconds each): the answer is shared, never change it."""
-    return translate(text)
+    """`translate`, once per process for each text, and kept on disk by the text's and the
+    translator's digest: it takes seconds of CPU, which every test process would otherwise spend
+    again on every run. The answer is shared: never change it."""
+    digest = hashlib.sha256(f"{samtranslator.__version__}\n{text}".encode()).hexdigest()
+    kept = CACHE / f"{digest}.json"
+    try:
+        return json.loads(kept.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        pass
+    document = translate(text)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob("*.json"):  # an older template's: never asked again
+        old.unlink(missing_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.tmp")  # two processes may write it at once
+    partial.write_text(json.dumps(document), encoding="utf-8")
+    partial.replace(kept)
+    return document
 
 
 def _pattern(value: str, case_sensitive: bool) -> re.Pattern[str]:

@@ -32,8 +32,10 @@ from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
 from partnerka.billing.models import (
     BillingProfile,
+    Entitlements,
     Limit,
     Plan,
+    PlanLimits,
     PlatformInvoice,
     Subscription,
     SubscriptionState,
@@ -57,7 +59,11 @@ from partnerka.branding.repository import FORM_FIELDS
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
+from partnerka.domains.claims import DomainClaim
 from partnerka.domains.dns import DnsUnavailable
+from partnerka.domains.models import Domain, DomainStatus
+from partnerka.domains.repository import DomainChanged
+from partnerka.domains.repository import DomainTaken as HostTaken
 from partnerka.domains.tenants import (
     DomainNotPointed,
     DomainTaken,
@@ -1754,6 +1760,95 @@ class FakePortalBases:
 
     def portal_base(self, advertiser_id: str) -> str:
         return self.portals.get(advertiser_id, self.platform)
+
+
+# ---------------------------------------------------------------------- plans
+def _plan(code: str, rank: int, limits: PlanLimits, monthly_usd: int | None) -> Plan:
+    prices = {"USD": monthly_usd} if monthly_usd is not None else {}
+    return Plan(code, code.title(), 1, prices, limits, contact_us=monthly_usd is None, rank=rank)
+
+
+# The catalogue's defaults (issue 19's contract): clicks, active offers, approved affiliates, seats,
+# custom domains, white-label.
+STARTER = _plan("starter", 1, PlanLimits(100_000, 5, 50, 2, 0, False), 4900)
+PRO = _plan("pro", 2, PlanLimits(1_000_000, 25, 500, 5, 1, True), 14900)
+BUSINESS = _plan("business", 3, PlanLimits(5_000_000, 100, 5000, 20, 5, True), 39900)
+ENTERPRISE = _plan("enterprise", 4, PlanLimits(None, None, None, None, None, True), None)
+
+
+class FakeEntitlements:
+    """billing.ports.EntitlementsSource: each advertiser on a plan (Starter unless `subscribe`d), with
+    custom limits where `set_terms` gave some; `upgrade_for` answers from the public plans by rank, as
+    the catalogue does. `reads` counts the entitlements asked for."""
+
+    def __init__(self, plans: Sequence[Plan] = (STARTER, PRO, BUSINESS, ENTERPRISE)) -> None:
+        self.plans = {plan.code: plan for plan in plans}
+        self.subscribed: dict[str, str] = {}
+        self.terms: dict[str, PlanLimits] = {}
+        self.reads = 0
+
+    def subscribe(self, advertiser_id: str, plan_code: str) -> None:
+        self.subscribed[advertiser_id] = plan_code
+
+    def set_terms(self, advertiser_id: str, limits: PlanLimits) -> None:
+        self.terms[advertiser_id] = limits
+
+    def entitlements(self, advertiser_id: str) -> Entitlements:
+        self.reads += 1
+        plan = self.plans[self.subscribed.get(advertiser_id, STARTER.code)]
+        limits = self.terms.get(advertiser_id, plan.limits)
+        return Entitlements(advertiser_id, plan, limits, SubscriptionState.ACTIVE, None, "USD")
+
+    def upgrade_for(self, limit: Limit, needed: int) -> str | None:
+        for plan in sorted(self.plans.values(), key=lambda plan: plan.rank):
+            allowed = plan.limits.allowed(limit)
+            if plan.public and (allowed is None or allowed >= needed):
+                return plan.code
+        return None
+
+
+# ---------------------------------------------------------------------- custom domains
+class FakeDomains:
+    """domains.repository.DomainStore over a dict: one claim per host, each save over the version
+    read (the saved copy carries the next)."""
+
+    def __init__(self) -> None:
+        self.domains: dict[tuple[str, str], Domain] = {}
+
+    def add(self, domain: Domain) -> None:
+        if self.claim(domain.host) is not None:
+            raise HostTaken(f"{domain.host} is another account's")
+        self.domains[(domain.advertiser_id, domain.domain_id)] = domain
+
+    def get(self, advertiser_id: str, domain_id: str) -> Domain:
+        found = self.domains.get((advertiser_id, domain_id))
+        if found is None:
+            raise NotFound(f"no domain '{domain_id}'")
+        return found
+
+    def of_advertiser(self, advertiser_id: str) -> list[Domain]:
+        found = [d for (owner, _), d in self.domains.items() if owner == advertiser_id]
+        return sorted(found, key=lambda domain: domain.created_at)
+
+    def save(self, domain: Domain) -> Domain:
+        if self.get(domain.advertiser_id, domain.domain_id).version != domain.version:
+            raise DomainChanged("the domain changed meanwhile")
+        saved = replace(domain, version=domain.version + 1)
+        self.domains[(domain.advertiser_id, domain.domain_id)] = saved
+        return saved
+
+    def delete(self, domain: Domain) -> None:
+        self.domains.pop((domain.advertiser_id, domain.domain_id), None)
+
+    def due(self, now: datetime, limit: int) -> list[Domain]:
+        waiting = [d for d in self.domains.values() if d.next_check_at and d.next_check_at <= now]
+        return sorted(waiting, key=lambda domain: domain.next_check_at or now)[:limit]
+
+    def claim(self, host: str) -> DomainClaim | None:
+        for domain in self.domains.values():
+            if domain.host == host and domain.status is not DomainStatus.REMOVING:
+                return domain.claim()
+        return None
 
 
 # --------------------------------------------------------------------------- SaaS billing

@@ -80,6 +80,7 @@ def test_an_api_key_reads_and_pays_its_own_books_and_can_do_nothing_more_than_be
         Permission.FINANCE_READ_OWN,
         Permission.FINANCE_MANAGE_OWN,
         Permission.REVENUE_READ,
+        Permission.BILLING_READ_OWN,  # its subscription and the platform's invoices, read only
     }
 
 

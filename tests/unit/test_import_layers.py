@@ -9,6 +9,9 @@ after it. The order is what the code needs, read from the bottom up:
 - operations: the log of background work and the queues it runs on (every worker writes it; the
   monitor reads it and audits repairs).
 - notifications: e-mail, in-app and webhook messages, sent as operations (in the brand they concern).
+- billing: SaaS plans, subscriptions and the gate that holds their limits; below every context
+  whose service asks the gate (domains, accounts, offers, branding), so what it needs of those
+  (counts, the month's clicks) it asks through its ports (billing.ports), which they implement.
 - domains: advertisers' own portal and tracking domains and their CloudFront tenants (audited, checked
   as operations, told to the advertiser); below accounts and tracking, which route by Host.
 - accounts: users, advertisers, affiliates, memberships, permissions, tokens (sends e-mails).
@@ -39,6 +42,7 @@ LAYERS = (
     "audit",
     "operations",
     "notifications",
+    "billing",
     "domains",
     "accounts",
     "offers",

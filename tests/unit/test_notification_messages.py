@@ -50,6 +50,15 @@ FULL: dict[str, Any] = {
     "ip": "203.0.113.9",
     "device": "Firefox on Linux",
     "at": "2026-12-07T09:00:00.000Z",
+    "plan_limit": "clicks_per_month",
+    "plan_name": "Pro",
+    "usage": 81234,
+    "allowed": 100000,
+    "percent": 81,
+    "overage_per_1000": "0.20",
+    "trial_end": "2026-12-21T09:00:00.000Z",
+    "due_at": "2026-12-21T09:00:00.000Z",
+    "suspends_at": "2026-12-20T09:00:00.000Z",
 }
 
 
@@ -92,6 +101,13 @@ def test_every_event_reads_as_text_with_no_key_names_or_placeholders(type: Event
         (EventType.DOMAIN_STATUS, ["go.acme.example", "duplicate order"]),
         (EventType.SIGN_IN_NEW_DEVICE, ["Firefox on Linux", "203.0.113.9", "2026-12-07 09:00 UTC"]),
         (EventType.MFA_DISABLED, ["203.0.113.9", "2026-12-07 09:00 UTC"]),
+        (EventType.PLAN_LIMIT_WARNING, ["81%", "81234", "100000", "Pro", "0.20 EUR"]),
+        (EventType.TRIAL_ENDING, ["Pro", "2026-12-21 09:00 UTC"]),
+        (EventType.SUBSCRIPTION_INVOICE, ["INV-2026-11", "500.00 EUR", "2026-12-21 09:00 UTC"]),
+        (EventType.PAYMENT_FAILED, ["500.00 EUR", "duplicate order", "2026-12-20 09:00 UTC"]),
+        (EventType.PAYMENT_REMINDER, ["INV-2026-11", "500.00 EUR", "2026-12-20 09:00 UTC"]),
+        (EventType.SUBSCRIPTION_SUSPENDED, ["500.00 EUR"]),
+        (EventType.SUBSCRIPTION_REACTIVATED, ["Pro"]),
     ],
 )
 def test_the_facts_of_an_event_show_in_both_languages(type: EventType, facts: list[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from composition import service
+from composition.billing import plan_gate
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.service import AccountService
 from partnerka.accounts.workspace import Workspace
@@ -21,7 +22,7 @@ class PlatformSettings:
 @service
 def _account_services() -> tuple[AccountService, Workspace]:
     brands = BrandBook(BrandRepository(), read_settings(PlatformSettings).platform_name)
-    return account_services(read_settings(AccountSettings), brands)
+    return account_services(read_settings(AccountSettings), brands, plan_gate())
 
 
 def accounts() -> AccountService:

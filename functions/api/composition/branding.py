@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from composition import audit, portals, service
+from composition.billing import plan_gate
 from partnerka.branding.composition import BrandSettings, brand_service
 from partnerka.branding.service import BrandService
 from partnerka.common.config import read_settings
@@ -10,4 +11,4 @@ from partnerka.common.config import read_settings
 
 @service
 def brands() -> BrandService:
-    return brand_service(read_settings(BrandSettings), audit(), portals())
+    return brand_service(read_settings(BrandSettings), audit(), portals(), plan_gate())

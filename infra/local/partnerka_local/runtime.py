@@ -24,6 +24,7 @@ from .http import HttpGateway, Route, StoredObject, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
 from .resources import ResourceManager, make_client
 from .schedules import ScheduleEvent, Scheduler
+from .stripe_fake import FakeStripe
 from .telegram import FakeBotApi
 from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template
 from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_log_file
@@ -31,6 +32,7 @@ from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_l
 log = logging.getLogger(__name__)
 
 MOTO_START_TIMEOUT = 30.0
+STRIPE_WEBHOOK_PATH = "/api/billing/stripe/webhook"  # the billing API's route for Stripe's events
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)  # infra/local, where partnerka_local lives
 # Variables of the parent kept in workers: what a process needs to run at all, nothing application-level.
 _INHERITED_ENV = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "SYSTEMROOT")
@@ -152,6 +154,9 @@ class LocalRuntime:
         self.dns: LocalDns | None = None
         # The Bot API the functions' Telegram bot calls (TelegramApiBaseUrl): a fake on loopback.
         self.telegram: FakeBotApi | None = None
+        # The Stripe API the SaaS billing calls (StripeApiBaseUrl): a fake on loopback, its hosted
+        # Checkout page included, whose signed events go to the platform's webhook.
+        self.stripe: FakeStripe | None = None
         self.template: Template | None = None
         self.functions: dict[str, FunctionSpec] = {}
         self.workers: dict[str, Worker] = {}
@@ -258,9 +263,11 @@ class LocalRuntime:
         ):
             template.parameters["DnsNameservers"] = self.dns.address
         self._start_telegram(template)
+        self._start_stripe(template)
         self.template = template
         ResourceManager(template, self._moto.url).create_all()
         self._set_telegram_secret(template)
+        self._set_stripe_secret(template)
         for logical_id in template.of_type(SERVERLESS_FUNCTION):
             spec = template.function_spec(logical_id)
             self.functions[logical_id] = spec
@@ -295,6 +302,8 @@ class LocalRuntime:
         self._gateway.start()
         if self.telegram is not None:
             self.telegram.webhook_url = f"{self.url}/telegram/webhook"
+        if self.stripe is not None:
+            self.stripe.webhook_url = f"{self.url}{STRIPE_WEBHOOK_PATH}"
         self._start_pollers()
         self._start_schedules()
         self._log_summary(routes)
@@ -322,6 +331,27 @@ class LocalRuntime:
         }
         make_client("secretsmanager", self._moto.url).put_secret_value(
             SecretId=str(template.refs["TelegramBotSecret"]), SecretString=json.dumps(value)
+        )
+
+    def _start_stripe(self, template: Template) -> None:
+        """The fake Stripe, and the functions pointed at it unless the caller chose a Stripe API."""
+        log_file = self.log_dir / "stripe.jsonl" if self.log_dir is not None else None
+        if log_file is not None:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+        self.stripe = FakeStripe(log_file=log_file)
+        parameters = template.doc.get("Parameters") or {}
+        if "StripeApiBaseUrl" in parameters and "StripeApiBaseUrl" not in self.parameter_overrides:
+            template.parameters["StripeApiBaseUrl"] = self.stripe.url
+
+    def _set_stripe_secret(self, template: Template) -> None:
+        """Stripe's secret as an operator fills it in, with the key and signing secret the fake
+        Stripe checks and signs with."""
+        if self.stripe is None or "StripeSecret" not in template.resources:
+            return
+        assert self._moto is not None
+        value = {"api_key": self.stripe.api_key, "webhook_secret": self.stripe.webhook_secret}
+        make_client("secretsmanager", self._moto.url).put_secret_value(
+            SecretId=str(template.refs["StripeSecret"]), SecretString=json.dumps(value)
         )
 
     def _edge_headers(self) -> list[tuple[str, str]]:
@@ -473,3 +503,6 @@ class LocalRuntime:
         if self.telegram is not None:
             self.telegram.close()
             self.telegram = None
+        if self.stripe is not None:
+            self.stripe.close()
+            self.stripe = None

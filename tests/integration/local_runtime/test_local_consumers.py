@@ -81,9 +81,16 @@ def test_sqs_partial_batch_failure_and_dead_letter_queue(runtime: LocalRuntime) 
     counts: dict[str, list[str]] = {}
     for delivery in state["deliveries"]:
         counts.setdefault(delivery["body"], []).append(delivery["count"])
-    assert counts["ok:1"] == ["1"]
-    assert counts["fail-once:2"] == ["1", "2"]
-    assert counts["always:3"] == ["1", "2"]
+    assert counts["ok:1"] == ["1"]  # the batch's success is deleted, not delivered again
+    # Redelivered after its failure, and then done: out of the queue, not dead-lettered. SQS counts a
+    # receive whose answer was lost too (moto as well, when its server is slow under load), so the
+    # counts may skip a number; the queue gives three receives, so one lost receive does not
+    # dead-letter the message that succeeds on its second delivery.
+    assert len(counts["fail-once:2"]) == 2
+    assert counts["fail-once:2"][0] == "1"
+    # Failed on each delivery, then moved to the dead-letter queue after its third receive.
+    assert 2 <= len(counts["always:3"]) <= 3
+    assert counts["always:3"][0] == "1"
     dlq = runtime.physical_id("WorkDeadLetterQueue")
     # Once the source is idle the message is in the dead-letter queue; a long poll (as a consumer
     # of it would wait) rather than one look, since SQS promises the move, not its moment.

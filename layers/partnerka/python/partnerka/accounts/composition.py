@@ -15,6 +15,7 @@ from partnerka.accounts.service import AccountService, Brands
 from partnerka.accounts.workspace import Workspace
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
+from partnerka.billing.limits import UNLIMITED, PlanGate
 from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
 from partnerka.common.pynamo import use_core_table
 from partnerka.common.secrets import secret_reader
@@ -52,7 +53,7 @@ def callers_of(settings: CallerSettings) -> Callers:
 
 
 def account_services(
-    settings: AccountSettings, brands: Brands | None = None
+    settings: AccountSettings, brands: Brands | None = None, limits: PlanGate = UNLIMITED
 ) -> tuple[AccountService, Workspace]:
     use_core_table(settings.core_table)
     signing_key: Callable[[], str] = secret_reader(settings.jwt_secret_arn)
@@ -68,4 +69,4 @@ def account_services(
         notices=QueuedNotices(outbox),
         devices=KnownDeviceRepository(settings.core_table),
     )
-    return service, Workspace(service, LinkBases(DomainRepository(), settings.app_base_url))
+    return service, Workspace(service, LinkBases(DomainRepository(), settings.app_base_url), limits)

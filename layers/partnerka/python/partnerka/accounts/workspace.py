@@ -20,6 +20,7 @@ from partnerka.accounts.models import (
     UserStatus,
 )
 from partnerka.accounts.permissions import Permission, allows, workspace_tenant
+from partnerka.accounts.repository import AccountStore
 from partnerka.accounts.service import (
     PLATFORM,
     AccountService,
@@ -31,6 +32,8 @@ from partnerka.accounts.service import (
 )
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
+from partnerka.billing.limits import UNLIMITED, PlanGate
+from partnerka.billing.models import Limit
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
@@ -64,14 +67,34 @@ class Me:
     memberships: list[MembershipView]
 
 
+def approved_affiliates(accounts: AccountStore, advertiser_id: str) -> int:
+    """What the plan's limit of approved affiliates counts: the active memberships (pending, rejected
+    and blocked ones do not)."""
+    memberships = accounts.memberships_of_advertiser(advertiser_id)
+    return sum(1 for membership in memberships if membership.status is MembershipStatus.ACTIVE)
+
+
+def team_seats(accounts: AccountStore, advertiser_id: str) -> int:
+    """What the plan's limit of team seats counts: the advertiser's people that are not blocked (an
+    invitation holds its seat from the moment it is sent)."""
+    return sum(1 for user in accounts.team_of(advertiser_id) if user.status is not UserStatus.BLOCKED)
+
+
 class Workspace:
-    def __init__(self, service: AccountService, link_bases: LinkBases | None = None) -> None:
+    def __init__(
+        self, service: AccountService, link_bases: LinkBases | None = None, limits: PlanGate = UNLIMITED
+    ) -> None:
         """`link_bases`: where registration links point (the advertiser's own active portal domain);
-        without it, at the platform's URL."""
+        without it, at the platform's URL. `limits`: the plans' gate, asked before a seat is taken or
+        an affiliate approved."""
         self.service = service
         self.accounts = service.accounts
         self.audit = service.audit
         self.link_bases = link_bases
+        self.limits = limits
+
+    def _ensure_free_seat(self, advertiser_id: str) -> None:
+        self.limits.ensure(advertiser_id, Limit.TEAM_SEATS, lambda: team_seats(self.accounts, advertiser_id))
 
     # ------------------------------------------------------------------ platform administration
     def list_users(self, role: str | None, status: str | None, query: str | None) -> list[User]:
@@ -104,6 +127,7 @@ class Workspace:
             if not advertiser_id:
                 raise ValidationFailed("an advertiser user needs advertiser_id")
             self.accounts.get_advertiser(advertiser_id)
+            self._ensure_free_seat(advertiser_id)
         else:
             advertiser_id = None
         user = self.service.new_user(
@@ -138,6 +162,8 @@ class Workspace:
         if status is not None:
             if status is UserStatus.INVITED:
                 raise ValidationFailed("status must be active or blocked")
+            if user.status is UserStatus.BLOCKED and status is not user.status and user.advertiser_id:
+                self._ensure_free_seat(user.advertiser_id)  # unblocked, a teammate takes a seat again
             if status is UserStatus.BLOCKED and user.status is not status:
                 # Unblocking later does not bring the old sessions back.
                 changed = end_every_session(changed)
@@ -169,6 +195,9 @@ class Workspace:
         return self.accounts.team_of(advertiser_id)
 
     def invite_teammate(self, advertiser_id: str, email: str, name: str | None, actor: Actor) -> User:
+        """An invited teammate (it sets its password from the e-mailed link): refused
+        (PlanLimitExceeded) when the plan's seats are taken, invitations included."""
+        self._ensure_free_seat(advertiser_id)
         user = self.service.new_user(
             email,
             name or "",
@@ -330,11 +359,19 @@ class Workspace:
     def decide_membership(
         self, advertiser_id: str, affiliate_id: str, status: MembershipStatus, actor: Actor
     ) -> MembershipView:
+        """The advertiser approves (active), rejects or blocks an affiliate; an approval is refused
+        (PlanLimitExceeded) when the plan approves no more."""
         if status is MembershipStatus.PENDING:
             raise ValidationFailed("status must be active, rejected or blocked")
         membership = self.accounts.get_membership(advertiser_id, affiliate_id)
         if membership is None:
             raise NotFound(f"no affiliate '{affiliate_id}' in this program")
+        if status is MembershipStatus.ACTIVE and membership.status is not MembershipStatus.ACTIVE:
+            self.limits.ensure(
+                advertiser_id,
+                Limit.APPROVED_AFFILIATES,
+                lambda: approved_affiliates(self.accounts, advertiser_id),
+            )
         decided = replace(membership, status=status, updated_at=iso_millis(self.service.now()))
         self.accounts.save_membership(decided)
         self.audit.record(

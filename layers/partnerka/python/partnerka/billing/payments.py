@@ -49,6 +49,22 @@ class InvalidSignature(DomainError):
     code = ErrorCode.INVALID_SECRET
 
 
+class ChargeFailed(DomainError):
+    """A charge that could not even be attempted (no card on file): nothing was taken, and no webhook
+    will tell it, so the billing service applies it as it would a PAYMENT_FAILED event. A card the
+    provider declines is not this: `charge` returns the failed payment and the webhook tells."""
+
+    code = ErrorCode.CONFLICT
+
+
+class PaymentProviderError(DomainError):
+    """The provider could not be asked, or refused the request itself (not configured, unreachable,
+    a timeout, an invalid request): whether a charge went through is unknown, and asking again with
+    the same invoice and attempt is safe (the provider's idempotency key)."""
+
+    code = ErrorCode.INTERNAL
+
+
 class PaymentProvider(Protocol):
     def checkout(
         self, invoice: PlatformInvoice, profile: BillingProfile, success_url: str, cancel_url: str
@@ -62,10 +78,14 @@ class PaymentProvider(Protocol):
 
     def charge(self, invoice: PlatformInvoice, profile: BillingProfile) -> str:
         """Charge the saved card for `invoice` off-session; its outcome arrives as a PaymentEvent.
-        Returns the provider's payment id. Idempotent per invoice (the provider's idempotency key)."""
+        Returns the provider's payment id, also of a payment the card's bank declined (the failure
+        arrives as a PaymentEvent too). Idempotent per invoice and attempt (the provider's
+        idempotency key). Raises ChargeFailed when there is no card to charge, PaymentProviderError
+        when the provider cannot be asked."""
         ...
 
     def parse_webhook(self, payload: bytes, signature_header: str) -> PaymentEvent | None:
         """The event a signed webhook carries (None for a kind billing does not act on); raises
-        InvalidSignature when the signature does not verify."""
+        InvalidSignature when the signature does not verify (or the body is not text it could have
+        signed), ValidationFailed when a body that verifies is not an event."""
         ...

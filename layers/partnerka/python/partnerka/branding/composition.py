@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.service import AuditTrail
+from partnerka.billing.limits import UNLIMITED, PlanGate
 from partnerka.branding.assets import BucketBrandFiles
 from partnerka.branding.repository import BrandRepository
 from partnerka.branding.service import BrandService, portal_name
@@ -33,7 +34,10 @@ class BrandSettings:
 
 
 def brand_service(
-    settings: BrandSettings, audit: AuditTrail, hosts: PortalHosts | None = None
+    settings: BrandSettings,
+    audit: AuditTrail,
+    hosts: PortalHosts | None = None,
+    limits: PlanGate = UNLIMITED,
 ) -> BrandService:
     use_core_table(settings.core_table)
     return BrandService(
@@ -43,4 +47,5 @@ def brand_service(
         BucketBrandFiles(settings.brand_bucket),
         audit,
         settings.platform_name,
+        limits,
     )

@@ -23,6 +23,18 @@ ASSET_FIELDS = {
 }
 
 
+# The fields of a brand that are white-label besides its name: the advertiser's own look in place of
+# the platform's. Its support address and its links to terms and privacy are the program's information.
+WHITE_LABEL_FIELDS = (
+    "primary_color",
+    "primary_text_color",
+    "accent_color",
+    "accent_text_color",
+    "sender_name",
+    *ASSET_FIELDS.values(),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Brand:
     """An advertiser's brand. PK `ADV#<advertiser>`, SK `BRAND`.
@@ -55,6 +67,14 @@ class Brand:
         """The public path of one of its images."""
         path: str | None = getattr(self, ASSET_FIELDS[kind])
         return path
+
+    def own_look(self, account_name: str) -> dict[str, str]:
+        """What of it is white-label, field → value: a portal name other than `account_name` (the
+        name a brand never saved shows), and every colour, image and e-mail sender name it has."""
+        look = {name: value for name in WHITE_LABEL_FIELDS if (value := getattr(self, name)) is not None}
+        if self.portal_name != account_name:
+            look["portal_name"] = self.portal_name
+        return look
 
 
 @dataclass(frozen=True, slots=True)

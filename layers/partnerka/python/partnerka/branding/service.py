@@ -15,13 +15,24 @@ from typing import Any
 from partnerka.accounts.repository import AccountStore
 from partnerka.accounts.service import normalise_email
 from partnerka.audit.service import Actor, AuditTrail
+from partnerka.billing.limits import UNLIMITED, PlanGate
 from partnerka.branding.assets import BrandFiles
 from partnerka.branding.images import ImageFormat, UnreadableImage, inspect
-from partnerka.branding.models import AssetKind, Brand, BrandDraft, Portal, PublicBrand, UploadForm
+from partnerka.branding.models import (
+    ASSET_FIELDS,
+    AssetKind,
+    Brand,
+    BrandDraft,
+    Portal,
+    PublicBrand,
+    UploadForm,
+)
 from partnerka.branding.repository import BrandStore, PortalHosts
 from partnerka.common.bidi import BIDI_CONTROLS
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import NotFound, ValidationFailed
+from partnerka.domains.models import DomainKind, DomainStatus
+from partnerka.domains.repository import DomainStore
 from partnerka.offers.destinations import destination_problem, has_control_character
 
 MAX_NAME = 60
@@ -245,6 +256,28 @@ def _snapshot(brand: Brand | None) -> dict[str, Any] | None:
     return {k: v for k, v in asdict(brand).items() if k not in ("advertiser_id", "updated_at")}
 
 
+# ---------------------------------------------------------------------- white-label
+def account_brand_name(accounts: AccountStore, advertiser_id: str) -> str:
+    """The name a brand never saved shows: the advertiser's own, as a portal name may be written."""
+    name = accounts.get_advertiser(advertiser_id).name
+    shown = "".join(c for c in name if not _has_hidden_characters(c)).strip()[:MAX_NAME].strip()
+    return shown or advertiser_id[:MAX_NAME]
+
+
+def white_label_use(
+    brands: BrandStore, accounts: AccountStore, domains: DomainStore, advertiser_id: str
+) -> int:
+    """What the plan's white-label counts (1: in use, 0: not): a saved brand with an own look
+    (Brand.own_look), or a portal domain held (any state but removing)."""
+    portal = any(
+        d.kind is DomainKind.PORTAL and d.status is not DomainStatus.REMOVING
+        for d in domains.of_advertiser(advertiser_id)
+    )
+    saved = brands.get(advertiser_id)
+    own_look = saved is not None and bool(saved.own_look(account_brand_name(accounts, advertiser_id)))
+    return 1 if portal or own_look else 0
+
+
 # ---------------------------------------------------------------------- the service
 class BrandService:
     """Advertisers' brands. Callers pass the advertiser already narrowed by the permission matrix
@@ -258,13 +291,16 @@ class BrandService:
         files: BrandFiles,
         audit: AuditTrail,
         platform_name: str,
+        limits: PlanGate = UNLIMITED,
     ) -> None:
+        """`limits`: the plans' gate, asked before a brand takes on an own look (white-label)."""
         self.brands = brands
         self.hosts = hosts
         self.accounts = accounts
         self.files = files
         self.audit = audit
         self.platform_name = platform_name
+        self.limits = limits
 
     def brand(self, advertiser_id: str) -> Brand:
         """The advertiser's brand; one never saved is its name alone (`updated_at` None), which is
@@ -272,15 +308,15 @@ class BrandService:
         saved = self.brands.get(advertiser_id)
         if saved is not None:
             return saved
-        name = self.accounts.get_advertiser(advertiser_id).name
-        shown = "".join(c for c in name if not _has_hidden_characters(c)).strip()[:MAX_NAME].strip()
-        return Brand(advertiser_id, shown or advertiser_id[:MAX_NAME])
+        return Brand(advertiser_id, account_brand_name(self.accounts, advertiser_id))
 
     def save(self, advertiser_id: str, draft: BrandDraft, actor: Actor) -> Brand:
         """Save the brand's text, colours and links (its images stay); refused whole when any field is
-        not valid, naming it."""
+        not valid, naming it, and (PlanLimitExceeded) when it sets or changes any of the brand's own
+        look (Brand.own_look) on a plan without white-label. Taking the look away is never refused."""
         checked = checked_form(advertiser_id, draft)
         before = self.brand(advertiser_id)
+        self._ensure_white_label_for(before, checked)
         saved = self.brands.save_form(replace(checked, updated_at=iso_millis(utc_now())))
         self.audit.record(
             actor,
@@ -303,6 +339,7 @@ class BrandService:
         if not 1 <= size <= limit:
             raise ValidationFailed(f"a {kind.value} is 1 byte to {limit // KIB} KiB, not {size} bytes")
         self.brand(advertiser_id)  # NotFound for an advertiser that does not exist
+        self.limits.ensure_white_label(advertiser_id)  # before the upload: it could not be attached
         form = self.files.upload_form(upload_key(advertiser_id), image.content_type, limit, UPLOAD_SECONDS)
         self.audit.record(
             actor,
@@ -319,6 +356,7 @@ class BrandService:
         where it is (e-mails already sent may show it; its name is its content, nobody can change it)."""
         if not _is_upload_of(advertiser_id, key):
             raise ValidationFailed("key: not an upload of this advertiser's (ask for a new upload form)")
+        self.limits.ensure_white_label(advertiser_id)
         rule = ASSET_RULES[kind]
         upload = self.files.read_upload(key, rule.max_bytes)
         if upload is None:
@@ -328,6 +366,15 @@ class BrandService:
         self.files.publish(published, upload.data, image.content_type)
         self.files.discard(key)
         return self._set_asset(advertiser_id, kind, f"/{published}", actor, "brand.asset_attached")
+
+    def _ensure_white_label_for(self, before: Brand, form: Brand) -> None:
+        """Asks the plan for white-label when the saved form would set or change any of the brand's
+        own look (its images are not the form's: they stay as they are)."""
+        name = account_brand_name(self.accounts, before.advertiser_id)
+        had = before.own_look(name)
+        wanted = replace(form, **{field: getattr(before, field) for field in ASSET_FIELDS.values()})
+        if any(had.get(field) != value for field, value in wanted.own_look(name).items()):
+            self.limits.ensure_white_label(before.advertiser_id)
 
     def remove_asset(self, advertiser_id: str, kind: AssetKind, actor: Actor) -> Brand:
         """The brand without its `kind` image (the image itself stays published: e-mails already sent

@@ -56,8 +56,8 @@ ERROR_MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "ru": "Этот адрес нельзя использовать как адрес назначения.",
     },
     ErrorCode.PLAN_LIMIT: {
-        "en": "Your plan does not allow this. Upgrade the plan or reduce what you use.",
-        "ru": "Ваш тариф этого не позволяет. Перейдите на тариф выше или сократите использование.",
+        "en": "Your plan does not allow this: move to a higher plan or free something up first.",
+        "ru": "Ваш тариф этого не позволяет: перейдите на тариф выше или сначала освободите место.",
     },
     ErrorCode.SUBSCRIPTION_INACTIVE: {
         "en": "The subscription is not active: pay the open invoice on the billing page to continue.",

@@ -6,6 +6,7 @@ hot-path handlers turn any of them into the `{"error": {"code", "message"}}` env
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -27,7 +28,7 @@ class ErrorCode(StrEnum):
     CLICK_EXPIRED = "click_expired"
     CLICK_OFFER_MISMATCH = "click_offer_mismatch"
     UNSAFE_DESTINATION = "unsafe_destination"
-    PLAN_LIMIT = "plan_limit"  # the advertiser's plan does not allow this (partnerka.billing)
+    PLAN_LIMIT = "plan_limit"
     SUBSCRIPTION_INACTIVE = "subscription_inactive"  # suspended or canceled: billing pages only
     PAYMENT_FAILED = "payment_failed"
     INTERNAL = "internal_error"
@@ -45,13 +46,13 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.INVALID_SECRET: 403,
     ErrorCode.IP_NOT_ALLOWED: 403,
+    ErrorCode.PLAN_LIMIT: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CLICK_NOT_FOUND: 404,
     ErrorCode.CLICK_EXPIRED: 404,
     ErrorCode.CLICK_OFFER_MISMATCH: 400,
     ErrorCode.UNSAFE_DESTINATION: 400,
     ErrorCode.CONFLICT: 409,
-    ErrorCode.PLAN_LIMIT: 403,
     ErrorCode.SUBSCRIPTION_INACTIVE: 402,
     ErrorCode.PAYMENT_FAILED: 402,
     ErrorCode.INTERNAL: 500,
@@ -72,6 +73,11 @@ class DomainError(Exception):
     @property
     def status(self) -> int:
         return HTTP_STATUS[self.code]
+
+    def details(self) -> dict[str, Any]:
+        """What the envelope carries besides the code and the message, for a caller to act on (the
+        limit a plan reached, what is in use); nothing for most errors."""
+        return {}
 
 
 class ValidationFailed(DomainError):
@@ -102,9 +108,13 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-def error_envelope(code: ErrorCode, message: str, detail: str | None = None) -> dict[str, Any]:
-    """`message` in the caller's language; `detail`, when given, the specifics as the service put them."""
-    body = {"code": code.value, "message": message}
+def error_envelope(
+    code: ErrorCode, message: str, detail: str | None = None, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """`message` in the caller's language; `detail`, when given, the specifics as the service put them;
+    `extra`, the error's own fields (`DomainError.details`), beside them."""
+    body: dict[str, Any] = {"code": code.value, "message": message}
     if detail is not None:
         body["detail"] = detail
+    body.update(extra or {})
     return {"error": body}

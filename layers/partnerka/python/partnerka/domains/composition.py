@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from partnerka.audit.service import AuditTrail
+from partnerka.billing.limits import UNLIMITED, PlanGate
 from partnerka.common.config import APP_BASE_URL_HINT, base_url, host_names, setting
 from partnerka.common.pynamo import use_core_table
 from partnerka.domains.dns import ResolverLookup
@@ -39,10 +40,12 @@ def domain_service(
     edge: TenantEdgeSettings | None = None,
     wake: WakeSettings | None = None,
     notices: DomainNotices | None = None,
+    limits: PlanGate = UNLIMITED,
 ) -> DomainService:
     """The checks with the edge (`edge`: the DomainCheckFunction), or without it, handing the edge's
     part over through the queue (`wake`: the API, which cannot name the tenant distribution: that
-    distribution's origin is the HTTP API, whose routes are the API's functions, a cycle)."""
+    distribution's origin is the HTTP API, whose routes are the API's functions, a cycle). `limits`:
+    the plans' gate, asked where domains are added (the API)."""
     use_core_table(settings.core_table)
     own_host = urlsplit(settings.app_base_url).hostname or ""
     platform = tuple(dict.fromkeys(h for h in (own_host, *settings.platform_domains) if h))
@@ -57,4 +60,5 @@ def domain_service(
         ),
         wake=QueueWake(SqsQueue(wake.domain_check_queue_url)) if wake is not None else None,
         notices=notices,
+        limits=limits,
     )

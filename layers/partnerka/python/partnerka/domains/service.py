@@ -27,6 +27,8 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from partnerka.audit.service import Actor, AuditTrail
+from partnerka.billing.limits import UNLIMITED, PlanGate
+from partnerka.billing.models import Limit
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
@@ -58,8 +60,17 @@ SCHEDULED_CHECK = Actor(user_id=None, email="domain-check@schedule")
 # A lookup that could not be made is tried again this soon, whatever the status waits for.
 RETRY_AFTER = timedelta(minutes=15)
 MAX_NAME_LENGTH = 253  # DNS's limit on a whole name, which the TXT record's name must keep too
-# The most domains one advertiser may hold, whatever their state (plans will lower it).
+# The most domains one advertiser may hold, whatever their state and whatever its plan allows.
 MAX_DOMAINS = 20
+
+
+def held(domains: list[Domain]) -> int:
+    """What the plan's limit of custom domains counts: every domain but those being removed."""
+    return sum(1 for domain in domains if domain.status is not DomainStatus.REMOVING)
+
+
+def held_domains(store: DomainStore, advertiser_id: str) -> int:
+    return held(store.of_advertiser(advertiser_id))
 
 
 class DomainWake(Protocol):
@@ -119,9 +130,11 @@ class DomainService:
         new_token: Callable[[], str] = lambda: secrets.token_hex(16),
         wake: DomainWake | None = None,
         notices: DomainNotices | None = None,
+        limits: PlanGate = UNLIMITED,
     ) -> None:
         """`tenants` None: this service does not reach the edge (the API's); what needs it is left
-        to the DomainCheckFunction, woken through `wake`."""
+        to the DomainCheckFunction, woken through `wake`. `limits`: the plans' gate, asked before a
+        domain is added."""
         self._store = store
         self._dns = dns
         self._tenants = tenants
@@ -132,6 +145,7 @@ class DomainService:
         self._settings = settings
         self._now = now
         self._new_token = new_token
+        self._limits = limits
 
     def _edge(self) -> TenantEdge:
         if self._tenants is None:  # _step hands the edge's part over before it gets here
@@ -148,14 +162,19 @@ class DomainService:
 
     def add(self, advertiser_id: str, raw_name: str, kind: DomainKind, actor: Actor) -> Domain:
         """A new domain waiting for its DNS records; refused when the name is not one an advertiser
-        may hold or another account holds it."""
+        may hold or another account holds it, and (PlanLimitExceeded) when the plan allows no more
+        domains, or a portal domain without white-label."""
         name = parse_domain(raw_name, self._settings.platform_domains)
         if len(TXT_PREFIX) + len(name.ascii) > MAX_NAME_LENGTH:
             raise ValidationFailed(
                 f"the name is too long for its ownership record ({TXT_PREFIX}<name>): at most"
                 f" {MAX_NAME_LENGTH - len(TXT_PREFIX)} characters"
             )
-        if len(self._store.of_advertiser(advertiser_id)) >= MAX_DOMAINS:
+        if kind is DomainKind.PORTAL:
+            self._limits.ensure_white_label(advertiser_id)
+        domains = self._store.of_advertiser(advertiser_id)
+        self._limits.ensure(advertiser_id, Limit.CUSTOM_DOMAINS, lambda: held(domains))
+        if len(domains) >= MAX_DOMAINS:
             raise Conflict(f"an advertiser holds at most {MAX_DOMAINS} domains; remove one first")
         now = self._now()
         domain = Domain(

@@ -462,6 +462,148 @@ def _mfa_disabled(t: _Text) -> Message:
     return Message(title, body, "/account")
 
 
+# ------------------------------------------------------------------ the platform's billing
+_LIMIT_NAMES: dict[str, tuple[str, str]] = {
+    "clicks_per_month": ("clicks this month", "кликов в этом месяце"),
+    "active_offers": ("active offers", "активных офферов"),
+    "approved_affiliates": ("approved affiliates", "одобренных партнёров"),
+    "team_seats": ("team seats", "мест в команде"),
+    "custom_domains": ("custom domains", "своих доменов"),
+}
+
+
+def _limit_warning(t: _Text) -> Message:
+    names = _LIMIT_NAMES.get(t.f.text("plan_limit"), ("of your plan's limit", "лимита тарифа"))
+    usage, allowed, percent = t.f.text("usage"), t.f.text("allowed"), t.f.count("percent") or 0
+    plan = t.f.text("plan_name")
+    reached = percent >= 100
+    title = t.say(
+        "Your plan's limit is reached" if reached else f"{percent}% of your plan's limit used",
+        "Лимит тарифа исчерпан" if reached else f"Использовано {percent}% лимита тарифа",
+    )
+    used = t.part(
+        f"You have used {{usage}} of {{allowed}} {names[0]}",
+        f"Использовано {{usage}} из {{allowed}} {names[1]}",
+        usage=usage,
+        allowed=allowed,
+    )
+    on_plan = t.part(" on the {plan} plan", " на тарифе {plan}", plan=plan)
+    overage = t.f.text("overage_per_1000")
+    if t.f.text("plan_limit") == "clicks_per_month":
+        # Clicks are never refused: what goes over is billed, or the advertiser is asked to upgrade.
+        after = (
+            t.part(
+                "Clicks over the limit are billed at {price} per 1,000; tracking goes on.",
+                "Клики сверх лимита оплачиваются по {price} за 1000; трекинг продолжается.",
+                price=t.f.money("overage_per_1000"),
+            )
+            if overage
+            else t.say(
+                "Tracking goes on; upgrade your plan to keep within it.",
+                "Трекинг продолжается; чтобы оставаться в лимите, перейдите на тариф выше.",
+            )
+        )
+    else:
+        after = t.say("Upgrade your plan to add more.", "Чтобы добавить ещё, перейдите на тариф выше.")
+    return Message(title, _sentences((used + on_plan + ".") if used else "", after), "/billing")
+
+
+def _trial_ending(t: _Text) -> Message:
+    when = t.f.moment("trial_end")
+    title = t.say("Your trial ends soon", "Пробный период скоро закончится")
+    body = _sentences(
+        t.part(
+            "Your trial of {plan} ends on {when}.",
+            "Пробный период тарифа {plan} закончится {when}.",
+            plan=t.f.text("plan_name"),
+            when=when,
+        )
+        or t.say("Your trial ends soon.", "Пробный период скоро закончится."),
+        t.say(
+            "Choose a plan and add a card to keep your program running without a break.",
+            "Выберите тариф и привяжите карту, чтобы программа работала без перерыва.",
+        ),
+    )
+    return Message(title, body, "/pricing")
+
+
+def _subscription_invoice(t: _Text) -> Message:
+    number, amount = t.f.text("number"), t.f.money("amount")
+    title = _titled(t.say("New invoice", "Новый счёт"), number)
+    body = _sentences(
+        t.say("The platform has issued you an invoice", "Платформа выставила вам счёт")
+        + t.part(" for {amount}", " на {amount}", amount=amount)
+        + ".",
+        t.part("Please pay it by {due}.", "Оплатите его до {due}.", due=t.f.moment("due_at")),
+    )
+    return Message(title, body, "/billing")
+
+
+def _payment_failed(t: _Text) -> Message:
+    amount = t.f.money("amount")
+    title = t.say("Payment failed", "Платёж не прошёл")
+    body = _sentences(
+        t.say("We could not charge your card", "Не удалось списать оплату с карты")
+        + t.part(" for {amount}", " на сумму {amount}", amount=amount)
+        + ".",
+        t.part("Reason: {reason}.", "Причина: {reason}.", reason=t.f.text("reason")),
+        t.part(
+            "Pay by {when}, or the dashboard will be limited to its billing pages (tracking goes on).",
+            "Оплатите до {when}, иначе в кабинете останутся только страницы оплаты (трекинг продолжится).",
+            when=t.f.moment("suspends_at"),
+        ),
+    )
+    return Message(title, body, "/billing")
+
+
+def _payment_reminder(t: _Text) -> Message:
+    number, amount = t.f.text("number"), t.f.money("amount")
+    title = _titled(t.say("Invoice unpaid", "Счёт не оплачен"), number)
+    body = _sentences(
+        t.say("An invoice of the platform is still unpaid", "Счёт платформы всё ещё не оплачен")
+        + t.part(": {amount}", ": {amount}", amount=amount)
+        + ".",
+        t.part(
+            "Pay by {when} to keep full access to your dashboard.",
+            "Оплатите до {when}, чтобы сохранить полный доступ к кабинету.",
+            when=t.f.moment("suspends_at"),
+        ),
+    )
+    return Message(title, body, "/billing")
+
+
+def _suspended(t: _Text) -> Message:
+    title = t.say("Your subscription is suspended", "Подписка приостановлена")
+    body = _sentences(
+        t.say(
+            "Your subscription is suspended for an unpaid invoice",
+            "Подписка приостановлена из-за неоплаченного счёта",
+        )
+        + t.part(" ({amount})", " ({amount})", amount=t.f.money("amount"))
+        + ".",
+        t.say(
+            "Your tracking links keep working and your data is kept; the dashboard shows only its "
+            "billing pages until you pay.",
+            "Трекинговые ссылки работают, данные сохранены; до оплаты в кабинете доступны только "
+            "страницы оплаты.",
+        ),
+    )
+    return Message(title, body, "/billing")
+
+
+def _reactivated(t: _Text) -> Message:
+    title = t.say("Subscription active again", "Подписка снова активна")
+    body = t.say("Thank you: your payment is received", "Спасибо: оплата получена") + (
+        t.part(
+            " and your {plan} plan is active again.",
+            ", тариф {plan} снова активен.",
+            plan=t.f.text("plan_name"),
+        )
+        or t.say(" and your subscription is active again.", ", подписка снова активна.")
+    )
+    return Message(title, body, "/billing")
+
+
 _RENDERERS: dict[EventType, Callable[[_Text], Message]] = {
     EventType.CONVERSION_LEAD: _conversion,
     EventType.CONVERSION_SALE: _conversion,
@@ -481,6 +623,13 @@ _RENDERERS: dict[EventType, Callable[[_Text], Message]] = {
     EventType.DOMAIN_STATUS: _domain_status,
     EventType.SIGN_IN_NEW_DEVICE: _new_sign_in,
     EventType.MFA_DISABLED: _mfa_disabled,
+    EventType.PLAN_LIMIT_WARNING: _limit_warning,
+    EventType.TRIAL_ENDING: _trial_ending,
+    EventType.SUBSCRIPTION_INVOICE: _subscription_invoice,
+    EventType.PAYMENT_FAILED: _payment_failed,
+    EventType.PAYMENT_REMINDER: _payment_reminder,
+    EventType.SUBSCRIPTION_SUSPENDED: _suspended,
+    EventType.SUBSCRIPTION_REACTIVATED: _reactivated,
 }
 
 

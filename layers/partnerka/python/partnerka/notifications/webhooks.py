@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
-from partnerka.notifications.events import CATALOGUE, Audience, Event, EventType, Side
+from partnerka.notifications.events import CATALOGUE, Audience, Event, EventType, Group, Side
 
 MAX_ENDPOINTS = 10  # per owner
 
@@ -99,8 +99,13 @@ def new_endpoint_id() -> str:
 
 
 def event_types_for(side: Side) -> list[EventType]:
-    """The types an endpoint of this side may hear, in the catalogue's order."""
-    return [spec.type for spec in CATALOGUE.values() if spec.receives(side) and not spec.security]
+    """The types an endpoint of this side may hear, in the catalogue's order: not security notices
+    (a person's own), nor the platform's billing of the advertiser (its bill, not its program's)."""
+    return [
+        spec.type
+        for spec in CATALOGUE.values()
+        if spec.receives(side) and not spec.security and spec.group is not Group.BILLING
+    ]
 
 
 # ---------------------------------------------------------------------- storage

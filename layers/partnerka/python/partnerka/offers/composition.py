@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.service import AuditTrail
+from partnerka.billing.limits import PlanGate
 from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
 from partnerka.common.pynamo import use_core_table
 from partnerka.domains.links import LinkBases
@@ -23,7 +24,7 @@ class OfferSettings:
     app_base_url: str = setting(base_url, APP_BASE_URL_HINT)
 
 
-def offer_service(settings: OfferSettings, audit: AuditTrail) -> OfferService:
+def offer_service(settings: OfferSettings, audit: AuditTrail, limits: PlanGate) -> OfferService:
     use_core_table(settings.core_table)
     links = LinkBases(DomainRepository(), settings.app_base_url)
-    return OfferService(OfferRepository(), AccountRepository(), audit, settings.app_base_url, links)
+    return OfferService(OfferRepository(), AccountRepository(), audit, settings.app_base_url, links, limits)

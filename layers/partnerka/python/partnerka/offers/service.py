@@ -12,6 +12,8 @@ from typing import Any, Protocol
 from partnerka.accounts.models import MembershipStatus
 from partnerka.accounts.repository import AccountStore
 from partnerka.audit.service import Actor, AuditTrail
+from partnerka.billing.limits import UNLIMITED, PlanGate
+from partnerka.billing.models import Limit
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.ids import new_id
@@ -328,6 +330,12 @@ def store_new_offer(repo: OfferStore, advertiser_id: str, draft: OfferDraft) -> 
     return offer
 
 
+def active_offers(repo: OfferStore, advertiser_id: str) -> int:
+    """What the plan's limit of active offers counts: the offers running now (paused and archived ones
+    do not)."""
+    return sum(1 for offer in repo.list_offers(advertiser_id) if offer.status is OfferStatus.ACTIVE)
+
+
 def set_offer_status(repo: OfferStore, advertiser_id: str, offer_id: str, status: OfferStatus) -> Offer:
     offer = replace(repo.get(advertiser_id, offer_id), status=status, updated_at=iso_millis(utc_now()))
     repo.save(offer)
@@ -421,14 +429,17 @@ class OfferService:
         audit: AuditTrail,
         link_base_url: str,
         tracking_bases: TrackingBases | None = None,
+        limits: PlanGate = UNLIMITED,
     ) -> None:
         """`tracking_bases`: where an advertiser's tracking links point (its own active tracking
-        domain); without it, at `link_base_url`, the platform's."""
+        domain); without it, at `link_base_url`, the platform's. `limits`: the plans' gate, asked
+        before an offer starts running."""
         self.offers = offers
         self.accounts = accounts
         self.audit = audit
         self.link_base_url = link_base_url.rstrip("/")
         self.tracking_bases = tracking_bases
+        self.limits = limits
 
     def _tracking_base(self, advertiser_id: str) -> str:
         if self.tracking_bases is None:
@@ -442,7 +453,14 @@ class OfferService:
     def offer(self, advertiser_id: str, offer_id: str) -> Offer:
         return self.offers.get(advertiser_id, offer_id)
 
+    def _ensure_room_for_active_offer(self, advertiser_id: str) -> None:
+        self.limits.ensure(
+            advertiser_id, Limit.ACTIVE_OFFERS, lambda: active_offers(self.offers, advertiser_id)
+        )
+
     def create(self, advertiser_id: str, draft: OfferDraft, actor: Actor) -> Offer:
+        """A new offer, running at once: refused (PlanLimitExceeded) when the plan runs no more."""
+        self._ensure_room_for_active_offer(advertiser_id)
         offer = store_new_offer(self.offers, advertiser_id, draft)
         self.audit.record(
             actor, advertiser_id, "offer.created", f"offer:{offer.offer_id}", after=_offer_snapshot(offer)
@@ -458,7 +476,8 @@ class OfferService:
         actor: Actor,
     ) -> Offer:
         """Change some of the offer's fields (named as OfferDraft names them) and its status; the
-        others keep their values, and the whole offer is validated again as on creation."""
+        others keep their values, and the whole offer is validated again as on creation. An offer that
+        starts running again is refused (PlanLimitExceeded) when the plan runs no more."""
         unknown = sorted(set(changes) - _DRAFT_FIELDS)
         if unknown:
             raise ValidationFailed(f"an offer has no fields {', '.join(unknown)}")
@@ -469,6 +488,8 @@ class OfferService:
             status=stored.status if status is None else status,
             updated_at=iso_millis(utc_now()),
         )
+        if offer.status is OfferStatus.ACTIVE and stored.status is not OfferStatus.ACTIVE:
+            self._ensure_room_for_active_offer(advertiser_id)
         self.offers.save(offer)
         self.audit.record(
             actor, advertiser_id, "offer.changed", f"offer:{offer_id}", before, _offer_snapshot(offer)

@@ -1995,6 +1995,7 @@ class FakePaymentProvider:
         self.card_setups: list[str] = []  # advertiser ids
         self.charges: list[str] = []  # payment ids, each once
         self.charged: dict[str, str] = {}  # payment id → the invoice it charges
+        self.refusing: Exception | None = None  # raised by the next charges (ChargeFailed, ...)
 
     def checkout(
         self, invoice: PlatformInvoice, profile: BillingProfile, success_url: str, cancel_url: str
@@ -2009,6 +2010,8 @@ class FakePaymentProvider:
         return Checkout(session, f"https://pay.example/{session}", profile.provider_customer or "cus_new")
 
     def charge(self, invoice: PlatformInvoice, profile: BillingProfile) -> str:
+        if self.refusing is not None:
+            raise self.refusing
         payment = f"pi_{invoice.invoice_id}_{invoice.attempts}"
         if payment not in self.charges:
             self.charges.append(payment)

@@ -42,7 +42,7 @@ from partnerka.billing.models import (
     period_price,
     round_half_up,
 )
-from partnerka.billing.payments import PaymentEvent, PaymentEventKind
+from partnerka.billing.payments import ChargeFailed, PaymentEvent, PaymentEventKind, PaymentProviderError
 from partnerka.billing.repository import Commit, Committed
 from partnerka.billing.subscriptions import ProfileDraft
 from partnerka.common.clock import iso_millis, parse_iso
@@ -224,6 +224,12 @@ class BillingMachine(RuleBasedStateMachine):
     @rule()
     def a_card_is_saved(self) -> None:
         self._quietly(self.world.card_saved)
+
+    @rule(answer=st.sampled_from(["charges", "no card on file", "out of reach"]))
+    def the_provider_answers_charges(self, answer: str) -> None:
+        """Whether the provider takes charges, has no card to charge, or cannot be reached."""
+        refusals = {"no card on file": ChargeFailed(answer), "out of reach": PaymentProviderError(answer)}
+        self.world.provider.refusing = refusals.get(answer)
 
     @rule(method=st.sampled_from(PaymentMethod))
     def the_payment_method_changes(self, method: PaymentMethod) -> None:

@@ -17,6 +17,7 @@ from partnerka.billing.models import (
     PaymentMethod,
     SubscriptionState,
 )
+from partnerka.billing.payments import ChargeFailed, PaymentProviderError
 from partnerka.billing.subscriptions import ProfileDraft
 from partnerka.common.clock import iso_millis
 from partnerka.notifications.events import EventType
@@ -93,6 +94,38 @@ def test_a_trial_ending_with_a_saved_card_is_charged_and_active(billing: Billing
     assert billing.service.current(ADVERTISER).state is State.ACTIVE
     assert billing.provider.charges == [f"pi_{invoice.invoice_id}_0"]
     assert invoice.provider_payment == f"pi_{invoice.invoice_id}_0"
+
+
+def test_a_charge_that_cannot_be_attempted_fails_at_once_as_a_declined_one_would(billing: Billing) -> None:
+    by_card(billing)
+    billing.provider.refusing = ChargeFailed("the customer has no card on file")
+    billing.clock.at = START + timedelta(days=14)
+
+    billing.run.run()
+    billing.run.run()
+
+    [invoice] = billing.invoices()
+    assert (invoice.attempts, invoice.provider_payment) == (1, None)
+    assert billing.service.current(ADVERTISER).state is State.PAST_DUE
+    [failed] = billing.notices.of_type(EventType.PAYMENT_FAILED)
+    assert failed.data["reason"] == "the customer has no card on file"
+
+
+def test_a_provider_out_of_reach_is_asked_again_by_the_next_run_for_the_same_attempt(
+    billing: Billing,
+) -> None:
+    by_card(billing)
+    billing.provider.refusing = PaymentProviderError("Stripe did not answer in 8 s")
+    billing.clock.at = START + timedelta(days=14)
+    billing.run.run()
+    [invoice] = billing.invoices()
+    assert (invoice.provider_payment, billing.service.current(ADVERTISER).state) == (None, State.ACTIVE)
+
+    billing.provider.refusing = None
+    billing.later(hours=1)
+    billing.run.run()
+
+    assert billing.provider.charges == [f"pi_{invoice.invoice_id}_0"]
 
 
 def test_a_plan_chosen_in_the_trial_and_left_unpaid_is_charged_at_its_end_not_billed_again(

@@ -28,18 +28,20 @@ from partnerka.billing.models import (
     BillingProfile,
     Entitlements,
     Interval,
+    InvoiceStatus,
     Plan,
     PlatformInvoice,
     Subscription,
     SubscriptionState,
     period_end,
 )
-from partnerka.billing.payments import PaymentProvider
+from partnerka.billing.payments import ChargeFailed, PaymentProvider, PaymentProviderError
 from partnerka.billing.plans import PlanCatalogue
 from partnerka.billing.repository import BillingChanged, BillingStore, Commit
 from partnerka.common.clock import iso_millis, parse_iso, utc_now
 from partnerka.common.errors import ValidationFailed
 from partnerka.common.money import Money
+from partnerka.common.observability import logger
 from partnerka.notifications.events import Audience, Event, EventType, Notices
 
 State = SubscriptionState
@@ -285,8 +287,19 @@ class SubscriptionBook:
 
     def charge(self, invoice: PlatformInvoice, profile: BillingProfile) -> None:
         """Charge the saved card; the outcome arrives as a PaymentEvent. The charge in flight is kept on
-        the invoice, so the billing run never starts another for the same attempt."""
-        payment = self._provider.charge(invoice, profile)
+        the invoice, so the billing run never starts another for the same attempt. A charge that
+        could not be attempted (no card on file) fails at once, as a declined one would; a provider
+        that could not be asked is asked again by the next run (same invoice, same attempt: the
+        provider's idempotency key makes it one charge)."""
+        try:
+            payment = self._provider.charge(invoice, profile)
+        except ChargeFailed as failure:
+            at, reason = self.at(None), failure.message
+            self.retrying(lambda: self.payment_failed(invoice.advertiser_id, invoice.invoice_id, at, reason))
+            return
+        except PaymentProviderError:
+            logger.exception("the payment provider was not reached", invoice_id=invoice.invoice_id)
+            return
         with suppress(BillingChanged):  # paid or failed meanwhile: the webhook beat this write
             self._store.commit(
                 Commit(
@@ -294,3 +307,45 @@ class SubscriptionBook:
                     changed_invoices=((invoice, replace(invoice, provider_payment=payment)),),
                 )
             )
+
+    def payment_failed(
+        self, advertiser_id: str, invoice_id: str, at: datetime, reason: str, mark: str | None = None
+    ) -> None:
+        """A payment of an open invoice failed: one more failed attempt on it, an active subscription
+        `past_due`, the team told. `mark` (the provider's event) makes it count once however often it
+        is told; an invoice paid or void already changes nothing (a failure told late)."""
+        invoice = self._store.invoice(advertiser_id, invoice_id)
+        if invoice is None:
+            logger.warning("a failed payment of an unknown invoice", invoice_id=invoice_id)
+            return
+        if invoice.status is not InvoiceStatus.OPEN:
+            return
+        failed = replace(invoice, attempts=invoice.attempts + 1, provider_payment=None)
+        sub = self.current(advertiser_id)
+        after = sub
+        if sub.state is State.ACTIVE:
+            after = replace(
+                sub,
+                state=State.PAST_DUE,
+                past_due_since=iso_millis(at),
+                reminders_sent=0,
+                updated_at=iso_millis(at),
+            )
+        told = self.event(
+            f"payment-failed.{invoice_id}.{failed.attempts}",
+            EventType.PAYMENT_FAILED,
+            advertiser_id,
+            at,
+            {**invoice_data(invoice), "reason": reason, "suspends_at": suspends_at(after)},
+        )
+        self.write(
+            sub,
+            after,
+            PAYMENTS,
+            "subscription.payment_failed",
+            (),
+            ((invoice, failed),),
+            at,
+            marks=(mark,) if mark else (),
+            events=[told],
+        )

@@ -41,9 +41,7 @@ from partnerka.billing.book import (
     Advertisers,
     State,
     SubscriptionBook,
-    invoice_data,
     seconds,
-    suspends_at,
 )
 from partnerka.billing.catalogue import CONTACT_US_PLAN, DEFAULT_CURRENCY, TRIAL_PLAN
 from partnerka.billing.invoices import (
@@ -627,7 +625,10 @@ class SubscriptionService:
                     lambda: self._settle(event.advertiser_id, invoice_id, reference, at, PAYMENTS, mark)
                 )
             else:
-                self._book.retrying(lambda: self._failed(event, invoice_id, at, mark))
+                reason = event.failure_reason or ""
+                self._book.retrying(
+                    lambda: self._book.payment_failed(event.advertiser_id, invoice_id, at, reason, mark)
+                )
         except AlreadyRecorded:
             logger.info("a payment event applied before", event_id=event.event_id)
 
@@ -707,47 +708,6 @@ class SubscriptionService:
             actor, advertiser_id, "invoice.paid", f"invoice:{invoice_id}", None, {"reference": reference}
         )
         return paid
-
-    def _failed(self, event: PaymentEvent, invoice_id: str, at: datetime, mark: str) -> None:
-        invoice = self._store.invoice(event.advertiser_id, invoice_id)
-        if invoice is None:
-            logger.warning("a failed payment of an unknown invoice", event_id=event.event_id)
-            return
-        if invoice.status is not InvoiceStatus.OPEN:
-            return  # paid (or void) already: a failure told late changes nothing
-        failed = replace(invoice, attempts=invoice.attempts + 1, provider_payment=None)
-        sub = self._book.current(event.advertiser_id)
-        after = sub
-        if sub.state is State.ACTIVE:
-            after = replace(
-                sub,
-                state=State.PAST_DUE,
-                past_due_since=iso_millis(at),
-                reminders_sent=0,
-                updated_at=iso_millis(at),
-            )
-        told = self._book.event(
-            f"payment-failed.{invoice_id}.{failed.attempts}",
-            EventType.PAYMENT_FAILED,
-            event.advertiser_id,
-            at,
-            {
-                **invoice_data(invoice),
-                "reason": event.failure_reason or "",
-                "suspends_at": suspends_at(after),
-            },
-        )
-        self._book.write(
-            sub,
-            after,
-            PAYMENTS,
-            "subscription.payment_failed",
-            (),
-            ((invoice, failed),),
-            at,
-            marks=(mark,),
-            events=[told],
-        )
 
     def _card_saved(self, event: PaymentEvent) -> None:
         """A card saved: later invoices are charged to it, and those whose charge failed are tried on

@@ -1,9 +1,9 @@
-"""Demo data: an owner, an advertiser with two offers and a registration link, affiliates connected
-to it (one with a login), each person with a password, two weeks of traffic history, and a dozen
-sales approved last month with that month's invoice issued. The advertiser runs its program under
-its own brand, on its own portal and tracking domains (`partners.acme.localhost`,
-`track.acme.localhost`: browsers resolve `*.localhost` to this machine); a second advertiser, without
-a brand, has a registration link of its own.
+"""Demo data: the platform's default plans, an owner, an advertiser with two offers and a
+registration link, affiliates connected to it (one with a login), each person with a password, two
+weeks of traffic history, and a dozen sales approved last month with that month's invoice issued.
+The advertiser runs its program under its own brand, on its own portal and tracking domains
+(`partners.acme.localhost`, `track.acme.localhost`: browsers resolve `*.localhost` to this machine);
+a second advertiser, without a brand, has a registration link of its own.
 
 The history is written where the tracker writes clicks and conversions (the Clicks and Conversions
 tables), so the platform's own orchestrator counts it into statistics from the tables' streams, as it
@@ -34,6 +34,8 @@ from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
+from partnerka.billing.catalogue import seed_plans
+from partnerka.billing.repository import BillingRepository
 from partnerka.branding.composition import BrandSettings, brand_service
 from partnerka.branding.models import AssetKind, BrandDraft
 from partnerka.common.clock import utc_now
@@ -92,6 +94,7 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
     platform runs a demo tracker on loopback)."""
     service, workspace = account_services(read_settings(AccountSettings))
     repo = service.accounts
+    seed_plans(BillingRepository(read_settings(DemoSettings).core_table), utc_now())
     advertiser = provisioning.create_advertiser(repo, "Acme Shoes")
     affiliate = provisioning.create_affiliate(repo, "Traffic Pro", "affiliate@demo.partnerka.local")
     provisioning.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)

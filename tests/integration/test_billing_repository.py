@@ -40,10 +40,11 @@ from partnerka.billing.repository import (
     Commit,
     PlanChanged,
 )
+from partnerka.billing.subscriptions import CheckoutSettings
 from partnerka.common.clock import iso_millis
 from partnerka.common.config import read_settings
 from partnerka_local.template import Template
-from tests.unit.fakes import FakeClicksMeter, FakePaymentProvider
+from tests.unit.fakes import FakeClicksMeter, FakePaymentProvider, FakeUsage
 
 AT = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 ADV = "01JADBILLING00000000000001"
@@ -240,14 +241,16 @@ def test_the_hourly_run_on_the_stack_bills_a_trial_that_ended_and_tells_its_team
     settings = read_settings(SubscriptionSettings)
     AccountRepository().add_advertiser(Advertiser(ADV, "Acme", iso_millis(AT - timedelta(days=15))))
     provider = FakePaymentProvider()
-    run = billing_run(settings, provider, FakeClicksMeter())
+    run = billing_run(settings, AccountRepository(), provider, FakeClicksMeter())
 
     # When the hourly run runs, twice
     run.run(AT)
     run.run(AT)
 
     # Then its trial is stored, ended, billed once, and it is past due with nothing to pay with
-    billing = billing_services(settings, provider)
+    billing = billing_services(
+        settings, CheckoutSettings("https://app.partnerka.test"), AccountRepository(), provider, FakeUsage()
+    )
     sub = billing.subscriptions.current(ADV)
     assert (sub.state, sub.plan_code, sub.revision) == (SubscriptionState.PAST_DUE, "business", 2)
     [invoice] = billing.subscriptions.invoices(ADV)

@@ -11,8 +11,9 @@ from tests.conftest import TEST_STACK
 from tests.integration.conftest import TEMPLATE, FunctionLoader
 
 # Settings whose empty value means something, so they may be left out: an empty whitelist of postback
-# domains (any public host), no platform domain of its own (the distribution's), the system's resolvers.
-OPTIONAL = {"POSTBACK_ALLOWED_DOMAINS", "PLATFORM_DOMAINS", "DNS_NAMESERVERS"}
+# domains (any public host), no platform domain of its own (the distribution's), the system's resolvers,
+# Stripe's own API.
+OPTIONAL = {"POSTBACK_ALLOWED_DOMAINS", "PLATFORM_DOMAINS", "DNS_NAMESERVERS", "STRIPE_API_BASE_URL"}
 
 
 def own_variables() -> list[tuple[str, str]]:

@@ -19,7 +19,6 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from partnerka.accounts.models import Advertiser
 from partnerka.audit.service import Actor, AuditTrail
 from partnerka.billing.catalogue import DEFAULT_CURRENCY, TRIAL_PLAN
 from partnerka.billing.models import (
@@ -60,13 +59,26 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 }
 
 
+class AdvertiserRecord(Protocol):
+    """An advertiser as billing reads it (accounts.models.Advertiser)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def created_at(self) -> str: ...
+
+
 class Advertisers(Protocol):
     """When each advertiser was created (its trial's start when none is stored), and who they are
-    (accounts.repository.AccountStore)."""
+    (accounts.repository.AccountStore: billing sits below accounts, which asks its plans' gate)."""
 
-    def get_advertiser(self, advertiser_id: str) -> Advertiser: ...
+    def get_advertiser(self, advertiser_id: str) -> AdvertiserRecord: ...
 
-    def list_advertisers(self) -> list[Advertiser]: ...
+    def list_advertisers(self) -> Sequence[AdvertiserRecord]: ...
 
 
 def whole_second(at: datetime) -> datetime:

@@ -22,11 +22,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
-from partnerka.accounts.models import Advertiser
 from partnerka.audit.service import AuditTrail
 from partnerka.billing.book import (
     PAYING,
     SCHEDULE,
+    AdvertiserRecord,
     State,
     SubscriptionBook,
     invoice_data,
@@ -73,7 +73,7 @@ class Renewals:
         self._plans = plans
         self._notices = notices
 
-    def adopt(self, advertiser: Advertiser) -> None:
+    def adopt(self, advertiser: AdvertiserRecord) -> None:
         """Store the trial of an advertiser that came before billing (from its creation), so the
         billing run carries it on like any other."""
         if self._store.subscription(advertiser.id) is not None:

@@ -76,6 +76,7 @@ from partnerka.billing.plans import MAX_AMOUNT, PlanCatalogue, checked_limits
 from partnerka.billing.ports import UsageCounts
 from partnerka.billing.repository import AlreadyRecorded, BillingChanged, BillingStore, Commit
 from partnerka.common.clock import iso_millis, parse_iso, utc_now
+from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
 from partnerka.common.errors import Conflict, DomainError, ErrorCode, NotFound, ValidationFailed
 from partnerka.common.money import currency_code
 from partnerka.common.observability import logger
@@ -141,7 +142,7 @@ class ProfileDraft:
 class CheckoutSettings:
     """Where the provider's pages send the advertiser back to: the dashboard's billing page."""
 
-    app_base_url: str
+    app_base_url: str = setting(base_url, APP_BASE_URL_HINT)
 
     @property
     def success_url(self) -> str:

@@ -432,3 +432,5 @@ def test_the_owners_overview_counts_recurring_revenue_trials_overdue_invoices_an
     )
     # the third's trial ended with its choice unpaid, due on the trial's last day: overdue now
     assert [(o.invoice.advertiser_id, o.advertiser_name) for o in view.overdue] == [(third, "Advertiser CC")]
+    paid = billing.overview.invoices(InvoiceStatus.PAID)
+    assert sorted(named.advertiser_name for named in paid) == ["Advertiser AA", "Advertiser BB"]

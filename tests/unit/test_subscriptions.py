@@ -15,6 +15,7 @@ from partnerka.accounts.models import Advertiser
 from partnerka.audit.service import Actor
 from partnerka.billing.book import suspends_at
 from partnerka.billing.catalogue import seed_plans
+from partnerka.billing.limits import Excess
 from partnerka.billing.metrics import BillingOverview
 from partnerka.billing.models import (
     CustomTerms,
@@ -400,13 +401,20 @@ def test_a_downgrade_is_refused_with_every_limit_in_use_over_the_lower_plan(bill
 
     assert refused.value.code is ErrorCode.PLAN_LIMIT
     assert refused.value.status == 403
-    assert refused.value.excess == [
-        (Limit.ACTIVE_OFFERS, 10, 5),
-        (Limit.APPROVED_AFFILIATES, 80, 50),
-        (Limit.CUSTOM_DOMAINS, 1, 0),
-        (Limit.WHITE_LABEL, 1, 0),
-    ]
-    assert refused.value.details()["plan"] == "starter"
+    assert refused.value.excess == (
+        Excess(Limit.ACTIVE_OFFERS, 10, 5),
+        Excess(Limit.APPROVED_AFFILIATES, 80, 50),
+        Excess(Limit.CUSTOM_DOMAINS, 1, 0),
+        Excess(Limit.WHITE_LABEL, 1, 0),
+    )
+    details = refused.value.details()
+    assert (details["plan"], details["limit"], details["usage"], details["allowed"]) == (
+        "starter",
+        "active_offers",
+        10,
+        5,
+    )
+    assert details["excess"][-1] == {"limit": "white_label", "usage": 1, "allowed": 0}
     assert billing.service.current(ADVERTISER).pending is None
 
 

@@ -38,7 +38,9 @@ class TrialEnding:
 
 
 @dataclass(frozen=True, slots=True)
-class Overdue:
+class NamedInvoice:
+    """An invoice with the name of the advertiser it is addressed to (the Owner's lists)."""
+
     invoice: PlatformInvoice
     advertiser_name: str
 
@@ -63,7 +65,7 @@ class Overview:
     arr: dict[str, int]  # currency → twelve times that, exactly
     by_plan: list[tuple[str, SubscriptionState, int]]  # (plan, state, subscriptions)
     trials_ending: list[TrialEnding]
-    overdue: list[Overdue]
+    overdue: list[NamedInvoice]  # open and past their due date, the longest overdue first
     churn: list[ChurnMonth]  # the last CHURN_MONTHS, the current one last
 
 
@@ -107,7 +109,7 @@ class BillingOverview:
             key=lambda trial: (trial.trial_end, trial.advertiser_id),
         )
         overdue = [
-            Overdue(invoice, names.get(invoice.advertiser_id, ""))
+            NamedInvoice(invoice, names.get(invoice.advertiser_id, ""))
             for invoice in self._store.invoices_in(InvoiceStatus.OPEN, due_before=iso_millis(when))
         ]
         return Overview(
@@ -121,6 +123,14 @@ class BillingOverview:
             overdue=overdue,
             churn=self._churn(when),
         )
+
+    def invoices(self, status: InvoiceStatus) -> list[NamedInvoice]:
+        """Every invoice in `status`, platform-wide, the earliest due first, with its advertiser's name."""
+        names = {advertiser.id: advertiser.name for advertiser in self._advertisers.list_advertisers()}
+        return [
+            NamedInvoice(invoice, names.get(invoice.advertiser_id, ""))
+            for invoice in self._store.invoices_in(status)
+        ]
 
     def _churn(self, at: datetime) -> list[ChurnMonth]:
         counted = self._store.churn()

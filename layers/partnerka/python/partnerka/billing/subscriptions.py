@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Literal
 
 from partnerka.audit.service import Actor, AuditTrail
 from partnerka.billing.book import (
@@ -52,6 +52,7 @@ from partnerka.billing.invoices import (
     unused_line,
     upgrade_line,
 )
+from partnerka.billing.limits import Excess, PlanLimitExceeded
 from partnerka.billing.models import (
     BillingProfile,
     CustomTerms,
@@ -77,7 +78,7 @@ from partnerka.billing.ports import UsageCounts
 from partnerka.billing.repository import AlreadyRecorded, BillingChanged, BillingStore, Commit
 from partnerka.common.clock import iso_millis, parse_iso, utc_now
 from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
-from partnerka.common.errors import Conflict, DomainError, ErrorCode, NotFound, ValidationFailed
+from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.common.money import currency_code
 from partnerka.common.observability import logger
 from partnerka.notifications.events import Event, EventType, Notices
@@ -85,32 +86,21 @@ from partnerka.notifications.events import Event, EventType, Notices
 Effective = Literal["now", "period_end"]
 
 
-class DowngradeRefused(DomainError):
-    """A change to a plan whose limits what is in use exceeds: every excess, as (limit, usage,
-    allowed), for the advertiser to reduce first. Its envelope's fields are those of the limits'
-    `plan_limit` error (the first excess), with `excess` listing them all."""
+class DowngradeRefused(PlanLimitExceeded):
+    """A change to a plan whose limits what is in use exceeds: the plan_limit error of the plan asked
+    for, naming its first excess, with `excess` listing every limit to reduce first."""
 
-    code = ErrorCode.PLAN_LIMIT
-
-    def __init__(self, plan: Plan, excess: Sequence[tuple[Limit, int, int]]) -> None:
-        listed = "; ".join(
-            f"{limit.value}: {usage} in use, {allowed} allowed" for limit, usage, allowed in excess
+    def __init__(self, plan: Plan, excess: Sequence[Excess]) -> None:
+        listed = "; ".join(f"{e.limit.value}: {e.usage} in use, {e.allowed} allowed" for e in excess)
+        first = excess[0]
+        super().__init__(
+            f"the {plan.name} plan allows less than is in use ({listed}): reduce it first",
+            first.limit,
+            first.usage,
+            first.allowed,
+            plan.code,
+            excess=excess,
         )
-        super().__init__(f"the {plan.name} plan allows less than is in use ({listed}): reduce it first")
-        self.plan = plan.code
-        self.excess = list(excess)
-        self.limit, self.usage, self.allowed = excess[0]
-        self.upgrade_to: str | None = None
-
-    def details(self) -> dict[str, Any]:
-        return {
-            "limit": self.limit.value,
-            "usage": self.usage,
-            "allowed": self.allowed,
-            "plan": self.plan,
-            "upgrade_to": self.upgrade_to,
-            "excess": [{"limit": lim.value, "usage": used, "allowed": cap} for lim, used, cap in self.excess],
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +305,7 @@ class SubscriptionService:
             if limit is Limit.CLICKS_PER_MONTH or allowed is None:
                 continue
             if used.get(limit, 0) > allowed:
-                excess.append((limit, used.get(limit, 0), allowed))
+                excess.append(Excess(limit, used.get(limit, 0), allowed))
         if excess:
             raise DowngradeRefused(target, excess)
 

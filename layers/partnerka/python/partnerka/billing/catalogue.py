@@ -103,11 +103,15 @@ def default_plan(code: str) -> Plan | None:
 class PlanShelf(Protocol):
     """As much of the billing store as seeding needs (repository.BillingStore)."""
 
+    def plans(self) -> list[Plan]: ...
+
     def add_plan(self, plan: Plan) -> bool:
         """Store a new plan's first version; False when a plan of its code is stored already."""
         ...
 
 
 def seed_plans(store: PlanShelf, at: datetime) -> list[str]:
-    """Store each default plan that is not stored yet; the codes of those written (none on a rerun)."""
-    return [plan.code for plan in default_plans(at) if store.add_plan(plan)]
+    """Store each default plan that is not stored yet; the codes of those written (none on a rerun,
+    which costs the one read of the plans: the hourly run seeds)."""
+    stored = {plan.code for plan in store.plans()}
+    return [plan.code for plan in default_plans(at) if plan.code not in stored and store.add_plan(plan)]

@@ -21,6 +21,7 @@ from partnerka.billing.payments import ChargeFailed, PaymentProviderError
 from partnerka.billing.subscriptions import ProfileDraft
 from partnerka.common.clock import iso_millis
 from partnerka.notifications.events import EventType
+from partnerka.notifications.messages import render
 from tests.unit.fakes import ADVERTISER
 from tests.unit.test_subscriptions import BOSS, OWNER, START, Billing
 
@@ -338,13 +339,15 @@ def test_the_months_clicks_are_told_at_80_and_100_percent_once_a_month(billing: 
     ]
     [full] = [e for e in billing.notices.of_type(EventType.PLAN_LIMIT_WARNING) if e.data["percent"] == 100]
     assert full.data == {
-        "limit": "clicks_per_month",
+        "plan_limit": "clicks_per_month",
         "usage": 5_200_000,
         "allowed": 5_000_000,
         "percent": 100,
         "month": "2026-12",
         "plan": "business",
-        "overage_billed": True,
+        "plan_name": "Business",
+        "overage_per_1000": "0.10",
+        "currency": "USD",
     }
 
 
@@ -434,3 +437,31 @@ def test_the_owners_overview_counts_recurring_revenue_trials_overdue_invoices_an
     assert [(o.invoice.advertiser_id, o.advertiser_name) for o in view.overdue] == [(third, "Advertiser CC")]
     paid = billing.overview.invoices(InvoiceStatus.PAID)
     assert sorted(named.advertiser_name for named in paid) == ["Advertiser AA", "Advertiser BB"]
+
+
+# ---------------------------------------------------------------------------------- the notices
+def test_every_notice_billing_sends_reads_with_its_facts_in_both_languages(billing: Billing) -> None:
+    billing.clicks.counted[(ADVERTISER, "2026-12")] = 4_100_000
+    billing.clock.at = START + timedelta(days=11, hours=1)  # three days before the trial's end
+    billing.run.run()
+    for days in (14, 15, 28):  # the trial ends unpaid; a reminder; the suspension
+        billing.clock.at = START + timedelta(days=days)
+        billing.run.run()
+    [invoice] = billing.invoices()
+    billing.service.mark_paid(ADVERTISER, invoice.invoice_id, "T-1", OWNER)
+
+    facts = {
+        EventType.PLAN_LIMIT_WARNING: ["80%", "4100000", "5000000", "Business", "0.10 USD"],
+        EventType.TRIAL_ENDING: ["Business", "2026-12-21 10:00 UTC"],
+        EventType.SUBSCRIPTION_INVOICE: ["P-2026-000001", "399.00 USD", "2027-01-04 10:00 UTC"],
+        EventType.PAYMENT_FAILED: ["399.00 USD", "no card saved", "2027-01-04 10:00 UTC"],
+        EventType.PAYMENT_REMINDER: ["P-2026-000001", "399.00 USD", "2027-01-04 10:00 UTC"],
+        EventType.SUBSCRIPTION_SUSPENDED: ["399.00 USD"],
+        EventType.SUBSCRIPTION_REACTIVATED: ["Business"],
+    }
+    assert {event.type for event in billing.notices.sent} == set(facts)
+    for event in billing.notices.sent:
+        for language in ("en", "ru"):
+            message = render(event, language)
+            for fact in facts[event.type]:
+                assert fact in f"{message.title} {message.body}", (event.type, language, fact)

@@ -146,6 +146,11 @@ def invoice_data(invoice: PlatformInvoice) -> dict[str, Any]:
     }
 
 
+def plan_data(plan: Plan) -> dict[str, Any]:
+    """What a notice shows of a plan: its code, and its name as people read it."""
+    return {"plan": plan.code, "plan_name": plan.name}
+
+
 class SubscriptionBook:
     def __init__(
         self,
@@ -361,3 +366,12 @@ class SubscriptionBook:
             marks=(mark,) if mark else (),
             events=[told],
         )
+
+    def unpaid(self, advertiser_id: str) -> dict[str, Any]:
+        """What a reminder or a suspension shows of what is owed: the oldest open invoice."""
+        open_ones = [i for i in self._store.invoices(advertiser_id) if i.status is InvoiceStatus.OPEN]
+        oldest = min(open_ones, key=lambda invoice: (invoice.due_at, invoice.number), default=None)
+        return invoice_data(oldest) if oldest else {}
+
+    def plan_of(self, sub: Subscription) -> Plan:
+        return self._plans.version(sub.plan_code, sub.plan_version)

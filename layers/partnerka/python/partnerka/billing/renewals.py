@@ -31,6 +31,7 @@ from partnerka.billing.book import (
     SubscriptionBook,
     invoice_data,
     period_around,
+    plan_data,
     seconds,
     suspends_at,
     whole_second,
@@ -134,7 +135,7 @@ class Renewals:
                 EventType.TRIAL_ENDING,
                 sub.advertiser_id,
                 at,
-                {"plan": sub.plan_code, "trial_end": sub.trial_end},
+                {**plan_data(self._book.plan_of(sub)), "trial_end": sub.trial_end},
             )
         )
         self._store.mark(sub.advertiser_id, name, iso_millis(at))
@@ -200,6 +201,19 @@ class Renewals:
                 anchor_day=anchor.day,
                 period_cost=price * seconds(start, end),
             )
+        first = (
+            invoices[0]
+            if invoices
+            else next(
+                (
+                    invoice
+                    for invoice in self._store.invoices(sub.advertiser_id)
+                    if invoice.status is InvoiceStatus.OPEN and invoice.period_start == sub.period_start
+                ),
+                None,
+            )
+        )
+        billed = invoice_data(first) if first else {}
         can_pay = (
             sub.payment_method is PaymentMethod.BANK_TRANSFER
             or self._store.profile(sub.advertiser_id).has_card
@@ -222,8 +236,9 @@ class Renewals:
                     sub.advertiser_id,
                     at,
                     {
-                        "reason": "no_payment_method",
-                        "plan": after.plan_code,
+                        **billed,
+                        **plan_data(self._book.plan_of(after)),
+                        "reason": "no card saved",
                         "suspends_at": suspends_at(after),
                     },
                 )
@@ -280,7 +295,7 @@ class Renewals:
                 EventType.SUBSCRIPTION_SUSPENDED,
                 sub.advertiser_id,
                 at,
-                {"past_due_since": sub.past_due_since},
+                {**self._book.unpaid(sub.advertiser_id), "past_due_since": sub.past_due_since},
             )
             self._book.write(sub, suspended, SCHEDULE, "subscription.suspended", (), (), at, events=[told])
             return True
@@ -293,7 +308,12 @@ class Renewals:
             EventType.PAYMENT_REMINDER,
             sub.advertiser_id,
             at,
-            {"past_due_since": sub.past_due_since, "suspends_at": suspends_at(sub), "reminder": due},
+            {
+                **self._book.unpaid(sub.advertiser_id),
+                "past_due_since": sub.past_due_since,
+                "suspends_at": suspends_at(sub),
+                "reminder": due,
+            },
         )
         self._book.write(
             sub, reminded, SCHEDULE, "subscription.reminded", (), (), at, events=[told], audit=False

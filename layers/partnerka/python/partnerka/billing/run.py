@@ -19,12 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from partnerka.billing.book import Advertisers, SubscriptionBook, month_of, whole_second
+from partnerka.billing.book import Advertisers, SubscriptionBook, month_of, plan_data, whole_second
 from partnerka.billing.catalogue import seed_plans
 from partnerka.billing.invoices import invoice_id
 from partnerka.billing.models import (
     WARNING_THRESHOLDS_PCT,
+    Entitlements,
     InvoiceKind,
     InvoiceStatus,
     Limit,
@@ -34,6 +36,7 @@ from partnerka.billing.ports import ClicksMeter
 from partnerka.billing.renewals import Renewals
 from partnerka.billing.repository import BillingStore
 from partnerka.common.clock import iso_millis, utc_now
+from partnerka.common.money import Money
 from partnerka.common.observability import logger
 from partnerka.notifications.events import Audience, Event, EventType, Notices
 
@@ -128,16 +131,7 @@ class BillingRun:
                     occurred_at=at,
                     advertiser_id=advertiser_id,
                     audience=Audience(advertiser_team=True),
-                    data={
-                        "limit": Limit.CLICKS_PER_MONTH.value,
-                        "usage": clicks,
-                        "allowed": allowed,
-                        "percent": percent,
-                        "month": month,
-                        "plan": entitled.plan.code,
-                        # over the limit: billed per 1,000 at this price, or (none) an upgrade is asked
-                        "overage_billed": entitled.overage_per_1000 is not None,
-                    },
+                    data=limit_warning(entitled, clicks, percent, month),
                 )
             )
             self._store.mark(advertiser_id, name, iso_millis(at))
@@ -159,3 +153,20 @@ class BillingRun:
         )
         if invoice is not None:
             logger.info("overage billed", tenant_id=advertiser_id, month=month, total=invoice.total)
+
+
+def limit_warning(entitled: Entitlements, clicks: int, percent: int, month: str) -> dict[str, Any]:
+    """A clicks warning's facts: the limit, what was used of it, the plan, and the price of clicks
+    over it (absent: they are not billed, the advertiser is asked to upgrade)."""
+    found: dict[str, Any] = {
+        "plan_limit": Limit.CLICKS_PER_MONTH.value,
+        "usage": clicks,
+        "allowed": entitled.limits.clicks_per_month,
+        "percent": percent,
+        "month": month,
+        **plan_data(entitled.plan),
+    }
+    if entitled.overage_per_1000 is not None:
+        found["overage_per_1000"] = Money(entitled.overage_per_1000, entitled.currency).as_decimal_string()
+        found["currency"] = entitled.currency
+    return found

@@ -41,6 +41,7 @@ from partnerka.billing.book import (
     Advertisers,
     State,
     SubscriptionBook,
+    plan_data,
     seconds,
 )
 from partnerka.billing.catalogue import CONTACT_US_PLAN, DEFAULT_CURRENCY, TRIAL_PLAN
@@ -687,6 +688,7 @@ class SubscriptionService:
                         advertiser_id,
                         at,
                         {
+                            **plan_data(self._book.plan_of(sub)),
                             "invoice_id": invoice_id,
                             "number": invoice.number,
                         },

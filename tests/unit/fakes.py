@@ -1996,6 +1996,7 @@ class FakePaymentProvider:
         self.charges: list[str] = []  # payment ids, each once
         self.charged: dict[str, str] = {}  # payment id → the invoice it charges
         self.refusing: Exception | None = None  # raised by the next charges (ChargeFailed, ...)
+        self.refused: list[tuple[str, Exception]] = []  # (invoice, what was raised), in order
 
     def checkout(
         self, invoice: PlatformInvoice, profile: BillingProfile, success_url: str, cancel_url: str
@@ -2011,6 +2012,7 @@ class FakePaymentProvider:
 
     def charge(self, invoice: PlatformInvoice, profile: BillingProfile) -> str:
         if self.refusing is not None:
+            self.refused.append((invoice.invoice_id, self.refusing))
             raise self.refusing
         payment = f"pi_{invoice.invoice_id}_{invoice.attempts}"
         if payment not in self.charges:

@@ -11,6 +11,7 @@ run rerun at will, and a process that dies right after any write. After every st
   each plan from the catalogue, not from what billing stored;
 - every state the store was written in follows an allowed move;
 - an invoice once issued keeps its lines and total, and once paid stays paid;
+- a failed payment counts once on its invoice, however often it is told;
 - nothing is told twice;
 - billing never touches what the advertiser has and tracks: its usage and clicks, recorded whatever
   the subscription's state (suspended too), are as recorded.
@@ -25,7 +26,7 @@ from fractions import Fraction
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from partnerka.billing.book import TRANSITIONS
 from partnerka.billing.catalogue import default_plans
@@ -111,8 +112,7 @@ class BillingMachine(RuleBasedStateMachine):
         self.decided: set[str] = set()  # payments and pages the provider has decided
         self.issued: dict[str, tuple[tuple[InvoiceLine, ...], int]] = {}
         self.paid: set[str] = set()
-        self.failures: dict[str, int] = {}  # invoice → the failed attempts counted on it
-        self.failures_counted: set[str] = set()  # the failure events that counted
+        self.failed: dict[str, set[str]] = {}  # invoice → the failures told while it was open
         self.usage: dict[Limit, int] = {}
         self.clicks: dict[str, int] = {}
 
@@ -168,6 +168,12 @@ class BillingMachine(RuleBasedStateMachine):
                 raise
 
     # -------------------------------------------------------------------------------- rules
+    @initialize(card=st.booleans())
+    def the_advertiser_starts(self, card: bool) -> None:
+        """Half the advertisers save a card during the trial, so charges and their webhooks abound."""
+        if card:
+            self.world.card_saved()
+
     @rule(seconds=st.integers(1, 3600))
     def a_moment_passes(self, seconds: int) -> None:
         self.world.clock.at += timedelta(seconds=seconds)
@@ -236,8 +242,8 @@ class BillingMachine(RuleBasedStateMachine):
         draft = ProfileDraft("Acme", "", "", "", "en", method)
         self._quietly(lambda: self.world.service.save_profile(ADVERTISER, draft, BOSS))
 
-    @rule(data=st.data(), succeeds=st.booleans())
-    def the_provider_decides_a_payment(self, data: st.DataObject, succeeds: bool) -> None:
+    @rule(data=st.data(), succeeds=st.booleans(), at_once=st.booleans())
+    def the_provider_decides_a_payment(self, data: st.DataObject, succeeds: bool, at_once: bool) -> None:
         """A charge of the saved card, or the provider's page, paid or declined (once each)."""
         tries = [(payment, invoice) for payment, invoice in self.world.provider.charged.items()]
         tries += [(f"page.{invoice}", invoice) for invoice in self.world.provider.checkouts]
@@ -248,36 +254,34 @@ class BillingMachine(RuleBasedStateMachine):
         self.decided.add(payment)
         if payment.startswith("page.") and not succeeds:
             return  # a page left unpaid tells nothing
-        self.webhooks.append(
-            PaymentEvent(
-                event_id=f"evt_{len(self.webhooks)}",
-                kind=PaymentEventKind.INVOICE_PAID if succeeds else PaymentEventKind.PAYMENT_FAILED,
-                advertiser_id=ADVERTISER,
-                invoice_id=invoice_id,
-                payment_reference=payment,
-                customer="cus_1",
-                occurred_at=iso_millis(self.now),
-                failure_reason=None if succeeds else "card_declined",
-            )
+        told = PaymentEvent(
+            event_id=f"evt_{len(self.webhooks)}",
+            kind=PaymentEventKind.INVOICE_PAID if succeeds else PaymentEventKind.PAYMENT_FAILED,
+            advertiser_id=ADVERTISER,
+            invoice_id=invoice_id,
+            payment_reference=payment,
+            customer="cus_1",
+            occurred_at=iso_millis(self.now),
+            failure_reason=None if succeeds else "card_declined",
         )
+        self.webhooks.append(told)
+        if at_once:  # else it is told only later, after whatever the provider tells next
+            self._deliver(told)
 
     @precondition(lambda self: bool(self.webhooks))
-    @rule(data=st.data())
-    def a_webhook_is_delivered(self, data: st.DataObject) -> None:
+    @rule(data=st.data(), times=st.integers(1, 2))
+    def a_webhook_is_delivered(self, data: st.DataObject, times: int) -> None:
         """Any one told so far, in any order, as often as the provider retries it."""
         event = data.draw(st.sampled_from(self.webhooks))
+        for _ in range(times):
+            self._deliver(event)
+
+    def _deliver(self, event: PaymentEvent) -> None:
         assert event.invoice_id is not None
+        before = self.world.store.invoice(ADVERTISER, event.invoice_id)
         self._quietly(lambda: self.world.service.apply_payment(event))
-        invoice = self.world.store.invoice(ADVERTISER, event.invoice_id)
-        assert invoice is not None
-        if event.kind is PaymentEventKind.PAYMENT_FAILED and invoice.attempts > self.failures.get(
-            event.invoice_id, 0
-        ):
-            # a failure counts once, however often it is told
-            assert event.event_id not in self.failures_counted
-            self.failures_counted.add(event.event_id)
-            self.failures[event.invoice_id] = invoice.attempts
-        assert invoice.attempts == self.failures.get(event.invoice_id, 0)
+        if event.kind is PaymentEventKind.PAYMENT_FAILED and before and before.status is InvoiceStatus.OPEN:
+            self.failed.setdefault(event.invoice_id, set()).add(event.event_id)
 
     @rule(data=st.data())
     def the_owner_confirms_a_transfer(self, data: st.DataObject) -> None:
@@ -337,6 +341,17 @@ class BillingMachine(RuleBasedStateMachine):
                 assert invoice.status is InvoiceStatus.PAID
             if invoice.status is InvoiceStatus.PAID:
                 self.paid.add(invoice.invoice_id)
+
+    @invariant()
+    def a_failed_payment_counts_once_however_often_it_is_told(self) -> None:
+        """Each failure the provider told of an open invoice, and each charge it could not attempt
+        (no card on file), is one failed attempt on it: never more, whatever came twice."""
+        no_card = [
+            invoice for invoice, raised in self.world.provider.refused if isinstance(raised, ChargeFailed)
+        ]
+        for invoice in self.invoices():
+            told = len(self.failed.get(invoice.invoice_id, ()))
+            assert invoice.attempts == told + no_card.count(invoice.invoice_id), invoice.invoice_id
 
     @invariant()
     def nothing_is_told_twice(self) -> None:

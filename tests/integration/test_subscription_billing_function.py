@@ -45,14 +45,24 @@ def test_the_hourly_run_bills_an_old_trial_once_however_often_it_comes(
     first = function.handler(scheduled(), CONTEXT)
     again = function.handler(scheduled(), CONTEXT)
 
+    # An advertiser from before billing gets its whole trial from the run that first sees it.
     assert (first["adopted"], first["failed"], again["adopted"]) == (1, [], 0)
     store = BillingRepository(os.environ["CORE_TABLE"])
+    sub = store.subscription(ADV)
+    assert sub is not None
+    assert sub.state is SubscriptionState.TRIALING
+    assert store.invoices(ADV) == []
+    assert [plan.code for plan in store.plans()] == ["business", "enterprise", "pro", "starter"]
+
+    after_trial = {"at": iso_millis(datetime.now(UTC) + timedelta(days=14, minutes=1))}
+    for _ in range(3):  # the same hour's run, again and again
+        function.handler(scheduled(after_trial), CONTEXT)
+
     sub = store.subscription(ADV)
     assert sub is not None
     assert sub.state is SubscriptionState.PAST_DUE
     [invoice] = store.invoices(ADV)
     assert (invoice.status, invoice.total, invoice.announced) == (InvoiceStatus.OPEN, 39900, True)
-    assert [plan.code for plan in store.plans()] == ["business", "enterprise", "pro", "starter"]
 
 
 def test_a_run_may_be_asked_to_bill_as_of_another_instant(
@@ -63,6 +73,6 @@ def test_a_run_may_be_asked_to_bill_as_of_another_instant(
 
     function.handler(scheduled({"at": "2026-12-10T00:00:00Z"}), CONTEXT)
     assert BillingRepository(os.environ["CORE_TABLE"]).subscription(ADV).state is SubscriptionState.TRIALING  # type: ignore[union-attr]
-    function.handler(scheduled({"at": "2026-12-15T00:00:01Z"}), CONTEXT)
+    function.handler(scheduled({"at": "2026-12-24T00:00:01Z"}), CONTEXT)
 
     assert BillingRepository(os.environ["CORE_TABLE"]).subscription(ADV).state is SubscriptionState.PAST_DUE  # type: ignore[union-attr]

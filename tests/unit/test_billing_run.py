@@ -383,14 +383,16 @@ def test_clicks_over_a_plan_without_an_overage_price_are_not_billed(billing: Bil
 
 
 # ------------------------------------------------------------------------------------- adoption
-def test_advertisers_from_before_billing_are_adopted_on_their_trial_since_creation(billing: Billing) -> None:
-    billing.advertiser(OTHER, created=START - timedelta(days=2))
+def test_advertisers_from_before_billing_get_their_whole_trial_from_the_run_that_first_sees_them(
+    billing: Billing,
+) -> None:
+    billing.advertiser(OTHER, created=START - timedelta(days=40))
 
     report = billing.run.run()
 
     adopted = billing.store.subscription(OTHER)
     assert adopted is not None
-    assert (adopted.state, adopted.trial_end) == (State.TRIALING, iso_millis(START + timedelta(days=12)))
+    assert (adopted.state, adopted.trial_end) == (State.TRIALING, iso_millis(START + timedelta(days=14)))
     assert (report.adopted, report.subscriptions) == (1, 2)
     assert billing.run.run().adopted == 0
 

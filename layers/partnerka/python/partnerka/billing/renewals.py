@@ -74,14 +74,16 @@ class Renewals:
         self._plans = plans
         self._notices = notices
 
-    def adopt(self, advertiser: AdvertiserRecord) -> None:
-        """Store the trial of an advertiser that came before billing (from its creation), so the
-        billing run carries it on like any other."""
+    def adopt(self, advertiser: AdvertiserRecord, at: datetime) -> None:
+        """Store the trial of an advertiser the run has not seen yet, so the run carries it on like
+        any other. It starts at the advertiser's creation, but never before the run first saw it: an
+        advertiser that came before billing did gets its fourteen days from then, not an invoice at
+        once and a suspension two weeks later."""
         if self._store.subscription(advertiser.id) is not None:
             return
         trial = self._book.trial(
             advertiser.id,
-            whole_second(parse_iso(advertiser.created_at)),
+            max(whole_second(parse_iso(advertiser.created_at)), whole_second(at)),
             self._plans.current(TRIAL_PLAN),
             DEFAULT_CURRENCY,
         )

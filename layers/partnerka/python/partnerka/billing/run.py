@@ -83,7 +83,7 @@ class BillingRun:
         adopted = 0
         for advertiser in self._advertisers.list_advertisers():
             if advertiser.id not in stored:
-                self._renewals.adopt(advertiser)
+                self._renewals.adopt(advertiser, when)
                 stored.add(advertiser.id)
                 adopted += 1
         failed: list[str] = []

@@ -8,6 +8,7 @@ caller with `current`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,7 +27,8 @@ from partnerka.common.http import header
 
 # (method, OpenAPI path) of the operations anyone may call: signing up, in and out, the links of
 # e-mails, what a registration link joins, the brand of the portal a page is on, liveness, the API's
-# own document, and Telegram's webhook (which proves itself with the bot's secret token instead).
+# own document, the plans on sale, and the webhooks of Telegram and Stripe (which prove themselves by
+# the bot's secret token and by Stripe's signature instead).
 PUBLIC_OPERATIONS = frozenset(
     {
         ("POST", "/api/auth/signup"),
@@ -46,6 +48,8 @@ PUBLIC_OPERATIONS = frozenset(
         ("GET", "/api/openapi.json"),
         ("POST", "/telegram/webhook"),
         ("POST", "/api/notifications/unsubscribe"),
+        ("GET", "/api/plans"),
+        ("POST", "/api/billing/stripe/webhook"),
     }
 )
 
@@ -69,6 +73,10 @@ PERSONAL_OPERATIONS = frozenset(
     }
 )
 
+# What an advertiser whose subscription is suspended or canceled may still call: its billing and the
+# plans (to pay and come back), its own account and sign-in, and its notices.
+OPEN_WHILE_LOCKED = re.compile(r"^/api/(billing/.+|plans|me(/.+)?|auth/.+|notifications(/.+)?|portal)$")
+
 Caller = tuple[Principal, User]
 _caller: ContextVar[Caller | None] = ContextVar("caller", default=None)
 
@@ -89,6 +97,8 @@ def authenticate(
         raise Forbidden("an API key cannot change an account: sign in as a person")
     resolved, user = callers().resolve(principal)
     require_portal(resolved, portal)
+    if operation is not None and not OPEN_WHILE_LOCKED.match(operation[1]):
+        callers().ensure_open(resolved)
     if not resolved.api_key_id:  # a person: answer in its stored language (an API key has none)
         caller_language.remember(user.locale)
     return resolved, user

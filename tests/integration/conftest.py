@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
+import boto3
 import pytest
 
 from partnerka.common.secrets import secret_string
 from partnerka_local.dns import LocalDns
-from partnerka_local.template import Template
+from partnerka_local.stripe_fake import FakeStripe
+from partnerka_local.template import REGION, Template
 from tests.conftest import ROOT, TEST_STACK
 from tests.integration import aws_calls
 from tests.integration.emulated_stack import EmulatedStack
@@ -38,7 +40,18 @@ def local_dns() -> Iterator[LocalDns]:
 
 
 @pytest.fixture(scope="session")
-def emulated_stack(local_dns: LocalDns) -> EmulatedStack:
+def fake_stripe() -> Iterator[FakeStripe]:
+    """Stripe's API as the billing functions call it (StripeApiBaseUrl): a fake on loopback with its
+    own key and webhook signing secret, which the stack's StripeSecret holds (see `stack`)."""
+    fake = FakeStripe()
+    try:
+        yield fake
+    finally:
+        fake.close()
+
+
+@pytest.fixture(scope="session")
+def emulated_stack(local_dns: LocalDns, fake_stripe: FakeStripe) -> EmulatedStack:
     """Every table, queue and secret of template.yaml, in moto, named as tests/conftest.py expects;
     built once per session (tests.integration.emulated_stack)."""
     # Tests may deliver postbacks to a receiver on loopback (refused by default and in prod).
@@ -50,6 +63,7 @@ def emulated_stack(local_dns: LocalDns) -> EmulatedStack:
             "AppBaseUrl": os.environ["APP_BASE_URL"],
             "TenantEdge": "direct",  # moto has no distribution tenants (tests drive a fake of them)
             "DnsNameservers": local_dns.address,
+            "StripeApiBaseUrl": fake_stripe.url,
         },
     )
     stack = EmulatedStack(template)
@@ -62,11 +76,14 @@ def emulated_stack(local_dns: LocalDns) -> EmulatedStack:
 
 
 @pytest.fixture
-def stack(emulated_stack: EmulatedStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Template]:
+def stack(
+    emulated_stack: EmulatedStack, fake_stripe: FakeStripe, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Template]:
     """The emulated stack as just created: empty tables and queues, moto's patching on. A test's own
     code sees every function's variables (as a seed script beside the local platform does); a
     function sees only its own (tests.integration.functions)."""
     with emulated_stack.fresh() as template:
+        _fill_stripe_secret(template, fake_stripe)
         for name, value in template_variables(template).items():
             if not _test_owned(name):
                 monkeypatch.setenv(name, value)
@@ -74,6 +91,17 @@ def stack(emulated_stack: EmulatedStack, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 FunctionLoader = Functions
+
+
+def _fill_stripe_secret(template: Template, fake: FakeStripe) -> None:
+    """StripeSecret as the operator fills it in: the fake's key and signing secret (kept across tests,
+    written again when the stack was built anew)."""
+    arn = str(template.refs["StripeSecret"])
+    if json.loads(secret_string(arn)).get("api_key") != fake.api_key:
+        value = {"api_key": fake.api_key, "webhook_secret": fake.webhook_secret}
+        boto3.client("secretsmanager", region_name=REGION).put_secret_value(
+            SecretId=arn, SecretString=json.dumps(value)
+        )
 
 
 @pytest.fixture

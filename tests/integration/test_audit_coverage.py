@@ -59,6 +59,18 @@ EXEMPT = {
         "audited as telegram.unlinked when a chat was linked (tests/unit/test_telegram.py); with none"
         " linked nothing changes"
     ),
+    "POST /api/billing/card": (
+        "opens the payment provider's page and changes nothing here; the card it saves is audited when"
+        " the provider's signed event tells it (billing.card_saved)"
+    ),
+    "POST /api/billing/invoices/{invoice_id}/checkout": (
+        "opens the payment provider's page for an open invoice and changes nothing here; the payment is"
+        " audited when the provider's signed event tells it (subscription moves, actor payments)"
+    ),
+    "POST /api/billing/stripe/webhook": (
+        "Stripe's signed events: what they change is audited as the payment provider's doing, not by"
+        " the request (tests/unit/test_subscriptions.py)"
+    ),
     "POST /telegram/webhook": (
         "Telegram's updates: binding a chat is audited (telegram.linked, tests/unit/test_telegram.py);"
         " any other update changes nothing"
@@ -360,6 +372,53 @@ def test_every_mutating_route_writes_an_audit_record(
         request_id=request["id"],
         decision="confirm",
         **adv,
+    )
+
+    # ------------------------------------------------------------------ plans and the subscription
+    plan = {
+        "name": "Agency",
+        "rank": 5,
+        "public": False,
+        "contact_us": False,
+        "limits": {
+            "clicks_per_month": 10_000_000,
+            "active_offers": 500,
+            "approved_affiliates": None,
+            "team_seats": 50,
+            "custom_domains": 10,
+            "white_label": True,
+        },
+        "prices": [{"currency": "USD", "monthly": "999.00", "overage_per_1000": "0.05"}],
+    }
+    call("POST", "/api/admin/plans", {**plan, "code": "agency"}, token=owner)
+    call("PUT", "/api/admin/plans/{code}", {**plan, "name": "Agency Plus"}, token=owner, code="agency")
+    by_transfer = {"legal_name": "Acme LLC", "tax_id": "7701234567", "payment_method": "bank_transfer"}
+    call("PUT", "/api/billing/profile", by_transfer, token=boss)
+    chosen = call(
+        "POST", "/api/billing/subscription/change", {"plan_code": "pro", "interval": "month"}, token=boss
+    ).body
+    call(
+        "POST",
+        "/api/admin/billing/invoices/{advertiser_id}/{invoice_id}/paid",
+        {"reference": "BANK-42"},
+        token=owner,
+        advertiser_id=world.advertiser_id,
+        invoice_id=chosen["invoice"]["invoice_id"],
+    )
+    call("POST", "/api/billing/subscription/cancel", token=boss)
+    call("POST", "/api/billing/subscription/resume", token=boss)
+    terms = {
+        "currency": "USD",
+        "monthly_price": "2500.00",
+        "limits": plan["limits"],
+        "note": "framework deal",
+    }
+    call(
+        "PUT",
+        "/api/admin/subscriptions/{advertiser_id}/terms",
+        terms,
+        token=owner,
+        advertiser_id=world.advertiser_id,
     )
 
     # Then every mutating route was exercised (or is exempt, for its reason) and left its entry

@@ -13,7 +13,17 @@ from tests.integration.conftest import TEMPLATE, FunctionLoader
 # Settings whose empty value means something, so they may be left out: an empty whitelist of postback
 # domains (any public host), no platform domain of its own (the distribution's), the system's resolvers,
 # Stripe's own API.
-OPTIONAL = {"POSTBACK_ALLOWED_DOMAINS", "PLATFORM_DOMAINS", "DNS_NAMESERVERS", "STRIPE_API_BASE_URL"}
+OPTIONAL = {
+    "POSTBACK_ALLOWED_DOMAINS",
+    "PLATFORM_DOMAINS",
+    "DNS_NAMESERVERS",
+    "STRIPE_API_BASE_URL",
+    # the platform's legal details on its invoices: printed when given, left off when not
+    "PLATFORM_LEGAL_NAME",
+    "PLATFORM_LEGAL_ADDRESS",
+    "PLATFORM_TAX_ID",
+    "PLATFORM_BANK_DETAILS",
+}
 
 
 def own_variables() -> list[tuple[str, str]]:

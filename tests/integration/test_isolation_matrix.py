@@ -73,6 +73,8 @@ PUBLIC_OPERATIONS = {
     "GET /api/health",
     "POST /api/notifications/unsubscribe",  # the token in the e-mail's link is the credential
     "POST /telegram/webhook",  # Telegram's secret token header is the credential
+    "GET /api/plans",  # the plans on sale
+    "POST /api/billing/stripe/webhook",  # Stripe's signature is the credential
 }
 
 
@@ -100,6 +102,9 @@ class Tenant:
     domain_name: str
     endpoint_id: str
     endpoint_url: str
+    invoice_id: str
+    invoice_number: str
+    legal_name: str
 
     def private_markers(self) -> set[str]:
         return {
@@ -121,6 +126,9 @@ class Tenant:
             self.domain_name,
             self.endpoint_id,
             self.endpoint_url,
+            self.invoice_id,
+            self.invoice_number,
+            self.legal_name,
         }
 
     def all_markers(self) -> set[str]:
@@ -240,7 +248,42 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "DELETE /api/webhooks/{endpoint_id}": lambda: None,
         "POST /api/webhooks/{endpoint_id}/rotate-secret": lambda: None,
         "POST /api/webhooks/{endpoint_id}/test": lambda: {"type": "balance.low"},
+        "POST /api/admin/plans": lambda: PLAN_BODY | {"code": f"matrix-{n()}"},
+        "PUT /api/admin/plans/{code}": lambda: PLAN_BODY,
+        "PUT /api/admin/subscriptions/{advertiser_id}/terms": lambda: {
+            "currency": "USD",
+            "monthly_price": "100.00",
+            "limits": PLAN_BODY["limits"],
+            "note": "matrix",
+        },
+        "POST /api/admin/billing/invoices/{advertiser_id}/{invoice_id}/paid": lambda: {
+            "reference": f"BANK-{n()}"
+        },
+        "PUT /api/billing/profile": lambda: {"legal_name": f"Matrix {n()} LLC", "payment_method": "card"},
+        "POST /api/billing/subscription/change": lambda: {"plan_code": "starter", "interval": "month"},
+        "POST /api/billing/subscription/cancel": lambda: None,
+        "POST /api/billing/subscription/resume": lambda: None,
+        "POST /api/billing/invoices/{invoice_id}/checkout": lambda: None,
+        "POST /api/billing/card": lambda: None,
+        "POST /api/billing/stripe/webhook": lambda: {"id": "evt_matrix", "type": "payment_intent.succeeded"},
     }
+
+
+PLAN_BODY: dict[str, Any] = {
+    "name": "Matrix",
+    "rank": 9,
+    "public": False,
+    "contact_us": False,
+    "limits": {
+        "clicks_per_month": 1000,
+        "active_offers": 1,
+        "approved_affiliates": 1,
+        "team_seats": 1,
+        "custom_domains": 0,
+        "white_label": False,
+    },
+    "prices": [{"currency": "USD", "monthly": "1.00"}],
+}
 
 
 OFFER_BODY = {
@@ -279,6 +322,8 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "domain_id": tenant.domain_id,
         "endpoint_id": tenant.endpoint_id,
         "notice_id": "bm8tc3VjaC1ub3RpY2U",
+        "advertiser_id": tenant.advertiser_id,
+        "invoice_id": tenant.invoice_id,
     }
 
 
@@ -359,6 +404,17 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         {"url": f"http://127.0.0.1:9/{slug}-private-hook", "events": ["balance.low"], "enabled": True},
         token=token,
     ).body
+    # A plan chosen, to be paid by bank transfer: the platform's open invoice to the advertiser
+    legal_name = f"{name} Legal Entity"
+    api.call(
+        "PUT",
+        "/api/billing/profile",
+        {"legal_name": legal_name, "tax_id": f"TAX-{slug}", "payment_method": "bank_transfer"},
+        token=token,
+    )
+    invoice = api.call(
+        "POST", "/api/billing/subscription/change", {"plan_code": "pro", "interval": "month"}, token=token
+    ).body["invoice"]
     summary_key = f"summaries/{advertiser.id}/daily/2026-02-01.csv"
     boto3.client("s3").put_object(Bucket=os.environ["REPORTS_BUCKET"], Key=summary_key, Body=b"offer,name\n")
     tenant = Tenant(
@@ -384,6 +440,9 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         domain["name"],
         endpoint["id"],
         endpoint["url"],
+        invoice["invoice_id"],
+        invoice["number"],
+        legal_name,
     )
     return tenant, key["secret"]
 

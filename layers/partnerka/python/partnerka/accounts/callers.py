@@ -14,17 +14,29 @@ from partnerka.accounts.repository import AccountStore
 from partnerka.accounts.service import AccountBlocked, digest, is_active_member, session_version
 from partnerka.accounts.tokens import Principal, verify_access_token
 from partnerka.accounts.workspace import API_KEY_PREFIX
+from partnerka.billing.locks import SubscriptionLocks
 from partnerka.common.clock import iso_millis, utc_now
 from partnerka.common.errors import NotFound, Unauthenticated
 
 
 class Callers:
     def __init__(
-        self, accounts: AccountStore, signing_key: Callable[[], str], now: Callable[[], datetime] = utc_now
+        self,
+        accounts: AccountStore,
+        signing_key: Callable[[], str],
+        now: Callable[[], datetime] = utc_now,
+        locks: SubscriptionLocks | None = None,
     ) -> None:
         self.accounts = accounts
         self.signing_key = signing_key
         self.now = now
+        self.locks = locks
+
+    def ensure_open(self, principal: Principal) -> None:
+        """An advertiser's people and API key, while its subscription is suspended or canceled, reach
+        only its billing (the caller decides which calls those are); staff and affiliates always pass."""
+        if self.locks is not None and principal.role is Role.ADVERTISER and principal.advertiser_id:
+            self.locks.ensure_open(principal.advertiser_id)
 
     def identify(self, token: str) -> Principal:
         """The principal a bearer token stands for: an API key (`pk_live_…`) or an access token."""

@@ -16,6 +16,8 @@ from partnerka.accounts.workspace import Workspace
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.billing.limits import UNLIMITED, PlanGate
+from partnerka.billing.locks import SubscriptionLocks
+from partnerka.billing.repository import BillingRepository
 from partnerka.common.config import APP_BASE_URL_HINT, base_url, setting
 from partnerka.common.pynamo import use_core_table
 from partnerka.common.secrets import secret_reader
@@ -49,7 +51,8 @@ class AccountSettings(CallerSettings):
 
 def callers_of(settings: CallerSettings) -> Callers:
     use_core_table(settings.core_table)
-    return Callers(AccountRepository(), secret_reader(settings.jwt_secret_arn))
+    locks = SubscriptionLocks(BillingRepository(settings.core_table))
+    return Callers(AccountRepository(), secret_reader(settings.jwt_secret_arn), locks=locks)
 
 
 def account_services(

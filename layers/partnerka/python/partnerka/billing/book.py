@@ -28,6 +28,7 @@ from partnerka.billing.models import (
     Entitlements,
     Interval,
     InvoiceStatus,
+    Limit,
     Plan,
     PlatformInvoice,
     Subscription,
@@ -151,27 +152,15 @@ def plan_data(plan: Plan) -> dict[str, Any]:
     return {"plan": plan.code, "plan_name": plan.name}
 
 
-class SubscriptionBook:
-    def __init__(
-        self,
-        store: BillingStore,
-        plans: PlanCatalogue,
-        advertisers: Advertisers,
-        provider: PaymentProvider,
-        audit: AuditTrail,
-        notices: Notices,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
+class SubscriptionReader:
+    """What an advertiser's subscription is and allows, read only: what the services that add what a
+    plan limits ask (PlanGate's EntitlementsSource), without the payment provider, the audit or the
+    notices that changing a subscription takes."""
+
+    def __init__(self, store: BillingStore, plans: PlanCatalogue, advertisers: Advertisers) -> None:
         self._store = store
         self._plans = plans
         self._advertisers = advertisers
-        self._provider = provider
-        self._audit = audit
-        self._notices = notices
-        self._now = now
-
-    def at(self, at: datetime | None) -> datetime:
-        return whole_second(at or self._now())
 
     def current(self, advertiser_id: str) -> Subscription:
         """The advertiser's subscription: as stored, or its trial since it was created."""
@@ -219,6 +208,42 @@ class SubscriptionBook:
             overage_per_1000=terms.overage_per_1000 if terms else plan.overage_per_1000.get(sub.currency),
             currency=sub.currency,
         )
+
+    def upgrade_for(self, limit: Limit, needed: int) -> str | None:
+        return self._plans.upgrade_for(limit, needed)
+
+
+class SubscriptionBook:
+    def __init__(
+        self,
+        store: BillingStore,
+        plans: PlanCatalogue,
+        advertisers: Advertisers,
+        provider: PaymentProvider,
+        audit: AuditTrail,
+        notices: Notices,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = store
+        self._plans = plans
+        self._advertisers = advertisers
+        self._provider = provider
+        self._audit = audit
+        self._notices = notices
+        self._now = now
+        self.reader = SubscriptionReader(store, plans, advertisers)
+
+    def at(self, at: datetime | None) -> datetime:
+        return whole_second(at or self._now())
+
+    def current(self, advertiser_id: str) -> Subscription:
+        return self.reader.current(advertiser_id)
+
+    def trial(self, advertiser_id: str, start: datetime, plan: Plan, currency: str) -> Subscription:
+        return self.reader.trial(advertiser_id, start, plan, currency)
+
+    def entitlements(self, advertiser_id: str) -> Entitlements:
+        return self.reader.entitlements(advertiser_id)
 
     def monthly(self, plan: Plan, sub: Subscription) -> int | None:
         """A plan's monthly price for the subscription: its custom terms on its own plan, else the

@@ -10,6 +10,7 @@ stored always gives the same bytes; a paid invoice says when and by what referen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from partnerka.billing.invoices import LOCALES, count_text, day_text, money_text
 from partnerka.billing.models import InvoiceKind, InvoiceStatus, PlatformInvoice
@@ -195,3 +196,38 @@ def render_platform_invoice(
     elif invoice.status is InvoiceStatus.VOID:
         pdf.cell(0, 6, labels.void, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+class DocumentFiles(Protocol):
+    """Where drawn documents are kept (the reports bucket)."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def put(self, key: str, body: bytes, content_type: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    key: str
+    file_name: str
+
+
+class PlatformInvoiceDocuments:
+    """An invoice's PDF in a language, drawn the first time it is asked for in each of its states
+    (a paid invoice prints its payment) and kept, so a second download draws nothing."""
+
+    def __init__(self, files: DocumentFiles, seller: PlatformLegal, fonts_dir: str) -> None:
+        self._files = files
+        self._seller = seller
+        self._fonts_dir = fonts_dir
+
+    def stored(self, invoice: PlatformInvoice, language: str) -> StoredDocument:
+        lang = language if language in LOCALES else "en"
+        key = (
+            f"platform-invoices/{invoice.advertiser_id}/{invoice.invoice_id}/"
+            f"{invoice.status.value}.{lang}.pdf"
+        )
+        if not self._files.exists(key):
+            pdf = render_platform_invoice(invoice, lang, self._seller, self._fonts_dir)
+            self._files.put(key, pdf, "application/pdf")
+        return StoredDocument(key, f"{invoice.number}.{lang}.pdf")

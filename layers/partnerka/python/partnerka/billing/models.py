@@ -281,6 +281,12 @@ def proration(old_price: int, new_price: int, start: datetime, end: datetime, at
     return max(round_half_up(Fraction(new_price - old_price) * share), 0)
 
 
+def overage_amount(over: int, per_1000: int) -> int:
+    """What `over` clicks past the month's limit cost at `per_1000` for each thousand, to the minor
+    unit (a partial thousand at its share, not a whole one)."""
+    return round_half_up(Fraction(over * per_1000, 1000))
+
+
 def trial_period(created: datetime) -> tuple[datetime, datetime]:
     return created, created + timedelta(days=TRIAL_DAYS)
 

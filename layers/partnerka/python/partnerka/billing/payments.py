@@ -54,7 +54,7 @@ class ChargeFailed(DomainError):
     will tell it, so the billing service applies it as it would a PAYMENT_FAILED event. A card the
     provider declines is not this: `charge` returns the failed payment and the webhook tells."""
 
-    code = ErrorCode.CONFLICT
+    code = ErrorCode.PAYMENT_FAILED
 
 
 class PaymentProviderError(DomainError):

@@ -20,7 +20,6 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 
 from partnerka.audit.service import AuditTrail
 from partnerka.billing.book import (
@@ -47,9 +46,9 @@ from partnerka.billing.models import (
     PaymentMethod,
     PlatformInvoice,
     Subscription,
+    overage_amount,
     period_end,
     period_price,
-    round_half_up,
 )
 from partnerka.billing.plans import PlanCatalogue
 from partnerka.billing.repository import AlreadyRecorded, BillingChanged, BillingStore, Commit
@@ -395,7 +394,7 @@ class Renewals:
         if allowed is None or per_1000 is None or entitled.state not in PAYING or clicks <= allowed:
             return None
         over = clicks - allowed
-        amount = round_half_up(Fraction(over * per_1000, 1000))
+        amount = overage_amount(over, per_1000)
         if amount <= 0:
             return None
         sub = self._book.current(advertiser_id)

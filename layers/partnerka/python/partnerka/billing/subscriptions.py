@@ -240,17 +240,33 @@ class SubscriptionService:
         interval: Interval | str,
         actor: Actor,
         at: datetime | None = None,
+        currency: str | None = None,
     ) -> ChangeResult:
         """Choose a plan and a billing interval (see the module's docstring for when it takes effect
-        and what it bills); DowngradeRefused when what is in use exceeds the plan's limits."""
+        and what it bills); DowngradeRefused when what is in use exceeds the plan's limits.
+        `currency` may change only with no paid period running (trialing, canceled): a period is
+        billed in one currency from start to end."""
         chosen = Interval(interval)
         when = self._book.at(at)
-        return self._book.retrying(lambda: self._change(advertiser_id, plan_code, chosen, actor, when))
+        code = currency_code(currency) if currency else None
+        return self._book.retrying(lambda: self._change(advertiser_id, plan_code, chosen, actor, when, code))
 
     def _change(
-        self, advertiser_id: str, plan_code: str, interval: Interval, actor: Actor, at: datetime
+        self,
+        advertiser_id: str,
+        plan_code: str,
+        interval: Interval,
+        actor: Actor,
+        at: datetime,
+        currency: str | None = None,
     ) -> ChangeResult:
         sub = self._book.current(advertiser_id)
+        if currency and currency != sub.currency:
+            if sub.state not in (State.TRIALING, State.CANCELED) or sub.custom_terms:
+                raise ValidationFailed(
+                    f"the subscription is billed in {sub.currency}: choose the plan in {sub.currency}"
+                )
+            sub = replace(sub, currency=currency)
         target = self._plans.current(plan_code)
         same_plan = target.code == sub.plan_code
         if target.contact_us and not (same_plan and sub.custom_terms):
@@ -709,6 +725,14 @@ class SubscriptionService:
         saved = replace(profile, has_card=True, provider_customer=event.customer or profile.provider_customer)
         if saved != profile:
             self._store.save_profile(saved)
+            self._audit.record(
+                PAYMENTS,
+                event.advertiser_id,
+                "billing.card_saved",
+                f"advertiser:{event.advertiser_id}",
+                {"has_card": profile.has_card},
+                {"has_card": True, "event": event.event_id},
+            )
         sub = self._book.current(event.advertiser_id)
         if sub.payment_method is not PaymentMethod.CARD:
             self._book.retrying(lambda: self._by_card(event.advertiser_id))

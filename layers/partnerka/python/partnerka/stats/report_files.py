@@ -55,6 +55,9 @@ class BucketFiles:
             return False
         return True
 
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        self._s3().put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
+
     def link(self, key: str, file_name: str, content_type: str = CSV) -> str:
         return str(
             self._s3().generate_presigned_url(

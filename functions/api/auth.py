@@ -46,6 +46,8 @@ PUBLIC_OPERATIONS = frozenset(
         ("GET", "/api/openapi.json"),
         ("POST", "/telegram/webhook"),
         ("POST", "/api/notifications/unsubscribe"),
+        ("GET", "/api/plans"),
+        ("POST", "/api/billing/stripe/webhook"),
     }
 )
 

@@ -16,6 +16,7 @@ from routes import (
     accounts,
     admin,
     audit,
+    billing,
     branding,
     clicks,
     conversions,
@@ -53,6 +54,7 @@ app = DashboardResolver(
         telegram.router,
         unsubscribe.router,
         webhooks.router,
+        billing.router,
     ]
 )
 app.include_router(telegram.webhook_router)

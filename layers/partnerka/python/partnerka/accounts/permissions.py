@@ -60,6 +60,15 @@ class Permission(StrEnum):
     # its own; never an API key (an endpoint's secret is shown to whoever manages it), nor staff, who
     # read the deliveries in the delivery log.
     WEBHOOKS_OWN = "webhooks:own"
+    # The platform's own billing (partnerka.billing). The Owner alone manages the plans, an
+    # Enterprise subscriber's terms, bank transfers received and sees the revenue figures; staff read
+    # any advertiser's subscription and invoices; an advertiser's people choose its plan and pay (its
+    # API key only reads: paying is the dashboard's work).
+    PLANS_MANAGE = "plans:manage"
+    BILLING_READ_OWN = "billing:read:own"
+    BILLING_MANAGE_OWN = "billing:manage:own"
+    BILLING_READ_ANY = "billing:read:any"
+    BILLING_MANAGE_ANY = "billing:manage:any"
 
 
 _STAFF_READ = {
@@ -71,6 +80,7 @@ _STAFF_READ = {
     Permission.STATS_READ_ANY_ADVERTISER,
     Permission.DELIVERIES_READ_ANY,
     Permission.FINANCE_READ_ANY,
+    Permission.BILLING_READ_ANY,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {
@@ -86,6 +96,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.CREDENTIALS_MANAGE_ANY,
             Permission.USERS_MANAGE_STAFF,  # only an owner makes or changes owners and platform admins
             Permission.BRANDING_MANAGE_ANY,
+            Permission.PLANS_MANAGE,
+            Permission.BILLING_MANAGE_ANY,
         }
     ),
     Role.PLATFORM_ADMIN: frozenset(
@@ -117,6 +129,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.FINANCE_MANAGE_OWN,
             Permission.BRANDING_MANAGE_OWN,
             Permission.WEBHOOKS_OWN,
+            Permission.BILLING_READ_OWN,
+            Permission.BILLING_MANAGE_OWN,
         }
     ),
     Role.AFFILIATE: frozenset(
@@ -146,6 +160,7 @@ API_KEY_PERMISSIONS = frozenset(
         Permission.OFFER_SECRETS_READ,  # the advertiser's own server posts conversions with it
         Permission.FINANCE_READ_OWN,
         Permission.FINANCE_MANAGE_OWN,  # the advertiser's back office pays its affiliates
+        Permission.BILLING_READ_OWN,
     }
 )
 
@@ -189,6 +204,14 @@ def tenant_for(principal: Principal, advertiser_id: str | None, own: Permission,
             raise ValidationFailed("advertiser_id is required")
         return advertiser_id
     raise Forbidden("you may not do this")
+
+
+def billing_tenant(principal: Principal, advertiser_id: str | None, manage: bool) -> str:
+    """The advertiser whose subscription a call reads or changes: its own people (an API key reads
+    only), or staff naming it (the Owner alone changes another's)."""
+    if manage:
+        return tenant_for(principal, advertiser_id, Permission.BILLING_MANAGE_OWN, Permission.BILLING_MANAGE_ANY)
+    return tenant_for(principal, advertiser_id, Permission.BILLING_READ_OWN, Permission.BILLING_READ_ANY)
 
 
 def audit_tenant(principal: Principal, advertiser_id: str | None) -> str | None:

@@ -3,6 +3,7 @@ import {
   BadgePercentIcon,
   BuildingIcon,
   ChartColumnIcon,
+  CreditCardIcon,
   FileDownIcon,
   FileClockIcon,
   GlobeIcon,
@@ -67,6 +68,8 @@ const ENTRIES: NavEntry[] = [
   { to: "/brand", icon: PaletteIcon, labelKey: "nav.brand", permission: ["branding:manage:own", "branding:manage:any"] },
   { to: "/domains", icon: GlobeIcon, labelKey: "nav.domains", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/audit", icon: FileClockIcon, labelKey: "nav.audit", permission: ["audit:read:platform", "audit:read:own"] },
+  // What the advertiser pays the platform: its plan, usage and invoices (any advertiser's, picked, for staff).
+  { to: "/billing", icon: CreditCardIcon, labelKey: "nav.billing", permission: ["billing:read:own", "billing:read:any"] },
   { to: "/account", icon: UserCircleIcon, labelKey: "nav.account" },
 ];
 

@@ -52,6 +52,8 @@ const SettingsPage = lazy(() => import("@/features/settings/settings-page").then
 const TeamPage = lazy(() => import("@/features/team/team-page").then((module) => ({ default: module.TeamPage })));
 const BillingPage = lazy(() => import("@/features/billing/billing-page").then((module) => ({ default: module.BillingPage })));
 const PricingPage = lazy(() => import("@/features/billing/pricing-page").then((module) => ({ default: module.PricingPage })));
+const AdminPlansPage = lazy(() => import("@/features/billing/admin-plans-page").then((module) => ({ default: module.AdminPlansPage })));
+const AdminBillingPage = lazy(() => import("@/features/billing/admin-billing-page").then((module) => ({ default: module.AdminBillingPage })));
 const UsersPage = lazy(() => import("@/features/users/users-page").then((module) => ({ default: module.UsersPage })));
 
 function PageFallback() {
@@ -144,6 +146,8 @@ export const router = createBrowserRouter([
       guarded("/domains", <DomainsPage />),
       guarded("/audit", <AuditPage />),
       guarded("/billing", <BillingPage />),
+      guarded("/admin/plans", <AdminPlansPage />),
+      guarded("/admin/billing", <AdminBillingPage />),
       guarded("/account", <AccountPage />),
       { path: "*", element: <NotFoundPage /> },
     ],

@@ -27,8 +27,9 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.billing",
       "nav.account",
     ];
-    expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
+    // The platform's own revenue and its plans are the Owner's alone.
+    expect(paths("owner")).toEqual([...expected.slice(0, 9), "nav.subscriptions", "nav.plans", ...expected.slice(9)]);
   });
 
   it("gives support read access to statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
@@ -115,6 +116,8 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/brand")).toEqual(["advertiser", "owner", "platform_admin"]);
     expect(rolesFor("/domains")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/billing")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/admin/billing")).toEqual(["owner"]);
+    expect(rolesFor("/admin/plans")).toEqual(["owner"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import {
   GlobeIcon,
   HandshakeIcon,
   KeyRoundIcon,
+  LandmarkIcon,
+  LayersIcon,
   LayoutDashboardIcon,
   Link2Icon,
   LinkIcon,
@@ -57,6 +59,9 @@ const ENTRIES: NavEntry[] = [
   { to: "/users", icon: UsersIcon, labelKey: "nav.users", permission: "users:read" },
   { to: "/advertisers", icon: BuildingIcon, labelKey: "nav.advertisers", permission: "advertisers:read" },
   { to: "/monitor", icon: ActivityIcon, labelKey: "nav.monitor", permission: "monitor" },
+  // The platform's own business, the Owner's: its subscribers' revenue, and the plans they choose from.
+  { to: "/admin/billing", icon: LandmarkIcon, labelKey: "nav.subscriptions", permission: "billing:manage:any" },
+  { to: "/admin/plans", icon: LayersIcon, labelKey: "nav.plans", permission: "plans:manage" },
   { to: "/memberships", icon: HandshakeIcon, labelKey: "nav.affiliates", permission: "workspace:read:own" },
   { to: "/memberships", icon: HandshakeIcon, labelKey: "nav.myAdvertisers", permission: "memberships:own" },
   { to: "/registration-links", icon: Link2Icon, labelKey: "nav.registrationLinks", permission: "workspace:read:own" },

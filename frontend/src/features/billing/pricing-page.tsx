@@ -82,7 +82,18 @@ export function PricingPage() {
       window.location.assign(result.checkout_url);
       return;
     }
-    if (result.effective === "period_end") return;
+    const pending = result.subscription.pending;
+    if (result.effective === "period_end") {
+      // The page shows the change waiting too; the toast says the click did something.
+      toast.success(
+        t("plans.pricing.scheduled", {
+          plan: plan.name,
+          interval: t(`plans.interval.${pending?.interval ?? interval}`).toLocaleLowerCase(i18n.language),
+          date: formatDate(pending?.effective_at ?? result.subscription.period_end, i18n.language),
+        }),
+      );
+      return;
+    }
     const invoice = result.invoice;
     if (invoice && invoice.status === "open") {
       toast.success(

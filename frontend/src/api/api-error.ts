@@ -2,23 +2,26 @@ import type { ClientErrorCode } from "@/api/types";
 
 /**
  * An error answered by the API in its `{"error": {"code", "message", "detail"}}` envelope (or a
- * network failure). `message` is in the caller's language; `detail` the server's specifics, in English.
+ * network failure). `message` is in the caller's language; `detail` the server's specifics, in English;
+ * `envelope` everything the error said, for the codes that say more (`plan_limit`: the limit, the usage).
  */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly detail: string;
+  readonly envelope: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, code: string, message: string, detail = message) {
+  constructor(status: number, code: string, message: string, detail = message, envelope: Readonly<Record<string, unknown>> = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.envelope = envelope;
   }
 }
 
-type Envelope = { error?: { code?: unknown; message?: unknown; detail?: unknown } };
+type Envelope = { error?: { code?: unknown; message?: unknown; detail?: unknown } & Record<string, unknown> };
 
 export function toApiError(status: number, body: unknown): ApiError {
   const envelope = (body && typeof body === "object" ? body : {}) as Envelope;
@@ -26,7 +29,7 @@ export function toApiError(status: number, body: unknown): ApiError {
   const message = typeof envelope.error?.message === "string" ? envelope.error.message : "";
   // An English answer's message is its detail; other languages carry it on its own.
   const detail = typeof envelope.error?.detail === "string" ? envelope.error.detail : message;
-  return new ApiError(status, code, message, detail);
+  return new ApiError(status, code, message, detail, envelope.error && typeof envelope.error === "object" ? envelope.error : {});
 }
 
 type FetchResult<T> = { data?: T; error?: unknown; response: Response };

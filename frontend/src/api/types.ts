@@ -2,6 +2,8 @@ import type { components, paths } from "@/api/schema";
 
 /** The API's types, named once here so a rename in the generated schema is fixed in one place. */
 type Schemas = components["schemas"];
+/** What a GET of `Path` answers: for a body whose schema name the document qualifies (two modules name one alike). */
+type Answer<Path extends keyof paths> = paths[Path] extends { get: { responses: { 200: { content: { "application/json": infer Body } } } } } ? Body : never;
 export type User = Schemas["UserOut"];
 export type Role = User["role"];
 /** What a user may do, from the API's one permission matrix (`GET /api/me` lists the caller's). */
@@ -154,10 +156,14 @@ export type MoneyRequestStatus = MoneyRequest["status"];
 export type MoneyRequestList = Schemas["MoneyRequestsOut"];
 /** Without `amount`, the whole approved balance in that currency. */
 export type PayoutRequestInput = Schemas["PayoutRequestIn"];
-/** A month's invoice: `open` is a preview of a month still running, `issued` is final and numbered. */
-export type Invoice = Schemas["InvoiceOut"];
+/**
+ * A month's invoice: `open` is a preview of a month still running, `issued` is final and numbered.
+ * Named through the lists that hold them: the document qualifies a schema name two modules share
+ * (the platform's own invoices are an `InvoiceOut` too), and these names stay put whichever way it does.
+ */
+export type Invoice = Schemas["InvoicesOut"]["current"];
 export type InvoiceStatus = Invoice["status"];
-export type InvoiceLine = Schemas["InvoiceLineOut"];
+export type InvoiceLine = Invoice["lines"][number];
 export type InvoiceTotal = Schemas["InvoiceTotalOut"];
 export type InvoiceList = Schemas["InvoicesOut"];
 /** One invoice with its conversions (the first of them when there are many: see `items_total`). */
@@ -167,7 +173,7 @@ export type InvoiceItem = Schemas["InvoiceItemOut"];
 export type InvoiceLanguage = NonNullable<NonNullable<paths["/api/finance/invoices/{month}/document"]["get"]["parameters"]["query"]>["language"]>;
 /** One advertiser's books in one currency, as platform staff see them side by side. */
 export type FinanceOverviewRow = Schemas["OverviewRowOut"];
-export type FinanceOverview = Schemas["OverviewOut"];
+export type FinanceOverview = Answer<"/api/finance/overview">;
 
 // --- Branding and custom domains (from the generated schema) ------------------------------------
 /** An advertiser's brand as it edits it. Colours: "#rrggbb", or null for the platform's theme; images: same-origin paths. */
@@ -217,3 +223,38 @@ export type WebhookEventType = WebhookEndpoint["events"][number];
 /** The endpoints and the types the caller may subscribe them to. */
 export type WebhookList = Schemas["EndpointList"];
 export type WebhookInput = Schemas["EndpointIn"];
+
+// --- The platform's plans and its billing of advertisers (from the generated schema) ------------
+/** Money: a decimal string in the row's currency ("149.00"); dates: ISO-8601 UTC strings; a null limit is unlimited. */
+export type Plan = Schemas["PlanOut"];
+export type PlanList = Schemas["PlanList"];
+/** A plan's price in one currency: monthly, yearly (twelve months less 20 %), what a year saves, and the overage per 1,000 clicks (null: none, an upgrade is asked). */
+export type PlanPrice = Schemas["PriceOut"];
+export type PlanLimits = Schemas["LimitsBody"];
+/** What the Owner saves of a plan (`PUT /api/admin/plans/{code}`); a new plan adds its `code`. */
+export type PlanInput = Schemas["PlanIn"];
+export type NewPlanInput = Schemas["NewPlanIn"];
+export type PlanPriceInput = Schemas["PriceIn"];
+export type Subscription = Schemas["SubscriptionOut"];
+export type SubscriptionState = Subscription["state"];
+export type BillingInterval = Subscription["interval"];
+export type BillingPaymentMethod = Subscription["payment_method"];
+/** This month's usage against the plan: a meter per limit (`allowed` null: unlimited). */
+export type Usage = Schemas["UsageOut"];
+export type Meter = Schemas["MeterOut"];
+export type LimitName = Meter["limit"];
+export type PlanChangeInput = Schemas["ChangeIn"];
+/** A change of plan or interval: `effective` now (an upgrade, a first choice) or at the period's end (a downgrade); `checkout_url` to pay it by card. */
+export type PlanChange = Schemas["ChangeOut"];
+/** One of the platform's invoices to an advertiser (not the advertiser's monthly invoice of conversions, `Invoice`). */
+export type PlatformInvoice = Answer<"/api/billing/invoices">["invoices"][number];
+export type PlatformInvoiceStatus = PlatformInvoice["status"];
+export type PlatformInvoiceKind = PlatformInvoice["kind"];
+/** A platform invoice with the advertiser it is addressed to, as the Owner lists them. */
+export type StaffInvoice = Schemas["StaffInvoiceOut"];
+export type BillingProfile = Schemas["ProfileBody"];
+/** The Owner's figures: MRR and ARR per currency, subscriptions by plan and state, trials ending, overdue invoices, churn by month. */
+export type BillingOverview = Answer<"/api/admin/billing/overview">;
+export type ChurnMonth = Schemas["ChurnMonthOut"];
+export type TrialEnding = Schemas["TrialEndingOut"];
+export type PlanStateCount = Schemas["PlanStateCount"];

@@ -9,6 +9,7 @@ import { CheckEmailPage } from "@/features/auth/check-email-page";
 import { ForgotPasswordPage } from "@/features/auth/forgot-password-page";
 import { RedirectIfSignedIn, RequireAuth, RequirePermission } from "@/features/auth/guards";
 import { ResetPasswordPage } from "@/features/auth/reset-password-page";
+import { PricingFrame } from "@/features/billing/pricing-frame";
 import { SignInPage } from "@/features/auth/sign-in-page";
 import { SignUpPage } from "@/features/auth/sign-up-page";
 import { VerifyEmailPage } from "@/features/auth/verify-email-page";
@@ -49,6 +50,10 @@ const WebhooksPage = lazy(() => import("@/features/webhooks/webhooks-page").then
 const WebhookDeliveriesPage = lazy(() => import("@/features/webhooks/webhook-deliveries-page").then((module) => ({ default: module.WebhookDeliveriesPage })));
 const SettingsPage = lazy(() => import("@/features/settings/settings-page").then((module) => ({ default: module.SettingsPage })));
 const TeamPage = lazy(() => import("@/features/team/team-page").then((module) => ({ default: module.TeamPage })));
+const BillingPage = lazy(() => import("@/features/billing/billing-page").then((module) => ({ default: module.BillingPage })));
+const PricingPage = lazy(() => import("@/features/billing/pricing-page").then((module) => ({ default: module.PricingPage })));
+const AdminPlansPage = lazy(() => import("@/features/billing/admin-plans-page").then((module) => ({ default: module.AdminPlansPage })));
+const AdminBillingPage = lazy(() => import("@/features/billing/admin-billing-page").then((module) => ({ default: module.AdminBillingPage })));
 const UsersPage = lazy(() => import("@/features/users/users-page").then((module) => ({ default: module.UsersPage })));
 
 function PageFallback() {
@@ -85,6 +90,21 @@ export const router = createBrowserRouter([
   { path: "/join/:code", element: <JoinPage /> },
   // An e-mail's unsubscribe link: its token is the proof, signed in or not.
   { path: "/unsubscribe", element: <UnsubscribePage /> },
+  // The plans side by side: a visitor's page of its own, or a page of the dashboard for whoever is signed in.
+  {
+    path: "/pricing",
+    element: <PricingFrame />,
+    children: [
+      {
+        index: true,
+        element: (
+          <Suspense fallback={<PageFallback />}>
+            <PricingPage />
+          </Suspense>
+        ),
+      },
+    ],
+  },
   {
     path: "/",
     element: (
@@ -125,6 +145,9 @@ export const router = createBrowserRouter([
       guarded("/brand", <BrandPage />),
       guarded("/domains", <DomainsPage />),
       guarded("/audit", <AuditPage />),
+      guarded("/billing", <BillingPage />),
+      guarded("/admin/plans", <AdminPlansPage />),
+      guarded("/admin/billing", <AdminBillingPage />),
       guarded("/account", <AccountPage />),
       { path: "*", element: <NotFoundPage /> },
     ],

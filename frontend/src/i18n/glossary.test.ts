@@ -32,6 +32,21 @@ describe("the dashboard's words are the glossary's", () => {
     expect(ru.operations.detail.deliveryTitle).toMatch(/^Доставка/);
   });
 
+  it("calls what an advertiser subscribes to a plan (тариф), never a tariff or a «план»", () => {
+    expect(english.filter(([, text]) => /tariff/i.test(text))).toEqual([]);
+    // «план» as a word of its own: "планировать" and the like are other words.
+    expect(russian.filter(([, text]) => /(^|[^а-яё])план(|а|у|ом|е|ы|ов|ам|ами|ах)(?![а-яё])/i.test(text))).toEqual([]);
+    expect(en.nav.plans).toBe("Plans");
+    expect(ru.nav.plans).toBe("Тарифы");
+    expect(ru.plans.limits.white_label).toBe("White-label");
+  });
+
+  it("calls the trial a trial (пробный период) and the subscription a subscription (подписка)", () => {
+    expect(within(russian, "plans.state.trialing").every(([, text]) => text.startsWith("Пробный период"))).toBe(true);
+    expect(within(russian, "plans.").filter(([, text]) => /триал|абонемент/i.test(text))).toEqual([]);
+    expect(within(english, "plans.").filter(([, text]) => /membership|abonnement/i.test(text))).toEqual([]);
+  });
+
   it("keeps 'operations' for the orchestrator's log", () => {
     expect(en.monitor.operationsTitle).toBe("Operations");
     expect(ru.monitor.operationsTitle).toBe("Операции");

@@ -34,3 +34,28 @@ describe("errorText", () => {
     expect(errorText(t, new ApiError(0, "network_error", "Failed to fetch"))).toBe(ru.errors.codes.network_error);
   });
 });
+
+describe("errorText of a plan_limit refusal", () => {
+  const refused = (error: Record<string, unknown>) => toApiError(403, { error: { code: "plan_limit", message: "plan limit reached", ...error } });
+
+  it("says which limit is reached, how far, and which plan lifts it, in the reader's language", async () => {
+    const error = refused({ limit: "approved_affiliates", usage: 5000, allowed: 5000, plan: "business", upgrade_to: "enterprise" });
+    expect(errorText(await translator("en"), error)).toBe(
+      "This goes over your plan's limits. Approved affiliates: 5,000 of 5,000. The Enterprise plan allows more: change your plan under Plan & billing.",
+    );
+    expect(errorText(await translator("ru"), error)).toBe(
+      "Это превышает лимиты вашего тарифа. Одобренные партнёры: 5\u00a0000 из 5\u00a0000. На тарифе Enterprise можно больше — сменить тариф можно в разделе «Тариф и оплата».",
+    );
+  });
+
+  it("names white-label as not in the plan, and says nothing of an upgrade it was not told of", async () => {
+    expect(errorText(await translator("en"), refused({ limit: "white_label", usage: 1, allowed: 0 }))).toBe(
+      "This goes over your plan's limits. White-label is not in your plan.",
+    );
+  });
+
+  it("keeps every limit a refusal lists, and a limit the dashboard does not know by its name", async () => {
+    const error = refused({ excess: [{ limit: "active_offers", usage: 12, allowed: 5 }, { limit: "api_calls", allowed: 100 }, { limit: "seats_x" }] });
+    expect(errorText(await translator("en"), error)).toBe("This goes over your plan's limits. Active offers: 12 of 5. api_calls: at most 100. seats_x.");
+  });
+});

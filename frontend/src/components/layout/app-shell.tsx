@@ -11,6 +11,7 @@ import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/
 import { UserText } from "@/components/user-text";
 import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
+import { SubscriptionBanner, SubscriptionLockRedirect } from "@/features/billing/subscription-banner";
 import { NotificationBell } from "@/features/notifications/notification-bell";
 
 function ContextBadge() {
@@ -57,7 +58,9 @@ export function AppShell() {
             <UserMenu />
           </div>
         </header>
+        <SubscriptionLockRedirect />
         <main key={location.pathname} className="mx-auto w-full max-w-6xl flex-1 space-y-6 px-4 py-6 lg:px-8 lg:py-8">
+          <SubscriptionBanner />
           <Outlet />
         </main>
       </div>

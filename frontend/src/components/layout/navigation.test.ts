@@ -10,7 +10,7 @@ const targets = (role: Role) => navigationFor(grantedTo(role)).map((item) => ite
 const rolesFor = (path: string) => ROLES.filter((role) => permits(grantedTo(role), permissionFor(path))).sort();
 
 describe("sidebar by the permissions /api/me lists for each role", () => {
-  it("gives owners and platform admins users, advertisers, advertisers' brands and domains, and the audit log", () => {
+  it("gives owners and platform admins users, advertisers, advertisers' brands, domains and billing, and the audit log", () => {
     const expected = [
       "nav.dashboard",
       "nav.reports",
@@ -24,13 +24,15 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.brand",
       "nav.domains",
       "nav.audit",
+      "nav.billing",
       "nav.account",
     ];
-    expect(paths("owner")).toEqual(expected);
     expect(paths("platform_admin")).toEqual(expected);
+    // The platform's own revenue and its plans are the Owner's alone.
+    expect(paths("owner")).toEqual([...expected.slice(0, 9), "nav.subscriptions", "nav.plans", ...expected.slice(9)]);
   });
 
-  it("gives support read access to statistics, finance, users, advertisers, deliveries, domains and the audit log, but not the monitor or brands", () => {
+  it("gives support read access to statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
     expect(paths("support")).toEqual([
       "nav.dashboard",
       "nav.reports",
@@ -42,6 +44,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.advertisers",
       "nav.domains",
       "nav.audit",
+      "nav.billing",
       "nav.account",
     ]);
   });
@@ -65,6 +68,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.brand",
       "nav.domains",
       "nav.audit",
+      "nav.billing",
       "nav.account",
     ]);
   });
@@ -111,6 +115,9 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/advertisers")).toEqual(["owner", "platform_admin", "support"]);
     expect(rolesFor("/brand")).toEqual(["advertiser", "owner", "platform_admin"]);
     expect(rolesFor("/domains")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/billing")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/admin/billing")).toEqual(["owner"]);
+    expect(rolesFor("/admin/plans")).toEqual(["owner"]);
     expect(rolesFor("/nowhere")).toEqual([]);
   });
 });

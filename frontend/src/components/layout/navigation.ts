@@ -3,11 +3,14 @@ import {
   BadgePercentIcon,
   BuildingIcon,
   ChartColumnIcon,
+  CreditCardIcon,
   FileDownIcon,
   FileClockIcon,
   GlobeIcon,
   HandshakeIcon,
   KeyRoundIcon,
+  LandmarkIcon,
+  LayersIcon,
   LayoutDashboardIcon,
   Link2Icon,
   LinkIcon,
@@ -56,6 +59,9 @@ const ENTRIES: NavEntry[] = [
   { to: "/users", icon: UsersIcon, labelKey: "nav.users", permission: "users:read" },
   { to: "/advertisers", icon: BuildingIcon, labelKey: "nav.advertisers", permission: "advertisers:read" },
   { to: "/monitor", icon: ActivityIcon, labelKey: "nav.monitor", permission: "monitor" },
+  // The platform's own business, the Owner's: its subscribers' revenue, and the plans they choose from.
+  { to: "/admin/billing", icon: LandmarkIcon, labelKey: "nav.subscriptions", permission: "billing:manage:any" },
+  { to: "/admin/plans", icon: LayersIcon, labelKey: "nav.plans", permission: "plans:manage" },
   { to: "/memberships", icon: HandshakeIcon, labelKey: "nav.affiliates", permission: "workspace:read:own" },
   { to: "/memberships", icon: HandshakeIcon, labelKey: "nav.myAdvertisers", permission: "memberships:own" },
   { to: "/registration-links", icon: Link2Icon, labelKey: "nav.registrationLinks", permission: "workspace:read:own" },
@@ -67,6 +73,8 @@ const ENTRIES: NavEntry[] = [
   { to: "/brand", icon: PaletteIcon, labelKey: "nav.brand", permission: ["branding:manage:own", "branding:manage:any"] },
   { to: "/domains", icon: GlobeIcon, labelKey: "nav.domains", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/audit", icon: FileClockIcon, labelKey: "nav.audit", permission: ["audit:read:platform", "audit:read:own"] },
+  // What the advertiser pays the platform: its plan, usage and invoices (any advertiser's, picked, for staff).
+  { to: "/billing", icon: CreditCardIcon, labelKey: "nav.billing", permission: ["billing:read:own", "billing:read:any"] },
   { to: "/account", icon: UserCircleIcon, labelKey: "nav.account" },
 ];
 

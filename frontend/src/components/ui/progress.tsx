@@ -4,9 +4,11 @@ import { cn } from "@/lib/cn";
 type ProgressProps = ComponentProps<"div"> & {
   /** Percent done; leave it out while the total is unknown (the bar then sweeps). */
   value?: number;
+  /** The filled part's colour, where it tells something (a meter nearing its limit). */
+  indicatorClassName?: string;
 };
 
-export function Progress({ value, className, ...props }: ProgressProps) {
+export function Progress({ value, className, indicatorClassName, ...props }: ProgressProps) {
   const known = value !== undefined;
   return (
     <div
@@ -19,7 +21,7 @@ export function Progress({ value, className, ...props }: ProgressProps) {
       {...props}
     >
       <div
-        className={cn("h-full rounded-full bg-primary transition-[width]", known ? "" : "w-2/5 animate-indeterminate")}
+        className={cn("h-full rounded-full bg-primary transition-[width]", known ? "" : "w-2/5 animate-indeterminate", indicatorClassName)}
         style={known ? { width: `${Math.min(100, Math.max(0, value))}%` } : undefined}
       />
     </div>

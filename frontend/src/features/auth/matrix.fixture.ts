@@ -14,6 +14,7 @@ const STAFF_READ: Permission[] = [
   "stats:read:any",
   "deliveries:read:any",
   "finance:read:any",
+  "billing:read:any",
 ];
 const PLATFORM_MANAGE: Permission[] = [
   "users:manage",
@@ -27,7 +28,7 @@ const PLATFORM_MANAGE: Permission[] = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff"],
+  owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff", "plans:manage", "billing:manage:any"],
   platform_admin: [...STAFF_READ, ...PLATFORM_MANAGE],
   support: STAFF_READ,
   advertiser: [
@@ -43,6 +44,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "finance:manage:own",
     "branding:manage:own",
     "webhooks:own",
+    "billing:read:own",
+    "billing:manage:own",
   ],
   affiliate: [
     "memberships:own",

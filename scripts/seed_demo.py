@@ -32,10 +32,14 @@ from PIL import Image, ImageDraw
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.accounts.repository import AccountRepository
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.billing.catalogue import seed_plans
+from partnerka.billing.composition import SubscriptionSettings, billing_services
+from partnerka.billing.models import Interval, PaymentMethod
 from partnerka.billing.repository import BillingRepository
+from partnerka.billing.subscriptions import CheckoutSettings, ProfileDraft
 from partnerka.branding.composition import BrandSettings, brand_service
 from partnerka.branding.models import AssetKind, BrandDraft
 from partnerka.common.clock import utc_now
@@ -151,6 +155,7 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
     history = seed_history(advertiser.id, [sneakers, newsletter], partners)
     invoice = seed_last_month(advertiser.id, advertiser.name, [sneakers, newsletter], partners)
     seed_finance(advertiser.id)
+    subscription = seed_subscription(advertiser.id)
     if tracker_url:  # after the history is counted, so none of it is sent as a postback
         PostbackSettingsRepository(read_settings(DemoSettings).core_table).save(
             PostbackSettings(
@@ -192,7 +197,37 @@ def seed(base_url: str, tracker_url: str = "") -> dict[str, Any]:
         "affiliate_postback": tracker_url or None,
         "history": history,
         "invoice": invoice,
+        "subscription": subscription,
     }
+
+
+def seed_subscription(advertiser_id: str) -> dict[str, str]:
+    """Acme on Business, billed monthly by bank transfer and paid: a numbered invoice on its billing
+    page and its revenue in the Owner's figures (Globex stays on its trial)."""
+    from partnerka.billing.stripe import StripeSettings, stripe_payments
+
+    billing = billing_services(
+        read_settings(SubscriptionSettings),
+        read_settings(CheckoutSettings),
+        AccountRepository(),
+        stripe_payments(read_settings(StripeSettings)),
+    )
+    subscriptions = billing.subscriptions
+    profile = ProfileDraft(
+        legal_name="Acme Shoes LLC",
+        address="1 Market Street, Springfield",
+        tax_id="US 12-3456789",
+        email="billing@acme.example",
+        locale="en",
+        payment_method=PaymentMethod.BANK_TRANSFER,
+    )
+    subscriptions.save_profile(advertiser_id, profile, provisioning.OPERATOR)
+    chosen = subscriptions.change(advertiser_id, "business", Interval.MONTH, provisioning.OPERATOR)
+    assert chosen.invoice is not None, "choosing a plan on the trial issues its first invoice"
+    paid = subscriptions.mark_paid(
+        advertiser_id, chosen.invoice.invoice_id, "DEMO-TRANSFER-1", provisioning.OPERATOR
+    )
+    return {"plan": "business", "invoice_number": paid.number, "invoice_id": paid.invoice_id}
 
 
 DEMO_BRAND = BrandDraft(

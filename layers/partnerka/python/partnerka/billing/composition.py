@@ -66,10 +66,11 @@ def billing_services(
     checkout: CheckoutSettings,
     advertisers: Advertisers,
     provider: PaymentProvider,
-    usage: UsageCounts,
+    usage: UsageCounts | None = None,
 ) -> Billing:
     """What the API's billing routes call: the catalogue, the subscriptions and the overview.
-    `advertisers`: accounts.repository.AccountRepository (billing sits below accounts)."""
+    `advertisers`: accounts.repository.AccountRepository (billing sits below accounts); `usage` None
+    where no plan is changed for a lower one (an operator's script)."""
     parts = _parts(settings)
     subscriptions = SubscriptionService(
         parts.store, parts.plans, advertisers, provider, parts.audit, parts.notices, checkout, usage

@@ -2,9 +2,9 @@
 403 `plan_limit` with the limit, what is in use, what the plan allows, the plan and the plan that lifts
 it, in the caller's language; nothing is written.
 
-The API's gate answers from a fake of the subscriptions (tests.unit.fakes.FakeEntitlements) put in
-place of the gate each function's services were built with (composition.billing.plan_gate), for the
-test only: a Starter plan that allows one of everything it limits and no white-label."""
+The plans are the platform's own: the Owner edits Starter to allow one of everything it limits and no
+white-label (its next version), and the advertiser chooses it on its trial, as people do it through
+the API."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 
 from partnerka.accounts.repository import AccountRepository
-from partnerka.billing.limits import PlanGate
-from partnerka.billing.models import PlanLimits
 from partnerka.common.error_messages import ERROR_MESSAGES
 from partnerka.common.errors import ErrorCode
 from partnerka.domains.repository import DomainRepository
@@ -25,41 +23,56 @@ from tests.integration.api_client import Api, Reply
 from tests.integration.conftest import FunctionLoader
 from tests.integration.test_isolation_matrix import OFFER_BODY
 from tests.integration.world import PASSWORD, World, build_world
-from tests.unit.fakes import BUSINESS, ENTERPRISE, PRO, STARTER, FakeEntitlements
 
-ONE_OF_EACH = replace(STARTER, limits=PlanLimits(100_000, 1, 1, 1, 0, False))
-# Each service the gate is asked by: (its function, the composition's service, the gate's attribute).
-GATED = (
-    ("ApiOffersFunction", "offers", "limits"),
-    ("ApiWorkspaceFunction", "workspace", "limits"),
-    ("ApiBrandingFunction", "brands", "limits"),
-    ("ApiBrandingFunction", "domains", "_limits"),
-)
+ONE_OF_EACH = {
+    "clicks_per_month": 100_000,
+    "active_offers": 1,
+    "approved_affiliates": 1,
+    "team_seats": 1,
+    "custom_domains": 0,
+    "white_label": False,
+}
 
 
 @dataclass
 class Limited:
     api: Api
     world: World
-    plans: FakeEntitlements
     boss: str  # the advertiser's access token
 
     def call(self, method: str, path: str, body: Any = None, **headers: str) -> Reply:
         return self.api.call(method, path, body, token=self.boss, headers=headers)
 
+    def choose(self, plan_code: str) -> None:
+        chosen = self.call(
+            "POST", "/api/billing/subscription/change", {"plan_code": plan_code, "interval": "month"}
+        )
+        assert chosen.status == 200, chosen.body
+
 
 @pytest.fixture
-def limited(load_function: FunctionLoader, monkeypatch: pytest.MonkeyPatch) -> Limited:
+def limited(load_function: FunctionLoader) -> Limited:
     # Given the world's advertiser: one running offer, one approved affiliate and one applying, and
-    # its boss (one seat), on a Starter plan that allows one of each
+    # its boss (one seat), on a Starter plan that allows one of each, paid by bank transfer
     world = build_world(with_people=True)
-    gateway = load_function("api")
-    plans = FakeEntitlements(plans=(ONE_OF_EACH, PRO, BUSINESS, ENTERPRISE))
-    for logical_id, name, attribute in GATED:
-        built = getattr(gateway.function(logical_id), name)()
-        monkeypatch.setattr(built, attribute, PlanGate(plans))
-    api = Api(gateway)
-    return Limited(api, world, plans, api.login(world.emails["advertiser"], PASSWORD)["access_token"])
+    api = Api(load_function("api"))
+    owner = api.login(world.emails["owner"], PASSWORD)["access_token"]
+    starter = next(
+        p for p in api.call("GET", "/api/admin/plans", token=owner).body["plans"] if p["code"] == "starter"
+    )
+    edited = {
+        "name": starter["name"],
+        "rank": starter["rank"],
+        "public": True,
+        "contact_us": False,
+        "limits": ONE_OF_EACH,
+        "prices": [{"currency": p["currency"], "monthly": p["monthly"]} for p in starter["prices"]],
+    }
+    assert api.call("PUT", "/api/admin/plans/starter", edited, token=owner).status == 200
+    limited = Limited(api, world, api.login(world.emails["advertiser"], PASSWORD)["access_token"])
+    assert limited.call("PUT", "/api/billing/profile", {"payment_method": "bank_transfer"}).status == 200
+    limited.choose("starter")
+    return limited
 
 
 def refused(reply: Reply) -> dict[str, Any]:
@@ -145,7 +158,7 @@ def test_custom_domains_and_a_portal_domain_are_refused_by_a_plan_without_them(l
     }
     assert DomainRepository().of_advertiser(limited.world.advertiser_id) == []
     # on Pro, both kinds are the advertiser's to add (one domain)
-    limited.plans.subscribe(limited.world.advertiser_id, PRO.code)
+    limited.choose("pro")
     added = limited.call("POST", "/api/domains", {"name": "partners.acme-limits.example", "kind": "portal"})
     assert added.status == 201, added.body
 

@@ -243,6 +243,19 @@ def test_choosing_during_the_trial_bills_a_period_from_now_and_paying_it_makes_i
     assert "subscription.active" in billing.audit.actions()
 
 
+def test_a_currency_is_chosen_with_the_plan_while_no_paid_period_runs(billing: Billing) -> None:
+    result = billing.service.change(ADVERTISER, "pro", "month", BOSS, currency="eur")
+
+    assert result.invoice is not None
+    assert (result.invoice.currency, result.invoice.total) == ("EUR", 13900)
+    assert result.subscription.currency == "EUR"
+    billing.service.apply_payment(billing.paid_event(result.invoice))
+    # a period paid in euros runs in euros: another currency waits for a new start
+    with pytest.raises(ValidationFailed, match="billed in EUR"):
+        billing.service.change(ADVERTISER, "business", "month", BOSS, currency="USD")
+    assert billing.service.current(ADVERTISER).currency == "EUR"
+
+
 def test_a_year_costs_twelve_months_less_twenty_percent(billing: Billing) -> None:
     result = billing.service.change(ADVERTISER, "pro", "year", BOSS)
 

@@ -237,15 +237,18 @@ def _queued_events(queue_url: str) -> list[dict[str, Any]]:
 def test_the_hourly_run_on_the_stack_bills_a_trial_that_ended_and_tells_its_team_once(
     stack: Template,
 ) -> None:
-    # Given an advertiser created fifteen days ago, before billing existed
+    # Given an advertiser created fifteen days ago, before billing existed: its trial runs from the
+    # run that first sees it
     settings = read_settings(SubscriptionSettings)
     AccountRepository().add_advertiser(Advertiser(ADV, "Acme", iso_millis(AT - timedelta(days=15))))
     provider = FakePaymentProvider()
     run = billing_run(settings, AccountRepository(), provider, FakeClicksMeter())
+    run.run(AT)
+    later = AT + timedelta(days=15)
 
-    # When the hourly run runs, twice
-    run.run(AT)
-    run.run(AT)
+    # When the hourly run runs after that trial, twice
+    run.run(later)
+    run.run(later)
 
     # Then its trial is stored, ended, billed once, and it is past due with nothing to pay with
     billing = billing_services(
@@ -258,6 +261,6 @@ def test_the_hourly_run_on_the_stack_bills_a_trial_that_ended_and_tells_its_team
     events = _queued_events(os.environ["NOTIFY_QUEUE_URL"])
     told = sorted(event["payload"]["event_id"] for event in events)
     assert told == sorted(
-        [f"invoice-issued.{invoice.invoice_id}", f"payment-failed.{ADV}.trial.20261206T100000Z"]
+        [f"invoice-issued.{invoice.invoice_id}", f"payment-failed.{ADV}.trial.20261221T100000Z"]
     )
-    assert billing.overview.overview(AT).by_plan == [("business", SubscriptionState.PAST_DUE, 1)]
+    assert billing.overview.overview(later).by_plan == [("business", SubscriptionState.PAST_DUE, 1)]

@@ -110,9 +110,7 @@ def affiliate_sending_clicks(client: httpx.Client, platform: Platform, advertise
     joined = client.post(
         f"/api/join/{code}/signup", json={"email": email, "password": PASSWORD, "name": "Click Partner"}
     )
-    assert joined.status_code == 201, joined.text
-    token = emailed_link(platform, email, "verify-email").split("token=", 1)[1]
-    assert client.post("/api/auth/verify-email", json={"token": token}).status_code == 200
+    assert joined.status_code == 201, joined.text  # its clicks count without its signing in
     pending = client.get("/api/memberships", headers=advertiser).json()["items"]
     affiliate_id = next(m["affiliate_id"] for m in pending if m["status"] == "pending")
     approved = client.patch(f"/api/memberships/{affiliate_id}", json={"status": "active"}, headers=advertiser)

@@ -69,7 +69,7 @@ class Budget:
 
 NORMAL = Budget(
     positive=1,
-    negative=3,
+    negative=2,
     negative_roles=("owner",),
     derandomize=True,
     roles=("owner", "advertiser", "api_key", "affiliate"),

@@ -21,12 +21,14 @@ from typing import Any, Protocol
 
 from partnerka.audit.service import Actor, AuditTrail
 from partnerka.billing.catalogue import DEFAULT_CURRENCY, TRIAL_PLAN
+from partnerka.billing.invoices import locale_of, new_invoice, period_line
 from partnerka.billing.models import (
     DUNNING_DAYS,
     TRIAL_DAYS,
     BillingProfile,
     Entitlements,
     Interval,
+    InvoiceKind,
     InvoiceStatus,
     Limit,
     Plan,
@@ -34,6 +36,7 @@ from partnerka.billing.models import (
     Subscription,
     SubscriptionState,
     period_end,
+    period_price,
 )
 from partnerka.billing.payments import ChargeFailed, PaymentProvider, PaymentProviderError
 from partnerka.billing.plans import PlanCatalogue
@@ -244,6 +247,52 @@ class SubscriptionBook:
 
     def entitlements(self, advertiser_id: str) -> Entitlements:
         return self.reader.entitlements(advertiser_id)
+
+    def billed_period(
+        self,
+        sub: Subscription,
+        plan: Plan,
+        interval: Interval,
+        monthly: int,
+        period: tuple[datetime, datetime],
+        anchor_day: int,
+        key: str,
+        at: datetime,
+    ) -> tuple[PlatformInvoice, Subscription]:
+        """A period of `plan` billed: its invoice (`key` its billing key; addressed to the billing
+        profile as it is now) and the subscription as it runs in that period (its periods ending on
+        `anchor_day`), its exact cost kept."""
+        start, end = period
+        price = period_price(monthly, interval)
+        profile = self._store.profile(sub.advertiser_id)
+        invoice = new_invoice(
+            InvoiceKind.SUBSCRIPTION,
+            sub.advertiser_id,
+            key,
+            period,
+            sub.currency,
+            (period_line(plan.name, interval, start, end, price, locale_of(profile)),),
+            plan.code,
+            interval,
+            at,
+            profile,
+        )
+        billed = replace(
+            sub,
+            plan_code=plan.code,
+            plan_version=plan.version,
+            interval=interval,
+            price=price,
+            period_start=iso_millis(start),
+            period_end=iso_millis(end),
+            anchor_day=anchor_day,
+            period_cost=price * seconds(start, end),
+            pending=None,
+            cancel_at_period_end=False,
+            custom_terms=sub.custom_terms if plan.code == sub.plan_code else None,
+            updated_at=iso_millis(at),
+        )
+        return invoice, billed
 
     def monthly(self, plan: Plan, sub: Subscription) -> int | None:
         """A plan's monthly price for the subscription: its custom terms on its own plan, else the

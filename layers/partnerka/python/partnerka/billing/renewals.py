@@ -258,33 +258,8 @@ class Renewals:
             monthly = self._book.monthly(plan, sub) or 0
         anchor = sub.anchor_day or parse_iso(sub.period_start).day
         start, end = period_around(parse_iso(sub.period_end), interval, anchor, at)
-        price = period_price(monthly, interval)
-        profile = self._store.profile(sub.advertiser_id)
-        invoice = new_invoice(
-            InvoiceKind.SUBSCRIPTION,
-            sub.advertiser_id,
-            instant_key(start),
-            (start, end),
-            sub.currency,
-            (period_line(plan.name, interval, start, end, price, locale_of(profile)),),
-            plan.code,
-            interval,
-            at,
-            profile,
-        )
-        renewed = replace(
-            sub,
-            plan_code=plan.code,
-            plan_version=plan.version,
-            interval=interval,
-            price=price,
-            period_start=iso_millis(start),
-            period_end=iso_millis(end),
-            anchor_day=anchor,
-            period_cost=price * seconds(start, end),
-            pending=None,
-            custom_terms=sub.custom_terms if plan.code == sub.plan_code else None,
-            updated_at=iso_millis(at),
+        invoice, renewed = self._book.billed_period(
+            sub, plan, interval, monthly, (start, end), anchor, instant_key(start), at
         )
         self._book.write(sub, renewed, SCHEDULE, "subscription.renewed", (invoice,), (), at)
 

@@ -351,35 +351,8 @@ class SubscriptionService:
         if again is not None and sub.period_cost:  # chosen already, not paid yet: its page again
             return ChangeResult(sub, "now", again, self._page(again, sub))
         end = period_end(at, interval, at.day)
-        price = period_price(monthly, interval)
-        profile = self._store.profile(sub.advertiser_id)
-        invoice = new_invoice(
-            InvoiceKind.SUBSCRIPTION,
-            sub.advertiser_id,
-            f"{instant_key(at)}.{plan.code}.{interval.value}",
-            (at, end),
-            sub.currency,
-            (period_line(plan.name, interval, at, end, price, locale_of(profile)),),
-            plan.code,
-            interval,
-            at,
-            profile,
-        )
-        chosen = replace(
-            sub,
-            plan_code=plan.code,
-            plan_version=plan.version,
-            interval=interval,
-            price=price,
-            period_start=iso_millis(at),
-            period_end=iso_millis(end),
-            anchor_day=at.day,
-            period_cost=price * seconds(at, end),
-            pending=None,
-            cancel_at_period_end=False,
-            custom_terms=sub.custom_terms if plan.code == sub.plan_code else None,
-            updated_at=iso_millis(at),
-        )
+        key = f"{instant_key(at)}.{plan.code}.{interval.value}"
+        invoice, chosen = self._book.billed_period(sub, plan, interval, monthly, (at, end), at.day, key, at)
         voided = tuple((old, replace(old, status=InvoiceStatus.VOID)) for old in unpaid)
         written, issued = self._book.write(sub, chosen, actor, "subscription.chosen", (invoice,), voided, at)
         return ChangeResult(written, "now", issued, self._page(issued, written))

@@ -31,12 +31,11 @@ from partnerka.billing.book import (
     invoice_data,
     period_around,
     plan_data,
-    seconds,
     suspends_at,
     whole_second,
 )
 from partnerka.billing.catalogue import DEFAULT_CURRENCY, TRIAL_PLAN
-from partnerka.billing.invoices import instant_key, locale_of, new_invoice, overage_line, period_line
+from partnerka.billing.invoices import instant_key, locale_of, new_invoice, overage_line
 from partnerka.billing.models import (
     DUNNING_DAYS,
     REMINDER_DAYS,
@@ -48,7 +47,6 @@ from partnerka.billing.models import (
     Subscription,
     overage_amount,
     period_end,
-    period_price,
 )
 from partnerka.billing.plans import PlanCatalogue
 from partnerka.billing.repository import AlreadyRecorded, BillingChanged, BillingStore, Commit
@@ -175,33 +173,10 @@ class Renewals:
                 plan = self._plans.current(TRIAL_PLAN)
             anchor = parse_iso(sub.trial_end or sub.period_end)
             start, end = period_around(anchor, Interval.MONTH, anchor.day, at)
-            price = period_price(monthly, Interval.MONTH)
-            profile = self._store.profile(sub.advertiser_id)
-            invoices = (
-                new_invoice(
-                    InvoiceKind.SUBSCRIPTION,
-                    sub.advertiser_id,
-                    instant_key(start),
-                    (start, end),
-                    sub.currency,
-                    (period_line(plan.name, Interval.MONTH, start, end, price, locale_of(profile)),),
-                    plan.code,
-                    Interval.MONTH,
-                    at,
-                    profile,
-                ),
+            invoice, after = self._book.billed_period(
+                sub, plan, Interval.MONTH, monthly, (start, end), anchor.day, instant_key(start), at
             )
-            after = replace(
-                sub,
-                plan_code=plan.code,
-                plan_version=plan.version,
-                interval=Interval.MONTH,
-                price=price,
-                period_start=iso_millis(start),
-                period_end=iso_millis(end),
-                anchor_day=anchor.day,
-                period_cost=price * seconds(start, end),
-            )
+            invoices = (invoice,)
         first = (
             invoices[0]
             if invoices

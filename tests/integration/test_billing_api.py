@@ -187,3 +187,46 @@ def test_stripe_events_pay_an_invoice_once_and_anything_unsigned_is_refused(
     assert webhook(api, late, signed(fake_stripe, late))["statusCode"] == 204
     assert store.invoice(world.advertiser_id, invoice_id).status is InvoiceStatus.PAID  # type: ignore[union-attr]
     assert store.subscription(world.advertiser_id).state is SubscriptionState.ACTIVE  # type: ignore[union-attr]
+
+
+def test_the_owner_lists_subscriptions_sets_an_advertisers_own_terms_and_sees_them_listed(
+    load_function: FunctionLoader,
+) -> None:
+    world = build_world(with_people=True)
+    api = Api(load_function("api"))
+    boss, _ = on_pro_unpaid(api, world)
+    owner = api.login(world.emails["owner"], PASSWORD)["access_token"]
+
+    listed = api.call("GET", "/api/admin/subscriptions", token=owner)
+    assert listed.status == 200, listed.body
+    [row] = [item for item in listed.body["items"] if item["advertiser_id"] == world.advertiser_id]
+    assert (row["state"], row["plan_code"], row["custom_terms"]) == ("trialing", "pro", None)
+    assert row["advertiser_name"]
+
+    # When the Owner sets the advertiser's own price and limits
+    limits = {
+        "clicks_per_month": 20_000_000,
+        "active_offers": None,
+        "approved_affiliates": None,
+        "team_seats": 50,
+        "custom_domains": 10,
+        "white_label": True,
+    }
+    terms = {"currency": "USD", "monthly_price": "2500.00", "limits": limits, "note": "framework deal"}
+    path = f"/api/admin/subscriptions/{world.advertiser_id}/terms"
+    assert api.call("PUT", path, terms, token=owner).status == 200
+
+    # Then the list shows them, money as decimal strings, and filters by state
+    trialing = api.call("GET", "/api/admin/subscriptions", token=owner, state="trialing").body["items"]
+    [row] = [item for item in trialing if item["advertiser_id"] == world.advertiser_id]
+    assert row["plan_code"] == "enterprise"
+    assert row["custom_terms"] == {
+        "monthly_price": "2500.00",
+        "limits": limits,
+        "overage_per_1000": None,
+        "note": "framework deal",
+    }
+    assert api.call("GET", "/api/admin/subscriptions", token=owner, state="active").body["items"] == []
+    # an advertiser sees no one's list, its own included
+    refused = api.call("GET", "/api/admin/subscriptions", token=boss)
+    assert (refused.status, refused.code) == (403, "forbidden")

@@ -10,11 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from partnerka.accounts.models import Advertiser
 from partnerka.billing.models import (
+    CustomTerms,
     Interval,
     InvoiceKind,
     InvoiceStatus,
     PaymentMethod,
+    PlanLimits,
     SubscriptionState,
 )
 from partnerka.billing.payments import ChargeFailed, PaymentProviderError
@@ -439,6 +442,34 @@ def test_the_owners_overview_counts_recurring_revenue_trials_overdue_invoices_an
     assert [(o.invoice.advertiser_id, o.advertiser_name) for o in view.overdue] == [(third, "Advertiser CC")]
     paid = billing.overview.invoices(InvoiceStatus.PAID)
     assert sorted(named.advertiser_name for named in paid) == ["Advertiser AA", "Advertiser BB"]
+
+
+def test_the_owners_list_of_subscriptions_goes_by_advertiser_name_shows_custom_terms_and_filters_by_state(
+    billing: Billing,
+) -> None:
+    # ids in the opposite order of the names, and a name in lower case, to see the names decide
+    zeta, beta = "01JAD0000000000000000000BB", "01JAD0000000000000000000CC"
+    billing.accounts.add_advertiser(Advertiser(zeta, "Zeta Media", iso_millis(START)))
+    billing.accounts.add_advertiser(Advertiser(beta, "beta shop", iso_millis(START)))
+    billing.service.start_trial(zeta)
+    billing.service.start_trial(beta)
+    billing.choose("pro", advertiser_id=zeta)
+    terms = CustomTerms(99000, PlanLimits(20_000_000, None, None, 50, 10, True), None, "signed")
+    billing.service.set_custom_terms(beta, terms, "USD", OWNER)
+
+    listed = billing.overview.subscriptions()
+
+    assert [(row.advertiser_name, row.subscription.state) for row in listed] == [
+        ("Advertiser AA", State.TRIALING),
+        ("beta shop", State.TRIALING),
+        ("Zeta Media", State.ACTIVE),
+    ]
+    assert [row.subscription.custom_terms for row in listed] == [None, terms, None]
+    assert [row.advertiser_name for row in billing.overview.subscriptions(State.TRIALING)] == [
+        "Advertiser AA",
+        "beta shop",
+    ]
+    assert billing.overview.subscriptions(State.SUSPENDED) == []
 
 
 # ---------------------------------------------------------------------------------- the notices

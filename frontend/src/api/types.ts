@@ -258,3 +258,7 @@ export type BillingOverview = Answer<"/api/admin/billing/overview">;
 export type ChurnMonth = Schemas["ChurnMonthOut"];
 export type TrialEnding = Schemas["TrialEndingOut"];
 export type PlanStateCount = Schemas["PlanStateCount"];
+/** A subscription as the Owner lists them: its advertiser, plan, state, price per interval, and its own terms if it has any. */
+export type StaffSubscription = Schemas["StaffSubscriptionOut"];
+/** An advertiser's own price and limits, as the Owner sets them (`PUT /api/admin/subscriptions/{advertiser_id}/terms`). */
+export type TermsInput = Schemas["TermsIn"];

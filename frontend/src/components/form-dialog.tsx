@@ -20,11 +20,27 @@ type FormDialogProps = {
   submitLabel: ReactNode;
   /** The dialog's test id; its error and submit button are `<testId>-error` and `<testId>-submit`. */
   testId: string;
+  /** The submit button's test id, when it is not `<testId>-submit`. */
+  submitTestId?: string;
   children: ReactNode;
 };
 
 /** A dialog holding one form that a mutation sends: title, the API's error, the fields, and submit. */
-export function FormDialog({ open, setOpen, onClosed, trigger, title, description, error, onSubmit, pending, submitLabel, testId, children }: FormDialogProps) {
+export function FormDialog({
+  open,
+  setOpen,
+  onClosed,
+  trigger,
+  title,
+  description,
+  error,
+  onSubmit,
+  pending,
+  submitLabel,
+  testId,
+  submitTestId,
+  children,
+}: FormDialogProps) {
   const errorMessage = useErrorMessage();
   return (
     <Dialog
@@ -44,7 +60,7 @@ export function FormDialog({ open, setOpen, onClosed, trigger, title, descriptio
           {error ? <FormError testId={`${testId}-error`}>{errorMessage(error)}</FormError> : null}
           {children}
           <DialogFooter>
-            <Button type="submit" disabled={pending} data-testid={`${testId}-submit`}>
+            <Button type="submit" disabled={pending} data-testid={submitTestId ?? `${testId}-submit`}>
               {pending ? <Spinner /> : null}
               {submitLabel}
             </Button>

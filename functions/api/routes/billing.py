@@ -17,7 +17,7 @@ from composition.files import report_files
 
 from partnerka.accounts.permissions import Permission, billing_tenant, require
 from partnerka.billing.book import suspends_at
-from partnerka.billing.metrics import NamedInvoice
+from partnerka.billing.metrics import NamedInvoice, NamedSubscription
 from partnerka.billing.models import (
     CustomTerms,
     Interval,
@@ -25,6 +25,7 @@ from partnerka.billing.models import (
     Limit,
     PaymentMethod,
     Subscription,
+    SubscriptionState,
     overage_amount,
 )
 from partnerka.billing.plans import PlanDraft
@@ -54,6 +55,9 @@ from routes.billing_schemas import (
     RedirectOut,
     StaffInvoiceList,
     StaffInvoiceOut,
+    StaffSubscriptionList,
+    StaffSubscriptionOut,
+    StateName,
     SubscriptionOut,
     TermsIn,
     TermsOut,
@@ -396,6 +400,17 @@ def mark_paid(
     )
 
 
+@router.get(
+    "/admin/subscriptions",
+    summary="Every advertiser's subscription, by the advertiser's name (Owner and platform staff)",
+)
+def staff_subscriptions(state: Annotated[StateName | None, Query()] = None) -> StaffSubscriptionList:
+    principal, _ = current(router.current_event.headers)
+    require(principal, Permission.BILLING_READ_ANY)
+    found = billing().overview.subscriptions(SubscriptionState(state) if state else None)
+    return StaffSubscriptionList(items=[_staff_subscription(named) for named in found])
+
+
 @router.put(
     "/admin/subscriptions/<advertiser_id>/terms",
     summary="An Enterprise subscriber's own price and limits (Owner)",
@@ -418,4 +433,21 @@ def _staff_invoice(named: NamedInvoice) -> StaffInvoiceOut:
     base = PlatformInvoiceOut.of(named.invoice)
     return StaffInvoiceOut(
         **base.model_dump(), advertiser_id=named.invoice.advertiser_id, advertiser_name=named.advertiser_name
+    )
+
+
+def _staff_subscription(named: NamedSubscription) -> StaffSubscriptionOut:
+    sub = named.subscription
+    return StaffSubscriptionOut(
+        advertiser_id=sub.advertiser_id,
+        advertiser_name=named.advertiser_name,
+        state=sub.state.value,
+        plan_code=sub.plan_code,
+        interval=sub.interval.value,
+        currency=sub.currency,
+        price=amount_text(sub.price, sub.currency),
+        period_end=sub.period_end,
+        trial_end=sub.trial_end,
+        cancel_at_period_end=sub.cancel_at_period_end,
+        custom_terms=TermsOut.of(sub.custom_terms, sub.currency) if sub.custom_terms else None,
     )

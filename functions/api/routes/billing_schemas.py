@@ -346,6 +346,26 @@ class TrialEndingOut(BaseModel):
     trial_end: str
 
 
+class StaffSubscriptionOut(BaseModel):
+    advertiser_id: str
+    advertiser_name: str
+    state: StateName
+    plan_code: PlanCode
+    interval: IntervalName
+    currency: str
+    price: str
+    """What the current period costs."""
+    period_end: str
+    trial_end: str | None
+    cancel_at_period_end: bool
+    custom_terms: TermsOut | None
+    """The Owner's own price and limits for this advertiser, when it has them."""
+
+
+class StaffSubscriptionList(BaseModel):
+    items: list[StaffSubscriptionOut]
+
+
 class ChurnMonthOut(BaseModel):
     month: str
     active_at_start: int

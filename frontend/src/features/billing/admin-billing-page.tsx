@@ -1,7 +1,7 @@
-import { CalendarClockIcon, ReceiptTextIcon, TrendingUpIcon, UsersIcon } from "lucide-react";
+import { CalendarClockIcon, HandshakeIcon, ReceiptTextIcon, TrendingUpIcon, UsersIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import type { BillingOverview, StaffInvoice, TrialEnding } from "@/api/types";
+import type { BillingOverview, StaffInvoice, StaffSubscription, TrialEnding } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
@@ -9,11 +9,14 @@ import { PageHeader } from "@/components/page-header";
 import { Card, CardContent } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
+import { useCan } from "@/features/auth/use-can";
 import { daysUntil } from "@/features/billing/banner";
+import { SubscriptionStateBadge } from "@/features/billing/billing-parts";
 import { MarkPaidDialog } from "@/features/billing/mark-paid-dialog";
 import { churnPercent, daysOverdue, subscriptionsByPlan, type PlanStates } from "@/features/billing/overview";
 import { SUBSCRIPTION_STATES } from "@/features/billing/plan-words";
-import { useAdminPlans, useBillingOverview } from "@/features/billing/use-billing";
+import { TermsDialog } from "@/features/billing/terms-dialog";
+import { useAdminPlans, useBillingOverview, useStaffSubscriptions } from "@/features/billing/use-billing";
 import { formatInvoicePeriod } from "@/features/finance/finance-format";
 import { TitledHeader } from "@/features/finance/finance-parts";
 import { useNow } from "@/features/notifications/use-now";
@@ -29,6 +32,7 @@ const billingOf = (advertiserId: string) => `/billing?advertiser_id=${encodeURIC
 /** The Owner's view of the platform's own revenue: MRR and ARR, subscriptions by plan and state, trials ending, overdue invoices and churn. */
 export function AdminBillingPage() {
   const { t } = useTranslation();
+  const can = useCan();
   const overview = useBillingOverview();
   return (
     <>
@@ -46,6 +50,7 @@ export function AdminBillingPage() {
       ) : (
         <Overview overview={overview.data} />
       )}
+      {can("billing:read:any") ? <Subscriptions /> : null}
     </>
   );
 }
@@ -226,6 +231,81 @@ function TrialsEnding({ trials }: { trials: TrialEnding[] }) {
         isLoading={false}
         error={null}
         empty={{ icon: CalendarClockIcon, title: t("plans.overview.noTrials") }}
+      />
+    </Card>
+  );
+}
+
+/** Every advertiser's subscription; the Owner sets an advertiser's own price and limits from here. */
+function Subscriptions() {
+  const { t, i18n } = useTranslation();
+  const language = i18n.language;
+  const can = useCan();
+  const manages = can("billing:manage:any");
+  const subscriptions = useStaffSubscriptions();
+  const plans = useAdminPlans(manages);
+  const known = new Map((plans.data?.plans ?? []).map((plan) => [plan.code, plan]));
+  const columns: Column<StaffSubscription>[] = [
+    {
+      id: "advertiser",
+      header: t("advertisers.advertiser"),
+      cell: (sub) => (
+        <Link to={billingOf(sub.advertiser_id)} className="font-medium text-primary underline-offset-4 hover:underline">
+          <UserText value={sub.advertiser_name} />
+        </Link>
+      ),
+    },
+    {
+      id: "plan",
+      header: t("plans.admin.columns.plan"),
+      cell: (sub) => (
+        <div className="space-y-0.5">
+          <div>{known.get(sub.plan_code)?.name ?? sub.plan_code}</div>
+          {sub.custom_terms ? (
+            <div className="text-xs text-muted-foreground" data-testid="custom-terms-mark">
+              {t("plans.overview.customTerms")}
+            </div>
+          ) : null}
+        </div>
+      ),
+    },
+    { id: "state", header: t("plans.overview.state"), cell: (sub) => <SubscriptionStateBadge state={sub.state} /> },
+    {
+      id: "price",
+      header: t("plans.overview.price"),
+      cell: (sub) => t(`plans.overview.perInterval.${sub.interval}`, { amount: formatDecimalMoney(sub.price, sub.currency, language) }),
+      className: NUMBER,
+    },
+    {
+      id: "period",
+      header: t("plans.overview.periodEnd"),
+      cell: (sub) => formatDate(sub.period_end, language),
+      className: "whitespace-nowrap",
+    },
+    ...(manages
+      ? [
+          {
+            id: "terms",
+            header: <span className="sr-only">{t("common.actions")}</span>,
+            cell: (sub: StaffSubscription) => <TermsDialog subscription={sub} planLimits={known.get(sub.plan_code)?.limits ?? null} />,
+            className: "text-right",
+          },
+        ]
+      : []),
+  ];
+  return (
+    <Card data-testid="subscriptions-card">
+      <TitledHeader title={t("plans.overview.subscriptionsTitle")} description={t("plans.overview.subscriptionsText")} />
+      <DataTable
+        columns={columns}
+        rows={subscriptions.data?.items}
+        rowKey={(sub) => sub.advertiser_id}
+        rowTestId={() => "subscription-row"}
+        rowAttributes={(sub) => ({ "data-advertiser": sub.advertiser_id, "data-state": sub.state })}
+        isLoading={subscriptions.isPending}
+        error={subscriptions.error}
+        onRetry={() => void subscriptions.refetch()}
+        empty={{ icon: HandshakeIcon, title: t("plans.overview.noSubscriptions") }}
       />
     </Card>
   );

@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import { useState, type ReactNode } from "react";
-import { Controller, useFieldArray, useForm, useWatch, type Control } from "react-hook-form";
+import { Controller, useFieldArray, useForm, type Control } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 import type { Plan } from "@/api/types";
@@ -11,7 +11,8 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { emptyPriceRow, planFormSchema, planToForm, toNewPlanInput, toPlanInput, type PlanFormValues } from "@/features/billing/plan-form";
-import { COUNTED_LIMITS, limitName, type CountedLimit } from "@/features/billing/plan-words";
+import { LimitInput } from "@/features/billing/limit-input";
+import { COUNTED_LIMITS } from "@/features/billing/plan-words";
 import { useSavePlan } from "@/features/billing/use-billing";
 
 type PlanDialogProps = {
@@ -106,6 +107,7 @@ export function PlanDialog({ plan, nextRank, trigger }: PlanDialogProps) {
                 key={limit}
                 limit={limit}
                 prefix={prefix}
+                testId="plan-limit"
                 control={form.control}
                 register={form.register}
                 error={errors.limits?.[limit]?.value?.message}
@@ -198,55 +200,5 @@ function BoxField({ control, name, id, label }: { control: Control<PlanFormValue
         </label>
       )}
     />
-  );
-}
-
-type LimitInputProps = {
-  limit: CountedLimit;
-  prefix: string;
-  control: Control<PlanFormValues>;
-  register: ReturnType<typeof useForm<PlanFormValues>>["register"];
-  error: string | undefined;
-};
-
-/** A counted limit: a number, or "unlimited" (the number is then not asked). */
-function LimitInput({ limit, prefix, control, register, error }: LimitInputProps) {
-  const { t } = useTranslation();
-  const unlimited = useWatch({ control, name: `limits.${limit}.unlimited` });
-  const id = `${prefix}-limit-${limit}`;
-  return (
-    <Field
-      id={id}
-      label={limitName(t, limit)}
-      error={unlimited ? undefined : error}
-      action={
-        <Controller
-          control={control}
-          name={`limits.${limit}.unlimited`}
-          render={({ field }) => (
-            <label htmlFor={`${id}-unlimited`} className="flex items-center gap-1.5 text-xs text-muted-foreground">
-              <Checkbox
-                id={`${id}-unlimited`}
-                checked={field.value}
-                onCheckedChange={(checked) => field.onChange(checked === true)}
-                data-testid={`plan-limit-${limit}-unlimited`}
-              />
-              {t("plans.admin.unlimited")}
-            </label>
-          )}
-        />
-      }
-    >
-      <Input
-        id={id}
-        inputMode="numeric"
-        autoComplete="off"
-        disabled={unlimited}
-        placeholder={unlimited ? t("plans.admin.unlimited") : undefined}
-        aria-invalid={!unlimited && !!error}
-        data-testid={`plan-limit-${limit}`}
-        {...register(`limits.${limit}.value`)}
-      />
-    </Field>
   );
 }

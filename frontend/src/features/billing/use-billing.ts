@@ -2,7 +2,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
-import type { BillingProfile, InvoiceLanguage, NewPlanInput, PlanChangeInput, PlanInput, Subscription } from "@/api/types";
+import type { BillingProfile, InvoiceLanguage, NewPlanInput, PlanChangeInput, PlanInput, Subscription, TermsInput } from "@/api/types";
 
 /*
  * The platform's plans and its billing of advertisers. Whose subscription a call is about:
@@ -14,6 +14,7 @@ export const billingKeys = {
   plans: ["billing", "plans"] as const,
   adminPlans: ["billing", "admin-plans"] as const,
   overview: ["billing", "overview"] as const,
+  subscriptions: ["billing", "subscriptions"] as const,
   of: (advertiserId: string | undefined, what: string) => ["billing", "advertiser", advertiserId ?? null, what] as const,
 };
 
@@ -167,6 +168,20 @@ export function useMarkPaid() {
           body: { reference },
         }),
       ),
+    onSuccess: refetchBilling,
+  });
+}
+
+/** Every advertiser's subscription, by the advertiser's name. */
+export function useStaffSubscriptions(enabled = true) {
+  return useQuery({ queryKey: billingKeys.subscriptions, queryFn: () => unwrap(api.GET("/api/admin/subscriptions")), enabled });
+}
+
+/** Sets an advertiser's own price and limits: the limits hold at once, the price from its next period. */
+export function useSetTerms() {
+  return useMutation({
+    mutationFn: ({ advertiserId, terms }: { advertiserId: string; terms: TermsInput }) =>
+      unwrap(api.PUT("/api/admin/subscriptions/{advertiser_id}/terms", { params: { path: { advertiser_id: advertiserId } }, body: terms })),
     onSuccess: refetchBilling,
   });
 }

@@ -1,5 +1,5 @@
 """The Owner's view of the platform's own business: recurring revenue, subscriptions by plan and state,
-trials about to end, invoices overdue, and churn month by month.
+trials about to end, invoices overdue, churn month by month, and every subscription by its advertiser.
 
 Everything comes from key ranges of the core table, never a Scan: the subscriptions' GSI1 partition,
 the open invoices' partition (due before now), and the churn counters, one item a month that every
@@ -19,6 +19,7 @@ from partnerka.billing.models import (
     Interval,
     InvoiceStatus,
     PlatformInvoice,
+    Subscription,
     SubscriptionState,
     round_half_up,
 )
@@ -42,6 +43,14 @@ class NamedInvoice:
     """An invoice with the name of the advertiser it is addressed to (the Owner's lists)."""
 
     invoice: PlatformInvoice
+    advertiser_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSubscription:
+    """A subscription with the name of its advertiser (the Owner's list to set terms from)."""
+
+    subscription: Subscription
     advertiser_name: str
 
 
@@ -131,6 +140,15 @@ class BillingOverview:
             NamedInvoice(invoice, names.get(invoice.advertiser_id, ""))
             for invoice in self._store.invoices_in(status)
         ]
+
+    def subscriptions(self, state: SubscriptionState | None = None) -> list[NamedSubscription]:
+        """Every subscription (in `state`), platform-wide, by its advertiser's name."""
+        names = {advertiser.id: advertiser.name for advertiser in self._advertisers.list_advertisers()}
+        named = [
+            NamedSubscription(sub, names.get(sub.advertiser_id, ""))
+            for sub in self._store.subscriptions(state)
+        ]
+        return sorted(named, key=lambda row: (row.advertiser_name.casefold(), row.subscription.advertiser_id))
 
     def _churn(self, at: datetime) -> list[ChurnMonth]:
         counted = self._store.churn()

@@ -374,6 +374,22 @@ def test_the_month_befores_clicks_over_the_limit_are_billed_on_the_1st_once(bill
     )
 
 
+def test_an_overage_smaller_than_a_card_can_pay_is_not_billed(billing: Billing) -> None:
+    # 2,000 clicks over Pro's million at 0.20 per 1,000: 0.40 USD, under the 0.50 a card payment takes
+    billing.choose("pro")
+    billing.clicks.counted[(ADVERTISER, "2026-12")] = 1_002_000
+    billing.clock.at = datetime(2027, 1, 1, 3, 0, tzinfo=UTC)
+
+    billing.run.run()
+    billing.clicks.counted[(ADVERTISER, "2026-12")] = 1_002_500  # 0.50 USD: billed
+    assert [invoice.kind for invoice in billing.invoices()] == [InvoiceKind.SUBSCRIPTION]
+    billing.clock.at = datetime(2027, 1, 1, 4, 0, tzinfo=UTC)
+    billing.run.run()
+
+    [overage] = [invoice for invoice in billing.invoices() if invoice.kind is InvoiceKind.OVERAGE]
+    assert overage.total == 50
+
+
 def test_clicks_over_a_plan_without_an_overage_price_are_not_billed(billing: Billing) -> None:
     billing.choose("starter")
     billing.clicks.counted[(ADVERTISER, "2026-12")] = 250_000

@@ -27,6 +27,9 @@ REMINDER_DAYS = (1, 3, 7, 12)  # days into past_due on which a reminder goes out
 YEARLY_DISCOUNT_BP = 2000  # a yearly period costs 12 months less 20 %
 WARNING_THRESHOLDS_PCT = (80, 100)  # of the month's clicks: each told once a month
 INVOICE_DUE_DAYS = 14  # a bank transfer's time to pay; a card is charged at once
+# The least an overage invoice bills: card payments refuse smaller amounts (Stripe: 0.50 USD or EUR),
+# and an invoice nobody can pay by card would drive a subscription into dunning over a few cents.
+MINIMUM_OVERAGE = {"USD": 50, "EUR": 50, "RUB": 5000}
 
 
 class Interval(StrEnum):
@@ -285,6 +288,10 @@ def overage_amount(over: int, per_1000: int) -> int:
     """What `over` clicks past the month's limit cost at `per_1000` for each thousand, to the minor
     unit (a partial thousand at its share, not a whole one)."""
     return round_half_up(Fraction(over * per_1000, 1000))
+
+
+def minimum_overage(currency: str) -> int:
+    return MINIMUM_OVERAGE.get(currency, 50)
 
 
 def trial_period(created: datetime) -> tuple[datetime, datetime]:

@@ -45,6 +45,7 @@ from partnerka.billing.models import (
     PaymentMethod,
     PlatformInvoice,
     Subscription,
+    minimum_overage,
     overage_amount,
     period_end,
 )
@@ -336,7 +337,8 @@ class Renewals:
         self, advertiser_id: str, month: str, clicks: int, at: datetime | None = None
     ) -> PlatformInvoice | None:
         """The month's clicks over the plan's limit, at its price per 1,000 (rounded once); None when
-        none are over, the plan has no such price, or the month is billed already."""
+        none are over, the plan has no such price, the amount is less than an invoice bills
+        (MINIMUM_OVERAGE: not billed, not carried), or the month is billed already."""
         when = self._book.at(at)
         entitled = self._book.entitlements(advertiser_id)
         allowed = entitled.limits.clicks_per_month
@@ -345,7 +347,7 @@ class Renewals:
             return None
         over = clicks - allowed
         amount = overage_amount(over, per_1000)
-        if amount <= 0:
+        if amount < max(minimum_overage(entitled.currency), 1):
             return None
         sub = self._book.current(advertiser_id)
         profile = self._store.profile(advertiser_id)

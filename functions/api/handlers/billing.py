@@ -10,8 +10,9 @@ from composition.billing import billing, invoice_documents, payments, usage_repo
 from composition.files import report_files
 from dashboard import DashboardResolver, dashboard_handler
 from routes import billing as billing_routes
+from routes import billing_admin, plans
 
-app = DashboardResolver([billing_routes.router])
+app = DashboardResolver([plans.router, billing_routes.router, billing_admin.router])
 handler = dashboard_handler(
     app, [callers, edge, portals, audit, payments, billing, usage_report, report_files, invoice_documents]
 )

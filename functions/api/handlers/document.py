@@ -17,6 +17,7 @@ from routes import (
     admin,
     audit,
     billing,
+    billing_admin,
     branding,
     clicks,
     conversions,
@@ -26,6 +27,7 @@ from routes import (
     monitor,
     notifications,
     offers,
+    plans,
     postbacks,
     stats,
     telegram,
@@ -55,6 +57,8 @@ app = DashboardResolver(
         unsubscribe.router,
         webhooks.router,
         billing.router,
+        billing_admin.router,
+        plans.router,
     ]
 )
 app.include_router(telegram.webhook_router)

@@ -1,7 +1,6 @@
-"""/api/plans, /api/billing and /api/admin/billing: the platform's plans, an advertiser's subscription
-(choosing, changing, cancelling, paying), its usage against its plan, the platform's invoices to it,
-Stripe's webhook, and the Owner's plans, figures and bank transfers. partnerka.billing decides the
-rest. Bodies: routes.billing_schemas."""
+"""/api/billing: an advertiser's subscription (choosing, changing, cancelling, paying), its usage
+against its plan, the platform's invoices to it with their PDFs, its billing details, and Stripe's
+signed webhook. partnerka.billing decides the rest. Bodies: routes.billing_schemas."""
 
 from __future__ import annotations
 
@@ -9,170 +8,42 @@ import base64
 from typing import Annotated, Literal
 
 from auth import actor_of, current
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from composition.billing import billing, invoice_documents, payments, usage_report
 from composition.files import report_files
 
-from partnerka.accounts.permissions import Permission, billing_tenant, require
-from partnerka.billing.book import suspends_at
-from partnerka.billing.metrics import NamedInvoice, NamedSubscription
-from partnerka.billing.models import (
-    CustomTerms,
-    Interval,
-    InvoiceStatus,
-    Limit,
-    PaymentMethod,
-    Subscription,
-    SubscriptionState,
-    overage_amount,
-)
-from partnerka.billing.plans import PlanDraft
+from partnerka.accounts.permissions import billing_tenant
+from partnerka.billing.models import Interval, Limit, PaymentMethod, Subscription, overage_amount
 from partnerka.billing.subscriptions import ProfileDraft
-from partnerka.common.errors import ValidationFailed
 from partnerka.common.http import header
-from partnerka.common.money import currency_code, parse_amount
 from routes.billing_schemas import (
-    AmountOut,
-    BillingOverviewOut,
     ChangeIn,
     ChangeOut,
-    ChurnMonthOut,
-    MarkPaidIn,
     MeterOut,
-    NewPlanIn,
-    NextInvoiceOut,
     OverageOut,
-    PendingOut,
-    PlanIn,
-    PlanList,
-    PlanOut,
-    PlanStateCount,
     PlatformInvoiceList,
     PlatformInvoiceOut,
     ProfileBody,
     RedirectOut,
-    StaffInvoiceList,
-    StaffInvoiceOut,
-    StaffSubscriptionList,
-    StaffSubscriptionOut,
-    StateName,
     SubscriptionOut,
-    TermsIn,
-    TermsOut,
-    TrialEndingOut,
     UsageOut,
 )
 from routes.finance_schemas import amount_text
 from routes.invoice_schemas import DocumentLinkOut
-from routes.responses import NoContent, created, no_content
+from routes.responses import NoContent, no_content
 
 router = Router()  # type: ignore[no-untyped-call]
 AdvertiserParam = Annotated[str | None, Query(max_length=40)]
-PlanCodePath = Annotated[str, Path(max_length=30)]
 InvoicePath = Annotated[str, Path(max_length=200)]
-AdvertiserPath = Annotated[str, Path(max_length=40)]
 
 
 def subscription_out(sub: Subscription) -> SubscriptionOut:
     """The subscription as its page shows it: with the plan it is billed at, and what comes next."""
     services = billing()
     plan = services.plans.version(sub.plan_code, sub.plan_version)
-    currency = sub.currency
-    upcoming = services.subscriptions.next_invoice(sub)
-    return SubscriptionOut(
-        advertiser_id=sub.advertiser_id,
-        state=sub.state.value,
-        plan=PlanOut.of(plan),
-        plan_version=sub.plan_version,
-        interval=sub.interval.value,
-        currency=currency,
-        price=amount_text(sub.price, currency),
-        period_start=sub.period_start,
-        period_end=sub.period_end,
-        trial_end=sub.trial_end,
-        cancel_at_period_end=sub.cancel_at_period_end,
-        pending=(
-            PendingOut(
-                plan_code=sub.pending.plan_code,
-                interval=sub.pending.interval.value,
-                effective_at=sub.period_end,
-            )
-            if sub.pending
-            else None
-        ),
-        payment_method=sub.payment_method.value,
-        has_card=services.subscriptions.profile(sub.advertiser_id).has_card,
-        past_due_since=sub.past_due_since,
-        suspends_at=suspends_at(sub),
-        next_invoice=(
-            NextInvoiceOut(
-                date=upcoming.date,
-                amount=amount_text(upcoming.amount, upcoming.currency),
-                currency=upcoming.currency,
-            )
-            if upcoming
-            else None
-        ),
-        custom_terms=TermsOut.of(sub.custom_terms, currency) if sub.custom_terms else None,
-    )
-
-
-def _minor(text: str | None, currency: str) -> int | None:
-    return None if text is None else parse_amount(text, currency).minor
-
-
-def _draft(body: PlanIn) -> PlanDraft:
-    prices: dict[str, int] = {}
-    overage: dict[str, int] = {}
-    for price in body.prices:
-        currency = currency_code(price.currency)
-        if currency in prices:
-            raise ValidationFailed(f"prices: {currency} is given twice")
-        prices[currency] = parse_amount(price.monthly, currency).minor
-        if price.overage_per_1000 is not None:
-            overage[currency] = parse_amount(price.overage_per_1000, currency).minor
-    return PlanDraft(
-        name=body.name,
-        limits=body.limits.limits(),
-        monthly_prices=prices,
-        overage_per_1000=overage,
-        contact_us=body.contact_us,
-        public=body.public,
-        rank=body.rank,
-    )
-
-
-# ------------------------------------------------------------------------------------------ plans
-@router.get("/plans", summary="The plans offered, side by side (anyone, signed in or not)")
-def public_plans() -> PlanList:
-    return PlanList(plans=[PlanOut.of(plan) for plan in billing().plans.public_plans()])
-
-
-@router.get("/admin/plans", summary="Every plan, offered or not (Owner)")
-def all_plans() -> PlanList:
-    principal, _ = current(router.current_event.headers)
-    require(principal, Permission.PLANS_MANAGE)
-    return PlanList(plans=[PlanOut.of(plan) for plan in billing().plans.all_plans()])
-
-
-@router.post("/admin/plans", summary="Add a plan (Owner)", responses={201: {}})
-def create_plan(body: Annotated[NewPlanIn, Body()]) -> Response[PlanOut]:
-    principal, user = current(router.current_event.headers)
-    require(principal, Permission.PLANS_MANAGE)
-    plan = billing().plans.create(body.code, _draft(body), actor_of(router.current_event, user))
-    return created(PlanOut.of(plan))
-
-
-@router.put(
-    "/admin/plans/<code>",
-    summary="Change a plan: its next version, which subscribers get at their next period (Owner)",
-)
-def edit_plan(code: PlanCodePath, body: Annotated[PlanIn, Body()]) -> PlanOut:
-    principal, user = current(router.current_event.headers)
-    require(principal, Permission.PLANS_MANAGE)
-    return PlanOut.of(billing().plans.edit(code, _draft(body), actor_of(router.current_event, user)))
+    has_card = services.subscriptions.profile(sub.advertiser_id).has_card
+    return SubscriptionOut.of(sub, plan, has_card, services.subscriptions.next_invoice(sub))
 
 
 # ----------------------------------------------------------------------------------- subscription
@@ -340,114 +211,3 @@ def stripe_webhook() -> NoContent:
     if found is not None:
         billing().subscriptions.apply_payment(found)
     return no_content()
-
-
-# ------------------------------------------------------------------------------------ the Owner's
-@router.get(
-    "/admin/billing/overview",
-    summary="Recurring revenue, subscriptions, trials ending, overdue invoices and churn (Owner)",
-)
-def overview() -> BillingOverviewOut:
-    principal, _ = current(router.current_event.headers)
-    require(principal, Permission.BILLING_MANAGE_ANY)
-    figures = billing().overview.overview()
-    return BillingOverviewOut(
-        mrr=[AmountOut(currency=c, amount=amount_text(a, c)) for c, a in sorted(figures.mrr.items())],
-        arr=[AmountOut(currency=c, amount=amount_text(a, c)) for c, a in sorted(figures.arr.items())],
-        by_plan=[
-            PlanStateCount(plan_code=plan, state=state.value, count=count)
-            for plan, state, count in figures.by_plan
-        ],
-        trials_ending=[
-            TrialEndingOut(
-                advertiser_id=t.advertiser_id,
-                advertiser_name=t.advertiser_name,
-                plan_code=t.plan_code,
-                trial_end=t.trial_end,
-            )
-            for t in figures.trials_ending
-        ],
-        overdue=[_staff_invoice(named) for named in figures.overdue],
-        churn=[
-            ChurnMonthOut(
-                month=m.month, active_at_start=m.active_at_start, canceled=m.canceled, rate_bp=m.rate_bp
-            )
-            for m in figures.churn
-        ],
-    )
-
-
-@router.get("/admin/billing/invoices", summary="The platform's invoices to every advertiser (Owner)")
-def staff_invoices(status: Annotated[Literal["open", "paid", "void"], Query()] = "open") -> StaffInvoiceList:
-    principal, _ = current(router.current_event.headers)
-    require(principal, Permission.BILLING_MANAGE_ANY)
-    found = billing().overview.invoices(InvoiceStatus(status))
-    return StaffInvoiceList(invoices=[_staff_invoice(named) for named in found])
-
-
-@router.post(
-    "/admin/billing/invoices/<advertiser_id>/<invoice_id>/paid",
-    summary="Record the bank transfer that paid an invoice (Owner)",
-)
-def mark_paid(
-    advertiser_id: AdvertiserPath, invoice_id: InvoicePath, body: Annotated[MarkPaidIn, Body()]
-) -> PlatformInvoiceOut:
-    principal, user = current(router.current_event.headers)
-    require(principal, Permission.BILLING_MANAGE_ANY)
-    actor = actor_of(router.current_event, user)
-    return PlatformInvoiceOut.of(
-        billing().subscriptions.mark_paid(advertiser_id, invoice_id, body.reference, actor)
-    )
-
-
-@router.get(
-    "/admin/subscriptions",
-    summary="Every advertiser's subscription, by the advertiser's name (Owner and platform staff)",
-)
-def staff_subscriptions(state: Annotated[StateName | None, Query()] = None) -> StaffSubscriptionList:
-    principal, _ = current(router.current_event.headers)
-    require(principal, Permission.BILLING_READ_ANY)
-    found = billing().overview.subscriptions(SubscriptionState(state) if state else None)
-    return StaffSubscriptionList(items=[_staff_subscription(named) for named in found])
-
-
-@router.put(
-    "/admin/subscriptions/<advertiser_id>/terms",
-    summary="An Enterprise subscriber's own price and limits (Owner)",
-)
-def set_terms(advertiser_id: AdvertiserPath, body: Annotated[TermsIn, Body()]) -> SubscriptionOut:
-    principal, user = current(router.current_event.headers)
-    require(principal, Permission.BILLING_MANAGE_ANY)
-    currency = currency_code(body.currency)
-    terms = CustomTerms(
-        monthly_price=parse_amount(body.monthly_price, currency).minor,
-        limits=body.limits.limits(),
-        overage_per_1000=_minor(body.overage_per_1000, currency),
-        note=body.note,
-    )
-    actor = actor_of(router.current_event, user)
-    return subscription_out(billing().subscriptions.set_custom_terms(advertiser_id, terms, currency, actor))
-
-
-def _staff_invoice(named: NamedInvoice) -> StaffInvoiceOut:
-    base = PlatformInvoiceOut.of(named.invoice)
-    return StaffInvoiceOut(
-        **base.model_dump(), advertiser_id=named.invoice.advertiser_id, advertiser_name=named.advertiser_name
-    )
-
-
-def _staff_subscription(named: NamedSubscription) -> StaffSubscriptionOut:
-    sub = named.subscription
-    return StaffSubscriptionOut(
-        advertiser_id=sub.advertiser_id,
-        advertiser_name=named.advertiser_name,
-        state=sub.state.value,
-        plan_code=sub.plan_code,
-        interval=sub.interval.value,
-        currency=sub.currency,
-        price=amount_text(sub.price, sub.currency),
-        period_end=sub.period_end,
-        trial_end=sub.trial_end,
-        cancel_at_period_end=sub.cancel_at_period_end,
-        custom_terms=TermsOut.of(sub.custom_terms, sub.currency) if sub.custom_terms else None,
-    )

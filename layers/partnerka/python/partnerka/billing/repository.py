@@ -438,9 +438,9 @@ def _as_read_condition(
         if value is None or value == "":
             clauses.append(f"attribute_not_exists({alias})")
         else:
-            placeholder = f":{prefix}{index}"
-            clauses.append(f"{alias} = {placeholder}")
-            values[placeholder] = dynamo.encode_value(value)
+            value_ref = f":{prefix}{index}"
+            clauses.append(f"{alias} = {value_ref}")
+            values[value_ref] = dynamo.encode_value(value)
     return " AND ".join(clauses), attribute_names, values
 
 

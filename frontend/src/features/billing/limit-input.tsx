@@ -1,10 +1,11 @@
+import type { ReactNode } from "react";
 import { Controller, useWatch, type Control, type FieldValues, type Path, type UseFormRegister } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { LimitFields } from "@/features/billing/plan-form";
-import { limitName, type CountedLimit } from "@/features/billing/plan-words";
+import { COUNTED_LIMITS, limitName, type CountedLimit } from "@/features/billing/plan-words";
 
 /** A form that keeps its counted limits as `limits` (plan-form's `LimitFields`): a plan's, or an advertiser's own terms. */
 type WithLimits = FieldValues & { limits: LimitFields };
@@ -61,5 +62,27 @@ export function LimitInput<Values extends WithLimits>({ limit, prefix, testId, c
         {...register(`limits.${limit}.value` as Path<Values>)}
       />
     </Field>
+  );
+}
+
+type LimitsFieldsetProps<Values extends WithLimits> = Omit<LimitInputProps<Values>, "limit" | "error"> & {
+  /** The form state's errors of `limits`. */
+  errors: Partial<Record<CountedLimit, { value?: { message?: string } }>> | undefined;
+  children?: ReactNode;
+};
+
+/** Every counted limit of a form with `limits`, under the one legend (a plan's, or an advertiser's own terms). */
+export function LimitsFieldset<Values extends WithLimits>({ errors, children, ...input }: LimitsFieldsetProps<Values>) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="space-y-3">
+      <legend className="text-sm font-medium">{t("plans.admin.limitsTitle")}</legend>
+      <div className="grid gap-4 sm:grid-cols-2">
+        {COUNTED_LIMITS.map((limit) => (
+          <LimitInput key={limit} limit={limit} error={errors?.[limit]?.value?.message} {...input} />
+        ))}
+      </div>
+      {children}
+    </fieldset>
   );
 }

@@ -11,8 +11,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { emptyPriceRow, planFormSchema, planToForm, toNewPlanInput, toPlanInput, type PlanFormValues } from "@/features/billing/plan-form";
-import { LimitInput } from "@/features/billing/limit-input";
-import { COUNTED_LIMITS } from "@/features/billing/plan-words";
+import { LimitsFieldset } from "@/features/billing/limit-input";
 import { useSavePlan } from "@/features/billing/use-billing";
 
 type PlanDialogProps = {
@@ -99,22 +98,7 @@ export function PlanDialog({ plan, nextRank, trigger }: PlanDialogProps) {
           <BoxField control={form.control} name="contact_us" id={`${prefix}-contact`} label={t("plans.admin.fields.contactUs")} />
           <BoxField control={form.control} name="white_label" id={`${prefix}-white-label`} label={t("plans.admin.fields.whiteLabel")} />
         </div>
-        <fieldset className="space-y-3">
-          <legend className="text-sm font-medium">{t("plans.admin.limitsTitle")}</legend>
-          <div className="grid gap-4 sm:grid-cols-2">
-            {COUNTED_LIMITS.map((limit) => (
-              <LimitInput
-                key={limit}
-                limit={limit}
-                prefix={prefix}
-                testId="plan-limit"
-                control={form.control}
-                register={form.register}
-                error={errors.limits?.[limit]?.value?.message}
-              />
-            ))}
-          </div>
-        </fieldset>
+        <LimitsFieldset prefix={prefix} testId="plan-limit" control={form.control} register={form.register} errors={errors.limits} />
         <fieldset className="space-y-3">
           <legend className="text-sm font-medium">{t("plans.admin.pricesTitle")}</legend>
           <p className="text-xs text-muted-foreground">{t("plans.admin.pricesText")}</p>

@@ -11,8 +11,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
-import { LimitInput } from "@/features/billing/limit-input";
-import { COUNTED_LIMITS } from "@/features/billing/plan-words";
+import { LimitsFieldset } from "@/features/billing/limit-input";
 import { termsFormSchema, termsToForm, toTermsInput, type TermsFormValues } from "@/features/billing/terms-form";
 import { useSetTerms } from "@/features/billing/use-billing";
 
@@ -104,21 +103,7 @@ export function TermsDialog({ subscription, planLimits }: TermsDialogProps) {
             </Field>
           </div>
         </fieldset>
-        <fieldset className="space-y-3">
-          <legend className="text-sm font-medium">{t("plans.admin.limitsTitle")}</legend>
-          <div className="grid gap-4 sm:grid-cols-2">
-            {COUNTED_LIMITS.map((limit) => (
-              <LimitInput
-                key={limit}
-                limit={limit}
-                prefix={prefix}
-                testId="terms-limit"
-                control={form.control}
-                register={form.register}
-                error={errors.limits?.[limit]?.value?.message}
-              />
-            ))}
-          </div>
+        <LimitsFieldset prefix={prefix} testId="terms-limit" control={form.control} register={form.register} errors={errors.limits}>
           <Controller
             control={form.control}
             name="white_label"
@@ -134,7 +119,7 @@ export function TermsDialog({ subscription, planLimits }: TermsDialogProps) {
               </label>
             )}
           />
-        </fieldset>
+        </LimitsFieldset>
         <Field id={`${prefix}-note`} label={t("plans.overview.termsNote")} hint={t("plans.overview.termsNoteHint")} error={errors.note?.message}>
           <Textarea id={`${prefix}-note`} rows={2} aria-invalid={!!errors.note} data-testid="terms-note" {...form.register("note")} />
         </Field>

@@ -25,12 +25,15 @@ const PLATFORM_MANAGE: Permission[] = [
   "deliveries:replay",
   "credentials:manage:any",
   "branding:manage:any",
+  "accounts:suspend",
+  "support:help",
+  "view_as",
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff", "plans:manage", "billing:manage:any"],
+  owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff", "plans:manage", "billing:manage:any", "platform:settings"],
   platform_admin: [...STAFF_READ, ...PLATFORM_MANAGE],
-  support: STAFF_READ,
+  support: [...STAFF_READ, "support:help", "view_as"],
   advertiser: [
     "audit:read:own",
     "revenue:read",

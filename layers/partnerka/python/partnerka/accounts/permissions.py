@@ -69,6 +69,16 @@ class Permission(StrEnum):
     BILLING_MANAGE_OWN = "billing:manage:own"
     BILLING_READ_ANY = "billing:read:any"
     BILLING_MANAGE_ANY = "billing:manage:any"
+    # Suspending and reactivating an advertiser or an affiliate (everywhere or in one program):
+    # Owner and Platform Admin.
+    ACCOUNTS_SUSPEND = "accounts:suspend"
+    # Support's help that needs no secret: resend a verification or invitation e-mail, reset a
+    # person's second factor once identity is confirmed; Owner and Platform Admin may too.
+    SUPPORT_HELP = "support:help"
+    # Read-only "view as" of a person's dashboard, visibly marked and audited.
+    VIEW_AS = "view_as"
+    # The platform's own settings and staff: the Owner alone.
+    PLATFORM_SETTINGS = "platform:settings"
 
 
 _STAFF_READ = {
@@ -98,6 +108,10 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.BRANDING_MANAGE_ANY,
             Permission.PLANS_MANAGE,
             Permission.BILLING_MANAGE_ANY,
+            Permission.ACCOUNTS_SUSPEND,
+            Permission.SUPPORT_HELP,
+            Permission.VIEW_AS,
+            Permission.PLATFORM_SETTINGS,
         }
     ),
     Role.PLATFORM_ADMIN: frozenset(
@@ -111,10 +125,13 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.DELIVERIES_REPLAY,
             Permission.CREDENTIALS_MANAGE_ANY,
             Permission.BRANDING_MANAGE_ANY,
+            Permission.ACCOUNTS_SUSPEND,
+            Permission.SUPPORT_HELP,
+            Permission.VIEW_AS,
         }
     ),
     # Support reads to help people; it never changes settings, users or money.
-    Role.SUPPORT: frozenset(_STAFF_READ),
+    Role.SUPPORT: frozenset({*_STAFF_READ, Permission.SUPPORT_HELP, Permission.VIEW_AS}),
     Role.ADVERTISER: frozenset(
         {
             Permission.AUDIT_READ_OWN,

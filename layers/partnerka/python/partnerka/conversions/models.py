@@ -38,6 +38,25 @@ class RejectionReason(StrEnum):
     CAP_REACHED = "cap_reached"
 
 
+class FraudFlag(StrEnum):
+    """What traffic quality found about a conversion's click (or its timing), as fraud rules name it."""
+
+    BOT = "bot"
+    DATACENTER = "datacenter"
+    IP_FLOOD = "ip_flood"
+    DUPLICATE_VISITOR = "duplicate_visitor"
+    TOO_FAST = "too_fast"  # converted sooner after the click than the rule's minimum
+    TOO_SLOW = "too_slow"  # converted later after the click than the rule's maximum
+
+
+class ScreeningAction(StrEnum):
+    """What a fraud rule did to a conversion when it arrived."""
+
+    ACCEPTED = "accepted"
+    HELD = "held"  # waits for a person in the review queue
+    REJECTED = "rejected"
+
+
 # Who may move a conversion where. Approved → rejected is a reversal and needs a reason.
 TRANSITIONS: dict[ConversionStatus, frozenset[ConversionStatus]] = {
     ConversionStatus.PENDING: frozenset({ConversionStatus.APPROVED, ConversionStatus.REJECTED}),
@@ -105,6 +124,13 @@ class Conversion:
     user_agent: str = ""
     click_created_at: datetime | None = None
     subs: dict[str, str] = field(default_factory=dict)
+    # Traffic quality at arrival (fraud rules): every flag the click carried, the rule that acted
+    # (None: accepted), and the explanation people read ("held: click from a datacenter network,
+    # AS16509").
+    flags: tuple[str, ...] = ()
+    screening: str | None = None  # a ScreeningAction value other than accepted
+    screening_flag: str | None = None  # the FraudFlag whose rule acted
+    screening_note: str = ""
 
     def as_item(self) -> dict[str, Any]:
         on_hold = self.status is ConversionStatus.HOLD and self.hold_until is not None
@@ -133,6 +159,10 @@ class Conversion:
             "country": self.country,
             "ua": self.user_agent,
             "click_created_at": iso_millis(self.click_created_at) if self.click_created_at else None,
+            "flags": list(self.flags) or None,
+            "screening": self.screening,
+            "screening_flag": self.screening_flag,
+            "screening_note": self.screening_note or None,
             **self.subs,
         }
 
@@ -161,4 +191,8 @@ class Conversion:
             user_agent=item.get("ua", ""),
             click_created_at=parse_iso(item["click_created_at"]) if item.get("click_created_at") else None,
             subs={key: item[key] for key in SUB_KEYS if key in item},
+            flags=tuple(item.get("flags") or ()),
+            screening=item.get("screening"),
+            screening_flag=item.get("screening_flag"),
+            screening_note=item.get("screening_note") or "",
         )

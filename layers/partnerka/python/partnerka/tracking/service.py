@@ -45,6 +45,13 @@ class RejectReason(StrEnum):
     # advertiser's offers. The visitor gets the plain page (not the offer's fallback: the domain is
     # not that advertiser's to send traffic from).
     FOREIGN_DOMAIN = "foreign_domain"
+    # The click matched one of the advertiser's or the offer's block lists (addresses, networks,
+    # countries, sub-ids, referrers, browsers): counted as blocked, sent to the fallback.
+    BLOCKED_BY_RULE = "blocked_by_rule"
+    # Platform staff suspended the offer's advertiser, or the affiliate (everywhere, or in this
+    # advertiser's program only).
+    ADVERTISER_SUSPENDED = "advertiser_suspended"
+    AFFILIATE_SUSPENDED = "affiliate_suspended"
 
 
 @dataclass(frozen=True, slots=True)

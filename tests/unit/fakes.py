@@ -938,7 +938,41 @@ class FakeAccounts(FakeCoreTable):
             approved = affiliate.approved_advertisers | mirror
         else:
             approved = affiliate.approved_advertisers - mirror
-        self.items[Affiliate.key(affiliate.affiliate_id)] = replace(affiliate, approved_advertisers=approved)
+        if membership.suspended:
+            suspended = affiliate.suspended_advertisers | mirror
+        else:
+            suspended = affiliate.suspended_advertisers - mirror
+        self.items[Affiliate.key(affiliate.affiliate_id)] = replace(
+            affiliate, approved_advertisers=approved, suspended_advertisers=suspended
+        )
+
+    def affiliates(self, affiliate_ids: Iterable[str]) -> list[Affiliate]:
+        found = (self._get(Affiliate, Affiliate.key(affiliate_id)) for affiliate_id in set(affiliate_ids))
+        return [affiliate for affiliate in found if affiliate is not None]
+
+    def save_advertiser_status(self, advertiser: Advertiser) -> bool:
+        stored = self.get_advertiser(advertiser.id)
+        if stored.status is advertiser.status:
+            return False
+        self.items[Advertiser.key(advertiser.id)] = replace(
+            stored,
+            status=advertiser.status,
+            suspended_at=advertiser.suspended_at,
+            suspension_reason=advertiser.suspension_reason,
+        )
+        return True
+
+    def save_affiliate_status(self, affiliate: Affiliate) -> bool:
+        stored = self.get_affiliate(affiliate.affiliate_id)
+        if stored.status is affiliate.status:
+            return False
+        self.items[Affiliate.key(affiliate.affiliate_id)] = replace(
+            stored,
+            status=affiliate.status,
+            suspended_at=affiliate.suspended_at,
+            suspension_reason=affiliate.suspension_reason,
+        )
+        return True
 
     def get_membership(self, advertiser_id: str, affiliate_id: str) -> Membership | None:
         return self._get(Membership, Membership.key(advertiser_id, affiliate_id))

@@ -28,6 +28,7 @@ from partnerka.accounts.models import (
     User,
 )
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.accounts.suspension import AccountSuspended
 from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
 from partnerka.billing.models import (
@@ -1220,6 +1221,27 @@ class FakeAuditStore:
 
     def actions(self) -> list[str]:
         return [e.action for e in self.entries]
+
+
+@dataclass
+class FakeStandings:
+    """finance.payouts.Standings over sets: the advertisers suspended, the affiliates suspended
+    everywhere, and (advertiser, affiliate) pairs suspended in one program."""
+
+    advertisers: set[str] = field(default_factory=set)
+    affiliates: set[str] = field(default_factory=set)
+    programs: set[tuple[str, str]] = field(default_factory=set)
+
+    def ensure_advertiser_active(self, advertiser_id: str) -> None:
+        if advertiser_id in self.advertisers:
+            raise AccountSuspended("the advertiser is suspended")
+
+    def ensure_affiliate_active(self, advertiser_id: str, affiliate_id: str) -> None:
+        if self.affiliate_suspended(advertiser_id, affiliate_id):
+            raise AccountSuspended("the affiliate is suspended")
+
+    def affiliate_suspended(self, advertiser_id: str, affiliate_id: str) -> bool:
+        return affiliate_id in self.affiliates or (advertiser_id, affiliate_id) in self.programs
 
 
 class FakeNotifications:

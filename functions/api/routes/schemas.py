@@ -19,6 +19,23 @@ RoleName = Literal["owner", "platform_admin", "advertiser", "affiliate", "suppor
 MembershipStatusName = Literal["pending", "active", "rejected", "blocked"]
 
 
+class SuspensionOut(BaseModel):
+    """The platform's staff suspended the account the caller works in: it reads, and changes nothing."""
+
+    scope: Literal["advertiser", "affiliate", "program"] = Field(
+        description="advertiser: the whole advertiser; affiliate: the affiliate everywhere; program: the "
+        "affiliate in the advertiser it works with now"
+    )
+    reason: str
+    since: str | None
+
+    @classmethod
+    def of(cls, suspension: Suspension | None) -> SuspensionOut | None:
+        if suspension is None:
+            return None
+        return cls(scope=suspension.scope.value, reason=suspension.reason, since=suspension.since)
+
+
 class UserOut(BaseModel):
     id: str
     email: str
@@ -96,23 +113,6 @@ class SessionOut(BaseModel):
 class MfaRequiredOut(BaseModel):
     mfa_required: Literal[True] = True
     mfa_token: str
-
-
-class SuspensionOut(BaseModel):
-    """The platform's staff suspended the account the caller works in: it reads, and changes nothing."""
-
-    scope: Literal["advertiser", "affiliate", "program"] = Field(
-        description="advertiser: the whole advertiser; affiliate: the affiliate everywhere; program: the "
-        "affiliate in the advertiser it works with now"
-    )
-    reason: str
-    since: str | None
-
-    @classmethod
-    def of(cls, suspension: Suspension | None) -> SuspensionOut | None:
-        if suspension is None:
-            return None
-        return cls(scope=suspension.scope.value, reason=suspension.reason, since=suspension.since)
 
 
 class MembershipOut(BaseModel):

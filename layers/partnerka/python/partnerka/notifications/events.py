@@ -61,8 +61,8 @@ class EventType(StrEnum):
     SUBSCRIPTION_REACTIVATED = "billing.reactivated"
     # The platform's staff suspend an account (an advertiser, an affiliate everywhere, or an affiliate
     # in one program) and reactivate it (accounts.suspension); `data.scope` says which.
-    ACCOUNT_SUSPENDED = "account.suspended"
-    ACCOUNT_REACTIVATED = "account.reactivated"
+    ACCOUNT_SUSPENDED = "accounts.suspended"
+    ACCOUNT_REACTIVATED = "accounts.reactivated"
 
 
 class Channel(StrEnum):

@@ -13,6 +13,19 @@ tracking goes on.
 
 Suspending what is suspended (or reactivating what is active) changes nothing: the answer says so
 (`changed` False), and nothing is audited or told again.
+
+What each one sees:
+- an advertiser suspended: its people and API keys sign in and read everything; every change but
+  their own profile, sign-in, notices, exports and the platform's billing (a debt can be settled) is
+  refused with 403 `account_suspended`, and /api/me carries the suspension for the dashboard's banner;
+- an affiliate suspended everywhere: the same, whatever advertiser it works in;
+- an affiliate suspended in one program: in that advertiser's context it reads and changes nothing
+  (its payout requests there included), with the banner; in its other programs it works as before,
+  and the membership shows `suspended` beside the status the advertiser gave it.
+
+The conversions a suspended advertiser still reports (its postbacks to us) are recorded: they are the
+record of traffic it received, refusing them would lose it for good, and nothing they earn moves while
+the suspension lasts (payouts wait, affiliate postbacks are held for a replay).
 """
 
 from __future__ import annotations

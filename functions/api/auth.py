@@ -77,6 +77,12 @@ PERSONAL_OPERATIONS = frozenset(
 # plans (to pay and come back), its own account and sign-in, and its notices.
 OPEN_WHILE_LOCKED = re.compile(r"^/api/(billing/.+|plans|me(/.+)?|auth/.+|notifications(/.+)?|portal)$")
 
+# What the people of an account the platform's staff suspended may still change (accounts.suspension;
+# every read stays open): their own sign-in, profile and notices, exports of what they read, and
+# (an advertiser) its subscription, so that a debt to the platform can be settled meanwhile.
+OPEN_WHILE_SUSPENDED = re.compile(r"^/api/(billing/.+|me(/.+)?|auth/.+|notifications(/.+)?|exports)$")
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 Caller = tuple[Principal, User]
 _caller: ContextVar[Caller | None] = ContextVar("caller", default=None)
 
@@ -99,6 +105,8 @@ def authenticate(
     require_portal(resolved, portal)
     if operation is not None and not OPEN_WHILE_LOCKED.match(operation[1]):
         callers().ensure_open(resolved)
+    if operation is not None and operation[0] not in READS and not OPEN_WHILE_SUSPENDED.match(operation[1]):
+        callers().ensure_may_change(resolved)
     if not resolved.api_key_id:  # a person: answer in its stored language (an API key has none)
         caller_language.remember(user.locale)
     return resolved, user

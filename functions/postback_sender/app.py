@@ -41,8 +41,18 @@ _domains: TtlCache[list[str]] = TtlCache(
 )
 
 
+_suspended: TtlCache[bool] = TtlCache(
+    lambda ids: {i: _store.advertiser_suspended(i) for i in ids}, settings.route_cache_seconds
+)
+
+
 def _advertiser_domains(advertiser_id: str) -> list[str]:
     return _domains.get_many([advertiser_id]).get(advertiser_id, [])
+
+
+def _advertiser_suspended(advertiser_id: str) -> bool:
+    """As the click path learns it: within the cache's lifetime."""
+    return _suspended.get_many([advertiser_id]).get(advertiser_id, False)
 
 
 operations = OperationsRepository(settings.operations_table)
@@ -61,6 +71,7 @@ worker = DeliveryWorker(
     # Read at every webhook attempt: a rotated secret signs the very next one.
     DeliverySigningSecrets(WebhookEndpointRepository(settings.core_table), _store.get),
     observer=failing,
+    advertiser_suspended=_advertiser_suspended,
 )
 consumer = QueueConsumer(worker, SqsQueue(settings.postback_queue_url))
 

@@ -421,6 +421,16 @@ def test_every_mutating_route_writes_an_audit_record(
         advertiser_id=world.advertiser_id,
     )
 
+    # ------------------------------------------------------------------ suspension by the platform's staff
+    suspended = {"advertiser_id": world.advertiser_id}
+    call("POST", "/api/advertisers/{advertiser_id}/suspend", {"reason": "audit"}, token=staff, **suspended)
+    call("POST", "/api/advertisers/{advertiser_id}/reactivate", {}, token=staff, **suspended)
+    in_program = {"reason": "audit", "advertiser_id": world.advertiser_id}
+    some = {"affiliate_id": world.affiliate_id}
+    call("POST", "/api/affiliates/{affiliate_id}/suspend", in_program, token=staff, **some)
+    again = {"note": "ok", "advertiser_id": world.advertiser_id}
+    call("POST", "/api/affiliates/{affiliate_id}/reactivate", again, token=staff, **some)
+
     # Then every mutating route was exercised (or is exempt, for its reason) and left its entry
     document = api.call("GET", "/api/openapi.json").body
     routes = mutating_routes(document)

@@ -179,6 +179,14 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
             "advertiser_id": tenant.advertiser_id,
         },
         "PATCH /api/users/{user_id}": lambda: {"status": "blocked"},
+        # Suspension by the platform's staff: of the tenant, and of its pending affiliate in its program
+        "POST /api/advertisers/{advertiser_id}/suspend": lambda: {"reason": "matrix"},
+        "POST /api/advertisers/{advertiser_id}/reactivate": lambda: {"note": "matrix"},
+        "POST /api/affiliates/{affiliate_id}/suspend": lambda: {
+            "reason": "matrix",
+            "advertiser_id": tenant.advertiser_id,
+        },
+        "POST /api/affiliates/{affiliate_id}/reactivate": lambda: {"advertiser_id": tenant.advertiser_id},
         "POST /api/team/invite": lambda: {"email": f"team{n()}@m.example"},
         "POST /api/registration-links": lambda: {"label": "matrix"},
         "DELETE /api/registration-links/{code}": lambda: None,

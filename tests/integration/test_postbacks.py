@@ -575,3 +575,30 @@ def test_a_sender_that_stops_during_the_last_attempt_still_ends_in_the_dlq(setup
         "worker_stopped",
     )
     assert dlq_bodies(setup.stack) == [{"op_id": op.op_id, "reason": "out of attempts"}]
+
+
+def test_a_suspended_advertisers_postbacks_are_failed_unsent_with_the_reason(
+    setup: Setup, receiver: Receiver
+) -> None:
+    # Given a sale of the advertiser's affiliate, arriving while the staff have suspended the advertiser
+    setup.configure(receiver.url("/pb?e={event_id}"), ["sale"])
+    setup.convert(setup.click(), "sale", "S-1")
+    suspended = setup.api.call(
+        "POST",
+        f"/api/advertisers/{setup.world.advertiser_id}/suspend",
+        {"reason": "chargebacks"},
+        token=setup.token("owner"),
+    )
+    assert suspended.status == 200, suspended.body
+
+    # When its postback is due
+    setup.orchestrate()
+    Driver(setup).run()
+
+    # Then nothing reached the tracker: the delivery failed at once with the reason, for a replay
+    assert receiver.requests == []
+    (op,) = setup.postback_ops()
+    assert (op.status, op.attempts) == (OperationStatus.FAILED, 1)
+    assert op.history[0].error_class == "advertiser_suspended"
+    shown = setup.api.call("GET", f"/api/deliveries/{op.op_id}", token=setup.token("owner")).body
+    assert shown["history"][0]["error_class"] == "advertiser_suspended"

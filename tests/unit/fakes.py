@@ -28,6 +28,7 @@ from partnerka.accounts.models import (
     User,
 )
 from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.accounts.suspension import AccountSuspended
 from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
 from partnerka.billing.models import (
@@ -938,7 +939,41 @@ class FakeAccounts(FakeCoreTable):
             approved = affiliate.approved_advertisers | mirror
         else:
             approved = affiliate.approved_advertisers - mirror
-        self.items[Affiliate.key(affiliate.affiliate_id)] = replace(affiliate, approved_advertisers=approved)
+        if membership.suspended:
+            suspended = affiliate.suspended_advertisers | mirror
+        else:
+            suspended = affiliate.suspended_advertisers - mirror
+        self.items[Affiliate.key(affiliate.affiliate_id)] = replace(
+            affiliate, approved_advertisers=approved, suspended_advertisers=suspended
+        )
+
+    def affiliates(self, affiliate_ids: Iterable[str]) -> list[Affiliate]:
+        found = (self._get(Affiliate, Affiliate.key(affiliate_id)) for affiliate_id in set(affiliate_ids))
+        return [affiliate for affiliate in found if affiliate is not None]
+
+    def save_advertiser_status(self, advertiser: Advertiser) -> bool:
+        stored = self.get_advertiser(advertiser.id)
+        if stored.status is advertiser.status:
+            return False
+        self.items[Advertiser.key(advertiser.id)] = replace(
+            stored,
+            status=advertiser.status,
+            suspended_at=advertiser.suspended_at,
+            suspension_reason=advertiser.suspension_reason,
+        )
+        return True
+
+    def save_affiliate_status(self, affiliate: Affiliate) -> bool:
+        stored = self.get_affiliate(affiliate.affiliate_id)
+        if stored.status is affiliate.status:
+            return False
+        self.items[Affiliate.key(affiliate.affiliate_id)] = replace(
+            stored,
+            status=affiliate.status,
+            suspended_at=affiliate.suspended_at,
+            suspension_reason=affiliate.suspension_reason,
+        )
+        return True
 
     def get_membership(self, advertiser_id: str, affiliate_id: str) -> Membership | None:
         return self._get(Membership, Membership.key(advertiser_id, affiliate_id))
@@ -1186,6 +1221,27 @@ class FakeAuditStore:
 
     def actions(self) -> list[str]:
         return [e.action for e in self.entries]
+
+
+@dataclass
+class FakeStandings:
+    """finance.payouts.Standings over sets: the advertisers suspended, the affiliates suspended
+    everywhere, and (advertiser, affiliate) pairs suspended in one program."""
+
+    advertisers: set[str] = field(default_factory=set)
+    affiliates: set[str] = field(default_factory=set)
+    programs: set[tuple[str, str]] = field(default_factory=set)
+
+    def ensure_advertiser_active(self, advertiser_id: str) -> None:
+        if advertiser_id in self.advertisers:
+            raise AccountSuspended("the advertiser is suspended")
+
+    def ensure_affiliate_active(self, advertiser_id: str, affiliate_id: str) -> None:
+        if self.affiliate_suspended(advertiser_id, affiliate_id):
+            raise AccountSuspended("the affiliate is suspended")
+
+    def affiliate_suspended(self, advertiser_id: str, affiliate_id: str) -> bool:
+        return affiliate_id in self.affiliates or (advertiser_id, affiliate_id) in self.programs
 
 
 class FakeNotifications:

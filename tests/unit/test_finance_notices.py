@@ -146,7 +146,13 @@ def test_money_moves_when_the_notify_queue_refuses_every_notice(finance: Finance
     low_balance = LowBalanceWatch(finance.ledger, finance.settings, finance.flags, notices)
     topups = TopUps(finance.ledger, finance.requests, finance.audit, notices, low_balance)
     payouts = Payouts(
-        finance.ledger, finance.requests, finance.settings, finance.directory, finance.audit, notices
+        finance.ledger,
+        finance.requests,
+        finance.settings,
+        finance.directory,
+        finance.audit,
+        notices,
+        standings=finance.standings,
     )
     # When money moves below the threshold and a payout is asked for and made
     topups.record(ADVERTISER, "50", "USD", "wire-1", OWNER)

@@ -9,6 +9,7 @@ from itertools import count
 
 import pytest
 
+from partnerka.accounts.suspension import AccountSuspended
 from partnerka.audit.service import Actor
 from partnerka.common.errors import Conflict, NotFound, ValidationFailed
 from partnerka.finance.access import BooksScope
@@ -44,6 +45,7 @@ from tests.unit.fakes import (
     FakeLowBalanceFlags,
     FakeMoneyRequests,
     FakeNotices,
+    FakeStandings,
 )
 
 OTHER_ADVERTISER = "01JAD0000000000000000000BB"
@@ -68,6 +70,7 @@ class Finance:
             advertiser_names={ADVERTISER: "shoes", OTHER_ADVERTISER: "Apparel"},
         )
         self.notices = FakeNotices()
+        self.standings = FakeStandings()
         self.flags = FakeLowBalanceFlags()
         self.low_balance = LowBalanceWatch(
             self.ledger, self.settings, self.flags, self.notices, self.clock.now
@@ -80,6 +83,7 @@ class Finance:
             self.audit,
             self.notices,
             self.clock.now,
+            standings=self.standings,
         )
         self.topups = TopUps(
             self.ledger, self.requests, self.audit, self.notices, self.low_balance, self.clock.now
@@ -223,6 +227,39 @@ def test_a_payout_request_lies_between_the_minimum_and_the_approved_balance(fina
     mine = finance.payouts.requests(BooksScope(ADVERTISER, AFFILIATE))
     theirs = finance.payouts.requests(BooksScope(ADVERTISER, OTHER_AFFILIATE))
     assert ([r.amount for r in mine.items], theirs.items) == ([6000], [])
+
+
+def test_nothing_is_paid_or_asked_for_while_the_advertiser_is_suspended(finance: Finance) -> None:
+    finance.earn(1000)
+    finance.standings.advertisers.add(ADVERTISER)
+    with pytest.raises(AccountSuspended):
+        finance.payouts.pay(ADVERTISER, PayoutOrder("wire"), BOSS)
+    with pytest.raises(AccountSuspended):
+        finance.payouts.request(ADVERTISER, AFFILIATE, "USD", None, Actor("u-aff", "aff@example.com"))
+    assert finance.paid() == 0
+    assert finance.requests.items == {}
+    assert finance.audit.actions() == []
+
+    finance.standings.advertisers.clear()
+    finance.payouts.pay(ADVERTISER, PayoutOrder("wire"), BOSS)
+    assert finance.paid() == 1000
+
+
+def test_a_suspended_affiliate_is_not_paid_and_a_bulk_payout_passes_it_by(finance: Finance) -> None:
+    finance.earn(1000)
+    finance.earn(700, affiliate_id=OTHER_AFFILIATE)
+    finance.standings.programs.add((ADVERTISER, AFFILIATE))
+    with pytest.raises(AccountSuspended):
+        finance.payouts.pay(ADVERTISER, PayoutOrder("wire", affiliate_id=AFFILIATE), BOSS)
+    with pytest.raises(AccountSuspended):
+        finance.payouts.request(ADVERTISER, AFFILIATE, "USD", None, Actor("u-aff", "aff@example.com"))
+
+    made = finance.payouts.pay(ADVERTISER, PayoutOrder("wire"), BOSS)
+
+    assert [journal.detail["affiliate_id"] for journal in made] == [OTHER_AFFILIATE]
+    assert (finance.paid(), finance.paid(OTHER_AFFILIATE)) == (0, 700)
+    with pytest.raises(AccountSuspended, match="every affiliate"):
+        finance.payouts.pay(ADVERTISER, PayoutOrder("wire"), BOSS)
 
 
 # ---------------------------------------------------------------------- top-ups

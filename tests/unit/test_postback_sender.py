@@ -133,3 +133,41 @@ def test_an_attempt_whose_send_raises_is_logged_and_retried() -> None:
     op = operations.items[op.op_id]
     assert (op.status, op.attempts) == (OperationStatus.FAILED, len(RETRY_DELAYS) + 1)
     assert [json.loads(b) for b in dead.bodies] == [{"op_id": op.op_id, "reason": "out of attempts"}]
+
+
+def test_a_suspended_advertisers_postback_is_failed_unsent_and_sent_on_replay_once_reactivated() -> None:
+    # Given a delivery for an event of an advertiser the platform's staff suspended, to a receiver
+    # that would answer (it is public, and nothing else stops it)
+    operations, dead, clock, reads = FakeOperations(), FakeQueue(), FakeClock(), Reads()
+    body = queued_delivery(operations, "https://tracker.example/pb", DeliveryFormat.GET, clock.at)
+    suspended = {"adv-1"}
+    seen: list[str] = []
+    worker = DeliveryWorker(
+        operations,
+        resolving_to(PRIVATE),
+        dead,
+        reads.domains,
+        reads.signing_secret,
+        clock.now,
+        observer=lambda delivery, result, number, last: seen.append(result.error_class),
+        advertiser_suspended=lambda advertiser_id: advertiser_id in suspended,
+    )
+
+    # When its message comes
+    outcome = worker.process("m1", body)
+
+    # Then nothing is sent: the delivery fails at once with the reason, for a replay, and the
+    # affiliate is not told its receiver is failing
+    (op,) = operations.items.values()
+    assert outcome.done
+    assert (op.status, op.attempts) == (OperationStatus.FAILED, 1)
+    assert op.history[0].error_class == "advertiser_suspended"
+    assert "replay" in op.history[0].error
+    assert seen == []
+
+    # And once the advertiser is reactivated, a replay's attempt goes out (to the SSRF guard here)
+    suspended.clear()
+    assert operations.replay(op.op_id, clock.now(), 1) is not None
+    worker.process("m2", body)
+    assert operations.items[op.op_id].history[-1].error_class == "unsafe_destination"
+    assert seen == ["unsafe_destination"]

@@ -13,6 +13,10 @@ function onError(error: unknown): void {
     void queryClient.invalidateQueries({ queryKey: ["billing"] });
     subscriptionLock.report();
   }
+  // Refused because the platform's staff suspended the account: what /api/me says shows the banner.
+  if (error instanceof ApiError && error.code === "account_suspended" && sessionStore.get()) {
+    void queryClient.invalidateQueries({ queryKey: ["me"] });
+  }
 }
 
 export const queryClient = new QueryClient({

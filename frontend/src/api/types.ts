@@ -20,6 +20,10 @@ export type RegistrationLink = Schemas["LinkOut"];
 export type ApiKey = Schemas["ApiKeyOut"];
 export type AuditEntry = Schemas["AuditOut"];
 export type Advertiser = Schemas["AdvertiserOut"];
+/** A user as the staff's list shows it: with its affiliate account's suspension everywhere, if any. */
+export type StaffUser = Schemas["StaffUserOut"];
+/** A suspension by the platform's staff of the account the caller works in (`GET /api/me`). */
+export type Suspension = Schemas["SuspensionOut"];
 /**
  * The closed set of error codes of the API's error envelope, as its OpenAPI document declares them
  * (`ErrorCode`); each has a text in en and ru among the translations' error codes (src/i18n/error-codes.test.ts checks).

@@ -30,6 +30,7 @@ from routes import (
     plans,
     postbacks,
     stats,
+    suspension,
     telegram,
     unsubscribe,
     webhooks,
@@ -59,6 +60,7 @@ app = DashboardResolver(
         billing.router,
         billing_admin.router,
         plans.router,
+        suspension.router,
     ]
 )
 app.include_router(telegram.webhook_router)

@@ -1,15 +1,16 @@
 """ApiMonitorFunction: the platform's staff at work: the orchestrator's monitor (queues, dead letters,
-operations, replays and redrives) and the administration of users and advertisers."""
+operations, replays and redrives) and the administration of users and advertisers, their
+suspensions included."""
 
 from __future__ import annotations
 
 from composition import audit, callers, edge, portals
-from composition.accounts import workspace
+from composition.accounts import suspensions, workspace
 from composition.monitor import monitor
 from composition.postbacks import postbacks
 from dashboard import DashboardResolver, dashboard_handler
-from routes import admin
+from routes import admin, suspension
 from routes import monitor as monitor_routes
 
-app = DashboardResolver([monitor_routes.router, admin.router])
-handler = dashboard_handler(app, [callers, edge, portals, audit, monitor, postbacks, workspace])
+app = DashboardResolver([monitor_routes.router, admin.router, suspension.router])
+handler = dashboard_handler(app, [callers, edge, portals, audit, monitor, postbacks, workspace, suspensions])

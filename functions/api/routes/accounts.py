@@ -31,7 +31,16 @@ from routes.account_schemas import (
     TokenIn,
 )
 from routes.responses import NoContent, created, no_content
-from routes.schemas import ContextOut, MembershipOut, MeOut, MfaRequiredOut, SessionOut, UserEnvelope, UserOut
+from routes.schemas import (
+    ContextOut,
+    MembershipOut,
+    MeOut,
+    MfaRequiredOut,
+    SessionOut,
+    SuspensionOut,
+    UserEnvelope,
+    UserOut,
+)
 from routes.session_cookies import ended, presented_refresh_token, required_refresh_token, session_response
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -161,6 +170,7 @@ def me() -> MeOut:
         context=ContextOut(advertiser_id=found.advertiser_id, advertiser_name=found.advertiser_name),
         memberships=[MembershipOut.of(v) for v in found.memberships],
         permissions=permissions_of(principal),
+        suspension=SuspensionOut.of(found.suspension),
     )
 
 

@@ -14,7 +14,16 @@ from pydantic import BaseModel, Field
 from partnerka.accounts.models import Role, UserStatus
 from partnerka.accounts.permissions import Permission, require
 from routes.responses import created
-from routes.schemas import AdvertiserList, AdvertiserOut, RoleName, UserEnvelope, UserList, UserOut
+from routes.schemas import (
+    AdvertiserList,
+    AdvertiserOut,
+    RoleName,
+    StaffUserList,
+    StaffUserOut,
+    SuspensionOut,
+    UserEnvelope,
+    UserOut,
+)
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -35,10 +44,20 @@ def list_users(
     role: Annotated[RoleName | None, Query()] = None,
     status: Annotated[Literal["active", "invited", "blocked"] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
-) -> UserList:
+) -> StaffUserList:
     principal, _ = current(router.current_event.headers)
     require(principal, Permission.USERS_READ)
-    return UserList(items=[UserOut.of(u) for u in workspace().list_users(role, status, q)])
+    users = workspace().list_users(role, status, q)
+    suspended = workspace().affiliate_suspensions(users)
+    return StaffUserList(
+        items=[
+            StaffUserOut(
+                **UserOut.of(u).model_dump(),
+                affiliate_suspension=SuspensionOut.of(suspended.get(u.affiliate_id or "")),
+            )
+            for u in users
+        ]
+    )
 
 
 @router.post("/users/invite", summary="Invite a user by e-mail", responses={201: {}})
@@ -69,9 +88,4 @@ def update_user(user_id: str, body: Annotated[UserChangeIn, Body()]) -> UserEnve
 def list_advertisers() -> AdvertiserList:
     principal, _ = current(router.current_event.headers)
     require(principal, Permission.ADVERTISERS_READ)
-    return AdvertiserList(
-        items=[
-            AdvertiserOut(id=a.id, name=a.name, status=a.status, created_at=a.created_at)
-            for a in workspace().list_advertisers()
-        ]
-    )
+    return AdvertiserList(items=[AdvertiserOut.of(a) for a in workspace().list_advertisers()])

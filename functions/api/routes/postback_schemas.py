@@ -32,6 +32,8 @@ WebhookEventName = Literal[
     "offer.cap_reached",
     "invoice.issued",
     "domain.status_changed",
+    "accounts.suspended",
+    "accounts.reactivated",
 ]
 
 

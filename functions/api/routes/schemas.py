@@ -6,9 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from partnerka.accounts.models import ApiKey, RegistrationLink, User
+from partnerka.accounts.models import Advertiser, ApiKey, RegistrationLink, User
 from partnerka.accounts.permissions import Permission
 from partnerka.accounts.service import Session
+from partnerka.accounts.suspension import Suspension
 from partnerka.accounts.workspace import MembershipView
 from partnerka.audit.models import AuditEntry
 
@@ -16,6 +17,23 @@ Email = Field(min_length=3, max_length=254)
 Password = Field(min_length=1, max_length=128)
 RoleName = Literal["owner", "platform_admin", "advertiser", "affiliate", "support"]
 MembershipStatusName = Literal["pending", "active", "rejected", "blocked"]
+
+
+class SuspensionOut(BaseModel):
+    """The platform's staff suspended the account the caller works in: it reads, and changes nothing."""
+
+    scope: Literal["advertiser", "affiliate", "program"] = Field(
+        description="advertiser: the whole advertiser; affiliate: the affiliate everywhere; program: the "
+        "affiliate in the advertiser it works with now"
+    )
+    reason: str
+    since: str | None
+
+    @classmethod
+    def of(cls, suspension: Suspension | None) -> SuspensionOut | None:
+        if suspension is None:
+            return None
+        return cls(scope=suspension.scope.value, reason=suspension.reason, since=suspension.since)
 
 
 class UserOut(BaseModel):
@@ -29,6 +47,7 @@ class UserOut(BaseModel):
     locale: Literal["en", "ru"]
     advertiser_id: str | None
     created_at: str
+    affiliate_id: str | None = None
 
     @classmethod
     def of(cls, user: User) -> UserOut:
@@ -43,6 +62,7 @@ class UserOut(BaseModel):
             locale=user.locale if user.locale in ("en", "ru") else "en",  # type: ignore[arg-type]
             advertiser_id=user.advertiser_id,
             created_at=user.created_at,
+            affiliate_id=user.affiliate_id,
         )
 
 
@@ -52,6 +72,16 @@ class UserEnvelope(BaseModel):
 
 class UserList(BaseModel):
     items: list[UserOut]
+
+
+class StaffUserOut(UserOut):
+    affiliate_suspension: SuspensionOut | None = Field(
+        default=None, description="an affiliate's person: its affiliate account suspended everywhere"
+    )
+
+
+class StaffUserList(BaseModel):
+    items: list[StaffUserOut]
 
 
 class ContextOut(BaseModel):
@@ -94,6 +124,11 @@ class MembershipOut(BaseModel):
     status: MembershipStatusName
     created_at: str | None
     updated_at: str
+    suspended: bool = Field(
+        default=False, description="suspended in this program by the platform's staff (the status stays)"
+    )
+    suspended_at: str | None = None
+    suspension_reason: str | None = None
 
     @classmethod
     def of(cls, view: MembershipView) -> MembershipOut:
@@ -107,6 +142,9 @@ class MembershipOut(BaseModel):
             status=m.status,  # type: ignore[arg-type]
             created_at=m.created_at,
             updated_at=m.updated_at,
+            suspended=m.suspended,
+            suspended_at=m.suspended_at,
+            suspension_reason=m.suspension_reason or None,
         )
 
 
@@ -121,6 +159,7 @@ class MeOut(BaseModel):
     permissions: list[Permission] = Field(
         description="What the caller may do, from the one permission matrix; the dashboard shows what these allow"
     )
+    suspension: SuspensionOut | None = None
 
 
 class LinkOut(BaseModel):
@@ -215,8 +254,21 @@ class AuditList(BaseModel):
 class AdvertiserOut(BaseModel):
     id: str
     name: str
-    status: str
+    status: Literal["active", "suspended"]
     created_at: str
+    suspended_at: str | None = None
+    suspension_reason: str | None = None
+
+    @classmethod
+    def of(cls, advertiser: Advertiser) -> AdvertiserOut:
+        return cls(
+            id=advertiser.id,
+            name=advertiser.name,
+            status=advertiser.status.value,
+            created_at=advertiser.created_at,
+            suspended_at=advertiser.suspended_at,
+            suspension_reason=advertiser.suspension_reason or None,
+        )
 
 
 class AdvertiserList(BaseModel):

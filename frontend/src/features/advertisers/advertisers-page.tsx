@@ -1,17 +1,21 @@
-import { BuildingIcon } from "lucide-react";
+import { BanIcon, BuildingIcon, RotateCcwIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import type { Advertiser } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { UserText } from "@/components/user-text";
 import { useAdvertisers } from "@/features/advertisers/use-advertisers";
+import { useCan } from "@/features/auth/use-can";
+import { SuspensionDialog } from "@/features/suspension/suspension-dialog";
 import { formatDate } from "@/lib/format";
 
 export function AdvertisersPage() {
   const { t, i18n } = useTranslation();
   const advertisers = useAdvertisers();
+  const can = useCan();
   const columns: Column<Advertiser>[] = [
     { id: "name", header: t("advertisers.columns.name"), cell: (row) => <UserText value={row.name} className="font-medium" /> },
     { id: "id", header: t("advertisers.columns.id"), cell: (row) => <code className="font-mono text-xs text-muted-foreground">{row.id}</code> },
@@ -19,7 +23,12 @@ export function AdvertisersPage() {
       id: "status",
       header: t("advertisers.columns.status"),
       cell: (row) => (
-        <Badge variant={row.status === "active" ? "success" : "neutral"}>{t(`advertisers.status.${row.status}`, { defaultValue: row.status })}</Badge>
+        <div className="space-y-1">
+          <Badge variant={row.status === "active" ? "success" : "destructive"} data-testid={`advertiser-status-${row.id}`}>
+            {t(`advertisers.status.${row.status}`, { defaultValue: row.status })}
+          </Badge>
+          {row.suspension_reason ? <UserText value={row.suspension_reason} className="block max-w-xs truncate text-xs text-muted-foreground" /> : null}
+        </div>
       ),
     },
     {
@@ -29,6 +38,14 @@ export function AdvertisersPage() {
       className: "whitespace-nowrap text-muted-foreground",
     },
   ];
+  if (can("accounts:suspend")) {
+    columns.push({
+      id: "suspension",
+      header: <span className="sr-only">{t("common.actions")}</span>,
+      className: "text-right",
+      cell: (row) => <AdvertiserSuspension advertiser={row} />,
+    });
+  }
   return (
     <>
       <PageHeader title={t("advertisers.title")} description={t("advertisers.description")} />
@@ -44,5 +61,23 @@ export function AdvertisersPage() {
         />
       </Card>
     </>
+  );
+}
+
+function AdvertiserSuspension({ advertiser }: { advertiser: Advertiser }) {
+  const { t } = useTranslation();
+  const suspend = advertiser.status === "active";
+  const action = suspend ? "suspend" : "reactivate";
+  return (
+    <SuspensionDialog
+      target={{ kind: "advertiser", advertiserId: advertiser.id }}
+      suspend={suspend}
+      name={advertiser.name}
+      trigger={
+        <Button size="sm" variant={suspend ? "outline" : "default"} data-testid={`advertiser-${action}-${advertiser.id}`}>
+          {suspend ? <BanIcon /> : <RotateCcwIcon />} {t(`suspension.actions.${action}`)}
+        </Button>
+      }
+    />
   );
 }

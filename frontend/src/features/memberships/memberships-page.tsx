@@ -9,6 +9,7 @@ import { queryClient } from "@/api/query-client";
 import type { Membership, MembershipStatus } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PersonCell, UserText } from "@/components/user-text";
@@ -47,7 +48,20 @@ export function MembershipsPage() {
     : { id: "advertiser", header: t("memberships.columns.advertiser"), cell: (row) => <UserText value={row.advertiser_name} className="font-medium" /> };
   const columns: Column<Membership>[] = [
     party,
-    { id: "status", header: t("memberships.columns.status"), cell: (row) => <MembershipStatusBadge status={row.status} /> },
+    {
+      id: "status",
+      header: t("memberships.columns.status"),
+      cell: (row) => (
+        <div className="flex flex-wrap items-center gap-1">
+          <MembershipStatusBadge status={row.status} />
+          {row.suspended ? (
+            <Badge variant="destructive" title={row.suspension_reason ?? undefined} data-testid={`membership-suspended-${row.affiliate_id}`}>
+              {t("suspension.badge")}
+            </Badge>
+          ) : null}
+        </div>
+      ),
+    },
     {
       id: "applied",
       header: t("memberships.columns.applied"),

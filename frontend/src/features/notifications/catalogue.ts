@@ -21,6 +21,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "offer.cap_reached",
   "invoice.issued",
   "domain.status_changed",
+  "accounts.suspended",
+  "accounts.reactivated",
 ] as const satisfies readonly WebhookEventType[];
 
 /** What the platform tells an advertiser about its own plan and subscription; in-app, e-mail and Telegram only, never to a webhook. */

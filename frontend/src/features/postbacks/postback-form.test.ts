@@ -130,6 +130,7 @@ describe("overrideAdvertisers", () => {
     affiliate_email: "me@example.com",
     created_at: null,
     updated_at: "2025-01-01T00:00:00Z",
+    suspended: false,
   });
   const memberships = [
     membership("adv_1", "Shop One", "active"),

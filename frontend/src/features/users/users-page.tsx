@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
-import type { Role, User, UserStatus } from "@/api/types";
+import type { Role, StaffUser, User, UserStatus } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -30,6 +30,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { PersonCell } from "@/components/user-text";
 import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
+import { SuspensionDialog } from "@/features/suspension/suspension-dialog";
 import { InviteUserDialog } from "@/features/users/invite-user-dialog";
 import { UserStatusBadge } from "@/features/users/user-status-badge";
 import { formatDate } from "@/lib/format";
@@ -81,14 +82,27 @@ export function UsersPage() {
   const query = { ...(role ? { role } : {}), ...(status ? { status } : {}), ...(q ? { q } : {}) };
   const users = useQuery({ queryKey: ["users", query], queryFn: () => unwrap(api.GET("/api/users", { params: { query } })) });
 
-  const columns: Column<User>[] = [
+  const columns: Column<StaffUser>[] = [
     {
       id: "user",
       header: t("users.columns.user"),
       cell: (row) => <PersonCell name={row.name} email={row.email} />,
     },
     { id: "role", header: t("users.columns.role"), cell: (row) => <Badge variant="outline">{t(`roles.${row.role}`)}</Badge> },
-    { id: "status", header: t("users.columns.status"), cell: (row) => <UserStatusBadge status={row.status} /> },
+    {
+      id: "status",
+      header: t("users.columns.status"),
+      cell: (row) => (
+        <div className="flex flex-wrap items-center gap-1">
+          <UserStatusBadge status={row.status} />
+          {row.affiliate_suspension ? (
+            <Badge variant="destructive" title={row.affiliate_suspension.reason} data-testid={`user-suspended-${row.id}`}>
+              {t("suspension.badge")}
+            </Badge>
+          ) : null}
+        </div>
+      ),
+    },
     {
       id: "mfa",
       header: t("users.columns.mfa"),
@@ -102,6 +116,14 @@ export function UsersPage() {
       className: "whitespace-nowrap text-muted-foreground",
     },
   ];
+  if (can("accounts:suspend")) {
+    columns.push({
+      id: "suspension",
+      header: <span className="sr-only">{t("suspension.title")}</span>,
+      className: "text-right",
+      cell: (row) => (row.affiliate_id ? <AffiliateSuspension user={row} affiliateId={row.affiliate_id} /> : null),
+    });
+  }
   if (!readOnly) {
     columns.push({
       id: "actions",
@@ -221,5 +243,37 @@ function UserActions({ user, roles }: { user: User; roles: Role[] }) {
         )}
       </DropdownMenuContent>
     </DropdownMenu>
+  );
+}
+
+/** An affiliate's person: its affiliate account suspended or reactivated, everywhere or in one program. */
+function AffiliateSuspension({ user, affiliateId }: { user: StaffUser; affiliateId: string }) {
+  const { t } = useTranslation();
+  const target = { kind: "affiliate", affiliateId } as const;
+  return (
+    <div className="flex justify-end gap-2">
+      <SuspensionDialog
+        target={target}
+        suspend
+        name={user.name}
+        pickProgram
+        trigger={
+          <Button size="sm" variant="outline" data-testid={`affiliate-suspend-${affiliateId}`}>
+            <BanIcon /> {t("suspension.actions.suspend")}
+          </Button>
+        }
+      />
+      <SuspensionDialog
+        target={target}
+        suspend={false}
+        name={user.name}
+        pickProgram
+        trigger={
+          <Button size="sm" variant="ghost" data-testid={`affiliate-reactivate-${affiliateId}`}>
+            <RotateCcwIcon /> {t("suspension.actions.reactivate")}
+          </Button>
+        }
+      />
+    </div>
   );
 }

@@ -53,6 +53,8 @@ class AdvertiserRow(CoreItem):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     status = UnicodeAttribute(default=AccountStatus.ACTIVE.value)
+    suspended_at = UnicodeAttribute(null=True)
+    suspension_reason = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
 
     @classmethod
@@ -64,12 +66,19 @@ class AdvertiserRow(CoreItem):
             id=advertiser.id,
             name=advertiser.name,
             status=advertiser.status.value,
+            suspended_at=advertiser.suspended_at,
+            suspension_reason=advertiser.suspension_reason or None,
             created_at=advertiser.created_at,
         )
 
     def advertiser(self) -> Advertiser:
         return Advertiser(
-            id=self.id, name=self.name, created_at=self.created_at, status=AccountStatus(self.status)
+            id=self.id,
+            name=self.name,
+            created_at=self.created_at,
+            status=AccountStatus(self.status),
+            suspended_at=self.suspended_at,
+            suspension_reason=self.suspension_reason or "",
         )
 
 
@@ -108,6 +117,9 @@ class AffiliateRow(CoreItem):
     email = UnicodeAttribute()
     status = UnicodeAttribute(default=AccountStatus.ACTIVE.value)
     approved_advertisers = UnicodeSetAttribute(null=True)
+    suspended_advertisers = UnicodeSetAttribute(null=True)
+    suspended_at = UnicodeAttribute(null=True)
+    suspension_reason = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
 
     @classmethod
@@ -119,6 +131,9 @@ class AffiliateRow(CoreItem):
             email=affiliate.email,
             status=affiliate.status.value,
             approved_advertisers=_set(affiliate.approved_advertisers),
+            suspended_advertisers=_set(affiliate.suspended_advertisers),
+            suspended_at=affiliate.suspended_at,
+            suspension_reason=affiliate.suspension_reason or None,
             created_at=affiliate.created_at,
         )
 
@@ -130,6 +145,9 @@ class AffiliateRow(CoreItem):
             created_at=self.created_at,
             status=AccountStatus(self.status),
             approved_advertisers=frozenset(self.approved_advertisers or ()),
+            suspended_advertisers=frozenset(self.suspended_advertisers or ()),
+            suspended_at=self.suspended_at,
+            suspension_reason=self.suspension_reason or "",
         )
 
 
@@ -142,6 +160,8 @@ class MembershipRow(CoreItem):
     status = UnicodeAttribute()
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute()
+    suspended_at = UnicodeAttribute(null=True)
+    suspension_reason = UnicodeAttribute(null=True)
 
     @staticmethod
     def affiliate_partition(affiliate_id: str) -> str:
@@ -159,6 +179,8 @@ class MembershipRow(CoreItem):
             status=membership.status.value,
             created_at=membership.created_at,
             updated_at=membership.updated_at,
+            suspended_at=membership.suspended_at,
+            suspension_reason=membership.suspension_reason or None,
         )
 
     def membership(self) -> Membership:
@@ -168,6 +190,8 @@ class MembershipRow(CoreItem):
             status=MembershipStatus(self.status),
             updated_at=self.updated_at,
             created_at=self.created_at,
+            suspended_at=self.suspended_at,
+            suspension_reason=self.suspension_reason or "",
         )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from partnerka.accounts.models import Role, User, UserStatus
 from partnerka.accounts.repository import AccountStore
 from partnerka.accounts.service import AccountBlocked, digest, is_active_member, session_version
+from partnerka.accounts.suspension import AccountSuspended, suspension_of
 from partnerka.accounts.tokens import Principal, verify_access_token
 from partnerka.accounts.workspace import API_KEY_PREFIX
 from partnerka.billing.locks import SubscriptionLocks
@@ -37,6 +38,16 @@ class Callers:
         only its billing (the caller decides which calls those are); staff and affiliates always pass."""
         if self.locks is not None and principal.role is Role.ADVERTISER and principal.advertiser_id:
             self.locks.ensure_open(principal.advertiser_id)
+
+    def ensure_may_change(self, principal: Principal) -> None:
+        """A suspended account's people (and an advertiser's API keys) read but change nothing: an
+        advertiser suspended, an affiliate suspended everywhere, or in the program it works in (the
+        caller decides which calls change something). One read of the account's own item."""
+        suspension = suspension_of(self.accounts, principal)
+        if suspension is not None:
+            raise AccountSuspended(
+                f"this account is suspended ({suspension.scope.value}): it can only be read"
+            )
 
     def identify(self, token: str) -> Principal:
         """The principal a bearer token stands for: an API key (`pk_live_…`) or an access token."""

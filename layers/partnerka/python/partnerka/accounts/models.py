@@ -42,12 +42,20 @@ class TokenState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Advertiser:
-    """A tenant. PK `ADV#<id>`, SK `PROFILE`; GSI1 `ADVERTISERS` / `<id>` lists them for the platform."""
+    """A tenant. PK `ADV#<id>`, SK `PROFILE`; GSI1 `ADVERTISERS` / `<id>` lists them for the platform.
+
+    `status` suspended (by the platform's staff, accounts.suspension): its clicks go to its fallback,
+    its dashboard is read-only, its postbacks and payouts wait; `suspended_at` and `suspension_reason`
+    say since when and why (both empty while active). The click path reads this item too
+    (accounts.routing.AdvertiserRoute).
+    """
 
     id: str
     name: str
     created_at: str
     status: AccountStatus = AccountStatus.ACTIVE
+    suspended_at: str | None = None
+    suspension_reason: str = ""
 
     @staticmethod
     def key(advertiser_id: str) -> tuple[str, str]:
@@ -77,8 +85,10 @@ class AdvertiserSettings:
 class Affiliate:
     """A global affiliate account. PK `AFF#<id>`, SK `PROFILE`.
 
-    `approved_advertisers` mirrors the active memberships for the tracker (see accounts.routing); the
-    repository keeps it in step when it saves a membership.
+    `approved_advertisers` mirrors the active memberships for the tracker (see accounts.routing), and
+    `suspended_advertisers` the suspended ones (a membership suspended keeps its status, so it stays
+    approved too); the repository keeps both in step when it saves a membership. `status` suspended
+    is a suspension in every program (`suspended_at`, `suspension_reason`: since when and why).
     """
 
     affiliate_id: str
@@ -87,6 +97,9 @@ class Affiliate:
     created_at: str
     status: AccountStatus = AccountStatus.ACTIVE
     approved_advertisers: frozenset[str] = frozenset()
+    suspended_advertisers: frozenset[str] = frozenset()
+    suspended_at: str | None = None
+    suspension_reason: str = ""
 
     @staticmethod
     def key(affiliate_id: str) -> tuple[str, str]:
@@ -96,13 +109,23 @@ class Affiliate:
 @dataclass(frozen=True, slots=True)
 class Membership:
     """An affiliate's enrollment with an advertiser. PK `ADV#<advertiser>`, SK `MEMBER#<affiliate>`;
-    GSI1 `AFF#<affiliate>` / `MEMBER#<advertiser>` lists an affiliate's advertisers."""
+    GSI1 `AFF#<affiliate>` / `MEMBER#<advertiser>` lists an affiliate's advertisers.
+
+    A suspension by the platform's staff (`suspended_at`, `suspension_reason`) lies beside the
+    advertiser's decision (`status`) and never changes it, so reactivating restores the membership
+    exactly as it was."""
 
     advertiser_id: str
     affiliate_id: str
     status: MembershipStatus
     updated_at: str
     created_at: str | None = None
+    suspended_at: str | None = None
+    suspension_reason: str = ""
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @staticmethod
     def key(advertiser_id: str, affiliate_id: str) -> tuple[str, str]:

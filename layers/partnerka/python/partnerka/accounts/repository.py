@@ -7,8 +7,10 @@ stored, its new version included.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
@@ -51,12 +53,36 @@ from partnerka.accounts.models import (
     User,
 )
 from partnerka.common.errors import Conflict, NotFound
-from partnerka.common.pynamo import connection, query_gsi1
+from partnerka.common.pynamo import CoreItem, connection, query_gsi1
 
 
 def _conditional_failure(error: Exception) -> bool:
     cause = getattr(error, "cause_response_code", None)
     return cause in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+def _set_or_remove(attribute: UnicodeAttribute, value: str | None) -> Action:
+    """An empty value is no attribute at all (PynamoDB stores no empty string)."""
+    return attribute.set(value) if value else attribute.remove()
+
+
+def _save_status(
+    row: CoreItem, actions: list[Action], status: UnicodeAttribute, value: str, missing: str
+) -> bool:
+    """One conditional update: the status changes only from another one, so of two staff members
+    suspending at once one changes it (and audits it) and the other learns it already was."""
+    other = status.does_not_exist() | (status != value)
+    try:
+        row.update(actions=actions, condition=CoreItem.pk.exists() & other)
+    except UpdateError as error:
+        if not _conditional_failure(error):
+            raise
+        try:
+            row.refresh()
+        except DoesNotExist:
+            raise NotFound(missing) from None
+        return False
+    return True
 
 
 class AccountStore(Protocol):
@@ -77,8 +103,22 @@ class AccountStore(Protocol):
 
     def get_affiliate(self, affiliate_id: str) -> Affiliate: ...
 
+    def affiliates(self, affiliate_ids: Iterable[str]) -> list[Affiliate]:
+        """The affiliates of those ids that exist, in no particular order."""
+        ...
+
     def save_membership(self, membership: Membership) -> None:
-        """The membership, and the affiliate's mirror of its active advertisers, together."""
+        """The membership, and the affiliate's mirrors of its active and its suspended advertisers,
+        together."""
+        ...
+
+    def save_advertiser_status(self, advertiser: Advertiser) -> bool:
+        """The advertiser's status, `suspended_at` and `suspension_reason` as given, only if its status
+        is another (False: it already was; `NotFound` for no such advertiser)."""
+        ...
+
+    def save_affiliate_status(self, affiliate: Affiliate) -> bool:
+        """Likewise the affiliate's status, its other attributes (the mirrors) left as they are."""
         ...
 
     def get_membership(self, advertiser_id: str, affiliate_id: str) -> Membership | None: ...
@@ -199,19 +239,55 @@ class AccountRepository:
         except DoesNotExist:
             raise NotFound(f"no affiliate '{affiliate_id}'") from None
 
+    def affiliates(self, affiliate_ids: Iterable[str]) -> list[Affiliate]:
+        keys = [Affiliate.key(affiliate_id) for affiliate_id in dict.fromkeys(affiliate_ids)]
+        return [row.affiliate() for row in AffiliateRow.batch_get(keys)] if keys else []
+
+    def save_advertiser_status(self, advertiser: Advertiser) -> bool:
+        row = AdvertiserRow(*Advertiser.key(advertiser.id))
+        return _save_status(
+            row,
+            [
+                AdvertiserRow.status.set(advertiser.status.value),
+                _set_or_remove(AdvertiserRow.suspended_at, advertiser.suspended_at),
+                _set_or_remove(AdvertiserRow.suspension_reason, advertiser.suspension_reason),
+            ],
+            AdvertiserRow.status,
+            advertiser.status.value,
+            f"no advertiser '{advertiser.id}'",
+        )
+
+    def save_affiliate_status(self, affiliate: Affiliate) -> bool:
+        row = AffiliateRow(*Affiliate.key(affiliate.affiliate_id))
+        return _save_status(
+            row,
+            [
+                AffiliateRow.status.set(affiliate.status.value),
+                _set_or_remove(AffiliateRow.suspended_at, affiliate.suspended_at),
+                _set_or_remove(AffiliateRow.suspension_reason, affiliate.suspension_reason),
+            ],
+            AffiliateRow.status,
+            affiliate.status.value,
+            f"no affiliate '{affiliate.affiliate_id}'",
+        )
+
     def save_membership(self, membership: Membership) -> None:
-        """Store the membership and, in the same transaction, keep the tracker's mirror in step."""
+        """Store the membership and, in the same transaction, keep the tracker's mirrors in step: its
+        approved advertisers (by the status) and its suspended ones (by the staff's suspension)."""
         affiliate = AffiliateRow(*Affiliate.key(membership.affiliate_id))
         mirror = {membership.advertiser_id}
-        action: Action
-        if membership.status is MembershipStatus.ACTIVE:
-            action = AffiliateRow.approved_advertisers.add(mirror)
-        else:
-            action = AffiliateRow.approved_advertisers.delete(mirror)
+        actions: list[Action] = [
+            AffiliateRow.approved_advertisers.add(mirror)
+            if membership.status is MembershipStatus.ACTIVE
+            else AffiliateRow.approved_advertisers.delete(mirror),
+            AffiliateRow.suspended_advertisers.add(mirror)
+            if membership.suspended
+            else AffiliateRow.suspended_advertisers.delete(mirror),
+        ]
         try:
             with TransactWrite(connection=connection()) as transaction:
                 transaction.save(MembershipRow.of(membership))
-                transaction.update(affiliate, actions=[action], condition=AffiliateRow.pk.exists())
+                transaction.update(affiliate, actions=actions, condition=AffiliateRow.pk.exists())
         except TransactWriteError:
             raise NotFound(f"no affiliate '{membership.affiliate_id}'") from None
 

@@ -30,6 +30,7 @@ from partnerka.accounts.service import (
     public_user,
     required_name,
 )
+from partnerka.accounts.suspension import Suspension, SuspensionScope, affiliate_suspension, suspension_of
 from partnerka.accounts.tokens import Principal
 from partnerka.audit.service import Actor
 from partnerka.billing.limits import UNLIMITED, PlanGate
@@ -65,6 +66,7 @@ class Me:
     advertiser_id: str | None
     advertiser_name: str | None
     memberships: list[MembershipView]
+    suspension: Suspension | None = None  # the account it works in is suspended: read-only
 
 
 def approved_affiliates(accounts: AccountStore, advertiser_id: str) -> int:
@@ -109,6 +111,13 @@ class Workspace:
 
     def list_advertisers(self) -> list[Advertiser]:
         return self.accounts.list_advertisers()
+
+    def affiliate_suspensions(self, users: list[User]) -> dict[str, Suspension]:
+        """Affiliate id → its suspension everywhere, for the affiliates of `users` that are suspended
+        (one batch read)."""
+        ids = [user.affiliate_id for user in users if user.affiliate_id]
+        found = {a.affiliate_id: affiliate_suspension(a, None) for a in self.accounts.affiliates(ids)}
+        return {affiliate_id: suspension for affiliate_id, suspension in found.items() if suspension}
 
     def invite_user(
         self,
@@ -188,7 +197,17 @@ class Workspace:
             memberships = self.memberships_of_affiliate(user.affiliate_id, None, site)
         advertiser = principal.advertiser_id
         name = self.accounts.get_advertiser(advertiser).name if advertiser else None
-        return Me(user, advertiser, name, memberships)
+        suspension = suspension_of(self.accounts, principal)
+        if suspension is not None and suspension.scope is SuspensionScope.PROGRAM:
+            # The reason of a suspension in one program is on that membership.
+            suspended = next(
+                (v.membership for v in memberships if v.membership.advertiser_id == advertiser), None
+            )
+            if suspended is not None:
+                suspension = replace(
+                    suspension, reason=suspended.suspension_reason, since=suspended.suspended_at
+                )
+        return Me(user, advertiser, name, memberships, suspension)
 
     # ------------------------------------------------------------------ team
     def team(self, advertiser_id: str) -> list[User]:

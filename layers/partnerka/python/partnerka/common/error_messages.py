@@ -63,6 +63,10 @@ ERROR_MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The subscription is not active: pay the open invoice on the billing page to continue.",
         "ru": "Подписка не активна: оплатите открытый счёт на странице оплаты, чтобы продолжить.",
     },
+    ErrorCode.ACCOUNT_SUSPENDED: {
+        "en": "This account is suspended by the platform: it can be viewed but not changed.",
+        "ru": "Аккаунт приостановлен платформой: его можно просматривать, но нельзя изменять.",
+    },
     ErrorCode.PAYMENT_FAILED: {
         "en": "The payment did not go through. Try another card or pay by bank transfer.",
         "ru": "Платёж не прошёл. Попробуйте другую карту или оплатите банковским переводом.",

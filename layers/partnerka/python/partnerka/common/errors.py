@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     UNSAFE_DESTINATION = "unsafe_destination"
     PLAN_LIMIT = "plan_limit"
     SUBSCRIPTION_INACTIVE = "subscription_inactive"  # suspended or canceled: billing pages only
+    ACCOUNT_SUSPENDED = "account_suspended"  # suspended by the platform's staff: read-only
     PAYMENT_FAILED = "payment_failed"
     INTERNAL = "internal_error"
 
@@ -54,6 +55,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNSAFE_DESTINATION: 400,
     ErrorCode.CONFLICT: 409,
     ErrorCode.SUBSCRIPTION_INACTIVE: 402,
+    ErrorCode.ACCOUNT_SUSPENDED: 403,
     ErrorCode.PAYMENT_FAILED: 402,
     ErrorCode.INTERNAL: 500,
 }

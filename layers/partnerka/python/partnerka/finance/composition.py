@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from partnerka.accounts.repository import AccountRepository
+from partnerka.accounts.suspension import AccountStandings
 from partnerka.audit.repository import AuditRepository
 from partnerka.audit.service import AuditLog
 from partnerka.common.pynamo import use_core_table
@@ -57,7 +59,15 @@ def build_finance_services(settings: FinanceServiceSettings) -> FinanceServices:
     low_balance = low_balance_watch(ledger, settings.core_table, notices)
     return FinanceServices(
         balances=Balances(ledger, thresholds, requests, directory, audit, low_balance),
-        payouts=Payouts(ledger, requests, thresholds, directory, audit, notices),
+        payouts=Payouts(
+            ledger,
+            requests,
+            thresholds,
+            directory,
+            audit,
+            notices,
+            standings=AccountStandings(AccountRepository()),
+        ),
         topups=TopUps(ledger, requests, audit, notices, low_balance),
         invoicing=Invoicing(ledger, InvoiceRepository(settings.ledger_table), directory),
     )

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from partnerka.accounts.suspension import AccountSuspended
 from partnerka.audit.service import Actor, AuditTrail
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import ValidationFailed
@@ -45,6 +47,17 @@ class PayoutRequests:
     affiliate_names: dict[str, str]
 
 
+class Standings(Protocol):
+    """Whether an account the platform's staff suspended holds its money back (accounts.suspension:
+    AccountStandings): each `ensure` raises AccountSuspended while it does."""
+
+    def ensure_advertiser_active(self, advertiser_id: str) -> None: ...
+
+    def ensure_affiliate_active(self, advertiser_id: str, affiliate_id: str) -> None: ...
+
+    def affiliate_suspended(self, advertiser_id: str, affiliate_id: str) -> bool: ...
+
+
 class Payouts:
     def __init__(
         self,
@@ -55,7 +68,11 @@ class Payouts:
         audit: AuditTrail,
         notices: Notices,
         clock: Callable[[], datetime] = utc_now,
+        *,
+        standings: Standings,
     ) -> None:
+        """`standings`: payouts wait while the advertiser, or the affiliate paid, is suspended."""
+        self._standings = standings
         self._ledger = ledger
         self._requests = requests
         self._settings = settings
@@ -68,7 +85,13 @@ class Payouts:
         """Pay the order; the payouts made. An amount the approved balance does not cover is refused
         (InsufficientBalance); a bulk payout pays every approved balance in full, skipping one that
         someone else paid meanwhile. Each payout answers the affiliate's open requests in its
-        currency, is audited, and is told to the affiliate."""
+        currency, is audited, and is told to the affiliate.
+
+        Nothing is paid while the advertiser is suspended, nor to an affiliate suspended (everywhere
+        or in this program): one named is refused (AccountSuspended), a bulk payout passes it by."""
+        self._standings.ensure_advertiser_active(advertiser_id)
+        if order.affiliate_id:
+            self._standings.ensure_affiliate_active(advertiser_id, order.affiliate_id)
         currency = currency_code(order.currency) if order.currency else None
         now = self._clock()
         if order.amount is not None:
@@ -77,7 +100,13 @@ class Payouts:
             wanted = [(order.affiliate_id, currency, parse_amount(order.amount, currency).minor)]
         else:
             due = payouts_due(read_books(self._ledger.books(advertiser_id)), order.affiliate_id, currency)
-            wanted = [(row.affiliate_id, row.currency, row.approved) for row in due]
+            wanted = [
+                (row.affiliate_id, row.currency, row.approved)
+                for row in due
+                if not self._standings.affiliate_suspended(advertiser_id, row.affiliate_id)
+            ]
+            if due and not wanted:
+                raise AccountSuspended("every affiliate with an approved balance is suspended")
         if not wanted:
             raise ValidationFailed("there is no approved balance to pay")
         made: list[Journal] = []
@@ -132,7 +161,10 @@ class Payouts:
     ) -> PayoutRequests:
         """An affiliate asks to be paid `amount` (omitted: its whole approved balance in the
         currency), between the advertiser's minimum payout and its approved balance; audited, and
-        told to the advertiser's team."""
+        told to the advertiser's team. Refused (AccountSuspended) while the advertiser or the
+        affiliate is suspended."""
+        self._standings.ensure_advertiser_active(advertiser_id)
+        self._standings.ensure_affiliate_active(advertiser_id, affiliate_id)
         currency = currency_code(currency)
         owner = affiliate_owner(advertiser_id, affiliate_id)
         approved = next(

@@ -59,6 +59,10 @@ class EventType(StrEnum):
     PAYMENT_REMINDER = "billing.payment_reminder"
     SUBSCRIPTION_SUSPENDED = "billing.suspended"
     SUBSCRIPTION_REACTIVATED = "billing.reactivated"
+    # The platform's staff suspend an account (an advertiser, an affiliate everywhere, or an affiliate
+    # in one program) and reactivate it (accounts.suspension); `data.scope` says which.
+    ACCOUNT_SUSPENDED = "accounts.suspended"
+    ACCOUNT_REACTIVATED = "accounts.reactivated"
 
 
 class Channel(StrEnum):
@@ -158,6 +162,18 @@ CATALOGUE: dict[EventType, EventSpec] = {
         EventSpec(EventType.PAYMENT_REMINDER, Group.BILLING, {Side.ADVERTISER: INBOX_AND_MAIL}),
         EventSpec(EventType.SUBSCRIPTION_SUSPENDED, Group.BILLING, {Side.ADVERTISER: ALL_CHANNELS}),
         EventSpec(EventType.SUBSCRIPTION_REACTIVATED, Group.BILLING, {Side.ADVERTISER: INBOX_AND_MAIL}),
+        # A suspension stops traffic, postbacks and payouts: worth every channel; the reactivation
+        # that ends it, the inbox and e-mail.
+        EventSpec(
+            EventType.ACCOUNT_SUSPENDED,
+            Group.PROGRAM,
+            {Side.ADVERTISER: ALL_CHANNELS, Side.AFFILIATE: ALL_CHANNELS},
+        ),
+        EventSpec(
+            EventType.ACCOUNT_REACTIVATED,
+            Group.PROGRAM,
+            {Side.ADVERTISER: INBOX_AND_MAIL, Side.AFFILIATE: INBOX_AND_MAIL},
+        ),
     )
 }
 

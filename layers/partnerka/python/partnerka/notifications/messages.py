@@ -604,6 +604,74 @@ def _reactivated(t: _Text) -> Message:
     return Message(title, body, "/billing")
 
 
+# ------------------------------------------------------------------ suspension by the platform's staff
+def _suspended_whom(t: _Text) -> tuple[str, str]:
+    """Whose suspension the reader hears of, as the objects of (English, Russian) sentences, by its
+    scope and the reader's side: its own account, its place in one program, or an affiliate of its
+    program."""
+    scope, advertiser, affiliate = t.f.text("scope"), t.advertiser(), t.affiliate()
+    if scope == "program" and t.side is Side.ADVERTISER:
+        return (
+            f"affiliate {affiliate} in your program" if affiliate else "an affiliate in your program",
+            f"партнёра {affiliate} в вашей программе" if affiliate else "партнёра в вашей программе",
+        )
+    if scope == "program":
+        return (
+            f"your account in the program of {advertiser}" if advertiser else "your account in a program",
+            f"ваше участие в программе {advertiser}" if advertiser else "ваше участие в программе",
+        )
+    return ("your account", "ваш аккаунт")
+
+
+def _account_suspended(t: _Text) -> Message:
+    english, russian = _suspended_whom(t)
+    scope = t.f.text("scope")
+    if scope == "advertiser":
+        effect = t.say(
+            "Your dashboard is read-only, your tracking links send visitors to your fallback, and "
+            "postbacks and payouts wait until it is reactivated.",
+            "Кабинет доступен только для чтения, трекинговые ссылки ведут на резервную страницу, "
+            "постбэки и выплаты ждут возобновления.",
+        )
+    elif scope == "program" and t.side is Side.ADVERTISER:
+        effect = t.say(
+            "Its clicks go to your fallback until it is reactivated.",
+            "Его клики уходят на резервную страницу до возобновления.",
+        )
+    else:
+        effect = t.say(
+            "Your links send no traffic to these offers and payouts wait until it is reactivated; "
+            "you can still sign in and read your statistics.",
+            "Ссылки не передают трафик на эти офферы, выплаты ждут возобновления; войти и смотреть "
+            "статистику по-прежнему можно.",
+        )
+    body = _sentences(
+        t.say(f"The platform has suspended {english}.", f"Платформа приостановила {russian}."),
+        t.part("Reason: {reason}.", "Причина: {reason}.", reason=t.f.text("reason")),
+        effect,
+    )
+    title = t.say("Account suspended", "Аккаунт приостановлен")
+    if scope == "program":
+        title = t.say("Suspended in a program", "Участие в программе приостановлено")
+    return Message(title, body, _suspension_link(t))
+
+
+def _account_reactivated(t: _Text) -> Message:
+    english, russian = _suspended_whom(t)
+    body = _sentences(
+        t.say(f"The platform has reactivated {english}.", f"Платформа возобновила {russian}."),
+        t.part("Note: {reason}.", "Комментарий: {reason}.", reason=t.f.text("reason")),
+    )
+    title = t.say("Account reactivated", "Аккаунт снова активен")
+    if t.f.text("scope") == "program":
+        title = t.say("Active in the program again", "Участие в программе возобновлено")
+    return Message(title, body, _suspension_link(t))
+
+
+def _suspension_link(t: _Text) -> str:
+    return "/memberships" if t.f.text("scope") == "program" else "/"
+
+
 _RENDERERS: dict[EventType, Callable[[_Text], Message]] = {
     EventType.CONVERSION_LEAD: _conversion,
     EventType.CONVERSION_SALE: _conversion,
@@ -630,6 +698,8 @@ _RENDERERS: dict[EventType, Callable[[_Text], Message]] = {
     EventType.PAYMENT_REMINDER: _payment_reminder,
     EventType.SUBSCRIPTION_SUSPENDED: _suspended,
     EventType.SUBSCRIPTION_REACTIVATED: _reactivated,
+    EventType.ACCOUNT_SUSPENDED: _account_suspended,
+    EventType.ACCOUNT_REACTIVATED: _account_reactivated,
 }
 
 

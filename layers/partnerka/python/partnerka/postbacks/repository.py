@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from partnerka.accounts.routing import AccountStatus
 from partnerka.common import dynamo
 from partnerka.operations.models import Operation, OperationType
 from partnerka.operations.repository import Filters, OperationLog, Page
@@ -63,6 +64,21 @@ class PostbackSettingsRepository:
             .get("Item")
         )
         return sorted(dynamo.decode(item).get("postback_domains") or ()) if item else []
+
+    def advertiser_suspended(self, advertiser_id: str) -> bool:
+        """Whether the platform's staff suspended the advertiser (its PROFILE's `status`,
+        accounts.suspension): its affiliates' postbacks wait meanwhile."""
+        item = (
+            self._c()
+            .get_item(
+                TableName=self._table,
+                Key={"pk": {"S": f"ADV#{advertiser_id}"}, "sk": {"S": "PROFILE"}},
+                ProjectionExpression="#status",
+                ExpressionAttributeNames={"#status": "status"},
+            )
+            .get("Item")
+        )
+        return bool(item) and dynamo.decode(item).get("status") == AccountStatus.SUSPENDED.value
 
 
 class TtlCache[V]:

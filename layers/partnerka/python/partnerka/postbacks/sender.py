@@ -183,6 +183,16 @@ class HttpSender:
         )
 
 
+def _held_back(delivery: Delivery) -> AttemptResult:
+    return AttemptResult(
+        ok=False,
+        error_class="advertiser_suspended",
+        error="not sent: the advertiser is suspended; replay it once the advertiser is reactivated",
+        permanent=True,
+        url=mask_url(delivery.request.url),
+    )
+
+
 class AttemptObserver(Protocol):
     def __call__(self, delivery: Delivery, result: AttemptResult, number: int, last: bool) -> None:
         """After attempt `number` of the delivery; `last`: it failed and no other will be made.
@@ -205,8 +215,12 @@ class DeliveryWorker:
         now: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
         observer: AttemptObserver | None = None,
+        advertiser_suspended: Callable[[str], bool] | None = None,
     ) -> None:
-        """`observer`: shown every attempt once made (postbacks.failing tells failing postbacks)."""
+        """`observer`: shown every attempt once made (postbacks.failing tells failing postbacks).
+        `advertiser_suspended`: whether the platform's staff suspended an advertiser, whose events
+        then reach none of its affiliates (None: nobody is ever suspended, as in a script)."""
+        self._advertiser_suspended = advertiser_suspended
         self._operations = operations
         self._observer = observer
         self._http = http
@@ -240,7 +254,14 @@ class DeliveryWorker:
         """The advertiser's domain whitelist, and a webhook's signing secret (the affiliate's postback
         secret, or the webhook endpoint's the delivery was made for; read at every attempt: a rotated
         secret signs the very next one). The whitelist bounds where the advertiser's events go to its
-        affiliates; a delivery to the advertiser's own endpoint (no affiliate) is not held to it."""
+        affiliates; a delivery to the advertiser's own endpoint (no affiliate) is not held to it.
+
+        While the advertiser is suspended its affiliates' deliveries are not sent: each fails at once
+        with `advertiser_suspended`, kept in the log for a replay once it is reactivated, and is not
+        shown to the observer (the affiliate's receiver is not failing)."""
+        suspended = self._advertiser_suspended
+        if delivery.affiliate_id and suspended is not None and suspended(delivery.advertiser_id):
+            return partial(_held_back, delivery)
         domains = self._advertiser_domains(delivery.advertiser_id) if delivery.affiliate_id else []
         secret = self._signing_secret(delivery) if delivery.request.format == "webhook" else ""
         attempt = partial(self._send, delivery, domains, secret)

@@ -3,6 +3,7 @@ stream redelivers; the hourly ledger postings of what was paid, and the invoice'
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import ValidationFailed
+from partnerka.conversions.models import PostbackRequest
+from partnerka.conversions.service import record_conversion
 from partnerka.finance.clicks import post_click_payouts
 from partnerka.finance.invoices import LineKind, invoice_items, invoice_lines
 from partnerka.finance.ledger import affiliate, clicks_index, invoice_index
@@ -22,25 +25,35 @@ from partnerka.offers.routing import (
     Goal,
     PayoutModel,
 )
-from partnerka.offers.service import GoalInput, parse_goals
+from partnerka.offers.service import GoalInput, OfferDraft, default_goals, parse_goals, store_new_offer
 from partnerka.orchestrator.records import StreamRecord
 from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.cube import TOTAL, CubeKey
 from partnerka.stats.projection import StatsStores, apply_stream_batch
 from partnerka.stats.quality import QualityJudge
 from partnerka.tracking.datacenter import DatacenterRanges
+from partnerka.tracking.geo import GeoLocator
+from partnerka.tracking.models import ClickRequest
+from partnerka.tracking.service import record_click
 from tests.stream_records import stream_record
 from tests.unit.fakes import (
     ADVERTISER,
     AFFILIATE,
     OFFER,
+    FakeCaps,
     FakeClickLog,
+    FakeClicks,
+    FakeConversions,
     FakeCubes,
     FakeLedger,
+    FakeOffers,
     FakeQuality,
     FakeRoutes,
+    affiliate_route,
     offer_route,
 )
+
+NOW = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 BOT = "Googlebot/2.1 (+http://www.google.com/bot.html)"
@@ -277,3 +290,31 @@ def test_the_statistics_the_ledger_and_the_invoice_agree_to_the_cent() -> None:
     (line,) = invoice_lines(invoice_items(ledger.listed(invoice_index(ADVERTISER, "2026-11"))))
     assert stats["cpc_payout_USD"] == ledger.shown(APPROVED) == line.payout == 21 * PRICE
     assert stats["cpc_clicks"] == line.clicks == 21
+
+
+def test_a_cpc_offer_without_its_click_goal_is_refused() -> None:
+    draft = OfferDraft(
+        name="Clicks",
+        model="CPC",
+        currency="USD",
+        goals=[GoalInput("sale", "Sale", "fixed", "1.00", "fixed", "2.00")],
+        landings=[("https://shop.example/", 1)],
+    )
+    offers = FakeOffers()
+    with pytest.raises(ValidationFailed, match="needs the goal 'click'"):
+        store_new_offer(offers, ADVERTISER, draft)
+    store_new_offer(offers, ADVERTISER, replace(draft, goals=default_goals("CPC", "0.35", "0.50")))
+
+
+def test_a_postback_cannot_pay_the_click_goal_twice_over() -> None:
+    # Given a click on a CPC offer
+    routes, clicks = cpc_offer(), FakeClicks()
+    routes.affiliates[AFFILIATE] = affiliate_route()
+    request = ClickRequest(OFFER, AFFILIATE, {}, "203.0.113.9", CHROME, "FR")
+    outcome = record_click(request, routes, clicks, GeoLocator("/none"), NOW, ttl_days=30, caps=FakeCaps())
+    assert outcome.click is not None
+    # When the advertiser's postback names the goal click
+    postback = PostbackRequest(outcome.click.click_id, "sale", "s3cret", "T-1", goal="click")
+    # Then it is refused: clicks are paid by the orchestrator alone
+    with pytest.raises(ValidationFailed, match="never by a postback"):
+        record_conversion(postback, clicks, routes, FakeConversions(), NOW)

@@ -20,7 +20,7 @@ GroupName = Literal[
 ]  # fmt: skip
 SortName = Literal[
     "key", "clicks", "unique", "bots", "flood", "datacenter", "blocked", "leads", "sales", "rejected",
-    "hold", "cpc_clicks", "conversions", "cr", "roi", "revenue", "payout", "profit", "epc",
+    "hold", "cpc_clicks", "conversions", "cr", "roi", "revenue", "payout", "profit", "epc", "cpc_payout",
 ]  # fmt: skip
 assert set(get_args(GroupName)) == set(GROUPS)
 assert set(get_args(SortName)) == set(SORTS)

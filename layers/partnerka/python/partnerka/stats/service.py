@@ -21,7 +21,7 @@ from partnerka.stats.raw import RAW_DIMENSIONS, Conversions, RawQuery, raw_repor
 BY_ADVERTISER = "advertiser"
 GROUPS = (*TIME_GROUPS, NO_GROUP, BY_ADVERTISER, *RAW_DIMENSIONS)
 FILTERS = RAW_DIMENSIONS
-MONEY_SORTS = ("revenue", "payout", "profit", "epc")
+MONEY_SORTS = ("revenue", "payout", "profit", "epc", "cpc_payout")
 SORTS = ("key", *COUNTERS, "conversions", "cr", "roi", *MONEY_SORTS)
 
 
@@ -282,6 +282,7 @@ def sorted_rows(report: Report, group_by: str, sort: str | None, descending: boo
             "payout": row.payout.get(currency or "", 0),
             "profit": derived.profit.get(currency or "", 0),
             "epc": derived.epc.get(currency or "", 0.0),
+            "cpc_payout": row.cpc_payout.get(currency or "", 0),
             "roi": derived.roi.get(currency or ""),
         }
         found = figures[by]

@@ -4,8 +4,9 @@ stream redelivers; the hourly ledger postings of what was paid, and the invoice'
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,8 +30,10 @@ from partnerka.offers.service import GoalInput, OfferDraft, default_goals, parse
 from partnerka.orchestrator.records import StreamRecord
 from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.cube import TOTAL, CubeKey
+from partnerka.stats.metrics import derive
 from partnerka.stats.projection import StatsStores, apply_stream_batch
 from partnerka.stats.quality import QualityJudge
+from partnerka.stats.service import Sources, StatsRequest, StatsScope, build_report
 from partnerka.tracking.datacenter import DatacenterRanges
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
@@ -318,3 +321,32 @@ def test_a_postback_cannot_pay_the_click_goal_twice_over() -> None:
     # Then it is refused: clicks are paid by the orchestrator alone
     with pytest.raises(ValidationFailed, match="never by a postback"):
         record_conversion(postback, clicks, routes, FakeConversions(), NOW)
+
+
+# ----------------------------------------------------------------------------------------- reports
+def test_an_affiliates_report_by_offer_shows_its_paid_clicks_and_epc_as_the_cubes_do() -> None:
+    # Given six paid clicks at 0.35 and one click that is a visitor's repeat
+    orchestrator = Orchestrator(cpc_offer())
+    orchestrator.deliver([click(n, ip=f"95.24.4.{n}") for n in range(6)] + [click(9, ip="95.24.4.1")])
+    sources = Sources(orchestrator.cubes, FakeClickLog(), lambda *_: [])
+    day = date(2026, 11, 27)
+    # When the affiliate reads by offer (raw: two dimensions) and the advertiser by day (cubes)
+    mine = StatsRequest(day, day, ZoneInfo("UTC"), "offer").within(StatsScope(ADVERTISER, AFFILIATE, False))
+    (by_offer,) = build_report(sources, [ADVERTISER], mine).rows.values()
+    (by_day,) = build_report(
+        sources, [ADVERTISER], StatsRequest(day, day, ZoneInfo("UTC"), "day")
+    ).rows.values()
+    # Then both show the same paid clicks, payout and EPC
+    for row in (by_offer, by_day):
+        assert (row.cpc_clicks, row.cpc_payout, row.payout) == (6, {"USD": 6 * PRICE}, {"USD": 6 * PRICE})
+    assert derive(by_day).epc == {"USD": 6 * PRICE / 7}
+    assert by_offer.key == OFFER
+
+
+def test_a_report_by_country_leaves_paid_clicks_out_of_its_raw_rows() -> None:
+    orchestrator = Orchestrator(cpc_offer())
+    orchestrator.deliver([click(n) for n in range(3)])
+    sources = Sources(orchestrator.cubes, FakeClickLog(), lambda *_: [])
+    day = date(2026, 11, 27)
+    request = StatsRequest(day, day, ZoneInfo("UTC"), "country", (("affiliate", AFFILIATE),))
+    assert build_report(sources, [ADVERTISER], request).totals.cpc_clicks == 0

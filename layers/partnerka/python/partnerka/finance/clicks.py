@@ -28,7 +28,7 @@ from partnerka.common.observability import count, logger
 from partnerka.finance.ledger import ClickHour, Journal, JournalKind, clicks_index, paid_clicks
 from partnerka.finance.repository import LedgerStore
 from partnerka.finance.service import post_journal
-from partnerka.stats.cpc import CPC, CPC_PAYOUT, EVERY_ADVERTISER, PAID_CLICKS
+from partnerka.stats.cpc import CPC, EVERY_ADVERTISER, paid_hours
 from partnerka.stats.cube_store import CubeItem
 
 # A click is counted at most a day after it happened (the stream keeps records 24 hours), so two
@@ -54,23 +54,20 @@ Hour = tuple[str, str, str, str]  # (offer, affiliate, hour, currency)
 
 
 def counted_hours(advertiser_id: str, items: Iterable[CubeItem], closed_before: str) -> dict[Hour, ClickHour]:
-    """The hours before `closed_before` (`yyyy-mm-ddTHH`) of the day's CPC items, as counted."""
-    hours: dict[Hour, ClickHour] = {}
-    for item in items:
-        offer_id, separator, affiliate_id = item.value.partition("|")
-        if not separator:
-            continue  # the offer's own counter (for its caps)
-        for name, amount in item.values.items():
-            base, at, hh = name.partition("@")
-            if not at or not base.startswith(f"{CPC_PAYOUT}_") or amount <= 0:
-                continue
-            currency, hour = base.removeprefix(f"{CPC_PAYOUT}_"), f"{item.day}T{hh}"
-            if hour >= closed_before:
-                continue
-            clicks = item.values.get(f"{PAID_CLICKS}_{currency}@{hh}", 0)
-            key = (offer_id, affiliate_id, hour, currency)
-            hours[key] = ClickHour(advertiser_id, offer_id, affiliate_id, hour, currency, clicks, amount)
-    return hours
+    """The hours before `closed_before` (`yyyy-mm-ddTHH`) of the day's CPC counters, as counted."""
+    return {
+        (paid.offer_id, paid.affiliate_id, paid.hour, paid.currency): ClickHour(
+            advertiser_id,
+            paid.offer_id,
+            paid.affiliate_id,
+            paid.hour,
+            paid.currency,
+            paid.clicks,
+            paid.payout,
+        )
+        for paid in paid_hours(items)
+        if paid.hour < closed_before
+    }
 
 
 def posted_hours(advertiser_id: str, journals: list[Journal]) -> dict[Hour, ClickHour]:

@@ -32,7 +32,7 @@ Attributes: `cpc_clicks`, `cpc_payout_<CUR>`; the pair's day item also `cpc_clic
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -40,6 +40,7 @@ from typing import Protocol
 from partnerka.common.clock import hour_bucket
 from partnerka.offers.routing import AccessRoute, Cap, CapMetric, OfferRoute
 from partnerka.stats.cube import CubeKey, Facts, cube_increments, hourly, merge_into
+from partnerka.stats.cube_store import CubeItem
 from partnerka.stats.models import Increments, money_attribute
 from partnerka.stats.quality import ClickQuality
 from partnerka.tracking.models import Click
@@ -132,13 +133,51 @@ def counted(click: Click, currency: str, price: int) -> dict[CubeKey, Increments
     return adds
 
 
-def paid_click_increments(currency: str, price: int) -> Increments:
-    """What a paid click adds to the report cubes: counted apart, and into the payout as well."""
+def paid_click_increments(currency: str, price: int, clicks: int = 1) -> Increments:
+    """What paid clicks add to the reports: counted apart, and into the payout as well."""
     return {
-        PAID_CLICKS: 1,
+        PAID_CLICKS: clicks,
         money_attribute(CPC_PAYOUT, currency): price,
         money_attribute("payout", currency): price,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PaidHour:
+    """One offer's clicks paid to one affiliate in one UTC hour (`yyyy-mm-ddTHH`), in one currency."""
+
+    offer_id: str
+    affiliate_id: str
+    hour: str
+    currency: str
+    clicks: int
+    payout: int  # minor units
+
+    @property
+    def at(self) -> datetime:
+        return datetime.strptime(self.hour, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+
+    def facts(self, advertiser_id: str) -> Facts:
+        """Where the hour's paid clicks belong in a report (their other dimensions are not kept)."""
+        return Facts(advertiser_id, self.at, self.offer_id, self.affiliate_id, "", "", "", "")
+
+    def increments(self) -> Increments:
+        return paid_click_increments(self.currency, self.payout, self.clicks)
+
+
+def paid_hours(items: Iterable[CubeItem]) -> Iterator[PaidHour]:
+    """The paid hours a day's CPC counters hold (the offers' own counters, for caps, are skipped)."""
+    for item in items:
+        offer_id, separator, affiliate_id = item.value.partition("|")
+        if not separator:
+            continue
+        for name, amount in sorted(item.values.items()):
+            base, at, hh = name.partition("@")
+            if not at or not base.startswith(f"{CPC_PAYOUT}_") or amount <= 0:
+                continue
+            currency = base.removeprefix(f"{CPC_PAYOUT}_")
+            clicks = item.values.get(f"{PAID_CLICKS}_{currency}@{hh}", 0)
+            yield PaidHour(offer_id, affiliate_id, f"{item.day}T{hh}", currency, clicks, amount)
 
 
 class ClickPayer:

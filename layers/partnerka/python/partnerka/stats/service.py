@@ -3,7 +3,7 @@ answers a report (the cubes when they hold it, the raw events of the range other
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
 from partnerka.stats.click_log import ClickLogStore
+from partnerka.stats.cpc import CPC, PaidHour, paid_hours
 from partnerka.stats.cube_store import CubeStore, read_in_parallel
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery, answerable, cube_report
 from partnerka.stats.metrics import derive
@@ -217,13 +218,17 @@ def advertiser_report(sources: Sources, advertiser_id: str, request: StatsReques
             request.filters,
             request.click_id,
         )
-        report = raw_report(sources.log, sources.conversions, raw)
+        report = raw_report(sources.log, sources.conversions, raw, lambda adv, day: _paid(sources, adv, day))
     if request.group_by == BY_ADVERTISER:
         return Report(
             rows={advertiser_id: replace(report.totals, key=advertiser_id)} if _any(report) else {},
             totals=report.totals,
         )
     return report
+
+
+def _paid(sources: Sources, advertiser_id: str, day: str) -> Iterator[PaidHour]:
+    return paid_hours(sources.cubes.days(advertiser_id, CPC, day, day))
 
 
 def _any(report: Report) -> bool:

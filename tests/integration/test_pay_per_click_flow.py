@@ -5,6 +5,7 @@ agree to the cent. The real orchestrator and click-payouts functions on moto's t
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from partnerka.finance.ledger import affiliate_owner
 from partnerka.finance.repository import LedgerRepository
 from partnerka.offers.models import OfferAccess
 from partnerka.offers.repository import OfferRepository
-from partnerka.offers.routing import Access
+from partnerka.offers.routing import Access, Cap, CapMetric, CapPeriod
 from partnerka.offers.service import create_offer
 from partnerka.stats.cube import TOTAL
 from partnerka.stats.cube_store import CubeRepository
@@ -138,3 +139,46 @@ def test_a_cpc_offer_pays_exactly_the_unique_non_bot_clicks_and_its_books_agree_
     assert {aff: (line.kind, line.clicks, line.payout) for aff, line in lines.items()} == {
         aff: (LineKind.CLICKS, sum(1 for c in paid if c.affiliate_id == aff), owed[aff]) for aff in AFFILIATES
     }
+
+
+class EveryBatchTwice(EveryBatchTwiceAndOnceKilled):
+    def fault(self) -> Fault | None:
+        return None
+
+
+def test_the_click_goals_cap_stops_paying_at_its_limit_under_redelivery(
+    load_function: FunctionLoader, stack: Template
+) -> None:
+    # Given a CPC offer that pays at most five clicks in total, and twenty visitors' clicks
+    offers = OfferRepository()
+    offer = create_offer(offers, ADVERTISER, "Capped", "CPC", "https://shop.example/", "0.35", "0.50", "USD")
+    offers.save(replace(offer, caps=(Cap(CapMetric.PAID_CLICKS, CapPeriod.TOTAL, 5),)))
+    start = (datetime.now(UTC) - timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    repository = ClickRepository(os.environ["CLICKS_TABLE"])
+    for n in range(20):
+        repository.put(
+            Click(
+                click_id=f"cap-{n:03d}",
+                offer_id=offer.offer_id,
+                affiliate_id="AFFCPC1",
+                advertiser_id=ADVERTISER,
+                ip=f"203.0.113.{n}",
+                country="DE",
+                user_agent=CHROME,
+                created_at=start + timedelta(minutes=n),
+                expires_at=int((start + timedelta(days=30)).timestamp()),
+            )
+        )
+    orchestrator = load_function("orchestrator")
+    # When the stream delivers every batch of ten twice
+    records = shard_records(stack.get_att("ClicksTable", "StreamArn"), lambda r: True)
+    ShardDelivery(lambda batch, _: orchestrator.handler({"Records": batch}, CONTEXT), EveryBatchTwice()).run(
+        records
+    )
+    # Then five clicks are paid, and every click is still counted
+    (stats,) = CubeRepository(os.environ["STATS_TABLE"]).exact(ADVERTISER, TOTAL, "-", [f"{start:%Y-%m-%d}"])
+    assert (stats.values["clicks"], stats.values["cpc_clicks"], stats.values["cpc_payout_USD"]) == (
+        20,
+        5,
+        175,
+    )

@@ -1,7 +1,7 @@
 """Consumes the clicks and conversions streams: each record is decoded once into its typed event
 (partnerka.orchestrator.records) and routed (partnerka.orchestrator.routing) to affiliate postbacks
 on the postback queue, finance events on the finance queue, and the statistics' projection with click
-quality; each batch is logged as an operation."""
+quality and paid clicks; each batch is logged as an operation."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from partnerka.orchestrator.service import run_batch
 from partnerka.postbacks.dispatch import PostbackDispatcher
 from partnerka.postbacks.repository import DeliveryRepository, PostbackSettingsRepository
 from partnerka.stats.click_log import ClickLogRepository
+from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import QualityJudge
@@ -68,9 +69,10 @@ finance_queue = SqsQueue(settings.finance_queue_url)
 finance = FinanceDispatcher(finance_queue.send)
 notices = QueuedNotices(Outbox(SqsQueue(settings.notify_queue_url), operations))
 # Only refusals over a cap read anything: the offer's caps, cached as the tracker caches them.
-caps = CapWatch(
-    CachedRouteRepository(settings.core_table, ROUTE_TTL_SECONDS), CapCounterRepository(settings.core_table)
-)
+routes = CachedRouteRepository(settings.core_table, ROUTE_TTL_SECONDS)
+caps = CapWatch(routes, CapCounterRepository(settings.core_table))
+# Paid clicks are priced from the same cache: an offer's new price per click applies within a minute.
+payer = ClickPayer(routes, stats.cubes)
 _SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}
 
 
@@ -86,7 +88,15 @@ def _source_of(event_source_arn: str) -> str:
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = [decode_record(raw, _source_of) for raw in event.get("Records", [])]
     failed = run_batch(
-        records, stats, judge, dispatcher, operations, finance=finance, notices=notices, caps=caps
+        records,
+        stats,
+        judge,
+        dispatcher,
+        operations,
+        finance=finance,
+        notices=notices,
+        caps=caps,
+        payer=payer,
     )
     logger.info("stream batch done", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}

@@ -148,11 +148,13 @@ def test_stats_api_reports_what_the_orchestrator_counted(
         "sales": 1,
         "rejected": 0,
         "hold": 2,
+        "cpc_clicks": 0,  # a CPA offer pays no click
         "conversions": 2,
         "cr": 66.6667,
         "label": "total",
         "revenue": {"USD": 2000},
         "payout": {"USD": 1250},
+        "cpc_payout": {},
         "profit": {"USD": 750},
         "epc": {"USD": 416.6667},
         "roi": {"USD": 60.0},

@@ -164,6 +164,14 @@ class FakeRoutes:
         access = self.access.get((offer_id, affiliate_id), AccessRoute(offer_id, affiliate_id))
         return ClickRoutes(self.offers.get(offer_id), self.affiliates.get(affiliate_id), access, owner)
 
+    def click_routes(
+        self, pairs: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[OfferRoute | None, AccessRoute]]:
+        self.lookups += 1
+        return {
+            (o, a): (self.offers.get(o), self.access.get((o, a), AccessRoute(o, a))) for o, a in set(pairs)
+        }
+
     def conversion_routes(
         self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""
     ) -> ConversionRoutes:
@@ -285,6 +293,9 @@ class FakeCubes:
             ) and first_day <= key.day <= last_day:
                 kept = {n: v for n, v in values.items() if not attributes or n in attributes}
                 yield CubeItem(key.day, key.value, kept)
+
+    def levels(self, keys: Sequence[CubeKey]) -> dict[CubeKey, Increments]:
+        return {key: dict(self.rows[key]) for key in keys if key in self.rows}
 
     def exact(self, advertiser_id: str, dimension: str, value: str, days: Any) -> list[CubeItem]:
         return [

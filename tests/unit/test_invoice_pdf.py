@@ -51,3 +51,25 @@ def test_the_invoice_carries_its_issuers_name_in_every_footer_and_its_metadata()
     assert reader.metadata.author == "Acme Partners"
     for number, page in enumerate(reader.pages, start=1):
         assert f"Acme Partners · page {number}" in page.extract_text()
+
+
+def test_paid_clicks_are_one_line_per_offer_and_affiliate_with_their_count_and_amount() -> None:
+    from datetime import UTC, datetime
+
+    from partnerka.finance.invoices import Invoice, InvoiceItem, InvoiceStatus, invoice_lines
+
+    at = datetime(2026, 11, 27, 16, tzinfo=UTC)
+    items = [
+        InvoiceItem("", "offer-1", "aff-1", "USD", at, False, 1400, 0, clicks=40),
+        InvoiceItem("", "offer-1", "aff-1", "USD", at.replace(hour=17), False, 350, 0, clicks=10),
+        InvoiceItem("", "offer-1", "aff-2", "USD", at, False, 160, 0, clicks=2),
+    ]
+    invoice = Invoice("adv", "2026-11", InvoiceStatus.ISSUED, "PK-000001", at, at, invoice_lines(items))
+    names = {"offer": {"offer-1": "Clicks"}, "affiliate": {"aff-1": "Traffic Pro", "aff-2": "Blog"}}
+    body = render_invoice(invoice, items, "en", "Acme", names, str(FONTS), "Acme Partners")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).split())
+    assert "Paid clicks by offer and affiliate" in text
+    assert "Clicks Traffic Pro USD 50 17.50 USD" in text
+    assert "Clicks Blog USD 2 1.60 USD" in text
+    assert "Total USD 0 19.10 USD" in text
+    assert "10 paid clicks, 17:00" in text

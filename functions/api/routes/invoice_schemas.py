@@ -14,13 +14,20 @@ from routes.finance_schemas import amount_text
 
 
 class InvoiceLineOut(BaseModel):
+    kind: Literal["conversions", "clicks"]
+    """conversions: an offer's approved conversions; clicks: an offer's paid clicks of one affiliate."""
     offer_id: str
     offer_name: str
+    affiliate_id: str | None
+    """A clicks line's affiliate; null on a conversions line."""
+    affiliate_name: str | None
     currency: str
     conversions: int
-    """Approved in the month, less those reversed in it."""
+    """Approved in the month, less those reversed in it (0 on a clicks line)."""
+    clicks: int
+    """Paid clicks (0 on a conversions line)."""
     amount: str
-    """What the conversions cost in payouts: the amount due."""
+    """What the conversions or clicks cost in payouts: the amount due."""
     revenue: str
 
 
@@ -43,7 +50,7 @@ class InvoiceOut(BaseModel):
     """Languages whose PDF is ready."""
 
     @classmethod
-    def of(cls, invoice: Invoice, offer_names: dict[str, str]) -> Self:
+    def of(cls, invoice: Invoice, offer_names: dict[str, str], affiliate_names: dict[str, str]) -> Self:
         return cls(
             month=invoice.month,
             status=invoice.status.value,
@@ -51,10 +58,16 @@ class InvoiceOut(BaseModel):
             issued_at=iso_millis(invoice.issued_at) if invoice.issued_at else None,
             lines=[
                 InvoiceLineOut(
+                    kind=line.kind.value,
                     offer_id=line.offer_id,
                     offer_name=offer_names.get(line.offer_id, line.offer_id),
+                    affiliate_id=line.affiliate_id or None,
+                    affiliate_name=affiliate_names.get(line.affiliate_id, line.affiliate_id)
+                    if line.affiliate_id
+                    else None,
                     currency=line.currency,
                     conversions=line.conversions,
+                    clicks=line.clicks,
                     amount=amount_text(line.payout, line.currency),
                     revenue=amount_text(line.revenue, line.currency),
                 )
@@ -75,12 +88,15 @@ class InvoiceOut(BaseModel):
 
 class InvoiceItemOut(BaseModel):
     conversion_id: str
+    """Empty on an hour's paid clicks."""
     offer_id: str
     affiliate_id: str
     affiliate_name: str
     currency: str
     at: str
     reversed: bool
+    clicks: int
+    """An hour's paid clicks (0 on a conversion)."""
     amount: str
 
 
@@ -95,8 +111,11 @@ class InvoicesOut(BaseModel):
     def of(cls, listing: InvoiceListing) -> Self:
         return cls(
             advertiser_id=listing.advertiser_id,
-            current=InvoiceOut.of(listing.current, listing.offer_names),
-            items=[InvoiceOut.of(invoice, listing.offer_names) for invoice in listing.issued],
+            current=InvoiceOut.of(listing.current, listing.offer_names, listing.affiliate_names),
+            items=[
+                InvoiceOut.of(invoice, listing.offer_names, listing.affiliate_names)
+                for invoice in listing.issued
+            ],
         )
 
 
@@ -110,7 +129,7 @@ class InvoiceDetailOut(InvoiceOut):
     def of_detail(cls, detail: InvoiceDetail) -> Self:
         names = detail.affiliate_names
         return cls(
-            **InvoiceOut.of(detail.invoice, detail.offer_names).model_dump(),
+            **InvoiceOut.of(detail.invoice, detail.offer_names, detail.affiliate_names).model_dump(),
             advertiser_id=detail.advertiser_id,
             items=[
                 InvoiceItemOut(
@@ -121,6 +140,7 @@ class InvoiceDetailOut(InvoiceOut):
                     currency=item.currency,
                     at=iso_millis(item.at),
                     reversed=item.reversed,
+                    clicks=item.clicks,
                     amount=amount_text(item.payout, item.currency),
                 )
                 for item in detail.items

@@ -21,6 +21,8 @@ Money = Field(max_length=24)
 
 
 class GoalModel(BaseModel):
+    """A goal the offer pays: `click` is paid per unique non-bot click (fixed amounts only)."""
+
     key: str = Field(max_length=32)
     name: str = Field(max_length=80)
     payout_type: Literal["fixed", "percent"]
@@ -35,7 +37,9 @@ class LandingModel(BaseModel):
 
 
 class CapModel(BaseModel):
-    metric: Literal["clicks", "conversions", "payout"]
+    metric: Literal["clicks", "conversions", "payout", "paid_clicks", "click_budget"]
+    """clicks, conversions and payout stop the traffic or the conversions past the limit;
+    paid_clicks and click_budget (money) stop paying clicks (the goal `click`) past it."""
     period: Literal["day", "month", "total"]
     limit: str = Money
 
@@ -62,7 +66,7 @@ def draft_inputs(body: BaseModel, names: Iterable[str]) -> dict[str, Any]:
 class OfferFields(BaseModel):
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=5000)
-    model: Literal["CPA", "CPL", "CPS", "RevShare"]
+    model: Literal["CPA", "CPL", "CPS", "RevShare", "CPC"]
     currency: str = Field(min_length=3, max_length=3)
     goals: list[GoalModel] = Field(max_length=20)
     landings: list[LandingModel] = Field(max_length=20)
@@ -86,7 +90,7 @@ class OfferPatch(BaseModel):
 
     name: str | MISSING = Field(default=MISSING, max_length=200)
     description: str | MISSING = Field(default=MISSING, max_length=5000)
-    model: Literal["CPA", "CPL", "CPS", "RevShare"] | MISSING = MISSING
+    model: Literal["CPA", "CPL", "CPS", "RevShare", "CPC"] | MISSING = MISSING
     currency: str | MISSING = Field(default=MISSING, min_length=3, max_length=3)
     goals: list[GoalModel] | MISSING = Field(default=MISSING, max_length=20)
     landings: list[LandingModel] | MISSING = Field(default=MISSING, max_length=20)
@@ -189,12 +193,14 @@ class AffiliateOfferOut(BaseModel):
     id: str
     name: str
     description: str
-    model: Literal["CPA", "CPL", "CPS", "RevShare"]
+    model: Literal["CPA", "CPL", "CPS", "RevShare", "CPC"]
     currency: str
     goals: list[AffiliateGoalOut]
     visibility: Literal["public", "approval", "private"]
     access: Literal["open", "approved", "requested", "rejected", "none"]
     tracking_link: str | None
+    epc: str | None
+    """On an offer that pays clicks: what a paid click earns the affiliate (its EPC); else null."""
 
 
 class AffiliateOfferList(BaseModel):
@@ -227,4 +233,5 @@ def affiliate_offer_out(offer: AffiliateOffer) -> AffiliateOfferOut:
         visibility=offer.visibility,  # type: ignore[arg-type]
         access=offer.access,  # type: ignore[arg-type]
         tracking_link=offer.tracking_link,
+        epc=offer.epc,
     )

@@ -20,7 +20,7 @@ GroupName = Literal[
 ]  # fmt: skip
 SortName = Literal[
     "key", "clicks", "unique", "bots", "flood", "datacenter", "blocked", "leads", "sales", "rejected",
-    "hold", "conversions", "cr", "roi", "revenue", "payout", "profit", "epc",
+    "hold", "cpc_clicks", "conversions", "cr", "roi", "revenue", "payout", "profit", "epc", "cpc_payout",
 ]  # fmt: skip
 assert set(get_args(GroupName)) == set(GROUPS)
 assert set(get_args(SortName)) == set(SORTS)
@@ -49,6 +49,8 @@ class StatsRowOut(BaseModel):
     rejected: int
     hold: int
     """Of `leads` and `sales`: still awaiting approval (on hold, or pending the advertiser's decision)."""
+    cpc_clicks: int
+    """Of `clicks`: those a CPC offer paid for (unique, not a bot, within the click goal's caps)."""
     conversions: int
     """leads + sales."""
     cr: float | None
@@ -56,7 +58,9 @@ class StatsRowOut(BaseModel):
     revenue: dict[str, int] | None
     """Minor units per ISO-4217 currency; null for affiliates."""
     payout: dict[str, int]
-    """Minor units per currency."""
+    """Minor units per currency: conversions' payouts and paid clicks' together."""
+    cpc_payout: dict[str, int]
+    """Of `payout`: what paid clicks earned, minor units per currency."""
     profit: dict[str, int] | None
     """revenue - payout per currency, minor units; null for affiliates."""
     epc: dict[str, float]
@@ -80,10 +84,12 @@ def row_out(row: StatsRow, label: str, sees_revenue: bool) -> StatsRowOut:
         sales=row.sales,
         rejected=row.rejected,
         hold=row.hold,
+        cpc_clicks=row.cpc_clicks,
         conversions=derived.conversions,
         cr=derived.cr,
         revenue=row.revenue if sees_revenue else None,
         payout=row.payout,
+        cpc_payout=row.cpc_payout,
         profit=derived.profit if sees_revenue else None,
         epc=derived.epc,
         roi=derived.roi if sees_revenue else None,

@@ -20,7 +20,9 @@ import { isRunnable, myOffersKey, useMyOffers } from "@/features/affiliate-offer
 import { useRequiredSession } from "@/features/auth/use-session";
 import { NoContextState } from "@/features/memberships/no-context-state";
 import { OfferAccessBadge } from "@/features/offers/offer-badges";
+import { CLICK_GOAL, modelKey } from "@/features/offers/cpc";
 import { formatAmount } from "@/features/offers/payout";
+import { formatDecimalMoney } from "@/lib/money";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 export function MyOffersPage() {
@@ -97,7 +99,7 @@ function OfferCard({ offer }: { offer: AffiliateOffer }) {
           <OfferAccessBadge access={offer.access} testId={`my-offer-access-${offer.id}`} />
         </div>
         <div className="flex flex-wrap gap-1.5">
-          <Badge variant="outline">{t(`offers.models.${offer.model}`)}</Badge>
+          <Badge variant="outline">{t(modelKey(offer.model))}</Badge>
           {offer.visibility === "public" ? null : (
             <Badge variant="neutral">
               <LockIcon /> {t(`offers.visibility.${offer.visibility}`)}
@@ -119,10 +121,19 @@ function OfferCard({ offer }: { offer: AffiliateOffer }) {
               <span className="font-semibold tabular-nums">
                 {formatAmount(goal.payout_type, goal.payout, offer.currency, i18n.language)}
                 {goal.payout_type === "percent" ? <span className="ml-1 text-xs font-normal text-muted-foreground">{t("myOffers.ofSale")}</span> : null}
+                {goal.key === CLICK_GOAL ? <span className="ml-1 text-xs font-normal text-muted-foreground">{t("cpc.perClick")}</span> : null}
               </span>
             </li>
           ))}
         </ul>
+        {offer.epc ? (
+          <p className="mt-2 flex items-center justify-between gap-3 px-3 text-sm" data-testid={`my-offer-epc-${offer.id}`}>
+            <span className="text-muted-foreground" title={t("cpc.epcHint")}>
+              {t("cpc.epc")}
+            </span>
+            <span className="font-semibold tabular-nums">{formatDecimalMoney(offer.epc, offer.currency, i18n.language)}</span>
+          </p>
+        ) : null}
       </CardContent>
       <CardFooter className="justify-end">
         {isRunnable(offer) ? (

@@ -133,12 +133,28 @@ function InvoiceLines({ invoice }: { invoice: InvoiceDetail }) {
   const language = i18n.language;
   const money = (amount: string, currency: string) => formatDecimalMoney(amount, currency, language);
   const columns: Column<InvoiceLine>[] = [
-    { id: "offer", header: t("finance.columns.offer"), cell: (line) => <UserText value={line.offer_name} className="font-medium" /> },
+    {
+      id: "offer",
+      header: t("finance.columns.offer"),
+      cell: (line) => (
+        <div>
+          <UserText value={line.offer_name} className="font-medium" />
+          {line.kind === "clicks" ? (
+            <span className="block text-xs text-muted-foreground" data-testid="invoice-line-clicks">
+              {t("cpc.invoice.clicksOf", { affiliate: line.affiliate_name ?? line.affiliate_id })}
+            </span>
+          ) : null}
+        </div>
+      ),
+    },
     { id: "currency", header: t("finance.currency"), cell: (line) => line.currency },
     {
       id: "conversions",
       header: t("finance.invoices.columns.conversions"),
-      cell: (line) => formatNumber(line.conversions, language),
+      cell: (line) =>
+        line.kind === "clicks"
+          ? t("cpc.invoice.clicks", { count: line.clicks, formatted: formatNumber(line.clicks, language) })
+          : formatNumber(line.conversions, language),
       className: "text-right tabular-nums",
     },
     {
@@ -156,7 +172,7 @@ function InvoiceLines({ invoice }: { invoice: InvoiceDetail }) {
         <DataTable
           columns={columns}
           rows={invoice.lines}
-          rowKey={(line) => `${line.offer_id}:${line.currency}`}
+          rowKey={(line) => `${line.offer_id}:${line.kind}:${line.affiliate_id ?? ""}:${line.currency}`}
           rowTestId={() => "invoice-line"}
           rowAttributes={(line) => ({ "data-offer": line.offer_id, "data-currency": line.currency })}
           isLoading={false}
@@ -174,7 +190,16 @@ function InvoiceItems({ invoice }: { invoice: InvoiceDetail }) {
   const offers = new Map(invoice.lines.map((line) => [line.offer_id, line.offer_name]));
   const columns: Column<InvoiceItem>[] = [
     { id: "at", header: t("finance.invoice.columns.at"), cell: (item) => formatDateTime(item.at, language), className: "whitespace-nowrap" },
-    { id: "conversion", header: t("finance.invoice.columns.conversion"), cell: (item) => <span className="font-mono text-xs">{item.conversion_id}</span> },
+    {
+      id: "conversion",
+      header: t("finance.invoice.columns.conversion"),
+      cell: (item) =>
+        item.clicks > 0 ? (
+          <span className="text-xs">{t("cpc.invoice.clicks", { count: item.clicks, formatted: formatNumber(item.clicks, language) })}</span>
+        ) : (
+          <span className="font-mono text-xs">{item.conversion_id}</span>
+        ),
+    },
     { id: "offer", header: t("finance.columns.offer"), cell: (item) => <UserText value={offers.get(item.offer_id) ?? item.offer_id} /> },
     { id: "affiliate", header: t("finance.columns.affiliate"), cell: (item) => <UserText value={item.affiliate_name} /> },
     {
@@ -194,6 +219,8 @@ function InvoiceItems({ invoice }: { invoice: InvoiceDetail }) {
     },
   ];
   const partial = invoice.items_total > invoice.items.length;
+  // An hour's paid clicks may come as more than one journal (a click counted late adds one).
+  const positions = new Map(invoice.items.map((item, index) => [item, index]));
   return (
     <Card>
       <TitledHeader
@@ -208,7 +235,7 @@ function InvoiceItems({ invoice }: { invoice: InvoiceDetail }) {
         <DataTable
           columns={columns}
           rows={invoice.items}
-          rowKey={(item) => `${item.conversion_id}:${item.reversed ? "reversed" : "approved"}:${item.at}`}
+          rowKey={(item) => (item.clicks > 0 ? `clicks:${positions.get(item)}` : `${item.conversion_id}:${item.reversed ? "reversed" : "approved"}:${item.at}`)}
           rowTestId={() => "invoice-item"}
           rowAttributes={(item) => ({ "data-conversion": item.conversion_id, "data-reversed": String(item.reversed) })}
           isLoading={false}

@@ -5,6 +5,7 @@ import { FormError } from "@/components/form-error";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { capMetricKey } from "@/features/offers/cpc";
 import { OptionSelect } from "@/features/offers/option-select";
 import { CAP_METRICS, CAP_PERIODS, emptyCap, type CapRow } from "@/features/offers/offer-schema";
 
@@ -43,7 +44,7 @@ export function CapsEditor<Values extends WithCaps>(props: CapsEditorProps<Value
                   value={metric.value}
                   onChange={metric.onChange}
                   options={CAP_METRICS}
-                  label={(value) => t(`offers.capMetric.${value}`)}
+                  label={(value) => t(capMetricKey(value))}
                   testId={`${idPrefix}-metric-${index}`}
                 />
               )}

@@ -17,6 +17,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { UserText } from "@/components/user-text";
 import { OfferAffiliatesTab } from "@/features/offers/offer-affiliates-tab";
+import { modelKey } from "@/features/offers/cpc";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
 import { OfferForm } from "@/features/offers/offer-form";
 import { OfferPostbackCard } from "@/features/offers/offer-postback-card";
@@ -80,7 +81,7 @@ export function OfferEditPage() {
           <span className="flex flex-wrap items-center gap-2" data-testid="offer-title">
             <UserText value={current.name} />
             <OfferStatusBadge status={current.status} />
-            <Badge variant="outline">{t(`offers.models.${current.model}`)}</Badge>
+            <Badge variant="outline">{t(modelKey(current.model))}</Badge>
           </span>
         }
         description={t("offers.editText")}

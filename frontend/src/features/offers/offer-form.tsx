@@ -14,6 +14,7 @@ import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
 import { Textarea } from "@/components/ui/textarea";
 import { CapsEditor } from "@/features/offers/caps-editor";
+import { modelKey } from "@/features/offers/cpc";
 import { countryName, isCountryCode, parseCountries } from "@/features/offers/countries";
 import {
   AMOUNT_TYPES,
@@ -75,7 +76,7 @@ export function OfferForm({ defaultValues, onSubmit, submitting, error, submitLa
                   value={field.value}
                   onChange={field.onChange}
                   options={OFFER_MODELS}
-                  label={(value) => t(`offers.models.${value}`)}
+                  label={(value) => t(modelKey(value))}
                   testId="offer-model"
                 />
               )}

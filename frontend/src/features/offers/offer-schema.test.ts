@@ -91,6 +91,24 @@ describe("offer form schema", () => {
     expect(toOfferInput({ ...valid(), min_conversion_seconds: " 30 " }).min_conversion_seconds).toBe(30);
   });
 
+  it("prices the click goal in money only and needs it on a CPC offer", () => {
+    const click = { key: "click", name: "Click", payout_type: "fixed" as const, payout: "0.35", revenue_type: "fixed" as const, revenue: "0.50" };
+    expect(offerFormSchema.safeParse({ ...valid(), model: "CPC", goals: [click] }).success).toBe(true);
+    expect(issuesAt({ ...valid(), model: "CPC" }, "goals")).toEqual(["cpc.validation.clickGoalRequired"]);
+    expect(issuesAt({ ...valid(), model: "CPC", goals: [{ ...click, payout_type: "percent", payout: "5" }] }, "goals.0.payout")).toEqual([
+      "cpc.validation.fixedOnly",
+    ]);
+  });
+
+  it("limits the click budget in money and the paid clicks in whole clicks", () => {
+    const caps = [
+      { metric: "click_budget" as const, period: "day" as const, limit: "150.505" },
+      { metric: "paid_clicks" as const, period: "month" as const, limit: "2.5" },
+    ];
+    expect(issuesAt({ ...valid(), caps }, "caps.0.limit")).toEqual(["offers.validation.capMoney"]);
+    expect(issuesAt({ ...valid(), caps }, "caps.1.limit")).toEqual(["offers.validation.capCount"]);
+  });
+
   it("needs at least one goal and one landing", () => {
     expect(issuesAt({ ...valid(), goals: [] }, "goals")).toEqual(["offers.validation.goalsRequired"]);
     expect(issuesAt({ ...valid(), landings: [] }, "landings")).toEqual(["offers.validation.landingsRequired"]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AmountType, CapMetric, Offer, OfferCap, OfferCreate } from "@/api/types";
 import { requiredText } from "@/features/auth/schemas";
 import { isCountryCode, parseCountries } from "@/features/offers/countries";
+import { CLICK_GOAL, CPC_CAP_METRICS } from "@/features/offers/cpc";
 import { parseMoney, type Money } from "@/lib/money";
 
 /*
@@ -10,11 +11,11 @@ import { parseMoney, type Money } from "@/lib/money";
  * payout) live in one `superRefine` per row, so a row reports all its errors at once.
  */
 
-export const OFFER_MODELS = ["CPA", "CPL", "CPS", "RevShare"] as const;
+export const OFFER_MODELS = ["CPA", "CPL", "CPS", "RevShare", "CPC"] as const;
 export const AMOUNT_TYPES = ["fixed", "percent"] as const;
 export const GEO_MODES = ["all", "allow", "deny"] as const;
 export const VISIBILITIES = ["public", "approval", "private"] as const;
-export const CAP_METRICS = ["clicks", "conversions", "payout"] as const;
+export const CAP_METRICS = ["clicks", "conversions", "payout", ...CPC_CAP_METRICS] as const;
 export const CAP_PERIODS = ["day", "month", "total"] as const;
 
 // The shape of a typed amount; how many decimals it may have is its currency's (`typedMoney`).
@@ -50,11 +51,11 @@ export function amountIssue(type: AmountType, value: string, currency: string): 
   return isMoney(value, currency) ? null : "offers.validation.money";
 }
 
-/** Why a cap's limit is not valid: a whole count for clicks and conversions, money of `currency` for payout. */
+/** Why a cap's limit is not valid: a whole count for clicks and conversions, money of `currency` for payout and the click budget. */
 export function capLimitIssue(metric: CapMetric, limit: string, currency: string): string | null {
   const text = limit.trim();
   if (text === "") return "validation.required";
-  if (metric === "payout") return (typedMoney(text, currency)?.minor ?? 0n) > 0n ? null : "offers.validation.capMoney";
+  if (metric === "payout" || metric === "click_budget") return (typedMoney(text, currency)?.minor ?? 0n) > 0n ? null : "offers.validation.capMoney";
   return COUNT.test(text) && Number(text) >= 1 ? null : "offers.validation.capCount";
 }
 
@@ -96,6 +97,10 @@ const goalRow = z
     };
     issue("key", GOAL_KEY.test(goal.key.trim()) ? null : "offers.validation.goalKey");
     issue("name", goal.name.trim() === "" ? "validation.required" : goal.name.length > 80 ? "validation.tooLong" : null);
+    // A click has no sale amount to take a share of: the click goal is priced in money only.
+    const click = goal.key.trim() === CLICK_GOAL;
+    issue("payout", click && goal.payout_type === "percent" ? "cpc.validation.fixedOnly" : null);
+    issue("revenue", click && goal.revenue_type === "percent" ? "cpc.validation.fixedOnly" : null);
   });
 
 const landingRow = z.object({
@@ -148,6 +153,9 @@ export const offerFormSchema = z
       }
     });
     for (const [index, message] of capLimitIssues(offer.caps, offer.currency)) ctx.addIssue({ code: "custom", message, path: ["caps", index, "limit"] });
+    if (offer.model === "CPC" && !offer.goals.some((goal) => goal.key.trim() === CLICK_GOAL)) {
+      ctx.addIssue({ code: "custom", message: "cpc.validation.clickGoalRequired", path: ["goals"] });
+    }
   });
 
 export type OfferFormValues = z.infer<typeof offerFormSchema>;

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { UserText } from "@/components/user-text";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
+import { CLICK_GOAL, modelKey } from "@/features/offers/cpc";
 import { formatAmount } from "@/features/offers/payout";
 import { useOffers } from "@/features/offers/use-offers";
 import { StatusTabs } from "@/components/status-tabs";
@@ -39,7 +40,7 @@ export function OffersPage() {
         </div>
       ),
     },
-    { id: "model", header: t("offers.columns.model"), cell: (row) => <Badge variant="outline">{t(`offers.models.${row.model}`)}</Badge> },
+    { id: "model", header: t("offers.columns.model"), cell: (row) => <Badge variant="outline">{t(modelKey(row.model))}</Badge> },
     { id: "status", header: t("offers.columns.status"), cell: (row) => <OfferStatusBadge status={row.status} /> },
     {
       id: "payout",
@@ -52,6 +53,7 @@ export function OffersPage() {
                 <UserText value={goal.name} />:
               </span>{" "}
               <span className="font-medium tabular-nums">{formatAmount(goal.payout_type, goal.payout, row.currency, i18n.language)}</span>
+              {goal.key === CLICK_GOAL ? <span className="ml-1 text-xs text-muted-foreground">{t("cpc.perClick")}</span> : null}
             </li>
           ))}
         </ul>

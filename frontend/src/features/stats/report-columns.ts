@@ -16,6 +16,8 @@ export const REPORT_COLUMNS = [
   "cr",
   "payout",
   "epc",
+  "cpc_clicks",
+  "cpc_payout",
   "revenue",
   "profit",
   "roi",
@@ -37,6 +39,14 @@ export const DEFAULT_COLUMNS: readonly ReportColumn[] = [
   "profit",
   "roi",
 ];
+
+/** Pay-per-click's columns: the clicks paid and what they earned (also in `payout`); named in the `cpc` namespace. */
+export const CPC_COLUMNS: readonly ReportColumn[] = ["cpc_clicks", "cpc_payout"];
+
+/** The i18n key of a column's name. */
+export function columnKey(column: ReportColumn): string {
+  return CPC_COLUMNS.includes(column) ? `cpc.metrics.${column}` : `stats.metrics.${column}`;
+}
 
 /** The advertiser's money: the API sends null to affiliates, so their reports do not offer the columns. */
 export const REVENUE_COLUMNS: readonly ReportColumn[] = ["revenue", "profit", "roi"];

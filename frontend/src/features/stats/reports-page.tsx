@@ -23,7 +23,7 @@ import { NoContextState } from "@/features/memberships/no-context-state";
 import { OptionSelect } from "@/features/offers/option-select";
 import { ExportButton } from "@/features/stats/export-status";
 import { FilterChips } from "@/features/stats/filter-chips";
-import { columnChoices, columnsParam, visibleColumns, type ReportColumn } from "@/features/stats/report-columns";
+import { columnChoices, columnKey, columnsParam, visibleColumns, type ReportColumn } from "@/features/stats/report-columns";
 import { StatsFilterPanel } from "@/features/stats/stats-filter-panel";
 import { formatEpcMap, formatMoneyMap, formatPercentValue, formatRoiMap } from "@/features/stats/stats-format";
 import { groupLabel } from "@/features/stats/stats-labels";
@@ -119,6 +119,8 @@ function metricColumns(language: string): Record<ReportColumn, MetricCell> {
     cr: (row) => formatPercentValue(row.cr, language),
     payout: (row) => formatMoneyMap(row.payout, language),
     epc: (row) => formatEpcMap(row.epc, language),
+    cpc_clicks: (row) => number(row.cpc_clicks),
+    cpc_payout: (row) => formatMoneyMap(row.cpc_payout, language),
     revenue: (row) => formatMoneyMap(row.revenue, language),
     profit: (row) => formatMoneyMap(row.profit, language),
     roi: (row) => formatRoiMap(row.roi, language),
@@ -170,7 +172,7 @@ function ReportTable({ state, columns, seesRevenue, scope, onChange }: ReportTab
               </SortHead>
               {columns.map((column) => (
                 <SortHead key={column} column={column} order={order} onSort={sortBy} className="text-right">
-                  {t(`stats.metrics.${column}`)}
+                  {t(columnKey(column))}
                 </SortHead>
               ))}
             </TableRow>
@@ -273,7 +275,7 @@ function ColumnChooser({ columns, seesRevenue, onChange }: { columns: ReportColu
             onSelect={(event) => event.preventDefault()}
             data-testid={`report-column-${column}`}
           >
-            {t(`stats.metrics.${column}`)}
+            {t(columnKey(column))}
           </DropdownMenuCheckboxItem>
         ))}
       </DropdownMenuContent>

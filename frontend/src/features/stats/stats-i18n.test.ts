@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import en from "@/i18n/en.json";
 import ru from "@/i18n/ru.json";
-import { REPORT_COLUMNS } from "@/features/stats/report-columns";
+import { CPC_COLUMNS, REPORT_COLUMNS } from "@/features/stats/report-columns";
 import { CHART_METRICS } from "@/features/stats/stats-format";
 import { DEVICES, FILTER_NAMES, GROUPS, LOGS } from "@/features/stats/stats-params";
 import { DATE_PRESETS } from "@/lib/date-range";
@@ -11,7 +11,8 @@ const families: [string, readonly string[]][] = [
   ["stats.presets", [...DATE_PRESETS, "custom"]],
   ["stats.filters", FILTER_NAMES],
   ["stats.groups", GROUPS],
-  ["stats.metrics", [...REPORT_COLUMNS, ...CHART_METRICS]],
+  ["stats.metrics", [...REPORT_COLUMNS.filter((column) => !CPC_COLUMNS.includes(column)), ...CHART_METRICS]],
+  ["cpc.metrics", CPC_COLUMNS],
   ["clicks.devices", DEVICES],
   ["logs.tabs", LOGS],
   ["logs.flags", ["bots", "flood", "datacenter"]],

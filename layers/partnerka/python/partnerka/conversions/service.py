@@ -22,7 +22,7 @@ from partnerka.conversions.models import (
     dedupe_key,
 )
 from partnerka.conversions.repository import ConversionLookup, ConversionStore, HoldStore
-from partnerka.offers.routing import CapMetric, OfferRoute
+from partnerka.offers.routing import CLICK_GOAL, CapMetric, OfferRoute
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapCounter, ClickStore, ConversionRoutes, RouteSource
 from partnerka.tracking.service import cap_slots
@@ -207,6 +207,9 @@ def _price(
         raise ValidationFailed(f"this offer is paid in {offer.currency}, not {postback.currency.upper()}")
     amount = parse_amount(postback.amount, offer.currency).minor if postback.amount else None
     explicit = parse_amount(postback.payout, offer.currency).minor if postback.payout else None
+    if goal_key == CLICK_GOAL:
+        # Clicks are paid by the orchestrator, per unique non-bot click; a postback would pay twice.
+        raise ValidationFailed(f"goal '{CLICK_GOAL}' is paid per click, never by a postback")
     goal = offer.goal(goal_key)
     if goal is None:
         if postback.goal:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from partnerka.common.language import month_name
 from partnerka.common.money import Money
 from partnerka.common.pdf import PdfTable, add_fonts
-from partnerka.finance.invoices import Invoice, InvoiceItem
+from partnerka.finance.invoices import Invoice, InvoiceItem, LineKind
 
 LANGUAGES = ("en", "ru")
 
@@ -37,6 +37,9 @@ class Labels:
     reversed: str
     nothing: str
     footer: str
+    by_click: str
+    clicks: str
+    paid_clicks: str
 
 
 LABELS = {
@@ -58,6 +61,9 @@ LABELS = {
         reversed="reversed",
         nothing="Nothing was approved this month.",
         footer="{issuer} · page {page}",
+        by_click="Paid clicks by offer and affiliate",
+        clicks="Clicks",
+        paid_clicks="{clicks} paid clicks, {hour}:00",
     ),
     "ru": Labels(
         title="Счёт",
@@ -77,6 +83,9 @@ LABELS = {
         reversed="отменена",
         nothing="В этом месяце ничего не подтверждено.",
         footer="{issuer} · стр. {page}",
+        by_click="Оплаченные клики по офферам и партнёрам",
+        clicks="Клики",
+        paid_clicks="{clicks} оплач. кликов, {hour}:00",
     ),
 }
 
@@ -132,12 +141,14 @@ def render_invoice(
     pdf.set_font("DejaVu", "B", 12)
     pdf.cell(0, 8, labels.by_offer, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=9)
+    conversion_lines = [line for line in invoice.lines if line.kind is LineKind.CONVERSIONS]
+    click_lines = [line for line in invoice.lines if line.kind is LineKind.CLICKS]
     if not invoice.lines:
         pdf.cell(0, 6, labels.nothing, new_x="LMARGIN", new_y="NEXT")
     else:
         summary = PdfTable(pdf, (80, 25, 30, 45), "LCRR", 6.0)
         summary.heading([labels.offer, labels.currency, labels.conversions, labels.amount])
-        for line in invoice.lines:
+        for line in conversion_lines:
             summary.row(
                 [
                     offers.get(line.offer_id, line.offer_id),
@@ -146,6 +157,27 @@ def render_invoice(
                     _money(line.payout, line.currency),
                 ]
             )
+        if click_lines:
+            # The paid clicks' lines come before the totals, which sum them in.
+            pdf.ln(2)
+            pdf.set_font("DejaVu", "B", 10)
+            pdf.cell(0, 7, labels.by_click, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("DejaVu", size=9)
+            by_click = PdfTable(pdf, (55, 45, 20, 20, 40), "LLCRR", 6.0)
+            by_click.heading([labels.offer, labels.affiliate, labels.currency, labels.clicks, labels.amount])
+            for line in click_lines:
+                by_click.row(
+                    [
+                        offers.get(line.offer_id, line.offer_id),
+                        affiliates.get(line.affiliate_id, line.affiliate_id),
+                        line.currency,
+                        str(line.clicks),
+                        _money(line.payout, line.currency),
+                    ]
+                )
+            pdf.ln(2)
+            summary = PdfTable(pdf, (80, 25, 30, 45), "LCRR", 6.0)
+            summary.heading(["", labels.currency, labels.conversions, labels.amount])
         for currency, (count, payout, _) in invoice.totals().items():
             summary.row([labels.total, currency, str(count), _money(payout, currency)], emphasis=True)
 
@@ -159,6 +191,8 @@ def render_invoice(
         details.heading([labels.date, labels.conversion, labels.offer, labels.affiliate, labels.amount])
         for item in ordered:
             conversion = item.conversion_id + (f" ({labels.reversed})" if item.reversed else "")
+            if item.clicks:
+                conversion = labels.paid_clicks.format(clicks=item.clicks, hour=item.at.strftime("%H"))
             details.row(
                 [
                     item.at.strftime("%Y-%m-%d %H:%M"),

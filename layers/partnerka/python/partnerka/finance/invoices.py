@@ -1,4 +1,5 @@
-"""Monthly invoices: an advertiser's approved conversions of a month, by offer, from the ledger.
+"""Monthly invoices: an advertiser's approved conversions of a month, by offer, and its paid clicks,
+by offer and affiliate, from the ledger.
 
 Every journal that moves spend or revenue is listed under its month's invoice index as it posts
 (`finance.ledger`). Issuing an invoice for a month takes three steps, each safe to repeat:
@@ -40,18 +41,27 @@ class InvoiceStatus(StrEnum):
     EMPTY = "empty"  # closed with nothing to invoice: no number
 
 
+class LineKind(StrEnum):
+    CONVERSIONS = "conversions"  # an offer's approved conversions
+    CLICKS = "clicks"  # an offer's clicks paid to one affiliate
+
+
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
     offer_id: str
     currency: str
     conversions: int  # approved, less those reversed in the month
-    payout: int  # minor units: what the conversions cost (the amount due)
+    payout: int  # minor units: what the conversions (or clicks) cost (the amount due)
     revenue: int
+    kind: LineKind = LineKind.CONVERSIONS
+    affiliate_id: str = ""  # a clicks line's affiliate
+    clicks: int = 0  # a clicks line's paid clicks
 
 
 @dataclass(frozen=True, slots=True)
 class InvoiceItem:
-    """One journal on an invoice: a conversion approved, or an approval reversed."""
+    """One journal on an invoice: a conversion approved, an approval reversed, or an hour's paid clicks
+    (`clicks` > 0, no conversion)."""
 
     conversion_id: str
     offer_id: str
@@ -61,6 +71,7 @@ class InvoiceItem:
     reversed: bool
     payout: int  # signed: a reversal is negative
     revenue: int
+    clicks: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,29 +131,49 @@ def invoice_items(journals: Iterable[Journal]) -> list[InvoiceItem]:
                 reversed=journal.kind is JournalKind.REVERSAL,
                 payout=payout,
                 revenue=revenue,
+                clicks=int(journal.detail.get("clicks", "0")) if journal.kind is JournalKind.CLICKS else 0,
             )
         )
     return items
 
 
 def invoice_lines(items: Iterable[InvoiceItem]) -> list[InvoiceLine]:
-    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    """An offer's conversions as one line per currency; its paid clicks as one line per affiliate
+    and currency (the clicks' journals, an hour each, summed)."""
+    conversions: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    clicks: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for item in items:
-        line = sums[(item.offer_id, item.currency)]
-        line[0] += -1 if item.reversed else 1
-        line[1] += item.payout
-        line[2] += item.revenue
-    return [InvoiceLine(offer, currency, *figures) for (offer, currency), figures in sorted(sums.items())]
+        if item.clicks:
+            line = clicks[(item.offer_id, item.affiliate_id, item.currency)]
+            line[0] += item.clicks
+            line[1] += item.payout
+            continue
+        sums = conversions[(item.offer_id, item.currency)]
+        sums[0] += -1 if item.reversed else 1
+        sums[1] += item.payout
+        sums[2] += item.revenue
+    lines = [
+        InvoiceLine(offer, currency, n, payout, revenue)
+        for (offer, currency), (n, payout, revenue) in conversions.items()
+    ]
+    lines += [
+        InvoiceLine(offer, currency, 0, payout, 0, LineKind.CLICKS, affiliate, count)
+        for (offer, affiliate, currency), (count, payout) in clicks.items()
+    ]
+    return sorted(lines, key=lambda line: (line.offer_id, line.kind, line.affiliate_id, line.currency))
 
 
 def _line_item(line: InvoiceLine) -> dict[str, Any]:
-    return {
+    item: dict[str, Any] = {
         "offer_id": line.offer_id,
         "currency": line.currency,
         "conversions": line.conversions,
         "payout": line.payout,
         "revenue": line.revenue,
     }
+    if line.kind is LineKind.CLICKS:
+        item.update(kind=line.kind.value, affiliate_id=line.affiliate_id, clicks=line.clicks)
+    return item
 
 
 def _invoice_of(item: dict[str, Any]) -> Invoice:
@@ -160,6 +191,9 @@ def _invoice_of(item: dict[str, Any]) -> Invoice:
                 int(line["conversions"]),
                 int(line["payout"]),
                 int(line["revenue"]),
+                LineKind(line.get("kind", LineKind.CONVERSIONS.value)),
+                str(line.get("affiliate_id", "")),
+                int(line.get("clicks", 0)),
             )
             for line in item.get("lines") or []
         ],

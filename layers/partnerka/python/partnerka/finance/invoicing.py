@@ -31,6 +31,7 @@ class InvoiceListing:
     current: Invoice  # this month so far (a preview)
     issued: list[Invoice]  # newest first
     offer_names: dict[str, str]
+    affiliate_names: dict[str, str]  # of the paid clicks' lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,10 @@ class InvoiceDocument:
     file_name: str
 
 
+def _line_affiliates(invoices: list[Invoice]) -> set[str]:
+    return {line.affiliate_id for invoice in invoices for line in invoice.lines if line.affiliate_id}
+
+
 class Invoicing:
     def __init__(
         self,
@@ -65,11 +70,13 @@ class Invoicing:
     def listing(self, advertiser_id: str) -> InvoiceListing:
         """This month's invoice so far and the issued ones."""
         current, _ = stored_or_preview(self._ledger, self._invoices, advertiser_id, month_of(self._clock()))
+        issued = self._invoices.issued(advertiser_id)
         return InvoiceListing(
             advertiser_id,
             current,
-            self._invoices.issued(advertiser_id),
+            issued,
             self._directory.offer_names(advertiser_id),
+            self._affiliate_names(advertiser_id, _line_affiliates([current, *issued])),
         )
 
     def detail(self, advertiser_id: str, month: str) -> InvoiceDetail:
@@ -82,8 +89,13 @@ class Invoicing:
             shown,
             len(items),
             self._directory.offer_names(advertiser_id),
-            self._directory.affiliate_names(advertiser_id, (item.affiliate_id for item in shown)),
+            self._affiliate_names(
+                advertiser_id, {item.affiliate_id for item in shown} | _line_affiliates([invoice])
+            ),
         )
+
+    def _affiliate_names(self, advertiser_id: str, affiliate_ids: set[str]) -> dict[str, str]:
+        return self._directory.affiliate_names(advertiser_id, affiliate_ids) if affiliate_ids else {}
 
     def document(self, advertiser_id: str, month: str, language: str) -> InvoiceDocument:
         """Where the issued invoice's PDF in `language` is; refused until it is drawn."""

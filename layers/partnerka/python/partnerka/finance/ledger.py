@@ -27,6 +27,9 @@ The events, each one journal with a permanent idempotency key:
                                            Dr adv receivable:<offer>  Cr adv revenue:<offer>
     conversion rejected: the reversing journal of what it posted before (its arrival, and its
     approval when there was one)
+    paid clicks of an hour                 Dr adv spend:<offer>     Cr aff approved
+      (one journal per offer, affiliate and UTC hour, and one more for each later count: see
+      finance.clicks)
     payout                                 Dr aff approved          Cr aff paid
     top-up                                 Dr adv cash              Cr adv deposits
 
@@ -132,6 +135,7 @@ class JournalKind(StrEnum):
     REVERSAL = "reversal"
     PAYOUT = "payout"
     TOPUP = "topup"
+    CLICKS = "clicks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +185,12 @@ class Journal:
             return [payouts_index(self.advertiser_id), payouts_index(self.advertiser_id, affiliate_id)]
         if self.kind is JournalKind.TOPUP:
             return [topups_index(self.advertiser_id)]
+        if self.kind is JournalKind.CLICKS:
+            day = self.detail.get("hour", "")[:10]
+            return [
+                clicks_index(self.advertiser_id, day),
+                invoice_index(self.advertiser_id, self.month or ""),
+            ]
         if self.month:
             return [invoice_index(self.advertiser_id, self.month)]
         return []
@@ -224,6 +234,11 @@ def payouts_index(advertiser_id: str, affiliate_id: str | None = None) -> str:
 
 def topups_index(advertiser_id: str) -> str:
     return f"topups#{advertiser_id}"
+
+
+def clicks_index(advertiser_id: str, day: str) -> str:
+    """The paid clicks' journals of an advertiser's UTC day (by the hour they pay for)."""
+    return f"clicks#{advertiser_id}#{day}"
 
 
 def _pair(debit: Account, credit: Account, amount: int) -> tuple[Entry, Entry]:
@@ -310,6 +325,46 @@ def approval(c: ConversionMoney, at: datetime) -> Journal:
         at,
         detail={"conversion_id": c.conversion_id, "offer_id": c.offer_id, "affiliate_id": c.affiliate_id},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ClickHour:
+    """Paid clicks of one offer and affiliate in one UTC hour (`yyyy-mm-ddTHH`), in one currency:
+    counted by the orchestrator, or posted to the ledger so far."""
+
+    advertiser_id: str
+    offer_id: str
+    affiliate_id: str
+    hour: str
+    currency: str
+    clicks: int
+    payout: int  # minor units
+
+
+def paid_clicks(counted: ClickHour, posted: ClickHour, at: datetime) -> Journal:
+    """What the hour's paid clicks owe beyond what is posted already: the advertiser's spend, the
+    affiliate's approved balance (a paid click is final: nothing is left to review, so it has no
+    hold).
+
+    Its key is the hour's and what was posted before it: every poster that saw the same postings
+    makes the same journal, so only one of them posts; a later count follows it as a journal of its
+    own, keyed by what this one brought the hour to."""
+    amount = counted.payout - posted.payout
+    entries = _pair(
+        advertiser(counted.advertiser_id, f"spend:{counted.offer_id}", counted.currency),
+        affiliate(counted.advertiser_id, counted.affiliate_id, "approved", counted.currency),
+        amount,
+    )
+    key = (
+        f"clicks.{counted.offer_id}.{counted.affiliate_id}.{counted.hour}.{counted.currency}.{posted.payout}"
+    )
+    detail = {
+        "offer_id": counted.offer_id,
+        "affiliate_id": counted.affiliate_id,
+        "hour": counted.hour,
+        "clicks": str(counted.clicks - posted.clicks),
+    }
+    return Journal(key, JournalKind.CLICKS, counted.advertiser_id, entries, at, detail=detail)
 
 
 def payout(

@@ -31,12 +31,18 @@ class OfferStatus(StrEnum):
 
 
 class PayoutModel(StrEnum):
-    """CPL pays on a lead; CPA and CPS on a sale; RevShare pays a share of the sale amount."""
+    """CPL pays on a lead; CPA and CPS on a sale; RevShare pays a share of the sale amount; CPC pays
+    for each unique, non-bot click that reached a landing (its goal `click`)."""
 
     CPA = "CPA"
     CPL = "CPL"
     CPS = "CPS"
     REVSHARE = "RevShare"
+    CPC = "CPC"
+
+
+CLICK_GOAL = "click"
+"""The goal an offer pays clicks by. The orchestrator prices it (stats.cpc); a postback never can."""
 
 
 class Visibility(StrEnum):
@@ -61,6 +67,9 @@ class CapMetric(StrEnum):
     CLICKS = "clicks"
     CONVERSIONS = "conversions"
     PAYOUT = "payout"
+    # The click goal's own caps: they stop paying clicks, never stop the clicks themselves.
+    PAID_CLICKS = "paid_clicks"
+    CLICK_BUDGET = "click_budget"
 
 
 class CapPeriod(StrEnum):
@@ -157,6 +166,15 @@ class OfferRoute:
 
     def goal(self, key: str) -> Goal | None:
         return next((goal for goal in self.goals if goal.key == key), None)
+
+    def click_payout(self, access: AccessRoute | None) -> int:
+        """What one paid click earns the affiliate (its own price where the advertiser set one), in
+        minor units; 0 when the offer does not pay clicks."""
+        goal = self.goal(CLICK_GOAL)
+        if goal is None:
+            return 0
+        override = access.payouts.get(CLICK_GOAL) if access is not None else None
+        return max(goal.payout_for(None, override), 0)
 
     def pick_landing(self, roll: float) -> str:
         """The landing whose weight band holds `roll` (0 ≤ roll < 1): rotation by weight."""

@@ -22,13 +22,16 @@ from partnerka.offers.destinations import destination_problem
 from partnerka.offers.models import Offer, OfferAccess
 from partnerka.offers.repository import OfferStore
 from partnerka.offers.routing import (
+    CLICK_GOAL,
     Access,
+    AccessRoute,
     AmountType,
     Cap,
     CapMetric,
     CapPeriod,
     Goal,
     Landing,
+    OfferRoute,
     OfferStatus,
     PayoutModel,
     Visibility,
@@ -41,6 +44,7 @@ MAX_LANDINGS = 20
 MAX_GOALS = 20
 MAX_CAPS = 12
 _GOAL_KEY = re.compile(r"^[a-z0-9_]{1,32}$")
+MONEY_CAPS = (CapMetric.PAYOUT, CapMetric.CLICK_BUDGET)  # limits in minor units, not counts
 
 
 # ---------------------------------------------------------------------- input, as people type it
@@ -143,6 +147,12 @@ def parse_goals(inputs: Sequence[GoalInput], currency: str) -> tuple[Goal, ...]:
         )
     if len({goal.key for goal in goals}) != len(goals):
         raise ValidationFailed("goal keys must be unique")
+    click = next((goal for goal in goals if goal.key == CLICK_GOAL), None)
+    if click is not None and click.needs_amount:
+        raise ValidationFailed(
+            f"goal '{CLICK_GOAL}' is paid per click: its payout and revenue are fixed amounts, "
+            "not a percentage (a click has no sale amount)"
+        )
     return tuple(goals)
 
 
@@ -153,7 +163,7 @@ def parse_caps(inputs: Sequence[CapInput], currency: str) -> tuple[Cap, ...]:
     for entry in inputs:
         metric = _choice(CapMetric, entry.metric, "cap metric")
         period = _choice(CapPeriod, entry.period, "cap period")
-        if metric is CapMetric.PAYOUT:
+        if metric in MONEY_CAPS:
             limit = parse_amount(entry.limit, currency).minor
         elif entry.limit.strip().isdigit():
             limit = int(entry.limit.strip())
@@ -211,12 +221,16 @@ def _draft_fields(draft: OfferDraft) -> dict[str, Any]:
     countries = _countries(draft.geo_countries)
     if geo_mode != "all" and not countries:
         raise ValidationFailed(f"a GEO {geo_mode} list needs at least one country")
+    model = _choice(PayoutModel, draft.model, "model")
+    goals = parse_goals(draft.goals, code)
+    if model is PayoutModel.CPC and not any(goal.key == CLICK_GOAL for goal in goals):
+        raise ValidationFailed(f"a CPC offer needs the goal '{CLICK_GOAL}' with its price per click")
     fields = {
         "name": name,
         "description": draft.description.strip(),
-        "model": _choice(PayoutModel, draft.model, "model"),
+        "model": model,
         "currency": code,
-        "goals": parse_goals(draft.goals, code),
+        "goals": goals,
         "landings": _landings(draft.landings),
         "geo_allow": frozenset(countries or ()) if geo_mode == "allow" else frozenset(),
         "geo_deny": frozenset(countries or ()) if geo_mode == "deny" else frozenset(),
@@ -267,9 +281,7 @@ def draft_of(offer: Offer) -> OfferDraft:
 
 
 def cap_limit_text(cap: Cap, currency: str) -> str:
-    return (
-        Money(cap.limit, currency).as_decimal_string() if cap.metric is CapMetric.PAYOUT else str(cap.limit)
-    )
+    return Money(cap.limit, currency).as_decimal_string() if cap.metric in MONEY_CAPS else str(cap.limit)
 
 
 def cap_input(cap: Cap, currency: str) -> CapInput:
@@ -278,9 +290,12 @@ def cap_input(cap: Cap, currency: str) -> CapInput:
 
 
 def default_goals(model: str, payout: str, revenue: str) -> list[GoalInput]:
-    """One goal that fits the model: a lead for CPL, a sale otherwise (RevShare: percentages)."""
+    """One goal that fits the model: a lead for CPL, a click for CPC, a sale otherwise (RevShare:
+    percentages)."""
     if model == PayoutModel.CPL.value:
         return [GoalInput("lead", "Lead", "fixed", payout, "fixed", revenue)]
+    if model == PayoutModel.CPC.value:
+        return [GoalInput(CLICK_GOAL, "Click", "fixed", payout, "fixed", revenue)]
     kind = "percent" if model == PayoutModel.REVSHARE.value else "fixed"
     return [GoalInput("sale", "Sale", kind, payout, kind, revenue)]
 
@@ -415,6 +430,15 @@ class AffiliateOffer:
     visibility: str
     access: str  # "open" (runs without approval), or the affiliate's Access value
     tracking_link: str | None  # only while the affiliate may run the offer
+    epc: str | None = None  # what a paid click earns the affiliate, on an offer that pays clicks
+
+
+def _click_epc(route: OfferRoute, payouts: Mapping[str, int]) -> str | None:
+    """A CPC offer's earnings per click are its price per click (the affiliate's own, where set)."""
+    if route.goal(CLICK_GOAL) is None:
+        return None
+    price = route.click_payout(AccessRoute(route.offer_id, "", payouts=dict(payouts)))
+    return Money(price, route.currency).as_decimal_string()
 
 
 class OfferService:
@@ -605,6 +629,7 @@ class OfferService:
             visibility=offer.visibility.value,
             access="open" if runnable and access is Access.NONE else access.value,
             tracking_link=tracking_link(base, offer.offer_id, affiliate_id) if runnable else None,
+            epc=_click_epc(route, payouts),
         )
 
     def offers_for_affiliate(self, advertiser_id: str, affiliate_id: str) -> list[AffiliateOffer]:

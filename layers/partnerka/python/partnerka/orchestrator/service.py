@@ -21,6 +21,7 @@ from partnerka.operations.repository import OperationStore
 from partnerka.orchestrator.records import StreamRecord, describe_error
 from partnerka.orchestrator.routing import NOTHING, Job, Routed, route
 from partnerka.postbacks.dispatch import PostbackDispatcher
+from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.projection import Delivered, StatsStores, apply_stream_batch, token_of
 from partnerka.stats.quality import QualityJudge
 from partnerka.tracking.events import ClickRecorded
@@ -107,6 +108,7 @@ def run_batch(
     finance: FinanceDispatcher | None = None,
     notices: Notices | None = None,
     caps: CapWatch | None = None,
+    payer: ClickPayer | None = None,
 ) -> list[str]:
     """One stream batch through every job routing gives it; the sequence numbers to retry.
 
@@ -116,7 +118,9 @@ def run_batch(
     be made sure of at record k, the statistics take the records before k only and the stream
     retries from k, so no record's statistics are applied twice. Notifications go with the records
     the statistics take: their ids are the events', so a record that comes again sends the same
-    event, and sending never fails or holds the batch (see `tell`).
+    event, and sending never fails or holds the batch (see `tell`). Paid clicks (`payer`, stats.cpc)
+    are decided with the statistics' ranges and counted in them; the ledger posts them by the hour
+    from those counts (finance.clicks).
     """
     started = now()
     screened = [screen(record) for record in records]
@@ -138,7 +142,7 @@ def run_batch(
     upto = len(records) if stop is None else stop
     if notices is not None:
         tell(notices, caps, records[:upto], routed[:upto])
-    failed = apply_stream_batch(records[:upto], stats, judge, now, count_taken)
+    failed = apply_stream_batch(records[:upto], stats, judge, now, count_taken, payer)
     if not failed and stop is not None:
         failed = [record.sequence_number for record in records[stop:]]
     if log is not None and records:

@@ -65,6 +65,10 @@ class CubeStore(Protocol):
         """One value's items of the named days (the days without traffic have none)."""
         ...
 
+    def levels(self, keys: Sequence[CubeKey]) -> dict[CubeKey, Increments]:
+        """The items' figures as they stand, read consistently (an item never written is absent)."""
+        ...
+
 
 def _plan(increments: dict[CubeKey, Increments]) -> bytes:
     rows = [
@@ -164,6 +168,18 @@ class CubeRepository:
             )
         ]
         return sorted(found, key=lambda item: item.day)
+
+    def levels(self, keys: Sequence[CubeKey]) -> dict[CubeKey, Increments]:
+        """The items' figures, read consistently: the caps of paid clicks count on what every
+        earlier range wrote (stats.cpc)."""
+        by_key = {(k.pk, k.sk): k for k in keys}
+        found = dynamo.batch_get(
+            self._c(),
+            self._table,
+            [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in by_key],
+            ConsistentRead=True,
+        )
+        return {by_key[(item["pk"], item["sk"])]: _values(item) for item in map(dynamo.decode, found)}
 
 
 def read_in_parallel[T](jobs: Sequence[Callable[[], T]]) -> list[T]:

@@ -254,7 +254,7 @@ def report_lines(
     """A report as CSV lines: the group, its name, every counter and derived metric, and the money
     columns of every currency in the totals (money in major units); the totals last."""
     currencies = sorted(set(totals.payout) | (set(totals.revenue) if sees_revenue else set()))
-    money = ["payout", "epc", *(["revenue", "profit", "roi"] if sees_revenue else [])]
+    money = ["payout", "cpc_payout", "epc", *(["revenue", "profit", "roi"] if sees_revenue else [])]
     yield [group_by, "name", *COUNTERS, "conversions", "cr", *(f"{m}_{c}" for c in currencies for m in money)]
     rows = list(rows)
     names = labels(rows)
@@ -265,6 +265,7 @@ def report_lines(
         for currency in currencies:
             figures = {
                 "payout": Money(row.payout.get(currency, 0), currency).as_decimal_string(),
+                "cpc_payout": Money(row.cpc_payout.get(currency, 0), currency).as_decimal_string(),
                 "epc": _major(derived.epc.get(currency, 0), currency),
                 "revenue": Money(row.revenue.get(currency, 0), currency).as_decimal_string(),
                 "profit": Money(derived.profit.get(currency, 0), currency).as_decimal_string(),

@@ -2,7 +2,8 @@
 
 - conversions = leads + sales (rejected ones are not conversions; those on hold are)
 - CR  = conversions / clicks * 100, in percent; none without clicks
-- EPC = payout / clicks, per currency, in minor units (what an affiliate earns per click)
+- EPC = payout / clicks, per currency, in minor units (what an affiliate earns per click; the payout
+  includes paid clicks', so a CPC offer's EPC is its price per paid click, over every click)
 - profit = revenue - payout, per currency, in minor units
 - ROI = profit / payout * 100, per currency, in percent; none without payout
 

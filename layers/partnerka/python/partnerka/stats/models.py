@@ -15,15 +15,18 @@ COUNTERS = (
     "sales",
     "rejected",
     "hold",
+    "cpc_clicks",
 )
-MONEY_PREFIXES = ("revenue_", "payout_")
+MONEY_PREFIXES = ("revenue_", "payout_", "cpc_payout_")
 
 
 Increments = dict[str, int]
 """Attribute → amount to ADD: one of COUNTERS, `revenue_<CUR>` or `payout_<CUR>`.
 
 `unique`, `bots`, `flood` and `datacenter` are subsets of `clicks` (clicks that reached a landing),
-judged by the orchestrator after the redirect; `blocked` clicks were refused by a click-time check."""
+judged by the orchestrator after the redirect; `blocked` clicks were refused by a click-time check.
+`cpc_clicks` are the clicks a CPC offer paid (stats.cpc), `cpc_payout_<CUR>` what they earned, which
+`payout_<CUR>` includes as well."""
 
 
 def money_attribute(kind: str, currency: str) -> str:
@@ -44,14 +47,20 @@ class StatsRow:
     sales: int = 0
     rejected: int = 0
     hold: int = 0
+    cpc_clicks: int = 0
     revenue: dict[str, int] = field(default_factory=dict)
-    payout: dict[str, int] = field(default_factory=dict)
+    payout: dict[str, int] = field(default_factory=dict)  # every payout, the paid clicks' included
+    cpc_payout: dict[str, int] = field(default_factory=dict)
 
     def add(self, values: dict[str, int]) -> None:
         for name in COUNTERS:
             setattr(self, name, getattr(self, name) + values.get(name, 0))
         for name, amount in values.items():
-            for prefix, target in (("revenue_", self.revenue), ("payout_", self.payout)):
+            for prefix, target in (
+                ("revenue_", self.revenue),
+                ("payout_", self.payout),
+                ("cpc_payout_", self.cpc_payout),
+            ):
                 if name.startswith(prefix):
                     currency = name.removeprefix(prefix)
                     target[currency] = target.get(currency, 0) + amount
@@ -61,4 +70,5 @@ class StatsRow:
         values: Increments = {name: getattr(self, name) for name in COUNTERS}
         values.update({money_attribute("revenue", c): amount for c, amount in self.revenue.items()})
         values.update({money_attribute("payout", c): amount for c, amount in self.payout.items()})
+        values.update({money_attribute("cpc_payout", c): amount for c, amount in self.cpc_payout.items()})
         return values

@@ -19,6 +19,7 @@ from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
 from partnerka.conversions.events import ConversionChanged
 from partnerka.stats.click_log import LOG_RETENTION, ClickLogStore, LoggedClick
+from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.cube import CubeKey, Facts, cube_increments, merge_into
 from partnerka.stats.cube_store import CubeStore
 from partnerka.stats.models import Increments
@@ -152,10 +153,12 @@ def apply_stream_batch(
     judge: QualityJudge | None = None,
     now: Callable[[], datetime] = utc_now,
     on_begun: Callable[[Sequence[Delivered]], None] | None = None,
+    payer: ClickPayer | None = None,
 ) -> list[str]:
     """Apply the records' statistics exactly once; return the sequence numbers to retry (empty when
     all went in). `on_begun` is told each range's records once, when this call began the range:
-    the one moment a record is taken, however often the stream delivers it.
+    the one moment a record is taken, however often the stream delivers it. `payer` decides the
+    paid clicks of each range as it begins (stats.cpc), so they go in with it.
 
     Records are applied in ranges (see stats.repository): a range is the run of records a delivery
     brings from a record on which no range was begun yet, and it goes in whole or not at all, in
@@ -183,6 +186,16 @@ def apply_stream_batch(
     effects = {record.event_id: effect_of(record.event, verdicts) for record in records}
     expires_at = int((now() + LOG_RETENTION).timestamp())
 
+    def paid(batch: Sequence[Delivered]) -> dict[CubeKey, Increments]:
+        if payer is None:
+            return {}
+        facts = {
+            r.event.click.click_id: effect.facts
+            for r in batch
+            if isinstance(r.event, ClickRecorded) and (effect := effects[r.event_id]) is not None
+        }
+        return payer.pay(_new_clicks(batch), verdicts, facts)
+
     def begun(batch: Sequence[Delivered]) -> None:
         if judge is not None:
             _keep_quality(judge, _new_clicks(batch), verdicts)
@@ -192,7 +205,7 @@ def apply_stream_batch(
     start = 0
     while start < len(records):
         try:
-            taken = _apply_range(records[start:], effects, stats, expires_at, begun)
+            taken = _apply_range(records[start:], effects, stats, expires_at, begun, paid)
         except Exception:
             logger.exception("statistics range failed", first_sequence=records[start].sequence_number)
             return [record.sequence_number for record in records[start:]]
@@ -206,14 +219,21 @@ def _apply_range(
     stats: StatsStores,
     expires_at: int,
     begun: Callable[[Sequence[Delivered]], None],
+    paid: Callable[[Sequence[Delivered]], dict[CubeKey, Increments]],
 ) -> int:
     """The range at records[0]: begin it on the records from there, or, when an earlier delivery
-    began one there, finish it and skip the records it covers. How many records it took."""
+    began one there, finish it and skip the records it covers. How many records it took.
+
+    Paid clicks are decided here, when the range begins, against counters that hold every earlier
+    range of the shard (each is finished before the next begins); once begun, the range is only
+    finished from its plans, so a redelivery never decides them again."""
     token = token_of(records[0].event_id)
     marker = stats.cubes.marker(token)
     if marker is None:
         batch = records[:MAX_RANGE_RECORDS]
-        chunks = _chunks([effect for record in batch if (effect := effects[record.event_id]) is not None])
+        chunks = _chunks(
+            [effect for record in batch if (effect := effects[record.event_id]) is not None], paid(batch)
+        )
         # A range with nothing to count is marked too: a later delivery that starts on it must find
         # where the next range begins.
         if stats.cubes.begin(token, [record.event_id for record in batch], chunks):
@@ -240,11 +260,16 @@ def _apply_range(
     return len(covered)
 
 
-def _chunks(effects: list[StatsEffect]) -> list[dict[CubeKey, Increments]]:
-    """The records' increments, aggregated and split into the range's transactions."""
+def _chunks(
+    effects: list[StatsEffect], more: dict[CubeKey, Increments] | None = None
+) -> list[dict[CubeKey, Increments]]:
+    """The records' increments (and `more`: their paid clicks'), aggregated and split into the
+    range's transactions."""
+    everything = aggregate(effects)
+    merge_into(everything, more or {})
     merged = {  # status changes can cancel out within a range: nothing to write for those
         key: kept
-        for key, values in aggregate(effects).items()
+        for key, values in everything.items()
         if (kept := {name: amount for name, amount in values.items() if amount})
     }
     keys = sorted(merged)

@@ -17,6 +17,7 @@ from partnerka.common.clock import iso_millis
 from partnerka.conversions.models import Conversion
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogStore
+from partnerka.stats.cpc import PaidHour
 from partnerka.stats.cube import DIMENSIONS, Facts
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery
 from partnerka.stats.models import Increments, StatsRow, money_attribute
@@ -109,7 +110,17 @@ Conversions = Callable[[str, str, str, str | None], Iterable[ConvertedEvent]]
 advertiser (of that affiliate only, when named) that arrived in between."""
 
 
-def raw_report(log: ClickLogStore, conversions: Conversions, query: RawQuery) -> Report:
+PaidClicks = Callable[[str, str], Iterable[PaidHour]]
+"""(advertiser, UTC day) → its clicks paid per offer, affiliate and hour (stats.cpc)."""
+
+# Paid clicks are kept per offer, affiliate and hour only: a report that filters or groups by any
+# other dimension leaves them out (its payout is the conversions' alone).
+PAID_CLICK_DIMENSIONS = ("offer", "affiliate", *TIME_GROUPS, NO_GROUP)
+
+
+def raw_report(
+    log: ClickLogStore, conversions: Conversions, query: RawQuery, paid: PaidClicks | None = None
+) -> Report:
     hours = ReportQuery(query.advertiser_id, query.date_from, query.date_to, query.tz, NO_GROUP).utc_hours()
     start, end = hours[0], hours[-1] + timedelta(hours=1)
     wanted = dict(query.filters)
@@ -139,4 +150,15 @@ def raw_report(log: ClickLogStore, conversions: Conversions, query: RawQuery) ->
         query.advertiser_id, iso_millis(start), iso_millis(last), wanted.get("affiliate")
     ):
         count(event.click_id, event.facts, event.increments)
+    if paid is not None and query.click_id is None and _counts_paid_clicks(query):
+        for day in sorted({f"{hour:%Y-%m-%d}" for hour in hours}):
+            for paid_hour in paid(query.advertiser_id, day):
+                if start <= paid_hour.at < end:
+                    count("", paid_hour.facts(query.advertiser_id), paid_hour.increments())
     return report
+
+
+def _counts_paid_clicks(query: RawQuery) -> bool:
+    return query.group_by in PAID_CLICK_DIMENSIONS and all(
+        name in PAID_CLICK_DIMENSIONS for name, _ in query.filters
+    )

@@ -3,7 +3,7 @@ answers a report (the cubes when they hold it, the raw events of the range other
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
 from partnerka.stats.click_log import ClickLogStore
+from partnerka.stats.cpc import CPC, PaidHour, paid_hours
 from partnerka.stats.cube_store import CubeStore, read_in_parallel
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery, answerable, cube_report
 from partnerka.stats.metrics import derive
@@ -21,7 +22,7 @@ from partnerka.stats.raw import RAW_DIMENSIONS, Conversions, RawQuery, raw_repor
 BY_ADVERTISER = "advertiser"
 GROUPS = (*TIME_GROUPS, NO_GROUP, BY_ADVERTISER, *RAW_DIMENSIONS)
 FILTERS = RAW_DIMENSIONS
-MONEY_SORTS = ("revenue", "payout", "profit", "epc")
+MONEY_SORTS = ("revenue", "payout", "profit", "epc", "cpc_payout")
 SORTS = ("key", *COUNTERS, "conversions", "cr", "roi", *MONEY_SORTS)
 
 
@@ -217,13 +218,17 @@ def advertiser_report(sources: Sources, advertiser_id: str, request: StatsReques
             request.filters,
             request.click_id,
         )
-        report = raw_report(sources.log, sources.conversions, raw)
+        report = raw_report(sources.log, sources.conversions, raw, lambda adv, day: _paid(sources, adv, day))
     if request.group_by == BY_ADVERTISER:
         return Report(
             rows={advertiser_id: replace(report.totals, key=advertiser_id)} if _any(report) else {},
             totals=report.totals,
         )
     return report
+
+
+def _paid(sources: Sources, advertiser_id: str, day: str) -> Iterator[PaidHour]:
+    return paid_hours(sources.cubes.days(advertiser_id, CPC, day, day))
 
 
 def _any(report: Report) -> bool:
@@ -282,6 +287,7 @@ def sorted_rows(report: Report, group_by: str, sort: str | None, descending: boo
             "payout": row.payout.get(currency or "", 0),
             "profit": derived.profit.get(currency or "", 0),
             "epc": derived.epc.get(currency or "", 0.0),
+            "cpc_payout": row.cpc_payout.get(currency or "", 0),
             "roi": derived.roi.get(currency or ""),
         }
         found = figures[by]

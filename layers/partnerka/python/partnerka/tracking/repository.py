@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -130,6 +130,19 @@ class CachedRouteRepository:
             rules or PostbackRules(),
             owner[0] if owner else None,
         )
+
+    def click_routes(
+        self, pairs: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[OfferRoute | None, AccessRoute]]:
+        """Each (offer, affiliate)'s offer route and access, the misses read in one BatchGetItem:
+        what the orchestrator prices a batch's paid clicks by (stats.cpc.ClickPrices)."""
+        pairs = sorted(set(pairs))
+        wanted = sorted({("offer", o) for o, _ in pairs} | {("access", f"{o}|{a}") for o, a in pairs})
+        found = dict(zip(wanted, self._get(wanted), strict=True))
+        return {
+            (o, a): (found[("offer", o)], found[("access", f"{o}|{a}")] or AccessRoute(o, a))
+            for o, a in pairs
+        }
 
     def _get(self, wanted: list[tuple[str, str]]) -> list[Any]:
         found = {key: self._cached(key) for key in wanted}

@@ -179,6 +179,13 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
             "advertiser_id": tenant.advertiser_id,
         },
         "PATCH /api/users/{user_id}": lambda: {"status": "blocked"},
+        # staff's help of a person (accounts.support)
+        "POST /api/users/{user_id}/resend-verification": lambda: None,
+        "POST /api/users/{user_id}/resend-invitation": lambda: None,
+        "POST /api/users/{user_id}/reset-mfa": lambda: {
+            "identity_check": "matrix: called the number on file"
+        },
+        "POST /api/users/{user_id}/view-as": lambda: None,
         "POST /api/team/invite": lambda: {"email": f"team{n()}@m.example"},
         "POST /api/registration-links": lambda: {"label": "matrix"},
         "DELETE /api/registration-links/{code}": lambda: None,

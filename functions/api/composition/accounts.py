@@ -8,6 +8,7 @@ from composition import service
 from composition.billing import plan_gate
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.service import AccountService
+from partnerka.accounts.support import SupportDesk
 from partnerka.accounts.workspace import Workspace
 from partnerka.branding.book import BrandBook
 from partnerka.branding.repository import BrandRepository
@@ -31,3 +32,8 @@ def accounts() -> AccountService:
 
 def workspace() -> Workspace:
     return _account_services()[1]
+
+
+@service
+def support_desk() -> SupportDesk:
+    return SupportDesk(accounts())

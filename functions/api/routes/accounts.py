@@ -161,6 +161,7 @@ def me() -> MeOut:
         context=ContextOut(advertiser_id=found.advertiser_id, advertiser_name=found.advertiser_name),
         memberships=[MembershipOut.of(v) for v in found.memberships],
         permissions=permissions_of(principal),
+        viewed_by=principal.viewed_by,
     )
 
 

@@ -7,6 +7,8 @@ import pytest
 
 from partnerka.accounts.models import Role
 from partnerka.accounts.permissions import (
+    MATRIX,
+    VIEW_AS_PERMISSIONS,
     Permission,
     affiliate_context,
     allows,
@@ -125,3 +127,35 @@ def test_a_principal_that_sees_no_deliveries_opens_none_rather_than_being_refuse
     assert opening_scope(PARTNER) == DeliveryScope(ACME, PRO)
     assert opening_scope(PARTNER_WITHOUT_CONTEXT) is None
     assert opening_scope(Principal("u-x", Role.AFFILIATE, advertiser_id=ACME)) is None
+
+
+def test_the_roles_are_the_seeds_the_owner_alone_manages_money_brands_keys_plans_settings_and_staff() -> None:
+    owner, admin, support = (MATRIX[role] for role in (Role.OWNER, Role.PLATFORM_ADMIN, Role.SUPPORT))
+    assert admin < owner
+    assert owner - admin == {
+        Permission.FINANCE_MANAGE_ANY,
+        Permission.CREDENTIALS_MANAGE_ANY,
+        Permission.BRANDING_MANAGE_ANY,
+        Permission.USERS_MANAGE_STAFF,
+        Permission.PLANS_MANAGE,
+        Permission.BILLING_MANAGE_ANY,
+        Permission.PLATFORM_SETTINGS,
+    }
+    # The platform admin: users, offers (any advertiser's workspace), statistics, the orchestrator
+    assert {Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY, Permission.MONITOR} <= admin
+    # Support reads and helps: nothing it holds changes a setting, a user or money
+    assert support < admin
+    changes = {p for p in support if ":manage" in p.value or p.value.endswith(":suspend")}
+    assert changes == set()
+    assert {Permission.SUPPORT_HELP, Permission.VIEW_AS, Permission.STATS_READ_ANY_ADVERTISER} <= support
+
+
+def test_a_viewer_reads_as_the_person_but_changes_nothing_and_sees_no_secret() -> None:
+    viewed = Principal("u-boss", Role.ADVERTISER, advertiser_id=ACME, viewed_by="u-support")
+    assert allows(viewed, Permission.WORKSPACE_READ_OWN)
+    assert not allows(viewed, Permission.WORKSPACE_MANAGE_OWN)
+    assert not allows(viewed, Permission.OFFER_SECRETS_READ)
+    assert not allows(viewed, Permission.FINANCE_MANAGE_OWN)
+    # And nothing a role does not hold comes with viewing: an advertiser viewed reads no affiliate's books
+    assert not allows(viewed, Permission.FINANCE_READ_AFFILIATE)
+    assert all(":manage" not in p.value for p in VIEW_AS_PERMISSIONS)

@@ -198,7 +198,8 @@ function UserActions({ user, roles, rights }: { user: User; roles: Role[]; right
   if (!canManage && !helps) return null;
   return (
     <>
-      <DropdownMenu>
+      {/* Not modal: a help's dialog opens as the menu closes, and a modal menu would leave the page inert behind it. */}
+      <DropdownMenu modal={false}>
         <DropdownMenuTrigger asChild>
           <Button variant="ghost" size="icon-sm" aria-label={t("common.actions")} data-testid={`user-actions-${user.id}`} disabled={update.isPending}>
             <MoreHorizontalIcon />

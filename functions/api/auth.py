@@ -106,6 +106,8 @@ def authenticate(
     if operation is not None and not OPEN_WHILE_LOCKED.match(operation[1]):
         callers().ensure_open(resolved)
     if operation is not None and operation[0] not in READS and not OPEN_WHILE_SUSPENDED.match(operation[1]):
+        callers().ensure_not_suspended(resolved)
+    if operation is None or operation[0] not in ("GET", "HEAD"):
         callers().ensure_may_change(resolved)
     if not resolved.api_key_id:  # a person: answer in its stored language (an API key has none)
         caller_language.remember(user.locale)

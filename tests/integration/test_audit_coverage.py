@@ -166,6 +166,44 @@ def test_every_mutating_route_writes_an_audit_record(
     call("POST", "/api/auth/invite/accept", {"token": token, "name": "Invited", "password": PASSWORD})
     call("PATCH", "/api/users/{user_id}", {"status": "blocked"}, token=staff, user_id=invited["id"])
 
+    # ------------------------------------------------------------------ staff's help of a person
+    helper = provisioning.create_verified_user(
+        service, "support@platform.example", PASSWORD, "Support", Role.SUPPORT
+    )
+    support = api.login(helper.email, PASSWORD)["access_token"]
+    unconfirmed = api.call(
+        "POST",
+        "/api/auth/signup",
+        {"email": "unconfirmed@shop.example", "password": PASSWORD, "name": "U", "company_name": "U Shop"},
+    ).body["user"]
+    call("POST", "/api/users/{user_id}/resend-verification", token=support, user_id=unconfirmed["id"])
+    waiting = api.call(
+        "POST",
+        "/api/users/invite",
+        {"email": "waiting@acme.example", "role": "advertiser", "advertiser_id": world.advertiser_id},
+        token=owner,
+    ).body["user"]
+    call("POST", "/api/users/{user_id}/resend-invitation", token=support, user_id=waiting["id"])
+    lost = provisioning.create_verified_user(
+        service, "lost@acme.example", PASSWORD, "Lost", Role.ADVERTISER, world.advertiser_id
+    )
+    lost_token = api.login(lost.email, PASSWORD)["access_token"]
+    lost_setup = api.call("POST", "/api/me/mfa/setup", token=lost_token).body
+    api.call(
+        "POST",
+        "/api/me/mfa/enable",
+        {"code": pyotp.TOTP(lost_setup["secret"]).now(), "password": PASSWORD},
+        token=lost_token,
+    )
+    call(
+        "POST",
+        "/api/users/{user_id}/reset-mfa",
+        {"identity_check": "called back on the number in the signed contract"},
+        token=support,
+        user_id=lost.user_id,
+    )
+    call("POST", "/api/users/{user_id}/view-as", token=support, user_id=lost.user_id)
+
     # ------------------------------------------------------------------ one's own account
     call("PATCH", "/api/me", {"locale": "ru"}, token=boss)
     renewed = call(

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
+import pyotp
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
@@ -187,6 +188,13 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
             "advertiser_id": tenant.advertiser_id,
         },
         "POST /api/affiliates/{affiliate_id}/reactivate": lambda: {"advertiser_id": tenant.advertiser_id},
+        # staff's help of a person (accounts.support)
+        "POST /api/users/{user_id}/resend-verification": lambda: None,
+        "POST /api/users/{user_id}/resend-invitation": lambda: None,
+        "POST /api/users/{user_id}/reset-mfa": lambda: {
+            "identity_check": "matrix: called the number on file"
+        },
+        "POST /api/users/{user_id}/view-as": lambda: None,
         "POST /api/team/invite": lambda: {"email": f"team{n()}@m.example"},
         "POST /api/registration-links": lambda: {"label": "matrix"},
         "DELETE /api/registration-links/{code}": lambda: None,
@@ -672,3 +680,76 @@ def test_anonymous_calls_get_401_before_any_validation(load_function: FunctionLo
         ):
             reply = api.call(method, concrete, body, token=token, **query)
             assert (reply.status, reply.code) == (401, "unauthenticated"), (method, path, token, reply.body)
+
+
+# ---------------------------------------------------------------------- the staff's roles (SPEC section 1)
+def test_each_staff_role_may_exactly_what_the_seed_gives_it(load_function: FunctionLoader) -> None:
+    """The Owner alone manages plans and staff; the Platform Admin manages users but no staff, plans or
+    money; Support helps a person (a 2FA reset) but blocks no one and moves no money; nobody but the
+    Owner helps staff. Each refused call leaves what it aimed at as it was."""
+    api = Api(load_function("api"))
+    service, _ = account_services(read_settings(AccountSettings))
+    people = {
+        role: provisioning.create_verified_user(
+            service, f"{role.value}@roles.example", PASSWORD, role.value, role
+        )
+        for role in (Role.OWNER, Role.PLATFORM_ADMIN, Role.SUPPORT)
+    }
+    shop = provisioning.create_advertiser(service.accounts, "Roles Shop")
+    boss = provisioning.create_verified_user(
+        service, "boss@roles.example", PASSWORD, "Boss", Role.ADVERTISER, shop.id
+    )
+    tokens = {role: api.login(user.email, PASSWORD)["access_token"] for role, user in people.items()}
+    for person in (boss, people[Role.SUPPORT]):  # both lost their authenticator
+        token = api.login(person.email, PASSWORD)["access_token"]
+        secret = api.call("POST", "/api/me/mfa/setup", token=token).body["secret"]
+        api.call(
+            "POST",
+            "/api/me/mfa/enable",
+            {"password": PASSWORD, "code": pyotp.TOTP(secret).now()},
+            token=token,
+        )
+    check = {"identity_check": "video call, passport matched the account's name"}
+    staff_invite = {"email": "new-support@roles.example", "role": "support"}
+    owner, admin, support = Role.OWNER, Role.PLATFORM_ADMIN, Role.SUPPORT
+    # (who, method, path, body, query, allowed?)
+    table: list[tuple[Role, str, str, Any, dict[str, str], bool]] = [
+        (support, "PATCH", f"/api/users/{boss.user_id}", {"status": "blocked"}, {}, False),
+        (
+            support,
+            "POST",
+            "/api/finance/payouts",
+            {"method": "wire", "reference": "R"},
+            {"advertiser_id": shop.id},
+            False,
+        ),
+        (support, "POST", f"/api/users/{people[support].user_id}/reset-mfa", check, {}, False),
+        (support, "POST", f"/api/users/{boss.user_id}/reset-mfa", check, {}, True),
+        (admin, "POST", "/api/admin/plans", PLAN_BODY | {"code": "admins-plan"}, {}, False),
+        (admin, "POST", "/api/users/invite", staff_invite, {}, False),
+        (admin, "PATCH", f"/api/users/{people[support].user_id}", {"status": "blocked"}, {}, False),
+        (admin, "POST", f"/api/users/{people[support].user_id}/reset-mfa", check, {}, False),
+        (
+            admin,
+            "POST",
+            "/api/finance/topups",
+            {"amount": "10.00", "currency": "USD", "reference": "R"},
+            {"advertiser_id": shop.id},
+            False,
+        ),
+        (admin, "POST", f"/api/users/{boss.user_id}/view-as", None, {}, True),
+        (owner, "POST", f"/api/users/{people[support].user_id}/reset-mfa", check, {}, True),
+        (owner, "POST", "/api/users/invite", staff_invite, {}, True),
+    ]
+    problems = []
+    for who, method, path, body, query, allowed in table:
+        before = core_items(lambda pk: pk.startswith(("USER#", "ADV#", "PLAN")))
+        reply = api.call(method, path, body, token=tokens[who], **query)
+        if allowed and not 200 <= reply.status < 300:
+            problems.append(f"REFUSED {who.value}: {method} {path} → {reply.status} {reply.body}")
+        if not allowed:
+            if reply.code != "forbidden":
+                problems.append(f"NOT FORBIDDEN {who.value}: {method} {path} → {reply.status} {reply.body}")
+            if core_items(lambda pk: pk.startswith(("USER#", "ADV#", "PLAN"))) != before:
+                problems.append(f"CHANGED by {who.value}: {method} {path}")
+    assert problems == [], "\n".join(problems)

@@ -13,6 +13,7 @@ from partnerka.accounts.permissions import API_KEY_PERMISSIONS, Permission, allo
 from partnerka.common.config import read_settings
 from tests.integration.api_client import Api
 from tests.integration.conftest import FunctionLoader
+from tests.integration.test_isolation_matrix import PLAN_BODY
 from tests.integration.world import PASSWORD, World, build_world
 
 STAFF = {Role.PLATFORM_ADMIN: "admin@example.com", Role.SUPPORT: "support@example.com"}
@@ -89,7 +90,7 @@ def test_an_api_key_hears_the_api_key_set_not_its_advertisers_role(
     assert "credentials:manage:own" not in granted
 
 
-def test_only_the_owner_is_told_and_allowed_to_make_owners_and_platform_admins(
+def test_only_the_owner_is_told_and_allowed_to_manage_staff(
     load_function: FunctionLoader, world: World
 ) -> None:
     # Given the owner and a platform admin, who otherwise manage users alike
@@ -100,19 +101,72 @@ def test_only_the_owner_is_told_and_allowed_to_make_owners_and_platform_admins(
     assert "users:manage:staff" in permissions_of(api, owner)
     assert "users:manage:staff" not in permissions_of(api, admin)
     assert "users:manage" in permissions_of(api, admin)
-    # And the API holds each to it: the admin invites support but no platform admin, the owner both
-    invite = {"email": "second-admin@example.com", "role": "platform_admin"}
-    assert api.call("POST", "/api/users/invite", invite, token=admin).code == "forbidden"
+    # And the API holds each to it: the admin invites no staff at all, support included; the owner does
+    for role in ("platform_admin", "support"):
+        invite = {"email": f"second-{role}@example.com", "role": role}
+        assert api.call("POST", "/api/users/invite", invite, token=admin).code == "forbidden"
     helper = api.call(
-        "POST", "/api/users/invite", {"email": "help@example.com", "role": "support"}, token=admin
+        "POST", "/api/users/invite", {"email": "help@example.com", "role": "support"}, token=owner
     )
     assert helper.status == 201
-    assert api.call("POST", "/api/users/invite", invite, token=owner).status == 201
-    # Nor does the admin promote support to platform admin; the owner may
-    promote = {"role": "platform_admin"}
+    # Nor does the admin promote, demote or block support; the owner may
     target = helper.body["user"]["id"]
-    assert api.call("PATCH", f"/api/users/{target}", promote, token=admin).code == "forbidden"
-    assert (
-        api.call("PATCH", f"/api/users/{target}", promote, token=owner).body["user"]["role"]
-        == "platform_admin"
-    )
+    for change in ({"role": "platform_admin"}, {"status": "blocked"}):
+        assert api.call("PATCH", f"/api/users/{target}", change, token=admin).code == "forbidden"
+    promoted = api.call("PATCH", f"/api/users/{target}", {"role": "platform_admin"}, token=owner)
+    assert promoted.body["user"]["role"] == "platform_admin"
+    # But the admin still invites an advertiser's people: users are its work
+    person = {"email": "teammate@example.com", "role": "advertiser", "advertiser_id": world.advertiser_id}
+    assert api.call("POST", "/api/users/invite", person, token=admin).status == 201
+
+
+def test_the_platform_admin_manages_offers_and_statistics_but_not_money_brands_keys_or_plans(
+    load_function: FunctionLoader, world: World
+) -> None:
+    api = Api(load_function("api"))
+    admin = api.login(world.emails["platform_admin"], PASSWORD)["access_token"]
+    owner = api.login(world.emails["owner"], PASSWORD)["access_token"]
+    adv = {"advertiser_id": world.advertiser_id}
+    granted = set(permissions_of(api, admin))
+    # What the seed gives it: users, offers, statistics, the orchestrator
+    assert {"users:manage", "workspace:manage:any", "stats:read:any", "monitor"} <= granted
+    assert api.call("GET", "/api/offers", token=admin, **adv).status == 200
+    # What it does not: money, white-label, an advertiser's keys, plans, the platform's settings
+    assert not granted & {
+        "finance:manage:any",
+        "branding:manage:any",
+        "credentials:manage:any",
+        "plans:manage",
+        "billing:manage:any",
+        "platform:settings",
+    }
+    refused = [
+        ("POST", "/api/finance/payouts", {"method": "wire", "reference": "R"}),
+        ("POST", "/api/api-keys", {"label": "admin's key"}),
+        ("PUT", "/api/brand", {"portal_name": "Admin's brand", "support_email": "a@example.com"}),
+    ]
+    for method, path, body in refused:
+        assert api.call(method, path, body, token=admin, **adv).code == "forbidden", path
+    assert api.call("POST", "/api/api-keys", {"label": "owner's key"}, token=owner, **adv).status == 201
+    plan = api.call("POST", "/api/admin/plans", PLAN_BODY | {"code": "admins-plan"}, token=admin)
+    assert plan.code == "forbidden"
+
+
+def test_support_reads_and_helps_but_moves_no_money_and_changes_nothing(
+    load_function: FunctionLoader, world: World
+) -> None:
+    api = Api(load_function("api"))
+    support = api.login(world.emails["support"], PASSWORD)["access_token"]
+    adv = {"advertiser_id": world.advertiser_id}
+    granted = set(permissions_of(api, support))
+    assert {"support:help", "view_as", "stats:read:any", "workspace:read:any"} <= granted
+    assert not granted & {"accounts:suspend", "finance:manage:any", "workspace:manage:any", "users:manage"}
+    assert api.call("GET", "/api/offers", token=support, **adv).status == 200
+    january = adv | {"from": "2026-01-01", "to": "2026-01-31"}
+    assert api.call("GET", "/api/conversions", token=support, **january).status == 200
+    for method, path, body in [
+        ("POST", "/api/finance/payouts", {"method": "wire", "reference": "R"}),
+        ("PATCH", "/api/offers/none", {"status": "paused"}),
+        ("PUT", "/api/settings/postback-ips", {"ips": []}),
+    ]:
+        assert api.call(method, path, body, token=support, **adv).code == "forbidden", path

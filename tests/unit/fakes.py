@@ -1136,6 +1136,16 @@ class FakeSessions(FakeCoreTable):
         del self.items[OneTimeToken.key(digest)]
         return token
 
+    def revoke_one_time_tokens(self, user_id: str, purpose: str) -> int:
+        mine = [
+            key
+            for key, item in self.items.items()
+            if isinstance(item, OneTimeToken) and item.user_id == user_id and item.purpose == purpose
+        ]
+        for key in mine:
+            del self.items[key]
+        return len(mine)
+
     def take_failure_slot(
         self, scope: str, subject: str, window_start: int, limit: int, expires_at: int
     ) -> bool:

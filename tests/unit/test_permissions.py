@@ -7,6 +7,8 @@ import pytest
 
 from partnerka.accounts.models import Role
 from partnerka.accounts.permissions import (
+    MATRIX,
+    VIEW_AS_PERMISSIONS,
     Permission,
     affiliate_context,
     allows,
@@ -61,31 +63,31 @@ def test_webhook_endpoints_are_managed_by_an_advertisers_people_and_by_affiliate
     assert allows(principal, Permission.WEBHOOKS_OWN) is may
 
 
-def test_team_and_api_keys_are_managed_by_the_advertisers_people_and_staff_never_by_a_key() -> None:
+def test_team_and_api_keys_are_managed_by_the_advertisers_people_and_the_owner_never_by_a_key() -> None:
     assert credentials_tenant(BOSS, None) == ACME
     assert credentials_tenant(OWNER, OTHER) == OTHER
-    assert credentials_tenant(ADMIN, OTHER) == OTHER
     with pytest.raises(Forbidden, match="another advertiser"):
         credentials_tenant(BOSS, OTHER)
     with pytest.raises(ValidationFailed, match="advertiser_id is required"):
         credentials_tenant(OWNER, None)
-    for refused in (API_KEY, SUPPORT, PARTNER):
+    # A platform admin mints no key: a key pays its advertiser's affiliates, money it may not move
+    for refused in (ADMIN, API_KEY, SUPPORT, PARTNER):
         with pytest.raises(Forbidden):
             credentials_tenant(refused, ACME)
 
 
-def test_a_brand_is_changed_by_its_advertisers_people_and_by_owner_and_admin_naming_it() -> None:
+def test_a_brand_is_changed_by_its_advertisers_people_and_by_the_owner_naming_it() -> None:
     assert branding_tenant(BOSS, None) == ACME
     assert branding_tenant(BOSS, ACME) == ACME
     assert branding_tenant(OWNER, OTHER) == OTHER
-    assert branding_tenant(ADMIN, OTHER) == OTHER
     with pytest.raises(Forbidden, match="another advertiser"):
         branding_tenant(BOSS, OTHER)
     with pytest.raises(ValidationFailed, match="advertiser_id is required"):
-        branding_tenant(ADMIN, None)
-    # Support reads and never changes; an API key does not do the dashboard's work; an affiliate
-    # sees brands only as a portal shows them
-    for refused in (SUPPORT, API_KEY, PARTNER, PARTNER_WITHOUT_CONTEXT):
+        branding_tenant(OWNER, None)
+    # The platform admin manages users, offers and statistics, not white-label; support reads and
+    # never changes; an API key does not do the dashboard's work; an affiliate sees brands only as a
+    # portal shows them
+    for refused in (ADMIN, SUPPORT, API_KEY, PARTNER, PARTNER_WITHOUT_CONTEXT):
         with pytest.raises(Forbidden):
             branding_tenant(refused, ACME)
 
@@ -125,3 +127,35 @@ def test_a_principal_that_sees_no_deliveries_opens_none_rather_than_being_refuse
     assert opening_scope(PARTNER) == DeliveryScope(ACME, PRO)
     assert opening_scope(PARTNER_WITHOUT_CONTEXT) is None
     assert opening_scope(Principal("u-x", Role.AFFILIATE, advertiser_id=ACME)) is None
+
+
+def test_the_roles_are_the_seeds_the_owner_alone_manages_money_brands_keys_plans_settings_and_staff() -> None:
+    owner, admin, support = (MATRIX[role] for role in (Role.OWNER, Role.PLATFORM_ADMIN, Role.SUPPORT))
+    assert admin < owner
+    assert owner - admin == {
+        Permission.FINANCE_MANAGE_ANY,
+        Permission.CREDENTIALS_MANAGE_ANY,
+        Permission.BRANDING_MANAGE_ANY,
+        Permission.USERS_MANAGE_STAFF,
+        Permission.PLANS_MANAGE,
+        Permission.BILLING_MANAGE_ANY,
+        Permission.PLATFORM_SETTINGS,
+    }
+    # The platform admin: users, offers (any advertiser's workspace), statistics, the orchestrator
+    assert {Permission.USERS_MANAGE, Permission.WORKSPACE_MANAGE_ANY, Permission.MONITOR} <= admin
+    # Support reads and helps: nothing it holds changes a setting, a user or money
+    assert support < admin
+    changes = {p for p in support if ":manage" in p.value or p.value.endswith(":suspend")}
+    assert changes == set()
+    assert {Permission.SUPPORT_HELP, Permission.VIEW_AS, Permission.STATS_READ_ANY_ADVERTISER} <= support
+
+
+def test_a_viewer_reads_as_the_person_but_changes_nothing_and_sees_no_secret() -> None:
+    viewed = Principal("u-boss", Role.ADVERTISER, advertiser_id=ACME, viewed_by="u-support")
+    assert allows(viewed, Permission.WORKSPACE_READ_OWN)
+    assert not allows(viewed, Permission.WORKSPACE_MANAGE_OWN)
+    assert not allows(viewed, Permission.OFFER_SECRETS_READ)
+    assert not allows(viewed, Permission.FINANCE_MANAGE_OWN)
+    # And nothing a role does not hold comes with viewing: an advertiser viewed reads no affiliate's books
+    assert not allows(viewed, Permission.FINANCE_READ_AFFILIATE)
+    assert all(":manage" not in p.value for p in VIEW_AS_PERMISSIONS)

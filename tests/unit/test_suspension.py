@@ -266,15 +266,15 @@ def test_a_suspended_advertisers_people_and_api_keys_may_not_change_anything(wor
     callers = Callers(world.accounts, lambda: "key")
     person = Principal("u-boss", Role.ADVERTISER, ACME)
     api_key = Principal("api_key:k1", Role.ADVERTISER, ACME, api_key_id="k1")
-    callers.ensure_may_change(person)
+    callers.ensure_not_suspended(person)
 
     world.suspensions.suspend_advertiser(ADMIN, ACME, "unpaid chargebacks", STAFF)
 
     for principal in (person, api_key):
         with pytest.raises(AccountSuspended):
-            callers.ensure_may_change(principal)
-    callers.ensure_may_change(Principal("u-other", Role.ADVERTISER, OTHER))
-    callers.ensure_may_change(ADMIN)
+            callers.ensure_not_suspended(principal)
+    callers.ensure_not_suspended(Principal("u-other", Role.ADVERTISER, OTHER))
+    callers.ensure_not_suspended(ADMIN)
     suspension = suspension_of(world.accounts, person)
     assert suspension is not None
     assert (suspension.scope, suspension.reason, suspension.since) == (
@@ -289,13 +289,13 @@ def test_an_affiliate_suspended_in_one_program_is_read_only_there_only(world: Wo
     world.suspensions.suspend_affiliate(ADMIN, IVAN, "fake leads", STAFF, ACME)
 
     with pytest.raises(AccountSuspended):
-        callers.ensure_may_change(Principal("u-ivan", Role.AFFILIATE, ACME, IVAN))
-    callers.ensure_may_change(Principal("u-ivan", Role.AFFILIATE, OTHER, IVAN))
-    callers.ensure_may_change(Principal("u-ivan", Role.AFFILIATE, None, IVAN))
+        callers.ensure_not_suspended(Principal("u-ivan", Role.AFFILIATE, ACME, IVAN))
+    callers.ensure_not_suspended(Principal("u-ivan", Role.AFFILIATE, OTHER, IVAN))
+    callers.ensure_not_suspended(Principal("u-ivan", Role.AFFILIATE, None, IVAN))
 
     world.suspensions.suspend_affiliate(ADMIN, IVAN, "bot traffic", STAFF)
     with pytest.raises(AccountSuspended):
-        callers.ensure_may_change(Principal("u-ivan", Role.AFFILIATE, None, IVAN))
+        callers.ensure_not_suspended(Principal("u-ivan", Role.AFFILIATE, None, IVAN))
 
 
 def test_payouts_wait_for_a_suspended_advertiser_or_affiliate(world: World) -> None:

@@ -1,4 +1,4 @@
-import type { Session, SessionContext, User } from "@/api/types";
+import type { Session, SessionContext, User, ViewAsOut } from "@/api/types";
 
 /** The session's double-submit value: readable by the page, sent back in X-CSRF-Token. */
 const CSRF_COOKIE = "pk_csrf";
@@ -8,6 +8,8 @@ export type SessionState = {
   accessToken: string;
   user: User;
   context: SessionContext;
+  /** Staff looking at this user's dashboard, read-only ("view as"): a short token, no refresh of its own. */
+  viewedAs?: true;
 };
 
 type Listener = () => void;
@@ -53,6 +55,15 @@ class SessionStore {
 
   set(session: Session): void {
     this.state = { accessToken: session.access_token, user: session.user, context: session.context };
+    this.emit();
+  }
+
+  /**
+   * Shows the dashboard as `view` (staff's read-only "view as"). The staff member's own refresh cookie
+   * stays: refreshing brings its own session back, which is how a view ends (or expires).
+   */
+  view(view: ViewAsOut): void {
+    this.state = { accessToken: view.access_token, user: view.user, context: view.context, viewedAs: true };
     this.emit();
   }
 

@@ -14,6 +14,7 @@ export type Session = Schemas["SessionOut"];
 export type SessionContext = Schemas["ContextOut"];
 /** The signed-in user, its context, (affiliates) its memberships and its permissions: `GET /api/me`. */
 export type MeOut = Schemas["MeOut"];
+export type ViewAsOut = Schemas["ViewAsOut"];
 export type Membership = Schemas["MembershipOut"];
 export type MembershipStatus = Membership["status"];
 export type RegistrationLink = Schemas["LinkOut"];

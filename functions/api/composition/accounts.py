@@ -8,6 +8,7 @@ from composition import service
 from composition.billing import plan_gate
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.service import AccountService
+from partnerka.accounts.support import SupportDesk
 from partnerka.accounts.suspension import Suspensions
 from partnerka.accounts.workspace import Workspace
 from partnerka.branding.book import BrandBook
@@ -39,3 +40,7 @@ def suspensions() -> Suspensions:
     """The staff's suspensions, on the account services' storage, audit log and notices."""
     found = accounts()
     return Suspensions(found.accounts, found.audit, found.notices)
+
+
+def support_desk() -> SupportDesk:
+    return SupportDesk(accounts())

@@ -171,6 +171,7 @@ def me() -> MeOut:
         memberships=[MembershipOut.of(v) for v in found.memberships],
         permissions=permissions_of(principal),
         suspension=SuspensionOut.of(found.suspension),
+        viewed_by=principal.viewed_by,
     )
 
 

@@ -1,4 +1,6 @@
-"""/api/users, /api/advertisers: the platform's administration (owner and platform admin; support reads)."""
+"""/api/users, /api/advertisers: the platform's administration (owner and platform admin; support reads),
+and staff's help of a person (accounts.support): its e-mail links again, its second factor reset, a
+read-only look at its dashboard."""
 
 from __future__ import annotations
 
@@ -7,25 +9,29 @@ from typing import Annotated, Literal
 from auth import actor_of, current
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from composition.accounts import workspace
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from composition.accounts import support_desk, workspace
 from pydantic import BaseModel, Field
 
 from partnerka.accounts.models import Role, UserStatus
 from partnerka.accounts.permissions import Permission, require
+from partnerka.accounts.support import IDENTITY_CHECK_LENGTH
 from routes.responses import created
 from routes.schemas import (
     AdvertiserList,
     AdvertiserOut,
+    ContextOut,
     RoleName,
     StaffUserList,
     StaffUserOut,
     SuspensionOut,
     UserEnvelope,
     UserOut,
+    ViewAsOut,
 )
 
 router = Router()  # type: ignore[no-untyped-call]
+UserId = Annotated[str, Path(max_length=40)]
 
 
 class InviteIn(BaseModel):
@@ -37,6 +43,14 @@ class InviteIn(BaseModel):
 class UserChangeIn(BaseModel):
     role: RoleName | None = None
     status: Literal["active", "blocked"] | None = None
+
+
+class MfaResetIn(BaseModel):
+    identity_check: str = Field(
+        min_length=IDENTITY_CHECK_LENGTH[0],
+        max_length=IDENTITY_CHECK_LENGTH[1] * 2,  # the service counts it with its spaces squeezed
+        description="How the person's identity was confirmed (kept in the audit log)",
+    )
 
 
 @router.get("/users", summary="All users, filtered")
@@ -89,3 +103,54 @@ def list_advertisers() -> AdvertiserList:
     principal, _ = current(router.current_event.headers)
     require(principal, Permission.ADVERTISERS_READ)
     return AdvertiserList(items=[AdvertiserOut.of(a) for a in workspace().list_advertisers()])
+
+
+# ---------------------------------------------------------------------- staff's help of a person
+@router.post(
+    "/users/<user_id>/resend-verification", summary="Support: e-mail an unconfirmed person its link again"
+)
+def resend_verification(user_id: UserId) -> UserEnvelope:
+    principal, user = current(router.current_event.headers)
+    helped = support_desk().resend_verification(principal, user_id, actor_of(router.current_event, user))
+    return UserEnvelope(user=UserOut.of(helped))
+
+
+@router.post(
+    "/users/<user_id>/resend-invitation",
+    summary="Support: e-mail an invited person a new invitation (the links sent before stop working)",
+)
+def resend_invitation(user_id: UserId) -> UserEnvelope:
+    principal, user = current(router.current_event.headers)
+    helped = support_desk().resend_invitation(principal, user_id, actor_of(router.current_event, user))
+    return UserEnvelope(user=UserOut.of(helped))
+
+
+@router.post(
+    "/users/<user_id>/reset-mfa",
+    summary="Support: turn off a person's lost second factor once its identity is confirmed; its sessions end",
+)
+def reset_mfa(user_id: UserId, body: Annotated[MfaResetIn, Body()]) -> UserEnvelope:
+    principal, user = current(router.current_event.headers)
+    helped = support_desk().reset_mfa(
+        principal, user_id, body.identity_check, actor_of(router.current_event, user)
+    )
+    return UserEnvelope(user=UserOut.of(helped))
+
+
+@router.post(
+    "/users/<user_id>/view-as",
+    summary="Staff: a short read-only access token to view a person's dashboard as it sees it",
+)
+def view_as(user_id: UserId, advertiser_id: Annotated[str | None, Query(max_length=40)] = None) -> ViewAsOut:
+    principal, user = current(router.current_event.headers)
+    seen = support_desk().view_as(
+        principal, user, user_id, advertiser_id, actor_of(router.current_event, user)
+    )
+    return ViewAsOut(
+        access_token=seen.access_token,
+        expires_in=seen.expires_in,
+        user=UserOut.of(seen.user),
+        context=ContextOut(
+            advertiser_id=seen.context_advertiser_id, advertiser_name=seen.context_advertiser_name
+        ),
+    )

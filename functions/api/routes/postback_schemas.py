@@ -90,7 +90,8 @@ class TestOut(BaseModel):
     response: TestResponseOut
 
 
-def settings_out(found: PostbackSettings) -> PostbackSettingsOut:
+def settings_out(found: PostbackSettings, secret_shown: bool = True) -> PostbackSettingsOut:
+    """The settings; without the signing secret ("") where the caller may not see it (view as)."""
     return PostbackSettingsOut(
         url=found.url,
         events=sorted(found.events),  # type: ignore[arg-type]
@@ -104,7 +105,7 @@ def settings_out(found: PostbackSettings) -> PostbackSettingsOut:
             )
             for o in found.overrides
         ],
-        signing_secret=found.signing_secret,
+        signing_secret=found.signing_secret if secret_shown else "",
         updated_at=found.updated_at,
         macros=["{" + m + "}" for m in MACROS],
     )

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from composition.postbacks import postbacks
 
-from partnerka.accounts.permissions import Permission, require
+from partnerka.accounts.permissions import Permission, require, shows_secrets
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden
 from partnerka.postbacks.service import OverrideInput
@@ -47,7 +47,7 @@ def _affiliate(principal: Principal) -> str:
 @router.get("/postback-settings", summary="The affiliate's postback settings")
 def get_postback_settings() -> PostbackSettingsOut:
     principal, _ = current(router.current_event.headers)
-    return settings_out(postbacks().settings(_affiliate(principal)))
+    return settings_out(postbacks().settings(_affiliate(principal)), shows_secrets(principal))
 
 
 @router.put("/postback-settings", summary="Replace the affiliate's postback settings")

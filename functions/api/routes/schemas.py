@@ -160,6 +160,20 @@ class MeOut(BaseModel):
         description="What the caller may do, from the one permission matrix; the dashboard shows what these allow"
     )
     suspension: SuspensionOut | None = None
+    viewed_by: str | None = Field(
+        default=None,
+        description="Staff viewing this person's dashboard read-only (their user id); null for the person",
+    )
+
+
+class ViewAsOut(BaseModel):
+    """A read-only access token for viewing a person's dashboard ("view as"), for `expires_in`
+    seconds; no refresh token goes with it: when it ends, the staff member's own session resumes."""
+
+    access_token: str
+    expires_in: int
+    user: UserOut
+    context: ContextOut
 
 
 class LinkOut(BaseModel):

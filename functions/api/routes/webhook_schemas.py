@@ -27,14 +27,15 @@ class EndpointOut(EndpointIn):
     updated_at: str
 
     @classmethod
-    def of(cls, endpoint: WebhookEndpoint) -> EndpointOut:
+    def of(cls, endpoint: WebhookEndpoint, secret_shown: bool = True) -> EndpointOut:
+        """The endpoint; without its secret ("") where the caller may not see it (view as)."""
         return cls(
             id=endpoint.endpoint_id,
             url=endpoint.url,
             events=sorted(endpoint.events),  # type: ignore[arg-type]
             description=endpoint.description,
             enabled=endpoint.enabled,
-            secret=endpoint.secret,
+            secret=endpoint.secret if secret_shown else "",
             created_at=iso_millis(endpoint.created_at),
             updated_at=iso_millis(endpoint.updated_at),
         )

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from composition.webhooks import webhooks
 
-from partnerka.accounts.permissions import Permission, require
+from partnerka.accounts.permissions import Permission, require, shows_secrets
 from partnerka.accounts.tokens import Principal
 from partnerka.notifications.webhooks import EndpointOwner, event_types_for
 from partnerka.postbacks.webhooks import owner_of
@@ -35,7 +35,7 @@ def list_endpoints() -> EndpointList:
     principal, _ = current(router.current_event.headers)
     owner = _owner(principal)
     return EndpointList(
-        items=[EndpointOut.of(e) for e in webhooks().endpoints(owner)],
+        items=[EndpointOut.of(e, shows_secrets(principal)) for e in webhooks().endpoints(owner)],
         event_types=[t.value for t in event_types_for(owner.side)],  # type: ignore[misc]
     )
 

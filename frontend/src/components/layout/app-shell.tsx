@@ -14,6 +14,7 @@ import { useRequiredSession } from "@/features/auth/use-session";
 import { SubscriptionBanner, SubscriptionLockRedirect } from "@/features/billing/subscription-banner";
 import { NotificationBell } from "@/features/notifications/notification-bell";
 import { SuspensionBanner } from "@/features/suspension/suspension-banner";
+import { ViewAsBanner } from "@/features/support/view-as-banner";
 
 function ContextBadge() {
   const { t } = useTranslation();
@@ -61,6 +62,7 @@ export function AppShell() {
         </header>
         <SubscriptionLockRedirect />
         <main key={location.pathname} className="mx-auto w-full max-w-6xl flex-1 space-y-6 px-4 py-6 lg:px-8 lg:py-8">
+          <ViewAsBanner />
           <SubscriptionBanner />
           <SuspensionBanner />
           <Outlet />

@@ -10,9 +10,11 @@ const targets = (role: Role) => navigationFor(grantedTo(role)).map((item) => ite
 const rolesFor = (path: string) => ROLES.filter((role) => permits(grantedTo(role), permissionFor(path))).sort();
 
 describe("sidebar by the permissions /api/me lists for each role", () => {
-  it("gives owners and platform admins users, advertisers, advertisers' brands, domains and billing, and the audit log", () => {
+  it("gives platform admins offers and conversions with users, advertisers, the monitor, domains, billing and the audit log", () => {
     const expected = [
       "nav.dashboard",
+      "nav.offers",
+      "nav.conversions",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -21,20 +23,21 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.users",
       "nav.advertisers",
       "nav.monitor",
-      "nav.brand",
       "nav.domains",
       "nav.audit",
       "nav.billing",
       "nav.account",
     ];
     expect(paths("platform_admin")).toEqual(expected);
-    // The platform's own revenue and its plans are the Owner's alone.
-    expect(paths("owner")).toEqual([...expected.slice(0, 9), "nav.subscriptions", "nav.plans", ...expected.slice(9)]);
+    // The platform's own revenue, its plans and advertisers' brands are the Owner's alone.
+    expect(paths("owner")).toEqual([...expected.slice(0, 11), "nav.subscriptions", "nav.plans", "nav.brand", ...expected.slice(11)]);
   });
 
-  it("gives support read access to statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
+  it("gives support read access to offers, conversions, statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
     expect(paths("support")).toEqual([
       "nav.dashboard",
+      "nav.offers",
+      "nav.conversions",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -99,9 +102,9 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
   it("guards each route with the permissions that show it in the sidebar", () => {
     expect(rolesFor("/memberships")).toEqual(["advertiser", "affiliate"]);
     expect(rolesFor("/users")).toEqual(["owner", "platform_admin", "support"]);
-    expect(rolesFor("/offers")).toEqual(["advertiser"]);
+    expect(rolesFor("/offers")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/my/offers")).toEqual(["affiliate"]);
-    expect(rolesFor("/conversions")).toEqual(["advertiser"]);
+    expect(rolesFor("/conversions")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/clicks")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
@@ -113,7 +116,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/finance")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/monitor")).toEqual(["owner", "platform_admin"]);
     expect(rolesFor("/advertisers")).toEqual(["owner", "platform_admin", "support"]);
-    expect(rolesFor("/brand")).toEqual(["advertiser", "owner", "platform_admin"]);
+    expect(rolesFor("/brand")).toEqual(["advertiser", "owner"]);
     expect(rolesFor("/domains")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/billing")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/admin/billing")).toEqual(["owner"]);

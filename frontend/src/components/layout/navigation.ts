@@ -42,8 +42,9 @@ const STATS: Permission[] = ["stats:read:any", "stats:read:own", "stats:read:aff
  */
 const ENTRIES: NavEntry[] = [
   { to: "/", icon: LayoutDashboardIcon, labelKey: "nav.dashboard" },
-  { to: "/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: "workspace:read:own" },
-  { to: "/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: "workspace:read:own" },
+  // An advertiser's offers and conversions: its own, or (platform staff) those of the advertiser picked.
+  { to: "/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: ["workspace:read:own", "workspace:read:any"] },
+  { to: "/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/my/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: "offers:run" },
   { to: "/my/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: "offers:run" },
   { to: "/link-builder", icon: LinkIcon, labelKey: "nav.linkBuilder", permission: "offers:run" },
@@ -68,8 +69,8 @@ const ENTRIES: NavEntry[] = [
   { to: "/team", icon: UsersRoundIcon, labelKey: "nav.team", permission: "credentials:manage:own" },
   { to: "/api-keys", icon: KeyRoundIcon, labelKey: "nav.apiKeys", permission: "credentials:manage:own" },
   { to: "/settings", icon: SettingsIcon, labelKey: "nav.settings", permission: "workspace:read:own" },
-  // What the advertiser's affiliates see: its brand (changed by its people, or by owners and platform
-  // admins for it), and its own domains (read like the rest of its settings, changed by those who manage them).
+  // What the advertiser's affiliates see: its brand (changed by its people, or by the Owner for it),
+  // and its own domains (read like the rest of its settings, changed by those who manage them).
   { to: "/brand", icon: PaletteIcon, labelKey: "nav.brand", permission: ["branding:manage:own", "branding:manage:any"] },
   { to: "/domains", icon: GlobeIcon, labelKey: "nav.domains", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/audit", icon: FileClockIcon, labelKey: "nav.audit", permission: ["audit:read:platform", "audit:read:own"] },

@@ -81,23 +81,33 @@ describe("can(): what shows follows the permissions /api/me lists", () => {
     expect(html).not.toContain('data-testid="nav-users"');
   });
 
-  it("offers the invite button and user actions only with users:manage, and staff roles only with users:manage:staff", () => {
-    // Given a list with a platform admin and a support user
-    const users = [person("admin-2", "platform_admin"), person("helper", "support")];
+  it("offers the invite button and user actions only with users:manage, and staff only with users:manage:staff", () => {
+    // Given a list with a platform admin, a support user and an advertiser's person
+    const users = [person("admin-2", "platform_admin"), person("helper", "support"), person("boss", "advertiser")];
     const cached: [readonly unknown[], unknown][] = [[["users", {}], { items: users }]];
     // When someone who only reads users looks at it
     const reader = renderFor(["users:read"], <UsersPage />, cached);
     // Then nothing can be changed from it
     expect(reader).not.toContain('data-testid="users-invite"');
     expect(reader).not.toContain("user-actions-");
-    // When a manager of users without staff rights looks: support can be changed, the platform admin not
+    // When a manager of users without staff rights looks: the advertiser's person can be changed, no staff
     const manager = renderFor(["users:read", "users:manage"], <UsersPage />, cached);
     expect(manager).toContain('data-testid="users-invite"');
-    expect(manager).toContain('data-testid="user-actions-helper"');
+    expect(manager).toContain('data-testid="user-actions-boss"');
+    expect(manager).not.toContain('data-testid="user-actions-helper"');
     expect(manager).not.toContain('data-testid="user-actions-admin-2"');
-    // And with users:manage:staff (the owner's), both
+    // And with users:manage:staff (the owner's), every one
     const owner = renderFor(["users:read", "users:manage", "users:manage:staff"], <UsersPage />, cached);
     expect(owner).toContain('data-testid="user-actions-admin-2"');
     expect(owner).toContain('data-testid="user-actions-helper"');
+  });
+
+  it("gives support a menu of help for advertisers' and affiliates' people only, and no invite button", () => {
+    const users = [person("helper-2", "support"), person("boss", "advertiser")];
+    const cached: [readonly unknown[], unknown][] = [[["users", {}], { items: users }]];
+    const support = renderFor(["users:read", "support:help", "view_as"], <UsersPage />, cached);
+    expect(support).not.toContain('data-testid="users-invite"');
+    expect(support).toContain('data-testid="user-actions-boss"');
+    expect(support).not.toContain('data-testid="user-actions-helper-2"');
   });
 });

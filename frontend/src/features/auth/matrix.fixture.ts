@@ -16,22 +16,31 @@ const STAFF_READ: Permission[] = [
   "finance:read:any",
   "billing:read:any",
 ];
+// The Platform Admin's: users, offers, statistics and the orchestrator (SPEC section 1).
 const PLATFORM_MANAGE: Permission[] = [
   "users:manage",
   "workspace:manage:any",
   "monitor",
   "offers:secrets:read",
-  "finance:manage:any",
   "deliveries:replay",
-  "credentials:manage:any",
-  "branding:manage:any",
   "accounts:suspend",
   "support:help",
   "view_as",
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner: [...STAFF_READ, ...PLATFORM_MANAGE, "users:manage:staff", "plans:manage", "billing:manage:any", "platform:settings"],
+  // The Owner's alone: advertisers' money, brands and keys, the staff, plans and the platform's settings.
+  owner: [
+    ...STAFF_READ,
+    ...PLATFORM_MANAGE,
+    "finance:manage:any",
+    "credentials:manage:any",
+    "branding:manage:any",
+    "users:manage:staff",
+    "plans:manage",
+    "billing:manage:any",
+    "platform:settings",
+  ],
   platform_admin: [...STAFF_READ, ...PLATFORM_MANAGE],
   support: [...STAFF_READ, "support:help", "view_as"],
   advertiser: [

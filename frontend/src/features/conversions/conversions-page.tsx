@@ -1,4 +1,4 @@
-import { CheckIcon, ReceiptTextIcon } from "lucide-react";
+import { BuildingIcon, CheckIcon, ReceiptTextIcon } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { UserText } from "@/components/user-text";
@@ -6,11 +6,14 @@ import { ClickLink } from "@/features/clicks/click-link";
 import { toast } from "sonner";
 import type { Conversion, ConversionQuery } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
+import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Spinner } from "@/components/ui/spinner";
+import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
+import { useWorkspaceAdvertiser } from "@/features/advertisers/use-advertisers";
 import { ConversionStatusCell, ReviewBadge } from "@/features/conversions/conversion-badges";
 import { ConversionFilters, useConversionFilters } from "@/features/conversions/conversion-filters";
 import { formatConversionMoney, goalLabel } from "@/features/conversions/conversion-format";
@@ -28,17 +31,35 @@ const isApprovable = (conversion: Conversion) => conversion.status === "pending"
 export function ConversionsPage() {
   const { t } = useTranslation();
   const filters = useConversionFilters();
+  // Platform staff pick the advertiser; support reads its conversions and decides none.
+  const workspace = useWorkspaceAdvertiser();
+  const query: ConversionQuery = { ...filters.query, ...workspace.query };
   return (
     <>
-      <PageHeader title={t("conversions.title")} description={t("conversions.description")} actions={<UploadCsvDialog />} />
+      <PageHeader
+        title={t("conversions.title")}
+        description={t("conversions.description")}
+        actions={
+          <>
+            {workspace.staff ? <AdvertiserPicker value={workspace.advertiserId} onChange={workspace.pick} testId="conversions-advertiser" /> : null}
+            {workspace.manages && workspace.chosen ? <UploadCsvDialog /> : null}
+          </>
+        }
+      />
       <ConversionFilters {...filters} idPrefix="conversions" />
       {/* A new filter starts with nothing selected. */}
-      <ConversionsTable key={JSON.stringify(filters.query)} query={filters.query} filtered={filters.status !== undefined} />
+      {workspace.chosen ? (
+        <ConversionsTable key={JSON.stringify(query)} query={query} filtered={filters.status !== undefined} decides={workspace.manages} />
+      ) : (
+        <Card>
+          <EmptyState icon={BuildingIcon} title={t("advertisers.pickFirstTitle")} description={t("advertisers.pickFirstText")} />
+        </Card>
+      )}
     </>
   );
 }
 
-function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtered: boolean }) {
+function ConversionsTable({ query, filtered, decides }: { query: ConversionQuery; filtered: boolean; decides: boolean }) {
   const { t, i18n } = useTranslation();
   const errorMessage = useErrorMessage();
   const toastOutcome = useDecisionToast();
@@ -73,7 +94,7 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
 
   const allChosen = decidable.length > 0 && chosen.length === decidable.length;
   const language = i18n.language;
-  const columns: Column<Conversion>[] = [
+  const selection: Column<Conversion>[] = [
     {
       id: "select",
       className: "w-10 pr-0",
@@ -96,6 +117,9 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
         />
       ),
     },
+  ];
+  const columns: Column<Conversion>[] = [
+    ...(decides ? selection : []),
     { id: "time", header: t("conversions.columns.time"), cell: (row) => formatDateTime(row.created_at, language), className: "whitespace-nowrap" },
     {
       id: "offer",
@@ -140,7 +164,7 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
 
   return (
     <Card>
-      {rows && rows.length > 0 ? (
+      {decides && rows && rows.length > 0 ? (
         <div className="flex flex-wrap items-center gap-2 border-b px-4 py-2.5" data-testid="conversions-bulk">
           <span className="mr-auto text-sm text-muted-foreground" data-testid="conversions-selected">
             {chosen.length > 0 ? t("conversions.selected", { count: chosen.length }) : t("conversions.selectHint")}

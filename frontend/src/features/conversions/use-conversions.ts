@@ -3,6 +3,7 @@ import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import { queryClient } from "@/api/query-client";
 import type { ConversionDecision, ConversionQuery } from "@/api/types";
+import { useWorkspaceAdvertiser } from "@/features/advertisers/use-advertisers";
 
 export const conversionKeys = {
   all: ["conversions"] as const,
@@ -16,14 +17,15 @@ export function fetchConversions(query: ConversionQuery) {
   return unwrap(api.GET("/api/conversions", { params: { query } }));
 }
 
-export function useConversions(query: ConversionQuery) {
-  return useQuery({ queryKey: conversionKeys.list(query), queryFn: () => fetchConversions(query) });
+export function useConversions(query: ConversionQuery, enabled = true) {
+  return useQuery({ queryKey: conversionKeys.list(query), queryFn: () => fetchConversions(query), enabled });
 }
 
-/** Approves or rejects conversions; every list is fetched again afterwards. */
+/** Approves or rejects conversions (of the advertiser platform staff picked, if they did); every list is fetched again afterwards. */
 export function useDecideConversions() {
+  const { query } = useWorkspaceAdvertiser();
   return useMutation({
-    mutationFn: (body: ConversionDecision) => unwrap(api.POST("/api/conversions/decisions", { body })),
+    mutationFn: (body: ConversionDecision) => unwrap(api.POST("/api/conversions/decisions", { params: { query }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: conversionKeys.all }),
   });
 }

@@ -20,6 +20,7 @@ import { Input } from "@/components/ui/input";
 import { Separator } from "@/components/ui/separator";
 import { Spinner } from "@/components/ui/spinner";
 import { PersonCell, UserText } from "@/components/user-text";
+import { useWorkspaceAdvertiser } from "@/features/advertisers/use-advertisers";
 import { CapsEditor } from "@/features/offers/caps-editor";
 import { OfferAccessBadge } from "@/features/offers/offer-badges";
 import { amountIssue, capLimitIssues, capRow, normalizeDecimal, toCap } from "@/features/offers/offer-schema";
@@ -29,9 +30,10 @@ import { showBidiControls } from "@/lib/bidi";
 import { useErrorMessage } from "@/lib/use-error-message";
 
 function useUpdateAccess(offerId: string, affiliateId: string) {
+  const { query } = useWorkspaceAdvertiser();
   return useMutation({
     mutationFn: (body: OfferAccessUpdate) =>
-      unwrap(api.PUT("/api/offers/{offer_id}/access/{affiliate_id}", { params: { path: { offer_id: offerId, affiliate_id: affiliateId } }, body })),
+      unwrap(api.PUT("/api/offers/{offer_id}/access/{affiliate_id}", { params: { path: { offer_id: offerId, affiliate_id: affiliateId }, query }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: offerKeys.access(offerId) }),
   });
 }
@@ -39,7 +41,8 @@ function useUpdateAccess(offerId: string, affiliateId: string) {
 /** The offer's affiliates: who may run it, and at what payout and caps each. */
 export function OfferAffiliatesTab({ offer }: { offer: Offer }) {
   const { t, i18n } = useTranslation();
-  const access = useOfferAccess(offer.id);
+  const workspace = useWorkspaceAdvertiser();
+  const access = useOfferAccess(offer.id, workspace.query);
   const [editing, setEditing] = useState<OfferAccess | null>(null);
 
   const columns: Column<OfferAccess>[] = [
@@ -83,7 +86,7 @@ export function OfferAffiliatesTab({ offer }: { offer: Offer }) {
       id: "actions",
       header: <span className="sr-only">{t("common.actions")}</span>,
       className: "text-right",
-      cell: (row) => <AccessActions offerId={offer.id} row={row} onEdit={() => setEditing(row)} />,
+      cell: (row) => (workspace.manages ? <AccessActions offerId={offer.id} row={row} onEdit={() => setEditing(row)} /> : null),
     },
   ];
 

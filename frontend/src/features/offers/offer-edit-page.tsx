@@ -16,6 +16,7 @@ import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { UserText } from "@/components/user-text";
+import { useWorkspaceAdvertiser } from "@/features/advertisers/use-advertisers";
 import { OfferAffiliatesTab } from "@/features/offers/offer-affiliates-tab";
 import { modelKey } from "@/features/offers/cpc";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
@@ -29,8 +30,9 @@ type Tab = "details" | "affiliates";
 
 /** Saves a change to the offer and puts the answer in the cache the page reads. */
 function useUpdateOffer(offerId: string) {
+  const { query } = useWorkspaceAdvertiser();
   return useMutation({
-    mutationFn: (body: OfferUpdate) => unwrap(api.PATCH("/api/offers/{offer_id}", { params: { path: { offer_id: offerId } }, body })),
+    mutationFn: (body: OfferUpdate) => unwrap(api.PATCH("/api/offers/{offer_id}", { params: { path: { offer_id: offerId }, query }, body })),
     onSuccess: (offer) => {
       queryClient.setQueryData(offerKeys.detail(offerId), offer);
       void queryClient.invalidateQueries({ queryKey: ["offers", "list"] });
@@ -43,11 +45,12 @@ export function OfferEditPage() {
   const { offerId = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const tab: Tab = params.get("tab") === "affiliates" ? "affiliates" : "details";
-  const offer = useOffer(offerId);
+  const workspace = useWorkspaceAdvertiser();
+  const offer = useOffer(offerId, workspace.query);
 
   const back = (
     <Button asChild variant="ghost" size="sm">
-      <Link to="/offers" data-testid="offer-back">
+      <Link to={`/offers${workspace.search}`} data-testid="offer-back">
         <ArrowLeftIcon /> {t("offers.backToList")}
       </Link>
     </Button>
@@ -88,7 +91,7 @@ export function OfferEditPage() {
         actions={
           <>
             {back}
-            <StatusActions offer={current} />
+            {workspace.manages ? <StatusActions offer={current} /> : null}
           </>
         }
       />
@@ -125,8 +128,10 @@ export function OfferEditPage() {
 function OfferDetailsForm({ offer }: { offer: Offer }) {
   const { t } = useTranslation();
   const update = useUpdateOffer(offer.id);
+  const { manages } = useWorkspaceAdvertiser();
   return (
     <OfferForm
+      readOnly={!manages}
       // Read once: a status change or a rotated secret must not wipe edits that are not saved yet.
       defaultValues={offerToForm(offer)}
       onSubmit={(body) => update.mutate(body, { onSuccess: () => toast.success(t("offers.saved")) })}

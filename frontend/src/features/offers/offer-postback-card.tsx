@@ -11,6 +11,7 @@ import { CopyButton } from "@/components/copy-button";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
+import { useWorkspaceAdvertiser } from "@/features/advertisers/use-advertisers";
 import { offerKeys } from "@/features/offers/use-offers";
 import { useErrorMessage } from "@/lib/use-error-message";
 
@@ -28,9 +29,10 @@ export function OfferPostbackCard({ offer }: { offer: Offer }) {
   const errorMessage = useErrorMessage();
   // The API leaves the secret out for those who may not see it (Support): no copy, no rotation.
   const secret = offer.postback_secret ?? null;
+  const { query, manages } = useWorkspaceAdvertiser();
   const url = postbackTemplate(window.location.origin, secret);
   const rotate = useMutation({
-    mutationFn: () => unwrap(api.POST("/api/offers/{offer_id}/rotate-secret", { params: { path: { offer_id: offer.id } } })),
+    mutationFn: () => unwrap(api.POST("/api/offers/{offer_id}/rotate-secret", { params: { path: { offer_id: offer.id }, query } })),
     onSuccess: (updated) => {
       queryClient.setQueryData(offerKeys.detail(offer.id), updated);
       void queryClient.invalidateQueries({ queryKey: offerKeys.all });
@@ -59,7 +61,7 @@ export function OfferPostbackCard({ offer }: { offer: Offer }) {
         ) : null}
         <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
           <p className="text-xs text-muted-foreground">{t("offers.postback.macros")}</p>
-          {secret === null ? null : (
+          {secret === null || !manages ? null : (
             <Confirm
               trigger={
                 <Button variant="outline" size="sm" disabled={rotate.isPending} data-testid="offer-rotate-secret">

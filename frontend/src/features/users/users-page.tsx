@@ -31,6 +31,7 @@ import { PersonCell } from "@/components/user-text";
 import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
 import { SuspensionDialog } from "@/features/suspension/suspension-dialog";
+import { HelpDialog, HelpMenuItems, helpFor, type HelpKind } from "@/features/users/help-actions";
 import { InviteUserDialog } from "@/features/users/invite-user-dialog";
 import { UserStatusBadge } from "@/features/users/user-status-badge";
 import { formatDate } from "@/lib/format";
@@ -40,8 +41,8 @@ export const ROLES: Role[] = ["owner", "platform_admin", "advertiser", "affiliat
 const STATUSES: UserStatus[] = ["active", "invited", "blocked"];
 const ANY = "__any__";
 
-/** Owners and platform admins are made and changed only with "users:manage:staff" (the owner's). */
-const STAFF_ROLES: readonly Role[] = ["owner", "platform_admin"];
+/** Staff (owners, platform admins, support) are made and changed only with "users:manage:staff" (the owner's). */
+const STAFF_ROLES: readonly Role[] = ["owner", "platform_admin", "support"];
 
 /** The roles a user may hand out, and the users whose role it may change. */
 export function assignableRoles(managesStaff: boolean): Role[] {
@@ -58,6 +59,9 @@ export function UsersPage() {
   const can = useCan();
   const readOnly = !can("users:manage");
   const roles = assignableRoles(can("users:manage:staff"));
+  // Support manages no one but helps people: its menu holds the help alone.
+  const rights = { helps: can("support:help"), views: can("view_as"), helpsStaff: can("users:manage:staff") };
+  const acts = !readOnly || rights.helps || rights.views;
   const [params, setParams] = useSearchParams();
   const role = pick(params.get("role"), ROLES);
   const status = pick(params.get("status"), STATUSES);
@@ -124,12 +128,12 @@ export function UsersPage() {
       cell: (row) => (row.affiliate_id ? <AffiliateSuspension user={row} affiliateId={row.affiliate_id} /> : null),
     });
   }
-  if (!readOnly) {
+  if (acts) {
     columns.push({
       id: "actions",
       header: <span className="sr-only">{t("common.actions")}</span>,
       className: "text-right",
-      cell: (row) => (row.id === me.id ? null : <UserActions user={row} roles={roles} />),
+      cell: (row) => (row.id === me.id ? null : <UserActions user={row} roles={readOnly ? [] : roles} rights={rights} />),
     });
   }
 
@@ -195,9 +199,12 @@ export function UsersPage() {
   );
 }
 
-function UserActions({ user, roles }: { user: User; roles: Role[] }) {
+type HelpRights = Parameters<typeof helpFor>[1];
+
+function UserActions({ user, roles, rights }: { user: User; roles: Role[]; rights: HelpRights }) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
+  const [helping, setHelping] = useState<HelpKind | null>(null);
   const update = useMutation({
     mutationFn: (body: { role?: Role; status?: "active" | "blocked" }) =>
       unwrap(api.PATCH("/api/users/{user_id}", { params: { path: { user_id: user.id } }, body })),
@@ -208,41 +215,53 @@ function UserActions({ user, roles }: { user: User; roles: Role[] }) {
     onError: (error) => toast.error(errorMessage(error)),
   });
   const canManage = roles.includes(user.role);
-  if (!canManage) return null;
+  const help = helpFor(user, rights);
+  const helps = help.view || help.kinds.length > 0;
+  if (!canManage && !helps) return null;
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon-sm" aria-label={t("common.actions")} data-testid={`user-actions-${user.id}`} disabled={update.isPending}>
-          <MoreHorizontalIcon />
-        </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end">
-        <DropdownMenuSub>
-          <DropdownMenuSubTrigger>
-            <ShieldIcon /> {t("users.changeRole")}
-          </DropdownMenuSubTrigger>
-          <DropdownMenuSubContent>
-            <DropdownMenuRadioGroup value={user.role} onValueChange={(value) => update.mutate({ role: value as Role })}>
-              {roles.map((role) => (
-                <DropdownMenuRadioItem key={role} value={role}>
-                  {t(`roles.${role}`)}
-                </DropdownMenuRadioItem>
-              ))}
-            </DropdownMenuRadioGroup>
-          </DropdownMenuSubContent>
-        </DropdownMenuSub>
-        <DropdownMenuSeparator />
-        {user.status === "blocked" ? (
-          <DropdownMenuItem onSelect={() => update.mutate({ status: "active" })} data-testid={`user-unblock-${user.id}`}>
-            <RotateCcwIcon /> {t("users.unblock")}
-          </DropdownMenuItem>
-        ) : (
-          <DropdownMenuItem destructive onSelect={() => update.mutate({ status: "blocked" })} data-testid={`user-block-${user.id}`}>
-            <BanIcon /> {t("users.block")}
-          </DropdownMenuItem>
-        )}
-      </DropdownMenuContent>
-    </DropdownMenu>
+    <>
+      {/* Not modal: a help's dialog opens as the menu closes, and a modal menu would leave the page inert behind it. */}
+      <DropdownMenu modal={false}>
+        <DropdownMenuTrigger asChild>
+          <Button variant="ghost" size="icon-sm" aria-label={t("common.actions")} data-testid={`user-actions-${user.id}`} disabled={update.isPending}>
+            <MoreHorizontalIcon />
+          </Button>
+        </DropdownMenuTrigger>
+        <DropdownMenuContent align="end">
+          {helps ? <HelpMenuItems user={user} view={help.view} kinds={help.kinds} onPick={setHelping} /> : null}
+          {helps && canManage ? <DropdownMenuSeparator /> : null}
+          {canManage ? (
+            <>
+              <DropdownMenuSub>
+                <DropdownMenuSubTrigger>
+                  <ShieldIcon /> {t("users.changeRole")}
+                </DropdownMenuSubTrigger>
+                <DropdownMenuSubContent>
+                  <DropdownMenuRadioGroup value={user.role} onValueChange={(value) => update.mutate({ role: value as Role })}>
+                    {roles.map((role) => (
+                      <DropdownMenuRadioItem key={role} value={role}>
+                        {t(`roles.${role}`)}
+                      </DropdownMenuRadioItem>
+                    ))}
+                  </DropdownMenuRadioGroup>
+                </DropdownMenuSubContent>
+              </DropdownMenuSub>
+              <DropdownMenuSeparator />
+              {user.status === "blocked" ? (
+                <DropdownMenuItem onSelect={() => update.mutate({ status: "active" })} data-testid={`user-unblock-${user.id}`}>
+                  <RotateCcwIcon /> {t("users.unblock")}
+                </DropdownMenuItem>
+              ) : (
+                <DropdownMenuItem destructive onSelect={() => update.mutate({ status: "blocked" })} data-testid={`user-block-${user.id}`}>
+                  <BanIcon /> {t("users.block")}
+                </DropdownMenuItem>
+              )}
+            </>
+          ) : null}
+        </DropdownMenuContent>
+      </DropdownMenu>
+      {helping ? <HelpDialog user={user} kind={helping} onClose={() => setHelping(null)} /> : null}
+    </>
   );
 }
 

@@ -469,16 +469,23 @@ class SessionChainRow(CoreItem):
 
 
 class OneTimeTokenRow(CoreItem):
-    """OneTimeToken: PK `OTT#<sha256 hex>`, SK `TOKEN`; TTL `expires_at`."""
+    """OneTimeToken: PK `OTT#<sha256 hex>`, SK `TOKEN`; GSI1 `OTT#USER#<user>` / `<purpose>#<sha256
+    hex>` finds a user's links of one purpose (to revoke them); TTL `expires_at`."""
 
     purpose = UnicodeAttribute()
     user_id = UnicodeAttribute()
     expires_at = NumberAttribute()
 
+    @staticmethod
+    def user_partition(user_id: str) -> str:
+        return f"OTT#USER#{user_id}"
+
     @classmethod
     def of(cls, token: OneTimeToken) -> OneTimeTokenRow:
         return cls(
             *OneTimeToken.key(token.digest),
+            gsi1pk=cls.user_partition(token.user_id),
+            gsi1sk=f"{token.purpose}#{token.digest}",
             purpose=token.purpose,
             user_id=token.user_id,
             expires_at=token.expires_at,

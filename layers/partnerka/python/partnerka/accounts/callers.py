@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from partnerka.accounts.models import Role, User, UserStatus
+from partnerka.accounts.models import STAFF_ROLES, Role, User, UserStatus
+from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.repository import AccountStore
 from partnerka.accounts.service import AccountBlocked, digest, is_active_member, session_version
 from partnerka.accounts.suspension import AccountSuspended, suspension_of
@@ -17,7 +18,9 @@ from partnerka.accounts.tokens import Principal, verify_access_token
 from partnerka.accounts.workspace import API_KEY_PREFIX
 from partnerka.billing.locks import SubscriptionLocks
 from partnerka.common.clock import iso_millis, utc_now
-from partnerka.common.errors import NotFound, Unauthenticated
+from partnerka.common.errors import Forbidden, NotFound, Unauthenticated
+
+VIEW_AS_REFUSAL = "you are viewing this account as its user, read-only: nothing can be changed"
 
 
 class Callers:
@@ -39,7 +42,7 @@ class Callers:
         if self.locks is not None and principal.role is Role.ADVERTISER and principal.advertiser_id:
             self.locks.ensure_open(principal.advertiser_id)
 
-    def ensure_may_change(self, principal: Principal) -> None:
+    def ensure_not_suspended(self, principal: Principal) -> None:
         """A suspended account's people (and an advertiser's API keys) read but change nothing: an
         advertiser suspended, an affiliate suspended everywhere, or in the program it works in (the
         caller decides which calls change something). One read of the account's own item."""
@@ -48,6 +51,12 @@ class Callers:
             raise AccountSuspended(
                 f"this account is suspended ({suspension.scope.value}): it can only be read"
             )
+
+    def ensure_may_change(self, principal: Principal) -> None:
+        """Staff viewing a person's dashboard ("view as") only look: every call that could change
+        something (any method but GET) is refused, whatever the route."""
+        if principal.viewed_by:
+            raise Forbidden(VIEW_AS_REFUSAL)
 
     def identify(self, token: str) -> Principal:
         """The principal a bearer token stands for: an API key (`pk_live_…`) or an access token."""
@@ -89,6 +98,8 @@ class Callers:
         if principal.session_version != session_version(user):
             # The password changed or the account was blocked since this token was issued.
             raise Unauthenticated("the session has ended; sign in again")
+        if principal.viewed_by:
+            self._ensure_viewer(principal, user)
         role = user.role
         context = principal.advertiser_id
         if role is Role.ADVERTISER:
@@ -104,5 +115,23 @@ class Callers:
             user.affiliate_id,
             principal.chain_id,
             session_version=principal.session_version,
+            viewed_by=principal.viewed_by,
+            viewer_session_version=principal.viewer_session_version,
         )
         return resolved, user
+
+    def _ensure_viewer(self, principal: Principal, viewed: User) -> None:
+        """A "view as" token holds while the staff member who asked for it still may: not blocked,
+        signed in with the same session version, still allowed to view, and the person viewed still
+        one of an advertiser's or an affiliate's."""
+        try:
+            viewer = self.accounts.get_user(principal.viewed_by or "")
+        except NotFound:
+            raise Unauthenticated("the viewing session has ended") from None
+        if (
+            viewer.status is not UserStatus.ACTIVE
+            or principal.viewer_session_version != session_version(viewer)
+            or not allows(viewer.role, Permission.VIEW_AS)
+            or viewed.role in STAFF_ROLES
+        ):
+            raise Unauthenticated("the viewing session has ended")

@@ -22,6 +22,10 @@ class Role(StrEnum):
     SUPPORT = "support"
 
 
+# The platform's own people, whom the Owner alone invites, changes and helps.
+STAFF_ROLES = frozenset({Role.OWNER, Role.PLATFORM_ADMIN, Role.SUPPORT})
+
+
 class UserStatus(StrEnum):
     ACTIVE = "active"
     INVITED = "invited"
@@ -273,7 +277,9 @@ class SessionChain:
 @dataclass(frozen=True, slots=True)
 class OneTimeToken:
     """A link token (verify e-mail, reset password, accept invitation). PK `OTT#<sha256 hex>`, SK
-    `TOKEN`; consumed by a conditional delete, so it works once; expires by TTL."""
+    `TOKEN`; GSI1 `OTT#USER#<user>` / `<purpose>#<sha256 hex>` lists a user's (tokens written before
+    the index existed are not listed: they expire on their own); consumed by a conditional delete,
+    so it works once; expires by TTL."""
 
     digest: str
     purpose: str

@@ -37,8 +37,8 @@ class Permission(StrEnum):
     # Platform Admin see it; Support, which reads everything else, does not.
     OFFER_SECRETS_READ = "offers:secrets:read"
     # Money. An advertiser reads its own books and pays its own affiliates (its API key too); platform
-    # staff read every advertiser's books; Owner and Platform Admin act on any advertiser's books and
-    # alone record or confirm the money an advertiser sends. An affiliate reads its own balance,
+    # staff read every advertiser's books; the Owner acts on any advertiser's books and alone records
+    # or confirms the money an advertiser sends. An affiliate reads its own balance,
     # payouts and payout requests in the advertiser context it switched to, and asks to be paid.
     FINANCE_READ_OWN = "finance:read:own"
     FINANCE_READ_ANY = "finance:read:any"
@@ -48,12 +48,13 @@ class Permission(StrEnum):
     FINANCE_REQUEST_PAYOUT = "finance:request:payout"
     # Send a postback delivery again: platform staff any they see, an affiliate its own.
     DELIVERIES_REPLAY = "deliveries:replay"
-    # Team invitations and API keys of any advertiser named with ?advertiser_id= (platform staff).
+    # Team invitations and API keys of any advertiser named with ?advertiser_id= (the Owner).
     CREDENTIALS_MANAGE_ANY = "credentials:manage:any"
-    USERS_MANAGE_STAFF = "users:manage:staff"  # invite, promote or demote owners and platform admins
+    # Invite, promote, demote, block or help staff (owners, platform admins, support): the Owner.
+    USERS_MANAGE_STAFF = "users:manage:staff"
     # The brand (portal name, colours, images, links) an advertiser's affiliates see: a person of the
-    # advertiser changes its own (not an API key: it is the dashboard's work), Owner and Platform
-    # Admin any advertiser's they name; whoever reads the workspace reads it.
+    # advertiser changes its own (not an API key: it is the dashboard's work), the Owner any
+    # advertiser's it names; whoever reads the workspace reads it.
     BRANDING_MANAGE_OWN = "branding:manage:own"
     BRANDING_MANAGE_ANY = "branding:manage:any"
     # Webhook endpoints (notifications.webhooks): an advertiser's people its advertiser's, an affiliate
@@ -93,44 +94,38 @@ _STAFF_READ = {
     Permission.BILLING_READ_ANY,
 }
 
+# The seed's roles (SPEC section 1). The Owner does everything, and alone manages plans, the
+# platform's settings and its staff (platform admins and support). The Platform Admin manages users,
+# offers and statistics and watches the orchestrator: it moves no advertiser's money, changes no
+# advertiser's brand, and mints no advertiser's team invitations or API keys (a key it minted would
+# pay that advertiser's affiliates: the money it may not move); it reads secrets only where offers
+# need them (an offer's postback secret). Support reads and helps people: no money, no settings.
+_PLATFORM_ADMIN = frozenset(
+    {
+        *_STAFF_READ,
+        Permission.USERS_MANAGE,
+        Permission.WORKSPACE_MANAGE_ANY,
+        Permission.MONITOR,
+        Permission.OFFER_SECRETS_READ,
+        Permission.DELIVERIES_REPLAY,
+        Permission.ACCOUNTS_SUSPEND,
+        Permission.SUPPORT_HELP,
+        Permission.VIEW_AS,
+    }
+)
+
 MATRIX: dict[Role, frozenset[Permission]] = {
-    Role.OWNER: frozenset(
-        {
-            *_STAFF_READ,
-            Permission.USERS_MANAGE,
-            Permission.WORKSPACE_MANAGE_ANY,
-            Permission.MONITOR,
-            Permission.OFFER_SECRETS_READ,
-            Permission.FINANCE_MANAGE_ANY,
-            Permission.DELIVERIES_REPLAY,
-            Permission.CREDENTIALS_MANAGE_ANY,
-            Permission.USERS_MANAGE_STAFF,  # only an owner makes or changes owners and platform admins
-            Permission.BRANDING_MANAGE_ANY,
-            Permission.PLANS_MANAGE,
-            Permission.BILLING_MANAGE_ANY,
-            Permission.ACCOUNTS_SUSPEND,
-            Permission.SUPPORT_HELP,
-            Permission.VIEW_AS,
-            Permission.PLATFORM_SETTINGS,
-        }
-    ),
-    Role.PLATFORM_ADMIN: frozenset(
-        {
-            *_STAFF_READ,
-            Permission.USERS_MANAGE,
-            Permission.WORKSPACE_MANAGE_ANY,
-            Permission.MONITOR,
-            Permission.OFFER_SECRETS_READ,
-            Permission.FINANCE_MANAGE_ANY,
-            Permission.DELIVERIES_REPLAY,
-            Permission.CREDENTIALS_MANAGE_ANY,
-            Permission.BRANDING_MANAGE_ANY,
-            Permission.ACCOUNTS_SUSPEND,
-            Permission.SUPPORT_HELP,
-            Permission.VIEW_AS,
-        }
-    ),
-    # Support reads to help people; it never changes settings, users or money.
+    Role.OWNER: _PLATFORM_ADMIN
+    | {
+        Permission.FINANCE_MANAGE_ANY,
+        Permission.CREDENTIALS_MANAGE_ANY,
+        Permission.BRANDING_MANAGE_ANY,
+        Permission.USERS_MANAGE_STAFF,  # only an owner makes, changes or removes staff
+        Permission.PLANS_MANAGE,
+        Permission.BILLING_MANAGE_ANY,
+        Permission.PLATFORM_SETTINGS,
+    },
+    Role.PLATFORM_ADMIN: _PLATFORM_ADMIN,
     Role.SUPPORT: frozenset({*_STAFF_READ, Permission.SUPPORT_HELP, Permission.VIEW_AS}),
     Role.ADVERTISER: frozenset(
         {
@@ -182,12 +177,43 @@ API_KEY_PERMISSIONS = frozenset(
 )
 
 
+# What staff viewing a person's dashboard ("view as") may do as that person: read what it reads.
+# Every change is refused before a route runs (Callers.ensure_not_suspended); these keep the dashboard's
+# buttons hidden, and leave out what shows a secret the person holds (an offer's postback secret).
+VIEW_AS_PERMISSIONS = frozenset(
+    {
+        Permission.AUDIT_READ_OWN,
+        Permission.REVENUE_READ,
+        Permission.WORKSPACE_READ_OWN,
+        Permission.STATS_READ_OWN_ADVERTISER,
+        Permission.STATS_READ_OWN_AFFILIATE,
+        Permission.DELIVERIES_READ_OWN_ADVERTISER,
+        Permission.FINANCE_READ_OWN,
+        Permission.FINANCE_READ_AFFILIATE,
+        Permission.BILLING_READ_OWN,
+        Permission.MEMBERSHIPS_OWN,
+        Permission.OFFERS_RUN,
+        # its postback settings, webhook endpoints and their deliveries, shown without their secrets
+        Permission.POSTBACKS_OWN,
+        Permission.WEBHOOKS_OWN,
+    }
+)
+
+
 def allows(principal_or_role: Principal | Role, permission: Permission) -> bool:
     if isinstance(principal_or_role, Principal):
         if principal_or_role.api_key_id:
             return permission in API_KEY_PERMISSIONS
+        if principal_or_role.viewed_by:
+            return permission in VIEW_AS_PERMISSIONS and permission in MATRIX[principal_or_role.role]
         return permission in MATRIX[principal_or_role.role]
     return permission in MATRIX[principal_or_role]
+
+
+def shows_secrets(principal: Principal) -> bool:
+    """Whether an answer may carry the secrets its caller holds (signing secrets of postbacks and
+    webhooks): never to staff viewing a person's dashboard."""
+    return principal.viewed_by is None
 
 
 def permissions_of(principal: Principal) -> list[Permission]:
@@ -254,8 +280,8 @@ def credentials_tenant(principal: Principal, advertiser_id: str | None) -> str:
 
 
 def branding_tenant(principal: Principal, advertiser_id: str | None) -> str:
-    """The advertiser whose brand a call changes: a person of that advertiser, or Owner and Platform
-    Admin naming it."""
+    """The advertiser whose brand a call changes: a person of that advertiser, or the Owner naming
+    it."""
     return tenant_for(
         principal, advertiser_id, Permission.BRANDING_MANAGE_OWN, Permission.BRANDING_MANAGE_ANY
     )

@@ -205,6 +205,10 @@ class SessionStore(FailureWindows, Protocol):
 
     def consume_one_time_token(self, digest: str, purpose: str, now: int) -> OneTimeToken | None: ...
 
+    def revoke_one_time_tokens(self, user_id: str, purpose: str) -> int:
+        """Delete every unused link of this purpose the user was sent; how many there were."""
+        ...
+
 
 class AccountRepository:
     # ------------------------------------------------------------------ tenants
@@ -507,6 +511,13 @@ class SessionRepository:
                 return None
             raise
         return token
+
+    def revoke_one_time_tokens(self, user_id: str, purpose: str) -> int:
+        revoked = 0
+        for row in query_gsi1(OneTimeTokenRow, OneTimeTokenRow.user_partition(user_id), f"{purpose}#"):
+            OneTimeTokenRow(row.pk, row.sk).delete()  # gone already (used, expired): no matter
+            revoked += 1
+        return revoked
 
     def take_failure_slot(
         self, scope: str, subject: str, window_start: int, limit: int, expires_at: int

@@ -392,7 +392,7 @@ class AccountService:
     def _start_session(self, user: User, actor: Actor, site: Site = PLATFORM) -> Session:
         context = user.advertiser_id if user.role is Role.ADVERTISER else None
         if user.role is Role.AFFILIATE:
-            context = self._default_context(user, site)
+            context = self.default_context(user, site)
         self.audit.record(actor, user.advertiser_id, "auth.signed_in", f"user:{user.user_id}")
         self._note_device(user, actor)
         return self._session(user, self._new_chain(user), context)
@@ -430,7 +430,7 @@ class AccountService:
         )
         return chain_id
 
-    def _default_context(self, user: User, site: Site = PLATFORM) -> str | None:
+    def default_context(self, user: User, site: Site = PLATFORM) -> str | None:
         """An affiliate's context on signing in: on a portal, that advertiser's (once a partner; an
         applicant has none yet); elsewhere its one advertiser, if it has exactly one."""
         if site.portal is not None:
@@ -487,7 +487,7 @@ class AccountService:
             raise Unauthenticated("the session has ended; sign in again")
         context: str | None = token.context_advertiser_id
         if user.role is Role.AFFILIATE and site.portal is not None and context != site.portal:
-            context = self._default_context(user, site)  # a portal's session is in its context only
+            context = self.default_context(user, site)  # a portal's session is in its context only
         if context and user.role is Role.AFFILIATE and not is_active_member(self.accounts, user, context):
             context = None
         return self._session(user, token.chain_id, context)

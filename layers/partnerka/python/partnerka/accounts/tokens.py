@@ -4,6 +4,10 @@ One pinned algorithm; `exp`, `iat`, `nbf`, `aud`, `iss`, `sub` required; `typ` t
 from an MFA challenge so neither can stand in for the other. Refresh tokens are opaque (sessions).
 `sv` is the user's session version when the token was issued: a password change or reset, or a
 block, raises the user's version, and the API refuses every token of an older one.
+
+A "view as" token (`va`: the staff member who views, `vsv`: that member's session version) stands
+for the person viewed, read-only, for a few minutes: no refresh token goes with it, and the API
+refuses it every change (accounts.callers) and every secret (accounts.permissions).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ ISSUER = "partnerka"
 AUDIENCE = "partnerka-api"
 ACCESS_TOKEN_TTL = timedelta(minutes=15)
 MFA_CHALLENGE_TTL = timedelta(minutes=5)
+VIEW_AS_TTL = timedelta(minutes=10)
 _ALGORITHM = "HS256"
 _REQUIRED = ["exp", "iat", "nbf", "aud", "iss", "sub"]
 
@@ -28,7 +33,8 @@ _REQUIRED = ["exp", "iat", "nbf", "aud", "iss", "sub"]
 class Principal:
     """The caller of the API. `advertiser_id` is the tenant context: an advertiser user's own
     advertiser, or the advertiser an affiliate has switched to. `chain_id` names the sign-in;
-    `session_version` is the user's session version the token was issued for."""
+    `session_version` is the user's session version the token was issued for. `viewed_by`: the
+    staff member viewing this person's dashboard read-only ("view as"), and its session version."""
 
     user_id: str
     role: Role
@@ -37,6 +43,8 @@ class Principal:
     chain_id: str | None = None
     api_key_id: str | None = None
     session_version: int = 0
+    viewed_by: str | None = None
+    viewer_session_version: int = 0
 
 
 def _encode(key: str, claims: dict[str, object], now: datetime, ttl: timedelta) -> str:
@@ -88,15 +96,17 @@ def issue_access_token(
     ):
         if value:
             claims[claim] = value
+    if principal.viewed_by:
+        claims["va"] = principal.viewed_by
+        claims["vsv"] = principal.viewer_session_version
     return _encode(key, claims, now, ttl)
 
 
 def verify_access_token(key: str, token: str) -> Principal:
     """The token's principal, or `Unauthenticated` for anything expired, forged or malformed."""
     claims = _decode(key, token, "access")
-    version = claims.get("sv", 0)  # tokens issued before session versions existed: version 0
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise Unauthenticated("the token is not valid")
+    version = _version(claims.get("sv", 0))  # tokens issued before session versions existed: 0
+    viewer_version = _version(claims.get("vsv", 0))
     try:
         return Principal(
             user_id=str(claims["sub"]),
@@ -105,6 +115,8 @@ def verify_access_token(key: str, token: str) -> Principal:
             affiliate_id=_optional(claims.get("aff")),
             chain_id=_optional(claims.get("sid")),
             session_version=version,
+            viewed_by=_optional(claims.get("va")),
+            viewer_session_version=viewer_version,
         )
     except (KeyError, ValueError):
         raise Unauthenticated("the token is not valid") from None
@@ -116,6 +128,12 @@ def issue_mfa_challenge(key: str, user_id: str, now: datetime) -> str:
 
 def verify_mfa_challenge(key: str, token: str) -> str:
     return str(_decode(key, token, "mfa")["sub"])
+
+
+def _version(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise Unauthenticated("the token is not valid")
+    return value
 
 
 def _optional(value: object) -> str | None:

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, replace
 
 from partnerka.accounts.models import (
+    STAFF_ROLES,
     Advertiser,
     AdvertiserSettings,
     ApiKey,
@@ -128,8 +129,8 @@ class Workspace:
         actor: Actor,
     ) -> User:
         """Create an invited account and e-mail its invitation link (the invitee sets a password)."""
-        if role in (Role.OWNER, Role.PLATFORM_ADMIN) and not allows(inviter, Permission.USERS_MANAGE_STAFF):
-            raise Forbidden("only an owner invites owners and platform admins")
+        if role in STAFF_ROLES and not allows(inviter, Permission.USERS_MANAGE_STAFF):
+            raise Forbidden("only an owner invites staff")
         if role is Role.AFFILIATE:
             raise ValidationFailed("affiliates join through an advertiser's registration link")
         if role is Role.ADVERTISER:
@@ -154,12 +155,9 @@ class Workspace:
         user = self.accounts.get_user(user_id)
         if user.user_id == changer.user_id:
             raise Forbidden("change your own account through your profile")
-        touches_staff = user.role in (Role.OWNER, Role.PLATFORM_ADMIN) or role in (
-            Role.OWNER,
-            Role.PLATFORM_ADMIN,
-        )
+        touches_staff = user.role in STAFF_ROLES or role in STAFF_ROLES
         if touches_staff and not allows(changer, Permission.USERS_MANAGE_STAFF):
-            raise Forbidden("only an owner changes owners and platform admins")
+            raise Forbidden("only an owner changes staff")
         changed = user
         if role is not None and role is not user.role:
             if user.role in (Role.ADVERTISER, Role.AFFILIATE) or role in (

@@ -51,12 +51,12 @@ def invoice_tenant(principal: Principal, advertiser_id: str | None) -> str:
 
 def paying_tenant(principal: Principal, advertiser_id: str | None) -> str:
     """The advertiser whose money the caller moves (payouts, thresholds, submitted top-ups): its own,
-    or, for Owner and Platform Admin, the one named."""
+    or, for the Owner, the one named."""
     return tenant_for(principal, advertiser_id, Permission.FINANCE_MANAGE_OWN, Permission.FINANCE_MANAGE_ANY)
 
 
 def deposit_tenant(principal: Principal, advertiser_id: str | None) -> str:
-    """The advertiser whose top-up Owner or Platform Admin records or decides: never the advertiser
+    """The advertiser whose top-up the Owner records or decides: never the advertiser
     itself, whose word that money arrived is what the review checks."""
     require(principal, Permission.FINANCE_MANAGE_ANY)
     return paying_tenant(principal, advertiser_id)

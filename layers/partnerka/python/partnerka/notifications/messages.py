@@ -445,6 +445,8 @@ def _new_sign_in(t: _Text) -> Message:
 
 
 def _mfa_disabled(t: _Text) -> Message:
+    if t.f.text("reset_by") == "support":
+        return _mfa_reset_by_support(t)
     ip, at = t.f.text("ip"), t.f.moment("at")
     where = ", ".join(part for part in (at, t.part("IP {ip}", "IP {ip}", ip=ip)) if part)
     body = _sentences(
@@ -459,6 +461,29 @@ def _mfa_disabled(t: _Text) -> Message:
         ),
     )
     title = t.say("Two-factor authentication turned off", "Двухфакторная аутентификация отключена")
+    return Message(title, body, "/account")
+
+
+def _mfa_reset_by_support(t: _Text) -> Message:
+    """The platform's support turned 2FA off for a person who lost its authenticator, once it had
+    confirmed who the person is; every session ended with it."""
+    at = t.f.moment("at")
+    body = _sentences(
+        t.say(
+            "The platform's support reset two-factor authentication for your account at your request",
+            "Служба поддержки платформы по вашему запросу сбросила двухфакторную аутентификацию",
+        )
+        + (f" ({at})." if at else "."),
+        t.say(
+            "You were signed out everywhere: sign in again and turn it on in your account settings.",
+            "Все ваши сеансы завершены: войдите снова и включите её в настройках аккаунта.",
+        ),
+        t.say(
+            "If you did not ask for it, change your password and contact support.",
+            "Если вы об этом не просили, смените пароль и обратитесь в поддержку.",
+        ),
+    )
+    title = t.say("Two-factor authentication reset", "Двухфакторная аутентификация сброшена")
     return Message(title, body, "/account")
 
 

@@ -78,6 +78,9 @@ class HostingNetwork:
         return f"AS{self.asn} ({self.name})" if self.name != f"AS{self.asn}" else self.name
 
 
+RANGES_FILE = "datacenter.ranges"
+
+
 class DatacenterRanges:
     """Sorted, non-overlapping address ranges, each with the network that announces it.
 
@@ -88,6 +91,11 @@ class DatacenterRanges:
     def __init__(self, ranges: dict[int, list[tuple[int, int, int]]]) -> None:
         self._starts = {version: [r[0] for r in rows] for version, rows in ranges.items()}
         self._rows = ranges
+
+    @classmethod
+    def beside(cls, geoip_db_path: str | Path) -> DatacenterRanges:
+        """The ranges the GeoLayer ships beside its country database (`datacenter.ranges`)."""
+        return cls.load(Path(geoip_db_path).parent / RANGES_FILE)
 
     @classmethod
     def load(cls, path: str | Path) -> DatacenterRanges:

@@ -13,6 +13,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
   it("gives owners and platform admins users, advertisers, advertisers' brands, domains and billing, and the audit log", () => {
     const expected = [
       "nav.dashboard",
+      "fraud.nav",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -29,12 +30,13 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     ];
     expect(paths("platform_admin")).toEqual(expected);
     // The platform's own revenue and its plans are the Owner's alone.
-    expect(paths("owner")).toEqual([...expected.slice(0, 9), "nav.subscriptions", "nav.plans", ...expected.slice(9)]);
+    expect(paths("owner")).toEqual([...expected.slice(0, 10), "nav.subscriptions", "nav.plans", ...expected.slice(10)]);
   });
 
   it("gives support read access to statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
     expect(paths("support")).toEqual([
       "nav.dashboard",
+      "fraud.nav",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -54,6 +56,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.dashboard",
       "nav.offers",
       "nav.conversions",
+      "fraud.nav",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -102,6 +105,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/offers")).toEqual(["advertiser"]);
     expect(rolesFor("/my/offers")).toEqual(["affiliate"]);
     expect(rolesFor("/conversions")).toEqual(["advertiser"]);
+    expect(rolesFor("/fraud-rules")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/clicks")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);

@@ -19,6 +19,7 @@ import {
   ScrollTextIcon,
   SendIcon,
   SettingsIcon,
+  ShieldAlertIcon,
   UserCircleIcon,
   UsersIcon,
   UsersRoundIcon,
@@ -44,6 +45,8 @@ const ENTRIES: NavEntry[] = [
   { to: "/", icon: LayoutDashboardIcon, labelKey: "nav.dashboard" },
   { to: "/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: "workspace:read:own" },
   { to: "/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: "workspace:read:own" },
+  // Fraud rules and the conversions they hold for review (any advertiser's, picked, for staff).
+  { to: "/fraud-rules", icon: ShieldAlertIcon, labelKey: "fraud.nav", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/my/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: "offers:run" },
   { to: "/my/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: "offers:run" },
   { to: "/link-builder", icon: LinkIcon, labelKey: "nav.linkBuilder", permission: "offers:run" },

@@ -1,10 +1,11 @@
-import { CheckIcon, ReceiptTextIcon } from "lucide-react";
+import type { UseQueryResult } from "@tanstack/react-query";
+import { CheckIcon, ReceiptTextIcon, type LucideIcon } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { UserText } from "@/components/user-text";
 import { ClickLink } from "@/features/clicks/click-link";
 import { toast } from "sonner";
-import type { Conversion, ConversionQuery } from "@/api/types";
+import type { Conversion, ConversionList, ConversionQuery } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
@@ -33,17 +34,39 @@ export function ConversionsPage() {
       <PageHeader title={t("conversions.title")} description={t("conversions.description")} actions={<UploadCsvDialog />} />
       <ConversionFilters {...filters} idPrefix="conversions" />
       {/* A new filter starts with nothing selected. */}
-      <ConversionsTable key={JSON.stringify(filters.query)} query={filters.query} filtered={filters.status !== undefined} />
+      <ListedConversions key={JSON.stringify(filters.query)} query={filters.query} filtered={filters.status !== undefined} />
     </>
   );
 }
 
-function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtered: boolean }) {
+function ListedConversions({ query, filtered }: { query: ConversionQuery; filtered: boolean }) {
+  const { t } = useTranslation();
+  const conversions = useConversions(query);
+  return (
+    <ConversionsTable
+      conversions={conversions}
+      empty={{
+        icon: ReceiptTextIcon,
+        title: t(filtered ? "conversions.emptyFilteredTitle" : "conversions.emptyTitle"),
+        description: t(filtered ? "conversions.emptyFilteredText" : "conversions.emptyText"),
+      }}
+    />
+  );
+}
+
+type ConversionsTableProps = {
+  conversions: UseQueryResult<ConversionList>;
+  empty: { icon: LucideIcon; title: string; description: string };
+  /** The advertiser platform staff picked, whose conversions these are. */
+  advertiserId?: string;
+};
+
+/** Conversions with row selection and bulk approve / reject (the list, and the review queue). */
+export function ConversionsTable({ conversions, empty, advertiserId }: ConversionsTableProps) {
   const { t, i18n } = useTranslation();
   const errorMessage = useErrorMessage();
   const toastOutcome = useDecisionToast();
-  const conversions = useConversions(query);
-  const decide = useDecideConversions();
+  const decide = useDecideConversions(advertiserId);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
   const rows = conversions.data?.items;
@@ -113,7 +136,7 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
     {
       id: "review",
       header: <span className="sr-only">{t("conversions.columns.review")}</span>,
-      cell: (row) => (row.review ? <ReviewBadge testId={`conversion-review-${row.id}`} /> : null),
+      cell: (row) => (row.review ? <ReviewBadge testId={`conversion-review-${row.id}`} conversion={row} /> : null),
     },
     {
       id: "payout",
@@ -155,7 +178,7 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
             {t("conversions.approve")}
             {approvable.length > 0 ? <span className="tabular-nums">({approvable.length})</span> : null}
           </Button>
-          <RejectDialog conversions={chosen} onDecided={clear} />
+          <RejectDialog conversions={chosen} onDecided={clear} advertiserId={advertiserId} />
         </div>
       ) : null}
       <DataTable
@@ -166,11 +189,7 @@ function ConversionsTable({ query, filtered }: { query: ConversionQuery; filtere
         isLoading={conversions.isPending}
         error={conversions.error}
         onRetry={() => void conversions.refetch()}
-        empty={{
-          icon: ReceiptTextIcon,
-          title: t(filtered ? "conversions.emptyFilteredTitle" : "conversions.emptyTitle"),
-          description: t(filtered ? "conversions.emptyFilteredText" : "conversions.emptyText"),
-        }}
+        empty={empty}
       />
     </Card>
   );

@@ -20,10 +20,11 @@ export function useConversions(query: ConversionQuery) {
   return useQuery({ queryKey: conversionKeys.list(query), queryFn: () => fetchConversions(query) });
 }
 
-/** Approves or rejects conversions; every list is fetched again afterwards. */
-export function useDecideConversions() {
+/** Approves or rejects conversions (of the advertiser platform staff picked, when given); every list is fetched again afterwards. */
+export function useDecideConversions(advertiserId?: string) {
   return useMutation({
-    mutationFn: (body: ConversionDecision) => unwrap(api.POST("/api/conversions/decisions", { body })),
+    mutationFn: (body: ConversionDecision) =>
+      unwrap(api.POST("/api/conversions/decisions", { params: { query: advertiserId ? { advertiser_id: advertiserId } : {} }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: conversionKeys.all }),
   });
 }

@@ -16,6 +16,7 @@ import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { UserText } from "@/components/user-text";
+import { OfferFraudCard } from "@/features/fraud/offer-fraud-card";
 import { OfferAffiliatesTab } from "@/features/offers/offer-affiliates-tab";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
 import { OfferForm } from "@/features/offers/offer-form";
@@ -112,6 +113,7 @@ export function OfferEditPage() {
         <TabsContent value="details" className="space-y-6">
           <OfferPostbackCard offer={current} />
           <OfferDetailsForm offer={current} />
+          <OfferFraudCard offerId={current.id} />
         </TabsContent>
         <TabsContent value="affiliates">
           <OfferAffiliatesTab offer={current} />

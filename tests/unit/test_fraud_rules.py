@@ -3,6 +3,8 @@ arrives, a held conversion waiting for a person, the rules kept and audited, and
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,7 +26,9 @@ from partnerka.conversions.screening import ClickSignals, FraudRule, FraudRules,
 from partnerka.conversions.service import record_conversion, release_holds
 from partnerka.offers.models import Offer
 from partnerka.offers.routing import Cap, CapMetric, CapPeriod
-from partnerka.tracking.datacenter import HostingNetwork
+from partnerka.stats.click_signals import RecordedClickSignals
+from partnerka.stats.quality import ClickQuality
+from partnerka.tracking.datacenter import DatacenterRanges, HostingNetwork
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import record_click
@@ -40,6 +44,7 @@ from tests.unit.fakes import (
     FakeFraudRules,
     FakeNames,
     FakeOffers,
+    FakeQuality,
     FakeRoutes,
     affiliate_route,
     offer_route,
@@ -166,6 +171,28 @@ def test_the_offers_minimum_time_still_marks_fast_conversions_for_review_and_say
         "too_fast",
         {"seconds": 5, "minimum": 60},
     )
+
+
+# ---------------------------------------------------------------------- what the postback path knows
+def test_click_signals_come_from_the_orchestrators_records_and_the_address_ranges() -> None:
+    # Given a click from an AWS address the orchestrator has judged a flood, and one it has not judged
+    quality = FakeQuality()
+    aws_start = int(ipaddress.ip_address("3.5.0.0"))
+    ranges = DatacenterRanges({4: [(aws_start, aws_start + 65_535, 16509)], 6: []})
+    shop = Shop()
+    judged = shop.clicks.get(shop.click())
+    unjudged = shop.clicks.get(shop.click())
+    assert judged is not None
+    assert unjudged is not None
+    judged = replace(judged, ip="3.5.140.2")
+    quality.verdicts[judged.click_id] = ClickQuality(
+        unique=False, flood=True, bot=False, datacenter="Amazon AWS"
+    )
+    inspector = RecordedClickSignals(quality, ranges)
+    # Then the judged click carries the orchestrator's flags and the network with its AS number
+    assert inspector.signals(judged) == ClickSignals(datacenter=AWS, ip_flood=True, duplicate_visitor=True)
+    # And a click not judged yet raises nothing the orchestrator decides (its address is not a datacenter's)
+    assert inspector.signals(unjudged) == ClickSignals()
 
 
 # ---------------------------------------------------------------------- the rules people keep

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { UserText } from "@/components/user-text";
 import { AdvertiserPicker } from "@/features/advertisers/advertiser-picker";
 import { usePickedAdvertiser } from "@/features/advertisers/use-advertisers";
 import { useCan } from "@/features/auth/use-can";
@@ -76,18 +77,37 @@ function ReviewQueue({ advertiserId }: { advertiserId: string | undefined }) {
   const [params, setParams] = useSearchParams();
   const flagParam = params.get("flag");
   const flag = FRAUD_FLAGS.find((known) => known === flagParam);
-  const queue = useReviewQueue({ ...(advertiserId ? { advertiser_id: advertiserId } : {}), ...(flag ? { flag } : {}) });
-  const setFlag = (next: FraudFlag | undefined) => {
+  const offerId = params.get("offer_id") ?? undefined;
+  const everyOffer = { ...(advertiserId ? { advertiser_id: advertiserId } : {}), ...(flag ? { flag } : {}) };
+  // The offers to choose from are those with conversions waiting, whichever one is picked.
+  const waiting = useReviewQueue(everyOffer);
+  const shown = useReviewQueue({ ...everyOffer, ...(offerId ? { offer_id: offerId } : {}) });
+  const offers = new Map((waiting.data?.items ?? []).map((conversion) => [conversion.offer_id, conversion.offer_name]));
+  if (offerId && !offers.has(offerId)) offers.set(offerId, offerId);
+  const setFilter = (name: "flag" | "offer_id", value: string | undefined) => {
     const query = new URLSearchParams(params);
-    if (next) query.set("flag", next);
-    else query.delete("flag");
+    if (value) query.set(name, value);
+    else query.delete(name);
     setParams(query, { replace: true });
   };
   return (
     <>
       <div className="flex flex-wrap items-center gap-3">
         <p className="mr-auto text-sm text-muted-foreground">{t("fraud.queueText")}</p>
-        <Select value={flag ?? ALL} onValueChange={(next) => setFlag(next === ALL ? undefined : (next as FraudFlag))}>
+        <Select value={offerId ?? ALL} onValueChange={(next) => setFilter("offer_id", next === ALL ? undefined : next)}>
+          <SelectTrigger className="w-56" aria-label={t("fraud.offerFilter")} data-testid="fraud-queue-offer">
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            <SelectItem value={ALL}>{t("fraud.allOffers")}</SelectItem>
+            {[...offers].map(([id, name]) => (
+              <SelectItem key={id} value={id}>
+                <UserText value={name} />
+              </SelectItem>
+            ))}
+          </SelectContent>
+        </Select>
+        <Select value={flag ?? ALL} onValueChange={(next) => setFilter("flag", next === ALL ? undefined : (next as FraudFlag))}>
           <SelectTrigger className="w-56" aria-label={t("fraud.flagFilter")} data-testid="fraud-queue-flag">
             <SelectValue />
           </SelectTrigger>
@@ -103,8 +123,8 @@ function ReviewQueue({ advertiserId }: { advertiserId: string | undefined }) {
       </div>
       {/* A new filter starts with nothing selected. */}
       <ConversionsTable
-        key={`${advertiserId ?? ""}|${flag ?? ""}`}
-        conversions={queue}
+        key={`${advertiserId ?? ""}|${flag ?? ""}|${offerId ?? ""}`}
+        conversions={shown}
         advertiserId={advertiserId}
         empty={{ icon: ShieldCheckIcon, title: t("fraud.queueEmptyTitle"), description: t("fraud.queueEmptyText") }}
       />

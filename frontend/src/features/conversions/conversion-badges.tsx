@@ -53,7 +53,11 @@ export function ScreeningNote({ conversion }: { conversion: Conversion }) {
   const text = screeningText(t, conversion, i18n.language);
   if (!text) return null;
   return (
-    <div className="max-w-72 text-xs text-muted-foreground" data-testid={`conversion-screening-${conversion.id}`} data-flag={conversion.screening_flag}>
+    <div
+      className="max-w-72 min-w-44 text-xs text-muted-foreground"
+      data-testid={`conversion-screening-${conversion.id}`}
+      data-flag={conversion.screening_flag}
+    >
       {text}
     </div>
   );

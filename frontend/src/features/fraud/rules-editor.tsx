@@ -29,7 +29,7 @@ export function RulesEditor({ draft, onChange, problems, inherited, disabled, te
         const id = `${testId}-${flag}`;
         const acts = row.action === "held" || row.action === "rejected";
         return (
-          <div key={flag} className="grid gap-3 p-3 sm:grid-cols-[minmax(0,1fr)_11rem_11rem_8rem] sm:items-start" data-testid={id}>
+          <div key={flag} className="grid gap-3 p-3 sm:grid-cols-[minmax(0,1fr)_11rem_11rem_9rem] sm:items-start" data-testid={id}>
             <div className="space-y-0.5">
               <div className="text-sm font-medium">{t(`fraud.flags.${flag}`)}</div>
               <div className="text-xs text-muted-foreground">{t(`fraud.flagHints.${flag}`)}</div>
@@ -74,17 +74,19 @@ export function RulesEditor({ draft, onChange, problems, inherited, disabled, te
             )}
             {isTimed(flag) && acts ? (
               <div className="space-y-1">
-                <Input
-                  id={`${id}-limit`}
-                  inputMode="numeric"
-                  value={row.limit}
-                  onChange={(event) => set(flag, { limit: event.target.value })}
-                  aria-label={t(`fraud.limit.${flag}`)}
-                  aria-invalid={!!problems[flag]}
-                  placeholder={t(`fraud.limit.${flag}`)}
-                  disabled={disabled}
-                  data-testid={`${id}-limit`}
-                />
+                <div className="flex items-center gap-2">
+                  <Input
+                    id={`${id}-limit`}
+                    inputMode="numeric"
+                    value={row.limit}
+                    onChange={(event) => set(flag, { limit: event.target.value })}
+                    aria-label={t(`fraud.limit.${flag}`)}
+                    aria-invalid={!!problems[flag]}
+                    disabled={disabled}
+                    data-testid={`${id}-limit`}
+                  />
+                  <span className="text-xs text-muted-foreground">{t(`fraud.units.${flag}`)}</span>
+                </div>
                 {problems[flag] ? (
                   <p role="alert" className="text-xs text-destructive">
                     {t(problems[flag], { max: TIME_UNITS[flag].max })}

@@ -5,6 +5,7 @@ held in the review queue until the advertiser approves it, and the rules' item s
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -17,6 +18,7 @@ from partnerka.conversions.screening import FraudRule, FraudRules
 from partnerka_local.template import Template
 from tests.integration.api_client import Api
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
+from tests.integration.test_hot_paths import count_dynamodb_calls
 from tests.integration.test_orchestrator_and_api import stream_event
 from tests.integration.world import PASSWORD, World, build_world
 
@@ -117,6 +119,19 @@ def test_rules_reject_a_datacenter_sale_and_hold_a_repeat_visitors_for_review(
     # And the affiliate may not read the queue
     affiliate = api.login(world.emails["affiliate"], PASSWORD)["access_token"]
     assert api.call("GET", "/api/conversions/review", token=affiliate).status == 403
+
+
+def test_a_warm_postback_reads_its_rules_from_the_route_cache(load_function: FunctionLoader) -> None:
+    world = build_world()
+    clicks = [click_from(load_function, world, HOME_IP) for _ in range(2)]
+    calls = count_dynamodb_calls()
+    # The first postback of an offer loads its routes, the fraud rules among them, in one batch
+    sale(load_function, world, clicks[0], "COLD")
+    assert calls["BatchGetItem"] == 1
+    calls.clear()
+    # A warm one reads the click and what the orchestrator recorded of it, and writes the conversion
+    sale(load_function, world, clicks[1], "WARM")
+    assert calls == Counter({"GetItem": 3, "PutItem": 1})
 
 
 def test_rules_are_checked_and_an_offers_overrides_can_be_dropped(load_function: FunctionLoader) -> None:

@@ -132,6 +132,20 @@ def test_a_conversion_rejected_by_a_rule_takes_no_cap_slot() -> None:
     assert (second.status, second.reason) == (ConversionStatus.PENDING, None)
 
 
+def test_a_conversion_a_rule_would_hold_but_over_the_cap_is_rejected_for_the_cap_alone() -> None:
+    shop = Shop(caps=(Cap(CapMetric.CONVERSIONS, CapPeriod.TOTAL, 1),))
+    shop.rules(datacenter=FraudRule(ScreeningAction.HELD))
+    shop.sale(shop.click(), txn="FIRST")
+    late = shop.sale(shop.click(ClickSignals(datacenter=AWS)), txn="LATE")
+    assert (late.status, late.reason, late.screening, late.review, late.flags) == (
+        ConversionStatus.REJECTED,
+        "cap_reached",
+        None,
+        False,
+        ("datacenter",),
+    )
+
+
 def test_a_held_conversion_waits_for_a_person_past_its_hold() -> None:
     # Given an offer with a 3-day hold and a rule holding conversions of repeat visitors
     shop = Shop(hold_days=3)

@@ -6,7 +6,7 @@ import csv
 import hmac
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from partnerka.common.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
@@ -142,6 +142,8 @@ def record_conversion(
     rejected_for = screening.reason.value if screening.reason else None
     if over_cap:
         rejected_for = RejectionReason.CAP_REACHED.value
+        # The cap decided: a rule's hold is moot for a conversion that never waits for review.
+        screening = replace(screening, action=ScreeningAction.ACCEPTED, flag=None, note="", detail={})
     held = offer.hold_days > 0 and rejected_for is None
     conversion = Conversion(
         conversion_id=new_id(),

@@ -5,7 +5,6 @@ quality and paid clicks; each batch is logged as an operation."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,18 +43,12 @@ class Settings:
     geoip_db_path: str  # the GeoLayer: the hosting networks' ranges lie beside the country database
     notify_queue_url: str
 
-    @property
-    def datacenter_ranges_path(self) -> str:
-        return os.path.join(os.path.dirname(self.geoip_db_path), "datacenter.ranges")
-
 
 ROUTE_TTL_SECONDS = 60.0  # a cap changed on an offer is told by its new limit within a minute
 
 settings = read_settings(Settings)
 stats = StatsStores(CubeRepository(settings.stats_table), ClickLogRepository(settings.stats_table))
-judge = QualityJudge(
-    QualityRepository(settings.stats_table), DatacenterRanges.load(settings.datacenter_ranges_path)
-)
+judge = QualityJudge(QualityRepository(settings.stats_table), DatacenterRanges.beside(settings.geoip_db_path))
 operations = OperationsRepository(settings.operations_table)
 # Read fresh for every batch (one BatchGetItem for its affiliates): a saved postback URL applies to
 # the very next event, and the cost is a fraction of a read per record.

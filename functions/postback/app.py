@@ -17,6 +17,9 @@ from partnerka.common.observability import logger
 from partnerka.conversions.models import PostbackRequest
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.conversions.service import PostbackResult, record_conversion
+from partnerka.stats.click_signals import RecordedClickSignals
+from partnerka.stats.quality_store import QualityRepository
+from partnerka.tracking.datacenter import DatacenterRanges
 from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository, ClickRepository
 
 
@@ -26,6 +29,8 @@ class Settings:
     clicks_table: str
     conversions_table: str
     caps_table: str
+    stats_table: str  # the orchestrator's verdicts on clicks, for fraud rules
+    geoip_db_path: str  # the GeoLayer: the hosting networks' ranges lie beside the country database
     route_cache_seconds: float = setting(default=30.0)
 
 
@@ -36,6 +41,9 @@ routes = CachedRouteRepository(settings.core_table, settings.route_cache_seconds
 clicks = ClickRepository(settings.clicks_table)
 conversions = ConversionRepository(settings.conversions_table)
 caps = CapCounterRepository(settings.caps_table)
+inspector = RecordedClickSignals(
+    QualityRepository(settings.stats_table), DatacenterRanges.beside(settings.geoip_db_path)
+)
 
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -61,7 +69,7 @@ def _request(event: http.Event, pixel: bool, source_ip: str, host: str) -> Postb
 
 def _record(postback: PostbackRequest) -> PostbackResult | DomainError:
     try:
-        result = record_conversion(postback, clicks, routes, conversions, utc_now(), caps)
+        result = record_conversion(postback, clicks, routes, conversions, utc_now(), caps, inspector)
     except DomainError as error:
         logger.info("postback refused", code=error.code.value, click_id=postback.click_id)
         return error

@@ -340,6 +340,13 @@ def test_every_mutating_route_writes_an_audit_record(
         token=boss,
     )
 
+    # ------------------------------------------------------------------ fraud rules
+    call("PUT", "/api/fraud-rules", {"rules": {"datacenter": {"action": "rejected"}}}, token=boss)
+    offer_rules = "/api/fraud-rules/offers/{offer_id}"
+    held = {"rules": {"bot": {"action": "held"}}}
+    call("PUT", offer_rules, held, token=boss, offer_id=world.offer.offer_id)
+    call("DELETE", offer_rules, token=boss, offer_id=world.offer.offer_id)
+
     # ------------------------------------------------------------------ postbacks and the monitor
     # The affiliate's tracker takes a token in its query: audit entries keep it masked
     tracker = "https://tracker.example/pb?c={click_id}&token=tok-PRIVATE-1"

@@ -232,6 +232,10 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
             "reason": "fraud",
             "txn_ids": ["T-1"],
         },
+        # fraud rules
+        "PUT /api/fraud-rules": lambda: {"rules": {"datacenter": {"action": "rejected"}}},
+        "PUT /api/fraud-rules/offers/{offer_id}": lambda: {"rules": {"bot": {"action": "held"}}},
+        "DELETE /api/fraud-rules/offers/{offer_id}": lambda: None,
         "PUT /api/brand": lambda: {
             "portal_name": f"Matrix brand {n()}",
             "support_email": "help@matrix.example",

@@ -60,6 +60,7 @@ from partnerka.branding.repository import FORM_FIELDS
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
+from partnerka.conversions.screening import NO_RULES, ClickSignals, FraudRules
 from partnerka.domains.claims import DomainClaim
 from partnerka.domains.dns import DnsUnavailable
 from partnerka.domains.models import Domain, DomainStatus
@@ -154,6 +155,9 @@ class FakeRoutes:
         self.rules: dict[str, PostbackRules] = {}
         self.access: dict[tuple[str, str], AccessRoute] = {}
         self.host_owners: dict[str, str] = {}  # custom domain → its advertiser
+        # Fraud rules as stored: by advertiser, and by (advertiser, offer).
+        self.fraud_rules: dict[str, dict[str, Any]] = {}
+        self.offer_fraud_rules: dict[tuple[str, str], dict[str, Any]] = {}
         self.lookups = 0
 
     def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
@@ -182,6 +186,8 @@ class FakeRoutes:
             access,
             self.rules.get(advertiser_id, PostbackRules()),
             self.host_owners.get(host),
+            self.fraud_rules.get(advertiser_id),
+            self.offer_fraud_rules.get((advertiser_id, offer_id)),
         )
 
 
@@ -229,6 +235,11 @@ class FakeConversions:
     def by_txn(self, advertiser_id: str, txn_id: str) -> list[Conversion]:
         return [c for c in self.items.values() if c.advertiser_id == advertiser_id and c.txn_id == txn_id]
 
+    def awaiting_review(self, advertiser_id: str, limit: int) -> list[Conversion]:
+        """Like the by_review index: newest first."""
+        waiting = [c for c in self.items.values() if c.advertiser_id == advertiser_id and c.awaits_review]
+        return sorted(waiting, key=lambda c: c.created_at, reverse=True)[:limit]
+
     def due_holds(self, months: list[str], now: datetime) -> list[Conversion]:
         """Like the by_hold index: only the months asked for are read."""
         return [
@@ -239,6 +250,34 @@ class FakeConversions:
             and c.hold_until <= now
             and f"{c.hold_until:%Y-%m}" in months
         ]
+
+
+class FakeClickSignals:
+    """What traffic quality knows of each click, by click id (a click not named is clean)."""
+
+    def __init__(self, known: dict[str, ClickSignals] | None = None) -> None:
+        self.known = dict(known or {})
+        self.asked: list[str] = []
+
+    def signals(self, click: Click) -> ClickSignals:
+        self.asked.append(click.click_id)
+        return self.known.get(click.click_id, ClickSignals())
+
+
+class FakeFraudRules:
+    """Fraud rules by (advertiser, offer or None)."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str | None], FraudRules] = {}
+
+    def get(self, advertiser_id: str, offer_id: str | None = None) -> FraudRules:
+        return self.items.get((advertiser_id, offer_id), NO_RULES)
+
+    def put(self, advertiser_id: str, offer_id: str | None, rules: FraudRules) -> None:
+        self.items[(advertiser_id, offer_id)] = rules
+
+    def delete(self, advertiser_id: str, offer_id: str) -> None:
+        self.items.pop((advertiser_id, offer_id), None)
 
 
 class FakeCubes:

@@ -81,6 +81,19 @@ export type ConversionQuery = {
 };
 // --- end of conversions --------------------------------------------------------------------------
 
+// --- Fraud rules (from the generated schema) ----------------------------------------------------
+/** A traffic-quality flag a fraud rule acts on. */
+export type FraudFlag = NonNullable<Conversion["screening_flag"]>;
+export type FraudRule = Schemas["RuleOut"];
+export type FraudAction = FraudRule["action"];
+/** The reasons a fraud rule may reject with. */
+export type FraudReason = NonNullable<FraudRule["reason"]>;
+export type FraudRules = Schemas["RulesOut"];
+export type FraudRulesInput = Schemas["RulesIn"];
+/** One offer's fraud rules: its overrides, the advertiser's rules beneath them, and what applies. */
+export type OfferFraudRules = Schemas["OfferRulesOut"];
+// --- end of fraud rules --------------------------------------------------------------------------
+
 // --- Clicks (from the generated schema) ---------------------------------------------------------
 /** One click as inspected: the request, the tracker's decision, the orchestrator's quality verdict. */
 export type ClickDetail = Schemas["ClickOut"];

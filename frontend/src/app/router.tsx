@@ -33,6 +33,7 @@ const LogsPage = lazy(() => import("@/features/stats/logs-page").then((module) =
 const ReportsPage = lazy(() => import("@/features/stats/reports-page").then((module) => ({ default: module.ReportsPage })));
 const ClickPage = lazy(() => import("@/features/clicks/click-page").then((module) => ({ default: module.ClickPage })));
 const ConversionsPage = lazy(() => import("@/features/conversions/conversions-page").then((module) => ({ default: module.ConversionsPage })));
+const FraudPage = lazy(() => import("@/features/fraud/fraud-page").then((module) => ({ default: module.FraudPage })));
 const MyConversionsPage = lazy(() => import("@/features/affiliate-conversions/my-conversions-page").then((module) => ({ default: module.MyConversionsPage })));
 const DeliveriesPage = lazy(() => import("@/features/deliveries/deliveries-page").then((module) => ({ default: module.DeliveriesPage })));
 const FinancePage = lazy(() => import("@/features/finance/finance-page").then((module) => ({ default: module.FinancePage })));
@@ -118,6 +119,7 @@ export const router = createBrowserRouter([
       guarded("/offers/new", <OfferCreatePage />, "/offers"),
       guarded("/offers/:offerId", <OfferEditPage />, "/offers"),
       guarded("/conversions", <ConversionsPage />),
+      guarded("/fraud-rules", <FraudPage />),
       guarded("/my/offers", <MyOffersPage />),
       guarded("/my/conversions", <MyConversionsPage />),
       guarded("/link-builder", <LinkBuilderPage />),

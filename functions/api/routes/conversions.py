@@ -20,6 +20,7 @@ from partnerka.conversions.review import NamedConversions
 router = Router()  # type: ignore[no-untyped-call]
 StatusName = Literal["pending", "hold", "approved", "rejected"]
 ReasonName = Literal["fraud", "duplicate", "invalid_data", "not_paid", "test", "other", "cap_reached"]
+FlagName = Literal["bot", "datacenter", "ip_flood", "duplicate_visitor", "too_fast", "too_slow"]
 
 
 class ConversionOut(BaseModel):
@@ -44,6 +45,17 @@ class ConversionOut(BaseModel):
     sub1: str | None
     created_at: str
     updated_at: str
+    flags: list[FlagName]
+    """Every traffic-quality flag the click carried when the conversion arrived."""
+    screening: Literal["held", "rejected"] | None
+    """What a fraud rule did on arrival (null: accepted)."""
+    screening_flag: FlagName | None
+    """The flag whose rule acted."""
+    screening_note: str | None
+    """Why, in English (e.g. "click from a datacenter network, AS16509 (Amazon AWS)")."""
+    screening_detail: dict[str, str | int]
+    """What the note says, for a translated one: asn and network (datacenter); seconds and minimum
+    or maximum (too_fast, too_slow)."""
 
 
 class ConversionList(BaseModel):
@@ -96,6 +108,11 @@ def conversion_out(
         sub1=conversion.subs.get("sub1"),
         created_at=iso_millis(conversion.created_at),
         updated_at=iso_millis(conversion.updated_at or conversion.created_at),
+        flags=list(conversion.flags),  # type: ignore[arg-type]
+        screening=conversion.screening,  # type: ignore[arg-type]
+        screening_flag=conversion.screening_flag,  # type: ignore[arg-type]
+        screening_note=conversion.screening_note or None,
+        screening_detail=conversion.screening_detail,
     )
 
 
@@ -115,6 +132,20 @@ def list_conversions(
 ) -> ConversionList:
     principal, _ = current(router.current_event.headers)
     shown = conversion_review().listed(principal, advertiser_id, date_from, date_to, status, offer_id)
+    return ConversionList(items=conversions_out(shown))
+
+
+@router.get(
+    "/conversions/review",
+    summary="The review queue: conversions held by a fraud rule or marked for review, not decided yet",
+)
+def review_queue(
+    offer_id: Annotated[str | None, Query(max_length=40)] = None,
+    flag: Annotated[FlagName | None, Query()] = None,
+    advertiser_id: Annotated[str | None, Query(max_length=40)] = None,
+) -> ConversionList:
+    principal, _ = current(router.current_event.headers)
+    shown = conversion_review().review_queue(principal, advertiser_id, offer_id, flag)
     return ConversionList(items=conversions_out(shown))
 
 

@@ -15,6 +15,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.dashboard",
       "nav.offers",
       "nav.conversions",
+      "fraud.nav",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -30,7 +31,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     ];
     expect(paths("platform_admin")).toEqual(expected);
     // The platform's own revenue, its plans and advertisers' brands are the Owner's alone.
-    expect(paths("owner")).toEqual([...expected.slice(0, 11), "nav.subscriptions", "nav.plans", "nav.brand", ...expected.slice(11)]);
+    expect(paths("owner")).toEqual([...expected.slice(0, 12), "nav.subscriptions", "nav.plans", "nav.brand", ...expected.slice(12)]);
   });
 
   it("gives support read access to offers, conversions, statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
@@ -38,6 +39,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.dashboard",
       "nav.offers",
       "nav.conversions",
+      "fraud.nav",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -57,6 +59,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.dashboard",
       "nav.offers",
       "nav.conversions",
+      "fraud.nav",
       "nav.reports",
       "nav.logs",
       "nav.exports",
@@ -105,6 +108,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/offers")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/my/offers")).toEqual(["affiliate"]);
     expect(rolesFor("/conversions")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/fraud-rules")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/my/conversions")).toEqual(["affiliate"]);
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/clicks")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);

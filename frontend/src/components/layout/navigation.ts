@@ -19,6 +19,7 @@ import {
   ScrollTextIcon,
   SendIcon,
   SettingsIcon,
+  ShieldAlertIcon,
   UserCircleIcon,
   UsersIcon,
   UsersRoundIcon,
@@ -45,6 +46,8 @@ const ENTRIES: NavEntry[] = [
   // An advertiser's offers and conversions: its own, or (platform staff) those of the advertiser picked.
   { to: "/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: ["workspace:read:own", "workspace:read:any"] },
+  // Fraud rules and the conversions they hold for review (any advertiser's, picked, for staff).
+  { to: "/fraud-rules", icon: ShieldAlertIcon, labelKey: "fraud.nav", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/my/offers", icon: BadgePercentIcon, labelKey: "nav.offers", permission: "offers:run" },
   { to: "/my/conversions", icon: ReceiptTextIcon, labelKey: "nav.conversions", permission: "offers:run" },
   { to: "/link-builder", icon: LinkIcon, labelKey: "nav.linkBuilder", permission: "offers:run" },

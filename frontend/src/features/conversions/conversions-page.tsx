@@ -1,10 +1,11 @@
-import { BuildingIcon, CheckIcon, ReceiptTextIcon } from "lucide-react";
+import type { UseQueryResult } from "@tanstack/react-query";
+import { BuildingIcon, CheckIcon, ReceiptTextIcon, type LucideIcon } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { UserText } from "@/components/user-text";
 import { ClickLink } from "@/features/clicks/click-link";
 import { toast } from "sonner";
-import type { Conversion, ConversionQuery } from "@/api/types";
+import type { Conversion, ConversionList, ConversionQuery } from "@/api/types";
 import { DataTable, type Column } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
@@ -49,7 +50,7 @@ export function ConversionsPage() {
       <ConversionFilters {...filters} idPrefix="conversions" />
       {/* A new filter starts with nothing selected. */}
       {workspace.chosen ? (
-        <ConversionsTable key={JSON.stringify(query)} query={query} filtered={filters.status !== undefined} decides={workspace.manages} />
+        <ListedConversions key={JSON.stringify(query)} query={query} filtered={filters.status !== undefined} decides={workspace.manages} />
       ) : (
         <Card>
           <EmptyState icon={BuildingIcon} title={t("advertisers.pickFirstTitle")} description={t("advertisers.pickFirstText")} />
@@ -59,12 +60,37 @@ export function ConversionsPage() {
   );
 }
 
-function ConversionsTable({ query, filtered, decides }: { query: ConversionQuery; filtered: boolean; decides: boolean }) {
+function ListedConversions({ query, filtered, decides }: { query: ConversionQuery; filtered: boolean; decides: boolean }) {
+  const { t } = useTranslation();
+  const conversions = useConversions(query);
+  return (
+    <ConversionsTable
+      conversions={conversions}
+      decides={decides}
+      empty={{
+        icon: ReceiptTextIcon,
+        title: t(filtered ? "conversions.emptyFilteredTitle" : "conversions.emptyTitle"),
+        description: t(filtered ? "conversions.emptyFilteredText" : "conversions.emptyText"),
+      }}
+    />
+  );
+}
+
+type ConversionsTableProps = {
+  conversions: UseQueryResult<ConversionList>;
+  empty: { icon: LucideIcon; title: string; description: string };
+  /** The advertiser platform staff picked, whose conversions these are. */
+  advertiserId?: string;
+  /** Whoever may decide them gets row selection and the bulk actions; the others (support) only read. */
+  decides: boolean;
+};
+
+/** Conversions with row selection and bulk approve / reject (the list, and the review queue). */
+export function ConversionsTable({ conversions, empty, advertiserId, decides }: ConversionsTableProps) {
   const { t, i18n } = useTranslation();
   const errorMessage = useErrorMessage();
   const toastOutcome = useDecisionToast();
-  const conversions = useConversions(query);
-  const decide = useDecideConversions();
+  const decide = useDecideConversions(advertiserId);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
   const rows = conversions.data?.items;
@@ -137,7 +163,7 @@ function ConversionsTable({ query, filtered, decides }: { query: ConversionQuery
     {
       id: "review",
       header: <span className="sr-only">{t("conversions.columns.review")}</span>,
-      cell: (row) => (row.review ? <ReviewBadge testId={`conversion-review-${row.id}`} /> : null),
+      cell: (row) => (row.review ? <ReviewBadge testId={`conversion-review-${row.id}`} conversion={row} /> : null),
     },
     {
       id: "payout",
@@ -179,7 +205,7 @@ function ConversionsTable({ query, filtered, decides }: { query: ConversionQuery
             {t("conversions.approve")}
             {approvable.length > 0 ? <span className="tabular-nums">({approvable.length})</span> : null}
           </Button>
-          <RejectDialog conversions={chosen} onDecided={clear} />
+          <RejectDialog conversions={chosen} onDecided={clear} advertiserId={advertiserId} />
         </div>
       ) : null}
       <DataTable
@@ -190,11 +216,7 @@ function ConversionsTable({ query, filtered, decides }: { query: ConversionQuery
         isLoading={conversions.isPending}
         error={conversions.error}
         onRetry={() => void conversions.refetch()}
-        empty={{
-          icon: ReceiptTextIcon,
-          title: t(filtered ? "conversions.emptyFilteredTitle" : "conversions.emptyTitle"),
-          description: t(filtered ? "conversions.emptyFilteredText" : "conversions.emptyText"),
-        }}
+        empty={empty}
       />
     </Card>
   );

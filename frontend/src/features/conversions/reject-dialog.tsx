@@ -17,14 +17,16 @@ import { useErrorMessage } from "@/lib/use-error-message";
 
 const REJECT: DecisionValues = { status: "rejected", reason: "" };
 
+type RejectDialogProps = { conversions: Conversion[]; onDecided: () => void; advertiserId?: string };
+
 /** "Reject…" for the conversions picked in the table: asks the reason, then rejects them all. */
-export function RejectDialog({ conversions, onDecided }: { conversions: Conversion[]; onDecided: () => void }) {
+export function RejectDialog({ conversions, onDecided, advertiserId }: RejectDialogProps) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const toastOutcome = useDecisionToast();
   const [open, setOpen] = useState(false);
   const form = useForm<DecisionValues>({ resolver: zodResolver(decisionSchema), defaultValues: REJECT });
-  const decide = useDecideConversions();
+  const decide = useDecideConversions(advertiserId);
   const reversals = conversions.filter((conversion) => conversion.status === "approved").length;
 
   const submit = form.handleSubmit((values) =>

@@ -21,11 +21,12 @@ export function useConversions(query: ConversionQuery, enabled = true) {
   return useQuery({ queryKey: conversionKeys.list(query), queryFn: () => fetchConversions(query), enabled });
 }
 
-/** Approves or rejects conversions (of the advertiser platform staff picked, if they did); every list is fetched again afterwards. */
-export function useDecideConversions() {
+/** Approves or rejects conversions (of the advertiser given, else of the one platform staff picked, if they did); every list is fetched again afterwards. */
+export function useDecideConversions(advertiserId?: string) {
   const { query } = useWorkspaceAdvertiser();
   return useMutation({
-    mutationFn: (body: ConversionDecision) => unwrap(api.POST("/api/conversions/decisions", { params: { query }, body })),
+    mutationFn: (body: ConversionDecision) =>
+      unwrap(api.POST("/api/conversions/decisions", { params: { query: advertiserId ? { advertiser_id: advertiserId } : query }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: conversionKeys.all }),
   });
 }

@@ -17,6 +17,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { UserText } from "@/components/user-text";
 import { useWorkspaceAdvertiser } from "@/features/advertisers/use-advertisers";
+import { OfferFraudCard } from "@/features/fraud/offer-fraud-card";
 import { OfferAffiliatesTab } from "@/features/offers/offer-affiliates-tab";
 import { modelKey } from "@/features/offers/cpc";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
@@ -116,6 +117,7 @@ export function OfferEditPage() {
         <TabsContent value="details" className="space-y-6">
           <OfferPostbackCard offer={current} />
           <OfferDetailsForm offer={current} />
+          <OfferFraudCard offerId={current.id} advertiserId={workspace.advertiserId} manages={workspace.manages} />
         </TabsContent>
         <TabsContent value="affiliates">
           <OfferAffiliatesTab offer={current} />

@@ -33,6 +33,9 @@ TEXT_ATTRIBUTES = (
     "reason",
     "country",
     "ua",
+    "screening",
+    "screening_flag",
+    "screening_note",
     *SUB_KEYS,
 )
 

@@ -93,7 +93,8 @@ def dedupe_key(advertiser_id: str, offer_id: str, goal: str, click_id: str, txn_
     GSIs: by_advertiser (advertiser_id, created_at), by_conversion (conversion_id), by_txn
     (adv_txn = `<advertiser>#<txn_id>`), by_affiliate (adv_aff = `<advertiser>#<affiliate>`,
     created_at), by_hold (hold_month = `HOLD#<yyyy-mm>`, hold_until; only
-    while on hold), by_click (click_id, created_at).
+    while on hold), by_click (click_id, created_at), by_review (review_queue = `<advertiser>`,
+    created_at; only while marked for review and undecided).
     """
     scope = f"ADV#{advertiser_id}#O#{offer_id}#G#{goal}"
     return f"{scope}#TXN#{txn_id}" if txn_id else f"{scope}#CLICK#{click_id}"
@@ -131,6 +132,14 @@ class Conversion:
     screening: str | None = None  # a ScreeningAction value other than accepted
     screening_flag: str | None = None  # the FraudFlag whose rule acted
     screening_note: str = ""
+    # What the note says, for a translated one: `asn` and `network` (datacenter), `seconds` and
+    # `minimum` or `maximum` (too_fast, too_slow).
+    screening_detail: dict[str, str | int] = field(default_factory=dict)
+
+    @property
+    def awaits_review(self) -> bool:
+        """Marked for review and not decided yet: in the advertiser's review queue."""
+        return self.review and self.status in (ConversionStatus.PENDING, ConversionStatus.HOLD)
 
     def as_item(self) -> dict[str, Any]:
         on_hold = self.status is ConversionStatus.HOLD and self.hold_until is not None
@@ -163,6 +172,8 @@ class Conversion:
             "screening": self.screening,
             "screening_flag": self.screening_flag,
             "screening_note": self.screening_note or None,
+            "screening_detail": dict(self.screening_detail) or None,
+            "review_queue": self.advertiser_id if self.awaits_review else None,
             **self.subs,
         }
 
@@ -195,4 +206,5 @@ class Conversion:
             screening=item.get("screening"),
             screening_flag=item.get("screening_flag"),
             screening_note=item.get("screening_note") or "",
+            screening_detail=dict(item.get("screening_detail") or {}),
         )

@@ -80,8 +80,12 @@ class ConversionRepository:
         if reason:
             update += ", reason = :reason"
             values[":reason"] = {"S": reason}
-        if to is not ConversionStatus.HOLD:
-            update += " REMOVE hold_month"  # leaves the sparse hold index
+        # A decided conversion leaves the sparse indexes: the hold index, and the review queue.
+        leaves = ["hold_month"] if to is not ConversionStatus.HOLD else []
+        if to in (ConversionStatus.APPROVED, ConversionStatus.REJECTED):
+            leaves.append("review_queue")
+        if leaves:
+            update += " REMOVE " + ", ".join(leaves)
         try:
             client.update_item(
                 TableName=self._table,
@@ -175,6 +179,20 @@ class ConversionRepository:
                     ":hi": {"S": last},
                 },
             }
+        )
+
+    def awaiting_review(self, advertiser_id: str, limit: int) -> list[Conversion]:
+        """The advertiser's conversions marked for review and not decided yet, newest first."""
+        return list(
+            self._query(
+                {
+                    "IndexName": "by_review",
+                    "KeyConditionExpression": "review_queue = :a",
+                    "ExpressionAttributeValues": {":a": {"S": advertiser_id}},
+                    "ScanIndexForward": False,
+                },
+                limit,
+            )
         )
 
     def due_holds(self, months: list[str], now: datetime) -> Iterator[Conversion]:

@@ -28,6 +28,10 @@ class ReviewedConversions(ConversionLookup, Protocol):
         """Newest first, created within [first, last] (ISO instants), at most `limit`."""
         ...
 
+    def awaiting_review(self, advertiser_id: str, limit: int) -> list[Conversion]:
+        """Marked for review and not decided yet, newest first, at most `limit`."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class ConversionScope:
@@ -121,6 +125,23 @@ class ConversionReview:
             and (not offer_id or c.offer_id == offer_id)
         ][:MAX_ROWS]
         return named(found, self._names, scope.sees_revenue)
+
+    def review_queue(
+        self,
+        principal: Principal,
+        advertiser_id: str | None,
+        offer_id: str | None = None,
+        flag: str | None = None,
+    ) -> NamedConversions:
+        """The advertiser's conversions waiting for a person (held by a fraud rule, or marked for
+        review), newest first, at most MAX_ROWS; of one offer, or held for one flag, when named."""
+        tenant = workspace_tenant(principal, advertiser_id, manage=False)
+        found = [
+            c
+            for c in self._conversions.awaiting_review(tenant, MAX_ROWS * 5)
+            if (not offer_id or c.offer_id == offer_id) and (not flag or c.screening_flag == flag)
+        ][:MAX_ROWS]
+        return named(found, self._names, allows(principal, Permission.REVENUE_READ))
 
     def decide(
         self,

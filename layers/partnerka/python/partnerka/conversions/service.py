@@ -6,7 +6,7 @@ import csv
 import hmac
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from partnerka.common.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
@@ -19,9 +19,18 @@ from partnerka.conversions.models import (
     PostbackRequest,
     PostbackStatus,
     RejectionReason,
+    ScreeningAction,
     dedupe_key,
 )
 from partnerka.conversions.repository import ConversionLookup, ConversionStore, HoldStore
+from partnerka.conversions.screening import (
+    ClickInspector,
+    ClickSignals,
+    FraudRules,
+    Screening,
+    effective_rules,
+    screen,
+)
 from partnerka.offers.routing import CLICK_GOAL, CapMetric, OfferRoute
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapCounter, ClickStore, ConversionRoutes, RouteSource
@@ -75,10 +84,15 @@ def record_conversion(
     conversions: ConversionStore,
     now: datetime,
     caps: CapCounter | None = None,
+    inspector: ClickInspector | None = None,
 ) -> PostbackResult:
     """Attribute the postback to its click, price it and store it exactly once; or, for
-    `status=rejected`, take back the conversion reported before. A conversion over one of the
-    offer's or the affiliate's conversion or payout caps is stored rejected with `cap_reached`.
+    `status=rejected`, take back the conversion reported before.
+
+    The advertiser's fraud rules screen it first (conversions.screening, with what `inspector` knows
+    of the click): a rule that rejects stores it rejected with the rule's reason, one that holds marks
+    it for review. A conversion over one of the offer's or the affiliate's conversion or payout caps is
+    stored rejected with `cap_reached`; one a rule rejected takes no cap slot.
 
     A repeat of a transaction stores nothing and reports `duplicate`: advertisers retry, and a
     retried sale must never be paid twice.
@@ -111,19 +125,26 @@ def record_conversion(
         return _take_back(postback, click, conversions, now)
     goal_key = (postback.goal or status.value).strip().lower()
     payout, revenue, amount = _price(offer, found.access.payouts.get(goal_key), goal_key, postback)
-    held = offer.hold_days > 0
     key = dedupe_key(click.advertiser_id, click.offer_id, goal_key, click.click_id, postback.txn_id)
+    screening = _screened(click, found, offer, inspector, now)
+    refused = screening.reason is not None
     over_cap = False
     slots = cap_slots(offer, found.access, CapMetric.CONVERSIONS, now)
     if payout:
         slots += cap_slots(offer, found.access, CapMetric.PAYOUT, now, amount=payout)
-    if slots and caps is not None:
+    if slots and caps is not None and not refused:
         # Only when a cap applies: a repeat must not spend a slot (two racing repeats still might,
         # which can only make a cap stricter, never pay more).
         earlier = conversions.get(key)
         if earlier is not None:
             return PostbackResult(conversion_id=earlier.conversion_id, outcome="duplicate")
         over_cap = not caps.take(slots)
+    rejected_for = screening.reason.value if screening.reason else None
+    if over_cap:
+        rejected_for = RejectionReason.CAP_REACHED.value
+        # The cap decided: a rule's hold is moot for a conversion that never waits for review.
+        screening = replace(screening, action=ScreeningAction.ACCEPTED, flag=None, note="", detail={})
+    held = offer.hold_days > 0 and rejected_for is None
     conversion = Conversion(
         conversion_id=new_id(),
         dedupe_key=key,
@@ -133,28 +154,47 @@ def record_conversion(
         advertiser_id=click.advertiser_id,
         goal=goal_key,
         status=ConversionStatus.REJECTED
-        if over_cap
+        if rejected_for
         else ConversionStatus.HOLD
         if held
         else ConversionStatus.PENDING,
-        reason=RejectionReason.CAP_REACHED.value if over_cap else None,
+        reason=rejected_for,
         payout_minor=payout,
         revenue_minor=revenue,
         currency=offer.currency,
         created_at=now,
         txn_id=postback.txn_id,
         amount_minor=amount,
-        hold_until=now + timedelta(days=offer.hold_days) if held and not over_cap else None,
-        review=(now - click.created_at).total_seconds() < offer.min_conversion_seconds,
+        hold_until=now + timedelta(days=offer.hold_days) if held else None,
+        review=screening.action is ScreeningAction.HELD,
         country=click.country,
         user_agent=click.user_agent,
         click_created_at=click.created_at,
         subs=click.subs,
+        flags=tuple(flag.value for flag in screening.flags),
+        screening=screening.action.value if screening.action is not ScreeningAction.ACCEPTED else None,
+        screening_flag=screening.flag.value if screening.flag else None,
+        screening_note=screening.note,
+        screening_detail=screening.detail,
     )
     existing = conversions.insert(conversion)
     if existing is not None:
         return PostbackResult(conversion_id=existing, outcome="duplicate")
     return PostbackResult(conversion_id=conversion.conversion_id, outcome="recorded")
+
+
+def _screened(
+    click: Click, found: ConversionRoutes, offer: OfferRoute, inspector: ClickInspector | None, now: datetime
+) -> Screening:
+    """The fraud rules' decision on a conversion of `click` arriving `now`."""
+    rules = effective_rules(
+        FraudRules.from_item(found.fraud_rules),
+        FraudRules.from_item(found.offer_fraud_rules),
+        offer.min_conversion_seconds,
+    )
+    # Read even when no rule would act: the conversion keeps every flag its click carried.
+    signals = inspector.signals(click) if inspector is not None else ClickSignals()
+    return screen(rules, signals, (now - click.created_at).total_seconds())
 
 
 def _authorised_offer(postback: PostbackRequest, found: ConversionRoutes) -> OfferRoute:

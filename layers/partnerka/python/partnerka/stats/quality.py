@@ -27,7 +27,6 @@ from partnerka.common.clock import hour_bucket
 from partnerka.stats.models import Increments
 from partnerka.tracking.datacenter import DatacenterRanges
 from partnerka.tracking.models import Click
-from partnerka.tracking.user_agent import describe_user_agent
 
 UNIQUE_WINDOW_SECONDS = 24 * 3600
 # More clicks than this from one address to one advertiser within a clock hour is a flood: no person
@@ -164,6 +163,10 @@ class QualityJudge:
         `commit_counts`), so a retried batch reads the same counts and reaches the same verdicts.
         Clicks of one address handled by two shards at once may cross the threshold a batch late.
         """
+        # Only judging classifies User-Agents: the postback function reads recorded verdicts through
+        # this module and must not load ua-parser (tests/unit/test_hot_path_imports.py).
+        from partnerka.tracking.user_agent import describe_user_agent
+
         ordered = sorted(clicks, key=lambda click: click.created_at)
         seen = dict(self.store.ip_counts({ip_hour_key(click) for click in ordered}))
         # Only a visitor's earliest click in the batch asks; its later ones are repeats either way.

@@ -67,10 +67,19 @@ class ConversionRoutes:
     access: AccessRoute
     rules: PostbackRules
     host_owner: str | None = None
+    # Fraud rules as stored (conversions.screening reads them): the advertiser's, and the offer's own.
+    fraud_rules: dict[str, Any] | None = None
+    offer_fraud_rules: dict[str, Any] | None = None
 
 
 def settings_key(advertiser_id: str) -> dict[str, str]:
     return {"pk": f"ADV#{advertiser_id}", "sk": "SETTINGS"}
+
+
+def fraud_rules_key(advertiser_id: str, offer_id: str | None = None) -> dict[str, str]:
+    """The advertiser's fraud rules (`FRAUD_RULES`), or one offer's overrides (`FRAUD_RULES#<offer>`);
+    the shape is conversions.screening.FraudRules'."""
+    return {"pk": f"ADV#{advertiser_id}", "sk": f"FRAUD_RULES#{offer_id}" if offer_id else "FRAUD_RULES"}
 
 
 class ClickStore(Protocol):
@@ -116,11 +125,13 @@ class CachedRouteRepository:
     def conversion_routes(
         self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""
     ) -> ConversionRoutes:
-        offer, access, rules, *owner = self._get(
+        offer, access, rules, fraud_rules, offer_fraud_rules, *owner = self._get(
             [
                 ("offer", offer_id),
                 ("access", f"{offer_id}|{affiliate_id}"),
                 ("settings", advertiser_id),
+                ("fraud_rules", advertiser_id),
+                ("offer_fraud_rules", f"{advertiser_id}|{offer_id}"),
                 *_host(host),
             ]
         )
@@ -129,6 +140,8 @@ class CachedRouteRepository:
             access or AccessRoute(offer_id, affiliate_id),
             rules or PostbackRules(),
             owner[0] if owner else None,
+            fraud_rules,
+            offer_fraud_rules,
         )
 
     def click_routes(
@@ -185,12 +198,20 @@ def _access_key(pair: str) -> dict[str, str]:
     return access_route_key(offer_id, affiliate_id)
 
 
+def _offer_fraud_rules_key(pair: str) -> dict[str, str]:
+    advertiser_id, _, offer_id = pair.partition("|")
+    return fraud_rules_key(advertiser_id, offer_id)
+
+
 _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
     "offer": offer_route_key,
     "affiliate": affiliate_key,
     "access": _access_key,
     "settings": settings_key,
     "domain": DomainClaim.key,
+    # fraud rules (postbacks): the advertiser's and an offer's, kept as stored
+    "fraud_rules": fraud_rules_key,
+    "offer_fraud_rules": _offer_fraud_rules_key,
 }
 _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "offer": OfferRoute.from_item,
@@ -198,6 +219,9 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "access": AccessRoute.from_item,
     "settings": lambda item: PostbackRules(tuple(item.get("postback_ips") or ())),
     "domain": lambda item: DomainClaim.from_item(item).advertiser_id,
+    # fraud rules (postbacks): conversions.screening.FraudRules reads the item
+    "fraud_rules": dict,
+    "offer_fraud_rules": dict,
 }
 
 

@@ -67,7 +67,8 @@ def test_a_visitors_second_click_within_24_hours_is_not_unique() -> None:
     # Repeats are not suspect: no verdict item, uniqueness is read back from the visitor's window
     assert store.verdicts == {}
     assert recorded_quality(store, stored(click(1))) == CLEAN
-    repeat = ClickQuality(unique=False, flood=False, bot=False, datacenter=None)
+    # A repeat names the visitor's first click, which holds the window
+    repeat = ClickQuality(unique=False, flood=False, bot=False, datacenter=None, first_click_id="c1")
     assert recorded_quality(store, stored(click(2, at="2026-11-27T16:06:00.000Z"))) == repeat
     assert recorded_quality(store, stored(click(3, at="2026-11-28T15:00:00.000Z"))) == repeat
     # Nothing is known of a click the orchestrator has not seen
@@ -99,7 +100,7 @@ def test_another_address_browser_or_affiliate_is_another_visitor() -> None:
 def test_refused_clicks_neither_take_nor_spend_the_visitors_window() -> None:
     store, cubes = FakeQuality(), FakeCubes()
     run([click(1, reason="geo_blocked"), click(2, at="2026-11-27T16:07:00.000Z")], store, cubes)
-    assert totals(cubes) == {"blocked": 1, "clicks": 1, "unique": 1}
+    assert totals(cubes) == {"blocked": 1, "refused_geo_blocked": 1, "clicks": 1, "unique": 1}
     assert store.writes["claim"] == 1
 
 

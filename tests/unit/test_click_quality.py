@@ -113,12 +113,14 @@ def test_clicks_past_the_hourly_threshold_of_one_address_are_a_flood_across_batc
     # Then the 4th and 5th are the flood, counted and kept for inspection
     assert totals(cubes)["flood"] == 2
     assert sorted(c for c, v in store.verdicts.items() if v.flood) == ["c4", "c5"]
+    # Each keeps how many clicks its address had sent in the hour, itself included
+    assert [store.verdicts[c].address_clicks for c in ("c4", "c5")] == [4, 5]
     # And the next hour starts a new count
     run([click(6, at="2026-11-27T17:00:00.000Z")], store, cubes, threshold=3)
     assert totals(cubes)["flood"] == 2
 
 
-def test_datacenter_addresses_and_bots_are_counted_and_named() -> None:
+def test_datacenter_addresses_and_bots_are_counted_and_named_with_their_network() -> None:
     store, cubes = FakeQuality(), FakeCubes()
     run(
         [
@@ -131,7 +133,8 @@ def test_datacenter_addresses_and_bots_are_counted_and_named() -> None:
     )
     counted = totals(cubes)
     assert (counted["datacenter"], counted["bots"], counted["clicks"]) == (2, 1, 3)
-    assert store.verdict("c1") == ClickQuality(unique=True, flood=False, bot=False, datacenter="Amazon AWS")
+    aws = ClickQuality(unique=True, flood=False, bot=False, datacenter="Amazon AWS", asn=16509)
+    assert store.verdict("c1") == aws
     assert store.verdict("c3") == ClickQuality(unique=True, flood=False, bot=True, datacenter=None)
 
 

@@ -43,8 +43,10 @@ class ClickQuality:
     flood: bool
     bot: bool
     datacenter: str | None  # the hosting network, when the address belongs to one
-    # What explains a flag to whoever inspects the click: the address's clicks to the advertiser in
-    # the hour up to this one (a flood), and the visitor's first click (a repeat), when known.
+    # What explains a flag to whoever inspects the click: the hosting network's AS number, the
+    # address's clicks to the advertiser in the hour up to this one (a flood), and the visitor's
+    # first click (a repeat), when known.
+    asn: int | None = None
     address_clicks: int | None = None
     first_click_id: str | None = None
 
@@ -73,6 +75,8 @@ class ClickQuality:
             item["unique"] = self.unique
         if self.datacenter is not None:
             item["datacenter"] = self.datacenter
+        if self.asn is not None:
+            item["asn"] = self.asn
         if self.address_clicks is not None:
             item["address_clicks"] = self.address_clicks
         return item
@@ -84,6 +88,7 @@ class ClickQuality:
             flood=bool(item.get("flood")),
             bot=bool(item.get("bot")),
             datacenter=item.get("datacenter"),
+            asn=int(item["asn"]) if "asn" in item else None,
             address_clicks=int(item["address_clicks"]) if "address_clicks" in item else None,
         )
 
@@ -203,11 +208,13 @@ class QualityJudge:
             if visitor is not None:
                 unique = first_of[visitor] is click and visitor in held
             flood = seen[ip_key] > self._flood_threshold
+            network = self._datacenters.announcer(click.ip)
             verdicts[click.click_id] = ClickQuality(
                 unique=unique,
                 flood=flood,
                 bot=describe_user_agent(click.user_agent).is_bot,
-                datacenter=self._datacenters.network(click.ip),
+                datacenter=network.name if network is not None else None,
+                asn=network.asn if network is not None else None,
                 address_clicks=seen[ip_key] if flood else None,
             )
         return verdicts

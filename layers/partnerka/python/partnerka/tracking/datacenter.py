@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 
 from partnerka.common.observability import logger
@@ -66,6 +67,17 @@ HOSTING_NETWORKS: dict[int, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class HostingNetwork:
+    """An autonomous system that announces an address: its number and the provider's name."""
+
+    asn: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"AS{self.asn} ({self.name})" if self.name != f"AS{self.asn}" else self.name
+
+
 class DatacenterRanges:
     """Sorted, non-overlapping address ranges, each with the network that announces it.
 
@@ -96,6 +108,12 @@ class DatacenterRanges:
 
     def network(self, ip: str) -> str | None:
         """The hosting provider announcing `ip`, or None for other and malformed addresses."""
+        found = self.announcer(ip)
+        return found.name if found is not None else None
+
+    def announcer(self, ip: str) -> HostingNetwork | None:
+        """The hosting network announcing `ip` (its AS number and name), or None for other and
+        malformed addresses."""
         try:
             address = ipaddress.ip_address(ip)
         except ValueError:
@@ -107,4 +125,5 @@ class DatacenterRanges:
         index = bisect_right(self._starts.get(address.version, []), value) - 1
         if index < 0 or value > rows[index][1]:
             return None
-        return HOSTING_NETWORKS.get(rows[index][2], f"AS{rows[index][2]}")
+        asn = rows[index][2]
+        return HostingNetwork(asn, HOSTING_NETWORKS.get(asn, f"AS{asn}"))

@@ -14,6 +14,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     const expected = [
       "nav.dashboard",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -29,13 +30,14 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     ];
     expect(paths("platform_admin")).toEqual(expected);
     // The platform's own revenue and its plans are the Owner's alone.
-    expect(paths("owner")).toEqual([...expected.slice(0, 9), "nav.subscriptions", "nav.plans", ...expected.slice(9)]);
+    expect(paths("owner")).toEqual([...expected.slice(0, 10), "nav.subscriptions", "nav.plans", ...expected.slice(10)]);
   });
 
   it("gives support read access to statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
     expect(paths("support")).toEqual([
       "nav.dashboard",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -55,6 +57,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.offers",
       "nav.conversions",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -85,6 +88,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.linkBuilder",
       "nav.postbacks",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -106,6 +110,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/clicks")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/reports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/fraud-report")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/exports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/postbacks")).toEqual(["affiliate"]);
     expect(rolesFor("/webhooks")).toEqual(["advertiser", "affiliate"]);

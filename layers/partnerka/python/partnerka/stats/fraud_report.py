@@ -56,8 +56,8 @@ class TrafficQuality:
                 "bots": row.bots,
                 "datacenter": row.datacenter,
                 "flood": row.flood,
-                # a refused click is never unique nor a repeat: `unique` is a subset of `clicks`
-                "duplicate": max(0, row.clicks - row.unique),
+                # `unique` is a subset of `clicks`; a refused click is neither unique nor a repeat
+                "duplicate": row.clicks - row.unique,
             },
             refused=row.blocked,
             refused_by_reason={reason: n for reason, n in sorted(row.refused.items()) if n},

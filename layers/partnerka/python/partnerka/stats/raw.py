@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from partnerka.common.clock import iso_millis
-from partnerka.conversions.models import Conversion
+from partnerka.conversions.models import Conversion, ScreeningAction
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogStore
 from partnerka.stats.cube import DIMENSIONS, Facts
@@ -65,8 +65,11 @@ def converted_event(conversion: Conversion) -> ConvertedEvent:
     )
 
 
-# What a fraud rule did to a conversion when it arrived (conversions.models.ScreeningAction).
-SCREENING_COUNTERS = {"held": "held_by_rule", "rejected": "rejected_by_rule"}
+# What a fraud rule did to a conversion when it arrived, and the counter that counts it.
+SCREENING_COUNTERS: dict[str, str] = {
+    ScreeningAction.HELD: "held_by_rule",
+    ScreeningAction.REJECTED: "rejected_by_rule",
+}
 
 
 def screening_increments(screening: str | None) -> Increments:

@@ -144,10 +144,13 @@ def test_stats_api_reports_what_the_orchestrator_counted(
         "flood": 0,
         "datacenter": 0,
         "blocked": 0,
+        "refused": {},
         "leads": 1,
         "sales": 1,
         "rejected": 0,
         "hold": 2,
+        "held_by_rule": 0,
+        "rejected_by_rule": 0,
         "conversions": 2,
         "cr": 66.6667,
         "label": "total",
@@ -273,6 +276,10 @@ def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
         "flood": False,
         "bot": False,
         "datacenter": "Amazon AWS",
+        "asn": 16509,
+        "address_clicks": None,
+        "flood_threshold": 30,
+        "first_click_id": ids[0],  # the visitor's first click, which holds its window
     }
     assert (repeated["ip"], repeated["device"], repeated["browser"]) == ("3.5.140.2", "desktop", "Firefox")
     # A clean click reads clean, and the affiliate sees it with its conversion (never the revenue)
@@ -284,6 +291,10 @@ def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
         "flood": False,
         "bot": False,
         "datacenter": None,
+        "asn": None,
+        "address_clicks": None,
+        "flood_threshold": 30,
+        "first_click_id": None,
     }
     assert [(c["goal"], c["revenue"]) for c in mine["conversions"]] == [("sale", None)]
     # A click the orchestrator has not read yet is pending for a minute, then taken as clean
@@ -299,6 +310,10 @@ def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
         "flood": False,
         "bot": False,
         "datacenter": None,
+        "asn": None,
+        "address_clicks": None,
+        "flood_threshold": 30,
+        "first_click_id": None,
     }
     # Others' clicks, unknown ids and hostile ids read as missing, in the envelope
     outsider = inspect(ids[0], signed_in(api, world.emails["outsider"]))

@@ -66,10 +66,10 @@ class ClickOut(BaseModel):
     affiliate_id: str
     affiliate_name: str
     reason: str | None
-    """Why a check refused the click (`geo_blocked`, `cap_reached`, `bot`, `blocked_by_rule`, …); null
-    when it landed."""
-    blocked_by: str | None
-    """For `blocked_by_rule`: the block list entry that matched (`asn:16509`, `cidr:203.0.113.0/24`)."""
+    """Why a check refused the click (`geo_blocked`, `cap_reached`, `bot`, …); null when it landed."""
+    blocked_by: str | None = None
+    """For `blocked_by_rule`: the block list entry that refused it (`cidr:203.0.113.0/24`, `asn:16509`,
+    `referrer:spam.example`)."""
     country: str
     ip: str
     user_agent: str

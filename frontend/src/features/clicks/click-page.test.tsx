@@ -123,20 +123,20 @@ describe("a flagged click's page", () => {
     expect(html).toContain("rejected: click from a datacenter network, AS16509");
   });
 
-  it("names the refusal and the block list entry that matched", () => {
-    const refused: ClickDetail = {
-      ...CLICK,
-      reason: "blocked_by_rule",
-      blocked_by: "cidr:203.0.113.0/24",
-      quality: { ...CLICK.quality, status: "clean", unique: null, flood: false, datacenter: null, asn: null, address_clicks: null, first_click_id: null },
-      conversions: [],
-      screenings: [],
-    };
-    const html = render(refused);
-    expect(html).toContain("Refused: block list");
-    expect(html).toContain("IP range 203.0.113.0/24");
-    const suspended = render({ ...refused, reason: "advertiser_suspended", blocked_by: null });
-    expect(suspended).toContain("Refused: advertiser suspended");
-    expect(suspended).not.toContain('data-testid="click-blocked-by"');
+  it("names the refusals issue 20 added", () => {
+    const quiet = {
+      ...CLICK.quality,
+      status: "clean",
+      unique: null,
+      flood: false,
+      datacenter: null,
+      asn: null,
+      address_clicks: null,
+      first_click_id: null,
+    } as const;
+    const refused: ClickDetail = { ...CLICK, reason: "blocked_by_rule", blocked_by: "cidr:203.0.113.0/24", quality: quiet, conversions: [], screenings: [] };
+    expect(render(refused)).toContain("Refused: block list");
+    expect(render({ ...refused, reason: "advertiser_suspended", blocked_by: null })).toContain("Refused: advertiser suspended");
+    expect(render({ ...refused, reason: "affiliate_suspended", blocked_by: null })).toContain("Refused: affiliate suspended");
   });
 });

@@ -15,7 +15,7 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
 import { useCan } from "@/features/auth/use-can";
-import { blockedByLabel, qualitySignals, refusalLabel, signalDetail, signalTitle } from "@/features/clicks/click-quality";
+import { qualitySignals, refusalLabel, signalDetail, signalTitle } from "@/features/clicks/click-quality";
 import { useClick } from "@/features/clicks/use-click";
 import { ConversionStatusBadge } from "@/features/conversions/conversion-badges";
 import { formatConversionMoney, goalLabel } from "@/features/conversions/conversion-format";
@@ -121,9 +121,6 @@ function DecisionCard({ click }: { click: ClickDetail }) {
           rows={[
             [t("clicks.fields.time"), formatDateTime(click.created_at, i18n.language)],
             [t("clicks.fields.outcome"), outcome],
-            ...(click.blocked_by
-              ? [[t("fraudReport.click.blockedBy"), <UserText value={blockedByLabel(t, click.blocked_by)} testId="click-blocked-by" />] as [string, ReactNode]]
-              : []),
             [t("clicks.fields.offer"), <UserText value={click.offer_name} />],
             [t("clicks.fields.affiliate"), <UserText value={click.affiliate_name} />],
           ]}

@@ -1,7 +1,7 @@
 import i18next, { type TFunction } from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ClickQuality } from "@/api/types";
-import { blockedByLabel, qualitySignals, signalDetail, signalTitle } from "@/features/clicks/click-quality";
+import { qualitySignals, signalDetail, signalTitle } from "@/features/clicks/click-quality";
 import en from "@/i18n/en.json";
 import { INTERPOLATION } from "@/i18n/interpolation";
 import ru from "@/i18n/ru.json";
@@ -74,19 +74,5 @@ describe("a signal in words", () => {
       "More than 30 clicks from one address to one advertiser within an hour is a flood.",
     );
     expect(signalDetail(t, { key: "bot" })).toBeNull();
-  });
-});
-
-describe("blockedByLabel", () => {
-  it("says which block list entry refused the click", () => {
-    expect(blockedByLabel(t, "asn:16509")).toBe("network AS16509");
-    expect(blockedByLabel(t, "cidr:203.0.113.0/24")).toBe("IP range 203.0.113.0/24");
-    expect(blockedByLabel(t, "sub3:spam:1")).toBe("sub3 = spam:1");
-    expect(blockedByLabel(tRu, "country:CN")).toBe("страна CN");
-  });
-
-  it("shows an entry of a kind it does not know as it came", () => {
-    expect(blockedByLabel(t, "isp:Example")).toBe("isp:Example");
-    expect(blockedByLabel(t, "odd")).toBe("odd");
   });
 });

@@ -34,19 +34,10 @@ export function signalDetail(t: TFunction, signal: QualitySignal): string | null
     : t("fraudReport.click.floodLimit", { limit: signal.limit });
 }
 
-/** Why the click path refused a click, in words: the click inspector's reasons, then the traffic-quality report's (the reasons issue 20 added). */
+/**
+ * Why the click path refused a click, in words: the click inspector's reasons, then the block lists'
+ * (`blocks.reasons`: refusals by a block list or a suspension), then this report's for any still missing.
+ */
 export function refusalLabel(t: TFunction, reason: string): string {
-  return t([`clicks.reasons.${reason}`, `fraudReport.reasons.${reason}`], { defaultValue: reason });
-}
-
-const BLOCK_KINDS = ["ip", "cidr", "asn", "country", "referrer", "user_agent"];
-
-/** The block list entry that refused a click (`asn:16509`, `cidr:203.0.113.0/24`, `sub1:spam`), in words; an unknown kind as sent. */
-export function blockedByLabel(t: TFunction, entry: string): string {
-  const at = entry.indexOf(":");
-  if (at < 0) return entry;
-  const kind = entry.slice(0, at);
-  const value = entry.slice(at + 1);
-  if (/^sub([1-9]|10)$/.test(kind)) return t("fraudReport.click.blockKinds.sub", { key: kind, value });
-  return BLOCK_KINDS.includes(kind) ? t(`fraudReport.click.blockKinds.${kind}`, { value }) : entry;
+  return t([`clicks.reasons.${reason}`, `blocks.reasons.${reason}`, `fraudReport.reasons.${reason}`], { defaultValue: reason });
 }

@@ -144,11 +144,14 @@ def test_stats_api_reports_what_the_orchestrator_counted(
         "flood": 0,
         "datacenter": 0,
         "blocked": 0,
+        "refused": {},
         "leads": 1,
         "sales": 1,
         "rejected": 0,
         "hold": 2,
         "cpc_clicks": 0,  # a CPA offer pays no click
+        "held_by_rule": 0,
+        "rejected_by_rule": 0,
         "conversions": 2,
         "cr": 66.6667,
         "label": "total",
@@ -275,6 +278,10 @@ def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
         "flood": False,
         "bot": False,
         "datacenter": "Amazon AWS",
+        "asn": 16509,
+        "address_clicks": None,
+        "flood_threshold": 30,
+        "first_click_id": ids[0],  # the visitor's first click, which holds its window
     }
     assert (repeated["ip"], repeated["device"], repeated["browser"]) == ("3.5.140.2", "desktop", "Firefox")
     # A clean click reads clean, and the affiliate sees it with its conversion (never the revenue)
@@ -286,6 +293,10 @@ def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
         "flood": False,
         "bot": False,
         "datacenter": None,
+        "asn": None,
+        "address_clicks": None,
+        "flood_threshold": 30,
+        "first_click_id": None,
     }
     assert [(c["goal"], c["revenue"]) for c in mine["conversions"]] == [("sale", None)]
     # A click the orchestrator has not read yet is pending for a minute, then taken as clean
@@ -301,6 +312,10 @@ def test_click_quality_is_counted_and_shown_where_a_click_is_inspected(
         "flood": False,
         "bot": False,
         "datacenter": None,
+        "asn": None,
+        "address_clicks": None,
+        "flood_threshold": 30,
+        "first_click_id": None,
     }
     # Others' clicks, unknown ids and hostile ids read as missing, in the envelope
     outsider = inspect(ids[0], signed_in(api, world.emails["outsider"]))

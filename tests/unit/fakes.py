@@ -112,7 +112,7 @@ from partnerka.stats.cube_store import CubeItem
 from partnerka.stats.exports import ExportJob
 from partnerka.stats.models import Increments
 from partnerka.stats.projection import StatsStores
-from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
+from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey, VisitWindow
 from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker
 from partnerka.tracking.models import Click
@@ -444,13 +444,9 @@ class FakeQuality:
     def verdict(self, click_id: str) -> ClickQuality | None:
         return self.verdicts.get(click_id)
 
-    def first_visit(self, visitor: VisitorKey, click_id: str, at: int, window: int) -> bool | None:
+    def visit_window(self, visitor: VisitorKey) -> VisitWindow | None:
         held = self.windows.get(visitor)
-        if held is None:
-            return None
-        if held[0] == click_id:
-            return True
-        return False if held[1] - window <= at < held[1] else None
+        return VisitWindow(*held) if held is not None else None
 
 
 @dataclass

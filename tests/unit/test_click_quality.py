@@ -67,7 +67,8 @@ def test_a_visitors_second_click_within_24_hours_is_not_unique() -> None:
     # Repeats are not suspect: no verdict item, uniqueness is read back from the visitor's window
     assert store.verdicts == {}
     assert recorded_quality(store, stored(click(1))) == CLEAN
-    repeat = ClickQuality(unique=False, flood=False, bot=False, datacenter=None)
+    # A repeat names the visitor's first click, which holds the window
+    repeat = ClickQuality(unique=False, flood=False, bot=False, datacenter=None, first_click_id="c1")
     assert recorded_quality(store, stored(click(2, at="2026-11-27T16:06:00.000Z"))) == repeat
     assert recorded_quality(store, stored(click(3, at="2026-11-28T15:00:00.000Z"))) == repeat
     # Nothing is known of a click the orchestrator has not seen
@@ -99,7 +100,7 @@ def test_another_address_browser_or_affiliate_is_another_visitor() -> None:
 def test_refused_clicks_neither_take_nor_spend_the_visitors_window() -> None:
     store, cubes = FakeQuality(), FakeCubes()
     run([click(1, reason="geo_blocked"), click(2, at="2026-11-27T16:07:00.000Z")], store, cubes)
-    assert totals(cubes) == {"blocked": 1, "clicks": 1, "unique": 1}
+    assert totals(cubes) == {"blocked": 1, "refused_geo_blocked": 1, "clicks": 1, "unique": 1}
     assert store.writes["claim"] == 1
 
 
@@ -112,12 +113,14 @@ def test_clicks_past_the_hourly_threshold_of_one_address_are_a_flood_across_batc
     # Then the 4th and 5th are the flood, counted and kept for inspection
     assert totals(cubes)["flood"] == 2
     assert sorted(c for c, v in store.verdicts.items() if v.flood) == ["c4", "c5"]
+    # Each keeps how many clicks its address had sent in the hour, itself included
+    assert [store.verdicts[c].address_clicks for c in ("c4", "c5")] == [4, 5]
     # And the next hour starts a new count
     run([click(6, at="2026-11-27T17:00:00.000Z")], store, cubes, threshold=3)
     assert totals(cubes)["flood"] == 2
 
 
-def test_datacenter_addresses_and_bots_are_counted_and_named() -> None:
+def test_datacenter_addresses_and_bots_are_counted_and_named_with_their_network() -> None:
     store, cubes = FakeQuality(), FakeCubes()
     run(
         [
@@ -130,7 +133,8 @@ def test_datacenter_addresses_and_bots_are_counted_and_named() -> None:
     )
     counted = totals(cubes)
     assert (counted["datacenter"], counted["bots"], counted["clicks"]) == (2, 1, 3)
-    assert store.verdict("c1") == ClickQuality(unique=True, flood=False, bot=False, datacenter="Amazon AWS")
+    aws = ClickQuality(unique=True, flood=False, bot=False, datacenter="Amazon AWS", asn=16509)
+    assert store.verdict("c1") == aws
     assert store.verdict("c3") == ClickQuality(unique=True, flood=False, bot=True, datacenter=None)
 
 

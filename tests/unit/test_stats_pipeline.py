@@ -168,10 +168,10 @@ def test_expiries_and_changes_that_count_nothing_add_nothing() -> None:
     assert effect_of(changed(3, pending, status="hold").event) is None  # pending and hold both await approval
 
 
-def test_refused_clicks_count_as_blocked_and_are_logged_with_their_reason() -> None:
+def test_refused_clicks_count_as_blocked_and_by_their_reason_and_are_logged_with_it() -> None:
     cubes, log, stats = stores()
     apply_stream_batch([click_record(1, reason="geo_blocked"), click_record(2, sub1="a b", sub3="x")], stats)
-    assert cubes.totals() == {"blocked": 1, "clicks": 1}
+    assert cubes.totals() == {"blocked": 1, "refused_geo_blocked": 1, "clicks": 1}
     logged = {c.click_id: c for c in log.all()}
     assert logged["c1"].reason == "geo_blocked"
     assert logged["c2"].facts.subs == {"sub1": "a b", "sub3": "x"}

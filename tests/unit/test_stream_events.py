@@ -162,7 +162,14 @@ def test_one_decoded_batch_reaches_postbacks_finance_and_statistics() -> None:
         2000,
     )
     # And statistics count each event once; the poison record is parked and keeps its place
-    assert cubes.totals() == {"clicks": 1, "blocked": 1, "sales": 1, "revenue_USD": 2000, "payout_USD": 1250}
+    assert cubes.totals() == {
+        "clicks": 1,
+        "blocked": 1,
+        "refused_geo_blocked": 1,
+        "sales": 1,
+        "revenue_USD": 2000,
+        "payout_USD": 1250,
+    }
     (marker,) = cubes.markers.values()
     assert marker.records == ("e1", "e2", "e3", "e4", "e5", "e6")
     (parked,) = [op for op in operations.items.values() if op.subject_type == "record"]

@@ -280,3 +280,12 @@ export type PlanStateCount = Schemas["PlanStateCount"];
 export type StaffSubscription = Schemas["StaffSubscriptionOut"];
 /** An advertiser's own price and limits, as the Owner sets them (`PUT /api/admin/subscriptions/{advertiser_id}/terms`). */
 export type TermsInput = Schemas["TermsIn"];
+
+// --- Traffic quality (issue 20, report) -------------------------------------------------------------
+/** The traffic-quality report: flagged and refused clicks by reason and what fraud rules did, per affiliate, offer or sub-id, with a trend by day. */
+export type FraudReport = Schemas["FraudReportOut"];
+export type FraudRow = Schemas["TrafficQualityOut"];
+export type FraudGroup = FraudReport["group_by"];
+export type FraudReportQuery = paths["/api/stats/fraud"]["get"]["parameters"]["query"];
+/** What a fraud rule did to one of a click's conversions when it arrived. */
+export type ClickScreening = Schemas["ScreeningOut"];

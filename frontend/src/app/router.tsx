@@ -31,6 +31,8 @@ const OffersPage = lazy(() => import("@/features/offers/offers-page").then((modu
 const ExportsPage = lazy(() => import("@/features/stats/exports-page").then((module) => ({ default: module.ExportsPage })));
 const LogsPage = lazy(() => import("@/features/stats/logs-page").then((module) => ({ default: module.LogsPage })));
 const ReportsPage = lazy(() => import("@/features/stats/reports-page").then((module) => ({ default: module.ReportsPage })));
+// issue 20 (report)
+const FraudReportPage = lazy(() => import("@/features/fraud-report/fraud-report-page").then((module) => ({ default: module.FraudReportPage })));
 const ClickPage = lazy(() => import("@/features/clicks/click-page").then((module) => ({ default: module.ClickPage })));
 const ConversionsPage = lazy(() => import("@/features/conversions/conversions-page").then((module) => ({ default: module.ConversionsPage })));
 const FraudPage = lazy(() => import("@/features/fraud/fraud-page").then((module) => ({ default: module.FraudPage })));
@@ -125,6 +127,7 @@ export const router = createBrowserRouter([
       guarded("/link-builder", <LinkBuilderPage />),
       guarded("/postbacks", <PostbacksPage />),
       guarded("/reports", <ReportsPage />),
+      guarded("/fraud-report", <FraudReportPage />),
       guarded("/clicks", <LogsPage />),
       guarded("/clicks/:clickId", <ClickPage />, "/clicks"),
       guarded("/exports", <ExportsPage />),

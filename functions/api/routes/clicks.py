@@ -13,6 +13,7 @@ from composition.stats import click_inspector
 from pydantic import BaseModel
 
 from partnerka.common.clock import iso_millis, utc_now
+from partnerka.stats.quality import FLOOD_CLICKS_PER_IP_HOUR
 from routes.conversions import ConversionOut, conversions_out
 from routes.postback_schemas import DeliveryOut, delivery_out
 
@@ -31,6 +32,29 @@ class ClickQualityOut(BaseModel):
     """The full crawler classification of the User-Agent."""
     datacenter: str | None
     """The hosting network that owns the address (e.g. "Amazon AWS"), when it is one."""
+    asn: int | None
+    """The hosting network's AS number (16509), when the address is a datacenter's and it was kept."""
+    address_clicks: int | None
+    """For a flood: the clicks the address had sent the advertiser in the clock hour, this one included."""
+    flood_threshold: int
+    """More clicks than this from one address to one advertiser within a clock hour are a flood."""
+    first_click_id: str | None
+    """For a repeat: the visitor's first click on the link, while that is still known."""
+
+
+ScreeningName = Literal["held", "rejected"]
+SCREENING_ACTIONS: dict[str, ScreeningName] = {"held": "held", "rejected": "rejected"}
+
+
+class ScreeningOut(BaseModel):
+    """What a fraud rule did to one of the click's conversions when it arrived."""
+
+    conversion_id: str
+    action: ScreeningName
+    flag: str | None
+    """The flag whose rule acted (`datacenter`, `bot`, `ip_flood`, `duplicate_visitor`, `too_fast`, …)."""
+    note: str
+    """The rule's explanation, in English ("click from a datacenter network, AS16509")."""
 
 
 class ClickOut(BaseModel):
@@ -43,6 +67,9 @@ class ClickOut(BaseModel):
     affiliate_name: str
     reason: str | None
     """Why a check refused the click (`geo_blocked`, `cap_reached`, `bot`, …); null when it landed."""
+    blocked_by: str | None = None
+    """For `blocked_by_rule`: the block list entry that refused it (`cidr:203.0.113.0/24`, `asn:16509`,
+    `referrer:spam.example`)."""
     country: str
     ip: str
     user_agent: str
@@ -52,6 +79,8 @@ class ClickOut(BaseModel):
     subs: dict[str, str]
     quality: ClickQualityOut
     conversions: list[ConversionOut]
+    screenings: list[ScreeningOut]
+    """The conversions a fraud rule held or rejected on arrival, with why (oldest first)."""
     deliveries: list[DeliveryOut]
     """The postback deliveries to the affiliate's tracker about this click and its conversions, oldest first
     (empty for a viewer who may not see deliveries)."""
@@ -71,6 +100,7 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
         affiliate_id=click.affiliate_id,
         affiliate_name=found.affiliate_name,
         reason=click.reason,
+        blocked_by=click.blocked_by,
         country=click.country,
         ip=click.ip,
         user_agent=click.user_agent,
@@ -84,7 +114,18 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
             flood=quality.flood,
             bot=quality.bot,
             datacenter=quality.datacenter,
+            asn=quality.asn,
+            address_clicks=quality.address_clicks,
+            flood_threshold=FLOOD_CLICKS_PER_IP_HOUR,
+            first_click_id=quality.first_click_id,
         ),
         conversions=conversions_out(found.conversions),
+        screenings=[
+            ScreeningOut(
+                conversion_id=c.conversion_id, action=action, flag=c.screening_flag, note=c.screening_note
+            )
+            for c in found.conversions.items
+            if (action := SCREENING_ACTIONS.get(c.screening or ""))
+        ],
         deliveries=[delivery_out(d) for d in found.deliveries],
     )

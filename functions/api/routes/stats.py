@@ -18,10 +18,13 @@ from routes.conversions import conversions_out
 from routes.stats_schemas import (
     ClickLogOut,
     ConversionLogOut,
+    FraudGroupName,
+    FraudReportOut,
     GroupName,
     SortName,
     StatsReportOut,
     click_row,
+    quality_out,
     row_out,
 )
 
@@ -73,6 +76,12 @@ class ReportParams(StatsFilters):
     limit: int = Field(100, ge=1, le=1000)
 
 
+class FraudReportParams(StatsFilters):
+    group_by: FraudGroupName = "affiliate"
+    offset: int = Field(0, ge=0)
+    limit: int = Field(100, ge=1, le=1000)
+
+
 class LogParams(StatsFilters):
     cursor: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=500)
@@ -98,6 +107,26 @@ def get_stats(params: Annotated[ReportParams, Query()]) -> StatsReportOut:
         rows=[row_out(row, report.names.get(row.key, row.key), report.sees_revenue) for row in report.rows],
         total_rows=report.total_rows,
         totals=row_out(report.totals, "total", report.sees_revenue),
+    )
+
+
+@router.get(
+    "/stats/fraud",
+    summary="Traffic quality: flagged and refused clicks by reason, and conversions fraud rules held or "
+    "rejected, by affiliate, offer or sub-id, with the trend by day",
+)
+def get_fraud_report(params: Annotated[FraudReportParams, Query()]) -> FraudReportOut:
+    principal, _ = current(router.current_event.headers)
+    report = stats_dashboard().fraud_report(
+        principal, params.query(), params.group_by, params.offset, params.limit
+    )
+    return FraudReportOut(
+        **params.model_dump(include={"date_from", "date_to", "tz", "group_by", "offset", "limit"}),
+        advertiser_id=report.advertiser_id,
+        rows=[quality_out(row, report.names.get(row.key, row.key)) for row in report.rows],
+        total_rows=report.total_rows,
+        totals=quality_out(report.totals, "total"),
+        trend=[quality_out(day, day.key) for day in report.trend],
     )
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from partnerka.common.clock import iso_millis
 from partnerka.stats.click_log import LoggedClick
+from partnerka.stats.fraud_report import FLAGS, FRAUD_GROUPS, TrafficQuality
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import StatsRow
 from partnerka.stats.service import GROUPS, SORTS
@@ -20,7 +21,8 @@ GroupName = Literal[
 ]  # fmt: skip
 SortName = Literal[
     "key", "clicks", "unique", "bots", "flood", "datacenter", "blocked", "leads", "sales", "rejected",
-    "hold", "cpc_clicks", "conversions", "cr", "roi", "revenue", "payout", "profit", "epc", "cpc_payout",
+    "hold", "held_by_rule", "rejected_by_rule", "cpc_clicks", "conversions", "cr", "roi", "revenue", "payout",
+    "profit", "epc", "cpc_payout",
 ]  # fmt: skip
 assert set(get_args(GroupName)) == set(GROUPS)
 assert set(get_args(SortName)) == set(SORTS)
@@ -43,6 +45,8 @@ class StatsRowOut(BaseModel):
     """Of `clicks`: from a cloud or hosting network's address."""
     blocked: int
     """Clicks a check refused (paused offer, GEO, bot, …), kept with their reason."""
+    refused: dict[str, int]
+    """`blocked` by the check that refused them (`geo_blocked`, `blocked_by_rule`, …)."""
     leads: int
     sales: int
     """Sales and the offers' own goals."""
@@ -51,6 +55,10 @@ class StatsRowOut(BaseModel):
     """Of `leads` and `sales`: still awaiting approval (on hold, or pending the advertiser's decision)."""
     cpc_clicks: int
     """Of `clicks`: those a CPC offer paid for (unique, not a bot, within the click goal's caps)."""
+    held_by_rule: int
+    """Conversions a fraud rule held for review when they arrived (whatever was decided since)."""
+    rejected_by_rule: int
+    """Conversions a fraud rule rejected when they arrived."""
     conversions: int
     """leads + sales."""
     cr: float | None
@@ -80,11 +88,14 @@ def row_out(row: StatsRow, label: str, sees_revenue: bool) -> StatsRowOut:
         flood=row.flood,
         datacenter=row.datacenter,
         blocked=row.blocked,
+        refused=row.refused,
         leads=row.leads,
         sales=row.sales,
         rejected=row.rejected,
         hold=row.hold,
         cpc_clicks=row.cpc_clicks,
+        held_by_rule=row.held_by_rule,
+        rejected_by_rule=row.rejected_by_rule,
         conversions=derived.conversions,
         cr=derived.cr,
         revenue=row.revenue if sees_revenue else None,
@@ -111,6 +122,99 @@ class StatsReportOut(BaseModel):
     offset: int
     limit: int
     totals: StatsRowOut
+
+
+FraudGroupName = Literal["affiliate", "offer", "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10"]  # fmt: skip
+assert set(get_args(FraudGroupName)) == set(FRAUD_GROUPS)
+
+
+class FlagCountsOut(BaseModel):
+    """Clicks by what traffic quality found (a click can carry several flags)."""
+
+    bots: int
+    """Crawlers by the full User-Agent classification."""
+    datacenter: int
+    """From a cloud or hosting network's address."""
+    flood: int
+    """Past the hourly limit of clicks from one address to the advertiser."""
+    duplicate: int
+    """Not the visitor's first click on the link within 24 hours (clicks - unique)."""
+
+
+class FlagSharesOut(BaseModel):
+    """Each flag's clicks / `clicks` * 100 (percent); null without clicks."""
+
+    bots: float | None
+    datacenter: float | None
+    flood: float | None
+    duplicate: float | None
+
+
+assert set(FlagCountsOut.model_fields) == set(FlagSharesOut.model_fields) == set(FLAGS)
+
+
+class TrafficQualityOut(BaseModel):
+    key: str
+    """The affiliate's or offer's id, the sub-id's value, or a local day (`2026-11-27`) in the trend;
+    `total` for the totals."""
+    label: str
+    """The offer's or affiliate's name when grouped by one, else the key."""
+    requests: int
+    """Every click the tracker saw: `clicks` + `refused`."""
+    clicks: int
+    """Clicks that reached a landing (the ones judged after the redirect)."""
+    flagged: FlagCountsOut
+    """Of `clicks`: what traffic quality found."""
+    flagged_shares: FlagSharesOut
+    refused: int
+    """Clicks a click-time check refused."""
+    refused_by_reason: dict[str, int]
+    """`refused` by the check (`blocked_by_rule`, `bot`, `geo_blocked`, `affiliate_suspended`, …)."""
+    refused_share: float | None
+    """`refused` / `requests` * 100 (percent); null without requests."""
+    refused_shares: dict[str, float | None]
+    """Each reason's clicks / `requests` * 100 (percent)."""
+    held_by_rule: int
+    """Conversions a fraud rule held for review when they arrived."""
+    rejected_by_rule: int
+    """Conversions a fraud rule rejected when they arrived."""
+    arrived_conversions: int
+    """Every conversion that arrived, rejected ones included (leads + sales + rejected)."""
+
+
+def quality_out(row: TrafficQuality, label: str) -> TrafficQualityOut:
+    return TrafficQualityOut(
+        key=row.key,
+        label=label,
+        requests=row.requests,
+        clicks=row.clicks,
+        flagged=FlagCountsOut(**row.flagged),
+        flagged_shares=FlagSharesOut(**row.flagged_shares),
+        refused=row.refused,
+        refused_by_reason=row.refused_by_reason,
+        refused_share=row.refused_share,
+        refused_shares=row.refused_shares,
+        held_by_rule=row.held_by_rule,
+        rejected_by_rule=row.rejected_by_rule,
+        arrived_conversions=row.arrived_conversions,
+    )
+
+
+class FraudReportOut(BaseModel):
+    advertiser_id: str | None
+    """The advertiser reported on; null when a platform report covers every advertiser."""
+    date_from: date
+    date_to: date
+    tz: str
+    group_by: FraudGroupName
+    rows: list[TrafficQualityOut]
+    """One page of the rows, most traffic (`requests`) first."""
+    total_rows: int
+    offset: int
+    limit: int
+    totals: TrafficQualityOut
+    trend: list[TrafficQualityOut]
+    """The totals of every local day of the range, oldest first (days without traffic included)."""
 
 
 class ClickLogRowOut(BaseModel):

@@ -17,6 +17,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.conversions",
       "fraud.nav",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -31,7 +32,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     ];
     expect(paths("platform_admin")).toEqual(expected);
     // The platform's own revenue, its plans and advertisers' brands are the Owner's alone.
-    expect(paths("owner")).toEqual([...expected.slice(0, 12), "nav.subscriptions", "nav.plans", "nav.brand", ...expected.slice(12)]);
+    expect(paths("owner")).toEqual([...expected.slice(0, 13), "nav.subscriptions", "nav.plans", "nav.brand", ...expected.slice(13)]);
   });
 
   it("gives support read access to offers, conversions, statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
@@ -41,6 +42,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.conversions",
       "fraud.nav",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -61,6 +63,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.conversions",
       "fraud.nav",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -91,6 +94,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.linkBuilder",
       "nav.postbacks",
       "nav.reports",
+      "fraudReport.nav",
       "nav.logs",
       "nav.exports",
       "nav.finance",
@@ -113,6 +117,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/link-builder")).toEqual(["affiliate"]);
     expect(rolesFor("/clicks")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/reports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/fraud-report")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/exports")).toEqual(["advertiser", "affiliate", "owner", "platform_admin", "support"]);
     expect(rolesFor("/postbacks")).toEqual(["affiliate"]);
     expect(rolesFor("/webhooks")).toEqual(["advertiser", "affiliate"]);

@@ -53,6 +53,8 @@ const ENTRIES: NavEntry[] = [
   { to: "/link-builder", icon: LinkIcon, labelKey: "nav.linkBuilder", permission: "offers:run" },
   { to: "/postbacks", icon: WebhookIcon, labelKey: "nav.postbacks", permission: "postbacks:own" },
   { to: "/reports", icon: ChartColumnIcon, labelKey: "nav.reports", permission: STATS },
+  // issue 20 (report): flagged and refused traffic and what fraud rules did, by affiliate, offer or sub-id
+  { to: "/fraud-report", icon: ShieldAlertIcon, labelKey: "fraudReport.nav", permission: STATS },
   // The click and conversion logs; a click's own page (/clicks/:id) belongs to them.
   { to: "/clicks", icon: ScrollTextIcon, labelKey: "nav.logs", permission: STATS },
   { to: "/exports", icon: FileDownIcon, labelKey: "nav.exports", permission: STATS },

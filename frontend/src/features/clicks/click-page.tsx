@@ -1,9 +1,9 @@
 import { MousePointerClickIcon, SearchIcon, SearchXIcon, SendIcon } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "@/api/api-error";
-import type { ClickDetail, ClickQuality, Delivery } from "@/api/types";
+import type { ClickDetail, ClickQuality, ClickScreening, Delivery } from "@/api/types";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { Facts } from "@/components/facts";
@@ -15,7 +15,7 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { UserText } from "@/components/user-text";
 import { useCan } from "@/features/auth/use-can";
-import { qualitySignals } from "@/features/clicks/click-quality";
+import { qualitySignals, refusalLabel, signalDetail, signalTitle } from "@/features/clicks/click-quality";
 import { useClick } from "@/features/clicks/use-click";
 import { ConversionStatusBadge } from "@/features/conversions/conversion-badges";
 import { formatConversionMoney, goalLabel } from "@/features/conversions/conversion-format";
@@ -103,7 +103,7 @@ function DecisionCard({ click }: { click: ClickDetail }) {
   const { t, i18n } = useTranslation();
   const outcome = click.reason ? (
     <Badge variant="destructive" data-testid="click-outcome">
-      {t("clicks.refused", { reason: t(`clicks.reasons.${click.reason}`, { defaultValue: click.reason }) })}
+      {t("clicks.refused", { reason: refusalLabel(t, click.reason) })}
     </Badge>
   ) : (
     <Badge variant="success" data-testid="click-outcome">
@@ -151,12 +151,25 @@ function QualityCard({ quality }: { quality: ClickQuality }) {
         <Facts rows={[[t("clicks.fields.unique"), unique]]} />
         {signals.length > 0 ? (
           <ul className="space-y-2 text-sm" data-testid="click-quality-signals">
-            {signals.map((signal) => (
-              <li key={signal.key} className="rounded-md border border-warning/30 bg-warning/5 px-3 py-2">
-                <span className="font-medium">{t(`clicks.signals.${signal.key}.title`, { network: signal.detail })}</span>
-                <span className="block text-muted-foreground">{t(`clicks.signals.${signal.key}.text`)}</span>
-              </li>
-            ))}
+            {signals.map((signal) => {
+              const detail = signalDetail(t, signal);
+              return (
+                <li key={signal.key} className="rounded-md border border-warning/30 bg-warning/5 px-3 py-2" data-signal={signal.key}>
+                  <span className="font-medium">{signalTitle(t, signal)}</span>
+                  <span className="block text-muted-foreground">{t(`clicks.signals.${signal.key}.text`)}</span>
+                  {detail ? <span className="block text-muted-foreground">{detail}</span> : null}
+                  {signal.key === "repeat" && signal.firstClickId ? (
+                    <Link
+                      to={`/clicks/${encodeURIComponent(signal.firstClickId)}`}
+                      className="text-primary underline-offset-4 hover:underline"
+                      data-testid="click-first-click"
+                    >
+                      {t("fraudReport.click.firstClick")}
+                    </Link>
+                  ) : null}
+                </li>
+              );
+            })}
           </ul>
         ) : quality.status === "clean" ? (
           <p className="text-sm text-muted-foreground">{t("clicks.noSignals")}</p>
@@ -193,6 +206,7 @@ function VisitorCard({ click }: { click: ClickDetail }) {
 
 function ConversionsCard({ click }: { click: ClickDetail }) {
   const { t, i18n } = useTranslation();
+  const screenings = new Map(click.screenings.map((screening) => [screening.conversion_id, screening]));
   return (
     <Card>
       <CardHeader>
@@ -208,6 +222,7 @@ function ConversionsCard({ click }: { click: ClickDetail }) {
                 <div className="space-y-0.5">
                   <div className="font-medium">{goalLabel(t, conversion.goal)}</div>
                   <div className="text-xs text-muted-foreground">{formatDateTime(conversion.created_at, i18n.language)}</div>
+                  <ScreeningNote screening={screenings.get(conversion.id)} />
                 </div>
                 <div className="flex items-center gap-3">
                   <span className="tabular-nums">{formatConversionMoney(conversion.payout, conversion.currency, i18n.language)}</span>
@@ -219,6 +234,21 @@ function ConversionsCard({ click }: { click: ClickDetail }) {
         )}
       </CardContent>
     </Card>
+  );
+}
+
+/** What a fraud rule did to a conversion when it arrived: the action and the flag in the viewer's language, and the rule's own note. */
+function ScreeningNote({ screening }: { screening: ClickScreening | undefined }) {
+  const { t } = useTranslation();
+  if (!screening) return null;
+  const flag = screening.flag ? t(`fraudReport.click.flags.${screening.flag}`, { defaultValue: screening.flag }) : null;
+  return (
+    <div className="text-xs" data-testid="click-screening" data-action={screening.action}>
+      <span className="font-medium text-warning">
+        {flag ? `${t(`fraudReport.click.screening.${screening.action}`)}: ${flag}` : t(`fraudReport.click.screening.${screening.action}`)}
+      </span>
+      {screening.note ? <UserText value={screening.note} className="block text-muted-foreground" /> : null}
+    </div>
   );
 }
 

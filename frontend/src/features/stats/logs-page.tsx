@@ -11,6 +11,7 @@ import { Card } from "@/components/ui/card";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { ClickLink } from "@/features/clicks/click-link";
 import { ClickSearch } from "@/features/clicks/click-page";
+import { refusalLabel } from "@/features/clicks/click-quality";
 import { ConversionStatusCell } from "@/features/conversions/conversion-badges";
 import { formatConversionMoney, goalLabel } from "@/features/conversions/conversion-format";
 import { NoContextState } from "@/features/memberships/no-context-state";
@@ -146,7 +147,7 @@ function ClickLogTable({ state, viewer, choices }: { state: LogState; viewer: St
       cell: (row) => (
         <div className="flex gap-1">
           {row.reason ? (
-            <Badge variant="destructive">{t("logs.refused", { reason: t(`clicks.reasons.${row.reason}`, { defaultValue: row.reason }) })}</Badge>
+            <Badge variant="destructive">{t("logs.refused", { reason: refusalLabel(t, row.reason) })}</Badge>
           ) : (
             <Badge variant="success">{t("logs.landed")}</Badge>
           )}

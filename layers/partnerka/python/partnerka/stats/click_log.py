@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis, parse_iso
 from partnerka.stats.cube import Facts
+from partnerka.stats.models import refused_attribute
 
 LOG_RETENTION = timedelta(days=400)
 MAX_CHUNK_BYTES = 300_000  # a compressed chunk stays well under DynamoDB's 400 KB per item
@@ -34,12 +35,12 @@ MAX_CHUNK_BYTES = 300_000  # a compressed chunk stays well under DynamoDB's 400 
 class LoggedClick:
     click_id: str
     facts: Facts
-    reason: str = ""  # refused by a check: counts as blocked
+    reason: str = ""  # refused by a check: counts as blocked, and refused for this reason
     flags: frozenset[str] = frozenset()  # unique, bots, flood, datacenter
 
     def increments(self) -> dict[str, int]:
         if self.reason:
-            return {"blocked": 1}
+            return {"blocked": 1, refused_attribute(self.reason): 1}
         return {"clicks": 1, **dict.fromkeys(sorted(self.flags), 1)}
 
     def as_line(self) -> list[Any]:

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from partnerka.accounts.tokens import Principal
+from partnerka.common.errors import ValidationFailed
 from partnerka.conversions.review import NamedConversions, named
 from partnerka.offers.names import NameBook
 from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.engine import NO_GROUP
+from partnerka.stats.fraud_report import FRAUD_GROUPS, TrafficQuality, fraud_report
 from partnerka.stats.logs import ConversionsNewestFirst, click_page, conversion_page
 from partnerka.stats.models import StatsRow
 from partnerka.stats.names import group_names
@@ -34,6 +36,16 @@ class ReportPage:
     total_rows: int
     totals: StatsRow
     sees_revenue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FraudReportPage:
+    advertiser_id: str | None  # None: every advertiser (platform staff who named none)
+    rows: list[TrafficQuality]  # the page asked for, most traffic first
+    names: dict[str, str]  # the names of the page's offers or affiliates
+    total_rows: int
+    totals: TrafficQuality
+    trend: list[TrafficQuality]  # the totals day by day
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +100,27 @@ class StatsDashboard:
             total_rows=len(rows),
             totals=report.totals,
             sees_revenue=scoped.scope.sees_revenue,
+        )
+
+    def fraud_report(
+        self, principal: Principal, query: StatsQuery, group_by: str, offset: int, limit: int
+    ) -> FraudReportPage:
+        """Traffic quality by affiliate, offer or sub-id (stats.fraud_report): one page of rows, most
+        traffic first, with the totals of them all and their trend by day. An affiliate sees its own
+        traffic only, like every statistics report: the same flags already show in its reports and
+        click log, and it needs them most, to drop the sources that send bots."""
+        if group_by not in FRAUD_GROUPS:
+            raise ValidationFailed(f"group_by must be one of {', '.join(FRAUD_GROUPS)}")
+        scoped = scoped_request(principal, query, group_by, self._every_advertiser)
+        report = fraud_report(self._sources, scoped.advertisers, scoped.request)
+        page = report.rows[offset : offset + limit]
+        return FraudReportPage(
+            advertiser_id=scoped.scope.advertiser_id,
+            rows=page,
+            names=group_names(group_by, [row.key for row in page], scoped.advertisers, self._names),
+            total_rows=len(report.rows),
+            totals=report.totals,
+            trend=report.trend,
         )
 
     def click_log(self, principal: Principal, query: StatsQuery, cursor: str | None, limit: int) -> ClickPage:

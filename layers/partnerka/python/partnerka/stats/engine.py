@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from partnerka.common.errors import ValidationFailed
 from partnerka.stats.cube import DIMENSIONS, NO_VALUE, TOTAL
 from partnerka.stats.cube_store import CubeItem, CubeStore, read_in_parallel
-from partnerka.stats.models import COUNTERS, MONEY_PREFIXES, StatsRow
+from partnerka.stats.models import COUNTERS, KEYED_PREFIXES, StatsRow
 
 TIME_GROUPS = ("day", "hour")
 NO_GROUP = "none"
@@ -69,7 +69,7 @@ def _by_hour(values: dict[str, int]) -> dict[str, dict[str, int]]:
     split: dict[str, dict[str, int]] = {}
     for name, amount in values.items():
         base, at, hour = name.partition("@")
-        if base in COUNTERS or base.startswith(MONEY_PREFIXES):
+        if base in COUNTERS or base.startswith(KEYED_PREFIXES):
             split.setdefault(at + hour, {})[base] = amount
     return split
 
@@ -142,8 +142,9 @@ def _read(
 
 
 def _day_attribute_names(store: CubeStore, advertiser_id: str, days: list[str]) -> list[str]:
-    """The day figures' names: the counters, and the money of every currency the total cube saw."""
-    money: set[str] = set()
+    """The day figures' names: the counters, and the money of every currency and the refused clicks
+    of every reason the total cube saw."""
+    keyed: set[str] = set()
     for item in store.exact(advertiser_id, TOTAL, NO_VALUE, days):
-        money.update(n for n in item.values if "@" not in n and n.startswith(MONEY_PREFIXES))
-    return [*COUNTERS, *sorted(money)]
+        keyed.update(n for n in item.values if "@" not in n and n.startswith(KEYED_PREFIXES))
+    return [*COUNTERS, *sorted(keyed)]

@@ -54,6 +54,12 @@ class Verdict(Protocol):
     @property
     def datacenter(self) -> str | None: ...
     @property
+    def asn(self) -> int | None: ...
+    @property
+    def address_clicks(self) -> int | None: ...
+    @property
+    def first_click_id(self) -> str | None: ...
+    @property
     def flagged(self) -> bool: ...
 
 
@@ -73,6 +79,10 @@ class Quality:
     flood: bool
     bot: bool
     datacenter: str | None
+    # What explains the flags, as far as it is known (stats.quality.ClickQuality)
+    asn: int | None = None
+    address_clicks: int | None = None
+    first_click_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +109,9 @@ def quality_of(click: Click, verdict: Verdict | None, now: datetime) -> Quality:
         verdict.flood,
         verdict.bot,
         verdict.datacenter,
+        verdict.asn,
+        verdict.address_clicks,
+        verdict.first_click_id,
     )
 
 

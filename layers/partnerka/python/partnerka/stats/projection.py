@@ -24,7 +24,7 @@ from partnerka.stats.cube import CubeKey, Facts, cube_increments, merge_into
 from partnerka.stats.cube_store import CubeStore
 from partnerka.stats.models import Increments
 from partnerka.stats.quality import ClickQuality, QualityJudge
-from partnerka.stats.raw import converted_event
+from partnerka.stats.raw import SCREENING_COUNTERS, converted_event
 from partnerka.stats.repository import RangeMarker, chunk_sizes
 from partnerka.tracking.events import ClickRecorded
 from partnerka.tracking.models import Click
@@ -93,7 +93,8 @@ def conversion_effect(change: ConversionChanged) -> StatsEffect | None:
     """An arriving conversion counts its goal, money and hold in the hour it arrived. A conversion
     whose status (or money) changed later moves its counts in that same hour, by the difference
     between what it counts now and what it counted: hold → approved leaves `hold`; a rejection
-    leaves its goal and money and counts as rejected. None when nothing counted changes."""
+    leaves its goal and money and counts as rejected. What a fraud rule did (`held_by_rule`,
+    `rejected_by_rule`) counts with the arrival alone. None when nothing counted changes."""
     after = converted_event(change.conversion)
     if change.before is None:
         return StatsEffect(after.facts, after.increments)
@@ -101,7 +102,13 @@ def conversion_effect(change: ConversionChanged) -> StatsEffect | None:
     difference: Increments = dict(after.increments)
     for name, amount in before.increments.items():
         difference[name] = difference.get(name, 0) - amount
-    difference = {name: amount for name, amount in difference.items() if amount}
+    # A rule's decision counts with the arrival only: a change never moves it, even one that rewrote
+    # the screening fields.
+    difference = {
+        name: amount
+        for name, amount in difference.items()
+        if amount and name not in SCREENING_COUNTERS.values()
+    }
     return StatsEffect(before.facts, difference) if difference else None
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from partnerka.common.clock import hour_bucket
@@ -42,6 +42,12 @@ class ClickQuality:
     flood: bool
     bot: bool
     datacenter: str | None  # the hosting network, when the address belongs to one
+    # What explains a flag to whoever inspects the click: the hosting network's AS number, the
+    # address's clicks to the advertiser in the hour up to this one (a flood), and the visitor's
+    # first click (a repeat), when known.
+    asn: int | None = None
+    address_clicks: int | None = None
+    first_click_id: str | None = None
 
     @property
     def suspect(self) -> bool:
@@ -68,6 +74,10 @@ class ClickQuality:
             item["unique"] = self.unique
         if self.datacenter is not None:
             item["datacenter"] = self.datacenter
+        if self.asn is not None:
+            item["asn"] = self.asn
+        if self.address_clicks is not None:
+            item["address_clicks"] = self.address_clicks
         return item
 
     @classmethod
@@ -77,6 +87,8 @@ class ClickQuality:
             flood=bool(item.get("flood")),
             bot=bool(item.get("bot")),
             datacenter=item.get("datacenter"),
+            asn=int(item["asn"]) if "asn" in item else None,
+            address_clicks=int(item["address_clicks"]) if "address_clicks" in item else None,
         )
 
 
@@ -125,11 +137,24 @@ class QualityStore(Protocol):
 
     def verdict(self, click_id: str) -> ClickQuality | None: ...
 
-    def first_visit(self, visitor: VisitorKey, click_id: str, at: int, window: int) -> bool | None:
-        """From the visitor's window: True when `click_id` holds it, False when another click's open
-        window covered the moment `at`, None when that is no longer known (the window expired or
-        was claimed again later)."""
+    def visit_window(self, visitor: VisitorKey) -> VisitWindow | None:
+        """The visitor's window as stored now (None once it expired)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class VisitWindow:
+    """The click that holds a visitor's window, and the epoch second the window closes."""
+
+    click_id: str
+    until: int
+
+    def first_visit(self, click_id: str, at: int, window: int) -> bool | None:
+        """True when `click_id` holds the window, False when another click's open window covered the
+        moment `at`, None when that is no longer known (the window was claimed again since)."""
+        if self.click_id == click_id:
+            return True
+        return False if self.until - window <= at < self.until else None
 
 
 def visitor_key(click: Click) -> VisitorKey:
@@ -185,11 +210,15 @@ class QualityJudge:
             visitor = visitors.get(click.click_id)
             if visitor is not None:
                 unique = first_of[visitor] is click and visitor in held
+            flood = seen[ip_key] > self._flood_threshold
+            network = self._datacenters.announcer(click.ip)
             verdicts[click.click_id] = ClickQuality(
                 unique=unique,
-                flood=seen[ip_key] > self._flood_threshold,
+                flood=flood,
                 bot=describe_user_agent(click.user_agent).is_bot,
-                datacenter=self._datacenters.network(click.ip),
+                datacenter=network.name if network is not None else None,
+                asn=network.asn if network is not None else None,
+                address_clicks=seen[ip_key] if flood else None,
             )
         return verdicts
 
@@ -212,16 +241,23 @@ class QualityJudge:
 
 def recorded_quality(store: QualityStore, click: Click) -> ClickQuality | None:
     """What the orchestrator found about a stored click, as far as it is still known; None when
-    nothing is recorded: not judged yet, or clean with its window expired."""
+    nothing is recorded: not judged yet, or clean with its window expired. A repeat names its
+    visitor's first click while the window that made it a repeat is still stored."""
     verdict = store.verdict(click.click_id)
     unique: bool | None = None
+    first_click_id: str | None = None
     if not click.reason:
         unique = verdict.unique if verdict is not None else None
-        if unique is None:
-            unique = store.first_visit(
-                visitor_key(click), click.click_id, _epoch(click), UNIQUE_WINDOW_SECONDS
+        if unique is not True:
+            window = store.visit_window(visitor_key(click))
+            seen = (
+                window.first_visit(click.click_id, _epoch(click), UNIQUE_WINDOW_SECONDS) if window else None
             )
+            if unique is None:
+                unique = seen
+            if window is not None and unique is False and seen is False:
+                first_click_id = window.click_id
     if verdict is None and unique is None:
         return None
     base = verdict or ClickQuality(unique=None, flood=False, bot=False, datacenter=None)
-    return ClickQuality(unique=unique, flood=base.flood, bot=base.bot, datacenter=base.datacenter)
+    return replace(base, unique=unique, first_click_id=first_click_id)

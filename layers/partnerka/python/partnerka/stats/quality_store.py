@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from partnerka.common import dynamo
-from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
+from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey, VisitWindow
 
 COUNT_TTL_SECONDS = 2 * 86400
 BATCH_WRITE_LIMIT = 25
@@ -151,12 +151,9 @@ class QualityRepository:
         item = response.get("Item")
         return ClickQuality.from_item(dynamo.decode(item)) if item else None
 
-    def first_visit(self, visitor: VisitorKey, click_id: str, at: int, window: int) -> bool | None:
+    def visit_window(self, visitor: VisitorKey) -> VisitWindow | None:
         response = self.client.get_item(TableName=self._table, Key=_attributes(_window_key(visitor)))
-        item = dynamo.decode(response["Item"]) if "Item" in response else None
-        if item is None:
+        if "Item" not in response:
             return None
-        if item.get("click_id") == click_id:
-            return True
-        until = int(item.get("until", 0))
-        return False if until - window <= at < until else None
+        item = dynamo.decode(response["Item"])
+        return VisitWindow(str(item["click_id"]), int(item.get("until", 0)))

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from partnerka.common.clock import iso_millis
-from partnerka.conversions.models import Conversion
+from partnerka.conversions.models import Conversion, ScreeningAction
 from partnerka.conversions.repository import ConversionRepository
 from partnerka.stats.click_log import ClickLogStore
 from partnerka.stats.cpc import PaidHour
@@ -52,15 +52,32 @@ def converted_event(conversion: Conversion) -> ConvertedEvent:
             agent.browser,
             conversion.subs,
         ),
-        increments=conversion_increments(
-            conversion.status.value,
-            conversion.goal,
-            conversion.currency,
-            conversion.revenue_minor,
-            conversion.payout_minor,
-        ),
+        increments={
+            **conversion_increments(
+                conversion.status.value,
+                conversion.goal,
+                conversion.currency,
+                conversion.revenue_minor,
+                conversion.payout_minor,
+            ),
+            **screening_increments(conversion.screening),
+        },
         click_id=conversion.click_id,
     )
+
+
+# What a fraud rule did to a conversion when it arrived, and the counter that counts it.
+SCREENING_COUNTERS: dict[str, str] = {
+    ScreeningAction.HELD: "held_by_rule",
+    ScreeningAction.REJECTED: "rejected_by_rule",
+}
+
+
+def screening_increments(screening: str | None) -> Increments:
+    """A conversion a fraud rule held or rejected on arrival counts so, whatever happens to it later
+    (its status moves `hold` and `rejected`; the rule's decision stays what it was)."""
+    counter = SCREENING_COUNTERS.get(screening or "")
+    return {counter: 1} if counter else {}
 
 
 def stored_conversions(repository: ConversionRepository) -> Conversions:

@@ -288,4 +288,3 @@ export type FraudRow = Schemas["TrafficQualityOut"];
 export type FraudGroup = FraudReport["group_by"];
 export type FraudReportQuery = paths["/api/stats/fraud"]["get"]["parameters"]["query"];
 /** What a fraud rule did to one of a click's conversions when it arrived. */
-export type ClickScreening = Schemas["ScreeningOut"];

@@ -42,21 +42,6 @@ class ClickQualityOut(BaseModel):
     """For a repeat: the visitor's first click on the link, while that is still known."""
 
 
-ScreeningName = Literal["held", "rejected"]
-SCREENING_ACTIONS: dict[str, ScreeningName] = {"held": "held", "rejected": "rejected"}
-
-
-class ScreeningOut(BaseModel):
-    """What a fraud rule did to one of the click's conversions when it arrived."""
-
-    conversion_id: str
-    action: ScreeningName
-    flag: str | None
-    """The flag whose rule acted (`datacenter`, `bot`, `ip_flood`, `duplicate_visitor`, `too_fast`, …)."""
-    note: str
-    """The rule's explanation, in English ("click from a datacenter network, AS16509")."""
-
-
 class ClickOut(BaseModel):
     click_id: str
     created_at: str
@@ -79,7 +64,6 @@ class ClickOut(BaseModel):
     subs: dict[str, str]
     quality: ClickQualityOut
     conversions: list[ConversionOut]
-    screenings: list[ScreeningOut]
     """The conversions a fraud rule held or rejected on arrival, with why (oldest first)."""
     deliveries: list[DeliveryOut]
     """The postback deliveries to the affiliate's tracker about this click and its conversions, oldest first
@@ -120,12 +104,5 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
             first_click_id=quality.first_click_id,
         ),
         conversions=conversions_out(found.conversions),
-        screenings=[
-            ScreeningOut(
-                conversion_id=c.conversion_id, action=action, flag=c.screening_flag, note=c.screening_note
-            )
-            for c in found.conversions.items
-            if (action := SCREENING_ACTIONS.get(c.screening or ""))
-        ],
         deliveries=[delivery_out(d) for d in found.deliveries],
     )

@@ -78,7 +78,6 @@ const CLICK: ClickDetail = {
     first_click_id: "c-1",
   },
   conversions: [SALE],
-  screenings: [{ conversion_id: "conv_1", action: "rejected", flag: "datacenter", note: "rejected: click from a datacenter network, AS16509" }],
   deliveries: [],
 };
 
@@ -123,7 +122,7 @@ describe("a flagged click's page", () => {
 
   it("says what a fraud rule did to its conversion, and why", () => {
     const html = render(CLICK);
-    expect(html).toContain('data-testid="click-screening" data-action="rejected"');
+    expect(html).toContain('data-testid="conversion-screening-conv_1" data-flag="datacenter"');
     expect(html).toContain("Rejected by a rule: datacenter address");
     expect(html).toContain("rejected: click from a datacenter network, AS16509");
   });
@@ -139,7 +138,7 @@ describe("a flagged click's page", () => {
       address_clicks: null,
       first_click_id: null,
     } as const;
-    const refused: ClickDetail = { ...CLICK, reason: "blocked_by_rule", blocked_by: "cidr:203.0.113.0/24", quality: quiet, conversions: [], screenings: [] };
+    const refused: ClickDetail = { ...CLICK, reason: "blocked_by_rule", blocked_by: "cidr:203.0.113.0/24", quality: quiet, conversions: [] };
     expect(render(refused)).toContain("Refused: block list");
     expect(render({ ...refused, reason: "advertiser_suspended", blocked_by: null })).toContain("Refused: advertiser suspended");
     expect(render({ ...refused, reason: "affiliate_suspended", blocked_by: null })).toContain("Refused: affiliate suspended");

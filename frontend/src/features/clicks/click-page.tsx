@@ -3,7 +3,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "@/api/api-error";
-import type { ClickDetail, ClickQuality, ClickScreening, Delivery } from "@/api/types";
+import type { ClickDetail, ClickQuality, Delivery } from "@/api/types";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { Facts } from "@/components/facts";
@@ -17,7 +17,7 @@ import { UserText } from "@/components/user-text";
 import { useCan } from "@/features/auth/use-can";
 import { qualitySignals, refusalLabel, signalDetail, signalTitle } from "@/features/clicks/click-quality";
 import { useClick } from "@/features/clicks/use-click";
-import { ConversionStatusBadge } from "@/features/conversions/conversion-badges";
+import { ConversionStatusBadge, ScreeningNote } from "@/features/conversions/conversion-badges";
 import { formatConversionMoney, goalLabel } from "@/features/conversions/conversion-format";
 import { OperationDetailDialog } from "@/features/operations/operation-detail-dialog";
 import { attemptsOf, eventLabel, lastHttpStatus } from "@/features/operations/operation-labels";
@@ -206,7 +206,6 @@ function VisitorCard({ click }: { click: ClickDetail }) {
 
 function ConversionsCard({ click }: { click: ClickDetail }) {
   const { t, i18n } = useTranslation();
-  const screenings = new Map(click.screenings.map((screening) => [screening.conversion_id, screening]));
   return (
     <Card>
       <CardHeader>
@@ -222,7 +221,7 @@ function ConversionsCard({ click }: { click: ClickDetail }) {
                 <div className="space-y-0.5">
                   <div className="font-medium">{goalLabel(t, conversion.goal)}</div>
                   <div className="text-xs text-muted-foreground">{formatDateTime(conversion.created_at, i18n.language)}</div>
-                  <ScreeningNote screening={screenings.get(conversion.id)} />
+                  <ScreeningNote conversion={conversion} />
                 </div>
                 <div className="flex items-center gap-3">
                   <span className="tabular-nums">{formatConversionMoney(conversion.payout, conversion.currency, i18n.language)}</span>
@@ -234,21 +233,6 @@ function ConversionsCard({ click }: { click: ClickDetail }) {
         )}
       </CardContent>
     </Card>
-  );
-}
-
-/** What a fraud rule did to a conversion when it arrived: the action and the flag in the viewer's language, and the rule's own note. */
-function ScreeningNote({ screening }: { screening: ClickScreening | undefined }) {
-  const { t } = useTranslation();
-  if (!screening) return null;
-  const flag = screening.flag ? t(`fraudReport.click.flags.${screening.flag}`, { defaultValue: screening.flag }) : null;
-  return (
-    <div className="text-xs" data-testid="click-screening" data-action={screening.action}>
-      <span className="font-medium text-warning">
-        {flag ? `${t(`fraudReport.click.screening.${screening.action}`)}: ${flag}` : t(`fraudReport.click.screening.${screening.action}`)}
-      </span>
-      {screening.note ? <UserText value={screening.note} className="block text-muted-foreground" /> : null}
-    </div>
   );
 }
 

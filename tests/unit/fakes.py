@@ -27,7 +27,7 @@ from partnerka.accounts.models import (
     TokenState,
     User,
 )
-from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.accounts.routing import AccountStatus, AdvertiserRoute, AffiliateRoute
 from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
 from partnerka.billing.models import (
@@ -114,6 +114,7 @@ from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, Visit
 from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker
 from partnerka.tracking.models import Click
+from partnerka.tracking.blocking import BlockList
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
 ADVERTISER = "01JAD0000000000000000000AA"
@@ -153,15 +154,22 @@ class FakeRoutes:
         self.rules: dict[str, PostbackRules] = {}
         self.access: dict[tuple[str, str], AccessRoute] = {}
         self.host_owners: dict[str, str] = {}  # custom domain → its advertiser
+        self.advertisers: dict[str, AdvertiserRoute] = {}
+        self.blocks: dict[tuple[str, str | None], BlockList] = {}  # (advertiser, offer or None) → list
         self.lookups = 0
 
     def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
         self.lookups += 1
-        owner = self.host_owners.get(host)
+        owner, offer = self.host_owners.get(host), self.offers.get(offer_id)
+        advertiser_id = offer.advertiser_id if offer else ""
+        advertiser = self.advertisers.get(advertiser_id)
+        blocks = tuple(
+            self.blocks[key] for key in ((advertiser_id, None), (advertiser_id, offer_id)) if key in self.blocks
+        )
         if affiliate_id is None:
-            return ClickRoutes(self.offers.get(offer_id), None, None, owner)
+            return ClickRoutes(offer, None, None, owner, advertiser, blocks)
         access = self.access.get((offer_id, affiliate_id), AccessRoute(offer_id, affiliate_id))
-        return ClickRoutes(self.offers.get(offer_id), self.affiliates.get(affiliate_id), access, owner)
+        return ClickRoutes(offer, self.affiliates.get(affiliate_id), access, owner, advertiser, blocks)
 
     def conversion_routes(
         self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""

@@ -103,7 +103,7 @@ def test_landings_rotate_by_weight() -> None:
             offer_route(),
             [affiliate_route(status=AccountStatus.SUSPENDED)],
             {},
-            RejectReason.AFFILIATE_NOT_APPROVED,
+            RejectReason.AFFILIATE_SUSPENDED,
         ),
         (
             offer_route(),

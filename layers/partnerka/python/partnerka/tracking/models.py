@@ -27,6 +27,7 @@ class ClickRequest:
     user_agent: str
     viewer_country: str | None = None
     host: str = ""  # the host the link was followed on (a custom tracking domain, or ours)
+    referrer: str = ""  # the Referer header as sent ("" when there is none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class Click:
     expires_at: int
     subs: dict[str, str] = field(default_factory=dict)
     reason: str | None = None  # why the click was refused; None when it went to a landing
+    # The block list entry that refused it (`cidr:203.0.113.0/24`, `asn:16509`), for its page.
+    blocked_by: str | None = None
 
     def as_item(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class Click:
             "created_at": iso_millis(self.created_at),
             "expires_at": self.expires_at,
             "reason": self.reason,
+            "blocked_by": self.blocked_by,
             **self.subs,
         }
 
@@ -75,4 +79,5 @@ class Click:
             expires_at=int(item.get("expires_at", 0)),
             subs={key: item[key] for key in SUB_KEYS if key in item},
             reason=item.get("reason"),
+            blocked_by=item.get("blocked_by"),
         )

@@ -1,7 +1,8 @@
 """DynamoDB access for the hot paths: the route cache over the core table, and the Clicks table.
 
 A warm click costs one PutItem and nothing else: routes come from an in-process cache with a short
-TTL, filled by one BatchGetItem (offer route + affiliate profile) on a miss.
+TTL, filled by one BatchGetItem on a miss: the offer route, the affiliate's profile and access and,
+once the process knows the offer's advertiser, that advertiser's profile and block lists.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from partnerka.accounts.routing import AffiliateRoute, affiliate_key
+from partnerka.accounts.routing import AdvertiserRoute, AffiliateRoute, advertiser_key, affiliate_key
 from partnerka.common import dynamo
 from partnerka.domains.claims import DomainClaim
 from partnerka.offers.routing import AccessRoute, OfferRoute, access_route_key, offer_route_key
+from partnerka.tracking.blocking import BlockList, block_list_key
 from partnerka.tracking.models import Click
 
 
@@ -50,12 +52,16 @@ class PostbackRules:
 @dataclass(frozen=True, slots=True)
 class ClickRoutes:
     """What a click needs, from one batch read: the offer, the affiliate and its access to the offer,
-    and the advertiser whose custom domain the click came in by (None: the platform's own host)."""
+    the advertiser whose custom domain the click came in by (None: the platform's own host), the
+    offer's advertiser (None: no profile found) and the block lists that apply (the advertiser's,
+    then the offer's; empty ones left out)."""
 
     offer: OfferRoute | None
     affiliate: AffiliateRoute | None
     access: AccessRoute | None
     host_owner: str | None = None
+    advertiser: AdvertiserRoute | None = None
+    blocks: tuple[BlockList, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +91,10 @@ _MISSING = object()
 class CachedRouteRepository:
     """Offer and affiliate routes, cached per process for `ttl_seconds` (misses are cached too).
 
-    A paused offer therefore stops redirecting within one TTL; the price of zero reads per warm click.
+    A paused offer (or a suspended account, or a changed block list) therefore takes effect within one
+    TTL; the price of zero reads per warm click. An offer never changes advertiser, so the process
+    remembers each offer's advertiser for good: a miss fetches the advertiser's profile and block
+    lists in the same BatchGetItem as the offer, and only an offer never seen before costs a second.
     """
 
     def __init__(
@@ -100,18 +109,32 @@ class CachedRouteRepository:
         self._client = client
         self._monotonic = monotonic
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
+        self._advertiser_of: dict[str, str] = {}  # offer id → its advertiser's, never stale
 
     def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
         wanted = [("offer", offer_id)]
         if affiliate_id is not None:
             wanted += [("affiliate", affiliate_id), ("access", f"{offer_id}|{affiliate_id}")]
         wanted += _host(host)
+        advertiser_id = self._advertiser_of.get(offer_id)
+        if advertiser_id is not None:
+            wanted += _advertiser_part(advertiser_id, offer_id)
         found = dict(zip(wanted, self._get(wanted), strict=True))
         offer, owner = found[("offer", offer_id)], found.get(("domain", host))
+        if offer is None:
+            return ClickRoutes(None, None, None, owner)
+        if advertiser_id is None:
+            advertiser_id = self._advertiser_of[offer_id] = offer.advertiser_id
+            first_sight = _advertiser_part(advertiser_id, offer_id)
+            found.update(zip(first_sight, self._get(first_sight), strict=True))
+        advertiser = found[("advertiser", advertiser_id)]
+        blocks = tuple(
+            found[key] for key in _advertiser_part(advertiser_id, offer_id)[1:] if found[key] is not None
+        )
         if affiliate_id is None:
-            return ClickRoutes(offer, None, None, owner)
+            return ClickRoutes(offer, None, None, owner, advertiser, blocks)
         access = found[("access", f"{offer_id}|{affiliate_id}")] or AccessRoute(offer_id, affiliate_id)
-        return ClickRoutes(offer, found[("affiliate", affiliate_id)], access, owner)
+        return ClickRoutes(offer, found[("affiliate", affiliate_id)], access, owner, advertiser, blocks)
 
     def conversion_routes(
         self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""
@@ -167,9 +190,30 @@ def _host(host: str) -> list[tuple[str, str]]:
     return [("domain", host)] if host else []
 
 
+def _advertiser_part(advertiser_id: str, offer_id: str) -> list[tuple[str, str]]:
+    """The cache keys of what a click needs of the offer's advertiser: its profile, then its own and
+    the offer's block lists."""
+    return [
+        ("advertiser", advertiser_id),
+        ("blocks", advertiser_id),
+        ("blocks", f"{advertiser_id}|{offer_id}"),
+    ]
+
+
 def _access_key(pair: str) -> dict[str, str]:
     offer_id, _, affiliate_id = pair.partition("|")
     return access_route_key(offer_id, affiliate_id)
+
+
+def _blocks_key(owner: str) -> dict[str, str]:
+    advertiser_id, _, offer_id = owner.partition("|")
+    return block_list_key(advertiser_id, offer_id or None)
+
+
+def _block_list(item: dict[str, Any]) -> BlockList | None:
+    """A list with no entries left in it is as good as none: the click skips it."""
+    blocks = BlockList.from_item(item)
+    return None if blocks.is_empty else blocks
 
 
 _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
@@ -178,6 +222,8 @@ _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
     "access": _access_key,
     "settings": settings_key,
     "domain": DomainClaim.key,
+    "advertiser": advertiser_key,
+    "blocks": _blocks_key,
 }
 _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "offer": OfferRoute.from_item,
@@ -185,6 +231,8 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "access": AccessRoute.from_item,
     "settings": lambda item: PostbackRules(tuple(item.get("postback_ips") or ())),
     "domain": lambda item: DomainClaim.from_item(item).advertiser_id,
+    "advertiser": AdvertiserRoute.from_item,
+    "blocks": _block_list,
 }
 
 

@@ -56,6 +56,7 @@ from partnerka.billing.repository import Commit as BillingCommit
 from partnerka.branding.assets import IMMUTABLE, Upload
 from partnerka.branding.models import ASSET_FIELDS, AssetKind, Brand, UploadForm
 from partnerka.branding.repository import FORM_FIELDS
+from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
@@ -113,8 +114,8 @@ from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker
-from partnerka.tracking.models import Click
 from partnerka.tracking.blocking import BlockList
+from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
 ADVERTISER = "01JAD0000000000000000000AA"
@@ -164,7 +165,9 @@ class FakeRoutes:
         advertiser_id = offer.advertiser_id if offer else ""
         advertiser = self.advertisers.get(advertiser_id)
         blocks = tuple(
-            self.blocks[key] for key in ((advertiser_id, None), (advertiser_id, offer_id)) if key in self.blocks
+            self.blocks[key]
+            for key in ((advertiser_id, None), (advertiser_id, offer_id))
+            if key in self.blocks
         )
         if affiliate_id is None:
             return ClickRoutes(offer, None, None, owner, advertiser, blocks)
@@ -2052,3 +2055,25 @@ class FakeClicksMeter:
     def clicks(self, advertiser_id: str, month: str) -> int:
         self.reads += 1
         return self.counted.get((advertiser_id, month), 0)
+
+
+class FakeCoreTable:
+    """The core table as a low-level DynamoDB client sees it, for readers that batch their reads (the
+    route cache): plain items by (pk, sk), and every BatchGetItem's keys kept in `batches`."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], dict[str, object]] = {}
+        self.batches: list[list[tuple[str, str]]] = []
+
+    def put(self, item: dict[str, object]) -> None:
+        self.items[(str(item["pk"]), str(item["sk"]))] = item
+
+    def batch_get_item(
+        self,
+        RequestItems: dict[str, dict[str, list[dict[str, dict[str, str]]]]],  # noqa: N803 - botocore's name
+    ) -> dict[str, object]:
+        ((table, request),) = RequestItems.items()
+        keys = [(key["pk"]["S"], key["sk"]["S"]) for key in request["Keys"]]
+        self.batches.append(keys)
+        found = [dynamo.encode(self.items[key]) for key in keys if key in self.items]
+        return {"Responses": {table: found}, "UnprocessedKeys": {}}

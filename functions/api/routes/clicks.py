@@ -43,6 +43,9 @@ class ClickOut(BaseModel):
     affiliate_name: str
     reason: str | None
     """Why a check refused the click (`geo_blocked`, `cap_reached`, `bot`, …); null when it landed."""
+    blocked_by: str | None = None
+    """For `blocked_by_rule`: the block list entry that refused it (`cidr:203.0.113.0/24`, `asn:16509`,
+    `referrer:spam.example`)."""
     country: str
     ip: str
     user_agent: str
@@ -71,6 +74,7 @@ def get_click(click_id: Annotated[str, Path(max_length=64)]) -> ClickOut:
         affiliate_id=click.affiliate_id,
         affiliate_name=found.affiliate_name,
         reason=click.reason,
+        blocked_by=click.blocked_by,
         country=click.country,
         ip=click.ip,
         user_agent=click.user_agent,

@@ -88,8 +88,8 @@ def test_block_lists_refuse_clicks_at_no_extra_read(load_function: FunctionLoade
     # Given the advertiser blocks a network and the offer a referrer domain, as the core table keeps them
     world = build_world()
     adv, offer_id = world.advertiser_id, world.offer.offer_id
-    core_put({"pk": f"ADV#{adv}", "sk": "BLOCKS", "ips": ["198.51.100.0/24", "2001:db8::/32"], "asns": []})
-    core_put({"pk": f"ADV#{adv}", "sk": f"BLOCKS#{offer_id}", "referrers": ["spam.example"]})
+    core_put({"pk": f"ADV#{adv}", "sk": "BLOCKS", "ips": "198.51.100.0/24\n2001:db8::/32"})
+    core_put({"pk": f"ADV#{adv}", "sk": f"BLOCKS#{offer_id}", "referrers": "spam.example"})
     click = load_function("click")
     query = urlencode({"o": offer_id, "a": world.affiliate_id})
     calls = count_dynamodb_calls()

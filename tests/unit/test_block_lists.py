@@ -37,8 +37,16 @@ def address(text: str) -> Address:
     return parsed
 
 
-def blocks(**item: object) -> BlockList:
-    return BlockList.from_item(item)
+def blocks(**listed: object) -> BlockList:
+    """A list compiled from its item, written as the blocklists context writes it (entries a line)."""
+    return BlockList.from_item({kind: stored(values) for kind, values in listed.items()})
+
+
+def stored(values: object) -> object:
+    if isinstance(values, dict):
+        return {key: stored(v) for key, v in values.items()}
+    assert isinstance(values, list)
+    return "\n".join(map(str, values))
 
 
 @pytest.mark.parametrize(
@@ -162,6 +170,7 @@ def test_countries_and_asns() -> None:
 def test_an_empty_list_is_empty() -> None:
     assert blocks().is_empty
     assert blocks(subs={"sub1": []}).is_empty
+    assert BlockList.from_item({"ips": "", "asns": ""}).is_empty
     assert not blocks(asns=[1]).is_empty
 
 

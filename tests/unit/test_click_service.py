@@ -308,8 +308,8 @@ def test_a_paused_offer_is_reported_before_a_suspended_affiliate() -> None:
 def test_a_blocked_click_is_kept_with_the_entry_that_blocked_it_and_sent_to_the_fallback() -> None:
     # Given the advertiser blocks a network and the offer blocks a referrer
     routes = FakeRoutes([offer_route(fallback_url=FALLBACK)], [affiliate_route()])
-    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"ips": ["203.0.113.0/24"]})
-    routes.blocks[(ADVERTISER, OFFER)] = BlockList.from_item({"referrers": ["spam.example"]})
+    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"ips": "203.0.113.0/24"})
+    routes.blocks[(ADVERTISER, OFFER)] = BlockList.from_item({"referrers": "spam.example"})
     clicks = FakeClicks()
     # When visitors click from the network, by the referrer, and from elsewhere
     by_network = click(routes, clicks, ip="203.0.113.9")
@@ -332,12 +332,9 @@ def test_a_blocked_click_is_kept_with_the_entry_that_blocked_it_and_sent_to_the_
 def test_block_lists_come_after_geo_and_before_caps_and_the_bot_check() -> None:
     offer = offer_route(caps=(Cap(CapMetric.CLICKS, CapPeriod.TOTAL, 1),), geo_deny=frozenset({"FR"}))
     routes, caps = FakeRoutes([offer], [affiliate_route()]), FakeCaps()
-    routes.blocks[(ADVERTISER, None)] = BlockList.from_item(
-        {"subs": {"sub1": ["bad"]}, "user_agents": ["curl"]}
-    )
-    assert click(routes, FakeClicks(), caps=caps, viewer_country="FR", subs={"sub1": "bad"}).reason is (
-        RejectReason.GEO_BLOCKED
-    )
+    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"subs": {"sub1": "bad"}, "user_agents": "curl"})
+    refused = click(routes, FakeClicks(), caps=caps, viewer_country="FR", subs={"sub1": "bad"})
+    assert refused.reason is RejectReason.GEO_BLOCKED
     # A blocked click spends no cap, and a listed User-Agent is "blocked", not "bot"
     assert click(routes, FakeClicks(), caps=caps, subs={"sub1": "bad"}).reason is RejectReason.BLOCKED_BY_RULE
     assert click(routes, FakeClicks(), caps=caps, user_agent="curl/8").reason is RejectReason.BLOCKED_BY_RULE
@@ -347,7 +344,7 @@ def test_block_lists_come_after_geo_and_before_caps_and_the_bot_check() -> None:
 
 def test_an_asn_rule_asks_for_the_visitors_network_and_other_lists_never_do() -> None:
     routes = FakeRoutes([offer_route()], [affiliate_route()])
-    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"countries": ["CN"]})
+    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"countries": "CN"})
     asked: list[object] = []
 
     def network(address: object) -> int:
@@ -359,7 +356,7 @@ def test_an_asn_rule_asks_for_the_visitors_network_and_other_lists_never_do() ->
         record_click(request, routes, FakeClicks(), NO_GEO, NOW, 30, FakeCaps(), asns=network).reason is None
     )
     assert asked == []
-    routes.blocks[(ADVERTISER, OFFER)] = BlockList.from_item({"asns": [16509]})
+    routes.blocks[(ADVERTISER, OFFER)] = BlockList.from_item({"asns": "16509"})
     outcome = record_click(request, routes, FakeClicks(), NO_GEO, NOW, 30, FakeCaps(), asns=network)
     assert outcome.reason is RejectReason.BLOCKED_BY_RULE
     assert outcome.click is not None

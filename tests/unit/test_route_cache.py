@@ -33,7 +33,7 @@ def a_table() -> FakeCoreTable:
         }
     )
     table.put({"pk": PROFILE[0], "sk": PROFILE[1], "name": "Shop", "status": "active"})
-    table.put({"pk": BLOCKS[0], "sk": BLOCKS[1], "ips": ["203.0.113.0/24"], "countries": []})
+    table.put({"pk": BLOCKS[0], "sk": BLOCKS[1], "ips": "203.0.113.0/24"})
     return table
 
 
@@ -89,7 +89,7 @@ def test_suspensions_and_list_changes_show_within_the_cache_lifetime() -> None:
             "suspended_advertisers": {ADVERTISER},
         }
     )
-    table.put({"pk": BLOCKS[0], "sk": BLOCKS[1], "ips": []})
+    table.put({"pk": BLOCKS[0], "sk": BLOCKS[1], "ips": ""})
     # Then clicks inside the lifetime still see the old state, and the next one after it the new
     assert cache.routes(OFFER, AFFILIATE).blocks != ()
     clock.now += 30
@@ -106,3 +106,32 @@ def test_an_unknown_offer_costs_one_batch_and_no_advertiser_part() -> None:
     cache = CachedRouteRepository("core", 30, table, Clock())
     assert cache.routes("01JUNKNOWN0000000000000000", AFFILIATE).offer is None
     assert len(table.batches) == 1
+
+
+def test_an_unchanged_list_is_not_compiled_again_on_reload_and_a_changed_one_is() -> None:
+    table, clock = a_table(), Clock()
+    table.put(
+        {
+            "pk": BLOCKS[0],
+            "sk": BLOCKS[1],
+            "ips": "203.0.113.0/24",
+            "updated_at": "2026-12-07T10:00:00.000Z",
+        }
+    )
+    cache = CachedRouteRepository("core", 30, table, clock)
+    (first,) = cache.routes(OFFER, AFFILIATE).blocks
+    clock.now += 31
+    (again,) = cache.routes(OFFER, AFFILIATE).blocks
+    assert again is first
+    table.put(
+        {
+            "pk": BLOCKS[0],
+            "sk": BLOCKS[1],
+            "ips": "198.51.100.0/24",
+            "updated_at": "2026-12-07T10:05:00.000Z",
+        }
+    )
+    clock.now += 31
+    (changed,) = cache.routes(OFFER, AFFILIATE).blocks
+    assert changed is not first
+    assert changed.v4.find(int.from_bytes(bytes([198, 51, 100, 1]))) == "cidr:198.51.100.0/24"

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from partnerka.common.errors import ValidationFailed
-from partnerka.tracking.blocking import block_list_key, referrer_host
+from partnerka.tracking.blocking import block_list_key, entries, entries_text, referrer_host
 from partnerka.tracking.models import MAX_SUB_LENGTH, SUB_KEYS
 
 
@@ -39,10 +39,9 @@ MAX_ENTRIES: dict[EntryKind, int] = {
     EntryKind.REFERRERS: 2_000,
     EntryKind.USER_AGENTS: 200,
 }
-# DynamoDB refuses an item over 400 KB, counting every list element's few bytes of overhead and the
-# attribute names; the entries' own text is held well under it, so long IPv6 ranges or long
-# patterns meet this limit before their count's.
-MAX_TEXT = 300_000
+# DynamoDB refuses an item over 400 KB; the entries' own text (a line each) is held well under it, so
+# long IPv6 ranges or long patterns meet this limit before their count's.
+MAX_TEXT = 350_000
 MIN_USER_AGENT = 3  # shorter patterns ("a", "5.") would block nearly every browser
 MAX_USER_AGENT = 200
 MAX_DOMAIN = 253
@@ -107,12 +106,12 @@ class BlockList:
             **self.key(),
             "advertiser_id": self.advertiser_id,
             "offer_id": self.offer_id,
-            "ips": list(self.ips),
-            "asns": list(self.asns),
-            "countries": list(self.countries),
-            "subs": {key: list(values) for key, values in self.subs.items() if values},
-            "referrers": list(self.referrers),
-            "user_agents": list(self.user_agents),
+            "ips": entries_text(self.ips),
+            "asns": entries_text(self.asns),
+            "countries": entries_text(self.countries),
+            "subs": {key: entries_text(values) for key, values in self.subs.items() if values},
+            "referrers": entries_text(self.referrers),
+            "user_agents": entries_text(self.user_agents),
             "updated_at": self.updated_at,
         }
 
@@ -121,12 +120,12 @@ class BlockList:
         return cls(
             advertiser_id=item["advertiser_id"],
             offer_id=item.get("offer_id"),
-            ips=tuple(item.get("ips") or ()),
-            asns=tuple(int(asn) for asn in item.get("asns") or ()),
-            countries=tuple(item.get("countries") or ()),
-            subs={key: tuple(values) for key, values in (item.get("subs") or {}).items()},
-            referrers=tuple(item.get("referrers") or ()),
-            user_agents=tuple(item.get("user_agents") or ()),
+            ips=tuple(entries(item.get("ips"))),
+            asns=tuple(int(asn) for asn in entries(item.get("asns"))),
+            countries=tuple(entries(item.get("countries"))),
+            subs={key: tuple(entries(values)) for key, values in (item.get("subs") or {}).items()},
+            referrers=tuple(entries(item.get("referrers"))),
+            user_agents=tuple(entries(item.get("user_agents"))),
             updated_at=item.get("updated_at", ""),
         )
 
@@ -188,6 +187,8 @@ def country_entry(text: str) -> str:
 def sub_entry(text: str) -> str:
     if len(text) > MAX_SUB_LENGTH:
         raise ValueError(f"is longer than {MAX_SUB_LENGTH} characters")
+    if not text.isprintable():
+        raise ValueError("holds control characters")  # a list keeps its entries a line each
     return text
 
 
@@ -234,6 +235,8 @@ def canonical_entries(
     for position, raw in enumerate(entries, start=first_position):
         text = raw.strip()
         try:
+            if not text:
+                raise ValueError("is empty")
             kept[PARSERS[kind](text)] = None
         except ValueError as error:
             errors.append(EntryError(label or kind.value, position, text[:100], str(error)))
@@ -263,7 +266,7 @@ def check_size(block_list: BlockList) -> None:
     if too_many:
         limits = ", ".join(f"{kind.value} {limit}" for kind, limit in MAX_ENTRIES.items())
         raise ValidationFailed(f"too many entries: {', '.join(too_many)} (at most: {limits})")
-    text = sum(len(str(entry)) + 3 for entry in _all_entries(block_list))
+    text = sum(len(str(entry)) + 1 for entry in _all_entries(block_list))
     if text > MAX_TEXT:
         raise ValidationFailed(f"the list is too large to keep ({text} characters; at most {MAX_TEXT})")
 

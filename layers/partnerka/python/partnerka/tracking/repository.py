@@ -110,6 +110,9 @@ class CachedRouteRepository:
         self._monotonic = monotonic
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
         self._advertiser_of: dict[str, str] = {}  # offer id → its advertiser's, never stale
+        # Block lists compiled before, by item key, with the `updated_at` they were compiled from: a
+        # reload of an unchanged list (the usual case, every TTL) costs no compiling.
+        self._compiled: dict[tuple[str, str], tuple[str, BlockList | None]] = {}
 
     def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
         wanted = [("offer", offer_id)]
@@ -178,11 +181,24 @@ class CachedRouteRepository:
         loaded: dict[tuple[str, str], Any] = {key: None for key in keys}
         for item in map(dynamo.decode, dynamo.batch_get(client, self._table, request_keys)):
             kind, entity_id = by_key[(item["pk"], item["sk"])]
-            loaded[(kind, entity_id)] = _DECODERS[kind](item)
+            loaded[(kind, entity_id)] = self._block_list(item) if kind == "blocks" else _DECODERS[kind](item)
         expires = self._monotonic() + self._ttl
         for cache_key, value in loaded.items():
             self._entries[cache_key] = (expires, value)
         return loaded
+
+    def _block_list(self, item: dict[str, Any]) -> BlockList | None:
+        """The list compiled for matching (None when it has no entries), reusing the last compiled
+        copy while the item's `updated_at` is the same."""
+        key, stamp = (item["pk"], item["sk"]), item.get("updated_at")
+        known = self._compiled.get(key)
+        if known is not None and stamp is not None and known[0] == stamp:
+            return known[1]
+        blocks = BlockList.from_item(item)
+        compiled = None if blocks.is_empty else blocks
+        if stamp is not None:
+            self._compiled[key] = (stamp, compiled)
+        return compiled
 
 
 def _host(host: str) -> list[tuple[str, str]]:
@@ -210,12 +226,6 @@ def _blocks_key(owner: str) -> dict[str, str]:
     return block_list_key(advertiser_id, offer_id or None)
 
 
-def _block_list(item: dict[str, Any]) -> BlockList | None:
-    """A list with no entries left in it is as good as none: the click skips it."""
-    blocks = BlockList.from_item(item)
-    return None if blocks.is_empty else blocks
-
-
 _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
     "offer": offer_route_key,
     "affiliate": affiliate_key,
@@ -232,8 +242,7 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "settings": lambda item: PostbackRules(tuple(item.get("postback_ips") or ())),
     "domain": lambda item: DomainClaim.from_item(item).advertiser_id,
     "advertiser": AdvertiserRoute.from_item,
-    "blocks": _block_list,
-}
+}  # block lists: CachedRouteRepository._block_list
 
 
 class ClickRepository:

@@ -262,3 +262,10 @@ export type PlanStateCount = Schemas["PlanStateCount"];
 export type StaffSubscription = Schemas["StaffSubscriptionOut"];
 /** An advertiser's own price and limits, as the Owner sets them (`PUT /api/admin/subscriptions/{advertiser_id}/terms`). */
 export type TermsInput = Schemas["TermsIn"];
+/** An advertiser's block list (`offer_id` null) or one offer's: entries of each kind, their counts and limits. */
+export type BlockList = Schemas["BlockListOut"];
+export type BlockListInput = Schemas["BlockListIn"];
+export type BlockListKind = Schemas["PastedEntriesIn"]["kind"];
+export type SubKey = NonNullable<Schemas["PastedEntriesIn"]["sub_key"]>;
+/** What a paste added: the list after it, the new entries and those it held already. */
+export type EntriesAdded = Schemas["EntriesAddedOut"];

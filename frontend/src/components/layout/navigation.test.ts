@@ -10,7 +10,7 @@ const targets = (role: Role) => navigationFor(grantedTo(role)).map((item) => ite
 const rolesFor = (path: string) => ROLES.filter((role) => permits(grantedTo(role), permissionFor(path))).sort();
 
 describe("sidebar by the permissions /api/me lists for each role", () => {
-  it("gives owners and platform admins users, advertisers, advertisers' brands, domains and billing, and the audit log", () => {
+  it("gives owners and platform admins users, advertisers, advertisers' brands, domains, block lists and billing, and the audit log", () => {
     const expected = [
       "nav.dashboard",
       "nav.reports",
@@ -23,6 +23,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.monitor",
       "nav.brand",
       "nav.domains",
+      "blocks.nav",
       "nav.audit",
       "nav.billing",
       "nav.account",
@@ -32,7 +33,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(paths("owner")).toEqual([...expected.slice(0, 9), "nav.subscriptions", "nav.plans", ...expected.slice(9)]);
   });
 
-  it("gives support read access to statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
+  it("gives support read access to statistics, finance, users, advertisers, deliveries, domains, block lists, billing and the audit log, but not the monitor or brands", () => {
     expect(paths("support")).toEqual([
       "nav.dashboard",
       "nav.reports",
@@ -43,6 +44,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.users",
       "nav.advertisers",
       "nav.domains",
+      "blocks.nav",
       "nav.audit",
       "nav.billing",
       "nav.account",
@@ -67,6 +69,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.settings",
       "nav.brand",
       "nav.domains",
+      "blocks.nav",
       "nav.audit",
       "nav.billing",
       "nav.account",
@@ -115,6 +118,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/advertisers")).toEqual(["owner", "platform_admin", "support"]);
     expect(rolesFor("/brand")).toEqual(["advertiser", "owner", "platform_admin"]);
     expect(rolesFor("/domains")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/block-lists")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/billing")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/admin/billing")).toEqual(["owner"]);
     expect(rolesFor("/admin/plans")).toEqual(["owner"]);

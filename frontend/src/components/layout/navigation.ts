@@ -19,6 +19,7 @@ import {
   ScrollTextIcon,
   SendIcon,
   SettingsIcon,
+  ShieldBanIcon,
   UserCircleIcon,
   UsersIcon,
   UsersRoundIcon,
@@ -72,6 +73,8 @@ const ENTRIES: NavEntry[] = [
   // admins for it), and its own domains (read like the rest of its settings, changed by those who manage them).
   { to: "/brand", icon: PaletteIcon, labelKey: "nav.brand", permission: ["branding:manage:own", "branding:manage:any"] },
   { to: "/domains", icon: GlobeIcon, labelKey: "nav.domains", permission: ["workspace:read:own", "workspace:read:any"] },
+  // Visitors whose clicks go to the fallback: the advertiser's own list (an offer's is on its page).
+  { to: "/block-lists", icon: ShieldBanIcon, labelKey: "blocks.nav", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/audit", icon: FileClockIcon, labelKey: "nav.audit", permission: ["audit:read:platform", "audit:read:own"] },
   // What the advertiser pays the platform: its plan, usage and invoices (any advertiser's, picked, for staff).
   { to: "/billing", icon: CreditCardIcon, labelKey: "nav.billing", permission: ["billing:read:own", "billing:read:any"] },

@@ -16,6 +16,8 @@ import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { UserText } from "@/components/user-text";
+import { useCan } from "@/features/auth/use-can";
+import { BlockListEditor } from "@/features/block-lists/block-list-editor";
 import { OfferAffiliatesTab } from "@/features/offers/offer-affiliates-tab";
 import { OfferStatusBadge } from "@/features/offers/offer-badges";
 import { OfferForm } from "@/features/offers/offer-form";
@@ -24,7 +26,8 @@ import { offerToForm } from "@/features/offers/offer-schema";
 import { offerKeys, useOffer } from "@/features/offers/use-offers";
 import { useErrorMessage } from "@/lib/use-error-message";
 
-type Tab = "details" | "affiliates";
+type Tab = "details" | "affiliates" | "blocks";
+const TABS: readonly Tab[] = ["details", "affiliates", "blocks"];
 
 /** Saves a change to the offer and puts the answer in the cache the page reads. */
 function useUpdateOffer(offerId: string) {
@@ -41,7 +44,8 @@ export function OfferEditPage() {
   const { t } = useTranslation();
   const { offerId = "" } = useParams();
   const [params, setParams] = useSearchParams();
-  const tab: Tab = params.get("tab") === "affiliates" ? "affiliates" : "details";
+  const tab: Tab = TABS.find((each) => each === params.get("tab")) ?? "details";
+  const can = useCan();
   const offer = useOffer(offerId);
 
   const back = (
@@ -108,6 +112,9 @@ export function OfferEditPage() {
           <TabsTrigger value="affiliates" data-testid="offer-tab-affiliates">
             {t("offers.tabs.affiliates")}
           </TabsTrigger>
+          <TabsTrigger value="blocks" data-testid="offer-tab-blocks">
+            {t("blocks.offerTab")}
+          </TabsTrigger>
         </TabsList>
         <TabsContent value="details" className="space-y-6">
           <OfferPostbackCard offer={current} />
@@ -115,6 +122,10 @@ export function OfferEditPage() {
         </TabsContent>
         <TabsContent value="affiliates">
           <OfferAffiliatesTab offer={current} />
+        </TabsContent>
+        <TabsContent value="blocks" className="space-y-4">
+          <p className="text-sm text-muted-foreground">{t("blocks.offerText")}</p>
+          <BlockListEditor scope={{ offerId: current.id }} manages={can("workspace:manage:own")} />
         </TabsContent>
       </Tabs>
     </>

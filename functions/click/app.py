@@ -8,7 +8,7 @@ from typing import Any
 
 from partnerka.common import http
 from partnerka.common.clock import utc_now
-from partnerka.common.config import read_settings, setting
+from partnerka.common.config import read_settings
 from partnerka.common.edge import TrackingEdgeSettings, edge_trust
 from partnerka.common.observability import logger
 from partnerka.tracking.asn import AsnDatabase
@@ -26,7 +26,7 @@ class Settings:
     caps_table: str
     geoip_db_path: str  # the GeoLayer's country database
     click_ttl_days: int  # the attribution window: a click expires after it
-    route_cache_seconds: float = setting(default=30.0)
+    route_cache_seconds: float  # how long a pause, a suspension or a block list change may take to show
 
     @property
     def asn_ranges_path(self) -> str:

@@ -53,6 +53,8 @@ from partnerka.billing.repository import (
     invoice_number,
 )
 from partnerka.billing.repository import Commit as BillingCommit
+from partnerka.blocklists.models import BlockList
+from partnerka.blocklists.repository import ListChanged
 from partnerka.branding.assets import IMMUTABLE, Upload
 from partnerka.branding.models import ASSET_FIELDS, AssetKind, Brand, UploadForm
 from partnerka.branding.repository import FORM_FIELDS
@@ -114,7 +116,7 @@ from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey
 from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker
-from partnerka.tracking.blocking import BlockList
+from partnerka.tracking.blocking import BlockList as CompiledBlockList
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
@@ -156,7 +158,9 @@ class FakeRoutes:
         self.access: dict[tuple[str, str], AccessRoute] = {}
         self.host_owners: dict[str, str] = {}  # custom domain → its advertiser
         self.advertisers: dict[str, AdvertiserRoute] = {}
-        self.blocks: dict[tuple[str, str | None], BlockList] = {}  # (advertiser, offer or None) → list
+        self.blocks: dict[
+            tuple[str, str | None], CompiledBlockList
+        ] = {}  # (advertiser, offer or None) → list
         self.lookups = 0
 
     def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
@@ -2057,9 +2061,9 @@ class FakeClicksMeter:
         return self.counted.get((advertiser_id, month), 0)
 
 
-class FakeCoreTable:
-    """The core table as a low-level DynamoDB client sees it, for readers that batch their reads (the
-    route cache): plain items by (pk, sk), and every BatchGetItem's keys kept in `batches`."""
+class FakeRouteItems:
+    """The core table's items as a low-level DynamoDB client answers them, for a reader that batches
+    its reads (the route cache): plain items by (pk, sk), and every BatchGetItem's keys in `batches`."""
 
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], dict[str, object]] = {}
@@ -2077,3 +2081,20 @@ class FakeCoreTable:
         self.batches.append(keys)
         found = [dynamo.encode(self.items[key]) for key in keys if key in self.items]
         return {"Responses": {table: found}, "UnprocessedKeys": {}}
+
+
+class FakeBlockLists:
+    """blocklists.repository.BlockListStore: lists by (advertiser, offer), with the same check that
+    the list written over is the one read."""
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[str, str | None], BlockList] = {}
+
+    def get(self, advertiser_id: str, offer_id: str | None) -> BlockList | None:
+        return self.lists.get((advertiser_id, offer_id))
+
+    def save(self, block_list: BlockList, seen: str) -> None:
+        stored = self.lists.get((block_list.advertiser_id, block_list.offer_id))
+        if (stored.updated_at if stored else "") != seen:
+            raise ListChanged("the block list changed meanwhile; load it again")
+        self.lists[(block_list.advertiser_id, block_list.offer_id)] = block_list

@@ -5,7 +5,7 @@ from __future__ import annotations
 from partnerka.accounts.routing import AccountStatus
 from partnerka.offers.routing import AccessRoute
 from partnerka.tracking.repository import CachedRouteRepository
-from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeCoreTable, offer_route
+from tests.unit.fakes import ADVERTISER, AFFILIATE, OFFER, FakeRouteItems, offer_route
 
 PROFILE = ("ADV#" + ADVERTISER, "PROFILE")
 BLOCKS = ("ADV#" + ADVERTISER, "BLOCKS")
@@ -20,8 +20,8 @@ class Clock:
         return self.now
 
 
-def a_table() -> FakeCoreTable:
-    table = FakeCoreTable()
+def a_table() -> FakeRouteItems:
+    table = FakeRouteItems()
     table.put({"pk": f"OFFER#{OFFER}", "sk": "ROUTE", **offer_route().as_item()})
     table.put(
         {

@@ -7,7 +7,7 @@ import type { BlockList, BlockListInput, BlockListKind, SubKey } from "@/api/typ
 /** Which list: the advertiser's own (no offer) or an offer's; `advertiserId` for platform staff, who name the advertiser. */
 export type BlockListScope = { advertiserId?: string; offerId?: string };
 
-const blockListKey = ({ advertiserId, offerId }: BlockListScope) => ["block-list", advertiserId ?? null, offerId ?? null] as const;
+export const blockListKey = ({ advertiserId, offerId }: BlockListScope) => ["block-list", advertiserId ?? null, offerId ?? null] as const;
 const query = ({ advertiserId }: BlockListScope) => (advertiserId ? { advertiser_id: advertiserId } : {});
 
 export function useBlockList(scope: BlockListScope) {

@@ -89,7 +89,8 @@ def profile_changes(platform: Platform, affiliate_id: str) -> Iterator[Callable[
 def test_a_suspended_affiliates_clicks_go_to_the_fallback_until_it_is_reactivated(platform: Platform) -> None:
     demo = platform.demo
     affiliate_id, advertiser_id = demo["affiliate"]["id"], demo["advertiser"]["id"]
-    with httpx.Client(base_url=platform.url, timeout=10, headers={"user-agent": BROWSER}) as client:
+    # A function starts at its first call (lazy workers): on a busy machine that can take a while.
+    with httpx.Client(base_url=platform.url, timeout=60, headers={"user-agent": BROWSER}) as client:
         headers = login(client, demo, "advertiser")
         link = f"/click?o={an_offer(client, headers)}&a={affiliate_id}"
         assert reason_of(client, headers, link) is None

@@ -104,12 +104,9 @@ def record_click(
         else _check(found.advertiser, offer, affiliate, access, country)
     )
     subs = {key: value[:MAX_SUB_LENGTH] for key, value in request.subs.items() if key in SUB_KEYS and value}
-    blocked_by = None
-    if reason is None and found.blocks:
-        blocked_by = _blocked_by(
-            found.blocks, Visit(request.ip, country, subs, request.referrer, request.user_agent, asns)
-        )
-        reason = RejectReason.BLOCKED_BY_RULE if blocked_by is not None else None
+    blocked_by = _blocked_by(found.blocks, request, country, subs, asns) if reason is None else None
+    if blocked_by is not None:
+        reason = RejectReason.BLOCKED_BY_RULE
     landing = offer.pick_landing(roll()) if reason is None else ""
     if reason is None and not is_safe_destination(landing):
         reason = RejectReason.UNSAFE_LANDING
@@ -180,7 +177,17 @@ def _check(
     return None
 
 
-def _blocked_by(blocks: tuple[BlockList, ...], visit: Visit) -> str | None:
+def _blocked_by(
+    blocks: tuple[BlockList, ...],
+    request: ClickRequest,
+    country: str,
+    subs: dict[str, str],
+    asns: Callable[[Address], int | None],
+) -> str | None:
+    """The first entry of the advertiser's list, then the offer's, that the click matches."""
+    if not blocks:
+        return None
+    visit = Visit(request.ip, country, subs, request.referrer, request.user_agent, asns)
     for block_list in blocks:
         entry = block_list.blocked_by(visit)
         if entry is not None:

@@ -103,9 +103,7 @@ def test_a_suspended_affiliates_clicks_go_to_the_fallback_until_it_is_reactivate
             update("DELETE suspended_advertisers :program", {":program": {"SS": [advertiser_id]}})
             within_the_cache_lifetime(lambda: reason_of(client, headers, link), None)
             # And suspended everywhere, the same
-            update(
-                "SET #status = :suspended".replace("#status", "status"), {":suspended": {"S": "suspended"}}
-            )
+            update("SET #status = :suspended", {":suspended": {"S": "suspended"}})
             within_the_cache_lifetime(lambda: reason_of(client, headers, link), "affiliate_suspended")
             update("SET #status = :active", {":active": {"S": "active"}})
             within_the_cache_lifetime(lambda: reason_of(client, headers, link), None)

@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -25,9 +26,14 @@ DEFAULT_PORT = 8000
 
 
 def start_runtime(
-    port: int, log_dir: Path | None, lazy_workers: bool = False, dns_zone: Path | None = None
+    port: int,
+    log_dir: Path | None,
+    lazy_workers: bool = False,
+    dns_zone: Path | None = None,
+    parameters: Mapping[str, str] | None = None,
 ) -> LocalRuntime:
     """The runtime on the real template, with the fetched country database and the built SPA.
+    `parameters`: the template's parameters to set besides the local platform's own.
 
     Port 0 picks a free port first: the dashboard's URL is a setting of the functions (links in
     e-mails point there), so it is known before they start."""
@@ -44,6 +50,7 @@ def start_runtime(
             "AppBaseUrl": f"http://127.0.0.1:{port}",
             # No CDN in front: the gateway answers advertisers' hosts (partners.acme.localhost) itself.
             "TenantEdge": "direct",
+            **(parameters or {}),
         },
         extra_env={
             "GEOIP_DB_PATH": str(LOCAL / "geo-layer" / "geo" / "country.mmdb"),

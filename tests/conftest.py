@@ -39,6 +39,7 @@ os.environ.update(
         "OPERATIONS_TABLE": f"{TEST_STACK}-OperationsTable",
         "LEDGER_TABLE": f"{TEST_STACK}-LedgerTable",
         "CLICK_TTL_DAYS": "30",  # the template's ClickTtlDays
+        "ROUTE_CACHE_SECONDS": "30",  # the template's RouteCacheSeconds
         # The dashboard's public URL (links in e-mails); deliberately not the Host tests send.
         "APP_BASE_URL": "https://app.partnerka.test",
         "GEOIP_DB_PATH": str(GEO_DB),

@@ -56,10 +56,34 @@ PLAN_LIMIT_FIELDS: dict[str, Any] = {
 }
 
 
+# What a `validation_error` about a list's entries carries besides (blocklists.models.InvalidEntries).
+ENTRY_FIELDS: dict[str, Any] = {
+    "entries": {
+        "type": "array",
+        "description": "validation_error of a list's entries: each refused one (at most 100)",
+        "items": {
+            "type": "object",
+            "required": ["kind", "position", "entry", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "kind": {"type": "string", "description": "the kind of entry (ips, asns, …; sub1…sub10)"},
+                "position": {
+                    "type": "integer",
+                    "description": "its line in pasted text (from 1), else its index",
+                },
+                "entry": {"type": "string", "description": "the entry as sent (its first 100 characters)"},
+                "message": {"type": "string", "description": "why it was refused (English)"},
+            },
+        },
+    }
+}
+
+
 def error_schema(codes: list[str] | None = None) -> dict[str, Any]:
     """The envelope `{"error": {"code", "message", "detail"}}`: `message` in the caller's language,
     `detail` the specifics as the service stated them (English), and, where `plan_limit` may answer,
-    the fields of a plan's limit; `codes` narrows `code` to one status's codes."""
+    the fields of a plan's limit, and where `validation_error` may, the refused entries of a list;
+    `codes` narrows `code` to one status's codes."""
     code: dict[str, Any] = (
         {"$ref": f"{SCHEMAS}ErrorCode"} if codes is None else {"type": "string", "enum": codes}
     )
@@ -77,6 +101,7 @@ def error_schema(codes: list[str] | None = None) -> dict[str, Any]:
                     "message": {"type": "string", "description": "In the caller's language"},
                     "detail": {"type": "string", "description": "The specifics, as the service stated them"},
                     **(PLAN_LIMIT_FIELDS if codes is None or ErrorCode.PLAN_LIMIT in codes else {}),
+                    **(ENTRY_FIELDS if codes is None or ErrorCode.VALIDATION_ERROR in codes else {}),
                 },
             }
         },

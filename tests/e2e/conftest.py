@@ -27,6 +27,7 @@ from tests.conftest import ROOT
 # from one API worker, so on a busy 2-core machine a page's data can take longer than Playwright's
 # default 5 s to arrive; a real defect still fails, only later.
 expect.set_options(timeout=15_000)
+ROUTE_CACHE_SECONDS = 1
 
 
 @dataclass
@@ -111,7 +112,11 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     log_dir = tmp_path_factory.mktemp("logs")
     # Workers start at their functions' first invocations: the seed begins at once, and functions
     # no test calls never start.
-    runtime = start_runtime(port=0, log_dir=log_dir, lazy_workers=True)
+    # A click sees a suspension or a changed block list within the route cache's lifetime: a second
+    # here, so a test waits for it without waiting half a minute (tests/e2e/test_suspended_clicks.py).
+    runtime = start_runtime(
+        port=0, log_dir=log_dir, lazy_workers=True, parameters={"RouteCacheSeconds": str(ROUTE_CACHE_SECONDS)}
+    )
     try:
         demo = seed_in_subprocess(runtime, log_dir)
         publish_demo_records(runtime, demo["portal"]["dns_records"])

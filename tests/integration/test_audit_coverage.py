@@ -270,6 +270,24 @@ def test_every_mutating_route_writes_an_audit_record(
         affiliate_id=world.affiliate_id,
     )
 
+    # ------------------------------------------------------------------ block lists (staff act for the advertiser)
+    call("PUT", "/api/block-list", {"ips": ["192.0.2.0/24"], "countries": ["KP"]}, token=boss)
+    call("POST", "/api/block-list/entries", {"kind": "asns", "text": "AS16509\n14618"}, token=staff, **adv)
+    call(
+        "PUT",
+        "/api/offers/{offer_id}/block-list",
+        {"referrers": ["spam.example"]},
+        token=boss,
+        offer_id=offer["id"],
+    )
+    call(
+        "POST",
+        "/api/offers/{offer_id}/block-list/entries",
+        {"kind": "subs", "sub_key": "sub2", "text": "bad-source"},
+        token=boss,
+        offer_id=offer["id"],
+    )
+
     # ------------------------------------------------------------------ the brand
     call("PUT", "/api/brand", {"portal_name": "Acme Partners", "primary_color": None}, token=boss)
     logo = io.BytesIO()

@@ -72,11 +72,81 @@ def test_warm_click_costs_one_write_and_no_read(load_function: FunctionLoader) -
     query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})
     calls = count_dynamodb_calls()
     click.handler(http_event("GET", "/click", query), CONTEXT)
-    assert calls == Counter({"BatchGetItem": 1, "PutItem": 1})  # the cold one fills the cache
+    # The cold one fills the cache: the offer's batch, then (an offer never seen) its advertiser's
+    assert calls == Counter({"BatchGetItem": 2, "PutItem": 1})
     calls.clear()
     for _ in range(5):
         assert click.handler(http_event("GET", "/click", query), CONTEXT)["statusCode"] == 302
     assert calls == Counter({"PutItem": 5})
+
+
+def core_put(item: dict[str, Any]) -> None:
+    dynamo.client().put_item(TableName=os.environ["CORE_TABLE"], Item=dynamo.encode(item))
+
+
+def test_block_lists_refuse_clicks_at_no_extra_read(load_function: FunctionLoader) -> None:
+    # Given the advertiser blocks a network and the offer a referrer domain, as the core table keeps them
+    world = build_world()
+    adv, offer_id = world.advertiser_id, world.offer.offer_id
+    core_put({"pk": f"ADV#{adv}", "sk": "BLOCKS", "ips": "198.51.100.0/24\n2001:db8::/32"})
+    core_put({"pk": f"ADV#{adv}", "sk": f"BLOCKS#{offer_id}", "referrers": "spam.example"})
+    click = load_function("click")
+    query = urlencode({"o": offer_id, "a": world.affiliate_id})
+    calls = count_dynamodb_calls()
+    # When a clean click warms the cache, then clicks come from the network and by the referrer
+    assert click.handler(http_event("GET", "/click", query), CONTEXT)["statusCode"] == 302
+    calls.clear()
+    by_network = click.handler(http_event("GET", "/click", query, source_ip="198.51.100.9"), CONTEXT)
+    by_referrer = click.handler(
+        http_event("GET", "/click", query, {"referer": "https://ads.spam.example/x"}), CONTEXT
+    )
+    # Then they are refused (no fallback: the plain page), each for one write and no read
+    assert (by_network["statusCode"], by_referrer["statusCode"]) == (404, 404)
+    assert calls == Counter({"PutItem": 2})
+    stored = sorted(
+        (str(c.get("reason")), str(c.get("blocked_by"))) for c in map(dynamo.decode, clicks_in_table())
+    )
+    assert stored == [
+        ("None", "None"),
+        ("blocked_by_rule", "cidr:198.51.100.0/24"),
+        ("blocked_by_rule", "referrer:spam.example"),
+    ]
+
+
+def test_suspensions_written_on_the_profiles_refuse_clicks_after_the_cache_lifetime(
+    load_function: FunctionLoader,
+) -> None:
+    # Given a warm click function
+    world = build_world()
+    click = load_function("click")
+    query = urlencode({"o": world.offer.offer_id, "a": world.affiliate_id})
+    assert click.handler(http_event("GET", "/click", query), CONTEXT)["statusCode"] == 302
+    table, client = os.environ["CORE_TABLE"], dynamo.client()
+
+    def profile(pk: str, update: str, values: dict[str, Any]) -> None:
+        client.update_item(
+            TableName=table,
+            Key={"pk": {"S": pk}, "sk": {"S": "PROFILE"}},
+            UpdateExpression=update,
+            ExpressionAttributeNames={"#a": next(iter(values))[1:]},
+            ExpressionAttributeValues={":" + name[1:]: dynamo.encode_value(v) for name, v in values.items()},
+        )
+
+    def reason_after_expiry() -> str | None:
+        click.routes._entries.clear()  # the cache lifetime has passed
+        click.handler(http_event("GET", "/click", query), CONTEXT)
+        latest = max((dynamo.decode(i) for i in clicks_in_table()), key=lambda c: str(c["created_at"]))
+        return latest.get("reason")  # type: ignore[no-any-return]
+
+    # When staff suspend the affiliate in this program only (the string set the accounts repository keeps)
+    suspended_here = {":suspended_advertisers": {world.advertiser_id}}
+    profile(f"AFF#{world.affiliate_id}", "ADD #a :suspended_advertisers", suspended_here)
+    assert reason_after_expiry() == "affiliate_suspended"
+    # And lift it, then suspend the advertiser
+    profile(f"AFF#{world.affiliate_id}", "DELETE #a :suspended_advertisers", suspended_here)
+    assert reason_after_expiry() is None
+    profile(f"ADV#{world.advertiser_id}", "SET #a = :status", {":status": "suspended"})
+    assert reason_after_expiry() == "advertiser_suspended"
 
 
 def test_unknown_paused_or_unapproved_traffic_gets_a_page_not_a_5xx(load_function: FunctionLoader) -> None:

@@ -286,6 +286,15 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/billing/invoices/{invoice_id}/checkout": lambda: None,
         "POST /api/billing/card": lambda: None,
         "POST /api/billing/stripe/webhook": lambda: {"id": "evt_matrix", "type": "payment_intent.succeeded"},
+        # Block lists (issue 20, blocks)
+        "PUT /api/block-list": lambda: {"ips": [f"192.0.2.{n() % 256}"], "countries": ["CN"]},
+        "POST /api/block-list/entries": lambda: {"kind": "asns", "text": f"AS{64500 + n()}"},
+        "PUT /api/offers/{offer_id}/block-list": lambda: {"referrers": [f"spam{n()}.example"]},
+        "POST /api/offers/{offer_id}/block-list/entries": lambda: {
+            "kind": "subs",
+            "sub_key": "sub1",
+            "text": f"matrix-{n()}",
+        },
     }
 
 

@@ -27,7 +27,7 @@ from partnerka.accounts.models import (
     TokenState,
     User,
 )
-from partnerka.accounts.routing import AccountStatus, AffiliateRoute
+from partnerka.accounts.routing import AccountStatus, AdvertiserRoute, AffiliateRoute
 from partnerka.accounts.suspension import AccountSuspended
 from partnerka.audit.models import AuditEntry
 from partnerka.audit.service import Actor
@@ -54,9 +54,12 @@ from partnerka.billing.repository import (
     invoice_number,
 )
 from partnerka.billing.repository import Commit as BillingCommit
+from partnerka.blocklists.models import BlockList
+from partnerka.blocklists.repository import ListChanged
 from partnerka.branding.assets import IMMUTABLE, Upload
 from partnerka.branding.models import ASSET_FIELDS, AssetKind, Brand, UploadForm
 from partnerka.branding.repository import FORM_FIELDS
+from partnerka.common import dynamo
 from partnerka.common.clock import iso_millis
 from partnerka.common.errors import Conflict, NotFound
 from partnerka.conversions.models import Conversion, ConversionStatus
@@ -115,6 +118,7 @@ from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey, VisitWindow
 from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker
+from partnerka.tracking.blocking import BlockList as CompiledBlockList
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
 
@@ -158,15 +162,26 @@ class FakeRoutes:
         # Fraud rules as stored: by advertiser, and by (advertiser, offer).
         self.fraud_rules: dict[str, dict[str, Any]] = {}
         self.offer_fraud_rules: dict[tuple[str, str], dict[str, Any]] = {}
+        self.advertisers: dict[str, AdvertiserRoute] = {}
+        self.blocks: dict[
+            tuple[str, str | None], CompiledBlockList
+        ] = {}  # (advertiser, offer or None) → list
         self.lookups = 0
 
     def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
         self.lookups += 1
-        owner = self.host_owners.get(host)
+        owner, offer = self.host_owners.get(host), self.offers.get(offer_id)
+        advertiser_id = offer.advertiser_id if offer else ""
+        advertiser = self.advertisers.get(advertiser_id)
+        blocks = tuple(
+            self.blocks[key]
+            for key in ((advertiser_id, None), (advertiser_id, offer_id))
+            if key in self.blocks
+        )
         if affiliate_id is None:
-            return ClickRoutes(self.offers.get(offer_id), None, None, owner)
+            return ClickRoutes(offer, None, None, owner, advertiser, blocks)
         access = self.access.get((offer_id, affiliate_id), AccessRoute(offer_id, affiliate_id))
-        return ClickRoutes(self.offers.get(offer_id), self.affiliates.get(affiliate_id), access, owner)
+        return ClickRoutes(offer, self.affiliates.get(affiliate_id), access, owner, advertiser, blocks)
 
     def click_routes(
         self, pairs: Iterable[tuple[str, str]]
@@ -2156,3 +2171,42 @@ class FakeClicksMeter:
     def clicks(self, advertiser_id: str, month: str) -> int:
         self.reads += 1
         return self.counted.get((advertiser_id, month), 0)
+
+
+class FakeRouteItems:
+    """The core table's items as a low-level DynamoDB client answers them, for a reader that batches
+    its reads (the route cache): plain items by (pk, sk), and every BatchGetItem's keys in `batches`."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], dict[str, object]] = {}
+        self.batches: list[list[tuple[str, str]]] = []
+
+    def put(self, item: dict[str, object]) -> None:
+        self.items[(str(item["pk"]), str(item["sk"]))] = item
+
+    def batch_get_item(
+        self,
+        RequestItems: dict[str, dict[str, list[dict[str, dict[str, str]]]]],  # noqa: N803 - botocore's name
+    ) -> dict[str, object]:
+        ((table, request),) = RequestItems.items()
+        keys = [(key["pk"]["S"], key["sk"]["S"]) for key in request["Keys"]]
+        self.batches.append(keys)
+        found = [dynamo.encode(self.items[key]) for key in keys if key in self.items]
+        return {"Responses": {table: found}, "UnprocessedKeys": {}}
+
+
+class FakeBlockLists:
+    """blocklists.repository.BlockListStore: lists by (advertiser, offer), with the same check that
+    the list written over is the one read."""
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[str, str | None], BlockList] = {}
+
+    def get(self, advertiser_id: str, offer_id: str | None) -> BlockList | None:
+        return self.lists.get((advertiser_id, offer_id))
+
+    def save(self, block_list: BlockList, seen: str) -> None:
+        stored = self.lists.get((block_list.advertiser_id, block_list.offer_id))
+        if (stored.updated_at if stored else "") != seen:
+            raise ListChanged("the block list changed meanwhile; load it again")
+        self.lists[(block_list.advertiser_id, block_list.offer_id)] = block_list

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from partnerka.accounts.routing import AccountStatus
+from partnerka.accounts.routing import AccountStatus, AdvertiserRoute
 from partnerka.common.ids import is_click_id
 from partnerka.offers.routing import (
     Access,
@@ -18,6 +18,7 @@ from partnerka.offers.routing import (
     OfferStatus,
     Visibility,
 )
+from partnerka.tracking.blocking import BlockList
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.service import ClickOutcome, RejectReason, record_click
@@ -103,7 +104,7 @@ def test_landings_rotate_by_weight() -> None:
             offer_route(),
             [affiliate_route(status=AccountStatus.SUSPENDED)],
             {},
-            RejectReason.AFFILIATE_NOT_APPROVED,
+            RejectReason.AFFILIATE_SUSPENDED,
         ),
         (
             offer_route(),
@@ -256,3 +257,107 @@ def test_a_custom_tracking_domain_serves_its_own_advertisers_offers_only() -> No
     # and a link without a well-formed affiliate is refused for the domain first, all the same
     anonymous = click(routes, clicks, host="track.other.example", affiliate_id="not-an-id")
     assert anonymous.reason is RejectReason.FOREIGN_DOMAIN
+
+
+def test_a_suspended_advertisers_clicks_go_to_its_fallback_before_any_other_check() -> None:
+    # Given a suspended advertiser whose offer is also paused and whose affiliate is suspended too
+    routes = FakeRoutes(
+        [offer_route(status=OfferStatus.PAUSED, fallback_url=FALLBACK)],
+        [affiliate_route(status=AccountStatus.SUSPENDED)],
+    )
+    routes.advertisers[ADVERTISER] = AdvertiserRoute(ADVERTISER, AccountStatus.SUSPENDED)
+    clicks = FakeClicks()
+    # When a visitor clicks
+    outcome = click(routes, clicks)
+    # Then the advertiser's suspension is the reason, the click is kept with it, the visitor goes to the fallback
+    assert outcome.reason is RejectReason.ADVERTISER_SUSPENDED
+    assert outcome.location == f"https://fallback.example/?from={OFFER}&why=refused"
+    (stored,) = clicks.items.values()
+    assert stored.reason == "advertiser_suspended"
+    # And an active advertiser lets the next check speak
+    routes.advertisers[ADVERTISER] = AdvertiserRoute(ADVERTISER, AccountStatus.ACTIVE)
+    assert click(routes, clicks).reason is RejectReason.OFFER_PAUSED
+
+
+@pytest.mark.parametrize(
+    ("affiliate", "reason"),
+    [
+        (affiliate_route(suspended_advertisers=frozenset({ADVERTISER})), RejectReason.AFFILIATE_SUSPENDED),
+        (affiliate_route(status=AccountStatus.SUSPENDED), RejectReason.AFFILIATE_SUSPENDED),
+        # Suspension comes before approval: a suspended affiliate no longer approved is still "suspended"
+        (
+            affiliate_route(status=AccountStatus.SUSPENDED, approved_advertisers=frozenset()),
+            RejectReason.AFFILIATE_SUSPENDED,
+        ),
+        # Suspended in another advertiser's program only: its clicks here go through
+        (affiliate_route(suspended_advertisers=frozenset({"01JOTHER00000000000000000A"})), None),
+    ],
+)
+def test_a_suspended_affiliates_clicks_go_to_the_fallback(affiliate, reason) -> None:  # type: ignore[no-untyped-def]
+    routes = FakeRoutes([offer_route(fallback_url=FALLBACK)], [affiliate])
+    assert click(routes, FakeClicks()).reason is reason
+
+
+def test_a_paused_offer_is_reported_before_a_suspended_affiliate() -> None:
+    routes = FakeRoutes(
+        [offer_route(status=OfferStatus.PAUSED)], [affiliate_route(status=AccountStatus.SUSPENDED)]
+    )
+    assert click(routes, FakeClicks()).reason is RejectReason.OFFER_PAUSED
+
+
+def test_a_blocked_click_is_kept_with_the_entry_that_blocked_it_and_sent_to_the_fallback() -> None:
+    # Given the advertiser blocks a network and the offer blocks a referrer
+    routes = FakeRoutes([offer_route(fallback_url=FALLBACK)], [affiliate_route()])
+    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"ips": "203.0.113.0/24"})
+    routes.blocks[(ADVERTISER, OFFER)] = BlockList.from_item({"referrers": "spam.example"})
+    clicks = FakeClicks()
+    # When visitors click from the network, by the referrer, and from elsewhere
+    by_network = click(routes, clicks, ip="203.0.113.9")
+    by_referrer = click(routes, clicks, ip="198.51.100.1", referrer="https://www.spam.example/")
+    clean = click(routes, clicks, ip="198.51.100.1", referrer="https://news.example/")
+    # Then the first two go to the fallback, stored with the reason and the entry
+    assert by_network.reason is by_referrer.reason is RejectReason.BLOCKED_BY_RULE
+    assert by_network.location == f"https://fallback.example/?from={OFFER}&why=refused"
+    assert by_network.click is not None
+    assert by_referrer.click is not None
+    assert clicks.items[by_network.click.click_id].blocked_by == "cidr:203.0.113.0/24"
+    assert clicks.items[by_referrer.click.click_id].blocked_by == "referrer:spam.example"
+    assert clicks.items[by_referrer.click.click_id].as_item()["blocked_by"] == "referrer:spam.example"
+    # And the clean click lands, with nothing blocked
+    assert clean.reason is None
+    assert clean.click is not None
+    assert clicks.items[clean.click.click_id].blocked_by is None
+
+
+def test_block_lists_come_after_geo_and_before_caps_and_the_bot_check() -> None:
+    offer = offer_route(caps=(Cap(CapMetric.CLICKS, CapPeriod.TOTAL, 1),), geo_deny=frozenset({"FR"}))
+    routes, caps = FakeRoutes([offer], [affiliate_route()]), FakeCaps()
+    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"subs": {"sub1": "bad"}, "user_agents": "curl"})
+    refused = click(routes, FakeClicks(), caps=caps, viewer_country="FR", subs={"sub1": "bad"})
+    assert refused.reason is RejectReason.GEO_BLOCKED
+    # A blocked click spends no cap, and a listed User-Agent is "blocked", not "bot"
+    assert click(routes, FakeClicks(), caps=caps, subs={"sub1": "bad"}).reason is RejectReason.BLOCKED_BY_RULE
+    assert click(routes, FakeClicks(), caps=caps, user_agent="curl/8").reason is RejectReason.BLOCKED_BY_RULE
+    assert caps.counts == {}
+    assert click(routes, FakeClicks(), caps=caps).reason is None
+
+
+def test_an_asn_rule_asks_for_the_visitors_network_and_other_lists_never_do() -> None:
+    routes = FakeRoutes([offer_route()], [affiliate_route()])
+    routes.blocks[(ADVERTISER, None)] = BlockList.from_item({"countries": "CN"})
+    asked: list[object] = []
+
+    def network(address: object) -> int:
+        asked.append(address)
+        return 16509
+
+    request = ClickRequest(OFFER, AFFILIATE, {}, "3.5.140.1", BROWSER, "DE")
+    assert (
+        record_click(request, routes, FakeClicks(), NO_GEO, NOW, 30, FakeCaps(), asns=network).reason is None
+    )
+    assert asked == []
+    routes.blocks[(ADVERTISER, OFFER)] = BlockList.from_item({"asns": "16509"})
+    outcome = record_click(request, routes, FakeClicks(), NO_GEO, NOW, 30, FakeCaps(), asns=network)
+    assert outcome.reason is RejectReason.BLOCKED_BY_RULE
+    assert outcome.click is not None
+    assert outcome.click.blocked_by == "asn:16509"

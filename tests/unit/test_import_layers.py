@@ -18,6 +18,8 @@ after it. The order is what the code needs, read from the bottom up:
 - offers: offers, goals, landings, the affiliates' access, and the routes the hot paths read.
 - branding: advertisers' brands and the portal a host belongs to (checks links by offers' rules).
 - tracking: clicks, recorded on offers' and affiliates' routes; owns the `ClickRecorded` event.
+- blocklists: the advertisers' and offers' block lists, kept in the spelling the click path
+  (tracking.blocking) compiles, for offers of their own advertiser.
 - conversions: conversions of clicks; owns the `ConversionChanged` event.
 - postbacks: telling affiliates about clicks and conversions.
 - stats: the projection of clicks and conversions into cubes and the click log, and reports on them.
@@ -48,6 +50,7 @@ LAYERS = (
     "offers",
     "branding",
     "tracking",
+    "blocklists",
     "conversions",
     "postbacks",
     "stats",

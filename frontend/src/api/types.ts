@@ -287,4 +287,11 @@ export type FraudReport = Schemas["FraudReportOut"];
 export type FraudRow = Schemas["TrafficQualityOut"];
 export type FraudGroup = FraudReport["group_by"];
 export type FraudReportQuery = paths["/api/stats/fraud"]["get"]["parameters"]["query"];
-/** What a fraud rule did to one of a click's conversions when it arrived. */
+
+/** An advertiser's block list (`offer_id` null) or one offer's: entries of each kind, their counts and limits. */
+export type BlockList = Schemas["BlockListOut"];
+export type BlockListInput = Schemas["BlockListIn"];
+export type BlockListKind = Schemas["PastedEntriesIn"]["kind"];
+export type SubKey = NonNullable<Schemas["PastedEntriesIn"]["sub_key"]>;
+/** What a paste added: the list after it, the new entries and those it held already. */
+export type EntriesAdded = Schemas["EntriesAddedOut"];

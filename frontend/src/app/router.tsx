@@ -41,6 +41,7 @@ const DeliveriesPage = lazy(() => import("@/features/deliveries/deliveries-page"
 const FinancePage = lazy(() => import("@/features/finance/finance-page").then((module) => ({ default: module.FinancePage })));
 const InvoicePage = lazy(() => import("@/features/finance/invoice-page").then((module) => ({ default: module.InvoicePage })));
 const DomainsPage = lazy(() => import("@/features/domains/domains-page").then((module) => ({ default: module.DomainsPage })));
+const BlockListsPage = lazy(() => import("@/features/block-lists/block-lists-page").then((module) => ({ default: module.BlockListsPage })));
 const DashboardPage = lazy(() => import("@/features/dashboard/dashboard-page").then((module) => ({ default: module.DashboardPage })));
 const MembershipsPage = lazy(() => import("@/features/memberships/memberships-page").then((module) => ({ default: module.MembershipsPage })));
 const PostbacksPage = lazy(() => import("@/features/postbacks/postbacks-page").then((module) => ({ default: module.PostbacksPage })));
@@ -149,6 +150,7 @@ export const router = createBrowserRouter([
       guarded("/webhooks/:endpointId/deliveries", <WebhookDeliveriesPage />, "/webhooks"),
       guarded("/brand", <BrandPage />),
       guarded("/domains", <DomainsPage />),
+      guarded("/block-lists", <BlockListsPage />),
       guarded("/audit", <AuditPage />),
       guarded("/billing", <BillingPage />),
       guarded("/admin/plans", <AdminPlansPage />),

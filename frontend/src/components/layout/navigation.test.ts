@@ -10,7 +10,7 @@ const targets = (role: Role) => navigationFor(grantedTo(role)).map((item) => ite
 const rolesFor = (path: string) => ROLES.filter((role) => permits(grantedTo(role), permissionFor(path))).sort();
 
 describe("sidebar by the permissions /api/me lists for each role", () => {
-  it("gives platform admins offers and conversions with users, advertisers, the monitor, domains, billing and the audit log", () => {
+  it("gives platform admins offers, conversions, fraud rules and block lists with users, advertisers, the monitor, domains, billing and the audit log", () => {
     const expected = [
       "nav.dashboard",
       "nav.offers",
@@ -26,6 +26,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.advertisers",
       "nav.monitor",
       "nav.domains",
+      "blocks.nav",
       "nav.audit",
       "nav.billing",
       "nav.account",
@@ -35,7 +36,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(paths("owner")).toEqual([...expected.slice(0, 13), "nav.subscriptions", "nav.plans", "nav.brand", ...expected.slice(13)]);
   });
 
-  it("gives support read access to offers, conversions, statistics, finance, users, advertisers, deliveries, domains, billing and the audit log, but not the monitor or brands", () => {
+  it("gives support read access to offers, conversions, fraud rules, statistics, finance, users, advertisers, deliveries, domains, block lists, billing and the audit log, but not the monitor or brands", () => {
     expect(paths("support")).toEqual([
       "nav.dashboard",
       "nav.offers",
@@ -50,6 +51,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.users",
       "nav.advertisers",
       "nav.domains",
+      "blocks.nav",
       "nav.audit",
       "nav.billing",
       "nav.account",
@@ -76,6 +78,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
       "nav.settings",
       "nav.brand",
       "nav.domains",
+      "blocks.nav",
       "nav.audit",
       "nav.billing",
       "nav.account",
@@ -127,6 +130,7 @@ describe("sidebar by the permissions /api/me lists for each role", () => {
     expect(rolesFor("/advertisers")).toEqual(["owner", "platform_admin", "support"]);
     expect(rolesFor("/brand")).toEqual(["advertiser", "owner"]);
     expect(rolesFor("/domains")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
+    expect(rolesFor("/block-lists")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/billing")).toEqual(["advertiser", "owner", "platform_admin", "support"]);
     expect(rolesFor("/admin/billing")).toEqual(["owner"]);
     expect(rolesFor("/admin/plans")).toEqual(["owner"]);

@@ -6,6 +6,7 @@ import {
   CreditCardIcon,
   FileDownIcon,
   FileClockIcon,
+  GaugeIcon,
   GlobeIcon,
   HandshakeIcon,
   KeyRoundIcon,
@@ -20,6 +21,7 @@ import {
   SendIcon,
   SettingsIcon,
   ShieldAlertIcon,
+  ShieldBanIcon,
   UserCircleIcon,
   UsersIcon,
   UsersRoundIcon,
@@ -54,7 +56,7 @@ const ENTRIES: NavEntry[] = [
   { to: "/postbacks", icon: WebhookIcon, labelKey: "nav.postbacks", permission: "postbacks:own" },
   { to: "/reports", icon: ChartColumnIcon, labelKey: "nav.reports", permission: STATS },
   // issue 20 (report): flagged and refused traffic and what fraud rules did, by affiliate, offer or sub-id
-  { to: "/fraud-report", icon: ShieldAlertIcon, labelKey: "fraudReport.nav", permission: STATS },
+  { to: "/fraud-report", icon: GaugeIcon, labelKey: "fraudReport.nav", permission: STATS },
   // The click and conversion logs; a click's own page (/clicks/:id) belongs to them.
   { to: "/clicks", icon: ScrollTextIcon, labelKey: "nav.logs", permission: STATS },
   { to: "/exports", icon: FileDownIcon, labelKey: "nav.exports", permission: STATS },
@@ -78,6 +80,8 @@ const ENTRIES: NavEntry[] = [
   // and its own domains (read like the rest of its settings, changed by those who manage them).
   { to: "/brand", icon: PaletteIcon, labelKey: "nav.brand", permission: ["branding:manage:own", "branding:manage:any"] },
   { to: "/domains", icon: GlobeIcon, labelKey: "nav.domains", permission: ["workspace:read:own", "workspace:read:any"] },
+  // Visitors whose clicks go to the fallback: the advertiser's own list (an offer's is on its page).
+  { to: "/block-lists", icon: ShieldBanIcon, labelKey: "blocks.nav", permission: ["workspace:read:own", "workspace:read:any"] },
   { to: "/audit", icon: FileClockIcon, labelKey: "nav.audit", permission: ["audit:read:platform", "audit:read:own"] },
   // What the advertiser pays the platform: its plan, usage and invoices (any advertiser's, picked, for staff).
   { to: "/billing", icon: CreditCardIcon, labelKey: "nav.billing", permission: ["billing:read:own", "billing:read:any"] },

@@ -121,12 +121,26 @@ function DecisionCard({ click }: { click: ClickDetail }) {
           rows={[
             [t("clicks.fields.time"), formatDateTime(click.created_at, i18n.language)],
             [t("clicks.fields.outcome"), outcome],
+            ...(click.blocked_by ? [[t("blocks.blockedBy"), <BlockedBy entry={click.blocked_by} />] as [string, ReactNode]] : []),
             [t("clicks.fields.offer"), <UserText value={click.offer_name} />],
             [t("clicks.fields.affiliate"), <UserText value={click.affiliate_name} />],
           ]}
         />
       </CardContent>
     </Card>
+  );
+}
+
+/** The block list entry that refused a click (`cidr:203.0.113.0/24`): its kind in words, the entry as listed. */
+function BlockedBy({ entry }: { entry: string }) {
+  const { t } = useTranslation();
+  const [kind = "", ...rest] = entry.split(":");
+  const listed = rest.join(":");
+  const kindText = t(`blocks.matched.${kind}`, { defaultValue: t("blocks.matched.sub", { key: kind }) });
+  return (
+    <span data-testid="click-blocked-by">
+      {kindText}: {mono(listed)}
+    </span>
   );
 }
 

@@ -17,6 +17,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { UserText } from "@/components/user-text";
 import { useWorkspaceAdvertiser } from "@/features/advertisers/use-advertisers";
+import { BlockListEditor } from "@/features/block-lists/block-list-editor";
 import { OfferFraudCard } from "@/features/fraud/offer-fraud-card";
 import { OfferAffiliatesTab } from "@/features/offers/offer-affiliates-tab";
 import { modelKey } from "@/features/offers/cpc";
@@ -27,7 +28,8 @@ import { offerToForm } from "@/features/offers/offer-schema";
 import { offerKeys, useOffer } from "@/features/offers/use-offers";
 import { useErrorMessage } from "@/lib/use-error-message";
 
-type Tab = "details" | "affiliates";
+type Tab = "details" | "affiliates" | "blocks";
+const TABS: readonly Tab[] = ["details", "affiliates", "blocks"];
 
 /** Saves a change to the offer and puts the answer in the cache the page reads. */
 function useUpdateOffer(offerId: string) {
@@ -45,7 +47,7 @@ export function OfferEditPage() {
   const { t } = useTranslation();
   const { offerId = "" } = useParams();
   const [params, setParams] = useSearchParams();
-  const tab: Tab = params.get("tab") === "affiliates" ? "affiliates" : "details";
+  const tab: Tab = TABS.find((each) => each === params.get("tab")) ?? "details";
   const workspace = useWorkspaceAdvertiser();
   const offer = useOffer(offerId, workspace.query);
 
@@ -113,6 +115,9 @@ export function OfferEditPage() {
           <TabsTrigger value="affiliates" data-testid="offer-tab-affiliates">
             {t("offers.tabs.affiliates")}
           </TabsTrigger>
+          <TabsTrigger value="blocks" data-testid="offer-tab-blocks">
+            {t("blocks.offerTab")}
+          </TabsTrigger>
         </TabsList>
         <TabsContent value="details" className="space-y-6">
           <OfferPostbackCard offer={current} />
@@ -121,6 +126,10 @@ export function OfferEditPage() {
         </TabsContent>
         <TabsContent value="affiliates">
           <OfferAffiliatesTab offer={current} />
+        </TabsContent>
+        <TabsContent value="blocks" className="space-y-4">
+          <p className="text-sm text-muted-foreground">{t("blocks.offerText")}</p>
+          <BlockListEditor scope={{ offerId: current.id, advertiserId: workspace.advertiserId }} manages={workspace.manages} />
         </TabsContent>
       </Tabs>
     </>

@@ -1,7 +1,8 @@
 """DynamoDB access for the hot paths: the route cache over the core table, and the Clicks table.
 
 A warm click costs one PutItem and nothing else: routes come from an in-process cache with a short
-TTL, filled by one BatchGetItem (offer route + affiliate profile) on a miss.
+TTL, filled by one BatchGetItem on a miss: the offer route, the affiliate's profile and access and,
+once the process knows the offer's advertiser, that advertiser's profile and block lists.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from partnerka.accounts.routing import AffiliateRoute, affiliate_key
+from partnerka.accounts.routing import AdvertiserRoute, AffiliateRoute, advertiser_key, affiliate_key
 from partnerka.common import dynamo
 from partnerka.domains.claims import DomainClaim
 from partnerka.offers.routing import AccessRoute, OfferRoute, access_route_key, offer_route_key
+from partnerka.tracking.blocking import BlockList, block_list_key
 from partnerka.tracking.models import Click
 
 
@@ -50,12 +52,16 @@ class PostbackRules:
 @dataclass(frozen=True, slots=True)
 class ClickRoutes:
     """What a click needs, from one batch read: the offer, the affiliate and its access to the offer,
-    and the advertiser whose custom domain the click came in by (None: the platform's own host)."""
+    the advertiser whose custom domain the click came in by (None: the platform's own host), the
+    offer's advertiser (None: no profile found) and the block lists that apply (the advertiser's,
+    then the offer's; empty ones left out)."""
 
     offer: OfferRoute | None
     affiliate: AffiliateRoute | None
     access: AccessRoute | None
     host_owner: str | None = None
+    advertiser: AdvertiserRoute | None = None
+    blocks: tuple[BlockList, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +100,10 @@ _MISSING = object()
 class CachedRouteRepository:
     """Offer and affiliate routes, cached per process for `ttl_seconds` (misses are cached too).
 
-    A paused offer therefore stops redirecting within one TTL; the price of zero reads per warm click.
+    A paused offer (or a suspended account, or a changed block list) therefore takes effect within one
+    TTL; the price of zero reads per warm click. An offer never changes advertiser, so the process
+    remembers each offer's advertiser for good: a miss fetches the advertiser's profile and block
+    lists in the same BatchGetItem as the offer, and only an offer never seen before costs a second.
     """
 
     def __init__(
@@ -109,18 +118,35 @@ class CachedRouteRepository:
         self._client = client
         self._monotonic = monotonic
         self._entries: dict[tuple[str, str], tuple[float, Any]] = {}
+        self._advertiser_of: dict[str, str] = {}  # offer id → its advertiser's, never stale
+        # Block lists compiled before, by item key, with the `updated_at` they were compiled from: a
+        # reload of an unchanged list (the usual case, every TTL) costs no compiling.
+        self._compiled: dict[tuple[str, str], tuple[str, BlockList | None]] = {}
 
     def routes(self, offer_id: str, affiliate_id: str | None, host: str = "") -> ClickRoutes:
         wanted = [("offer", offer_id)]
         if affiliate_id is not None:
             wanted += [("affiliate", affiliate_id), ("access", f"{offer_id}|{affiliate_id}")]
         wanted += _host(host)
+        advertiser_id = self._advertiser_of.get(offer_id)
+        if advertiser_id is not None:
+            wanted += _advertiser_part(advertiser_id, offer_id)
         found = dict(zip(wanted, self._get(wanted), strict=True))
         offer, owner = found[("offer", offer_id)], found.get(("domain", host))
+        if offer is None:
+            return ClickRoutes(None, None, None, owner)
+        if advertiser_id is None:
+            advertiser_id = self._advertiser_of[offer_id] = offer.advertiser_id
+            first_sight = _advertiser_part(advertiser_id, offer_id)
+            found.update(zip(first_sight, self._get(first_sight), strict=True))
+        advertiser = found[("advertiser", advertiser_id)]
+        blocks = tuple(
+            found[key] for key in _advertiser_part(advertiser_id, offer_id)[1:] if found[key] is not None
+        )
         if affiliate_id is None:
-            return ClickRoutes(offer, None, None, owner)
+            return ClickRoutes(offer, None, None, owner, advertiser, blocks)
         access = found[("access", f"{offer_id}|{affiliate_id}")] or AccessRoute(offer_id, affiliate_id)
-        return ClickRoutes(offer, found[("affiliate", affiliate_id)], access, owner)
+        return ClickRoutes(offer, found[("affiliate", affiliate_id)], access, owner, advertiser, blocks)
 
     def conversion_routes(
         self, offer_id: str, affiliate_id: str, advertiser_id: str, host: str = ""
@@ -181,16 +207,39 @@ class CachedRouteRepository:
         loaded: dict[tuple[str, str], Any] = {key: None for key in keys}
         for item in map(dynamo.decode, dynamo.batch_get(client, self._table, request_keys)):
             kind, entity_id = by_key[(item["pk"], item["sk"])]
-            loaded[(kind, entity_id)] = _DECODERS[kind](item)
+            loaded[(kind, entity_id)] = self._block_list(item) if kind == "blocks" else _DECODERS[kind](item)
         expires = self._monotonic() + self._ttl
         for cache_key, value in loaded.items():
             self._entries[cache_key] = (expires, value)
         return loaded
 
+    def _block_list(self, item: dict[str, Any]) -> BlockList | None:
+        """The list compiled for matching (None when it has no entries), reusing the last compiled
+        copy while the item's `updated_at` is the same."""
+        key, stamp = (item["pk"], item["sk"]), item.get("updated_at")
+        known = self._compiled.get(key)
+        if known is not None and stamp is not None and known[0] == stamp:
+            return known[1]
+        blocks = BlockList.from_item(item)
+        compiled = None if blocks.is_empty else blocks
+        if stamp is not None:
+            self._compiled[key] = (stamp, compiled)
+        return compiled
+
 
 def _host(host: str) -> list[tuple[str, str]]:
     """The cache key of a host's owner, when there is a host to look up."""
     return [("domain", host)] if host else []
+
+
+def _advertiser_part(advertiser_id: str, offer_id: str) -> list[tuple[str, str]]:
+    """The cache keys of what a click needs of the offer's advertiser: its profile, then its own and
+    the offer's block lists."""
+    return [
+        ("advertiser", advertiser_id),
+        ("blocks", advertiser_id),
+        ("blocks", f"{advertiser_id}|{offer_id}"),
+    ]
 
 
 def _access_key(pair: str) -> dict[str, str]:
@@ -203,6 +252,11 @@ def _offer_fraud_rules_key(pair: str) -> dict[str, str]:
     return fraud_rules_key(advertiser_id, offer_id)
 
 
+def _blocks_key(owner: str) -> dict[str, str]:
+    advertiser_id, _, offer_id = owner.partition("|")
+    return block_list_key(advertiser_id, offer_id or None)
+
+
 _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
     "offer": offer_route_key,
     "affiliate": affiliate_key,
@@ -212,6 +266,8 @@ _KEYS: dict[str, Callable[[str], dict[str, str]]] = {
     # fraud rules (postbacks): the advertiser's and an offer's, kept as stored
     "fraud_rules": fraud_rules_key,
     "offer_fraud_rules": _offer_fraud_rules_key,
+    "advertiser": advertiser_key,
+    "blocks": _blocks_key,
 }
 _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "offer": OfferRoute.from_item,
@@ -222,7 +278,8 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     # fraud rules (postbacks): conversions.screening.FraudRules reads the item
     "fraud_rules": dict,
     "offer_fraud_rules": dict,
-}
+    "advertiser": AdvertiserRoute.from_item,
+}  # block lists: CachedRouteRepository._block_list
 
 
 class ClickRepository:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from partnerka.accounts.routing import AffiliateRoute
+from partnerka.accounts.routing import AdvertiserRoute, AffiliateRoute
 from partnerka.common.ids import is_id, new_click_id
 from partnerka.common.observability import logger
 from partnerka.offers.destinations import is_safe_destination
 from partnerka.offers.routing import AccessRoute, CapMetric, CapPeriod, OfferRoute
+from partnerka.tracking.blocking import Address, BlockList, Visit
 from partnerka.tracking.bots import looks_like_bot
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.macros import fill_macros
@@ -63,6 +64,11 @@ class ClickOutcome:
     reason: RejectReason | None = None
 
 
+def no_asn(address: Address) -> int | None:
+    """For a click path without the ASN database: no address has a known network."""
+    return None
+
+
 def record_click(
     request: ClickRequest,
     routes: RouteSource,
@@ -72,10 +78,13 @@ def record_click(
     ttl_days: int,
     caps: CapCounter,
     roll: Callable[[], float] = random.random,
+    asns: Callable[[Address], int | None] = no_asn,
 ) -> ClickOutcome:
-    """Check the click (offer, affiliate, membership and access; GEO; a safe landing; caps; bot),
-    store it in one write (two when a click cap applies: the counter first), and choose where the
-    visitor goes: a landing by weight, else the offer's fallback URL (when that is safe too).
+    """Check the click (suspensions; offer, affiliate, membership and access; GEO; block lists; a
+    safe landing; caps; bot), store it in one write (two when a click cap applies: the counter
+    first), and choose where the visitor goes: a landing by weight, else the offer's fallback URL
+    (when that is safe too). `asns` names the network announcing an address, asked only when a block
+    list has ASN entries.
 
     A refused click is stored too, with its reason, whenever it names a real offer; ids that are not
     even well-formed are refused before any lookup and store nothing, so junk links cost no reads.
@@ -89,7 +98,15 @@ def record_click(
         return ClickOutcome(None, None, RejectReason.UNKNOWN_OFFER)
     country = geo.country(request.ip, request.viewer_country)
     foreign = found.host_owner is not None and found.host_owner != offer.advertiser_id
-    reason = RejectReason.FOREIGN_DOMAIN if foreign else _check(offer, affiliate, access, country)
+    reason = (
+        RejectReason.FOREIGN_DOMAIN
+        if foreign
+        else _check(found.advertiser, offer, affiliate, access, country)
+    )
+    subs = {key: value[:MAX_SUB_LENGTH] for key, value in request.subs.items() if key in SUB_KEYS and value}
+    blocked_by = _blocked_by(found.blocks, request, country, subs, asns) if reason is None else None
+    if blocked_by is not None:
+        reason = RejectReason.BLOCKED_BY_RULE
     landing = offer.pick_landing(roll()) if reason is None else ""
     if reason is None and not is_safe_destination(landing):
         reason = RejectReason.UNSAFE_LANDING
@@ -97,7 +114,6 @@ def record_click(
         reason = RejectReason.CAP_REACHED
     if reason is None and looks_like_bot(request.user_agent):
         reason = RejectReason.BOT
-    subs = {key: value[:MAX_SUB_LENGTH] for key, value in request.subs.items() if key in SUB_KEYS and value}
     click = Click(
         click_id=new_click_id(),
         offer_id=offer.offer_id,
@@ -110,6 +126,7 @@ def record_click(
         expires_at=int((now + timedelta(days=ttl_days)).timestamp()),
         subs=subs,
         reason=reason.value if reason else None,
+        blocked_by=blocked_by,
     )
     try:
         clicks.put(click)
@@ -135,20 +152,46 @@ def record_click(
 
 
 def _check(
-    offer: OfferRoute, affiliate: AffiliateRoute | None, access: AccessRoute | None, country: str
+    advertiser: AdvertiserRoute | None,
+    offer: OfferRoute,
+    affiliate: AffiliateRoute | None,
+    access: AccessRoute | None,
+    country: str,
 ) -> RejectReason | None:
-    """The first status, membership, access or GEO rule the click breaks, or None (caps and the bot
-    pattern come after, in that order)."""
+    """The first suspension, status, membership, access or GEO rule the click breaks, or None (block
+    lists, a safe landing, caps and the bot pattern come after, in that order)."""
+    if advertiser is not None and advertiser.is_suspended:
+        return RejectReason.ADVERTISER_SUSPENDED
     if not offer.is_active:
         return RejectReason.OFFER_PAUSED
     if affiliate is None or access is None:
         return RejectReason.UNKNOWN_AFFILIATE
+    if affiliate.is_suspended_by(offer.advertiser_id):
+        return RejectReason.AFFILIATE_SUSPENDED
     if not affiliate.may_send_traffic_to(offer.advertiser_id):
         return RejectReason.AFFILIATE_NOT_APPROVED
     if not offer.admits(access.access):
         return RejectReason.OFFER_NOT_ALLOWED
     if not offer.admits_country(country):
         return RejectReason.GEO_BLOCKED
+    return None
+
+
+def _blocked_by(
+    blocks: tuple[BlockList, ...],
+    request: ClickRequest,
+    country: str,
+    subs: dict[str, str],
+    asns: Callable[[Address], int | None],
+) -> str | None:
+    """The first entry of the advertiser's list, then the offer's, that the click matches."""
+    if not blocks:
+        return None
+    visit = Visit(request.ip, country, subs, request.referrer, request.user_agent, asns)
+    for block_list in blocks:
+        entry = block_list.blocked_by(visit)
+        if entry is not None:
+            return entry
     return None
 
 

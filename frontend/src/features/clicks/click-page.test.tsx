@@ -123,7 +123,7 @@ describe("a flagged click's page", () => {
   it("says what a fraud rule did to its conversion, and why", () => {
     const html = render(CLICK);
     expect(html).toContain('data-testid="conversion-screening-conv_1" data-flag="datacenter"');
-    expect(html).toContain("Rejected by a rule: datacenter address");
+    expect(html).toContain("Rejected: click from a datacenter network, AS16509 (Amazon AWS)");
     expect(html).toContain("rejected: click from a datacenter network, AS16509");
   });
 

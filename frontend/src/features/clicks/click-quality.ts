@@ -34,10 +34,7 @@ export function signalDetail(t: TFunction, signal: QualitySignal): string | null
     : t("fraudReport.click.floodLimit", { limit: signal.limit });
 }
 
-/**
- * Why the click path refused a click, in words: the click inspector's reasons, then the block lists'
- * (`blocks.reasons`: refusals by a block list or a suspension), then this report's for any still missing.
- */
+/** Why the click path refused a click, in words (a reason added later than this dashboard shows as sent). */
 export function refusalLabel(t: TFunction, reason: string): string {
-  return t([`clicks.reasons.${reason}`, `blocks.reasons.${reason}`, `fraudReport.reasons.${reason}`], { defaultValue: reason });
+  return t(`clicks.reasons.${reason}`, { defaultValue: reason });
 }

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import ast
-import hashlib
 import importlib.metadata
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,46 +14,10 @@ from samtranslator.yaml_helper import yaml_parse
 
 from tests.conftest import ROOT
 from tests.integration.iam_policies import translate, translated
+from tests.kept_runs import CACHE, kept_run
 
 TEMPLATE = ROOT / "template.yaml"
-
-
-LINTED = ROOT / ".local" / "cache" / "cfn-lint"
-
-
-def cfn_lint(*paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "cfn-lint"), *map(str, paths)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def linted(template: Path, broken: str) -> tuple[int, str, Path]:
-    """cfn-lint over `template` and over the template `broken` in one run: its exit code, its output,
-    and where the broken copy was. A run costs about 17 seconds of CPU and its answer depends only on
-    what it reads, so the answer is kept on disk by the digest of cfn-lint's version, both texts and
-    both paths: an unchanged template is not linted again, a changed one (or another cfn-lint) is."""
-    copy = LINTED / "broken.yaml"
-    texts = [importlib.metadata.version("cfn-lint"), str(template), template.read_text(), str(copy), broken]
-    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()
-    kept = LINTED / f"{digest}.json"
-    try:
-        answer = json.loads(kept.read_text(encoding="utf-8"))
-        return int(answer["returncode"]), str(answer["output"]), copy
-    except (OSError, ValueError, KeyError):
-        pass
-    LINTED.mkdir(parents=True, exist_ok=True)
-    copy.write_text(broken)
-    result = cfn_lint(template, copy)
-    answer = {"returncode": result.returncode, "output": result.stdout + result.stderr}
-    for old in LINTED.glob("*.json"):  # an older template's: never asked again
-        old.unlink(missing_ok=True)
-    partial = kept.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps(answer), encoding="utf-8")
-    partial.replace(kept)
-    return result.returncode, str(answer["output"]), copy
+CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 
 
 # A reference to a resource that is not there, in the smallest template that has one: linting a
@@ -89,10 +49,16 @@ Resources:
 
 
 def test_cfn_lint_accepts_the_template_and_catches_a_broken_reference() -> None:
-    """One cfn-lint run over both (its start costs seconds): the template passes, and a template
-    with a misspelt reference fails, naming it and its file."""
-    returncode, output, broken = linted(TEMPLATE, BROKEN)
-    assert returncode != 0
+    """One cfn-lint run over both (its start costs seconds), run again only when the template, the
+    broken example or cfn-lint changed (tests/kept_runs.py): the template passes, and a template with
+    a misspelt reference fails, naming it and its file."""
+    broken = CACHE / "cfn-lint-broken.yaml"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text(BROKEN)
+    depends_on = [importlib.metadata.version("cfn-lint"), TEMPLATE.read_text(), BROKEN]
+    answer = kept_run("cfn-lint", [str(CFN_LINT), str(TEMPLATE), str(broken)], depends_on)
+    assert answer.returncode != 0
+    output = answer.output
     assert str(TEMPLATE) not in output, output
     assert "'ClicksTabel' is not one of" in output
     assert f"{broken}:" in output, output

@@ -27,6 +27,7 @@ from samtranslator.yaml_helper import yaml_parse
 from partnerka_local.resources import PASSIVE_ATTRIBUTES
 from partnerka_local.template import SERVERLESS_FUNCTION, SERVERLESS_LAYER, Template
 from tests.conftest import ROOT, Figures
+from tests.kept_runs import kept_run
 
 SAM_HOME = ROOT / ".local" / "sam"
 SAM = SAM_HOME / "venv" / "bin" / "sam"
@@ -214,25 +215,22 @@ def test_the_copy_differs_from_the_template_only_in_architecture() -> None:
 
 
 def test_sam_validate_with_its_linter_passes() -> None:
-    """What an operator's `sam validate --lint` says (SAM's own cfn-lint, newer than the suite's)."""
-    done = subprocess.run(
-        [
-            str(SAM),
-            "validate",
-            "--lint",
-            "--template-file",
-            str(ROOT / "template.yaml"),
-            "--region",
-            "eu-central-1",
-        ],
+    """What an operator's `sam validate --lint` says (SAM's own cfn-lint, newer than the suite's), run
+    again only when the template or the SAM CLI's packages changed (tests/kept_runs.py)."""
+    template = ROOT / "template.yaml"
+    command = [str(SAM), "validate", "--lint", "--template-file", str(template), "--region", "eu-central-1"]
+    sam_packages = sorted(p.name for p in SAM_HOME.glob("venv/lib/python*/site-packages/*.dist-info"))
+    assert sam_packages, f"the SAM CLI set-up is missing ({SAM_HOME}): run scripts/setup"
+    answer = kept_run(
+        "sam-validate",
+        command,
+        [*sam_packages, template.read_text(encoding="utf-8")],
         cwd=ROOT,
         env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
-        capture_output=True,
-        text=True,
         timeout=300,
     )
-    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
-    assert "is a valid SAM Template" in done.stdout + done.stderr
+    assert answer.returncode == 0, answer.output
+    assert "is a valid SAM Template" in answer.output
 
 
 def test_every_function_starts_from_the_build_as_lambda_starts_it(build: Built, figures: Figures) -> None:

@@ -17,12 +17,13 @@ from partnerka_local.dns import LocalDns
 from partnerka_local.stripe_fake import FakeStripe
 from partnerka_local.template import REGION, Template
 from tests.conftest import ROOT, TEST_STACK
-from tests.integration import aws_calls
+from tests.integration import aws_calls, in_process_dynamodb
 from tests.integration.emulated_stack import EmulatedStack
 from tests.integration.functions import LAYER_PATHS, Functions, template_variables
 from tests.integration.iam_policies import function_grants, unauthorized
 
 aws_calls.install()
+in_process_dynamodb.install()
 TEMPLATE = ROOT / "template.yaml"
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
@@ -34,11 +35,36 @@ NOT_FOUND = {
 }
 
 
+# Each template's function specs, with what they were resolved from.
+_SPECS: weakref.WeakKeyDictionary[Template, tuple[Hashable, dict[str, FunctionSpec]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def resolved_from(stack: Template) -> Hashable:
+    """What a template's resolved values depend on besides its text: its parameters (a test may change
+    one) and the physical ids and attributes known so far (a stack built anew may name its secrets
+    differently)."""
+    return (repr(sorted(stack.parameters.items())), tuple(stack.refs.items()), tuple(stack.attrs.items()))
+
+
+def function_specs(stack: Template) -> dict[str, FunctionSpec]:
+    """Every function's spec, resolved once for each set of parameters and names the stack has had: every
+    test asks for them (its environment, each function it loads), and resolving the template's
+    functions took 50 ms. The answer is shared: never change it."""
+    state = resolved_from(stack)
+    kept = _SPECS.get(stack)
+    if kept is None or kept[0] != state:
+        kept = (state, {lid: stack.function_spec(lid) for lid in stack.of_type(SERVERLESS_FUNCTION)})
+        _SPECS[stack] = kept
+    return kept[1]
+
+
 def template_variables(stack: Template) -> dict[str, str]:
     """Every variable any function of the template is given, with its value (one value each)."""
     found: dict[str, str] = {}
-    for logical_id in stack.of_type(SERVERLESS_FUNCTION):
-        for name, value in stack.function_spec(logical_id).environment.items():
+    for spec in function_specs(stack).values():
+        for name, value in spec.environment.items():
             assert found.setdefault(name, value) == value, f"{name} differs between functions"
     return found
 
@@ -68,7 +94,7 @@ class Functions:
         return self.load(logical_id)
 
     def spec(self, logical_id: str) -> FunctionSpec:
-        return self.stack.function_spec(logical_id)
+        return function_specs(self.stack)[logical_id]
 
     def load(
         self,

@@ -4,11 +4,13 @@ calls a function made that they do not allow."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +22,7 @@ from samtranslator.yaml_helper import yaml_parse
 
 from partnerka_local.template import REGION, Template
 from tests.integration.aws_calls import UNKNOWN, Access, Call
+from tests.integration.functions import resolved_from
 
 
 class StubPolicyLoader:
@@ -41,6 +44,10 @@ def translate(text: str) -> dict[str, Any]:
 
 
 CACHE = Path(__file__).resolve().parents[2] / ".local" / "cache" / "sam-translated"
+# Translations kept on disk, the most recently used: the template's own, and the few altered copies
+# tests translate on every run (test_template_functions cuts a line from one function's policy).
+# Keeping only the latest one made each run translate the template anew after those copies.
+KEPT_TRANSLATIONS = 8
 
 
 @cache
@@ -51,17 +58,29 @@ def translated(text: str) -> dict[str, Any]:
     digest = hashlib.sha256(f"{samtranslator.__version__}\n{text}".encode()).hexdigest()
     kept = CACHE / f"{digest}.json"
     try:
-        return json.loads(kept.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        document: dict[str, Any] = json.loads(kept.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
+    else:
+        with contextlib.suppress(OSError):  # used: the last to go
+            kept.touch()
+        return document
     document = translate(text)
     CACHE.mkdir(parents=True, exist_ok=True)
-    for old in CACHE.glob("*.json"):  # an older template's: never asked again
+    by_use = sorted(CACHE.glob("*.json"), key=_last_use, reverse=True)
+    for old in by_use[KEPT_TRANSLATIONS - 1 :]:  # older templates', or copies no test makes any more
         old.unlink(missing_ok=True)
     partial = kept.with_suffix(f".{os.getpid()}.tmp")  # two processes may write it at once
     partial.write_text(json.dumps(document), encoding="utf-8")
     partial.replace(kept)
     return document
+
+
+def _last_use(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # another process took it away
+        return 0.0
 
 
 def _pattern(value: str, case_sensitive: bool) -> re.Pattern[str]:
@@ -103,8 +122,25 @@ def _grants(document: Mapping[str, Any], where: str) -> list[Grant]:
     return grants
 
 
+# Each template's grants, by the text they were read from and what they were resolved from.
+_GRANTS: weakref.WeakKeyDictionary[Template, dict[tuple[str, Hashable], dict[str, list[Grant]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def function_grants(text: str, stack: Template) -> dict[str, list[Grant]]:
-    """Each function's inline role policies (template `text`), resolved with `stack`'s names."""
+    """Each function's inline role policies (template `text`), resolved with `stack`'s names: once for
+    each text and state of the stack, since every test that loads a function checks its calls against
+    them, and resolving them and their six hundred patterns took 60 ms. The answer is shared: never
+    change it."""
+    kept = _GRANTS.setdefault(stack, {})
+    key = (text, resolved_from(stack))
+    if key not in kept:
+        kept[key] = _resolved_grants(text, stack)
+    return kept[key]
+
+
+def _resolved_grants(text: str, stack: Template) -> dict[str, list[Grant]]:
     resources = translated(text)["Resources"]
     found: dict[str, list[Grant]] = {}
     for logical_id, resource in resources.items():

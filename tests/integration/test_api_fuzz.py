@@ -128,22 +128,20 @@ def signed_in_world(api: Api) -> tuple[dict[str, str | None], dict[str, str]]:
     return tokens, path_values(tenant)
 
 
-def fuzz(
+def drawn(
     operation: APIOperation,
     mode: GenerationMode,
     examples: int,
     token: str | None,
-    label: str,
     budget: Budget,
-    tally: Tally,
     path_parameters: dict[str, str] | None = None,
-) -> None:
-    """Send up to `examples` requests of `mode` drawn for `operation`, as the holder of `token`
-    (its Authorization header is fixed, never generated: the invalid part of a request is elsewhere)."""
-    public = f"{operation.method.upper()} {operation.path}" in PUBLIC_OPERATIONS
-    checks = [*CONFORMANCE, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CONFORMANCE
+) -> list[Case]:
+    """Up to `examples` requests of `mode` drawn for `operation` (none when nothing of it can be sent
+    invalid: no parameters, or none constrained), with `token`'s Authorization header fixed, never
+    generated: the invalid part of a request is elsewhere."""
     headers = {"Authorization": f"Bearer {token}"} if token else None
     strategy = operation.as_strategy(mode, headers=headers, path_parameters=path_parameters)
+    cases: list[Case] = []
 
     @settings(
         max_examples=examples,
@@ -154,33 +152,68 @@ def fuzz(
         suppress_health_check=list(HealthCheck),
     )
     @given(case=strategy)
-    def send(case: Case) -> None:
-        if token is None:  # anonymous: no token at all, not a generated one
-            case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
-        where = f"{label} {mode.value} {operation.label}"
-        response = case.call(headers=headers)
-        tally.requests[mode.value] += 1
-        if mode is GenerationMode.POSITIVE:
-            tally.called.add((operation.label, label))
-        tally.statuses[response.status_code] += 1
-        if token is None and not public and response.status_code != 401:
-            tally.violations.append(f"{where}: anonymous got {response.status_code}, not 401")
-        try:
-            case.validate_response(response, checks=[not_a_server_error], headers=headers)
-        except FailureGroup as failures:
-            tally.server_errors += [f"{where}: {f.title}: {response.text[:300]}" for f in failures.exceptions]
-            return
-        try:
-            case.validate_response(response, checks=checks, headers=headers)
-        except FailureGroup as failures:
-            curl = case.as_curl_command(headers=headers)
-            tally.violations += [
-                f"{where}: {f.title}: {f.message[:400]}\n    {curl[:600]}" for f in failures.exceptions
-            ]
+    def draw(case: Case) -> None:
+        cases.append(case)
 
-    # Unsatisfiable: nothing of this operation can be sent invalid (no parameters, or none constrained)
     with contextlib.suppress(Unsatisfiable):
-        send()
+        draw()
+    return cases
+
+
+class Draws:
+    """The requests drawn for one operation, by mode. Derandomized, hypothesis draws the same requests
+    for every signed-in role (a token is a fixed value, not a draw), so they are drawn once and sent
+    as each role: drawing them again took a third of the fuzzer's time. With a fresh seed
+    (`--thorough`) every role gets draws of its own, for variety. The anonymous, whose requests carry
+    no token at all, always has its own."""
+
+    def __init__(self, operation: APIOperation, budget: Budget) -> None:
+        self.operation = operation
+        self.budget = budget
+        self._kept: dict[tuple[GenerationMode, str | bool | None, bool], list[Case]] = {}
+
+    def __call__(
+        self,
+        mode: GenerationMode,
+        examples: int,
+        token: str | None,
+        path_parameters: dict[str, str] | None = None,
+    ) -> list[Case]:
+        holder = token is None if self.budget.derandomize else token
+        key = (mode, holder, path_parameters is not None)
+        if key not in self._kept:
+            self._kept[key] = drawn(self.operation, mode, examples, token, self.budget, path_parameters)
+        return self._kept[key]
+
+
+def send(case: Case, mode: GenerationMode, token: str | None, label: str, tally: Tally) -> None:
+    """Send `case` as the holder of `token`, and check the answer."""
+    operation = case.operation
+    public = f"{operation.method.upper()} {operation.path}" in PUBLIC_OPERATIONS
+    checks = [*CONFORMANCE, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CONFORMANCE
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    if token is None:  # anonymous: no token at all, not a generated one (its draws are its own)
+        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+    where = f"{label} {mode.value} {operation.label}"
+    response = case.call(headers=headers)
+    tally.requests[mode.value] += 1
+    if mode is GenerationMode.POSITIVE:
+        tally.called.add((operation.label, label))
+    tally.statuses[response.status_code] += 1
+    if token is None and not public and response.status_code != 401:
+        tally.violations.append(f"{where}: anonymous got {response.status_code}, not 401")
+    try:
+        case.validate_response(response, checks=[not_a_server_error], headers=headers)
+    except FailureGroup as failures:
+        tally.server_errors += [f"{where}: {f.title}: {response.text[:300]}" for f in failures.exceptions]
+        return
+    try:
+        case.validate_response(response, checks=checks, headers=headers)
+    except FailureGroup as failures:
+        curl = case.as_curl_command(headers=headers)
+        tally.violations += [
+            f"{where}: {f.title}: {f.message[:400]}\n    {curl[:600]}" for f in failures.exceptions
+        ]
 
 
 def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
@@ -198,12 +231,16 @@ def test_no_role_gets_a_5xx_or_an_answer_the_document_does_not_describe(
     for operation in operations:
         names = [p.name for p in operation.path_parameters]
         real = {name: real_ids[name] for name in names if name in real_ids}
+        draws = Draws(operation, budget)
         for label, token in asked.items():
-            fuzz(operation, GenerationMode.POSITIVE, budget.positive, token, label, budget, tally)
+            for case in draws(GenerationMode.POSITIVE, budget.positive, token):
+                send(case, GenerationMode.POSITIVE, token, label, tally)
             if real and token is not None:
-                fuzz(operation, GenerationMode.POSITIVE, budget.positive, token, label, budget, tally, real)
+                for case in draws(GenerationMode.POSITIVE, budget.positive, token, real):
+                    send(case, GenerationMode.POSITIVE, token, label, tally)
             if label in budget.negative_roles:
-                fuzz(operation, GenerationMode.NEGATIVE, budget.negative, token, label, budget, tally)
+                for case in draws(GenerationMode.NEGATIVE, budget.negative, token):
+                    send(case, GenerationMode.NEGATIVE, token, label, tally)
     elapsed = time.perf_counter() - started
     figures(
         f"api fuzz ({'thorough' if budget is THOROUGH else 'normal'}): {len(operations)} operations × "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -255,6 +256,73 @@ def test_items_built_and_projected_directly_read_as_motos_own(
     monkeypatch.setattr(Item, "__init__", Item.__init__.__wrapped__)
     monkeypatch.setattr(Item, "project", Item.project.__wrapped__)
     assert _sets_sorted(_every_item_answer(table)) == _sets_sorted(direct)
+
+
+# Update expressions of every kind of node moto's validators process: names and values, nested paths
+# and list indexes, functions, arithmetic, each clause, and what they refuse.
+UPDATES: list[tuple[str, dict[str, str]]] = [
+    ("SET #d = if_not_exists(#d, :day) ADD clicks :one, #u :one", {"#d": "day", "#u": "unique"}),
+    ("SET #t = if_not_exists(#t, :zero) + :one, m.#i = :text", {"#t": "total", "#i": "inner"}),
+    ("SET l = list_append(if_not_exists(l, :empty), :list)", {}),
+    ("SET l[0] = :text, m.deep = :map REMOVE gone, m.#i", {"#i": "inner"}),
+    ("SET #n = clicks - :one DELETE tags :tag", {"#n": "net"}),
+    ("ADD tags :tags SET m.deep.leaf = :one", {}),
+    ("SET l[1] = l[0], #t = #t + #t DELETE tags :tag", {"#t": "total"}),
+    ("SET missing_base = absent + :one", {}),  # refused: a path the item does not hold
+    ("ADD #d :one", {"#d": "day"}),  # refused: a number added to a string
+    ("SET pk = :text", {}),  # refused: part of the key
+    ("SET a = :one, a = :zero", {}),  # refused: two paths overlap
+]
+VALUES = {
+    ":day": {"S": "2026-12-06"},
+    ":one": {"N": "1"},
+    ":zero": {"N": "0"},
+    ":text": {"S": "t"},
+    ":empty": {"L": []},
+    ":list": {"L": [{"S": "a"}, {"N": "2"}]},
+    ":map": {"M": {"leaf": {"N": "5"}}},
+    ":tag": {"SS": ["x"]},
+    ":tags": {"SS": ["x", "y"]},
+}
+
+
+def _updated(client: Any) -> list[Any]:
+    """Each update in turn on one item, and the item (or the refusal) after each."""
+    key = {"pk": {"S": "U"}, "sk": {"S": "1"}}
+    client.put_item(TableName=_TABLE, Item={**key, "m": {"M": {"inner": {"S": "i"}}}, "gone": {"S": "g"}})
+    seen: list[Any] = []
+    for expression, names in UPDATES:
+        used = {name: value for name, value in VALUES.items() if re.search(f"{name}\\b", expression)}
+        try:
+            client.update_item(
+                TableName=_TABLE,
+                Key=key,
+                UpdateExpression=expression,
+                **({"ExpressionAttributeNames": names} if names else {}),
+                **({"ExpressionAttributeValues": used} if used else {}),
+            )
+            seen.append(_sets_sorted(client.get_item(TableName=_TABLE, Key=key)["Item"]))
+        except client.exceptions.ClientError as refused:
+            seen.append(refused.response["Error"])
+    client.delete_item(TableName=_TABLE, Key=key)
+    return seen
+
+
+def test_update_expressions_walked_and_copied_directly_act_as_motos_own(
+    table: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk of each validator over an expression's tree, and the tree's copy for each update,
+    done moto's way and this project's, change items and refuse updates alike."""
+    from moto.dynamodb.parsing import validators
+    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser
+
+    direct = _updated(table)
+    assert (direct[0]["day"], direct[0]["clicks"]) == ({"S": "2026-12-06"}, {"N": "1"})
+    assert direct[2]["l"] == {"L": [{"S": "a"}, {"N": "2"}]}
+    assert [seen.get("Code") for seen in direct[-4:]] == ["ValidationException"] * 4
+    monkeypatch.setattr(DepthFirstTraverser, "traverse", DepthFirstTraverser.traverse.__wrapped__)
+    monkeypatch.setattr(validators, "deepcopy", validators.deepcopy.__wrapped__)
+    assert _updated(table) == direct
 
 
 def test_an_item_over_the_size_limit_is_still_refused(table: Any) -> None:

@@ -156,17 +156,19 @@ def _time_by_folder(terminalreporter: Any) -> None:
             terminalreporter.write_line(f"{seconds:7.1f} s  tests/{folder}")
 
 
-# The slowest files, with their seconds on this machine. pytest-xdist's worksteal hands each of its
-# two processes one half of the collection and lets an idle one steal from the end of the other's
-# queue, so a long test collected late runs alone while the other process waits. These files go
-# first instead, each whole (its fixtures set up once), shared between the two halves by weight.
+# The files with the longest single tests, with their CPU seconds in the suite on this machine.
+# pytest-xdist's worksteal hands each of its two processes one half of the collection and lets an
+# idle one steal from the end of the other's queue, so a long test collected late runs alone while
+# the other process waits. These files go first instead, each whole (its fixtures set up once),
+# shared between the two halves by weight. (The template's: cfn-lint when its kept answer is stale.)
 SLOWEST_FILES = {
-    "tests/integration/test_isolation_matrix.py": 42,
-    "tests/integration/test_stream_exactly_once.py": 36,
     "tests/integration/test_api_fuzz.py": 33,
-    "tests/integration/test_template.py": 20,
-    "tests/integration/test_finance_machine.py": 16,
-    "tests/integration/test_stats_raw.py": 11,
+    "tests/integration/test_isolation_matrix.py": 25,
+    "tests/integration/test_stream_exactly_once.py": 13,
+    "tests/integration/test_finance_machine.py": 9,
+    "tests/integration/test_template.py": 5,
+    "tests/integration/test_stats_raw.py": 5,
+    "tests/integration/test_stats_cubes.py": 5,
 }
 
 

@@ -3,6 +3,8 @@ variables template.yaml gives it, and refuses to start without any one of them, 
 
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
 
 from partnerka.common.config import ConfigurationError
@@ -26,6 +28,7 @@ OPTIONAL = {
 }
 
 
+@cache  # both parametrizations below ask; each asking parsed the template again
 def own_variables() -> list[tuple[str, str]]:
     """(function, variable) for each variable in a function's own Environment in the template (the
     Globals give Powertools' settings only)."""

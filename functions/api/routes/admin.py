@@ -27,8 +27,18 @@ from routes.schemas import (
     SuspensionOut,
     UserEnvelope,
     UserOut,
-    ViewAsOut,
 )
+
+
+class ViewAsOut(BaseModel):
+    """A read-only access token for viewing a person's dashboard ("view as"), for `expires_in`
+    seconds; no refresh token goes with it: when it ends, the staff member's own session resumes."""
+
+    access_token: str
+    expires_in: int
+    user: UserOut
+    context: ContextOut
+
 
 router = Router()  # type: ignore[no-untyped-call]
 UserId = Annotated[str, Path(max_length=40)]

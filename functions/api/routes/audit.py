@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from composition import audit
 
 from partnerka.accounts.permissions import audit_tenant
-from routes.schemas import AuditList, AuditOut
+from routes.audit_schemas import AuditList, AuditOut
 
 router = Router()  # type: ignore[no-untyped-call]
 

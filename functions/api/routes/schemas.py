@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,7 +11,6 @@ from partnerka.accounts.permissions import Permission
 from partnerka.accounts.service import Session
 from partnerka.accounts.suspension import Suspension
 from partnerka.accounts.workspace import MembershipView
-from partnerka.audit.models import AuditEntry
 
 Email = Field(min_length=3, max_length=254)
 Password = Field(min_length=1, max_length=128)
@@ -166,16 +165,6 @@ class MeOut(BaseModel):
     )
 
 
-class ViewAsOut(BaseModel):
-    """A read-only access token for viewing a person's dashboard ("view as"), for `expires_in`
-    seconds; no refresh token goes with it: when it ends, the staff member's own session resumes."""
-
-    access_token: str
-    expires_in: int
-    user: UserOut
-    context: ContextOut
-
-
 class LinkOut(BaseModel):
     code: str
     url_path: str
@@ -229,40 +218,6 @@ class ApiKeyList(BaseModel):
 class ApiKeyCreated(BaseModel):
     key: ApiKeyOut
     secret: str
-
-
-class AuditOut(BaseModel):
-    id: str
-    at: str
-    actor_id: str | None
-    actor_email: str | None
-    tenant_id: str | None
-    action: str
-    target: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    request_id: str
-    ip: str
-
-    @classmethod
-    def of(cls, entry: AuditEntry) -> AuditOut:
-        return cls(
-            id=entry.id,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_email=entry.actor_email,
-            tenant_id=entry.tenant_id,
-            action=entry.action,
-            target=entry.target,
-            before=entry.before,
-            after=entry.after,
-            request_id=entry.request_id,
-            ip=entry.ip,
-        )
-
-
-class AuditList(BaseModel):
-    items: list[AuditOut]
 
 
 class AdvertiserOut(BaseModel):

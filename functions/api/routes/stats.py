@@ -15,16 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from partnerka.stats.service import StatsQuery
 from partnerka.tracking.models import SUB_KEYS
 from routes.conversions import conversions_out
+from routes.fraud_report_schemas import FraudGroupName, FraudReportOut, quality_out
 from routes.stats_schemas import (
     ClickLogOut,
     ConversionLogOut,
-    FraudGroupName,
-    FraudReportOut,
     GroupName,
     SortName,
     StatsReportOut,
     click_row,
-    quality_out,
     row_out,
 )
 

@@ -104,6 +104,9 @@ def deploy(endpoint: str) -> dict[str, str]:
 class ItemCounter:
     """Items written and read per DynamoDB operation, from the requests the client sends."""
 
+    # What a batch write puts, by its key's prefix.
+    BATCH_WRITTEN = {"LOG": "click log", "IPB": "address counts", "CQ": "verdicts"}
+
     def __init__(self, stats_table: str, operations_table: str) -> None:
         self.stats_table = stats_table
         self.operations_table = operations_table
@@ -123,13 +126,11 @@ class ItemCounter:
             )
         elif name == "PutItem":
             self.written["visitor windows"] += 1
-        elif name == "UpdateItem":
-            self.written["address counts"] += 1
         elif name == "BatchWriteItem":
             for items in params["RequestItems"].values():
                 for item in items:
-                    logged = item["PutRequest"]["Item"]["pk"]["S"].startswith("LOG#")
-                    self.written["click log" if logged else "verdicts"] += 1
+                    prefix = item["PutRequest"]["Item"]["pk"]["S"].split("#", 1)[0]
+                    self.written[self.BATCH_WRITTEN.get(prefix, prefix)] += 1
         elif name == "BatchGetItem":
             for table, request in params["RequestItems"].items():
                 kind = "quality windows" if table == self.stats_table else "postback settings"

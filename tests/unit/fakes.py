@@ -447,8 +447,8 @@ class FakeQuality:
     def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]:
         return {key: self.counts[key] for key in keys if key in self.counts}
 
-    def add_ip_counts(self, counts: dict[IpHourKey, int]) -> None:
-        self.writes["ip"] += len(counts)
+    def add_ip_counts(self, counts: dict[IpHourKey, int], token: str) -> None:
+        self.writes["ip"] += len({(key.advertiser_id, key.hour) for key in counts})
         for key, amount in counts.items():
             self.counts[key] = self.counts.get(key, 0) + amount
 

@@ -205,7 +205,7 @@ def apply_stream_batch(
 
     def begun(batch: Sequence[Delivered]) -> None:
         if judge is not None:
-            _keep_quality(judge, _new_clicks(batch), verdicts)
+            _keep_quality(judge, _new_clicks(batch), verdicts, token_of(batch[0].event_id))
         if on_begun is not None:
             on_begun(batch)
 
@@ -312,14 +312,16 @@ def _log(
         stats.log.write(clicks, f"{token}-{len(records)}", expires_at)
 
 
-def _keep_quality(judge: QualityJudge, clicks: list[Click], verdicts: dict[str, ClickQuality]) -> None:
+def _keep_quality(
+    judge: QualityJudge, clicks: list[Click], verdicts: dict[str, ClickQuality], token: str
+) -> None:
     """After the cubes are in: the flood counts and the suspect clicks' verdicts.
 
     Statistics are already right at this point, so a failure here is logged and not retried: a lost
     count makes a flood show a little later; a lost verdict makes one click look clean when inspected.
     """
     try:
-        judge.commit_counts(clicks)
+        judge.commit_counts(clicks, token)
         judge.save(clicks, verdicts)
     except Exception:
         logger.exception("keeping click quality failed", clicks=len(clicks))

@@ -9,8 +9,9 @@ for uniqueness, the visitor's window itself.
 Costs, in DynamoDB writes (tests/bench/orchestrator_bench.py measures them on skewed traffic):
 - uniqueness: the visitors' windows (offer, affiliate, IP and User-Agent) are read in one BatchGetItem
   per 100, then one conditional put per visitor whose window is closed; repeats cost only the read.
-- floods: one counter ADD per distinct (advertiser, IP, hour) in a batch, read beforehand in one
-  BatchGetItem per 100 addresses (reads cost a tenth of writes).
+- floods: one put per range and advertiser-hour, holding the range's clicks per address (a batch
+  aggregate: one write for a hundred addresses, where a counter per address cost one each); read
+  back incrementally, each instance keeping the hours it has read (stats.quality_store).
 - verdicts: one put per suspect click only. A repeat visit is not suspect: whether a click was its
   visitor's first is read back from the visitor's window while that lives (a day after it closes).
 """
@@ -129,7 +130,10 @@ class QualityStore(Protocol):
 
     def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]: ...
 
-    def add_ip_counts(self, counts: dict[IpHourKey, int]) -> None: ...
+    def add_ip_counts(self, counts: dict[IpHourKey, int], token: str) -> None:
+        """Add the clicks of the range named by `token` to their addresses' hourly counts (called
+        once per range, by the call that began it)."""
+        ...
 
     def save_verdicts(self, verdicts: dict[str, tuple[ClickQuality, int]]) -> None:
         """click id → (verdict, epoch second it expires with the click)."""
@@ -222,11 +226,12 @@ class QualityJudge:
             )
         return verdicts
 
-    def commit_counts(self, clicks: Iterable[Click]) -> None:
-        """Add the clicks to their addresses' hourly counts (once their rollups are in)."""
+    def commit_counts(self, clicks: Iterable[Click], token: str) -> None:
+        """Add the clicks of the range `token` to their addresses' hourly counts (once its rollups
+        are in)."""
         counts = Counter(ip_hour_key(click) for click in clicks)
         if counts:
-            self.store.add_ip_counts(dict(counts))
+            self.store.add_ip_counts(dict(counts), token)
 
     def save(self, clicks: Iterable[Click], verdicts: dict[str, ClickQuality]) -> None:
         """Keep the verdicts of suspect clicks for as long as the clicks themselves."""

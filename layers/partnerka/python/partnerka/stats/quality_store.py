@@ -1,23 +1,28 @@
 """Traffic-quality state in the Stats table, beside the rollups (whose keys all start with `ADV#`).
 
 Key shapes (every item expires by TTL on `expires_at`):
-- visitor window: PK `UQ#<offer>#<affiliate>#<visitor hash>`, SK `UQ`; the click holding it and `until`.
-- address count:  PK `IP#<advertiser>#<hour>`, SK `<ip>`; `n` clicks.
-- verdict:        PK `CQ#<click id>`, SK `CQ`; the flags of a suspect click.
+- visitor window:  PK `UQ#<offer>#<affiliate>#<visitor hash>`, SK `UQ`; the click holding it and `until`.
+- address counts:  PK `IPB#<advertiser>#<hour>`, SK `<epoch ms written>#<range token>`; `ips`, the
+                   range's clicks per address in that hour (gzipped JSON): one put per range and
+                   advertiser-hour, not one update per address (see AddressCounts).
+- verdict:         PK `CQ#<click id>`, SK `CQ`; the flags of a suspect click.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from partnerka.common import dynamo
 from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey, VisitWindow
 
 COUNT_TTL_SECONDS = 2 * 86400
-BATCH_WRITE_LIMIT = 25
 # Conditional puts cannot be batched; a few in flight keep a batch of 100 clicks well under a second.
 PARALLEL_WRITES = 8
 
@@ -29,8 +34,21 @@ def _in_parallel[T, R](work: Callable[[T], R], items: list[T]) -> list[R]:
         return list(pool.map(work, items))
 
 
-def _ip_key(key: IpHourKey) -> tuple[str, str]:
-    return f"IP#{key.advertiser_id}#{key.hour}", key.ip or "-"
+# A range's counts are read by other instances from the moment its put returns; an instance that has
+# read an hour's ranges reads again from this long before the newest it saw, so a range whose put
+# began before that one's and landed after it is still found (a put lands within seconds).
+ADDRESS_LOOKBACK_MS = 60_000
+# Hours of address counts a warm instance keeps besides those a batch asks for: the latest two.
+KEPT_HOURS = 2
+
+
+@dataclass(slots=True)
+class _HourCounts:
+    """One advertiser-hour's address counts as far as this instance has read its ranges."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    seen: set[str] = field(default_factory=set)  # the ranges' sort keys already added
+    newest: int = -1  # the newest range's epoch ms read (-1: none read yet)
 
 
 def _window_key(visitor: VisitorKey) -> tuple[str, str]:
@@ -45,6 +63,7 @@ class QualityRepository:
     def __init__(self, table: str, client: Any = None) -> None:
         self._table = table
         self._client = client
+        self._hours: dict[tuple[str, str], _HourCounts] = {}
 
     @property
     def client(self) -> Any:
@@ -88,8 +107,62 @@ class QualityRepository:
         return held | {key for key in _in_parallel(put, asking) if key is not None}
 
     def ip_counts(self, keys: Iterable[IpHourKey]) -> dict[IpHourKey, int]:
-        found = self._get_many({_ip_key(key): key for key in keys}, ("n",))
-        return {key: int(item.get("n", 0)) for key, item in found.items()}
+        """The clicks each address sent the advertiser in the hour, as the ranges written so far
+        tell; read incrementally (an hour's ranges already read stay in this instance)."""
+        wanted = list(keys)
+        asked = {(key.advertiser_id, key.hour) for key in wanted}
+        for advertiser_id, hour in sorted(asked):
+            self._refresh(advertiser_id, hour)
+        found: dict[IpHourKey, int] = {}
+        for key in wanted:
+            count = self._hours[(key.advertiser_id, key.hour)].counts.get(key.ip or "-", 0)
+            if count:
+                found[key] = count
+        newest = sorted({hour for _, hour in self._hours}, reverse=True)[:KEPT_HOURS]
+        for stale in [held for held in self._hours if held not in asked and held[1] not in newest]:
+            del self._hours[stale]
+        return found
+
+    def _refresh(self, advertiser_id: str, hour: str) -> None:
+        known = self._hours.setdefault((advertiser_id, hour), _HourCounts())
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"IPB#{advertiser_id}#{hour}"}},
+        }
+        if known.newest >= 0:
+            request["KeyConditionExpression"] += " AND sk >= :from"
+            since = max(0, known.newest - ADDRESS_LOOKBACK_MS)
+            request["ExpressionAttributeValues"][":from"] = {"S": f"{since:013d}"}
+        for item in dynamo.query(self.client, request):
+            sk = item["sk"]["S"]
+            if sk in known.seen:
+                continue
+            known.seen.add(sk)
+            known.newest = max(known.newest, int(sk.split("#", 1)[0]))
+            known.counts.update(
+                {ip: int(n) for ip, n in json.loads(gzip.decompress(item["ips"]["B"])).items()}
+            )
+
+    def add_ip_counts(self, counts: dict[IpHourKey, int], token: str) -> None:
+        """One put per advertiser-hour of the range named by `token`: its clicks per address. The
+        sort key leads with the moment of writing, so readers find new ranges incrementally."""
+        hours: dict[tuple[str, str], dict[str, int]] = {}
+        for key, amount in counts.items():
+            row = hours.setdefault((key.advertiser_id, key.hour), {})
+            row[key.ip or "-"] = row.get(key.ip or "-", 0) + amount
+        written = f"{int(time.time() * 1000):013d}"
+        expires = str(int(time.time()) + COUNT_TTL_SECONDS)
+        items: list[dict[str, Any]] = [
+            {
+                "pk": {"S": f"IPB#{advertiser_id}#{hour}"},
+                "sk": {"S": f"{written}#{token}"},
+                "ips": {"B": gzip.compress(json.dumps(row, separators=(",", ":")).encode(), mtime=0)},
+                "expires_at": {"N": expires},
+            }
+            for (advertiser_id, hour), row in sorted(hours.items())
+        ]
+        dynamo.batch_put(self.client, self._table, items)
 
     def _get_many[K](
         self, wanted: dict[tuple[str, str], K], attributes: tuple[str, ...]
@@ -110,39 +183,12 @@ class QualityRepository:
             found[wanted[(item["pk"], item["sk"])]] = item
         return found
 
-    def add_ip_counts(self, counts: dict[IpHourKey, int]) -> None:
-        expires = str(int(time.time()) + COUNT_TTL_SECONDS)
-        client = self.client
-
-        def add(entry: tuple[IpHourKey, int]) -> None:
-            key, amount = entry
-            client.update_item(
-                TableName=self._table,
-                Key=_attributes(_ip_key(key)),
-                UpdateExpression="ADD n :n SET expires_at = :exp",
-                ExpressionAttributeValues={":n": {"N": str(amount)}, ":exp": {"N": expires}},
-            )
-
-        _in_parallel(add, list(counts.items()))
-
     def save_verdicts(self, verdicts: dict[str, tuple[ClickQuality, int]]) -> None:
-        puts = [
-            {
-                "PutRequest": {
-                    "Item": dynamo.encode(
-                        {"pk": f"CQ#{click_id}", "sk": "CQ", "expires_at": expires, **verdict.as_item()}
-                    )
-                }
-            }
+        items = [
+            dynamo.encode({"pk": f"CQ#{click_id}", "sk": "CQ", "expires_at": expires, **verdict.as_item()})
             for click_id, (verdict, expires) in verdicts.items()
         ]
-        client = self.client
-        while puts:
-            chunk, puts = puts[:BATCH_WRITE_LIMIT], puts[BATCH_WRITE_LIMIT:]
-            request: dict[str, Any] = {self._table: chunk}
-            while request:
-                response = client.batch_write_item(RequestItems=request)
-                request = response.get("UnprocessedItems") or {}
+        dynamo.batch_put(self.client, self._table, items)
 
     def verdict(self, click_id: str) -> ClickQuality | None:
         response = self.client.get_item(

@@ -61,7 +61,7 @@ def deploy(endpoint: str) -> tuple[dict[str, Any], dict[str, str]]:
     return specs, {str(template.refs[name]): name for name in TABLES if name in template.refs}
 
 
-def seed(run: int) -> tuple[list[str], list[str], dict[str, str]]:
+def seed(run: int) -> tuple[str, list[str], list[str], dict[str, str]]:
     """An advertiser with three offers (each refusing one country) and ten approved affiliates."""
     from partnerka.accounts import provisioning as accounts
     from partnerka.accounts.models import MembershipStatus
@@ -95,7 +95,7 @@ def seed(run: int) -> tuple[list[str], list[str], dict[str, str]]:
         )
         offers.append(offer.offer_id)
         secrets[offer.offer_id] = offer.postback_secret
-    return offers, affiliates, secrets
+    return advertiser.id, offers, affiliates, secrets
 
 
 def api_event(path: str, query: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -121,8 +121,8 @@ def run(
     from tests.bench.cost.functions import Tally, invoke
     from tests.bench.cost.traffic import MIX, repeat_share, visits
 
-    offers, affiliates, secrets = seed(batch_size)
-    drawn = visits(offers, affiliates, CLICKS, SEED + batch_size)
+    advertiser_id, offers, affiliates, secrets = seed(batch_size)
+    drawn = visits(offers, affiliates, CLICKS, SEED)  # the same traffic for each batch size
     tallies = {name: Tally() for name in FUNCTIONS}
     for stream in streams.values():
         stream.new_records()  # what earlier runs left
@@ -170,7 +170,9 @@ def run(
         answer = invoke(handlers["orchestrator"], {"Records": batch}, tallies["orchestrator"], recorder, logs)
         assert answer["batchItemFailures"] == [], answer
     recorder.active = False
+    stored_clicks = stored_items(recorder, os.environ["CLICKS_TABLE"], advertiser_id)
     return {
+        "clicks_table": stored_clicks,
         "batch_size": batch_size,
         "clicks": len(drawn),
         "accepted": len(accepted),
@@ -182,11 +184,38 @@ def run(
             for (phase, table, purpose), usage in sorted(recorder.usage.items())
         ],
         "stored": [vars(item) for item in recorder.stored],
+        "stored_bytes": stored_bytes(recorder),
         "sqs_requests": dict(recorder.sqs_requests),
         "sqs_messages": dict(recorder.sqs_messages),
         "other_requests": dict(recorder.other_requests),
         "functions": {name: vars(tally) for name, tally in tallies.items()},
     }
+
+
+def stored_bytes(recorder: Any) -> dict[str, int]:
+    """Bytes the run's writes added, per table and purpose (items shrunk count negative)."""
+    added: dict[str, int] = {}
+    for item in recorder.stored:
+        name = f"{item.table}/{item.purpose}"
+        added[name] = added.get(name, 0) + item.added_bytes
+    return added
+
+
+def stored_items(recorder: Any, table: str, advertiser_id: str) -> dict[str, int]:
+    """The advertiser's items as the table holds them after the run, sized by the same rules: what
+    the recorder's stored bytes are checked against."""
+    from tests.bench.cost.units import item_size
+
+    count = size = 0
+    pages = recorder.measure.get_paginator("scan").paginate(
+        TableName=table,
+        FilterExpression="advertiser_id = :a",
+        ExpressionAttributeValues={":a": {"S": advertiser_id}},
+    )
+    for page in pages:
+        count += len(page["Items"])
+        size += sum(item_size(item) for item in page["Items"])
+    return {"items": count, "bytes": size}
 
 
 def main() -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.bench.cost.purposes import purpose_of
 from tests.bench.cost.units import item_size, number_size, read_units, write_units
 
 
@@ -48,3 +49,10 @@ def test_reads_cost_a_unit_per_started_four_kilobytes_half_when_eventually_consi
     assert read_units(4097, consistent=True) == 2
     assert read_units(4097) == 1
     assert read_units(5000, transactional=True) == 4
+
+
+def test_an_item_is_reported_under_the_purpose_of_its_key_prefix_or_under_the_prefix_itself() -> None:
+    assert purpose_of("StatsTable", "ADV#a1#2026-12-07") == "statistics cubes"
+    assert purpose_of("ClicksTable", "0f8c9a2e-1111-4c2a-9d43-2b1f0e6a7c55") == "click items"
+    assert purpose_of("StatsTable", "NEW#x") == "StatsTable NEW#"
+    assert purpose_of("StatsTable", "plain") == "StatsTable (no prefix)"

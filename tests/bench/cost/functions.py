@@ -119,9 +119,11 @@ class StreamReader:
         import botocore.session
 
         session = botocore.session.get_session()
-        ddb = session.create_client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
+        ddb: Any = session.create_client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
         self.arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
-        self.client = session.create_client("dynamodbstreams", endpoint_url=endpoint, region_name="us-east-1")
+        self.client: Any = session.create_client(
+            "dynamodbstreams", endpoint_url=endpoint, region_name="us-east-1"
+        )
         self.iterators: dict[str, str | None] = {}
 
     def new_records(self) -> list[dict[str, Any]]:

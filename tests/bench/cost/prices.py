@@ -77,6 +77,12 @@ PRICES: dict[str, Price] = {
         "https://aws.amazon.com/sqs/pricing/",
         "2026-12-07",
     ),
+    "sqs_fifo_request": Price(
+        0.50,
+        "million FIFO-queue requests (per 64 KB chunk)",
+        "https://aws.amazon.com/sqs/pricing/",
+        "2026-12-07",
+    ),
     "eventbridge_event": Price(
         1.00, "million custom events", "https://aws.amazon.com/eventbridge/pricing/", "2026-12-07"
     ),

@@ -7,9 +7,8 @@ for PutItem, UpdateItem and DeleteItem), which a request does not show: a separa
 reads the item before and after, against the same server. Those reads are for measuring only; their
 CPU is kept apart (`overhead_cpu`) so that it is not billed to the function.
 
-Each item is reported under its table and its purpose, chosen from its partition key's prefix by the
-PURPOSES table (data, not code: a new prefix needs one line, and one not listed is reported under
-its own prefix, never hidden).
+Each item is reported under its table and its purpose, chosen from its partition key's prefix
+(purposes.py).
 """
 
 from __future__ import annotations
@@ -22,33 +21,8 @@ from typing import Any
 
 import botocore.session
 
+from tests.bench.cost.purposes import purpose_of
 from tests.bench.cost.units import Item, item_size, read_units, write_units
-
-# (table's logical id in template.yaml, partition key prefix up to its first "#") -> purpose;
-# "*" stands for any prefix of that table. A key without "#" has the prefix "".
-PURPOSES: dict[tuple[str, str], str] = {
-    ("ClicksTable", "*"): "click items",
-    ("StatsTable", "ADV#"): "statistics cubes",
-    ("StatsTable", "LOG#"): "click log",
-    ("StatsTable", "UQ#"): "visitor windows",
-    ("StatsTable", "IP#"): "address counts",
-    ("StatsTable", "CQ#"): "click verdicts",
-    ("StatsTable", "BATCH#"): "batch range markers",
-    ("CapsTable", "CAP#"): "cap counters",
-    ("CoreTable", "CAP#"): "cap counters",
-    ("CoreTable", "*"): "routes and settings",
-    ("OperationsTable", "OP#"): "operations log",
-    ("OperationsTable", "RATE#"): "operations hourly counters",
-    ("OperationsTable", "*"): "operations (other)",
-    ("ConversionsTable", "*"): "conversions",
-    ("LedgerTable", "*"): "ledger",
-}
-
-
-def purpose_of(table: str, key_value: str) -> str:
-    prefix = key_value.split("#", 1)[0] + "#" if "#" in key_value else ""
-    found = PURPOSES.get((table, prefix)) or PURPOSES.get((table, "*"))
-    return found or f"{table} {prefix or '(no prefix)'}"
 
 
 @dataclass
@@ -105,7 +79,7 @@ class Recorder:
 
     def __post_init__(self) -> None:
         # Created before `install`: this client is never hooked.
-        self._measure = botocore.session.get_session().create_client(
+        self.measure: Any = botocore.session.get_session().create_client(
             "dynamodb", endpoint_url=self.endpoint, region_name="us-east-1"
         )
 
@@ -124,7 +98,7 @@ class Recorder:
                 client.meta.events.register(f"before-parameter-build.{service_name}", recorder._other)
             return client
 
-        botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+        botocore.session.Session.create_client = create_client  # type: ignore[method-assign,assignment]
 
     def reset(self) -> None:
         self.usage.clear()
@@ -142,12 +116,12 @@ class Recorder:
 
     def _key(self, table: str, item: Item) -> Item:
         if table not in self._schemas:
-            schema = self._measure.describe_table(TableName=table)["Table"]["KeySchema"]
+            schema = self.measure.describe_table(TableName=table)["Table"]["KeySchema"]
             self._schemas[table] = [part["AttributeName"] for part in schema]
         return {name: item[name] for name in self._schemas[table] if name in item}
 
     def _get(self, table: str, key: Item) -> Item | None:
-        item: Item | None = self._measure.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        item: Item | None = self.measure.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
         return item
 
     def _purpose(self, table: str, key: Item) -> tuple[str, str, str]:
@@ -212,7 +186,10 @@ class Recorder:
 
     def _count_write(self, write: _Write, failed: bool) -> None:
         after: Item | None
-        if write.kind in ("Update", "Put"):
+        if write.kind == "Put" and not failed:
+            after = write.new  # what a put stores is what it sends
+            size = max(item_size(write.before), item_size(after))
+        elif write.kind in ("Update", "Put"):
             after = self._get(write.table, write.key)
             size = max(item_size(write.before), item_size(after), item_size(write.new) if failed else 0)
         elif write.kind == "Delete":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.bench.cost.bill import NOTES
 from tests.bench.cost.prices import PRICES, VOLUUM_OVERAGE_PER_MILLION
 from tests.bench.cost.traffic import MIX
 
@@ -61,6 +62,8 @@ def report(result: dict[str, Any]) -> None:
     )
     _plans(bills)
     _functions(bills, result)
+    for note in NOTES:
+        print(f"note: {note}")
     print("assumptions: " + "; ".join(f"{k}={v}" for k, v in bills[0]["assumptions"].items()))
     print(
         "prices (us-east-1, on-demand): "

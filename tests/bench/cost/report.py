@@ -48,6 +48,7 @@ def report(result: dict[str, Any]) -> None:
             found = next((e for e in b["lines"] if (e["section"], e["name"]) == key), None)
             cells.append(f"{_units(found)} ${found['usd_per_million']:8.3f}" if found else "-")
         print(_row(f"  {key[1]}", cells))
+    _tables(bills)
     for label, name in (
         ("DynamoDB write units per click", "write_units_per_click"),
         ("DynamoDB read units per click", "read_units_per_click"),
@@ -132,3 +133,26 @@ def _functions(bills: list[dict[str, Any]], result: dict[str, Any]) -> None:
         "cold import (INIT, fresh interpreter): "
         + ", ".join(f"{name} {ms:.0f} ms" for name, ms in result["cold_import_ms"].items())
     )
+
+
+def _tables(bills: list[dict[str, Any]]) -> None:
+    """Write and read units per click for each table, the purposes' lines added up."""
+    for section in ("DynamoDB writes", "DynamoDB reads"):
+        tables = sorted(
+            {
+                e["name"].rsplit("(", 1)[-1].rstrip(")")
+                for b in bills
+                for e in b["lines"]
+                if e["section"] == section and e["units"]
+            }
+        )
+        for table in tables:
+            cells = []
+            for b in bills:
+                found = [
+                    e for e in b["lines"] if e["section"] == section and e["name"].endswith(f"({table})")
+                ]
+                cells.append(
+                    f"{sum(e['units'] for e in found):9.3f} ${sum(e['usd_per_million'] for e in found):8.3f}"
+                )
+            print(_row(f"{section.split()[1]} per table: {table}", cells))

@@ -1,0 +1,67 @@
+"""Runs the cost benchmark in its own interpreter, shows its figures, and checks what they rest on
+(structure and invariants, never timings nor a target): units are at least the items, transactions
+cost double, every write lands on a table of the template under a purpose, the click table's bytes
+are what the recorder says the writes added, and the total is the sum of its lines."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests.bench.runner import run_benchmark
+from tests.conftest import Figures
+
+pytestmark = pytest.mark.bench
+
+TABLES = {
+    "ClicksTable",
+    "ConversionsTable",
+    "CoreTable",
+    "CapsTable",
+    "StatsTable",
+    "OperationsTable",
+    "LedgerTable",
+    "AuditTable",
+}
+
+
+def test_cost_per_million_clicks_rests_on_measured_units(figures: Figures) -> None:
+    figures = run_benchmark("tests.bench.cost_bench", figures, BENCH_COST_CLICKS="100", BENCH_COLD_RUNS="1")
+    bills, runs = figures["bills"], figures["runs"]
+    assert [b["batch_size"] for b in bills] == [10, 100, 1000]
+    for bill, run in zip(bills, runs, strict=True):
+        clicks = run["clicks"]
+        assert bill["total_usd_per_million"] == pytest.approx(
+            sum(line["usd_per_million"] for line in bill["lines"])
+        )
+        writes = [line for line in bill["lines"] if line["section"] == "DynamoDB writes"]
+        assert bill["write_units_per_click"] == pytest.approx(sum(line["units"] for line in writes))
+        for usage in run["usage"]:
+            assert usage["table"] in TABLES, usage  # a physical name would mean an unattributed write
+            assert usage["purpose"], usage
+            plain = usage["items_written"] - usage["transact_items"]
+            assert usage["write_units"] >= plain + 2 * usage["transact_items"], usage
+        # Every click is stored once, refused ones too, in one write of under a kilobyte
+        stored = [u for u in run["usage"] if u["phase"] == "click" and u["table"] == "ClicksTable"]
+        assert sum(u["items_written"] for u in stored) == clicks
+        assert sum(u["write_units"] for u in stored) == clicks
+        assert run["clicks_table"]["items"] == clicks
+        # What the recorder says the writes added is what the table holds
+        assert run["stored_bytes"]["ClicksTable/click items"] == run["clicks_table"]["bytes"]
+        # The statistics' cubes are written in transactions: two units an item at least
+        cubes = [u for u in run["usage"] if u["purpose"] == "statistics cubes"]
+        assert cubes
+        assert all(
+            u["transact_items"] == u["items_written"] and u["write_units"] >= 2 * u["items_written"]
+            for u in cubes
+        )
+        assert 0 < run["conversions"] <= run["accepted"] < clicks
+        assert run["sqs_messages"], "a conversion tells finance"
+        orchestrator = run["functions"]["orchestrator"]
+        expected = sum(math.ceil(n / run["batch_size"]) for n in run["stream_records"].values())
+        assert orchestrator["invocations"] == expected
+        assert run["functions"]["click"]["invocations"] == clicks
+        assert run["functions"]["postback"]["invocations"] == run["conversions"]
+    # The same traffic in bigger batches is aggregated more
+    assert bills[0]["write_units_per_click"] > bills[-1]["write_units_per_click"]

@@ -104,6 +104,13 @@ def deploy(endpoint: str) -> dict[str, str]:
 class ItemCounter:
     """Items written and read per DynamoDB operation, from the requests the client sends."""
 
+    # What a transaction writes, by its key's prefix.
+    TRANSACTED = {
+        "ADV": "cube items (transaction)",
+        "BATCH": "batch markers (transaction)",
+        "JRN": "cube journal (transaction)",
+        "FOLDQ": "journal registry (transaction)",
+    }
     # What a batch write puts, by its key's prefix.
     BATCH_WRITTEN = {"LOG": "click log", "IPB": "address counts", "CQ": "verdicts"}
 
@@ -118,12 +125,10 @@ class ItemCounter:
         if params.get("TableName") == self.operations_table:
             self.written["operations log"] += 1
         elif name == "TransactWriteItems":
-            self.written["cube items (transaction)"] += sum(
-                1 for item in params["TransactItems"] if "Update" in item
-            )
-            self.written["batch markers (transaction)"] += sum(
-                1 for item in params["TransactItems"] if "Put" in item
-            )
+            for item in params["TransactItems"]:
+                body = item.get("Put") or item.get("Update") or {}
+                key = (body.get("Item") or body.get("Key") or {})["pk"]["S"].split("#", 1)[0]
+                self.written[self.TRANSACTED.get(key, key)] += 1
         elif name == "PutItem":
             self.written["visitor windows"] += 1
         elif name == "BatchWriteItem":
@@ -172,7 +177,11 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     )
     client.meta.events.register("before-parameter-build.dynamodb", counter)
     judge = QualityJudge(QualityRepository(stats_table, client), DatacenterRanges.load(RANGES))
-    stats = StatsStores(CubeRepository(stats_table, client), ClickLogRepository(stats_table, client))
+    # The orchestrator's clock as it runs behind the traffic: the traffic's days are today's (journaled).
+    clock = datetime(2026, 11, 27, 12, 5, tzinfo=UTC)
+    stats = StatsStores(
+        CubeRepository(stats_table, client, now=lambda: clock), ClickLogRepository(stats_table, client)
+    )
     operations = OperationsRepository(tables["OperationsTable"], client)
     queued: list[str] = []
     dispatcher = PostbackDispatcher(
@@ -192,7 +201,13 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
         counted.update({name: amount for name, amount in item.values.items() if "@" not in name})
     statistics_writes = sum(
         counter.written[name]
-        for name in ("cube items (transaction)", "batch markers (transaction)", "click log")
+        for name in (
+            "cube items (transaction)",
+            "batch markers (transaction)",
+            "cube journal (transaction)",
+            "journal registry (transaction)",
+            "click log",
+        )
     )
     quality_writes = sum(counter.written.values()) - statistics_writes - counter.written["operations log"]
     return {

@@ -117,7 +117,7 @@ from partnerka.stats.models import Increments
 from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey, VisitWindow
 from partnerka.stats.report_files import CSV, StoredFile
-from partnerka.stats.repository import RangeMarker
+from partnerka.stats.repository import RangeMarker, key_chunks
 from partnerka.tracking.blocking import BlockList as CompiledBlockList
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
@@ -313,6 +313,9 @@ class FakeCubes:
 
     def marker(self, token: str) -> RangeMarker | None:
         return self.markers.get(token)
+
+    def chunk(self, increments: dict[CubeKey, Increments]) -> list[dict[CubeKey, Increments]]:
+        return key_chunks(increments)
 
     def begin(self, token: str, records: Sequence[str], chunks: Sequence[dict[CubeKey, Increments]]) -> bool:
         self._transaction()

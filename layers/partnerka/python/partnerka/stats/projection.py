@@ -25,7 +25,7 @@ from partnerka.stats.cube_store import CubeStore
 from partnerka.stats.models import Increments
 from partnerka.stats.quality import ClickQuality, QualityJudge
 from partnerka.stats.raw import SCREENING_COUNTERS, converted_event
-from partnerka.stats.repository import RangeMarker, chunk_sizes
+from partnerka.stats.repository import RangeMarker
 from partnerka.tracking.events import ClickRecorded
 from partnerka.tracking.models import Click
 from partnerka.tracking.user_agent import describe_user_agent
@@ -239,7 +239,9 @@ def _apply_range(
     if marker is None:
         batch = records[:MAX_RANGE_RECORDS]
         chunks = _chunks(
-            [effect for record in batch if (effect := effects[record.event_id]) is not None], paid(batch)
+            stats.cubes,
+            [effect for record in batch if (effect := effects[record.event_id]) is not None],
+            paid(batch),
         )
         # A range with nothing to count is marked too: a later delivery that starts on it must find
         # where the next range begins.
@@ -268,10 +270,10 @@ def _apply_range(
 
 
 def _chunks(
-    effects: list[StatsEffect], more: dict[CubeKey, Increments] | None = None
+    cubes: CubeStore, effects: list[StatsEffect], more: dict[CubeKey, Increments] | None = None
 ) -> list[dict[CubeKey, Increments]]:
     """The records' increments (and `more`: their paid clicks'), aggregated and split into the
-    range's transactions."""
+    range's transactions (as the store writes them: see CubeStore.chunk)."""
     everything = aggregate(effects)
     merge_into(everything, more or {})
     merged = {  # status changes can cancel out within a range: nothing to write for those
@@ -279,12 +281,7 @@ def _chunks(
         for key, values in everything.items()
         if (kept := {name: amount for name, amount in values.items() if amount})
     }
-    keys = sorted(merged)
-    chunks: list[dict[CubeKey, Increments]] = []
-    for size in chunk_sizes(len(keys)):
-        chunks.append({key: merged[key] for key in keys[:size]})
-        keys = keys[size:]
-    return chunks
+    return cubes.chunk(merged)
 
 
 def _finish(cubes: CubeStore, marker: RangeMarker) -> None:

@@ -23,6 +23,7 @@ lost applies nothing twice; the conditions on the marker cover every later attem
 from __future__ import annotations
 
 import gzip
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,18 +52,34 @@ class RangeMarker:
 def chunk_sizes(keys: int) -> list[int]:
     """How many cube items each transaction of a range carries: chunk 0 also carries the marker and
     one plan item per further chunk, the others the marker's update only. [] when nothing to write."""
-    if keys <= 0:
-        return []
+    return [len(chunk) for chunk in pack([1] * keys)]
+
+
+def key_chunks[K, V](items: dict[K, V]) -> list[dict[K, V]]:
+    """`items` (one cube update each) split into a range's transactions, in key order."""
+    keys = sorted(items)  # type: ignore[type-var]
+    return [{keys[i]: items[keys[i]] for i in chunk} for chunk in pack([1] * len(keys))]
+
+
+def pack(costs: Sequence[int]) -> list[list[int]]:
+    """The indexes of `costs` (transaction items each group of writes takes), in order, packed into
+    a range's transactions: chunk 0 also carries the marker and one plan item per further chunk, the
+    others the marker's update only. [] when nothing to write."""
+    if any(cost > MAX_KEYS_PER_TRANSACTION for cost in costs):
+        raise ValueError("a group of writes larger than a transaction")
     chunks = 1
-    while (MAX_KEYS_PER_TRANSACTION - (chunks - 1)) + MAX_KEYS_PER_TRANSACTION * (chunks - 1) < keys:
-        chunks += 1
-    first = min(keys, MAX_KEYS_PER_TRANSACTION - (chunks - 1))
-    sizes = [first]
-    left = keys - first
-    while left > 0:
-        sizes.append(min(left, MAX_KEYS_PER_TRANSACTION))
-        left -= sizes[-1]
-    return sizes
+    while True:
+        packed: list[list[int]] = [[]]
+        room = MAX_KEYS_PER_TRANSACTION - (chunks - 1)
+        for index, cost in enumerate(costs):
+            if cost > room:
+                packed.append([])
+                room = MAX_KEYS_PER_TRANSACTION
+            packed[-1].append(index)
+            room -= cost
+        if len(packed) <= chunks:
+            return packed if costs else []
+        chunks = len(packed)
 
 
 def marker_key(token: str) -> dict[str, Any]:
@@ -82,8 +99,35 @@ def _unpack(blob: bytes) -> tuple[str, ...]:
     return tuple(text.split("\n")) if text else ()
 
 
-def _expiry() -> dict[str, str]:
-    return {"N": str(int(time.time()) + MARKER_TTL_SECONDS)}
+def _expiry(seconds: int = MARKER_TTL_SECONDS) -> dict[str, str]:
+    return {"N": str(int(time.time()) + seconds)}
+
+
+# Concurrent ranges (other shards, the fold) may update the same cube items at once: DynamoDB then
+# cancels one transaction with a TransactionConflict. It is tried again, a bounded number of times
+# with a growing, jittered pause; past that the range fails and the stream retries it.
+CONFLICT_RETRIES = 6
+
+
+def _transact(client: Any, items: list[dict[str, Any]]) -> None:
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            client.transact_write_items(TransactItems=items)
+            return
+        except Exception as error:
+            if attempt == CONFLICT_RETRIES or not _conflicted(client, error):
+                raise
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))
+
+
+def _conflicted(client: Any, error: Exception) -> bool:
+    if isinstance(error, client.exceptions.TransactionConflictException):
+        return True
+    if not isinstance(error, client.exceptions.TransactionCanceledException):
+        return False
+    reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+    codes = {reason.get("Code") for reason in reasons}
+    return "TransactionConflict" in codes and "ConditionalCheckFailed" not in codes
 
 
 def read_marker(client: Any, table: str, token: str) -> RangeMarker | None:
@@ -113,10 +157,11 @@ def begin_range(
     records: Sequence[str],
     first: list[dict[str, Any]],
     plans: Sequence[bytes],
+    expires_in: int = MARKER_TTL_SECONDS,
 ) -> bool:
-    """Chunk 0 of a new range (`first`: its Update requests), its marker and the plans of its other
-    chunks, in one transaction (the marker alone when there is nothing to count). False when the
-    range was begun before (its marker exists)."""
+    """Chunk 0 of a new range (`first`: its transaction items, cube updates or journal puts), its
+    marker and the plans of its other chunks, in one transaction (the marker alone when there is
+    nothing to count). False when the range was begun before (its marker exists)."""
     if len(first) + len(plans) + 1 > MAX_ITEMS_PER_TRANSACTION or (plans and not first):
         raise ValueError("not a first chunk of a range")
     item = {
@@ -125,7 +170,7 @@ def begin_range(
         "owner": {"S": token},
         "chunks": {"N": str(len(plans) + 1 if first else 0)},
         "done": {"N": "1" if first else "0"},
-        "expires_at": _expiry(),
+        "expires_at": _expiry(expires_in),
     }
     if not first:  # nothing to count: the marker alone, in a plain conditional put (half the cost)
         try:
@@ -138,15 +183,13 @@ def begin_range(
         {
             "Put": {
                 "TableName": table,
-                "Item": {**plan_key(token, index), "plan": {"B": plan}, "expires_at": _expiry()},
+                "Item": {**plan_key(token, index), "plan": {"B": plan}, "expires_at": _expiry(expires_in)},
             }
         }
         for index, plan in enumerate(plans, start=1)
     ]
     try:
-        client.transact_write_items(
-            TransactItems=[marker, *plan_items, *({"Update": update} for update in first)]
-        )
+        _transact(client, [marker, *plan_items, *first])
     except Exception as error:
         if _cancelled_by_condition(client, error, 0):
             return False
@@ -154,10 +197,11 @@ def begin_range(
     return True
 
 
-def apply_planned(client: Any, table: str, token: str, index: int, updates: list[dict[str, Any]]) -> bool:
-    """Chunk `index` (>= 1) of a begun range, moving its marker's `done` from `index` to `index + 1` in
-    the same transaction. False when the chunk was applied before."""
-    if index < 1 or len(updates) + 1 > MAX_ITEMS_PER_TRANSACTION:
+def apply_planned(client: Any, table: str, token: str, index: int, writes: list[dict[str, Any]]) -> bool:
+    """Chunk `index` (>= 1) of a begun range (`writes`: its transaction items), moving its marker's
+    `done` from `index` to `index + 1` in the same transaction. False when the chunk was applied
+    before."""
+    if index < 1 or len(writes) + 1 > MAX_ITEMS_PER_TRANSACTION:
         raise ValueError("not a further chunk of a range")
     marker = {
         "Update": {
@@ -169,7 +213,7 @@ def apply_planned(client: Any, table: str, token: str, index: int, updates: list
         }
     }
     try:
-        client.transact_write_items(TransactItems=[marker, *({"Update": update} for update in updates)])
+        _transact(client, [marker, *writes])
     except Exception as error:
         if _cancelled_by_condition(client, error, 0):
             return False

@@ -27,8 +27,9 @@ from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import QualityJudge
 from partnerka.stats.quality_store import QualityRepository
+from partnerka.tracking.caps import CapCounterRepository
 from partnerka.tracking.datacenter import DatacenterRanges
-from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository
+from partnerka.tracking.repository import CachedRouteRepository
 
 
 @dataclass(frozen=True, slots=True)

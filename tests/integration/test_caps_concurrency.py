@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from partnerka.common import dynamo
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import CapInput, OfferDraft, apply_draft, draft_of
-from partnerka.tracking.repository import CapCounterRepository, CapSlot
+from partnerka.tracking.caps import CapCounterRepository, CapSlot
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import build_world
 

@@ -1,0 +1,224 @@
+"""Taking a slot from a cap's shards (tracking.caps): which shard to write, and what a refusal teaches.
+
+An instance remembers the level it last saw of each shard (a failed condition returns the item, a
+success the new count): counters only grow within their bucket, so a level seen is a floor, and a
+shard seen full stays full. A shard seen full is skipped until the memory is `memo_seconds` old; then
+one event probes it again (one write) rather than trust it for good. An event is refused only when
+every shard of one of its caps is known full for its amount: no slot is left unused while an event is
+refused, whatever the shards' shares.
+
+Shard 0 is the counter's key from before sharding. A counter that was counted there under the old
+layout may hold more than shard 0's share; the first event an instance counts into a cap therefore
+goes to shard 0, and a shard found above its share has its excess moved into the other shards' room
+(one read and one transaction, once), so the counts made before still count against the cap.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from partnerka.common import dynamo
+from partnerka.common.observability import logger
+
+if TYPE_CHECKING:
+    from partnerka.tracking.caps import CapSlot
+
+Layout = list[tuple[str, int]]  # each shard's partition key and share
+REMEMBERED = 10_000  # shard levels an instance keeps before it forgets them all (a new bucket is new keys)
+_THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+
+
+class ShardedCounters:
+    def __init__(
+        self, table: str, monotonic: Callable[[], float], rng: random.Random, memo_seconds: float
+    ) -> None:
+        self._table = table
+        self._monotonic = monotonic
+        self._rng = rng
+        self._memo_seconds = memo_seconds
+        self._seen: dict[tuple[str, str], tuple[int, float]] = {}  # (shard pk, sk) → (level, when)
+        self._opened: set[tuple[str, str]] = set()  # counters whose shard 0 this instance has tried
+
+    def take(self, client: Any, wanted: list[tuple[CapSlot, Layout]]) -> bool:
+        """Count into one shard of every slot in one write, trying others while shards refuse.
+        False when a slot has no shard with room; a throttle that left no shard to try is raised."""
+        skipped: list[set[int]] = [set() for _ in wanted]  # throttled shards, not tried again now
+        throttle: Exception | None = None
+        for _ in range(sum(len(layout) for _, layout in wanted) + 4):
+            picks = []
+            for (slot, layout), skip in zip(wanted, skipped, strict=True):
+                index = self._pick(slot, layout, skip)
+                if index is None:
+                    if throttle is not None and skip:
+                        raise throttle
+                    return False
+                picks.append(index)
+            writes = [(slot, layout[i]) for (slot, layout), i in zip(wanted, picks, strict=True)]
+            try:
+                if len(writes) == 1:
+                    self._update(client, *writes[0])
+                else:
+                    client.transact_write_items(TransactItems=[{"Update": self._request(*w)} for w in writes])
+                for slot, _ in writes:
+                    self._opened.add((slot.pk, slot.sk))
+                return True
+            except Exception as error:
+                code = _code(error)
+                if code in _THROTTLED:
+                    throttle = error
+                    for skip, i in zip(skipped, picks, strict=True):
+                        skip.add(i)
+                elif code == "ConditionalCheckFailedException":
+                    self._refused(client, wanted[0], picks[0], getattr(error, "response", {}).get("Item"))
+                elif code == "TransactionCanceledException":
+                    throttle = self._cancelled(client, wanted, picks, skipped, error) or throttle
+                elif code != "TransactionConflictException":
+                    raise
+        if throttle is not None:
+            raise throttle
+        return False  # write conflicts all the way: refused, as a conflicted transaction always was
+
+    def _pick(self, slot: CapSlot, layout: Layout, skip: set[int]) -> int | None:
+        """A shard with room as far as this instance knows: shard 0 first for a counter this instance
+        has not tried yet; else one at random; else one whose fullness is stale; else None."""
+        now = self._monotonic()
+        fresh, stale = [], []
+        for i, (pk, share) in enumerate(layout):
+            if i in skip or share < slot.amount:
+                continue
+            level, when = self._seen.get((pk, slot.sk), (0, now))
+            if level + slot.amount <= share:
+                fresh.append(i)
+            elif now - when >= self._memo_seconds:
+                stale.append(i)
+        if fresh and 0 in fresh and (slot.pk, slot.sk) not in self._opened:
+            return 0
+        if fresh or stale:
+            return self._rng.choice(fresh or stale)
+        return None
+
+    def _request(self, slot: CapSlot, shard: tuple[str, int]) -> dict[str, Any]:
+        pk, share = shard
+        values: dict[str, Any] = {
+            ":amount": {"N": str(slot.amount)},
+            ":room": {"N": str(share - slot.amount)},
+        }
+        update = "ADD n :amount"
+        if slot.expires_at is not None:
+            update += " SET expires_at = :expires"
+            values[":expires"] = {"N": str(slot.expires_at)}
+        return {
+            "TableName": self._table,
+            "Key": {"pk": {"S": pk}, "sk": {"S": slot.sk}},
+            "UpdateExpression": update,
+            "ConditionExpression": "attribute_not_exists(n) OR n <= :room",
+            "ExpressionAttributeValues": values,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+
+    def _update(self, client: Any, slot: CapSlot, shard: tuple[str, int]) -> None:
+        response = client.update_item(**self._request(slot, shard), ReturnValues="UPDATED_NEW")
+        self._remember(shard[0], slot.sk, _level(response.get("Attributes")))
+
+    def _cancelled(
+        self,
+        client: Any,
+        wanted: list[tuple[CapSlot, Layout]],
+        picks: list[int],
+        skipped: list[set[int]],
+        error: Exception,
+    ) -> Exception | None:
+        """Learn from a cancelled transaction's reasons, one per slot: a full shard is remembered, a
+        throttled one skipped (and the error returned), a conflicted one simply tried again."""
+        reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+        throttled = None
+        for (entry, i, skip), reason in zip(zip(wanted, picks, skipped, strict=True), reasons, strict=False):
+            if reason.get("Code") == "ConditionalCheckFailed":
+                self._refused(client, entry, i, reason.get("Item"))
+            elif reason.get("Code") == "ThrottlingError":
+                skip.add(i)
+                throttled = error
+        return throttled
+
+    def _refused(self, client: Any, entry: tuple[CapSlot, Layout], index: int, item: Any) -> None:
+        slot, layout = entry
+        pk, share = layout[index]
+        level = _level(item)
+        self._remember(pk, slot.sk, level)
+        self._opened.add((slot.pk, slot.sk))
+        if level > share and len(layout) > 1:
+            self._rebalance(client, slot, layout)
+
+    def _remember(self, pk: str, sk: str, level: int) -> None:
+        if len(self._seen) > REMEMBERED:
+            self._seen.clear()
+            self._opened.clear()
+        self._seen[(pk, sk)] = (level, self._monotonic())
+
+    def _rebalance(self, client: Any, slot: CapSlot, layout: Layout) -> None:
+        """Move the counts a shard holds above its share (counted before sharding, or before the cap
+        was lowered) into the other shards' room, in one transaction whose conditions make it safe
+        against the events counting meanwhile. A failure leaves it to the next instance that sees it."""
+        levels = self.read(client, [(pk, slot.sk) for pk, _ in layout])
+        shards = [(pk, share, levels.get((pk, slot.sk), 0)) for pk, share in layout]
+        excess = sum(max(0, level - share) for _, share, level in shards)
+        room = sum(max(0, share - level) for _, share, level in shards)
+        moved = min(excess, room)
+        items, give, get = [], moved, moved
+        for pk, share, level in shards:
+            change = -min(give, level - share) if level > share else min(get, share - level)
+            if change < 0:
+                give += change
+            elif change > 0:
+                get -= change
+            if change:
+                items.append(self._move(slot, pk, share, level, change))
+        if not items:
+            return
+        try:
+            client.transact_write_items(TransactItems=items)
+        except Exception as error:
+            logger.info("cap shards not rebalanced", pk=slot.pk, sk=slot.sk, reason=_code(error))
+            return
+        for pk, share, level in shards:
+            self._remember(pk, slot.sk, share if level > share else level)
+
+    def _move(self, slot: CapSlot, pk: str, share: int, level: int, change: int) -> dict[str, Any]:
+        values: dict[str, Any] = {":change": {"N": str(change)}}
+        if change < 0:  # the shard giving: exactly as read, so two instances never both give it
+            condition, values[":seen"] = "n = :seen", {"N": str(level)}
+        else:
+            condition, values[":room"] = "attribute_not_exists(n) OR n <= :room", {"N": str(share - change)}
+        update = "ADD n :change"
+        if slot.expires_at is not None:
+            update += " SET expires_at = :expires"
+            values[":expires"] = {"N": str(slot.expires_at)}
+        key = {"pk": {"S": pk}, "sk": {"S": slot.sk}}
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": key,
+                "UpdateExpression": update,
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def read(self, client: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The counters' levels (0 for one never counted into), in one BatchGetItem up to 100 keys."""
+        found = dict.fromkeys(keys, 0)
+        encoded = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys]
+        for item in dynamo.batch_get(client, self._table, encoded):
+            found[(item["pk"]["S"], item["sk"]["S"])] = _level(item)
+        return found
+
+
+def _level(item: Any) -> int:
+    return int((item or {}).get("n", {}).get("N", "0"))
+
+
+def _code(error: Exception) -> str:
+    """A botocore ClientError's code; '' for anything else."""
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))

@@ -1,0 +1,127 @@
+"""Cap counters: a cap's counter split over shards, so one hot offer never throttles its own key.
+
+DynamoDB takes about 1,000 write units a second on one partition key. An offer with a click cap taking
+5,000 clicks a second would write its one counter 5,000 times a second (twice that in a transaction,
+which costs two units an item, when the affiliate's own cap applies too). So a count cap larger than
+`ONE_COUNTER_UP_TO` is split over `SHARDS` counters with their own partition keys, each holding a share
+of the limit; the shares add up to the limit, and each share is guarded by the same conditional ADD as
+before, so the cap can never be overshot. At 5,000 clicks a second each shard takes about 310 writes
+(620 units in transactions): room to spare under 1,000.
+
+A small cap stays one counter: its whole period's writes fit in a second's budget, it stays exact and
+cheap (one item to read), and a payout budget always stays one counter, since amounts differ and a
+shard's share could refuse a payout the budget as a whole still has room for.
+
+Key shape: CapsTable, PK `CAP#<offer>` (or `CAP#<offer>#AFF#<affiliate>` for an affiliate's own cap)
+for shard 0, `<that>#<i>` for shard i; SK `<metric>#<period>#<bucket>`; attribute `n`. Shard 0 is the
+key every counter had before sharding, so a period's counts made before still count. The shares are
+chosen so that each only grows as the limit grows (shard 0 keeps at least a small cap's whole limit),
+so raising a cap mid-period never overshoots it either.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from partnerka.common import dynamo
+from partnerka.tracking.cap_shards import ShardedCounters
+
+SHARDS = 16
+ONE_COUNTER_UP_TO = 250
+
+
+@dataclass(frozen=True, slots=True)
+class CapSlot:
+    """One cap an event counts into: the counter's logical key (shard 0's), its limit and the amount.
+    `spread`: a count cap (clicks, conversions) that may be split over shards; a payout budget is not.
+    Day and month buckets expire by TTL (`expires_at`)."""
+
+    pk: str
+    sk: str
+    limit: int
+    expires_at: int | None
+    amount: int = 1
+    spread: bool = False
+
+
+def shard_limits(limit: int, spread: bool, shards: int = SHARDS) -> tuple[int, ...]:
+    """Each shard's share of `limit`; they add up to it. Shard 0 keeps at least `ONE_COUNTER_UP_TO`,
+    and every share only grows with the limit: counts made under a smaller limit (or before sharding,
+    when shard 0 was the whole counter) never leave a shard above its new share."""
+    if not spread or shards <= 1 or limit <= ONE_COUNTER_UP_TO:
+        return (limit,)
+    first = max(ONE_COUNTER_UP_TO, -(-limit // shards))
+    each, extra = divmod(limit - first, shards - 1)
+    return (first, *(each + (1 if i < extra else 0) for i in range(shards - 1)))
+
+
+def shard_pk(pk: str, index: int) -> str:
+    return pk if index == 0 else f"{pk}#{index}"
+
+
+class CapCounter(Protocol):
+    def take(self, slots: list[CapSlot]) -> bool:
+        """Count into every slot at once, or into none when any is full."""
+        ...
+
+
+class CapLevels(Protocol):
+    def levels(self, slots: list[CapSlot]) -> dict[tuple[str, str], int]:
+        """How far each slot's counter has got, by (pk, sk); a counter never counted into is 0."""
+        ...
+
+
+class CapCounterRepository:
+    """Caps are counted by a condition on a counter itself (`n + amount <= share`), never by reading
+    first: fifty simultaneous clicks on the last slot give exactly one success.
+
+    One write per event (a transaction when several caps apply): a shard is picked at random among
+    those not known to be full, and a full one makes the event try another, so an event is refused
+    only when every shard of one of its caps is full. The instance remembers the shards it has seen
+    full (`memo_seconds`), so a full cap costs no write at all, and a stale memory one write."""
+
+    def __init__(
+        self,
+        table: str,
+        client: Any = None,
+        shards: int = SHARDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        memo_seconds: float = 60.0,
+    ) -> None:
+        self._table = table
+        self._client = client
+        self._shards = shards
+        self._counters = ShardedCounters(table, monotonic, rng or random.Random(), memo_seconds)
+
+    def _layout(self, slot: CapSlot) -> list[tuple[str, int]]:
+        """(partition key, share) of each of the slot's shards."""
+        shares = shard_limits(slot.limit, slot.spread, self._shards)
+        return [(shard_pk(slot.pk, i), share) for i, share in enumerate(shares)]
+
+    def take(self, slots: list[CapSlot]) -> bool:
+        if not slots:
+            return True
+        if any(slot.amount > slot.limit for slot in slots):
+            return False
+        return self._counters.take(
+            self._client or dynamo.client(), [(slot, self._layout(slot)) for slot in slots]
+        )
+
+    def levels(self, slots: list[CapSlot]) -> dict[tuple[str, str], int]:
+        """Every shard summed, all read in one BatchGetItem (a spread cap's every possible shard: a
+        cap lowered to a small one keeps the counts its shards took before)."""
+        keys = list(dict.fromkeys((slot.pk, slot.sk, slot.spread) for slot in slots))
+        found = {(pk, sk): 0 for pk, sk, _ in keys}
+        shard_of: dict[tuple[str, str], tuple[str, str]] = {}
+        for pk, sk, spread in keys:
+            for i in range(self._shards if spread else 1):
+                shard_of[(shard_pk(pk, i), sk)] = (pk, sk)
+        client = self._client or dynamo.client()
+        for (pk, sk), level in self._counters.read(client, list(shard_of)).items():
+            found[shard_of[(pk, sk)]] += level
+        return found

@@ -7,10 +7,11 @@ one event probes it again (one write) rather than trust it for good. An event is
 every shard of one of its caps is known full for its amount: no slot is left unused while an event is
 refused, whatever the shards' shares.
 
-Shard 0 is the counter's key from before sharding. A counter that was counted there under the old
-layout may hold more than shard 0's share; the first event an instance counts into a cap therefore
-goes to shard 0, and a shard found above its share has its excess moved into the other shards' room
-(one read and one transaction, once), so the counts made before still count against the cap.
+Before an instance first counts into a count cap (in a period, under a limit) it reads the cap's
+counters once, in one BatchGetItem: the only read. Counts a shard holds above its share are moved into
+the others' room then (one transaction): counts made under the old unsharded key (shard 0) the day
+sharding was deployed, or under another limit, which may split the cap over other shards. So counts
+made before still count against the cap, and a changed limit is never overshot.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 Layout = list[tuple[str, int]]  # each shard's partition key and share
 REMEMBERED = 10_000  # shard levels an instance keeps before it forgets them all (a new bucket is new keys)
+REBALANCE_ATTEMPTS = 3
 _THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
@@ -39,21 +41,26 @@ class ShardedCounters:
         self._rng = rng
         self._memo_seconds = memo_seconds
         self._seen: dict[tuple[str, str], tuple[int, float]] = {}  # (shard pk, sk) → (level, when)
-        self._opened: set[tuple[str, str]] = set()  # counters whose shard 0 this instance has tried
+        self._opened: set[tuple[str, str, int]] = set()  # (pk, sk, limit) of caps read and settled
 
     def take(self, client: Any, wanted: list[tuple[CapSlot, Layout]]) -> bool:
         """Count into one shard of every slot in one write, trying others while shards refuse.
         False when a slot has no shard with room; a throttle that left no shard to try is raised."""
         skipped: list[set[int]] = [set() for _ in wanted]  # throttled shards, not tried again now
+        probed = [False] * len(wanted)  # a shard remembered full long ago was tried again (once a call)
         throttle: Exception | None = None
+        for slot, layout in wanted:
+            if len(layout) > 1 and (slot.pk, slot.sk, slot.limit) not in self._opened:
+                self._settle(client, slot, layout)
         for _ in range(sum(len(layout) for _, layout in wanted) + 4):
             picks = []
-            for (slot, layout), skip in zip(wanted, skipped, strict=True):
-                index = self._pick(slot, layout, skip)
+            for n, ((slot, layout), skip) in enumerate(zip(wanted, skipped, strict=True)):
+                index, stale = self._pick(slot, layout, skip, probe=not probed[n])
                 if index is None:
                     if throttle is not None and skip:
                         raise throttle
                     return False
+                probed[n] = probed[n] or stale
                 picks.append(index)
             writes = [(slot, layout[i]) for (slot, layout), i in zip(wanted, picks, strict=True)]
             try:
@@ -61,8 +68,6 @@ class ShardedCounters:
                     self._update(client, *writes[0])
                 else:
                     client.transact_write_items(TransactItems=[{"Update": self._request(*w)} for w in writes])
-                for slot, _ in writes:
-                    self._opened.add((slot.pk, slot.sk))
                 return True
             except Exception as error:
                 code = _code(error)
@@ -80,9 +85,9 @@ class ShardedCounters:
             raise throttle
         return False  # write conflicts all the way: refused, as a conflicted transaction always was
 
-    def _pick(self, slot: CapSlot, layout: Layout, skip: set[int]) -> int | None:
-        """A shard with room as far as this instance knows: shard 0 first for a counter this instance
-        has not tried yet; else one at random; else one whose fullness is stale; else None."""
+    def _pick(self, slot: CapSlot, layout: Layout, skip: set[int], probe: bool) -> tuple[int | None, bool]:
+        """A shard with room as far as this instance knows, at random; else (when `probe`) one
+        remembered full long enough ago to try again; else None. Whether it is a stale one comes too."""
         now = self._monotonic()
         fresh, stale = [], []
         for i, (pk, share) in enumerate(layout):
@@ -93,11 +98,11 @@ class ShardedCounters:
                 fresh.append(i)
             elif now - when >= self._memo_seconds:
                 stale.append(i)
-        if fresh and 0 in fresh and (slot.pk, slot.sk) not in self._opened:
-            return 0
-        if fresh or stale:
-            return self._rng.choice(fresh or stale)
-        return None
+        if fresh:
+            return self._rng.choice(fresh), False
+        if stale and probe:
+            return self._rng.choice(stale), True
+        return None, False
 
     def _request(self, slot: CapSlot, shard: tuple[str, int]) -> dict[str, Any]:
         pk, share = shard
@@ -147,7 +152,6 @@ class ShardedCounters:
         pk, share = layout[index]
         level = _level(item)
         self._remember(pk, slot.sk, level)
-        self._opened.add((slot.pk, slot.sk))
         if level > share and len(layout) > 1:
             self._rebalance(client, slot, layout)
 
@@ -157,11 +161,36 @@ class ShardedCounters:
             self._opened.clear()
         self._seen[(pk, sk)] = (level, self._monotonic())
 
+    def _settle(self, client: Any, slot: CapSlot, layout: Layout) -> None:
+        """Read every counter of the cap once (strongly: a move just made must show), remember their
+        levels, and move what any holds above its share into the others' room. A throttled read is
+        tried again by the next event."""
+        try:
+            levels = self.read(client, [(pk, slot.sk) for pk, _ in layout])
+        except Exception as error:
+            if _code(error) in _THROTTLED:
+                return
+            raise
+        for pk, _ in layout:
+            self._remember(pk, slot.sk, levels[(pk, slot.sk)])
+        for attempt in range(REBALANCE_ATTEMPTS):
+            if self._rebalanced(client, slot, layout, levels if attempt == 0 else None):
+                break
+        self._opened.add((slot.pk, slot.sk, slot.limit))
+
     def _rebalance(self, client: Any, slot: CapSlot, layout: Layout) -> None:
-        """Move the counts a shard holds above its share (counted before sharding, or before the cap
-        was lowered) into the other shards' room, in one transaction whose conditions make it safe
-        against the events counting meanwhile. A failure leaves it to the next instance that sees it."""
-        levels = self.read(client, [(pk, slot.sk) for pk, _ in layout])
+        for _ in range(REBALANCE_ATTEMPTS):
+            if self._rebalanced(client, slot, layout):
+                return
+
+    def _rebalanced(
+        self, client: Any, slot: CapSlot, layout: Layout, levels: dict[tuple[str, str], int] | None = None
+    ) -> bool:
+        """Move the counts a shard holds above its share (counted under a smaller or larger limit, or
+        before the cap was sharded) into the other shards' room, in one transaction whose conditions
+        make it safe against the events counting meanwhile. False when the transaction was refused."""
+        if levels is None:
+            levels = self.read(client, [(pk, slot.sk) for pk, _ in layout])
         shards = [(pk, share, levels.get((pk, slot.sk), 0)) for pk, share in layout]
         excess = sum(max(0, level - share) for _, share, level in shards)
         room = sum(max(0, share - level) for _, share, level in shards)
@@ -176,14 +205,16 @@ class ShardedCounters:
             if change:
                 items.append(self._move(slot, pk, share, level, change))
         if not items:
-            return
+            return True
         try:
             client.transact_write_items(TransactItems=items)
         except Exception as error:
+            # Events counted meanwhile took the room, or another instance moved it first: read again.
             logger.info("cap shards not rebalanced", pk=slot.pk, sk=slot.sk, reason=_code(error))
-            return
+            return False
         for pk, share, level in shards:
             self._remember(pk, slot.sk, share if level > share else level)
+        return True
 
     def _move(self, slot: CapSlot, pk: str, share: int, level: int, change: int) -> dict[str, Any]:
         values: dict[str, Any] = {":change": {"N": str(change)}}
@@ -207,10 +238,11 @@ class ShardedCounters:
         }
 
     def read(self, client: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """The counters' levels (0 for one never counted into), in one BatchGetItem up to 100 keys."""
+        """The counters' levels (0 for one never counted into), in one BatchGetItem up to 100 keys,
+        strongly consistent."""
         found = dict.fromkeys(keys, 0)
         encoded = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys]
-        for item in dynamo.batch_get(client, self._table, encoded):
+        for item in dynamo.batch_get(client, self._table, encoded, ConsistentRead=True):
             found[(item["pk"]["S"], item["sk"]["S"])] = _level(item)
         return found
 

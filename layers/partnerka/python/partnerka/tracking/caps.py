@@ -3,20 +3,21 @@
 DynamoDB takes about 1,000 write units a second on one partition key. An offer with a click cap taking
 5,000 clicks a second would write its one counter 5,000 times a second (twice that in a transaction,
 which costs two units an item, when the affiliate's own cap applies too). So a count cap larger than
-`ONE_COUNTER_UP_TO` is split over `SHARDS` counters with their own partition keys, each holding a share
-of the limit; the shares add up to the limit, and each share is guarded by the same conditional ADD as
-before, so the cap can never be overshot. At 5,000 clicks a second each shard takes about 310 writes
-(620 units in transactions): room to spare under 1,000.
+`ONE_COUNTER_UP_TO` is split over up to `SHARDS` counters with their own partition keys, each holding a
+share of the limit; the shares add up to the limit, and each share is guarded by the same conditional
+ADD as before, so the cap can never be overshot. A shard's share is at most `ONE_COUNTER_UP_TO` (its
+whole period's writes fit in one second's budget) until the cap is split sixteen ways; then at 5,000
+clicks a second each shard takes about 310 writes (620 units in transactions), under 1,000.
 
-A small cap stays one counter: its whole period's writes fit in a second's budget, it stays exact and
-cheap (one item to read), and a payout budget always stays one counter, since amounts differ and a
-shard's share could refuse a payout the budget as a whole still has room for.
+A small cap stays one counter: it stays exact and cheap (fewer shards to find full), and a payout
+budget always stays one counter, since amounts differ and a shard's share could refuse a payout the
+budget as a whole still has room for.
 
 Key shape: CapsTable, PK `CAP#<offer>` (or `CAP#<offer>#AFF#<affiliate>` for an affiliate's own cap)
-for shard 0, `<that>#<i>` for shard i; SK `<metric>#<period>#<bucket>`; attribute `n`. Shard 0 is the
-key every counter had before sharding, so a period's counts made before still count. The shares are
-chosen so that each only grows as the limit grows (shard 0 keeps at least a small cap's whole limit),
-so raising a cap mid-period never overshoots it either.
+for shard 0, `<that>#<i>` for shard i (1 to 16); SK `<metric>#<period>#<bucket>`; attribute `n`. Shard 0
+is the key every counter had before sharding: a small cap's and a payout budget's only counter, and
+what a large cap counted there before it was sharded is moved into its shards, so a period's counts
+made before still count.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from partnerka.common import dynamo
-from partnerka.tracking.cap_shards import ShardedCounters
+from partnerka.tracking.cap_shards import REMEMBERED, ShardedCounters
 
 SHARDS = 16
 ONE_COUNTER_UP_TO = 250
@@ -49,14 +50,20 @@ class CapSlot:
 
 
 def shard_limits(limit: int, spread: bool, shards: int = SHARDS) -> tuple[int, ...]:
-    """Each shard's share of `limit`; they add up to it. Shard 0 keeps at least `ONE_COUNTER_UP_TO`,
-    and every share only grows with the limit: counts made under a smaller limit (or before sharding,
-    when shard 0 was the whole counter) never leave a shard above its new share."""
-    if not spread or shards <= 1 or limit <= ONE_COUNTER_UP_TO:
+    """Each counter's share of `limit`, shard 0 first; they add up to it. A count cap (`spread`) always
+    has `shards` + 1 counters, most with no share, so that counts its shards took under another limit
+    are seen and moved (tracking.cap_shards). Up to `ONE_COUNTER_UP_TO` shard 0, the key every counter
+    had before sharding, holds the whole cap; above it, shard 0 holds none (it shares its partition key
+    with the offer's payout budgets and small caps) and the cap is split over one shard per
+    `ONE_COUNTER_UP_TO` of limit, at most `shards`. A shard's share then fits a second's write budget
+    whole, or takes a sixteenth of the offer's traffic."""
+    if not spread or shards <= 1:
         return (limit,)
-    first = max(ONE_COUNTER_UP_TO, -(-limit // shards))
-    each, extra = divmod(limit - first, shards - 1)
-    return (first, *(each + (1 if i < extra else 0) for i in range(shards - 1)))
+    if limit <= ONE_COUNTER_UP_TO:
+        return (limit, *(0,) * shards)
+    used = min(shards, -(-limit // ONE_COUNTER_UP_TO))
+    each, extra = divmod(limit, used)
+    return (0, *(each + (1 if i < extra else 0) for i in range(used)), *(0,) * (shards - used))
 
 
 def shard_pk(pk: str, index: int) -> str:
@@ -96,12 +103,19 @@ class CapCounterRepository:
         self._table = table
         self._client = client
         self._shards = shards
+        self._layouts: dict[tuple[str, int, bool], list[tuple[str, int]]] = {}
         self._counters = ShardedCounters(table, monotonic, rng or random.Random(), memo_seconds)
 
     def _layout(self, slot: CapSlot) -> list[tuple[str, int]]:
-        """(partition key, share) of each of the slot's shards."""
-        shares = shard_limits(slot.limit, slot.spread, self._shards)
-        return [(shard_pk(slot.pk, i), share) for i, share in enumerate(shares)]
+        """(partition key, share) of each of the slot's shards, kept: a warm click builds none."""
+        key = (slot.pk, slot.limit, slot.spread)
+        layout = self._layouts.get(key)
+        if layout is None:
+            if len(self._layouts) > REMEMBERED:
+                self._layouts.clear()
+            shares = shard_limits(slot.limit, slot.spread, self._shards)
+            layout = self._layouts[key] = [(shard_pk(slot.pk, i), share) for i, share in enumerate(shares)]
+        return layout
 
     def take(self, slots: list[CapSlot]) -> bool:
         if not slots:
@@ -119,7 +133,7 @@ class CapCounterRepository:
         found = {(pk, sk): 0 for pk, sk, _ in keys}
         shard_of: dict[tuple[str, str], tuple[str, str]] = {}
         for pk, sk, spread in keys:
-            for i in range(self._shards if spread else 1):
+            for i in range(len(shard_limits(0, spread, self._shards))):
                 shard_of[(shard_pk(pk, i), sk)] = (pk, sk)
         client = self._client or dynamo.client()
         for (pk, sk), level in self._counters.read(client, list(shard_of)).items():

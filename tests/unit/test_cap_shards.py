@@ -139,14 +139,31 @@ def test_an_old_counter_already_full_admits_nothing_more() -> None:
     assert total(store, slot) == 1000
 
 
-def test_raising_a_small_cap_mid_day_to_a_sharded_one_never_overshoots_it() -> None:
+@pytest.mark.parametrize(
+    ("before", "counted", "after"),
+    [
+        (200, 200, 300),
+        (600, 600, 1100),
+        (1000, 600, 400),
+        (1000, 300, 400),
+        (5000, 2000, 300),
+        (300, 300, 5000),
+    ],
+)
+def test_a_cap_changed_mid_day_ends_at_its_new_limit_or_where_it_already_was(
+    before: int, counted: int, after: int
+) -> None:
+    """A changed limit splits the cap anew; each instance reads the cap's counters once under the new
+    limit and moves what a shard holds above its new share, so the cap ends at the new limit (or at
+    what was already counted, when that is more), whatever the shards did before."""
     clock = Clock()
     store = ThrottlingDynamoDB(clock)
     warm = instances(store, clock, count=3)
-    assert sum(warm[i % 3].take([counter(200)]) for i in range(300)) == 200
-    raised = counter(300)
-    assert sum(warm[i % 3].take([raised]) for i in range(300)) == 100
-    assert total(store, raised) == 300
+    assert sum(warm[i % 3].take([counter(before)]) for i in range(counted)) == counted
+    changed = counter(after)
+    admitted = sum(warm[i % 3].take([changed]) for i in range(after + 100))
+    assert admitted == max(0, after - counted)
+    assert total(store, changed) == max(counted, after)
 
 
 def test_a_click_counts_into_the_offer_cap_and_the_affiliates_or_into_neither() -> None:

@@ -87,9 +87,15 @@ class CapCounterRepository:
     first: fifty simultaneous clicks on the last slot give exactly one success.
 
     One write per event (a transaction when several caps apply): a shard is picked at random among
-    those not known to be full, and a full one makes the event try another, so an event is refused
-    only when every shard of one of its caps is full. The instance remembers the shards it has seen
-    full (`memo_seconds`), so a full cap costs no write at all, and a stale memory one write."""
+    those not known to be full, and a full one makes the event try another. The bounds:
+    - overshoot 0: the shares add up to the limit and each is a condition;
+    - undershoot 0: an event is refused only when every shard of one of its caps is known full (seen
+      full by a failed condition, a success's new count, or the read below);
+    - a full cap costs no write: the instance remembers full shards for `memo_seconds`, then probes
+      one again (one write); filling a cap costs each instance at most one failed write per shard;
+    - reads: one BatchGetItem of a count cap's counters per instance, cap, period and limit (its
+      first event), where counts held above a share are moved (tracking.cap_shards); none after.
+    A throttled shard sends the event to another; a throttle with no shard left to try is raised."""
 
     def __init__(
         self,

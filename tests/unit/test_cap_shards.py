@@ -86,7 +86,7 @@ def test_a_refused_click_leaves_no_slot_of_the_cap_unused(limit: int) -> None:
     assert total(store, slot) == limit
 
 
-def test_a_full_cap_costs_no_write_until_its_memory_is_stale_and_then_one() -> None:
+def test_a_full_cap_costs_no_write_until_its_memory_is_stale_and_then_one_and_a_read() -> None:
     clock = Clock()
     store = ThrottlingDynamoDB(clock)
     [repo] = instances(store, clock)
@@ -97,10 +97,12 @@ def test_a_full_cap_costs_no_write_until_its_memory_is_stale_and_then_one() -> N
     assert not any(repo.take([slot]) for _ in range(500))
     assert writes(store) == before  # every shard known full: refused from memory
     clock.now += 61
+    reads = store.calls["BatchGetItem"]
     assert not repo.take([slot])
     assert writes(store) == before + 1  # one stale shard probed again, still full
+    assert store.calls["BatchGetItem"] == reads + 1  # so the cap's shards are read again
     assert not any(repo.take([slot]) for _ in range(50))
-    assert writes(store) == before + shards_of(1000)  # each other stale shard probed once
+    assert writes(store) == before + 1
 
 
 def test_filling_a_cap_costs_at_most_one_failed_write_per_shard_per_instance() -> None:
@@ -123,7 +125,8 @@ def test_counts_made_under_the_old_unsharded_key_still_count_after_sharding() ->
     warm = instances(store, clock, count=8)
     admitted = sum(warm[i % 8].take([slot]) for i in range(400))
     assert admitted == 100
-    assert store.calls["BatchGetItem"] == 8  # each instance read the cap's counters once
+    # each instance read the cap's counters once, and once more when a shard first refused it
+    assert 8 < store.calls["BatchGetItem"] <= 16
     assert total(store, slot) == 1000
     assert store.level(slot.pk, slot.sk) == 0  # moved into the shards
     assert warm[3].levels([slot]) == {(slot.pk, slot.sk): 1000}

@@ -8,10 +8,11 @@ every shard of one of its caps is known full for its amount: no slot is left unu
 refused, whatever the shards' shares.
 
 Before an instance first counts into a count cap (in a period, under a limit) it reads the cap's
-counters once, in one BatchGetItem: the only read. Counts a shard holds above its share are moved into
-the others' room then (one transaction): counts made under the old unsharded key (shard 0) the day
-sharding was deployed, or under another limit, which may split the cap over other shards. So counts
-made before still count against the cap, and a changed limit is never overshot.
+counters once, in one BatchGetItem. Counts a shard holds above its share are moved into the others'
+room then (one transaction): counts made under the old unsharded key (shard 0) the day sharding was
+deployed, or under another limit, which may split the cap over other shards. So counts made before
+still count against the cap, and a changed limit is never overshot. The only other read: when a shard
+refuses, the cap's shards are read again (at most once a second a cap), since shards fill together.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 Layout = list[tuple[str, int]]  # each shard's partition key and share
 REMEMBERED = 10_000  # shard levels an instance keeps before it forgets them all (a new bucket is new keys)
 REBALANCE_ATTEMPTS = 3
+REFRESH_SECONDS = 1.0  # a split cap's shards are read again, once a shard refuses, at most this often
 _THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
@@ -42,6 +44,7 @@ class ShardedCounters:
         self._memo_seconds = memo_seconds
         self._seen: dict[tuple[str, str], tuple[int, float]] = {}  # (shard pk, sk) → (level, when)
         self._opened: set[tuple[str, str, int]] = set()  # (pk, sk, limit) of caps read and settled
+        self._refreshed: dict[tuple[str, str], float] = {}  # (pk, sk) → when its shards were last read
 
     def take(self, client: Any, wanted: list[tuple[CapSlot, Layout]]) -> bool:
         """Count into one shard of every slot in one write, trying others while shards refuse.
@@ -148,17 +151,34 @@ class ShardedCounters:
         return throttled
 
     def _refused(self, client: Any, entry: tuple[CapSlot, Layout], index: int, item: Any) -> None:
+        """A shard refused: remember its level; for a split cap, read all its shards (at most once a
+        `REFRESH_SECONDS` a cap): shards fill together, so one full means the others are close, and
+        learning them by read spares a failed write on each (in a transaction, on every cap in it)."""
         slot, layout = entry
         pk, share = layout[index]
         level = _level(item)
         self._remember(pk, slot.sk, level)
-        if level > share and len(layout) > 1:
+        if len(layout) == 1:
+            return
+        now = self._monotonic()
+        if now - self._refreshed.get((slot.pk, slot.sk), -REFRESH_SECONDS) >= REFRESH_SECONDS:
+            self._refreshed[(slot.pk, slot.sk)] = now
+            try:
+                levels = self.read(client, [(pk, slot.sk) for pk, _ in layout])
+            except Exception as error:
+                if _code(error) not in _THROTTLED:
+                    raise
+            else:
+                for shard_pk, _ in layout:
+                    self._remember(shard_pk, slot.sk, levels[(shard_pk, slot.sk)])
+        if level > share:
             self._rebalance(client, slot, layout)
 
     def _remember(self, pk: str, sk: str, level: int) -> None:
         if len(self._seen) > REMEMBERED:
             self._seen.clear()
             self._opened.clear()
+            self._refreshed.clear()
         self._seen[(pk, sk)] = (level, self._monotonic())
 
     def _settle(self, client: Any, slot: CapSlot, layout: Layout) -> None:

@@ -92,9 +92,11 @@ class CapCounterRepository:
     - undershoot 0: an event is refused only when every shard of one of its caps is known full (seen
       full by a failed condition, a success's new count, or the read below);
     - a full cap costs no write: the instance remembers full shards for `memo_seconds`, then probes
-      one again (one write); filling a cap costs each instance at most one failed write per shard;
+      one again (one write); filling a cap costs each instance at most one failed write per shard,
+      in practice about one a second while the cap's last shards fill;
     - reads: one BatchGetItem of a count cap's counters per instance, cap, period and limit (its
-      first event), where counts held above a share are moved (tracking.cap_shards); none after.
+      first event), where counts held above a share are moved (tracking.cap_shards); then one at most
+      once a second a cap, only when a shard refuses. A warm click on a cap with room reads nothing.
     A throttled shard sends the event to another; a throttle with no shard left to try is raised."""
 
     def __init__(

@@ -132,6 +132,22 @@ def test_counts_made_under_the_old_unsharded_key_still_count_after_sharding() ->
     assert warm[3].levels([slot]) == {(slot.pk, slot.sk): 1000}
 
 
+def test_counts_the_old_code_adds_mid_deploy_are_moved_when_a_shard_first_refuses() -> None:
+    # Given new instances that read the cap once (300 on the old key, moved into the shards)
+    clock = Clock()
+    store = ThrottlingDynamoDB(clock)
+    slot = counter(1000)
+    store.items[(slot.pk, slot.sk)] = {"pk": {"S": slot.pk}, "sk": {"S": slot.sk}, "n": {"N": "300"}}
+    warm = instances(store, clock, count=4)
+    assert sum(warm[i % 4].take([slot]) for i in range(4)) == 4
+    # When an instance still running the old code counts 20 more on the old key
+    old = store.items[(slot.pk, slot.sk)]
+    store.items[(slot.pk, slot.sk)] = {**old, "n": {"N": str(int(old["n"]["N"]) + 20)}}
+    # Then the cap still ends exactly full: the 20 were moved when the shards began to refuse
+    assert sum(warm[i % 4].take([slot]) for i in range(2000)) == 1000 - 324
+    assert total(store, slot) == 1000
+
+
 def test_an_old_counter_already_full_admits_nothing_more() -> None:
     clock = Clock()
     store = ThrottlingDynamoDB(clock)

@@ -160,6 +160,7 @@ class ShardedCounters:
         self._remember(pk, slot.sk, level)
         if len(layout) == 1:
             return
+        over = level > share
         now = self._monotonic()
         if now - self._refreshed.get((slot.pk, slot.sk), -REFRESH_SECONDS) >= REFRESH_SECONDS:
             self._refreshed[(slot.pk, slot.sk)] = now
@@ -169,9 +170,11 @@ class ShardedCounters:
                 if _code(error) not in _THROTTLED:
                     raise
             else:
-                for shard_pk, _ in layout:
-                    self._remember(shard_pk, slot.sk, levels[(shard_pk, slot.sk)])
-        if level > share:
+                for shard, shard_share in layout:
+                    self._remember(shard, slot.sk, levels[(shard, slot.sk)])
+                    # Counts that came after the first read (the old code, mid-deploy) are moved too.
+                    over = over or levels[(shard, slot.sk)] > shard_share
+        if over:
             self._rebalance(client, slot, layout)
 
     def _remember(self, pk: str, sk: str, level: int) -> None:

@@ -12,10 +12,11 @@ from partnerka.common.config import read_settings
 from partnerka.common.edge import TrackingEdgeSettings, edge_trust
 from partnerka.common.observability import logger
 from partnerka.tracking.asn import AsnDatabase
+from partnerka.tracking.caps import CapCounterRepository
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.models import ClickRequest
 from partnerka.tracking.pages import unavailable_page
-from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository, ClickRepository
+from partnerka.tracking.repository import CachedRouteRepository, ClickRepository
 from partnerka.tracking.service import record_click
 
 

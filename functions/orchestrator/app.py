@@ -27,8 +27,9 @@ from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores
 from partnerka.stats.quality import QualityJudge
 from partnerka.stats.quality_store import QualityRepository
+from partnerka.tracking.caps import CapCounterRepository
 from partnerka.tracking.datacenter import DatacenterRanges
-from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository
+from partnerka.tracking.repository import CachedRouteRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Settings:
     stats_table: str  # cubes, the click log, click quality
     operations_table: str
     core_table: str  # affiliates' postback settings
+    caps_table: str  # the cap counters, read for a cap-reached notice
     postback_queue_url: str
     finance_queue_url: str
     clicks_table: str  # the streams' tables: a record's source is known by its table's name
@@ -63,7 +65,7 @@ finance = FinanceDispatcher(finance_queue.send)
 notices = QueuedNotices(Outbox(SqsQueue(settings.notify_queue_url), operations))
 # Only refusals over a cap read anything: the offer's caps, cached as the tracker caches them.
 routes = CachedRouteRepository(settings.core_table, ROUTE_TTL_SECONDS)
-caps = CapWatch(routes, CapCounterRepository(settings.core_table))
+caps = CapWatch(routes, CapCounterRepository(settings.caps_table))
 # Paid clicks are priced from the same cache: an offer's new price per click applies within a minute.
 payer = ClickPayer(routes, stats.cubes)
 _SOURCES = {settings.clicks_table: "clicks", settings.conversions_table: "conversions"}

@@ -19,8 +19,9 @@ from partnerka.conversions.repository import ConversionRepository
 from partnerka.conversions.service import PostbackResult, record_conversion
 from partnerka.stats.click_signals import RecordedClickSignals
 from partnerka.stats.quality_store import QualityRepository
+from partnerka.tracking.caps import CapCounterRepository
 from partnerka.tracking.datacenter import DatacenterRanges
-from partnerka.tracking.repository import CachedRouteRepository, CapCounterRepository, ClickRepository
+from partnerka.tracking.repository import CachedRouteRepository, ClickRepository
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from partnerka.common import dynamo
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.service import CapInput, OfferDraft, apply_draft, draft_of
-from partnerka.tracking.repository import CapCounterRepository, CapSlot
+from partnerka.tracking.caps import CapCounterRepository, CapSlot
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.world import build_world
 
@@ -107,3 +107,39 @@ def test_fifty_parallel_conversions_on_the_last_slot_count_exactly_one(load_func
     assert len(rush) == 50
     assert sum(1 for c in rush if c["status"] == "pending") == 1
     assert {c.get("reason") for c in rush if c["status"] == "rejected"} == {"cap_reached"}
+
+
+def test_fifty_parallel_conversions_on_the_last_slot_of_a_sharded_cap_count_exactly_one(
+    load_function: FunctionLoader,
+) -> None:
+    # Given a total cap of 300 conversions, split over two shards of 150, with one slot left
+    world = build_world()
+    repo = OfferRepository()
+    offer = repo.get(world.advertiser_id, world.offer.offer_id)
+    draft = draft_of(offer)
+    fields = {f: getattr(draft, f) for f in draft.__dataclass_fields__}
+    repo.save(apply_draft(offer, OfferDraft(**{**fields, "caps": [CapInput("conversions", "total", "300")]})))
+    for shard, level in ((1, 150), (2, 149)):
+        item = {"pk": f"CAP#{offer.offer_id}#{shard}", "sk": "conversions#total#all", "n": level}
+        dynamo.client().put_item(TableName=os.environ["CAPS_TABLE"], Item=dynamo.encode(item))
+    click, postback = load_function("click"), load_function("postback")
+    location = click.handler(
+        http_event("GET", "/click", f"o={offer.offer_id}&a={world.affiliate_id}"), CONTEXT
+    )
+    click_id = location["headers"]["location"].split("cid=")[1].split("&")[0]
+
+    def convert(txn: str) -> str:
+        query = urlencode(
+            {"click_id": click_id, "status": "sale", "txn_id": txn, "secret": offer.postback_secret}
+        )
+        return str(postback.handler(http_event("GET", "/postback", query), CONTEXT)["statusCode"])
+
+    # When fifty postbacks race for it
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        assert set(pool.map(convert, [f"rush-{i}" for i in range(50)])) == {"200"}
+    # Then exactly one is accepted, and the shards hold exactly the cap
+    items = dynamo.client().scan(TableName=os.environ["CONVERSIONS_TABLE"])["Items"]
+    statuses = [dynamo.decode(item)["status"] for item in items]
+    assert (statuses.count("pending"), statuses.count("rejected")) == (1, 49)
+    slot = CapSlot(f"CAP#{offer.offer_id}", "conversions#total#all", 300, None, spread=True)
+    assert CapCounterRepository(os.environ["CAPS_TABLE"]).levels([slot]) == {(slot.pk, slot.sk): 300}

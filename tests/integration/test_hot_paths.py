@@ -19,7 +19,14 @@ from partnerka.domains.names import DomainName
 from partnerka.domains.repository import DomainRepository
 from partnerka.offers.repository import OfferRepository
 from partnerka.offers.routing import Landing, OfferStatus
-from partnerka.offers.service import create_offer, set_offer_status
+from partnerka.offers.service import (
+    CapInput,
+    OfferDraft,
+    apply_draft,
+    create_offer,
+    draft_of,
+    set_offer_status,
+)
 from partnerka_local.template import Template
 from tests.conftest import TEST_STACK
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event, through_edge
@@ -77,6 +84,46 @@ def test_warm_click_costs_one_write_and_no_read(load_function: FunctionLoader) -
     calls.clear()
     for _ in range(5):
         assert click.handler(http_event("GET", "/click", query), CONTEXT)["statusCode"] == 302
+    assert calls == Counter({"PutItem": 5})
+
+
+def test_a_warm_click_on_a_large_capped_offer_costs_the_counter_write_and_a_full_cap_none(
+    load_function: FunctionLoader,
+) -> None:
+    # Given an offer capped at 1,000 clicks a day (four shards of 250), six of them left, in shard 4
+    world = build_world()
+    repo = OfferRepository()
+    offer = repo.get(world.advertiser_id, world.offer.offer_id)
+    draft = draft_of(offer)
+    fields = {f: getattr(draft, f) for f in draft.__dataclass_fields__}
+    capped = OfferDraft(
+        **{**fields, "caps": [CapInput("clicks", "day", "1000")], "fallback_url": "https://fb.example/"}
+    )
+    repo.save(apply_draft(offer, capped))
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    for shard, level in ((1, 250), (2, 250), (3, 250), (4, 244)):
+        item = {"pk": f"CAP#{offer.offer_id}#{shard}", "sk": f"clicks#day#{day}", "n": level}
+        dynamo.client().put_item(TableName=os.environ["CAPS_TABLE"], Item=dynamo.encode(item))
+    click = load_function("click")
+    query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
+    calls = count_dynamodb_calls()
+
+    def locations(count: int) -> set[str]:
+        return {
+            urlsplit(click.handler(http_event("GET", "/click", query), CONTEXT)["headers"]["location"]).netloc
+            for _ in range(count)
+        }
+
+    # When the first click comes (routes and the cap's shards read once), then five warm ones
+    assert locations(1) == {"shop.example"}
+    assert calls == Counter({"BatchGetItem": 3, "UpdateItem": 1, "PutItem": 1})
+    calls.clear()
+    assert locations(5) == {"shop.example"}
+    # Then each warm click cost the counter's write and its own, no read
+    assert calls == Counter({"UpdateItem": 5, "PutItem": 5})
+    calls.clear()
+    # And once the cap is full, a refused click writes only itself: the instance knows every shard full
+    assert locations(5) == {"fb.example"}
     assert calls == Counter({"PutItem": 5})
 
 

@@ -119,8 +119,9 @@ from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, Visit
 from partnerka.stats.report_files import CSV, StoredFile
 from partnerka.stats.repository import RangeMarker, key_chunks
 from partnerka.tracking.blocking import BlockList as CompiledBlockList
+from partnerka.tracking.caps import CapSlot
 from partnerka.tracking.models import Click
-from partnerka.tracking.repository import CapSlot, ClickRoutes, ConversionRoutes, PostbackRules
+from partnerka.tracking.repository import ClickRoutes, ConversionRoutes, PostbackRules
 
 ADVERTISER = "01JAD0000000000000000000AA"
 OFFER = "01J0FFER00000000000000000A"

@@ -22,8 +22,9 @@ from partnerka.conversions.events import ConversionChanged
 from partnerka.conversions.models import ConversionStatus
 from partnerka.notifications.events import Audience, Event, EventType
 from partnerka.offers.routing import CapMetric
+from partnerka.tracking.caps import CapLevels, CapSlot
 from partnerka.tracking.events import ClickRecorded
-from partnerka.tracking.repository import CapLevels, CapSlot, RouteSource
+from partnerka.tracking.repository import RouteSource
 from partnerka.tracking.service import RejectReason, cap_slots
 
 REMEMBERED = 10_000  # event ids an instance keeps before it forgets them all (a cap period is long)

@@ -32,8 +32,9 @@ from partnerka.conversions.screening import (
     screen,
 )
 from partnerka.offers.routing import CLICK_GOAL, CapMetric, OfferRoute
+from partnerka.tracking.caps import CapCounter
 from partnerka.tracking.models import Click
-from partnerka.tracking.repository import CapCounter, ClickStore, ConversionRoutes, RouteSource
+from partnerka.tracking.repository import ClickStore, ConversionRoutes, RouteSource
 from partnerka.tracking.service import cap_slots
 
 MAX_TXN_ID_LENGTH = 128

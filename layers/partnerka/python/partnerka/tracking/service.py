@@ -15,6 +15,7 @@ from partnerka.offers.destinations import is_safe_destination
 from partnerka.offers.routing import AccessRoute, CapMetric, CapPeriod, OfferRoute
 from partnerka.tracking.blocking import Address, BlockList, Visit
 from partnerka.tracking.bots import looks_like_bot
+from partnerka.tracking.caps import CapCounter, CapSlot
 from partnerka.tracking.geo import GeoLocator
 from partnerka.tracking.macros import fill_macros
 from partnerka.tracking.models import (
@@ -25,7 +26,7 @@ from partnerka.tracking.models import (
     Click,
     ClickRequest,
 )
-from partnerka.tracking.repository import CapCounter, CapSlot, ClickStore, RouteSource
+from partnerka.tracking.repository import ClickStore, RouteSource
 
 
 class RejectReason(StrEnum):
@@ -201,7 +202,8 @@ _BUCKET_LIFETIME = {CapPeriod.DAY: timedelta(days=2), CapPeriod.MONTH: timedelta
 def cap_slots(
     offer: OfferRoute, access: AccessRoute | None, metric: CapMetric, now: datetime, amount: int = 1
 ) -> list[CapSlot]:
-    """The counters one event counts into: the offer's caps on `metric` and the affiliate's own."""
+    """The counters one event counts into: the offer's caps on `metric` and the affiliate's own. A
+    count (clicks, conversions) may be spread over shards (tracking.caps); a payout budget may not."""
     owners = [(f"CAP#{offer.offer_id}", offer.caps)]
     if access is not None:
         owners.append((f"CAP#{offer.offer_id}#AFF#{access.affiliate_id}", access.caps))
@@ -212,7 +214,8 @@ def cap_slots(
                 lifetime = _BUCKET_LIFETIME.get(cap.period)
                 expires = int((now + lifetime).timestamp()) if lifetime else None
                 sk = f"{metric.value}#{cap.period.value}#{cap.bucket(now)}"
-                slots.append(CapSlot(pk, sk, cap.limit, expires, amount))
+                spread = metric is not CapMetric.PAYOUT
+                slots.append(CapSlot(pk, sk, cap.limit, expires, amount, spread))
     return slots
 
 

@@ -234,6 +234,7 @@ def main() -> dict[str, Any]:
         rows.append(
             {
                 "function": subject.name,
+                "code": str(subject.folder.relative_to(ROOT)),
                 "kind": subject.kind,
                 "import_ms": round(cpu, 1),
                 "wall_ms": round(wall, 1),

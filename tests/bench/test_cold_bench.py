@@ -17,11 +17,12 @@ from tests.conftest import ROOT, TEST_STACK, Figures
 
 pytestmark = pytest.mark.bench
 
-# The dashboard API's functions are over the bound: each imports Powertools' resolver with pydantic
-# validation, PyJWT and the account graph its authentication pulls in (some 1.4x the bare handler
-# before its own routes), then its context's routes, their models and services. Getting them under it
-# takes cutting that graph, not deferring one import; until then they are held where they are
-# (1.6x to 2.2x measured), so that none grows.
+# Most of the dashboard API's functions are over the bound: each imports Powertools' resolver with
+# pydantic validation, PyJWT and the account graph its authentication pulls in (some 1.25x the bare
+# handler before its own context), then its context's routes, their models and services, a few ms a
+# module. Getting them under it takes cutting that graph, not deferring one import; until then they
+# are held near where they are (1.25x to 1.9x on a quiet machine, up to 2.2x on a loaded one), so
+# that none grows.
 API_CODE = "functions/api"
 API_BOUND = 2.5
 

@@ -61,11 +61,10 @@ from argon2 import PasswordHasher, Type  # noqa: E402
 
 from partnerka.accounts import passwords  # noqa: E402
 
-_OWASP_HASHING = (passwords._HASHER, passwords._DUMMY_HASH)
+_OWASP_HASHING = passwords._HASHER
 passwords._HASHER = PasswordHasher(
     time_cost=1, memory_cost=8, parallelism=1, hash_len=32, salt_len=16, type=Type.ID
 )
-passwords._DUMMY_HASH = passwords._HASHER.hash("partnerka-timing-equaliser")
 
 # botocore reads its service models (JSON files of megabytes) once per session, and the tests make
 # sessions by the thousand (a function's cold start, a helper's own client): here every loader with
@@ -86,8 +85,7 @@ botocore.loaders.Loader.__init__ = _shared_model_cache  # type: ignore[method-as
 @pytest.fixture
 def owasp_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Passwords hashed and checked at production's cost (OWASP's argon2id parameters) in this test."""
-    monkeypatch.setattr(passwords, "_HASHER", _OWASP_HASHING[0])
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", _OWASP_HASHING[1])
+    monkeypatch.setattr(passwords, "_HASHER", _OWASP_HASHING)
 
 
 def thorough() -> bool:

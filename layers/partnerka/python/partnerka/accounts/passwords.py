@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -12,8 +14,15 @@ MAX_LENGTH = 128
 _HASHER = PasswordHasher(
     time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID
 )
-# Verifying against this keeps "no such user" as slow as "wrong password" (no account enumeration by timing).
-_DUMMY_HASH = _HASHER.hash("partnerka-timing-equaliser")
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verifying against this keeps "no such user" as slow as "wrong password" (no account
+    enumeration by timing). Made on first need, one per hasher, not at import: a hash costs some
+    30 ms of CPU, which every API function's cold start paid though most never sign anyone in (an
+    instance's first unknown user waits one hash longer, never shorter)."""
+    return hasher.hash("partnerka-timing-equaliser")
 
 
 def check_policy(password: str) -> str:
@@ -30,7 +39,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _HASHER.verify(stored_hash or _dummy_hash(_HASHER), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -17,7 +17,9 @@ StripeApiBaseUrl): https://api.stripe.com in AWS, the local platform's fake Stri
 
 `import stripe` costs 0.15 to 0.3 s of a cold start on top of botocore and Powertools (measured on
 the 2-core development machine), and the client 40 ms more at the first call: only the functions
-that take payments import this module; the others see the port alone.
+that take payments import this module, the others see the port alone; and even there Stripe's
+library is imported at the first call that needs it (a checkout, a charge, a webhook), not with the
+module, since the billing API builds this adapter at cold start and most of its calls never pay.
 """
 
 from __future__ import annotations
@@ -28,12 +30,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import stripe
-from stripe.params import CustomerCreateParams, PaymentIntentCreateParams
-from stripe.params.checkout import SessionCreateParams
 
 from partnerka.billing.models import BillingProfile, PlatformInvoice
 from partnerka.billing.payments import (
@@ -49,6 +47,11 @@ from partnerka.common.config import ConfigurationError, setting
 from partnerka.common.errors import ValidationFailed
 from partnerka.common.observability import logger
 from partnerka.common.secrets import secret_reader
+
+if TYPE_CHECKING:
+    import stripe
+    from stripe.params import CustomerCreateParams, PaymentIntentCreateParams
+    from stripe.params.checkout import SessionCreateParams
 
 DEFAULT_API_BASE_URL = "https://api.stripe.com"
 WEBHOOK_TOLERANCE_SECONDS = 300  # Stripe's own default: a replayed delivery older than this is refused
@@ -218,6 +221,8 @@ class StripePayments:
             "metadata": {ADVERTISER: invoice.advertiser_id, INVOICE: invoice.invoice_id},
         }
         key = f"charge.{invoice.invoice_id}.{invoice.attempts}"
+        import stripe  # at the first call that needs it (the module's docstring)
+
         try:
             intent = self._client_now().v1.payment_intents.create(params, {"idempotency_key": key})
         except stripe.CardError as error:
@@ -241,6 +246,8 @@ class StripePayments:
         the same check `stripe.Webhook.construct_event` makes before it parses). The payload is then
         read as plain JSON rather than as the library's untyped StripeObject."""
         secret = self._credentials().webhook_secret
+        import stripe  # at the first call that needs it (the module's docstring)
+
         try:
             stripe.WebhookSignature.verify_header(
                 payload, signature_header, secret, WEBHOOK_TOLERANCE_SECONDS
@@ -292,6 +299,8 @@ class StripePayments:
 
     def _call[T](self, request: Callable[[stripe.StripeClient], T]) -> T:
         """One request to Stripe; what Stripe or the network did wrong as a PaymentProviderError."""
+        import stripe  # at the first call that needs it (the module's docstring)
+
         try:
             return request(self._client_now())
         except stripe.StripeError as error:
@@ -299,6 +308,8 @@ class StripePayments:
 
     def _client_now(self) -> stripe.StripeClient:
         if self._client is None:
+            import stripe  # at the first call that needs it (the module's docstring)
+
             api_key = self._credentials().api_key
             if not api_key:
                 raise PaymentProviderError("card payments are not configured (the Stripe secret is empty)")

@@ -5,9 +5,10 @@ records" (NXDOMAIN, or a name without records of the type), and "could not ask" 
 REFUSED, no nameserver reachable), which raises DnsUnavailable. A resolver's hiccup therefore never
 marks a working domain broken.
 
-dnspython is imported when a ResolverLookup is made, not with this module: it costs about 0.1 s of
-import, which a function that only names the port (the API's domain routes) should not pay at cold
-start.
+dnspython is imported at a ResolverLookup's first lookup, not with this module nor when the lookup is
+made (the API's composition makes it at cold start): it costs about 0.1 s of import, which a function
+whose calls seldom look anything up (the API's branding and domain routes) should not pay at cold
+start. The nameservers' setting is still checked when the lookup is made.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import ipaddress
 from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
-    import dns.nameserver
+    import dns.resolver
     import dns.rrset
     from dns.rdtypes.txtbase import TXTBase
 
@@ -58,19 +59,28 @@ class ResolverLookup:
     """
 
     def __init__(self, nameservers: str = "", lifetime: float = LOOKUP_LIFETIME) -> None:
-        import dns.resolver
+        self._servers = _nameservers(nameservers)
+        self._lifetime = lifetime
+        self._made: dns.resolver.Resolver | None = None
 
-        servers = _nameservers(nameservers)
-        resolver = dns.resolver.Resolver(configure=not servers)
-        if servers:
-            resolver.nameservers = servers
-        resolver.cache = None
-        resolver.search = []
-        resolver.use_search_by_default = False
-        resolver.lifetime = lifetime
-        # Each nameserver gets its share of the lifetime, so a dead first one leaves time to ask the next.
-        resolver.timeout = lifetime / max(len(resolver.nameservers), 1)
-        self._resolver = resolver
+    @property
+    def _resolver(self) -> dns.resolver.Resolver:
+        if self._made is None:
+            import dns.nameserver
+            import dns.resolver
+
+            resolver = dns.resolver.Resolver(configure=not self._servers)
+            if self._servers:
+                resolver.nameservers = [dns.nameserver.Do53Nameserver(*server) for server in self._servers]
+            resolver.cache = None
+            resolver.search = []
+            resolver.use_search_by_default = False
+            resolver.lifetime = self._lifetime
+            # Each nameserver gets its share of the lifetime, so a dead first one leaves time to ask
+            # the next.
+            resolver.timeout = self._lifetime / max(len(resolver.nameservers), 1)
+            self._made = resolver
+        return self._made
 
     def txt(self, name: str) -> list[str]:
         records = self._records(name, "TXT")
@@ -104,11 +114,10 @@ class ResolverLookup:
         return answer.rrset
 
 
-def _nameservers(setting: str) -> list[dns.nameserver.Nameserver]:
-    import dns.nameserver
-
+def _nameservers(setting: str) -> list[tuple[str, int]]:
+    """The (address, port) of each nameserver of the setting; [] for the system's resolver."""
     entries = [entry.strip() for entry in setting.split(",") if entry.strip()]
-    return [dns.nameserver.Do53Nameserver(*_address_and_port(entry)) for entry in entries]
+    return [_address_and_port(entry) for entry in entries]
 
 
 def _address_and_port(entry: str) -> tuple[str, int]:

@@ -108,13 +108,23 @@ class TelegramBot:
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._credentials = credentials
-        self._client = httpx.Client(
-            follow_redirects=False,
-            trust_env=False,  # never through a proxy from the environment
-            timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
-            headers={"user-agent": USER_AGENT},
-            transport=transport,
-        )
+        self._transport = transport
+        self._made: httpx.Client | None = None
+
+    @property
+    def _client(self) -> httpx.Client:
+        """Made on the first call, not with the bot: a client loads the CA certificates and its
+        transport (some 20 ms of CPU), which the API functions that build a bot for their rare
+        Telegram routes paid at every cold start."""
+        if self._made is None:
+            self._made = httpx.Client(
+                follow_redirects=False,
+                trust_env=False,  # never through a proxy from the environment
+                timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
+                headers={"user-agent": USER_AGENT},
+                transport=self._transport,
+            )
+        return self._made
 
     def masked_url(self, method: str) -> str:
         return f"{self._base_url}/bot***/{method}"

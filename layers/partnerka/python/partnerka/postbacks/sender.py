@@ -90,12 +90,21 @@ class HttpSender:
         self._platform_domains = tuple(platform_domains)
         self._connect_timeout = connect_timeout
         self._total_timeout = total_timeout
-        self._client = httpx.Client(
-            follow_redirects=False,
-            trust_env=False,  # never through a proxy from the environment
-            timeout=httpx.Timeout(total_timeout, connect=connect_timeout),
-            headers={"user-agent": USER_AGENT},
-        )
+        self._made: httpx.Client | None = None
+
+    @property
+    def _client(self) -> httpx.Client:
+        """Made on the first send, not with the sender: a client loads the CA certificates and its
+        transport (some 20 ms of CPU), which the API functions that build a sender for the rare test
+        postback paid at every cold start."""
+        if self._made is None:
+            self._made = httpx.Client(
+                follow_redirects=False,
+                trust_env=False,  # never through a proxy from the environment
+                timeout=httpx.Timeout(self._total_timeout, connect=self._connect_timeout),
+                headers={"user-agent": USER_AGENT},
+            )
+        return self._made
 
     def check(self, url: str, advertiser_domains: Sequence[str] = ()) -> SafeTarget:
         target = check_destination(url, self._resolver, self._allow_loopback, self._platform_domains)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.tokens import Principal
@@ -19,7 +19,9 @@ from partnerka.offers.names import NameBook
 from partnerka.postbacks.models import Delivery, PostbackEvent, event_id
 from partnerka.stats.service import may_inspect
 from partnerka.tracking.models import Click
-from partnerka.tracking.user_agent import UserAgentInfo, describe_user_agent
+
+if TYPE_CHECKING:
+    from partnerka.tracking.user_agent import UserAgentInfo
 
 # The orchestrator judges a click within seconds; a click younger than this with nothing recorded may
 # simply not have been judged yet, an older one was judged clean (only suspect clicks keep a verdict).
@@ -149,6 +151,10 @@ class ClickInspector:
             advertisers=[click.advertiser_id],
             affiliates=[click.affiliate_id],
         )
+        # Imported here: ua-parser and the crawler lists cost the stats API's cold start some 40 ms
+        # of CPU, and inspecting a click is one of its rarer calls.
+        from partnerka.tracking.user_agent import describe_user_agent
+
         return ClickInspection(
             click=click,
             offer_name=shown.offer_names.get(click.offer_id, click.offer_id),

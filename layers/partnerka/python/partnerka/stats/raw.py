@@ -22,7 +22,6 @@ from partnerka.stats.cube import DIMENSIONS, Facts
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery
 from partnerka.stats.models import Increments, StatsRow, money_attribute
 from partnerka.tracking.models import SUB_KEYS
-from partnerka.tracking.user_agent import describe_user_agent
 
 RAW_DIMENSIONS = (*DIMENSIONS, *SUB_KEYS)
 
@@ -39,6 +38,11 @@ class ConvertedEvent:
 def converted_event(conversion: Conversion) -> ConvertedEvent:
     """A stored conversion as the statistics count it (device, OS and browser from the click's
     User-Agent that travels with it)."""
+    # Imported here: ua-parser and the crawler lists cost some 40 ms of CPU at a cold start, which
+    # the API functions that import this module for other reasons must not pay (the orchestrator,
+    # which counts conversions, imports them anyway).
+    from partnerka.tracking.user_agent import describe_user_agent
+
     agent = describe_user_agent(conversion.user_agent)
     return ConvertedEvent(
         facts=Facts(

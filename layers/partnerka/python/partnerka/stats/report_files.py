@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import boto3
 from botocore.exceptions import ClientError
 
 LINK_SECONDS = 900
@@ -39,6 +38,10 @@ class BucketFiles:
 
     def _s3(self) -> Any:
         if self._client is None:
+            # Imported here: boto3 (with s3transfer and multiprocessing) costs some 15 ms of CPU at
+            # the cold start of every API function that can link a file, most of whose calls do not.
+            import boto3
+
             self._client = boto3.client("s3")
         return self._client
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-import maxminddb
-
 from partnerka.common.observability import logger
 
 UNKNOWN_COUNTRY = "ZZ"
@@ -34,6 +32,11 @@ class GeoLocator:
 
     def _open(self) -> Any:
         if self._reader is None and not self._unavailable:
+            # Imported on the first lookup: behind the edge the country comes from CloudFront's
+            # header, and maxminddb (with multiprocessing) costs some 15 ms of CPU at the cold start of
+            # the click function and of every API function that imports the tracking service.
+            import maxminddb
+
             try:
                 self._reader = maxminddb.open_database(self._db_path)
             except (OSError, ValueError):

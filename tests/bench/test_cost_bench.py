@@ -49,13 +49,15 @@ def test_cost_per_million_clicks_rests_on_measured_units(figures: Figures) -> No
         assert run["clicks_table"]["items"] == clicks
         # What the recorder says the writes added is what the table holds
         assert run["stored_bytes"]["ClicksTable/click items"] == run["clicks_table"]["bytes"]
-        # The statistics' cubes are written in transactions: two units an item at least
-        cubes = [u for u in run["usage"] if u["purpose"] == "statistics cubes"]
-        assert cubes
+        # Today's statistics go to the journal, in the transactions that begin the stream's ranges:
+        # two units an item at least, and nothing to the cube items of today
+        journal = [u for u in run["usage"] if u["purpose"].startswith("statistics journal")]
+        assert journal
         assert all(
             u["transact_items"] == u["items_written"] and u["write_units"] >= 2 * u["items_written"]
-            for u in cubes
+            for u in journal
         )
+        assert not [u for u in run["usage"] if u["purpose"] == "statistics cubes" and u["items_written"]]
         assert 0 < run["conversions"] <= run["accepted"] < clicks
         assert run["sqs_messages"], "a conversion tells finance"
         orchestrator = run["functions"]["orchestrator"]
@@ -65,3 +67,6 @@ def test_cost_per_million_clicks_rests_on_measured_units(figures: Figures) -> No
         assert run["functions"]["postback"]["invocations"] == run["conversions"]
     # The same traffic in bigger batches is aggregated more
     assert bills[0]["write_units_per_click"] > bills[-1]["write_units_per_click"]
+    # Issue 21's target at batches of 100: everything DynamoDB writes for a click, the click itself
+    # included, at most 2.0 write units (1.5 at batches of 1,000 is not reached yet: see the README)
+    assert bills[1]["write_units_per_click"] <= 2.0

@@ -9,9 +9,12 @@ from __future__ import annotations
 PURPOSES: dict[tuple[str, str], str] = {
     ("ClicksTable", "*"): "click items",
     ("StatsTable", "ADV#"): "statistics cubes",
+    ("StatsTable", "JRN#"): "statistics journal",
+    ("StatsTable", "FOLDQ#"): "statistics journal registry",
     ("StatsTable", "LOG#"): "click log",
     ("StatsTable", "UQ#"): "visitor windows",
-    ("StatsTable", "IP#"): "address counts",
+    ("StatsTable", "IP#"): "address counts (per address, before issue 21)",
+    ("StatsTable", "IPB#"): "address counts",
     ("StatsTable", "CQ#"): "click verdicts",
     ("StatsTable", "BATCH#"): "batch range markers",
     ("CapsTable", "CAP#"): "cap counters",

@@ -64,6 +64,9 @@ def test_cost_per_million_clicks_rests_on_measured_units(figures: Figures) -> No
         expected = sum(math.ceil(n / run["batch_size"]) for n in run["stream_records"].values())
         assert orchestrator["invocations"] == expected
         assert run["functions"]["click"]["invocations"] == clicks
+        # Logs: at most one line a click at INFO (a refused click's reason), a few a batch
+        assert run["functions"]["click"]["log_events"] <= clicks - run["accepted"]
+        assert orchestrator["log_events"] <= 4 * orchestrator["invocations"]  # its line, its metrics
         assert run["functions"]["postback"]["invocations"] == run["conversions"]
     # The same traffic in bigger batches is aggregated more
     assert bills[0]["write_units_per_click"] > bills[-1]["write_units_per_click"]

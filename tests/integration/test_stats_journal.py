@@ -309,3 +309,39 @@ def test_the_scheduled_fold_folds_each_closed_day_once(stack: Template, load_fun
     assert marker.finished
     [total] = store.exact(advertiser, TOTAL, "-", [day.isoformat()])
     assert (total.values["clicks"], total.values["unique"], total.values["clicks@13"]) == (3, 3, 3)
+
+
+def test_a_report_reading_its_days_in_parallel_counts_each_journal_item_once(stack: Template) -> None:
+    advertiser = uuid.uuid4().hex
+    events = [
+        (
+            Facts(
+                "ADV",
+                WRITTEN - timedelta(hours=n % 30),
+                "o1",
+                f"a{n % 5}",
+                "DE",
+                "desktop",
+                "Windows",
+                "Chrome",
+            ),
+            {"clicks": 1},
+        )
+        for n in range(60)
+    ]
+    write(repository(WRITTEN), advertiser, events, 6)
+    store = repository(WRITTEN)  # one warm instance, its journal read by several threads at once
+    totals: list[int] = []
+
+    def read() -> None:
+        items = store.days(advertiser, "affiliate", "2026-03-28", "2026-03-29", ("clicks",))
+        totals.append(sum(item.values["clicks"] for item in items))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    write(repository(WRITTEN), advertiser, events[:6], 6)  # and a later range is added once too
+    read()
+    assert totals == [60] * 8 + [66]

@@ -28,6 +28,7 @@ LAYER = ROOT / "layers" / "partnerka" / "python"
 RANGES = ROOT / ".local" / "geo-layer" / "geo" / "datacenter.ranges"
 CLICKS = int(os.environ.get("BENCH_STREAM_CLICKS", "3000"))
 BATCH_SIZES = (100, 1000)
+HOT_CLICKS_PER_SECOND = 5000
 SEED = 20261127
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0 Safari/537.36"
@@ -119,9 +120,42 @@ class ItemCounter:
         self.operations_table = operations_table
         self.written: Counter[str] = Counter()
         self.read: Counter[str] = Counter()
+        self.batch = 0  # the batch being run (set by the caller)
+        # Write units each partition key took in each batch that wrote it (puts, by their size)
+        self.by_key: dict[str, Counter[int]] = {}
+
+    def _put(self, item: dict[str, Any], transactional: bool) -> None:
+        from tests.bench.cost.units import item_size, write_units
+
+        units = write_units(item_size(item), transactional)
+        self.by_key.setdefault(item["pk"]["S"], Counter())[self.batch] += units
+
+    def hottest(self, clicks_per_second: int, batch_size: int) -> list[tuple[str, float]]:
+        """The partition keys' write units a second if one advertiser's clicks came this fast in
+        batches of this size: a key's units per batch that wrote it, times the share of the batches in
+        its lifetime (first to last) that did, times batches a second. A key one batch alone wrote (a
+        range's marker, a verdict, a window) is nobody's hot key."""
+        rates = []
+        for key, batches in self.by_key.items():
+            if len(batches) < 2:
+                continue
+            lifetime = max(batches) - min(batches) + 1
+            per_batch = sum(batches.values()) / len(batches)
+            rates.append((key, per_batch * len(batches) / lifetime * clicks_per_second / batch_size))
+        return sorted(rates, key=lambda rate: -rate[1])[:5]
 
     def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         name = model.name
+        if name == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                if "Put" in item:
+                    self._put(item["Put"]["Item"], transactional=True)
+        elif name == "PutItem":
+            self._put(params["Item"], transactional=False)
+        elif name == "BatchWriteItem":
+            for items in params["RequestItems"].values():
+                for item in items:
+                    self._put(item["PutRequest"]["Item"], transactional=False)
         if params.get("TableName") == self.operations_table:
             self.written["operations log"] += 1
         elif name == "TransactWriteItems":
@@ -192,6 +226,7 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
     )
     started = time.perf_counter()
     for first in range(0, len(records), batch_size):
+        counter.batch = first // batch_size
         assert run_batch(records[first : first + batch_size], stats, judge, dispatcher, operations) == []
     assert queued == []
     elapsed = time.perf_counter() - started
@@ -220,6 +255,8 @@ def run(batch_size: int, tables: dict[str, str]) -> dict[str, Any]:
         "reads_per_click": sum(counter.read.values()) / len(records),
         "reads": {name: amount / len(records) for name, amount in sorted(counter.read.items())},
         "counted": dict(counted),
+        # The advertiser's hottest keys were its 3,000 clicks one hot offer's 5,000 a second
+        "hottest_at_5000_per_second": counter.hottest(HOT_CLICKS_PER_SECOND, batch_size),
         "seconds": elapsed,
     }
 
@@ -260,6 +297,14 @@ def main() -> dict[str, Any]:
             f"{c.get('flood', 0)} flood, {c.get('datacenter', 0)} datacenter, {c.get('bots', 0)} bots, "
             f"{c.get('blocked', 0)} blocked; {r['seconds']:.1f} s against moto"
         )
+    print(
+        f"hottest partition keys at {HOT_CLICKS_PER_SECOND:,} clicks a second (write units a second; the limit is 1,000)"
+    )
+    for r in results:
+        hot = ", ".join(
+            f"{key.split('#', 1)[0]}# {rate:.0f}" for key, rate in r["hottest_at_5000_per_second"]
+        )
+        print(f"  batch {r['batch_size']}: {hot}")
     result = {"results": results, "clicks": CLICKS}
     print(json.dumps(result))
     return result

@@ -35,5 +35,11 @@ def test_orchestrator_writes_per_click_on_skewed_traffic(figures: Figures) -> No
         assert run["statistics_writes_per_click"] < 1.6
         # The operations log is two writes per batch (the batch, its hour's counters)
         assert per_click["operations log"] * clicks == 2 * -(-clicks // run["batch_size"])
+    # One advertiser's clicks at 5,000 a second leave every partition key its statistics and quality
+    # writes touch (journal shards, registry, address counts, click log, verdicts, windows) under
+    # DynamoDB's 1,000 write units a second
+    assert small["hottest_at_5000_per_second"]  # (a suite-size run is a single batch of 1,000)
+    for run in (small, large):
+        assert all(rate <= 1000 for _, rate in run["hottest_at_5000_per_second"])
     # Bigger batches aggregate more
     assert large["writes_per_click"] <= small["writes_per_click"]

@@ -86,6 +86,9 @@ class CubeStore(Protocol):
         ...
 
 
+# How long after `chunk` a `begin` still goes by its moment (they follow each other in one call).
+STASH_SECONDS = 60.0
+
 # A plan: {"v": 2, "at": epoch s its range began (null: a fold's, for the cube items), "rows": [...]};
 # the first format was the bare rows, for the cube items.
 PLAN_FORMAT = 2
@@ -126,7 +129,8 @@ class CubeRepository:
         self.journal = JournalReader(table, client)
         self.registry = FoldRegistry(table, client)
         self._open = OpenDays(table, client, self.journal, now, lambda blob: _unplan(blob)[0])
-        self._begun_at: dict[str, float] = {}  # ranges this instance began, for their further chunks
+        # The range this instance began last, and when: its further chunks follow in the same call
+        self._begun_at: dict[str, float] = {}
         self._chunked_at: float | None = None  # when `chunk` decided which days are journaled
 
     def _c(self) -> Any:
@@ -153,13 +157,14 @@ class CubeRepository:
     def begin(self, token: str, records: Sequence[str], chunks: Sequence[dict[CubeKey, Increments]]) -> bool:
         # The moment `chunk` sized the transactions by: journaling decided again a moment later (past
         # a midnight) could turn one journal item into a hundred updates.
-        at = self._chunked_at if self._chunked_at is not None else self._now().timestamp()
-        self._chunked_at = None
+        now = self._now().timestamp()
+        chunked, self._chunked_at = self._chunked_at, None
+        at = chunked if chunked is not None and now - chunked < STASH_SECONDS else now
         first = self._writes(token, 0, chunks[0], at) if chunks else []
         plans = [_plan(chunk, at) for chunk in chunks[1:]]
         begun = begin_range(self._c(), self._table, token, records, first, plans)
         if begun:
-            self._begun_at[token] = at
+            self._begun_at = {token: at}
         return begun
 
     def advance(self, token: str, index: int, chunk: dict[CubeKey, Increments] | None = None) -> bool:

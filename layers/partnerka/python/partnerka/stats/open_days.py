@@ -25,6 +25,8 @@ from partnerka.stats.journal import JOURNAL_SHARDS, JournalReader, fold_token, r
 from partnerka.stats.models import Increments
 from partnerka.stats.repository import marker_key, read_marker, read_plan
 
+MAX_CLOSED = 200_000  # (advertiser, day) pairs remembered as closed
+
 
 class OpenDays:
     def __init__(
@@ -62,6 +64,8 @@ class OpenDays:
             fold = folds.get(day)
             if day not in registered or (fold is not None and fold[1] >= fold[0]):
                 if day < settled:
+                    if len(self._closed) >= MAX_CLOSED:  # a warm instance's memory stays bounded
+                        self._closed.clear()
                     self._closed.add((advertiser_id, day))
                 continue
             if fold is None:

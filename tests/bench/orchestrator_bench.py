@@ -113,7 +113,7 @@ class ItemCounter:
         "FOLDQ": "journal registry (transaction)",
     }
     # What a batch write puts, by its key's prefix.
-    BATCH_WRITTEN = {"LOG": "click log", "IPB": "address counts", "CQ": "verdicts"}
+    BATCH_WRITTEN = {"LOG": "click log", "IPB": "address counts", "CQ": "verdicts", "CQF": "flood verdicts"}
 
     def __init__(self, stats_table: str, operations_table: str) -> None:
         self.stats_table = stats_table

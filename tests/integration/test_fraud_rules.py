@@ -129,9 +129,10 @@ def test_a_warm_postback_reads_its_rules_from_the_route_cache(load_function: Fun
     sale(load_function, world, clicks[0], "COLD")
     assert calls["BatchGetItem"] == 1
     calls.clear()
-    # A warm one reads the click and what the orchestrator recorded of it, and writes the conversion
+    # A warm one reads the click and what the orchestrator recorded of it (a bot's verdict, its
+    # address's floods of the hour, its visitor's window), and writes the conversion
     sale(load_function, world, clicks[1], "WARM")
-    assert calls == Counter({"GetItem": 3, "PutItem": 1})
+    assert calls == Counter({"GetItem": 3, "Query": 1, "PutItem": 1})
 
 
 def test_rules_are_checked_and_an_offers_overrides_can_be_dropped(load_function: FunctionLoader) -> None:

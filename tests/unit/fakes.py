@@ -456,12 +456,12 @@ class FakeQuality:
         for key, amount in counts.items():
             self.counts[key] = self.counts.get(key, 0) + amount
 
-    def save_verdicts(self, verdicts: dict[str, tuple[ClickQuality, int]]) -> None:
+    def save_verdicts(self, verdicts: list[tuple[Click, ClickQuality]], token: str) -> None:
         self.writes["verdict"] += len(verdicts)
-        self.verdicts.update({click_id: verdict for click_id, (verdict, _) in verdicts.items()})
+        self.verdicts.update({click.click_id: verdict for click, verdict in verdicts})
 
-    def verdict(self, click_id: str) -> ClickQuality | None:
-        return self.verdicts.get(click_id)
+    def verdict(self, click: Click) -> ClickQuality | None:
+        return self.verdicts.get(click.click_id)
 
     def visit_window(self, visitor: VisitorKey) -> VisitWindow | None:
         held = self.windows.get(visitor)

@@ -122,20 +122,23 @@ def test_clicks_past_the_hourly_threshold_of_one_address_are_a_flood_across_batc
 
 def test_datacenter_addresses_and_bots_are_counted_and_named_with_their_network() -> None:
     store, cubes = FakeQuality(), FakeCubes()
-    run(
-        [
-            click(1, ip="3.5.140.9"),
-            click(2, ip="::ffff:3.5.141.1", ua="x"),
-            click(3, ua="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
-        ],
-        store,
-        cubes,
-    )
+    records = [
+        click(1, ip="3.5.140.9"),
+        click(2, ip="::ffff:3.5.141.1", ua="x"),
+        click(3, ua="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+    ]
+    run(records, store, cubes)
     counted = totals(cubes)
     assert (counted["datacenter"], counted["bots"], counted["clicks"]) == (2, 1, 3)
+    # A bot's verdict is kept; a datacenter address is not (a write a click saved), it is named again
+    # from the ranges when the click is inspected
+    assert store.verdict(stored(records[2])) == ClickQuality(
+        unique=True, flood=False, bot=True, datacenter=None
+    )
+    assert store.verdict(stored(records[0])) is None
+    assert store.writes["verdict"] == 1
     aws = ClickQuality(unique=True, flood=False, bot=False, datacenter="Amazon AWS", asn=16509)
-    assert store.verdict("c1") == aws
-    assert store.verdict("c3") == ClickQuality(unique=True, flood=False, bot=True, datacenter=None)
+    assert recorded_quality(store, stored(records[0]), RANGES) == aws
 
 
 def test_a_redelivered_batch_reaches_the_same_verdicts_and_counts_nothing_twice() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from composition import audit, service
 from composition.files import report_files
@@ -24,6 +25,7 @@ from partnerka.stats.quality import recorded_quality
 from partnerka.stats.quality_store import QualityRepository
 from partnerka.stats.raw import stored_conversions
 from partnerka.stats.service import RAW_LIMIT, Sources
+from partnerka.tracking.datacenter import DatacenterRanges
 from partnerka.tracking.repository import ClickRepository
 
 
@@ -47,6 +49,7 @@ class ClickInspectionSettings:
     conversions_table: str
     operations_table: str
     stats_table: str
+    geoip_db_path: str  # the GeoLayer: the hosting networks' ranges lie beside the country database
 
 
 @service
@@ -86,11 +89,13 @@ def downloads() -> Downloads:
 def click_inspector() -> ClickInspector:
     settings = read_settings(ClickInspectionSettings)
     quality = QualityRepository(settings.stats_table)
+    # The ranges are read on the first click inspected, not at the cold start (a tenth of a second)
+    datacenters = cache(lambda: DatacenterRanges.beside(settings.geoip_db_path))
     return ClickInspector(
         ClickRepository(settings.clicks_table),
         ConversionRepository(settings.conversions_table),
         DeliveryRepository(OperationsRepository(settings.operations_table)),
         stored_names(settings.core_table),
-        lambda click: recorded_quality(quality, click),
+        lambda click: recorded_quality(quality, click, datacenters()),
         delivery_scope,
     )

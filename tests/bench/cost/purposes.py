@@ -16,6 +16,7 @@ PURPOSES: dict[tuple[str, str], str] = {
     ("StatsTable", "IP#"): "address counts (per address, before issue 21)",
     ("StatsTable", "IPB#"): "address counts",
     ("StatsTable", "CQ#"): "click verdicts",
+    ("StatsTable", "CQF#"): "flood verdicts",
     ("StatsTable", "BATCH#"): "batch range markers",
     ("CapsTable", "CAP#"): "cap counters",
     ("CoreTable", "CAP#"): "cap counters",

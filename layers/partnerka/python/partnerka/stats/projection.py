@@ -319,6 +319,6 @@ def _keep_quality(
     """
     try:
         judge.commit_counts(clicks, token)
-        judge.save(clicks, verdicts)
+        judge.save(clicks, verdicts, token)
     except Exception:
         logger.exception("keeping click quality failed", clicks=len(clicks))

@@ -12,8 +12,10 @@ Costs, in DynamoDB writes (tests/bench/orchestrator_bench.py measures them on sk
 - floods: one put per range and advertiser-hour, holding the range's clicks per address (a batch
   aggregate: one write for a hundred addresses, where a counter per address cost one each); read
   back incrementally, each instance keeping the hours it has read (stats.quality_store).
-- verdicts: one put per suspect click only. A repeat visit is not suspect: whether a click was its
-  visitor's first is read back from the visitor's window while that lives (a day after it closes).
+- verdicts: one put per bot's click, one per flooding address and range (its flooding clicks of the
+  range together), none for a datacenter address (its network is named again from the ranges when
+  the click is read). A repeat visit is not suspect: whether a click was its visitor's first is read
+  back from the visitor's window while that lives (a day after it closes).
 """
 
 from __future__ import annotations
@@ -135,11 +137,13 @@ class QualityStore(Protocol):
         once per range, by the call that began it)."""
         ...
 
-    def save_verdicts(self, verdicts: dict[str, tuple[ClickQuality, int]]) -> None:
-        """click id → (verdict, epoch second it expires with the click)."""
+    def save_verdicts(self, verdicts: list[tuple[Click, ClickQuality]], token: str) -> None:
+        """Keep the verdicts of a range's (`token`'s) suspect clicks as long as the clicks."""
         ...
 
-    def verdict(self, click_id: str) -> ClickQuality | None: ...
+    def verdict(self, click: Click) -> ClickQuality | None:
+        """What `save_verdicts` kept of the click's verdict, None when nothing."""
+        ...
 
     def visit_window(self, visitor: VisitorKey) -> VisitWindow | None:
         """The visitor's window as stored now (None once it expired)."""
@@ -233,22 +237,31 @@ class QualityJudge:
         if counts:
             self.store.add_ip_counts(dict(counts), token)
 
-    def save(self, clicks: Iterable[Click], verdicts: dict[str, ClickQuality]) -> None:
-        """Keep the verdicts of suspect clicks for as long as the clicks themselves."""
-        suspects = {
-            click.click_id: (verdicts[click.click_id], click.expires_at)
+    def save(self, clicks: Iterable[Click], verdicts: dict[str, ClickQuality], token: str) -> None:
+        """Keep the verdicts of the range's (`token`'s) flooding and bot clicks for as long as the
+        clicks themselves. A datacenter address is not kept: its network is a fixed fact of the
+        address, found again from the ranges when the click is read (`recorded_quality`)."""
+        kept = [
+            (click, verdicts[click.click_id])
             for click in clicks
-            if click.click_id in verdicts and verdicts[click.click_id].suspect
-        }
-        if suspects:
-            self.store.save_verdicts(suspects)
+            if click.click_id in verdicts and (verdicts[click.click_id].flood or verdicts[click.click_id].bot)
+        ]
+        if kept:
+            self.store.save_verdicts(kept, token)
 
 
-def recorded_quality(store: QualityStore, click: Click) -> ClickQuality | None:
+def recorded_quality(
+    store: QualityStore, click: Click, datacenters: DatacenterRanges | None = None
+) -> ClickQuality | None:
     """What the orchestrator found about a stored click, as far as it is still known; None when
     nothing is recorded: not judged yet, or clean with its window expired. A repeat names its
-    visitor's first click while the window that made it a repeat is still stored."""
-    verdict = store.verdict(click.click_id)
+    visitor's first click while the window that made it a repeat is still stored. A datacenter
+    address is named from `datacenters` (the orchestrator keeps no verdict for it)."""
+    verdict = store.verdict(click)
+    network = datacenters.announcer(click.ip) if datacenters is not None else None
+    if network is not None:
+        base = verdict or ClickQuality(unique=None, flood=False, bot=False, datacenter=None)
+        verdict = replace(base, datacenter=network.name, asn=network.asn)
     unique: bool | None = None
     first_click_id: str | None = None
     if not click.reason:

@@ -5,7 +5,11 @@ Key shapes (every item expires by TTL on `expires_at`):
 - address counts:  PK `IPB#<advertiser>#<hour>`, SK `<epoch ms written>#<range token>`; `ips`, the
                    range's clicks per address in that hour (gzipped JSON): one put per range and
                    advertiser-hour, not one update per address (see AddressCounts).
-- verdict:         PK `CQ#<click id>`, SK `CQ`; the flags of a suspect click.
+- verdict:         PK `CQ#<click id>`, SK `CQ`; the flags of a bot's click.
+- floods:          PK `CQF#<advertiser>#<hour>#<ip>`, SK `<range token>`; `clicks`, the range's flooding
+                   clicks from that address (click id -> the address's clicks in the hour up to it):
+                   one item per flooding address and range, where a verdict each cost a write each.
+A click from a datacenter keeps no item: its network is found again from the ranges when read.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from partnerka.common import dynamo
+from partnerka.common.clock import hour_bucket
 from partnerka.stats.quality import ClickQuality, IpHourKey, VisitorClaim, VisitorKey, VisitWindow
+from partnerka.tracking.models import Click
 
 COUNT_TTL_SECONDS = 2 * 86400
 # Conditional puts cannot be batched; a few in flight keep a batch of 100 clicks well under a second.
@@ -49,6 +55,10 @@ class _HourCounts:
     counts: Counter[str] = field(default_factory=Counter)
     seen: set[str] = field(default_factory=set)  # the ranges' sort keys already added
     newest: int = -1  # the newest range's epoch ms read (-1: none read yet)
+
+
+def _flood_key(click: Click) -> tuple[str, str, str]:
+    return click.advertiser_id, hour_bucket(click.created_at), click.ip or "-"
 
 
 def _window_key(visitor: VisitorKey) -> tuple[str, str]:
@@ -183,19 +193,57 @@ class QualityRepository:
             found[wanted[(item["pk"], item["sk"])]] = item
         return found
 
-    def save_verdicts(self, verdicts: dict[str, tuple[ClickQuality, int]]) -> None:
-        items = [
-            dynamo.encode({"pk": f"CQ#{click_id}", "sk": "CQ", "expires_at": expires, **verdict.as_item()})
-            for click_id, (verdict, expires) in verdicts.items()
-        ]
+    def save_verdicts(self, verdicts: list[tuple[Click, ClickQuality]], token: str) -> None:
+        items: list[dict[str, Any]] = []
+        floods: dict[tuple[str, str, str], dict[str, int]] = {}
+        expires: dict[tuple[str, str, str], int] = {}
+        for click, verdict in verdicts:
+            if verdict.bot:
+                items.append(
+                    dynamo.encode(
+                        {
+                            "pk": f"CQ#{click.click_id}",
+                            "sk": "CQ",
+                            "expires_at": click.expires_at,
+                            **verdict.as_item(),
+                        }
+                    )
+                )
+            elif verdict.flood:
+                key = _flood_key(click)
+                floods.setdefault(key, {})[click.click_id] = verdict.address_clicks or 0
+                expires[key] = max(expires.get(key, 0), click.expires_at)
+        for key, clicks in sorted(floods.items()):
+            items.append(
+                dynamo.encode(
+                    {"pk": "#".join(("CQF", *key)), "sk": token, "clicks": clicks, "expires_at": expires[key]}
+                )
+            )
         dynamo.batch_put(self.client, self._table, items)
 
-    def verdict(self, click_id: str) -> ClickQuality | None:
+    def verdict(self, click: Click) -> ClickQuality | None:
         response = self.client.get_item(
-            TableName=self._table, Key={"pk": {"S": f"CQ#{click_id}"}, "sk": {"S": "CQ"}}
+            TableName=self._table, Key={"pk": {"S": f"CQ#{click.click_id}"}, "sk": {"S": "CQ"}}
         )
         item = response.get("Item")
-        return ClickQuality.from_item(dynamo.decode(item)) if item else None
+        if item:
+            return ClickQuality.from_item(dynamo.decode(item))
+        request = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": "#".join(("CQF", *_flood_key(click)))}},
+        }
+        for found in map(dynamo.decode, dynamo.query(self.client, request)):
+            clicks = found.get("clicks") or {}
+            if click.click_id in clicks:
+                return ClickQuality(
+                    unique=None,
+                    flood=True,
+                    bot=False,
+                    datacenter=None,
+                    address_clicks=int(clicks[click.click_id]),
+                )
+        return None
 
     def visit_window(self, visitor: VisitorKey) -> VisitWindow | None:
         response = self.client.get_item(TableName=self._table, Key=_attributes(_window_key(visitor)))

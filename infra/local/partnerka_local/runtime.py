@@ -22,12 +22,13 @@ from .dns import LocalDns
 from .edge import bucket_behaviours, edge_headers
 from .http import HttpGateway, Route, StoredObject, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
+from .pool import FunctionPool, concurrency_from_env
 from .resources import ResourceManager, make_client
 from .schedules import ScheduleEvent, Scheduler
 from .stripe_fake import FakeStripe
 from .telegram import FakeBotApi
 from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template
-from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_log_file
+from .workers import INIT_TIMEOUT, InvocationError, WorkerSpec, worker_log_file
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,8 @@ class LocalRuntime:
         retry_backoff: float = 0.5,
         lazy_workers: bool = False,
         dns_zone: Path | None = None,
+        concurrency: int | None = None,
+        extra_resources: Mapping[str, Mapping[str, Any]] | None = None,
     ):
         self.template_path = Path(template)
         self.host = host
@@ -148,6 +151,12 @@ class LocalRuntime:
         # instead of all of them at start-up, where twenty imports at once take a 2-core machine
         # a quarter of a minute and functions nobody calls cost nothing.
         self.lazy_workers = lazy_workers
+        # How many instances of one function may run at once (PARTNERKA_LOCAL_CONCURRENCY, default
+        # 4), each a worker process with its own cold start, started as load needs them: as Lambda
+        # scales out, so that races between two invocations happen here too (partnerka_local.pool).
+        self.concurrency = concurrency if concurrency is not None else concurrency_from_env()
+        # Resources added to the template's (a benchmark's own function and table), in its syntax.
+        self.extra_resources = {k: dict(v) for k, v in (extra_resources or {}).items()}
         # The resolver the domain checks ask (DnsNameservers): a loopback server whose zone a
         # developer edits in `dns_zone` (JSON), as an advertiser would at its DNS provider.
         self.dns_zone = dns_zone
@@ -159,7 +168,7 @@ class LocalRuntime:
         self.stripe: FakeStripe | None = None
         self.template: Template | None = None
         self.functions: dict[str, FunctionSpec] = {}
-        self.workers: dict[str, Worker] = {}
+        self.workers: dict[str, FunctionPool] = {}  # each function's instances
         self.pollers: list[Poller] = []
         self._fed_by: dict[str, list[Poller]] = {}  # function -> the pollers of the sources it can write
         self.schedules: list[ScheduleEvent] = []
@@ -256,6 +265,7 @@ class LocalRuntime:
         self._moto.start()
         log.info("moto server on %s", self._moto.url)
         template = Template(self.template_path, self.stack_name, self.parameter_overrides)
+        template.add_resources(self.extra_resources)
         self.dns = LocalDns(zone_file=self.dns_zone)
         if (
             "DnsNameservers" in (template.doc.get("Parameters") or {})
@@ -272,7 +282,7 @@ class LocalRuntime:
             spec = template.function_spec(logical_id)
             self.functions[logical_id] = spec
             self._env[logical_id] = self._build_env(spec)
-            self.workers[logical_id] = Worker(
+            self.workers[logical_id] = FunctionPool(
                 WorkerSpec(
                     logical_id=logical_id,
                     function_name=spec.name,
@@ -284,7 +294,8 @@ class LocalRuntime:
                     memory_mb=spec.memory_mb,
                     timeout=spec.timeout,
                     log_file=worker_log_file(self.log_dir, logical_id),
-                )
+                ),
+                self.concurrency,
             )
         if not self.lazy_workers:
             self._start_workers()
@@ -436,7 +447,9 @@ class LocalRuntime:
                         self.retry_backoff,
                     )
                 else:
-                    poller = SqsPoller(logical_id, event_name, props, self.invoke, self._moto.url)
+                    poller = SqsPoller(
+                        logical_id, event_name, props, self.invoke, self._moto.url, self.concurrency
+                    )
                 self.pollers.append(poller)
         for logical_id, env in self._env.items():
             self._fed_by[logical_id] = [p for p in self.pollers if _names(env.values(), p.source)]

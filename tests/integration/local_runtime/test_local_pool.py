@@ -1,0 +1,84 @@
+"""A function's pool of instances: concurrent invocations run in separate worker processes, never
+more at once than the pool's size, the rest wait; instances start only when load needs them."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from partnerka_local.pool import DEFAULT_CONCURRENCY, FunctionPool, concurrency_from_env
+from partnerka_local.workers import InvocationError, WorkerSpec
+
+PAUSE = Path(__file__).resolve().parent / "fixture" / "functions" / "pause"
+
+
+def pause_spec() -> WorkerSpec:
+    return WorkerSpec(
+        logical_id="PauseFunction",
+        function_name="pause",
+        function_arn="arn:aws:lambda:us-east-1:123456789012:function:pause",
+        handler="app.handler",
+        code_dir=str(PAUSE),
+        layer_dirs=(),
+        environment=(("PATH", os.environ.get("PATH", "")),),
+        memory_mb=128,
+        timeout=10,
+        log_file=None,
+    )
+
+
+def most_at_once(runs: list[dict[str, Any]]) -> int:
+    """The most invocations whose [started, ended] intervals overlap at one moment."""
+    edges = sorted([(r["started"], 1) for r in runs] + [(r["ended"], -1) for r in runs])
+    running = peak = 0
+    for _, step in edges:
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def test_concurrent_invocations_spread_over_at_most_the_pool_size_and_the_rest_wait() -> None:
+    # Given a pool of three instances
+    pool = FunctionPool(pause_spec(), 3)
+    try:
+        # When seven invocations of 0.4 s arrive at once
+        with ThreadPoolExecutor(7) as callers:
+            runs = list(callers.map(lambda _: pool.invoke({"sleep": 0.4}), range(7)))
+    finally:
+        pool.stop()
+    # Then three processes served them, three at a time at most, and the four others waited
+    assert len({run["pid"] for run in runs}) == 3
+    assert len(pool.instances) == 3
+    assert most_at_once(runs) == 3
+    assert pool.peak_busy == 3
+    assert sum(pool.served()) == 7
+    assert min(pool.served()) >= 1
+
+
+def test_invocations_one_after_another_stay_on_one_warm_instance() -> None:
+    pool = FunctionPool(pause_spec(), 4)
+    try:
+        runs = [pool.invoke({"sleep": 0}) for _ in range(5)]
+    finally:
+        pool.stop()
+    assert len({run["pid"] for run in runs}) == 1
+    assert pool.served() == [5]
+
+
+def test_a_stopped_pool_refuses_invocations() -> None:
+    pool = FunctionPool(pause_spec(), 2)
+    pool.stop()
+    with pytest.raises(InvocationError, match=r"Runtime\.Stopped"):
+        pool.invoke({})
+    assert pool.instances == []
+
+
+def test_concurrency_setting() -> None:
+    assert concurrency_from_env({}) == DEFAULT_CONCURRENCY == 4
+    assert concurrency_from_env({"PARTNERKA_LOCAL_CONCURRENCY": "1"}) == 1
+    with pytest.raises(ValueError, match="at least 1"):
+        concurrency_from_env({"PARTNERKA_LOCAL_CONCURRENCY": "0"})

@@ -6,18 +6,31 @@ warm worker per function hid every bug that needs two invocations at once (two c
 the last unit of a cap, two batches of one queue posting the same journal): a pool of worker
 processes, each with its own cold start, brings them to a laptop. Instances start only when load
 needs them, so an idle function costs one process at most.
+
+One difference from Lambda, for a 2-core laptop: an instance boots in the background, one at a
+time per function, and a waiting request goes to whichever instance is free first. Lambda hands
+the request that caused a cold start to the new environment; here four cold starts at once (a
+dashboard's parallel requests) would take the cores from the warm instance that could have served
+them all in the meantime, and each boot would take four times as long.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec
 
+log = logging.getLogger(__name__)
+
 CONCURRENCY_ENV = "PARTNERKA_LOCAL_CONCURRENCY"
+# After an extra instance failed to boot (while others serve), the pool waits this long before it
+# tries to grow again, instead of spawning failing processes back to back.
+BOOT_RETRY_PAUSE = 5.0
 DEFAULT_CONCURRENCY = 4
 
 
@@ -34,8 +47,8 @@ def concurrency_from_env(environ: Mapping[str, str] = os.environ) -> int:
 
 class FunctionPool:
     """Up to `size` worker processes of one function: an invocation goes to an idle instance (the
-    most recently used, so warm ones stay warm), else to a new one while fewer than `size` run,
-    else it waits for one to finish, first come first served."""
+    most recently used, so warm ones stay warm); when none is idle it waits, first come first
+    served, and while fewer than `size` instances run one more boots for it in the background."""
 
     def __init__(
         self, spec: WorkerSpec, size: int, new_instance: Callable[[WorkerSpec, int], Worker] = Worker
@@ -50,7 +63,12 @@ class FunctionPool:
         self._cond = threading.Condition()
         self._waiting: list[object] = []  # tickets of the invocations queued for an instance, in order
         self._busy = 0
+        self._booting = False  # an instance is importing its handler in the background
+        self._grow_after = 0.0  # monotonic time before which no instance boots (after a failed one)
+        self._boot_failures = 0
+        self._boot_error: dict[str, Any] = {}
         self._stopped = False
+        self._numbered = 0  # instances created so far (each gets the next number)
         self.peak_busy = 0  # the most invocations ever running at once
 
     # ------------------------------------------------------------------ figures
@@ -76,6 +94,11 @@ class FunctionPool:
             return running[0].pid
         return self.instances[0].pid if self.instances else None
 
+    @property
+    def waiting(self) -> int:
+        """Invocations queued for an instance."""
+        return len(self._waiting)
+
     def served(self) -> list[int]:
         """How many invocations each instance has served, in the order they started."""
         return [instance.invocations for instance in self.instances]
@@ -92,6 +115,7 @@ class FunctionPool:
     def _acquire(self) -> Worker:
         ticket = object()
         with self._cond:
+            failures_seen = self._boot_failures
             self._waiting.append(ticket)
             try:
                 while True:
@@ -99,14 +123,14 @@ class FunctionPool:
                         raise InvocationError(
                             {"errorType": "Runtime.Stopped", "errorMessage": "the local runtime is stopping"}
                         )
-                    if self._waiting[0] is ticket:
-                        if self._idle:
-                            instance = self._idle.pop()
-                            break
-                        if len(self.instances) < self.size:
-                            instance = self._new_instance(self.spec, len(self.instances) + 1)
-                            self.instances.append(instance)
-                            break
+                    if self._boot_failures != failures_seen and not self.instances:
+                        # The function cannot start at all: every invocation waiting for it fails
+                        # with the init error, as on Lambda; the next one tries again.
+                        raise InvocationError(self._boot_error)
+                    if self._waiting[0] is ticket and self._idle:
+                        instance = self._idle.pop()
+                        break
+                    self._grow()
                     self._cond.wait()
             finally:
                 self._waiting.remove(ticket)
@@ -114,6 +138,40 @@ class FunctionPool:
             self._busy += 1
             self.peak_busy = max(self.peak_busy, self._busy)
             return instance
+
+    def _grow(self) -> None:
+        """Boot one more instance in the background if every one is busy and the pool may grow
+        (called with the lock held)."""
+        if self._idle or self._booting or len(self.instances) >= self.size:
+            return
+        if self.instances and time.monotonic() < self._grow_after:
+            return
+        self._numbered += 1
+        instance = self._new_instance(self.spec, self._numbered)
+        self.instances.append(instance)
+        self._booting = True
+        threading.Thread(
+            target=self._boot, args=(instance,), name=f"boot-{self.spec.logical_id}", daemon=True
+        ).start()
+
+    def _boot(self, instance: Worker) -> None:
+        try:
+            instance.wait_ready(INIT_TIMEOUT)
+        except InvocationError as error:
+            log.warning("%s: instance %d failed to start: %s", self.spec.logical_id, instance.instance, error)
+            with self._cond:
+                self.instances.remove(instance)
+                self._booting = False
+                self._boot_failures += 1
+                self._boot_error = error.error
+                self._grow_after = time.monotonic() + BOOT_RETRY_PAUSE
+                self._cond.notify_all()
+            instance.stop()
+            return
+        with self._cond:
+            self._booting = False
+            self._idle.append(instance)
+            self._cond.notify_all()
 
     def _release(self, instance: Worker) -> None:
         with self._cond:
@@ -125,7 +183,8 @@ class FunctionPool:
     def _first(self) -> Worker:
         with self._cond:
             if not self.instances:
-                instance = self._new_instance(self.spec, 1)
+                self._numbered += 1
+                instance = self._new_instance(self.spec, self._numbered)
                 self.instances.append(instance)
                 self._idle.append(instance)
             return self.instances[0]

@@ -4,7 +4,10 @@ more at once than the pool's size, the rest wait; instances start only when load
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +44,31 @@ def most_at_once(runs: list[dict[str, Any]]) -> int:
     return peak
 
 
-def test_concurrent_invocations_spread_over_at_most_the_pool_size_and_the_rest_wait() -> None:
-    # Given a pool of three instances
+def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_concurrent_invocations_spread_over_at_most_the_pool_size_and_the_rest_wait(tmp_path: Path) -> None:
+    # Given a pool of three instances, and seven invocations that wait for a gate to open
+    gate = tmp_path / "gate"
     pool = FunctionPool(pause_spec(), 3)
     try:
-        # When seven invocations of 0.4 s arrive at once
         with ThreadPoolExecutor(7) as callers:
-            runs = list(callers.map(lambda _: pool.invoke({"sleep": 0.4}), range(7)))
+            calls = [callers.submit(pool.invoke, {"gate": str(gate)}) for _ in range(7)]
+            # When the pool has grown as far as it may
+            wait_until(lambda: pool.peak_busy == 3)
+            time.sleep(0.3)  # time enough for a fourth instance, were there one
+            # Then three run, each in a process of its own, and the four others wait
+            assert len(pool.instances) == 3
+            assert pool.waiting == 4
+            gate.touch()
+            runs = [call.result(timeout=60) for call in calls]
     finally:
         pool.stop()
-    # Then three processes served them, three at a time at most, and the four others waited
     assert len({run["pid"] for run in runs}) == 3
-    assert len(pool.instances) == 3
     assert most_at_once(runs) == 3
     assert pool.peak_busy == 3
     assert sum(pool.served()) == 7
@@ -67,6 +83,24 @@ def test_invocations_one_after_another_stay_on_one_warm_instance() -> None:
         pool.stop()
     assert len({run["pid"] for run in runs}) == 1
     assert pool.served() == [5]
+
+
+def test_a_function_that_cannot_start_fails_every_waiting_invocation_with_its_init_error(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "app.py").write_text("raise RuntimeError('no settings')\n")
+    pool = FunctionPool(replace(pause_spec(), code_dir=str(broken)), 2)
+    try:
+        with ThreadPoolExecutor(3) as callers:
+            calls = [callers.submit(pool.invoke, {}) for _ in range(3)]
+            for call in calls:
+                with pytest.raises(InvocationError, match="no settings"):
+                    call.result(timeout=60)
+    finally:
+        pool.stop()
+    assert pool.instances == []
 
 
 def test_a_stopped_pool_refuses_invocations() -> None:

@@ -139,7 +139,10 @@ class _Shard:
 
 
 class StreamPoller(Poller):
-    """Reads a DynamoDB stream shard by shard and delivers ordered batches with Lambda's retry rules."""
+    """Reads a DynamoDB stream shard by shard and delivers ordered batches with Lambda's retry rules.
+    One batch at a time (the function may run several instances, a stream's consumer uses one at
+    once): Lambda keeps one batch per shard in flight, so a record is never handled before an
+    earlier one of its shard, and moto's streams have one shard per table."""
 
     def __init__(
         self,

@@ -295,7 +295,7 @@ class LocalRuntime:
                     timeout=spec.timeout,
                     log_file=worker_log_file(self.log_dir, logical_id),
                 ),
-                self.concurrency,
+                self._instances_of(template, logical_id),
             )
         if not self.lazy_workers:
             self._start_workers()
@@ -394,6 +394,20 @@ class LocalRuntime:
                 log.error(
                     "function %s failed to initialise: %s (retried on first invocation)", logical_id, exc
                 )
+
+    def _instances_of(self, template: Template, logical_id: str) -> int:
+        """The function's pool size: the runtime's concurrency, or less where the template reserves
+        less (ReservedConcurrentExecutions caps a function's instances on Lambda too)."""
+        reserved = template.resolve(
+            template.function_properties(logical_id).get("ReservedConcurrentExecutions")
+        )
+        if reserved is None:
+            return self.concurrency
+        if int(reserved) < 1:
+            log.warning(
+                "%s: ReservedConcurrentExecutions %s throttles it; one instance locally", logical_id, reserved
+            )
+        return max(1, min(self.concurrency, int(reserved)))
 
     def _build_env(self, spec: FunctionSpec) -> dict[str, str]:
         env = {key: os.environ[key] for key in _INHERITED_ENV if key in os.environ}

@@ -5,7 +5,8 @@ when every warm one is busy, up to the function's concurrency limit; past it, re
 warm worker per function hid every bug that needs two invocations at once (two clicks racing for
 the last unit of a cap, two batches of one queue posting the same journal): a pool of worker
 processes, each with its own cold start, brings them to a laptop. Instances start only when load
-needs them, so an idle function costs one process at most.
+needs them, and an extra instance idle for a while is stopped (`reap_idle`), as Lambda reclaims
+idle environments: a function costs one process once its burst is over.
 
 One difference from Lambda, for a 2-core laptop: an instance boots in the background, one at a
 time per function, and a waiting request goes to whichever instance is free first. Lambda hands
@@ -59,7 +60,8 @@ class FunctionPool:
         self.size = size
         self._new_instance = new_instance
         self.instances: list[Worker] = []
-        self._idle: list[Worker] = []
+        self._idle: list[Worker] = []  # a stack: the most recently used on top
+        self._idle_since: dict[Worker, float] = {}
         self._cond = threading.Condition()
         self._waiting: list[object] = []  # tickets of the invocations queued for an instance, in order
         self._busy = 0
@@ -170,14 +172,35 @@ class FunctionPool:
             return
         with self._cond:
             self._booting = False
-            self._idle.append(instance)
-            self._cond.notify_all()
+            self._park(instance)
 
     def _release(self, instance: Worker) -> None:
         with self._cond:
             self._busy -= 1
-            self._idle.append(instance)
-            self._cond.notify_all()
+            self._park(instance)
+
+    def _park(self, instance: Worker) -> None:
+        """The instance is free (called with the lock held)."""
+        self._idle.append(instance)
+        self._idle_since[instance] = time.monotonic()
+        self._cond.notify_all()
+
+    def reap_idle(self, older_than: float) -> int:
+        """Stop the instances idle for `older_than` seconds or more, the longest idle first, but
+        keep one; returns how many were stopped."""
+        now = time.monotonic()
+        with self._cond:
+            if self._stopped:
+                return 0
+            stale = [i for i in self._idle if now - self._idle_since[i] >= older_than]
+            stale = stale[: max(0, len(self.instances) - 1)]  # the stack's bottom is the longest idle
+            for instance in stale:
+                self._idle.remove(instance)
+                self.instances.remove(instance)
+                del self._idle_since[instance]
+        for instance in stale:
+            instance.stop()
+        return len(stale)
 
     # ------------------------------------------------------------------ lifecycle
     def _first(self) -> Worker:
@@ -186,7 +209,7 @@ class FunctionPool:
                 self._numbered += 1
                 instance = self._new_instance(self.spec, self._numbered)
                 self.instances.append(instance)
-                self._idle.append(instance)
+                self._park(instance)
             return self.instances[0]
 
     def start(self) -> None:

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -33,6 +34,9 @@ from .workers import INIT_TIMEOUT, InvocationError, WorkerSpec, worker_log_file
 log = logging.getLogger(__name__)
 
 MOTO_START_TIMEOUT = 30.0
+# An extra instance of a function (beyond one) idle this long is stopped, as Lambda reclaims idle
+# execution environments: a burst's processes do not stay for the rest of a `scripts/dev` session.
+IDLE_INSTANCE_SECONDS = 120.0
 STRIPE_WEBHOOK_PATH = "/api/billing/stripe/webhook"  # the billing API's route for Stripe's events
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)  # infra/local, where partnerka_local lives
 # Variables of the parent kept in workers: what a process needs to run at all, nothing application-level.
@@ -176,6 +180,7 @@ class LocalRuntime:
         self._moto: MotoServer | None = None
         self._gateway: HttpGateway | None = None
         self._scheduler: Scheduler | None = None
+        self._reaper_stop = threading.Event()
 
     # ------------------------------------------------------------------ public API
     @property
@@ -317,6 +322,7 @@ class LocalRuntime:
             self.stripe.webhook_url = f"{self.url}{STRIPE_WEBHOOK_PATH}"
         self._start_pollers()
         self._start_schedules()
+        threading.Thread(target=self._reap_idle_instances, name="instance-reaper", daemon=True).start()
         self._log_summary(routes)
 
     def _start_telegram(self, template: Template) -> None:
@@ -408,6 +414,11 @@ class LocalRuntime:
                 "%s: ReservedConcurrentExecutions %s throttles it; one instance locally", logical_id, reserved
             )
         return max(1, min(self.concurrency, int(reserved)))
+
+    def _reap_idle_instances(self) -> None:
+        while not self._reaper_stop.wait(IDLE_INSTANCE_SECONDS / 4):
+            for pool in self.workers.values():
+                pool.reap_idle(IDLE_INSTANCE_SECONDS)
 
     def _build_env(self, spec: FunctionSpec) -> dict[str, str]:
         env = {key: os.environ[key] for key in _INHERITED_ENV if key in os.environ}
@@ -504,6 +515,7 @@ class LocalRuntime:
 
     def stop(self) -> None:
         """Stop HTTP, pollers, schedules, workers and moto; safe to call more than once."""
+        self._reaper_stop.set()
         for poller in self.pollers:
             poller.stop()
         if self._scheduler is not None:

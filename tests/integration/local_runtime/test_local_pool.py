@@ -116,3 +116,28 @@ def test_concurrency_setting() -> None:
     assert concurrency_from_env({"PARTNERKA_LOCAL_CONCURRENCY": "1"}) == 1
     with pytest.raises(ValueError, match="at least 1"):
         concurrency_from_env({"PARTNERKA_LOCAL_CONCURRENCY": "0"})
+
+
+def test_idle_extra_instances_are_stopped_and_one_stays_warm(tmp_path: Path) -> None:
+    # Given a burst that scaled a pool out to two instances
+    gate = tmp_path / "gate"
+    pool = FunctionPool(pause_spec(), 2)
+    try:
+        with ThreadPoolExecutor(2) as callers:
+            calls = [callers.submit(pool.invoke, {"gate": str(gate)}) for _ in range(2)]
+            wait_until(lambda: pool.peak_busy == 2)
+            assert pool.reap_idle(0) == 0  # busy instances are never stopped
+            gate.touch()
+            pids = {call.result(timeout=60)["pid"] for call in calls}
+        # When both have been idle long enough
+        assert pool.reap_idle(60) == 0
+        assert pool.reap_idle(0) == 1
+        # Then one process is gone and the other still answers, warm
+        assert len(pool.instances) == 1
+        survivor = pool.instances[0].pid
+        gone = (pids - {survivor}).pop()
+        wait_until(lambda: not os.path.exists(f"/proc/{gone}"), 10)
+        assert pool.invoke({})["pid"] == survivor
+        assert pool.reap_idle(0) == 0
+    finally:
+        pool.stop()

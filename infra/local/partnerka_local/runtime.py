@@ -523,11 +523,12 @@ class LocalRuntime:
         if self._gateway is not None:
             self._gateway.stop()
         # Stopping workers interrupts invocations in flight, which lets the poller threads exit. All
-        # are asked first, then each is waited for: their exits overlap.
+        # are asked first, then waited for until one shared deadline: their exits overlap.
         for worker in self.workers.values():
             worker.request_stop()
+        deadline = time.monotonic() + 1.0
         for worker in self.workers.values():
-            worker.stop()
+            worker.stop(deadline)
         for poller in self.pollers:
             if poller.is_alive():
                 poller.join(10)

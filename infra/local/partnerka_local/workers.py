@@ -281,13 +281,14 @@ class Worker:
             with contextlib.suppress(OSError, ValueError):
                 self._conn.send(("stop",))
 
-    def stop(self) -> None:
-        """Ask the worker to exit, kill it if it does not; interrupts a running invocation."""
+    def stop(self, deadline: float | None = None) -> None:
+        """Ask the worker to exit, kill it if it has not by `deadline` (time.monotonic(); a second
+        from now by default); interrupts a running invocation."""
         self.request_stop()
         process = self._process
         if process is None:
             return
-        process.join(1.0)
+        process.join(1.0 if deadline is None else max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
             process.join(5)

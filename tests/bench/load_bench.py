@@ -147,8 +147,11 @@ def main() -> dict[str, Any]:
             query = f"?o={program.offer_id}&a={program.affiliate_id}&sub1=load"
             port = int(runtime.url.rsplit(":", 1)[1])
             remaining = lambda: max(1.0, TIME_LIMIT - (time.monotonic() - bench_started))  # noqa: E731
+            # Each pool's figures right after its run: idle extra instances are stopped later on
             baseline = run_load(port, BASELINE_PATH + query, BASELINE_CLICKS, remaining())
+            pools = {"BenchBaselineFunction": instances(runtime, "BenchBaselineFunction")}
             click = run_load(port, "/click" + query, CLICKS, remaining())
+            pools["ClickFunction"] = instances(runtime, "ClickFunction")
             drain_started = time.monotonic()
             drained = runtime.wait_idle(DRAIN_LIMIT, functions=("OrchestratorFunction",))
             drain_seconds = time.monotonic() - drain_started
@@ -159,10 +162,7 @@ def main() -> dict[str, Any]:
                 "baseline_table": count_items(endpoint, str(runtime.physical_id("BenchBaselineClicksTable"))),
                 "total_cube": total_clicks(env["STATS_TABLE"], program.advertiser_id),
             }
-            pools = {
-                name: instances(runtime, name)
-                for name in ("ClickFunction", "BenchBaselineFunction", "OrchestratorFunction")
-            }
+            pools["OrchestratorFunction"] = instances(runtime, "OrchestratorFunction")
             concurrency = runtime.concurrency
         finally:
             runtime.stop()

@@ -31,9 +31,11 @@ def start_runtime(
     lazy_workers: bool = False,
     dns_zone: Path | None = None,
     parameters: Mapping[str, str] | None = None,
+    extra_resources: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> LocalRuntime:
     """The runtime on the real template, with the fetched country database and the built SPA.
-    `parameters`: the template's parameters to set besides the local platform's own.
+    `parameters`: the template's parameters to set besides the local platform's own;
+    `extra_resources`: resources beside the template's (a benchmark's own function and table).
 
     Port 0 picks a free port first: the dashboard's URL is a setting of the functions (links in
     e-mails point there), so it is known before they start."""
@@ -60,6 +62,7 @@ def start_runtime(
         log_dir=log_dir,
         lazy_workers=lazy_workers,
         dns_zone=dns_zone,
+        extra_resources=extra_resources,
     )
     runtime.start()
     return runtime

@@ -19,6 +19,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,21 @@ def deploy(endpoint: str) -> dict[str, str]:
     raise SystemExit("template.yaml declares no function with CodeUri functions/click/")
 
 
+@dataclass(frozen=True)
+class Program:
+    """An advertiser's offer and an affiliate enrolled in it: what a tracking link needs."""
+
+    advertiser_id: str
+    offer_id: str
+    affiliate_id: str
+
+
 def seed() -> tuple[str, str]:
+    program = seed_program()
+    return program.offer_id, program.affiliate_id
+
+
+def seed_program() -> Program:
     from partnerka.accounts import provisioning as accounts
     from partnerka.accounts.models import MembershipStatus
     from partnerka.accounts.repository import AccountRepository
@@ -72,7 +87,7 @@ def seed() -> tuple[str, str]:
     accounts.set_membership(repo, advertiser.id, affiliate.affiliate_id, MembershipStatus.ACTIVE)
     landing = "https://shop.example/?cid={click_id}&s1={sub1}&s2={sub2}&aff={affiliate_id}"
     offer = create_offer(OfferRepository(), advertiser.id, "Bench offer", "CPA", landing, "10", "15", "USD")
-    return offer.offer_id, affiliate.affiliate_id
+    return Program(advertiser.id, offer.offer_id, affiliate.affiliate_id)
 
 
 def edge_headers(secret_arn: str) -> dict[str, str]:

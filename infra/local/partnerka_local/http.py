@@ -261,6 +261,14 @@ def map_result(result: Any) -> HttpResponse:
     return HttpResponse(int(result["statusCode"]), headers, payload)
 
 
+class _Server(ThreadingHTTPServer):
+    """A thread per connection; a backlog for a hundred clients connecting at once (the default of
+    5 drops SYNs past it, and each dropped one waits a second for the client to send it again)."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
 class HttpGateway:
     """Serves the template's HttpApi routes (and optionally the built SPA) on one host:port."""
 
@@ -289,8 +297,7 @@ class HttpGateway:
             pass
 
         Handler.gateway = gateway
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server((host, port), Handler)
         self._thread: threading.Thread | None = None
 
     @property

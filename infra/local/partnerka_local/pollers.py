@@ -139,7 +139,10 @@ class _Shard:
 
 
 class StreamPoller(Poller):
-    """Reads a DynamoDB stream shard by shard and delivers ordered batches with Lambda's retry rules."""
+    """Reads a DynamoDB stream shard by shard and delivers ordered batches with Lambda's retry rules.
+    One batch at a time (the function may run several instances, a stream's consumer uses one at
+    once): Lambda keeps one batch per shard in flight, so a record is never handled before an
+    earlier one of its shard, and moto's streams have one shard per table."""
 
     def __init__(
         self,
@@ -352,7 +355,10 @@ def _message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
 
 
 class SqsPoller(Poller):
-    """Receives batches from a queue, invokes the function and deletes what succeeded."""
+    """Receives batches from a queue, invokes the function and deletes what succeeded. Like Lambda's
+    queue pollers it runs up to `concurrency` batches at once (the function's instances): a batch
+    is received only when one is free, so no message waits out its visibility timeout in a line.
+    A FIFO queue keeps its order because SQS hands out no message of a group with one in flight."""
 
     def __init__(
         self,
@@ -361,6 +367,7 @@ class SqsPoller(Poller):
         props: dict[str, Any],
         invoke: Invoker,
         endpoint_url: str,
+        concurrency: int = 1,
     ):
         queue_arn = str(props["Queue"])
         super().__init__(f"sqs-{function}-{event_name}", function, invoke, queue_arn.rsplit(":", 1)[-1])
@@ -371,6 +378,11 @@ class SqsPoller(Poller):
         self.sqs = make_client("sqs", endpoint_url)
         self._received = False
         self.queue_url = str(self.sqs.get_queue_url(QueueName=self.source)["QueueUrl"])
+        self.concurrency = max(1, concurrency)
+        self._slots = threading.Semaphore(self.concurrency)
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
+        self.peak_in_flight = 0  # the most batches ever delivered at once
 
     def run(self) -> None:
         while not self.stop_event.is_set():
@@ -409,15 +421,53 @@ class SqsPoller(Poller):
                 self.pause(min(POLL_INTERVAL, self.window))
         return messages
 
+    def _take_slot(self) -> bool:
+        """Wait until fewer than `concurrency` batches run; False when the poller must stop."""
+        while not self.stop_event.is_set():
+            if self._slots.acquire(timeout=POLL_INTERVAL):
+                return True
+        return False
+
     def poll_once(self) -> bool:
-        messages = self.receive()
+        if not self._take_slot():
+            return False
+        try:
+            messages = self.receive()
+        except BaseException:
+            self._slots.release()
+            raise
         if not messages:
+            self._slots.release()
+            if self._in_flight:
+                return False
             attrs = self.sqs.get_queue_attributes(
                 QueueUrl=self.queue_url,
                 AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
             )["Attributes"]
             # Messages waiting for their visibility timeout are retries still to come.
             return all(int(v) == 0 for v in attrs.values())
+        with self._in_flight_lock:
+            self._in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+        threading.Thread(
+            target=self._deliver, args=(messages,), name=f"{self.name}-batch", daemon=True
+        ).start()
+        return False
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> None:
+        try:
+            self.deliver(messages)
+        except Exception:
+            log.exception("%s: batch delivery failed", self.name)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+            self._slots.release()
+            self.nudge()
+
+    def deliver(self, messages: list[dict[str, Any]]) -> None:
+        """Invoke the function with one batch and delete the messages it did not report as failed
+        (none when it failed: they come back after their visibility timeout)."""
         records = [
             {
                 "messageId": m["MessageId"],
@@ -435,14 +485,13 @@ class SqsPoller(Poller):
         try:
             result = self.invoke(self.function, {"Records": records})
         except InvocationError as exc:
-            # Nothing is deleted: the messages come back after their visibility timeout.
             log.info("%s: batch of %d failed: %s", self.name, len(records), exc)
-            return False
+            return
         failed: list[str] | None = []
         if self.report_failures:
             failed = failed_identifiers(result, {r["messageId"] for r in records})
         if failed is None:
-            return False
+            return
         done = [r for r in records if r["messageId"] not in set(failed)]
         for start in range(0, len(done), 10):
             chunk = done[start : start + 10]
@@ -450,4 +499,3 @@ class SqsPoller(Poller):
                 QueueUrl=self.queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(chunk)],
             )
-        return False

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -22,16 +23,20 @@ from .dns import LocalDns
 from .edge import bucket_behaviours, edge_headers
 from .http import HttpGateway, Route, StoredObject, function_routes
 from .pollers import Poller, SqsPoller, StreamPoller
+from .pool import FunctionPool, concurrency_from_env
 from .resources import ResourceManager, make_client
 from .schedules import ScheduleEvent, Scheduler
 from .stripe_fake import FakeStripe
 from .telegram import FakeBotApi
 from .template import REGION, SERVERLESS_FUNCTION, FunctionSpec, Template
-from .workers import INIT_TIMEOUT, InvocationError, Worker, WorkerSpec, worker_log_file
+from .workers import INIT_TIMEOUT, InvocationError, WorkerSpec, worker_log_file
 
 log = logging.getLogger(__name__)
 
 MOTO_START_TIMEOUT = 30.0
+# An extra instance of a function (beyond one) idle this long is stopped, as Lambda reclaims idle
+# execution environments: a burst's processes do not stay for the rest of a `scripts/dev` session.
+IDLE_INSTANCE_SECONDS = 120.0
 STRIPE_WEBHOOK_PATH = "/api/billing/stripe/webhook"  # the billing API's route for Stripe's events
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)  # infra/local, where partnerka_local lives
 # Variables of the parent kept in workers: what a process needs to run at all, nothing application-level.
@@ -133,6 +138,8 @@ class LocalRuntime:
         retry_backoff: float = 0.5,
         lazy_workers: bool = False,
         dns_zone: Path | None = None,
+        concurrency: int | None = None,
+        extra_resources: Mapping[str, Mapping[str, Any]] | None = None,
     ):
         self.template_path = Path(template)
         self.host = host
@@ -148,6 +155,12 @@ class LocalRuntime:
         # instead of all of them at start-up, where twenty imports at once take a 2-core machine
         # a quarter of a minute and functions nobody calls cost nothing.
         self.lazy_workers = lazy_workers
+        # How many instances of one function may run at once (PARTNERKA_LOCAL_CONCURRENCY, default
+        # 4), each a worker process with its own cold start, started as load needs them: as Lambda
+        # scales out, so that races between two invocations happen here too (partnerka_local.pool).
+        self.concurrency = concurrency if concurrency is not None else concurrency_from_env()
+        # Resources added to the template's (a benchmark's own function and table), in its syntax.
+        self.extra_resources = {k: dict(v) for k, v in (extra_resources or {}).items()}
         # The resolver the domain checks ask (DnsNameservers): a loopback server whose zone a
         # developer edits in `dns_zone` (JSON), as an advertiser would at its DNS provider.
         self.dns_zone = dns_zone
@@ -159,7 +172,7 @@ class LocalRuntime:
         self.stripe: FakeStripe | None = None
         self.template: Template | None = None
         self.functions: dict[str, FunctionSpec] = {}
-        self.workers: dict[str, Worker] = {}
+        self.workers: dict[str, FunctionPool] = {}  # each function's instances
         self.pollers: list[Poller] = []
         self._fed_by: dict[str, list[Poller]] = {}  # function -> the pollers of the sources it can write
         self.schedules: list[ScheduleEvent] = []
@@ -167,6 +180,7 @@ class LocalRuntime:
         self._moto: MotoServer | None = None
         self._gateway: HttpGateway | None = None
         self._scheduler: Scheduler | None = None
+        self._reaper_stop = threading.Event()
 
     # ------------------------------------------------------------------ public API
     @property
@@ -256,6 +270,7 @@ class LocalRuntime:
         self._moto.start()
         log.info("moto server on %s", self._moto.url)
         template = Template(self.template_path, self.stack_name, self.parameter_overrides)
+        template.add_resources(self.extra_resources)
         self.dns = LocalDns(zone_file=self.dns_zone)
         if (
             "DnsNameservers" in (template.doc.get("Parameters") or {})
@@ -272,7 +287,7 @@ class LocalRuntime:
             spec = template.function_spec(logical_id)
             self.functions[logical_id] = spec
             self._env[logical_id] = self._build_env(spec)
-            self.workers[logical_id] = Worker(
+            self.workers[logical_id] = FunctionPool(
                 WorkerSpec(
                     logical_id=logical_id,
                     function_name=spec.name,
@@ -284,7 +299,8 @@ class LocalRuntime:
                     memory_mb=spec.memory_mb,
                     timeout=spec.timeout,
                     log_file=worker_log_file(self.log_dir, logical_id),
-                )
+                ),
+                self._instances_of(template, logical_id),
             )
         if not self.lazy_workers:
             self._start_workers()
@@ -306,6 +322,7 @@ class LocalRuntime:
             self.stripe.webhook_url = f"{self.url}{STRIPE_WEBHOOK_PATH}"
         self._start_pollers()
         self._start_schedules()
+        threading.Thread(target=self._reap_idle_instances, name="instance-reaper", daemon=True).start()
         self._log_summary(routes)
 
     def _start_telegram(self, template: Template) -> None:
@@ -384,6 +401,25 @@ class LocalRuntime:
                     "function %s failed to initialise: %s (retried on first invocation)", logical_id, exc
                 )
 
+    def _instances_of(self, template: Template, logical_id: str) -> int:
+        """The function's pool size: the runtime's concurrency, or less where the template reserves
+        less (ReservedConcurrentExecutions caps a function's instances on Lambda too)."""
+        reserved = template.resolve(
+            template.function_properties(logical_id).get("ReservedConcurrentExecutions")
+        )
+        if reserved is None:
+            return self.concurrency
+        if int(reserved) < 1:
+            log.warning(
+                "%s: ReservedConcurrentExecutions %s throttles it; one instance locally", logical_id, reserved
+            )
+        return max(1, min(self.concurrency, int(reserved)))
+
+    def _reap_idle_instances(self) -> None:
+        while not self._reaper_stop.wait(IDLE_INSTANCE_SECONDS / 4):
+            for pool in self.workers.values():
+                pool.reap_idle(IDLE_INSTANCE_SECONDS)
+
     def _build_env(self, spec: FunctionSpec) -> dict[str, str]:
         env = {key: os.environ[key] for key in _INHERITED_ENV if key in os.environ}
         env.update(
@@ -436,7 +472,9 @@ class LocalRuntime:
                         self.retry_backoff,
                     )
                 else:
-                    poller = SqsPoller(logical_id, event_name, props, self.invoke, self._moto.url)
+                    poller = SqsPoller(
+                        logical_id, event_name, props, self.invoke, self._moto.url, self.concurrency
+                    )
                 self.pollers.append(poller)
         for logical_id, env in self._env.items():
             self._fed_by[logical_id] = [p for p in self.pollers if _names(env.values(), p.source)]
@@ -477,6 +515,7 @@ class LocalRuntime:
 
     def stop(self) -> None:
         """Stop HTTP, pollers, schedules, workers and moto; safe to call more than once."""
+        self._reaper_stop.set()
         for poller in self.pollers:
             poller.stop()
         if self._scheduler is not None:
@@ -484,11 +523,12 @@ class LocalRuntime:
         if self._gateway is not None:
             self._gateway.stop()
         # Stopping workers interrupts invocations in flight, which lets the poller threads exit. All
-        # are asked first, then each is waited for: their exits overlap.
+        # are asked first, then waited for until one shared deadline: their exits overlap.
         for worker in self.workers.values():
             worker.request_stop()
+        deadline = time.monotonic() + 1.0
         for worker in self.workers.values():
-            worker.stop()
+            worker.stop(deadline)
         for poller in self.pollers:
             if poller.is_alive():
                 poller.join(10)

@@ -313,6 +313,17 @@ class Template:
             visit(logical_id, ())
         return order
 
+    def add_resources(self, resources: Mapping[str, Mapping[str, Any]]) -> None:
+        """Resources beside the template's own (a benchmark's function and its table), written as
+        the parsed template writes them ({"Ref": ...} for !Ref); a name already taken is refused."""
+        taken = set(resources) & set(self.doc.get("Resources") or {})
+        if taken:
+            raise TemplateError(f"the template already declares {sorted(taken)}")
+        for logical_id, resource in resources.items():
+            self.doc.setdefault("Resources", {})[logical_id] = copy.deepcopy(dict(resource))
+            if self._resource_enabled(logical_id, self.doc["Resources"][logical_id]):
+                self.resources[logical_id] = self.doc["Resources"][logical_id]
+
     def of_type(self, resource_type: str) -> list[str]:
         return [lid for lid, res in self.resources.items() if res.get("Type") == resource_type]
 

@@ -1,4 +1,5 @@
-"""One warm worker process per function, playing the part of a Lambda execution environment."""
+"""A warm worker process playing the part of one Lambda execution environment (a function runs
+several of them at once: partnerka_local.pool)."""
 
 from __future__ import annotations
 
@@ -138,10 +139,11 @@ def worker_main(conn: Connection, spec: WorkerSpec) -> None:
 
 
 class Worker:
-    """Parent-side handle of one function's worker process: serialises invocations and enforces Timeout."""
+    """Parent-side handle of one instance's worker process: serialises invocations and enforces Timeout."""
 
-    def __init__(self, spec: WorkerSpec):
+    def __init__(self, spec: WorkerSpec, instance: int = 1):
         self.spec = spec
+        self.instance = instance  # its number in the function's pool, 1 for the first
         self._ctx = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
@@ -167,7 +169,7 @@ class Worker:
         process = self._ctx.Process(
             target=worker_main,
             args=(child_conn, self.spec),
-            name=f"lambda-{self.spec.logical_id}",
+            name=f"lambda-{self.spec.logical_id}-{self.instance}",
             daemon=True,
         )
         process.start()
@@ -279,13 +281,14 @@ class Worker:
             with contextlib.suppress(OSError, ValueError):
                 self._conn.send(("stop",))
 
-    def stop(self) -> None:
-        """Ask the worker to exit, kill it if it does not; interrupts a running invocation."""
+    def stop(self, deadline: float | None = None) -> None:
+        """Ask the worker to exit, kill it if it has not by `deadline` (time.monotonic(); a second
+        from now by default); interrupts a running invocation."""
         self.request_stop()
         process = self._process
         if process is None:
             return
-        process.join(1.0)
+        process.join(1.0 if deadline is None else max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
             process.join(5)

@@ -24,7 +24,12 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
         port=0,
         stack_name="toy",
         parameter_overrides={"Stage": "test"},
-        extra_env={"EXTRA": "from-extra-env", "STAGE": "overridden"},
+        # TOY_STATE_DIR: where the toy functions keep what all their instances must share (toylib)
+        extra_env={
+            "EXTRA": "from-extra-env",
+            "STAGE": "overridden",
+            "TOY_STATE_DIR": str(tmp_path_factory.mktemp("toy-state")),
+        },
         frontend_dist=FIXTURE / "dist",
         log_dir=tmp_path_factory.mktemp("logs"),
         schedule_time_scale=0.005,

@@ -8,6 +8,7 @@ from typing import Any
 from local_runtime_helpers import client, http
 
 from partnerka_local import LocalRuntime
+from partnerka_local.pollers import SqsPoller
 
 
 def write(runtime: LocalRuntime, items: list[dict[str, str]]) -> None:
@@ -108,3 +109,27 @@ def test_sqs_event_record_shape(runtime: LocalRuntime) -> None:
     assert runtime.wait_idle(10)
     state: dict[str, Any] = runtime.invoke("SqsConsumerFunction", {"inspect": True})
     assert any(d["body"] == "ok:shape" for d in state["deliveries"])
+
+
+def test_sqs_batches_run_concurrently_up_to_the_functions_instances(runtime: LocalRuntime) -> None:
+    # Given forty slow messages (four batches of ten, 0.3 s each: within the 1 s visibility timeout)
+    sqs = client(runtime, "sqs")
+    url = runtime.physical_id("WorkQueue")
+    bodies = [f"slow:{n}" for n in range(40)]
+    for start in range(0, 40, 10):
+        sqs.send_message_batch(
+            QueueUrl=url,
+            Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(bodies[start : start + 10])],
+        )
+    # When the queue's consumer drains them
+    assert runtime.wait_idle(30)
+    # Then batches were delivered side by side, never more than the function's instances, and
+    # every message was delivered (at least once, as SQS promises)
+    poller = next(p for p in runtime.pollers if p.function == "SqsConsumerFunction")
+    assert isinstance(poller, SqsPoller)
+    assert 1 < poller.peak_in_flight <= runtime.concurrency
+    # (instances boot one at a time, so how many served depends on the machine's speed)
+    assert 1 <= len(runtime.workers["SqsConsumerFunction"].instances) <= runtime.concurrency
+    state: dict[str, Any] = runtime.invoke("SqsConsumerFunction", {"inspect": True})
+    slow = {d["body"] for d in state["deliveries"] if d["body"].startswith("slow:")}
+    assert slow == set(bodies)

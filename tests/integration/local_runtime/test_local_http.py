@@ -141,3 +141,9 @@ def test_timeout_gives_500_and_worker_recovers(runtime: LocalRuntime) -> None:
     assert fast.body == b"fast"
     assert runtime.workers["SlowFunction"].errors >= 1
     assert json.loads(http(f"{runtime.url}/plain").body) == {"plain": True}
+
+
+def test_reserved_concurrency_caps_a_functions_instances(runtime: LocalRuntime) -> None:
+    # SlowFunction reserves one instance in the template; the others get the runtime's concurrency
+    assert runtime.workers["SlowFunction"].size == 1
+    assert runtime.workers["EchoFunction"].size == runtime.concurrency

@@ -9,21 +9,11 @@ import math
 
 import pytest
 
+from tests.bench.cost_bench import TABLES
 from tests.bench.runner import run_benchmark
 from tests.conftest import Figures
 
 pytestmark = pytest.mark.bench
-
-TABLES = {
-    "ClicksTable",
-    "ConversionsTable",
-    "CoreTable",
-    "CapsTable",
-    "StatsTable",
-    "OperationsTable",
-    "LedgerTable",
-    "AuditTable",
-}
 
 
 def test_cost_per_million_clicks_rests_on_measured_units(figures: Figures) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,6 @@ from partnerka.stats.engine import (
     cube_report,
 )
 from partnerka.stats.models import Increments, StatsRow
-from partnerka.stats.repository import chunk_sizes
 from partnerka_local.template import Template
 from tests.conftest import examples
 
@@ -62,30 +61,18 @@ event = st.builds(
 def store_events(
     store: CubeRepository, advertiser: str, events: list[tuple[Facts, Increments]], batch: int
 ) -> None:
-    """As the orchestrator does: a batch aggregated, then written in transactions of at most 99 items."""
+    """As the orchestrator does: a batch aggregated into one range, written in the transactions the
+    store chunks it into (cube updates, or journal items for the days still journaled)."""
     for first in range(0, len(events), batch):
         merged: dict = {}
         for facts, increments in events[first : first + batch]:
-            placed = Facts(
-                advertiser,
-                facts.at,
-                facts.offer,
-                facts.affiliate,
-                facts.country,
-                facts.device,
-                facts.os,
-                facts.browser,
-            )
-            merge_into(merged, cube_increments(placed, increments))
+            merge_into(merged, cube_increments(replace(facts, advertiser_id=advertiser), increments))
         write_range(store, merged)
 
 
 def write_range(store: CubeRepository, merged: dict) -> None:
     """Aggregated increments as one range of the orchestrator's: its transactions, each <= 100 items."""
-    keys, chunks = sorted(merged), []
-    for size in chunk_sizes(len(keys)):
-        chunks.append({k: merged[k] for k in keys[:size]})
-        keys = keys[size:]
+    chunks = store.chunk(merged)
     token = uuid.uuid4().hex
     assert store.begin(token, [token], chunks)
     for index in range(1, len(chunks)):

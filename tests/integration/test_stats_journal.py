@@ -9,7 +9,7 @@ import contextlib
 import os
 import threading
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,7 +28,7 @@ from partnerka.stats.models import Increments
 from partnerka_local.template import Template
 from tests.conftest import examples
 from tests.integration.conftest import CONTEXT
-from tests.integration.test_stats_cubes import KINDS, _nonzero, naive
+from tests.integration.test_stats_cubes import KINDS, _nonzero, naive, store_events
 
 START = datetime(2026, 3, 27, 18, tzinfo=UTC)
 # The writer's clock: START's day is two days back (its cube items are updated directly), the next
@@ -65,30 +65,8 @@ def repository(now: datetime, client: Any = None) -> CubeRepository:
     return CubeRepository(os.environ["STATS_TABLE"], client, now=lambda: now)
 
 
-def write(store: CubeRepository, advertiser: str, events: list[tuple[Facts, Increments]], batch: int) -> None:
-    """As the orchestrator writes them: each batch aggregated into one range, chunked by the store."""
-    for first in range(0, len(events), batch):
-        merged: dict[CubeKey, Increments] = {}
-        for facts, increments in events[first : first + batch]:
-            merge_into(merged, cube_increments(placed(advertiser, facts), increments))
-        chunks = store.chunk(merged)
-        token = uuid.uuid4().hex
-        assert store.begin(token, [token], chunks)
-        for index in range(1, len(chunks)):
-            assert store.advance(token, index, chunks[index])
-
-
 def placed(advertiser: str, facts: Facts) -> Facts:
-    return Facts(
-        advertiser,
-        facts.at,
-        facts.offer,
-        facts.affiliate,
-        facts.country,
-        facts.device,
-        facts.os,
-        facts.browser,
-    )
+    return replace(facts, advertiser_id=advertiser)
 
 
 def assert_reports_match(
@@ -142,7 +120,7 @@ def test_reports_are_exact_before_during_and_after_the_fold(
     stack: Template, events: list, batch: int
 ) -> None:
     advertiser = uuid.uuid4().hex
-    write(repository(WRITTEN), advertiser, events, batch)
+    store_events(repository(WRITTEN), advertiser, events, batch)
     # Before the fold: the older day from its cube items, the two recent ones from their journal
     assert_reports_match(repository(WRITTEN), advertiser, events)
     # A fold killed after its first transaction: reads add the chunks its plans still hold
@@ -176,7 +154,7 @@ def test_a_range_puts_one_journal_item_per_recent_advertiser_day_and_updates_old
         )
         for h in range(0, 60)
     ]
-    write(repository(WRITTEN, client), advertiser, events, batch=60)
+    store_events(repository(WRITTEN, client), advertiser, events, batch=60)
     # 60 clicks over 7 dimensions and 3 days: 24 hours today, 24 yesterday, 12 two days back
     older = {
         k
@@ -207,7 +185,7 @@ def test_two_folds_at_once_apply_the_day_once(stack: Template) -> None:
         )
         for n in range(150)  # 150 affiliates: more than one transaction's worth of cube items
     ]
-    write(repository(WRITTEN), advertiser, events, batch=150)
+    store_events(repository(WRITTEN), advertiser, events, batch=150)
     results: list[bool] = []
     threads = [
         threading.Thread(
@@ -236,11 +214,11 @@ def test_a_change_to_a_folded_day_updates_its_cube_items_and_counts_once(stack: 
     advertiser = uuid.uuid4().hex
     at = datetime(2026, 3, 29, 10, tzinfo=UTC)
     facts = Facts("ADV", at, "o1", "a1", "DE", "desktop", "Windows", "Chrome")
-    write(repository(WRITTEN), advertiser, [(facts, {"leads": 1, "hold": 1})], 1)
+    store_events(repository(WRITTEN), advertiser, [(facts, {"leads": 1, "hold": 1})], 1)
     fold_due(repository(FOLDED), FOLDED)
     # A week later the lead is approved: its hold leaves the hour it arrived in
     later = repository(FOLDED + timedelta(days=7))
-    write(later, advertiser, [(facts, {"hold": -1})], 1)
+    store_events(later, advertiser, [(facts, {"hold": -1})], 1)
     [total] = later.exact(advertiser, TOTAL, "-", ["2026-03-29"])
     assert (total.values["leads"], total.values["hold"], total.values["hold@10"]) == (1, 0, 0)
 
@@ -250,7 +228,7 @@ def test_a_day_not_closed_yet_is_not_folded(stack: Template) -> None:
     facts = Facts(
         "ADV", datetime(2026, 3, 29, 10, tzinfo=UTC), "o1", "a1", "DE", "desktop", "Windows", "Chrome"
     )
-    write(repository(WRITTEN), advertiser, [(facts, {"clicks": 1})], 1)
+    store_events(repository(WRITTEN), advertiser, [(facts, {"clicks": 1})], 1)
     assert not fold_day(
         repository(WRITTEN + timedelta(days=1)), advertiser, "2026-03-29", WRITTEN + timedelta(days=1)
     )
@@ -300,7 +278,9 @@ def test_the_scheduled_fold_folds_each_closed_day_once(stack: Template, load_fun
     day = (datetime.now(UTC) - timedelta(days=4)).date()
     at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=13)
     facts = Facts("ADV", at, "o1", "a1", "DE", "desktop", "Windows", "Chrome")
-    write(repository(at + timedelta(hours=2)), advertiser, [(facts, {"clicks": 1, "unique": 1})] * 3, 2)
+    store_events(
+        repository(at + timedelta(hours=2)), advertiser, [(facts, {"clicks": 1, "unique": 1})] * 3, 2
+    )
     assert fold.handler({}, CONTEXT) == {"folded": 1}
     assert fold.handler({}, CONTEXT) == {"folded": 0}
     store = CubeRepository(os.environ["STATS_TABLE"])
@@ -329,7 +309,7 @@ def test_a_report_reading_its_days_in_parallel_counts_each_journal_item_once(sta
         )
         for n in range(60)
     ]
-    write(repository(WRITTEN), advertiser, events, 6)
+    store_events(repository(WRITTEN), advertiser, events, 6)
     store = repository(WRITTEN)  # one warm instance, its journal read by several threads at once
     totals: list[int] = []
 
@@ -342,6 +322,6 @@ def test_a_report_reading_its_days_in_parallel_counts_each_journal_item_once(sta
         thread.start()
     for thread in threads:
         thread.join()
-    write(repository(WRITTEN), advertiser, events[:6], 6)  # and a later range is added once too
+    store_events(repository(WRITTEN), advertiser, events[:6], 6)  # and a later range is added once too
     read()
     assert totals == [60] * 8 + [66]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from partnerka.analytics.store import AnalyticsStore, s3_put
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.observability import logger, metrics, tracer
@@ -44,12 +45,17 @@ class Settings:
     conversions_table: str
     geoip_db_path: str  # the GeoLayer: the hosting networks' ranges lie beside the country database
     notify_queue_url: str
+    analytics_bucket: str  # the analytics store: every click and conversion change as Parquet
 
 
 ROUTE_TTL_SECONDS = 60.0  # a cap changed on an offer is told by its new limit within a minute
 
 settings = read_settings(Settings)
-stats = StatsStores(CubeRepository(settings.stats_table), ClickLogRepository(settings.stats_table))
+stats = StatsStores(
+    CubeRepository(settings.stats_table),
+    ClickLogRepository(settings.stats_table),
+    AnalyticsStore(s3_put(settings.analytics_bucket)),
+)
 judge = QualityJudge(QualityRepository(settings.stats_table), DatacenterRanges.beside(settings.geoip_db_path))
 operations = OperationsRepository(settings.operations_table)
 # Read fresh for every batch (one BatchGetItem for its affiliates): a saved postback URL applies to

@@ -14,11 +14,13 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from partnerka.accounts.repository import AccountRepository
+from partnerka.analytics.configured import AnalyticsSettings, engine_of
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.observability import logger, metrics, tenant_keys, tracer
 from partnerka.common.pynamo import use_core_table
 from partnerka.conversions.repository import ConversionRepository
+from partnerka.stats.analytics_reports import EngineReports
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.exports import ExportRepository, ExportRunner
@@ -44,6 +46,7 @@ sources = Sources(
     CubeRepository(settings.stats_table),
     ClickLogRepository(settings.stats_table),
     stored_conversions(conversions),
+    engine=EngineReports(engine_of(read_settings(AnalyticsSettings))),
 )
 exports = ExportRepository(settings.core_table)
 

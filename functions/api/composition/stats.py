@@ -8,6 +8,7 @@ from functools import cache
 from composition import audit, service
 from composition.files import report_files
 from composition.names import every_advertiser, stored_names
+from partnerka.analytics.configured import AnalyticsSettings, engine_of
 from partnerka.common.config import read_settings
 from partnerka.common.pynamo import use_core_table
 from partnerka.conversions.repository import ConversionRepository
@@ -15,6 +16,7 @@ from partnerka.operations.queue import SqsQueue
 from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.repository import DeliveryRepository
 from partnerka.postbacks.service import delivery_scope
+from partnerka.stats.analytics_reports import EngineReports, QueryOwnerRepository
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.dashboard import StatsDashboard
@@ -56,11 +58,13 @@ class ClickInspectionSettings:
 def stats_dashboard() -> StatsDashboard:
     settings = read_settings(StatsSettings)
     conversions = ConversionRepository(settings.conversions_table)
+    engine = engine_of(read_settings(AnalyticsSettings))
     sources = Sources(
         CubeRepository(settings.stats_table),
         ClickLogRepository(settings.stats_table),
         stored_conversions(conversions),
         raw_limit=RAW_LIMIT,
+        engine=EngineReports(engine, QueryOwnerRepository(settings.core_table)),
     )
     return StatsDashboard(
         sources,

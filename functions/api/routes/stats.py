@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from auth import current
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from composition.stats import stats_dashboard
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +16,7 @@ from partnerka.stats.service import StatsQuery
 from partnerka.tracking.models import SUB_KEYS
 from routes.conversions import conversions_out
 from routes.fraud_report_schemas import FraudGroupName, FraudReportOut, quality_out
+from routes.responses import NoContent, no_content
 from routes.stats_schemas import (
     ClickLogOut,
     ConversionLogOut,
@@ -23,6 +24,7 @@ from routes.stats_schemas import (
     SortName,
     StatsReportOut,
     click_row,
+    query_out,
     row_out,
 )
 
@@ -72,6 +74,8 @@ class ReportParams(StatsFilters):
     desc: bool | None = None
     offset: int = Field(0, ge=0)
     limit: int = Field(100, ge=1, le=1000)
+    query_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    """The report's running query, as an earlier answer named it: follow it instead of starting one."""
 
 
 class FraudReportParams(StatsFilters):
@@ -95,7 +99,14 @@ class ConversionLogParams(LogParams):
 def get_stats(params: Annotated[ReportParams, Query()]) -> StatsReportOut:
     principal, _ = current(router.current_event.headers)
     report = stats_dashboard().report(
-        principal, params.query(), params.group_by, params.sort, params.desc, params.offset, params.limit
+        principal,
+        params.query(),
+        params.group_by,
+        params.sort,
+        params.desc,
+        params.offset,
+        params.limit,
+        params.query_id,
     )
     return StatsReportOut(
         **params.model_dump(include={"date_from", "date_to", "tz", "group_by", "offset", "limit"}),
@@ -105,7 +116,21 @@ def get_stats(params: Annotated[ReportParams, Query()]) -> StatsReportOut:
         rows=[row_out(row, report.names.get(row.key, row.key), report.sees_revenue) for row in report.rows],
         total_rows=report.total_rows,
         totals=row_out(report.totals, "total", report.sees_revenue),
+        query=query_out(report.query) if report.query else None,
     )
+
+
+@router.delete(
+    "/stats/queries/<query_id>",
+    summary="Cancel one of the caller's running report queries",
+    responses={204: {}},
+)
+def cancel_stats_query(
+    query_id: Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9-]+$")],
+) -> NoContent:
+    principal, _ = current(router.current_event.headers)
+    stats_dashboard().cancel_query(principal, query_id)
+    return no_content()
 
 
 @router.get(

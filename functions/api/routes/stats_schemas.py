@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel
 
+from partnerka.analytics.engines import QueryPhase, QueryState
 from partnerka.common.clock import iso_millis
 from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.metrics import derive
@@ -106,6 +107,29 @@ def row_out(row: StatsRow, label: str, sees_revenue: bool) -> StatsRowOut:
     )
 
 
+class QueryStateOut(BaseModel):
+    """A report's query in the analytics engine (reports the cubes cannot answer)."""
+
+    id: str
+    """Send it back as `query_id` with the same report's parameters to follow it; DELETE
+    /stats/queries/{id} cancels it."""
+    state: Literal["running", "done"]
+    scanned_bytes: int
+    elapsed_ms: int
+    progress: float | None
+    """0 to 1 when the engine tells it; null when it does not (Athena: bytes scanned only)."""
+
+
+def query_out(state: QueryState) -> QueryStateOut:
+    return QueryStateOut(
+        id=state.query_id,
+        state="running" if state.phase == QueryPhase.RUNNING else "done",
+        scanned_bytes=state.scanned_bytes,
+        elapsed_ms=state.elapsed_ms,
+        progress=state.progress,
+    )
+
+
 class StatsReportOut(BaseModel):
     advertiser_id: str | None
     """The advertiser reported on; null when a platform report covers every advertiser."""
@@ -121,6 +145,9 @@ class StatsReportOut(BaseModel):
     offset: int
     limit: int
     totals: StatsRowOut
+    query: QueryStateOut | None = None
+    """Null when the cubes answered; else the analytics engine's query. While it runs, `rows` is
+    empty: ask again with `query_id` (about once a second)."""
 
 
 class ClickLogRowOut(BaseModel):

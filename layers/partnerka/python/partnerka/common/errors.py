@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     SUBSCRIPTION_INACTIVE = "subscription_inactive"  # suspended or canceled: billing pages only
     ACCOUNT_SUSPENDED = "account_suspended"  # suspended by the platform's staff: read-only
     PAYMENT_FAILED = "payment_failed"
+    QUERY_FAILED = "query_failed"  # the analytics engine refused or stopped a report's query
+    QUERY_CANCELLED = "query_cancelled"  # the user cancelled the report's query
     INTERNAL = "internal_error"
 
 
@@ -57,6 +59,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SUBSCRIPTION_INACTIVE: 402,
     ErrorCode.ACCOUNT_SUSPENDED: 403,
     ErrorCode.PAYMENT_FAILED: 402,
+    ErrorCode.QUERY_FAILED: 400,
+    ErrorCode.QUERY_CANCELLED: 409,
     ErrorCode.INTERNAL: 500,
 }
 

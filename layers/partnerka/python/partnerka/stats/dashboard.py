@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from partnerka.accounts.tokens import Principal
-from partnerka.common.errors import ValidationFailed
+from partnerka.analytics.engines import QueryState
+from partnerka.common.errors import NotFound, ValidationFailed
 from partnerka.conversions.review import NamedConversions, named
 from partnerka.offers.names import NameBook
+from partnerka.stats.analytics_reports import cancel, finished_report, selection, start_or_follow
 from partnerka.stats.click_log import LoggedClick
 from partnerka.stats.engine import NO_GROUP
 from partnerka.stats.fraud_report import FRAUD_GROUPS, TrafficQuality, fraud_report
@@ -20,6 +22,8 @@ from partnerka.stats.service import (
     Sources,
     StatsQuery,
     build_report,
+    from_engine,
+    paid_clicks,
     scoped_request,
     sort_order,
     sorted_rows,
@@ -36,6 +40,7 @@ class ReportPage:
     total_rows: int
     totals: StatsRow
     sees_revenue: bool
+    query: QueryState | None = None  # the analytics engine's query: running (no rows yet) or done
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +88,36 @@ class StatsDashboard:
         desc: bool | None,
         offset: int,
         limit: int,
+        query_id: str | None = None,
     ) -> ReportPage:
         """Every metric, filtered and grouped in the query's time zone; one page of rows, in the
-        order asked (`sort_order`), with the totals of them all."""
+        order asked (`sort_order`), with the totals of them all. A report the cubes cannot answer is
+        a query of the analytics engine: when it is not done within a few seconds, the page has no
+        rows and the query's progress, and the caller asks again with its `query_id`."""
         scoped = scoped_request(principal, query, group_by, self._every_advertiser)
-        report = build_report(self._sources, scoped.advertisers, scoped.request)
+        by, descending = sort_order(group_by, sort, desc)
+        engine = self._sources.engine
+        state: QueryState | None = None
+        if engine is not None and from_engine(scoped.request) and scoped.advertisers:
+            chosen = selection(scoped.advertisers, scoped.request)
+            state = start_or_follow(engine, chosen, principal.user_id, query_id)
+            if not state.finished:
+                return ReportPage(
+                    scoped.scope.advertiser_id,
+                    by,
+                    descending,
+                    [],
+                    {},
+                    0,
+                    StatsRow(key="total"),
+                    scoped.scope.sees_revenue,
+                    state,
+                )
+            report = finished_report(engine, chosen, state.query_id, paid_clicks(self._sources))
+        else:
+            report = build_report(self._sources, scoped.advertisers, scoped.request)
         rows = sorted_rows(report, group_by, sort, desc)
         page = rows[offset : offset + limit]
-        by, descending = sort_order(group_by, sort, desc)
         return ReportPage(
             advertiser_id=scoped.scope.advertiser_id,
             sort=by,
@@ -100,7 +127,15 @@ class StatsDashboard:
             total_rows=len(rows),
             totals=report.totals,
             sees_revenue=scoped.scope.sees_revenue,
+            query=state,
         )
+
+    def cancel_query(self, principal: Principal, query_id: str) -> None:
+        """Stop one of the caller's own report queries (another's id is not found)."""
+        engine = self._sources.engine
+        if engine is None:
+            raise NotFound("no such query")
+        cancel(engine, principal.user_id, query_id)
 
     def fraud_report(
         self, principal: Principal, query: StatsQuery, group_by: str, offset: int, limit: int

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from partnerka.analytics.store import AnalyticsSink, ChangeDelivered
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
 from partnerka.conversions.events import ConversionChanged
@@ -48,10 +49,12 @@ class Delivered(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class StatsStores:
-    """Where the orchestrator keeps statistics: the cubes, and the click log for raw reports."""
+    """Where the orchestrator keeps statistics: the cubes, the click log for raw reports, and the
+    analytics store (Parquet in S3, for reports at any scale) when the deployment has one."""
 
     cubes: CubeStore
     log: ClickLogStore
+    analytics: AnalyticsSink | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,12 +304,22 @@ def _log(
     token: str,
     expires_at: int,
 ) -> None:
-    """The delivered records' clicks into the click log, in chunks named by the run of records they
-    came in: the same run delivered again puts the same items, and a run cut differently puts its own
-    (never a smaller copy over items that hold clicks it lacks); the reader drops the repeats."""
+    """The delivered records' clicks into the click log, and their clicks and conversion changes into
+    the analytics store, named by the run of records they came in: the same run delivered again puts
+    the same items and objects, and a run cut differently puts its own (never a smaller copy over
+    items that hold clicks it lacks); the readers drop the repeats."""
+    name = f"{token}-{len(records)}"
     clicks = [effect.click for r in records if (effect := effects[r.event_id]) and effect.click is not None]
     if clicks:
-        stats.log.write(clicks, f"{token}-{len(records)}", expires_at)
+        stats.log.write(clicks, name, expires_at)
+    if stats.analytics is not None:
+        changes = [
+            ChangeDelivered(r.event, r.sequence_number)
+            for r in records
+            if isinstance(r.event, ConversionChanged)
+        ]
+        if clicks or changes:
+            stats.analytics.write(clicks, changes, name)
 
 
 def _keep_quality(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from partnerka.common.clock import iso_millis
@@ -139,6 +139,43 @@ PaidClicks = Callable[[str, str], Iterable[PaidHour]]
 PAID_CLICK_DIMENSIONS = ("offer", "affiliate", *TIME_GROUPS, NO_GROUP)
 
 
+def group_key(facts: Facts, group_by: str, tz: ZoneInfo) -> str:
+    """The row an event counts in: its local day or hour, "total", or its value of a dimension."""
+    if group_by in TIME_GROUPS:
+        local = facts.at.astimezone(tz)
+        return f"{local:%Y-%m-%d}" if group_by == "day" else f"{local:%Y-%m-%dT%H}"
+    if group_by == NO_GROUP:
+        return "total"
+    return facts.value(group_by)
+
+
+def add_paid_clicks(
+    report: Report,
+    paid: PaidClicks,
+    advertiser_id: str,
+    start: datetime,
+    end: datetime,
+    query: RawQuery,
+    key: Callable[[Facts], str] | None = None,
+) -> None:
+    """The clicks a CPC offer paid in [start, end), when the report's grouping and filters are ones
+    they are kept by (`_counts_paid_clicks`); `key` names their row (default: `group_key`)."""
+    if query.click_id is not None or not _counts_paid_clicks(query):
+        return
+    wanted = dict(query.filters)
+    days = sorted(
+        {f"{start + timedelta(hours=h):%Y-%m-%d}" for h in range(int((end - start) / timedelta(hours=1)))}
+    )
+    for day in days:
+        for paid_hour in paid(advertiser_id, day):
+            facts = paid_hour.facts(advertiser_id)
+            if start <= paid_hour.at < end and matches(facts, wanted):
+                increments = paid_hour.increments()
+                row = key(facts) if key else group_key(facts, query.group_by, query.tz)
+                report.rows.setdefault(row, StatsRow(key=row)).add(increments)
+                report.totals.add(increments)
+
+
 def raw_report(
     log: ClickLogStore, conversions: Conversions, query: RawQuery, paid: PaidClicks | None = None
 ) -> Report:
@@ -152,13 +189,7 @@ def raw_report(
             return
         if not matches(facts, wanted):
             return
-        if query.group_by in TIME_GROUPS:
-            local = facts.at.astimezone(query.tz)
-            key = f"{local:%Y-%m-%d}" if query.group_by == "day" else f"{local:%Y-%m-%dT%H}"
-        elif query.group_by == NO_GROUP:
-            key = "total"
-        else:
-            key = facts.value(query.group_by)
+        key = group_key(facts, query.group_by, query.tz)
         report.rows.setdefault(key, StatsRow(key=key)).add(increments)
         report.totals.add(increments)
 
@@ -171,11 +202,8 @@ def raw_report(
         query.advertiser_id, iso_millis(start), iso_millis(last), wanted.get("affiliate")
     ):
         count(event.click_id, event.facts, event.increments)
-    if paid is not None and query.click_id is None and _counts_paid_clicks(query):
-        for day in sorted({f"{hour:%Y-%m-%d}" for hour in hours}):
-            for paid_hour in paid(query.advertiser_id, day):
-                if start <= paid_hour.at < end:
-                    count("", paid_hour.facts(query.advertiser_id), paid_hour.increments())
+    if paid is not None:
+        add_paid_clicks(report, paid, query.advertiser_id, start, end, query)
     return report
 
 

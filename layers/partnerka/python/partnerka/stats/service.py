@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 from partnerka.accounts.permissions import Permission, allows
 from partnerka.accounts.tokens import Principal
 from partnerka.common.errors import Forbidden, ValidationFailed
+from partnerka.stats.analytics_reports import EngineReports, run_to_end, selection
 from partnerka.stats.click_log import ClickLogStore
 from partnerka.stats.cpc import CPC, PaidHour, paid_hours
 from partnerka.stats.cube_store import CubeStore, read_in_parallel
 from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery, answerable, cube_report
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import COUNTERS, StatsRow
-from partnerka.stats.raw import RAW_DIMENSIONS, Conversions, RawQuery, raw_report
+from partnerka.stats.raw import RAW_DIMENSIONS, Conversions, PaidClicks, RawQuery, raw_report
 
 BY_ADVERTISER = "advertiser"
 GROUPS = (*TIME_GROUPS, NO_GROUP, BY_ADVERTISER, *RAW_DIMENSIONS)
@@ -155,12 +156,15 @@ def scoped_request(
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """Where reports read: the cubes, the click log, and the stored conversions."""
+    """Where reports read: the cubes; for what they cannot answer, the analytics store through its
+    query engine (`engine`), or, where a deployment has none, the click log and the stored
+    conversions, read from DynamoDB."""
 
     cubes: CubeStore
     log: ClickLogStore
     conversions: Conversions
-    raw_limit: int | None = None  # the most clicks an interactive raw report may read (exports: none)
+    raw_limit: int | None = None  # the most clicks an interactive raw report may read from DynamoDB
+    engine: EngineReports | None = None
 
 
 RAW_LIMIT = 200_000  # about two seconds of reading and counting in the API function
@@ -182,24 +186,31 @@ def _raw_clicks(sources: Sources, advertiser_id: str, request: StatsRequest) -> 
     return totals.clicks + totals.blocked
 
 
+def cube_query(advertiser_id: str, request: StatsRequest) -> ReportQuery | None:
+    """The cubes' query for the request, when they hold it (one filter at most, on the grouped
+    dimension or with a grouping by time; no click)."""
+    group = NO_GROUP if request.group_by == BY_ADVERTISER else request.group_by
+    filters = dict(request.filters)
+    if request.click_id is not None or len(filters) > 1:
+        return None
+    query = ReportQuery(
+        advertiser_id,
+        request.date_from,
+        request.date_to,
+        request.tz,
+        group,
+        next(iter(filters.items()), None),
+    )
+    return query if answerable(query) else None
+
+
 def advertiser_report(sources: Sources, advertiser_id: str, request: StatsRequest) -> Report:
     """One advertiser's report, from the cubes when they hold it (one filter at most, on the grouped
     dimension or with a grouping by time), else from the raw events of the range (stats.raw): any
     filters together, sub-ids, one click. Grouping by advertiser is the advertiser's total."""
     group = NO_GROUP if request.group_by == BY_ADVERTISER else request.group_by
-    filters = dict(request.filters)
-    report: Report | None = None
-    if request.click_id is None and len(filters) <= 1:
-        query = ReportQuery(
-            advertiser_id,
-            request.date_from,
-            request.date_to,
-            request.tz,
-            group,
-            next(iter(filters.items()), None),
-        )
-        if answerable(query):
-            report = cube_report(sources.cubes, query)
+    query = cube_query(advertiser_id, request)
+    report = cube_report(sources.cubes, query) if query is not None else None
     if report is None:
         if (
             sources.raw_limit is not None
@@ -218,13 +229,18 @@ def advertiser_report(sources: Sources, advertiser_id: str, request: StatsReques
             request.filters,
             request.click_id,
         )
-        report = raw_report(sources.log, sources.conversions, raw, lambda adv, day: _paid(sources, adv, day))
+        report = raw_report(sources.log, sources.conversions, raw, paid_clicks(sources))
     if request.group_by == BY_ADVERTISER:
         return Report(
             rows={advertiser_id: replace(report.totals, key=advertiser_id)} if _any(report) else {},
             totals=report.totals,
         )
     return report
+
+
+def from_engine(request: StatsRequest) -> bool:
+    """Whether the cubes cannot answer the request (the answer does not depend on the advertiser)."""
+    return cube_query("", request) is None
 
 
 def _paid(sources: Sources, advertiser_id: str, day: str) -> Iterator[PaidHour]:
@@ -235,9 +251,16 @@ def _any(report: Report) -> bool:
     return any(report.totals.values().values())
 
 
+def paid_clicks(sources: Sources) -> PaidClicks:
+    return lambda advertiser, day: _paid(sources, advertiser, day)
+
+
 def build_report(sources: Sources, advertisers: Sequence[str], request: StatsRequest) -> Report:
-    """The report over one or more advertisers (platform staff who named none see them all), merged
-    row by row."""
+    """The report over one or more advertisers (platform staff who named none see them all): from
+    the cubes when they hold it, merged row by row; else from the analytics engine, one query over
+    them all, waited for however long it takes (`from_engine`); else from DynamoDB's raw events."""
+    if sources.engine is not None and from_engine(request) and advertisers:
+        return run_to_end(sources.engine, selection(advertisers, request), paid_clicks(sources))
     jobs: list[Callable[[], Report]] = [
         lambda advertiser=advertiser: advertiser_report(sources, advertiser, request)  # type: ignore[misc]
         for advertiser in advertisers

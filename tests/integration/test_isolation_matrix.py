@@ -41,6 +41,7 @@ from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.repository import operation_of
 from partnerka.postbacks.service import new_delivery
+from partnerka.analytics.store import AnalyticsStore, s3_put
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores, apply_stream_batch
@@ -106,6 +107,8 @@ class Tenant:
     invoice_id: str
     invoice_number: str
     legal_name: str
+    sub_id: str  # the sub1 of its click: a raw report grouped by sub1 shows it
+    query_id: str  # its advertiser's raw report query in the analytics engine
 
     def private_markers(self) -> set[str]:
         return {
@@ -130,6 +133,8 @@ class Tenant:
             self.invoice_id,
             self.invoice_number,
             self.legal_name,
+            self.sub_id,
+            self.query_id,
         }
 
     def all_markers(self) -> set[str]:
@@ -246,6 +251,7 @@ def bodies(tenant: Tenant) -> dict[str, Callable[[], Any]]:
         "POST /api/domains": lambda: {"name": f"portal{n()}.matrix-domains.example", "kind": "portal"},
         "POST /api/domains/{domain_id}/check": lambda: None,
         "DELETE /api/domains/{domain_id}": lambda: None,
+        "DELETE /api/stats/queries/{query_id}": lambda: None,
         "PUT /api/notifications/preferences": lambda: {"events": {"balance.low": {"telegram": False}}},
         "POST /api/notifications/read-all": lambda: None,
         "POST /api/notifications/{notice_id}/read": lambda: None,
@@ -353,6 +359,7 @@ def path_values(tenant: Tenant) -> dict[str, str]:
         "notice_id": "bm8tc3VjaC1ub3RpY2U",
         "advertiser_id": tenant.advertiser_id,
         "invoice_id": tenant.invoice_id,
+        "query_id": tenant.query_id,
     }
 
 
@@ -386,11 +393,15 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         user_agent="Mozilla/5.0",
         created_at=datetime(2026, 2, 1, 10, tzinfo=UTC),  # inside the matrix's statistics range
         expires_at=int(utc_now().timestamp()) + 86400,
+        subs={"sub1": f"{slug}-private-sub"},
     )
     ClickRepository(os.environ["CLICKS_TABLE"]).put(click)
-    # Counted as the orchestrator counts it: the cubes and the click log hold its offer and id
+    # Counted as the orchestrator counts it: the cubes, the click log and the analytics store hold
+    # its offer, id and sub-id
     stats = StatsStores(
-        CubeRepository(os.environ["STATS_TABLE"]), ClickLogRepository(os.environ["STATS_TABLE"])
+        CubeRepository(os.environ["STATS_TABLE"]),
+        ClickLogRepository(os.environ["STATS_TABLE"]),
+        AnalyticsStore(s3_put(os.environ["ANALYTICS_BUCKET"])),
     )
     record = stream_record("1", f"matrix-{click.click_id}", "INSERT", "clicks", click.as_item())
     assert apply_stream_batch([record], stats) == []
@@ -444,6 +455,11 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     invoice = api.call(
         "POST", "/api/billing/subscription/change", {"plan_code": "pro", "interval": "month"}, token=token
     ).body["invoice"]
+    # A raw report (by sub-id: the analytics engine's), its query kept by its id
+    raw = api.call(
+        "GET", "/api/stats", token=token, **{"from": "2026-02-01", "to": "2026-02-01", "group_by": "sub1"}
+    ).body
+    assert [row["key"] for row in raw["rows"]] == [f"{slug}-private-sub"], raw
     summary_key = f"summaries/{advertiser.id}/daily/2026-02-01.csv"
     boto3.client("s3").put_object(Bucket=os.environ["REPORTS_BUCKET"], Key=summary_key, Body=b"offer,name\n")
     tenant = Tenant(
@@ -472,6 +488,8 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
         invoice["invoice_id"],
         invoice["number"],
         legal_name,
+        f"{slug}-private-sub",
+        raw["query"]["id"],
     )
     return tenant, key["secret"]
 
@@ -619,8 +637,9 @@ def test_nothing_of_one_advertiser_reaches_or_changes_through_another(
                 today = utc_now().date().isoformat()
                 dated += [v | {"from": today, "to": today} for v in variants]
             variants = dated
-        if "group_by" in query_names:  # reports name the offers they group by
-            variants = [v | {"group_by": "offer"} for v in variants]
+        if "group_by" in query_names:  # reports name the offers they group by; by sub-id, the
+            # analytics engine answers, its query narrowed to the caller's scope
+            variants = [v | {"group_by": group} for v in variants for group in ("offer", "sub1")]
         if "key" in query_names:  # a summary's download link
             variants = [v | {"key": target.summary_key} for v in variants]
         values = path_values(target)

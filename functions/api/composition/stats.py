@@ -54,6 +54,11 @@ class ClickInspectionSettings:
     geoip_db_path: str  # the GeoLayer: the hosting networks' ranges lie beside the country database
 
 
+# A report the API answers in one request (the fraud report) waits this long for the engine: API
+# Gateway gives up on a request after 30 s.
+SYNC_REPORT_SECONDS = 20.0
+
+
 @service
 def stats_dashboard() -> StatsDashboard:
     settings = read_settings(StatsSettings)
@@ -64,7 +69,7 @@ def stats_dashboard() -> StatsDashboard:
         ClickLogRepository(settings.stats_table),
         stored_conversions(conversions),
         raw_limit=RAW_LIMIT,
-        engine=EngineReports(engine, QueryOwnerRepository(settings.core_table)),
+        engine=EngineReports(engine, QueryOwnerRepository(settings.core_table), SYNC_REPORT_SECONDS),
     )
     return StatsDashboard(
         sources,

@@ -35,7 +35,8 @@ ASSUMPTIONS: dict[str, Any] = {
     # Each message sent is received once and deleted once by its consumer (an upper bound: Lambda's
     # poller receives in batches).
     "sqs_consumer_requests_per_message": 2,
-    "no_ttl_months": 12,  # storage of an item without a TTL is charged for a year
+    "no_ttl_months": 12,
+    "analytics_retention_days": 400,  # the AnalyticsBucket's lifecycle rule for clicks/ and conversions/  # storage of an item without a TTL is charged for a year
     "dynamodb_item_overhead_bytes": 100,  # DynamoDB's own bytes beside every stored item
 }
 
@@ -186,6 +187,17 @@ def bill(result: dict[str, Any], memory: dict[str, int], cold_ms: dict[str, floa
     line("EventBridge", "events put", events, "events", events * price("eventbridge_event"))
     s3 = result["other_requests"].get("s3 writes", 0) / clicks
     line("S3", "objects written", s3, "req", s3 * price("s3_put"))
+    # The analytics store's Parquet, kept as long as its lifecycle rule keeps it (the hourly
+    # compaction rewrites it smaller: the batch objects' bytes are an upper bound).
+    kept = result["other_requests"].get("s3 bytes", 0) / clicks
+    months = ASSUMPTIONS["analytics_retention_days"] / DAYS_PER_MONTH
+    line(
+        "S3",
+        f"analytics Parquet stored {ASSUMPTIONS['analytics_retention_days']} days",
+        kept,
+        "bytes",
+        kept * months / GB * 1e6 * price("s3_storage"),
+    )
 
     now = time.time()
     stored: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])

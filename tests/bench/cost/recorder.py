@@ -286,3 +286,6 @@ class Recorder:
                 self.other_requests["eventbridge events"] += len(params.get("Entries", []))
             elif model.name in ("PutObject", "CopyObject", "UploadPart", "CompleteMultipartUpload"):
                 self.other_requests["s3 writes"] += 1
+                body = params.get("Body")
+                if isinstance(body, bytes | bytearray):
+                    self.other_requests["s3 bytes"] += len(body)

@@ -74,6 +74,9 @@ class QueryOwnerRepository:
 class EngineReports:
     engine: QueryEngine
     owners: QueryOwners | None = None  # the dashboard's; the reports worker follows its own queries
+    # How long a report that cannot be followed by id (the fraud report, inside an API request) may
+    # wait for its query; None: as long as it takes (the reports worker).
+    longest_wait: float | None = None
 
 
 def selection(advertisers: Sequence[str], request: Any) -> RawSelection:
@@ -94,7 +97,7 @@ def digest(sql: str) -> str:
     return hashlib.sha256(sql.encode()).hexdigest()
 
 
-def _raise_unless_done(state: QueryState) -> None:
+def raise_unless_done(state: QueryState) -> None:
     if state.phase == QueryPhase.FAILED:
         raise QueryFailed(f"the report's query failed: {state.error}")
     if state.phase == QueryPhase.CANCELLED:
@@ -123,9 +126,17 @@ def finished_report(
 
 
 def run_to_end(reports: EngineReports, chosen: RawSelection, paid: PaidClicks | None) -> Report:
-    """Start the query and wait for it, however long (the reports worker: exports, summaries)."""
+    """Start the query and wait for it: however long in the reports worker (exports, summaries), up
+    to `longest_wait` inside an API request, after which the query is stopped."""
     query_id = reports.engine.start(report_sql(chosen))
-    _raise_unless_done(wait(reports.engine, query_id, None))
+    state = wait(reports.engine, query_id, reports.longest_wait)
+    if not state.finished:
+        reports.engine.cancel(query_id)
+        raise QueryFailed(
+            f"this report took longer than {reports.longest_wait:.0f} s to count: narrow the dates or "
+            "the filters, or export it as CSV"
+        )
+    raise_unless_done(state)
     return finished_report(reports, chosen, query_id, paid)
 
 
@@ -144,7 +155,7 @@ def start_or_follow(
     elif owners.digest(owner, query_id) != digest(sql):
         raise NotFound("no such query for this report: start it again")
     state = wait(reports.engine, query_id, DASHBOARD_WAIT_SECONDS)
-    _raise_unless_done(state)
+    raise_unless_done(state)
     return state
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ os.environ.update(
         "APP_BASE_URL": "https://app.partnerka.test",
         "GEOIP_DB_PATH": str(GEO_DB),
         "FONTS_DIR": str(FONTS),
+        # The DuckDB engine's copies of the analytics objects and its queries: each test process has
+        # its own in-process moto, whose bucket of the same name holds other objects.
+        "ANALYTICS_LOCAL_FOLDER": tempfile.mkdtemp(prefix="partnerka-analytics-tests-"),
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

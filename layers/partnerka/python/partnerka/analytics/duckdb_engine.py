@@ -2,8 +2,9 @@
 over the same Parquet objects, copied from the (emulated) S3 bucket into a local folder first.
 
 Objects never change once written (a batch's object is rewritten only with the same rows, a
-compacted one is named by its inputs), so a copied object is kept and only new ones are fetched;
-objects the compaction deleted are dropped from the folder. A query runs in a thread of the process
+compacted one is named by its inputs), so a copy, named by the object's key and ETag, is kept and
+only new objects are fetched; a query reads exactly the objects the bucket lists, and the copies of
+objects the compaction deleted are dropped from the folder a while later. A query runs in a thread of the process
 that started it; its state and rows are files in a folder every local process shares, so whichever
 instance of the local API answers the next poll finds it, and a cancel written there by any of them
 interrupts it.
@@ -27,12 +28,13 @@ from partnerka.analytics.parquet import column_spec, connect, quoted
 from partnerka.analytics.schema import COLUMNS, TABLES, partition_of
 from partnerka.common.observability import logger
 
+STALE_SECONDS = 600.0  # a copied object the bucket no longer lists is removed after this long
 WATCH_EVERY = 0.05  # seconds between looks at a running query's progress and cancel mark
 
 
 class ObjectSource(Protocol):
-    def keys(self) -> dict[str, int]:
-        """Every object of the store: key → size."""
+    def listing(self) -> dict[str, str]:
+        """Every object of the store: key → its ETag (what tells two contents under one key apart)."""
         ...
 
     def fetch(self, key: str, path: Path) -> bool:
@@ -52,13 +54,13 @@ class S3Objects:
             self._client = boto3.client("s3")
         return self._client
 
-    def keys(self) -> dict[str, int]:
-        found: dict[str, int] = {}
+    def listing(self) -> dict[str, str]:
+        found: dict[str, str] = {}
         for table in TABLES:
             for page in (
                 self._c().get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=f"{table}/")
             ):
-                found.update({o["Key"]: int(o["Size"]) for o in page.get("Contents", [])})
+                found.update({o["Key"]: str(o["ETag"]).strip('"') for o in page.get("Contents", [])})
         return found
 
     def fetch(self, key: str, path: Path) -> bool:
@@ -82,9 +84,12 @@ def default_folder() -> Path:
 class DuckDBEngine:
     name = "duckdb"
 
-    def __init__(self, objects: ObjectSource | None, folder: Path | None = None) -> None:
+    def __init__(
+        self, objects: ObjectSource | None, folder: Path | None = None, stale_seconds: float = STALE_SECONDS
+    ) -> None:
         """`objects`: the bucket to copy from; None reads the folder's `data/` as it is (benchmarks)."""
         self._objects = objects
+        self._stale_seconds = stale_seconds
         self._folder = folder or default_folder()
         self._data = self._folder / "data"
         self._queries = self._folder / "queries"
@@ -121,17 +126,22 @@ class DuckDBEngine:
         started = time.monotonic()
         cancel_mark = self._queries / f"{query_id}.cancel"
         try:
-            scanned = self.sync()
+            files = self.sync()
+            scanned = sum(path.stat().st_size for path in files)
             con = connect()
         except Exception as error:
             logger.exception("analytics query could not start", query_id=query_id)
             self._save(QueryState(query_id, QueryPhase.FAILED, error=str(error)))
             return
+        if cancel_mark.exists():  # cancelled while the objects were copied
+            con.close()
+            self._save(QueryState(query_id, QueryPhase.CANCELLED, scanned, _ms(started)))
+            return
         outcome: dict[str, Any] = {}
 
         def execute() -> None:
             try:
-                self._views(con)
+                self._views(con, files)
                 cursor = con.execute(sql)
                 outcome["rows"] = cursor.fetchall()
             except Exception as error:  # an interrupt lands here too
@@ -170,35 +180,46 @@ class DuckDBEngine:
                     out.write("\n")
             self._save(QueryState(query_id, QueryPhase.DONE, scanned, _ms(started), progress=1.0))
 
-    def sync(self) -> int:
-        """Bring the folder to the bucket's objects (a few tries: an object compacted between the
+    def sync(self) -> list[Path]:
+        """Bring the folder up to the bucket's objects (a few tries: an object compacted between the
         listing and its copy sends us back to the listing, which now holds what replaced it); the
-        bytes the tables hold."""
+        listed objects' files, which are all a query reads. Files of objects no longer listed stay a
+        while (STALE_SECONDS) for queries of other processes that listed them just before."""
         if self._objects is None:
-            return sum(p.stat().st_size for p in self._data.rglob("*.parquet"))
+            return sorted(self._data.rglob("*.parquet"))
         for _ in range(5):
-            keys = self._objects.keys()
+            listed = self._objects.listing()
+            # A copy is named by the object's key and its ETag: in production a key's content never
+            # changes, but a reset emulated bucket may hold other content under a key seen before.
+            paths = {
+                key: self._data / f"{key.rsplit('/', 1)[0]}/{etag}-{key.rsplit('/', 1)[1]}"
+                for key, etag in listed.items()
+                if partition_of(key) is not None
+            }
             complete = True
-            for key in keys:
-                path = self._data / key
-                if partition_of(key) is None or path.exists():
+            for key, path in paths.items():
+                if path.exists():
                     continue
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not self._objects.fetch(key, path):
                     complete = False
                     break
             if complete:
-                for path in self._data.rglob("*.parquet"):
-                    if str(path.relative_to(self._data)) not in keys:
-                        path.unlink(missing_ok=True)
-                return sum(keys.values())
+                self._drop_stale(set(paths.values()))
+                return sorted(paths.values())
         raise RuntimeError("the analytics objects kept changing while they were copied")
 
-    def _views(self, con: Any) -> None:
+    def _drop_stale(self, listed: set[Path]) -> None:
+        old = time.time() - self._stale_seconds
+        for path in self._data.rglob("*.parquet"):
+            if path not in listed and path.stat().st_mtime < old:
+                path.unlink(missing_ok=True)
+
+    def _views(self, con: Any, paths: list[Path]) -> None:
         """`clicks` and `conversions` as the Glue tables show them: the columns and the two
         partition columns, as text."""
         for table in TABLES:
-            files = sorted(str(p) for p in (self._data / table).glob("*/*/*.parquet"))
+            files = sorted(str(p) for p in paths if p.relative_to(self._data).parts[0] == table)
             if files:
                 source = (
                     f"read_parquet([{', '.join(quoted(f) for f in files)}], hive_partitioning = true, "

@@ -71,6 +71,11 @@ ERROR_MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The payment did not go through. Try another card or pay by bank transfer.",
         "ru": "Платёж не прошёл. Попробуйте другую карту или оплатите банковским переводом.",
     },
+    ErrorCode.QUERY_FAILED: {
+        "en": "The report could not be counted.",
+        "ru": "Не удалось посчитать отчёт.",
+    },
+    ErrorCode.QUERY_CANCELLED: {"en": "The report's query was cancelled.", "ru": "Запрос отчёта отменён."},
     ErrorCode.INTERNAL: {
         "en": "Something went wrong on our side. Please try again.",
         "ru": "На нашей стороне что-то пошло не так. Попробуйте ещё раз.",

@@ -1,0 +1,87 @@
+import { keepPreviousData, type QueryClient } from "@tanstack/react-query";
+import { ApiError, unwrap } from "@/api/api-error";
+import { api } from "@/api/client";
+import type { ErrorCode, StatsReport, StatsReportQuery } from "@/api/types";
+
+/**
+ * Reports the cubes cannot answer are queries of the analytics engine (Athena, DuckDB locally). The
+ * server waits a few seconds; a longer query answers `query.state == "running"` with no rows, and the
+ * page asks again with the query's id until it is done. The id belongs to the report's statement, not
+ * to one page of it: the server sorts and pages a finished query's rows itself, so another page or
+ * order of the same report follows the same query instead of scanning the clicks again.
+ */
+
+/** How often a running query is asked about (the server itself waits up to ~3 s before answering). */
+export const FOLLOW_INTERVAL_MS = 1000;
+
+/** The codes after which a followed query is over: the next ask starts the report afresh. */
+const ENDED: ReadonlySet<string> = new Set<ErrorCode>(["query_cancelled", "query_failed", "not_found"]);
+
+/** Whether an error is how the report's query ended (the page's own panel, with "Run again"), not a failure to load. */
+export function isQueryEnd(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.code === "query_cancelled" || error.code === "query_failed");
+}
+
+export const reportQueryKeys = {
+  report: (scope: string | null, query: StatsReportQuery) => ["stats", "report", scope, query] as const,
+  /** The id of the engine's query that answers a statement: kept in the cache, not fetched. */
+  followed: (scope: string | null, query: StatsReportQuery) => ["stats", "report-query", scope, statementOf(query)] as const,
+};
+
+/** What makes a report's statement in the engine: every parameter but its order, its page and the id. */
+export function statementOf(query: StatsReportQuery): StatsReportQuery {
+  const { sort: _sort, desc: _desc, offset: _offset, limit: _limit, query_id: _id, ...statement } = query;
+  return statement;
+}
+
+/** Whether this answer is a query still running (its rows and totals are not the report yet). */
+export function isRunning(report: StatsReport | undefined): boolean {
+  return report?.query?.state === "running";
+}
+
+/** One ask for the report: with the id of the query that already answers its statement, if any. */
+async function fetchReport(client: QueryClient, scope: string | null, query: StatsReportQuery, signal: AbortSignal): Promise<StatsReport> {
+  const followed = reportQueryKeys.followed(scope, query);
+  const queryId = client.getQueryData<string>(followed);
+  try {
+    const report = await unwrap(api.GET("/api/stats", { params: { query: queryId ? { ...query, query_id: queryId } : query }, signal }));
+    if (report.query) client.setQueryData(followed, report.query.id);
+    else client.removeQueries({ queryKey: followed, exact: true });
+    return report;
+  } catch (error) {
+    if (!(queryId && error instanceof ApiError && ENDED.has(error.code))) throw error;
+    client.removeQueries({ queryKey: followed, exact: true });
+    // The server no longer knows the query (its record expired): start the report again at once.
+    if (error.code === "not_found") return fetchReport(client, scope, query, signal);
+    throw error;
+  }
+}
+
+/** The report's TanStack options: fetched as above, and asked again about once a second while its query runs. */
+export function reportQueryOptions(scope: string | null, query: StatsReportQuery, enabled = true) {
+  return {
+    queryKey: reportQueryKeys.report(scope, query),
+    queryFn: ({ client, signal }: { client: QueryClient; signal: AbortSignal }) => fetchReport(client, scope, query, signal),
+    // The previous answer stays on screen while a changed one loads, so charts move instead of blinking.
+    placeholderData: keepPreviousData,
+    // After an error the last answer is still the query's "running": polling stops with the error.
+    refetchInterval: (current: { state: { status: string; data?: StatsReport } }) =>
+      current.state.status === "success" && isRunning(current.state.data) ? FOLLOW_INTERVAL_MS : false,
+    enabled,
+  };
+}
+
+/**
+ * Stops the report's query, then asks for the report once more with its id: the server answers
+ * `query_cancelled` (or the rows, when the query finished first), and the page shows that.
+ */
+export async function cancelReportQuery(client: QueryClient, scope: string | null, query: StatsReportQuery, queryId: string): Promise<void> {
+  try {
+    await unwrap(api.DELETE("/api/stats/queries/{query_id}", { params: { path: { query_id: queryId } } }));
+  } catch (error) {
+    // Not found: the query is over already; asking again shows how it ended.
+    if (!(error instanceof ApiError && error.code === "not_found")) throw error;
+  } finally {
+    await client.refetchQueries({ queryKey: reportQueryKeys.report(scope, query), exact: true });
+  }
+}

@@ -118,10 +118,13 @@ function render(client: QueryClient, search = SEARCH): string {
   );
 }
 
+/** The page's one report, as its hook names it. */
+const SLOT = { slot: "reports" };
+
 /** A client that follows the report the way the page does (the page's hook takes the same options). */
 function follow(query: StatsReportQuery = queryOf(SEARCH)) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
-  const observer = new QueryObserver(client, reportQueryOptions(SCOPE, query));
+  const observer = new QueryObserver(client, reportQueryOptions(SCOPE, query, SLOT));
   const unsubscribe = observer.subscribe(() => undefined);
   return { client, observer, unsubscribe };
 }
@@ -194,14 +197,14 @@ describe("a report counted by the analytics engine", () => {
 
     // When the next page of the same report is asked for, the server re-reads the same query
     server.answers.push(answer(DONE, [row("mail", 3)]));
-    const next = new QueryObserver(first.client, reportQueryOptions(SCOPE, queryOf(`${SEARCH}&offset=50&sort=key&desc=0`)));
+    const next = new QueryObserver(first.client, reportQueryOptions(SCOPE, queryOf(`${SEARCH}&offset=50&sort=key&desc=0`), SLOT));
     next.subscribe(() => undefined);
     await vi.advanceTimersByTimeAsync(0);
     expect(asked()).toEqual(["GET /api/stats", "GET /api/stats query_id=q-1"]);
 
     // When a filter changes, the old query's id is not sent: the statement differs
     server.answers.push(answer(null, [row("blog", 5)]));
-    const other = new QueryObserver(first.client, reportQueryOptions(SCOPE, queryOf(SEARCH.replace("country=DE", "country=FR"))));
+    const other = new QueryObserver(first.client, reportQueryOptions(SCOPE, queryOf(SEARCH.replace("country=DE", "country=FR")), SLOT));
     other.subscribe(() => undefined);
     await vi.advanceTimersByTimeAsync(0);
     expect(asked()).toEqual(["GET /api/stats", "GET /api/stats query_id=q-1", "GET /api/stats"]);
@@ -215,6 +218,45 @@ describe("a report counted by the analytics engine", () => {
     expect(asked()).toEqual(["GET /api/stats", "GET /api/stats query_id=q-1", "GET /api/stats"]);
     expect(observer.getCurrentResult().isError).toBe(false);
     unsubscribe();
+  });
+});
+
+describe("changing a report while its query runs", () => {
+  const FRANCE = SEARCH.replace("country=DE", "country=FR");
+
+  it("stops the previous query, and starts that report afresh when the reader comes back to it", async () => {
+    // Given the report for Germany still counting
+    server.answers.push(answer(running(0.2)));
+    const germany = follow();
+    await vi.advanceTimersByTimeAsync(0);
+    germany.unsubscribe();
+
+    // When the reader picks France: Germany's query is stopped before France's starts
+    server.answers.push({ status: 204 }, answer({ ...running(0.4), id: "q-2" }));
+    const france = new QueryObserver(germany.client, reportQueryOptions(SCOPE, queryOf(FRANCE), SLOT));
+    const stopFrance = france.subscribe(() => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked()).toEqual(["GET /api/stats", "DELETE /api/stats/queries/q-1", "GET /api/stats"]);
+    stopFrance();
+
+    // When the reader goes back to Germany: France's query is stopped, Germany's runs anew (not the cancelled id)
+    server.answers.push({ status: 204 }, answer({ ...running(0.1), id: "q-3" }));
+    await germany.observer.refetch();
+    expect(asked().slice(3)).toEqual(["DELETE /api/stats/queries/q-2", "GET /api/stats"]);
+  });
+
+  it("leaves the reports a screen shows side by side running", async () => {
+    // Given the dashboard's reports, no slot of their own, two of them counting at once
+    server.answers.push(answer(running(0.2)), answer({ ...running(0.3), id: "q-2" }));
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+    for (const search of [SEARCH, SEARCH.replace("group_by=sub1", "group_by=offer")]) {
+      new QueryObserver(client, reportQueryOptions(SCOPE, queryOf(search))).subscribe(() => undefined);
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    // Then both are followed, and neither is stopped
+    server.answers.push(answer(running(0.5)), answer({ ...running(0.6), id: "q-2" }));
+    await vi.advanceTimersByTimeAsync(FOLLOW_INTERVAL_MS);
+    expect(asked().sort()).toEqual(["GET /api/stats", "GET /api/stats", "GET /api/stats query_id=q-1", "GET /api/stats query_id=q-2"]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { keepPreviousData, type QueryClient } from "@tanstack/react-query";
+import { hashKey, keepPreviousData, type QueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import type { ErrorCode, StatsReport, StatsReportQuery } from "@/api/types";
@@ -26,7 +26,12 @@ export const reportQueryKeys = {
   report: (scope: string | null, query: StatsReportQuery) => ["stats", "report", scope, query] as const,
   /** The id of the engine's query that answers a statement: kept in the cache, not fetched. */
   followed: (scope: string | null, query: StatsReportQuery) => ["stats", "report-query", scope, statementOf(query)] as const,
+  /** The query a screen's one report (`slot`) last heard running (`Running`), kept the same way. */
+  slot: (scope: string | null, slot: string) => ["stats", "report-slot", scope, slot] as const,
 };
+
+/** A running query, and the key its id is followed under. */
+type Running = { id: string; followed: readonly unknown[] };
 
 /** What makes a report's statement in the engine: every parameter but its order, its page and the id. */
 export function statementOf(query: StatsReportQuery): StatsReportQuery {
@@ -39,29 +44,61 @@ export function isRunning(report: StatsReport | undefined): boolean {
   return report?.query?.state === "running";
 }
 
+/**
+ * When the report in `slot` changed while its query still ran, stops that query: it would go on
+ * scanning (and hold one of the few queries the engine runs at once) for nothing. Its id is forgotten,
+ * so going back to that report starts it afresh instead of finding it cancelled. Only a slot's own
+ * query: the reports a screen shows side by side (the dashboard's) each run on.
+ */
+async function abandonPrevious(client: QueryClient, slotKey: readonly unknown[], followed: readonly unknown[]): Promise<void> {
+  const previous = client.getQueryData<Running>(slotKey);
+  if (!previous || hashKey(previous.followed) === hashKey(followed)) return;
+  client.removeQueries({ queryKey: slotKey, exact: true });
+  client.removeQueries({ queryKey: previous.followed, exact: true });
+  // Not found, or over already: nothing is left to stop.
+  await unwrap(api.DELETE("/api/stats/queries/{query_id}", { params: { path: { query_id: previous.id } } })).catch(() => undefined);
+}
+
 /** One ask for the report: with the id of the query that already answers its statement, if any. */
-async function fetchReport(client: QueryClient, scope: string | null, query: StatsReportQuery, signal: AbortSignal): Promise<StatsReport> {
+async function fetchReport(
+  client: QueryClient,
+  scope: string | null,
+  query: StatsReportQuery,
+  slot: string | undefined,
+  signal: AbortSignal,
+): Promise<StatsReport> {
   const followed = reportQueryKeys.followed(scope, query);
+  const slotKey = slot === undefined ? null : reportQueryKeys.slot(scope, slot);
+  if (slotKey) await abandonPrevious(client, slotKey, followed);
   const queryId = client.getQueryData<string>(followed);
   try {
     const report = await unwrap(api.GET("/api/stats", { params: { query: queryId ? { ...query, query_id: queryId } : query }, signal }));
     if (report.query) client.setQueryData(followed, report.query.id);
     else client.removeQueries({ queryKey: followed, exact: true });
+    if (slotKey && report.query && isRunning(report)) client.setQueryData<Running>(slotKey, { id: report.query.id, followed });
+    else if (slotKey) client.removeQueries({ queryKey: slotKey, exact: true });
     return report;
   } catch (error) {
     if (!(queryId && error instanceof ApiError && ENDED.has(error.code))) throw error;
     client.removeQueries({ queryKey: followed, exact: true });
+    if (slotKey) client.removeQueries({ queryKey: slotKey, exact: true });
     // The server no longer knows the query (its record expired): start the report again at once.
-    if (error.code === "not_found") return fetchReport(client, scope, query, signal);
+    if (error.code === "not_found") return fetchReport(client, scope, query, slot, signal);
     throw error;
   }
 }
 
+type ReportOptions = {
+  enabled?: boolean;
+  /** The screen's one report this is (the report builder's): a changed report stops its previous query. */
+  slot?: string;
+};
+
 /** The report's TanStack options: fetched as above, and asked again about once a second while its query runs. */
-export function reportQueryOptions(scope: string | null, query: StatsReportQuery, enabled = true) {
+export function reportQueryOptions(scope: string | null, query: StatsReportQuery, { enabled = true, slot }: ReportOptions = {}) {
   return {
     queryKey: reportQueryKeys.report(scope, query),
-    queryFn: ({ client, signal }: { client: QueryClient; signal: AbortSignal }) => fetchReport(client, scope, query, signal),
+    queryFn: ({ client, signal }: { client: QueryClient; signal: AbortSignal }) => fetchReport(client, scope, query, slot, signal),
     // The previous answer stays on screen while a changed one loads, so charts move instead of blinking.
     placeholderData: keepPreviousData,
     // After an error the last answer is still the query's "running": polling stops with the error.

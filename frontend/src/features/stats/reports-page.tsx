@@ -106,6 +106,9 @@ export function ReportsPage() {
 
 type MetricCell = (row: StatsRow) => string;
 
+/** The report builder shows one report: changing it stops the previous one's query if it still runs. */
+const REPORT_SLOT = "reports";
+
 function metricColumns(language: string): Record<ReportColumn, MetricCell> {
   const number = (value: number) => formatNumber(value, language);
   return {
@@ -137,7 +140,7 @@ function ReportTable({ state, columns, seesRevenue, scope, onChange }: ReportTab
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const query = reportQuery(state);
-  const report = useStatsReport(query, { scope });
+  const report = useStatsReport(query, { scope, slot: REPORT_SLOT });
   const cancel = useCancelReportQuery(query, scope);
   const errorMessage = useErrorMessage();
   const data = report.data;

@@ -35,10 +35,12 @@ export const statsKeys = {
 };
 
 type Options = { scope: string | null; enabled?: boolean };
+/** `slot`: the screen's one report this is; when it changes, its previous query still running is stopped. */
+type ReportOptions = Options & { slot?: string };
 
 /** A report; a query of the analytics engine is followed until it is done (see report-query.ts). */
-export function useStatsReport(query: StatsReportQuery, { scope, enabled = true }: Options) {
-  return useQuery(reportQueryOptions(scope, query, enabled));
+export function useStatsReport(query: StatsReportQuery, { scope, enabled = true, slot }: ReportOptions) {
+  return useQuery(reportQueryOptions(scope, query, { enabled, slot }));
 }
 
 /** Cancels the report's running query; the report then shows it cancelled. */

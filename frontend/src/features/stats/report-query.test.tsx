@@ -176,6 +176,19 @@ describe("a report counted by the analytics engine", () => {
     unsubscribe();
   });
 
+  it("follows a query that runs longer than the cache keeps what nobody watches", async () => {
+    // Given a query that runs for ten minutes (Athena's may take that long)
+    const { unsubscribe } = follow();
+    for (let second = 0; second < 600; second += 1) server.answers.push(answer(running(null, second * 1_000_000, second * 1000)));
+    await vi.advanceTimersByTimeAsync(0);
+    // When it is followed all that time
+    for (let second = 1; second < 600; second += 1) await vi.advanceTimersByTimeAsync(FOLLOW_INTERVAL_MS);
+    // Then it was started once and every later ask followed it by its id
+    expect(asked()).toHaveLength(600);
+    expect(asked().filter((request) => !request.includes("query_id=q-1"))).toEqual(["GET /api/stats"]);
+    unsubscribe();
+  });
+
   it("says it in Russian", async () => {
     server.answers.push(answer(running(0.5)));
     const { client, unsubscribe } = follow();

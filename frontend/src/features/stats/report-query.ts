@@ -24,14 +24,24 @@ export function isQueryEnd(error: unknown): error is ApiError {
 
 export const reportQueryKeys = {
   report: (scope: string | null, query: StatsReportQuery) => ["stats", "report", scope, query] as const,
-  /** The id of the engine's query that answers a statement: kept in the cache, not fetched. */
-  followed: (scope: string | null, query: StatsReportQuery) => ["stats", "report-query", scope, statementOf(query)] as const,
-  /** The query a screen's one report (`slot`) last heard running (`Running`), kept the same way. */
-  slot: (scope: string | null, slot: string) => ["stats", "report-slot", scope, slot] as const,
 };
 
-/** A running query, and the key its id is followed under. */
-type Running = { id: string; followed: readonly unknown[] };
+/**
+ * The queries the page follows, per client: the id answering each statement, and the query each
+ * screen's one report (its slot) last heard running. Not in the query cache: it drops what no screen
+ * watches after a few minutes, and a query may run longer than that.
+ */
+type Follows = { ids: Map<string, string>; running: Map<string, { id: string; statement: string }> };
+const follows = new WeakMap<QueryClient, Follows>();
+
+function followsOf(client: QueryClient): Follows {
+  let known = follows.get(client);
+  if (!known) {
+    known = { ids: new Map(), running: new Map() };
+    follows.set(client, known);
+  }
+  return known;
+}
 
 /** What makes a report's statement in the engine: every parameter but its order, its page and the id. */
 export function statementOf(query: StatsReportQuery): StatsReportQuery {
@@ -45,16 +55,16 @@ export function isRunning(report: StatsReport | undefined): boolean {
 }
 
 /**
- * When the report in `slot` changed while its query still ran, stops that query: it would go on
+ * When the report in a slot changed while its query still ran, stops that query: it would go on
  * scanning (and hold one of the few queries the engine runs at once) for nothing. Its id is forgotten,
  * so going back to that report starts it afresh instead of finding it cancelled. Only a slot's own
  * query: the reports a screen shows side by side (the dashboard's) each run on.
  */
-async function abandonPrevious(client: QueryClient, slotKey: readonly unknown[], followed: readonly unknown[]): Promise<void> {
-  const previous = client.getQueryData<Running>(slotKey);
-  if (!previous || hashKey(previous.followed) === hashKey(followed)) return;
-  client.removeQueries({ queryKey: slotKey, exact: true });
-  client.removeQueries({ queryKey: previous.followed, exact: true });
+async function abandonPrevious(known: Follows, slot: string, statement: string): Promise<void> {
+  const previous = known.running.get(slot);
+  if (!previous || previous.statement === statement) return;
+  known.running.delete(slot);
+  known.ids.delete(previous.statement);
   // Not found, or over already: nothing is left to stop.
   await unwrap(api.DELETE("/api/stats/queries/{query_id}", { params: { path: { query_id: previous.id } } })).catch(() => undefined);
 }
@@ -64,26 +74,27 @@ async function fetchReport(
   client: QueryClient,
   scope: string | null,
   query: StatsReportQuery,
-  slot: string | undefined,
+  slotName: string | undefined,
   signal: AbortSignal,
 ): Promise<StatsReport> {
-  const followed = reportQueryKeys.followed(scope, query);
-  const slotKey = slot === undefined ? null : reportQueryKeys.slot(scope, slot);
-  if (slotKey) await abandonPrevious(client, slotKey, followed);
-  const queryId = client.getQueryData<string>(followed);
+  const known = followsOf(client);
+  const statement = hashKey([scope, statementOf(query)]);
+  const slot = slotName === undefined ? null : hashKey([scope, slotName]);
+  if (slot) await abandonPrevious(known, slot, statement);
+  const queryId = known.ids.get(statement);
   try {
     const report = await unwrap(api.GET("/api/stats", { params: { query: queryId ? { ...query, query_id: queryId } : query }, signal }));
-    if (report.query) client.setQueryData(followed, report.query.id);
-    else client.removeQueries({ queryKey: followed, exact: true });
-    if (slotKey && report.query && isRunning(report)) client.setQueryData<Running>(slotKey, { id: report.query.id, followed });
-    else if (slotKey) client.removeQueries({ queryKey: slotKey, exact: true });
+    if (report.query) known.ids.set(statement, report.query.id);
+    else known.ids.delete(statement);
+    if (slot && report.query && isRunning(report)) known.running.set(slot, { id: report.query.id, statement });
+    else if (slot) known.running.delete(slot);
     return report;
   } catch (error) {
     if (!(queryId && error instanceof ApiError && ENDED.has(error.code))) throw error;
-    client.removeQueries({ queryKey: followed, exact: true });
-    if (slotKey) client.removeQueries({ queryKey: slotKey, exact: true });
+    known.ids.delete(statement);
+    if (slot) known.running.delete(slot);
     // The server no longer knows the query (its record expired): start the report again at once.
-    if (error.code === "not_found") return fetchReport(client, scope, query, slot, signal);
+    if (error.code === "not_found") return fetchReport(client, scope, query, slotName, signal);
     throw error;
   }
 }

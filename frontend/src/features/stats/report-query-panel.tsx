@@ -23,7 +23,7 @@ export function ReportQueryProgress({ query, cancelling, onCancel }: ProgressPro
   // Athena tells the bytes it has read, not how far it is: the bar then sweeps.
   const percent = query?.progress != null ? query.progress * 100 : undefined;
   return (
-    <div className="flex flex-col items-center gap-3 px-6 py-14 text-center" data-testid="report-query" data-state="running" aria-live="polite">
+    <div className="flex flex-col items-center gap-3 px-6 py-14 text-center" data-testid="report-query" data-state="running">
       <p className="font-medium">{t("reports.query.counting")}</p>
       <Progress value={percent} className="max-w-sm" aria-label={t("reports.query.counting")} data-testid="report-query-progress" />
       {query ? (
@@ -44,7 +44,8 @@ export function ReportQueryEnded({ error, starting, onRunAgain }: { error: ApiEr
   const message = useErrorMessage();
   const cancelled = error.code === "query_cancelled";
   return (
-    <div data-testid="report-query" data-state={cancelled ? "cancelled" : "failed"}>
+    // Said once when it appears; the running panel is not live, or its figures would be read out every few seconds.
+    <div role="status" data-testid="report-query" data-state={cancelled ? "cancelled" : "failed"}>
       <EmptyState
         icon={cancelled ? BanIcon : AlertTriangleIcon}
         title={cancelled ? t("reports.query.cancelledTitle") : t("reports.query.failedTitle")}

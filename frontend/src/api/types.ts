@@ -133,6 +133,8 @@ export type StatsReport = Schemas["StatsReportOut"];
 export type StatsRow = Schemas["StatsRowOut"];
 export type StatsGroup = StatsReport["group_by"];
 export type StatsSort = StatsReport["sort"];
+/** A report's query in the analytics engine (reports the cubes cannot answer); null when the cubes answered. */
+export type StatsQueryState = Schemas["QueryStateOut"];
 /** `from`/`to`: local days of `tz`, inclusive; `advertiser_id` only for platform staff. */
 export type StatsReportQuery = paths["/api/stats"]["get"]["parameters"]["query"];
 /** What every statistics endpoint takes: the range, the time zone, the advertiser and the filters. */

@@ -5,9 +5,10 @@ import type { ErrorCode } from "@/api/types";
 
 /**
  * Codes whose server detail tells the reader what to fix (which field, what exists already, which
- * address was refused); the detail is the server's English words, so it follows the translated text.
+ * address was refused, why the analytics engine stopped a report's query); the detail is the server's
+ * English words, so it follows the translated text.
  */
-const DETAILED_CODES: ReadonlySet<string> = new Set<ErrorCode>(["validation_error", "conflict", "unsafe_destination"]);
+const DETAILED_CODES: ReadonlySet<string> = new Set<ErrorCode>(["validation_error", "conflict", "unsafe_destination", "query_failed"]);
 
 /** A plan's code ("pro") as a name where the plans' own names are not at hand. */
 export const planLabel = (code: string): string => code.charAt(0).toLocaleUpperCase() + code.slice(1);

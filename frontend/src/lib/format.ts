@@ -46,3 +46,12 @@ export function formatBytes(bytes: number, language: string): string {
   }
   return new Intl.NumberFormat(language, { style: "unit", unit: BYTE_UNITS[unit], unitDisplay: "short", maximumFractionDigits: 1 }).format(value);
 }
+
+/** A duration in the language's short units, whole seconds: "8s", "2m 14s" ("8 с", "2 мин 14 с"). */
+export function formatDuration(milliseconds: number, language: string): string {
+  const total = Math.max(0, Math.floor(milliseconds / 1000));
+  const unit = (value: number, name: "minute" | "second") =>
+    new Intl.NumberFormat(language, { style: "unit", unit: name, unitDisplay: "narrow" }).format(value);
+  if (total < 60) return unit(total, "second");
+  return `${unit(Math.floor(total / 60), "minute")} ${unit(total % 60, "second")}`;
+}

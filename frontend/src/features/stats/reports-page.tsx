@@ -1,6 +1,7 @@
 import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon, ChevronLeftIcon, ChevronRightIcon, Columns3Icon, FileChartColumnIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { toast } from "sonner";
 import type { StatsGroup, StatsReport, StatsRow, StatsSort } from "@/api/types";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
@@ -40,10 +41,13 @@ import {
   type ReportState,
 } from "@/features/stats/stats-params";
 import { filterNames, useFilterChoices } from "@/features/stats/use-filter-choices";
-import { useStatsReport, useStatsViewer } from "@/features/stats/use-stats";
+import { isQueryEnd, isRunning } from "@/features/stats/report-query";
+import { ReportQueryEnded, ReportQueryProgress } from "@/features/stats/report-query-panel";
+import { useCancelReportQuery, useStatsReport, useStatsViewer } from "@/features/stats/use-stats";
 import { useStatsParams } from "@/features/stats/use-stats-params";
 import { cn } from "@/lib/cn";
 import { formatNumber } from "@/lib/format";
+import { useErrorMessage } from "@/lib/use-error-message";
 
 /** The report builder: every filter, grouping, order and page lives in the URL, so a report is a link. */
 export function ReportsPage() {
@@ -102,6 +106,9 @@ export function ReportsPage() {
 
 type MetricCell = (row: StatsRow) => string;
 
+/** The report builder shows one report: changing it stops the previous one's query if it still runs. */
+const REPORT_SLOT = "reports";
+
 function metricColumns(language: string): Record<ReportColumn, MetricCell> {
   const number = (value: number) => formatNumber(value, language);
   return {
@@ -132,8 +139,13 @@ type ReportTableProps = { state: ReportState; columns: ReportColumn[]; seesReven
 function ReportTable({ state, columns, seesRevenue, scope, onChange }: ReportTableProps) {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
-  const report = useStatsReport(reportQuery(state), { scope });
+  const query = reportQuery(state);
+  const report = useStatsReport(query, { scope, slot: REPORT_SLOT });
+  const cancel = useCancelReportQuery(query, scope);
+  const errorMessage = useErrorMessage();
   const data = report.data;
+  // A query of the analytics engine still counting: its answer has no rows yet.
+  const running = isRunning(data);
   const cells = metricColumns(language);
   // From the URL, not the answer: the previous answer stays on screen while a new order loads.
   const order = reportOrder(state);
@@ -147,7 +159,7 @@ function ReportTable({ state, columns, seesRevenue, scope, onChange }: ReportTab
       data-testid="report"
       aria-busy={report.isFetching}
       // What the page asks for and whether the table shows its answer yet, for tests.
-      data-state={report.isFetching || report.isPlaceholderData ? "loading" : "ready"}
+      data-state={report.isPlaceholderData ? "loading" : running ? "running" : report.isFetching ? "loading" : "ready"}
       data-range={state.scope.choice}
       data-filters={activeFilters(state.filters)
         .map(([name, value]) => `${name}=${value}`)
@@ -155,12 +167,21 @@ function ReportTable({ state, columns, seesRevenue, scope, onChange }: ReportTab
     >
       <div className="flex flex-wrap items-center gap-2 border-b px-4 py-2.5">
         <span className="mr-auto text-sm text-muted-foreground" data-testid="report-summary">
-          {data ? t("reports.rowsFound", { count: data.total_rows, rows: formatNumber(data.total_rows, language) }) : t("common.loading")}
+          {data && !running ? t("reports.rowsFound", { count: data.total_rows, rows: formatNumber(data.total_rows, language) }) : t("common.loading")}
         </span>
         <ColumnChooser columns={columns} seesRevenue={seesRevenue} onChange={(next) => onChange({ cols: columnsParam(next) })} />
       </div>
-      {report.isError ? (
+      {report.isError && isQueryEnd(report.error) ? (
+        <ReportQueryEnded error={report.error} starting={report.isFetching} onRunAgain={() => void report.refetch()} />
+      ) : report.isError ? (
         <ErrorState error={report.error} onRetry={() => void report.refetch()} />
+      ) : running ? (
+        <ReportQueryProgress
+          // A changed report's previous answer tells nothing about the new query.
+          query={report.isPlaceholderData ? null : (data?.query ?? null)}
+          cancelling={cancel.isPending}
+          onCancel={(queryId) => cancel.mutate(queryId, { onError: (error) => toast.error(errorMessage(error)) })}
+        />
       ) : data && data.total_rows === 0 ? (
         <EmptyState icon={FileChartColumnIcon} title={t("reports.emptyTitle")} description={t("reports.emptyText")} />
       ) : (
@@ -204,7 +225,7 @@ function ReportTable({ state, columns, seesRevenue, scope, onChange }: ReportTab
           </TableBody>
         </Table>
       )}
-      {data && data.total_rows > 0 ? <Pager report={data} state={state} onChange={onChange} /> : null}
+      {data && !running && data.total_rows > 0 ? <Pager report={data} state={state} onChange={onChange} /> : null}
     </Card>
   );
 }

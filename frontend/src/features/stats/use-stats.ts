@@ -1,9 +1,10 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap } from "@/api/api-error";
 import { api } from "@/api/client";
 import type { StatsLogQuery, StatsReportQuery } from "@/api/types";
 import { useCan } from "@/features/auth/use-can";
 import { useRequiredSession } from "@/features/auth/use-session";
+import { cancelReportQuery, reportQueryKeys, reportQueryOptions } from "@/features/stats/report-query";
 
 /** Who is looking at statistics, and what that changes on the screens (by the permissions `GET /api/me` lists). */
 export function useStatsViewer() {
@@ -28,21 +29,24 @@ export type StatsViewer = ReturnType<typeof useStatsViewer>;
 
 export const statsKeys = {
   all: ["stats"] as const,
-  report: (scope: string | null, query: StatsReportQuery) => ["stats", "report", scope, query] as const,
+  report: reportQueryKeys.report,
   clicks: (scope: string | null, query: StatsLogQuery) => ["stats", "clicks", scope, query] as const,
   conversions: (scope: string | null, query: StatsLogQuery) => ["stats", "conversions", scope, query] as const,
 };
 
 type Options = { scope: string | null; enabled?: boolean };
+/** `slot`: the screen's one report this is; when it changes, its previous query still running is stopped. */
+type ReportOptions = Options & { slot?: string };
 
-/** A report; the previous answer stays on screen while a changed one loads, so charts move instead of blinking. */
-export function useStatsReport(query: StatsReportQuery, { scope, enabled = true }: Options) {
-  return useQuery({
-    queryKey: statsKeys.report(scope, query),
-    queryFn: () => unwrap(api.GET("/api/stats", { params: { query } })),
-    placeholderData: keepPreviousData,
-    enabled,
-  });
+/** A report; a query of the analytics engine is followed until it is done (see report-query.ts). */
+export function useStatsReport(query: StatsReportQuery, { scope, enabled = true, slot }: ReportOptions) {
+  return useQuery(reportQueryOptions(scope, query, { enabled, slot }));
+}
+
+/** Cancels the report's running query; the report then shows it cancelled. */
+export function useCancelReportQuery(query: StatsReportQuery, scope: string | null) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: (queryId: string) => cancelReportQuery(client, scope, query, queryId) });
 }
 
 /** One page of the click log, newest first. */

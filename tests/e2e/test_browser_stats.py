@@ -166,6 +166,34 @@ def test_report_builder_keeps_its_report_in_the_url(
         expect(other.get_by_test_id("reports-group")).to_contain_text("Country")
 
 
+def test_a_sub_id_report_over_the_whole_history_comes_from_the_analytics_engine(
+    browser: Browser,
+    platform: Platform,
+) -> None:
+    # Given the advertiser's report by day over the demo's whole history (the cubes answer it)
+    with signed_in(browser, platform, "advertiser") as page:
+        page.goto(f"/reports?{LAST_30_DAYS}")
+        settled(page, "data-range", "last30")
+        total_clicks = page.get_by_test_id("report-total-clicks").inner_text()
+
+        # When it groups by a sub-id (the analytics engine's: the Parquet store read by DuckDB)
+        page.get_by_test_id("reports-group").click()
+        page.get_by_test_id("reports-group-sub1").click()
+        settled(page, "data-group", "sub1")
+
+        # Then every click of the history is counted under its sub-id, and nothing asks to narrow it
+        keys = page.get_by_test_id("report-row").evaluate_all("rows => rows.map(row => row.dataset.key)")
+        assert sorted(keys) == ["blog", "email", "push", "social"]
+        expect(page.get_by_test_id("report-total-clicks")).to_have_text(total_clicks)
+        expect(page.get_by_text("narrow the dates")).to_have_count(0)
+
+        # ...and with two filters at once, still from the engine, fewer clicks
+        page.goto(page.url + "&device=desktop&country=DE")
+        settled(page, "data-filters", "country=DE&device=desktop")
+        expect(page.get_by_test_id("report-total-clicks")).not_to_have_text(total_clicks)
+        assert page.get_by_test_id("report-row").count() >= 1
+
+
 def test_an_export_is_built_and_downloaded(
     browser: Browser,
     platform: Platform,

@@ -5,7 +5,7 @@ shows its progress and stops when cancelled from another engine instance (anothe
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,9 @@ from partnerka.analytics.engines import QueryPhase, wait
 from partnerka.analytics.parquet import to_parquet
 from partnerka.analytics.schema import CLICK_COLUMNS, CLICKS, object_prefix
 from partnerka.analytics.sql import RawSelection
+from partnerka.common.errors import ValidationFailed
 from partnerka.stats.analytics_reports import EngineReports, run_to_end
+from partnerka.stats.service import parse_request
 
 BUCKET = "analytics-test"
 SELECTION = RawSelection(
@@ -101,3 +103,25 @@ def test_a_long_query_shows_progress_and_stops_when_another_instance_cancels_it(
     assert stopped.phase == QueryPhase.CANCELLED
     with pytest.raises(ValueError, match="not a query id"):
         engine.cancel("../../etc/passwd")
+
+
+def test_any_text_in_a_sub_id_survives_the_store_and_the_statement(tmp_path: Path) -> None:
+    """Quotes, backslashes, NUL, right-to-left marks and CJK in a sub-id are stored and matched as
+    they are; a lone surrogate (bytes that were not UTF-8) is written as "?" instead of failing."""
+    odd = ["it's", 'say "hi"\\', "\x00nul", "\u202erlo", "日本語", "' OR 1=1 --"]
+    data = [dict(row, sub3=value) for row, value in zip(rows(range(len(odd))), odd, strict=True)]
+    data.append(dict(rows(range(99, 100))[0], sub3="bad\udcffbyte"))
+    path = tmp_path / "data" / object_prefix(CLICKS, "ADV", "2026-11-01") / "b-odd.parquet"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(to_parquet(CLICKS, data))
+    engine = DuckDBEngine(None, tmp_path)
+    assert clicks_by_sub3(engine) == {**dict.fromkeys(odd, 1), "bad?byte": 1}
+    for value in odd:
+        if "\x00" in value:  # no SQL literal holds NUL: a request with it is refused
+            with pytest.raises(ValidationFailed, match="NUL"):
+                parse_request(date(2026, 11, 1), date(2026, 11, 1), "UTC", "none", {"sub3": value})
+            continue
+        only = RawSelection(
+            SELECTION.advertisers, SELECTION.start, SELECTION.end, "none", SELECTION.tz, (("sub3", value),)
+        )
+        assert run_to_end(EngineReports(engine), only, None).totals.clicks == 1, value

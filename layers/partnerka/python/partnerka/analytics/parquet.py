@@ -41,7 +41,11 @@ def column_spec(table: str) -> str:
 
 
 def quoted(text: str) -> str:
-    """A string literal of SQL (both Trino's and DuckDB's: a quote inside is doubled)."""
+    """A string literal of SQL (both Trino's and DuckDB's: a quote inside is doubled). NUL ends a
+    statement's text in both engines' parsers, so it has no literal: requests refuse it before
+    (stats.service.parse_request)."""
+    if "\x00" in text:
+        raise ValueError("a SQL literal cannot hold NUL")
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -61,7 +65,9 @@ def to_parquet(table: str, rows: Iterable[Mapping[str, Any]]) -> bytes:
     names = [name for name, _ in COLUMNS[table]]
     with _scratch() as folder:
         source, target = folder / "rows.jsonl", folder / "rows.parquet"
-        with source.open("w", encoding="utf-8") as out:
+        # A lone surrogate (text decoded from bytes that were not UTF-8) cannot be written as UTF-8:
+        # it is written as "?" rather than failing the stream batch on every redelivery.
+        with source.open("w", encoding="utf-8", errors="replace") as out:
             for row in rows:
                 out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False))
                 out.write("\n")

@@ -107,6 +107,8 @@ def parse_request(
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         raise ValidationFailed(f"unknown filters: {', '.join(unknown)}")
+    if any("\x00" in (value or "") for value in [*filters.values(), click_id]):
+        raise ValidationFailed("a filter cannot hold the NUL character")
     kept = tuple(
         sorted(
             (name, value.upper() if name == "country" else value) for name, value in filters.items() if value

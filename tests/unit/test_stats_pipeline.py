@@ -425,20 +425,3 @@ def test_a_rare_filter_pages_through_a_long_range_within_a_budget() -> None:
     assert [c.click_id for c in everything] == ["c7", "c6", "c5"]
     rest, none_left = click_page(log, [ADVERTISER], replace(request, filters=()), none_left, limit=10)
     assert ([c.click_id for c in rest], none_left) == (["c4", "c3", "c2", "c1"], None)
-
-
-def test_an_interactive_raw_report_over_too_many_clicks_asks_to_narrow_or_export() -> None:
-    cubes, log, stats = stores()
-    apply_stream_batch([click_record(n) for n in range(3)], stats)
-    source = replace(sources(cubes, log, []), raw_limit=2)
-    day = date(2026, 11, 27)
-    with pytest.raises(ValidationFailed, match="export it as CSV"):
-        build_report(source, [ADVERTISER], parse_request(day, day, "UTC", "sub1", {}))
-    # The cubes answer without reading clicks one by one, and exports have no limit
-    assert build_report(source, [ADVERTISER], parse_request(day, day, "UTC", "offer", {})).totals.clicks == 3
-    assert (
-        build_report(
-            sources(cubes, log, []), [ADVERTISER], parse_request(day, day, "UTC", "sub1", {})
-        ).totals.clicks
-        == 3
-    )

@@ -26,7 +26,7 @@ from partnerka.stats.inspection import ClickInspector
 from partnerka.stats.quality import recorded_quality
 from partnerka.stats.quality_store import QualityRepository
 from partnerka.stats.raw import stored_conversions
-from partnerka.stats.service import RAW_LIMIT, Sources
+from partnerka.stats.service import Sources
 from partnerka.tracking.datacenter import DatacenterRanges
 from partnerka.tracking.repository import ClickRepository
 
@@ -68,7 +68,6 @@ def stats_dashboard() -> StatsDashboard:
         CubeRepository(settings.stats_table),
         ClickLogRepository(settings.stats_table),
         stored_conversions(conversions),
-        raw_limit=RAW_LIMIT,
         engine=EngineReports(engine, QueryOwnerRepository(settings.core_table), SYNC_REPORT_SECONDS),
     )
     return StatsDashboard(

@@ -165,27 +165,7 @@ class Sources:
     cubes: CubeStore
     log: ClickLogStore
     conversions: Conversions
-    raw_limit: int | None = None  # the most clicks an interactive raw report may read from DynamoDB
     engine: EngineReports | None = None
-
-
-RAW_LIMIT = 200_000  # about two seconds of reading and counting in the API function
-
-
-def _raw_clicks(sources: Sources, advertiser_id: str, request: StatsRequest) -> int:
-    """How many clicks a raw report reads: the affiliate's (when it is filtered) or the advertiser's
-    clicks of the range, counted by the cubes."""
-    affiliate = dict(request.filters).get("affiliate")
-    query = ReportQuery(
-        advertiser_id,
-        request.date_from,
-        request.date_to,
-        request.tz,
-        NO_GROUP,
-        ("affiliate", affiliate) if affiliate else None,
-    )
-    totals = cube_report(sources.cubes, query).totals
-    return totals.clicks + totals.blocked
 
 
 def cube_query(advertiser_id: str, request: StatsRequest) -> ReportQuery | None:
@@ -214,14 +194,6 @@ def advertiser_report(sources: Sources, advertiser_id: str, request: StatsReques
     query = cube_query(advertiser_id, request)
     report = cube_report(sources.cubes, query) if query is not None else None
     if report is None:
-        if (
-            sources.raw_limit is not None
-            and (clicks := _raw_clicks(sources, advertiser_id, request)) > sources.raw_limit
-        ):
-            raise ValidationFailed(
-                f"this report counts {clicks:,} clicks one by one (it combines filters, groups by a "
-                f"sub-id or looks for one click): narrow the dates or the filters, or export it as CSV"
-            )
         raw = RawQuery(
             advertiser_id,
             request.date_from,

@@ -138,3 +138,37 @@ def test_every_function_has_a_handler_where_the_template_says() -> None:
             elif isinstance(node, ast.Assign):
                 names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
         assert attribute in names, logical_id
+
+
+def test_the_glue_tables_declare_the_columns_the_writer_writes() -> None:
+    """Athena reads the Parquet by the Glue tables' columns: they are the schema module's, in order,
+    with the partitions projected from the keys the writer uses (no crawler, no partition added)."""
+    from partnerka.analytics.schema import CLICK_COLUMNS, CONVERSION_COLUMNS, PARTITION_KEYS
+
+    resources = yaml_parse(TEMPLATE.read_text())["Resources"]
+    for logical_id, name, columns in (
+        ("AnalyticsClicksTable", "clicks", CLICK_COLUMNS),
+        ("AnalyticsConversionsTable", "conversions", CONVERSION_COLUMNS),
+    ):
+        table = resources[logical_id]["Properties"]["TableInput"]
+        assert table["Name"] == name
+        declared = [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]
+        assert declared == list(columns)
+        assert [(k["Name"], k["Type"]) for k in table["PartitionKeys"]] == list(PARTITION_KEYS)
+        parameters = table["Parameters"]
+        assert parameters["projection.enabled"] == "true"
+        assert parameters["projection.advertiser.type"] == "injected"
+        assert parameters["storage.location.template"]["Fn::Sub"].endswith(
+            f"/{name}/advertiser=${{!advertiser}}/day=${{!day}}/"
+        )
+    workgroup = resources["AnalyticsWorkGroup"]["Properties"]["WorkGroupConfiguration"]
+    assert workgroup["EnforceWorkGroupConfiguration"] is True
+    assert workgroup["BytesScannedCutoffPerQuery"] > 0
+    assert workgroup["ResultConfiguration"]["EncryptionConfiguration"] == {"EncryptionOption": "SSE_S3"}
+    # DuckDB, the Parquet writer, only where Parquet is written: never on the click path or the API
+    carriers = sorted(
+        lid
+        for lid, res in resources.items()
+        if {"Ref": "AnalyticsLayer"} in (res.get("Properties", {}).get("Layers") or [])
+    )
+    assert carriers == ["AnalyticsCompactFunction", "OrchestratorFunction"]

@@ -46,6 +46,11 @@ _PASSIVE_TYPES = {
     "AWS::CloudFront::CachePolicy",
     "AWS::CloudFront::ResponseHeadersPolicy",
     "AWS::S3::BucketPolicy",
+    # The analytics store's catalogue and query engine: locally DuckDB reads the objects themselves
+    # (the AnalyticsEngine parameter, partnerka_local.template.LOCAL_DEFAULTS).
+    "AWS::Glue::Database",
+    "AWS::Glue::Table",
+    "AWS::Athena::WorkGroup",
 }
 
 # Attributes of passive resources that functions may be given. Locally an advertiser's domain

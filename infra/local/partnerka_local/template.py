@@ -82,6 +82,12 @@ def merge_globals(global_props: Mapping[str, Any], own: Mapping[str, Any]) -> di
     return merged
 
 
+# Parameters whose AWS default names a service the local platform plays otherwise: moto's Athena runs
+# no SQL (it answers canned rows), so the local platform and the tests query the analytics store's
+# Parquet with DuckDB. An override still wins.
+LOCAL_DEFAULTS = {"AnalyticsEngine": "duckdb"}
+
+
 class Template:
     """A parsed template plus the physical ids known so far; resolves intrinsics against both."""
 
@@ -114,6 +120,8 @@ class Template:
         for name, decl in declared.items():
             if name in overrides:
                 raw: Any = overrides[name]
+            elif name in LOCAL_DEFAULTS:
+                raw = LOCAL_DEFAULTS[name]
             elif "Default" in decl:
                 raw = decl["Default"]
             else:

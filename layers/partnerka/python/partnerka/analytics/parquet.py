@@ -21,6 +21,7 @@ from partnerka.analytics.schema import COLUMNS, DUCKDB_TYPES
 if TYPE_CHECKING:
     import duckdb
 
+COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 122_880  # DuckDB's own row group: min/max of each column per group skips groups
 
 
@@ -76,7 +77,7 @@ def to_parquet(table: str, rows: Iterable[Mapping[str, Any]]) -> bytes:
             con.execute(
                 f"COPY (SELECT {select_list(table)} FROM read_json({quoted(str(source))}, "  # noqa: S608 - paths quoted
                 f"format='newline_delimited', columns={column_spec(table)}) ORDER BY {names[1]}) "
-                f"TO {quoted(str(target))} (FORMAT parquet, COMPRESSION zstd, "
+                f"TO {quoted(str(target))} (FORMAT parquet, COMPRESSION {COMPRESSION}, "
                 f"ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
             )
         finally:

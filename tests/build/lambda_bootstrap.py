@@ -14,6 +14,7 @@ become dots, the module is imported with the function's folder as the working di
 """
 
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -49,6 +50,17 @@ def main() -> None:
         module = importlib.import_module(module_name.replace("/", "."))
         handler = getattr(module, function_name)
         report["callable"] = callable(handler)
+        # DuckDB (the AnalyticsLayer) is imported when Parquet is written, never at a cold start; where
+        # the layer is attached, a Parquet file is written with it, as the function will.
+        report["duckdb_at_start"] = "duckdb" in sys.modules
+        report["duckdb_available"] = importlib.util.find_spec("duckdb") is not None
+        if report["duckdb_available"]:
+            from partnerka.analytics.parquet import read_parquet, to_parquet
+            from partnerka.analytics.schema import CLICK_COLUMNS, CLICKS
+
+            row = {name: "" if kind == "string" else 0 for name, kind in CLICK_COLUMNS}
+            written = to_parquet(CLICKS, [dict(row, click_id="c1", clicked_at="2026-11-01T10:00:00.000Z")])
+            report["parquet_round_trip"] = read_parquet(written)[0]["click_id"] == "c1"
         zoneinfo.ZoneInfo("Europe/Moscow")
         import boto3
         import botocore

@@ -248,6 +248,10 @@ def test_every_function_starts_from_the_build_as_lambda_starts_it(build: Built, 
             version, path = report[package]
             assert (version, path.startswith(opt_python)) == (pinned(package), True), (lid, package, path)
         assert report["foreign_modules"] == [], lid
+        assert report["duckdb_at_start"] is False, lid
+    carriers = sorted(lid for lid, report in reports.items() if report["duckdb_available"])
+    assert carriers == ["AnalyticsCompactFunction", "OrchestratorFunction"]
+    assert all(reports[lid]["parquet_round_trip"] for lid in carriers)
     # Sizes unzipped (the function's folder and its layers) against the limit, and the CPU each
     # import took (at this machine's speed, with the bytecode of the starts before it).
     sizes: dict[Path, int] = {}

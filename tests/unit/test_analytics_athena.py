@@ -135,3 +135,34 @@ def test_the_byte_limit_and_a_cancel_end_the_query_with_their_own_errors(athena:
         raise_unless_done(state)
     with pytest.raises(QueryCancelled):
         raise_unless_done(QueryState(QUERY_ID, QueryPhase.CANCELLED))
+
+
+def test_the_callers_scope_is_part_of_every_statement() -> None:
+    """An affiliate's report reads its own rows within the advertiser it works in, whatever it asks:
+    both are conditions of the statement itself, not a filter applied to the rows afterwards."""
+    from datetime import date
+
+    from partnerka.accounts.models import Role
+    from partnerka.accounts.tokens import Principal
+    from partnerka.common.errors import Forbidden
+    from partnerka.stats.analytics_reports import selection
+    from partnerka.stats.service import StatsQuery, scoped_request
+
+    affiliate = Principal("u1", Role.AFFILIATE, advertiser_id="ADV-A", affiliate_id="AFF-X")
+    asked = StatsQuery(date(2026, 11, 1), date(2026, 11, 2), filters={"sub3": "z"})
+    scoped = scoped_request(affiliate, asked, "sub1", lambda: ["ADV-A", "ADV-B"])
+    sql = report_sql(selection(scoped.advertisers, scoped.request))
+    assert sql.count("advertiser IN ('ADV-A')") == 2  # clicks and conversions
+    assert sql.count("affiliate = 'AFF-X'") == 2
+    assert "ADV-B" not in sql
+    with pytest.raises(Forbidden):
+        scoped_request(
+            affiliate, StatsQuery(date(2026, 11, 1), date(2026, 11, 2), "UTC", "ADV-B"), "sub1", list
+        )
+    with pytest.raises(Forbidden):
+        scoped_request(
+            affiliate,
+            StatsQuery(date(2026, 11, 1), date(2026, 11, 2), filters={"affiliate": "AFF-Y"}),
+            "sub1",
+            list,
+        )

@@ -21,24 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from partnerka.analytics.objects import BucketObjects, Listed
 from partnerka.analytics.parquet import COMPRESSION, ROW_GROUP_ROWS, connect, quoted, select_list
 from partnerka.analytics.schema import COLUMNS, TABLES, object_prefix, partition_of
 from partnerka.common.observability import logger
 
 COMPACT_PREFIX = "c-"
 DELETE_BATCH = 1000  # DeleteObjects' most
-
-
-@dataclass(frozen=True, slots=True)
-class Listed:
-    key: str
-    etag: str
-    size: int
 
 
 @dataclass(slots=True)
@@ -59,23 +52,12 @@ def merged_name(inputs: list[Listed]) -> str:
 
 class Compactor:
     def __init__(self, bucket: str, client: Any = None) -> None:
-        self._bucket = bucket
-        self._client = client
-
-    def _c(self) -> Any:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("s3")
-        return self._client
-
-    def _pages(self, **request: Any) -> Iterator[dict[str, Any]]:
-        yield from self._c().get_paginator("list_objects_v2").paginate(Bucket=self._bucket, **request)
+        self._objects = BucketObjects(bucket, client)
 
     def advertisers(self, table: str) -> list[str]:
         """The advertisers with objects in a table (one listing of its top level)."""
         found: list[str] = []
-        for page in self._pages(Prefix=f"{table}/", Delimiter="/"):
+        for page in self._objects.pages(Prefix=f"{table}/", Delimiter="/"):
             for prefix in page.get("CommonPrefixes", []):
                 name = prefix["Prefix"].removeprefix(f"{table}/").rstrip("/")
                 if name.startswith("advertiser="):
@@ -85,25 +67,11 @@ class Compactor:
     def days(self, table: str, advertiser: str) -> dict[str, list[Listed]]:
         """An advertiser's objects in a table, by day."""
         by_day: dict[str, list[Listed]] = {}
-        for page in self._pages(Prefix=f"{table}/advertiser={advertiser}/"):
-            for item in page.get("Contents", []):
-                where = partition_of(item["Key"])
-                if where is not None:
-                    by_day.setdefault(where[2], []).append(
-                        Listed(item["Key"], str(item["ETag"]).strip('"'), int(item["Size"]))
-                    )
+        for item in self._objects.listed(f"{table}/advertiser={advertiser}/"):
+            where = partition_of(item.key)
+            if where is not None:
+                by_day.setdefault(where[2], []).append(item)
         return by_day
-
-    def _download(self, key: str, path: Path) -> bool:
-        from botocore.exceptions import ClientError
-
-        try:
-            self._c().download_file(self._bucket, key, str(path))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
-                return False
-            raise
-        return True
 
     def compact_day(self, table: str, advertiser: str, day: str, inputs: list[Listed]) -> int:
         """Merge one advertiser-day's objects into one; the rows it holds."""
@@ -113,7 +81,7 @@ class Compactor:
             paths = []
             for n, item in enumerate(inputs):
                 path = local / f"in-{n}.parquet"
-                if not self._download(item.key, path):
+                if not self._objects.fetch(item.key, path):
                     # Merged and deleted by a run racing this one: its merge holds these rows.
                     logger.info("analytics day merged meanwhile", key=item.key)
                     return 0
@@ -134,14 +102,18 @@ class Compactor:
             finally:
                 con.close()
             key = f"{object_prefix(table, advertiser, day)}{name}"
-            self._c().upload_file(
-                str(target), self._bucket, key, ExtraArgs={"ContentType": "application/vnd.apache.parquet"}
+            self._objects.client().upload_file(
+                str(target),
+                self._objects.bucket,
+                key,
+                ExtraArgs={"ContentType": "application/vnd.apache.parquet"},
             )
         # Only now: every row of the inputs is in the stored merge.
         gone = [{"Key": item.key} for item in inputs if item.key != key]
         for first in range(0, len(gone), DELETE_BATCH):
-            answer = self._c().delete_objects(
-                Bucket=self._bucket, Delete={"Objects": gone[first : first + DELETE_BATCH], "Quiet": True}
+            answer = self._objects.client().delete_objects(
+                Bucket=self._objects.bucket,
+                Delete={"Objects": gone[first : first + DELETE_BATCH], "Quiet": True},
             )
             if answer.get("Errors"):
                 raise RuntimeError(f"{len(answer['Errors'])} merged objects of {key} were not deleted")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from partnerka.analytics.engines import QueryPhase, QueryState, Row
+from partnerka.analytics.objects import BucketObjects
 from partnerka.analytics.parquet import column_spec, connect, quoted
 from partnerka.analytics.schema import COLUMNS, TABLES, partition_of
 from partnerka.common.observability import logger
@@ -43,36 +44,16 @@ class ObjectSource(Protocol):
 
 
 class S3Objects:
+    """The DuckDB engine's source: every object of both tables in the bucket."""
+
     def __init__(self, bucket: str, client: Any = None) -> None:
-        self._bucket = bucket
-        self._client = client
-
-    def _c(self) -> Any:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("s3")
-        return self._client
+        self._objects = BucketObjects(bucket, client)
 
     def listing(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for table in TABLES:
-            for page in (
-                self._c().get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=f"{table}/")
-            ):
-                found.update({o["Key"]: str(o["ETag"]).strip('"') for o in page.get("Contents", [])})
-        return found
+        return {o.key: o.etag for table in TABLES for o in self._objects.listed(f"{table}/")}
 
     def fetch(self, key: str, path: Path) -> bool:
-        client = self._c()
-        try:
-            body = client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
-        except client.exceptions.NoSuchKey:
-            return False
-        part = path.with_name(path.name + f".{uuid.uuid4().hex}.part")
-        part.write_bytes(body)
-        part.replace(path)
-        return True
+        return self._objects.fetch(key, path)
 
 
 def default_folder() -> Path:

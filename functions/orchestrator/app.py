@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from partnerka.analytics.store import AnalyticsStore, s3_put
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.observability import logger, metrics, tracer
@@ -22,6 +21,7 @@ from partnerka.orchestrator.records import decode_record
 from partnerka.orchestrator.service import run_batch
 from partnerka.postbacks.dispatch import PostbackDispatcher
 from partnerka.postbacks.repository import DeliveryRepository, PostbackSettingsRepository
+from partnerka.stats.analytics_store import AnalyticsStore, s3_put
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.cube_store import CubeRepository

@@ -18,9 +18,9 @@ from partnerka.analytics.duckdb_engine import DuckDBEngine, S3Objects
 from partnerka.analytics.engines import QueryPhase, wait
 from partnerka.analytics.parquet import to_parquet
 from partnerka.analytics.schema import CLICK_COLUMNS, CLICKS, object_prefix
-from partnerka.analytics.sql import RawSelection
 from partnerka.common.errors import ValidationFailed
 from partnerka.stats.analytics_reports import EngineReports, run_to_end
+from partnerka.stats.analytics_sql import RawSelection
 from partnerka.stats.service import parse_request
 
 BUCKET = "analytics-test"

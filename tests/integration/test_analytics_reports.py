@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from partnerka.analytics.duckdb_engine import DuckDBEngine
 from partnerka.analytics.parquet import to_parquet
 from partnerka.analytics.schema import CLICKS, CONVERSIONS, SEQ_WIDTH, object_prefix
-from partnerka.analytics.store import click_row
 from partnerka.common.clock import iso_millis
 from partnerka.stats.analytics_reports import EngineReports, run_to_end, selection
+from partnerka.stats.analytics_store import click_row
 from partnerka.stats.click_log import ClickLogRepository, LoggedClick
 from partnerka.stats.cube import cube_increments, merge_into
 from partnerka.stats.cube_store import CubeRepository

@@ -31,7 +31,6 @@ from moto.dynamodb.models import dynamodb_backends
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
-from partnerka.analytics.store import AnalyticsStore, s3_put
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.ids import new_click_id
@@ -42,6 +41,7 @@ from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.repository import operation_of
 from partnerka.postbacks.service import new_delivery
+from partnerka.stats.analytics_store import AnalyticsStore, s3_put
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores, apply_stream_batch

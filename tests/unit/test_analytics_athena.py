@@ -15,8 +15,8 @@ from botocore.stub import Stubber
 
 from partnerka.analytics.athena import AthenaEngine
 from partnerka.analytics.engines import QueryCancelled, QueryFailed, QueryPhase, QueryState, wait
-from partnerka.analytics.sql import RawSelection, report_sql
 from partnerka.stats.analytics_reports import EngineReports, raise_unless_done, run_to_end
+from partnerka.stats.analytics_sql import RawSelection, report_sql
 
 QUERY_ID = "a1b2c3d4-0000-4000-8000-000000000001"
 

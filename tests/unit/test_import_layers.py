@@ -50,6 +50,7 @@ LAYERS = (
     "offers",
     "branding",
     "tracking",
+    "analytics",
     "blocklists",
     "conversions",
     "postbacks",

@@ -12,7 +12,7 @@ request per object. So, per advertiser-day:
 3. only then are the inputs deleted.
 
 A crash between 2 and 3 leaves the inputs beside their merge: queries read each click once anyway
-(analytics.sql), and the next run merges them again (the merge is among its inputs, its rows are the
+(stats.analytics_sql), and the next run merges them again (the merge is among its inputs, its rows are the
 same). An object that arrives while a day is merged is not among the inputs and stays for the next
 run. Nothing is ever deleted that is not in an object already stored.
 """

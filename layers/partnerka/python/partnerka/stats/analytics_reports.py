@@ -18,11 +18,11 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from partnerka.analytics.engines import QueryCancelled, QueryEngine, QueryFailed, QueryPhase, QueryState, wait
-from partnerka.analytics.results import report_of
-from partnerka.analytics.sql import BY_ADVERTISER, RawSelection, report_sql
 from partnerka.common import dynamo
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import NotFound
+from partnerka.stats.analytics_results import report_of
+from partnerka.stats.analytics_sql import BY_ADVERTISER, RawSelection, report_sql
 from partnerka.stats.engine import NO_GROUP, Report, ReportQuery
 from partnerka.stats.raw import PaidClicks, RawQuery, add_paid_clicks
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from partnerka.analytics.store import AnalyticsSink, ChangeDelivered
 from partnerka.common.clock import utc_now
 from partnerka.common.observability import logger
 from partnerka.conversions.events import ConversionChanged
+from partnerka.stats.analytics_store import AnalyticsSink, ChangeDelivered
 from partnerka.stats.click_log import LOG_RETENTION, ClickLogStore, LoggedClick
 from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.cube import CubeKey, Facts, cube_increments, merge_into

@@ -1,4 +1,4 @@
-"""The rows of a raw report's statement (analytics.sql) as the report's counters: each kind of row
+"""The rows of a raw report's statement (stats.analytics_sql) as the report's counters: each kind of row
 counts what stats.raw counts for one click or conversion, times how many there were."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from partnerka.analytics.sql import TIME_GROUPS, RawSelection
+from partnerka.stats.analytics_sql import TIME_GROUPS, RawSelection
 from partnerka.stats.engine import Report
 from partnerka.stats.models import Increments, StatsRow, refused_attribute
 from partnerka.stats.raw import conversion_increments, screening_increments

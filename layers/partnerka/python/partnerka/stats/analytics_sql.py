@@ -8,7 +8,7 @@ by, in one UNION ALL (one query: one id to follow, one to cancel):
 - conversions: each conversion by its latest change (the newest `changed_at`, then the stream's
   order), by status, goal, currency and what a fraud rule did, with its money summed.
 
-Python turns those rows into the report's counters (analytics.results), exactly as the cubes and the
+Python turns those rows into the report's counters (stats.analytics_results), exactly as the cubes and the
 click log count the same events (stats.raw). Only what both dialects spell alike is used: string
 comparison of ISO times, substr, CASE, count/sum, row_number, UNION ALL. Time groupings group by UTC
 hour (or quarter hour, for zones such as +05:30), and Python moves each bucket to the user's time zone.

@@ -5,7 +5,7 @@ An object is named by the run of stream records it came from (as the click log's
 stats.projection): the same run delivered again puts the same object with the same rows, so a batch
 retried ten times is stored once; a run cut differently (a bisected retry) puts its own object, and
 the click or change it shares with another object is removed by the hourly compaction
-(analytics.compaction) and, until then, by every query (analytics.sql reads each click and each
+(analytics.compaction) and, until then, by every query (stats.analytics_sql reads each click and each
 change once).
 """
 

@@ -130,7 +130,7 @@ def engine_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ),
 )
 @settings(
-    max_examples=examples(12, 300),
+    max_examples=examples(6, 300),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

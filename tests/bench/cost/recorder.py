@@ -286,6 +286,16 @@ class Recorder:
                 self.other_requests["eventbridge events"] += len(params.get("Entries", []))
             elif model.name in ("PutObject", "CopyObject", "UploadPart", "CompleteMultipartUpload"):
                 self.other_requests["s3 writes"] += 1
-                body = params.get("Body")
-                if isinstance(body, bytes | bytearray):
-                    self.other_requests["s3 bytes"] += len(body)
+                self.other_requests["s3 bytes"] += _body_size(params.get("Body"))
+
+
+def _body_size(body: Any) -> int:
+    """An object's bytes as sent: given as bytes, or as the file botocore wrapped them in."""
+    if isinstance(body, bytes | bytearray | str):
+        return len(body)
+    if body is not None and hasattr(body, "seek") and hasattr(body, "tell"):
+        at = body.tell()
+        size = body.seek(0, 2)
+        body.seek(at)
+        return int(size - at)
+    return 0

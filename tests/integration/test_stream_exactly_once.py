@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import itertools
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partnerka.analytics.duckdb_engine import DuckDBEngine, S3Objects
 from partnerka.common import dynamo
 from partnerka.conversions.models import Conversion, ConversionStatus
 from partnerka.conversions.repository import ConversionRepository
+from partnerka.stats.analytics_reports import EngineReports, run_to_end, selection
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube import TOTAL
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.raw import converted_event
+from partnerka.stats.service import StatsRequest
 from partnerka.tracking.models import Click
 from partnerka.tracking.repository import ClickRepository
 from partnerka_local.template import Template
@@ -146,6 +150,16 @@ def _counted(cubes: CubeRepository, advertiser: str, days: list[str]) -> dict[st
     return {name: amount for name, amount in totals.items() if amount}
 
 
+def _from_the_analytics_store(advertiser: str, days: list[str]) -> dict[str, int]:
+    """The advertiser's totals over the days as the analytics engine counts them from the Parquet the
+    orchestrator wrote (DuckDB over the emulated bucket): the same as the cubes', however the stream
+    delivered."""
+    request = StatsRequest(date.fromisoformat(days[0]), date.fromisoformat(days[-1]), ZoneInfo("UTC"), "none")
+    engine = EngineReports(DuckDBEngine(S3Objects(os.environ["ANALYTICS_BUCKET"])))
+    report = run_to_end(engine, selection([advertiser], request), None)
+    return {name: amount for name, amount in report.totals.values().items() if amount}
+
+
 def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_kill(
     load_function: FunctionLoader, stack: Template, figures: Figures
 ) -> None:
@@ -196,6 +210,7 @@ def test_each_click_and_conversion_counts_once_under_any_split_retry_repeat_or_k
 
         days = sorted({f"{c.created_at:%Y-%m-%d}" for c in clicks})
         assert _counted(cubes, advertiser, days) == _expected(clicks, conversions)
+        assert _from_the_analytics_store(advertiser, days) == _counted(cubes, advertiser, days)
         for day in days:
             offers = {item.value: item.values["clicks"] for item in cubes.days(advertiser, "offer", day, day)}
             on_day = [c for c in clicks if f"{c.created_at:%Y-%m-%d}" == day]
@@ -266,5 +281,6 @@ def test_a_batch_whose_worker_died_then_bisected_counts_each_click_once(
     cubes = CubeRepository(table)
     days = sorted({f"{c.created_at:%Y-%m-%d}" for c in clicks})
     assert _counted(cubes, "ADVKILL", days) == {"clicks": 3 * batch, "unique": 3 * batch}
+    assert _from_the_analytics_store("ADVKILL", days) == {"clicks": 3 * batch, "unique": 3 * batch}
     logged = [c.click_id for day in days for c in ClickLogRepository(table).read("ADVKILL", day)]
     assert sorted(logged) == sorted(c.click_id for c in clicks)

@@ -5,6 +5,7 @@ that must all be kept."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import boto3
@@ -14,6 +15,8 @@ from moto import mock_aws
 from partnerka.analytics.compaction import COMPACT_PREFIX, Compactor
 from partnerka.analytics.parquet import read_parquet, to_parquet
 from partnerka.analytics.schema import CLICK_COLUMNS, CLICKS, CONVERSION_COLUMNS, CONVERSIONS, object_prefix
+from partnerka_local.template import REGION, Template
+from tests.integration.conftest import CONTEXT
 
 BUCKET = "analytics-compaction"
 DAY = "2026-11-01"
@@ -151,3 +154,24 @@ def test_one_advertisers_failure_leaves_the_others_compacted(s3: Any) -> None:
         len(s3.list_objects_v2(Bucket=BUCKET, Prefix="clicks/advertiser=A1/")["Contents"]) == 3
     )  # untouched
     assert len(stored(s3, CLICKS, "A2")) == 1
+
+
+def test_the_scheduled_function_compacts_the_stacks_bucket_within_its_policy(
+    stack: Template, load_function: Any
+) -> None:
+    """The handler as the schedule runs it, over the emulated stack's AnalyticsBucket: its listing,
+    copies, upload and batch delete are each checked against AnalyticsCompactFunction's policy when
+    the test ends (a DeleteObjects is authorized key by key, as s3:DeleteObject)."""
+    compact = load_function("analytics_compact")
+    bucket = str(stack.refs["AnalyticsBucket"])
+    s3 = boto3.client("s3", region_name=REGION)
+    advertiser = uuid.uuid4().hex
+    for name, rows in (("t1-4", [click(n) for n in range(4)]), ("t1-2", [click(n) for n in range(2)])):
+        key = f"{object_prefix(CLICKS, advertiser, DAY)}b-{name}.parquet"
+        s3.put_object(Bucket=bucket, Key=key, Body=to_parquet(CLICKS, rows))
+    answer = compact.handler({}, CONTEXT)
+    assert answer["partitions"] >= 1  # other tests' objects may share the bucket
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"{CLICKS}/advertiser={advertiser}/")["Contents"]
+    assert len(listed) == 1
+    rows = read_parquet(s3.get_object(Bucket=bucket, Key=listed[0]["Key"])["Body"].read())
+    assert [r["click_id"] for r in rows] == [f"c{n:03d}" for n in range(4)]

@@ -141,6 +141,31 @@ def test_every_change_of_a_conversion_is_kept_and_repeats_of_one_are_not(s3: Any
     assert sorted((r["seq"][-1], r["status"]) for r in rows) == [("1", "pending"), ("2", "approved")]
 
 
+def test_conversions_are_stored_in_order_of_arrival_not_of_their_click(s3: Any) -> None:
+    """A report's hours select on created_at: the writer and the merge sort by it (row groups'
+    min/max then skip whole hours), whatever order the click ids are in."""
+
+    def arrived(conversion: str, click_id: str, hour: int) -> dict[str, Any]:
+        return {
+            **change(conversion, 1, "pending"),
+            "click_id": click_id,
+            "created_at": f"{DAY}T{hour:02d}:00:00.000Z",
+        }
+
+    late, early = arrived("v1", "a-click", 20), arrived("v2", "z-click", 3)
+    key = put(s3, CONVERSIONS, "t1-2", [late, early])
+    assert [
+        r["conversion_id"] for r in read_parquet(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    ] == [
+        "v2",
+        "v1",
+    ]
+    put(s3, CONVERSIONS, "t2-1", [arrived("v3", "m-click", 11)])
+    Compactor(BUCKET, s3).compact()
+    rows = next(iter(stored(s3, CONVERSIONS).values()))
+    assert [r["conversion_id"] for r in rows] == ["v2", "v3", "v1"]
+
+
 def test_one_advertisers_failure_leaves_the_others_compacted(s3: Any) -> None:
     for advertiser in ("A1", "A2"):
         put(s3, CLICKS, "t1-2", [click(1), click(2)], advertiser=advertiser)

@@ -120,6 +120,29 @@ def test_two_runs_racing_over_the_same_inputs_store_the_same_object(s3: Any) -> 
     assert len(next(iter(after.values()))) == 20
 
 
+def test_two_runs_that_both_merged_before_either_deleted_leave_one_object(s3: Any) -> None:
+    """The other interleaving: the second run copies the inputs while the first is about to delete
+    them, stores the same name (same inputs) and deletes what is already gone."""
+    put(s3, CLICKS, "t1-20", [click(n) for n in range(20)])
+    put(s3, CLICKS, "t1-10", [click(n) for n in range(10)])
+    first, second = Compactor(BUCKET, s3), Compactor(BUCKET, s3)
+    inputs = first.days(CLICKS, "ADV")[DAY]
+    merged: list[int] = []
+
+    def second_run_first(**_: Any) -> None:
+        s3.meta.events.unregister("before-call.s3.DeleteObjects", second_run_first)
+        assert len(stored(s3, CLICKS)) == 3  # the first run's merge beside the inputs
+        merged.append(second.compact_day(CLICKS, "ADV", DAY, inputs))
+
+    s3.meta.events.register("before-call.s3.DeleteObjects", second_run_first)
+    assert first.compact_day(CLICKS, "ADV", DAY, inputs) == 20
+    assert merged == [20]
+    after = stored(s3, CLICKS)
+    assert len(after) == 1
+    assert sorted(r["click_id"] for r in next(iter(after.values()))) == [f"c{n:03d}" for n in range(20)]
+    assert Compactor(BUCKET, s3).compact().partitions == 0
+
+
 def test_an_object_arriving_during_the_merge_stays_for_the_next_run(s3: Any) -> None:
     put(s3, CLICKS, "t1-20", [click(n) for n in range(20)])
     put(s3, CLICKS, "t1-10", [click(n) for n in range(10)])

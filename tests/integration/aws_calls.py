@@ -159,6 +159,11 @@ def accesses(
     action = f"{prefix}:{_AUTHORIZED_AS.get((service, operation), operation)}"
     if service == "sqs":
         return tuple(Access(action, arn) for arn in _sqs_queues(operation, params, region))
+    if service == "s3" and operation == "DeleteObjects":
+        # IAM has no s3:DeleteObjects: each key of the batch is authorized as s3:DeleteObject.
+        bucket = params.get("Bucket", "")
+        keys = [item["Key"] for item in params.get("Delete", {}).get("Objects", [])]
+        return tuple(Access(f"{prefix}:DeleteObject", f"arn:{PARTITION}:s3:::{bucket}/{key}") for key in keys)
     if service == "s3":
         bucket = params.get("Bucket", "")
         key = params.get("Key")

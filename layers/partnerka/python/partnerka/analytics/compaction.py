@@ -27,7 +27,7 @@ from typing import Any
 
 from partnerka.analytics.objects import BucketObjects, Listed
 from partnerka.analytics.parquet import COMPRESSION, ROW_GROUP_ROWS, connect, quoted, select_list
-from partnerka.analytics.schema import COLUMNS, TABLES, object_prefix, partition_of
+from partnerka.analytics.schema import TABLES, TIME_COLUMNS, object_prefix, partition_of
 from partnerka.common.observability import logger
 
 COMPACT_PREFIX = "c-"
@@ -88,7 +88,7 @@ class Compactor:
                 paths.append(str(path))
             target = local / "merged.parquet"
             columns = select_list(table)
-            time_column = COLUMNS[table][1][0]
+            time_column = TIME_COLUMNS[table]
             files = ", ".join(quoted(p) for p in paths)
             con = connect()
             try:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from partnerka.analytics.schema import COLUMNS, DUCKDB_TYPES
+from partnerka.analytics.schema import COLUMNS, DUCKDB_TYPES, TIME_COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
@@ -62,7 +62,7 @@ def _scratch() -> Iterator[Path]:
 
 def to_parquet(table: str, rows: Iterable[Mapping[str, Any]]) -> bytes:
     """The rows (every column of the table, by name) as one Parquet file, zstd-compressed, sorted
-    by their first column's time (the second column) so the row groups' ranges are tight."""
+    by the table's time (schema.TIME_COLUMNS) so the row groups' ranges are tight."""
     names = [name for name, _ in COLUMNS[table]]
     with _scratch() as folder:
         source, target = folder / "rows.jsonl", folder / "rows.parquet"
@@ -76,7 +76,7 @@ def to_parquet(table: str, rows: Iterable[Mapping[str, Any]]) -> bytes:
         try:
             con.execute(
                 f"COPY (SELECT {select_list(table)} FROM read_json({quoted(str(source))}, "  # noqa: S608 - paths quoted
-                f"format='newline_delimited', columns={column_spec(table)}) ORDER BY {names[1]}) "
+                f"format='newline_delimited', columns={column_spec(table)}) ORDER BY {TIME_COLUMNS[table]}) "
                 f"TO {quoted(str(target))} (FORMAT parquet, COMPRESSION {COMPRESSION}, "
                 f"ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
             )

@@ -64,6 +64,10 @@ CONVERSION_COLUMNS: tuple[Column, ...] = (
 
 COLUMNS: dict[str, tuple[Column, ...]] = {CLICKS: CLICK_COLUMNS, CONVERSIONS: CONVERSION_COLUMNS}
 
+# What a table's objects are sorted by: the time a report's range selects on (a click's, a conversion's
+# arrival), so each row group's min/max of it lets a query skip the groups outside its hours.
+TIME_COLUMNS = {CLICKS: "clicked_at", CONVERSIONS: "created_at"}
+
 DUCKDB_TYPES = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT"}
 
 SEQ_WIDTH = 40  # DynamoDB Streams' sequence numbers have up to 40 digits

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from partnerka.analytics.objects import BucketObjects
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.observability import logger, metrics, tracer
@@ -21,7 +22,7 @@ from partnerka.orchestrator.records import decode_record
 from partnerka.orchestrator.service import run_batch
 from partnerka.postbacks.dispatch import PostbackDispatcher
 from partnerka.postbacks.repository import DeliveryRepository, PostbackSettingsRepository
-from partnerka.stats.analytics_store import AnalyticsStore, s3_put
+from partnerka.stats.analytics_store import AnalyticsStore
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cpc import ClickPayer
 from partnerka.stats.cube_store import CubeRepository
@@ -54,7 +55,7 @@ settings = read_settings(Settings)
 stats = StatsStores(
     CubeRepository(settings.stats_table),
     ClickLogRepository(settings.stats_table),
-    AnalyticsStore(s3_put(settings.analytics_bucket)),
+    AnalyticsStore(BucketObjects(settings.analytics_bucket).put),
 )
 judge = QualityJudge(QualityRepository(settings.stats_table), DatacenterRanges.beside(settings.geoip_db_path))
 operations = OperationsRepository(settings.operations_table)

@@ -31,6 +31,7 @@ from moto.dynamodb.models import dynamodb_backends
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.analytics.objects import BucketObjects
 from partnerka.common.clock import utc_now
 from partnerka.common.config import read_settings
 from partnerka.common.ids import new_click_id
@@ -41,7 +42,7 @@ from partnerka.operations.repository import OperationsRepository
 from partnerka.postbacks.models import DeliveryFormat, Destination, EventData, PostbackEvent
 from partnerka.postbacks.repository import operation_of
 from partnerka.postbacks.service import new_delivery
-from partnerka.stats.analytics_store import AnalyticsStore, s3_put
+from partnerka.stats.analytics_store import AnalyticsStore
 from partnerka.stats.click_log import ClickLogRepository
 from partnerka.stats.cube_store import CubeRepository
 from partnerka.stats.projection import StatsStores, apply_stream_batch
@@ -401,7 +402,7 @@ def build_tenant(api: Api, owner_token: str, name: str, cidr: str) -> tuple[Tena
     stats = StatsStores(
         CubeRepository(os.environ["STATS_TABLE"]),
         ClickLogRepository(os.environ["STATS_TABLE"]),
-        AnalyticsStore(s3_put(os.environ["ANALYTICS_BUCKET"])),
+        AnalyticsStore(BucketObjects(os.environ["ANALYTICS_BUCKET"]).put),
     )
     record = stream_record("1", f"matrix-{click.click_id}", "INSERT", "clicks", click.as_item())
     assert apply_stream_batch([record], stats) == []

@@ -32,10 +32,7 @@ ADAPTERS = {
     PACKAGE / "domains" / "tenants.py": "the CloudFront port's implementation (advertisers' domains)",
     PACKAGE / "branding" / "assets.py": "the S3 port's implementation (brand images: uploads, publishing)",
     PACKAGE / "analytics" / "athena.py": "the query port's Athena implementation (reports in AWS)",
-    PACKAGE / "analytics" / "objects.py": "the analytics bucket's reads (the compaction, the DuckDB engine)",
-    PACKAGE
-    / "stats"
-    / "analytics_store.py": "the S3 port's implementation (the Parquet the orchestrator writes)",
+    PACKAGE / "analytics" / "objects.py": "the analytics bucket's S3 port (Parquet put, listed, copied)",
     Path("functions/billing/app.py"): "composition root: builds the S3 client the billing service takes",
     Path("functions/reports/app.py"): "composition root: builds the S3 client the report runner takes",
 }

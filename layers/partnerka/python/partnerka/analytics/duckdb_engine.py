@@ -25,8 +25,8 @@ from typing import Any, Protocol
 
 from partnerka.analytics.engines import QueryPhase, QueryState, Row
 from partnerka.analytics.objects import BucketObjects
-from partnerka.analytics.parquet import column_spec, connect, quoted
-from partnerka.analytics.schema import COLUMNS, TABLES, partition_of
+from partnerka.analytics.parquet import connect, quoted
+from partnerka.analytics.schema import COLUMNS, DUCKDB_TYPES, TABLES, partition_of
 from partnerka.common.observability import logger
 
 STALE_SECONDS = 600.0  # a copied object the bucket no longer lists is removed after this long
@@ -209,8 +209,9 @@ class DuckDBEngine:
                 columns = ", ".join([*(name for name, _ in COLUMNS[table]), "advertiser", "day"])
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {columns} FROM {source}")  # noqa: S608 - names from schema, paths quoted
             else:  # no object yet: an empty table of the same columns
-                spec = json.loads(column_spec(table).replace("'", '"'))
-                columns = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in spec.items())
+                columns = ", ".join(
+                    f"CAST(NULL AS {DUCKDB_TYPES[kind]}) AS {name}" for name, kind in COLUMNS[table]
+                )
                 con.execute(
                     f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {columns}, CAST(NULL AS VARCHAR) AS "
                     "advertiser, CAST(NULL AS VARCHAR) AS day WHERE false"

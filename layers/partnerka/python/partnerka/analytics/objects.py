@@ -1,5 +1,7 @@
-"""The analytics bucket as the compaction and the DuckDB engine read it: its objects listed with their
-ETags, and one copied to a local file, or found gone (merged and deleted by a compaction meanwhile)."""
+"""The analytics bucket as the orchestrator, the compaction and the DuckDB engine use it: a Parquet
+object put, the objects listed with their ETags, and one copied to a local file, or found gone (merged
+and deleted by a compaction meanwhile). The client is made on first use: a function that never
+touches the bucket never builds one."""
 
 from __future__ import annotations
 
@@ -30,6 +32,11 @@ class BucketObjects:
 
             self._client = boto3.client("s3")
         return self._client
+
+    def put(self, key: str, body: bytes) -> None:
+        self.client().put_object(
+            Bucket=self.bucket, Key=key, Body=body, ContentType="application/vnd.apache.parquet"
+        )
 
     def pages(self, **request: Any) -> Iterator[dict[str, Any]]:
         yield from self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, **request)

@@ -22,8 +22,8 @@ from partnerka.common import dynamo
 from partnerka.common.clock import utc_now
 from partnerka.common.errors import NotFound
 from partnerka.stats.analytics_results import report_of
-from partnerka.stats.analytics_sql import BY_ADVERTISER, RawSelection, report_sql
-from partnerka.stats.engine import NO_GROUP, Report, ReportQuery
+from partnerka.stats.analytics_sql import RawSelection, report_sql
+from partnerka.stats.engine import BY_ADVERTISER, NO_GROUP, Report, ReportQuery
 from partnerka.stats.raw import PaidClicks, RawQuery, add_paid_clicks
 
 QUERY_TTL = timedelta(days=1)  # Athena keeps a query's results a day's worth of polls

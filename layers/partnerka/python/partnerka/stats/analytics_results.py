@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from partnerka.stats.analytics_sql import TIME_GROUPS, RawSelection
-from partnerka.stats.engine import Report
+from partnerka.stats.analytics_sql import RawSelection
+from partnerka.stats.engine import TIME_GROUPS, Report
 from partnerka.stats.models import Increments, StatsRow, refused_attribute
 from partnerka.stats.raw import conversion_increments, screening_increments
 

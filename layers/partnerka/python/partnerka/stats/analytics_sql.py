@@ -27,11 +27,9 @@ from partnerka.analytics.parquet import quoted
 from partnerka.analytics.schema import CLICKS, CONVERSIONS
 from partnerka.common.clock import iso_millis
 from partnerka.stats.cube import DIMENSIONS
+from partnerka.stats.engine import BY_ADVERTISER, NO_GROUP, TIME_GROUPS
 from partnerka.tracking.models import SUB_KEYS
 
-TIME_GROUPS = ("day", "hour")
-NO_GROUP = "none"
-BY_ADVERTISER = "advertiser"
 COLUMN_GROUPS = (*DIMENSIONS, *SUB_KEYS)  # each is a column of both tables
 
 

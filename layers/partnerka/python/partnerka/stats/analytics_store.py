@@ -11,7 +11,7 @@ change once).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -92,13 +92,14 @@ class AnalyticsSink(Protocol):
 
 
 class AnalyticsStore:
-    """Writes the objects with one PutObject each; `put(key, body)` is the S3 call."""
+    """Writes the objects with one PutObject each; `put(key, body)` is the S3 call
+    (analytics.objects.BucketObjects.put)."""
 
-    def __init__(self, put: Any) -> None:
+    def __init__(self, put: Callable[[str, bytes], None]) -> None:
         self._put = put
 
     def write(self, clicks: Sequence[LoggedClick], changes: Sequence[ChangeDelivered], name: str) -> int:
-        from partnerka.analytics.parquet import to_parquet  # DuckDB: the AnalyticsLayer's
+        from partnerka.analytics.parquet import parquet_writer  # DuckDB: the AnalyticsLayer's
 
         groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for click in clicks:
@@ -108,23 +109,10 @@ class AnalyticsStore:
             row = change_row(delivered)
             advertiser = delivered.change.conversion.advertiser_id
             groups.setdefault((CONVERSIONS, advertiser, row["created_at"][:10]), []).append(row)
-        for (table, advertiser, day), rows in sorted(groups.items()):
-            self._put(
-                f"{object_prefix(table, advertiser, day)}{BATCH_PREFIX}{name}.parquet",
-                to_parquet(table, rows),
-            )
+        with parquet_writer() as parquet:
+            for (table, advertiser, day), rows in sorted(groups.items()):
+                self._put(
+                    f"{object_prefix(table, advertiser, day)}{BATCH_PREFIX}{name}.parquet",
+                    parquet(table, rows),
+                )
         return len(groups)
-
-
-def s3_put(bucket: str, client: Any = None) -> Any:
-    """`put(key, body)` into the analytics bucket (the client made on first use)."""
-    made: list[Any] = [client]
-
-    def put(key: str, body: bytes) -> None:
-        if made[0] is None:
-            import boto3
-
-            made[0] = boto3.client("s3")
-        made[0].put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/vnd.apache.parquet")
-
-    return put

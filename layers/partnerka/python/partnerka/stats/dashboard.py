@@ -13,7 +13,7 @@ from partnerka.conversions.review import NamedConversions, named
 from partnerka.offers.names import NameBook
 from partnerka.stats.analytics_reports import cancel, finished_report, selection, start_or_follow
 from partnerka.stats.click_log import LoggedClick
-from partnerka.stats.engine import NO_GROUP
+from partnerka.stats.engine import NO_GROUP, Report
 from partnerka.stats.fraud_report import FRAUD_GROUPS, TrafficQuality, fraud_report
 from partnerka.stats.logs import ConversionsNewestFirst, click_page, conversion_page
 from partnerka.stats.models import StatsRow
@@ -101,19 +101,12 @@ class StatsDashboard:
         if engine is not None and from_engine(scoped.request) and scoped.advertisers:
             chosen = selection(scoped.advertisers, scoped.request)
             state = start_or_follow(engine, chosen, principal.user_id, query_id)
-            if not state.finished:
-                return ReportPage(
-                    scoped.scope.advertiser_id,
-                    by,
-                    descending,
-                    [],
-                    {},
-                    0,
-                    StatsRow(key="total"),
-                    scoped.scope.sees_revenue,
-                    state,
-                )
-            report = finished_report(engine, chosen, state.query_id, paid_clicks(self._sources))
+            # While the query runs the page has no rows yet, only the query's progress.
+            report = (
+                finished_report(engine, chosen, state.query_id, paid_clicks(self._sources))
+                if state.finished
+                else Report(rows={}, totals=StatsRow(key="total"))
+            )
         else:
             report = build_report(self._sources, scoped.advertisers, scoped.request)
         rows = sorted_rows(report, group_by, sort, desc)
@@ -123,7 +116,9 @@ class StatsDashboard:
             sort=by,
             desc=descending,
             rows=page,
-            names=group_names(group_by, [row.key for row in page], scoped.advertisers, self._names),
+            names=group_names(group_by, [row.key for row in page], scoped.advertisers, self._names)
+            if page
+            else {},
             total_rows=len(rows),
             totals=report.totals,
             sees_revenue=scoped.scope.sees_revenue,
@@ -152,7 +147,9 @@ class StatsDashboard:
         return FraudReportPage(
             advertiser_id=scoped.scope.advertiser_id,
             rows=page,
-            names=group_names(group_by, [row.key for row in page], scoped.advertisers, self._names),
+            names=group_names(group_by, [row.key for row in page], scoped.advertisers, self._names)
+            if page
+            else {},
             total_rows=len(report.rows),
             totals=report.totals,
             trend=report.trend,

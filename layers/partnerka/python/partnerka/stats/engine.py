@@ -20,6 +20,7 @@ from partnerka.stats.models import COUNTERS, KEYED_PREFIXES, StatsRow
 
 TIME_GROUPS = ("day", "hour")
 NO_GROUP = "none"
+BY_ADVERTISER = "advertiser"  # platform staff's report: a row per advertiser
 MAX_RANGE_DAYS = 366
 
 

@@ -15,12 +15,19 @@ from partnerka.stats.analytics_reports import EngineReports, run_to_end, selecti
 from partnerka.stats.click_log import ClickLogStore
 from partnerka.stats.cpc import CPC, PaidHour, paid_hours
 from partnerka.stats.cube_store import CubeStore, read_in_parallel
-from partnerka.stats.engine import NO_GROUP, TIME_GROUPS, Report, ReportQuery, answerable, cube_report
+from partnerka.stats.engine import (
+    BY_ADVERTISER,
+    NO_GROUP,
+    TIME_GROUPS,
+    Report,
+    ReportQuery,
+    answerable,
+    cube_report,
+)
 from partnerka.stats.metrics import derive
 from partnerka.stats.models import COUNTERS, StatsRow
 from partnerka.stats.raw import RAW_DIMENSIONS, Conversions, PaidClicks, RawQuery, raw_report
 
-BY_ADVERTISER = "advertiser"
 GROUPS = (*TIME_GROUPS, NO_GROUP, BY_ADVERTISER, *RAW_DIMENSIONS)
 FILTERS = RAW_DIMENSIONS
 MONEY_SORTS = ("revenue", "payout", "profit", "epc", "cpc_payout")

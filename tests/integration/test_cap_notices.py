@@ -3,19 +3,16 @@ CapsTable to tell which of its caps refused a click."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 import boto3
 
-from partnerka.common import dynamo
-from partnerka.offers.repository import OfferRepository
-from partnerka.offers.service import CapInput, OfferDraft, apply_draft, draft_of
+from partnerka.offers.service import CapInput
 from partnerka_local.template import Template
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
 from tests.integration.test_orchestrator_and_api import stream_event
-from tests.integration.world import build_world
+from tests.integration.world import build_world, capped, fill_cap_shards
 
 
 def test_a_click_refused_by_a_full_sharded_day_cap_tells_that_cap_not_the_months(
@@ -23,18 +20,10 @@ def test_a_click_refused_by_a_full_sharded_day_cap_tells_that_cap_not_the_months
 ) -> None:
     # Given an offer capped at 300 clicks a day (two shards of 150, both full) and 100,000 a month
     world = build_world()
-    repo = OfferRepository()
-    offer = repo.get(world.advertiser_id, world.offer.offer_id)
-    draft = draft_of(offer)
-    fields = {f: getattr(draft, f) for f in draft.__dataclass_fields__}
     caps = [CapInput("clicks", "day", "300"), CapInput("clicks", "month", "100000")]
-    repo.save(
-        apply_draft(offer, OfferDraft(**{**fields, "caps": caps, "fallback_url": "https://fb.example/"}))
-    )
+    offer = capped(world, caps, "https://fb.example/")
     day = datetime.now(UTC).strftime("%Y-%m-%d")
-    for shard in (1, 2):
-        item = {"pk": f"CAP#{offer.offer_id}#{shard}", "sk": f"clicks#day#{day}", "n": 150}
-        dynamo.client().put_item(TableName=os.environ["CAPS_TABLE"], Item=dynamo.encode(item))
+    fill_cap_shards(offer, f"clicks#day#{day}", {1: 150, 2: 150})
     # When a click comes, refused, and the orchestrator reads the clicks' stream
     query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
     location = load_function("click").handler(http_event("GET", "/click", query), CONTEXT)["headers"][

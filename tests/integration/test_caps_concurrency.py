@@ -8,16 +8,17 @@ our code under contention and not the emulator's race.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from partnerka.common import dynamo
-from partnerka.offers.repository import OfferRepository
-from partnerka.offers.service import CapInput, OfferDraft, apply_draft, draft_of
+from partnerka.offers.models import Offer
+from partnerka.offers.service import CapInput
 from partnerka.tracking.caps import CapCounterRepository, CapSlot
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event
-from tests.integration.world import build_world
+from tests.integration.world import World, build_world, capped, fill_cap_shards
 
 
 def test_fifty_parallel_takes_of_the_last_slot_give_exactly_one(load_function: FunctionLoader) -> None:
@@ -45,21 +46,28 @@ def test_a_payout_budget_counts_amounts_and_refuses_what_would_exceed_it(
     assert [counter.take([slot]) for slot in budget] == [True, False, True]
 
 
+def converter(load_function: FunctionLoader, world: World, offer: Offer) -> Callable[[str], str]:
+    """`convert(txn_id)`: a sale postback on one click of the offer, its HTTP status as text."""
+    click, postback = load_function("click"), load_function("postback")
+    location = click.handler(
+        http_event("GET", "/click", f"o={offer.offer_id}&a={world.affiliate_id}"), CONTEXT
+    )
+    click_id = location["headers"]["location"].split("cid=")[1].split("&")[0]
+
+    def convert(txn: str) -> str:
+        query = urlencode(
+            {"click_id": click_id, "status": "sale", "txn_id": txn, "secret": offer.postback_secret}
+        )
+        return str(postback.handler(http_event("GET", "/postback", query), CONTEXT)["statusCode"])
+
+    return convert
+
+
 def test_fifty_parallel_clicks_on_a_one_click_cap_send_one_visitor_to_the_landing(
     load_function: FunctionLoader,
 ) -> None:
     world = build_world()
-    repo = OfferRepository()
-    offer = repo.get(world.advertiser_id, world.offer.offer_id)
-    draft = draft_of(offer)
-    capped = OfferDraft(
-        **{
-            **{f: getattr(draft, f) for f in draft.__dataclass_fields__},
-            "caps": [CapInput("clicks", "day", "1")],
-            "fallback_url": "https://fallback.example/",
-        }
-    )
-    repo.save(apply_draft(offer, capped))
+    offer = capped(world, [CapInput("clicks", "day", "1")], "https://fallback.example/")
     click = load_function("click")
     query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -82,22 +90,8 @@ def test_fifty_parallel_clicks_on_a_one_click_cap_send_one_visitor_to_the_landin
 
 def test_fifty_parallel_conversions_on_the_last_slot_count_exactly_one(load_function: FunctionLoader) -> None:
     world = build_world()
-    repo = OfferRepository()
-    offer = repo.get(world.advertiser_id, world.offer.offer_id)
-    draft = draft_of(offer)
-    fields = {f: getattr(draft, f) for f in draft.__dataclass_fields__}
-    repo.save(apply_draft(offer, OfferDraft(**{**fields, "caps": [CapInput("conversions", "total", "3")]})))
-    click, postback = load_function("click"), load_function("postback")
-    location = click.handler(
-        http_event("GET", "/click", f"o={offer.offer_id}&a={world.affiliate_id}"), CONTEXT
-    )
-    click_id = location["headers"]["location"].split("cid=")[1].split("&")[0]
-
-    def convert(txn: str) -> str:
-        query = urlencode(
-            {"click_id": click_id, "status": "sale", "txn_id": txn, "secret": offer.postback_secret}
-        )
-        return str(postback.handler(http_event("GET", "/postback", query), CONTEXT)["statusCode"])
+    offer = capped(world, [CapInput("conversions", "total", "3")])
+    convert = converter(load_function, world, offer)
 
     assert [convert(f"early-{i}") for i in range(2)] == ["200", "200"]  # two of three slots used
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -114,25 +108,9 @@ def test_fifty_parallel_conversions_on_the_last_slot_of_a_sharded_cap_count_exac
 ) -> None:
     # Given a total cap of 300 conversions, split over two shards of 150, with one slot left
     world = build_world()
-    repo = OfferRepository()
-    offer = repo.get(world.advertiser_id, world.offer.offer_id)
-    draft = draft_of(offer)
-    fields = {f: getattr(draft, f) for f in draft.__dataclass_fields__}
-    repo.save(apply_draft(offer, OfferDraft(**{**fields, "caps": [CapInput("conversions", "total", "300")]})))
-    for shard, level in ((1, 150), (2, 149)):
-        item = {"pk": f"CAP#{offer.offer_id}#{shard}", "sk": "conversions#total#all", "n": level}
-        dynamo.client().put_item(TableName=os.environ["CAPS_TABLE"], Item=dynamo.encode(item))
-    click, postback = load_function("click"), load_function("postback")
-    location = click.handler(
-        http_event("GET", "/click", f"o={offer.offer_id}&a={world.affiliate_id}"), CONTEXT
-    )
-    click_id = location["headers"]["location"].split("cid=")[1].split("&")[0]
-
-    def convert(txn: str) -> str:
-        query = urlencode(
-            {"click_id": click_id, "status": "sale", "txn_id": txn, "secret": offer.postback_secret}
-        )
-        return str(postback.handler(http_event("GET", "/postback", query), CONTEXT)["statusCode"])
+    offer = capped(world, [CapInput("conversions", "total", "300")])
+    fill_cap_shards(offer, "conversions#total#all", {1: 150, 2: 149})
+    convert = converter(load_function, world, offer)
 
     # When fifty postbacks race for it
     with ThreadPoolExecutor(max_workers=16) as pool:

@@ -21,16 +21,13 @@ from partnerka.offers.repository import OfferRepository
 from partnerka.offers.routing import Landing, OfferStatus
 from partnerka.offers.service import (
     CapInput,
-    OfferDraft,
-    apply_draft,
     create_offer,
-    draft_of,
     set_offer_status,
 )
 from partnerka_local.template import Template
 from tests.conftest import TEST_STACK
 from tests.integration.conftest import CONTEXT, FunctionLoader, http_event, through_edge
-from tests.integration.world import build_world
+from tests.integration.world import build_world, capped, fill_cap_shards
 
 
 def count_dynamodb_calls() -> Counter[str]:
@@ -92,18 +89,9 @@ def test_a_warm_click_on_a_large_capped_offer_costs_the_counter_write_and_a_full
 ) -> None:
     # Given an offer capped at 1,000 clicks a day (four shards of 250), six of them left, in shard 4
     world = build_world()
-    repo = OfferRepository()
-    offer = repo.get(world.advertiser_id, world.offer.offer_id)
-    draft = draft_of(offer)
-    fields = {f: getattr(draft, f) for f in draft.__dataclass_fields__}
-    capped = OfferDraft(
-        **{**fields, "caps": [CapInput("clicks", "day", "1000")], "fallback_url": "https://fb.example/"}
-    )
-    repo.save(apply_draft(offer, capped))
+    offer = capped(world, [CapInput("clicks", "day", "1000")], "https://fb.example/")
     day = datetime.now(UTC).strftime("%Y-%m-%d")
-    for shard, level in ((1, 250), (2, 250), (3, 250), (4, 244)):
-        item = {"pk": f"CAP#{offer.offer_id}#{shard}", "sk": f"clicks#day#{day}", "n": level}
-        dynamo.client().put_item(TableName=os.environ["CAPS_TABLE"], Item=dynamo.encode(item))
+    fill_cap_shards(offer, f"clicks#day#{day}", {1: 250, 2: 250, 3: 250, 4: 244})
     click = load_function("click")
     query = urlencode({"o": offer.offer_id, "a": world.affiliate_id})
     calls = count_dynamodb_calls()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 
 from partnerka.accounts import provisioning
 from partnerka.accounts.composition import AccountSettings, account_services
 from partnerka.accounts.models import MembershipStatus, Role
+from partnerka.common import dynamo
 from partnerka.common.config import read_settings
 from partnerka.offers.models import Offer
 from partnerka.offers.repository import OfferRepository
-from partnerka.offers.service import create_offer
+from partnerka.offers.service import CapInput, apply_draft, create_offer, draft_of
 
 PASSWORD = "correct horse battery"
 
@@ -52,3 +54,21 @@ def build_world(
             )
             world.emails[who] = email
     return world
+
+
+def capped(world: World, caps: list[CapInput], fallback_url: str | None = None) -> Offer:
+    """The world's offer with these caps (and a fallback for refused clicks), saved as the offer form
+    saves them."""
+    repo = OfferRepository()
+    offer = repo.get(world.advertiser_id, world.offer.offer_id)
+    draft = draft_of(offer)
+    changed = replace(draft, caps=caps, fallback_url=fallback_url or draft.fallback_url)
+    repo.save(apply_draft(offer, changed))
+    return offer
+
+
+def fill_cap_shards(offer: Offer, cap_key: str, levels: dict[int, int]) -> None:
+    """Sets the counters of a sharded cap (`clicks#day#<day>`, `conversions#total#all`): shard → count."""
+    for shard, level in levels.items():
+        item = {"pk": f"CAP#{offer.offer_id}#{shard}", "sk": cap_key, "n": level}
+        dynamo.client().put_item(TableName=os.environ["CAPS_TABLE"], Item=dynamo.encode(item))
